@@ -1,0 +1,5 @@
+/**
+ * Reserved for the prodigy-claude module. Nothing here works yet: its issue has not been built, and this
+ * package deliberately contains no types that could pretend otherwise.
+ */
+package io.prodigy.claude;
