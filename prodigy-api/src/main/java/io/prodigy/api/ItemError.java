@@ -1,0 +1,17 @@
+package io.prodigy.api;
+
+/**
+ * Why an item or step failed.
+ *
+ * @param kind the class of failure
+ * @param message a human-readable description
+ * @param exitCode the exit code of the failing command, or null
+ * @param step the label of the failing step, or null
+ */
+public record ItemError(ErrorKind kind, String message, Integer exitCode, String step) {
+    /** Validates. */
+    public ItemError {
+        Checks.notNull(kind, "error kind");
+        message = message == null ? kind.name() : message;
+    }
+}

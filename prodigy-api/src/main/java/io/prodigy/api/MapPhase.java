@@ -1,0 +1,236 @@
+package io.prodigy.api;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The map phase of a MapReduce stage: the items to process, how they are selected, and the agent template run
+ * once per item, at most {@code maxParallel} at a time, each in its own workspace.
+ *
+ * <p>The data pipeline applies, in this order: {@code filter}, {@code sortBy}, {@code distinct},
+ * {@code offset}, {@code maxItems}. Inside the template, {@code ${item}} is the item as JSON,
+ * {@code ${item.field}} (nested paths and indices allowed) its fields, {@code ${item_id}} its id and
+ * {@code ${item_index}} its position.
+ */
+public final class MapPhase {
+    private final WorkInput input;
+    private final String filter;
+    private final String sortBy;
+    private final String distinct;
+    private final int offset;
+    private final Integer maxItems;
+    private final int maxParallel;
+    private final Duration agentTimeout;
+    private final String idField;
+    private final List<Step> agentTemplate;
+
+    private MapPhase(Builder b) {
+        this.input = Checks.notNull(b.input, "map input");
+        this.filter = Checks.blankToNull(b.filter);
+        this.sortBy = Checks.blankToNull(b.sortBy);
+        this.distinct = Checks.blankToNull(b.distinct);
+        this.offset = Checks.nonNegative(b.offset, "map offset");
+        if (b.maxItems != null) {
+            Checks.nonNegative(b.maxItems, "map max_items");
+        }
+        this.maxItems = b.maxItems;
+        this.maxParallel = Checks.positive(b.maxParallel, "map max_parallel");
+        this.agentTimeout = Checks.positive(b.agentTimeout, "map agent_timeout");
+        this.idField = Checks.blankToNull(b.idField);
+        this.agentTemplate = Checks.list(b.agentTemplate, "map agent_template");
+        if (agentTemplate.isEmpty()) {
+            throw new WorkflowDefinitionException("map agent_template needs at least one step");
+        }
+    }
+
+    /** @return a builder; {@code maxParallel} defaults to 10 as in the Rust tool */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return where the items come from */
+    public WorkInput input() {
+        return input;
+    }
+
+    /** @return the filter expression, or null */
+    public String filter() {
+        return filter;
+    }
+
+    /** @return the sort specification, e.g. {@code score DESC NULLS LAST}, or null */
+    public String sortBy() {
+        return sortBy;
+    }
+
+    /** @return the field whose repeated values are dropped, or null */
+    public String distinct() {
+        return distinct;
+    }
+
+    /** @return how many items to skip after sorting */
+    public int offset() {
+        return offset;
+    }
+
+    /** @return the most items to process, or null for all */
+    public Integer maxItems() {
+        return maxItems;
+    }
+
+    /** @return the most agents running at once */
+    public int maxParallel() {
+        return maxParallel;
+    }
+
+    /** @return the time limit of one item's whole template, or null */
+    public Duration agentTimeout() {
+        return agentTimeout;
+    }
+
+    /** @return the item field used as the item id, or null for {@code item_<index>} */
+    public String idField() {
+        return idField;
+    }
+
+    /** @return the steps run for each item */
+    public List<Step> agentTemplate() {
+        return agentTemplate;
+    }
+
+    /** @return a builder initialised with this phase */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.input = input;
+        b.filter = filter;
+        b.sortBy = sortBy;
+        b.distinct = distinct;
+        b.offset = offset;
+        b.maxItems = maxItems;
+        b.maxParallel = maxParallel;
+        b.agentTimeout = agentTimeout;
+        b.idField = idField;
+        b.agentTemplate = new ArrayList<>(agentTemplate);
+        return b;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof MapPhase)) {
+            return false;
+        }
+        MapPhase m = (MapPhase) o;
+        return input.equals(m.input) && Checks.equal(filter, m.filter) && Checks.equal(sortBy, m.sortBy)
+                && Checks.equal(distinct, m.distinct) && offset == m.offset && Checks.equal(maxItems, m.maxItems)
+                && maxParallel == m.maxParallel && Checks.equal(agentTimeout, m.agentTimeout)
+                && Checks.equal(idField, m.idField) && agentTemplate.equals(m.agentTemplate);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(input, filter, sortBy, distinct, offset, maxItems, maxParallel, agentTimeout,
+                idField, agentTemplate);
+    }
+
+    @Override
+    public String toString() {
+        return "MapPhase[input=" + input + ", maxParallel=" + maxParallel + ", steps=" + agentTemplate.size() + "]";
+    }
+
+    /** Builds a {@link MapPhase}. */
+    public static final class Builder {
+        private WorkInput input;
+        private String filter;
+        private String sortBy;
+        private String distinct;
+        private int offset;
+        private Integer maxItems;
+        private int maxParallel = 10;
+        private Duration agentTimeout;
+        private String idField;
+        private List<Step> agentTemplate = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** @param input where the items come from @return this */
+        public Builder input(WorkInput input) {
+            this.input = input;
+            return this;
+        }
+
+        /** @param expression e.g. {@code score >= 5 && status == 'open'} @return this */
+        public Builder filter(String expression) {
+            this.filter = expression;
+            return this;
+        }
+
+        /** @param spec e.g. {@code score DESC NULLS LAST, name} @return this */
+        public Builder sortBy(String spec) {
+            this.sortBy = spec;
+            return this;
+        }
+
+        /** @param field keep only the first item for each value of this field @return this */
+        public Builder distinct(String field) {
+            this.distinct = field;
+            return this;
+        }
+
+        /** @param offset items to skip after sorting @return this */
+        public Builder offset(int offset) {
+            this.offset = offset;
+            return this;
+        }
+
+        /** @param max the most items to process, or null @return this */
+        public Builder maxItems(Integer max) {
+            this.maxItems = max;
+            return this;
+        }
+
+        /** @param max the most agents at once @return this */
+        public Builder maxParallel(int max) {
+            this.maxParallel = max;
+            return this;
+        }
+
+        /** @param timeout the limit of one item's whole template @return this */
+        public Builder agentTimeout(Duration timeout) {
+            this.agentTimeout = timeout;
+            return this;
+        }
+
+        /** @param field the item field used as the item id @return this */
+        public Builder idField(String field) {
+            this.idField = field;
+            return this;
+        }
+
+        /** @param steps steps run for each item (added in order) @return this */
+        public Builder agentTemplate(Step... steps) {
+            this.agentTemplate.addAll(List.of(steps));
+            return this;
+        }
+
+        /** @param steps steps run for each item (added in order) @return this */
+        public Builder agentTemplate(Step.Builder... steps) {
+            for (Step.Builder s : steps) {
+                this.agentTemplate.add(s.build());
+            }
+            return this;
+        }
+
+        /** @param steps steps run for each item (added in order) @return this */
+        public Builder agentTemplate(List<Step> steps) {
+            this.agentTemplate.addAll(steps);
+            return this;
+        }
+
+        /** @return the phase @throws WorkflowDefinitionException if a value is invalid */
+        public MapPhase build() {
+            return new MapPhase(this);
+        }
+    }
+}

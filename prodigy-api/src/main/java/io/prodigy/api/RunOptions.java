@@ -1,0 +1,79 @@
+package io.prodigy.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per-run inputs that are not part of the workflow: positional arguments ({@code $1}, {@code ${ARG_1}},
+ * {@code ${ARG}}), extra variables, and overrides.
+ *
+ * @param args positional arguments
+ * @param variables extra variables visible to every step (they win over the workflow's env)
+ * @param maxParallel overrides every map phase's {@code max_parallel}, or null
+ * @param runId the id to use, or null to generate one
+ */
+public record RunOptions(List<String> args, Map<String, String> variables, Integer maxParallel, String runId) {
+
+    /** No arguments, no overrides. */
+    public static final RunOptions DEFAULT = new RunOptions(List.of(), Map.of(), null, null);
+
+    /** Validates and copies. */
+    public RunOptions {
+        args = Checks.list(args, "args");
+        variables = Checks.map(variables, "variables");
+        if (maxParallel != null) {
+            Checks.positive(maxParallel, "max_parallel");
+        }
+        runId = Checks.blankToNull(runId);
+        if (runId != null && !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            throw new WorkflowDefinitionException("run id must be letters, digits, '.', '_' or '-', was '" + runId + "'");
+        }
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds {@link RunOptions}. */
+    public static final class Builder {
+        private final List<String> args = new ArrayList<>();
+        private final Map<String, String> variables = new LinkedHashMap<>();
+        private Integer maxParallel;
+        private String runId;
+
+        private Builder() {
+        }
+
+        /** @param values positional arguments, appended @return this */
+        public Builder args(String... values) {
+            args.addAll(List.of(values));
+            return this;
+        }
+
+        /** @param name name @param value value @return this */
+        public Builder variable(String name, String value) {
+            variables.put(name, value);
+            return this;
+        }
+
+        /** @param max overrides max_parallel @return this */
+        public Builder maxParallel(Integer max) {
+            this.maxParallel = max;
+            return this;
+        }
+
+        /** @param id the run id to use @return this */
+        public Builder runId(String id) {
+            this.runId = id;
+            return this;
+        }
+
+        /** @return the options */
+        public RunOptions build() {
+            return new RunOptions(args, variables, maxParallel, runId);
+        }
+    }
+}

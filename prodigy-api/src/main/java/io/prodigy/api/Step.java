@@ -1,0 +1,430 @@
+package io.prodigy.api;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One step of a workflow: an {@link StepAction action} plus the controls that apply to every kind of step,
+ * in every phase (setup, map, reduce, merge and plain steps alike).
+ *
+ * <p>Order of evaluation for one step: {@code when} (a false condition skips the step); the action, retried
+ * by {@code retry}; the {@code commit_required} check; on failure, {@code on_exit_code} and then
+ * {@code on_failure}; on success, {@code on_success} and then {@code validate}; finally the capture of
+ * output into variables and {@code output_file}.
+ *
+ * <pre>{@code
+ * Step build = Step.shell("make test")
+ *     .timeout(Duration.ofMinutes(10))
+ *     .retry(RetryPolicy.builder().maxAttempts(3).build())
+ *     .onFailure(OnFailure.run(Step.agent("/fix-tests ${error.message}")).retryOriginal(true).maxAttempts(3))
+ *     .capture("test_output")
+ *     .build();
+ * }</pre>
+ */
+public final class Step {
+    private final StepAction action;
+    private final String name;
+    private final String id;
+    private final String when;
+    private final Duration timeout;
+    private final RetryPolicy retry;
+    private final OnFailure onFailure;
+    private final List<Step> onSuccess;
+    private final Map<Integer, List<Step>> onExitCode;
+    private final String capture;
+    private final CaptureFormat captureFormat;
+    private final CaptureStreams captureStreams;
+    private final String outputFile;
+    private final Map<String, String> env;
+    private final String workingDir;
+    private final boolean commitRequired;
+    private final boolean autoCommit;
+    private final String commitMessage;
+    private final Validation validate;
+
+    private Step(Builder b) {
+        this.action = Checks.notNull(b.action, "step action");
+        this.name = Checks.blankToNull(b.name);
+        this.id = Checks.blankToNull(b.id);
+        this.when = Checks.blankToNull(b.when);
+        this.timeout = Checks.positive(b.timeout, "timeout");
+        this.retry = b.retry;
+        this.onFailure = b.onFailure;
+        this.onSuccess = Checks.list(b.onSuccess, "on_success");
+        Map<Integer, List<Step>> codes = new LinkedHashMap<>();
+        b.onExitCode.forEach((k, v) -> codes.put(k, Checks.list(v, "on_exit_code")));
+        this.onExitCode = Map.copyOf(codes);
+        this.capture = Checks.blankToNull(b.capture);
+        this.captureFormat = b.captureFormat == null ? CaptureFormat.STRING : b.captureFormat;
+        this.captureStreams = b.captureStreams == null ? CaptureStreams.ALL : b.captureStreams;
+        this.outputFile = Checks.blankToNull(b.outputFile);
+        this.env = Checks.map(b.env, "env");
+        this.workingDir = Checks.blankToNull(b.workingDir);
+        this.commitRequired = b.commitRequired;
+        this.autoCommit = b.autoCommit;
+        this.commitMessage = Checks.blankToNull(b.commitMessage);
+        this.validate = b.validate;
+    }
+
+    /**
+     * Starts a {@code shell} step.
+     *
+     * @param command the command template, run with {@code sh -c}
+     * @return a builder
+     */
+    public static Builder shell(String command) {
+        return new Builder(new StepAction.Shell(command));
+    }
+
+    /**
+     * Starts an agent ({@code claude}) step, run by the configured {@link io.prodigy.api.spi.AgentRunner}.
+     *
+     * @param command the agent command template, e.g. {@code /fix ${item.path}}
+     * @return a builder
+     */
+    public static Builder agent(String command) {
+        return new Builder(new StepAction.Agent(command));
+    }
+
+    /**
+     * Starts a {@code write_file} step writing text.
+     *
+     * @param path the file path template, relative to the workspace
+     * @param content the content template
+     * @return a builder
+     */
+    public static Builder writeFile(String path, String content) {
+        return new Builder(new StepAction.WriteFile(path, content, FileFormat.TEXT, null, false));
+    }
+
+    /**
+     * Starts a step for any action.
+     *
+     * @param action the action
+     * @return a builder
+     */
+    public static Builder of(StepAction action) {
+        return new Builder(action);
+    }
+
+    /** @return a builder initialised with this step's values */
+    public Builder toBuilder() {
+        Builder b = new Builder(action);
+        b.name = name;
+        b.id = id;
+        b.when = when;
+        b.timeout = timeout;
+        b.retry = retry;
+        b.onFailure = onFailure;
+        b.onSuccess = new ArrayList<>(onSuccess);
+        b.onExitCode = new LinkedHashMap<>(onExitCode);
+        b.capture = capture;
+        b.captureFormat = captureFormat;
+        b.captureStreams = captureStreams;
+        b.outputFile = outputFile;
+        b.env = new LinkedHashMap<>(env);
+        b.workingDir = workingDir;
+        b.commitRequired = commitRequired;
+        b.autoCommit = autoCommit;
+        b.commitMessage = commitMessage;
+        b.validate = validate;
+        return b;
+    }
+
+    /** @return what the step does */
+    public StepAction action() {
+        return action;
+    }
+
+    /** @return the label shown in events and messages, or null */
+    public String name() {
+        return name;
+    }
+
+    /** @return the step id (names its outputs), or null */
+    public String id() {
+        return id;
+    }
+
+    /** @return the condition expression that must hold for the step to run, or null */
+    public String when() {
+        return when;
+    }
+
+    /** @return the time limit of one attempt; the whole process tree is killed at the limit; null for none */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** @return the retry policy for failed attempts, or null to use the workflow default */
+    public RetryPolicy retry() {
+        return retry;
+    }
+
+    /** @return what to do when the step fails, or null to fail */
+    public OnFailure onFailure() {
+        return onFailure;
+    }
+
+    /** @return steps run after the step succeeds */
+    public List<Step> onSuccess() {
+        return onSuccess;
+    }
+
+    /** @return steps run when the action exits with a given code */
+    public Map<Integer, List<Step>> onExitCode() {
+        return onExitCode;
+    }
+
+    /** @return the variable that receives the output, or null */
+    public String capture() {
+        return capture;
+    }
+
+    /** @return how the captured output is converted */
+    public CaptureFormat captureFormat() {
+        return captureFormat;
+    }
+
+    /** @return which facets are stored next to the captured variable */
+    public CaptureStreams captureStreams() {
+        return captureStreams;
+    }
+
+    /** @return the file (relative to the workspace) that receives standard output, or null */
+    public String outputFile() {
+        return outputFile;
+    }
+
+    /** @return extra environment variables for this step (values are templates) */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** @return the directory (relative to the workspace) the step runs in, or null for the workspace */
+    public String workingDir() {
+        return workingDir;
+    }
+
+    /** @return whether the step must create at least one commit in the workspace */
+    public boolean commitRequired() {
+        return commitRequired;
+    }
+
+    /** @return whether uncommitted changes are committed automatically after the step */
+    public boolean autoCommit() {
+        return autoCommit;
+    }
+
+    /** @return the commit message template for {@link #autoCommit()}, or null for the default */
+    public String commitMessage() {
+        return commitMessage;
+    }
+
+    /** @return the completeness check run after success, or null */
+    public Validation validate() {
+        return validate;
+    }
+
+    /** @return the name if set, else a description of the action */
+    public String label() {
+        return name != null ? name : action.describe();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Step)) {
+            return false;
+        }
+        Step s = (Step) o;
+        return commitRequired == s.commitRequired && autoCommit == s.autoCommit && action.equals(s.action)
+                && Objects.equals(name, s.name) && Objects.equals(id, s.id) && Objects.equals(when, s.when)
+                && Objects.equals(timeout, s.timeout) && Objects.equals(retry, s.retry)
+                && Objects.equals(onFailure, s.onFailure) && onSuccess.equals(s.onSuccess)
+                && onExitCode.equals(s.onExitCode) && Objects.equals(capture, s.capture)
+                && captureFormat == s.captureFormat && captureStreams.equals(s.captureStreams)
+                && Objects.equals(outputFile, s.outputFile) && env.equals(s.env)
+                && Objects.equals(workingDir, s.workingDir) && Objects.equals(commitMessage, s.commitMessage)
+                && Objects.equals(validate, s.validate);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(action, name, id, when, timeout, retry, onFailure, onSuccess, onExitCode, capture,
+                captureFormat, captureStreams, outputFile, env, workingDir, commitRequired, autoCommit,
+                commitMessage, validate);
+    }
+
+    @Override
+    public String toString() {
+        return "Step[" + label() + "]";
+    }
+
+    /** Builds a {@link Step}. Not thread-safe; {@link #build()} may be called more than once. */
+    public static final class Builder {
+        private final StepAction action;
+        private String name;
+        private String id;
+        private String when;
+        private Duration timeout;
+        private RetryPolicy retry;
+        private OnFailure onFailure;
+        private List<Step> onSuccess = new ArrayList<>();
+        private Map<Integer, List<Step>> onExitCode = new LinkedHashMap<>();
+        private String capture;
+        private CaptureFormat captureFormat;
+        private CaptureStreams captureStreams;
+        private String outputFile;
+        private Map<String, String> env = new LinkedHashMap<>();
+        private String workingDir;
+        private boolean commitRequired;
+        private boolean autoCommit;
+        private String commitMessage;
+        private Validation validate;
+
+        private Builder(StepAction action) {
+            this.action = Checks.notNull(action, "step action");
+        }
+
+        /** @param name a label for events and messages @return this */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** @param id the step id @return this */
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        /** @param condition an expression such as {@code ${tests.success} == false} @return this */
+        public Builder when(String condition) {
+            this.when = condition;
+            return this;
+        }
+
+        /** @param timeout the limit of one attempt, or null @return this */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** @param retry the retry policy, or null @return this */
+        public Builder retry(RetryPolicy retry) {
+            this.retry = retry;
+            return this;
+        }
+
+        /** @param onFailure the failure handling, or null @return this */
+        public Builder onFailure(OnFailure onFailure) {
+            this.onFailure = onFailure;
+            return this;
+        }
+
+        /** @param handler failure handling being built @return this */
+        public Builder onFailure(OnFailure.Builder handler) {
+            this.onFailure = handler.build();
+            return this;
+        }
+
+        /** @param steps steps run after success @return this */
+        public Builder onSuccess(Step... steps) {
+            this.onSuccess.addAll(List.of(steps));
+            return this;
+        }
+
+        /** @param steps steps run after success @return this */
+        public Builder onSuccess(List<Step> steps) {
+            this.onSuccess.addAll(steps);
+            return this;
+        }
+
+        /** @param exitCode the code @param steps steps run when the action exits with it @return this */
+        public Builder onExitCode(int exitCode, List<Step> steps) {
+            this.onExitCode.put(exitCode, List.copyOf(steps));
+            return this;
+        }
+
+        /** @param variable the variable that receives standard output @return this */
+        public Builder capture(String variable) {
+            this.capture = variable;
+            return this;
+        }
+
+        /** @param format how captured output is converted @return this */
+        public Builder captureFormat(CaptureFormat format) {
+            this.captureFormat = format;
+            return this;
+        }
+
+        /** @param streams which facets are stored @return this */
+        public Builder captureStreams(CaptureStreams streams) {
+            this.captureStreams = streams;
+            return this;
+        }
+
+        /** @param path a file (relative to the workspace) that receives standard output @return this */
+        public Builder outputFile(String path) {
+            this.outputFile = path;
+            return this;
+        }
+
+        /** @param name variable name @param value value template @return this */
+        public Builder env(String name, String value) {
+            this.env.put(name, value);
+            return this;
+        }
+
+        /** @param env variables to add @return this */
+        public Builder env(Map<String, String> env) {
+            this.env.putAll(env);
+            return this;
+        }
+
+        /** @param dir the directory, relative to the workspace @return this */
+        public Builder workingDir(String dir) {
+            this.workingDir = dir;
+            return this;
+        }
+
+        /** @param required whether the step must create a commit @return this */
+        public Builder commitRequired(boolean required) {
+            this.commitRequired = required;
+            return this;
+        }
+
+        /** @param autoCommit whether to commit a dirty tree after the step @return this */
+        public Builder autoCommit(boolean autoCommit) {
+            this.autoCommit = autoCommit;
+            return this;
+        }
+
+        /** @param template the auto-commit message template @return this */
+        public Builder commitMessage(String template) {
+            this.commitMessage = template;
+            return this;
+        }
+
+        /** @param validation the completeness check @return this */
+        public Builder validate(Validation validation) {
+            this.validate = validation;
+            return this;
+        }
+
+        /**
+         * @return the step
+         * @throws WorkflowDefinitionException if a value is invalid
+         */
+        public Step build() {
+            return new Step(this);
+        }
+    }
+}

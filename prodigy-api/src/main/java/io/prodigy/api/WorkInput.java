@@ -1,0 +1,103 @@
+package io.prodigy.api;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Where a MapReduce phase's work items come from. Paths and commands are templates, interpolated with the
+ * variables of the setup phase.
+ */
+public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command, WorkInput.Values,
+        WorkInput.Detect {
+
+    /**
+     * @param path the JSON file, relative to the workspace
+     * @param jsonPath the JSONPath selecting the items, e.g. {@code $.items[*]}; empty for the top-level array
+     * @return the input
+     */
+    static WorkInput jsonFile(String path, String jsonPath) {
+        return new JsonFile(path, jsonPath);
+    }
+
+    /**
+     * @param command a shell command whose output is a JSON array, or JSON values or plain text one per line
+     * @return the input
+     */
+    static WorkInput command(String command) {
+        return new Command(command, null);
+    }
+
+    /**
+     * @param values items supplied by the host: maps, lists, strings, numbers, booleans or nulls
+     * @return the input
+     */
+    static WorkInput values(List<?> values) {
+        return new Values(new java.util.ArrayList<Object>(values));
+    }
+
+    /**
+     * The Rust tool's {@code map.input}: a file when a file exists at that path, otherwise a shell command.
+     *
+     * @param input the path or command
+     * @param jsonPath the JSONPath applied to the file or to the command's JSON output, may be empty
+     * @return the input
+     */
+    static WorkInput detect(String input, String jsonPath) {
+        return new Detect(input, jsonPath);
+    }
+
+    /**
+     * A JSON file and a JSONPath.
+     *
+     * @param path the file, relative to the workspace (a template)
+     * @param jsonPath the JSONPath, or empty
+     */
+    record JsonFile(String path, String jsonPath) implements WorkInput {
+        /** Validates. */
+        public JsonFile {
+            Checks.notBlank(path, "input path");
+            jsonPath = jsonPath == null ? "" : jsonPath;
+        }
+    }
+
+    /**
+     * A command's output.
+     *
+     * @param command the command template
+     * @param jsonPath a JSONPath applied when the output is one JSON document, or null
+     */
+    record Command(String command, String jsonPath) implements WorkInput {
+        /** Validates. */
+        public Command {
+            Checks.notBlank(command, "input command");
+            jsonPath = Checks.blankToNull(jsonPath);
+        }
+    }
+
+    /**
+     * Items supplied by the host.
+     *
+     * @param values plain Java values (maps, lists, strings, numbers, booleans, nulls)
+     */
+    record Values(List<Object> values) implements WorkInput {
+        /** Copies; nulls are allowed as items. */
+        public Values {
+            values = Collections.unmodifiableList(new ArrayList<>(Checks.notNull(values, "input values")));
+        }
+    }
+
+    /**
+     * A file if one exists at the path, otherwise a command.
+     *
+     * @param input the path or command template
+     * @param jsonPath the JSONPath, or empty
+     */
+    record Detect(String input, String jsonPath) implements WorkInput {
+        /** Validates. */
+        public Detect {
+            Checks.notBlank(input, "input");
+            jsonPath = jsonPath == null ? "" : jsonPath;
+        }
+    }
+}

@@ -1,0 +1,336 @@
+package io.prodigy.api;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A named, immutable description of work: stages of plain steps and MapReduce stages, run in order, plus
+ * the environment, secrets and defaults they share. Build one in code, or load one from YAML with
+ * {@code prodigy-yaml}; both produce equal objects.
+ *
+ * <pre>{@code
+ * Workflow wf = Workflow.mapReduce("triage")
+ *     .map(MapPhase.builder()
+ *         .input(WorkInput.jsonFile("items.json", "$.items[*]"))
+ *         .filter("score >= 5")
+ *         .sortBy("score DESC")
+ *         .maxParallel(4)
+ *         .agentTemplate(Step.shell("echo ${item.name}"), Step.agent("/fix ${item.name}")))
+ *     .reduce(Step.shell("echo ${map.successful} of ${map.total} done"))
+ *     .build();
+ * }</pre>
+ */
+public final class Workflow {
+    private final String name;
+    private final Map<String, String> env;
+    private final Map<String, String> secrets;
+    private final List<Stage> stages;
+    private final List<Step> merge;
+    private final Duration mergeTimeout;
+    private final RetryPolicy defaultRetry;
+
+    private Workflow(String name, Map<String, String> env, Map<String, String> secrets, List<Stage> stages,
+                     List<Step> merge, Duration mergeTimeout, RetryPolicy defaultRetry) {
+        this.name = Checks.notBlank(name, "workflow name");
+        this.env = Checks.map(env, "env");
+        this.secrets = Checks.map(secrets, "secrets");
+        this.stages = Checks.list(stages, "stages");
+        if (this.stages.isEmpty()) {
+            throw new WorkflowDefinitionException("workflow '" + name + "' has no steps");
+        }
+        this.merge = Checks.list(merge, "merge");
+        this.mergeTimeout = Checks.positive(mergeTimeout, "merge timeout");
+        this.defaultRetry = defaultRetry;
+        for (String key : this.secrets.keySet()) {
+            if (this.env.containsKey(key)) {
+                throw new WorkflowDefinitionException("'" + key + "' is defined both in env and in secrets");
+            }
+        }
+    }
+
+    /**
+     * @param name the workflow name
+     * @return a builder for a workflow of stages
+     */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /**
+     * @param name the workflow name
+     * @param steps the steps, run in order
+     * @return a sequential workflow of one stage
+     */
+    public static Workflow sequential(String name, Step... steps) {
+        return builder(name).steps(steps).build();
+    }
+
+    /**
+     * @param name the workflow name
+     * @return a builder for a workflow of one MapReduce stage
+     */
+    public static MapReduceBuilder mapReduce(String name) {
+        return new MapReduceBuilder(name);
+    }
+
+    /** @return the name */
+    public String name() {
+        return name;
+    }
+
+    /** @return environment variables for every step (values are templates) */
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** @return secret environment variables: passed to steps, masked in every log, event and record */
+    public Map<String, String> secrets() {
+        return secrets;
+    }
+
+    /** @return the stages in order */
+    public List<Stage> stages() {
+        return stages;
+    }
+
+    /** @return the custom merge-back steps, run when the run's work is merged into the user's branch */
+    public List<Step> merge() {
+        return merge;
+    }
+
+    /** @return the time limit of the merge steps, or null */
+    public Duration mergeTimeout() {
+        return mergeTimeout;
+    }
+
+    /** @return the retry policy of steps that set none, or null for no retry */
+    public RetryPolicy defaultRetry() {
+        return defaultRetry;
+    }
+
+    /** @return whether the workflow has at least one MapReduce stage */
+    public boolean isMapReduce() {
+        return stages.stream().anyMatch(s -> s instanceof Stage.MapReduce);
+    }
+
+    /** @return a builder initialised with this workflow */
+    public Builder toBuilder() {
+        Builder b = new Builder(name);
+        b.env.putAll(env);
+        b.secrets.putAll(secrets);
+        b.stages.addAll(stages);
+        b.merge.addAll(merge);
+        b.mergeTimeout = mergeTimeout;
+        b.defaultRetry = defaultRetry;
+        return b;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Workflow)) {
+            return false;
+        }
+        Workflow w = (Workflow) o;
+        return name.equals(w.name) && env.equals(w.env) && secrets.equals(w.secrets) && stages.equals(w.stages)
+                && merge.equals(w.merge) && Objects.equals(mergeTimeout, w.mergeTimeout)
+                && Objects.equals(defaultRetry, w.defaultRetry);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, env, secrets, stages, merge, mergeTimeout, defaultRetry);
+    }
+
+    @Override
+    public String toString() {
+        return "Workflow[" + name + ", " + stages.size() + " stage(s)]";
+    }
+
+    /** Builds a {@link Workflow} of stages. */
+    public static final class Builder {
+        private final String name;
+        private final Map<String, String> env = new LinkedHashMap<>();
+        private final Map<String, String> secrets = new LinkedHashMap<>();
+        private final List<Stage> stages = new ArrayList<>();
+        private final List<Step> merge = new ArrayList<>();
+        private Duration mergeTimeout;
+        private RetryPolicy defaultRetry;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** @param key name @param value value template @return this */
+        public Builder env(String key, String value) {
+            env.put(key, value);
+            return this;
+        }
+
+        /** @param values variables to add @return this */
+        public Builder env(Map<String, String> values) {
+            env.putAll(values);
+            return this;
+        }
+
+        /** @param key name @param value the secret value, masked everywhere @return this */
+        public Builder secret(String key, String value) {
+            secrets.put(key, value);
+            return this;
+        }
+
+        /** @param steps steps appended as a new plain stage @return this */
+        public Builder steps(Step... steps) {
+            return stage(new Stage.Steps("steps-" + (stages.size() + 1), List.of(steps)));
+        }
+
+        /** @param steps steps appended as a new plain stage @return this */
+        public Builder steps(List<Step> steps) {
+            return stage(new Stage.Steps("steps-" + (stages.size() + 1), steps));
+        }
+
+        /** @param stage a stage appended after the others @return this */
+        public Builder stage(Stage stage) {
+            stages.add(Checks.notNull(stage, "stage"));
+            return this;
+        }
+
+        /** @param steps custom merge-back steps @return this */
+        public Builder merge(List<Step> steps) {
+            merge.addAll(steps);
+            return this;
+        }
+
+        /** @param timeout the merge steps' time limit @return this */
+        public Builder mergeTimeout(Duration timeout) {
+            this.mergeTimeout = timeout;
+            return this;
+        }
+
+        /** @param retry retry policy for steps that set none @return this */
+        public Builder defaultRetry(RetryPolicy retry) {
+            this.defaultRetry = retry;
+            return this;
+        }
+
+        /** @return the workflow @throws WorkflowDefinitionException if it is invalid */
+        public Workflow build() {
+            return new Workflow(name, env, secrets, stages, merge, mergeTimeout, defaultRetry);
+        }
+    }
+
+    /** Builds a {@link Workflow} of one MapReduce stage. */
+    public static final class MapReduceBuilder {
+        private final Builder workflow;
+        private List<Step> setup = new ArrayList<>();
+        private Duration setupTimeout;
+        private final Map<String, SetupCapture> captureOutputs = new LinkedHashMap<>();
+        private MapPhase map;
+        private final List<Step> reduce = new ArrayList<>();
+        private ErrorPolicy errorPolicy = ErrorPolicy.DEFAULT;
+
+        private MapReduceBuilder(String name) {
+            this.workflow = new Builder(name);
+        }
+
+        /** @param key name @param value value template @return this */
+        public MapReduceBuilder env(String key, String value) {
+            workflow.env(key, value);
+            return this;
+        }
+
+        /** @param key name @param value the secret value @return this */
+        public MapReduceBuilder secret(String key, String value) {
+            workflow.secret(key, value);
+            return this;
+        }
+
+        /** @param steps setup steps (added in order) @return this */
+        public MapReduceBuilder setup(Step... steps) {
+            setup.addAll(List.of(steps));
+            return this;
+        }
+
+        /** @param steps setup steps (added in order) @return this */
+        public MapReduceBuilder setup(Step.Builder... steps) {
+            for (Step.Builder s : steps) {
+                setup.add(s.build());
+            }
+            return this;
+        }
+
+        /** @param timeout the whole setup phase's limit @return this */
+        public MapReduceBuilder setupTimeout(Duration timeout) {
+            this.setupTimeout = timeout;
+            return this;
+        }
+
+        /** @param variable the variable @param capture where its value comes from @return this */
+        public MapReduceBuilder captureOutput(String variable, SetupCapture capture) {
+            captureOutputs.put(variable, capture);
+            return this;
+        }
+
+        /** @param map the map phase @return this */
+        public MapReduceBuilder map(MapPhase map) {
+            this.map = map;
+            return this;
+        }
+
+        /** @param map the map phase being built @return this */
+        public MapReduceBuilder map(MapPhase.Builder map) {
+            this.map = map.build();
+            return this;
+        }
+
+        /** @param steps reduce steps (added in order) @return this */
+        public MapReduceBuilder reduce(Step... steps) {
+            reduce.addAll(List.of(steps));
+            return this;
+        }
+
+        /** @param steps reduce steps (added in order) @return this */
+        public MapReduceBuilder reduce(Step.Builder... steps) {
+            for (Step.Builder s : steps) {
+                reduce.add(s.build());
+            }
+            return this;
+        }
+
+        /** @param policy how failed items are handled @return this */
+        public MapReduceBuilder errorPolicy(ErrorPolicy policy) {
+            this.errorPolicy = policy;
+            return this;
+        }
+
+        /** @param steps custom merge-back steps @return this */
+        public MapReduceBuilder merge(List<Step> steps) {
+            workflow.merge(steps);
+            return this;
+        }
+
+        /** @param retry retry policy for steps that set none @return this */
+        public MapReduceBuilder defaultRetry(RetryPolicy retry) {
+            workflow.defaultRetry(retry);
+            return this;
+        }
+
+        /** @return the workflow @throws WorkflowDefinitionException if it is invalid */
+        public Workflow build() {
+            if (map == null) {
+                throw new WorkflowDefinitionException("MapReduce workflow '" + workflow.name + "' needs a map phase");
+            }
+            Builder b = new Builder(workflow.name);
+            b.env.putAll(workflow.env);
+            b.secrets.putAll(workflow.secrets);
+            b.merge.addAll(workflow.merge);
+            b.defaultRetry = workflow.defaultRetry;
+            b.stage(new Stage.MapReduce("mapreduce", new SetupPhase(setup, setupTimeout, captureOutputs), map, reduce,
+                    errorPolicy));
+            return b.build();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.prodigy.api.event;
+
+import io.prodigy.api.ErrorKind;
+import io.prodigy.api.ItemStatus;
+import io.prodigy.api.RunStatus;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Something that happened in a run. Every event carries the run's id and a timestamp; item and step events
+ * carry the item's id ({@code null} outside the map phase).
+ */
+public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinished, RunEvent.PhaseStarted,
+        RunEvent.PhaseFinished, RunEvent.ItemsResolved, RunEvent.ItemStarted, RunEvent.ItemFinished,
+        RunEvent.StepStarted, RunEvent.StepFinished, RunEvent.RetryScheduled, RunEvent.ItemFailed,
+        RunEvent.ItemDeadLettered, RunEvent.ItemIntegrated {
+
+    /** @return the run's id */
+    String runId();
+
+    /** @return when it happened */
+    Instant at();
+
+    /**
+     * @param runId run
+     * @param at when
+     * @param workflowName the workflow
+     */
+    record RunStarted(String runId, Instant at, String workflowName) implements RunEvent {
+    }
+
+    /**
+     * @param runId run
+     * @param at when
+     * @param status how it ended
+     * @param duration how long it took
+     */
+    record RunFinished(String runId, Instant at, RunStatus status, Duration duration) implements RunEvent {
+    }
+
+    /**
+     * @param runId run
+     * @param at when
+     * @param stage the stage name
+     * @param phase {@code steps}, {@code setup}, {@code map} or {@code reduce}
+     */
+    record PhaseStarted(String runId, Instant at, String stage, String phase) implements RunEvent {
+    }
+
+    /**
+     * @param runId run
+     * @param at when
+     * @param stage the stage name
+     * @param phase the phase
+     * @param success whether it succeeded
+     * @param duration how long it took
+     */
+    record PhaseFinished(String runId, Instant at, String stage, String phase, boolean success, Duration duration)
+            implements RunEvent {
+    }
+
+    /**
+     * The map phase's items are known (after filter, sort and limits).
+     *
+     * @param runId run
+     * @param at when
+     * @param stage the stage name
+     * @param total the number of items
+     * @param maxParallel agents at once
+     */
+    record ItemsResolved(String runId, Instant at, String stage, int total, int maxParallel) implements RunEvent {
+    }
+
+    /**
+     * @param runId run
+     * @param at when
+     * @param itemId item
+     * @param attempt attempt number from 1
+     * @param workspace the workspace's name
+     */
+    record ItemStarted(String runId, Instant at, String itemId, int attempt, String workspace) implements RunEvent {
+    }
+
+    /**
+     * @param runId run
+     * @param at when
+     * @param itemId item
+     * @param status how it ended
+     * @param attempts attempts made
+     * @param duration time over all attempts
+     */
+    record ItemFinished(String runId, Instant at, String itemId, ItemStatus status, int attempts, Duration duration)
+            implements RunEvent {
+    }
+
+    /**
+     * @param runId run
+     * @param at when
+     * @param itemId item or null
+     * @param phase the phase
+     * @param index the step's index in its list
+     * @param label the step's label
+     */
+    record StepStarted(String runId, Instant at, String itemId, String phase, int index, String label)
+            implements RunEvent {
+    }
+
+    /**
+     * @param runId run
+     * @param at when
+     * @param itemId item or null
+     * @param phase the phase
+     * @param index the step's index
+     * @param label the step's label
+     * @param skipped whether {@code when} skipped it
+     * @param success whether it succeeded
+     * @param exitCode its exit code, or null
+     * @param duration how long it took
+     */
+    record StepFinished(String runId, Instant at, String itemId, String phase, int index, String label,
+                        boolean skipped, boolean success, Integer exitCode, Duration duration) implements RunEvent {
+    }
+
+    /**
+     * A failed attempt will be tried again after a delay.
+     *
+     * @param runId run
+     * @param at when
+     * @param itemId item or null
+     * @param label the step's label, or null for a whole-item retry
+     * @param nextAttempt the attempt about to be made
+     * @param delay the wait before it
+     * @param reason why the last attempt failed
+     */
+    record RetryScheduled(String runId, Instant at, String itemId, String label, int nextAttempt, Duration delay,
+                          String reason) implements RunEvent {
+    }
+
+    /**
+     * An item attempt failed.
+     *
+     * @param runId run
+     * @param at when
+     * @param itemId item
+     * @param attempt the attempt
+     * @param errorKind the class of failure
+     * @param message what went wrong
+     * @param willRetry whether the item will be tried again
+     */
+    record ItemFailed(String runId, Instant at, String itemId, int attempt, ErrorKind errorKind, String message,
+                      boolean willRetry) implements RunEvent {
+    }
+
+    /**
+     * @param runId run
+     * @param at when
+     * @param itemId item recorded in the DLQ
+     */
+    record ItemDeadLettered(String runId, Instant at, String itemId) implements RunEvent {
+    }
+
+    /**
+     * @param runId run
+     * @param at when
+     * @param itemId item whose work was integrated into the run's workspace
+     * @param commits how many commits it brought
+     */
+    record ItemIntegrated(String runId, Instant at, String itemId, int commits) implements RunEvent {
+    }
+}

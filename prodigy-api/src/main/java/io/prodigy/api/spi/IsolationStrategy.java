@@ -1,0 +1,53 @@
+package io.prodigy.api.spi;
+
+import io.prodigy.api.RunStatus;
+
+/**
+ * Gives a run and each of its MapReduce items a workspace, integrates each successful item's work into the
+ * run's workspace, and releases workspaces.
+ *
+ * <p>Contract: {@link #openRun} is called once per run before any step; {@link #acquire} and
+ * {@link #release} may be called concurrently from several threads; {@link #integrate} is called by one
+ * thread at a time (the engine's serial merge queue), in the order items finish. Failures are reported with
+ * {@link io.prodigy.api.IsolationException}.
+ */
+public interface IsolationStrategy {
+
+    /**
+     * @param run the run
+     * @return the run's workspace, where setup, reduce and plain steps run
+     */
+    Workspace openRun(RunContext run);
+
+    /**
+     * @param run the run's workspace
+     * @param itemId the item's id (may contain any characters; sanitize it before using it in a name)
+     * @return a workspace for the item, starting from the run workspace's current state
+     */
+    Workspace acquire(Workspace run, String itemId);
+
+    /**
+     * Brings a successful item's work into the run's workspace. Must be idempotent: integrating work that is
+     * already part of the run returns {@link IntegrationResult.NothingToIntegrate}.
+     *
+     * @param run the run's workspace
+     * @param item the item's workspace
+     * @return what happened
+     */
+    IntegrationResult integrate(Workspace run, Workspace item);
+
+    /**
+     * @param item an item's workspace
+     * @param keep whether to keep it on disk (for a failed item, to debug)
+     */
+    void release(Workspace item, boolean keep);
+
+    /**
+     * Called once when the run ends, e.g. to merge the run's work back to the user's branch.
+     *
+     * @param run the run's workspace
+     * @param status how the run ended
+     */
+    default void closeRun(Workspace run, RunStatus status) {
+    }
+}

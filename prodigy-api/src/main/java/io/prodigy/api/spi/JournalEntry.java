@@ -1,0 +1,94 @@
+package io.prodigy.api.spi;
+
+import io.prodigy.api.ItemStatus;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One fact in a run's append-only journal. Values are JSON text so the journal needs no JSON library here.
+ * Step locations are written {@code <stage index>/<phase>/<step index>}, e.g. {@code 0/setup/2}.
+ */
+public sealed interface JournalEntry permits JournalEntry.StepCompleted, JournalEntry.ItemDispatched,
+        JournalEntry.ItemFinished, JournalEntry.ItemIntegrated, JournalEntry.ItemDeadLettered,
+        JournalEntry.PhaseCompleted {
+
+    /** @return when the fact was recorded */
+    Instant at();
+
+    /**
+     * A top-level step outside the map phase finished.
+     *
+     * @param at when
+     * @param location the step's location
+     * @param success whether it succeeded
+     * @param variables the variables it set, as JSON text
+     */
+    record StepCompleted(Instant at, String location, boolean success, Map<String, String> variables)
+            implements JournalEntry {
+        /** Copies. */
+        public StepCompleted {
+            variables = Map.copyOf(variables);
+        }
+    }
+
+    /**
+     * An item attempt started.
+     *
+     * @param at when
+     * @param stage the stage index
+     * @param itemId the item
+     * @param attempt the attempt number, from 1
+     */
+    record ItemDispatched(Instant at, int stage, String itemId, int attempt) implements JournalEntry {
+    }
+
+    /**
+     * An item ended.
+     *
+     * @param at when
+     * @param stage the stage index
+     * @param itemId the item
+     * @param status how it ended
+     * @param resultJson the item's result as JSON text (as in {@code ${map.results}})
+     */
+    record ItemFinished(Instant at, int stage, String itemId, ItemStatus status, String resultJson)
+            implements JournalEntry {
+    }
+
+    /**
+     * An item's work was integrated into the run's workspace.
+     *
+     * @param at when
+     * @param stage the stage index
+     * @param itemId the item
+     * @param head the run workspace's head after integration, or null without version control
+     */
+    record ItemIntegrated(Instant at, int stage, String itemId, String head) implements JournalEntry {
+    }
+
+    /**
+     * An item was recorded in the Dead Letter Queue.
+     *
+     * @param at when
+     * @param stage the stage index
+     * @param itemId the item
+     */
+    record ItemDeadLettered(Instant at, int stage, String itemId) implements JournalEntry {
+    }
+
+    /**
+     * A phase ended.
+     *
+     * @param at when
+     * @param stage the stage index
+     * @param phase {@code steps}, {@code setup}, {@code map} or {@code reduce}
+     * @param variables the variables visible after the phase, as JSON text
+     */
+    record PhaseCompleted(Instant at, int stage, String phase, Map<String, String> variables)
+            implements JournalEntry {
+        /** Copies. */
+        public PhaseCompleted {
+            variables = Map.copyOf(variables);
+        }
+    }
+}

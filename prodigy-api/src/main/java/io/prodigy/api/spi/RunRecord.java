@@ -1,0 +1,26 @@
+package io.prodigy.api.spi;
+
+import io.prodigy.api.RunStatus;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * The header of a run's durable state.
+ *
+ * @param runId the run's id
+ * @param workflowName the workflow's name
+ * @param workflowHash a hash of the workflow definition, to refuse resuming a changed workflow
+ * @param status the run's status
+ * @param projectDirectory the user's project directory
+ * @param workspace the run's workspace directory, or null before it exists
+ * @param startedAt when the run started
+ * @param updatedAt when the record last changed
+ */
+public record RunRecord(String runId, String workflowName, String workflowHash, RunStatus status,
+                        Path projectDirectory, Path workspace, Instant startedAt, Instant updatedAt) {
+
+    /** @param newStatus the status @param at when it changed @return a copy with the new status */
+    public RunRecord withStatus(RunStatus newStatus, Instant at) {
+        return new RunRecord(runId, workflowName, workflowHash, newStatus, projectDirectory, workspace, startedAt, at);
+    }
+}

@@ -1,0 +1,22 @@
+package io.prodigy.api.spi;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** A directory where a run or one of its items works, handed out by an {@link IsolationStrategy}. */
+public interface Workspace {
+
+    /** @return the directory steps run in */
+    Path directory();
+
+    /** @return a short name for messages (a worktree or directory name) */
+    String name();
+
+    /**
+     * @return the version control of this workspace, when it has one; steps with {@code commit_required}
+     *         and the git context variables ({@code ${step.files_added}} ...) need it
+     */
+    default Optional<VersionControl> versionControl() {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,7 @@
+/**
+ * Service provider interfaces: the seams where a host plugs in its own agents ({@link io.prodigy.api.spi.AgentRunner}),
+ * workspaces ({@link io.prodigy.api.spi.IsolationStrategy}) and storage ({@link io.prodigy.api.spi.CheckpointStore},
+ * {@link io.prodigy.api.spi.DlqStore}). Implementations are registered explicitly on the engine's builder.
+ * Methods that are not essential have defaults, so these interfaces can grow without breaking implementations.
+ */
+package io.prodigy.api.spi;
