@@ -228,18 +228,19 @@ final class Execution {
     }
 
     /**
-     * Reads the rest of the output. After a normal exit, background processes that still hold the
-     * pipes get {@link #EXIT_DRAIN} to finish; then the tree is terminated. If the pipes are still
-     * open after that (held by a process outside the tree), reading stops and the result holds what
-     * was read; the stuck reader thread ends when that process closes the pipe.
+     * Reads the rest of the output, then makes sure nothing of the tree outlives the run. After a
+     * normal exit, background processes that still hold the pipes get {@link #EXIT_DRAIN} to finish
+     * writing; then whatever is left of the tree (in {@link TreeMode#PROCESS_GROUP}: everything still in
+     * the child's process group, holding the pipes or not) is terminated. If the pipes are still open
+     * after that (held by a process outside the tree), reading stops and the result holds what was
+     * read; the stuck reader thread ends when that process closes the pipe.
      */
     private void drain(Outcome outcome) {
-        if (awaitPumps(outcome == Outcome.EXITED && !interrupted ? EXIT_DRAIN : KILL_DRAIN)) {
-            return;
+        boolean drained = awaitPumps(outcome == Outcome.EXITED && !interrupted ? EXIT_DRAIN : KILL_DRAIN);
+        if (outcome == Outcome.EXITED || !drained) {
+            terminateTree(); // with a process group: one /proc scan, about 1 ms when nothing is left
         }
-        log.debug("The output of pid {} is still open; terminating the processes left in its tree", pid);
-        terminateTree();
-        if (awaitPumps(KILL_DRAIN)) {
+        if (drained || awaitPumps(KILL_DRAIN)) {
             return;
         }
         log.warn("Stopped reading the output of pid {}: a process outside its process tree still holds the pipe open", pid);

@@ -16,11 +16,14 @@ import java.util.Objects;
  *       survivors. On Linux the child runs in its own session and process group (through
  *       {@code setsid}), so grandchildren that were reparented to init are found too; elsewhere the
  *       tree is the child's live descendants;</li>
- *   <li>after the child exits on its own, output is read until end of file, or for at most
- *       2 s if background processes still hold the pipes: those
- *       processes are then terminated like a timed-out tree and the run returns. Background processes
- *       that let go of the pipes (for example {@code nohup server >log 2>&1 &}) are left running, as a
- *       shell would leave them;</li>
+ *   <li>after the child exits on its own, output is read until end of file, or for at most 2 s while
+ *       background processes still hold the pipes; then every process left in the tree is terminated
+ *       the same way, whether it holds the pipes or not (on Linux: everything still in the child's
+ *       process group, including {@code nohup cmd >log &}). Nothing the child started outlives the
+ *       run. Output written after the child exited is read on a best-effort basis: if the child exits
+ *       before the reader threads are running, the JDK closes the pipes at exit. Without a process
+ *       group (not Linux, or no {@code setsid}) children reparented before the exit cannot be found
+ *       and are left running;</li>
  *   <li>if a process that left the tree altogether (started its own session and was reparented) still
  *       holds a pipe, reading stops shortly after the tree is gone and the result holds what was read;</li>
  *   <li>when the JVM shuts down, the trees of runs in progress are terminated.</li>

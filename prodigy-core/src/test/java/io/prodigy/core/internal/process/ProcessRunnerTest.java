@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -202,13 +203,18 @@ class ProcessRunnerTest {
 
     @Test
     void killsProcessesIgnoringSigtermAfterTheGracePeriod() throws Exception {
-        ProcessResult result = run(ProcessSpec.shell("trap '' TERM; echo $$ > sh.pid; sleep 1000 & echo $! > bg.pid; wait")
-                .timeout(Duration.ofMillis(500))
-                .killGracePeriod(Duration.ofMillis(300)));
+        CancellationToken token = new CancellationToken();
+        ProcessSpec spec = ProcessSpec.shell("trap '' TERM; echo $$ > sh.pid; sleep 1000 & echo $! > bg.pid; echo ready; wait")
+                .workingDirectory(dir)
+                .killGracePeriod(Duration.ofMillis(300))
+                .lineListener((stream, line) -> token.cancel()) // SIGTERM is ignored from here on
+                .build();
 
-        assertThat(result.timedOut()).isTrue();
+        ProcessResult result = ProcessRunner.run(spec, token);
+
+        assertThat(result.cancelled()).isTrue();
         assertThat(result.exitCode()).isEqualTo(137);
-        assertThat(result.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(800)).isLessThan(Duration.ofSeconds(5));
+        assertThat(result.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(4));
         assertAllGone("sh.pid", "bg.pid");
     }
 
@@ -232,21 +238,34 @@ class ProcessRunnerTest {
 
     @Test
     void readsOutputThatBackgroundChildrenWriteAfterTheShellExits() throws Exception {
-        ProcessResult result = run(ProcessSpec.shell("(sleep 0.2; echo late) & echo early"));
+        // The shell exits only once the reader has seen "early", so the reader holds the pipe by then.
+        String awaitSeen = "while [ ! -e seen ]; do sleep 0.01; done";
+        ProcessResult result = run(ProcessSpec.shell("(" + awaitSeen + "; sleep 0.1; echo late) & echo early; " + awaitSeen)
+                .timeout(Duration.ofSeconds(10))
+                .lineListener((stream, line) -> {
+                    if (line.equals("early")) {
+                        touch("seen");
+                    }
+                }));
 
         assertThat(result.stdout()).isEqualTo("early\nlate\n");
         assertThat(result.duration()).isLessThan(Duration.ofSeconds(2));
     }
 
-    @Test
-    void leavesBackgroundProcessesThatReleasedTheOutputRunning() throws Exception {
-        ProcessResult result = run(ProcessSpec.shell("sleep 1000 >/dev/null 2>&1 & echo $! > bg.pid"));
-        long pid = readPid("bg.pid");
-        survivors.add(pid);
+    @ParameterizedTest
+    @EnumSource(TreeMode.class)
+    void terminatesBackgroundProcessesLeftInTheGroupAfterANormalExit(TreeMode mode) throws Exception {
+        ProcessResult result = run(ProcessSpec.shell("nohup sleep 1000 >/dev/null 2>&1 & echo $! > bg.pid"), mode);
 
         assertThat(result.success()).isTrue();
-        assertThat(result.duration()).isLessThan(Duration.ofSeconds(2));
-        assertThat(isAlive(pid)).isTrue();
+        assertThat(result.duration()).isLessThan(Duration.ofSeconds(2)); // released the pipes: no drain wait
+        if (mode == TreeMode.PROCESS_GROUP) {
+            assertAllGone("bg.pid");
+        } else {
+            long pid = readPid("bg.pid"); // reparented before we looked: out of reach without a group
+            survivors.add(pid);
+            assertThat(isAlive(pid)).isTrue();
+        }
     }
 
     // ---- cancellation and interrupts
@@ -405,6 +424,14 @@ class ProcessRunnerTest {
     /** Alive and not a zombie: this machine's pid 1 may be slow to reap orphans. */
     private static boolean isAlive(long pid) {
         return ProcessHandle.of(pid).map(ProcessTree::isRunning).orElse(false);
+    }
+
+    private void touch(String name) {
+        try {
+            Files.createFile(dir.resolve(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void executable(Path file, String content) throws IOException {
