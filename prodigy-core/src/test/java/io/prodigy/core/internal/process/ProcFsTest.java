@@ -1,0 +1,43 @@
+package io.prodigy.core.internal.process;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ProcFsTest {
+
+    private static ProcFs.Stat parse(String line) {
+        byte[] bytes = line.getBytes(US_ASCII);
+        return ProcFs.parse(42, bytes, bytes.length);
+    }
+
+    @Test
+    void parsesAStatLineWhoseCommandHoldsSpacesAndParentheses() {
+        ProcFs.Stat stat = parse("42 (a) b (c) S 7 40 40 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 123456 1000 50 "
+                + "18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n");
+
+        assertThat(stat).isEqualTo(new ProcFs.Stat(42, 7, 40, 123456, false));
+    }
+
+    @Test
+    void recognizesZombiesAndRejectsGarbage() {
+        assertThat(parse("42 (sleep) Z 1 40 40 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0").zombie()).isTrue();
+        assertThat(parse("no closing parenthesis")).isNull();
+        assertThat(parse("42 (short) S 1 2")).isNull();
+    }
+
+    @Test
+    void readsTheCurrentProcess() {
+        assumeTrue(ProcFs.AVAILABLE, "needs /proc");
+        long self = ProcessHandle.current().pid();
+
+        ProcFs.Stat stat = ProcFs.stat(self).orElseThrow();
+
+        assertThat(stat.ppid()).isEqualTo(ProcessHandle.current().parent().orElseThrow().pid());
+        assertThat(stat.zombie()).isFalse();
+        assertThat(ProcFs.all()).extracting(ProcFs.Stat::pid).contains(self);
+        assertThat(ProcFs.stat(Long.MAX_VALUE)).isEmpty();
+    }
+}
