@@ -86,6 +86,8 @@ public final class Interpolator {
      */
     public static String interpolate(String template, Variables variables, Quoting quoting, String where) {
         Objects.requireNonNull(template, "template");
+        Objects.requireNonNull(variables, "variables");
+        Objects.requireNonNull(quoting, "quoting");
         if (template.indexOf('$') < 0) {
             return template;
         }

@@ -74,6 +74,14 @@ class InterpolatorTest {
     }
 
     @Test
+    void fieldsAfterTheFirstSegmentMayHoldHyphensAndLetters() throws Exception {
+        vars.put("item", json("{\"file-path\": \"a.txt\", \"n\u00e4me\": \"x\"}"));
+        vars.putString("x", "X");
+
+        assertThat(plain("${item.file-path} ${item.n\u00e4me} ${x-default}")).isEqualTo("a.txt x ${x-default}");
+    }
+
+    @Test
     void walksIntoJsonHeldInStrings() {
         vars.putString("item.meta", "{\"owner\":{\"login\":\"octo\"}}");
 
