@@ -1,0 +1,231 @@
+package io.prodigy.core.internal.interpolate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.prodigy.api.InterpolationException;
+import io.prodigy.core.internal.interpolate.Part.HereDocument;
+import io.prodigy.core.internal.interpolate.Part.Literal;
+import io.prodigy.core.internal.interpolate.Part.Placeholder;
+import io.prodigy.core.internal.interpolate.Part.Placement;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Renders compiled template parts against a {@link Variables} scope. */
+final class Renderer {
+    private static final int LISTED_NAMES = 20;
+
+    private Renderer() {
+    }
+
+    /**
+     * @param shell whether the parts came from {@link TemplateParser#parseShell} and values must be quoted
+     */
+    static String render(int sizeHint, List<Part> parts, Variables variables, boolean shell, String where) {
+        StringBuilder out = new StringBuilder(sizeHint + 32);
+        append(out, parts, variables, shell, where);
+        return out.toString();
+    }
+
+    private static void append(StringBuilder out, List<Part> parts, Variables variables, boolean shell,
+            String where) {
+        for (Part part : parts) {
+            if (part instanceof Literal literal) {
+                out.append(literal.text());
+            } else if (part instanceof Placeholder placeholder) {
+                appendPlaceholder(out, placeholder, variables, shell, where);
+            } else if (part instanceof HereDocument document) {
+                appendHereDocument(out, document, variables, shell, where);
+            }
+        }
+    }
+
+    private static void appendPlaceholder(StringBuilder out, Placeholder placeholder, Variables variables,
+            boolean shell, String where) {
+        if (shell && placeholder.placement() == Placement.UNSAFE && !placeholder.raw()) {
+            if (placeholder.shortForm() && variables.resolve(placeholder.path(), false).isMissingNode()) {
+                out.append(placeholder.source());
+                return;
+            }
+            throw new InterpolationException(placeholder.path().text(), "Cannot insert " + placeholder.source()
+                    + location(where) + " safely: it stands " + placeholder.reason() + ". "
+                    + rawHint(placeholder));
+        }
+        String text = textOf(placeholder, variables, shell, where);
+        if (text == null) {
+            out.append(placeholder.source());
+        } else if (!shell || placeholder.raw()) {
+            out.append(text);
+        } else {
+            switch (placeholder.placement()) {
+                case UNQUOTED -> ShellQuoting.appendQuoted(out, text);
+                case SINGLE_QUOTED -> ShellQuoting.appendInsideSingleQuotes(out, text);
+                case DOUBLE_QUOTED -> ShellQuoting.appendInsideDoubleQuotes(out, text);
+                case HERE_DOCUMENT -> ShellQuoting.appendInsideHereDocument(out, text);
+                case ARITHMETIC -> {
+                    if (!isInteger(text)) {
+                        throw new InterpolationException(placeholder.path().text(), "Cannot insert "
+                                + placeholder.source() + location(where) + " safely: it stands "
+                                + placeholder.reason() + ", where the shell evaluates text as arithmetic, so only"
+                                + " an integer can be inserted there, and its value (" + text.length()
+                                + " characters) is not one. " + rawHint(placeholder));
+                    }
+                    out.append(text);
+                }
+                default -> out.append(text);
+            }
+        }
+    }
+
+    /** @return the text to insert, or null when a {@code $NAME} placeholder names no variable */
+    private static String textOf(Placeholder placeholder, Variables variables, boolean shell, String where) {
+        JsonNode value = variables.resolve(placeholder.path(), !placeholder.shortForm());
+        if (placeholder.shortForm()) {
+            return value.isMissingNode() ? null : ValueText.of(value);
+        }
+        if (value.isMissingNode() || (value.isNull() && placeholder.defaultText() != null)) {
+            if (placeholder.defaultText() != null) {
+                return placeholder.defaultText();
+            }
+            throw undefined(placeholder, variables, shell, where);
+        }
+        return ValueText.of(value);
+    }
+
+    private static void appendHereDocument(StringBuilder out, HereDocument document, Variables variables,
+            boolean shell, String where) {
+        int bodyStart = out.length();
+        append(out, document.parts(), variables, shell, where);
+        int line = TemplateParser.findDelimiterLine(
+                out, bodyStart, out.length(), document.delimiter(), document.stripTabs(), document.quoted());
+        if (line >= 0) {
+            List<String> sources = new ArrayList<>();
+            collectPlaceholders(document.parts(), sources);
+            String variable = sources.isEmpty() ? document.delimiter() : sources.get(0);
+            throw new InterpolationException(variable, "Cannot insert " + String.join(", ", sources)
+                    + location(where) + ": a value makes a line '" + document.delimiter()
+                    + "', which would end the here-document early and run the rest as commands");
+        }
+    }
+
+    private static void collectPlaceholders(List<Part> parts, List<String> sources) {
+        for (Part part : parts) {
+            if (part instanceof Placeholder placeholder) {
+                sources.add(placeholder.source());
+            } else if (part instanceof HereDocument nested) {
+                collectPlaceholders(nested.parts(), sources);
+            }
+        }
+    }
+
+    private static boolean isInteger(String text) {
+        int i = !text.isEmpty() && (text.charAt(0) == '-' || text.charAt(0) == '+') ? 1 : 0;
+        if (i == text.length()) {
+            return false;
+        }
+        for (; i < text.length(); i++) {
+            if (!VariablePath.isAsciiDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String rawHint(Placeholder placeholder) {
+        return "If the value is trusted to be code, ${" + placeholder.path().text()
+                + "|raw} inserts it unquoted.";
+    }
+
+    private static String location(String where) {
+        return where == null || where.isBlank() ? "" : " in " + where;
+    }
+
+    private static InterpolationException undefined(Placeholder placeholder, Variables variables, boolean shell,
+            String where) {
+        String path = placeholder.path().text();
+        TreeSet<String> visible = visibleNames(variables);
+        StringBuilder message = new StringBuilder("Undefined variable '").append(path).append('\'')
+                .append(location(where)).append('.');
+        TreeSet<String> candidates = new TreeSet<>(visible);
+        if (placeholder.path().isPlainName()) {
+            variables.environmentNames().forEach(candidates::add);
+        }
+        String suggestion = closest(path, candidates);
+        if (suggestion != null) {
+            message.append(" Did you mean '").append(suggestion).append("'?");
+        }
+        if (visible.isEmpty()) {
+            message.append(" No variables are defined.");
+        } else {
+            message.append(" Available: ");
+            Iterator<String> names = visible.iterator();
+            for (int i = 0; i < LISTED_NAMES && names.hasNext(); i++) {
+                message.append(i == 0 ? "" : ", ").append(names.next());
+            }
+            if (visible.size() > LISTED_NAMES) {
+                message.append(" and ").append(visible.size() - LISTED_NAMES).append(" more");
+            }
+            message.append('.');
+        }
+        if (placeholder.path().isPlainName()) {
+            if (shell) {
+                message.append(" If ${").append(path).append("} is meant for the shell, write $").append(path)
+                        .append(" or $${").append(path).append("} instead.");
+            } else {
+                message.append(" To keep ${").append(path).append("} as literal text, write $${").append(path)
+                        .append("}.");
+            }
+        }
+        return new InterpolationException(path, message.toString());
+    }
+
+    /** Variable names, plus the top-level fields of object values as {@code name.field}. */
+    private static TreeSet<String> visibleNames(Variables variables) {
+        TreeSet<String> names = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> entry : variables.flatten().entrySet()) {
+            names.add(entry.getKey());
+            if (entry.getValue().isObject()) {
+                entry.getValue().fieldNames().forEachRemaining(field -> names.add(entry.getKey() + "." + field));
+            }
+        }
+        return names;
+    }
+
+    /** @return the candidate nearest to {@code name} by edit distance, if it is close enough to be a typo */
+    static String closest(String name, Iterable<String> candidates) {
+        int limit = Math.max(1, Math.min(3, name.length() / 3));
+        String best = null;
+        int bestDistance = limit + 1;
+        for (String candidate : candidates) {
+            if (Math.abs(candidate.length() - name.length()) >= bestDistance || candidate.equals(name)) {
+                continue;
+            }
+            int distance = editDistance(name, candidate);
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}
