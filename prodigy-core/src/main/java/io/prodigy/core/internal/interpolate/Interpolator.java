@@ -1,5 +1,7 @@
 package io.prodigy.core.internal.interpolate;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.prodigy.api.InterpolationException;
 import java.util.List;
 import java.util.Objects;
@@ -100,6 +102,17 @@ public final class Interpolator {
             CACHE.putIfAbsent(template, compiled);
         }
         return compiled.render(variables, quoting, where);
+    }
+
+    /**
+     * Renders a value as interpolation inserts it (before any quoting): strings as text, numbers canonically,
+     * null as empty, arrays of strings joined with ", ", other arrays and objects as compact JSON.
+     *
+     * @param value the value, may be null or missing
+     * @return its text
+     */
+    public static String render(JsonNode value) {
+        return value == null || value.isMissingNode() ? "" : ValueText.of(value);
     }
 
     /**

@@ -1,0 +1,317 @@
+package io.prodigy.core;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.prodigy.api.ProdigyException;
+import io.prodigy.api.RunOptions;
+import io.prodigy.api.RunResult;
+import io.prodigy.api.RunStatus;
+import io.prodigy.api.RunSummary;
+import io.prodigy.api.Workflow;
+import io.prodigy.api.event.RunListener;
+import io.prodigy.api.spi.AgentRunner;
+import io.prodigy.api.spi.CheckpointStore;
+import io.prodigy.api.spi.DlqStore;
+import io.prodigy.api.spi.IsolationStrategy;
+import io.prodigy.core.internal.engine.EventSink;
+import io.prodigy.core.internal.engine.RunState;
+import io.prodigy.core.internal.engine.SecretMasker;
+import io.prodigy.core.internal.engine.WorkflowRunner;
+import io.prodigy.core.internal.interpolate.Interpolator;
+import io.prodigy.core.internal.interpolate.Variables;
+import io.prodigy.core.internal.process.CancellationToken;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The entry point: runs {@link Workflow}s. Build one, configure it once, and share it, like an HTTP client.
+ * Immutable and thread-safe; several runs may go on at once.
+ *
+ * <pre>{@code
+ * Prodigy prodigy = Prodigy.builder()
+ *     .workingDirectory(Path.of("my-project"))
+ *     .agentRunner(request -> AgentResult.success("done " + request.command()))
+ *     .listener(event -> System.out.println(event))
+ *     .build();
+ * RunResult result = prodigy.run(workflow);
+ * System.out.println(result.summary().succeeded() + " of " + result.summary().total() + " items succeeded");
+ * }</pre>
+ *
+ * <p>Failures of steps and items are reported in the {@link RunResult}, never thrown. Invalid input (a bad
+ * expression, a missing input file) ends the run with status {@code FAILED} and an actionable message.
+ */
+public final class Prodigy {
+    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+            .withZone(ZoneOffset.UTC);
+
+    private final AgentRunner agentRunner;
+    private final IsolationStrategy isolation;
+    private final CheckpointStore checkpoints;
+    private final DlqStore dlq;
+    private final RunListener listener;
+    private final Path workingDirectory;
+    private final Path home;
+    private final ExecutorService executor;
+    private final Clock clock;
+
+    private Prodigy(Builder b) {
+        this.agentRunner = b.agentRunner;
+        this.isolation = b.isolation != null ? b.isolation : DirectoryIsolation.shared();
+        this.checkpoints = b.checkpoints != null ? b.checkpoints : new InMemoryCheckpointStore();
+        this.dlq = b.dlq != null ? b.dlq : new InMemoryDlqStore();
+        this.listener = b.listeners.isEmpty() ? RunListener.NONE
+                : b.listeners.size() == 1 ? b.listeners.get(0) : RunListener.composite(b.listeners);
+        this.workingDirectory = (b.workingDirectory != null ? b.workingDirectory : Path.of(""))
+                .toAbsolutePath().normalize();
+        this.home = (b.home != null ? b.home : defaultHome()).toAbsolutePath().normalize();
+        this.executor = b.executor;
+        this.clock = b.clock != null ? b.clock : Clock.systemUTC();
+    }
+
+    /** @return a builder with the embedded defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    private static Path defaultHome() {
+        String env = System.getenv("PRODIGY_HOME");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        return Path.of(System.getProperty("user.home"), ".prodigy");
+    }
+
+    /**
+     * Runs a workflow to its end and returns the result.
+     *
+     * @param workflow the workflow
+     * @return the result
+     */
+    public RunResult run(Workflow workflow) {
+        return run(workflow, RunOptions.DEFAULT);
+    }
+
+    /**
+     * Runs a workflow with arguments and overrides, blocking until it ends.
+     *
+     * @param workflow the workflow
+     * @param options arguments and overrides
+     * @return the result
+     */
+    public RunResult run(Workflow workflow, RunOptions options) {
+        RunState state = prepare(workflow, options);
+        return execute(state, workflow, options);
+    }
+
+    /**
+     * Starts a workflow on a new thread.
+     *
+     * @param workflow the workflow
+     * @param options arguments and overrides
+     * @return a handle to watch, cancel or await the run
+     */
+    public RunHandle start(Workflow workflow, RunOptions options) {
+        RunState state = prepare(workflow, options);
+        CompletableFuture<RunResult> future = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                future.complete(execute(state, workflow, options));
+            } catch (RuntimeException | Error e) {
+                future.completeExceptionally(e);
+            }
+        }, "prodigy-run-" + state.runId());
+        t.setDaemon(false);
+        t.start();
+        return new RunHandle(state.runId(), () -> state.progress().snapshot(), state::cancel, future);
+    }
+
+    /** @param workflow the workflow @return a handle; see {@link #start(Workflow, RunOptions)} */
+    public RunHandle start(Workflow workflow) {
+        return start(workflow, RunOptions.DEFAULT);
+    }
+
+    /** @return the Dead Letter Queue store */
+    public DlqStore dlq() {
+        return dlq;
+    }
+
+    /** @return the checkpoint store holding run records and journals */
+    public CheckpointStore checkpoints() {
+        return checkpoints;
+    }
+
+    /** @return the project directory runs work on */
+    public Path workingDirectory() {
+        return workingDirectory;
+    }
+
+    /** @return the state directory ({@code PRODIGY_HOME}) */
+    public Path home() {
+        return home;
+    }
+
+    private RunState prepare(Workflow workflow, RunOptions options) {
+        Objects.requireNonNull(workflow, "workflow");
+        Objects.requireNonNull(options, "options");
+        String runId = options.runId() != null ? options.runId()
+                : "run-" + RUN_ID_TIME.format(clock.instant()) + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        Path stateDir = home.resolve("runs").resolve(runId);
+        Map<String, String> processEnv = new LinkedHashMap<>();
+        List<String> secretValues = new ArrayList<>(workflow.secrets().values());
+        SecretMasker masker = new SecretMasker(secretValues);
+        return new RunState(runId, workflow, options, clock, new EventSink(listener), checkpoints, dlq, agentRunner,
+                isolation, masker, new CancellationToken(), executor, workingDirectory, stateDir, processEnv,
+                () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    private RunResult execute(RunState state, Workflow workflow, RunOptions options) {
+        Variables vars = Variables.root(System.getenv());
+        Map<String, String> processEnv = new LinkedHashMap<>();
+        List<String> args = options.args();
+        if (!args.isEmpty()) {
+            vars.putString("ARG", args.get(0));
+            processEnv.put("ARG", args.get(0));
+        }
+        for (int i = 0; i < args.size(); i++) {
+            vars.putString("ARG_" + (i + 1), args.get(i));
+            vars.putString(String.valueOf(i + 1), args.get(i));
+            processEnv.put("ARG_" + (i + 1), args.get(i));
+        }
+        vars.putString("workflow.name", workflow.name());
+        vars.putString("workflow.id", state.runId());
+        vars.putString("workflow.run_id", state.runId());
+        vars.put("workflow.iteration", IntNode.valueOf(1));
+        try {
+            for (Map.Entry<String, String> e : workflow.env().entrySet()) {
+                String value = Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE,
+                        "env " + e.getKey());
+                vars.putString(e.getKey(), value);
+                processEnv.put(e.getKey(), value);
+            }
+        } catch (ProdigyException e) {
+            return failedBeforeStart(state, workflow, e.getMessage());
+        }
+        for (Map.Entry<String, String> e : workflow.secrets().entrySet()) {
+            vars.putString(e.getKey(), e.getValue());
+            processEnv.put(e.getKey(), e.getValue());
+        }
+        for (Map.Entry<String, String> e : options.variables().entrySet()) {
+            vars.putString(e.getKey(), e.getValue());
+        }
+        processEnv.put("PRODIGY_AUTOMATION", "true");
+        processEnv.put("PRODIGY_RUN_ID", state.runId());
+        return new WorkflowRunner(state.withProcessEnv(processEnv), vars).run(fingerprint(workflow));
+    }
+
+    private RunResult failedBeforeStart(RunState state, Workflow workflow, String message) {
+        return new RunResult(state.runId(), workflow.name(), RunStatus.FAILED, clock.instant(), Duration.ZERO,
+                List.of(), List.of(), Map.of(), new RunSummary(0, 0, 0, 0, 0, Duration.ZERO, 0, 0, Duration.ZERO,
+                null), message);
+    }
+
+    static String fingerprint(Workflow workflow) {
+        String canonical = workflow.name() + "\n" + workflow.env() + "\n" + workflow.secrets().keySet() + "\n"
+                + workflow.stages() + "\n" + workflow.merge() + "\n" + workflow.mergeTimeout() + "\n"
+                + workflow.defaultRetry();
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+        }
+    }
+
+    /** Builds a {@link Prodigy}. Every setting is optional. */
+    public static final class Builder {
+        private AgentRunner agentRunner;
+        private IsolationStrategy isolation;
+        private CheckpointStore checkpoints;
+        private DlqStore dlq;
+        private final List<RunListener> listeners = new ArrayList<>();
+        private Path workingDirectory;
+        private Path home;
+        private ExecutorService executor;
+        private Clock clock;
+
+        private Builder() {
+        }
+
+        /** @param runner runs agent ({@code claude:}) steps; without one, agent steps fail @return this */
+        public Builder agentRunner(AgentRunner runner) {
+            this.agentRunner = runner;
+            return this;
+        }
+
+        /** @param strategy gives runs and items their workspaces; default {@link DirectoryIsolation#shared()} @return this */
+        public Builder isolation(IsolationStrategy strategy) {
+            this.isolation = strategy;
+            return this;
+        }
+
+        /** @param store durable run state; default in memory @return this */
+        public Builder checkpointStore(CheckpointStore store) {
+            this.checkpoints = store;
+            return this;
+        }
+
+        /** @param store the Dead Letter Queue; default in memory @return this */
+        public Builder dlqStore(DlqStore store) {
+            this.dlq = store;
+            return this;
+        }
+
+        /** @param l a listener for run events (may be called several times to add more) @return this */
+        public Builder listener(RunListener l) {
+            this.listeners.add(Objects.requireNonNull(l, "listener"));
+            return this;
+        }
+
+        /** @param dir the project directory; default the current directory @return this */
+        public Builder workingDirectory(Path dir) {
+            this.workingDirectory = dir;
+            return this;
+        }
+
+        /** @param dir the state directory; default {@code $PRODIGY_HOME} or {@code ~/.prodigy} @return this */
+        public Builder home(Path dir) {
+            this.home = dir;
+            return this;
+        }
+
+        /**
+         * @param exec runs map items; the host keeps ownership (it is never shut down). It must allow at least
+         *             {@code max_parallel} tasks at once. Default: a fixed pool of platform threads per map phase.
+         * @return this
+         */
+        public Builder executor(ExecutorService exec) {
+            this.executor = exec;
+            return this;
+        }
+
+        /** @param c the clock for timestamps; default UTC system clock @return this */
+        public Builder clock(Clock c) {
+            this.clock = c;
+            return this;
+        }
+
+        /** @return the engine */
+        public Prodigy build() {
+            return new Prodigy(this);
+        }
+    }
+}

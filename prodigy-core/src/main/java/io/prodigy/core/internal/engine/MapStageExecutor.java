@@ -1,0 +1,427 @@
+package io.prodigy.core.internal.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.prodigy.api.ErrorKind;
+import io.prodigy.api.ErrorPolicy;
+import io.prodigy.api.ItemError;
+import io.prodigy.api.ItemFailureAction;
+import io.prodigy.api.ItemResult;
+import io.prodigy.api.ItemStatus;
+import io.prodigy.api.MapPhase;
+import io.prodigy.api.ProdigyException;
+import io.prodigy.api.RetryPolicy;
+import io.prodigy.api.Stage;
+import io.prodigy.api.WorkInput;
+import io.prodigy.api.WorkflowDefinitionException;
+import io.prodigy.api.event.RunEvent;
+import io.prodigy.api.spi.DlqEntry;
+import io.prodigy.api.spi.FailedAttempt;
+import io.prodigy.api.spi.IntegrationResult;
+import io.prodigy.api.spi.JournalEntry;
+import io.prodigy.api.spi.VersionControl;
+import io.prodigy.api.spi.Workspace;
+import io.prodigy.api.spi.WorkspaceChanges;
+import io.prodigy.core.internal.Json;
+import io.prodigy.core.internal.expr.ItemPipeline;
+import io.prodigy.core.internal.input.ItemIds;
+import io.prodigy.core.internal.input.JsonPathQuery;
+import io.prodigy.core.internal.input.WorkItemReader;
+import io.prodigy.core.internal.interpolate.Interpolator;
+import io.prodigy.core.internal.interpolate.Variables;
+import io.prodigy.core.internal.retry.CircuitBreaker;
+import io.prodigy.core.internal.retry.FailureLimits;
+import io.prodigy.core.internal.retry.RetryState;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the map phase of one MapReduce stage: reads and selects the items, runs the agent template for each,
+ * at most {@code max_parallel} at once, integrates successes one at a time, and applies the error policy.
+ */
+final class MapStageExecutor {
+    private static final Logger LOG = LoggerFactory.getLogger(MapStageExecutor.class);
+
+    private final RunState run;
+    private final StepExecutor steps;
+    private final Stage.MapReduce stage;
+    private final int stageIndex;
+    private final Variables stageVars;
+    private final Object mergeLock = new Object();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final AtomicReference<String> stopReason = new AtomicReference<>();
+
+    MapStageExecutor(RunState run, StepExecutor steps, Stage.MapReduce stage, int stageIndex, Variables stageVars) {
+        this.run = run;
+        this.steps = steps;
+        this.stage = stage;
+        this.stageIndex = stageIndex;
+        this.stageVars = stageVars;
+    }
+
+    /** The map phase's outcome. */
+    record MapOutcome(List<ItemResult> items, boolean stoppedByPolicy, String stopReason, Duration wallTime,
+                      int maxParallel) {
+    }
+
+    MapOutcome run() throws InterruptedException {
+        MapPhase map = stage.map();
+        List<JsonNode> items = selectItems(map);
+        List<String> ids = ItemIds.assignIds(items, map.idField());
+        int parallel = run.options.maxParallel() != null ? run.options.maxParallel() : map.maxParallel();
+        parallel = Math.max(1, Math.min(parallel, Math.max(1, items.size())));
+        run.progress.mapStarted(items.size());
+        run.events.emit(new RunEvent.ItemsResolved(run.runId, run.clock.instant(), stage.name(), items.size(),
+                parallel));
+        LOG.info("Map phase of '{}': {} item(s), up to {} at once", stage.name(), items.size(), parallel);
+
+        ErrorPolicy policy = stage.errorPolicy();
+        FailureLimits limits = new FailureLimits(policy);
+        CircuitBreaker breaker = policy.circuitBreaker() == null ? null
+                : new CircuitBreaker(policy.circuitBreaker(), System::nanoTime);
+        ItemResult[] results = new ItemResult[items.size()];
+        Instant start = run.clock.instant();
+
+        ExecutorService pool = run.hostExecutor != null ? run.hostExecutor
+                : Executors.newFixedThreadPool(parallel, new NamedThreadFactory("prodigy-agent"));
+        Semaphore slots = new Semaphore(parallel);
+        List<Future<?>> futures = new ArrayList<>(items.size());
+        int dispatched = 0;
+        try {
+            for (; dispatched < items.size(); dispatched++) {
+                slots.acquire();
+                if (breaker != null) {
+                    while (!stopped.get() && !run.cancellation.isCancelled() && !breaker.tryAcquire()) {
+                        Duration wait = breaker.remainingOpen();
+                        Waits.sleep(wait.isZero() || wait.isNegative() ? Duration.ofMillis(10) : wait,
+                                run.cancellation);
+                    }
+                }
+                if (stopped.get() || run.cancellation.isCancelled()) {
+                    if (breaker != null) {
+                        breaker.release();
+                    }
+                    slots.release();
+                    break;
+                }
+                final int index = dispatched;
+                run.progress.itemStarted();
+                futures.add(pool.submit(() -> {
+                    try {
+                        ItemResult r = runItem(index, ids.get(index), items.get(index), map, policy, limits, breaker);
+                        results[index] = r;
+                    } finally {
+                        slots.release();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    LOG.error("an item task failed unexpectedly", e.getCause());
+                }
+            }
+        } catch (InterruptedException e) {
+            for (Future<?> f : futures) {
+                f.cancel(true);
+            }
+            throw e;
+        } finally {
+            if (pool != run.hostExecutor) {
+                pool.shutdownNow();
+            }
+        }
+        List<ItemResult> out = new ArrayList<>(items.size());
+        int notRun = 0;
+        for (int i = 0; i < items.size(); i++) {
+            ItemResult r = results[i];
+            if (r == null) {
+                notRun++;
+                r = new ItemResult(ids.get(i), i, Json.write(items.get(i)), ItemStatus.NOT_RUN, 0, null,
+                        Duration.ZERO, null, null, false, null, List.of(), null);
+            }
+            out.add(r);
+        }
+        run.progress.notRun(notRun);
+        Duration wall = Duration.between(start, run.clock.instant());
+        return new MapOutcome(out, stopped.get(), stopReason.get(), wall, parallel);
+    }
+
+    private List<JsonNode> selectItems(MapPhase map) throws InterruptedException {
+        WorkInput input = map.input();
+        Path dir = run.runWorkspace.directory();
+        String where = "map input of stage '" + stage.name() + "'";
+        List<JsonNode> raw;
+        if (input instanceof WorkInput.Values values) {
+            raw = WorkItemReader.fromValues(values.values());
+        } else if (input instanceof WorkInput.JsonFile file) {
+            String path = Interpolator.interpolate(file.path(), stageVars, Interpolator.Quoting.NONE, where);
+            raw = WorkItemReader.fromJsonFile(dir.resolve(path), file.jsonPath());
+        } else if (input instanceof WorkInput.Command cmd) {
+            raw = fromCommand(cmd.command(), cmd.jsonPath(), where);
+        } else if (input instanceof WorkInput.Detect detect) {
+            String text = Interpolator.interpolate(detect.input(), stageVars, Interpolator.Quoting.NONE, where);
+            if (WorkItemReader.looksLikeFile(dir, text)) {
+                raw = WorkItemReader.fromJsonFile(dir.resolve(text.strip()), detect.jsonPath());
+            } else {
+                raw = fromCommand(detect.input(), detect.jsonPath(), where);
+            }
+        } else {
+            throw new IllegalStateException("unknown input " + input);
+        }
+        ItemPipeline pipeline = ItemPipeline.builder()
+                .filter(map.filter())
+                .sortBy(map.sortBy())
+                .distinct(map.distinct())
+                .offset(map.offset())
+                .maxItems(map.maxItems())
+                .build();
+        return pipeline.apply(raw, stageVars::resolve);
+    }
+
+    private List<JsonNode> fromCommand(String template, String jsonPath, String where) throws InterruptedException {
+        String command = Interpolator.interpolate(template, stageVars, Interpolator.Quoting.SHELL, where);
+        StepScope scope = new StepScope(stageVars, run.runWorkspace, "map", null, null, Map.of());
+        StepOutcome o = steps.runShell(command, io.prodigy.api.Step.shell(template).build(), scope,
+                Duration.ofMinutes(5), where, Map.of());
+        if (!o.success()) {
+            throw new WorkflowDefinitionException("the " + where + " command failed: "
+                    + (o.error() == null ? "exit " + o.exitCode() : o.error().message()));
+        }
+        List<JsonNode> items = WorkItemReader.fromCommandOutput(o.stdout());
+        if (jsonPath != null && !jsonPath.isBlank() && items.size() == 1) {
+            return JsonPathQuery.compile(jsonPath).select(items.get(0));
+        }
+        return items;
+    }
+
+    private ItemResult runItem(int index, String itemId, JsonNode item, MapPhase map, ErrorPolicy policy,
+                               FailureLimits limits, CircuitBreaker breaker) throws InterruptedException {
+        String itemJson = Json.write(item);
+        Instant firstStart = run.clock.instant();
+        RetryPolicy itemRetry = policy.onItemFailure() == ItemFailureAction.RETRY || policy.itemRetry() != null
+                ? policy.itemRetry() : RetryPolicy.NONE;
+        RetryState retry = new RetryState(itemRetry, run.random);
+        List<FailedAttempt> failures = new ArrayList<>();
+        Duration total = Duration.ZERO;
+        Double cost = null;
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            run.journal(new JournalEntry.ItemDispatched(run.clock.instant(), stageIndex, itemId, attempt));
+            Attempt a = attemptItem(index, itemId, item, itemJson, map, attempt);
+            total = total.plus(a.duration);
+            if (a.cost != null) {
+                cost = cost == null ? a.cost : cost + a.cost;
+            }
+            if (a.error == null) {
+                if (breaker != null) {
+                    breaker.onSuccess();
+                }
+                if (limits.recordSuccess() == FailureLimits.Decision.STOP) {
+                    stop(limits.stopReason());
+                }
+                run.progress.itemEnded(true);
+                ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, attempt, firstStart,
+                        total, a.output, null, false, null, a.commits, cost);
+                finish(r);
+                return r;
+            }
+            if (a.error.kind() == ErrorKind.CANCELLED || run.cancellation.isCancelled()) {
+                if (breaker != null) {
+                    breaker.release();
+                }
+                run.progress.itemCancelled();
+                ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.CANCELLED, attempt, firstStart,
+                        total, a.output, steps.mask(a.error), false, a.workspace, List.of(), cost);
+                finish(r);
+                return r;
+            }
+            failures.add(new FailedAttempt(attempt, run.clock.instant(), a.error.kind(),
+                    run.masker.mask(a.error.message()), a.error.exitCode(), a.error.step(), null));
+            Optional<Duration> delay = stopped.get() ? Optional.empty()
+                    : retry.nextDelay(a.error.kind(), a.error.message());
+            run.events.emit(new RunEvent.ItemFailed(run.runId, run.clock.instant(), itemId, attempt, a.error.kind(),
+                    run.masker.mask(a.error.message()), delay.isPresent()));
+            if (delay.isPresent()) {
+                run.events.emit(new RunEvent.RetryScheduled(run.runId, run.clock.instant(), itemId, null,
+                        attempt + 1, delay.get(), run.masker.mask(a.error.message())));
+                Waits.sleep(delay.get(), run.cancellation);
+                continue;
+            }
+            if (breaker != null) {
+                breaker.onFailure();
+            }
+            boolean dlq = policy.onItemFailure() == ItemFailureAction.DLQ
+                    || policy.onItemFailure() == ItemFailureAction.RETRY;
+            if (dlq) {
+                run.dlq.add(new DlqEntry(run.runId, itemId, itemJson, failures, a.workspace, false,
+                        failures.get(0).at(), failures.get(failures.size() - 1).at()));
+                run.journal(new JournalEntry.ItemDeadLettered(run.clock.instant(), stageIndex, itemId));
+                run.events.emit(new RunEvent.ItemDeadLettered(run.runId, run.clock.instant(), itemId));
+            }
+            if (limits.recordFailure(itemId) == FailureLimits.Decision.STOP) {
+                stop(limits.stopReason());
+            }
+            run.progress.itemEnded(false);
+            ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.FAILED, attempt, firstStart, total,
+                    a.output, steps.mask(a.error), dlq, a.workspace, List.of(), cost);
+            finish(r);
+            return r;
+        }
+    }
+
+    private void stop(String reason) {
+        if (stopped.compareAndSet(false, true)) {
+            stopReason.set(reason);
+            LOG.warn("Stopping the map phase of '{}': {}", stage.name(), reason);
+        }
+    }
+
+    private void finish(ItemResult r) {
+        run.journal(new JournalEntry.ItemFinished(run.clock.instant(), stageIndex, r.itemId(), r.status(),
+                run.masker.mask(Json.write(resultJson(r)))));
+        run.events.emit(new RunEvent.ItemFinished(run.runId, run.clock.instant(), r.itemId(), r.status(), r.attempts(),
+                r.duration()));
+    }
+
+    /** One attempt of an item's template. */
+    private static final class Attempt {
+        ItemError error;
+        String output;
+        Duration duration = Duration.ZERO;
+        Double cost;
+        Path workspace;
+        List<String> commits = List.of();
+    }
+
+    private Attempt attemptItem(int index, String itemId, JsonNode item, String itemJson, MapPhase map, int attempt)
+            throws InterruptedException {
+        Attempt a = new Attempt();
+        Instant start = run.clock.instant();
+        Workspace ws;
+        try {
+            ws = run.isolation.acquire(run.runWorkspace, itemId);
+        } catch (ProdigyException e) {
+            a.error = new ItemError(ErrorKind.WORKSPACE, "could not prepare a workspace for item " + itemId + ": "
+                    + e.getMessage(), null, null);
+            return a;
+        }
+        run.events.emit(new RunEvent.ItemStarted(run.runId, start, itemId, attempt, ws.name()));
+        boolean keep = true;
+        try {
+            Variables vars = stageVars.child();
+            vars.put("item", item);
+            vars.putString("item_id", itemId);
+            vars.put("item_index", IntNode.valueOf(index));
+            vars.putString("item_json", itemJson);
+            vars.putString("worktree", ws.directory().toString());
+            vars.putString("workspace", ws.directory().toString());
+            if (item.isTextual()) {
+                vars.putString("item.item", item.textValue());
+            }
+            Instant deadline = map.agentTimeout() == null ? null : Instant.now().plus(map.agentTimeout());
+            StepScope scope = new StepScope(vars, ws, "map", itemId, deadline,
+                    Map.of("PRODIGY_ITEM_ID", itemId, "PRODIGY_RUN_ID", run.runId));
+            Optional<VersionControl> vcs = ws.versionControl();
+            String base = vcs.map(VersionControl::head).orElse(null);
+            StepOutcome last = null;
+            List<io.prodigy.api.Step> template = map.agentTemplate();
+            for (int i = 0; i < template.size(); i++) {
+                StepOutcome o = steps.execute(template.get(i), i, scope);
+                if (o.costUsd() != null) {
+                    a.cost = a.cost == null ? o.costUsd() : a.cost + o.costUsd();
+                }
+                if (!o.skipped()) {
+                    last = o;
+                }
+                if (!o.success()) {
+                    a.error = o.error();
+                    break;
+                }
+            }
+            a.output = last == null ? "" : last.stdout();
+            if (a.error == null && run.cancellation.isCancelled()) {
+                a.error = new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null, null);
+            }
+            if (a.error == null) {
+                if (base != null) {
+                    WorkspaceChanges changes = vcs.get().changesSince(base);
+                    a.commits = changes.commits();
+                }
+                a.error = integrate(itemId, ws);
+                keep = a.error != null;
+            }
+            a.workspace = keep && ws != run.runWorkspace ? ws.directory() : null;
+            return a;
+        } finally {
+            a.duration = Duration.between(start, run.clock.instant());
+            try {
+                if (ws != run.runWorkspace) {
+                    run.isolation.release(ws, keep);
+                }
+            } catch (ProdigyException e) {
+                LOG.warn("could not release the workspace of item {}: {}", itemId, e.getMessage());
+            }
+        }
+    }
+
+    private ItemError integrate(String itemId, Workspace ws) {
+        synchronized (mergeLock) {
+            IntegrationResult r;
+            try {
+                r = run.isolation.integrate(run.runWorkspace, ws);
+            } catch (ProdigyException e) {
+                return new ItemError(ErrorKind.WORKSPACE, "integrating item " + itemId + " failed: " + e.getMessage(),
+                        null, null);
+            }
+            if (r instanceof IntegrationResult.Conflict c) {
+                return new ItemError(ErrorKind.MERGE_CONFLICT, "merging item " + itemId + " conflicted in "
+                        + String.join(", ", c.paths()) + ": " + c.message(), null, null);
+            }
+            int commits = r instanceof IntegrationResult.Integrated in ? in.commits().size() : 0;
+            String head = run.runWorkspace.versionControl().map(VersionControl::head).orElse(null);
+            run.journal(new JournalEntry.ItemIntegrated(run.clock.instant(), stageIndex, itemId, head));
+            run.events.emit(new RunEvent.ItemIntegrated(run.runId, run.clock.instant(), itemId, commits));
+            return null;
+        }
+    }
+
+    /** The JSON of one item's result, as exposed in {@code ${map.results}}. */
+    static ObjectNode resultJson(ItemResult r) {
+        ObjectNode o = Json.NODES.objectNode();
+        o.put("item_id", r.itemId());
+        o.put("status", r.status() == ItemStatus.SUCCEEDED ? "success" : r.status().name().toLowerCase(
+                java.util.Locale.ROOT));
+        o.put("output", r.output() == null ? "" : r.output());
+        ArrayNode commits = o.putArray("commits");
+        r.commits().forEach(commits::add);
+        o.put("duration_ms", r.duration().toMillis());
+        o.put("attempts", r.attempts());
+        if (r.error() != null) {
+            o.put("error", r.error().message());
+            o.put("error_kind", r.error().kind().name());
+        }
+        if (r.costUsd() != null) {
+            o.put("cost_usd", r.costUsd());
+        }
+        return o;
+    }
+}

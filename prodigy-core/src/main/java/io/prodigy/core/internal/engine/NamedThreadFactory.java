@@ -1,0 +1,21 @@
+package io.prodigy.core.internal.engine;
+
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Daemon threads with readable names. */
+final class NamedThreadFactory implements ThreadFactory {
+    private final String prefix;
+    private final AtomicInteger counter = new AtomicInteger();
+
+    NamedThreadFactory(String prefix) {
+        this.prefix = prefix;
+    }
+
+    @Override
+    public Thread newThread(Runnable r) {
+        Thread t = new Thread(r, prefix + "-" + counter.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    }
+}

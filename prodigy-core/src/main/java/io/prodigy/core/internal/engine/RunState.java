@@ -1,0 +1,130 @@
+package io.prodigy.core.internal.engine;
+
+import io.prodigy.api.ItemResult;
+import io.prodigy.api.RunOptions;
+import io.prodigy.api.StepRecord;
+import io.prodigy.api.Workflow;
+import io.prodigy.api.spi.AgentRunner;
+import io.prodigy.api.spi.CheckpointStore;
+import io.prodigy.api.spi.DlqStore;
+import io.prodigy.api.spi.IsolationStrategy;
+import io.prodigy.api.spi.JournalEntry;
+import io.prodigy.api.spi.Workspace;
+import io.prodigy.core.internal.process.CancellationToken;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.function.DoubleSupplier;
+
+/** Everything one run shares across its stages, phases and worker threads. */
+public final class RunState {
+    final String runId;
+    final Workflow workflow;
+    final RunOptions options;
+    final Clock clock;
+    final EventSink events;
+    final CheckpointStore checkpoints;
+    final DlqStore dlq;
+    final AgentRunner agentRunner;
+    final IsolationStrategy isolation;
+    final SecretMasker masker;
+    final CancellationToken cancellation;
+    final ExecutorService hostExecutor;
+    final Progress progress;
+    final Path projectDirectory;
+    final Path stateDirectory;
+    volatile Map<String, String> processEnv = Map.of();
+    private final java.util.Set<Thread> agentThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final DoubleSupplier random;
+    final List<ItemResult> items = Collections.synchronizedList(new ArrayList<>());
+    final List<StepRecord> steps = Collections.synchronizedList(new ArrayList<>());
+    volatile Workspace runWorkspace;
+
+    /**
+     * @param runId the run id
+     * @param workflow the workflow
+     * @param options per-run options
+     * @param clock the clock
+     * @param events the event sink
+     * @param checkpoints the checkpoint store
+     * @param dlq the DLQ store
+     * @param agentRunner the agent runner, or null
+     * @param isolation the isolation strategy
+     * @param masker the secret masker
+     * @param cancellation the run's cancellation token
+     * @param hostExecutor the host's executor for map items, or null
+     * @param projectDirectory the user's project directory
+     * @param stateDirectory a directory private to the run
+     * @param processEnv environment added to every process (workflow env, secrets, PRODIGY_*)
+     * @param random the source of jitter
+     */
+    public RunState(String runId, Workflow workflow, RunOptions options, Clock clock, EventSink events,
+                    CheckpointStore checkpoints, DlqStore dlq, AgentRunner agentRunner, IsolationStrategy isolation,
+                    SecretMasker masker, CancellationToken cancellation, ExecutorService hostExecutor,
+                    Path projectDirectory, Path stateDirectory, Map<String, String> unusedEnv,
+                    DoubleSupplier random) {
+        this.runId = runId;
+        this.workflow = workflow;
+        this.options = options;
+        this.clock = clock;
+        this.events = events;
+        this.checkpoints = checkpoints;
+        this.dlq = dlq;
+        this.agentRunner = agentRunner;
+        this.isolation = isolation;
+        this.masker = masker;
+        this.cancellation = cancellation;
+        this.hostExecutor = hostExecutor;
+        this.progress = new Progress(clock);
+        this.projectDirectory = projectDirectory;
+        this.stateDirectory = stateDirectory;
+        this.processEnv = Map.copyOf(unusedEnv);
+        this.random = random;
+    }
+
+    /**
+     * @param env environment added to every process of the run
+     * @return this
+     */
+    public RunState withProcessEnv(Map<String, String> env) {
+        this.processEnv = Map.copyOf(env);
+        return this;
+    }
+
+    /** Cancels the run: stops dispatching, kills running process trees, interrupts running agents. */
+    public void cancel() {
+        cancellation.cancel();
+        for (Thread t : agentThreads) {
+            t.interrupt();
+        }
+    }
+
+    void agentStarted(Thread t) {
+        agentThreads.add(t);
+        if (cancellation.isCancelled()) {
+            t.interrupt();
+        }
+    }
+
+    void agentEnded(Thread t) {
+        agentThreads.remove(t);
+    }
+
+    /** @return the run's live progress */
+    public Progress progress() {
+        return progress;
+    }
+
+    /** @return the run id */
+    public String runId() {
+        return runId;
+    }
+
+    void journal(JournalEntry entry) {
+        checkpoints.append(runId, entry);
+    }
+}

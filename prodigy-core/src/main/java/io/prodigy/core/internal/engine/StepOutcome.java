@@ -1,0 +1,55 @@
+package io.prodigy.core.internal.engine;
+
+import io.prodigy.api.ErrorKind;
+import io.prodigy.api.ItemError;
+import java.time.Duration;
+
+/**
+ * What a step (or one attempt of it) did.
+ *
+ * @param success whether it succeeded (true when skipped)
+ * @param skipped whether {@code when} skipped it
+ * @param exitCode the command's exit code, or null
+ * @param stdout standard output (or an agent's output)
+ * @param stderr standard error
+ * @param duration how long it took
+ * @param error why it failed, or null
+ * @param costUsd agent cost, or null
+ */
+public record StepOutcome(boolean success, boolean skipped, Integer exitCode, String stdout, String stderr,
+                          Duration duration, ItemError error, Double costUsd) {
+
+    static StepOutcome skippedStep() {
+        return new StepOutcome(true, true, null, "", "", Duration.ZERO, null, null);
+    }
+
+    static StepOutcome failure(ErrorKind kind, String message, String label, Duration duration) {
+        return new StepOutcome(false, false, null, "", "", duration, new ItemError(kind, message, null, label), null);
+    }
+
+    StepOutcome withSuccess(boolean ok, ItemError err) {
+        return new StepOutcome(ok, skipped, exitCode, stdout, stderr, duration, ok ? null : err, costUsd);
+    }
+
+    StepOutcome withDuration(Duration d) {
+        return new StepOutcome(success, skipped, exitCode, stdout, stderr, d, error, costUsd);
+    }
+
+    StepOutcome withCost(Double extra) {
+        if (extra == null) {
+            return this;
+        }
+        return new StepOutcome(success, skipped, exitCode, stdout, stderr, duration, error,
+                costUsd == null ? extra : costUsd + extra);
+    }
+
+    /** @return the text used to decide whether a failure is worth retrying */
+    String failureText() {
+        StringBuilder sb = new StringBuilder();
+        if (error != null) {
+            sb.append(error.message()).append('\n');
+        }
+        sb.append(stderr == null ? "" : stderr).append('\n').append(stdout == null ? "" : stdout);
+        return sb.toString();
+    }
+}

@@ -1,0 +1,367 @@
+package io.prodigy.core.internal.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.prodigy.api.ErrorKind;
+import io.prodigy.api.ItemResult;
+import io.prodigy.api.ItemStatus;
+import io.prodigy.api.ProdigyException;
+import io.prodigy.api.RunResult;
+import io.prodigy.api.RunStatus;
+import io.prodigy.api.RunSummary;
+import io.prodigy.api.SetupCapture;
+import io.prodigy.api.Stage;
+import io.prodigy.api.Step;
+import io.prodigy.api.event.RunEvent;
+import io.prodigy.api.spi.JournalEntry;
+import io.prodigy.api.spi.RunContext;
+import io.prodigy.api.spi.RunRecord;
+import io.prodigy.core.internal.Json;
+import io.prodigy.core.internal.input.JsonPathQuery;
+import io.prodigy.core.internal.interpolate.Interpolator;
+import io.prodigy.core.internal.interpolate.Variables;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs a whole workflow, stage after stage, and assembles the {@link RunResult}. */
+public final class WorkflowRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkflowRunner.class);
+
+    private final RunState run;
+    private final StepExecutor steps;
+    private final Variables vars;
+    private Duration mapWall = Duration.ZERO;
+    private long mapSlotNanos;
+
+    /**
+     * @param run the run's state
+     * @param vars the run's root variables (env, args, workflow variables already bound)
+     */
+    public WorkflowRunner(RunState run, Variables vars) {
+        this.run = run;
+        this.steps = new StepExecutor(run);
+        this.vars = vars;
+    }
+
+    /**
+     * Runs the workflow to the end, a failure, or cancellation.
+     *
+     * @param workflowHash the workflow's hash for the run record
+     * @return the result; never throws for a failing step or item
+     */
+    public RunResult run(String workflowHash) {
+        Instant started = run.clock.instant();
+        run.checkpoints.createRun(new RunRecord(run.runId, run.workflow.name(), workflowHash, RunStatus.RUNNING,
+                run.projectDirectory, null, started, started));
+        run.events.emit(new RunEvent.RunStarted(run.runId, started, run.workflow.name()));
+        RunStatus status;
+        String failure = null;
+        try {
+            run.runWorkspace = run.isolation.openRun(new RunContext(run.runId, run.workflow.name(),
+                    run.projectDirectory, run.stateDirectory));
+            vars.putString("workflow.worktree", run.runWorkspace.directory().toString());
+            vars.putString("PROJECT_ROOT", run.runWorkspace.directory().toString());
+            failure = runStages();
+            if (run.cancellation.isCancelled()) {
+                status = RunStatus.CANCELLED;
+                failure = failure == null ? "the run was cancelled" : failure;
+            } else if (failure != null) {
+                status = RunStatus.FAILED;
+            } else if (run.items.stream().anyMatch(i -> i.status() != ItemStatus.SUCCEEDED)) {
+                status = RunStatus.COMPLETED_WITH_FAILURES;
+            } else {
+                status = RunStatus.SUCCEEDED;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            status = RunStatus.CANCELLED;
+            failure = "the run was interrupted";
+        } catch (ProdigyException e) {
+            status = RunStatus.FAILED;
+            failure = run.masker.mask(e.getMessage());
+            LOG.error("Run {} failed: {}", run.runId, failure);
+        }
+        if (run.runWorkspace != null) {
+            try {
+                run.isolation.closeRun(run.runWorkspace, status);
+            } catch (ProdigyException e) {
+                LOG.error("Closing run {} failed: {}", run.runId, e.getMessage());
+                failure = failure == null ? run.masker.mask(e.getMessage()) : failure;
+                status = RunStatus.FAILED;
+            }
+        }
+        run.progress.phase("done");
+        Instant end = run.clock.instant();
+        Duration duration = Duration.between(started, end);
+        run.checkpoints.updateStatus(run.runId, status, end);
+        run.events.emit(new RunEvent.RunFinished(run.runId, end, status, duration));
+        return new RunResult(run.runId, run.workflow.name(), status, started, duration, List.copyOf(run.items),
+                List.copyOf(run.steps), renderVariables(), summary(), failure);
+    }
+
+    /** @return null when every stage succeeded, else the reason */
+    private String runStages() throws InterruptedException {
+        List<Stage> stages = run.workflow.stages();
+        for (int s = 0; s < stages.size(); s++) {
+            if (run.cancellation.isCancelled()) {
+                return "the run was cancelled";
+            }
+            Stage stage = stages.get(s);
+            String failure;
+            if (stage instanceof Stage.Steps plain) {
+                failure = runPhase(s, stage.name(), "steps", plain.steps(), null);
+            } else {
+                failure = runMapReduce(s, (Stage.MapReduce) stage);
+            }
+            if (failure != null) {
+                return failure;
+            }
+        }
+        return null;
+    }
+
+    private String runPhase(int stageIndex, String stageName, String phase, List<Step> list,
+                            Map<String, SetupCapture> captures) throws InterruptedException {
+        return runPhase(stageIndex, stageName, phase, list, captures, null);
+    }
+
+    private String runPhase(int stageIndex, String stageName, String phase, List<Step> list,
+                            Map<String, SetupCapture> captures, Duration timeout) throws InterruptedException {
+        if (list.isEmpty()) {
+            return null;
+        }
+        run.progress.phase(phase);
+        Instant start = run.clock.instant();
+        run.events.emit(new RunEvent.PhaseStarted(run.runId, start, stageName, phase));
+        Instant deadline = timeout == null ? null : Instant.now().plus(timeout);
+        StepScope scope = new StepScope(vars, run.runWorkspace, phase, null, deadline,
+                Map.of("PRODIGY_RUN_ID", run.runId));
+        String failure = null;
+        for (int i = 0; i < list.size(); i++) {
+            Step step = list.get(i);
+            StepOutcome o = steps.execute(step, i, scope);
+            steps.record(stageName, scope, i, step, o);
+            Map<String, String> captured = new TreeMap<>();
+            if (step.capture() != null) {
+                JsonNode v = vars.resolve(step.capture());
+                if (!v.isMissingNode()) {
+                    captured.put(step.capture(), run.masker.mask(Json.write(v)));
+                }
+            }
+            if (captures != null) {
+                for (Map.Entry<String, SetupCapture> c : captures.entrySet()) {
+                    if (c.getValue().commandIndex() == i) {
+                        JsonNode value = setupCapture(c.getKey(), c.getValue(), o);
+                        vars.put(c.getKey(), value);
+                        captured.put(c.getKey(), run.masker.mask(Json.write(value)));
+                    }
+                }
+            }
+            run.journal(new JournalEntry.StepCompleted(run.clock.instant(), stageIndex + "/" + phase + "/" + i,
+                    o.success(), captured));
+            if (!o.success()) {
+                failure = run.masker.mask(o.error() == null ? step.label() + " failed" : o.error().message());
+                break;
+            }
+        }
+        run.events.emit(new RunEvent.PhaseFinished(run.runId, run.clock.instant(), stageName, phase,
+                failure == null, Duration.between(start, run.clock.instant())));
+        if (failure == null) {
+            run.journal(new JournalEntry.PhaseCompleted(run.clock.instant(), stageIndex, phase, Map.of()));
+        }
+        return failure;
+    }
+
+    private JsonNode setupCapture(String name, SetupCapture c, StepOutcome o) {
+        String stdout = o.stdout() == null ? "" : o.stdout();
+        String stderr = o.stderr() == null ? "" : o.stderr();
+        String text;
+        switch (c.source()) {
+            case STDERR:
+                text = stderr;
+                break;
+            case BOTH:
+            case COMBINED:
+                text = stdout + stderr;
+                break;
+            case STDOUT:
+            default:
+                text = stdout;
+        }
+        if (c.pattern() != null) {
+            Matcher m = Pattern.compile(c.pattern(), Pattern.MULTILINE).matcher(text);
+            if (m.find()) {
+                text = m.groupCount() >= 1 && m.group(1) != null ? m.group(1) : m.group();
+            } else if (c.defaultValue() != null) {
+                return Json.text(c.defaultValue());
+            } else {
+                throw new ProdigyException("capture_outputs '" + name + "': pattern '" + c.pattern()
+                        + "' matched nothing in the output of setup command " + c.commandIndex());
+            }
+        }
+        if (c.jsonPath() != null) {
+            try {
+                List<JsonNode> found = JsonPathQuery.compile(c.jsonPath()).select(Json.parse(text));
+                if (found.isEmpty()) {
+                    if (c.defaultValue() != null) {
+                        return Json.text(c.defaultValue());
+                    }
+                    throw new ProdigyException("capture_outputs '" + name + "': json_path '" + c.jsonPath()
+                            + "' matched nothing");
+                }
+                return found.size() == 1 ? found.get(0) : Json.MAPPER.valueToTree(found);
+            } catch (JsonProcessingException e) {
+                if (c.defaultValue() != null) {
+                    return Json.text(c.defaultValue());
+                }
+                throw new ProdigyException("capture_outputs '" + name + "': the output of setup command "
+                        + c.commandIndex() + " is not JSON: " + e.getOriginalMessage());
+            }
+        }
+        if (text.isEmpty() && c.defaultValue() != null) {
+            return Json.text(c.defaultValue());
+        }
+        String trimmed = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        String[] lines = trimmed.split("\n", -1);
+        switch (c.multiline()) {
+            case JOIN:
+                return Json.text(String.join(" ", lines).strip());
+            case FIRST_LINE:
+                return Json.text(lines[0]);
+            case LAST_LINE:
+                return Json.text(lines[lines.length - 1]);
+            case ARRAY: {
+                ArrayNode arr = Json.NODES.arrayNode();
+                for (String l : lines) {
+                    arr.add(l);
+                }
+                return arr;
+            }
+            case PRESERVE:
+            default:
+                return Json.text(trimmed);
+        }
+    }
+
+    private String runMapReduce(int stageIndex, Stage.MapReduce stage) throws InterruptedException {
+        String failure = runPhase(stageIndex, stage.name(), "setup", stage.setup().steps(),
+                stage.setup().captureOutputs(), stage.setup().timeout());
+        if (failure != null) {
+            return "setup failed: " + failure;
+        }
+        run.progress.phase("map");
+        Instant start = run.clock.instant();
+        run.events.emit(new RunEvent.PhaseStarted(run.runId, start, stage.name(), "map"));
+        MapStageExecutor.MapOutcome map;
+        try {
+            map = new MapStageExecutor(run, steps, stage, stageIndex, vars).run();
+        } catch (ProdigyException e) {
+            run.events.emit(new RunEvent.PhaseFinished(run.runId, run.clock.instant(), stage.name(), "map", false,
+                    Duration.between(start, run.clock.instant())));
+            return "map phase of '" + stage.name() + "' failed: " + run.masker.mask(e.getMessage());
+        }
+        run.items.addAll(map.items());
+        mapWall = mapWall.plus(map.wallTime());
+        mapSlotNanos += map.wallTime().toNanos() * map.maxParallel();
+        int ok = 0;
+        int failed = 0;
+        ArrayNode results = Json.NODES.arrayNode();
+        for (ItemResult r : map.items()) {
+            if (r.status() == ItemStatus.SUCCEEDED) {
+                ok++;
+            } else if (r.status() == ItemStatus.FAILED) {
+                failed++;
+            }
+            if (r.status() != ItemStatus.NOT_RUN) {
+                results.add(MapStageExecutor.resultJson(r));
+            }
+        }
+        vars.put("map.successful", IntNode.valueOf(ok));
+        vars.put("map.failed", IntNode.valueOf(failed));
+        vars.put("map.total", IntNode.valueOf(map.items().size()));
+        vars.put("map.results", results);
+        boolean mapOk = !map.stoppedByPolicy() && !run.cancellation.isCancelled();
+        run.events.emit(new RunEvent.PhaseFinished(run.runId, run.clock.instant(), stage.name(), "map", mapOk,
+                map.wallTime()));
+        Map<String, String> aggregates = new LinkedHashMap<>();
+        aggregates.put("map.successful", String.valueOf(ok));
+        aggregates.put("map.failed", String.valueOf(failed));
+        aggregates.put("map.total", String.valueOf(map.items().size()));
+        run.journal(new JournalEntry.PhaseCompleted(run.clock.instant(), stageIndex, "map", aggregates));
+        if (run.cancellation.isCancelled()) {
+            return "the run was cancelled";
+        }
+        if (map.stoppedByPolicy()) {
+            return "map phase of '" + stage.name() + "' " + map.stopReason() + "; reduce was skipped";
+        }
+        failure = runPhase(stageIndex, stage.name(), "reduce", stage.reduce(), null);
+        return failure == null ? null : "reduce failed: " + failure;
+    }
+
+    private Map<String, String> renderVariables() {
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> e : vars.local().entrySet()) {
+            out.put(e.getKey(), run.masker.mask(Interpolator.render(e.getValue())));
+        }
+        return out;
+    }
+
+    private RunSummary summary() {
+        int total = run.items.size();
+        int ok = 0;
+        int failed = 0;
+        int dlq = 0;
+        int notRun = 0;
+        long itemNanos = 0;
+        int finished = 0;
+        Double cost = null;
+        for (ItemResult r : run.items) {
+            switch (r.status()) {
+                case SUCCEEDED:
+                    ok++;
+                    break;
+                case FAILED:
+                    failed++;
+                    break;
+                default:
+                    notRun++;
+            }
+            if (r.deadLettered()) {
+                dlq++;
+            }
+            if (r.status() == ItemStatus.SUCCEEDED || r.status() == ItemStatus.FAILED) {
+                itemNanos += r.duration().toNanos();
+                finished++;
+            }
+            if (r.costUsd() != null) {
+                cost = cost == null ? r.costUsd() : cost + r.costUsd();
+            }
+        }
+        double secs = mapWall.toNanos() / 1e9;
+        double throughput = secs > 0 ? finished / secs : 0;
+        double efficiency = mapSlotNanos > 0 ? Math.min(1.0, (double) itemNanos / mapSlotNanos) : 0;
+        Duration avg = finished == 0 ? Duration.ZERO : Duration.ofNanos(itemNanos / finished);
+        return new RunSummary(total, ok, failed, dlq, notRun, mapWall, throughput, efficiency, avg, cost);
+    }
+
+    static ErrorKind kindOf(StepOutcome o) {
+        return o.error() == null ? ErrorKind.UNKNOWN : o.error().kind();
+    }
+
+    static List<String> names(List<Step> steps) {
+        List<String> out = new ArrayList<>();
+        steps.forEach(s -> out.add(s.label()));
+        return out;
+    }
+}
