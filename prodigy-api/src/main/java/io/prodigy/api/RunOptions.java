@@ -13,11 +13,13 @@ import java.util.Map;
  * @param variables extra variables visible to every step (they win over the workflow's env)
  * @param maxParallel overrides every map phase's {@code max_parallel}, or null
  * @param runId the id to use, or null to generate one
+ * @param profile the workflow profile to apply, or null
  */
-public record RunOptions(List<String> args, Map<String, String> variables, Integer maxParallel, String runId) {
+public record RunOptions(List<String> args, Map<String, String> variables, Integer maxParallel, String runId,
+                         String profile) {
 
     /** No arguments, no overrides. */
-    public static final RunOptions DEFAULT = new RunOptions(List.of(), Map.of(), null, null);
+    public static final RunOptions DEFAULT = new RunOptions(List.of(), Map.of(), null, null, null);
 
     /** Validates and copies. */
     public RunOptions {
@@ -27,6 +29,7 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
             Checks.positive(maxParallel, "max_parallel");
         }
         runId = Checks.blankToNull(runId);
+        profile = Checks.blankToNull(profile);
         if (runId != null && !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
             throw new WorkflowDefinitionException("run id must be letters, digits, '.', '_' or '-', was '" + runId + "'");
         }
@@ -43,6 +46,7 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
         private final Map<String, String> variables = new LinkedHashMap<>();
         private Integer maxParallel;
         private String runId;
+        private String profile;
 
         private Builder() {
         }
@@ -71,9 +75,15 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
             return this;
         }
 
+        /** @param name the workflow profile to apply @return this */
+        public Builder profile(String name) {
+            this.profile = name;
+            return this;
+        }
+
         /** @return the options */
         public RunOptions build() {
-            return new RunOptions(args, variables, maxParallel, runId);
+            return new RunOptions(args, variables, maxParallel, runId, profile);
         }
     }
 }

@@ -32,9 +32,19 @@ public final class Workflow {
     private final List<Step> merge;
     private final Duration mergeTimeout;
     private final RetryPolicy defaultRetry;
+    private final Map<String, EnvValue> computedEnv;
+    private final List<String> envFiles;
+    private final Map<String, Map<String, String>> profiles;
+
+    private Workflow(Builder b) {
+        this(b.name, b.env, b.secrets, b.stages, b.merge, b.mergeTimeout, b.defaultRetry, b.computedEnv, b.envFiles,
+                b.profiles);
+    }
 
     private Workflow(String name, Map<String, String> env, Map<String, String> secrets, List<Stage> stages,
-                     List<Step> merge, Duration mergeTimeout, RetryPolicy defaultRetry) {
+                     List<Step> merge, Duration mergeTimeout, RetryPolicy defaultRetry,
+                     Map<String, EnvValue> computedEnv, List<String> envFiles,
+                     Map<String, Map<String, String>> profiles) {
         this.name = Checks.notBlank(name, "workflow name");
         this.env = Checks.map(env, "env");
         this.secrets = Checks.map(secrets, "secrets");
@@ -45,6 +55,16 @@ public final class Workflow {
         this.merge = Checks.list(merge, "merge");
         this.mergeTimeout = Checks.positive(mergeTimeout, "merge timeout");
         this.defaultRetry = defaultRetry;
+        this.computedEnv = Checks.map(computedEnv, "computed env");
+        this.envFiles = Checks.list(envFiles, "env_files");
+        Map<String, Map<String, String>> p = new LinkedHashMap<>();
+        profiles.forEach((k, v) -> p.put(Checks.notBlank(k, "profile name"), Checks.map(v, "profile " + k)));
+        this.profiles = java.util.Collections.unmodifiableMap(p);
+        for (String key : this.computedEnv.keySet()) {
+            if (this.env.containsKey(key) || this.secrets.containsKey(key)) {
+                throw new WorkflowDefinitionException("'" + key + "' is defined twice in env");
+            }
+        }
         for (String key : this.secrets.keySet()) {
             if (this.env.containsKey(key)) {
                 throw new WorkflowDefinitionException("'" + key + "' is defined both in env and in secrets");
@@ -112,6 +132,23 @@ public final class Workflow {
         return defaultRetry;
     }
 
+    /** @return environment variables computed when the run starts (from a command or a condition) */
+    public Map<String, EnvValue> computedEnv() {
+        return computedEnv;
+    }
+
+    /** @return {@code .env}-format files (relative to the project) read when the run starts, in order */
+    public List<String> envFiles() {
+        return envFiles;
+    }
+
+    /**
+     * @return named sets of variables; the one selected with {@link RunOptions#profile()} overrides {@link #env()}
+     */
+    public Map<String, Map<String, String>> profiles() {
+        return profiles;
+    }
+
     /** @return whether the workflow has at least one MapReduce stage */
     public boolean isMapReduce() {
         return stages.stream().anyMatch(s -> s instanceof Stage.MapReduce);
@@ -126,6 +163,9 @@ public final class Workflow {
         b.merge.addAll(merge);
         b.mergeTimeout = mergeTimeout;
         b.defaultRetry = defaultRetry;
+        b.computedEnv.putAll(computedEnv);
+        b.envFiles.addAll(envFiles);
+        b.profiles.putAll(profiles);
         return b;
     }
 
@@ -137,12 +177,14 @@ public final class Workflow {
         Workflow w = (Workflow) o;
         return name.equals(w.name) && env.equals(w.env) && secrets.equals(w.secrets) && stages.equals(w.stages)
                 && merge.equals(w.merge) && Objects.equals(mergeTimeout, w.mergeTimeout)
-                && Objects.equals(defaultRetry, w.defaultRetry);
+                && Objects.equals(defaultRetry, w.defaultRetry) && computedEnv.equals(w.computedEnv)
+                && envFiles.equals(w.envFiles) && profiles.equals(w.profiles);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, env, secrets, stages, merge, mergeTimeout, defaultRetry);
+        return Objects.hash(name, env, secrets, stages, merge, mergeTimeout, defaultRetry, computedEnv, envFiles,
+                profiles);
     }
 
     @Override
@@ -159,9 +201,30 @@ public final class Workflow {
         private final List<Step> merge = new ArrayList<>();
         private Duration mergeTimeout;
         private RetryPolicy defaultRetry;
+        private final Map<String, EnvValue> computedEnv = new LinkedHashMap<>();
+        private final List<String> envFiles = new ArrayList<>();
+        private final Map<String, Map<String, String>> profiles = new LinkedHashMap<>();
 
         private Builder(String name) {
             this.name = name;
+        }
+
+        /** @param key name @param value computed when the run starts @return this */
+        public Builder env(String key, EnvValue value) {
+            computedEnv.put(key, value);
+            return this;
+        }
+
+        /** @param path a {@code .env}-format file, relative to the project @return this */
+        public Builder envFile(String path) {
+            envFiles.add(path);
+            return this;
+        }
+
+        /** @param profile the profile's name @param values its variables @return this */
+        public Builder profile(String profile, Map<String, String> values) {
+            profiles.put(profile, new LinkedHashMap<>(values));
+            return this;
         }
 
         /** @param key name @param value value template @return this */
@@ -218,7 +281,21 @@ public final class Workflow {
 
         /** @return the workflow @throws WorkflowDefinitionException if it is invalid */
         public Workflow build() {
-            return new Workflow(name, env, secrets, stages, merge, mergeTimeout, defaultRetry);
+            return new Workflow(this);
+        }
+
+        private Builder copy() {
+            Builder b = new Builder(name);
+            b.env.putAll(env);
+            b.secrets.putAll(secrets);
+            b.stages.addAll(stages);
+            b.merge.addAll(merge);
+            b.mergeTimeout = mergeTimeout;
+            b.defaultRetry = defaultRetry;
+            b.computedEnv.putAll(computedEnv);
+            b.envFiles.addAll(envFiles);
+            b.profiles.putAll(profiles);
+            return b;
         }
     }
 
@@ -306,6 +383,30 @@ public final class Workflow {
             return this;
         }
 
+        /** @param key name @param value computed when the run starts @return this */
+        public MapReduceBuilder env(String key, EnvValue value) {
+            workflow.env(key, value);
+            return this;
+        }
+
+        /** @param path a {@code .env}-format file, relative to the project @return this */
+        public MapReduceBuilder envFile(String path) {
+            workflow.envFile(path);
+            return this;
+        }
+
+        /** @param profile the profile's name @param values its variables @return this */
+        public MapReduceBuilder profile(String profile, Map<String, String> values) {
+            workflow.profile(profile, values);
+            return this;
+        }
+
+        /** @param timeout the merge steps' time limit @return this */
+        public MapReduceBuilder mergeTimeout(Duration timeout) {
+            workflow.mergeTimeout(timeout);
+            return this;
+        }
+
         /** @param steps custom merge-back steps @return this */
         public MapReduceBuilder merge(List<Step> steps) {
             workflow.merge(steps);
@@ -323,11 +424,7 @@ public final class Workflow {
             if (map == null) {
                 throw new WorkflowDefinitionException("MapReduce workflow '" + workflow.name + "' needs a map phase");
             }
-            Builder b = new Builder(workflow.name);
-            b.env.putAll(workflow.env);
-            b.secrets.putAll(workflow.secrets);
-            b.merge.addAll(workflow.merge);
-            b.defaultRetry = workflow.defaultRetry;
+            Builder b = workflow.copy();
             b.stage(new Stage.MapReduce("mapreduce", new SetupPhase(setup, setupTimeout, captureOutputs), map, reduce,
                     errorPolicy));
             return b.build();

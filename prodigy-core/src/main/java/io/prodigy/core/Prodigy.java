@@ -1,7 +1,9 @@
 package io.prodigy.core;
 
 import com.fasterxml.jackson.databind.node.IntNode;
+import io.prodigy.api.EnvValue;
 import io.prodigy.api.ProdigyException;
+import io.prodigy.api.WorkflowDefinitionException;
 import io.prodigy.api.RunOptions;
 import io.prodigy.api.RunResult;
 import io.prodigy.api.RunStatus;
@@ -16,9 +18,14 @@ import io.prodigy.core.internal.engine.EventSink;
 import io.prodigy.core.internal.engine.RunState;
 import io.prodigy.core.internal.engine.SecretMasker;
 import io.prodigy.core.internal.engine.WorkflowRunner;
+import io.prodigy.core.internal.env.DotEnv;
+import io.prodigy.core.internal.expr.Expression;
 import io.prodigy.core.internal.interpolate.Interpolator;
 import io.prodigy.core.internal.interpolate.Variables;
 import io.prodigy.core.internal.process.CancellationToken;
+import io.prodigy.core.internal.process.ProcessResult;
+import io.prodigy.core.internal.process.ProcessRunner;
+import io.prodigy.core.internal.process.ProcessSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -197,14 +204,43 @@ public final class Prodigy {
         vars.putString("workflow.run_id", state.runId());
         vars.put("workflow.iteration", IntNode.valueOf(1));
         try {
+            for (String file : workflow.envFiles()) {
+                String path = Interpolator.interpolate(file, vars, Interpolator.Quoting.NONE, "env_files");
+                DotEnv.read(workingDirectory.resolve(path)).forEach((k, v) -> {
+                    vars.putString(k, v);
+                    processEnv.put(k, v);
+                });
+            }
             for (Map.Entry<String, String> e : workflow.env().entrySet()) {
                 String value = Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE,
                         "env " + e.getKey());
                 vars.putString(e.getKey(), value);
                 processEnv.put(e.getKey(), value);
             }
+            for (Map.Entry<String, EnvValue> e : workflow.computedEnv().entrySet()) {
+                String value = computeEnv(e.getKey(), e.getValue(), vars, processEnv);
+                vars.putString(e.getKey(), value);
+                processEnv.put(e.getKey(), value);
+            }
+            if (options.profile() != null) {
+                Map<String, String> profile = workflow.profiles().get(options.profile());
+                if (profile == null) {
+                    throw new WorkflowDefinitionException("unknown profile '" + options.profile() + "'; the workflow "
+                            + "defines " + (workflow.profiles().isEmpty() ? "no profiles"
+                            : "profiles " + String.join(", ", workflow.profiles().keySet())));
+                }
+                for (Map.Entry<String, String> e : profile.entrySet()) {
+                    String value = Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE,
+                            "profile " + options.profile() + " " + e.getKey());
+                    vars.putString(e.getKey(), value);
+                    processEnv.put(e.getKey(), value);
+                }
+            }
         } catch (ProdigyException e) {
             return failedBeforeStart(state, workflow, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failedBeforeStart(state, workflow, "interrupted while computing the environment");
         }
         for (Map.Entry<String, String> e : workflow.secrets().entrySet()) {
             vars.putString(e.getKey(), e.getValue());
@@ -218,6 +254,24 @@ public final class Prodigy {
         return new WorkflowRunner(state.withProcessEnv(processEnv), vars).run(fingerprint(workflow));
     }
 
+    private String computeEnv(String name, EnvValue value, Variables vars, Map<String, String> env)
+            throws InterruptedException {
+        if (value instanceof EnvValue.Conditional c) {
+            boolean holds = Expression.parse(c.condition()).test(vars::resolve);
+            return Interpolator.interpolate(holds ? c.whenTrue() : c.whenFalse(), vars, Interpolator.Quoting.NONE,
+                    "env " + name);
+        }
+        EnvValue.FromCommand cmd = (EnvValue.FromCommand) value;
+        String command = Interpolator.interpolate(cmd.command(), vars, Interpolator.Quoting.SHELL, "env " + name);
+        ProcessResult r = ProcessRunner.run(ProcessSpec.shell(command).workingDirectory(workingDirectory)
+                .environment(env).timeout(Duration.ofMinutes(5)).build());
+        if (!r.success()) {
+            throw new WorkflowDefinitionException("the command computing env " + name + " failed with exit code "
+                    + r.exitCode() + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
+        }
+        return r.stdout().strip();
+    }
+
     private RunResult failedBeforeStart(RunState state, Workflow workflow, String message) {
         return new RunResult(state.runId(), workflow.name(), RunStatus.FAILED, clock.instant(), Duration.ZERO,
                 List.of(), List.of(), Map.of(), new RunSummary(0, 0, 0, 0, 0, Duration.ZERO, 0, 0, Duration.ZERO,
@@ -227,7 +281,8 @@ public final class Prodigy {
     static String fingerprint(Workflow workflow) {
         String canonical = workflow.name() + "\n" + workflow.env() + "\n" + workflow.secrets().keySet() + "\n"
                 + workflow.stages() + "\n" + workflow.merge() + "\n" + workflow.mergeTimeout() + "\n"
-                + workflow.defaultRetry();
+                + workflow.defaultRetry() + "\n" + workflow.computedEnv() + "\n" + workflow.envFiles() + "\n"
+                + workflow.profiles();
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);

@@ -50,4 +50,19 @@ public interface IsolationStrategy {
      */
     default void closeRun(Workspace run, RunStatus status) {
     }
+
+    /**
+     * Called once when the run ends, with the workflow's custom merge steps. The default ignores them and calls
+     * {@link #closeRun(Workspace, RunStatus)}; strategies that merge back run them instead of their default merge.
+     * A failure to merge back is reported with an {@link io.prodigy.api.IsolationException} whose message says
+     * how to finish by hand; the run's work must be left intact.
+     *
+     * @param run the run's workspace
+     * @param status how the run ended
+     * @param merge the custom merge steps (possibly {@link MergeSteps#NONE})
+     * @throws InterruptedException if interrupted while merging
+     */
+    default void closeRun(Workspace run, RunStatus status, MergeSteps merge) throws InterruptedException {
+        closeRun(run, status);
+    }
 }

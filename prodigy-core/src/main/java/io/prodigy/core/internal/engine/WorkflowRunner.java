@@ -16,6 +16,7 @@ import io.prodigy.api.Stage;
 import io.prodigy.api.Step;
 import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.spi.JournalEntry;
+import io.prodigy.api.spi.MergeSteps;
 import io.prodigy.api.spi.RunContext;
 import io.prodigy.api.spi.RunRecord;
 import io.prodigy.core.internal.Json;
@@ -94,7 +95,11 @@ public final class WorkflowRunner {
         }
         if (run.runWorkspace != null) {
             try {
-                run.isolation.closeRun(run.runWorkspace, status);
+                run.isolation.closeRun(run.runWorkspace, status, mergeSteps());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                status = RunStatus.CANCELLED;
+                failure = failure == null ? "interrupted while merging back" : failure;
             } catch (ProdigyException e) {
                 LOG.error("Closing run {} failed: {}", run.runId, e.getMessage());
                 failure = failure == null ? run.masker.mask(e.getMessage()) : failure;
@@ -108,6 +113,26 @@ public final class WorkflowRunner {
         run.events.emit(new RunEvent.RunFinished(run.runId, end, status, duration));
         return new RunResult(run.runId, run.workflow.name(), status, started, duration, List.copyOf(run.items),
                 List.copyOf(run.steps), renderVariables(), summary(), failure);
+    }
+
+    private MergeSteps mergeSteps() {
+        List<Step> merge = run.workflow.merge();
+        if (merge.isEmpty()) {
+            return MergeSteps.NONE;
+        }
+        return new MergeSteps() {
+            @Override
+            public boolean isEmpty() {
+                return false;
+            }
+
+            @Override
+            public boolean run(Map<String, String> variables) throws InterruptedException {
+                Variables mergeVars = vars.child();
+                variables.forEach(mergeVars::putString);
+                return runPhaseIn(mergeVars, -1, "merge", "merge", merge, run.workflow.mergeTimeout()) == null;
+            }
+        };
     }
 
     /** @return null when every stage succeeded, else the reason */
@@ -138,6 +163,16 @@ public final class WorkflowRunner {
 
     private String runPhase(int stageIndex, String stageName, String phase, List<Step> list,
                             Map<String, SetupCapture> captures, Duration timeout) throws InterruptedException {
+        return runPhaseIn(vars, stageIndex, stageName, phase, list, captures, timeout);
+    }
+
+    private String runPhaseIn(Variables phaseVars, int stageIndex, String stageName, String phase, List<Step> list,
+                              Duration timeout) throws InterruptedException {
+        return runPhaseIn(phaseVars, stageIndex, stageName, phase, list, null, timeout);
+    }
+
+    private String runPhaseIn(Variables vars, int stageIndex, String stageName, String phase, List<Step> list,
+                              Map<String, SetupCapture> captures, Duration timeout) throws InterruptedException {
         if (list.isEmpty()) {
             return null;
         }

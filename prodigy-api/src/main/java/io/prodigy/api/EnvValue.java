@@ -1,0 +1,36 @@
+package io.prodigy.api;
+
+/**
+ * An environment variable whose value is computed when the run starts, rather than written out: the output
+ * of a command, or one of two values depending on a condition.
+ */
+public sealed interface EnvValue permits EnvValue.FromCommand, EnvValue.Conditional {
+
+    /**
+     * The trimmed standard output of a shell command run in the project directory when the run starts.
+     *
+     * @param command the command template
+     */
+    record FromCommand(String command) implements EnvValue {
+        /** Validates. */
+        public FromCommand {
+            Checks.notBlank(command, "env command");
+        }
+    }
+
+    /**
+     * {@code whenTrue} if the condition holds when the run starts, else {@code whenFalse}.
+     *
+     * @param condition a {@code when:}-style expression, e.g. {@code ${CI} == 'true'}
+     * @param whenTrue the value when it holds (a template)
+     * @param whenFalse the value otherwise (a template)
+     */
+    record Conditional(String condition, String whenTrue, String whenFalse) implements EnvValue {
+        /** Validates. */
+        public Conditional {
+            Checks.notBlank(condition, "env condition");
+            whenTrue = whenTrue == null ? "" : whenTrue;
+            whenFalse = whenFalse == null ? "" : whenFalse;
+        }
+    }
+}
