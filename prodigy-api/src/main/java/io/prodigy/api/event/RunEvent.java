@@ -13,7 +13,7 @@ import java.time.Instant;
 public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinished, RunEvent.PhaseStarted,
         RunEvent.PhaseFinished, RunEvent.ItemsResolved, RunEvent.ItemStarted, RunEvent.ItemFinished,
         RunEvent.StepStarted, RunEvent.StepFinished, RunEvent.RetryScheduled, RunEvent.ItemFailed,
-        RunEvent.ItemDeadLettered, RunEvent.ItemIntegrated {
+        RunEvent.ItemDeadLettered, RunEvent.ItemIntegrated, RunEvent.AgentActivity {
 
     /** @return the run's id */
     String runId();
@@ -166,5 +166,24 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param commits how many commits it brought
      */
     record ItemIntegrated(String runId, Instant at, String itemId, int commits) implements RunEvent {
+    }
+
+    /**
+     * Something a running agent did (a tool call, a message), as reported by its runner.
+     *
+     * @param runId run
+     * @param at when
+     * @param itemId item or null
+     * @param step the step's label
+     * @param type the activity type, e.g. {@code tool_use}
+     * @param summary one line for humans
+     * @param details extra fields
+     */
+    record AgentActivity(String runId, Instant at, String itemId, String step, String type, String summary,
+                         java.util.Map<String, String> details) implements RunEvent {
+        /** Copies. */
+        public AgentActivity {
+            details = java.util.Map.copyOf(details);
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.prodigy.api.spi;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One agent invocation.
@@ -15,11 +16,29 @@ import java.util.Map;
  * @param runId the run's id
  * @param itemId the MapReduce item's id, or null outside the map phase
  * @param stepLabel the step's label, for logs
+ * @param stateDirectory a directory private to the run where the runner may keep transcripts and logs
+ * @param activity receives what the agent does while it runs; never null; thread-safe
  */
 public record AgentRequest(String command, Path workspace, Map<String, String> environment, Duration timeout,
-                           String runId, String itemId, String stepLabel) {
-    /** Copies. */
+                           String runId, String itemId, String stepLabel, Path stateDirectory,
+                           Consumer<AgentActivity> activity) {
+    /** Copies and applies defaults. */
     public AgentRequest {
         environment = Map.copyOf(environment);
+        activity = activity == null ? a -> { } : activity;
+    }
+
+    /**
+     * A request with no state directory and no activity listener, for tests and simple hosts.
+     *
+     * @param command the command
+     * @param workspace the directory
+     * @param environment extra environment variables
+     * @param timeout the time limit, or null
+     * @return the request
+     */
+    public static AgentRequest of(String command, Path workspace, Map<String, String> environment, Duration timeout) {
+        return new AgentRequest(command, workspace, environment, timeout, "adhoc", null, command,
+                workspace.resolve(".prodigy-agent"), null);
     }
 }

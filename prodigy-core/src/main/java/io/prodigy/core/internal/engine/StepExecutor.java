@@ -388,7 +388,11 @@ public final class StepExecutor {
         Path cwd = workingDirectory(step, scope, where);
         Map<String, String> env = new LinkedHashMap<>(environment(step, scope, where, Map.of()));
         env.put("PRODIGY_AUTOMATION", "true");
-        AgentRequest request = new AgentRequest(command, cwd, env, timeout, run.runId, scope.itemId(), step.label());
+        String label = step.label();
+        AgentRequest request = new AgentRequest(command, cwd, env, timeout, run.runId, scope.itemId(), label,
+                run.stateDirectory, activity -> run.events.emit(new RunEvent.AgentActivity(run.runId,
+                run.clock.instant(), scope.itemId(), label, activity.type(), run.masker.mask(activity.summary()),
+                activity.details())));
         Instant start = run.clock.instant();
         AgentResult result;
         Thread self = Thread.currentThread();

@@ -70,7 +70,7 @@ public final class WorkflowRunner {
         String failure = null;
         try {
             run.runWorkspace = run.isolation.openRun(new RunContext(run.runId, run.workflow.name(),
-                    run.projectDirectory, run.stateDirectory));
+                    run.projectDirectory, run.stateDirectory, mergeSteps(), run.agentRunner));
             vars.putString("workflow.worktree", run.runWorkspace.directory().toString());
             vars.putString("PROJECT_ROOT", run.runWorkspace.directory().toString());
             failure = runStages();
