@@ -13,6 +13,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The plain-directory {@link IsolationStrategy}, for workflows that need no version control.
@@ -28,6 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * For isolation with merging, use the git worktree strategy of {@code prodigy-git}.
  */
 public final class DirectoryIsolation implements IsolationStrategy {
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryIsolation.class);
     private final boolean perItem;
     private final AtomicLong sequence = new AtomicLong();
 
@@ -86,6 +89,14 @@ public final class DirectoryIsolation implements IsolationStrategy {
         } catch (IOException e) {
             throw new IsolationException("could not delete the item directory " + item.directory() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void closeRun(Workspace run, io.prodigy.api.RunStatus status, io.prodigy.api.spi.MergeSteps merge) {
+        if (!merge.isEmpty()) {
+            LOG.warn("The workflow defines merge steps, but plain-directory isolation has nothing to merge back, so "
+                    + "they are not run; use the git worktree isolation of prodigy-git");
         }
     }
 

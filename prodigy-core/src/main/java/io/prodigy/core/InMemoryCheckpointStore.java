@@ -49,6 +49,14 @@ public final class InMemoryCheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public synchronized void updateRun(RunRecord record) {
+        if (!runs.containsKey(record.runId())) {
+            throw new StoreException("cannot update unknown run '" + record.runId() + "'");
+        }
+        runs.put(record.runId(), record);
+    }
+
+    @Override
     public synchronized Optional<RunRecord> findRun(String runId) {
         return Optional.ofNullable(runs.get(runId));
     }

@@ -54,6 +54,22 @@ public final class InMemoryDlqStore implements DlqStore {
     }
 
     @Override
+    public synchronized int purgeOlderThan(String runId, java.time.Instant cutoff) {
+        Map<String, DlqEntry> run = byRun.get(runId);
+        if (run == null) {
+            return 0;
+        }
+        int before = run.size();
+        run.values().removeIf(e -> e.lastFailure().isBefore(cutoff));
+        return before - run.size();
+    }
+
+    @Override
+    public synchronized List<String> runIds() {
+        return List.copyOf(byRun.keySet());
+    }
+
+    @Override
     public synchronized int purge(String runId) {
         Map<String, DlqEntry> run = byRun.remove(runId);
         return run == null ? 0 : run.size();

@@ -31,4 +31,21 @@ public interface CheckpointStore {
 
     /** @return every known run, newest first */
     List<RunRecord> runs();
+
+    /**
+     * Replaces a run's record (its workspace or metadata changed). The journal is untouched.
+     *
+     * @param record the new record of an existing run
+     */
+    void updateRun(RunRecord record);
+
+    /**
+     * Streams a run's journal in order without holding it all in memory.
+     *
+     * @param runId the run
+     * @param consumer receives each entry
+     */
+    default void forEachEntry(String runId, java.util.function.Consumer<JournalEntry> consumer) {
+        journal(runId).forEach(consumer);
+    }
 }

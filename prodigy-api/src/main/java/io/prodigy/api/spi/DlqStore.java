@@ -25,4 +25,24 @@ public interface DlqStore {
 
     /** @param runId the run whose entries are deleted @return how many were deleted */
     int purge(String runId);
+
+    /**
+     * Streams a run's entries without holding them all in memory (a DLQ may hold 100,000 entries).
+     *
+     * @param runId the run
+     * @param consumer receives each entry, in the order they were first added
+     */
+    default void forEach(String runId, java.util.function.Consumer<DlqEntry> consumer) {
+        list(runId).forEach(consumer);
+    }
+
+    /**
+     * @param runId the run
+     * @param cutoff entries whose last failure is before this instant are deleted
+     * @return how many were deleted
+     */
+    int purgeOlderThan(String runId, java.time.Instant cutoff);
+
+    /** @return the ids of the runs that have entries */
+    List<String> runIds();
 }

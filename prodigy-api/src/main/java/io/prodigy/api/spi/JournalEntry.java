@@ -10,7 +10,7 @@ import java.util.Map;
  */
 public sealed interface JournalEntry permits JournalEntry.StepCompleted, JournalEntry.ItemDispatched,
         JournalEntry.ItemFinished, JournalEntry.ItemIntegrated, JournalEntry.ItemDeadLettered,
-        JournalEntry.PhaseCompleted {
+        JournalEntry.PhaseCompleted, JournalEntry.ItemsResolved {
 
     /** @return when the fact was recorded */
     Instant at();
@@ -89,6 +89,22 @@ public sealed interface JournalEntry permits JournalEntry.StepCompleted, Journal
         /** Copies. */
         public PhaseCompleted {
             variables = Map.copyOf(variables);
+        }
+    }
+
+    /**
+     * A map phase's items are known, after the data pipeline. Resume dispatches exactly these.
+     *
+     * @param at when
+     * @param stage the stage index
+     * @param itemIds the items' ids, in dispatch order
+     * @param itemsJson the items as one JSON array, in the same order
+     */
+    record ItemsResolved(Instant at, int stage, java.util.List<String> itemIds, String itemsJson)
+            implements JournalEntry {
+        /** Copies. */
+        public ItemsResolved {
+            itemIds = java.util.List.copyOf(itemIds);
         }
     }
 }

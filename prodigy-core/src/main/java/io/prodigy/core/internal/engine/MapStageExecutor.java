@@ -123,7 +123,16 @@ final class MapStageExecutor {
                 run.progress.itemStarted();
                 futures.add(pool.submit(() -> {
                     try {
-                        ItemResult r = runItem(index, ids.get(index), items.get(index), map, policy, limits, breaker);
+                        results[index] = runItem(index, ids.get(index), items.get(index), map, policy, limits,
+                                breaker);
+                    } catch (RuntimeException e) {
+                        // a bug or a failing store must not lose the item: report it as failed
+                        LOG.error("item {} failed unexpectedly", ids.get(index), e);
+                        run.progress.itemEnded(false);
+                        ItemResult r = new ItemResult(ids.get(index), index, Json.write(items.get(index)),
+                                ItemStatus.FAILED, 1, null, Duration.ZERO, null, new ItemError(ErrorKind.UNKNOWN,
+                                "internal error: " + run.masker.mask(String.valueOf(e)), null, null), false, null,
+                                List.of(), null);
                         results[index] = r;
                     } finally {
                         slots.release();

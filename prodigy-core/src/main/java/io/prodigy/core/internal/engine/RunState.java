@@ -38,6 +38,7 @@ public final class RunState {
     final Path projectDirectory;
     final Path stateDirectory;
     volatile Map<String, String> processEnv = Map.of();
+    volatile Map<String, String> metadata = Map.of();
     private final java.util.Set<Thread> agentThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final DoubleSupplier random;
     final List<ItemResult> items = Collections.synchronizedList(new ArrayList<>());

@@ -64,7 +64,7 @@ public final class WorkflowRunner {
     public RunResult run(String workflowHash) {
         Instant started = run.clock.instant();
         run.checkpoints.createRun(new RunRecord(run.runId, run.workflow.name(), workflowHash, RunStatus.RUNNING,
-                run.projectDirectory, null, started, started));
+                run.projectDirectory, null, started, started, run.metadata));
         run.events.emit(new RunEvent.RunStarted(run.runId, started, run.workflow.name()));
         RunStatus status;
         String failure = null;
