@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import io.prodigy.api.EnvValue;
 import io.prodigy.api.ProdigyException;
 import io.prodigy.api.WorkflowDefinitionException;
+import io.prodigy.api.ResumeOptions;
 import io.prodigy.api.RunOptions;
 import io.prodigy.api.RunResult;
 import io.prodigy.api.RunStatus;
@@ -14,7 +15,12 @@ import io.prodigy.api.spi.AgentRunner;
 import io.prodigy.api.spi.CheckpointStore;
 import io.prodigy.api.spi.DlqStore;
 import io.prodigy.api.spi.IsolationStrategy;
+import io.prodigy.api.spi.RunRecord;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.prodigy.core.internal.Json;
 import io.prodigy.core.internal.engine.EventSink;
+import io.prodigy.core.internal.engine.ResumeState;
 import io.prodigy.core.internal.engine.RunState;
 import io.prodigy.core.internal.engine.SecretMasker;
 import io.prodigy.core.internal.engine.WorkflowRunner;
@@ -40,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -64,6 +71,12 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Prodigy {
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
+
+    /** Run-record metadata keys. */
+    static final String META_ARGS = "args";
+    static final String META_VARIABLES = "variables";
+    static final String META_PROFILE = "profile";
+    static final String META_MAX_PARALLEL = "max_parallel";
 
     private final AgentRunner agentRunner;
     private final IsolationStrategy isolation;
@@ -151,6 +164,92 @@ public final class Prodigy {
         return start(workflow, RunOptions.DEFAULT);
     }
 
+    /**
+     * Resumes an interrupted run (crashed, killed, cancelled or failed) where it stopped: finished steps and
+     * phases are skipped and their variables restored; map items already integrated (by the journal, or by the
+     * isolation strategy's own record such as git ancestry) are not run again; items in flight at the
+     * interruption run again from a clean workspace; items in the DLQ stay there unless asked.
+     *
+     * @param runId the run to resume
+     * @param workflow the same workflow the run was started with
+     * @param options whether to accept a changed workflow and whether to rerun DLQ items
+     * @return the result of the whole run, earlier work included
+     * @throws ProdigyException if the run is unknown, already completed, or its workflow changed (without force)
+     */
+    public RunResult resume(String runId, Workflow workflow, ResumeOptions options) {
+        RunRecord record = checkpoints.findRun(runId).orElseThrow(() -> new ProdigyException("no run '" + runId
+                + "' in " + home + "; list runs with Prodigy.checkpoints().runs()"));
+        if (record.status() == RunStatus.SUCCEEDED || record.status() == RunStatus.COMPLETED_WITH_FAILURES) {
+            throw new ProdigyException("run '" + runId + "' already completed (" + record.status() + "); there is "
+                    + "nothing to resume" + (record.status() == RunStatus.COMPLETED_WITH_FAILURES
+                    ? " - reprocess its failed items from the Dead Letter Queue instead" : ""));
+        }
+        String hash = fingerprint(workflow);
+        if (!hash.equals(record.workflowHash()) && !options.force()) {
+            throw new ProdigyException("the workflow '" + workflow.name() + "' changed since run '" + runId
+                    + "' started; resuming it could mix two versions of the work. Resume with force to accept the "
+                    + "change, or start a new run");
+        }
+        RunOptions runOptions = optionsFrom(record);
+        ResumeState resume = new ResumeState(options.includeDeadLettered());
+        checkpoints.forEachEntry(runId, resume::accept);
+        RunState state = prepare(workflow, runOptions);
+        return execute(state, workflow, runOptions, resume, record);
+    }
+
+    /**
+     * @return the most recent run of this project directory that has not completed (the one a bare
+     *         {@code resume} continues), if any
+     */
+    public Optional<RunRecord> latestUnfinishedRun() {
+        for (RunRecord r : checkpoints.runs()) {
+            if (workingDirectory.equals(r.projectDirectory()) && r.status() != RunStatus.SUCCEEDED
+                    && r.status() != RunStatus.COMPLETED_WITH_FAILURES) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static RunOptions optionsFrom(RunRecord record) {
+        Map<String, String> m = record.metadata();
+        RunOptions.Builder b = RunOptions.builder().runId(record.runId());
+        try {
+            if (m.containsKey(META_ARGS)) {
+                for (JsonNode a : Json.parse(m.get(META_ARGS))) {
+                    b.args(a.asText());
+                }
+            }
+            if (m.containsKey(META_VARIABLES)) {
+                Json.parse(m.get(META_VARIABLES)).properties().forEach(e -> b.variable(e.getKey(),
+                        e.getValue().asText()));
+            }
+        } catch (JsonProcessingException e) {
+            throw new ProdigyException("the record of run '" + record.runId() + "' has unreadable options: "
+                    + e.getOriginalMessage(), e);
+        }
+        if (m.containsKey(META_PROFILE)) {
+            b.profile(m.get(META_PROFILE));
+        }
+        if (m.containsKey(META_MAX_PARALLEL)) {
+            b.maxParallel(Integer.valueOf(m.get(META_MAX_PARALLEL)));
+        }
+        return b.build();
+    }
+
+    private static Map<String, String> metadataOf(RunOptions options) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(META_ARGS, Json.writeValue(options.args()));
+        m.put(META_VARIABLES, Json.writeValue(options.variables()));
+        if (options.profile() != null) {
+            m.put(META_PROFILE, options.profile());
+        }
+        if (options.maxParallel() != null) {
+            m.put(META_MAX_PARALLEL, String.valueOf(options.maxParallel()));
+        }
+        return m;
+    }
+
     /** @return the Dead Letter Queue store */
     public DlqStore dlq() {
         return dlq;
@@ -187,6 +286,12 @@ public final class Prodigy {
     }
 
     private RunResult execute(RunState state, Workflow workflow, RunOptions options) {
+        return execute(state, workflow, options, null, null);
+    }
+
+    private RunResult execute(RunState state, Workflow workflow, RunOptions options, ResumeState resume,
+                              RunRecord resumed) {
+        state.withMetadata(metadataOf(options));
         Variables vars = Variables.root(System.getenv());
         Map<String, String> processEnv = new LinkedHashMap<>();
         List<String> args = options.args();
@@ -251,7 +356,7 @@ public final class Prodigy {
         }
         processEnv.put("PRODIGY_AUTOMATION", "true");
         processEnv.put("PRODIGY_RUN_ID", state.runId());
-        return new WorkflowRunner(state.withProcessEnv(processEnv), vars).run(fingerprint(workflow));
+        return new WorkflowRunner(state.withProcessEnv(processEnv), vars, resume, resumed).run(fingerprint(workflow));
     }
 
     private String computeEnv(String name, EnvValue value, Variables vars, Map<String, String> env)

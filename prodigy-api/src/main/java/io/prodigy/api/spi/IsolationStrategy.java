@@ -20,6 +20,41 @@ public interface IsolationStrategy {
     Workspace openRun(RunContext run);
 
     /**
+     * Re-attaches to the workspace of an interrupted run being resumed. The default opens a new one, which is
+     * right for strategies without durable workspaces.
+     *
+     * @param run the run
+     * @param workspace the run workspace directory recorded by the interrupted run, or null if it had none yet
+     * @return the run's workspace
+     */
+    default Workspace resumeRun(RunContext run, java.nio.file.Path workspace) {
+        return openRun(run);
+    }
+
+    /**
+     * Tells whether an item's work is already part of the run, from the workspaces themselves (for git: the
+     * item's branch is an ancestor of the run's branch). Resume uses it so that a crash between integrating an
+     * item and recording that fact neither loses nor duplicates the item.
+     *
+     * @param run the run's workspace
+     * @param itemId the item's id
+     * @return whether its work is integrated; the default, false, means "unknown"
+     */
+    default boolean isIntegrated(Workspace run, String itemId) {
+        return false;
+    }
+
+    /**
+     * Removes what an interrupted attempt at an item left behind (a stale worktree and branch), before the item
+     * runs again from a clean workspace. The default does nothing.
+     *
+     * @param run the run's workspace
+     * @param itemId the item's id
+     */
+    default void discardStale(Workspace run, String itemId) {
+    }
+
+    /**
      * @param run the run's workspace
      * @param itemId the item's id (may contain any characters; sanitize it before using it in a name)
      * @return a workspace for the item, starting from the run workspace's current state

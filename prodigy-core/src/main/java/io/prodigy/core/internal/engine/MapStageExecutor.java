@@ -66,7 +66,11 @@ final class MapStageExecutor {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicReference<String> stopReason = new AtomicReference<>();
 
-    MapStageExecutor(RunState run, StepExecutor steps, Stage.MapReduce stage, int stageIndex, Variables stageVars) {
+    private final ResumeState resume;
+
+    MapStageExecutor(RunState run, StepExecutor steps, Stage.MapReduce stage, int stageIndex, Variables stageVars,
+                     ResumeState resume) {
+        this.resume = resume;
         this.run = run;
         this.steps = steps;
         this.stage = stage;
@@ -81,8 +85,26 @@ final class MapStageExecutor {
 
     MapOutcome run() throws InterruptedException {
         MapPhase map = stage.map();
-        List<JsonNode> items = selectItems(map);
-        List<String> ids = ItemIds.assignIds(items, map.idField());
+        List<JsonNode> items;
+        List<String> ids;
+        JournalEntry.ItemsResolved known = resume == null ? null : resume.resolved.get(stageIndex);
+        if (known != null) {
+            items = new ArrayList<>();
+            try {
+                Json.parse(known.itemsJson()).forEach(items::add);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new io.prodigy.api.StoreException("the journal's item list of stage " + stageIndex
+                        + " is not valid JSON: " + e.getOriginalMessage(), e);
+            }
+            ids = known.itemIds();
+        } else {
+            items = selectItems(map);
+            ids = ItemIds.assignIds(items, map.idField());
+            ArrayNode all = Json.NODES.arrayNode();
+            items.forEach(all::add);
+            run.journal(new JournalEntry.ItemsResolved(run.clock.instant(), stageIndex, ids,
+                    run.masker.mask(Json.write(all))));
+        }
         int parallel = run.options.maxParallel() != null ? run.options.maxParallel() : map.maxParallel();
         parallel = Math.max(1, Math.min(parallel, Math.max(1, items.size())));
         run.progress.mapStarted(items.size());
@@ -120,6 +142,19 @@ final class MapStageExecutor {
                     break;
                 }
                 final int index = dispatched;
+                if (resume != null) {
+                    ItemResult settled = settled(index, ids.get(index), items.get(index));
+                    if (settled != null) {
+                        results[index] = settled;
+                        run.progress.settled(settled.succeeded());
+                        slots.release();
+                        if (breaker != null) {
+                            breaker.release();
+                        }
+                        continue;
+                    }
+                    run.isolation.discardStale(run.runWorkspace, ids.get(index));
+                }
                 run.progress.itemStarted();
                 futures.add(pool.submit(() -> {
                     try {
@@ -248,6 +283,9 @@ final class MapStageExecutor {
                     stop(limits.stopReason());
                 }
                 run.progress.itemEnded(true);
+                if (resume != null && resume.deadLettered.getOrDefault(stageIndex, java.util.Set.of()).contains(itemId)) {
+                    run.dlq.markResolved(run.runId, itemId);
+                }
                 ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, attempt, firstStart,
                         total, a.output, null, false, null, a.commits, cost);
                 finish(r);
@@ -294,6 +332,57 @@ final class MapStageExecutor {
                     a.output, steps.mask(a.error), dlq, a.workspace, List.of(), cost);
             finish(r);
             return r;
+        }
+    }
+
+    /** @return the journaled result of an item the interrupted run had settled, or null to run it */
+    private ItemResult settled(int index, String itemId, JsonNode item) {
+        String itemJson = Json.write(item);
+        if (resume.itemSettled(stageIndex, itemId)) {
+            JournalEntry.ItemFinished f = resume.finishedEntry(stageIndex, itemId);
+            if (f != null) {
+                return fromJournal(index, itemId, itemJson, f);
+            }
+            // integrated, but the crash came before its finish record
+            run.journal(new JournalEntry.ItemFinished(run.clock.instant(), stageIndex, itemId, ItemStatus.SUCCEEDED,
+                    "{\"item_id\":" + Json.writeValue(itemId) + ",\"status\":\"success\"}"));
+            return new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, 1, null, Duration.ZERO, "", null,
+                    false, null, List.of(), null);
+        }
+        if (run.isolation.isIntegrated(run.runWorkspace, itemId)) {
+            LOG.info("Resume: item {} was integrated before the interruption; not running it again", itemId);
+            String head = run.runWorkspace.versionControl().map(VersionControl::head).orElse(null);
+            run.journal(new JournalEntry.ItemIntegrated(run.clock.instant(), stageIndex, itemId, head));
+            ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, 1, null, Duration.ZERO, "",
+                    null, false, null, List.of(), null);
+            finish(r);
+            return r;
+        }
+        return null;
+    }
+
+    private static ItemResult fromJournal(int index, String itemId, String itemJson, JournalEntry.ItemFinished f) {
+        JsonNode r;
+        try {
+            r = Json.parse(f.resultJson());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            r = Json.NODES.objectNode();
+        }
+        List<String> commits = new ArrayList<>();
+        r.path("commits").forEach(c -> commits.add(c.asText()));
+        ItemError error = r.hasNonNull("error") ? new ItemError(errorKind(r.path("error_kind").asText()),
+                r.path("error").asText(), null, null) : null;
+        return new ItemResult(itemId, index, itemJson, f.status(), r.path("attempts").asInt(1), null,
+                Duration.ofMillis(r.path("duration_ms").asLong()), r.path("output").asText(""), error,
+                f.status() == ItemStatus.FAILED && error != null, null, commits,
+                r.hasNonNull("cost_usd") ? r.path("cost_usd").asDouble() : null);
+    }
+
+    private static ErrorKind errorKind(String name) {
+        try {
+            return ErrorKind.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return ErrorKind.UNKNOWN;
         }
     }
 

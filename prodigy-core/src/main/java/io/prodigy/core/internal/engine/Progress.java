@@ -43,6 +43,10 @@ public final class Progress {
         (success ? succeeded : failed).incrementAndGet();
     }
 
+    void settled(boolean success) {
+        (success ? succeeded : failed).incrementAndGet();
+    }
+
     void itemCancelled() {
         running.decrementAndGet();
         notRun.incrementAndGet();

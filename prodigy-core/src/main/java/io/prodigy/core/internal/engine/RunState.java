@@ -96,6 +96,15 @@ public final class RunState {
         return this;
     }
 
+    /**
+     * @param values what resuming needs besides the journal (arguments, options)
+     * @return this
+     */
+    public RunState withMetadata(Map<String, String> values) {
+        this.metadata = Map.copyOf(values);
+        return this;
+    }
+
     /** Cancels the run: stops dispatching, kills running process trees, interrupts running agents. */
     public void cancel() {
         cancellation.cancel();

@@ -42,6 +42,8 @@ public final class WorkflowRunner {
     private final RunState run;
     private final StepExecutor steps;
     private final Variables vars;
+    private final ResumeState resume;
+    private final RunRecord resumed;
     private Duration mapWall = Duration.ZERO;
     private long mapSlotNanos;
 
@@ -50,9 +52,23 @@ public final class WorkflowRunner {
      * @param vars the run's root variables (env, args, workflow variables already bound)
      */
     public WorkflowRunner(RunState run, Variables vars) {
+        this(run, vars, null, null);
+    }
+
+    /**
+     * A runner that resumes an interrupted run.
+     *
+     * @param run the run's state (with the interrupted run's id)
+     * @param vars the run's root variables
+     * @param resume what the interrupted run had finished, or null for a new run
+     * @param resumed the interrupted run's record, or null for a new run
+     */
+    public WorkflowRunner(RunState run, Variables vars, ResumeState resume, RunRecord resumed) {
         this.run = run;
         this.steps = new StepExecutor(run);
         this.vars = vars;
+        this.resume = resume;
+        this.resumed = resumed;
     }
 
     /**
@@ -63,14 +79,22 @@ public final class WorkflowRunner {
      */
     public RunResult run(String workflowHash) {
         Instant started = run.clock.instant();
-        run.checkpoints.createRun(new RunRecord(run.runId, run.workflow.name(), workflowHash, RunStatus.RUNNING,
-                run.projectDirectory, null, started, started, run.metadata));
+        if (resumed == null) {
+            run.checkpoints.createRun(new RunRecord(run.runId, run.workflow.name(), workflowHash, RunStatus.RUNNING,
+                    run.projectDirectory, null, started, started, run.metadata));
+        } else {
+            run.checkpoints.updateStatus(run.runId, RunStatus.RUNNING, started);
+        }
         run.events.emit(new RunEvent.RunStarted(run.runId, started, run.workflow.name()));
         RunStatus status;
         String failure = null;
         try {
-            run.runWorkspace = run.isolation.openRun(new RunContext(run.runId, run.workflow.name(),
-                    run.projectDirectory, run.stateDirectory, mergeSteps(), run.agentRunner));
+            RunContext context = new RunContext(run.runId, run.workflow.name(), run.projectDirectory,
+                    run.stateDirectory, mergeSteps(), run.agentRunner);
+            run.runWorkspace = resumed != null ? run.isolation.resumeRun(context, resumed.workspace())
+                    : run.isolation.openRun(context);
+            run.checkpoints.findRun(run.runId).ifPresent(r -> run.checkpoints.updateRun(
+                    r.withWorkspace(run.runWorkspace.directory())));
             vars.putString("workflow.worktree", run.runWorkspace.directory().toString());
             vars.putString("PROJECT_ROOT", run.runWorkspace.directory().toString());
             failure = runStages();
@@ -176,6 +200,11 @@ public final class WorkflowRunner {
         if (list.isEmpty()) {
             return null;
         }
+        if (resume != null && stageIndex >= 0 && resume.phaseDone(stageIndex, phase)) {
+            restore(vars, resume.phaseVariables(stageIndex, phase));
+            LOG.info("Resume: {} of stage '{}' finished before; skipped", phase, stageName);
+            return null;
+        }
         run.progress.phase(phase);
         Instant start = run.clock.instant();
         run.events.emit(new RunEvent.PhaseStarted(run.runId, start, stageName, phase));
@@ -185,26 +214,26 @@ public final class WorkflowRunner {
         String failure = null;
         for (int i = 0; i < list.size(); i++) {
             Step step = list.get(i);
+            String location = stageIndex + "/" + phase + "/" + i;
+            Map<String, String> done = resume == null || stageIndex < 0 ? null
+                    : resume.stepDone(stageIndex, phase, i);
+            if (done != null) {
+                restore(vars, done);
+                LOG.info("Resume: {} finished before; skipped", scope.where(i, step.label()));
+                continue;
+            }
+            Map<String, JsonNode> before = vars.local();
             StepOutcome o = steps.execute(step, i, scope);
             steps.record(stageName, scope, i, step, o);
-            Map<String, String> captured = new TreeMap<>();
-            if (step.capture() != null) {
-                JsonNode v = vars.resolve(step.capture());
-                if (!v.isMissingNode()) {
-                    captured.put(step.capture(), run.masker.mask(Json.write(v)));
-                }
-            }
             if (captures != null) {
                 for (Map.Entry<String, SetupCapture> c : captures.entrySet()) {
-                    if (c.getValue().commandIndex() == i) {
-                        JsonNode value = setupCapture(c.getKey(), c.getValue(), o);
-                        vars.put(c.getKey(), value);
-                        captured.put(c.getKey(), run.masker.mask(Json.write(value)));
+                    if (c.getValue().commandIndex() == i && o.success()) {
+                        vars.put(c.getKey(), setupCapture(c.getKey(), c.getValue(), o));
                     }
                 }
             }
-            run.journal(new JournalEntry.StepCompleted(run.clock.instant(), stageIndex + "/" + phase + "/" + i,
-                    o.success(), captured));
+            run.journal(new JournalEntry.StepCompleted(run.clock.instant(), location, o.success(),
+                    delta(before, vars.local())));
             if (!o.success()) {
                 failure = run.masker.mask(o.error() == null ? step.label() + " failed" : o.error().message());
                 break;
@@ -213,9 +242,37 @@ public final class WorkflowRunner {
         run.events.emit(new RunEvent.PhaseFinished(run.runId, run.clock.instant(), stageName, phase,
                 failure == null, Duration.between(start, run.clock.instant())));
         if (failure == null) {
-            run.journal(new JournalEntry.PhaseCompleted(run.clock.instant(), stageIndex, phase, Map.of()));
+            run.journal(new JournalEntry.PhaseCompleted(run.clock.instant(), stageIndex, phase,
+                    delta(Map.of(), vars.local())));
         }
         return failure;
+    }
+
+    /** The variables that changed, as masked JSON text, leaving out secrets. */
+    Map<String, String> delta(Map<String, JsonNode> before, Map<String, JsonNode> after) {
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> e : after.entrySet()) {
+            if (run.workflow.secrets().containsKey(e.getKey())) {
+                continue;
+            }
+            if (!e.getValue().equals(before.get(e.getKey()))) {
+                out.put(e.getKey(), run.masker.mask(Json.write(e.getValue())));
+            }
+        }
+        return out;
+    }
+
+    static void restore(Variables vars, Map<String, String> saved) {
+        if (saved == null) {
+            return;
+        }
+        for (Map.Entry<String, String> e : saved.entrySet()) {
+            try {
+                vars.put(e.getKey(), Json.parse(e.getValue()));
+            } catch (JsonProcessingException ex) {
+                LOG.warn("Resume: variable {} could not be restored: {}", e.getKey(), ex.getOriginalMessage());
+            }
+        }
     }
 
     private JsonNode setupCapture(String name, SetupCapture c, StepOutcome o) {
@@ -300,7 +357,7 @@ public final class WorkflowRunner {
         run.events.emit(new RunEvent.PhaseStarted(run.runId, start, stage.name(), "map"));
         MapStageExecutor.MapOutcome map;
         try {
-            map = new MapStageExecutor(run, steps, stage, stageIndex, vars).run();
+            map = new MapStageExecutor(run, steps, stage, stageIndex, vars, resume).run();
         } catch (ProdigyException e) {
             run.events.emit(new RunEvent.PhaseFinished(run.runId, run.clock.instant(), stage.name(), "map", false,
                     Duration.between(start, run.clock.instant())));

@@ -1,0 +1,97 @@
+package io.prodigy.core.internal.engine;
+
+import io.prodigy.api.ItemStatus;
+import io.prodigy.api.spi.JournalEntry;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What an interrupted run had finished, folded from its journal: completed steps with the variables they set,
+ * completed phases, resolved items, and each item's fate. Built once when a run is resumed.
+ */
+public final class ResumeState {
+    final Map<String, Map<String, String>> completedSteps = new HashMap<>();
+    final Map<String, Map<String, String>> completedPhases = new HashMap<>();
+    final Map<Integer, JournalEntry.ItemsResolved> resolved = new HashMap<>();
+    final Map<Integer, Set<String>> integrated = new HashMap<>();
+    final Map<Integer, Set<String>> deadLettered = new HashMap<>();
+    final Map<Integer, Map<String, JournalEntry.ItemFinished>> finished = new HashMap<>();
+    final boolean includeDeadLettered;
+    private int entries;
+
+    /** @param includeDeadLettered whether items in the DLQ run again */
+    public ResumeState(boolean includeDeadLettered) {
+        this.includeDeadLettered = includeDeadLettered;
+    }
+
+    /** @param e the next journal entry, in order */
+    public void accept(JournalEntry e) {
+        entries++;
+        if (e instanceof JournalEntry.StepCompleted s) {
+            if (s.success()) {
+                completedSteps.put(s.location(), s.variables());
+            } else {
+                completedSteps.remove(s.location());
+            }
+        } else if (e instanceof JournalEntry.PhaseCompleted p) {
+            completedPhases.put(p.stage() + "/" + p.phase(), p.variables());
+        } else if (e instanceof JournalEntry.ItemsResolved r) {
+            resolved.put(r.stage(), r);
+        } else if (e instanceof JournalEntry.ItemIntegrated i) {
+            integrated.computeIfAbsent(i.stage(), k -> new HashSet<>()).add(i.itemId());
+        } else if (e instanceof JournalEntry.ItemDeadLettered d) {
+            deadLettered.computeIfAbsent(d.stage(), k -> new HashSet<>()).add(d.itemId());
+        } else if (e instanceof JournalEntry.ItemFinished f) {
+            finished.computeIfAbsent(f.stage(), k -> new LinkedHashMap<>()).put(f.itemId(), f);
+        }
+    }
+
+    /** @return how many journal entries were folded */
+    public int entries() {
+        return entries;
+    }
+
+    boolean phaseDone(int stage, String phase) {
+        return completedPhases.containsKey(stage + "/" + phase);
+    }
+
+    Map<String, String> phaseVariables(int stage, String phase) {
+        return completedPhases.get(stage + "/" + phase);
+    }
+
+    Map<String, String> stepDone(int stage, String phase, int index) {
+        return completedSteps.get(stage + "/" + phase + "/" + index);
+    }
+
+    /** @return whether the item needs no new attempt */
+    boolean itemSettled(int stage, String itemId) {
+        if (integrated.getOrDefault(stage, Set.of()).contains(itemId)) {
+            return true;
+        }
+        JournalEntry.ItemFinished f = finished.getOrDefault(stage, Map.of()).get(itemId);
+        if (f == null) {
+            return false;
+        }
+        if (f.status() == ItemStatus.SUCCEEDED) {
+            return true;
+        }
+        if (f.status() == ItemStatus.FAILED) {
+            boolean dlq = deadLettered.getOrDefault(stage, Set.of()).contains(itemId);
+            return !(dlq && includeDeadLettered);
+        }
+        return false;
+    }
+
+    JournalEntry.ItemFinished finishedEntry(int stage, String itemId) {
+        return finished.getOrDefault(stage, Map.of()).get(itemId);
+    }
+
+    List<String> itemIds(int stage) {
+        JournalEntry.ItemsResolved r = resolved.get(stage);
+        return r == null ? null : r.itemIds();
+    }
+}
