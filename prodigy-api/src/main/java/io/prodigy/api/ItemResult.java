@@ -21,16 +21,18 @@ import java.util.List;
  * @param workspace the workspace it ran in (kept for failed items), or null
  * @param commits the commits it produced, oldest first (empty without version control)
  * @param costUsd the agent cost of the item in US dollars, or null if unknown
+ * @param tokens the tokens its agents used
  */
 public record ItemResult(String itemId, int index, String itemJson, ItemStatus status, int attempts,
                          Instant startedAt, Duration duration, String output, ItemError error, boolean deadLettered,
-                         Path workspace, List<String> commits, Double costUsd) {
+                         Path workspace, List<String> commits, Double costUsd, io.prodigy.api.spi.TokenUsage tokens) {
     /** Validates and copies. */
     public ItemResult {
         Checks.notNull(itemId, "item id");
         Checks.notNull(status, "item status");
         duration = duration == null ? Duration.ZERO : duration;
         commits = Checks.list(commits, "commits");
+        tokens = tokens == null ? io.prodigy.api.spi.TokenUsage.NONE : tokens;
     }
 
     /** @return whether the item succeeded */

@@ -14,12 +14,14 @@ import java.util.Map;
  * @param maxParallel overrides every map phase's {@code max_parallel}, or null
  * @param runId the id to use, or null to generate one
  * @param profile the workflow profile to apply, or null
+ * @param budgetUsd the most the run's agents may cost in US dollars; when reached the run pauses (status
+ *                  {@link RunStatus#PAUSED}) instead of failing items; null for no budget
  */
 public record RunOptions(List<String> args, Map<String, String> variables, Integer maxParallel, String runId,
-                         String profile) {
+                         String profile, Double budgetUsd) {
 
     /** No arguments, no overrides. */
-    public static final RunOptions DEFAULT = new RunOptions(List.of(), Map.of(), null, null, null);
+    public static final RunOptions DEFAULT = new RunOptions(List.of(), Map.of(), null, null, null, null);
 
     /** Validates and copies. */
     public RunOptions {
@@ -30,6 +32,9 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
         }
         runId = Checks.blankToNull(runId);
         profile = Checks.blankToNull(profile);
+        if (budgetUsd != null && !(budgetUsd >= 0)) {
+            throw new WorkflowDefinitionException("budget must be a non-negative amount, was " + budgetUsd);
+        }
         if (runId != null && !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
             throw new WorkflowDefinitionException("run id must be letters, digits, '.', '_' or '-', was '" + runId + "'");
         }
@@ -47,6 +52,7 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
         private Integer maxParallel;
         private String runId;
         private String profile;
+        private Double budgetUsd;
 
         private Builder() {
         }
@@ -81,9 +87,15 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
             return this;
         }
 
+        /** @param usd the most the run's agents may cost, or null @return this */
+        public Builder budgetUsd(Double usd) {
+            this.budgetUsd = usd;
+            return this;
+        }
+
         /** @return the options */
         public RunOptions build() {
-            return new RunOptions(args, variables, maxParallel, runId, profile);
+            return new RunOptions(args, variables, maxParallel, runId, profile, budgetUsd);
         }
     }
 }

@@ -10,8 +10,10 @@ public enum RunStatus {
     COMPLETED_WITH_FAILURES,
     /** A step failed, or the error policy stopped a MapReduce phase. */
     FAILED,
-    /** The run was cancelled; finished work is kept. */
-    CANCELLED;
+    /** The run was cancelled; finished work is kept and it can be resumed. */
+    CANCELLED,
+    /** The run stopped dispatching because its cost budget was reached; resume it with a higher budget. */
+    PAUSED;
 
     /** @return whether the run has ended */
     public boolean isTerminal() {

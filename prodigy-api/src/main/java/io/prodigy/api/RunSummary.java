@@ -14,9 +14,14 @@ import java.time.Duration;
  * @param throughputPerSecond finished items per second of map wall time
  * @param parallelEfficiency the sum of item durations divided by (map wall time × max parallel), 0 to 1
  * @param averageItemDuration mean duration of finished items
- * @param costUsd the agent cost of the run, or null if unknown
+ * @param costUsd the agent cost of the run (every step, items or not), or null if unknown
+ * @param tokens the tokens the run's agents used
  */
 public record RunSummary(int total, int succeeded, int failed, int deadLettered, int notRun, Duration mapDuration,
                          double throughputPerSecond, double parallelEfficiency, Duration averageItemDuration,
-                         Double costUsd) {
+                         Double costUsd, io.prodigy.api.spi.TokenUsage tokens) {
+    /** Applies defaults. */
+    public RunSummary {
+        tokens = tokens == null ? io.prodigy.api.spi.TokenUsage.NONE : tokens;
+    }
 }

@@ -77,6 +77,8 @@ public final class Prodigy {
     static final String META_VARIABLES = "variables";
     static final String META_PROFILE = "profile";
     static final String META_MAX_PARALLEL = "max_parallel";
+    static final String META_BUDGET = "budget_usd";
+    static final String META_SPENT = "spent_usd";
 
     private final AgentRunner agentRunner;
     private final IsolationStrategy isolation;
@@ -87,6 +89,7 @@ public final class Prodigy {
     private final Path home;
     private final ExecutorService executor;
     private final Clock clock;
+    private final Duration throttleDelay;
 
     private Prodigy(Builder b) {
         this.agentRunner = b.agentRunner;
@@ -100,6 +103,7 @@ public final class Prodigy {
         this.home = (b.home != null ? b.home : defaultHome()).toAbsolutePath().normalize();
         this.executor = b.executor;
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
+        this.throttleDelay = b.throttleDelay != null ? b.throttleDelay : Duration.ofSeconds(1);
     }
 
     /** @return a builder with the embedded defaults */
@@ -190,7 +194,9 @@ public final class Prodigy {
                     + "' started; resuming it could mix two versions of the work. Resume with force to accept the "
                     + "change, or start a new run");
         }
-        RunOptions runOptions = optionsFrom(record);
+        RunOptions base = optionsFrom(record);
+        RunOptions runOptions = options.budgetUsd() == null ? base : new RunOptions(base.args(), base.variables(),
+                base.maxParallel(), base.runId(), base.profile(), options.budgetUsd());
         ResumeState resume = new ResumeState(options.includeDeadLettered());
         checkpoints.forEachEntry(runId, resume::accept);
         RunState state = prepare(workflow, runOptions);
@@ -234,6 +240,9 @@ public final class Prodigy {
         if (m.containsKey(META_MAX_PARALLEL)) {
             b.maxParallel(Integer.valueOf(m.get(META_MAX_PARALLEL)));
         }
+        if (m.containsKey(META_BUDGET)) {
+            b.budgetUsd(Double.valueOf(m.get(META_BUDGET)));
+        }
         return b.build();
     }
 
@@ -246,6 +255,9 @@ public final class Prodigy {
         }
         if (options.maxParallel() != null) {
             m.put(META_MAX_PARALLEL, String.valueOf(options.maxParallel()));
+        }
+        if (options.budgetUsd() != null) {
+            m.put(META_BUDGET, String.valueOf(options.budgetUsd()));
         }
         return m;
     }
@@ -291,7 +303,15 @@ public final class Prodigy {
 
     private RunResult execute(RunState state, Workflow workflow, RunOptions options, ResumeState resume,
                               RunRecord resumed) {
-        state.withMetadata(metadataOf(options));
+        Map<String, String> metadata = metadataOf(options);
+        double spentBefore = 0;
+        if (resumed != null && resumed.metadata().containsKey(META_SPENT)) {
+            spentBefore = Double.parseDouble(resumed.metadata().get(META_SPENT));
+        }
+        state.withMetadata(metadata).withLimits(options.budgetUsd(), throttleDelay);
+        if (spentBefore > 0) {
+            state.carryOverSpend(spentBefore);
+        }
         Variables vars = Variables.root(System.getenv());
         Map<String, String> processEnv = new LinkedHashMap<>();
         List<String> args = options.args();
@@ -380,7 +400,7 @@ public final class Prodigy {
     private RunResult failedBeforeStart(RunState state, Workflow workflow, String message) {
         return new RunResult(state.runId(), workflow.name(), RunStatus.FAILED, clock.instant(), Duration.ZERO,
                 List.of(), List.of(), Map.of(), new RunSummary(0, 0, 0, 0, 0, Duration.ZERO, 0, 0, Duration.ZERO,
-                null), message);
+                null, null), message);
     }
 
     static String fingerprint(Workflow workflow) {
@@ -407,8 +427,20 @@ public final class Prodigy {
         private Path home;
         private ExecutorService executor;
         private Clock clock;
+        private Duration throttleDelay;
 
         private Builder() {
+        }
+
+        /**
+         * @param delay the first wait after an agent backend answers "rate limited" or "overloaded" without saying
+         *              when to come back; it doubles on each further throttle of the same step, up to 60 s.
+         *              Default 1 s.
+         * @return this
+         */
+        public Builder throttleDelay(Duration delay) {
+            this.throttleDelay = delay;
+            return this;
         }
 
         /** @param runner runs agent ({@code claude:}) steps; without one, agent steps fail @return this */

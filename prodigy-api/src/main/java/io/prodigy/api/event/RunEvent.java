@@ -13,7 +13,8 @@ import java.time.Instant;
 public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinished, RunEvent.PhaseStarted,
         RunEvent.PhaseFinished, RunEvent.ItemsResolved, RunEvent.ItemStarted, RunEvent.ItemFinished,
         RunEvent.StepStarted, RunEvent.StepFinished, RunEvent.RetryScheduled, RunEvent.ItemFailed,
-        RunEvent.ItemDeadLettered, RunEvent.ItemIntegrated, RunEvent.AgentActivity {
+        RunEvent.ItemDeadLettered, RunEvent.ItemIntegrated, RunEvent.AgentActivity, RunEvent.Throttled,
+        RunEvent.BudgetReached {
 
     /** @return the run's id */
     String runId();
@@ -88,9 +89,10 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param status how it ended
      * @param attempts attempts made
      * @param duration time over all attempts
+     * @param costUsd the item's agent cost, or null if unknown
      */
-    record ItemFinished(String runId, Instant at, String itemId, ItemStatus status, int attempts, Duration duration)
-            implements RunEvent {
+    record ItemFinished(String runId, Instant at, String itemId, ItemStatus status, int attempts, Duration duration,
+                        Double costUsd) implements RunEvent {
     }
 
     /**
@@ -185,5 +187,33 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
         public AgentActivity {
             details = java.util.Map.copyOf(details);
         }
+    }
+
+    /**
+     * The agent backend throttled an agent (429, 529 or an exhausted quota): the engine lowered the number of
+     * agents it runs at once and, for a quota, parked dispatch until the reset time. The throttled attempt is
+     * tried again without counting against the step's retries.
+     *
+     * @param runId run
+     * @param at when
+     * @param itemId item or null
+     * @param errorKind RATE_LIMITED, OVERLOADED or QUOTA_EXHAUSTED
+     * @param concurrency agents allowed at once from now on
+     * @param resumeAt when dispatch resumes (a quota reset), or null
+     * @param retryIn how long the throttled attempt waits before trying again
+     */
+    record Throttled(String runId, Instant at, String itemId, io.prodigy.api.ErrorKind errorKind, int concurrency,
+                     Instant resumeAt, Duration retryIn) implements RunEvent {
+    }
+
+    /**
+     * The run's cost budget was reached; it stops dispatching and pauses.
+     *
+     * @param runId run
+     * @param at when
+     * @param spentUsd the cost so far
+     * @param budgetUsd the budget
+     */
+    record BudgetReached(String runId, Instant at, double spentUsd, double budgetUsd) implements RunEvent {
     }
 }

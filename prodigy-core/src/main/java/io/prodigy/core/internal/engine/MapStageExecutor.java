@@ -44,7 +44,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -80,8 +79,10 @@ final class MapStageExecutor {
 
     /** The map phase's outcome. */
     record MapOutcome(List<ItemResult> items, boolean stoppedByPolicy, String stopReason, Duration wallTime,
-                      int maxParallel) {
+                      int maxParallel, boolean pausedByBudget) {
     }
+
+    private volatile boolean paused;
 
     MapOutcome run() throws InterruptedException {
         MapPhase map = stage.map();
@@ -121,45 +122,48 @@ final class MapStageExecutor {
 
         ExecutorService pool = run.hostExecutor != null ? run.hostExecutor
                 : Executors.newFixedThreadPool(parallel, new NamedThreadFactory("prodigy-agent"));
-        Semaphore slots = new Semaphore(parallel);
+        ConcurrencyGovernor governor = new ConcurrencyGovernor(parallel, run.clock);
+        run.governor = governor;
         List<Future<?>> futures = new ArrayList<>(items.size());
-        int dispatched = 0;
         try {
-            for (; dispatched < items.size(); dispatched++) {
-                slots.acquire();
-                if (breaker != null) {
-                    while (!stopped.get() && !run.cancellation.isCancelled() && !breaker.tryAcquire()) {
-                        Duration wait = breaker.remainingOpen();
-                        Waits.sleep(wait.isZero() || wait.isNegative() ? Duration.ofMillis(10) : wait,
-                                run.cancellation);
-                    }
-                }
-                if (stopped.get() || run.cancellation.isCancelled()) {
-                    if (breaker != null) {
-                        breaker.release();
-                    }
-                    slots.release();
-                    break;
-                }
+            for (int dispatched = 0; dispatched < items.size(); dispatched++) {
                 final int index = dispatched;
                 if (resume != null) {
                     ItemResult settled = settled(index, ids.get(index), items.get(index));
                     if (settled != null) {
                         results[index] = settled;
                         run.progress.settled(settled.succeeded());
-                        slots.release();
-                        if (breaker != null) {
-                            breaker.release();
-                        }
                         continue;
                     }
+                }
+                governor.acquire(run.cancellation, () -> stopped.get() || run.budgetReached());
+                boolean permit = false;
+                if (breaker != null) {
+                    while (!stopped.get() && !run.cancellation.isCancelled() && !(permit = breaker.tryAcquire())) {
+                        Duration wait = breaker.remainingOpen();
+                        Waits.sleep(wait.isZero() || wait.isNegative() ? Duration.ofMillis(10) : wait,
+                                run.cancellation);
+                    }
+                }
+                if (stopped.get() || run.cancellation.isCancelled() || run.budgetReached()) {
+                    if (permit) {
+                        breaker.release();
+                    }
+                    if (run.budgetReached() && !run.cancellation.isCancelled()) {
+                        paused = true;
+                    }
+                    break;
+                }
+                if (resume != null) {
                     run.isolation.discardStale(run.runWorkspace, ids.get(index));
                 }
                 run.progress.itemStarted();
                 futures.add(pool.submit(() -> {
+                    boolean ok = false;
                     try {
                         results[index] = runItem(index, ids.get(index), items.get(index), map, policy, limits,
                                 breaker);
+                        ok = results[index].succeeded();
                     } catch (RuntimeException e) {
                         // a bug or a failing store must not lose the item: report it as failed
                         LOG.error("item {} failed unexpectedly", ids.get(index), e);
@@ -167,10 +171,10 @@ final class MapStageExecutor {
                         ItemResult r = new ItemResult(ids.get(index), index, Json.write(items.get(index)),
                                 ItemStatus.FAILED, 1, null, Duration.ZERO, null, new ItemError(ErrorKind.UNKNOWN,
                                 "internal error: " + run.masker.mask(String.valueOf(e)), null, null), false, null,
-                                List.of(), null);
+                                List.of(), null, null);
                         results[index] = r;
                     } finally {
-                        slots.release();
+                        governor.release(ok);
                     }
                     return null;
                 }));
@@ -199,13 +203,14 @@ final class MapStageExecutor {
             if (r == null) {
                 notRun++;
                 r = new ItemResult(ids.get(i), i, Json.write(items.get(i)), ItemStatus.NOT_RUN, 0, null,
-                        Duration.ZERO, null, null, false, null, List.of(), null);
+                        Duration.ZERO, null, null, false, null, List.of(), null, null);
             }
             out.add(r);
         }
         run.progress.notRun(notRun);
         Duration wall = Duration.between(start, run.clock.instant());
-        return new MapOutcome(out, stopped.get(), stopReason.get(), wall, parallel);
+        run.governor = null;
+        return new MapOutcome(out, stopped.get(), stopReason.get(), wall, parallel, paused);
     }
 
     private List<JsonNode> selectItems(MapPhase map) throws InterruptedException {
@@ -266,6 +271,7 @@ final class MapStageExecutor {
         List<FailedAttempt> failures = new ArrayList<>();
         Duration total = Duration.ZERO;
         Double cost = null;
+        io.prodigy.api.spi.TokenUsage tokens = io.prodigy.api.spi.TokenUsage.NONE;
         int attempt = 0;
         while (true) {
             attempt++;
@@ -275,6 +281,7 @@ final class MapStageExecutor {
             if (a.cost != null) {
                 cost = cost == null ? a.cost : cost + a.cost;
             }
+            tokens = tokens.plus(a.tokens);
             if (a.error == null) {
                 if (breaker != null) {
                     breaker.onSuccess();
@@ -287,7 +294,7 @@ final class MapStageExecutor {
                     run.dlq.markResolved(run.runId, itemId);
                 }
                 ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, attempt, firstStart,
-                        total, a.output, null, false, null, a.commits, cost);
+                        total, a.output, null, false, null, a.commits, cost, tokens);
                 finish(r);
                 return r;
             }
@@ -297,7 +304,7 @@ final class MapStageExecutor {
                 }
                 run.progress.itemCancelled();
                 ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.CANCELLED, attempt, firstStart,
-                        total, a.output, steps.mask(a.error), false, a.workspace, List.of(), cost);
+                        total, a.output, steps.mask(a.error), false, a.workspace, List.of(), cost, tokens);
                 finish(r);
                 return r;
             }
@@ -329,7 +336,7 @@ final class MapStageExecutor {
             }
             run.progress.itemEnded(false);
             ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.FAILED, attempt, firstStart, total,
-                    a.output, steps.mask(a.error), dlq, a.workspace, List.of(), cost);
+                    a.output, steps.mask(a.error), dlq, a.workspace, List.of(), cost, tokens);
             finish(r);
             return r;
         }
@@ -347,14 +354,14 @@ final class MapStageExecutor {
             run.journal(new JournalEntry.ItemFinished(run.clock.instant(), stageIndex, itemId, ItemStatus.SUCCEEDED,
                     "{\"item_id\":" + Json.writeValue(itemId) + ",\"status\":\"success\"}"));
             return new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, 1, null, Duration.ZERO, "", null,
-                    false, null, List.of(), null);
+                    false, null, List.of(), null, null);
         }
         if (run.isolation.isIntegrated(run.runWorkspace, itemId)) {
             LOG.info("Resume: item {} was integrated before the interruption; not running it again", itemId);
             String head = run.runWorkspace.versionControl().map(VersionControl::head).orElse(null);
             run.journal(new JournalEntry.ItemIntegrated(run.clock.instant(), stageIndex, itemId, head));
             ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, 1, null, Duration.ZERO, "",
-                    null, false, null, List.of(), null);
+                    null, false, null, List.of(), null, null);
             finish(r);
             return r;
         }
@@ -375,7 +382,7 @@ final class MapStageExecutor {
         return new ItemResult(itemId, index, itemJson, f.status(), r.path("attempts").asInt(1), null,
                 Duration.ofMillis(r.path("duration_ms").asLong()), r.path("output").asText(""), error,
                 f.status() == ItemStatus.FAILED && error != null, null, commits,
-                r.hasNonNull("cost_usd") ? r.path("cost_usd").asDouble() : null);
+                r.hasNonNull("cost_usd") ? r.path("cost_usd").asDouble() : null, null);
     }
 
     private static ErrorKind errorKind(String name) {
@@ -397,7 +404,7 @@ final class MapStageExecutor {
         run.journal(new JournalEntry.ItemFinished(run.clock.instant(), stageIndex, r.itemId(), r.status(),
                 run.masker.mask(Json.write(resultJson(r)))));
         run.events.emit(new RunEvent.ItemFinished(run.runId, run.clock.instant(), r.itemId(), r.status(), r.attempts(),
-                r.duration()));
+                r.duration(), r.costUsd()));
     }
 
     /** One attempt of an item's template. */
@@ -406,6 +413,7 @@ final class MapStageExecutor {
         String output;
         Duration duration = Duration.ZERO;
         Double cost;
+        io.prodigy.api.spi.TokenUsage tokens = io.prodigy.api.spi.TokenUsage.NONE;
         Path workspace;
         List<String> commits = List.of();
     }
@@ -447,6 +455,7 @@ final class MapStageExecutor {
                 if (o.costUsd() != null) {
                     a.cost = a.cost == null ? o.costUsd() : a.cost + o.costUsd();
                 }
+                a.tokens = a.tokens.plus(o.tokens());
                 if (!o.skipped()) {
                     last = o;
                 }

@@ -39,6 +39,13 @@ public final class RunState {
     final Path stateDirectory;
     volatile Map<String, String> processEnv = Map.of();
     volatile Map<String, String> metadata = Map.of();
+    volatile ConcurrencyGovernor governor;
+    private volatile Double budgetUsd;
+    private volatile java.time.Duration throttleDelay = java.time.Duration.ofSeconds(1);
+    private final java.util.concurrent.atomic.DoubleAdder spentUsd = new java.util.concurrent.atomic.DoubleAdder();
+    private volatile boolean costKnown;
+    private final java.util.concurrent.atomic.AtomicBoolean budgetReported = new java.util.concurrent.atomic.AtomicBoolean();
+    private io.prodigy.api.spi.TokenUsage tokens = io.prodigy.api.spi.TokenUsage.NONE;
     private final java.util.Set<Thread> agentThreads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final DoubleSupplier random;
     final List<ItemResult> items = Collections.synchronizedList(new ArrayList<>());
@@ -105,9 +112,93 @@ public final class RunState {
         return this;
     }
 
+    /**
+     * @param usd the cost budget, or null
+     * @param throttleDelay the first wait after a rate limit without a retry-after time
+     * @return this
+     */
+    public RunState withLimits(Double usd, java.time.Duration throttleDelay) {
+        this.budgetUsd = usd;
+        this.throttleDelay = throttleDelay;
+        return this;
+    }
+
+    void addUsage(Double costUsd, io.prodigy.api.spi.TokenUsage used) {
+        if (costUsd != null) {
+            spentUsd.add(costUsd);
+            costKnown = true;
+        }
+        if (used != null && used != io.prodigy.api.spi.TokenUsage.NONE) {
+            synchronized (this) {
+                tokens = tokens.plus(used);
+            }
+        }
+        Double budget = budgetUsd;
+        if (budget != null && spentUsd.sum() >= budget && budgetReported.compareAndSet(false, true)) {
+            events.emit(new io.prodigy.api.event.RunEvent.BudgetReached(runId, clock.instant(), spentUsd.sum(),
+                    budget));
+        }
+    }
+
+    /** @param usd what the run spent before it was resumed */
+    public void carryOverSpend(double usd) {
+        spentUsd.add(usd);
+        costKnown = true;
+    }
+
+    /** @return whether the cost budget is spent */
+    boolean budgetReached() {
+        Double budget = budgetUsd;
+        return budget != null && spentUsd.sum() >= budget;
+    }
+
+    Double spentUsd() {
+        return costKnown ? spentUsd.sum() : null;
+    }
+
+    synchronized io.prodigy.api.spi.TokenUsage tokens() {
+        return tokens;
+    }
+
+    /**
+     * Records that the backend throttled an attempt and says how long that attempt should wait.
+     *
+     * @param itemId the item, or null
+     * @param kind RATE_LIMITED, OVERLOADED or QUOTA_EXHAUSTED
+     * @param retryAfter when the backend accepts work again, or null
+     * @param waits how many times this step has been throttled, from 1
+     * @return the wait before the next attempt
+     */
+    java.time.Duration throttled(String itemId, io.prodigy.api.ErrorKind kind, java.time.Instant retryAfter,
+                                 int waits) {
+        java.time.Instant now = clock.instant();
+        java.time.Duration wait;
+        java.time.Instant resumeAt = null;
+        if (kind == io.prodigy.api.ErrorKind.QUOTA_EXHAUSTED) {
+            resumeAt = retryAfter != null ? retryAfter : now.plusSeconds(60);
+            wait = java.time.Duration.between(now, resumeAt);
+        } else if (retryAfter != null) {
+            wait = java.time.Duration.between(now, retryAfter);
+        } else {
+            long base = throttleDelay.toMillis() << Math.min(waits - 1, 6);
+            wait = java.time.Duration.ofMillis(Math.min(base, 60_000L));
+        }
+        if (wait.isNegative()) {
+            wait = java.time.Duration.ZERO;
+        }
+        ConcurrencyGovernor g = governor;
+        int limit = g == null ? 1 : g.throttled(resumeAt);
+        events.emit(new io.prodigy.api.event.RunEvent.Throttled(runId, now, itemId, kind, limit, resumeAt, wait));
+        return wait;
+    }
+
     /** Cancels the run: stops dispatching, kills running process trees, interrupts running agents. */
     public void cancel() {
         cancellation.cancel();
+        ConcurrencyGovernor g = governor;
+        if (g != null) {
+            g.wake();
+        }
         for (Thread t : agentThreads) {
             t.interrupt();
         }

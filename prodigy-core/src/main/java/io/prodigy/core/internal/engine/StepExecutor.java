@@ -24,6 +24,7 @@ import io.prodigy.api.Validation;
 import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.spi.AgentRequest;
 import io.prodigy.api.spi.AgentResult;
+import io.prodigy.api.spi.TokenUsage;
 import io.prodigy.api.spi.VersionControl;
 import io.prodigy.api.spi.WorkspaceChanges;
 import io.prodigy.core.internal.Json;
@@ -194,24 +195,43 @@ public final class StepExecutor {
         return outcome;
     }
 
-    /** Runs the action, retrying failed attempts under the step's policy. */
+    /** Most throttled attempts of one step that do not count against its retries. */
+    static final int MAX_THROTTLED_WAITS = 30;
+
+    /**
+     * Runs the action, retrying failed attempts under the step's policy. Attempts the agent backend throttled
+     * (429, 529, exhausted quota) wait and try again without counting against the policy, up to
+     * {@link #MAX_THROTTLED_WAITS}; the run's governor lowers concurrency meanwhile.
+     */
     private StepOutcome runWithRetry(Step step, int index, StepScope scope) throws InterruptedException {
         RetryPolicy policy = step.retry() != null ? step.retry()
                 : run.workflow.defaultRetry() != null ? run.workflow.defaultRetry() : RetryPolicy.NONE;
         RetryState retry = new RetryState(policy, run.random);
         Double cost = null;
+        TokenUsage tokens = TokenUsage.NONE;
+        int throttledWaits = 0;
         while (true) {
             StepOutcome attempt = runAttempt(step, index, scope);
             if (attempt.costUsd() != null) {
                 cost = cost == null ? attempt.costUsd() : cost + attempt.costUsd();
             }
+            tokens = tokens.plus(attempt.tokens());
+            run.addUsage(attempt.costUsd(), attempt.tokens());
             if (attempt.success() || run.cancellation.isCancelled()) {
-                return withTotalCost(attempt, cost);
+                return attempt.withUsage(cost, tokens);
             }
             ErrorKind kind = attempt.error() != null ? attempt.error().kind() : ErrorKind.UNKNOWN;
+            if (isThrottle(kind) && throttledWaits < MAX_THROTTLED_WAITS) {
+                throttledWaits++;
+                Duration wait = run.throttled(scope.itemId(), kind, attempt.retryAfter(), throttledWaits);
+                LOG.info("{} was throttled ({}); waiting {} ms before trying again (not counted as a retry)",
+                        scope.where(index, step.label()), kind, wait.toMillis());
+                Waits.sleep(wait, run.cancellation);
+                continue;
+            }
             Optional<Duration> delay = retry.nextDelay(kind, attempt.failureText());
             if (delay.isEmpty()) {
-                return withTotalCost(attempt, cost);
+                return attempt.withUsage(cost, tokens);
             }
             run.events.emit(new RunEvent.RetryScheduled(run.runId, run.clock.instant(), scope.itemId(), step.label(),
                     retry.attempt(), delay.get(), run.masker.mask(attempt.error() == null ? "failed"
@@ -222,9 +242,8 @@ public final class StepExecutor {
         }
     }
 
-    private static StepOutcome withTotalCost(StepOutcome o, Double cost) {
-        return new StepOutcome(o.success(), o.skipped(), o.exitCode(), o.stdout(), o.stderr(), o.duration(),
-                o.error(), cost);
+    static boolean isThrottle(ErrorKind kind) {
+        return kind == ErrorKind.RATE_LIMITED || kind == ErrorKind.OVERLOADED || kind == ErrorKind.QUOTA_EXHAUSTED;
     }
 
     /** One attempt: the action, then the commit check. */
@@ -427,7 +446,7 @@ public final class StepExecutor {
             scope.vars().putString("claude.output", result.output());
         }
         return new StepOutcome(result.success(), false, result.exitCode(), result.output(), "", d, error,
-                result.costUsd());
+                result.costUsd(), result.tokens(), result.retryAfter());
     }
 
     private StepOutcome writeFile(StepAction.WriteFile wf, Step step, StepScope scope, String where) {

@@ -2,6 +2,7 @@ package io.prodigy.core.internal.engine;
 
 import io.prodigy.api.ErrorKind;
 import io.prodigy.api.ItemError;
+import io.prodigy.api.spi.TokenUsage;
 import java.time.Duration;
 
 /**
@@ -15,9 +16,22 @@ import java.time.Duration;
  * @param duration how long it took
  * @param error why it failed, or null
  * @param costUsd agent cost, or null
+ * @param tokens agent tokens
+ * @param retryAfter when a throttled backend accepts work again, or null
  */
 public record StepOutcome(boolean success, boolean skipped, Integer exitCode, String stdout, String stderr,
-                          Duration duration, ItemError error, Double costUsd) {
+                          Duration duration, ItemError error, Double costUsd, TokenUsage tokens,
+                          java.time.Instant retryAfter) {
+
+    /** Applies defaults. */
+    public StepOutcome {
+        tokens = tokens == null ? TokenUsage.NONE : tokens;
+    }
+
+    StepOutcome(boolean success, boolean skipped, Integer exitCode, String stdout, String stderr, Duration duration,
+                ItemError error, Double costUsd) {
+        this(success, skipped, exitCode, stdout, stderr, duration, error, costUsd, TokenUsage.NONE, null);
+    }
 
     static StepOutcome skippedStep() {
         return new StepOutcome(true, true, null, "", "", Duration.ZERO, null, null);
@@ -28,19 +42,16 @@ public record StepOutcome(boolean success, boolean skipped, Integer exitCode, St
     }
 
     StepOutcome withSuccess(boolean ok, ItemError err) {
-        return new StepOutcome(ok, skipped, exitCode, stdout, stderr, duration, ok ? null : err, costUsd);
+        return new StepOutcome(ok, skipped, exitCode, stdout, stderr, duration, ok ? null : err, costUsd, tokens,
+                retryAfter);
     }
 
     StepOutcome withDuration(Duration d) {
-        return new StepOutcome(success, skipped, exitCode, stdout, stderr, d, error, costUsd);
+        return new StepOutcome(success, skipped, exitCode, stdout, stderr, d, error, costUsd, tokens, retryAfter);
     }
 
-    StepOutcome withCost(Double extra) {
-        if (extra == null) {
-            return this;
-        }
-        return new StepOutcome(success, skipped, exitCode, stdout, stderr, duration, error,
-                costUsd == null ? extra : costUsd + extra);
+    StepOutcome withUsage(Double cost, TokenUsage used) {
+        return new StepOutcome(success, skipped, exitCode, stdout, stderr, duration, error, cost, used, retryAfter);
     }
 
     /** @return the text used to decide whether a failure is worth retrying */

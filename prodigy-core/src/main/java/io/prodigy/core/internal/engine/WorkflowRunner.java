@@ -44,6 +44,7 @@ public final class WorkflowRunner {
     private final Variables vars;
     private final ResumeState resume;
     private final RunRecord resumed;
+    private boolean paused;
     private Duration mapWall = Duration.ZERO;
     private long mapSlotNanos;
 
@@ -101,6 +102,8 @@ public final class WorkflowRunner {
             if (run.cancellation.isCancelled()) {
                 status = RunStatus.CANCELLED;
                 failure = failure == null ? "the run was cancelled" : failure;
+            } else if (paused) {
+                status = RunStatus.PAUSED;
             } else if (failure != null) {
                 status = RunStatus.FAILED;
             } else if (run.items.stream().anyMatch(i -> i.status() != ItemStatus.SUCCEEDED)) {
@@ -133,6 +136,18 @@ public final class WorkflowRunner {
         run.progress.phase("done");
         Instant end = run.clock.instant();
         Duration duration = Duration.between(started, end);
+        Double spentNow = run.spentUsd();
+        if (spentNow != null) {
+            RunStatus finalStatus = status;
+            run.checkpoints.findRun(run.runId).ifPresent(r -> {
+                Map<String, String> m = new LinkedHashMap<>(r.metadata());
+                m.put("spent_usd", String.valueOf(spentNow));
+                m.putAll(run.metadata);
+                m.put("spent_usd", String.valueOf(spentNow));
+                run.checkpoints.updateRun(new RunRecord(r.runId(), r.workflowName(), r.workflowHash(), finalStatus,
+                        r.projectDirectory(), r.workspace(), r.startedAt(), end, m));
+            });
+        }
         run.checkpoints.updateStatus(run.runId, status, end);
         run.events.emit(new RunEvent.RunFinished(run.runId, end, status, duration));
         return new RunResult(run.runId, run.workflow.name(), status, started, duration, List.copyOf(run.items),
@@ -222,6 +237,11 @@ public final class WorkflowRunner {
                 LOG.info("Resume: {} finished before; skipped", scope.where(i, step.label()));
                 continue;
             }
+            if (run.budgetReached()) {
+                paused = true;
+                failure = budgetMessage();
+                break;
+            }
             Map<String, JsonNode> before = vars.local();
             StepOutcome o = steps.execute(step, i, scope);
             steps.record(stageName, scope, i, step, o);
@@ -246,6 +266,11 @@ public final class WorkflowRunner {
                     delta(Map.of(), vars.local())));
         }
         return failure;
+    }
+
+    private String budgetMessage() {
+        return String.format(java.util.Locale.ROOT, "the cost budget of $%.2f is spent ($%.2f so far); the run is "
+                + "paused - resume it with a higher budget", run.options.budgetUsd(), run.spentUsd());
     }
 
     /** The variables that changed, as masked JSON text, leaving out secrets. */
@@ -394,6 +419,10 @@ public final class WorkflowRunner {
         if (run.cancellation.isCancelled()) {
             return "the run was cancelled";
         }
+        if (map.pausedByBudget()) {
+            paused = true;
+            return budgetMessage();
+        }
         if (map.stoppedByPolicy()) {
             return "map phase of '" + stage.name() + "' " + map.stopReason() + "; reduce was skipped";
         }
@@ -444,7 +473,9 @@ public final class WorkflowRunner {
         double throughput = secs > 0 ? finished / secs : 0;
         double efficiency = mapSlotNanos > 0 ? Math.min(1.0, (double) itemNanos / mapSlotNanos) : 0;
         Duration avg = finished == 0 ? Duration.ZERO : Duration.ofNanos(itemNanos / finished);
-        return new RunSummary(total, ok, failed, dlq, notRun, mapWall, throughput, efficiency, avg, cost);
+        Double spent = run.spentUsd();
+        return new RunSummary(total, ok, failed, dlq, notRun, mapWall, throughput, efficiency, avg,
+                spent != null ? spent : cost, run.tokens());
     }
 
     static ErrorKind kindOf(StepOutcome o) {
