@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import io.prodigy.api.EnvValue;
 import io.prodigy.api.ProdigyException;
 import io.prodigy.api.WorkflowDefinitionException;
+import io.prodigy.api.ReprocessOptions;
 import io.prodigy.api.ResumeOptions;
 import io.prodigy.api.RunOptions;
 import io.prodigy.api.RunResult;
@@ -201,6 +202,53 @@ public final class Prodigy {
         checkpoints.forEachEntry(runId, resume::accept);
         RunState state = prepare(workflow, runOptions);
         return execute(state, workflow, runOptions, resume, record);
+    }
+
+    /**
+     * Runs the failed items of a finished (or interrupted) run again through the run's agent template, in the
+     * run's workspace, so that successes are integrated into the run's work like any other item, and marks
+     * their DLQ entries resolved. Items that fail again get another attempt recorded in their entry. The DLQ is
+     * streamed, so a queue of 100,000 entries is not loaded into memory.
+     *
+     * @param runId the run whose DLQ is reprocessed
+     * @param workflow the workflow the run was started with
+     * @param options which entries, how many at once, or a dry run
+     * @return the items that were (or, in a dry run, would be) run again, and for a real run the new result
+     */
+    public ReprocessResult reprocessDeadLetters(String runId, Workflow workflow, ReprocessOptions options) {
+        RunRecord record = checkpoints.findRun(runId).orElseThrow(() -> new ProdigyException("no run '" + runId
+                + "' in " + home));
+        java.util.Set<String> selected = new java.util.LinkedHashSet<>();
+        dlq.forEach(runId, e -> {
+            if (!e.resolved() && (options.errorKinds().isEmpty()
+                    || options.errorKinds().contains(e.lastAttempt().errorKind()))) {
+                selected.add(e.itemId());
+            }
+        });
+        if (options.dryRun() || selected.isEmpty()) {
+            return new ReprocessResult(List.copyOf(selected), null);
+        }
+        if (!fingerprint(workflow).equals(record.workflowHash())) {
+            throw new ProdigyException("the workflow '" + workflow.name() + "' changed since run '" + runId
+                    + "' started; reprocess its DLQ with the workflow it ran with");
+        }
+        RunOptions base = optionsFrom(record);
+        RunOptions runOptions = new RunOptions(base.args(), base.variables(),
+                options.maxParallel() != null ? options.maxParallel() : base.maxParallel(), runId, base.profile(),
+                base.budgetUsd());
+        ResumeState resume = new ResumeState(selected::contains);
+        checkpoints.forEachEntry(runId, resume::accept);
+        RunState state = prepare(workflow, runOptions);
+        return new ReprocessResult(List.copyOf(selected), execute(state, workflow, runOptions, resume, record));
+    }
+
+    /**
+     * The outcome of {@link #reprocessDeadLetters}.
+     *
+     * @param itemIds the items selected for reprocessing
+     * @param result the run's result after reprocessing, or null for a dry run or when nothing was selected
+     */
+    public record ReprocessResult(List<String> itemIds, RunResult result) {
     }
 
     /**

@@ -20,12 +20,17 @@ public final class ResumeState {
     final Map<Integer, Set<String>> integrated = new HashMap<>();
     final Map<Integer, Set<String>> deadLettered = new HashMap<>();
     final Map<Integer, Map<String, JournalEntry.ItemFinished>> finished = new HashMap<>();
-    final boolean includeDeadLettered;
+    final java.util.function.Predicate<String> rerunDeadLettered;
     private int entries;
 
     /** @param includeDeadLettered whether items in the DLQ run again */
     public ResumeState(boolean includeDeadLettered) {
-        this.includeDeadLettered = includeDeadLettered;
+        this(id -> includeDeadLettered);
+    }
+
+    /** @param rerunDeadLettered which items in the DLQ run again, by item id */
+    public ResumeState(java.util.function.Predicate<String> rerunDeadLettered) {
+        this.rerunDeadLettered = rerunDeadLettered;
     }
 
     /** @param e the next journal entry, in order */
@@ -81,7 +86,7 @@ public final class ResumeState {
         }
         if (f.status() == ItemStatus.FAILED) {
             boolean dlq = deadLettered.getOrDefault(stage, Set.of()).contains(itemId);
-            return !(dlq && includeDeadLettered);
+            return !(dlq && rerunDeadLettered.test(itemId));
         }
         return false;
     }
