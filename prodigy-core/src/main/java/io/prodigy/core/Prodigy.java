@@ -91,6 +91,8 @@ public final class Prodigy {
     private final ExecutorService executor;
     private final Clock clock;
     private final Duration throttleDelay;
+    private final boolean handleSignals;
+    private final Duration shutdownGrace;
 
     private Prodigy(Builder b) {
         this.agentRunner = b.agentRunner;
@@ -105,6 +107,8 @@ public final class Prodigy {
         this.executor = b.executor;
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.throttleDelay = b.throttleDelay != null ? b.throttleDelay : Duration.ofSeconds(1);
+        this.handleSignals = b.handleSignals;
+        this.shutdownGrace = b.shutdownGrace;
     }
 
     /** @return a builder with the embedded defaults */
@@ -151,6 +155,7 @@ public final class Prodigy {
      */
     public RunHandle start(Workflow workflow, RunOptions options) {
         RunState state = prepare(workflow, options);
+        active.add(state);
         CompletableFuture<RunResult> future = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
@@ -330,6 +335,33 @@ public final class Prodigy {
         return home;
     }
 
+    private final java.util.Set<RunState> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean hookInstalled = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private void installShutdownHook() {
+        if (!handleSignals || !hookInstalled.compareAndSet(false, true)) {
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (RunState s : active) {
+                org.slf4j.LoggerFactory.getLogger(Prodigy.class).warn("Interrupted: stopping run {}; resume it "
+                        + "with: prodigy resume {}", s.runId(), s.runId());
+                s.cancel();
+            }
+            long deadline = System.nanoTime() + shutdownGrace.toNanos();
+            while (!active.isEmpty() && System.nanoTime() < deadline) {
+                synchronized (active) {
+                    try {
+                        active.wait(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }, "prodigy-shutdown"));
+    }
+
     private RunState prepare(Workflow workflow, RunOptions options) {
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(options, "options");
@@ -424,7 +456,16 @@ public final class Prodigy {
         }
         processEnv.put("PRODIGY_AUTOMATION", "true");
         processEnv.put("PRODIGY_RUN_ID", state.runId());
-        return new WorkflowRunner(state.withProcessEnv(processEnv), vars, resume, resumed).run(fingerprint(workflow));
+        installShutdownHook();
+        active.add(state);
+        try {
+            return new WorkflowRunner(state.withProcessEnv(processEnv), vars, resume, resumed).run(fingerprint(workflow));
+        } finally {
+            active.remove(state);
+            synchronized (active) {
+                active.notifyAll();
+            }
+        }
     }
 
     private String computeEnv(String name, EnvValue value, Variables vars, Map<String, String> env)
@@ -476,8 +517,29 @@ public final class Prodigy {
         private ExecutorService executor;
         private Clock clock;
         private Duration throttleDelay;
+        private boolean handleSignals;
+        private Duration shutdownGrace = Duration.ofSeconds(20);
 
         private Builder() {
+        }
+
+        /**
+         * Makes SIGINT/SIGTERM (any JVM shutdown) stop running runs cleanly: dispatch stops, running agents' process
+         * trees are terminated, and each run records itself as CANCELLED (resumable) before the JVM exits, within
+         * the grace period. Off by default: an embedded library does not install shutdown hooks unless asked.
+         *
+         * @param handle whether to install the hook (once, on the first run)
+         * @return this
+         */
+        public Builder handleSignals(boolean handle) {
+            this.handleSignals = handle;
+            return this;
+        }
+
+        /** @param grace how long the shutdown hook waits for runs to record their state (default 20 s) @return this */
+        public Builder shutdownGrace(Duration grace) {
+            this.shutdownGrace = Objects.requireNonNull(grace, "grace");
+            return this;
         }
 
         /**
