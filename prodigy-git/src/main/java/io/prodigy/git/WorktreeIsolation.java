@@ -52,7 +52,7 @@ import java.util.Objects;
  *
  * <p>Everything goes through the {@code git} CLI (worktree add/list/remove/prune, merges, reads), so the user's git
  * configuration, hooks and repository extensions apply; no git garbage collection is ever started by Prodigy. Git
- * 2.25 or later is needed. Thread-safe: one instance serves any number of runs.
+ * 2.17 or later is needed (developed and tested with 2.39). Thread-safe: one instance serves any number of runs.
  */
 public final class WorktreeIsolation implements IsolationStrategy {
     private final Settings settings;

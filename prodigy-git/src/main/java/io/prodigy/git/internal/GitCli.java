@@ -16,6 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,7 @@ public final class GitCli {
             "GIT_PREFIX", "GIT_CEILING_DIRECTORIES");
     private static final List<String> FIXED_OPTIONS = List.of("-c", "gc.auto=0", "-c", "maintenance.auto=false",
             "-c", "core.quotePath=false");
+    private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)");
     /** How long output is still read after git exited, for hooks that left a child holding the pipes. */
     private static final long DRAIN_MILLIS = 2_000;
 
@@ -48,6 +51,7 @@ public final class GitCli {
     private final String executable;
     private final Map<String, String> environment;
     private final Duration timeout;
+    private volatile int[] version;
 
     /**
      * @param executable the git executable (a name looked up on PATH, or a path)
@@ -60,14 +64,24 @@ public final class GitCli {
         this.timeout = timeout;
     }
 
-    /** @return the environment variables added to every git process */
-    public Map<String, String> environment() {
-        return environment;
+    /**
+     * @param major a major version
+     * @param minor a minor version
+     * @return whether the git executable is at least that version (asked once)
+     */
+    public boolean atLeast(int major, int minor) {
+        int[] v = version;
+        if (v == null) {
+            v = parseVersion(output(Path.of("").toAbsolutePath(), "--version"));
+            version = v;
+        }
+        return v[0] > major || (v[0] == major && v[1] >= minor);
     }
 
-    /** @return the git executable */
-    public String executable() {
-        return executable;
+    /** @return major and minor of {@code git version 2.39.5} (0.0 if unreadable) */
+    static int[] parseVersion(String text) {
+        Matcher m = VERSION.matcher(text);
+        return m.find() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : new int[] {0, 0};
     }
 
     /**
@@ -122,7 +136,7 @@ public final class GitCli {
             process = builder.start();
         } catch (IOException e) {
             throw new IsolationException("could not run git ('" + executable + "'): " + e.getMessage()
-                    + "; install git 2.25 or later, or set the git executable of the worktree isolation", e);
+                    + "; install git (2.17 or later), or set the git executable of the worktree isolation", e);
         }
         Future<byte[]> out = PUMPS.submit(() -> readAll(process.getInputStream()));
         Future<byte[]> err = PUMPS.submit(() -> readAll(process.getErrorStream()));

@@ -113,14 +113,25 @@ public record Repository(Path topLevel, Path commonDir, String prefix, String na
      * @return every worktree of the repository, the main one first
      */
     public static List<WorktreeEntry> listWorktrees(GitCli git, Path anyWorktree) {
-        String out = git.output(anyWorktree, "worktree", "list", "--porcelain", "-z");
+        boolean nul = git.atLeast(2, 36);
+        String out = nul ? git.output(anyWorktree, "worktree", "list", "--porcelain", "-z")
+                : git.output(anyWorktree, "worktree", "list", "--porcelain");
+        return parseWorktrees(out, nul ? '\0' : '\n');
+    }
+
+    /**
+     * @param out the output of {@code git worktree list --porcelain}, with {@code -z} or without
+     * @param separator {@code \0} with {@code -z}, else {@code \n}
+     * @return the entries
+     */
+    static List<WorktreeEntry> parseWorktrees(String out, char separator) {
         List<WorktreeEntry> entries = new ArrayList<>();
         Path path = null;
         String head = null;
         String branch = null;
         boolean prunable = false;
         boolean locked = false;
-        for (String field : out.split("\0", -1)) {
+        for (String field : out.split(String.valueOf(separator), -1)) {
             if (field.isEmpty()) {
                 if (path != null) {
                     entries.add(new WorktreeEntry(path, head, branch, prunable, locked));

@@ -136,13 +136,14 @@ public final class RunWorktree implements Workspace {
                 LOG.warn("Run {}: its worktree was left in the middle of a merge; aborting that merge", f.runId());
                 git.output(path, "merge", "--abort");
             }
+        } else if (entry.isPresent()) {
+            throw new IsolationException("the worktree " + path + " of run '" + f.runId() + "' is on "
+                    + (entry.get().branch() == null ? "a detached HEAD" : "branch '" + entry.get().branch() + "'")
+                    + " instead of the run's branch " + f.runBranch() + "; switch it back before resuming: cd "
+                    + Names.shellQuote(path.toString()) + " && git switch " + f.runBranch());
         } else {
-            if (entry.isPresent()) {
-                WorktreeOps.removeWorktree(git, repo, path);
-            } else {
-                git.output(repo.topLevel(), "worktree", "prune");
-                WorktreeOps.deleteTree(path);
-            }
+            git.output(repo.topLevel(), "worktree", "prune");
+            WorktreeOps.deleteTree(path);
             if (WorktreeOps.branchTip(git, repo.topLevel(), f.runBranch()) != null) {
                 WorktreeOps.addWorktree(git, repo, path, f.runBranch());
             } else {

@@ -4,9 +4,11 @@ import io.prodigy.api.IsolationException;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -129,7 +131,7 @@ public final class WorktreeOps {
      * @param path the worktree's directory
      */
     public static void removeWorktree(GitCli git, Repository repo, Path path) {
-        if (Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             GitCli.Result r = git.run(repo.topLevel(), List.of("worktree", "remove", "--force", "--force",
                     path.toString()));
             if (r.ok()) {
@@ -148,7 +150,7 @@ public final class WorktreeOps {
      */
     public static List<String> dirtyPaths(GitCli git, Path root) {
         String out = git.output(root, "status", "--porcelain", "-z", "--no-renames");
-        java.util.ArrayList<String> paths = new java.util.ArrayList<>();
+        List<String> paths = new ArrayList<>();
         for (String entry : out.split("\0")) {
             if (entry.length() > 3) {
                 paths.add(entry.substring(3));
@@ -173,7 +175,7 @@ public final class WorktreeOps {
      */
     public static List<String> unmergedPaths(GitCli git, Path root) {
         String out = git.output(root, "diff", "--name-only", "-z", "--diff-filter=U");
-        java.util.ArrayList<String> paths = new java.util.ArrayList<>();
+        List<String> paths = new ArrayList<>();
         for (String p : out.split("\0")) {
             if (!p.isEmpty() && !paths.contains(p)) {
                 paths.add(p);
@@ -222,7 +224,7 @@ public final class WorktreeOps {
      * @param root the directory
      */
     public static void deleteTree(Path root) {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try {
