@@ -257,7 +257,6 @@ final class StepReader {
                         + "'write_file', 'foreach' or 'goal_seek'" + (m.has("name") ? " ('name' is only a label "
                         + "in a MapReduce phase)" : "") + ", found the keys " + Texts.list(new ArrayList<>(m.keys()))
                         + (close != null ? "; did you mean '" + close + "'?" : ""));
-                f.finish();
                 return null;
             }
         } else {

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /** Turns SnakeYAML's syntax messages into plain words, with a hint at the usual cause. */
 final class SyntaxMessages {
-    private static final Pattern EXPECTED_FOUND = Pattern.compile("expected (.+), but found '?(.+?)'?$");
+    private static final Pattern EXPECTED_FOUND = Pattern.compile("expected (.+), but (?:found|got) '?(.+?)'?$");
     private static final Map<String, String> TOKENS = Map.ofEntries(
             Map.entry("?", "a mapping key"),
             Map.entry("-", "a list item ('-')"),
@@ -45,7 +45,7 @@ final class SyntaxMessages {
                     + "is read as a new key, so check the indentation (the lines of a '|' block must be indented "
                     + "deeper than the key they belong to)";
         }
-        if (p.startsWith("found character '\\t'") || p.contains("'\\t'")) {
+        if (p.contains("(TAB)") || p.contains("'\t'")) {
             return "a tab character is not allowed for indentation in YAML; indent with spaces";
         }
         Matcher m = EXPECTED_FOUND.matcher(p);

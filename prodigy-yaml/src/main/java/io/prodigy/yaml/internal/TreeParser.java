@@ -101,7 +101,7 @@ final class TreeParser {
                     if (target == null) {
                         diagnostics.error(at, path, "unknown alias *" + parser.getText()
                                 + "; an alias must refer to an anchor (&" + parser.getText() + ") defined before it");
-                        return ScalarNode.string(at, "");
+                        return ScalarNode.string(at, "*" + parser.getText());
                     }
                     return target;
                 }

@@ -43,7 +43,10 @@ final class Trees {
                 return NODES.booleanNode(s.booleanValue());
             case INTEGER: {
                 Long v = Scalars.parseLong(s.text());
-                return v != null ? NODES.numberNode(v) : NODES.textNode(s.text());
+                if (v == null) {
+                    return NODES.textNode(s.text());
+                }
+                return v == v.intValue() ? NODES.numberNode(v.intValue()) : NODES.numberNode(v);
             }
             case FLOAT: {
                 Double v = Scalars.parseDouble(s.text());
