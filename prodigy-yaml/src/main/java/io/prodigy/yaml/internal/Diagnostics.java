@@ -28,11 +28,6 @@ final class Diagnostics {
         return sources.get(name);
     }
 
-    /** @return whether unknown keys are errors */
-    boolean strict() {
-        return strict;
-    }
-
     /** Records an error: the workflow cannot be loaded. */
     void error(Location at, String path, String message) {
         add(Problem.Severity.ERROR, at, path, message);

@@ -1,6 +1,5 @@
 package io.prodigy.yaml.internal;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,18 +35,6 @@ final class Fields {
      */
     static Fields of(MapNode map, String path, Diagnostics diagnostics, Set<String> known, String context) {
         return new Fields(map, path, diagnostics, known, context);
-    }
-
-    MapNode map() {
-        return map;
-    }
-
-    String path() {
-        return path;
-    }
-
-    Diagnostics diagnostics() {
-        return diagnostics;
     }
 
     /** @param key a key @return the path of its value */
@@ -271,10 +258,5 @@ final class Fields {
                         + Texts.suggestion(e.key(), known));
             }
         }
-    }
-
-    /** @param text a decimal @return it as seconds */
-    static Duration seconds(String text) {
-        return Durations.seconds(new BigDecimal(text));
     }
 }

@@ -71,13 +71,6 @@ final class MapNode implements Node {
         return new MapNode(location, copy);
     }
 
-    /** @param key a key @return a copy without that entry */
-    MapNode without(String key) {
-        Map<String, Entry> copy = new LinkedHashMap<>(entries);
-        copy.remove(key);
-        return new MapNode(location, copy);
-    }
-
     @Override
     public String describe() {
         return entries.isEmpty() ? "an empty mapping" : "a mapping";

@@ -28,11 +28,6 @@ final class Parameters {
         this.defaults = defaults;
     }
 
-    /** @return whether the file declares parameters or defaults */
-    boolean isEmpty() {
-        return definitions.isEmpty() && defaults.isEmpty();
-    }
-
     /** @return the names of the file's defaults */
     Set<String> defaultNames() {
         return defaults.keySet();

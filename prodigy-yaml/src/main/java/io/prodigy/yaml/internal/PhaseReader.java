@@ -572,7 +572,7 @@ final class PhaseReader {
     }
 
     private RetryPolicy itemRetry(Node node, String path) {
-        StepReader.RetryRead r = steps.retry(node, path);
+        RetryReader.RetryRead r = steps.retries().retry(node, path);
         return r == null ? null : r.policy();
     }
 }

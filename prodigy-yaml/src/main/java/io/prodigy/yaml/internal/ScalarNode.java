@@ -52,11 +52,6 @@ record ScalarNode(Location location, Type type, String text, Style style) implem
         return type == Type.NULL;
     }
 
-    /** @return whether it is a number */
-    boolean isNumber() {
-        return type == Type.INTEGER || type == Type.FLOAT;
-    }
-
     /** @return the boolean value; only for {@link Type#BOOLEAN} */
     boolean booleanValue() {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);

@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.prodigy.api.Backoff;
 import io.prodigy.api.CaptureFormat;
 import io.prodigy.api.CaptureStreams;
 import io.prodigy.api.FileFormat;
 import io.prodigy.api.OnFailure;
-import io.prodigy.api.RetryCondition;
 import io.prodigy.api.RetryPolicy;
 import io.prodigy.api.Step;
 import io.prodigy.api.StepAction;
@@ -24,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads steps in every shape the Rust tool and its documentation use, with every control, onto {@link Step}.
@@ -55,21 +52,6 @@ final class StepReader {
     private static final Set<String> HANDLER_KEYS = Set.of("name", "attributes");
     private static final Set<String> METADATA_KEYS = Set.of("retries", "timeout", "continue_on_error", "env",
             "commit_required", "analysis");
-    private static final Set<String> ON_FAILURE_POLICY = Set.of("fail_workflow", "retry_original", "max_retries",
-            "max_attempts", "handler_failure_fatal", "stop_on_success", "strategy");
-    private static final Set<String> ON_FAILURE_DETAILED = Set.of("commands", "strategy", "timeout", "capture",
-            "fail_workflow", "handler_failure_fatal", "max_attempts", "max_retries", "retry_original");
-    private static final List<String> STRATEGIES = List.of("recovery", "fallback", "cleanup", "custom");
-    private static final Set<String> VALIDATE_KEYS = Set.of("shell", "claude", "command", "commands",
-            "expected_schema", "threshold", "timeout", "on_incomplete", "result_file");
-    private static final Set<String> ON_INCOMPLETE_KEYS = Set.of("claude", "shell", "commands", "prompt",
-            "max_attempts", "fail_workflow", "commit_required");
-    private static final Set<String> STEP_VALIDATE_KEYS = Set.of("commands", "success_criteria", "max_attempts",
-            "retry_delay");
-    private static final Set<String> STEP_VALIDATE_COMMAND_KEYS = Set.of("command", "expect_output",
-            "expect_exit_code", "command_type");
-    private static final Set<String> RETRY_KEYS = Set.of("attempts", "max_attempts", "backoff", "initial_delay",
-            "max_delay", "jitter", "jitter_factor", "retry_on", "retry_budget", "on_failure", "delay");
     private static final Set<String> CAPTURE_STREAM_KEYS = Set.of("stdout", "stderr", "exit_code", "success",
             "duration");
     private static final Set<String> COMMIT_CONFIG_KEYS = Set.of("message_template", "message_pattern", "sign",
@@ -82,6 +64,8 @@ final class StepReader {
 
     private final Diagnostics d;
     private final EnvLookup env;
+    private final HandlerReader handlers;
+    private final RetryReader retries;
 
     /**
      * @param d where problems go
@@ -90,10 +74,13 @@ final class StepReader {
     StepReader(Diagnostics d, EnvLookup env) {
         this.d = d;
         this.env = env;
+        this.handlers = new HandlerReader(d, env, this);
+        this.retries = new RetryReader(d);
     }
 
-    Diagnostics diagnostics() {
-        return d;
+    /** @return the reader of retry policies */
+    RetryReader retries() {
+        return retries;
     }
 
     EnvLookup env() {
@@ -177,7 +164,7 @@ final class StepReader {
         Step.Builder b = previous.toBuilder();
         Controls c = new Controls(form, previous.action());
         for (String key : m.keys()) {
-            boolean taken = switch0(key, previous);
+            boolean taken = hasControl(key, previous);
             if (taken) {
                 d.error(f.keyAt(key), path, "the step before this entry already has '" + key + "'; write it once");
                 return null;
@@ -191,7 +178,7 @@ final class StepReader {
         return build(b, m, path);
     }
 
-    private static boolean switch0(String key, Step s) {
+    private static boolean hasControl(String key, Step s) {
         switch (key) {
             case "validate":
             case "step_validate":
@@ -276,17 +263,17 @@ final class StepReader {
         Step.Builder b = Step.of(action);
         Controls c = new Controls(form, action);
         c.structured = structured;
-        if (kind(m, "test") && m.get("test") instanceof MapNode) {
+        if (m.get("test") instanceof MapNode) {
             Node testFailure = ((MapNode) m.get("test")).get("on_failure");
             if (testFailure != null) {
-                OnFailure of = onFailure(testFailure, f.pathOf("test") + ".on_failure", Form.COMMANDS, action);
+                OnFailure of = handlers.onFailure(testFailure, f.pathOf("test") + ".on_failure", Form.COMMANDS, action);
                 if (of != null) {
                     b.onFailure(of);
                     c.onFailureSet = true;
                 }
             }
         }
-        if (kind(m, "goal_seek")) {
+        if (m.has("goal_seek")) {
             goalSeekControls(b, f, action);
             c.validateSet = true;
         }
@@ -296,10 +283,6 @@ final class StepReader {
             return null;
         }
         return build(b, m, path);
-    }
-
-    private static boolean kind(MapNode m, String action) {
-        return m.has(action);
     }
 
     private Step build(Step.Builder b, MapNode m, String path) {
@@ -712,12 +695,12 @@ final class StepReader {
         OnFailure implied = null;
         Integer retryCount = null;
         if (f.has("retry")) {
-            RetryRead r = retry(f.node("retry"), f.pathOf("retry"));
+            RetryReader.RetryRead r = retries.retry(f.node("retry"), f.pathOf("retry"));
             if (r != null) {
-                b.retry(r.policy);
-                implied = r.onFailure;
+                b.retry(r.policy());
+                implied = r.onFailure();
                 if (f.node("retry") instanceof ScalarNode) {
-                    retryCount = r.policy.maxAttempts();
+                    retryCount = r.policy().maxAttempts();
                 }
             }
         }
@@ -729,7 +712,7 @@ final class StepReader {
             }
         }
         if (f.has("on_failure")) {
-            OnFailure of = onFailure(f.node("on_failure"), f.pathOf("on_failure"), c.form, action);
+            OnFailure of = handlers.onFailure(f.node("on_failure"), f.pathOf("on_failure"), c.form, action);
             if (of != null) {
                 b.onFailure(of);
                 onFailureSet = true;
@@ -793,7 +776,7 @@ final class StepReader {
         if (f.has("commit_config")) {
             commitConfig(b, f.node("commit_config"), f.pathOf("commit_config"));
         }
-        validation(b, f, c, action, retryCount);
+        handlers.validation(b, f, c.form, c.validateSet, action, retryCount);
         f.notActedOn("outputs", "structured data flow between commands (${id.name} from files matching a "
                 + "file_pattern in the step's commits) is not in the model; capture the value with 'capture' instead");
         f.notActedOn("inputs", "structured data flow between commands is not in the model; pass values in the "
@@ -950,607 +933,6 @@ final class StepReader {
             }
             ScalarNode s = (ScalarNode) e.value();
             out.put(e.key(), s.isNull() ? "" : TemplateAliases.normalize(s.text()));
-        }
-        return out;
-    }
-
-    // ------------------------------------------------------------------ on_failure
-
-    /**
-     * Reads {@code on_failure} in every shape: a boolean, a command string, a list, the detailed
-     * {@code {commands: [...]}} form, and a handler mapping with its policy keys.
-     */
-    OnFailure onFailure(Node node, String path, Form form, StepAction failing) {
-        if (node instanceof ScalarNode) {
-            ScalarNode s = (ScalarNode) node;
-            if (s.isNull()) {
-                return null;
-            }
-            Boolean b = Scalars.bool(s);
-            if (b != null && s.type() == ScalarNode.Type.BOOLEAN) {
-                return b ? OnFailure.ignore() : OnFailure.fail();
-            }
-            return OnFailure.run(handlerCommand(s.text())).build();
-        }
-        if (node instanceof ListNode) {
-            List<Step> handlers = handlerList((ListNode) node, path, form);
-            return handlers.isEmpty() ? null : OnFailure.run(handlers).build();
-        }
-        MapNode m = (MapNode) node;
-        if (m.has("commands")) {
-            Fields f = Fields.of(m, path, d, ON_FAILURE_DETAILED, "on_failure");
-            Node cmds = f.node("commands");
-            List<Step> handlers = cmds instanceof ListNode ? handlerList((ListNode) cmds, f.pathOf("commands"), form)
-                    : new ArrayList<>();
-            if (!(cmds instanceof ListNode)) {
-                f.error("commands", "expected a list of handler commands, found " + cmds.describe());
-            }
-            Duration timeout = f.duration("timeout", env);
-            if (timeout != null && !timeout.isZero()) {
-                List<Step> timed = new ArrayList<>();
-                for (Step h : handlers) {
-                    timed.add(h.timeout() == null ? h.toBuilder().timeout(timeout).build() : h);
-                }
-                handlers = timed;
-            }
-            if (f.has("strategy")) {
-                f.choice("strategy", STRATEGIES);
-            }
-            if (f.node("capture") instanceof MapNode && ((MapNode) f.node("capture")).size() > 0) {
-                f.notActedOn("capture", "handler output capture by name is not in the model; use 'capture' on a "
-                        + "handler command");
-            }
-            OnFailure.Builder ob = OnFailure.run(handlers)
-                    .failWorkflow(f.bool("fail_workflow", false))
-                    .handlerFailureFatal(f.bool("handler_failure_fatal", false));
-            policy(ob, f, false);
-            f.finish();
-            return handlers.isEmpty() ? null : build(ob, m, path);
-        }
-        Map<String, MapNode.Entry> handlerEntries = new LinkedHashMap<>();
-        Map<String, MapNode.Entry> policyEntries = new LinkedHashMap<>();
-        for (MapNode.Entry e : m.entries()) {
-            (ON_FAILURE_POLICY.contains(e.key()) ? policyEntries : handlerEntries).put(e.key(), e);
-        }
-        Fields f = Fields.of(new MapNode(m.location(), policyEntries), path, d, ON_FAILURE_POLICY, "on_failure");
-        if (handlerEntries.isEmpty()) {
-            f.errorHere("on_failure needs a handler: 'claude', 'shell', a list of steps, or 'commands'");
-            return null;
-        }
-        Step handler = step(new MapNode(m.location(), handlerEntries), path, Form.PHASE);
-        if (f.has("strategy")) {
-            f.choice("strategy", STRATEGIES);
-        }
-        f.bool("stop_on_success");
-        if (handler == null) {
-            return null;
-        }
-        OnFailure.Builder ob = OnFailure.run(handler)
-                .failWorkflow(f.bool("fail_workflow", false))
-                .handlerFailureFatal(f.bool("handler_failure_fatal", true));
-        boolean testDebugLoop = form.testDebugLoop() && handler.action() instanceof StepAction.Agent
-                && !f.has("retry_original") && !f.has("max_retries");
-        policy(ob, f, testDebugLoop);
-        return build(ob, m, path);
-    }
-
-    private void policy(OnFailure.Builder ob, Fields f, boolean testDebugLoop) {
-        Integer maxRetries = f.integer("max_retries", 0, null);
-        Integer maxAttempts = f.integer("max_attempts", 1, null);
-        Boolean retryOriginal = f.bool("retry_original");
-        if (testDebugLoop) {
-            ob.retryOriginal(true).maxAttempts(maxAttempts == null ? 3 : maxAttempts);
-            return;
-        }
-        if (maxRetries != null) {
-            ob.retryOriginal(maxRetries > 0 || Boolean.TRUE.equals(retryOriginal))
-                    .maxAttempts(Math.max(1, maxRetries));
-            if (maxAttempts != null) {
-                f.error("max_attempts", "write either max_retries or max_attempts, not both");
-            }
-            return;
-        }
-        ob.retryOriginal(retryOriginal != null && retryOriginal).maxAttempts(maxAttempts == null ? 1 : maxAttempts);
-    }
-
-    private OnFailure build(OnFailure.Builder ob, MapNode m, String path) {
-        try {
-            return ob.build();
-        } catch (WorkflowDefinitionException e) {
-            d.error(m.location(), path, e.getMessage());
-            return null;
-        }
-    }
-
-    private List<Step> handlerList(ListNode list, String path, Form form) {
-        List<Step> out = new ArrayList<>();
-        for (int i = 0; i < list.items().size(); i++) {
-            Node item = list.items().get(i);
-            if (item instanceof ScalarNode && ((ScalarNode) item).type() == ScalarNode.Type.STRING) {
-                out.add(handlerCommand(((ScalarNode) item).text()));
-                continue;
-            }
-            Step s = step(item, path + "[" + i + "]", Form.PHASE);
-            if (s != null) {
-                out.add(s);
-            }
-        }
-        return out;
-    }
-
-    /** A handler command string: a leading {@code /} is an agent command, anything else a shell command. */
-    static Step handlerCommand(String text) {
-        String t = TemplateAliases.normalize(text.strip());
-        return t.startsWith("/") ? Step.agent(t).build() : Step.shell(t).build();
-    }
-
-    // ------------------------------------------------------------------ validate
-
-    private void validation(Step.Builder b, Fields f, Controls c, StepAction action, Integer retryCount) {
-        boolean skip = Boolean.TRUE.equals(f.bool("skip_validation"));
-        Duration validationTimeout = f.duration("validation_timeout", env);
-        Boolean ignoreFailure = f.bool("ignore_validation_failure");
-        Validation v = null;
-        if (f.has("validate")) {
-            if (c.validateSet) {
-                f.error("validate", "goal_seek already validates this step; write the check in goal_seek.validate");
-                return;
-            }
-            v = validate(f.node("validate"), f.pathOf("validate"), c.form, action, retryCount);
-        }
-        if (f.has("step_validate")) {
-            if (v != null || c.validateSet) {
-                f.notActedOn("step_validate", "the step also has 'validate', and a step takes one validation");
-            } else {
-                v = stepValidate(f.node("step_validate"), f.pathOf("step_validate"));
-            }
-        }
-        if (v == null) {
-            return;
-        }
-        if (skip) {
-            return;
-        }
-        if (validationTimeout != null && !validationTimeout.isZero() && v.timeout() == null) {
-            v = new Validation(v.commands(), v.resultFile(), v.threshold(), validationTimeout, v.onIncomplete());
-        }
-        if (ignoreFailure != null && ignoreFailure) {
-            if (v.onIncomplete() != null) {
-                v = v.withOnIncomplete(new Validation.OnIncomplete(v.onIncomplete().commands(),
-                        v.onIncomplete().maxAttempts(), false));
-            } else {
-                f.notActedOn("ignore_validation_failure", "without on_incomplete the model fails a step whose "
-                        + "validation stays below its threshold; add on_incomplete with fail_workflow: false");
-            }
-        }
-        b.validate(v);
-    }
-
-    /**
-     * Reads {@code validate}: a command string, a list of commands, or {@code {shell, claude, commands,
-     * result_file, threshold, timeout, on_incomplete}}. In the tasks form a string or list repeats the task until
-     * the check passes (up to its {@code retry} count, 2 by default).
-     */
-    Validation validate(Node node, String path, Form form, StepAction action, Integer retryCount) {
-        List<Step> commands = new ArrayList<>();
-        String resultFile = null;
-        double threshold = 100.0;
-        Duration timeout = null;
-        Validation.OnIncomplete onIncomplete = null;
-        if (node instanceof ScalarNode) {
-            ScalarNode s = (ScalarNode) node;
-            if (s.isNull()) {
-                return null;
-            }
-            commands.add(handlerCommand(s.text()));
-        } else if (node instanceof ListNode) {
-            commands.addAll(handlerList((ListNode) node, path, Form.PHASE));
-        } else {
-            Fields f = Fields.of((MapNode) node, path, d, VALIDATE_KEYS, "validate");
-            String shell = f.text("shell");
-            if (shell == null) {
-                shell = f.text("command");
-            }
-            if (shell != null) {
-                commands.add(Step.shell(TemplateAliases.normalize(shell)).build());
-            }
-            String claude = f.text("claude");
-            if (claude != null) {
-                commands.add(Step.agent(TemplateAliases.normalize(claude.strip())).build());
-            }
-            if (f.has("commands")) {
-                Node cmds = f.node("commands");
-                if (cmds instanceof ListNode) {
-                    commands.addAll(handlerList((ListNode) cmds, f.pathOf("commands"), Form.PHASE));
-                } else {
-                    f.error("commands", "expected a list of validation commands, found " + cmds.describe());
-                }
-            }
-            String rf = f.text("result_file");
-            if (rf != null) {
-                resultFile = TemplateAliases.normalize(rf);
-            }
-            Double t = f.number("threshold");
-            if (t != null) {
-                if (t < 0 || t > 100) {
-                    f.error("threshold", "threshold must be a percentage from 0 to 100, found " + f.text("threshold"));
-                } else {
-                    threshold = t;
-                }
-            }
-            Duration to = f.duration("timeout", env);
-            if (to != null && !to.isZero()) {
-                timeout = to;
-            }
-            f.notActedOn("expected_schema", "the validation result is read as {completion_percentage, status, "
-                    + "missing, gaps}; a schema check of it is not in the model");
-            if (f.has("on_incomplete")) {
-                onIncomplete = onIncomplete(f.node("on_incomplete"), f.pathOf("on_incomplete"));
-            }
-            if (commands.isEmpty()) {
-                if (resultFile == null) {
-                    f.errorHere("validate needs a command ('shell', 'claude' or 'commands') or a 'result_file' "
-                            + "written by the step");
-                    f.finish();
-                    return null;
-                }
-                // the step itself writes result_file; the check only reads it
-                commands.add(Step.shell("true").build());
-            }
-            f.finish();
-        }
-        if (commands.isEmpty()) {
-            d.error(node.location(), path, "validate needs at least one command");
-            return null;
-        }
-        if (form.validateRepeats() && onIncomplete == null && !(node instanceof MapNode)) {
-            onIncomplete = new Validation.OnIncomplete(List.of(Step.of(action).build()),
-                    retryCount == null ? 2 : retryCount, true);
-        }
-        try {
-            return new Validation(commands, resultFile, threshold, timeout, onIncomplete);
-        } catch (WorkflowDefinitionException e) {
-            d.error(node.location(), path, e.getMessage());
-            return null;
-        }
-    }
-
-    private Validation.OnIncomplete onIncomplete(Node node, String path) {
-        if (node instanceof ListNode) {
-            List<Step> cmds = handlerList((ListNode) node, path, Form.PHASE);
-            return cmds.isEmpty() ? null : new Validation.OnIncomplete(cmds, 2, true);
-        }
-        if (node instanceof ScalarNode) {
-            ScalarNode s = (ScalarNode) node;
-            return s.isNull() ? null : new Validation.OnIncomplete(List.of(handlerCommand(s.text())), 2, true);
-        }
-        Fields f = Fields.of((MapNode) node, path, d, ON_INCOMPLETE_KEYS, "on_incomplete");
-        boolean commit = f.bool("commit_required", false);
-        List<Step> cmds = new ArrayList<>();
-        String claude = f.text("claude");
-        if (claude != null) {
-            cmds.add(Step.agent(TemplateAliases.normalize(claude.strip())).commitRequired(commit).build());
-        }
-        String shell = f.text("shell");
-        if (shell != null) {
-            cmds.add(Step.shell(TemplateAliases.normalize(shell)).commitRequired(commit).build());
-        }
-        if (f.has("commands")) {
-            Node list = f.node("commands");
-            if (list instanceof ListNode) {
-                cmds.addAll(handlerList((ListNode) list, f.pathOf("commands"), Form.PHASE));
-            } else {
-                f.error("commands", "expected a list of commands, found " + list.describe());
-            }
-        }
-        f.notActedOn("prompt", "interactive prompts are not supported; on_incomplete runs its commands");
-        Integer attempts = f.integer("max_attempts", 1, null);
-        boolean fail = f.bool("fail_workflow", true);
-        f.finish();
-        if (cmds.isEmpty()) {
-            f.errorHere("on_incomplete needs 'claude', 'shell' or 'commands': what to run when the validation is "
-                    + "below its threshold");
-            return null;
-        }
-        return new Validation.OnIncomplete(cmds, attempts == null ? 2 : attempts, fail);
-    }
-
-    private Validation stepValidate(Node node, String path) {
-        List<Step> cmds = new ArrayList<>();
-        if (node instanceof ScalarNode) {
-            if (((ScalarNode) node).isNull()) {
-                return null;
-            }
-            cmds.add(handlerCommand(((ScalarNode) node).text()));
-        } else if (node instanceof ListNode) {
-            cmds.addAll(handlerList((ListNode) node, path, Form.PHASE));
-        } else {
-            Fields f = Fields.of((MapNode) node, path, d, STEP_VALIDATE_KEYS, "step_validate");
-            Node list = f.node("commands");
-            if (list instanceof ListNode) {
-                List<Node> items = ((ListNode) list).items();
-                for (int i = 0; i < items.size(); i++) {
-                    Node item = items.get(i);
-                    if (item instanceof ScalarNode) {
-                        cmds.add(handlerCommand(((ScalarNode) item).text()));
-                        continue;
-                    }
-                    if (!(item instanceof MapNode)) {
-                        d.error(item.location(), f.pathOf("commands") + "[" + i + "]", "expected a command, found "
-                                + item.describe());
-                        continue;
-                    }
-                    Fields cf = Fields.of((MapNode) item, f.pathOf("commands") + "[" + i + "]", d,
-                            STEP_VALIDATE_COMMAND_KEYS, "a step_validate command");
-                    String cmd = cf.requiredText("command");
-                    String type = cf.has("command_type") ? cf.choice("command_type", List.of("shell", "claude"))
-                            : "shell";
-                    cf.notActedOn("expect_output", "the check passes on exit code 0; match the output in the command "
-                            + "itself (for example with grep -q)");
-                    Integer code = cf.integer("expect_exit_code", 0, null);
-                    if (code != null && code != 0) {
-                        cf.notActedOn("expect_exit_code", "the check passes on exit code 0 only");
-                    }
-                    cf.finish();
-                    if (cmd != null) {
-                        String c = TemplateAliases.normalize(cmd);
-                        cmds.add("claude".equals(type) ? Step.agent(c.strip()).build() : Step.shell(c).build());
-                    }
-                }
-            } else {
-                f.errorHere("step_validate needs 'commands'");
-            }
-            String criteria = f.text("success_criteria");
-            if (criteria != null && !criteria.trim().equalsIgnoreCase("all")) {
-                f.notActedOn("success_criteria", "every command must pass (the 'all' criterion)");
-            }
-            f.notActedOn("max_attempts", "step_validate has no fix command to run between attempts");
-            f.notActedOn("retry_delay", "step_validate has no fix command to run between attempts");
-            f.finish();
-        }
-        if (cmds.isEmpty()) {
-            return null;
-        }
-        return new Validation(cmds, null, 100.0, null, null);
-    }
-
-    // ------------------------------------------------------------------ retry
-
-    /** A retry policy, and the on_failure its {@code on_failure: continue|{fallback}} implies. */
-    record RetryRead(RetryPolicy policy, OnFailure onFailure) {
-    }
-
-    /**
-     * Reads {@code retry}: a number of attempts, or {@code {attempts, backoff, initial_delay, max_delay, jitter,
-     * jitter_factor, retry_on, retry_budget, on_failure}}.
-     */
-    RetryRead retry(Node node, String path) {
-        if (node instanceof ScalarNode) {
-            ScalarNode s = (ScalarNode) node;
-            Long n = Scalars.parseLong(s.text());
-            if (n == null || n < 1 || n > 1000) {
-                d.error(node.location(), path, "expected a number of attempts or a retry mapping {attempts, backoff, "
-                        + "...}, found " + node.describe());
-                return null;
-            }
-            return new RetryRead(RetryPolicy.builder().maxAttempts(n.intValue()).build(), null);
-        }
-        if (!(node instanceof MapNode)) {
-            d.error(node.location(), path, "expected a retry mapping {attempts, backoff, ...}, found "
-                    + node.describe());
-            return null;
-        }
-        Fields f = Fields.of((MapNode) node, path, d, RETRY_KEYS, "retry");
-        RetryPolicy.Builder rb = RetryPolicy.builder();
-        Integer attempts = f.integer("attempts", 1, null);
-        Integer max = f.integer("max_attempts", 1, null);
-        if (attempts != null && max != null) {
-            f.error("max_attempts", "write either attempts or max_attempts, not both");
-        }
-        if (attempts != null || max != null) {
-            rb.maxAttempts(attempts != null ? attempts : max);
-        }
-        Duration initial = f.duration("initial_delay", null);
-        Duration delay = f.duration("delay", null);
-        if (initial != null || delay != null) {
-            rb.initialDelay(initial != null ? initial : delay);
-        }
-        if (f.has("backoff")) {
-            BackoffRead br = backoff(f.node("backoff"), f.pathOf("backoff"));
-            if (br != null) {
-                rb.backoff(br.backoff);
-                if (br.initial != null) {
-                    rb.initialDelay(br.initial);
-                }
-            }
-        }
-        Duration maxDelay = f.duration("max_delay", null);
-        if (maxDelay != null) {
-            rb.maxDelay(maxDelay);
-        }
-        Boolean jitter = f.bool("jitter");
-        if (jitter != null) {
-            rb.jitter(jitter);
-        }
-        Double factor = f.number("jitter_factor");
-        if (factor != null) {
-            rb.jitterFactor(factor);
-        }
-        if (f.has("retry_on")) {
-            rb.retryOn(retryOn(f.node("retry_on"), f.pathOf("retry_on")));
-        }
-        Duration budget = f.duration("retry_budget", null);
-        if (budget != null) {
-            rb.retryBudget(budget);
-        }
-        OnFailure after = null;
-        Node of = f.node("on_failure");
-        if (of instanceof ScalarNode && !((ScalarNode) of).isNull()) {
-            String v = f.choice("on_failure", List.of("stop", "continue", "fail"));
-            if ("continue".equals(v)) {
-                after = OnFailure.ignore();
-            }
-        } else if (of instanceof MapNode) {
-            Fields ff = Fields.of((MapNode) of, f.pathOf("on_failure"), d, Set.of("fallback"), "retry on_failure");
-            Node fb = ff.node("fallback");
-            if (fb == null) {
-                ff.errorHere("expected stop, continue or {fallback: {command: ...}}");
-            } else if (fb instanceof MapNode && ((MapNode) fb).get("command") instanceof ScalarNode) {
-                after = OnFailure.run(handlerCommand(((ScalarNode) ((MapNode) fb).get("command")).text())).build();
-                Fields fbf = Fields.of((MapNode) fb, ff.pathOf("fallback"), d, Set.of("command"), "fallback");
-                fbf.finish();
-            } else if (fb instanceof ScalarNode) {
-                after = OnFailure.run(handlerCommand(((ScalarNode) fb).text())).build();
-            } else {
-                ff.error("fallback", "expected {command: ...}, found " + fb.describe());
-            }
-            ff.finish();
-        }
-        f.finish();
-        try {
-            return new RetryRead(rb.build(), after);
-        } catch (WorkflowDefinitionException e) {
-            f.errorHere(e.getMessage());
-            return null;
-        }
-    }
-
-    /** A backoff, and the initial delay its error_policy-style form ({@code {fixed: {delay}}}) carries. */
-    record BackoffRead(Backoff backoff, Duration initial) {
-    }
-
-    /**
-     * Reads a backoff: {@code fixed}, {@code exponential}, {@code fibonacci}, or {@code {fixed: {delay}}},
-     * {@code {linear: {increment, initial}}}, {@code {exponential: {base|multiplier, initial}}},
-     * {@code {fibonacci: {initial}}}, {@code {custom: {delays: [...]}}}.
-     */
-    BackoffRead backoff(Node node, String path) {
-        List<String> kinds = List.of("fixed", "linear", "exponential", "fibonacci", "custom");
-        if (node instanceof ScalarNode) {
-            String name = ((ScalarNode) node).text().trim().toLowerCase(Locale.ROOT);
-            switch (name) {
-                case "fixed":
-                    return new BackoffRead(Backoff.fixed(), null);
-                case "exponential":
-                    return new BackoffRead(Backoff.exponential(2.0), null);
-                case "fibonacci":
-                    return new BackoffRead(Backoff.fibonacci(), null);
-                case "linear":
-                    d.error(node.location(), path, "linear backoff needs its increment: backoff: {linear: "
-                            + "{increment: \"5s\"}}");
-                    return null;
-                default:
-                    d.error(node.location(), path, "unknown backoff " + Texts.quote(name) + Texts.suggestion(name,
-                            kinds));
-                    return null;
-            }
-        }
-        if (!(node instanceof MapNode) || ((MapNode) node).size() != 1) {
-            d.error(node.location(), path, "expected a backoff such as exponential or {linear: {increment: \"5s\"}}, "
-                    + "found " + node.describe());
-            return null;
-        }
-        MapNode.Entry e = ((MapNode) node).entries().iterator().next();
-        String kind = e.key();
-        if (!kinds.contains(kind)) {
-            d.error(e.keyLocation(), path, "unknown backoff '" + kind + "'" + Texts.suggestion(kind, kinds));
-            return null;
-        }
-        Node body = e.value();
-        String bodyPath = path + "." + kind;
-        MapNode args = body instanceof MapNode ? (MapNode) body : new MapNode(body.location(), Map.of());
-        if (!(body instanceof MapNode) && !(body instanceof ScalarNode && ((ScalarNode) body).isNull())) {
-            d.error(body.location(), bodyPath, "expected the " + kind + " backoff's settings as a mapping, found "
-                    + body.describe());
-            return null;
-        }
-        try {
-            switch (kind) {
-                case "fixed": {
-                    Fields f = Fields.of(args, bodyPath, d, Set.of("delay"), "fixed backoff");
-                    Duration delay = f.duration("delay", null);
-                    f.finish();
-                    return new BackoffRead(Backoff.fixed(), delay);
-                }
-                case "linear": {
-                    Fields f = Fields.of(args, bodyPath, d, Set.of("increment", "initial"), "linear backoff");
-                    Duration inc = f.duration("increment", null);
-                    Duration initial = f.duration("initial", null);
-                    if (inc == null && !f.has("increment")) {
-                        f.errorHere("linear backoff needs 'increment'");
-                    }
-                    f.finish();
-                    return inc == null ? null : new BackoffRead(Backoff.linear(inc), initial);
-                }
-                case "exponential": {
-                    Fields f = Fields.of(args, bodyPath, d, Set.of("base", "multiplier", "initial"),
-                            "exponential backoff");
-                    Double base = f.number("base");
-                    Double mult = f.number("multiplier");
-                    Duration initial = f.duration("initial", null);
-                    f.finish();
-                    double b = base != null ? base : mult != null ? mult : 2.0;
-                    return new BackoffRead(Backoff.exponential(b), initial);
-                }
-                case "fibonacci": {
-                    Fields f = Fields.of(args, bodyPath, d, Set.of("initial"), "fibonacci backoff");
-                    Duration initial = f.duration("initial", null);
-                    f.finish();
-                    return new BackoffRead(Backoff.fibonacci(), initial);
-                }
-                default: {
-                    Fields f = Fields.of(args, bodyPath, d, Set.of("delays"), "custom backoff");
-                    Node delays = f.node("delays");
-                    List<Duration> list = new ArrayList<>();
-                    if (delays instanceof ListNode) {
-                        List<Node> items = ((ListNode) delays).items();
-                        for (int i = 0; i < items.size(); i++) {
-                            Duration du = Scalars.duration(items.get(i), f.pathOf("delays") + "[" + i + "]", d, null);
-                            if (du != null) {
-                                list.add(du);
-                            }
-                        }
-                    } else {
-                        f.errorHere("custom backoff needs 'delays', a list of durations");
-                    }
-                    f.finish();
-                    return list.isEmpty() ? null : new BackoffRead(Backoff.custom(list), null);
-                }
-            }
-        } catch (WorkflowDefinitionException ex) {
-            d.error(node.location(), path, ex.getMessage());
-            return null;
-        }
-    }
-
-    private List<RetryCondition> retryOn(Node node, String path) {
-        List<RetryCondition> out = new ArrayList<>();
-        List<Node> items = node instanceof ListNode ? ((ListNode) node).items() : List.of(node);
-        List<String> names = List.of("network", "timeout", "server_error", "rate_limit");
-        for (int i = 0; i < items.size(); i++) {
-            Node item = items.get(i);
-            String itemPath = path + "[" + i + "]";
-            if (item instanceof ScalarNode) {
-                String name = ((ScalarNode) item).text().trim().toLowerCase(Locale.ROOT);
-                if (names.contains(name)) {
-                    out.add(RetryCondition.named(name));
-                } else {
-                    d.error(item.location(), itemPath, "unknown retry_on " + Texts.quote(name)
-                            + Texts.suggestion(name, names) + " (or {pattern: <regex>})");
-                }
-            } else if (item instanceof MapNode && ((MapNode) item).get("pattern") instanceof ScalarNode) {
-                String re = ((ScalarNode) ((MapNode) item).get("pattern")).text();
-                try {
-                    Pattern.compile(re);
-                    out.add(RetryCondition.pattern(re));
-                } catch (PatternSyntaxException e) {
-                    d.error(item.location(), itemPath, "invalid regular expression " + Texts.quote(re) + ": "
-                            + e.getDescription() + " at index " + e.getIndex());
-                }
-            } else {
-                d.error(item.location(), itemPath, "expected network, timeout, server_error, rate_limit or "
-                        + "{pattern: <regex>}, found " + item.describe());
-            }
         }
         return out;
     }

@@ -100,7 +100,7 @@ final class WorkflowReader {
             merge(f, steps, parts);
         }
         if (f.has("retry_defaults")) {
-            StepReader.RetryRead r = steps.retry(f.node("retry_defaults"), "retry_defaults");
+            RetryReader.RetryRead r = steps.retries().retry(f.node("retry_defaults"), "retry_defaults");
             if (r != null) {
                 parts.defaultRetry = r.policy();
                 if (r.onFailure() != null) {
