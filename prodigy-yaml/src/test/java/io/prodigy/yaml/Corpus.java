@@ -23,10 +23,6 @@ final class Corpus {
             if (Files.isDirectory(candidate)) {
                 return candidate;
             }
-            Path inside = dir.resolve("shared").resolve("conformance");
-            if (Files.isDirectory(inside)) {
-                return inside;
-            }
             dir = dir.getParent();
         }
         assumeTrue(false, "the conformance corpus (../shared/conformance next to the repository) is absent");

@@ -90,6 +90,14 @@ class DetectionTest {
     }
 
     @Test
+    void streamsAreReadToTheirEnd() {
+        LoadResult r = WorkflowLoader.create().load(new java.io.ByteArrayInputStream(
+                "- shell: \"echo h\u00e9\"\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)), "piped.yml");
+        assertThat(steps(r.orThrow())).containsExactly(Step.shell("echo h\u00e9").build());
+        assertThat(r.orThrow().name()).isEqualTo("piped");
+    }
+
+    @Test
     void unknownKeysAreReportedNotSilentlyIgnored() {
         LoadResult r = result("commands:\n  - shell: make\n    comit_required: true\n");
         assertThat(r.errors()).isEmpty();
