@@ -46,7 +46,7 @@ final class HandlerReader {
      * Reads {@code on_failure} in every shape: a boolean, a command string, a list, the detailed
      * {@code {commands: [...]}} form, and a handler mapping with its policy keys.
      */
-    OnFailure onFailure(Node node, String path, Form form, StepAction failing) {
+    OnFailure onFailure(Node node, String path, Form form) {
         if (node instanceof ScalarNode) {
             ScalarNode s = (ScalarNode) node;
             if (s.isNull()) {

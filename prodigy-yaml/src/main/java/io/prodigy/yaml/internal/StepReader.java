@@ -108,7 +108,7 @@ final class StepReader {
         for (int i = 0; i < items.size(); i++) {
             Node item = items.get(i);
             String itemPath = path + "[" + i + "]";
-            if (item instanceof MapNode && isModifier((MapNode) item, form)) {
+            if (item instanceof MapNode && isModifier((MapNode) item)) {
                 if (out.isEmpty()) {
                     d.error(item.location(), itemPath, "this entry has no action (" + String.join(", ",
                             ((MapNode) item).keys()) + ") and there is no step before it to apply to; add an "
@@ -121,7 +121,7 @@ final class StepReader {
                 }
                 continue;
             }
-            Step s = stepOrSkip(item, itemPath, form);
+            Step s = step(item, itemPath, form);
             if (s != null) {
                 out.add(s);
             }
@@ -142,12 +142,8 @@ final class StepReader {
         return steps(node, path, form);
     }
 
-    /** Reads one step. @return the step, or null when it is invalid (reported) */
-    Step step(Node node, String path, Form form) {
-        return stepOrSkip(node, path, form);
-    }
 
-    private boolean isModifier(MapNode m, Form form) {
+    private static boolean isModifier(MapNode m) {
         if (m.size() == 0) {
             return false;
         }
@@ -164,8 +160,7 @@ final class StepReader {
         Step.Builder b = previous.toBuilder();
         Controls c = new Controls(form, previous.action());
         for (String key : m.keys()) {
-            boolean taken = hasControl(key, previous);
-            if (taken) {
+            if (hasControl(key, previous)) {
                 d.error(f.keyAt(key), path, "the step before this entry already has '" + key + "'; write it once");
                 return null;
             }
@@ -198,7 +193,12 @@ final class StepReader {
 
     // ------------------------------------------------------------------ one step
 
-    private Step stepOrSkip(Node node, String path, Form form) {
+    /**
+     * Reads one step (a mapping, or a slash-command string).
+     *
+     * @return the step, or null when it is invalid (reported) or left out ({@code analyze}, reported)
+     */
+    Step step(Node node, String path, Form form) {
         if (node instanceof ScalarNode) {
             ScalarNode s = (ScalarNode) node;
             if (s.type() != ScalarNode.Type.STRING || s.text().isBlank()) {
@@ -266,7 +266,7 @@ final class StepReader {
         if (m.get("test") instanceof MapNode) {
             Node testFailure = ((MapNode) m.get("test")).get("on_failure");
             if (testFailure != null) {
-                OnFailure of = handlers.onFailure(testFailure, f.pathOf("test") + ".on_failure", Form.COMMANDS, action);
+                OnFailure of = handlers.onFailure(testFailure, f.pathOf("test") + ".on_failure", Form.COMMANDS);
                 if (of != null) {
                     b.onFailure(of);
                     c.onFailureSet = true;
@@ -712,7 +712,7 @@ final class StepReader {
             }
         }
         if (f.has("on_failure")) {
-            OnFailure of = handlers.onFailure(f.node("on_failure"), f.pathOf("on_failure"), c.form, action);
+            OnFailure of = handlers.onFailure(f.node("on_failure"), f.pathOf("on_failure"), c.form);
             if (of != null) {
                 b.onFailure(of);
                 onFailureSet = true;
