@@ -44,10 +44,11 @@ class ClaudeMapReduceTest {
         List<Object> items = List.of(
                 Map.of("id", "ok", "scenario", "success"),
                 Map.of("id", "edits", "scenario", "edit"),
-                Map.of("id", "no-key", "scenario", "auth"),
                 Map.of("id", "throttled", "scenario", "flaky:1"),
                 Map.of("id", "broken", "scenario", "fail"),
-                Map.of("id", "over-quota", "scenario", "flaky:1:quota:" + quotaReset));
+                Map.of("id", "over-quota", "scenario", "flaky:1:quota:" + quotaReset),
+                // last: an authentication failure stops further dispatch (every later item would fail too)
+                Map.of("id", "no-key", "scenario", "auth"));
         List<RunEvent> events = Collections.synchronizedList(new ArrayList<>());
         Prodigy prodigy = Prodigy.builder().workingDirectory(project).home(tmp.resolve("home"))
                 .isolation(DirectoryIsolation.scratchPerItem()).throttleDelay(Duration.ofMillis(20))
@@ -60,7 +61,8 @@ class ClaudeMapReduceTest {
 
         RunResult result = prodigy.run(workflow);
 
-        assertThat(result.status()).isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        assertThat(result.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(result.failure()).contains("AUTHENTICATION").contains("credentials");
         Map<String, ItemResult> byId = result.items().stream()
                 .collect(Collectors.toMap(ItemResult::itemId, Function.identity()));
         assertThat(byId.keySet()).containsExactlyInAnyOrder("ok", "edits", "no-key", "throttled", "broken",
