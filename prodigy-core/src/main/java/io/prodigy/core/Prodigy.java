@@ -21,6 +21,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.core.internal.Json;
 import io.prodigy.core.internal.engine.EventSink;
+import io.prodigy.core.store.FileCheckpointStore;
+import io.prodigy.core.store.FileDlqStore;
+import io.prodigy.core.store.JsonlEventLog;
+import io.prodigy.core.store.RunLock;
 import io.prodigy.core.internal.engine.ResumeState;
 import io.prodigy.core.internal.engine.RunState;
 import io.prodigy.core.internal.engine.SecretMasker;
@@ -97,13 +101,17 @@ public final class Prodigy {
     private Prodigy(Builder b) {
         this.agentRunner = b.agentRunner;
         this.isolation = b.isolation != null ? b.isolation : DirectoryIsolation.shared();
-        this.checkpoints = b.checkpoints != null ? b.checkpoints : new InMemoryCheckpointStore();
-        this.dlq = b.dlq != null ? b.dlq : new InMemoryDlqStore();
-        this.listener = b.listeners.isEmpty() ? RunListener.NONE
-                : b.listeners.size() == 1 ? b.listeners.get(0) : RunListener.composite(b.listeners);
         this.workingDirectory = (b.workingDirectory != null ? b.workingDirectory : Path.of(""))
                 .toAbsolutePath().normalize();
         this.home = (b.home != null ? b.home : defaultHome()).toAbsolutePath().normalize();
+        this.checkpoints = b.checkpoints != null ? b.checkpoints : FileCheckpointStore.open(home);
+        this.dlq = b.dlq != null ? b.dlq : FileDlqStore.open(home);
+        List<RunListener> listeners = new ArrayList<>(b.listeners);
+        if (b.eventLog) {
+            listeners.add(0, new JsonlEventLog(home));
+        }
+        this.listener = listeners.isEmpty() ? RunListener.NONE
+                : listeners.size() == 1 ? listeners.get(0) : RunListener.composite(listeners);
         this.executor = b.executor;
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.throttleDelay = b.throttleDelay != null ? b.throttleDelay : Duration.ofSeconds(1);
@@ -458,9 +466,14 @@ public final class Prodigy {
         processEnv.put("PRODIGY_RUN_ID", state.runId());
         installShutdownHook();
         active.add(state);
+        RunLock lock = null;
         try {
+            lock = RunLock.acquire(state.stateDirectory(), state.runId());
             return new WorkflowRunner(state.withProcessEnv(processEnv), vars, resume, resumed).run(fingerprint(workflow));
         } finally {
+            if (lock != null) {
+                lock.close();
+            }
             active.remove(state);
             synchronized (active) {
                 active.notifyAll();
@@ -518,6 +531,7 @@ public final class Prodigy {
         private Clock clock;
         private Duration throttleDelay;
         private boolean handleSignals;
+        private boolean eventLog = true;
         private Duration shutdownGrace = Duration.ofSeconds(20);
 
         private Builder() {
@@ -565,13 +579,26 @@ public final class Prodigy {
             return this;
         }
 
-        /** @param store durable run state; default in memory @return this */
+        /**
+         * @param enabled whether every run's events are written to {@code PRODIGY_HOME/runs/<id>/events.jsonl}
+         *                (default true)
+         * @return this
+         */
+        public Builder eventLog(boolean enabled) {
+            this.eventLog = enabled;
+            return this;
+        }
+
+        /**
+         * @param store durable run state; default a {@link FileCheckpointStore} under {@code PRODIGY_HOME}
+         * @return this
+         */
         public Builder checkpointStore(CheckpointStore store) {
             this.checkpoints = store;
             return this;
         }
 
-        /** @param store the Dead Letter Queue; default in memory @return this */
+        /** @param store the Dead Letter Queue; default a {@link FileDlqStore} under {@code PRODIGY_HOME} @return this */
         public Builder dlqStore(DlqStore store) {
             this.dlq = store;
             return this;

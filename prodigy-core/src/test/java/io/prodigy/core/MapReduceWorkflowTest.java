@@ -363,4 +363,16 @@ class MapReduceWorkflowTest {
         assertThat(rec.events.get(rec.events.size() - 1)).isInstanceOf(RunEvent.RunFinished.class);
         assertThat(r.summary().parallelEfficiency()).isBetween(0.0, 1.0);
     }
+
+    @Test
+    void anAuthenticationFailureStopsDispatchingAndTellsTheUser() {
+        RunResult r = Engines.on(dir).agentRunner(req -> req.command().endsWith(" 2")
+                ? AgentResult.failure(ErrorKind.AUTHENTICATION, "Invalid API key") : AgentResult.success("ok"))
+                .build().run(Workflow.mapReduce("auth").map(MapPhase.builder().input(WorkInput.values(numbers(10)))
+                        .maxParallel(1).agentTemplate(Step.agent("/x ${item.n}"))).build());
+        assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(r.failure()).contains("AUTHENTICATION").contains("credentials");
+        assertThat(r.summary().succeeded()).isEqualTo(2);
+        assertThat(r.summary().notRun()).isEqualTo(7);
+    }
 }

@@ -445,6 +445,12 @@ public final class StepExecutor {
         if (result.output() != null) {
             scope.vars().putString("claude.output", result.output());
         }
+        if (result.sessionId() != null) {
+            scope.vars().putString("claude.session_id", result.sessionId());
+        }
+        if (result.transcript() != null) {
+            scope.vars().putString("claude.transcript", result.transcript().toString());
+        }
         return new StepOutcome(result.success(), false, result.exitCode(), result.output(), "", d, error,
                 result.costUsd(), result.tokens(), result.retryAfter());
     }
