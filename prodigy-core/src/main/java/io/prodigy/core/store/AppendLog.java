@@ -76,8 +76,8 @@ final class AppendLog implements Closeable {
                 return size;
             }
             try {
-                JsonRecords.parse(line, 0, length);
-                return size;
+                Record.parse(line, 0, length);
+                return size; // whole JSON: a record, or a corrupt line the reader reports
             } catch (JsonProcessingException e) {
                 // a torn record: cut it off below
             }

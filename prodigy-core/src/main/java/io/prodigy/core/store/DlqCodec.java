@@ -1,7 +1,6 @@
 package io.prodigy.core.store;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.api.ErrorKind;
 import io.prodigy.api.spi.DlqEntry;
 import io.prodigy.api.spi.FailedAttempt;
@@ -24,36 +23,36 @@ final class DlqCodec {
 
     static byte[] added(DlqEntry e) {
         return JsonRecords.line(ADDED, g -> {
-            JsonRecords.writeString(g, "item_id", e.itemId());
+            JsonRecords.writeRequired(g, "item_id", e.itemId());
             JsonRecords.writeString(g, "item_json", e.itemJson());
             writeAttempts(g, e.attempts());
             JsonRecords.writePath(g, "workspace", e.workspace());
             g.writeBooleanField("resolved", e.resolved());
-            JsonRecords.writeInstant(g, "first_failure", e.firstFailure());
-            JsonRecords.writeInstant(g, "last_failure", e.lastFailure());
+            JsonRecords.writeRequired(g, "first_failure", e.firstFailure());
+            JsonRecords.writeRequired(g, "last_failure", e.lastFailure());
         });
     }
 
     static byte[] attempts(DlqEntry e) {
         return JsonRecords.line(ATTEMPTS, g -> {
-            JsonRecords.writeString(g, "item_id", e.itemId());
+            JsonRecords.writeRequired(g, "item_id", e.itemId());
             JsonRecords.writeString(g, "item_json", e.itemJson());
             writeAttempts(g, e.attempts());
             JsonRecords.writePath(g, "workspace", e.workspace());
             g.writeBooleanField("resolved", e.resolved());
-            JsonRecords.writeInstant(g, "last_failure", e.lastFailure());
+            JsonRecords.writeRequired(g, "last_failure", e.lastFailure());
         });
     }
 
     static byte[] resolved(String itemId, Instant at) {
         return JsonRecords.line(RESOLVED, g -> {
-            JsonRecords.writeString(g, "item_id", itemId);
+            JsonRecords.writeRequired(g, "item_id", itemId);
             JsonRecords.writeInstant(g, "at", at);
         });
     }
 
     /** @return the record's type, checked to be one this version reads */
-    static String type(JsonNode n) {
+    static String type(Record n) {
         String type = JsonRecords.type(n);
         if (!ADDED.equals(type) && !ATTEMPTS.equals(type) && !RESOLVED.equals(type)) {
             throw new RecordFormatException("unknown DLQ record type '" + type + "'; this version reads format "
@@ -63,12 +62,12 @@ final class DlqCodec {
         return type;
     }
 
-    static String itemId(JsonNode n) {
+    static String itemId(Record n) {
         return JsonRecords.text(n, "item_id");
     }
 
     /** @return the entry an {@code added} record holds */
-    static DlqEntry entry(String runId, JsonNode n) {
+    static DlqEntry entry(String runId, Record n) {
         return new DlqEntry(runId, itemId(n), JsonRecords.optionalText(n, "item_json"), readAttempts(n),
                 JsonRecords.optionalPath(n, "workspace"), JsonRecords.bool(n, "resolved"),
                 JsonRecords.instant(n, "first_failure"), JsonRecords.instant(n, "last_failure"));
@@ -79,7 +78,7 @@ final class DlqCodec {
      * @param n a later record of the same item
      * @return the entry with the record applied
      */
-    static DlqEntry fold(DlqEntry entry, JsonNode n) {
+    static DlqEntry fold(DlqEntry entry, Record n) {
         String type = type(n);
         if (RESOLVED.equals(type)) {
             return entry.resolved() ? entry : new DlqEntry(entry.runId(), entry.itemId(), entry.itemJson(),
@@ -112,9 +111,9 @@ final class DlqCodec {
         g.writeEndArray();
     }
 
-    private static List<FailedAttempt> readAttempts(JsonNode n) {
+    private static List<FailedAttempt> readAttempts(Record n) {
         List<FailedAttempt> list = new ArrayList<>();
-        for (JsonNode a : JsonRecords.array(n, "attempts")) {
+        for (Record a : JsonRecords.records(n, "attempts")) {
             list.add(new FailedAttempt(JsonRecords.integer(a, "attempt"), JsonRecords.optionalInstant(a, "at"),
                     JsonRecords.optionalEnum(a, "error_kind", ErrorKind.class), JsonRecords.optionalText(a, "message"),
                     JsonRecords.optionalInteger(a, "exit_code"), JsonRecords.optionalText(a, "step"),

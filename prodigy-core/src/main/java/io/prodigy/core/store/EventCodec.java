@@ -1,7 +1,6 @@
 package io.prodigy.core.store;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.api.ErrorKind;
 import io.prodigy.api.ItemStatus;
 import io.prodigy.api.RunStatus;
@@ -81,7 +80,7 @@ final class EventCodec {
         if (event instanceof RunEvent.ItemFinished e) {
             return line(ITEM_FINISHED, e, g -> {
                 JsonRecords.writeString(g, "item_id", e.itemId());
-                JsonRecords.writeEnum(g, "status", e.status());
+                JsonRecords.writeRequired(g, "status", e.status());
                 g.writeNumberField("attempts", e.attempts());
                 writeMillis(g, "duration_ms", e.duration());
                 JsonRecords.writeNumber(g, "cost_usd", e.costUsd());
@@ -119,7 +118,7 @@ final class EventCodec {
         }
         if (event instanceof RunEvent.RunFinished e) {
             return line(RUN_FINISHED, e, g -> {
-                JsonRecords.writeEnum(g, "status", e.status());
+                JsonRecords.writeRequired(g, "status", e.status());
                 writeMillis(g, "duration_ms", e.duration());
             });
         }
@@ -162,7 +161,7 @@ final class EventCodec {
         throw new IllegalArgumentException("unknown event " + event.getClass().getName());
     }
 
-    static RunEvent decode(JsonNode n) {
+    static RunEvent decode(Record n) {
         String type = JsonRecords.type(n);
         String runId = JsonRecords.text(n, "run_id");
         java.time.Instant at = JsonRecords.instant(n, "at");
@@ -232,8 +231,8 @@ final class EventCodec {
 
     private static byte[] line(String type, RunEvent e, Fields fields) {
         return JsonRecords.line(type, g -> {
-            JsonRecords.writeString(g, "run_id", e.runId());
-            JsonRecords.writeInstant(g, "at", e.at());
+            JsonRecords.writeRequired(g, "run_id", e.runId());
+            JsonRecords.writeRequired(g, "at", e.at());
             fields.write(g);
         });
     }
@@ -246,7 +245,7 @@ final class EventCodec {
         }
     }
 
-    private static Duration millis(JsonNode n, String field) {
+    private static Duration millis(Record n, String field) {
         Long ms = JsonRecords.optionalLong(n, field);
         return ms == null ? null : Duration.ofMillis(ms);
     }

@@ -1,7 +1,6 @@
 package io.prodigy.core.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.api.StoreException;
 import io.prodigy.api.event.RunEvent;
 import java.io.FileNotFoundException;
@@ -116,8 +115,8 @@ public final class EventLogReader {
                         throw new StoreException(file + " shrank from " + offset + " to " + size + " bytes while "
                                 + "it was followed; it was replaced or truncated by another program");
                     }
-                    LineReader lines = new LineReader(raf, offset, size, lineNumber);
-                    while (lines.next() && lines.terminated()) {
+                    LineReader lines = new LineReader(raf, offset, size, lineNumber, 4096);
+                    while (size > offset && lines.next() && lines.terminated()) {
                         RunEvent event = null;
                         if (!JsonRecords.isBlank(lines.buffer(), lines.start(), lines.length())) {
                             event = decode(file, lines);
@@ -160,19 +159,17 @@ public final class EventLogReader {
 
     /** @return the event on the current line, or null if it is the last line and not (yet) JSON */
     private static RunEvent decode(Path file, LineReader lines) throws IOException {
-        JsonNode node;
+        Record node;
         try {
             node = JsonRecords.parse(lines.buffer(), lines.start(), lines.length());
+            JsonRecords.checkVersion(node);
+            return EventCodec.decode(node);
         } catch (JsonProcessingException e) {
             if (lines.isLast()) {
                 return null;
             }
             throw JsonlReader.corrupt(file, lines.lineNumber(), "corrupt record, not valid JSON ("
                     + e.getOriginalMessage() + ")");
-        }
-        try {
-            JsonRecords.checkVersion(node);
-            return EventCodec.decode(node);
         } catch (RecordFormatException e) {
             throw JsonlReader.corrupt(file, lines.lineNumber(), e.getMessage());
         }

@@ -106,6 +106,7 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
 
     /**
      * @throws StoreException if a run with this id exists or its record cannot be written
+     * @throws IllegalArgumentException if the record has no run id or status
      */
     @Override
     public void createRun(RunRecord record) {
@@ -129,6 +130,7 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
 
     /**
      * @throws StoreException if the run is unknown or the journal cannot be written
+     * @throws IllegalArgumentException if a field readers require (time, item id, status...) is null
      */
     @Override
     public void append(String runId, JournalEntry entry) {

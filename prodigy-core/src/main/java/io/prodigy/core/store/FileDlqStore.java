@@ -1,7 +1,6 @@
 package io.prodigy.core.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.api.StoreException;
 import io.prodigy.api.spi.DlqEntry;
 import io.prodigy.api.spi.DlqStore;
@@ -85,6 +84,7 @@ public final class FileDlqStore implements DlqStore, AutoCloseable {
 
     /**
      * @throws StoreException if the queue cannot be read or written
+     * @throws IllegalArgumentException if the entry has no attempt, item id, or first or last failure time
      */
     @Override
     public void add(DlqEntry entry) {
@@ -371,14 +371,14 @@ public final class FileDlqStore implements DlqStore, AutoCloseable {
     }
 
     /** Reads the record at an offset found while indexing. */
-    private static JsonNode recordAt(Path file, RandomAccessFile raf, long offset, long limit) throws IOException {
+    private static Record recordAt(Path file, RandomAccessFile raf, long offset, long limit) throws IOException {
         LineReader line = new LineReader(raf, offset, limit, 1, 1024);
         if (!line.next() || !line.terminated()) {
             throw new StoreException(file + ": no whole record at offset " + offset + "; the file was changed "
                     + "outside this store while it was read");
         }
         try {
-            JsonNode node = JsonRecords.parse(line.buffer(), line.start(), line.length());
+            Record node = JsonRecords.parse(line.buffer(), line.start(), line.length());
             JsonRecords.checkVersion(node);
             return node;
         } catch (JsonProcessingException | RecordFormatException e) {
@@ -427,7 +427,7 @@ public final class FileDlqStore implements DlqStore, AutoCloseable {
             }
             Map<String, long[]> rebuilt = new HashMap<>();
             if (attrs != null) {
-                JsonlReader.read(file, size, (node, offset) -> {
+                JsonlReader.readShallow(file, size, (node, offset) -> {
                     String type = DlqCodec.type(node);
                     String itemId = DlqCodec.itemId(node);
                     long[] offsets = rebuilt.get(itemId);

@@ -1,6 +1,5 @@
 package io.prodigy.core.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.api.ItemStatus;
 import io.prodigy.api.spi.JournalEntry;
 import java.util.TreeMap;
@@ -21,55 +20,55 @@ final class JournalCodec {
     static byte[] encode(JournalEntry entry) {
         if (entry instanceof JournalEntry.ItemDispatched e) {
             return JsonRecords.line(ITEM_DISPATCHED, g -> {
-                JsonRecords.writeInstant(g, "at", e.at());
+                JsonRecords.writeRequired(g, "at", e.at());
                 g.writeNumberField("stage", e.stage());
-                JsonRecords.writeString(g, "item_id", e.itemId());
+                JsonRecords.writeRequired(g, "item_id", e.itemId());
                 g.writeNumberField("attempt", e.attempt());
             });
         }
         if (entry instanceof JournalEntry.ItemFinished e) {
             return JsonRecords.line(ITEM_FINISHED, g -> {
-                JsonRecords.writeInstant(g, "at", e.at());
+                JsonRecords.writeRequired(g, "at", e.at());
                 g.writeNumberField("stage", e.stage());
-                JsonRecords.writeString(g, "item_id", e.itemId());
-                JsonRecords.writeEnum(g, "status", e.status());
+                JsonRecords.writeRequired(g, "item_id", e.itemId());
+                JsonRecords.writeRequired(g, "status", e.status());
                 JsonRecords.writeString(g, "result_json", e.resultJson());
             });
         }
         if (entry instanceof JournalEntry.ItemIntegrated e) {
             return JsonRecords.line(ITEM_INTEGRATED, g -> {
-                JsonRecords.writeInstant(g, "at", e.at());
+                JsonRecords.writeRequired(g, "at", e.at());
                 g.writeNumberField("stage", e.stage());
-                JsonRecords.writeString(g, "item_id", e.itemId());
+                JsonRecords.writeRequired(g, "item_id", e.itemId());
                 JsonRecords.writeString(g, "head", e.head());
             });
         }
         if (entry instanceof JournalEntry.ItemDeadLettered e) {
             return JsonRecords.line(ITEM_DEAD_LETTERED, g -> {
-                JsonRecords.writeInstant(g, "at", e.at());
+                JsonRecords.writeRequired(g, "at", e.at());
                 g.writeNumberField("stage", e.stage());
-                JsonRecords.writeString(g, "item_id", e.itemId());
+                JsonRecords.writeRequired(g, "item_id", e.itemId());
             });
         }
         if (entry instanceof JournalEntry.StepCompleted e) {
             return JsonRecords.line(STEP_COMPLETED, g -> {
-                JsonRecords.writeInstant(g, "at", e.at());
-                JsonRecords.writeString(g, "location", e.location());
+                JsonRecords.writeRequired(g, "at", e.at());
+                JsonRecords.writeRequired(g, "location", e.location());
                 g.writeBooleanField("success", e.success());
                 JsonRecords.writeStringMap(g, "variables", new TreeMap<>(e.variables()));
             });
         }
         if (entry instanceof JournalEntry.PhaseCompleted e) {
             return JsonRecords.line(PHASE_COMPLETED, g -> {
-                JsonRecords.writeInstant(g, "at", e.at());
+                JsonRecords.writeRequired(g, "at", e.at());
                 g.writeNumberField("stage", e.stage());
-                JsonRecords.writeString(g, "phase", e.phase());
+                JsonRecords.writeRequired(g, "phase", e.phase());
                 JsonRecords.writeStringMap(g, "variables", new TreeMap<>(e.variables()));
             });
         }
         if (entry instanceof JournalEntry.ItemsResolved e) {
             return JsonRecords.line(ITEMS_RESOLVED, g -> {
-                JsonRecords.writeInstant(g, "at", e.at());
+                JsonRecords.writeRequired(g, "at", e.at());
                 g.writeNumberField("stage", e.stage());
                 JsonRecords.writeStringList(g, "item_ids", e.itemIds());
                 JsonRecords.writeString(g, "items_json", e.itemsJson());
@@ -78,7 +77,7 @@ final class JournalCodec {
         throw new IllegalArgumentException("unknown journal entry " + entry.getClass().getName());
     }
 
-    static JournalEntry decode(JsonNode n) {
+    static JournalEntry decode(Record n) {
         String type = JsonRecords.type(n);
         switch (type) {
             case ITEM_DISPATCHED:

@@ -3,9 +3,6 @@ package io.prodigy.core.store;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,9 +23,7 @@ final class JsonRecords {
     /** The format version this code writes and the newest it reads. */
     static final int VERSION = 1;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-    private static final JsonFactory FACTORY = MAPPER.getFactory();
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private JsonRecords() {
     }
@@ -67,15 +62,23 @@ final class JsonRecords {
      * @param length its length
      * @return the parsed object
      * @throws JsonProcessingException if the bytes are not one complete JSON value
+     * @throws RecordFormatException if the value is not an object
      */
-    static JsonNode parse(byte[] bytes, int offset, int length) throws JsonProcessingException {
-        try {
-            return MAPPER.readTree(bytes, offset, length);
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // reading from an array does not fail otherwise
+    static Record parse(byte[] bytes, int offset, int length) throws JsonProcessingException {
+        Record r = Record.parse(bytes, offset, length);
+        if (r == null) {
+            throw new RecordFormatException("expected a JSON object");
         }
+        return r;
+    }
+
+    /** Like {@link #parse}, keeping nested arrays and objects as {@link Record#SKIPPED}. */
+    static Record parseShallow(byte[] bytes, int offset, int length) throws JsonProcessingException {
+        Record r = Record.parseShallow(bytes, offset, length);
+        if (r == null) {
+            throw new RecordFormatException("expected a JSON object");
+        }
+        return r;
     }
 
     /** @return whether the bytes hold only JSON whitespace */
@@ -95,15 +98,12 @@ final class JsonRecords {
      * @param node the parsed value
      * @throws RecordFormatException if it is not an object, has no version, or a newer one
      */
-    static void checkVersion(JsonNode node) {
-        if (!node.isObject()) {
-            throw new RecordFormatException("expected a JSON object, found " + node.getNodeType());
-        }
-        JsonNode v = node.get("version");
-        if (v == null || !v.canConvertToInt() || !v.isIntegralNumber()) {
+    static void checkVersion(Record node) {
+        Object v = node.get("version");
+        if (!(v instanceof Long)) {
             throw new RecordFormatException("the record has no integer 'version' field");
         }
-        int version = v.intValue();
+        long version = (Long) v;
         if (version > VERSION) {
             throw new RecordFormatException("the record has format version " + version
                     + ", written by a newer Prodigy; this version reads format version " + VERSION
@@ -116,12 +116,12 @@ final class JsonRecords {
     }
 
     /** @return the record's {@code type} */
-    static String type(JsonNode node) {
+    static String type(Record node) {
         return text(node, "type");
     }
 
     /** @return a required string field (JSON null is refused) */
-    static String text(JsonNode node, String field) {
+    static String text(Record node, String field) {
         String s = optionalText(node, field);
         if (s == null) {
             throw missing(field);
@@ -130,77 +130,71 @@ final class JsonRecords {
     }
 
     /** @return a string field, or null when it is absent or JSON null */
-    static String optionalText(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+    static String optionalText(Record node, String field) {
+        Object v = node.get(field);
+        if (v == null || v == Record.NULL) {
             return null;
         }
-        if (!v.isTextual()) {
+        if (!(v instanceof String)) {
             throw wrongType(field, "a string", v);
         }
-        return v.textValue();
+        return (String) v;
     }
 
-    static int integer(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+    static int integer(Record node, String field) {
+        long v = longValue(node, field);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new RecordFormatException("field '" + field + "' is out of range: " + v);
+        }
+        return (int) v;
+    }
+
+    static Integer optionalInteger(Record node, String field) {
+        return isAbsent(node, field) ? null : integer(node, field);
+    }
+
+    static long longValue(Record node, String field) {
+        Object v = node.get(field);
+        if (v == null || v == Record.NULL) {
             throw missing(field);
         }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+        if (!(v instanceof Long)) {
             throw wrongType(field, "an integer", v);
         }
-        return v.intValue();
+        return (Long) v;
     }
 
-    static Integer optionalInteger(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : integer(node, field);
+    static Long optionalLong(Record node, String field) {
+        return isAbsent(node, field) ? null : longValue(node, field);
     }
 
-    static long longValue(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+    static double number(Record node, String field) {
+        Object v = node.get(field);
+        if (v == null || v == Record.NULL) {
             throw missing(field);
         }
-        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw wrongType(field, "an integer", v);
-        }
-        return v.longValue();
-    }
-
-    static Long optionalLong(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : longValue(node, field);
-    }
-
-    static double number(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            throw missing(field);
-        }
-        if (!v.isNumber()) {
+        if (!(v instanceof Number)) {
             throw wrongType(field, "a number", v);
         }
-        return v.doubleValue();
+        return ((Number) v).doubleValue();
     }
 
-    static Double optionalNumber(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : number(node, field);
+    static Double optionalNumber(Record node, String field) {
+        return isAbsent(node, field) ? null : number(node, field);
     }
 
-    static boolean bool(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+    static boolean bool(Record node, String field) {
+        Object v = node.get(field);
+        if (v == null || v == Record.NULL) {
             throw missing(field);
         }
-        if (!v.isBoolean()) {
+        if (!(v instanceof Boolean)) {
             throw wrongType(field, "true or false", v);
         }
-        return v.booleanValue();
+        return (Boolean) v;
     }
 
-    static Instant instant(JsonNode node, String field) {
+    static Instant instant(Record node, String field) {
         Instant i = optionalInstant(node, field);
         if (i == null) {
             throw missing(field);
@@ -208,7 +202,7 @@ final class JsonRecords {
         return i;
     }
 
-    static Instant optionalInstant(JsonNode node, String field) {
+    static Instant optionalInstant(Record node, String field) {
         String s = optionalText(node, field);
         if (s == null) {
             return null;
@@ -280,12 +274,12 @@ final class JsonRecords {
         return v;
     }
 
-    static Path optionalPath(JsonNode node, String field) {
+    static Path optionalPath(Record node, String field) {
         String s = optionalText(node, field);
         return s == null ? null : Path.of(s);
     }
 
-    static <E extends Enum<E>> E enumValue(JsonNode node, String field, Class<E> type) {
+    static <E extends Enum<E>> E enumValue(Record node, String field, Class<E> type) {
         String s = text(node, field);
         try {
             return Enum.valueOf(type, s);
@@ -294,58 +288,87 @@ final class JsonRecords {
         }
     }
 
-    static <E extends Enum<E>> E optionalEnum(JsonNode node, String field, Class<E> type) {
+    static <E extends Enum<E>> E optionalEnum(Record node, String field, Class<E> type) {
         return optionalText(node, field) == null ? null : enumValue(node, field, type);
     }
 
     /** @return an object of strings as an unmodifiable map (absent or null: empty) */
-    static Map<String, String> stringMap(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+    static Map<String, String> stringMap(Record node, String field) {
+        Object v = node.get(field);
+        if (v == null || v == Record.NULL) {
             return Map.of();
         }
-        if (!v.isObject()) {
+        if (!(v instanceof Record)) {
             throw wrongType(field, "an object", v);
         }
-        Map<String, String> map = new HashMap<>(Math.max(4, v.size() * 2));
-        for (Map.Entry<String, JsonNode> e : v.properties()) {
-            if (!e.getValue().isTextual()) {
-                throw wrongType(field + "." + e.getKey(), "a string", e.getValue());
+        Record r = (Record) v;
+        Map<String, String> map = new HashMap<>(Math.max(4, r.size() * 2));
+        for (int i = 0; i < r.size(); i++) {
+            Object value = r.value(i);
+            if (!(value instanceof String)) {
+                throw wrongType(field + "." + r.name(i), "a string", value);
             }
-            map.put(e.getKey(), e.getValue().textValue());
+            map.put(r.name(i), (String) value);
         }
         return Collections.unmodifiableMap(map);
     }
 
     /** @return an array of strings (absent or null: empty) */
-    static List<String> stringList(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return List.of();
-        }
-        if (!v.isArray()) {
-            throw wrongType(field, "an array", v);
-        }
-        List<String> list = new ArrayList<>(v.size());
-        for (JsonNode e : v) {
-            if (!e.isTextual()) {
-                throw wrongType(field + "[" + list.size() + "]", "a string", e);
+    static List<String> stringList(Record node, String field) {
+        List<?> list = list(node, field);
+        List<String> strings = new ArrayList<>(list.size());
+        for (Object e : list) {
+            if (!(e instanceof String)) {
+                throw wrongType(field + "[" + strings.size() + "]", "a string", e);
             }
-            list.add(e.textValue());
+            strings.add((String) e);
         }
-        return list;
+        return strings;
     }
 
-    /** @return the array under a field (absent or null: an empty iteration) */
-    static Iterable<JsonNode> array(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
+    /** @return an array of objects (absent or null: empty) */
+    static List<Record> records(Record node, String field) {
+        List<?> list = list(node, field);
+        List<Record> records = new ArrayList<>(list.size());
+        for (Object e : list) {
+            if (!(e instanceof Record)) {
+                throw wrongType(field + "[" + records.size() + "]", "an object", e);
+            }
+            records.add((Record) e);
+        }
+        return records;
+    }
+
+    private static List<?> list(Record node, String field) {
+        Object v = node.get(field);
+        if (v == null || v == Record.NULL) {
             return List.of();
         }
-        if (!v.isArray()) {
+        if (!(v instanceof List)) {
             throw wrongType(field, "an array", v);
         }
-        return v;
+        return (List<?>) v;
+    }
+
+    private static boolean isAbsent(Record node, String field) {
+        Object v = node.get(field);
+        return v == null || v == Record.NULL;
+    }
+
+    /**
+     * Writes a field that readers require.
+     *
+     * @throws IllegalArgumentException if the value is null: a record readers would refuse is never written
+     */
+    static void writeRequired(JsonGenerator g, String field, Object value) throws IOException {
+        if (value == null) {
+            throw new IllegalArgumentException("cannot store a record without '" + field + "'");
+        }
+        if (value instanceof Enum) {
+            g.writeStringField(field, ((Enum<?>) value).name());
+        } else {
+            g.writeStringField(field, value.toString());
+        }
     }
 
     static void writeString(JsonGenerator g, String field, String value) throws IOException {
@@ -384,12 +407,44 @@ final class JsonRecords {
         }
     }
 
+    /**
+     * Writes a map of strings as a JSON object.
+     *
+     * @throws IllegalArgumentException if a key holds half of a surrogate pair, which JSON parsers refuse in
+     *                                  field names (values may hold anything)
+     */
     static void writeStringMap(JsonGenerator g, String field, Map<String, String> map) throws IOException {
         g.writeObjectFieldStart(field);
         for (Map.Entry<String, String> e : map.entrySet()) {
+            checkKey(field, e.getKey());
             writeString(g, e.getKey(), e.getValue());
         }
         g.writeEndObject();
+    }
+
+    private static void checkKey(String field, String key) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException("cannot store the key " + escaped(key) + " in '" + field
+                        + "': it holds half of a surrogate pair at index " + i + ", which is not text");
+            }
+        }
+    }
+
+    private static String escaped(String s) {
+        StringBuilder b = new StringBuilder("'");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || Character.isSurrogate(c)) {
+                b.append(String.format("\\u%04X", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.append('\'').toString();
     }
 
     static void writeStringList(JsonGenerator g, String field, List<String> list) throws IOException {
@@ -422,8 +477,8 @@ final class JsonRecords {
         return new RecordFormatException("the required field '" + field + "' is missing");
     }
 
-    private static RecordFormatException wrongType(String field, String expected, JsonNode found) {
+    private static RecordFormatException wrongType(String field, String expected, Object found) {
         return new RecordFormatException("field '" + field + "' should be " + expected + " but is "
-                + found.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+                + Record.describe(found));
     }
 }

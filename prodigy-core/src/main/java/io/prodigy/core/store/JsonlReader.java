@@ -1,7 +1,6 @@
 package io.prodigy.core.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.api.StoreException;
 import java.io.IOException;
 import java.io.FileNotFoundException;
@@ -29,7 +28,7 @@ final class JsonlReader {
          * @param record the parsed record, its version checked
          * @param offset the file offset of its line
          */
-        void accept(JsonNode record, long offset);
+        void accept(Record record, long offset);
     }
 
     /**
@@ -39,6 +38,18 @@ final class JsonlReader {
      * @throws StoreException if the file cannot be read or holds a corrupt or unreadable record
      */
     static void read(Path file, long limit, Handler handler) {
+        read(file, limit, false, handler);
+    }
+
+    /**
+     * Like {@link #read(Path, long, Handler)}, but the records' array and object fields are only checked for
+     * syntax and given as {@link Record#SKIPPED}: for scans that need scalar fields only.
+     */
+    static void readShallow(Path file, long limit, Handler handler) {
+        read(file, limit, true, handler);
+    }
+
+    private static void read(Path file, long limit, boolean shallow, Handler handler) {
         RandomAccessFile raf;
         try {
             raf = new RandomAccessFile(file.toFile(), "r");
@@ -46,7 +57,7 @@ final class JsonlReader {
             return; // no file, no records
         }
         try (raf) {
-            read(file, raf, 0, limit, handler);
+            read(file, raf, 0, limit, shallow, handler);
         } catch (IOException e) {
             throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -58,6 +69,11 @@ final class JsonlReader {
      * @throws IOException if the file cannot be read
      */
     static void read(Path file, RandomAccessFile raf, long start, long limit, Handler handler) throws IOException {
+        read(file, raf, start, limit, false, handler);
+    }
+
+    private static void read(Path file, RandomAccessFile raf, long start, long limit, boolean shallow,
+                             Handler handler) throws IOException {
         LineReader lines = new LineReader(raf, start, limit, 1);
         while (lines.next()) {
             byte[] buf = lines.buffer();
@@ -68,9 +84,11 @@ final class JsonlReader {
                 warnTorn(file, lines.lineNumber(), lines.length(), "it has no newline");
                 return;
             }
-            JsonNode node;
+            Record node;
             try {
-                node = JsonRecords.parse(buf, lines.start(), lines.length());
+                node = shallow ? JsonRecords.parseShallow(buf, lines.start(), lines.length())
+                        : JsonRecords.parse(buf, lines.start(), lines.length());
+                JsonRecords.checkVersion(node);
             } catch (JsonProcessingException e) {
                 if (lines.isLast()) {
                     warnTorn(file, lines.lineNumber(), lines.length(), "it is not JSON");
@@ -78,9 +96,10 @@ final class JsonlReader {
                 }
                 throw corrupt(file, lines.lineNumber(), "corrupt record, not valid JSON (" + e.getOriginalMessage()
                         + "); records after it cannot be trusted - repair the line or move the file away");
+            } catch (RecordFormatException e) {
+                throw corrupt(file, lines.lineNumber(), e.getMessage());
             }
             try {
-                JsonRecords.checkVersion(node);
                 handler.accept(node, lines.offset());
             } catch (RecordFormatException e) {
                 throw corrupt(file, lines.lineNumber(), e.getMessage());

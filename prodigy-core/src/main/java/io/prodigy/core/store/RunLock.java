@@ -1,7 +1,6 @@
 package io.prodigy.core.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.api.StoreException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -241,7 +240,7 @@ public final class RunLock implements AutoCloseable {
 
         static Owner decode(Path file, byte[] bytes) {
             try {
-                JsonNode n = JsonRecords.parse(bytes, 0, bytes.length);
+                Record n = JsonRecords.parse(bytes, 0, bytes.length);
                 JsonRecords.checkVersion(n);
                 return new Owner(JsonRecords.optionalText(n, "run_id"), JsonRecords.longValue(n, "pid"),
                         JsonRecords.text(n, "host"), JsonRecords.optionalInstant(n, "started_at"),

@@ -1,6 +1,5 @@
 package io.prodigy.core.store;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.api.RunStatus;
 import io.prodigy.api.spi.RunRecord;
 
@@ -11,10 +10,10 @@ final class RunRecordCodec {
 
     static byte[] encode(RunRecord r) {
         return JsonRecords.document(g -> {
-            g.writeStringField("run_id", r.runId());
+            JsonRecords.writeRequired(g, "run_id", r.runId());
             JsonRecords.writeString(g, "workflow_name", r.workflowName());
             JsonRecords.writeString(g, "workflow_hash", r.workflowHash());
-            JsonRecords.writeEnum(g, "status", r.status());
+            JsonRecords.writeRequired(g, "status", r.status());
             JsonRecords.writePath(g, "project_directory", r.projectDirectory());
             JsonRecords.writePath(g, "workspace", r.workspace());
             JsonRecords.writeInstant(g, "started_at", r.startedAt());
@@ -23,7 +22,7 @@ final class RunRecordCodec {
         });
     }
 
-    static RunRecord decode(JsonNode n) {
+    static RunRecord decode(Record n) {
         JsonRecords.checkVersion(n);
         return new RunRecord(JsonRecords.text(n, "run_id"), JsonRecords.optionalText(n, "workflow_name"),
                 JsonRecords.optionalText(n, "workflow_hash"), JsonRecords.enumValue(n, "status", RunStatus.class),

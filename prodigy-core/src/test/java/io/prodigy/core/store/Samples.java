@@ -17,7 +17,7 @@ final class Samples {
     static final Instant T0 = Instant.parse("2026-03-01T10:15:30.123456789Z");
     /** Text that a careless store would alter: quotes, escapes, control characters, non-ASCII, line breaks. */
     static final String NASTY = "quote \" backslash \\ tab \t newline \n cr \r nul \u0000 bell \u0007 "
-            + "unicode é ü 中文 emoji 😀 ls \u2028 ps \u2029 json {\"a\":[1,2]} trailing spaces   ";
+            + "unicode é ü 中文 emoji 😀 lone surrogate \uD83D! ls \u2028 ps \u2029 json {\"a\":[1,2]} trailing spaces   ";
 
     private Samples() {
     }
