@@ -7,7 +7,13 @@ import io.prodigy.api.RunResult;
 import io.prodigy.api.RunStatus;
 import io.prodigy.api.StepRecord;
 import io.prodigy.api.Workflow;
+import io.prodigy.api.spi.AgentRequest;
+import io.prodigy.api.spi.AgentResult;
+import io.prodigy.api.spi.AgentRunner;
 import io.prodigy.api.spi.IsolationStrategy;
+import io.prodigy.claude.ClaudeCodeRunner;
+import io.prodigy.claude.testing.ClaudeDouble;
+import java.io.UncheckedIOException;
 import io.prodigy.core.DirectoryIsolation;
 import io.prodigy.core.Prodigy;
 import java.io.IOException;
@@ -21,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs every complete example of the 0.1.8 whitepaper (01, 02, 03, 04, 08, 09, 10, 11, 12, 13, 14, 17, 18, 19)
- * through the real engine, in a scratch project, with a recording agent standing in for Claude and stand-in tools
- * ({@code npm}, {@code pytest}, {@code debtmap}...) on the PATH, and checks that each means what the whitepaper says.
+ * through the real engine, in a scratch project, with the {@code claude} test double (the Claude Code CLI's
+ * protocol, driven by the real {@code ClaudeCodeRunner}) standing in for Claude, a recording agent noting each
+ * command and acting on the workspace where an example needs it, and stand-in tools ({@code npm}, {@code pytest},
+ * {@code debtmap}...) on the PATH; checks that each means what the whitepaper says.
  */
 class WhitepaperRunTest {
     @TempDir
@@ -31,6 +39,8 @@ class WhitepaperRunTest {
     Path toolDir;
     @TempDir
     Path home;
+    @TempDir
+    Path claudeDir;
 
     private Tools tools;
 
@@ -233,9 +243,41 @@ class WhitepaperRunTest {
     private RunResult run(String file, RecordingAgent agent, IsolationStrategy isolation, RunOptions options) {
         Workflow w = WorkflowLoader.create().loadOrThrow(Corpus.whitepaper().resolve(file));
         Workflow onPath = w.toBuilder().env("PATH", tools.path()).build();
-        Prodigy prodigy = Prodigy.builder().workingDirectory(project).home(home).agentRunner(agent)
+        ClaudeCodeRunner claude;
+        try {
+            claude = ClaudeDouble.install(claudeDir).runner().build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        AgentRunner viaDouble = request -> {
+            installSlashCommand(request);
+            AgentResult result = claude.run(request);
+            assertThat(result.success()).as("claude double on '%s': %s", request.command(), result.errorMessage())
+                    .isTrue();
+            agent.run(request);
+            return result;
+        };
+        Prodigy prodigy = Prodigy.builder().workingDirectory(project).home(home).agentRunner(viaDouble)
                 .isolation(isolation).build();
         return prodigy.run(onPath, options);
+    }
+
+    /** The project defines the slash commands its workflow uses, as a real one would in .claude/commands. */
+    private static void installSlashCommand(AgentRequest request) {
+        String command = request.command().strip();
+        if (!command.startsWith("/")) {
+            return;
+        }
+        String name = command.substring(1).split("\\s", 2)[0];
+        Path file = request.workspace().resolve(".claude/commands/" + name + ".md");
+        try {
+            Files.createDirectories(file.getParent());
+            if (!Files.exists(file)) {
+                Files.writeString(file, "# " + name + "\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private void touch(String... files) throws IOException {
