@@ -142,6 +142,8 @@ class ClaudeCodeRunnerProcessTest {
 
         List<CompletableFuture<AgentResult>> runs = new ArrayList<>();
         CountDownLatch go = new CountDownLatch(1);
+        // three real threads: the common pool has a single worker on a 2-core machine
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(3);
         for (int i = 0; i < 3; i++) {
             String command = "Work " + i + " " + ClaudeDouble.scenario("slow:150");
             runs.add(CompletableFuture.supplyAsync(() -> {
@@ -151,9 +153,10 @@ class ClaudeCodeRunnerProcessTest {
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
-            }));
+            }, threads));
         }
         go.countDown();
+        threads.shutdown();
         for (CompletableFuture<AgentResult> run : runs) {
             assertThat(join(run).success()).isTrue();
         }
