@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (FileCheckpointStore store = FileCheckpointStore.open(prodigyHome)) {
- *     Prodigy prodigy = Prodigy.builder().checkpoints(store)...build();
+ *     Prodigy prodigy = Prodigy.builder().home(prodigyHome).checkpointStore(store)...build();
  * }
  * }</pre>
  */

@@ -35,6 +35,7 @@ public final class StoreScale {
                 ids.add("item-" + i);
                 json.append(i == 0 ? "" : ",").append("{\"n\":").append(i).append('}');
             }
+            resetPeak();
             long start = System.nanoTime();
             store.append("run-scale", new JournalEntry.ItemsResolved(t, 0, ids, json.append(']').toString()));
             int entries = 1;
@@ -59,6 +60,7 @@ public final class StoreScale {
         }
 
         try (FileDlqStore dlq = FileDlqStore.builder(home).syncPolicy(SyncPolicy.OS).build()) {
+            resetPeak();
             long start = System.nanoTime();
             for (int i = 0; i < 100_000; i++) {
                 dlq.add(Samples.dlq("run-scale", "item-" + i, t, t.plusSeconds(i), 2));
@@ -79,6 +81,7 @@ public final class StoreScale {
 
     private static void resetPeak() {
         System.gc();
+        cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 pool.resetPeakUsage();
@@ -86,15 +89,18 @@ public final class StoreScale {
         }
     }
 
+    private static long cpuStart;
+
     private static void report(String what, long startNanos) {
         long ms = (System.nanoTime() - startNanos) / 1_000_000;
+        long cpuMs = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1_000_000;
         long peak = 0;
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP) {
                 peak += pool.getPeakUsage().getUsed();
             }
         }
-        System.out.printf("%-70s %6d ms, peak heap %5.1f MB (max %d MB)%n", what, ms, peak / 1e6,
-                Runtime.getRuntime().maxMemory() / 1_000_000);
+        System.out.printf("%-66s %5d ms (cpu %5d ms), peak heap %5.1f MB (max %d MB)%n", what, ms, cpuMs,
+                peak / 1e6, Runtime.getRuntime().maxMemory() / 1_000_000);
     }
 }
