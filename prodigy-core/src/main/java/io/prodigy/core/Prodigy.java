@@ -73,7 +73,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Failures of steps and items are reported in the {@link RunResult}, never thrown. Invalid input (a bad
  * expression, a missing input file) ends the run with status {@code FAILED} and an actionable message.
  */
-public final class Prodigy {
+public final class Prodigy implements AutoCloseable {
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -104,11 +104,11 @@ public final class Prodigy {
         this.workingDirectory = (b.workingDirectory != null ? b.workingDirectory : Path.of(""))
                 .toAbsolutePath().normalize();
         this.home = (b.home != null ? b.home : defaultHome()).toAbsolutePath().normalize();
-        this.checkpoints = b.checkpoints != null ? b.checkpoints : FileCheckpointStore.open(home);
-        this.dlq = b.dlq != null ? b.dlq : FileDlqStore.open(home);
+        this.checkpoints = b.checkpoints != null ? b.checkpoints : own(FileCheckpointStore.open(home));
+        this.dlq = b.dlq != null ? b.dlq : own(FileDlqStore.open(home));
         List<RunListener> listeners = new ArrayList<>(b.listeners);
         if (b.eventLog) {
-            listeners.add(0, new JsonlEventLog(home));
+            listeners.add(0, own(new JsonlEventLog(home)));
         }
         this.listener = listeners.isEmpty() ? RunListener.NONE
                 : listeners.size() == 1 ? listeners.get(0) : RunListener.composite(listeners);
@@ -117,6 +117,28 @@ public final class Prodigy {
         this.throttleDelay = b.throttleDelay != null ? b.throttleDelay : Duration.ofSeconds(1);
         this.handleSignals = b.handleSignals;
         this.shutdownGrace = b.shutdownGrace;
+    }
+
+    private final List<AutoCloseable> owned = new ArrayList<>();
+
+    private <T extends AutoCloseable> T own(T resource) {
+        owned.add(resource);
+        return resource;
+    }
+
+    /**
+     * Syncs and closes the default stores this instance created (the host's own stores are left alone). Call it
+     * when the host shuts down; runs still going on are not stopped.
+     */
+    @Override
+    public void close() {
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(Prodigy.class).warn("closing {} failed: {}", c, e.toString());
+            }
+        }
     }
 
     /** @return a builder with the embedded defaults */
@@ -363,10 +385,11 @@ public final class Prodigy {
                         active.wait(50);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        return;
+                        break;
                     }
                 }
             }
+            close();
         }, "prodigy-shutdown"));
     }
 
