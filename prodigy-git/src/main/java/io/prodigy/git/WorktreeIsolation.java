@@ -1,0 +1,311 @@
+package io.prodigy.git;
+
+import io.prodigy.api.IsolationException;
+import io.prodigy.api.RunStatus;
+import io.prodigy.api.spi.IntegrationResult;
+import io.prodigy.api.spi.IsolationStrategy;
+import io.prodigy.api.spi.MergeSteps;
+import io.prodigy.api.spi.RunContext;
+import io.prodigy.api.spi.Workspace;
+import io.prodigy.git.internal.FinalMerge;
+import io.prodigy.git.internal.GitCli;
+import io.prodigy.git.internal.ItemWorktree;
+import io.prodigy.git.internal.RunWorktree;
+import io.prodigy.git.internal.Settings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Git worktree isolation: each run works in its own git worktree and branch, each MapReduce item in another,
+ * and their commits come back - into the run, then into the user's branch - exactly once, with conflicts
+ * detected and never silently lost.
+ *
+ * <ul>
+ *   <li><b>Run worktree.</b> {@link #openRun} creates {@code PRODIGY_HOME/worktrees/<repo>/<run-id>} on branch
+ *   {@code prodigy-<run-id>} from the user's current branch, which it records. Setup, reduce and plain steps run
+ *   there; the user's working tree is not touched until the final merge. Uncommitted changes in the user's tree
+ *   are allowed, but are not part of the run (a warning says so).</li>
+ *   <li><b>Item worktrees.</b> {@link #acquire} gives each item a worktree on branch
+ *   {@code prodigy/<run-id>/<item>} at the run's current HEAD (fresh, or from a pool: see {@link WorktreeMode}).
+ *   Names come from the item id made safe: any id (path separators, {@code ..}, spaces, unicode, 300 characters)
+ *   gives a valid, unique name inside the run's directory.</li>
+ *   <li><b>Merging.</b> {@link #integrate} merges an item's commits - all of them, whether or not a step set
+ *   {@code commit_required} - with {@code git merge --no-ff}, one merge commit per item ("Merge item &lt;id&gt;").
+ *   An item whose branch the run already contains gives {@code NothingToIntegrate}, so integrating twice is
+ *   harmless. Uncommitted changes an item leaves are not merged (a warning names them). A conflict goes to the
+ *   {@link ConflictResolution}; unresolved, the merge is aborted, the run's worktree is clean, and the item fails
+ *   with the conflicting paths.</li>
+ *   <li><b>Release.</b> Merged items' worktrees and branches are removed. Failed items' worktrees are kept (and
+ *   locked, with the item named in the lock reason) unless {@link Builder#keepFailedWorktrees(boolean)} says
+ *   otherwise; a branch holding commits that are on no other branch is never deleted.</li>
+ *   <li><b>Final merge.</b> {@link #closeRun(Workspace, RunStatus, MergeSteps)} of a run that succeeded (or
+ *   completed with failed items) asks the {@link MergeConfirmation}, runs the workflow's merge steps if it has
+ *   any, then fast-forwards the user's branch, or - when the branch moved during the run - fast-forwards it to a
+ *   merge commit made in a temporary worktree, only if that merge is clean. A conflict, or local changes in the
+ *   way, leave everything as it was and throw an {@link IsolationException} with the git commands that finish by
+ *   hand. Then the run's worktree and branch are removed. Runs that failed, were cancelled or paused keep their
+ *   worktree for a resume.</li>
+ * </ul>
+ *
+ * <p>Everything goes through the {@code git} CLI (worktree add/list/remove/prune, merges, reads), so the user's git
+ * configuration, hooks and repository extensions apply; no git garbage collection is ever started by Prodigy. Git
+ * 2.25 or later is needed. Thread-safe: one instance serves any number of runs.
+ */
+public final class WorktreeIsolation implements IsolationStrategy {
+    private final Settings settings;
+
+    private WorktreeIsolation(Builder b, Path home) {
+        this.settings = new Settings(home, b.mode, b.maxWorktrees, b.keepFailed, b.conflicts,
+                b.confirmation, new GitCli(b.gitExecutable, b.gitEnvironment, b.gitTimeout));
+    }
+
+    /** @return a builder with the defaults: on demand, failed worktrees kept, conflicts to the DLQ, merge accepted */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the worktree isolation with every default */
+    public static WorktreeIsolation create() {
+        return builder().build();
+    }
+
+    /** @return the configuration, for {@link Worktrees} */
+    Settings settings() {
+        return settings;
+    }
+
+    /** @return where worktrees live: {@code PRODIGY_HOME/worktrees} */
+    public Path worktreesDirectory() {
+        return settings.home().resolve("worktrees");
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IsolationException if the project directory is not in a git repository (the message says how to make
+     *     it one), is on a detached HEAD or a branch without commits, git has no committer identity, or the worktree
+     *     cannot be created
+     */
+    @Override
+    public Workspace openRun(RunContext run) {
+        return RunWorktree.open(settings, run);
+    }
+
+    /**
+     * Re-attaches to an interrupted run's worktree (recreating it from the run's branch if its directory is gone),
+     * and aborts a merge the interruption left half done.
+     *
+     * @throws IsolationException as {@link #openRun}, or if another live process still owns the run
+     */
+    @Override
+    public Workspace resumeRun(RunContext run, Path workspace) {
+        return RunWorktree.resume(settings, run);
+    }
+
+    /**
+     * @return whether the item's branch was merged into the run's branch by an item merge (its tip is the second
+     *         parent of a merge commit of the run)
+     */
+    @Override
+    public boolean isIntegrated(Workspace run, String itemId) {
+        RunWorktree r = runOf(run);
+        return r.integrator().isMerged(r.agents().branchOf(itemId));
+    }
+
+    @Override
+    public void discardStale(Workspace run, String itemId) {
+        runOf(run).agents().discardStale(itemId);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Blocks while {@link Builder#maxWorktrees(int)} item worktrees (or a full pool) are in use. A worktree or
+     * branch that an earlier attempt at the same item left is removed first.
+     *
+     * @throws IsolationException if git fails, or the thread is interrupted while waiting (its interrupt flag is set)
+     */
+    @Override
+    public Workspace acquire(Workspace run, String itemId) {
+        Objects.requireNonNull(itemId, "itemId");
+        return runOf(run).agents().acquire(itemId);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IsolationException if git fails or refuses to merge for a reason other than a conflict (for example
+     *     uncommitted changes in the run's worktree in the way); the run's worktree is left clean
+     */
+    @Override
+    public IntegrationResult integrate(Workspace run, Workspace item) {
+        RunWorktree r = runOf(run);
+        ItemWorktree i = itemOf(item);
+        if (i.run() != r) {
+            throw new IllegalArgumentException(item + " does not belong to " + run);
+        }
+        return r.integrator().integrate(i);
+    }
+
+    @Override
+    public void release(Workspace item, boolean keep) {
+        ItemWorktree i = itemOf(item);
+        i.run().agents().release(i, keep);
+    }
+
+    @Override
+    public void closeRun(Workspace run, RunStatus status) {
+        try {
+            closeRun(run, status, MergeSteps.NONE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IsolationException("interrupted while merging the run back", e);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IsolationException if the work could not be merged back; the run's branch and worktree are intact and
+     *     the message lists the git commands that finish the merge by hand
+     */
+    @Override
+    public void closeRun(Workspace run, RunStatus status, MergeSteps merge) throws InterruptedException {
+        FinalMerge.close(runOf(run), status, merge);
+    }
+
+    private static RunWorktree runOf(Workspace w) {
+        if (w instanceof RunWorktree r) {
+            return r;
+        }
+        throw new IllegalArgumentException(w + " is not a run workspace of a WorktreeIsolation");
+    }
+
+    private static ItemWorktree itemOf(Workspace w) {
+        if (w instanceof ItemWorktree i) {
+            return i;
+        }
+        throw new IllegalArgumentException(w + " is not an item workspace of a WorktreeIsolation");
+    }
+
+    /** Builds a {@link WorktreeIsolation}. Every setting is optional. */
+    public static final class Builder {
+        private Path prodigyHome;
+        private WorktreeMode mode = WorktreeMode.onDemand();
+        private int maxWorktrees = Integer.MAX_VALUE;
+        private boolean keepFailed = true;
+        private ConflictResolution conflicts = ConflictResolution.deadLetter();
+        private MergeConfirmation confirmation = MergeConfirmation.ACCEPT;
+        private String gitExecutable = "git";
+        private final Map<String, String> gitEnvironment = new LinkedHashMap<>();
+        private Duration gitTimeout = Duration.ofMinutes(10);
+
+        private Builder() {
+        }
+
+        /**
+         * @param home {@code PRODIGY_HOME}; worktrees go to {@code home/worktrees/<repo>/}. Default:
+         *             {@code $PRODIGY_HOME}, else {@code ~/.prodigy} (the engine's default too)
+         * @return this
+         */
+        public Builder prodigyHome(Path home) {
+            this.prodigyHome = Objects.requireNonNull(home, "home");
+            return this;
+        }
+
+        /** @param mode how runs and items get worktrees; default {@link WorktreeMode#onDemand()} @return this */
+        public Builder mode(WorktreeMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * @param max the most item worktrees in use at once; an item waits for one to be released. Default: no limit
+         *            beyond the map phase's {@code max_parallel}
+         * @return this
+         * @throws IllegalArgumentException if {@code max} is below 1
+         */
+        public Builder maxWorktrees(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxWorktrees must be at least 1, not " + max);
+            }
+            this.maxWorktrees = max;
+            return this;
+        }
+
+        /**
+         * @param keep whether a failed item's worktree stays on disk for debugging (its path is recorded in the DLQ
+         *             entry); default true. Without it the worktree is removed, but a branch holding the failed
+         *             item's commits is still kept
+         * @return this
+         */
+        public Builder keepFailedWorktrees(boolean keep) {
+            this.keepFailed = keep;
+            return this;
+        }
+
+        /** @param resolution what to do when an item's merge conflicts; default the DLQ @return this */
+        public Builder conflictResolution(ConflictResolution resolution) {
+            this.conflicts = Objects.requireNonNull(resolution, "resolution");
+            return this;
+        }
+
+        /**
+         * @param confirmation asked before merging the run back into the user's branch; default
+         *                     {@link MergeConfirmation#ACCEPT}
+         * @return this
+         */
+        public Builder mergeConfirmation(MergeConfirmation confirmation) {
+            this.confirmation = Objects.requireNonNull(confirmation, "confirmation");
+            return this;
+        }
+
+        /** @param executable the git executable, a name on PATH or a path; default {@code git} @return this */
+        public Builder gitExecutable(String executable) {
+            Objects.requireNonNull(executable, "executable");
+            if (executable.isBlank()) {
+                throw new IllegalArgumentException("the git executable must not be blank");
+            }
+            this.gitExecutable = executable;
+            return this;
+        }
+
+        /**
+         * @param name an environment variable for every git process Prodigy runs (for example
+         *             {@code GIT_CONFIG_GLOBAL}, or {@code GIT_SSH_COMMAND})
+         * @param value its value
+         * @return this
+         */
+        public Builder gitEnvironment(String name, String value) {
+            gitEnvironment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** @param limit the time limit of one git command; default 10 minutes @return this */
+        public Builder gitTimeout(Duration limit) {
+            Objects.requireNonNull(limit, "limit");
+            if (limit.isZero() || limit.isNegative()) {
+                throw new IllegalArgumentException("the git timeout must be positive");
+            }
+            this.gitTimeout = limit;
+            return this;
+        }
+
+        /** @return the strategy */
+        public WorktreeIsolation build() {
+            Path home = prodigyHome != null ? prodigyHome : defaultHome();
+            return new WorktreeIsolation(this, home.toAbsolutePath().normalize());
+        }
+
+        static Path defaultHome() {
+            String env = System.getenv("PRODIGY_HOME");
+            if (env != null && !env.isBlank()) {
+                return Path.of(env);
+            }
+            return Path.of(System.getProperty("user.home"), ".prodigy");
+        }
+    }
+}

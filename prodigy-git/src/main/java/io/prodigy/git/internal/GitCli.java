@@ -1,0 +1,217 @@
+package io.prodigy.git.internal;
+
+import io.prodigy.api.IsolationException;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@code git} executable: an argument list (never a shell), stdin empty, stdout and stderr captured,
+ * a time limit, and an environment cleaned of variables that would point git at another repository.
+ *
+ * <p>Every command runs with {@code gc.auto=0} and {@code maintenance.auto=false} (no background gc racing
+ * with worktree and branch updates), {@code core.quotePath=false}, {@code GIT_TERMINAL_PROMPT=0} and
+ * {@code LC_ALL=C}. Thread-safe; cheap to call (one process, no shell).
+ */
+public final class GitCli {
+    private static final Logger LOG = LoggerFactory.getLogger(GitCli.class);
+    private static final ProcessBuilder.Redirect EMPTY_STDIN = ProcessBuilder.Redirect.from(new File("/dev/null"));
+    /** Variables that would make git work on some other repository than the one we name with -C. */
+    private static final List<String> REPOSITORY_VARIABLES = List.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
+            "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE",
+            "GIT_PREFIX", "GIT_CEILING_DIRECTORIES");
+    private static final List<String> FIXED_OPTIONS = List.of("-c", "gc.auto=0", "-c", "maintenance.auto=false",
+            "-c", "core.quotePath=false");
+    /** How long output is still read after git exited, for hooks that left a child holding the pipes. */
+    private static final long DRAIN_MILLIS = 2_000;
+
+    private static final ExecutorService PUMPS = Executors.newCachedThreadPool(task -> {
+        Thread t = new Thread(task, "prodigy-git-io");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final String executable;
+    private final Map<String, String> environment;
+    private final Duration timeout;
+
+    /**
+     * @param executable the git executable (a name looked up on PATH, or a path)
+     * @param environment extra environment variables for every git process (applied last)
+     * @param timeout the time limit of one command
+     */
+    public GitCli(String executable, Map<String, String> environment, Duration timeout) {
+        this.executable = executable;
+        this.environment = Map.copyOf(environment);
+        this.timeout = timeout;
+    }
+
+    /** @return the environment variables added to every git process */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    /** @return the git executable */
+    public String executable() {
+        return executable;
+    }
+
+    /**
+     * The outcome of one git command.
+     *
+     * @param exitCode the exit status
+     * @param stdout standard output (UTF-8)
+     * @param stderr standard error (UTF-8)
+     */
+    public record Result(int exitCode, String stdout, String stderr) {
+        /** @return whether git exited with 0 */
+        public boolean ok() {
+            return exitCode == 0;
+        }
+
+        /** @return stdout without its final newline */
+        public String line() {
+            return stdout.endsWith("\n") ? stdout.substring(0, stdout.length() - 1) : stdout;
+        }
+
+        /** @return stderr, or stdout when stderr is empty, trimmed, for messages */
+        public String message() {
+            String s = stderr.isBlank() ? stdout : stderr;
+            return s.strip();
+        }
+    }
+
+    /**
+     * Runs a command; a non-zero exit is a result.
+     *
+     * @param dir the directory git runs in ({@code git -C dir})
+     * @param args the arguments after {@code git}
+     * @return the result
+     * @throws IsolationException if git cannot be started, times out, or the thread is interrupted (the
+     *     interrupt flag is set again)
+     */
+    public Result run(Path dir, List<String> args) {
+        List<String> command = new ArrayList<>(args.size() + FIXED_OPTIONS.size() + 3);
+        command.add(executable);
+        command.add("-C");
+        command.add(dir.toString());
+        command.addAll(FIXED_OPTIONS);
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(EMPTY_STDIN);
+        Map<String, String> env = builder.environment();
+        REPOSITORY_VARIABLES.forEach(env::remove);
+        env.put("GIT_TERMINAL_PROMPT", "0");
+        env.put("LC_ALL", "C");
+        env.putAll(environment);
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IsolationException("could not run git ('" + executable + "'): " + e.getMessage()
+                    + "; install git 2.25 or later, or set the git executable of the worktree isolation", e);
+        }
+        Future<byte[]> out = PUMPS.submit(() -> readAll(process.getInputStream()));
+        Future<byte[]> err = PUMPS.submit(() -> readAll(process.getErrorStream()));
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill(process);
+                throw new IsolationException("git " + String.join(" ", args) + " in " + dir + " did not finish within "
+                        + timeout.toSeconds() + " s and was stopped");
+            }
+            int exit = process.exitValue();
+            Result r = new Result(exit, text(out), text(err));
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("git {} in {} -> {}", args.isEmpty() ? "" : args.get(0), dir, exit);
+            }
+            return r;
+        } catch (InterruptedException e) {
+            kill(process);
+            Thread.currentThread().interrupt();
+            throw new IsolationException("interrupted while running git " + (args.isEmpty() ? "" : args.get(0))
+                    + " in " + dir, e);
+        }
+    }
+
+    /**
+     * Runs a command that must succeed.
+     *
+     * @param dir the directory git runs in
+     * @param args the arguments after {@code git}
+     * @return stdout without its final newline
+     * @throws IsolationException if it fails, with git's message
+     */
+    public String output(Path dir, String... args) {
+        Result r = run(dir, List.of(args));
+        if (!r.ok()) {
+            throw failure(dir, List.of(args), r);
+        }
+        return r.line();
+    }
+
+    /**
+     * Runs a yes/no command such as {@code merge-base --is-ancestor}: exit 0 is yes, 1 is no.
+     *
+     * @param dir the directory git runs in
+     * @param args the arguments after {@code git}
+     * @return whether it exited with 0
+     * @throws IsolationException on any other exit status
+     */
+    public boolean test(Path dir, String... args) {
+        Result r = run(dir, List.of(args));
+        if (r.exitCode() == 0) {
+            return true;
+        }
+        if (r.exitCode() == 1) {
+            return false;
+        }
+        throw failure(dir, List.of(args), r);
+    }
+
+    /**
+     * @param dir where it ran
+     * @param args what ran
+     * @param r how it failed
+     * @return an exception naming the command and git's message
+     */
+    public static IsolationException failure(Path dir, List<String> args, Result r) {
+        return new IsolationException("git " + String.join(" ", args) + " failed in " + dir + " (exit "
+                + r.exitCode() + "): " + r.message());
+    }
+
+    private static byte[] readAll(InputStream in) throws IOException {
+        try (in) {
+            return in.readAllBytes();
+        }
+    }
+
+    private static String text(Future<byte[]> f) throws InterruptedException {
+        try {
+            return new String(f.get(DRAIN_MILLIS, TimeUnit.MILLISECONDS), StandardCharsets.UTF_8);
+        } catch (ExecutionException e) {
+            return "";
+        } catch (TimeoutException e) {
+            // a hook left a child process holding the pipe; what git itself wrote is lost with it
+            f.cancel(true);
+            return "";
+        }
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+}

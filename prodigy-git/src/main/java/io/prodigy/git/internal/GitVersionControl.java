@@ -1,0 +1,117 @@
+package io.prodigy.git.internal;
+
+import io.prodigy.api.IsolationException;
+import io.prodigy.api.spi.VersionControl;
+import io.prodigy.api.spi.WorkspaceChanges;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@link VersionControl} of one git worktree, through the git CLI: one short process per question, so the
+ * answers always agree with what the user's git (its config, hooks and extensions) would say.
+ */
+public final class GitVersionControl implements VersionControl {
+    private final GitCli git;
+    private final Path root;
+
+    /**
+     * @param git the git runner
+     * @param root the top directory of the worktree
+     */
+    public GitVersionControl(GitCli git, Path root) {
+        this.git = git;
+        this.root = root;
+    }
+
+    @Override
+    public String head() {
+        return git.output(root, "rev-parse", "--verify", "HEAD");
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Files are compared between the two commits' trees, without rename detection: a renamed file is one
+     * deletion and one addition. Binary files count no lines.
+     *
+     * @throws IsolationException if {@code baseCommit} is not a commit of this repository
+     */
+    @Override
+    public WorkspaceChanges changesSince(String baseCommit) {
+        String head = head();
+        if (head.equals(baseCommit)) {
+            return WorkspaceChanges.NONE;
+        }
+        List<String> commits = lines(git.output(root, "rev-list", "--reverse", baseCommit + ".." + head));
+        String diff = git.output(root, "diff", "-z", "--no-renames", "--no-ext-diff", "--raw", "--numstat",
+                baseCommit, head);
+        List<String> added = new ArrayList<>();
+        List<String> modified = new ArrayList<>();
+        List<String> deleted = new ArrayList<>();
+        int insertions = 0;
+        int deletions = 0;
+        String[] tokens = diff.split("\0", -1);
+        for (int i = 0; i < tokens.length; i++) {
+            String t = tokens[i];
+            if (t.startsWith(":") && i + 1 < tokens.length) {
+                char status = t.charAt(t.length() - 1);
+                String path = tokens[++i];
+                if (status == 'A') {
+                    added.add(path);
+                } else if (status == 'D') {
+                    deleted.add(path);
+                } else {
+                    modified.add(path);
+                }
+            } else if (!t.isEmpty()) {
+                int tab = t.indexOf('\t');
+                int tab2 = tab < 0 ? -1 : t.indexOf('\t', tab + 1);
+                if (tab2 > 0) {
+                    insertions += count(t.substring(0, tab));
+                    deletions += count(t.substring(tab + 1, tab2));
+                }
+            }
+        }
+        return new WorkspaceChanges(commits, added, modified, deleted, insertions, deletions);
+    }
+
+    @Override
+    public boolean isDirty() {
+        return !git.output(root, "status", "--porcelain", "-z").isEmpty();
+    }
+
+    @Override
+    public String commitAll(String message) {
+        git.output(root, "add", "-A");
+        if (git.test(root, "diff", "--cached", "--quiet")) {
+            return null;
+        }
+        git.output(root, "commit", "-q", "-m", message);
+        return head();
+    }
+
+    private static int count(String number) {
+        if (number.equals("-")) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(number);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    static List<String> lines(String text) {
+        List<String> out = new ArrayList<>();
+        if (text.isEmpty()) {
+            return out;
+        }
+        for (String l : text.split("\n")) {
+            if (!l.isEmpty()) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,115 @@
+package io.prodigy.git.internal;
+
+import io.prodigy.api.spi.VersionControl;
+import io.prodigy.api.spi.Workspace;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * One item's worktree: its own branch {@code prodigy/<run-key>/<item-name>}, started at the run's HEAD.
+ */
+public final class ItemWorktree implements Workspace {
+    private final RunWorktree run;
+    private final String itemId;
+    private final String name;
+    private final String branch;
+    private final Path root;
+    private final Path directory;
+    private final String base;
+    private final AgentWorktrees.Slot slot;
+    private final GitVersionControl vc;
+    private volatile String integratedTip;
+
+    ItemWorktree(RunWorktree run, String itemId, String name, String branch, Path root, String base,
+                 AgentWorktrees.Slot slot) {
+        this.run = run;
+        this.itemId = itemId;
+        this.name = name;
+        this.branch = branch;
+        this.root = root;
+        this.directory = run.repo().projectIn(root);
+        this.base = base;
+        this.slot = slot;
+        this.vc = new GitVersionControl(run.git(), root);
+    }
+
+    @Override
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Optional<VersionControl> versionControl() {
+        return Optional.of(vc);
+    }
+
+    /** @return the run this item belongs to */
+    public RunWorktree run() {
+        return run;
+    }
+
+    /** @return the item's id */
+    public String itemId() {
+        return itemId;
+    }
+
+    /** @return the item's branch */
+    public String branch() {
+        return branch;
+    }
+
+    /** @return the top directory of the item's worktree */
+    public Path root() {
+        return root;
+    }
+
+    /** @return the run's commit the item started from */
+    public String base() {
+        return base;
+    }
+
+    /**
+     * @return whether the worktree's HEAD is still on the item's branch, read from the worktree's git files (the
+     *         agent may have switched branches or detached HEAD, and then its commits are not on the branch)
+     */
+    boolean onItsBranch() {
+        try {
+            Path dotGit = root.resolve(".git");
+            String gitDir = Files.readString(dotGit).strip();
+            if (!gitDir.startsWith("gitdir: ")) {
+                return false;
+            }
+            Path head = dotGit.getParent().resolve(gitDir.substring("gitdir: ".length())).resolve("HEAD");
+            return Files.readString(head).strip().equals("ref: refs/heads/" + branch);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** @param tip the commit of the item's branch that is now part of the run */
+    void integrated(String tip) {
+        this.integratedTip = tip;
+    }
+
+    /** @return the commit of the item's branch known to be part of the run, or null */
+    String integratedTip() {
+        return integratedTip;
+    }
+
+    /** @return the pool slot, or null for an on-demand worktree */
+    AgentWorktrees.Slot slot() {
+        return slot;
+    }
+
+    @Override
+    public String toString() {
+        return "item worktree " + root + " (" + branch + ")";
+    }
+}

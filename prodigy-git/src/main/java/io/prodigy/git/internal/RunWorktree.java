@@ -1,0 +1,323 @@
+package io.prodigy.git.internal;
+
+import io.prodigy.api.IsolationException;
+import io.prodigy.api.spi.RunContext;
+import io.prodigy.api.spi.VersionControl;
+import io.prodigy.api.spi.Workspace;
+import io.prodigy.git.WorktreeMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A run's worktree: {@code PRODIGY_HOME/worktrees/<repo>/<run-key>} on branch {@code prodigy-<run-key>}, branched
+ * from the user's current branch, which is recorded so that the run can merge back into it at the end. The user's
+ * own working tree is never written to while the run works.
+ */
+public final class RunWorktree implements Workspace {
+    private static final Logger LOG = LoggerFactory.getLogger(RunWorktree.class);
+
+    private final Settings settings;
+    private final RunContext context;
+    private final Repository repo;
+    private final Path repoDir;
+    private volatile RunFile file;
+    private final Path directory;
+    private final GitVersionControl vc;
+    private final AgentWorktrees agents;
+    private final Integrator integrator;
+    private final Path gitDir;
+
+    private RunWorktree(Settings settings, RunContext context, Repository repo, RunFile file) {
+        this.settings = settings;
+        this.context = context;
+        this.repo = repo;
+        this.repoDir = settings.repoDir(repo);
+        this.file = file;
+        this.directory = repo.projectIn(file.worktree());
+        this.vc = new GitVersionControl(settings.git(), file.worktree());
+        this.agents = new AgentWorktrees(this);
+        this.integrator = new Integrator(this);
+        this.gitDir = Path.of(settings.git().output(file.worktree(), "rev-parse", "--absolute-git-dir"));
+    }
+
+    /** @return whether the run's worktree is in the middle of a merge (it has a {@code MERGE_HEAD}) */
+    public boolean merging() {
+        return Files.exists(gitDir.resolve("MERGE_HEAD"));
+    }
+
+    /**
+     * Creates the run's worktree (or, in dedicated mode, opens the named one).
+     *
+     * @param settings the configuration
+     * @param context the run
+     * @return the run's worktree
+     * @throws IsolationException if the project is not a git repository, is on a detached HEAD or an unborn
+     *     branch, git has no committer identity, or the worktree cannot be created
+     */
+    public static RunWorktree open(Settings settings, RunContext context) {
+        GitCli git = settings.git();
+        Repository repo = Repository.discover(git, context.projectDirectory());
+        Path repoDir = settings.repoDir(repo);
+        String runKey = Names.safe(context.runId());
+        Optional<RunFile> previous = RunFile.read(repoDir.resolve(runKey + RunFile.SUFFIX));
+        if (previous.isPresent()) {
+            throw new IsolationException("run id '" + context.runId() + "' was used before in " + repo.topLevel()
+                    + " (its record is " + repoDir.resolve(runKey + RunFile.SUFFIX) + "); resume that run, or "
+                    + "start one with another id");
+        }
+        String target = userBranch(git, repo);
+        String start = WorktreeOps.resolve(git, repo.topLevel(), "HEAD");
+        if (start == null) {
+            throw new IsolationException("branch '" + target + "' in " + repo.topLevel() + " has no commits yet; "
+                    + "git worktree isolation starts runs from a commit: commit something first (git add -A && "
+                    + "git commit -m 'initial commit')");
+        }
+        checkIdentity(git, repo);
+        warnIfDirty(git, repo, target, start);
+        RunFile f;
+        if (settings.mode() instanceof WorktreeMode.Dedicated d) {
+            f = openDedicated(settings, repo, context, runKey, Names.safe(d.name()), target, start);
+        } else {
+            Path path = repoDir.resolve(runKey);
+            String branch = "prodigy-" + runKey;
+            if (WorktreeOps.branchTip(git, repo.topLevel(), branch) != null || Files.exists(path)) {
+                throw new IsolationException("branch '" + branch + "' or directory " + path + " already exists, "
+                        + "from an earlier run with id '" + context.runId() + "'; start the run with another id, or "
+                        + "remove them: git worktree remove --force " + Names.shellQuote(path.toString())
+                        + "; git branch -D " + branch);
+            }
+            WorktreeOps.addWorktree(git, repo, path, branch, start);
+            f = new RunFile(context.runId(), runKey, repo.topLevel(), path, branch, target, start, false, true,
+                    RunFile.currentPid(), RunFile.currentHost());
+        }
+        f.write(repoDir);
+        LOG.info("Run {} works in {} on branch {}, started from {} at {}", context.runId(), f.worktree(),
+                f.runBranch(), target, abbrev(start));
+        RunWorktree run = new RunWorktree(settings, context, repo, f);
+        run.ensureDirectory();
+        return run;
+    }
+
+    /**
+     * Re-attaches to the worktree of an interrupted run: the recorded worktree if it is still there, else a new
+     * worktree for the run's branch, else (the branch was merged back and removed) a new branch from the user's
+     * branch. A merge the crash left half done in the run's worktree is aborted.
+     *
+     * @param settings the configuration
+     * @param context the run
+     * @return the run's worktree
+     * @throws IsolationException as {@link #open}, or if another live process owns the run
+     */
+    public static RunWorktree resume(Settings settings, RunContext context) {
+        GitCli git = settings.git();
+        Repository repo = Repository.discover(git, context.projectDirectory());
+        Path repoDir = settings.repoDir(repo);
+        String runKey = Names.safe(context.runId());
+        Optional<RunFile> recorded = RunFile.read(repoDir.resolve(runKey + RunFile.SUFFIX));
+        if (recorded.isEmpty()) {
+            LOG.info("Run {} has no worktree record in {}; opening a new worktree", context.runId(), repoDir);
+            return open(settings, context);
+        }
+        RunFile f = recorded.get();
+        if (f.live() && f.ownerPid() != RunFile.currentPid()) {
+            throw new IsolationException("run '" + context.runId() + "' is still running (process " + f.ownerPid()
+                    + " on " + f.ownerHost() + "); stop it before resuming");
+        }
+        Path path = f.worktree();
+        Optional<Repository.WorktreeEntry> entry = repo.worktrees(git).stream()
+                .filter(e -> e.path().equals(path) && !e.prunable()).findFirst();
+        if (entry.isPresent() && f.runBranch().equals(entry.get().branch())) {
+            if (WorktreeOps.merging(git, path)) {
+                LOG.warn("Run {}: its worktree was left in the middle of a merge; aborting that merge", f.runId());
+                git.output(path, "merge", "--abort");
+            }
+        } else {
+            if (entry.isPresent()) {
+                WorktreeOps.removeWorktree(git, repo, path);
+            } else {
+                git.output(repo.topLevel(), "worktree", "prune");
+                WorktreeOps.deleteTree(path);
+            }
+            if (WorktreeOps.branchTip(git, repo.topLevel(), f.runBranch()) != null) {
+                WorktreeOps.addWorktree(git, repo, path, f.runBranch());
+            } else {
+                String base = WorktreeOps.branchTip(git, repo.topLevel(), f.targetBranch());
+                base = base != null ? base : f.startCommit();
+                LOG.info("Run {}: its branch {} is gone (merged back and removed); continuing from {} at {}",
+                        f.runId(), f.runBranch(), f.targetBranch(), abbrev(base));
+                WorktreeOps.addWorktree(git, repo, path, f.runBranch(), base);
+            }
+        }
+        RunFile reopened = f.withOpen(true);
+        reopened.write(repoDir);
+        LOG.info("Run {} resumes in {} on branch {}", f.runId(), path, f.runBranch());
+        RunWorktree run = new RunWorktree(settings, context, repo, reopened);
+        run.ensureDirectory();
+        run.agents.removePool();
+        return run;
+    }
+
+    private static RunFile openDedicated(Settings settings, Repository repo, RunContext context, String runKey,
+                                         String name, String target, String start) {
+        GitCli git = settings.git();
+        Path repoDir = settings.repoDir(repo);
+        Path path = repoDir.resolve(name + ".dedicated");
+        String branch = "prodigy-" + name;
+        for (RunFile other : RunFile.all(repoDir)) {
+            if (other.dedicated() && other.worktree().equals(path) && other.live()) {
+                throw new IsolationException("the dedicated worktree '" + name + "' (" + path + ") is in use by run '"
+                        + other.runId() + "' (process " + other.ownerPid() + " on " + other.ownerHost()
+                        + "); use another name or wait for that run to end");
+            }
+        }
+        Optional<Repository.WorktreeEntry> entry = repo.worktrees(git).stream()
+                .filter(e -> e.path().equals(path) && !e.prunable()).findFirst();
+        if (entry.isPresent()) {
+            if (!branch.equals(entry.get().branch())) {
+                throw new IsolationException("the dedicated worktree " + path + " is on '" + entry.get().branch()
+                        + "' instead of its branch '" + branch + "'; switch it back: cd "
+                        + Names.shellQuote(path.toString()) + " && git switch " + branch);
+            }
+            List<String> dirty = WorktreeOps.dirtyPaths(git, path);
+            if (!dirty.isEmpty()) {
+                throw new IsolationException("the dedicated worktree " + path + " has uncommitted changes ("
+                        + String.join(", ", dirty.subList(0, Math.min(5, dirty.size()))) + "); commit or discard "
+                        + "them first: cd " + Names.shellQuote(path.toString()) + " && git status");
+            }
+            LOG.info("Run {} continues in the dedicated worktree {} on branch {}", context.runId(), path, branch);
+        } else {
+            git.output(repo.topLevel(), "worktree", "prune");
+            WorktreeOps.deleteTree(path);
+            if (WorktreeOps.branchTip(git, repo.topLevel(), branch) != null) {
+                WorktreeOps.addWorktree(git, repo, path, branch);
+            } else {
+                WorktreeOps.addWorktree(git, repo, path, branch, start);
+            }
+        }
+        return new RunFile(context.runId(), runKey, repo.topLevel(), path, branch, target, start, true, true,
+                RunFile.currentPid(), RunFile.currentHost());
+    }
+
+    private static String userBranch(GitCli git, Repository repo) {
+        GitCli.Result r = git.run(repo.topLevel(), List.of("symbolic-ref", "--quiet", "--short", "HEAD"));
+        if (!r.ok() || r.line().isEmpty()) {
+            throw new IsolationException(repo.topLevel() + " is on a detached HEAD, so there is no branch to merge "
+                    + "the run's work back into; check out a branch first (git switch -c my-work)");
+        }
+        return r.line();
+    }
+
+    private static void checkIdentity(GitCli git, Repository repo) {
+        GitCli.Result r = git.run(repo.topLevel(), List.of("var", "GIT_COMMITTER_IDENT"));
+        if (!r.ok()) {
+            throw new IsolationException("git has no committer identity in " + repo.topLevel() + ", and the run "
+                    + "must commit merges; set one: git config --global user.name 'Your Name' && git config "
+                    + "--global user.email you@example.com (git said: " + r.message() + ")");
+        }
+    }
+
+    private static void warnIfDirty(GitCli git, Repository repo, String target, String start) {
+        List<String> dirty = WorktreeOps.dirtyPaths(git, repo.topLevel());
+        if (!dirty.isEmpty()) {
+            LOG.warn("{} has uncommitted changes ({} path(s), e.g. {}); they are NOT part of the run, which starts "
+                    + "from the last commit of {} ({}); commit them first if the run needs them",
+                    repo.topLevel(), dirty.size(), dirty.get(0), target, abbrev(start));
+        }
+    }
+
+    private void ensureDirectory() {
+        if (!Files.isDirectory(directory)) {
+            try {
+                Files.createDirectories(directory);
+            } catch (IOException e) {
+                throw new IsolationException("could not create " + directory + " in the run's worktree: "
+                        + e.getMessage(), e);
+            }
+        }
+    }
+
+    static String abbrev(String commit) {
+        return commit == null ? "?" : commit.substring(0, Math.min(12, commit.length()));
+    }
+
+    @Override
+    public Path directory() {
+        return directory;
+    }
+
+    @Override
+    public String name() {
+        return file.runBranch();
+    }
+
+    @Override
+    public Optional<VersionControl> versionControl() {
+        return Optional.of(vc);
+    }
+
+    /** @return the top directory of the run's worktree */
+    public Path root() {
+        return file.worktree();
+    }
+
+    /** @return the run's branch */
+    public String branch() {
+        return file.runBranch();
+    }
+
+    /** @return what is recorded about the run */
+    public RunFile file() {
+        return file;
+    }
+
+    /** @param f the new record, written to disk */
+    void update(RunFile f) {
+        f.write(repoDir);
+        this.file = f;
+    }
+
+    /** @return the configuration */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** @return the run */
+    public RunContext context() {
+        return context;
+    }
+
+    /** @return the repository */
+    public Repository repo() {
+        return repo;
+    }
+
+    /** @return {@code PRODIGY_HOME/worktrees/<repo>} */
+    public Path repoDir() {
+        return repoDir;
+    }
+
+    /** @return the item worktrees of this run */
+    public AgentWorktrees agents() {
+        return agents;
+    }
+
+    /** @return merges items into this run */
+    public Integrator integrator() {
+        return integrator;
+    }
+
+    /** @return the git runner */
+    public GitCli git() {
+        return settings.git();
+    }
+
+    @Override
+    public String toString() {
+        return "run worktree " + file.worktree() + " (" + file.runBranch() + ")";
+    }
+}

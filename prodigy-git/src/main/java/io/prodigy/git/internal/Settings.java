@@ -1,0 +1,40 @@
+package io.prodigy.git.internal;
+
+import io.prodigy.git.ConflictResolution;
+import io.prodigy.git.MergeConfirmation;
+import io.prodigy.git.WorktreeMode;
+import io.prodigy.api.IsolationException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The configuration of a {@code WorktreeIsolation}, as the internals see it.
+ *
+ * @param home {@code PRODIGY_HOME}; worktrees live under {@code home/worktrees}
+ * @param mode how runs and items get worktrees
+ * @param maxWorktrees the most agent worktrees in use at once
+ * @param keepFailed whether failed items' worktrees stay on disk
+ * @param conflicts what to do when an item's merge conflicts
+ * @param confirmation asked before the final merge
+ * @param git the git runner
+ */
+public record Settings(Path home, WorktreeMode mode, int maxWorktrees, boolean keepFailed,
+                       ConflictResolution conflicts, MergeConfirmation confirmation, GitCli git) {
+
+    /**
+     * @param repo the repository
+     * @return {@code home/worktrees/<repo>}, where that repository's worktrees and run files live, created if
+     *         needed and with symbolic links resolved (git reports worktree paths that way)
+     * @throws IsolationException if it cannot be created
+     */
+    public Path repoDir(Repository repo) {
+        Path dir = home.resolve("worktrees").resolve(repo.name());
+        try {
+            Files.createDirectories(dir);
+            return dir.toRealPath();
+        } catch (IOException e) {
+            throw new IsolationException("could not create the worktree directory " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

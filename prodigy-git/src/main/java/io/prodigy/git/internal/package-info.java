@@ -1,0 +1,2 @@
+/** Internals of the git worktree isolation; not an API. */
+package io.prodigy.git.internal;
