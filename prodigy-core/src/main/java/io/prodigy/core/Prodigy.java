@@ -21,6 +21,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.core.internal.Json;
 import io.prodigy.core.internal.engine.EventSink;
+import io.prodigy.core.store.FileCheckpointStore;
+import io.prodigy.core.store.FileDlqStore;
+import io.prodigy.core.store.JsonlEventLog;
+import io.prodigy.core.store.RunLock;
 import io.prodigy.core.internal.engine.ResumeState;
 import io.prodigy.core.internal.engine.RunState;
 import io.prodigy.core.internal.engine.SecretMasker;
@@ -69,7 +73,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Failures of steps and items are reported in the {@link RunResult}, never thrown. Invalid input (a bad
  * expression, a missing input file) ends the run with status {@code FAILED} and an actionable message.
  */
-public final class Prodigy {
+public final class Prodigy implements AutoCloseable {
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -97,18 +101,44 @@ public final class Prodigy {
     private Prodigy(Builder b) {
         this.agentRunner = b.agentRunner;
         this.isolation = b.isolation != null ? b.isolation : DirectoryIsolation.shared();
-        this.checkpoints = b.checkpoints != null ? b.checkpoints : new InMemoryCheckpointStore();
-        this.dlq = b.dlq != null ? b.dlq : new InMemoryDlqStore();
-        this.listener = b.listeners.isEmpty() ? RunListener.NONE
-                : b.listeners.size() == 1 ? b.listeners.get(0) : RunListener.composite(b.listeners);
         this.workingDirectory = (b.workingDirectory != null ? b.workingDirectory : Path.of(""))
                 .toAbsolutePath().normalize();
         this.home = (b.home != null ? b.home : defaultHome()).toAbsolutePath().normalize();
+        this.checkpoints = b.checkpoints != null ? b.checkpoints : own(FileCheckpointStore.open(home));
+        this.dlq = b.dlq != null ? b.dlq : own(FileDlqStore.open(home));
+        List<RunListener> listeners = new ArrayList<>(b.listeners);
+        if (b.eventLog) {
+            listeners.add(0, own(new JsonlEventLog(home)));
+        }
+        this.listener = listeners.isEmpty() ? RunListener.NONE
+                : listeners.size() == 1 ? listeners.get(0) : RunListener.composite(listeners);
         this.executor = b.executor;
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.throttleDelay = b.throttleDelay != null ? b.throttleDelay : Duration.ofSeconds(1);
         this.handleSignals = b.handleSignals;
         this.shutdownGrace = b.shutdownGrace;
+    }
+
+    private final List<AutoCloseable> owned = new ArrayList<>();
+
+    private <T extends AutoCloseable> T own(T resource) {
+        owned.add(resource);
+        return resource;
+    }
+
+    /**
+     * Syncs and closes the default stores this instance created (the host's own stores are left alone). Call it
+     * when the host shuts down; runs still going on are not stopped.
+     */
+    @Override
+    public void close() {
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(Prodigy.class).warn("closing {} failed: {}", c, e.toString());
+            }
+        }
     }
 
     /** @return a builder with the embedded defaults */
@@ -355,10 +385,11 @@ public final class Prodigy {
                         active.wait(50);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
-                        return;
+                        break;
                     }
                 }
             }
+            close();
         }, "prodigy-shutdown"));
     }
 
@@ -458,9 +489,14 @@ public final class Prodigy {
         processEnv.put("PRODIGY_RUN_ID", state.runId());
         installShutdownHook();
         active.add(state);
+        RunLock lock = null;
         try {
+            lock = RunLock.acquire(state.stateDirectory(), state.runId());
             return new WorkflowRunner(state.withProcessEnv(processEnv), vars, resume, resumed).run(fingerprint(workflow));
         } finally {
+            if (lock != null) {
+                lock.close();
+            }
             active.remove(state);
             synchronized (active) {
                 active.notifyAll();
@@ -518,6 +554,7 @@ public final class Prodigy {
         private Clock clock;
         private Duration throttleDelay;
         private boolean handleSignals;
+        private boolean eventLog = true;
         private Duration shutdownGrace = Duration.ofSeconds(20);
 
         private Builder() {
@@ -565,13 +602,26 @@ public final class Prodigy {
             return this;
         }
 
-        /** @param store durable run state; default in memory @return this */
+        /**
+         * @param enabled whether every run's events are written to {@code PRODIGY_HOME/runs/<id>/events.jsonl}
+         *                (default true)
+         * @return this
+         */
+        public Builder eventLog(boolean enabled) {
+            this.eventLog = enabled;
+            return this;
+        }
+
+        /**
+         * @param store durable run state; default a {@link FileCheckpointStore} under {@code PRODIGY_HOME}
+         * @return this
+         */
         public Builder checkpointStore(CheckpointStore store) {
             this.checkpoints = store;
             return this;
         }
 
-        /** @param store the Dead Letter Queue; default in memory @return this */
+        /** @param store the Dead Letter Queue; default a {@link FileDlqStore} under {@code PRODIGY_HOME} @return this */
         public Builder dlqStore(DlqStore store) {
             this.dlq = store;
             return this;

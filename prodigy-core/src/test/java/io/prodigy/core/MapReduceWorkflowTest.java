@@ -313,15 +313,20 @@ class MapReduceWorkflowTest {
     void cancelStopsDispatchKillsRunningStepsAndReportsFinishedWork() throws Exception {
         Engines.Recorder rec = new Engines.Recorder();
         CountDownLatch twoDone = new CountDownLatch(2);
+        CountDownLatch fourStarted = new CountDownLatch(4);
         Prodigy p = Engines.on(dir).listener(e -> {
             rec.onEvent(e);
             if (e instanceof RunEvent.ItemFinished) {
                 twoDone.countDown();
             }
+            if (e instanceof RunEvent.StepStarted s && s.itemId() != null) {
+                fourStarted.countDown();
+            }
         }).build();
         RunHandle h = p.start(Workflow.mapReduce("cancel").map(MapPhase.builder().input(WorkInput.values(numbers(50)))
                 .maxParallel(2).agentTemplate(Step.shell("[ ${item.n} -lt 2 ] || sleep 60"))).build(), RunOptions.DEFAULT);
         assertThat(twoDone.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(fourStarted.await(20, TimeUnit.SECONDS)).isTrue();
         h.cancel();
         RunResult r = h.result().get(30, TimeUnit.SECONDS);
         assertThat(r.status()).isEqualTo(RunStatus.CANCELLED);
@@ -362,5 +367,17 @@ class MapReduceWorkflowTest {
         assertThat(rec.of(RunEvent.RunFinished.class).get(0).status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(rec.events.get(rec.events.size() - 1)).isInstanceOf(RunEvent.RunFinished.class);
         assertThat(r.summary().parallelEfficiency()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void anAuthenticationFailureStopsDispatchingAndTellsTheUser() {
+        RunResult r = Engines.on(dir).agentRunner(req -> req.command().endsWith(" 2")
+                ? AgentResult.failure(ErrorKind.AUTHENTICATION, "Invalid API key") : AgentResult.success("ok"))
+                .build().run(Workflow.mapReduce("auth").map(MapPhase.builder().input(WorkInput.values(numbers(10)))
+                        .maxParallel(1).agentTemplate(Step.agent("/x ${item.n}"))).build());
+        assertThat(r.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(r.failure()).contains("AUTHENTICATION").contains("credentials");
+        assertThat(r.summary().succeeded()).isEqualTo(2);
+        assertThat(r.summary().notRun()).isEqualTo(7);
     }
 }

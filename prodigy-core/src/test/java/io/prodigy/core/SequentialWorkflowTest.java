@@ -302,4 +302,13 @@ class SequentialWorkflowTest {
                 .captureFormat(CaptureFormat.LINES).build(), Step.shell("echo ${big[99999]}").capture("last").build()));
         assertThat(r.variables().get("last")).isEqualTo("y");
     }
+
+    @Test
+    void agentOutputGoesToOutputFile() throws Exception {
+        Prodigy p = Engines.on(dir).agentRunner(req -> AgentResult.success("# Summary\nall good\n")).build();
+        RunResult r = p.run(Workflow.sequential("agent-out", Step.agent("/summarize").outputFile("docs/SUMMARY.md")
+                .build()));
+        assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(Files.readString(dir.resolve("docs/SUMMARY.md"))).isEqualTo("# Summary\nall good\n");
+    }
 }

@@ -309,7 +309,7 @@ final class MapStageExecutor {
                 return r;
             }
             failures.add(new FailedAttempt(attempt, run.clock.instant(), a.error.kind(),
-                    run.masker.mask(a.error.message()), a.error.exitCode(), a.error.step(), null));
+                    run.masker.mask(a.error.message()), a.error.exitCode(), a.error.step(), a.log));
             Optional<Duration> delay = stopped.get() ? Optional.empty()
                     : retry.nextDelay(a.error.kind(), a.error.message());
             run.events.emit(new RunEvent.ItemFailed(run.runId, run.clock.instant(), itemId, attempt, a.error.kind(),
@@ -333,6 +333,11 @@ final class MapStageExecutor {
             }
             if (limits.recordFailure(itemId) == FailureLimits.Decision.STOP) {
                 stop(limits.stopReason());
+            }
+            if (a.error.kind() == ErrorKind.AUTHENTICATION || a.error.kind() == ErrorKind.BILLING) {
+                stop("stopped: the agent backend refused item " + itemId + " (" + a.error.kind()
+                        + "), and every other item would fail the same way; fix the credentials or account and "
+                        + "resume the run");
             }
             run.progress.itemEnded(false);
             ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.FAILED, attempt, firstStart, total,
@@ -415,6 +420,7 @@ final class MapStageExecutor {
         Double cost;
         io.prodigy.api.spi.TokenUsage tokens = io.prodigy.api.spi.TokenUsage.NONE;
         Path workspace;
+        String log;
         List<String> commits = List.of();
     }
 
@@ -465,6 +471,8 @@ final class MapStageExecutor {
                 }
             }
             a.output = last == null ? "" : last.stdout();
+            JsonNode transcript = vars.resolve("claude.transcript");
+            a.log = transcript.isMissingNode() ? null : transcript.asText();
             if (a.error == null && run.cancellation.isCancelled()) {
                 a.error = new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null, null);
             }

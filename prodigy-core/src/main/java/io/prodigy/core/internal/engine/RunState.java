@@ -220,6 +220,11 @@ public final class RunState {
         return progress;
     }
 
+    /** @return the directory private to the run */
+    public Path stateDirectory() {
+        return stateDirectory;
+    }
+
     /** @return the run id */
     public String runId() {
         return runId;

@@ -445,6 +445,26 @@ public final class StepExecutor {
         if (result.output() != null) {
             scope.vars().putString("claude.output", result.output());
         }
+        if (result.sessionId() != null) {
+            scope.vars().putString("claude.session_id", result.sessionId());
+        }
+        if (step.outputFile() != null && result.output() != null) {
+            Path out = resolveInside(scope.workspace().directory(), Interpolator.interpolate(step.outputFile(),
+                    scope.vars(), Interpolator.Quoting.NONE, where), "output_file", where);
+            try {
+                Path parent = out.getParent();
+                if (parent != null) {
+                    Files.createDirectories(parent);
+                }
+                Files.writeString(out, result.output(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                return StepOutcome.failure(ErrorKind.CONFIGURATION, "cannot write output_file " + out + ": "
+                        + e.getMessage(), step.label(), d);
+            }
+        }
+        if (result.transcript() != null) {
+            scope.vars().putString("claude.transcript", result.transcript().toString());
+        }
         return new StepOutcome(result.success(), false, result.exitCode(), result.output(), "", d, error,
                 result.costUsd(), result.tokens(), result.retryAfter());
     }

@@ -1,0 +1,154 @@
+package io.prodigy.claude.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prodigy.api.ErrorKind;
+import io.prodigy.api.spi.AgentActivity;
+import io.prodigy.api.spi.AgentRequest;
+import io.prodigy.api.spi.AgentResult;
+import io.prodigy.api.spi.TokenUsage;
+import io.prodigy.claude.ProcessExit;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The decoder on hand-written streams: old and odd shapes, and the classification table. */
+class ClaudeStreamDecoderTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
+    private final List<AgentActivity> activities = new ArrayList<>();
+
+    private ClaudeStreamDecoder decoder(String command) {
+        AgentRequest request = new AgentRequest(command, Path.of("/w"), Map.of(), null, "r", null, "s", null,
+                activities::add);
+        return new ClaudeStreamDecoder(request, null, null, new ClaudeStreamDecoder.Options(true, false, CLOCK));
+    }
+
+    private static ProcessExit exit(int code, String stderr) {
+        return new ProcessExit(code, false, false, false, stderr, Duration.ofSeconds(1), null);
+    }
+
+    private AgentResult decode(int code, String... lines) {
+        ClaudeStreamDecoder d = decoder("do it");
+        boolean terminal = false;
+        for (String line : lines) {
+            terminal |= d.onLine(line);
+        }
+        assertThat(terminal).isEqualTo(String.join("\n", lines).contains("\"type\":\"result\""));
+        return d.finish(exit(code, ""));
+    }
+
+    @Test
+    void oldBuildsWithTopLevelMessageFieldsAndCostUsd() {
+        AgentResult r = decode(0,
+                "{\"type\":\"assistant\",\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],"
+                        + "\"session_id\":\"s-1\"}",
+                "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"cost_usd\":0.5,\"num_turns\":1,"
+                        + "\"result\":\"ok\"}");
+        assertThat(r.success()).isTrue();
+        assertThat(r.sessionId()).isEqualTo("s-1");
+        assertThat(r.costUsd()).isEqualTo(0.5);
+        assertThat(r.output()).isEqualTo("ok");
+        assertThat(activities).extracting(AgentActivity::type).containsExactly("message", "usage");
+    }
+
+    @Test
+    void missingAndMistypedFieldsAreTolerated() {
+        AgentResult r = decode(1,
+                "{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":42,\"tools\":\"all\","
+                        + "\"slash_commands\":null}",
+                "{\"type\":\"assistant\",\"message\":{\"content\":\"text, not blocks\"}}",
+                "{\"type\":\"user\",\"message\":[]}",
+                "{\"type\":\"rate_limit_event\"}",
+                "[1,2,3]",
+                "{\"no_type\":true}",
+                "{\"type\":\"result\",\"is_error\":true,\"api_error_status\":\"429\",\"usage\":{\"input_tokens\":-5,"
+                        + "\"output_tokens\":\"many\"},"
+                        + "\"result\":\"API Error: Request rejected (429) · Rate limited\"}");
+        assertThat(r.errorKind()).isEqualTo(ErrorKind.RATE_LIMITED);
+        assertThat(r.tokens()).isEqualTo(TokenUsage.NONE);
+        assertThat(r.sessionId()).isNull();
+    }
+
+    @Test
+    void successSubtypeWithIsErrorIsAFailureAndErrorSubtypeWithoutIsErrorToo() {
+        assertThat(decode(0, "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
+                + "\"result\":\"API Error: 500 Internal server error\"}").errorKind())
+                .isEqualTo(ErrorKind.SERVER_ERROR);
+        AgentResult r = decode(0, "{\"type\":\"result\",\"subtype\":\"error_during_execution\",\"is_error\":false,"
+                + "\"errors\":[\"Tool crashed\", {\"message\":\"and more\"}]}");
+        assertThat(r.success()).isFalse();
+        assertThat(r.errorKind()).isEqualTo(ErrorKind.COMMAND_FAILED);
+        assertThat(r.errorMessage()).contains("Tool crashed; and more");
+    }
+
+    @Test
+    void budgetAndContextFailures() {
+        assertThat(decode(1, "{\"type\":\"result\",\"subtype\":\"error_max_budget_usd\",\"is_error\":true}")
+                .errorMessage()).contains("per-call budget");
+        AgentResult context = decode(1, "{\"type\":\"result\",\"subtype\":\"error_during_execution\","
+                + "\"is_error\":true,\"terminal_reason\":\"prompt_too_long\"}");
+        assertThat(context.errorKind()).isEqualTo(ErrorKind.COMMAND_FAILED);
+        assertThat(context.errorMessage()).contains("context");
+    }
+
+    @Test
+    void aBadRequestIsNotTransient() {
+        AgentResult r = decode(1, "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
+                + "\"terminal_reason\":\"api_error\",\"api_error_status\":404,\"result\":\"API Error: 404 model: "
+                + "claude-nope not found\"}");
+        assertThat(r.errorKind()).isEqualTo(ErrorKind.COMMAND_FAILED);
+        assertThat(r.errorMessage()).contains("HTTP 404").contains("claude-nope");
+    }
+
+    @Test
+    void quotaFromTextUsesTheClock() {
+        AgentResult r = decode(1, "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
+                + "\"result\":\"You've hit your session limit · resets 3:45pm\"}");
+        assertThat(r.errorKind()).isEqualTo(ErrorKind.QUOTA_EXHAUSTED);
+        assertThat(r.retryAfter()).isEqualTo(Instant.parse("2026-11-25T15:45:00Z"));
+    }
+
+    @Test
+    void withoutAResultLineStderrDecides() {
+        ClaudeStreamDecoder d = decoder("do it");
+        d.onLine("{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s\"}");
+        assertThat(d.finish(exit(1, "Error: When using --print, --output-format=stream-json requires --verbose"))
+                .errorKind()).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(decoder("x").finish(exit(1, "API Error: 401 Invalid bearer token")).errorKind())
+                .isEqualTo(ErrorKind.AUTHENTICATION);
+        ClaudeStreamDecoder quota = decoder("x");
+        quota.onLine("{\"type\":\"rate_limit_event\",\"rate_limit_info\":{\"status\":\"rejected\","
+                + "\"resetsAt\":1800000000}}");
+        AgentResult q = quota.finish(exit(1, ""));
+        assertThat(q.errorKind()).isEqualTo(ErrorKind.QUOTA_EXHAUSTED);
+        assertThat(q.retryAfter()).isEqualTo(Instant.ofEpochSecond(1_800_000_000L));
+        AgentResult killed = decoder("x").finish(exit(137, ""));
+        assertThat(killed.errorKind()).isEqualTo(ErrorKind.CRASH);
+        assertThat(killed.errorMessage()).contains("was killed by signal 9").contains("wrote nothing to stdout");
+    }
+
+    @Test
+    void slashCommandsAreMatchedByNameOrNamespace() {
+        String init = "{\"type\":\"system\",\"subtype\":\"init\",\"slash_commands\":[\"compact\",\"review\","
+                + "\"plugin:fix-item\"]}";
+        String result = "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"result\":\"ok\"}";
+        for (String known : new String[] {"/review the diff", "/fix-item 3", "/compact"}) {
+            ClaudeStreamDecoder d = decoder(known);
+            d.onLine(init);
+            d.onLine(result);
+            assertThat(d.finish(exit(0, "")).success()).as(known).isTrue();
+        }
+        ClaudeStreamDecoder unknown = decoder("/prodigy-fix --json '{}'");
+        unknown.onLine(init);
+        unknown.onLine(result);
+        AgentResult r = unknown.finish(exit(0, ""));
+        assertThat(r.errorKind()).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(r.errorMessage()).contains("/prodigy-fix ").contains("in /w");
+    }
+}

@@ -1,0 +1,137 @@
+package io.prodigy.yaml;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prodigy.api.Backoff;
+import io.prodigy.api.CaptureFormat;
+import io.prodigy.api.CaptureStreams;
+import io.prodigy.api.CircuitBreakerPolicy;
+import io.prodigy.api.EnvValue;
+import io.prodigy.api.ErrorPolicy;
+import io.prodigy.api.FileFormat;
+import io.prodigy.api.ItemFailureAction;
+import io.prodigy.api.MapPhase;
+import io.prodigy.api.OnFailure;
+import io.prodigy.api.RetryCondition;
+import io.prodigy.api.RetryPolicy;
+import io.prodigy.api.SetupCapture;
+import io.prodigy.api.SetupPhase;
+import io.prodigy.api.Stage;
+import io.prodigy.api.Step;
+import io.prodigy.api.StepAction;
+import io.prodigy.api.Validation;
+import io.prodigy.api.WorkInput;
+import io.prodigy.api.Workflow;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/** Load → write → load gives an equal workflow, for the whole corpus and for a workflow using every model field. */
+class RoundTripTest {
+    private static final WorkflowLoader LOADER = WorkflowLoader.builder()
+            .environment(Map.of("SECRET_API_KEY", "s3cret")).build();
+
+    @TestFactory
+    Stream<DynamicTest> everyLoadableCorpusAndWhitepaperFile() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path dir : List.of(Corpus.prodigy(), Corpus.whitepaper())) {
+            for (String file : Corpus.yamlFiles(dir)) {
+                LoadResult first = LOADER.load(dir.resolve(file));
+                if (first.workflow().isEmpty()) {
+                    continue; // invalid YAML, fragments and the configuration file: see their own tests
+                }
+                tests.add(DynamicTest.dynamicTest(dir.getFileName() + "/" + file, () -> roundTrip(
+                        first.workflow().get())));
+            }
+        }
+        assertThat(tests).hasSize(41 + 14);
+        return tests.stream();
+    }
+
+    @Test
+    void aWorkflowUsingEveryFieldOfTheModel() {
+        Step handler = Step.agent("/fix ${error.message}").commitRequired(true).build();
+        Step full = Step.shell("make test\nmake lint\n").name("check").id("check").when("${ready} == true")
+                .timeout(Duration.ofMillis(1500))
+                .retry(RetryPolicy.builder().maxAttempts(4).backoff(Backoff.linear(Duration.ofSeconds(5)))
+                        .initialDelay(Duration.ofMillis(250)).maxDelay(Duration.ofMinutes(2)).jitter(true)
+                        .jitterFactor(0.5).retryOn(RetryCondition.of(RetryCondition.Kind.TIMEOUT),
+                                RetryCondition.pattern("5\\d\\d")).retryBudget(Duration.ofHours(1)).build())
+                .onFailure(OnFailure.run(handler).retryOriginal(true).maxAttempts(3).failWorkflow(true))
+                .onSuccess(Step.shell("echo ok").build())
+                .onExitCode(2, List.of(Step.shell("echo two").build()))
+                .onExitCode(101, List.of(Step.agent("/fix-compile").build()))
+                .capture("out").captureFormat(CaptureFormat.JSON)
+                .captureStreams(new CaptureStreams(true, false, true, false, true))
+                .outputFile("out.log").env("A", "1").env("B", "yes").workingDir("sub")
+                .commitRequired(true).autoCommit(true).commitMessage("chore: ${item.id}")
+                .validate(new Validation(List.of(Step.shell("true").build(), Step.agent("/validate").build()),
+                        "r.json", 87.5, Duration.ofMinutes(2), new Validation.OnIncomplete(
+                        List.of(Step.agent("/complete").build()), 5, false)))
+                .build();
+        Step foreach = Step.of(new StepAction.Foreach(List.of("a", "true", "0644", "x: y"), null, 3, true, 2,
+                List.of(Step.writeFile("out/${item}.txt", "value: ${item}\n").build()))).build();
+        Step foreachCommand = Step.of(new StepAction.Foreach(null, "ls *.rs", 1, false, null,
+                List.of(Step.shell("rustfmt ${item}").build()))).onFailure(OnFailure.ignore()).build();
+        Step write = Step.of(new StepAction.WriteFile("cfg.json", "{\"a\": 1}", FileFormat.JSON, "0600", true))
+                .onFailure(OnFailure.fail()).build();
+        Stage.MapReduce mr = new Stage.MapReduce("fan-out",
+                new SetupPhase(List.of(Step.shell("./gen.sh").build(), Step.shell("./meta.sh").build()),
+                        Duration.ofMinutes(10), Map.of("COUNT", SetupCapture.of(0),
+                        "META", new SetupCapture(1, SetupCapture.Source.COMBINED, "v(\\d+)", "$.v", "none",
+                                SetupCapture.Multiline.ARRAY))),
+                MapPhase.builder().input(WorkInput.jsonFile("items.json", "$.items[*]")).filter("score >= 5")
+                        .sortBy("score DESC NULLS LAST").distinct("path").offset(2).maxItems(9).maxParallel(3)
+                        .agentTimeout(Duration.ofMillis(90_500)).idField("path").agentTemplate(full, foreach).build(),
+                List.of(Step.shell("echo ${map.successful}").build()),
+                new ErrorPolicy(ItemFailureAction.RETRY, false, 4, 0.3, new CircuitBreakerPolicy(2, 1,
+                        Duration.ofSeconds(45), 2), RetryPolicy.builder().maxAttempts(2).backoff(Backoff.fibonacci())
+                        .build()));
+        Stage.MapReduce values = new Stage.MapReduce("values", SetupPhase.of(List.of()),
+                MapPhase.builder().input(WorkInput.values(List.of("a", 1, true, Map.of("k", List.of(1, 2)))))
+                        .agentTemplate(Step.shell("echo ${item}").build()).build(), List.of(), ErrorPolicy.DEFAULT);
+        Stage.MapReduce command = new Stage.MapReduce("command", SetupPhase.of(List.of()),
+                MapPhase.builder().input(new WorkInput.Command("./list.sh", "$[*]"))
+                        .agentTemplate(Step.agent("/x").build()).build(), List.of(), ErrorPolicy.builder()
+                .onItemFailure(ItemFailureAction.RETRY).build());
+        Workflow w = Workflow.builder("everything")
+                .env("PLAIN", "text").env("NUMBERISH", "007").env("BOOLISH", "on")
+                .env("CPUS", new EnvValue.FromCommand("nproc"))
+                .env("STAGE", new EnvValue.Conditional("${CI} == 'true'", "ci", "local"))
+                .secret("TOKEN", "hunter2").envFile(".env").profile("ci", Map.of("PLAIN", "other"))
+                .defaultRetry(RetryPolicy.builder().backoff(Backoff.custom(List.of(Duration.ofSeconds(1),
+                        Duration.ofMillis(1500)))).build())
+                .steps(full, foreachCommand, write)
+                .stage(mr).stage(values).stage(command)
+                .stage(new Stage.Steps("last words", List.of(Step.agent("/summarize").build())))
+                .merge(List.of(Step.shell("git merge ${merge.source_branch}").build()))
+                .mergeTimeout(Duration.ofMinutes(5))
+                .build();
+        roundTrip(w);
+    }
+
+    @Test
+    void singleStageWorkflowsUseTheRustToolsForms() {
+        roundTrip(Workflow.sequential("seq", Step.shell("a").build()));
+        roundTrip(Workflow.mapReduce("mr").map(MapPhase.builder().input(WorkInput.detect("a.json", ""))
+                .agentTemplate(Step.shell("x"))).build());
+        assertThat(WorkflowWriter.write(Workflow.sequential("seq", Step.shell("a").build())))
+                .isEqualTo("name: seq\ncommands:\n  - shell: a\n");
+    }
+
+    private static void roundTrip(Workflow w) {
+        String yaml = WorkflowWriter.write(w);
+        LoadResult again = LOADER.load(yaml, "written.yml");
+        // nothing is lost or unknown: the only warning possible is the one for a workflow without steps
+        assertThat(again.problems()).as(yaml + "\n" + again.report()).allMatch(p -> p.message()
+                .equals("the workflow has no steps; running it does nothing"));
+        assertThat(again.workflow()).as(yaml).contains(w);
+        assertThat(WorkflowWriter.write(again.workflow().get())).isEqualTo(yaml);
+    }
+}
