@@ -150,7 +150,8 @@ final class Html {
         if (v == null) {
             return "\u2014";
         }
-        return v < 0.01 && v > 0 ? String.format(Locale.ROOT, "$%.4f", v) : String.format(Locale.ROOT, "$%.2f", v);
+        return Math.abs(v) < 1 && v != 0 ? String.format(Locale.ROOT, "$%.4f", v)
+                : String.format(Locale.ROOT, "$%.2f", v);
     }
 
     static String count(long n) {
