@@ -18,7 +18,8 @@ final class Html {
     /**
      * Escapes text for an element's content or a quoted attribute value in HTML and XML alike: the five markup
      * characters become references, characters XML cannot hold (most C0 controls, U+FFFE, U+FFFF, unpaired
-     * surrogates) become a visible {@code \\uXXXX} or U+FFFD, and nothing else changes.
+     * surrogates) become a visible {@code \\uXXXX} or U+FFFD, so do bidirectional overrides and isolates (which
+     * would reorder the text around them), and nothing else changes.
      *
      * @param s text, may be null (gives an empty string)
      * @return escaped text
@@ -56,6 +57,9 @@ final class Html {
                     break;
                 default:
                     if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else if ((c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
+                        // bidirectional overrides and isolates would reorder the text around them
                         sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
                     } else if (c == 0xfffe || c == 0xffff) {
                         sb.append('\ufffd');

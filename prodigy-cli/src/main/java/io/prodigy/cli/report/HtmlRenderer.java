@@ -40,6 +40,8 @@ final class HtmlRenderer {
     private static final int ERROR_CHARS = 300;
     private static final int TITLE_CHARS = 240;
     private static final int ID_CHARS = 120;
+    /** The most rows of the item table (problems come first), which keeps a huge run's page loadable. */
+    private static final int MAX_ROWS = 5_000;
 
     private final ReportModel m;
     private final Instant generatedAt;
@@ -219,7 +221,7 @@ final class HtmlRenderer {
             }
         }
         int rows = top.size() + m.slots + bottom.size();
-        double rowH = rows <= 24 ? 20 : Math.max(5, Math.min(20, 520.0 / rows));
+        double rowH = rows <= 12 ? 22 : rows <= 24 ? 20 : Math.max(5, Math.min(20, 520.0 / rows));
         double height = AXIS + Math.max(1, rows) * rowH + 8;
         legend();
         out.append("<div class=\"tl\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
@@ -302,7 +304,8 @@ final class HtmlRenderer {
                     .append("</span>");
         }
         out.append("<span><i class=\"sw tm\"></i>throttle event</span>");
-        out.append("<span><i class=\"sw b-band\"></i>map phase</span></div>\n");
+        out.append("<span><i class=\"sw b-band\"></i>map phase</span><span class=\"from\">time from ")
+                .append(esc(Html.time(t0))).append("</span></div>\n");
     }
 
     private void axis(long spanMs, double top, double bottom) {
@@ -324,8 +327,7 @@ final class HtmlRenderer {
                     .append("\" text-anchor=\"").append(t == 0 ? "start" : "middle").append("\">")
                     .append(esc(Html.tick(t))).append("</text>\n");
         }
-        out.append("<text class=\"clock\" x=\"").append(num(WIDTH - RIGHT)).append("\" y=\"10\" text-anchor=\"end\">")
-                .append("from ").append(esc(Html.time(t0))).append("</text>\n</g>\n");
+        out.append("</g>\n");
     }
 
     private void label(double y, double rowH, String text, String title) {
@@ -433,12 +435,17 @@ final class HtmlRenderer {
                 maxMs = Math.max(maxMs, it.duration.toMillis());
             }
         }
+        List<Item> rows = new ArrayList<>(m.items.values());
+        rows.sort(java.util.Comparator.comparingInt(HtmlRenderer::rank).thenComparingInt(it -> it.order));
+        out.append("<p class=\"sub\">Problems first, then in dispatch order; # is the dispatch order.</p>\n");
         out.append("<table class=\"items\">\n<thead><tr><th>#</th><th>item</th><th>status</th><th>attempts</th>")
                 .append("<th>duration</th><th>cost</th><th>tokens</th><th>error</th></tr></thead>\n<tbody>\n");
-        int i = 0;
-        for (Item it : m.items.values()) {
-            i++;
-            out.append("<tr><td class=\"n\">").append(i).append("</td><td class=\"id\">")
+        int shown = 0;
+        for (Item it : rows) {
+            if (++shown > MAX_ROWS) {
+                break;
+            }
+            out.append("<tr><td class=\"n\">").append(it.order + 1).append("</td><td class=\"id\">")
                     .append(escCut(it.id, ID_CHARS)).append("</td><td><span class=\"pill st-")
                     .append(it.statusCss()).append("\">").append(esc(it.statusText().replace('_', ' ')))
                     .append("</span></td><td class=\"n\">").append(it.attempts == 0 ? "" : it.attempts)
@@ -461,7 +468,29 @@ final class HtmlRenderer {
             }
             out.append("</td></tr>\n");
         }
-        out.append("</tbody>\n</table>\n</section>\n");
+        out.append("</tbody>\n</table>\n");
+        if (rows.size() > MAX_ROWS) {
+            out.append("<p class=\"sub\">").append(Html.count(rows.size() - MAX_ROWS))
+                    .append(" more items are not listed; <code>prodigy events</code> shows them all.</p>\n");
+        }
+        out.append("</section>\n");
+    }
+
+    /** Failed items first, then running, cancelled, succeeded, not started. */
+    private static int rank(Item it) {
+        if (it.status == null) {
+            return it.started() ? 1 : 4;
+        }
+        switch (it.status) {
+            case FAILED:
+                return 0;
+            case CANCELLED:
+                return 2;
+            case SUCCEEDED:
+                return 3;
+            default:
+                return 4;
+        }
     }
 
     // ---- DLQ ----
@@ -635,7 +664,7 @@ final class HtmlRenderer {
             + ".sw{display:inline-block;width:16px;height:10px;border-radius:2px}\n"
             + ".tl{overflow-x:auto}svg{display:block;min-width:720px}\n"
             + "svg text{font:11px system-ui,sans-serif;fill:var(--mute)}svg .lbl{fill:#495057}"
-            + "svg .clock{font-size:10.5px}\n"
+            + ".legend .from{margin-left:auto}\n"
             + ".axis line{stroke:#ced4da;stroke-width:1}.axis .grid{stroke:var(--line)}\n"
             + ".band{fill:#f1f6fd;stroke:#d0e2f7}.stripe{fill:#000;fill-opacity:.025}\n"
             + ".bars rect{shape-rendering:crispEdges}.bars rect:hover{stroke:#000;stroke-width:1}"

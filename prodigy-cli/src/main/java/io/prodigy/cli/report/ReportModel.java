@@ -893,7 +893,15 @@ final class ReportModel {
         if (slotNanos <= 0) {
             return null;
         }
-        return Math.min(1.0, (double) itemBusyNanos / slotNanos);
+        long busy = itemBusyNanos;
+        Instant end = axisEnd();
+        for (Item it : items.values()) {
+            Span open = it.openSpan();
+            if (open != null && end != null) {
+                busy += Math.max(0, Duration.between(open.start, end).toNanos());
+            }
+        }
+        return Math.min(1.0, (double) busy / slotNanos);
     }
 
     int maxParallel() {
