@@ -71,13 +71,33 @@ public final class DeadLetters {
                 return;
             }
             FailedAttempt last = e.lastAttempt();
-            String signature = signature(last.errorKind(), last.message());
-            groups.computeIfAbsent(signature, s -> new PatternStats.Builder(s, last.errorKind())).add(e);
+            groups.computeIfAbsent(signature(e), s -> new PatternStats.Builder(s, last.errorKind())).add(e);
         });
         List<PatternStats> out = new ArrayList<>();
         groups.values().forEach(b -> out.add(b.build()));
         out.sort(Comparator.comparingInt(PatternStats::count).reversed().thenComparing(PatternStats::pattern));
         return out;
+    }
+
+    /**
+     * The signature of an entry's last failure: {@link #signature(ErrorKind, String)} of its message with the entry's
+     * own item id left out, since the engine's messages name their item ("... in map (item item_7) exited ...") and
+     * would otherwise make every item a pattern of its own.
+     *
+     * @param entry a dead-letter entry
+     * @return the signature
+     */
+    public static String signature(DlqEntry entry) {
+        FailedAttempt last = entry.lastAttempt();
+        return signature(last.errorKind(), withoutItemId(last.message(), entry.itemId()));
+    }
+
+    static String withoutItemId(String message, String itemId) {
+        if (message == null || itemId == null || itemId.isEmpty()) {
+            return message;
+        }
+        String m = message.replace("(item " + itemId + ")", "(item)");
+        return itemId.length() >= 4 ? m.replace(itemId, "") : m;
     }
 
     /**
@@ -173,7 +193,7 @@ public final class DeadLetters {
         }
         m.put("attempts", attempts);
         m.put("workspace", e.workspace() == null ? null : e.workspace().toString());
-        m.put("signature", signature(e.lastAttempt().errorKind(), e.lastAttempt().message()));
+        m.put("signature", signature(e));
         return Json.writeValue(m) + "\n";
     }
 

@@ -41,6 +41,20 @@ class DeadLettersTest {
     }
 
     @Test
+    void statsLeaveOutTheItemIdThatTheEnginePutsInItsMessages() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        for (String id : List.of("item_0", "item_1", "item_2", "item-alpha")) {
+            add(id, ErrorKind.COMMAND_FAILED, "step 1 'shell: ./fix.sh' in map (item " + id
+                    + ") exited with code 3: no fix for " + id, t);
+        }
+        List<DeadLetters.PatternStats> stats = dlq.stats("r");
+        assertThat(stats).singleElement().satisfies(s -> {
+            assertThat(s.count()).isEqualTo(4);
+            assertThat(s.pattern()).doesNotContain("item_0").doesNotContain("item-alpha");
+        });
+    }
+
+    @Test
     void exportWritesJsonLinesAndQuotedCsv() throws Exception {
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
         add("x", ErrorKind.COMMAND_FAILED, "boom, \"quoted\"\nsecond line", t);

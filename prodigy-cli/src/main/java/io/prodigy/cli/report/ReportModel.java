@@ -723,7 +723,7 @@ final class ReportModel {
                 continue;
             }
             FailedAttempt last = e.lastAttempt();
-            String sig = DeadLetters.signature(last.errorKind(), withoutItemId(last.message(), e.itemId()));
+            String sig = DeadLetters.signature(e);
             DlqGroup g = groups.computeIfAbsent(sig, s -> new DlqGroup(s, last.errorKind()));
             g.count++;
             if (g.itemIds.size() < 8) {
@@ -740,18 +740,6 @@ final class ReportModel {
         dlqGroups.addAll(groups.values());
         dlqGroups.sort(Comparator.comparingInt((DlqGroup g) -> g.count).reversed()
                 .thenComparing(g -> g.signature));
-    }
-
-    /**
-     * The engine's messages name their item ("... (item item_7) failed: ..."), which would make every item its
-     * own pattern; the item's id is left out before the signature is taken.
-     */
-    static String withoutItemId(String message, String itemId) {
-        if (message == null || itemId == null || itemId.isEmpty()) {
-            return message;
-        }
-        String m = message.replace("(item " + itemId + ")", "(item)");
-        return itemId.length() >= 4 ? m.replace(itemId, "") : m;
     }
 
     // ---- derived ----
