@@ -262,6 +262,42 @@ class DocsCodeBlocksTest {
         count("java", java.size());
     }
 
+    /**
+     * The expressions Java blocks pass as strings ({@code .filter("...")}, {@code .sortBy("...")},
+     * {@code .when("...")}) are checked with the engine's own parsers, through the YAML loader, because the
+     * compiler cannot see inside a string.
+     */
+    @Test
+    void expressionsInJavaBlocksParse() {
+        Pattern call = Pattern.compile("\\.(filter|sortBy|when)\\(\"((?:[^\"\\\\]|\\\\.)*)\"\\)");
+        WorkflowLoader loader = WorkflowLoader.builder().baseDirectory(tmp).environment(Map.of()).build();
+        List<String> failures = new ArrayList<>();
+        int checked = 0;
+        for (Block b : of("java")) {
+            Matcher m = call.matcher(b.text());
+            while (m.find()) {
+                String expression = m.group(2).replace("\\\"", "\"").replace("\\\\", "\\");
+                String quoted = "\"" + expression.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+                String key = switch (m.group(1)) {
+                    case "filter" -> "  filter: " + quoted + "\n";
+                    case "sortBy" -> "  sort_by: " + quoted + "\n";
+                    default -> "";
+                };
+                String when = m.group(1).equals("when") ? "      when: " + quoted + "\n" : "";
+                String yaml = "name: expression\nmode: mapreduce\nmap:\n  input: items.json\n" + key
+                        + "  agent_template:\n    - shell: \"true\"\n" + when;
+                LoadResult r = loader.load(yaml, b.file().getFileName() + "-" + b.line() + ".yml");
+                checked++;
+                if (r.hasErrors()) {
+                    failures.add(b.where() + ": ." + m.group(1) + "(\"" + expression + "\"):\n" + r.report().indent(4));
+                }
+            }
+        }
+        assertThat(failures).as("expressions in Java blocks").isEmpty();
+        assertThat(checked).isPositive();
+        System.out.println("expressions in Java blocks checked: " + checked);
+    }
+
     // ---------------------------------------------------------------------------------------------------- yaml
 
     @Test
