@@ -174,7 +174,7 @@ public final class CustomAgentRunner {
                 .listener(new ProgressPrinter(out))
                 .build()) {
             RunResult result = prodigy.run(workflow());
-            result.items().forEach(i -> out.println("  " + i.itemId() + ": " + i.output()));
+            result.items().forEach(i -> out.println("  " + i.itemId() + ": " + i.output().strip()));
             out.println("Reduce (a script agent) said: " + result.variables().get("summary"));
             return result;
         }

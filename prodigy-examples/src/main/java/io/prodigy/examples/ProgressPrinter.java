@@ -50,7 +50,7 @@ public final class ProgressPrinter implements RunListener {
         } else if (event instanceof RunEvent.ItemFinished e) {
             return String.format("  %s %s in %d ms  [%d/%d done]", e.itemId(), e.status().name().toLowerCase(),
                     e.duration().toMillis(), finished.incrementAndGet(), total);
-        } else if (event instanceof RunEvent.ItemIntegrated e) {
+        } else if (event instanceof RunEvent.ItemIntegrated e && e.commits() > 0) {
             return "  " + e.itemId() + " merged into the run (" + e.commits() + " commit" + (e.commits() == 1 ? "" : "s")
                     + ")";
         } else if (event instanceof RunEvent.ItemFailed e) {
