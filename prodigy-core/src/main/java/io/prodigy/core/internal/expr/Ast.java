@@ -60,8 +60,12 @@ sealed interface Ast {
     record Field(Path path, boolean valuePosition) implements Term {
     }
 
-    /** A {@code ${name.path}} reference. */
-    record Variable(Path path) implements Term {
+    /**
+     * A {@code ${name.path}} or {@code ${name.path:-default}} reference.
+     *
+     * @param fallback the text used when the variable is not defined, or {@code null} for none
+     */
+    record Variable(Path path, JsonNode fallback) implements Term {
     }
 
     /**

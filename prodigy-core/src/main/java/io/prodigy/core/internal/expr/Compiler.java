@@ -156,10 +156,16 @@ final class Compiler {
         }
         if (t instanceof Ast.Variable) {
             Path path = ((Ast.Variable) t).path();
-            if (mode == Mode.FILTER && path.startsWithItem()) {
-                return (item, vars) -> path.onItem(item);
+            JsonNode fallback = ((Ast.Variable) t).fallback();
+            Operand lookup = mode == Mode.FILTER && path.startsWithItem() ? (item, vars) -> path.onItem(item)
+                    : (item, vars) -> path.inVariables(vars);
+            if (fallback == null) {
+                return lookup;
             }
-            return (item, vars) -> path.inVariables(vars);
+            return (item, vars) -> {
+                JsonNode value = lookup.evaluate(item, vars);
+                return value == null || value.isMissingNode() ? fallback : value;
+            };
         }
         Ast.Call call = (Ast.Call) t;
         if (call.function() == Builtin.LENGTH && call.arguments().size() == 1) {

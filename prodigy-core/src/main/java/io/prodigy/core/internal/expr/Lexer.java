@@ -71,6 +71,17 @@ final class Lexer {
                 return single(Kind.RBRACKET);
             case '}':
                 return single(Kind.RBRACE);
+            case ':':
+                if (startsWith(":-")) {
+                    // ${name:-default}: the default is the raw text up to the closing brace, as in interpolation
+                    int end = text.indexOf('}', pos + 2);
+                    if (end < 0) {
+                        throw error(start, "unclosed '${name:-default}', expected '}' after the default");
+                    }
+                    pos = end;
+                    return new Token(Kind.DEFAULT, start, end, text.substring(start + 2, end));
+                }
+                throw error(start, "unexpected character ':'");
             case '$':
                 if (startsWith("${")) {
                     pos += 2;

@@ -226,6 +226,10 @@ final class Parser {
                     : unexpected(name, "a variable name after '${'");
         }
         Path path = path(name);
+        JsonNode fallback = null;
+        if (peek().is(Kind.DEFAULT)) {
+            fallback = TextNode.valueOf(next().value());
+        }
         Token close = next();
         if (close.is(Kind.END)) {
             throw error(open, "unclosed '${', expected '}' before end of input");
@@ -233,7 +237,7 @@ final class Parser {
         if (!close.is(Kind.RBRACE)) {
             throw unexpected(close, "'}' to close the '${' at column " + open.column());
         }
-        return new Ast.Variable(path);
+        return new Ast.Variable(path, fallback);
     }
 
     private Ast.Term functionCall(Token name) {

@@ -51,6 +51,17 @@ class ExpressionConditionTest {
         assertThat(test(expression)).isEqualTo(expected);
     }
 
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiterString = " :: ", quoteCharacter = '`', value = {
+        "${undefined:-0} == 0 :: true", "${undefined:-3} > 2 :: true", "${count:-0} == 10 :: true",
+        "${undefined:-production} == ${env} :: true", "${undefined:-} == '' :: true", "${undefined:-a b} == 'a b' :: true",
+        "${result.data.status:-none} == 'ok' :: true", "${result.data.missing:-none} == 'none' :: true",
+        "${undefined:-false} :: false", "${undefined:-yes} && ${flag} :: true",
+    })
+    void defaultsApplyOnlyWhenTheVariableIsUndefined(String expression, boolean expected) {
+        assertThat(test(expression)).isEqualTo(expected);
+    }
+
     @Test
     void truthinessOfJsonValues() {
         Function<String, JsonNode> vars = Json.variables("{t: true, f: false, n: 2, z: 0, d: 0.0, s: 'x',"

@@ -38,6 +38,8 @@ class ExpressionErrorTest {
         "a === 1 :: 3 :: unknown operator '===', did you mean '=='?",
         "a =~ 'x' :: 3 :: unknown operator '=~', did you mean 'matches'?",
         "a == 1 # c :: 8 :: unexpected character '#'",
+        "${x:-1 == 1 :: 4 :: unclosed '${name:-default}', expected '}' after the default",
+        "a : 1 :: 3 :: unexpected character ':'",
         "a == 1 b :: 8 :: unexpected 'b', expected AND, OR or end of input",
         "a == 1 ANDD b == 2 :: 8 :: unexpected 'ANDD', expected AND, OR or end of input; did you mean 'and'?",
         "a == 1 == 2 :: 8 :: unexpected '==', expected AND, OR or end of input",
