@@ -84,7 +84,7 @@ public final class GitVersionControl implements VersionControl {
         }
         if (isDirty()) {
             // kept in the stash, not destroyed: git stash list shows it
-            git.output(root, "stash", "push", "-q", "--include-untracked", "-m",
+            git.output(root, "stash", "push", "--include-untracked", "-m",
                     "prodigy: uncommitted changes of an interrupted step");
         }
         git.output(root, "reset", "-q", "--hard", commit);

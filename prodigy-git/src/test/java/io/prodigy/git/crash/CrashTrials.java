@@ -86,6 +86,7 @@ final class CrashTrials {
      * started, and resumes the run in this JVM until it finishes.
      */
     static Outcome crashAndResume(CrashScenario s, Moment moment, Random random) throws Exception {
+        long t0 = System.nanoTime();
         boolean killed;
         String end;
         String err;
@@ -102,12 +103,14 @@ final class CrashTrials {
         }
         List<Leftovers.Found> left = Leftovers.killAll(s.marker(), s.base);
         Files.deleteIfExists(s.base.resolve("kill-at-merge"));
+        long t1 = System.nanoTime();
         RunResult resumed = null;
         if (killed) {
             try (Prodigy prodigy = s.engine(null, false)) {
                 resumed = prodigy.resume(CrashScenario.RUN_ID, s.workflow(), ResumeOptions.DEFAULT);
             }
         }
+        System.out.printf("  child %d ms, resume %d ms%n", (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         return new Outcome(killed, end, resumed, left, err);
     }
 
