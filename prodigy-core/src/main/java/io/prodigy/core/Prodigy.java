@@ -371,8 +371,10 @@ public final class Prodigy implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (RunState s : active) {
-                org.slf4j.LoggerFactory.getLogger(Prodigy.class).warn("Interrupted: stopping run {}; resume it "
-                        + "with: prodigy resume {}", s.runId(), s.runId());
+                // to the terminal itself, not only the log: the user needs this line whatever the logging setup
+                System.err.println("prodigy: interrupted; stopping run " + s.runId() + " (its running agents are "
+                        + "terminated, finished work is kept). Resume it with: prodigy resume " + s.runId());
+                org.slf4j.LoggerFactory.getLogger(Prodigy.class).debug("shutdown: cancelling run {}", s.runId());
                 s.cancel();
             }
             long deadline = System.nanoTime() + shutdownGrace.toNanos();

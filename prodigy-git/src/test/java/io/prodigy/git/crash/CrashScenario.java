@@ -116,6 +116,11 @@ final class CrashScenario {
         return "crashmark-" + base.getFileName();
     }
 
+    /** @return a duration for {@code sleep} that no other process on the machine uses: its fraction is unique */
+    String sleepMarker() {
+        return "300." + Math.abs(base.toString().hashCode() % 100000);
+    }
+
     Map<String, String> gitEnv() {
         Map<String, String> e = new LinkedHashMap<>();
         e.put("HOME", gitHome.toString());
@@ -148,6 +153,24 @@ final class CrashScenario {
                                     + "item-${item.n}.txt && git add -A && git commit -q -m \"item ${item.n}\"")))
                     .reduce(Step.shell(mark + "sleep 0.15; printf '%s %s %s\\n' ${map.successful} ${map.failed} "
                             + "${map.total} > reduce.txt && git add -A && git commit -q -m reduce && sleep 0.15"))
+                    .build();
+        }
+        if (kind().equals("signals")) {
+            // until the gate exists, every agent sleeps long, with a grandchild that sleeps too
+            String gate = base.resolve("gate").toString();
+            String sleep = "sleep " + sleepMarker();
+            List<Object> items = new ArrayList<>();
+            for (int i = 0; i < items(); i++) {
+                items.add(Map.of("n", i));
+            }
+            Workflow.MapReduceBuilder b = Workflow.mapReduce("signals");
+            gitEnv().forEach(b::env);
+            return b.map(MapPhase.builder().input(WorkInput.values(items)).maxParallel(items())
+                            .agentTemplate(Step.shell(mark + "if [ ! -f '" + gate + "' ]; then (" + sleep + ") & "
+                                    + sleep + "; fi; echo ${item.n} > item-${item.n}.txt && git add -A && "
+                                    + "git commit -q -m \"item ${item.n}\"")))
+                    .reduce(Step.shell(mark + "printf '%s %s %s\\n' ${map.successful} ${map.failed} ${map.total} "
+                            + "> reduce.txt && git add -A && git commit -q -m reduce"))
                     .build();
         }
         Workflow.Builder b = Workflow.builder("crash-sequential");
