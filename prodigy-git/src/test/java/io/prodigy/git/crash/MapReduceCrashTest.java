@@ -33,7 +33,7 @@ class MapReduceCrashTest {
         long seed = CrashTrials.baseSeed();
         System.out.println("MapReduceCrashTest base seed " + seed + " (replay: -Dprodigy.crash.seed=" + seed + ")");
         long started = System.nanoTime();
-        List<Integer> trials = CrashTrials.trials(14);
+        List<Integer> trials = CrashTrials.trials(20);
         int killed = 0;
         for (int t : trials) {
             killed += trial(seed, t) ? 1 : 0;
@@ -47,7 +47,7 @@ class MapReduceCrashTest {
         long seed = baseSeed + t;
         Random random = new Random(seed);
         String moment = MOMENTS[t % MOMENTS.length];
-        int items = 8 + random.nextInt(5);
+        int items = 8 + random.nextInt(3);
         Set<Integer> failing = new TreeSet<>();
         while (failing.size() < 2) {
             failing.add(random.nextInt(items));
@@ -56,7 +56,7 @@ class MapReduceCrashTest {
         spec.setProperty("items", String.valueOf(items));
         spec.setProperty("failing", String.join(",", failing.stream().map(String::valueOf).toList()));
         for (int i = 0; i < items; i++) {
-            spec.setProperty("delay." + i, String.valueOf(random.nextInt(4) == 0 ? 150 + random.nextInt(200) : 0));
+            spec.setProperty("delay." + i, String.valueOf(random.nextInt(4) == 0 ? 100 + random.nextInt(150) : 0));
         }
         int successes = items - failing.size();
         Path base = tmp.resolve("t" + t);
