@@ -25,7 +25,7 @@ class SequentialCrashTest {
         long seed = CrashTrials.baseSeed();
         System.out.println("SequentialCrashTest base seed " + seed + " (replay: -Dprodigy.crash.seed=" + seed + ")");
         long started = System.nanoTime();
-        List<Integer> trials = CrashTrials.trials(8);
+        List<Integer> trials = CrashTrials.trials(6);
         int killed = 0;
         for (int t : trials) {
             killed += trial(seed, t) ? 1 : 0;
