@@ -86,6 +86,14 @@ final class CrashTrials {
      * started, and resumes the run in this JVM until it finishes.
      */
     static Outcome crashAndResume(CrashScenario s, Moment moment, Random random) throws Exception {
+        return crashAndResume(s, moment, null, random);
+    }
+
+    /**
+     * As {@link #crashAndResume(CrashScenario, Moment, Random)}, but when {@code again} is given the first resume
+     * runs in another child JVM that is killed too, at that moment; a last resume in this JVM finishes the run.
+     */
+    static Outcome crashAndResume(CrashScenario s, Moment moment, Moment again, Random random) throws Exception {
         long t0 = System.nanoTime();
         boolean killed;
         String end;
@@ -105,6 +113,26 @@ final class CrashTrials {
         Files.deleteIfExists(s.base.resolve("kill-at-merge"));
         long t1 = System.nanoTime();
         RunResult resumed = null;
+        if (killed && again != null) {
+            try (Child child = Child.start(s.base, "resume")) {
+                again.await(child, random);
+                boolean killedAgain = false;
+                if (!child.waitExit(0)) {
+                    child.kill();
+                    killedAgain = true;
+                }
+                String secondEnd = child.end();
+                System.out.println("  resumed in a child JVM: " + (killedAgain || secondEnd == null ? "killed again"
+                        : "ended " + secondEnd));
+                err = err + "\n--- first resume (child) ---\n" + child.stderrText();
+                if (!killedAgain && secondEnd != null) {
+                    killed = false;
+                    end = secondEnd;
+                }
+            }
+            left = new ArrayList<>(left);
+            left.addAll(Leftovers.killAll(s.marker(), s.base));
+        }
         if (killed) {
             try (Prodigy prodigy = s.engine(null, false)) {
                 resumed = prodigy.resume(CrashScenario.RUN_ID, s.workflow(), ResumeOptions.DEFAULT);

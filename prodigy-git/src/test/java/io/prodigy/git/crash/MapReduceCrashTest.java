@@ -96,7 +96,12 @@ class MapReduceCrashTest {
         }
         System.out.printf("crash trial %d seed %d: %d items, failing %s, kill %s (replay: -Dprodigy.crash.seed=%d "
                 + "-Dprodigy.crash.trial=%d)%n", t, seed, items, failing, what, baseSeed, t);
-        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, when, random);
+        // every fourth trial is killed a second time, while its first resume (in another JVM) works
+        CrashTrials.Moment again = t % 4 == 3 ? CrashTrials.after("EV ItemStarted", 1, 300) : null;
+        if (again != null) {
+            what += "; the first resume killed again after an item started";
+        }
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, when, again, random);
         String context = "trial " + t + " seed " + seed + " (" + what + "); first run "
                 + (o.killed() ? "killed" : "ended " + o.firstEnd()) + "; child stderr:\n" + o.childStderr();
         System.out.printf("  killed=%s leftovers=%d resumed=%s%n", o.killed(), o.killedLeftovers().size(),
