@@ -37,10 +37,7 @@ import io.prodigy.core.internal.process.CancellationToken;
 import io.prodigy.core.internal.process.ProcessResult;
 import io.prodigy.core.internal.process.ProcessRunner;
 import io.prodigy.core.internal.process.ProcessSpec;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -374,8 +371,10 @@ public final class Prodigy implements AutoCloseable {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             for (RunState s : active) {
-                org.slf4j.LoggerFactory.getLogger(Prodigy.class).warn("Interrupted: stopping run {}; resume it "
-                        + "with: prodigy resume {}", s.runId(), s.runId());
+                // to the terminal itself, not only the log: the user needs this line whatever the logging setup
+                System.err.println("prodigy: interrupted; stopping run " + s.runId() + " (its running agents are "
+                        + "terminated, finished work is kept). Resume it with: prodigy resume " + s.runId());
+                org.slf4j.LoggerFactory.getLogger(Prodigy.class).debug("shutdown: cancelling run {}", s.runId());
                 s.cancel();
             }
             long deadline = System.nanoTime() + shutdownGrace.toNanos();
@@ -529,16 +528,7 @@ public final class Prodigy implements AutoCloseable {
     }
 
     static String fingerprint(Workflow workflow) {
-        String canonical = workflow.name() + "\n" + workflow.env() + "\n" + workflow.secrets().keySet() + "\n"
-                + workflow.stages() + "\n" + workflow.merge() + "\n" + workflow.mergeTimeout() + "\n"
-                + workflow.defaultRetry() + "\n" + workflow.computedEnv() + "\n" + workflow.envFiles() + "\n"
-                + workflow.profiles();
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-        }
+        return io.prodigy.core.internal.WorkflowFingerprint.of(workflow);
     }
 
     /** Builds a {@link Prodigy}. Every setting is optional. */

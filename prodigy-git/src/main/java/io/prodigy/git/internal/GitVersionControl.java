@@ -77,6 +77,21 @@ public final class GitVersionControl implements VersionControl {
     }
 
     @Override
+    public boolean discardSince(String commit) {
+        GitCli.Result r = git.run(root, List.of("merge-base", "--is-ancestor", commit, "HEAD"));
+        if (!r.ok()) {
+            return false;
+        }
+        if (isDirty()) {
+            // kept in the stash, not destroyed: git stash list shows it
+            git.output(root, "stash", "push", "--include-untracked", "-m",
+                    "prodigy: uncommitted changes of an interrupted step");
+        }
+        git.output(root, "reset", "-q", "--hard", commit);
+        return true;
+    }
+
+    @Override
     public boolean isDirty() {
         return !git.output(root, "status", "--porcelain", "-z").isEmpty();
     }

@@ -132,6 +132,7 @@ public final class RunWorktree implements Workspace {
         Optional<Repository.WorktreeEntry> entry = repo.worktrees(git).stream()
                 .filter(e -> e.path().equals(path) && !e.prunable()).findFirst();
         if (entry.isPresent() && f.runBranch().equals(entry.get().branch())) {
+            clearStaleIndexLock(git, path, f.runId());
             if (WorktreeOps.merging(git, path)) {
                 LOG.warn("Run {}: its worktree was left in the middle of a merge; aborting that merge", f.runId());
                 git.output(path, "merge", "--abort");
@@ -161,6 +162,24 @@ public final class RunWorktree implements Workspace {
         run.ensureDirectory();
         run.agents.removePool();
         return run;
+    }
+
+    /**
+     * A git command killed with the run's process (a step's {@code git commit}, a merge) leaves {@code index.lock}
+     * behind, and every later git command in the worktree fails on it. The run is ours now (its lock, and the record's
+     * owner is gone), so nothing else can be holding it.
+     */
+    static void clearStaleIndexLock(GitCli git, Path worktree, String runId) {
+        Path lock = Path.of(git.output(worktree, "rev-parse", "--absolute-git-dir")).resolve("index.lock");
+        try {
+            if (Files.deleteIfExists(lock)) {
+                LOG.warn("Run {}: removed {}, left by a git command that was killed with the run's process", runId,
+                        lock);
+            }
+        } catch (IOException e) {
+            throw new IsolationException("could not remove the stale " + lock + " of run '" + runId + "': "
+                    + e.getMessage(), e);
+        }
     }
 
     private static RunFile openDedicated(Settings settings, Repository repo, RunContext context, String runKey,

@@ -22,6 +22,8 @@ public final class ResumeState {
     final Map<Integer, Map<String, JournalEntry.ItemFinished>> finished = new HashMap<>();
     final java.util.function.Predicate<String> rerunDeadLettered;
     private int entries;
+    private String lastHead;
+    private boolean lastHeadCompleted;
 
     /** @param includeDeadLettered whether items in the DLQ run again */
     public ResumeState(boolean includeDeadLettered) {
@@ -37,12 +39,14 @@ public final class ResumeState {
     public void accept(JournalEntry e) {
         entries++;
         if (e instanceof JournalEntry.StepCompleted s) {
+            noteHead(s.variables(), s.success());
             if (s.success()) {
                 completedSteps.put(s.location(), s.variables());
             } else {
                 completedSteps.remove(s.location());
             }
         } else if (e instanceof JournalEntry.PhaseCompleted p) {
+            noteHead(p.variables(), true);
             completedPhases.put(p.stage() + "/" + p.phase(), p.variables());
         } else if (e instanceof JournalEntry.ItemsResolved r) {
             resolved.put(r.stage(), r);
@@ -53,6 +57,23 @@ public final class ResumeState {
         } else if (e instanceof JournalEntry.ItemFinished f) {
             finished.computeIfAbsent(f.stage(), k -> new LinkedHashMap<>()).put(f.itemId(), f);
         }
+    }
+
+    private void noteHead(Map<String, String> variables, boolean completed) {
+        String head = variables.get(WorkflowRunner.HEAD_KEY);
+        if (head != null) {
+            lastHead = head;
+            lastHeadCompleted = completed;
+        }
+    }
+
+    /**
+     * @return the run workspace's head recorded by the last step or phase that completed successfully, when that
+     *         was the last such record (so what came after it was a step a crash or a cancellation interrupted);
+     *         null otherwise (no head recorded, or the last step failed: its work is left for the user)
+     */
+    String headBeforeInterruption() {
+        return lastHeadCompleted ? lastHead : null;
     }
 
     /** @return how many journal entries were folded */

@@ -19,6 +19,7 @@ import io.prodigy.api.spi.JournalEntry;
 import io.prodigy.api.spi.MergeSteps;
 import io.prodigy.api.spi.RunContext;
 import io.prodigy.api.spi.RunRecord;
+import io.prodigy.api.spi.VersionControl;
 import io.prodigy.core.internal.Json;
 import io.prodigy.core.internal.input.JsonPathQuery;
 import io.prodigy.core.internal.interpolate.Interpolator;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +47,14 @@ public final class WorkflowRunner {
     private final ResumeState resume;
     private final RunRecord resumed;
     private boolean paused;
+    /** Whether a resumed run has passed the point where an interrupted top-level step is undone. */
+    private boolean interruptionHandled;
+
+    /**
+     * The key under which step and phase records keep the run workspace's head (JSON text of the commit id); not a
+     * variable (a name cannot start with {@code @}), never restored.
+     */
+    static final String HEAD_KEY = "@head";
     private Duration mapWall = Duration.ZERO;
     private long mapSlotNanos;
 
@@ -96,6 +106,13 @@ public final class WorkflowRunner {
                     : run.isolation.openRun(context);
             run.checkpoints.findRun(run.runId).ifPresent(r -> run.checkpoints.updateRun(
                     r.withWorkspace(run.runWorkspace.directory())));
+            if (resumed == null) {
+                String head = headOf();
+                if (head != null) {
+                    run.journal(new JournalEntry.PhaseCompleted(run.clock.instant(), -1, "start",
+                            Map.of(HEAD_KEY, head)));
+                }
+            }
             vars.putString("workflow.worktree", run.runWorkspace.directory().toString());
             vars.putString("PROJECT_ROOT", run.runWorkspace.directory().toString());
             failure = runStages();
@@ -242,6 +259,10 @@ public final class WorkflowRunner {
                 failure = budgetMessage();
                 break;
             }
+            if (resume != null && stageIndex >= 0 && !interruptionHandled) {
+                interruptionHandled = true;
+                undoInterruptedStep(scope.where(i, step.label()));
+            }
             Map<String, JsonNode> before = vars.local();
             StepOutcome o = steps.execute(step, i, scope);
             steps.record(stageName, scope, i, step, o);
@@ -252,8 +273,13 @@ public final class WorkflowRunner {
                     }
                 }
             }
+            if (!o.success() && run.cancellation.isCancelled()) {
+                // interrupted, not finished: no record, so that a resume undoes its partial work and runs it again
+                failure = "the run was cancelled";
+                break;
+            }
             run.journal(new JournalEntry.StepCompleted(run.clock.instant(), location, o.success(),
-                    delta(before, vars.local())));
+                    withHead(delta(before, vars.local()))));
             if (!o.success()) {
                 failure = run.masker.mask(o.error() == null ? step.label() + " failed" : o.error().message());
                 break;
@@ -263,9 +289,55 @@ public final class WorkflowRunner {
                 failure == null, Duration.between(start, run.clock.instant())));
         if (failure == null) {
             run.journal(new JournalEntry.PhaseCompleted(run.clock.instant(), stageIndex, phase,
-                    delta(Map.of(), vars.local())));
+                    withHead(delta(Map.of(), vars.local()))));
         }
         return failure;
+    }
+
+    /** @return the run workspace's head, or null without version control */
+    private String headOf() {
+        return run.runWorkspace.versionControl().map(VersionControl::head).orElse(null);
+    }
+
+    private Map<String, String> withHead(Map<String, String> variables) {
+        String head = headOf();
+        if (head == null) {
+            return variables;
+        }
+        Map<String, String> out = new TreeMap<>(variables);
+        out.put(HEAD_KEY, head);
+        return out;
+    }
+
+    /**
+     * Before a resumed run's first step: a step that a crash (or a cancellation) interrupted may have committed part
+     * of its work, or left changes, in the run's workspace; it runs again from the head the last completed step
+     * left, so its commits land once. Commits after that head are dropped (they stay in git's reflog), uncommitted
+     * changes go to git's stash. A step that ended by failing leaves no such point: its work stays for the user.
+     */
+    private void undoInterruptedStep(String where) {
+        String head = resume.headBeforeInterruption();
+        Optional<VersionControl> vc = run.runWorkspace.versionControl();
+        if (head == null || vc.isEmpty()) {
+            return;
+        }
+        try {
+            String now = vc.get().head();
+            boolean dirty = vc.get().isDirty();
+            if (now.equals(head) && !dirty) {
+                return;
+            }
+            if (vc.get().discardSince(head)) {
+                LOG.warn("Resume: {} was interrupted; undoing what it left in the run's workspace (head {} back to {}"
+                        + "{}) before running it again", where, now, head,
+                        dirty ? ", uncommitted changes stashed" : "");
+            } else {
+                LOG.warn("Resume: the run's workspace is at {}, which does not descend from {} where {} started; "
+                        + "running it again on top of it", now, head, where);
+            }
+        } catch (UnsupportedOperationException e) {
+            LOG.debug("Resume: {} cannot undo an interrupted step: {}", run.runWorkspace, e.getMessage());
+        }
     }
 
     private String budgetMessage() {
@@ -292,6 +364,9 @@ public final class WorkflowRunner {
             return;
         }
         for (Map.Entry<String, String> e : saved.entrySet()) {
+            if (e.getKey().equals(HEAD_KEY)) {
+                continue;
+            }
             try {
                 vars.put(e.getKey(), Json.parse(e.getValue()));
             } catch (JsonProcessingException ex) {
@@ -377,6 +452,7 @@ public final class WorkflowRunner {
         if (failure != null) {
             return "setup failed: " + failure;
         }
+        String headBeforeMap = resume != null && !interruptionHandled ? headOf() : null;
         run.progress.phase("map");
         Instant start = run.clock.instant();
         run.events.emit(new RunEvent.PhaseStarted(run.runId, start, stage.name(), "map"));
@@ -387,6 +463,11 @@ public final class WorkflowRunner {
             run.events.emit(new RunEvent.PhaseFinished(run.runId, run.clock.instant(), stage.name(), "map", false,
                     Duration.between(start, run.clock.instant())));
             return "map phase of '" + stage.name() + "' failed: " + run.masker.mask(e.getMessage());
+        }
+        if (resume != null && !interruptionHandled && (!resume.phaseDone(stageIndex, "map")
+                || !java.util.Objects.equals(headBeforeMap, headOf()))) {
+            // the map phase worked on in this process: what follows starts from its result, nothing to undo
+            interruptionHandled = true;
         }
         run.items.addAll(map.items());
         mapWall = mapWall.plus(map.wallTime());
@@ -415,7 +496,7 @@ public final class WorkflowRunner {
         aggregates.put("map.successful", String.valueOf(ok));
         aggregates.put("map.failed", String.valueOf(failed));
         aggregates.put("map.total", String.valueOf(map.items().size()));
-        run.journal(new JournalEntry.PhaseCompleted(run.clock.instant(), stageIndex, "map", aggregates));
+        run.journal(new JournalEntry.PhaseCompleted(run.clock.instant(), stageIndex, "map", withHead(aggregates)));
         if (run.cancellation.isCancelled()) {
             return "the run was cancelled";
         }

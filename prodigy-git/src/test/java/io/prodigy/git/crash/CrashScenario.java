@@ -1,0 +1,243 @@
+package io.prodigy.git.crash;
+
+import io.prodigy.api.MapPhase;
+import io.prodigy.api.RunOptions;
+import io.prodigy.api.Step;
+import io.prodigy.api.WorkInput;
+import io.prodigy.api.Workflow;
+import io.prodigy.api.event.RunListener;
+import io.prodigy.core.Prodigy;
+import io.prodigy.git.WorktreeIsolation;
+import io.prodigy.git.WorktreeMode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One crash trial's world, all under one directory: a scratch repository with a private git configuration, a
+ * {@code PRODIGY_HOME}, and the workflow (MapReduce or sequential) described by {@code spec.properties}, so that the
+ * child JVM that is killed and the process that resumes build exactly the same workflow.
+ */
+final class CrashScenario {
+    static final String RUN_ID = "crash-run";
+
+    final Path base;
+    final Path repo;
+    final Path prodigyHome;
+    final Path gitHome;
+    final Properties spec;
+
+    private CrashScenario(Path base, Properties spec) {
+        this.base = base;
+        this.repo = base.resolve("repo");
+        this.prodigyHome = base.resolve("prodigy-home");
+        this.gitHome = base.resolve("git-home");
+        this.spec = spec;
+    }
+
+    /** Creates the repository and writes the spec. */
+    static CrashScenario create(Path base, Properties spec) throws IOException {
+        CrashScenario s = new CrashScenario(base, spec);
+        Files.createDirectories(s.repo);
+        Files.createDirectories(s.gitHome);
+        Files.writeString(s.gitHome.resolve("gitconfig"), "[user]\n\tname = Crash Test\n\temail = crash@prodigy.invalid\n"
+                + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[core]\n\tautocrlf = false\n"
+                + "[advice]\n\tdetachedHead = false\n");
+        try (var out = Files.newBufferedWriter(base.resolve("spec.properties"))) {
+            spec.store(out, "crash trial");
+        }
+        Files.writeString(s.repo.resolve("README.txt"), "crash test\n");
+        s.git("init", "-q");
+        s.git("add", "-A");
+        s.git("commit", "-q", "-m", "initial");
+        Path hook = s.repo.resolve(".git/hooks/post-merge");
+        Files.createDirectories(hook.getParent());
+        // counts merges; kills the child JVM (SIGKILL) right after the merge numbered in kill-at-merge, before the
+        // engine can journal it: the crash between a merge and its journal record
+        String b = base.toString();
+        Files.writeString(hook, "#!/bin/sh\n"
+                + "f='" + b + "/kill-at-merge'\n"
+                + "[ -f \"$f\" ] || exit 0\n"
+                + "n=$(cat '" + b + "/merge-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + b
+                + "/merge-count'\n"
+                + "if [ \"$n\" = \"$(cat \"$f\")\" ]; then kill -9 $(cat '" + b + "/child.pid'); fi\n"
+                + "exit 0\n");
+        hook.toFile().setExecutable(true);
+        return s;
+    }
+
+    /** Opens a scenario the parent created. */
+    static CrashScenario open(Path base) throws IOException {
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(base.resolve("spec.properties"))) {
+            p.load(in);
+        }
+        return new CrashScenario(base, p);
+    }
+
+    String kind() {
+        return spec.getProperty("kind");
+    }
+
+    int items() {
+        return Integer.parseInt(spec.getProperty("items", "0"));
+    }
+
+    Set<Integer> failing() {
+        Set<Integer> out = new TreeSet<>();
+        String f = spec.getProperty("failing", "");
+        if (!f.isBlank()) {
+            Arrays.stream(f.split(",")).map(Integer::valueOf).forEach(out::add);
+        }
+        return out;
+    }
+
+    /** @return the delay of item or step {@code i} in milliseconds */
+    int delayMs(int i) {
+        return Integer.parseInt(spec.getProperty("delay." + i, "0"));
+    }
+
+    int steps() {
+        return Integer.parseInt(spec.getProperty("steps", "0"));
+    }
+
+    /** A literal every agent command line carries, to find leftover processes of this trial. */
+    String marker() {
+        return "crashmark-" + base.getFileName();
+    }
+
+    /** @return a duration for {@code sleep} that no other process on the machine uses: its fraction is unique */
+    String sleepMarker() {
+        return "300." + Math.abs(base.toString().hashCode() % 100000);
+    }
+
+    Map<String, String> gitEnv() {
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("HOME", gitHome.toString());
+        e.put("XDG_CONFIG_HOME", gitHome.resolve(".config").toString());
+        e.put("GIT_CONFIG_GLOBAL", gitHome.resolve("gitconfig").toString());
+        e.put("GIT_CONFIG_NOSYSTEM", "1");
+        return e;
+    }
+
+    private static String seconds(int ms) {
+        return String.format(java.util.Locale.ROOT, "%d.%03d", ms / 1000, ms % 1000);
+    }
+
+    /** @return the workflow of this trial */
+    Workflow workflow() {
+        String mark = ": " + marker() + "; ";
+        if (kind().equals("mapreduce")) {
+            List<Object> items = new ArrayList<>();
+            Set<Integer> failing = failing();
+            for (int i = 0; i < items(); i++) {
+                items.add(Map.of("n", i, "fail", failing.contains(i), "sleep", seconds(delayMs(i))));
+            }
+            Workflow.MapReduceBuilder b = Workflow.mapReduce("crash-mapreduce");
+            gitEnv().forEach(b::env);
+            return b.setup(Step.shell(mark + "sleep 0.1; echo setup > setup.txt && git add -A && git commit -q -m "
+                            + "setup && sleep 0.1 && echo ready").capture("setup_out"))
+                    .map(MapPhase.builder().input(WorkInput.values(items)).maxParallel(3)
+                            .agentTemplate(Step.shell(mark + "sleep ${item.sleep}; if [ ${item.fail} = true ]; "
+                                    + "then echo failing >&2; exit 3; fi; echo ${item.n} ${setup_out} > "
+                                    + "item-${item.n}.txt && git add -A && git commit -q -m \"item ${item.n}\"")))
+                    .reduce(Step.shell(mark + "sleep 0.15; printf '%s %s %s\\n' ${map.successful} ${map.failed} "
+                            + "${map.total} > reduce.txt && git add -A && git commit -q -m reduce && sleep 0.15"))
+                    .build();
+        }
+        if (kind().equals("signals")) {
+            // until the gate exists, every agent sleeps long, with a grandchild that sleeps too
+            String gate = base.resolve("gate").toString();
+            String sleep = "sleep " + sleepMarker();
+            List<Object> items = new ArrayList<>();
+            for (int i = 0; i < items(); i++) {
+                items.add(Map.of("n", i));
+            }
+            Workflow.MapReduceBuilder b = Workflow.mapReduce("signals");
+            gitEnv().forEach(b::env);
+            return b.map(MapPhase.builder().input(WorkInput.values(items)).maxParallel(items())
+                            .agentTemplate(Step.shell(mark + "if [ ! -f '" + gate + "' ]; then (" + sleep + ") & "
+                                    + sleep + "; fi; echo ${item.n} > item-${item.n}.txt && git add -A && "
+                                    + "git commit -q -m \"item ${item.n}\"")))
+                    .reduce(Step.shell(mark + "printf '%s %s %s\\n' ${map.successful} ${map.failed} ${map.total} "
+                            + "> reduce.txt && git add -A && git commit -q -m reduce"))
+                    .build();
+        }
+        Workflow.Builder b = Workflow.builder("crash-sequential");
+        gitEnv().forEach(b::env);
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < steps(); i++) {
+            String prev = i == 0 ? "start" : "${v" + (i - 1) + "}";
+            steps.add(Step.shell(mark + "sleep " + seconds(delayMs(i)) + "; echo " + prev + " > step-" + i
+                    + ".txt && git add -A && git commit -q -m \"step " + i + "\" && sleep " + seconds(delayMs(i) / 2)
+                    + " && echo value-" + i).capture("v" + i).build());
+        }
+        steps.add(Step.shell(mark + "echo " + allVars() + " > final.txt && git add -A && git commit -q -m final")
+                .build());
+        return b.steps(steps).build();
+    }
+
+    private String allVars() {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < steps(); i++) {
+            s.append(i == 0 ? "" : " ").append("${v").append(i).append('}');
+        }
+        return s.toString();
+    }
+
+    /** @return an engine on this trial's repository and home */
+    Prodigy engine(RunListener listener, boolean handleSignals) {
+        WorktreeIsolation.Builder iso = WorktreeIsolation.builder().prodigyHome(prodigyHome)
+                .mode(WorktreeMode.pooled(3));
+        gitEnv().forEach(iso::gitEnvironment);
+        Prodigy.Builder b = Prodigy.builder().workingDirectory(repo).home(prodigyHome.resolve("engine"))
+                .isolation(iso.build()).handleSignals(handleSignals);
+        if (listener != null) {
+            b.listener(listener);
+        }
+        return b.build();
+    }
+
+    static RunOptions options() {
+        return RunOptions.builder().runId(RUN_ID).build();
+    }
+
+    /** Runs git in the repository; fails on a non-zero exit. */
+    String git(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("git", "-C", repo.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File(
+                "/dev/null"))).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("GIT_"));
+        pb.environment().putAll(gitEnv());
+        try {
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int exit = p.waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("git " + String.join(" ", args) + " failed (" + exit + "): " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    List<String> gitLines(String... args) {
+        String out = git(args).strip();
+        return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+    }
+}
