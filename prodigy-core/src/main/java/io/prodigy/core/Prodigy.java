@@ -34,6 +34,7 @@ import io.prodigy.core.internal.expr.Expression;
 import io.prodigy.core.internal.interpolate.Interpolator;
 import io.prodigy.core.internal.interpolate.Variables;
 import io.prodigy.core.internal.process.CancellationToken;
+import io.prodigy.core.internal.process.LeftoverProcesses;
 import io.prodigy.core.internal.process.ProcessResult;
 import io.prodigy.core.internal.process.ProcessRunner;
 import io.prodigy.core.internal.process.ProcessSpec;
@@ -71,6 +72,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * expression, a missing input file) ends the run with status {@code FAILED} and an actionable message.
  */
 public final class Prodigy implements AutoCloseable {
+    /** How long the agents a crashed owner left behind get to exit after SIGTERM when the run resumes. */
+    private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(2);
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -491,6 +494,14 @@ public final class Prodigy implements AutoCloseable {
         RunLock lock = null;
         try {
             lock = RunLock.acquire(state.stateDirectory(), state.runId());
+            if (resumed != null) {
+                // the previous owner is gone (we hold the lock); its agents may not be (kill -9 skips our hooks)
+                try {
+                    LeftoverProcesses.terminate(state.runId(), LEFTOVER_GRACE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // the run starts cancelled
+                }
+            }
             return new WorkflowRunner(state.withProcessEnv(processEnv), vars, resume, resumed).run(fingerprint(workflow));
         } finally {
             if (lock != null) {

@@ -81,7 +81,7 @@ class RunReportBrowserTest {
         assertThat(colours.size()).isGreaterThan(200);
         // the SVG bars were painted: success, dead-lettered and retried attempts in their colours
         assertThat(colours).contains(OK_RGB, DLQ_RGB, RETRIED_RGB);
-        Path kept = Files.createDirectories(Path.of("target", "report-test")).resolve("mixed.png");
+        Path kept = Files.createDirectories(RunReportTest.keptDirectory()).resolve("mixed.png");
         Files.copy(shot, kept, StandardCopyOption.REPLACE_EXISTING);
     }
 
@@ -96,6 +96,7 @@ class RunReportBrowserTest {
         Set<Integer> colours = colours(shot.toFile());
         assertThat(colours.size()).isGreaterThan(100);
         assertThat(colours).contains(OK_RGB);
-        Files.copy(shot, Path.of("target", "report-test", "thousand.png"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(shot, Files.createDirectories(RunReportTest.keptDirectory()).resolve("thousand.png"),
+                StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -1,0 +1,51 @@
+package io.prodigy.core.internal.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class LeftoverProcessesTest {
+
+    @Test
+    void findsAndStopsEveryProcessThatCarriesTheRunIdIncludingDescendantsInTheirOwnSession() throws Exception {
+        assumeTrue(ProcFs.AVAILABLE, "needs /proc");
+        String runId = "run-leftover-" + UUID.randomUUID();
+        String other = "run-other-" + UUID.randomUUID();
+        ProcessBuilder orphan = new ProcessBuilder("setsid", "sh", "-c", "sleep 297 & exec sleep 296");
+        orphan.environment().put(LeftoverProcesses.RUN_ID_VARIABLE, runId);
+        Process ours = orphan.start();
+        ProcessBuilder bystander = new ProcessBuilder("sleep", "295");
+        bystander.environment().put(LeftoverProcesses.RUN_ID_VARIABLE, other);
+        Process theirs = bystander.start();
+        try {
+            List<Long> found = awaitCount(runId, 2);
+            assertThat(found).contains(ours.pid()).hasSize(2);
+            assertThat(LeftoverProcesses.find(other)).containsExactly(theirs.pid());
+
+            List<Long> stopped = LeftoverProcesses.terminate(runId, Duration.ofSeconds(2));
+
+            assertThat(stopped).containsExactlyInAnyOrderElementsOf(found);
+            assertThat(ours.waitFor()).isNotZero();
+            assertThat(awaitCount(runId, 0)).isEmpty();
+            assertThat(theirs.isAlive()).as("a process of another run is left alone").isTrue();
+        } finally {
+            theirs.destroyForcibly();
+            LeftoverProcesses.terminate(runId, Duration.ZERO);
+        }
+    }
+
+    private static List<Long> awaitCount(String runId, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<Long> found = LeftoverProcesses.find(runId);
+        while (found.stream().filter(p -> !ProcFs.stat(p).map(ProcFs.Stat::zombie).orElse(true)).count() != count
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            found = LeftoverProcesses.find(runId);
+        }
+        return found.stream().filter(p -> !ProcFs.stat(p).map(ProcFs.Stat::zombie).orElse(true)).toList();
+    }
+}
