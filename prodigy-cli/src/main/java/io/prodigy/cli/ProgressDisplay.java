@@ -117,7 +117,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
             log("run " + s.runId() + " started: " + s.workflowName());
         } else if (e instanceof RunEvent.PhaseStarted p) {
             phase = p.phase() + (p.stage() != null && !p.stage().isEmpty() && !p.stage().equals(p.phase())
-                    ? " (" + p.stage() + ")" : "");
+                    && !p.stage().equals("mapreduce") && !p.stage().equals("main") ? " (" + p.stage() + ")" : "");
             currentStep = null;
             log(phase + " started");
         } else if (e instanceof RunEvent.ItemsResolved r) {
@@ -164,14 +164,15 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
             running.remove(f.itemId());
             if (f.status() == ItemStatus.SUCCEEDED) {
                 succeeded++;
-            } else {
+            } else if (f.status() != ItemStatus.CANCELLED) {
                 failed++;
             }
             if (f.costUsd() != null) {
                 cost += f.costUsd();
             }
             if (!live || f.status() != ItemStatus.SUCCEEDED) {
-                log("item " + f.itemId() + " " + paint(f.status() == ItemStatus.SUCCEEDED ? GREEN : RED,
+                log("item " + f.itemId() + " " + paint(f.status() == ItemStatus.SUCCEEDED ? GREEN
+                        : f.status() == ItemStatus.CANCELLED ? YELLOW : RED,
                         f.status().name().toLowerCase(Locale.ROOT)) + " in " + duration(f.duration())
                         + (f.costUsd() != null ? String.format(Locale.ROOT, " ($%.4f)", f.costUsd()) : "")
                         + " [" + (succeeded + failed) + "/" + total + "]");
@@ -191,6 +192,10 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
             log(paint(YELLOW, String.format(Locale.ROOT, "budget reached: $%.2f of $%.2f; the run pauses",
                     b.spentUsd(), b.budgetUsd())));
         } else if (e instanceof RunEvent.PhaseFinished p) {
+            total = 0;
+            running.clear();
+            phase = "finishing";
+            currentStep = null;
             log(p.phase() + " " + (p.success() ? "finished" : paint(RED, "failed")) + " in "
                     + duration(p.duration()));
         } else if (e instanceof RunEvent.ItemIntegrated i) {
@@ -199,6 +204,54 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
             }
         } else if (e instanceof RunEvent.RunFinished f) {
             log("run " + f.runId() + " " + f.status() + " in " + duration(f.duration()));
+        }
+    }
+
+    /**
+     * Routes {@code System.err} (where the engine's log messages go) through the display, so a message is printed
+     * above the live block instead of tearing it. Does nothing when the display is not live.
+     */
+    void captureStandardError() {
+        if (!live) {
+            return;
+        }
+        System.setErr(new java.io.PrintStream(new LineSink(this::external), true,
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private void external(String line) {
+        synchronized (this) {
+            if (closed) {
+                out.println(line);
+                out.flush();
+                return;
+            }
+            log(line);
+        }
+    }
+
+    /** Collects bytes into lines and hands each whole line on. */
+    private static final class LineSink extends java.io.OutputStream {
+        private final java.util.function.Consumer<String> target;
+        private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+
+        LineSink(java.util.function.Consumer<String> target) {
+            this.target = target;
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                target.accept(buf.toString(java.nio.charset.StandardCharsets.UTF_8));
+                buf.reset();
+            } else {
+                buf.write(b);
+            }
+        }
+
+        @Override
+        public synchronized void flush() {
+            // lines are handed on whole
         }
     }
 
@@ -230,7 +283,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
     private void log(String line) {
         if (live) {
             clearBlock();
-            out.println(fit(line));
+            out.println(line);
             drawBlock();
         } else {
             out.println(paint(DIM, "[" + TIME.format(LocalTime.now()) + "]") + " " + line);

@@ -25,6 +25,8 @@ final class RunExecution {
     static int execute(CliContext ctx, Path projectDir, boolean yes, String runId,
                        Function<Prodigy, RunResult> action) {
         ProgressDisplay display = ProgressDisplay.forTerminal(ctx.err);
+        java.io.PrintStream originalErr = System.err;
+        display.captureStandardError();
         MergeConfirmation confirmation = plan -> {
             if (yes) {
                 return true;
@@ -53,6 +55,8 @@ final class RunExecution {
             } finally {
                 display.close();
             }
+        } finally {
+            System.setErr(originalErr);
         }
         if (result == null) {
             return ExitCodes.OK;
