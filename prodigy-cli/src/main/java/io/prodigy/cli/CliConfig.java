@@ -1,0 +1,352 @@
+package io.prodigy.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.prodigy.api.Backoff;
+import io.prodigy.api.RetryPolicy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The command line's settings: defaults, then {@code $PRODIGY_HOME/config.yml}, then the project's
+ * {@code .prodigy/config.yml}; command-line flags override both. Unknown keys are errors naming the closest valid
+ * key.
+ *
+ * <pre>
+ * max_parallel: 4              # map phases' parallelism when neither the workflow's max_parallel nor a flag wins
+ * retry:                       # the default retry of steps that set none (when the workflow sets no default)
+ *   attempts: 3
+ *   backoff: exponential       # fixed | linear | exponential | fibonacci
+ *   initial_delay: 1s
+ *   max_delay: 30s
+ * timeouts:
+ *   git: 10m                   # one git command
+ *   agent_startup: 2m          # an agent that writes nothing for this long is ended
+ *   shutdown_grace: 20s        # how long Ctrl-C waits for runs to save their state
+ * claude:
+ *   command: claude            # a name on PATH or a path
+ *   model: sonnet              # passed as --model; empty for the CLI's default
+ * worktree:
+ *   prefix: prodigy            # branch and directory prefix; only "prodigy" is supported (prodigy-&lt;run-id&gt;)
+ *   auto_cleanup: false        # remove failed items' worktrees (their commits stay on their branches)
+ * merge:
+ *   strategy: merge            # merge (fast-forward or a clean merge commit); rebase is not supported
+ * log_level: warn              # error | warn | info | debug | trace
+ * </pre>
+ *
+ * @param maxParallel the default parallelism, or null for the workflow's own
+ * @param retry the default retry policy, or null
+ * @param gitTimeout the time limit of one git command
+ * @param agentStartupTimeout how long an agent may stay silent at start
+ * @param shutdownGrace how long an interrupt waits for runs to save their state
+ * @param claudeCommand the claude executable
+ * @param claudeModel the model, or null
+ * @param worktreePrefix the worktree prefix (only "prodigy")
+ * @param autoCleanup whether failed items' worktrees are removed
+ * @param mergeStrategy the final merge strategy (only "merge")
+ * @param logLevel the log level of the engine's messages
+ */
+public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTimeout, Duration agentStartupTimeout,
+                        Duration shutdownGrace, String claudeCommand, String claudeModel, String worktreePrefix,
+                        boolean autoCleanup, String mergeStrategy, String logLevel) {
+
+    /** The settings without any file. */
+    public static final CliConfig DEFAULTS = new CliConfig(null, null, Duration.ofMinutes(10), Duration.ofMinutes(2),
+            Duration.ofSeconds(20), "claude", null, "prodigy", false, "merge", "warn");
+
+    private static final Map<String, Set<String>> SCHEMA = new LinkedHashMap<>();
+
+    static {
+        SCHEMA.put("", Set.of("max_parallel", "retry", "timeouts", "claude", "worktree", "merge", "log_level"));
+        SCHEMA.put("retry", Set.of("attempts", "backoff", "initial_delay", "max_delay"));
+        SCHEMA.put("timeouts", Set.of("git", "agent_startup", "shutdown_grace"));
+        SCHEMA.put("claude", Set.of("command", "model"));
+        SCHEMA.put("worktree", Set.of("prefix", "auto_cleanup"));
+        SCHEMA.put("merge", Set.of("strategy"));
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
+
+    /**
+     * @param home {@code PRODIGY_HOME}
+     * @param project the project directory
+     * @return the merged settings
+     * @throws CliException (exit code 2) for a file that does not parse or has an unknown key or a bad value
+     */
+    public static CliConfig load(Path home, Path project) {
+        CliConfig c = DEFAULTS;
+        c = c.overlay(home.resolve("config.yml"));
+        if (project != null) {
+            c = c.overlay(project.resolve(".prodigy").resolve("config.yml"));
+        }
+        return c;
+    }
+
+    /** @return the files that would be read, in order */
+    static List<Path> files(Path home, Path project) {
+        List<Path> out = new ArrayList<>();
+        out.add(home.resolve("config.yml"));
+        if (project != null) {
+            out.add(project.resolve(".prodigy").resolve("config.yml"));
+        }
+        return out;
+    }
+
+    private CliConfig overlay(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return this;
+        }
+        JsonNode root;
+        try {
+            root = YAML.readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr() + ":"
+                    + e.getLocation().getColumnNr();
+            throw CliException.usage(file + where + ": error: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw CliException.usage(file + ": error: cannot read: " + e.getMessage());
+        }
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            return this;
+        }
+        Values v = new Values(file);
+        v.check("", root);
+        Integer maxParallel = v.integer(root.get("max_parallel"), "max_parallel", this.maxParallel);
+        RetryPolicy retry = this.retry;
+        JsonNode r = root.get("retry");
+        if (r != null && !r.isNull()) {
+            v.check("retry", r);
+            RetryPolicy base = retry != null ? retry : RetryPolicy.builder().maxAttempts(3).build();
+            RetryPolicy.Builder b = RetryPolicy.builder()
+                    .maxAttempts(v.integer(r.get("attempts"), "retry.attempts", base.maxAttempts()))
+                    .backoff(v.backoff(r.get("backoff"), base.backoff()))
+                    .initialDelay(v.duration(r.get("initial_delay"), "retry.initial_delay", base.initialDelay()))
+                    .maxDelay(v.duration(r.get("max_delay"), "retry.max_delay", base.maxDelay()));
+            retry = b.build();
+        }
+        Duration git = gitTimeout;
+        Duration startup = agentStartupTimeout;
+        Duration grace = shutdownGrace;
+        JsonNode t = root.get("timeouts");
+        if (t != null && !t.isNull()) {
+            v.check("timeouts", t);
+            git = v.duration(t.get("git"), "timeouts.git", git);
+            startup = v.duration(t.get("agent_startup"), "timeouts.agent_startup", startup);
+            grace = v.duration(t.get("shutdown_grace"), "timeouts.shutdown_grace", grace);
+        }
+        String command = claudeCommand;
+        String model = claudeModel;
+        JsonNode cl = root.get("claude");
+        if (cl != null && !cl.isNull()) {
+            v.check("claude", cl);
+            command = v.text(cl.get("command"), "claude.command", command);
+            model = v.text(cl.get("model"), "claude.model", model);
+            if (model != null && model.isBlank()) {
+                model = null;
+            }
+        }
+        String prefix = worktreePrefix;
+        boolean cleanup = autoCleanup;
+        JsonNode w = root.get("worktree");
+        if (w != null && !w.isNull()) {
+            v.check("worktree", w);
+            prefix = v.text(w.get("prefix"), "worktree.prefix", prefix);
+            if (!"prodigy".equals(prefix)) {
+                throw v.error("worktree.prefix", "'" + prefix + "' is not supported: git worktree isolation names "
+                        + "run branches prodigy-<run-id> and item branches prodigy/<run-id>/<item>; leave it "
+                        + "'prodigy'");
+            }
+            cleanup = v.bool(w.get("auto_cleanup"), "worktree.auto_cleanup", cleanup);
+        }
+        String strategy = mergeStrategy;
+        JsonNode m = root.get("merge");
+        if (m != null && !m.isNull()) {
+            v.check("merge", m);
+            strategy = v.text(m.get("strategy"), "merge.strategy", strategy);
+            if ("rebase".equals(strategy)) {
+                throw v.error("merge.strategy", "'rebase' is not supported yet: the final merge fast-forwards "
+                        + "your branch, or makes a merge commit only when the merge is clean; use 'merge'");
+            }
+            if (!"merge".equals(strategy)) {
+                throw v.error("merge.strategy", "expected 'merge' (or 'rebase', not supported yet), not '"
+                        + strategy + "'");
+            }
+        }
+        String level = v.text(root.get("log_level"), "log_level", logLevel);
+        level = level.toLowerCase(Locale.ROOT);
+        if (!List.of("error", "warn", "info", "debug", "trace", "off").contains(level)) {
+            throw v.error("log_level", "expected error, warn, info, debug, trace or off, not '" + level + "'");
+        }
+        return new CliConfig(maxParallel, retry, git, startup, grace, command, model, prefix, cleanup, strategy,
+                level);
+    }
+
+    /** Reads and checks values of one file. */
+    private static final class Values {
+        private final Path file;
+
+        Values(Path file) {
+            this.file = file;
+        }
+
+        CliException error(String key, String message) {
+            return CliException.usage(file + ": error: " + key + ": " + message);
+        }
+
+        void check(String section, JsonNode node) {
+            String where = section.isEmpty() ? "the top level" : "'" + section + "'";
+            if (!node.isObject()) {
+                throw CliException.usage(file + ": error: " + where + " must be a mapping of keys to values");
+            }
+            Set<String> valid = SCHEMA.get(section);
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!valid.contains(key)) {
+                    String full = section.isEmpty() ? key : section + "." + key;
+                    String closest = closest(key, valid);
+                    throw CliException.usage(file + ": error: unknown key '" + full + "' in " + where
+                            + (closest != null ? "; did you mean '" + closest + "'?" : "")
+                            + " (valid keys: " + String.join(", ", new java.util.TreeSet<>(valid)) + ")");
+                }
+            }
+        }
+
+        Integer integer(JsonNode n, String key, Integer dflt) {
+            if (n == null || n.isNull()) {
+                return dflt;
+            }
+            if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1) {
+                throw error(key, "expected a whole number of at least 1, not '" + n.asText() + "'");
+            }
+            return n.asInt();
+        }
+
+        boolean bool(JsonNode n, String key, boolean dflt) {
+            if (n == null || n.isNull()) {
+                return dflt;
+            }
+            if (!n.isBoolean()) {
+                throw error(key, "expected true or false, not '" + n.asText() + "'");
+            }
+            return n.asBoolean();
+        }
+
+        String text(JsonNode n, String key, String dflt) {
+            if (n == null || n.isNull()) {
+                return dflt;
+            }
+            if (!n.isValueNode()) {
+                throw error(key, "expected a text value");
+            }
+            return n.asText();
+        }
+
+        Duration duration(JsonNode n, String key, Duration dflt) {
+            if (n == null || n.isNull()) {
+                return dflt;
+            }
+            try {
+                return parseDuration(n.asText());
+            } catch (IllegalArgumentException e) {
+                throw error(key, e.getMessage());
+            }
+        }
+
+        Backoff backoff(JsonNode n, Backoff dflt) {
+            if (n == null || n.isNull()) {
+                return dflt;
+            }
+            switch (n.asText()) {
+                case "fixed":
+                    return Backoff.fixed();
+                case "linear":
+                    return Backoff.linear(Duration.ofSeconds(1));
+                case "exponential":
+                    return Backoff.exponential(2.0);
+                case "fibonacci":
+                    return Backoff.fibonacci();
+                default:
+                    throw error("retry.backoff", "expected fixed, linear, exponential or fibonacci, not '"
+                            + n.asText() + "'");
+            }
+        }
+    }
+
+    /**
+     * @param text {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}, or a number of seconds
+     * @return the duration
+     * @throws IllegalArgumentException if it does not read as one
+     */
+    public static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("expected a duration such as 500ms, 30s, 10m, 2h or 1d, not '"
+                    + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        switch (unit) {
+            case "ms":
+                return Duration.ofMillis(n);
+            case "m":
+                return Duration.ofMinutes(n);
+            case "h":
+                return Duration.ofHours(n);
+            case "d":
+                return Duration.ofDays(n);
+            default:
+                return Duration.ofSeconds(n);
+        }
+    }
+
+    /**
+     * @param key a misspelt key
+     * @param valid the valid keys
+     * @return the closest valid key within a small edit distance, or null
+     */
+    static String closest(String key, Set<String> valid) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String v : valid) {
+            int d = distance(key, v);
+            if (d < bestDistance || (d == bestDistance && best != null && v.compareTo(best) < 0)) {
+                best = v;
+                bestDistance = d;
+            }
+        }
+        return bestDistance <= Math.max(2, key.length() / 3) ? best : null;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,220 @@
+package io.prodigy.cli;
+
+import io.prodigy.api.RetryPolicy;
+import io.prodigy.api.RunStatus;
+import io.prodigy.api.Workflow;
+import io.prodigy.api.event.RunListener;
+import io.prodigy.api.spi.AgentRunner;
+import io.prodigy.api.spi.IsolationStrategy;
+import io.prodigy.api.spi.RunRecord;
+import io.prodigy.claude.ClaudeCodeRunner;
+import io.prodigy.core.DirectoryIsolation;
+import io.prodigy.core.Prodigy;
+import io.prodigy.core.store.FileCheckpointStore;
+import io.prodigy.git.MergeConfirmation;
+import io.prodigy.git.WorktreeIsolation;
+import io.prodigy.yaml.LoadResult;
+import io.prodigy.yaml.Problem;
+import io.prodigy.yaml.WorkflowLoadException;
+import io.prodigy.yaml.WorkflowLoader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** What every command needs: the state directory, the project, the settings, and how to build the engine. */
+final class CliContext {
+    private final Path home;
+    private final Path project;
+    private final CliConfig config;
+    final PrintStream out = System.out;
+    final PrintStream err = System.err;
+
+    private CliContext(Path home, Path project, CliConfig config) {
+        this.home = home;
+        this.project = project;
+        this.config = config;
+    }
+
+    /** @return the context of this invocation (reads the configuration files) */
+    static CliContext create() {
+        String env = System.getenv("PRODIGY_HOME");
+        Path home = (env != null && !env.isBlank() ? Path.of(env)
+                : Path.of(System.getProperty("user.home"), ".prodigy")).toAbsolutePath().normalize();
+        Path p = Globals.path() != null ? Globals.path() : Path.of("");
+        Path project;
+        try {
+            project = p.toAbsolutePath().normalize().toRealPath();
+        } catch (IOException e) {
+            throw CliException.usage("the project directory " + p.toAbsolutePath() + " does not exist");
+        }
+        CliConfig config = CliConfig.load(home, project);
+        String level = Globals.verbosity() >= 3 ? "trace" : Globals.verbosity() == 2 ? "debug" : config.logLevel();
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+        System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        return new CliContext(home, project, config);
+    }
+
+    Path home() {
+        return home;
+    }
+
+    Path project() {
+        return project;
+    }
+
+    CliConfig config() {
+        return config;
+    }
+
+    /** @param dir a directory @return whether it is inside a git working tree */
+    static boolean isGitRepository(Path dir) {
+        try {
+            Process p = new ProcessBuilder("git", "rev-parse", "--is-inside-work-tree").directory(dir.toFile())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && out.equals("true");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * @param projectDir the directory the run works on
+     * @param listener the progress display
+     * @param confirmation asked before the final merge
+     * @return an engine: git worktrees in a git repository (plain directory otherwise), Claude Code for agents
+     */
+    Prodigy prodigy(Path projectDir, RunListener listener, MergeConfirmation confirmation) {
+        Prodigy.Builder b = Prodigy.builder().home(home).workingDirectory(projectDir).handleSignals(true)
+                .shutdownGrace(config.shutdownGrace()).agentRunner(agentRunner()).isolation(isolation(projectDir,
+                        confirmation));
+        if (listener != null) {
+            b.listener(listener);
+        }
+        return b.build();
+    }
+
+    /** @return an engine for reading state (no runs) */
+    Prodigy reader() {
+        return Prodigy.builder().home(home).workingDirectory(project).eventLog(false).build();
+    }
+
+    IsolationStrategy isolation(Path projectDir, MergeConfirmation confirmation) {
+        if (!isGitRepository(projectDir)) {
+            return DirectoryIsolation.shared();
+        }
+        return WorktreeIsolation.builder().prodigyHome(home).gitTimeout(config.gitTimeout())
+                .keepFailedWorktrees(!config.autoCleanup()).mergeConfirmation(confirmation).build();
+    }
+
+    AgentRunner agentRunner() {
+        ClaudeCodeRunner.Builder b = ClaudeCodeRunner.builder().executable(config.claudeCommand())
+                .startupTimeout(config.agentStartupTimeout());
+        if (config.claudeModel() != null) {
+            b.model(config.claudeModel());
+        }
+        return b.build();
+    }
+
+    /**
+     * Loads a workflow file, printing its warnings.
+     *
+     * @param file the file
+     * @param params {@code --param} values
+     * @param paramFile {@code --param-file}, or null
+     * @param strict whether unknown keys are errors
+     * @return the workflow, with the configured default retry when it sets none
+     * @throws WorkflowLoadException with every problem (exit code 2)
+     */
+    Workflow load(Path file, Map<String, String> params, Path paramFile, boolean strict) {
+        WorkflowLoader.Builder lb = WorkflowLoader.builder().strict(strict).parameters(params)
+                .baseDirectory(project);
+        if (paramFile != null) {
+            if (!Files.isRegularFile(paramFile)) {
+                throw CliException.usage("the parameter file " + paramFile + " does not exist");
+            }
+            lb.parameterFile(paramFile);
+        }
+        LoadResult r = lb.build().load(file);
+        for (Problem p : r.warnings()) {
+            err.println(p);
+        }
+        if (r.hasErrors()) {
+            throw new WorkflowLoadException(r.source(), r.errors());
+        }
+        return withDefaults(r.orThrow());
+    }
+
+    /** @param wf a workflow @return it with the configured default retry, when it has none */
+    Workflow withDefaults(Workflow wf) {
+        RetryPolicy retry = config.retry();
+        if (retry != null && wf.defaultRetry() == null) {
+            return wf.toBuilder().defaultRetry(retry).build();
+        }
+        return wf;
+    }
+
+    /**
+     * Rebuilds the workflow of a run started by the command line.
+     *
+     * @param record the run
+     * @return the workflow, loaded as it was when the run started
+     */
+    Workflow rebuild(RunRecord record) {
+        RunInfo info = RunInfo.read(home, record.runId()).orElseThrow(() -> CliException.usage("run '"
+                + record.runId() + "' was not started by the prodigy command (no " + RunInfo.file(home,
+                record.runId()) + "); continue it from Java with Prodigy.resume and its workflow"));
+        switch (info.kind()) {
+            case "exec":
+                return withDefaults(ExecCommand.workflow(info.command(), info.retry(), info.timeoutSeconds()));
+            case "batch":
+                return withDefaults(BatchCommand.workflow(info.files(), info.command(), info.parallel(),
+                        info.retry(), info.timeoutSeconds()));
+            default:
+                Path f = Path.of(info.workflowFile());
+                if (!Files.isRegularFile(f)) {
+                    throw CliException.usage("the workflow file of run '" + record.runId() + "' is gone: " + f);
+                }
+                return load(f, info.params() == null ? Map.of() : info.params(),
+                        info.paramFile() == null ? null : Path.of(info.paramFile()), false);
+        }
+    }
+
+    /** @return every run in this state directory, newest first */
+    List<RunRecord> runs() {
+        if (!Files.isDirectory(home.resolve("runs"))) {
+            return List.of();
+        }
+        try (FileCheckpointStore store = FileCheckpointStore.open(home)) {
+            return store.runs();
+        }
+    }
+
+    /**
+     * @param runId a run id, or null for the latest run of this project
+     * @param unfinishedOnly with no id, whether only runs that have not completed count
+     * @return the run
+     * @throws CliException (exit code 2) when there is none
+     */
+    RunRecord run(String runId, boolean unfinishedOnly) {
+        List<RunRecord> all = runs();
+        if (runId != null) {
+            return all.stream().filter(r -> r.runId().equals(runId)).findFirst().orElseThrow(() ->
+                    CliException.usage("no run '" + runId + "' in " + home + "; list them with prodigy runs"));
+        }
+        Optional<RunRecord> found = all.stream().filter(r -> project.equals(r.projectDirectory()))
+                .filter(r -> !unfinishedOnly || (r.status() != RunStatus.SUCCEEDED
+                        && r.status() != RunStatus.COMPLETED_WITH_FAILURES))
+                .findFirst();
+        return found.orElseThrow(() -> CliException.usage("no " + (unfinishedOnly ? "unfinished " : "")
+                + "run of " + project + " in " + home + "; list them with prodigy runs"));
+    }
+}

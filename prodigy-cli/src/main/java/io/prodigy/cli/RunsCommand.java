@@ -1,0 +1,88 @@
+package io.prodigy.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.prodigy.api.spi.RunRecord;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code prodigy runs}: lists runs. */
+@Command(name = "runs", aliases = "sessions", mixinStandardHelpOptions = true,
+        description = "Lists the runs under $PRODIGY_HOME, newest first: id, workflow, status, start and end, items "
+                + "done/failed/total, cost.", footer = ExitCodes.HELP)
+final class RunsCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+            .withZone(ZoneId.systemDefault());
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Option(names = "--project", description = "Only runs of this project (the current directory or -p).")
+    boolean projectOnly;
+
+    @Override
+    public Integer call() {
+        CliContext ctx = CliContext.create();
+        List<RunRecord> runs = ctx.runs().stream()
+                .filter(r -> !projectOnly || ctx.project().equals(r.projectDirectory())).toList();
+        if (json) {
+            ArrayNode arr = Json.array();
+            for (RunRecord r : runs) {
+                arr.add(toJson(ctx, r));
+            }
+            ctx.out.println(Json.write(arr));
+            return ExitCodes.OK;
+        }
+        if (runs.isEmpty()) {
+            ctx.out.println("No runs in " + ctx.home());
+            return ExitCodes.OK;
+        }
+        ctx.out.printf(Locale.ROOT, "%-30s %-20s %-23s %-19s %-19s %15s %9s%n", "RUN", "WORKFLOW", "STATUS",
+                "STARTED", "ENDED", "DONE/FAIL/TOTAL", "COST");
+        for (RunRecord r : runs) {
+            RunStats s = RunStats.of(ctx.home(), r);
+            ctx.out.printf(Locale.ROOT, "%-30s %-20s %-23s %-19s %-19s %15s %9s%n", r.runId(),
+                    cut(r.workflowName(), 20), r.status(), time(r.startedAt()), time(s.endedAt()),
+                    s.succeeded() + "/" + s.failed() + "/" + s.total(),
+                    s.costUsd() != null ? String.format(Locale.ROOT, "$%.4f", s.costUsd()) : "-");
+        }
+        return ExitCodes.OK;
+    }
+
+    static ObjectNode toJson(CliContext ctx, RunRecord r) {
+        RunStats s = RunStats.of(ctx.home(), r);
+        ObjectNode o = Json.object();
+        o.put("id", r.runId());
+        o.put("workflow", r.workflowName());
+        o.put("status", r.status().name());
+        o.put("project", r.projectDirectory() == null ? null : r.projectDirectory().toString());
+        o.put("workspace", r.workspace() == null ? null : r.workspace().toString());
+        o.put("started_at", r.startedAt() == null ? null : r.startedAt().toString());
+        o.put("ended_at", s.endedAt() == null ? null : s.endedAt().toString());
+        o.put("updated_at", r.updatedAt() == null ? null : r.updatedAt().toString());
+        ObjectNode items = o.putObject("items");
+        items.put("done", s.succeeded());
+        items.put("failed", s.failed());
+        items.put("total", s.total());
+        if (s.costUsd() != null) {
+            o.put("cost_usd", s.costUsd());
+        } else {
+            o.putNull("cost_usd");
+        }
+        return o;
+    }
+
+    static String time(Instant t) {
+        return t == null ? "-" : TIME.format(t);
+    }
+
+    static String cut(String s, int n) {
+        return s == null ? "-" : s.length() > n ? s.substring(0, n - 1) + "…" : s;
+    }
+}

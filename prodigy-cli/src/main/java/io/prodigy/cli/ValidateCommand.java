@@ -1,0 +1,46 @@
+package io.prodigy.cli;
+
+import io.prodigy.yaml.LoadResult;
+import io.prodigy.yaml.Problem;
+import io.prodigy.yaml.WorkflowLoader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code prodigy validate FILE...}: checks workflow files. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Checks workflow files and prints every problem as file:line:column: error|warning: message. "
+                + "Exit code 0 when all are valid, 2 when one has an error (or, with --strict, an unknown key).",
+        footer = ExitCodes.HELP)
+final class ValidateCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Workflow files.")
+    List<Path> files;
+
+    @Option(names = "--strict", description = "Unknown keys are errors, not warnings.")
+    boolean strict;
+
+    @Override
+    public Integer call() {
+        CliContext ctx = CliContext.create();
+        WorkflowLoader loader = WorkflowLoader.builder().strict(strict).baseDirectory(ctx.project()).build();
+        boolean ok = true;
+        for (Path f : files) {
+            LoadResult r = loader.load(f);
+            for (Problem p : r.problems()) {
+                (p.isError() ? ctx.err : ctx.out).println(p);
+            }
+            if (r.hasErrors()) {
+                ok = false;
+                ctx.err.println(f + ": invalid (" + r.errors().size() + " error(s))");
+            } else {
+                ctx.out.println(f + ": valid " + r.kind().map(k -> k.name().toLowerCase(java.util.Locale.ROOT))
+                        .orElse("") + " workflow '" + r.workflow().orElseThrow().name() + "'"
+                        + (r.warnings().isEmpty() ? "" : " (" + r.warnings().size() + " warning(s))"));
+            }
+        }
+        return ok ? ExitCodes.OK : ExitCodes.USAGE;
+    }
+}

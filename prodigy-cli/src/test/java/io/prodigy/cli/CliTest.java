@@ -1,0 +1,161 @@
+package io.prodigy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prodigy.yaml.LoadResult;
+import io.prodigy.yaml.WorkflowLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line in this JVM: help, usage errors, configuration, templates. The real jar is tested by CliIT. */
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    record Out(int exit, String out, String err) {
+    }
+
+    private static synchronized Out exec(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            Globals.verbosity(0);
+            Globals.path(null);
+            int code = Main.execute(args);
+            return new Out(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void everyCommandHasHelp() {
+        CommandLine cl = Main.commandLine();
+        List<List<String>> paths = new ArrayList<>();
+        for (Map.Entry<String, CommandLine> e : cl.getSubcommands().entrySet()) {
+            paths.add(List.of(e.getKey()));
+            for (String sub : e.getValue().getSubcommands().keySet()) {
+                paths.add(List.of(e.getKey(), sub));
+            }
+        }
+        assertThat(paths).extracting(p -> String.join(" ", p)).contains("run", "resume", "resume-job", "runs",
+                "sessions", "validate", "dlq list", "dlq inspect", "dlq stats", "dlq export", "dlq purge", "dlq retry",
+                "dlq reprocess", "events", "status", "logs", "worktree ls", "worktree clean", "clean", "init", "exec",
+                "batch", "completion");
+        for (List<String> p : paths) {
+            if (p.get(0).equals("help")) {
+                continue;
+            }
+            List<String> args = new ArrayList<>(p);
+            args.add("--help");
+            Out o = exec(args.toArray(String[]::new));
+            assertThat(o.exit()).as("%s --help: %s", p, o.err()).isZero();
+            assertThat(o.out()).as("%s", p).contains("Usage: prodigy ");
+        }
+        assertThat(exec("run", "--help").out()).contains("Exit codes: 0 success").contains("130 interrupted");
+        assertThat(exec().exit()).isEqualTo(2);
+    }
+
+    @Test
+    void usageErrorsExitWith2AndVerboseShowsTheStackTrace() throws Exception {
+        Path broken = tmp.resolve("broken.yml");
+        Files.writeString(broken, "name: broken\ncommands:\n  - shell: \"echo\"\n    colour: red\n");
+        assertThat(exec("validate", broken.toString()).exit()).isZero();
+        Out strict = exec("validate", "--strict", broken.toString());
+        assertThat(strict.exit()).isEqualTo(2);
+        assertThat(strict.err()).contains("broken.yml:4:5: error:");
+
+        Out quiet = exec("run", "-p", tmp.toString(), "--strict", broken.toString());
+        assertThat(quiet.exit()).isEqualTo(2);
+        assertThat(quiet.err()).contains("broken.yml:4:5").doesNotContain("\tat ");
+        Out verbose = exec("run", "-v", "-p", tmp.toString(), "--strict", broken.toString());
+        assertThat(verbose.exit()).isEqualTo(2);
+        assertThat(verbose.err()).contains("\tat io.prodigy");
+
+        assertThat(exec("run", tmp.resolve("missing.yml").toString()).err()).contains("workflow file not found");
+        assertThat(exec("run", "--no-such-flag", "x.yml").exit()).isEqualTo(2);
+        assertThat(exec("dlq", "nope").exit()).isEqualTo(2);
+        assertThat(exec("run", "-n", "0", "-p", tmp.toString(), tmp.resolve("x").toString()).exit()).isEqualTo(2);
+    }
+
+    @Test
+    void configurationErrorsNameTheClosestKey() throws Exception {
+        Path project = Files.createDirectories(tmp.resolve("p"));
+        Path wf = project.resolve("wf.yml");
+        Files.writeString(wf, "name: wf\ncommands:\n  - shell: \"echo hi\"\n");
+        Path config = Files.createDirectories(project.resolve(".prodigy")).resolve("config.yml");
+
+        Files.writeString(config, "max_paralel: 3\n");
+        Out o = exec("run", "-p", project.toString(), "--dry-run", wf.toString());
+        assertThat(o.exit()).isEqualTo(2);
+        assertThat(o.err()).contains("unknown key 'max_paralel'").contains("did you mean 'max_parallel'?");
+
+        Files.writeString(config, "retry:\n  atempts: 2\n");
+        assertThat(exec("run", "-p", project.toString(), "--dry-run", wf.toString()).err())
+                .contains("unknown key 'retry.atempts'").contains("did you mean 'attempts'?");
+
+        Files.writeString(config, "merge:\n  strategy: rebase\n");
+        assertThat(exec("run", "-p", project.toString(), "--dry-run", wf.toString()).err())
+                .contains("'rebase' is not supported yet");
+
+        Files.writeString(config, "max_parallel: 3\nretry: {attempts: 2, backoff: fibonacci, initial_delay: 500ms}\n"
+                + "timeouts: {git: 5m}\nclaude: {command: claude, model: sonnet}\nworktree: {auto_cleanup: true}\n"
+                + "merge: {strategy: merge}\nlog_level: info\n");
+        CliConfig c = CliConfig.load(tmp.resolve("no-home"), project);
+        assertThat(c.maxParallel()).isEqualTo(3);
+        assertThat(c.retry().maxAttempts()).isEqualTo(2);
+        assertThat(c.claudeModel()).isEqualTo("sonnet");
+        assertThat(c.autoCleanup()).isTrue();
+        assertThat(c.logLevel()).isEqualTo("info");
+        Out dry = exec("run", "-p", project.toString(), "--dry-run", wf.toString());
+        assertThat(dry.exit()).as(dry.err()).isZero();
+        assertThat(dry.out()).contains("shell: echo hi").contains("Dry run");
+    }
+
+    @Test
+    void everyTemplateValidatesStrictly() throws Exception {
+        for (String t : InitCommand.TEMPLATES.keySet()) {
+            Out o = exec("init", "-p", tmp.toString(), "--template", t);
+            assertThat(o.exit()).as(o.err()).isZero();
+            LoadResult r = WorkflowLoader.builder().strict(true).build().load(tmp.resolve(t + ".yml"));
+            assertThat(r.problems()).as(t).isEmpty();
+            for (String cmd : InitCommand.TEMPLATES.get(t)) {
+                assertThat(tmp.resolve(".claude/commands/" + cmd + ".md")).exists();
+            }
+        }
+        assertThat(exec("init", "-p", tmp.toString(), "--template", "goal-seak").err())
+                .contains("did you mean 'goal-seek'?");
+        assertThat(exec("init", "-p", tmp.toString()).out()).contains("kept    mapreduce-files.yml");
+        assertThat(CliConfig.load(tmp.resolve("home"), tmp).maxParallel()).isNull(); // the written config is all comments
+    }
+
+    @Test
+    void completionScript() {
+        Out o = exec("completion");
+        assertThat(o.exit()).isZero();
+        assertThat(o.out()).contains("complete -F").contains("resume").contains("dlq");
+    }
+
+    @Test
+    void durations() {
+        assertThat(CliConfig.parseDuration("500ms")).hasMillis(500);
+        assertThat(CliConfig.parseDuration("10m")).hasMinutes(10);
+        assertThat(CliConfig.parseDuration("30")).hasSeconds(30);
+        assertThat(ProgressDisplay.duration(java.time.Duration.ofMillis(12_300))).isEqualTo("12.3s");
+        assertThat(ProgressDisplay.duration(java.time.Duration.ofSeconds(245))).isEqualTo("4m05s");
+    }
+}
