@@ -85,6 +85,11 @@ class CliIT {
         assertThat(cli.ok("events", runId, "--follow", "--type", "ItemFinished").out().lines()).hasSize(3);
         assertThat(cli.ok("logs").out()).contains("transcripts").contains("b.claude");
         assertThat(cli.ok("logs", runId, "b").out()).contains("\"type\":\"result\"");
+        JarCli.Result report = cli.ok("report", runId, "--html", tmp.resolve("report.html").toString());
+        assertThat(report.out()).contains("Wrote the report of run " + runId);
+        assertThat(Files.readString(tmp.resolve("report.html"))).contains("<svg").contains(runId)
+                .doesNotContainPattern("(src|href|url)\\s*[=(]\\s*[\"']?https?:");
+        assertThat(cli.run("report", "no-such-run", "--html", tmp.resolve("x.html").toString()).exit()).isEqualTo(2);
         // the failed item's worktree is kept for debugging, then cleaned with --force (it holds no commits)
         JsonNode worktrees = cli.ok("worktree", "ls", "--json").json();
         assertThat(worktrees.toString()).contains("\"kept\":true");
