@@ -197,9 +197,14 @@ final class DlqCommand implements Callable<Integer> {
                 description = "jsonl (default) or csv.") DeadLetters.Format format;
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "The file; default stdout.")
         Path output;
+        @Option(names = "--json", description = "JSON lines (the same as --format jsonl).") boolean json;
 
         @Override
         public Integer call() {
+            if (json && format != DeadLetters.Format.JSONL) {
+                throw CliException.usage("--json and --format " + format.name().toLowerCase(java.util.Locale.ROOT)
+                        + " contradict each other");
+            }
             CliContext ctx = CliContext.create();
             RunRecord run = ctx.run(runId, false);
             int n;

@@ -54,7 +54,8 @@ import org.xml.sax.InputSource;
  *   block whose first line is {@code # fragment} only has to be valid YAML; a block whose first line is
  *   {@code # invalid: TEXT} must fail to load with an error whose message contains TEXT.</li>
  *   <li>{@code sh}: each line (after an optional {@code $ } prompt, with {@code \} continuations joined) that
- *   starts with {@code prodigy } or {@code ./prodigy } is a CLI invocation, checked by {@link #checkCliLine}.
+ *   starts with {@code prodigy } or {@code ./prodigy } is a CLI invocation, parsed by the CLI's own parser ({@link #checkCliLine}): an unknown command, option or
+ *   missing argument fails.
  *   Other lines are not run.</li>
  *   <li>{@code json} must parse; {@code jsonl} must parse line by line; {@code xml} must be well-formed.</li>
  * </ul>
@@ -66,12 +67,6 @@ class DocsCodeBlocksTest {
             "io.prodigy.git.*", "io.prodigy.yaml.*", "io.prodigy.claude.*", "io.prodigy.claude.testing.*",
             "io.prodigy.examples.*", "java.io.*", "java.nio.file.*", "java.time.*", "java.util.*",
             "java.util.concurrent.*");
-
-    /** The CLI's verbs (the lead replaces {@link #checkCliLine} with the real parser after the merge). */
-    static final Set<String> VERBS = Set.of("run", "resume", "runs", "validate", "dlq", "events", "status", "logs",
-            "worktree", "clean", "init", "exec", "batch", "report",
-            // the Rust tool's names, which the CLI also accepts
-            "resume-job", "sessions", "--help", "--version");
 
     static final Set<String> LANGUAGES = Set.of("java", "yaml", "sh", "json", "jsonl", "xml", "text");
 
@@ -343,10 +338,53 @@ class DocsCodeBlocksTest {
      * @return null when the line is fine, otherwise why not
      */
     static String checkCliLine(List<String> args) {
-        String verb = args.stream().filter(a -> !a.startsWith("-") || a.equals("--help") || a.equals("--version"))
-                .findFirst().orElse("");
-        return VERBS.contains(verb) ? null : "unknown verb '" + verb + "' (known: " + new java.util.TreeSet<>(VERBS)
-                + ")";
+        try {
+            io.prodigy.cli.Main.commandLine().parseArgs(args.toArray(String[]::new));
+            return null;
+        } catch (picocli.CommandLine.ParameterException e) {
+            return e.getMessage();
+        }
+    }
+
+    /** Splits a command line into words the way a POSIX shell would for plain words and quoted strings. */
+    static List<String> shellWords(String line) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        char quote = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else if (c == '\\' && quote == '"' && i + 1 < line.length()) {
+                    word.append(line.charAt(++i));
+                } else {
+                    word.append(c);
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                inWord = true;
+            } else if (c == '\\' && i + 1 < line.length()) {
+                word.append(line.charAt(++i));
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else if (c == '#' && !inWord) {
+                break;
+            } else {
+                word.append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            words.add(word.toString());
+        }
+        return words;
     }
 
     @Test
@@ -374,8 +412,7 @@ class DocsCodeBlocksTest {
                     continue;
                 }
                 invocations++;
-                String cmd = s.replaceFirst("\\s+#.*$", "");
-                List<String> words = new ArrayList<>(List.of(cmd.split("\\s+")));
+                List<String> words = shellWords(s);
                 words.remove(0);
                 String why = checkCliLine(words);
                 if (why != null) {
@@ -435,6 +472,9 @@ class DocsCodeBlocksTest {
         assertThat(b.get(0).text()).isEqualTo("a: 1\n");
         assertThat(checkCliLine(List.of("run", "wf.yml", "-y"))).isNull();
         assertThat(checkCliLine(List.of("-v", "dlq", "list"))).isNull();
-        assertThat(checkCliLine(List.of("frobnicate"))).contains("unknown verb 'frobnicate'");
+        assertThat(checkCliLine(List.of("frobnicate"))).contains("frobnicate");
+        assertThat(checkCliLine(List.of("run", "wf.yml", "--no-such-flag"))).contains("--no-such-flag");
+        assertThat(shellWords("prodigy exec \"claude: /fix x\" --retry 2 # why")).containsExactly("prodigy", "exec",
+                "claude: /fix x", "--retry", "2");
     }
 }
