@@ -9,6 +9,7 @@ import java.util.List;
  *
  * <pre>
  * process-agents HOME WORKDIR ITEMS PARALLEL
+ * worktree-agents HOME REPO ITEMS PARALLEL fresh|pooled
  * engine-overhead HOME ITEMS PARALLEL
  * resume-prepare HOME ITEMS
  * resume HOME RUN_ID ITEMS
@@ -24,11 +25,16 @@ public final class Driver {
      * @throws Exception if the measurement fails
      */
     public static void main(String[] args) throws Exception {
+        quietLogging();
         String result;
         switch (args[0]) {
             case "process-agents":
                 result = "{\"seconds\":" + Scenarios.processAgents(Path.of(args[1]), Path.of(args[2]),
                         Integer.parseInt(args[3]), Integer.parseInt(args[4])) + "}";
+                break;
+            case "worktree-agents":
+                result = "{\"seconds\":" + Scenarios.worktreeAgents(Path.of(args[1]), Path.of(args[2]),
+                        Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[5].equals("pooled")) + "}";
                 break;
             case "engine-overhead":
                 result = "{\"seconds\":" + Scenarios.engineOverhead(Path.of(args[1]), Integer.parseInt(args[2]),
@@ -53,5 +59,12 @@ public final class Driver {
         System.out.println(result);
         System.out.flush();
         System.exit(0);
+    }
+
+    /** Engine logging at warn, unless the caller chose a level. */
+    static void quietLogging() {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        }
     }
 }

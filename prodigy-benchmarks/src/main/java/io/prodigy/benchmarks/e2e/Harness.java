@@ -57,6 +57,7 @@ public final class Harness {
      * @throws Exception if a scenario fails
      */
     public static void main(String[] args) throws Exception {
+        Driver.quietLogging();
         Size size = FULL;
         Set<String> only = null;
         Path out = Path.of("prodigy-benchmarks", "target", "results.json");
@@ -127,28 +128,38 @@ public final class Harness {
         String xargs = "seq " + items + " | xargs -P " + parallel + " -I{} sh -c true";
         List<Double> inProcess = new ArrayList<>();
         List<Double> whole = new ArrayList<>();
+        List<Double> wholeCpu = new ArrayList<>();
         List<Double> base = new ArrayList<>();
+        List<Double> baseCpu = new ArrayList<>();
         DoubleSupplier ours = () -> Scenarios.processAgents(dir("home"), work, items, parallel);
-        DoubleSupplier oursWhole = () -> timeProcess(List.of(javaBin, "-cp", classPath, Driver.class.getName(),
-                "process-agents", dir("home").toString(), work.toString(), "" + items, "" + parallel));
-        DoubleSupplier baseline = () -> timeProcess(List.of("bash", "-c", xargs));
+        java.util.function.Supplier<Timed> oursWhole = () -> timeProcess(List.of(javaBin, "-cp", classPath,
+                Driver.class.getName(), "process-agents", dir("home").toString(), work.toString(), "" + items,
+                "" + parallel));
+        java.util.function.Supplier<Timed> baseline = () -> timeProcess(List.of("bash", "-c", xargs));
         if (size.warmUp()) {
             ours.getAsDouble();
-            oursWhole.getAsDouble();
-            baseline.getAsDouble();
+            oursWhole.get();
+            baseline.get();
         }
         for (int p = 0; p < size.pairs(); p++) {
             inProcess.add(ours.getAsDouble());
-            base.add(baseline.getAsDouble());
-            whole.add(oursWhole.getAsDouble());
-            progress("process-agents", p, "ours in-process %.3f s, whole JVM %.3f s, xargs %.3f s",
-                    inProcess.get(p), whole.get(p), base.get(p));
+            Timed b = baseline.get();
+            base.add(b.wall());
+            baseCpu.add(b.cpu());
+            Timed w = oursWhole.get();
+            whole.add(w.wall());
+            wholeCpu.add(w.cpu());
+            progress("process-agents", p, "ours in-process %.3f s, ours whole JVM %.3f s (cpu %.2f s),"
+                    + " xargs %.3f s (cpu %.2f s)", inProcess.get(p), w.wall(), w.cpu(), b.wall(), b.cpu());
         }
         ObjectNode r = record("process-agents", inProcess, base, 1.10);
         r.put("ours_whole_process_s", round(Stats.median(whole)));
         r.put("ratio_whole_process", round(medianRatio(whole, base)));
-        r.put("note", items + " items of sh -c true, parallel " + parallel + "; ours_s = Prodigy.run in a warm JVM,"
-                + " ours_whole_process_s = a new JVM per run (start-up included); baseline = " + xargs);
+        r.put("ours_cpu_s", round(Stats.median(wholeCpu)));
+        r.put("baseline_cpu_s", round(Stats.median(baseCpu)));
+        r.put("note", items + " items of sh -c true, parallel " + parallel + "; ours_s = Prodigy.run in a warm JVM"
+                + " (the harness's), ours_whole_process_s = a new JVM per run (start-up included); cpu = user + system"
+                + " of the whole process and its children; baseline = " + xargs);
     }
 
     private void worktreeAgents() {
@@ -158,46 +169,54 @@ public final class Harness {
         Path baseRepo = makeRepo("repo-base");
         Path script = temp.resolve("worktree-baseline.sh");
         write(script, WORKTREE_SCRIPT);
-        DoubleSupplier fresh = () -> {
+        java.util.function.Function<String, Timed> ours = mode -> {
             resetRepo(oursRepo);
-            double s = Scenarios.worktreeAgents(dir("home"), oursRepo, items, parallel, false);
+            Timed t = timeProcess(List.of(javaBin, "-cp", classPath, Driver.class.getName(), "worktree-agents",
+                    dir("home").toString(), oursRepo.toString(), "" + items, "" + parallel, mode));
             verifyMerged(oursRepo, items);
-            return s;
+            return t;
         };
-        DoubleSupplier pooled = () -> {
-            resetRepo(oursRepo);
-            double s = Scenarios.worktreeAgents(dir("home"), oursRepo, items, parallel, true);
-            verifyMerged(oursRepo, items);
-            return s;
-        };
-        DoubleSupplier baseline = () -> {
+        java.util.function.Supplier<Timed> baseline = () -> {
             resetRepo(baseRepo);
-            double s = timeProcess(List.of("bash", script.toString(), baseRepo.toString(), "" + items, "" + parallel,
+            Timed t = timeProcess(List.of("bash", script.toString(), baseRepo.toString(), "" + items, "" + parallel,
                     dir("wts").toString()));
             verifyMerged(baseRepo, items);
-            return s;
+            return t;
         };
         if (size.warmUp()) {
-            fresh.getAsDouble();
-            baseline.getAsDouble();
-            pooled.getAsDouble();
+            ours.apply("fresh");
+            baseline.get();
+            ours.apply("pooled");
         }
         List<Double> f = new ArrayList<>();
+        List<Double> fWhole = new ArrayList<>();
         List<Double> b = new ArrayList<>();
         List<Double> p = new ArrayList<>();
+        List<Double> pWhole = new ArrayList<>();
         for (int i = 0; i < size.pairs(); i++) {
-            f.add(fresh.getAsDouble());
-            b.add(baseline.getAsDouble());
-            p.add(pooled.getAsDouble());
-            progress("worktree-agents", i, "ours fresh %.2f s, bash script %.2f s, ours pooled %.2f s",
-                    f.get(i), b.get(i), p.get(i));
+            Timed tf = ours.apply("fresh");
+            Timed tb = baseline.get();
+            Timed tp = ours.apply("pooled");
+            f.add(inProcessSeconds(tf));
+            fWhole.add(tf.wall());
+            b.add(tb.wall());
+            p.add(inProcessSeconds(tp));
+            pWhole.add(tp.wall());
+            progress("worktree-agents", i, "ours fresh %.2f s (whole JVM %.2f s), bash script %.2f s,"
+                    + " ours pooled %.2f s (whole JVM %.2f s)", f.get(i), tf.wall(), tb.wall(), p.get(i), tp.wall());
         }
         String note = items + " items on a " + size.repoFiles() + "-file repository, parallel " + parallel
-                + "; each item writes and commits one file, merged --no-ff, then merged back to main;"
-                + " baseline = bash: xargs -P " + parallel + " of git worktree add / commit / merge --no-ff (flock) /"
-                + " worktree remove / branch -d";
-        record("worktree-agents-fresh", f, b, 1.0).put("note", note + "; ours: WorktreeMode.onDemand()");
-        record("worktree-agents-pooled", p, b, 0.5).put("note", note + "; ours: WorktreeMode.pooled(4)");
+                + "; each item writes and commits one file, merged --no-ff, then merged back to main; ours_s ="
+                + " Prodigy.run, ours_whole_process_s = the JVM that runs it; baseline = bash: xargs -P " + parallel
+                + " of git worktree add / commit / merge --no-ff (flock) / worktree remove / branch -d";
+        ObjectNode rf = record("worktree-agents-fresh", f, b, 1.0);
+        rf.put("ours_whole_process_s", round(Stats.median(fWhole)));
+        rf.put("ratio_whole_process", round(medianRatio(fWhole, b)));
+        rf.put("note", note + "; ours: WorktreeMode.onDemand()");
+        ObjectNode rp = record("worktree-agents-pooled", p, b, 0.5);
+        rp.put("ours_whole_process_s", round(Stats.median(pWhole)));
+        rp.put("ratio_whole_process", round(medianRatio(pWhole, b)));
+        rp.put("note", note + "; ours: WorktreeMode.pooled(4)");
     }
 
     private void engineOverhead() {
@@ -205,7 +224,9 @@ public final class Harness {
         List<Double> times = new ArrayList<>();
         int reps = size.mode().equals("smoke") ? 1 : 3;
         for (int i = 0; i < reps; i++) {
-            JsonNode out = child(List.of("-Xmx512m"), "engine-overhead", dir("home").toString(), "" + items, "8");
+            Path home = dir("home");
+            JsonNode out = child(List.of("-Xmx512m"), "engine-overhead", home.toString(), "" + items, "8");
+            deleteTree(home); // a million items leave about 1.5 GB of journal and event log
             times.add(out.get("seconds").asDouble());
             progress("engine-overhead", i, "%d items in %.2f s (-Xmx512m): %.0f items/s", items, times.get(i),
                     items / times.get(i));
@@ -355,10 +376,41 @@ public final class Harness {
         }
     }
 
-    private double timeProcess(List<String> command) {
+    /** Wall-clock and CPU seconds (user + system, the process and all the children it waited for). */
+    private record Timed(double wall, double cpu, String output) {
+    }
+
+    private Timed timeProcess(List<String> command) {
+        Path times = temp.resolve("time-" + (++counter) + ".txt");
+        List<String> timed = new ArrayList<>();
+        boolean haveTime = Files.isExecutable(Path.of("/usr/bin/time"));
+        if (haveTime) {
+            timed.addAll(List.of("/usr/bin/time", "-o", times.toString(), "-f", "%U %S"));
+        }
+        timed.addAll(command);
         long start = System.nanoTime();
-        run(command, null);
-        return (System.nanoTime() - start) / 1e9;
+        String out = run(timed, null);
+        double wall = (System.nanoTime() - start) / 1e9;
+        double cpu = Double.NaN;
+        if (haveTime) {
+            try {
+                String[] f = Files.readString(times).trim().split("\\s+");
+                cpu = Double.parseDouble(f[f.length - 2]) + Double.parseDouble(f[f.length - 1]);
+                Files.delete(times);
+            } catch (IOException | RuntimeException e) {
+                cpu = Double.NaN;
+            }
+        }
+        return new Timed(wall, cpu, out);
+    }
+
+    private static double inProcessSeconds(Timed t) {
+        String[] lines = t.output().strip().split("\n");
+        try {
+            return JSON.readTree(lines[lines.length - 1]).get("seconds").asDouble();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String sh(Path dir, String script) {

@@ -57,6 +57,21 @@ public final class Scenarios {
         };
     }
 
+    /** The numbers 0 to count - 1 as items, produced lazily: the smallest items a host can pass. */
+    static List<Object> numbers(int count) {
+        return new AbstractList<>() {
+            @Override
+            public Object get(int index) {
+                return index;
+            }
+
+            @Override
+            public int size() {
+                return count;
+            }
+        };
+    }
+
     /**
      * {@code process-agents}: every item runs {@code sh -c true} (a shell step {@code true}), no isolation.
      *
@@ -130,8 +145,8 @@ public final class Scenarios {
 
     static Workflow noOpWorkflow(int items, int parallel) {
         return Workflow.mapReduce("engine-overhead")
-                .map(MapPhase.builder().input(WorkInput.values(numbered(items))).maxParallel(parallel)
-                        .agentTemplate(Step.agent("noop ${item.n}")))
+                .map(MapPhase.builder().input(WorkInput.values(numbers(items))).maxParallel(parallel)
+                        .agentTemplate(Step.agent("noop ${item}")))
                 .build();
     }
 
