@@ -42,7 +42,7 @@ public final class Harness {
     }
 
     private static final Size FULL = new Size("full", 5, true, 1000, 200, 5000, 1_000_000, 100_000, 1_000_000);
-    private static final Size QUICK = new Size("quick", 5, true, 1000, 24, 5000, 200_000, 100_000, 1_000_000);
+    private static final Size QUICK = new Size("quick", 5, true, 500, 12, 5000, 100_000, 100_000, 1_000_000);
     private static final Size SMOKE = new Size("smoke", 1, false, 50, 4, 200, 2_000, 2_000, 10_000);
 
     private Harness(Size size, Path temp) {
@@ -82,6 +82,8 @@ public final class Harness {
         }
         Path temp = Files.createTempDirectory("prodigy-bench-");
         Harness h = new Harness(size, temp);
+        Thread cleanup = new Thread(() -> deleteTree(temp), "prodigy-bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         System.out.printf("Mode %s, %d pair(s) per scenario%s; working in %s%n", size.mode(), size.pairs(),
                 size.warmUp() ? " after a warm-up" : "", temp);
         try {
@@ -232,7 +234,7 @@ public final class Harness {
                     items / times.get(i));
         }
         double median = Stats.median(times);
-        ObjectNode r = results.addObject();
+        ObjectNode r = newResult();
         r.put("name", "engine-overhead");
         r.put("ours_s", round(median));
         r.putNull("baseline_s");
@@ -263,7 +265,7 @@ public final class Harness {
             deleteTree(home);
         }
         double median = Stats.median(times);
-        ObjectNode r = results.addObject();
+        ObjectNode r = newResult();
         r.put("name", "resume");
         r.put("ours_s", round(median));
         r.putNull("baseline_s");
@@ -282,7 +284,7 @@ public final class Harness {
         JsonNode out = child(List.of(), "filter-sort", "" + items, "" + reps);
         double s = out.get("seconds").asDouble();
         progress("filter-sort", 0, "%d items in %.3f s", items, s);
-        ObjectNode r = results.addObject();
+        ObjectNode r = newResult();
         r.put("name", "filter-sort");
         r.put("ours_s", round(s));
         r.putNull("baseline_s");
@@ -441,7 +443,7 @@ public final class Harness {
     }
 
     private ObjectNode record(String name, List<Double> ours, List<Double> base, double target) {
-        ObjectNode r = results.addObject();
+        ObjectNode r = newResult();
         double ratio = medianRatio(ours, base);
         r.put("name", name);
         r.put("ours_s", round(Stats.median(ours)));
@@ -450,6 +452,19 @@ public final class Harness {
         r.put("target", "ratio <= " + target);
         r.put("met", ratio <= target);
         r.put("pairs", ours.size());
+        return r;
+    }
+
+    /** A result with the mode and the machine's load when it was recorded (other work skews the figures). */
+    private ObjectNode newResult() {
+        ObjectNode r = JSON.createObjectNode();
+        results.add(r);
+        r.put("mode", size.mode());
+        try {
+            r.put("load_avg_1min", Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
+        } catch (IOException | RuntimeException e) {
+            r.putNull("load_avg_1min");
+        }
         return r;
     }
 
