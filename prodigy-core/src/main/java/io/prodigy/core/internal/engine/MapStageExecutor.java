@@ -124,7 +124,8 @@ final class MapStageExecutor {
                 : Executors.newFixedThreadPool(parallel, new NamedThreadFactory("prodigy-agent"));
         ConcurrencyGovernor governor = new ConcurrencyGovernor(parallel, run.clock);
         run.governor = governor;
-        List<Future<?>> futures = new ArrayList<>(items.size());
+        List<Future<?>> futures = new ArrayList<>();
+        int pruneAt = 2 * parallel + 64;
         try {
             for (int dispatched = 0; dispatched < items.size(); dispatched++) {
                 final int index = dispatched;
@@ -158,6 +159,11 @@ final class MapStageExecutor {
                     run.isolation.discardStale(run.runWorkspace, ids.get(index));
                 }
                 run.progress.itemStarted();
+                if (futures.size() >= pruneAt) {
+                    // keep only the tasks still going (at most `parallel`): a million finished ones are memory
+                    futures.removeIf(f -> f.isDone() && !failedUnexpectedly(f));
+                    pruneAt = futures.size() + 2 * parallel + 64;
+                }
                 futures.add(pool.submit(() -> {
                     boolean ok = false;
                     try {
@@ -211,6 +217,30 @@ final class MapStageExecutor {
         Duration wall = Duration.between(start, run.clock.instant());
         run.governor = null;
         return new MapOutcome(out, stopped.get(), stopReason.get(), wall, parallel, paused);
+    }
+
+    /** @return the sum, sharing {@code TokenUsage.NONE} instead of a new zero per item */
+    private static io.prodigy.api.spi.TokenUsage sum(io.prodigy.api.spi.TokenUsage a, io.prodigy.api.spi.TokenUsage b) {
+        if (b.equals(io.prodigy.api.spi.TokenUsage.NONE)) {
+            return a;
+        }
+        return a.equals(io.prodigy.api.spi.TokenUsage.NONE) ? b : a.plus(b);
+    }
+
+    /** @return whether a finished item task threw (logged here) */
+    private static boolean failedUnexpectedly(Future<?> f) {
+        try {
+            f.get();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.error("an item task failed unexpectedly", e.getCause());
+            return false;
+        } catch (java.util.concurrent.CancellationException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return true; // keep it: the caller's own handling sees it
+        }
     }
 
     private List<JsonNode> selectItems(MapPhase map) throws InterruptedException {
@@ -281,7 +311,7 @@ final class MapStageExecutor {
             if (a.cost != null) {
                 cost = cost == null ? a.cost : cost + a.cost;
             }
-            tokens = tokens.plus(a.tokens);
+            tokens = sum(tokens, a.tokens);
             if (a.error == null) {
                 if (breaker != null) {
                     breaker.onSuccess();
@@ -461,7 +491,7 @@ final class MapStageExecutor {
                 if (o.costUsd() != null) {
                     a.cost = a.cost == null ? o.costUsd() : a.cost + o.costUsd();
                 }
-                a.tokens = a.tokens.plus(o.tokens());
+                a.tokens = sum(a.tokens, o.tokens());
                 if (!o.skipped()) {
                     last = o;
                 }

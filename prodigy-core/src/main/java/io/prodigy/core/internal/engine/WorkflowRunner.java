@@ -474,7 +474,7 @@ public final class WorkflowRunner {
         mapSlotNanos += map.wallTime().toNanos() * map.maxParallel();
         int ok = 0;
         int failed = 0;
-        ArrayNode results = Json.NODES.arrayNode();
+        List<ItemResult> ran = new ArrayList<>(map.items().size());
         for (ItemResult r : map.items()) {
             if (r.status() == ItemStatus.SUCCEEDED) {
                 ok++;
@@ -482,9 +482,22 @@ public final class WorkflowRunner {
                 failed++;
             }
             if (r.status() != ItemStatus.NOT_RUN) {
-                results.add(MapStageExecutor.resultJson(r));
+                ran.add(r);
             }
         }
+        // Each element is built when read: a million items' result objects would not fit in a small heap, and
+        // most workflows never read them. The node is read-only, as variables are.
+        ArrayNode results = new ArrayNode(Json.NODES, new java.util.AbstractList<JsonNode>() {
+            @Override
+            public JsonNode get(int index) {
+                return MapStageExecutor.resultJson(ran.get(index));
+            }
+
+            @Override
+            public int size() {
+                return ran.size();
+            }
+        });
         vars.put("map.successful", IntNode.valueOf(ok));
         vars.put("map.failed", IntNode.valueOf(failed));
         vars.put("map.total", IntNode.valueOf(map.items().size()));

@@ -50,11 +50,12 @@ final class Execution {
     private final CountDownLatch wake = new CountDownLatch(1);
     private boolean interrupted;
 
-    private Execution(ProcessSpec spec, Process process, TreeMode mode, long startNanos, OutputStream stdoutFile) {
+    private Execution(ProcessSpec spec, Process process, TreeMode mode, ProcFs.Counters beforeStart, long startNanos,
+            OutputStream stdoutFile) {
         this.spec = spec;
         this.process = process;
         this.pid = process.pid();
-        this.tree = ProcessTree.of(process.toHandle(), mode);
+        this.tree = ProcessTree.of(process.toHandle(), mode, beforeStart);
         this.startNanos = startNanos;
         Object deliveryLock = new Object();
         LineListener listener = spec.lineListener().orElse(null);
@@ -100,6 +101,8 @@ final class Execution {
         }
 
         OutputStream stdoutFile = openStdoutFile(spec.stdoutFile(), command);
+        // read before the start, so that they bound every pid the child's group can be given (see ProcessTree)
+        ProcFs.Counters beforeStart = mode == TreeMode.PROCESS_GROUP ? ProcFs.counters().orElse(null) : null;
         long startNanos = System.nanoTime();
         Process process;
         try {
@@ -109,7 +112,7 @@ final class Execution {
             throw new ProcessStartException("Cannot run '" + command + "' (" + executable + ")"
                     + (directory == null ? "" : " in " + directory) + ": " + e.getMessage(), e);
         }
-        Execution execution = new Execution(spec, process, mode, startNanos, stdoutFile);
+        Execution execution = new Execution(spec, process, mode, beforeStart, startNanos, stdoutFile);
         log.debug("Started pid {}: {} with {} argument(s){}", execution.pid, executable, spec.argv().size() - 1,
                 directory == null ? "" : " in " + directory);
         execution.startThreads();

@@ -20,7 +20,7 @@ final class ProcFs {
     private static final int PPID = 1;
     private static final int PGRP = 2;
     private static final int STARTTIME = 19;
-    private static final int STAT_BUFFER_SIZE = 1024; // comm is at most 16 bytes; a stat line is < 400
+    static final int STAT_BUFFER_SIZE = 1024; // comm is at most 16 bytes; a stat line is < 400
 
     private ProcFs() {
     }
@@ -40,6 +40,165 @@ final class ProcFs {
     /** @return the process's status, empty if it does not exist (or {@code /proc} is unavailable) */
     static Optional<Stat> stat(long pid) {
         return Optional.ofNullable(read(pid, new byte[STAT_BUFFER_SIZE]));
+    }
+
+    private static final Object SCAN_LOCK = new Object();
+    private static long scansStarted; // guarded by SCAN_LOCK
+    private static boolean scanning; // guarded by SCAN_LOCK
+    private static long lastScanId; // guarded by SCAN_LOCK
+    private static List<Stat> lastScan = List.of(); // guarded by SCAN_LOCK
+
+    /**
+     * The status of every process, from a scan that started after this call: concurrent callers share one scan
+     * (group commit), so many processes ending at once cost far fewer walks of {@code /proc} than one each.
+     * A caller that arrives while a scan is running waits for it and then for the next one, which covers every
+     * caller that waited. Not interruptible: an interrupt is remembered and the thread's status set again.
+     *
+     * @return the status of every process that existed when the scan started and still existed when it read it
+     */
+    static List<Stat> fresh() {
+        long needed;
+        boolean interrupted = false;
+        synchronized (SCAN_LOCK) {
+            needed = scansStarted + 1; // the next scan to start is the first that starts after this call
+            while (true) {
+                if (lastScanId >= needed) {
+                    restoreInterrupt(interrupted);
+                    return lastScan;
+                }
+                if (!scanning) {
+                    scanning = true;
+                    scansStarted++;
+                    break;
+                }
+                try {
+                    SCAN_LOCK.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        List<Stat> stats = null;
+        try {
+            stats = List.copyOf(all());
+            return stats;
+        } finally {
+            synchronized (SCAN_LOCK) {
+                scanning = false;
+                if (stats != null) { // a failed scan serves nobody: the next caller scans again
+                    lastScanId = scansStarted;
+                    lastScan = stats;
+                }
+                SCAN_LOCK.notifyAll();
+            }
+            restoreInterrupt(interrupted);
+        }
+    }
+
+    private static void restoreInterrupt(boolean interrupted) {
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * System-wide process counters, to bound which pids can have been allocated since a moment.
+     *
+     * @param forks processes and threads created since boot (the {@code processes} line of {@code /proc/stat})
+     * @param tasks processes and threads existing now (from {@code /proc/loadavg})
+     * @param lastPid the pid most recently allocated in this pid namespace (from {@code /proc/loadavg})
+     */
+    record Counters(long forks, long tasks, long lastPid) {
+    }
+
+    /** @return the counters now, or empty if they cannot be read (not Linux, unexpected format) */
+    static Optional<Counters> counters() {
+        if (!AVAILABLE) {
+            return Optional.empty();
+        }
+        byte[] buffer = COUNTER_BUFFER.get();
+        try {
+            // loadavg: "0.10 0.20 0.30 running/tasks lastpid"
+            int length = readInto("/proc/loadavg", buffer);
+            int slash = indexOf(buffer, length, (byte) '/', 0);
+            int space = slash < 0 ? -1 : indexOf(buffer, length, (byte) ' ', slash);
+            if (space < 0) {
+                return Optional.empty();
+            }
+            long tasks = parseLong(buffer, slash + 1, space);
+            int lastEnd = space + 1;
+            while (lastEnd < length && buffer[lastEnd] >= '0' && buffer[lastEnd] <= '9') {
+                lastEnd++;
+            }
+            long lastPid = parseLong(buffer, space + 1, lastEnd);
+            length = readInto("/proc/stat", buffer);
+            int at = find(buffer, length, PROCESSES);
+            if (at < 0) {
+                return Optional.empty(); // or beyond the buffer (a machine with very many CPUs): scan instead
+            }
+            int numberStart = at + PROCESSES.length;
+            int numberEnd = numberStart;
+            while (numberEnd < length && buffer[numberEnd] >= '0' && buffer[numberEnd] <= '9') {
+                numberEnd++;
+            }
+            if (numberEnd == length) {
+                return Optional.empty(); // cut off by the buffer's end
+            }
+            return Optional.of(new Counters(parseLong(buffer, numberStart, numberEnd), tasks, lastPid));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static final byte[] PROCESSES = "\nprocesses ".getBytes(US_ASCII);
+    private static final ThreadLocal<byte[]> COUNTER_BUFFER = ThreadLocal.withInitial(() -> new byte[32 * 1024]);
+
+    /** @return the pid namespace's {@code pid_max}, or -1 if unknown */
+    static long pidMax() {
+        byte[] buffer = COUNTER_BUFFER.get();
+        try {
+            int length = readInto("/proc/sys/kernel/pid_max", buffer);
+            int end = 0;
+            while (end < length && buffer[end] >= '0' && buffer[end] <= '9') {
+                end++;
+            }
+            return end == 0 ? -1 : parseLong(buffer, 0, end);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static int readInto(String file, byte[] buffer) throws IOException {
+        int length = 0;
+        try (InputStream in = new FileInputStream(file)) {
+            int count;
+            while (length < buffer.length && (count = in.read(buffer, length, buffer.length - length)) != -1) {
+                length += count;
+            }
+        }
+        return length;
+    }
+
+    private static int indexOf(byte[] bytes, int length, byte b, int from) {
+        for (int i = from; i < length; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int find(byte[] bytes, int length, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (bytes[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** @return the status of every process that exists now (ones exiting during the scan may be missed) */
@@ -74,7 +233,8 @@ final class ProcFs {
         return pid;
     }
 
-    private static Stat read(long pid, byte[] buffer) {
+    /** @return the process's status, or null if it does not exist; {@code buffer} is scratch space */
+    static Stat read(long pid, byte[] buffer) {
         int length = 0;
         try (InputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
             int count;

@@ -29,14 +29,21 @@ final class ProcessTree {
     private static final long KILL_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int KILL_ROUNDS = 5;
 
+    /** Above this many candidate pids the cheap lookup reads more than a scan of {@code /proc} would. */
+    private static final long MAX_CANDIDATES = 2048;
+    /** Safety margin against pids reserved by the kernel and the counters' own slack. */
+    private static final long PID_MARGIN = 1024;
+
     private final ProcessHandle root;
     private final boolean ownGroup;
     private final long leaderStartTicks;
+    private final ProcFs.Counters beforeStart;
 
-    private ProcessTree(ProcessHandle root, boolean ownGroup, long leaderStartTicks) {
+    private ProcessTree(ProcessHandle root, boolean ownGroup, long leaderStartTicks, ProcFs.Counters beforeStart) {
         this.root = root;
         this.ownGroup = ownGroup;
         this.leaderStartTicks = leaderStartTicks;
+        this.beforeStart = beforeStart;
     }
 
     /**
@@ -45,10 +52,21 @@ final class ProcessTree {
      * @return the tree rooted at the child
      */
     static ProcessTree of(ProcessHandle root, TreeMode mode) {
+        return of(root, mode, null);
+    }
+
+    /**
+     * @param root the started child
+     * @param mode whether the child leads its own process group
+     * @param beforeStart {@link ProcFs#counters()} read just before the child was started, or null; with them the
+     *     members of a group whose leader has exited are found without scanning all of {@code /proc}
+     * @return the tree rooted at the child
+     */
+    static ProcessTree of(ProcessHandle root, TreeMode mode, ProcFs.Counters beforeStart) {
         boolean ownGroup = mode == TreeMode.PROCESS_GROUP;
         // Group members started no earlier than the leader: guards against a recycled group id.
         long startTicks = ownGroup ? ProcFs.stat(root.pid()).map(ProcFs.Stat::startTicks).orElse(0L) : 0L;
-        return new ProcessTree(root, ownGroup, startTicks);
+        return new ProcessTree(root, ownGroup, startTicks, ownGroup ? beforeStart : null);
     }
 
     /** @return the root's pid */
@@ -64,7 +82,8 @@ final class ProcessTree {
             members.put(root.pid(), root);
         }
         if (ownGroup) {
-            for (long pid : scanGroupAndDescendants(rootAlive)) {
+            List<Long> found = rootAlive ? null : groupMembersSinceStart();
+            for (long pid : found != null ? found : scanGroupAndDescendants(rootAlive)) {
                 if (!members.containsKey(pid)) {
                     ProcessHandle.of(pid).filter(ProcessTree::isRunning).ifPresent(handle -> members.put(pid, handle));
                 }
@@ -76,9 +95,50 @@ final class ProcessTree {
         return members;
     }
 
+    /**
+     * Finds the members of the exited leader's group by reading only the pids allocated since it started: every
+     * member was created after the leader, and pids are handed out in increasing order, wrapping at
+     * {@code pid_max}. That holds only while the allocation cursor has not come round to the leader's pid
+     * again: the cursor moves by one per creation plus one per pid it skips because it is in use, so it has not
+     * lapped when twice the creations since the start plus the tasks that existed then stay below
+     * {@code pid_max} (every pid skipped was in use at the start or created since). This is the common case of a
+     * short step; otherwise (or if the counters cannot be read, or the cursor wrapped past {@code pid_max}, or
+     * the range is long) the caller scans all of {@code /proc}.
+     *
+     * @return the live members other than the leader, or null if this shortcut cannot be trusted
+     */
+    List<Long> groupMembersSinceStart() {
+        if (beforeStart == null) {
+            return null;
+        }
+        long rootPid = root.pid();
+        ProcFs.Counters now = ProcFs.counters().orElse(null);
+        long pidMax = ProcFs.pidMax();
+        if (now == null || pidMax <= 0) {
+            return null;
+        }
+        long created = now.forks() - beforeStart.forks();
+        if (created < 0 || 2 * created + beforeStart.tasks() + PID_MARGIN >= pidMax) {
+            return null;
+        }
+        long last = now.lastPid();
+        if (last < rootPid || last - rootPid > MAX_CANDIDATES) {
+            return null; // wrapped past pid_max since, or a long range: scan everything
+        }
+        List<Long> pids = new ArrayList<>();
+        byte[] buffer = new byte[ProcFs.STAT_BUFFER_SIZE];
+        for (long pid = rootPid + 1; pid <= last; pid++) {
+            ProcFs.Stat stat = ProcFs.read(pid, buffer);
+            if (stat != null && !stat.zombie() && stat.pgrp() == rootPid && stat.startTicks() >= leaderStartTicks) {
+                pids.add(pid);
+            }
+        }
+        return pids;
+    }
+
     private List<Long> scanGroupAndDescendants(boolean rootAlive) {
         long rootPid = root.pid();
-        List<ProcFs.Stat> all = ProcFs.all();
+        List<ProcFs.Stat> all = ProcFs.fresh();
         List<Long> pids = new ArrayList<>();
         Map<Long, List<Long>> children = new HashMap<>();
         for (ProcFs.Stat stat : all) {

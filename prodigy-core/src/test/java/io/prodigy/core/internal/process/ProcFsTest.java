@@ -40,4 +40,42 @@ class ProcFsTest {
         assertThat(ProcFs.all()).extracting(ProcFs.Stat::pid).contains(self);
         assertThat(ProcFs.stat(Long.MAX_VALUE)).isEmpty();
     }
+
+    @Test
+    void readsTheCountersThatBoundNewPids() throws Exception {
+        assumeTrue(ProcFs.AVAILABLE, "needs /proc");
+        ProcFs.Counters before = ProcFs.counters().orElseThrow();
+
+        Process child = new ProcessBuilder("true").start();
+        child.waitFor();
+        ProcFs.Counters after = ProcFs.counters().orElseThrow();
+
+        assertThat(after.forks()).isGreaterThan(before.forks());
+        assertThat(before.tasks()).isPositive();
+        assertThat(after.lastPid()).isPositive();
+        assertThat(ProcFs.pidMax()).isGreaterThanOrEqualTo(after.lastPid());
+    }
+
+    @Test
+    void concurrentCallersShareFreshScans() throws Exception {
+        assumeTrue(ProcFs.AVAILABLE, "needs /proc");
+        long self = ProcessHandle.current().pid();
+        Thread[] threads = new Thread[4];
+        java.util.concurrent.atomic.AtomicInteger found = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < threads.length; i++) {
+            threads[i] = new Thread(() -> {
+                for (int j = 0; j < 20; j++) {
+                    if (ProcFs.fresh().stream().anyMatch(stat -> stat.pid() == self)) {
+                        found.incrementAndGet();
+                    }
+                }
+            });
+            threads[i].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+
+        assertThat(found).hasValue(80);
+    }
 }

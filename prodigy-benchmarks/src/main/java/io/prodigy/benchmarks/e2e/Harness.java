@@ -1,0 +1,538 @@
+package io.prodigy.benchmarks.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.DoubleSupplier;
+import java.util.stream.Stream;
+
+/**
+ * The end-to-end harness behind {@code prodigy-benchmarks/run.sh}: generates its inputs in a temporary
+ * directory, runs each scenario with Prodigy and with the plain script in alternation (after a warm-up),
+ * prints the medians and writes {@code results.json}.
+ *
+ * <p>Arguments: {@code [--quick | --smoke] [--only name,name] [--out results.json]}.
+ */
+public final class Harness {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Size size;
+    private final Path temp;
+    private final String javaBin;
+    private final String classPath;
+    private final ArrayNode results = JSON.createArrayNode();
+    private int counter;
+
+    /** Sizes of one mode. */
+    private record Size(String mode, int pairs, boolean warmUp, int processItems, int worktreeItems, int repoFiles,
+                        int engineItems, int resumeItems, int filterItems) {
+    }
+
+    private static final Size FULL = new Size("full", 5, true, 1000, 200, 5000, 1_000_000, 100_000, 1_000_000);
+    private static final Size QUICK = new Size("quick", 5, true, 500, 12, 5000, 100_000, 100_000, 1_000_000);
+    private static final Size SMOKE = new Size("smoke", 1, false, 50, 4, 200, 2_000, 2_000, 10_000);
+
+    private Harness(Size size, Path temp) {
+        this.size = size;
+        this.temp = temp;
+        this.javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        this.classPath = System.getProperty("java.class.path");
+    }
+
+    /**
+     * @param args see the class comment
+     * @throws Exception if a scenario fails
+     */
+    public static void main(String[] args) throws Exception {
+        Driver.quietLogging();
+        Size size = FULL;
+        Set<String> only = null;
+        Path out = Path.of("prodigy-benchmarks", "target", "results.json");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick":
+                    size = QUICK;
+                    break;
+                case "--smoke":
+                    size = SMOKE;
+                    break;
+                case "--only":
+                    only = Set.of(args[++i].split(","));
+                    break;
+                case "--out":
+                    out = Path.of(args[++i]);
+                    break;
+                default:
+                    throw new IllegalArgumentException("unknown argument " + args[i]
+                            + "; usage: [--quick | --smoke] [--only name,name] [--out results.json]");
+            }
+        }
+        Path temp = Files.createTempDirectory("prodigy-bench-");
+        Harness h = new Harness(size, temp);
+        Thread cleanup = new Thread(() -> deleteTree(temp), "prodigy-bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        System.out.printf("Mode %s, %d pair(s) per scenario%s; working in %s%n", size.mode(), size.pairs(),
+                size.warmUp() ? " after a warm-up" : "", temp);
+        try {
+            List<String> names = List.of("process-agents", "worktree-agents", "engine-overhead", "resume",
+                    "filter-sort");
+            for (String name : names) {
+                if (only != null && !only.contains(name)) {
+                    continue;
+                }
+                switch (name) {
+                    case "process-agents":
+                        h.processAgents();
+                        break;
+                    case "worktree-agents":
+                        h.worktreeAgents();
+                        break;
+                    case "engine-overhead":
+                        h.engineOverhead();
+                        break;
+                    case "resume":
+                        h.resume();
+                        break;
+                    default:
+                        h.filterSort();
+                        break;
+                }
+            }
+        } finally {
+            deleteTree(temp);
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, JSON.writeValueAsString(h.results) + "\n");
+        h.printTable();
+        System.out.println("Wrote " + out);
+        System.exit(0);
+    }
+
+    // ---------------------------------------------------------------- scenarios
+
+    private void processAgents() {
+        int items = size.processItems();
+        int parallel = 8;
+        Path work = dir("work");
+        String xargs = "seq " + items + " | xargs -P " + parallel + " -I{} sh -c true";
+        List<Double> inProcess = new ArrayList<>();
+        List<Double> whole = new ArrayList<>();
+        List<Double> wholeCpu = new ArrayList<>();
+        List<Double> base = new ArrayList<>();
+        List<Double> baseCpu = new ArrayList<>();
+        DoubleSupplier ours = () -> Scenarios.processAgents(dir("home"), work, items, parallel);
+        java.util.function.Supplier<Timed> oursWhole = () -> timeProcess(List.of(javaBin, "-cp", classPath,
+                Driver.class.getName(), "process-agents", dir("home").toString(), work.toString(), "" + items,
+                "" + parallel));
+        java.util.function.Supplier<Timed> baseline = () -> timeProcess(List.of("bash", "-c", xargs));
+        if (size.warmUp()) {
+            ours.getAsDouble();
+            oursWhole.get();
+            baseline.get();
+        }
+        for (int p = 0; p < size.pairs(); p++) {
+            inProcess.add(ours.getAsDouble());
+            Timed b = baseline.get();
+            base.add(b.wall());
+            baseCpu.add(b.cpu());
+            Timed w = oursWhole.get();
+            whole.add(w.wall());
+            wholeCpu.add(w.cpu());
+            progress("process-agents", p, "ours in-process %.3f s, ours whole JVM %.3f s (cpu %.2f s),"
+                    + " xargs %.3f s (cpu %.2f s)", inProcess.get(p), w.wall(), w.cpu(), b.wall(), b.cpu());
+        }
+        ObjectNode r = record("process-agents", inProcess, base, 1.10);
+        r.put("ours_whole_process_s", round(Stats.median(whole)));
+        r.put("ratio_whole_process", round(medianRatio(whole, base)));
+        r.put("ours_cpu_s", round(Stats.median(wholeCpu)));
+        r.put("baseline_cpu_s", round(Stats.median(baseCpu)));
+        r.put("note", items + " items of sh -c true, parallel " + parallel + "; ours_s = Prodigy.run in a warm JVM"
+                + " (the harness's), ours_whole_process_s = a new JVM per run (start-up included); cpu = user + system"
+                + " of the whole process and its children; baseline = " + xargs);
+    }
+
+    private void worktreeAgents() {
+        int items = size.worktreeItems();
+        int parallel = 4;
+        Path oursRepo = makeRepo("repo-ours");
+        Path baseRepo = makeRepo("repo-base");
+        Path script = temp.resolve("worktree-baseline.sh");
+        write(script, WORKTREE_SCRIPT);
+        java.util.function.Function<String, Timed> ours = mode -> {
+            resetRepo(oursRepo);
+            Timed t = timeProcess(List.of(javaBin, "-cp", classPath, Driver.class.getName(), "worktree-agents",
+                    dir("home").toString(), oursRepo.toString(), "" + items, "" + parallel, mode));
+            verifyMerged(oursRepo, items);
+            return t;
+        };
+        java.util.function.Supplier<Timed> baseline = () -> {
+            resetRepo(baseRepo);
+            Timed t = timeProcess(List.of("bash", script.toString(), baseRepo.toString(), "" + items, "" + parallel,
+                    dir("wts").toString()));
+            verifyMerged(baseRepo, items);
+            return t;
+        };
+        if (size.warmUp()) {
+            ours.apply("fresh");
+            baseline.get();
+            ours.apply("pooled");
+        }
+        List<Double> f = new ArrayList<>();
+        List<Double> fWhole = new ArrayList<>();
+        List<Double> b = new ArrayList<>();
+        List<Double> p = new ArrayList<>();
+        List<Double> pWhole = new ArrayList<>();
+        for (int i = 0; i < size.pairs(); i++) {
+            Timed tf = ours.apply("fresh");
+            Timed tb = baseline.get();
+            Timed tp = ours.apply("pooled");
+            f.add(inProcessSeconds(tf));
+            fWhole.add(tf.wall());
+            b.add(tb.wall());
+            p.add(inProcessSeconds(tp));
+            pWhole.add(tp.wall());
+            progress("worktree-agents", i, "ours fresh %.2f s (whole JVM %.2f s), bash script %.2f s,"
+                    + " ours pooled %.2f s (whole JVM %.2f s)", f.get(i), tf.wall(), tb.wall(), p.get(i), tp.wall());
+        }
+        String note = items + " items on a " + size.repoFiles() + "-file repository, parallel " + parallel
+                + "; each item writes and commits one file, merged --no-ff, then merged back to main; ours_s ="
+                + " Prodigy.run, ours_whole_process_s = the JVM that runs it; baseline = bash: xargs -P " + parallel
+                + " of git worktree add / commit / merge --no-ff (flock) / worktree remove / branch -d";
+        ObjectNode rf = record("worktree-agents-fresh", f, b, 1.0);
+        rf.put("ours_whole_process_s", round(Stats.median(fWhole)));
+        rf.put("ratio_whole_process", round(medianRatio(fWhole, b)));
+        rf.put("note", note + "; ours: WorktreeMode.onDemand()");
+        ObjectNode rp = record("worktree-agents-pooled", p, b, 0.5);
+        rp.put("ours_whole_process_s", round(Stats.median(pWhole)));
+        rp.put("ratio_whole_process", round(medianRatio(pWhole, b)));
+        rp.put("note", note + "; ours: WorktreeMode.pooled(4)");
+    }
+
+    private void engineOverhead() {
+        int items = size.engineItems();
+        List<Double> times = new ArrayList<>();
+        int reps = size.mode().equals("smoke") ? 1 : 3;
+        for (int i = 0; i < reps; i++) {
+            Path home = dir("home");
+            JsonNode out;
+            try {
+                out = child(List.of("-Xmx512m"), "engine-overhead", home.toString(), "" + items, "8");
+            } catch (IllegalStateException e) { // out of memory: record it, go on with the other scenarios
+                deleteTree(home);
+                ObjectNode r = newResult();
+                r.put("name", "engine-overhead");
+                r.putNull("ours_s");
+                r.putNull("baseline_s");
+                r.putNull("ratio");
+                r.put("items", items);
+                r.put("target", ">= 10000 items/s, 1000000 items in -Xmx512m");
+                r.put("met", false);
+                r.put("error", String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                System.out.println("  engine-overhead failed: " + e.getMessage());
+                return;
+            }
+            deleteTree(home); // a million items leave about 1.5 GB of journal and event log
+            times.add(out.get("seconds").asDouble());
+            progress("engine-overhead", i, "%d items in %.2f s (-Xmx512m): %.0f items/s", items, times.get(i),
+                    items / times.get(i));
+        }
+        double median = Stats.median(times);
+        ObjectNode r = newResult();
+        r.put("name", "engine-overhead");
+        r.put("ours_s", round(median));
+        r.putNull("baseline_s");
+        r.putNull("ratio");
+        r.put("items", items);
+        r.put("items_per_s", Math.round(items / median));
+        r.put("target", ">= 10000 items/s, 1000000 items in -Xmx512m");
+        r.put("met_rate", items / median >= 10_000);
+        r.put("met", items / median >= 10_000 && items >= 1_000_000);
+        r.put("note", "no-op in-process AgentRunner, parallel 8, default durable stores (journal BATCHED, DLQ,"
+                + " event log), child JVM with -Xmx512m; median of " + reps);
+    }
+
+    private void resume() {
+        int items = size.resumeItems();
+        Path prepared = dir("home");
+        String runId = child(List.of(), "resume-prepare", prepared.toString(), "" + items).get("run_id").asText();
+        List<Double> times = new ArrayList<>();
+        List<Double> heap = new ArrayList<>();
+        int reps = size.mode().equals("smoke") ? 1 : size.pairs();
+        for (int i = 0; i < reps; i++) {
+            Path home = dir("home");
+            copyTree(prepared, home);
+            JsonNode out = child(List.of(), "resume", home.toString(), runId, "" + items);
+            times.add(out.get("seconds").asDouble());
+            heap.add(out.get("heap_bytes").asDouble() / (1024 * 1024));
+            progress("resume", i, "first dispatch after %.3f s, heap %.0f MiB, %d items dispatched",
+                    times.get(i), heap.get(i), out.get("dispatched").asInt());
+            deleteTree(home);
+        }
+        double median = Stats.median(times);
+        ObjectNode r = newResult();
+        r.put("name", "resume");
+        r.put("ours_s", round(median));
+        r.putNull("baseline_s");
+        r.putNull("ratio");
+        r.put("items", items);
+        r.put("heap_used_mib", Math.round(Stats.median(heap)));
+        r.put("target", "first new dispatch <= 1 s");
+        r.put("met", median <= 1.0);
+        r.put("note", "a run of " + items + " no-op items cancelled at half; time from Prodigy.resume (new JVM) to"
+                + " the first ItemStarted; heap used after a full GC at that moment");
+    }
+
+    private void filterSort() {
+        int items = size.filterItems();
+        int reps = size.mode().equals("smoke") ? 1 : 5;
+        JsonNode out = child(List.of(), "filter-sort", "" + items, "" + reps);
+        double s = out.get("seconds").asDouble();
+        progress("filter-sort", 0, "%d items in %.3f s", items, s);
+        ObjectNode r = newResult();
+        r.put("name", "filter-sort");
+        r.put("ours_s", round(s));
+        r.putNull("baseline_s");
+        r.putNull("ratio");
+        r.put("items", items);
+        r.put("target", "< 1 s for 1000000 items");
+        r.put("met", s < 1.0);
+        r.put("note", "ItemPipeline (the map phase's filter + sort) on generated items, median of " + reps
+                + " after 2 warm-up runs");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static final String WORKTREE_SCRIPT = String.join("\n",
+            "#!/usr/bin/env bash",
+            "# The plain alternative: one git worktree per item, xargs -P for parallelism, merges serialized by flock.",
+            "set -euo pipefail",
+            "export repo=$1 wts=$4",
+            "items=$2 par=$3",
+            "mkdir -p \"$wts\"",
+            "item() {",
+            "  local i=$1 wt=\"$wts/item-$1\" br=\"item-$1\"",
+            "  git -C \"$repo\" worktree add -q -b \"$br\" \"$wt\" HEAD",
+            "  (cd \"$wt\" && echo \"$i\" > \"item-$i.txt\" && git add \"item-$i.txt\" && git commit -q -m \"item-$i\")",
+            "  flock \"$repo/.git/bench.lock\" git -C \"$repo\" merge -q --no-ff -m \"Merge item $i\" \"$br\"",
+            "  git -C \"$repo\" worktree remove \"$wt\"",
+            "  git -C \"$repo\" branch -q -d \"$br\"",
+            "}",
+            "export -f item",
+            "seq 1 \"$items\" | xargs -P \"$par\" -I{} bash -c 'item \"$@\"' _ {}",
+            "");
+
+    private Path makeRepo(String name) {
+        Path repo = temp.resolve(name);
+        try {
+            int dirs = Math.max(1, size.repoFiles() / 100);
+            String line = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor.\n";
+            for (int d = 0; d < dirs; d++) {
+                Path dir = repo.resolve("src/d" + d);
+                Files.createDirectories(dir);
+                for (int f = 0; f < size.repoFiles() / dirs; f++) {
+                    Files.writeString(dir.resolve("f" + f + ".txt"), (d + "/" + f + "\n") + line.repeat(13));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        sh(repo, "git init -q -b main && git config user.email bench@example.com && git config user.name bench"
+                + " && git add -A && git commit -q -m base && git tag base");
+        return repo;
+    }
+
+    private void resetRepo(Path repo) {
+        sh(repo, "git checkout -q -f main && git reset -q --hard base && git clean -qfdx"
+                + " && git worktree prune && (git worktree list --porcelain | sed -n 's/^worktree //p' | tail -n +2"
+                + " | xargs -r -n1 git worktree remove --force) && git worktree prune"
+                + " && (git for-each-ref --format='%(refname:short)' refs/heads | grep -vx main"
+                + " | xargs -r git branch -q -D) && rm -f .git/bench.lock");
+    }
+
+    private void verifyMerged(Path repo, int items) {
+        String count = sh(repo, "git ls-files 'item-*.txt' | wc -l").trim();
+        if (Integer.parseInt(count) != items) {
+            throw new IllegalStateException("expected " + items + " merged files in " + repo + ", found " + count);
+        }
+    }
+
+    private Path dir(String prefix) {
+        Path p = temp.resolve(prefix + "-" + (++counter));
+        try {
+            return Files.createDirectories(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private JsonNode child(List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(javaBin);
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classPath);
+        command.add(Driver.class.getName());
+        command.addAll(Arrays.asList(args));
+        String out = run(command, null);
+        String[] lines = out.strip().split("\n");
+        try {
+            return JSON.readTree(lines[lines.length - 1]);
+        } catch (IOException e) {
+            throw new IllegalStateException("unexpected output of " + command + ": " + out, e);
+        }
+    }
+
+    /** Wall-clock and CPU seconds (user + system, the process and all the children it waited for). */
+    private record Timed(double wall, double cpu, String output) {
+    }
+
+    private Timed timeProcess(List<String> command) {
+        Path times = temp.resolve("time-" + (++counter) + ".txt");
+        List<String> timed = new ArrayList<>();
+        boolean haveTime = Files.isExecutable(Path.of("/usr/bin/time"));
+        if (haveTime) {
+            timed.addAll(List.of("/usr/bin/time", "-o", times.toString(), "-f", "%U %S"));
+        }
+        timed.addAll(command);
+        long start = System.nanoTime();
+        String out = run(timed, null);
+        double wall = (System.nanoTime() - start) / 1e9;
+        double cpu = Double.NaN;
+        if (haveTime) {
+            try {
+                String[] f = Files.readString(times).trim().split("\\s+");
+                cpu = Double.parseDouble(f[f.length - 2]) + Double.parseDouble(f[f.length - 1]);
+                Files.delete(times);
+            } catch (IOException | RuntimeException e) {
+                cpu = Double.NaN;
+            }
+        }
+        return new Timed(wall, cpu, out);
+    }
+
+    private static double inProcessSeconds(Timed t) {
+        String[] lines = t.output().strip().split("\n");
+        try {
+            return JSON.readTree(lines[lines.length - 1]).get("seconds").asDouble();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String sh(Path dir, String script) {
+        return run(List.of("bash", "-c", script), dir);
+    }
+
+    private String run(List<String> command, Path dir) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+            pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+            if (dir != null) {
+                pb.directory(dir.toFile());
+            }
+            Process p = pb.start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int code = p.waitFor();
+            if (code != 0) {
+                throw new IllegalStateException("exit " + code + " from " + String.join(" ", command) + ": " + out);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ObjectNode record(String name, List<Double> ours, List<Double> base, double target) {
+        ObjectNode r = newResult();
+        double ratio = medianRatio(ours, base);
+        r.put("name", name);
+        r.put("ours_s", round(Stats.median(ours)));
+        r.put("baseline_s", round(Stats.median(base)));
+        r.put("ratio", round(ratio));
+        r.put("target", "ratio <= " + target);
+        r.put("met", ratio <= target);
+        r.put("pairs", ours.size());
+        return r;
+    }
+
+    /** A result with the mode and the machine's load when it was recorded (other work skews the figures). */
+    private ObjectNode newResult() {
+        ObjectNode r = JSON.createObjectNode();
+        results.add(r);
+        r.put("mode", size.mode());
+        try {
+            r.put("load_avg_1min", Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
+        } catch (IOException | RuntimeException e) {
+            r.putNull("load_avg_1min");
+        }
+        return r;
+    }
+
+    private static double medianRatio(List<Double> ours, List<Double> base) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < ours.size(); i++) {
+            ratios.add(ours.get(i) / base.get(i));
+        }
+        return Stats.median(ratios);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private static void progress(String name, int pair, String format, Object... args) {
+        System.out.printf(Locale.ROOT, "  %-16s #%d  %s%n", name, pair + 1, String.format(Locale.ROOT, format, args));
+        System.out.flush();
+    }
+
+    private void printTable() {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-24s %10s %12s %8s  %-40s %s%n", "scenario", "ours_s", "baseline_s", "ratio",
+                "target", "met");
+        for (JsonNode r : results) {
+            System.out.printf(Locale.ROOT, "%-24s %10s %12s %8s  %-40s %s%n", r.get("name").asText(),
+                    r.get("ours_s").asText(), r.get("baseline_s").asText(), r.get("ratio").asText(),
+                    r.get("target").asText(), r.get("met").asText());
+        }
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void copyTree(Path from, Path to) {
+        run(List.of("cp", "-a", from + "/.", to.toString()), null);
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
