@@ -16,7 +16,8 @@ import java.util.Map;
  * @param duration how long it took
  * @param items the results of every MapReduce item, in dispatch order per stage
  * @param steps the records of top-level steps outside the map phase
- * @param variables the final variables rendered as text (secrets masked)
+ * @param variables the final variables rendered as text (secrets masked); a value that is an array or object of more
+ *                  than 10,000 elements (the {@code map.results} of a huge run) is left out: {@code items} holds it
  * @param summary aggregate figures
  * @param failure why the run failed, or null
  */

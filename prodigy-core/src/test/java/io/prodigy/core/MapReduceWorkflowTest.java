@@ -80,6 +80,23 @@ class MapReduceWorkflowTest {
     }
 
     @Test
+    void theResultsOfAHugeRunStayInItsItemsNotInOneRenderedVariable() {
+        int n = 10_001;
+        Prodigy p = Engines.on(dir).eventLog(false)
+                .agentRunner(req -> AgentResult.builder().success(true).build()).build();
+        Workflow wf = Workflow.mapReduce("huge")
+                .map(MapPhase.builder().input(WorkInput.values(java.util.stream.IntStream.range(0, n).boxed().toList()))
+                        .maxParallel(8).agentTemplate(Step.agent("/noop ${item}")))
+                .reduce(Step.shell("echo ${map.successful}").capture("ok"))
+                .build();
+        RunResult r = p.run(wf);
+        assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(r.items()).hasSize(n);
+        assertThat(r.variables()).containsEntry("ok", String.valueOf(n)).containsEntry("map.total", String.valueOf(n))
+                .doesNotContainKey("map.results");
+    }
+
+    @Test
     void maxParallelBoundsConcurrencyAndIsReached() {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxRunning = new AtomicInteger();

@@ -524,9 +524,17 @@ public final class WorkflowRunner {
         return failure == null ? null : "reduce failed: " + failure;
     }
 
+    /** Arrays and objects with more elements than this are left out of {@link RunResult#variables()}. */
+    static final int MAX_RENDERED_ELEMENTS = 10_000;
+
     private Map<String, String> renderVariables() {
         Map<String, String> out = new TreeMap<>();
         for (Map.Entry<String, JsonNode> e : vars.local().entrySet()) {
+            if (e.getValue().size() > MAX_RENDERED_ELEMENTS) {
+                // ${map.results} of a huge run would be one string of hundreds of megabytes; RunResult.items()
+                // holds the same results
+                continue;
+            }
             out.put(e.getKey(), run.masker.mask(Interpolator.render(e.getValue())));
         }
         return out;
