@@ -125,11 +125,20 @@ final class MapStageExecutor {
         ConcurrencyGovernor governor = new ConcurrencyGovernor(parallel, run.clock);
         run.governor = governor;
         List<Future<?>> futures = new ArrayList<>();
+        // results the interrupted run journaled: built after dispatch, so that new items start without waiting
+        JournalEntry.ItemFinished[] journaled = resume != null ? new JournalEntry.ItemFinished[items.size()] : null;
         int pruneAt = 2 * parallel + 64;
         try {
             for (int dispatched = 0; dispatched < items.size(); dispatched++) {
                 final int index = dispatched;
                 if (resume != null) {
+                    JournalEntry.ItemFinished f = resume.itemSettled(stageIndex, ids.get(index))
+                            ? resume.finishedEntry(stageIndex, ids.get(index)) : null;
+                    if (f != null) {
+                        journaled[index] = f;
+                        run.progress.settled(f.status() == ItemStatus.SUCCEEDED);
+                        continue;
+                    }
                     ItemResult settled = settled(index, ids.get(index), items.get(index));
                     if (settled != null) {
                         results[index] = settled;
@@ -155,7 +164,7 @@ final class MapStageExecutor {
                     }
                     break;
                 }
-                if (resume != null) {
+                if (resume != null && resume.everDispatched(stageIndex, ids.get(index))) {
                     run.isolation.discardStale(run.runWorkspace, ids.get(index));
                 }
                 run.progress.itemStarted();
@@ -184,6 +193,13 @@ final class MapStageExecutor {
                     }
                     return null;
                 }));
+            }
+            if (journaled != null) {
+                for (int i = 0; i < journaled.length; i++) {
+                    if (journaled[i] != null) {
+                        results[i] = fromJournal(i, ids.get(i), Json.write(items.get(i)), journaled[i]);
+                    }
+                }
             }
             for (Future<?> f : futures) {
                 try {
@@ -377,14 +393,16 @@ final class MapStageExecutor {
         }
     }
 
-    /** @return the journaled result of an item the interrupted run had settled, or null to run it */
+    /**
+     * @return the result of an item the interrupted run integrated but did not record as finished, or null to run
+     *     it (items with a finish record are settled by the caller)
+     */
     private ItemResult settled(int index, String itemId, JsonNode item) {
+        if (!resume.everDispatched(stageIndex, itemId)) {
+            return null;
+        }
         String itemJson = Json.write(item);
         if (resume.itemSettled(stageIndex, itemId)) {
-            JournalEntry.ItemFinished f = resume.finishedEntry(stageIndex, itemId);
-            if (f != null) {
-                return fromJournal(index, itemId, itemJson, f);
-            }
             // integrated, but the crash came before its finish record
             run.journal(new JournalEntry.ItemFinished(run.clock.instant(), stageIndex, itemId, ItemStatus.SUCCEEDED,
                     "{\"item_id\":" + Json.writeValue(itemId) + ",\"status\":\"success\"}"));

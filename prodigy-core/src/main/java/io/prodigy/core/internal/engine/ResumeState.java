@@ -20,6 +20,7 @@ public final class ResumeState {
     final Map<Integer, Set<String>> integrated = new HashMap<>();
     final Map<Integer, Set<String>> deadLettered = new HashMap<>();
     final Map<Integer, Map<String, JournalEntry.ItemFinished>> finished = new HashMap<>();
+    final Map<Integer, Set<String>> dispatched = new HashMap<>();
     final java.util.function.Predicate<String> rerunDeadLettered;
     private int entries;
     private String lastHead;
@@ -54,6 +55,8 @@ public final class ResumeState {
             integrated.computeIfAbsent(i.stage(), k -> new HashSet<>()).add(i.itemId());
         } else if (e instanceof JournalEntry.ItemDeadLettered d) {
             deadLettered.computeIfAbsent(d.stage(), k -> new HashSet<>()).add(d.itemId());
+        } else if (e instanceof JournalEntry.ItemDispatched d) {
+            dispatched.computeIfAbsent(d.stage(), k -> new HashSet<>()).add(d.itemId());
         } else if (e instanceof JournalEntry.ItemFinished f) {
             finished.computeIfAbsent(f.stage(), k -> new LinkedHashMap<>()).put(f.itemId(), f);
         }
@@ -110,6 +113,17 @@ public final class ResumeState {
             return !(dlq && rerunDeadLettered.test(itemId));
         }
         return false;
+    }
+
+    /**
+     * Whether an attempt of the item was ever started: its dispatch is journaled before its agent starts, so an
+     * item without one has no workspace, branch or merge to look for, and the (per-item, possibly slow) checks of
+     * the isolation strategy can be skipped for it.
+     */
+    boolean everDispatched(int stage, String itemId) {
+        return dispatched.getOrDefault(stage, Set.of()).contains(itemId)
+                || integrated.getOrDefault(stage, Set.of()).contains(itemId)
+                || finished.getOrDefault(stage, Map.of()).containsKey(itemId);
     }
 
     JournalEntry.ItemFinished finishedEntry(int stage, String itemId) {
