@@ -210,7 +210,7 @@ public final class HostStores {
             Files.writeString(dir.resolve("allowed.txt"), "auth\nsearch\nbilling\nuploads\n", StandardCharsets.UTF_8);
             Prodigy.ReprocessResult again = prodigy.reprocessDeadLetters(first.runId(), workflow,
                     ReprocessOptions.ALL);
-            out.println("Reprocessed " + again.itemIds() + ": " + again.result().status());
+            out.println("Reprocessed " + new java.util.TreeSet<>(again.itemIds()) + ": " + again.result().status());
             out.println("Unresolved dead letters now: " + letters.list(first.runId(), false).size());
             out.println("Host metrics: " + metrics.snapshot());
             out.println("Audit log " + dir.resolve("dlq-audit.tsv") + ":");
