@@ -90,11 +90,18 @@ class InterruptedStepResumeTest {
         Path runTree = fx.prodigyHome.resolve("worktrees/project/run-lock");
         Path gitDir = Path.of(fx.git(runTree, "rev-parse", "--absolute-git-dir"));
         Files.writeString(gitDir.resolve("index.lock"), "");
+        // a merge or commit killed while updating refs also leaves these
+        Files.writeString(gitDir.resolve("HEAD.lock"), "");
+        Files.writeString(gitDir.resolve("ORIG_HEAD.lock"), "");
+        Path commonDir = runTree.resolve(fx.git(runTree, "rev-parse", "--git-common-dir")).normalize();
+        Path branchLock = commonDir.resolve("refs/heads/prodigy-run-lock.lock");
+        Files.writeString(branchLock, "");
 
         Files.writeString(fixed, "");
         RunResult r = prodigy.resume("run-lock", wf, ResumeOptions.DEFAULT);
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(subjects("main")).containsExactly("three", "two", "one", "initial");
+        assertThat(branchLock).doesNotExist();
     }
 }

@@ -8,8 +8,10 @@ import io.prodigy.git.WorktreeMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,7 +134,7 @@ public final class RunWorktree implements Workspace {
         Optional<Repository.WorktreeEntry> entry = repo.worktrees(git).stream()
                 .filter(e -> e.path().equals(path) && !e.prunable()).findFirst();
         if (entry.isPresent() && f.runBranch().equals(entry.get().branch())) {
-            clearStaleIndexLock(git, path, f.runId());
+            clearStaleLocks(git, path, f.runId(), f.runBranch());
             if (WorktreeOps.merging(git, path)) {
                 LOG.warn("Run {}: its worktree was left in the middle of a merge; aborting that merge", f.runId());
                 git.output(path, "merge", "--abort");
@@ -165,20 +167,55 @@ public final class RunWorktree implements Workspace {
     }
 
     /**
-     * A git command killed with the run's process (a step's {@code git commit}, a merge) leaves {@code index.lock}
-     * behind, and every later git command in the worktree fails on it. The run is ours now (its lock, and the record's
-     * owner is gone), so nothing else can be holding it.
+     * A git command killed with the run's process (a step's {@code git commit}, a merge) leaves lock files behind
+     * ({@code index.lock}, {@code HEAD.lock}, {@code ORIG_HEAD.lock}, the run branch's ref lock), and every later git
+     * command in the worktree fails on them. The run is ours now (its lock, and the record's owner and the processes
+     * it started are gone), so nothing else can be holding them. For a linked worktree every lock in its private git
+     * directory is removed, and the lock of the run's own branch; for a main checkout only its index lock.
      */
-    static void clearStaleIndexLock(GitCli git, Path worktree, String runId) {
-        Path lock = Path.of(git.output(worktree, "rev-parse", "--absolute-git-dir")).resolve("index.lock");
-        try {
-            if (Files.deleteIfExists(lock)) {
-                LOG.warn("Run {}: removed {}, left by a git command that was killed with the run's process", runId,
-                        lock);
+    static void clearStaleLocks(GitCli git, Path worktree, String runId, String runBranch) {
+        Path gitDir = Path.of(git.output(worktree, "rev-parse", "--absolute-git-dir")).normalize();
+        Path commonDir = worktree.resolve(git.output(worktree, "rev-parse", "--git-common-dir")).normalize();
+        List<Path> locks = new ArrayList<>();
+        if (!gitDir.equals(commonDir)) {
+            try (Stream<Path> files = Files.walk(gitDir)) {
+                files.filter(f -> f.getFileName().toString().endsWith(".lock") && Files.isRegularFile(f))
+                        .forEach(locks::add);
+            } catch (IOException e) {
+                throw new IsolationException("could not list the git directory " + gitDir + " of run '" + runId
+                        + "': " + e.getMessage(), e);
             }
-        } catch (IOException e) {
-            throw new IsolationException("could not remove the stale " + lock + " of run '" + runId + "': "
-                    + e.getMessage(), e);
+            Path heads = commonDir.resolve("refs").resolve("heads");
+            if (runBranch != null && runBranch.startsWith("prodigy-") && Files.isDirectory(heads)) {
+                // the run's branch and its items' branches (prodigy-<run>-..., prodigy-<run>/...)
+                try (Stream<Path> files = Files.walk(heads)) {
+                    files.filter(f -> {
+                        String ref = heads.relativize(f).toString().replace('\\', '/');
+                        if (!ref.endsWith(".lock")) {
+                            return false;
+                        }
+                        String name = ref.substring(0, ref.length() - ".lock".length());
+                        return name.equals(runBranch) || name.startsWith(runBranch + "-")
+                                || name.startsWith(runBranch + "/");
+                    }).forEach(locks::add);
+                } catch (IOException e) {
+                    throw new IsolationException("could not list the branches under " + heads + " of run '"
+                            + runId + "': " + e.getMessage(), e);
+                }
+            }
+        } else {
+            locks.add(gitDir.resolve("index.lock"));
+        }
+        for (Path lock : locks) {
+            try {
+                if (Files.deleteIfExists(lock)) {
+                    LOG.warn("Run {}: removed {}, left by a git command that was killed with the run's process",
+                            runId, lock);
+                }
+            } catch (IOException e) {
+                throw new IsolationException("could not remove the stale " + lock + " of run '" + runId + "': "
+                        + e.getMessage(), e);
+            }
         }
     }
 
