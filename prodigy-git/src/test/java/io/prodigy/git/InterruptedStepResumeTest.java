@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Regressions found by the crash tests ({@code io.prodigy.git.crash}): a top-level step interrupted after it had
  * committed ran again on top of its own commit on resume (a duplicate commit, or a failing "nothing to commit"), and
- * a git command killed with the run left {@code index.lock} in the run's worktree, failing the resume.
+ * a git command killed with the run left lock files ({@code index.lock}, {@code HEAD.lock}, ref locks) in the run's
+ * worktree and branches, failing the resume.
  */
 class InterruptedStepResumeTest {
     @TempDir
@@ -96,6 +97,9 @@ class InterruptedStepResumeTest {
         Path commonDir = runTree.resolve(fx.git(runTree, "rev-parse", "--git-common-dir")).normalize();
         Path branchLock = commonDir.resolve("refs/heads/prodigy-run-lock.lock");
         Files.writeString(branchLock, "");
+        Path itemBranchLock = Files.createDirectories(commonDir.resolve("refs/heads/prodigy/run-lock"))
+                .resolve("item_0.lock");
+        Files.writeString(itemBranchLock, "");
 
         Files.writeString(fixed, "");
         RunResult r = prodigy.resume("run-lock", wf, ResumeOptions.DEFAULT);
@@ -103,5 +107,6 @@ class InterruptedStepResumeTest {
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(subjects("main")).containsExactly("three", "two", "one", "initial");
         assertThat(branchLock).doesNotExist();
+        assertThat(itemBranchLock).doesNotExist();
     }
 }

@@ -187,7 +187,8 @@ public final class RunWorktree implements Workspace {
             }
             Path heads = commonDir.resolve("refs").resolve("heads");
             if (runBranch != null && runBranch.startsWith("prodigy-") && Files.isDirectory(heads)) {
-                // the run's branch and its items' branches (prodigy-<run>-..., prodigy-<run>/...)
+                // the run's branch and its items' branches (prodigy/<run-key>/<item>)
+                String itemPrefix = "prodigy/" + runBranch.substring("prodigy-".length()) + "/";
                 try (Stream<Path> files = Files.walk(heads)) {
                     files.filter(f -> {
                         String ref = heads.relativize(f).toString().replace('\\', '/');
@@ -195,8 +196,7 @@ public final class RunWorktree implements Workspace {
                             return false;
                         }
                         String name = ref.substring(0, ref.length() - ".lock".length());
-                        return name.equals(runBranch) || name.startsWith(runBranch + "-")
-                                || name.startsWith(runBranch + "/");
+                        return name.equals(runBranch) || name.startsWith(itemPrefix);
                     }).forEach(locks::add);
                 } catch (IOException e) {
                     throw new IsolationException("could not list the branches under " + heads + " of run '"
