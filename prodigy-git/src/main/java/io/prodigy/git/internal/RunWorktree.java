@@ -206,6 +206,32 @@ public final class RunWorktree implements Workspace {
         } else {
             locks.add(gitDir.resolve("index.lock"));
         }
+        // the run's item worktrees (<run>.items/<item>, <run>.pool/slot-<n>): a git command of an agent killed with
+        // the run leaves the same locks in their private git directories, and the next attempt there would fail
+        Path name = worktree.getFileName();
+        Path items = worktree.resolveSibling(name + ".items");
+        Path pool = worktree.resolveSibling(name + ".pool");
+        Path linked = commonDir.resolve("worktrees");
+        if (name != null && Files.isDirectory(linked)) {
+            try (Stream<Path> dirs = Files.list(linked)) {
+                for (Path dir : (Iterable<Path>) dirs::iterator) {
+                    Path pointer = dir.resolve("gitdir");
+                    if (!Files.isRegularFile(pointer)) {
+                        continue;
+                    }
+                    Path itemTree = Path.of(Files.readString(pointer).strip()).getParent();
+                    if (itemTree != null && (itemTree.startsWith(items) || itemTree.startsWith(pool))) {
+                        try (Stream<Path> files = Files.walk(dir)) {
+                            files.filter(f -> f.getFileName().toString().endsWith(".lock") && Files.isRegularFile(f))
+                                    .forEach(locks::add);
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                throw new IsolationException("could not list the worktrees of run '" + runId + "' under " + linked
+                        + ": " + e.getMessage(), e);
+            }
+        }
         for (Path lock : locks) {
             try {
                 if (Files.deleteIfExists(lock)) {
