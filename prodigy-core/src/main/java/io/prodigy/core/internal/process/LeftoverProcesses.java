@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -119,39 +118,19 @@ public final class LeftoverProcesses {
         } catch (IOException | SecurityException e) {
             return false; // gone, or another user's process
         }
-        // the first variable has no NUL before it: compare it against the marker without its leading NUL
-        if (startsWith(environ, 0, marker, 1)) {
-            return true;
-        }
-        return indexOf(environ, marker) >= 0;
-    }
-
-    private static boolean startsWith(byte[] data, int from, byte[] prefix, int prefixFrom) {
-        int n = prefix.length - prefixFrom;
-        if (data.length - from < n) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (data[from + i] != prefix[prefixFrom + i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int indexOf(byte[] data, byte[] needle) {
+        // NUL-separated KEY=value entries: framed by NULs, the first and last match the marker like any other
+        byte[] framed = new byte[environ.length + 2];
+        System.arraycopy(environ, 0, framed, 1, environ.length);
         outer:
-        for (int i = 0; i <= data.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (data[i + j] != needle[j]) {
+        for (int i = 0; i <= framed.length - marker.length; i++) {
+            for (int j = 0; j < marker.length; j++) {
+                if (framed[i + j] != marker[j]) {
                     continue outer;
                 }
             }
-            return i;
+            return true;
         }
-        // the last variable may end without a NUL
-        int tail = data.length - (needle.length - 1);
-        return tail >= 0 && startsWith(data, tail, Arrays.copyOf(needle, needle.length - 1), 0) ? tail : -1;
+        return false;
     }
 
     private static Set<Long> selfAndAncestors() {
