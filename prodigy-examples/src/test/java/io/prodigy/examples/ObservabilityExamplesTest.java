@@ -33,4 +33,18 @@ class ObservabilityExamplesTest {
         assertThat(buf.toString(StandardCharsets.UTF_8)).contains("prodigy.items.finished")
                 .contains("prodigy.dlq.size");
     }
+
+    @Test
+    void tracingExampleProducesOneTraceWithAGenAiSpanPerAgent() {
+        TracingExample.KeptSpans spans = new TracingExample.KeptSpans();
+        RunResult r = TracingExample.run(dir, spans, out);
+        assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+        var all = spans.spans();
+        var run = all.stream().filter(s -> s.getName().equals("run traced")).findFirst().orElseThrow();
+        assertThat(all).allSatisfy(s -> assertThat(s.getTraceId()).isEqualTo(run.getTraceId()));
+        var agents = all.stream().filter(s -> s.getName().equals("invoke_agent claude-code")).toList();
+        assertThat(agents).hasSize(2).allSatisfy(a -> assertThat(a.getAttributes().get(
+                io.opentelemetry.api.common.AttributeKey.longKey("gen_ai.usage.input_tokens"))).isEqualTo(800L));
+        assertThat(buf.toString(StandardCharsets.UTF_8)).contains("traceparent 00-" + run.getTraceId());
+    }
 }
