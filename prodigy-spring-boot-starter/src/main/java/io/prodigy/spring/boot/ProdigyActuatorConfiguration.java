@@ -45,12 +45,13 @@ public class ProdigyActuatorConfiguration {
 
         /**
          * @param prodigy the engine
+         * @param active the runs going on
          * @return the endpoint listing runs
          */
         @Bean
         @ConditionalOnMissingBean
-        public ProdigyRunsEndpoint prodigyRunsEndpoint(Prodigy prodigy) {
-            return new ProdigyRunsEndpoint(prodigy);
+        public ProdigyRunsEndpoint prodigyRunsEndpoint(Prodigy prodigy, ProdigyActiveRuns active) {
+            return new ProdigyRunsEndpoint(prodigy, active);
         }
     }
 }

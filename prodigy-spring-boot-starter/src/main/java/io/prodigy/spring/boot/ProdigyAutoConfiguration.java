@@ -79,6 +79,25 @@ public class ProdigyAutoConfiguration {
         return b.build();
     }
 
+    /** @return the runs going on now (a listener of the auto-configured engine) */
+    @Bean
+    @ConditionalOnMissingBean
+    public ProdigyActiveRuns prodigyActiveRuns() {
+        return new ProdigyActiveRuns();
+    }
+
+    /**
+     * @param prodigy the engine
+     * @param runs the runs going on
+     * @param properties the settings
+     * @return a bean whose destruction, before the engine's, waits for runs to end (up to
+     *         {@code prodigy.shutdown-grace})
+     */
+    @Bean
+    ProdigyRunsDrain prodigyRunsDrain(Prodigy prodigy, ProdigyActiveRuns runs, ProdigyProperties properties) {
+        return new ProdigyRunsDrain(prodigy, runs, properties.getShutdownGrace());
+    }
+
     /**
      * @param properties the settings
      * @return run options with {@code prodigy.max-parallel} and {@code prodigy.budget-usd}

@@ -19,10 +19,15 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 @Endpoint(id = "prodigy")
 public class ProdigyRunsEndpoint {
     private final Prodigy prodigy;
+    private final ProdigyActiveRuns active;
 
-    /** @param prodigy the engine whose store is listed */
-    public ProdigyRunsEndpoint(Prodigy prodigy) {
+    /**
+     * @param prodigy the engine whose store is listed
+     * @param active the runs going on in this application
+     */
+    public ProdigyRunsEndpoint(Prodigy prodigy, ProdigyActiveRuns active) {
         this.prodigy = prodigy;
+        this.active = active;
     }
 
     /** @return every run, newest first */
@@ -33,6 +38,7 @@ public class ProdigyRunsEndpoint {
                 .map(ProdigyRunsEndpoint::describe).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("home", prodigy.home().toString());
+        body.put("active", List.copyOf(active.runIds()));
         body.put("runs", runs);
         return body;
     }

@@ -188,4 +188,46 @@ class ProdigyAutoConfigurationTest {
                 .run(context -> assertThat(context.getBean(ProdigyHealthIndicator.class).health().getDetails()
                         .get("problem").toString()).contains("git-not-installed-here"));
     }
+
+    @Test
+    void closingTheContextWaitsForRunsGoingOnBeforeClosingTheStores() {
+        java.util.concurrent.CountDownLatch agentStarted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicLong finishedAt = new java.util.concurrent.atomic.AtomicLong();
+        runner().withBean(AgentRunner.class, () -> request -> {
+                    agentStarted.countDown();
+                    release.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    return AgentResult.success("ok");
+                })
+                .withBean(RunListener.class, () -> event -> {
+                    if (event instanceof RunEvent.RunFinished) {
+                        finishedAt.set(System.nanoTime());
+                    }
+                })
+                .run(context -> {
+                    Prodigy prodigy = context.getBean(Prodigy.class);
+                    var handle = prodigy.start(workflow());
+                    assertThat(agentStarted.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                    assertThat(context.getBean(ProdigyActiveRuns.class).runIds()).containsExactly(handle.runId());
+                    @SuppressWarnings("unchecked")
+                    List<String> active = (List<String>) context.getBean(ProdigyRunsEndpoint.class).runs()
+                            .get("active");
+                    assertThat(active).containsExactly(handle.runId());
+                    Thread releaser = new Thread(() -> {
+                        try {
+                            Thread.sleep(300); // the context is closing meanwhile
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        release.countDown();
+                    });
+                    releaser.start();
+                    context.close();
+                    long closedAt = System.nanoTime();
+                    assertThat(finishedAt.get()).as("the run ended before the stores were closed").isNotZero()
+                            .isLessThanOrEqualTo(closedAt);
+                    assertThat(handle.await().status()).isEqualTo(RunStatus.SUCCEEDED);
+                    releaser.join();
+                });
+    }
 }
