@@ -133,8 +133,11 @@ public final class ProdigyMetrics implements RunListener {
                     run(e.runId()).stageTags()).increment();
         } else if (event instanceof RunEvent.StepFinished e) {
             String outcome = e.skipped() ? "skipped" : e.success() ? "success" : "failure";
-            timer("prodigy.step.duration", "Step durations", run(e.runId()).stageTags()
-                    .and("phase", e.phase(), "step", e.label(), "outcome", outcome)).record(e.duration());
+            Timer steps = timer("prodigy.step.duration", "Step durations", run(e.runId()).stageTags()
+                    .and("phase", e.phase(), "step", String.valueOf(e.label()), "outcome", outcome));
+            if (e.duration() != null) {
+                steps.record(e.duration());
+            }
         } else if (event instanceof RunEvent.RetryScheduled e) {
             if (e.label() != null) {
                 counter("prodigy.step.retries", "Step retries", run(e.runId()).stageTags()).increment();
@@ -159,7 +162,10 @@ public final class ProdigyMetrics implements RunListener {
         run.clear(gauges(run.workflow));
         Tags tags = run.tags().and("status", lower(e.status()));
         counter("prodigy.runs.finished", "Runs finished", tags).increment();
-        timer("prodigy.run.duration", "Run durations", tags).record(e.duration());
+        Timer runs = timer("prodigy.run.duration", "Run durations", tags);
+        if (e.duration() != null) {
+            runs.record(e.duration());
+        }
     }
 
     private void itemStarted(RunEvent.ItemStarted e) {
