@@ -8,6 +8,7 @@ import io.prodigy.api.spi.AgentRequest;
 import io.prodigy.api.spi.AgentResult;
 import io.prodigy.api.spi.TokenUsage;
 import io.prodigy.claude.ProcessExit;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The decoder on hand-written streams: old and odd shapes, and the classification table. */
 class ClaudeStreamDecoderTest {
@@ -150,5 +152,27 @@ class ClaudeStreamDecoderTest {
         AgentResult r = unknown.finish(exit(0, ""));
         assertThat(r.errorKind()).isEqualTo(ErrorKind.CONFIGURATION);
         assertThat(r.errorMessage()).contains("/prodigy-fix ").contains("in /w");
+    }
+
+    @Test
+    void aSubdirectoryCommandAnswersOnlyToItsNamespacedName(@TempDir Path workspace) throws Exception {
+        Files.createDirectories(workspace.resolve(".claude/commands/sub"));
+        Files.writeString(workspace.resolve(".claude/commands/sub/nested.md"), "Do $ARGUMENTS\n");
+        String init = "{\"type\":\"system\",\"subtype\":\"init\",\"slash_commands\":[\"compact\",\"sub:nested\"]}";
+        String result = "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"result\":\"ok\"}";
+        ClaudeStreamDecoder full = new ClaudeStreamDecoder(AgentRequest.of("/sub:nested x", workspace, Map.of(),
+                null), null, null, new ClaudeStreamDecoder.Options(true, false, Clock.systemUTC()));
+        full.onLine(init);
+        full.onLine(result);
+        assertThat(full.finish(exit(0, "")).success()).isTrue();
+        ClaudeStreamDecoder shortName = new ClaudeStreamDecoder(AgentRequest.of("/nested x", workspace, Map.of(),
+                null), null, null, new ClaudeStreamDecoder.Options(true, false, Clock.systemUTC()));
+        shortName.onLine(init);
+        shortName.onLine(result);
+        AgentResult r = shortName.finish(exit(0, ""));
+        assertThat(r.success()).isFalse();
+        assertThat(r.errorKind()).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(r.errorMessage()).contains("/nested").contains("it knows /sub:nested")
+                .contains(".claude/commands/nested.md");
     }
 }
