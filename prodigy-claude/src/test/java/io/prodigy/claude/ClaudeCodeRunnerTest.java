@@ -173,7 +173,7 @@ class ClaudeCodeRunnerTest {
         assertThat(r.output()).isEqualTo("Committed: fake: update fake-item-7.txt");
         assertThat(git("log", "--format=%s")).isEqualTo("fake: update fake-item-7.txt\nbase\n");
         assertThat(activities("tool_use")).extracting(AgentActivity::summary).last().asString()
-                .startsWith("Bash git add -A && git commit");
+                .startsWith("Bash printf").contains("&& git add -A && git commit");
     }
 
     @Test

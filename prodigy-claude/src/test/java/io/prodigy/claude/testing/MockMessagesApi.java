@@ -29,11 +29,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A mock of the Anthropic Messages API on the loopback interface, for running the real Claude Code CLI offline
  * ({@code ANTHROPIC_BASE_URL=}{@link #baseUrl()}). {@code POST /v1/messages} answers with the next scripted
- * {@link Reply} ({@link #enqueue}), or the {@linkplain #fallback(Reply) fallback} when the script is used up: SSE
+ * {@link Reply} ({@link #enqueue}), or the {@linkplain #fallback(Reply) fallback} or {@linkplain #responder responder}
+ * when the script is used up: SSE
  * exactly as the real API streams it ({@code message_start}, {@code content_block_start}, {@code ping},
  * {@code content_block_delta} with {@code text_delta} or {@code input_json_delta}, {@code content_block_stop},
  * {@code message_delta} with the stop reason and usage, {@code message_stop}), one JSON message when the request
@@ -198,7 +200,7 @@ public final class MockMessagesApi implements AutoCloseable {
     private final Deque<Reply> script = new ArrayDeque<>();
     private final List<Request> requests = new ArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
-    private Reply fallback = Reply.text("OK");
+    private Function<Request, Reply> responder = request -> Reply.text("OK");
 
     private MockMessagesApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
@@ -255,7 +257,18 @@ public final class MockMessagesApi implements AutoCloseable {
      * @return this
      */
     public synchronized MockMessagesApi fallback(Reply reply) {
-        this.fallback = Objects.requireNonNull(reply, "reply");
+        Objects.requireNonNull(reply, "reply");
+        this.responder = request -> reply;
+        return this;
+    }
+
+    /**
+     * @param answer decides what each request gets once the script is used up, from the request (its
+     *               {@link Request#reply()} is null); called concurrently for concurrent sessions
+     * @return this
+     */
+    public synchronized MockMessagesApi responder(Function<Request, Reply> answer) {
+        this.responder = Objects.requireNonNull(answer, "answer");
         return this;
     }
 
@@ -316,9 +329,19 @@ public final class MockMessagesApi implements AutoCloseable {
         String method = exchange.getRequestMethod();
         String uri = exchange.getRequestURI().toString();
         boolean messages = "POST".equals(method) && exchange.getRequestURI().getPath().equals("/v1/messages");
-        Reply reply;
+        Reply reply = null;
+        Function<Request, Reply> answer;
         synchronized (this) {
-            reply = messages ? (script.isEmpty() ? fallback : script.poll()) : null;
+            if (messages && !script.isEmpty()) {
+                reply = script.poll();
+            }
+            answer = responder;
+        }
+        if (messages && reply == null) {
+            reply = Objects.requireNonNull(answer.apply(new Request(method, uri, Map.copyOf(headers), body, null)),
+                    "the responder returned no reply");
+        }
+        synchronized (this) {
             requests.add(new Request(method, uri, Map.copyOf(headers), body, reply));
             notifyAll();
         }
