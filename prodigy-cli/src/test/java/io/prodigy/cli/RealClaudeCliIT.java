@@ -66,7 +66,7 @@ class RealClaudeCliIT {
             assertThat(calls).hasSize(4);
 
             JsonNode r = cli.ok("runs", "--json").json().get(0);
-            assertThat(r.get("status").asText()).isEqualTo("COMPLETED");
+            assertThat(r.get("status").asText()).isEqualTo("SUCCEEDED");
             assertThat(r.get("cost_usd").asDouble()).isPositive();
             assertThat(r.get("tokens").get("input").asLong()).isEqualTo(480);
             assertThat(r.get("tokens").get("output").asLong()).isEqualTo(160);
