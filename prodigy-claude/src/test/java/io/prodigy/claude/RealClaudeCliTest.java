@@ -184,10 +184,10 @@ class RealClaudeCliTest {
     @Test
     void aTimeoutThatCutsARetryStormReportsTheThrottling() throws Exception {
         api.fallback(Reply.error(429, "rate_limit_error", "rate limited", null));
-        AgentResult r = run(runner().maxApiRetries(10), "Work", Duration.ofSeconds(6), null);
+        AgentResult r = run(runner().maxApiRetries(10), "Work", Duration.ofSeconds(8), null);
         assertThat(r.success()).isFalse();
         assertThat(r.errorKind()).isEqualTo(ErrorKind.RATE_LIMITED);
-        assertThat(r.errorMessage()).contains("did not finish within 6s").contains("api_retry")
+        assertThat(r.errorMessage()).contains("did not finish within 8s").contains("api_retry")
                 .contains("HTTP 429");
         assertThat(activities("api_retry")).isNotEmpty()
                 .allSatisfy(a -> assertThat(a.details()).containsEntry("max_retries", "10"));
@@ -240,9 +240,9 @@ class RealClaudeCliTest {
     @Test
     void aHungResponseIsEndedByTheTimeout() throws Exception {
         api.fallback(Reply.hang());
-        AgentResult r = run(runner(), "Work", Duration.ofSeconds(5), null);
+        AgentResult r = run(runner(), "Work", Duration.ofSeconds(8), null);
         assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
-        assertThat(r.errorMessage()).contains("did not finish within 5s");
+        assertThat(r.errorMessage()).contains("did not finish within 8s");
         assertThat(r.sessionId()).isNotNull();
         assertThat(api.awaitMessageCalls(1, Duration.ofSeconds(1))).isTrue();
     }
