@@ -9,7 +9,6 @@ import io.prodigy.api.spi.AgentResult;
 import io.prodigy.api.spi.TokenUsage;
 import io.prodigy.claude.AgentOutputParser;
 import io.prodigy.claude.ProcessExit;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -437,10 +436,10 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
         if (success) {
             String output = resultText != null ? resultText : lastAssistantText == null ? "" : lastAssistantText;
             b.output(output);
-            String unknownCommand = options.verifySlashCommands() ? unknownSlashCommand() : null;
+            String unknownCommand = options.verifySlashCommands()
+                    ? SlashCommands.unknown(request.command(), slashCommands, request.workspace()) : null;
             if (unknownCommand != null) {
-                List<String> namespaced = slashCommands.stream()
-                        .filter(known -> known.endsWith(":" + unknownCommand)).sorted().toList();
+                List<String> namespaced = SlashCommands.namespaced(unknownCommand, slashCommands);
                 return b.success(false).errorKind(ErrorKind.CONFIGURATION).errorMessage(AGENT
                         + " does not know the slash command /" + unknownCommand + " in " + (cwd != null ? cwd
                         : request.workspace()) + ", so it never ran (the CLI answers an unknown command as a plain "
@@ -628,42 +627,6 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
             return AGENT + " received no prompt: " + first;
         }
         return null;
-    }
-
-    private String unknownSlashCommand() {
-        String command = request.command().strip();
-        if (!command.startsWith("/") || slashCommands == null) {
-            return null;
-        }
-        int end = 1;
-        while (end < command.length() && !Character.isWhitespace(command.charAt(end))) {
-            end++;
-        }
-        String name = command.substring(1, end);
-        if (name.isEmpty() || name.contains("/") || slashCommands.contains(name)
-                || slashCommands.contains("/" + name)) {
-            return null;
-        }
-        // The CLI matches the whole name: .claude/commands/sub/x.md is listed as "sub:x", and "/x" does not run it.
-        // A plugin's command "plugin:x" also answers to "/x" while no other command has that name.
-        String only = null;
-        for (String known : slashCommands) {
-            if (known.endsWith(":" + name)) {
-                if (only != null) {
-                    return name;
-                }
-                only = known;
-            }
-        }
-        if (only == null) {
-            return name;
-        }
-        Path workspace = request.workspace();
-        String namespace = only.substring(0, only.length() - name.length() - 1);
-        boolean subdirectory = workspace != null && !namespace.isEmpty() && !namespace.contains("/")
-                && Files.isDirectory(workspace.resolve(".claude").resolve("commands").resolve(namespace.replace(':',
-                '/')));
-        return subdirectory ? name : null;
     }
 
     private static String suffix(String detail) {
