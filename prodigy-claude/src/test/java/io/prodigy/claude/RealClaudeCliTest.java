@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,10 +61,26 @@ class RealClaudeCliTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws InterruptedException {
         if (api != null) {
             api.close();
         }
+        // no process of the CLI outlives its run (the hang and timeout cases included)
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!survivors().isEmpty() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        assertThat(survivors()).as("processes of the CLI still running").isEmpty();
+    }
+
+    private List<String> survivors() {
+        if (cli == null) {
+            return List.of();
+        }
+        String exe = cli.executable().toString();
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+                .filter(c -> c.contains(exe) || c.contains("claude.exe")).toList();
     }
 
     private ClaudeCodeRunner.Builder runner(String baseUrl) {
@@ -184,10 +201,10 @@ class RealClaudeCliTest {
     @Test
     void aTimeoutThatCutsARetryStormReportsTheThrottling() throws Exception {
         api.fallback(Reply.error(429, "rate_limit_error", "rate limited", null));
-        AgentResult r = run(runner().maxApiRetries(10), "Work", Duration.ofSeconds(8), null);
+        AgentResult r = run(runner().maxApiRetries(10), "Work", Duration.ofSeconds(6), null);
         assertThat(r.success()).isFalse();
         assertThat(r.errorKind()).isEqualTo(ErrorKind.RATE_LIMITED);
-        assertThat(r.errorMessage()).contains("did not finish within 8s").contains("api_retry")
+        assertThat(r.errorMessage()).contains("did not finish within 6s").contains("api_retry")
                 .contains("HTTP 429");
         assertThat(activities("api_retry")).isNotEmpty()
                 .allSatisfy(a -> assertThat(a.details()).containsEntry("max_retries", "10"));
@@ -240,9 +257,9 @@ class RealClaudeCliTest {
     @Test
     void aHungResponseIsEndedByTheTimeout() throws Exception {
         api.fallback(Reply.hang());
-        AgentResult r = run(runner(), "Work", Duration.ofSeconds(8), null);
+        AgentResult r = run(runner(), "Work", Duration.ofSeconds(6), null);
         assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
-        assertThat(r.errorMessage()).contains("did not finish within 8s");
+        assertThat(r.errorMessage()).contains("did not finish within 6s");
         assertThat(r.sessionId()).isNotNull();
         assertThat(api.awaitMessageCalls(1, Duration.ofSeconds(1))).isTrue();
     }

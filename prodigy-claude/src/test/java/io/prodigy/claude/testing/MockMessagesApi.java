@@ -133,11 +133,6 @@ public final class MockMessagesApi implements AutoCloseable {
             Objects.requireNonNull(stopReason, "stopReason");
             Objects.requireNonNull(usage, "usage");
         }
-
-        /** @param u other token counts @return this message with them */
-        public Message withUsage(Usage u) {
-            return new Message(blocks, stopReason, u);
-        }
     }
 
     /** An HTTP error. @param status the status @param type the error type @param message the message
