@@ -77,7 +77,7 @@ public final class Workflow {
      * @return a builder for a workflow of stages
      */
     public static Builder builder(String name) {
-        return new Builder(name);
+        return new Builder(Checks.notNull(name, "name"));
     }
 
     /**
@@ -86,7 +86,7 @@ public final class Workflow {
      * @return a sequential workflow of one stage
      */
     public static Workflow sequential(String name, Step... steps) {
-        return builder(name).steps(steps).build();
+        return builder(name).steps(Checks.elements("steps", steps)).build();
     }
 
     /**
@@ -94,7 +94,7 @@ public final class Workflow {
      * @return a builder for a workflow of one MapReduce stage
      */
     public static MapReduceBuilder mapReduce(String name) {
-        return new MapReduceBuilder(name);
+        return new MapReduceBuilder(Checks.notNull(name, "name"));
     }
 
     /** @return the name */
@@ -211,48 +211,49 @@ public final class Workflow {
 
         /** @param key name @param value computed when the run starts @return this */
         public Builder env(String key, EnvValue value) {
-            computedEnv.put(key, value);
+            computedEnv.put(Checks.notNull(key, "key"), Checks.notNull(value, "value"));
             return this;
         }
 
         /** @param path a {@code .env}-format file, relative to the project @return this */
         public Builder envFile(String path) {
-            envFiles.add(path);
+            envFiles.add(Checks.notNull(path, "path"));
             return this;
         }
 
         /** @param profile the profile's name @param values its variables @return this */
         public Builder profile(String profile, Map<String, String> values) {
-            profiles.put(profile, new LinkedHashMap<>(values));
+            profiles.put(Checks.notNull(profile, "profile"), new LinkedHashMap<>(Checks.map(Checks.notNull(values,
+                    "values"), "values")));
             return this;
         }
 
         /** @param key name @param value value template @return this */
         public Builder env(String key, String value) {
-            env.put(key, value);
+            env.put(Checks.notNull(key, "key"), Checks.notNull(value, "value"));
             return this;
         }
 
         /** @param values variables to add @return this */
         public Builder env(Map<String, String> values) {
-            env.putAll(values);
+            env.putAll(Checks.map(Checks.notNull(values, "values"), "values"));
             return this;
         }
 
         /** @param key name @param value the secret value, masked everywhere @return this */
         public Builder secret(String key, String value) {
-            secrets.put(key, value);
+            secrets.put(Checks.notNull(key, "key"), Checks.notNull(value, "value"));
             return this;
         }
 
         /** @param steps steps appended as a new plain stage @return this */
         public Builder steps(Step... steps) {
-            return stage(new Stage.Steps("steps-" + (stages.size() + 1), List.of(steps)));
+            return stage(new Stage.Steps("steps-" + (stages.size() + 1), Checks.elements("steps", steps)));
         }
 
         /** @param steps steps appended as a new plain stage @return this */
         public Builder steps(List<Step> steps) {
-            return stage(new Stage.Steps("steps-" + (stages.size() + 1), steps));
+            return stage(new Stage.Steps("steps-" + (stages.size() + 1), Checks.elements(steps, "steps")));
         }
 
         /** @param stage a stage appended after the others @return this */
@@ -263,17 +264,17 @@ public final class Workflow {
 
         /** @param steps custom merge-back steps @return this */
         public Builder merge(List<Step> steps) {
-            merge.addAll(steps);
+            merge.addAll(Checks.elements(steps, "steps"));
             return this;
         }
 
-        /** @param timeout the merge steps' time limit @return this */
+        /** @param timeout the merge steps' time limit, or null for none @return this */
         public Builder mergeTimeout(Duration timeout) {
             this.mergeTimeout = timeout;
             return this;
         }
 
-        /** @param retry retry policy for steps that set none @return this */
+        /** @param retry retry policy for steps that set none, or null for no retry @return this */
         public Builder defaultRetry(RetryPolicy retry) {
             this.defaultRetry = retry;
             return this;
@@ -327,19 +328,19 @@ public final class Workflow {
 
         /** @param steps setup steps (added in order) @return this */
         public MapReduceBuilder setup(Step... steps) {
-            setup.addAll(List.of(steps));
+            setup.addAll(Checks.elements("steps", steps));
             return this;
         }
 
         /** @param steps setup steps (added in order) @return this */
         public MapReduceBuilder setup(Step.Builder... steps) {
-            for (Step.Builder s : steps) {
+            for (Step.Builder s : Checks.elements("steps", steps)) {
                 setup.add(s.build());
             }
             return this;
         }
 
-        /** @param timeout the whole setup phase's limit @return this */
+        /** @param timeout the whole setup phase's limit, or null for none @return this */
         public MapReduceBuilder setupTimeout(Duration timeout) {
             this.setupTimeout = timeout;
             return this;
@@ -347,31 +348,31 @@ public final class Workflow {
 
         /** @param variable the variable @param capture where its value comes from @return this */
         public MapReduceBuilder captureOutput(String variable, SetupCapture capture) {
-            captureOutputs.put(variable, capture);
+            captureOutputs.put(Checks.notNull(variable, "variable"), Checks.notNull(capture, "capture"));
             return this;
         }
 
         /** @param map the map phase @return this */
         public MapReduceBuilder map(MapPhase map) {
-            this.map = map;
+            this.map = Checks.notNull(map, "map");
             return this;
         }
 
         /** @param map the map phase being built @return this */
         public MapReduceBuilder map(MapPhase.Builder map) {
-            this.map = map.build();
+            this.map = Checks.notNull(map, "map").build();
             return this;
         }
 
         /** @param steps reduce steps (added in order) @return this */
         public MapReduceBuilder reduce(Step... steps) {
-            reduce.addAll(List.of(steps));
+            reduce.addAll(Checks.elements("steps", steps));
             return this;
         }
 
         /** @param steps reduce steps (added in order) @return this */
         public MapReduceBuilder reduce(Step.Builder... steps) {
-            for (Step.Builder s : steps) {
+            for (Step.Builder s : Checks.elements("steps", steps)) {
                 reduce.add(s.build());
             }
             return this;
@@ -379,7 +380,7 @@ public final class Workflow {
 
         /** @param policy how failed items are handled @return this */
         public MapReduceBuilder errorPolicy(ErrorPolicy policy) {
-            this.errorPolicy = policy;
+            this.errorPolicy = Checks.notNull(policy, "policy");
             return this;
         }
 
@@ -401,7 +402,7 @@ public final class Workflow {
             return this;
         }
 
-        /** @param timeout the merge steps' time limit @return this */
+        /** @param timeout the merge steps' time limit, or null for none @return this */
         public MapReduceBuilder mergeTimeout(Duration timeout) {
             workflow.mergeTimeout(timeout);
             return this;
@@ -413,7 +414,7 @@ public final class Workflow {
             return this;
         }
 
-        /** @param retry retry policy for steps that set none @return this */
+        /** @param retry retry policy for steps that set none, or null for no retry @return this */
         public MapReduceBuilder defaultRetry(RetryPolicy retry) {
             workflow.defaultRetry(retry);
             return this;

@@ -39,6 +39,8 @@ public final class RunState {
     final Path stateDirectory;
     volatile Map<String, String> processEnv = Map.of();
     volatile Map<String, String> metadata = Map.of();
+    /** The engine's state directory (the run's is below it), handed to the isolation strategy. */
+    volatile Path home;
     volatile ConcurrencyGovernor governor;
     private volatile Double budgetUsd;
     private volatile java.time.Duration throttleDelay = java.time.Duration.ofSeconds(1);
@@ -100,6 +102,15 @@ public final class RunState {
      */
     public RunState withProcessEnv(Map<String, String> env) {
         this.processEnv = Map.copyOf(env);
+        return this;
+    }
+
+    /**
+     * @param dir the engine's state directory ({@code PRODIGY_HOME} or the host's {@code home(...)})
+     * @return this
+     */
+    public RunState withHome(Path dir) {
+        this.home = dir;
         return this;
     }
 

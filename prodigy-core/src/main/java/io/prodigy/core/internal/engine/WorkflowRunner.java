@@ -101,7 +101,7 @@ public final class WorkflowRunner {
         String failure = null;
         try {
             RunContext context = new RunContext(run.runId, run.workflow.name(), run.projectDirectory,
-                    run.stateDirectory, mergeSteps(), run.agentRunner);
+                    run.stateDirectory, mergeSteps(), run.agentRunner, run.home);
             run.runWorkspace = resumed != null ? run.isolation.resumeRun(context, resumed.workspace())
                     : run.isolation.openRun(context);
             run.checkpoints.findRun(run.runId).ifPresent(r -> run.checkpoints.updateRun(
