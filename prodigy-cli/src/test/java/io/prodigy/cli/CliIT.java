@@ -97,7 +97,13 @@ class CliIT {
         assertThat(cli.ok("worktree", "ls", "--json").json()).isEmpty();
         // the run has a DLQ entry, so clean keeps it unless forced
         assertThat(cli.ok("clean", "--dry-run").out()).contains("Would delete 0 run(s)");
-        cli.ok("dlq", "purge", runId);
+        // deleting needs a confirmation: without a terminal to ask on, -y
+        JarCli.Result refused = cli.run("dlq", "purge", runId);
+        assertThat(refused.exit()).as("%s", refused).isEqualTo(2);
+        assertThat(refused.err()).contains("pass -y");
+        assertThat(cli.ok("dlq", "list", runId, "--json").json()).hasSize(1);
+        cli.ok("dlq", "purge", runId, "-y");
+        assertThat(cli.ok("dlq", "list", runId, "--json").json()).isEmpty();
         assertThat(cli.ok("clean").out()).contains("deleted " + runId);
         assertThat(cli.ok("runs", "--json").json()).isEmpty();
     }

@@ -7,6 +7,7 @@ import io.prodigy.api.spi.IsolationStrategy;
 import io.prodigy.api.spi.MergeSteps;
 import io.prodigy.api.spi.RunContext;
 import io.prodigy.api.spi.Workspace;
+import io.prodigy.core.ProdigyHome;
 import io.prodigy.git.internal.FinalMerge;
 import io.prodigy.git.internal.GitCli;
 import io.prodigy.git.internal.ItemWorktree;
@@ -56,10 +57,18 @@ import java.util.Objects;
  */
 public final class WorktreeIsolation implements IsolationStrategy {
     private final Settings settings;
+    /** Whether the host named the state directory; otherwise each run's engine's directory is used. */
+    private final boolean homeChosen;
 
-    private WorktreeIsolation(Builder b, Path home) {
+    private WorktreeIsolation(Builder b, Path home, boolean homeChosen) {
         this.settings = new Settings(home, b.mode, b.maxWorktrees, b.keepFailed, b.conflicts,
                 b.confirmation, new GitCli(b.gitExecutable, b.gitEnvironment, b.gitTimeout));
+        this.homeChosen = homeChosen;
+    }
+
+    /** @return the settings of a run: worktrees under its engine's state directory unless the builder named one */
+    private Settings settingsFor(RunContext run) {
+        return homeChosen || run.home() == null ? settings : settings.withHome(run.home());
     }
 
     /** @return a builder with the defaults: on demand, failed worktrees kept, conflicts to the DLQ, merge accepted */
@@ -77,7 +86,12 @@ public final class WorktreeIsolation implements IsolationStrategy {
         return settings;
     }
 
-    /** @return where worktrees live: {@code PRODIGY_HOME/worktrees} */
+    /**
+     * @return where worktrees live: {@code <home>/worktrees}, with the home given to
+     *         {@link Builder#prodigyHome(Path)}, else {@code $PRODIGY_HOME} or {@code ~/.prodigy}. Without
+     *         {@code prodigyHome}, a run's worktrees go under the state directory of the engine that runs it
+     *         ({@code Prodigy.builder().home(dir)}), which is this directory unless the engine names another
+     */
     public Path worktreesDirectory() {
         return settings.home().resolve("worktrees");
     }
@@ -91,7 +105,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
      */
     @Override
     public Workspace openRun(RunContext run) {
-        return RunWorktree.open(settings, run);
+        return RunWorktree.open(settingsFor(run), run);
     }
 
     /**
@@ -102,7 +116,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
      */
     @Override
     public Workspace resumeRun(RunContext run, Path workspace) {
-        return RunWorktree.resume(settings, run);
+        return RunWorktree.resume(settingsFor(run), run);
     }
 
     /**
@@ -207,8 +221,9 @@ public final class WorktreeIsolation implements IsolationStrategy {
         }
 
         /**
-         * @param home {@code PRODIGY_HOME}; worktrees go to {@code home/worktrees/<repo>/}. Default:
-         *             {@code $PRODIGY_HOME}, else {@code ~/.prodigy} (the engine's default too)
+         * @param home {@code PRODIGY_HOME}; worktrees go to {@code home/worktrees/<repo>/}. Default: the state
+         *             directory of the engine running the run ({@code Prodigy.builder().home(dir)}, which defaults
+         *             to {@code $PRODIGY_HOME}, else {@code ~/.prodigy})
          * @return this
          */
         public Builder prodigyHome(Path home) {
@@ -296,16 +311,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
 
         /** @return the strategy */
         public WorktreeIsolation build() {
-            Path home = prodigyHome != null ? prodigyHome : defaultHome();
-            return new WorktreeIsolation(this, home.toAbsolutePath().normalize());
-        }
-
-        static Path defaultHome() {
-            String env = System.getenv("PRODIGY_HOME");
-            if (env != null && !env.isBlank()) {
-                return Path.of(env);
-            }
-            return Path.of(System.getProperty("user.home"), ".prodigy");
+            return new WorktreeIsolation(this, ProdigyHome.resolve(prodigyHome), prodigyHome != null);
         }
     }
 }
