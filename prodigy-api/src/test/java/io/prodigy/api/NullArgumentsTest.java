@@ -54,7 +54,8 @@ class NullArgumentsTest {
             "Workflow.MapReduceBuilder.setupTimeout(timeout)",
             "WorkInput.jsonFile(jsonPath)",
             "WorkInput.detect(jsonPath)",
-            "AgentRequest.of(timeout)");
+            "AgentRequest.of(timeout)",
+            "ReprocessOptions.Builder.maxParallel(max)");
 
     private static final Step STEP = Step.shell("true").build();
 
@@ -67,7 +68,8 @@ class NullArgumentsTest {
             ErrorPolicy.Builder.class, ErrorPolicy::builder,
             RetryPolicy.Builder.class, RetryPolicy::builder,
             RunOptions.Builder.class, RunOptions::builder,
-            OnFailure.Builder.class, () -> OnFailure.run(STEP));
+            OnFailure.Builder.class, () -> OnFailure.run(STEP),
+            ReprocessOptions.Builder.class, ReprocessOptions::builder);
 
     @Test
     void everyPublicFactoryAndBuilderMethodRejectsNullNamingTheParameter() throws Exception {

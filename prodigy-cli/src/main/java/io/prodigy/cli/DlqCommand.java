@@ -272,7 +272,8 @@ final class DlqCommand implements Callable<Integer> {
     /** {@code dlq retry} (the Rust tool's {@code dlq reprocess}). */
     @Command(name = "retry", aliases = "reprocess", mixinStandardHelpOptions = true,
             description = "Runs a run's failed items again through its agent template, in its workspace; "
-                    + "successes are merged into the run's work and resolved.", footer = ExitCodes.HELP)
+                    + "successes are merged into the run's work and resolved, reduce runs again over every item "
+                    + "(unless --no-reduce), and the result is merged into your branch.", footer = ExitCodes.HELP)
     static final class Retry implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "RUN_ID") String runId;
         @Option(names = {"-n", "--max-parallel"}, paramLabel = "N", description = "Items at once.")
@@ -283,6 +284,8 @@ final class DlqCommand implements Callable<Integer> {
         Set<ErrorKind> kinds;
         @Option(names = {"-y", "--yes"}, description = "Merge into your branch without asking.") boolean yes;
         @Option(names = "--json", description = "With --dry-run: print JSON.") boolean json;
+        @Option(names = "--no-reduce", description = "Do not run reduce again after the retried items are merged "
+                + "(by default it runs again, with the new ${map.*} values).") boolean noReduce;
         @picocli.CommandLine.Mixin IsolationOption isolation = new IsolationOption();
 
         @Override
@@ -290,7 +293,7 @@ final class DlqCommand implements Callable<Integer> {
             CliContext ctx = CliContext.create().isolation(isolation);
             RunRecord run = ctx.run(runId, false);
             ReprocessOptions options = new ReprocessOptions(kinds == null ? Set.of() : EnumSet.copyOf(kinds),
-                    maxParallel, dryRun);
+                    maxParallel, dryRun, !noReduce);
             if (dryRun) {
                 try (Prodigy p = ctx.reader()) {
                     Workflow wf = ctx.rebuild(run);

@@ -274,7 +274,7 @@ public final class Prodigy implements AutoCloseable {
         RunOptions runOptions = new RunOptions(base.args(), base.variables(),
                 options.maxParallel() != null ? options.maxParallel() : base.maxParallel(), runId, base.profile(),
                 base.budgetUsd());
-        ResumeState resume = new ResumeState(selected::contains);
+        ResumeState resume = new ResumeState(selected::contains).rerunReduceAfterNewItems(options.rerunReduce());
         checkpoints.forEachEntry(runId, resume::accept);
         RunState state = prepare(workflow, runOptions);
         return new ReprocessResult(List.copyOf(selected), execute(state, workflow, runOptions, resume, record));

@@ -520,6 +520,15 @@ public final class WorkflowRunner {
         if (map.stoppedByPolicy()) {
             return "map phase of '" + stage.name() + "' " + map.stopReason() + "; reduce was skipped";
         }
+        if (resume != null && resume.rerunsReduce() && resume.phaseDone(stageIndex, "reduce")) {
+            long fresh = map.items().stream().filter(r -> r.status() == ItemStatus.SUCCEEDED
+                    && !resume.succeededBefore(stageIndex, r.itemId())).count();
+            if (fresh > 0) {
+                LOG.info("{} retried item(s) of stage '{}' were integrated; reduce runs again with the new map "
+                        + "results", fresh, stage.name());
+                resume.forgetPhase(stageIndex, "reduce");
+            }
+        }
         failure = runPhase(stageIndex, stage.name(), "reduce", stage.reduce(), null);
         return failure == null ? null : "reduce failed: " + failure;
     }
