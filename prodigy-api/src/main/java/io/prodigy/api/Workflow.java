@@ -426,7 +426,7 @@ public final class Workflow {
                 throw new WorkflowDefinitionException("MapReduce workflow '" + workflow.name + "' needs a map phase");
             }
             Builder b = workflow.copy();
-            b.stage(new Stage.MapReduce("mapreduce", new SetupPhase(setup, setupTimeout, captureOutputs), map, reduce,
+            b.stage(new Stage.MapReduce(workflow.name, new SetupPhase(setup, setupTimeout, captureOutputs), map, reduce,
                     errorPolicy));
             return b.build();
         }

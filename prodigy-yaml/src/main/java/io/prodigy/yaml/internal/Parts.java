@@ -136,13 +136,19 @@ final class Parts {
      * @throws WorkflowDefinitionException when the model refuses it
      */
     Workflow build(String fallbackName) {
-        Workflow.Builder b = Workflow.builder(name != null && !name.isBlank() ? name : fallbackName);
+        String workflowName = name != null && !name.isBlank() ? name : fallbackName;
+        Workflow.Builder b = Workflow.builder(workflowName);
         env.forEach(b::env);
         secrets.forEach(b::secret);
         computedEnv.forEach(b::env);
         envFiles.forEach(b::envFile);
         profiles.forEach(b::profile);
-        stages.forEach(b::stage);
+        for (Stage s : stages) {
+            // the one MapReduce stage of a 'mode: mapreduce' file is named after the workflow, so that messages
+            // and events say which workflow they are about
+            b.stage(s instanceof Stage.MapReduce mr && mr.name().equals(WorkflowReader.MAPREDUCE_STAGE)
+                    ? new Stage.MapReduce(workflowName, mr.setup(), mr.map(), mr.reduce(), mr.errorPolicy()) : s);
+        }
         b.merge(merge);
         b.mergeTimeout(mergeTimeout);
         b.defaultRetry(defaultRetry);

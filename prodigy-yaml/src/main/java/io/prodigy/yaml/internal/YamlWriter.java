@@ -67,7 +67,7 @@ public final class YamlWriter {
         root.put("name", workflow.name());
         List<Stage> stages = workflow.stages();
         boolean singleMapReduce = stages.size() == 1 && stages.get(0) instanceof Stage.MapReduce
-                && stages.get(0).name().equals("mapreduce");
+                && (stages.get(0).name().equals(workflow.name()) || stages.get(0).name().equals("mapreduce"));
         boolean singleSteps = stages.size() == 1 && stages.get(0) instanceof Stage.Steps
                 && stages.get(0).name().equals("steps-1");
         if (singleMapReduce) {

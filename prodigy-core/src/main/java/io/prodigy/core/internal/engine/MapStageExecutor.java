@@ -175,6 +175,7 @@ final class MapStageExecutor {
                 }
                 futures.add(pool.submit(() -> {
                     boolean ok = false;
+                    governor.bind();
                     try {
                         results[index] = runItem(index, ids.get(index), items.get(index), map, policy, limits,
                                 breaker);
@@ -282,13 +283,40 @@ final class MapStageExecutor {
             throw new IllegalStateException("unknown input " + input);
         }
         ItemPipeline pipeline = ItemPipeline.builder()
-                .filter(map.filter())
-                .sortBy(map.sortBy())
-                .distinct(map.distinct())
+                .filter(checked("map.filter", map.filter(), () -> ItemPipeline.builder().filter(map.filter()).build()))
+                .sortBy(checked("map.sort_by", map.sortBy(), () -> ItemPipeline.builder().sortBy(map.sortBy()).build()))
+                .distinct(checked("map.distinct", map.distinct(),
+                        () -> ItemPipeline.builder().distinct(map.distinct()).build()))
                 .offset(map.offset())
                 .maxItems(map.maxItems())
                 .build();
-        return pipeline.apply(raw, stageVars::resolve);
+        try {
+            return pipeline.apply(raw, stageVars::resolve);
+        } catch (io.prodigy.api.ExpressionException e) {
+            throw new WorkflowDefinitionException(keyed(map.filter() != null && map.sortBy() != null
+                    ? "map.filter or map.sort_by" : map.filter() != null ? "map.filter" : "map.sort_by", e), e);
+        }
+    }
+
+    /**
+     * @return {@code value}, once {@code parse} accepted it
+     * @throws WorkflowDefinitionException naming the key, the stage and the workflow when it did not
+     */
+    private String checked(String key, String value, Runnable parse) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            parse.run();
+            return value;
+        } catch (io.prodigy.api.ExpressionException e) {
+            throw new WorkflowDefinitionException(keyed(key, e), e);
+        }
+    }
+
+    private String keyed(String key, RuntimeException e) {
+        return key + " of stage '" + stage.name() + "' in workflow '" + run.workflow.name() + "' is invalid: "
+                + e.getMessage();
     }
 
     private List<JsonNode> fromCommand(String template, String jsonPath, String where) throws InterruptedException {

@@ -203,6 +203,27 @@ public final class RunState {
         return wait;
     }
 
+    /**
+     * Waits out a throttle. A map item gives up its slot meanwhile and is admitted again under the lowered limit
+     * before its agent runs again, so that fewer agents run at once after a 429, not only fewer new items.
+     *
+     * @param wait how long to wait before trying again
+     * @throws InterruptedException if interrupted while waiting
+     */
+    void waitOutThrottle(java.time.Duration wait) throws InterruptedException {
+        ConcurrencyGovernor g = governor;
+        if (g == null || !g.heldByCurrentThread()) {
+            Waits.sleep(wait, cancellation);
+            return;
+        }
+        g.stepAside();
+        try {
+            Waits.sleep(wait, cancellation);
+        } finally {
+            g.readmit(cancellation);
+        }
+    }
+
     /** Cancels the run: stops dispatching, kills running process trees, interrupts running agents. */
     public void cancel() {
         cancellation.cancel();
