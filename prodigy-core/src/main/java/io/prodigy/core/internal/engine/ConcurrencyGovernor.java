@@ -21,6 +21,11 @@ final class ConcurrencyGovernor {
     private final Clock clock;
     private int limit;
     private int running;
+    /**
+     * Items that stepped aside to wait out a throttle. They still count against new dispatch (each holds a thread
+     * of the map's pool, and goes before new items), but not against their own readmission.
+     */
+    private int aside;
     private int successes;
     private long lastDecrease = Long.MIN_VALUE;
     private Instant parkedUntil;
@@ -42,7 +47,7 @@ final class ConcurrencyGovernor {
                 wait(Math.max(1, Math.min(WAIT_SLICE_MILLIS, Duration.between(now, parkedUntil).toMillis())));
                 continue;
             }
-            if (running < limit) {
+            if (running + aside < limit) {
                 running++;
                 return;
             }
@@ -63,6 +68,7 @@ final class ConcurrencyGovernor {
     /** The current thread's item gives up its slot while it waits out a throttle; {@link #readmit} takes one again. */
     synchronized void stepAside() {
         running--;
+        aside++;
         notifyAll();
     }
 
@@ -85,6 +91,7 @@ final class ConcurrencyGovernor {
                 wait(WAIT_SLICE_MILLIS);
             }
         } finally {
+            aside--;
             running++;
         }
     }
