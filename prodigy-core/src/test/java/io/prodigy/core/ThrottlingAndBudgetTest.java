@@ -44,7 +44,7 @@ class ThrottlingAndBudgetTest {
     /**
      * A scripted agent runner that counts the agents inside it at once. The first four agents wait for each other
      * (so four really run together); the first one then answers 429; the three others hold until the throttle is
-     * recorded, then end. Every later agent holds until {@code target} agents are inside or 150 ms pass, so that
+     * recorded and then until another agent starts (at most 500 ms), then end. Every later agent holds until {@code target} agents are inside or 150 ms pass, so that
      * whatever the limit allows really overlaps, on an idle or a loaded machine.
      */
     private static final class ScriptedAgents implements io.prodigy.api.spi.AgentRunner {
@@ -75,6 +75,11 @@ class ThrottlingAndBudgetTest {
                                 .errorMessage("429 rate limited").costUsd(0.0).build();
                     }
                     throttleRecorded.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    // stay inside a while: an agent that starts now (the throttled item's retry) would make four
+                    long until = System.nanoTime() + 500_000_000L;
+                    while (calls.get() <= 4 && System.nanoTime() < until) {
+                        Thread.sleep(2);
+                    }
                     if (laterAgentsFail) {
                         return AgentResult.failure(ErrorKind.COMMAND_FAILED, "scripted failure");
                     }
