@@ -35,16 +35,17 @@ public final class Workflow {
     private final Map<String, EnvValue> computedEnv;
     private final List<String> envFiles;
     private final Map<String, Map<String, String>> profiles;
+    private final Map<String, String> secretSources;
 
     private Workflow(Builder b) {
         this(b.name, b.env, b.secrets, b.stages, b.merge, b.mergeTimeout, b.defaultRetry, b.computedEnv, b.envFiles,
-                b.profiles);
+                b.profiles, b.secretSources);
     }
 
     private Workflow(String name, Map<String, String> env, Map<String, String> secrets, List<Stage> stages,
                      List<Step> merge, Duration mergeTimeout, RetryPolicy defaultRetry,
                      Map<String, EnvValue> computedEnv, List<String> envFiles,
-                     Map<String, Map<String, String>> profiles) {
+                     Map<String, Map<String, String>> profiles, Map<String, String> secretSources) {
         this.name = Checks.notBlank(name, "workflow name");
         this.env = Checks.map(env, "env");
         this.secrets = Checks.map(secrets, "secrets");
@@ -60,6 +61,7 @@ public final class Workflow {
         Map<String, Map<String, String>> p = new LinkedHashMap<>();
         profiles.forEach((k, v) -> p.put(Checks.notBlank(k, "profile name"), Checks.map(v, "profile " + k)));
         this.profiles = java.util.Collections.unmodifiableMap(p);
+        this.secretSources = Checks.map(secretSources, "secret sources");
         for (String key : this.computedEnv.keySet()) {
             if (this.env.containsKey(key) || this.secrets.containsKey(key)) {
                 throw new WorkflowDefinitionException("'" + key + "' is defined twice in env");
@@ -149,6 +151,19 @@ public final class Workflow {
         return profiles;
     }
 
+    /**
+     * Where secrets came from, for writers: a reference such as {@code env:API_KEY} (an environment variable) or
+     * {@code file:secrets/token} (a file relative to the workflow), by secret name. A loader records it when it
+     * resolves a secret, so that writing the workflow back gives the reference, never the value; a secret whose
+     * variable was not set is recorded here without a value in {@link #secrets()}. Not part of equality: two
+     * workflows with the same secret values are equal wherever the values came from.
+     *
+     * @return the references, by secret name (empty for secrets given as values)
+     */
+    public Map<String, String> secretSources() {
+        return secretSources;
+    }
+
     /** @return whether the workflow has at least one MapReduce stage */
     public boolean isMapReduce() {
         return stages.stream().anyMatch(s -> s instanceof Stage.MapReduce);
@@ -166,6 +181,7 @@ public final class Workflow {
         b.computedEnv.putAll(computedEnv);
         b.envFiles.addAll(envFiles);
         b.profiles.putAll(profiles);
+        b.secretSources.putAll(secretSources);
         return b;
     }
 
@@ -204,6 +220,7 @@ public final class Workflow {
         private final Map<String, EnvValue> computedEnv = new LinkedHashMap<>();
         private final List<String> envFiles = new ArrayList<>();
         private final Map<String, Map<String, String>> profiles = new LinkedHashMap<>();
+        private final Map<String, String> secretSources = new LinkedHashMap<>();
 
         private Builder(String name) {
             this.name = name;
@@ -243,6 +260,23 @@ public final class Workflow {
         /** @param key name @param value the secret value, masked everywhere @return this */
         public Builder secret(String key, String value) {
             secrets.put(Checks.notNull(key, "key"), Checks.notNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * @param key a secret's name
+         * @param source where its value comes from: {@code env:NAME} or {@code file:PATH}; see
+         *               {@link Workflow#secretSources()}
+         * @return this
+         */
+        public Builder secretSource(String key, String source) {
+            Checks.notNull(key, "key");
+            Checks.notNull(source, "source");
+            if (!source.startsWith("env:") && !source.startsWith("file:")) {
+                throw new WorkflowDefinitionException("secret source of '" + key + "' must be env:NAME or file:PATH, "
+                        + "was '" + source + "'");
+            }
+            secretSources.put(key, source);
             return this;
         }
 
@@ -296,6 +330,7 @@ public final class Workflow {
             b.computedEnv.putAll(computedEnv);
             b.envFiles.addAll(envFiles);
             b.profiles.putAll(profiles);
+            b.secretSources.putAll(secretSources);
             return b;
         }
     }

@@ -46,6 +46,7 @@ public final class WorkflowRunner {
     private final Variables vars;
     private final ResumeState resume;
     private final RunRecord resumed;
+    private final SecretReferences secretReferences;
     private boolean paused;
     /** Whether a resumed run has passed the point where an interrupted top-level step is undone. */
     private boolean interruptionHandled;
@@ -80,6 +81,7 @@ public final class WorkflowRunner {
         this.vars = vars;
         this.resume = resume;
         this.resumed = resumed;
+        this.secretReferences = new SecretReferences(run.workflow.secrets());
     }
 
     /**
@@ -345,7 +347,10 @@ public final class WorkflowRunner {
                 + "paused - resume it with a higher budget", run.options.budgetUsd(), run.spentUsd());
     }
 
-    /** The variables that changed, as masked JSON text, leaving out secrets. */
+    /**
+     * The variables that changed, as JSON text, leaving out the secrets themselves; a secret value inside another
+     * variable is journaled as a reference to the secret, so that a resume restores the real value.
+     */
     Map<String, String> delta(Map<String, JsonNode> before, Map<String, JsonNode> after) {
         Map<String, String> out = new TreeMap<>();
         for (Map.Entry<String, JsonNode> e : after.entrySet()) {
@@ -353,13 +358,13 @@ public final class WorkflowRunner {
                 continue;
             }
             if (!e.getValue().equals(before.get(e.getKey()))) {
-                out.put(e.getKey(), run.masker.mask(Json.write(e.getValue())));
+                out.put(e.getKey(), secretReferences.encode(Json.write(e.getValue())));
             }
         }
         return out;
     }
 
-    static void restore(Variables vars, Map<String, String> saved) {
+    private void restore(Variables vars, Map<String, String> saved) {
         if (saved == null) {
             return;
         }
@@ -368,7 +373,7 @@ public final class WorkflowRunner {
                 continue;
             }
             try {
-                vars.put(e.getKey(), Json.parse(e.getValue()));
+                vars.put(e.getKey(), Json.parse(secretReferences.decode(e.getValue())));
             } catch (JsonProcessingException ex) {
                 LOG.warn("Resume: variable {} could not be restored: {}", e.getKey(), ex.getOriginalMessage());
             }
