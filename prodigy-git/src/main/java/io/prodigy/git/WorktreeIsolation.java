@@ -4,6 +4,7 @@ import io.prodigy.api.IsolationException;
 import io.prodigy.api.RunStatus;
 import io.prodigy.api.spi.IntegrationResult;
 import io.prodigy.api.spi.IsolationStrategy;
+import io.prodigy.api.spi.ItemKey;
 import io.prodigy.api.spi.MergeSteps;
 import io.prodigy.api.spi.RunContext;
 import io.prodigy.api.spi.Workspace;
@@ -125,13 +126,36 @@ public final class WorktreeIsolation implements IsolationStrategy {
      */
     @Override
     public boolean isIntegrated(Workspace run, String itemId) {
+        return isIntegrated(run, new ItemKey(0, itemId));
+    }
+
+    /**
+     * @return whether the item's branch was merged into the run's branch by an item merge; items of stages other
+     *         than the first have branches of their own (named from {@code stage-<n>/<item>})
+     */
+    @Override
+    public boolean isIntegrated(Workspace run, ItemKey item) {
         RunWorktree r = runOf(run);
-        return r.integrator().isMerged(r.agents().branchOf(itemId));
+        return r.integrator().isMerged(r.agents().branchOf(nameOf(item)));
     }
 
     @Override
     public void discardStale(Workspace run, String itemId) {
-        runOf(run).agents().discardStale(itemId);
+        discardStale(run, new ItemKey(0, itemId));
+    }
+
+    @Override
+    public void discardStale(Workspace run, ItemKey item) {
+        runOf(run).agents().discardStale(nameOf(item));
+    }
+
+    /**
+     * The name an item's worktree and branch are made from: its id in the workflow's first stage (as it always
+     * was), prefixed with its stage in later ones, so that items of two stages with the same id do not share (or
+     * replace) a worktree.
+     */
+    private static String nameOf(ItemKey item) {
+        return item.stage() == 0 ? item.itemId() : "stage-" + item.stage() + "/" + item.itemId();
     }
 
     /**
@@ -144,8 +168,22 @@ public final class WorktreeIsolation implements IsolationStrategy {
      */
     @Override
     public Workspace acquire(Workspace run, String itemId) {
-        Objects.requireNonNull(itemId, "itemId");
-        return runOf(run).agents().acquire(itemId);
+        return acquire(run, new ItemKey(0, itemId));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Items of the first stage get {@code prodigy/<run-id>/<item>}; items of a later stage a branch and worktree
+     * named from {@code stage-<n>/<item>} (made safe, so {@code prodigy/<run-id>/stage-<n>-<item>-<hash>}), so that
+     * a failed item's kept worktree is never replaced by a later stage's item with the same id.
+     *
+     * @throws IsolationException as {@link #acquire(Workspace, String)}
+     */
+    @Override
+    public Workspace acquire(Workspace run, ItemKey item) {
+        Objects.requireNonNull(item, "item");
+        return runOf(run).agents().acquire(nameOf(item));
     }
 
     /**
