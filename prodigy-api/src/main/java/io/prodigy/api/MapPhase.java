@@ -160,21 +160,21 @@ public final class MapPhase {
             return this;
         }
 
-        /** @param expression e.g. {@code score >= 5 && status == 'open'} @return this */
+        /** @param expression e.g. {@code score >= 5 && status == 'open'}, or null for none @return this */
         public Builder filter(String expression) {
-            this.filter = Checks.notNull(expression, "expression");
+            this.filter = expression;
             return this;
         }
 
-        /** @param spec e.g. {@code score DESC NULLS LAST, name} @return this */
+        /** @param spec e.g. {@code score DESC NULLS LAST, name}, or null to keep the input order @return this */
         public Builder sortBy(String spec) {
-            this.sortBy = Checks.notNull(spec, "spec");
+            this.sortBy = spec;
             return this;
         }
 
-        /** @param field keep only the first item for each value of this field @return this */
+        /** @param field keep only the first item for each value of this field, or null for all @return this */
         public Builder distinct(String field) {
-            this.distinct = Checks.notNull(field, "field");
+            this.distinct = field;
             return this;
         }
 
@@ -202,9 +202,9 @@ public final class MapPhase {
             return this;
         }
 
-        /** @param field the item field used as the item id @return this */
+        /** @param field the item field used as the item id, or null for {@code item_<index>} @return this */
         public Builder idField(String field) {
-            this.idField = Checks.notNull(field, "field");
+            this.idField = field;
             return this;
         }
 
