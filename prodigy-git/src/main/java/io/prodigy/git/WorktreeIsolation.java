@@ -2,6 +2,7 @@ package io.prodigy.git;
 
 import io.prodigy.api.IsolationException;
 import io.prodigy.api.RunStatus;
+import io.prodigy.api.WorkflowDefinitionException;
 import io.prodigy.api.spi.IntegrationResult;
 import io.prodigy.api.spi.IsolationStrategy;
 import io.prodigy.api.spi.ItemKey;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Git worktree isolation: each run works in its own git worktree and branch, each MapReduce item in another,
@@ -182,7 +182,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
      */
     @Override
     public Workspace acquire(Workspace run, ItemKey item) {
-        Objects.requireNonNull(item, "item");
+        WorkflowDefinitionException.requireNonNull(item, "item");
         return runOf(run).agents().acquire(nameOf(item));
     }
 
@@ -243,7 +243,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
         throw new IllegalArgumentException(w + " is not an item workspace of a WorktreeIsolation");
     }
 
-    /** Builds a {@link WorktreeIsolation}. Every setting is optional. */
+    /** Builds a {@link WorktreeIsolation}. Every setting is optional; a null gets a WorkflowDefinitionException. */
     public static final class Builder {
         private Path prodigyHome;
         private WorktreeMode mode = WorktreeMode.onDemand();
@@ -265,13 +265,13 @@ public final class WorktreeIsolation implements IsolationStrategy {
          * @return this
          */
         public Builder prodigyHome(Path home) {
-            this.prodigyHome = Objects.requireNonNull(home, "home");
+            this.prodigyHome = WorkflowDefinitionException.requireNonNull(home, "home");
             return this;
         }
 
         /** @param mode how runs and items get worktrees; default {@link WorktreeMode#onDemand()} @return this */
         public Builder mode(WorktreeMode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
+            this.mode = WorkflowDefinitionException.requireNonNull(mode, "mode");
             return this;
         }
 
@@ -302,7 +302,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
 
         /** @param resolution what to do when an item's merge conflicts; default the DLQ @return this */
         public Builder conflictResolution(ConflictResolution resolution) {
-            this.conflicts = Objects.requireNonNull(resolution, "resolution");
+            this.conflicts = WorkflowDefinitionException.requireNonNull(resolution, "resolution");
             return this;
         }
 
@@ -312,13 +312,13 @@ public final class WorktreeIsolation implements IsolationStrategy {
          * @return this
          */
         public Builder mergeConfirmation(MergeConfirmation confirmation) {
-            this.confirmation = Objects.requireNonNull(confirmation, "confirmation");
+            this.confirmation = WorkflowDefinitionException.requireNonNull(confirmation, "confirmation");
             return this;
         }
 
         /** @param executable the git executable, a name on PATH or a path; default {@code git} @return this */
         public Builder gitExecutable(String executable) {
-            Objects.requireNonNull(executable, "executable");
+            WorkflowDefinitionException.requireNonNull(executable, "executable");
             if (executable.isBlank()) {
                 throw new IllegalArgumentException("the git executable must not be blank");
             }
@@ -333,13 +333,14 @@ public final class WorktreeIsolation implements IsolationStrategy {
          * @return this
          */
         public Builder gitEnvironment(String name, String value) {
-            gitEnvironment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            gitEnvironment.put(WorkflowDefinitionException.requireNonNull(name, "name"),
+                    WorkflowDefinitionException.requireNonNull(value, "value"));
             return this;
         }
 
         /** @param limit the time limit of one git command; default 10 minutes @return this */
         public Builder gitTimeout(Duration limit) {
-            Objects.requireNonNull(limit, "limit");
+            WorkflowDefinitionException.requireNonNull(limit, "limit");
             if (limit.isZero() || limit.isNegative()) {
                 throw new IllegalArgumentException("the git timeout must be positive");
             }

@@ -97,6 +97,14 @@ class ItemKeysAndHomeTest {
     }
 
     @Test
+    void theBuildersNullsNameTheParameter() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WorktreeIsolation.builder().prodigyHome(null))
+                .isInstanceOf(io.prodigy.api.WorkflowDefinitionException.class).hasMessage("home must not be null");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WorktreeIsolation.builder().mode(null))
+                .isInstanceOf(io.prodigy.api.WorkflowDefinitionException.class).hasMessage("mode must not be null");
+    }
+
+    @Test
     void withoutItsOwnHomeTheStrategyPutsWorktreesUnderTheEnginesHome() throws Exception {
         WorktreeIsolation.Builder b = WorktreeIsolation.builder();
         fx.env.forEach(b::gitEnvironment);
