@@ -117,6 +117,21 @@ final class CliContext {
         return this;
     }
 
+    /**
+     * For {@code resume} and {@code dlq retry}: a run that worked in the project directory itself (plain-directory
+     * isolation, chosen when it started) goes on the same way, without the flag again.
+     *
+     * @param record the run being continued
+     * @return this
+     */
+    CliContext continuing(RunRecord record) {
+        if (isolationFlag == null && record.workspace() != null && record.projectDirectory() != null
+                && record.workspace().normalize().equals(record.projectDirectory().normalize())) {
+            isolationFlag = CliConfig.Isolation.DIRECTORY;
+        }
+        return this;
+    }
+
     /** @return the isolation in force: the command's flag, else the configuration's {@code isolation} */
     CliConfig.Isolation isolationChoice() {
         return isolationFlag != null ? isolationFlag : config.isolation();

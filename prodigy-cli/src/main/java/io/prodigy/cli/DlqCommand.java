@@ -312,7 +312,8 @@ final class DlqCommand implements Callable<Integer> {
             }
             Workflow wf = ctx.rebuild(run);
             Path dir = run.projectDirectory() != null ? run.projectDirectory() : ctx.project();
-            ctx.checkIsolation(wf, maxParallel != null ? maxParallel : ResumeCommand.maxParallelOf(run), dir);
+            ctx.continuing(run).checkIsolation(wf, maxParallel != null ? maxParallel : ResumeCommand.maxParallelOf(run),
+                    dir);
             return RunExecution.execute(ctx, dir, yes, run.runId(), prodigy -> {
                 Prodigy.ReprocessResult r = prodigy.reprocessDeadLetters(run.runId(), wf, options);
                 if (r.itemIds().isEmpty()) {

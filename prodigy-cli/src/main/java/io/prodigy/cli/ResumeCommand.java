@@ -40,7 +40,7 @@ class ResumeCommand implements Callable<Integer> {
         Path dir = record.projectDirectory() != null ? record.projectDirectory() : ctx.project();
         ctx.err.println("Resuming run " + record.runId() + " (" + record.workflowName() + ", " + record.status()
                 + ") in " + dir);
-        ctx.checkIsolation(wf, maxParallelOf(record), dir);
+        ctx.continuing(record).checkIsolation(wf, maxParallelOf(record), dir);
         ResumeOptions options = new ResumeOptions(force, includeDlq);
         return RunExecution.execute(ctx, dir, yes, record.runId(),
                 prodigy -> prodigy.resume(record.runId(), wf, options));

@@ -166,6 +166,15 @@ class CliIT {
                   agent_template:
                     - shell: "echo ${item} >> seen.txt"
                 """);
+        Files.writeString(plain.resolve("flaky.yml"), """
+                name: flaky
+                mode: mapreduce
+                map:
+                  input: items.json
+                  max_parallel: 2
+                  agent_template:
+                    - shell: "if [ ${item} = 2 ] && [ ! -e fixed ]; then exit 3; fi; echo ${item} >> flaky.txt"
+                """);
         Files.writeString(plain.resolve("seq.yml"), "name: seq\ncommands:\n  - shell: \"echo one > one.txt\"\n");
 
         JarCli.Result refused = cli.run("run", "-p", plain.toString(), plain.resolve("par.yml").toString());
@@ -189,6 +198,14 @@ class CliIT {
         Files.writeString(plain.resolve(".prodigy/config.yml"), "isolation: directory\n");
         cli.ok("run", "-p", plain.toString(), plain.resolve("par.yml").toString());
         assertThat(Files.readAllLines(plain.resolve("seen.txt"))).hasSize(6);
+        // a run that shared the directory is retried (and resumed) the same way, without the flag again
+        Files.delete(plain.resolve(".prodigy/config.yml"));
+        JarCli.Result flaky = cli.ok("run", "-p", plain.toString(), "--no-git", plain.resolve("flaky.yml").toString());
+        assertThat(flaky.out()).contains("COMPLETED_WITH_FAILURES");
+        Files.writeString(plain.resolve("fixed"), "");
+        JarCli.Result retried = cli.ok("dlq", "retry", "-p", plain.toString(), "-y");
+        assertThat(retried.out()).contains("SUCCEEDED");
+        assertThat(Files.readAllLines(plain.resolve("flaky.txt"))).containsExactlyInAnyOrder("1", "3", "2");
         Files.writeString(plain.resolve(".prodigy/config.yml"), "isolation: shared\n");
         JarCli.Result bad = cli.run("run", "-p", plain.toString(), plain.resolve("par.yml").toString());
         assertThat(bad.exit()).isEqualTo(2);
