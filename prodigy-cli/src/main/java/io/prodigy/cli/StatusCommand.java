@@ -44,6 +44,11 @@ final class StatusCommand implements Callable<Integer> {
                 + " total");
         ctx.out.println("Cost:      " + (s.costUsd() != null ? String.format(java.util.Locale.ROOT, "$%.4f",
                 s.costUsd()) : "-"));
+        if (s.tokens() != null) {
+            ctx.out.println("Tokens:    " + s.tokens().inputTokens() + " in, " + s.tokens().outputTokens() + " out, "
+                    + s.tokens().cacheReadTokens() + " cache read, " + s.tokens().cacheCreationTokens()
+                    + " cache write");
+        }
         ctx.out.println("DLQ:       " + dlq + " item(s)");
         if (items) {
             for (Map.Entry<String, ItemStatus> e : s.items().entrySet()) {

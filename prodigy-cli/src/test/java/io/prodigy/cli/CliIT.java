@@ -73,10 +73,20 @@ class CliIT {
         assertThat(r.get("items").get("failed").asInt()).isEqualTo(1);
         assertThat(r.get("items").get("total").asInt()).isEqualTo(3);
         assertThat(r.get("cost_usd").asDouble()).isGreaterThan(0.1);
+        // tokens beside the cost: the double reports 12 in, 345 out, 1000 cache read, 200 cache write per call
+        assertThat(r.get("tokens").get("input").asLong()).isEqualTo(36);
+        assertThat(r.get("tokens").get("output").asLong()).isEqualTo(1035);
+        assertThat(r.get("tokens").get("cache_read").asLong()).isEqualTo(3000);
+        assertThat(r.get("tokens").get("cache_creation").asLong()).isEqualTo(600);
+        assertThat(r.get("tokens").get("total").asLong()).isEqualTo(4671);
+        JsonNode status = cli.ok("status", runId, "--json").json();
+        assertThat(status.get("cost_usd").asDouble()).isEqualTo(r.get("cost_usd").asDouble());
+        assertThat(status.get("tokens")).isEqualTo(r.get("tokens"));
         assertThat(r.get("ended_at").isNull()).isFalse();
         assertThat(cli.ok("runs").out()).contains(runId).contains("2/1/3");
 
-        assertThat(cli.ok("status", runId).out()).contains("COMPLETED_WITH_FAILURES").contains("DLQ:       1");
+        assertThat(cli.ok("status", runId).out()).contains("COMPLETED_WITH_FAILURES").contains("DLQ:       1")
+                .contains("Tokens:    36 in, 1035 out, 3000 cache read, 600 cache write");
         assertThat(cli.ok("dlq", "inspect", "b").out()).contains("COMMIT_REQUIRED").contains("attempt 1");
         assertThat(cli.ok("dlq", "stats", runId, "--json").json().get(0).get("count").asInt()).isEqualTo(1);
         assertThat(cli.ok("dlq", "reprocess", "--dry-run", "--json").json().get(0).asText()).isEqualTo("b");
