@@ -45,6 +45,8 @@ import java.util.regex.Pattern;
  * merge:
  *   strategy: merge            # merge (fast-forward or a clean merge commit); rebase is not supported
  * log_level: warn              # error | warn | info | debug | trace
+ * isolation: git               # git: worktrees in a repository, parallel items refused outside one;
+ *                              # directory: share the project directory (on purpose), even in a repository
  * </pre>
  *
  * @param maxParallel the default parallelism, or null for the workflow's own
@@ -58,19 +60,43 @@ import java.util.regex.Pattern;
  * @param autoCleanup whether failed items' worktrees are removed
  * @param mergeStrategy the final merge strategy (only "merge")
  * @param logLevel the log level of the engine's messages
+ * @param isolation how runs and items are kept apart
  */
 public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTimeout, Duration agentStartupTimeout,
                         Duration shutdownGrace, String claudeCommand, String claudeModel, String worktreePrefix,
-                        boolean autoCleanup, String mergeStrategy, String logLevel) {
+                        boolean autoCleanup, String mergeStrategy, String logLevel, Isolation isolation) {
 
     /** The settings without any file. */
     public static final CliConfig DEFAULTS = new CliConfig(null, null, Duration.ofMinutes(10), Duration.ofMinutes(2),
-            Duration.ofSeconds(20), "claude", null, "prodigy", false, "merge", "warn");
+            Duration.ofSeconds(20), "claude", null, "prodigy", false, "merge", "warn", Isolation.GIT);
+
+    /** How runs and items are kept apart ({@code isolation:} in the configuration, {@code --isolation}). */
+    public enum Isolation {
+        /** Git worktrees in a git repository; outside one, workflows with parallel items are refused. */
+        GIT,
+        /** Everything works in the project directory, shared by parallel items: chosen explicitly. */
+        DIRECTORY;
+
+        /**
+         * @param text {@code git} or {@code directory}
+         * @param key where it was written, for the message
+         * @return the isolation
+         * @throws CliException (exit code 2) for anything else
+         */
+        static Isolation parse(String text, String key) {
+            return switch (text.strip().toLowerCase(Locale.ROOT)) {
+                case "git", "worktree" -> GIT;
+                case "directory", "dir", "none" -> DIRECTORY;
+                default -> throw CliException.usage(key + ": expected git or directory, not '" + text + "'");
+            };
+        }
+    }
 
     private static final Map<String, Set<String>> SCHEMA = new LinkedHashMap<>();
 
     static {
-        SCHEMA.put("", Set.of("max_parallel", "retry", "timeouts", "claude", "worktree", "merge", "log_level"));
+        SCHEMA.put("", Set.of("max_parallel", "retry", "timeouts", "claude", "worktree", "merge", "log_level",
+                "isolation"));
         SCHEMA.put("retry", Set.of("attempts", "backoff", "initial_delay", "max_delay"));
         SCHEMA.put("timeouts", Set.of("git", "agent_startup", "shutdown_grace"));
         SCHEMA.put("claude", Set.of("command", "model"));
@@ -191,8 +217,11 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
         if (!List.of("error", "warn", "info", "debug", "trace", "off").contains(level)) {
             throw v.error("log_level", "expected error, warn, info, debug, trace or off, not '" + level + "'");
         }
+        Isolation iso = root.has("isolation") && !root.get("isolation").isNull()
+                ? Isolation.parse(v.text(root.get("isolation"), "isolation", "git"), file + ": error: isolation")
+                : isolation;
         return new CliConfig(maxParallel, retry, git, startup, grace, command, model, prefix, cleanup, strategy,
-                level);
+                level, iso);
     }
 
     /** Reads and checks values of one file. */

@@ -56,9 +56,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Unknown keys in the workflow file are errors.")
     boolean strict;
 
+    @picocli.CommandLine.Mixin
+    IsolationOption isolation = new IsolationOption();
+
     @Override
     public Integer call() {
-        CliContext ctx = CliContext.create();
+        CliContext ctx = CliContext.create().isolation(isolation);
         if (!Files.isRegularFile(file)) {
             throw CliException.usage("workflow file not found: " + file);
         }
@@ -71,6 +74,7 @@ final class RunCommand implements Callable<Integer> {
             DryRun.print(ctx, wf, file, parallel, args);
             return ExitCodes.OK;
         }
+        ctx.checkIsolation(wf, parallel, ctx.project());
         String runId = newRunId();
         RunInfo.forFile(runId, file, params, paramFile).write(ctx.home());
         RunOptions.Builder options = RunOptions.builder().runId(runId).args(args.toArray(String[]::new))
