@@ -74,6 +74,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Prodigy implements AutoCloseable {
     /** How long the agents a crashed owner left behind get to exit after SIGTERM when the run resumes. */
     private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(2);
+    /** How long the git commands a crashed owner left running get to finish by themselves when the run resumes. */
+    private static final Duration LEFTOVER_GIT_GRACE = Duration.ofSeconds(30);
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -497,7 +499,7 @@ public final class Prodigy implements AutoCloseable {
             if (resumed != null) {
                 // the previous owner is gone (we hold the lock); its agents may not be (kill -9 skips our hooks)
                 try {
-                    LeftoverProcesses.terminate(state.runId(), LEFTOVER_GRACE);
+                    LeftoverProcesses.terminate(state.runId(), LEFTOVER_GRACE, LEFTOVER_GIT_GRACE);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt(); // the run starts cancelled
                 }

@@ -65,6 +65,25 @@ public final class GitCli {
     }
 
     /**
+     * The environment variable that marks every process started for a run, git included: a resume finds the
+     * processes a killed owner left behind by it (see the engine's leftover-process handling).
+     */
+    public static final String RUN_ID_VARIABLE = "PRODIGY_RUN_ID";
+
+    /**
+     * @param runId a run's id
+     * @return a runner like this one whose git processes (and their hooks) carry {@code PRODIGY_RUN_ID=runId}, so
+     *     that a resume of the run can tell a git command the killed owner left running and let it finish
+     */
+    public GitCli forRun(String runId) {
+        Map<String, String> env = new java.util.LinkedHashMap<>(environment);
+        env.put(RUN_ID_VARIABLE, runId);
+        GitCli g = new GitCli(executable, env, timeout);
+        g.version = version;
+        return g;
+    }
+
+    /**
      * @param major a major version
      * @param minor a minor version
      * @return whether the git executable is at least that version (asked once)

@@ -33,18 +33,25 @@ public final class RunWorktree implements Workspace {
     private final AgentWorktrees agents;
     private final Integrator integrator;
     private final Path gitDir;
+    private final GitCli git;
 
     private RunWorktree(Settings settings, RunContext context, Repository repo, RunFile file) {
         this.settings = settings;
+        this.git = settings.git().forRun(context.runId());
         this.context = context;
         this.repo = repo;
         this.repoDir = settings.repoDir(repo);
         this.file = file;
         this.directory = repo.projectIn(file.worktree());
-        this.vc = new GitVersionControl(settings.git(), file.worktree());
+        this.vc = new GitVersionControl(git, file.worktree());
         this.agents = new AgentWorktrees(this);
         this.integrator = new Integrator(this);
-        this.gitDir = Path.of(settings.git().output(file.worktree(), "rev-parse", "--absolute-git-dir"));
+        this.gitDir = Path.of(git.output(file.worktree(), "rev-parse", "--absolute-git-dir"));
+    }
+
+    /** @return the run worktree's private git directory */
+    Path gitDir() {
+        return gitDir;
     }
 
     /** @return whether the run's worktree is in the middle of a merge (it has a {@code MERGE_HEAD}) */
@@ -62,7 +69,7 @@ public final class RunWorktree implements Workspace {
      *     branch, git has no committer identity, or the worktree cannot be created
      */
     public static RunWorktree open(Settings settings, RunContext context) {
-        GitCli git = settings.git();
+        GitCli git = settings.git().forRun(context.runId());
         Repository repo = Repository.discover(git, context.projectDirectory());
         Path repoDir = settings.repoDir(repo);
         String runKey = Names.safe(context.runId());
@@ -116,7 +123,7 @@ public final class RunWorktree implements Workspace {
      * @throws IsolationException as {@link #open}, or if another live process owns the run
      */
     public static RunWorktree resume(Settings settings, RunContext context) {
-        GitCli git = settings.git();
+        GitCli git = settings.git().forRun(context.runId());
         Repository repo = Repository.discover(git, context.projectDirectory());
         Path repoDir = settings.repoDir(repo);
         String runKey = Names.safe(context.runId());
@@ -161,6 +168,7 @@ public final class RunWorktree implements Workspace {
         reopened.write(repoDir);
         LOG.info("Run {} resumes in {} on branch {}", f.runId(), path, f.runBranch());
         RunWorktree run = new RunWorktree(settings, context, repo, reopened);
+        run.integrator.recoverInterruptedMerge();
         run.ensureDirectory();
         run.agents.removePool();
         return run;
@@ -247,7 +255,7 @@ public final class RunWorktree implements Workspace {
 
     private static RunFile openDedicated(Settings settings, Repository repo, RunContext context, String runKey,
                                          String name, String target, String start) {
-        GitCli git = settings.git();
+        GitCli git = settings.git().forRun(context.runId());
         Path repoDir = settings.repoDir(repo);
         Path path = repoDir.resolve(name + ".dedicated");
         String branch = "prodigy-" + name;
@@ -394,9 +402,9 @@ public final class RunWorktree implements Workspace {
         return integrator;
     }
 
-    /** @return the git runner */
+    /** @return the git runner of this run (its processes carry the run's id) */
     public GitCli git() {
-        return settings.git();
+        return git;
     }
 
     @Override

@@ -78,20 +78,56 @@ public final class LeftoverProcesses {
      * @throws InterruptedException if interrupted while waiting for them to exit
      */
     public static List<Long> terminate(String runId, Duration grace) throws InterruptedException {
+        return terminate(runId, grace, Duration.ZERO);
+    }
+
+    /**
+     * Stops the processes a run's previous owner left behind, letting its git commands end by themselves first.
+     *
+     * <p>A git command the owner started (a merge into the run's worktree, say) keeps running after the owner was
+     * killed. Stopped half way it would leave a half-written worktree and lock files, so git processes (and their
+     * hooks) get up to {@code gitGrace} to finish what they were doing; the resume then sees their result. Every
+     * other process (agents, shell steps) gets SIGTERM at once, SIGKILL after {@code grace}; a git command still
+     * running after {@code gitGrace} gets SIGKILL. Call it only while holding the run's lock.
+     *
+     * @param runId the run id
+     * @param grace how long non-git processes get to exit after SIGTERM
+     * @param gitGrace how long git commands get to finish by themselves
+     * @return the pids that were found
+     * @throws InterruptedException if interrupted while waiting for them to exit
+     */
+    public static List<Long> terminate(String runId, Duration grace, Duration gitGrace) throws InterruptedException {
         List<Long> pids = find(runId);
         if (pids.isEmpty()) {
             return pids;
         }
-        log.warn("Run {}: stopping {} process(es) its previous owner left running: pids {}", runId, pids.size(),
-                pids);
-        List<ProcessHandle> handles = new ArrayList<>();
+        Set<Long> git = gitCommands(pids);
+        log.warn("Run {}: its previous owner left {} process(es) running: pids {}; stopping them{}", runId,
+                pids.size(), pids, git.isEmpty() ? "" : " after its git commands " + git + " end");
+        List<ProcessHandle> others = new ArrayList<>();
+        List<ProcessHandle> gits = new ArrayList<>();
         for (long pid : pids) {
             ProcessHandle.of(pid).ifPresent(h -> {
-                handles.add(h);
-                h.destroy();
+                if (git.contains(pid)) {
+                    gits.add(h);
+                } else {
+                    others.add(h);
+                    h.destroy();
+                }
             });
         }
-        long deadline = System.nanoTime() + grace.toNanos();
+        awaitExit(others, grace);
+        awaitExit(gits, gitGrace);
+        // processes that a dying parent forked in the meantime still carry the marker
+        for (long pid : find(runId)) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        return pids;
+    }
+
+    /** Waits until the processes are gone or the time is up, then kills those left with SIGKILL. */
+    private static void awaitExit(List<ProcessHandle> handles, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
         for (ProcessHandle h : handles) {
             while (h.isAlive() && !zombie(h.pid()) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
@@ -100,11 +136,38 @@ public final class LeftoverProcesses {
                 h.destroyForcibly();
             }
         }
-        // processes that a dying parent forked in the meantime still carry the marker
-        for (long pid : find(runId)) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * @return the processes among {@code pids} that are git commands, or run under one (a hook): their command
+     *     name ({@code /proc/<pid>/comm}) starts with {@code git}, or an ancestor's does
+     */
+    static Set<Long> gitCommands(List<Long> pids) {
+        Set<Long> git = new HashSet<>();
+        for (long pid : pids) {
+            long p = pid;
+            for (int depth = 0; depth < 64 && p > 1; depth++) {
+                if (isGit(p)) {
+                    git.add(pid);
+                    break;
+                }
+                Optional<ProcFs.Stat> stat = ProcFs.stat(p);
+                if (stat.isEmpty()) {
+                    break;
+                }
+                p = stat.get().ppid();
+            }
         }
-        return pids;
+        return git;
+    }
+
+    private static boolean isGit(long pid) {
+        try {
+            String comm = Files.readString(Path.of("/proc", Long.toString(pid), "comm"), UTF_8).strip();
+            return comm.equals("git") || comm.startsWith("git-");
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
     }
 
     private static boolean zombie(long pid) {

@@ -38,6 +38,37 @@ class LeftoverProcessesTest {
         }
     }
 
+    @Test
+    void aGitCommandTheOwnerLeftRunningFinishesBeforeTheRestIsStopped(@org.junit.jupiter.api.io.TempDir
+                                                                     java.nio.file.Path dir) throws Exception {
+        assumeTrue(ProcFs.AVAILABLE, "needs /proc");
+        String runId = "run-leftover-git-" + UUID.randomUUID();
+        // a stand-in for a git merge the killed owner started: it takes a while and must not be cut short
+        java.nio.file.Path git = dir.resolve("git");
+        java.nio.file.Path done = dir.resolve("merged");
+        java.nio.file.Files.writeString(git, "#!/bin/sh\nsleep 0.6\n: > '" + done + "'\n");
+        assertThat(git.toFile().setExecutable(true)).isTrue();
+        ProcessBuilder merge = new ProcessBuilder("setsid", git.toString());
+        merge.environment().put(LeftoverProcesses.RUN_ID_VARIABLE, runId);
+        Process gitProcess = merge.start();
+        ProcessBuilder agent = new ProcessBuilder("setsid", "sleep", "294");
+        agent.environment().put(LeftoverProcesses.RUN_ID_VARIABLE, runId);
+        Process agentProcess = agent.start();
+        try {
+            awaitCount(runId, 2);
+            assertThat(LeftoverProcesses.gitCommands(LeftoverProcesses.find(runId))).isNotEmpty();
+
+            LeftoverProcesses.terminate(runId, Duration.ofSeconds(2), Duration.ofSeconds(20));
+
+            assertThat(done).as("the git command ran to its end").exists();
+            assertThat(gitProcess.waitFor()).isZero();
+            assertThat(agentProcess.waitFor()).as("the agent was stopped").isNotZero();
+            assertThat(awaitCount(runId, 0)).isEmpty();
+        } finally {
+            LeftoverProcesses.terminate(runId, Duration.ZERO);
+        }
+    }
+
     private static List<Long> awaitCount(String runId, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         List<Long> found = LeftoverProcesses.find(runId);
