@@ -20,6 +20,7 @@ import io.prodigy.api.spi.RunRecord;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.core.internal.Json;
+import io.prodigy.core.internal.engine.CrashPoints;
 import io.prodigy.core.internal.engine.EventSink;
 import io.prodigy.core.store.FileCheckpointStore;
 import io.prodigy.core.store.FileDlqStore;
@@ -497,12 +498,14 @@ public final class Prodigy implements AutoCloseable {
         try {
             lock = RunLock.acquire(state.stateDirectory(), state.runId());
             if (resumed != null) {
+                CrashPoints.reach(CrashPoints.Point.LOCK_TAKEN, state.runId());
                 // the previous owner is gone (we hold the lock); its agents may not be (kill -9 skips our hooks)
                 try {
                     LeftoverProcesses.terminate(state.runId(), LEFTOVER_GRACE, LEFTOVER_GIT_GRACE);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt(); // the run starts cancelled
                 }
+                CrashPoints.reach(CrashPoints.Point.LEFTOVERS_STOPPED, state.runId());
             }
             return new WorkflowRunner(state.withProcessEnv(processEnv), vars, resume, resumed).run(fingerprint(workflow));
         } finally {
