@@ -46,11 +46,26 @@ final class Child implements AutoCloseable {
     }
 
     static Child start(Path base, String... args) throws IOException {
+        return start(base, java.util.Map.of(), args);
+    }
+
+    /**
+     * Starts a child JVM in its own session and process group (so that {@link #killGroup()} can kill it with the git
+     * commands it runs, as a terminal's Ctrl-C or a container stop would), with the crash-point hook installed.
+     *
+     * @param base the trial's directory
+     * @param properties system properties for the child (the hook's configuration)
+     * @param args {@link CrashChild}'s arguments after the directory
+     */
+    static Child start(Path base, java.util.Map<String, String> properties, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), base.toString()));
+        List<String> cmd = new ArrayList<>(List.of("setsid", java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xss512k", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dprodigy.crash-points=" + ChildCrashPoints.class.getName()));
+        properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
+                base.toString()));
         cmd.addAll(List.of(args));
         Path err = Files.createTempFile(base, "child-", ".err");
         return new Child(new ProcessBuilder(cmd).redirectError(err.toFile()).start(), err);
@@ -99,6 +114,16 @@ final class Child implements AutoCloseable {
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             throw new AssertionError("the child " + pid() + " survived SIGKILL");
         }
+    }
+
+    /**
+     * SIGKILL to the child's whole process group: the JVM and the git commands it runs (agents run in their own
+     * sessions and survive, as they would a terminal's Ctrl-C), then waits until the JVM is reaped.
+     */
+    void killGroup() throws IOException, InterruptedException {
+        Process k = new ProcessBuilder("kill", "-KILL", "--", "-" + pid()).inheritIO().start();
+        k.waitFor();
+        kill();
     }
 
     /** Sends a signal by name ({@code INT}, {@code TERM}) with {@code kill}. */

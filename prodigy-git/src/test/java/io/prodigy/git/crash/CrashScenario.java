@@ -73,7 +73,42 @@ final class CrashScenario {
                 + "if [ \"$n\" = \"$(cat \"$f\")\" ]; then kill -9 $(cat '" + b + "/child.pid'); fi\n"
                 + "exit 0\n");
         hook.toFile().setExecutable(true);
+        if (Boolean.parseBoolean(spec.getProperty("git.wrapper", "false"))) {
+            s.writeGitWrapper();
+        }
         return s;
+    }
+
+    /**
+     * The git the engine runs in trials that kill a merge half way: at the item merge numbered in
+     * {@code kill-in-merge} it leaves exactly what a {@code git merge} killed while writing the worktree leaves (the
+     * item's new files, untracked, and {@code index.lock}; no {@code MERGE_HEAD}), then kills the engine's JVM and
+     * itself with SIGKILL. Otherwise it is git.
+     */
+    private void writeGitWrapper() throws IOException {
+        String b = base.toString();
+        Path wrapper = base.resolve("git-wrapper");
+        Files.writeString(wrapper, "#!/bin/sh\n"
+                + "f='" + b + "/kill-in-merge'\n"
+                + "if [ -f \"$f\" ] && [ \"$4\" != \"\" ]; then\n"
+                + "  for last; do :; done\n"
+                + "  case \" $* \" in *' merge --no-ff '*)\n"
+                + "    case \"$last\" in prodigy/*)\n"
+                + "      n=$(cat '" + b + "/merge-count-wrapper' 2>/dev/null || echo 0); n=$((n+1))\n"
+                + "      echo $n > '" + b + "/merge-count-wrapper'\n"
+                + "      if [ \"$n\" = \"$(cat \"$f\")\" ]; then\n"
+                + "        cd \"$2\" || exit 1\n"
+                + "        for p in $(git diff --name-only --diff-filter=A HEAD...\"$last\"); do\n"
+                + "          mkdir -p \"$(dirname \"$p\")\"; git show \"$last:$p\" > \"$p\"\n"
+                + "        done\n"
+                + "        : > \"$(git rev-parse --absolute-git-dir)/index.lock\"\n"
+                + "        kill -9 $(cat '" + b + "/child.pid'); kill -9 $$\n"
+                + "      fi;;\n"
+                + "    esac;;\n"
+                + "  esac\n"
+                + "fi\n"
+                + "exec git \"$@\"\n");
+        wrapper.toFile().setExecutable(true);
     }
 
     /** Opens a scenario the parent created. */
@@ -83,6 +118,11 @@ final class CrashScenario {
             p.load(in);
         }
         return new CrashScenario(base, p);
+    }
+
+    /** @return the worktree mode: {@code pooled} (3 slots) or {@code on-demand} (the CLI's default) */
+    String mode() {
+        return spec.getProperty("mode", "pooled");
     }
 
     String kind() {
@@ -198,7 +238,10 @@ final class CrashScenario {
     /** @return an engine on this trial's repository and home */
     Prodigy engine(RunListener listener, boolean handleSignals) {
         WorktreeIsolation.Builder iso = WorktreeIsolation.builder().prodigyHome(prodigyHome)
-                .mode(WorktreeMode.pooled(3));
+                .mode(mode().equals("on-demand") ? WorktreeMode.onDemand() : WorktreeMode.pooled(3));
+        if (Files.exists(base.resolve("git-wrapper"))) {
+            iso.gitExecutable(base.resolve("git-wrapper").toString());
+        }
         gitEnv().forEach(iso::gitEnvironment);
         Prodigy.Builder b = Prodigy.builder().workingDirectory(repo).home(prodigyHome.resolve("engine"))
                 .isolation(iso.build()).handleSignals(handleSignals);

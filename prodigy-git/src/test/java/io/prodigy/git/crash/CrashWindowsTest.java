@@ -1,0 +1,77 @@
+package io.prodigy.git.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prodigy.api.RunStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The crash windows the crash harness found, each pinned by a kill at the exact point (a git hook, the git wrapper
+ * or the engine's crash-point seam in the child JVM), not by timing luck; each checks exactly-once from main's git
+ * history.
+ */
+class CrashWindowsTest {
+    private static final int ITEMS = 5;
+    private static final Set<Integer> FAILING = Set.of(3);
+
+    @TempDir
+    Path tmp;
+
+    /**
+     * A git merge killed while it wrote the item's files into the run's worktree (no {@code MERGE_HEAD} yet) left
+     * them there untracked: the resume ran the item again, git refused its merge ("untracked working tree files
+     * would be overwritten") and the item went to the DLQ - missing from main.
+     */
+    @Test
+    void aGitMergeKilledHalfWayIsUndoneByTheResumeAndTheItemLandsOnce() throws Exception {
+        CrashScenario s = scenario("half-merge", "pooled");
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, armed("kill-in-merge", 2, "inside git merge 2"), null,
+                new Random(1), Map.of());
+
+        assertThat(o.killed()).as("the run was killed inside the merge").isTrue();
+        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+                .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "half merge; " + o.childStderr());
+    }
+
+    /**
+     * The sequence of the lost item (crash trial 15): killed right after a merge, before its journal record; the
+     * first resume killed inside a git merge; the second resume must still bring every item exactly once.
+     */
+    @Test
+    void killedAfterAMergeThenTheResumeKilledInsideAGitMergeEveryItemLandsOnce() throws Exception {
+        CrashScenario s = scenario("double", "on-demand");
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(s,
+                armed("kill-at-merge", 1, "post-merge hook (merge 1)"),
+                armed("kill-in-merge", 1, "inside git merge 1"), new Random(2), Map.of());
+
+        assertThat(o.kills()).as("both kills happened").hasSize(2);
+        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+                .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "double kill; " + o.childStderr());
+    }
+
+    private CrashScenario scenario(String name, String mode) throws Exception {
+        Properties spec = CrashTrials.spec("mapreduce");
+        spec.setProperty("items", String.valueOf(ITEMS));
+        spec.setProperty("failing", "3");
+        spec.setProperty("mode", mode);
+        spec.setProperty("git.wrapper", "true");
+        Path base = tmp.resolve(name);
+        Files.createDirectories(base);
+        return CrashScenario.create(base, spec);
+    }
+
+    private static CrashTrials.Kill armed(String file, int merge, String where) {
+        return new CrashTrials.Kill(CrashTrials.byHook(where), Map.of(), false,
+                base -> Files.writeString(base.resolve(file), merge + "\n"));
+    }
+}
