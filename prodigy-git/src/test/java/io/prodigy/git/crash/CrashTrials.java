@@ -77,7 +77,11 @@ final class CrashTrials {
         return (child, random) -> {
             int delay = maxDelayMs <= 0 ? 0 : random.nextInt(maxDelayMs + 1);
             Predicate<String> match = l -> l.startsWith(prefix);
-            if (child.awaitLine(match, n, Duration.ofSeconds(90)) && delay > 0) {
+            if (!child.awaitLine(match, n, Duration.ofSeconds(90))) {
+                child.waitExit(30_000); // its output ended: it is exiting by itself
+                return "not reached";
+            }
+            if (delay > 0) {
                 child.waitExit(delay);
             }
             return "after " + prefix.replace("EV ", "");
@@ -101,6 +105,7 @@ final class CrashTrials {
                 return child.output().stream().filter(l -> l.startsWith("KILLPOINT ")).findFirst()
                         .map(l -> l.split(" ")[1]).orElse("?");
             }
+            child.waitExit(30_000); // its output ended: it is exiting by itself
             return "not reached";
         };
     }
