@@ -492,6 +492,7 @@ public final class Prodigy implements AutoCloseable {
         }
         processEnv.put("PRODIGY_AUTOMATION", "true");
         processEnv.put("PRODIGY_RUN_ID", state.runId());
+        processEnv.put(LeftoverProcesses.RUN_STATE_VARIABLE, runStateDirectory(state).toString());
         installShutdownHook();
         active.add(state);
         RunLock lock = null;
@@ -501,7 +502,8 @@ public final class Prodigy implements AutoCloseable {
                 CrashPoints.reach(CrashPoints.Point.LOCK_TAKEN, state.runId());
                 // the previous owner is gone (we hold the lock); its agents may not be (kill -9 skips our hooks)
                 try {
-                    LeftoverProcesses.terminate(state.runId(), LEFTOVER_GRACE, LEFTOVER_GIT_GRACE);
+                    LeftoverProcesses.terminate(state.runId(), runStateDirectory(state), LEFTOVER_GRACE,
+                            LEFTOVER_GIT_GRACE);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt(); // the run starts cancelled
                 }
@@ -517,6 +519,11 @@ public final class Prodigy implements AutoCloseable {
                 active.notifyAll();
             }
         }
+    }
+
+    /** @return the run's state directory as its processes carry it ({@code PRODIGY_RUN_STATE_DIR}) */
+    private static Path runStateDirectory(RunState state) {
+        return state.stateDirectory().toAbsolutePath().normalize();
     }
 
     private String computeEnv(String name, EnvValue value, Variables vars, Map<String, String> env)

@@ -37,7 +37,7 @@ public final class RunWorktree implements Workspace {
 
     private RunWorktree(Settings settings, RunContext context, Repository repo, RunFile file) {
         this.settings = settings;
-        this.git = settings.git().forRun(context.runId());
+        this.git = settings.git().forRun(context.runId(), context.stateDirectory());
         this.context = context;
         this.repo = repo;
         this.repoDir = settings.repoDir(repo);
@@ -69,7 +69,7 @@ public final class RunWorktree implements Workspace {
      *     branch, git has no committer identity, or the worktree cannot be created
      */
     public static RunWorktree open(Settings settings, RunContext context) {
-        GitCli git = settings.git().forRun(context.runId());
+        GitCli git = settings.git().forRun(context.runId(), context.stateDirectory());
         Repository repo = Repository.discover(git, context.projectDirectory());
         Path repoDir = settings.repoDir(repo);
         String runKey = Names.safe(context.runId());
@@ -101,8 +101,8 @@ public final class RunWorktree implements Workspace {
                         + "; git branch -D " + branch);
             }
             WorktreeOps.addWorktree(git, repo, path, branch, start);
-            f = new RunFile(context.runId(), runKey, repo.topLevel(), path, branch, target, start, false, true,
-                    RunFile.currentPid(), RunFile.currentHost());
+            f = RunFile.ofThisProcess(context.runId(), runKey, repo.topLevel(), path, branch, target, start, false,
+                    true);
         }
         f.write(repoDir);
         LOG.info("Run {} works in {} on branch {}, started from {} at {}", context.runId(), f.worktree(),
@@ -123,7 +123,7 @@ public final class RunWorktree implements Workspace {
      * @throws IsolationException as {@link #open}, or if another live process owns the run
      */
     public static RunWorktree resume(Settings settings, RunContext context) {
-        GitCli git = settings.git().forRun(context.runId());
+        GitCli git = settings.git().forRun(context.runId(), context.stateDirectory());
         Repository repo = Repository.discover(git, context.projectDirectory());
         Path repoDir = settings.repoDir(repo);
         String runKey = Names.safe(context.runId());
@@ -255,7 +255,7 @@ public final class RunWorktree implements Workspace {
 
     private static RunFile openDedicated(Settings settings, Repository repo, RunContext context, String runKey,
                                          String name, String target, String start) {
-        GitCli git = settings.git().forRun(context.runId());
+        GitCli git = settings.git().forRun(context.runId(), context.stateDirectory());
         Path repoDir = settings.repoDir(repo);
         Path path = repoDir.resolve(name + ".dedicated");
         String branch = "prodigy-" + name;
@@ -290,8 +290,8 @@ public final class RunWorktree implements Workspace {
                 WorktreeOps.addWorktree(git, repo, path, branch, start);
             }
         }
-        return new RunFile(context.runId(), runKey, repo.topLevel(), path, branch, target, start, true, true,
-                RunFile.currentPid(), RunFile.currentHost());
+        return RunFile.ofThisProcess(context.runId(), runKey, repo.topLevel(), path, branch, target, start, true,
+                true);
     }
 
     private static String userBranch(GitCli git, Repository repo) {

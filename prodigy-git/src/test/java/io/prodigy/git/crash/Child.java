@@ -62,7 +62,8 @@ final class Child implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of("setsid", java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Xss512k", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
-                "-Dprodigy.crash-points=" + ChildCrashPoints.class.getName()));
+                "-Dprodigy.crash-points=" + ChildCrashPoints.class.getName(),
+                "-Dprodigy.crash.runId=" + CrashScenario.RUN_ID));
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
                 base.toString()));

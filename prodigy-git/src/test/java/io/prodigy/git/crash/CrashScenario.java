@@ -29,7 +29,12 @@ import java.util.TreeSet;
  * child JVM that is killed and the process that resumes build exactly the same workflow.
  */
 final class CrashScenario {
-    static final String RUN_ID = "crash-run";
+    /**
+     * The run id of every trial of this JVM and of the children it starts: unique to the test JVM, so that a resume
+     * in another test on the same machine (which stops the processes of its run id) never touches ours.
+     */
+    static final String RUN_ID = System.getProperty("prodigy.crash.runId",
+            "crash-run-" + Long.toHexString(new java.util.Random().nextLong() & 0xffffffffL));
 
     final Path base;
     final Path repo;

@@ -29,6 +29,11 @@ public final class LeftoverProcesses {
     private static final Logger log = LoggerFactory.getLogger(LeftoverProcesses.class);
     /** The environment variable that marks a process as started for a run. */
     public static final String RUN_ID_VARIABLE = "PRODIGY_RUN_ID";
+    /**
+     * The environment variable holding the run's state directory: with the run id it tells this run's processes
+     * from those of a run with the same id under another {@code PRODIGY_HOME} (another project, another test).
+     */
+    public static final String RUN_STATE_VARIABLE = "PRODIGY_RUN_STATE_DIR";
 
     private LeftoverProcesses() {
     }
@@ -41,10 +46,24 @@ public final class LeftoverProcesses {
      * @return their pids, empty where {@code /proc} cannot be read
      */
     public static List<Long> find(String runId) {
+        return find(runId, null);
+    }
+
+    /**
+     * Lists the processes whose environment says they were started for a run kept in {@code stateDirectory}, leaving
+     * out this JVM and its ancestors.
+     *
+     * @param runId the run id
+     * @param stateDirectory the run's state directory ({@value #RUN_STATE_VARIABLE}), or null to match by id only
+     * @return their pids, empty where {@code /proc} cannot be read
+     */
+    public static List<Long> find(String runId, Path stateDirectory) {
         if (!ProcFs.AVAILABLE) {
             return List.of();
         }
         byte[] marker = ("\0" + RUN_ID_VARIABLE + "=" + runId + "\0").getBytes(UTF_8);
+        byte[] state = stateDirectory == null ? null
+                : ("\0" + RUN_STATE_VARIABLE + "=" + stateDirectory + "\0").getBytes(UTF_8);
         Set<Long> excluded = selfAndAncestors();
         List<Long> found = new ArrayList<>();
         String[] names = new File("/proc").list();
@@ -61,7 +80,7 @@ public final class LeftoverProcesses {
             } catch (NumberFormatException e) {
                 continue;
             }
-            if (!excluded.contains(pid) && carries(pid, marker)) {
+            if (!excluded.contains(pid) && carries(pid, marker, state)) {
                 found.add(pid);
             }
         }
@@ -78,7 +97,7 @@ public final class LeftoverProcesses {
      * @throws InterruptedException if interrupted while waiting for them to exit
      */
     public static List<Long> terminate(String runId, Duration grace) throws InterruptedException {
-        return terminate(runId, grace, Duration.ZERO);
+        return terminate(runId, null, grace, Duration.ZERO);
     }
 
     /**
@@ -91,13 +110,15 @@ public final class LeftoverProcesses {
      * running after {@code gitGrace} gets SIGKILL. Call it only while holding the run's lock.
      *
      * @param runId the run id
+     * @param stateDirectory the run's state directory, or null to match by id only
      * @param grace how long non-git processes get to exit after SIGTERM
      * @param gitGrace how long git commands get to finish by themselves
      * @return the pids that were found
      * @throws InterruptedException if interrupted while waiting for them to exit
      */
-    public static List<Long> terminate(String runId, Duration grace, Duration gitGrace) throws InterruptedException {
-        List<Long> pids = find(runId);
+    public static List<Long> terminate(String runId, Path stateDirectory, Duration grace, Duration gitGrace)
+            throws InterruptedException {
+        List<Long> pids = find(runId, stateDirectory);
         if (pids.isEmpty()) {
             return pids;
         }
@@ -119,7 +140,7 @@ public final class LeftoverProcesses {
         awaitExit(others, grace);
         awaitExit(gits, gitGrace);
         // processes that a dying parent forked in the meantime still carry the marker
-        for (long pid : find(runId)) {
+        for (long pid : find(runId, stateDirectory)) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
         return pids;
@@ -174,7 +195,7 @@ public final class LeftoverProcesses {
         return ProcFs.stat(pid).map(ProcFs.Stat::zombie).orElse(true);
     }
 
-    private static boolean carries(long pid, byte[] marker) {
+    private static boolean carries(long pid, byte[] marker, byte[] state) {
         byte[] environ;
         try {
             environ = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
@@ -184,10 +205,14 @@ public final class LeftoverProcesses {
         // NUL-separated KEY=value entries: framed by NULs, the first and last match the marker like any other
         byte[] framed = new byte[environ.length + 2];
         System.arraycopy(environ, 0, framed, 1, environ.length);
+        return contains(framed, marker) && (state == null || contains(framed, state));
+    }
+
+    private static boolean contains(byte[] bytes, byte[] needle) {
         outer:
-        for (int i = 0; i <= framed.length - marker.length; i++) {
-            for (int j = 0; j < marker.length; j++) {
-                if (framed[i + j] != marker[j]) {
+        for (int i = 0; i <= bytes.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (bytes[i + j] != needle[j]) {
                     continue outer;
                 }
             }
