@@ -137,6 +137,7 @@ public final class RunWorktree implements Workspace {
             throw new IsolationException("run '" + context.runId() + "' is still running (process " + f.ownerPid()
                     + " on " + f.ownerHost() + "); stop it before resuming");
         }
+        clearStalePackedRefsLock(repo.commonDir(), f.runId(), PACKED_REFS_LOCK_WAIT);
         Path path = f.worktree();
         Optional<Repository.WorktreeEntry> entry = repo.worktrees(git).stream()
                 .filter(e -> e.path().equals(path) && !e.prunable()).findFirst();
@@ -172,6 +173,53 @@ public final class RunWorktree implements Workspace {
         run.ensureDirectory();
         run.agents.removePool();
         return run;
+    }
+
+    /** How long a {@code packed-refs.lock} must stay unchanged before a resume takes it for a killed command's. */
+    static final java.time.Duration PACKED_REFS_LOCK_WAIT = java.time.Duration.ofSeconds(3);
+
+    /**
+     * Every ref deletion (an item branch removed) takes the repository-wide {@code packed-refs.lock}; a git command
+     * killed with the run's process group while holding it leaves it behind, and every later branch deletion in the
+     * repository fails on it - the user's too. Git holds it for milliseconds and gives up waiting for it after
+     * {@code core.packedRefsTimeout} (1 s), so a lock that stays, unchanged, for {@code wait} is a dead command's:
+     * it is removed, with a warning. A lock that goes away or changes meanwhile belongs to a live git and is left.
+     *
+     * @param commonDir the repository's git directory
+     * @param runId the run, for messages
+     * @param wait how long the lock must stay unchanged
+     */
+    static void clearStalePackedRefsLock(Path commonDir, String runId, java.time.Duration wait) {
+        Path lock = commonDir.resolve("packed-refs.lock");
+        try {
+            if (!Files.exists(lock)) {
+                return;
+            }
+            Object key = Files.readAttributes(lock, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(lock);
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!Files.exists(lock)) {
+                    return;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            }
+            java.nio.file.attribute.BasicFileAttributes now;
+            try {
+                now = Files.readAttributes(lock, java.nio.file.attribute.BasicFileAttributes.class);
+            } catch (java.nio.file.NoSuchFileException e) {
+                return;
+            }
+            if (!java.util.Objects.equals(key, now.fileKey()) || !modified.equals(now.lastModifiedTime())) {
+                return; // taken again meanwhile: a live git works with it
+            }
+            Files.deleteIfExists(lock);
+            LOG.warn("Run {}: removed {}, which stayed for {} s - longer than git holds it; a git command killed with "
+                    + "the run's process left it", runId, lock, wait.toSeconds());
+        } catch (IOException e) {
+            throw new IsolationException("could not check the stale " + lock + " of run '" + runId + "': "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

@@ -22,6 +22,7 @@ final class Child implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile String end;
+    private final java.util.concurrent.CountDownLatch eof = new java.util.concurrent.CountDownLatch(1);
 
     private Child(Process process, Path stderr) {
         this.process = process;
@@ -40,6 +41,7 @@ final class Child implements AutoCloseable {
                 // the child died: the end of its output
             }
             lines.add(EOF);
+            eof.countDown();
         }, "crash-child-stdout");
         reader.setDaemon(true);
         reader.start();
@@ -141,10 +143,7 @@ final class Child implements AutoCloseable {
             process.waitFor(30, TimeUnit.SECONDS);
         }
         // the reader thread may still be draining the last lines
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!lines.contains(EOF) && System.nanoTime() < deadline) {
-            lines.poll(10, TimeUnit.MILLISECONDS);
-        }
+        eof.await(5, TimeUnit.SECONDS);
         return end;
     }
 

@@ -81,7 +81,36 @@ final class CrashScenario {
         if (Boolean.parseBoolean(spec.getProperty("git.wrapper", "false"))) {
             s.writeGitWrapper();
         }
+        if (Boolean.parseBoolean(spec.getProperty("hold.hook", "false"))) {
+            s.writeHoldHook();
+        }
         return s;
+    }
+
+    /**
+     * A {@code reference-transaction} hook that, at the item merge numbered in {@code hold-merge}, kills the
+     * engine's JVM just before git moves the run's branch, then holds the merge for 3 s and lets it commit: a git
+     * command the killed run left running while the resume starts. It writes the merged item's id to
+     * {@code held-item}.
+     */
+    private void writeHoldHook() throws IOException {
+        String b = base.toString();
+        Path hook = repo.resolve(".git/hooks/reference-transaction");
+        Files.writeString(hook, "#!/bin/sh\n"
+                + "[ \"$1\" = prepared ] || exit 0\n"
+                + "f='" + b + "/hold-merge'\n"
+                + "[ -f \"$f\" ] || exit 0\n"
+                + "gd=$(git rev-parse --absolute-git-dir)\n"
+                + "[ -f \"$gd/MERGE_HEAD\" ] || exit 0\n"
+                + "grep -q ' refs/heads/prodigy-' || exit 0\n"
+                + "n=$(cat '" + b + "/hold-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + b
+                + "/hold-count'\n"
+                + "[ \"$n\" = \"$(cat \"$f\")\" ] || exit 0\n"
+                + "head -n 1 \"$gd/MERGE_MSG\" | sed 's/^Merge item //' > '" + b + "/held-item'\n"
+                + "kill -9 $(cat '" + b + "/child.pid')\n"
+                + "sleep 3\n"
+                + "exit 0\n");
+        hook.toFile().setExecutable(true);
     }
 
     /**

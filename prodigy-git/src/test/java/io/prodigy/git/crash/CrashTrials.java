@@ -261,6 +261,8 @@ final class CrashTrials {
         Files.deleteIfExists(base.resolve("kill-in-merge"));
         Files.deleteIfExists(base.resolve("merge-count"));
         Files.deleteIfExists(base.resolve("merge-count-wrapper"));
+        Files.deleteIfExists(base.resolve("hold-merge"));
+        Files.deleteIfExists(base.resolve("hold-count"));
     }
 
     private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {

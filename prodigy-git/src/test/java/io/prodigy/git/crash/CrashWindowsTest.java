@@ -32,7 +32,7 @@ class CrashWindowsTest {
      */
     @Test
     void aGitMergeKilledHalfWayIsUndoneByTheResumeAndTheItemLandsOnce() throws Exception {
-        CrashScenario s = scenario("half-merge", "pooled");
+        CrashScenario s = scenario("half-merge", "pooled", "git.wrapper");
         CrashTrials.Outcome o = CrashTrials.crashAndResume(s, armed("kill-in-merge", 2, "inside git merge 2"), null,
                 new Random(1), Map.of());
 
@@ -48,7 +48,7 @@ class CrashWindowsTest {
      */
     @Test
     void killedAfterAMergeThenTheResumeKilledInsideAGitMergeEveryItemLandsOnce() throws Exception {
-        CrashScenario s = scenario("double", "on-demand");
+        CrashScenario s = scenario("double", "on-demand", "git.wrapper");
         CrashTrials.Outcome o = CrashTrials.crashAndResume(s,
                 armed("kill-at-merge", 1, "post-merge hook (merge 1)"),
                 armed("kill-in-merge", 1, "inside git merge 1"), new Random(2), Map.of());
@@ -59,12 +59,45 @@ class CrashWindowsTest {
         MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "double kill; " + o.childStderr());
     }
 
-    private CrashScenario scenario(String name, String mode) throws Exception {
+    /**
+     * The killed run's git merge was still running (held in a hook) when the resume started: the resume must let it
+     * end before it looks at the item (before this, git processes did not carry the run's id, so the resume neither
+     * waited for nor stopped them, removed their live lock files and raced with them). The item merged by the
+     * killed run's git is recognised by ancestry and is not run again.
+     */
+    @Test
+    void aGitMergeTheKilledRunLeftRunningEndsBeforeTheResumeDecidesItsItem() throws Exception {
+        CrashScenario s = scenario("held-merge", "pooled", "hold.hook");
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, armed("hold-merge", 2, "git merge 2 held in a hook"),
+                null, new Random(3), Map.of());
+
+        assertThat(o.killed()).isTrue();
+        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+                .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "held merge; " + o.childStderr());
+        String held = Files.readString(s.base.resolve("held-item")).strip();
+        assertThat(held).startsWith("item_");
+        java.util.List<String> dispatches = new java.util.ArrayList<>();
+        try (io.prodigy.core.Prodigy prodigy = s.engine(null, false)) {
+            prodigy.checkpoints().forEachEntry(CrashScenario.RUN_ID, e -> {
+                if (e instanceof io.prodigy.api.spi.JournalEntry.ItemDispatched d && d.itemId().equals(held)) {
+                    dispatches.add(d.itemId());
+                }
+            });
+        }
+        assertThat(dispatches).as("dispatches of " + held + ", whose merge the killed run's git finished")
+                .hasSize(1);
+    }
+
+    /** @param flags the spec's switches to turn on ({@code git.wrapper}, {@code hold.hook}) */
+    private CrashScenario scenario(String name, String mode, String... flags) throws Exception {
         Properties spec = CrashTrials.spec("mapreduce");
         spec.setProperty("items", String.valueOf(ITEMS));
         spec.setProperty("failing", "3");
         spec.setProperty("mode", mode);
-        spec.setProperty("git.wrapper", "true");
+        for (String flag : flags) {
+            spec.setProperty(flag, "true");
+        }
         Path base = tmp.resolve(name);
         Files.createDirectories(base);
         return CrashScenario.create(base, spec);
