@@ -117,7 +117,9 @@ final class CrashScenario {
      * The git the engine runs in trials that kill a merge half way: at the item merge numbered in
      * {@code kill-in-merge} it leaves exactly what a {@code git merge} killed while writing the worktree leaves (the
      * item's new files, untracked, and {@code index.lock}; no {@code MERGE_HEAD}), then kills the engine's JVM and
-     * itself with SIGKILL. Otherwise it is git.
+     * itself with SIGKILL; at the branch deletion numbered in {@code kill-in-branch-delete} it leaves what a
+     * {@code git branch -D} killed while it holds the repository's {@code packed-refs.lock} leaves, and kills the
+     * same way. Otherwise it is git.
      */
     private void writeGitWrapper() throws IOException {
         String b = base.toString();
@@ -139,6 +141,17 @@ final class CrashScenario {
                 + "        kill -9 $(cat '" + b + "/child.pid'); kill -9 $$\n"
                 + "      fi;;\n"
                 + "    esac;;\n"
+                + "  esac\n"
+                + "fi\n"
+                + "d='" + b + "/kill-in-branch-delete'\n"
+                + "if [ -f \"$d\" ]; then\n"
+                + "  case \" $* \" in *' branch -D '*)\n"
+                + "    n=$(cat '" + b + "/delete-count-wrapper' 2>/dev/null || echo 0); n=$((n+1))\n"
+                + "    echo $n > '" + b + "/delete-count-wrapper'\n"
+                + "    if [ \"$n\" = \"$(cat \"$d\")\" ]; then\n"
+                + "      : > \"$(cd \"$2\" && git rev-parse --path-format=absolute --git-common-dir)/packed-refs.lock\"\n"
+                + "      kill -9 $(cat '" + b + "/child.pid'); kill -9 $$\n"
+                + "    fi;;\n"
                 + "  esac\n"
                 + "fi\n"
                 + "exec git \"$@\"\n");

@@ -262,6 +262,8 @@ final class CrashTrials {
         Files.deleteIfExists(base.resolve("merge-count"));
         Files.deleteIfExists(base.resolve("merge-count-wrapper"));
         Files.deleteIfExists(base.resolve("hold-merge"));
+        Files.deleteIfExists(base.resolve("kill-in-branch-delete"));
+        Files.deleteIfExists(base.resolve("delete-count-wrapper"));
         Files.deleteIfExists(base.resolve("hold-count"));
     }
 

@@ -89,6 +89,26 @@ class CrashWindowsTest {
                 .hasSize(1);
     }
 
+    /**
+     * A branch deletion killed with the run's process group left the repository's {@code packed-refs.lock}: every
+     * later branch deletion - the resume's discard of a stale attempt, the user's own - failed on it, and the resume
+     * ended FAILED (found by the crash harness under load).
+     */
+    @Test
+    void aBranchDeletionKilledHoldingPackedRefsLockDoesNotStopTheResume() throws Exception {
+        CrashScenario s = scenario("packed-refs", "on-demand", "git.wrapper");
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, new CrashTrials.Kill(
+                CrashTrials.byHook("inside git branch -D 2"), Map.of(), false,
+                base -> Files.writeString(base.resolve("kill-in-branch-delete"), "2\n")), null, new Random(4),
+                Map.of());
+
+        assertThat(o.killed()).isTrue();
+        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+                .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "packed-refs.lock; " + o.childStderr());
+        assertThat(s.repo.resolve(".git/packed-refs.lock")).doesNotExist();
+    }
+
     /** @param flags the spec's switches to turn on ({@code git.wrapper}, {@code hold.hook}) */
     private CrashScenario scenario(String name, String mode, String... flags) throws Exception {
         Properties spec = CrashTrials.spec("mapreduce");
