@@ -83,36 +83,48 @@ public final class Integrator {
             return new IntegrationResult.NothingToIntegrate();
         }
         MergeIntent intent = new MergeIntent(runHead, item.itemId(), itemTip);
-        intent.write(run.gitDir());
-        boolean known = false;
-        try {
-            IntegrationResult result = merge(item, runHead, itemTip, commits);
-            known = true;
-            return result;
-        } catch (MergeKilledException e) {
-            if (!runHead.equals(run.versionControl().orElseThrow().head())) {
-                // killed after it committed (in a post-merge hook, say): the merge is made
-                if (run.merging()) {
-                    git.run(root, List.of("merge", "--abort"));
-                }
+        for (int attempt = 1; ; attempt++) {
+            intent.write(run.gitDir());
+            boolean known = false;
+            try {
+                IntegrationResult result = merge(item, runHead, itemTip, commits);
                 known = true;
-                LOG.info("Merged item {} ({} commit(s)) into {}; git was stopped after it committed the merge",
-                        item.itemId(), commits.size(), run.branch());
-                item.integrated(itemTip);
-                return new IntegrationResult.Integrated(commits);
-            }
-            rollBack(intent);
-            known = true;
-            throw new IsolationException("git was stopped by a signal while merging item " + item.itemId()
-                    + " (" + e.getMessage() + "); the run's worktree was put back as it was before the merge", e);
-        } catch (IsolationException e) {
-            // git refused or failed with an answer (the worktree was reset to the run's head): nothing of the merge
-            // is left; an error of the reset itself leaves the record for the next resume to finish the job
-            known = !run.merging() && runHead.equals(run.versionControl().orElseThrow().head());
-            throw e;
-        } finally {
-            if (known) {
-                MergeIntent.clear(run.gitDir());
+                return result;
+            } catch (MergeKilledException e) {
+                if (!runHead.equals(run.versionControl().orElseThrow().head())) {
+                    // killed after it committed (in a post-merge hook, say): the merge is made
+                    if (run.merging()) {
+                        git.run(root, List.of("merge", "--abort"));
+                    }
+                    known = true;
+                    LOG.info("Merged item {} ({} commit(s)) into {}; git was stopped after it committed the merge",
+                            item.itemId(), commits.size(), run.branch());
+                    item.integrated(itemTip);
+                    return new IntegrationResult.Integrated(commits);
+                }
+                // the killed git's lock files: merges into the run's worktree are made one at a time, here, so no
+                // other git command holds them
+                RunWorktree.clearStaleLocks(git, root, run.context().runId(), run.branch(), false);
+                rollBack(intent);
+                known = true;
+                if (attempt >= 2) {
+                    throw new IsolationException("git was stopped by a signal twice while merging item "
+                            + item.itemId() + " (" + e.getMessage() + "); the run's worktree was put back as it was "
+                            + "before the merge", e);
+                }
+                // a signal meant for someone else (a terminal's Ctrl-C reaches the whole process group): the item's
+                // work is fine, so it is not failed for it
+                LOG.warn("git was stopped by a signal while merging item {} ({}); the merge was undone and runs again",
+                        item.itemId(), e.getMessage());
+            } catch (IsolationException e) {
+                // git refused or failed with an answer (the worktree was reset to the run's head): nothing of the
+                // merge is left; an error of the reset itself leaves the record for the next resume to finish
+                known = !run.merging() && runHead.equals(run.versionControl().orElseThrow().head());
+                throw e;
+            } finally {
+                if (known) {
+                    MergeIntent.clear(run.gitDir());
+                }
             }
         }
     }

@@ -230,6 +230,14 @@ public final class RunWorktree implements Workspace {
      * directory is removed, and the lock of the run's own branch; for a main checkout only its index lock.
      */
     static void clearStaleLocks(GitCli git, Path worktree, String runId, String runBranch) {
+        clearStaleLocks(git, worktree, runId, runBranch, true);
+    }
+
+    /**
+     * As {@link #clearStaleLocks(GitCli, Path, String, String)}; without {@code withItems} only the locks of the run's
+     * own worktree and branch (for a git command of the run killed while the run's items still work).
+     */
+    static void clearStaleLocks(GitCli git, Path worktree, String runId, String runBranch, boolean withItems) {
         Path gitDir = Path.of(git.output(worktree, "rev-parse", "--absolute-git-dir")).normalize();
         Path commonDir = worktree.resolve(git.output(worktree, "rev-parse", "--git-common-dir")).normalize();
         List<Path> locks = new ArrayList<>();
@@ -252,7 +260,7 @@ public final class RunWorktree implements Workspace {
                             return false;
                         }
                         String name = ref.substring(0, ref.length() - ".lock".length());
-                        return name.equals(runBranch) || name.startsWith(itemPrefix);
+                        return name.equals(runBranch) || withItems && name.startsWith(itemPrefix);
                     }).forEach(locks::add);
                 } catch (IOException e) {
                     throw new IsolationException("could not list the branches under " + heads + " of run '"
@@ -268,7 +276,7 @@ public final class RunWorktree implements Workspace {
         Path items = worktree.resolveSibling(name + ".items");
         Path pool = worktree.resolveSibling(name + ".pool");
         Path linked = commonDir.resolve("worktrees");
-        if (name != null && Files.isDirectory(linked)) {
+        if (withItems && name != null && Files.isDirectory(linked)) {
             try (Stream<Path> dirs = Files.list(linked)) {
                 for (Path dir : (Iterable<Path>) dirs::iterator) {
                     Path pointer = dir.resolve("gitdir");

@@ -117,7 +117,7 @@ final class CrashScenario {
      * The git the engine runs in trials that kill a merge half way: at the item merge numbered in
      * {@code kill-in-merge} it leaves exactly what a {@code git merge} killed while writing the worktree leaves (the
      * item's new files, untracked, and {@code index.lock}; no {@code MERGE_HEAD}), then kills the engine's JVM and
-     * itself with SIGKILL; at the branch deletion numbered in {@code kill-in-branch-delete} it leaves what a
+     * itself with SIGKILL (only itself when the file says {@code <n> git}); at the branch deletion numbered in {@code kill-in-branch-delete} it leaves what a
      * {@code git branch -D} killed while it holds the repository's {@code packed-refs.lock} leaves, and kills the
      * same way. Otherwise it is git.
      */
@@ -132,13 +132,15 @@ final class CrashScenario {
                 + "    case \"$last\" in prodigy/*)\n"
                 + "      n=$(cat '" + b + "/merge-count-wrapper' 2>/dev/null || echo 0); n=$((n+1))\n"
                 + "      echo $n > '" + b + "/merge-count-wrapper'\n"
-                + "      if [ \"$n\" = \"$(cat \"$f\")\" ]; then\n"
+                + "      read m who < \"$f\"\n"
+                + "      if [ \"$n\" = \"$m\" ]; then\n"
                 + "        cd \"$2\" || exit 1\n"
                 + "        for p in $(git diff --name-only --diff-filter=A HEAD...\"$last\"); do\n"
                 + "          mkdir -p \"$(dirname \"$p\")\"; git show \"$last:$p\" > \"$p\"\n"
                 + "        done\n"
                 + "        : > \"$(git rev-parse --absolute-git-dir)/index.lock\"\n"
-                + "        kill -9 $(cat '" + b + "/child.pid'); kill -9 $$\n"
+                + "        [ \"$who\" = git ] || kill -9 $(cat '" + b + "/child.pid')\n"
+                + "        kill -9 $$\n"
                 + "      fi;;\n"
                 + "    esac;;\n"
                 + "  esac\n"

@@ -43,6 +43,23 @@ class CrashWindowsTest {
     }
 
     /**
+     * A git merge killed by a signal while the engine lives (a terminal's Ctrl-C reaches the whole process group)
+     * used to fail its item - to the DLQ, not run again by a resume; now the merge is undone and made again.
+     */
+    @Test
+    void aGitMergeKilledWhileTheEngineLivesIsUndoneAndMadeAgain() throws Exception {
+        CrashScenario s = scenario("git-killed", "on-demand", "git.wrapper");
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, new CrashTrials.Kill(
+                CrashTrials.byHook("git merge 2 killed, the engine lives"), Map.of(), false,
+                base -> Files.writeString(base.resolve("kill-in-merge"), "2 git\n")), null, new Random(5), Map.of());
+
+        assertThat(o.killed()).as("the engine was not killed").isFalse();
+        assertThat(o.childStderr()).as("git was killed in the merge").contains("was stopped by a signal while merging");
+        assertThat(o.firstEnd()).as(o.childStderr()).startsWith(RunStatus.COMPLETED_WITH_FAILURES.name());
+        MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "git killed; " + o.childStderr());
+    }
+
+    /**
      * The sequence of the lost item (crash trial 15): killed right after a merge, before its journal record; the
      * first resume killed inside a git merge; the second resume must still bring every item exactly once.
      */
