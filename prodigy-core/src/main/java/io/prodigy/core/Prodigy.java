@@ -20,6 +20,7 @@ import io.prodigy.api.spi.RunRecord;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.core.internal.Json;
+import io.prodigy.core.internal.engine.CrashPoints;
 import io.prodigy.core.internal.engine.EventSink;
 import io.prodigy.core.store.FileCheckpointStore;
 import io.prodigy.core.store.FileDlqStore;
@@ -73,6 +74,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Prodigy implements AutoCloseable {
     /** How long the agents a crashed owner left behind get to exit after SIGTERM when the run resumes. */
     private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(2);
+    /** How long the git commands a crashed owner left running get to finish by themselves when the run resumes. */
+    private static final Duration LEFTOVER_GIT_GRACE = Duration.ofSeconds(30);
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -502,18 +505,22 @@ public final class Prodigy implements AutoCloseable {
         }
         processEnv.put("PRODIGY_AUTOMATION", "true");
         processEnv.put("PRODIGY_RUN_ID", state.runId());
+        processEnv.put(LeftoverProcesses.RUN_STATE_VARIABLE, runStateDirectory(state).toString());
         installShutdownHook();
         active.add(state);
         RunLock lock = null;
         try {
             lock = RunLock.acquire(state.stateDirectory(), state.runId());
             if (resumed != null) {
+                CrashPoints.reach(CrashPoints.Point.LOCK_TAKEN, state.runId());
                 // the previous owner is gone (we hold the lock); its agents may not be (kill -9 skips our hooks)
                 try {
-                    LeftoverProcesses.terminate(state.runId(), LEFTOVER_GRACE);
+                    LeftoverProcesses.terminate(state.runId(), runStateDirectory(state), LEFTOVER_GRACE,
+                            LEFTOVER_GIT_GRACE);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt(); // the run starts cancelled
                 }
+                CrashPoints.reach(CrashPoints.Point.LEFTOVERS_STOPPED, state.runId());
             }
             return new WorkflowRunner(state.withProcessEnv(processEnv), vars, resume, resumed).run(fingerprint(workflow));
         } finally {
@@ -525,6 +532,11 @@ public final class Prodigy implements AutoCloseable {
                 active.notifyAll();
             }
         }
+    }
+
+    /** @return the run's state directory as its processes carry it ({@code PRODIGY_RUN_STATE_DIR}) */
+    private static Path runStateDirectory(RunState state) {
+        return state.stateDirectory().toAbsolutePath().normalize();
     }
 
     private String computeEnv(String name, EnvValue value, Variables vars, Map<String, String> env)

@@ -130,22 +130,24 @@ final class MapStageExecutor {
         JournalEntry.ItemFinished[] journaled = resume != null ? new JournalEntry.ItemFinished[items.size()] : null;
         int pruneAt = 2 * parallel + 64;
         try {
+            ItemRecovery recovery = resume == null ? null
+                    : new ItemRecovery(resume, run.isolation, run.runWorkspace, stageIndex);
             for (int dispatched = 0; dispatched < items.size(); dispatched++) {
                 final int index = dispatched;
-                if (resume != null) {
-                    JournalEntry.ItemFinished f = resume.itemSettled(stageIndex, ids.get(index))
-                            ? resume.finishedEntry(stageIndex, ids.get(index)) : null;
-                    if (f != null) {
-                        journaled[index] = f;
-                        run.progress.settled(f.status() == ItemStatus.SUCCEEDED);
+                boolean discardFirst = false;
+                if (recovery != null) {
+                    ItemRecovery.Decision decision = recovery.decide(ids.get(index));
+                    if (decision instanceof ItemRecovery.Decision.Journaled j) {
+                        journaled[index] = j.entry();
+                        run.progress.settled(j.entry().status() == ItemStatus.SUCCEEDED);
                         continue;
                     }
-                    ItemResult settled = settled(index, ids.get(index), items.get(index));
-                    if (settled != null) {
-                        results[index] = settled;
-                        run.progress.settled(settled.succeeded());
+                    if (decision instanceof ItemRecovery.Decision.IntegratedUnrecorded) {
+                        results[index] = recordIntegrated(index, ids.get(index), items.get(index));
+                        run.progress.settled(true);
                         continue;
                     }
+                    discardFirst = ((ItemRecovery.Decision.Run) decision).discardFirst();
                 }
                 governor.acquire(run.cancellation, () -> stopped.get() || run.budgetReached());
                 boolean permit = false;
@@ -165,7 +167,8 @@ final class MapStageExecutor {
                     }
                     break;
                 }
-                if (resume != null && resume.everDispatched(stageIndex, ids.get(index))) {
+                if (discardFirst) {
+                    CrashPoints.reach(CrashPoints.Point.DISCARD, ids.get(index));
                     run.isolation.discardStale(run.runWorkspace, new ItemKey(stageIndex, ids.get(index)));
                 }
                 run.progress.itemStarted();
@@ -351,6 +354,7 @@ final class MapStageExecutor {
         while (true) {
             attempt++;
             run.journal(new JournalEntry.ItemDispatched(run.clock.instant(), stageIndex, itemId, attempt));
+            CrashPoints.reach(CrashPoints.Point.DISPATCH, itemId);
             Attempt a = attemptItem(index, itemId, item, itemJson, map, attempt);
             total = total.plus(a.duration);
             if (a.cost != null) {
@@ -423,31 +427,22 @@ final class MapStageExecutor {
     }
 
     /**
-     * @return the result of an item the interrupted run integrated but did not record as finished, or null to run
-     *     it (items with a finish record are settled by the caller)
+     * Records an item that an earlier attempt integrated without the journal saying so (or without its finish
+     * record): it is done and is not run again.
      */
-    private ItemResult settled(int index, String itemId, JsonNode item) {
-        if (!resume.everDispatched(stageIndex, itemId)) {
-            return null;
-        }
-        String itemJson = Json.write(item);
-        if (resume.itemSettled(stageIndex, itemId)) {
-            // integrated, but the crash came before its finish record
-            run.journal(new JournalEntry.ItemFinished(run.clock.instant(), stageIndex, itemId, ItemStatus.SUCCEEDED,
-                    "{\"item_id\":" + Json.writeValue(itemId) + ",\"status\":\"success\"}"));
-            return new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, 1, null, Duration.ZERO, "", null,
-                    false, null, List.of(), null, null);
-        }
-        if (run.isolation.isIntegrated(run.runWorkspace, new ItemKey(stageIndex, itemId))) {
+    private ItemResult recordIntegrated(int index, String itemId, JsonNode item) {
+        if (!resume.integrated(stageIndex, itemId)) {
             LOG.info("Resume: item {} was integrated before the interruption; not running it again", itemId);
             String head = run.runWorkspace.versionControl().map(VersionControl::head).orElse(null);
             run.journal(new JournalEntry.ItemIntegrated(run.clock.instant(), stageIndex, itemId, head));
-            ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, 1, null, Duration.ZERO, "",
-                    null, false, null, List.of(), null, null);
-            finish(r);
-            return r;
         }
-        return null;
+        if (resume.deadLettered.getOrDefault(stageIndex, java.util.Set.of()).contains(itemId)) {
+            run.dlq.markResolved(run.runId, itemId);
+        }
+        ItemResult r = new ItemResult(itemId, index, Json.write(item), ItemStatus.SUCCEEDED, 1, null, Duration.ZERO,
+                "", null, false, null, List.of(), null, null);
+        finish(r);
+        return r;
     }
 
     private static ItemResult fromJournal(int index, String itemId, String itemJson, JournalEntry.ItemFinished f) {
@@ -485,6 +480,7 @@ final class MapStageExecutor {
     private void finish(ItemResult r) {
         run.journal(new JournalEntry.ItemFinished(run.clock.instant(), stageIndex, r.itemId(), r.status(),
                 run.masker.mask(Json.write(resultJson(r)))));
+        CrashPoints.reach(CrashPoints.Point.ITEM_FINISHED, r.itemId());
         run.events.emit(new RunEvent.ItemFinished(run.runId, run.clock.instant(), r.itemId(), r.status(), r.attempts(),
                 r.duration(), r.costUsd()));
     }
@@ -581,6 +577,7 @@ final class MapStageExecutor {
     private ItemError integrate(String itemId, Workspace ws) {
         synchronized (mergeLock) {
             IntegrationResult r;
+            CrashPoints.reach(CrashPoints.Point.INTEGRATE, itemId);
             try {
                 r = run.isolation.integrate(run.runWorkspace, ws);
             } catch (ProdigyException e) {
@@ -591,6 +588,7 @@ final class MapStageExecutor {
                 return new ItemError(ErrorKind.MERGE_CONFLICT, "merging item " + itemId + " conflicted in "
                         + String.join(", ", c.paths()) + ": " + c.message(), null, null);
             }
+            CrashPoints.reach(CrashPoints.Point.INTEGRATED, itemId);
             int commits = r instanceof IntegrationResult.Integrated in ? in.commits().size() : 0;
             String head = run.runWorkspace.versionControl().map(VersionControl::head).orElse(null);
             run.journal(new JournalEntry.ItemIntegrated(run.clock.instant(), stageIndex, itemId, head));

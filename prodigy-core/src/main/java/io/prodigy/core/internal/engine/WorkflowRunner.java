@@ -106,6 +106,7 @@ public final class WorkflowRunner {
                     run.stateDirectory, mergeSteps(), run.agentRunner, run.home);
             run.runWorkspace = resumed != null ? run.isolation.resumeRun(context, resumed.workspace())
                     : run.isolation.openRun(context);
+            CrashPoints.reach(CrashPoints.Point.WORKSPACE_OPEN, "");
             run.checkpoints.findRun(run.runId).ifPresent(r -> run.checkpoints.updateRun(
                     r.withWorkspace(run.runWorkspace.directory())));
             if (resumed == null) {
@@ -141,7 +142,9 @@ public final class WorkflowRunner {
         }
         if (run.runWorkspace != null) {
             try {
+                CrashPoints.reach(CrashPoints.Point.FINAL_MERGE, status.name());
                 run.isolation.closeRun(run.runWorkspace, status, mergeSteps());
+                CrashPoints.reach(CrashPoints.Point.FINAL_MERGE_DONE, status.name());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 status = RunStatus.CANCELLED;
@@ -266,6 +269,7 @@ public final class WorkflowRunner {
                 undoInterruptedStep(scope.where(i, step.label()));
             }
             Map<String, JsonNode> before = vars.local();
+            CrashPoints.reach(CrashPoints.Point.STEP, location);
             StepOutcome o = steps.execute(step, i, scope);
             steps.record(stageName, scope, i, step, o);
             if (captures != null) {
