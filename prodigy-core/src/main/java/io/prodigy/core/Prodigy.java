@@ -445,19 +445,19 @@ public final class Prodigy implements AutoCloseable {
             for (String file : workflow.envFiles()) {
                 String path = Interpolator.interpolate(file, vars, Interpolator.Quoting.NONE, "env_files");
                 DotEnv.read(workingDirectory.resolve(path)).forEach((k, v) -> {
-                    vars.putString(k, v);
+                    vars.putExported(k, v);
                     processEnv.put(k, v);
                 });
             }
             for (Map.Entry<String, String> e : workflow.env().entrySet()) {
                 String value = Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE,
                         "env " + e.getKey());
-                vars.putString(e.getKey(), value);
+                vars.putExported(e.getKey(), value);
                 processEnv.put(e.getKey(), value);
             }
             for (Map.Entry<String, EnvValue> e : workflow.computedEnv().entrySet()) {
                 String value = computeEnv(e.getKey(), e.getValue(), vars, processEnv);
-                vars.putString(e.getKey(), value);
+                vars.putExported(e.getKey(), value);
                 processEnv.put(e.getKey(), value);
             }
             if (options.profile() != null) {
@@ -470,7 +470,7 @@ public final class Prodigy implements AutoCloseable {
                 for (Map.Entry<String, String> e : profile.entrySet()) {
                     String value = Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE,
                             "profile " + options.profile() + " " + e.getKey());
-                    vars.putString(e.getKey(), value);
+                    vars.putExported(e.getKey(), value);
                     processEnv.put(e.getKey(), value);
                 }
             }
@@ -481,7 +481,7 @@ public final class Prodigy implements AutoCloseable {
             return failedBeforeStart(state, workflow, "interrupted while computing the environment");
         }
         for (Map.Entry<String, String> e : workflow.secrets().entrySet()) {
-            vars.putString(e.getKey(), e.getValue());
+            vars.putExported(e.getKey(), e.getValue());
             processEnv.put(e.getKey(), e.getValue());
         }
         for (Map.Entry<String, String> e : options.variables().entrySet()) {

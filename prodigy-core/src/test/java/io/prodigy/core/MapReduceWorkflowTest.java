@@ -76,7 +76,8 @@ class MapReduceWorkflowTest {
         assertThat(r.summary().costUsd()).isEqualTo(1.5);
         assertThat(maxRunning.get()).isLessThanOrEqualTo(4);
         assertThat(Files.readAllLines(dir.resolve("seen.txt"))).containsExactlyInAnyOrder("b", "c", "d");
-        assertThat(r.variables().get("map.results")).contains("\"item_id\":\"item_0\"").contains("success");
+        assertThat(r.variables().get("map.results")).contains("\"item_id\":\"item_0\"")
+                .contains("\"status\":\"Success\"").contains("\"duration\":{\"secs\":");
     }
 
     @Test

@@ -115,10 +115,18 @@ class SequentialWorkflowTest {
 
     @Test
     void undefinedVariableFailsTheStepNamingTheVariableAndTheStep() {
-        RunResult r = run(Workflow.sequential("undef", Step.shell("echo ${nope}").name("say it").build()));
+        RunResult r = run(Workflow.sequential("undef", Step.shell("echo ${nope.value}").name("say it").build()));
         assertThat(r.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(r.failure()).contains("nope").contains("say it");
+        assertThat(r.failure()).contains("nope.value").contains("say it");
         assertThat(r.steps().get(0).error().kind()).isEqualTo(ErrorKind.CONFIGURATION);
+    }
+
+    @Test
+    void aPlainNameNoWorkflowVariableDefinesIsTheShellsOwn() {
+        RunResult r = run(Workflow.sequential("shell vars",
+                Step.shell("percentage=42; echo \"${percentage}%\" > pct.txt").build()));
+        assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(dir.resolve("pct.txt")).hasContent("42%");
     }
 
     @Test
