@@ -138,12 +138,13 @@ class StepKeysTest {
     }
 
     @Test
-    void analyzeAnalysisAndOutputsAreAcceptedButNotActedOn() {
-        LoadResult r = result("- analyze: {force_refresh: true}\n- claude: /x\n  analysis: {max_cache_age: 60}\n"
-                + "  outputs:\n    spec: {file_pattern: \"*.md\"}\n");
-        assertThat(steps(r.orThrow())).containsExactly(Step.agent("/x").build());
-        assertThat(r.warnings()).extracting(Problem::path).containsExactly("[0].analyze", "[1].analysis",
-                "[1].outputs");
+    void analyzeAndAnalysisAreIgnoredAsTheRustToolIgnoresThemAndOutputsAreActedOn() {
+        LoadResult r = result("- analyze: {force_refresh: true}\n- claude: /x\n  id: x\n"
+                + "  analysis: {max_cache_age: 60}\n  outputs:\n    spec: {file_pattern: \"*.md\"}\n    plan: \"plan\"\n");
+        assertThat(steps(r.orThrow())).containsExactly(Step.agent("/x").id("x").output("spec", "*.md")
+                .output("plan", "plan").build());
+        assertThat(r.warnings()).extracting(Problem::path).containsExactly("[0].analyze", "[1].analysis");
+        assertThat(r.warnings()).allSatisfy(p -> assertThat(p.message()).contains("the Rust tool 0.4.x ignores it too"));
     }
 
     @Test

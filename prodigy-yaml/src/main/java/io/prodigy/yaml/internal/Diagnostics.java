@@ -13,7 +13,7 @@ final class Diagnostics {
     private final List<Problem> problems = new ArrayList<>();
     private final Map<String, SourceText> sources = new LinkedHashMap<>();
 
-    /** @param strict whether unknown keys are errors rather than warnings */
+    /** @param strict whether every warning is an error (unknown keys are errors in any case) */
     Diagnostics(boolean strict) {
         this.strict = strict;
     }
@@ -33,14 +33,17 @@ final class Diagnostics {
         add(Problem.Severity.ERROR, at, path, message);
     }
 
-    /** Records a warning: the workflow loads, but something in the file has no effect. */
+    /** Records a warning: the workflow loads, but something in the file has no effect (an error in strict mode). */
     void warning(Location at, String path, String message) {
-        add(Problem.Severity.WARNING, at, path, message);
+        add(strict ? Problem.Severity.ERROR : Problem.Severity.WARNING, at, path, message);
     }
 
-    /** Records an unknown key or value: a warning, or an error in strict mode. */
+    /**
+     * Records an unknown key or value: an error, since a misspelled key would silently drop the check it asks for
+     * (the message names the closest valid key).
+     */
     void unknown(Location at, String path, String message) {
-        add(strict ? Problem.Severity.ERROR : Problem.Severity.WARNING, at, path, message);
+        add(Problem.Severity.ERROR, at, path, message);
     }
 
     /** @return whether an error was recorded */

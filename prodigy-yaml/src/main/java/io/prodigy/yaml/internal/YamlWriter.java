@@ -374,6 +374,10 @@ public final class YamlWriter {
         if (s.validate() != null) {
             o.set("validate", validation(s.validate()));
         }
+        if (!s.outputs().isEmpty()) {
+            ObjectNode outs = o.putObject("outputs");
+            s.outputs().forEach((name, pattern) -> outs.putObject(name).put("file_pattern", pattern));
+        }
         return o;
     }
 
