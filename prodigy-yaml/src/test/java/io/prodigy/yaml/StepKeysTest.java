@@ -45,9 +45,9 @@ class StepKeysTest {
 
     @Test
     void writeFileWithEveryField() {
-        Step s = one("  - write_file:\n      path: out/${item.name}.json\n      content: '{\"a\": 1}'\n"
+        Step s = one("  - write_file:\n      path: out/${ARG}.json\n      content: '{\"a\": 1}'\n"
                 + "      format: json\n      mode: \"0600\"\n      create_dirs: true\n");
-        assertThat(s.action()).isEqualTo(new StepAction.WriteFile("out/${item.name}.json", "{\"a\": 1}",
+        assertThat(s.action()).isEqualTo(new StepAction.WriteFile("out/${ARG}.json", "{\"a\": 1}",
                 FileFormat.JSON, "0600", true));
         // content written as YAML structure becomes JSON text for format json
         StepAction.WriteFile structured = (StepAction.WriteFile) one("  - write_file:\n      path: a.json\n"

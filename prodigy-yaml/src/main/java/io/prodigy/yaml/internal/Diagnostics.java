@@ -12,10 +12,27 @@ final class Diagnostics {
     private final boolean strict;
     private final List<Problem> problems = new ArrayList<>();
     private final Map<String, SourceText> sources = new LinkedHashMap<>();
+    private final Map<io.prodigy.api.Step, Location> stepLocations = new java.util.HashMap<>();
 
     /** @param strict whether every warning is an error (unknown keys are errors in any case) */
     Diagnostics(boolean strict) {
         this.strict = strict;
+    }
+
+    /**
+     * Remembers where a step was read, for problems found on the built workflow. Equal steps keep the first
+     * location.
+     *
+     * @param step the step
+     * @param at where it is written
+     */
+    void locate(io.prodigy.api.Step step, Location at) {
+        stepLocations.putIfAbsent(step, at);
+    }
+
+    /** @param step a step read in this load @return where it is written, or null when unknown */
+    Location locationOf(io.prodigy.api.Step step) {
+        return stepLocations.get(step);
     }
 
     /** @param source a text problems may point into (for placing expression errors on their column) */

@@ -199,6 +199,14 @@ final class StepReader {
      * @return the step, or null when it is invalid (reported) or left out ({@code analyze}, reported)
      */
     Step step(Node node, String path, Form form) {
+        Step step = read(node, path, form);
+        if (step != null) {
+            d.locate(step, node.location());
+        }
+        return step;
+    }
+
+    private Step read(Node node, String path, Form form) {
         if (node instanceof ScalarNode) {
             ScalarNode s = (ScalarNode) node;
             if (s.type() != ScalarNode.Type.STRING || s.text().isBlank()) {
