@@ -261,7 +261,7 @@ final class DlqCommand implements Callable<Integer> {
                     + "successes are merged into the run's work and resolved.", footer = ExitCodes.HELP)
     static final class Retry implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "RUN_ID") String runId;
-        @Option(names = {"-n", "--max-parallel"}, paramLabel = "N", description = "Items at once.")
+        @Option(names = {"-n", "--max-parallel", "--parallel"}, paramLabel = "N", description = "Items at once.")
         Integer maxParallel;
         @Option(names = "--dry-run", description = "List what would be retried, run nothing.") boolean dryRun;
         @Option(names = "--error-kind", paramLabel = "KIND", split = ",",

@@ -84,6 +84,7 @@ public final class Prodigy implements AutoCloseable {
     static final String META_MAX_PARALLEL = "max_parallel";
     static final String META_BUDGET = "budget_usd";
     static final String META_SPENT = "spent_usd";
+    static final String META_ITERATIONS = "max_iterations";
 
     private final AgentRunner agentRunner;
     private final IsolationStrategy isolation;
@@ -232,7 +233,7 @@ public final class Prodigy implements AutoCloseable {
         }
         RunOptions base = optionsFrom(record);
         RunOptions runOptions = options.budgetUsd() == null ? base : new RunOptions(base.args(), base.variables(),
-                base.maxParallel(), base.runId(), base.profile(), options.budgetUsd());
+                base.maxParallel(), base.runId(), base.profile(), options.budgetUsd(), base.maxIterations());
         ResumeState resume = new ResumeState(options.includeDeadLettered());
         checkpoints.forEachEntry(runId, resume::accept);
         RunState state = prepare(workflow, runOptions);
@@ -270,7 +271,7 @@ public final class Prodigy implements AutoCloseable {
         RunOptions base = optionsFrom(record);
         RunOptions runOptions = new RunOptions(base.args(), base.variables(),
                 options.maxParallel() != null ? options.maxParallel() : base.maxParallel(), runId, base.profile(),
-                base.budgetUsd());
+                base.budgetUsd(), base.maxIterations());
         ResumeState resume = new ResumeState(selected::contains);
         checkpoints.forEachEntry(runId, resume::accept);
         RunState state = prepare(workflow, runOptions);
@@ -326,6 +327,9 @@ public final class Prodigy implements AutoCloseable {
         if (m.containsKey(META_BUDGET)) {
             b.budgetUsd(Double.valueOf(m.get(META_BUDGET)));
         }
+        if (m.containsKey(META_ITERATIONS)) {
+            b.maxIterations(Integer.parseInt(m.get(META_ITERATIONS)));
+        }
         return b.build();
     }
 
@@ -341,6 +345,9 @@ public final class Prodigy implements AutoCloseable {
         }
         if (options.budgetUsd() != null) {
             m.put(META_BUDGET, String.valueOf(options.budgetUsd()));
+        }
+        if (options.maxIterations() > 1) {
+            m.put(META_ITERATIONS, String.valueOf(options.maxIterations()));
         }
         return m;
     }
