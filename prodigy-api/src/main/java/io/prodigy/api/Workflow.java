@@ -35,17 +35,19 @@ public final class Workflow {
     private final Map<String, EnvValue> computedEnv;
     private final List<String> envFiles;
     private final Map<String, Map<String, String>> profiles;
+    private final IsolationHints isolation;
 
     private Workflow(Builder b) {
         this(b.name, b.env, b.secrets, b.stages, b.merge, b.mergeTimeout, b.defaultRetry, b.computedEnv, b.envFiles,
-                b.profiles);
+                b.profiles, b.isolation);
     }
 
     private Workflow(String name, Map<String, String> env, Map<String, String> secrets, List<Stage> stages,
                      List<Step> merge, Duration mergeTimeout, RetryPolicy defaultRetry,
                      Map<String, EnvValue> computedEnv, List<String> envFiles,
-                     Map<String, Map<String, String>> profiles) {
+                     Map<String, Map<String, String>> profiles, IsolationHints isolation) {
         this.name = Checks.notBlank(name, "workflow name");
+        this.isolation = isolation == null ? IsolationHints.NONE : isolation;
         this.env = Checks.map(env, "env");
         this.secrets = Checks.map(secrets, "secrets");
         this.stages = Checks.list(stages, "stages");
@@ -166,7 +168,13 @@ public final class Workflow {
         b.computedEnv.putAll(computedEnv);
         b.envFiles.addAll(envFiles);
         b.profiles.putAll(profiles);
+        b.isolation = isolation;
         return b;
+    }
+
+    /** @return how the workflow asks to be isolated (worktree mode, merge conflicts); {@link IsolationHints#NONE} by default */
+    public IsolationHints isolation() {
+        return isolation;
     }
 
     @Override
@@ -178,13 +186,13 @@ public final class Workflow {
         return name.equals(w.name) && env.equals(w.env) && secrets.equals(w.secrets) && stages.equals(w.stages)
                 && merge.equals(w.merge) && Objects.equals(mergeTimeout, w.mergeTimeout)
                 && Objects.equals(defaultRetry, w.defaultRetry) && computedEnv.equals(w.computedEnv)
-                && envFiles.equals(w.envFiles) && profiles.equals(w.profiles);
+                && envFiles.equals(w.envFiles) && profiles.equals(w.profiles) && isolation.equals(w.isolation);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, env, secrets, stages, merge, mergeTimeout, defaultRetry, computedEnv, envFiles,
-                profiles);
+                profiles, isolation);
     }
 
     @Override
@@ -204,9 +212,16 @@ public final class Workflow {
         private final Map<String, EnvValue> computedEnv = new LinkedHashMap<>();
         private final List<String> envFiles = new ArrayList<>();
         private final Map<String, Map<String, String>> profiles = new LinkedHashMap<>();
+        private IsolationHints isolation;
 
         private Builder(String name) {
             this.name = name;
+        }
+
+        /** @param hints the worktree mode and merge-conflict handling the workflow asks for @return this */
+        public Builder isolation(IsolationHints hints) {
+            this.isolation = hints;
+            return this;
         }
 
         /** @param key name @param value computed when the run starts @return this */
@@ -295,6 +310,7 @@ public final class Workflow {
             b.computedEnv.putAll(computedEnv);
             b.envFiles.addAll(envFiles);
             b.profiles.putAll(profiles);
+            b.isolation = isolation;
             return b;
         }
     }
@@ -311,6 +327,12 @@ public final class Workflow {
 
         private MapReduceBuilder(String name) {
             this.workflow = new Builder(name);
+        }
+
+        /** @param hints the worktree mode and merge-conflict handling the workflow asks for @return this */
+        public MapReduceBuilder isolation(IsolationHints hints) {
+            workflow.isolation(hints);
+            return this;
         }
 
         /** @param key name @param value value template @return this */

@@ -293,6 +293,7 @@ final class DlqCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             Workflow wf = ctx.rebuild(run);
+            ctx.workflow(wf);
             Path dir = run.projectDirectory() != null ? run.projectDirectory() : ctx.project();
             return RunExecution.execute(ctx, dir, yes, run.runId(), prodigy -> {
                 Prodigy.ReprocessResult r = prodigy.reprocessDeadLetters(run.runId(), wf, options);

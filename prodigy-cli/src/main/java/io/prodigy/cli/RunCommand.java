@@ -157,6 +157,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         String runId = newRunId();
+        ctx.workflow(wf);
         RunInfo.forFile(runId, file, params, paramFile).write(ctx.home());
         RunOptions.Builder options = RunOptions.builder().runId(runId).args(positional.toArray(String[]::new))
                 .maxParallel(parallel).profile(profile).maxIterations(maxIterations);
