@@ -58,7 +58,7 @@ final class VariableCheck {
         globals.addAll(wf.computedEnv().keySet());
         globals.addAll(wf.secrets().keySet());
         wf.profiles().values().forEach(p -> globals.addAll(p.keySet()));
-        globals.addAll(List.of("ARG", "workflow.name", "workflow.id", "workflow.run_id", "workflow.iteration",
+        globals.addAll(List.of("ARG", "ITERATION", "workflow.name", "workflow.id", "workflow.run_id", "workflow.iteration",
                 "workflow.worktree", "PROJECT_ROOT"));
     }
 
