@@ -805,6 +805,7 @@ public final class StepExecutor {
         scope.vars().put("validation.threshold", DoubleNode.valueOf(v.threshold()));
         double completion = runValidation(v, scope, where);
         int rounds = 0;
+        String handlerFailure = null;
         while (completion < v.threshold() && v.onIncomplete() != null && rounds < v.onIncomplete().maxAttempts()) {
             rounds++;
             scope.vars().put("validation.attempt_number", IntNode.valueOf(rounds));
@@ -814,7 +815,8 @@ public final class StepExecutor {
                     completion, v.threshold(), rounds, v.onIncomplete().maxAttempts());
             StepOutcome fix = runAll(v.onIncomplete().commands(), scope, null);
             if (!fix.success()) {
-                LOG.info("on_incomplete of {} failed: {}", where, fix.error() == null ? "?" : fix.error().message());
+                handlerFailure = fix.error() == null ? "?" : fix.error().message();
+                LOG.warn("on_incomplete of {} failed (round {}): {}", where, rounds, handlerFailure);
             }
             completion = runValidation(v, scope, where);
         }
@@ -823,7 +825,8 @@ public final class StepExecutor {
         }
         boolean fail = v.onIncomplete() == null || v.onIncomplete().failWorkflow();
         String msg = "validation of " + where + " reached " + completion + "%, below the threshold of "
-                + v.threshold() + "%" + (rounds > 0 ? " after " + rounds + " on_incomplete round(s)" : "");
+                + v.threshold() + "%" + (rounds > 0 ? " after " + rounds + " on_incomplete round(s)" : "")
+                + (handlerFailure != null ? "; on_incomplete failed: " + handlerFailure : "");
         if (!fail) {
             LOG.warn("{}; going on because fail_workflow is false", msg);
             return outcome;
