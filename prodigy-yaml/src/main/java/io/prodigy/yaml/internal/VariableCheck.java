@@ -80,7 +80,8 @@ final class VariableCheck {
             if (stage instanceof Stage.Steps s) {
                 steps(s.steps(), base, "");
             } else if (stage instanceof Stage.MapReduce mr) {
-                Scope stageScope = new Scope(base);
+                // setup captures and the map.* aggregates are run variables: later stages see them too
+                Scope stageScope = base;
                 SetupPhase setup = mr.setup();
                 if (setup != null) {
                     steps(setup.steps(), stageScope, "setup");
@@ -92,13 +93,11 @@ final class VariableCheck {
                     item.define(n);
                 }
                 steps(mr.map().agentTemplate(), item, "map");
-                Scope reduce = new Scope(stageScope);
                 for (String n : List.of("map.successful", "map.failed", "map.total")) {
-                    reduce.define(n);
+                    stageScope.define(n);
                 }
-                reduce.open("map.results");
-                reduce.open("map.results_json");
-                steps(mr.reduce(), reduce, "reduce");
+                stageScope.open("map.results");
+                steps(mr.reduce(), stageScope, "reduce");
             }
         }
         if (!wf.merge().isEmpty()) {
@@ -261,8 +260,11 @@ final class VariableCheck {
         int dot = path.indexOf('.');
         if (dot > 0) {
             // a misspelled root: 'test.output' next to a capture 'tests' suggests 'tests.output'
+            String typed = path.substring(0, dot);
             for (String root : scope.openRoots()) {
-                names.add(root + path.substring(dot));
+                if (root.indexOf('.') < 0 && Texts.closest(typed, List.of(root)) != null) {
+                    names.add(root + path.substring(dot));
+                }
             }
         }
         String close = Texts.closest(path, names);
