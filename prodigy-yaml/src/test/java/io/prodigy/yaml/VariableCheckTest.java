@@ -71,4 +71,24 @@ class VariableCheckTest {
         assertThat(load("env_files: [.env]\ncommands:\n  - shell: \"echo ${FROM_FILE}\"\n").problems()).isEmpty();
         assertThat(load("- shell: \"echo ${a.b:-none} $${c.d} ${x%%.*}\"\n").problems()).isEmpty();
     }
+
+    @Test
+    void itemFieldsAreCheckedWhenTheInputFileCanBeRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("debt.json"), "{\"items\": [{\"name\": \"a\", \"score\": 3, "
+                + "\"location\": {\"file\": \"x.rs\"}}, {\"name\": \"b\", \"extra\": true}]}");
+        WorkflowLoader loader = WorkflowLoader.builder().environment(Map.of()).baseDirectory(dir).build();
+        String wf = "name: p\nmode: mapreduce\nmap:\n  input: debt.json\n  json_path: \"$.items[*]\"\n"
+                + "  agent_template:\n    - shell: \"echo ${item.name} ${item.extra} ${item.location.file} ${item}\"\n"
+                + "    - shell: \"echo ${item.nme}\"\n";
+        LoadResult r = loader.load(wf, "wf.yml");
+        assertThat(r.errors()).singleElement().satisfies(p -> {
+            assertThat(p.line()).isEqualTo(8);
+            assertThat(p.message()).startsWith("undefined variable 'item.nme'").endsWith("did you mean 'item.name'?");
+        });
+        // a command input, or a file that is not there yet: the fields cannot be known, nothing is reported
+        assertThat(loader.load(wf.replace("input: debt.json", "input: later.json"), "wf.yml").problems()).isEmpty();
+        assertThat(loader.load(wf.replace("input: debt.json", "input: \"cat debt.json\""), "wf.yml").problems())
+                .isEmpty();
+    }
 }

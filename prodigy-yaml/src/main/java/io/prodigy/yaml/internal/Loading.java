@@ -75,7 +75,7 @@ public final class Loading {
                         && ((Stage.Steps) s).steps().isEmpty())) {
                     d.warning(Location.of(sourceName), "", "the workflow has no steps; running it does nothing");
                 }
-                VariableCheck.check(d, workflow, settings.environment());
+                VariableCheck.check(d, workflow, settings.environment(), directory);
             } catch (WorkflowDefinitionException e) {
                 d.error(Location.of(sourceName), "", e.getMessage());
             }

@@ -7,6 +7,7 @@ import io.prodigy.api.Step;
 import io.prodigy.api.StepAction;
 import io.prodigy.api.Validation;
 import io.prodigy.api.Workflow;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,6 +43,7 @@ final class VariableCheck {
 
     private final Diagnostics d;
     private final Map<String, String> environment;
+    private final Path directory;
     private final boolean openEnvironment;
     private final Set<String> globals = new LinkedHashSet<>();
     /** The location of the step being checked, or of the nearest enclosing one whose location is known. */
@@ -49,9 +51,10 @@ final class VariableCheck {
     /** Placeholder positions already reported, so that a repeated placeholder is found at its next occurrence. */
     private final Set<Location> reported = new java.util.HashSet<>();
 
-    private VariableCheck(Diagnostics d, Workflow wf, Map<String, String> environment) {
+    private VariableCheck(Diagnostics d, Workflow wf, Map<String, String> environment, Path directory) {
         this.d = d;
         this.environment = environment;
+        this.directory = directory;
         // names an env file defines are known only when the run reads it
         this.openEnvironment = !wf.envFiles().isEmpty();
         globals.addAll(wf.env().keySet());
@@ -68,9 +71,11 @@ final class VariableCheck {
      * @param d where problems go; step locations come from it
      * @param wf the workflow
      * @param environment the environment the run will have (for the shell's own variables)
+     * @param directory the workflow file's directory: a map input file is looked for in the working directory
+     *                  (the project), then there, to know the items' fields
      */
-    static void check(Diagnostics d, Workflow wf, Map<String, String> environment) {
-        new VariableCheck(d, wf, environment).run(wf);
+    static void check(Diagnostics d, Workflow wf, Map<String, String> environment, Path directory) {
+        new VariableCheck(d, wf, environment, directory).run(wf);
     }
 
     private void run(Workflow wf) {
@@ -88,7 +93,14 @@ final class VariableCheck {
                     setup.captureOutputs().keySet().forEach(stageScope::open);
                 }
                 Scope item = new Scope(stageScope);
-                item.open("item");
+                Set<String> fields = ItemFields.of(mr.map().input(), directory);
+                if (fields == null) {
+                    item.open("item");
+                } else {
+                    item.define("item");
+                    item.close("item");
+                    fields.forEach(f -> item.open("item." + f));
+                }
                 for (String n : List.of("item_json", "item_id", "item_index", "worktree", "workspace")) {
                     item.define(n);
                 }
@@ -301,6 +313,8 @@ final class VariableCheck {
         private final Scope parent;
         private final Set<String> exact = new LinkedHashSet<>();
         private final Set<String> open = new LinkedHashSet<>();
+        /** Defined names whose fields are known exactly: a path under them must name a known field. */
+        private final Set<String> closed = new LinkedHashSet<>();
 
         Scope(Scope parent) {
             this.parent = parent;
@@ -312,6 +326,10 @@ final class VariableCheck {
 
         void open(String root) {
             open.add(root);
+        }
+
+        void close(String name) {
+            closed.add(name);
         }
 
         /** Like the engine's lookup: a path is defined when it, or a prefix of it, names a variable. */
@@ -332,7 +350,8 @@ final class VariableCheck {
                     if (s.exact.contains(prefix) && prefix.equals(path)) {
                         return true;
                     }
-                    if (s.open.contains(prefix) || (s.exact.contains(prefix) && !prefix.contains("."))) {
+                    if (s.open.contains(prefix) || (s.exact.contains(prefix) && !prefix.contains(".")
+                            && !s.closed.contains(prefix))) {
                         return true;
                     }
                 }
