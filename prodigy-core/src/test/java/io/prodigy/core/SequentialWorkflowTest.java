@@ -1,6 +1,7 @@
 package io.prodigy.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.prodigy.api.CaptureFormat;
 import io.prodigy.api.CaptureStreams;
@@ -119,6 +120,18 @@ class SequentialWorkflowTest {
         assertThat(r.status()).isEqualTo(RunStatus.FAILED);
         assertThat(r.failure()).contains("nope.value").contains("say it");
         assertThat(r.steps().get(0).error().kind()).isEqualTo(ErrorKind.CONFIGURATION);
+    }
+
+    @Test
+    void maxIterationsRunsTheStepsAgainWithTheIterationNumber() {
+        RunResult r = Engines.on(dir).build().run(Workflow.sequential("iterate",
+                Step.shell("echo \"${ITERATION} ${workflow.iteration}\" >> iterations.txt").build()),
+                io.prodigy.api.RunOptions.builder().maxIterations(3).build());
+        assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+        // a plain directory has no commits to tell "no changes" by: every iteration runs
+        assertThat(dir.resolve("iterations.txt")).hasContent("1 1\n2 2\n3 3");
+        assertThatThrownBy(() -> io.prodigy.api.RunOptions.builder().maxIterations(0).build())
+                .hasMessageContaining("at least 1");
     }
 
     @Test
