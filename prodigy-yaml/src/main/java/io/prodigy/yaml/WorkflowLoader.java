@@ -158,7 +158,7 @@ public final class WorkflowLoader {
 
     private LoadResult load(String text, String sourceName, Path directory) {
         Loading.Outcome o = Loading.load(text, sourceName, directory, new Loading.Settings(strict, parameters,
-                parameterFile, searchPath, environment));
+                parameterFile, searchPath, environment, baseDirectory));
         return new LoadResult(sourceName, o.kind(), o.workflow(), o.problems());
     }
 

@@ -27,10 +27,11 @@ final class ItemFields {
 
     /**
      * @param input the map phase's input
-     * @param directory the workflow file's directory (looked in after the working directory)
+     * @param project the project directory the run works in
+     * @param directory the workflow file's directory (looked in after the project)
      * @return the item fields, or null when they cannot be known before the run
      */
-    static Set<String> of(WorkInput input, Path directory) {
+    static Set<String> of(WorkInput input, Path project, Path directory) {
         String file;
         String jsonPath;
         if (input instanceof WorkInput.JsonFile f) {
@@ -46,7 +47,7 @@ final class ItemFields {
             return null;
         }
         Path found = null;
-        for (Path base : List.of(Path.of(""), directory == null ? Path.of("") : directory)) {
+        for (Path base : List.of(project == null ? Path.of("") : project, directory == null ? Path.of("") : directory)) {
             Path p = base.resolve(file);
             if (Files.isRegularFile(p)) {
                 found = p;

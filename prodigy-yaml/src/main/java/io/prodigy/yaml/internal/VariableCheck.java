@@ -43,6 +43,7 @@ final class VariableCheck {
 
     private final Diagnostics d;
     private final Map<String, String> environment;
+    private final Path project;
     private final Path directory;
     private final boolean openEnvironment;
     private final Set<String> globals = new LinkedHashSet<>();
@@ -51,9 +52,11 @@ final class VariableCheck {
     /** Placeholder positions already reported, so that a repeated placeholder is found at its next occurrence. */
     private final Set<Location> reported = new java.util.HashSet<>();
 
-    private VariableCheck(Diagnostics d, Workflow wf, Map<String, String> environment, Path directory) {
+    private VariableCheck(Diagnostics d, Workflow wf, Map<String, String> environment, Path project,
+                          Path directory) {
         this.d = d;
         this.environment = environment;
+        this.project = project;
         this.directory = directory;
         // names an env file defines are known only when the run reads it
         this.openEnvironment = !wf.envFiles().isEmpty();
@@ -71,11 +74,12 @@ final class VariableCheck {
      * @param d where problems go; step locations come from it
      * @param wf the workflow
      * @param environment the environment the run will have (for the shell's own variables)
-     * @param directory the workflow file's directory: a map input file is looked for in the working directory
-     *                  (the project), then there, to know the items' fields
+     * @param project the project directory the run works in (the loader's base directory)
+     * @param directory the workflow file's directory: a map input file is looked for in the project, then there,
+     *                  to know the items' fields
      */
-    static void check(Diagnostics d, Workflow wf, Map<String, String> environment, Path directory) {
-        new VariableCheck(d, wf, environment, directory).run(wf);
+    static void check(Diagnostics d, Workflow wf, Map<String, String> environment, Path project, Path directory) {
+        new VariableCheck(d, wf, environment, project, directory).run(wf);
     }
 
     private void run(Workflow wf) {
@@ -93,7 +97,7 @@ final class VariableCheck {
                     setup.captureOutputs().keySet().forEach(stageScope::open);
                 }
                 Scope item = new Scope(stageScope);
-                Set<String> fields = ItemFields.of(mr.map().input(), directory);
+                Set<String> fields = ItemFields.of(mr.map().input(), project, directory);
                 if (fields == null) {
                     item.open("item");
                 } else {
