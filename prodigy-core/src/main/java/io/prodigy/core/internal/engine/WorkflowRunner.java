@@ -212,6 +212,12 @@ public final class WorkflowRunner {
                 LOG.info("Iteration {} of {}", iteration, iterations);
             }
             String headBefore = headOf();
+            boolean doneBefore = resume != null;
+            for (int s = 0; s < stages.size(); s++) {
+                int journaled = (iteration - 1) * stages.size() + s;
+                doneBefore = doneBefore && stages.get(s) instanceof Stage.Steps
+                        && resume.phaseDone(journaled, "steps");
+            }
             for (int s = 0; s < stages.size(); s++) {
                 if (run.cancellation.isCancelled()) {
                     return "the run was cancelled";
@@ -228,7 +234,8 @@ public final class WorkflowRunner {
                     return iterations > 1 ? "iteration " + iteration + ": " + failure : failure;
                 }
             }
-            if (iteration < iterations && headBefore != null && headBefore.equals(headOf())) {
+            // an iteration finished before a resume was judged then: the run went on, so it made changes
+            if (iteration < iterations && !doneBefore && headBefore != null && headBefore.equals(headOf())) {
                 LOG.warn("Stopping after iteration {} of {}: it made no changes", iteration, iterations);
                 break;
             }
