@@ -76,7 +76,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Items of a map phase at once (overrides the workflow and the configuration).")
     Integer maxParallel;
 
-    @Option(names = "--strict", description = "Unknown keys in the workflow file are errors.")
+    @Option(names = "--strict", description = "Every warning about the workflow file is an error (unknown keys "
+            + "always are).")
     boolean strict;
 
     @Override
