@@ -80,7 +80,8 @@ public final class Interpolator {
         SHELL,
         /**
          * An agent prompt: values are inserted as they are, and an undefined variable without a default is left
-         * as written, with a warning, as the Rust tool does.
+         * as written, as the Rust tool does, with a warning (once per placeholder of a prompt template in a
+         * process, not once per map item).
          */
         PROMPT
     }

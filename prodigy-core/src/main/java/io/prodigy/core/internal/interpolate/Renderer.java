@@ -19,6 +19,23 @@ import org.slf4j.LoggerFactory;
 final class Renderer {
     private static final int LISTED_NAMES = 20;
     private static final Logger LOG = LoggerFactory.getLogger(Interpolator.class);
+    private static final int WARNED_LIMIT = 4096;
+    /** Placeholders of compiled (cached, shared) prompts already warned about, by identity. */
+    private static final Set<Warned> WARNED = java.util.Collections.newSetFromMap(
+            new java.util.concurrent.ConcurrentHashMap<>());
+
+    /** A placeholder of one compiled template: equal only to itself. */
+    private record Warned(Placeholder placeholder) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Warned w && w.placeholder == placeholder;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(placeholder);
+        }
+    }
     /** Plain names that are always the engine's, never the shell's: undefined, they are errors. */
     static final Set<String> OWNED_ROOTS = Set.of("item", "item_json", "item_id", "item_index", "map", "shell",
             "claude", "error", "validation", "merge", "workflow", "step", "last", "setup", "foreach", "ARG");
@@ -66,9 +83,15 @@ final class Renderer {
         }
         if (prompt && placeholder.defaultText() == null && !placeholder.shortForm()
                 && variables.resolve(placeholder.path(), true).isMissingNode()) {
-            LOG.warn("{}: variable '{}' is not defined; {} is left as written in the prompt{}",
-                    where == null ? "agent step" : where, placeholder.path().text(), placeholder.source(),
-                    suggestion(placeholder, variables));
+            if (WARNED.size() > WARNED_LIMIT) {
+                WARNED.clear();
+            }
+            // once per placeholder, not once per item of a large map phase
+            if (WARNED.add(new Warned(placeholder))) {
+                LOG.warn("{}: variable '{}' is not defined; {} is left as written in the prompt{}",
+                        where == null ? "agent step" : where, placeholder.path().text(), placeholder.source(),
+                        suggestion(placeholder, variables));
+            }
             out.append(placeholder.source());
             return;
         }
