@@ -86,6 +86,7 @@ public final class Prodigy implements AutoCloseable {
     static final String META_MAX_PARALLEL = "max_parallel";
     static final String META_BUDGET = "budget_usd";
     static final String META_SPENT = "spent_usd";
+    static final String META_ITERATIONS = "max_iterations";
 
     private final AgentRunner agentRunner;
     private final IsolationStrategy isolation;
@@ -235,7 +236,7 @@ public final class Prodigy implements AutoCloseable {
         }
         RunOptions base = optionsFrom(record);
         RunOptions runOptions = options.budgetUsd() == null ? base : new RunOptions(base.args(), base.variables(),
-                base.maxParallel(), base.runId(), base.profile(), options.budgetUsd());
+                base.maxParallel(), base.runId(), base.profile(), options.budgetUsd(), base.maxIterations());
         ResumeState resume = new ResumeState(options.includeDeadLettered());
         checkpoints.forEachEntry(runId, resume::accept);
         RunState state = prepare(workflow, runOptions);
@@ -276,7 +277,7 @@ public final class Prodigy implements AutoCloseable {
         RunOptions base = optionsFrom(record);
         RunOptions runOptions = new RunOptions(base.args(), base.variables(),
                 options.maxParallel() != null ? options.maxParallel() : base.maxParallel(), runId, base.profile(),
-                base.budgetUsd());
+                base.budgetUsd(), base.maxIterations());
         ResumeState resume = new ResumeState(selected::contains).rerunReduceAfterNewItems(options.rerunReduce());
         checkpoints.forEachEntry(runId, resume::accept);
         RunState state = prepare(workflow, runOptions);
@@ -332,6 +333,9 @@ public final class Prodigy implements AutoCloseable {
         if (m.containsKey(META_BUDGET)) {
             b.budgetUsd(Double.valueOf(m.get(META_BUDGET)));
         }
+        if (m.containsKey(META_ITERATIONS)) {
+            b.maxIterations(Integer.parseInt(m.get(META_ITERATIONS)));
+        }
         return b.build();
     }
 
@@ -347,6 +351,9 @@ public final class Prodigy implements AutoCloseable {
         }
         if (options.budgetUsd() != null) {
             m.put(META_BUDGET, String.valueOf(options.budgetUsd()));
+        }
+        if (options.maxIterations() > 1) {
+            m.put(META_ITERATIONS, String.valueOf(options.maxIterations()));
         }
         return m;
     }
@@ -461,19 +468,19 @@ public final class Prodigy implements AutoCloseable {
             for (String file : workflow.envFiles()) {
                 String path = Interpolator.interpolate(file, vars, Interpolator.Quoting.NONE, "env_files");
                 DotEnv.read(workingDirectory.resolve(path)).forEach((k, v) -> {
-                    vars.putString(k, v);
+                    vars.putExported(k, v);
                     processEnv.put(k, v);
                 });
             }
             for (Map.Entry<String, String> e : workflow.env().entrySet()) {
                 String value = Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE,
                         "env " + e.getKey());
-                vars.putString(e.getKey(), value);
+                vars.putExported(e.getKey(), value);
                 processEnv.put(e.getKey(), value);
             }
             for (Map.Entry<String, EnvValue> e : workflow.computedEnv().entrySet()) {
                 String value = computeEnv(e.getKey(), e.getValue(), vars, processEnv);
-                vars.putString(e.getKey(), value);
+                vars.putExported(e.getKey(), value);
                 processEnv.put(e.getKey(), value);
             }
             if (options.profile() != null) {
@@ -486,7 +493,7 @@ public final class Prodigy implements AutoCloseable {
                 for (Map.Entry<String, String> e : profile.entrySet()) {
                     String value = Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE,
                             "profile " + options.profile() + " " + e.getKey());
-                    vars.putString(e.getKey(), value);
+                    vars.putExported(e.getKey(), value);
                     processEnv.put(e.getKey(), value);
                 }
             }
@@ -497,7 +504,7 @@ public final class Prodigy implements AutoCloseable {
             return failedBeforeStart(state, workflow, "interrupted while computing the environment");
         }
         for (Map.Entry<String, String> e : workflow.secrets().entrySet()) {
-            vars.putString(e.getKey(), e.getValue());
+            vars.putExported(e.getKey(), e.getValue());
             processEnv.put(e.getKey(), e.getValue());
         }
         for (Map.Entry<String, String> e : options.variables().entrySet()) {

@@ -84,6 +84,8 @@ final class MapStageExecutor {
     }
 
     private volatile boolean paused;
+    /** Whether the items came from a command's output, whose plain lines the Rust tool wraps as {"item": line}. */
+    private volatile boolean commandLines;
 
     MapOutcome run() throws InterruptedException {
         MapPhase map = stage.map();
@@ -275,12 +277,14 @@ final class MapStageExecutor {
             String path = Interpolator.interpolate(file.path(), stageVars, Interpolator.Quoting.NONE, where);
             raw = WorkItemReader.fromJsonFile(dir.resolve(path), file.jsonPath());
         } else if (input instanceof WorkInput.Command cmd) {
+            commandLines = true;
             raw = fromCommand(cmd.command(), cmd.jsonPath(), where);
         } else if (input instanceof WorkInput.Detect detect) {
             String text = Interpolator.interpolate(detect.input(), stageVars, Interpolator.Quoting.NONE, where);
             if (WorkItemReader.looksLikeFile(dir, text)) {
                 raw = WorkItemReader.fromJsonFile(dir.resolve(text.strip()), detect.jsonPath());
             } else {
+                commandLines = true;
                 raw = fromCommand(detect.input(), detect.jsonPath(), where);
             }
         } else {
@@ -373,7 +377,8 @@ final class MapStageExecutor {
                     run.dlq.markResolved(run.runId, itemId);
                 }
                 ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, attempt, firstStart,
-                        total, a.output, null, false, null, a.commits, cost, tokens);
+                        total, a.output, null, false, null, a.commits, cost, tokens, a.filesModified, a.worktreePath,
+                        a.branch);
                 finish(r);
                 return r;
             }
@@ -420,7 +425,8 @@ final class MapStageExecutor {
             }
             run.progress.itemEnded(false);
             ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.FAILED, attempt, firstStart, total,
-                    a.output, steps.mask(a.error), dlq, a.workspace, List.of(), cost, tokens);
+                    a.output, steps.mask(a.error), dlq, a.workspace, List.of(), cost, tokens, a.filesModified,
+                    a.worktreePath, a.branch);
             finish(r);
             return r;
         }
@@ -456,10 +462,14 @@ final class MapStageExecutor {
         r.path("commits").forEach(c -> commits.add(c.asText()));
         ItemError error = r.hasNonNull("error") ? new ItemError(errorKind(r.path("error_kind").asText()),
                 r.path("error").asText(), null, null) : null;
+        List<String> files = new ArrayList<>();
+        r.path("files_modified").forEach(c -> files.add(c.asText()));
         return new ItemResult(itemId, index, itemJson, f.status(), r.path("attempts").asInt(1), null,
                 Duration.ofMillis(r.path("duration_ms").asLong()), r.path("output").asText(""), error,
                 f.status() == ItemStatus.FAILED && error != null, null, commits,
-                r.hasNonNull("cost_usd") ? r.path("cost_usd").asDouble() : null, null);
+                r.hasNonNull("cost_usd") ? r.path("cost_usd").asDouble() : null, null, files,
+                r.hasNonNull("worktree_path") ? Path.of(r.path("worktree_path").asText()) : null,
+                r.hasNonNull("branch_name") ? r.path("branch_name").asText() : null);
     }
 
     private static ErrorKind errorKind(String name) {
@@ -495,6 +505,9 @@ final class MapStageExecutor {
         Path workspace;
         String log;
         List<String> commits = List.of();
+        List<String> filesModified = List.of();
+        Path worktreePath;
+        String branch;
     }
 
     private Attempt attemptItem(int index, String itemId, JsonNode item, String itemJson, MapPhase map, int attempt)
@@ -510,13 +523,16 @@ final class MapStageExecutor {
             return a;
         }
         run.events.emit(new RunEvent.ItemStarted(run.runId, start, itemId, attempt, ws.name()));
+        a.worktreePath = ws.directory();
+        a.branch = ws.branchName().orElse(null);
         boolean keep = true;
         try {
             Variables vars = stageVars.child();
             vars.put("item", item);
             vars.putString("item_id", itemId);
             vars.put("item_index", IntNode.valueOf(index));
-            vars.putString("item_json", itemJson);
+            vars.putString("item_json", commandLines && item.isTextual()
+                    ? Json.write(Json.NODES.objectNode().put("item", item.textValue())) : itemJson);
             vars.putString("worktree", ws.directory().toString());
             vars.putString("workspace", ws.directory().toString());
             if (item.isTextual()) {
@@ -553,6 +569,9 @@ final class MapStageExecutor {
                 if (base != null) {
                     WorkspaceChanges changes = vcs.get().changesSince(base);
                     a.commits = changes.commits();
+                    List<String> files = new ArrayList<>(changes.filesAdded());
+                    files.addAll(changes.filesModified());
+                    a.filesModified = files;
                 }
                 a.error = integrate(itemId, ws);
                 keep = a.error != null;
@@ -597,15 +616,39 @@ final class MapStageExecutor {
         }
     }
 
-    /** The JSON of one item's result, as exposed in {@code ${map.results}}. */
+    /**
+     * The JSON of one item's result, as exposed in {@code ${map.results}}: the Rust tool's {@code AgentResult}
+     * fields ({@code item_id}, {@code status} {@code "Success"} / {@code {"Failed": msg}} / {@code "Timeout"},
+     * {@code output}, {@code commits}, {@code files_modified}, {@code duration {secs, nanos}}, {@code error},
+     * {@code worktree_path}, {@code branch_name}, {@code worktree_session_id}, {@code json_log_location}) plus
+     * this engine's ({@code item_status}, {@code duration_ms}, {@code attempts}, {@code error_kind},
+     * {@code cost_usd}).
+     */
     static ObjectNode resultJson(ItemResult r) {
         ObjectNode o = Json.NODES.objectNode();
         o.put("item_id", r.itemId());
-        o.put("status", r.status() == ItemStatus.SUCCEEDED ? "success" : r.status().name().toLowerCase(
-                java.util.Locale.ROOT));
+        if (r.status() == ItemStatus.SUCCEEDED) {
+            o.put("status", "Success");
+        } else if (r.error() != null && r.error().kind() == ErrorKind.TIMEOUT) {
+            o.put("status", "Timeout");
+        } else {
+            o.putObject("status").put("Failed", r.error() == null ? r.status().name().toLowerCase(
+                    java.util.Locale.ROOT) : r.error().message());
+        }
+        o.put("item_status", r.status().name().toLowerCase(java.util.Locale.ROOT));
         o.put("output", r.output() == null ? "" : r.output());
         ArrayNode commits = o.putArray("commits");
         r.commits().forEach(commits::add);
+        ArrayNode files = o.putArray("files_modified");
+        r.filesModified().forEach(files::add);
+        o.putObject("duration").put("secs", r.duration().getSeconds()).put("nanos", r.duration().getNano());
+        if (r.error() == null) {
+            o.putNull("error");
+        }
+        o.put("worktree_path", r.worktreePath() == null ? null : r.worktreePath().toString());
+        o.put("branch_name", r.branch());
+        o.put("worktree_session_id", r.worktreePath() == null ? null : r.worktreePath().getFileName().toString());
+        o.putNull("json_log_location");
         o.put("duration_ms", r.duration().toMillis());
         o.put("attempts", r.attempts());
         if (r.error() != null) {
