@@ -251,8 +251,9 @@ public final class GitRepository implements AutoCloseable {
         String out = git("log", "--format=%H%x1f%P%x1f%s%x1f%B%x1f%(trailers:only,unfold)%x1e", branch, "--");
         List<Commit> commits = new ArrayList<>();
         for (String record : out.split("\u001e")) {
-            String r = record.strip();
-            if (r.isEmpty()) {
+            // not strip(): Java counts the separators as white space
+            String r = record.replaceFirst("^\n+", "");
+            if (r.isBlank()) {
                 continue;
             }
             String[] f = r.split("\u001f", -1);
