@@ -84,7 +84,7 @@ public abstract class CheckpointStoreContract {
 
     @BeforeEach
     final void openStore() throws Exception {
-        store = createStore(directory.resolve("store"));
+        store = createStore(java.nio.file.Files.createDirectories(directory.resolve("store")));
         assertThat(store).as("createStore").isNotNull();
         opened.add(store);
     }

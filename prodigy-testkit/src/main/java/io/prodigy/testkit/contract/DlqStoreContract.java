@@ -77,7 +77,7 @@ public abstract class DlqStoreContract {
 
     @BeforeEach
     final void openStore() throws Exception {
-        store = createStore(directory.resolve("store"));
+        store = createStore(java.nio.file.Files.createDirectories(directory.resolve("store")));
         assertThat(store).as("createStore").isNotNull();
         opened.add(store);
     }
