@@ -85,4 +85,22 @@ class ProdigyTestEnvironmentTest {
         }
         assertThat(dir).as("the environment's own repository is deleted").doesNotExist();
     }
+
+    @Test
+    void aThrottledItemIsTriedAgainAfterTheThrottleDelay() {
+        ScriptedAgentRunner agent = ScriptedAgentRunner.builder()
+                .forItem("a", AgentReply.throttle(), AgentReply.succeed("done after the throttle"))
+                .build();
+        try (ProdigyTestEnvironment env = ProdigyTestEnvironment.builder().agentRunner(agent)
+                .engine(b -> b.throttleDelay(Duration.ofMillis(10))).build()) {
+            RunResult result = env.engine().run(fixEach(1, "a", "b"));
+
+            assertThat(result.succeeded()).as("%s", result.failure()).isTrue();
+            assertThat(agent.requestsFor("a")).hasSize(2);
+            assertThat(agent.requestsFor("b")).hasSize(1);
+            assertThat(env.events().events(RunEvent.Throttled.class)).extracting(RunEvent.Throttled::itemId)
+                    .containsExactly("a");
+            assertThat(env.dlq().list(result.runId())).isEmpty();
+        }
+    }
 }

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * project: {@code openRun} gives the run a workspace; {@code acquire} gives an item a workspace starting from the
  * run workspace's current state, for any item id, also from several threads at once, and items of different stages
  * do not share one; {@code integrate} is idempotent; {@code isIntegrated} never claims an item that was not
- * integrated; {@code release} with {@code keep} leaves the workspace on disk and never removes the run's; the
+ * integrated; after {@code discardStale} an item whose workspace was kept starts again from a clean one; {@code release} with {@code keep} leaves the workspace on disk and never removes the run's; the
  * run ends with {@code closeRun}; and failures (a project directory that does not exist) are reported with
  * {@link IsolationException}.
  *
@@ -251,6 +251,22 @@ public abstract class IsolationStrategyContract {
         assertThat(strategy.isIntegrated(run, new ItemKey(0, "pending"))).isFalse();
         assertThat(strategy.isIntegrated(run, new ItemKey(0, "never-acquired"))).isFalse();
         strategy.release(item, true);
+    }
+
+    @Test
+    void afterDiscardStaleAKeptItemStartsAgainFromACleanWorkspace() throws Exception {
+        Workspace run = openRun("run-stale");
+        ItemKey key = new ItemKey(0, "interrupted");
+        Workspace first = strategy.acquire(run, key);
+        org.junit.jupiter.api.Assumptions.assumeFalse(first.directory().equals(run.directory()),
+                "items work in the run's workspace itself");
+        change(first, "half-done.txt", "left by an earlier attempt\n");
+        strategy.release(first, true);
+        strategy.discardStale(run, key);
+        Workspace again = strategy.acquire(run, key);
+        assertThat(again.directory()).isDirectory();
+        assertThat(again.directory().resolve("half-done.txt")).doesNotExist();
+        strategy.release(again, false);
     }
 
     @Test
