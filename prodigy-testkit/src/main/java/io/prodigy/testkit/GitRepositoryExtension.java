@@ -38,7 +38,8 @@ public final class GitRepositoryExtension implements ParameterResolver, AfterEac
     @Override
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         GitRepository repo = GitRepository.create();
-        context.getStore(NAMESPACE).computeIfAbsent(KEY, k -> new Opened(), Opened.class).add(repo);
+        // keyed by context: a store lookup also sees the enclosing contexts' values, which close later
+        context.getStore(NAMESPACE).computeIfAbsent(key(context), k -> new Opened(), Opened.class).add(repo);
         return repo;
     }
 
@@ -52,8 +53,12 @@ public final class GitRepositoryExtension implements ParameterResolver, AfterEac
         closeOpened(context);
     }
 
+    private static String key(ExtensionContext context) {
+        return KEY + ":" + context.getUniqueId();
+    }
+
     private static void closeOpened(ExtensionContext context) {
-        Opened opened = context.getStore(NAMESPACE).remove(KEY, Opened.class);
+        Opened opened = context.getStore(NAMESPACE).remove(key(context), Opened.class);
         if (opened != null) {
             opened.closeAll();
         }
