@@ -88,7 +88,7 @@ class ProdigyMetricsTest {
         assertThat(registry.get("prodigy.runs.finished").tag("status", "completed_with_failures").counter().count())
                 .isEqualTo(1);
         assertThat(count("prodigy.items.started")).isEqualTo(6);
-        assertThat(registry.get("prodigy.items.finished").tag("outcome", "succeeded").tag("stage", "mapreduce")
+        assertThat(registry.get("prodigy.items.finished").tag("outcome", "succeeded").tag("stage", "metered")
                 .counter().count()).isEqualTo(5);
         assertThat(registry.get("prodigy.items.finished").tag("outcome", "failed").counter().count()).isEqualTo(1);
         assertThat(registry.get("prodigy.items.failed").tag("error.kind", "command_failed").tag("final", "true")
