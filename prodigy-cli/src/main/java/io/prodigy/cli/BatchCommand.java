@@ -50,7 +50,7 @@ final class BatchCommand implements Callable<Integer> {
         String runId = RunCommand.newRunId();
         new RunInfo(1, runId, "batch", null, null, null, command, retry, timeout, parallel, files).write(ctx.home());
         RunOptions opts = RunOptions.builder().runId(runId).build();
-        return RunExecution.execute(ctx, ctx.project(), yes, runId, p -> p.run(wf, opts));
+        return RunExecution.execute(ctx, ctx.project(), yes, runId, wf, p -> p.run(wf, opts));
     }
 
     static List<String> match(Path root, String glob) {

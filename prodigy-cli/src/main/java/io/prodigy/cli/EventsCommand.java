@@ -63,12 +63,17 @@ final class EventsCommand implements Callable<Integer> {
     static String format(RunEvent e) {
         StringBuilder sb = new StringBuilder();
         sb.append(TIME.format(e.at())).append("  ").append(e.getClass().getSimpleName());
+        java.util.Set<Object> shown = new java.util.HashSet<>();
         for (RecordComponent c : e.getClass().getRecordComponents()) {
             if (c.getName().equals("runId") || c.getName().equals("at")) {
                 continue;
             }
             try {
                 Object v = c.getAccessor().invoke(e);
+                boolean repeat = (c.getName().equals("label") || c.getName().equals("command")) && shown.contains(v);
+                if (v != null && !shown.add(v) && repeat || "".equals(v)) {
+                    continue;
+                }
                 if (v != null && !(v instanceof java.util.Map<?, ?> m && m.isEmpty())) {
                     sb.append(' ').append(c.getName()).append('=').append(ProgressDisplay.oneLine(String.valueOf(v)));
                 }

@@ -31,7 +31,7 @@ final class ExecCommand implements Callable<Integer> {
         String runId = RunCommand.newRunId();
         new RunInfo(1, runId, "exec", null, null, null, command, retry, timeout, null, null).write(ctx.home());
         RunOptions opts = RunOptions.builder().runId(runId).build();
-        return RunExecution.execute(ctx, ctx.project(), yes, runId, p -> p.run(wf, opts));
+        return RunExecution.execute(ctx, ctx.project(), yes, runId, wf, p -> p.run(wf, opts));
     }
 
     /** @param command {@code claude: ...}, {@code shell: ...} or a bare agent command @return its step */

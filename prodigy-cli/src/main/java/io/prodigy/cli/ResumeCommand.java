@@ -38,7 +38,7 @@ class ResumeCommand implements Callable<Integer> {
         ctx.err.println("Resuming run " + record.runId() + " (" + record.workflowName() + ", " + record.status()
                 + ") in " + dir);
         ResumeOptions options = new ResumeOptions(force, includeDlq);
-        return RunExecution.execute(ctx, dir, yes, record.runId(),
+        return RunExecution.execute(ctx, dir, yes, record.runId(), wf,
                 prodigy -> prodigy.resume(record.runId(), wf, options));
     }
 

@@ -67,6 +67,7 @@ final class RunCommand implements Callable<Integer> {
         if (parallel != null && parallel < 1) {
             throw CliException.usage("--max-parallel must be at least 1, not " + parallel);
         }
+        Preflight.check(ctx, wf);
         if (dryRun) {
             DryRun.print(ctx, wf, file, parallel, args);
             return ExitCodes.OK;
@@ -76,7 +77,7 @@ final class RunCommand implements Callable<Integer> {
         RunOptions.Builder options = RunOptions.builder().runId(runId).args(args.toArray(String[]::new))
                 .maxParallel(parallel).profile(profile);
         RunOptions opts = options.build();
-        return RunExecution.execute(ctx, ctx.project(), yes, runId, prodigy -> prodigy.run(wf, opts));
+        return RunExecution.execute(ctx, ctx.project(), yes, runId, wf, prodigy -> prodigy.run(wf, opts));
     }
 
     /** @return a new run id, in the engine's format */

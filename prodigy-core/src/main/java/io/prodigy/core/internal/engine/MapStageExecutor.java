@@ -484,7 +484,8 @@ final class MapStageExecutor {
                     + e.getMessage(), null, null);
             return a;
         }
-        run.events.emit(new RunEvent.ItemStarted(run.runId, start, itemId, attempt, ws.name()));
+        run.events.emit(new RunEvent.ItemStarted(run.runId, start, itemId, attempt, ws.name(),
+                run.masker.mask(io.prodigy.core.ItemLabels.of(itemId, item))));
         boolean keep = true;
         try {
             Variables vars = stageVars.child();
