@@ -35,6 +35,9 @@ final class InitCommand implements Callable<Integer> {
     record Template(String name, boolean needsClaude, Map<String, String> files) {
     }
 
+    /** What the templates' scripts write in a worktree and git should not see as uncommitted work. */
+    private static final String GITIGNORE = "# written by the workflows' scripts during a run\nvalidation.json\n"
+            + "report.json";
     static final Map<String, Template> TEMPLATES = new LinkedHashMap<>();
 
     static {
@@ -45,7 +48,8 @@ final class InitCommand implements Callable<Integer> {
         add(new Template("mapreduce-json", true, ordered(
                 command("prodigy-fix-finding"), "Fix this finding of the analyzer: $ARGUMENTS (the file:line, then "
                         + "the issue). Change as little as needed, run the tests, and commit with git.",
-                ".prodigy/find-todos.sh", "@find-todos.sh")));
+                ".prodigy/find-todos.sh", "@find-todos.sh",
+                ".prodigy/.gitignore", GITIGNORE)));
         add(new Template("test-and-fix", true, ordered(
                 command("prodigy-fix-tests"), "The tests fail with this output: $ARGUMENTS. Find the cause and fix "
                         + "the code (not the tests, unless they are wrong). Commit the fix with git.",
@@ -56,6 +60,7 @@ final class InitCommand implements Callable<Integer> {
                 command("prodigy-complete-goal"), "The goal in GOAL.md is not complete yet; these criteria are not "
                         + "met: $ARGUMENTS. Meet them, tick them in GOAL.md (- [x]), and commit with git.",
                 ".prodigy/validate-goal.sh", "@validate-goal.sh",
+                ".prodigy/.gitignore", GITIGNORE,
                 "GOAL.md", "@GOAL.md")));
     }
 

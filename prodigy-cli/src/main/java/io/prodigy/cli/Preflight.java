@@ -33,6 +33,8 @@ final class Preflight {
     private static final Set<String> BUILT_IN = Set.of("help", "review", "init", "compact", "clear", "cost",
             "pr-comments", "security-review", "memory", "context");
     private static final Pattern SLASH = Pattern.compile("^\\s*/([A-Za-z0-9][A-Za-z0-9_.:-]*)");
+    private static final Pattern SCRIPT = Pattern.compile(
+            "(?:^|[;&|(]\\s*|\\s)(?:sh|bash)\\s+([A-Za-z0-9_.][A-Za-z0-9_./-]*)|(?:^|[;&|(]\\s*|\\s)\\./([A-Za-z0-9_./-]+)");
 
     /**
      * One finding.
@@ -95,6 +97,7 @@ final class Preflight {
         List<Finding> out = new ArrayList<>();
         slashCommands(wf, out);
         inputFiles(wf, out);
+        scripts(wf, out);
         out.sort((a, b) -> Boolean.compare(b.error(), a.error()));
         return out;
     }
@@ -161,16 +164,19 @@ final class Preflight {
 
     private void inputFiles(Workflow wf, List<Finding> out) {
         for (Stage s : wf.stages()) {
-            if (!(s instanceof Stage.MapReduce mr) || !(mr.map().input() instanceof WorkInput.JsonFile f)
-                    || f.path().contains("$")) {
+            if (!(s instanceof Stage.MapReduce mr)) {
+                continue;
+            }
+            String path = inputPath(mr.map().input());
+            if (path == null) {
                 continue;
             }
             boolean hasSetup = mr.setup() != null && !mr.setup().steps().isEmpty();
-            Path file = project.resolve(f.path()).normalize();
+            Path file = project.resolve(path).normalize();
             if (!Files.exists(file)) {
                 if (!hasSetup) {
-                    out.add(new Finding(true, "the map input file " + f.path() + " does not exist (looked for "
-                            + file + ")"));
+                    out.add(new Finding(true, "the map input file " + path + " does not exist (looked for " + file
+                            + "; an input that is not a file runs as a command)"));
                 }
                 continue;
             }
@@ -180,15 +186,34 @@ final class Preflight {
             String rel = topLevel.relativize(file).toString();
             if (!tracked(topLevel, rel)) {
                 if (!hasSetup) {
-                    out.add(new Finding(true, "the map input file " + f.path() + " exists but is not committed: the "
+                    out.add(new Finding(true, "the map input file " + path + " exists but is not committed: the "
                             + "run works in a git worktree of your last commit, where it does not exist. Commit it: "
                             + "git add " + rel + " && git commit -m 'add " + rel + "'"));
                 }
             } else if (!git(topLevel, "status", "--porcelain", "--", rel).out().isBlank()) {
-                out.add(new Finding(false, "the map input file " + f.path() + " has uncommitted changes; the run "
+                out.add(new Finding(false, "the map input file " + path + " has uncommitted changes; the run "
                         + "reads the committed version (commit the changes to use them)"));
             }
         }
+    }
+
+    /**
+     * @param input a map input
+     * @return the file it names: a JSON file's path, or an input that is a file or a command by what exists and
+     *     that looks like a path (one word with a dot or slash, not a command on the PATH); null otherwise
+     */
+    private static String inputPath(WorkInput input) {
+        if (input instanceof WorkInput.JsonFile f) {
+            return f.path().contains("$") ? null : f.path();
+        }
+        if (input instanceof WorkInput.Detect d) {
+            String text = d.input().strip();
+            boolean oneWord = !text.isEmpty() && text.chars().noneMatch(c -> Character.isWhitespace(c)
+                    || "$|&;<>()'\"`*?".indexOf(c) >= 0);
+            boolean pathLike = text.contains(".") || text.contains("/");
+            return oneWord && pathLike && findExecutable(text) == null ? text : null;
+        }
+        return null;
     }
 
     /**
@@ -196,7 +221,16 @@ final class Preflight {
      * @return the command of every agent step, in every phase and handler
      */
     static List<String> agentCommands(Workflow wf) {
-        List<String> out = new ArrayList<>();
+        return allSteps(wf).stream().filter(st -> st.action() instanceof StepAction.Agent)
+                .map(st -> ((StepAction.Agent) st.action()).command()).toList();
+    }
+
+    /**
+     * @param wf a workflow
+     * @return every step of it: every phase, handler, validation and foreach body
+     */
+    static List<Step> allSteps(Workflow wf) {
+        List<Step> out = new ArrayList<>();
         for (Stage s : wf.stages()) {
             if (s instanceof Stage.Steps st) {
                 collect(st.steps(), out);
@@ -213,14 +247,13 @@ final class Preflight {
         return out;
     }
 
-    private static void collect(List<Step> steps, List<String> out) {
+    private static void collect(List<Step> steps, List<Step> out) {
         if (steps == null) {
             return;
         }
         for (Step step : steps) {
-            if (step.action() instanceof StepAction.Agent a) {
-                out.add(a.command());
-            } else if (step.action() instanceof StepAction.Foreach fe) {
+            out.add(step);
+            if (step.action() instanceof StepAction.Foreach fe) {
                 collect(fe.steps(), out);
             }
             if (step.onFailure() != null) {
@@ -234,6 +267,33 @@ final class Preflight {
                 if (v.onIncomplete() != null) {
                     collect(v.onIncomplete().commands(), out);
                 }
+            }
+        }
+    }
+
+    /** Notes the scripts that shell steps run ({@code sh x.sh}, {@code bash x}, {@code ./x}) and that are missing. */
+    private void scripts(Workflow wf, List<Finding> out) {
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        for (Step st : allSteps(wf)) {
+            if (st.action() instanceof StepAction.Shell sh) {
+                Matcher m = SCRIPT.matcher(sh.command());
+                while (m.find()) {
+                    seen.add(m.group(1) != null ? m.group(1) : m.group(2));
+                }
+            }
+        }
+        for (String script : seen) {
+            if (script.contains("$") || Path.of(script).isAbsolute()) {
+                continue;
+            }
+            Path file = project.resolve(script).normalize();
+            if (!Files.exists(file)) {
+                out.add(new Finding(false, "a shell step runs " + script + ", which does not exist in " + project
+                        + " (fine if an earlier step writes it; otherwise the step fails with \"No such file\")"));
+            } else if (topLevel != null && file.startsWith(topLevel)
+                    && !tracked(topLevel, topLevel.relativize(file).toString())) {
+                out.add(new Finding(false, "a shell step runs " + script + ", which is not committed: the run works "
+                        + "in a git worktree of your last commit, where it does not exist"));
             }
         }
     }

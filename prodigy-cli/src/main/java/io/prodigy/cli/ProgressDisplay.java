@@ -160,8 +160,11 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
             }
             String who = f.itemId() != null ? "[" + name(f.itemId()) + "] " : "[" + f.phase() + "] ";
             if (!f.success() && !f.skipped()) {
+                Running r = f.itemId() == null ? null : running.get(f.itemId());
+                String command = r != null && r.step != null ? r.step
+                        : f.itemId() == null && currentStep != null ? currentStep : f.label();
                 log(paint(RED, "step failed") + ": " + (f.itemId() != null ? name(f.itemId()) + ": " : "")
-                        + f.label() + (f.exitCode() != null ? " (exit " + f.exitCode() + ")" : ""));
+                        + oneLine(command) + (f.exitCode() != null ? " (exit " + f.exitCode() + ")" : ""));
                 if (!verbose) {
                     List<String> tail = f.output().lines().toList();
                     tail.subList(Math.max(0, tail.size() - FAILED_OUTPUT_LINES), tail.size())

@@ -914,7 +914,7 @@ public final class StepExecutor {
         String failure = null;
         if (!last.success()) {
             failure = last.error() != null ? last.error().message() : "exit code " + last.exitCode();
-            LOG.warn("the validation command of {} failed: {}", where, failure);
+            LOG.info("the validation command of {} failed: {}", where, failure);
         }
         return new ValidationRun(completion, failure);
     }
