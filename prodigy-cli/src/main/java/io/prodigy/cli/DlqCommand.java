@@ -88,7 +88,7 @@ final class DlqCommand implements Callable<Integer> {
      *     too long, its start and its end (where a command's error output is) around an ellipsis
      */
     static String usefulPart(String message, int max) {
-        String m = ProgressDisplay.oneLine(message);
+        String m = message == null ? "" : message.replaceAll("\\s+", " ").strip();
         m = m.replaceFirst("^step (\\d+) '.*?' in (\\w+)(?: \\(item [^)]*\\))? ", "step $1 ");
         if (m.length() <= max) {
             return m;

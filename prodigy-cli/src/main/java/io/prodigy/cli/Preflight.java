@@ -33,8 +33,8 @@ final class Preflight {
     private static final Set<String> BUILT_IN = Set.of("help", "review", "init", "compact", "clear", "cost",
             "pr-comments", "security-review", "memory", "context");
     private static final Pattern SLASH = Pattern.compile("^\\s*/([A-Za-z0-9][A-Za-z0-9_.:-]*)");
-    private static final Pattern SCRIPT = Pattern.compile(
-            "(?:^|[;&|(]\\s*|\\s)(?:sh|bash)\\s+([A-Za-z0-9_.][A-Za-z0-9_./-]*)|(?:^|[;&|(]\\s*|\\s)\\./([A-Za-z0-9_./-]+)");
+    private static final Pattern SCRIPT = Pattern.compile("(?:^|[;&|(]\\s*|\\s)(?:sh|bash)\\s+"
+            + "([A-Za-z0-9_.][A-Za-z0-9_./-]*)|(?:^|[;&|(]\\s*|\\s)\\./([A-Za-z0-9_./-]+)");
 
     /**
      * One finding.

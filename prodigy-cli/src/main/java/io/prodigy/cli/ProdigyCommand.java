@@ -29,7 +29,8 @@ public final class ProdigyCommand implements Callable<Integer> {
 
     /** @param v one flag per level: -v streams agent output and shows stack traces, -vv debug logging */
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "More output: -v streams every step's output and the agents' activity, and shows stack traces; -vv debug logging.")
+            description = "More output: -v streams every step's output and the agents' activity, and shows stack "
+                    + "traces; -vv debug logging.")
     public void verbose(boolean[] v) {
         Globals.verbosity(v == null ? 0 : v.length);
     }

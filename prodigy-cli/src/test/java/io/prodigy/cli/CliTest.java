@@ -145,6 +145,17 @@ class CliTest {
     }
 
     @Test
+    void dlqMessagesKeepTheirUsefulPart() {
+        String long1 = "step 2 'shell: make test ${item}' in map (item item_7) exited with code 2: "
+                + "x".repeat(300) + " error: cannot find symbol Foo";
+        String shown = DlqCommand.usefulPart(long1, 120);
+        assertThat(shown).startsWith("step 2 exited with code 2: ").endsWith("error: cannot find symbol Foo")
+                .hasSize(120).contains(" … ");
+        assertThat(DlqCommand.usefulPart("step 1 'claude: /x' in setup failed: no\nnewline", 100))
+                .isEqualTo("step 1 failed: no newline");
+    }
+
+    @Test
     void completionScript() {
         Out o = exec("completion");
         assertThat(o.exit()).isZero();
