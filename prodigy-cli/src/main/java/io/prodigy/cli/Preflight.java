@@ -65,10 +65,20 @@ final class Preflight {
      * @return the checks for it
      */
     static Preflight of(Path project) {
-        Git r = git(project, "rev-parse", "--show-toplevel");
-        Path top = r.ok() ? Path.of(r.out().strip()).toAbsolutePath().normalize() : null;
         String home = System.getProperty("user.home");
-        return new Preflight(project, top, home == null ? null : Path.of(home));
+        return new Preflight(project, topLevel(project), home == null ? null : Path.of(home));
+    }
+
+    /**
+     * @param dir a directory
+     * @return the top level of the git working tree it is in, or null when it is in none (or does not exist)
+     */
+    static Path topLevel(Path dir) {
+        if (dir == null || !Files.isDirectory(dir)) {
+            return null;
+        }
+        GitProcess r = git(dir, "rev-parse", "--show-toplevel");
+        return r.ok() ? Path.of(r.out().strip()).toAbsolutePath().normalize() : null;
     }
 
     /**
@@ -355,30 +365,7 @@ final class Preflight {
         return git(repo, "ls-files", "--error-unmatch", "--", rel).ok();
     }
 
-    private record Git(int exit, String out) {
-        boolean ok() {
-            return exit == 0;
-        }
-    }
-
-    private static Git git(Path dir, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("git"));
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Git(-1, "");
-            }
-            return new Git(p.exitValue(), out);
-        } catch (IOException e) {
-            return new Git(-1, "");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Git(-1, "");
-        }
+    private static GitProcess git(Path dir, String... args) {
+        return GitProcess.run(dir, args);
     }
 }

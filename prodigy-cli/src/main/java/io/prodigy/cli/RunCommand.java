@@ -56,6 +56,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Unknown keys in the workflow file are errors.")
     boolean strict;
 
+    @Option(names = "--force", description = "Start even though a run of this workflow is live in this repository.")
+    boolean force;
+
     @Override
     public Integer call() {
         CliContext ctx = CliContext.create();
@@ -72,6 +75,7 @@ final class RunCommand implements Callable<Integer> {
             DryRun.print(ctx, wf, file, parallel, args);
             return ExitCodes.OK;
         }
+        LiveRuns.refuseSecond(ctx, wf.name(), force);
         String runId = newRunId();
         RunInfo.forFile(runId, file, params, paramFile).write(ctx.home());
         RunOptions.Builder options = RunOptions.builder().runId(runId).args(args.toArray(String[]::new))

@@ -41,17 +41,25 @@ final class RunExecution {
             String what = plan.commits().size() + " commit(s) of run " + plan.runId() + " from branch "
                     + plan.sourceBranch() + " into " + plan.targetBranch()
                     + (plan.fastForward() ? " (fast-forward)" : " (merge commit)");
+            boolean merge;
             if (console == null) {
                 ctx.err.println("Not merging " + what + ": no terminal to ask on; pass -y to merge without asking.");
-                return false;
+                merge = false;
+            } else {
+                display.suspend();
+                try {
+                    String answer = console.readLine("Merge %s? [y/N] ", what);
+                    merge = answer != null && answer.strip().toLowerCase(Locale.ROOT).startsWith("y");
+                } finally {
+                    display.resume();
+                }
             }
-            display.suspend();
-            try {
-                String answer = console.readLine("Merge %s? [y/N] ", what);
-                return answer != null && answer.strip().toLowerCase(Locale.ROOT).startsWith("y");
-            } finally {
-                display.resume();
+            if (!merge) {
+                PendingMerge.of(plan).write(ctx.home());
+                ctx.err.println("The run's work stays on branch " + plan.sourceBranch() + "; merge it later with: "
+                        + "prodigy merge " + plan.runId());
             }
+            return merge;
         };
         Interrupts.install(ctx.config().shutdownGrace());
         RunResult result;

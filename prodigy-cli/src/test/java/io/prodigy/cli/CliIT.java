@@ -98,7 +98,7 @@ class CliIT {
         // the run has a DLQ entry, so clean keeps it unless forced
         assertThat(cli.ok("clean", "--dry-run").out()).contains("Would delete 0 run(s)");
         cli.ok("dlq", "purge", runId);
-        assertThat(cli.ok("clean").out()).contains("deleted " + runId);
+        assertThat(cli.ok("clean", "-y").out()).contains("deleted " + runId);
         assertThat(cli.ok("runs", "--json").json()).isEmpty();
     }
 
