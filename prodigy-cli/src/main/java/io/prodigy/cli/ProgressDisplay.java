@@ -49,6 +49,8 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
     private int maxParallel;
     private int succeeded;
     private int failed;
+    /** Items settled before a resume: they count as done, but not towards the rate and the ETA. */
+    private int settledBefore;
     private double cost;
     private Instant phaseStart;
     private final Map<String, Running> running = new LinkedHashMap<>();
@@ -125,11 +127,18 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
         } else if (e instanceof RunEvent.ItemsResolved r) {
             total = r.total();
             maxParallel = r.maxParallel();
-            succeeded = 0;
-            failed = 0;
+            succeeded = r.succeededBefore();
+            failed = r.failedBefore();
+            settledBefore = r.settledBefore();
             running.clear();
             phaseStart = r.at();
-            log(r.total() + " item(s) to process, up to " + r.maxParallel() + " at once");
+            if (r.settledBefore() > 0) {
+                log(r.total() + " item(s): " + r.settledBefore() + " settled before the resume (" + r.succeededBefore()
+                        + " ok, " + r.failedBefore() + " failed), " + (r.total() - r.settledBefore())
+                        + " to process, up to " + r.maxParallel() + " at once");
+            } else {
+                log(r.total() + " item(s) to process, up to " + r.maxParallel() + " at once");
+            }
         } else if (e instanceof RunEvent.ItemStarted s) {
             labels.put(s.itemId(), s.label());
             running.put(s.itemId(), new Running(s.at(), s.label()));
@@ -370,7 +379,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
         int done = succeeded + failed;
         double seconds = phaseStart == null ? 0 : Math.max(0.001, Duration.between(phaseStart, now).toMillis()
                 / 1000.0);
-        double rate = seconds > 0 ? done / seconds : 0;
+        double rate = seconds > 0 ? Math.max(0, done - settledBefore) / seconds : 0;
         String eta = rate > 0 && done < total ? duration(Duration.ofMillis((long) ((total - done) / rate * 1000)))
                 : done >= total ? "0s" : "?";
         StringBuilder sb = new StringBuilder();

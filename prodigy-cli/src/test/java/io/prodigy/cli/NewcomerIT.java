@@ -258,6 +258,38 @@ class NewcomerIT {
         assertThat(cli.ok("clean", "-y", "--all-projects").out()).contains("Deleted 1 run(s)");
     }
 
+    @Test
+    void aResumedRunCountsTheItemsDoneBeforeAndEventsFollowItToItsRealEnd() throws Exception {
+        JarCli cli = new JarCli(tmp);
+        cli.write("items.json", "[1, 2, 3, 4, 5, 6]");
+        cli.write("slow.yml", """
+                name: slow
+                mode: mapreduce
+                map:
+                  input: items.json
+                  max_parallel: 1
+                  agent_template:
+                    - shell: "sleep 0.5"
+                """);
+        cli.commitAll("workflow");
+        JarCli.Started first = cli.start("run", "slow.yml", "-y");
+        JarCli.await("two items finished", java.time.Duration.ofSeconds(60),
+                () -> cli.allEvents().split("\"item_finished\"", -1).length > 2);
+        new ProcessBuilder("kill", "-INT", String.valueOf(first.process().pid())).start().waitFor();
+        assertThat(first.await(java.time.Duration.ofSeconds(60)).exit()).isEqualTo(130);
+        String runId = cli.ok("runs", "--json").json().get(0).get("id").asText();
+
+        JarCli.Result resumed = cli.ok("resume", "-y");
+        assertThat(resumed.err()).containsPattern("6 item\\(s\\): [2-5] settled before the resume \\([2-5] ok, 0 failed"
+                + "\\), [1-4] to process").containsPattern("\\[6/6]");
+        assertThat(resumed.out()).contains("SUCCEEDED");
+        // both attempts' finishes: following does not stop at the interrupted attempt's
+        assertThat(cli.ok("events", runId, "--follow", "--type", "RunFinished").out().lines())
+                .hasSize(2).last().asString().contains("SUCCEEDED");
+        assertThat(cli.ok("events", runId, "--follow", "--json", "--type", "run_finished").out().lines())
+                .hasSize(2);
+    }
+
     private static void runIn(JarCli cli, Path dir, String... cmd) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().putAll(cli.env);

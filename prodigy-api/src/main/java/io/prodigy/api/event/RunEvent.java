@@ -66,10 +66,30 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param runId run
      * @param at when
      * @param stage the stage name
-     * @param total the number of items
+     * @param total the number of items, those settled before a resume included
      * @param maxParallel agents at once
+     * @param succeededBefore items that succeeded in an earlier attempt of the run (a resume skips them)
+     * @param failedBefore items that failed for good in an earlier attempt of the run
      */
-    record ItemsResolved(String runId, Instant at, String stage, int total, int maxParallel) implements RunEvent {
+    record ItemsResolved(String runId, Instant at, String stage, int total, int maxParallel, int succeededBefore,
+                         int failedBefore) implements RunEvent {
+        /**
+         * Items of a first attempt.
+         *
+         * @param runId run
+         * @param at when
+         * @param stage the stage name
+         * @param total the number of items
+         * @param maxParallel agents at once
+         */
+        public ItemsResolved(String runId, Instant at, String stage, int total, int maxParallel) {
+            this(runId, at, stage, total, maxParallel, 0, 0);
+        }
+
+        /** @return the items settled before this attempt */
+        public int settledBefore() {
+            return succeededBefore + failedBefore;
+        }
     }
 
     /**

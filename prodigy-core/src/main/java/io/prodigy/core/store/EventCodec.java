@@ -150,6 +150,10 @@ final class EventCodec {
                 JsonRecords.writeString(g, "stage", e.stage());
                 g.writeNumberField("total", e.total());
                 g.writeNumberField("max_parallel", e.maxParallel());
+                if (e.settledBefore() > 0) {
+                    g.writeNumberField("succeeded_before", e.succeededBefore());
+                    g.writeNumberField("failed_before", e.failedBefore());
+                }
             });
         }
         if (event instanceof RunEvent.Throttled e) {
@@ -189,7 +193,9 @@ final class EventCodec {
                         millis(n, "duration_ms"));
             case ITEMS_RESOLVED:
                 return new RunEvent.ItemsResolved(runId, at, JsonRecords.optionalText(n, "stage"),
-                        JsonRecords.integer(n, "total"), JsonRecords.integer(n, "max_parallel"));
+                        JsonRecords.integer(n, "total"), JsonRecords.integer(n, "max_parallel"),
+                        orZero(JsonRecords.optionalInteger(n, "succeeded_before")),
+                        orZero(JsonRecords.optionalInteger(n, "failed_before")));
             case ITEM_STARTED:
                 return new RunEvent.ItemStarted(runId, at, JsonRecords.optionalText(n, "item_id"),
                         JsonRecords.integer(n, "attempt"), JsonRecords.optionalText(n, "workspace"),
@@ -253,6 +259,10 @@ final class EventCodec {
         } else {
             g.writeNumberField(field, d.toMillis());
         }
+    }
+
+    private static int orZero(Integer n) {
+        return n == null ? 0 : n;
     }
 
     private static Duration millis(Record n, String field) {
