@@ -47,6 +47,7 @@ final class BatchCommand implements Callable<Integer> {
             throw CliException.usage("no file matches '" + glob + "' in " + ctx.project());
         }
         Workflow wf = ctx.withDefaults(workflow(files, command, parallel, retry, timeout));
+        Preflight.check(ctx, wf);
         String runId = RunCommand.newRunId();
         new RunInfo(1, runId, "batch", null, null, null, command, retry, timeout, parallel, files).write(ctx.home());
         RunOptions opts = RunOptions.builder().runId(runId).build();

@@ -28,6 +28,7 @@ final class ExecCommand implements Callable<Integer> {
         }
         CliContext ctx = CliContext.create();
         Workflow wf = ctx.withDefaults(workflow(command, retry, timeout));
+        Preflight.check(ctx, wf);
         String runId = RunCommand.newRunId();
         new RunInfo(1, runId, "exec", null, null, null, command, retry, timeout, null, null).write(ctx.home());
         RunOptions opts = RunOptions.builder().runId(runId).build();

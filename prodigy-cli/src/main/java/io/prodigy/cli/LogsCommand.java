@@ -1,7 +1,9 @@
 package io.prodigy.cli;
 
+import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.spi.RunRecord;
 import io.prodigy.core.RunLogs;
+import io.prodigy.core.store.EventLogReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,8 +20,8 @@ import picocli.CommandLine.Parameters;
 /** {@code prodigy logs [RUN_ID] [ITEM]}: what the steps printed, and the agents' transcripts. */
 @Command(name = "logs", mixinStandardHelpOptions = true,
         description = {"Lists a run's step logs and agent transcripts (default: the latest run of this project), or "
-                + "prints those of one item (its id, as in prodigy status and dlq list) or phase (setup, reduce, "
-                + "steps).",
+                + "prints those of one item (its id or its label, as in prodigy status and dlq list) or phase "
+                + "(setup, reduce, steps).",
                 "A step log keeps what each step printed (the end of its stdout and stderr, secrets masked) under "
                         + "PRODIGY_HOME/runs/RUN_ID/logs/."}, footer = ExitCodes.HELP)
 final class LogsCommand implements Callable<Integer> {
@@ -46,6 +48,11 @@ final class LogsCommand implements Callable<Integer> {
             files = List.of();
         }
         if (item != null) {
+            String asked = item;
+            item = byLabel(ctx, r.runId(), item, logs, files);
+            if (!item.equals(asked)) {
+                ctx.out.println("(" + asked + " is item " + item + ")");
+            }
             List<Path> mine = files.stream().filter(f -> f.getFileName().toString().startsWith(item + ".")).toList();
             Optional<String> log = logs.read(item);
             if (mine.isEmpty() && log.isEmpty()) {
@@ -90,5 +97,23 @@ final class LogsCommand implements Callable<Integer> {
             ctx.out.println("Print one item's or phase's output with: prodigy logs " + r.runId() + " ITEM");
         }
         return ExitCodes.OK;
+    }
+
+    /** @return the item whose label is {@code name} when {@code name} is no item id or phase with output */
+    private static String byLabel(CliContext ctx, String runId, String name, RunLogs logs, List<Path> transcripts) {
+        if (logs.file(name).isPresent() || transcripts.stream().anyMatch(f -> f.getFileName().toString()
+                .startsWith(name + "."))) {
+            return name;
+        }
+        try {
+            for (RunEvent e : EventLogReader.open(ctx.home()).read(runId)) {
+                if (e instanceof RunEvent.ItemStarted s && name.equals(s.label())) {
+                    return s.itemId();
+                }
+            }
+        } catch (io.prodigy.api.StoreException e) {
+            return name;
+        }
+        return name;
     }
 }

@@ -152,6 +152,8 @@ class NewcomerIT {
         String runId = cli.ok("runs", "--json").json().get(0).get("id").asText();
         assertThat(cli.ok("logs", runId, "item_1").out()).contains("map step 1: shell: echo working on beta")
                 .contains("FAILED (exit 3)").contains("working on beta").contains("stderr: cannot open beta.txt");
+        assertThat(cli.ok("logs", runId, "alpha").out()).contains("(alpha is item item_0)")
+                .contains("working on alpha");
         JarCli.Result dlq = cli.ok("dlq", "list", runId);
         assertThat(dlq.out()).containsPattern("item_0\\s+alpha\\s+1\\s+COMMAND_FAILED\\s+step 1 exited with code 3: "
                 + "cannot open alpha.txt");
