@@ -24,12 +24,11 @@ import java.util.Map;
  * The end-of-run summary: a table of items (id, label, status, attempts, duration, cost), the end of each failed
  * item's step log, totals, throughput and parallel efficiency, and what the setup and reduce phases printed.
  *
- * @param labels item id to label (from the run's events)
  * @param phaseOutput what the setup and reduce phases printed, by phase
  * @param logs the run's step logs
  * @param color whether to use colours
  */
-record FinalSummary(Map<String, String> labels, Map<String, String> phaseOutput, RunLogs logs, boolean color) {
+record FinalSummary(Map<String, String> phaseOutput, RunLogs logs, boolean color) {
     private static final int TABLE_LIMIT = 30;
     private static final int FAILED_ITEMS_SHOWN = 5;
     private static final int FAILED_LOG_LINES = 8;
@@ -134,9 +133,8 @@ record FinalSummary(Map<String, String> labels, Map<String, String> phaseOutput,
         }
     }
 
-    private String label(ItemResult it) {
-        String l = labels.get(it.itemId());
-        return l != null ? l : ItemLabels.of(it.itemId(), it.itemJson());
+    private static String label(ItemResult it) {
+        return ItemLabels.of(it.itemId(), it.itemJson());
     }
 
     private static String cut(String s, int n) {

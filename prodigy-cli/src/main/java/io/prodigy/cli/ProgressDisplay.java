@@ -54,7 +54,6 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
     private double cost;
     private Instant phaseStart;
     private final Map<String, Running> running = new LinkedHashMap<>();
-    private final Map<String, String> labels = new java.util.HashMap<>();
     private final Map<String, StringBuilder> phaseOutput = new LinkedHashMap<>();
     private int drawnLines;
     private boolean suspended;
@@ -140,7 +139,6 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
                 log(r.total() + " item(s) to process, up to " + r.maxParallel() + " at once");
             }
         } else if (e instanceof RunEvent.ItemStarted s) {
-            labels.put(s.itemId(), s.label());
             running.put(s.itemId(), new Running(s.at(), s.label()));
             if (!live && verbose) {
                 log("item " + name(s.itemId()) + " started (attempt " + s.attempt() + ")");
@@ -193,6 +191,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
                         + a.summary()));
             }
         } else if (e instanceof RunEvent.ItemFinished f) {
+            String who = name(f.itemId());
             running.remove(f.itemId());
             if (f.status() == ItemStatus.SUCCEEDED) {
                 succeeded++;
@@ -203,7 +202,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
                 cost += f.costUsd();
             }
             if (!live || f.status() != ItemStatus.SUCCEEDED) {
-                log("item " + name(f.itemId()) + " " + paint(f.status() == ItemStatus.SUCCEEDED ? GREEN
+                log("item " + who + " " + paint(f.status() == ItemStatus.SUCCEEDED ? GREEN
                         : f.status() == ItemStatus.CANCELLED ? YELLOW : RED,
                         f.status().name().toLowerCase(Locale.ROOT)) + " in " + duration(f.duration())
                         + (f.costUsd() != null ? String.format(Locale.ROOT, " ($%.4f)", f.costUsd()) : "")
@@ -239,15 +238,15 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
         }
     }
 
-    /** @param itemId an item @return how people see it: "label (id)" when its label is not its id */
+    /**
+     * @param itemId an item
+     * @return how people see it: "label (id)" while it runs and its label is not its id (only running items' labels
+     *     are kept, so a run of a million items costs no memory here)
+     */
     private String name(String itemId) {
-        String label = labels.get(itemId);
+        Running r = running.get(itemId);
+        String label = r == null ? null : r.label;
         return label == null || label.equals(itemId) ? itemId : label + " (" + itemId + ")";
-    }
-
-    /** @return item id to label, for the items seen so far */
-    synchronized Map<String, String> labels() {
-        return Map.copyOf(labels);
     }
 
     /** @return what the setup and reduce phases printed (the end of each step's output), by phase */

@@ -75,7 +75,7 @@ final class RunExecution {
         if (result == null) {
             return ExitCodes.OK;
         }
-        new FinalSummary(display.labels(), display.phaseOutput(), RunLogs.of(ctx.home(), result.runId()),
+        new FinalSummary(display.phaseOutput(), RunLogs.of(ctx.home(), result.runId()),
                 display.color()).print(result, ctx.out);
         if (Interrupts.shuttingDown() || result.status() == RunStatus.CANCELLED) {
             ctx.err.println("Interrupted: run " + result.runId() + " stopped and its state is saved. Resume it with:");

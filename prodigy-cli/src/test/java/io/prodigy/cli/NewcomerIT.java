@@ -101,8 +101,11 @@ class NewcomerIT {
                     - shell: "cat ${item}"
                 """);
         cli.commitAll("docs");
+        cli.write("scratch.txt", "not committed\n");
         JarCli.Result run = cli.ok("run", "-p", cli.repo.resolve("docs").toString(), "docs/wf.yml", "-y");
-        assertThat(run.err()).contains("note: running in docs/ of the repository");
+        assertThat(run.err()).contains("note: running in docs/ of the repository")
+                // the engine's warnings are lines for people, not the logger's format
+                .containsPattern("(?m)^warning: .*has uncommitted changes").doesNotContain("WARN io.prodigy");
         assertThat(run.out()).containsPattern("a.md\\s+SUCCEEDED");
     }
 
