@@ -45,6 +45,7 @@ public final class Step {
     private final boolean autoCommit;
     private final String commitMessage;
     private final Validation validate;
+    private final Map<String, String> outputs;
 
     private Step(Builder b) {
         this.action = Checks.notNull(b.action, "step action");
@@ -68,6 +69,7 @@ public final class Step {
         this.autoCommit = b.autoCommit;
         this.commitMessage = Checks.blankToNull(b.commitMessage);
         this.validate = b.validate;
+        this.outputs = Checks.map(b.outputs, "outputs");
     }
 
     /**
@@ -77,7 +79,7 @@ public final class Step {
      * @return a builder
      */
     public static Builder shell(String command) {
-        return new Builder(new StepAction.Shell(command));
+        return new Builder(new StepAction.Shell(Checks.notNull(command, "command")));
     }
 
     /**
@@ -87,7 +89,7 @@ public final class Step {
      * @return a builder
      */
     public static Builder agent(String command) {
-        return new Builder(new StepAction.Agent(command));
+        return new Builder(new StepAction.Agent(Checks.notNull(command, "command")));
     }
 
     /**
@@ -98,7 +100,8 @@ public final class Step {
      * @return a builder
      */
     public static Builder writeFile(String path, String content) {
-        return new Builder(new StepAction.WriteFile(path, content, FileFormat.TEXT, null, false));
+        return new Builder(new StepAction.WriteFile(Checks.notNull(path, "path"), Checks.notNull(content, "content"),
+                FileFormat.TEXT, null, false));
     }
 
     /**
@@ -132,6 +135,7 @@ public final class Step {
         b.autoCommit = autoCommit;
         b.commitMessage = commitMessage;
         b.validate = validate;
+        b.outputs = new LinkedHashMap<>(outputs);
         return b;
     }
 
@@ -230,6 +234,19 @@ public final class Step {
         return validate;
     }
 
+    /**
+     * The step's declared outputs (the Rust tool's {@code outputs: {NAME: {file_pattern: PATTERN}}}): after the
+     * step succeeds, each NAME becomes the variable {@code ${ID.NAME}} (ID is {@link #id()}) holding the absolute
+     * path of the first file the step's commits added or modified that matches PATTERN ({@code *suffix},
+     * {@code prefix*suffix} on the file name, or a substring of the file name). A pattern no file matches fails
+     * the step.
+     *
+     * @return output names and their file patterns, in declaration order; empty when none
+     */
+    public Map<String, String> outputs() {
+        return outputs;
+    }
+
     /** @return the name if set, else a description of the action */
     public String label() {
         return name != null ? name : action.describe();
@@ -252,14 +269,14 @@ public final class Step {
                 && captureFormat == s.captureFormat && captureStreams.equals(s.captureStreams)
                 && Objects.equals(outputFile, s.outputFile) && env.equals(s.env)
                 && Objects.equals(workingDir, s.workingDir) && Objects.equals(commitMessage, s.commitMessage)
-                && Objects.equals(validate, s.validate);
+                && Objects.equals(validate, s.validate) && outputs.equals(s.outputs);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(action, name, id, when, timeout, retry, onFailure, onSuccess, onExitCode, capture,
                 captureFormat, captureStreams, outputFile, env, workingDir, commitRequired, autoCommit,
-                commitMessage, validate);
+                commitMessage, validate, outputs);
     }
 
     @Override
@@ -288,26 +305,39 @@ public final class Step {
         private boolean autoCommit;
         private String commitMessage;
         private Validation validate;
+        private Map<String, String> outputs = new LinkedHashMap<>();
 
         private Builder(StepAction action) {
             this.action = Checks.notNull(action, "step action");
         }
 
+        /**
+         * Declares an output; see {@link Step#outputs()}.
+         *
+         * @param name the output name, read as {@code ${ID.NAME}}
+         * @param filePattern the pattern the file name must match
+         * @return this
+         */
+        public Builder output(String name, String filePattern) {
+            outputs.put(Checks.notNull(name, "output name"), Checks.notNull(filePattern, "file_pattern"));
+            return this;
+        }
+
         /** @param name a label for events and messages @return this */
         public Builder name(String name) {
-            this.name = name;
+            this.name = Checks.notNull(name, "name");
             return this;
         }
 
         /** @param id the step id @return this */
         public Builder id(String id) {
-            this.id = id;
+            this.id = Checks.notNull(id, "id");
             return this;
         }
 
         /** @param condition an expression such as {@code ${tests.success} == false} @return this */
         public Builder when(String condition) {
-            this.when = condition;
+            this.when = Checks.notNull(condition, "condition");
             return this;
         }
 
@@ -331,67 +361,67 @@ public final class Step {
 
         /** @param handler failure handling being built @return this */
         public Builder onFailure(OnFailure.Builder handler) {
-            this.onFailure = handler.build();
+            this.onFailure = Checks.notNull(handler, "handler").build();
             return this;
         }
 
         /** @param steps steps run after success @return this */
         public Builder onSuccess(Step... steps) {
-            this.onSuccess.addAll(List.of(steps));
+            this.onSuccess.addAll(Checks.elements("steps", steps));
             return this;
         }
 
         /** @param steps steps run after success @return this */
         public Builder onSuccess(List<Step> steps) {
-            this.onSuccess.addAll(steps);
+            this.onSuccess.addAll(Checks.elements(steps, "steps"));
             return this;
         }
 
         /** @param exitCode the code @param steps steps run when the action exits with it @return this */
         public Builder onExitCode(int exitCode, List<Step> steps) {
-            this.onExitCode.put(exitCode, List.copyOf(steps));
+            this.onExitCode.put(exitCode, List.copyOf(Checks.elements(steps, "steps")));
             return this;
         }
 
         /** @param variable the variable that receives standard output @return this */
         public Builder capture(String variable) {
-            this.capture = variable;
+            this.capture = Checks.notNull(variable, "variable");
             return this;
         }
 
         /** @param format how captured output is converted @return this */
         public Builder captureFormat(CaptureFormat format) {
-            this.captureFormat = format;
+            this.captureFormat = Checks.notNull(format, "format");
             return this;
         }
 
         /** @param streams which facets are stored @return this */
         public Builder captureStreams(CaptureStreams streams) {
-            this.captureStreams = streams;
+            this.captureStreams = Checks.notNull(streams, "streams");
             return this;
         }
 
         /** @param path a file (relative to the workspace) that receives standard output @return this */
         public Builder outputFile(String path) {
-            this.outputFile = path;
+            this.outputFile = Checks.notNull(path, "path");
             return this;
         }
 
         /** @param name variable name @param value value template @return this */
         public Builder env(String name, String value) {
-            this.env.put(name, value);
+            this.env.put(Checks.notNull(name, "name"), Checks.notNull(value, "value"));
             return this;
         }
 
         /** @param env variables to add @return this */
         public Builder env(Map<String, String> env) {
-            this.env.putAll(env);
+            this.env.putAll(Checks.map(Checks.notNull(env, "env"), "env"));
             return this;
         }
 
         /** @param dir the directory, relative to the workspace @return this */
         public Builder workingDir(String dir) {
-            this.workingDir = dir;
+            this.workingDir = Checks.notNull(dir, "dir");
             return this;
         }
 
@@ -409,13 +439,13 @@ public final class Step {
 
         /** @param template the auto-commit message template @return this */
         public Builder commitMessage(String template) {
-            this.commitMessage = template;
+            this.commitMessage = Checks.notNull(template, "template");
             return this;
         }
 
         /** @param validation the completeness check @return this */
         public Builder validate(Validation validation) {
-            this.validate = validation;
+            this.validate = Checks.notNull(validation, "validation");
             return this;
         }
 

@@ -39,7 +39,8 @@ import java.util.UUID;
  * <p>What one invocation does:
  * <ul>
  *   <li>Environment: the JVM's, plus {@code DISABLE_AUTOUPDATER=1} and
- *       {@code CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1}, then the builder's variables, then the request's, then
+ *       {@code CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1} and {@code CLAUDE_CODE_MAX_RETRIES}
+ *       ({@link Builder#maxApiRetries}), then the builder's variables, then the request's, then
  *       {@code PRODIGY_AUTOMATION=true}; minus {@code CLAUDECODE} (a child started from inside a Claude Code session
  *       refuses to run) and {@code CLAUDE_CODE_ENTRYPOINT}. With {@link Builder#configDirectoryPerWorker(Path)},
  *       {@code CLAUDE_CONFIG_DIR} names a directory no other running session uses.</li>
@@ -63,6 +64,10 @@ public final class ClaudeCodeRunner implements AgentRunner {
     /** Linux limits one argument to 128 KiB (MAX_ARG_STRLEN, including the terminating NUL). */
     static final int MAX_ARGUMENT_BYTES = 128 * 1024 - 1;
     private static final List<String> REMOVED_ENVIRONMENT = List.of("CLAUDECODE", "CLAUDE_CODE_ENTRYPOINT");
+    /** The environment variable that bounds the CLI's own retries of a failed API call (its default is 10). */
+    public static final String MAX_RETRIES_VARIABLE = "CLAUDE_CODE_MAX_RETRIES";
+    /** How often the CLI retries a failed API call by default under this runner. */
+    public static final int DEFAULT_MAX_API_RETRIES = 2;
 
     private final String executable;
     private final PermissionMode permissionMode;
@@ -78,6 +83,7 @@ public final class ClaudeCodeRunner implements AgentRunner {
     private final List<String> extraArgs;
     private final Map<String, String> environment;
     private final boolean preassignSessionId;
+    private final Integer maxApiRetries;
     private final ConfigDirectories configDirectories;
     private final ClaudeStreamDecoder.Options decoderOptions;
     private final AgentInvocation.Settings settings;
@@ -97,6 +103,9 @@ public final class ClaudeCodeRunner implements AgentRunner {
         this.extraArgs = List.copyOf(b.extraArgs);
         this.environment = Map.copyOf(b.environment);
         this.preassignSessionId = b.preassignSessionId && !resumes(b.extraArgs);
+        // the default gives way to a CLAUDE_CODE_MAX_RETRIES the JVM already has; an explicit setting does not
+        this.maxApiRetries = b.maxApiRetriesSet || System.getenv(MAX_RETRIES_VARIABLE) == null ? b.maxApiRetries
+                : null;
         this.configDirectories = b.configBase == null ? null : b.configSeed == null
                 ? ConfigDirectories.seededFromUser(b.configBase)
                 : new ConfigDirectories(b.configBase, b.configSeed, b.configSeed.resolve(".claude.json"));
@@ -143,6 +152,9 @@ public final class ClaudeCodeRunner implements AgentRunner {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("DISABLE_AUTOUPDATER", "1");
         env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+        if (maxApiRetries != null) {
+            env.put(MAX_RETRIES_VARIABLE, maxApiRetries.toString());
+        }
         env.putAll(environment);
         env.putAll(request.environment());
         env.put("PRODIGY_AUTOMATION", "true");
@@ -246,6 +258,8 @@ public final class ClaudeCodeRunner implements AgentRunner {
         private final List<String> extraArgs = new ArrayList<>();
         private final Map<String, String> environment = new LinkedHashMap<>();
         private boolean preassignSessionId = true;
+        private Integer maxApiRetries = DEFAULT_MAX_API_RETRIES;
+        private boolean maxApiRetriesSet;
         private Path configBase;
         private Path configSeed;
         private boolean verifySlashCommands = true;
@@ -426,6 +440,27 @@ public final class ClaudeCodeRunner implements AgentRunner {
         public Builder configDirectoryPerWorker(Path base, Path seedFrom) {
             this.configBase = Objects.requireNonNull(base, "base");
             this.configSeed = Objects.requireNonNull(seedFrom, "seedFrom");
+            return this;
+        }
+
+        /**
+         * Bounds the CLI's own retries of a failed API call ({@code CLAUDE_CODE_MAX_RETRIES}). The CLI retries a
+         * 429 or 529 ten times by default, about three minutes of backoff during which the engine sees nothing; with
+         * few retries the throttling reaches the engine's throttle within seconds, and it retries the step while it
+         * adapts the concurrency of all agents. The default is {@value #DEFAULT_MAX_API_RETRIES} (about 2 s of
+         * backoff, enough for a blip), unless the JVM's environment sets {@code CLAUDE_CODE_MAX_RETRIES}; the
+         * builder's and the request's {@code environment} win over this.
+         *
+         * @param retries the most retries per API call, 0 for none; null leaves the CLI's default (10)
+         * @return this
+         * @throws IllegalArgumentException if {@code retries} is negative
+         */
+        public Builder maxApiRetries(Integer retries) {
+            if (retries != null && retries < 0) {
+                throw new IllegalArgumentException("maxApiRetries cannot be negative, got " + retries);
+            }
+            this.maxApiRetries = retries;
+            this.maxApiRetriesSet = true;
             return this;
         }
 

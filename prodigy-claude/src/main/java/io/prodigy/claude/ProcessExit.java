@@ -9,7 +9,10 @@ import java.util.Objects;
  *
  * <p>A decoder need not classify {@link #timedOut()} or {@link #stalledAtStartup()} itself: when the decoder saw no
  * terminal event, the runner turns either into {@link io.prodigy.api.ErrorKind#TIMEOUT}, keeping the decoder's
- * session id, output, cost and tokens.
+ * session id, output, cost and tokens. A decoder that saw the agent throttled before a timeout may classify it as
+ * {@link io.prodigy.api.ErrorKind#RATE_LIMITED} or {@link io.prodigy.api.ErrorKind#OVERLOADED}, and a
+ * {@code TIMEOUT} of its own may say more: the runner keeps that class and puts the timeout in front of the decoder's
+ * message.
  *
  * @param exitCode the exit status; 128 + the signal number when the process was killed (143 for SIGTERM, 137 for
  *                 SIGKILL); -1 if unknown

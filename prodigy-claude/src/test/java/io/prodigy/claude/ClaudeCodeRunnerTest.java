@@ -83,7 +83,7 @@ class ClaudeCodeRunnerTest {
         List<String> lines = Files.readAllLines(transcript, StandardCharsets.UTF_8);
         assertThat(lines).hasSize(6);
         assertThat(lines.get(0)).startsWith("{\"type\":\"system\",\"subtype\":\"init\"").contains(r.sessionId());
-        assertThat(lines.get(5)).startsWith("{\"type\":\"result\"").contains("\"total_cost_usd\":0.0425");
+        assertThat(lines.get(5)).contains("\"type\":\"result\"").contains("\"total_cost_usd\":0.0425");
         assertThat(Files.exists(transcript.resolveSibling("item-7.claude_fix." + r.sessionId() + ".stderr.txt")))
                 .isFalse();
 
@@ -129,7 +129,7 @@ class ClaudeCodeRunnerTest {
         assertThat(r.success()).isFalse();
         assertThat(r.errorKind()).isEqualTo(ErrorKind.CONFIGURATION);
         assertThat(r.errorMessage()).contains("/fix-item").contains(".claude/commands/fix-item.md");
-        assertThat(r.output()).isEqualTo("Unknown slash command: fix-item");
+        assertThat(r.output()).contains("no /fix-item command");
     }
 
     @Test
@@ -173,7 +173,7 @@ class ClaudeCodeRunnerTest {
         assertThat(r.output()).isEqualTo("Committed: fake: update fake-item-7.txt");
         assertThat(git("log", "--format=%s")).isEqualTo("fake: update fake-item-7.txt\nbase\n");
         assertThat(activities("tool_use")).extracting(AgentActivity::summary).last().asString()
-                .startsWith("Bash git add -A && git commit");
+                .startsWith("Bash printf").contains("&& git add -A && git commit");
     }
 
     @Test
@@ -212,8 +212,10 @@ class ClaudeCodeRunnerTest {
         assertThat(r.errorMessage()).contains("HTTP 429").contains("Request rejected (429)");
         assertThat(r.retryAfter()).isNull();
         assertThat(r.costUsd()).isEqualTo(0.0);
+        // the runner bounds the CLI's own retries (CLAUDE_CODE_MAX_RETRIES=2): the engine's throttle owns retrying
+        assertThat(onlyCall().env()).containsEntry("CLAUDE_CODE_MAX_RETRIES", "2");
         assertThat(activities("api_retry")).hasSize(2).first().extracting(AgentActivity::summary)
-                .isEqualTo("API retry 1/10 after HTTP 429 (rate_limit)");
+                .isEqualTo("API retry 1/2 after HTTP 429 (rate_limit)");
     }
 
     @Test

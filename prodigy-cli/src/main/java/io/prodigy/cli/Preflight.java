@@ -53,11 +53,14 @@ final class Preflight {
     private final Path project;
     private final Path topLevel;
     private final Path userHome;
+    /** Whether the run works in git worktrees of the last commit (not with {@code --isolation directory}). */
+    private final boolean worktrees;
 
-    private Preflight(Path project, Path topLevel, Path userHome) {
+    private Preflight(Path project, Path topLevel, Path userHome, boolean worktrees) {
         this.project = project;
         this.topLevel = topLevel;
         this.userHome = userHome;
+        this.worktrees = worktrees && topLevel != null;
     }
 
     /**
@@ -65,8 +68,18 @@ final class Preflight {
      * @return the checks for it
      */
     static Preflight of(Path project) {
+        return of(project, true);
+    }
+
+    /**
+     * @param project the project directory (the working directory or {@code -p})
+     * @param worktrees false when the run works in the directory itself ({@code --isolation directory}), where
+     *     files need not be committed to be seen
+     * @return the checks for it
+     */
+    static Preflight of(Path project, boolean worktrees) {
         String home = System.getProperty("user.home");
-        return new Preflight(project, topLevel(project), home == null ? null : Path.of(home));
+        return new Preflight(project, topLevel(project), home == null ? null : Path.of(home), worktrees);
     }
 
     /**
@@ -89,7 +102,8 @@ final class Preflight {
      * @throws CliException (exit code 2) when a check failed: nothing has run
      */
     static void check(CliContext ctx, Workflow wf) {
-        List<Finding> findings = of(ctx.project()).beforeRun(wf, ctx.config().claudeCommand());
+        boolean worktrees = ctx.isolationChoice() != CliConfig.Isolation.DIRECTORY;
+        List<Finding> findings = of(ctx.project(), worktrees).beforeRun(wf, ctx.config().claudeCommand());
         findings.forEach(f -> ctx.err.println(f));
         long errors = findings.stream().filter(Finding::error).count();
         if (errors > 0) {
@@ -132,7 +146,7 @@ final class Preflight {
                         + "without it."));
             }
         }
-        if (topLevel != null && !topLevel.equals(project)) {
+        if (worktrees && !topLevel.equals(project)) {
             out.add(new Finding(false, "running in " + topLevel.relativize(project) + "/ of the repository "
                     + topLevel + ": the run works in a git worktree of the whole repository, in that same "
                     + "subdirectory; the workflow's paths and commands (map input, git ls-files, ...) are relative "
@@ -158,7 +172,7 @@ final class Preflight {
             Path projectFile = base.resolve(rel);
             Path userFile = userHome == null ? null : userHome.resolve(rel);
             if (Files.isRegularFile(projectFile)) {
-                if (topLevel != null && !tracked(topLevel, rel)) {
+                if (worktrees && !tracked(topLevel, rel)) {
                     out.add(new Finding(true, "the slash command /" + name + " (" + rel + ") is not committed: "
                             + "agents run in git worktrees of your last commit, where it does not exist. Commit "
                             + "it: git add " + rel + " && git commit -m 'add /" + name + "'"));
@@ -190,7 +204,7 @@ final class Preflight {
                 }
                 continue;
             }
-            if (topLevel == null || !file.startsWith(topLevel)) {
+            if (!worktrees || !file.startsWith(topLevel)) {
                 continue;
             }
             String rel = topLevel.relativize(file).toString();
@@ -300,7 +314,7 @@ final class Preflight {
             if (!Files.exists(file)) {
                 out.add(new Finding(false, "a shell step runs " + script + ", which does not exist in " + project
                         + " (fine if an earlier step writes it; otherwise the step fails with \"No such file\")"));
-            } else if (topLevel != null && file.startsWith(topLevel)
+            } else if (worktrees && file.startsWith(topLevel)
                     && !tracked(topLevel, topLevel.relativize(file).toString())) {
                 out.add(new Finding(false, "a shell step runs " + script + ", which is not committed: the run works "
                         + "in a git worktree of your last commit, where it does not exist"));

@@ -29,17 +29,32 @@ class ResumeCommand implements Callable<Integer> {
     @Option(names = "--include-dlq", description = "Also run the items in the Dead Letter Queue again.")
     boolean includeDlq;
 
+    @picocli.CommandLine.Mixin
+    IsolationOption isolation = new IsolationOption();
+
     @Override
     public Integer call() {
-        CliContext ctx = CliContext.create();
+        CliContext ctx = CliContext.create().isolation(isolation);
         RunRecord record = ctx.run(runId, true);
         Workflow wf = ctx.rebuild(record);
+        ctx.workflow(wf);
         Path dir = record.projectDirectory() != null ? record.projectDirectory() : ctx.project();
         ctx.err.println("Resuming run " + record.runId() + " (" + record.workflowName() + ", " + record.status()
                 + ") in " + dir);
+        ctx.continuing(record).checkIsolation(wf, maxParallelOf(record), dir);
         ResumeOptions options = new ResumeOptions(force, includeDlq);
         return RunExecution.execute(ctx, dir, yes, record.runId(), wf,
                 prodigy -> prodigy.resume(record.runId(), wf, options));
+    }
+
+    /** @param record a run @return the {@code max_parallel} it was started with, or null for the workflow's */
+    static Integer maxParallelOf(RunRecord record) {
+        String v = record.metadata().get("max_parallel");
+        try {
+            return v == null ? null : Integer.valueOf(v);
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     /** The Rust tool's name for resuming a MapReduce job. */

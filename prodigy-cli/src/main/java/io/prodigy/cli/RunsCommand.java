@@ -81,6 +81,17 @@ final class RunsCommand implements Callable<Integer> {
         } else {
             o.putNull("cost_usd");
         }
+        if (s.tokens() != null) {
+            ObjectNode t = o.putObject("tokens");
+            t.put("input", s.tokens().inputTokens());
+            t.put("output", s.tokens().outputTokens());
+            t.put("cache_read", s.tokens().cacheReadTokens());
+            t.put("cache_creation", s.tokens().cacheCreationTokens());
+            t.put("total", s.tokens().inputTokens() + s.tokens().outputTokens() + s.tokens().cacheReadTokens()
+                    + s.tokens().cacheCreationTokens());
+        } else {
+            o.putNull("tokens");
+        }
         return o;
     }
 

@@ -46,6 +46,11 @@ final class StatusCommand implements Callable<Integer> {
                 + " total");
         ctx.out.println("Cost:      " + (s.costUsd() != null ? String.format(java.util.Locale.ROOT, "$%.4f",
                 s.costUsd()) : "-"));
+        if (s.tokens() != null) {
+            ctx.out.println("Tokens:    " + s.tokens().inputTokens() + " in, " + s.tokens().outputTokens() + " out, "
+                    + s.tokens().cacheReadTokens() + " cache read, " + s.tokens().cacheCreationTokens()
+                    + " cache write");
+        }
         ctx.out.println("DLQ:       " + dlq + " item(s)");
         PendingMerge.read(ctx.home(), r.runId()).ifPresent(m -> ctx.out.println("Not merged: " + m.commits()
                 + " commit(s) on branch " + m.sourceBranch() + " wait for " + m.targetBranch() + "; merge them with: "

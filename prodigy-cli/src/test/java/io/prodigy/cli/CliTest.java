@@ -73,8 +73,14 @@ class CliTest {
     @Test
     void usageErrorsExitWith2AndVerboseShowsTheStackTrace() throws Exception {
         Path broken = tmp.resolve("broken.yml");
-        Files.writeString(broken, "name: broken\ncommands:\n  - shell: \"echo\"\n    colour: red\n");
+        Files.writeString(broken, "name: broken\ncommands:\n  - shell: \"echo\"\n    output: out.txt\n");
+        // a key neither tool acts on is a warning, an error with --strict
         assertThat(exec("validate", broken.toString()).exit()).isZero();
+        Path unknown = tmp.resolve("unknown.yml");
+        Files.writeString(unknown, "name: unknown\ncommands:\n  - shell: \"echo\"\n    colour: red\n");
+        Out typo = exec("validate", unknown.toString());
+        assertThat(typo.exit()).isEqualTo(2);
+        assertThat(typo.err()).contains("unknown.yml:4:5: error:").contains("unknown key 'colour'");
         Out strict = exec("validate", "--strict", broken.toString());
         assertThat(strict.exit()).isEqualTo(2);
         assertThat(strict.err()).contains("broken.yml:4:5: error:");
@@ -124,6 +130,26 @@ class CliTest {
         Out dry = exec("run", "-p", project.toString(), "--dry-run", wf.toString());
         assertThat(dry.exit()).as(dry.err()).isZero();
         assertThat(dry.out()).contains("shell: echo hi").contains("Dry run");
+    }
+
+    @Test
+    void parallelItemsOutsideGitAreRefusedWithWhatToDo() throws Exception {
+        Path plain = Files.createDirectories(tmp.resolve("plain"));
+        Files.writeString(plain.resolve("items.json"), "[1, 2, 3]");
+        Path wf = plain.resolve("par.yml");
+        Files.writeString(wf, "name: par\nmode: mapreduce\nmap:\n  input: items.json\n  max_parallel: 2\n"
+                + "  agent_template:\n    - shell: \"echo ${item} >> seen.txt\"\n");
+        Out o = exec("run", "-p", plain.toString(), wf.toString());
+        assertThat(o.exit()).as(o.err()).isEqualTo(2);
+        assertThat(o.err()).contains(plain + " is not in a git repository")
+                .contains("the map phase of 'par' runs up to 2 items at once").contains("git init")
+                .contains("--isolation directory").contains("isolation: directory");
+        assertThat(plain.resolve("seen.txt")).doesNotExist();
+        Out contradicting = exec("run", "-p", plain.toString(), "-n", "1", wf.toString(), "--no-git", "--isolation", "git");
+        assertThat(contradicting.exit()).isEqualTo(2);
+        assertThat(contradicting.err()).contains("contradict");
+        assertThat(exec("run", "-p", plain.toString(), "--isolation", "shared", wf.toString()).err())
+                .contains("expected git or directory");
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.prodigy.api.spi.RunRecord;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.core.internal.Json;
+import io.prodigy.core.internal.engine.CrashPoints;
 import io.prodigy.core.internal.engine.EventSink;
 import io.prodigy.core.store.FileCheckpointStore;
 import io.prodigy.core.store.FileDlqStore;
@@ -48,7 +49,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -74,6 +74,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Prodigy implements AutoCloseable {
     /** How long the agents a crashed owner left behind get to exit after SIGTERM when the run resumes. */
     private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(2);
+    /** How long the git commands a crashed owner left running get to finish by themselves when the run resumes. */
+    private static final Duration LEFTOVER_GIT_GRACE = Duration.ofSeconds(30);
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -84,12 +86,15 @@ public final class Prodigy implements AutoCloseable {
     static final String META_MAX_PARALLEL = "max_parallel";
     static final String META_BUDGET = "budget_usd";
     static final String META_SPENT = "spent_usd";
+    static final String META_ITERATIONS = "max_iterations";
 
     private final AgentRunner agentRunner;
     private final IsolationStrategy isolation;
     private final CheckpointStore checkpoints;
     private final DlqStore dlq;
-    private final RunListener listener;
+    private final List<RunListener> listeners;
+    /** Whether the host chose the isolation strategy (the default refuses to share a directory in parallel). */
+    private final boolean isolationChosen;
     private final Path workingDirectory;
     private final Path home;
     private final ExecutorService executor;
@@ -100,18 +105,18 @@ public final class Prodigy implements AutoCloseable {
 
     private Prodigy(Builder b) {
         this.agentRunner = b.agentRunner;
+        this.isolationChosen = b.isolation != null;
         this.isolation = b.isolation != null ? b.isolation : DirectoryIsolation.shared();
         this.workingDirectory = (b.workingDirectory != null ? b.workingDirectory : Path.of(""))
                 .toAbsolutePath().normalize();
-        this.home = (b.home != null ? b.home : defaultHome()).toAbsolutePath().normalize();
+        this.home = ProdigyHome.resolve(b.home);
         this.checkpoints = b.checkpoints != null ? b.checkpoints : own(FileCheckpointStore.open(home));
         this.dlq = b.dlq != null ? b.dlq : own(FileDlqStore.open(home));
         List<RunListener> listeners = new ArrayList<>(b.listeners);
         if (b.eventLog) {
             listeners.add(0, own(new JsonlEventLog(home)));
         }
-        this.listener = listeners.isEmpty() ? RunListener.NONE
-                : listeners.size() == 1 ? listeners.get(0) : RunListener.composite(listeners);
+        this.listeners = List.copyOf(listeners);
         this.executor = b.executor;
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.throttleDelay = b.throttleDelay != null ? b.throttleDelay : Duration.ofSeconds(1);
@@ -146,14 +151,6 @@ public final class Prodigy implements AutoCloseable {
         return new Builder();
     }
 
-    private static Path defaultHome() {
-        String env = System.getenv("PRODIGY_HOME");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        return Path.of(System.getProperty("user.home"), ".prodigy");
-    }
-
     /**
      * Runs a workflow to its end and returns the result.
      *
@@ -170,6 +167,9 @@ public final class Prodigy implements AutoCloseable {
      * @param workflow the workflow
      * @param options arguments and overrides
      * @return the result
+     * @throws WorkflowDefinitionException if an argument is null, or if the workflow runs items in parallel (a map
+     *     phase with {@code max_parallel} above 1, a parallel {@code foreach}) and the builder was given no
+     *     isolation strategy: they would silently share one directory; choose one (the message says which)
      */
     public RunResult run(Workflow workflow, RunOptions options) {
         RunState state = prepare(workflow, options);
@@ -182,6 +182,7 @@ public final class Prodigy implements AutoCloseable {
      * @param workflow the workflow
      * @param options arguments and overrides
      * @return a handle to watch, cancel or await the run
+     * @throws WorkflowDefinitionException as {@link #run(Workflow, RunOptions)}
      */
     public RunHandle start(Workflow workflow, RunOptions options) {
         RunState state = prepare(workflow, options);
@@ -217,6 +218,9 @@ public final class Prodigy implements AutoCloseable {
      * @throws ProdigyException if the run is unknown, already completed, or its workflow changed (without force)
      */
     public RunResult resume(String runId, Workflow workflow, ResumeOptions options) {
+        WorkflowDefinitionException.requireNonNull(runId, "runId");
+        WorkflowDefinitionException.requireNonNull(workflow, "workflow");
+        WorkflowDefinitionException.requireNonNull(options, "options");
         RunRecord record = checkpoints.findRun(runId).orElseThrow(() -> new ProdigyException("no run '" + runId
                 + "' in " + home + "; list runs with Prodigy.checkpoints().runs()"));
         if (record.status() == RunStatus.SUCCEEDED || record.status() == RunStatus.COMPLETED_WITH_FAILURES) {
@@ -232,7 +236,7 @@ public final class Prodigy implements AutoCloseable {
         }
         RunOptions base = optionsFrom(record);
         RunOptions runOptions = options.budgetUsd() == null ? base : new RunOptions(base.args(), base.variables(),
-                base.maxParallel(), base.runId(), base.profile(), options.budgetUsd());
+                base.maxParallel(), base.runId(), base.profile(), options.budgetUsd(), base.maxIterations());
         ResumeState resume = new ResumeState(options.includeDeadLettered());
         checkpoints.forEachEntry(runId, resume::accept);
         RunState state = prepare(workflow, runOptions);
@@ -251,6 +255,9 @@ public final class Prodigy implements AutoCloseable {
      * @return the items that were (or, in a dry run, would be) run again, and for a real run the new result
      */
     public ReprocessResult reprocessDeadLetters(String runId, Workflow workflow, ReprocessOptions options) {
+        WorkflowDefinitionException.requireNonNull(runId, "runId");
+        WorkflowDefinitionException.requireNonNull(workflow, "workflow");
+        WorkflowDefinitionException.requireNonNull(options, "options");
         RunRecord record = checkpoints.findRun(runId).orElseThrow(() -> new ProdigyException("no run '" + runId
                 + "' in " + home));
         java.util.Set<String> selected = new java.util.LinkedHashSet<>();
@@ -270,8 +277,8 @@ public final class Prodigy implements AutoCloseable {
         RunOptions base = optionsFrom(record);
         RunOptions runOptions = new RunOptions(base.args(), base.variables(),
                 options.maxParallel() != null ? options.maxParallel() : base.maxParallel(), runId, base.profile(),
-                base.budgetUsd());
-        ResumeState resume = new ResumeState(selected::contains);
+                base.budgetUsd(), base.maxIterations());
+        ResumeState resume = new ResumeState(selected::contains).rerunReduceAfterNewItems(options.rerunReduce());
         checkpoints.forEachEntry(runId, resume::accept);
         RunState state = prepare(workflow, runOptions);
         return new ReprocessResult(List.copyOf(selected), execute(state, workflow, runOptions, resume, record));
@@ -326,6 +333,9 @@ public final class Prodigy implements AutoCloseable {
         if (m.containsKey(META_BUDGET)) {
             b.budgetUsd(Double.valueOf(m.get(META_BUDGET)));
         }
+        if (m.containsKey(META_ITERATIONS)) {
+            b.maxIterations(Integer.parseInt(m.get(META_ITERATIONS)));
+        }
         return b.build();
     }
 
@@ -341,6 +351,9 @@ public final class Prodigy implements AutoCloseable {
         }
         if (options.budgetUsd() != null) {
             m.put(META_BUDGET, String.valueOf(options.budgetUsd()));
+        }
+        if (options.maxIterations() > 1) {
+            m.put(META_ITERATIONS, String.valueOf(options.maxIterations()));
         }
         return m;
     }
@@ -396,8 +409,18 @@ public final class Prodigy implements AutoCloseable {
     }
 
     private RunState prepare(Workflow workflow, RunOptions options) {
-        Objects.requireNonNull(workflow, "workflow");
-        Objects.requireNonNull(options, "options");
+        WorkflowDefinitionException.requireNonNull(workflow, "workflow");
+        WorkflowDefinitionException.requireNonNull(options, "options");
+        if (!isolationChosen) {
+            ParallelWork.find(workflow, options.maxParallel()).ifPresent(where -> {
+                throw new WorkflowDefinitionException("workflow '" + workflow.name() + "': " + where + ", and no "
+                        + "isolation strategy was chosen, so they would all work in " + workingDirectory + " at the "
+                        + "same time. Choose one on the builder: isolation(WorktreeIsolation.create()) from "
+                        + "prodigy-git gives each item its own git worktree and merges the results; "
+                        + "isolation(DirectoryIsolation.shared()) shares the directory on purpose; "
+                        + "isolation(DirectoryIsolation.scratchPerItem()) gives each item an empty directory");
+            });
+        }
         String runId = options.runId() != null ? options.runId()
                 : "run-" + RUN_ID_TIME.format(clock.instant()) + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
@@ -405,9 +428,9 @@ public final class Prodigy implements AutoCloseable {
         Map<String, String> processEnv = new LinkedHashMap<>();
         List<String> secretValues = new ArrayList<>(workflow.secrets().values());
         SecretMasker masker = new SecretMasker(secretValues);
-        return new RunState(runId, workflow, options, clock, new EventSink(listener), checkpoints, dlq, agentRunner,
+        return new RunState(runId, workflow, options, clock, new EventSink(listeners), checkpoints, dlq, agentRunner,
                 isolation, masker, new CancellationToken(), executor, workingDirectory, stateDir, processEnv,
-                () -> ThreadLocalRandom.current().nextDouble());
+                () -> ThreadLocalRandom.current().nextDouble()).withHome(home);
     }
 
     private RunResult execute(RunState state, Workflow workflow, RunOptions options) {
@@ -445,19 +468,19 @@ public final class Prodigy implements AutoCloseable {
             for (String file : workflow.envFiles()) {
                 String path = Interpolator.interpolate(file, vars, Interpolator.Quoting.NONE, "env_files");
                 DotEnv.read(workingDirectory.resolve(path)).forEach((k, v) -> {
-                    vars.putString(k, v);
+                    vars.putExported(k, v);
                     processEnv.put(k, v);
                 });
             }
             for (Map.Entry<String, String> e : workflow.env().entrySet()) {
                 String value = Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE,
                         "env " + e.getKey());
-                vars.putString(e.getKey(), value);
+                vars.putExported(e.getKey(), value);
                 processEnv.put(e.getKey(), value);
             }
             for (Map.Entry<String, EnvValue> e : workflow.computedEnv().entrySet()) {
                 String value = computeEnv(e.getKey(), e.getValue(), vars, processEnv);
-                vars.putString(e.getKey(), value);
+                vars.putExported(e.getKey(), value);
                 processEnv.put(e.getKey(), value);
             }
             if (options.profile() != null) {
@@ -470,7 +493,7 @@ public final class Prodigy implements AutoCloseable {
                 for (Map.Entry<String, String> e : profile.entrySet()) {
                     String value = Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE,
                             "profile " + options.profile() + " " + e.getKey());
-                    vars.putString(e.getKey(), value);
+                    vars.putExported(e.getKey(), value);
                     processEnv.put(e.getKey(), value);
                 }
             }
@@ -481,7 +504,7 @@ public final class Prodigy implements AutoCloseable {
             return failedBeforeStart(state, workflow, "interrupted while computing the environment");
         }
         for (Map.Entry<String, String> e : workflow.secrets().entrySet()) {
-            vars.putString(e.getKey(), e.getValue());
+            vars.putExported(e.getKey(), e.getValue());
             processEnv.put(e.getKey(), e.getValue());
         }
         for (Map.Entry<String, String> e : options.variables().entrySet()) {
@@ -489,18 +512,22 @@ public final class Prodigy implements AutoCloseable {
         }
         processEnv.put("PRODIGY_AUTOMATION", "true");
         processEnv.put("PRODIGY_RUN_ID", state.runId());
+        processEnv.put(LeftoverProcesses.RUN_STATE_VARIABLE, runStateDirectory(state).toString());
         installShutdownHook();
         active.add(state);
         RunLock lock = null;
         try {
             lock = RunLock.acquire(state.stateDirectory(), state.runId());
             if (resumed != null) {
+                CrashPoints.reach(CrashPoints.Point.LOCK_TAKEN, state.runId());
                 // the previous owner is gone (we hold the lock); its agents may not be (kill -9 skips our hooks)
                 try {
-                    LeftoverProcesses.terminate(state.runId(), LEFTOVER_GRACE);
+                    LeftoverProcesses.terminate(state.runId(), runStateDirectory(state), LEFTOVER_GRACE,
+                            LEFTOVER_GIT_GRACE);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt(); // the run starts cancelled
                 }
+                CrashPoints.reach(CrashPoints.Point.LEFTOVERS_STOPPED, state.runId());
             }
             return new WorkflowRunner(state.withProcessEnv(processEnv), vars, resume, resumed).run(fingerprint(workflow));
         } finally {
@@ -512,6 +539,11 @@ public final class Prodigy implements AutoCloseable {
                 active.notifyAll();
             }
         }
+    }
+
+    /** @return the run's state directory as its processes carry it ({@code PRODIGY_RUN_STATE_DIR}) */
+    private static Path runStateDirectory(RunState state) {
+        return state.stateDirectory().toAbsolutePath().normalize();
     }
 
     private String computeEnv(String name, EnvValue value, Variables vars, Map<String, String> env)
@@ -576,7 +608,7 @@ public final class Prodigy implements AutoCloseable {
 
         /** @param grace how long the shutdown hook waits for runs to record their state (default 20 s) @return this */
         public Builder shutdownGrace(Duration grace) {
-            this.shutdownGrace = Objects.requireNonNull(grace, "grace");
+            this.shutdownGrace = WorkflowDefinitionException.requireNonNull(grace, "grace");
             return this;
         }
 
@@ -587,19 +619,25 @@ public final class Prodigy implements AutoCloseable {
          * @return this
          */
         public Builder throttleDelay(Duration delay) {
-            this.throttleDelay = delay;
+            this.throttleDelay = WorkflowDefinitionException.requireNonNull(delay, "delay");
             return this;
         }
 
         /** @param runner runs agent ({@code claude:}) steps; without one, agent steps fail @return this */
         public Builder agentRunner(AgentRunner runner) {
-            this.agentRunner = runner;
+            this.agentRunner = WorkflowDefinitionException.requireNonNull(runner, "runner");
             return this;
         }
 
-        /** @param strategy gives runs and items their workspaces; default {@link DirectoryIsolation#shared()} @return this */
+        /**
+         * @param strategy gives runs and items their workspaces. Without one, runs work in the project directory
+         *                 ({@link DirectoryIsolation#shared()}), and a workflow that runs items in parallel is refused
+         *                 rather than letting them share it silently: choose {@code WorktreeIsolation.create()} of
+         *                 prodigy-git, or {@link DirectoryIsolation#shared()} to share on purpose
+         * @return this
+         */
         public Builder isolation(IsolationStrategy strategy) {
-            this.isolation = strategy;
+            this.isolation = WorkflowDefinitionException.requireNonNull(strategy, "strategy");
             return this;
         }
 
@@ -618,31 +656,31 @@ public final class Prodigy implements AutoCloseable {
          * @return this
          */
         public Builder checkpointStore(CheckpointStore store) {
-            this.checkpoints = store;
+            this.checkpoints = WorkflowDefinitionException.requireNonNull(store, "store");
             return this;
         }
 
         /** @param store the Dead Letter Queue; default a {@link FileDlqStore} under {@code PRODIGY_HOME} @return this */
         public Builder dlqStore(DlqStore store) {
-            this.dlq = store;
+            this.dlq = WorkflowDefinitionException.requireNonNull(store, "store");
             return this;
         }
 
         /** @param l a listener for run events (may be called several times to add more) @return this */
         public Builder listener(RunListener l) {
-            this.listeners.add(Objects.requireNonNull(l, "listener"));
+            this.listeners.add(WorkflowDefinitionException.requireNonNull(l, "l"));
             return this;
         }
 
         /** @param dir the project directory; default the current directory @return this */
         public Builder workingDirectory(Path dir) {
-            this.workingDirectory = dir;
+            this.workingDirectory = WorkflowDefinitionException.requireNonNull(dir, "dir");
             return this;
         }
 
         /** @param dir the state directory; default {@code $PRODIGY_HOME} or {@code ~/.prodigy} @return this */
         public Builder home(Path dir) {
-            this.home = dir;
+            this.home = WorkflowDefinitionException.requireNonNull(dir, "dir");
             return this;
         }
 
@@ -652,13 +690,13 @@ public final class Prodigy implements AutoCloseable {
          * @return this
          */
         public Builder executor(ExecutorService exec) {
-            this.executor = exec;
+            this.executor = WorkflowDefinitionException.requireNonNull(exec, "exec");
             return this;
         }
 
         /** @param c the clock for timestamps; default UTC system clock @return this */
         public Builder clock(Clock c) {
-            this.clock = c;
+            this.clock = WorkflowDefinitionException.requireNonNull(c, "c");
             return this;
         }
 

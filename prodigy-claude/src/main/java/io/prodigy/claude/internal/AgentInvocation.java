@@ -127,9 +127,14 @@ public final class AgentInvocation {
         String message = decoded.errorMessage();
         if (!terminalSeen && exit.timedOut()) {
             success = false;
-            b.success(false).errorKind(ErrorKind.TIMEOUT);
+            // a decoder that saw the agent being throttled (API retries) keeps that class and says so
+            ErrorKind kind = decoded.errorKind();
+            boolean throttled = kind == ErrorKind.RATE_LIMITED || kind == ErrorKind.OVERLOADED;
+            b.success(false).errorKind(throttled ? kind : ErrorKind.TIMEOUT);
             message = settings.agentName() + " did not finish within " + Results.human(request.timeout())
-                    + "; its process tree was terminated";
+                    + "; its process tree was terminated"
+                    + (throttled || kind == ErrorKind.TIMEOUT && decoded.errorMessage() != null
+                    ? " " + decoded.errorMessage() : "");
         } else if (!terminalSeen && exit.stalledAtStartup()) {
             success = false;
             b.success(false).errorKind(ErrorKind.TIMEOUT);

@@ -83,6 +83,7 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
     private String subtype;
     private String terminalReason;
     private Integer apiErrorStatus;
+    private String apiErrorCategory;
     private String resultText;
     private final List<String> errors = new ArrayList<>();
     private Long numTurns;
@@ -112,7 +113,9 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
             // cut at 1 MiB by the line reader: not parseable; a cut result line is read back from the transcript
             skippedLines++;
             String head = line.substring(0, Math.min(line.length(), 200));
-            if (head.startsWith("{") && head.contains("\"type\":\"result\"")) {
+            // the real CLI writes "type" after the result text; only a result line starts with duration_api_ms
+            if (head.startsWith("{") && (head.contains("\"type\":\"result\"")
+                    || head.startsWith("{\"duration_api_ms\""))) {
                 oversizedResult = true;
                 return true;
             }
@@ -327,6 +330,7 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
         terminalReason = JsonLines.text(node, "terminal_reason");
         Long status = JsonLines.integer(node, "api_error_status");
         apiErrorStatus = status == null ? null : status.intValue();
+        apiErrorCategory = JsonLines.text(node, "api_error");
         resultText = JsonLines.text(node, "result");
         errors.clear();
         JsonNode errs = JsonLines.arrayField(node, "errors");
@@ -352,6 +356,12 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
             tokens = new TokenUsage(JsonLines.count(usage, "input_tokens"), JsonLines.count(usage, "output_tokens"),
                     JsonLines.count(usage, "cache_read_input_tokens"),
                     JsonLines.count(usage, "cache_creation_input_tokens"));
+        }
+        TokenUsage perModel = modelUsage(JsonLines.objectField(node, "modelUsage"));
+        if (total(perModel) > total(tokens)) {
+            // at --max-budget-usd the CLI reports usage as zeros (or only the last call's), the totals per model
+            // in modelUsage are what total_cost_usd was computed from
+            tokens = perModel;
         }
         deniedTools.clear();
         JsonNode denials = JsonLines.arrayField(node, "permission_denials");
@@ -385,6 +395,25 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
         }
     }
 
+    /** The token counts of {@code modelUsage}, summed over its models; {@link TokenUsage#NONE} if absent. */
+    private static TokenUsage modelUsage(JsonNode models) {
+        TokenUsage sum = TokenUsage.NONE;
+        if (models == null) {
+            return sum;
+        }
+        for (JsonNode m : models) {
+            if (m.isObject()) {
+                sum = sum.plus(new TokenUsage(JsonLines.count(m, "inputTokens"), JsonLines.count(m, "outputTokens"),
+                        JsonLines.count(m, "cacheReadInputTokens"), JsonLines.count(m, "cacheCreationInputTokens")));
+            }
+        }
+        return sum;
+    }
+
+    private static long total(TokenUsage t) {
+        return t.inputTokens() + t.outputTokens() + t.cacheReadTokens() + t.cacheCreationTokens();
+    }
+
     @Override
     public AgentResult finish(ProcessExit exit) {
         if (!resultSeen && oversizedResult && exit.transcript() != null) {
@@ -407,13 +436,18 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
         if (success) {
             String output = resultText != null ? resultText : lastAssistantText == null ? "" : lastAssistantText;
             b.output(output);
-            String unknownCommand = options.verifySlashCommands() ? unknownSlashCommand() : null;
+            String unknownCommand = options.verifySlashCommands()
+                    ? SlashCommands.unknown(request.command(), slashCommands, request.workspace()) : null;
             if (unknownCommand != null) {
+                List<String> namespaced = SlashCommands.namespaced(unknownCommand, slashCommands);
                 return b.success(false).errorKind(ErrorKind.CONFIGURATION).errorMessage(AGENT
                         + " does not know the slash command /" + unknownCommand + " in " + (cwd != null ? cwd
-                        : request.workspace()) + " and answered it as prose instead of running it; add "
-                        + ".claude/commands/" + unknownCommand + ".md to the workspace (or ~/.claude/commands), or "
-                        + "turn the check off with verifySlashCommands(false)").build();
+                        : request.workspace()) + ", so it never ran (the CLI answers an unknown command as a plain "
+                        + "prompt and reports success)"
+                        + (namespaced.isEmpty() ? "" : "; it knows /" + String.join(", /", namespaced)
+                        + ": a command in a subdirectory is named <directory>:<name>")
+                        + "; add .claude/commands/" + unknownCommand.replace(':', '/') + ".md to the workspace (or "
+                        + "~/.claude/commands), or turn the check off with verifySlashCommands(false)").build();
             }
             if (options.failOnPermissionDenials() && !deniedTools.isEmpty()) {
                 return b.success(false).errorKind(ErrorKind.COMMAND_FAILED).errorMessage(AGENT + " was denied "
@@ -491,15 +525,24 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
         if (status >= 400 && status <= 499) {
             return null; // a bad request: the request or the model name is wrong, not a transient condition
         }
+        if ("connection_failed".equals(apiErrorCategory)) {
+            return ErrorKind.NETWORK;
+        }
         ErrorKind byText = FailureText.classify(text);
         if (byText == null) {
             byText = FailureText.classify(String.join("\n", errors));
+        }
+        if (byText == null && "server_error".equals(assistantError)) {
+            return ErrorKind.SERVER_ERROR;
         }
         return byText;
     }
 
     private AgentResult withoutResult(AgentResult.Builder b, ProcessExit exit) {
         b.success(false).output(lastAssistantText == null ? "" : lastAssistantText);
+        if (exit.timedOut() && apiRetries > 0) {
+            return retryStormCut(b);
+        }
         String stderr = exit.stderr();
         String configuration = configurationProblem(stderr);
         if (configuration != null) {
@@ -535,6 +578,28 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
                 + (stderr.isBlank() ? "" : "; stderr: " + AgentInvocation.tail(stderr, 1500))).build();
     }
 
+    /**
+     * The request's timeout ended a session that was retrying the API: the throttling it saw is the news. A 429 or
+     * 529 keeps its class ({@link ErrorKind#RATE_LIMITED}, {@link ErrorKind#OVERLOADED}) so that the engine's
+     * throttle reacts; anything else stays a {@link ErrorKind#TIMEOUT} that names the retries. The runner puts the
+     * timeout in front of the message.
+     */
+    private AgentResult retryStormCut(AgentResult.Builder b) {
+        ErrorKind kind = lastRetryStatus == null ? ErrorKind.TIMEOUT : switch (lastRetryStatus) {
+            case 429 -> ErrorKind.RATE_LIMITED;
+            case 529 -> ErrorKind.OVERLOADED;
+            default -> ErrorKind.TIMEOUT;
+        };
+        if ("rate_limit".equals(lastRetryError) && kind == ErrorKind.TIMEOUT) {
+            kind = ErrorKind.RATE_LIMITED;
+        }
+        return b.errorKind(kind).errorMessage("while the CLI was retrying the API: " + apiRetries + " api_retry "
+                + (apiRetries == 1 ? "line" : "lines") + ", the last after "
+                + (lastRetryStatus == null ? "a failure without an HTTP status" : "HTTP " + lastRetryStatus)
+                + (lastRetryError == null ? "" : " (" + lastRetryError + ")")
+                + (kind == ErrorKind.TIMEOUT ? "" : "; " + FailureText.describe(kind))).build();
+    }
+
     /** A refusal to start that no retry can fix, with what to do about it; or null. */
     static String configurationProblem(String stderr) {
         if (stderr.isBlank()) {
@@ -562,28 +627,6 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
             return AGENT + " received no prompt: " + first;
         }
         return null;
-    }
-
-    private String unknownSlashCommand() {
-        String command = request.command().strip();
-        if (!command.startsWith("/") || slashCommands == null) {
-            return null;
-        }
-        int end = 1;
-        while (end < command.length() && !Character.isWhitespace(command.charAt(end))) {
-            end++;
-        }
-        String name = command.substring(1, end);
-        if (name.isEmpty() || name.contains("/") || slashCommands.contains(name)
-                || slashCommands.contains("/" + name)) {
-            return null;
-        }
-        for (String known : slashCommands) {
-            if (known.endsWith(":" + name)) {
-                return null;
-            }
-        }
-        return name;
     }
 
     private static String suffix(String detail) {

@@ -25,7 +25,9 @@ public final class FailureText {
                     + "|gateway time-?out|server_error");
     private static final Pattern NETWORK = Pattern.compile(
             "(?i)connection error|fetch failed|request timed out|econnreset|etimedout|econnrefused|enotfound"
-                    + "|eai_again|network error|socket hang up|stream disconnected");
+                    + "|eai_again|network error|socket hang up|stream disconnected|unable to connect"
+                    + "|connection ?refused|connection dropped|connection reset|connectionclosed"
+                    + "|can't reach the api");
 
     private FailureText() {
     }

@@ -37,8 +37,10 @@ final class TranscriptRecovery {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(transcript),
                     StandardCharsets.UTF_8), 1 << 16)) { // malformed bytes are replaced, not fatal
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    if (line.startsWith("{") && line.substring(0, Math.min(line.length(), HEAD))
-                            .contains("\"type\":\"result\"")) {
+                    String head = line.substring(0, Math.min(line.length(), HEAD));
+                    // the real CLI writes "type" after the result text; only a result line starts with duration_api_ms
+                    if (line.startsWith("{") && (head.contains("\"type\":\"result\"")
+                            || head.startsWith("{\"duration_api_ms\""))) {
                         JsonNode node = JsonLines.object(line);
                         if (node != null && "result".equals(JsonLines.text(node, "type"))) {
                             last = node;

@@ -8,6 +8,7 @@ import io.prodigy.api.spi.AgentRequest;
 import io.prodigy.api.spi.AgentResult;
 import io.prodigy.api.spi.TokenUsage;
 import io.prodigy.claude.ProcessExit;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The decoder on hand-written streams: old and odd shapes, and the classification table. */
 class ClaudeStreamDecoderTest {
@@ -150,5 +152,94 @@ class ClaudeStreamDecoderTest {
         AgentResult r = unknown.finish(exit(0, ""));
         assertThat(r.errorKind()).isEqualTo(ErrorKind.CONFIGURATION);
         assertThat(r.errorMessage()).contains("/prodigy-fix ").contains("in /w");
+    }
+
+    @Test
+    void aSubdirectoryCommandAnswersOnlyToItsNamespacedName(@TempDir Path workspace) throws Exception {
+        Files.createDirectories(workspace.resolve(".claude/commands/sub"));
+        Files.writeString(workspace.resolve(".claude/commands/sub/nested.md"), "Do $ARGUMENTS\n");
+        String init = "{\"type\":\"system\",\"subtype\":\"init\",\"slash_commands\":[\"compact\",\"sub:nested\"]}";
+        String result = "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"result\":\"ok\"}";
+        ClaudeStreamDecoder full = new ClaudeStreamDecoder(AgentRequest.of("/sub:nested x", workspace, Map.of(),
+                null), null, null, new ClaudeStreamDecoder.Options(true, false, Clock.systemUTC()));
+        full.onLine(init);
+        full.onLine(result);
+        assertThat(full.finish(exit(0, "")).success()).isTrue();
+        ClaudeStreamDecoder shortName = new ClaudeStreamDecoder(AgentRequest.of("/nested x", workspace, Map.of(),
+                null), null, null, new ClaudeStreamDecoder.Options(true, false, Clock.systemUTC()));
+        shortName.onLine(init);
+        shortName.onLine(result);
+        AgentResult r = shortName.finish(exit(0, ""));
+        assertThat(r.success()).isFalse();
+        assertThat(r.errorKind()).isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(r.errorMessage()).contains("/nested").contains("it knows /sub:nested")
+                .contains(".claude/commands/nested.md");
+    }
+
+    @Test
+    void cli2197ApiErrorShapesWithTerminalReasonCompleted() {
+        // as CLI 2.1.197 printed them (issue 14): subtype success, is_error, terminal_reason completed, no errors[]
+        AgentResult refused = decode(1,
+                "{\"type\":\"system\",\"subtype\":\"api_retry\",\"attempt\":1,\"max_retries\":10,"
+                        + "\"retry_delay_ms\":600,\"error_status\":null,\"error\":\"unknown\",\"session_id\":\"s\"}",
+                "{\"type\":\"assistant\",\"message\":{\"model\":\"<synthetic>\",\"content\":[{\"type\":\"text\","
+                        + "\"text\":\"API Error: Unable to connect to API (ConnectionRefused)\"}]},\"error\":\"server_error\"}",
+                "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,\"terminal_reason\":\"completed\","
+                        + "\"api_error_status\":null,\"result\":\"API Error: Unable to connect to API (ConnectionRefused)\","
+                        + "\"total_cost_usd\":0,\"session_id\":\"s\"}");
+        assertThat(refused.errorKind()).isEqualTo(ErrorKind.NETWORK);
+        AgentResult noCode = decode(1,
+                "{\"type\":\"assistant\",\"message\":{\"model\":\"<synthetic>\",\"content\":[{\"type\":\"text\","
+                        + "\"text\":\"API Error: Unable to connect to API. Check your internet connection\"}]},"
+                        + "\"error\":\"server_error\"}",
+                "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,\"terminal_reason\":\"completed\","
+                        + "\"api_error_status\":null,\"result\":\"API Error: Unable to connect to API. Check your "
+                        + "internet connection\",\"session_id\":\"s\"}");
+        assertThat(noCode.errorKind()).isEqualTo(ErrorKind.NETWORK);
+        AgentResult overloaded = decode(1,
+                "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,\"terminal_reason\":\"completed\","
+                        + "\"api_error_status\":529,\"result\":\"API Error: 529 Overloaded\",\"session_id\":\"s\"}");
+        assertThat(overloaded.errorKind()).isEqualTo(ErrorKind.OVERLOADED);
+        AgentResult unknownServerError = decode(1,
+                "{\"type\":\"assistant\",\"message\":{\"model\":\"<synthetic>\",\"content\":[{\"type\":\"text\","
+                        + "\"text\":\"API Error\"}]},\"error\":\"server_error\"}",
+                "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,\"terminal_reason\":\"completed\","
+                        + "\"api_error_status\":null,\"result\":\"API Error\",\"session_id\":\"s\"}");
+        assertThat(unknownServerError.errorKind()).isEqualTo(ErrorKind.SERVER_ERROR);
+    }
+
+    @Test
+    void theBudgetStopWithZeroUsageTakesTheTokensFromModelUsage() {
+        AgentResult r = decode(1,
+                "{\"type\":\"result\",\"subtype\":\"error_max_budget_usd\",\"is_error\":true,\"session_id\":\"s\","
+                        + "\"total_cost_usd\":0.31,\"usage\":{\"input_tokens\":0,\"output_tokens\":0,"
+                        + "\"cache_read_input_tokens\":0,\"cache_creation_input_tokens\":0},\"modelUsage\":{"
+                        + "\"claude-opus-4-7\":{\"inputTokens\":10,\"outputTokens\":2000,\"cacheReadInputTokens\":30000,"
+                        + "\"cacheCreationInputTokens\":4000,\"costUSD\":0.3},\"claude-haiku-4-5\":{\"inputTokens\":5,"
+                        + "\"outputTokens\":7,\"cacheReadInputTokens\":0,\"cacheCreationInputTokens\":0,\"costUSD\":0.01}},"
+                        + "\"errors\":[\"Reached maximum budget ($0.3)\"]}");
+        assertThat(r.errorKind()).isEqualTo(ErrorKind.COMMAND_FAILED);
+        assertThat(r.tokens()).isEqualTo(new TokenUsage(15, 2007, 30000, 4000));
+        assertThat(activities).filteredOn(a -> a.type().equals("usage")).singleElement()
+                .satisfies(a -> assertThat(a.details()).containsEntry("output_tokens", "2007"));
+    }
+
+    @Test
+    void aTimeoutDuringApiRetriesReportsTheThrottling() {
+        ClaudeStreamDecoder d = decoder("x");
+        d.onLine("{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s\"}");
+        for (int i = 1; i <= 4; i++) {
+            d.onLine("{\"type\":\"system\",\"subtype\":\"api_retry\",\"attempt\":" + i + ",\"max_retries\":10,"
+                    + "\"retry_delay_ms\":1000,\"error_status\":429,\"error\":\"rate_limit\"}");
+        }
+        AgentResult r = d.finish(new ProcessExit(143, true, false, false, "", Duration.ofSeconds(60), null));
+        assertThat(r.errorKind()).isEqualTo(ErrorKind.RATE_LIMITED);
+        assertThat(r.errorMessage()).contains("4 api_retry lines").contains("HTTP 429");
+        ClaudeStreamDecoder network = decoder("x");
+        network.onLine("{\"type\":\"system\",\"subtype\":\"api_retry\",\"attempt\":1,\"max_retries\":10,"
+                + "\"retry_delay_ms\":1000,\"error_status\":null,\"error\":\"unknown\"}");
+        AgentResult n = network.finish(new ProcessExit(143, true, false, false, "", Duration.ofSeconds(60), null));
+        assertThat(n.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
+        assertThat(n.errorMessage()).contains("1 api_retry line,").contains("without an HTTP status");
     }
 }

@@ -64,7 +64,7 @@ class ClaudeDoubleTest {
 
     @Test
     void versionAndAuthStatus() throws Exception {
-        assertThat(run(null, Map.of(), "--version").stdout()).isEqualTo("2.1.999 (Claude Code)\n");
+        assertThat(run(null, Map.of(), "--version").stdout()).isEqualTo("2.1.332 (Claude Code)\n");
         assertThat(JSON.readTree(run(null, Map.of(), "auth", "status", "--json").stdout()).path("loggedIn")
                 .asBoolean()).isTrue();
     }

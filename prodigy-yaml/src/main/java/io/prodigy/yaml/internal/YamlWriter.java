@@ -67,7 +67,7 @@ public final class YamlWriter {
         root.put("name", workflow.name());
         List<Stage> stages = workflow.stages();
         boolean singleMapReduce = stages.size() == 1 && stages.get(0) instanceof Stage.MapReduce
-                && stages.get(0).name().equals("mapreduce");
+                && (stages.get(0).name().equals(workflow.name()) || stages.get(0).name().equals("mapreduce"));
         boolean singleSteps = stages.size() == 1 && stages.get(0) instanceof Stage.Steps
                 && stages.get(0).name().equals("steps-1");
         if (singleMapReduce) {
@@ -78,9 +78,17 @@ public final class YamlWriter {
             workflow.env().forEach(env::put);
             workflow.computedEnv().forEach((k, v) -> env.set(k, envValue(v)));
         }
-        if (!workflow.secrets().isEmpty()) {
+        if (!workflow.secrets().isEmpty() || !workflow.secretSources().isEmpty()) {
+            // never a value: the reference it was read from, else the environment variable of its own name
             ObjectNode secrets = root.putObject("secrets");
-            workflow.secrets().forEach(secrets::put);
+            java.util.Set<String> names = new java.util.LinkedHashSet<>(workflow.secrets().keySet());
+            names.addAll(workflow.secretSources().keySet());
+            for (String name : names) {
+                String source = workflow.secretSources().getOrDefault(name, "env:" + name);
+                int colon = source.indexOf(':');
+                secrets.putObject(name).put("provider", source.substring(0, colon))
+                        .put("key", source.substring(colon + 1));
+            }
         }
         if (!workflow.envFiles().isEmpty()) {
             ArrayNode files = root.putArray("env_files");
@@ -92,6 +100,28 @@ public final class YamlWriter {
                 ObjectNode p = profiles.putObject(name);
                 values.forEach(p::put);
             });
+        }
+        if (!workflow.isolation().isEmpty()) {
+            io.prodigy.api.IsolationHints h = workflow.isolation();
+            ObjectNode w = root.putObject("worktree");
+            if (h.mode() != null) {
+                w.put("mode", h.mode().name().toLowerCase(Locale.ROOT));
+            }
+            if (h.poolSize() != null) {
+                w.put("pool_size", h.poolSize());
+            }
+            if (h.name() != null) {
+                w.put("name", h.name());
+            }
+            if (h.onConflict() != null) {
+                w.put("on_conflict", h.onConflict().name().toLowerCase(Locale.ROOT));
+            }
+            if (h.conflictCommand() != null) {
+                w.put("conflict_command", h.conflictCommand());
+            }
+            if (h.conflictTimeout() != null) {
+                w.set("conflict_timeout", seconds(h.conflictTimeout()));
+            }
         }
         if (workflow.defaultRetry() != null) {
             root.set("retry_defaults", retry(workflow.defaultRetry()));
@@ -376,6 +406,10 @@ public final class YamlWriter {
         }
         if (s.validate() != null) {
             o.set("validate", validation(s.validate()));
+        }
+        if (!s.outputs().isEmpty()) {
+            ObjectNode outs = o.putObject("outputs");
+            s.outputs().forEach((name, pattern) -> outs.putObject(name).put("file_pattern", pattern));
         }
         return o;
     }

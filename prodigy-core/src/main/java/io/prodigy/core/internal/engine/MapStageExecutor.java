@@ -20,6 +20,7 @@ import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.spi.DlqEntry;
 import io.prodigy.api.spi.FailedAttempt;
 import io.prodigy.api.spi.IntegrationResult;
+import io.prodigy.api.spi.ItemKey;
 import io.prodigy.api.spi.JournalEntry;
 import io.prodigy.api.spi.VersionControl;
 import io.prodigy.api.spi.Workspace;
@@ -83,6 +84,8 @@ final class MapStageExecutor {
     }
 
     private volatile boolean paused;
+    /** Whether the items came from a command's output, whose plain lines the Rust tool wraps as {"item": line}. */
+    private volatile boolean commandLines;
 
     MapOutcome run() throws InterruptedException {
         MapPhase map = stage.map();
@@ -142,22 +145,24 @@ final class MapStageExecutor {
         JournalEntry.ItemFinished[] journaled = resume != null ? new JournalEntry.ItemFinished[items.size()] : null;
         int pruneAt = 2 * parallel + 64;
         try {
+            ItemRecovery recovery = resume == null ? null
+                    : new ItemRecovery(resume, run.isolation, run.runWorkspace, stageIndex);
             for (int dispatched = 0; dispatched < items.size(); dispatched++) {
                 final int index = dispatched;
-                if (resume != null) {
-                    JournalEntry.ItemFinished f = resume.itemSettled(stageIndex, ids.get(index))
-                            ? resume.finishedEntry(stageIndex, ids.get(index)) : null;
-                    if (f != null) {
-                        journaled[index] = f;
-                        run.progress.settled(f.status() == ItemStatus.SUCCEEDED);
+                boolean discardFirst = false;
+                if (recovery != null) {
+                    ItemRecovery.Decision decision = recovery.decide(ids.get(index));
+                    if (decision instanceof ItemRecovery.Decision.Journaled j) {
+                        journaled[index] = j.entry();
+                        run.progress.settled(j.entry().status() == ItemStatus.SUCCEEDED);
                         continue;
                     }
-                    ItemResult settled = settled(index, ids.get(index), items.get(index));
-                    if (settled != null) {
-                        results[index] = settled;
-                        run.progress.settled(settled.succeeded());
+                    if (decision instanceof ItemRecovery.Decision.IntegratedUnrecorded) {
+                        results[index] = recordIntegrated(index, ids.get(index), items.get(index));
+                        run.progress.settled(true);
                         continue;
                     }
+                    discardFirst = ((ItemRecovery.Decision.Run) decision).discardFirst();
                 }
                 governor.acquire(run.cancellation, () -> stopped.get() || run.budgetReached());
                 boolean permit = false;
@@ -177,8 +182,9 @@ final class MapStageExecutor {
                     }
                     break;
                 }
-                if (resume != null && resume.everDispatched(stageIndex, ids.get(index))) {
-                    run.isolation.discardStale(run.runWorkspace, ids.get(index));
+                if (discardFirst) {
+                    CrashPoints.reach(CrashPoints.Point.DISCARD, ids.get(index));
+                    run.isolation.discardStale(run.runWorkspace, new ItemKey(stageIndex, ids.get(index)));
                 }
                 run.progress.itemStarted();
                 if (futures.size() >= pruneAt) {
@@ -188,6 +194,7 @@ final class MapStageExecutor {
                 }
                 futures.add(pool.submit(() -> {
                     boolean ok = false;
+                    governor.bind();
                     try {
                         results[index] = runItem(index, ids.get(index), items.get(index), map, policy, limits,
                                 breaker);
@@ -283,25 +290,54 @@ final class MapStageExecutor {
             String path = Interpolator.interpolate(file.path(), stageVars, Interpolator.Quoting.NONE, where);
             raw = WorkItemReader.fromJsonFile(dir.resolve(path), file.jsonPath());
         } else if (input instanceof WorkInput.Command cmd) {
+            commandLines = true;
             raw = fromCommand(cmd.command(), cmd.jsonPath(), where);
         } else if (input instanceof WorkInput.Detect detect) {
             String text = Interpolator.interpolate(detect.input(), stageVars, Interpolator.Quoting.NONE, where);
             if (WorkItemReader.looksLikeFile(dir, text)) {
                 raw = WorkItemReader.fromJsonFile(dir.resolve(text.strip()), detect.jsonPath());
             } else {
+                commandLines = true;
                 raw = fromCommand(detect.input(), detect.jsonPath(), where);
             }
         } else {
             throw new IllegalStateException("unknown input " + input);
         }
         ItemPipeline pipeline = ItemPipeline.builder()
-                .filter(map.filter())
-                .sortBy(map.sortBy())
-                .distinct(map.distinct())
+                .filter(checked("map.filter", map.filter(), () -> ItemPipeline.builder().filter(map.filter()).build()))
+                .sortBy(checked("map.sort_by", map.sortBy(), () -> ItemPipeline.builder().sortBy(map.sortBy()).build()))
+                .distinct(checked("map.distinct", map.distinct(),
+                        () -> ItemPipeline.builder().distinct(map.distinct()).build()))
                 .offset(map.offset())
                 .maxItems(map.maxItems())
                 .build();
-        return pipeline.apply(raw, stageVars::resolve);
+        try {
+            return pipeline.apply(raw, stageVars::resolve);
+        } catch (io.prodigy.api.ExpressionException e) {
+            throw new WorkflowDefinitionException(keyed(map.filter() != null && map.sortBy() != null
+                    ? "map.filter or map.sort_by" : map.filter() != null ? "map.filter" : "map.sort_by", e), e);
+        }
+    }
+
+    /**
+     * @return {@code value}, once {@code parse} accepted it
+     * @throws WorkflowDefinitionException naming the key, the stage and the workflow when it did not
+     */
+    private String checked(String key, String value, Runnable parse) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            parse.run();
+            return value;
+        } catch (io.prodigy.api.ExpressionException e) {
+            throw new WorkflowDefinitionException(keyed(key, e), e);
+        }
+    }
+
+    private String keyed(String key, RuntimeException e) {
+        return key + " of stage '" + stage.name() + "' in workflow '" + run.workflow.name() + "' is invalid: "
+                + e.getMessage();
     }
 
     private List<JsonNode> fromCommand(String template, String jsonPath, String where) throws InterruptedException {
@@ -335,6 +371,7 @@ final class MapStageExecutor {
         while (true) {
             attempt++;
             run.journal(new JournalEntry.ItemDispatched(run.clock.instant(), stageIndex, itemId, attempt));
+            CrashPoints.reach(CrashPoints.Point.DISPATCH, itemId);
             Attempt a = attemptItem(index, itemId, item, itemJson, map, attempt);
             total = total.plus(a.duration);
             if (a.cost != null) {
@@ -353,7 +390,8 @@ final class MapStageExecutor {
                     run.dlq.markResolved(run.runId, itemId);
                 }
                 ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, attempt, firstStart,
-                        total, a.output, null, false, null, a.commits, cost, tokens);
+                        total, a.output, null, false, null, a.commits, cost, tokens, a.filesModified, a.worktreePath,
+                        a.branch);
                 finish(r);
                 return r;
             }
@@ -400,38 +438,30 @@ final class MapStageExecutor {
             }
             run.progress.itemEnded(false);
             ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.FAILED, attempt, firstStart, total,
-                    a.output, steps.mask(a.error), dlq, a.workspace, List.of(), cost, tokens);
+                    a.output, steps.mask(a.error), dlq, a.workspace, List.of(), cost, tokens, a.filesModified,
+                    a.worktreePath, a.branch);
             finish(r);
             return r;
         }
     }
 
     /**
-     * @return the result of an item the interrupted run integrated but did not record as finished, or null to run
-     *     it (items with a finish record are settled by the caller)
+     * Records an item that an earlier attempt integrated without the journal saying so (or without its finish
+     * record): it is done and is not run again.
      */
-    private ItemResult settled(int index, String itemId, JsonNode item) {
-        if (!resume.everDispatched(stageIndex, itemId)) {
-            return null;
-        }
-        String itemJson = Json.write(item);
-        if (resume.itemSettled(stageIndex, itemId)) {
-            // integrated, but the crash came before its finish record
-            run.journal(new JournalEntry.ItemFinished(run.clock.instant(), stageIndex, itemId, ItemStatus.SUCCEEDED,
-                    "{\"item_id\":" + Json.writeValue(itemId) + ",\"status\":\"success\"}"));
-            return new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, 1, null, Duration.ZERO, "", null,
-                    false, null, List.of(), null, null);
-        }
-        if (run.isolation.isIntegrated(run.runWorkspace, itemId)) {
+    private ItemResult recordIntegrated(int index, String itemId, JsonNode item) {
+        if (!resume.integrated(stageIndex, itemId)) {
             LOG.info("Resume: item {} was integrated before the interruption; not running it again", itemId);
             String head = run.runWorkspace.versionControl().map(VersionControl::head).orElse(null);
             run.journal(new JournalEntry.ItemIntegrated(run.clock.instant(), stageIndex, itemId, head));
-            ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, 1, null, Duration.ZERO, "",
-                    null, false, null, List.of(), null, null);
-            finish(r);
-            return r;
         }
-        return null;
+        if (resume.deadLettered.getOrDefault(stageIndex, java.util.Set.of()).contains(itemId)) {
+            run.dlq.markResolved(run.runId, itemId);
+        }
+        ItemResult r = new ItemResult(itemId, index, Json.write(item), ItemStatus.SUCCEEDED, 1, null, Duration.ZERO,
+                "", null, false, null, List.of(), null, null);
+        finish(r);
+        return r;
     }
 
     private static ItemResult fromJournal(int index, String itemId, String itemJson, JournalEntry.ItemFinished f) {
@@ -445,10 +475,14 @@ final class MapStageExecutor {
         r.path("commits").forEach(c -> commits.add(c.asText()));
         ItemError error = r.hasNonNull("error") ? new ItemError(errorKind(r.path("error_kind").asText()),
                 r.path("error").asText(), null, null) : null;
+        List<String> files = new ArrayList<>();
+        r.path("files_modified").forEach(c -> files.add(c.asText()));
         return new ItemResult(itemId, index, itemJson, f.status(), r.path("attempts").asInt(1), null,
                 Duration.ofMillis(r.path("duration_ms").asLong()), r.path("output").asText(""), error,
                 f.status() == ItemStatus.FAILED && error != null, null, commits,
-                r.hasNonNull("cost_usd") ? r.path("cost_usd").asDouble() : null, null);
+                r.hasNonNull("cost_usd") ? r.path("cost_usd").asDouble() : null, null, files,
+                r.hasNonNull("worktree_path") ? Path.of(r.path("worktree_path").asText()) : null,
+                r.hasNonNull("branch_name") ? r.path("branch_name").asText() : null);
     }
 
     private static ErrorKind errorKind(String name) {
@@ -469,6 +503,7 @@ final class MapStageExecutor {
     private void finish(ItemResult r) {
         run.journal(new JournalEntry.ItemFinished(run.clock.instant(), stageIndex, r.itemId(), r.status(),
                 run.masker.mask(Json.write(resultJson(r)))));
+        CrashPoints.reach(CrashPoints.Point.ITEM_FINISHED, r.itemId());
         run.events.emit(new RunEvent.ItemFinished(run.runId, run.clock.instant(), r.itemId(), r.status(), r.attempts(),
                 r.duration(), r.costUsd()));
     }
@@ -483,6 +518,9 @@ final class MapStageExecutor {
         Path workspace;
         String log;
         List<String> commits = List.of();
+        List<String> filesModified = List.of();
+        Path worktreePath;
+        String branch;
     }
 
     private Attempt attemptItem(int index, String itemId, JsonNode item, String itemJson, MapPhase map, int attempt)
@@ -491,7 +529,7 @@ final class MapStageExecutor {
         Instant start = run.clock.instant();
         Workspace ws;
         try {
-            ws = run.isolation.acquire(run.runWorkspace, itemId);
+            ws = run.isolation.acquire(run.runWorkspace, new ItemKey(stageIndex, itemId));
         } catch (ProdigyException e) {
             a.error = new ItemError(ErrorKind.WORKSPACE, "could not prepare a workspace for item " + itemId + ": "
                     + e.getMessage(), null, null);
@@ -499,13 +537,16 @@ final class MapStageExecutor {
         }
         run.events.emit(new RunEvent.ItemStarted(run.runId, start, itemId, attempt, ws.name(),
                 run.masker.mask(io.prodigy.core.ItemLabels.of(itemId, item))));
+        a.worktreePath = ws.directory();
+        a.branch = ws.branchName().orElse(null);
         boolean keep = true;
         try {
             Variables vars = stageVars.child();
             vars.put("item", item);
             vars.putString("item_id", itemId);
             vars.put("item_index", IntNode.valueOf(index));
-            vars.putString("item_json", itemJson);
+            vars.putString("item_json", commandLines && item.isTextual()
+                    ? Json.write(Json.NODES.objectNode().put("item", item.textValue())) : itemJson);
             vars.putString("worktree", ws.directory().toString());
             vars.putString("workspace", ws.directory().toString());
             if (item.isTextual()) {
@@ -542,6 +583,9 @@ final class MapStageExecutor {
                 if (base != null) {
                     WorkspaceChanges changes = vcs.get().changesSince(base);
                     a.commits = changes.commits();
+                    List<String> files = new ArrayList<>(changes.filesAdded());
+                    files.addAll(changes.filesModified());
+                    a.filesModified = files;
                 }
                 a.error = integrate(itemId, ws);
                 keep = a.error != null;
@@ -553,6 +597,9 @@ final class MapStageExecutor {
             try {
                 if (ws != run.runWorkspace) {
                     run.isolation.release(ws, keep);
+                    if (a.workspace != null && !java.nio.file.Files.isDirectory(a.workspace)) {
+                        a.workspace = null; // the strategy removed it anyway (keepFailedWorktrees(false)): no path to record
+                    }
                 }
             } catch (ProdigyException e) {
                 LOG.warn("could not release the workspace of item {}: {}", itemId, e.getMessage());
@@ -563,6 +610,7 @@ final class MapStageExecutor {
     private ItemError integrate(String itemId, Workspace ws) {
         synchronized (mergeLock) {
             IntegrationResult r;
+            CrashPoints.reach(CrashPoints.Point.INTEGRATE, itemId);
             try {
                 r = run.isolation.integrate(run.runWorkspace, ws);
             } catch (ProdigyException e) {
@@ -573,6 +621,7 @@ final class MapStageExecutor {
                 return new ItemError(ErrorKind.MERGE_CONFLICT, "merging item " + itemId + " conflicted in "
                         + String.join(", ", c.paths()) + ": " + c.message(), null, null);
             }
+            CrashPoints.reach(CrashPoints.Point.INTEGRATED, itemId);
             int commits = r instanceof IntegrationResult.Integrated in ? in.commits().size() : 0;
             String head = run.runWorkspace.versionControl().map(VersionControl::head).orElse(null);
             run.journal(new JournalEntry.ItemIntegrated(run.clock.instant(), stageIndex, itemId, head));
@@ -581,15 +630,39 @@ final class MapStageExecutor {
         }
     }
 
-    /** The JSON of one item's result, as exposed in {@code ${map.results}}. */
+    /**
+     * The JSON of one item's result, as exposed in {@code ${map.results}}: the Rust tool's {@code AgentResult}
+     * fields ({@code item_id}, {@code status} {@code "Success"} / {@code {"Failed": msg}} / {@code "Timeout"},
+     * {@code output}, {@code commits}, {@code files_modified}, {@code duration {secs, nanos}}, {@code error},
+     * {@code worktree_path}, {@code branch_name}, {@code worktree_session_id}, {@code json_log_location}) plus
+     * this engine's ({@code item_status}, {@code duration_ms}, {@code attempts}, {@code error_kind},
+     * {@code cost_usd}).
+     */
     static ObjectNode resultJson(ItemResult r) {
         ObjectNode o = Json.NODES.objectNode();
         o.put("item_id", r.itemId());
-        o.put("status", r.status() == ItemStatus.SUCCEEDED ? "success" : r.status().name().toLowerCase(
-                java.util.Locale.ROOT));
+        if (r.status() == ItemStatus.SUCCEEDED) {
+            o.put("status", "Success");
+        } else if (r.error() != null && r.error().kind() == ErrorKind.TIMEOUT) {
+            o.put("status", "Timeout");
+        } else {
+            o.putObject("status").put("Failed", r.error() == null ? r.status().name().toLowerCase(
+                    java.util.Locale.ROOT) : r.error().message());
+        }
+        o.put("item_status", r.status().name().toLowerCase(java.util.Locale.ROOT));
         o.put("output", r.output() == null ? "" : r.output());
         ArrayNode commits = o.putArray("commits");
         r.commits().forEach(commits::add);
+        ArrayNode files = o.putArray("files_modified");
+        r.filesModified().forEach(files::add);
+        o.putObject("duration").put("secs", r.duration().getSeconds()).put("nanos", r.duration().getNano());
+        if (r.error() == null) {
+            o.putNull("error");
+        }
+        o.put("worktree_path", r.worktreePath() == null ? null : r.worktreePath().toString());
+        o.put("branch_name", r.branch());
+        o.put("worktree_session_id", r.worktreePath() == null ? null : r.worktreePath().getFileName().toString());
+        o.putNull("json_log_location");
         o.put("duration_ms", r.duration().toMillis());
         o.put("attempts", r.attempts());
         if (r.error() != null) {

@@ -206,6 +206,9 @@ public final class StepExecutor {
         if (outcome.success() && step.validate() != null) {
             outcome = validate(step, index, scope, outcome);
         }
+        if (outcome.success() && !step.outputs().isEmpty()) {
+            outcome = StepOutputs.resolve(step, scope, headBefore, scope.where(index, label), outcome);
+        }
         if (headBefore != null) {
             setGitVariables(vcs.get(), headBefore, vars);
         }
@@ -247,7 +250,7 @@ public final class StepExecutor {
                 Duration wait = run.throttled(scope.itemId(), kind, attempt.retryAfter(), throttledWaits);
                 LOG.info("{} was throttled ({}); waiting {} ms before trying again (not counted as a retry)",
                         scope.where(index, step.label()), kind, wait.toMillis());
-                Waits.sleep(wait, run.cancellation);
+                run.waitOutThrottle(wait);
                 continue;
             }
             Optional<Duration> delay = retry.nextDelay(kind, attempt.failureText());
@@ -317,7 +320,7 @@ public final class StepExecutor {
             return runShell(command, step, scope, timeout, where, Map.of());
         }
         if (action instanceof StepAction.Agent agent) {
-            String command = Interpolator.interpolate(agent.command(), scope.vars(), Interpolator.Quoting.NONE, where);
+            String command = Interpolator.interpolate(agent.command(), scope.vars(), Interpolator.Quoting.PROMPT, where);
             return runAgent(command, step, scope, timeout, where);
         }
         if (action instanceof StepAction.WriteFile wf) {
@@ -704,6 +707,7 @@ public final class StepExecutor {
         vars.putString("error.kind", e == null ? ErrorKind.UNKNOWN.name() : e.kind().name());
         String combined = "STDOUT:\n" + (failed.stdout() == null ? "" : failed.stdout()) + "\nSTDERR:\n" + stderr;
         vars.putString("shell.output", combined.length() > INLINE_OUTPUT_LIMIT ? spill(combined) : combined);
+        vars.putString("shell.stderr", stderr);
         vars.put("shell.attempt", IntNode.valueOf(attempt));
         vars.put("shell.exit_code", failed.exitCode() == null ? IntNode.valueOf(-1) : IntNode.valueOf(failed.exitCode()));
     }
@@ -724,6 +728,7 @@ public final class StepExecutor {
         String stdout = outcome.stdout() == null ? "" : outcome.stdout();
         if (step.action() instanceof StepAction.Shell) {
             vars.putString("shell.output", stdout);
+            vars.putString("shell.stderr", outcome.stderr() == null ? "" : outcome.stderr());
             if (outcome.exitCode() != null) {
                 vars.put("shell.exit_code", IntNode.valueOf(outcome.exitCode()));
             }
@@ -817,16 +822,23 @@ public final class StepExecutor {
             throws InterruptedException {
         Validation v = step.validate();
         String where = scope.where(index, step.label());
+        scope.vars().put("validation.attempt_number", IntNode.valueOf(0));
+        scope.vars().put("validation.threshold", DoubleNode.valueOf(v.threshold()));
         ValidationRun check = runValidation(v, scope, where);
         double completion = check.completion();
         int rounds = 0;
+        String handlerFailure = null;
         while (completion < v.threshold() && v.onIncomplete() != null && rounds < v.onIncomplete().maxAttempts()) {
             rounds++;
+            scope.vars().put("validation.attempt_number", IntNode.valueOf(rounds));
+            scope.vars().put("validation.attempt", IntNode.valueOf(rounds));
+            scope.vars().put("validation.max_attempts", IntNode.valueOf(v.onIncomplete().maxAttempts()));
             LOG.info("Validation of {} at {}% (threshold {}%), running on_incomplete (round {} of {})", where,
                     completion, v.threshold(), rounds, v.onIncomplete().maxAttempts());
             StepOutcome fix = runAll(v.onIncomplete().commands(), scope, null);
             if (!fix.success()) {
-                LOG.info("on_incomplete of {} failed: {}", where, fix.error() == null ? "?" : fix.error().message());
+                handlerFailure = fix.error() == null ? "?" : fix.error().message();
+                LOG.warn("on_incomplete of {} failed (round {}): {}", where, rounds, handlerFailure);
             }
             check = runValidation(v, scope, where);
             completion = check.completion();
@@ -837,7 +849,8 @@ public final class StepExecutor {
         boolean fail = v.onIncomplete() == null || v.onIncomplete().failWorkflow();
         String msg = "validation of " + where + " reached " + completion + "%, below the threshold of "
                 + v.threshold() + "%" + (rounds > 0 ? " after " + rounds + " on_incomplete round(s)" : "")
-                + (check.failure() != null ? "; the validation command failed: " + check.failure() : "");
+                + (check.failure() != null ? "; the validation command failed: " + check.failure() : "")
+                + (handlerFailure != null ? "; on_incomplete failed: " + handlerFailure : "");
         if (!fail) {
             LOG.warn("{}; going on because fail_workflow is false", msg);
             return outcome;
@@ -891,6 +904,8 @@ public final class StepExecutor {
                 pct = result.path("completion");
             }
             completion = pct.isNumber() ? pct.asDouble() : (last.success() ? 100.0 : 0.0);
+            result.properties().forEach(field -> vars.put("validation." + field.getKey(), field.getValue()));
+            vars.put("validation.result", result);
             JsonNode missing = result.path("missing");
             vars.put("validation.completion", DoubleNode.valueOf(completion));
             vars.putString("validation.status", result.path("status").asText(completion >= v.threshold()
@@ -910,6 +925,7 @@ public final class StepExecutor {
             vars.put("validation.missing_count", IntNode.valueOf(0));
             vars.put("validation.implemented", Json.NODES.arrayNode());
             vars.put("validation.gaps", Json.NODES.objectNode());
+            vars.put("validation.result", Json.NODES.objectNode());
         }
         String failure = null;
         if (!last.success()) {
