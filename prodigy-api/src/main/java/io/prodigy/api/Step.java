@@ -319,7 +319,7 @@ public final class Step {
          * @return this
          */
         public Builder output(String name, String filePattern) {
-            outputs.put(Checks.notNull(name, "output name"), Checks.notNull(filePattern, "file_pattern"));
+            outputs.put(Checks.notNull(name, "name"), Checks.notNull(filePattern, "filePattern"));
             return this;
         }
 

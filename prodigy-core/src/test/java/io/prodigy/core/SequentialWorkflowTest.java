@@ -87,6 +87,16 @@ class SequentialWorkflowTest {
     }
 
     @Test
+    void aShellCaptureIsAlsoReadAsShellDotName() {
+        // the Rust tool's spec.yml captures 'spec_number' and reads it as ${shell.spec_number}
+        RunResult r = run(Workflow.sequential("shell-capture",
+                Step.shell("printf 42").capture("spec_number").build(),
+                Step.shell("echo 'spec ${shell.spec_number}'").capture("said").build()));
+        assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(r.variables().get("said")).isEqualTo("spec 42");
+    }
+
+    @Test
     void captureStreamsStoreStderrExitCodeSuccessAndDuration() {
         RunResult r = run(Workflow.sequential("streams",
                 Step.shell("echo out; echo err >&2").capture("c").captureStreams(CaptureStreams.ALL).build(),

@@ -50,7 +50,7 @@ class RoundTripTest {
                         first.workflow().get())));
             }
         }
-        assertThat(tests).hasSize(40 + 14); // spec.yml of 0.1.8 uses ${shell.spec_number}, which nothing defines
+        assertThat(tests).hasSize(41 + 14);
         return tests.stream();
     }
 

@@ -161,7 +161,9 @@ final class Parts {
         b.merge(merge);
         b.mergeTimeout(mergeTimeout);
         b.defaultRetry(defaultRetry);
-        b.isolation(isolation);
+        if (isolation != null) {
+            b.isolation(isolation);
+        }
         return b.build();
     }
 }

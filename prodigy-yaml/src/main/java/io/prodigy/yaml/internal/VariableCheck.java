@@ -186,6 +186,10 @@ final class VariableCheck {
         scope.open("step");
         if (s.capture() != null) {
             scope.open(s.capture());
+            if (a instanceof StepAction.Shell) {
+                // the Rust tool's own files read a shell capture as ${shell.<name>} too (spec.yml)
+                scope.open("shell." + s.capture());
+            }
         }
         if (s.onFailure() != null) {
             handlers(s.onFailure(), scope, phase);

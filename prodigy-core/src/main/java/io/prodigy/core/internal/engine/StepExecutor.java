@@ -723,7 +723,13 @@ public final class StepExecutor {
         }
     }
 
-    /** Stores the step's output in variables: the per-type name, {@code last.output}, and {@code capture:}. */
+    /** Names under {@code shell.} that the engine itself sets; a capture never shadows them. */
+    private static final Set<String> SHELL_OWN = Set.of("output", "stderr", "exit_code", "attempt");
+
+    /**
+     * Stores the step's output in variables: the per-type name, {@code last.output}, and {@code capture:} (for a
+     * shell step also as {@code shell.<capture>}).
+     */
     private void capture(Step step, StepOutcome outcome, Variables vars) {
         String stdout = outcome.stdout() == null ? "" : outcome.stdout();
         if (step.action() instanceof StepAction.Shell) {
@@ -740,7 +746,12 @@ public final class StepExecutor {
         }
         CaptureStreams streams = step.captureStreams();
         if (streams.stdout()) {
-            vars.put(name, convert(step.captureFormat(), stdout, outcome.success(), name));
+            JsonNode value = convert(step.captureFormat(), stdout, outcome.success(), name);
+            vars.put(name, value);
+            if (step.action() instanceof StepAction.Shell && !SHELL_OWN.contains(name)) {
+                // the Rust tool's own workflows read a shell step's capture as ${shell.<name>} too (spec.yml)
+                vars.put("shell." + name, value);
+            }
         }
         if (streams.stderr()) {
             String stderr = outcome.stderr() == null ? "" : outcome.stderr();
