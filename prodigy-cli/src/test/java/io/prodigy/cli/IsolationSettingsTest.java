@@ -36,7 +36,7 @@ class IsolationSettingsTest {
         Files.writeString(home.resolve("config.yml"), "worktree:\n  mode: pooled\n  pool_size: 3\n"
                 + "  on_conflict: agent\n  conflict_timeout: 10m\n");
         CliConfig c = CliConfig.load(home, null);
-        assertThat(c.isolation()).isEqualTo(new IsolationHints(Mode.POOLED, 3, null, OnConflict.AGENT, null,
+        assertThat(c.worktree()).isEqualTo(new IsolationHints(Mode.POOLED, 3, null, OnConflict.AGENT, null,
                 Duration.ofMinutes(10)));
         Files.writeString(home.resolve("config.yml"), "worktree:\n  mode: pooles\n");
         assertThatThrownBy(() -> CliConfig.load(home, null)).isInstanceOf(CliException.class)
