@@ -59,6 +59,10 @@ final class CliContext {
         String level = Globals.verbosity() >= 3 ? "trace" : Globals.verbosity() == 2 ? "debug" : config.logLevel();
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        // lines for people: "warning: message"; the logger's name only with -vv
+        System.setProperty("org.slf4j.simpleLogger.warnLevelString", "warning:");
+        System.setProperty("org.slf4j.simpleLogger.showLogName", Boolean.toString(Globals.verbosity() >= 2));
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "false");
         return new CliContext(home, project, config);
     }
 

@@ -43,7 +43,7 @@ class ResumeCommand implements Callable<Integer> {
                 + ") in " + dir);
         ctx.continuing(record).checkIsolation(wf, maxParallelOf(record), dir);
         ResumeOptions options = new ResumeOptions(force, includeDlq);
-        return RunExecution.execute(ctx, dir, yes, record.runId(),
+        return RunExecution.execute(ctx, dir, yes, record.runId(), wf,
                 prodigy -> prodigy.resume(record.runId(), wf, options));
     }
 

@@ -80,6 +80,9 @@ final class RunCommand implements Callable<Integer> {
             + "always are).")
     boolean strict;
 
+    @Option(names = "--force", description = "Start even though a run of this workflow is live in this repository.")
+    boolean force;
+
     @picocli.CommandLine.Mixin
     IsolationOption isolation = new IsolationOption();
 
@@ -104,6 +107,7 @@ final class RunCommand implements Callable<Integer> {
         if (parallel != null && parallel < 1) {
             throw CliException.usage("--max-parallel must be at least 1, not " + parallel);
         }
+        Preflight.check(ctx, wf);
         if (wf.isMapReduce()) {
             if (!mapPatterns.isEmpty()) {
                 throw CliException.usage("--map runs a workflow once per file; '" + wf.name() + "' is a MapReduce "
@@ -162,6 +166,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         ctx.checkIsolation(wf, parallel, ctx.project());
+        LiveRuns.refuseSecond(ctx, wf.name(), force);
         String runId = newRunId();
         ctx.workflow(wf);
         RunInfo.forFile(runId, file, params, paramFile).write(ctx.home());
@@ -169,7 +174,7 @@ final class RunCommand implements Callable<Integer> {
                 .maxParallel(parallel).profile(profile).maxIterations(maxIterations);
         variables.forEach(options::variable);
         RunOptions opts = options.build();
-        return RunExecution.execute(ctx, ctx.project(), yes, runId, prodigy -> prodigy.run(wf, opts));
+        return RunExecution.execute(ctx, ctx.project(), yes, runId, wf, prodigy -> prodigy.run(wf, opts));
     }
 
     /** @return a new run id, in the engine's format */

@@ -29,7 +29,7 @@ final class PhaseReader {
             "continue_on_failure", "max_failures", "failure_threshold", "error_collection");
     static final Set<String> MAP_KEYS = Set.of("input", "json_path", "agent_template", "operation", "max_parallel",
             "parallel", "filter", "sort_by", "max_items", "offset", "distinct", "timeout_per_agent",
-            "agent_timeout_secs", "timeout_config", "retry_on_failure", "id_field");
+            "agent_timeout_secs", "timeout_config", "retry_on_failure", "id_field", "allow_empty");
     private static final Set<String> SETUP_KEYS = Set.of("commands", "timeout", "capture_outputs");
     private static final Set<String> CAPTURE_KEYS = Set.of("command_index", "source", "pattern", "json_path",
             "max_size", "default", "multiline");
@@ -246,6 +246,10 @@ final class PhaseReader {
         String distinct = f.text("distinct");
         if (distinct != null) {
             b.distinct(distinct);
+        }
+        Boolean allowEmpty = f.bool("allow_empty");
+        if (allowEmpty != null) {
+            b.allowEmpty(allowEmpty);
         }
         String idField = f.text("id_field");
         if (idField != null) {

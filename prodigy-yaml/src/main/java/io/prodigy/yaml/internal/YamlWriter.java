@@ -258,6 +258,9 @@ public final class YamlWriter {
         if (m.maxItems() != null) {
             o.put("max_items", m.maxItems());
         }
+        if (m.allowEmpty()) {
+            o.put("allow_empty", true);
+        }
         if (m.agentTimeout() != null) {
             o.set(m.agentTimeout().getNano() == 0 ? "agent_timeout_secs" : "timeout_per_agent",
                     seconds(m.agentTimeout()));

@@ -112,8 +112,21 @@ final class MapStageExecutor {
         int parallel = run.options.maxParallel() != null ? run.options.maxParallel() : map.maxParallel();
         parallel = Math.max(1, Math.min(parallel, Math.max(1, items.size())));
         run.progress.mapStarted(items.size());
+        int succeededBefore = 0;
+        int failedBefore = 0;
+        if (resume != null) {
+            for (String id : ids) {
+                JournalEntry.ItemFinished f = resume.itemSettled(stageIndex, id)
+                        ? resume.finishedEntry(stageIndex, id) : null;
+                if (f != null && f.status() == ItemStatus.SUCCEEDED) {
+                    succeededBefore++;
+                } else if (f != null) {
+                    failedBefore++;
+                }
+            }
+        }
         run.events.emit(new RunEvent.ItemsResolved(run.runId, run.clock.instant(), stage.name(), items.size(),
-                parallel));
+                parallel, succeededBefore, failedBefore));
         LOG.info("Map phase of '{}': {} item(s), up to {} at once", stage.name(), items.size(), parallel);
 
         ErrorPolicy policy = stage.errorPolicy();
@@ -522,7 +535,8 @@ final class MapStageExecutor {
                     + e.getMessage(), null, null);
             return a;
         }
-        run.events.emit(new RunEvent.ItemStarted(run.runId, start, itemId, attempt, ws.name()));
+        run.events.emit(new RunEvent.ItemStarted(run.runId, start, itemId, attempt, ws.name(),
+                run.masker.mask(io.prodigy.core.ItemLabels.of(itemId, item))));
         a.worktreePath = ws.directory();
         a.branch = ws.branchName().orElse(null);
         boolean keep = true;

@@ -132,7 +132,9 @@ public final class StepExecutor {
                     index, label, true, true, null, Duration.ZERO));
             return skipped;
         }
-        run.events.emit(new RunEvent.StepStarted(run.runId, start, scope.itemId(), scope.phase(), index, label));
+        String command = filledIn(step, scope);
+        run.events.emit(new RunEvent.StepStarted(run.runId, start, scope.itemId(), scope.phase(), index, label,
+                command));
         StepOutcome outcome;
         try {
             outcome = executeControlled(step, index, scope);
@@ -140,9 +142,28 @@ public final class StepExecutor {
             outcome = StepOutcome.failure(ErrorKind.CONFIGURATION, e.getMessage(), label, Duration.ZERO);
         }
         outcome = outcome.withDuration(Duration.between(start, run.clock.instant()));
+        run.stepLogs.append(scope, index, command, outcome);
         run.events.emit(new RunEvent.StepFinished(run.runId, run.clock.instant(), scope.itemId(), scope.phase(),
-                index, label, false, outcome.success(), outcome.exitCode(), outcome.duration()));
+                index, label, false, outcome.success(), outcome.exitCode(), outcome.duration(),
+                run.stepLogs.tail(outcome.stdout(), outcome.stderr(), RunEvent.StepFinished.MAX_OUTPUT_CHARS)));
         return outcome;
+    }
+
+    /** @return the step's command with its variables filled in, for people (its label when that fails) */
+    private String filledIn(Step step, StepScope scope) {
+        String template = step.action() instanceof StepAction.Shell s ? s.command()
+                : step.action() instanceof StepAction.Agent a ? a.command() : null;
+        if (template == null || step.name() != null || template.indexOf('$') < 0) {
+            return step.label();
+        }
+        try {
+            String text = Interpolator.interpolate(template, scope.vars(), Interpolator.Quoting.NONE, "display");
+            text = run.masker.mask(text.replaceAll("\\s+", " ").strip());
+            String prefix = step.action() instanceof StepAction.Shell ? "shell: " : "claude: ";
+            return prefix + (text.length() > 200 ? text.substring(0, 199) + "…" : text);
+        } catch (RuntimeException e) {
+            return step.label();
+        }
     }
 
     private boolean conditionHolds(Step step, StepScope scope, int index) {
@@ -814,7 +835,8 @@ public final class StepExecutor {
         String where = scope.where(index, step.label());
         scope.vars().put("validation.attempt_number", IntNode.valueOf(0));
         scope.vars().put("validation.threshold", DoubleNode.valueOf(v.threshold()));
-        double completion = runValidation(v, scope, where);
+        ValidationRun check = runValidation(v, scope, where);
+        double completion = check.completion();
         int rounds = 0;
         String handlerFailure = null;
         while (completion < v.threshold() && v.onIncomplete() != null && rounds < v.onIncomplete().maxAttempts()) {
@@ -829,7 +851,8 @@ public final class StepExecutor {
                 handlerFailure = fix.error() == null ? "?" : fix.error().message();
                 LOG.warn("on_incomplete of {} failed (round {}): {}", where, rounds, handlerFailure);
             }
-            completion = runValidation(v, scope, where);
+            check = runValidation(v, scope, where);
+            completion = check.completion();
         }
         if (completion >= v.threshold()) {
             return outcome;
@@ -837,6 +860,7 @@ public final class StepExecutor {
         boolean fail = v.onIncomplete() == null || v.onIncomplete().failWorkflow();
         String msg = "validation of " + where + " reached " + completion + "%, below the threshold of "
                 + v.threshold() + "%" + (rounds > 0 ? " after " + rounds + " on_incomplete round(s)" : "")
+                + (check.failure() != null ? "; the validation command failed: " + check.failure() : "")
                 + (handlerFailure != null ? "; on_incomplete failed: " + handlerFailure : "");
         if (!fail) {
             LOG.warn("{}; going on because fail_workflow is false", msg);
@@ -846,7 +870,16 @@ public final class StepExecutor {
                 step.label()));
     }
 
-    private double runValidation(Validation v, StepScope scope, String where) throws InterruptedException {
+    /**
+     * One validation.
+     *
+     * @param completion the score
+     * @param failure why the validation command failed (its error, with the end of its output), or null
+     */
+    private record ValidationRun(double completion, String failure) {
+    }
+
+    private ValidationRun runValidation(Validation v, StepScope scope, String where) throws InterruptedException {
         Map<String, String> env = new HashMap<>(scope.env());
         env.put("PRODIGY_VALIDATION", "true");
         StepScope validationScope = new StepScope(scope.vars(), scope.workspace(), scope.phase(), scope.itemId(),
@@ -905,6 +938,11 @@ public final class StepExecutor {
             vars.put("validation.gaps", Json.NODES.objectNode());
             vars.put("validation.result", Json.NODES.objectNode());
         }
-        return completion;
+        String failure = null;
+        if (!last.success()) {
+            failure = last.error() != null ? last.error().message() : "exit code " + last.exitCode();
+            LOG.info("the validation command of {} failed: {}", where, failure);
+        }
+        return new ValidationRun(completion, failure);
     }
 }
