@@ -1,5 +1,10 @@
 package io.prodigy.core;
 
+import io.prodigy.api.spi.MapAttempt;
+import io.prodigy.api.spi.MapAttemptOutcome;
+import io.prodigy.api.spi.MapExecutor;
+import io.prodigy.api.spi.Workspace;
+import io.prodigy.core.internal.engine.RemoteAttemptRunner;
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.prodigy.api.EnvValue;
 import io.prodigy.api.ProdigyException;
@@ -97,6 +102,7 @@ public final class Prodigy implements AutoCloseable {
     private final Duration throttleDelay;
     private final boolean handleSignals;
     private final Duration shutdownGrace;
+    private final MapExecutor mapExecutor;
 
     private Prodigy(Builder b) {
         this.agentRunner = b.agentRunner;
@@ -117,6 +123,7 @@ public final class Prodigy implements AutoCloseable {
         this.throttleDelay = b.throttleDelay != null ? b.throttleDelay : Duration.ofSeconds(1);
         this.handleSignals = b.handleSignals;
         this.shutdownGrace = b.shutdownGrace;
+        this.mapExecutor = b.mapExecutor;
     }
 
     private final List<AutoCloseable> owned = new ArrayList<>();
@@ -395,6 +402,30 @@ public final class Prodigy implements AutoCloseable {
         }, "prodigy-shutdown"));
     }
 
+    /**
+     * Runs one attempt of a map item that a coordinator dispatched to this process, as a worker of a remote
+     * {@link MapExecutor} does: the agent template of stage {@code attempt.stageIndex()} of {@code workflow}, in
+     * {@code workspace}, with this instance's agent runner, the attempt's variables and environment, and the
+     * workflow's secrets as this process knows them. Nothing is journaled here: the coordinator owns the run.
+     * Interrupting the calling thread stops the running agent.
+     *
+     * @param workflow the coordinator's workflow (its fingerprint must match {@code attempt.workflowHash()})
+     * @param attempt the attempt
+     * @param workspace the item's workspace (the caller makes, integrates and releases it)
+     * @return the outcome; a failing agent is an outcome with an error
+     * @throws io.prodigy.api.WorkflowDefinitionException if the workflow differs from the coordinator's, or the stage
+     *     is not a MapReduce stage
+     * @throws InterruptedException if interrupted
+     */
+    public MapAttemptOutcome runMapAttempt(Workflow workflow, MapAttempt attempt, Workspace workspace)
+            throws InterruptedException {
+        Objects.requireNonNull(attempt, "attempt");
+        Objects.requireNonNull(workspace, "workspace");
+        RunState state = prepare(workflow, RunOptions.builder().runId(attempt.runId()).build())
+                .withLimits(null, throttleDelay);
+        return RemoteAttemptRunner.run(state, attempt, workspace);
+    }
+
     private RunState prepare(Workflow workflow, RunOptions options) {
         Objects.requireNonNull(workflow, "workflow");
         Objects.requireNonNull(options, "options");
@@ -421,7 +452,7 @@ public final class Prodigy implements AutoCloseable {
         if (resumed != null && resumed.metadata().containsKey(META_SPENT)) {
             spentBefore = Double.parseDouble(resumed.metadata().get(META_SPENT));
         }
-        state.withMetadata(metadata).withLimits(options.budgetUsd(), throttleDelay);
+        state.withMetadata(metadata).withLimits(options.budgetUsd(), throttleDelay).withMapExecutor(mapExecutor);
         if (spentBefore > 0) {
             state.carryOverSpend(spentBefore);
         }
@@ -552,6 +583,7 @@ public final class Prodigy implements AutoCloseable {
         private Path workingDirectory;
         private Path home;
         private ExecutorService executor;
+        private MapExecutor mapExecutor = MapExecutor.LOCAL;
         private Clock clock;
         private Duration throttleDelay;
         private boolean handleSignals;
@@ -653,6 +685,18 @@ public final class Prodigy implements AutoCloseable {
          */
         public Builder executor(ExecutorService exec) {
             this.executor = exec;
+            return this;
+        }
+
+        /**
+         * @param executor where map item attempts run; default {@link MapExecutor#LOCAL} (this process, in
+         *                 workspaces from the isolation strategy). Steps, merges, the DLQ and the journal stay here
+         *                 whatever the executor.
+         * @return this
+         * @throws NullPointerException if {@code executor} is null
+         */
+        public Builder mapExecutor(MapExecutor executor) {
+            this.mapExecutor = Objects.requireNonNull(executor, "mapExecutor");
             return this;
         }
 
