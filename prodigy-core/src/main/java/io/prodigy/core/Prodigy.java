@@ -421,7 +421,9 @@ public final class Prodigy implements AutoCloseable {
             throws InterruptedException {
         Objects.requireNonNull(attempt, "attempt");
         Objects.requireNonNull(workspace, "workspace");
-        RunState state = prepare(workflow, RunOptions.builder().runId(attempt.runId()).build())
+        // the agents here carry PRODIGY_RUN_ID=<run>-worker: a coordinator resuming the run on this machine stops
+        // the leftovers of its own dead process by that variable, never the agents workers run for it
+        RunState state = prepare(workflow, RunOptions.builder().runId(attempt.runId() + "-worker").build())
                 .withLimits(null, throttleDelay);
         return RemoteAttemptRunner.run(state, attempt, workspace);
     }

@@ -21,7 +21,7 @@ final class ClusterWorkflow {
      * @return the workflow
      */
     static Workflow create() {
-        String agent = "m=\"$PRODIGY_TEST_MARKERS\"; echo $$ > \"$m/started-${item}-$WORKER_NAME\"; "
+        String agent = "m=\"$PRODIGY_TEST_MARKERS\"; echo $$ >> \"$m/started-${item}-$WORKER_NAME\"; "
                 + "while [ ! -e \"$m/release\" ]; do sleep 0.05; done; "
                 + "echo \"${item}\" > \"item-${item}.txt\" && git add \"item-${item}.txt\" "
                 + "&& git commit -q -m \"item ${item}\"";

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,42 +61,81 @@ final class LoopbackCluster implements AutoCloseable {
         pb.environment().put("WORKER_NAME", name);
         Process p = pb.start();
         processes.add(p);
+        capture(p);
         return p;
     }
 
-    /** Reads the process's standard output until a line starts with {@code prefix} (60 s at most). */
-    static String awaitLine(Process p, String prefix) throws InterruptedException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-            try {
-                for (String l = out.readLine(); l != null; l = out.readLine()) {
+    /** Waits until the process printed a line starting with {@code prefix} (120 s at most). */
+    String awaitLine(Process p, String prefix) throws InterruptedException {
+        List<String> lines = output.get(p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        synchronized (lines) {
+            while (true) {
+                for (String l : lines) {
                     if (l.startsWith(prefix)) {
                         return l;
                     }
                 }
-                return null;
+                if (!p.isAlive() && lines.contains(EOF)) {
+                    throw new IllegalStateException("process " + p.pid() + " ended before printing " + prefix
+                            + "; it printed " + lines);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IllegalStateException("process " + p.pid() + " did not print " + prefix);
+                }
+                lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
+    /** @return every line the process printed so far */
+    List<String> lines(Process p) {
+        List<String> lines = output.get(p);
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    private static final String EOF = "\0EOF";
+    private final Map<Process, List<String>> output = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void capture(Process p) {
+        List<String> lines = new ArrayList<>();
+        output.put(p, lines);
+        Thread t = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String l = in.readLine(); l != null; l = in.readLine()) {
+                    synchronized (lines) {
+                        lines.add(l);
+                        lines.notifyAll();
+                    }
+                }
             } catch (IOException e) {
-                return null;
+                // the process is gone
             }
-        });
-        try {
-            String l = line.get(60, TimeUnit.SECONDS);
-            if (l == null) {
-                throw new IllegalStateException("process " + p.pid() + " ended before printing " + prefix);
+            synchronized (lines) {
+                lines.add(EOF);
+                lines.notifyAll();
             }
-            return l;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("process " + p.pid() + " did not print " + prefix + ": " + e, e);
+        }, "output-" + p.pid());
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** kill -9 of a JVM; waits until it is gone. */
+    void kill(Process p) throws InterruptedException {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("pid " + p.pid() + " survived kill -9");
         }
     }
 
     /** kill -9 of a worker JVM; waits until it is gone. */
     void kill(String worker) throws InterruptedException {
-        Process p = workers.get(worker);
-        p.destroyForcibly();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("worker " + worker + " (pid " + p.pid() + ") survived kill -9");
-        }
+        kill(workers.get(worker));
     }
 
     /** @return pids of every process started, for the reaping check */

@@ -107,6 +107,37 @@ class TemporalClusterTest {
         }
     }
 
+    @Test
+    void aCoordinatorKilledMidRunReattachesOnResumeWithoutRunningItemsAgain() throws Exception {
+        try (LoopbackCluster cluster = new LoopbackCluster(Files.createDirectories(tmp.resolve("logs")),
+                clusterEnv())) {
+            cluster.startServer();
+            cluster.startWorker("w1", tmp.resolve("cache-w1"), 4);
+            Path home = tmp.resolve("coord");
+            Process first = cluster.java("coordinator-1", CoordinatorMain.class.getName(), cluster.target(),
+                    repo.toString(), home.toString(), "run");
+            String runId = cluster.awaitLine(first, "RUN_ID=").substring("RUN_ID=".length());
+            await("four agents run", () -> started(null).size() >= 4);
+            List<String> inFlight = started(null);
+            cluster.kill(first);
+            Files.writeString(markers.resolve("release"), "go");
+
+            Process second = cluster.java("coordinator-2", CoordinatorMain.class.getName(), cluster.target(),
+                    repo.toString(), home.toString(), "resume", runId);
+            String result = cluster.awaitLine(second, "RESULT=");
+
+            assertThat(result).as(String.join("\n", cluster.lines(second))).isEqualTo("RESULT=SUCCEEDED");
+            assertThat(second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(inFlight).hasSize(4);
+            for (Object item : ClusterWorkflow.ITEMS) {
+                Path marker = markers.resolve("started-" + item + "-w1");
+                assertThat(Files.readAllLines(marker)).as("agent runs of %s (in flight at the kill: %s)", item,
+                        inFlight).hasSize(1);
+            }
+        }
+        assertEachItemOnMainOnce();
+    }
+
     private void assertEachItemOnMainOnce() throws Exception {
         List<String> subjects = Arrays.asList(git(repo, "log", "--format=%s", "main").split("\n"));
         for (Object item : ClusterWorkflow.ITEMS) {
@@ -133,7 +164,9 @@ class TemporalClusterTest {
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> files = Files.list(markers)) {
             for (Path p : files.filter(f -> f.getFileName().toString().endsWith("-" + worker)).toList()) {
-                pids.add(Long.parseLong(Files.readString(p).strip()));
+                for (String line : Files.readAllLines(p)) {
+                    pids.add(Long.parseLong(line.strip()));
+                }
             }
         }
         return pids;

@@ -23,7 +23,7 @@ public final class RemoteAttemptRunner {
     }
 
     /**
-     * @param run a fresh run state for the attempt (its id is the coordinator's run id)
+     * @param run a fresh run state for the attempt (its id is the coordinator's run id + "-worker")
      * @param attempt the attempt
      * @param workspace the item's workspace, already made by the caller
      * @return the outcome (holding {@code workspace})
@@ -53,6 +53,7 @@ public final class RemoteAttemptRunner {
             vars.putString(k, v);
             env.put(k, v);
         });
+        env.put("PRODIGY_RUN_ID", run.runId);
         run.withProcessEnv(env);
         run.runWorkspace = workspace;
         JsonNode item = parse(attempt.itemJson(), "item " + attempt.itemId());
