@@ -45,6 +45,13 @@ import java.util.regex.Pattern;
  * merge:
  *   strategy: merge            # merge (fast-forward or a clean merge commit); rebase is not supported
  * log_level: warn              # error | warn | info | debug | trace
+ * executor: local              # where map items run: local | temporal (see docs/temporal.md)
+ * temporal:
+ *   target: 127.0.0.1:7233     # the Temporal frontend
+ *   namespace: default
+ *   task_queue: prodigy
+ *   remote: URL                # the git remote workers share; default the project's repository itself
+ *   heartbeat_timeout: 30s     # a worker silent this long is dead: its items start again elsewhere
  * </pre>
  *
  * @param maxParallel the default parallelism, or null for the workflow's own
@@ -58,19 +65,39 @@ import java.util.regex.Pattern;
  * @param autoCleanup whether failed items' worktrees are removed
  * @param mergeStrategy the final merge strategy (only "merge")
  * @param logLevel the log level of the engine's messages
+ * @param executor where map items run
  */
 public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTimeout, Duration agentStartupTimeout,
                         Duration shutdownGrace, String claudeCommand, String claudeModel, String worktreePrefix,
-                        boolean autoCleanup, String mergeStrategy, String logLevel) {
+                        boolean autoCleanup, String mergeStrategy, String logLevel, Executor executor) {
+
+    /**
+     * Where map items run.
+     *
+     * @param kind {@code local} or {@code temporal}
+     * @param target the Temporal frontend, {@code HOST:PORT}, or null
+     * @param namespace the Temporal namespace
+     * @param taskQueue the task queue workers poll
+     * @param remote the git remote workers share, or null for the project's repository
+     * @param heartbeatTimeout after how long without a heartbeat a worker counts as dead
+     */
+    public record Executor(String kind, String target, String namespace, String taskQueue, String remote,
+                           Duration heartbeatTimeout) {
+        /** Local execution. */
+        public static final Executor LOCAL = new Executor("local", null, "default", "prodigy", null,
+                Duration.ofSeconds(30));
+    }
 
     /** The settings without any file. */
     public static final CliConfig DEFAULTS = new CliConfig(null, null, Duration.ofMinutes(10), Duration.ofMinutes(2),
-            Duration.ofSeconds(20), "claude", null, "prodigy", false, "merge", "warn");
+            Duration.ofSeconds(20), "claude", null, "prodigy", false, "merge", "warn", Executor.LOCAL);
 
     private static final Map<String, Set<String>> SCHEMA = new LinkedHashMap<>();
 
     static {
-        SCHEMA.put("", Set.of("max_parallel", "retry", "timeouts", "claude", "worktree", "merge", "log_level"));
+        SCHEMA.put("", Set.of("max_parallel", "retry", "timeouts", "claude", "worktree", "merge", "log_level",
+                "executor", "temporal"));
+        SCHEMA.put("temporal", Set.of("target", "namespace", "task_queue", "remote", "heartbeat_timeout"));
         SCHEMA.put("retry", Set.of("attempts", "backoff", "initial_delay", "max_delay"));
         SCHEMA.put("timeouts", Set.of("git", "agent_startup", "shutdown_grace"));
         SCHEMA.put("claude", Set.of("command", "model"));
@@ -191,8 +218,23 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
         if (!List.of("error", "warn", "info", "debug", "trace", "off").contains(level)) {
             throw v.error("log_level", "expected error, warn, info, debug, trace or off, not '" + level + "'");
         }
+        String kind = v.text(root.get("executor"), "executor", executor.kind());
+        if (!List.of("local", "temporal").contains(kind)) {
+            throw v.error("executor", "expected local or temporal, not '" + kind + "'");
+        }
+        Executor ex = new Executor(kind, executor.target(), executor.namespace(), executor.taskQueue(),
+                executor.remote(), executor.heartbeatTimeout());
+        JsonNode tc = root.get("temporal");
+        if (tc != null && !tc.isNull()) {
+            v.check("temporal", tc);
+            ex = new Executor(kind, v.text(tc.get("target"), "temporal.target", ex.target()),
+                    v.text(tc.get("namespace"), "temporal.namespace", ex.namespace()),
+                    v.text(tc.get("task_queue"), "temporal.task_queue", ex.taskQueue()),
+                    v.text(tc.get("remote"), "temporal.remote", ex.remote()),
+                    v.duration(tc.get("heartbeat_timeout"), "temporal.heartbeat_timeout", ex.heartbeatTimeout()));
+        }
         return new CliConfig(maxParallel, retry, git, startup, grace, command, model, prefix, cleanup, strategy,
-                level);
+                level, ex);
     }
 
     /** Reads and checks values of one file. */

@@ -16,7 +16,8 @@ import picocli.CommandLine.ScopeType;
         subcommands = {RunCommand.class, ResumeCommand.class, ResumeCommand.ResumeJob.class, RunsCommand.class,
                 ValidateCommand.class, DlqCommand.class, EventsCommand.class, StatusCommand.class,
                 LogsCommand.class, WorktreeCommand.class, CleanCommand.class, InitCommand.class, ExecCommand.class,
-                BatchCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
+                BatchCommand.class, ReportCommand.class, WorkerCommand.class, TemporalCommand.class,
+                CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class ProdigyCommand implements Callable<Integer> {
 

@@ -29,6 +29,13 @@ class ResumeCommand implements Callable<Integer> {
     @Option(names = "--include-dlq", description = "Also run the items in the Dead Letter Queue again.")
     boolean includeDlq;
 
+    @Option(names = "--budget", paramLabel = "USD",
+            description = "A new cost budget in US dollars, for a run paused by its budget.")
+    Double budget;
+
+    @picocli.CommandLine.Mixin
+    ExecutorOptions executorOptions = new ExecutorOptions();
+
     @Override
     public Integer call() {
         CliContext ctx = CliContext.create();
@@ -37,9 +44,16 @@ class ResumeCommand implements Callable<Integer> {
         Path dir = record.projectDirectory() != null ? record.projectDirectory() : ctx.project();
         ctx.err.println("Resuming run " + record.runId() + " (" + record.workflowName() + ", " + record.status()
                 + ") in " + dir);
-        ResumeOptions options = new ResumeOptions(force, includeDlq);
-        return RunExecution.execute(ctx, dir, yes, record.runId(),
-                prodigy -> prodigy.resume(record.runId(), wf, options));
+        if (budget != null && budget <= 0) {
+            throw CliException.usage("--budget must be more than 0, not " + budget);
+        }
+        ResumeOptions options = new ResumeOptions(force, includeDlq, budget);
+        try (io.prodigy.temporal.TemporalMapExecutor remote = executorOptions.create(ctx.config(),
+                ctx.workflowSource(record))) {
+            ctx.useMapExecutor(remote);
+            return RunExecution.execute(ctx, dir, yes, record.runId(),
+                    prodigy -> prodigy.resume(record.runId(), wf, options));
+        }
     }
 
     /** The Rust tool's name for resuming a MapReduce job. */

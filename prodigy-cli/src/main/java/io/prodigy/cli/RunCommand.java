@@ -56,6 +56,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--strict", description = "Unknown keys in the workflow file are errors.")
     boolean strict;
 
+    @picocli.CommandLine.Mixin
+    ExecutorOptions executorOptions = new ExecutorOptions();
+
     @Override
     public Integer call() {
         CliContext ctx = CliContext.create();
@@ -76,7 +79,11 @@ final class RunCommand implements Callable<Integer> {
         RunOptions.Builder options = RunOptions.builder().runId(runId).args(args.toArray(String[]::new))
                 .maxParallel(parallel).profile(profile);
         RunOptions opts = options.build();
-        return RunExecution.execute(ctx, ctx.project(), yes, runId, prodigy -> prodigy.run(wf, opts));
+        try (io.prodigy.temporal.TemporalMapExecutor remote = executorOptions.create(ctx.config(),
+                ExecutorOptions.source(file, params, paramFile))) {
+            ctx.useMapExecutor(remote);
+            return RunExecution.execute(ctx, ctx.project(), yes, runId, prodigy -> prodigy.run(wf, opts));
+        }
     }
 
     /** @return a new run id, in the engine's format */

@@ -33,9 +33,7 @@ public final class TemporalWorkerHost implements AutoCloseable {
         this.factory = WorkerFactory.newInstance(client);
         WorkerOptions.Builder options = WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(b.maxAgents);
-        if (b.stickyQueueTimeout != null) {
-            options.setStickyQueueScheduleToStartTimeout(b.stickyQueueTimeout);
-        }
+        options.setStickyQueueScheduleToStartTimeout(b.stickyQueueTimeout);
         Worker worker = factory.newWorker(b.taskQueue, options.build());
         worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
         worker.registerActivitiesImplementations(new ItemActivitiesImpl(b.prodigy, b.resolver, b.cacheDir, identity));
@@ -76,7 +74,7 @@ public final class TemporalWorkerHost implements AutoCloseable {
         private Prodigy prodigy;
         private WorkflowResolver resolver;
         private String identity;
-        private Duration stickyQueueTimeout;
+        private Duration stickyQueueTimeout = Duration.ZERO;
 
         private Builder() {
         }
@@ -135,7 +133,8 @@ public final class TemporalWorkerHost implements AutoCloseable {
         /**
          * @param timeout how long a workflow task waits on this worker's sticky queue before going back to the
          *                normal queue; {@code Duration.ZERO} turns sticky queues off (needed with the in-memory
-         *                dev server, which never moves tasks off a dead worker's sticky queue)
+         *                dev server, which never moves tasks off a dead worker's sticky queue). Default zero: item
+         *                workflows are a handful of events, so replaying them costs less than a stuck task
          * @return this
          */
         public Builder stickyQueueScheduleToStartTimeout(Duration timeout) {
