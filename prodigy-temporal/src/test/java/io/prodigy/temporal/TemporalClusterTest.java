@@ -108,6 +108,36 @@ class TemporalClusterTest {
     }
 
     @Test
+    void cancellingTheRunStopsTheAgentsOnEveryWorker() throws Exception {
+        try (LoopbackCluster cluster = new LoopbackCluster(Files.createDirectories(tmp.resolve("logs")),
+                clusterEnv())) {
+            cluster.startServer();
+            cluster.startWorker("w1", tmp.resolve("cache-w1"), 2);
+            cluster.startWorker("w2", tmp.resolve("cache-w2"), 2);
+            WorktreeIsolation.Builder isolation = WorktreeIsolation.builder().prodigyHome(tmp.resolve("coord"));
+            gitEnv.forEach(isolation::gitEnvironment);
+            try (TemporalMapExecutor executor = TemporalMapExecutor.builder().target(cluster.target())
+                    .heartbeatTimeout(Duration.ofSeconds(2)).build();
+                 Prodigy coordinator = Prodigy.builder().workingDirectory(repo).home(tmp.resolve("coord"))
+                         .isolation(isolation.build()).mapExecutor(executor).build()) {
+                RunHandle run = coordinator.start(ClusterWorkflow.create(), io.prodigy.api.RunOptions.DEFAULT);
+                await("agents on both workers", () -> started("w1").size() == 2 && started("w2").size() == 2);
+                List<Long> agents = new ArrayList<>(agentPids("w1"));
+                agents.addAll(agentPids("w2"));
+
+                run.cancel();
+                RunResult result = run.await();
+
+                assertThat(result.status()).isEqualTo(RunStatus.CANCELLED);
+                await("every agent on every worker stopped", () -> agents.stream()
+                        .allMatch(pid -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)));
+                assertThat(Files.exists(markers.resolve("release"))).as("no agent was released").isFalse();
+                assertThat(git(repo, "log", "--format=%s", "main")).doesNotContain("item ");
+            }
+        }
+    }
+
+    @Test
     void aCoordinatorKilledMidRunReattachesOnResumeWithoutRunningItemsAgain() throws Exception {
         try (LoopbackCluster cluster = new LoopbackCluster(Files.createDirectories(tmp.resolve("logs")),
                 clusterEnv())) {
