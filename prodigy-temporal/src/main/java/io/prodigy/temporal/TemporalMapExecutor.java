@@ -18,6 +18,8 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowTargetOptions;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TerminatedFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -96,24 +98,24 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
                 attempt.variables(), attempt.environment(),
                 attempt.agentTimeout() == null ? 0 : attempt.agentTimeout().toMillis(), url, baseRef, itemRef,
                 heartbeatTimeout.toMillis(), maxDispatches, throttleDelay.toMillis());
-        String id = workflowId(attempt);
-        WorkflowStub stub = client.newUntypedWorkflowStub("ItemWorkflow", WorkflowOptions.newBuilder()
-                .setWorkflowId(id)
-                .setTaskQueue(taskQueue)
-                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-                .build());
-        try {
-            stub.start(task);
-        } catch (WorkflowExecutionAlreadyStarted e) {
-            LOG.info("item {}: re-attaching to workflow {}", attempt.itemId(), id);
-            stub = client.newUntypedWorkflowStub(WorkflowTargetOptions.newBuilder().setWorkflowId(id).build(),
-                    Optional.of("ItemWorkflow"));
-        }
-        ItemRecord record;
-        try {
-            record = await(stub, context);
-        } catch (ExecutionException e) {
-            return MapAttemptOutcome.failed(null, failureOf(attempt, e.getCause()));
+        ItemRecord record = null;
+        // a workflow of this attempt that was cancelled or terminated (the run was cancelled, then resumed) is
+        // followed by a new one, -r1, -r2...: the chain of ids is the same on every resume
+        for (int restart = 0; record == null; restart++) {
+            String id = workflowId(attempt) + (restart == 0 ? "" : "-r" + restart);
+            WorkflowStub stub = start(id, task, attempt);
+            try {
+                record = await(stub, context);
+                if (record == null) {
+                    break; // the run is being cancelled
+                }
+            } catch (ExecutionException e) {
+                if (endedByCancel(e.getCause()) && !context.isCancelled()) {
+                    LOG.info("item {}: workflow {} was cancelled earlier; starting it again", attempt.itemId(), id);
+                    continue;
+                }
+                return MapAttemptOutcome.failed(null, failureOf(attempt, e.getCause()));
+            }
         }
         if (record == null) {
             return MapAttemptOutcome.failed(null, new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null,
@@ -138,6 +140,31 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
                 record.recorded() ? ", recorded earlier" : "");
         return new MapAttemptOutcome(ws, record.baseCommit(), null, record.output(), record.costUsd(), tokens, null,
                 record.dispatch());
+    }
+
+    private WorkflowStub start(String id, ItemTask task, MapAttempt attempt) {
+        WorkflowStub stub = client.newUntypedWorkflowStub("ItemWorkflow", WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(taskQueue)
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                .build());
+        try {
+            stub.start(task);
+            return stub;
+        } catch (WorkflowExecutionAlreadyStarted e) {
+            LOG.info("item {}: re-attaching to workflow {}", attempt.itemId(), id);
+            return client.newUntypedWorkflowStub(WorkflowTargetOptions.newBuilder().setWorkflowId(id).build(),
+                    Optional.of("ItemWorkflow"));
+        }
+    }
+
+    private static boolean endedByCancel(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof CanceledFailure || c instanceof TerminatedFailure) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return the record, or null if the run was cancelled (the workflow is cancelled too) */

@@ -108,7 +108,7 @@ class TemporalClusterTest {
     }
 
     @Test
-    void cancellingTheRunStopsTheAgentsOnEveryWorker() throws Exception {
+    void cancellingTheRunStopsTheAgentsOnEveryWorkerAndResumeFinishesIt() throws Exception {
         try (LoopbackCluster cluster = new LoopbackCluster(Files.createDirectories(tmp.resolve("logs")),
                 clusterEnv())) {
             cluster.startServer();
@@ -133,7 +133,14 @@ class TemporalClusterTest {
                         .allMatch(pid -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)));
                 assertThat(Files.exists(markers.resolve("release"))).as("no agent was released").isFalse();
                 assertThat(git(repo, "log", "--format=%s", "main")).doesNotContain("item ");
+
+                // the cancelled item workflows are followed by new ones
+                Files.writeString(markers.resolve("release"), "go");
+                RunResult resumed = coordinator.resume(result.runId(), ClusterWorkflow.create(),
+                        io.prodigy.api.ResumeOptions.DEFAULT);
+                assertThat(resumed.status()).as(resumed.toString()).isEqualTo(RunStatus.SUCCEEDED);
             }
+            assertEachItemOnMainOnce();
         }
     }
 

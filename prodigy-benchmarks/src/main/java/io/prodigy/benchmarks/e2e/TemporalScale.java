@@ -56,7 +56,7 @@ final class TemporalScale {
                 + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
         Map<String, String> gitEnv = Map.of("GIT_CONFIG_GLOBAL", gitConfig.toString(), "GIT_CONFIG_NOSYSTEM", "1",
                 "BENCH_SLEEP", sleepSeconds, "BENCH_ITEMS", String.valueOf(items));
-        Workflow wf = workflow(items);
+        Workflow wf = workflow(items, sleepSeconds);
         List<Double> one = new ArrayList<>();
         List<Double> three = new ArrayList<>();
         List<Double> local = new ArrayList<>();
@@ -96,12 +96,12 @@ final class TemporalScale {
     }
 
     /** The workflow: each item sleeps, then commits one file; parallel 6 (the slots of three workers). */
-    static Workflow workflow(int items) {
+    static Workflow workflow(int items, String sleepSeconds) {
         return Workflow.mapReduce("temporal-scale")
                 .map(MapPhase.builder().input(WorkInput.values(new ArrayList<Object>(
                                 IntStream.range(0, items).boxed().toList()))).maxParallel(6)
-                        .agentTemplate(Step.shell("sleep \"$BENCH_SLEEP\"; echo ${item} > item-${item}.txt && "
-                                + "git add item-${item}.txt && git commit -q -m \"item ${item}\"")))
+                        .agentTemplate(Step.shell("sleep " + Double.parseDouble(sleepSeconds)
+                                + " && echo ${item} > item-${item}.txt && git add item-${item}.txt && git commit -q -m \"item ${item}\"")))
                 .build();
     }
 
@@ -134,7 +134,8 @@ final class TemporalScale {
         double seconds = (System.nanoTime() - start) / 1e9;
         if (r.status() != RunStatus.SUCCEEDED) {
             throw new IllegalStateException("temporal-scale run " + name + " ended " + r.status() + ": "
-                    + r.failure());
+                    + r.failure() + "; failed items: " + r.items().stream().filter(i -> !i.succeeded())
+                    .map(i -> i.itemId() + " " + i.error()).toList());
         }
         return seconds;
     }
@@ -181,7 +182,7 @@ final class TemporalScale {
                 .build();
         TemporalWorkerHost host = TemporalWorkerHost.builder().target(args[0]).cacheDir(cache).maxAgents(2)
                 .prodigy(prodigy).workflows(WorkflowResolver.of(workflow(Integer.parseInt(
-                        System.getenv("BENCH_ITEMS"))))).build();
+                        System.getenv("BENCH_ITEMS")), System.getenv("BENCH_SLEEP")))).build();
         host.start();
         System.out.println("READY");
         System.out.flush();
