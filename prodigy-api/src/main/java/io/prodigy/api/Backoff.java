@@ -32,7 +32,7 @@ public sealed interface Backoff permits Backoff.Fixed, Backoff.Linear, Backoff.E
 
     /** @param delays the delays in order; past the end, the maximum delay @return explicit delays */
     static Backoff custom(List<Duration> delays) {
-        return new Custom(delays);
+        return new Custom(Checks.elements(delays, "delays"));
     }
 
     /** Always the initial delay. */

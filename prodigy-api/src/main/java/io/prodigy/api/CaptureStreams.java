@@ -26,7 +26,7 @@ public record CaptureStreams(boolean stdout, boolean stderr, boolean exitCode, b
      * @throws WorkflowDefinitionException for any other name
      */
     public static CaptureStreams named(String name) {
-        switch (name.trim().toLowerCase(java.util.Locale.ROOT)) {
+        switch (Checks.notNull(name, "name").trim().toLowerCase(java.util.Locale.ROOT)) {
             case "stdout":
                 return new CaptureStreams(true, false, true, true, true);
             case "stderr":

@@ -14,10 +14,38 @@ final class Checks {
     }
 
     static <T> T notNull(T value, String field) {
-        if (value == null) {
-            throw new WorkflowDefinitionException(field + " must not be null");
+        return WorkflowDefinitionException.requireNonNull(value, field);
+    }
+
+    /**
+     * @param values a varargs array
+     * @param field the parameter's name
+     * @return the values as an unmodifiable list
+     * @throws WorkflowDefinitionException naming the parameter (and the index) when the array or an element is null
+     */
+    @SafeVarargs
+    static <T> List<T> elements(String field, T... values) {
+        notNull(values, field);
+        List<T> out = new ArrayList<>(values.length);
+        for (int i = 0; i < values.length; i++) {
+            out.add(notNull(values[i], field + "[" + i + "]"));
         }
-        return value;
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * @param values a list argument
+     * @param field the parameter's name
+     * @return a copy
+     * @throws WorkflowDefinitionException naming the parameter (and the index) when the list or an element is null
+     */
+    static <T> List<T> elements(List<T> values, String field) {
+        notNull(values, field);
+        List<T> out = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            out.add(notNull(values.get(i), field + "[" + i + "]"));
+        }
+        return out;
     }
 
     static String notBlank(String value, String field) {

@@ -58,7 +58,7 @@ public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFai
 
         /** @param action what happens to a failed item @return this */
         public Builder onItemFailure(ItemFailureAction action) {
-            this.onItemFailure = action;
+            this.onItemFailure = Checks.notNull(action, "action");
             return this;
         }
 

@@ -156,23 +156,23 @@ public final class MapPhase {
 
         /** @param input where the items come from @return this */
         public Builder input(WorkInput input) {
-            this.input = input;
+            this.input = Checks.notNull(input, "input");
             return this;
         }
 
-        /** @param expression e.g. {@code score >= 5 && status == 'open'} @return this */
+        /** @param expression e.g. {@code score >= 5 && status == 'open'}, or null for none @return this */
         public Builder filter(String expression) {
             this.filter = expression;
             return this;
         }
 
-        /** @param spec e.g. {@code score DESC NULLS LAST, name} @return this */
+        /** @param spec e.g. {@code score DESC NULLS LAST, name}, or null to keep the input order @return this */
         public Builder sortBy(String spec) {
             this.sortBy = spec;
             return this;
         }
 
-        /** @param field keep only the first item for each value of this field @return this */
+        /** @param field keep only the first item for each value of this field, or null for all @return this */
         public Builder distinct(String field) {
             this.distinct = field;
             return this;
@@ -196,13 +196,13 @@ public final class MapPhase {
             return this;
         }
 
-        /** @param timeout the limit of one item's whole template @return this */
+        /** @param timeout the limit of one item's whole template, or null for none @return this */
         public Builder agentTimeout(Duration timeout) {
             this.agentTimeout = timeout;
             return this;
         }
 
-        /** @param field the item field used as the item id @return this */
+        /** @param field the item field used as the item id, or null for {@code item_<index>} @return this */
         public Builder idField(String field) {
             this.idField = field;
             return this;
@@ -210,13 +210,13 @@ public final class MapPhase {
 
         /** @param steps steps run for each item (added in order) @return this */
         public Builder agentTemplate(Step... steps) {
-            this.agentTemplate.addAll(List.of(steps));
+            this.agentTemplate.addAll(Checks.elements("steps", steps));
             return this;
         }
 
         /** @param steps steps run for each item (added in order) @return this */
         public Builder agentTemplate(Step.Builder... steps) {
-            for (Step.Builder s : steps) {
+            for (Step.Builder s : Checks.elements("steps", steps)) {
                 this.agentTemplate.add(s.build());
             }
             return this;
@@ -224,7 +224,7 @@ public final class MapPhase {
 
         /** @param steps steps run for each item (added in order) @return this */
         public Builder agentTemplate(List<Step> steps) {
-            this.agentTemplate.addAll(steps);
+            this.agentTemplate.addAll(Checks.elements(steps, "steps"));
             return this;
         }
 

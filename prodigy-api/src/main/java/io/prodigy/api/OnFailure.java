@@ -54,7 +54,7 @@ public record OnFailure(List<Step> handlers, boolean ignoreFailure, boolean retr
      * @return a builder; by default one round, no retry of the original, not failing the workflow
      */
     public static Builder run(Step... handlers) {
-        return new Builder(List.of(handlers));
+        return new Builder(Checks.elements("handlers", handlers));
     }
 
     /**
@@ -62,7 +62,7 @@ public record OnFailure(List<Step> handlers, boolean ignoreFailure, boolean retr
      * @return a builder; by default one round, no retry of the original, not failing the workflow
      */
     public static Builder run(List<Step> handlers) {
-        return new Builder(handlers);
+        return new Builder(Checks.elements(handlers, "handlers"));
     }
 
     /** Builds an {@link OnFailure} that runs handler steps. */

@@ -45,12 +45,12 @@ public record RetryCondition(Kind kind, String pattern) {
 
     /** @param kind a class other than PATTERN @return the condition */
     public static RetryCondition of(Kind kind) {
-        return new RetryCondition(kind, null);
+        return new RetryCondition(Checks.notNull(kind, "kind"), null);
     }
 
     /** @param regex a regular expression @return the condition */
     public static RetryCondition pattern(String regex) {
-        return new RetryCondition(Kind.PATTERN, regex);
+        return new RetryCondition(Kind.PATTERN, Checks.notNull(regex, "regex"));
     }
 
     /**
@@ -61,7 +61,7 @@ public record RetryCondition(Kind kind, String pattern) {
      * @throws WorkflowDefinitionException for an unknown name
      */
     public static RetryCondition named(String name) {
-        switch (name.trim().toLowerCase(Locale.ROOT)) {
+        switch (Checks.notNull(name, "name").trim().toLowerCase(Locale.ROOT)) {
             case "network":
                 return of(Kind.NETWORK);
             case "timeout":

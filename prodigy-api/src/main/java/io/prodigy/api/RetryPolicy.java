@@ -90,19 +90,19 @@ public record RetryPolicy(int maxAttempts, Backoff backoff, Duration initialDela
 
         /** @param backoff how the delay grows @return this */
         public Builder backoff(Backoff backoff) {
-            this.backoff = backoff;
+            this.backoff = Checks.notNull(backoff, "backoff");
             return this;
         }
 
         /** @param delay the first delay @return this */
         public Builder initialDelay(Duration delay) {
-            this.initialDelay = delay;
+            this.initialDelay = Checks.notNull(delay, "delay");
             return this;
         }
 
         /** @param delay the cap of a single delay @return this */
         public Builder maxDelay(Duration delay) {
-            this.maxDelay = delay;
+            this.maxDelay = Checks.notNull(delay, "delay");
             return this;
         }
 
@@ -120,13 +120,13 @@ public record RetryPolicy(int maxAttempts, Backoff backoff, Duration initialDela
 
         /** @param conditions failures worth retrying (added to any already set) @return this */
         public Builder retryOn(RetryCondition... conditions) {
-            this.retryOn.addAll(List.of(conditions));
+            this.retryOn.addAll(Checks.elements("conditions", conditions));
             return this;
         }
 
         /** @param conditions failures worth retrying (added to any already set) @return this */
         public Builder retryOn(List<RetryCondition> conditions) {
-            this.retryOn.addAll(conditions);
+            this.retryOn.addAll(Checks.elements(conditions, "conditions"));
             return this;
         }
 

@@ -59,29 +59,29 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
 
         /** @param values positional arguments, appended @return this */
         public Builder args(String... values) {
-            args.addAll(List.of(values));
+            args.addAll(Checks.elements("values", values));
             return this;
         }
 
         /** @param name name @param value value @return this */
         public Builder variable(String name, String value) {
-            variables.put(name, value);
+            variables.put(Checks.notNull(name, "name"), Checks.notNull(value, "value"));
             return this;
         }
 
-        /** @param max overrides max_parallel @return this */
+        /** @param max overrides max_parallel, or null for the workflow's @return this */
         public Builder maxParallel(Integer max) {
             this.maxParallel = max;
             return this;
         }
 
-        /** @param id the run id to use @return this */
+        /** @param id the run id to use, or null for a generated one @return this */
         public Builder runId(String id) {
             this.runId = id;
             return this;
         }
 
-        /** @param name the workflow profile to apply @return this */
+        /** @param name the workflow profile to apply, or null for none @return this */
         public Builder profile(String name) {
             this.profile = name;
             return this;

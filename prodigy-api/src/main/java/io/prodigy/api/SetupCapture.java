@@ -29,6 +29,7 @@ public record SetupCapture(int commandIndex, Source source, String pattern, Stri
 
         /** @param s the upstream name @return the source */
         public static Source named(String s) {
+            Checks.notNull(s, "s");
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
@@ -53,6 +54,7 @@ public record SetupCapture(int commandIndex, Source source, String pattern, Stri
 
         /** @param s the upstream name @return the mode */
         public static Multiline named(String s) {
+            Checks.notNull(s, "s");
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {

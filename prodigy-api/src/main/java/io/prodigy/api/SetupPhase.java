@@ -29,6 +29,6 @@ public record SetupPhase(List<Step> steps, Duration timeout, Map<String, SetupCa
 
     /** @param steps the steps @return a setup phase with no timeout and no extra captures */
     public static SetupPhase of(List<Step> steps) {
-        return new SetupPhase(steps, null, Map.of());
+        return new SetupPhase(Checks.elements(steps, "steps"), null, Map.of());
     }
 }

@@ -77,7 +77,7 @@ public final class Step {
      * @return a builder
      */
     public static Builder shell(String command) {
-        return new Builder(new StepAction.Shell(command));
+        return new Builder(new StepAction.Shell(Checks.notNull(command, "command")));
     }
 
     /**
@@ -87,7 +87,7 @@ public final class Step {
      * @return a builder
      */
     public static Builder agent(String command) {
-        return new Builder(new StepAction.Agent(command));
+        return new Builder(new StepAction.Agent(Checks.notNull(command, "command")));
     }
 
     /**
@@ -98,7 +98,8 @@ public final class Step {
      * @return a builder
      */
     public static Builder writeFile(String path, String content) {
-        return new Builder(new StepAction.WriteFile(path, content, FileFormat.TEXT, null, false));
+        return new Builder(new StepAction.WriteFile(Checks.notNull(path, "path"), Checks.notNull(content, "content"),
+                FileFormat.TEXT, null, false));
     }
 
     /**
@@ -295,19 +296,19 @@ public final class Step {
 
         /** @param name a label for events and messages @return this */
         public Builder name(String name) {
-            this.name = name;
+            this.name = Checks.notNull(name, "name");
             return this;
         }
 
         /** @param id the step id @return this */
         public Builder id(String id) {
-            this.id = id;
+            this.id = Checks.notNull(id, "id");
             return this;
         }
 
         /** @param condition an expression such as {@code ${tests.success} == false} @return this */
         public Builder when(String condition) {
-            this.when = condition;
+            this.when = Checks.notNull(condition, "condition");
             return this;
         }
 
@@ -331,67 +332,67 @@ public final class Step {
 
         /** @param handler failure handling being built @return this */
         public Builder onFailure(OnFailure.Builder handler) {
-            this.onFailure = handler.build();
+            this.onFailure = Checks.notNull(handler, "handler").build();
             return this;
         }
 
         /** @param steps steps run after success @return this */
         public Builder onSuccess(Step... steps) {
-            this.onSuccess.addAll(List.of(steps));
+            this.onSuccess.addAll(Checks.elements("steps", steps));
             return this;
         }
 
         /** @param steps steps run after success @return this */
         public Builder onSuccess(List<Step> steps) {
-            this.onSuccess.addAll(steps);
+            this.onSuccess.addAll(Checks.elements(steps, "steps"));
             return this;
         }
 
         /** @param exitCode the code @param steps steps run when the action exits with it @return this */
         public Builder onExitCode(int exitCode, List<Step> steps) {
-            this.onExitCode.put(exitCode, List.copyOf(steps));
+            this.onExitCode.put(exitCode, List.copyOf(Checks.elements(steps, "steps")));
             return this;
         }
 
         /** @param variable the variable that receives standard output @return this */
         public Builder capture(String variable) {
-            this.capture = variable;
+            this.capture = Checks.notNull(variable, "variable");
             return this;
         }
 
         /** @param format how captured output is converted @return this */
         public Builder captureFormat(CaptureFormat format) {
-            this.captureFormat = format;
+            this.captureFormat = Checks.notNull(format, "format");
             return this;
         }
 
         /** @param streams which facets are stored @return this */
         public Builder captureStreams(CaptureStreams streams) {
-            this.captureStreams = streams;
+            this.captureStreams = Checks.notNull(streams, "streams");
             return this;
         }
 
         /** @param path a file (relative to the workspace) that receives standard output @return this */
         public Builder outputFile(String path) {
-            this.outputFile = path;
+            this.outputFile = Checks.notNull(path, "path");
             return this;
         }
 
         /** @param name variable name @param value value template @return this */
         public Builder env(String name, String value) {
-            this.env.put(name, value);
+            this.env.put(Checks.notNull(name, "name"), Checks.notNull(value, "value"));
             return this;
         }
 
         /** @param env variables to add @return this */
         public Builder env(Map<String, String> env) {
-            this.env.putAll(env);
+            this.env.putAll(Checks.map(Checks.notNull(env, "env"), "env"));
             return this;
         }
 
         /** @param dir the directory, relative to the workspace @return this */
         public Builder workingDir(String dir) {
-            this.workingDir = dir;
+            this.workingDir = Checks.notNull(dir, "dir");
             return this;
         }
 
@@ -409,13 +410,13 @@ public final class Step {
 
         /** @param template the auto-commit message template @return this */
         public Builder commitMessage(String template) {
-            this.commitMessage = template;
+            this.commitMessage = Checks.notNull(template, "template");
             return this;
         }
 
         /** @param validation the completeness check @return this */
         public Builder validate(Validation validation) {
-            this.validate = validation;
+            this.validate = Checks.notNull(validation, "validation");
             return this;
         }
 

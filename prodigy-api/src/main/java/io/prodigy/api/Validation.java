@@ -41,7 +41,7 @@ public record Validation(List<Step> commands, String resultFile, double threshol
      * @return a validation requiring 100% with no retry loop
      */
     public static Validation of(Step... commands) {
-        return new Validation(List.of(commands), null, 100.0, null, null);
+        return new Validation(Checks.elements("commands", commands), null, 100.0, null, null);
     }
 
     /** @param file the result file @return a copy reading its result from that file */

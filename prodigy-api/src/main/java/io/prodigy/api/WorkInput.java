@@ -13,11 +13,11 @@ public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command,
 
     /**
      * @param path the JSON file, relative to the workspace
-     * @param jsonPath the JSONPath selecting the items, e.g. {@code $.items[*]}; empty for the top-level array
+     * @param jsonPath the JSONPath selecting the items, e.g. {@code $.items[*]}; empty or null for the top-level array
      * @return the input
      */
     static WorkInput jsonFile(String path, String jsonPath) {
-        return new JsonFile(path, jsonPath);
+        return new JsonFile(Checks.notNull(path, "path"), jsonPath);
     }
 
     /**
@@ -25,7 +25,7 @@ public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command,
      * @return the input
      */
     static WorkInput command(String command) {
-        return new Command(command, null);
+        return new Command(Checks.notNull(command, "command"), null);
     }
 
     /**
@@ -33,18 +33,18 @@ public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command,
      * @return the input
      */
     static WorkInput values(List<?> values) {
-        return new Values(new java.util.ArrayList<Object>(values));
+        return new Values(new java.util.ArrayList<Object>(Checks.notNull(values, "values")));
     }
 
     /**
      * The Rust tool's {@code map.input}: a file when a file exists at that path, otherwise a shell command.
      *
      * @param input the path or command
-     * @param jsonPath the JSONPath applied to the file or to the command's JSON output, may be empty
+     * @param jsonPath the JSONPath applied to the file or to the command's JSON output, may be empty or null
      * @return the input
      */
     static WorkInput detect(String input, String jsonPath) {
-        return new Detect(input, jsonPath);
+        return new Detect(Checks.notNull(input, "input"), jsonPath);
     }
 
     /**

@@ -35,16 +35,17 @@ public final class Workflow {
     private final Map<String, EnvValue> computedEnv;
     private final List<String> envFiles;
     private final Map<String, Map<String, String>> profiles;
+    private final Map<String, String> secretSources;
 
     private Workflow(Builder b) {
         this(b.name, b.env, b.secrets, b.stages, b.merge, b.mergeTimeout, b.defaultRetry, b.computedEnv, b.envFiles,
-                b.profiles);
+                b.profiles, b.secretSources);
     }
 
     private Workflow(String name, Map<String, String> env, Map<String, String> secrets, List<Stage> stages,
                      List<Step> merge, Duration mergeTimeout, RetryPolicy defaultRetry,
                      Map<String, EnvValue> computedEnv, List<String> envFiles,
-                     Map<String, Map<String, String>> profiles) {
+                     Map<String, Map<String, String>> profiles, Map<String, String> secretSources) {
         this.name = Checks.notBlank(name, "workflow name");
         this.env = Checks.map(env, "env");
         this.secrets = Checks.map(secrets, "secrets");
@@ -60,6 +61,7 @@ public final class Workflow {
         Map<String, Map<String, String>> p = new LinkedHashMap<>();
         profiles.forEach((k, v) -> p.put(Checks.notBlank(k, "profile name"), Checks.map(v, "profile " + k)));
         this.profiles = java.util.Collections.unmodifiableMap(p);
+        this.secretSources = Checks.map(secretSources, "secret sources");
         for (String key : this.computedEnv.keySet()) {
             if (this.env.containsKey(key) || this.secrets.containsKey(key)) {
                 throw new WorkflowDefinitionException("'" + key + "' is defined twice in env");
@@ -77,7 +79,7 @@ public final class Workflow {
      * @return a builder for a workflow of stages
      */
     public static Builder builder(String name) {
-        return new Builder(name);
+        return new Builder(Checks.notNull(name, "name"));
     }
 
     /**
@@ -86,7 +88,7 @@ public final class Workflow {
      * @return a sequential workflow of one stage
      */
     public static Workflow sequential(String name, Step... steps) {
-        return builder(name).steps(steps).build();
+        return builder(name).steps(Checks.elements("steps", steps)).build();
     }
 
     /**
@@ -94,7 +96,7 @@ public final class Workflow {
      * @return a builder for a workflow of one MapReduce stage
      */
     public static MapReduceBuilder mapReduce(String name) {
-        return new MapReduceBuilder(name);
+        return new MapReduceBuilder(Checks.notNull(name, "name"));
     }
 
     /** @return the name */
@@ -149,6 +151,19 @@ public final class Workflow {
         return profiles;
     }
 
+    /**
+     * Where secrets came from, for writers: a reference such as {@code env:API_KEY} (an environment variable) or
+     * {@code file:secrets/token} (a file relative to the workflow), by secret name. A loader records it when it
+     * resolves a secret, so that writing the workflow back gives the reference, never the value; a secret whose
+     * variable was not set is recorded here without a value in {@link #secrets()}. Not part of equality: two
+     * workflows with the same secret values are equal wherever the values came from.
+     *
+     * @return the references, by secret name (empty for secrets given as values)
+     */
+    public Map<String, String> secretSources() {
+        return secretSources;
+    }
+
     /** @return whether the workflow has at least one MapReduce stage */
     public boolean isMapReduce() {
         return stages.stream().anyMatch(s -> s instanceof Stage.MapReduce);
@@ -166,6 +181,7 @@ public final class Workflow {
         b.computedEnv.putAll(computedEnv);
         b.envFiles.addAll(envFiles);
         b.profiles.putAll(profiles);
+        b.secretSources.putAll(secretSources);
         return b;
     }
 
@@ -204,6 +220,7 @@ public final class Workflow {
         private final Map<String, EnvValue> computedEnv = new LinkedHashMap<>();
         private final List<String> envFiles = new ArrayList<>();
         private final Map<String, Map<String, String>> profiles = new LinkedHashMap<>();
+        private final Map<String, String> secretSources = new LinkedHashMap<>();
 
         private Builder(String name) {
             this.name = name;
@@ -211,48 +228,66 @@ public final class Workflow {
 
         /** @param key name @param value computed when the run starts @return this */
         public Builder env(String key, EnvValue value) {
-            computedEnv.put(key, value);
+            computedEnv.put(Checks.notNull(key, "key"), Checks.notNull(value, "value"));
             return this;
         }
 
         /** @param path a {@code .env}-format file, relative to the project @return this */
         public Builder envFile(String path) {
-            envFiles.add(path);
+            envFiles.add(Checks.notNull(path, "path"));
             return this;
         }
 
         /** @param profile the profile's name @param values its variables @return this */
         public Builder profile(String profile, Map<String, String> values) {
-            profiles.put(profile, new LinkedHashMap<>(values));
+            profiles.put(Checks.notNull(profile, "profile"), new LinkedHashMap<>(Checks.map(Checks.notNull(values,
+                    "values"), "values")));
             return this;
         }
 
         /** @param key name @param value value template @return this */
         public Builder env(String key, String value) {
-            env.put(key, value);
+            env.put(Checks.notNull(key, "key"), Checks.notNull(value, "value"));
             return this;
         }
 
         /** @param values variables to add @return this */
         public Builder env(Map<String, String> values) {
-            env.putAll(values);
+            env.putAll(Checks.map(Checks.notNull(values, "values"), "values"));
             return this;
         }
 
         /** @param key name @param value the secret value, masked everywhere @return this */
         public Builder secret(String key, String value) {
-            secrets.put(key, value);
+            secrets.put(Checks.notNull(key, "key"), Checks.notNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * @param key a secret's name
+         * @param source where its value comes from: {@code env:NAME} or {@code file:PATH}; see
+         *               {@link Workflow#secretSources()}
+         * @return this
+         */
+        public Builder secretSource(String key, String source) {
+            Checks.notNull(key, "key");
+            Checks.notNull(source, "source");
+            if (!source.startsWith("env:") && !source.startsWith("file:")) {
+                throw new WorkflowDefinitionException("secret source of '" + key + "' must be env:NAME or file:PATH, "
+                        + "was '" + source + "'");
+            }
+            secretSources.put(key, source);
             return this;
         }
 
         /** @param steps steps appended as a new plain stage @return this */
         public Builder steps(Step... steps) {
-            return stage(new Stage.Steps("steps-" + (stages.size() + 1), List.of(steps)));
+            return stage(new Stage.Steps("steps-" + (stages.size() + 1), Checks.elements("steps", steps)));
         }
 
         /** @param steps steps appended as a new plain stage @return this */
         public Builder steps(List<Step> steps) {
-            return stage(new Stage.Steps("steps-" + (stages.size() + 1), steps));
+            return stage(new Stage.Steps("steps-" + (stages.size() + 1), Checks.elements(steps, "steps")));
         }
 
         /** @param stage a stage appended after the others @return this */
@@ -263,17 +298,17 @@ public final class Workflow {
 
         /** @param steps custom merge-back steps @return this */
         public Builder merge(List<Step> steps) {
-            merge.addAll(steps);
+            merge.addAll(Checks.elements(steps, "steps"));
             return this;
         }
 
-        /** @param timeout the merge steps' time limit @return this */
+        /** @param timeout the merge steps' time limit, or null for none @return this */
         public Builder mergeTimeout(Duration timeout) {
             this.mergeTimeout = timeout;
             return this;
         }
 
-        /** @param retry retry policy for steps that set none @return this */
+        /** @param retry retry policy for steps that set none, or null for no retry @return this */
         public Builder defaultRetry(RetryPolicy retry) {
             this.defaultRetry = retry;
             return this;
@@ -295,6 +330,7 @@ public final class Workflow {
             b.computedEnv.putAll(computedEnv);
             b.envFiles.addAll(envFiles);
             b.profiles.putAll(profiles);
+            b.secretSources.putAll(secretSources);
             return b;
         }
     }
@@ -327,19 +363,19 @@ public final class Workflow {
 
         /** @param steps setup steps (added in order) @return this */
         public MapReduceBuilder setup(Step... steps) {
-            setup.addAll(List.of(steps));
+            setup.addAll(Checks.elements("steps", steps));
             return this;
         }
 
         /** @param steps setup steps (added in order) @return this */
         public MapReduceBuilder setup(Step.Builder... steps) {
-            for (Step.Builder s : steps) {
+            for (Step.Builder s : Checks.elements("steps", steps)) {
                 setup.add(s.build());
             }
             return this;
         }
 
-        /** @param timeout the whole setup phase's limit @return this */
+        /** @param timeout the whole setup phase's limit, or null for none @return this */
         public MapReduceBuilder setupTimeout(Duration timeout) {
             this.setupTimeout = timeout;
             return this;
@@ -347,31 +383,31 @@ public final class Workflow {
 
         /** @param variable the variable @param capture where its value comes from @return this */
         public MapReduceBuilder captureOutput(String variable, SetupCapture capture) {
-            captureOutputs.put(variable, capture);
+            captureOutputs.put(Checks.notNull(variable, "variable"), Checks.notNull(capture, "capture"));
             return this;
         }
 
         /** @param map the map phase @return this */
         public MapReduceBuilder map(MapPhase map) {
-            this.map = map;
+            this.map = Checks.notNull(map, "map");
             return this;
         }
 
         /** @param map the map phase being built @return this */
         public MapReduceBuilder map(MapPhase.Builder map) {
-            this.map = map.build();
+            this.map = Checks.notNull(map, "map").build();
             return this;
         }
 
         /** @param steps reduce steps (added in order) @return this */
         public MapReduceBuilder reduce(Step... steps) {
-            reduce.addAll(List.of(steps));
+            reduce.addAll(Checks.elements("steps", steps));
             return this;
         }
 
         /** @param steps reduce steps (added in order) @return this */
         public MapReduceBuilder reduce(Step.Builder... steps) {
-            for (Step.Builder s : steps) {
+            for (Step.Builder s : Checks.elements("steps", steps)) {
                 reduce.add(s.build());
             }
             return this;
@@ -379,7 +415,7 @@ public final class Workflow {
 
         /** @param policy how failed items are handled @return this */
         public MapReduceBuilder errorPolicy(ErrorPolicy policy) {
-            this.errorPolicy = policy;
+            this.errorPolicy = Checks.notNull(policy, "policy");
             return this;
         }
 
@@ -401,7 +437,7 @@ public final class Workflow {
             return this;
         }
 
-        /** @param timeout the merge steps' time limit @return this */
+        /** @param timeout the merge steps' time limit, or null for none @return this */
         public MapReduceBuilder mergeTimeout(Duration timeout) {
             workflow.mergeTimeout(timeout);
             return this;
@@ -413,7 +449,7 @@ public final class Workflow {
             return this;
         }
 
-        /** @param retry retry policy for steps that set none @return this */
+        /** @param retry retry policy for steps that set none, or null for no retry @return this */
         public MapReduceBuilder defaultRetry(RetryPolicy retry) {
             workflow.defaultRetry(retry);
             return this;
@@ -425,7 +461,7 @@ public final class Workflow {
                 throw new WorkflowDefinitionException("MapReduce workflow '" + workflow.name + "' needs a map phase");
             }
             Builder b = workflow.copy();
-            b.stage(new Stage.MapReduce("mapreduce", new SetupPhase(setup, setupTimeout, captureOutputs), map, reduce,
+            b.stage(new Stage.MapReduce(workflow.name, new SetupPhase(setup, setupTimeout, captureOutputs), map, reduce,
                     errorPolicy));
             return b.build();
         }

@@ -21,4 +21,21 @@ public class WorkflowDefinitionException extends ProdigyException {
     public WorkflowDefinitionException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * The one null check of the public API: every builder, factory and entry point that takes an object uses it,
+     * so that a {@code null} gets this exception naming the parameter instead of a bare NullPointerException.
+     *
+     * @param value the argument
+     * @param parameter the parameter's name as the caller wrote it (e.g. {@code steps[2]}, {@code runner})
+     * @param <T> the argument's type
+     * @return the value, when it is not null
+     * @throws WorkflowDefinitionException "{@code <parameter> must not be null}" when it is
+     */
+    public static <T> T requireNonNull(T value, String parameter) {
+        if (value == null) {
+            throw new WorkflowDefinitionException(parameter + " must not be null");
+        }
+        return value;
+    }
 }

@@ -35,18 +35,20 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = "--retry", paramLabel = "N", defaultValue = "1", description = "Attempts per file.") int retry;
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time limit per file.") Long timeout;
     @Option(names = {"-y", "--yes"}, description = "Merge into your branch without asking.") boolean yes;
+    @picocli.CommandLine.Mixin IsolationOption isolation = new IsolationOption();
 
     @Override
     public Integer call() {
         if (parallel < 1 || retry < 1) {
             throw CliException.usage("--parallel and --retry must be at least 1");
         }
-        CliContext ctx = CliContext.create();
+        CliContext ctx = CliContext.create().isolation(isolation);
         List<String> files = match(ctx.project(), glob);
         if (files.isEmpty()) {
             throw CliException.usage("no file matches '" + glob + "' in " + ctx.project());
         }
         Workflow wf = ctx.withDefaults(workflow(files, command, parallel, retry, timeout));
+        ctx.checkIsolation(wf, null, ctx.project());
         String runId = RunCommand.newRunId();
         new RunInfo(1, runId, "batch", null, null, null, command, retry, timeout, parallel, files).write(ctx.home());
         RunOptions opts = RunOptions.builder().runId(runId).build();

@@ -52,6 +52,8 @@ import java.util.regex.Pattern;
  *   task_queue: prodigy
  *   remote: URL                # the git remote workers share; default the project's repository itself
  *   heartbeat_timeout: 30s     # a worker silent this long is dead: its items start again elsewhere
+ * isolation: git               # git: worktrees in a repository, parallel items refused outside one;
+ *                              # directory: share the project directory (on purpose), even in a repository
  * </pre>
  *
  * @param maxParallel the default parallelism, or null for the workflow's own
@@ -65,11 +67,40 @@ import java.util.regex.Pattern;
  * @param autoCleanup whether failed items' worktrees are removed
  * @param mergeStrategy the final merge strategy (only "merge")
  * @param logLevel the log level of the engine's messages
+ * @param isolation how runs and items are kept apart
  * @param executor where map items run
  */
 public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTimeout, Duration agentStartupTimeout,
                         Duration shutdownGrace, String claudeCommand, String claudeModel, String worktreePrefix,
-                        boolean autoCleanup, String mergeStrategy, String logLevel, Executor executor) {
+                        boolean autoCleanup, String mergeStrategy, String logLevel, Isolation isolation,
+                        Executor executor) {
+
+    /** The settings without any file. */
+    public static final CliConfig DEFAULTS = new CliConfig(null, null, Duration.ofMinutes(10), Duration.ofMinutes(2),
+            Duration.ofSeconds(20), "claude", null, "prodigy", false, "merge", "warn", Isolation.GIT,
+            Executor.LOCAL);
+
+    /** How runs and items are kept apart ({@code isolation:} in the configuration, {@code --isolation}). */
+    public enum Isolation {
+        /** Git worktrees in a git repository; outside one, workflows with parallel items are refused. */
+        GIT,
+        /** Everything works in the project directory, shared by parallel items: chosen explicitly. */
+        DIRECTORY;
+
+        /**
+         * @param text {@code git} or {@code directory}
+         * @param key where it was written, for the message
+         * @return the isolation
+         * @throws CliException (exit code 2) for anything else
+         */
+        static Isolation parse(String text, String key) {
+            return switch (text.strip().toLowerCase(Locale.ROOT)) {
+                case "git", "worktree" -> GIT;
+                case "directory", "dir", "none" -> DIRECTORY;
+                default -> throw CliException.usage(key + ": expected git or directory, not '" + text + "'");
+            };
+        }
+    }
 
     /**
      * Where map items run.
@@ -88,15 +119,11 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
                 Duration.ofSeconds(30));
     }
 
-    /** The settings without any file. */
-    public static final CliConfig DEFAULTS = new CliConfig(null, null, Duration.ofMinutes(10), Duration.ofMinutes(2),
-            Duration.ofSeconds(20), "claude", null, "prodigy", false, "merge", "warn", Executor.LOCAL);
-
     private static final Map<String, Set<String>> SCHEMA = new LinkedHashMap<>();
 
     static {
         SCHEMA.put("", Set.of("max_parallel", "retry", "timeouts", "claude", "worktree", "merge", "log_level",
-                "executor", "temporal"));
+                "isolation", "executor", "temporal"));
         SCHEMA.put("temporal", Set.of("target", "namespace", "task_queue", "remote", "heartbeat_timeout"));
         SCHEMA.put("retry", Set.of("attempts", "backoff", "initial_delay", "max_delay"));
         SCHEMA.put("timeouts", Set.of("git", "agent_startup", "shutdown_grace"));
@@ -218,6 +245,9 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
         if (!List.of("error", "warn", "info", "debug", "trace", "off").contains(level)) {
             throw v.error("log_level", "expected error, warn, info, debug, trace or off, not '" + level + "'");
         }
+        Isolation iso = root.has("isolation") && !root.get("isolation").isNull()
+                ? Isolation.parse(v.text(root.get("isolation"), "isolation", "git"), file + ": error: isolation")
+                : isolation;
         String kind = v.text(root.get("executor"), "executor", executor.kind());
         if (!List.of("local", "temporal").contains(kind)) {
             throw v.error("executor", "expected local or temporal, not '" + kind + "'");
@@ -234,7 +264,7 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
                     v.duration(tc.get("heartbeat_timeout"), "temporal.heartbeat_timeout", ex.heartbeatTimeout()));
         }
         return new CliConfig(maxParallel, retry, git, startup, grace, command, model, prefix, cleanup, strategy,
-                level, ex);
+                level, iso, ex);
     }
 
     /** Reads and checks values of one file. */

@@ -9,7 +9,9 @@ import io.prodigy.api.spi.IsolationStrategy;
 import io.prodigy.api.spi.RunRecord;
 import io.prodigy.claude.ClaudeCodeRunner;
 import io.prodigy.core.DirectoryIsolation;
+import io.prodigy.core.ParallelWork;
 import io.prodigy.core.Prodigy;
+import io.prodigy.core.ProdigyHome;
 import io.prodigy.core.store.FileCheckpointStore;
 import io.prodigy.git.MergeConfirmation;
 import io.prodigy.git.WorktreeIsolation;
@@ -31,6 +33,7 @@ final class CliContext {
     private final Path home;
     private final Path project;
     private final CliConfig config;
+    private CliConfig.Isolation isolationFlag;
     final PrintStream out = System.out;
     final PrintStream err = System.err;
 
@@ -42,9 +45,7 @@ final class CliContext {
 
     /** @return the context of this invocation (reads the configuration files) */
     static CliContext create() {
-        String env = System.getenv("PRODIGY_HOME");
-        Path home = (env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".prodigy")).toAbsolutePath().normalize();
+        Path home = ProdigyHome.resolve();
         Path p = Globals.path() != null ? Globals.path() : Path.of("");
         Path project;
         try {
@@ -114,8 +115,60 @@ final class CliContext {
         return Prodigy.builder().home(home).workingDirectory(project).eventLog(false).build();
     }
 
+    /**
+     * @param option the command's {@code --isolation}/{@code --no-git} flags
+     * @return this, with the isolation they ask for (over the configuration's)
+     */
+    CliContext isolation(IsolationOption option) {
+        this.isolationFlag = option == null ? null : option.choice();
+        return this;
+    }
+
+    /**
+     * For {@code resume} and {@code dlq retry}: a run that worked in the project directory itself (plain-directory
+     * isolation, chosen when it started) goes on the same way, without the flag again.
+     *
+     * @param record the run being continued
+     * @return this
+     */
+    CliContext continuing(RunRecord record) {
+        if (isolationFlag == null && record.workspace() != null && record.projectDirectory() != null
+                && record.workspace().normalize().equals(record.projectDirectory().normalize())) {
+            isolationFlag = CliConfig.Isolation.DIRECTORY;
+        }
+        return this;
+    }
+
+    /** @return the isolation in force: the command's flag, else the configuration's {@code isolation} */
+    CliConfig.Isolation isolationChoice() {
+        return isolationFlag != null ? isolationFlag : config.isolation();
+    }
+
+    /**
+     * Refuses to let parallel items share one directory without being asked: outside a git repository, a workflow
+     * that runs items in parallel needs {@code --isolation directory} (or {@code isolation: directory}).
+     *
+     * @param wf the workflow about to run
+     * @param maxParallel the run's {@code max_parallel} override, or null
+     * @param projectDir the directory it works on
+     * @throws CliException (exit code 2) with what to do, when it would share the directory silently
+     */
+    void checkIsolation(Workflow wf, Integer maxParallel, Path projectDir) {
+        if (isolationChoice() == CliConfig.Isolation.DIRECTORY || isGitRepository(projectDir)) {
+            return;
+        }
+        ParallelWork.find(wf, maxParallel).ifPresent(where -> {
+            throw CliException.usage(projectDir + " is not in a git repository, and " + where + " (workflow '"
+                    + wf.name() + "'): without git they would all work in this one directory at the same time. "
+                    + "Either make it a repository, so that each item works in its own worktree and the results "
+                    + "are merged:\n  git init && git add -A && git commit -m 'initial commit'\nor share the "
+                    + "directory on purpose: pass --isolation directory (or --no-git), or set 'isolation: "
+                    + "directory' in .prodigy/config.yml");
+        });
+    }
+
     IsolationStrategy isolation(Path projectDir, MergeConfirmation confirmation) {
-        if (!isGitRepository(projectDir)) {
+        if (isolationChoice() == CliConfig.Isolation.DIRECTORY || !isGitRepository(projectDir)) {
             return DirectoryIsolation.shared();
         }
         return WorktreeIsolation.builder().prodigyHome(home).gitTimeout(config.gitTimeout())

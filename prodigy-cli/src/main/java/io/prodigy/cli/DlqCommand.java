@@ -228,28 +228,42 @@ final class DlqCommand implements Callable<Integer> {
 
     /** {@code dlq purge}. */
     @Command(name = "purge", aliases = "clear", mixinStandardHelpOptions = true,
-            description = "Deletes a run's DLQ entries (--older-than to keep recent ones).")
+            description = "Deletes a run's DLQ entries (--older-than to keep recent ones). Asks first on a "
+                    + "terminal; -y deletes without asking (needed when there is no terminal).",
+            footer = ExitCodes.HELP)
     static final class Purge implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "RUN_ID") String runId;
         @Option(names = "--older-than", paramLabel = "DURATION", description = "Only entries older than this "
                 + "(e.g. 7d, 12h).") String olderThan;
+        @Option(names = {"-y", "--yes"}, description = "Delete without asking.") boolean yes;
 
         @Override
         public Integer call() {
             CliContext ctx = CliContext.create();
             RunRecord run = ctx.run(runId, false);
-            int n;
+            java.time.Duration age = null;
             if (olderThan != null) {
-                java.time.Duration d;
                 try {
-                    d = CliConfig.parseDuration(olderThan);
+                    age = CliConfig.parseDuration(olderThan);
                 } catch (IllegalArgumentException e) {
                     throw CliException.usage("--older-than: " + e.getMessage());
                 }
-                n = withDlq(ctx, dl -> dl.purgeOlderThan(run.runId(), java.time.Instant.now().minus(d)));
-            } else {
-                n = withDlq(ctx, dl -> dl.purge(run.runId()));
             }
+            int entries = withDlq(ctx, d -> d.list(run.runId(), true).size());
+            if (entries == 0) {
+                ctx.out.println("The DLQ of run " + run.runId() + " is empty; nothing to purge.");
+                return ExitCodes.OK;
+            }
+            String what = (age == null ? "all " + entries + " entr" + (entries == 1 ? "y" : "ies")
+                    : "the entries older than " + olderThan + " (of " + entries + ")")
+                    + " of the DLQ of run " + run.runId();
+            int confirmed = yes ? ExitCodes.OK : Confirmation.ask(ctx, "Delete " + what);
+            if (confirmed != ExitCodes.OK) {
+                return confirmed;
+            }
+            java.time.Duration cutoffAge = age;
+            int n = cutoffAge == null ? withDlq(ctx, dl -> dl.purge(run.runId()))
+                    : withDlq(ctx, dl -> dl.purgeOlderThan(run.runId(), java.time.Instant.now().minus(cutoffAge)));
             ctx.out.println("Purged " + n + " entr" + (n == 1 ? "y" : "ies") + " from the DLQ of run " + run.runId());
             return ExitCodes.OK;
         }
@@ -258,7 +272,8 @@ final class DlqCommand implements Callable<Integer> {
     /** {@code dlq retry} (the Rust tool's {@code dlq reprocess}). */
     @Command(name = "retry", aliases = "reprocess", mixinStandardHelpOptions = true,
             description = "Runs a run's failed items again through its agent template, in its workspace; "
-                    + "successes are merged into the run's work and resolved.", footer = ExitCodes.HELP)
+                    + "successes are merged into the run's work and resolved, reduce runs again over every item "
+                    + "(unless --no-reduce), and the result is merged into your branch.", footer = ExitCodes.HELP)
     static final class Retry implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "RUN_ID") String runId;
         @Option(names = {"-n", "--max-parallel"}, paramLabel = "N", description = "Items at once.")
@@ -269,13 +284,16 @@ final class DlqCommand implements Callable<Integer> {
         Set<ErrorKind> kinds;
         @Option(names = {"-y", "--yes"}, description = "Merge into your branch without asking.") boolean yes;
         @Option(names = "--json", description = "With --dry-run: print JSON.") boolean json;
+        @Option(names = "--no-reduce", description = "Do not run reduce again after the retried items are merged "
+                + "(by default it runs again, with the new ${map.*} values).") boolean noReduce;
+        @picocli.CommandLine.Mixin IsolationOption isolation = new IsolationOption();
 
         @Override
         public Integer call() {
-            CliContext ctx = CliContext.create();
+            CliContext ctx = CliContext.create().isolation(isolation);
             RunRecord run = ctx.run(runId, false);
             ReprocessOptions options = new ReprocessOptions(kinds == null ? Set.of() : EnumSet.copyOf(kinds),
-                    maxParallel, dryRun);
+                    maxParallel, dryRun, !noReduce);
             if (dryRun) {
                 try (Prodigy p = ctx.reader()) {
                     Workflow wf = ctx.rebuild(run);
@@ -294,6 +312,8 @@ final class DlqCommand implements Callable<Integer> {
             }
             Workflow wf = ctx.rebuild(run);
             Path dir = run.projectDirectory() != null ? run.projectDirectory() : ctx.project();
+            ctx.continuing(run).checkIsolation(wf, maxParallel != null ? maxParallel : ResumeCommand.maxParallelOf(run),
+                    dir);
             return RunExecution.execute(ctx, dir, yes, run.runId(), prodigy -> {
                 Prodigy.ReprocessResult r = prodigy.reprocessDeadLetters(run.runId(), wf, options);
                 if (r.itemIds().isEmpty()) {

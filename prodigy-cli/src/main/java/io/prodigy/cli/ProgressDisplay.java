@@ -46,6 +46,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
 
     // guarded by this
     private String phase = "starting";
+    private String workflowName;
     private String currentStep;
     private int total;
     private int maxParallel;
@@ -114,10 +115,12 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
 
     private void handle(RunEvent e) {
         if (e instanceof RunEvent.RunStarted s) {
+            workflowName = s.workflowName();
             log("run " + s.runId() + " started: " + s.workflowName());
         } else if (e instanceof RunEvent.PhaseStarted p) {
             phase = p.phase() + (p.stage() != null && !p.stage().isEmpty() && !p.stage().equals(p.phase())
-                    && !p.stage().equals("mapreduce") && !p.stage().equals("main") ? " (" + p.stage() + ")" : "");
+                    && !p.stage().equals("mapreduce") && !p.stage().equals("main")
+                    && !p.stage().equals(workflowName) ? " (" + p.stage() + ")" : "");
             currentStep = null;
             log(phase + " started");
         } else if (e instanceof RunEvent.ItemsResolved r) {

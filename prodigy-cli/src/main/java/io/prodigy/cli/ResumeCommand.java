@@ -34,16 +34,20 @@ class ResumeCommand implements Callable<Integer> {
     Double budget;
 
     @picocli.CommandLine.Mixin
+    IsolationOption isolation = new IsolationOption();
+
+    @picocli.CommandLine.Mixin
     ExecutorOptions executorOptions = new ExecutorOptions();
 
     @Override
     public Integer call() {
-        CliContext ctx = CliContext.create();
+        CliContext ctx = CliContext.create().isolation(isolation);
         RunRecord record = ctx.run(runId, true);
         Workflow wf = ctx.rebuild(record);
         Path dir = record.projectDirectory() != null ? record.projectDirectory() : ctx.project();
         ctx.err.println("Resuming run " + record.runId() + " (" + record.workflowName() + ", " + record.status()
                 + ") in " + dir);
+        ctx.continuing(record).checkIsolation(wf, maxParallelOf(record), dir);
         if (budget != null && budget <= 0) {
             throw CliException.usage("--budget must be more than 0, not " + budget);
         }
@@ -53,6 +57,16 @@ class ResumeCommand implements Callable<Integer> {
             ctx.useMapExecutor(remote);
             return RunExecution.execute(ctx, dir, yes, record.runId(),
                     prodigy -> prodigy.resume(record.runId(), wf, options));
+        }
+    }
+
+    /** @param record a run @return the {@code max_parallel} it was started with, or null for the workflow's */
+    static Integer maxParallelOf(RunRecord record) {
+        String v = record.metadata().get("max_parallel");
+        try {
+            return v == null ? null : Integer.valueOf(v);
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

@@ -57,11 +57,14 @@ final class RunCommand implements Callable<Integer> {
     boolean strict;
 
     @picocli.CommandLine.Mixin
+    IsolationOption isolation = new IsolationOption();
+
+    @picocli.CommandLine.Mixin
     ExecutorOptions executorOptions = new ExecutorOptions();
 
     @Override
     public Integer call() {
-        CliContext ctx = CliContext.create();
+        CliContext ctx = CliContext.create().isolation(isolation);
         if (!Files.isRegularFile(file)) {
             throw CliException.usage("workflow file not found: " + file);
         }
@@ -74,6 +77,7 @@ final class RunCommand implements Callable<Integer> {
             DryRun.print(ctx, wf, file, parallel, args);
             return ExitCodes.OK;
         }
+        ctx.checkIsolation(wf, parallel, ctx.project());
         String runId = newRunId();
         RunInfo.forFile(runId, file, params, paramFile).write(ctx.home());
         RunOptions.Builder options = RunOptions.builder().runId(runId).args(args.toArray(String[]::new))

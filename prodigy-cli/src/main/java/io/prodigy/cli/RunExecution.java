@@ -31,7 +31,7 @@ final class RunExecution {
             if (yes) {
                 return true;
             }
-            Console console = System.console();
+            Console console = Terminal.console();
             String what = plan.commits().size() + " commit(s) of run " + plan.runId() + " from branch "
                     + plan.sourceBranch() + " into " + plan.targetBranch()
                     + (plan.fastForward() ? " (fast-forward)" : " (merge commit)");

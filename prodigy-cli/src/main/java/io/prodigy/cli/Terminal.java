@@ -8,10 +8,30 @@ final class Terminal {
     private Terminal() {
     }
 
+    /**
+     * @return the console when standard input and output are a terminal a person can answer on, else null. From
+     *         Java 22, {@link System#console()} also returns one when the streams are redirected; its
+     *         {@code isTerminal()} (called reflectively: the baseline is Java 17) tells the difference
+     */
+    static java.io.Console console() {
+        java.io.Console c = System.console();
+        if (c == null) {
+            return null;
+        }
+        try {
+            Object terminal = java.io.Console.class.getMethod("isTerminal").invoke(c);
+            return Boolean.TRUE.equals(terminal) ? c : null;
+        } catch (NoSuchMethodException e) {
+            return c; // Java 17 to 21: a console exists only on a terminal
+        } catch (ReflectiveOperationException e) {
+            return null;
+        }
+    }
+
     /** @return whether stdin and stdout are a terminal that understands cursor movement */
     static boolean interactive() {
         String term = System.getenv("TERM");
-        return System.console() != null && term != null && !term.isEmpty() && !term.equals("dumb");
+        return console() != null && term != null && !term.isEmpty() && !term.equals("dumb");
     }
 
     /** @return whether to use colours: on a terminal, unless NO_COLOR is set (https://no-color.org) */

@@ -107,9 +107,119 @@ class CliIT {
         assertThat(cli.ok("worktree", "ls", "--json").json()).isEmpty();
         // the run has a DLQ entry, so clean keeps it unless forced
         assertThat(cli.ok("clean", "--dry-run").out()).contains("Would delete 0 run(s)");
-        cli.ok("dlq", "purge", runId);
+        // deleting needs a confirmation: without a terminal to ask on, -y
+        JarCli.Result refused = cli.run("dlq", "purge", runId);
+        assertThat(refused.exit()).as("%s", refused).isEqualTo(2);
+        assertThat(refused.err()).contains("pass -y");
+        assertThat(cli.ok("dlq", "list", runId, "--json").json()).hasSize(1);
+        cli.ok("dlq", "purge", runId, "-y");
+        assertThat(cli.ok("dlq", "list", runId, "--json").json()).isEmpty();
         assertThat(cli.ok("clean").out()).contains("deleted " + runId);
         assertThat(cli.ok("runs", "--json").json()).isEmpty();
+    }
+
+    @Test
+    void dlqRetryMergesTheFixedItemRunsReduceAgainAndTheRunEndsSucceeded() throws Exception {
+        JarCli cli = new JarCli(tmp);
+        Path flag = tmp.resolve("b-is-fixed");
+        cli.write("items.json", "[{\"id\": \"a\"}, {\"id\": \"b\"}, {\"id\": \"c\"}]");
+        cli.write("retry.yml", """
+                name: retry
+                mode: mapreduce
+                map:
+                  input: items.json
+                  id_field: id
+                  max_parallel: 2
+                  agent_template:
+                    - shell: "if [ ${item.id} = b ] && [ ! -e %s ]; then exit 3; fi; echo ${item.id} > out-${item.id}.txt && git add -A && git commit -q -m item-${item.id}"
+                reduce:
+                  - shell: "echo ${map.successful}/${map.total} > summary.txt && git add -A && git commit -q -m reduce-${map.successful}-of-${map.total}"
+                """.formatted(flag));
+        cli.commitAll("workflow");
+        JarCli.Result run = cli.ok("run", "retry.yml", "-y");
+        assertThat(run.out()).contains("COMPLETED_WITH_FAILURES");
+        assertThat(Files.readString(cli.repo.resolve("summary.txt"))).isEqualTo("2/3\n");
+
+        Files.writeString(flag, "fixed\n");
+        JarCli.Result retry = cli.ok("dlq", "retry", "-y");
+        assertThat(retry.out()).contains("SUCCEEDED");
+        // the fixed item and the new reduce are on the user's branch, each once
+        assertThat(Files.readString(cli.repo.resolve("out-b.txt"))).isEqualTo("b\n");
+        assertThat(Files.readString(cli.repo.resolve("summary.txt"))).isEqualTo("3/3\n");
+        String log = cli.git("log", "--format=%s", "main");
+        assertThat(log.lines().filter(l -> l.equals("Merge item b")).count()).isEqualTo(1);
+        assertThat(log.lines().filter(l -> l.equals("reduce-3-of-3")).count()).isEqualTo(1);
+        // the run record, the events and the report agree
+        JsonNode r = cli.ok("runs", "--json").json().get(0);
+        assertThat(r.get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(r.get("items").get("done").asInt()).isEqualTo(3);
+        assertThat(r.get("items").get("failed").asInt()).isZero();
+        String events = cli.ok("events", r.get("id").asText(), "--json").out();
+        assertThat(events.lines().filter(l -> l.contains("\"run_finished\"")).reduce((x, y) -> y).orElseThrow())
+                .contains("SUCCEEDED");
+        assertThat(cli.ok("dlq", "list", "--json").json()).isEmpty();
+        cli.ok("report", r.get("id").asText(), "--html", tmp.resolve("report.html").toString());
+        assertThat(Files.readString(tmp.resolve("report.html"))).contains("SUCCEEDED");
+    }
+
+    @Test
+    void outsideGitParallelItemsNeedAnExplicitChoice() throws Exception {
+        JarCli cli = new JarCli(tmp);
+        Path plain = Files.createDirectories(tmp.resolve("plain"));
+        Files.writeString(plain.resolve("items.json"), "[1, 2, 3]");
+        Files.writeString(plain.resolve("par.yml"), """
+                name: par
+                mode: mapreduce
+                map:
+                  input: items.json
+                  max_parallel: 3
+                  agent_template:
+                    - shell: "echo ${item} >> seen.txt"
+                """);
+        Files.writeString(plain.resolve("flaky.yml"), """
+                name: flaky
+                mode: mapreduce
+                map:
+                  input: items.json
+                  max_parallel: 2
+                  agent_template:
+                    - shell: "if [ ${item} = 2 ] && [ ! -e fixed ]; then exit 3; fi; echo ${item} >> flaky.txt"
+                """);
+        Files.writeString(plain.resolve("seq.yml"), "name: seq\ncommands:\n  - shell: \"echo one > one.txt\"\n");
+
+        JarCli.Result refused = cli.run("run", "-p", plain.toString(), plain.resolve("par.yml").toString());
+        assertThat(refused.exit()).as("%s", refused).isEqualTo(2);
+        assertThat(refused.err()).contains("is not in a git repository").contains("git init")
+                .contains("--isolation directory").doesNotContain("\tat ");
+        assertThat(plain.resolve("seen.txt")).doesNotExist();
+        assertThat(cli.home.resolve("runs")).doesNotExist();
+
+        // a sequential workflow needs no choice
+        cli.ok("run", "-p", plain.toString(), plain.resolve("seq.yml").toString());
+        assertThat(plain.resolve("one.txt")).exists();
+
+        // the flag shares the directory on purpose
+        JarCli.Result shared = cli.ok("run", "-p", plain.toString(), "--isolation", "directory",
+                plain.resolve("par.yml").toString());
+        assertThat(shared.out()).contains("SUCCEEDED");
+        assertThat(Files.readAllLines(plain.resolve("seen.txt"))).hasSize(3);
+        // so does the configuration key
+        Files.createDirectories(plain.resolve(".prodigy"));
+        Files.writeString(plain.resolve(".prodigy/config.yml"), "isolation: directory\n");
+        cli.ok("run", "-p", plain.toString(), plain.resolve("par.yml").toString());
+        assertThat(Files.readAllLines(plain.resolve("seen.txt"))).hasSize(6);
+        // a run that shared the directory is retried (and resumed) the same way, without the flag again
+        Files.delete(plain.resolve(".prodigy/config.yml"));
+        JarCli.Result flaky = cli.ok("run", "-p", plain.toString(), "--no-git", plain.resolve("flaky.yml").toString());
+        assertThat(flaky.out()).contains("COMPLETED_WITH_FAILURES");
+        Files.writeString(plain.resolve("fixed"), "");
+        JarCli.Result retried = cli.ok("dlq", "retry", "-p", plain.toString(), "-y");
+        assertThat(retried.out()).contains("SUCCEEDED");
+        assertThat(Files.readAllLines(plain.resolve("flaky.txt"))).containsExactlyInAnyOrder("1", "3", "2");
+        Files.writeString(plain.resolve(".prodigy/config.yml"), "isolation: shared\n");
+        JarCli.Result bad = cli.run("run", "-p", plain.toString(), plain.resolve("par.yml").toString());
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("isolation").contains("expected git or directory");
     }
 
     @Test

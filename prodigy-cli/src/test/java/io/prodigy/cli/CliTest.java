@@ -127,6 +127,26 @@ class CliTest {
     }
 
     @Test
+    void parallelItemsOutsideGitAreRefusedWithWhatToDo() throws Exception {
+        Path plain = Files.createDirectories(tmp.resolve("plain"));
+        Files.writeString(plain.resolve("items.json"), "[1, 2, 3]");
+        Path wf = plain.resolve("par.yml");
+        Files.writeString(wf, "name: par\nmode: mapreduce\nmap:\n  input: items.json\n  max_parallel: 2\n"
+                + "  agent_template:\n    - shell: \"echo ${item} >> seen.txt\"\n");
+        Out o = exec("run", "-p", plain.toString(), wf.toString());
+        assertThat(o.exit()).as(o.err()).isEqualTo(2);
+        assertThat(o.err()).contains(plain + " is not in a git repository")
+                .contains("the map phase of 'par' runs up to 2 items at once").contains("git init")
+                .contains("--isolation directory").contains("isolation: directory");
+        assertThat(plain.resolve("seen.txt")).doesNotExist();
+        Out contradicting = exec("run", "-p", plain.toString(), "-n", "1", wf.toString(), "--no-git", "--isolation", "git");
+        assertThat(contradicting.exit()).isEqualTo(2);
+        assertThat(contradicting.err()).contains("contradict");
+        assertThat(exec("run", "-p", plain.toString(), "--isolation", "shared", wf.toString()).err())
+                .contains("expected git or directory");
+    }
+
+    @Test
     void everyTemplateValidatesStrictly() throws Exception {
         for (String t : InitCommand.TEMPLATES.keySet()) {
             Out o = exec("init", "-p", tmp.toString(), "--template", t);

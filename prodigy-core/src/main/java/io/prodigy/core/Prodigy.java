@@ -94,7 +94,9 @@ public final class Prodigy implements AutoCloseable {
     private final IsolationStrategy isolation;
     private final CheckpointStore checkpoints;
     private final DlqStore dlq;
-    private final RunListener listener;
+    private final List<RunListener> listeners;
+    /** Whether the host chose the isolation strategy (the default refuses to share a directory in parallel). */
+    private final boolean isolationChosen;
     private final Path workingDirectory;
     private final Path home;
     private final ExecutorService executor;
@@ -106,18 +108,18 @@ public final class Prodigy implements AutoCloseable {
 
     private Prodigy(Builder b) {
         this.agentRunner = b.agentRunner;
+        this.isolationChosen = b.isolation != null;
         this.isolation = b.isolation != null ? b.isolation : DirectoryIsolation.shared();
         this.workingDirectory = (b.workingDirectory != null ? b.workingDirectory : Path.of(""))
                 .toAbsolutePath().normalize();
-        this.home = (b.home != null ? b.home : defaultHome()).toAbsolutePath().normalize();
+        this.home = ProdigyHome.resolve(b.home);
         this.checkpoints = b.checkpoints != null ? b.checkpoints : own(FileCheckpointStore.open(home));
         this.dlq = b.dlq != null ? b.dlq : own(FileDlqStore.open(home));
         List<RunListener> listeners = new ArrayList<>(b.listeners);
         if (b.eventLog) {
             listeners.add(0, own(new JsonlEventLog(home)));
         }
-        this.listener = listeners.isEmpty() ? RunListener.NONE
-                : listeners.size() == 1 ? listeners.get(0) : RunListener.composite(listeners);
+        this.listeners = List.copyOf(listeners);
         this.executor = b.executor;
         this.clock = b.clock != null ? b.clock : Clock.systemUTC();
         this.throttleDelay = b.throttleDelay != null ? b.throttleDelay : Duration.ofSeconds(1);
@@ -153,14 +155,6 @@ public final class Prodigy implements AutoCloseable {
         return new Builder();
     }
 
-    private static Path defaultHome() {
-        String env = System.getenv("PRODIGY_HOME");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        return Path.of(System.getProperty("user.home"), ".prodigy");
-    }
-
     /**
      * Runs a workflow to its end and returns the result.
      *
@@ -177,6 +171,9 @@ public final class Prodigy implements AutoCloseable {
      * @param workflow the workflow
      * @param options arguments and overrides
      * @return the result
+     * @throws WorkflowDefinitionException if an argument is null, or if the workflow runs items in parallel (a map
+     *     phase with {@code max_parallel} above 1, a parallel {@code foreach}) and the builder was given no
+     *     isolation strategy: they would silently share one directory; choose one (the message says which)
      */
     public RunResult run(Workflow workflow, RunOptions options) {
         RunState state = prepare(workflow, options);
@@ -189,6 +186,7 @@ public final class Prodigy implements AutoCloseable {
      * @param workflow the workflow
      * @param options arguments and overrides
      * @return a handle to watch, cancel or await the run
+     * @throws WorkflowDefinitionException as {@link #run(Workflow, RunOptions)}
      */
     public RunHandle start(Workflow workflow, RunOptions options) {
         RunState state = prepare(workflow, options);
@@ -224,6 +222,9 @@ public final class Prodigy implements AutoCloseable {
      * @throws ProdigyException if the run is unknown, already completed, or its workflow changed (without force)
      */
     public RunResult resume(String runId, Workflow workflow, ResumeOptions options) {
+        WorkflowDefinitionException.requireNonNull(runId, "runId");
+        WorkflowDefinitionException.requireNonNull(workflow, "workflow");
+        WorkflowDefinitionException.requireNonNull(options, "options");
         RunRecord record = checkpoints.findRun(runId).orElseThrow(() -> new ProdigyException("no run '" + runId
                 + "' in " + home + "; list runs with Prodigy.checkpoints().runs()"));
         if (record.status() == RunStatus.SUCCEEDED || record.status() == RunStatus.COMPLETED_WITH_FAILURES) {
@@ -258,6 +259,9 @@ public final class Prodigy implements AutoCloseable {
      * @return the items that were (or, in a dry run, would be) run again, and for a real run the new result
      */
     public ReprocessResult reprocessDeadLetters(String runId, Workflow workflow, ReprocessOptions options) {
+        WorkflowDefinitionException.requireNonNull(runId, "runId");
+        WorkflowDefinitionException.requireNonNull(workflow, "workflow");
+        WorkflowDefinitionException.requireNonNull(options, "options");
         RunRecord record = checkpoints.findRun(runId).orElseThrow(() -> new ProdigyException("no run '" + runId
                 + "' in " + home));
         java.util.Set<String> selected = new java.util.LinkedHashSet<>();
@@ -278,7 +282,7 @@ public final class Prodigy implements AutoCloseable {
         RunOptions runOptions = new RunOptions(base.args(), base.variables(),
                 options.maxParallel() != null ? options.maxParallel() : base.maxParallel(), runId, base.profile(),
                 base.budgetUsd());
-        ResumeState resume = new ResumeState(selected::contains);
+        ResumeState resume = new ResumeState(selected::contains).rerunReduceAfterNewItems(options.rerunReduce());
         checkpoints.forEachEntry(runId, resume::accept);
         RunState state = prepare(workflow, runOptions);
         return new ReprocessResult(List.copyOf(selected), execute(state, workflow, runOptions, resume, record));
@@ -429,8 +433,18 @@ public final class Prodigy implements AutoCloseable {
     }
 
     private RunState prepare(Workflow workflow, RunOptions options) {
-        Objects.requireNonNull(workflow, "workflow");
-        Objects.requireNonNull(options, "options");
+        WorkflowDefinitionException.requireNonNull(workflow, "workflow");
+        WorkflowDefinitionException.requireNonNull(options, "options");
+        if (!isolationChosen) {
+            ParallelWork.find(workflow, options.maxParallel()).ifPresent(where -> {
+                throw new WorkflowDefinitionException("workflow '" + workflow.name() + "': " + where + ", and no "
+                        + "isolation strategy was chosen, so they would all work in " + workingDirectory + " at the "
+                        + "same time. Choose one on the builder: isolation(WorktreeIsolation.create()) from "
+                        + "prodigy-git gives each item its own git worktree and merges the results; "
+                        + "isolation(DirectoryIsolation.shared()) shares the directory on purpose; "
+                        + "isolation(DirectoryIsolation.scratchPerItem()) gives each item an empty directory");
+            });
+        }
         String runId = options.runId() != null ? options.runId()
                 : "run-" + RUN_ID_TIME.format(clock.instant()) + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
@@ -438,9 +452,9 @@ public final class Prodigy implements AutoCloseable {
         Map<String, String> processEnv = new LinkedHashMap<>();
         List<String> secretValues = new ArrayList<>(workflow.secrets().values());
         SecretMasker masker = new SecretMasker(secretValues);
-        return new RunState(runId, workflow, options, clock, new EventSink(listener), checkpoints, dlq, agentRunner,
+        return new RunState(runId, workflow, options, clock, new EventSink(listeners), checkpoints, dlq, agentRunner,
                 isolation, masker, new CancellationToken(), executor, workingDirectory, stateDir, processEnv,
-                () -> ThreadLocalRandom.current().nextDouble());
+                () -> ThreadLocalRandom.current().nextDouble()).withHome(home);
     }
 
     private RunResult execute(RunState state, Workflow workflow, RunOptions options) {
@@ -610,7 +624,7 @@ public final class Prodigy implements AutoCloseable {
 
         /** @param grace how long the shutdown hook waits for runs to record their state (default 20 s) @return this */
         public Builder shutdownGrace(Duration grace) {
-            this.shutdownGrace = Objects.requireNonNull(grace, "grace");
+            this.shutdownGrace = WorkflowDefinitionException.requireNonNull(grace, "grace");
             return this;
         }
 
@@ -621,19 +635,25 @@ public final class Prodigy implements AutoCloseable {
          * @return this
          */
         public Builder throttleDelay(Duration delay) {
-            this.throttleDelay = delay;
+            this.throttleDelay = WorkflowDefinitionException.requireNonNull(delay, "delay");
             return this;
         }
 
         /** @param runner runs agent ({@code claude:}) steps; without one, agent steps fail @return this */
         public Builder agentRunner(AgentRunner runner) {
-            this.agentRunner = runner;
+            this.agentRunner = WorkflowDefinitionException.requireNonNull(runner, "runner");
             return this;
         }
 
-        /** @param strategy gives runs and items their workspaces; default {@link DirectoryIsolation#shared()} @return this */
+        /**
+         * @param strategy gives runs and items their workspaces. Without one, runs work in the project directory
+         *                 ({@link DirectoryIsolation#shared()}), and a workflow that runs items in parallel is refused
+         *                 rather than letting them share it silently: choose {@code WorktreeIsolation.create()} of
+         *                 prodigy-git, or {@link DirectoryIsolation#shared()} to share on purpose
+         * @return this
+         */
         public Builder isolation(IsolationStrategy strategy) {
-            this.isolation = strategy;
+            this.isolation = WorkflowDefinitionException.requireNonNull(strategy, "strategy");
             return this;
         }
 
@@ -652,31 +672,31 @@ public final class Prodigy implements AutoCloseable {
          * @return this
          */
         public Builder checkpointStore(CheckpointStore store) {
-            this.checkpoints = store;
+            this.checkpoints = WorkflowDefinitionException.requireNonNull(store, "store");
             return this;
         }
 
         /** @param store the Dead Letter Queue; default a {@link FileDlqStore} under {@code PRODIGY_HOME} @return this */
         public Builder dlqStore(DlqStore store) {
-            this.dlq = store;
+            this.dlq = WorkflowDefinitionException.requireNonNull(store, "store");
             return this;
         }
 
         /** @param l a listener for run events (may be called several times to add more) @return this */
         public Builder listener(RunListener l) {
-            this.listeners.add(Objects.requireNonNull(l, "listener"));
+            this.listeners.add(WorkflowDefinitionException.requireNonNull(l, "l"));
             return this;
         }
 
         /** @param dir the project directory; default the current directory @return this */
         public Builder workingDirectory(Path dir) {
-            this.workingDirectory = dir;
+            this.workingDirectory = WorkflowDefinitionException.requireNonNull(dir, "dir");
             return this;
         }
 
         /** @param dir the state directory; default {@code $PRODIGY_HOME} or {@code ~/.prodigy} @return this */
         public Builder home(Path dir) {
-            this.home = dir;
+            this.home = WorkflowDefinitionException.requireNonNull(dir, "dir");
             return this;
         }
 
@@ -686,7 +706,7 @@ public final class Prodigy implements AutoCloseable {
          * @return this
          */
         public Builder executor(ExecutorService exec) {
-            this.executor = exec;
+            this.executor = WorkflowDefinitionException.requireNonNull(exec, "exec");
             return this;
         }
 
@@ -704,7 +724,7 @@ public final class Prodigy implements AutoCloseable {
 
         /** @param c the clock for timestamps; default UTC system clock @return this */
         public Builder clock(Clock c) {
-            this.clock = c;
+            this.clock = WorkflowDefinitionException.requireNonNull(c, "c");
             return this;
         }
 

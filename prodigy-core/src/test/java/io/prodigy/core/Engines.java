@@ -14,7 +14,8 @@ final class Engines {
     }
 
     static Prodigy.Builder on(Path dir) {
-        return Prodigy.builder().workingDirectory(dir).home(dir.resolve(".prodigy-home"));
+        return Prodigy.builder().workingDirectory(dir).home(dir.resolve(".prodigy-home"))
+                .isolation(DirectoryIsolation.shared());
     }
 
     static Prodigy on(Path dir, AgentRunner agent, RunListener listener) {

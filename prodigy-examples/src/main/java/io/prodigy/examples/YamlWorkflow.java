@@ -131,9 +131,7 @@ public final class YamlWorkflow {
             result = demo(Files.createTempDirectory("prodigy-yaml-"), System.out);
         } else {
             Path project = args.length > 1 ? Path.of(args[1]) : Path.of("");
-            String env = System.getenv("PRODIGY_HOME");
-            Path home = env != null && !env.isBlank() ? Path.of(env)
-                    : Path.of(System.getProperty("user.home"), ".prodigy");
+            Path home = io.prodigy.core.ProdigyHome.resolve();
             result = run(Path.of(args[0]), project.toAbsolutePath(), home, null, System.out);
         }
         System.exit(result.succeeded() ? 0 : 1);

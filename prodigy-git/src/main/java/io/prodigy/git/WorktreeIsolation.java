@@ -2,11 +2,14 @@ package io.prodigy.git;
 
 import io.prodigy.api.IsolationException;
 import io.prodigy.api.RunStatus;
+import io.prodigy.api.WorkflowDefinitionException;
 import io.prodigy.api.spi.IntegrationResult;
 import io.prodigy.api.spi.IsolationStrategy;
+import io.prodigy.api.spi.ItemKey;
 import io.prodigy.api.spi.MergeSteps;
 import io.prodigy.api.spi.RunContext;
 import io.prodigy.api.spi.Workspace;
+import io.prodigy.core.ProdigyHome;
 import io.prodigy.git.internal.FinalMerge;
 import io.prodigy.git.internal.GitCli;
 import io.prodigy.git.internal.ItemWorktree;
@@ -16,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Git worktree isolation: each run works in its own git worktree and branch, each MapReduce item in another,
@@ -56,10 +58,18 @@ import java.util.Objects;
  */
 public final class WorktreeIsolation implements IsolationStrategy {
     private final Settings settings;
+    /** Whether the host named the state directory; otherwise each run's engine's directory is used. */
+    private final boolean homeChosen;
 
-    private WorktreeIsolation(Builder b, Path home) {
+    private WorktreeIsolation(Builder b, Path home, boolean homeChosen) {
         this.settings = new Settings(home, b.mode, b.maxWorktrees, b.keepFailed, b.conflicts,
                 b.confirmation, new GitCli(b.gitExecutable, b.gitEnvironment, b.gitTimeout));
+        this.homeChosen = homeChosen;
+    }
+
+    /** @return the settings of a run: worktrees under its engine's state directory unless the builder named one */
+    private Settings settingsFor(RunContext run) {
+        return homeChosen || run.home() == null ? settings : settings.withHome(run.home());
     }
 
     /** @return a builder with the defaults: on demand, failed worktrees kept, conflicts to the DLQ, merge accepted */
@@ -77,7 +87,12 @@ public final class WorktreeIsolation implements IsolationStrategy {
         return settings;
     }
 
-    /** @return where worktrees live: {@code PRODIGY_HOME/worktrees} */
+    /**
+     * @return where worktrees live: {@code <home>/worktrees}, with the home given to
+     *         {@link Builder#prodigyHome(Path)}, else {@code $PRODIGY_HOME} or {@code ~/.prodigy}. Without
+     *         {@code prodigyHome}, a run's worktrees go under the state directory of the engine that runs it
+     *         ({@code Prodigy.builder().home(dir)}), which is this directory unless the engine names another
+     */
     public Path worktreesDirectory() {
         return settings.home().resolve("worktrees");
     }
@@ -91,7 +106,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
      */
     @Override
     public Workspace openRun(RunContext run) {
-        return RunWorktree.open(settings, run);
+        return RunWorktree.open(settingsFor(run), run);
     }
 
     /**
@@ -102,7 +117,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
      */
     @Override
     public Workspace resumeRun(RunContext run, Path workspace) {
-        return RunWorktree.resume(settings, run);
+        return RunWorktree.resume(settingsFor(run), run);
     }
 
     /**
@@ -111,13 +126,36 @@ public final class WorktreeIsolation implements IsolationStrategy {
      */
     @Override
     public boolean isIntegrated(Workspace run, String itemId) {
+        return isIntegrated(run, new ItemKey(0, itemId));
+    }
+
+    /**
+     * @return whether the item's branch was merged into the run's branch by an item merge; items of stages other
+     *         than the first have branches of their own (named from {@code stage-<n>/<item>})
+     */
+    @Override
+    public boolean isIntegrated(Workspace run, ItemKey item) {
         RunWorktree r = runOf(run);
-        return r.integrator().isMerged(r.agents().branchOf(itemId));
+        return r.integrator().isMerged(r.agents().branchOf(nameOf(item)));
     }
 
     @Override
     public void discardStale(Workspace run, String itemId) {
-        runOf(run).agents().discardStale(itemId);
+        discardStale(run, new ItemKey(0, itemId));
+    }
+
+    @Override
+    public void discardStale(Workspace run, ItemKey item) {
+        runOf(run).agents().discardStale(nameOf(item));
+    }
+
+    /**
+     * The name an item's worktree and branch are made from: its id in the workflow's first stage (as it always
+     * was), prefixed with its stage in later ones, so that items of two stages with the same id do not share (or
+     * replace) a worktree.
+     */
+    private static String nameOf(ItemKey item) {
+        return item.stage() == 0 ? item.itemId() : "stage-" + item.stage() + "/" + item.itemId();
     }
 
     /**
@@ -130,8 +168,22 @@ public final class WorktreeIsolation implements IsolationStrategy {
      */
     @Override
     public Workspace acquire(Workspace run, String itemId) {
-        Objects.requireNonNull(itemId, "itemId");
-        return runOf(run).agents().acquire(itemId);
+        return acquire(run, new ItemKey(0, itemId));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Items of the first stage get {@code prodigy/<run-id>/<item>}; items of a later stage a branch and worktree
+     * named from {@code stage-<n>/<item>} (made safe, so {@code prodigy/<run-id>/stage-<n>-<item>-<hash>}), so that
+     * a failed item's kept worktree is never replaced by a later stage's item with the same id.
+     *
+     * @throws IsolationException as {@link #acquire(Workspace, String)}
+     */
+    @Override
+    public Workspace acquire(Workspace run, ItemKey item) {
+        WorkflowDefinitionException.requireNonNull(item, "item");
+        return runOf(run).agents().acquire(nameOf(item));
     }
 
     /**
@@ -191,7 +243,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
         throw new IllegalArgumentException(w + " is not an item workspace of a WorktreeIsolation");
     }
 
-    /** Builds a {@link WorktreeIsolation}. Every setting is optional. */
+    /** Builds a {@link WorktreeIsolation}. Every setting is optional; a null gets a WorkflowDefinitionException. */
     public static final class Builder {
         private Path prodigyHome;
         private WorktreeMode mode = WorktreeMode.onDemand();
@@ -207,18 +259,19 @@ public final class WorktreeIsolation implements IsolationStrategy {
         }
 
         /**
-         * @param home {@code PRODIGY_HOME}; worktrees go to {@code home/worktrees/<repo>/}. Default:
-         *             {@code $PRODIGY_HOME}, else {@code ~/.prodigy} (the engine's default too)
+         * @param home {@code PRODIGY_HOME}; worktrees go to {@code home/worktrees/<repo>/}. Default: the state
+         *             directory of the engine running the run ({@code Prodigy.builder().home(dir)}, which defaults
+         *             to {@code $PRODIGY_HOME}, else {@code ~/.prodigy})
          * @return this
          */
         public Builder prodigyHome(Path home) {
-            this.prodigyHome = Objects.requireNonNull(home, "home");
+            this.prodigyHome = WorkflowDefinitionException.requireNonNull(home, "home");
             return this;
         }
 
         /** @param mode how runs and items get worktrees; default {@link WorktreeMode#onDemand()} @return this */
         public Builder mode(WorktreeMode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
+            this.mode = WorkflowDefinitionException.requireNonNull(mode, "mode");
             return this;
         }
 
@@ -249,7 +302,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
 
         /** @param resolution what to do when an item's merge conflicts; default the DLQ @return this */
         public Builder conflictResolution(ConflictResolution resolution) {
-            this.conflicts = Objects.requireNonNull(resolution, "resolution");
+            this.conflicts = WorkflowDefinitionException.requireNonNull(resolution, "resolution");
             return this;
         }
 
@@ -259,13 +312,13 @@ public final class WorktreeIsolation implements IsolationStrategy {
          * @return this
          */
         public Builder mergeConfirmation(MergeConfirmation confirmation) {
-            this.confirmation = Objects.requireNonNull(confirmation, "confirmation");
+            this.confirmation = WorkflowDefinitionException.requireNonNull(confirmation, "confirmation");
             return this;
         }
 
         /** @param executable the git executable, a name on PATH or a path; default {@code git} @return this */
         public Builder gitExecutable(String executable) {
-            Objects.requireNonNull(executable, "executable");
+            WorkflowDefinitionException.requireNonNull(executable, "executable");
             if (executable.isBlank()) {
                 throw new IllegalArgumentException("the git executable must not be blank");
             }
@@ -280,13 +333,14 @@ public final class WorktreeIsolation implements IsolationStrategy {
          * @return this
          */
         public Builder gitEnvironment(String name, String value) {
-            gitEnvironment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            gitEnvironment.put(WorkflowDefinitionException.requireNonNull(name, "name"),
+                    WorkflowDefinitionException.requireNonNull(value, "value"));
             return this;
         }
 
         /** @param limit the time limit of one git command; default 10 minutes @return this */
         public Builder gitTimeout(Duration limit) {
-            Objects.requireNonNull(limit, "limit");
+            WorkflowDefinitionException.requireNonNull(limit, "limit");
             if (limit.isZero() || limit.isNegative()) {
                 throw new IllegalArgumentException("the git timeout must be positive");
             }
@@ -296,16 +350,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
 
         /** @return the strategy */
         public WorktreeIsolation build() {
-            Path home = prodigyHome != null ? prodigyHome : defaultHome();
-            return new WorktreeIsolation(this, home.toAbsolutePath().normalize());
-        }
-
-        static Path defaultHome() {
-            String env = System.getenv("PRODIGY_HOME");
-            if (env != null && !env.isBlank()) {
-                return Path.of(env);
-            }
-            return Path.of(System.getProperty("user.home"), ".prodigy");
+            return new WorktreeIsolation(this, ProdigyHome.resolve(prodigyHome), prodigyHome != null);
         }
     }
 }

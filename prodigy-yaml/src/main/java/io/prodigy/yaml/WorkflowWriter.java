@@ -10,8 +10,10 @@ import java.util.Objects;
  * several stages. Use it to generate templates, or to migrate 0.1.8 files and the whitepaper's {@code tasks:} form.
  * Loading the text with {@link WorkflowLoader} gives a workflow equal to the one written.
  *
- * <p>Secrets are written with the values the workflow holds; do not write a workflow whose secrets came from the
- * environment to a file others can read.
+ * <p>Secret values are never written: a secret the loader read from the environment or a file is written as that
+ * reference ({@code {provider: env, key: API_KEY}}, {@code {provider: file, key: secrets/token}}; see
+ * {@link Workflow#secretSources()}), any other secret as a reference to the environment variable of its own name;
+ * loading the text resolves them again.
  */
 public final class WorkflowWriter {
     private WorkflowWriter() {

@@ -40,7 +40,7 @@ class MapReduceKeysTest {
         assertThat(w.envFiles()).containsExactly(".env");
         assertThat(w.profiles()).containsExactly(Map.entry("ci", Map.of("WORKERS", "8")));
         Stage.MapReduce mr = mapReduce(w);
-        assertThat(mr.name()).isEqualTo("mapreduce");
+        assertThat(mr.name()).as("a stage's default name is the workflow's").isEqualTo("triage");
         assertThat(mr.setup().steps()).containsExactly(Step.shell("./prepare.sh").build());
         assertThat(mr.reduce()).containsExactly(Step.shell("echo done").build());
         assertThat(w.merge()).containsExactly(Step.shell("git merge --no-ff ${merge.source_branch}").build());

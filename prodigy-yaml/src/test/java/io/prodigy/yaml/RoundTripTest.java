@@ -35,7 +35,7 @@ import org.junit.jupiter.api.TestFactory;
 /** Load → write → load gives an equal workflow, for the whole corpus and for a workflow using every model field. */
 class RoundTripTest {
     private static final WorkflowLoader LOADER = WorkflowLoader.builder()
-            .environment(Map.of("SECRET_API_KEY", "s3cret")).build();
+            .environment(Map.of("SECRET_API_KEY", "s3cret", "TOKEN", "hunter2")).build();
 
     @TestFactory
     Stream<DynamicTest> everyLoadableCorpusAndWhitepaperFile() {
@@ -123,6 +123,25 @@ class RoundTripTest {
                 .agentTemplate(Step.shell("x"))).build());
         assertThat(WorkflowWriter.write(Workflow.sequential("seq", Step.shell("a").build())))
                 .isEqualTo("name: seq\ncommands:\n  - shell: a\n");
+    }
+
+    @Test
+    void secretsAreWrittenAsTheirReferenceNeverTheirValue() {
+        WorkflowLoader loader = WorkflowLoader.builder().environment(Map.of("MY_KEY", "supersecret-1")).build();
+        Workflow w = loader.load("name: s\nsecrets:\n  API_KEY: \"${MY_KEY}\"\n  OTHER: {provider: env, key: UNSET}\n"
+                + "commands:\n  - shell: \"echo hi\"\n", "s.yml").orThrow();
+        assertThat(w.secrets()).containsExactly(Map.entry("API_KEY", "supersecret-1"));
+        assertThat(w.secretSources()).containsEntry("API_KEY", "env:MY_KEY").containsEntry("OTHER", "env:UNSET");
+        String yaml = WorkflowWriter.write(w);
+        assertThat(yaml).doesNotContain("supersecret-1").contains("provider: env").contains("key: MY_KEY")
+                .contains("key: UNSET");
+        Workflow again = loader.load(yaml, "again.yml").orThrow();
+        assertThat(again.secrets()).isEqualTo(w.secrets());
+        assertThat(again.secretSources()).isEqualTo(w.secretSources());
+        // a secret given as a value in Java is written as a reference to the variable of its own name
+        String fromCode = WorkflowWriter.write(Workflow.builder("c").secret("TOKEN", "hunter2-value")
+                .steps(Step.shell("true").build()).build());
+        assertThat(fromCode).doesNotContain("hunter2-value").contains("key: TOKEN");
     }
 
     private static void roundTrip(Workflow w) {

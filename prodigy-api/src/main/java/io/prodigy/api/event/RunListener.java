@@ -18,20 +18,37 @@ public interface RunListener {
     void onEvent(RunEvent event);
 
     /**
+     * One listener that calls each of the given ones in order, every one of them even when an earlier one throws;
+     * the first failure is then rethrown (later ones are attached to it as suppressed exceptions), so that whoever
+     * delivers the event - the engine logs a failing listener once with its first exception and a count - sees it.
+     * The engine itself isolates the listeners registered on its builder one by one; this is for hosts that fan
+     * out to their own listeners.
+     *
      * @param listeners listeners to call in order
-     * @return one listener that calls each of them, isolating their failures from one another
+     * @return one listener that calls each of them
+     * @throws io.prodigy.api.WorkflowDefinitionException if the list or one of its listeners is null
      */
     static RunListener composite(List<RunListener> listeners) {
+        io.prodigy.api.WorkflowDefinitionException.requireNonNull(listeners, "listeners");
+        for (int i = 0; i < listeners.size(); i++) {
+            io.prodigy.api.WorkflowDefinitionException.requireNonNull(listeners.get(i), "listeners[" + i + "]");
+        }
         List<RunListener> copy = List.copyOf(listeners);
         return event -> {
+            RuntimeException first = null;
             for (RunListener l : copy) {
                 try {
                     l.onEvent(event);
                 } catch (RuntimeException e) {
-                    // isolation between listeners; the engine logs failures of the composite itself
-                    Thread t = Thread.currentThread();
-                    t.getUncaughtExceptionHandler().uncaughtException(t, e);
+                    if (first == null) {
+                        first = e;
+                    } else {
+                        first.addSuppressed(e);
+                    }
                 }
+            }
+            if (first != null) {
+                throw first;
             }
         };
     }

@@ -1,5 +1,6 @@
 package io.prodigy.api.spi;
 
+import io.prodigy.api.WorkflowDefinitionException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -38,6 +39,9 @@ public record AgentRequest(String command, Path workspace, Map<String, String> e
      * @return the request
      */
     public static AgentRequest of(String command, Path workspace, Map<String, String> environment, Duration timeout) {
+        WorkflowDefinitionException.requireNonNull(command, "command");
+        WorkflowDefinitionException.requireNonNull(workspace, "workspace");
+        WorkflowDefinitionException.requireNonNull(environment, "environment");
         return new AgentRequest(command, workspace, environment, timeout, "adhoc", null, command,
                 workspace.resolve(".prodigy-agent"), null);
     }

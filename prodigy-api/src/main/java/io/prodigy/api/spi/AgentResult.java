@@ -1,6 +1,7 @@
 package io.prodigy.api.spi;
 
 import io.prodigy.api.ErrorKind;
+import io.prodigy.api.WorkflowDefinitionException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,12 +37,13 @@ public record AgentResult(boolean success, String output, Integer exitCode, Erro
 
     /** @param output the agent's final text @return a successful result */
     public static AgentResult success(String output) {
-        return builder().success(true).output(output).build();
+        return builder().success(true).output(WorkflowDefinitionException.requireNonNull(output, "output")).build();
     }
 
     /** @param kind the class of failure @param message what went wrong @return a failed result */
     public static AgentResult failure(ErrorKind kind, String message) {
-        return builder().success(false).errorKind(kind).errorMessage(message).build();
+        return builder().success(false).errorKind(WorkflowDefinitionException.requireNonNull(kind, "kind"))
+                .errorMessage(WorkflowDefinitionException.requireNonNull(message, "message")).build();
     }
 
     /** @return a builder */

@@ -45,6 +45,18 @@ public interface IsolationStrategy {
     }
 
     /**
+     * {@link #isIntegrated(Workspace, String)} for an item of a given stage; the engine calls this one. The default
+     * ignores the stage; strategies whose record of an item is per stage override it.
+     *
+     * @param run the run's workspace
+     * @param item the stage and the item
+     * @return whether its work is integrated; false means "unknown"
+     */
+    default boolean isIntegrated(Workspace run, ItemKey item) {
+        return isIntegrated(run, item.itemId());
+    }
+
+    /**
      * Removes what an interrupted attempt at an item left behind (a stale worktree and branch), before the item
      * runs again from a clean workspace. The default does nothing.
      *
@@ -55,11 +67,35 @@ public interface IsolationStrategy {
     }
 
     /**
+     * {@link #discardStale(Workspace, String)} for an item of a given stage; the engine calls this one. The default
+     * ignores the stage.
+     *
+     * @param run the run's workspace
+     * @param item the stage and the item
+     */
+    default void discardStale(Workspace run, ItemKey item) {
+        discardStale(run, item.itemId());
+    }
+
+    /**
      * @param run the run's workspace
      * @param itemId the item's id (may contain any characters; sanitize it before using it in a name)
      * @return a workspace for the item, starting from the run workspace's current state
      */
     Workspace acquire(Workspace run, String itemId);
+
+    /**
+     * {@link #acquire(Workspace, String)} for an item of a given stage; the engine calls this one. The default
+     * ignores the stage. Strategies that keep workspaces by item (a failed item's, for debugging) override it, so
+     * that an item of a later stage with the same id does not replace an earlier stage's.
+     *
+     * @param run the run's workspace
+     * @param item the stage and the item
+     * @return a workspace for the item, starting from the run workspace's current state
+     */
+    default Workspace acquire(Workspace run, ItemKey item) {
+        return acquire(run, item.itemId());
+    }
 
     /**
      * Brings a successful item's work into the run's workspace. Must be idempotent: integrating work that is

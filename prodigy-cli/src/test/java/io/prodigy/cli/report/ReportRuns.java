@@ -39,7 +39,7 @@ final class ReportRuns {
     static Prodigy.Builder engine(Path dir) throws IOException {
         Path work = Files.createDirectories(dir.resolve("work"));
         return Prodigy.builder().workingDirectory(work).home(dir.resolve("home")).eventLog(true)
-                .throttleDelay(Duration.ofMillis(5));
+                .isolation(io.prodigy.core.DirectoryIsolation.shared()).throttleDelay(Duration.ofMillis(5));
     }
 
     /**

@@ -134,7 +134,7 @@ public final class RunWorktree implements Workspace {
         Optional<Repository.WorktreeEntry> entry = repo.worktrees(git).stream()
                 .filter(e -> e.path().equals(path) && !e.prunable()).findFirst();
         if (entry.isPresent() && f.runBranch().equals(entry.get().branch())) {
-            clearStaleLocks(git, path, f.runId(), f.runBranch());
+            clearStaleLocks(git, path, f.runId(), f.runBranch(), f.runKey());
             if (WorktreeOps.merging(git, path)) {
                 LOG.warn("Run {}: its worktree was left in the middle of a merge; aborting that merge", f.runId());
                 git.output(path, "merge", "--abort");
@@ -171,9 +171,14 @@ public final class RunWorktree implements Workspace {
      * ({@code index.lock}, {@code HEAD.lock}, {@code ORIG_HEAD.lock}, the run branch's ref lock), and every later git
      * command in the worktree fails on them. The run is ours now (its lock, and the record's owner and the processes
      * it started are gone), so nothing else can be holding them. For a linked worktree every lock in its private git
-     * directory is removed, and the lock of the run's own branch; for a main checkout only its index lock.
+     * directory is removed, and the lock of the run's own branch; for a main checkout only its index lock. The
+     * run's item worktrees and branches are found by the run key (not by the run worktree's name, which differs in
+     * the dedicated mode).
+     *
+     * @param runKey the run's safe name: item worktrees are {@code <run-key>.items/*} and {@code <run-key>.pool/*}
+     *               beside the run's worktree, item branches {@code prodigy/<run-key>/*}
      */
-    static void clearStaleLocks(GitCli git, Path worktree, String runId, String runBranch) {
+    static void clearStaleLocks(GitCli git, Path worktree, String runId, String runBranch, String runKey) {
         Path gitDir = Path.of(git.output(worktree, "rev-parse", "--absolute-git-dir")).normalize();
         Path commonDir = worktree.resolve(git.output(worktree, "rev-parse", "--git-common-dir")).normalize();
         List<Path> locks = new ArrayList<>();
@@ -186,9 +191,9 @@ public final class RunWorktree implements Workspace {
                         + "': " + e.getMessage(), e);
             }
             Path heads = commonDir.resolve("refs").resolve("heads");
-            if (runBranch != null && runBranch.startsWith("prodigy-") && Files.isDirectory(heads)) {
+            if (Files.isDirectory(heads)) {
                 // the run's branch and its items' branches (prodigy/<run-key>/<item>)
-                String itemPrefix = "prodigy/" + runBranch.substring("prodigy-".length()) + "/";
+                String itemPrefix = "prodigy/" + runKey + "/";
                 try (Stream<Path> files = Files.walk(heads)) {
                     files.filter(f -> {
                         String ref = heads.relativize(f).toString().replace('\\', '/');
@@ -196,7 +201,8 @@ public final class RunWorktree implements Workspace {
                             return false;
                         }
                         String name = ref.substring(0, ref.length() - ".lock".length());
-                        return name.equals(runBranch) || name.startsWith(itemPrefix);
+                        return name.equals(runBranch) && runBranch.startsWith("prodigy")
+                                || name.startsWith(itemPrefix);
                     }).forEach(locks::add);
                 } catch (IOException e) {
                     throw new IsolationException("could not list the branches under " + heads + " of run '"
@@ -208,11 +214,10 @@ public final class RunWorktree implements Workspace {
         }
         // the run's item worktrees (<run>.items/<item>, <run>.pool/slot-<n>): a git command of an agent killed with
         // the run leaves the same locks in their private git directories, and the next attempt there would fail
-        Path name = worktree.getFileName();
-        Path items = worktree.resolveSibling(name + ".items");
-        Path pool = worktree.resolveSibling(name + ".pool");
+        Path items = worktree.resolveSibling(runKey + ".items");
+        Path pool = worktree.resolveSibling(runKey + ".pool");
         Path linked = commonDir.resolve("worktrees");
-        if (name != null && Files.isDirectory(linked)) {
+        if (Files.isDirectory(linked)) {
             try (Stream<Path> dirs = Files.list(linked)) {
                 for (Path dir : (Iterable<Path>) dirs::iterator) {
                     Path pointer = dir.resolve("gitdir");

@@ -23,6 +23,14 @@ public record Settings(Path home, WorktreeMode mode, int maxWorktrees, boolean k
                        ConflictResolution conflicts, MergeConfirmation confirmation, GitCli git) {
 
     /**
+     * @param dir another state directory
+     * @return these settings with worktrees under {@code dir}
+     */
+    public Settings withHome(Path dir) {
+        return dir.equals(home) ? this : new Settings(dir, mode, maxWorktrees, keepFailed, conflicts, confirmation, git);
+    }
+
+    /**
      * @param repo the repository
      * @return {@code home/worktrees/<repo>}, where that repository's worktrees and run files live, created if
      *         needed and with symbolic links resolved (git reports worktree paths that way)

@@ -43,10 +43,31 @@ class StaleLocksTest {
                 Files.writeString(repo.resolve(".git/refs/heads/prodigy/run-y/item_1.lock"), ""),
                 Files.writeString(repo.resolve(".git/index.lock"), ""));
 
-        RunWorktree.clearStaleLocks(git, runTree, "run-x", "prodigy-run-x");
+        RunWorktree.clearStaleLocks(git, runTree, "run-x", "prodigy-run-x", "run-x");
 
         assertThat(ours).allSatisfy(p -> assertThat(p).doesNotExist());
         assertThat(theirs).allSatisfy(p -> assertThat(p).exists());
+    }
+
+    @Test
+    void inTheDedicatedModeTheItemWorktreesAreFoundByTheRunKeyNotTheWorktreesName() throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("repo"));
+        git.output(repo, "init", "-q", "-b", "main");
+        git.output(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "initial");
+        Path base = Files.createDirectories(tmp.resolve("trees"));
+        Path runTree = base.resolve("nightly.dedicated");
+        Path item = base.resolve("run-x.items").resolve("item_2");
+        Path slot = base.resolve("run-x.pool").resolve("slot-0");
+        git.output(repo, "worktree", "add", "-q", "-b", "prodigy-nightly", runTree.toString());
+        git.output(repo, "worktree", "add", "-q", "-b", "prodigy/run-x/item_2", item.toString());
+        git.output(repo, "worktree", "add", "-q", "-b", "prodigy/run-x/item_3", slot.toString());
+        List<Path> ours = List.of(lock(runTree, "index.lock"), lock(item, "index.lock"), lock(slot, "HEAD.lock"),
+                Files.writeString(repo.resolve(".git/refs/heads/prodigy-nightly.lock"), ""),
+                Files.writeString(repo.resolve(".git/refs/heads/prodigy/run-x/item_2.lock"), ""));
+
+        RunWorktree.clearStaleLocks(git, runTree, "run-x", "prodigy-nightly", "run-x");
+
+        assertThat(ours).allSatisfy(p -> assertThat(p).doesNotExist());
     }
 
     private Path lock(Path worktree, String name) throws Exception {

@@ -150,6 +150,7 @@ final class EnvReader {
             String normalized = TemplateAliases.normalize(text);
             if (EnvLookup.isReference(normalized)) {
                 String name = EnvLookup.name(normalized);
+                parts.secretSources.put(e.key(), "env:" + name);
                 String value = steps.env().environment().get(name);
                 if (value == null) {
                     d.warning(v.location(), p, "secret '" + e.key() + "' refers to the environment variable " + name
@@ -181,6 +182,7 @@ final class EnvReader {
         }
         switch (provider.trim().toLowerCase(Locale.ROOT)) {
             case "env": {
+                parts.secretSources.put(e.key(), "env:" + key);
                 String value = steps.env().environment().get(key);
                 if (value == null) {
                     d.warning(v.location(), p, "secret '" + e.key() + "' refers to the environment variable " + key
@@ -191,6 +193,7 @@ final class EnvReader {
                 return;
             }
             case "file": {
+                parts.secretSources.put(e.key(), "file:" + key);
                 Path file = directory.resolve(key);
                 try {
                     String value = Files.readString(file, StandardCharsets.UTF_8);

@@ -24,6 +24,8 @@ final class Parts {
     final List<Stage> stages = new ArrayList<>();
     final Map<String, String> env = new LinkedHashMap<>();
     final Map<String, String> secrets = new LinkedHashMap<>();
+    /** Where secrets resolved from the environment or a file came from ({@code env:NAME}, {@code file:PATH}). */
+    final Map<String, String> secretSources = new LinkedHashMap<>();
     final Map<String, EnvValue> computedEnv = new LinkedHashMap<>();
     final List<String> envFiles = new ArrayList<>();
     final Map<String, Map<String, String>> profiles = new LinkedHashMap<>();
@@ -83,7 +85,9 @@ final class Parts {
             out.env.remove(e.getKey());
             out.computedEnv.remove(e.getKey());
             out.secrets.put(e.getKey(), e.getValue());
+            out.secretSources.remove(e.getKey());
         }
+        out.secretSources.putAll(p.secretSources);
         for (Map.Entry<String, EnvValue> e : p.computedEnv.entrySet()) {
             out.env.remove(e.getKey());
             out.secrets.remove(e.getKey());
@@ -136,13 +140,20 @@ final class Parts {
      * @throws WorkflowDefinitionException when the model refuses it
      */
     Workflow build(String fallbackName) {
-        Workflow.Builder b = Workflow.builder(name != null && !name.isBlank() ? name : fallbackName);
+        String workflowName = name != null && !name.isBlank() ? name : fallbackName;
+        Workflow.Builder b = Workflow.builder(workflowName);
         env.forEach(b::env);
         secrets.forEach(b::secret);
+        secretSources.forEach(b::secretSource);
         computedEnv.forEach(b::env);
         envFiles.forEach(b::envFile);
         profiles.forEach(b::profile);
-        stages.forEach(b::stage);
+        for (Stage s : stages) {
+            // the one MapReduce stage of a 'mode: mapreduce' file is named after the workflow, so that messages
+            // and events say which workflow they are about
+            b.stage(s instanceof Stage.MapReduce mr && mr.name().equals(WorkflowReader.MAPREDUCE_STAGE)
+                    ? new Stage.MapReduce(workflowName, mr.setup(), mr.map(), mr.reduce(), mr.errorPolicy()) : s);
+        }
         b.merge(merge);
         b.mergeTimeout(mergeTimeout);
         b.defaultRetry(defaultRetry);

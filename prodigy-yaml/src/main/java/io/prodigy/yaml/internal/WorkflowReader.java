@@ -30,6 +30,8 @@ final class WorkflowReader {
     private static final Set<String> MERGE_KEYS = Set.of("commands", "timeout");
     private static final Set<String> CONFIG_FILE_KEYS = Set.of("claude", "git", "logging", "defaults");
     private static final List<String> MODES = List.of("standard", "mapreduce");
+    /** The placeholder name of a {@code mode: mapreduce} file's stage; the workflow's name replaces it. */
+    static final String MAPREDUCE_STAGE = "\u0000mapreduce";
 
     private final Diagnostics d;
     private final EnvLookup environment;
@@ -111,7 +113,7 @@ final class WorkflowReader {
         }
         switch (kind) {
             case MAPREDUCE: {
-                Stage.MapReduce s = phases.stage(f, "mapreduce", null);
+                Stage.MapReduce s = phases.stage(f, MAPREDUCE_STAGE, null);
                 if (s != null) {
                     parts.stages.add(s);
                 }

@@ -67,7 +67,7 @@ public final class YamlWriter {
         root.put("name", workflow.name());
         List<Stage> stages = workflow.stages();
         boolean singleMapReduce = stages.size() == 1 && stages.get(0) instanceof Stage.MapReduce
-                && stages.get(0).name().equals("mapreduce");
+                && (stages.get(0).name().equals(workflow.name()) || stages.get(0).name().equals("mapreduce"));
         boolean singleSteps = stages.size() == 1 && stages.get(0) instanceof Stage.Steps
                 && stages.get(0).name().equals("steps-1");
         if (singleMapReduce) {
@@ -78,9 +78,17 @@ public final class YamlWriter {
             workflow.env().forEach(env::put);
             workflow.computedEnv().forEach((k, v) -> env.set(k, envValue(v)));
         }
-        if (!workflow.secrets().isEmpty()) {
+        if (!workflow.secrets().isEmpty() || !workflow.secretSources().isEmpty()) {
+            // never a value: the reference it was read from, else the environment variable of its own name
             ObjectNode secrets = root.putObject("secrets");
-            workflow.secrets().forEach(secrets::put);
+            java.util.Set<String> names = new java.util.LinkedHashSet<>(workflow.secrets().keySet());
+            names.addAll(workflow.secretSources().keySet());
+            for (String name : names) {
+                String source = workflow.secretSources().getOrDefault(name, "env:" + name);
+                int colon = source.indexOf(':');
+                secrets.putObject(name).put("provider", source.substring(0, colon))
+                        .put("key", source.substring(colon + 1));
+            }
         }
         if (!workflow.envFiles().isEmpty()) {
             ArrayNode files = root.putArray("env_files");

@@ -19,6 +19,7 @@ import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.spi.DlqEntry;
 import io.prodigy.api.spi.FailedAttempt;
 import io.prodigy.api.spi.IntegrationResult;
+import io.prodigy.api.spi.ItemKey;
 import io.prodigy.api.spi.JournalEntry;
 import io.prodigy.api.spi.MapAttempt;
 import io.prodigy.api.spi.MapAttemptContext;
@@ -167,7 +168,7 @@ final class MapStageExecutor {
                     break;
                 }
                 if (resume != null && resume.everDispatched(stageIndex, ids.get(index))) {
-                    run.isolation.discardStale(run.runWorkspace, ids.get(index));
+                    run.isolation.discardStale(run.runWorkspace, new ItemKey(stageIndex, ids.get(index)));
                 }
                 run.progress.itemStarted();
                 if (futures.size() >= pruneAt) {
@@ -177,6 +178,7 @@ final class MapStageExecutor {
                 }
                 futures.add(pool.submit(() -> {
                     boolean ok = false;
+                    governor.bind();
                     try {
                         results[index] = runItem(index, ids.get(index), items.get(index), map, policy, limits,
                                 breaker);
@@ -284,13 +286,40 @@ final class MapStageExecutor {
             throw new IllegalStateException("unknown input " + input);
         }
         ItemPipeline pipeline = ItemPipeline.builder()
-                .filter(map.filter())
-                .sortBy(map.sortBy())
-                .distinct(map.distinct())
+                .filter(checked("map.filter", map.filter(), () -> ItemPipeline.builder().filter(map.filter()).build()))
+                .sortBy(checked("map.sort_by", map.sortBy(), () -> ItemPipeline.builder().sortBy(map.sortBy()).build()))
+                .distinct(checked("map.distinct", map.distinct(),
+                        () -> ItemPipeline.builder().distinct(map.distinct()).build()))
                 .offset(map.offset())
                 .maxItems(map.maxItems())
                 .build();
-        return pipeline.apply(raw, stageVars::resolve);
+        try {
+            return pipeline.apply(raw, stageVars::resolve);
+        } catch (io.prodigy.api.ExpressionException e) {
+            throw new WorkflowDefinitionException(keyed(map.filter() != null && map.sortBy() != null
+                    ? "map.filter or map.sort_by" : map.filter() != null ? "map.filter" : "map.sort_by", e), e);
+        }
+    }
+
+    /**
+     * @return {@code value}, once {@code parse} accepted it
+     * @throws WorkflowDefinitionException naming the key, the stage and the workflow when it did not
+     */
+    private String checked(String key, String value, Runnable parse) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            parse.run();
+            return value;
+        } catch (io.prodigy.api.ExpressionException e) {
+            throw new WorkflowDefinitionException(keyed(key, e), e);
+        }
+    }
+
+    private String keyed(String key, RuntimeException e) {
+        return key + " of stage '" + stage.name() + "' in workflow '" + run.workflow.name() + "' is invalid: "
+                + e.getMessage();
     }
 
     private List<JsonNode> fromCommand(String template, String jsonPath, String where) throws InterruptedException {
@@ -413,7 +442,7 @@ final class MapStageExecutor {
             return new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, 1, null, Duration.ZERO, "", null,
                     false, null, List.of(), null, null);
         }
-        if (run.isolation.isIntegrated(run.runWorkspace, itemId)) {
+        if (run.isolation.isIntegrated(run.runWorkspace, new ItemKey(stageIndex, itemId))) {
             LOG.info("Resume: item {} was integrated before the interruption; not running it again", itemId);
             String head = run.runWorkspace.versionControl().map(VersionControl::head).orElse(null);
             run.journal(new JournalEntry.ItemIntegrated(run.clock.instant(), stageIndex, itemId, head));
@@ -519,6 +548,9 @@ final class MapStageExecutor {
             try {
                 if (ws != null && ws != run.runWorkspace) {
                     run.isolation.release(ws, keep);
+                    if (a.workspace != null && !java.nio.file.Files.isDirectory(a.workspace)) {
+                        a.workspace = null; // the strategy removed it anyway (keepFailedWorktrees(false)): no path to record
+                    }
                 }
             } catch (ProdigyException e) {
                 LOG.warn("could not release the workspace of item {}: {}", itemId, e.getMessage());
@@ -571,7 +603,7 @@ final class MapStageExecutor {
 
         @Override
         public Workspace acquireWorkspace() {
-            return run.isolation.acquire(run.runWorkspace, itemId);
+            return run.isolation.acquire(run.runWorkspace, new ItemKey(stageIndex, itemId));
         }
 
         @Override

@@ -23,6 +23,7 @@ public final class ResumeState {
     final Map<Integer, Set<String>> dispatched = new HashMap<>();
     final java.util.function.Predicate<String> rerunDeadLettered;
     private int entries;
+    private boolean rerunReduce;
     private String lastHead;
     private boolean lastHeadCompleted;
 
@@ -77,6 +78,45 @@ public final class ResumeState {
      */
     String headBeforeInterruption() {
         return lastHeadCompleted ? lastHead : null;
+    }
+
+    /**
+     * @param rerun whether a MapReduce stage's reduce phase runs again, although it completed before, when this
+     *              process integrated items that had not succeeded before (a DLQ retry)
+     * @return this
+     */
+    public ResumeState rerunReduceAfterNewItems(boolean rerun) {
+        this.rerunReduce = rerun;
+        return this;
+    }
+
+    /** @return whether reduce runs again after newly integrated items */
+    boolean rerunsReduce() {
+        return rerunReduce;
+    }
+
+    /**
+     * @return whether the item had succeeded (been integrated) before this process, so that its success now
+     *         adds nothing new to the run
+     */
+    boolean succeededBefore(int stage, String itemId) {
+        if (integrated.getOrDefault(stage, Set.of()).contains(itemId)) {
+            return true;
+        }
+        JournalEntry.ItemFinished f = finished.getOrDefault(stage, Map.of()).get(itemId);
+        return f != null && f.status() == ItemStatus.SUCCEEDED;
+    }
+
+    /**
+     * Forgets that a phase and its steps completed, so that it runs again (reduce after a DLQ retry).
+     *
+     * @param stage the stage index
+     * @param phase the phase name
+     */
+    void forgetPhase(int stage, String phase) {
+        completedPhases.remove(stage + "/" + phase);
+        String prefix = stage + "/" + phase + "/";
+        completedSteps.keySet().removeIf(k -> k.startsWith(prefix));
     }
 
     /** @return how many journal entries were folded */

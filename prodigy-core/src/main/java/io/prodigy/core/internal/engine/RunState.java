@@ -39,6 +39,8 @@ public final class RunState {
     final Path stateDirectory;
     volatile Map<String, String> processEnv = Map.of();
     volatile Map<String, String> metadata = Map.of();
+    /** The engine's state directory (the run's is below it), handed to the isolation strategy. */
+    volatile Path home;
     volatile ConcurrencyGovernor governor;
     private volatile Double budgetUsd;
     private volatile java.time.Duration throttleDelay = java.time.Duration.ofSeconds(1);
@@ -101,6 +103,15 @@ public final class RunState {
      */
     public RunState withProcessEnv(Map<String, String> env) {
         this.processEnv = Map.copyOf(env);
+        return this;
+    }
+
+    /**
+     * @param dir the engine's state directory ({@code PRODIGY_HOME} or the host's {@code home(...)})
+     * @return this
+     */
+    public RunState withHome(Path dir) {
+        this.home = dir;
         return this;
     }
 
@@ -200,6 +211,27 @@ public final class RunState {
         int limit = g == null ? 1 : g.throttled(resumeAt);
         events.emit(new io.prodigy.api.event.RunEvent.Throttled(runId, now, itemId, kind, limit, resumeAt, wait));
         return wait;
+    }
+
+    /**
+     * Waits out a throttle. A map item gives up its slot meanwhile and is admitted again under the lowered limit
+     * before its agent runs again, so that fewer agents run at once after a 429, not only fewer new items.
+     *
+     * @param wait how long to wait before trying again
+     * @throws InterruptedException if interrupted while waiting
+     */
+    void waitOutThrottle(java.time.Duration wait) throws InterruptedException {
+        ConcurrencyGovernor g = governor;
+        if (g == null || !g.heldByCurrentThread()) {
+            Waits.sleep(wait, cancellation);
+            return;
+        }
+        g.stepAside();
+        try {
+            Waits.sleep(wait, cancellation);
+        } finally {
+            g.readmit(cancellation);
+        }
     }
 
     /** Cancels the run: stops dispatching, kills running process trees, interrupts running agents. */

@@ -226,7 +226,7 @@ public final class StepExecutor {
                 Duration wait = run.throttled(scope.itemId(), kind, attempt.retryAfter(), throttledWaits);
                 LOG.info("{} was throttled ({}); waiting {} ms before trying again (not counted as a retry)",
                         scope.where(index, step.label()), kind, wait.toMillis());
-                Waits.sleep(wait, run.cancellation);
+                run.waitOutThrottle(wait);
                 continue;
             }
             Optional<Duration> delay = retry.nextDelay(kind, attempt.failureText());

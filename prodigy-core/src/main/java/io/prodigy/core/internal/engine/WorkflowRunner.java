@@ -46,6 +46,7 @@ public final class WorkflowRunner {
     private final Variables vars;
     private final ResumeState resume;
     private final RunRecord resumed;
+    private final SecretReferences secretReferences;
     private boolean paused;
     /** Whether a resumed run has passed the point where an interrupted top-level step is undone. */
     private boolean interruptionHandled;
@@ -80,6 +81,7 @@ public final class WorkflowRunner {
         this.vars = vars;
         this.resume = resume;
         this.resumed = resumed;
+        this.secretReferences = new SecretReferences(run.workflow.secrets());
     }
 
     /**
@@ -101,7 +103,7 @@ public final class WorkflowRunner {
         String failure = null;
         try {
             RunContext context = new RunContext(run.runId, run.workflow.name(), run.projectDirectory,
-                    run.stateDirectory, mergeSteps(), run.agentRunner);
+                    run.stateDirectory, mergeSteps(), run.agentRunner, run.home);
             run.runWorkspace = resumed != null ? run.isolation.resumeRun(context, resumed.workspace())
                     : run.isolation.openRun(context);
             run.checkpoints.findRun(run.runId).ifPresent(r -> run.checkpoints.updateRun(
@@ -345,7 +347,10 @@ public final class WorkflowRunner {
                 + "paused - resume it with a higher budget", run.options.budgetUsd(), run.spentUsd());
     }
 
-    /** The variables that changed, as masked JSON text, leaving out secrets. */
+    /**
+     * The variables that changed, as JSON text, leaving out the secrets themselves; a secret value inside another
+     * variable is journaled as a reference to the secret, so that a resume restores the real value.
+     */
     Map<String, String> delta(Map<String, JsonNode> before, Map<String, JsonNode> after) {
         Map<String, String> out = new TreeMap<>();
         for (Map.Entry<String, JsonNode> e : after.entrySet()) {
@@ -353,13 +358,13 @@ public final class WorkflowRunner {
                 continue;
             }
             if (!e.getValue().equals(before.get(e.getKey()))) {
-                out.put(e.getKey(), run.masker.mask(Json.write(e.getValue())));
+                out.put(e.getKey(), secretReferences.encode(Json.write(e.getValue())));
             }
         }
         return out;
     }
 
-    static void restore(Variables vars, Map<String, String> saved) {
+    private void restore(Variables vars, Map<String, String> saved) {
         if (saved == null) {
             return;
         }
@@ -368,7 +373,7 @@ public final class WorkflowRunner {
                 continue;
             }
             try {
-                vars.put(e.getKey(), Json.parse(e.getValue()));
+                vars.put(e.getKey(), Json.parse(secretReferences.decode(e.getValue())));
             } catch (JsonProcessingException ex) {
                 LOG.warn("Resume: variable {} could not be restored: {}", e.getKey(), ex.getOriginalMessage());
             }
@@ -519,6 +524,15 @@ public final class WorkflowRunner {
         }
         if (map.stoppedByPolicy()) {
             return "map phase of '" + stage.name() + "' " + map.stopReason() + "; reduce was skipped";
+        }
+        if (resume != null && resume.rerunsReduce() && resume.phaseDone(stageIndex, "reduce")) {
+            long fresh = map.items().stream().filter(r -> r.status() == ItemStatus.SUCCEEDED
+                    && !resume.succeededBefore(stageIndex, r.itemId())).count();
+            if (fresh > 0) {
+                LOG.info("{} retried item(s) of stage '{}' were integrated; reduce runs again with the new map "
+                        + "results", fresh, stage.name());
+                resume.forgetPhase(stageIndex, "reduce");
+            }
         }
         failure = runPhase(stageIndex, stage.name(), "reduce", stage.reduce(), null);
         return failure == null ? null : "reduce failed: " + failure;

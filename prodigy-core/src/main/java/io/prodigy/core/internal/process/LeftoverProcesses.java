@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * otherwise start the same item again beside its still-running first attempt, both writing the same workspace.
  * Every process the engine starts carries {@code PRODIGY_RUN_ID=<run id>} in its environment, which its
  * descendants inherit; a resume, once it holds the run's lock (so the previous owner is gone), stops every process
- * that still carries its run id. Linux only ({@code /proc/<pid>/environ}); elsewhere nothing is found.
+ * that still carries its run id. On Linux it reads {@code /proc/<pid>/environ}; in the descendants process mode
+ * (macOS, or forced with {@code PRODIGY_PROCESS_MODE=descendants}) it asks {@code ps} for the environments
+ * ({@link EnvironmentSearch}).
  */
 public final class LeftoverProcesses {
     private static final Logger log = LoggerFactory.getLogger(LeftoverProcesses.class);
@@ -38,11 +40,11 @@ public final class LeftoverProcesses {
      * ancestors (a run may be driven by a process that itself runs under a Prodigy step).
      *
      * @param runId the run id
-     * @return their pids, empty where {@code /proc} cannot be read
+     * @return their pids, empty where neither {@code /proc} nor {@code ps} can be read
      */
     public static List<Long> find(String runId) {
-        if (!ProcFs.AVAILABLE) {
-            return List.of();
+        if (!ProcFs.AVAILABLE || TreeMode.DEFAULT == TreeMode.DESCENDANTS) {
+            return EnvironmentSearch.find(RUN_ID_VARIABLE, runId, selfAndAncestors());
         }
         byte[] marker = ("\0" + RUN_ID_VARIABLE + "=" + runId + "\0").getBytes(UTF_8);
         Set<Long> excluded = selfAndAncestors();
@@ -108,6 +110,9 @@ public final class LeftoverProcesses {
     }
 
     private static boolean zombie(long pid) {
+        if (!ProcFs.AVAILABLE) {
+            return false; // without /proc, ProcessHandle.isAlive is all there is
+        }
         return ProcFs.stat(pid).map(ProcFs.Stat::zombie).orElse(true);
     }
 

@@ -1,0 +1,2 @@
+/** Spring Boot auto-configuration for Prodigy. */
+package io.prodigy.spring.boot;
