@@ -8,6 +8,7 @@ import io.prodigy.api.ItemError;
 import io.prodigy.api.ProdigyException;
 import io.prodigy.api.Workflow;
 import io.prodigy.api.WorkflowDefinitionException;
+import io.prodigy.api.spi.ItemKey;
 import io.prodigy.api.spi.MapAttemptOutcome;
 import io.prodigy.api.spi.Workspace;
 import io.prodigy.core.Prodigy;
@@ -66,7 +67,7 @@ final class ItemActivitiesImpl implements ItemActivities {
             throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ItemWorkflowImpl.MISMATCH);
         }
         Workspace run = cache.runWorkspace(task);
-        Workspace ws = cache.isolation().acquire(run, task.itemId());
+        Workspace ws = cache.acquire(run, new ItemKey(task.stageIndex(), task.itemId()));
         LOG.info("item {} of run {}: dispatch {} on {}", task.itemId(), task.runId(), dispatch, identity);
         try {
             MapAttemptOutcome outcome = runWithHeartbeats(ctx, workflow, task, ws);
@@ -83,7 +84,11 @@ final class ItemActivitiesImpl implements ItemActivities {
                         "RecordFailed");
             }
             String tag = made.output();
-            Git.Result push = Git.run(ws.directory(), null, "push", "-q", task.remote(), tag + ":" + task.itemRef());
+            Git.Result push = null;
+            for (int i = 0; i < 3 && (push == null || !push.ok()); i++) {
+                // a push into a repository whose worktrees change at that moment can fail once: try again
+                push = Git.run(ws.directory(), null, "push", "-q", task.remote(), tag + ":" + task.itemRef());
+            }
             if (!push.ok()) {
                 if (Git.remoteRef(repo, task.remote(), task.itemRef()).isPresent()) {
                     // another dispatch of the same attempt finished first: its result stands
@@ -95,7 +100,7 @@ final class ItemActivitiesImpl implements ItemActivities {
             return record;
         } finally {
             try {
-                cache.isolation().release(ws, false);
+                cache.release(ws);
             } catch (ProdigyException e) {
                 LOG.warn("could not release the worktree of item {}: {}", task.itemId(), e.getMessage());
             }
@@ -164,9 +169,9 @@ final class ItemActivitiesImpl implements ItemActivities {
                 false);
     }
 
-    private static ItemRecord recorded(Path repo, ItemTask task) {
+    private ItemRecord recorded(Path repo, ItemTask task) {
         String local = "refs/prodigy-fetched/" + WorkerCache.hash(task.remote() + task.itemRef());
-        Git.check(repo, "fetch", "-q", task.remote(), "+" + task.itemRef() + ":" + local);
+        cache.fetch(repo, task.remote(), "+" + task.itemRef() + ":" + local);
         return readRecord(repo, local);
     }
 

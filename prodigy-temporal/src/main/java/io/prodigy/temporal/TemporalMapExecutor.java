@@ -129,7 +129,18 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         }
         Workspace ws = context.acquireWorkspace();
         try {
-            Git.check(ws.directory(), "fetch", "-q", url, itemRef);
+            if (!Git.run(ws.directory(), null, "cat-file", "-e", record.commit() + "^{commit}").ok()) {
+                // not in this repository yet (a remote of its own): fetch it; a fetch can trip over a worktree
+                // that another thread is creating at that moment ("bad object worktrees/..."), so try again
+                Git.Result fetched = null;
+                for (int i = 0; i < 3 && (fetched == null || !fetched.ok()); i++) {
+                    fetched = Git.run(ws.directory(), null, "fetch", "-q", url, itemRef);
+                }
+                if (!fetched.ok()) {
+                    throw new io.prodigy.api.IsolationException("git fetch " + url + " " + itemRef + " failed: "
+                            + fetched.output());
+                }
+            }
             Git.check(ws.directory(), "reset", "-q", "--hard", record.commit());
         } catch (ProdigyException e) {
             return new MapAttemptOutcome(ws, null, new ItemError(ErrorKind.WORKSPACE, "could not fetch item "

@@ -1,6 +1,7 @@
 package io.prodigy.temporal;
 
 import io.prodigy.api.IsolationException;
+import io.prodigy.api.spi.ItemKey;
 import io.prodigy.api.spi.MergeSteps;
 import io.prodigy.api.spi.RunContext;
 import io.prodigy.api.spi.Workspace;
@@ -29,8 +30,22 @@ final class WorkerCache {
         this.isolation = WorktreeIsolation.builder().prodigyHome(this.dir.resolve("home")).build();
     }
 
-    WorktreeIsolation isolation() {
-        return isolation;
+    /**
+     * Makes an item's worktree. Worktree changes and fetches in the cache repository are serialized: a fetch that
+     * runs while a worktree is being added or removed can see that worktree's half-made HEAD and fail.
+     */
+    synchronized Workspace acquire(Workspace run, ItemKey item) {
+        return isolation.acquire(run, item);
+    }
+
+    /** Releases an item's worktree (serialized like {@link #acquire}). */
+    synchronized void release(Workspace item) {
+        isolation.release(item, false);
+    }
+
+    /** @return the output of a git fetch into the cache repository (serialized like {@link #acquire}) */
+    synchronized String fetch(Path repo, String remote, String refspec) {
+        return Git.check(repo, "fetch", "-q", remote, refspec);
     }
 
     /** @return the cache repository for a remote, made on first use */
@@ -64,7 +79,7 @@ final class WorkerCache {
         }
         Path repo = repository(task.remote());
         String local = "refs/prodigy-base/" + hash(key);
-        Git.check(repo, "fetch", "-q", task.remote(), "+" + task.baseRef() + ":" + local);
+        fetch(repo, task.remote(), "+" + task.baseRef() + ":" + local);
         String base = Git.check(repo, "rev-parse", local + "^{commit}");
         Path checkout = dir.resolve("bases").resolve(hash(key));
         if (!Files.isDirectory(checkout)) {

@@ -101,7 +101,8 @@ final class TemporalScale {
                 .map(MapPhase.builder().input(WorkInput.values(new ArrayList<Object>(
                                 IntStream.range(0, items).boxed().toList()))).maxParallel(6)
                         .agentTemplate(Step.shell("sleep " + Double.parseDouble(sleepSeconds)
-                                + " && echo ${item} > item-${item}.txt && git add item-${item}.txt && git commit -q -m \"item ${item}\"")))
+                                + " && echo ${item} > item-${item}.txt && git add item-${item}.txt"
+                                + " && git commit -q -m \"item ${item}\"")))
                 .build();
     }
 
