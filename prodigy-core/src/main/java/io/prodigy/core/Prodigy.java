@@ -427,7 +427,8 @@ public final class Prodigy implements AutoCloseable {
         Objects.requireNonNull(workspace, "workspace");
         // the agents here carry PRODIGY_RUN_ID=<run>-worker: a coordinator resuming the run on this machine stops
         // the leftovers of its own dead process by that variable, never the agents workers run for it
-        RunState state = prepare(workflow, RunOptions.builder().runId(attempt.runId() + "-worker").build())
+        // the caller made the item's own workspace: this engine's isolation (and its parallelism check) has no say
+        RunState state = newState(workflow, RunOptions.builder().runId(attempt.runId() + "-worker").build())
                 .withLimits(null, throttleDelay);
         return RemoteAttemptRunner.run(state, attempt, workspace);
     }
@@ -445,6 +446,11 @@ public final class Prodigy implements AutoCloseable {
                         + "isolation(DirectoryIsolation.scratchPerItem()) gives each item an empty directory");
             });
         }
+        return newState(workflow, options);
+    }
+
+    private RunState newState(Workflow workflow, RunOptions options) {
+        WorkflowDefinitionException.requireNonNull(workflow, "workflow");
         String runId = options.runId() != null ? options.runId()
                 : "run-" + RUN_ID_TIME.format(clock.instant()) + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
