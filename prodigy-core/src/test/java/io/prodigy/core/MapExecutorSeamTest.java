@@ -109,8 +109,8 @@ class MapExecutorSeamTest {
                 throw new io.prodigy.api.IsolationException("the cluster is unreachable");
             }
             if (attempt.itemJson().equals("\"b\"")) {
-                return MapAttemptOutcome.failed(null, new ItemError(ErrorKind.COMMAND_FAILED, "agent failed", 1,
-                        null));
+                return new MapAttemptOutcome(null, null, new ItemError(ErrorKind.COMMAND_FAILED, "agent failed", 1,
+                        null), "", null, TokenUsage.NONE, null, 1);
             }
             return context.runHere(context.acquireWorkspace());
         };

@@ -114,11 +114,11 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
                     LOG.info("item {}: workflow {} was cancelled earlier; starting it again", attempt.itemId(), id);
                     continue;
                 }
-                return MapAttemptOutcome.failed(null, failureOf(attempt, e.getCause()));
+                return failed(failureOf(attempt, e.getCause()));
             }
         }
         if (record == null) {
-            return MapAttemptOutcome.failed(null, new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null,
+            return failed(new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null,
                     null));
         }
         TokenUsage tokens = new TokenUsage(record.inputTokens(), record.outputTokens(), 0, 0);
@@ -151,6 +151,10 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
                 record.recorded() ? ", recorded earlier" : "");
         return new MapAttemptOutcome(ws, record.baseCommit(), null, record.output(), record.costUsd(), tokens, null,
                 record.dispatch());
+    }
+
+    private static MapAttemptOutcome failed(ItemError error) {
+        return new MapAttemptOutcome(null, null, error, "", null, TokenUsage.NONE, null, 1);
     }
 
     private WorkflowStub start(String id, ItemTask task, MapAttempt attempt) {

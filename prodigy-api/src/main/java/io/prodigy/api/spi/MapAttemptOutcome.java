@@ -25,13 +25,4 @@ public record MapAttemptOutcome(Workspace workspace, String baseRevision, ItemEr
         tokens = tokens == null ? TokenUsage.NONE : tokens;
         dispatches = Math.max(1, dispatches);
     }
-
-    /**
-     * @param workspace the workspace, or null
-     * @param error why it failed
-     * @return a failed outcome with nothing else known
-     */
-    public static MapAttemptOutcome failed(Workspace workspace, ItemError error) {
-        return new MapAttemptOutcome(workspace, null, error, "", null, TokenUsage.NONE, null, 1);
-    }
 }
