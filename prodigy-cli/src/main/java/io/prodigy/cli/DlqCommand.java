@@ -276,7 +276,7 @@ final class DlqCommand implements Callable<Integer> {
                     + "(unless --no-reduce), and the result is merged into your branch.", footer = ExitCodes.HELP)
     static final class Retry implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "RUN_ID") String runId;
-        @Option(names = {"-n", "--max-parallel"}, paramLabel = "N", description = "Items at once.")
+        @Option(names = {"-n", "--max-parallel", "--parallel"}, paramLabel = "N", description = "Items at once.")
         Integer maxParallel;
         @Option(names = "--dry-run", description = "List what would be retried, run nothing.") boolean dryRun;
         @Option(names = "--error-kind", paramLabel = "KIND", split = ",",
@@ -311,6 +311,7 @@ final class DlqCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             Workflow wf = ctx.rebuild(run);
+            ctx.workflow(wf);
             Path dir = run.projectDirectory() != null ? run.projectDirectory() : ctx.project();
             ctx.continuing(run).checkIsolation(wf, maxParallel != null ? maxParallel : ResumeCommand.maxParallelOf(run),
                     dir);

@@ -127,6 +127,8 @@ final class InitCommand implements Callable<Integer> {
             # worktree:
             #   prefix: prodigy          # only "prodigy" is supported
             #   auto_cleanup: false      # remove failed items' worktrees
+            #   mode: on_demand          # on_demand | pooled | reuse | dedicated (a workflow's worktree: block wins)
+            #   on_conflict: dlq         # dlq | agent (as the Rust tool: /prodigy-merge-worktree) | merge_steps
             # merge:
             #   strategy: merge          # rebase is not supported yet
             # log_level: warn

@@ -44,6 +44,7 @@ class ResumeCommand implements Callable<Integer> {
         CliContext ctx = CliContext.create().isolation(isolation);
         RunRecord record = ctx.run(runId, true);
         Workflow wf = ctx.rebuild(record);
+        ctx.workflow(wf);
         Path dir = record.projectDirectory() != null ? record.projectDirectory() : ctx.project();
         ctx.err.println("Resuming run " + record.runId() + " (" + record.workflowName() + ", " + record.status()
                 + ") in " + dir);

@@ -13,13 +13,14 @@ import picocli.CommandLine.Parameters;
 /** {@code prodigy validate FILE...}: checks workflow files. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = "Checks workflow files and prints every problem as file:line:column: error|warning: message. "
-                + "Exit code 0 when all are valid, 2 when one has an error (or, with --strict, an unknown key).",
+                + "Exit code 0 when all are valid, 2 when one has an error (with --strict, also a warning).",
         footer = ExitCodes.HELP)
 final class ValidateCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Workflow files.")
     List<Path> files;
 
-    @Option(names = "--strict", description = "Unknown keys are errors, not warnings.")
+    @Option(names = "--strict", description = "Every warning is an error: keys not acted on, variables that may "
+            + "be undefined (unknown keys always are errors).")
     boolean strict;
 
     @Override

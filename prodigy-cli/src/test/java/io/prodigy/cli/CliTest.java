@@ -73,8 +73,14 @@ class CliTest {
     @Test
     void usageErrorsExitWith2AndVerboseShowsTheStackTrace() throws Exception {
         Path broken = tmp.resolve("broken.yml");
-        Files.writeString(broken, "name: broken\ncommands:\n  - shell: \"echo\"\n    colour: red\n");
+        Files.writeString(broken, "name: broken\ncommands:\n  - shell: \"echo\"\n    output: out.txt\n");
+        // a key neither tool acts on is a warning, an error with --strict
         assertThat(exec("validate", broken.toString()).exit()).isZero();
+        Path unknown = tmp.resolve("unknown.yml");
+        Files.writeString(unknown, "name: unknown\ncommands:\n  - shell: \"echo\"\n    colour: red\n");
+        Out typo = exec("validate", unknown.toString());
+        assertThat(typo.exit()).isEqualTo(2);
+        assertThat(typo.err()).contains("unknown.yml:4:5: error:").contains("unknown key 'colour'");
         Out strict = exec("validate", "--strict", broken.toString());
         assertThat(strict.exit()).isEqualTo(2);
         assertThat(strict.err()).contains("broken.yml:4:5: error:");

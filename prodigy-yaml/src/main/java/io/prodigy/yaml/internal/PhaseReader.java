@@ -385,7 +385,10 @@ final class PhaseReader {
                 t.notActedOn("timeout_action", "a timed-out item fails like any other and follows the error "
                         + "policy (on_item_failure)");
             }
-            t.bool("enable_monitoring");
+            if (Boolean.FALSE.equals(t.bool("enable_monitoring"))) {
+                t.notActedOn("enable_monitoring", "the agent timeout is always enforced here (it kills the item's "
+                        + "processes); the Rust tool 0.4.x's monitor only logs, and never cancels an agent");
+            }
             t.finish();
             boolean perCommandPolicy = policy != null && (policy.startsWith("percommand") || policy.equals(
                     "per_command") || policy.equals("hybrid"));

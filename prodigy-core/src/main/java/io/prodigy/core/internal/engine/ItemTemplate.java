@@ -34,7 +34,7 @@ final class ItemTemplate {
      * @param index the item's index
      * @param itemId the item's id
      * @param item the item
-     * @param itemJson the item as JSON
+     * @param itemJson the value of {@code ${item_json}} (the item as JSON)
      * @param attempt the attempt number
      * @param ws the item's workspace
      * @return the outcome, holding {@code ws}

@@ -57,8 +57,10 @@ public final class RemoteAttemptRunner {
         run.withProcessEnv(env);
         run.runWorkspace = workspace;
         JsonNode item = parse(attempt.itemJson(), "item " + attempt.itemId());
+        JsonNode itemJsonVariable = vars.resolve("item_json"); // the coordinator's ${item_json}, if it shipped one
         return ItemTemplate.run(run, new StepExecutor(run), vars, stage.map(), attempt.itemIndex(), attempt.itemId(),
-                item, attempt.itemJson(), attempt.attempt(), workspace);
+                item, itemJsonVariable.isTextual() ? itemJsonVariable.textValue() : attempt.itemJson(),
+                attempt.attempt(), workspace);
     }
 
     private static JsonNode parse(String json, String what) {

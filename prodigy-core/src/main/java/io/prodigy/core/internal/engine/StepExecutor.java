@@ -185,6 +185,9 @@ public final class StepExecutor {
         if (outcome.success() && step.validate() != null) {
             outcome = validate(step, index, scope, outcome);
         }
+        if (outcome.success() && !step.outputs().isEmpty()) {
+            outcome = StepOutputs.resolve(step, scope, headBefore, scope.where(index, label), outcome);
+        }
         if (headBefore != null) {
             setGitVariables(vcs.get(), headBefore, vars);
         }
@@ -296,7 +299,7 @@ public final class StepExecutor {
             return runShell(command, step, scope, timeout, where, Map.of());
         }
         if (action instanceof StepAction.Agent agent) {
-            String command = Interpolator.interpolate(agent.command(), scope.vars(), Interpolator.Quoting.NONE, where);
+            String command = Interpolator.interpolate(agent.command(), scope.vars(), Interpolator.Quoting.PROMPT, where);
             return runAgent(command, step, scope, timeout, where);
         }
         if (action instanceof StepAction.WriteFile wf) {
@@ -683,6 +686,7 @@ public final class StepExecutor {
         vars.putString("error.kind", e == null ? ErrorKind.UNKNOWN.name() : e.kind().name());
         String combined = "STDOUT:\n" + (failed.stdout() == null ? "" : failed.stdout()) + "\nSTDERR:\n" + stderr;
         vars.putString("shell.output", combined.length() > INLINE_OUTPUT_LIMIT ? spill(combined) : combined);
+        vars.putString("shell.stderr", stderr);
         vars.put("shell.attempt", IntNode.valueOf(attempt));
         vars.put("shell.exit_code", failed.exitCode() == null ? IntNode.valueOf(-1) : IntNode.valueOf(failed.exitCode()));
     }
@@ -698,11 +702,18 @@ public final class StepExecutor {
         }
     }
 
-    /** Stores the step's output in variables: the per-type name, {@code last.output}, and {@code capture:}. */
+    /** Names under {@code shell.} that the engine itself sets; a capture never shadows them. */
+    private static final Set<String> SHELL_OWN = Set.of("output", "stderr", "exit_code", "attempt");
+
+    /**
+     * Stores the step's output in variables: the per-type name, {@code last.output}, and {@code capture:} (for a
+     * shell step also as {@code shell.<capture>}).
+     */
     private void capture(Step step, StepOutcome outcome, Variables vars) {
         String stdout = outcome.stdout() == null ? "" : outcome.stdout();
         if (step.action() instanceof StepAction.Shell) {
             vars.putString("shell.output", stdout);
+            vars.putString("shell.stderr", outcome.stderr() == null ? "" : outcome.stderr());
             if (outcome.exitCode() != null) {
                 vars.put("shell.exit_code", IntNode.valueOf(outcome.exitCode()));
             }
@@ -714,7 +725,12 @@ public final class StepExecutor {
         }
         CaptureStreams streams = step.captureStreams();
         if (streams.stdout()) {
-            vars.put(name, convert(step.captureFormat(), stdout, outcome.success(), name));
+            JsonNode value = convert(step.captureFormat(), stdout, outcome.success(), name);
+            vars.put(name, value);
+            if (step.action() instanceof StepAction.Shell && !SHELL_OWN.contains(name)) {
+                // the Rust tool's own workflows read a shell step's capture as ${shell.<name>} too (spec.yml)
+                vars.put("shell." + name, value);
+            }
         }
         if (streams.stderr()) {
             String stderr = outcome.stderr() == null ? "" : outcome.stderr();
@@ -796,15 +812,22 @@ public final class StepExecutor {
             throws InterruptedException {
         Validation v = step.validate();
         String where = scope.where(index, step.label());
+        scope.vars().put("validation.attempt_number", IntNode.valueOf(0));
+        scope.vars().put("validation.threshold", DoubleNode.valueOf(v.threshold()));
         double completion = runValidation(v, scope, where);
         int rounds = 0;
+        String handlerFailure = null;
         while (completion < v.threshold() && v.onIncomplete() != null && rounds < v.onIncomplete().maxAttempts()) {
             rounds++;
+            scope.vars().put("validation.attempt_number", IntNode.valueOf(rounds));
+            scope.vars().put("validation.attempt", IntNode.valueOf(rounds));
+            scope.vars().put("validation.max_attempts", IntNode.valueOf(v.onIncomplete().maxAttempts()));
             LOG.info("Validation of {} at {}% (threshold {}%), running on_incomplete (round {} of {})", where,
                     completion, v.threshold(), rounds, v.onIncomplete().maxAttempts());
             StepOutcome fix = runAll(v.onIncomplete().commands(), scope, null);
             if (!fix.success()) {
-                LOG.info("on_incomplete of {} failed: {}", where, fix.error() == null ? "?" : fix.error().message());
+                handlerFailure = fix.error() == null ? "?" : fix.error().message();
+                LOG.warn("on_incomplete of {} failed (round {}): {}", where, rounds, handlerFailure);
             }
             completion = runValidation(v, scope, where);
         }
@@ -813,7 +836,8 @@ public final class StepExecutor {
         }
         boolean fail = v.onIncomplete() == null || v.onIncomplete().failWorkflow();
         String msg = "validation of " + where + " reached " + completion + "%, below the threshold of "
-                + v.threshold() + "%" + (rounds > 0 ? " after " + rounds + " on_incomplete round(s)" : "");
+                + v.threshold() + "%" + (rounds > 0 ? " after " + rounds + " on_incomplete round(s)" : "")
+                + (handlerFailure != null ? "; on_incomplete failed: " + handlerFailure : "");
         if (!fail) {
             LOG.warn("{}; going on because fail_workflow is false", msg);
             return outcome;
@@ -858,6 +882,8 @@ public final class StepExecutor {
                 pct = result.path("completion");
             }
             completion = pct.isNumber() ? pct.asDouble() : (last.success() ? 100.0 : 0.0);
+            result.properties().forEach(field -> vars.put("validation." + field.getKey(), field.getValue()));
+            vars.put("validation.result", result);
             JsonNode missing = result.path("missing");
             vars.put("validation.completion", DoubleNode.valueOf(completion));
             vars.putString("validation.status", result.path("status").asText(completion >= v.threshold()
@@ -877,6 +903,7 @@ public final class StepExecutor {
             vars.put("validation.missing_count", IntNode.valueOf(0));
             vars.put("validation.implemented", Json.NODES.arrayNode());
             vars.put("validation.gaps", Json.NODES.objectNode());
+            vars.put("validation.result", Json.NODES.objectNode());
         }
         return completion;
     }
