@@ -1,6 +1,7 @@
 package io.prodigy.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -58,6 +59,14 @@ class ProdigyAutoConfigurationTest {
                 .map(MapPhase.builder().input(WorkInput.values(List.of("x", "y"))).agentTemplate(
                         Step.agent("/review ${item}")))
                 .build();
+    }
+
+    @Test
+    void autoIsolationOutsideGitRefusesParallelItemsInsteadOfSharingTheDirectory() {
+        runner().withBean(AgentRunner.class, () -> request -> AgentResult.success("ok")).run(context ->
+                assertThatThrownBy(() -> context.getBean(Prodigy.class).run(workflow()))
+                        .isInstanceOf(io.prodigy.api.WorkflowDefinitionException.class)
+                        .hasMessageContaining("no isolation strategy was chosen"));
     }
 
     @Test
@@ -131,7 +140,7 @@ class ProdigyAutoConfigurationTest {
     @Test
     void micrometerAndOpenTelemetryAreRegisteredWhenTheApplicationHasThem() {
         InMemorySpanExporter spans = InMemorySpanExporter.create();
-        runner().withPropertyValues("prodigy.metrics.percentiles=0.5,0.9")
+        runner().withPropertyValues("prodigy.isolation.mode=directory", "prodigy.metrics.percentiles=0.5,0.9")
                 .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .withBean(OpenTelemetry.class, () -> OpenTelemetrySdk.builder().setTracerProvider(
                         SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
@@ -194,7 +203,7 @@ class ProdigyAutoConfigurationTest {
         java.util.concurrent.CountDownLatch agentStarted = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicLong finishedAt = new java.util.concurrent.atomic.AtomicLong();
-        runner().withBean(AgentRunner.class, () -> request -> {
+        runner().withPropertyValues("prodigy.isolation.mode=directory").withBean(AgentRunner.class, () -> request -> {
                     agentStarted.countDown();
                     release.await(20, java.util.concurrent.TimeUnit.SECONDS);
                     return AgentResult.success("ok");
