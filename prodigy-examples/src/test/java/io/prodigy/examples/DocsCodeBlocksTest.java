@@ -295,7 +295,7 @@ class DocsCodeBlocksTest {
         List<String> failures = new ArrayList<>();
         for (Block b : yaml) {
             String first = b.text().lines().findFirst().orElse("").strip();
-            if (first.equals("# fragment")) {
+            if (first.equals("# fragment") || first.startsWith("# fragment:")) {
                 try {
                     plain.readTree(b.text());
                 } catch (IOException e) {
