@@ -60,10 +60,10 @@ public final class WorktreeIsolation implements IsolationStrategy {
     /**
      * The ignored build and dependency directories a reused worktree ({@link WorktreeMode#pooled(int)},
      * {@link WorktreeMode#reuse()}) keeps warm between items unless told otherwise: {@code target/},
-     * {@code node_modules/}, {@code .venv/}, {@code venv/}, {@code .gradle/}, {@code .tox/}, {@code __pycache__/},
-     * {@code .mypy_cache/}, {@code .pytest_cache/}.
+     * {@code build/}, {@code node_modules/}, {@code .venv/}, {@code venv/}, {@code .gradle/}, {@code .tox/},
+     * {@code __pycache__/}, {@code .mypy_cache/}, {@code .pytest_cache/}.
      */
-    public static final java.util.List<String> DEFAULT_WARM_DIRECTORIES = java.util.List.of("target/",
+    public static final java.util.List<String> DEFAULT_WARM_DIRECTORIES = java.util.List.of("target/", "build/",
             "node_modules/", ".venv/", "venv/", ".gradle/", ".tox/", "__pycache__/", ".mypy_cache/",
             ".pytest_cache/");
 
@@ -82,7 +82,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
         return homeChosen || run.home() == null ? settings : settings.withHome(run.home());
     }
 
-    /** @return a builder with the defaults: on demand, failed worktrees kept, conflicts to the DLQ, merge accepted */
+    /** @return a builder with the defaults: reused (warm) item worktrees, failed worktrees kept, conflicts to the DLQ, merge accepted */
     public static Builder builder() {
         return new Builder();
     }
@@ -256,7 +256,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
     /** Builds a {@link WorktreeIsolation}. Every setting is optional; a null gets a WorkflowDefinitionException. */
     public static final class Builder {
         private Path prodigyHome;
-        private WorktreeMode mode = WorktreeMode.onDemand();
+        private WorktreeMode mode = WorktreeMode.reuse();
         private int maxWorktrees = Integer.MAX_VALUE;
         private boolean keepFailed = true;
         private ConflictResolution conflicts = ConflictResolution.deadLetter();
@@ -280,7 +280,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
             return this;
         }
 
-        /** @param mode how runs and items get worktrees; default {@link WorktreeMode#onDemand()} @return this */
+        /** @param mode how runs and items get worktrees; default {@link WorktreeMode#reuse()} @return this */
         public Builder mode(WorktreeMode mode) {
             this.mode = WorkflowDefinitionException.requireNonNull(mode, "mode");
             return this;

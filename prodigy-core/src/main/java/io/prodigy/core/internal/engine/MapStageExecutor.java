@@ -24,7 +24,6 @@ import io.prodigy.api.spi.ItemKey;
 import io.prodigy.api.spi.JournalEntry;
 import io.prodigy.api.spi.VersionControl;
 import io.prodigy.api.spi.Workspace;
-import io.prodigy.api.spi.WorkspaceChanges;
 import io.prodigy.core.internal.Json;
 import io.prodigy.core.internal.expr.ItemPipeline;
 import io.prodigy.core.internal.input.ItemIds;
@@ -555,8 +554,7 @@ final class MapStageExecutor {
             }
             if (a.error == null) {
                 if (base != null) {
-                    WorkspaceChanges changes = vcs.get().changesSince(base);
-                    a.commits = changes.commits();
+                    a.commits = vcs.get().commitsSince(base);
                 }
                 a.error = integrate(itemId, ws);
                 keep = a.error != null;
