@@ -93,7 +93,9 @@ final class GitBench {
         for (int i = 0; i < h.size.gitPairs(); i++) {
             Harness.Timed to = ours.apply(Map.of());
             Harness.Timed tb = baseline.apply(Map.of());
-            f.add(seconds(fresh.apply(Map.of())));
+            if (i == 0 || h.size.mode().equals("full")) { // fresh worktrees are slow: once outside full mode
+                f.add(seconds(fresh.apply(Map.of())));
+            }
             o.add(seconds(to));
             oWhole.add(to.wall());
             oCpu.add(to.cpu());
@@ -101,7 +103,7 @@ final class GitBench {
             bCpu.add(tb.cpu());
             Harness.progress("repo-120", i, "ours %.2f s (whole JVM %.2f s, cpu %.2f s), sequential loop %.2f s"
                     + " (cpu %.2f s), ours with fresh worktrees %.2f s", o.get(i), to.wall(), to.cpu(), tb.wall(),
-                    tb.cpu(), f.get(i));
+                    tb.cpu(), f.get(f.size() - 1));
         }
         ObjectNode r = h.record("repo-120", o, b, 1.0);
         r.put("ours_whole_process_s", Harness.round(Stats.median(oWhole)));
@@ -112,14 +114,15 @@ final class GitBench {
         r.put("repository_files", files.size());
         r.set("git_processes_per_item", oursGit.json(h, items.size()));
         r.put("ours_fresh_s", Harness.round(Stats.median(f)));
-        r.put("ratio_fresh", Harness.round(Harness.medianRatio(f, b)));
+        r.put("ratio_fresh", Harness.round(Harness.medianRatio(f, b.subList(0, f.size()))));
         r.set("fresh_git_processes_per_item", freshGit.json(h, items.size()));
         r.put("baseline_git_processes_per_item", Harness.round(baseGit.perItem(items.size())));
         r.put("note", items.size() + " source files of a generated " + files.size() + "-file repository shaped like"
                 + " the upstream Rust tool (nested src/ modules, tests, docs); one shell agent per file: "
                 + String.format(GitScenarios.EDIT, "FILE") + "; max_parallel " + parallel + ", WorktreeIsolation"
                 + " defaults, merged back into main; ours_s = Prodigy.run, ours_whole_process_s = its JVM;"
-                + " baseline = the same commands in a sequential bash loop in a plain clone (not timed: the clone)");
+                + " baseline = the same commands in a sequential bash loop in a plain clone (not timed: the clone);"
+                + " ours_fresh_s = ours with WorktreeMode.onDemand() (every pair in full mode, the first otherwise)");
     }
 
     // ---------------------------------------------------------------- merge-queue

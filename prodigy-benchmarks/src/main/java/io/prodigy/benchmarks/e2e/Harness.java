@@ -44,7 +44,7 @@ public final class Harness {
     private static final Size FULL = new Size("full", 5, true, 1000, 40, 5000, 1_000_000, 100_000, 1_000_000,
             3, 1500, 120, 200, 50_000, 6);
     private static final Size QUICK = new Size("quick", 5, true, 500, 12, 5000, 100_000, 100_000, 1_000_000,
-            3, 1500, 120, 200, 50_000, 4);
+            3, 1500, 120, 200, 50_000, 3);
     private static final Size SMOKE = new Size("smoke", 1, false, 50, 4, 200, 2_000, 2_000, 10_000,
             1, 150, 8, 8, 2_000, 2);
 
