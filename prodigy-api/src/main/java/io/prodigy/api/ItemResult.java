@@ -22,10 +22,14 @@ import java.util.List;
  * @param commits the commits it produced, oldest first (empty without version control)
  * @param costUsd the agent cost of the item in US dollars, or null if unknown
  * @param tokens the tokens its agents used
+ * @param filesModified the files its commits added or modified (empty without version control or when unknown)
+ * @param worktreePath the directory it last ran in, or null (the workspace itself may be gone)
+ * @param branch the branch it worked on, or null
  */
 public record ItemResult(String itemId, int index, String itemJson, ItemStatus status, int attempts,
                          Instant startedAt, Duration duration, String output, ItemError error, boolean deadLettered,
-                         Path workspace, List<String> commits, Double costUsd, io.prodigy.api.spi.TokenUsage tokens) {
+                         Path workspace, List<String> commits, Double costUsd, io.prodigy.api.spi.TokenUsage tokens,
+                         List<String> filesModified, Path worktreePath, String branch) {
     /** Validates and copies. */
     public ItemResult {
         Checks.notNull(itemId, "item id");
@@ -33,6 +37,32 @@ public record ItemResult(String itemId, int index, String itemJson, ItemStatus s
         duration = duration == null ? Duration.ZERO : duration;
         commits = Checks.list(commits, "commits");
         tokens = tokens == null ? io.prodigy.api.spi.TokenUsage.NONE : tokens;
+        filesModified = filesModified == null ? List.of() : Checks.list(filesModified, "files modified");
+    }
+
+    /**
+     * An item result without the files, directory and branch it worked on.
+     *
+     * @param itemId the item's id
+     * @param index its position
+     * @param itemJson the item as JSON
+     * @param status what happened
+     * @param attempts how many times its template ran
+     * @param startedAt when the first attempt started, or null
+     * @param duration the time spent
+     * @param output the last step's output, or null
+     * @param error why it failed, or null
+     * @param deadLettered whether it is in the Dead Letter Queue
+     * @param workspace the kept workspace, or null
+     * @param commits its commits
+     * @param costUsd its agent cost, or null
+     * @param tokens the tokens its agents used
+     */
+    public ItemResult(String itemId, int index, String itemJson, ItemStatus status, int attempts, Instant startedAt,
+                      Duration duration, String output, ItemError error, boolean deadLettered, Path workspace,
+                      List<String> commits, Double costUsd, io.prodigy.api.spi.TokenUsage tokens) {
+        this(itemId, index, itemJson, status, attempts, startedAt, duration, output, error, deadLettered, workspace,
+                commits, costUsd, tokens, List.of(), workspace, null);
     }
 
     /** @return whether the item succeeded */

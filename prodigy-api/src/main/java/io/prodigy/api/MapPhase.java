@@ -24,6 +24,7 @@ public final class MapPhase {
     private final Duration agentTimeout;
     private final String idField;
     private final List<Step> agentTemplate;
+    private final boolean allowEmpty;
 
     private MapPhase(Builder b) {
         this.input = Checks.notNull(b.input, "map input");
@@ -39,6 +40,7 @@ public final class MapPhase {
         this.agentTimeout = Checks.positive(b.agentTimeout, "map agent_timeout");
         this.idField = Checks.blankToNull(b.idField);
         this.agentTemplate = Checks.list(b.agentTemplate, "map agent_template");
+        this.allowEmpty = b.allowEmpty;
         if (agentTemplate.isEmpty()) {
             throw new WorkflowDefinitionException("map agent_template needs at least one step");
         }
@@ -99,6 +101,14 @@ public final class MapPhase {
         return agentTemplate;
     }
 
+    /**
+     * @return whether selecting no items is a normal outcome ({@code allow_empty: true}); the command line treats
+     *     a map phase that selected no items as a failure (exit code 1) unless this is set
+     */
+    public boolean allowEmpty() {
+        return allowEmpty;
+    }
+
     /** @return a builder initialised with this phase */
     public Builder toBuilder() {
         Builder b = new Builder();
@@ -112,6 +122,7 @@ public final class MapPhase {
         b.agentTimeout = agentTimeout;
         b.idField = idField;
         b.agentTemplate = new ArrayList<>(agentTemplate);
+        b.allowEmpty = allowEmpty;
         return b;
     }
 
@@ -124,13 +135,14 @@ public final class MapPhase {
         return input.equals(m.input) && Checks.equal(filter, m.filter) && Checks.equal(sortBy, m.sortBy)
                 && Checks.equal(distinct, m.distinct) && offset == m.offset && Checks.equal(maxItems, m.maxItems)
                 && maxParallel == m.maxParallel && Checks.equal(agentTimeout, m.agentTimeout)
-                && Checks.equal(idField, m.idField) && agentTemplate.equals(m.agentTemplate);
+                && Checks.equal(idField, m.idField) && agentTemplate.equals(m.agentTemplate)
+                && allowEmpty == m.allowEmpty;
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(input, filter, sortBy, distinct, offset, maxItems, maxParallel, agentTimeout,
-                idField, agentTemplate);
+                idField, agentTemplate, allowEmpty);
     }
 
     @Override
@@ -150,6 +162,7 @@ public final class MapPhase {
         private Duration agentTimeout;
         private String idField;
         private List<Step> agentTemplate = new ArrayList<>();
+        private boolean allowEmpty;
 
         private Builder() {
         }
@@ -225,6 +238,16 @@ public final class MapPhase {
         /** @param steps steps run for each item (added in order) @return this */
         public Builder agentTemplate(List<Step> steps) {
             this.agentTemplate.addAll(Checks.elements(steps, "steps"));
+            return this;
+        }
+
+        /**
+         * @param allow whether selecting no items is a normal outcome (default false: the command line reports a
+         *              map phase with no items as a failure)
+         * @return this
+         */
+        public Builder allowEmpty(boolean allow) {
+            this.allowEmpty = allow;
             return this;
         }
 

@@ -16,12 +16,30 @@ import java.util.Map;
  * @param profile the workflow profile to apply, or null
  * @param budgetUsd the most the run's agents may cost in US dollars; when reached the run pauses (status
  *                  {@link RunStatus#PAUSED}) instead of failing items; null for no budget
+ * @param maxIterations how many times a workflow without a map phase runs its steps (the Rust tool's
+ *                      {@code -n}): iteration 2 and later run only while the iteration before made commits;
+ *                      {@code ${ITERATION}} and {@code ${workflow.iteration}} hold the number, from 1
  */
 public record RunOptions(List<String> args, Map<String, String> variables, Integer maxParallel, String runId,
-                         String profile, Double budgetUsd) {
+                         String profile, Double budgetUsd, int maxIterations) {
 
     /** No arguments, no overrides. */
-    public static final RunOptions DEFAULT = new RunOptions(List.of(), Map.of(), null, null, null, null);
+    public static final RunOptions DEFAULT = new RunOptions(List.of(), Map.of(), null, null, null, null, 1);
+
+    /**
+     * Options for one iteration.
+     *
+     * @param args positional arguments
+     * @param variables extra variables
+     * @param maxParallel the map phases' max_parallel override, or null
+     * @param runId the run id, or null
+     * @param profile the profile, or null
+     * @param budgetUsd the budget, or null
+     */
+    public RunOptions(List<String> args, Map<String, String> variables, Integer maxParallel, String runId,
+                      String profile, Double budgetUsd) {
+        this(args, variables, maxParallel, runId, profile, budgetUsd, 1);
+    }
 
     /** Validates and copies. */
     public RunOptions {
@@ -34,6 +52,9 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
         profile = Checks.blankToNull(profile);
         if (budgetUsd != null && !(budgetUsd >= 0)) {
             throw new WorkflowDefinitionException("budget must be a non-negative amount, was " + budgetUsd);
+        }
+        if (maxIterations < 1) {
+            throw new WorkflowDefinitionException("max iterations must be at least 1, was " + maxIterations);
         }
         if (runId != null && !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
             throw new WorkflowDefinitionException("run id must be letters, digits, '.', '_' or '-', was '" + runId + "'");
@@ -53,8 +74,15 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
         private String runId;
         private String profile;
         private Double budgetUsd;
+        private int maxIterations = 1;
 
         private Builder() {
+        }
+
+        /** @param n how many iterations a workflow without a map phase may run (default 1) @return this */
+        public Builder maxIterations(int n) {
+            this.maxIterations = n;
+            return this;
         }
 
         /** @param values positional arguments, appended @return this */
@@ -95,7 +123,7 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
 
         /** @return the options */
         public RunOptions build() {
-            return new RunOptions(args, variables, maxParallel, runId, profile, budgetUsd);
+            return new RunOptions(args, variables, maxParallel, runId, profile, budgetUsd, maxIterations);
         }
     }
 }

@@ -45,6 +45,7 @@ public final class Step {
     private final boolean autoCommit;
     private final String commitMessage;
     private final Validation validate;
+    private final Map<String, String> outputs;
 
     private Step(Builder b) {
         this.action = Checks.notNull(b.action, "step action");
@@ -68,6 +69,7 @@ public final class Step {
         this.autoCommit = b.autoCommit;
         this.commitMessage = Checks.blankToNull(b.commitMessage);
         this.validate = b.validate;
+        this.outputs = Checks.map(b.outputs, "outputs");
     }
 
     /**
@@ -133,6 +135,7 @@ public final class Step {
         b.autoCommit = autoCommit;
         b.commitMessage = commitMessage;
         b.validate = validate;
+        b.outputs = new LinkedHashMap<>(outputs);
         return b;
     }
 
@@ -231,6 +234,19 @@ public final class Step {
         return validate;
     }
 
+    /**
+     * The step's declared outputs (the Rust tool's {@code outputs: {NAME: {file_pattern: PATTERN}}}): after the
+     * step succeeds, each NAME becomes the variable {@code ${ID.NAME}} (ID is {@link #id()}) holding the absolute
+     * path of the first file the step's commits added or modified that matches PATTERN ({@code *suffix},
+     * {@code prefix*suffix} on the file name, or a substring of the file name). A pattern no file matches fails
+     * the step.
+     *
+     * @return output names and their file patterns, in declaration order; empty when none
+     */
+    public Map<String, String> outputs() {
+        return outputs;
+    }
+
     /** @return the name if set, else a description of the action */
     public String label() {
         return name != null ? name : action.describe();
@@ -253,14 +269,14 @@ public final class Step {
                 && captureFormat == s.captureFormat && captureStreams.equals(s.captureStreams)
                 && Objects.equals(outputFile, s.outputFile) && env.equals(s.env)
                 && Objects.equals(workingDir, s.workingDir) && Objects.equals(commitMessage, s.commitMessage)
-                && Objects.equals(validate, s.validate);
+                && Objects.equals(validate, s.validate) && outputs.equals(s.outputs);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(action, name, id, when, timeout, retry, onFailure, onSuccess, onExitCode, capture,
                 captureFormat, captureStreams, outputFile, env, workingDir, commitRequired, autoCommit,
-                commitMessage, validate);
+                commitMessage, validate, outputs);
     }
 
     @Override
@@ -289,9 +305,22 @@ public final class Step {
         private boolean autoCommit;
         private String commitMessage;
         private Validation validate;
+        private Map<String, String> outputs = new LinkedHashMap<>();
 
         private Builder(StepAction action) {
             this.action = Checks.notNull(action, "step action");
+        }
+
+        /**
+         * Declares an output; see {@link Step#outputs()}.
+         *
+         * @param name the output name, read as {@code ${ID.NAME}}
+         * @param filePattern the pattern the file name must match
+         * @return this
+         */
+        public Builder output(String name, String filePattern) {
+            outputs.put(Checks.notNull(name, "name"), Checks.notNull(filePattern, "filePattern"));
+            return this;
         }
 
         /** @param name a label for events and messages @return this */

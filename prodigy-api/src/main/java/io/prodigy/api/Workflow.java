@@ -36,17 +36,20 @@ public final class Workflow {
     private final List<String> envFiles;
     private final Map<String, Map<String, String>> profiles;
     private final Map<String, String> secretSources;
+    private final IsolationHints isolation;
 
     private Workflow(Builder b) {
         this(b.name, b.env, b.secrets, b.stages, b.merge, b.mergeTimeout, b.defaultRetry, b.computedEnv, b.envFiles,
-                b.profiles, b.secretSources);
+                b.profiles, b.secretSources, b.isolation);
     }
 
     private Workflow(String name, Map<String, String> env, Map<String, String> secrets, List<Stage> stages,
                      List<Step> merge, Duration mergeTimeout, RetryPolicy defaultRetry,
                      Map<String, EnvValue> computedEnv, List<String> envFiles,
-                     Map<String, Map<String, String>> profiles, Map<String, String> secretSources) {
+                     Map<String, Map<String, String>> profiles, Map<String, String> secretSources,
+                     IsolationHints isolation) {
         this.name = Checks.notBlank(name, "workflow name");
+        this.isolation = isolation == null ? IsolationHints.NONE : isolation;
         this.env = Checks.map(env, "env");
         this.secrets = Checks.map(secrets, "secrets");
         this.stages = Checks.list(stages, "stages");
@@ -182,7 +185,13 @@ public final class Workflow {
         b.envFiles.addAll(envFiles);
         b.profiles.putAll(profiles);
         b.secretSources.putAll(secretSources);
+        b.isolation = isolation;
         return b;
+    }
+
+    /** @return how the workflow asks to be isolated (worktree mode, merge conflicts); {@link IsolationHints#NONE} by default */
+    public IsolationHints isolation() {
+        return isolation;
     }
 
     @Override
@@ -194,13 +203,13 @@ public final class Workflow {
         return name.equals(w.name) && env.equals(w.env) && secrets.equals(w.secrets) && stages.equals(w.stages)
                 && merge.equals(w.merge) && Objects.equals(mergeTimeout, w.mergeTimeout)
                 && Objects.equals(defaultRetry, w.defaultRetry) && computedEnv.equals(w.computedEnv)
-                && envFiles.equals(w.envFiles) && profiles.equals(w.profiles);
+                && envFiles.equals(w.envFiles) && profiles.equals(w.profiles) && isolation.equals(w.isolation);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(name, env, secrets, stages, merge, mergeTimeout, defaultRetry, computedEnv, envFiles,
-                profiles);
+                profiles, isolation);
     }
 
     @Override
@@ -221,9 +230,16 @@ public final class Workflow {
         private final List<String> envFiles = new ArrayList<>();
         private final Map<String, Map<String, String>> profiles = new LinkedHashMap<>();
         private final Map<String, String> secretSources = new LinkedHashMap<>();
+        private IsolationHints isolation;
 
         private Builder(String name) {
             this.name = name;
+        }
+
+        /** @param hints the worktree mode and merge-conflict handling the workflow asks for @return this */
+        public Builder isolation(IsolationHints hints) {
+            this.isolation = Checks.notNull(hints, "hints");
+            return this;
         }
 
         /** @param key name @param value computed when the run starts @return this */
@@ -331,6 +347,7 @@ public final class Workflow {
             b.envFiles.addAll(envFiles);
             b.profiles.putAll(profiles);
             b.secretSources.putAll(secretSources);
+            b.isolation = isolation;
             return b;
         }
     }
@@ -347,6 +364,12 @@ public final class Workflow {
 
         private MapReduceBuilder(String name) {
             this.workflow = new Builder(name);
+        }
+
+        /** @param hints the worktree mode and merge-conflict handling the workflow asks for @return this */
+        public MapReduceBuilder isolation(IsolationHints hints) {
+            workflow.isolation(hints);
+            return this;
         }
 
         /** @param key name @param value value template @return this */

@@ -206,6 +206,7 @@ class NullArgumentsTest {
         values.put(RetryPolicy.class, RetryPolicy.builder().build());
         values.put(RetryCondition.class, RetryCondition.pattern("x"));
         values.put(OnFailure.class, OnFailure.ignore());
+        values.put(IsolationHints.class, IsolationHints.NONE);
         values.put(CaptureStreams.class, CaptureStreams.ALL);
         values.put(Validation.class, Validation.of(STEP));
         values.put(Validation.OnIncomplete.class, new Validation.OnIncomplete(List.of(STEP), 1, false));

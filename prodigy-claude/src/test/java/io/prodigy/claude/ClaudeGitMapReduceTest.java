@@ -17,8 +17,7 @@ import io.prodigy.api.spi.DlqEntry;
 import io.prodigy.claude.testing.ClaudeDouble;
 import io.prodigy.core.Prodigy;
 import io.prodigy.git.WorktreeIsolation;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.prodigy.testkit.GitRepository;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,35 +41,15 @@ class ClaudeGitMapReduceTest {
     @TempDir
     Path tmp;
 
-    private Map<String, String> gitEnv;
-
-    private String git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("git"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(gitEnv);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("git %s: %s", String.join(" ", args), out).isZero();
-        return out.strip();
-    }
-
     @Test
     void agentsCommitInWorktreesAndTheRunAdaptsToThrottling() throws Exception {
+        GitRepository git = GitRepository.create(tmp);
+        Path repo = git.directory();
+        // the double runs git too: besides the fixture's git configuration, keep the user's home out of it
         Path home = Files.createDirectories(tmp.resolve("home"));
-        Path config = home.resolve("gitconfig");
-        Files.writeString(config, "[user]\n\tname = Prodigy Test\n\temail = test@prodigy.invalid\n"
-                + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
-        gitEnv = new LinkedHashMap<>();
+        Map<String, String> gitEnv = new LinkedHashMap<>(git.environment());
         gitEnv.put("HOME", home.toString());
         gitEnv.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
-        gitEnv.put("GIT_CONFIG_GLOBAL", config.toString());
-        gitEnv.put("GIT_CONFIG_NOSYSTEM", "1");
-        Path repo = Files.createDirectories(tmp.resolve("repo"));
-        git(repo, "init", "-q");
-        Files.writeString(repo.resolve("README.md"), "project\n");
-        git(repo, "add", "-A");
-        git(repo, "commit", "-q", "-m", "initial");
 
         ClaudeDouble claude = ClaudeDouble.install(tmp.resolve("double"));
         WorktreeIsolation.Builder isolation = WorktreeIsolation.builder().prodigyHome(tmp.resolve("prodigy"));
@@ -106,10 +85,10 @@ class ClaudeGitMapReduceTest {
         // the two committing agents' files reached the user's branch, each through one merge
         assertThat(repo.resolve("fake-writes.txt")).exists();
         assertThat(repo.resolve("fake-writes-too.txt")).exists();
-        String log = git(repo, "log", "--format=%s", "main");
+        String log = git.git("log", "--format=%s", "main");
         assertThat(log).contains("Merge item writes").contains("Merge item writes-too");
         // only the failed item's worktree is kept, for debugging, and the DLQ names it
-        List<String> worktrees = List.of(git(repo, "worktree", "list").split("\n"));
+        List<String> worktrees = List.of(git.git("worktree", "list").split("\n"));
         assertThat(worktrees).hasSize(2);
         assertThat(worktrees.get(1)).contains("/broken").contains("locked");
         assertThat(prodigy.dlq().find(result.runId(), "broken").orElseThrow().workspace()).isNotNull();

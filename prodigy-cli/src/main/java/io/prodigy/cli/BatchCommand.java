@@ -48,11 +48,12 @@ final class BatchCommand implements Callable<Integer> {
             throw CliException.usage("no file matches '" + glob + "' in " + ctx.project());
         }
         Workflow wf = ctx.withDefaults(workflow(files, command, parallel, retry, timeout));
+        Preflight.check(ctx, wf);
         ctx.checkIsolation(wf, null, ctx.project());
         String runId = RunCommand.newRunId();
         new RunInfo(1, runId, "batch", null, null, null, command, retry, timeout, parallel, files).write(ctx.home());
         RunOptions opts = RunOptions.builder().runId(runId).build();
-        return RunExecution.execute(ctx, ctx.project(), yes, runId, p -> p.run(wf, opts));
+        return RunExecution.execute(ctx, ctx.project(), yes, runId, wf, p -> p.run(wf, opts));
     }
 
     static List<String> match(Path root, String glob) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.prodigy.api.Backoff;
+import io.prodigy.api.IsolationHints;
 import io.prodigy.api.RetryPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,6 +43,12 @@ import java.util.regex.Pattern;
  * worktree:
  *   prefix: prodigy            # branch and directory prefix; only "prodigy" is supported (prodigy-&lt;run-id&gt;)
  *   auto_cleanup: false        # remove failed items' worktrees (their commits stay on their branches)
+ *   mode: on_demand            # on_demand | pooled | reuse | dedicated (the workflow's worktree: block wins)
+ *   pool_size: 4               # mode: pooled; default: the map phase's max_parallel
+ *   name: experiment-1         # mode: dedicated
+ *   on_conflict: dlq           # dlq | agent (the Rust tool's /prodigy-merge-worktree) | merge_steps
+ *   conflict_command: "/prodigy-merge-worktree ${merge.source_branch} ${merge.target_branch}"
+ *   conflict_timeout: 10m
  * merge:
  *   strategy: merge            # merge (fast-forward or a clean merge commit); rebase is not supported
  * log_level: warn              # error | warn | info | debug | trace
@@ -61,14 +68,17 @@ import java.util.regex.Pattern;
  * @param mergeStrategy the final merge strategy (only "merge")
  * @param logLevel the log level of the engine's messages
  * @param isolation how runs and items are kept apart
+ * @param worktree the worktree mode and merge-conflict handling (a workflow's own {@code worktree:} block wins)
  */
 public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTimeout, Duration agentStartupTimeout,
                         Duration shutdownGrace, String claudeCommand, String claudeModel, String worktreePrefix,
-                        boolean autoCleanup, String mergeStrategy, String logLevel, Isolation isolation) {
+                        boolean autoCleanup, String mergeStrategy, String logLevel, Isolation isolation,
+                        IsolationHints worktree) {
 
     /** The settings without any file. */
     public static final CliConfig DEFAULTS = new CliConfig(null, null, Duration.ofMinutes(10), Duration.ofMinutes(2),
-            Duration.ofSeconds(20), "claude", null, "prodigy", false, "merge", "warn", Isolation.GIT);
+            Duration.ofSeconds(20), "claude", null, "prodigy", false, "merge", "warn", Isolation.GIT,
+            IsolationHints.NONE);
 
     /** How runs and items are kept apart ({@code isolation:} in the configuration, {@code --isolation}). */
     public enum Isolation {
@@ -100,7 +110,8 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
         SCHEMA.put("retry", Set.of("attempts", "backoff", "initial_delay", "max_delay"));
         SCHEMA.put("timeouts", Set.of("git", "agent_startup", "shutdown_grace"));
         SCHEMA.put("claude", Set.of("command", "model"));
-        SCHEMA.put("worktree", Set.of("prefix", "auto_cleanup"));
+        SCHEMA.put("worktree", Set.of("prefix", "auto_cleanup", "mode", "pool_size", "name", "on_conflict",
+                "conflict_command", "conflict_timeout"));
         SCHEMA.put("merge", Set.of("strategy"));
     }
 
@@ -187,6 +198,7 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
         }
         String prefix = worktreePrefix;
         boolean cleanup = autoCleanup;
+        IsolationHints hints = worktree;
         JsonNode w = root.get("worktree");
         if (w != null && !w.isNull()) {
             v.check("worktree", w);
@@ -197,6 +209,7 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
                         + "'prodigy'");
             }
             cleanup = v.bool(w.get("auto_cleanup"), "worktree.auto_cleanup", cleanup);
+            hints = isolationOf(v, w, hints);
         }
         String strategy = mergeStrategy;
         JsonNode m = root.get("merge");
@@ -221,7 +234,30 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
                 ? Isolation.parse(v.text(root.get("isolation"), "isolation", "git"), file + ": error: isolation")
                 : isolation;
         return new CliConfig(maxParallel, retry, git, startup, grace, command, model, prefix, cleanup, strategy,
-                level, iso);
+                level, iso, hints);
+    }
+
+    private static IsolationHints isolationOf(Values v, JsonNode w, IsolationHints base) {
+        String mode = v.text(w.get("mode"), "worktree.mode", base.mode() == null ? null
+                : base.mode().name().toLowerCase(Locale.ROOT));
+        if (mode != null && !List.of("on_demand", "pooled", "reuse", "dedicated").contains(mode)) {
+            throw v.error("worktree.mode", "expected on_demand, pooled, reuse or dedicated, not '" + mode + "'");
+        }
+        String conflict = v.text(w.get("on_conflict"), "worktree.on_conflict", base.onConflict() == null ? null
+                : base.onConflict().name().toLowerCase(Locale.ROOT));
+        if (conflict != null && !List.of("dlq", "agent", "merge_steps").contains(conflict)) {
+            throw v.error("worktree.on_conflict", "expected dlq, agent or merge_steps, not '" + conflict + "'");
+        }
+        try {
+            return new IsolationHints(mode == null ? null : IsolationHints.Mode.valueOf(mode.toUpperCase(Locale.ROOT)),
+                    v.integer(w.get("pool_size"), "worktree.pool_size", base.poolSize()),
+                    v.text(w.get("name"), "worktree.name", base.name()),
+                    conflict == null ? null : IsolationHints.OnConflict.valueOf(conflict.toUpperCase(Locale.ROOT)),
+                    v.text(w.get("conflict_command"), "worktree.conflict_command", base.conflictCommand()),
+                    v.duration(w.get("conflict_timeout"), "worktree.conflict_timeout", base.conflictTimeout()));
+        } catch (io.prodigy.api.WorkflowDefinitionException e) {
+            throw v.error("worktree", e.getMessage());
+        }
     }
 
     /** Reads and checks values of one file. */

@@ -34,6 +34,8 @@ final class CliContext {
     private final Path project;
     private final CliConfig config;
     private CliConfig.Isolation isolationFlag;
+    /** The workflow about to run (its worktree: block and map phase decide the isolation), or null. */
+    private Workflow workflow;
     final PrintStream out = System.out;
     final PrintStream err = System.err;
 
@@ -57,6 +59,10 @@ final class CliContext {
         String level = Globals.verbosity() >= 3 ? "trace" : Globals.verbosity() == 2 ? "debug" : config.logLevel();
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+        // lines for people: "warning: message"; the logger's name only with -vv
+        System.setProperty("org.slf4j.simpleLogger.warnLevelString", "warning:");
+        System.setProperty("org.slf4j.simpleLogger.showLogName", Boolean.toString(Globals.verbosity() >= 2));
+        System.setProperty("org.slf4j.simpleLogger.showShortLogName", "false");
         return new CliContext(home, project, config);
     }
 
@@ -160,12 +166,24 @@ final class CliContext {
         });
     }
 
+    /**
+     * Names the workflow the next engine runs, so that its {@code worktree:} block (worktree mode, merge conflicts)
+     * is applied over the configuration's.
+     *
+     * @param wf the workflow
+     */
+    void workflow(Workflow wf) {
+        this.workflow = wf;
+    }
+
     IsolationStrategy isolation(Path projectDir, MergeConfirmation confirmation) {
         if (isolationChoice() == CliConfig.Isolation.DIRECTORY || !isGitRepository(projectDir)) {
             return DirectoryIsolation.shared();
         }
-        return WorktreeIsolation.builder().prodigyHome(home).gitTimeout(config.gitTimeout())
-                .keepFailedWorktrees(!config.autoCleanup()).mergeConfirmation(confirmation).build();
+        WorktreeIsolation.Builder b = WorktreeIsolation.builder().prodigyHome(home).gitTimeout(config.gitTimeout())
+                .keepFailedWorktrees(!config.autoCleanup()).mergeConfirmation(confirmation);
+        IsolationSettings.apply(b, config.worktree(), workflow);
+        return b.build();
     }
 
     AgentRunner agentRunner() {

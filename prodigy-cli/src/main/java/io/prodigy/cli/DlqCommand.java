@@ -9,6 +9,7 @@ import io.prodigy.api.spi.DlqEntry;
 import io.prodigy.api.spi.FailedAttempt;
 import io.prodigy.api.spi.RunRecord;
 import io.prodigy.core.DeadLetters;
+import io.prodigy.core.ItemLabels;
 import io.prodigy.core.Prodigy;
 import io.prodigy.core.store.FileDlqStore;
 import java.io.IOException;
@@ -55,6 +56,7 @@ final class DlqCommand implements Callable<Integer> {
         ObjectNode o = Json.object();
         o.put("run_id", e.runId());
         o.put("item_id", e.itemId());
+        o.put("label", ItemLabels.of(e.itemId(), e.itemJson()));
         o.put("item", e.itemJson());
         o.put("resolved", e.resolved());
         o.put("workspace", e.workspace() == null ? null : e.workspace().toString());
@@ -77,6 +79,22 @@ final class DlqCommand implements Callable<Integer> {
             ao.put("log", a.logLocation());
         }
         return o;
+    }
+
+    /**
+     * @param message an error message, possibly long and starting with where it happened
+     * @param max the most characters
+     * @return it on one line, without the engine's "step N 'label' in map (item X)" preamble, and, when still
+     *     too long, its start and its end (where a command's error output is) around an ellipsis
+     */
+    static String usefulPart(String message, int max) {
+        String m = message == null ? "" : message.replaceAll("\\s+", " ").strip();
+        m = m.replaceFirst("^step (\\d+) '.*?' in (\\w+)(?: \\(item [^)]*\\))? ", "step $1 ");
+        if (m.length() <= max) {
+            return m;
+        }
+        int head = max / 3;
+        return m.substring(0, head) + " … " + m.substring(m.length() - (max - head - 3));
     }
 
     /** {@code dlq list}. */
@@ -102,12 +120,18 @@ final class DlqCommand implements Callable<Integer> {
                 ctx.out.println("The DLQ of run " + run.runId() + " is empty.");
                 return ExitCodes.OK;
             }
-            ctx.out.printf(Locale.ROOT, "%-30s %8s %-20s %s%n", "ITEM", "ATTEMPTS", "ERROR", "MESSAGE");
+            int idWidth = Math.max(4, entries.stream().mapToInt(e -> e.itemId().length()
+                    + (e.resolved() ? 11 : 0)).max().orElse(4));
+            idWidth = Math.min(idWidth, 30);
+            int labelWidth = Math.min(ItemLabels.MAX_LENGTH, Math.max(5, entries.stream()
+                    .mapToInt(e -> ItemLabels.of(e.itemId(), e.itemJson()).length()).max().orElse(5)));
+            String format = "%-" + idWidth + "s  %-" + labelWidth + "s %8s  %-18s %s%n";
+            ctx.out.printf(Locale.ROOT, format, "ITEM", "LABEL", "ATTEMPTS", "ERROR", "MESSAGE");
             for (DlqEntry e : entries) {
                 FailedAttempt last = e.lastAttempt();
-                ctx.out.printf(Locale.ROOT, "%-30s %8d %-20s %s%n", e.itemId() + (e.resolved() ? " (resolved)" : ""),
-                        e.attempts().size(), last.errorKind(), RunsCommand.cut(ProgressDisplay.oneLine(last.message()),
-                                100));
+                ctx.out.printf(Locale.ROOT, format, e.itemId() + (e.resolved() ? " (resolved)" : ""),
+                        ItemLabels.of(e.itemId(), e.itemJson()), e.attempts().size(), last.errorKind(),
+                        usefulPart(last.message(), 160));
             }
             ctx.out.println(entries.size() + " item(s). Details: prodigy dlq inspect " + run.runId()
                     + " ITEM; retry them: prodigy dlq retry " + run.runId());
@@ -276,7 +300,7 @@ final class DlqCommand implements Callable<Integer> {
                     + "(unless --no-reduce), and the result is merged into your branch.", footer = ExitCodes.HELP)
     static final class Retry implements Callable<Integer> {
         @Parameters(arity = "0..1", paramLabel = "RUN_ID") String runId;
-        @Option(names = {"-n", "--max-parallel"}, paramLabel = "N", description = "Items at once.")
+        @Option(names = {"-n", "--max-parallel", "--parallel"}, paramLabel = "N", description = "Items at once.")
         Integer maxParallel;
         @Option(names = "--dry-run", description = "List what would be retried, run nothing.") boolean dryRun;
         @Option(names = "--error-kind", paramLabel = "KIND", split = ",",
@@ -311,10 +335,11 @@ final class DlqCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             Workflow wf = ctx.rebuild(run);
+            ctx.workflow(wf);
             Path dir = run.projectDirectory() != null ? run.projectDirectory() : ctx.project();
             ctx.continuing(run).checkIsolation(wf, maxParallel != null ? maxParallel : ResumeCommand.maxParallelOf(run),
                     dir);
-            return RunExecution.execute(ctx, dir, yes, run.runId(), prodigy -> {
+            return RunExecution.execute(ctx, dir, yes, run.runId(), null, prodigy -> {
                 Prodigy.ReprocessResult r = prodigy.reprocessDeadLetters(run.runId(), wf, options);
                 if (r.itemIds().isEmpty()) {
                     ctx.out.println("Nothing to retry in run " + run.runId());

@@ -38,16 +38,47 @@ final class EventsCommand implements Callable<Integer> {
         RunRecord run = ctx.run(runId, false);
         EventLogReader reader = EventLogReader.open(ctx.home());
         if (json) {
-            tailJson(ctx, reader.file(run.runId()));
+            tailJson(ctx, run.runId(), reader.file(run.runId()));
             return ExitCodes.OK;
         }
         if (follow) {
-            reader.follow(run.runId(), e -> print(ctx, e), () -> Thread.currentThread().isInterrupted());
+            int[] starts = {0};
+            reader.follow(run.runId(), e -> {
+                if (e instanceof RunEvent.RunStarted) {
+                    starts[0]++;
+                }
+                print(ctx, e);
+            }, () -> Thread.currentThread().isInterrupted(), f -> !goesOn(ctx, run.runId(), starts[0]));
         } else {
             reader.forEach(run.runId(), e -> print(ctx, e));
         }
         ctx.out.flush();
         return ExitCodes.OK;
+    }
+
+    /**
+     * @param ctx the context
+     * @param runId the followed run
+     * @param startsSeen how many attempts (run_started events) were delivered so far
+     * @return whether the run goes on after the finish just delivered: a later attempt is in the log, or a resume
+     *     of it is live
+     */
+    static boolean goesOn(CliContext ctx, String runId, int startsSeen) {
+        Path file = ctx.home().resolve("runs").resolve(runId).resolve("events.jsonl");
+        try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            if (lines.filter(l -> l.contains("\"type\":\"run_started\"")).count() > startsSeen) {
+                return true;
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+        RunRecord record = ctx.runs().stream().filter(r -> r.runId().equals(runId)).findFirst().orElse(null);
+        try {
+            return record != null && record.status() == io.prodigy.api.RunStatus.RUNNING
+                    && io.prodigy.core.store.RunLock.holder(ctx.home().resolve("runs").resolve(runId)).isPresent();
+        } catch (io.prodigy.api.StoreException e) {
+            return false;
+        }
     }
 
     private void print(CliContext ctx, RunEvent e) {
@@ -63,12 +94,17 @@ final class EventsCommand implements Callable<Integer> {
     static String format(RunEvent e) {
         StringBuilder sb = new StringBuilder();
         sb.append(TIME.format(e.at())).append("  ").append(e.getClass().getSimpleName());
+        java.util.Set<Object> shown = new java.util.HashSet<>();
         for (RecordComponent c : e.getClass().getRecordComponents()) {
             if (c.getName().equals("runId") || c.getName().equals("at")) {
                 continue;
             }
             try {
                 Object v = c.getAccessor().invoke(e);
+                boolean repeat = (c.getName().equals("label") || c.getName().equals("command")) && shown.contains(v);
+                if (v != null && !shown.add(v) && repeat || "".equals(v)) {
+                    continue;
+                }
                 if (v != null && !(v instanceof java.util.Map<?, ?> m && m.isEmpty())) {
                     sb.append(' ').append(c.getName()).append('=').append(ProgressDisplay.oneLine(String.valueOf(v)));
                 }
@@ -83,12 +119,13 @@ final class EventsCommand implements Callable<Integer> {
         return camel.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
-    private void tailJson(CliContext ctx, Path file) {
+    private void tailJson(CliContext ctx, String runId, Path file) {
         long offset = 0;
+        int starts = 0;
+        boolean finished = false;
         StringBuilder partial = new StringBuilder();
         try {
             while (true) {
-                boolean finished = false;
                 if (Files.exists(file)) {
                     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
                         long len = raf.length();
@@ -109,8 +146,12 @@ final class EventsCommand implements Callable<Integer> {
                                         || line.contains("\"type\":\"" + type + "\"")) {
                                     ctx.out.println(line);
                                 }
+                                if (line.contains("\"type\":\"run_started\"")) {
+                                    starts++;
+                                    finished = false;
+                                }
                                 if (line.contains("\"type\":\"run_finished\"")) {
-                                    finished = true;
+                                    finished = !goesOn(ctx, runId, starts);
                                 }
                             }
                             ctx.out.flush();

@@ -28,10 +28,11 @@ final class ExecCommand implements Callable<Integer> {
         }
         CliContext ctx = CliContext.create();
         Workflow wf = ctx.withDefaults(workflow(command, retry, timeout));
+        Preflight.check(ctx, wf);
         String runId = RunCommand.newRunId();
         new RunInfo(1, runId, "exec", null, null, null, command, retry, timeout, null, null).write(ctx.home());
         RunOptions opts = RunOptions.builder().runId(runId).build();
-        return RunExecution.execute(ctx, ctx.project(), yes, runId, p -> p.run(wf, opts));
+        return RunExecution.execute(ctx, ctx.project(), yes, runId, wf, p -> p.run(wf, opts));
     }
 
     /** @param command {@code claude: ...}, {@code shell: ...} or a bare agent command @return its step */

@@ -4,7 +4,10 @@ package io.prodigy.cli;
 public final class ExitCodes {
     /** Success; also a run that completed with some items failed (they are in the DLQ), as in the Rust tool. */
     public static final int OK = 0;
-    /** A run failed (status FAILED, or PAUSED at its budget), or a command could not do its work. */
+    /**
+     * A run failed (status FAILED, or PAUSED at its budget), every item of a run failed, a map phase selected no items
+     * (unless the workflow sets {@code allow_empty: true}), or a command could not do its work.
+     */
     public static final int FAILED = 1;
     /** Invalid input or usage: a broken workflow file, an unknown option, a bad configuration. */
     public static final int USAGE = 2;
@@ -15,7 +18,9 @@ public final class ExitCodes {
     }
 
     /** The exit-code section of every command's help. */
-    static final String HELP = "%nExit codes: 0 success (also a run that completed with failed items: they are in "
-            + "the DLQ, as the Rust tool does); 1 the run FAILED (or paused at its budget); 2 invalid input or "
-            + "usage; 130 interrupted (state saved; resume with prodigy resume RUN_ID).";
+    static final String HELP = "%nExit codes: 0 success (also a run that completed with some items failed: they "
+            + "are in the DLQ, as the Rust tool does); 1 the run FAILED (or paused at its budget), every item failed, "
+            + "or the map phase selected no items (allow_empty: true allows it); 2 invalid input or usage, or a "
+            + "check before the run failed (nothing ran); 130 interrupted (state saved; resume with prodigy resume "
+            + "RUN_ID).";
 }

@@ -6,44 +6,82 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code prodigy init}: a workflow from a template, its slash commands, and a project configuration. */
+/** {@code prodigy init}: a workflow from a template, every file it calls, and a project configuration. */
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = {"Writes a workflow from a template into the project, the Claude slash commands it uses "
-                + "(.claude/commands/*.md), and a commented .prodigy/config.yml. Existing files are kept unless "
-                + "--force.",
-                "Templates: mapreduce-files (MapReduce over the repository's files), mapreduce-json (over a JSON "
-                        + "report), test-and-fix (a test-and-fix loop), goal-seek (goal seeking with validation)."},
+        description = {"Writes a workflow from a template into the project with every file it calls: the Claude "
+                + "slash commands (.claude/commands/*.md), the scripts under .prodigy/, and a commented "
+                + ".prodigy/config.yml. Existing files are kept unless --force.",
+                "Templates: shell-quickstart (a first run without Claude: MapReduce over the repository's Markdown "
+                        + "files with shell steps), mapreduce-files (MapReduce over the repository's files), "
+                        + "mapreduce-json (over a JSON report), test-and-fix (a test-and-fix loop), goal-seek (goal "
+                        + "seeking with validation)."},
         footer = ExitCodes.HELP)
 final class InitCommand implements Callable<Integer> {
-    static final Map<String, List<String>> TEMPLATES = new LinkedHashMap<>();
-
-    static {
-        TEMPLATES.put("mapreduce-files", List.of("prodigy-improve-file"));
-        TEMPLATES.put("mapreduce-json", List.of("prodigy-fix-finding"));
-        TEMPLATES.put("test-and-fix", List.of("prodigy-fix-tests"));
-        TEMPLATES.put("goal-seek", List.of("prodigy-work-on-goal", "prodigy-complete-goal"));
+    /**
+     * A template: its workflow and the files it calls.
+     *
+     * @param name the template's name (its workflow is {@code templates/NAME.yml})
+     * @param needsClaude whether it has agent steps
+     * @param files the files it calls: project-relative path to the resource under {@code templates/files/} (or,
+     *              for slash commands, their text)
+     */
+    record Template(String name, boolean needsClaude, Map<String, String> files) {
     }
 
-    private static final Map<String, String> COMMANDS = Map.of(
-            "prodigy-improve-file", "Improve the file $ARGUMENTS: fix mistakes and unclear wording, keep its meaning. "
-                    + "Commit your change with git (one commit, message 'improve $ARGUMENTS').",
-            "prodigy-fix-finding", "Fix this finding of the analyzer: $ARGUMENTS (a file, then the issue). Change "
-                    + "as little as needed, run the tests, and commit with git.",
-            "prodigy-fix-tests", "The tests fail with this output: $ARGUMENTS. Find the cause and fix the code (not "
-                    + "the tests, unless they are wrong). Commit the fix with git.",
-            "prodigy-work-on-goal", "Work towards the goal described in GOAL.md. Commit your work with git.",
-            "prodigy-complete-goal", "The goal in GOAL.md is not complete yet; these gaps remain: $ARGUMENTS. Close "
-                    + "them and commit with git.");
+    /** What the templates' scripts write in a worktree and git should not see as uncommitted work. */
+    private static final String GITIGNORE = "# written by the workflows' scripts during a run\nvalidation.json\n"
+            + "report.json";
+    static final Map<String, Template> TEMPLATES = new LinkedHashMap<>();
 
-    @Option(names = {"-t", "--template"}, paramLabel = "NAME", defaultValue = "mapreduce-files",
-            description = "The template (default mapreduce-files).")
+    static {
+        add(new Template("shell-quickstart", false, Map.of()));
+        add(new Template("mapreduce-files", true, Map.of(command("prodigy-improve-file"),
+                "Improve the file $ARGUMENTS: fix mistakes and unclear wording, keep its meaning. Commit your change "
+                        + "with git (one commit, message 'improve $ARGUMENTS').")));
+        add(new Template("mapreduce-json", true, ordered(
+                command("prodigy-fix-finding"), "Fix this finding of the analyzer: $ARGUMENTS (the file:line, then "
+                        + "the issue). Change as little as needed, run the tests, and commit with git.",
+                ".prodigy/find-todos.sh", "@find-todos.sh",
+                ".prodigy/.gitignore", GITIGNORE)));
+        add(new Template("test-and-fix", true, ordered(
+                command("prodigy-fix-tests"), "The tests fail with this output: $ARGUMENTS. Find the cause and fix "
+                        + "the code (not the tests, unless they are wrong). Commit the fix with git.",
+                ".prodigy/run-tests.sh", "@run-tests.sh")));
+        add(new Template("goal-seek", true, ordered(
+                command("prodigy-work-on-goal"), "Work towards the goal described in GOAL.md: meet its checklist's "
+                        + "criteria and tick each one you meet (- [x]). Commit your work with git.",
+                command("prodigy-complete-goal"), "The goal in GOAL.md is not complete yet; these criteria are not "
+                        + "met: $ARGUMENTS. Meet them, tick them in GOAL.md (- [x]), and commit with git.",
+                ".prodigy/validate-goal.sh", "@validate-goal.sh",
+                ".prodigy/.gitignore", GITIGNORE,
+                "GOAL.md", "@GOAL.md")));
+    }
+
+    private static void add(Template t) {
+        TEMPLATES.put(t.name(), t);
+    }
+
+    private static String command(String name) {
+        return ".claude/commands/" + name + ".md";
+    }
+
+    private static Map<String, String> ordered(String... pathAndText) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < pathAndText.length; i += 2) {
+            m.put(pathAndText[i], pathAndText[i + 1]);
+        }
+        return m;
+    }
+
+    @Option(names = {"-t", "--template"}, paramLabel = "NAME", defaultValue = "shell-quickstart",
+            description = "The template (default shell-quickstart; --list shows them all).")
     String template;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "The workflow file; default NAME.yml.")
@@ -56,10 +94,12 @@ final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (list) {
-            TEMPLATES.keySet().forEach(System.out::println);
+            TEMPLATES.values().forEach(t -> System.out.println(t.name() + (t.needsClaude() ? "" : "  (no Claude "
+                    + "needed)")));
             return ExitCodes.OK;
         }
-        if (!TEMPLATES.containsKey(template)) {
+        Template t = TEMPLATES.get(template);
+        if (t == null) {
             String closest = CliConfig.closest(template, TEMPLATES.keySet());
             throw CliException.usage("unknown template '" + template + "'"
                     + (closest != null ? "; did you mean '" + closest + "'?" : "") + " (templates: "
@@ -68,21 +108,36 @@ final class InitCommand implements Callable<Integer> {
         CliContext ctx = CliContext.create();
         Path project = ctx.project();
         Path wf = output != null ? project.resolve(output) : project.resolve(template + ".yml");
-        write(ctx, wf, template(template));
-        for (String cmd : TEMPLATES.get(template)) {
-            write(ctx, project.resolve(".claude").resolve("commands").resolve(cmd + ".md"), COMMANDS.get(cmd) + "\n");
+        write(ctx, wf, template(template), false);
+        for (Map.Entry<String, String> f : t.files().entrySet()) {
+            boolean script = f.getKey().endsWith(".sh");
+            String text = f.getValue().startsWith("@") ? resource("templates/files/" + f.getValue().substring(1))
+                    : f.getValue() + "\n";
+            write(ctx, project.resolve(f.getKey()), text, script);
         }
         Path config = project.resolve(".prodigy").resolve("config.yml");
         if (!Files.exists(config)) {
-            write(ctx, config, CONFIG);
+            write(ctx, config, CONFIG, false);
         }
-        ctx.out.println("Next: commit these files (agents work in git worktrees of your commits), then run:");
-        ctx.out.println("  prodigy validate " + project.relativize(wf));
-        ctx.out.println("  prodigy run " + project.relativize(wf) + " -y");
+        String rel = project.relativize(wf).toString();
+        if (!CliContext.isGitRepository(project)) {
+            ctx.out.println("Next: make this directory a git repository (agents work in git worktrees of your "
+                    + "commits):");
+            ctx.out.println("  git init && git add -A && git commit -m 'prodigy " + template + "'");
+        } else {
+            ctx.out.println("Next: commit these files (agents work in git worktrees of your commits), then run:");
+            ctx.out.println("  git add -A && git commit -m 'prodigy " + template + "'");
+        }
+        ctx.out.println("  prodigy validate " + rel);
+        ctx.out.println("  prodigy run " + rel + " -y");
+        if (t.needsClaude()) {
+            ctx.out.println("This template runs Claude Code (claude on the PATH, or claude.command in "
+                    + ".prodigy/config.yml); shell-quickstart needs none.");
+        }
         return ExitCodes.OK;
     }
 
-    private void write(CliContext ctx, Path file, String text) {
+    private void write(CliContext ctx, Path file, String text, boolean executable) {
         try {
             if (Files.exists(file) && !force) {
                 ctx.out.println("kept    " + ctx.project().relativize(file) + " (exists; --force overwrites)");
@@ -90,6 +145,13 @@ final class InitCommand implements Callable<Integer> {
             }
             Files.createDirectories(file.getParent());
             Files.writeString(file, text, StandardCharsets.UTF_8);
+            if (executable) {
+                try {
+                    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+                } catch (UnsupportedOperationException e) {
+                    // not a POSIX file system: the workflows run scripts with sh, which needs no mode
+                }
+            }
             ctx.out.println("wrote   " + ctx.project().relativize(file));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
@@ -98,9 +160,13 @@ final class InitCommand implements Callable<Integer> {
 
     /** @param name a template @return its text */
     static String template(String name) {
-        try (InputStream in = InitCommand.class.getResourceAsStream("templates/" + name + ".yml")) {
+        return resource("templates/" + name + ".yml");
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = InitCommand.class.getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalStateException("template " + name + " is missing from the jar");
+                throw new IllegalStateException(path + " is missing from the jar");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -127,6 +193,8 @@ final class InitCommand implements Callable<Integer> {
             # worktree:
             #   prefix: prodigy          # only "prodigy" is supported
             #   auto_cleanup: false      # remove failed items' worktrees
+            #   mode: on_demand          # on_demand | pooled | reuse | dedicated (a workflow's worktree: block wins)
+            #   on_conflict: dlq         # dlq | agent (as the Rust tool: /prodigy-merge-worktree) | merge_steps
             # merge:
             #   strategy: merge          # rebase is not supported yet
             # log_level: warn

@@ -16,7 +16,8 @@ import picocli.CommandLine.ScopeType;
         subcommands = {RunCommand.class, ResumeCommand.class, ResumeCommand.ResumeJob.class, RunsCommand.class,
                 ValidateCommand.class, DlqCommand.class, EventsCommand.class, StatusCommand.class,
                 LogsCommand.class, WorktreeCommand.class, CleanCommand.class, InitCommand.class, ExecCommand.class,
-                BatchCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
+                BatchCommand.class, ReportCommand.class, MergeCommand.class, InstallCommand.class,
+                CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class ProdigyCommand implements Callable<Integer> {
 
@@ -29,7 +30,8 @@ public final class ProdigyCommand implements Callable<Integer> {
 
     /** @param v one flag per level: -v streams agent output and shows stack traces, -vv debug logging */
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
-            description = "More output: -v streams agent output and shows stack traces; -vv debug logging.")
+            description = "More output: -v streams every step's output and the agents' activity, and shows stack "
+                    + "traces; -vv debug logging.")
     public void verbose(boolean[] v) {
         Globals.verbosity(v == null ? 0 : v.length);
     }

@@ -1,9 +1,6 @@
 package io.prodigy.cli;
 
-import io.prodigy.api.ItemResult;
 import io.prodigy.api.ItemStatus;
-import io.prodigy.api.RunResult;
-import io.prodigy.api.RunSummary;
 import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.event.RunListener;
 import java.io.PrintStream;
@@ -30,12 +27,13 @@ import java.util.concurrent.TimeUnit;
 final class ProgressDisplay implements RunListener, AutoCloseable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final int MAX_AGENT_LINES = 6;
-    private static final String GREEN = "\033[32m";
-    private static final String RED = "\033[31m";
-    private static final String YELLOW = "\033[33m";
-    private static final String DIM = "\033[2m";
-    private static final String BOLD = "\033[1m";
-    private static final String RESET = "\033[0m";
+    private static final int FAILED_OUTPUT_LINES = 5;
+    static final String GREEN = "\033[32m";
+    static final String RED = "\033[31m";
+    static final String YELLOW = "\033[33m";
+    static final String DIM = "\033[2m";
+    static final String BOLD = "\033[1m";
+    static final String RESET = "\033[0m";
 
     private final PrintStream out;
     private final boolean live;
@@ -52,20 +50,25 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
     private int maxParallel;
     private int succeeded;
     private int failed;
+    /** Items settled before a resume: they count as done, but not towards the rate and the ETA. */
+    private int settledBefore;
     private double cost;
     private Instant phaseStart;
     private final Map<String, Running> running = new LinkedHashMap<>();
+    private final Map<String, StringBuilder> phaseOutput = new LinkedHashMap<>();
     private int drawnLines;
     private boolean suspended;
     private boolean closed;
 
     private static final class Running {
         final Instant since;
+        final String label;
         String step;
         String activity;
 
-        Running(Instant since) {
+        Running(Instant since, String label) {
             this.since = since;
+            this.label = label;
         }
     }
 
@@ -126,33 +129,60 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
         } else if (e instanceof RunEvent.ItemsResolved r) {
             total = r.total();
             maxParallel = r.maxParallel();
-            succeeded = 0;
-            failed = 0;
+            succeeded = r.succeededBefore();
+            failed = r.failedBefore();
+            settledBefore = r.settledBefore();
             running.clear();
             phaseStart = r.at();
-            log(r.total() + " item(s) to process, up to " + r.maxParallel() + " at once");
+            if (r.settledBefore() > 0) {
+                log(r.total() + " item(s): " + r.settledBefore() + " settled before the resume (" + r.succeededBefore()
+                        + " ok, " + r.failedBefore() + " failed), " + (r.total() - r.settledBefore())
+                        + " to process, up to " + r.maxParallel() + " at once");
+            } else {
+                log(r.total() + " item(s) to process, up to " + r.maxParallel() + " at once");
+            }
         } else if (e instanceof RunEvent.ItemStarted s) {
-            running.put(s.itemId(), new Running(s.at()));
+            running.put(s.itemId(), new Running(s.at(), s.label()));
             if (!live && verbose) {
-                log("item " + s.itemId() + " started (attempt " + s.attempt() + ")");
+                log("item " + name(s.itemId()) + " started (attempt " + s.attempt() + ")");
             }
         } else if (e instanceof RunEvent.StepStarted s) {
             if (s.itemId() == null) {
-                currentStep = s.label();
+                currentStep = s.command();
                 if (!live) {
-                    log(s.phase() + ": " + s.label());
+                    log(s.phase() + ": " + oneLine(s.command()));
                 }
             } else {
                 Running r = running.get(s.itemId());
                 if (r != null) {
-                    r.step = s.label();
+                    r.step = s.command();
                     r.activity = null;
+                }
+                if (!live && verbose) {
+                    log("item " + name(s.itemId()) + ": " + oneLine(s.command()));
                 }
             }
         } else if (e instanceof RunEvent.StepFinished f) {
+            if (f.itemId() == null && !f.output().isBlank()
+                    && ("setup".equals(f.phase()) || "reduce".equals(f.phase()))) {
+                phaseOutput.computeIfAbsent(f.phase(), k -> new StringBuilder()).append(f.output().strip())
+                        .append('\n');
+            }
+            String who = f.itemId() != null ? "[" + name(f.itemId()) + "] " : "[" + f.phase() + "] ";
             if (!f.success() && !f.skipped()) {
-                log(paint(RED, "step failed") + ": " + (f.itemId() != null ? f.itemId() + ": " : "") + f.label()
-                        + (f.exitCode() != null ? " (exit " + f.exitCode() + ")" : ""));
+                Running r = f.itemId() == null ? null : running.get(f.itemId());
+                String command = r != null && r.step != null ? r.step
+                        : f.itemId() == null && currentStep != null ? currentStep : f.label();
+                log(paint(RED, "step failed") + ": " + (f.itemId() != null ? name(f.itemId()) + ": " : "")
+                        + oneLine(command) + (f.exitCode() != null ? " (exit " + f.exitCode() + ")" : ""));
+                if (!verbose) {
+                    List<String> tail = f.output().lines().toList();
+                    tail.subList(Math.max(0, tail.size() - FAILED_OUTPUT_LINES), tail.size())
+                            .forEach(l -> log(paint(DIM, "  " + who + l)));
+                }
+            }
+            if (verbose && !f.output().isBlank()) {
+                f.output().lines().forEach(l -> log(paint(DIM, "  " + who + l)));
             }
         } else if (e instanceof RunEvent.AgentActivity a) {
             Running r = a.itemId() == null ? null : running.get(a.itemId());
@@ -160,10 +190,11 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
                 r.activity = a.summary();
             }
             if (verbose) {
-                log(paint(DIM, "  [" + (a.itemId() != null ? a.itemId() : a.step()) + "] " + a.type() + ": "
+                log(paint(DIM, "  [" + (a.itemId() != null ? name(a.itemId()) : a.step()) + "] " + a.type() + ": "
                         + a.summary()));
             }
         } else if (e instanceof RunEvent.ItemFinished f) {
+            String who = name(f.itemId());
             running.remove(f.itemId());
             if (f.status() == ItemStatus.SUCCEEDED) {
                 succeeded++;
@@ -174,17 +205,17 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
                 cost += f.costUsd();
             }
             if (!live || f.status() != ItemStatus.SUCCEEDED) {
-                log("item " + f.itemId() + " " + paint(f.status() == ItemStatus.SUCCEEDED ? GREEN
+                log("item " + who + " " + paint(f.status() == ItemStatus.SUCCEEDED ? GREEN
                         : f.status() == ItemStatus.CANCELLED ? YELLOW : RED,
                         f.status().name().toLowerCase(Locale.ROOT)) + " in " + duration(f.duration())
                         + (f.costUsd() != null ? String.format(Locale.ROOT, " ($%.4f)", f.costUsd()) : "")
                         + " [" + (succeeded + failed) + "/" + total + "]");
             }
         } else if (e instanceof RunEvent.ItemFailed f) {
-            log(paint(f.willRetry() ? YELLOW : RED, "item " + f.itemId() + " attempt " + f.attempt() + " failed")
+            log(paint(f.willRetry() ? YELLOW : RED, "item " + name(f.itemId()) + " attempt " + f.attempt() + " failed")
                     + ": " + f.errorKind() + ": " + oneLine(f.message()) + (f.willRetry() ? " (will retry)" : ""));
         } else if (e instanceof RunEvent.RetryScheduled r) {
-            log(paint(YELLOW, "retry") + " " + (r.itemId() != null ? r.itemId() + " " : "")
+            log(paint(YELLOW, "retry") + " " + (r.itemId() != null ? name(r.itemId()) + " " : "")
                     + (r.label() != null ? r.label() + " " : "") + "attempt " + r.nextAttempt() + " in "
                     + duration(r.delay()) + ": " + oneLine(r.reason()));
         } else if (e instanceof RunEvent.Throttled t) {
@@ -203,11 +234,29 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
                     + duration(p.duration()));
         } else if (e instanceof RunEvent.ItemIntegrated i) {
             if (!live && verbose) {
-                log("item " + i.itemId() + " merged (" + i.commits() + " commit(s))");
+                log("item " + name(i.itemId()) + " merged (" + i.commits() + " commit(s))");
             }
         } else if (e instanceof RunEvent.RunFinished f) {
             log("run " + f.runId() + " " + f.status() + " in " + duration(f.duration()));
         }
+    }
+
+    /**
+     * @param itemId an item
+     * @return how people see it: "label (id)" while it runs and its label is not its id (only running items' labels
+     *     are kept, so a run of a million items costs no memory here)
+     */
+    private String name(String itemId) {
+        Running r = running.get(itemId);
+        String label = r == null ? null : r.label;
+        return label == null || label.equals(itemId) ? itemId : label + " (" + itemId + ")";
+    }
+
+    /** @return what the setup and reduce phases printed (the end of each step's output), by phase */
+    synchronized Map<String, String> phaseOutput() {
+        Map<String, String> m = new LinkedHashMap<>();
+        phaseOutput.forEach((k, v) -> m.put(k, v.toString()));
+        return m;
     }
 
     /**
@@ -332,7 +381,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
         int done = succeeded + failed;
         double seconds = phaseStart == null ? 0 : Math.max(0.001, Duration.between(phaseStart, now).toMillis()
                 / 1000.0);
-        double rate = seconds > 0 ? done / seconds : 0;
+        double rate = seconds > 0 ? Math.max(0, done - settledBefore) / seconds : 0;
         String eta = rate > 0 && done < total ? duration(Duration.ofMillis((long) ((total - done) / rate * 1000)))
                 : done >= total ? "0s" : "?";
         StringBuilder sb = new StringBuilder();
@@ -351,7 +400,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
                 break;
             }
             Running a = r.getValue();
-            lines.add("  " + r.getKey() + " " + paint(DIM, duration(Duration.between(a.since, now))) + "  "
+            lines.add("  " + a.label + " " + paint(DIM, duration(Duration.between(a.since, now))) + "  "
                     + (a.step != null ? a.step : "starting")
                     + (a.activity != null ? paint(DIM, " · " + oneLine(a.activity)) : ""));
             shown++;
@@ -424,63 +473,5 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
             return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
         }
         return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
-    }
-
-    /**
-     * Prints the end-of-run summary: a table of items with their durations, then totals, throughput and parallel
-     * efficiency.
-     *
-     * @param r the result
-     * @param out where to print
-     * @param color whether to use colours
-     */
-    static void summary(RunResult r, PrintStream out, boolean color) {
-        String statusText = r.status().name();
-        String c = switch (r.status()) {
-            case SUCCEEDED -> GREEN;
-            case COMPLETED_WITH_FAILURES, PAUSED, CANCELLED -> YELLOW;
-            default -> RED;
-        };
-        out.println();
-        out.println((color ? BOLD : "") + "Run " + r.runId() + " (" + r.workflowName() + "): " + (color ? RESET : "")
-                + (color ? c + statusText + RESET : statusText) + " in " + duration(r.duration()));
-        List<ItemResult> items = r.items();
-        if (!items.isEmpty()) {
-            int idWidth = Math.min(40, Math.max(4, items.stream().mapToInt(i -> i.itemId().length()).max()
-                    .orElse(4)));
-            out.printf(Locale.ROOT, "  %-" + idWidth + "s  %-10s %8s %10s %10s%n", "ITEM", "STATUS", "ATTEMPTS",
-                    "DURATION", "COST");
-            int limit = 30;
-            for (int i = 0; i < items.size() && i < limit; i++) {
-                ItemResult it = items.get(i);
-                String id = it.itemId().length() > idWidth ? it.itemId().substring(0, idWidth - 1) + "…"
-                        : it.itemId();
-                out.printf(Locale.ROOT, "  %-" + idWidth + "s  %-10s %8d %10s %10s%n", id,
-                        it.status().name().length() > 10 ? it.status().name().substring(0, 10) : it.status().name(),
-                        it.attempts(), duration(it.duration()),
-                        it.costUsd() != null ? String.format(Locale.ROOT, "$%.4f", it.costUsd()) : "-");
-            }
-            if (items.size() > limit) {
-                out.println("  … " + (items.size() - limit) + " more (prodigy status " + r.runId() + ")");
-            }
-        }
-        RunSummary s = r.summary();
-        if (s.total() > 0) {
-            out.printf(Locale.ROOT, "Items: %d total · %d succeeded · %d failed (%d in the DLQ) · %d not run%n",
-                    s.total(), s.succeeded(), s.failed(), s.deadLettered(), s.notRun());
-            out.printf(Locale.ROOT, "Map: %s wall · %.2f items/s · %s per item on average · parallel efficiency "
-                    + "%.0f%% (sum of item durations / (wall × max parallel))%n", duration(s.mapDuration()),
-                    s.throughputPerSecond(), duration(s.averageItemDuration()), s.parallelEfficiency() * 100);
-        }
-        if (s.costUsd() != null) {
-            out.printf(Locale.ROOT, "Cost: $%.4f%s%n", s.costUsd(), s.tokens() != null
-                    ? " · tokens: " + s.tokens().inputTokens() + " in, " + s.tokens().outputTokens() + " out, "
-                    + s.tokens().cacheReadTokens() + " cache read, " + s.tokens().cacheCreationTokens()
-                    + " cache write" : "");
-        }
-        if (r.failure() != null) {
-            out.println((color ? RED : "") + "Failure: " + r.failure() + (color ? RESET : ""));
-        }
-        out.flush();
     }
 }

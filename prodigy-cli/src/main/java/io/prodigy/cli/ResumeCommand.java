@@ -37,12 +37,13 @@ class ResumeCommand implements Callable<Integer> {
         CliContext ctx = CliContext.create().isolation(isolation);
         RunRecord record = ctx.run(runId, true);
         Workflow wf = ctx.rebuild(record);
+        ctx.workflow(wf);
         Path dir = record.projectDirectory() != null ? record.projectDirectory() : ctx.project();
         ctx.err.println("Resuming run " + record.runId() + " (" + record.workflowName() + ", " + record.status()
                 + ") in " + dir);
         ctx.continuing(record).checkIsolation(wf, maxParallelOf(record), dir);
         ResumeOptions options = new ResumeOptions(force, includeDlq);
-        return RunExecution.execute(ctx, dir, yes, record.runId(),
+        return RunExecution.execute(ctx, dir, yes, record.runId(), wf,
                 prodigy -> prodigy.resume(record.runId(), wf, options));
     }
 

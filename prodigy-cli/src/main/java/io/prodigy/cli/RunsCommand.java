@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 
 /** {@code prodigy runs}: lists runs. */
 @Command(name = "runs", aliases = "sessions", mixinStandardHelpOptions = true,
-        description = "Lists the runs under $PRODIGY_HOME, newest first: id, workflow, status, start and end, items "
-                + "done/failed/total, cost.", footer = ExitCodes.HELP)
+        description = "Lists this project's runs (--all-projects: every run under $PRODIGY_HOME), newest first: id, "
+                + "workflow, project, status, start and end, items done/failed/total, cost.", footer = ExitCodes.HELP)
 final class RunsCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
             .withZone(ZoneId.systemDefault());
@@ -23,14 +23,18 @@ final class RunsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
-    @Option(names = "--project", description = "Only runs of this project (the current directory or -p).")
+    @Option(names = "--project", description = "Only runs of this project (the current directory or -p); the "
+            + "default.")
     boolean projectOnly;
+
+    @Option(names = "--all-projects", description = "Runs of every project, not only this one's.")
+    boolean allProjects;
 
     @Override
     public Integer call() {
         CliContext ctx = CliContext.create();
         List<RunRecord> runs = ctx.runs().stream()
-                .filter(r -> !projectOnly || ctx.project().equals(r.projectDirectory())).toList();
+                .filter(r -> allProjects || ctx.project().equals(r.projectDirectory())).toList();
         if (json) {
             ArrayNode arr = Json.array();
             for (RunRecord r : runs) {
@@ -40,15 +44,17 @@ final class RunsCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         if (runs.isEmpty()) {
-            ctx.out.println("No runs in " + ctx.home());
+            ctx.out.println(allProjects ? "No runs in " + ctx.home() : "No runs of " + ctx.project() + " in "
+                    + ctx.home() + " (--all-projects lists every project's)");
             return ExitCodes.OK;
         }
-        ctx.out.printf(Locale.ROOT, "%-30s %-20s %-23s %-19s %-19s %15s %9s%n", "RUN", "WORKFLOW", "STATUS",
-                "STARTED", "ENDED", "DONE/FAIL/TOTAL", "COST");
+        ctx.out.printf(Locale.ROOT, "%-30s %-20s %-16s %-23s %-19s %-19s %15s %9s%n", "RUN", "WORKFLOW", "PROJECT",
+                "STATUS", "STARTED", "ENDED", "DONE/FAIL/TOTAL", "COST");
         for (RunRecord r : runs) {
             RunStats s = RunStats.of(ctx.home(), r);
-            ctx.out.printf(Locale.ROOT, "%-30s %-20s %-23s %-19s %-19s %15s %9s%n", r.runId(),
-                    cut(r.workflowName(), 20), r.status(), time(r.startedAt()), time(s.endedAt()),
+            ctx.out.printf(Locale.ROOT, "%-30s %-20s %-16s %-23s %-19s %-19s %15s %9s%n", r.runId(),
+                    cut(r.workflowName(), 20), cut(projectName(r.projectDirectory()), 16), r.status(),
+                    time(r.startedAt()), time(s.endedAt()),
                     s.succeeded() + "/" + s.failed() + "/" + s.total(),
                     s.costUsd() != null ? String.format(Locale.ROOT, "$%.4f", s.costUsd()) : "-");
         }
@@ -91,6 +97,11 @@ final class RunsCommand implements Callable<Integer> {
 
     static String time(Instant t) {
         return t == null ? "-" : TIME.format(t);
+    }
+
+    /** @param dir a project directory, or null @return its last name, as a column shows it */
+    static String projectName(java.nio.file.Path dir) {
+        return dir == null ? "-" : dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
     }
 
     static String cut(String s, int n) {

@@ -26,6 +26,8 @@ final class StatusCommand implements Callable<Integer> {
         if (json) {
             var o = RunsCommand.toJson(ctx, r);
             o.put("dlq", dlq);
+            PendingMerge.read(ctx.home(), r.runId()).ifPresent(m -> o.put("merge_pending", "prodigy merge "
+                    + r.runId()));
             var its = o.putObject("item_status");
             s.items().forEach((k, v) -> its.put(k, v.name()));
             ctx.out.println(Json.write(o));
@@ -50,6 +52,9 @@ final class StatusCommand implements Callable<Integer> {
                     + " cache write");
         }
         ctx.out.println("DLQ:       " + dlq + " item(s)");
+        PendingMerge.read(ctx.home(), r.runId()).ifPresent(m -> ctx.out.println("Not merged: " + m.commits()
+                + " commit(s) on branch " + m.sourceBranch() + " wait for " + m.targetBranch() + "; merge them with: "
+                + "prodigy merge " + r.runId()));
         if (items) {
             for (Map.Entry<String, ItemStatus> e : s.items().entrySet()) {
                 ctx.out.println("  " + e.getKey() + "  " + e.getValue());

@@ -12,14 +12,17 @@ import picocli.CommandLine.Parameters;
 
 /** {@code prodigy validate FILE...}: checks workflow files. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Checks workflow files and prints every problem as file:line:column: error|warning: message. "
-                + "Exit code 0 when all are valid, 2 when one has an error (or, with --strict, an unknown key).",
+        description = "Checks workflow files and prints every problem as file:line:column: error|warning: message, "
+                + "then checks the files each workflow needs in this project: the slash commands it calls "
+                + "(.claude/commands/NAME.md, committed) and its map input file (present and committed). "
+                + "Exit code 0 when all are valid, 2 when one has an error (with --strict, also a warning).",
         footer = ExitCodes.HELP)
 final class ValidateCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Workflow files.")
     List<Path> files;
 
-    @Option(names = "--strict", description = "Unknown keys are errors, not warnings.")
+    @Option(names = "--strict", description = "Every warning is an error: keys not acted on, variables that may "
+            + "be undefined (unknown keys always are errors).")
     boolean strict;
 
     @Override
@@ -32,7 +35,15 @@ final class ValidateCommand implements Callable<Integer> {
             for (Problem p : r.problems()) {
                 (p.isError() ? ctx.err : ctx.out).println(p);
             }
-            if (r.hasErrors()) {
+            boolean worktrees = ctx.isolationChoice() != CliConfig.Isolation.DIRECTORY;
+            List<Preflight.Finding> findings = r.workflow()
+                    .map(wf -> Preflight.of(ctx.project(), worktrees).staticChecks(wf)).orElse(List.of());
+            findings.forEach(p -> (p.error() ? ctx.err : ctx.out).println(f + ": " + p));
+            long preflightErrors = findings.stream().filter(Preflight.Finding::error).count();
+            if (preflightErrors > 0 && !r.hasErrors()) {
+                ok = false;
+                ctx.err.println(f + ": invalid (" + preflightErrors + " error(s): files the workflow needs)");
+            } else if (r.hasErrors()) {
                 ok = false;
                 ctx.err.println(f + ": invalid (" + r.errors().size() + " error(s))");
             } else {

@@ -42,14 +42,19 @@ final class WorktreeCommand implements Callable<Integer> {
 
     /** {@code worktree ls}. */
     @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true,
-            description = "Lists managed worktrees: kind, run, branch, state.")
+            description = "Lists the managed worktrees of this project's repository (--all-projects: of every "
+                    + "repository): kind, run, project, branch, state.")
     static final class Ls implements Callable<Integer> {
         @Option(names = "--json", description = "Print JSON.") boolean json;
+        @Option(names = "--all-projects", description = "Every repository's worktrees, not only this one's.")
+        boolean allProjects;
 
         @Override
         public Integer call() {
             CliContext ctx = CliContext.create();
-            List<ManagedWorktree> all = Worktrees.of(ctx.home()).list();
+            java.nio.file.Path repo = allProjects ? null : Preflight.topLevel(ctx.project());
+            List<ManagedWorktree> all = Worktrees.of(ctx.home()).list().stream()
+                    .filter(w -> repo == null || repo.equals(w.repository())).toList();
             if (json) {
                 ArrayNode arr = Json.array();
                 all.forEach(w -> arr.add(toJson(w)));
@@ -57,15 +62,18 @@ final class WorktreeCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             if (all.isEmpty()) {
-                ctx.out.println("No worktrees under " + ctx.home().resolve("worktrees"));
+                ctx.out.println("No worktrees under " + ctx.home().resolve("worktrees")
+                        + (repo != null ? " for " + repo + " (--all-projects lists every repository's)" : ""));
                 return ExitCodes.OK;
             }
-            ctx.out.printf(Locale.ROOT, "%-9s %-30s %-40s %s%n", "KIND", "RUN", "BRANCH", "STATE / PATH");
+            ctx.out.printf(Locale.ROOT, "%-9s %-30s %-16s %-40s %s%n", "KIND", "RUN", "PROJECT", "BRANCH",
+                    "STATE / PATH");
             for (ManagedWorktree w : all) {
                 String state = (w.live() ? "live" : "idle") + (w.dirty() ? ", dirty" : "")
                         + (w.unmergedCommits() > 0 ? ", " + w.unmergedCommits() + " unmerged" : "")
                         + (w.kept() ? ", kept (failed item)" : "");
-                ctx.out.printf(Locale.ROOT, "%-9s %-30s %-40s %s  %s%n", w.kind(), w.runId(), w.branch(), state,
+                ctx.out.printf(Locale.ROOT, "%-9s %-30s %-16s %-40s %s  %s%n", w.kind(), w.runId(),
+                        RunsCommand.cut(RunsCommand.projectName(w.repository()), 16), w.branch(), state,
                         w.path() == null ? "(no worktree)" : w.path());
             }
             return ExitCodes.OK;

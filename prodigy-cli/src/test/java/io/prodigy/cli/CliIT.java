@@ -94,7 +94,7 @@ class CliIT {
         assertThat(events.lines()).allMatch(l -> l.startsWith("{")).anyMatch(l -> l.contains("\"run_finished\""));
         assertThat(cli.ok("events", runId, "--follow", "--type", "ItemFinished").out().lines()).hasSize(3);
         assertThat(cli.ok("logs").out()).contains("transcripts").contains("b.claude");
-        assertThat(cli.ok("logs", runId, "b").out()).contains("\"type\":\"result\"");
+        assertThat(cli.ok("logs", runId, "b", "--transcripts").out()).contains("\"type\":\"result\"");
         JarCli.Result report = cli.ok("report", runId, "--html", tmp.resolve("report.html").toString());
         assertThat(report.out()).contains("Wrote the report of run " + runId);
         assertThat(Files.readString(tmp.resolve("report.html"))).contains("<svg").contains(runId)
@@ -114,7 +114,7 @@ class CliIT {
         assertThat(cli.ok("dlq", "list", runId, "--json").json()).hasSize(1);
         cli.ok("dlq", "purge", runId, "-y");
         assertThat(cli.ok("dlq", "list", runId, "--json").json()).isEmpty();
-        assertThat(cli.ok("clean").out()).contains("deleted " + runId);
+        assertThat(cli.ok("clean", "-y").out()).contains("deleted " + runId);
         assertThat(cli.ok("runs", "--json").json()).isEmpty();
     }
 
@@ -310,23 +310,6 @@ class CliIT {
         assertThat(r.exit()).as("%s", r).isEqualTo(130);
         assertThat(r.err()).containsPattern("prodigy resume run-\\d{8}-\\d{6}-[0-9a-f]{6}");
         assertThat(cli.ok("runs", "--json").json().get(0).get("status").asText()).isEqualTo("CANCELLED");
-    }
-
-    @Test
-    void initWritesTheFileTemplateWhichRunsWithTheDouble() throws Exception {
-        JarCli cli = new JarCli(tmp);
-        cli.ok("init");
-        assertThat(cli.ok("validate", "--strict", "mapreduce-files.yml").out()).contains("valid");
-        assertThat(cli.repo.resolve(".claude/commands/prodigy-improve-file.md")).exists();
-        assertThat(cli.repo.resolve(".prodigy/config.yml")).exists();
-        cli.write("docs/guide.md", "guide\n");
-        cli.commitAll("init");
-        cli.env.put("FAKE_CLAUDE_SCENARIO", "commit");
-        JarCli.Result run = cli.ok("run", "mapreduce-files.yml", "-y");
-        assertThat(run.out()).contains("SUCCEEDED");
-        // README.md and docs/guide.md: one agent each, each commit merged
-        assertThat(cli.git("log", "--format=%s", "main").lines().filter(l -> l.startsWith("Merge item")).count())
-                .isEqualTo(2);
     }
 
     @Test

@@ -73,8 +73,14 @@ class CliTest {
     @Test
     void usageErrorsExitWith2AndVerboseShowsTheStackTrace() throws Exception {
         Path broken = tmp.resolve("broken.yml");
-        Files.writeString(broken, "name: broken\ncommands:\n  - shell: \"echo\"\n    colour: red\n");
+        Files.writeString(broken, "name: broken\ncommands:\n  - shell: \"echo\"\n    output: out.txt\n");
+        // a key neither tool acts on is a warning, an error with --strict
         assertThat(exec("validate", broken.toString()).exit()).isZero();
+        Path unknown = tmp.resolve("unknown.yml");
+        Files.writeString(unknown, "name: unknown\ncommands:\n  - shell: \"echo\"\n    colour: red\n");
+        Out typo = exec("validate", unknown.toString());
+        assertThat(typo.exit()).isEqualTo(2);
+        assertThat(typo.err()).contains("unknown.yml:4:5: error:").contains("unknown key 'colour'");
         Out strict = exec("validate", "--strict", broken.toString());
         assertThat(strict.exit()).isEqualTo(2);
         assertThat(strict.err()).contains("broken.yml:4:5: error:");
@@ -153,14 +159,26 @@ class CliTest {
             assertThat(o.exit()).as(o.err()).isZero();
             LoadResult r = WorkflowLoader.builder().strict(true).build().load(tmp.resolve(t + ".yml"));
             assertThat(r.problems()).as(t).isEmpty();
-            for (String cmd : InitCommand.TEMPLATES.get(t)) {
-                assertThat(tmp.resolve(".claude/commands/" + cmd + ".md")).exists();
+            for (String file : InitCommand.TEMPLATES.get(t).files().keySet()) {
+                assertThat(tmp.resolve(file)).as(t).isRegularFile();
             }
         }
         assertThat(exec("init", "-p", tmp.toString(), "--template", "goal-seak").err())
                 .contains("did you mean 'goal-seek'?");
-        assertThat(exec("init", "-p", tmp.toString()).out()).contains("kept    mapreduce-files.yml");
+        assertThat(exec("init", "-p", tmp.toString()).out()).contains("kept    shell-quickstart.yml");
+        assertThat(tmp.resolve(".prodigy/validate-goal.sh")).isExecutable();
         assertThat(CliConfig.load(tmp.resolve("home"), tmp).maxParallel()).isNull(); // the written config is all comments
+    }
+
+    @Test
+    void dlqMessagesKeepTheirUsefulPart() {
+        String long1 = "step 2 'shell: make test ${item}' in map (item item_7) exited with code 2: "
+                + "x".repeat(300) + " error: cannot find symbol Foo";
+        String shown = DlqCommand.usefulPart(long1, 120);
+        assertThat(shown).startsWith("step 2 exited with code 2: ").endsWith("error: cannot find symbol Foo")
+                .hasSize(120).contains(" … ");
+        assertThat(DlqCommand.usefulPart("step 1 'claude: /x' in setup failed: no\nnewline", 100))
+                .isEqualTo("step 1 failed: no newline");
     }
 
     @Test

@@ -20,6 +20,7 @@ import io.prodigy.api.spi.RunRecord;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.core.internal.Json;
+import io.prodigy.core.internal.engine.CrashPoints;
 import io.prodigy.core.internal.engine.EventSink;
 import io.prodigy.core.store.FileCheckpointStore;
 import io.prodigy.core.store.FileDlqStore;
@@ -73,6 +74,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class Prodigy implements AutoCloseable {
     /** How long the agents a crashed owner left behind get to exit after SIGTERM when the run resumes. */
     private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(2);
+    /** How long the git commands a crashed owner left running get to finish by themselves when the run resumes. */
+    private static final Duration LEFTOVER_GIT_GRACE = Duration.ofSeconds(30);
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
@@ -83,6 +86,7 @@ public final class Prodigy implements AutoCloseable {
     static final String META_MAX_PARALLEL = "max_parallel";
     static final String META_BUDGET = "budget_usd";
     static final String META_SPENT = "spent_usd";
+    static final String META_ITERATIONS = "max_iterations";
 
     private final AgentRunner agentRunner;
     private final IsolationStrategy isolation;
@@ -232,7 +236,7 @@ public final class Prodigy implements AutoCloseable {
         }
         RunOptions base = optionsFrom(record);
         RunOptions runOptions = options.budgetUsd() == null ? base : new RunOptions(base.args(), base.variables(),
-                base.maxParallel(), base.runId(), base.profile(), options.budgetUsd());
+                base.maxParallel(), base.runId(), base.profile(), options.budgetUsd(), base.maxIterations());
         ResumeState resume = new ResumeState(options.includeDeadLettered());
         checkpoints.forEachEntry(runId, resume::accept);
         RunState state = prepare(workflow, runOptions);
@@ -273,7 +277,7 @@ public final class Prodigy implements AutoCloseable {
         RunOptions base = optionsFrom(record);
         RunOptions runOptions = new RunOptions(base.args(), base.variables(),
                 options.maxParallel() != null ? options.maxParallel() : base.maxParallel(), runId, base.profile(),
-                base.budgetUsd());
+                base.budgetUsd(), base.maxIterations());
         ResumeState resume = new ResumeState(selected::contains).rerunReduceAfterNewItems(options.rerunReduce());
         checkpoints.forEachEntry(runId, resume::accept);
         RunState state = prepare(workflow, runOptions);
@@ -329,6 +333,9 @@ public final class Prodigy implements AutoCloseable {
         if (m.containsKey(META_BUDGET)) {
             b.budgetUsd(Double.valueOf(m.get(META_BUDGET)));
         }
+        if (m.containsKey(META_ITERATIONS)) {
+            b.maxIterations(Integer.parseInt(m.get(META_ITERATIONS)));
+        }
         return b.build();
     }
 
@@ -344,6 +351,9 @@ public final class Prodigy implements AutoCloseable {
         }
         if (options.budgetUsd() != null) {
             m.put(META_BUDGET, String.valueOf(options.budgetUsd()));
+        }
+        if (options.maxIterations() > 1) {
+            m.put(META_ITERATIONS, String.valueOf(options.maxIterations()));
         }
         return m;
     }
@@ -458,19 +468,19 @@ public final class Prodigy implements AutoCloseable {
             for (String file : workflow.envFiles()) {
                 String path = Interpolator.interpolate(file, vars, Interpolator.Quoting.NONE, "env_files");
                 DotEnv.read(workingDirectory.resolve(path)).forEach((k, v) -> {
-                    vars.putString(k, v);
+                    vars.putExported(k, v);
                     processEnv.put(k, v);
                 });
             }
             for (Map.Entry<String, String> e : workflow.env().entrySet()) {
                 String value = Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE,
                         "env " + e.getKey());
-                vars.putString(e.getKey(), value);
+                vars.putExported(e.getKey(), value);
                 processEnv.put(e.getKey(), value);
             }
             for (Map.Entry<String, EnvValue> e : workflow.computedEnv().entrySet()) {
                 String value = computeEnv(e.getKey(), e.getValue(), vars, processEnv);
-                vars.putString(e.getKey(), value);
+                vars.putExported(e.getKey(), value);
                 processEnv.put(e.getKey(), value);
             }
             if (options.profile() != null) {
@@ -483,7 +493,7 @@ public final class Prodigy implements AutoCloseable {
                 for (Map.Entry<String, String> e : profile.entrySet()) {
                     String value = Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE,
                             "profile " + options.profile() + " " + e.getKey());
-                    vars.putString(e.getKey(), value);
+                    vars.putExported(e.getKey(), value);
                     processEnv.put(e.getKey(), value);
                 }
             }
@@ -494,7 +504,7 @@ public final class Prodigy implements AutoCloseable {
             return failedBeforeStart(state, workflow, "interrupted while computing the environment");
         }
         for (Map.Entry<String, String> e : workflow.secrets().entrySet()) {
-            vars.putString(e.getKey(), e.getValue());
+            vars.putExported(e.getKey(), e.getValue());
             processEnv.put(e.getKey(), e.getValue());
         }
         for (Map.Entry<String, String> e : options.variables().entrySet()) {
@@ -502,18 +512,22 @@ public final class Prodigy implements AutoCloseable {
         }
         processEnv.put("PRODIGY_AUTOMATION", "true");
         processEnv.put("PRODIGY_RUN_ID", state.runId());
+        processEnv.put(LeftoverProcesses.RUN_STATE_VARIABLE, runStateDirectory(state).toString());
         installShutdownHook();
         active.add(state);
         RunLock lock = null;
         try {
             lock = RunLock.acquire(state.stateDirectory(), state.runId());
             if (resumed != null) {
+                CrashPoints.reach(CrashPoints.Point.LOCK_TAKEN, state.runId());
                 // the previous owner is gone (we hold the lock); its agents may not be (kill -9 skips our hooks)
                 try {
-                    LeftoverProcesses.terminate(state.runId(), LEFTOVER_GRACE);
+                    LeftoverProcesses.terminate(state.runId(), runStateDirectory(state), LEFTOVER_GRACE,
+                            LEFTOVER_GIT_GRACE);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt(); // the run starts cancelled
                 }
+                CrashPoints.reach(CrashPoints.Point.LEFTOVERS_STOPPED, state.runId());
             }
             return new WorkflowRunner(state.withProcessEnv(processEnv), vars, resume, resumed).run(fingerprint(workflow));
         } finally {
@@ -525,6 +539,11 @@ public final class Prodigy implements AutoCloseable {
                 active.notifyAll();
             }
         }
+    }
+
+    /** @return the run's state directory as its processes carry it ({@code PRODIGY_RUN_STATE_DIR}) */
+    private static Path runStateDirectory(RunState state) {
+        return state.stateDirectory().toAbsolutePath().normalize();
     }
 
     private String computeEnv(String name, EnvValue value, Variables vars, Map<String, String> env)

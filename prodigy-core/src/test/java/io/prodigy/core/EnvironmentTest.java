@@ -53,4 +53,18 @@ class EnvironmentTest {
         RunResult unknown = p.run(workflow(), RunOptions.builder().profile("staging").build());
         assertThat(unknown.failure()).contains("unknown profile 'staging'").contains("prod");
     }
+
+    @Test
+    void envValuesAreOrdinaryShellVariablesSplitIntoWords() {
+        Prodigy p = Engines.on(dir).build();
+        RunResult r = p.run(Workflow.builder("split")
+                .env("FLAGS", "--one --two")
+                .steps(Step.shell("for w in $FLAGS; do echo \"[$w]\"; done > a.txt; "
+                        + "for w in ${FLAGS}; do echo \"[$w]\"; done >> a.txt; echo \"${FLAGS}\" >> a.txt").build(),
+                        Step.shell("echo \"${FLAGS}\" | wc -w").capture("words").build())
+                .build());
+        assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(dir.resolve("a.txt")).hasContent("[--one]\n[--two]\n[--one]\n[--two]\n--one --two");
+        assertThat(r.variables().get("words").strip()).isEqualTo("2");
+    }
 }

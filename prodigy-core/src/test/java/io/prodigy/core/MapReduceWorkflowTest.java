@@ -76,7 +76,8 @@ class MapReduceWorkflowTest {
         assertThat(r.summary().costUsd()).isEqualTo(1.5);
         assertThat(maxRunning.get()).isLessThanOrEqualTo(4);
         assertThat(Files.readAllLines(dir.resolve("seen.txt"))).containsExactlyInAnyOrder("b", "c", "d");
-        assertThat(r.variables().get("map.results")).contains("\"item_id\":\"item_0\"").contains("success");
+        assertThat(r.variables().get("map.results")).contains("\"item_id\":\"item_0\"")
+                .contains("\"status\":\"Success\"").contains("\"duration\":{\"secs\":");
     }
 
     @Test
@@ -396,5 +397,36 @@ class MapReduceWorkflowTest {
         assertThat(r.failure()).contains("AUTHENTICATION").contains("credentials");
         assertThat(r.summary().succeeded()).isEqualTo(2);
         assertThat(r.summary().notRun()).isEqualTo(7);
+    }
+
+    @Test
+    void mapResultsHaveTheRustToolsAgentResultShape() throws Exception {
+        RunResult r = Engines.on(dir).build().run(Workflow.mapReduce("shape")
+                .map(MapPhase.builder().input(WorkInput.values(List.of("ok", "bad")))
+                        .agentTemplate(Step.shell("[ ${item} = ok ]")))
+                .reduce(Step.writeFile("results.json", "${map.results}").build())
+                .build());
+        assertThat(r.status()).isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        com.fasterxml.jackson.databind.JsonNode results = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("results.json").toFile());
+        assertThat(results).hasSize(2);
+        com.fasterxml.jackson.databind.JsonNode ok = results.get(0).path("item_id").asText().equals("item_0")
+                ? results.get(0) : results.get(1);
+        com.fasterxml.jackson.databind.JsonNode bad = ok == results.get(0) ? results.get(1) : results.get(0);
+        assertThat(ok.path("status").asText()).isEqualTo("Success");
+        assertThat(ok.path("error").isNull()).isTrue();
+        assertThat(ok.path("item_status").asText()).isEqualTo("succeeded");
+        assertThat(bad.path("status").path("Failed").asText()).contains("exited with code 1");
+        assertThat(bad.path("error").asText()).contains("exited with code 1");
+        assertThat(bad.path("error_kind").asText()).isEqualTo("COMMAND_FAILED");
+        for (com.fasterxml.jackson.databind.JsonNode e : results) {
+            assertThat(e.path("duration").path("secs").isIntegralNumber()).isTrue();
+            assertThat(e.path("duration").path("nanos").isIntegralNumber()).isTrue();
+            assertThat(e.has("files_modified")).isTrue();
+            assertThat(e.has("worktree_path")).isTrue();
+            assertThat(e.has("branch_name")).isTrue();
+            assertThat(e.has("json_log_location")).isTrue();
+            assertThat(e.path("duration_ms").isIntegralNumber()).isTrue();
+        }
     }
 }

@@ -51,6 +51,22 @@ class ResumeTest {
     }
 
     @Test
+    void iterationsResumeInTheIterationThatStopped() throws Exception {
+        Workflow wf = Workflow.sequential("iterations",
+                Step.shell("echo ${ITERATION} >> iterations.log").build(),
+                Step.shell("[ -f ok ] || [ ${ITERATION} -lt 2 ]").build());
+        Prodigy p = Engines.on(dir).build();
+        RunResult first = p.run(wf, RunOptions.builder().maxIterations(3).build());
+        assertThat(first.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(first.failure()).startsWith("iteration 2: ");
+        Files.createFile(dir.resolve("ok"));
+        RunResult resumed = p.resume(first.runId(), wf, ResumeOptions.DEFAULT);
+        assertThat(resumed.status()).isEqualTo(RunStatus.SUCCEEDED);
+        // iteration 1 and the first step of iteration 2 are not run again; the run's 3 iterations are kept
+        assertThat(Files.readAllLines(dir.resolve("iterations.log"))).containsExactly("1", "2", "3");
+    }
+
+    @Test
     void mapResumeRunsOnlyItemsNotIntegrated() throws Exception {
         List<Object> items = new ArrayList<>();
         for (int i = 0; i < 6; i++) {

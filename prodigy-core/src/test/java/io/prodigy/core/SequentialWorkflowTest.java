@@ -1,6 +1,7 @@
 package io.prodigy.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.prodigy.api.CaptureFormat;
 import io.prodigy.api.CaptureStreams;
@@ -86,6 +87,16 @@ class SequentialWorkflowTest {
     }
 
     @Test
+    void aShellCaptureIsAlsoReadAsShellDotName() {
+        // the Rust tool's spec.yml captures 'spec_number' and reads it as ${shell.spec_number}
+        RunResult r = run(Workflow.sequential("shell-capture",
+                Step.shell("printf 42").capture("spec_number").build(),
+                Step.shell("echo 'spec ${shell.spec_number}'").capture("said").build()));
+        assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(r.variables().get("said")).isEqualTo("spec 42");
+    }
+
+    @Test
     void captureStreamsStoreStderrExitCodeSuccessAndDuration() {
         RunResult r = run(Workflow.sequential("streams",
                 Step.shell("echo out; echo err >&2").capture("c").captureStreams(CaptureStreams.ALL).build(),
@@ -115,10 +126,30 @@ class SequentialWorkflowTest {
 
     @Test
     void undefinedVariableFailsTheStepNamingTheVariableAndTheStep() {
-        RunResult r = run(Workflow.sequential("undef", Step.shell("echo ${nope}").name("say it").build()));
+        RunResult r = run(Workflow.sequential("undef", Step.shell("echo ${nope.value}").name("say it").build()));
         assertThat(r.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(r.failure()).contains("nope").contains("say it");
+        assertThat(r.failure()).contains("nope.value").contains("say it");
         assertThat(r.steps().get(0).error().kind()).isEqualTo(ErrorKind.CONFIGURATION);
+    }
+
+    @Test
+    void maxIterationsRunsTheStepsAgainWithTheIterationNumber() {
+        RunResult r = Engines.on(dir).build().run(Workflow.sequential("iterate",
+                Step.shell("echo \"${ITERATION} ${workflow.iteration}\" >> iterations.txt").build()),
+                io.prodigy.api.RunOptions.builder().maxIterations(3).build());
+        assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+        // a plain directory has no commits to tell "no changes" by: every iteration runs
+        assertThat(dir.resolve("iterations.txt")).hasContent("1 1\n2 2\n3 3");
+        assertThatThrownBy(() -> io.prodigy.api.RunOptions.builder().maxIterations(0).build())
+                .hasMessageContaining("at least 1");
+    }
+
+    @Test
+    void aPlainNameNoWorkflowVariableDefinesIsTheShellsOwn() {
+        RunResult r = run(Workflow.sequential("shell vars",
+                Step.shell("percentage=42; echo \"${percentage}%\" > pct.txt").build()));
+        assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(dir.resolve("pct.txt")).hasContent("42%");
     }
 
     @Test

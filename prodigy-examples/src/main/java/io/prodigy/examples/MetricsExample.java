@@ -10,6 +10,7 @@ import io.prodigy.api.WorkInput;
 import io.prodigy.api.Workflow;
 import io.prodigy.api.spi.AgentResult;
 import io.prodigy.api.spi.TokenUsage;
+import io.prodigy.core.DirectoryIsolation;
 import io.prodigy.core.Prodigy;
 import io.prodigy.micrometer.ProdigyMetrics;
 import java.io.PrintStream;
@@ -39,7 +40,7 @@ public final class MetricsExample {
      */
     public static RunResult run(Path dir, MeterRegistry registry, PrintStream out) {
         ProdigyMetrics metrics = ProdigyMetrics.builder(registry).percentiles(0.5, 0.95).build();
-        try (Prodigy prodigy = Prodigy.builder()
+        try (Prodigy prodigy = Prodigy.builder().isolation(DirectoryIsolation.shared())
                 .workingDirectory(dir)
                 .home(dir.resolve(".prodigy"))
                 .listener(metrics)

@@ -13,6 +13,7 @@ import io.prodigy.api.WorkInput;
 import io.prodigy.api.Workflow;
 import io.prodigy.api.spi.AgentResult;
 import io.prodigy.api.spi.TokenUsage;
+import io.prodigy.core.DirectoryIsolation;
 import io.prodigy.core.Prodigy;
 import io.prodigy.opentelemetry.ProdigyTracing;
 import java.io.PrintStream;
@@ -81,7 +82,7 @@ public final class TracingExample {
                     .propagateToAgents(true)                          // TRACEPARENT, BAGGAGE, OTEL_RESOURCE_ATTRIBUTES
                     .agentEnvironment("CLAUDE_CODE_ENABLE_TELEMETRY", "1")
                     .build();
-            try (Prodigy prodigy = Prodigy.builder()
+            try (Prodigy prodigy = Prodigy.builder().isolation(DirectoryIsolation.shared())
                     .workingDirectory(dir)
                     .home(dir.resolve(".prodigy"))
                     .listener(tracing)

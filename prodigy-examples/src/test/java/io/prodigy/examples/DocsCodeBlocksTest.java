@@ -48,8 +48,9 @@ import org.xml.sax.InputSource;
  *   fragment, compiled as the body of {@code void body() throws Exception} in a subclass of {@link DocContext},
  *   so it may use the names declared there ({@code workflow}, {@code prodigy}, {@code result}, {@code runId},
  *   {@code myAgentRunner}, {@code git}, {@code tempDir}, {@code workspace}, {@code log(..)},
- *   {@code askTheUser(..)}) and {@code import} lines at its top are moved out of the method. Both kinds get the
- *   {@link #IMPORTS common imports} and a package of their own, unless a unit declares its package.</li>
+ *   {@code askTheUser(..)}) and {@code import} lines at its top are moved out of the method. Neither kind gets
+ *   any import: a block names its own ({@code import io.prodigy.core.Prodigy;} ...), so that it compiles as a
+ *   reader copies it; each gets a package of its own, unless a unit declares its package.</li>
  *   <li>{@code yaml}: loaded with {@link WorkflowLoader} and must load without errors (warnings are allowed). A
  *   block whose first line is {@code # fragment} only has to be valid YAML; a block whose first line is
  *   {@code # invalid: TEXT} must fail to load with an error whose message contains TEXT.</li>
@@ -61,13 +62,6 @@ import org.xml.sax.InputSource;
  * </ul>
  */
 class DocsCodeBlocksTest {
-    /** The imports every Java block gets. */
-    static final List<String> IMPORTS = List.of(
-            "io.prodigy.api.*", "io.prodigy.api.event.*", "io.prodigy.api.spi.*", "io.prodigy.core.*",
-            "io.prodigy.git.*", "io.prodigy.yaml.*", "io.prodigy.claude.*", "io.prodigy.claude.testing.*",
-            "io.prodigy.examples.*", "java.io.*", "java.nio.file.*", "java.time.*", "java.util.*",
-            "java.util.concurrent.*");
-
     static final Set<String> LANGUAGES = Set.of("java", "yaml", "sh", "json", "jsonl", "xml", "text");
 
     private static final Pattern FENCE = Pattern.compile("^(\\s*)(`{3,}|~{3,})(.*)$");
@@ -192,10 +186,8 @@ class DocsCodeBlocksTest {
                     }
                     insertAt++;
                 }
-                StringBuilder imports = new StringBuilder();
-                IMPORTS.forEach(i -> imports.append("import ").append(i).append("; "));
-                imports.append("import static org.assertj.core.api.Assertions.*;");
-                lines.add(insertAt, imports.toString());
+                // no imports are added: a block carries its own, as a reader copies it
+                lines.add(insertAt, "");
                 // generated line = block line + offset (for the lines after the package line)
                 offset = declaresPackage ? 1 : 2;
                 unit.append(String.join("\n", lines)).append('\n');
@@ -207,8 +199,7 @@ class DocsCodeBlocksTest {
                         .map(r -> r.group(1)).findFirst().orElse(t.group(1));
             } else {
                 unit.append("package ").append(pkg).append(";\n");
-                IMPORTS.forEach(i -> unit.append("import ").append(i).append("; "));
-                unit.append("import static org.assertj.core.api.Assertions.*;\n");
+                unit.append('\n'); // no imports are added: a block carries its own, as a reader copies it
                 List<String> body = new ArrayList<>();
                 for (String l : text.lines().toList()) {
                     if (l.startsWith("import ") && body.isEmpty()) {

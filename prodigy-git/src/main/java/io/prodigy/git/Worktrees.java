@@ -95,10 +95,25 @@ public final class Worktrees {
      * @return what was removed and what was left, with reasons
      */
     public CleanupReport clean(boolean force) {
+        return clean(force, null);
+    }
+
+    /**
+     * Removes the orphans of one repository, as {@link #clean(boolean)} does for all.
+     *
+     * @param force whether to remove orphans that hold work too
+     * @param repository the top level of the repository's working tree, or null for every repository
+     * @return what was removed and what was left, with reasons
+     */
+    public CleanupReport clean(boolean force, Path repository) {
+        Path only = repository == null ? null : repository.toAbsolutePath().normalize();
         List<ManagedWorktree> removed = new ArrayList<>();
         List<CleanupReport.Skipped> skipped = new ArrayList<>();
         for (RepoScan scan : scanRepositories().values()) {
             Repository repo = scan.repository;
+            if (only != null && !repo.topLevel().equals(only)) {
+                continue;
+            }
             git.run(repo.topLevel(), List.of("worktree", "prune"));
             for (ManagedWorktree w : describe(scan)) {
                 if (!w.orphan()) {

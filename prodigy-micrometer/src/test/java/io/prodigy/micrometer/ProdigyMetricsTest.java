@@ -17,6 +17,7 @@ import io.prodigy.api.WorkInput;
 import io.prodigy.api.Workflow;
 import io.prodigy.api.spi.AgentResult;
 import io.prodigy.api.spi.TokenUsage;
+import io.prodigy.core.DirectoryIsolation;
 import io.prodigy.core.Prodigy;
 import io.prodigy.core.RunHandle;
 import java.nio.file.Path;
@@ -58,7 +59,7 @@ class ProdigyMetricsTest {
                 .dlqRefresh(Duration.ZERO).build();
         CountDownLatch release = new CountDownLatch(1);
         Set<String> throttled = ConcurrentHashMap.newKeySet();
-        Prodigy prodigy = Prodigy.builder().workingDirectory(dir).home(dir.resolve("home"))
+        Prodigy prodigy = Prodigy.builder().isolation(DirectoryIsolation.shared()).workingDirectory(dir).home(dir.resolve("home"))
                 .throttleDelay(Duration.ofMillis(5))
                 .listener(metrics)
                 .agentRunner(metrics.instrument(request -> {
@@ -87,7 +88,7 @@ class ProdigyMetricsTest {
         assertThat(registry.get("prodigy.runs.finished").tag("status", "completed_with_failures").counter().count())
                 .isEqualTo(1);
         assertThat(count("prodigy.items.started")).isEqualTo(6);
-        assertThat(registry.get("prodigy.items.finished").tag("outcome", "succeeded").tag("stage", "mapreduce")
+        assertThat(registry.get("prodigy.items.finished").tag("outcome", "succeeded").tag("stage", "metered")
                 .counter().count()).isEqualTo(5);
         assertThat(registry.get("prodigy.items.finished").tag("outcome", "failed").counter().count()).isEqualTo(1);
         assertThat(registry.get("prodigy.items.failed").tag("error.kind", "command_failed").tag("final", "true")
@@ -141,7 +142,7 @@ class ProdigyMetricsTest {
     @Test
     void withoutTheAgentDecoratorTheCostComesFromFinishedItems() {
         ProdigyMetrics metrics = ProdigyMetrics.create(registry);
-        Prodigy prodigy = Prodigy.builder().workingDirectory(dir).home(dir.resolve("home")).listener(metrics)
+        Prodigy prodigy = Prodigy.builder().isolation(DirectoryIsolation.shared()).workingDirectory(dir).home(dir.resolve("home")).listener(metrics)
                 .agentRunner(request -> AgentResult.builder().success(true).costUsd(0.5).build()).build();
         prodigy.run(Workflow.mapReduce("plain").map(MapPhase.builder().input(WorkInput.values(List.of(1, 2)))
                 .agentTemplate(Step.agent("/go ${item}"))).build());

@@ -27,6 +27,7 @@ import io.prodigy.api.spi.AgentResult;
 import io.prodigy.api.spi.AgentRunner;
 import io.prodigy.api.spi.TokenUsage;
 import io.prodigy.claude.CommandAgentRunner;
+import io.prodigy.core.DirectoryIsolation;
 import io.prodigy.core.Prodigy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,7 +81,7 @@ class ProdigyTracingTest {
                                 .jitter(false).build()).build())
                 .reduce(Step.shell("echo ${map.successful}"))
                 .build();
-        try (Prodigy prodigy = Prodigy.builder().workingDirectory(dir).home(dir.resolve("home")).listener(tracing)
+        try (Prodigy prodigy = Prodigy.builder().isolation(DirectoryIsolation.shared()).workingDirectory(dir).home(dir.resolve("home")).listener(tracing)
                 .agentRunner(tracing.instrument(claudeLike)).build()) {
             return prodigy.run(wf);
         }

@@ -23,8 +23,9 @@ public record Problem(Severity severity, String source, int line, int column, St
         /** The workflow cannot be loaded. */
         ERROR,
         /**
-         * The workflow loads, but something in the file is ignored or not acted on (an unknown key, or a key the
-         * model cannot express yet). In strict mode, unknown keys are errors instead.
+         * The workflow loads, but something in the file is not acted on (a key the engine does not use, saying
+         * whether the Rust tool ignores it too), or a variable may be undefined. In strict mode every warning is an
+         * error instead.
          */
         WARNING
     }

@@ -30,8 +30,9 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Loading never throws for problems in the text: they are all in the {@link LoadResult}, each with its file, line
- * and column. An unknown key is a warning naming the closest valid key, or an error in {@link Builder#strict strict}
- * mode. A key the model cannot express yet is accepted with a warning that says so.
+ * and column. An unknown key is an error naming the closest valid key. A key the engine does not act on is accepted
+ * with a warning that says so (and whether the Rust tool ignores it too); in {@link Builder#strict strict} mode every
+ * warning is an error.
  *
  * <p>Numbers the Rust tool lets refer to variables ({@code max_parallel: "${MAX_PARALLEL}"},
  * {@code agent_timeout_secs}, setup {@code timeout}) are resolved while loading, from the workflow's own
@@ -157,7 +158,7 @@ public final class WorkflowLoader {
 
     private LoadResult load(String text, String sourceName, Path directory) {
         Loading.Outcome o = Loading.load(text, sourceName, directory, new Loading.Settings(strict, parameters,
-                parameterFile, searchPath, environment));
+                parameterFile, searchPath, environment, baseDirectory));
         return new LoadResult(sourceName, o.kind(), o.workflow(), o.problems());
     }
 
@@ -179,7 +180,7 @@ public final class WorkflowLoader {
         }
 
         /**
-         * @param strict whether unknown keys are errors (default false: warnings naming the closest valid key)
+         * @param strict whether every warning is an error (default false); unknown keys are errors in any case
          * @return this
          */
         public Builder strict(boolean strict) {

@@ -40,14 +40,14 @@ class CompositionTest {
                 + "      description: what to build\n  optional:\n    - name: jobs\n      type: number\n"
                 + "      description: parallel jobs\n      default: 2\n    - name: mode\n      type: string\n"
                 + "      description: build mode\ndefaults:\n  mode: debug\n  log: info\n"
-                + "commands:\n  - shell: make ${target} -j ${jobs} MODE=${mode} LOG=${log} ITEM=${item}\n");
+                + "commands:\n  - shell: make ${target} -j ${jobs} MODE=${mode} LOG=${log} ITEM=${ARG}\n");
         Path paramFile = write("params.yml", "target: from-file\njobs: 6\n");
         LoadResult r = WorkflowLoader.builder().parameterFile(paramFile).parameter("target", "from-caller")
                 .build().load(wf);
         Workflow w = r.orThrow();
-        // target: caller over file; jobs: file over its default; mode: the file's defaults; ${item} is left for run time
+        // target: caller over file; jobs: file over its default; mode: the file's defaults; ${ARG} is left for run time
         assertThat(Models.shell(steps(w).get(0)))
-                .isEqualTo("make from-caller -j 6 MODE=debug LOG=info ITEM=${item}");
+                .isEqualTo("make from-caller -j 6 MODE=debug LOG=info ITEM=${ARG}");
         // defaults also become env variables (upstream's apply_defaults)
         assertThat(w.env()).containsEntry("mode", "debug").containsEntry("log", "info");
         assertThat(r.problems()).isEmpty();

@@ -100,8 +100,9 @@ class DetectionTest {
     @Test
     void unknownKeysAreReportedNotSilentlyIgnored() {
         LoadResult r = result("commands:\n  - shell: make\n    comit_required: true\n");
-        assertThat(r.errors()).isEmpty();
-        assertThat(r.warnings()).singleElement().satisfies(p -> {
+        assertThat(r.warnings()).isEmpty();
+        assertThat(r.workflow()).isEmpty();
+        assertThat(r.errors()).singleElement().satisfies(p -> {
             assertThat(p.line()).isEqualTo(3);
             assertThat(p.column()).isEqualTo(5);
             assertThat(p.message()).isEqualTo("unknown key 'comit_required' in a step; did you mean "

@@ -156,4 +156,24 @@ class HandlerKeysTest {
         assertThat(phase("    - shell: x\n      retry: {on_failure: continue}\n      on_failure: /fix\n").onFailure())
                 .isEqualTo(OnFailure.run(Step.agent("/fix").build()).build());
     }
+
+    @Test
+    void keysTheRustToolIgnoresWarnAndSaySo() {
+        LoadResult r = result("- shell: make\n  on_failure:\n    claude: /fix\n    strategy: fallback\n"
+                + "    stop_on_success: true\n- shell: ls\n  on_failure:\n    commands: [{shell: a}]\n"
+                + "    strategy: recovery\n");
+        assertThat(r.errors()).isEmpty();
+        assertThat(r.warnings()).extracting(Problem::path).containsExactly("[0].on_failure.strategy",
+                "[0].on_failure.stop_on_success");
+        assertThat(r.warnings().get(0).message()).contains("'recovery'").contains("the Rust tool 0.4.x");
+        assertThat(r.warnings().get(1).message()).contains("the Rust tool 0.4.x has no such key");
+        LoadResult env = result("commands:\n  - shell: make\n    env: {A: b}\n    temporary: false\n"
+                + "  - shell: make\n    env: {A: b}\n    temporary: true\n");
+        assertThat(env.warnings()).singleElement().satisfies(p -> assertThat(p.message())
+                .contains("the Rust tool 0.4.x ignores it too"));
+        LoadResult monitoring = result("name: m\nmode: mapreduce\nmap:\n  input: x.json\n  timeout_config:\n"
+                + "    agent_timeout_secs: 60\n    enable_monitoring: false\n  agent_template: [{shell: a}]\n");
+        assertThat(monitoring.warnings()).singleElement().satisfies(p -> assertThat(p.message())
+                .contains("always enforced"));
+    }
 }

@@ -106,6 +106,19 @@ class MapReduceKeysTest {
     }
 
     @Test
+    void allowEmptyIsReadAndWrittenBack() {
+        String text = "mode: mapreduce\nmap:\n  input: a\n  allow_empty: true\n  agent_template: [{shell: x}]\n";
+        MapPhase m = mapReduce(load(text)).map();
+        assertThat(m.allowEmpty()).isTrue();
+        assertThat(mapReduce(load("mode: mapreduce\nmap:\n  input: a\n  agent_template: [{shell: x}]\n")).map()
+                .allowEmpty()).isFalse();
+        io.prodigy.api.Workflow wf = load(text);
+        String written = WorkflowWriter.write(wf);
+        assertThat(written).contains("allow_empty: true");
+        assertThat(load(written)).isEqualTo(wf);
+    }
+
+    @Test
     void inputForms() {
         assertThat(mapReduce(load("mode: mapreduce\nmap:\n  input: {file: data/items.json, json_path: \"$.a[*]\"}\n"
                 + "  agent_template: [{shell: x}]\n")).map().input()).isEqualTo(WorkInput.jsonFile("data/items.json",

@@ -51,19 +51,23 @@ class ProblemsTest {
     @Test
     void anchorsAliasesAndMergeKeysWork() {
         Models.load("x-retry: &retry {attempts: 2}\ncommands:\n  - shell: a\n    retry: *retry\n");
-        LoadResult r = result("defaults_for_steps: &base {timeout: 60}\ncommands:\n  - <<: *base\n    shell: a\n");
+        LoadResult r = result("x-defaults-for-steps: &base {timeout: 60}\ncommands:\n  - <<: *base\n    shell: a\n");
         assertThat(r.errors()).isEmpty();
         assertThat(Models.steps(r.orThrow()).get(0).timeout()).hasSeconds(60);
+        assertThat(only(result("base: &base {timeout: 60}\ncommands:\n  - <<: *base\n    shell: a\n")).message())
+                .startsWith("unknown key 'base' in a workflow");
     }
 
     @Test
-    void unknownKeysAreWarningsNamingTheClosestKeyAndErrorsWhenStrict() {
+    void unknownKeysAreErrorsNamingTheClosestKeyAndStrictMakesWarningsErrors() {
         String yaml = "commands:\n  - shell: make\n    timeot: 60\n";
         Problem w = only(result(yaml));
-        assertThat(w.severity()).isEqualTo(Problem.Severity.WARNING);
+        assertThat(w.severity()).isEqualTo(Problem.Severity.ERROR);
         at(w, 3, 5, "unknown key 'timeot' in a step; did you mean 'timeout'?");
         assertThat(w.path()).isEqualTo("commands[0]");
-        LoadResult strict = WorkflowLoader.builder().strict(true).build().load(yaml, "test.yml");
+        String ignored = "commands:\n  - shell: make\n    output: out.txt\n";
+        assertThat(only(result(ignored)).severity()).isEqualTo(Problem.Severity.WARNING);
+        LoadResult strict = WorkflowLoader.builder().strict(true).build().load(ignored, "test.yml");
         assertThat(strict.workflow()).isEmpty();
         assertThat(only(strict).severity()).isEqualTo(Problem.Severity.ERROR);
         assertThat(only(result("mode: mapreduce\nmap:\n  input: a\n  agent_template: [{shell: x}]\n  paralel: 3\n"))
@@ -163,10 +167,10 @@ class ProblemsTest {
                 org.assertj.core.groups.Tuple.tuple(3, Problem.Severity.ERROR),
                 org.assertj.core.groups.Tuple.tuple(6, Problem.Severity.ERROR),
                 org.assertj.core.groups.Tuple.tuple(7, Problem.Severity.ERROR),
-                org.assertj.core.groups.Tuple.tuple(10, Problem.Severity.WARNING),
+                org.assertj.core.groups.Tuple.tuple(10, Problem.Severity.ERROR),
                 org.assertj.core.groups.Tuple.tuple(13, Problem.Severity.ERROR));
         assertThatThrownBy(r::orThrow).isInstanceOf(WorkflowLoadException.class)
-                .hasMessageStartingWith("test.yml could not be loaded: 4 errors, 1 warning\n  test.yml:3:5: error: ")
+                .hasMessageStartingWith("test.yml could not be loaded: 5 errors\n  test.yml:3:5: error: ")
                 .satisfies(e -> assertThat(((WorkflowLoadException) e).problems()).hasSize(5));
     }
 

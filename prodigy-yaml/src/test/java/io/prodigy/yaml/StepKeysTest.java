@@ -45,9 +45,9 @@ class StepKeysTest {
 
     @Test
     void writeFileWithEveryField() {
-        Step s = one("  - write_file:\n      path: out/${item.name}.json\n      content: '{\"a\": 1}'\n"
+        Step s = one("  - write_file:\n      path: out/${ARG}.json\n      content: '{\"a\": 1}'\n"
                 + "      format: json\n      mode: \"0600\"\n      create_dirs: true\n");
-        assertThat(s.action()).isEqualTo(new StepAction.WriteFile("out/${item.name}.json", "{\"a\": 1}",
+        assertThat(s.action()).isEqualTo(new StepAction.WriteFile("out/${ARG}.json", "{\"a\": 1}",
                 FileFormat.JSON, "0600", true));
         // content written as YAML structure becomes JSON text for format json
         StepAction.WriteFile structured = (StepAction.WriteFile) one("  - write_file:\n      path: a.json\n"
@@ -138,12 +138,13 @@ class StepKeysTest {
     }
 
     @Test
-    void analyzeAnalysisAndOutputsAreAcceptedButNotActedOn() {
-        LoadResult r = result("- analyze: {force_refresh: true}\n- claude: /x\n  analysis: {max_cache_age: 60}\n"
-                + "  outputs:\n    spec: {file_pattern: \"*.md\"}\n");
-        assertThat(steps(r.orThrow())).containsExactly(Step.agent("/x").build());
-        assertThat(r.warnings()).extracting(Problem::path).containsExactly("[0].analyze", "[1].analysis",
-                "[1].outputs");
+    void analyzeAndAnalysisAreIgnoredAsTheRustToolIgnoresThemAndOutputsAreActedOn() {
+        LoadResult r = result("- analyze: {force_refresh: true}\n- claude: /x\n  id: x\n"
+                + "  analysis: {max_cache_age: 60}\n  outputs:\n    spec: {file_pattern: \"*.md\"}\n    plan: \"plan\"\n");
+        assertThat(steps(r.orThrow())).containsExactly(Step.agent("/x").id("x").output("spec", "*.md")
+                .output("plan", "plan").build());
+        assertThat(r.warnings()).extracting(Problem::path).containsExactly("[0].analyze", "[1].analysis");
+        assertThat(r.warnings()).allSatisfy(p -> assertThat(p.message()).contains("the Rust tool 0.4.x ignores it too"));
     }
 
     @Test

@@ -66,10 +66,30 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param runId run
      * @param at when
      * @param stage the stage name
-     * @param total the number of items
+     * @param total the number of items, those settled before a resume included
      * @param maxParallel agents at once
+     * @param succeededBefore items that succeeded in an earlier attempt of the run (a resume skips them)
+     * @param failedBefore items that failed for good in an earlier attempt of the run
      */
-    record ItemsResolved(String runId, Instant at, String stage, int total, int maxParallel) implements RunEvent {
+    record ItemsResolved(String runId, Instant at, String stage, int total, int maxParallel, int succeededBefore,
+                         int failedBefore) implements RunEvent {
+        /**
+         * Items of a first attempt.
+         *
+         * @param runId run
+         * @param at when
+         * @param stage the stage name
+         * @param total the number of items
+         * @param maxParallel agents at once
+         */
+        public ItemsResolved(String runId, Instant at, String stage, int total, int maxParallel) {
+            this(runId, at, stage, total, maxParallel, 0, 0);
+        }
+
+        /** @return the items settled before this attempt */
+        public int settledBefore() {
+            return succeededBefore + failedBefore;
+        }
     }
 
     /**
@@ -78,8 +98,28 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param itemId item
      * @param attempt attempt number from 1
      * @param workspace the workspace's name
+     * @param label a short name of the item for people: its id when the map phase has an {@code id_field}, else
+     *              its value, path or main field, shortened (the id when null is given)
      */
-    record ItemStarted(String runId, Instant at, String itemId, int attempt, String workspace) implements RunEvent {
+    record ItemStarted(String runId, Instant at, String itemId, int attempt, String workspace, String label)
+            implements RunEvent {
+        /** Defaults the label to the item's id. */
+        public ItemStarted {
+            label = label == null ? itemId : label;
+        }
+
+        /**
+         * An item start labelled by its id.
+         *
+         * @param runId run
+         * @param at when
+         * @param itemId item
+         * @param attempt attempt number from 1
+         * @param workspace the workspace's name
+         */
+        public ItemStarted(String runId, Instant at, String itemId, int attempt, String workspace) {
+            this(runId, at, itemId, attempt, workspace, itemId);
+        }
     }
 
     /**
@@ -101,10 +141,30 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param itemId item or null
      * @param phase the phase
      * @param index the step's index in its list
-     * @param label the step's label
+     * @param label the step's label (its command as written, with {@code ${...}} unfilled)
+     * @param command the step's command with its variables filled in, on one line, secrets masked and shortened
+     *                (the label when it cannot be filled in before the step runs)
      */
-    record StepStarted(String runId, Instant at, String itemId, String phase, int index, String label)
-            implements RunEvent {
+    record StepStarted(String runId, Instant at, String itemId, String phase, int index, String label,
+                       String command) implements RunEvent {
+        /** Defaults the command to the label. */
+        public StepStarted {
+            command = command == null ? label : command;
+        }
+
+        /**
+         * A step start whose command is its label.
+         *
+         * @param runId run
+         * @param at when
+         * @param itemId item or null
+         * @param phase the phase
+         * @param index the step's index in its list
+         * @param label the step's label
+         */
+        public StepStarted(String runId, Instant at, String itemId, String phase, int index, String label) {
+            this(runId, at, itemId, phase, index, label, label);
+        }
     }
 
     /**
@@ -118,9 +178,38 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param success whether it succeeded
      * @param exitCode its exit code, or null
      * @param duration how long it took
+     * @param output the end of what the step printed (stdout, then stderr), secrets masked, at most
+     *               {@link #MAX_OUTPUT_CHARS} characters; empty when it printed nothing
      */
     record StepFinished(String runId, Instant at, String itemId, String phase, int index, String label,
-                        boolean skipped, boolean success, Integer exitCode, Duration duration) implements RunEvent {
+                        boolean skipped, boolean success, Integer exitCode, Duration duration, String output)
+            implements RunEvent {
+        /** The most characters of output an event carries (the run's step logs keep more). */
+        public static final int MAX_OUTPUT_CHARS = 4096;
+
+        /** Defaults the output to empty. */
+        public StepFinished {
+            output = output == null ? "" : output;
+        }
+
+        /**
+         * A step end without output.
+         *
+         * @param runId run
+         * @param at when
+         * @param itemId item or null
+         * @param phase the phase
+         * @param index the step's index
+         * @param label the step's label
+         * @param skipped whether {@code when} skipped it
+         * @param success whether it succeeded
+         * @param exitCode its exit code, or null
+         * @param duration how long it took
+         */
+        public StepFinished(String runId, Instant at, String itemId, String phase, int index, String label,
+                            boolean skipped, boolean success, Integer exitCode, Duration duration) {
+            this(runId, at, itemId, phase, index, label, skipped, success, exitCode, duration, "");
+        }
     }
 
     /**

@@ -35,15 +35,5 @@ public interface VersionControl {
     default boolean discardSince(String commit) {
         throw new UnsupportedOperationException(getClass().getName() + " cannot discard changes");
     }
-
-    /**
-     * The commits made since a base commit, oldest first: {@code changesSince(baseCommit).commits()}, which
-     * implementations may answer more cheaply (without comparing files).
-     *
-     * @param baseCommit an earlier commit
-     * @return the commits reachable from HEAD but not from {@code baseCommit}
-     */
-    default java.util.List<String> commitsSince(String baseCommit) {
-        return changesSince(baseCommit).commits();
-    }
 }
+

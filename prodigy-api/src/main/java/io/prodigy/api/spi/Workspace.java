@@ -19,4 +19,9 @@ public interface Workspace {
     default Optional<VersionControl> versionControl() {
         return Optional.empty();
     }
+
+    /** @return the branch this workspace works on, when it is a version-controlled checkout with its own branch */
+    default Optional<String> branchName() {
+        return Optional.empty();
+    }
 }

@@ -376,7 +376,8 @@ final class HtmlRenderer {
     private void spanBars(Span span, double y, double rowH, Instant end) {
         double pad = rowH >= 12 ? 2 : rowH >= 7 ? 1 : 0.5;
         double h = rowH - 2 * pad;
-        String id = escCut(span.item.id, ID_CHARS);
+        String id = escCut(span.item.label.equals(span.item.id) ? span.item.id
+                : span.item.label + " (" + span.item.id + ")", ID_CHARS);
         for (Attempt a : span.attempts) {
             Instant ae = a.end != null ? a.end : end;
             double x1 = x(a.start);
@@ -446,7 +447,10 @@ final class HtmlRenderer {
                 break;
             }
             out.append("<tr><td class=\"n\">").append(it.order + 1).append("</td><td class=\"id\">")
-                    .append(escCut(it.id, ID_CHARS)).append("</td><td><span class=\"pill st-")
+                    .append(escCut(it.id, ID_CHARS))
+                    .append(it.label.equals(it.id) ? "" : "<br/><span class=\"sub\">" + escCut(it.label, ID_CHARS)
+                            + "</span>")
+                    .append("</td><td><span class=\"pill st-")
                     .append(it.statusCss()).append("\">").append(esc(it.statusText().replace('_', ' ')))
                     .append("</span></td><td class=\"n\">").append(it.attempts == 0 ? "" : it.attempts)
                     .append("</td><td class=\"dur\">");

@@ -115,6 +115,8 @@ final class ReportModel {
     /** One work item. */
     static final class Item {
         final String id;
+        /** How people call it (from the item's value when its id is positional); the id until it starts. */
+        String label;
         int order;
         String stage;
         /** SUCCEEDED, FAILED, CANCELLED, NOT_RUN, or null while running or not started. */
@@ -134,6 +136,7 @@ final class ReportModel {
 
         Item(String id, int order) {
             this.id = id;
+            this.label = id;
             this.order = order;
         }
 
@@ -546,6 +549,9 @@ final class ReportModel {
 
     private void itemStarted(RunEvent.ItemStarted s) {
         Item it = item(s.itemId());
+        if (s.label() != null) {
+            it.label = s.label();
+        }
         Span span = it.openSpan();
         if (span == null) {
             span = new Span(it, s.at());

@@ -47,6 +47,9 @@ final class EventCodec {
                 JsonRecords.writeString(g, "phase", e.phase());
                 g.writeNumberField("index", e.index());
                 JsonRecords.writeString(g, "label", e.label());
+                if (!java.util.Objects.equals(e.command(), e.label())) {
+                    JsonRecords.writeString(g, "command", e.command());
+                }
             });
         }
         if (event instanceof RunEvent.StepFinished e) {
@@ -59,6 +62,9 @@ final class EventCodec {
                 g.writeBooleanField("success", e.success());
                 JsonRecords.writeInteger(g, "exit_code", e.exitCode());
                 writeMillis(g, "duration_ms", e.duration());
+                if (!e.output().isEmpty()) {
+                    JsonRecords.writeString(g, "output", e.output());
+                }
             });
         }
         if (event instanceof RunEvent.AgentActivity e) {
@@ -75,6 +81,9 @@ final class EventCodec {
                 JsonRecords.writeString(g, "item_id", e.itemId());
                 g.writeNumberField("attempt", e.attempt());
                 JsonRecords.writeString(g, "workspace", e.workspace());
+                if (!java.util.Objects.equals(e.label(), e.itemId())) {
+                    JsonRecords.writeString(g, "label", e.label());
+                }
             });
         }
         if (event instanceof RunEvent.ItemFinished e) {
@@ -141,6 +150,10 @@ final class EventCodec {
                 JsonRecords.writeString(g, "stage", e.stage());
                 g.writeNumberField("total", e.total());
                 g.writeNumberField("max_parallel", e.maxParallel());
+                if (e.settledBefore() > 0) {
+                    g.writeNumberField("succeeded_before", e.succeededBefore());
+                    g.writeNumberField("failed_before", e.failedBefore());
+                }
             });
         }
         if (event instanceof RunEvent.Throttled e) {
@@ -180,10 +193,13 @@ final class EventCodec {
                         millis(n, "duration_ms"));
             case ITEMS_RESOLVED:
                 return new RunEvent.ItemsResolved(runId, at, JsonRecords.optionalText(n, "stage"),
-                        JsonRecords.integer(n, "total"), JsonRecords.integer(n, "max_parallel"));
+                        JsonRecords.integer(n, "total"), JsonRecords.integer(n, "max_parallel"),
+                        orZero(JsonRecords.optionalInteger(n, "succeeded_before")),
+                        orZero(JsonRecords.optionalInteger(n, "failed_before")));
             case ITEM_STARTED:
                 return new RunEvent.ItemStarted(runId, at, JsonRecords.optionalText(n, "item_id"),
-                        JsonRecords.integer(n, "attempt"), JsonRecords.optionalText(n, "workspace"));
+                        JsonRecords.integer(n, "attempt"), JsonRecords.optionalText(n, "workspace"),
+                        JsonRecords.optionalText(n, "label"));
             case ITEM_FINISHED:
                 return new RunEvent.ItemFinished(runId, at, JsonRecords.optionalText(n, "item_id"),
                         JsonRecords.enumValue(n, "status", ItemStatus.class), JsonRecords.integer(n, "attempts"),
@@ -191,13 +207,13 @@ final class EventCodec {
             case STEP_STARTED:
                 return new RunEvent.StepStarted(runId, at, JsonRecords.optionalText(n, "item_id"),
                         JsonRecords.optionalText(n, "phase"), JsonRecords.integer(n, "index"),
-                        JsonRecords.optionalText(n, "label"));
+                        JsonRecords.optionalText(n, "label"), JsonRecords.optionalText(n, "command"));
             case STEP_FINISHED:
                 return new RunEvent.StepFinished(runId, at, JsonRecords.optionalText(n, "item_id"),
                         JsonRecords.optionalText(n, "phase"), JsonRecords.integer(n, "index"),
                         JsonRecords.optionalText(n, "label"), JsonRecords.bool(n, "skipped"),
                         JsonRecords.bool(n, "success"), JsonRecords.optionalInteger(n, "exit_code"),
-                        millis(n, "duration_ms"));
+                        millis(n, "duration_ms"), JsonRecords.optionalText(n, "output"));
             case RETRY_SCHEDULED:
                 return new RunEvent.RetryScheduled(runId, at, JsonRecords.optionalText(n, "item_id"),
                         JsonRecords.optionalText(n, "label"), JsonRecords.integer(n, "next_attempt"),
@@ -243,6 +259,10 @@ final class EventCodec {
         } else {
             g.writeNumberField(field, d.toMillis());
         }
+    }
+
+    private static int orZero(Integer n) {
+        return n == null ? 0 : n;
     }
 
     private static Duration millis(Record n, String field) {

@@ -98,6 +98,25 @@ public final class EventLogReader {
      */
     public Optional<RunEvent.RunFinished> follow(String runId, Consumer<? super RunEvent> consumer,
                                                  BooleanSupplier stopCondition) {
+        return follow(runId, consumer, stopCondition, finished -> true);
+    }
+
+    /**
+     * As {@link #follow(String, Consumer, BooleanSupplier)}, but a {@link RunEvent.RunFinished} ends the following
+     * only when {@code isEnd} says so: a run interrupted and resumed appends a new attempt after its first finish,
+     * and a caller following the run to its real end keeps going past the interrupted attempt's finish.
+     *
+     * @param runId a run
+     * @param consumer receives each event in order, on the calling thread
+     * @param stopCondition true when the caller no longer wants events
+     * @param isEnd asked after each finish is delivered: whether it is the end to stop at
+     * @return the finish that ended the following, or empty if following stopped before one
+     * @throws StoreException if the log cannot be read, holds a corrupt record, or shrinks while followed
+     */
+    public Optional<RunEvent.RunFinished> follow(String runId, Consumer<? super RunEvent> consumer,
+                                                 BooleanSupplier stopCondition,
+                                                 java.util.function.Predicate<RunEvent.RunFinished> isEnd) {
+        Objects.requireNonNull(isEnd, "isEnd");
         Objects.requireNonNull(consumer, "consumer");
         Objects.requireNonNull(stopCondition, "stopCondition");
         Path file = file(runId);
@@ -128,7 +147,7 @@ public final class EventLogReader {
                         lineNumber = lines.lineNumber() + 1;
                         if (event != null) {
                             consumer.accept(event);
-                            if (event instanceof RunEvent.RunFinished finished) {
+                            if (event instanceof RunEvent.RunFinished finished && isEnd.test(finished)) {
                                 return Optional.of(finished);
                             }
                         }

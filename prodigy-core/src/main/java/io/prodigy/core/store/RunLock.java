@@ -84,6 +84,37 @@ public final class RunLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Who holds a run's lock, as far as can be told without taking it.
+     *
+     * @param pid the owner's process id
+     * @param host the owner's host
+     * @param acquiredAt when it took the lock, or null
+     */
+    public record Holder(long pid, String host, Instant acquiredAt) {
+    }
+
+    /**
+     * @param runDir a run's directory
+     * @return the process holding the run's lock when one may be alive (a live process on this host, or any process
+     *     on another host); empty when the run is not locked or its lock is stale
+     * @throws StoreException if the lock file exists but cannot be read
+     */
+    public static Optional<Holder> holder(Path runDir) {
+        Path file = Objects.requireNonNull(runDir, "runDir").resolve(StoreLayout.LOCK);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new StoreException("cannot read the lock file " + file + ": " + e.getMessage(), e);
+        }
+        Owner owner = Owner.decode(file, bytes);
+        return owner.staleBecause() == null ? Optional.of(new Holder(owner.pid, owner.host, owner.acquiredAt))
+                : Optional.empty();
+    }
+
     @FunctionalInterface
     private interface GuardedAction<T> {
         T run() throws IOException;

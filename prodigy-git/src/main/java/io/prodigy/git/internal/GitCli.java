@@ -65,6 +65,32 @@ public final class GitCli {
     }
 
     /**
+     * The environment variable that marks every process started for a run, git included: a resume finds the
+     * processes a killed owner left behind by it (see the engine's leftover-process handling).
+     */
+    public static final String RUN_ID_VARIABLE = "PRODIGY_RUN_ID";
+    /** With the run id, the variable that tells a run's processes from those of a run with the same id elsewhere. */
+    public static final String RUN_STATE_VARIABLE = "PRODIGY_RUN_STATE_DIR";
+
+    /**
+     * @param runId a run's id
+     * @param stateDirectory the run's state directory, or null
+     * @return a runner like this one whose git processes (and their hooks) carry {@code PRODIGY_RUN_ID=runId} and
+     *     {@code PRODIGY_RUN_STATE_DIR}, so that a resume of the run can tell a git command the killed owner left
+     *     running and let it finish
+     */
+    public GitCli forRun(String runId, Path stateDirectory) {
+        Map<String, String> env = new java.util.LinkedHashMap<>(environment);
+        env.put(RUN_ID_VARIABLE, runId);
+        if (stateDirectory != null) {
+            env.put(RUN_STATE_VARIABLE, stateDirectory.toAbsolutePath().normalize().toString());
+        }
+        GitCli g = new GitCli(executable, env, timeout);
+        g.version = version;
+        return g;
+    }
+
+    /**
      * @param major a major version
      * @param minor a minor version
      * @return whether the git executable is at least that version (asked once)

@@ -76,12 +76,6 @@ public final class GitVersionControl implements VersionControl {
         return new WorkspaceChanges(commits, added, modified, deleted, insertions, deletions);
     }
 
-    /** {@inheritDoc} One git process ({@code rev-list}), no file comparison. */
-    @Override
-    public List<String> commitsSince(String baseCommit) {
-        return lines(git.output(root, "rev-list", "--reverse", baseCommit + "..HEAD"));
-    }
-
     @Override
     public boolean discardSince(String commit) {
         GitCli.Result r = git.run(root, List.of("merge-base", "--is-ancestor", commit, "HEAD"));

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,8 @@ public final class Integrator {
     private final RunWorktree run;
     private final GitCli git;
     private volatile MergedTips mergedTips;
+    /** The lowest exit status of a process that died of a signal (128 + the signal's number, SIGHUP is 1). */
+    private static final int SIGNALLED = 129;
 
     /** The item tips merged into the run branch, as of one run HEAD. */
     private record MergedTips(String head, Set<String> tips) {
@@ -79,10 +82,71 @@ public final class Integrator {
             item.integrated(itemTip);
             return new IntegrationResult.NothingToIntegrate();
         }
+        MergeIntent intent = new MergeIntent(runHead, item.itemId(), itemTip);
+        for (int attempt = 1; ; attempt++) {
+            intent.write(run.gitDir());
+            boolean known = false;
+            try {
+                IntegrationResult result = merge(item, runHead, itemTip, commits);
+                known = true;
+                return result;
+            } catch (MergeKilledException e) {
+                if (!runHead.equals(run.versionControl().orElseThrow().head())) {
+                    // killed after it committed (in a post-merge hook, say): the merge is made
+                    if (run.merging()) {
+                        git.run(root, List.of("merge", "--abort"));
+                    }
+                    known = true;
+                    LOG.info("Merged item {} ({} commit(s)) into {}; git was stopped after it committed the merge",
+                            item.itemId(), commits.size(), run.branch());
+                    item.integrated(itemTip);
+                    return new IntegrationResult.Integrated(commits);
+                }
+                // the killed git's lock files: merges into the run's worktree are made one at a time, here, so no
+                // other git command holds them
+                RunWorktree.clearStaleLocks(git, root, run.context().runId(), run.branch(), run.file().runKey(), false);
+                rollBack(intent);
+                known = true;
+                if (attempt >= 2) {
+                    throw new IsolationException("git was stopped by a signal twice while merging item "
+                            + item.itemId() + " (" + e.getMessage() + "); the run's worktree was put back as it was "
+                            + "before the merge", e);
+                }
+                // a signal meant for someone else (a terminal's Ctrl-C reaches the whole process group): the item's
+                // work is fine, so it is not failed for it
+                LOG.warn("git was stopped by a signal while merging item {} ({}); the merge was undone and runs again",
+                        item.itemId(), e.getMessage());
+            } catch (IsolationException e) {
+                // git refused or failed with an answer (the worktree was reset to the run's head): nothing of the
+                // merge is left; an error of the reset itself leaves the record for the next resume to finish
+                known = !run.merging() && runHead.equals(run.versionControl().orElseThrow().head());
+                throw e;
+            } finally {
+                if (known) {
+                    MergeIntent.clear(run.gitDir());
+                }
+            }
+        }
+    }
+
+    /** A git merge that died of a signal: what it wrote of the item's files may be in the run's worktree. */
+    private static final class MergeKilledException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MergeKilledException(String message) {
+            super(message);
+        }
+    }
+
+    private IntegrationResult merge(ItemWorktree item, String runHead, String itemTip, List<String> commits) {
+        Path root = run.root();
         String message = "Merge item " + Names.printable(item.itemId()) + "\n\nBranch: " + item.branch()
                 + "\nProdigy-Run: " + run.context().runId() + "\nProdigy-Item: " + Names.printable(item.itemId())
                 + "\n";
         GitCli.Result r = git.run(root, List.of("merge", "--no-ff", "--no-edit", "-m", message, item.branch()));
+        if (r.exitCode() >= SIGNALLED) {
+            throw new MergeKilledException("exit " + r.exitCode() + ": " + r.message());
+        }
         if (r.ok()) {
             LOG.info("Merged item {} ({} commit(s)) into {}", item.itemId(), commits.size(), run.branch());
             item.integrated(itemTip);
@@ -194,6 +258,76 @@ public final class Integrator {
                     + "the merge", root);
         }
         return null;
+    }
+
+    /**
+     * Finishes what a crash left of an item merge, from the record written before it started: if the run's branch
+     * moved, the merge commit was made (git moves the branch last, after the worktree and index are written) and
+     * nothing is to do; otherwise the merge is undone. Called when a run resumes, after the processes the killed
+     * owner left are gone and stale git locks are removed.
+     */
+    void recoverInterruptedMerge() {
+        Optional<MergeIntent> found = MergeIntent.read(run.gitDir());
+        if (found.isEmpty()) {
+            return;
+        }
+        MergeIntent intent = found.get();
+        String head = run.versionControl().orElseThrow().head();
+        if (intent.before() == null) {
+            LOG.debug("Run {}: an unfinished merge record without a start; the merge had not started",
+                    run.context().runId());
+        } else if (!head.equals(intent.before())) {
+            LOG.info("Run {}: the merge of item {} was interrupted after git committed it (the run's branch is at {})",
+                    run.context().runId(), intent.itemId(), RunWorktree.abbrev(head));
+            if (run.merging()) {
+                git.run(run.root(), List.of("merge", "--abort"));
+            }
+        } else {
+            LOG.warn("Run {}: the merge of item {} into {} was interrupted before git committed it; undoing what it "
+                    + "wrote in the run's worktree (the item runs again)", run.context().runId(), intent.itemId(),
+                    run.branch());
+            rollBack(intent);
+        }
+        MergeIntent.clear(run.gitDir());
+    }
+
+    /**
+     * Undoes a merge that did not complete: aborts git's merge state, resets the worktree and index to the run's
+     * head, and removes the untracked files the merge wrote at paths the item's branch adds. Git checks before a
+     * merge writes anything that no untracked file would be overwritten, so an untracked file at such a path can only
+     * come from the interrupted merge itself.
+     */
+    private void rollBack(MergeIntent intent) {
+        Path root = run.root();
+        resetTo(intent.before());
+        if (intent.itemTip() == null || !git.test(root, "cat-file", "-e", intent.itemTip() + "^{commit}")) {
+            return;
+        }
+        Set<String> added = new HashSet<>(GitVersionControl.lines(git.output(root, "diff", "--name-only",
+                "--no-renames", "--diff-filter=A", intent.before() + "..." + intent.itemTip())));
+        if (added.isEmpty()) {
+            return;
+        }
+        String untracked = git.output(root, "ls-files", "--others", "--exclude-standard", "-z");
+        for (String path : untracked.split("\0")) {
+            if (!path.isEmpty() && added.contains(path)) {
+                Path file = root.resolve(path);
+                try {
+                    Files.deleteIfExists(file);
+                    for (Path dir = file.getParent(); dir != null && !dir.equals(root); dir = dir.getParent()) {
+                        try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+                            if (left.findAny().isPresent()) {
+                                break;
+                            }
+                        }
+                        Files.delete(dir);
+                    }
+                } catch (IOException e) {
+                    throw new IsolationException("could not remove " + file + ", left by the interrupted merge of item "
+                            + intent.itemId() + ": " + e.getMessage(), e);
+                }
+            }
+        }
     }
 
     /** Aborts any merge in progress and puts the run's branch and worktree back at {@code runHead}. */

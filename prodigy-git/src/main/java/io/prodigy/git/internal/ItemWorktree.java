@@ -46,6 +46,11 @@ public final class ItemWorktree implements Workspace {
     }
 
     @Override
+    public java.util.Optional<String> branchName() {
+        return java.util.Optional.ofNullable(branch);
+    }
+
+    @Override
     public Optional<VersionControl> versionControl() {
         return Optional.of(vc);
     }

@@ -36,10 +36,37 @@ import java.util.Properties;
  * @param open whether the run has not closed yet
  * @param ownerPid the process that runs it, or -1
  * @param ownerHost the host of that process
+ * @param ownerStarted when that process started ({@link java.time.Instant} text), to tell a reused pid from the
+ *                     owner; empty if unknown
  */
 public record RunFile(String runId, String runKey, Path repository, Path worktree, String runBranch,
                       String targetBranch, String startCommit, boolean dedicated, boolean open, long ownerPid,
-                      String ownerHost) {
+                      String ownerHost, String ownerStarted) {
+
+    /**
+     * A record owned by this process when open.
+     *
+     * @param runId the run's id
+     * @param runKey the run's safe name
+     * @param repository the top of the user's working tree
+     * @param worktree the run's worktree
+     * @param runBranch the run's branch
+     * @param targetBranch the user's branch
+     * @param startCommit the target branch's commit when the run started
+     * @param dedicated whether the run worktree is a dedicated one
+     * @param open whether the run has not closed yet
+     * @return the record
+     */
+    static RunFile ofThisProcess(String runId, String runKey, Path repository, Path worktree, String runBranch,
+                                 String targetBranch, String startCommit, boolean dedicated, boolean open) {
+        return new RunFile(runId, runKey, repository, worktree, runBranch, targetBranch, startCommit, dedicated, open,
+                open ? currentPid() : -1, open ? currentHost() : "", open ? currentStart() : "");
+    }
+
+    /** @return when this process started, or an empty string if unknown */
+    static String currentStart() {
+        return ProcessHandle.current().info().startInstant().map(Object::toString).orElse("");
+    }
 
     /** The suffix of run files. */
     public static final String SUFFIX = ".run";
@@ -90,13 +117,20 @@ public record RunFile(String runId, String runKey, Path repository, Path worktre
         if (!currentHost().equals(ownerHost)) {
             return true;
         }
-        return ownerPid > 0 && ProcessHandle.of(ownerPid).map(ProcessHandle::isAlive).orElse(false);
+        Optional<ProcessHandle> owner = ProcessHandle.of(ownerPid);
+        if (ownerPid <= 0 || owner.isEmpty() || !owner.get().isAlive()) {
+            return false;
+        }
+        // a pid the system gave to another process since (machines with many short processes reuse pids fast)
+        Optional<java.time.Instant> started = owner.get().info().startInstant();
+        return ownerStarted == null || ownerStarted.isEmpty() || started.isEmpty()
+                || started.get().toString().equals(ownerStarted);
     }
 
     /** @param isOpen whether the run is open @return a copy owned by this process when open */
     public RunFile withOpen(boolean isOpen) {
-        return new RunFile(runId, runKey, repository, worktree, runBranch, targetBranch, startCommit, dedicated,
-                isOpen, isOpen ? currentPid() : -1, isOpen ? currentHost() : "");
+        return ofThisProcess(runId, runKey, repository, worktree, runBranch, targetBranch, startCommit, dedicated,
+                isOpen);
     }
 
     /**
@@ -118,6 +152,7 @@ public record RunFile(String runId, String runKey, Path repository, Path worktre
         p.setProperty("open", String.valueOf(open));
         p.setProperty("owner_pid", String.valueOf(ownerPid));
         p.setProperty("owner_host", ownerHost);
+        p.setProperty("owner_started", ownerStarted == null ? "" : ownerStarted);
         Path target = file(repoDir);
         try {
             Files.createDirectories(repoDir);
@@ -153,7 +188,8 @@ public record RunFile(String runId, String runKey, Path repository, Path worktre
                     Path.of(p.getProperty("repository")), Path.of(p.getProperty("worktree")),
                     p.getProperty("run_branch"), p.getProperty("target_branch"), p.getProperty("start_commit"),
                     Boolean.parseBoolean(p.getProperty("dedicated")), Boolean.parseBoolean(p.getProperty("open")),
-                    Long.parseLong(p.getProperty("owner_pid", "-1")), p.getProperty("owner_host", "")));
+                    Long.parseLong(p.getProperty("owner_pid", "-1")), p.getProperty("owner_host", ""),
+                    p.getProperty("owner_started", "")));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

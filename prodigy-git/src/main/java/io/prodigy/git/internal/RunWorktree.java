@@ -33,18 +33,25 @@ public final class RunWorktree implements Workspace {
     private final AgentWorktrees agents;
     private final Integrator integrator;
     private final Path gitDir;
+    private final GitCli git;
 
     private RunWorktree(Settings settings, RunContext context, Repository repo, RunFile file) {
         this.settings = settings;
+        this.git = settings.git().forRun(context.runId(), context.stateDirectory());
         this.context = context;
         this.repo = repo;
         this.repoDir = settings.repoDir(repo);
         this.file = file;
         this.directory = repo.projectIn(file.worktree());
-        this.vc = new GitVersionControl(settings.git(), file.worktree());
+        this.vc = new GitVersionControl(git, file.worktree());
         this.agents = new AgentWorktrees(this);
         this.integrator = new Integrator(this);
-        this.gitDir = Path.of(settings.git().output(file.worktree(), "rev-parse", "--absolute-git-dir"));
+        this.gitDir = Path.of(git.output(file.worktree(), "rev-parse", "--absolute-git-dir"));
+    }
+
+    /** @return the run worktree's private git directory */
+    Path gitDir() {
+        return gitDir;
     }
 
     /** @return whether the run's worktree is in the middle of a merge (it has a {@code MERGE_HEAD}) */
@@ -62,7 +69,7 @@ public final class RunWorktree implements Workspace {
      *     branch, git has no committer identity, or the worktree cannot be created
      */
     public static RunWorktree open(Settings settings, RunContext context) {
-        GitCli git = settings.git();
+        GitCli git = settings.git().forRun(context.runId(), context.stateDirectory());
         Repository repo = Repository.discover(git, context.projectDirectory());
         Path repoDir = settings.repoDir(repo);
         String runKey = Names.safe(context.runId());
@@ -94,8 +101,8 @@ public final class RunWorktree implements Workspace {
                         + "; git branch -D " + branch);
             }
             WorktreeOps.addWorktree(git, repo, path, branch, start);
-            f = new RunFile(context.runId(), runKey, repo.topLevel(), path, branch, target, start, false, true,
-                    RunFile.currentPid(), RunFile.currentHost());
+            f = RunFile.ofThisProcess(context.runId(), runKey, repo.topLevel(), path, branch, target, start, false,
+                    true);
         }
         f.write(repoDir);
         LOG.info("Run {} works in {} on branch {}, started from {} at {}", context.runId(), f.worktree(),
@@ -116,7 +123,7 @@ public final class RunWorktree implements Workspace {
      * @throws IsolationException as {@link #open}, or if another live process owns the run
      */
     public static RunWorktree resume(Settings settings, RunContext context) {
-        GitCli git = settings.git();
+        GitCli git = settings.git().forRun(context.runId(), context.stateDirectory());
         Repository repo = Repository.discover(git, context.projectDirectory());
         Path repoDir = settings.repoDir(repo);
         String runKey = Names.safe(context.runId());
@@ -130,6 +137,7 @@ public final class RunWorktree implements Workspace {
             throw new IsolationException("run '" + context.runId() + "' is still running (process " + f.ownerPid()
                     + " on " + f.ownerHost() + "); stop it before resuming");
         }
+        clearStalePackedRefsLock(repo.commonDir(), f.runId(), PACKED_REFS_LOCK_WAIT);
         Path path = f.worktree();
         Optional<Repository.WorktreeEntry> entry = repo.worktrees(git).stream()
                 .filter(e -> e.path().equals(path) && !e.prunable()).findFirst();
@@ -161,9 +169,57 @@ public final class RunWorktree implements Workspace {
         reopened.write(repoDir);
         LOG.info("Run {} resumes in {} on branch {}", f.runId(), path, f.runBranch());
         RunWorktree run = new RunWorktree(settings, context, repo, reopened);
+        run.integrator.recoverInterruptedMerge();
         run.ensureDirectory();
         run.agents.removePool();
         return run;
+    }
+
+    /** How long a {@code packed-refs.lock} must stay unchanged before a resume takes it for a killed command's. */
+    static final java.time.Duration PACKED_REFS_LOCK_WAIT = java.time.Duration.ofSeconds(3);
+
+    /**
+     * Every ref deletion (an item branch removed) takes the repository-wide {@code packed-refs.lock}; a git command
+     * killed with the run's process group while holding it leaves it behind, and every later branch deletion in the
+     * repository fails on it - the user's too. Git holds it for milliseconds and gives up waiting for it after
+     * {@code core.packedRefsTimeout} (1 s), so a lock that stays, unchanged, for {@code wait} is a dead command's:
+     * it is removed, with a warning. A lock that goes away or changes meanwhile belongs to a live git and is left.
+     *
+     * @param commonDir the repository's git directory
+     * @param runId the run, for messages
+     * @param wait how long the lock must stay unchanged
+     */
+    static void clearStalePackedRefsLock(Path commonDir, String runId, java.time.Duration wait) {
+        Path lock = commonDir.resolve("packed-refs.lock");
+        try {
+            if (!Files.exists(lock)) {
+                return;
+            }
+            Object key = Files.readAttributes(lock, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(lock);
+            long deadline = System.nanoTime() + wait.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!Files.exists(lock)) {
+                    return;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+            }
+            java.nio.file.attribute.BasicFileAttributes now;
+            try {
+                now = Files.readAttributes(lock, java.nio.file.attribute.BasicFileAttributes.class);
+            } catch (java.nio.file.NoSuchFileException e) {
+                return;
+            }
+            if (!java.util.Objects.equals(key, now.fileKey()) || !modified.equals(now.lastModifiedTime())) {
+                return; // taken again meanwhile: a live git works with it
+            }
+            Files.deleteIfExists(lock);
+            LOG.warn("Run {}: removed {}, which stayed for {} s - longer than git holds it; a git command killed with "
+                    + "the run's process left it", runId, lock, wait.toSeconds());
+        } catch (IOException e) {
+            throw new IsolationException("could not check the stale " + lock + " of run '" + runId + "': "
+                    + e.getMessage(), e);
+        }
     }
 
     /**
@@ -179,6 +235,15 @@ public final class RunWorktree implements Workspace {
      *               beside the run's worktree, item branches {@code prodigy/<run-key>/*}
      */
     static void clearStaleLocks(GitCli git, Path worktree, String runId, String runBranch, String runKey) {
+        clearStaleLocks(git, worktree, runId, runBranch, runKey, true);
+    }
+
+    /**
+     * As {@link #clearStaleLocks(GitCli, Path, String, String, String)}; without {@code withItems} only the locks of
+     * the run's own worktree and branch (for a git command of the run killed while the run's items still work).
+     */
+    static void clearStaleLocks(GitCli git, Path worktree, String runId, String runBranch, String runKey,
+                                boolean withItems) {
         Path gitDir = Path.of(git.output(worktree, "rev-parse", "--absolute-git-dir")).normalize();
         Path commonDir = worktree.resolve(git.output(worktree, "rev-parse", "--git-common-dir")).normalize();
         List<Path> locks = new ArrayList<>();
@@ -202,7 +267,7 @@ public final class RunWorktree implements Workspace {
                         }
                         String name = ref.substring(0, ref.length() - ".lock".length());
                         return name.equals(runBranch) && runBranch.startsWith("prodigy")
-                                || name.startsWith(itemPrefix);
+                                || withItems && name.startsWith(itemPrefix);
                     }).forEach(locks::add);
                 } catch (IOException e) {
                     throw new IsolationException("could not list the branches under " + heads + " of run '"
@@ -217,7 +282,7 @@ public final class RunWorktree implements Workspace {
         Path items = worktree.resolveSibling(runKey + ".items");
         Path pool = worktree.resolveSibling(runKey + ".pool");
         Path linked = commonDir.resolve("worktrees");
-        if (Files.isDirectory(linked)) {
+        if (withItems && Files.isDirectory(linked)) {
             try (Stream<Path> dirs = Files.list(linked)) {
                 for (Path dir : (Iterable<Path>) dirs::iterator) {
                     Path pointer = dir.resolve("gitdir");
@@ -252,7 +317,7 @@ public final class RunWorktree implements Workspace {
 
     private static RunFile openDedicated(Settings settings, Repository repo, RunContext context, String runKey,
                                          String name, String target, String start) {
-        GitCli git = settings.git();
+        GitCli git = settings.git().forRun(context.runId(), context.stateDirectory());
         Path repoDir = settings.repoDir(repo);
         Path path = repoDir.resolve(name + ".dedicated");
         String branch = "prodigy-" + name;
@@ -287,8 +352,8 @@ public final class RunWorktree implements Workspace {
                 WorktreeOps.addWorktree(git, repo, path, branch, start);
             }
         }
-        return new RunFile(context.runId(), runKey, repo.topLevel(), path, branch, target, start, true, true,
-                RunFile.currentPid(), RunFile.currentHost());
+        return RunFile.ofThisProcess(context.runId(), runKey, repo.topLevel(), path, branch, target, start, true,
+                true);
     }
 
     private static String userBranch(GitCli git, Repository repo) {
@@ -399,9 +464,9 @@ public final class RunWorktree implements Workspace {
         return integrator;
     }
 
-    /** @return the git runner */
+    /** @return the git runner of this run (its processes carry the run's id) */
     public GitCli git() {
-        return settings.git();
+        return git;
     }
 
     @Override

@@ -22,6 +22,7 @@ final class Child implements AutoCloseable {
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile String end;
+    private final java.util.concurrent.CountDownLatch eof = new java.util.concurrent.CountDownLatch(1);
 
     private Child(Process process, Path stderr) {
         this.process = process;
@@ -40,17 +41,34 @@ final class Child implements AutoCloseable {
                 // the child died: the end of its output
             }
             lines.add(EOF);
+            eof.countDown();
         }, "crash-child-stdout");
         reader.setDaemon(true);
         reader.start();
     }
 
     static Child start(Path base, String... args) throws IOException {
+        return start(base, java.util.Map.of(), args);
+    }
+
+    /**
+     * Starts a child JVM in its own session and process group (so that {@link #killGroup()} can kill it with the git
+     * commands it runs, as a terminal's Ctrl-C or a container stop would), with the crash-point hook installed.
+     *
+     * @param base the trial's directory
+     * @param properties system properties for the child (the hook's configuration)
+     * @param args {@link CrashChild}'s arguments after the directory
+     */
+    static Child start(Path base, java.util.Map<String, String> properties, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), base.toString()));
+        List<String> cmd = new ArrayList<>(List.of("setsid", java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xss512k", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dprodigy.crash-points=" + ChildCrashPoints.class.getName(),
+                "-Dprodigy.crash.runId=" + CrashScenario.RUN_ID));
+        properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
+                base.toString()));
         cmd.addAll(List.of(args));
         Path err = Files.createTempFile(base, "child-", ".err");
         return new Child(new ProcessBuilder(cmd).redirectError(err.toFile()).start(), err);
@@ -101,6 +119,16 @@ final class Child implements AutoCloseable {
         }
     }
 
+    /**
+     * SIGKILL to the child's whole process group: the JVM and the git commands it runs (agents run in their own
+     * sessions and survive, as they would a terminal's Ctrl-C), then waits until the JVM is reaped.
+     */
+    void killGroup() throws IOException, InterruptedException {
+        Process k = new ProcessBuilder("kill", "-KILL", "--", "-" + pid()).inheritIO().start();
+        k.waitFor();
+        kill();
+    }
+
     /** Sends a signal by name ({@code INT}, {@code TERM}) with {@code kill}. */
     void signal(String name) throws IOException, InterruptedException {
         Process k = new ProcessBuilder("kill", "-" + name, String.valueOf(pid())).inheritIO().start();
@@ -115,10 +143,7 @@ final class Child implements AutoCloseable {
             process.waitFor(30, TimeUnit.SECONDS);
         }
         // the reader thread may still be draining the last lines
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!lines.contains(EOF) && System.nanoTime() < deadline) {
-            lines.poll(10, TimeUnit.MILLISECONDS);
-        }
+        eof.await(5, TimeUnit.SECONDS);
         return end;
     }
 

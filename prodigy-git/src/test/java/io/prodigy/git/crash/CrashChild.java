@@ -15,6 +15,10 @@ import java.nio.file.Path;
  * Arguments: the trial directory, {@code run} or {@code resume}, and optionally {@code signals}.
  */
 public final class CrashChild {
+    /** The child's output, shared with {@link ChildCrashPoints} so that their lines never interleave. */
+    static final PrintStream OUT = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+            StandardCharsets.UTF_8);
+
     private CrashChild() {
     }
 
@@ -27,8 +31,7 @@ public final class CrashChild {
         boolean resume = args[1].equals("resume");
         boolean signals = args.length > 2 && args[2].equals("signals");
         Files.writeString(base.resolve("child.pid"), String.valueOf(ProcessHandle.current().pid()));
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                StandardCharsets.UTF_8);
+        PrintStream out = OUT;
         out.println("PID " + ProcessHandle.current().pid());
         CrashScenario s = CrashScenario.open(base);
         try (Prodigy prodigy = s.engine(e -> out.println("EV " + e.getClass().getSimpleName() + " "

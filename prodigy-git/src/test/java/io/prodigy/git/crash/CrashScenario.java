@@ -29,7 +29,12 @@ import java.util.TreeSet;
  * child JVM that is killed and the process that resumes build exactly the same workflow.
  */
 final class CrashScenario {
-    static final String RUN_ID = "crash-run";
+    /**
+     * The run id of every trial of this JVM and of the children it starts: unique to the test JVM, so that a resume
+     * in another test on the same machine (which stops the processes of its run id) never touches ours.
+     */
+    static final String RUN_ID = System.getProperty("prodigy.crash.runId",
+            "crash-run-" + Long.toHexString(new java.util.Random().nextLong() & 0xffffffffL));
 
     final Path base;
     final Path repo;
@@ -73,7 +78,86 @@ final class CrashScenario {
                 + "if [ \"$n\" = \"$(cat \"$f\")\" ]; then kill -9 $(cat '" + b + "/child.pid'); fi\n"
                 + "exit 0\n");
         hook.toFile().setExecutable(true);
+        if (Boolean.parseBoolean(spec.getProperty("git.wrapper", "false"))) {
+            s.writeGitWrapper();
+        }
+        if (Boolean.parseBoolean(spec.getProperty("hold.hook", "false"))) {
+            s.writeHoldHook();
+        }
         return s;
+    }
+
+    /**
+     * A {@code reference-transaction} hook that, at the item merge numbered in {@code hold-merge}, kills the
+     * engine's JVM just before git moves the run's branch, then holds the merge for 3 s and lets it commit: a git
+     * command the killed run left running while the resume starts. It writes the merged item's id to
+     * {@code held-item}.
+     */
+    private void writeHoldHook() throws IOException {
+        String b = base.toString();
+        Path hook = repo.resolve(".git/hooks/reference-transaction");
+        Files.writeString(hook, "#!/bin/sh\n"
+                + "[ \"$1\" = prepared ] || exit 0\n"
+                + "f='" + b + "/hold-merge'\n"
+                + "[ -f \"$f\" ] || exit 0\n"
+                + "gd=$(git rev-parse --absolute-git-dir)\n"
+                + "[ -f \"$gd/MERGE_HEAD\" ] || exit 0\n"
+                + "grep -q ' refs/heads/prodigy-' || exit 0\n"
+                + "n=$(cat '" + b + "/hold-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + b
+                + "/hold-count'\n"
+                + "[ \"$n\" = \"$(cat \"$f\")\" ] || exit 0\n"
+                + "head -n 1 \"$gd/MERGE_MSG\" | sed 's/^Merge item //' > '" + b + "/held-item'\n"
+                + "kill -9 $(cat '" + b + "/child.pid')\n"
+                + "sleep 3\n"
+                + "exit 0\n");
+        hook.toFile().setExecutable(true);
+    }
+
+    /**
+     * The git the engine runs in trials that kill a merge half way: at the item merge numbered in
+     * {@code kill-in-merge} it leaves exactly what a {@code git merge} killed while writing the worktree leaves (the
+     * item's new files, untracked, and {@code index.lock}; no {@code MERGE_HEAD}), then kills the engine's JVM and
+     * itself with SIGKILL (only itself when the file says {@code <n> git}); at the branch deletion numbered in {@code kill-in-branch-delete} it leaves what a
+     * {@code git branch -D} killed while it holds the repository's {@code packed-refs.lock} leaves, and kills the
+     * same way. Otherwise it is git.
+     */
+    private void writeGitWrapper() throws IOException {
+        String b = base.toString();
+        Path wrapper = base.resolve("git-wrapper");
+        Files.writeString(wrapper, "#!/bin/sh\n"
+                + "f='" + b + "/kill-in-merge'\n"
+                + "if [ -f \"$f\" ] && [ \"$4\" != \"\" ]; then\n"
+                + "  for last; do :; done\n"
+                + "  case \" $* \" in *' merge --no-ff '*)\n"
+                + "    case \"$last\" in prodigy/*)\n"
+                + "      n=$(cat '" + b + "/merge-count-wrapper' 2>/dev/null || echo 0); n=$((n+1))\n"
+                + "      echo $n > '" + b + "/merge-count-wrapper'\n"
+                + "      read m who < \"$f\"\n"
+                + "      if [ \"$n\" = \"$m\" ]; then\n"
+                + "        cd \"$2\" || exit 1\n"
+                + "        for p in $(git diff --name-only --diff-filter=A HEAD...\"$last\"); do\n"
+                + "          mkdir -p \"$(dirname \"$p\")\"; git show \"$last:$p\" > \"$p\"\n"
+                + "        done\n"
+                + "        : > \"$(git rev-parse --absolute-git-dir)/index.lock\"\n"
+                + "        [ \"$who\" = git ] || kill -9 $(cat '" + b + "/child.pid')\n"
+                + "        kill -9 $$\n"
+                + "      fi;;\n"
+                + "    esac;;\n"
+                + "  esac\n"
+                + "fi\n"
+                + "d='" + b + "/kill-in-branch-delete'\n"
+                + "if [ -f \"$d\" ]; then\n"
+                + "  case \" $* \" in *' branch -D '*)\n"
+                + "    n=$(cat '" + b + "/delete-count-wrapper' 2>/dev/null || echo 0); n=$((n+1))\n"
+                + "    echo $n > '" + b + "/delete-count-wrapper'\n"
+                + "    if [ \"$n\" = \"$(cat \"$d\")\" ]; then\n"
+                + "      : > \"$(cd \"$2\" && git rev-parse --path-format=absolute --git-common-dir)/packed-refs.lock\"\n"
+                + "      kill -9 $(cat '" + b + "/child.pid'); kill -9 $$\n"
+                + "    fi;;\n"
+                + "  esac\n"
+                + "fi\n"
+                + "exec git \"$@\"\n");
+        wrapper.toFile().setExecutable(true);
     }
 
     /** Opens a scenario the parent created. */
@@ -83,6 +167,11 @@ final class CrashScenario {
             p.load(in);
         }
         return new CrashScenario(base, p);
+    }
+
+    /** @return the worktree mode: {@code pooled} (3 slots) or {@code on-demand} (the CLI's default) */
+    String mode() {
+        return spec.getProperty("mode", "pooled");
     }
 
     String kind() {
@@ -198,7 +287,10 @@ final class CrashScenario {
     /** @return an engine on this trial's repository and home */
     Prodigy engine(RunListener listener, boolean handleSignals) {
         WorktreeIsolation.Builder iso = WorktreeIsolation.builder().prodigyHome(prodigyHome)
-                .mode(WorktreeMode.pooled(3));
+                .mode(mode().equals("on-demand") ? WorktreeMode.onDemand() : WorktreeMode.pooled(3));
+        if (Files.exists(base.resolve("git-wrapper"))) {
+            iso.gitExecutable(base.resolve("git-wrapper").toString());
+        }
         gitEnv().forEach(iso::gitEnvironment);
         Prodigy.Builder b = Prodigy.builder().workingDirectory(repo).home(prodigyHome.resolve("engine"))
                 .isolation(iso.build()).handleSignals(handleSignals);

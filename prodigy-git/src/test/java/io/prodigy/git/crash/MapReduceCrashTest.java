@@ -13,40 +13,79 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills a MapReduce run with SIGKILL at random moments - during setup, early in the map phase, with items in
- * flight, between an item's merge and its journal record, during reduce, during the final merge - resumes it, and
- * checks exactly-once on the user's branch: every successful item's commit once, none missing, the failed items
- * once each in the DLQ and counted by {@code ${map.failed}}, no worktree, branch, process or lock left over.
+ * flight, between an item's merge and its journal record, in the middle of a git merge, during reduce, during the
+ * final merge - then kills its first resume (in another JVM) again at one of the resume's phases (lock takeover,
+ * leftover stop, ancestry check, stale discard, dispatch, integrate, reduce, final merge), resumes it to the end,
+ * and checks exactly-once from the user's branch's git history: every successful item's commit once, none missing,
+ * the failed items once each in the DLQ and counted by {@code ${map.failed}}, no worktree, branch, process or lock
+ * left over. Kills hit the JVM alone or its whole process group (with the git commands it runs); the harness never
+ * stops the processes a killed run left: the resume must. Every child pauses at random at the engine's crash
+ * points; half the trials run with every core of the machine busy ({@link CpuLoad}); the worktree modes
+ * alternate between pooled and on demand (the CLI's default). The count of kills per point is printed at the end.
  */
+@Tag("slow")
 class MapReduceCrashTest {
-    private static final String[] MOMENTS = {"setup", "early-map", "mid-map", "merge-hook", "reduce", "final-merge"};
+    /** How the first run is killed. */
+    private static final String[] FIRST = {"setup", "early-map", "mid-map", "merge-hook", "reduce", "final-merge",
+        "integrated-point", "mid-merge", "dispatch-point"};
+    /** Where the first resume is killed. */
+    private static final String[] AGAIN = {"LOCK_TAKEN", "LEFTOVERS_STOPPED", "WORKSPACE_OPEN", "ANCESTRY_CHECK",
+        "DISCARD", "DISPATCH", "INTEGRATE", "INTEGRATED", "ITEM_FINISHED", "STEP", "FINAL_MERGE", "FINAL_MERGE_DONE",
+        "MID_MERGE"};
+    private static final long BASE_SEED = CrashTrials.baseSeed();
 
     @TempDir
     Path tmp;
 
+    @BeforeAll
+    static void seed() {
+        System.out.println("MapReduceCrashTest base seed " + BASE_SEED + " (replay: -Dprodigy.crash.seed=" + BASE_SEED
+                + ")");
+    }
+
+    @AfterAll
+    static void tally() {
+        System.out.println("MapReduceCrashTest: kills per point\n" + CrashTrials.killTally());
+    }
+
     @Test
-    void aMapReduceRunKilledAtRandomMomentsAndResumedIntegratesEveryItemExactlyOnce() throws Exception {
-        long seed = CrashTrials.baseSeed();
-        System.out.println("MapReduceCrashTest base seed " + seed + " (replay: -Dprodigy.crash.seed=" + seed + ")");
+    void killedTwiceOnAnIdleMachineEveryItemIsIntegratedExactlyOnce() throws Exception {
+        trials("idle", CrashTrials.trials("prodigy.crash.trials", 20), 0, 30);
+    }
+
+    @Test
+    void killedTwiceUnderCpuLoadEveryItemIsIntegratedExactlyOnce() throws Exception {
+        try (CpuLoad load = CpuLoad.start()) {
+            System.out.println("CPU load: " + load.threads() + " busy threads");
+            trials("loaded", CrashTrials.trials("prodigy.crash.loadedTrials", 20), 1000, 60);
+        }
+    }
+
+    private void trials(String kind, List<Integer> trials, int seedOffset, int pauseMaxMs) throws Exception {
         long started = System.nanoTime();
-        List<Integer> trials = CrashTrials.trials(20);
         int killed = 0;
         for (int t : trials) {
-            killed += trial(seed, t) ? 1 : 0;
+            killed += trial(kind, BASE_SEED + seedOffset, t, pauseMaxMs) ? 1 : 0;
         }
-        System.out.printf("MapReduceCrashTest: %d trials (%d killed) in %.1f s%n", trials.size(), killed,
+        System.out.printf("MapReduceCrashTest %s: %d trials (%d killed) in %.1f s%n", kind, trials.size(), killed,
                 (System.nanoTime() - started) / 1e9);
         assertThat(killed).as("trials that were really killed").isGreaterThanOrEqualTo(trials.size() * 2 / 3);
     }
 
-    private boolean trial(long baseSeed, int t) throws Exception {
+    private boolean trial(String kind, long baseSeed, int t, int pauseMaxMs) throws Exception {
         long seed = baseSeed + t;
         Random random = new Random(seed);
-        String moment = MOMENTS[t % MOMENTS.length];
+        String moment = FIRST[t % FIRST.length];
+        String again = AGAIN[t % AGAIN.length];
+        String mode = t % 2 == 0 ? "pooled" : "on-demand";
         int items = 8 + random.nextInt(3);
         Set<Integer> failing = new TreeSet<>();
         while (failing.size() < 2) {
@@ -55,68 +94,105 @@ class MapReduceCrashTest {
         Properties spec = CrashTrials.spec("mapreduce");
         spec.setProperty("items", String.valueOf(items));
         spec.setProperty("failing", String.join(",", failing.stream().map(String::valueOf).toList()));
+        spec.setProperty("mode", mode);
+        spec.setProperty("git.wrapper", String.valueOf(moment.equals("mid-merge") || again.equals("MID_MERGE")));
         for (int i = 0; i < items; i++) {
             spec.setProperty("delay." + i, String.valueOf(random.nextInt(4) == 0 ? 100 + random.nextInt(150) : 0));
         }
         int successes = items - failing.size();
-        Path base = tmp.resolve("t" + t);
+        Path base = tmp.resolve(kind + "-" + t);
         Files.createDirectories(base);
         CrashScenario s = CrashScenario.create(base, spec);
-        CrashTrials.Moment when;
+        CrashTrials.Kill first;
         String what;
         switch (moment) {
             case "setup" -> {
-                when = CrashTrials.after("EV PhaseStarted setup", 1, 350);
+                first = CrashTrials.Kill.of(CrashTrials.after("EV PhaseStarted setup", 1, 350));
                 what = "during setup";
             }
             case "early-map" -> {
-                when = CrashTrials.after("EV ItemStarted", 1, 150);
+                first = CrashTrials.Kill.of(CrashTrials.after("EV ItemStarted", 1, 150));
                 what = "after the first item started";
             }
             case "mid-map" -> {
                 int k = 1 + random.nextInt(successes - 1);
-                when = CrashTrials.after("EV ItemIntegrated", k, 150);
+                first = CrashTrials.Kill.of(CrashTrials.after("EV ItemIntegrated", k, 150));
                 what = "after " + k + " items were integrated";
             }
             case "merge-hook" -> {
                 int m = 1 + random.nextInt(successes);
-                Files.writeString(base.resolve("kill-at-merge"), m + "\n");
-                when = CrashTrials.byHook();
+                first = armed("kill-at-merge", m, CrashTrials.byHook("post-merge hook (merge " + m + ")"));
                 what = "right after merge " + m + " of " + successes + ", before its journal record";
             }
             case "reduce" -> {
-                when = CrashTrials.after("EV PhaseStarted reduce", 1, 400);
+                first = CrashTrials.Kill.of(CrashTrials.after("EV PhaseStarted reduce", 1, 400));
                 what = "during reduce";
             }
-            default -> {
-                Files.writeString(base.resolve("kill-at-merge"), (successes + 1) + "\n");
-                when = CrashTrials.byHook();
+            case "final-merge" -> {
+                first = armed("kill-at-merge", successes + 1, CrashTrials.byHook("post-merge hook (final merge)"));
                 what = "right after the final merge into the user's branch";
             }
+            case "integrated-point" -> {
+                int k = 1 + random.nextInt(successes);
+                first = new CrashTrials.Kill(CrashTrials.atKillPoint(), CrashTrials.atPoint("INTEGRATED", k, ""),
+                        false, null);
+                what = "at crash point INTEGRATED " + k + " (merged, not journaled)";
+            }
+            case "mid-merge" -> {
+                int m = 1 + random.nextInt(successes);
+                first = armed("kill-in-merge", m, CrashTrials.byHook("inside git merge " + m));
+                what = "inside git merge " + m + " (the item's files written, nothing committed)";
+            }
+            default -> {
+                int k = 1 + random.nextInt(items);
+                first = new CrashTrials.Kill(CrashTrials.atKillPoint(), CrashTrials.atPoint("DISPATCH", k, ""),
+                        false, null);
+                what = "at crash point DISPATCH " + k;
+            }
         }
-        System.out.printf("crash trial %d seed %d: %d items, failing %s, kill %s (replay: -Dprodigy.crash.seed=%d "
-                + "-Dprodigy.crash.trial=%d)%n", t, seed, items, failing, what, baseSeed, t);
-        // every fourth trial is killed a second time, while its first resume (in another JVM) works
-        CrashTrials.Moment again = t % 4 == 3 ? CrashTrials.after("EV ItemStarted", 1, 300) : null;
-        if (again != null) {
-            what += "; the first resume killed again after an item started";
-        }
-        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, when, again, random);
-        String context = "trial " + t + " seed " + seed + " (" + what + "); first run "
-                + (o.killed() ? "killed" : "ended " + o.firstEnd()) + "; child stderr:\n" + o.childStderr();
-        System.out.printf("  killed=%s leftovers=%d resumed=%s%n", o.killed(), o.killedLeftovers().size(),
-                o.resumed() == null ? "-" : o.resumed().status());
-        if (o.killed()) {
-            assertThat(o.resumed().status()).as(context + "\nresume failure: " + o.resumed().failure())
-                    .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        first = first.withGroup(random.nextBoolean());
+        CrashTrials.Kill second;
+        if (again.equals("MID_MERGE")) {
+            second = armed("kill-in-merge", 1, CrashTrials.byHook("inside git merge 1"));
         } else {
-            assertThat(o.firstEnd()).as(context).startsWith(RunStatus.COMPLETED_WITH_FAILURES.name());
+            int nth = again.equals("DISPATCH") || again.equals("INTEGRATE") || again.equals("INTEGRATED")
+                    ? 1 + random.nextInt(2) : 1;
+            second = new CrashTrials.Kill(CrashTrials.atKillPoint(), CrashTrials.atPoint(again, nth,
+                    again.equals("STEP") ? "/reduce/" : ""), random.nextBoolean(), null);
         }
-        verify(s, items, failing, context);
-        return o.killed();
+        what += "; the first resume killed at " + again + (second.group() ? " with its process group" : "")
+                + "; " + mode + " worktrees";
+        System.out.printf("%s crash trial %d seed %d: %d items, failing %s, kill %s%s (replay: "
+                + "-Dprodigy.crash.seed=%d -Dprodigy.crash.trial=%d)%n", kind, t, seed, items, failing, what,
+                first.group() ? " (first kill: process group)" : "", baseSeed, t);
+        CrashTrials.Outcome o;
+        try {
+            o = CrashTrials.crashAndResume(s, first, second, random, CrashTrials.pauses(seed, pauseMaxMs));
+            String context = kind + " trial " + t + " seed " + seed + " (" + what + "); kills " + o.kills()
+                    + "; first run " + (o.killed() ? "killed" : "ended " + o.firstEnd()) + "; child stderr:\n"
+                    + o.childStderr();
+            System.out.printf("  killed=%s resumed=%s%n", o.killed(), o.resumed() == null ? "-"
+                    : o.resumed().status());
+            if (o.killed()) {
+                assertThat(o.resumed().status()).as(context + "\nresume failure: " + o.resumed().failure())
+                        .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+            } else {
+                assertThat(o.firstEnd()).as(context).startsWith(RunStatus.COMPLETED_WITH_FAILURES.name());
+            }
+            verify(s, items, failing, context);
+        } finally {
+            Leftovers.killAll(s.marker(), s.base); // only after the checks: a failed trial leaves nothing running
+        }
+        return o.killed() || !o.kills().isEmpty();
     }
 
-    private static void verify(CrashScenario s, int items, Set<Integer> failing, String context) throws Exception {
+    /** A kill the child does itself: {@code file} in the trial directory holds the merge number that triggers it. */
+    private static CrashTrials.Kill armed(String file, int merge, CrashTrials.Moment moment) {
+        return new CrashTrials.Kill(moment, java.util.Map.of(), false,
+                base -> Files.writeString(base.resolve(file), merge + "\n"));
+    }
+
+    static void verify(CrashScenario s, int items, Set<Integer> failing, String context) throws Exception {
         List<String> subjects = s.gitLines("log", "--format=%s", "main");
         for (int i = 0; i < items; i++) {
             long n = CrashTrials.count(subjects, "item " + i);
@@ -131,6 +207,10 @@ class MapReduceCrashTest {
         }
         assertThat(CrashTrials.count(subjects, "setup")).as(context + "\nsetup commits:\n" + subjects).isEqualTo(1);
         assertThat(CrashTrials.count(subjects, "reduce")).as(context + "\nreduce commits:\n" + subjects).isEqualTo(1);
+        for (int i = 0; i < items; i++) {
+            assertThat(CrashTrials.count(subjects, "Merge item item_" + i)).as(context + "\nmerges of item " + i
+                    + " on main:\n" + subjects).isEqualTo(failing.contains(i) ? 0 : 1);
+        }
         long merges = subjects.stream().filter(l -> l.startsWith("Merge item ")).count();
         assertThat(merges).as(context + "\nitem merges:\n" + subjects).isEqualTo(items - failing.size());
 

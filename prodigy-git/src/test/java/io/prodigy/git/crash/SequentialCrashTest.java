@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * random moment, resumes it, and checks that each step's commit is on the user's branch exactly once and that the
  * captured variables of the steps finished before the crash were restored.
  */
+@Tag("slow")
 class SequentialCrashTest {
     @TempDir
     Path tmp;

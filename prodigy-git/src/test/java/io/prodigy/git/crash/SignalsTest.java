@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * their grandchildren) sleep: the process exits promptly saying how to resume, no agent process survives, the run
  * is recorded as resumable, and a resume finishes it with every item exactly once.
  */
+@Tag("slow")
 class SignalsTest {
     private static final int ITEMS = 3;
 

@@ -70,6 +70,34 @@ class StaleLocksTest {
         assertThat(ours).allSatisfy(p -> assertThat(p).doesNotExist());
     }
 
+    @Test
+    void aPackedRefsLockThatStaysIsRemovedOneThatGoesAwayOrChangesIsLeft() throws Exception {
+        Path common = Files.createDirectories(tmp.resolve("common"));
+        Path lock = Files.writeString(common.resolve("packed-refs.lock"), "");
+
+        RunWorktree.clearStalePackedRefsLock(common, "run-x", Duration.ofMillis(300));
+
+        assertThat(lock).as("a lock nobody holds any more").doesNotExist();
+
+        Files.writeString(lock, "");
+        java.nio.file.attribute.FileTime before = Files.getLastModifiedTime(lock);
+        Thread retaker = new Thread(() -> {
+            try {
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+                Files.delete(lock);
+                Files.writeString(lock, "a live git's");
+                Files.setLastModifiedTime(lock, java.nio.file.attribute.FileTime.fromMillis(before.toMillis() + 5000));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        retaker.start();
+        RunWorktree.clearStalePackedRefsLock(common, "run-x", Duration.ofMillis(600));
+        retaker.join();
+
+        assertThat(lock).as("a lock a live git took again meanwhile").exists();
+    }
+
     private Path lock(Path worktree, String name) throws Exception {
         Path gitDir = Path.of(git.output(worktree, "rev-parse", "--absolute-git-dir"));
         return Files.writeString(gitDir.resolve(name), "");

@@ -66,15 +66,20 @@ public class ProdigyAutoConfiguration {
         Prodigy.Builder b = Prodigy.builder()
                 .workingDirectory(workingDirectory)
                 .home(home)
-                .agentRunner(runner)
-                .isolation(isolation.getIfAvailable(() -> ProdigyComponents.isolation(properties, workingDirectory,
-                        home)))
-                .checkpointStore(checkpoints.getIfAvailable())
-                .dlqStore(dlq.getIfAvailable())
                 .eventLog(properties.isEventLog())
                 .handleSignals(properties.isHandleSignals())
                 .shutdownGrace(properties.getShutdownGrace())
                 .throttleDelay(properties.getThrottleDelay());
+        if (runner != null) {
+            b.agentRunner(runner);
+        }
+        IsolationStrategy strategy = isolation.getIfAvailable(() -> ProdigyComponents.isolation(properties,
+                workingDirectory, home));
+        if (strategy != null) {
+            b.isolation(strategy);
+        }
+        checkpoints.ifAvailable(b::checkpointStore);
+        dlq.ifAvailable(b::dlqStore);
         listeners.orderedStream().forEach(b::listener);
         return b.build();
     }

@@ -63,13 +63,17 @@ final class ProdigyComponents {
      * @param properties the settings
      * @param workingDirectory the project directory
      * @param home the state directory
-     * @return the isolation strategy
+     * @return the isolation strategy, or null for {@code auto} outside a git repository (then the engine runs
+     *         sequential work in the project directory and refuses parallel items until a mode is chosen)
      */
     static IsolationStrategy isolation(ProdigyProperties properties, Path workingDirectory, Path home) {
         ProdigyProperties.IsolationMode mode = properties.getIsolation().getMode();
         if (mode == ProdigyProperties.IsolationMode.AUTO) {
-            mode = inGitRepository(workingDirectory) ? ProdigyProperties.IsolationMode.WORKTREE
-                    : ProdigyProperties.IsolationMode.DIRECTORY;
+            if (!inGitRepository(workingDirectory)) {
+                // no silent sharing: the engine refuses parallel items without a chosen strategy
+                return null;
+            }
+            mode = ProdigyProperties.IsolationMode.WORKTREE;
         }
         switch (mode) {
             case DIRECTORY:

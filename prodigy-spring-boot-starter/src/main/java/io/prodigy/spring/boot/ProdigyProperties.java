@@ -375,7 +375,10 @@ public class ProdigyProperties {
 
     /** How workspaces are made. */
     public enum IsolationMode {
-        /** Git worktrees when the working directory is in a git repository, else the shared directory. */
+        /**
+         * Git worktrees when the working directory is in a git repository; elsewhere no strategy, so sequential work
+         * runs in the working directory and the engine refuses items in parallel until another mode is chosen.
+         */
         AUTO,
         /** A git worktree and branch per run and per item, merged back (prodigy-git). */
         WORKTREE,

@@ -7,10 +7,9 @@ import io.prodigy.api.RunResult;
 import io.prodigy.api.RunStatus;
 import io.prodigy.claude.testing.ClaudeDouble;
 import io.prodigy.spring.boot.sample.SampleApplication;
+import io.prodigy.testkit.GitRepository;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -55,38 +54,13 @@ class ProdigySpringBootTest {
         return claude;
     }
 
-    private static Path repository() {
-        Path repo = dir.resolve("project");
-        if (!Files.isDirectory(repo.resolve(".git"))) {
-            try {
-                Files.createDirectories(repo);
-                Files.writeString(repo.resolve("README.md"), "project\n");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            git(repo, "init", "-q", "-b", "main");
-            git(repo, "add", "-A");
-            git(repo, "commit", "-q", "-m", "initial");
-        }
-        return repo;
-    }
+    private static GitRepository repository;
 
-    static String git(Path repo, String... args) {
-        try {
-            List<String> cmd = new java.util.ArrayList<>(List.of("git"));
-            cmd.addAll(List.of(args));
-            Process p = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("git " + String.join(" ", args) + ": " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+    private static synchronized Path repository() {
+        if (repository == null) {
+            repository = GitRepository.create(dir);
         }
+        return repository.directory();
     }
 
     @Autowired
@@ -109,8 +83,8 @@ class ProdigySpringBootTest {
         assertThat(result.summary().costUsd()).isCloseTo(3 * ClaudeDouble.COMMIT_COST,
                 org.assertj.core.data.Offset.offset(1e-9));
         // each agent's commit was merged into the run and the run into main
-        Path repo = repository();
-        String files = git(repo, "ls-tree", "--name-only", "main");
+        repository();
+        String files = repository.git("ls-tree", "--name-only", "main");
         for (var item : result.items()) {
             assertThat(files).contains("fake-" + item.itemId() + ".txt");
         }

@@ -12,10 +12,27 @@ final class Diagnostics {
     private final boolean strict;
     private final List<Problem> problems = new ArrayList<>();
     private final Map<String, SourceText> sources = new LinkedHashMap<>();
+    private final Map<io.prodigy.api.Step, Location> stepLocations = new java.util.HashMap<>();
 
-    /** @param strict whether unknown keys are errors rather than warnings */
+    /** @param strict whether every warning is an error (unknown keys are errors in any case) */
     Diagnostics(boolean strict) {
         this.strict = strict;
+    }
+
+    /**
+     * Remembers where a step was read, for problems found on the built workflow. Equal steps keep the first
+     * location.
+     *
+     * @param step the step
+     * @param at where it is written
+     */
+    void locate(io.prodigy.api.Step step, Location at) {
+        stepLocations.putIfAbsent(step, at);
+    }
+
+    /** @param step a step read in this load @return where it is written, or null when unknown */
+    Location locationOf(io.prodigy.api.Step step) {
+        return stepLocations.get(step);
     }
 
     /** @param source a text problems may point into (for placing expression errors on their column) */
@@ -33,14 +50,17 @@ final class Diagnostics {
         add(Problem.Severity.ERROR, at, path, message);
     }
 
-    /** Records a warning: the workflow loads, but something in the file has no effect. */
+    /** Records a warning: the workflow loads, but something in the file has no effect (an error in strict mode). */
     void warning(Location at, String path, String message) {
-        add(Problem.Severity.WARNING, at, path, message);
+        add(strict ? Problem.Severity.ERROR : Problem.Severity.WARNING, at, path, message);
     }
 
-    /** Records an unknown key or value: a warning, or an error in strict mode. */
+    /**
+     * Records an unknown key or value: an error, since a misspelled key would silently drop the check it asks for
+     * (the message names the closest valid key).
+     */
     void unknown(Location at, String path, String message) {
-        add(strict ? Problem.Severity.ERROR : Problem.Severity.WARNING, at, path, message);
+        add(Problem.Severity.ERROR, at, path, message);
     }
 
     /** @return whether an error was recorded */

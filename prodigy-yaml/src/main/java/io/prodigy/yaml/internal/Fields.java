@@ -253,7 +253,7 @@ final class Fields {
     /** Reports every key of the mapping that is not valid here, with the closest valid key. */
     void finish() {
         for (MapNode.Entry e : map.entries()) {
-            if (!known.contains(e.key())) {
+            if (!known.contains(e.key()) && !e.key().startsWith("x-")) {
                 diagnostics.unknown(e.keyLocation(), path, "unknown key '" + e.key() + "' in " + context
                         + Texts.suggestion(e.key(), known));
             }

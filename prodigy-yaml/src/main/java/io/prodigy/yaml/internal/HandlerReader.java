@@ -79,9 +79,7 @@ final class HandlerReader {
                 }
                 handlers = timed;
             }
-            if (f.has("strategy")) {
-                f.choice("strategy", STRATEGIES);
-            }
+            strategy(f);
             if (f.node("capture") instanceof MapNode && ((MapNode) f.node("capture")).size() > 0) {
                 f.notActedOn("capture", "handler output capture by name is not in the model; use 'capture' on a "
                         + "handler command");
@@ -104,10 +102,12 @@ final class HandlerReader {
             return null;
         }
         Step handler = steps.step(new MapNode(m.location(), handlerEntries), path, Form.PHASE);
-        if (f.has("strategy")) {
-            f.choice("strategy", STRATEGIES);
+        strategy(f);
+        if (f.has("stop_on_success")) {
+            f.bool("stop_on_success");
+            f.notActedOn("stop_on_success", "the Rust tool 0.4.x has no such key and ignores it; a handler runs "
+                    + "its commands once per failure");
         }
-        f.bool("stop_on_success");
         if (handler == null) {
             return null;
         }
@@ -118,6 +118,23 @@ final class HandlerReader {
                 && !f.has("retry_original") && !f.has("max_retries");
         policy(ob, f, testDebugLoop);
         return build(ob, m, path);
+    }
+
+    /**
+     * The Rust tool uses {@code strategy} only to decide whether a handler that succeeds marks the step recovered
+     * ({@code recovery}, its default); here a handler that succeeds always settles the step unless
+     * {@code fail_workflow} is set, which is {@code recovery}.
+     */
+    private static void strategy(Fields f) {
+        if (!f.has("strategy")) {
+            return;
+        }
+        String strategy = f.choice("strategy", STRATEGIES);
+        if (strategy != null && !strategy.equals("recovery")) {
+            f.notActedOn("strategy", "handlers here always work as 'recovery' (a handler that succeeds settles "
+                    + "the failed step unless fail_workflow is set); the Rust tool 0.4.x uses the strategy only to "
+                    + "leave the step failed after a successful '" + strategy + "' handler");
+        }
     }
 
     private void policy(OnFailure.Builder ob, Fields f, boolean testDebugLoop) {

@@ -30,9 +30,10 @@ public final class Loading {
      * @param parameterFile a YAML or JSON file of parameter values, or null
      * @param searchPath directories searched for templates and bases by name
      * @param environment the environment {@code ${VAR}} numbers and env secrets are read from
+     * @param projectDirectory where the run's relative paths (a map input file) resolve, for checks before the run
      */
     public record Settings(boolean strict, Map<String, Object> parameters, Path parameterFile, List<Path> searchPath,
-                           Map<String, String> environment) {
+                           Map<String, String> environment, Path projectDirectory) {
         /** Copies. */
         public Settings {
             parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
@@ -75,6 +76,7 @@ public final class Loading {
                         && ((Stage.Steps) s).steps().isEmpty())) {
                     d.warning(Location.of(sourceName), "", "the workflow has no steps; running it does nothing");
                 }
+                VariableCheck.check(d, workflow, settings.environment(), settings.projectDirectory(), directory);
             } catch (WorkflowDefinitionException e) {
                 d.error(Location.of(sourceName), "", e.getMessage());
             }

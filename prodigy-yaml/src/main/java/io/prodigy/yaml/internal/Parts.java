@@ -32,6 +32,7 @@ final class Parts {
     final List<Step> merge = new ArrayList<>();
     Duration mergeTimeout;
     RetryPolicy defaultRetry;
+    io.prodigy.api.IsolationHints isolation;
 
     /**
      * Merges parts in order: stages are concatenated (adjacent plain stages with default names become one), and
@@ -65,6 +66,9 @@ final class Parts {
             }
             if (p.defaultRetry != null) {
                 out.defaultRetry = p.defaultRetry;
+            }
+            if (p.isolation != null) {
+                out.isolation = p.isolation;
             }
             out.envFiles.removeAll(p.envFiles);
             out.envFiles.addAll(p.envFiles);
@@ -157,6 +161,9 @@ final class Parts {
         b.merge(merge);
         b.mergeTimeout(mergeTimeout);
         b.defaultRetry(defaultRetry);
+        if (isolation != null) {
+            b.isolation(isolation);
+        }
         return b.build();
     }
 }

@@ -29,7 +29,7 @@ final class PhaseReader {
             "continue_on_failure", "max_failures", "failure_threshold", "error_collection");
     static final Set<String> MAP_KEYS = Set.of("input", "json_path", "agent_template", "operation", "max_parallel",
             "parallel", "filter", "sort_by", "max_items", "offset", "distinct", "timeout_per_agent",
-            "agent_timeout_secs", "timeout_config", "retry_on_failure", "id_field");
+            "agent_timeout_secs", "timeout_config", "retry_on_failure", "id_field", "allow_empty");
     private static final Set<String> SETUP_KEYS = Set.of("commands", "timeout", "capture_outputs");
     private static final Set<String> CAPTURE_KEYS = Set.of("command_index", "source", "pattern", "json_path",
             "max_size", "default", "multiline");
@@ -247,6 +247,10 @@ final class PhaseReader {
         if (distinct != null) {
             b.distinct(distinct);
         }
+        Boolean allowEmpty = f.bool("allow_empty");
+        if (allowEmpty != null) {
+            b.allowEmpty(allowEmpty);
+        }
         String idField = f.text("id_field");
         if (idField != null) {
             b.idField(idField);
@@ -385,7 +389,10 @@ final class PhaseReader {
                 t.notActedOn("timeout_action", "a timed-out item fails like any other and follows the error "
                         + "policy (on_item_failure)");
             }
-            t.bool("enable_monitoring");
+            if (Boolean.FALSE.equals(t.bool("enable_monitoring"))) {
+                t.notActedOn("enable_monitoring", "the agent timeout is always enforced here (it kills the item's "
+                        + "processes); the Rust tool 0.4.x's monitor only logs, and never cancels an agent");
+            }
             t.finish();
             boolean perCommandPolicy = policy != null && (policy.startsWith("percommand") || policy.equals(
                     "per_command") || policy.equals("hybrid"));

@@ -199,6 +199,14 @@ final class StepReader {
      * @return the step, or null when it is invalid (reported) or left out ({@code analyze}, reported)
      */
     Step step(Node node, String path, Form form) {
+        Step step = read(node, path, form);
+        if (step != null) {
+            d.locate(step, node.location());
+        }
+        return step;
+    }
+
+    private Step read(Node node, String path, Form form) {
         if (node instanceof ScalarNode) {
             ScalarNode s = (ScalarNode) node;
             if (s.type() != ScalarNode.Type.STRING || s.text().isBlank()) {
@@ -249,8 +257,8 @@ final class StepReader {
         } else {
             String kind = actions.get(0);
             if (kind.equals("analyze")) {
-                f.notActedOn("analyze", "Prodigy 0.1.8's built-in code analysis does not exist here; the step is "
-                        + "left out (run your analysis tool with a shell step instead)");
+                f.notActedOn("analyze", "the Rust tool 0.4.x ignores it too (its built-in code analysis was "
+                        + "removed in 0.3.0); the step is left out (run your analysis tool with a shell step instead)");
                 f.finish();
                 return null;
             }
@@ -753,8 +761,9 @@ final class StepReader {
                     b.outputFile(TemplateAliases.normalize(out));
                 }
             } else {
-                f.notActedOn("output", "it only documents a file the step writes; use 'output_file' to write the "
-                        + "step's standard output to a file");
+                f.notActedOn("output", "the Rust tool 0.4.x ignores it too (its steps have no such key); it only "
+                        + "documents a file the step writes; use 'output_file' to write the step's standard output "
+                        + "to a file");
             }
         }
         Map<String, String> stepEnv = envMap(f.node("env"), f.pathOf("env"));
@@ -777,21 +786,23 @@ final class StepReader {
             commitConfig(b, f.node("commit_config"), f.pathOf("commit_config"));
         }
         handlers.validation(b, f, c.form, c.validateSet, action, retryCount);
-        f.notActedOn("outputs", "structured data flow between commands (${id.name} from files matching a "
-                + "file_pattern in the step's commits) is not in the model; capture the value with 'capture' instead");
+        outputs(b, f);
         f.notActedOn("inputs", "structured data flow between commands is not in the model; pass values in the "
                 + "command with ${...}");
-        f.notActedOn("analysis", "Prodigy 0.1.8's built-in code analysis does not exist here");
+        f.notActedOn("analysis", ANALYSIS_IGNORED);
         if (f.has("clear_env") && Boolean.TRUE.equals(f.bool("clear_env"))) {
-            f.notActedOn("clear_env", "steps always inherit the workflow's environment; the model has no way to "
-                    + "start a step with an empty one");
+            f.notActedOn("clear_env", "the Rust tool 0.4.x ignores it too (it parses clear_env but always "
+                    + "inherits the environment); steps here always inherit the workflow's environment");
         }
-        f.bool("temporary");
+        if (f.has("temporary") && Boolean.FALSE.equals(f.bool("temporary"))) {
+            f.notActedOn("temporary", "the Rust tool 0.4.x ignores it too; a step's env applies to that step only, "
+                    + "as with temporary: true");
+        }
         if (!c.structured) {
             if (f.has("args") || f.has("options") || f.has("focus")) {
                 for (String k : List.of("args", "options", "focus")) {
-                    f.notActedOn(k, "it only applies to the structured command form {name, args, options}; "
-                            + "here the command is written out in full");
+                    f.notActedOn(k, "the Rust tool 0.4.x ignores it too (it applies only to the structured "
+                            + "command form {name, args, options}); here the command is written out in full");
                 }
             }
         }
@@ -803,6 +814,49 @@ final class StepReader {
             }
         }
     }
+
+    /**
+     * {@code outputs: {NAME: {file_pattern: P}}} (or {@code NAME: P}): the step's declared outputs, read as
+     * {@code ${ID.NAME}} by later steps.
+     */
+    private void outputs(Step.Builder b, Fields f) {
+        Node node = f.node("outputs");
+        if (node == null) {
+            return;
+        }
+        if (!(node instanceof MapNode)) {
+            f.error("outputs", "expected a mapping of output names to {file_pattern: PATTERN}, found "
+                    + node.describe());
+            return;
+        }
+        for (MapNode.Entry e : ((MapNode) node).entries()) {
+            String path = f.pathOf("outputs") + "." + e.key();
+            Node v = e.value();
+            String pattern = null;
+            if (v instanceof ScalarNode sv && sv.type() == ScalarNode.Type.STRING) {
+                pattern = sv.text();
+            } else if (v instanceof MapNode mv) {
+                Fields of = Fields.of(mv, path, d, Set.of("file_pattern"), "an output");
+                pattern = of.text("file_pattern");
+                if (pattern == null && d.errorCount() == 0) {
+                    of.errorHere("an output needs 'file_pattern', the pattern of the file it names");
+                }
+                of.finish();
+            } else {
+                d.error(v.location(), path, "expected {file_pattern: PATTERN}, found " + v.describe());
+            }
+            if (pattern != null && !pattern.isBlank()) {
+                b.output(e.key(), pattern);
+            }
+        }
+        if (f.text("id") == null) {
+            d.warning(f.keyAt("outputs"), f.pathOf("outputs"), "the step has 'outputs' but no 'id', so later steps "
+                    + "cannot read them (they are ${ID.NAME}); add an 'id'");
+        }
+    }
+
+    private static final String ANALYSIS_IGNORED = "the Rust tool 0.4.x ignores it too (its built-in code analysis "
+            + "was removed in 0.3.0)";
 
     private OnFailure metadata(Step.Builder b, Node node, String path, boolean hasRetry, boolean hasTimeout) {
         if (!(node instanceof MapNode)) {
@@ -827,7 +881,7 @@ final class StepReader {
         if (commit != null) {
             b.commitRequired(commit);
         }
-        f.notActedOn("analysis", "Prodigy 0.1.8's built-in code analysis does not exist here");
+        f.notActedOn("analysis", ANALYSIS_IGNORED);
         Boolean cont = f.bool("continue_on_error");
         f.finish();
         return cont != null && cont ? OnFailure.ignore() : null;

@@ -1,5 +1,7 @@
 package io.prodigy.yaml.internal;
 
+import io.prodigy.api.IsolationHints;
+
 import io.prodigy.api.Stage;
 import io.prodigy.api.Step;
 import io.prodigy.api.WorkflowDefinitionException;
@@ -19,7 +21,7 @@ final class WorkflowReader {
     static final Set<String> COMPOSITION_KEYS = Set.of("imports", "extends", "template", "parameters", "defaults",
             "workflows");
     private static final Set<String> COMMON_KEYS = union(COMPOSITION_KEYS, Set.of("name", "description", "env",
-            "secrets", "env_files", "profiles", "merge", "retry_defaults", "mode"));
+            "secrets", "env_files", "profiles", "merge", "retry_defaults", "mode", "worktree"));
     private static final Set<String> COMMANDS_KEYS = union(COMMON_KEYS, Set.of("commands", "steps"));
     private static final Set<String> MAPREDUCE_KEYS = union(COMMON_KEYS, PhaseReader.STAGE_KEYS);
     private static final Set<String> TASKS_KEYS = union(COMMON_KEYS, Set.of("tasks", "settings",
@@ -100,6 +102,9 @@ final class WorkflowReader {
         new EnvReader(d, steps, source.directory()).read(f, parts);
         if (f.has("merge")) {
             merge(f, steps, parts);
+        }
+        if (f.has("worktree")) {
+            parts.isolation = isolation(f);
         }
         if (f.has("retry_defaults")) {
             RetryReader.RetryRead r = steps.retries().retry(f.node("retry_defaults"), "retry_defaults");
@@ -280,6 +285,51 @@ final class WorkflowReader {
             }
             sf.finish();
         }
+    }
+
+    private static final Set<String> WORKTREE_KEYS = Set.of("mode", "pool_size", "name", "on_conflict",
+            "conflict_command", "conflict_timeout");
+
+    /**
+     * {@code worktree: {mode: on_demand|pooled|reuse|dedicated, pool_size, name, on_conflict: dlq|agent|merge_steps,
+     * conflict_command, conflict_timeout}}.
+     */
+    private IsolationHints isolation(Fields top) {
+        Node n = top.node("worktree");
+        if (!(n instanceof MapNode)) {
+            top.error("worktree", "expected {mode, pool_size, name, on_conflict, conflict_command, conflict_timeout}, "
+                    + "found " + n.describe());
+            return null;
+        }
+        Fields f = Fields.of((MapNode) n, "worktree", d, WORKTREE_KEYS, "worktree");
+        String mode = f.has("mode") ? f.choice("mode", List.of("on_demand", "pooled", "reuse", "dedicated")) : null;
+        Integer pool = f.integer("pool_size", 1, null);
+        String name = f.text("name");
+        String conflict = f.has("on_conflict") ? f.choice("on_conflict", List.of("dlq", "agent", "merge_steps"))
+                : null;
+        String command = f.text("conflict_command");
+        java.time.Duration timeout = f.duration("conflict_timeout", null);
+        if (pool != null && !"pooled".equals(mode)) {
+            f.error("pool_size", "pool_size applies to mode: pooled");
+        }
+        if (command != null && !"agent".equals(conflict)) {
+            f.error("conflict_command", "conflict_command applies to on_conflict: agent");
+        }
+        if ("dedicated".equals(mode) && (name == null || name.isBlank())) {
+            f.errorHere("mode: dedicated needs a 'name' for the long-lived worktree");
+        } else if (name != null && !"dedicated".equals(mode)) {
+            f.error("name", "name applies to mode: dedicated");
+        }
+        if ("merge_steps".equals(conflict) && !top.has("merge")) {
+            f.error("on_conflict", "on_conflict: merge_steps runs the workflow's 'merge:' steps, but it has none");
+        }
+        f.finish();
+        if (d.hasErrors()) {
+            return null;
+        }
+        return new IsolationHints(mode == null ? null : IsolationHints.Mode.valueOf(mode.toUpperCase(
+                java.util.Locale.ROOT)), pool, name, conflict == null ? null : IsolationHints.OnConflict.valueOf(
+                conflict.toUpperCase(java.util.Locale.ROOT)), command, timeout);
     }
 
     private void merge(Fields f, StepReader steps, Parts parts) {

@@ -101,6 +101,28 @@ public final class YamlWriter {
                 values.forEach(p::put);
             });
         }
+        if (!workflow.isolation().isEmpty()) {
+            io.prodigy.api.IsolationHints h = workflow.isolation();
+            ObjectNode w = root.putObject("worktree");
+            if (h.mode() != null) {
+                w.put("mode", h.mode().name().toLowerCase(Locale.ROOT));
+            }
+            if (h.poolSize() != null) {
+                w.put("pool_size", h.poolSize());
+            }
+            if (h.name() != null) {
+                w.put("name", h.name());
+            }
+            if (h.onConflict() != null) {
+                w.put("on_conflict", h.onConflict().name().toLowerCase(Locale.ROOT));
+            }
+            if (h.conflictCommand() != null) {
+                w.put("conflict_command", h.conflictCommand());
+            }
+            if (h.conflictTimeout() != null) {
+                w.set("conflict_timeout", seconds(h.conflictTimeout()));
+            }
+        }
         if (workflow.defaultRetry() != null) {
             root.set("retry_defaults", retry(workflow.defaultRetry()));
         }
@@ -235,6 +257,9 @@ public final class YamlWriter {
         }
         if (m.maxItems() != null) {
             o.put("max_items", m.maxItems());
+        }
+        if (m.allowEmpty()) {
+            o.put("allow_empty", true);
         }
         if (m.agentTimeout() != null) {
             o.set(m.agentTimeout().getNano() == 0 ? "agent_timeout_secs" : "timeout_per_agent",
@@ -381,6 +406,10 @@ public final class YamlWriter {
         }
         if (s.validate() != null) {
             o.set("validate", validation(s.validate()));
+        }
+        if (!s.outputs().isEmpty()) {
+            ObjectNode outs = o.putObject("outputs");
+            s.outputs().forEach((name, pattern) -> outs.putObject(name).put("file_pattern", pattern));
         }
         return o;
     }

@@ -24,6 +24,7 @@ import io.prodigy.api.spi.ItemKey;
 import io.prodigy.api.spi.JournalEntry;
 import io.prodigy.api.spi.VersionControl;
 import io.prodigy.api.spi.Workspace;
+import io.prodigy.api.spi.WorkspaceChanges;
 import io.prodigy.core.internal.Json;
 import io.prodigy.core.internal.expr.ItemPipeline;
 import io.prodigy.core.internal.input.ItemIds;
@@ -83,6 +84,8 @@ final class MapStageExecutor {
     }
 
     private volatile boolean paused;
+    /** Whether the items came from a command's output, whose plain lines the Rust tool wraps as {"item": line}. */
+    private volatile boolean commandLines;
 
     MapOutcome run() throws InterruptedException {
         MapPhase map = stage.map();
@@ -109,8 +112,21 @@ final class MapStageExecutor {
         int parallel = run.options.maxParallel() != null ? run.options.maxParallel() : map.maxParallel();
         parallel = Math.max(1, Math.min(parallel, Math.max(1, items.size())));
         run.progress.mapStarted(items.size());
+        int succeededBefore = 0;
+        int failedBefore = 0;
+        if (resume != null) {
+            for (String id : ids) {
+                JournalEntry.ItemFinished f = resume.itemSettled(stageIndex, id)
+                        ? resume.finishedEntry(stageIndex, id) : null;
+                if (f != null && f.status() == ItemStatus.SUCCEEDED) {
+                    succeededBefore++;
+                } else if (f != null) {
+                    failedBefore++;
+                }
+            }
+        }
         run.events.emit(new RunEvent.ItemsResolved(run.runId, run.clock.instant(), stage.name(), items.size(),
-                parallel));
+                parallel, succeededBefore, failedBefore));
         LOG.info("Map phase of '{}': {} item(s), up to {} at once", stage.name(), items.size(), parallel);
 
         ErrorPolicy policy = stage.errorPolicy();
@@ -129,22 +145,24 @@ final class MapStageExecutor {
         JournalEntry.ItemFinished[] journaled = resume != null ? new JournalEntry.ItemFinished[items.size()] : null;
         int pruneAt = 2 * parallel + 64;
         try {
+            ItemRecovery recovery = resume == null ? null
+                    : new ItemRecovery(resume, run.isolation, run.runWorkspace, stageIndex);
             for (int dispatched = 0; dispatched < items.size(); dispatched++) {
                 final int index = dispatched;
-                if (resume != null) {
-                    JournalEntry.ItemFinished f = resume.itemSettled(stageIndex, ids.get(index))
-                            ? resume.finishedEntry(stageIndex, ids.get(index)) : null;
-                    if (f != null) {
-                        journaled[index] = f;
-                        run.progress.settled(f.status() == ItemStatus.SUCCEEDED);
+                boolean discardFirst = false;
+                if (recovery != null) {
+                    ItemRecovery.Decision decision = recovery.decide(ids.get(index));
+                    if (decision instanceof ItemRecovery.Decision.Journaled j) {
+                        journaled[index] = j.entry();
+                        run.progress.settled(j.entry().status() == ItemStatus.SUCCEEDED);
                         continue;
                     }
-                    ItemResult settled = settled(index, ids.get(index), items.get(index));
-                    if (settled != null) {
-                        results[index] = settled;
-                        run.progress.settled(settled.succeeded());
+                    if (decision instanceof ItemRecovery.Decision.IntegratedUnrecorded) {
+                        results[index] = recordIntegrated(index, ids.get(index), items.get(index));
+                        run.progress.settled(true);
                         continue;
                     }
+                    discardFirst = ((ItemRecovery.Decision.Run) decision).discardFirst();
                 }
                 governor.acquire(run.cancellation, () -> stopped.get() || run.budgetReached());
                 boolean permit = false;
@@ -164,7 +182,8 @@ final class MapStageExecutor {
                     }
                     break;
                 }
-                if (resume != null && resume.everDispatched(stageIndex, ids.get(index))) {
+                if (discardFirst) {
+                    CrashPoints.reach(CrashPoints.Point.DISCARD, ids.get(index));
                     run.isolation.discardStale(run.runWorkspace, new ItemKey(stageIndex, ids.get(index)));
                 }
                 run.progress.itemStarted();
@@ -271,12 +290,14 @@ final class MapStageExecutor {
             String path = Interpolator.interpolate(file.path(), stageVars, Interpolator.Quoting.NONE, where);
             raw = WorkItemReader.fromJsonFile(dir.resolve(path), file.jsonPath());
         } else if (input instanceof WorkInput.Command cmd) {
+            commandLines = true;
             raw = fromCommand(cmd.command(), cmd.jsonPath(), where);
         } else if (input instanceof WorkInput.Detect detect) {
             String text = Interpolator.interpolate(detect.input(), stageVars, Interpolator.Quoting.NONE, where);
             if (WorkItemReader.looksLikeFile(dir, text)) {
                 raw = WorkItemReader.fromJsonFile(dir.resolve(text.strip()), detect.jsonPath());
             } else {
+                commandLines = true;
                 raw = fromCommand(detect.input(), detect.jsonPath(), where);
             }
         } else {
@@ -350,6 +371,7 @@ final class MapStageExecutor {
         while (true) {
             attempt++;
             run.journal(new JournalEntry.ItemDispatched(run.clock.instant(), stageIndex, itemId, attempt));
+            CrashPoints.reach(CrashPoints.Point.DISPATCH, itemId);
             Attempt a = attemptItem(index, itemId, item, itemJson, map, attempt);
             total = total.plus(a.duration);
             if (a.cost != null) {
@@ -368,7 +390,8 @@ final class MapStageExecutor {
                     run.dlq.markResolved(run.runId, itemId);
                 }
                 ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, attempt, firstStart,
-                        total, a.output, null, false, null, a.commits, cost, tokens);
+                        total, a.output, null, false, null, a.commits, cost, tokens, a.filesModified, a.worktreePath,
+                        a.branch);
                 finish(r);
                 return r;
             }
@@ -415,38 +438,30 @@ final class MapStageExecutor {
             }
             run.progress.itemEnded(false);
             ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.FAILED, attempt, firstStart, total,
-                    a.output, steps.mask(a.error), dlq, a.workspace, List.of(), cost, tokens);
+                    a.output, steps.mask(a.error), dlq, a.workspace, List.of(), cost, tokens, a.filesModified,
+                    a.worktreePath, a.branch);
             finish(r);
             return r;
         }
     }
 
     /**
-     * @return the result of an item the interrupted run integrated but did not record as finished, or null to run
-     *     it (items with a finish record are settled by the caller)
+     * Records an item that an earlier attempt integrated without the journal saying so (or without its finish
+     * record): it is done and is not run again.
      */
-    private ItemResult settled(int index, String itemId, JsonNode item) {
-        if (!resume.everDispatched(stageIndex, itemId)) {
-            return null;
-        }
-        String itemJson = Json.write(item);
-        if (resume.itemSettled(stageIndex, itemId)) {
-            // integrated, but the crash came before its finish record
-            run.journal(new JournalEntry.ItemFinished(run.clock.instant(), stageIndex, itemId, ItemStatus.SUCCEEDED,
-                    "{\"item_id\":" + Json.writeValue(itemId) + ",\"status\":\"success\"}"));
-            return new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, 1, null, Duration.ZERO, "", null,
-                    false, null, List.of(), null, null);
-        }
-        if (run.isolation.isIntegrated(run.runWorkspace, new ItemKey(stageIndex, itemId))) {
+    private ItemResult recordIntegrated(int index, String itemId, JsonNode item) {
+        if (!resume.integrated(stageIndex, itemId)) {
             LOG.info("Resume: item {} was integrated before the interruption; not running it again", itemId);
             String head = run.runWorkspace.versionControl().map(VersionControl::head).orElse(null);
             run.journal(new JournalEntry.ItemIntegrated(run.clock.instant(), stageIndex, itemId, head));
-            ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, 1, null, Duration.ZERO, "",
-                    null, false, null, List.of(), null, null);
-            finish(r);
-            return r;
         }
-        return null;
+        if (resume.deadLettered.getOrDefault(stageIndex, java.util.Set.of()).contains(itemId)) {
+            run.dlq.markResolved(run.runId, itemId);
+        }
+        ItemResult r = new ItemResult(itemId, index, Json.write(item), ItemStatus.SUCCEEDED, 1, null, Duration.ZERO,
+                "", null, false, null, List.of(), null, null);
+        finish(r);
+        return r;
     }
 
     private static ItemResult fromJournal(int index, String itemId, String itemJson, JournalEntry.ItemFinished f) {
@@ -460,10 +475,14 @@ final class MapStageExecutor {
         r.path("commits").forEach(c -> commits.add(c.asText()));
         ItemError error = r.hasNonNull("error") ? new ItemError(errorKind(r.path("error_kind").asText()),
                 r.path("error").asText(), null, null) : null;
+        List<String> files = new ArrayList<>();
+        r.path("files_modified").forEach(c -> files.add(c.asText()));
         return new ItemResult(itemId, index, itemJson, f.status(), r.path("attempts").asInt(1), null,
                 Duration.ofMillis(r.path("duration_ms").asLong()), r.path("output").asText(""), error,
                 f.status() == ItemStatus.FAILED && error != null, null, commits,
-                r.hasNonNull("cost_usd") ? r.path("cost_usd").asDouble() : null, null);
+                r.hasNonNull("cost_usd") ? r.path("cost_usd").asDouble() : null, null, files,
+                r.hasNonNull("worktree_path") ? Path.of(r.path("worktree_path").asText()) : null,
+                r.hasNonNull("branch_name") ? r.path("branch_name").asText() : null);
     }
 
     private static ErrorKind errorKind(String name) {
@@ -484,6 +503,7 @@ final class MapStageExecutor {
     private void finish(ItemResult r) {
         run.journal(new JournalEntry.ItemFinished(run.clock.instant(), stageIndex, r.itemId(), r.status(),
                 run.masker.mask(Json.write(resultJson(r)))));
+        CrashPoints.reach(CrashPoints.Point.ITEM_FINISHED, r.itemId());
         run.events.emit(new RunEvent.ItemFinished(run.runId, run.clock.instant(), r.itemId(), r.status(), r.attempts(),
                 r.duration(), r.costUsd()));
     }
@@ -498,6 +518,9 @@ final class MapStageExecutor {
         Path workspace;
         String log;
         List<String> commits = List.of();
+        List<String> filesModified = List.of();
+        Path worktreePath;
+        String branch;
     }
 
     private Attempt attemptItem(int index, String itemId, JsonNode item, String itemJson, MapPhase map, int attempt)
@@ -512,14 +535,18 @@ final class MapStageExecutor {
                     + e.getMessage(), null, null);
             return a;
         }
-        run.events.emit(new RunEvent.ItemStarted(run.runId, start, itemId, attempt, ws.name()));
+        run.events.emit(new RunEvent.ItemStarted(run.runId, start, itemId, attempt, ws.name(),
+                run.masker.mask(io.prodigy.core.ItemLabels.of(itemId, item))));
+        a.worktreePath = ws.directory();
+        a.branch = ws.branchName().orElse(null);
         boolean keep = true;
         try {
             Variables vars = stageVars.child();
             vars.put("item", item);
             vars.putString("item_id", itemId);
             vars.put("item_index", IntNode.valueOf(index));
-            vars.putString("item_json", itemJson);
+            vars.putString("item_json", commandLines && item.isTextual()
+                    ? Json.write(Json.NODES.objectNode().put("item", item.textValue())) : itemJson);
             vars.putString("worktree", ws.directory().toString());
             vars.putString("workspace", ws.directory().toString());
             if (item.isTextual()) {
@@ -554,7 +581,11 @@ final class MapStageExecutor {
             }
             if (a.error == null) {
                 if (base != null) {
-                    a.commits = vcs.get().commitsSince(base);
+                    WorkspaceChanges changes = vcs.get().changesSince(base);
+                    a.commits = changes.commits();
+                    List<String> files = new ArrayList<>(changes.filesAdded());
+                    files.addAll(changes.filesModified());
+                    a.filesModified = files;
                 }
                 a.error = integrate(itemId, ws);
                 keep = a.error != null;
@@ -579,6 +610,7 @@ final class MapStageExecutor {
     private ItemError integrate(String itemId, Workspace ws) {
         synchronized (mergeLock) {
             IntegrationResult r;
+            CrashPoints.reach(CrashPoints.Point.INTEGRATE, itemId);
             try {
                 r = run.isolation.integrate(run.runWorkspace, ws);
             } catch (ProdigyException e) {
@@ -589,6 +621,7 @@ final class MapStageExecutor {
                 return new ItemError(ErrorKind.MERGE_CONFLICT, "merging item " + itemId + " conflicted in "
                         + String.join(", ", c.paths()) + ": " + c.message(), null, null);
             }
+            CrashPoints.reach(CrashPoints.Point.INTEGRATED, itemId);
             int commits = r instanceof IntegrationResult.Integrated in ? in.commits().size() : 0;
             String head = run.runWorkspace.versionControl().map(VersionControl::head).orElse(null);
             run.journal(new JournalEntry.ItemIntegrated(run.clock.instant(), stageIndex, itemId, head));
@@ -597,15 +630,39 @@ final class MapStageExecutor {
         }
     }
 
-    /** The JSON of one item's result, as exposed in {@code ${map.results}}. */
+    /**
+     * The JSON of one item's result, as exposed in {@code ${map.results}}: the Rust tool's {@code AgentResult}
+     * fields ({@code item_id}, {@code status} {@code "Success"} / {@code {"Failed": msg}} / {@code "Timeout"},
+     * {@code output}, {@code commits}, {@code files_modified}, {@code duration {secs, nanos}}, {@code error},
+     * {@code worktree_path}, {@code branch_name}, {@code worktree_session_id}, {@code json_log_location}) plus
+     * this engine's ({@code item_status}, {@code duration_ms}, {@code attempts}, {@code error_kind},
+     * {@code cost_usd}).
+     */
     static ObjectNode resultJson(ItemResult r) {
         ObjectNode o = Json.NODES.objectNode();
         o.put("item_id", r.itemId());
-        o.put("status", r.status() == ItemStatus.SUCCEEDED ? "success" : r.status().name().toLowerCase(
-                java.util.Locale.ROOT));
+        if (r.status() == ItemStatus.SUCCEEDED) {
+            o.put("status", "Success");
+        } else if (r.error() != null && r.error().kind() == ErrorKind.TIMEOUT) {
+            o.put("status", "Timeout");
+        } else {
+            o.putObject("status").put("Failed", r.error() == null ? r.status().name().toLowerCase(
+                    java.util.Locale.ROOT) : r.error().message());
+        }
+        o.put("item_status", r.status().name().toLowerCase(java.util.Locale.ROOT));
         o.put("output", r.output() == null ? "" : r.output());
         ArrayNode commits = o.putArray("commits");
         r.commits().forEach(commits::add);
+        ArrayNode files = o.putArray("files_modified");
+        r.filesModified().forEach(files::add);
+        o.putObject("duration").put("secs", r.duration().getSeconds()).put("nanos", r.duration().getNano());
+        if (r.error() == null) {
+            o.putNull("error");
+        }
+        o.put("worktree_path", r.worktreePath() == null ? null : r.worktreePath().toString());
+        o.put("branch_name", r.branch());
+        o.put("worktree_session_id", r.worktreePath() == null ? null : r.worktreePath().getFileName().toString());
+        o.putNull("json_log_location");
         o.put("duration_ms", r.duration().toMillis());
         o.put("attempts", r.attempts());
         if (r.error() != null) {

@@ -166,6 +166,11 @@ public final class ResumeState {
                 || finished.getOrDefault(stage, Map.of()).containsKey(itemId);
     }
 
+    /** @return whether the journal records the item's integration */
+    boolean integrated(int stage, String itemId) {
+        return integrated.getOrDefault(stage, Set.of()).contains(itemId);
+    }
+
     JournalEntry.ItemFinished finishedEntry(int stage, String itemId) {
         return finished.getOrDefault(stage, Map.of()).get(itemId);
     }

@@ -37,6 +37,7 @@ public final class RunState {
     final Progress progress;
     final Path projectDirectory;
     final Path stateDirectory;
+    final StepLogs stepLogs;
     volatile Map<String, String> processEnv = Map.of();
     volatile Map<String, String> metadata = Map.of();
     /** The engine's state directory (the run's is below it), handed to the isolation strategy. */
@@ -92,6 +93,7 @@ public final class RunState {
         this.progress = new Progress(clock);
         this.projectDirectory = projectDirectory;
         this.stateDirectory = stateDirectory;
+        this.stepLogs = new StepLogs(stateDirectory, masker);
         this.processEnv = Map.copyOf(unusedEnv);
         this.random = random;
     }

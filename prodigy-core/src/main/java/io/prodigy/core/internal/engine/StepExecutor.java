@@ -132,7 +132,9 @@ public final class StepExecutor {
                     index, label, true, true, null, Duration.ZERO));
             return skipped;
         }
-        run.events.emit(new RunEvent.StepStarted(run.runId, start, scope.itemId(), scope.phase(), index, label));
+        String command = filledIn(step, scope);
+        run.events.emit(new RunEvent.StepStarted(run.runId, start, scope.itemId(), scope.phase(), index, label,
+                command));
         StepOutcome outcome;
         try {
             outcome = executeControlled(step, index, scope);
@@ -140,9 +142,28 @@ public final class StepExecutor {
             outcome = StepOutcome.failure(ErrorKind.CONFIGURATION, e.getMessage(), label, Duration.ZERO);
         }
         outcome = outcome.withDuration(Duration.between(start, run.clock.instant()));
+        run.stepLogs.append(scope, index, command, outcome);
         run.events.emit(new RunEvent.StepFinished(run.runId, run.clock.instant(), scope.itemId(), scope.phase(),
-                index, label, false, outcome.success(), outcome.exitCode(), outcome.duration()));
+                index, label, false, outcome.success(), outcome.exitCode(), outcome.duration(),
+                run.stepLogs.tail(outcome.stdout(), outcome.stderr(), RunEvent.StepFinished.MAX_OUTPUT_CHARS)));
         return outcome;
+    }
+
+    /** @return the step's command with its variables filled in, for people (its label when that fails) */
+    private String filledIn(Step step, StepScope scope) {
+        String template = step.action() instanceof StepAction.Shell s ? s.command()
+                : step.action() instanceof StepAction.Agent a ? a.command() : null;
+        if (template == null || step.name() != null || template.indexOf('$') < 0) {
+            return step.label();
+        }
+        try {
+            String text = Interpolator.interpolate(template, scope.vars(), Interpolator.Quoting.NONE, "display");
+            text = run.masker.mask(text.replaceAll("\\s+", " ").strip());
+            String prefix = step.action() instanceof StepAction.Shell ? "shell: " : "claude: ";
+            return prefix + (text.length() > 200 ? text.substring(0, 199) + "…" : text);
+        } catch (RuntimeException e) {
+            return step.label();
+        }
     }
 
     private boolean conditionHolds(Step step, StepScope scope, int index) {
@@ -184,6 +205,9 @@ public final class StepExecutor {
         }
         if (outcome.success() && step.validate() != null) {
             outcome = validate(step, index, scope, outcome);
+        }
+        if (outcome.success() && !step.outputs().isEmpty()) {
+            outcome = StepOutputs.resolve(step, scope, headBefore, scope.where(index, label), outcome);
         }
         if (headBefore != null) {
             setGitVariables(vcs.get(), headBefore, vars);
@@ -296,7 +320,7 @@ public final class StepExecutor {
             return runShell(command, step, scope, timeout, where, Map.of());
         }
         if (action instanceof StepAction.Agent agent) {
-            String command = Interpolator.interpolate(agent.command(), scope.vars(), Interpolator.Quoting.NONE, where);
+            String command = Interpolator.interpolate(agent.command(), scope.vars(), Interpolator.Quoting.PROMPT, where);
             return runAgent(command, step, scope, timeout, where);
         }
         if (action instanceof StepAction.WriteFile wf) {
@@ -683,6 +707,7 @@ public final class StepExecutor {
         vars.putString("error.kind", e == null ? ErrorKind.UNKNOWN.name() : e.kind().name());
         String combined = "STDOUT:\n" + (failed.stdout() == null ? "" : failed.stdout()) + "\nSTDERR:\n" + stderr;
         vars.putString("shell.output", combined.length() > INLINE_OUTPUT_LIMIT ? spill(combined) : combined);
+        vars.putString("shell.stderr", stderr);
         vars.put("shell.attempt", IntNode.valueOf(attempt));
         vars.put("shell.exit_code", failed.exitCode() == null ? IntNode.valueOf(-1) : IntNode.valueOf(failed.exitCode()));
     }
@@ -698,11 +723,18 @@ public final class StepExecutor {
         }
     }
 
-    /** Stores the step's output in variables: the per-type name, {@code last.output}, and {@code capture:}. */
+    /** Names under {@code shell.} that the engine itself sets; a capture never shadows them. */
+    private static final Set<String> SHELL_OWN = Set.of("output", "stderr", "exit_code", "attempt");
+
+    /**
+     * Stores the step's output in variables: the per-type name, {@code last.output}, and {@code capture:} (for a
+     * shell step also as {@code shell.<capture>}).
+     */
     private void capture(Step step, StepOutcome outcome, Variables vars) {
         String stdout = outcome.stdout() == null ? "" : outcome.stdout();
         if (step.action() instanceof StepAction.Shell) {
             vars.putString("shell.output", stdout);
+            vars.putString("shell.stderr", outcome.stderr() == null ? "" : outcome.stderr());
             if (outcome.exitCode() != null) {
                 vars.put("shell.exit_code", IntNode.valueOf(outcome.exitCode()));
             }
@@ -714,7 +746,12 @@ public final class StepExecutor {
         }
         CaptureStreams streams = step.captureStreams();
         if (streams.stdout()) {
-            vars.put(name, convert(step.captureFormat(), stdout, outcome.success(), name));
+            JsonNode value = convert(step.captureFormat(), stdout, outcome.success(), name);
+            vars.put(name, value);
+            if (step.action() instanceof StepAction.Shell && !SHELL_OWN.contains(name)) {
+                // the Rust tool's own workflows read a shell step's capture as ${shell.<name>} too (spec.yml)
+                vars.put("shell." + name, value);
+            }
         }
         if (streams.stderr()) {
             String stderr = outcome.stderr() == null ? "" : outcome.stderr();
@@ -796,24 +833,35 @@ public final class StepExecutor {
             throws InterruptedException {
         Validation v = step.validate();
         String where = scope.where(index, step.label());
-        double completion = runValidation(v, scope, where);
+        scope.vars().put("validation.attempt_number", IntNode.valueOf(0));
+        scope.vars().put("validation.threshold", DoubleNode.valueOf(v.threshold()));
+        ValidationRun check = runValidation(v, scope, where);
+        double completion = check.completion();
         int rounds = 0;
+        String handlerFailure = null;
         while (completion < v.threshold() && v.onIncomplete() != null && rounds < v.onIncomplete().maxAttempts()) {
             rounds++;
+            scope.vars().put("validation.attempt_number", IntNode.valueOf(rounds));
+            scope.vars().put("validation.attempt", IntNode.valueOf(rounds));
+            scope.vars().put("validation.max_attempts", IntNode.valueOf(v.onIncomplete().maxAttempts()));
             LOG.info("Validation of {} at {}% (threshold {}%), running on_incomplete (round {} of {})", where,
                     completion, v.threshold(), rounds, v.onIncomplete().maxAttempts());
             StepOutcome fix = runAll(v.onIncomplete().commands(), scope, null);
             if (!fix.success()) {
-                LOG.info("on_incomplete of {} failed: {}", where, fix.error() == null ? "?" : fix.error().message());
+                handlerFailure = fix.error() == null ? "?" : fix.error().message();
+                LOG.warn("on_incomplete of {} failed (round {}): {}", where, rounds, handlerFailure);
             }
-            completion = runValidation(v, scope, where);
+            check = runValidation(v, scope, where);
+            completion = check.completion();
         }
         if (completion >= v.threshold()) {
             return outcome;
         }
         boolean fail = v.onIncomplete() == null || v.onIncomplete().failWorkflow();
         String msg = "validation of " + where + " reached " + completion + "%, below the threshold of "
-                + v.threshold() + "%" + (rounds > 0 ? " after " + rounds + " on_incomplete round(s)" : "");
+                + v.threshold() + "%" + (rounds > 0 ? " after " + rounds + " on_incomplete round(s)" : "")
+                + (check.failure() != null ? "; the validation command failed: " + check.failure() : "")
+                + (handlerFailure != null ? "; on_incomplete failed: " + handlerFailure : "");
         if (!fail) {
             LOG.warn("{}; going on because fail_workflow is false", msg);
             return outcome;
@@ -822,7 +870,16 @@ public final class StepExecutor {
                 step.label()));
     }
 
-    private double runValidation(Validation v, StepScope scope, String where) throws InterruptedException {
+    /**
+     * One validation.
+     *
+     * @param completion the score
+     * @param failure why the validation command failed (its error, with the end of its output), or null
+     */
+    private record ValidationRun(double completion, String failure) {
+    }
+
+    private ValidationRun runValidation(Validation v, StepScope scope, String where) throws InterruptedException {
         Map<String, String> env = new HashMap<>(scope.env());
         env.put("PRODIGY_VALIDATION", "true");
         StepScope validationScope = new StepScope(scope.vars(), scope.workspace(), scope.phase(), scope.itemId(),
@@ -858,6 +915,8 @@ public final class StepExecutor {
                 pct = result.path("completion");
             }
             completion = pct.isNumber() ? pct.asDouble() : (last.success() ? 100.0 : 0.0);
+            result.properties().forEach(field -> vars.put("validation." + field.getKey(), field.getValue()));
+            vars.put("validation.result", result);
             JsonNode missing = result.path("missing");
             vars.put("validation.completion", DoubleNode.valueOf(completion));
             vars.putString("validation.status", result.path("status").asText(completion >= v.threshold()
@@ -877,7 +936,13 @@ public final class StepExecutor {
             vars.put("validation.missing_count", IntNode.valueOf(0));
             vars.put("validation.implemented", Json.NODES.arrayNode());
             vars.put("validation.gaps", Json.NODES.objectNode());
+            vars.put("validation.result", Json.NODES.objectNode());
         }
-        return completion;
+        String failure = null;
+        if (!last.success()) {
+            failure = last.error() != null ? last.error().message() : "exit code " + last.exitCode();
+            LOG.info("the validation command of {} failed: {}", where, failure);
+        }
+        return new ValidationRun(completion, failure);
     }
 }

@@ -106,6 +106,7 @@ public final class WorkflowRunner {
                     run.stateDirectory, mergeSteps(), run.agentRunner, run.home);
             run.runWorkspace = resumed != null ? run.isolation.resumeRun(context, resumed.workspace())
                     : run.isolation.openRun(context);
+            CrashPoints.reach(CrashPoints.Point.WORKSPACE_OPEN, "");
             run.checkpoints.findRun(run.runId).ifPresent(r -> run.checkpoints.updateRun(
                     r.withWorkspace(run.runWorkspace.directory())));
             if (resumed == null) {
@@ -141,7 +142,9 @@ public final class WorkflowRunner {
         }
         if (run.runWorkspace != null) {
             try {
+                CrashPoints.reach(CrashPoints.Point.FINAL_MERGE, status.name());
                 run.isolation.closeRun(run.runWorkspace, status, mergeSteps());
+                CrashPoints.reach(CrashPoints.Point.FINAL_MERGE_DONE, status.name());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 status = RunStatus.CANCELLED;
@@ -193,22 +196,53 @@ public final class WorkflowRunner {
         };
     }
 
-    /** @return null when every stage succeeded, else the reason */
+    /**
+     * Runs the stages once per iteration ({@code RunOptions.maxIterations}, workflows without a map phase only):
+     * iteration 2 and later run only when the iteration before made commits. Each iteration's stages have their
+     * own indices in the journal, so a resume continues in the iteration it stopped in.
+     *
+     * @return null when every stage succeeded, else the reason
+     */
     private String runStages() throws InterruptedException {
         List<Stage> stages = run.workflow.stages();
-        for (int s = 0; s < stages.size(); s++) {
-            if (run.cancellation.isCancelled()) {
-                return "the run was cancelled";
+        int iterations = run.workflow.isMapReduce() ? 1 : run.options.maxIterations();
+        if (run.workflow.isMapReduce() && run.options.maxIterations() > 1) {
+            LOG.warn("-n/--max-iterations {} is ignored: a MapReduce workflow runs once (as in the Rust tool)",
+                    run.options.maxIterations());
+        }
+        for (int iteration = 1; iteration <= iterations; iteration++) {
+            vars.put("workflow.iteration", com.fasterxml.jackson.databind.node.IntNode.valueOf(iteration));
+            vars.putString("ITERATION", String.valueOf(iteration));
+            if (iterations > 1) {
+                LOG.info("Iteration {} of {}", iteration, iterations);
             }
-            Stage stage = stages.get(s);
-            String failure;
-            if (stage instanceof Stage.Steps plain) {
-                failure = runPhase(s, stage.name(), "steps", plain.steps(), null);
-            } else {
-                failure = runMapReduce(s, (Stage.MapReduce) stage);
+            String headBefore = headOf();
+            boolean doneBefore = resume != null;
+            for (int s = 0; s < stages.size(); s++) {
+                int journaled = (iteration - 1) * stages.size() + s;
+                doneBefore = doneBefore && stages.get(s) instanceof Stage.Steps
+                        && resume.phaseDone(journaled, "steps");
             }
-            if (failure != null) {
-                return failure;
+            for (int s = 0; s < stages.size(); s++) {
+                if (run.cancellation.isCancelled()) {
+                    return "the run was cancelled";
+                }
+                Stage stage = stages.get(s);
+                int index = (iteration - 1) * stages.size() + s;
+                String failure;
+                if (stage instanceof Stage.Steps plain) {
+                    failure = runPhase(index, stage.name(), "steps", plain.steps(), null);
+                } else {
+                    failure = runMapReduce(index, (Stage.MapReduce) stage);
+                }
+                if (failure != null) {
+                    return iterations > 1 ? "iteration " + iteration + ": " + failure : failure;
+                }
+            }
+            // an iteration finished before a resume was judged then: the run went on, so it made changes
+            if (iteration < iterations && !doneBefore && headBefore != null && headBefore.equals(headOf())) {
+                LOG.warn("Stopping after iteration {} of {}: it made no changes", iteration, iterations);
+                break;
             }
         }
         return null;
@@ -266,6 +300,7 @@ public final class WorkflowRunner {
                 undoInterruptedStep(scope.where(i, step.label()));
             }
             Map<String, JsonNode> before = vars.local();
+            CrashPoints.reach(CrashPoints.Point.STEP, location);
             StepOutcome o = steps.execute(step, i, scope);
             steps.record(stageName, scope, i, step, o);
             if (captures != null) {

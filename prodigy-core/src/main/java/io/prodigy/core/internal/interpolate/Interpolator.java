@@ -71,8 +71,19 @@ public final class Interpolator {
     public enum Quoting {
         /** Values are inserted as they are (agent prompts, file contents, messages). */
         NONE,
-        /** The result is a POSIX shell command: each value is quoted for the place it stands. */
-        SHELL
+        /**
+         * The result is a POSIX shell command: each value is quoted for the place it stands. A plain
+         * {@code ${name}} that names no workflow variable (and no root the engine owns, such as {@code item},
+         * {@code map} or {@code shell}) belongs to the shell and is left as written, as are {@code $NAME} and
+         * {@code ${NAME}} of variables exported to the command's environment ({@code env:}).
+         */
+        SHELL,
+        /**
+         * An agent prompt: values are inserted as they are, and an undefined variable without a default is left
+         * as written, as the Rust tool does, with a warning (once per placeholder of a prompt template in a
+         * process, not once per map item).
+         */
+        PROMPT
     }
 
     /**
@@ -163,7 +174,8 @@ public final class Interpolator {
                 return source;
             }
             boolean quoted = quoting == Quoting.SHELL;
-            return Renderer.render(source.length(), quoted ? shell : plain, variables, quoted, where);
+            return Renderer.render(source.length(), quoted ? shell : plain, variables, quoted,
+                    quoting == Quoting.PROMPT, where);
         }
 
         @Override

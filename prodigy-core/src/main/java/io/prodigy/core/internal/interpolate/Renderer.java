@@ -10,11 +10,35 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Renders compiled template parts against a {@link Variables} scope. */
 final class Renderer {
     private static final int LISTED_NAMES = 20;
+    private static final Logger LOG = LoggerFactory.getLogger(Interpolator.class);
+    private static final int WARNED_LIMIT = 4096;
+    /** Placeholders of compiled (cached, shared) prompts already warned about, by identity. */
+    private static final Set<Warned> WARNED = java.util.Collections.newSetFromMap(
+            new java.util.concurrent.ConcurrentHashMap<>());
+
+    /** A placeholder of one compiled template: equal only to itself. */
+    private record Warned(Placeholder placeholder) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Warned w && w.placeholder == placeholder;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(placeholder);
+        }
+    }
+    /** Plain names that are always the engine's, never the shell's: undefined, they are errors. */
+    static final Set<String> OWNED_ROOTS = Set.of("item", "item_json", "item_id", "item_index", "map", "shell",
+            "claude", "error", "validation", "merge", "workflow", "step", "last", "setup", "foreach", "ARG");
 
     private Renderer() {
     }
@@ -22,27 +46,55 @@ final class Renderer {
     /**
      * @param shell whether the parts came from {@link TemplateParser#parseShell} and values must be quoted
      */
-    static String render(int sizeHint, List<Part> parts, Variables variables, boolean shell, String where) {
+    static String render(int sizeHint, List<Part> parts, Variables variables, boolean shell, boolean prompt,
+            String where) {
         StringBuilder out = new StringBuilder(sizeHint + 32);
-        append(out, parts, variables, shell, where);
+        append(out, parts, variables, shell, prompt, where);
         return out.toString();
     }
 
+    /**
+     * @param path a variable path
+     * @return whether it is a plain name outside the roots the engine owns, which in a shell command, when no
+     *     workflow variable has that name, belongs to the shell
+     */
+    static boolean isShellName(VariablePath path) {
+        return path.isPlainName() && !OWNED_ROOTS.contains(path.text());
+    }
+
     private static void append(StringBuilder out, List<Part> parts, Variables variables, boolean shell,
-            String where) {
+            boolean prompt, String where) {
         for (Part part : parts) {
             if (part instanceof Literal literal) {
                 out.append(literal.text());
             } else if (part instanceof Placeholder placeholder) {
-                appendPlaceholder(out, placeholder, variables, shell, where);
+                appendPlaceholder(out, placeholder, variables, shell, prompt, where);
             } else if (part instanceof HereDocument document) {
-                appendHereDocument(out, document, variables, shell, where);
+                appendHereDocument(out, document, variables, shell, prompt, where);
             }
         }
     }
 
     private static void appendPlaceholder(StringBuilder out, Placeholder placeholder, Variables variables,
-            boolean shell, String where) {
+            boolean shell, boolean prompt, String where) {
+        if (shell && !placeholder.raw() && leftToShell(placeholder, variables)) {
+            out.append(placeholder.source());
+            return;
+        }
+        if (prompt && placeholder.defaultText() == null && !placeholder.shortForm()
+                && variables.resolve(placeholder.path(), true).isMissingNode()) {
+            if (WARNED.size() > WARNED_LIMIT) {
+                WARNED.clear();
+            }
+            // once per placeholder, not once per item of a large map phase
+            if (WARNED.add(new Warned(placeholder))) {
+                LOG.warn("{}: variable '{}' is not defined; {} is left as written in the prompt{}",
+                        where == null ? "agent step" : where, placeholder.path().text(), placeholder.source(),
+                        suggestion(placeholder, variables));
+            }
+            out.append(placeholder.source());
+            return;
+        }
         if (shell && placeholder.placement() == Placement.UNSAFE && !placeholder.raw()) {
             if (placeholder.shortForm() && variables.resolve(placeholder.path(), false).isMissingNode()) {
                 out.append(placeholder.source());
@@ -78,6 +130,30 @@ final class Renderer {
         }
     }
 
+    /**
+     * Whether the shell expands this placeholder itself: a variable exported to the command's environment
+     * (outside single quotes, where the shell would not expand it), or a plain name outside the engine's roots
+     * that no workflow variable defines.
+     */
+    private static boolean leftToShell(Placeholder placeholder, Variables variables) {
+        VariablePath path = placeholder.path();
+        if (!path.isPlainName()) {
+            return false;
+        }
+        Placement placement = placeholder.placement();
+        boolean expands = placement != Placement.SINGLE_QUOTED && placement != Placement.HERE_DOCUMENT_LITERAL;
+        if (expands && variables.isExported(path.text())) {
+            return true;
+        }
+        return !placeholder.shortForm() && placeholder.defaultText() == null && isShellName(path)
+                && variables.resolve(path, false).isMissingNode();
+    }
+
+    private static String suggestion(Placeholder placeholder, Variables variables) {
+        String close = closest(placeholder.path().text(), visibleNames(variables));
+        return close == null ? "" : " (did you mean '" + close + "'?)";
+    }
+
     /** @return the text to insert, or null when a {@code $NAME} placeholder names no variable */
     private static String textOf(Placeholder placeholder, Variables variables, boolean shell, String where) {
         JsonNode value = variables.resolve(placeholder.path(), !placeholder.shortForm());
@@ -94,9 +170,9 @@ final class Renderer {
     }
 
     private static void appendHereDocument(StringBuilder out, HereDocument document, Variables variables,
-            boolean shell, String where) {
+            boolean shell, boolean prompt, String where) {
         int bodyStart = out.length();
-        append(out, document.parts(), variables, shell, where);
+        append(out, document.parts(), variables, shell, prompt, where);
         int line = TemplateParser.findDelimiterLine(
                 out, bodyStart, out.length(), document.delimiter(), document.stripTabs(), document.quoted());
         if (line >= 0) {

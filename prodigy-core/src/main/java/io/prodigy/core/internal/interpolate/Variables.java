@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -40,6 +41,7 @@ public final class Variables {
     private final Variables parent;
     private final Map<String, String> environment;
     private final ConcurrentHashMap<String, JsonNode> entries = new ConcurrentHashMap<>();
+    private final Set<String> exported = ConcurrentHashMap.newKeySet();
 
     private Variables(Variables parent, Map<String, String> environment) {
         this.parent = parent;
@@ -76,6 +78,7 @@ public final class Variables {
      */
     public void put(String name, JsonNode value) {
         entries.put(checkName(name), value == null ? NullNode.getInstance() : value);
+        exported.remove(name);
     }
 
     /**
@@ -87,6 +90,7 @@ public final class Variables {
      */
     public void putString(String name, String value) {
         entries.put(checkName(name), value == null ? NullNode.getInstance() : TextNode.valueOf(value));
+        exported.remove(name);
     }
 
     /**
@@ -97,6 +101,34 @@ public final class Variables {
      */
     public void putAll(Map<String, JsonNode> values) {
         values.forEach(this::put);
+    }
+
+    /**
+     * Sets a variable that is also exported to shell commands as an environment variable (the workflow's
+     * {@code env:}, env files, profiles, secrets). In a shell command, {@code $NAME} and {@code ${NAME}} of such a
+     * variable are left to the shell, which expands it from the environment and splits it into words as usual.
+     *
+     * @param name the variable name
+     * @param value the text
+     * @throws IllegalArgumentException if the name is empty
+     */
+    public void putExported(String name, String value) {
+        putString(name, value);
+        exported.add(name);
+    }
+
+    /**
+     * @param name a plain variable name
+     * @return whether the nearest scope defining the name set it with {@link #putExported}, so that shell
+     *     commands read it from their environment
+     */
+    public boolean isExported(String name) {
+        for (Variables scope = this; scope != null; scope = scope.parent) {
+            if (scope.entries.containsKey(name)) {
+                return scope.exported.contains(name);
+            }
+        }
+        return false;
     }
 
     /** @return an immutable snapshot of the variables set in this scope itself, without parents */

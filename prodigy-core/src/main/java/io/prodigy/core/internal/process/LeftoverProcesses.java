@@ -31,6 +31,11 @@ public final class LeftoverProcesses {
     private static final Logger log = LoggerFactory.getLogger(LeftoverProcesses.class);
     /** The environment variable that marks a process as started for a run. */
     public static final String RUN_ID_VARIABLE = "PRODIGY_RUN_ID";
+    /**
+     * The environment variable holding the run's state directory: with the run id it tells this run's processes
+     * from those of a run with the same id under another {@code PRODIGY_HOME} (another project, another test).
+     */
+    public static final String RUN_STATE_VARIABLE = "PRODIGY_RUN_STATE_DIR";
 
     private LeftoverProcesses() {
     }
@@ -43,10 +48,25 @@ public final class LeftoverProcesses {
      * @return their pids, empty where neither {@code /proc} nor {@code ps} can be read
      */
     public static List<Long> find(String runId) {
+        return find(runId, null);
+    }
+
+    /**
+     * Lists the processes whose environment says they were started for a run kept in {@code stateDirectory}, leaving
+     * out this JVM and its ancestors.
+     *
+     * @param runId the run id
+     * @param stateDirectory the run's state directory ({@value #RUN_STATE_VARIABLE}), or null to match by id only
+     * @return their pids, empty where neither {@code /proc} nor {@code ps} can be read
+     */
+    public static List<Long> find(String runId, Path stateDirectory) {
         if (!ProcFs.AVAILABLE || TreeMode.DEFAULT == TreeMode.DESCENDANTS) {
+            // without /proc the environment comes from ps, matched on the run id alone
             return EnvironmentSearch.find(RUN_ID_VARIABLE, runId, selfAndAncestors());
         }
         byte[] marker = ("\0" + RUN_ID_VARIABLE + "=" + runId + "\0").getBytes(UTF_8);
+        byte[] state = stateDirectory == null ? null
+                : ("\0" + RUN_STATE_VARIABLE + "=" + stateDirectory + "\0").getBytes(UTF_8);
         Set<Long> excluded = selfAndAncestors();
         List<Long> found = new ArrayList<>();
         String[] names = new File("/proc").list();
@@ -63,7 +83,7 @@ public final class LeftoverProcesses {
             } catch (NumberFormatException e) {
                 continue;
             }
-            if (!excluded.contains(pid) && carries(pid, marker)) {
+            if (!excluded.contains(pid) && carries(pid, marker, state)) {
                 found.add(pid);
             }
         }
@@ -80,20 +100,58 @@ public final class LeftoverProcesses {
      * @throws InterruptedException if interrupted while waiting for them to exit
      */
     public static List<Long> terminate(String runId, Duration grace) throws InterruptedException {
-        List<Long> pids = find(runId);
+        return terminate(runId, null, grace, Duration.ZERO);
+    }
+
+    /**
+     * Stops the processes a run's previous owner left behind, letting its git commands end by themselves first.
+     *
+     * <p>A git command the owner started (a merge into the run's worktree, say) keeps running after the owner was
+     * killed. Stopped half way it would leave a half-written worktree and lock files, so git processes (and their
+     * hooks) get up to {@code gitGrace} to finish what they were doing; the resume then sees their result. Every
+     * other process (agents, shell steps) gets SIGTERM at once, SIGKILL after {@code grace}; a git command still
+     * running after {@code gitGrace} gets SIGKILL. Call it only while holding the run's lock.
+     *
+     * @param runId the run id
+     * @param stateDirectory the run's state directory, or null to match by id only
+     * @param grace how long non-git processes get to exit after SIGTERM
+     * @param gitGrace how long git commands get to finish by themselves
+     * @return the pids that were found
+     * @throws InterruptedException if interrupted while waiting for them to exit
+     */
+    public static List<Long> terminate(String runId, Path stateDirectory, Duration grace, Duration gitGrace)
+            throws InterruptedException {
+        List<Long> pids = find(runId, stateDirectory);
         if (pids.isEmpty()) {
             return pids;
         }
-        log.warn("Run {}: stopping {} process(es) its previous owner left running: pids {}", runId, pids.size(),
-                pids);
-        List<ProcessHandle> handles = new ArrayList<>();
+        Set<Long> git = gitCommands(pids);
+        log.warn("Run {}: its previous owner left {} process(es) running: pids {}; stopping them{}", runId,
+                pids.size(), pids, git.isEmpty() ? "" : " after its git commands " + git + " end");
+        List<ProcessHandle> others = new ArrayList<>();
+        List<ProcessHandle> gits = new ArrayList<>();
         for (long pid : pids) {
             ProcessHandle.of(pid).ifPresent(h -> {
-                handles.add(h);
-                h.destroy();
+                if (git.contains(pid)) {
+                    gits.add(h);
+                } else {
+                    others.add(h);
+                    h.destroy();
+                }
             });
         }
-        long deadline = System.nanoTime() + grace.toNanos();
+        awaitExit(others, grace);
+        awaitExit(gits, gitGrace);
+        // processes that a dying parent forked in the meantime still carry the marker
+        for (long pid : find(runId, stateDirectory)) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        return pids;
+    }
+
+    /** Waits until the processes are gone or the time is up, then kills those left with SIGKILL. */
+    private static void awaitExit(List<ProcessHandle> handles, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
         for (ProcessHandle h : handles) {
             while (h.isAlive() && !zombie(h.pid()) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
@@ -102,11 +160,38 @@ public final class LeftoverProcesses {
                 h.destroyForcibly();
             }
         }
-        // processes that a dying parent forked in the meantime still carry the marker
-        for (long pid : find(runId)) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    /**
+     * @return the processes among {@code pids} that are git commands, or run under one (a hook): their command
+     *     name ({@code /proc/<pid>/comm}) starts with {@code git}, or an ancestor's does
+     */
+    static Set<Long> gitCommands(List<Long> pids) {
+        Set<Long> git = new HashSet<>();
+        for (long pid : pids) {
+            long p = pid;
+            for (int depth = 0; depth < 64 && p > 1; depth++) {
+                if (isGit(p)) {
+                    git.add(pid);
+                    break;
+                }
+                Optional<ProcFs.Stat> stat = ProcFs.stat(p);
+                if (stat.isEmpty()) {
+                    break;
+                }
+                p = stat.get().ppid();
+            }
         }
-        return pids;
+        return git;
+    }
+
+    private static boolean isGit(long pid) {
+        try {
+            String comm = Files.readString(Path.of("/proc", Long.toString(pid), "comm"), UTF_8).strip();
+            return comm.equals("git") || comm.startsWith("git-");
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
     }
 
     private static boolean zombie(long pid) {
@@ -116,7 +201,7 @@ public final class LeftoverProcesses {
         return ProcFs.stat(pid).map(ProcFs.Stat::zombie).orElse(true);
     }
 
-    private static boolean carries(long pid, byte[] marker) {
+    private static boolean carries(long pid, byte[] marker, byte[] state) {
         byte[] environ;
         try {
             environ = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ"));
@@ -126,10 +211,14 @@ public final class LeftoverProcesses {
         // NUL-separated KEY=value entries: framed by NULs, the first and last match the marker like any other
         byte[] framed = new byte[environ.length + 2];
         System.arraycopy(environ, 0, framed, 1, environ.length);
+        return contains(framed, marker) && (state == null || contains(framed, state));
+    }
+
+    private static boolean contains(byte[] bytes, byte[] needle) {
         outer:
-        for (int i = 0; i <= framed.length - marker.length; i++) {
-            for (int j = 0; j < marker.length; j++) {
-                if (framed[i + j] != marker[j]) {
+        for (int i = 0; i <= bytes.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (bytes[i + j] != needle[j]) {
                     continue outer;
                 }
             }

@@ -142,9 +142,32 @@ class InterpolatorTest {
     }
 
     @Test
-    void environmentIsTheFallbackForBracedPlainNames() {
+    void environmentIsTheFallbackForBracedPlainNamesAndTheShellExpandsItsOwn() {
         assertThat(plain("${HOME}/x")).isEqualTo("/home/me/x");
-        assertThat(shell("cd ${HOME}")).isEqualTo("cd '/home/me'");
+        // not a workflow variable: the shell's own, expanded by the shell from its environment
+        assertThat(shell("cd ${HOME}")).isEqualTo("cd ${HOME}");
+    }
+
+    @Test
+    void exportedVariablesAreLeftToTheShellOutsideSingleQuotes() {
+        vars.putExported("FLAGS", "--release --all");
+        vars.putString("msg", "a b");
+
+        assertThat(shell("cargo test $FLAGS ${FLAGS} \"${FLAGS}\" ${msg}"))
+                .isEqualTo("cargo test $FLAGS ${FLAGS} \"${FLAGS}\" 'a b'");
+        assertThat(shell("echo '${FLAGS}'")).isEqualTo("echo '--release --all'");
+        assertThat(plain("flags: ${FLAGS}")).isEqualTo("flags: --release --all");
+        Variables child = vars.child();
+        child.putString("FLAGS", "own value");
+        assertThat(Interpolator.interpolate("echo ${FLAGS}", child, Quoting.SHELL, null)).isEqualTo("echo 'own value'");
+    }
+
+    @Test
+    void promptsKeepUndefinedVariablesAsWritten() {
+        vars.putString("known", "k");
+
+        assertThat(Interpolator.interpolate("/fix ${known} ${SPEC_ID} ${item.path} $X", vars, Quoting.PROMPT, null))
+                .isEqualTo("/fix k ${SPEC_ID} ${item.path} $X");
     }
 
     @Test
@@ -205,13 +228,14 @@ class InterpolatorTest {
     }
 
     @Test
-    void undefinedPlainNameSuggestsEnvironmentNamesAndTheEscape() {
-        assertThatThrownBy(() -> shell("cd ${HOMe}"))
+    void undefinedPlainNamesBelongToTheShellButOurRootsStayOurs() {
+        assertThat(shell("pct=5; echo ${pct}% ${HOMe}")).isEqualTo("pct=5; echo ${pct}% ${HOMe}");
+        assertThatThrownBy(() -> shell("echo ${item}"))
                 .isInstanceOf(InterpolationException.class)
-                .hasMessageContaining("Undefined variable 'HOMe' in step 1 'test'.")
-                .hasMessageContaining("Did you mean 'HOME'?")
-                .hasMessageContaining("No variables are defined.")
-                .hasMessageContaining("If ${HOMe} is meant for the shell, write $HOMe or $${HOMe} instead.");
+                .hasMessageContaining("Undefined variable 'item' in step 1 'test'.");
+        assertThatThrownBy(() -> shell("echo ${tests.output}"))
+                .isInstanceOf(InterpolationException.class)
+                .hasMessageContaining("Undefined variable 'tests.output'");
         assertThatThrownBy(() -> plain("${f}"))
                 .isInstanceOf(InterpolationException.class)
                 .hasMessageContaining("To keep ${f} as literal text, write $${f}.");

@@ -1,0 +1,147 @@
+package io.prodigy.git.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prodigy.api.RunStatus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The crash windows the crash harness found, each pinned by a kill at the exact point (a git hook, the git wrapper
+ * or the engine's crash-point seam in the child JVM), not by timing luck; each checks exactly-once from main's git
+ * history.
+ */
+class CrashWindowsTest {
+    private static final int ITEMS = 5;
+    private static final Set<Integer> FAILING = Set.of(3);
+
+    @TempDir
+    Path tmp;
+
+    /**
+     * A git merge killed while it wrote the item's files into the run's worktree (no {@code MERGE_HEAD} yet) left
+     * them there untracked: the resume ran the item again, git refused its merge ("untracked working tree files
+     * would be overwritten") and the item went to the DLQ - missing from main.
+     */
+    @Test
+    void aGitMergeKilledHalfWayIsUndoneByTheResumeAndTheItemLandsOnce() throws Exception {
+        CrashScenario s = scenario("half-merge", "pooled", "git.wrapper");
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, armed("kill-in-merge", 2, "inside git merge 2"), null,
+                new Random(1), Map.of());
+
+        assertThat(o.killed()).as("the run was killed inside the merge").isTrue();
+        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+                .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "half merge; " + o.childStderr());
+    }
+
+    /**
+     * A git merge killed by a signal while the engine lives (a terminal's Ctrl-C reaches the whole process group)
+     * used to fail its item - to the DLQ, not run again by a resume; now the merge is undone and made again.
+     */
+    @Test
+    void aGitMergeKilledWhileTheEngineLivesIsUndoneAndMadeAgain() throws Exception {
+        CrashScenario s = scenario("git-killed", "on-demand", "git.wrapper");
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, new CrashTrials.Kill(
+                CrashTrials.byHook("git merge 2 killed, the engine lives"), Map.of(), false,
+                base -> Files.writeString(base.resolve("kill-in-merge"), "2 git\n")), null, new Random(5), Map.of());
+
+        assertThat(o.killed()).as("the engine was not killed").isFalse();
+        assertThat(o.childStderr()).as("git was killed in the merge").contains("was stopped by a signal while merging");
+        assertThat(o.firstEnd()).as(o.childStderr()).startsWith(RunStatus.COMPLETED_WITH_FAILURES.name());
+        MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "git killed; " + o.childStderr());
+    }
+
+    /**
+     * The sequence of the lost item (crash trial 15): killed right after a merge, before its journal record; the
+     * first resume killed inside a git merge; the second resume must still bring every item exactly once.
+     */
+    @Test
+    void killedAfterAMergeThenTheResumeKilledInsideAGitMergeEveryItemLandsOnce() throws Exception {
+        CrashScenario s = scenario("double", "on-demand", "git.wrapper");
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(s,
+                armed("kill-at-merge", 1, "post-merge hook (merge 1)"),
+                armed("kill-in-merge", 1, "inside git merge 1"), new Random(2), Map.of());
+
+        assertThat(o.kills()).as("both kills happened").hasSize(2);
+        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+                .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "double kill; " + o.childStderr());
+    }
+
+    /**
+     * The killed run's git merge was still running (held in a hook) when the resume started: the resume must let it
+     * end before it looks at the item (before this, git processes did not carry the run's id, so the resume neither
+     * waited for nor stopped them, removed their live lock files and raced with them). The item merged by the
+     * killed run's git is recognised by ancestry and is not run again.
+     */
+    @Test
+    void aGitMergeTheKilledRunLeftRunningEndsBeforeTheResumeDecidesItsItem() throws Exception {
+        CrashScenario s = scenario("held-merge", "pooled", "hold.hook");
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, armed("hold-merge", 2, "git merge 2 held in a hook"),
+                null, new Random(3), Map.of());
+
+        assertThat(o.killed()).isTrue();
+        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+                .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "held merge; " + o.childStderr());
+        String held = Files.readString(s.base.resolve("held-item")).strip();
+        assertThat(held).startsWith("item_");
+        java.util.List<String> dispatches = new java.util.ArrayList<>();
+        try (io.prodigy.core.Prodigy prodigy = s.engine(null, false)) {
+            prodigy.checkpoints().forEachEntry(CrashScenario.RUN_ID, e -> {
+                if (e instanceof io.prodigy.api.spi.JournalEntry.ItemDispatched d && d.itemId().equals(held)) {
+                    dispatches.add(d.itemId());
+                }
+            });
+        }
+        assertThat(dispatches).as("dispatches of " + held + ", whose merge the killed run's git finished")
+                .hasSize(1);
+    }
+
+    /**
+     * A branch deletion killed with the run's process group left the repository's {@code packed-refs.lock}: every
+     * later branch deletion - the resume's discard of a stale attempt, the user's own - failed on it, and the resume
+     * ended FAILED (found by the crash harness under load).
+     */
+    @Test
+    void aBranchDeletionKilledHoldingPackedRefsLockDoesNotStopTheResume() throws Exception {
+        CrashScenario s = scenario("packed-refs", "on-demand", "git.wrapper");
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, new CrashTrials.Kill(
+                CrashTrials.byHook("inside git branch -D 2"), Map.of(), false,
+                base -> Files.writeString(base.resolve("kill-in-branch-delete"), "2\n")), null, new Random(4),
+                Map.of());
+
+        assertThat(o.killed()).isTrue();
+        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+                .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "packed-refs.lock; " + o.childStderr());
+        assertThat(s.repo.resolve(".git/packed-refs.lock")).doesNotExist();
+    }
+
+    /** @param flags the spec's switches to turn on ({@code git.wrapper}, {@code hold.hook}) */
+    private CrashScenario scenario(String name, String mode, String... flags) throws Exception {
+        Properties spec = CrashTrials.spec("mapreduce");
+        spec.setProperty("items", String.valueOf(ITEMS));
+        spec.setProperty("failing", "3");
+        spec.setProperty("mode", mode);
+        for (String flag : flags) {
+            spec.setProperty(flag, "true");
+        }
+        Path base = tmp.resolve(name);
+        Files.createDirectories(base);
+        return CrashScenario.create(base, spec);
+    }
+
+    private static CrashTrials.Kill armed(String file, int merge, String where) {
+        return new CrashTrials.Kill(CrashTrials.byHook(where), Map.of(), false,
+                base -> Files.writeString(base.resolve(file), merge + "\n"));
+    }
+}
