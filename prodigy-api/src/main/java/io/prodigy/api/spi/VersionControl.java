@@ -36,4 +36,3 @@ public interface VersionControl {
         throw new UnsupportedOperationException(getClass().getName() + " cannot discard changes");
     }
 }
-
