@@ -3,7 +3,11 @@ package io.prodigy.git;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.prodigy.api.MapPhase;
+import io.prodigy.api.RunResult;
 import io.prodigy.api.RunStatus;
+import io.prodigy.api.Step;
+import io.prodigy.api.WorkInput;
 import io.prodigy.api.spi.IntegrationResult;
 import io.prodigy.api.spi.Workspace;
 import java.io.IOException;
@@ -77,6 +81,25 @@ class WarmPoolTest {
         assertThat(Files.readString(dir.resolve("node_modules/lib/index.js"))).isEqualTo("installed\n");
         iso.release(second, false);
         iso.closeRun(run, RunStatus.SUCCEEDED);
+    }
+
+    @Test
+    void byDefaultARunReusesWarmWorktreesAndItemsSeeOnlyTheWarmDirectoriesOfEarlierOnes() {
+        // one item at a time, so every item after the first gets the first one's worktree
+        String probe = "{ [ -e target/cache ] && echo warm || echo cold; [ -e .env ] && echo env-leaked || echo no-env;"
+                + " [ -e scratch.txt ] && echo scratch-leaked || echo no-scratch; } > seen-${item.n}.txt"
+                + " && mkdir -p target && touch target/cache .env scratch.txt"
+                + " && git add seen-${item.n}.txt && git commit -q -m item-${item.n}";
+        RunResult r = fx.engine(repo).isolation(fx.isolation().build()).build().run(fx.mapOver("warm",
+                MapPhase.builder().input(WorkInput.values(List.of(Map.of("n", 0), Map.of("n", 1), Map.of("n", 2))))
+                        .maxParallel(1).agentTemplate(Step.shell(probe))));
+
+        assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(GitFixture.read(repo, "seen-0.txt")).isEqualTo("cold\nno-env\nno-scratch\n");
+        assertThat(GitFixture.read(repo, "seen-1.txt")).isEqualTo("warm\nno-env\nno-scratch\n");
+        assertThat(GitFixture.read(repo, "seen-2.txt")).isEqualTo("warm\nno-env\nno-scratch\n");
+        assertThat(fx.worktrees(repo)).as("the reused worktree is removed at the end").containsExactly(
+                repo.toString());
     }
 
     @Test
