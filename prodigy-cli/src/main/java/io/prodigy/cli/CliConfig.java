@@ -52,6 +52,13 @@ import java.util.regex.Pattern;
  * merge:
  *   strategy: merge            # merge (fast-forward or a clean merge commit); rebase is not supported
  * log_level: warn              # error | warn | info | debug | trace
+ * executor: local              # where map items run: local | temporal (see docs/temporal.md)
+ * temporal:
+ *   target: 127.0.0.1:7233     # the Temporal frontend
+ *   namespace: default
+ *   task_queue: prodigy
+ *   remote: URL                # the git remote workers share; default the project's repository itself
+ *   heartbeat_timeout: 30s     # a worker silent this long is dead: its items start again elsewhere
  * isolation: git               # git: worktrees in a repository, parallel items refused outside one;
  *                              # directory: share the project directory (on purpose), even in a repository
  * </pre>
@@ -69,16 +76,17 @@ import java.util.regex.Pattern;
  * @param logLevel the log level of the engine's messages
  * @param isolation how runs and items are kept apart
  * @param worktree the worktree mode and merge-conflict handling (a workflow's own {@code worktree:} block wins)
+ * @param executor where map items run
  */
 public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTimeout, Duration agentStartupTimeout,
                         Duration shutdownGrace, String claudeCommand, String claudeModel, String worktreePrefix,
                         boolean autoCleanup, String mergeStrategy, String logLevel, Isolation isolation,
-                        IsolationHints worktree) {
+                        IsolationHints worktree, Executor executor) {
 
     /** The settings without any file. */
     public static final CliConfig DEFAULTS = new CliConfig(null, null, Duration.ofMinutes(10), Duration.ofMinutes(2),
             Duration.ofSeconds(20), "claude", null, "prodigy", false, "merge", "warn", Isolation.GIT,
-            IsolationHints.NONE);
+            IsolationHints.NONE, Executor.LOCAL);
 
     /** How runs and items are kept apart ({@code isolation:} in the configuration, {@code --isolation}). */
     public enum Isolation {
@@ -102,11 +110,29 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
         }
     }
 
+    /**
+     * Where map items run.
+     *
+     * @param kind {@code local} or {@code temporal}
+     * @param target the Temporal frontend, {@code HOST:PORT}, or null
+     * @param namespace the Temporal namespace
+     * @param taskQueue the task queue workers poll
+     * @param remote the git remote workers share, or null for the project's repository
+     * @param heartbeatTimeout after how long without a heartbeat a worker counts as dead
+     */
+    public record Executor(String kind, String target, String namespace, String taskQueue, String remote,
+                           Duration heartbeatTimeout) {
+        /** Local execution. */
+        public static final Executor LOCAL = new Executor("local", null, "default", "prodigy", null,
+                Duration.ofSeconds(30));
+    }
+
     private static final Map<String, Set<String>> SCHEMA = new LinkedHashMap<>();
 
     static {
         SCHEMA.put("", Set.of("max_parallel", "retry", "timeouts", "claude", "worktree", "merge", "log_level",
-                "isolation"));
+                "isolation", "executor", "temporal"));
+        SCHEMA.put("temporal", Set.of("target", "namespace", "task_queue", "remote", "heartbeat_timeout"));
         SCHEMA.put("retry", Set.of("attempts", "backoff", "initial_delay", "max_delay"));
         SCHEMA.put("timeouts", Set.of("git", "agent_startup", "shutdown_grace"));
         SCHEMA.put("claude", Set.of("command", "model"));
@@ -233,8 +259,23 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
         Isolation iso = root.has("isolation") && !root.get("isolation").isNull()
                 ? Isolation.parse(v.text(root.get("isolation"), "isolation", "git"), file + ": error: isolation")
                 : isolation;
+        String kind = v.text(root.get("executor"), "executor", executor.kind());
+        if (!List.of("local", "temporal").contains(kind)) {
+            throw v.error("executor", "expected local or temporal, not '" + kind + "'");
+        }
+        Executor ex = new Executor(kind, executor.target(), executor.namespace(), executor.taskQueue(),
+                executor.remote(), executor.heartbeatTimeout());
+        JsonNode tc = root.get("temporal");
+        if (tc != null && !tc.isNull()) {
+            v.check("temporal", tc);
+            ex = new Executor(kind, v.text(tc.get("target"), "temporal.target", ex.target()),
+                    v.text(tc.get("namespace"), "temporal.namespace", ex.namespace()),
+                    v.text(tc.get("task_queue"), "temporal.task_queue", ex.taskQueue()),
+                    v.text(tc.get("remote"), "temporal.remote", ex.remote()),
+                    v.duration(tc.get("heartbeat_timeout"), "temporal.heartbeat_timeout", ex.heartbeatTimeout()));
+        }
         return new CliConfig(maxParallel, retry, git, startup, grace, command, model, prefix, cleanup, strategy,
-                level, iso, hints);
+                level, iso, hints, ex);
     }
 
     private static IsolationHints isolationOf(Values v, JsonNode w, IsolationHints base) {

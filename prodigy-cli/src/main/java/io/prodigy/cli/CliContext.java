@@ -70,6 +70,13 @@ final class CliContext {
         return home;
     }
 
+    private io.prodigy.api.spi.MapExecutor mapExecutor = io.prodigy.api.spi.MapExecutor.LOCAL;
+
+    /** @param executor where the runs of this command run map items (null: here) */
+    void useMapExecutor(io.prodigy.api.spi.MapExecutor executor) {
+        this.mapExecutor = executor == null ? io.prodigy.api.spi.MapExecutor.LOCAL : executor;
+    }
+
     Path project() {
         return project;
     }
@@ -102,7 +109,7 @@ final class CliContext {
     Prodigy prodigy(Path projectDir, RunListener listener, MergeConfirmation confirmation) {
         Prodigy.Builder b = Prodigy.builder().home(home).workingDirectory(projectDir).handleSignals(true)
                 .shutdownGrace(config.shutdownGrace()).agentRunner(agentRunner()).isolation(isolation(projectDir,
-                        confirmation));
+                        confirmation)).mapExecutor(mapExecutor);
         if (listener != null) {
             b.listener(listener);
         }
@@ -257,6 +264,19 @@ final class CliContext {
                 return load(f, info.params() == null ? Map.of() : info.params(),
                         info.paramFile() == null ? null : Path.of(info.paramFile()), false);
         }
+    }
+
+    /**
+     * @param record a run started by the prodigy command
+     * @return its workflow's source for remote workers, or null for runs not started from a workflow file
+     */
+    String workflowSource(RunRecord record) {
+        RunInfo info = RunInfo.read(home, record.runId()).orElse(null);
+        if (info == null || info.workflowFile() == null || !Files.isRegularFile(Path.of(info.workflowFile()))) {
+            return null;
+        }
+        return ExecutorOptions.source(Path.of(info.workflowFile()), info.params(),
+                info.paramFile() == null ? null : Path.of(info.paramFile()));
     }
 
     /** @return every run in this state directory, newest first */

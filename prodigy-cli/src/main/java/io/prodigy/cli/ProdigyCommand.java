@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
                 ValidateCommand.class, DlqCommand.class, EventsCommand.class, StatusCommand.class,
                 LogsCommand.class, WorktreeCommand.class, CleanCommand.class, InitCommand.class, ExecCommand.class,
                 BatchCommand.class, ReportCommand.class, MergeCommand.class, InstallCommand.class,
+                WorkerCommand.class, TemporalCommand.class,
                 CommandLine.HelpCommand.class},
         footer = ExitCodes.HELP)
 public final class ProdigyCommand implements Callable<Integer> {

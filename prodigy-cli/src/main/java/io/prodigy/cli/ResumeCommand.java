@@ -29,8 +29,15 @@ class ResumeCommand implements Callable<Integer> {
     @Option(names = "--include-dlq", description = "Also run the items in the Dead Letter Queue again.")
     boolean includeDlq;
 
+    @Option(names = "--budget", paramLabel = "USD",
+            description = "A new cost budget in US dollars, for a run paused by its budget.")
+    Double budget;
+
     @picocli.CommandLine.Mixin
     IsolationOption isolation = new IsolationOption();
+
+    @picocli.CommandLine.Mixin
+    ExecutorOptions executorOptions = new ExecutorOptions();
 
     @Override
     public Integer call() {
@@ -42,9 +49,16 @@ class ResumeCommand implements Callable<Integer> {
         ctx.err.println("Resuming run " + record.runId() + " (" + record.workflowName() + ", " + record.status()
                 + ") in " + dir);
         ctx.continuing(record).checkIsolation(wf, maxParallelOf(record), dir);
-        ResumeOptions options = new ResumeOptions(force, includeDlq);
-        return RunExecution.execute(ctx, dir, yes, record.runId(), wf,
-                prodigy -> prodigy.resume(record.runId(), wf, options));
+        if (budget != null && budget <= 0) {
+            throw CliException.usage("--budget must be more than 0, not " + budget);
+        }
+        ResumeOptions options = new ResumeOptions(force, includeDlq, budget);
+        try (io.prodigy.temporal.TemporalMapExecutor remote = executorOptions.create(ctx.config(),
+                ctx.workflowSource(record))) {
+            ctx.useMapExecutor(remote);
+            return RunExecution.execute(ctx, dir, yes, record.runId(), wf,
+                    prodigy -> prodigy.resume(record.runId(), wf, options));
+        }
     }
 
     /** @param record a run @return the {@code max_parallel} it was started with, or null for the workflow's */

@@ -86,6 +86,9 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     IsolationOption isolation = new IsolationOption();
 
+    @picocli.CommandLine.Mixin
+    ExecutorOptions executorOptions = new ExecutorOptions();
+
     @Override
     public Integer call() {
         if (resume != null) {
@@ -174,7 +177,11 @@ final class RunCommand implements Callable<Integer> {
                 .maxParallel(parallel).profile(profile).maxIterations(maxIterations);
         variables.forEach(options::variable);
         RunOptions opts = options.build();
-        return RunExecution.execute(ctx, ctx.project(), yes, runId, wf, prodigy -> prodigy.run(wf, opts));
+        try (io.prodigy.temporal.TemporalMapExecutor remote = executorOptions.create(ctx.config(),
+                ExecutorOptions.source(file, params, paramFile))) {
+            ctx.useMapExecutor(remote);
+            return RunExecution.execute(ctx, ctx.project(), yes, runId, wf, prodigy -> prodigy.run(wf, opts));
+        }
     }
 
     /** @return a new run id, in the engine's format */

@@ -1,5 +1,10 @@
 package io.prodigy.core;
 
+import io.prodigy.api.spi.MapAttempt;
+import io.prodigy.api.spi.MapAttemptOutcome;
+import io.prodigy.api.spi.MapExecutor;
+import io.prodigy.api.spi.Workspace;
+import io.prodigy.core.internal.engine.RemoteAttemptRunner;
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.prodigy.api.EnvValue;
 import io.prodigy.api.ProdigyException;
@@ -49,6 +54,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -102,6 +108,7 @@ public final class Prodigy implements AutoCloseable {
     private final Duration throttleDelay;
     private final boolean handleSignals;
     private final Duration shutdownGrace;
+    private final MapExecutor mapExecutor;
 
     private Prodigy(Builder b) {
         this.agentRunner = b.agentRunner;
@@ -122,6 +129,7 @@ public final class Prodigy implements AutoCloseable {
         this.throttleDelay = b.throttleDelay != null ? b.throttleDelay : Duration.ofSeconds(1);
         this.handleSignals = b.handleSignals;
         this.shutdownGrace = b.shutdownGrace;
+        this.mapExecutor = b.mapExecutor;
     }
 
     private final List<AutoCloseable> owned = new ArrayList<>();
@@ -408,6 +416,33 @@ public final class Prodigy implements AutoCloseable {
         }, "prodigy-shutdown"));
     }
 
+    /**
+     * Runs one attempt of a map item that a coordinator dispatched to this process, as a worker of a remote
+     * {@link MapExecutor} does: the agent template of stage {@code attempt.stageIndex()} of {@code workflow}, in
+     * {@code workspace}, with this instance's agent runner, the attempt's variables and environment, and the
+     * workflow's secrets as this process knows them. Nothing is journaled here: the coordinator owns the run.
+     * Interrupting the calling thread stops the running agent.
+     *
+     * @param workflow the coordinator's workflow (its fingerprint must match {@code attempt.workflowHash()})
+     * @param attempt the attempt
+     * @param workspace the item's workspace (the caller makes, integrates and releases it)
+     * @return the outcome; a failing agent is an outcome with an error
+     * @throws io.prodigy.api.WorkflowDefinitionException if the workflow differs from the coordinator's, or the stage
+     *     is not a MapReduce stage
+     * @throws InterruptedException if interrupted
+     */
+    public MapAttemptOutcome runMapAttempt(Workflow workflow, MapAttempt attempt, Workspace workspace)
+            throws InterruptedException {
+        Objects.requireNonNull(attempt, "attempt");
+        Objects.requireNonNull(workspace, "workspace");
+        // the agents here carry PRODIGY_RUN_ID=<run>-worker: a coordinator resuming the run on this machine stops
+        // the leftovers of its own dead process by that variable, never the agents workers run for it
+        // the caller made the item's own workspace: this engine's isolation (and its parallelism check) has no say
+        RunState state = newState(workflow, RunOptions.builder().runId(attempt.runId() + "-worker").build())
+                .withLimits(null, throttleDelay);
+        return RemoteAttemptRunner.run(state, attempt, workspace);
+    }
+
     private RunState prepare(Workflow workflow, RunOptions options) {
         WorkflowDefinitionException.requireNonNull(workflow, "workflow");
         WorkflowDefinitionException.requireNonNull(options, "options");
@@ -421,6 +456,11 @@ public final class Prodigy implements AutoCloseable {
                         + "isolation(DirectoryIsolation.scratchPerItem()) gives each item an empty directory");
             });
         }
+        return newState(workflow, options);
+    }
+
+    private RunState newState(Workflow workflow, RunOptions options) {
+        WorkflowDefinitionException.requireNonNull(workflow, "workflow");
         String runId = options.runId() != null ? options.runId()
                 : "run-" + RUN_ID_TIME.format(clock.instant()) + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
@@ -444,7 +484,7 @@ public final class Prodigy implements AutoCloseable {
         if (resumed != null && resumed.metadata().containsKey(META_SPENT)) {
             spentBefore = Double.parseDouble(resumed.metadata().get(META_SPENT));
         }
-        state.withMetadata(metadata).withLimits(options.budgetUsd(), throttleDelay);
+        state.withMetadata(metadata).withLimits(options.budgetUsd(), throttleDelay).withMapExecutor(mapExecutor);
         if (spentBefore > 0) {
             state.carryOverSpend(spentBefore);
         }
@@ -584,6 +624,7 @@ public final class Prodigy implements AutoCloseable {
         private Path workingDirectory;
         private Path home;
         private ExecutorService executor;
+        private MapExecutor mapExecutor = MapExecutor.LOCAL;
         private Clock clock;
         private Duration throttleDelay;
         private boolean handleSignals;
@@ -691,6 +732,18 @@ public final class Prodigy implements AutoCloseable {
          */
         public Builder executor(ExecutorService exec) {
             this.executor = WorkflowDefinitionException.requireNonNull(exec, "exec");
+            return this;
+        }
+
+        /**
+         * @param executor where map item attempts run; default {@link MapExecutor#LOCAL} (this process, in
+         *                 workspaces from the isolation strategy). Steps, merges, the DLQ and the journal stay here
+         *                 whatever the executor.
+         * @return this
+         * @throws NullPointerException if {@code executor} is null
+         */
+        public Builder mapExecutor(MapExecutor executor) {
+            this.mapExecutor = Objects.requireNonNull(executor, "mapExecutor");
             return this;
         }
 

@@ -104,15 +104,15 @@ class ProdigyTracingTest {
             assertThat(s.getAttributes().get(ProdigyTracing.RUN_ID)).as(s.getName()).isEqualTo(result.runId());
         });
 
-        SpanData setup = one(spans, s -> s.getName().equals("setup mapreduce"));
-        SpanData map = one(spans, s -> s.getName().equals("map mapreduce"));
-        SpanData reduce = one(spans, s -> s.getName().equals("reduce mapreduce"));
+        SpanData setup = one(spans, s -> s.getName().equals("setup traced"));
+        SpanData map = one(spans, s -> s.getName().equals("map traced"));
+        SpanData reduce = one(spans, s -> s.getName().equals("reduce traced"));
         for (SpanData phase : List.of(setup, map, reduce)) {
             assertThat(phase.getParentSpanId()).as(phase.getName()).isEqualTo(run.getSpanId());
         }
         assertThat(childrenOf(spans, setup)).extracting(SpanData::getName).containsExactly("step shell: echo ready");
 
-        List<SpanData> items = spans.stream().filter(s -> s.getName().equals("item mapreduce")).toList();
+        List<SpanData> items = spans.stream().filter(s -> s.getName().equals("item traced")).toList();
         assertThat(items).hasSize(3).allSatisfy(i -> assertThat(i.getParentSpanId()).isEqualTo(map.getSpanId()));
         SpanData a = item(items, result, "a");
         SpanData b = item(items, result, "b");

@@ -152,7 +152,7 @@ class ProdigyAutoConfigurationTest {
                     assertThat(registry.get("prodigy.item.duration").timer().takeSnapshot().percentileValues())
                             .hasSize(2);
                     assertThat(spans.getFinishedSpanItems()).extracting(s -> s.getName())
-                            .contains("run spring", "map mapreduce", "invoke_agent claude-code");
+                            .contains("run spring", "map spring", "invoke_agent claude-code");
                 });
     }
 

@@ -2,7 +2,6 @@ package io.prodigy.core.internal.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.prodigy.api.ErrorKind;
 import io.prodigy.api.ErrorPolicy;
@@ -22,6 +21,9 @@ import io.prodigy.api.spi.FailedAttempt;
 import io.prodigy.api.spi.IntegrationResult;
 import io.prodigy.api.spi.ItemKey;
 import io.prodigy.api.spi.JournalEntry;
+import io.prodigy.api.spi.MapAttempt;
+import io.prodigy.api.spi.MapAttemptContext;
+import io.prodigy.api.spi.MapAttemptOutcome;
 import io.prodigy.api.spi.VersionControl;
 import io.prodigy.api.spi.Workspace;
 import io.prodigy.api.spi.WorkspaceChanges;
@@ -368,11 +370,13 @@ final class MapStageExecutor {
         Double cost = null;
         io.prodigy.api.spi.TokenUsage tokens = io.prodigy.api.spi.TokenUsage.NONE;
         int attempt = 0;
+        int redispatched = 0;
         while (true) {
             attempt++;
             run.journal(new JournalEntry.ItemDispatched(run.clock.instant(), stageIndex, itemId, attempt));
             CrashPoints.reach(CrashPoints.Point.DISPATCH, itemId);
             Attempt a = attemptItem(index, itemId, item, itemJson, map, attempt);
+            redispatched += a.dispatches - 1; // a remote executor restarted it (a worker died)
             total = total.plus(a.duration);
             if (a.cost != null) {
                 cost = cost == null ? a.cost : cost + a.cost;
@@ -389,7 +393,8 @@ final class MapStageExecutor {
                 if (resume != null && resume.deadLettered.getOrDefault(stageIndex, java.util.Set.of()).contains(itemId)) {
                     run.dlq.markResolved(run.runId, itemId);
                 }
-                ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, attempt, firstStart,
+                ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, attempt + redispatched,
+                        firstStart,
                         total, a.output, null, false, null, a.commits, cost, tokens, a.filesModified, a.worktreePath,
                         a.branch);
                 finish(r);
@@ -400,8 +405,8 @@ final class MapStageExecutor {
                     breaker.release();
                 }
                 run.progress.itemCancelled();
-                ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.CANCELLED, attempt, firstStart,
-                        total, a.output, steps.mask(a.error), false, a.workspace, List.of(), cost, tokens);
+                ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.CANCELLED, attempt + redispatched,
+                        firstStart, total, a.output, steps.mask(a.error), false, a.workspace, List.of(), cost, tokens);
                 finish(r);
                 return r;
             }
@@ -437,7 +442,7 @@ final class MapStageExecutor {
                         + "resume the run");
             }
             run.progress.itemEnded(false);
-            ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.FAILED, attempt, firstStart, total,
+            ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.FAILED, attempt + redispatched, firstStart, total,
                     a.output, steps.mask(a.error), dlq, a.workspace, List.of(), cost, tokens, a.filesModified,
                     a.worktreePath, a.branch);
             finish(r);
@@ -518,6 +523,7 @@ final class MapStageExecutor {
         Path workspace;
         String log;
         List<String> commits = List.of();
+        int dispatches = 1;
         List<String> filesModified = List.of();
         Path worktreePath;
         String branch;
@@ -527,61 +533,37 @@ final class MapStageExecutor {
             throws InterruptedException {
         Attempt a = new Attempt();
         Instant start = run.clock.instant();
-        Workspace ws;
+        MapAttemptOutcome o;
         try {
-            ws = run.isolation.acquire(run.runWorkspace, new ItemKey(stageIndex, itemId));
+            o = run.mapExecutor.attempt(attemptOf(index, itemId, itemJson, map, attempt),
+                    new AttemptContext(index, itemId, item, itemJson, map, attempt));
         } catch (ProdigyException e) {
-            a.error = new ItemError(ErrorKind.WORKSPACE, "could not prepare a workspace for item " + itemId + ": "
-                    + e.getMessage(), null, null);
+            a.error = new ItemError(ErrorKind.WORKSPACE, "could not run item " + itemId + ": " + e.getMessage(),
+                    null, null);
+            a.duration = Duration.between(start, run.clock.instant());
             return a;
         }
-        run.events.emit(new RunEvent.ItemStarted(run.runId, start, itemId, attempt, ws.name(),
-                run.masker.mask(io.prodigy.core.ItemLabels.of(itemId, item))));
-        a.worktreePath = ws.directory();
-        a.branch = ws.branchName().orElse(null);
+        Workspace ws = o.workspace();
+        if (ws != null) {
+            a.worktreePath = ws.directory();
+            a.branch = ws.branchName().orElse(null);
+        }
         boolean keep = true;
         try {
-            Variables vars = stageVars.child();
-            vars.put("item", item);
-            vars.putString("item_id", itemId);
-            vars.put("item_index", IntNode.valueOf(index));
-            vars.putString("item_json", commandLines && item.isTextual()
-                    ? Json.write(Json.NODES.objectNode().put("item", item.textValue())) : itemJson);
-            vars.putString("worktree", ws.directory().toString());
-            vars.putString("workspace", ws.directory().toString());
-            if (item.isTextual()) {
-                vars.putString("item.item", item.textValue());
-            }
-            Instant deadline = map.agentTimeout() == null ? null : Instant.now().plus(map.agentTimeout());
-            StepScope scope = new StepScope(vars, ws, "map", itemId, deadline,
-                    Map.of("PRODIGY_ITEM_ID", itemId, "PRODIGY_RUN_ID", run.runId));
-            Optional<VersionControl> vcs = ws.versionControl();
-            String base = vcs.map(VersionControl::head).orElse(null);
-            StepOutcome last = null;
-            List<io.prodigy.api.Step> template = map.agentTemplate();
-            for (int i = 0; i < template.size(); i++) {
-                StepOutcome o = steps.execute(template.get(i), i, scope);
-                if (o.costUsd() != null) {
-                    a.cost = a.cost == null ? o.costUsd() : a.cost + o.costUsd();
-                }
-                a.tokens = sum(a.tokens, o.tokens());
-                if (!o.skipped()) {
-                    last = o;
-                }
-                if (!o.success()) {
-                    a.error = o.error();
-                    break;
-                }
-            }
-            a.output = last == null ? "" : last.stdout();
-            JsonNode transcript = vars.resolve("claude.transcript");
-            a.log = transcript.isMissingNode() ? null : transcript.asText();
-            if (a.error == null && run.cancellation.isCancelled()) {
-                a.error = new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null, null);
+            a.error = o.error();
+            a.output = o.output();
+            a.cost = o.costUsd();
+            a.tokens = o.tokens();
+            a.log = o.log();
+            a.dispatches = o.dispatches();
+            if (a.error == null && ws == null) {
+                a.error = new ItemError(ErrorKind.WORKSPACE, "the map executor returned no workspace for item "
+                        + itemId, null, null);
             }
             if (a.error == null) {
-                if (base != null) {
-                    WorkspaceChanges changes = vcs.get().changesSince(base);
+                Optional<VersionControl> vcs = ws.versionControl();
+                if (o.baseRevision() != null && vcs.isPresent()) {
+                    WorkspaceChanges changes = vcs.get().changesSince(o.baseRevision());
                     a.commits = changes.commits();
                     List<String> files = new ArrayList<>(changes.filesAdded());
                     files.addAll(changes.filesModified());
@@ -590,12 +572,12 @@ final class MapStageExecutor {
                 a.error = integrate(itemId, ws);
                 keep = a.error != null;
             }
-            a.workspace = keep && ws != run.runWorkspace ? ws.directory() : null;
+            a.workspace = keep && ws != null && ws != run.runWorkspace ? ws.directory() : null;
             return a;
         } finally {
             a.duration = Duration.between(start, run.clock.instant());
             try {
-                if (ws != run.runWorkspace) {
+                if (ws != null && ws != run.runWorkspace) {
                     run.isolation.release(ws, keep);
                     if (a.workspace != null && !java.nio.file.Files.isDirectory(a.workspace)) {
                         a.workspace = null; // the strategy removed it anyway (keepFailedWorktrees(false)): no path to record
@@ -604,6 +586,79 @@ final class MapStageExecutor {
             } catch (ProdigyException e) {
                 LOG.warn("could not release the workspace of item {}: {}", itemId, e.getMessage());
             }
+        }
+    }
+
+    /** @return the attempt as a {@link io.prodigy.api.spi.MapExecutor} sees it: no secrets, no process env */
+    private MapAttempt attemptOf(int index, String itemId, String itemJson, MapPhase map, int attempt) {
+        java.util.Set<String> secrets = run.workflow.secrets().keySet();
+        Map<String, String> vars = new java.util.TreeMap<>();
+        stageVars.flatten().forEach((k, v) -> {
+            if (!secrets.contains(k)) {
+                vars.put(k, Json.write(v));
+            }
+        });
+        vars.put("item_json", Json.write(Json.text(itemJsonVariable(itemJson))));
+        Map<String, String> env = new java.util.TreeMap<>(run.processEnv);
+        env.keySet().removeAll(secrets);
+        if (workflowHash == null) {
+            workflowHash = io.prodigy.core.internal.WorkflowFingerprint.of(run.workflow);
+        }
+        return new MapAttempt(run.runId, run.workflow.name(), workflowHash, stageIndex, itemId, index, itemJson,
+                attempt, vars, env, map.agentTimeout());
+    }
+
+    private volatile String workflowHash;
+
+    /** @return the value of {@code ${item_json}}: a command's output line reads as {@code {"item": line}} */
+    private String itemJsonVariable(String itemJson) {
+        if (!commandLines || !itemJson.startsWith("\"")) {
+            return itemJson;
+        }
+        try {
+            return Json.write(Json.NODES.objectNode().put("item", Json.parse(itemJson).textValue()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return itemJson;
+        }
+    }
+
+    /** The engine's side of one attempt, for the map executor. */
+    private final class AttemptContext implements MapAttemptContext {
+        private final int index;
+        private final String itemId;
+        private final JsonNode item;
+        private final String itemJson;
+        private final MapPhase map;
+        private final int attempt;
+
+        AttemptContext(int index, String itemId, JsonNode item, String itemJson, MapPhase map, int attempt) {
+            this.index = index;
+            this.itemId = itemId;
+            this.item = item;
+            this.itemJson = itemJson;
+            this.map = map;
+            this.attempt = attempt;
+        }
+
+        @Override
+        public Workspace runWorkspace() {
+            return run.runWorkspace;
+        }
+
+        @Override
+        public Workspace acquireWorkspace() {
+            return run.isolation.acquire(run.runWorkspace, new ItemKey(stageIndex, itemId));
+        }
+
+        @Override
+        public MapAttemptOutcome runHere(Workspace workspace) throws InterruptedException {
+            return ItemTemplate.run(run, steps, stageVars, map, index, itemId, item, itemJsonVariable(itemJson),
+                    attempt, workspace);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return run.cancellation.isCancelled();
         }
     }
 

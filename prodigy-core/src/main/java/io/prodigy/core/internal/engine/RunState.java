@@ -54,6 +54,7 @@ public final class RunState {
     final List<ItemResult> items = Collections.synchronizedList(new ArrayList<>());
     final List<StepRecord> steps = Collections.synchronizedList(new ArrayList<>());
     volatile Workspace runWorkspace;
+    volatile io.prodigy.api.spi.MapExecutor mapExecutor = io.prodigy.api.spi.MapExecutor.LOCAL;
 
     /**
      * @param runId the run id
@@ -122,6 +123,15 @@ public final class RunState {
      */
     public RunState withMetadata(Map<String, String> values) {
         this.metadata = Map.copyOf(values);
+        return this;
+    }
+
+    /**
+     * @param executor where map item attempts run
+     * @return this
+     */
+    public RunState withMapExecutor(io.prodigy.api.spi.MapExecutor executor) {
+        this.mapExecutor = java.util.Objects.requireNonNull(executor, "mapExecutor");
         return this;
     }
 

@@ -1,0 +1,27 @@
+package io.prodigy.api.spi;
+
+/** What the engine offers a {@link MapExecutor} for one attempt. */
+public interface MapAttemptContext {
+
+    /** @return the run's workspace (where item work is integrated) */
+    Workspace runWorkspace();
+
+    /**
+     * @return a fresh workspace for this item from the run's isolation strategy, starting from the run workspace's
+     *     current state; the engine integrates and releases it after the attempt
+     * @throws io.prodigy.api.IsolationException if it cannot be made
+     */
+    Workspace acquireWorkspace();
+
+    /**
+     * Runs the item's agent template in this process, in the given workspace.
+     *
+     * @param workspace a workspace from {@link #acquireWorkspace()}
+     * @return the outcome
+     * @throws InterruptedException if interrupted
+     */
+    MapAttemptOutcome runHere(Workspace workspace) throws InterruptedException;
+
+    /** @return whether the run is being cancelled */
+    boolean isCancelled();
+}

@@ -1,0 +1,74 @@
+package io.prodigy.core.internal.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.prodigy.api.Stage;
+import io.prodigy.api.WorkflowDefinitionException;
+import io.prodigy.api.spi.MapAttempt;
+import io.prodigy.api.spi.MapAttemptOutcome;
+import io.prodigy.api.spi.Workspace;
+import io.prodigy.core.internal.Json;
+import io.prodigy.core.internal.WorkflowFingerprint;
+import io.prodigy.core.internal.interpolate.Variables;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Runs an attempt that a coordinator dispatched to this process (a worker of a remote map executor): the agent
+ * template of the attempt's stage, with the variables and environment the coordinator shipped and the workflow's
+ * secrets as this process knows them.
+ */
+public final class RemoteAttemptRunner {
+    private RemoteAttemptRunner() {
+    }
+
+    /**
+     * @param run a fresh run state for the attempt (its id is the coordinator's run id + "-worker")
+     * @param attempt the attempt
+     * @param workspace the item's workspace, already made by the caller
+     * @return the outcome (holding {@code workspace})
+     * @throws WorkflowDefinitionException if the workflow here is not the coordinator's (fingerprints differ) or
+     *     its stage is not a MapReduce
+     * @throws InterruptedException if interrupted (the running agent is stopped)
+     */
+    public static MapAttemptOutcome run(RunState run, MapAttempt attempt, Workspace workspace)
+            throws InterruptedException {
+        String here = WorkflowFingerprint.of(run.workflow);
+        if (attempt.workflowHash() != null && !attempt.workflowHash().equals(here)) {
+            throw new WorkflowDefinitionException("the workflow '" + run.workflow.name() + "' on this worker is not "
+                    + "the coordinator's (fingerprint " + here + " here, " + attempt.workflowHash() + " there); run "
+                    + "the same definition on both");
+        }
+        if (attempt.stageIndex() < 0 || attempt.stageIndex() >= run.workflow.stages().size()
+                || !(run.workflow.stages().get(attempt.stageIndex()) instanceof Stage.MapReduce stage)) {
+            throw new WorkflowDefinitionException("stage " + attempt.stageIndex() + " of workflow '"
+                    + run.workflow.name() + "' is not a MapReduce stage");
+        }
+        Variables vars = Variables.root(System.getenv());
+        for (Map.Entry<String, String> e : attempt.variables().entrySet()) {
+            vars.put(e.getKey(), parse(e.getValue(), "variable " + e.getKey()));
+        }
+        Map<String, String> env = new LinkedHashMap<>(attempt.environment());
+        run.workflow.secrets().forEach((k, v) -> {
+            vars.putString(k, v);
+            env.put(k, v);
+        });
+        env.put("PRODIGY_RUN_ID", run.runId);
+        run.withProcessEnv(env);
+        run.runWorkspace = workspace;
+        JsonNode item = parse(attempt.itemJson(), "item " + attempt.itemId());
+        JsonNode itemJsonVariable = vars.resolve("item_json"); // the coordinator's ${item_json}, if it shipped one
+        return ItemTemplate.run(run, new StepExecutor(run), vars, stage.map(), attempt.itemIndex(), attempt.itemId(),
+                item, itemJsonVariable.isTextual() ? itemJsonVariable.textValue() : attempt.itemJson(),
+                attempt.attempt(), workspace);
+    }
+
+    private static JsonNode parse(String json, String what) {
+        try {
+            return Json.parse(json);
+        } catch (JsonProcessingException e) {
+            throw new WorkflowDefinitionException("the attempt's " + what + " is not valid JSON: "
+                    + e.getOriginalMessage());
+        }
+    }
+}

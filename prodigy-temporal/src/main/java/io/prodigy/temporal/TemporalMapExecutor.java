@@ -1,0 +1,358 @@
+package io.prodigy.temporal;
+
+import io.prodigy.api.ErrorKind;
+import io.prodigy.api.ItemError;
+import io.prodigy.api.ProdigyException;
+import io.prodigy.api.spi.MapAttempt;
+import io.prodigy.api.spi.MapAttemptContext;
+import io.prodigy.api.spi.MapAttemptOutcome;
+import io.prodigy.api.spi.MapExecutor;
+import io.prodigy.api.spi.TokenUsage;
+import io.prodigy.api.spi.Workspace;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowTargetOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TerminatedFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs map item attempts on Temporal workers ({@link TemporalWorkerHost}) on any number of machines; the engine keeps
+ * {@code max_parallel}, retries, the serial merge queue, the DLQ, the journal and the events, as for a local run.
+ *
+ * <p>Each attempt is a Temporal workflow with a deterministic id, {@code prodigy-<run>-s<stage>-<item>-a<attempt>},
+ * derived from the journal's dispatch record of that attempt: a coordinator that died re-attaches on resume to the
+ * workflow of the attempt it had dispatched (running or finished) instead of starting the item again. Before the
+ * first attempt the run's base (its workspace after setup) is pushed to the shared remote; a worker pushes an item's
+ * work to {@code refs/prodigy/<run>/<item>}; this executor fetches it into a workspace from the run's isolation,
+ * which the engine then merges like a local item.
+ */
+public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TemporalMapExecutor.class);
+    /** The default task queue. */
+    public static final String DEFAULT_TASK_QUEUE = "prodigy";
+
+    private final WorkflowClient client;
+    private final WorkflowServiceStubs ownedStubs;
+    private final String taskQueue;
+    private final String remote;
+    private final String workflowSource;
+    private final Duration heartbeatTimeout;
+    private final int maxDispatches;
+    private final Duration throttleDelay;
+    private final Map<String, Boolean> published = new ConcurrentHashMap<>();
+
+    private TemporalMapExecutor(Builder b) {
+        if (b.client != null) {
+            this.client = b.client;
+            this.ownedStubs = null;
+        } else {
+            this.ownedStubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
+                    .setTarget(Objects.requireNonNull(b.target, "target")).build());
+            this.client = WorkflowClient.newInstance(ownedStubs, WorkflowClientOptions.newBuilder()
+                    .setNamespace(b.namespace).build());
+        }
+        this.taskQueue = b.taskQueue;
+        this.remote = b.remote;
+        this.workflowSource = b.workflowSource;
+        this.heartbeatTimeout = b.heartbeatTimeout;
+        this.maxDispatches = b.maxDispatches;
+        this.throttleDelay = b.throttleDelay;
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public MapAttemptOutcome attempt(MapAttempt attempt, MapAttemptContext context) throws InterruptedException {
+        Path runDir = context.runWorkspace().directory();
+        String url = remote != null ? remote : defaultRemote(runDir);
+        String runPart = Git.refSafe(attempt.runId()) + (attempt.stageIndex() == 0 ? "" : "-s" + attempt.stageIndex());
+        String baseRef = "refs/prodigy-base/" + runPart;
+        String itemRef = "refs/prodigy/" + runPart + "/" + Git.refSafe(attempt.itemId());
+        publishBase(runDir, url, baseRef);
+        ItemTask task = new ItemTask(attempt.runId(), attempt.workflowName(), attempt.workflowHash(), workflowSource,
+                attempt.stageIndex(), attempt.itemId(), attempt.itemIndex(), attempt.itemJson(), attempt.attempt(),
+                attempt.variables(), attempt.environment(),
+                attempt.agentTimeout() == null ? 0 : attempt.agentTimeout().toMillis(), url, baseRef, itemRef,
+                heartbeatTimeout.toMillis(), maxDispatches, throttleDelay.toMillis());
+        ItemRecord record = null;
+        // a workflow of this attempt that was cancelled or terminated (the run was cancelled, then resumed) is
+        // followed by a new one, -r1, -r2...: the chain of ids is the same on every resume
+        for (int restart = 0; record == null; restart++) {
+            String id = workflowId(attempt) + (restart == 0 ? "" : "-r" + restart);
+            WorkflowStub stub = start(id, task, attempt);
+            try {
+                record = await(stub, context);
+                if (record == null) {
+                    break; // the run is being cancelled
+                }
+            } catch (ExecutionException e) {
+                if (endedByCancel(e.getCause()) && !context.isCancelled()) {
+                    LOG.info("item {}: workflow {} was cancelled earlier; starting it again", attempt.itemId(), id);
+                    continue;
+                }
+                return failed(failureOf(attempt, e.getCause()));
+            }
+        }
+        if (record == null) {
+            return failed(new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null,
+                    null));
+        }
+        TokenUsage tokens = new TokenUsage(record.inputTokens(), record.outputTokens(), 0, 0);
+        if (!ItemRecord.SUCCEEDED.equals(record.status())) {
+            ErrorKind kind = kindOf(record.errorKind());
+            return new MapAttemptOutcome(null, null, new ItemError(kind, record.errorMessage(), record.exitCode(),
+                    record.step()), record.output(), record.costUsd(), tokens, null, record.dispatch());
+        }
+        Workspace ws = context.acquireWorkspace();
+        try {
+            if (!Git.run(ws.directory(), null, "cat-file", "-e", record.commit() + "^{commit}").ok()) {
+                // not in this repository yet (a remote of its own): fetch it; a fetch can trip over a worktree
+                // that another thread is creating at that moment ("bad object worktrees/..."), so try again
+                Git.Result fetched = null;
+                for (int i = 0; i < 3 && (fetched == null || !fetched.ok()); i++) {
+                    fetched = Git.run(ws.directory(), null, "fetch", "-q", url, itemRef);
+                }
+                if (!fetched.ok()) {
+                    throw new io.prodigy.api.IsolationException("git fetch " + url + " " + itemRef + " failed: "
+                            + fetched.output());
+                }
+            }
+            Git.check(ws.directory(), "reset", "-q", "--hard", record.commit());
+        } catch (ProdigyException e) {
+            return new MapAttemptOutcome(ws, null, new ItemError(ErrorKind.WORKSPACE, "could not fetch item "
+                    + attempt.itemId() + " from " + itemRef + ": " + e.getMessage(), null, null), record.output(),
+                    record.costUsd(), tokens, null, record.dispatch());
+        }
+        LOG.info("item {} done on {} (dispatch {}{})", attempt.itemId(), record.worker(), record.dispatch(),
+                record.recorded() ? ", recorded earlier" : "");
+        return new MapAttemptOutcome(ws, record.baseCommit(), null, record.output(), record.costUsd(), tokens, null,
+                record.dispatch());
+    }
+
+    private static MapAttemptOutcome failed(ItemError error) {
+        return new MapAttemptOutcome(null, null, error, "", null, TokenUsage.NONE, null, 1);
+    }
+
+    private WorkflowStub start(String id, ItemTask task, MapAttempt attempt) {
+        WorkflowStub stub = client.newUntypedWorkflowStub("ItemWorkflow", WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(taskQueue)
+                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                .build());
+        try {
+            stub.start(task);
+            return stub;
+        } catch (WorkflowExecutionAlreadyStarted e) {
+            LOG.info("item {}: re-attaching to workflow {}", attempt.itemId(), id);
+            return client.newUntypedWorkflowStub(WorkflowTargetOptions.newBuilder().setWorkflowId(id).build(),
+                    Optional.of("ItemWorkflow"));
+        }
+    }
+
+    private static boolean endedByCancel(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof CanceledFailure || c instanceof TerminatedFailure) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the record, or null if the run was cancelled (the workflow is cancelled too) */
+    private static ItemRecord await(WorkflowStub stub, MapAttemptContext context)
+            throws InterruptedException, ExecutionException {
+        CompletableFuture<ItemRecord> result = stub.getResultAsync(ItemRecord.class);
+        while (true) {
+            if (context.isCancelled()) {
+                stub.cancel();
+                return null;
+            }
+            try {
+                return result.get(200, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // poll the run's cancellation
+            } catch (InterruptedException e) {
+                stub.cancel();
+                throw e;
+            }
+        }
+    }
+
+    private static ItemError failureOf(MapAttempt attempt, Throwable t) {
+        Throwable cause = t instanceof WorkflowFailedException wf && wf.getCause() != null ? wf.getCause() : t;
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c instanceof ApplicationFailure af && ItemWorkflowImpl.MISMATCH.equals(af.getType())) {
+                return new ItemError(ErrorKind.CONFIGURATION, af.getOriginalMessage(), null, null);
+            }
+            if (c instanceof TimeoutFailure) {
+                return new ItemError(ErrorKind.CRASH, "item " + attempt.itemId() + ": no worker finished it ("
+                        + c.getMessage() + ")", null, null);
+            }
+        }
+        return new ItemError(ErrorKind.CRASH, "item " + attempt.itemId() + " failed on Temporal: "
+                + cause.getMessage(), null, null);
+    }
+
+    private static ErrorKind kindOf(String name) {
+        try {
+            return name == null ? ErrorKind.UNKNOWN : ErrorKind.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return ErrorKind.UNKNOWN;
+        }
+    }
+
+    /**
+     * @param attempt an attempt
+     * @return the id of its Temporal workflow
+     */
+    public static String workflowId(MapAttempt attempt) {
+        return "prodigy-" + attempt.runId() + "-s" + attempt.stageIndex() + "-" + Git.refSafe(attempt.itemId())
+                + "-a" + attempt.attempt();
+    }
+
+    private void publishBase(Path runDir, String url, String baseRef) {
+        String key = url + "\n" + baseRef;
+        if (published.containsKey(key)) {
+            return;
+        }
+        synchronized (published) {
+            if (published.containsKey(key)) {
+                return;
+            }
+            if (Git.remoteRef(runDir, url, baseRef).isEmpty()) {
+                Git.check(runDir, "push", "-q", url, "HEAD:" + baseRef);
+                LOG.info("published the run's base to {} {}", url, baseRef);
+            }
+            published.put(key, Boolean.TRUE);
+        }
+    }
+
+    /** @return the repository the run's workspace belongs to (the user's), as the remote on one machine */
+    private static String defaultRemote(Path runDir) {
+        String common = Git.check(runDir, "rev-parse", "--path-format=absolute", "--git-common-dir");
+        return Path.of(common).toString();
+    }
+
+    /** Closes the connection to Temporal if this executor opened it. */
+    @Override
+    public void close() {
+        if (ownedStubs != null) {
+            ownedStubs.shutdown();
+            ownedStubs.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "temporal(" + taskQueue + ")";
+    }
+
+    /** Builds a {@link TemporalMapExecutor}. */
+    public static final class Builder {
+        private WorkflowClient client;
+        private String target;
+        private String namespace = "default";
+        private String taskQueue = DEFAULT_TASK_QUEUE;
+        private String remote;
+        private String workflowSource;
+        private Duration heartbeatTimeout = Duration.ofSeconds(30);
+        private int maxDispatches = 5;
+        private Duration throttleDelay = Duration.ofSeconds(60);
+
+        private Builder() {
+        }
+
+        /** @param c a client to use (the host keeps ownership) @return this */
+        public Builder client(WorkflowClient c) {
+            this.client = Objects.requireNonNull(c, "client");
+            return this;
+        }
+
+        /** @param hostPort the Temporal frontend, {@code HOST:PORT} (ignored with {@link #client}) @return this */
+        public Builder target(String hostPort) {
+            this.target = Objects.requireNonNull(hostPort, "target");
+            return this;
+        }
+
+        /** @param ns the Temporal namespace; default {@code default} @return this */
+        public Builder namespace(String ns) {
+            this.namespace = Objects.requireNonNull(ns, "namespace");
+            return this;
+        }
+
+        /** @param queue the task queue the workers poll; default {@code prodigy} @return this */
+        public Builder taskQueue(String queue) {
+            this.taskQueue = Objects.requireNonNull(queue, "taskQueue");
+            return this;
+        }
+
+        /**
+         * @param url the git remote every worker can fetch from and push to; default the user's repository itself
+         *            (right when all workers run on this machine)
+         * @return this
+         */
+        public Builder remote(String url) {
+            this.remote = Objects.requireNonNull(url, "remote");
+            return this;
+        }
+
+        /** @param source the workflow's source text, shipped to workers that rebuild it (the CLI's) @return this */
+        public Builder workflowSource(String source) {
+            this.workflowSource = source;
+            return this;
+        }
+
+        /** @param timeout after how long without a heartbeat a worker counts as dead; default 30 s @return this */
+        public Builder heartbeatTimeout(Duration timeout) {
+            this.heartbeatTimeout = Objects.requireNonNull(timeout, "heartbeatTimeout");
+            return this;
+        }
+
+        /** @param n how often an attempt may be started on workers that die; default 5 @return this */
+        public Builder maxDispatches(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxDispatches must be at least 1, got " + n);
+            }
+            this.maxDispatches = n;
+            return this;
+        }
+
+        /** @param delay the wait after a throttled attempt without a reset time; default 60 s @return this */
+        public Builder throttleDelay(Duration delay) {
+            this.throttleDelay = Objects.requireNonNull(delay, "throttleDelay");
+            return this;
+        }
+
+        /** @return the executor @throws NullPointerException if neither client nor target is set */
+        public TemporalMapExecutor build() {
+            if (client == null && target == null) {
+                throw new NullPointerException("target (or client) must be set");
+            }
+            return new TemporalMapExecutor(this);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.prodigy.temporal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.prodigy.api.MapPhase;
+import io.prodigy.api.Step;
+import io.prodigy.api.WorkInput;
+import io.prodigy.api.Workflow;
+import io.prodigy.core.Prodigy;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The worker's activity against real git and a real agent process, on Temporal's in-process test environment. */
+class ItemActivitiesTest {
+    private static final String QUEUE = "items";
+
+    @TempDir
+    Path tmp;
+
+    private TestWorkflowEnvironment env;
+    private Prodigy engine;
+    private Path remote;
+    private Path marker;
+    private final Map<String, String> gitEnv = new LinkedHashMap<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path config = tmp.resolve("gitconfig");
+        Files.writeString(config, "[user]\n\tname = Prodigy Test\n\temail = test@prodigy.invalid\n"
+                + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
+        gitEnv.put("GIT_CONFIG_GLOBAL", config.toString());
+        gitEnv.put("GIT_CONFIG_NOSYSTEM", "1");
+        remote = Files.createDirectories(tmp.resolve("remote"));
+        git(remote, "init", "-q");
+        Files.writeString(remote.resolve("README.md"), "project\n");
+        git(remote, "add", "-A");
+        git(remote, "commit", "-q", "-m", "initial");
+        git(remote, "update-ref", "refs/prodigy-base/run-1", "HEAD");
+        marker = tmp.resolve("agent-runs.txt");
+
+        Workflow wf = Workflow.mapReduce("activity")
+                .map(MapPhase.builder().input(WorkInput.values(List.of("x")))
+                        .agentTemplate(Step.shell("echo ran >> " + marker + "; test \"${item}\" != broken || exit 3; "
+                                + "echo \"${item}\" > out-${item}.txt && git add out-${item}.txt "
+                                + "&& git commit -q -m \"item ${item}\" && echo committed ${item}")))
+                .build();
+        engine = Prodigy.builder().workingDirectory(tmp).home(tmp.resolve("worker-home")).eventLog(false).build();
+        env = TestWorkflowEnvironment.newInstance();
+        Worker worker = env.newWorker(QUEUE);
+        worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
+        worker.registerActivitiesImplementations(new ItemActivitiesImpl(engine, WorkflowResolver.of(wf),
+                tmp.resolve("cache"), "worker-a"));
+        env.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        env.close();
+        engine.close();
+    }
+
+    private ItemTask task(String item) {
+        Map<String, String> environment = new LinkedHashMap<>(gitEnv);
+        return new ItemTask("run-1", "activity", null, null, 0, item, 0, "\"" + item + "\"", 1, Map.of(),
+                environment, 0, remote.toString(), "refs/prodigy-base/run-1", "refs/prodigy/run-1/" + item, 5_000,
+                3, 1_000);
+    }
+
+    private ItemRecord run(String workflowId, ItemTask task) {
+        return env.getWorkflowClient().newWorkflowStub(ItemWorkflow.class,
+                WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(workflowId).build()).run(task);
+    }
+
+    @Test
+    void theWorkerPushesTheAgentsCommitsWithTheRecordAndNeverRunsAnItemTwice() throws Exception {
+        ItemRecord first = run("first", task("x"));
+
+        assertThat(first.status()).isEqualTo(ItemRecord.SUCCEEDED);
+        assertThat(first.recorded()).isFalse();
+        assertThat(first.worker()).isEqualTo("worker-a");
+        assertThat(first.output()).contains("committed x");
+        String base = git(remote, "rev-parse", "refs/prodigy-base/run-1");
+        assertThat(first.baseCommit()).isEqualTo(base);
+        assertThat(git(remote, "rev-parse", "refs/prodigy/run-1/x^{commit}")).isEqualTo(first.commit());
+        assertThat(git(remote, "log", "--format=%s", base + ".." + first.commit())).isEqualTo("item x");
+        assertThat(git(remote, "show", first.commit() + ":out-x.txt")).isEqualTo("x");
+        assertThat(ItemActivitiesImpl.readRecord(remote, "refs/prodigy/run-1/x").commit()).isEqualTo(first.commit());
+
+        // the completion was lost: a new start of the same attempt finds the ref and returns its record
+        ItemRecord again = run("again", task("x"));
+
+        assertThat(again.recorded()).isTrue();
+        assertThat(again.commit()).isEqualTo(first.commit());
+        assertThat(again.output()).isEqualTo(first.output());
+        assertThat(Files.readAllLines(marker)).as("the agent ran once").hasSize(1);
+    }
+
+    @Test
+    void aFailingAgentReturnsAFailureRecordAndPushesNothing() throws Exception {
+        ItemRecord r = run("broken", task("broken"));
+
+        assertThat(r.status()).isEqualTo(ItemRecord.FAILED);
+        assertThat(r.errorKind()).isEqualTo("COMMAND_FAILED");
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.commit()).isNull();
+        assertThat(git(remote, "for-each-ref", "refs/prodigy/")).isEmpty();
+    }
+
+    private String git(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("git"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(gitEnv);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("git %s: %s", String.join(" ", args), out).isZero();
+        return out.strip();
+    }
+}
