@@ -57,13 +57,23 @@ import java.util.Map;
  * 2.17 or later is needed (developed and tested with 2.39). Thread-safe: one instance serves any number of runs.
  */
 public final class WorktreeIsolation implements IsolationStrategy {
+    /**
+     * The ignored build and dependency directories a reused worktree ({@link WorktreeMode#pooled(int)},
+     * {@link WorktreeMode#reuse()}) keeps warm between items unless told otherwise: {@code target/},
+     * {@code build/}, {@code node_modules/}, {@code .venv/}, {@code venv/}, {@code .gradle/}, {@code .tox/},
+     * {@code __pycache__/}, {@code .mypy_cache/}, {@code .pytest_cache/}.
+     */
+    public static final java.util.List<String> DEFAULT_WARM_DIRECTORIES = java.util.List.of("target/", "build/",
+            "node_modules/", ".venv/", "venv/", ".gradle/", ".tox/", "__pycache__/", ".mypy_cache/",
+            ".pytest_cache/");
+
     private final Settings settings;
     /** Whether the host named the state directory; otherwise each run's engine's directory is used. */
     private final boolean homeChosen;
 
     private WorktreeIsolation(Builder b, Path home, boolean homeChosen) {
         this.settings = new Settings(home, b.mode, b.maxWorktrees, b.keepFailed, b.conflicts,
-                b.confirmation, new GitCli(b.gitExecutable, b.gitEnvironment, b.gitTimeout));
+                b.confirmation, new GitCli(b.gitExecutable, b.gitEnvironment, b.gitTimeout), b.warmDirectories);
         this.homeChosen = homeChosen;
     }
 
@@ -72,7 +82,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
         return homeChosen || run.home() == null ? settings : settings.withHome(run.home());
     }
 
-    /** @return a builder with the defaults: on demand, failed worktrees kept, conflicts to the DLQ, merge accepted */
+    /** @return a builder with the defaults: reused (warm) item worktrees, failed worktrees kept, conflicts to the DLQ, merge accepted */
     public static Builder builder() {
         return new Builder();
     }
@@ -246,7 +256,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
     /** Builds a {@link WorktreeIsolation}. Every setting is optional; a null gets a WorkflowDefinitionException. */
     public static final class Builder {
         private Path prodigyHome;
-        private WorktreeMode mode = WorktreeMode.onDemand();
+        private WorktreeMode mode = WorktreeMode.reuse();
         private int maxWorktrees = Integer.MAX_VALUE;
         private boolean keepFailed = true;
         private ConflictResolution conflicts = ConflictResolution.deadLetter();
@@ -254,6 +264,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
         private String gitExecutable = "git";
         private final Map<String, String> gitEnvironment = new LinkedHashMap<>();
         private Duration gitTimeout = Duration.ofMinutes(10);
+        private java.util.List<String> warmDirectories = DEFAULT_WARM_DIRECTORIES;
 
         private Builder() {
         }
@@ -269,7 +280,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
             return this;
         }
 
-        /** @param mode how runs and items get worktrees; default {@link WorktreeMode#onDemand()} @return this */
+        /** @param mode how runs and items get worktrees; default {@link WorktreeMode#reuse()} @return this */
         public Builder mode(WorktreeMode mode) {
             this.mode = WorkflowDefinitionException.requireNonNull(mode, "mode");
             return this;
@@ -335,6 +346,37 @@ public final class WorktreeIsolation implements IsolationStrategy {
         public Builder gitEnvironment(String name, String value) {
             gitEnvironment.put(WorkflowDefinitionException.requireNonNull(name, "name"),
                     WorkflowDefinitionException.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Which ignored directories a reused worktree keeps between items (builds and installs stay warm). Between
+         * two items a pooled worktree is reset to the run's head: tracked changes are undone, the index is reset,
+         * untracked files are removed and so are ignored ones, except directories with one of these names (at any
+         * depth) that {@code .gitignore} ignores. Default {@link #DEFAULT_WARM_DIRECTORIES}; an empty list keeps
+         * nothing; to opt one directory out, pass the list without it. Fresh worktrees
+         * ({@link WorktreeMode#onDemand()}) are unaffected.
+         *
+         * @param names directory names such as {@code target} or {@code node_modules/} (a trailing {@code /} is
+         *              added when missing); no wildcards, slashes inside, or blank names
+         * @return this
+         * @throws IllegalArgumentException if a name is blank or holds a wildcard, a slash before its end, or a
+         *                                  line break
+         */
+        public Builder warmDirectories(java.util.Collection<String> names) {
+            WorkflowDefinitionException.requireNonNull(names, "names");
+            java.util.List<String> list = new java.util.ArrayList<>();
+            for (String n : names) {
+                WorkflowDefinitionException.requireNonNull(n, "names[" + list.size() + "]");
+                String name = n.endsWith("/") ? n.substring(0, n.length() - 1) : n;
+                if (name.isBlank() || name.contains("/") || name.matches(".*[*?\\[\\]!\\\\\\n\\r].*")
+                        || name.equals(".") || name.equals("..") || name.equals(".git")) {
+                    throw new IllegalArgumentException("warm directory '" + n + "' is not a plain directory name"
+                            + " (such as target or node_modules)");
+                }
+                list.add(name + "/");
+            }
+            this.warmDirectories = java.util.List.copyOf(list);
             return this;
         }
 

@@ -6,14 +6,18 @@ import java.util.Objects;
  * How {@link WorktreeIsolation} gives work items (and runs) their worktrees.
  *
  * <ul>
- *   <li>{@link #onDemand()} (the default): a fresh worktree and branch per item, removed once the item is merged.
- *   Simplest and fully isolated; costs a full checkout per item.</li>
+ *   <li>{@link #onDemand()}: a fresh worktree and branch per item, removed once the item is merged. Fully
+ *   isolated, ignored files included; costs a full checkout (and its removal) per item.</li>
  *   <li>{@link #pooled(int)}: at most {@code size} agent worktrees, created when first needed and reused: between
- *   items a worktree is switched to a new branch at the run's current HEAD and cleaned of untracked files, but
- *   files ignored by {@code .gitignore} (build caches such as {@code target/} or {@code node_modules/}) are kept
- *   warm. An item waits for a free worktree when all are busy.</li>
- *   <li>{@link #reuse()}: one reusable worktree per agent slot (worker thread), reset between items like a pooled
- *   one; as many as items run at once, bounded by {@link WorktreeIsolation.Builder#maxWorktrees(int)}.</li>
+ *   items a worktree is switched to a new branch at the run's current HEAD (only the paths that differ are
+ *   rewritten), its index reset, and cleaned of untracked files and of ignored ones except the warm build and
+ *   dependency directories ({@link WorktreeIsolation.Builder#warmDirectories}: {@code target/},
+ *   {@code node_modules/}, {@code .venv/}...), which are kept. A worktree whose reset fails is replaced. An item
+ *   waits for a free worktree when all are busy.</li>
+ *   <li>{@link #reuse()} (the default): one reusable worktree per agent slot (worker thread), reset between items
+ *   like a pooled one; as many as items run at once, bounded by
+ *   {@link WorktreeIsolation.Builder#maxWorktrees(int)}. Choose {@link #onDemand()} when an item must not see
+ *   what an earlier item built in a warm directory (or set no warm directories).</li>
  *   <li>{@link #dedicated(String)}: the run works in a long-lived worktree with that name (for example one per
  *   experiment, so several experiments run side by side), which survives the run and is picked up again by the
  *   next run with the same name; its items get fresh worktrees on demand.</li>
@@ -22,7 +26,7 @@ import java.util.Objects;
 public sealed interface WorktreeMode permits WorktreeMode.OnDemand, WorktreeMode.Pooled, WorktreeMode.Reuse,
         WorktreeMode.Dedicated {
 
-    /** @return a fresh worktree per item (the default) */
+    /** @return a fresh worktree per item */
     static WorktreeMode onDemand() {
         return OnDemand.INSTANCE;
     }
@@ -36,7 +40,7 @@ public sealed interface WorktreeMode permits WorktreeMode.OnDemand, WorktreeMode
         return new Pooled(size);
     }
 
-    /** @return one reusable worktree per agent slot */
+    /** @return one reusable worktree per agent slot (the default) */
     static WorktreeMode reuse() {
         return Reuse.INSTANCE;
     }

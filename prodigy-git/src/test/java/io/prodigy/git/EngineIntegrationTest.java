@@ -188,7 +188,7 @@ class EngineIntegrationTest {
                 .input(WorkInput.values(List.of(Map.of("id", "../../$(touch pwned)/refs/heads/x ☃", "f", "ok.txt"))))
                 .idField("id")
                 .agentTemplate(Step.shell("pwd > where.txt && echo ${item_id} > ${item.f} && " + COMMIT)));
-        RunResult r = run(fx.isolation().build(), wf);
+        RunResult r = run(fx.isolation().mode(WorktreeMode.onDemand()).build(), wf);
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(GitFixture.read(repo, "ok.txt")).isEqualTo("../../$(touch pwned)/refs/heads/x ☃\n");

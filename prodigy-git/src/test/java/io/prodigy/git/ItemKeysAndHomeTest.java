@@ -65,7 +65,7 @@ class ItemKeysAndHomeTest {
                         + "&& exit 1"))
                 .stage(stage("two", "echo two > two-${item.id}.txt && git add -A && git commit -q -m two-${item.id}"))
                 .build();
-        RunResult r = fx.engine(repo).isolation(fx.isolation().build()).build().run(wf);
+        RunResult r = fx.engine(repo).isolation(fx.isolation().mode(WorktreeMode.onDemand()).build()).build().run(wf);
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
         assertThat(repo.resolve("two-a.txt")).exists();
         assertThat(repo.resolve("one-a.txt")).doesNotExist();

@@ -78,7 +78,7 @@ class WorktreeIsolationTest {
 
     @Test
     void itemsMergeWithOneNoFastForwardCommitEachAndIntegratingAgainIsANoOp() {
-        WorktreeIsolation iso = fx.isolation().build();
+        WorktreeIsolation iso = fx.isolation().mode(WorktreeMode.onDemand()).build();
         Workspace run = iso.openRun(fx.context("r1", repo));
         String start = vc(run).head();
         Workspace item = iso.acquire(run, "item_0");
@@ -143,7 +143,7 @@ class WorktreeIsolationTest {
 
     @Test
     void hostileItemIdsGiveValidUniqueContainedNames() {
-        WorktreeIsolation iso = fx.isolation().build();
+        WorktreeIsolation iso = fx.isolation().mode(WorktreeMode.onDemand()).build();
         Workspace run = iso.openRun(fx.context("r1", repo));
         Path items = fx.prodigyHome.resolve("worktrees/project/r1.items");
         List<String> ids = List.of("../../x", "a b", "refs/heads/x", "x".repeat(300), "ünïcødé/☃", "A", "a",
@@ -288,7 +288,7 @@ class WorktreeIsolationTest {
 
     @Test
     void aRetryReplacesTheWorktreeItsFailedAttemptKept() {
-        WorktreeIsolation iso = fx.isolation().build();
+        WorktreeIsolation iso = fx.isolation().mode(WorktreeMode.onDemand()).build();
         Workspace run = iso.openRun(fx.context("r1", repo));
         Workspace first = iso.acquire(run, "flaky");
         fx.commit(first.directory(), "bad.txt", "bad\n", "bad attempt");

@@ -14,6 +14,9 @@ import java.util.List;
  * resume-prepare HOME ITEMS
  * resume HOME RUN_ID ITEMS
  * filter-sort ITEMS REPETITIONS
+ * repo-map HOME REPO FILES_LIST PARALLEL default|fresh|pooled
+ * merge-queue HOME REPO ITEMS PARALLEL default|fresh|pooled
+ * isolation-cost HOME REPO fresh|pooled ITEMS
  * </pre>
  */
 public final class Driver {
@@ -52,6 +55,18 @@ public final class Driver {
             case "filter-sort":
                 List<Double> times = Scenarios.filterSort(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
                 result = "{\"seconds\":" + Stats.median(times) + "}";
+                break;
+            case "repo-map":
+                result = "{\"seconds\":" + GitScenarios.repoMap(Path.of(args[1]), Path.of(args[2]),
+                        java.nio.file.Files.readAllLines(Path.of(args[3])), Integer.parseInt(args[4]), args[5]) + "}";
+                break;
+            case "merge-queue":
+                result = "{\"seconds\":" + GitScenarios.mergeQueue(Path.of(args[1]), Path.of(args[2]),
+                        Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[5]) + "}";
+                break;
+            case "isolation-cost":
+                result = "{\"seconds\":" + GitScenarios.isolationCost(Path.of(args[1]), Path.of(args[2]), args[3],
+                        Integer.parseInt(args[4])) + "}";
                 break;
             default:
                 throw new IllegalArgumentException("unknown scenario " + args[0]);

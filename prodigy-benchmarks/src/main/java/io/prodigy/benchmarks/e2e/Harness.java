@@ -12,12 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
-import java.util.stream.Stream;
 
 /**
  * The end-to-end harness behind {@code prodigy-benchmarks/run.sh}: generates its inputs in a temporary
@@ -29,21 +27,26 @@ import java.util.stream.Stream;
 public final class Harness {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private final Size size;
-    private final Path temp;
-    private final String javaBin;
-    private final String classPath;
+    final Size size;
+    final Path temp;
+    final String javaBin;
+    final String classPath;
     private final ArrayNode results = JSON.createArrayNode();
     private int counter;
 
     /** Sizes of one mode. */
-    private record Size(String mode, int pairs, boolean warmUp, int processItems, int worktreeItems, int repoFiles,
-                        int engineItems, int resumeItems, int filterItems) {
+    record Size(String mode, int pairs, boolean warmUp, int processItems, int worktreeItems, int repoFiles,
+                int engineItems, int resumeItems, int filterItems, int gitPairs, int shapedFiles, int mapItems,
+                int queueItems, int largeFiles, int largeItems) {
     }
 
-    private static final Size FULL = new Size("full", 5, true, 1000, 200, 5000, 1_000_000, 100_000, 1_000_000);
-    private static final Size QUICK = new Size("quick", 5, true, 500, 12, 5000, 100_000, 100_000, 1_000_000);
-    private static final Size SMOKE = new Size("smoke", 1, false, 50, 4, 200, 2_000, 2_000, 10_000);
+    // full mode is sized to finish in about 30 minutes on 2 cores
+    private static final Size FULL = new Size("full", 5, true, 1000, 40, 5000, 1_000_000, 100_000, 1_000_000,
+            3, 1500, 120, 200, 50_000, 6);
+    private static final Size QUICK = new Size("quick", 5, true, 500, 12, 5000, 100_000, 100_000, 1_000_000,
+            3, 1500, 120, 200, 50_000, 3);
+    private static final Size SMOKE = new Size("smoke", 1, false, 50, 4, 200, 2_000, 2_000, 10_000,
+            1, 150, 8, 8, 2_000, 2);
 
     private Harness(Size size, Path temp) {
         this.size = size;
@@ -87,8 +90,9 @@ public final class Harness {
         System.out.printf("Mode %s, %d pair(s) per scenario%s; working in %s%n", size.mode(), size.pairs(),
                 size.warmUp() ? " after a warm-up" : "", temp);
         try {
-            List<String> names = List.of("process-agents", "worktree-agents", "engine-overhead", "resume",
-                    "filter-sort", "temporal-scale");
+            List<String> names = List.of("process-agents", "repo-120", "merge-queue", "large-repo",
+                    "worktree-agents", "engine-overhead", "resume", "filter-sort", "temporal-scale");
+            GitBench git = new GitBench(h);
             for (String name : names) {
                 if (only != null && !only.contains(name)) {
                     continue;
@@ -96,6 +100,15 @@ public final class Harness {
                 switch (name) {
                     case "process-agents":
                         h.processAgents();
+                        break;
+                    case "repo-120":
+                        git.repoMap();
+                        break;
+                    case "merge-queue":
+                        git.mergeQueue();
+                        break;
+                    case "large-repo":
+                        git.largeRepo();
                         break;
                     case "worktree-agents":
                         h.worktreeAgents();
@@ -401,7 +414,7 @@ public final class Harness {
         }
     }
 
-    private Path dir(String prefix) {
+    Path dir(String prefix) {
         Path p = temp.resolve(prefix + "-" + (++counter));
         try {
             return Files.createDirectories(p);
@@ -410,7 +423,7 @@ public final class Harness {
         }
     }
 
-    private JsonNode child(List<String> jvmOptions, String... args) {
+    JsonNode child(List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(javaBin);
         command.addAll(jvmOptions);
@@ -428,10 +441,10 @@ public final class Harness {
     }
 
     /** Wall-clock and CPU seconds (user + system, the process and all the children it waited for). */
-    private record Timed(double wall, double cpu, String output) {
+    record Timed(double wall, double cpu, String output) {
     }
 
-    private Timed timeProcess(List<String> command) {
+    Timed timeProcess(List<String> command) {
         Path times = temp.resolve("time-" + (++counter) + ".txt");
         List<String> timed = new ArrayList<>();
         boolean haveTime = Files.isExecutable(Path.of("/usr/bin/time"));
@@ -464,11 +477,11 @@ public final class Harness {
         }
     }
 
-    private String sh(Path dir, String script) {
+    String sh(Path dir, String script) {
         return run(List.of("bash", "-c", script), dir);
     }
 
-    private String run(List<String> command, Path dir) {
+    String run(List<String> command, Path dir) {
         try {
             ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
             pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
@@ -491,7 +504,7 @@ public final class Harness {
         }
     }
 
-    private ObjectNode record(String name, List<Double> ours, List<Double> base, double target) {
+    ObjectNode record(String name, List<Double> ours, List<Double> base, double target) {
         ObjectNode r = newResult();
         double ratio = medianRatio(ours, base);
         r.put("name", name);
@@ -505,7 +518,7 @@ public final class Harness {
     }
 
     /** A result with the mode and the machine's load when it was recorded (other work skews the figures). */
-    private ObjectNode newResult() {
+    ObjectNode newResult() {
         ObjectNode r = JSON.createObjectNode();
         results.add(r);
         r.put("mode", size.mode());
@@ -517,7 +530,7 @@ public final class Harness {
         return r;
     }
 
-    private static double medianRatio(List<Double> ours, List<Double> base) {
+    static double medianRatio(List<Double> ours, List<Double> base) {
         List<Double> ratios = new ArrayList<>();
         for (int i = 0; i < ours.size(); i++) {
             ratios.add(ours.get(i) / base.get(i));
@@ -525,11 +538,11 @@ public final class Harness {
         return Stats.median(ratios);
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
     }
 
-    private static void progress(String name, int pair, String format, Object... args) {
+    static void progress(String name, int pair, String format, Object... args) {
         System.out.printf(Locale.ROOT, "  %-16s #%d  %s%n", name, pair + 1, String.format(Locale.ROOT, format, args));
         System.out.flush();
     }
@@ -545,7 +558,7 @@ public final class Harness {
         }
     }
 
-    private static void write(Path file, String text) {
+    static void write(Path file, String text) {
         try {
             Files.writeString(file, text);
         } catch (IOException e) {
@@ -557,14 +570,45 @@ public final class Harness {
         run(List.of("cp", "-a", from + "/.", to.toString()), null);
     }
 
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
+    /**
+     * Deletes a tree as far as it can: files that vanish meanwhile (a git process finishing under load) and files
+     * that cannot be deleted are skipped, never fatal.
+     */
+    static void deleteTree(Path root) {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        try {
+            Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path file,
+                                                               java.nio.file.attribute.BasicFileAttributes attrs) {
+                    quietDelete(file);
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) {
+                    quietDelete(file);
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                    quietDelete(dir);
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            System.err.println("  (could not delete all of " + root + ": " + e + ")");
+        }
+    }
+
+    private static void quietDelete(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException | RuntimeException e) {
+            // gone already, or not deletable: cleanup is best effort
         }
     }
 }

@@ -131,19 +131,29 @@ public final class AgentWorktrees {
 
     /**
      * Puts a new branch at {@code base} into a fresh worktree, or into a pool slot (reset, and cleaned of untracked
-     * files but not of ignored ones).
+     * and ignored files except the warm directories; a slot that cannot be cleaned is replaced by a fresh worktree).
      *
      * @return false if git refused because the branch or directory exists already
      */
     private boolean checkOut(Slot slot, Path path, String branch, String base) {
-        GitCli.Result r;
+        GitCli.Result r = null;
         if (slot != null && slot.exists) {
             r = git.run(path, List.of("checkout", "--quiet", "--force", "-B", branch, base));
             if (r.ok()) {
-                git.output(path, "clean", "--quiet", "-f", "-f", "-d");
-                return true;
+                String failure = cleanSlot(path);
+                if (failure == null) {
+                    return true;
+                }
+                // never hand out a slot that may still hold the previous item's files: replace it
+                LOG.warn("Pooled worktree {} could not be reset ({}); replacing it with a fresh one", path, failure);
+                WorktreeOps.removeWorktree(git, run.repo(), path);
+                WorktreeOps.deleteTree(path);
+                WorktreeOps.deleteBranch(git, run.repo(), branch);
+                slot.exists = false;
+                return checkOut(slot, path, branch, base);
             }
-        } else {
+        }
+        if (slot == null || !slot.exists) {
             WorktreeOps.createParent(path);
             r = git.run(run.repo().topLevel(), List.of("worktree", "add", "--quiet", "-b", branch, path.toString(),
                     base));
@@ -158,6 +168,27 @@ public final class AgentWorktrees {
             return false;
         }
         throw GitCli.failure(path, List.of("worktree", "add", "-b", branch), r);
+    }
+
+    /**
+     * Removes what the previous item of a reused worktree left beside its commits: untracked files (build output,
+     * hooks' output), then ignored files and directories except the configured warm directories. Only paths that
+     * exist are touched; tracked files were reset by the checkout before.
+     *
+     * @return null when clean, else what failed
+     */
+    private String cleanSlot(Path path) {
+        GitCli.Result untracked = git.run(path, List.of("clean", "--quiet", "-f", "-f", "-d"));
+        if (!untracked.ok()) {
+            return untracked.message();
+        }
+        List<String> args = new ArrayList<>(List.of("clean", "--quiet", "-f", "-f", "-d", "-X"));
+        for (String warm : run.settings().warmDirectories()) {
+            args.add("-e");
+            args.add("!" + warm);
+        }
+        GitCli.Result ignored = git.run(path, args);
+        return ignored.ok() ? null : ignored.message();
     }
 
     /** The item's safe name, unique among the items in flight (a 64-bit hash collision gets a counter). */

@@ -18,16 +18,31 @@ import java.nio.file.Path;
  * @param conflicts what to do when an item's merge conflicts
  * @param confirmation asked before the final merge
  * @param git the git runner
+ * @param warmDirectories names of ignored directories a reused (pooled) worktree keeps between items, each ending
+ *                        in {@code /}
  */
 public record Settings(Path home, WorktreeMode mode, int maxWorktrees, boolean keepFailed,
-                       ConflictResolution conflicts, MergeConfirmation confirmation, GitCli git) {
+                       ConflictResolution conflicts, MergeConfirmation confirmation, GitCli git,
+                       java.util.List<String> warmDirectories) {
+
+    /** Copies the list. */
+    public Settings {
+        warmDirectories = warmDirectories == null ? java.util.List.of() : java.util.List.copyOf(warmDirectories);
+    }
+
+    /** Settings without warm directories (every ignored file of a reused worktree is removed between items). */
+    public Settings(Path home, WorktreeMode mode, int maxWorktrees, boolean keepFailed, ConflictResolution conflicts,
+                    MergeConfirmation confirmation, GitCli git) {
+        this(home, mode, maxWorktrees, keepFailed, conflicts, confirmation, git, java.util.List.of());
+    }
 
     /**
      * @param dir another state directory
      * @return these settings with worktrees under {@code dir}
      */
     public Settings withHome(Path dir) {
-        return dir.equals(home) ? this : new Settings(dir, mode, maxWorktrees, keepFailed, conflicts, confirmation, git);
+        return dir.equals(home) ? this : new Settings(dir, mode, maxWorktrees, keepFailed, conflicts, confirmation, git,
+                warmDirectories);
     }
 
     /**
