@@ -32,6 +32,15 @@ final class EnvironmentSearch {
      * @return the pids whose environment has {@code variable=value}, empty when {@code ps} cannot be run
      */
     static List<Long> find(String variable, String value, Set<Long> excluded) {
+        return find(List.of(variable + "=" + value), excluded);
+    }
+
+    /**
+     * @param entries {@code NAME=value} words that must all be in a process's environment
+     * @param excluded pids never returned (this JVM and its ancestors)
+     * @return the pids whose environment has every entry, empty when {@code ps} cannot be run
+     */
+    static List<Long> find(List<String> entries, Set<Long> excluded) {
         List<String> command = command();
         Process ps;
         try {
@@ -48,7 +57,7 @@ final class EnvironmentSearch {
                 log.warn("{} did not finish in {} s", String.join(" ", command), TIMEOUT_SECONDS);
                 return List.of();
             }
-            return parse(out, variable + "=" + value, excluded, ps.pid());
+            return parse(out, entries, excluded, ps.pid());
         } catch (IOException e) {
             log.warn("cannot read the output of {}: {}", String.join(" ", command), e.getMessage());
             return List.of();
@@ -76,6 +85,17 @@ final class EnvironmentSearch {
      * @return the matching pids
      */
     static List<Long> parse(String psOutput, String entry, Set<Long> excluded, long psPid) {
+        return parse(psOutput, List.of(entry), excluded, psPid);
+    }
+
+    /**
+     * @param psOutput lines of {@code PID COMMAND ARGS... ENV...}
+     * @param entries the {@code NAME=value} words that must all be there
+     * @param excluded pids never returned
+     * @param psPid the pid of {@code ps} itself
+     * @return the matching pids
+     */
+    static List<Long> parse(String psOutput, List<String> entries, Set<Long> excluded, long psPid) {
         List<Long> found = new ArrayList<>();
         for (String line : psOutput.split("\n")) {
             String s = line.strip();
@@ -93,7 +113,7 @@ final class EnvironmentSearch {
                 continue;
             }
             String rest = " " + s.substring(space + 1) + " ";
-            if (rest.contains(" " + entry + " ")) {
+            if (entries.stream().allMatch(entry -> rest.contains(" " + entry + " "))) {
                 found.add(pid);
             }
         }

@@ -61,8 +61,14 @@ public final class LeftoverProcesses {
      */
     public static List<Long> find(String runId, Path stateDirectory) {
         if (!ProcFs.AVAILABLE || TreeMode.DEFAULT == TreeMode.DESCENDANTS) {
-            // without /proc the environment comes from ps, matched on the run id alone
-            return EnvironmentSearch.find(RUN_ID_VARIABLE, runId, selfAndAncestors());
+            // without /proc the environment comes from ps, whose output separates words by spaces: a state
+            // directory with a space in its path cannot be matched there, and then the run id alone decides
+            List<String> entries = new ArrayList<>();
+            entries.add(RUN_ID_VARIABLE + "=" + runId);
+            if (stateDirectory != null && !stateDirectory.toString().contains(" ")) {
+                entries.add(RUN_STATE_VARIABLE + "=" + stateDirectory);
+            }
+            return EnvironmentSearch.find(entries, selfAndAncestors());
         }
         byte[] marker = ("\0" + RUN_ID_VARIABLE + "=" + runId + "\0").getBytes(UTF_8);
         byte[] state = stateDirectory == null ? null
