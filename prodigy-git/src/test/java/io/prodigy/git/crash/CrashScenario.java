@@ -169,7 +169,7 @@ final class CrashScenario {
         return new CrashScenario(base, p);
     }
 
-    /** @return the worktree mode: {@code pooled} (3 slots) or {@code on-demand} (the CLI's default) */
+    /** @return the worktree mode: {@code pooled} (3 slots), {@code on-demand} or {@code reuse} (the default) */
     String mode() {
         return spec.getProperty("mode", "pooled");
     }
@@ -287,7 +287,11 @@ final class CrashScenario {
     /** @return an engine on this trial's repository and home */
     Prodigy engine(RunListener listener, boolean handleSignals) {
         WorktreeIsolation.Builder iso = WorktreeIsolation.builder().prodigyHome(prodigyHome)
-                .mode(mode().equals("on-demand") ? WorktreeMode.onDemand() : WorktreeMode.pooled(3));
+                .mode(switch (mode()) {
+                    case "on-demand" -> WorktreeMode.onDemand();
+                    case "reuse" -> WorktreeMode.reuse();
+                    default -> WorktreeMode.pooled(3);
+                });
         if (Files.exists(base.resolve("git-wrapper"))) {
             iso.gitExecutable(base.resolve("git-wrapper").toString());
         }

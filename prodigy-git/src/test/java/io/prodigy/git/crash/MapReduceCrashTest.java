@@ -29,13 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
  * left over. Kills hit the JVM alone or its whole process group (with the git commands it runs); the harness never
  * stops the processes a killed run left: the resume must. Every child pauses at random at the engine's crash
  * points; half the trials run with every core of the machine busy ({@link CpuLoad}); the worktree modes
- * alternate between pooled and on demand (the CLI's default). The count of kills per point is printed at the end.
+ * turn over between pooled, on demand and reuse (the default). The count of kills per point is printed at the end.
  */
 @Tag("slow")
 class MapReduceCrashTest {
     /** How the first run is killed. */
     private static final String[] FIRST = {"setup", "early-map", "mid-map", "merge-hook", "reduce", "final-merge",
         "integrated-point", "mid-merge", "dispatch-point"};
+    /** Worktree modes: pooled (3 slots), on demand, and reuse (one warm slot per worker: the default). */
+    private static final String[] MODES = {"pooled", "on-demand", "reuse"};
     /** Where the first resume is killed. */
     private static final String[] AGAIN = {"LOCK_TAKEN", "LEFTOVERS_STOPPED", "WORKSPACE_OPEN", "ANCESTRY_CHECK",
         "DISCARD", "DISPATCH", "INTEGRATE", "INTEGRATED", "ITEM_FINISHED", "STEP", "FINAL_MERGE", "FINAL_MERGE_DONE",
@@ -85,7 +87,8 @@ class MapReduceCrashTest {
         Random random = new Random(seed);
         String moment = FIRST[t % FIRST.length];
         String again = AGAIN[t % AGAIN.length];
-        String mode = t % 2 == 0 ? "pooled" : "on-demand";
+        // the three modes turn over independently of the kill points (FIRST has 9, a multiple of 3)
+        String mode = MODES[(t + t / FIRST.length) % MODES.length];
         int items = 8 + random.nextInt(3);
         Set<Integer> failing = new TreeSet<>();
         while (failing.size() < 2) {
