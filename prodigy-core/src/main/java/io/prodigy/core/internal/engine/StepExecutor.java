@@ -68,12 +68,19 @@ public final class StepExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(StepExecutor.class);
     private static final int INLINE_OUTPUT_LIMIT = 10_000;
 
-    private final RunState run;
+    private final RunServices run;
+    private final RunBudget budget;
+    private final StepLogs stepLogs;
     private final Map<String, Expression> conditions = new ConcurrentHashMap<>();
 
-    /** @param run the run's shared state */
-    public StepExecutor(RunState run) {
+    /**
+     * @param run the run's services
+     * @param budget the run's budget
+     */
+    public StepExecutor(RunServices run, RunBudget budget) {
         this.run = run;
+        this.budget = budget;
+        this.stepLogs = new StepLogs(run.stateDirectory(), run.masker());
     }
 
     /**
@@ -81,37 +88,19 @@ public final class StepExecutor {
      *
      * @param steps the steps
      * @param scope where they run
-     * @param records whether to record top-level step records and journal entries under this location prefix
-     *                (null: not recorded)
      * @return the outcome of the last step run, or of the first failing one
      * @throws InterruptedException if the run was interrupted
      */
-    public StepOutcome runAll(List<Step> steps, StepScope scope, String records) throws InterruptedException {
+    public StepOutcome runAll(List<Step> steps, StepScope scope) throws InterruptedException {
         StepOutcome last = StepOutcome.skippedStep();
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
             last = execute(step, i, scope);
-            if (records != null) {
-                record(records, scope, i, step, last);
-            }
             if (!last.success()) {
                 return last;
             }
         }
         return last;
-    }
-
-    void record(String location, StepScope scope, int index, Step step, StepOutcome outcome) {
-        String[] parts = location.split("/", 2);
-        run.steps.add(new io.prodigy.api.StepRecord(parts[0], scope.phase(), index, step.label(), outcome.skipped(),
-                outcome.success(), outcome.exitCode(), outcome.duration(), mask(outcome.error())));
-    }
-
-    ItemError mask(ItemError e) {
-        if (e == null || run.masker.isEmpty()) {
-            return e;
-        }
-        return new ItemError(e.kind(), run.masker.mask(e.message()), e.exitCode(), e.step());
     }
 
     /**
@@ -124,16 +113,16 @@ public final class StepExecutor {
      * @throws InterruptedException if the run was interrupted
      */
     public StepOutcome execute(Step step, int index, StepScope scope) throws InterruptedException {
-        Instant start = run.clock.instant();
+        Instant start = run.clock().instant();
         String label = step.label();
         if (step.when() != null && !conditionHolds(step, scope, index)) {
             StepOutcome skipped = StepOutcome.skippedStep();
-            run.events.emit(new RunEvent.StepFinished(run.runId, run.clock.instant(), scope.itemId(), scope.phase(),
+            run.events().emit(new RunEvent.StepFinished(run.runId(), run.clock().instant(), scope.itemId(), scope.phase(),
                     index, label, true, true, null, Duration.ZERO));
             return skipped;
         }
         String command = filledIn(step, scope);
-        run.events.emit(new RunEvent.StepStarted(run.runId, start, scope.itemId(), scope.phase(), index, label,
+        run.events().emit(new RunEvent.StepStarted(run.runId(), start, scope.itemId(), scope.phase(), index, label,
                 command));
         StepOutcome outcome;
         try {
@@ -141,11 +130,11 @@ public final class StepExecutor {
         } catch (InterpolationException | ExpressionException e) {
             outcome = StepOutcome.failure(ErrorKind.CONFIGURATION, e.getMessage(), label, Duration.ZERO);
         }
-        outcome = outcome.withDuration(Duration.between(start, run.clock.instant()));
-        run.stepLogs.append(scope, index, command, outcome);
-        run.events.emit(new RunEvent.StepFinished(run.runId, run.clock.instant(), scope.itemId(), scope.phase(),
+        outcome = outcome.withDuration(Duration.between(start, run.clock().instant()));
+        stepLogs.append(scope, index, command, outcome);
+        run.events().emit(new RunEvent.StepFinished(run.runId(), run.clock().instant(), scope.itemId(), scope.phase(),
                 index, label, false, outcome.success(), outcome.exitCode(), outcome.duration(),
-                run.stepLogs.tail(outcome.stdout(), outcome.stderr(), RunEvent.StepFinished.MAX_OUTPUT_CHARS)));
+                stepLogs.tail(outcome.stdout(), outcome.stderr(), RunEvent.StepFinished.MAX_OUTPUT_CHARS)));
         return outcome;
     }
 
@@ -158,7 +147,7 @@ public final class StepExecutor {
         }
         try {
             String text = Interpolator.interpolate(template, scope.vars(), Interpolator.Quoting.NONE, "display");
-            text = run.masker.mask(text.replaceAll("\\s+", " ").strip());
+            text = run.masker().mask(text.replaceAll("\\s+", " ").strip());
             String prefix = step.action() instanceof StepAction.Shell ? "shell: " : "claude: ";
             return prefix + (text.length() > 200 ? text.substring(0, 199) + "…" : text);
         } catch (RuntimeException e) {
@@ -187,7 +176,7 @@ public final class StepExecutor {
         capture(step, outcome, vars);
 
         if (outcome.exitCode() != null && step.onExitCode().containsKey(outcome.exitCode())) {
-            StepOutcome handled = runAll(step.onExitCode().get(outcome.exitCode()), scope, null);
+            StepOutcome handled = runAll(step.onExitCode().get(outcome.exitCode()), scope);
             if (!handled.success()) {
                 outcome = outcome.withSuccess(false, handled.error());
             } else if (!outcome.success()) {
@@ -198,7 +187,7 @@ public final class StepExecutor {
             outcome = handleFailure(step, index, scope, outcome);
         }
         if (outcome.success() && !step.onSuccess().isEmpty()) {
-            StepOutcome after = runAll(step.onSuccess(), scope, null);
+            StepOutcome after = runAll(step.onSuccess(), scope);
             if (!after.success()) {
                 outcome = outcome.withSuccess(false, after.error());
             }
@@ -229,8 +218,8 @@ public final class StepExecutor {
      */
     private StepOutcome runWithRetry(Step step, int index, StepScope scope) throws InterruptedException {
         RetryPolicy policy = step.retry() != null ? step.retry()
-                : run.workflow.defaultRetry() != null ? run.workflow.defaultRetry() : RetryPolicy.NONE;
-        RetryState retry = new RetryState(policy, run.random);
+                : run.workflow().defaultRetry() != null ? run.workflow().defaultRetry() : RetryPolicy.NONE;
+        RetryState retry = new RetryState(policy, run.random());
         Double cost = null;
         TokenUsage tokens = TokenUsage.NONE;
         int throttledWaits = 0;
@@ -240,29 +229,29 @@ public final class StepExecutor {
                 cost = cost == null ? attempt.costUsd() : cost + attempt.costUsd();
             }
             tokens = tokens.plus(attempt.tokens());
-            run.addUsage(attempt.costUsd(), attempt.tokens());
-            if (attempt.success() || run.cancellation.isCancelled()) {
+            budget.addUsage(attempt.costUsd(), attempt.tokens());
+            if (attempt.success() || run.cancellation().isCancelled()) {
                 return attempt.withUsage(cost, tokens);
             }
             ErrorKind kind = attempt.error() != null ? attempt.error().kind() : ErrorKind.UNKNOWN;
             if (isThrottle(kind) && throttledWaits < MAX_THROTTLED_WAITS) {
                 throttledWaits++;
-                Duration wait = run.throttled(scope.itemId(), kind, attempt.retryAfter(), throttledWaits);
+                Duration wait = budget.throttled(scope.itemId(), kind, attempt.retryAfter(), throttledWaits);
                 LOG.info("{} was throttled ({}); waiting {} ms before trying again (not counted as a retry)",
                         scope.where(index, step.label()), kind, wait.toMillis());
-                run.waitOutThrottle(wait);
+                budget.waitOutThrottle(wait);
                 continue;
             }
             Optional<Duration> delay = retry.nextDelay(kind, attempt.failureText());
             if (delay.isEmpty()) {
                 return attempt.withUsage(cost, tokens);
             }
-            run.events.emit(new RunEvent.RetryScheduled(run.runId, run.clock.instant(), scope.itemId(), step.label(),
-                    retry.attempt(), delay.get(), run.masker.mask(attempt.error() == null ? "failed"
+            run.events().emit(new RunEvent.RetryScheduled(run.runId(), run.clock().instant(), scope.itemId(), step.label(),
+                    retry.attempt(), delay.get(), run.masker().mask(attempt.error() == null ? "failed"
                     : attempt.error().message())));
             LOG.info("Retrying {} (attempt {}) in {} ms: {}", scope.where(index, step.label()), retry.attempt(),
-                    delay.get().toMillis(), run.masker.mask(attempt.error() == null ? "" : attempt.error().message()));
-            Waits.sleep(delay.get(), run.cancellation);
+                    delay.get().toMillis(), run.masker().mask(attempt.error() == null ? "" : attempt.error().message()));
+            Waits.sleep(delay.get(), run.cancellation());
         }
     }
 
@@ -272,7 +261,7 @@ public final class StepExecutor {
 
     /** One attempt: the action, then the commit check. */
     private StepOutcome runAttempt(Step step, int index, StepScope scope) throws InterruptedException {
-        if (run.cancellation.isCancelled()) {
+        if (run.cancellation().isCancelled()) {
             return StepOutcome.failure(ErrorKind.CANCELLED, "the run was cancelled", step.label(), Duration.ZERO);
         }
         Optional<VersionControl> vcs = scope.workspace().versionControl();
@@ -341,7 +330,7 @@ public final class StepExecutor {
     }
 
     private Map<String, String> environment(Step step, StepScope scope, String where, Map<String, String> extra) {
-        Map<String, String> env = new LinkedHashMap<>(run.processEnv);
+        Map<String, String> env = new LinkedHashMap<>(run.processEnv());
         env.putAll(scope.env());
         for (Map.Entry<String, String> e : step.env().entrySet()) {
             env.put(e.getKey(), Interpolator.interpolate(e.getValue(), scope.vars(), Interpolator.Quoting.NONE, where));
@@ -386,7 +375,7 @@ public final class StepExecutor {
         }
         ProcessResult r;
         try {
-            r = ProcessRunner.run(spec.build(), run.cancellation);
+            r = ProcessRunner.run(spec.build(), run.cancellation());
         } catch (ProdigyException e) {
             return StepOutcome.failure(ErrorKind.CONFIGURATION, e.getMessage(), step.label(), Duration.ZERO);
         }
@@ -424,7 +413,7 @@ public final class StepExecutor {
 
     private StepOutcome runAgent(String command, Step step, StepScope scope, Duration timeout, String where)
             throws InterruptedException {
-        if (run.agentRunner == null) {
+        if (run.agentRunner() == null) {
             return StepOutcome.failure(ErrorKind.CONFIGURATION, "no AgentRunner is configured, so " + where
                     + " cannot run; register one with Prodigy.builder().agentRunner(...)", step.label(), Duration.ZERO);
         }
@@ -432,37 +421,37 @@ public final class StepExecutor {
         Map<String, String> env = new LinkedHashMap<>(environment(step, scope, where, Map.of()));
         env.put("PRODIGY_AUTOMATION", "true");
         String label = step.label();
-        AgentRequest request = new AgentRequest(command, cwd, env, timeout, run.runId, scope.itemId(), label,
-                run.stateDirectory, activity -> run.events.emit(new RunEvent.AgentActivity(run.runId,
-                run.clock.instant(), scope.itemId(), label, activity.type(), run.masker.mask(activity.summary()),
+        AgentRequest request = new AgentRequest(command, cwd, env, timeout, run.runId(), scope.itemId(), label,
+                run.stateDirectory(), activity -> run.events().emit(new RunEvent.AgentActivity(run.runId(),
+                run.clock().instant(), scope.itemId(), label, activity.type(), run.masker().mask(activity.summary()),
                 activity.details())));
-        Instant start = run.clock.instant();
+        Instant start = run.clock().instant();
         AgentResult result;
         Thread self = Thread.currentThread();
-        run.agentStarted(self);
+        run.agents().started(self);
         try {
-            result = run.agentRunner.run(request);
+            result = run.agentRunner().run(request);
         } catch (InterruptedException e) {
-            if (run.cancellation.isCancelled()) {
+            if (run.cancellation().isCancelled()) {
                 Thread.interrupted();
                 return StepOutcome.failure(ErrorKind.CANCELLED, where + " was cancelled", step.label(),
-                        Duration.between(start, run.clock.instant()));
+                        Duration.between(start, run.clock().instant()));
             }
             throw e;
         } catch (io.prodigy.api.AgentExecutionException e) {
             return StepOutcome.failure(e.retryable() ? ErrorKind.CRASH : ErrorKind.CONFIGURATION,
-                    where + ": " + e.getMessage(), step.label(), Duration.between(start, run.clock.instant()));
+                    where + ": " + e.getMessage(), step.label(), Duration.between(start, run.clock().instant()));
         } catch (RuntimeException e) {
             return StepOutcome.failure(ErrorKind.CRASH, where + ": the agent runner failed: " + e, step.label(),
-                    Duration.between(start, run.clock.instant()));
+                    Duration.between(start, run.clock().instant()));
         } finally {
-            run.agentEnded(self);
+            run.agents().ended(self);
         }
         if (result == null) {
             return StepOutcome.failure(ErrorKind.CRASH, where + ": the agent runner returned no result", step.label(),
-                    Duration.between(start, run.clock.instant()));
+                    Duration.between(start, run.clock().instant()));
         }
-        Duration d = result.duration() != null ? result.duration() : Duration.between(start, run.clock.instant());
+        Duration d = result.duration() != null ? result.duration() : Duration.between(start, run.clock().instant());
         ItemError error = result.success() ? null : new ItemError(result.errorKind(),
                 where + " failed: " + (result.errorMessage() == null ? result.errorKind().name() : result.errorMessage()),
                 result.exitCode(), step.label());
@@ -656,7 +645,7 @@ public final class StepExecutor {
         vars.putString("item", element);
         vars.put("index", IntNode.valueOf(index));
         vars.put("total", IntNode.valueOf(total));
-        return runAll(fe.steps(), scope.withVars(vars), null);
+        return runAll(fe.steps(), scope.withVars(vars));
     }
 
     private StepOutcome handleFailure(Step step, int index, StepScope scope, StepOutcome failed)
@@ -672,7 +661,7 @@ public final class StepExecutor {
         StepOutcome current = failed;
         for (int round = 1; round <= policy.maxAttempts(); round++) {
             setErrorVariables(scope.vars(), current, step, round);
-            StepOutcome handler = runAll(policy.handlers(), scope, null);
+            StepOutcome handler = runAll(policy.handlers(), scope);
             if (!handler.success() && policy.handlerFailureFatal()) {
                 String msg = "on_failure handler of " + scope.where(index, step.label()) + " failed: "
                         + (handler.error() == null ? "?" : handler.error().message()) + " (original failure: "
@@ -703,7 +692,7 @@ public final class StepExecutor {
         vars.putString("error.message", !stderr.isBlank() ? stderr : e == null ? "" : e.message());
         vars.put("error.exit_code", failed.exitCode() == null ? IntNode.valueOf(-1) : IntNode.valueOf(failed.exitCode()));
         vars.putString("error.step", step.label());
-        vars.putString("error.timestamp", run.clock.instant().toString());
+        vars.putString("error.timestamp", run.clock().instant().toString());
         vars.putString("error.kind", e == null ? ErrorKind.UNKNOWN.name() : e.kind().name());
         String combined = "STDOUT:\n" + (failed.stdout() == null ? "" : failed.stdout()) + "\nSTDERR:\n" + stderr;
         vars.putString("shell.output", combined.length() > INLINE_OUTPUT_LIMIT ? spill(combined) : combined);
@@ -714,8 +703,8 @@ public final class StepExecutor {
 
     private String spill(String text) {
         try {
-            Files.createDirectories(run.stateDirectory);
-            Path f = Files.createTempFile(run.stateDirectory, "output-", ".txt");
+            Files.createDirectories(run.stateDirectory());
+            Path f = Files.createTempFile(run.stateDirectory(), "output-", ".txt");
             Files.writeString(f, text, StandardCharsets.UTF_8);
             return f.toString();
         } catch (IOException e) {
@@ -846,7 +835,7 @@ public final class StepExecutor {
             scope.vars().put("validation.max_attempts", IntNode.valueOf(v.onIncomplete().maxAttempts()));
             LOG.info("Validation of {} at {}% (threshold {}%), running on_incomplete (round {} of {})", where,
                     completion, v.threshold(), rounds, v.onIncomplete().maxAttempts());
-            StepOutcome fix = runAll(v.onIncomplete().commands(), scope, null);
+            StepOutcome fix = runAll(v.onIncomplete().commands(), scope);
             if (!fix.success()) {
                 handlerFailure = fix.error() == null ? "?" : fix.error().message();
                 LOG.warn("on_incomplete of {} failed (round {}): {}", where, rounds, handlerFailure);
@@ -885,7 +874,7 @@ public final class StepExecutor {
         StepScope validationScope = new StepScope(scope.vars(), scope.workspace(), scope.phase(), scope.itemId(),
                 v.timeout() == null ? scope.deadline() : scope.withDeadline(Instant.now().plus(v.timeout())).deadline(),
                 env);
-        StepOutcome last = runAll(v.commands(), validationScope, null);
+        StepOutcome last = runAll(v.commands(), validationScope);
         JsonNode result = null;
         String source = null;
         if (v.resultFile() != null) {
