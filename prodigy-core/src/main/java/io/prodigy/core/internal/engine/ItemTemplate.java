@@ -11,6 +11,9 @@ import io.prodigy.api.spi.MapAttemptOutcome;
 import io.prodigy.api.spi.TokenUsage;
 import io.prodigy.api.spi.VersionControl;
 import io.prodigy.api.spi.Workspace;
+import io.prodigy.core.internal.engine.step.StepOutcome;
+import io.prodigy.core.internal.engine.step.StepPipeline;
+import io.prodigy.core.internal.engine.step.StepScope;
 import io.prodigy.core.internal.interpolate.Variables;
 import java.time.Instant;
 import java.util.List;
@@ -40,7 +43,7 @@ final class ItemTemplate {
      * @return the outcome, holding {@code ws}
      * @throws InterruptedException if interrupted
      */
-    static MapAttemptOutcome run(RunServices run, StepExecutor steps, Variables stageVars, MapPhase map, int index,
+    static MapAttemptOutcome run(RunServices run, StepPipeline steps, Variables stageVars, MapPhase map, int index,
                                  String itemId, JsonNode item, String itemJson, int attempt, Workspace ws)
             throws InterruptedException {
         run.events().emit(new RunEvent.ItemStarted(run.runId(), run.clock().instant(), itemId, attempt, ws.name(),

@@ -28,6 +28,9 @@ import io.prodigy.api.spi.VersionControl;
 import io.prodigy.api.spi.Workspace;
 import io.prodigy.api.spi.WorkspaceChanges;
 import io.prodigy.core.internal.Json;
+import io.prodigy.core.internal.engine.step.StepOutcome;
+import io.prodigy.core.internal.engine.step.StepPipeline;
+import io.prodigy.core.internal.engine.step.StepScope;
 import io.prodigy.core.internal.expr.ItemPipeline;
 import io.prodigy.core.internal.input.ItemIds;
 import io.prodigy.core.internal.input.JsonPathQuery;
@@ -62,7 +65,7 @@ final class MapStageExecutor {
     private final RunServices run;
     private final RunBudget budget;
     private final Workspace runWorkspace;
-    private final StepExecutor steps;
+    private final StepPipeline steps;
     private final Stage.MapReduce stage;
     private final int stageIndex;
     private final Variables stageVars;
@@ -72,7 +75,7 @@ final class MapStageExecutor {
 
     private final ResumeState resume;
 
-    MapStageExecutor(RunServices run, RunBudget budget, Workspace runWorkspace, StepExecutor steps,
+    MapStageExecutor(RunServices run, RunBudget budget, Workspace runWorkspace, StepPipeline steps,
                      Stage.MapReduce stage, int stageIndex, Variables stageVars, ResumeState resume) {
         this.resume = resume;
         this.run = run;
@@ -350,7 +353,7 @@ final class MapStageExecutor {
         String command = Interpolator.interpolate(template, stageVars, Interpolator.Quoting.SHELL, where);
         StepScope scope = new StepScope(stageVars, runWorkspace, "map", null, null, Map.of());
         StepOutcome o = steps.runShell(command, io.prodigy.api.Step.shell(template).build(), scope,
-                Duration.ofMinutes(5), where, Map.of());
+                Duration.ofMinutes(5), where);
         if (!o.success()) {
             throw new WorkflowDefinitionException("the " + where + " command failed: "
                     + (o.error() == null ? "exit " + o.exitCode() : o.error().message()));
@@ -410,7 +413,8 @@ final class MapStageExecutor {
                 }
                 run.progress().itemCancelled();
                 ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.CANCELLED, attempt + redispatched,
-                        firstStart, total, a.output, run.masker().mask(a.error), false, a.workspace, List.of(), cost, tokens);
+                        firstStart, total, a.output, run.masker().mask(a.error), false, a.workspace, List.of(), cost,
+                        tokens);
                 finish(r);
                 return r;
             }
@@ -418,8 +422,8 @@ final class MapStageExecutor {
                     run.masker().mask(a.error.message()), a.error.exitCode(), a.error.step(), a.log));
             Optional<Duration> delay = stopped.get() ? Optional.empty()
                     : retry.nextDelay(a.error.kind(), a.error.message());
-            run.events().emit(new RunEvent.ItemFailed(run.runId(), run.clock().instant(), itemId, attempt, a.error.kind(),
-                    run.masker().mask(a.error.message()), delay.isPresent()));
+            run.events().emit(new RunEvent.ItemFailed(run.runId(), run.clock().instant(), itemId, attempt,
+                    a.error.kind(), run.masker().mask(a.error.message()), delay.isPresent()));
             if (delay.isPresent()) {
                 run.events().emit(new RunEvent.RetryScheduled(run.runId(), run.clock().instant(), itemId, null,
                         attempt + 1, delay.get(), run.masker().mask(a.error.message())));
@@ -513,8 +517,8 @@ final class MapStageExecutor {
         run.journal(new JournalEntry.ItemFinished(run.clock().instant(), stageIndex, r.itemId(), r.status(),
                 run.masker().mask(Json.write(resultJson(r)))));
         CrashPoints.reach(CrashPoints.Point.ITEM_FINISHED, r.itemId());
-        run.events().emit(new RunEvent.ItemFinished(run.runId(), run.clock().instant(), r.itemId(), r.status(), r.attempts(),
-                r.duration(), r.costUsd()));
+        run.events().emit(new RunEvent.ItemFinished(run.runId(), run.clock().instant(), r.itemId(), r.status(),
+                r.attempts(), r.duration(), r.costUsd()));
     }
 
     /** One attempt of an item's template. */

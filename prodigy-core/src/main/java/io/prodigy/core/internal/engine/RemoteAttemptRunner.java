@@ -9,6 +9,7 @@ import io.prodigy.api.spi.MapAttemptOutcome;
 import io.prodigy.api.spi.Workspace;
 import io.prodigy.core.internal.Json;
 import io.prodigy.core.internal.WorkflowFingerprint;
+import io.prodigy.core.internal.engine.step.StepPipeline;
 import io.prodigy.core.internal.interpolate.Variables;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,9 +38,9 @@ public final class RemoteAttemptRunner {
             throws InterruptedException {
         String here = WorkflowFingerprint.of(services.workflow());
         if (attempt.workflowHash() != null && !attempt.workflowHash().equals(here)) {
-            throw new WorkflowDefinitionException("the workflow '" + services.workflow().name() + "' on this worker is not "
-                    + "the coordinator's (fingerprint " + here + " here, " + attempt.workflowHash() + " there); run "
-                    + "the same definition on both");
+            throw new WorkflowDefinitionException("the workflow '" + services.workflow().name() + "' on this worker "
+                    + "is not the coordinator's (fingerprint " + here + " here, " + attempt.workflowHash()
+                    + " there); run the same definition on both");
         }
         if (attempt.stageIndex() < 0 || attempt.stageIndex() >= services.workflow().stages().size()
                 || !(services.workflow().stages().get(attempt.stageIndex()) instanceof Stage.MapReduce stage)) {
@@ -59,8 +60,9 @@ public final class RemoteAttemptRunner {
         RunServices run = services.withProcessEnv(env);
         JsonNode item = parse(attempt.itemJson(), "item " + attempt.itemId());
         JsonNode itemJsonVariable = vars.resolve("item_json"); // the coordinator's ${item_json}, if it shipped one
-        return ItemTemplate.run(run, new StepExecutor(run, budget), vars, stage.map(), attempt.itemIndex(), attempt.itemId(),
-                item, itemJsonVariable.isTextual() ? itemJsonVariable.textValue() : attempt.itemJson(),
+        return ItemTemplate.run(run, new StepPipeline(run, budget), vars, stage.map(), attempt.itemIndex(),
+                attempt.itemId(), item,
+                itemJsonVariable.isTextual() ? itemJsonVariable.textValue() : attempt.itemJson(),
                 attempt.attempt(), workspace);
     }
 

@@ -22,7 +22,10 @@ import io.prodigy.api.spi.RunRecord;
 import io.prodigy.api.spi.VersionControl;
 import io.prodigy.api.spi.Workspace;
 import io.prodigy.core.internal.Json;
-import io.prodigy.core.internal.input.JsonPathQuery;
+import io.prodigy.core.internal.engine.step.OutputCapture;
+import io.prodigy.core.internal.engine.step.StepOutcome;
+import io.prodigy.core.internal.engine.step.StepPipeline;
+import io.prodigy.core.internal.engine.step.StepScope;
 import io.prodigy.core.internal.interpolate.Interpolator;
 import io.prodigy.core.internal.interpolate.Variables;
 import java.time.Duration;
@@ -33,8 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,7 @@ public final class WorkflowRunner {
 
     private final RunServices run;
     private final RunBudget budget;
-    private final StepExecutor steps;
+    private final StepPipeline steps;
     private final List<ItemResult> items = java.util.Collections.synchronizedList(new ArrayList<>());
     private final List<io.prodigy.api.StepRecord> stepRecords = java.util.Collections.synchronizedList(
             new ArrayList<>());
@@ -79,7 +80,7 @@ public final class WorkflowRunner {
                           RunRecord resumed) {
         this.run = run;
         this.budget = budget;
-        this.steps = new StepExecutor(run, budget);
+        this.steps = new StepPipeline(run, budget);
         this.vars = vars;
         this.resume = resume;
         this.resumed = resumed;
@@ -95,8 +96,8 @@ public final class WorkflowRunner {
     public RunResult run(String workflowHash) {
         Instant started = run.clock().instant();
         if (resumed == null) {
-            run.checkpoints().createRun(new RunRecord(run.runId(), run.workflow().name(), workflowHash, RunStatus.RUNNING,
-                    run.projectDirectory(), null, started, started, run.metadata()));
+            run.checkpoints().createRun(new RunRecord(run.runId(), run.workflow().name(), workflowHash,
+                    RunStatus.RUNNING, run.projectDirectory(), null, started, started, run.metadata()));
         } else {
             run.checkpoints().updateStatus(run.runId(), RunStatus.RUNNING, started);
         }
@@ -304,12 +305,12 @@ public final class WorkflowRunner {
             Map<String, JsonNode> before = vars.local();
             CrashPoints.reach(CrashPoints.Point.STEP, location);
             StepOutcome o = steps.execute(step, i, scope);
-            stepRecords.add(new io.prodigy.api.StepRecord(stageName.split("/", 2)[0], scope.phase(), i, step.label(), o.skipped(),
-                    o.success(), o.exitCode(), o.duration(), run.masker().mask(o.error())));
+            stepRecords.add(new io.prodigy.api.StepRecord(stageName.split("/", 2)[0], scope.phase(), i, step.label(),
+                    o.skipped(), o.success(), o.exitCode(), o.duration(), run.masker().mask(o.error())));
             if (captures != null) {
                 for (Map.Entry<String, SetupCapture> c : captures.entrySet()) {
                     if (c.getValue().commandIndex() == i && o.success()) {
-                        vars.put(c.getKey(), setupCapture(c.getKey(), c.getValue(), o));
+                        vars.put(c.getKey(), OutputCapture.setupValue(c.getKey(), c.getValue(), o));
                     }
                 }
             }
@@ -415,77 +416,6 @@ public final class WorkflowRunner {
             } catch (JsonProcessingException ex) {
                 LOG.warn("Resume: variable {} could not be restored: {}", e.getKey(), ex.getOriginalMessage());
             }
-        }
-    }
-
-    private JsonNode setupCapture(String name, SetupCapture c, StepOutcome o) {
-        String stdout = o.stdout() == null ? "" : o.stdout();
-        String stderr = o.stderr() == null ? "" : o.stderr();
-        String text;
-        switch (c.source()) {
-            case STDERR:
-                text = stderr;
-                break;
-            case BOTH:
-            case COMBINED:
-                text = stdout + stderr;
-                break;
-            case STDOUT:
-            default:
-                text = stdout;
-        }
-        if (c.pattern() != null) {
-            Matcher m = Pattern.compile(c.pattern(), Pattern.MULTILINE).matcher(text);
-            if (m.find()) {
-                text = m.groupCount() >= 1 && m.group(1) != null ? m.group(1) : m.group();
-            } else if (c.defaultValue() != null) {
-                return Json.text(c.defaultValue());
-            } else {
-                throw new ProdigyException("capture_outputs '" + name + "': pattern '" + c.pattern()
-                        + "' matched nothing in the output of setup command " + c.commandIndex());
-            }
-        }
-        if (c.jsonPath() != null) {
-            try {
-                List<JsonNode> found = JsonPathQuery.compile(c.jsonPath()).select(Json.parse(text));
-                if (found.isEmpty()) {
-                    if (c.defaultValue() != null) {
-                        return Json.text(c.defaultValue());
-                    }
-                    throw new ProdigyException("capture_outputs '" + name + "': json_path '" + c.jsonPath()
-                            + "' matched nothing");
-                }
-                return found.size() == 1 ? found.get(0) : Json.MAPPER.valueToTree(found);
-            } catch (JsonProcessingException e) {
-                if (c.defaultValue() != null) {
-                    return Json.text(c.defaultValue());
-                }
-                throw new ProdigyException("capture_outputs '" + name + "': the output of setup command "
-                        + c.commandIndex() + " is not JSON: " + e.getOriginalMessage());
-            }
-        }
-        if (text.isEmpty() && c.defaultValue() != null) {
-            return Json.text(c.defaultValue());
-        }
-        String trimmed = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-        String[] lines = trimmed.split("\n", -1);
-        switch (c.multiline()) {
-            case JOIN:
-                return Json.text(String.join(" ", lines).strip());
-            case FIRST_LINE:
-                return Json.text(lines[0]);
-            case LAST_LINE:
-                return Json.text(lines[lines.length - 1]);
-            case ARRAY: {
-                ArrayNode arr = Json.NODES.arrayNode();
-                for (String l : lines) {
-                    arr.add(l);
-                }
-                return arr;
-            }
-            case PRESERVE:
-            default:
-                return Json.text(trimmed);
         }
     }
 
