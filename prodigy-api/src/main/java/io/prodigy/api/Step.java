@@ -11,10 +11,20 @@ import java.util.Objects;
  * One step of a workflow: an {@link StepAction action} plus the controls that apply to every kind of step,
  * in every phase (setup, map, reduce, merge and plain steps alike).
  *
- * <p>Order of evaluation for one step: {@code when} (a false condition skips the step); the action, retried
- * by {@code retry}; the {@code commit_required} check; on failure, {@code on_exit_code} and then
- * {@code on_failure}; on success, {@code on_success} and then {@code validate}; finally the capture of
- * output into variables and {@code output_file}.
+ * <p>Order of evaluation for one step, the same in every phase:
+ * <ol>
+ *   <li>{@code when}: a false condition skips the step (it counts as succeeded);</li>
+ *   <li>the action, under {@code timeout}, writing {@code output_file} as it runs; each attempt is followed by
+ *       the {@code commit_required} / {@code auto_commit} check, and failed attempts are retried by
+ *       {@code retry};</li>
+ *   <li>the capture of the output into variables ({@code capture}, {@code ${shell.output}},
+ *       {@code ${last.output}}), right after the action, whether it failed or not;</li>
+ *   <li>{@code on_exit_code}: the handlers of the exit code, if any: their failure fails the step, their success
+ *       makes a failed step succeed;</li>
+ *   <li>if the step failed: {@code on_failure};</li>
+ *   <li>if it succeeded: {@code on_success}, then {@code validate}, then {@code outputs};</li>
+ *   <li>in a version-controlled workspace, the {@code ${step.*}} variables of its commits.</li>
+ * </ol>
  *
  * <pre>{@code
  * Step build = Step.shell("make test")

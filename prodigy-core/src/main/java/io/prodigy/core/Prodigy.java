@@ -32,7 +32,8 @@ import io.prodigy.core.store.FileDlqStore;
 import io.prodigy.core.store.JsonlEventLog;
 import io.prodigy.core.store.RunLock;
 import io.prodigy.core.internal.engine.ResumeState;
-import io.prodigy.core.internal.engine.RunState;
+import io.prodigy.core.internal.engine.RunBudget;
+import io.prodigy.core.internal.engine.RunServices;
 import io.prodigy.core.internal.engine.SecretMasker;
 import io.prodigy.core.internal.engine.WorkflowRunner;
 import io.prodigy.core.internal.env.DotEnv;
@@ -180,7 +181,7 @@ public final class Prodigy implements AutoCloseable {
      *     isolation strategy: they would silently share one directory; choose one (the message says which)
      */
     public RunResult run(Workflow workflow, RunOptions options) {
-        RunState state = prepare(workflow, options);
+        RunServices state = prepare(workflow, options);
         return execute(state, workflow, options);
     }
 
@@ -193,7 +194,7 @@ public final class Prodigy implements AutoCloseable {
      * @throws WorkflowDefinitionException as {@link #run(Workflow, RunOptions)}
      */
     public RunHandle start(Workflow workflow, RunOptions options) {
-        RunState state = prepare(workflow, options);
+        RunServices state = prepare(workflow, options);
         active.add(state);
         CompletableFuture<RunResult> future = new CompletableFuture<>();
         Thread t = new Thread(() -> {
@@ -247,7 +248,7 @@ public final class Prodigy implements AutoCloseable {
                 base.maxParallel(), base.runId(), base.profile(), options.budgetUsd(), base.maxIterations());
         ResumeState resume = new ResumeState(options.includeDeadLettered());
         checkpoints.forEachEntry(runId, resume::accept);
-        RunState state = prepare(workflow, runOptions);
+        RunServices state = prepare(workflow, runOptions);
         return execute(state, workflow, runOptions, resume, record);
     }
 
@@ -288,7 +289,7 @@ public final class Prodigy implements AutoCloseable {
                 base.budgetUsd(), base.maxIterations());
         ResumeState resume = new ResumeState(selected::contains).rerunReduceAfterNewItems(options.rerunReduce());
         checkpoints.forEachEntry(runId, resume::accept);
-        RunState state = prepare(workflow, runOptions);
+        RunServices state = prepare(workflow, runOptions);
         return new ReprocessResult(List.copyOf(selected), execute(state, workflow, runOptions, resume, record));
     }
 
@@ -386,7 +387,7 @@ public final class Prodigy implements AutoCloseable {
         return home;
     }
 
-    private final java.util.Set<RunState> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<RunServices> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicBoolean hookInstalled = new java.util.concurrent.atomic.AtomicBoolean();
 
     private void installShutdownHook() {
@@ -394,7 +395,7 @@ public final class Prodigy implements AutoCloseable {
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (RunState s : active) {
+            for (RunServices s : active) {
                 // to the terminal itself, not only the log: the user needs this line whatever the logging setup
                 System.err.println("prodigy: interrupted; stopping run " + s.runId() + " (its running agents are "
                         + "terminated, finished work is kept). Resume it with: prodigy resume " + s.runId());
@@ -438,12 +439,11 @@ public final class Prodigy implements AutoCloseable {
         // the agents here carry PRODIGY_RUN_ID=<run>-worker: a coordinator resuming the run on this machine stops
         // the leftovers of its own dead process by that variable, never the agents workers run for it
         // the caller made the item's own workspace: this engine's isolation (and its parallelism check) has no say
-        RunState state = newState(workflow, RunOptions.builder().runId(attempt.runId() + "-worker").build())
-                .withLimits(null, throttleDelay);
-        return RemoteAttemptRunner.run(state, attempt, workspace);
+        RunServices state = newState(workflow, RunOptions.builder().runId(attempt.runId() + "-worker").build());
+        return RemoteAttemptRunner.run(state, new RunBudget(state, null, throttleDelay, 0), attempt, workspace);
     }
 
-    private RunState prepare(Workflow workflow, RunOptions options) {
+    private RunServices prepare(Workflow workflow, RunOptions options) {
         WorkflowDefinitionException.requireNonNull(workflow, "workflow");
         WorkflowDefinitionException.requireNonNull(options, "options");
         if (!isolationChosen) {
@@ -459,7 +459,7 @@ public final class Prodigy implements AutoCloseable {
         return newState(workflow, options);
     }
 
-    private RunState newState(Workflow workflow, RunOptions options) {
+    private RunServices newState(Workflow workflow, RunOptions options) {
         WorkflowDefinitionException.requireNonNull(workflow, "workflow");
         String runId = options.runId() != null ? options.runId()
                 : "run-" + RUN_ID_TIME.format(clock.instant()) + "-"
@@ -468,26 +468,25 @@ public final class Prodigy implements AutoCloseable {
         Map<String, String> processEnv = new LinkedHashMap<>();
         List<String> secretValues = new ArrayList<>(workflow.secrets().values());
         SecretMasker masker = new SecretMasker(secretValues);
-        return new RunState(runId, workflow, options, clock, new EventSink(listeners), checkpoints, dlq, agentRunner,
-                isolation, masker, new CancellationToken(), executor, workingDirectory, stateDir, processEnv,
-                () -> ThreadLocalRandom.current().nextDouble()).withHome(home);
+        return RunServices.builder().runId(runId).workflow(workflow).options(options).clock(clock)
+                .events(new EventSink(listeners)).checkpoints(checkpoints).dlq(dlq).agentRunner(agentRunner)
+                .isolation(isolation).masker(masker).cancellation(new CancellationToken()).hostExecutor(executor)
+                .projectDirectory(workingDirectory).stateDirectory(stateDir).processEnv(processEnv)
+                .random(() -> ThreadLocalRandom.current().nextDouble()).home(home).build();
     }
 
-    private RunResult execute(RunState state, Workflow workflow, RunOptions options) {
+    private RunResult execute(RunServices state, Workflow workflow, RunOptions options) {
         return execute(state, workflow, options, null, null);
     }
 
-    private RunResult execute(RunState state, Workflow workflow, RunOptions options, ResumeState resume,
+    private RunResult execute(RunServices state, Workflow workflow, RunOptions options, ResumeState resume,
                               RunRecord resumed) {
         Map<String, String> metadata = metadataOf(options);
         double spentBefore = 0;
         if (resumed != null && resumed.metadata().containsKey(META_SPENT)) {
             spentBefore = Double.parseDouble(resumed.metadata().get(META_SPENT));
         }
-        state.withMetadata(metadata).withLimits(options.budgetUsd(), throttleDelay).withMapExecutor(mapExecutor);
-        if (spentBefore > 0) {
-            state.carryOverSpend(spentBefore);
-        }
+        RunBudget budget = new RunBudget(state, options.budgetUsd(), throttleDelay, spentBefore);
         Variables vars = Variables.root(System.getenv());
         Map<String, String> processEnv = new LinkedHashMap<>();
         List<String> args = options.args();
@@ -569,7 +568,9 @@ public final class Prodigy implements AutoCloseable {
                 }
                 CrashPoints.reach(CrashPoints.Point.LEFTOVERS_STOPPED, state.runId());
             }
-            return new WorkflowRunner(state.withProcessEnv(processEnv), vars, resume, resumed).run(fingerprint(workflow));
+            RunServices services = state.withMetadata(metadata).withMapExecutor(mapExecutor)
+                    .withProcessEnv(processEnv);
+            return new WorkflowRunner(services, budget, vars, resume, resumed).run(fingerprint(workflow));
         } finally {
             if (lock != null) {
                 lock.close();
@@ -582,7 +583,7 @@ public final class Prodigy implements AutoCloseable {
     }
 
     /** @return the run's state directory as its processes carry it ({@code PRODIGY_RUN_STATE_DIR}) */
-    private static Path runStateDirectory(RunState state) {
+    private static Path runStateDirectory(RunServices state) {
         return state.stateDirectory().toAbsolutePath().normalize();
     }
 
@@ -604,7 +605,7 @@ public final class Prodigy implements AutoCloseable {
         return r.stdout().strip();
     }
 
-    private RunResult failedBeforeStart(RunState state, Workflow workflow, String message) {
+    private RunResult failedBeforeStart(RunServices state, Workflow workflow, String message) {
         return new RunResult(state.runId(), workflow.name(), RunStatus.FAILED, clock.instant(), Duration.ZERO,
                 List.of(), List.of(), Map.of(), new RunSummary(0, 0, 0, 0, 0, Duration.ZERO, 0, 0, Duration.ZERO,
                 null, null), message);
