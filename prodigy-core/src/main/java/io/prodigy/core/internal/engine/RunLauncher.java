@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -236,7 +237,7 @@ public final class RunLauncher {
                 : "run-" + RUN_ID_TIME.format(settings.clock().instant()) + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
         Path stateDir = settings.home().resolve("runs").resolve(runId);
-        SecretMasker masker = new SecretMasker(List.copyOf(workflow.secrets().values()));
+        SecretMasker masker = new SecretMasker(new ArrayList<>(workflow.secrets().values()));
         return new RunState(runId, workflow, options, settings.clock(), new EventSink(settings.listeners()),
                 settings.checkpoints(), settings.dlq(), settings.agentRunner(), settings.isolation(), masker,
                 new CancellationToken(), settings.executor(), settings.projectDirectory(), stateDir,
