@@ -3,10 +3,13 @@ package io.prodigy.api;
 /**
  * An {@link io.prodigy.api.spi.AgentRunner} could not run an agent at all (for example the executable is
  * missing). Failures of the agent's work itself are reported as results, not exceptions.
+ *
+ * @since 0.1
  */
 public class AgentExecutionException extends ProdigyException {
     private static final long serialVersionUID = 1L;
 
+    /** Whether trying again may succeed. */
     private final boolean retryable;
 
     /**

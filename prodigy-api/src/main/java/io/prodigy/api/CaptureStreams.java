@@ -10,6 +10,7 @@ package io.prodigy.api;
  * @param exitCode store the exit code as {@code NAME.exit_code}
  * @param success store whether the step succeeded as {@code NAME.success}
  * @param duration store the duration in seconds as {@code NAME.duration}
+ * @since 0.1
  */
 public record CaptureStreams(boolean stdout, boolean stderr, boolean exitCode, boolean success, boolean duration) {
     /** The default: every facet is stored. */

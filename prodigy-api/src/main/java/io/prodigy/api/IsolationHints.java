@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param conflictCommand the agent command of {@link OnConflict#AGENT}, or null for the Rust tool's
  *                        {@code /prodigy-merge-worktree ${merge.source_branch} ${merge.target_branch}}
  * @param conflictTimeout the time limit of the conflict agent, or null for none
+ * @since 0.1
  */
 public record IsolationHints(Mode mode, Integer poolSize, String name, OnConflict onConflict, String conflictCommand,
                              Duration conflictTimeout) {
@@ -24,7 +25,17 @@ public record IsolationHints(Mode mode, Integer poolSize, String name, OnConflic
     public static final String DEFAULT_CONFLICT_COMMAND =
             "/prodigy-merge-worktree ${merge.source_branch} ${merge.target_branch}";
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param mode the worktree mode, or null
+     * @param poolSize the most agent worktrees of {@link Mode#POOLED}, or null for the map phase's max_parallel
+     * @param name the long-lived worktree's name for {@link Mode#DEDICATED}, or null
+     * @param onConflict what to do on a merge conflict, or null
+     * @param conflictCommand the agent command of {@link OnConflict#AGENT}, or null for the Rust tool's
+     *        {@code /prodigy-merge-worktree ${merge.source_branch} ${merge.target_branch}}
+     * @param conflictTimeout the time limit of the conflict agent, or null for none
+     */
     public IsolationHints {
         if (poolSize != null) {
             Checks.positive(poolSize, "pool_size");
@@ -37,7 +48,11 @@ public record IsolationHints(Mode mode, Integer poolSize, String name, OnConflic
         }
     }
 
-    /** How work items get their worktrees. */
+    /**
+     * How work items get their worktrees.
+     *
+     * @since 0.1
+     */
     public enum Mode {
         /** A fresh worktree per item (the default). */
         ON_DEMAND,
@@ -49,7 +64,11 @@ public record IsolationHints(Mode mode, Integer poolSize, String name, OnConflic
         DEDICATED
     }
 
-    /** What to do when merging an item's work into the run conflicts. */
+    /**
+     * What to do when merging an item's work into the run conflicts.
+     *
+     * @since 0.1
+     */
     public enum OnConflict {
         /** Abort the merge; the item fails with its conflicting paths and goes to the Dead Letter Queue. */
         DLQ,

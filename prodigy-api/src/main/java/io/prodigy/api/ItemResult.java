@@ -25,12 +25,33 @@ import java.util.List;
  * @param filesModified the files its commits added or modified (empty without version control or when unknown)
  * @param worktreePath the directory it last ran in, or null (the workspace itself may be gone)
  * @param branch the branch it worked on, or null
+ * @since 0.1
  */
 public record ItemResult(String itemId, int index, String itemJson, ItemStatus status, int attempts,
                          Instant startedAt, Duration duration, String output, ItemError error, boolean deadLettered,
                          Path workspace, List<String> commits, Double costUsd, io.prodigy.api.spi.TokenUsage tokens,
                          List<String> filesModified, Path worktreePath, String branch) {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param itemId the item's id ({@code item_<index>} or the configured id field)
+     * @param index the item's position after the data pipeline
+     * @param itemJson the item as compact JSON
+     * @param status what happened
+     * @param attempts how many times the item's template ran (0 if never)
+     * @param startedAt when the first attempt started, or null
+     * @param duration the time spent on the item over all attempts
+     * @param output the output of the item's last step, or null
+     * @param error why it failed, or null
+     * @param deadLettered whether it was recorded in the Dead Letter Queue
+     * @param workspace the workspace it ran in (kept for failed items), or null
+     * @param commits the commits it produced, oldest first (empty without version control)
+     * @param costUsd the agent cost of the item in US dollars, or null if unknown
+     * @param tokens the tokens its agents used
+     * @param filesModified the files its commits added or modified (empty without version control or when unknown)
+     * @param worktreePath the directory it last ran in, or null (the workspace itself may be gone)
+     * @param branch the branch it worked on, or null
+     */
     public ItemResult {
         Checks.notNull(itemId, "item id");
         Checks.notNull(status, "item status");

@@ -12,6 +12,8 @@ import java.util.List;
  * {@code offset}, {@code maxItems}. Inside the template, {@code ${item}} is the item as JSON,
  * {@code ${item.field}} (nested paths and indices allowed) its fields, {@code ${item_id}} its id and
  * {@code ${item_index}} its position.
+ *
+ * @since 0.1
  */
 public final class MapPhase {
     private final WorkInput input;
@@ -150,7 +152,11 @@ public final class MapPhase {
         return "MapPhase[input=" + input + ", maxParallel=" + maxParallel + ", steps=" + agentTemplate.size() + "]";
     }
 
-    /** Builds a {@link MapPhase}. */
+    /**
+     * Builds a {@link MapPhase}.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private WorkInput input;
         private String filter;
@@ -167,67 +173,100 @@ public final class MapPhase {
         private Builder() {
         }
 
-        /** @param input where the items come from @return this */
+        /**
+         * @param input where the items come from
+         * @return this
+         */
         public Builder input(WorkInput input) {
             this.input = Checks.notNull(input, "input");
             return this;
         }
 
-        /** @param expression e.g. {@code score >= 5 && status == 'open'}, or null for none @return this */
+        /**
+         * @param expression e.g. {@code score >= 5 && status == 'open'}, or null for none
+         * @return this
+         */
         public Builder filter(String expression) {
             this.filter = expression;
             return this;
         }
 
-        /** @param spec e.g. {@code score DESC NULLS LAST, name}, or null to keep the input order @return this */
+        /**
+         * @param spec e.g. {@code score DESC NULLS LAST, name}, or null to keep the input order
+         * @return this
+         */
         public Builder sortBy(String spec) {
             this.sortBy = spec;
             return this;
         }
 
-        /** @param field keep only the first item for each value of this field, or null for all @return this */
+        /**
+         * @param field keep only the first item for each value of this field, or null for all
+         * @return this
+         */
         public Builder distinct(String field) {
             this.distinct = field;
             return this;
         }
 
-        /** @param offset items to skip after sorting @return this */
+        /**
+         * @param offset items to skip after sorting
+         * @return this
+         */
         public Builder offset(int offset) {
             this.offset = offset;
             return this;
         }
 
-        /** @param max the most items to process, or null @return this */
+        /**
+         * @param max the most items to process, or null
+         * @return this
+         */
         public Builder maxItems(Integer max) {
             this.maxItems = max;
             return this;
         }
 
-        /** @param max the most agents at once @return this */
+        /**
+         * @param max the most agents at once
+         * @return this
+         */
         public Builder maxParallel(int max) {
             this.maxParallel = max;
             return this;
         }
 
-        /** @param timeout the limit of one item's whole template, or null for none @return this */
+        /**
+         * @param timeout the limit of one item's whole template, or null for none
+         * @return this
+         */
         public Builder agentTimeout(Duration timeout) {
             this.agentTimeout = timeout;
             return this;
         }
 
-        /** @param field the item field used as the item id, or null for {@code item_<index>} @return this */
+        /**
+         * @param field the item field used as the item id, or null for {@code item_<index>}
+         * @return this
+         */
         public Builder idField(String field) {
             this.idField = field;
             return this;
         }
 
-        /** @param steps steps run for each item (added in order) @return this */
+        /**
+         * @param steps steps run for each item (added in order)
+         * @return this
+         */
         public Builder agentTemplate(Step... steps) {
             this.agentTemplate.addAll(Checks.elements("steps", steps));
             return this;
         }
 
-        /** @param steps steps run for each item (added in order) @return this */
+        /**
+         * @param steps steps run for each item (added in order)
+         * @return this
+         */
         public Builder agentTemplate(Step.Builder... steps) {
             for (Step.Builder s : Checks.elements("steps", steps)) {
                 this.agentTemplate.add(s.build());
@@ -235,7 +274,10 @@ public final class MapPhase {
             return this;
         }
 
-        /** @param steps steps run for each item (added in order) @return this */
+        /**
+         * @param steps steps run for each item (added in order)
+         * @return this
+         */
         public Builder agentTemplate(List<Step> steps) {
             this.agentTemplate.addAll(Checks.elements(steps, "steps"));
             return this;
@@ -251,7 +293,10 @@ public final class MapPhase {
             return this;
         }
 
-        /** @return the phase @throws WorkflowDefinitionException if a value is invalid */
+        /**
+         * @return the phase
+         * @throws WorkflowDefinitionException if a value is invalid
+         */
         public MapPhase build() {
             return new MapPhase(this);
         }

@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param elapsed time since the run started
  * @param throughputPerSecond finished items per second of map time so far
  * @param eta estimated time until the map phase ends, or null when unknown
+ * @since 0.1
  */
 public record ProgressSnapshot(String phase, int total, int succeeded, int failed, int running, int pending,
                                Duration elapsed, double throughputPerSecond, Duration eta) {

@@ -11,12 +11,23 @@ import java.util.Set;
  * @param rerunReduce whether the reduce phase runs again, with the new {@code ${map.*}} values, once a retried item
  *                    has been integrated (default true: the run's result then covers the fixed items); false keeps
  *                    the earlier reduce's result
+ *
+ * @since 0.1
  */
 public record ReprocessOptions(Set<ErrorKind> errorKinds, Integer maxParallel, boolean dryRun, boolean rerunReduce) {
     /** Every unresolved entry, the workflow's parallelism, for real, reduce run again. */
     public static final ReprocessOptions ALL = new ReprocessOptions(Set.of(), null, false, true);
 
-    /** Copies and validates. */
+    /**
+     * Copies and validates.
+     *
+     * @param errorKinds only entries whose last failure is of one of these kinds; empty for all
+     * @param maxParallel agents at once, or null for the workflow's {@code max_parallel}
+     * @param dryRun only list what would run
+     * @param rerunReduce whether the reduce phase runs again, with the new {@code ${map.*}} values, once a retried item
+     *        has been integrated (default true: the run's result then covers the fixed items); false keeps
+     *        the earlier reduce's result
+     */
     public ReprocessOptions {
         errorKinds = errorKinds == null ? Set.of() : Set.copyOf(errorKinds);
         if (maxParallel != null) {
@@ -40,7 +51,11 @@ public record ReprocessOptions(Set<ErrorKind> errorKinds, Integer maxParallel, b
         return new Builder();
     }
 
-    /** Builds {@link ReprocessOptions}. */
+    /**
+     * Builds {@link ReprocessOptions}.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private Set<ErrorKind> errorKinds = Set.of();
         private Integer maxParallel;
@@ -50,19 +65,28 @@ public record ReprocessOptions(Set<ErrorKind> errorKinds, Integer maxParallel, b
         private Builder() {
         }
 
-        /** @param kinds only entries whose last failure is of one of these kinds; empty for all @return this */
+        /**
+         * @param kinds only entries whose last failure is of one of these kinds; empty for all
+         * @return this
+         */
         public Builder errorKinds(Set<ErrorKind> kinds) {
             this.errorKinds = Checks.notNull(kinds, "kinds");
             return this;
         }
 
-        /** @param max agents at once, or null for the workflow's {@code max_parallel} @return this */
+        /**
+         * @param max agents at once, or null for the workflow's {@code max_parallel}
+         * @return this
+         */
         public Builder maxParallel(Integer max) {
             this.maxParallel = max;
             return this;
         }
 
-        /** @param dry only list what would run @return this */
+        /**
+         * @param dry only list what would run
+         * @return this
+         */
         public Builder dryRun(boolean dry) {
             this.dryRun = dry;
             return this;
@@ -77,7 +101,10 @@ public record ReprocessOptions(Set<ErrorKind> errorKinds, Integer maxParallel, b
             return this;
         }
 
-        /** @return the options @throws WorkflowDefinitionException if a value is out of range */
+        /**
+         * @return the options
+         * @throws WorkflowDefinitionException if a value is out of range
+         */
         public ReprocessOptions build() {
             return new ReprocessOptions(errorKinds, maxParallel, dryRun, rerunReduce);
         }

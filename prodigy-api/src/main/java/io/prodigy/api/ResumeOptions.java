@@ -6,6 +6,7 @@ package io.prodigy.api;
  * @param force resume even though the workflow changed since the run started (its hash differs)
  * @param includeDeadLettered run the items that went to the Dead Letter Queue again too
  * @param budgetUsd a new cost budget in US dollars (for a run paused by its budget), or null to keep the old one
+ * @since 0.1
  */
 public record ResumeOptions(boolean force, boolean includeDeadLettered, Double budgetUsd) {
     /** Refuse a changed workflow; leave DLQ items alone; keep the budget. */
@@ -19,7 +20,10 @@ public record ResumeOptions(boolean force, boolean includeDeadLettered, Double b
         this(force, includeDeadLettered, null);
     }
 
-    /** @param usd the new budget @return a copy with it */
+    /**
+     * @param usd the new budget
+     * @return a copy with it
+     */
     public ResumeOptions withBudgetUsd(Double usd) {
         return new ResumeOptions(force, includeDeadLettered, usd);
     }

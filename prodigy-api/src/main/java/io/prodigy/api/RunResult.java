@@ -20,11 +20,26 @@ import java.util.Map;
  *                  than 10,000 elements (the {@code map.results} of a huge run) is left out: {@code items} holds it
  * @param summary aggregate figures
  * @param failure why the run failed, or null
+ * @since 0.1
  */
 public record RunResult(String runId, String workflowName, RunStatus status, Instant startedAt, Duration duration,
                         List<ItemResult> items, List<StepRecord> steps, Map<String, String> variables,
                         RunSummary summary, String failure) {
-    /** Copies. */
+    /**
+     * Copies.
+     *
+     * @param runId the run's id
+     * @param workflowName the workflow's name
+     * @param status how it ended
+     * @param startedAt when it started
+     * @param duration how long it took
+     * @param items the results of every MapReduce item, in dispatch order per stage
+     * @param steps the records of top-level steps outside the map phase
+     * @param variables the final variables rendered as text (secrets masked); a value that is an array or object of more
+     *        than 10,000 elements (the {@code map.results} of a huge run) is left out: {@code items} holds it
+     * @param summary aggregate figures
+     * @param failure why the run failed, or null
+     */
     public RunResult {
         items = Checks.list(items, "items");
         steps = Checks.list(steps, "steps");
@@ -36,7 +51,10 @@ public record RunResult(String runId, String workflowName, RunStatus status, Ins
         return status == RunStatus.SUCCEEDED;
     }
 
-    /** @param itemId an item id @return that item's result, or null */
+    /**
+     * @param itemId an item id
+     * @return that item's result, or null
+     */
     public ItemResult item(String itemId) {
         for (ItemResult r : items) {
             if (r.itemId().equals(itemId)) {

@@ -11,10 +11,17 @@ import java.util.Map;
  * @param steps the steps
  * @param timeout the limit for the whole phase, or null
  * @param captureOutputs variables taken from the commands' outputs
+ * @since 0.1
  */
 public record SetupPhase(List<Step> steps, Duration timeout, Map<String, SetupCapture> captureOutputs) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param steps the steps
+     * @param timeout the limit for the whole phase, or null
+     * @param captureOutputs variables taken from the commands' outputs
+     */
     public SetupPhase {
         steps = Checks.list(steps, "setup");
         Checks.positive(timeout, "setup timeout");
@@ -27,7 +34,10 @@ public record SetupPhase(List<Step> steps, Duration timeout, Map<String, SetupCa
         }
     }
 
-    /** @param steps the steps @return a setup phase with no timeout and no extra captures */
+    /**
+     * @param steps the steps
+     * @return a setup phase with no timeout and no extra captures
+     */
     public static SetupPhase of(List<Step> steps) {
         return new SetupPhase(Checks.elements(steps, "steps"), null, Map.of());
     }

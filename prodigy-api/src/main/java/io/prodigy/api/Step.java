@@ -24,6 +24,8 @@ import java.util.Objects;
  *     .capture("test_output")
  *     .build();
  * }</pre>
+ *
+ * @since 0.1
  */
 public final class Step {
     private final StepAction action;
@@ -284,7 +286,11 @@ public final class Step {
         return "Step[" + label() + "]";
     }
 
-    /** Builds a {@link Step}. Not thread-safe; {@link #build()} may be called more than once. */
+    /**
+     * Builds a {@link Step}. Not thread-safe; {@link #build()} may be called more than once.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private final StepAction action;
         private String name;
@@ -323,127 +329,192 @@ public final class Step {
             return this;
         }
 
-        /** @param name a label for events and messages @return this */
+        /**
+         * @param name a label for events and messages
+         * @return this
+         */
         public Builder name(String name) {
             this.name = Checks.notNull(name, "name");
             return this;
         }
 
-        /** @param id the step id @return this */
+        /**
+         * @param id the step id
+         * @return this
+         */
         public Builder id(String id) {
             this.id = Checks.notNull(id, "id");
             return this;
         }
 
-        /** @param condition an expression such as {@code ${tests.success} == false} @return this */
+        /**
+         * @param condition an expression such as {@code ${tests.success} == false}
+         * @return this
+         */
         public Builder when(String condition) {
             this.when = Checks.notNull(condition, "condition");
             return this;
         }
 
-        /** @param timeout the limit of one attempt, or null @return this */
+        /**
+         * @param timeout the limit of one attempt, or null
+         * @return this
+         */
         public Builder timeout(Duration timeout) {
             this.timeout = timeout;
             return this;
         }
 
-        /** @param retry the retry policy, or null @return this */
+        /**
+         * @param retry the retry policy, or null
+         * @return this
+         */
         public Builder retry(RetryPolicy retry) {
             this.retry = retry;
             return this;
         }
 
-        /** @param onFailure the failure handling, or null @return this */
+        /**
+         * @param onFailure the failure handling, or null
+         * @return this
+         */
         public Builder onFailure(OnFailure onFailure) {
             this.onFailure = onFailure;
             return this;
         }
 
-        /** @param handler failure handling being built @return this */
+        /**
+         * @param handler failure handling being built
+         * @return this
+         */
         public Builder onFailure(OnFailure.Builder handler) {
             this.onFailure = Checks.notNull(handler, "handler").build();
             return this;
         }
 
-        /** @param steps steps run after success @return this */
+        /**
+         * @param steps steps run after success
+         * @return this
+         */
         public Builder onSuccess(Step... steps) {
             this.onSuccess.addAll(Checks.elements("steps", steps));
             return this;
         }
 
-        /** @param steps steps run after success @return this */
+        /**
+         * @param steps steps run after success
+         * @return this
+         */
         public Builder onSuccess(List<Step> steps) {
             this.onSuccess.addAll(Checks.elements(steps, "steps"));
             return this;
         }
 
-        /** @param exitCode the code @param steps steps run when the action exits with it @return this */
+        /**
+         * @param exitCode the code
+         * @param steps steps run when the action exits with it
+         * @return this
+         */
         public Builder onExitCode(int exitCode, List<Step> steps) {
             this.onExitCode.put(exitCode, List.copyOf(Checks.elements(steps, "steps")));
             return this;
         }
 
-        /** @param variable the variable that receives standard output @return this */
+        /**
+         * @param variable the variable that receives standard output
+         * @return this
+         */
         public Builder capture(String variable) {
             this.capture = Checks.notNull(variable, "variable");
             return this;
         }
 
-        /** @param format how captured output is converted @return this */
+        /**
+         * @param format how captured output is converted
+         * @return this
+         */
         public Builder captureFormat(CaptureFormat format) {
             this.captureFormat = Checks.notNull(format, "format");
             return this;
         }
 
-        /** @param streams which facets are stored @return this */
+        /**
+         * @param streams which facets are stored
+         * @return this
+         */
         public Builder captureStreams(CaptureStreams streams) {
             this.captureStreams = Checks.notNull(streams, "streams");
             return this;
         }
 
-        /** @param path a file (relative to the workspace) that receives standard output @return this */
+        /**
+         * @param path a file (relative to the workspace) that receives standard output
+         * @return this
+         */
         public Builder outputFile(String path) {
             this.outputFile = Checks.notNull(path, "path");
             return this;
         }
 
-        /** @param name variable name @param value value template @return this */
+        /**
+         * @param name variable name
+         * @param value value template
+         * @return this
+         */
         public Builder env(String name, String value) {
             this.env.put(Checks.notNull(name, "name"), Checks.notNull(value, "value"));
             return this;
         }
 
-        /** @param env variables to add @return this */
+        /**
+         * @param env variables to add
+         * @return this
+         */
         public Builder env(Map<String, String> env) {
             this.env.putAll(Checks.map(Checks.notNull(env, "env"), "env"));
             return this;
         }
 
-        /** @param dir the directory, relative to the workspace @return this */
+        /**
+         * @param dir the directory, relative to the workspace
+         * @return this
+         */
         public Builder workingDir(String dir) {
             this.workingDir = Checks.notNull(dir, "dir");
             return this;
         }
 
-        /** @param required whether the step must create a commit @return this */
+        /**
+         * @param required whether the step must create a commit
+         * @return this
+         */
         public Builder commitRequired(boolean required) {
             this.commitRequired = required;
             return this;
         }
 
-        /** @param autoCommit whether to commit a dirty tree after the step @return this */
+        /**
+         * @param autoCommit whether to commit a dirty tree after the step
+         * @return this
+         */
         public Builder autoCommit(boolean autoCommit) {
             this.autoCommit = autoCommit;
             return this;
         }
 
-        /** @param template the auto-commit message template @return this */
+        /**
+         * @param template the auto-commit message template
+         * @return this
+         */
         public Builder commitMessage(String template) {
             this.commitMessage = Checks.notNull(template, "template");
             return this;
         }
 
-        /** @param validation the completeness check @return this */
+        /**
+         * @param validation the completeness check
+         * @return this
+         */
         public Builder validate(Validation validation) {
             this.validate = Checks.notNull(validation, "validation");
             return this;

@@ -10,20 +10,31 @@ import java.util.List;
  * <pre>{@code
  * if (step.action() instanceof StepAction.Shell shell) { ... shell.command() ... }
  * }</pre>
+ *
+ * @since 0.1
  */
 public sealed interface StepAction
         permits StepAction.Shell, StepAction.Agent, StepAction.WriteFile, StepAction.Foreach {
 
-    /** A short label for messages and events, such as {@code shell: make test}. */
+    /**
+     * A short label for messages and events.
+     *
+     * @return the label, such as {@code shell: make test}
+     */
     String describe();
 
     /**
      * Runs {@code command} with {@code sh -c}. Interpolated values are quoted for the place they stand in.
      *
      * @param command the shell command template
+     * @since 0.1
      */
     record Shell(String command) implements StepAction {
-        /** Validates the command. */
+        /**
+         * Validates the command.
+         *
+         * @param command the shell command template
+         */
         public Shell {
             Checks.notBlank(command, "shell command");
         }
@@ -39,9 +50,14 @@ public sealed interface StepAction
      * {@code claude}). The command is typically a slash command with arguments, such as {@code /fix src/a.rs}.
      *
      * @param command the agent command template
+     * @since 0.1
      */
     record Agent(String command) implements StepAction {
-        /** Validates the command. */
+        /**
+         * Validates the command.
+         *
+         * @param command the agent command template
+         */
         public Agent {
             Checks.notBlank(command, "agent command");
         }
@@ -60,10 +76,19 @@ public sealed interface StepAction
      * @param format how the content is checked and written
      * @param mode POSIX permissions in octal, such as {@code "0644"}, or null for the default
      * @param createDirs whether missing parent directories are created
+     * @since 0.1
      */
     record WriteFile(String path, String content, FileFormat format, String mode, boolean createDirs)
             implements StepAction {
-        /** Validates the fields and applies defaults. */
+        /**
+         * Validates the fields and applies defaults.
+         *
+         * @param path the file path template, relative to the workspace
+         * @param content the content template (interpolated without shell quoting)
+         * @param format how the content is checked and written
+         * @param mode POSIX permissions in octal, such as {@code "0644"}, or null for the default
+         * @param createDirs whether missing parent directories are created
+         */
         public WriteFile {
             Checks.notBlank(path, "write_file path");
             content = content == null ? "" : content;
@@ -91,10 +116,20 @@ public sealed interface StepAction
      * @param continueOnError whether the loop goes on after an element fails (the step still fails)
      * @param maxItems the largest number of elements to run, or null for all
      * @param steps the steps run for each element
+     * @since 0.1
      */
     record Foreach(List<String> items, String command, int parallel, boolean continueOnError, Integer maxItems,
                    List<Step> steps) implements StepAction {
-        /** Validates the fields. */
+        /**
+         * Validates the fields.
+         *
+         * @param items the static elements, or null when {@code command} is set
+         * @param command the command whose output lines are the elements, or null when {@code items} is set
+         * @param parallel how many elements run at once (1 = sequential)
+         * @param continueOnError whether the loop goes on after an element fails (the step still fails)
+         * @param maxItems the largest number of elements to run, or null for all
+         * @param steps the steps run for each element
+         */
         public Foreach {
             if ((items == null) == (command == null)) {
                 throw new WorkflowDefinitionException("foreach needs exactly one of a list of items or a command");

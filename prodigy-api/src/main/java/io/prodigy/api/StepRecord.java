@@ -14,6 +14,7 @@ import java.time.Duration;
  * @param exitCode the exit code of its command, or null
  * @param duration how long it took, retries and handlers included
  * @param error why it failed, or null
+ * @since 0.1
  */
 public record StepRecord(String stage, String phase, int index, String label, boolean skipped, boolean success,
                          Integer exitCode, Duration duration, ItemError error) {

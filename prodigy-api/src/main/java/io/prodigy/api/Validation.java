@@ -19,11 +19,20 @@ import java.util.List;
  * @param threshold the completion percentage required, 0 to 100
  * @param timeout the limit for one validation run, or null
  * @param onIncomplete what to do below the threshold, or null to fail the step
+ * @since 0.1
  */
 public record Validation(List<Step> commands, String resultFile, double threshold, Duration timeout,
                          OnIncomplete onIncomplete) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param commands the validation steps (at least one)
+     * @param resultFile a file (relative to the workspace) the validator writes its JSON result to, or null
+     * @param threshold the completion percentage required, 0 to 100
+     * @param timeout the limit for one validation run, or null
+     * @param onIncomplete what to do below the threshold, or null to fail the step
+     */
     public Validation {
         commands = Checks.list(commands, "validate commands");
         if (commands.isEmpty()) {
@@ -44,17 +53,26 @@ public record Validation(List<Step> commands, String resultFile, double threshol
         return new Validation(Checks.elements("commands", commands), null, 100.0, null, null);
     }
 
-    /** @param file the result file @return a copy reading its result from that file */
+    /**
+     * @param file the result file
+     * @return a copy reading its result from that file
+     */
     public Validation withResultFile(String file) {
         return new Validation(commands, file, threshold, timeout, onIncomplete);
     }
 
-    /** @param percent the required completion @return a copy with that threshold */
+    /**
+     * @param percent the required completion
+     * @return a copy with that threshold
+     */
     public Validation withThreshold(double percent) {
         return new Validation(commands, resultFile, percent, timeout, onIncomplete);
     }
 
-    /** @param handler what to do below the threshold @return a copy with that handler */
+    /**
+     * @param handler what to do below the threshold
+     * @return a copy with that handler
+     */
     public Validation withOnIncomplete(OnIncomplete handler) {
         return new Validation(commands, resultFile, threshold, timeout, handler);
     }
@@ -65,9 +83,16 @@ public record Validation(List<Step> commands, String resultFile, double threshol
      * @param commands the steps that try to complete the work
      * @param maxAttempts how many rounds at most (default 2 upstream)
      * @param failWorkflow whether the step fails when the threshold is still not reached (default true)
+     * @since 0.1
      */
     public record OnIncomplete(List<Step> commands, int maxAttempts, boolean failWorkflow) {
-        /** Validates and copies. */
+        /**
+         * Validates and copies.
+         *
+         * @param commands the steps that try to complete the work
+         * @param maxAttempts how many rounds at most (default 2 upstream)
+         * @param failWorkflow whether the step fails when the threshold is still not reached (default true)
+         */
         public OnIncomplete {
             commands = Checks.list(commands, "on_incomplete commands");
             if (commands.isEmpty()) {

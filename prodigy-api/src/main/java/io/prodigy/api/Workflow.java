@@ -23,6 +23,8 @@ import java.util.Objects;
  *     .reduce(Step.shell("echo ${map.successful} of ${map.total} done"))
  *     .build();
  * }</pre>
+ *
+ * @since 0.1
  */
 public final class Workflow {
     private final String name;
@@ -217,7 +219,11 @@ public final class Workflow {
         return "Workflow[" + name + ", " + stages.size() + " stage(s)]";
     }
 
-    /** Builds a {@link Workflow} of stages. */
+    /**
+     * Builds a {@link Workflow} of stages.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private final String name;
         private final Map<String, String> env = new LinkedHashMap<>();
@@ -236,44 +242,69 @@ public final class Workflow {
             this.name = name;
         }
 
-        /** @param hints the worktree mode and merge-conflict handling the workflow asks for @return this */
+        /**
+         * @param hints the worktree mode and merge-conflict handling the workflow asks for
+         * @return this
+         */
         public Builder isolation(IsolationHints hints) {
             this.isolation = Checks.notNull(hints, "hints");
             return this;
         }
 
-        /** @param key name @param value computed when the run starts @return this */
+        /**
+         * @param key name
+         * @param value computed when the run starts
+         * @return this
+         */
         public Builder env(String key, EnvValue value) {
             computedEnv.put(Checks.notNull(key, "key"), Checks.notNull(value, "value"));
             return this;
         }
 
-        /** @param path a {@code .env}-format file, relative to the project @return this */
+        /**
+         * @param path a {@code .env}-format file, relative to the project
+         * @return this
+         */
         public Builder envFile(String path) {
             envFiles.add(Checks.notNull(path, "path"));
             return this;
         }
 
-        /** @param profile the profile's name @param values its variables @return this */
+        /**
+         * @param profile the profile's name
+         * @param values its variables
+         * @return this
+         */
         public Builder profile(String profile, Map<String, String> values) {
             profiles.put(Checks.notNull(profile, "profile"), new LinkedHashMap<>(Checks.map(Checks.notNull(values,
                     "values"), "values")));
             return this;
         }
 
-        /** @param key name @param value value template @return this */
+        /**
+         * @param key name
+         * @param value value template
+         * @return this
+         */
         public Builder env(String key, String value) {
             env.put(Checks.notNull(key, "key"), Checks.notNull(value, "value"));
             return this;
         }
 
-        /** @param values variables to add @return this */
+        /**
+         * @param values variables to add
+         * @return this
+         */
         public Builder env(Map<String, String> values) {
             env.putAll(Checks.map(Checks.notNull(values, "values"), "values"));
             return this;
         }
 
-        /** @param key name @param value the secret value, masked everywhere @return this */
+        /**
+         * @param key name
+         * @param value the secret value, masked everywhere
+         * @return this
+         */
         public Builder secret(String key, String value) {
             secrets.put(Checks.notNull(key, "key"), Checks.notNull(value, "value"));
             return this;
@@ -296,41 +327,62 @@ public final class Workflow {
             return this;
         }
 
-        /** @param steps steps appended as a new plain stage @return this */
+        /**
+         * @param steps steps appended as a new plain stage
+         * @return this
+         */
         public Builder steps(Step... steps) {
             return stage(new Stage.Steps("steps-" + (stages.size() + 1), Checks.elements("steps", steps)));
         }
 
-        /** @param steps steps appended as a new plain stage @return this */
+        /**
+         * @param steps steps appended as a new plain stage
+         * @return this
+         */
         public Builder steps(List<Step> steps) {
             return stage(new Stage.Steps("steps-" + (stages.size() + 1), Checks.elements(steps, "steps")));
         }
 
-        /** @param stage a stage appended after the others @return this */
+        /**
+         * @param stage a stage appended after the others
+         * @return this
+         */
         public Builder stage(Stage stage) {
             stages.add(Checks.notNull(stage, "stage"));
             return this;
         }
 
-        /** @param steps custom merge-back steps @return this */
+        /**
+         * @param steps custom merge-back steps
+         * @return this
+         */
         public Builder merge(List<Step> steps) {
             merge.addAll(Checks.elements(steps, "steps"));
             return this;
         }
 
-        /** @param timeout the merge steps' time limit, or null for none @return this */
+        /**
+         * @param timeout the merge steps' time limit, or null for none
+         * @return this
+         */
         public Builder mergeTimeout(Duration timeout) {
             this.mergeTimeout = timeout;
             return this;
         }
 
-        /** @param retry retry policy for steps that set none, or null for no retry @return this */
+        /**
+         * @param retry retry policy for steps that set none, or null for no retry
+         * @return this
+         */
         public Builder defaultRetry(RetryPolicy retry) {
             this.defaultRetry = retry;
             return this;
         }
 
-        /** @return the workflow @throws WorkflowDefinitionException if it is invalid */
+        /**
+         * @return the workflow
+         * @throws WorkflowDefinitionException if it is invalid
+         */
         public Workflow build() {
             return new Workflow(this);
         }
@@ -352,7 +404,11 @@ public final class Workflow {
         }
     }
 
-    /** Builds a {@link Workflow} of one MapReduce stage. */
+    /**
+     * Builds a {@link Workflow} of one MapReduce stage.
+     *
+     * @since 0.1
+     */
     public static final class MapReduceBuilder {
         private final Builder workflow;
         private List<Step> setup = new ArrayList<>();
@@ -366,31 +422,48 @@ public final class Workflow {
             this.workflow = new Builder(name);
         }
 
-        /** @param hints the worktree mode and merge-conflict handling the workflow asks for @return this */
+        /**
+         * @param hints the worktree mode and merge-conflict handling the workflow asks for
+         * @return this
+         */
         public MapReduceBuilder isolation(IsolationHints hints) {
             workflow.isolation(hints);
             return this;
         }
 
-        /** @param key name @param value value template @return this */
+        /**
+         * @param key name
+         * @param value value template
+         * @return this
+         */
         public MapReduceBuilder env(String key, String value) {
             workflow.env(key, value);
             return this;
         }
 
-        /** @param key name @param value the secret value @return this */
+        /**
+         * @param key name
+         * @param value the secret value
+         * @return this
+         */
         public MapReduceBuilder secret(String key, String value) {
             workflow.secret(key, value);
             return this;
         }
 
-        /** @param steps setup steps (added in order) @return this */
+        /**
+         * @param steps setup steps (added in order)
+         * @return this
+         */
         public MapReduceBuilder setup(Step... steps) {
             setup.addAll(Checks.elements("steps", steps));
             return this;
         }
 
-        /** @param steps setup steps (added in order) @return this */
+        /**
+         * @param steps setup steps (added in order)
+         * @return this
+         */
         public MapReduceBuilder setup(Step.Builder... steps) {
             for (Step.Builder s : Checks.elements("steps", steps)) {
                 setup.add(s.build());
@@ -398,37 +471,56 @@ public final class Workflow {
             return this;
         }
 
-        /** @param timeout the whole setup phase's limit, or null for none @return this */
+        /**
+         * @param timeout the whole setup phase's limit, or null for none
+         * @return this
+         */
         public MapReduceBuilder setupTimeout(Duration timeout) {
             this.setupTimeout = timeout;
             return this;
         }
 
-        /** @param variable the variable @param capture where its value comes from @return this */
+        /**
+         * @param variable the variable
+         * @param capture where its value comes from
+         * @return this
+         */
         public MapReduceBuilder captureOutput(String variable, SetupCapture capture) {
             captureOutputs.put(Checks.notNull(variable, "variable"), Checks.notNull(capture, "capture"));
             return this;
         }
 
-        /** @param map the map phase @return this */
+        /**
+         * @param map the map phase
+         * @return this
+         */
         public MapReduceBuilder map(MapPhase map) {
             this.map = Checks.notNull(map, "map");
             return this;
         }
 
-        /** @param map the map phase being built @return this */
+        /**
+         * @param map the map phase being built
+         * @return this
+         */
         public MapReduceBuilder map(MapPhase.Builder map) {
             this.map = Checks.notNull(map, "map").build();
             return this;
         }
 
-        /** @param steps reduce steps (added in order) @return this */
+        /**
+         * @param steps reduce steps (added in order)
+         * @return this
+         */
         public MapReduceBuilder reduce(Step... steps) {
             reduce.addAll(Checks.elements("steps", steps));
             return this;
         }
 
-        /** @param steps reduce steps (added in order) @return this */
+        /**
+         * @param steps reduce steps (added in order)
+         * @return this
+         */
         public MapReduceBuilder reduce(Step.Builder... steps) {
             for (Step.Builder s : Checks.elements("steps", steps)) {
                 reduce.add(s.build());
@@ -436,49 +528,75 @@ public final class Workflow {
             return this;
         }
 
-        /** @param policy how failed items are handled @return this */
+        /**
+         * @param policy how failed items are handled
+         * @return this
+         */
         public MapReduceBuilder errorPolicy(ErrorPolicy policy) {
             this.errorPolicy = Checks.notNull(policy, "policy");
             return this;
         }
 
-        /** @param key name @param value computed when the run starts @return this */
+        /**
+         * @param key name
+         * @param value computed when the run starts
+         * @return this
+         */
         public MapReduceBuilder env(String key, EnvValue value) {
             workflow.env(key, value);
             return this;
         }
 
-        /** @param path a {@code .env}-format file, relative to the project @return this */
+        /**
+         * @param path a {@code .env}-format file, relative to the project
+         * @return this
+         */
         public MapReduceBuilder envFile(String path) {
             workflow.envFile(path);
             return this;
         }
 
-        /** @param profile the profile's name @param values its variables @return this */
+        /**
+         * @param profile the profile's name
+         * @param values its variables
+         * @return this
+         */
         public MapReduceBuilder profile(String profile, Map<String, String> values) {
             workflow.profile(profile, values);
             return this;
         }
 
-        /** @param timeout the merge steps' time limit, or null for none @return this */
+        /**
+         * @param timeout the merge steps' time limit, or null for none
+         * @return this
+         */
         public MapReduceBuilder mergeTimeout(Duration timeout) {
             workflow.mergeTimeout(timeout);
             return this;
         }
 
-        /** @param steps custom merge-back steps @return this */
+        /**
+         * @param steps custom merge-back steps
+         * @return this
+         */
         public MapReduceBuilder merge(List<Step> steps) {
             workflow.merge(steps);
             return this;
         }
 
-        /** @param retry retry policy for steps that set none, or null for no retry @return this */
+        /**
+         * @param retry retry policy for steps that set none, or null for no retry
+         * @return this
+         */
         public MapReduceBuilder defaultRetry(RetryPolicy retry) {
             workflow.defaultRetry(retry);
             return this;
         }
 
-        /** @return the workflow @throws WorkflowDefinitionException if it is invalid */
+        /**
+         * @return the workflow
+         * @throws WorkflowDefinitionException if it is invalid
+         */
         public Workflow build() {
             if (map == null) {
                 throw new WorkflowDefinitionException("MapReduce workflow '" + workflow.name + "' needs a map phase");

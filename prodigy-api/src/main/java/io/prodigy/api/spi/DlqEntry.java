@@ -15,10 +15,22 @@ import java.util.List;
  * @param resolved whether a later reprocessing succeeded
  * @param firstFailure when it first failed
  * @param lastFailure when it last failed
+ * @since 0.1
  */
 public record DlqEntry(String runId, String itemId, String itemJson, List<FailedAttempt> attempts, Path workspace,
                        boolean resolved, Instant firstFailure, Instant lastFailure) {
-    /** Copies. */
+    /**
+     * Copies.
+     *
+     * @param runId the run it failed in
+     * @param itemId the item's id
+     * @param itemJson the item as JSON text
+     * @param attempts every failed attempt, oldest first
+     * @param workspace the preserved workspace, or null
+     * @param resolved whether a later reprocessing succeeded
+     * @param firstFailure when it first failed
+     * @param lastFailure when it last failed
+     */
     public DlqEntry {
         attempts = List.copyOf(attempts);
     }

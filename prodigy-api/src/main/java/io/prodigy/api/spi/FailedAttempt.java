@@ -13,6 +13,7 @@ import java.time.Instant;
  * @param exitCode the exit code, or null
  * @param step the failing step's label, or null
  * @param logLocation a transcript or log file, or null
+ * @since 0.1
  */
 public record FailedAttempt(int attempt, Instant at, ErrorKind errorKind, String message, Integer exitCode,
                             String step, String logLocation) {

@@ -10,6 +10,8 @@ import io.prodigy.api.RunStatus;
  * {@link #release} may be called concurrently from several threads; {@link #integrate} is called by one
  * thread at a time (the engine's serial merge queue), in the order items finish. Failures are reported with
  * {@link io.prodigy.api.IsolationException}.
+ *
+ * @since 0.1
  */
 public interface IsolationStrategy {
 

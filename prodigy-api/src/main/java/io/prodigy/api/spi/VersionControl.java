@@ -1,6 +1,10 @@
 package io.prodigy.api.spi;
 
-/** The version-control view of a {@link Workspace}: what the engine needs for commit checks and git variables. */
+/**
+ * The version-control view of a {@link Workspace}: what the engine needs for commit checks and git variables.
+ *
+ * @since 0.1
+ */
 public interface VersionControl {
 
     /** @return the current commit id */
