@@ -1,5 +1,7 @@
 package io.prodigy.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a MapReduce phase reacts to failed items. Defaults follow the Rust tool's documentation (which, unlike
  * its code, we honour): failed items go to the DLQ, processing continues, no limits.
@@ -20,8 +22,8 @@ package io.prodigy.api;
  * @param itemRetry how whole items are retried with {@link ItemFailureAction#RETRY}, or null for no item retry
  * @since 0.1
  */
-public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFailure, Integer maxFailures,
-                          Double failureThreshold, CircuitBreakerPolicy circuitBreaker, RetryPolicy itemRetry) {
+public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFailure, @Nullable Integer maxFailures,
+                          @Nullable Double failureThreshold, @Nullable CircuitBreakerPolicy circuitBreaker, @Nullable RetryPolicy itemRetry) {
 
     /** DLQ, continue, no limits. */
     public static final ErrorPolicy DEFAULT = new ErrorPolicy(ItemFailureAction.DLQ, true, null, null, null, null);
@@ -62,10 +64,10 @@ public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFai
     public static final class Builder {
         private ItemFailureAction onItemFailure = ItemFailureAction.DLQ;
         private boolean continueOnFailure = true;
-        private Integer maxFailures;
-        private Double failureThreshold;
-        private CircuitBreakerPolicy circuitBreaker;
-        private RetryPolicy itemRetry;
+        private @Nullable Integer maxFailures;
+        private @Nullable Double failureThreshold;
+        private @Nullable CircuitBreakerPolicy circuitBreaker;
+        private @Nullable RetryPolicy itemRetry;
 
         private Builder() {
         }
@@ -92,7 +94,7 @@ public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFai
          * @param max failed items tolerated, or null
          * @return this
          */
-        public Builder maxFailures(Integer max) {
+        public Builder maxFailures(@Nullable Integer max) {
             this.maxFailures = max;
             return this;
         }
@@ -101,7 +103,7 @@ public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFai
          * @param rate tolerated failure rate 0..1, or null
          * @return this
          */
-        public Builder failureThreshold(Double rate) {
+        public Builder failureThreshold(@Nullable Double rate) {
             this.failureThreshold = rate;
             return this;
         }
@@ -110,7 +112,7 @@ public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFai
          * @param breaker the circuit breaker, or null
          * @return this
          */
-        public Builder circuitBreaker(CircuitBreakerPolicy breaker) {
+        public Builder circuitBreaker(@Nullable CircuitBreakerPolicy breaker) {
             this.circuitBreaker = breaker;
             return this;
         }
@@ -119,7 +121,7 @@ public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFai
          * @param retry how whole items are retried, or null
          * @return this
          */
-        public Builder itemRetry(RetryPolicy retry) {
+        public Builder itemRetry(@Nullable RetryPolicy retry) {
             this.itemRetry = retry;
             return this;
         }

@@ -1,6 +1,7 @@
 package io.prodigy.api;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a workflow file asks to be isolated: the worktree mode and what to do when merging an item's work back
@@ -16,8 +17,8 @@ import java.time.Duration;
  * @param conflictTimeout the time limit of the conflict agent, or null for none
  * @since 0.1
  */
-public record IsolationHints(Mode mode, Integer poolSize, String name, OnConflict onConflict, String conflictCommand,
-                             Duration conflictTimeout) {
+public record IsolationHints(@Nullable Mode mode, @Nullable Integer poolSize, @Nullable String name, @Nullable OnConflict onConflict, @Nullable String conflictCommand,
+                             @Nullable Duration conflictTimeout) {
     /** Nothing asked. */
     public static final IsolationHints NONE = new IsolationHints(null, null, null, null, null, null);
 

@@ -1,5 +1,7 @@
 package io.prodigy.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Why an item or step failed.
  *
@@ -9,7 +11,7 @@ package io.prodigy.api;
  * @param step the label of the failing step, or null
  * @since 0.1
  */
-public record ItemError(ErrorKind kind, String message, Integer exitCode, String step) {
+public record ItemError(ErrorKind kind, String message, @Nullable Integer exitCode, @Nullable String step) {
     /**
      * Validates.
      *

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of one MapReduce work item.
@@ -28,9 +29,9 @@ import java.util.List;
  * @since 0.1
  */
 public record ItemResult(String itemId, int index, String itemJson, ItemStatus status, int attempts,
-                         Instant startedAt, Duration duration, String output, ItemError error, boolean deadLettered,
-                         Path workspace, List<String> commits, Double costUsd, io.prodigy.api.spi.TokenUsage tokens,
-                         List<String> filesModified, Path worktreePath, String branch) {
+                         @Nullable Instant startedAt, Duration duration, @Nullable String output, @Nullable ItemError error, boolean deadLettered,
+                         @Nullable Path workspace, List<String> commits, @Nullable Double costUsd, io.prodigy.api.spi.TokenUsage tokens,
+                         List<String> filesModified, @Nullable Path worktreePath, @Nullable String branch) {
     /**
      * Validates and copies.
      *
@@ -79,9 +80,9 @@ public record ItemResult(String itemId, int index, String itemJson, ItemStatus s
      * @param costUsd its agent cost, or null
      * @param tokens the tokens its agents used
      */
-    public ItemResult(String itemId, int index, String itemJson, ItemStatus status, int attempts, Instant startedAt,
-                      Duration duration, String output, ItemError error, boolean deadLettered, Path workspace,
-                      List<String> commits, Double costUsd, io.prodigy.api.spi.TokenUsage tokens) {
+    public ItemResult(String itemId, int index, String itemJson, ItemStatus status, int attempts, @Nullable Instant startedAt,
+                      Duration duration, @Nullable String output, @Nullable ItemError error, boolean deadLettered, @Nullable Path workspace,
+                      List<String> commits, @Nullable Double costUsd, io.prodigy.api.spi.TokenUsage tokens) {
         this(itemId, index, itemJson, status, attempts, startedAt, duration, output, error, deadLettered, workspace,
                 commits, costUsd, tokens, List.of(), workspace, null);
     }

@@ -3,6 +3,7 @@ package io.prodigy.api;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The map phase of a MapReduce stage: the items to process, how they are selected, and the agent template run
@@ -17,14 +18,14 @@ import java.util.List;
  */
 public final class MapPhase {
     private final WorkInput input;
-    private final String filter;
-    private final String sortBy;
-    private final String distinct;
+    private final @Nullable String filter;
+    private final @Nullable String sortBy;
+    private final @Nullable String distinct;
     private final int offset;
-    private final Integer maxItems;
+    private final @Nullable Integer maxItems;
     private final int maxParallel;
-    private final Duration agentTimeout;
-    private final String idField;
+    private final @Nullable Duration agentTimeout;
+    private final @Nullable String idField;
     private final List<Step> agentTemplate;
     private final boolean allowEmpty;
 
@@ -59,17 +60,17 @@ public final class MapPhase {
     }
 
     /** @return the filter expression, or null */
-    public String filter() {
+    public @Nullable String filter() {
         return filter;
     }
 
     /** @return the sort specification, e.g. {@code score DESC NULLS LAST}, or null */
-    public String sortBy() {
+    public @Nullable String sortBy() {
         return sortBy;
     }
 
     /** @return the field whose repeated values are dropped, or null */
-    public String distinct() {
+    public @Nullable String distinct() {
         return distinct;
     }
 
@@ -79,7 +80,7 @@ public final class MapPhase {
     }
 
     /** @return the most items to process, or null for all */
-    public Integer maxItems() {
+    public @Nullable Integer maxItems() {
         return maxItems;
     }
 
@@ -89,12 +90,12 @@ public final class MapPhase {
     }
 
     /** @return the time limit of one item's whole template, or null */
-    public Duration agentTimeout() {
+    public @Nullable Duration agentTimeout() {
         return agentTimeout;
     }
 
     /** @return the item field used as the item id, or null for {@code item_<index>} */
-    public String idField() {
+    public @Nullable String idField() {
         return idField;
     }
 
@@ -158,15 +159,15 @@ public final class MapPhase {
      * @since 0.1
      */
     public static final class Builder {
-        private WorkInput input;
-        private String filter;
-        private String sortBy;
-        private String distinct;
+        private @Nullable WorkInput input;
+        private @Nullable String filter;
+        private @Nullable String sortBy;
+        private @Nullable String distinct;
         private int offset;
-        private Integer maxItems;
+        private @Nullable Integer maxItems;
         private int maxParallel = 10;
-        private Duration agentTimeout;
-        private String idField;
+        private @Nullable Duration agentTimeout;
+        private @Nullable String idField;
         private List<Step> agentTemplate = new ArrayList<>();
         private boolean allowEmpty;
 
@@ -186,7 +187,7 @@ public final class MapPhase {
          * @param expression e.g. {@code score >= 5 && status == 'open'}, or null for none
          * @return this
          */
-        public Builder filter(String expression) {
+        public Builder filter(@Nullable String expression) {
             this.filter = expression;
             return this;
         }
@@ -195,7 +196,7 @@ public final class MapPhase {
          * @param spec e.g. {@code score DESC NULLS LAST, name}, or null to keep the input order
          * @return this
          */
-        public Builder sortBy(String spec) {
+        public Builder sortBy(@Nullable String spec) {
             this.sortBy = spec;
             return this;
         }
@@ -204,7 +205,7 @@ public final class MapPhase {
          * @param field keep only the first item for each value of this field, or null for all
          * @return this
          */
-        public Builder distinct(String field) {
+        public Builder distinct(@Nullable String field) {
             this.distinct = field;
             return this;
         }
@@ -222,7 +223,7 @@ public final class MapPhase {
          * @param max the most items to process, or null
          * @return this
          */
-        public Builder maxItems(Integer max) {
+        public Builder maxItems(@Nullable Integer max) {
             this.maxItems = max;
             return this;
         }
@@ -240,7 +241,7 @@ public final class MapPhase {
          * @param timeout the limit of one item's whole template, or null for none
          * @return this
          */
-        public Builder agentTimeout(Duration timeout) {
+        public Builder agentTimeout(@Nullable Duration timeout) {
             this.agentTimeout = timeout;
             return this;
         }
@@ -249,7 +250,7 @@ public final class MapPhase {
          * @param field the item field used as the item id, or null for {@code item_<index>}
          * @return this
          */
-        public Builder idField(String field) {
+        public Builder idField(@Nullable String field) {
             this.idField = field;
             return this;
         }

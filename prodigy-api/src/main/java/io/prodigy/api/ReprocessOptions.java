@@ -1,6 +1,7 @@
 package io.prodigy.api;
 
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which Dead Letter Queue entries to run again, and how.
@@ -14,7 +15,7 @@ import java.util.Set;
  *
  * @since 0.1
  */
-public record ReprocessOptions(Set<ErrorKind> errorKinds, Integer maxParallel, boolean dryRun, boolean rerunReduce) {
+public record ReprocessOptions(Set<ErrorKind> errorKinds, @Nullable Integer maxParallel, boolean dryRun, boolean rerunReduce) {
     /** Every unresolved entry, the workflow's parallelism, for real, reduce run again. */
     public static final ReprocessOptions ALL = new ReprocessOptions(Set.of(), null, false, true);
 
@@ -42,7 +43,7 @@ public record ReprocessOptions(Set<ErrorKind> errorKinds, Integer maxParallel, b
      * @param maxParallel agents at once, or null for the workflow's {@code max_parallel}
      * @param dryRun only list what would run
      */
-    public ReprocessOptions(Set<ErrorKind> errorKinds, Integer maxParallel, boolean dryRun) {
+    public ReprocessOptions(@Nullable Set<ErrorKind> errorKinds, @Nullable Integer maxParallel, boolean dryRun) {
         this(errorKinds, maxParallel, dryRun, true);
     }
 
@@ -58,7 +59,7 @@ public record ReprocessOptions(Set<ErrorKind> errorKinds, Integer maxParallel, b
      */
     public static final class Builder {
         private Set<ErrorKind> errorKinds = Set.of();
-        private Integer maxParallel;
+        private @Nullable Integer maxParallel;
         private boolean dryRun;
         private boolean rerunReduce = true;
 
@@ -78,7 +79,7 @@ public record ReprocessOptions(Set<ErrorKind> errorKinds, Integer maxParallel, b
          * @param max agents at once, or null for the workflow's {@code max_parallel}
          * @return this
          */
-        public Builder maxParallel(Integer max) {
+        public Builder maxParallel(@Nullable Integer max) {
             this.maxParallel = max;
             return this;
         }

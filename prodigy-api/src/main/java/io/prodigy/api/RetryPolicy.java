@@ -3,6 +3,7 @@ package io.prodigy.api;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How often and how patiently a failed attempt is tried again. Defaults follow the Rust tool:
@@ -30,7 +31,7 @@ import java.util.List;
  * @since 0.1
  */
 public record RetryPolicy(int maxAttempts, Backoff backoff, Duration initialDelay, Duration maxDelay, boolean jitter,
-                          double jitterFactor, List<RetryCondition> retryOn, Duration retryBudget) {
+                          double jitterFactor, List<RetryCondition> retryOn, @Nullable Duration retryBudget) {
 
     /** A policy that never retries. */
     public static final RetryPolicy NONE = builder().maxAttempts(1).build();
@@ -93,7 +94,7 @@ public record RetryPolicy(int maxAttempts, Backoff backoff, Duration initialDela
         private boolean jitter;
         private double jitterFactor = 0.3;
         private List<RetryCondition> retryOn = new ArrayList<>();
-        private Duration retryBudget;
+        private @Nullable Duration retryBudget;
 
         private Builder() {
         }
@@ -174,7 +175,7 @@ public record RetryPolicy(int maxAttempts, Backoff backoff, Duration initialDela
          * @param budget the total waiting time allowed, or null
          * @return this
          */
-        public Builder retryBudget(Duration budget) {
+        public Builder retryBudget(@Nullable Duration budget) {
             this.retryBudget = budget;
             return this;
         }

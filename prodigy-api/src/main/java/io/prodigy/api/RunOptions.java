@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-run inputs that are not part of the workflow: positional arguments ({@code $1}, {@code ${ARG_1}},
@@ -22,8 +23,8 @@ import java.util.Map;
  *
  * @since 0.1
  */
-public record RunOptions(List<String> args, Map<String, String> variables, Integer maxParallel, String runId,
-                         String profile, Double budgetUsd, int maxIterations) {
+public record RunOptions(List<String> args, Map<String, String> variables, @Nullable Integer maxParallel, @Nullable String runId,
+                         @Nullable String profile, @Nullable Double budgetUsd, int maxIterations) {
 
     /** No arguments, no overrides. */
     public static final RunOptions DEFAULT = new RunOptions(List.of(), Map.of(), null, null, null, null, 1);
@@ -38,8 +39,8 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
      * @param profile the profile, or null
      * @param budgetUsd the budget, or null
      */
-    public RunOptions(List<String> args, Map<String, String> variables, Integer maxParallel, String runId,
-                      String profile, Double budgetUsd) {
+    public RunOptions(List<String> args, Map<String, String> variables, @Nullable Integer maxParallel, @Nullable String runId,
+                      @Nullable String profile, @Nullable Double budgetUsd) {
         this(args, variables, maxParallel, runId, profile, budgetUsd, 1);
     }
 
@@ -89,10 +90,10 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
     public static final class Builder {
         private final List<String> args = new ArrayList<>();
         private final Map<String, String> variables = new LinkedHashMap<>();
-        private Integer maxParallel;
-        private String runId;
-        private String profile;
-        private Double budgetUsd;
+        private @Nullable Integer maxParallel;
+        private @Nullable String runId;
+        private @Nullable String profile;
+        private @Nullable Double budgetUsd;
         private int maxIterations = 1;
 
         private Builder() {
@@ -130,7 +131,7 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
          * @param max overrides max_parallel, or null for the workflow's
          * @return this
          */
-        public Builder maxParallel(Integer max) {
+        public Builder maxParallel(@Nullable Integer max) {
             this.maxParallel = max;
             return this;
         }
@@ -139,7 +140,7 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
          * @param id the run id to use, or null for a generated one
          * @return this
          */
-        public Builder runId(String id) {
+        public Builder runId(@Nullable String id) {
             this.runId = id;
             return this;
         }
@@ -148,7 +149,7 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
          * @param name the workflow profile to apply, or null for none
          * @return this
          */
-        public Builder profile(String name) {
+        public Builder profile(@Nullable String name) {
             this.profile = name;
             return this;
         }
@@ -157,7 +158,7 @@ public record RunOptions(List<String> args, Map<String, String> variables, Integ
          * @param usd the most the run's agents may cost, or null
          * @return this
          */
-        public Builder budgetUsd(Double usd) {
+        public Builder budgetUsd(@Nullable Double usd) {
             this.budgetUsd = usd;
             return this;
         }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of a run: its status, per-item results of every MapReduce stage, the top-level steps of plain
@@ -24,7 +25,7 @@ import java.util.Map;
  */
 public record RunResult(String runId, String workflowName, RunStatus status, Instant startedAt, Duration duration,
                         List<ItemResult> items, List<StepRecord> steps, Map<String, String> variables,
-                        RunSummary summary, String failure) {
+                        RunSummary summary, @Nullable String failure) {
     /**
      * Copies.
      *
@@ -55,7 +56,7 @@ public record RunResult(String runId, String workflowName, RunStatus status, Ins
      * @param itemId an item id
      * @return that item's result, or null
      */
-    public ItemResult item(String itemId) {
+    public @Nullable ItemResult item(String itemId) {
         for (ItemResult r : items) {
             if (r.itemId().equals(itemId)) {
                 return r;

@@ -1,6 +1,7 @@
 package io.prodigy.api;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Aggregate figures of a run's MapReduce items.
@@ -20,7 +21,7 @@ import java.time.Duration;
  */
 public record RunSummary(int total, int succeeded, int failed, int deadLettered, int notRun, Duration mapDuration,
                          double throughputPerSecond, double parallelEfficiency, Duration averageItemDuration,
-                         Double costUsd, io.prodigy.api.spi.TokenUsage tokens) {
+                         @Nullable Double costUsd, io.prodigy.api.spi.TokenUsage tokens) {
     /**
      * Applies defaults.
      *

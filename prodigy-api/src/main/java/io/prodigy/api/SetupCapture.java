@@ -1,6 +1,7 @@
 package io.prodigy.api;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One entry of a setup phase's {@code capture_outputs}: a variable taken from the output of one setup
@@ -14,7 +15,7 @@ import java.util.Locale;
  * @param multiline how multi-line values are reduced
  * @since 0.1
  */
-public record SetupCapture(int commandIndex, Source source, String pattern, String jsonPath, String defaultValue,
+public record SetupCapture(int commandIndex, Source source, @Nullable String pattern, @Nullable String jsonPath, @Nullable String defaultValue,
                            Multiline multiline) {
 
     /**

@@ -3,6 +3,7 @@ package io.prodigy.api;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The setup phase of a MapReduce stage: steps run once, in order, in the run's workspace before the map
@@ -13,7 +14,7 @@ import java.util.Map;
  * @param captureOutputs variables taken from the commands' outputs
  * @since 0.1
  */
-public record SetupPhase(List<Step> steps, Duration timeout, Map<String, SetupCapture> captureOutputs) {
+public record SetupPhase(List<Step> steps, @Nullable Duration timeout, Map<String, SetupCapture> captureOutputs) {
 
     /**
      * Validates and copies.

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One step of a workflow: an {@link StepAction action} plus the controls that apply to every kind of step,
@@ -29,24 +30,24 @@ import java.util.Objects;
  */
 public final class Step {
     private final StepAction action;
-    private final String name;
-    private final String id;
-    private final String when;
-    private final Duration timeout;
-    private final RetryPolicy retry;
-    private final OnFailure onFailure;
+    private final @Nullable String name;
+    private final @Nullable String id;
+    private final @Nullable String when;
+    private final @Nullable Duration timeout;
+    private final @Nullable RetryPolicy retry;
+    private final @Nullable OnFailure onFailure;
     private final List<Step> onSuccess;
     private final Map<Integer, List<Step>> onExitCode;
-    private final String capture;
+    private final @Nullable String capture;
     private final CaptureFormat captureFormat;
     private final CaptureStreams captureStreams;
-    private final String outputFile;
+    private final @Nullable String outputFile;
     private final Map<String, String> env;
-    private final String workingDir;
+    private final @Nullable String workingDir;
     private final boolean commitRequired;
     private final boolean autoCommit;
-    private final String commitMessage;
-    private final Validation validate;
+    private final @Nullable String commitMessage;
+    private final @Nullable Validation validate;
     private final Map<String, String> outputs;
 
     private Step(Builder b) {
@@ -147,32 +148,32 @@ public final class Step {
     }
 
     /** @return the label shown in events and messages, or null */
-    public String name() {
+    public @Nullable String name() {
         return name;
     }
 
     /** @return the step id (names its outputs), or null */
-    public String id() {
+    public @Nullable String id() {
         return id;
     }
 
     /** @return the condition expression that must hold for the step to run, or null */
-    public String when() {
+    public @Nullable String when() {
         return when;
     }
 
     /** @return the time limit of one attempt; the whole process tree is killed at the limit; null for none */
-    public Duration timeout() {
+    public @Nullable Duration timeout() {
         return timeout;
     }
 
     /** @return the retry policy for failed attempts, or null to use the workflow default */
-    public RetryPolicy retry() {
+    public @Nullable RetryPolicy retry() {
         return retry;
     }
 
     /** @return what to do when the step fails, or null to fail */
-    public OnFailure onFailure() {
+    public @Nullable OnFailure onFailure() {
         return onFailure;
     }
 
@@ -187,7 +188,7 @@ public final class Step {
     }
 
     /** @return the variable that receives the output, or null */
-    public String capture() {
+    public @Nullable String capture() {
         return capture;
     }
 
@@ -202,7 +203,7 @@ public final class Step {
     }
 
     /** @return the file (relative to the workspace) that receives standard output, or null */
-    public String outputFile() {
+    public @Nullable String outputFile() {
         return outputFile;
     }
 
@@ -212,7 +213,7 @@ public final class Step {
     }
 
     /** @return the directory (relative to the workspace) the step runs in, or null for the workspace */
-    public String workingDir() {
+    public @Nullable String workingDir() {
         return workingDir;
     }
 
@@ -227,12 +228,12 @@ public final class Step {
     }
 
     /** @return the commit message template for {@link #autoCommit()}, or null for the default */
-    public String commitMessage() {
+    public @Nullable String commitMessage() {
         return commitMessage;
     }
 
     /** @return the completeness check run after success, or null */
-    public Validation validate() {
+    public @Nullable Validation validate() {
         return validate;
     }
 
@@ -293,24 +294,24 @@ public final class Step {
      */
     public static final class Builder {
         private final StepAction action;
-        private String name;
-        private String id;
-        private String when;
-        private Duration timeout;
-        private RetryPolicy retry;
-        private OnFailure onFailure;
+        private @Nullable String name;
+        private @Nullable String id;
+        private @Nullable String when;
+        private @Nullable Duration timeout;
+        private @Nullable RetryPolicy retry;
+        private @Nullable OnFailure onFailure;
         private List<Step> onSuccess = new ArrayList<>();
         private Map<Integer, List<Step>> onExitCode = new LinkedHashMap<>();
-        private String capture;
-        private CaptureFormat captureFormat;
-        private CaptureStreams captureStreams;
-        private String outputFile;
+        private @Nullable String capture;
+        private @Nullable CaptureFormat captureFormat;
+        private @Nullable CaptureStreams captureStreams;
+        private @Nullable String outputFile;
         private Map<String, String> env = new LinkedHashMap<>();
-        private String workingDir;
+        private @Nullable String workingDir;
         private boolean commitRequired;
         private boolean autoCommit;
-        private String commitMessage;
-        private Validation validate;
+        private @Nullable String commitMessage;
+        private @Nullable Validation validate;
         private Map<String, String> outputs = new LinkedHashMap<>();
 
         private Builder(StepAction action) {
@@ -360,7 +361,7 @@ public final class Step {
          * @param timeout the limit of one attempt, or null
          * @return this
          */
-        public Builder timeout(Duration timeout) {
+        public Builder timeout(@Nullable Duration timeout) {
             this.timeout = timeout;
             return this;
         }
@@ -369,7 +370,7 @@ public final class Step {
          * @param retry the retry policy, or null
          * @return this
          */
-        public Builder retry(RetryPolicy retry) {
+        public Builder retry(@Nullable RetryPolicy retry) {
             this.retry = retry;
             return this;
         }
@@ -378,7 +379,7 @@ public final class Step {
          * @param onFailure the failure handling, or null
          * @return this
          */
-        public Builder onFailure(OnFailure onFailure) {
+        public Builder onFailure(@Nullable OnFailure onFailure) {
             this.onFailure = onFailure;
             return this;
         }

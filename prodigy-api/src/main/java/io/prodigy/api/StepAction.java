@@ -1,6 +1,7 @@
 package io.prodigy.api;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@link Step} does: one of a closed family of actions. The controls around the action
@@ -78,7 +79,7 @@ public sealed interface StepAction
      * @param createDirs whether missing parent directories are created
      * @since 0.1
      */
-    record WriteFile(String path, String content, FileFormat format, String mode, boolean createDirs)
+    record WriteFile(String path, String content, FileFormat format, @Nullable String mode, boolean createDirs)
             implements StepAction {
         /**
          * Validates the fields and applies defaults.
@@ -118,7 +119,7 @@ public sealed interface StepAction
      * @param steps the steps run for each element
      * @since 0.1
      */
-    record Foreach(List<String> items, String command, int parallel, boolean continueOnError, Integer maxItems,
+    record Foreach(@Nullable List<String> items, @Nullable String command, int parallel, boolean continueOnError, @Nullable Integer maxItems,
                    List<Step> steps) implements StepAction {
         /**
          * Validates the fields.

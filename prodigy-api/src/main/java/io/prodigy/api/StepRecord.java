@@ -1,6 +1,7 @@
 package io.prodigy.api;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one top-level step of a plain stage (or of a setup or reduce phase) did.
@@ -17,5 +18,5 @@ import java.time.Duration;
  * @since 0.1
  */
 public record StepRecord(String stage, String phase, int index, String label, boolean skipped, boolean success,
-                         Integer exitCode, Duration duration, ItemError error) {
+                         @Nullable Integer exitCode, Duration duration, @Nullable ItemError error) {
 }

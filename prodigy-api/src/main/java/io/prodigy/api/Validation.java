@@ -2,6 +2,7 @@ package io.prodigy.api;
 
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A completeness check run after a step succeeds (the goal-seeking pattern). The validation commands
@@ -21,8 +22,8 @@ import java.util.List;
  * @param onIncomplete what to do below the threshold, or null to fail the step
  * @since 0.1
  */
-public record Validation(List<Step> commands, String resultFile, double threshold, Duration timeout,
-                         OnIncomplete onIncomplete) {
+public record Validation(List<Step> commands, @Nullable String resultFile, double threshold, @Nullable Duration timeout,
+                         @Nullable OnIncomplete onIncomplete) {
 
     /**
      * Validates and copies.

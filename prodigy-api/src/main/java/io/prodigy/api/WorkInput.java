@@ -3,6 +3,7 @@ package io.prodigy.api;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a MapReduce phase's work items come from. Paths and commands are templates, interpolated with the
@@ -18,7 +19,7 @@ public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command,
      * @param jsonPath the JSONPath selecting the items, e.g. {@code $.items[*]}; empty or null for the top-level array
      * @return the input
      */
-    static WorkInput jsonFile(String path, String jsonPath) {
+    static WorkInput jsonFile(String path, @Nullable String jsonPath) {
         return new JsonFile(Checks.notNull(path, "path"), jsonPath);
     }
 
@@ -45,7 +46,7 @@ public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command,
      * @param jsonPath the JSONPath applied to the file or to the command's JSON output, may be empty or null
      * @return the input
      */
-    static WorkInput detect(String input, String jsonPath) {
+    static WorkInput detect(String input, @Nullable String jsonPath) {
         return new Detect(Checks.notNull(input, "input"), jsonPath);
     }
 
@@ -76,7 +77,7 @@ public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command,
      * @param jsonPath a JSONPath applied when the output is one JSON document, or null
      * @since 0.1
      */
-    record Command(String command, String jsonPath) implements WorkInput {
+    record Command(String command, @Nullable String jsonPath) implements WorkInput {
         /**
          * Validates.
          *
@@ -95,7 +96,7 @@ public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command,
      * @param values plain Java values (maps, lists, strings, numbers, booleans, nulls)
      * @since 0.1
      */
-    record Values(List<Object> values) implements WorkInput {
+    record Values(List<@Nullable Object> values) implements WorkInput {
         /**
          * Copies; nulls are allowed as items.
          *

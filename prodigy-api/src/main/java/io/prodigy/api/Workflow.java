@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named, immutable description of work: stages of plain steps and MapReduce stages, run in order, plus
@@ -32,8 +33,8 @@ public final class Workflow {
     private final Map<String, String> secrets;
     private final List<Stage> stages;
     private final List<Step> merge;
-    private final Duration mergeTimeout;
-    private final RetryPolicy defaultRetry;
+    private final @Nullable Duration mergeTimeout;
+    private final @Nullable RetryPolicy defaultRetry;
     private final Map<String, EnvValue> computedEnv;
     private final List<String> envFiles;
     private final Map<String, Map<String, String>> profiles;
@@ -130,12 +131,12 @@ public final class Workflow {
     }
 
     /** @return the time limit of the merge steps, or null */
-    public Duration mergeTimeout() {
+    public @Nullable Duration mergeTimeout() {
         return mergeTimeout;
     }
 
     /** @return the retry policy of steps that set none, or null for no retry */
-    public RetryPolicy defaultRetry() {
+    public @Nullable RetryPolicy defaultRetry() {
         return defaultRetry;
     }
 
@@ -230,13 +231,13 @@ public final class Workflow {
         private final Map<String, String> secrets = new LinkedHashMap<>();
         private final List<Stage> stages = new ArrayList<>();
         private final List<Step> merge = new ArrayList<>();
-        private Duration mergeTimeout;
-        private RetryPolicy defaultRetry;
+        private @Nullable Duration mergeTimeout;
+        private @Nullable RetryPolicy defaultRetry;
         private final Map<String, EnvValue> computedEnv = new LinkedHashMap<>();
         private final List<String> envFiles = new ArrayList<>();
         private final Map<String, Map<String, String>> profiles = new LinkedHashMap<>();
         private final Map<String, String> secretSources = new LinkedHashMap<>();
-        private IsolationHints isolation;
+        private @Nullable IsolationHints isolation;
 
         private Builder(String name) {
             this.name = name;
@@ -365,7 +366,7 @@ public final class Workflow {
          * @param timeout the merge steps' time limit, or null for none
          * @return this
          */
-        public Builder mergeTimeout(Duration timeout) {
+        public Builder mergeTimeout(@Nullable Duration timeout) {
             this.mergeTimeout = timeout;
             return this;
         }
@@ -374,7 +375,7 @@ public final class Workflow {
          * @param retry retry policy for steps that set none, or null for no retry
          * @return this
          */
-        public Builder defaultRetry(RetryPolicy retry) {
+        public Builder defaultRetry(@Nullable RetryPolicy retry) {
             this.defaultRetry = retry;
             return this;
         }
@@ -412,9 +413,9 @@ public final class Workflow {
     public static final class MapReduceBuilder {
         private final Builder workflow;
         private List<Step> setup = new ArrayList<>();
-        private Duration setupTimeout;
+        private @Nullable Duration setupTimeout;
         private final Map<String, SetupCapture> captureOutputs = new LinkedHashMap<>();
-        private MapPhase map;
+        private @Nullable MapPhase map;
         private final List<Step> reduce = new ArrayList<>();
         private ErrorPolicy errorPolicy = ErrorPolicy.DEFAULT;
 
@@ -475,7 +476,7 @@ public final class Workflow {
          * @param timeout the whole setup phase's limit, or null for none
          * @return this
          */
-        public MapReduceBuilder setupTimeout(Duration timeout) {
+        public MapReduceBuilder setupTimeout(@Nullable Duration timeout) {
             this.setupTimeout = timeout;
             return this;
         }
@@ -570,7 +571,7 @@ public final class Workflow {
          * @param timeout the merge steps' time limit, or null for none
          * @return this
          */
-        public MapReduceBuilder mergeTimeout(Duration timeout) {
+        public MapReduceBuilder mergeTimeout(@Nullable Duration timeout) {
             workflow.mergeTimeout(timeout);
             return this;
         }
@@ -588,7 +589,7 @@ public final class Workflow {
          * @param retry retry policy for steps that set none, or null for no retry
          * @return this
          */
-        public MapReduceBuilder defaultRetry(RetryPolicy retry) {
+        public MapReduceBuilder defaultRetry(@Nullable RetryPolicy retry) {
             workflow.defaultRetry(retry);
             return this;
         }

@@ -21,13 +21,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
  * Walks every public static factory and every public builder method of {@code io.prodigy.api} reflectively and
  * passes {@code null} in each reference parameter (and a {@code null} element in each array parameter): each must
  * be rejected at once with a {@link WorkflowDefinitionException} naming the parameter, unless the parameter is one
- * whose {@code null} is documented to mean "none" (listed below), which must then be accepted.
+ * whose {@code null} is documented to mean "none" (listed below), which must then be accepted; and the parameters
+ * listed are exactly those annotated {@link Nullable @Nullable}, so the stated nullness is the enforced one.
  */
 class NullArgumentsTest {
 
@@ -96,6 +98,9 @@ class NullArgumentsTest {
                     }
                     String key = name(type) + "." + m.getName() + "(" + params[i].getName() + ")";
                     checked++;
+                    if (params[i].getAnnotatedType().isAnnotationPresent(Nullable.class) != NULLABLE.contains(key)) {
+                        problems.add(key + ": its @Nullable annotation disagrees with its documented nullness");
+                    }
                     Object[] args = samples(m, problems);
                     if (args == null) {
                         break;

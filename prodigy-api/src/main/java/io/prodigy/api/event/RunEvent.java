@@ -5,6 +5,7 @@ import io.prodigy.api.ItemStatus;
 import io.prodigy.api.RunStatus;
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Something that happened in a run. Every event carries the run's id and a timestamp; item and step events
@@ -152,7 +153,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @since 0.1
      */
     record ItemFinished(String runId, Instant at, String itemId, ItemStatus status, int attempts, Duration duration,
-                        Double costUsd) implements RunEvent {
+                        @Nullable Double costUsd) implements RunEvent {
     }
 
     /**
@@ -167,7 +168,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      *
      * @since 0.1
      */
-    record StepStarted(String runId, Instant at, String itemId, String phase, int index, String label,
+    record StepStarted(String runId, Instant at, @Nullable String itemId, String phase, int index, String label,
                        String command) implements RunEvent {
         /**
          * Defaults the command to the label.
@@ -195,7 +196,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
          * @param index the step's index in its list
          * @param label the step's label
          */
-        public StepStarted(String runId, Instant at, String itemId, String phase, int index, String label) {
+        public StepStarted(String runId, Instant at, @Nullable String itemId, String phase, int index, String label) {
             this(runId, at, itemId, phase, index, label, label);
         }
     }
@@ -216,8 +217,8 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      *
      * @since 0.1
      */
-    record StepFinished(String runId, Instant at, String itemId, String phase, int index, String label,
-                        boolean skipped, boolean success, Integer exitCode, Duration duration, String output)
+    record StepFinished(String runId, Instant at, @Nullable String itemId, String phase, int index, String label,
+                        boolean skipped, boolean success, @Nullable Integer exitCode, Duration duration, String output)
             implements RunEvent {
         /** The most characters of output an event carries (the run's step logs keep more). */
         public static final int MAX_OUTPUT_CHARS = 4096;
@@ -256,8 +257,8 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
          * @param exitCode its exit code, or null
          * @param duration how long it took
          */
-        public StepFinished(String runId, Instant at, String itemId, String phase, int index, String label,
-                            boolean skipped, boolean success, Integer exitCode, Duration duration) {
+        public StepFinished(String runId, Instant at, @Nullable String itemId, String phase, int index, String label,
+                            boolean skipped, boolean success, @Nullable Integer exitCode, Duration duration) {
             this(runId, at, itemId, phase, index, label, skipped, success, exitCode, duration, "");
         }
     }
@@ -274,7 +275,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param reason why the last attempt failed
      * @since 0.1
      */
-    record RetryScheduled(String runId, Instant at, String itemId, String label, int nextAttempt, Duration delay,
+    record RetryScheduled(String runId, Instant at, @Nullable String itemId, @Nullable String label, int nextAttempt, Duration delay,
                           String reason) implements RunEvent {
     }
 
@@ -325,7 +326,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param details extra fields
      * @since 0.1
      */
-    record AgentActivity(String runId, Instant at, String itemId, String step, String type, String summary,
+    record AgentActivity(String runId, Instant at, @Nullable String itemId, String step, String type, String summary,
                          java.util.Map<String, String> details) implements RunEvent {
         /**
          * Copies.
@@ -357,8 +358,8 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param retryIn how long the throttled attempt waits before trying again
      * @since 0.1
      */
-    record Throttled(String runId, Instant at, String itemId, io.prodigy.api.ErrorKind errorKind, int concurrency,
-                     Instant resumeAt, Duration retryIn) implements RunEvent {
+    record Throttled(String runId, Instant at, @Nullable String itemId, io.prodigy.api.ErrorKind errorKind, int concurrency,
+                     @Nullable Instant resumeAt, Duration retryIn) implements RunEvent {
     }
 
     /**

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One agent invocation.
@@ -21,8 +22,8 @@ import java.util.function.Consumer;
  * @param activity receives what the agent does while it runs; never null; thread-safe
  * @since 0.1
  */
-public record AgentRequest(String command, Path workspace, Map<String, String> environment, Duration timeout,
-                           String runId, String itemId, String stepLabel, Path stateDirectory,
+public record AgentRequest(String command, Path workspace, Map<String, String> environment, @Nullable Duration timeout,
+                           String runId, @Nullable String itemId, String stepLabel, Path stateDirectory,
                            Consumer<AgentActivity> activity) {
     /**
      * Copies and applies defaults.
@@ -52,7 +53,7 @@ public record AgentRequest(String command, Path workspace, Map<String, String> e
      * @param timeout the time limit, or null
      * @return the request
      */
-    public static AgentRequest of(String command, Path workspace, Map<String, String> environment, Duration timeout) {
+    public static AgentRequest of(String command, Path workspace, Map<String, String> environment, @Nullable Duration timeout) {
         WorkflowDefinitionException.requireNonNull(command, "command");
         WorkflowDefinitionException.requireNonNull(workspace, "workspace");
         WorkflowDefinitionException.requireNonNull(environment, "environment");

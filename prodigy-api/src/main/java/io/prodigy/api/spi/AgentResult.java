@@ -5,6 +5,7 @@ import io.prodigy.api.WorkflowDefinitionException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of one agent invocation. Build with {@link #success(String)}, {@link #failure(ErrorKind, String)}
@@ -23,9 +24,9 @@ import java.time.Instant;
  * @param sessionId the agent's session id, or null
  * @since 0.1
  */
-public record AgentResult(boolean success, String output, Integer exitCode, ErrorKind errorKind, String errorMessage,
-                          Double costUsd, TokenUsage tokens, Duration duration, Instant retryAfter, Path transcript,
-                          String sessionId) {
+public record AgentResult(boolean success, String output, @Nullable Integer exitCode, @Nullable ErrorKind errorKind, @Nullable String errorMessage,
+                          @Nullable Double costUsd, TokenUsage tokens, @Nullable Duration duration, @Nullable Instant retryAfter, @Nullable Path transcript,
+                          @Nullable String sessionId) {
 
     /**
      * Applies defaults.
@@ -80,16 +81,16 @@ public record AgentResult(boolean success, String output, Integer exitCode, Erro
      */
     public static final class Builder {
         private boolean success;
-        private String output;
-        private Integer exitCode;
-        private ErrorKind errorKind;
-        private String errorMessage;
-        private Double costUsd;
-        private TokenUsage tokens;
-        private Duration duration;
-        private Instant retryAfter;
-        private Path transcript;
-        private String sessionId;
+        private @Nullable String output;
+        private @Nullable Integer exitCode;
+        private @Nullable ErrorKind errorKind;
+        private @Nullable String errorMessage;
+        private @Nullable Double costUsd;
+        private @Nullable TokenUsage tokens;
+        private @Nullable Duration duration;
+        private @Nullable Instant retryAfter;
+        private @Nullable Path transcript;
+        private @Nullable String sessionId;
 
         private Builder() {
         }

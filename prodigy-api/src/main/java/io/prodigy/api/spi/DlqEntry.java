@@ -3,6 +3,7 @@ package io.prodigy.api.spi;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A failed MapReduce item in the Dead Letter Queue.
@@ -17,7 +18,7 @@ import java.util.List;
  * @param lastFailure when it last failed
  * @since 0.1
  */
-public record DlqEntry(String runId, String itemId, String itemJson, List<FailedAttempt> attempts, Path workspace,
+public record DlqEntry(String runId, String itemId, String itemJson, List<FailedAttempt> attempts, @Nullable Path workspace,
                        boolean resolved, Instant firstFailure, Instant lastFailure) {
     /**
      * Copies.

@@ -2,6 +2,7 @@ package io.prodigy.api.spi;
 
 import io.prodigy.api.ErrorKind;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One failed attempt at an item, as kept in the Dead Letter Queue.
@@ -15,6 +16,6 @@ import java.time.Instant;
  * @param logLocation a transcript or log file, or null
  * @since 0.1
  */
-public record FailedAttempt(int attempt, Instant at, ErrorKind errorKind, String message, Integer exitCode,
-                            String step, String logLocation) {
+public record FailedAttempt(int attempt, Instant at, ErrorKind errorKind, String message, @Nullable Integer exitCode,
+                            @Nullable String step, @Nullable String logLocation) {
 }

@@ -3,6 +3,7 @@ package io.prodigy.api.spi;
 import io.prodigy.api.ItemStatus;
 import java.time.Instant;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One fact in a run's append-only journal. Values are JSON text so the journal needs no JSON library here.
@@ -76,7 +77,7 @@ public sealed interface JournalEntry permits JournalEntry.StepCompleted, Journal
      * @param head the run workspace's head after integration, or null without version control
      * @since 0.1
      */
-    record ItemIntegrated(Instant at, int stage, String itemId, String head) implements JournalEntry {
+    record ItemIntegrated(Instant at, int stage, String itemId, @Nullable String head) implements JournalEntry {
     }
 
     /**

@@ -3,6 +3,7 @@ package io.prodigy.api.spi;
 import java.util.Objects;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One attempt at one map item, as the engine hands it to a {@link MapExecutor}: small values only, so that a remote
@@ -25,7 +26,7 @@ import java.util.Map;
  */
 public record MapAttempt(String runId, String workflowName, String workflowHash, int stageIndex, String itemId,
                          int itemIndex, String itemJson, int attempt, Map<String, String> variables,
-                         Map<String, String> environment, Duration agentTimeout) {
+                         Map<String, String> environment, @Nullable Duration agentTimeout) {
     /**
      * Validates and copies.
      *

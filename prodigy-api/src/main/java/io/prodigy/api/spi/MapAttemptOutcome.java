@@ -1,6 +1,7 @@
 package io.prodigy.api.spi;
 
 import io.prodigy.api.ItemError;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of one attempt at a map item.
@@ -19,8 +20,8 @@ import io.prodigy.api.ItemError;
  *
  * @since 0.1
  */
-public record MapAttemptOutcome(Workspace workspace, String baseRevision, ItemError error, String output,
-                                Double costUsd, TokenUsage tokens, String log, int dispatches) {
+public record MapAttemptOutcome(@Nullable Workspace workspace, @Nullable String baseRevision, @Nullable ItemError error, String output,
+                                @Nullable Double costUsd, TokenUsage tokens, @Nullable String log, int dispatches) {
     /**
      * Applies defaults.
      *

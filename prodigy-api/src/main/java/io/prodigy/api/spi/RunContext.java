@@ -1,6 +1,7 @@
 package io.prodigy.api.spi;
 
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an {@link IsolationStrategy} knows about the run it isolates.
@@ -18,7 +19,7 @@ import java.nio.file.Path;
  * @since 0.1
  */
 public record RunContext(String runId, String workflowName, Path projectDirectory, Path stateDirectory,
-                         MergeSteps mergeSteps, AgentRunner agentRunner, Path home) {
+                         MergeSteps mergeSteps, @Nullable AgentRunner agentRunner, @Nullable Path home) {
     /**
      * Applies defaults.
      *
@@ -47,7 +48,7 @@ public record RunContext(String runId, String workflowName, Path projectDirector
      * @param agentRunner the run's agent runner, or null
      */
     public RunContext(String runId, String workflowName, Path projectDirectory, Path stateDirectory,
-                      MergeSteps mergeSteps, AgentRunner agentRunner) {
+                      MergeSteps mergeSteps, @Nullable AgentRunner agentRunner) {
         this(runId, workflowName, projectDirectory, stateDirectory, mergeSteps, agentRunner, null);
     }
 }

@@ -3,6 +3,7 @@ package io.prodigy.api.spi;
 import io.prodigy.api.RunStatus;
 import java.nio.file.Path;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The header of a run's durable state.
@@ -21,7 +22,7 @@ import java.time.Instant;
  * @since 0.1
  */
 public record RunRecord(String runId, String workflowName, String workflowHash, RunStatus status,
-                        Path projectDirectory, Path workspace, Instant startedAt, Instant updatedAt,
+                        Path projectDirectory, @Nullable Path workspace, Instant startedAt, Instant updatedAt,
                         java.util.Map<String, String> metadata) {
 
     /**
