@@ -118,6 +118,14 @@ public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFai
         }
 
         /**
+         * @param policy how whole items are retried, being built
+         * @return this
+         */
+        public Builder itemRetry(RetryPolicy.Builder policy) {
+            return itemRetry(Checks.notNull(policy, "policy").build());
+        }
+
+        /**
          * @param retry how whole items are retried, or null
          * @return this
          */

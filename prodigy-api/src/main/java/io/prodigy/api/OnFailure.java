@@ -76,6 +76,14 @@ public record OnFailure(List<Step> handlers, boolean ignoreFailure, boolean retr
     }
 
     /**
+     * @param handlers steps being built, to run on failure
+     * @return a builder; by default one round, no retry of the original, not failing the workflow
+     */
+    public static Builder run(Step.Builder... handlers) {
+        return new Builder(Checks.built("handlers", handlers));
+    }
+
+    /**
      * Builds an {@link OnFailure} that runs handler steps.
      *
      * @since 0.1

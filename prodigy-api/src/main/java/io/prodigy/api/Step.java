@@ -376,6 +376,15 @@ public final class Step {
         }
 
         /**
+         * @param policy the retry policy being built
+         * @return this
+         */
+        public Builder retry(RetryPolicy.Builder policy) {
+            this.retry = Checks.notNull(policy, "policy").build();
+            return this;
+        }
+
+        /**
          * @param onFailure the failure handling, or null
          * @return this
          */
@@ -412,6 +421,15 @@ public final class Step {
         }
 
         /**
+         * @param steps steps being built, run after success
+         * @return this
+         */
+        public Builder onSuccess(Step.Builder... steps) {
+            this.onSuccess.addAll(Checks.built("steps", steps));
+            return this;
+        }
+
+        /**
          * @param exitCode the code
          * @param steps steps run when the action exits with it
          * @return this
@@ -419,6 +437,24 @@ public final class Step {
         public Builder onExitCode(int exitCode, List<Step> steps) {
             this.onExitCode.put(exitCode, List.copyOf(Checks.elements(steps, "steps")));
             return this;
+        }
+
+        /**
+         * @param exitCode the code
+         * @param steps steps run when the action exits with it
+         * @return this
+         */
+        public Builder onExitCode(int exitCode, Step... steps) {
+            return onExitCode(exitCode, Checks.elements("steps", steps));
+        }
+
+        /**
+         * @param exitCode the code
+         * @param steps steps being built, run when the action exits with it
+         * @return this
+         */
+        public Builder onExitCode(int exitCode, Step.Builder... steps) {
+            return onExitCode(exitCode, Checks.built("steps", steps));
         }
 
         /**

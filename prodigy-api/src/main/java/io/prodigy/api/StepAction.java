@@ -100,6 +100,41 @@ public sealed interface StepAction
             }
         }
 
+        /**
+         * @param path the file path template, relative to the workspace
+         * @param content the content template
+         * @return a text file written with the default mode, its parent directories expected to exist
+         */
+        public static WriteFile of(String path, String content) {
+            return new WriteFile(Checks.notNull(path, "path"), Checks.notNull(content, "content"), FileFormat.TEXT,
+                    null, false);
+        }
+
+        /**
+         * @param fileFormat how the content is checked and written
+         * @return a copy with that format
+         */
+        public WriteFile withFormat(FileFormat fileFormat) {
+            return new WriteFile(path, content, Checks.notNull(fileFormat, "fileFormat"), mode, createDirs);
+        }
+
+        /**
+         * @param octal POSIX permissions in octal, such as {@code "0644"}, or null for the default
+         * @return a copy with that mode
+         * @throws WorkflowDefinitionException if the mode is not octal
+         */
+        public WriteFile withMode(@Nullable String octal) {
+            return new WriteFile(path, content, format, octal, createDirs);
+        }
+
+        /**
+         * @param create whether missing parent directories are created
+         * @return a copy with that choice
+         */
+        public WriteFile withCreateDirs(boolean create) {
+            return new WriteFile(path, content, format, mode, create);
+        }
+
         @Override
         public String describe() {
             return "write_file: " + abbreviate(path);
@@ -144,6 +179,69 @@ public sealed interface StepAction
             if (steps.isEmpty()) {
                 throw new WorkflowDefinitionException("foreach needs at least one step under 'do'");
             }
+        }
+
+        /**
+         * @param items the elements
+         * @param steps the steps run for each element
+         * @return a sequential loop over the elements that stops at the first failure
+         */
+        public static Foreach over(List<String> items, Step... steps) {
+            return new Foreach(Checks.elements(Checks.notNull(items, "items"), "items"), null, 1, false, null,
+                    Checks.elements("steps", steps));
+        }
+
+        /**
+         * @param items the elements
+         * @param steps the steps being built, run for each element
+         * @return a sequential loop over the elements that stops at the first failure
+         */
+        public static Foreach over(List<String> items, Step.Builder... steps) {
+            return new Foreach(Checks.elements(Checks.notNull(items, "items"), "items"), null, 1, false, null,
+                    Checks.built("steps", steps));
+        }
+
+        /**
+         * @param command the command whose non-empty output lines are the elements
+         * @param steps the steps run for each element
+         * @return a sequential loop over the lines that stops at the first failure
+         */
+        public static Foreach overLines(String command, Step... steps) {
+            return new Foreach(null, Checks.notNull(command, "command"), 1, false, null,
+                    Checks.elements("steps", steps));
+        }
+
+        /**
+         * @param command the command whose non-empty output lines are the elements
+         * @param steps the steps being built, run for each element
+         * @return a sequential loop over the lines that stops at the first failure
+         */
+        public static Foreach overLines(String command, Step.Builder... steps) {
+            return new Foreach(null, Checks.notNull(command, "command"), 1, false, null, Checks.built("steps", steps));
+        }
+
+        /**
+         * @param atOnce how many elements run at once (1 = sequential)
+         * @return a copy with that parallelism
+         */
+        public Foreach withParallel(int atOnce) {
+            return new Foreach(items, command, atOnce, continueOnError, maxItems, steps);
+        }
+
+        /**
+         * @param goOn whether the loop goes on after an element fails (the step still fails)
+         * @return a copy with that choice
+         */
+        public Foreach withContinueOnError(boolean goOn) {
+            return new Foreach(items, command, parallel, goOn, maxItems, steps);
+        }
+
+        /**
+         * @param max the largest number of elements to run, or null for all
+         * @return a copy with that limit
+         */
+        public Foreach withMaxItems(@Nullable Integer max) {
+            return new Foreach(items, command, parallel, continueOnError, max, steps);
         }
 
         @Override

@@ -55,6 +55,14 @@ public record Validation(List<Step> commands, @Nullable String resultFile, doubl
     }
 
     /**
+     * @param commands the validation steps being built
+     * @return a validation requiring 100% with no retry loop
+     */
+    public static Validation of(Step.Builder... commands) {
+        return new Validation(Checks.built("commands", commands), null, 100.0, null, null);
+    }
+
+    /**
      * @param file the result file
      * @return a copy reading its result from that file
      */
@@ -71,11 +79,19 @@ public record Validation(List<Step> commands, @Nullable String resultFile, doubl
     }
 
     /**
-     * @param handler what to do below the threshold
+     * @param handler what to do below the threshold, or null to fail the step
      * @return a copy with that handler
      */
-    public Validation withOnIncomplete(OnIncomplete handler) {
+    public Validation withOnIncomplete(@Nullable OnIncomplete handler) {
         return new Validation(commands, resultFile, threshold, timeout, handler);
+    }
+
+    /**
+     * @param limit the limit for one validation run, or null for none
+     * @return a copy with that limit
+     */
+    public Validation withTimeout(@Nullable Duration limit) {
+        return new Validation(commands, resultFile, threshold, limit, onIncomplete);
     }
 
     /**
@@ -100,6 +116,40 @@ public record Validation(List<Step> commands, @Nullable String resultFile, doubl
                 throw new WorkflowDefinitionException("on_incomplete needs at least one command");
             }
             Checks.positive(maxAttempts, "on_incomplete max_attempts");
+        }
+
+        /**
+         * @param commands the steps that try to complete the work
+         * @return a handler of two rounds at most that fails the step when the threshold is still not reached
+         *     (the Rust tool's defaults)
+         */
+        public static OnIncomplete of(Step... commands) {
+            return new OnIncomplete(Checks.elements("commands", commands), 2, true);
+        }
+
+        /**
+         * @param commands the steps being built that try to complete the work
+         * @return a handler of two rounds at most that fails the step when the threshold is still not reached
+         *     (the Rust tool's defaults)
+         */
+        public static OnIncomplete of(Step.Builder... commands) {
+            return new OnIncomplete(Checks.built("commands", commands), 2, true);
+        }
+
+        /**
+         * @param attempts how many rounds at most
+         * @return a copy with that limit
+         */
+        public OnIncomplete withMaxAttempts(int attempts) {
+            return new OnIncomplete(commands, attempts, failWorkflow);
+        }
+
+        /**
+         * @param fail whether the step fails when the threshold is still not reached
+         * @return a copy with that choice
+         */
+        public OnIncomplete withFailWorkflow(boolean fail) {
+            return new OnIncomplete(commands, maxAttempts, fail);
         }
     }
 }

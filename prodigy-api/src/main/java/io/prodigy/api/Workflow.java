@@ -99,6 +99,16 @@ public final class Workflow {
 
     /**
      * @param name the workflow name
+     * @param steps the steps being built, run in order
+     * @return a sequential workflow of one stage
+     * @throws WorkflowDefinitionException if a step is null or invalid
+     */
+    public static Workflow sequential(String name, Step.Builder... steps) {
+        return builder(name).steps(Checks.built("steps", steps)).build();
+    }
+
+    /**
+     * @param name the workflow name
      * @return a builder for a workflow of one MapReduce stage
      */
     public static MapReduceBuilder mapReduce(String name) {
@@ -345,6 +355,14 @@ public final class Workflow {
         }
 
         /**
+         * @param steps steps being built, appended as a new plain stage
+         * @return this
+         */
+        public Builder steps(Step.Builder... steps) {
+            return steps(Checks.built("steps", steps));
+        }
+
+        /**
          * @param stage a stage appended after the others
          * @return this
          */
@@ -354,11 +372,38 @@ public final class Workflow {
         }
 
         /**
+         * @param stage a MapReduce stage being built ({@link Stage#mapReduce(String)}), appended after the others
+         * @return this
+         * @throws WorkflowDefinitionException if the stage is invalid
+         */
+        public Builder stage(Stage.MapReduceBuilder stage) {
+            return stage(Checks.notNull(stage, "stage").build());
+        }
+
+        /**
          * @param steps custom merge-back steps
          * @return this
          */
         public Builder merge(List<Step> steps) {
             merge.addAll(Checks.elements(steps, "steps"));
+            return this;
+        }
+
+        /**
+         * @param steps custom merge-back steps
+         * @return this
+         */
+        public Builder merge(Step... steps) {
+            merge.addAll(Checks.elements("steps", steps));
+            return this;
+        }
+
+        /**
+         * @param steps custom merge-back steps being built
+         * @return this
+         */
+        public Builder merge(Step.Builder... steps) {
+            merge.addAll(Checks.built("steps", steps));
             return this;
         }
 
@@ -378,6 +423,14 @@ public final class Workflow {
         public Builder defaultRetry(@Nullable RetryPolicy retry) {
             this.defaultRetry = retry;
             return this;
+        }
+
+        /**
+         * @param policy retry policy being built, for steps that set none
+         * @return this
+         */
+        public Builder defaultRetry(RetryPolicy.Builder policy) {
+            return defaultRetry(Checks.notNull(policy, "policy").build());
         }
 
         /**
@@ -412,15 +465,11 @@ public final class Workflow {
      */
     public static final class MapReduceBuilder {
         private final Builder workflow;
-        private List<Step> setup = new ArrayList<>();
-        private @Nullable Duration setupTimeout;
-        private final Map<String, SetupCapture> captureOutputs = new LinkedHashMap<>();
-        private @Nullable MapPhase map;
-        private final List<Step> reduce = new ArrayList<>();
-        private ErrorPolicy errorPolicy = ErrorPolicy.DEFAULT;
+        private final Stage.MapReduceBuilder stage;
 
         private MapReduceBuilder(String name) {
             this.workflow = new Builder(name);
+            this.stage = Stage.mapReduce(name);
         }
 
         /**
@@ -457,7 +506,7 @@ public final class Workflow {
          * @return this
          */
         public MapReduceBuilder setup(Step... steps) {
-            setup.addAll(Checks.elements("steps", steps));
+            stage.setup(steps);
             return this;
         }
 
@@ -466,9 +515,7 @@ public final class Workflow {
          * @return this
          */
         public MapReduceBuilder setup(Step.Builder... steps) {
-            for (Step.Builder s : Checks.elements("steps", steps)) {
-                setup.add(s.build());
-            }
+            stage.setup(steps);
             return this;
         }
 
@@ -477,7 +524,7 @@ public final class Workflow {
          * @return this
          */
         public MapReduceBuilder setupTimeout(@Nullable Duration timeout) {
-            this.setupTimeout = timeout;
+            stage.setupTimeout(timeout);
             return this;
         }
 
@@ -487,7 +534,7 @@ public final class Workflow {
          * @return this
          */
         public MapReduceBuilder captureOutput(String variable, SetupCapture capture) {
-            captureOutputs.put(Checks.notNull(variable, "variable"), Checks.notNull(capture, "capture"));
+            stage.captureOutput(variable, capture);
             return this;
         }
 
@@ -496,7 +543,7 @@ public final class Workflow {
          * @return this
          */
         public MapReduceBuilder map(MapPhase map) {
-            this.map = Checks.notNull(map, "map");
+            stage.map(map);
             return this;
         }
 
@@ -505,7 +552,7 @@ public final class Workflow {
          * @return this
          */
         public MapReduceBuilder map(MapPhase.Builder map) {
-            this.map = Checks.notNull(map, "map").build();
+            stage.map(map);
             return this;
         }
 
@@ -514,7 +561,7 @@ public final class Workflow {
          * @return this
          */
         public MapReduceBuilder reduce(Step... steps) {
-            reduce.addAll(Checks.elements("steps", steps));
+            stage.reduce(steps);
             return this;
         }
 
@@ -523,9 +570,7 @@ public final class Workflow {
          * @return this
          */
         public MapReduceBuilder reduce(Step.Builder... steps) {
-            for (Step.Builder s : Checks.elements("steps", steps)) {
-                reduce.add(s.build());
-            }
+            stage.reduce(steps);
             return this;
         }
 
@@ -534,7 +579,16 @@ public final class Workflow {
          * @return this
          */
         public MapReduceBuilder errorPolicy(ErrorPolicy policy) {
-            this.errorPolicy = Checks.notNull(policy, "policy");
+            stage.errorPolicy(policy);
+            return this;
+        }
+
+        /**
+         * @param policy how failed items are handled, being built
+         * @return this
+         */
+        public MapReduceBuilder errorPolicy(ErrorPolicy.Builder policy) {
+            stage.errorPolicy(policy);
             return this;
         }
 
@@ -586,6 +640,24 @@ public final class Workflow {
         }
 
         /**
+         * @param steps custom merge-back steps
+         * @return this
+         */
+        public MapReduceBuilder merge(Step... steps) {
+            workflow.merge(steps);
+            return this;
+        }
+
+        /**
+         * @param steps custom merge-back steps being built
+         * @return this
+         */
+        public MapReduceBuilder merge(Step.Builder... steps) {
+            workflow.merge(steps);
+            return this;
+        }
+
+        /**
          * @param retry retry policy for steps that set none, or null for no retry
          * @return this
          */
@@ -595,16 +667,24 @@ public final class Workflow {
         }
 
         /**
+         * @param policy retry policy being built, for steps that set none
+         * @return this
+         */
+        public MapReduceBuilder defaultRetry(RetryPolicy.Builder policy) {
+            workflow.defaultRetry(policy);
+            return this;
+        }
+
+        /**
          * @return the workflow
          * @throws WorkflowDefinitionException if it is invalid
          */
         public Workflow build() {
-            if (map == null) {
+            if (!stage.hasMap()) {
                 throw new WorkflowDefinitionException("MapReduce workflow '" + workflow.name + "' needs a map phase");
             }
             Builder b = workflow.copy();
-            b.stage(new Stage.MapReduce(workflow.name, new SetupPhase(setup, setupTimeout, captureOutputs), map, reduce,
-                    errorPolicy));
+            b.stage(stage.build());
             return b.build();
         }
     }

@@ -58,6 +58,7 @@ class NullArgumentsTest {
             "Workflow.MapReduceBuilder.mergeTimeout(timeout)",
             "Workflow.MapReduceBuilder.defaultRetry(retry)",
             "Workflow.MapReduceBuilder.setupTimeout(timeout)",
+            "Stage.MapReduceBuilder.setupTimeout(timeout)",
             "WorkInput.jsonFile(jsonPath)",
             "WorkInput.detect(jsonPath)",
             "AgentRequest.of(timeout)",
@@ -65,17 +66,22 @@ class NullArgumentsTest {
 
     private static final Step STEP = Step.shell("true").build();
 
+    private static final Supplier<Object> BUILDERS_MAP_PHASE =
+            () -> MapPhase.builder().input(WorkInput.values(List.of(1))).agentTemplate(STEP);
+
     /** How to get a fresh instance of each public builder type. */
-    private static final Map<Class<?>, Supplier<Object>> BUILDERS = Map.of(
-            Step.Builder.class, () -> Step.shell("true"),
-            MapPhase.Builder.class, () -> MapPhase.builder().input(WorkInput.values(List.of(1))).agentTemplate(STEP),
-            Workflow.Builder.class, () -> Workflow.builder("wf"),
-            Workflow.MapReduceBuilder.class, () -> Workflow.mapReduce("wf"),
-            ErrorPolicy.Builder.class, ErrorPolicy::builder,
-            RetryPolicy.Builder.class, RetryPolicy::builder,
-            RunOptions.Builder.class, RunOptions::builder,
-            OnFailure.Builder.class, () -> OnFailure.run(STEP),
-            ReprocessOptions.Builder.class, ReprocessOptions::builder);
+    private static final Map<Class<?>, Supplier<Object>> BUILDERS = Map.ofEntries(
+            Map.entry(Step.Builder.class, () -> Step.shell("true")),
+            Map.entry(MapPhase.Builder.class, BUILDERS_MAP_PHASE),
+            Map.entry(Workflow.Builder.class, () -> Workflow.builder("wf")),
+            Map.entry(Workflow.MapReduceBuilder.class, () -> Workflow.mapReduce("wf")),
+            Map.entry(Stage.MapReduceBuilder.class, () -> Stage.mapReduce("stage")
+                    .map((MapPhase.Builder) BUILDERS_MAP_PHASE.get())),
+            Map.entry(ErrorPolicy.Builder.class, ErrorPolicy::builder),
+            Map.entry(RetryPolicy.Builder.class, RetryPolicy::builder),
+            Map.entry(RunOptions.Builder.class, RunOptions::builder),
+            Map.entry(OnFailure.Builder.class, () -> OnFailure.run(STEP)),
+            Map.entry(ReprocessOptions.Builder.class, ReprocessOptions::builder));
 
     @Test
     void everyPublicFactoryAndBuilderMethodRejectsNullNamingTheParameter() throws Exception {
