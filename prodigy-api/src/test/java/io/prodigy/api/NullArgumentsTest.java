@@ -3,6 +3,13 @@ package io.prodigy.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.prodigy.api.spi.AgentRequest;
+import io.prodigy.api.spi.DlqEntry;
+import io.prodigy.api.spi.FailedAttempt;
+import io.prodigy.api.spi.MapAttempt;
+import io.prodigy.api.spi.MapAttemptOutcome;
+import io.prodigy.api.spi.RunRecord;
+import io.prodigy.api.spi.Workspace;
 import java.io.IOException;
 import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;
@@ -62,9 +69,45 @@ class NullArgumentsTest {
             "WorkInput.jsonFile(jsonPath)",
             "WorkInput.detect(jsonPath)",
             "AgentRequest.of(timeout)",
-            "ReprocessOptions.Builder.maxParallel(max)");
+            "ReprocessOptions.Builder.maxParallel(max)",
+            "MapAttemptOutcome.failed(workspace)",
+            "ItemResult.Builder.startedAt(startedAt)",
+            "ItemResult.Builder.output(output)",
+            "ItemResult.Builder.error(error)",
+            "ItemResult.Builder.workspace(workspace)",
+            "ItemResult.Builder.costUsd(costUsd)",
+            "ItemResult.Builder.worktreePath(worktreePath)",
+            "ItemResult.Builder.branch(branch)",
+            "RunResult.Builder.failure(failure)",
+            "RunSummary.Builder.costUsd(costUsd)",
+            "AgentRequest.Builder.timeout(timeout)",
+            "AgentRequest.Builder.itemId(itemId)",
+            "MapAttempt.Builder.agentTimeout(agentTimeout)",
+            "MapAttemptOutcome.Builder.workspace(workspace)",
+            "MapAttemptOutcome.Builder.baseRevision(baseRevision)",
+            "MapAttemptOutcome.Builder.error(error)",
+            "MapAttemptOutcome.Builder.costUsd(costUsd)",
+            "MapAttemptOutcome.Builder.log(log)",
+            "RunRecord.Builder.workspace(workspace)",
+            "DlqEntry.Builder.workspace(workspace)");
 
     private static final Step STEP = Step.shell("true").build();
+
+    private static final FailedAttempt FAILED_ATTEMPT =
+            FailedAttempt.of(1, java.time.Instant.EPOCH, ErrorKind.COMMAND_FAILED, "exit 1");
+
+    /** A workspace for factories that take one. */
+    private static final Workspace WORKSPACE = new Workspace() {
+        @Override
+        public Path directory() {
+            return Path.of(".");
+        }
+
+        @Override
+        public String name() {
+            return "here";
+        }
+    };
 
     private static final Supplier<Object> BUILDERS_MAP_PHASE =
             () -> MapPhase.builder().input(WorkInput.values(List.of(1))).agentTemplate(STEP);
@@ -81,7 +124,17 @@ class NullArgumentsTest {
             Map.entry(RetryPolicy.Builder.class, RetryPolicy::builder),
             Map.entry(RunOptions.Builder.class, RunOptions::builder),
             Map.entry(OnFailure.Builder.class, () -> OnFailure.run(STEP)),
-            Map.entry(ReprocessOptions.Builder.class, ReprocessOptions::builder));
+            Map.entry(ReprocessOptions.Builder.class, ReprocessOptions::builder),
+            Map.entry(ItemResult.Builder.class, () -> ItemResult.builder("item-1", ItemStatus.SUCCEEDED)),
+            Map.entry(RunResult.Builder.class,
+                    () -> RunResult.builder("run-1", "wf", RunStatus.SUCCEEDED, java.time.Instant.EPOCH)),
+            Map.entry(RunSummary.Builder.class, RunSummary::builder),
+            Map.entry(AgentRequest.Builder.class, () -> AgentRequest.builder("/fix", Path.of("."))),
+            Map.entry(MapAttempt.Builder.class, () -> MapAttempt.builder("run-1", "wf", "item-1", "{}")),
+            Map.entry(MapAttemptOutcome.Builder.class, MapAttemptOutcome::builder),
+            Map.entry(RunRecord.Builder.class,
+                    () -> RunRecord.builder("run-1", "wf", Path.of("."), java.time.Instant.EPOCH)),
+            Map.entry(DlqEntry.Builder.class, () -> DlqEntry.builder("run-1", "item-1").attempt(FAILED_ATTEMPT)));
 
     @Test
     void everyPublicFactoryAndBuilderMethodRejectsNullNamingTheParameter() throws Exception {
@@ -229,6 +282,13 @@ class NullArgumentsTest {
         values.put(Path.class, Path.of("."));
         values.put(io.prodigy.api.spi.TokenUsage.class, io.prodigy.api.spi.TokenUsage.NONE);
         values.put(java.time.Instant.class, java.time.Instant.EPOCH);
+        values.put(Workspace.class, WORKSPACE);
+        values.put(ItemError.class, new ItemError(ErrorKind.COMMAND_FAILED, "exit 1", 1, "shell: false"));
+        values.put(FailedAttempt.class, FAILED_ATTEMPT);
+        values.put(RunSummary.class, RunSummary.EMPTY);
+        values.put(ItemResult.class, ItemResult.builder("item-1", ItemStatus.SUCCEEDED).build());
+        values.put(StepRecord.class, new StepRecord("s", "steps", 0, "x", false, true, 0, Duration.ZERO, null));
+        values.put(java.util.function.Consumer.class, (java.util.function.Consumer<Object>) x -> { });
         return values.get(t);
     }
 
