@@ -83,4 +83,62 @@ public record IsolationHints(@Nullable Mode mode, @Nullable Integer poolSize, @N
     public boolean isEmpty() {
         return this.equals(NONE);
     }
+
+
+    /**
+     * @param name the long-lived worktree's name
+     * @return hints asking for the {@link Mode#DEDICATED} worktree of that name
+     */
+    public static IsolationHints dedicated(String name) {
+        return new IsolationHints(Mode.DEDICATED, null, Checks.notNull(name, "name"), null, null, null);
+    }
+
+    /**
+     * @param worktreeMode the worktree mode, or null to leave it to the strategy ({@link Mode#DEDICATED} needs a
+     *                     name: see {@link #dedicated(String)})
+     * @return a copy with that mode
+     */
+    public IsolationHints withMode(@Nullable Mode worktreeMode) {
+        return new IsolationHints(worktreeMode, poolSize, name, onConflict, conflictCommand, conflictTimeout);
+    }
+
+    /**
+     * @param size the most agent worktrees of {@link Mode#POOLED}, or null for the map phase's max_parallel
+     * @return a copy with that size
+     */
+    public IsolationHints withPoolSize(@Nullable Integer size) {
+        return new IsolationHints(mode, size, name, onConflict, conflictCommand, conflictTimeout);
+    }
+
+    /**
+     * @param worktreeName the long-lived worktree's name, or null
+     * @return a copy with that name
+     */
+    public IsolationHints withName(@Nullable String worktreeName) {
+        return new IsolationHints(mode, poolSize, worktreeName, onConflict, conflictCommand, conflictTimeout);
+    }
+
+    /**
+     * @param action what to do on a merge conflict, or null to leave it to the strategy
+     * @return a copy with that action
+     */
+    public IsolationHints withOnConflict(@Nullable OnConflict action) {
+        return new IsolationHints(mode, poolSize, name, action, conflictCommand, conflictTimeout);
+    }
+
+    /**
+     * @param command the agent command of {@link OnConflict#AGENT}, or null for {@link #DEFAULT_CONFLICT_COMMAND}
+     * @return a copy with that command
+     */
+    public IsolationHints withConflictCommand(@Nullable String command) {
+        return new IsolationHints(mode, poolSize, name, onConflict, command, conflictTimeout);
+    }
+
+    /**
+     * @param limit the time limit of the conflict agent, or null for none
+     * @return a copy with that limit
+     */
+    public IsolationHints withConflictTimeout(@Nullable Duration limit) {
+        return new IsolationHints(mode, poolSize, name, onConflict, conflictCommand, limit);
+    }
 }

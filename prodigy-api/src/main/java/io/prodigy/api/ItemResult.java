@@ -160,6 +160,15 @@ public record ItemResult(String itemId, int index, String itemJson, ItemStatus s
         }
 
         /**
+         * @param status what happened
+         * @return this
+         */
+        public Builder status(ItemStatus status) {
+            this.status = WorkflowDefinitionException.requireNonNull(status, "status");
+            return this;
+        }
+
+        /**
          * @param index the item's position after the data pipeline (default 0)
          * @return this
          */

@@ -131,10 +131,9 @@ public final class MapPhase {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof MapPhase)) {
+        if (!(o instanceof MapPhase m)) {
             return false;
         }
-        MapPhase m = (MapPhase) o;
         return input.equals(m.input) && Checks.equal(filter, m.filter) && Checks.equal(sortBy, m.sortBy)
                 && Checks.equal(distinct, m.distinct) && offset == m.offset && Checks.equal(maxItems, m.maxItems)
                 && maxParallel == m.maxParallel && Checks.equal(agentTimeout, m.agentTimeout)

@@ -77,18 +77,13 @@ public record RetryCondition(Kind kind, String pattern) {
      * @throws WorkflowDefinitionException for an unknown name
      */
     public static RetryCondition named(String name) {
-        switch (Checks.notNull(name, "name").trim().toLowerCase(Locale.ROOT)) {
-            case "network":
-                return of(Kind.NETWORK);
-            case "timeout":
-                return of(Kind.TIMEOUT);
-            case "server_error":
-                return of(Kind.SERVER_ERROR);
-            case "rate_limit":
-                return of(Kind.RATE_LIMIT);
-            default:
-                throw new WorkflowDefinitionException("unknown retry_on '" + name
-                        + "': expected network, timeout, server_error, rate_limit or {pattern: <regex>}");
-        }
+        return switch (Checks.notNull(name, "name").trim().toLowerCase(Locale.ROOT)) {
+            case "network" -> of(Kind.NETWORK);
+            case "timeout" -> of(Kind.TIMEOUT);
+            case "server_error" -> of(Kind.SERVER_ERROR);
+            case "rate_limit" -> of(Kind.RATE_LIMIT);
+            default -> throw new WorkflowDefinitionException("unknown retry_on '" + name
+                    + "': expected network, timeout, server_error, rate_limit or {pattern: <regex>}");
+        };
     }
 }

@@ -123,6 +123,15 @@ public record RunResult(String runId, String workflowName, RunStatus status, Ins
         }
 
         /**
+         * @param status how it ended
+         * @return this
+         */
+        public Builder status(RunStatus status) {
+            this.status = WorkflowDefinitionException.requireNonNull(status, "status");
+            return this;
+        }
+
+        /**
          * @param duration how long it took (default zero)
          * @return this
          */

@@ -105,4 +105,46 @@ public record SetupCapture(int commandIndex, Source source, @Nullable String pat
     public static SetupCapture of(int commandIndex) {
         return new SetupCapture(commandIndex, Source.STDOUT, null, null, null, Multiline.PRESERVE);
     }
+
+
+    /**
+     * @param output which output of the command to read
+     * @return a copy reading it
+     */
+    public SetupCapture withSource(Source output) {
+        return new SetupCapture(commandIndex, Checks.notNull(output, "output"), pattern, jsonPath, defaultValue,
+                multiline);
+    }
+
+    /**
+     * @param regex a regular expression whose first group (or whole match) is the value, or null
+     * @return a copy with that pattern
+     */
+    public SetupCapture withPattern(@Nullable String regex) {
+        return new SetupCapture(commandIndex, source, regex, jsonPath, defaultValue, multiline);
+    }
+
+    /**
+     * @param path a JSONPath applied to the output parsed as JSON, or null
+     * @return a copy with that path
+     */
+    public SetupCapture withJsonPath(@Nullable String path) {
+        return new SetupCapture(commandIndex, source, pattern, path, defaultValue, multiline);
+    }
+
+    /**
+     * @param value the value when nothing matches, or null to fail instead
+     * @return a copy with that default
+     */
+    public SetupCapture withDefaultValue(@Nullable String value) {
+        return new SetupCapture(commandIndex, source, pattern, jsonPath, value, multiline);
+    }
+
+    /**
+     * @param mode how multi-line values are reduced
+     * @return a copy with that mode
+     */
+    public SetupCapture withMultiline(Multiline mode) {
+        return new SetupCapture(commandIndex, source, pattern, jsonPath, defaultValue, Checks.notNull(mode, "mode"));
+    }
 }

@@ -260,10 +260,9 @@ public final class Step {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof Step)) {
+        if (!(o instanceof Step s)) {
             return false;
         }
-        Step s = (Step) o;
         return commitRequired == s.commitRequired && autoCommit == s.autoCommit && action.equals(s.action)
                 && Objects.equals(name, s.name) && Objects.equals(id, s.id) && Objects.equals(when, s.when)
                 && Objects.equals(timeout, s.timeout) && Objects.equals(retry, s.retry)

@@ -209,10 +209,9 @@ public final class Workflow {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Workflow)) {
+        if (!(o instanceof Workflow w)) {
             return false;
         }
-        Workflow w = (Workflow) o;
         return name.equals(w.name) && env.equals(w.env) && secrets.equals(w.secrets) && stages.equals(w.stages)
                 && merge.equals(w.merge) && Objects.equals(mergeTimeout, w.mergeTimeout)
                 && Objects.equals(defaultRetry, w.defaultRetry) && computedEnv.equals(w.computedEnv)
