@@ -82,6 +82,7 @@ class NullArgumentsTest {
             "RunSummary.Builder.costUsd(costUsd)",
             "AgentRequest.Builder.timeout(timeout)",
             "AgentRequest.Builder.itemId(itemId)",
+            "AgentRequest.Builder.stateDirectory(stateDirectory)",
             "MapAttempt.Builder.agentTimeout(agentTimeout)",
             "MapAttemptOutcome.Builder.workspace(workspace)",
             "MapAttemptOutcome.Builder.baseRevision(baseRevision)",

@@ -18,12 +18,13 @@ import org.jspecify.annotations.Nullable;
  * @param runId the run's id
  * @param itemId the MapReduce item's id, or null outside the map phase
  * @param stepLabel the step's label, for logs
- * @param stateDirectory a directory private to the run where the runner may keep transcripts and logs
+ * @param stateDirectory a directory private to the run where the runner may keep transcripts and logs, or null for
+ *                       none (the runner keeps no files)
  * @param activity receives what the agent does while it runs; never null; thread-safe
  * @since 0.1
  */
 public record AgentRequest(String command, Path workspace, Map<String, String> environment, @Nullable Duration timeout,
-                           String runId, @Nullable String itemId, String stepLabel, Path stateDirectory,
+                           String runId, @Nullable String itemId, String stepLabel, @Nullable Path stateDirectory,
                            Consumer<AgentActivity> activity) {
     /**
      * Copies and applies defaults.
@@ -36,7 +37,8 @@ public record AgentRequest(String command, Path workspace, Map<String, String> e
      * @param runId the run's id
      * @param itemId the MapReduce item's id, or null outside the map phase
      * @param stepLabel the step's label, for logs
-     * @param stateDirectory a directory private to the run where the runner may keep transcripts and logs
+     * @param stateDirectory a directory private to the run where the runner may keep transcripts and logs, or null
+     *        for none (the runner keeps no files)
      * @param activity receives what the agent does while it runs; never null; thread-safe
      */
     public AgentRequest {
@@ -73,6 +75,8 @@ public record AgentRequest(String command, Path workspace, Map<String, String> e
         Builder b = new Builder();
         b.command = WorkflowDefinitionException.requireNonNull(command, "command");
         b.workspace = WorkflowDefinitionException.requireNonNull(workspace, "workspace");
+        b.stepLabel = command;
+        b.stateDirectory = workspace.resolve(".prodigy-agent");
         return b;
     }
 
@@ -105,7 +109,7 @@ public record AgentRequest(String command, Path workspace, Map<String, String> e
         private @Nullable Duration timeout;
         private String runId = "adhoc";
         private @Nullable String itemId;
-        private @Nullable String stepLabel;
+        private String stepLabel;
         private @Nullable Path stateDirectory;
         private Consumer<AgentActivity> activity = a -> { };
 
@@ -158,11 +162,12 @@ public record AgentRequest(String command, Path workspace, Map<String, String> e
         }
 
         /**
-         * @param stateDirectory a directory private to the run for transcripts and logs (default: {@code .prodigy-agent} in the workspace)
+         * @param stateDirectory a directory private to the run for transcripts and logs (default: {@code .prodigy-agent}
+         *                       in the workspace), or null for none
          * @return this
          */
-        public Builder stateDirectory(Path stateDirectory) {
-            this.stateDirectory = WorkflowDefinitionException.requireNonNull(stateDirectory, "stateDirectory");
+        public Builder stateDirectory(@Nullable Path stateDirectory) {
+            this.stateDirectory = stateDirectory;
             return this;
         }
 
@@ -180,8 +185,8 @@ public record AgentRequest(String command, Path workspace, Map<String, String> e
          * @throws WorkflowDefinitionException if a value is invalid
          */
         public AgentRequest build() {
-            return new AgentRequest(command, workspace, environment, timeout, runId, itemId, stepLabel == null ? command : stepLabel,
-                    stateDirectory == null ? workspace.resolve(".prodigy-agent") : stateDirectory, activity);
+            return new AgentRequest(command, workspace, environment, timeout, runId, itemId, stepLabel, stateDirectory,
+                    activity);
         }
     }
 }

@@ -162,16 +162,17 @@ public record DlqEntry(String runId, String itemId, String itemJson, List<Failed
 
         /**
          * @return the entry
-         * @throws WorkflowDefinitionException if no failed attempt was given
+         * @throws WorkflowDefinitionException if no failed attempt was given to take the first or last failure's time
+         *     from
          */
         public DlqEntry build() {
-            if (attempts.isEmpty()) {
+            if (attempts.isEmpty() && (firstFailure == null || lastFailure == null)) {
                 throw new WorkflowDefinitionException("DLQ entry of item '" + itemId + "' needs at least one failed "
                         + "attempt");
             }
             return new DlqEntry(runId, itemId, itemJson, attempts, workspace, resolved,
-                    firstFailure == null ? attempts.get(0).at() : firstFailure,
-                    lastFailure == null ? attempts.get(attempts.size() - 1).at() : lastFailure);
+                    firstFailure != null ? firstFailure : attempts.get(0).at(),
+                    lastFailure != null ? lastFailure : attempts.get(attempts.size() - 1).at());
         }
     }
 }

@@ -61,10 +61,10 @@ public sealed interface JournalEntry permits JournalEntry.StepCompleted, Journal
      * @param stage the stage index
      * @param itemId the item
      * @param status how it ended
-     * @param resultJson the item's result as JSON text (as in {@code ${map.results}})
+     * @param resultJson the item's result as JSON text (as in {@code ${map.results}}), or null when none was recorded
      * @since 0.1
      */
-    record ItemFinished(Instant at, int stage, String itemId, ItemStatus status, String resultJson)
+    record ItemFinished(Instant at, int stage, String itemId, ItemStatus status, @Nullable String resultJson)
             implements JournalEntry {
     }
 
