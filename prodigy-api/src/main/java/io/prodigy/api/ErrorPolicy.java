@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1
  */
 public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFailure, @Nullable Integer maxFailures,
-                          @Nullable Double failureThreshold, @Nullable CircuitBreakerPolicy circuitBreaker, @Nullable RetryPolicy itemRetry) {
+                          @Nullable Double failureThreshold, @Nullable CircuitBreakerPolicy circuitBreaker,
+                          @Nullable RetryPolicy itemRetry) {
 
     /** DLQ, continue, no limits. */
     public static final ErrorPolicy DEFAULT = new ErrorPolicy(ItemFailureAction.DLQ, true, null, null, null, null);

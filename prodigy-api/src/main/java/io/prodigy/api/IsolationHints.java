@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param conflictTimeout the time limit of the conflict agent, or null for none
  * @since 0.1
  */
-public record IsolationHints(@Nullable Mode mode, @Nullable Integer poolSize, @Nullable String name, @Nullable OnConflict onConflict, @Nullable String conflictCommand,
+public record IsolationHints(@Nullable Mode mode, @Nullable Integer poolSize, @Nullable String name,
+                             @Nullable OnConflict onConflict, @Nullable String conflictCommand,
                              @Nullable Duration conflictTimeout) {
     /** Nothing asked. */
     public static final IsolationHints NONE = new IsolationHints(null, null, null, null, null, null);

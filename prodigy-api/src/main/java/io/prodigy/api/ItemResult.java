@@ -29,8 +29,10 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1
  */
 public record ItemResult(String itemId, int index, String itemJson, ItemStatus status, int attempts,
-                         @Nullable Instant startedAt, Duration duration, @Nullable String output, @Nullable ItemError error, boolean deadLettered,
-                         @Nullable Path workspace, List<String> commits, @Nullable Double costUsd, io.prodigy.api.spi.TokenUsage tokens,
+                         @Nullable Instant startedAt, Duration duration, @Nullable String output,
+                         @Nullable ItemError error, boolean deadLettered,
+                         @Nullable Path workspace, List<String> commits, @Nullable Double costUsd,
+                         io.prodigy.api.spi.TokenUsage tokens,
                          List<String> filesModified, @Nullable Path worktreePath, @Nullable String branch) {
     /**
      * Validates and copies.
@@ -80,8 +82,10 @@ public record ItemResult(String itemId, int index, String itemJson, ItemStatus s
      * @param costUsd its agent cost, or null
      * @param tokens the tokens its agents used
      */
-    public ItemResult(String itemId, int index, String itemJson, ItemStatus status, int attempts, @Nullable Instant startedAt,
-                      Duration duration, @Nullable String output, @Nullable ItemError error, boolean deadLettered, @Nullable Path workspace,
+    public ItemResult(String itemId, int index, String itemJson, ItemStatus status, int attempts,
+                      @Nullable Instant startedAt,
+                      Duration duration, @Nullable String output, @Nullable ItemError error, boolean deadLettered,
+                      @Nullable Path workspace,
                       List<String> commits, @Nullable Double costUsd, io.prodigy.api.spi.TokenUsage tokens) {
         this(itemId, index, itemJson, status, attempts, startedAt, duration, output, error, deadLettered, workspace,
                 commits, costUsd, tokens, List.of(), workspace, null);
@@ -308,7 +312,8 @@ public record ItemResult(String itemId, int index, String itemJson, ItemStatus s
          * @throws WorkflowDefinitionException if a value is invalid
          */
         public ItemResult build() {
-            return new ItemResult(itemId, index, itemJson, status, attempts, startedAt, duration, output, error, deadLettered, workspace, commits, costUsd, tokens, filesModified, worktreePath, branch);
+            return new ItemResult(itemId, index, itemJson, status, attempts, startedAt, duration, output, error,
+                    deadLettered, workspace, commits, costUsd, tokens, filesModified, worktreePath, branch);
         }
     }
 }

@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1
  */
-public record RunOptions(List<String> args, Map<String, String> variables, @Nullable Integer maxParallel, @Nullable String runId,
+public record RunOptions(List<String> args, Map<String, String> variables, @Nullable Integer maxParallel,
+                         @Nullable String runId,
                          @Nullable String profile, @Nullable Double budgetUsd, int maxIterations) {
 
     /** No arguments, no overrides. */
@@ -39,7 +40,8 @@ public record RunOptions(List<String> args, Map<String, String> variables, @Null
      * @param profile the profile, or null
      * @param budgetUsd the budget, or null
      */
-    public RunOptions(List<String> args, Map<String, String> variables, @Nullable Integer maxParallel, @Nullable String runId,
+    public RunOptions(List<String> args, Map<String, String> variables, @Nullable Integer maxParallel,
+                      @Nullable String runId,
                       @Nullable String profile, @Nullable Double budgetUsd) {
         this(args, variables, maxParallel, runId, profile, budgetUsd, 1);
     }

@@ -36,8 +36,8 @@ public record RunResult(String runId, String workflowName, RunStatus status, Ins
      * @param duration how long it took
      * @param items the results of every MapReduce item, in dispatch order per stage
      * @param steps the records of top-level steps outside the map phase
-     * @param variables the final variables rendered as text (secrets masked); a value that is an array or object of more
-     *        than 10,000 elements (the {@code map.results} of a huge run) is left out: {@code items} holds it
+     * @param variables the final variables rendered as text (secrets masked); a value that is an array or object of
+     *        more than 10,000 elements (the {@code map.results} of a huge run) is left out: {@code items} holds it
      * @param summary aggregate figures
      * @param failure why the run failed, or null
      */
@@ -190,7 +190,8 @@ public record RunResult(String runId, String workflowName, RunStatus status, Ins
          * @throws WorkflowDefinitionException if a value is invalid
          */
         public RunResult build() {
-            return new RunResult(runId, workflowName, status, startedAt, duration, items, steps, variables, summary, failure);
+            return new RunResult(runId, workflowName, status, startedAt, duration, items, steps, variables, summary,
+                    failure);
         }
     }
 }

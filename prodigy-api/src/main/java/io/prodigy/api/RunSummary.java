@@ -173,7 +173,8 @@ public record RunSummary(int total, int succeeded, int failed, int deadLettered,
          * @return this
          */
         public Builder averageItemDuration(Duration averageItemDuration) {
-            this.averageItemDuration = WorkflowDefinitionException.requireNonNull(averageItemDuration, "averageItemDuration");
+            this.averageItemDuration = WorkflowDefinitionException.requireNonNull(averageItemDuration,
+                    "averageItemDuration");
             return this;
         }
 
@@ -200,7 +201,8 @@ public record RunSummary(int total, int succeeded, int failed, int deadLettered,
          * @throws WorkflowDefinitionException if a value is invalid
          */
         public RunSummary build() {
-            return new RunSummary(total, succeeded, failed, deadLettered, notRun, mapDuration, throughputPerSecond, parallelEfficiency, averageItemDuration, costUsd, tokens);
+            return new RunSummary(total, succeeded, failed, deadLettered, notRun, mapDuration, throughputPerSecond,
+                    parallelEfficiency, averageItemDuration, costUsd, tokens);
         }
     }
 }

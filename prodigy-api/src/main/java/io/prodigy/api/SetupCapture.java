@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
  * @param multiline how multi-line values are reduced
  * @since 0.1
  */
-public record SetupCapture(int commandIndex, Source source, @Nullable String pattern, @Nullable String jsonPath, @Nullable String defaultValue,
+public record SetupCapture(int commandIndex, Source source, @Nullable String pattern, @Nullable String jsonPath,
+                           @Nullable String defaultValue,
                            Multiline multiline) {
 
     /**

@@ -154,7 +154,8 @@ public sealed interface StepAction
      * @param steps the steps run for each element
      * @since 0.1
      */
-    record Foreach(@Nullable List<String> items, @Nullable String command, int parallel, boolean continueOnError, @Nullable Integer maxItems,
+    record Foreach(@Nullable List<String> items, @Nullable String command, int parallel, boolean continueOnError,
+                   @Nullable Integer maxItems,
                    List<Step> steps) implements StepAction {
         /**
          * Validates the fields.

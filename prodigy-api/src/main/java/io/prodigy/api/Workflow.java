@@ -519,6 +519,15 @@ public final class Workflow {
         }
 
         /**
+         * @param steps setup steps (added in order)
+         * @return this
+         */
+        public MapReduceBuilder setup(List<Step> steps) {
+            stage.setup(steps);
+            return this;
+        }
+
+        /**
          * @param timeout the whole setup phase's limit, or null for none
          * @return this
          */
@@ -569,6 +578,15 @@ public final class Workflow {
          * @return this
          */
         public MapReduceBuilder reduce(Step.Builder... steps) {
+            stage.reduce(steps);
+            return this;
+        }
+
+        /**
+         * @param steps reduce steps (added in order)
+         * @return this
+         */
+        public MapReduceBuilder reduce(List<Step> steps) {
             stage.reduce(steps);
             return this;
         }

@@ -33,7 +33,8 @@ class BuilderGrammarTest {
 
     @Test
     void workflowsAcceptStepBuildersWhereTheyAcceptSteps() {
-        assertThat(Workflow.sequential("wf", Step.shell("make"), Step.shell("make test").timeout(Duration.ofMinutes(1))))
+        assertThat(Workflow.sequential("wf", Step.shell("make"),
+                Step.shell("make test").timeout(Duration.ofMinutes(1))))
                 .isEqualTo(Workflow.sequential("wf", Step.shell("make").build(),
                         Step.shell("make test").timeout(Duration.ofMinutes(1)).build()));
         assertThat(Workflow.builder("wf").steps(Step.shell("a")).merge(Step.shell("git merge x"))

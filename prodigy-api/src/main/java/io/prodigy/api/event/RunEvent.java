@@ -275,7 +275,8 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param reason why the last attempt failed
      * @since 0.1
      */
-    record RetryScheduled(String runId, Instant at, @Nullable String itemId, @Nullable String label, int nextAttempt, Duration delay,
+    record RetryScheduled(String runId, Instant at, @Nullable String itemId, @Nullable String label, int nextAttempt,
+                          Duration delay,
                           String reason) implements RunEvent {
     }
 
@@ -358,7 +359,8 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param retryIn how long the throttled attempt waits before trying again
      * @since 0.1
      */
-    record Throttled(String runId, Instant at, @Nullable String itemId, io.prodigy.api.ErrorKind errorKind, int concurrency,
+    record Throttled(String runId, Instant at, @Nullable String itemId, io.prodigy.api.ErrorKind errorKind,
+                     int concurrency,
                      @Nullable Instant resumeAt, Duration retryIn) implements RunEvent {
     }
 

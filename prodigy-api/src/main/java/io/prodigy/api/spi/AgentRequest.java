@@ -55,7 +55,8 @@ public record AgentRequest(String command, Path workspace, Map<String, String> e
      * @param timeout the time limit, or null
      * @return the request
      */
-    public static AgentRequest of(String command, Path workspace, Map<String, String> environment, @Nullable Duration timeout) {
+    public static AgentRequest of(String command, Path workspace, Map<String, String> environment,
+                                  @Nullable Duration timeout) {
         WorkflowDefinitionException.requireNonNull(command, "command");
         WorkflowDefinitionException.requireNonNull(workspace, "workspace");
         WorkflowDefinitionException.requireNonNull(environment, "environment");
@@ -162,8 +163,8 @@ public record AgentRequest(String command, Path workspace, Map<String, String> e
         }
 
         /**
-         * @param stateDirectory a directory private to the run for transcripts and logs (default: {@code .prodigy-agent}
-         *                       in the workspace), or null for none
+         * @param stateDirectory a directory private to the run for transcripts and logs (default:
+         *                       {@code .prodigy-agent} in the workspace), or null for none
          * @return this
          */
         public Builder stateDirectory(@Nullable Path stateDirectory) {

@@ -24,8 +24,10 @@ import org.jspecify.annotations.Nullable;
  * @param sessionId the agent's session id, or null
  * @since 0.1
  */
-public record AgentResult(boolean success, String output, @Nullable Integer exitCode, @Nullable ErrorKind errorKind, @Nullable String errorMessage,
-                          @Nullable Double costUsd, TokenUsage tokens, @Nullable Duration duration, @Nullable Instant retryAfter, @Nullable Path transcript,
+public record AgentResult(boolean success, String output, @Nullable Integer exitCode, @Nullable ErrorKind errorKind,
+                          @Nullable String errorMessage,
+                          @Nullable Double costUsd, TokenUsage tokens, @Nullable Duration duration,
+                          @Nullable Instant retryAfter, @Nullable Path transcript,
                           @Nullable String sessionId) {
 
     /**

@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param lastFailure when it last failed
  * @since 0.1
  */
-public record DlqEntry(String runId, String itemId, String itemJson, List<FailedAttempt> attempts, @Nullable Path workspace,
+public record DlqEntry(String runId, String itemId, String itemJson, List<FailedAttempt> attempts,
+                       @Nullable Path workspace,
                        boolean resolved, Instant firstFailure, Instant lastFailure) {
     /**
      * Copies.

@@ -181,7 +181,8 @@ public record MapAttempt(String runId, String workflowName, String workflowHash,
          * @throws WorkflowDefinitionException if a value is invalid
          */
         public MapAttempt build() {
-            return new MapAttempt(runId, workflowName, workflowHash, stageIndex, itemId, itemIndex, itemJson, attempt, variables, environment, agentTimeout);
+            return new MapAttempt(runId, workflowName, workflowHash, stageIndex, itemId, itemIndex, itemJson, attempt,
+                    variables, environment, agentTimeout);
         }
     }
 }

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1
  */
-public record MapAttemptOutcome(@Nullable Workspace workspace, @Nullable String baseRevision, @Nullable ItemError error, String output,
+public record MapAttemptOutcome(@Nullable Workspace workspace, @Nullable String baseRevision,
+                                @Nullable ItemError error, String output,
                                 @Nullable Double costUsd, TokenUsage tokens, @Nullable String log, int dispatches) {
     /**
      * Applies defaults.
@@ -35,8 +36,8 @@ public record MapAttemptOutcome(@Nullable Workspace workspace, @Nullable String 
      * @param costUsd what the agents cost, or null if unknown
      * @param tokens tokens used
      * @param log the agent's transcript path or log, or null
-     * @param dispatches how many times the executor had to start the attempt (more than 1 when a worker died and another
-     *        finished it); at least 1
+     * @param dispatches how many times the executor had to start the attempt (more than 1 when a worker died and
+     *        another finished it); at least 1
      */
     public MapAttemptOutcome {
         output = output == null ? "" : output;
