@@ -31,6 +31,7 @@ import io.prodigy.core.store.FileCheckpointStore;
 import io.prodigy.core.store.FileDlqStore;
 import io.prodigy.core.store.JsonlEventLog;
 import io.prodigy.core.store.RunLock;
+import io.prodigy.core.store.RunMetadata;
 import io.prodigy.core.internal.engine.ResumeState;
 import io.prodigy.core.internal.engine.RunState;
 import io.prodigy.core.internal.engine.SecretMasker;
@@ -85,14 +86,14 @@ public final class Prodigy implements AutoCloseable {
     private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
 
-    /** Run-record metadata keys. */
-    static final String META_ARGS = "args";
-    static final String META_VARIABLES = "variables";
-    static final String META_PROFILE = "profile";
-    static final String META_MAX_PARALLEL = "max_parallel";
-    static final String META_BUDGET = "budget_usd";
-    static final String META_SPENT = "spent_usd";
-    static final String META_ITERATIONS = "max_iterations";
+    /** Run-record metadata keys (defined in {@link RunMetadata}). */
+    static final String META_ARGS = RunMetadata.ARGS;
+    static final String META_VARIABLES = RunMetadata.VARIABLES;
+    static final String META_PROFILE = RunMetadata.PROFILE;
+    static final String META_MAX_PARALLEL = RunMetadata.MAX_PARALLEL;
+    static final String META_BUDGET = RunMetadata.BUDGET_USD;
+    static final String META_SPENT = RunMetadata.SPENT_USD;
+    static final String META_ITERATIONS = RunMetadata.MAX_ITERATIONS;
 
     private final AgentRunner agentRunner;
     private final IsolationStrategy isolation;

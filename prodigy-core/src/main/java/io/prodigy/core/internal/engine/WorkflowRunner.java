@@ -24,6 +24,7 @@ import io.prodigy.core.internal.Json;
 import io.prodigy.core.internal.input.JsonPathQuery;
 import io.prodigy.core.internal.interpolate.Interpolator;
 import io.prodigy.core.internal.interpolate.Variables;
+import io.prodigy.core.store.RunMetadata;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -163,9 +164,9 @@ public final class WorkflowRunner {
             RunStatus finalStatus = status;
             run.checkpoints.findRun(run.runId).ifPresent(r -> {
                 Map<String, String> m = new LinkedHashMap<>(r.metadata());
-                m.put("spent_usd", String.valueOf(spentNow));
+                m.put(RunMetadata.SPENT_USD, String.valueOf(spentNow));
                 m.putAll(run.metadata);
-                m.put("spent_usd", String.valueOf(spentNow));
+                m.put(RunMetadata.SPENT_USD, String.valueOf(spentNow));
                 run.checkpoints.updateRun(new RunRecord(r.runId(), r.workflowName(), r.workflowHash(), finalStatus,
                         r.projectDirectory(), r.workspace(), r.startedAt(), end, m));
             });
