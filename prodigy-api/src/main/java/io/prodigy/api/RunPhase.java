@@ -18,7 +18,12 @@ public enum RunPhase {
     /** The reduce phase of a MapReduce stage. */
     REDUCE,
     /** The workflow's {@code merge:} steps, run when the run's work is merged back. */
-    MERGE;
+    MERGE,
+    /**
+     * Not a phase that runs steps: the journal's {@code phase_completed} record (stage -1) holding the head a new
+     * run starts from.
+     */
+    START;
 
     private final String id = name().toLowerCase(Locale.ROOT);
 
@@ -28,10 +33,12 @@ public enum RunPhase {
     }
 
     /**
-     * @param id a phase as an event or record names it (null allowed)
+     * @param id a phase as an event or record names it
      * @return the phase, or empty if {@code id} names none this version knows
+     * @throws WorkflowDefinitionException if {@code id} is null
      */
     public static Optional<RunPhase> of(String id) {
+        Checks.notNull(id, "id");
         for (RunPhase p : values()) {
             if (p.id.equals(id)) {
                 return Optional.of(p);

@@ -1,6 +1,7 @@
 package io.prodigy.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -8,7 +9,7 @@ class RunPhaseTest {
     @Test
     void idsAreTheNamesEventsAndJournalsCarry() {
         assertThat(RunPhase.values()).extracting(RunPhase::id)
-                .containsExactly("steps", "setup", "map", "reduce", "merge");
+                .containsExactly("steps", "setup", "map", "reduce", "merge", "start");
         for (RunPhase p : RunPhase.values()) {
             assertThat(RunPhase.of(p.id())).contains(p);
             assertThat(p.is(p.id())).isTrue();
@@ -19,7 +20,8 @@ class RunPhaseTest {
     void aNameThisVersionDoesNotKnowIsNoPhase() {
         assertThat(RunPhase.of("MAP")).isEmpty();
         assertThat(RunPhase.of("starting")).isEmpty();
-        assertThat(RunPhase.of(null)).isEmpty();
+        assertThatThrownBy(() -> RunPhase.of(null)).isInstanceOf(WorkflowDefinitionException.class)
+                .hasMessageContaining("id");
         assertThat(RunPhase.MAP.is(null)).isFalse();
     }
 }

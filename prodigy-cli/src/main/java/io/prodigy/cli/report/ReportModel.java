@@ -191,7 +191,7 @@ final class ReportModel {
         Phase(String stage, String phase, Instant start) {
             this.stage = stage;
             this.phase = phase;
-            this.kind = RunPhase.of(phase).orElse(null);
+            this.kind = phase == null ? null : RunPhase.of(phase).orElse(null);
             this.start = start;
         }
 

@@ -114,7 +114,7 @@ public final class WorkflowRunner {
             if (resumed == null) {
                 String head = headOf();
                 if (head != null) {
-                    run.journal(new JournalEntry.PhaseCompleted(run.clock.instant(), -1, "start",
+                    run.journal(new JournalEntry.PhaseCompleted(run.clock.instant(), -1, RunPhase.START.id(),
                             Map.of(HEAD_KEY, head)));
                 }
             }
