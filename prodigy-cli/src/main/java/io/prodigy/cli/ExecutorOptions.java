@@ -1,7 +1,6 @@
 package io.prodigy.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prodigy.temporal.TemporalMapExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +11,6 @@ import picocli.CommandLine.Option;
 
 /** {@code --executor local|temporal} and the Temporal settings of {@code run} and {@code resume}. */
 final class ExecutorOptions {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--executor", paramLabel = "local|temporal",
             description = "Where map items run: local (this process, the default) or temporal (workers started "
@@ -81,7 +79,7 @@ final class ExecutorOptions {
                 s.put("param_file_name", paramFile.getFileName().toString());
                 s.put("param_file", Files.readString(paramFile));
             }
-            return JSON.writeValueAsString(s);
+            return Json.compact(s);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         } catch (IOException e) {

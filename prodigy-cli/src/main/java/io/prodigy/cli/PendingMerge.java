@@ -1,8 +1,6 @@
 package io.prodigy.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prodigy.git.MergePlan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,9 +24,6 @@ record PendingMerge(@JsonProperty("run_id") String runId, @JsonProperty("reposit
                     @JsonProperty("source_branch") String sourceBranch,
                     @JsonProperty("target_branch") String targetBranch, @JsonProperty("commits") int commits,
                     @JsonProperty("worktree") String worktree) {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     /** @param plan the declined plan @return it, to be kept */
     static PendingMerge of(MergePlan plan) {
         return new PendingMerge(plan.runId(), plan.repository().toString(), plan.sourceBranch(), plan.targetBranch(),
@@ -46,7 +41,7 @@ record PendingMerge(@JsonProperty("run_id") String runId, @JsonProperty("reposit
         try {
             Files.createDirectories(f.getParent());
             Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-            Files.write(tmp, MAPPER.writeValueAsBytes(this));
+            Files.write(tmp, Json.RECORDS.writeValueAsBytes(this));
             Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + f + ": " + e.getMessage(), e);
@@ -60,7 +55,7 @@ record PendingMerge(@JsonProperty("run_id") String runId, @JsonProperty("reposit
             return Optional.empty();
         }
         try {
-            return Optional.of(MAPPER.readValue(f.toFile(), PendingMerge.class));
+            return Optional.of(Json.RECORDS.readValue(f.toFile(), PendingMerge.class));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
         }

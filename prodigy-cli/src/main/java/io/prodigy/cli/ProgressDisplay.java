@@ -1,6 +1,7 @@
 package io.prodigy.cli;
 
 import io.prodigy.api.ItemStatus;
+import io.prodigy.api.RunPhase;
 import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.event.RunListener;
 import java.io.PrintStream;
@@ -164,7 +165,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
             }
         } else if (e instanceof RunEvent.StepFinished f) {
             if (f.itemId() == null && !f.output().isBlank()
-                    && ("setup".equals(f.phase()) || "reduce".equals(f.phase()))) {
+                    && (RunPhase.SETUP.is(f.phase()) || RunPhase.REDUCE.is(f.phase()))) {
                 phaseOutput.computeIfAbsent(f.phase(), k -> new StringBuilder()).append(f.output().strip())
                         .append('\n');
             }

@@ -3,6 +3,7 @@ package io.prodigy.cli;
 import io.prodigy.api.ResumeOptions;
 import io.prodigy.api.Workflow;
 import io.prodigy.api.spi.RunRecord;
+import io.prodigy.core.store.RunMetadata;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,12 +64,7 @@ class ResumeCommand implements Callable<Integer> {
 
     /** @param record a run @return the {@code max_parallel} it was started with, or null for the workflow's */
     static Integer maxParallelOf(RunRecord record) {
-        String v = record.metadata().get("max_parallel");
-        try {
-            return v == null ? null : Integer.valueOf(v);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return RunMetadata.maxParallel(record);
     }
 
     /** The Rust tool's name for resuming a MapReduce job. */

@@ -2,8 +2,6 @@ package io.prodigy.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,9 +36,6 @@ record RunInfo(@JsonProperty("version") int version, @JsonProperty("run_id") Str
                @JsonProperty("timeout_seconds") Long timeoutSeconds, @JsonProperty("parallel") Integer parallel,
                @JsonProperty("files") List<String> files) {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
     static RunInfo forFile(String runId, Path file, Map<String, String> params, Path paramFile) {
         return new RunInfo(1, runId, "file", file.toAbsolutePath().normalize().toString(), params,
                 paramFile == null ? null : paramFile.toAbsolutePath().normalize().toString(), null, null, null, null,
@@ -56,7 +51,7 @@ record RunInfo(@JsonProperty("version") int version, @JsonProperty("run_id") Str
         try {
             Files.createDirectories(target.getParent());
             Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), this);
+            Json.RECORDS.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), this);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
@@ -69,7 +64,7 @@ record RunInfo(@JsonProperty("version") int version, @JsonProperty("run_id") Str
             return Optional.empty();
         }
         try {
-            return Optional.of(JSON.readValue(f.toFile(), RunInfo.class));
+            return Optional.of(Json.RECORDS.readValue(f.toFile(), RunInfo.class));
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILED, "cannot read " + f + ": " + e.getMessage());
         }

@@ -5,6 +5,7 @@ import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.spi.RunRecord;
 import io.prodigy.api.spi.TokenUsage;
 import io.prodigy.core.store.EventLogReader;
+import io.prodigy.core.store.RunMetadata;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -57,15 +58,7 @@ record RunStats(int total, int succeeded, int failed, Double costUsd, TokenUsage
         }
         int ok = (int) items.values().stream().filter(s -> s == ItemStatus.SUCCEEDED).count();
         int failed = (int) items.values().stream().filter(s -> s != ItemStatus.SUCCEEDED).count();
-        Double total = null;
-        String spent = record.metadata().get("spent_usd");
-        if (spent != null) {
-            try {
-                total = Double.valueOf(spent);
-            } catch (NumberFormatException e) {
-                total = null;
-            }
-        }
+        Double total = RunMetadata.spentUsd(record);
         if (total == null && anyCost[0]) {
             total = cost[0];
         }

@@ -1,7 +1,6 @@
 package io.prodigy.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prodigy.api.Workflow;
 import io.prodigy.api.WorkflowDefinitionException;
 import io.prodigy.core.Prodigy;
@@ -26,7 +25,6 @@ import picocli.CommandLine.Option;
                 + "back to refs/prodigy/<run>/<item>. Runs until interrupted (Ctrl-C)."},
         footer = ExitCodes.HELP)
 final class WorkerCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Option(names = "--target", paramLabel = "HOST:PORT", description = "The Temporal frontend. Config: "
             + "temporal.target.")
@@ -92,7 +90,7 @@ final class WorkerCommand implements Callable<Integer> {
 
     private static Workflow load(CliContext ctx, Path cache, String source) {
         try {
-            JsonNode s = JSON.readTree(source);
+            JsonNode s = Json.MAPPER.readTree(source);
             Path dir = Files.createDirectories(cache.resolve("workflows").resolve(Integer.toHexString(
                     source.hashCode())));
             Path file = dir.resolve(s.path("name").asText("workflow.yml"));

@@ -2,7 +2,7 @@ package io.prodigy.core;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prodigy.core.internal.Json;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -21,7 +21,6 @@ public final class ItemLabels {
     private static final String FIELDS_TEXT = "name, title, path, file, id, key";
     private static final List<String> FIELDS = List.of("name", "title", "path", "file", "id", "key");
     private static final Pattern POSITIONAL = Pattern.compile("item_\\d+");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ItemLabels() {
     }
@@ -71,7 +70,7 @@ public final class ItemLabels {
             return itemId;
         }
         try {
-            return of(itemId, JSON.readTree(itemJson));
+            return of(itemId, Json.MAPPER.readTree(itemJson));
         } catch (JsonProcessingException e) {
             return itemId;
         }

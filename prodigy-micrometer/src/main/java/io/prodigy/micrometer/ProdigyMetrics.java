@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.prodigy.api.ErrorKind;
+import io.prodigy.api.RunPhase;
 import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.event.RunListener;
 import io.prodigy.api.spi.AgentRequest;
@@ -109,7 +110,7 @@ public final class ProdigyMetrics implements RunListener {
         } else if (event instanceof RunEvent.PhaseStarted e) {
             run(e.runId()).stage = e.stage();
         } else if (event instanceof RunEvent.PhaseFinished e) {
-            if ("map".equals(e.phase())) {
+            if (RunPhase.MAP.is(e.phase())) {
                 RunMeters run = run(e.runId());
                 run.endMap(gauges(run.workflow));
             }

@@ -158,6 +158,17 @@ final class Html {
                 : String.format(Locale.ROOT, "$%.2f", v);
     }
 
+    /** @param n a count @return it in full below 10,000, else shortened: {@code 12.3k}, {@code 4.56M} */
+    static String compact(long n) {
+        if (n < 10_000) {
+            return count(n);
+        }
+        if (n < 1_000_000) {
+            return String.format(Locale.ROOT, "%.1fk", n / 1000.0);
+        }
+        return String.format(Locale.ROOT, "%.2fM", n / 1_000_000.0);
+    }
+
     static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }

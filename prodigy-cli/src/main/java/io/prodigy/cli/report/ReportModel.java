@@ -1,73 +1,55 @@
 package io.prodigy.cli.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prodigy.api.ErrorKind;
 import io.prodigy.api.ItemStatus;
+import io.prodigy.api.RunPhase;
 import io.prodigy.api.RunStatus;
 import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.spi.DlqEntry;
-import io.prodigy.api.spi.FailedAttempt;
 import io.prodigy.api.spi.JournalEntry;
 import io.prodigy.api.spi.RunRecord;
-import io.prodigy.core.DeadLetters;
-import java.io.IOException;
+import io.prodigy.core.store.RunMetadata;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the report shows, folded from a run's record, event log, journal and Dead Letter Queue. The event log
- * is the main source (it has every attempt, wait and phase with its time); the journal adds the items that were
- * resolved but never started and stands in for the events when a run was made without an event log.
+ * What the report shows, folded from a run's record, event log, journal and Dead Letter Queue: the run, its
+ * items with their attempts and waits, its phases, throttle events and DLQ groups. The event log is the main
+ * source ({@link EventFolding}); the journal adds the items that were resolved but never started and stands in
+ * for the events when a run was made without an event log ({@link JournalFolding}). The types here hold state
+ * only; statistics are in {@link ReportStatistics}, the time axis in {@link TimelineLayout}, names and classes
+ * for people in {@link ReportStyles}.
  */
 final class ReportModel {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** How an attempt (a bar on the timeline) ended. */
     enum Outcome {
         /** The attempt succeeded. */
-        SUCCESS("ok", "succeeded"),
+        SUCCESS,
         /** The attempt failed and the item was tried again. */
-        RETRIED("retried", "failed, retried"),
+        RETRIED,
         /** The item's last attempt failed. */
-        FAILED("failed", "failed"),
+        FAILED,
         /** The item's last attempt failed and the item went to the DLQ. */
-        DEAD_LETTERED("dlq", "failed, dead-lettered"),
+        DEAD_LETTERED,
         /** The run was cancelled while the attempt ran. */
-        CANCELLED("cancelled", "cancelled"),
+        CANCELLED,
         /** The attempt had not ended at the last event. */
-        RUNNING("running", "running");
-
-        final String css;
-        final String label;
-
-        Outcome(String css, String label) {
-            this.css = css;
-            this.label = label;
-        }
+        RUNNING
     }
 
     /** Why an item or phase waited. */
     enum WaitKind {
         /** Backoff before the item's next attempt. */
-        BACKOFF("backoff", "backoff before retry"),
+        BACKOFF,
         /** Backoff before a step's next try inside an attempt. */
-        STEP_RETRY("stepwait", "step retry wait"),
+        STEP_RETRY,
         /** The backend throttled the agent (429, 529, quota). */
-        THROTTLE("throttle", "rate-limit wait");
-
-        final String css;
-        final String label;
-
-        WaitKind(String css, String label) {
-            this.css = css;
-            this.label = label;
-        }
+        THROTTLE
     }
 
     /** One attempt of an item. */
@@ -109,6 +91,30 @@ final class ReportModel {
 
         Attempt current() {
             return attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+        }
+
+        /** Ends the span's open attempt as the item ended. */
+        void close(Instant at, ItemStatus status) {
+            end = at;
+            Attempt a = current();
+            if (a == null) {
+                return;
+            }
+            if (a.end == null) {
+                a.end = at;
+                switch (status) {
+                    case SUCCEEDED -> a.outcome = Outcome.SUCCESS;
+                    case FAILED -> {
+                        a.outcome = item.deadLettered ? Outcome.DEAD_LETTERED : Outcome.FAILED;
+                        a.error = item.error;
+                        a.errorKind = item.errorKind;
+                    }
+                    default -> a.outcome = Outcome.CANCELLED;
+                }
+            }
+            if (item.deadLettered && a.outcome == Outcome.FAILED) {
+                a.outcome = Outcome.DEAD_LETTERED;
+            }
         }
     }
 
@@ -156,29 +162,14 @@ final class ReportModel {
             return inputTokens + outputTokens + cacheTokens;
         }
 
-        String statusText() {
-            if (status == null) {
-                return started() ? "RUNNING" : "PENDING";
+        /** Marks the item's last failed attempt as dead-lettered. */
+        void markDeadLettered() {
+            if (spans.isEmpty()) {
+                return;
             }
-            if (status == ItemStatus.FAILED && deadLettered) {
-                return dlqResolved ? "DEAD_LETTERED (resolved)" : "DEAD_LETTERED";
-            }
-            return status.name();
-        }
-
-        String statusCss() {
-            if (status == null) {
-                return started() ? "running" : "pending";
-            }
-            switch (status) {
-                case SUCCEEDED:
-                    return "ok";
-                case FAILED:
-                    return deadLettered ? "dlq" : "failed";
-                case CANCELLED:
-                    return "cancelled";
-                default:
-                    return "pending";
+            Attempt a = spans.get(spans.size() - 1).current();
+            if (a != null && a.outcome == Outcome.FAILED) {
+                a.outcome = Outcome.DEAD_LETTERED;
             }
         }
     }
@@ -187,6 +178,8 @@ final class ReportModel {
     static final class Phase {
         final String stage;
         final String phase;
+        /** The phase, or null for one this version does not know. */
+        final RunPhase kind;
         final Instant start;
         Instant end;
         Boolean success;
@@ -194,16 +187,16 @@ final class ReportModel {
         int total;
         final List<StepSpan> steps = new ArrayList<>();
         final List<Wait> waits = new ArrayList<>();
-        int row = -1;
 
         Phase(String stage, String phase, Instant start) {
             this.stage = stage;
             this.phase = phase;
+            this.kind = phase == null ? null : RunPhase.of(phase).orElse(null);
             this.start = start;
         }
 
         boolean isMap() {
-            return "map".equals(phase);
+            return kind == RunPhase.MAP;
         }
     }
 
@@ -269,9 +262,22 @@ final class ReportModel {
     int slots;
     int stepRetries;
     boolean fromJournalOnly;
-    private final Map<String, Integer> stageTotals = new LinkedHashMap<>();
-    private final Map<Integer, Integer> journalTotals = new LinkedHashMap<>();
+    /** Items per stage, from the events. */
+    final Map<String, Integer> stageTotals = new LinkedHashMap<>();
+    /** Items per stage index, from the journal. */
+    final Map<Integer, Integer> journalTotals = new LinkedHashMap<>();
 
+    private ReportModel() {
+    }
+
+    /**
+     * @param runId the run
+     * @param record its record, or null if unknown
+     * @param events its events in order (may be empty)
+     * @param journal its journal in order (may be empty)
+     * @param dlq its DLQ entries, resolved ones included (may be empty)
+     * @return the folded model, its parallel slots assigned
+     */
     static ReportModel build(String runId, RunRecord record, List<RunEvent> events, List<JournalEntry> journal,
                              List<DlqEntry> dlq) {
         ReportModel m = new ReportModel();
@@ -280,629 +286,40 @@ final class ReportModel {
             m.workflowName = record.workflowName();
             m.status = record.status();
             m.startedAt = record.startedAt();
-            String spent = record.metadata().get("spent_usd");
-            String budget = record.metadata().get("budget_usd");
-            m.spentUsd = parseDouble(spent);
-            m.budgetUsd = parseDouble(budget);
+            m.spentUsd = RunMetadata.spentUsd(record);
+            m.budgetUsd = RunMetadata.budgetUsd(record);
         }
-        m.journalItems(journal, events.isEmpty());
+        JournalFolding journalFolding = new JournalFolding(m);
+        journalFolding.items(journal, events.isEmpty());
         if (events.isEmpty()) {
             m.fromJournalOnly = true;
-            m.journalTimeline(journal);
+            journalFolding.timeline(journal);
         } else {
-            for (RunEvent e : events) {
-                m.apply(e);
-            }
+            EventFolding folding = new EventFolding(m);
+            events.forEach(folding::apply);
         }
         if (m.finishedAt == null && m.status != null && m.status.isTerminal() && record != null
                 && record.updatedAt() != null) {
             m.finishedAt = record.updatedAt();
         }
-        m.dlq(dlq);
-        m.assignSlots();
+        DlqGrouping.fold(m, dlq);
+        TimelineLayout.assignSlots(m);
         return m;
     }
 
-    private static Double parseDouble(String s) {
-        if (s == null) {
-            return null;
-        }
-        try {
-            return Double.valueOf(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private Item item(String id) {
+    /** @return the item, added in dispatch order if new */
+    Item item(String id) {
         return items.computeIfAbsent(id, k -> new Item(k, items.size()));
     }
 
-    private void seen(Instant at) {
+    /** Moves {@link #lastEventAt} to {@code at} if later. */
+    void seen(Instant at) {
         if (at != null && (lastEventAt == null || at.isAfter(lastEventAt))) {
             lastEventAt = at;
         }
     }
 
-    // ---- journal ----
-
-    private void journalItems(List<JournalEntry> journal, boolean withResults) {
-        for (JournalEntry e : journal) {
-            if (e instanceof JournalEntry.ItemsResolved) {
-                JournalEntry.ItemsResolved r = (JournalEntry.ItemsResolved) e;
-                journalTotals.put(r.stage(), r.itemIds().size());
-                for (String id : r.itemIds()) {
-                    Item it = item(id);
-                    it.stage = "stage " + r.stage();
-                }
-            } else if (withResults && e instanceof JournalEntry.ItemFinished) {
-                JournalEntry.ItemFinished f = (JournalEntry.ItemFinished) e;
-                Item it = item(f.itemId());
-                fromResultJson(it, f.status(), f.resultJson());
-            } else if (e instanceof JournalEntry.ItemDeadLettered) {
-                item(((JournalEntry.ItemDeadLettered) e).itemId()).deadLettered = true;
-            }
-        }
-    }
-
-    private static void fromResultJson(Item it, ItemStatus status, String resultJson) {
-        it.status = status;
-        if (resultJson == null) {
-            return;
-        }
-        try {
-            JsonNode r = JSON.readTree(resultJson);
-            it.attempts = r.path("attempts").asInt(it.attempts);
-            if (r.has("duration_ms")) {
-                it.duration = Duration.ofMillis(r.path("duration_ms").asLong());
-            }
-            if (r.hasNonNull("cost_usd")) {
-                it.cost = r.path("cost_usd").asDouble();
-            }
-            if (r.hasNonNull("error")) {
-                it.error = r.path("error").asText();
-                try {
-                    it.errorKind = ErrorKind.valueOf(r.path("error_kind").asText());
-                } catch (IllegalArgumentException ex) {
-                    it.errorKind = ErrorKind.UNKNOWN;
-                }
-            }
-        } catch (IOException ex) {
-            // a result we cannot read leaves the item's status only
-        }
-    }
-
-    /** Without an event log: attempts from the journal's dispatch and finish times. */
-    private void journalTimeline(List<JournalEntry> journal) {
-        for (JournalEntry e : journal) {
-            seen(e.at());
-            if (startedAt == null) {
-                startedAt = e.at();
-            }
-            if (e instanceof JournalEntry.ItemDispatched) {
-                JournalEntry.ItemDispatched d = (JournalEntry.ItemDispatched) e;
-                Item it = item(d.itemId());
-                Span span = it.openSpan();
-                if (span == null) {
-                    span = new Span(it, d.at());
-                    it.spans.add(span);
-                }
-                Attempt prev = span.current();
-                if (prev != null && prev.end == null) {
-                    prev.end = d.at();
-                    prev.outcome = Outcome.RETRIED;
-                }
-                span.attempts.add(new Attempt(d.attempt(), d.at()));
-            } else if (e instanceof JournalEntry.ItemFinished) {
-                JournalEntry.ItemFinished f = (JournalEntry.ItemFinished) e;
-                Item it = items.get(f.itemId());
-                Span span = it == null ? null : it.openSpan();
-                if (span != null) {
-                    span.end = f.at();
-                    closeAttempt(it, span, f.at(), f.status());
-                }
-            } else if (e instanceof JournalEntry.PhaseCompleted) {
-                JournalEntry.PhaseCompleted p = (JournalEntry.PhaseCompleted) e;
-                if (p.phase().equals("map")) {
-                    continue;
-                }
-                Phase ph = new Phase("stage " + p.stage(), p.phase(), p.at());
-                ph.end = p.at();
-                ph.success = true;
-                phases.add(ph);
-            }
-        }
-        for (Item it : items.values()) {
-            if (it.deadLettered) {
-                markDeadLettered(it);
-            }
-        }
-    }
-
-    // ---- events ----
-
-    private void apply(RunEvent e) {
-        seen(e.at());
-        if (e instanceof RunEvent.RunStarted) {
-            RunEvent.RunStarted s = (RunEvent.RunStarted) e;
-            sessions++;
-            if (startedAt == null || s.at().isBefore(startedAt)) {
-                startedAt = s.at();
-            }
-            if (workflowName == null) {
-                workflowName = s.workflowName();
-            }
-            finishedAt = null;
-        } else if (e instanceof RunEvent.RunFinished) {
-            RunEvent.RunFinished f = (RunEvent.RunFinished) e;
-            finishedAt = f.at();
-            if (status == null) {
-                status = f.status();
-            }
-        } else if (e instanceof RunEvent.PhaseStarted) {
-            RunEvent.PhaseStarted p = (RunEvent.PhaseStarted) e;
-            phases.add(new Phase(p.stage(), p.phase(), p.at()));
-        } else if (e instanceof RunEvent.PhaseFinished) {
-            RunEvent.PhaseFinished p = (RunEvent.PhaseFinished) e;
-            Phase ph = openPhase(p.stage(), p.phase());
-            if (ph == null) {
-                ph = new Phase(p.stage(), p.phase(), p.at().minus(p.duration()));
-                phases.add(ph);
-            }
-            ph.end = p.at();
-            ph.success = p.success();
-            if (ph.isMap()) {
-                mapSlotNanos += Math.max(0, Duration.between(ph.start, ph.end).toNanos())
-                        * (long) Math.max(1, ph.maxParallel);
-            }
-        } else if (e instanceof RunEvent.ItemsResolved) {
-            RunEvent.ItemsResolved r = (RunEvent.ItemsResolved) e;
-            Phase ph = openPhase(r.stage(), "map");
-            if (ph != null) {
-                ph.maxParallel = r.maxParallel();
-                ph.total = r.total();
-            }
-            stageTotals.put(r.stage(), r.total());
-        } else if (e instanceof RunEvent.ItemStarted) {
-            itemStarted((RunEvent.ItemStarted) e);
-        } else if (e instanceof RunEvent.ItemFailed) {
-            RunEvent.ItemFailed f = (RunEvent.ItemFailed) e;
-            Item it = item(f.itemId());
-            it.error = f.message();
-            it.errorKind = f.errorKind();
-            Span span = it.openSpan();
-            Attempt a = span == null ? null : span.current();
-            if (a != null && a.end == null) {
-                a.end = f.at();
-                a.outcome = f.willRetry() ? Outcome.RETRIED : Outcome.FAILED;
-                a.error = f.message();
-                a.errorKind = f.errorKind();
-                a.step = it.currentStep;
-            }
-        } else if (e instanceof RunEvent.RetryScheduled) {
-            RunEvent.RetryScheduled r = (RunEvent.RetryScheduled) e;
-            WaitKind kind = r.label() == null ? WaitKind.BACKOFF : WaitKind.STEP_RETRY;
-            if (kind == WaitKind.STEP_RETRY) {
-                stepRetries++;
-            }
-            String why = (r.label() == null ? "attempt " : r.label() + ", try ") + r.nextAttempt() + " after: "
-                    + r.reason();
-            addWait(r.itemId(), new Wait(kind, r.at(), nonNegative(r.delay()), why));
-        } else if (e instanceof RunEvent.Throttled) {
-            RunEvent.Throttled t = (RunEvent.Throttled) e;
-            throttles.add(new Throttle(t.at(), t.itemId(), t.errorKind(), t.concurrency(), t.resumeAt(),
-                    t.retryIn()));
-            addWait(t.itemId(), new Wait(WaitKind.THROTTLE, t.at(), nonNegative(t.retryIn()),
-                    t.errorKind() + ": agents at once lowered to " + t.concurrency()
-                            + (t.resumeAt() == null ? "" : "; dispatch parked until " + t.resumeAt())));
-        } else if (e instanceof RunEvent.ItemDeadLettered) {
-            Item it = item(((RunEvent.ItemDeadLettered) e).itemId());
-            it.deadLettered = true;
-            markDeadLettered(it);
-        } else if (e instanceof RunEvent.ItemFinished) {
-            itemFinished((RunEvent.ItemFinished) e);
-        } else if (e instanceof RunEvent.StepStarted) {
-            RunEvent.StepStarted s = (RunEvent.StepStarted) e;
-            if (s.itemId() != null) {
-                item(s.itemId()).currentStep = s.label();
-            } else {
-                Phase ph = lastOpenPhase(s.phase());
-                if (ph != null) {
-                    ph.steps.add(new StepSpan(s.index(), s.label(), s.at()));
-                }
-            }
-        } else if (e instanceof RunEvent.StepFinished) {
-            RunEvent.StepFinished s = (RunEvent.StepFinished) e;
-            if (s.itemId() == null) {
-                Phase ph = lastOpenPhase(s.phase());
-                if (ph != null) {
-                    StepSpan st = null;
-                    for (int i = ph.steps.size() - 1; i >= 0; i--) {
-                        StepSpan c = ph.steps.get(i);
-                        if (c.index == s.index() && c.end == null) {
-                            st = c;
-                            break;
-                        }
-                    }
-                    if (st == null) {
-                        st = new StepSpan(s.index(), s.label(), s.at().minus(nonNegative(s.duration())));
-                        ph.steps.add(st);
-                    }
-                    st.end = s.at();
-                    st.success = s.success();
-                    st.skipped = s.skipped();
-                    st.exitCode = s.exitCode();
-                }
-            }
-        } else if (e instanceof RunEvent.AgentActivity) {
-            agentActivity((RunEvent.AgentActivity) e);
-        } else if (e instanceof RunEvent.BudgetReached) {
-            RunEvent.BudgetReached b = (RunEvent.BudgetReached) e;
-            budgetReached = true;
-            budgetUsd = b.budgetUsd();
-        }
-    }
-
-    private static Duration nonNegative(Duration d) {
-        return d == null || d.isNegative() ? Duration.ZERO : d;
-    }
-
-    private void itemStarted(RunEvent.ItemStarted s) {
-        Item it = item(s.itemId());
-        if (s.label() != null) {
-            it.label = s.label();
-        }
-        Span span = it.openSpan();
-        if (span == null) {
-            span = new Span(it, s.at());
-            it.spans.add(span);
-            if (it.status != null) {
-                // a session resumed the item after an earlier one settled it
-                it.status = null;
-            }
-        }
-        Attempt prev = span.current();
-        if (prev != null && prev.end == null) {
-            prev.end = s.at();
-            prev.outcome = Outcome.RETRIED;
-        }
-        span.attempts.add(new Attempt(s.attempt(), s.at()));
-        it.attempts = Math.max(it.attempts, s.attempt());
-    }
-
-    private void itemFinished(RunEvent.ItemFinished f) {
-        Item it = item(f.itemId());
-        it.status = f.status();
-        it.attempts = f.attempts();
-        it.duration = f.duration();
-        if (f.costUsd() != null) {
-            it.cost = it.cost == null ? f.costUsd() : it.cost + f.costUsd();
-        }
-        if (f.status() == ItemStatus.SUCCEEDED) {
-            it.error = null;
-            it.errorKind = null;
-        }
-        if (f.status() == ItemStatus.SUCCEEDED || f.status() == ItemStatus.FAILED) {
-            itemBusyNanos += nonNegative(f.duration()).toNanos();
-        }
-        Span span = it.openSpan();
-        if (span != null) {
-            span.end = f.at();
-            closeAttempt(it, span, f.at(), f.status());
-        }
-    }
-
-    private static void closeAttempt(Item it, Span span, Instant at, ItemStatus status) {
-        Attempt a = span.current();
-        if (a == null) {
-            return;
-        }
-        if (a.end == null) {
-            a.end = at;
-            switch (status) {
-                case SUCCEEDED:
-                    a.outcome = Outcome.SUCCESS;
-                    break;
-                case CANCELLED:
-                    a.outcome = Outcome.CANCELLED;
-                    break;
-                case FAILED:
-                    a.outcome = it.deadLettered ? Outcome.DEAD_LETTERED : Outcome.FAILED;
-                    a.error = it.error;
-                    a.errorKind = it.errorKind;
-                    break;
-                default:
-                    a.outcome = Outcome.CANCELLED;
-            }
-        }
-        if (it.deadLettered && a.outcome == Outcome.FAILED) {
-            a.outcome = Outcome.DEAD_LETTERED;
-        }
-    }
-
-    private static void markDeadLettered(Item it) {
-        if (it.spans.isEmpty()) {
-            return;
-        }
-        Attempt a = it.spans.get(it.spans.size() - 1).current();
-        if (a != null && a.outcome == Outcome.FAILED) {
-            a.outcome = Outcome.DEAD_LETTERED;
-        }
-    }
-
-    private void addWait(String itemId, Wait w) {
-        if (itemId != null) {
-            Item it = items.get(itemId);
-            Span span = it == null ? null : it.openSpan();
-            if (span != null) {
-                span.waits.add(w);
-            }
-            return;
-        }
-        Phase ph = null;
-        for (int i = phases.size() - 1; i >= 0; i--) {
-            if (phases.get(i).end == null && !phases.get(i).isMap()) {
-                ph = phases.get(i);
-                break;
-            }
-        }
-        if (ph != null) {
-            ph.waits.add(w);
-        }
-    }
-
-    private void agentActivity(RunEvent.AgentActivity a) {
-        if (!"usage".equals(a.type())) {
-            return;
-        }
-        Map<String, String> d = a.details();
-        long in = parseLong(d.get("input_tokens"));
-        long out = parseLong(d.get("output_tokens"));
-        long cacheRead = parseLong(d.get("cache_read_tokens"));
-        long cacheCreate = parseLong(d.get("cache_creation_tokens"));
-        runInputTokens += in;
-        runOutputTokens += out;
-        runCacheReadTokens += cacheRead;
-        runCacheCreationTokens += cacheCreate;
-        if (a.itemId() != null) {
-            Item it = item(a.itemId());
-            it.inputTokens += in;
-            it.outputTokens += out;
-            it.cacheTokens += cacheRead + cacheCreate;
-        } else {
-            Double cost = parseDouble(d.get("cost_usd"));
-            if (cost != null) {
-                phaseAgentCost = phaseAgentCost == null ? cost : phaseAgentCost + cost;
-            }
-        }
-    }
-
-    private static long parseLong(String s) {
-        if (s == null) {
-            return 0;
-        }
-        try {
-            return Math.max(0, Long.parseLong(s.trim()));
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    private Phase openPhase(String stage, String phase) {
-        for (int i = phases.size() - 1; i >= 0; i--) {
-            Phase p = phases.get(i);
-            if (p.end == null && p.phase.equals(phase) && java.util.Objects.equals(p.stage, stage)) {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    private Phase lastOpenPhase(String phase) {
-        for (int i = phases.size() - 1; i >= 0; i--) {
-            Phase p = phases.get(i);
-            if (p.end == null && p.phase.equals(phase)) {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    // ---- DLQ ----
-
-    private void dlq(List<DlqEntry> entries) {
-        Map<String, DlqGroup> groups = new LinkedHashMap<>();
-        for (DlqEntry e : entries) {
-            Item it = item(e.itemId());
-            it.deadLettered = true;
-            if (e.resolved()) {
-                dlqResolved++;
-                it.dlqResolved = true;
-                continue;
-            }
-            dlqUnresolved++;
-            if (it.error == null && !e.attempts().isEmpty()) {
-                it.error = e.lastAttempt().message();
-                it.errorKind = e.lastAttempt().errorKind();
-            }
-            if (e.attempts().isEmpty()) {
-                continue;
-            }
-            FailedAttempt last = e.lastAttempt();
-            String sig = DeadLetters.signature(e);
-            DlqGroup g = groups.computeIfAbsent(sig, s -> new DlqGroup(s, last.errorKind()));
-            g.count++;
-            if (g.itemIds.size() < 8) {
-                g.itemIds.add(e.itemId());
-            }
-            String msg = last.message() == null ? "" : last.message();
-            if (g.messages.size() < 3 && !g.messages.contains(msg)) {
-                g.messages.add(msg);
-            }
-            if (e.lastFailure() != null && e.lastFailure().isAfter(g.lastSeen)) {
-                g.lastSeen = e.lastFailure();
-            }
-        }
-        dlqGroups.addAll(groups.values());
-        dlqGroups.sort(Comparator.comparingInt((DlqGroup g) -> g.count).reversed()
-                .thenComparing(g -> g.signature));
-    }
-
-    // ---- derived ----
-
-    /** @return the end of the time axis: the run's end, or its last event while it runs */
-    Instant axisEnd() {
-        Instant end = finishedAt != null && !isRunning() ? finishedAt : lastEventAt;
-        if (end == null) {
-            end = startedAt;
-        }
-        return end;
-    }
-
-    Instant axisStart() {
-        Instant s = startedAt;
-        for (Phase p : phases) {
-            if (s == null || p.start.isBefore(s)) {
-                s = p.start;
-            }
-        }
-        for (Item it : items.values()) {
-            for (Span sp : it.spans) {
-                if (s == null || sp.start.isBefore(s)) {
-                    s = sp.start;
-                }
-            }
-        }
-        return s;
-    }
-
     boolean isRunning() {
         return status == null ? finishedAt == null : status == RunStatus.RUNNING;
-    }
-
-    /** Greedy slot assignment: spans by start time, each to the lowest-numbered slot free at its start. */
-    private void assignSlots() {
-        List<Span> spans = new ArrayList<>();
-        items.values().forEach(it -> spans.addAll(it.spans));
-        spans.sort(Comparator.comparing((Span s) -> s.start).thenComparing(s -> s.item.order));
-        Instant open = axisEnd();
-        List<Instant> freeAt = new ArrayList<>();
-        for (Span s : spans) {
-            Instant end = s.end != null ? s.end : (open != null && open.isAfter(s.start) ? open : s.start);
-            int slot = -1;
-            for (int i = 0; i < freeAt.size(); i++) {
-                if (!freeAt.get(i).isAfter(s.start)) {
-                    slot = i;
-                    break;
-                }
-            }
-            if (slot < 0) {
-                slot = freeAt.size();
-                freeAt.add(end);
-            } else {
-                freeAt.set(slot, end);
-            }
-            s.slot = slot;
-        }
-        slots = freeAt.size();
-    }
-
-    int total() {
-        Map<?, Integer> totals = stageTotals.isEmpty() ? journalTotals : stageTotals;
-        int fromStages = totals.values().stream().mapToInt(Integer::intValue).sum();
-        return Math.max(fromStages, items.size());
-    }
-
-    int count(ItemStatus s) {
-        int n = 0;
-        for (Item it : items.values()) {
-            if (it.status == s) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    int running() {
-        int n = 0;
-        for (Item it : items.values()) {
-            if (it.status == null && it.started()) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    int deadLettered() {
-        int n = 0;
-        for (Item it : items.values()) {
-            if (it.deadLettered) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    int retriedAttempts() {
-        int n = 0;
-        for (Item it : items.values()) {
-            for (Span s : it.spans) {
-                for (Attempt a : s.attempts) {
-                    if (a.outcome == Outcome.RETRIED) {
-                        n++;
-                    }
-                }
-            }
-        }
-        return n;
-    }
-
-    /** @return the run's cost: what the engine recorded as spent, else the sum of what it reported */
-    Double cost() {
-        if (spentUsd != null) {
-            return spentUsd;
-        }
-        Double sum = phaseAgentCost;
-        for (Item it : items.values()) {
-            if (it.cost != null) {
-                sum = sum == null ? it.cost : sum + it.cost;
-            }
-        }
-        return sum;
-    }
-
-    long tokens() {
-        return runInputTokens + runOutputTokens + runCacheReadTokens + runCacheCreationTokens;
-    }
-
-    /** @return item time over (map wall time × max parallel), as the engine computes it; null if unknown */
-    Double efficiency() {
-        long slotNanos = mapSlotNanos;
-        for (Phase p : phases) {
-            if (p.isMap() && p.end == null) {
-                Instant end = axisEnd();
-                slotNanos += Math.max(0, Duration.between(p.start, end).toNanos()) * (long) Math.max(1, p.maxParallel);
-            }
-        }
-        if (slotNanos <= 0) {
-            return null;
-        }
-        long busy = itemBusyNanos;
-        Instant end = axisEnd();
-        for (Item it : items.values()) {
-            Span open = it.openSpan();
-            if (open != null && end != null) {
-                busy += Math.max(0, Duration.between(open.start, end).toNanos());
-            }
-        }
-        return Math.min(1.0, (double) busy / slotNanos);
-    }
-
-    int maxParallel() {
-        int m = 0;
-        for (Phase p : phases) {
-            m = Math.max(m, p.maxParallel);
-        }
-        return m;
     }
 }

@@ -402,4 +402,36 @@ class RunReportTest {
                 journal, dlq).toHtml(at);
         assertThat(RunReport.load(run.home(), run.runId()).toHtml(at)).isEqualTo(fromParts);
     }
+
+    @Test
+    void journalResultsAsThePreviousVersionWroteThemFillTheItemTable() throws Exception {
+        Instant t = Instant.parse("2026-03-01T10:00:00Z");
+        String timedOut = "{\"item_id\":\"item-1\",\"status\":\"Timeout\",\"item_status\":\"failed\","
+                + "\"output\":\"\",\"commits\":[],\"files_modified\":[],\"duration\":{\"secs\":90,\"nanos\":0},"
+                + "\"worktree_path\":null,\"branch_name\":null,\"worktree_session_id\":null,"
+                + "\"json_log_location\":null,\"duration_ms\":90000,\"attempts\":3,\"error\":\"took too long\","
+                + "\"error_kind\":\"TIMEOUT\",\"cost_usd\":0.5}";
+        List<JournalEntry> journal = List.of(
+                new JournalEntry.ItemsResolved(t, 0, List.of("item-1", "item-2"), "[]"),
+                new JournalEntry.ItemDispatched(t, 0, "item-1", 1),
+                new JournalEntry.ItemFinished(t.plusSeconds(90), 0, "item-1", ItemStatus.FAILED, timedOut),
+                new JournalEntry.ItemDispatched(t.plusSeconds(1), 0, "item-2", 1),
+                new JournalEntry.ItemFinished(t.plusSeconds(2), 0, "item-2", ItemStatus.SUCCEEDED, "not json"));
+        RunRecord record = new RunRecord("run-old", "old", "h", RunStatus.COMPLETED_WITH_FAILURES, dir, null, t,
+                t.plusSeconds(90), Map.of("spent_usd", "0.75"));
+
+        Document doc = parse(RunReport.of("run-old", record, List.of(), journal, List.of()).toHtml(t));
+
+        String failedRow = "//table[@class='items']/tbody/tr[1]";
+        assertThat(text(doc, failedRow + "/td[@class='id']")).isEqualTo("item-1");
+        assertThat(text(doc, failedRow + "/td[4]")).isEqualTo("3");
+        assertThat(text(doc, failedRow + "/td[@class='dur']")).isEqualTo(Html.duration(Duration.ofSeconds(90)));
+        assertThat(text(doc, failedRow + "/td[6]")).isEqualTo(Html.usd(0.5));
+        assertThat(text(doc, failedRow + "/td[@class='err']")).isEqualTo("TIMEOUT took too long");
+        String okRow = "//table[@class='items']/tbody/tr[2]";
+        assertThat(text(doc, okRow + "/td[@class='id']")).isEqualTo("item-2");
+        assertThat(text(doc, okRow + "/td/span")).isEqualTo("SUCCEEDED");
+        assertThat(text(doc, okRow + "/td[4]")).isEmpty();
+        assertThat(text(doc, "//div[contains(@class,'card')][div='Cost']/div[@class='v']")).isEqualTo(Html.usd(0.75));
+    }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import io.prodigy.api.ErrorKind;
 import io.prodigy.api.ItemError;
 import io.prodigy.api.MapPhase;
+import io.prodigy.api.RunPhase;
 import io.prodigy.api.Step;
 import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.spi.MapAttemptOutcome;
@@ -59,7 +60,7 @@ final class ItemTemplate {
             vars.putString("item.item", item.textValue());
         }
         Instant deadline = map.agentTimeout() == null ? null : Instant.now().plus(map.agentTimeout());
-        StepScope scope = new StepScope(vars, ws, "map", itemId, deadline,
+        StepScope scope = new StepScope(vars, ws, RunPhase.MAP.id(), itemId, deadline,
                 Map.of("PRODIGY_ITEM_ID", itemId, "PRODIGY_RUN_ID", run.runId()));
         Optional<VersionControl> vcs = ws.versionControl();
         String base = vcs.map(VersionControl::head).orElse(null);

@@ -40,6 +40,8 @@ import io.prodigy.core.internal.interpolate.Variables;
 import io.prodigy.core.internal.retry.CircuitBreaker;
 import io.prodigy.core.internal.retry.FailureLimits;
 import io.prodigy.core.internal.retry.RetryState;
+import io.prodigy.core.store.ItemResultCodec;
+import io.prodigy.core.store.RecordedItemResult;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -478,32 +480,11 @@ final class MapStageExecutor {
     }
 
     private static ItemResult fromJournal(int index, String itemId, String itemJson, JournalEntry.ItemFinished f) {
-        JsonNode r;
-        try {
-            r = Json.parse(f.resultJson());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            r = Json.NODES.objectNode();
-        }
-        List<String> commits = new ArrayList<>();
-        r.path("commits").forEach(c -> commits.add(c.asText()));
-        ItemError error = r.hasNonNull("error") ? new ItemError(errorKind(r.path("error_kind").asText()),
-                r.path("error").asText(), null, null) : null;
-        List<String> files = new ArrayList<>();
-        r.path("files_modified").forEach(c -> files.add(c.asText()));
-        return new ItemResult(itemId, index, itemJson, f.status(), r.path("attempts").asInt(1), null,
-                Duration.ofMillis(r.path("duration_ms").asLong()), r.path("output").asText(""), error,
-                f.status() == ItemStatus.FAILED && error != null, null, commits,
-                r.hasNonNull("cost_usd") ? r.path("cost_usd").asDouble() : null, null, files,
-                r.hasNonNull("worktree_path") ? Path.of(r.path("worktree_path").asText()) : null,
-                r.hasNonNull("branch_name") ? r.path("branch_name").asText() : null);
-    }
-
-    private static ErrorKind errorKind(String name) {
-        try {
-            return ErrorKind.valueOf(name);
-        } catch (IllegalArgumentException e) {
-            return ErrorKind.UNKNOWN;
-        }
+        RecordedItemResult r = ItemResultCodec.decode(f).orElse(RecordedItemResult.statusOnly(itemId, f.status()));
+        ItemError error = r.error() == null ? null : new ItemError(r.errorKind(), r.error(), null, null);
+        return new ItemResult(itemId, index, itemJson, f.status(), r.attempts(), null, r.duration(), r.output(), error,
+                f.status() == ItemStatus.FAILED && error != null, null, r.commits(), r.costUsd(), null,
+                r.filesModified(), r.worktreePath(), r.branchName());
     }
 
     private void stop(String reason) {
@@ -515,7 +496,7 @@ final class MapStageExecutor {
 
     private void finish(ItemResult r) {
         run.journal(new JournalEntry.ItemFinished(run.clock().instant(), stageIndex, r.itemId(), r.status(),
-                run.masker().mask(Json.write(resultJson(r)))));
+                run.masker().mask(ItemResultCodec.encode(RecordedItemResult.of(r)))));
         CrashPoints.reach(CrashPoints.Point.ITEM_FINISHED, r.itemId());
         run.events().emit(new RunEvent.ItemFinished(run.runId(), run.clock().instant(), r.itemId(), r.status(),
                 r.attempts(), r.duration(), r.costUsd()));
@@ -693,48 +674,8 @@ final class MapStageExecutor {
         }
     }
 
-    /**
-     * The JSON of one item's result, as exposed in {@code ${map.results}}: the Rust tool's {@code AgentResult}
-     * fields ({@code item_id}, {@code status} {@code "Success"} / {@code {"Failed": msg}} / {@code "Timeout"},
-     * {@code output}, {@code commits}, {@code files_modified}, {@code duration {secs, nanos}}, {@code error},
-     * {@code worktree_path}, {@code branch_name}, {@code worktree_session_id}, {@code json_log_location}) plus
-     * this engine's ({@code item_status}, {@code duration_ms}, {@code attempts}, {@code error_kind},
-     * {@code cost_usd}).
-     */
+    /** @return the JSON of one item's result, as exposed in {@code ${map.results}} ({@link ItemResultCodec}) */
     static ObjectNode resultJson(ItemResult r) {
-        ObjectNode o = Json.NODES.objectNode();
-        o.put("item_id", r.itemId());
-        if (r.status() == ItemStatus.SUCCEEDED) {
-            o.put("status", "Success");
-        } else if (r.error() != null && r.error().kind() == ErrorKind.TIMEOUT) {
-            o.put("status", "Timeout");
-        } else {
-            o.putObject("status").put("Failed", r.error() == null ? r.status().name().toLowerCase(
-                    java.util.Locale.ROOT) : r.error().message());
-        }
-        o.put("item_status", r.status().name().toLowerCase(java.util.Locale.ROOT));
-        o.put("output", r.output() == null ? "" : r.output());
-        ArrayNode commits = o.putArray("commits");
-        r.commits().forEach(commits::add);
-        ArrayNode files = o.putArray("files_modified");
-        r.filesModified().forEach(files::add);
-        o.putObject("duration").put("secs", r.duration().getSeconds()).put("nanos", r.duration().getNano());
-        if (r.error() == null) {
-            o.putNull("error");
-        }
-        o.put("worktree_path", r.worktreePath() == null ? null : r.worktreePath().toString());
-        o.put("branch_name", r.branch());
-        o.put("worktree_session_id", r.worktreePath() == null ? null : r.worktreePath().getFileName().toString());
-        o.putNull("json_log_location");
-        o.put("duration_ms", r.duration().toMillis());
-        o.put("attempts", r.attempts());
-        if (r.error() != null) {
-            o.put("error", r.error().message());
-            o.put("error_kind", r.error().kind().name());
-        }
-        if (r.costUsd() != null) {
-            o.put("cost_usd", r.costUsd());
-        }
-        return o;
+        return ItemResultCodec.toJson(RecordedItemResult.of(r));
     }
 }

@@ -129,7 +129,7 @@ public final class RunLauncher {
                     + "' started; resuming it could mix two versions of the work. Resume with force to accept the "
                     + "change, or start a new run");
         }
-        RunOptions base = RunMetadata.optionsOf(record);
+        RunOptions base = RecordedRunOptions.optionsOf(record);
         RunOptions runOptions = options.budgetUsd() == null ? base : new RunOptions(base.args(), base.variables(),
                 base.maxParallel(), base.runId(), base.profile(), options.budgetUsd(), base.maxIterations());
         ResumeState resume = new ResumeState(options.includeDeadLettered());
@@ -173,7 +173,7 @@ public final class RunLauncher {
             throw new ProdigyException("the workflow '" + workflow.name() + "' changed since run '" + runId
                     + "' started; reprocess its DLQ with the workflow it ran with");
         }
-        RunOptions base = RunMetadata.optionsOf(record);
+        RunOptions base = RecordedRunOptions.optionsOf(record);
         RunOptions runOptions = new RunOptions(base.args(), base.variables(),
                 options.maxParallel() != null ? options.maxParallel() : base.maxParallel(), runId, base.profile(),
                 base.budgetUsd(), base.maxIterations());
@@ -249,7 +249,7 @@ public final class RunLauncher {
 
     private RunResult execute(RunServices state, Workflow workflow, RunOptions options, ResumeState resume,
                               RunRecord resumed) {
-        double spentBefore = RunMetadata.spentBefore(resumed);
+        double spentBefore = RecordedRunOptions.spentBefore(resumed);
         RunBudget budget = new RunBudget(state, options.budgetUsd(), settings.throttleDelay(), spentBefore);
         Path runStateDirectory = state.stateDirectory().toAbsolutePath().normalize();
         RunEnvironment environment;
@@ -271,7 +271,7 @@ public final class RunLauncher {
                 // the previous owner is gone (we hold the lock); its agents may not be (kill -9 skips our hooks)
                 LeftoverAgents.stop(state.runId(), runStateDirectory);
             }
-            RunServices services = state.withMetadata(RunMetadata.of(options)).withMapExecutor(settings.mapExecutor())
+            RunServices services = state.withMetadata(RecordedRunOptions.of(options)).withMapExecutor(settings.mapExecutor())
                     .withProcessEnv(environment.processEnv());
             return new WorkflowRunner(services, budget, environment.variables(), resume, resumed)
                     .run(WorkflowFingerprint.of(workflow));

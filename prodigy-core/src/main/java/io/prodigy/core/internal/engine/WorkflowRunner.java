@@ -9,6 +9,7 @@ import io.prodigy.api.ItemResult;
 import io.prodigy.api.ItemStatus;
 import io.prodigy.api.ProdigyException;
 import io.prodigy.api.RunResult;
+import io.prodigy.api.RunPhase;
 import io.prodigy.api.RunStatus;
 import io.prodigy.api.RunSummary;
 import io.prodigy.api.SetupCapture;
@@ -28,6 +29,7 @@ import io.prodigy.core.internal.engine.step.StepPipeline;
 import io.prodigy.core.internal.engine.step.StepScope;
 import io.prodigy.core.internal.interpolate.Interpolator;
 import io.prodigy.core.internal.interpolate.Variables;
+import io.prodigy.core.store.RunMetadata;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -115,7 +117,7 @@ public final class WorkflowRunner {
             if (resumed == null) {
                 String head = headOf();
                 if (head != null) {
-                    run.journal(new JournalEntry.PhaseCompleted(run.clock().instant(), -1, "start",
+                    run.journal(new JournalEntry.PhaseCompleted(run.clock().instant(), -1, RunPhase.START.id(),
                             Map.of(HEAD_KEY, head)));
                 }
             }
@@ -166,9 +168,9 @@ public final class WorkflowRunner {
             RunStatus finalStatus = status;
             run.checkpoints().findRun(run.runId()).ifPresent(r -> {
                 Map<String, String> m = new LinkedHashMap<>(r.metadata());
-                m.put("spent_usd", String.valueOf(spentNow));
+                m.put(RunMetadata.SPENT_USD, String.valueOf(spentNow));
                 m.putAll(run.metadata());
-                m.put("spent_usd", String.valueOf(spentNow));
+                m.put(RunMetadata.SPENT_USD, String.valueOf(spentNow));
                 run.checkpoints().updateRun(new RunRecord(r.runId(), r.workflowName(), r.workflowHash(), finalStatus,
                         r.projectDirectory(), r.workspace(), r.startedAt(), end, m));
             });
@@ -194,7 +196,7 @@ public final class WorkflowRunner {
             public boolean run(Map<String, String> variables) throws InterruptedException {
                 Variables mergeVars = vars.child();
                 variables.forEach(mergeVars::putString);
-                return runPhaseIn(mergeVars, -1, "merge", "merge", merge, run.workflow().mergeTimeout()) == null;
+                return runPhaseIn(mergeVars, -1, "merge", RunPhase.MERGE, merge, run.workflow().mergeTimeout()) == null;
             }
         };
     }
@@ -224,7 +226,7 @@ public final class WorkflowRunner {
             for (int s = 0; s < stages.size(); s++) {
                 int journaled = (iteration - 1) * stages.size() + s;
                 doneBefore = doneBefore && stages.get(s) instanceof Stage.Steps
-                        && resume.phaseDone(journaled, "steps");
+                        && resume.phaseDone(journaled, RunPhase.STEPS.id());
             }
             for (int s = 0; s < stages.size(); s++) {
                 if (run.cancellation().isCancelled()) {
@@ -234,7 +236,7 @@ public final class WorkflowRunner {
                 int index = (iteration - 1) * stages.size() + s;
                 String failure;
                 if (stage instanceof Stage.Steps plain) {
-                    failure = runPhase(index, stage.name(), "steps", plain.steps(), null);
+                    failure = runPhase(index, stage.name(), RunPhase.STEPS, plain.steps(), null);
                 } else {
                     failure = runMapReduce(index, (Stage.MapReduce) stage);
                 }
@@ -251,23 +253,24 @@ public final class WorkflowRunner {
         return null;
     }
 
-    private String runPhase(int stageIndex, String stageName, String phase, List<Step> list,
+    private String runPhase(int stageIndex, String stageName, RunPhase phase, List<Step> list,
                             Map<String, SetupCapture> captures) throws InterruptedException {
         return runPhase(stageIndex, stageName, phase, list, captures, null);
     }
 
-    private String runPhase(int stageIndex, String stageName, String phase, List<Step> list,
+    private String runPhase(int stageIndex, String stageName, RunPhase phase, List<Step> list,
                             Map<String, SetupCapture> captures, Duration timeout) throws InterruptedException {
         return runPhaseIn(vars, stageIndex, stageName, phase, list, captures, timeout);
     }
 
-    private String runPhaseIn(Variables phaseVars, int stageIndex, String stageName, String phase, List<Step> list,
+    private String runPhaseIn(Variables phaseVars, int stageIndex, String stageName, RunPhase phase, List<Step> list,
                               Duration timeout) throws InterruptedException {
         return runPhaseIn(phaseVars, stageIndex, stageName, phase, list, null, timeout);
     }
 
-    private String runPhaseIn(Variables vars, int stageIndex, String stageName, String phase, List<Step> list,
+    private String runPhaseIn(Variables vars, int stageIndex, String stageName, RunPhase kind, List<Step> list,
                               Map<String, SetupCapture> captures, Duration timeout) throws InterruptedException {
+        String phase = kind.id();
         if (list.isEmpty()) {
             return null;
         }
@@ -420,24 +423,24 @@ public final class WorkflowRunner {
     }
 
     private String runMapReduce(int stageIndex, Stage.MapReduce stage) throws InterruptedException {
-        String failure = runPhase(stageIndex, stage.name(), "setup", stage.setup().steps(),
+        String failure = runPhase(stageIndex, stage.name(), RunPhase.SETUP, stage.setup().steps(),
                 stage.setup().captureOutputs(), stage.setup().timeout());
         if (failure != null) {
             return "setup failed: " + failure;
         }
         String headBeforeMap = resume != null && !interruptionHandled ? headOf() : null;
-        run.progress().phase("map");
+        run.progress().phase(RunPhase.MAP.id());
         Instant start = run.clock().instant();
-        run.events().emit(new RunEvent.PhaseStarted(run.runId(), start, stage.name(), "map"));
+        run.events().emit(new RunEvent.PhaseStarted(run.runId(), start, stage.name(), RunPhase.MAP.id()));
         MapStageExecutor.MapOutcome map;
         try {
             map = new MapStageExecutor(run, budget, runWorkspace, steps, stage, stageIndex, vars, resume).run();
         } catch (ProdigyException e) {
-            run.events().emit(new RunEvent.PhaseFinished(run.runId(), run.clock().instant(), stage.name(), "map", false,
-                    Duration.between(start, run.clock().instant())));
+            run.events().emit(new RunEvent.PhaseFinished(run.runId(), run.clock().instant(), stage.name(),
+                    RunPhase.MAP.id(), false, Duration.between(start, run.clock().instant())));
             return "map phase of '" + stage.name() + "' failed: " + run.masker().mask(e.getMessage());
         }
-        if (resume != null && !interruptionHandled && (!resume.phaseDone(stageIndex, "map")
+        if (resume != null && !interruptionHandled && (!resume.phaseDone(stageIndex, RunPhase.MAP.id())
                 || !java.util.Objects.equals(headBeforeMap, headOf()))) {
             // the map phase worked on in this process: what follows starts from its result, nothing to undo
             interruptionHandled = true;
@@ -476,13 +479,14 @@ public final class WorkflowRunner {
         vars.put("map.total", IntNode.valueOf(map.items().size()));
         vars.put("map.results", results);
         boolean mapOk = !map.stoppedByPolicy() && !run.cancellation().isCancelled();
-        run.events().emit(new RunEvent.PhaseFinished(run.runId(), run.clock().instant(), stage.name(), "map", mapOk,
-                map.wallTime()));
+        run.events().emit(new RunEvent.PhaseFinished(run.runId(), run.clock().instant(), stage.name(),
+                RunPhase.MAP.id(), mapOk, map.wallTime()));
         Map<String, String> aggregates = new LinkedHashMap<>();
         aggregates.put("map.successful", String.valueOf(ok));
         aggregates.put("map.failed", String.valueOf(failed));
         aggregates.put("map.total", String.valueOf(map.items().size()));
-        run.journal(new JournalEntry.PhaseCompleted(run.clock().instant(), stageIndex, "map", withHead(aggregates)));
+        run.journal(new JournalEntry.PhaseCompleted(run.clock().instant(), stageIndex, RunPhase.MAP.id(),
+                withHead(aggregates)));
         if (run.cancellation().isCancelled()) {
             return "the run was cancelled";
         }
@@ -493,16 +497,16 @@ public final class WorkflowRunner {
         if (map.stoppedByPolicy()) {
             return "map phase of '" + stage.name() + "' " + map.stopReason() + "; reduce was skipped";
         }
-        if (resume != null && resume.rerunsReduce() && resume.phaseDone(stageIndex, "reduce")) {
+        if (resume != null && resume.rerunsReduce() && resume.phaseDone(stageIndex, RunPhase.REDUCE.id())) {
             long fresh = map.items().stream().filter(r -> r.status() == ItemStatus.SUCCEEDED
                     && !resume.succeededBefore(stageIndex, r.itemId())).count();
             if (fresh > 0) {
                 LOG.info("{} retried item(s) of stage '{}' were integrated; reduce runs again with the new map "
                         + "results", fresh, stage.name());
-                resume.forgetPhase(stageIndex, "reduce");
+                resume.forgetPhase(stageIndex, RunPhase.REDUCE.id());
             }
         }
-        failure = runPhase(stageIndex, stage.name(), "reduce", stage.reduce(), null);
+        failure = runPhase(stageIndex, stage.name(), RunPhase.REDUCE, stage.reduce(), null);
         return failure == null ? null : "reduce failed: " + failure;
     }
 

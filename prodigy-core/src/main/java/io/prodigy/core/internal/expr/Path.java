@@ -2,9 +2,9 @@ package io.prodigy.core.internal.expr;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.prodigy.core.internal.Json;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,7 +23,6 @@ import java.util.function.Function;
  * </ul>
  */
 final class Path {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ITEM = "item";
 
     private final String text;
@@ -151,7 +150,7 @@ final class Path {
         String trimmed = text.strip();
         if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
             try {
-                return JSON.readTree(trimmed);
+                return Json.MAPPER.readTree(trimmed);
             } catch (JacksonException notJson) {
                 return null;
             }

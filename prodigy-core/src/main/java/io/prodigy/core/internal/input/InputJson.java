@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.prodigy.core.internal.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 final class InputJson {
 
     /** Shared by the reader and the json-path providers; configured here and nowhere else. */
-    static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    static final ObjectMapper MAPPER = Json.MAPPER;
 
     /** Jackson puts "[Source: ...; line: L, column: C]" into some messages (an EOF's start marker). */
     private static final Pattern SOURCE_LOCATION =

@@ -2,10 +2,10 @@ package io.prodigy.core.internal.interpolate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.prodigy.core.internal.Json;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
@@ -36,7 +36,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * If walking from a prefix finds nothing, shorter prefixes are tried. Names are case-sensitive.
  */
 public final class Variables {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Variables parent;
     private final Map<String, String> environment;
@@ -268,7 +267,7 @@ public final class Variables {
             return MissingNode.getInstance();
         }
         try {
-            return JSON.readTree(text);
+            return Json.MAPPER.readTree(text);
         } catch (JsonProcessingException notJson) {
             return MissingNode.getInstance();
         }

@@ -6,6 +6,7 @@ import io.prodigy.api.ProdigyException;
 import io.prodigy.api.RunOptions;
 import io.prodigy.api.spi.RunRecord;
 import io.prodigy.core.internal.Json;
+import io.prodigy.core.store.RunMetadata;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,16 +14,15 @@ import java.util.Map;
  * The run options a run record keeps in its metadata, so that a resume or a DLQ reprocessing runs with the options
  * the run started with: written when a run starts, read back when it is resumed.
  */
-final class RunMetadata {
-    static final String ARGS = "args";
-    static final String VARIABLES = "variables";
-    static final String PROFILE = "profile";
-    static final String MAX_PARALLEL = "max_parallel";
-    static final String BUDGET = "budget_usd";
-    static final String SPENT = "spent_usd";
-    static final String ITERATIONS = "max_iterations";
+final class RecordedRunOptions {
+    private static final String ARGS = RunMetadata.ARGS;
+    private static final String VARIABLES = RunMetadata.VARIABLES;
+    private static final String PROFILE = RunMetadata.PROFILE;
+    private static final String MAX_PARALLEL = RunMetadata.MAX_PARALLEL;
+    private static final String BUDGET = RunMetadata.BUDGET_USD;
+    private static final String ITERATIONS = RunMetadata.MAX_ITERATIONS;
 
-    private RunMetadata() {
+    private RecordedRunOptions() {
     }
 
     /**
@@ -90,9 +90,7 @@ final class RunMetadata {
      * @return what the run spent before (0 when nothing is recorded)
      */
     static double spentBefore(RunRecord record) {
-        if (record != null && record.metadata().containsKey(SPENT)) {
-            return Double.parseDouble(record.metadata().get(SPENT));
-        }
-        return 0;
+        Double spent = record == null ? null : RunMetadata.spentUsd(record);
+        return spent == null ? 0 : spent;
     }
 }
