@@ -8,6 +8,7 @@ import io.prodigy.api.spi.AgentRunner;
 import io.prodigy.claude.internal.AgentInvocation;
 import io.prodigy.claude.internal.ClaudeStreamDecoder;
 import io.prodigy.claude.internal.ConfigDirectories;
+import io.prodigy.claude.internal.ProcessTimeouts;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -111,7 +112,7 @@ public final class ClaudeCodeRunner implements AgentRunner {
                 : new ConfigDirectories(b.configBase, b.configSeed, b.configSeed.resolve(".claude.json"));
         this.decoderOptions = new ClaudeStreamDecoder.Options(b.verifySlashCommands, b.failOnPermissionDenials,
                 b.clock);
-        this.settings = new AgentInvocation.Settings("Claude Code", b.resultGrace, b.startupTimeout, b.killGrace);
+        this.settings = b.timeouts.settings("Claude Code");
     }
 
     /** @return a builder with the defaults: {@code claude} on the PATH, bypass permissions, no limits */
@@ -265,9 +266,7 @@ public final class ClaudeCodeRunner implements AgentRunner {
         private boolean verifySlashCommands = true;
         private boolean failOnPermissionDenials;
         private Clock clock = Clock.systemDefaultZone();
-        private Duration resultGrace = Duration.ofSeconds(10);
-        private Duration startupTimeout = Duration.ofMinutes(2);
-        private Duration killGrace = Duration.ofSeconds(5);
+        private ProcessTimeouts timeouts = ProcessTimeouts.defaults(Duration.ofMinutes(2));
 
         private Builder() {
         }
@@ -502,7 +501,7 @@ public final class ClaudeCodeRunner implements AgentRunner {
          * @return this
          */
         public Builder resultGrace(Duration grace) {
-            this.resultGrace = requirePositive(grace, "resultGrace");
+            this.timeouts = timeouts.withResultGrace(grace);
             return this;
         }
 
@@ -512,17 +511,13 @@ public final class ClaudeCodeRunner implements AgentRunner {
          * @return this
          */
         public Builder startupTimeout(Duration timeout) {
-            this.startupTimeout = timeout == null ? null : requirePositive(timeout, "startupTimeout");
+            this.timeouts = timeouts.withStartupTimeout(timeout);
             return this;
         }
 
         /** @param grace the time between SIGTERM and SIGKILL when a tree is terminated (default 5 s) @return this */
         public Builder killGracePeriod(Duration grace) {
-            Objects.requireNonNull(grace, "killGracePeriod");
-            if (grace.isNegative()) {
-                throw new IllegalArgumentException("killGracePeriod cannot be negative, got " + grace);
-            }
-            this.killGrace = grace;
+            this.timeouts = timeouts.withKillGracePeriod(grace);
             return this;
         }
 
@@ -546,14 +541,6 @@ public final class ClaudeCodeRunner implements AgentRunner {
                 throw new IllegalArgumentException(what + " must not be blank");
             }
             return value;
-        }
-
-        private static Duration requirePositive(Duration d, String what) {
-            Objects.requireNonNull(d, what);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(what + " must be positive, got " + d);
-            }
-            return d;
         }
     }
 }

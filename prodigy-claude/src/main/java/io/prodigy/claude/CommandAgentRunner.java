@@ -6,6 +6,7 @@ import io.prodigy.api.spi.AgentRequest;
 import io.prodigy.api.spi.AgentResult;
 import io.prodigy.api.spi.AgentRunner;
 import io.prodigy.claude.internal.AgentInvocation;
+import io.prodigy.claude.internal.ProcessTimeouts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,7 +47,7 @@ public final class CommandAgentRunner implements AgentRunner {
         this.parser = b.parser;
         this.environment = Map.copyOf(b.environment);
         this.removedEnvironment = Set.copyOf(b.removedEnvironment);
-        this.settings = new AgentInvocation.Settings(b.name, b.resultGrace, b.startupTimeout, b.killGrace);
+        this.settings = b.timeouts.settings(b.name);
     }
 
     /**
@@ -135,9 +136,7 @@ public final class CommandAgentRunner implements AgentRunner {
         private String name = "the agent";
         private final Map<String, String> environment = new LinkedHashMap<>();
         private final Set<String> removedEnvironment = new LinkedHashSet<>();
-        private Duration resultGrace = Duration.ofSeconds(10);
-        private Duration startupTimeout;
-        private Duration killGrace = Duration.ofSeconds(5);
+        private ProcessTimeouts timeouts = ProcessTimeouts.defaults(null);
 
         private Builder(List<String> template) {
             if (template.isEmpty() || template.get(0).isBlank()) {
@@ -189,11 +188,7 @@ public final class CommandAgentRunner implements AgentRunner {
 
         /** @param grace how long the CLI may run on after its terminal event (default 10 s) @return this */
         public Builder resultGrace(Duration grace) {
-            Objects.requireNonNull(grace, "resultGrace");
-            if (grace.isZero() || grace.isNegative()) {
-                throw new IllegalArgumentException("resultGrace must be positive, got " + grace);
-            }
-            this.resultGrace = grace;
+            this.timeouts = timeouts.withResultGrace(grace);
             return this;
         }
 
@@ -203,20 +198,13 @@ public final class CommandAgentRunner implements AgentRunner {
          * @return this
          */
         public Builder startupTimeout(Duration timeout) {
-            if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
-                throw new IllegalArgumentException("startupTimeout must be positive, got " + timeout);
-            }
-            this.startupTimeout = timeout;
+            this.timeouts = timeouts.withStartupTimeout(timeout);
             return this;
         }
 
         /** @param grace the time between SIGTERM and SIGKILL (default 5 s) @return this */
         public Builder killGracePeriod(Duration grace) {
-            Objects.requireNonNull(grace, "killGracePeriod");
-            if (grace.isNegative()) {
-                throw new IllegalArgumentException("killGracePeriod cannot be negative, got " + grace);
-            }
-            this.killGrace = grace;
+            this.timeouts = timeouts.withKillGracePeriod(grace);
             return this;
         }
 

@@ -11,6 +11,7 @@ import io.prodigy.api.spi.AgentRequest;
 import io.prodigy.api.spi.AgentResult;
 import io.prodigy.api.spi.TokenUsage;
 import io.prodigy.claude.testing.ClaudeDouble;
+import io.prodigy.testkit.GitRepository;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,14 +168,16 @@ class ClaudeCodeRunnerTest {
 
     @Test
     void commitCreatesACommit() throws Exception {
-        git("init", "-q");
-        git("-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q", "--allow-empty", "-m", "base");
-        AgentResult r = run("Fix and commit " + ClaudeDouble.scenario("commit"));
-        assertThat(r.success()).as(r.errorMessage()).isTrue();
-        assertThat(r.output()).isEqualTo("Committed: fake: update fake-item-7.txt");
-        assertThat(git("log", "--format=%s")).isEqualTo("fake: update fake-item-7.txt\nbase\n");
-        assertThat(activities("tool_use")).extracting(AgentActivity::summary).last().asString()
-                .startsWith("Bash printf").contains("&& git add -A && git commit");
+        try (GitRepository repo = GitRepository.create(tmp)) {
+            workspace = repo.directory();
+            AgentResult r = run("Fix and commit " + ClaudeDouble.scenario("commit"));
+            assertThat(r.success()).as(r.errorMessage()).isTrue();
+            assertThat(r.output()).isEqualTo("Committed: fake: update fake-item-7.txt");
+            assertThat(repo.log(GitRepository.MAIN)).extracting(GitRepository.Commit::subject)
+                    .containsExactly("fake: update fake-item-7.txt", GitRepository.INITIAL_COMMIT);
+            assertThat(activities("tool_use")).extracting(AgentActivity::summary).last().asString()
+                    .startsWith("Bash printf").contains("&& git add -A && git commit");
+        }
     }
 
     @Test
@@ -407,16 +410,5 @@ class ClaudeCodeRunnerTest {
         assertThat(r.success()).isTrue();
         assertThat(r.transcript()).isNull();
         assertThat(r.costUsd()).isCloseTo(ClaudeDouble.SUCCESS_COST, within(1e-12));
-    }
-
-    private String git(String... args) throws Exception {
-        List<String> argv = new ArrayList<>();
-        argv.add("git");
-        argv.addAll(List.of(args));
-        Process p = new ProcessBuilder(argv).directory(workspace.toFile()).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as(out).isZero();
-        return out;
     }
 }

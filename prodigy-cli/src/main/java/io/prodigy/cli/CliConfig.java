@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.prodigy.api.Backoff;
 import io.prodigy.api.IsolationHints;
 import io.prodigy.api.RetryPolicy;
+import io.prodigy.core.text.Spelling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -425,34 +427,6 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
      * @return the closest valid key within a small edit distance, or null
      */
     static String closest(String key, Set<String> valid) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String v : valid) {
-            int d = distance(key, v);
-            if (d < bestDistance || (d == bestDistance && best != null && v.compareTo(best) < 0)) {
-                best = v;
-                bestDistance = d;
-            }
-        }
-        return bestDistance <= Math.max(2, key.length() / 3) ? best : null;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return Spelling.closest(key, new TreeSet<>(valid), Math.max(2, key.length() / 3));
     }
 }

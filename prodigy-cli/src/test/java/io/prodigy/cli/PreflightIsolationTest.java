@@ -6,28 +6,21 @@ import io.prodigy.api.MapPhase;
 import io.prodigy.api.Step;
 import io.prodigy.api.WorkInput;
 import io.prodigy.api.Workflow;
+import io.prodigy.testkit.GitRepository;
+import io.prodigy.testkit.GitRepositoryExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The preflight's "commit it" checks apply to runs in git worktrees, not to a directory shared on purpose. */
+@ExtendWith(GitRepositoryExtension.class)
 class PreflightIsolationTest {
-    @TempDir
-    Path tmp;
-
     @Test
-    void uncommittedFilesAreErrorsForWorktreesButNotForASharedDirectory() throws Exception {
-        Path repo = Files.createDirectories(tmp.resolve("repo"));
-        git(repo, "init", "-q", "-b", "main");
-        git(repo, "config", "user.email", "t@example.com");
-        git(repo, "config", "user.name", "t");
-        Files.writeString(repo.resolve("README.md"), "x\n");
-        git(repo, "add", "-A");
-        git(repo, "commit", "-q", "-m", "initial");
+    void uncommittedFilesAreErrorsForWorktreesButNotForASharedDirectory(GitRepository git) throws IOException {
+        Path repo = git.directory();
         // written after the commit: present in the directory, absent from a worktree of the last commit
         Files.createDirectories(repo.resolve(".claude/commands"));
         Files.writeString(repo.resolve(".claude/commands/fix.md"), "Fix $ARGUMENTS\n");
@@ -49,14 +42,5 @@ class PreflightIsolationTest {
         Files.delete(repo.resolve(".claude/commands/fix.md"));
         assertThat(Preflight.of(repo, false).staticChecks(wf)).filteredOn(Preflight.Finding::error)
                 .extracting(Preflight.Finding::message).anySatisfy(m -> assertThat(m).contains("does not exist"));
-    }
-
-    private static void git(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("git"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("git %s: %s", String.join(" ", args), out).isZero();
     }
 }

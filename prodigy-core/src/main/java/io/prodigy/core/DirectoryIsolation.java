@@ -5,12 +5,10 @@ import io.prodigy.api.spi.IntegrationResult;
 import io.prodigy.api.spi.IsolationStrategy;
 import io.prodigy.api.spi.RunContext;
 import io.prodigy.api.spi.Workspace;
+import io.prodigy.core.files.FileTrees;
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -85,7 +83,7 @@ public final class DirectoryIsolation implements IsolationStrategy {
             return;
         }
         try {
-            deleteTree(item.directory());
+            FileTrees.delete(item.directory());
         } catch (IOException e) {
             throw new IsolationException("could not delete the item directory " + item.directory() + ": "
                     + e.getMessage(), e);
@@ -110,25 +108,6 @@ public final class DirectoryIsolation implements IsolationStrategy {
         }
         String s = sb.toString().toLowerCase(Locale.ROOT);
         return s.isEmpty() ? "item" : s;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 
     private static final class DirWorkspace implements Workspace {

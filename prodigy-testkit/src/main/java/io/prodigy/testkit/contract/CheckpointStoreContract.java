@@ -14,16 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@link CheckpointStore} contract, as its Javadoc states it: records are read back as written; a run's journal
@@ -33,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * to or an update of a run that does not exist - are reported with {@link StoreException}.
  *
  * <p>Extend it and implement {@link #createStore(Path)}; a store that is {@link AutoCloseable} is closed after each
- * test. A durable store also overrides {@link #reopen(CheckpointStore, Path)}, and is then checked to keep its state
+ * test. A durable store also overrides {@link #reopen(Object, Path)}, and is then checked to keep its state
  * across instances.
  *
  * <pre>{@code
@@ -45,57 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  * }
  * }</pre>
  */
-public abstract class CheckpointStoreContract {
+public abstract class CheckpointStoreContract extends StoreContract<CheckpointStore> {
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00.125Z");
-
-    @TempDir
-    private Path directory;
-    private final List<CheckpointStore> opened = new ArrayList<>();
-    private CheckpointStore store;
 
     /** For subclasses. */
     protected CheckpointStoreContract() {
-    }
-
-    /**
-     * @param directory an empty directory, private to the test, the store may keep its files in
-     * @return a new, empty store
-     * @throws Exception if it cannot be created
-     */
-    protected abstract CheckpointStore createStore(Path directory) throws Exception;
-
-    /**
-     * A durable store overrides this to open a second instance on the same state (as a restarted process would).
-     *
-     * @param closed the first instance, already closed if it is {@link AutoCloseable}
-     * @param directory the directory given to {@link #createStore(Path)}
-     * @return a new instance on the same state, or null (the default) for a store that keeps nothing beyond its
-     *         instance; the durability test is then skipped
-     * @throws Exception if it cannot be opened
-     */
-    protected CheckpointStore reopen(CheckpointStore closed, Path directory) throws Exception {
-        return null;
-    }
-
-    /** @return the store under test */
-    protected final CheckpointStore store() {
-        return store;
-    }
-
-    @BeforeEach
-    final void openStore() throws Exception {
-        store = createStore(java.nio.file.Files.createDirectories(directory.resolve("store")));
-        assertThat(store).as("createStore").isNotNull();
-        opened.add(store);
-    }
-
-    @AfterEach
-    final void closeStores() throws Exception {
-        for (CheckpointStore s : opened) {
-            if (s instanceof AutoCloseable c) {
-                c.close();
-            }
-        }
     }
 
     /**
@@ -130,81 +75,65 @@ public abstract class CheckpointStoreContract {
     @Test
     void aCreatedRunIsFoundAsWritten() {
         RunRecord r = record("run-1", T0);
-        store.createRun(r);
-        assertThat(store.findRun("run-1")).contains(r);
+        store().createRun(r);
+        assertThat(store().findRun("run-1")).contains(r);
     }
 
     @Test
     void anUnknownRunIsNotFoundAndHasAnEmptyJournal() {
-        assertThat(store.findRun("no-such-run")).isEmpty();
-        assertThat(store.journal("no-such-run")).isEmpty();
-        assertThat(store.runs()).isEmpty();
+        assertThat(store().findRun("no-such-run")).isEmpty();
+        assertThat(store().journal("no-such-run")).isEmpty();
+        assertThat(store().runs()).isEmpty();
     }
 
     @Test
     void aNewRunHasAnEmptyJournal() {
-        store.createRun(record("run-1", T0));
-        assertThat(store.journal("run-1")).isEmpty();
+        store().createRun(record("run-1", T0));
+        assertThat(store().journal("run-1")).isEmpty();
     }
 
     @Test
     void theJournalReturnsEveryKindOfEntryInAppendOrder() {
-        store.createRun(record("run-1", T0));
+        store().createRun(record("run-1", T0));
         List<JournalEntry> entries = oneOfEachKind();
-        entries.forEach(e -> store.append("run-1", e));
-        assertThat(store.journal("run-1")).containsExactlyElementsOf(entries);
+        entries.forEach(e -> store().append("run-1", e));
+        assertThat(store().journal("run-1")).containsExactlyElementsOf(entries);
     }
 
     @Test
     void forEachEntryStreamsTheJournalInOrder() {
-        store.createRun(record("run-1", T0));
+        store().createRun(record("run-1", T0));
         List<JournalEntry> entries = oneOfEachKind();
-        entries.forEach(e -> store.append("run-1", e));
+        entries.forEach(e -> store().append("run-1", e));
         List<JournalEntry> streamed = new ArrayList<>();
-        store.forEachEntry("run-1", streamed::add);
+        store().forEachEntry("run-1", streamed::add);
         assertThat(streamed).containsExactlyElementsOf(entries);
     }
 
     @Test
     void journalsOfRunsAreKeptApart() {
-        store.createRun(record("run-1", T0));
-        store.createRun(record("run-2", T0.plusSeconds(1)));
+        store().createRun(record("run-1", T0));
+        store().createRun(record("run-2", T0.plusSeconds(1)));
         JournalEntry one = new JournalEntry.ItemDispatched(T0, 0, "a", 1);
         JournalEntry two = new JournalEntry.ItemDispatched(T0, 0, "b", 1);
-        store.append("run-1", one);
-        store.append("run-2", two);
-        assertThat(store.journal("run-1")).containsExactly(one);
-        assertThat(store.journal("run-2")).containsExactly(two);
+        store().append("run-1", one);
+        store().append("run-2", two);
+        assertThat(store().journal("run-1")).containsExactly(one);
+        assertThat(store().journal("run-2")).containsExactly(two);
     }
 
     @Test
     void concurrentAppendsAreAllKeptInEachThreadsOrder() throws Exception {
-        store.createRun(record("run-1", T0));
+        store().createRun(record("run-1", T0));
         int threads = 8;
         int perThread = 40;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                done.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < perThread; i++) {
-                        store.append("run-1", new JournalEntry.ItemDispatched(T0.plusMillis(i), thread,
-                                "t" + thread + "-" + i, i + 1));
-                    }
-                    return null;
-                }));
+        runTogether(threads, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                store().append("run-1", new JournalEntry.ItemDispatched(T0.plusMillis(i), thread,
+                        "t" + thread + "-" + i, i + 1));
             }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        List<JournalEntry> journal = store.journal("run-1");
+        });
+        List<JournalEntry> journal = store().journal("run-1");
         assertThat(journal).hasSize(threads * perThread);
         for (int t = 0; t < threads; t++) {
             int thread = t;
@@ -216,71 +145,66 @@ public abstract class CheckpointStoreContract {
 
     @Test
     void updateStatusChangesTheStatusAndTimeButNotTheJournal() {
-        store.createRun(record("run-1", T0));
+        store().createRun(record("run-1", T0));
         JournalEntry e = new JournalEntry.ItemDispatched(T0, 0, "a", 1);
-        store.append("run-1", e);
+        store().append("run-1", e);
         Instant at = T0.plusSeconds(30);
-        store.updateStatus("run-1", RunStatus.SUCCEEDED, at);
-        RunRecord found = store.findRun("run-1").orElseThrow();
+        store().updateStatus("run-1", RunStatus.SUCCEEDED, at);
+        RunRecord found = store().findRun("run-1").orElseThrow();
         assertThat(found.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(found.updatedAt()).isEqualTo(at);
         assertThat(found.startedAt()).isEqualTo(T0);
         assertThat(found.metadata()).isEqualTo(record("run-1", T0).metadata());
-        assertThat(store.journal("run-1")).containsExactly(e);
+        assertThat(store().journal("run-1")).containsExactly(e);
     }
 
     @Test
     void updateRunReplacesTheRecordButNotTheJournal() {
-        store.createRun(record("run-1", T0));
+        store().createRun(record("run-1", T0));
         JournalEntry e = new JournalEntry.ItemDispatched(T0, 0, "a", 1);
-        store.append("run-1", e);
+        store().append("run-1", e);
         RunRecord changed = record("run-1", T0).toBuilder().status(RunStatus.FAILED).workspace(Path.of("elsewhere"))
                 .updatedAt(T0.plusSeconds(5)).metadata(Map.of("branch", "feature")).build();
-        store.updateRun(changed);
-        assertThat(store.findRun("run-1")).contains(changed);
-        assertThat(store.journal("run-1")).containsExactly(e);
+        store().updateRun(changed);
+        assertThat(store().findRun("run-1")).contains(changed);
+        assertThat(store().journal("run-1")).containsExactly(e);
     }
 
     @Test
     void runsListsEveryRunNewestFirst() {
-        store.createRun(record("middle", T0.plusSeconds(10)));
-        store.createRun(record("oldest", T0));
-        store.createRun(record("newest", T0.plusSeconds(20)));
-        assertThat(store.runs()).extracting(RunRecord::runId).containsExactly("newest", "middle", "oldest");
+        store().createRun(record("middle", T0.plusSeconds(10)));
+        store().createRun(record("oldest", T0));
+        store().createRun(record("newest", T0.plusSeconds(20)));
+        assertThat(store().runs()).extracting(RunRecord::runId).containsExactly("newest", "middle", "oldest");
     }
 
     @Test
     void creatingARunTwiceFailsWithStoreException() {
-        store.createRun(record("run-1", T0));
-        assertThatThrownBy(() -> store.createRun(record("run-1", T0))).isInstanceOf(StoreException.class);
+        store().createRun(record("run-1", T0));
+        assertThatThrownBy(() -> store().createRun(record("run-1", T0))).isInstanceOf(StoreException.class);
     }
 
     @Test
     void appendingToAnUnknownRunFailsWithStoreException() {
-        assertThatThrownBy(() -> store.append("no-such-run", new JournalEntry.ItemDispatched(T0, 0, "a", 1)))
+        assertThatThrownBy(() -> store().append("no-such-run", new JournalEntry.ItemDispatched(T0, 0, "a", 1)))
                 .isInstanceOf(StoreException.class);
     }
 
     @Test
     void updatingAnUnknownRunFailsWithStoreException() {
-        assertThatThrownBy(() -> store.updateStatus("no-such-run", RunStatus.FAILED, T0))
+        assertThatThrownBy(() -> store().updateStatus("no-such-run", RunStatus.FAILED, T0))
                 .isInstanceOf(StoreException.class);
-        assertThatThrownBy(() -> store.updateRun(record("no-such-run", T0))).isInstanceOf(StoreException.class);
+        assertThatThrownBy(() -> store().updateRun(record("no-such-run", T0))).isInstanceOf(StoreException.class);
     }
 
     @Test
     void aReopenedStoreKeepsRecordsAndJournals() throws Exception {
         RunRecord r = record("run-1", T0);
-        store.createRun(r);
+        store().createRun(r);
         List<JournalEntry> entries = oneOfEachKind();
-        entries.forEach(e -> store.append("run-1", e));
-        store.updateStatus("run-1", RunStatus.CANCELLED, T0.plusSeconds(9));
-        if (store instanceof AutoCloseable c) {
-            c.close();
-        }
-        CheckpointStore again = reopen(store, directory.resolve("store"));
-        Assumptions.assumeTrue(again != null, "the store keeps nothing beyond its instance");
-        opened.add(again);
+        entries.forEach(e -> store().append("run-1", e));
+        store().updateStatus("run-1", RunStatus.CANCELLED, T0.plusSeconds(9));
+        CheckpointStore again = reopened();
         assertThat(again.findRun("run-1")).contains(r.withStatus(RunStatus.CANCELLED, T0.plusSeconds(9)));
         assertThat(again.journal("run-1")).containsExactlyElementsOf(entries);
         assertThat(again.runs()).extracting(RunRecord::runId).containsExactly("run-1");

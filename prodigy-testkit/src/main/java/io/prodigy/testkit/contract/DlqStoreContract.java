@@ -10,16 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@link DlqStore} contract, as its Javadoc states it: entries are read back as added, listed (and streamed) in
@@ -28,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code runIds} names the runs that have entries; runs are kept apart; and it is thread-safe.
  *
  * <p>Extend it and implement {@link #createStore(Path)}; a store that is {@link AutoCloseable} is closed after each
- * test. A durable store also overrides {@link #reopen(DlqStore, Path)}.
+ * test. A durable store also overrides {@link #reopen(Object, Path)}.
  *
  * <pre>{@code
  * class MyDlqStoreTest extends DlqStoreContract {
@@ -39,56 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
  * }
  * }</pre>
  */
-public abstract class DlqStoreContract {
+public abstract class DlqStoreContract extends StoreContract<DlqStore> {
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00.250Z");
-
-    @TempDir
-    private Path directory;
-    private final List<DlqStore> opened = new ArrayList<>();
-    private DlqStore store;
 
     /** For subclasses. */
     protected DlqStoreContract() {
-    }
-
-    /**
-     * @param directory an empty directory, private to the test, the store may keep its files in
-     * @return a new, empty store
-     * @throws Exception if it cannot be created
-     */
-    protected abstract DlqStore createStore(Path directory) throws Exception;
-
-    /**
-     * A durable store overrides this to open a second instance on the same state (as a restarted process would).
-     *
-     * @param closed the first instance, already closed if it is {@link AutoCloseable}
-     * @param directory the directory given to {@link #createStore(Path)}
-     * @return a new instance on the same state, or null (the default) to skip the durability test
-     * @throws Exception if it cannot be opened
-     */
-    protected DlqStore reopen(DlqStore closed, Path directory) throws Exception {
-        return null;
-    }
-
-    /** @return the store under test */
-    protected final DlqStore store() {
-        return store;
-    }
-
-    @BeforeEach
-    final void openStore() throws Exception {
-        store = createStore(java.nio.file.Files.createDirectories(directory.resolve("store")));
-        assertThat(store).as("createStore").isNotNull();
-        opened.add(store);
-    }
-
-    @AfterEach
-    final void closeStores() throws Exception {
-        for (DlqStore s : opened) {
-            if (s instanceof AutoCloseable c) {
-                c.close();
-            }
-        }
     }
 
     /**
@@ -107,128 +53,107 @@ public abstract class DlqStoreContract {
     @Test
     void anAddedEntryIsFoundAndListedAsAdded() {
         DlqEntry e = entry("run-1", "a", 1, T0);
-        store.add(e);
-        assertThat(store.find("run-1", "a")).contains(e);
-        assertThat(store.list("run-1")).containsExactly(e);
+        store().add(e);
+        assertThat(store().find("run-1", "a")).contains(e);
+        assertThat(store().list("run-1")).containsExactly(e);
     }
 
     @Test
     void nothingIsFoundForAnUnknownRunOrItem() {
-        store.add(entry("run-1", "a", 1, T0));
-        assertThat(store.find("run-1", "b")).isEmpty();
-        assertThat(store.find("run-2", "a")).isEmpty();
-        assertThat(store.list("run-2")).isEmpty();
+        store().add(entry("run-1", "a", 1, T0));
+        assertThat(store().find("run-1", "b")).isEmpty();
+        assertThat(store().find("run-2", "a")).isEmpty();
+        assertThat(store().list("run-2")).isEmpty();
     }
 
     @Test
     void entriesAreListedAndStreamedInTheOrderTheyWereFirstAdded() {
-        store.add(entry("run-1", "c", 1, T0));
-        store.add(entry("run-1", "a", 1, T0.plusSeconds(1)));
-        store.add(entry("run-1", "b", 1, T0.plusSeconds(2)));
-        store.add(entry("run-1", "c", 2, T0.plusSeconds(3)));
-        assertThat(store.list("run-1")).extracting(DlqEntry::itemId).containsExactly("c", "a", "b");
+        store().add(entry("run-1", "c", 1, T0));
+        store().add(entry("run-1", "a", 1, T0.plusSeconds(1)));
+        store().add(entry("run-1", "b", 1, T0.plusSeconds(2)));
+        store().add(entry("run-1", "c", 2, T0.plusSeconds(3)));
+        assertThat(store().list("run-1")).extracting(DlqEntry::itemId).containsExactly("c", "a", "b");
         List<String> streamed = new ArrayList<>();
-        store.forEach("run-1", e -> streamed.add(e.itemId()));
+        store().forEach("run-1", e -> streamed.add(e.itemId()));
         assertThat(streamed).containsExactly("c", "a", "b");
     }
 
     @Test
     void addingAnEntryForAnItemThatHasOneMergesTheAttempts() {
-        store.add(entry("run-1", "a", 1, T0));
-        store.add(entry("run-1", "a", 2, T0.plusSeconds(5)));
-        DlqEntry merged = store.find("run-1", "a").orElseThrow();
+        store().add(entry("run-1", "a", 1, T0));
+        store().add(entry("run-1", "a", 2, T0.plusSeconds(5)));
+        DlqEntry merged = store().find("run-1", "a").orElseThrow();
         assertThat(merged.attempts()).extracting(FailedAttempt::attempt).containsExactly(1, 2);
         assertThat(merged.lastAttempt().message()).isEqualTo("attempt 2 of a failed");
         assertThat(merged.lastFailure()).isEqualTo(T0.plusSeconds(5));
-        assertThat(store.list("run-1")).hasSize(1);
+        assertThat(store().list("run-1")).hasSize(1);
     }
 
     @Test
     void markResolvedMarksOnlyThatItem() {
-        store.add(entry("run-1", "a", 1, T0));
-        store.add(entry("run-1", "b", 1, T0));
-        store.markResolved("run-1", "a");
-        assertThat(store.find("run-1", "a").orElseThrow().resolved()).isTrue();
-        assertThat(store.find("run-1", "b").orElseThrow().resolved()).isFalse();
-        assertThat(store.find("run-1", "a").orElseThrow().attempts()).hasSize(1);
+        store().add(entry("run-1", "a", 1, T0));
+        store().add(entry("run-1", "b", 1, T0));
+        store().markResolved("run-1", "a");
+        assertThat(store().find("run-1", "a").orElseThrow().resolved()).isTrue();
+        assertThat(store().find("run-1", "b").orElseThrow().resolved()).isFalse();
+        assertThat(store().find("run-1", "a").orElseThrow().attempts()).hasSize(1);
     }
 
     @Test
     void purgeDeletesARunsEntriesAndCountsThem() {
-        store.add(entry("run-1", "a", 1, T0));
-        store.add(entry("run-1", "b", 1, T0));
-        store.add(entry("run-2", "a", 1, T0));
-        assertThat(store.purge("run-1")).isEqualTo(2);
-        assertThat(store.list("run-1")).isEmpty();
-        assertThat(store.find("run-1", "a")).isEmpty();
-        assertThat(store.list("run-2")).hasSize(1);
-        assertThat(store.purge("run-1")).isZero();
-        assertThat(store.purge("no-such-run")).isZero();
+        store().add(entry("run-1", "a", 1, T0));
+        store().add(entry("run-1", "b", 1, T0));
+        store().add(entry("run-2", "a", 1, T0));
+        assertThat(store().purge("run-1")).isEqualTo(2);
+        assertThat(store().list("run-1")).isEmpty();
+        assertThat(store().find("run-1", "a")).isEmpty();
+        assertThat(store().list("run-2")).hasSize(1);
+        assertThat(store().purge("run-1")).isZero();
+        assertThat(store().purge("no-such-run")).isZero();
     }
 
     @Test
     void purgeOlderThanDeletesOnlyEntriesWhoseLastFailureIsBeforeTheCutoff() {
-        store.add(entry("run-1", "old", 1, T0));
-        store.add(entry("run-1", "retried", 1, T0));
-        store.add(entry("run-1", "retried", 2, T0.plusSeconds(100)));
-        store.add(entry("run-1", "new", 1, T0.plusSeconds(100)));
-        assertThat(store.purgeOlderThan("run-1", T0.plusSeconds(50))).isEqualTo(1);
-        assertThat(store.list("run-1")).extracting(DlqEntry::itemId).containsExactly("retried", "new");
-        assertThat(store.purgeOlderThan("no-such-run", T0)).isZero();
+        store().add(entry("run-1", "old", 1, T0));
+        store().add(entry("run-1", "retried", 1, T0));
+        store().add(entry("run-1", "retried", 2, T0.plusSeconds(100)));
+        store().add(entry("run-1", "new", 1, T0.plusSeconds(100)));
+        assertThat(store().purgeOlderThan("run-1", T0.plusSeconds(50))).isEqualTo(1);
+        assertThat(store().list("run-1")).extracting(DlqEntry::itemId).containsExactly("retried", "new");
+        assertThat(store().purgeOlderThan("no-such-run", T0)).isZero();
     }
 
     @Test
     void runIdsNamesTheRunsThatHaveEntries() {
-        assertThat(store.runIds()).isEmpty();
-        store.add(entry("run-1", "a", 1, T0));
-        store.add(entry("run-2", "a", 1, T0));
-        assertThat(store.runIds()).containsExactlyInAnyOrder("run-1", "run-2");
-        store.purge("run-1");
-        assertThat(store.runIds()).containsExactly("run-2");
+        assertThat(store().runIds()).isEmpty();
+        store().add(entry("run-1", "a", 1, T0));
+        store().add(entry("run-2", "a", 1, T0));
+        assertThat(store().runIds()).containsExactlyInAnyOrder("run-1", "run-2");
+        store().purge("run-1");
+        assertThat(store().runIds()).containsExactly("run-2");
     }
 
     @Test
     void concurrentAddsKeepEveryAttempt() throws Exception {
         int threads = 8;
         int perThread = 25;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                done.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < perThread; i++) {
-                        store.add(entry("run-1", "own-" + thread + "-" + i, 1, T0));
-                        store.add(entry("run-1", "shared", thread * perThread + i + 1, T0.plusMillis(i)));
-                    }
-                    return null;
-                }));
+        runTogether(threads, thread -> {
+            for (int i = 0; i < perThread; i++) {
+                store().add(entry("run-1", "own-" + thread + "-" + i, 1, T0));
+                store().add(entry("run-1", "shared", thread * perThread + i + 1, T0.plusMillis(i)));
             }
-            start.countDown();
-            for (Future<?> f : done) {
-                f.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(store.list("run-1")).hasSize(threads * perThread + 1);
-        assertThat(store.find("run-1", "shared").orElseThrow().attempts()).hasSize(threads * perThread);
+        });
+        assertThat(store().list("run-1")).hasSize(threads * perThread + 1);
+        assertThat(store().find("run-1", "shared").orElseThrow().attempts()).hasSize(threads * perThread);
     }
 
     @Test
     void aReopenedStoreKeepsItsEntries() throws Exception {
-        store.add(entry("run-1", "a", 1, T0));
-        store.add(entry("run-1", "a", 2, T0.plusSeconds(1)));
-        store.add(entry("run-1", "b", 1, T0));
-        store.markResolved("run-1", "b");
-        if (store instanceof AutoCloseable c) {
-            c.close();
-        }
-        DlqStore again = reopen(store, directory.resolve("store"));
-        Assumptions.assumeTrue(again != null, "the store keeps nothing beyond its instance");
-        opened.add(again);
+        store().add(entry("run-1", "a", 1, T0));
+        store().add(entry("run-1", "a", 2, T0.plusSeconds(1)));
+        store().add(entry("run-1", "b", 1, T0));
+        store().markResolved("run-1", "b");
+        DlqStore again = reopened();
         assertThat(again.list("run-1")).extracting(DlqEntry::itemId).containsExactly("a", "b");
         assertThat(again.find("run-1", "a").orElseThrow().attempts()).hasSize(2);
         assertThat(again.find("run-1", "b").orElseThrow().resolved()).isTrue();

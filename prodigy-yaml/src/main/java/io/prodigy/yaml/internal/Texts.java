@@ -1,5 +1,6 @@
 package io.prodigy.yaml.internal;
 
+import io.prodigy.core.text.Spelling;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -28,22 +29,14 @@ final class Texts {
      */
     static String closest(String name, Collection<String> candidates) {
         String lower = name.toLowerCase(Locale.ROOT);
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String c : candidates) {
-            int d = distance(lower, c.toLowerCase(Locale.ROOT));
-            if (d < bestDistance || (d == bestDistance && best != null && c.compareTo(best) < 0)) {
-                best = c;
-                bestDistance = d;
-            }
-        }
+        String best = Spelling.closestIgnoringCase(name, new TreeSet<>(candidates), Integer.MAX_VALUE);
         if (best == null) {
             return null;
         }
         int allowed = Math.max(2, Math.min(name.length(), best.length()) / 3);
         boolean prefix = best.length() >= 4 && lower.length() >= 4
                 && (best.startsWith(lower) || lower.startsWith(best.toLowerCase(Locale.ROOT)));
-        return bestDistance <= allowed || prefix ? best : null;
+        return Spelling.distance(lower, best.toLowerCase(Locale.ROOT)) <= allowed || prefix ? best : null;
     }
 
     /**
@@ -69,27 +62,5 @@ final class Texts {
             sb.append('\'').append(names.get(i)).append('\'');
         }
         return sb.toString();
-    }
-
-    /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                int v = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    v = Math.min(v, d[i - 2][j - 2] + 1);
-                }
-                d[i][j] = v;
-            }
-        }
-        return d[a.length()][b.length()];
     }
 }

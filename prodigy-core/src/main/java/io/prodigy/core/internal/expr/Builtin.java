@@ -1,5 +1,8 @@
 package io.prodigy.core.internal.expr;
 
+import io.prodigy.core.text.Spelling;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** The whitelisted functions; nothing else can be called. Names are matched case-insensitively. */
@@ -54,16 +57,12 @@ enum Builtin {
     /** @return the function whose name is closest to {@code name} within a small edit distance, or {@code null} */
     static Builtin closestTo(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        Builtin best = null;
-        int bestDistance = Integer.MAX_VALUE;
+        List<String> spellings = new ArrayList<>();
         for (Builtin b : values()) {
-            int d = editDistance(lower, b.spelling);
-            if (d < bestDistance) {
-                best = b;
-                bestDistance = d;
-            }
+            spellings.add(b.spelling);
         }
-        return bestDistance <= Math.max(2, lower.length() / 3) ? best : null;
+        String best = Spelling.closest(lower, spellings, Math.max(2, lower.length() / 3));
+        return best == null ? null : named(best);
     }
 
     /** @return the names of all functions, comma-separated */
@@ -73,25 +72,5 @@ enum Builtin {
             sb.append(sb.length() == 0 ? "" : ", ").append(b.spelling);
         }
         return sb.toString();
-    }
-
-    /** Levenshtein distance; inputs are short names. */
-    static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

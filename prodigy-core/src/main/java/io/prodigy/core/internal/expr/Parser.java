@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.prodigy.api.ExpressionException;
 import io.prodigy.core.internal.expr.Token.Kind;
+import io.prodigy.core.text.Spelling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -459,7 +460,7 @@ final class Parser {
         String word = t.value().toLowerCase(Locale.ROOT);
         int allowed = word.length() <= 4 ? 1 : 2;
         for (String candidate : candidates) {
-            if (Builtin.editDistance(word, candidate) <= allowed) {
+            if (Spelling.distance(word, candidate) <= allowed) {
                 return "; did you mean '" + candidate + "'?";
             }
         }

@@ -6,6 +6,7 @@ import io.prodigy.core.internal.interpolate.Part.HereDocument;
 import io.prodigy.core.internal.interpolate.Part.Literal;
 import io.prodigy.core.internal.interpolate.Part.Placeholder;
 import io.prodigy.core.internal.interpolate.Part.Placement;
+import io.prodigy.core.text.Spelling;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -271,37 +272,12 @@ final class Renderer {
     /** @return the candidate nearest to {@code name} by edit distance, if it is close enough to be a typo */
     static String closest(String name, Iterable<String> candidates) {
         int limit = Math.max(1, Math.min(3, name.length() / 3));
-        String best = null;
-        int bestDistance = limit + 1;
+        List<String> others = new ArrayList<>();
         for (String candidate : candidates) {
-            if (Math.abs(candidate.length() - name.length()) >= bestDistance || candidate.equals(name)) {
-                continue;
-            }
-            int distance = editDistance(name, candidate);
-            if (distance < bestDistance) {
-                best = candidate;
-                bestDistance = distance;
+            if (!candidate.equals(name)) {
+                others.add(candidate);
             }
         }
-        return best;
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        return Spelling.closest(name, others, limit);
     }
 }
