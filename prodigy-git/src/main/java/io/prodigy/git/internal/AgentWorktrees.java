@@ -164,7 +164,7 @@ public final class AgentWorktrees {
                 return true;
             }
         }
-        if (WorktreeOps.branchTip(git, run.repo().topLevel(), branch) != null || Files.exists(path)) {
+        if (run.branchTip(branch) != null || Files.exists(path)) {
             return false;
         }
         throw GitCli.failure(path, List.of("worktree", "add", "-b", branch), r);
@@ -239,7 +239,7 @@ public final class AgentWorktrees {
                         item.branch());
                 return;
             }
-            String tip = WorktreeOps.branchTip(git, run.root(), item.branch());
+            String tip = run.branchTip(item.branch());
             boolean unmerged = tip != null && !tip.equals(item.integratedTip()) && !WorktreeOps.isAncestor(git,
                     run.root(), tip, run.versionControl().orElseThrow().head());
             if (item.slot() != null && !keep) {
@@ -286,7 +286,7 @@ public final class AgentWorktrees {
 
     private void discard(String name, String branch) {
         Path path = itemsDir.resolve(name);
-        boolean branchExists = WorktreeOps.branchTip(git, run.repo().topLevel(), branch) != null;
+        boolean branchExists = run.branchTip(branch) != null;
         if (!branchExists && !Files.exists(path)) {
             return;
         }
