@@ -243,7 +243,7 @@ public final class AgentWorktrees {
             boolean unmerged = tip != null && !tip.equals(item.integratedTip()) && !WorktreeOps.isAncestor(git,
                     run.root(), tip, run.versionControl().orElseThrow().head());
             if (item.slot() != null && !keep) {
-                GitCli.Result r = git.run(item.root(), List.of("checkout", "--quiet", "--detach"));
+                GitCli.Result r = detach(item);
                 if (r.ok()) {
                     pool.put(item.slot());
                 } else {
@@ -265,6 +265,24 @@ public final class AgentWorktrees {
             permits.release();
             liveNames.remove(item.name());
         }
+    }
+
+    /**
+     * Detaches an idle slot's HEAD at the commit it is on, so that the item's branch can be deleted: one
+     * {@code update-ref --no-deref HEAD} (nothing of the index or the files is touched, as with {@code checkout
+     * --detach}, which is the fallback when the commit cannot be read from the git files).
+     */
+    private GitCli.Result detach(ItemWorktree item) {
+        Path gitDir = item.gitDir();
+        RefFiles.Answer head = gitDir == null ? RefFiles.Answer.ASK_GIT : run.refs().head(gitDir);
+        if (head.known() && head.commit() != null) {
+            GitCli.Result r = git.run(item.root(), List.of("update-ref", "--no-deref", "-m",
+                    "prodigy: slot idle", "HEAD", head.commit()));
+            if (r.ok()) {
+                return r;
+            }
+        }
+        return git.run(item.root(), List.of("checkout", "--quiet", "--detach"));
     }
 
     /** @return whether the branch has commits reachable from no other local branch */
