@@ -35,7 +35,10 @@ import java.util.Map;
  *   Names come from the item id made safe: any id (path separators, {@code ..}, spaces, unicode, 300 characters)
  *   gives a valid, unique name inside the run's directory.</li>
  *   <li><b>Merging.</b> {@link #integrate} merges an item's commits - all of them, whether or not a step set
- *   {@code commit_required} - with {@code git merge --no-ff}, one merge commit per item ("Merge item &lt;id&gt;").
+ *   {@code commit_required} - with {@code git merge --no-ff}, one merge commit per item ("Merge item &lt;id&gt;");
+ *   with git 2.38 or later a merge that does not conflict is made without the run's worktree ({@code git merge-tree --write-tree},
+ *   {@code commit-tree}, then {@code update-ref} from the head it was computed on), and the worktree's files follow
+ *   the branch when something next uses them (a step, a conflicting merge, the final merge, a resume).
  *   An item whose branch the run already contains gives {@code NothingToIntegrate}, so integrating twice is
  *   harmless. Uncommitted changes an item leaves are not merged (a warning names them). A conflict goes to the
  *   {@link ConflictResolution}; unresolved, the merge is aborted, the run's worktree is clean, and the item fails
@@ -73,7 +76,8 @@ public final class WorktreeIsolation implements IsolationStrategy {
 
     private WorktreeIsolation(Builder b, Path home, boolean homeChosen) {
         this.settings = new Settings(home, b.mode, b.maxWorktrees, b.keepFailed, b.conflicts,
-                b.confirmation, new GitCli(b.gitExecutable, b.gitEnvironment, b.gitTimeout), b.warmDirectories);
+                b.confirmation, new GitCli(b.gitExecutable, b.gitEnvironment, b.gitTimeout), b.warmDirectories,
+                b.mergeInWorktree);
         this.homeChosen = homeChosen;
     }
 
@@ -265,6 +269,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
         private final Map<String, String> gitEnvironment = new LinkedHashMap<>();
         private Duration gitTimeout = Duration.ofMinutes(10);
         private java.util.List<String> warmDirectories = DEFAULT_WARM_DIRECTORIES;
+        private boolean mergeInWorktree;
 
         private Builder() {
         }
@@ -308,6 +313,19 @@ public final class WorktreeIsolation implements IsolationStrategy {
          */
         public Builder keepFailedWorktrees(boolean keep) {
             this.keepFailed = keep;
+            return this;
+        }
+
+        /**
+         * @param inWorktree whether every item merge is made by {@code git merge --no-ff} in the run's worktree (so
+         *                   that the repository's merge hooks, such as {@code post-merge}, run for it). Default
+         *                   false: with git 2.38 or later a merge that does not conflict is made without touching the
+         *                   worktree ({@code git merge-tree --write-tree}, {@code commit-tree}, {@code update-ref}),
+         *                   several times faster; conflicting merges always go through the worktree
+         * @return this
+         */
+        public Builder mergeInWorktree(boolean inWorktree) {
+            this.mergeInWorktree = inWorktree;
             return this;
         }
 

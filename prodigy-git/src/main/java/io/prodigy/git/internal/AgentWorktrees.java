@@ -164,7 +164,7 @@ public final class AgentWorktrees {
                 return true;
             }
         }
-        if (WorktreeOps.branchTip(git, run.repo().topLevel(), branch) != null || Files.exists(path)) {
+        if (run.branchTip(branch) != null || Files.exists(path)) {
             return false;
         }
         throw GitCli.failure(path, List.of("worktree", "add", "-b", branch), r);
@@ -239,11 +239,11 @@ public final class AgentWorktrees {
                         item.branch());
                 return;
             }
-            String tip = WorktreeOps.branchTip(git, run.root(), item.branch());
+            String tip = run.branchTip(item.branch());
             boolean unmerged = tip != null && !tip.equals(item.integratedTip()) && !WorktreeOps.isAncestor(git,
                     run.root(), tip, run.versionControl().orElseThrow().head());
             if (item.slot() != null && !keep) {
-                GitCli.Result r = git.run(item.root(), List.of("checkout", "--quiet", "--detach"));
+                GitCli.Result r = detach(item);
                 if (r.ok()) {
                     pool.put(item.slot());
                 } else {
@@ -267,6 +267,24 @@ public final class AgentWorktrees {
         }
     }
 
+    /**
+     * Detaches an idle slot's HEAD at the commit it is on, so that the item's branch can be deleted: one
+     * {@code update-ref --no-deref HEAD} (nothing of the index or the files is touched, as with {@code checkout
+     * --detach}, which is the fallback when the commit cannot be read from the git files).
+     */
+    private GitCli.Result detach(ItemWorktree item) {
+        Path gitDir = item.gitDir();
+        RefFiles.Answer head = gitDir == null ? RefFiles.Answer.ASK_GIT : run.refs().head(gitDir);
+        if (head.known() && head.commit() != null) {
+            GitCli.Result r = git.run(item.root(), List.of("update-ref", "--no-deref", "-m",
+                    "prodigy: slot idle", "HEAD", head.commit()));
+            if (r.ok()) {
+                return r;
+            }
+        }
+        return git.run(item.root(), List.of("checkout", "--quiet", "--detach"));
+    }
+
     /** @return whether the branch has commits reachable from no other local branch */
     private boolean keepsUniqueCommits(String branch) {
         GitCli.Result r = git.run(run.repo().topLevel(), List.of("rev-list", "--count", "refs/heads/" + branch,
@@ -286,7 +304,7 @@ public final class AgentWorktrees {
 
     private void discard(String name, String branch) {
         Path path = itemsDir.resolve(name);
-        boolean branchExists = WorktreeOps.branchTip(git, run.repo().topLevel(), branch) != null;
+        boolean branchExists = run.branchTip(branch) != null;
         if (!branchExists && !Files.exists(path)) {
             return;
         }

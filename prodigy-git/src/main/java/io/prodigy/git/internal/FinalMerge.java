@@ -47,6 +47,9 @@ public final class FinalMerge {
      * @throws InterruptedException if interrupted in the merge steps
      */
     public static void close(RunWorktree run, RunStatus status, MergeSteps steps) throws InterruptedException {
+        // item merges move the run's branch without its checkout: the merge steps, the dirty check and a kept
+        // worktree must see the branch's files
+        WorktreeOps.uninterrupted(run::syncCheckout);
         new FinalMerge(run).close(status, steps);
     }
 

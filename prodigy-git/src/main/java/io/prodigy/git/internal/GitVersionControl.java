@@ -14,18 +14,57 @@ import java.util.List;
 public final class GitVersionControl implements VersionControl {
     private final GitCli git;
     private final Path root;
+    private final RefFiles refs;
+    private final java.util.function.Supplier<Path> gitDir;
+    private final Runnable beforeWorktreeUse;
+    /** The last changes computed between two commit ids (commits never change, so neither do they). */
+    private volatile Changes lastChanges;
+
+    private record Changes(String base, String head, WorkspaceChanges changes) {
+    }
 
     /**
      * @param git the git runner
      * @param root the top directory of the worktree
      */
     public GitVersionControl(GitCli git, Path root) {
+        this(git, root, null, null, null);
+    }
+
+    /**
+     * @param git the git runner
+     * @param root the top directory of the worktree
+     * @param refs reads HEAD from the git files without a process, or null to always ask git
+     * @param gitDir the worktree's private git directory (asked when HEAD is read), or null
+     * @param beforeWorktreeUse run before every question that looks at the worktree's files or index (brings a
+     *                          run's checkout up to the run's branch), or null
+     */
+    GitVersionControl(GitCli git, Path root, RefFiles refs, java.util.function.Supplier<Path> gitDir,
+                      Runnable beforeWorktreeUse) {
         this.git = git;
         this.root = root;
+        this.refs = refs;
+        this.gitDir = gitDir;
+        this.beforeWorktreeUse = beforeWorktreeUse;
+    }
+
+    private void beforeWorktreeUse() {
+        if (beforeWorktreeUse != null) {
+            beforeWorktreeUse.run();
+        }
     }
 
     @Override
     public String head() {
+        if (refs != null) {
+            Path dir = gitDir.get();
+            if (dir != null) {
+                RefFiles.Answer a = refs.head(dir);
+                if (a.known() && a.commit() != null) {
+                    return a.commit();
+                }
+            }
+        }
         return git.output(root, "rev-parse", "--verify", "HEAD");
     }
 
@@ -42,6 +81,10 @@ public final class GitVersionControl implements VersionControl {
         String head = head();
         if (head.equals(baseCommit)) {
             return WorkspaceChanges.NONE;
+        }
+        Changes last = lastChanges;
+        if (last != null && last.base().equals(baseCommit) && last.head().equals(head)) {
+            return last.changes();
         }
         List<String> commits = lines(git.output(root, "rev-list", "--reverse", baseCommit + ".." + head));
         String diff = git.output(root, "diff", "-z", "--no-renames", "--no-ext-diff", "--raw", "--numstat",
@@ -73,11 +116,16 @@ public final class GitVersionControl implements VersionControl {
                 }
             }
         }
-        return new WorkspaceChanges(commits, added, modified, deleted, insertions, deletions);
+        WorkspaceChanges changes = new WorkspaceChanges(commits, added, modified, deleted, insertions, deletions);
+        if (RefFiles.isObjectId(baseCommit)) {
+            lastChanges = new Changes(baseCommit, head, changes);
+        }
+        return changes;
     }
 
     @Override
     public boolean discardSince(String commit) {
+        beforeWorktreeUse();
         GitCli.Result r = git.run(root, List.of("merge-base", "--is-ancestor", commit, "HEAD"));
         if (!r.ok()) {
             return false;
@@ -93,11 +141,13 @@ public final class GitVersionControl implements VersionControl {
 
     @Override
     public boolean isDirty() {
+        beforeWorktreeUse();
         return !git.output(root, "status", "--porcelain", "-z").isEmpty();
     }
 
     @Override
     public String commitAll(String message) {
+        beforeWorktreeUse();
         git.output(root, "add", "-A");
         if (git.test(root, "diff", "--cached", "--quiet")) {
             return null;

@@ -24,9 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Merges items' branches into the run's worktree, one at a time: {@code git merge --no-ff} with a commit per
- * item. A conflict goes to the configured {@link ConflictResolution}; whatever happens, the run's worktree is never
- * left in the middle of a merge, and its branch only moves forward by a complete merge.
+ * Merges items' branches into the run's branch, one at a time, with a merge commit per item. With git 2.38 or
+ * later a merge is made without the run's worktree: {@code git merge-tree --write-tree} computes it, {@code git
+ * commit-tree} makes the commit and {@code git update-ref} moves the branch from the head it was computed on (the
+ * worktree's files follow later, when something uses them: see {@link RunCheckout}). A merge that conflicts, that
+ * git refuses, or an older git, goes through {@code git merge --no-ff} in the run's worktree, and a conflict there
+ * to the configured {@link ConflictResolution}; whatever happens, the run's worktree is never left in the middle of a
+ * merge, and its branch only moves forward by a complete merge.
  */
 public final class Integrator {
     private static final Logger LOG = LoggerFactory.getLogger(Integrator.class);
@@ -35,7 +39,9 @@ public final class Integrator {
 
     private final RunWorktree run;
     private final GitCli git;
+    private final RunCheckout checkout;
     private volatile MergedTips mergedTips;
+    private volatile Boolean mergeTree;
     /** The lowest exit status of a process that died of a signal (128 + the signal's number, SIGHUP is 1). */
     private static final int SIGNALLED = 129;
 
@@ -47,6 +53,26 @@ public final class Integrator {
     public Integrator(RunWorktree run) {
         this.run = run;
         this.git = run.git();
+        this.checkout = new RunCheckout(run);
+    }
+
+    /** Brings the run worktree's files up to its branch if merges by ref moved it (see {@link RunCheckout}). */
+    void syncCheckout() {
+        if (checkout.stale()) {
+            synchronized (this) {
+                checkout.sync();
+            }
+        }
+    }
+
+    /** @return whether merges can be made without the worktree ({@code git merge-tree --write-tree}, git 2.38) */
+    private boolean mergesByRef() {
+        Boolean known = mergeTree;
+        if (known == null) {
+            known = !run.settings().mergeInWorktree() && git.atLeast(2, 38);
+            mergeTree = known;
+        }
+        return known;
     }
 
     /**
@@ -59,7 +85,7 @@ public final class Integrator {
      */
     public synchronized IntegrationResult integrate(ItemWorktree item) {
         Path root = run.root();
-        String itemTip = WorktreeOps.branchTip(git, root, item.branch());
+        String itemTip = run.branchTip(item.branch());
         if (itemTip == null) {
             throw new IsolationException("the branch " + item.branch() + " of item " + item.itemId()
                     + " does not exist any more, so its work cannot be merged");
@@ -82,7 +108,15 @@ public final class Integrator {
             item.integrated(itemTip);
             return new IntegrationResult.NothingToIntegrate();
         }
-        MergeIntent intent = new MergeIntent(runHead, item.itemId(), itemTip);
+        if (mergesByRef()) {
+            IntegrationResult byRef = mergeByRef(item, runHead, itemTip, commits);
+            if (byRef != null) {
+                return byRef;
+            }
+            // a conflict, or git refused: the merge in the worktree finds out again and handles it as ever
+        }
+        checkout.sync();
+        MergeIntent intent = new MergeIntent(runHead, item.itemId(), itemTip, MergeIntent.IN_WORKTREE);
         for (int attempt = 1; ; attempt++) {
             intent.write(run.gitDir());
             boolean known = false;
@@ -129,6 +163,67 @@ public final class Integrator {
         }
     }
 
+    /**
+     * Merges without the worktree: the merged tree from {@code git merge-tree --write-tree}, a merge commit of it
+     * with the run's head and the item's tip as parents, and the run's branch moved to it by {@code update-ref}
+     * only from {@code runHead} (atomic: the branch moved, or it did not). The merge-intent record is written before
+     * the branch moves, and the checkout's record before the checkout falls behind.
+     *
+     * @return the result, or null when the merge must be made in the worktree (it conflicts, or git refused or
+     *     failed - the merge in the worktree tells which, and handles it)
+     */
+    private IntegrationResult mergeByRef(ItemWorktree item, String runHead, String itemTip, List<String> commits) {
+        Path root = run.root();
+        GitCli.Result tree = git.run(root, List.of("merge-tree", "--write-tree", "--no-messages", runHead, itemTip));
+        String treeId = tree.stdout().lines().findFirst().orElse("");
+        if (!tree.ok() || !RefFiles.isObjectId(treeId)) {
+            LOG.debug("Item {}: git merge-tree exited {}; merging in the run's worktree", item.itemId(),
+                    tree.exitCode());
+            return null;
+        }
+        GitCli.Result commit = git.run(root, List.of("commit-tree", treeId, "-p", runHead, "-p", itemTip, "-m",
+                messageOf(item)));
+        if (!commit.ok() || !RefFiles.isObjectId(commit.line())) {
+            LOG.debug("Item {}: git commit-tree failed ({}); merging in the run's worktree", item.itemId(),
+                    commit.message());
+            return null;
+        }
+        String merged = commit.line();
+        MergeIntent intent = new MergeIntent(runHead, item.itemId(), itemTip, MergeIntent.BY_REF);
+        intent.write(run.gitDir());
+        boolean known = false;
+        try {
+            checkout.leaving(runHead);
+            GitCli.Result moved = git.run(root, List.of("update-ref", "-m", "prodigy: merge item "
+                    + Names.printable(item.itemId()), "refs/heads/" + run.branch(), merged, runHead));
+            String head = run.versionControl().orElseThrow().head();
+            known = true;
+            if (head.equals(merged)) {
+                LOG.info("Merged item {} ({} commit(s)) into {}", item.itemId(), commits.size(), run.branch());
+                item.integrated(itemTip);
+                return new IntegrationResult.Integrated(commits);
+            }
+            if (head.equals(runHead)) {
+                LOG.debug("Item {}: git update-ref did not move {} ({}); merging in the run's worktree",
+                        item.itemId(), run.branch(), moved.message());
+                return null;
+            }
+            throw new IsolationException("the run's branch " + run.branch() + " moved to " + RunWorktree.abbrev(head)
+                    + " while item " + item.itemId() + " was merged into it, and only the run moves it; the item's "
+                    + "work is on its branch " + item.branch());
+        } finally {
+            if (known) {
+                MergeIntent.clear(run.gitDir());
+            }
+        }
+    }
+
+    private String messageOf(ItemWorktree item) {
+        return "Merge item " + Names.printable(item.itemId()) + "\n\nBranch: " + item.branch()
+                + "\nProdigy-Run: " + run.context().runId() + "\nProdigy-Item: " + Names.printable(item.itemId())
+                + "\n";
+    }
+
     /** A git merge that died of a signal: what it wrote of the item's files may be in the run's worktree. */
     private static final class MergeKilledException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -140,9 +235,7 @@ public final class Integrator {
 
     private IntegrationResult merge(ItemWorktree item, String runHead, String itemTip, List<String> commits) {
         Path root = run.root();
-        String message = "Merge item " + Names.printable(item.itemId()) + "\n\nBranch: " + item.branch()
-                + "\nProdigy-Run: " + run.context().runId() + "\nProdigy-Item: " + Names.printable(item.itemId())
-                + "\n";
+        String message = messageOf(item);
         GitCli.Result r = git.run(root, List.of("merge", "--no-ff", "--no-edit", "-m", message, item.branch()));
         if (r.exitCode() >= SIGNALLED) {
             throw new MergeKilledException("exit " + r.exitCode() + ": " + r.message());
@@ -273,7 +366,11 @@ public final class Integrator {
         }
         MergeIntent intent = found.get();
         String head = run.versionControl().orElseThrow().head();
-        if (intent.before() == null) {
+        if (intent.byRef()) {
+            // update-ref moves the branch or does not, and nothing of the merge is in the worktree either way
+            LOG.info("Run {}: the merge of item {} was interrupted {} git moved the run's branch", run.context().runId(),
+                    intent.itemId(), head.equals(intent.before()) ? "before" : "after");
+        } else if (intent.before() == null) {
             LOG.debug("Run {}: an unfinished merge record without a start; the merge had not started",
                     run.context().runId());
         } else if (!head.equals(intent.before())) {
@@ -341,6 +438,7 @@ public final class Integrator {
             git.output(root, "checkout", "--quiet", "--force", run.branch());
         }
         git.output(root, "reset", "--quiet", "--hard", runHead);
+        checkout.current();
     }
 
     private List<String> changedFiles(String from, String to) {
@@ -392,7 +490,7 @@ public final class Integrator {
      * @return whether it was merged
      */
     public boolean isMerged(String itemBranch) {
-        String tip = WorktreeOps.branchTip(git, run.root(), itemBranch);
+        String tip = run.branchTip(itemBranch);
         if (tip == null) {
             return false;
         }

@@ -21,6 +21,7 @@ public final class ItemWorktree implements Workspace {
     private final AgentWorktrees.Slot slot;
     private final GitVersionControl vc;
     private volatile String integratedTip;
+    private volatile Path gitDir;
 
     ItemWorktree(RunWorktree run, String itemId, String name, String branch, Path root, String base,
                  AgentWorktrees.Slot slot) {
@@ -32,7 +33,27 @@ public final class ItemWorktree implements Workspace {
         this.directory = run.repo().projectIn(root);
         this.base = base;
         this.slot = slot;
-        this.vc = new GitVersionControl(run.git(), root);
+        this.vc = new GitVersionControl(run.git(), root, run.refs(), this::gitDir, null);
+    }
+
+    /** @return the worktree's private git directory, from its {@code .git} file, or null if unreadable */
+    Path gitDir() {
+        Path known = gitDir;
+        if (known != null) {
+            return known;
+        }
+        try {
+            Path dotGit = root.resolve(".git");
+            String text = Files.readString(dotGit).strip();
+            if (!text.startsWith("gitdir: ")) {
+                return null;
+            }
+            known = dotGit.getParent().resolve(text.substring("gitdir: ".length())).normalize();
+            gitDir = known;
+            return known;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     @Override
@@ -85,14 +106,12 @@ public final class ItemWorktree implements Workspace {
      *         agent may have switched branches or detached HEAD, and then its commits are not on the branch)
      */
     boolean onItsBranch() {
+        Path dir = gitDir();
+        if (dir == null) {
+            return false;
+        }
         try {
-            Path dotGit = root.resolve(".git");
-            String gitDir = Files.readString(dotGit).strip();
-            if (!gitDir.startsWith("gitdir: ")) {
-                return false;
-            }
-            Path head = dotGit.getParent().resolve(gitDir.substring("gitdir: ".length())).resolve("HEAD");
-            return Files.readString(head).strip().equals("ref: refs/heads/" + branch);
+            return Files.readString(dir.resolve("HEAD")).strip().equals("ref: refs/heads/" + branch);
         } catch (IOException e) {
             return false;
         }

@@ -18,12 +18,26 @@ import java.util.Properties;
  * in the run's worktree without a {@code MERGE_HEAD}, where git cannot tell them from local changes; this record is
  * how a resume knows they are the remains of an interrupted merge, not work to keep.
  *
+ * <p>A merge made without the worktree ({@link #BY_REF}: {@code merge-tree}, {@code commit-tree}, then
+ * {@code update-ref} from {@code before}) writes nothing into the worktree; it is atomic - the run's branch moved or
+ * it did not - and the record only tells a resume which of the two happened.
+ *
  * @param before the run branch's commit when the merge started
  * @param itemId the item being merged
  * @param itemTip the item branch's commit being merged
+ * @param method {@link #IN_WORKTREE} ({@code git merge} in the run's worktree) or {@link #BY_REF}
  */
-record MergeIntent(String before, String itemId, String itemTip) {
+record MergeIntent(String before, String itemId, String itemTip, String method) {
     static final String FILE = "prodigy-merge-intent";
+    /** A {@code git merge} in the run's worktree (the method of records without one). */
+    static final String IN_WORKTREE = "worktree";
+    /** A merge commit made from {@code git merge-tree} and moved to by {@code update-ref}. */
+    static final String BY_REF = "ref";
+
+    /** @return whether the merge wrote nothing into the worktree */
+    boolean byRef() {
+        return BY_REF.equals(method);
+    }
 
     /** Writes the record (replacing any). */
     void write(Path gitDir) {
@@ -31,6 +45,7 @@ record MergeIntent(String before, String itemId, String itemTip) {
         p.setProperty("before", before);
         p.setProperty("item", itemId);
         p.setProperty("item_tip", itemTip);
+        p.setProperty("method", method);
         java.io.StringWriter w = new java.io.StringWriter();
         try {
             p.store(w, "an item merge in progress in this worktree (prodigy)");
@@ -61,9 +76,11 @@ record MergeIntent(String before, String itemId, String itemTip) {
         String before = p.getProperty("before");
         if (before == null || before.isBlank()) {
             // a record cut short by the crash while it was written: the merge had not started
-            return Optional.of(new MergeIntent(null, p.getProperty("item", "?"), p.getProperty("item_tip")));
+            return Optional.of(new MergeIntent(null, p.getProperty("item", "?"), p.getProperty("item_tip"),
+                    p.getProperty("method", IN_WORKTREE)));
         }
-        return Optional.of(new MergeIntent(before, p.getProperty("item", "?"), p.getProperty("item_tip")));
+        return Optional.of(new MergeIntent(before, p.getProperty("item", "?"), p.getProperty("item_tip"),
+                p.getProperty("method", IN_WORKTREE)));
     }
 
     /** Removes the record of the git directory, if any. */

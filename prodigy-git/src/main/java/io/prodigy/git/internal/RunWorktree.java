@@ -34,6 +34,7 @@ public final class RunWorktree implements Workspace {
     private final Integrator integrator;
     private final Path gitDir;
     private final GitCli git;
+    private final RefFiles refs;
 
     private RunWorktree(Settings settings, RunContext context, Repository repo, RunFile file) {
         this.settings = settings;
@@ -43,10 +44,34 @@ public final class RunWorktree implements Workspace {
         this.repoDir = settings.repoDir(repo);
         this.file = file;
         this.directory = repo.projectIn(file.worktree());
-        this.vc = new GitVersionControl(git, file.worktree());
+        this.refs = new RefFiles(repo.commonDir());
+        this.gitDir = Path.of(git.output(file.worktree(), "rev-parse", "--absolute-git-dir"));
+        this.vc = new GitVersionControl(git, file.worktree(), refs, () -> gitDir, this::syncCheckout);
         this.agents = new AgentWorktrees(this);
         this.integrator = new Integrator(this);
-        this.gitDir = Path.of(git.output(file.worktree(), "rev-parse", "--absolute-git-dir"));
+    }
+
+    /** @return reads refs from the repository's files */
+    RefFiles refs() {
+        return refs;
+    }
+
+    /**
+     * @param branch a branch name
+     * @return its tip, or null if there is no such branch (read from the ref files, git asked only when unclear)
+     */
+    String branchTip(String branch) {
+        RefFiles.Answer a = refs.branchTip(branch);
+        return a.known() ? a.commit() : WorktreeOps.branchTip(git, file.worktree(), branch);
+    }
+
+    /**
+     * Brings the files and index of the run's worktree up to its branch, which item merges move without touching
+     * the worktree (see {@link Integrator}); a no-op when they are up to date. Called before anything uses the
+     * worktree's files: a step in it, the final merge, a conflicting merge, a resume.
+     */
+    void syncCheckout() {
+        integrator.syncCheckout();
     }
 
     /** @return the run worktree's private git directory */
@@ -170,6 +195,7 @@ public final class RunWorktree implements Workspace {
         LOG.info("Run {} resumes in {} on branch {}", f.runId(), path, f.runBranch());
         RunWorktree run = new RunWorktree(settings, context, repo, reopened);
         run.integrator.recoverInterruptedMerge();
+        run.syncCheckout();
         run.ensureDirectory();
         run.agents.removePool();
         return run;
@@ -398,8 +424,15 @@ public final class RunWorktree implements Workspace {
         return commit == null ? "?" : commit.substring(0, Math.min(12, commit.length()));
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The files there are brought up to the run's branch first if item merges moved it (see
+     * {@link #syncCheckout()}): whoever asks for the directory is about to use what is in it.
+     */
     @Override
     public Path directory() {
+        syncCheckout();
         return directory;
     }
 

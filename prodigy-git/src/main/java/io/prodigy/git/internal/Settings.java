@@ -20,10 +20,12 @@ import java.nio.file.Path;
  * @param git the git runner
  * @param warmDirectories names of ignored directories a reused (pooled) worktree keeps between items, each ending
  *                        in {@code /}
+ * @param mergeInWorktree whether item merges are made by {@code git merge} in the run's worktree even when git
+ *                        could make them without it (see {@link Integrator})
  */
 public record Settings(Path home, WorktreeMode mode, int maxWorktrees, boolean keepFailed,
                        ConflictResolution conflicts, MergeConfirmation confirmation, GitCli git,
-                       java.util.List<String> warmDirectories) {
+                       java.util.List<String> warmDirectories, boolean mergeInWorktree) {
 
     /** Copies the list. */
     public Settings {
@@ -36,13 +38,19 @@ public record Settings(Path home, WorktreeMode mode, int maxWorktrees, boolean k
         this(home, mode, maxWorktrees, keepFailed, conflicts, confirmation, git, java.util.List.of());
     }
 
+    /** Settings whose item merges are made without the run's worktree where git can. */
+    public Settings(Path home, WorktreeMode mode, int maxWorktrees, boolean keepFailed, ConflictResolution conflicts,
+                    MergeConfirmation confirmation, GitCli git, java.util.List<String> warmDirectories) {
+        this(home, mode, maxWorktrees, keepFailed, conflicts, confirmation, git, warmDirectories, false);
+    }
+
     /**
      * @param dir another state directory
      * @return these settings with worktrees under {@code dir}
      */
     public Settings withHome(Path dir) {
         return dir.equals(home) ? this : new Settings(dir, mode, maxWorktrees, keepFailed, conflicts, confirmation, git,
-                warmDirectories);
+                warmDirectories, mergeInWorktree);
     }
 
     /**

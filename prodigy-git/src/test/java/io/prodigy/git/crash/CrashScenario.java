@@ -81,34 +81,56 @@ final class CrashScenario {
         if (Boolean.parseBoolean(spec.getProperty("git.wrapper", "false"))) {
             s.writeGitWrapper();
         }
-        if (Boolean.parseBoolean(spec.getProperty("hold.hook", "false"))) {
-            s.writeHoldHook();
-        }
+        s.writeReferenceHook(Boolean.parseBoolean(spec.getProperty("merge.in.worktree", "false")));
         return s;
     }
 
     /**
-     * A {@code reference-transaction} hook that, at the item merge numbered in {@code hold-merge}, kills the
-     * engine's JVM just before git moves the run's branch, then holds the merge for 3 s and lets it commit: a git
-     * command the killed run left running while the resume starts. It writes the merged item's id to
-     * {@code held-item}.
+     * A {@code reference-transaction} hook for the item merges into the run's branch ({@code refs/heads/prodigy-*}).
+     * <ul>
+     *   <li>At the item merge numbered in {@code hold-merge} it kills the engine's JVM just before git moves the
+     *   run's branch, then holds the merge for 3 s and lets it commit: a git command the killed run left running
+     *   while the resume starts. It writes the merged item's id to {@code held-item}.</li>
+     *   <li>For merges made by {@code update-ref} (no {@code post-merge} hook runs for them) it counts with the
+     *   {@code post-merge} hook and kills the engine's JVM right after the merge numbered in {@code kill-at-merge}
+     *   moved the branch, before the engine can journal it.</li>
+     * </ul>
+     * A merge in the worktree is told by its {@code MERGE_HEAD}; a merge by {@code update-ref} by its new commit: a
+     * "Merge item" commit whose first parent is the branch's old commit.
      */
-    private void writeHoldHook() throws IOException {
+    private void writeReferenceHook(boolean inWorktree) throws IOException {
         String b = base.toString();
         Path hook = repo.resolve(".git/hooks/reference-transaction");
+        String which = inWorktree
+                ? "  [ -f \"$gd/MERGE_HEAD\" ] || continue\n"
+                + "  item=$(head -n 1 \"$gd/MERGE_MSG\" | sed 's/^Merge item //')\n"
+                : "  [ -f \"$gd/MERGE_HEAD\" ] && continue\n"
+                + "  subject=$(git log -1 --format=%s \"$new\" 2>/dev/null)\n"
+                + "  case \"$subject\" in 'Merge item '*) ;; *) continue;; esac\n"
+                + "  [ \"$(git rev-parse -q --verify \"$new^1\")\" = \"$old\" ] || continue\n"
+                + "  item=${subject#Merge item }\n";
         Files.writeString(hook, "#!/bin/sh\n"
-                + "[ \"$1\" = prepared ] || exit 0\n"
-                + "f='" + b + "/hold-merge'\n"
-                + "[ -f \"$f\" ] || exit 0\n"
                 + "gd=$(git rev-parse --absolute-git-dir)\n"
-                + "[ -f \"$gd/MERGE_HEAD\" ] || exit 0\n"
-                + "grep -q ' refs/heads/prodigy-' || exit 0\n"
-                + "n=$(cat '" + b + "/hold-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + b
+                + "while read old new ref; do\n"
+                + "  case \"$ref\" in refs/heads/prodigy-*) ;; *) continue;; esac\n"
+                + which
+                + "  f='" + b + "/hold-merge'\n"
+                + "  if [ \"$1\" = prepared ] && [ -f \"$f\" ]; then\n"
+                + "    n=$(cat '" + b + "/hold-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + b
                 + "/hold-count'\n"
-                + "[ \"$n\" = \"$(cat \"$f\")\" ] || exit 0\n"
-                + "head -n 1 \"$gd/MERGE_MSG\" | sed 's/^Merge item //' > '" + b + "/held-item'\n"
-                + "kill -9 $(cat '" + b + "/child.pid')\n"
-                + "sleep 3\n"
+                + "    if [ \"$n\" = \"$(cat \"$f\")\" ]; then\n"
+                + "      echo \"$item\" > '" + b + "/held-item'\n"
+                + "      kill -9 $(cat '" + b + "/child.pid')\n"
+                + "      sleep 3\n"
+                + "    fi\n"
+                + "  fi\n"
+                + (inWorktree ? "" : "  k='" + b + "/kill-at-merge'\n"
+                + "  if [ \"$1\" = committed ] && [ -f \"$k\" ]; then\n"
+                + "    n=$(cat '" + b + "/merge-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + b
+                + "/merge-count'\n"
+                + "    if [ \"$n\" = \"$(cat \"$k\")\" ]; then kill -9 $(cat '" + b + "/child.pid'); fi\n"
+                + "  fi\n")
+                + "done\n"
                 + "exit 0\n");
         hook.toFile().setExecutable(true);
     }
@@ -119,7 +141,10 @@ final class CrashScenario {
      * item's new files, untracked, and {@code index.lock}; no {@code MERGE_HEAD}), then kills the engine's JVM and
      * itself with SIGKILL (only itself when the file says {@code <n> git}); at the branch deletion numbered in {@code kill-in-branch-delete} it leaves what a
      * {@code git branch -D} killed while it holds the repository's {@code packed-refs.lock} leaves, and kills the
-     * same way. Otherwise it is git.
+     * same way; at the item merge by update-ref numbered in {@code kill-at-update-ref} it kills the engine's JVM and
+     * itself before the run's branch moves; at the checkout sync numbered in {@code kill-in-sync} it leaves what a
+     * {@code git read-tree -m -u} killed half way leaves (the new files written, the index not, {@code index.lock})
+     * and kills the same way. Otherwise it is git.
      */
     private void writeGitWrapper() throws IOException {
         String b = base.toString();
@@ -143,6 +168,31 @@ final class CrashScenario {
                 + "        kill -9 $$\n"
                 + "      fi;;\n"
                 + "    esac;;\n"
+                + "  esac\n"
+                + "fi\n"
+                + "u='" + b + "/kill-at-update-ref'\n"
+                + "if [ -f \"$u\" ]; then\n"
+                + "  case \" $* \" in *' update-ref -m prodigy: merge item '*)\n"
+                + "    n=$(cat '" + b + "/update-count-wrapper' 2>/dev/null || echo 0); n=$((n+1))\n"
+                + "    echo $n > '" + b + "/update-count-wrapper'\n"
+                + "    if [ \"$n\" = \"$(cat \"$u\")\" ]; then kill -9 $(cat '" + b + "/child.pid'); kill -9 $$; fi;;\n"
+                + "  esac\n"
+                + "fi\n"
+                + "y='" + b + "/kill-in-sync'\n"
+                + "if [ -f \"$y\" ]; then\n"
+                + "  case \" $* \" in *' read-tree -m -u '*)\n"
+                + "    n=$(cat '" + b + "/sync-count-wrapper' 2>/dev/null || echo 0); n=$((n+1))\n"
+                + "    echo $n > '" + b + "/sync-count-wrapper'\n"
+                + "    if [ \"$n\" = \"$(cat \"$y\")\" ]; then\n"
+                + "      from=''; to=''\n"
+                + "      for a; do from=$to; to=$a; done\n"
+                + "      cd \"$2\" || exit 1\n"
+                + "      for p in $(git diff --name-only --diff-filter=AM \"$from\" \"$to\"); do\n"
+                + "        mkdir -p \"$(dirname \"$p\")\"; git show \"$to:$p\" > \"$p\"\n"
+                + "      done\n"
+                + "      : > \"$(git rev-parse --absolute-git-dir)/index.lock\"\n"
+                + "      kill -9 $(cat '" + b + "/child.pid'); kill -9 $$\n"
+                + "    fi;;\n"
                 + "  esac\n"
                 + "fi\n"
                 + "d='" + b + "/kill-in-branch-delete'\n"
@@ -296,6 +346,9 @@ final class CrashScenario {
             iso.gitExecutable(base.resolve("git-wrapper").toString());
         }
         gitEnv().forEach(iso::gitEnvironment);
+        // the windows inside git merge (the wrapper's kill-in-merge, a held post-merge) exist only for merges in the
+        // worktree; the others run with merges made by update-ref
+        iso.mergeInWorktree(Boolean.parseBoolean(spec.getProperty("merge.in.worktree", "false")));
         Prodigy.Builder b = Prodigy.builder().workingDirectory(repo).home(prodigyHome.resolve("engine"))
                 .isolation(iso.build()).handleSignals(handleSignals);
         if (listener != null) {

@@ -265,6 +265,10 @@ final class CrashTrials {
         Files.deleteIfExists(base.resolve("kill-in-branch-delete"));
         Files.deleteIfExists(base.resolve("delete-count-wrapper"));
         Files.deleteIfExists(base.resolve("hold-count"));
+        Files.deleteIfExists(base.resolve("kill-at-update-ref"));
+        Files.deleteIfExists(base.resolve("update-count-wrapper"));
+        Files.deleteIfExists(base.resolve("kill-in-sync"));
+        Files.deleteIfExists(base.resolve("sync-count-wrapper"));
     }
 
     private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {

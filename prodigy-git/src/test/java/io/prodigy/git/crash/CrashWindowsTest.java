@@ -32,7 +32,7 @@ class CrashWindowsTest {
      */
     @Test
     void aGitMergeKilledHalfWayIsUndoneByTheResumeAndTheItemLandsOnce() throws Exception {
-        CrashScenario s = scenario("half-merge", "pooled", "git.wrapper");
+        CrashScenario s = scenario("half-merge", "pooled", "git.wrapper", "merge.in.worktree");
         CrashTrials.Outcome o = CrashTrials.crashAndResume(s, armed("kill-in-merge", 2, "inside git merge 2"), null,
                 new Random(1), Map.of());
 
@@ -48,7 +48,7 @@ class CrashWindowsTest {
      */
     @Test
     void aGitMergeKilledWhileTheEngineLivesIsUndoneAndMadeAgain() throws Exception {
-        CrashScenario s = scenario("git-killed", "on-demand", "git.wrapper");
+        CrashScenario s = scenario("git-killed", "on-demand", "git.wrapper", "merge.in.worktree");
         CrashTrials.Outcome o = CrashTrials.crashAndResume(s, new CrashTrials.Kill(
                 CrashTrials.byHook("git merge 2 killed, the engine lives"), Map.of(), false,
                 base -> Files.writeString(base.resolve("kill-in-merge"), "2 git\n")), null, new Random(5), Map.of());
@@ -65,7 +65,7 @@ class CrashWindowsTest {
      */
     @Test
     void killedAfterAMergeThenTheResumeKilledInsideAGitMergeEveryItemLandsOnce() throws Exception {
-        CrashScenario s = scenario("double", "on-demand", "git.wrapper");
+        CrashScenario s = scenario("double", "on-demand", "git.wrapper", "merge.in.worktree");
         CrashTrials.Outcome o = CrashTrials.crashAndResume(s,
                 armed("kill-at-merge", 1, "post-merge hook (merge 1)"),
                 armed("kill-in-merge", 1, "inside git merge 1"), new Random(2), Map.of());
@@ -84,7 +84,16 @@ class CrashWindowsTest {
      */
     @Test
     void aGitMergeTheKilledRunLeftRunningEndsBeforeTheResumeDecidesItsItem() throws Exception {
-        CrashScenario s = scenario("held-merge", "pooled", "hold.hook");
+        heldMergeEndsBeforeTheResumeDecidesItsItem(scenario("held-merge", "pooled", "merge.in.worktree"));
+    }
+
+    /** As {@link #aGitMergeTheKilledRunLeftRunningEndsBeforeTheResumeDecidesItsItem()}, for a merge by update-ref. */
+    @Test
+    void anUpdateRefTheKilledRunLeftRunningEndsBeforeTheResumeDecidesItsItem() throws Exception {
+        heldMergeEndsBeforeTheResumeDecidesItsItem(scenario("held-ref-merge", "reuse"));
+    }
+
+    private void heldMergeEndsBeforeTheResumeDecidesItsItem(CrashScenario s) throws Exception {
         CrashTrials.Outcome o = CrashTrials.crashAndResume(s, armed("hold-merge", 2, "git merge 2 held in a hook"),
                 null, new Random(3), Map.of());
 
@@ -126,7 +135,56 @@ class CrashWindowsTest {
         assertThat(s.repo.resolve(".git/packed-refs.lock")).doesNotExist();
     }
 
-    /** @param flags the spec's switches to turn on ({@code git.wrapper}, {@code hold.hook}) */
+    /**
+     * A merge by update-ref killed with the engine after its merge commit was made but before the run's branch
+     * moved: the resume sees the branch where it was, runs the item again, and it lands once.
+     */
+    @Test
+    void aMergeByUpdateRefKilledBeforeTheBranchMovesLandsOnce() throws Exception {
+        CrashScenario s = scenario("before-update-ref", "pooled", "git.wrapper");
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, armed("kill-at-update-ref", 2,
+                "before update-ref of merge 2"), null, new Random(6), Map.of());
+
+        assertThat(o.killed()).as("the run was killed before the branch moved").isTrue();
+        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+                .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "before update-ref; " + o.childStderr());
+    }
+
+    /**
+     * A merge by update-ref killed with the engine right after the run's branch moved, before the engine journaled
+     * it (and with the run's worktree behind its branch): the resume recognises the item as merged, brings the
+     * worktree up to the branch, and the item lands once.
+     */
+    @Test
+    void aMergeByUpdateRefKilledAfterTheBranchMovedLandsOnce() throws Exception {
+        CrashScenario s = scenario("after-update-ref", "on-demand");
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, armed("kill-at-merge", 2,
+                "reference-transaction hook (merge 2)"), null, new Random(7), Map.of());
+
+        assertThat(o.killed()).as("the run was killed after the branch moved").isTrue();
+        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+                .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "after update-ref; " + o.childStderr());
+    }
+
+    /**
+     * The run's worktree being brought up to its branch (after merges by update-ref) killed half way - some files
+     * written, the index not, {@code index.lock} left: the resume finishes it, and every item lands once.
+     */
+    @Test
+    void aCheckoutSyncKilledHalfWayIsFinishedByTheResume() throws Exception {
+        CrashScenario s = scenario("half-sync", "reuse", "git.wrapper");
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, armed("kill-in-sync", 1, "inside read-tree 1"), null,
+                new Random(8), Map.of());
+
+        assertThat(o.killed()).as("the run was killed inside the sync").isTrue();
+        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+                .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "half sync; " + o.childStderr());
+    }
+
+    /** @param flags the spec's switches to turn on ({@code git.wrapper}, {@code merge.in.worktree}) */
     private CrashScenario scenario(String name, String mode, String... flags) throws Exception {
         Properties spec = CrashTrials.spec("mapreduce");
         spec.setProperty("items", String.valueOf(ITEMS));

@@ -98,7 +98,11 @@ class MapReduceCrashTest {
         spec.setProperty("items", String.valueOf(items));
         spec.setProperty("failing", String.join(",", failing.stream().map(String::valueOf).toList()));
         spec.setProperty("mode", mode);
-        spec.setProperty("git.wrapper", String.valueOf(moment.equals("mid-merge") || again.equals("MID_MERGE")));
+        boolean insideGitMerge = moment.equals("mid-merge") || again.equals("MID_MERGE");
+        spec.setProperty("git.wrapper", String.valueOf(insideGitMerge));
+        // item merges by update-ref (the default) in most trials; in the worktree where a kill inside git merge is
+        // planned, and in every fourth trial
+        spec.setProperty("merge.in.worktree", String.valueOf(insideGitMerge || t % 4 == 0));
         for (int i = 0; i < items; i++) {
             spec.setProperty("delay." + i, String.valueOf(random.nextInt(4) == 0 ? 100 + random.nextInt(150) : 0));
         }
@@ -164,7 +168,8 @@ class MapReduceCrashTest {
                     again.equals("STEP") ? "/reduce/" : ""), random.nextBoolean(), null);
         }
         what += "; the first resume killed at " + again + (second.group() ? " with its process group" : "")
-                + "; " + mode + " worktrees";
+                + "; " + mode + " worktrees; item merges "
+                + (Boolean.parseBoolean(spec.getProperty("merge.in.worktree")) ? "in the worktree" : "by update-ref");
         System.out.printf("%s crash trial %d seed %d: %d items, failing %s, kill %s%s (replay: "
                 + "-Dprodigy.crash.seed=%d -Dprodigy.crash.trial=%d)%n", kind, t, seed, items, failing, what,
                 first.group() ? " (first kill: process group)" : "", baseSeed, t);
