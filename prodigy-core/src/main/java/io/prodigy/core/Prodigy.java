@@ -433,13 +433,33 @@ public final class Prodigy implements AutoCloseable {
      */
     public MapAttemptOutcome runMapAttempt(Workflow workflow, MapAttempt attempt, Workspace workspace)
             throws InterruptedException {
+        return runMapAttempt(workflow, attempt, workspace, null);
+    }
+
+    /**
+     * Runs one attempt of a map item as {@link #runMapAttempt(Workflow, MapAttempt, Workspace)} does, and also
+     * sends the attempt's events (its steps starting and ending, the agents' activity and cost) to {@code progress},
+     * after this instance's own listeners: a worker reports them to its coordinator.
+     *
+     * @param workflow the coordinator's workflow (its fingerprint must match {@code attempt.workflowHash()})
+     * @param attempt the attempt
+     * @param workspace the item's workspace (the caller makes, integrates and releases it)
+     * @param progress an extra listener for this attempt's events, or null; it is called on the attempt's threads
+     *                 and must not block
+     * @return the outcome; a failing agent is an outcome with an error
+     * @throws io.prodigy.api.WorkflowDefinitionException if the workflow differs from the coordinator's, or the stage
+     *     is not a MapReduce stage
+     * @throws InterruptedException if interrupted
+     */
+    public MapAttemptOutcome runMapAttempt(Workflow workflow, MapAttempt attempt, Workspace workspace,
+                                          RunListener progress) throws InterruptedException {
         Objects.requireNonNull(attempt, "attempt");
         Objects.requireNonNull(workspace, "workspace");
         // the agents here carry PRODIGY_RUN_ID=<run>-worker: a coordinator resuming the run on this machine stops
         // the leftovers of its own dead process by that variable, never the agents workers run for it
         // the caller made the item's own workspace: this engine's isolation (and its parallelism check) has no say
-        RunState state = newState(workflow, RunOptions.builder().runId(attempt.runId() + "-worker").build())
-                .withLimits(null, throttleDelay);
+        RunState state = newState(workflow, RunOptions.builder().runId(attempt.runId() + "-worker").build(),
+                progress).withLimits(null, throttleDelay);
         return RemoteAttemptRunner.run(state, attempt, workspace);
     }
 
@@ -460,6 +480,10 @@ public final class Prodigy implements AutoCloseable {
     }
 
     private RunState newState(Workflow workflow, RunOptions options) {
+        return newState(workflow, options, null);
+    }
+
+    private RunState newState(Workflow workflow, RunOptions options, RunListener extra) {
         WorkflowDefinitionException.requireNonNull(workflow, "workflow");
         String runId = options.runId() != null ? options.runId()
                 : "run-" + RUN_ID_TIME.format(clock.instant()) + "-"
@@ -468,7 +492,9 @@ public final class Prodigy implements AutoCloseable {
         Map<String, String> processEnv = new LinkedHashMap<>();
         List<String> secretValues = new ArrayList<>(workflow.secrets().values());
         SecretMasker masker = new SecretMasker(secretValues);
-        return new RunState(runId, workflow, options, clock, new EventSink(listeners), checkpoints, dlq, agentRunner,
+        return new RunState(runId, workflow, options, clock, new EventSink(extra == null ? listeners
+                : java.util.stream.Stream.concat(listeners.stream(), java.util.stream.Stream.of(extra)).toList()),
+                checkpoints, dlq, agentRunner,
                 isolation, masker, new CancellationToken(), executor, workingDirectory, stateDir, processEnv,
                 () -> ThreadLocalRandom.current().nextDouble()).withHome(home);
     }

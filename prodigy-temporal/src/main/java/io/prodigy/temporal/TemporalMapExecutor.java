@@ -9,7 +9,11 @@ import io.prodigy.api.spi.MapAttemptOutcome;
 import io.prodigy.api.spi.MapExecutor;
 import io.prodigy.api.spi.TokenUsage;
 import io.prodigy.api.spi.Workspace;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -60,6 +64,7 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
     private final Duration heartbeatTimeout;
     private final int maxDispatches;
     private final Duration throttleDelay;
+    private final Duration progressInterval;
     private final Map<String, Boolean> published = new ConcurrentHashMap<>();
 
     private TemporalMapExecutor(Builder b) {
@@ -78,6 +83,7 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         this.heartbeatTimeout = b.heartbeatTimeout;
         this.maxDispatches = b.maxDispatches;
         this.throttleDelay = b.throttleDelay;
+        this.progressInterval = b.progressInterval;
     }
 
     /** @return a builder */
@@ -105,7 +111,7 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
             String id = workflowId(attempt) + (restart == 0 ? "" : "-r" + restart);
             WorkflowStub stub = start(id, task, attempt);
             try {
-                record = await(stub, context);
+                record = await(id, stub, context);
                 if (record == null) {
                     break; // the run is being cancelled
                 }
@@ -182,24 +188,59 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         return false;
     }
 
-    /** @return the record, or null if the run was cancelled (the workflow is cancelled too) */
-    private static ItemRecord await(WorkflowStub stub, MapAttemptContext context)
+    /**
+     * Waits for the attempt's workflow, reporting its worker's heartbeats (the step running, the cost so far) to
+     * the engine as they change.
+     *
+     * @return the record, or null if the run was cancelled (the workflow is cancelled too)
+     */
+    private ItemRecord await(String workflowId, WorkflowStub stub, MapAttemptContext context)
             throws InterruptedException, ExecutionException {
         CompletableFuture<ItemRecord> result = stub.getResultAsync(ItemRecord.class);
+        long nextLook = System.nanoTime() + progressInterval.toNanos();
+        ItemHeartbeat last = null;
         while (true) {
             if (context.isCancelled()) {
                 stub.cancel();
                 return null;
             }
             try {
-                return result.get(200, TimeUnit.MILLISECONDS);
+                return result.get(Math.min(200, Math.max(1, progressInterval.toMillis())), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                // poll the run's cancellation
+                // poll the run's cancellation and, now and then, the worker's progress
             } catch (InterruptedException e) {
                 stub.cancel();
                 throw e;
             }
+            if (!progressInterval.isZero() && System.nanoTime() - nextLook >= 0) {
+                nextLook = System.nanoTime() + progressInterval.toNanos();
+                ItemHeartbeat beat = heartbeat(workflowId);
+                if (beat != null && beat.differsFrom(last)) {
+                    context.progress(beat.step(), beat.toActivity());
+                    last = beat;
+                }
+            }
         }
+    }
+
+    /** @return the latest heartbeat details of the attempt's running activity, or null if none (yet) */
+    private ItemHeartbeat heartbeat(String workflowId) {
+        try {
+            DescribeWorkflowExecutionResponse d = client.getWorkflowServiceStubs().blockingStub()
+                    .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+                            .setNamespace(client.getOptions().getNamespace())
+                            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build());
+            for (PendingActivityInfo a : d.getPendingActivitiesList()) {
+                if (a.hasHeartbeatDetails()) {
+                    return client.getOptions().getDataConverter().fromPayloads(0,
+                            Optional.of(a.getHeartbeatDetails()), ItemHeartbeat.class, ItemHeartbeat.class);
+                }
+            }
+        } catch (RuntimeException e) {
+            // progress is informative only: a failed look is tried again at the next interval
+            LOG.debug("could not read the progress of {}: {}", workflowId, e.toString());
+        }
+        return null;
     }
 
     private static ItemError failureOf(MapAttempt attempt, Throwable t) {
@@ -282,6 +323,7 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         private Duration heartbeatTimeout = Duration.ofSeconds(30);
         private int maxDispatches = 5;
         private Duration throttleDelay = Duration.ofSeconds(60);
+        private Duration progressInterval = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -344,6 +386,21 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         /** @param delay the wait after a throttled attempt without a reset time; default 60 s @return this */
         public Builder throttleDelay(Duration delay) {
             this.throttleDelay = Objects.requireNonNull(delay, "throttleDelay");
+            return this;
+        }
+
+        /**
+         * @param interval how often the progress of each running item (its worker's last heartbeat: the step, the
+         *                 cost so far) is read and reported to the run's listeners as an agent activity of type
+         *                 {@value ItemHeartbeat#ACTIVITY_TYPE}; {@code Duration.ZERO} never reads it; default 5 s
+         * @return this
+         */
+        public Builder progressInterval(Duration interval) {
+            Objects.requireNonNull(interval, "progressInterval");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("progressInterval must not be negative, got " + interval);
+            }
+            this.progressInterval = interval;
             return this;
         }
 

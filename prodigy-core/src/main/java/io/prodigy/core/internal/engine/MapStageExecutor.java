@@ -660,6 +660,12 @@ final class MapStageExecutor {
         public boolean isCancelled() {
             return run.cancellation.isCancelled();
         }
+
+        @Override
+        public void progress(String step, io.prodigy.api.spi.AgentActivity activity) {
+            run.events.emit(new RunEvent.AgentActivity(run.runId, run.clock.instant(), itemId, step,
+                    activity.type(), run.masker.mask(activity.summary()), activity.details()));
+        }
     }
 
     private ItemError integrate(String itemId, Workspace ws) {
