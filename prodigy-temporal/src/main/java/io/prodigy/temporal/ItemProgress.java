@@ -31,6 +31,8 @@ final class ItemProgress implements RunListener {
             stepIndex = s.index();
         } else if (event instanceof RunEvent.StepFinished f && itemId.equals(f.itemId())) {
             stepsDone++;
+        } else if (event instanceof RunEvent.Throttled t && itemId.equals(t.itemId())) {
+            activity = "throttled (" + t.errorKind() + "), trying again in " + t.retryIn().toMillis() + " ms";
         } else if (event instanceof RunEvent.AgentActivity a && itemId.equals(a.itemId())) {
             String cost = a.details().get("cost_usd");
             if ("usage".equals(a.type()) && cost != null) {

@@ -534,9 +534,14 @@ final class MapStageExecutor {
         Attempt a = new Attempt();
         Instant start = run.clock.instant();
         MapAttemptOutcome o;
+        AttemptContext context = new AttemptContext(index, itemId, item, itemJson, map, attempt);
         try {
-            o = run.mapExecutor.attempt(attemptOf(index, itemId, itemJson, map, attempt),
-                    new AttemptContext(index, itemId, item, itemJson, map, attempt));
+            o = run.mapExecutor.attempt(attemptOf(index, itemId, itemJson, map, attempt), context);
+            if (!context.ranHere) {
+                // the attempt ran elsewhere (a remote worker): its agents' cost counts against the run's budget
+                // here, as the step runner counts a local attempt's
+                run.addUsage(o.costUsd(), o.tokens());
+            }
         } catch (ProdigyException e) {
             a.error = new ItemError(ErrorKind.WORKSPACE, "could not run item " + itemId + ": " + e.getMessage(),
                     null, null);
@@ -630,6 +635,8 @@ final class MapStageExecutor {
         private final String itemJson;
         private final MapPhase map;
         private final int attempt;
+        /** Whether the attempt ran in this process (its usage is counted by the step runner then). */
+        volatile boolean ranHere;
 
         AttemptContext(int index, String itemId, JsonNode item, String itemJson, MapPhase map, int attempt) {
             this.index = index;
@@ -652,6 +659,7 @@ final class MapStageExecutor {
 
         @Override
         public MapAttemptOutcome runHere(Workspace workspace) throws InterruptedException {
+            ranHere = true;
             return ItemTemplate.run(run, steps, stageVars, map, index, itemId, item, itemJsonVariable(itemJson),
                     attempt, workspace);
         }
