@@ -26,7 +26,6 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TerminatedFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -58,6 +57,7 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
 
     private final WorkflowClient client;
     private final WorkflowServiceStubs ownedStubs;
+    private final TemporalConnection connection;
     private final String taskQueue;
     private final String remote;
     private final String workflowSource;
@@ -71,11 +71,14 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         if (b.client != null) {
             this.client = b.client;
             this.ownedStubs = null;
+            this.connection = null;
         } else {
-            this.ownedStubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
-                    .setTarget(Objects.requireNonNull(b.target, "target")).build());
+            TemporalConnection c = b.connection != null ? b.connection
+                    : TemporalConnection.builder(b.target).namespace(b.namespace).build();
+            this.connection = c;
+            this.ownedStubs = WorkflowServiceStubs.newServiceStubs(c.serviceStubsOptions());
             this.client = WorkflowClient.newInstance(ownedStubs, WorkflowClientOptions.newBuilder()
-                    .setNamespace(b.namespace).build());
+                    .setNamespace(c.namespace()).build());
         }
         this.taskQueue = b.taskQueue;
         this.remote = b.remote;
@@ -298,6 +301,16 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         return Path.of(common).toString();
     }
 
+    /** @return the connection this executor opened, or empty if the host passed a client */
+    public Optional<TemporalConnection> connection() {
+        return Optional.ofNullable(connection);
+    }
+
+    /** @return the options of the service stubs this executor opened, or empty if the host passed a client */
+    public Optional<io.temporal.serviceclient.WorkflowServiceStubsOptions> serviceStubsOptions() {
+        return Optional.ofNullable(ownedStubs).map(WorkflowServiceStubs::getOptions);
+    }
+
     /** Closes the connection to Temporal if this executor opened it. */
     @Override
     public void close() {
@@ -315,6 +328,7 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
     /** Builds a {@link TemporalMapExecutor}. */
     public static final class Builder {
         private WorkflowClient client;
+        private TemporalConnection connection;
         private String target;
         private String namespace = "default";
         private String taskQueue = DEFAULT_TASK_QUEUE;
@@ -331,6 +345,16 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         /** @param c a client to use (the host keeps ownership) @return this */
         public Builder client(WorkflowClient c) {
             this.client = Objects.requireNonNull(c, "client");
+            return this;
+        }
+
+        /**
+         * @param c how to reach Temporal, with TLS or an API key (ignored with {@link #client}; replaces
+         *          {@link #target} and {@link #namespace})
+         * @return this
+         */
+        public Builder connection(TemporalConnection c) {
+            this.connection = Objects.requireNonNull(c, "connection");
             return this;
         }
 
@@ -404,10 +428,10 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
             return this;
         }
 
-        /** @return the executor @throws NullPointerException if neither client nor target is set */
+        /** @return the executor @throws NullPointerException if none of client, connection and target is set */
         public TemporalMapExecutor build() {
-            if (client == null && target == null) {
-                throw new NullPointerException("target (or client) must be set");
+            if (client == null && target == null && connection == null) {
+                throw new NullPointerException("target (or connection, or client) must be set");
             }
             return new TemporalMapExecutor(this);
         }
