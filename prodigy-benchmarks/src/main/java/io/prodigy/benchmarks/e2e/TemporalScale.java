@@ -31,11 +31,24 @@ import java.util.concurrent.TimeUnit;
  * before the timed runs (start-up is not timed); the run is {@code Prodigy.run} in this JVM, the coordinator.
  */
 final class TemporalScale {
+    /** The run's max_parallel on Temporal: twice the slots of three workers. */
+    static final int TEMPORAL_MAX_PARALLEL = 12;
+
     private TemporalScale() {
     }
 
-    /** Times of each configuration, one per pair. */
-    record Measured(List<Double> oneWorker, List<Double> threeWorkers, List<Double> local) {
+    /** Times of each configuration, one per pair, and the machine's 1-minute load average before and after. */
+    record Measured(List<Double> oneWorker, List<Double> threeWorkers, List<Double> local, double loadBefore,
+                    double loadAfter) {
+    }
+
+    /** @return the 1-minute load average, or -1 where /proc/loadavg does not exist */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /**
@@ -60,6 +73,7 @@ final class TemporalScale {
         List<Double> one = new ArrayList<>();
         List<Double> three = new ArrayList<>();
         List<Double> local = new ArrayList<>();
+        double loadBefore = loadAverage();
         try (TemporalDevServer server = TemporalDevServer.start(0)) {
             for (int workers : new int[] {1, 3}) {
                 List<Process> started = new ArrayList<>();
@@ -92,10 +106,10 @@ final class TemporalScale {
             }
             System.out.printf("  temporal-scale local executor, 2 at once, round %d: %.2f s%n", p + 1, s);
         }
-        return new Measured(one, three, local);
+        return new Measured(one, three, local, loadBefore, loadAverage());
     }
 
-    /** The workflow: each item sleeps, then commits one file; parallel 6 (the slots of three workers). */
+    /** The workflow: each item sleeps, then commits one file (the run's options set max_parallel). */
     static Workflow workflow(int items, String sleepSeconds) {
         return Workflow.mapReduce("temporal-scale")
                 .map(MapPhase.builder().input(WorkInput.values(new ArrayList<Object>(
@@ -121,8 +135,11 @@ final class TemporalScale {
         if (executor != null) {
             b.mapExecutor(executor);
         }
-        io.prodigy.api.RunOptions options = io.prodigy.api.RunOptions.builder().maxParallel(target == null ? 2 : 6)
-                .build();
+        // with Temporal, max_parallel bounds the attempts in flight, the workers' slots bound the agents: twice the
+        // slots of three workers keeps an item queued for each slot while the coordinator merges the last one (at
+        // max_parallel = slots, a slot sat idle from its item's end until the serial merge released the item)
+        io.prodigy.api.RunOptions options = io.prodigy.api.RunOptions.builder().maxParallel(target == null ? 2
+                : TEMPORAL_MAX_PARALLEL).build();
         long start = System.nanoTime();
         RunResult r;
         try (Prodigy p = b.build()) {
