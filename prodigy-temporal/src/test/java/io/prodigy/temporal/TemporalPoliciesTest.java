@@ -41,7 +41,7 @@ class TemporalPoliciesTest {
 
     @Test
     void maxParallelBoundsTheAgentsRunningOverEveryWorker() throws Exception {
-        List<Object> items = List.of("a", "b", "c", "d", "e", "f");
+        List<Object> items = List.of("a", "b", "c", "d");
         Workflow wf = workflow(items, 2);
         try (InProcessCluster cluster = new InProcessCluster(tmp)) {
             ScriptedAgent agent = new ScriptedAgent(cluster.gitEnv, 0.01, (request, item, call) -> {
