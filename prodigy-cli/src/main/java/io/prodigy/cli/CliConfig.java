@@ -61,6 +61,12 @@ import java.util.regex.Pattern;
  *   task_queue: prodigy
  *   remote: URL                # the git remote workers share; default the project's repository itself
  *   heartbeat_timeout: 30s     # a worker silent this long is dead: its items start again elsewhere
+ *   tls: false                 # TLS with the JVM's trust store (implied by the keys below)
+ *   tls_cert: client.pem       # mTLS client certificate and its PKCS#8 key (relative to this file)
+ *   tls_key: client.key
+ *   tls_ca: ca.pem             # the CA of a private server certificate
+ *   tls_server_name: NAME      # the name the server's certificate is checked against
+ *   api_key_env: TEMPORAL_API_KEY  # the variable holding an API key (Temporal Cloud); api_key: works too
  * isolation: git               # git: worktrees in a repository, parallel items refused outside one;
  *                              # directory: share the project directory (on purpose), even in a repository
  * </pre>
@@ -121,12 +127,39 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
      * @param taskQueue the task queue workers poll
      * @param remote the git remote workers share, or null for the project's repository
      * @param heartbeatTimeout after how long without a heartbeat a worker counts as dead
+     * @param security TLS and API key settings of the connection to Temporal
      */
     public record Executor(String kind, String target, String namespace, String taskQueue, String remote,
-                           Duration heartbeatTimeout) {
+                           Duration heartbeatTimeout, TemporalSecurity security) {
         /** Local execution. */
         public static final Executor LOCAL = new Executor("local", null, "default", "prodigy", null,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), TemporalSecurity.NONE);
+    }
+
+    /**
+     * How the connection to Temporal is secured ({@code temporal.tls*}, {@code temporal.api_key*} in config.yml).
+     *
+     * @param tls whether to use TLS
+     * @param tlsCert the client certificate (PEM) for mTLS, or null
+     * @param tlsKey its private key (PKCS#8 PEM), or null
+     * @param tlsCa the CA certificate (PEM) of the server's certificate, or null
+     * @param tlsServerName the name the server's certificate is checked against, or null for the target's host
+     * @param apiKey an API key, or null (prefer {@code apiKeyEnv}: a config file is easily shared)
+     * @param apiKeyEnv the environment variable holding the API key; default {@code TEMPORAL_API_KEY}
+     */
+    public record TemporalSecurity(boolean tls, Path tlsCert, Path tlsKey, Path tlsCa, String tlsServerName,
+                                   String apiKey, String apiKeyEnv) {
+        /** No TLS, the API key from {@code TEMPORAL_API_KEY} if set. */
+        public static final TemporalSecurity NONE = new TemporalSecurity(false, null, null, null, null, null,
+                "TEMPORAL_API_KEY");
+
+        /** Keeps the API key out of logs and messages. */
+        @Override
+        public String toString() {
+            return "TemporalSecurity[tls=" + tls + ", tlsCert=" + tlsCert + ", tlsKey=" + tlsKey + ", tlsCa=" + tlsCa
+                    + ", tlsServerName=" + tlsServerName + ", apiKey=" + (apiKey == null ? "null" : "***")
+                    + ", apiKeyEnv=" + apiKeyEnv + "]";
+        }
     }
 
     private static final Map<String, Set<String>> SCHEMA = new LinkedHashMap<>();
@@ -134,7 +167,8 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
     static {
         SCHEMA.put("", Set.of("max_parallel", "retry", "timeouts", "claude", "worktree", "merge", "log_level",
                 "isolation", "executor", "temporal"));
-        SCHEMA.put("temporal", Set.of("target", "namespace", "task_queue", "remote", "heartbeat_timeout"));
+        SCHEMA.put("temporal", Set.of("target", "namespace", "task_queue", "remote", "heartbeat_timeout", "tls",
+                "tls_cert", "tls_key", "tls_ca", "tls_server_name", "api_key", "api_key_env"));
         SCHEMA.put("retry", Set.of("attempts", "backoff", "initial_delay", "max_delay"));
         SCHEMA.put("timeouts", Set.of("git", "agent_startup", "shutdown_grace"));
         SCHEMA.put("claude", Set.of("command", "model"));
@@ -266,15 +300,28 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
             throw v.error("executor", "expected local or temporal, not '" + kind + "'");
         }
         Executor ex = new Executor(kind, executor.target(), executor.namespace(), executor.taskQueue(),
-                executor.remote(), executor.heartbeatTimeout());
+                executor.remote(), executor.heartbeatTimeout(), executor.security());
         JsonNode tc = root.get("temporal");
         if (tc != null && !tc.isNull()) {
             v.check("temporal", tc);
+            TemporalSecurity sec = ex.security();
+            sec = new TemporalSecurity(v.bool(tc.get("tls"), "temporal.tls", sec.tls()),
+                    v.path(tc.get("tls_cert"), "temporal.tls_cert", sec.tlsCert()),
+                    v.path(tc.get("tls_key"), "temporal.tls_key", sec.tlsKey()),
+                    v.path(tc.get("tls_ca"), "temporal.tls_ca", sec.tlsCa()),
+                    v.text(tc.get("tls_server_name"), "temporal.tls_server_name", sec.tlsServerName()),
+                    v.text(tc.get("api_key"), "temporal.api_key", sec.apiKey()),
+                    v.text(tc.get("api_key_env"), "temporal.api_key_env", sec.apiKeyEnv()));
+            if ((sec.tlsCert() == null) != (sec.tlsKey() == null)) {
+                throw v.error("temporal.tls_cert", "tls_cert and tls_key go together (the client certificate and "
+                        + "its private key)");
+            }
             ex = new Executor(kind, v.text(tc.get("target"), "temporal.target", ex.target()),
                     v.text(tc.get("namespace"), "temporal.namespace", ex.namespace()),
                     v.text(tc.get("task_queue"), "temporal.task_queue", ex.taskQueue()),
                     v.text(tc.get("remote"), "temporal.remote", ex.remote()),
-                    v.duration(tc.get("heartbeat_timeout"), "temporal.heartbeat_timeout", ex.heartbeatTimeout()));
+                    v.duration(tc.get("heartbeat_timeout"), "temporal.heartbeat_timeout", ex.heartbeatTimeout()),
+                    sec);
         }
         return new CliConfig(maxParallel, retry, git, startup, grace, command, model, prefix, cleanup, strategy,
                 level, iso, hints, ex);
@@ -361,6 +408,17 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
                 throw error(key, "expected a text value");
             }
             return n.asText();
+        }
+
+        /** @return the path, relative ones resolved against the config file's directory */
+        Path path(JsonNode n, String key, Path dflt) {
+            String t = text(n, key, null);
+            if (t == null) {
+                return dflt;
+            }
+            Path p = Path.of(t);
+            Path dir = file.toAbsolutePath().getParent();
+            return p.isAbsolute() || dir == null ? p : dir.resolve(p).normalize();
         }
 
         Duration duration(JsonNode n, String key, Duration dflt) {

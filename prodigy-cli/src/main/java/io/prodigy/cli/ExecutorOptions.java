@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code --executor local|temporal} and the Temporal settings of {@code run} and {@code resume}. */
@@ -32,6 +33,9 @@ final class ExecutorOptions {
                     + "machine). Config: temporal.remote.")
     String remote;
 
+    @Mixin
+    TemporalConnectionOptions connection = new TemporalConnectionOptions();
+
     /**
      * @param config the configuration
      * @param source the workflow's source for workers ({@link #source}), or null
@@ -39,6 +43,17 @@ final class ExecutorOptions {
      * @throws CliException for a missing target or an unknown executor
      */
     TemporalMapExecutor create(CliConfig config, String source) {
+        return create(config, source, System.getenv());
+    }
+
+    /**
+     * @param config the configuration
+     * @param source the workflow's source for workers, or null
+     * @param env the environment (the API key variable)
+     * @return the Temporal executor, or null to run items here
+     * @throws CliException for a missing target, an unknown executor or bad TLS settings
+     */
+    TemporalMapExecutor create(CliConfig config, String source, Map<String, String> env) {
         CliConfig.Executor c = config.executor();
         String kind = executor != null ? executor : c.kind();
         if ("local".equals(kind)) {
@@ -52,8 +67,9 @@ final class ExecutorOptions {
             throw CliException.usage("--executor temporal needs --target HOST:PORT (or temporal.target in "
                     + "config.yml); try one on this machine with: prodigy temporal dev-server");
         }
-        TemporalMapExecutor.Builder b = TemporalMapExecutor.builder().target(t)
-                .namespace(namespace != null ? namespace : c.namespace())
+        TemporalMapExecutor.Builder b = TemporalMapExecutor.builder()
+                .connection(connection.connection(t, namespace != null ? namespace : c.namespace(), c.security(),
+                        env))
                 .taskQueue(taskQueue != null ? taskQueue : c.taskQueue())
                 .workflowSource(source).heartbeatTimeout(c.heartbeatTimeout());
         String r = remote != null ? remote : c.remote();

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code prodigy worker}: runs map items of {@code --executor temporal} runs on this machine. */
@@ -35,6 +36,9 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Option(names = "--task-queue", paramLabel = "Q", description = "The task queue (default: prodigy).")
     String taskQueue;
+
+    @Mixin
+    TemporalConnectionOptions connection = new TemporalConnectionOptions();
 
     @Option(names = "--max-agents", paramLabel = "N", description = "Agents at once on this worker (default: 2).")
     int maxAgents = 2;
@@ -59,8 +63,9 @@ final class WorkerCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         try (Prodigy prodigy = Prodigy.builder().home(ctx.home()).workingDirectory(cache).eventLog(false)
                 .agentRunner(ctx.agentRunner()).build();
-             TemporalWorkerHost host = TemporalWorkerHost.builder().target(t)
-                     .namespace(namespace != null ? namespace : c.namespace())
+             TemporalWorkerHost host = TemporalWorkerHost.builder()
+                     .connection(connection.connection(t, namespace != null ? namespace : c.namespace(),
+                             c.security(), System.getenv()))
                      .taskQueue(taskQueue != null ? taskQueue : c.taskQueue())
                      .maxAgents(maxAgents).cacheDir(cache).prodigy(prodigy).workflows(resolver(ctx, cache))
                      .build()) {

@@ -239,9 +239,29 @@ public final class Prodigy implements AutoCloseable {
      */
     public MapAttemptOutcome runMapAttempt(Workflow workflow, MapAttempt attempt, Workspace workspace)
             throws InterruptedException {
+        return runMapAttempt(workflow, attempt, workspace, null);
+    }
+
+    /**
+     * Runs one attempt of a map item as {@link #runMapAttempt(Workflow, MapAttempt, Workspace)} does, and also
+     * sends the attempt's events (its steps starting and ending, the agents' activity and cost) to {@code progress},
+     * after this instance's own listeners: a worker reports them to its coordinator.
+     *
+     * @param workflow the coordinator's workflow (its fingerprint must match {@code attempt.workflowHash()})
+     * @param attempt the attempt
+     * @param workspace the item's workspace (the caller makes, integrates and releases it)
+     * @param progress an extra listener for this attempt's events, or null; it is called on the attempt's threads
+     *                 and must not block
+     * @return the outcome; a failing agent is an outcome with an error
+     * @throws io.prodigy.api.WorkflowDefinitionException if the workflow differs from the coordinator's, or the stage
+     *     is not a MapReduce stage
+     * @throws InterruptedException if interrupted
+     */
+    public MapAttemptOutcome runMapAttempt(Workflow workflow, MapAttempt attempt, Workspace workspace,
+                                          RunListener progress) throws InterruptedException {
         Objects.requireNonNull(attempt, "attempt");
         Objects.requireNonNull(workspace, "workspace");
-        return launcher.runMapAttempt(workflow, attempt, workspace);
+        return launcher.runMapAttempt(workflow, attempt, workspace, progress);
     }
 
     /** Builds a {@link Prodigy}. Every setting is optional. */

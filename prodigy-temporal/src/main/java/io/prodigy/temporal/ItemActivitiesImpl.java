@@ -19,6 +19,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,13 @@ final class ItemActivitiesImpl implements ItemActivities {
     public ItemRecord runItem(ItemTask task) {
         ActivityExecutionContext ctx = Activity.getExecutionContext();
         int dispatch = ctx.getInfo().getAttempt();
+        ItemProgress progress = new ItemProgress(task.itemId(), identity);
+        // everything, the git work included, runs on its own thread while this one heartbeats: a slow fetch on a
+        // loaded machine is not mistaken for a dead worker, and a cancellation stops whatever runs
+        return withHeartbeats(ctx, task, progress, () -> work(task, dispatch, progress));
+    }
+
+    private ItemRecord work(ItemTask task, int dispatch, ItemProgress progress) throws InterruptedException {
         Path repo = cache.repository(task.remote());
         Optional<String> pushed = Git.remoteRef(repo, task.remote(), task.itemRef());
         if (pushed.isPresent()) {
@@ -70,7 +78,7 @@ final class ItemActivitiesImpl implements ItemActivities {
         Workspace ws = cache.acquire(run, new ItemKey(task.stageIndex(), task.itemId()));
         LOG.info("item {} of run {}: dispatch {} on {}", task.itemId(), task.runId(), dispatch, identity);
         try {
-            MapAttemptOutcome outcome = runWithHeartbeats(ctx, workflow, task, ws);
+            MapAttemptOutcome outcome = prodigy.runMapAttempt(workflow, task.toAttempt(), ws, progress);
             if (outcome.error() != null) {
                 return failure(task, outcome, dispatch);
             }
@@ -107,23 +115,21 @@ final class ItemActivitiesImpl implements ItemActivities {
         }
     }
 
-    private MapAttemptOutcome runWithHeartbeats(ActivityExecutionContext ctx, Workflow workflow, ItemTask task,
-                                                Workspace ws) {
-        FutureTask<MapAttemptOutcome> job = new FutureTask<>(() -> prodigy.runMapAttempt(workflow, task.toAttempt(),
-                ws));
+    private ItemRecord withHeartbeats(ActivityExecutionContext ctx, ItemTask task, ItemProgress progress,
+                                      Callable<ItemRecord> work) {
+        FutureTask<ItemRecord> job = new FutureTask<>(work);
         Thread thread = new Thread(job, "prodigy-item-" + task.itemId());
         thread.setDaemon(true);
         thread.start();
         long beat = Math.max(100, task.heartbeatTimeoutMillis() / 4);
-        Instant started = Instant.now();
         try {
             while (true) {
+                // throws ActivityCompletionException once the activity is cancelled or timed out
+                ctx.heartbeat(progress.snapshot());
                 try {
                     return job.get(beat, TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
-                    // throws ActivityCompletionException once the activity is cancelled or timed out
-                    ctx.heartbeat(new Heartbeat(task.itemId(), identity,
-                            java.time.Duration.between(started, Instant.now()).toMillis()));
+                    // still running: heartbeat again
                 }
             }
         } catch (ActivityCompletionException e) {
@@ -136,6 +142,9 @@ final class ItemActivitiesImpl implements ItemActivities {
             throw ApplicationFailure.newFailure("the worker was interrupted", "Interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof ApplicationFailure af) {
+                throw af;
+            }
             if (cause instanceof WorkflowDefinitionException) {
                 throw ApplicationFailure.newNonRetryableFailure(cause.getMessage(), ItemWorkflowImpl.MISMATCH);
             }
@@ -153,10 +162,6 @@ final class ItemActivitiesImpl implements ItemActivities {
         } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException e) {
             LOG.debug("the stopped item ended with {}", e.toString());
         }
-    }
-
-    /** What a heartbeat carries: small and free of secrets. */
-    record Heartbeat(String itemId, String worker, long elapsedMillis) {
     }
 
     private ItemRecord failure(ItemTask task, MapAttemptOutcome o, int dispatch) {

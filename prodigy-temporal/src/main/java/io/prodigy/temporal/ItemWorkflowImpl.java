@@ -14,6 +14,11 @@ import java.time.Duration;
 public class ItemWorkflowImpl implements ItemWorkflow {
     /** A worker found a different workflow definition: retrying cannot help. */
     static final String MISMATCH = "WorkflowMismatch";
+    /**
+     * Throttled runs in one workflow run before it continues as new: each costs about seven history events, so a
+     * run stays far under Temporal's 51,200-event limit however long the agent backend throttles.
+     */
+    static final int THROTTLES_PER_RUN = 500;
 
     @Override
     public ItemRecord run(ItemTask task) {
@@ -31,7 +36,10 @@ public class ItemWorkflowImpl implements ItemWorkflow {
                         .setDoNotRetry(MISMATCH)
                         .build())
                 .build());
-        while (true) {
+        for (int throttles = 0; ; throttles++) {
+            if (throttles == THROTTLES_PER_RUN) {
+                Workflow.continueAsNew(task); // the same attempt, in a fresh history
+            }
             ItemRecord r = activities.runItem(task);
             if (!ItemRecord.THROTTLED.equals(r.status())) {
                 return r; // its dispatch count is the activity's attempt: throttled runs before it do not count

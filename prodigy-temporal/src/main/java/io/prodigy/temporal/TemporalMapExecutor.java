@@ -9,7 +9,11 @@ import io.prodigy.api.spi.MapAttemptOutcome;
 import io.prodigy.api.spi.MapExecutor;
 import io.prodigy.api.spi.TokenUsage;
 import io.prodigy.api.spi.Workspace;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.api.workflow.v1.PendingActivityInfo;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -22,7 +26,6 @@ import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TerminatedFailure;
 import io.temporal.failure.TimeoutFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -54,23 +57,28 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
 
     private final WorkflowClient client;
     private final WorkflowServiceStubs ownedStubs;
+    private final TemporalConnection connection;
     private final String taskQueue;
     private final String remote;
     private final String workflowSource;
     private final Duration heartbeatTimeout;
     private final int maxDispatches;
     private final Duration throttleDelay;
+    private final Duration progressInterval;
     private final Map<String, Boolean> published = new ConcurrentHashMap<>();
 
     private TemporalMapExecutor(Builder b) {
         if (b.client != null) {
             this.client = b.client;
             this.ownedStubs = null;
+            this.connection = null;
         } else {
-            this.ownedStubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
-                    .setTarget(Objects.requireNonNull(b.target, "target")).build());
+            TemporalConnection c = b.connection != null ? b.connection
+                    : TemporalConnection.builder(b.target).namespace(b.namespace).build();
+            this.connection = c;
+            this.ownedStubs = WorkflowServiceStubs.newServiceStubs(c.serviceStubsOptions());
             this.client = WorkflowClient.newInstance(ownedStubs, WorkflowClientOptions.newBuilder()
-                    .setNamespace(b.namespace).build());
+                    .setNamespace(c.namespace()).build());
         }
         this.taskQueue = b.taskQueue;
         this.remote = b.remote;
@@ -78,6 +86,7 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         this.heartbeatTimeout = b.heartbeatTimeout;
         this.maxDispatches = b.maxDispatches;
         this.throttleDelay = b.throttleDelay;
+        this.progressInterval = b.progressInterval;
     }
 
     /** @return a builder */
@@ -105,7 +114,7 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
             String id = workflowId(attempt) + (restart == 0 ? "" : "-r" + restart);
             WorkflowStub stub = start(id, task, attempt);
             try {
-                record = await(stub, context);
+                record = await(id, stub, context);
                 if (record == null) {
                     break; // the run is being cancelled
                 }
@@ -182,24 +191,59 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         return false;
     }
 
-    /** @return the record, or null if the run was cancelled (the workflow is cancelled too) */
-    private static ItemRecord await(WorkflowStub stub, MapAttemptContext context)
+    /**
+     * Waits for the attempt's workflow, reporting its worker's heartbeats (the step running, the cost so far) to
+     * the engine as they change.
+     *
+     * @return the record, or null if the run was cancelled (the workflow is cancelled too)
+     */
+    private ItemRecord await(String workflowId, WorkflowStub stub, MapAttemptContext context)
             throws InterruptedException, ExecutionException {
         CompletableFuture<ItemRecord> result = stub.getResultAsync(ItemRecord.class);
+        long nextLook = System.nanoTime() + progressInterval.toNanos();
+        ItemHeartbeat last = null;
         while (true) {
             if (context.isCancelled()) {
                 stub.cancel();
                 return null;
             }
             try {
-                return result.get(200, TimeUnit.MILLISECONDS);
+                return result.get(Math.min(200, Math.max(1, progressInterval.toMillis())), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
-                // poll the run's cancellation
+                // poll the run's cancellation and, now and then, the worker's progress
             } catch (InterruptedException e) {
                 stub.cancel();
                 throw e;
             }
+            if (!progressInterval.isZero() && System.nanoTime() - nextLook >= 0) {
+                nextLook = System.nanoTime() + progressInterval.toNanos();
+                ItemHeartbeat beat = heartbeat(workflowId);
+                if (beat != null && beat.differsFrom(last)) {
+                    context.progress(beat.step(), beat.toActivity());
+                    last = beat;
+                }
+            }
         }
+    }
+
+    /** @return the latest heartbeat details of the attempt's running activity, or null if none (yet) */
+    private ItemHeartbeat heartbeat(String workflowId) {
+        try {
+            DescribeWorkflowExecutionResponse d = client.getWorkflowServiceStubs().blockingStub()
+                    .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+                            .setNamespace(client.getOptions().getNamespace())
+                            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build());
+            for (PendingActivityInfo a : d.getPendingActivitiesList()) {
+                if (a.hasHeartbeatDetails()) {
+                    return client.getOptions().getDataConverter().fromPayloads(0,
+                            Optional.of(a.getHeartbeatDetails()), ItemHeartbeat.class, ItemHeartbeat.class);
+                }
+            }
+        } catch (RuntimeException e) {
+            // progress is informative only: a failed look is tried again at the next interval
+            LOG.debug("could not read the progress of {}: {}", workflowId, e.toString());
+        }
+        return null;
     }
 
     private static ItemError failureOf(MapAttempt attempt, Throwable t) {
@@ -257,6 +301,16 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         return Path.of(common).toString();
     }
 
+    /** @return the connection this executor opened, or empty if the host passed a client */
+    public Optional<TemporalConnection> connection() {
+        return Optional.ofNullable(connection);
+    }
+
+    /** @return the options of the service stubs this executor opened, or empty if the host passed a client */
+    public Optional<io.temporal.serviceclient.WorkflowServiceStubsOptions> serviceStubsOptions() {
+        return Optional.ofNullable(ownedStubs).map(WorkflowServiceStubs::getOptions);
+    }
+
     /** Closes the connection to Temporal if this executor opened it. */
     @Override
     public void close() {
@@ -274,6 +328,7 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
     /** Builds a {@link TemporalMapExecutor}. */
     public static final class Builder {
         private WorkflowClient client;
+        private TemporalConnection connection;
         private String target;
         private String namespace = "default";
         private String taskQueue = DEFAULT_TASK_QUEUE;
@@ -282,6 +337,7 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         private Duration heartbeatTimeout = Duration.ofSeconds(30);
         private int maxDispatches = 5;
         private Duration throttleDelay = Duration.ofSeconds(60);
+        private Duration progressInterval = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -289,6 +345,16 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         /** @param c a client to use (the host keeps ownership) @return this */
         public Builder client(WorkflowClient c) {
             this.client = Objects.requireNonNull(c, "client");
+            return this;
+        }
+
+        /**
+         * @param c how to reach Temporal, with TLS or an API key (ignored with {@link #client}; replaces
+         *          {@link #target} and {@link #namespace})
+         * @return this
+         */
+        public Builder connection(TemporalConnection c) {
+            this.connection = Objects.requireNonNull(c, "connection");
             return this;
         }
 
@@ -347,10 +413,25 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
             return this;
         }
 
-        /** @return the executor @throws NullPointerException if neither client nor target is set */
+        /**
+         * @param interval how often the progress of each running item (its worker's last heartbeat: the step, the
+         *                 cost so far) is read and reported to the run's listeners as an agent activity of type
+         *                 {@value ItemHeartbeat#ACTIVITY_TYPE}; {@code Duration.ZERO} never reads it; default 5 s
+         * @return this
+         */
+        public Builder progressInterval(Duration interval) {
+            Objects.requireNonNull(interval, "progressInterval");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("progressInterval must not be negative, got " + interval);
+            }
+            this.progressInterval = interval;
+            return this;
+        }
+
+        /** @return the executor @throws NullPointerException if none of client, connection and target is set */
         public TemporalMapExecutor build() {
-            if (client == null && target == null) {
-                throw new NullPointerException("target (or client) must be set");
+            if (client == null && target == null && connection == null) {
+                throw new NullPointerException("target (or connection, or client) must be set");
             }
             return new TemporalMapExecutor(this);
         }

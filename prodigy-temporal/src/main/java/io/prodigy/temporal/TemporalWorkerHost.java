@@ -4,7 +4,6 @@ import io.prodigy.core.Prodigy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
@@ -25,11 +24,12 @@ public final class TemporalWorkerHost implements AutoCloseable {
     private final String identity;
 
     private TemporalWorkerHost(Builder b) {
-        this.stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
-                .setTarget(b.target).build());
+        TemporalConnection c = b.connection != null ? b.connection
+                : TemporalConnection.builder(b.target).namespace(b.namespace).build();
+        this.stubs = WorkflowServiceStubs.newServiceStubs(c.serviceStubsOptions());
         this.identity = b.identity != null ? b.identity : ManagementFactory.getRuntimeMXBean().getName();
         WorkflowClient client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
-                .setNamespace(b.namespace).setIdentity(identity).build());
+                .setNamespace(c.namespace()).setIdentity(identity).build());
         this.factory = WorkerFactory.newInstance(client);
         WorkerOptions.Builder options = WorkerOptions.newBuilder()
                 .setMaxConcurrentActivityExecutionSize(b.maxAgents);
@@ -66,6 +66,7 @@ public final class TemporalWorkerHost implements AutoCloseable {
 
     /** Builds a {@link TemporalWorkerHost}. */
     public static final class Builder {
+        private TemporalConnection connection;
         private String target;
         private String namespace = "default";
         private String taskQueue = TemporalMapExecutor.DEFAULT_TASK_QUEUE;
@@ -77,6 +78,15 @@ public final class TemporalWorkerHost implements AutoCloseable {
         private Duration stickyQueueTimeout = Duration.ZERO;
 
         private Builder() {
+        }
+
+        /**
+         * @param c how to reach Temporal, with TLS or an API key (replaces {@link #target} and {@link #namespace})
+         * @return this
+         */
+        public Builder connection(TemporalConnection c) {
+            this.connection = Objects.requireNonNull(c, "connection");
+            return this;
         }
 
         /** @param hostPort the Temporal frontend, {@code HOST:PORT} @return this */
@@ -142,10 +152,12 @@ public final class TemporalWorkerHost implements AutoCloseable {
             return this;
         }
 
-        /** @return the host, not yet started @throws NullPointerException if target, cacheDir, prodigy or workflows is
+        /** @return the host, not yet started @throws NullPointerException if target (or connection), cacheDir, prodigy or workflows is
          *     missing */
         public TemporalWorkerHost build() {
-            Objects.requireNonNull(target, "target");
+            if (connection == null) {
+                Objects.requireNonNull(target, "target");
+            }
             Objects.requireNonNull(cacheDir, "cacheDir");
             Objects.requireNonNull(prodigy, "prodigy");
             Objects.requireNonNull(resolver, "workflows");

@@ -13,7 +13,6 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.Worker;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -184,5 +183,46 @@ class ItemWorkflowTest {
         assertThat(stopped.await(30, TimeUnit.SECONDS)).as("the activity saw the cancellation").isTrue();
         assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(ItemRecord.class))
                 .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+    }
+
+    @Test
+    void anItemsHistoryStaysSmallWhateverTheNumberOfItems() throws Exception {
+        Worker worker = env.newWorker(QUEUE);
+        worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
+        worker.registerActivitiesImplementations((ItemActivities) t -> record(ItemRecord.SUCCEEDED, 0, 1));
+        env.start();
+        int items = 300; // one workflow per item attempt: the count does not change any one history
+        List<WorkflowStub> stubs = new ArrayList<>();
+        for (int i = 0; i < items; i++) {
+            ItemWorkflow wf = stub("many-" + i);
+            WorkflowClient.start(wf::run, task(3));
+            stubs.add(WorkflowStub.fromTyped(wf));
+        }
+        for (WorkflowStub s : stubs) {
+            assertThat(s.getResult(ItemRecord.class).status()).isEqualTo(ItemRecord.SUCCEEDED);
+        }
+        java.util.Set<Integer> lengths = new java.util.TreeSet<>();
+        for (int i = 0; i < items; i++) {
+            lengths.add(env.getWorkflowClient().fetchHistory("many-" + i).getHistory().getEventsCount());
+        }
+        assertThat(lengths).as("events per item history").hasSize(1).allMatch(n -> n <= 16);
+    }
+
+    @Test
+    void anItemThrottledForDaysContinuesAsNewInsteadOfGrowingItsHistory() {
+        Worker worker = env.newWorker(QUEUE);
+        worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
+        int throttles = ItemWorkflowImpl.THROTTLES_PER_RUN + 20;
+        ScriptedActivities activities = new ScriptedActivities(env, call -> call <= throttles
+                ? record(ItemRecord.THROTTLED, 600_000, 1) : record(ItemRecord.SUCCEEDED, 0, 1));
+        worker.registerActivitiesImplementations(activities);
+        env.start();
+
+        ItemRecord r = stub("throttled-long").run(task(2));
+
+        assertThat(r.status()).isEqualTo(ItemRecord.SUCCEEDED);
+        assertThat(activities.attempts).hasSize(throttles + 1).containsOnly(1);
+        var history = env.getWorkflowClient().fetchHistory("throttled-long").getHistory();
+        assertThat(history.getEventsCount()).as("the last run's history only").isLessThan(400);
     }
 }

@@ -28,4 +28,15 @@ public interface MapAttemptContext {
 
     /** @return whether the run is being cancelled */
     boolean isCancelled();
+
+    /**
+     * Reports what an attempt running elsewhere is doing (a remote worker's heartbeat: the current step, the cost
+     * so far); the engine forwards it to the run's listeners as an
+     * {@link io.prodigy.api.event.RunEvent.AgentActivity} of this item. The default ignores it. Must not block.
+     *
+     * @param step the label of the step running now, or null if unknown
+     * @param activity what to report (no secrets: it reaches every listener)
+     */
+    default void progress(String step, AgentActivity activity) {
+    }
 }

@@ -260,10 +260,18 @@ public final class Harness {
         // both run `items` agents 2 at once: the difference, spread over the items each slot ran, is the Temporal
         // path's cost per item (dispatch, base fetch, worktree, push, fetch back, merge)
         r.put("temporal_overhead_per_item_ms", Math.round((one - local) * 2 / items * 1000));
+        // CPU seconds of the coordinator (with the in-memory server) and the worker, with their git children, per
+        // item: the Temporal path's extra work, which the machine's load does not stretch
+        double cpuOne = Stats.median(m.cpuOneWorker());
+        double cpuLocal = Stats.median(m.cpuLocal());
+        r.put("cpu_per_item_ms_temporal", Math.round(cpuOne / items * 1000));
+        r.put("cpu_per_item_ms_local", Math.round(cpuLocal / items * 1000));
+        r.put("load_1m_before", m.loadBefore());
+        r.put("load_1m_after", m.loadAfter());
         r.put("note", items + " items, each `sleep " + sleep + "` then one commit; ours_s = 3 worker JVMs x 2 slots,"
                 + " baseline_s = 1 worker JVM x 2 slots (ratio = baseline / ours, the speed-up), local_s = the local"
                 + " executor with 2 at once; in-memory Temporal server on 127.0.0.1 in the harness's JVM, which is"
-                + " the coordinator");
+                + " the coordinator; max_parallel " + TemporalScale.TEMPORAL_MAX_PARALLEL + " on Temporal");
     }
 
     private void engineOverhead() {

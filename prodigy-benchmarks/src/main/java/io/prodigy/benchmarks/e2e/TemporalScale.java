@@ -31,11 +31,46 @@ import java.util.concurrent.TimeUnit;
  * before the timed runs (start-up is not timed); the run is {@code Prodigy.run} in this JVM, the coordinator.
  */
 final class TemporalScale {
+    /** The run's max_parallel on Temporal: twice the slots of three workers. */
+    static final int TEMPORAL_MAX_PARALLEL = 12;
+
     private TemporalScale() {
     }
 
-    /** Times of each configuration, one per pair. */
-    record Measured(List<Double> oneWorker, List<Double> threeWorkers, List<Double> local) {
+    /** Times of each configuration, one per pair, and the machine's 1-minute load average before and after. */
+    record Measured(List<Double> oneWorker, List<Double> threeWorkers, List<Double> local, double loadBefore,
+                    double loadAfter, List<Double> cpuOneWorker, List<Double> cpuLocal) {
+    }
+
+    /**
+     * @param pids processes
+     * @return the CPU seconds they and the children they waited for (git, the agents' shells) used so far, from
+     *     /proc (0 where it does not exist): a measure of work that the machine's load does not stretch
+     */
+    static double cpuSeconds(List<Long> pids) {
+        double total = 0;
+        for (long pid : pids) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                // fields 14-17 of stat (utime, stime, cutime, cstime), here from index 11 after the name
+                for (int i = 11; i <= 14; i++) {
+                    total += Long.parseLong(f[i]) / 100.0;
+                }
+            } catch (IOException | RuntimeException e) {
+                // no /proc: CPU is not reported
+            }
+        }
+        return total;
+    }
+
+    /** @return the 1-minute load average, or -1 where /proc/loadavg does not exist */
+    static double loadAverage() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     /**
@@ -60,6 +95,10 @@ final class TemporalScale {
         List<Double> one = new ArrayList<>();
         List<Double> three = new ArrayList<>();
         List<Double> local = new ArrayList<>();
+        List<Double> cpuOne = new ArrayList<>();
+        List<Double> cpuLocal = new ArrayList<>();
+        long self = ProcessHandle.current().pid();
+        double loadBefore = loadAverage();
         try (TemporalDevServer server = TemporalDevServer.start(0)) {
             for (int workers : new int[] {1, 3}) {
                 List<Process> started = new ArrayList<>();
@@ -70,9 +109,16 @@ final class TemporalScale {
                     }
                     List<Double> into = workers == 1 ? one : three;
                     for (int p = warmUp ? -1 : 0; p < pairs; p++) {
+                        List<Long> pids = new ArrayList<>(List.of(self));
+                        started.forEach(w -> pids.add(w.pid()));
+                        double cpu0 = cpuSeconds(pids);
                         double s = timedRun(temp, wf, gitEnv, server.target(), "t" + workers + "-" + p);
+                        double cpu = cpuSeconds(pids) - cpu0;
                         if (p >= 0) {
                             into.add(s);
+                            if (workers == 1) {
+                                cpuOne.add(cpu);
+                            }
                         }
                         System.out.printf("  temporal-scale %d worker(s) x 2 slots, round %d: %.2f s%n", workers,
                                 p + 1, s);
@@ -86,16 +132,19 @@ final class TemporalScale {
             }
         }
         for (int p = warmUp ? -1 : 0; p < pairs; p++) {
+            double cpu0 = cpuSeconds(List.of(self));
             double s = timedRun(temp, wf, gitEnv, null, "local-" + p);
+            double cpu = cpuSeconds(List.of(self)) - cpu0;
             if (p >= 0) {
                 local.add(s);
+                cpuLocal.add(cpu);
             }
             System.out.printf("  temporal-scale local executor, 2 at once, round %d: %.2f s%n", p + 1, s);
         }
-        return new Measured(one, three, local);
+        return new Measured(one, three, local, loadBefore, loadAverage(), cpuOne, cpuLocal);
     }
 
-    /** The workflow: each item sleeps, then commits one file; parallel 6 (the slots of three workers). */
+    /** The workflow: each item sleeps, then commits one file (the run's options set max_parallel). */
     static Workflow workflow(int items, String sleepSeconds) {
         return Workflow.mapReduce("temporal-scale")
                 .map(MapPhase.builder().input(WorkInput.values(new ArrayList<Object>(
@@ -121,8 +170,11 @@ final class TemporalScale {
         if (executor != null) {
             b.mapExecutor(executor);
         }
-        io.prodigy.api.RunOptions options = io.prodigy.api.RunOptions.builder().maxParallel(target == null ? 2 : 6)
-                .build();
+        // with Temporal, max_parallel bounds the attempts in flight, the workers' slots bound the agents: twice the
+        // slots of three workers keeps an item queued for each slot while the coordinator merges the last one (at
+        // max_parallel = slots, a slot sat idle from its item's end until the serial merge released the item)
+        io.prodigy.api.RunOptions options = io.prodigy.api.RunOptions.builder().maxParallel(target == null ? 2
+                : TEMPORAL_MAX_PARALLEL).build();
         long start = System.nanoTime();
         RunResult r;
         try (Prodigy p = b.build()) {

@@ -523,9 +523,14 @@ final class MapStageExecutor {
         Attempt a = new Attempt();
         Instant start = run.clock().instant();
         MapAttemptOutcome o;
+        AttemptContext context = new AttemptContext(index, itemId, item, itemJson, map, attempt);
         try {
-            o = run.mapExecutor().attempt(attemptOf(index, itemId, itemJson, map, attempt),
-                    new AttemptContext(index, itemId, item, itemJson, map, attempt));
+            o = run.mapExecutor().attempt(attemptOf(index, itemId, itemJson, map, attempt), context);
+            if (!context.ranHere) {
+                // the attempt ran elsewhere (a remote worker): its agents' cost counts against the run's budget
+                // here, as the step runner counts a local attempt's
+                budget.addUsage(o.costUsd(), o.tokens());
+            }
         } catch (ProdigyException e) {
             a.error = new ItemError(ErrorKind.WORKSPACE, "could not run item " + itemId + ": " + e.getMessage(),
                     null, null);
@@ -619,6 +624,8 @@ final class MapStageExecutor {
         private final String itemJson;
         private final MapPhase map;
         private final int attempt;
+        /** Whether the attempt ran in this process (its usage is counted by the step runner then). */
+        volatile boolean ranHere;
 
         AttemptContext(int index, String itemId, JsonNode item, String itemJson, MapPhase map, int attempt) {
             this.index = index;
@@ -641,6 +648,7 @@ final class MapStageExecutor {
 
         @Override
         public MapAttemptOutcome runHere(Workspace workspace) throws InterruptedException {
+            ranHere = true;
             return ItemTemplate.run(run, steps, stageVars, map, index, itemId, item, itemJsonVariable(itemJson),
                     attempt, workspace);
         }
@@ -648,6 +656,12 @@ final class MapStageExecutor {
         @Override
         public boolean isCancelled() {
             return run.cancellation().isCancelled();
+        }
+
+        @Override
+        public void progress(String step, io.prodigy.api.spi.AgentActivity activity) {
+            run.events().emit(new RunEvent.AgentActivity(run.runId(), run.clock().instant(), itemId, step,
+                    activity.type(), run.masker().mask(activity.summary()), activity.details()));
         }
     }
 

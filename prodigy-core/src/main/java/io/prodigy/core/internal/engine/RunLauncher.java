@@ -4,6 +4,7 @@ import io.prodigy.api.ProdigyException;
 import io.prodigy.api.ProgressSnapshot;
 import io.prodigy.api.ReprocessOptions;
 import io.prodigy.api.ResumeOptions;
+import io.prodigy.api.event.RunListener;
 import io.prodigy.api.RunOptions;
 import io.prodigy.api.RunResult;
 import io.prodigy.api.RunStatus;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -201,16 +203,18 @@ public final class RunLauncher {
      * @param workflow the coordinator's workflow
      * @param attempt the attempt
      * @param workspace the item's workspace, made by the caller
+     * @param progress an extra listener for the attempt's events (a worker reports them to its coordinator), or null
      * @return the outcome
      * @throws WorkflowDefinitionException if the workflow differs from the coordinator's or the stage is no map
      * @throws InterruptedException if interrupted (the running agent is stopped)
      */
-    public MapAttemptOutcome runMapAttempt(Workflow workflow, MapAttempt attempt, Workspace workspace)
-            throws InterruptedException {
+    public MapAttemptOutcome runMapAttempt(Workflow workflow, MapAttempt attempt, Workspace workspace,
+                                          RunListener progress) throws InterruptedException {
         // the agents here carry PRODIGY_RUN_ID=<run>-worker: a coordinator resuming the run on this machine stops
         // the leftovers of its own dead process by that variable, never the agents workers run for it
         // the caller made the item's own workspace: this engine's isolation (and its parallelism check) has no say
-        RunServices state = newState(workflow, RunOptions.builder().runId(attempt.runId() + "-worker").build());
+        RunServices state = newState(workflow, RunOptions.builder().runId(attempt.runId() + "-worker").build(),
+                progress);
         return RemoteAttemptRunner.run(state, new RunBudget(state, null, settings.throttleDelay(), 0), attempt,
                 workspace);
     }
@@ -232,6 +236,10 @@ public final class RunLauncher {
     }
 
     private RunServices newState(Workflow workflow, RunOptions options) {
+        return newState(workflow, options, null);
+    }
+
+    private RunServices newState(Workflow workflow, RunOptions options, RunListener extra) {
         WorkflowDefinitionException.requireNonNull(workflow, "workflow");
         String runId = options.runId() != null ? options.runId()
                 : "run-" + RUN_ID_TIME.format(settings.clock().instant()) + "-"
@@ -239,7 +247,8 @@ public final class RunLauncher {
         Path stateDir = settings.home().resolve("runs").resolve(runId);
         SecretMasker masker = new SecretMasker(new ArrayList<>(workflow.secrets().values()));
         return RunServices.builder().runId(runId).workflow(workflow).options(options).clock(settings.clock())
-                .events(new EventSink(settings.listeners())).checkpoints(settings.checkpoints()).dlq(settings.dlq())
+                .events(new EventSink(extra == null ? settings.listeners()
+                        : Stream.concat(settings.listeners().stream(), Stream.of(extra)).toList())).checkpoints(settings.checkpoints()).dlq(settings.dlq())
                 .agentRunner(settings.agentRunner()).isolation(settings.isolation()).masker(masker)
                 .cancellation(new CancellationToken()).hostExecutor(settings.executor())
                 .projectDirectory(settings.projectDirectory()).stateDirectory(stateDir)
