@@ -1,0 +1,62 @@
+package io.prodigy.core.internal.engine;
+
+import io.prodigy.api.Step;
+import io.prodigy.api.StepRecord;
+import io.prodigy.api.event.RunEvent;
+import io.prodigy.api.spi.ConflictResolver;
+import io.prodigy.core.internal.interpolate.Variables;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The engine's {@link ConflictResolver}: runs an isolation strategy's conflict-resolving step (an agent) through
+ * the normal step execution, so that it is counted against the cost budget, waits out throttling, emits its phase
+ * and step events, masks secrets and stops with the run. The step runs in the run's workspace, in a child of the
+ * run's variables holding the strategy's {@code merge.*} variables; it is recorded among the run's steps but not
+ * journaled (a crash during an item's merge is recovered by the strategy, which undoes the merge).
+ */
+final class EngineConflictResolver implements ConflictResolver {
+    private final RunState run;
+    private final StepExecutor steps;
+    private final Variables vars;
+
+    /**
+     * @param run the run
+     * @param steps the run's step executor
+     * @param vars the run's variables
+     */
+    EngineConflictResolver(RunState run, StepExecutor steps, Variables vars) {
+        this.run = run;
+        this.steps = steps;
+        this.vars = vars;
+    }
+
+    @Override
+    public boolean canRunAgents() {
+        return run.agentRunner != null;
+    }
+
+    @Override
+    public StepRecord run(Step step, String itemId, Map<String, String> variables, Map<String, String> environment)
+            throws InterruptedException {
+        Objects.requireNonNull(step, "step");
+        Objects.requireNonNull(variables, "variables");
+        Objects.requireNonNull(environment, "environment");
+        Variables scoped = vars.child();
+        variables.forEach(scoped::putString);
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        env.put("PRODIGY_RUN_ID", run.runId);
+        StepScope scope = new StepScope(scoped, run.runWorkspace, PHASE, itemId, null, env);
+        Instant start = run.clock.instant();
+        run.events.emit(new RunEvent.PhaseStarted(run.runId, start, PHASE, PHASE));
+        StepOutcome outcome = steps.execute(step, 0, scope);
+        steps.record(PHASE, scope, 0, step, outcome);
+        run.events.emit(new RunEvent.PhaseFinished(run.runId, run.clock.instant(), PHASE, PHASE, outcome.success(),
+                Duration.between(start, run.clock.instant())));
+        return new StepRecord(PHASE, PHASE, 0, step.label(), outcome.skipped(), outcome.success(), outcome.exitCode(),
+                outcome.duration(), steps.mask(outcome.error()));
+    }
+}
