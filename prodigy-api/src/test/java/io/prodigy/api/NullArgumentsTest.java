@@ -59,6 +59,7 @@ class NullArgumentsTest {
             "WorkInput.jsonFile(jsonPath)",
             "WorkInput.detect(jsonPath)",
             "AgentRequest.of(timeout)",
+            "ProdigyHome.resolve(explicit)",
             "ReprocessOptions.Builder.maxParallel(max)");
 
     private static final Step STEP = Step.shell("true").build();

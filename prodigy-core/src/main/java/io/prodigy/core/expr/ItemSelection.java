@@ -69,8 +69,10 @@ public final class ItemSelection {
             return this;
         }
 
-        /** @param spec a sort specification such as {@code "score DESC NULLS LAST"}, or null to keep the input order
-         *  @return this */
+        /**
+         * @param spec a sort specification such as {@code "score DESC NULLS LAST"}, or null to keep the input order
+         * @return this
+         */
         public Builder sortBy(String spec) {
             pipeline.sortBy(spec);
             return this;
