@@ -21,11 +21,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -50,28 +54,33 @@ class ConflictAgentThroughEngineTest {
         repo = fx.repo("project", Map.of("a.txt", "one\ntwo\nthree\n"));
     }
 
-    /** Two items that both rewrite line 2 of a.txt, started together so that the second merge conflicts. */
-    private Workflow conflictingItems() {
+    /** Items that all rewrite line 2 of a.txt, started together so that every merge after the first conflicts. */
+    private Workflow conflictingItems(int n) {
         Path dir = tmp.resolve("barrier");
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String barrier = "touch " + dir + "/${item_id} && i=0 && while [ $(ls " + dir + " | wc -l) -lt 2 ]"
+        String barrier = "touch " + dir + "/${item_id} && i=0 && while [ $(ls " + dir + " | wc -l) -lt " + n + " ]"
                 + " && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done && ";
         return fx.mapReduce("conflict-agent").secret("API_TOKEN", SECRET)
-                .map(MapPhase.builder().input(WorkInput.values(List.of(Map.of("n", 0), Map.of("n", 1))))
-                        .maxParallel(2).agentTemplate(Step.shell(barrier
+                .map(MapPhase.builder().input(WorkInput.values(java.util.stream.IntStream.range(0, n)
+                                .<Object>mapToObj(i -> Map.of("n", i)).toList()))
+                        .maxParallel(n).agentTemplate(Step.shell(barrier
                                 + "printf 'one\\nTWO %s\\nthree\\n' ${item.n} > a.txt && " + COMMIT)))
                 .build();
     }
 
     private RunResult run(AgentRunner agent) {
+        return run(agent, 2);
+    }
+
+    private RunResult run(AgentRunner agent, int items) {
         WorktreeIsolation isolation = fx.isolation().conflictResolution(ConflictResolution.agent(
                 "/resolve ${merge.source_branch} ${merge.conflicts}", Duration.ofMinutes(2))).build();
         return fx.engine(repo).isolation(isolation).agentRunner(agent).listener(events::add).build()
-                .run(conflictingItems());
+                .run(conflictingItems(items));
     }
 
     @Test
@@ -109,6 +118,30 @@ class ConflictAgentThroughEngineTest {
                 });
         assertThat(events).filteredOn(RunEvent.PhaseStarted.class::isInstance).map(RunEvent.PhaseStarted.class::cast)
                 .extracting(RunEvent.PhaseStarted::phase).contains("merge");
+    }
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void aThrottledResolverWaitsWithoutDeadlockingTheItemsQueuedBehindTheMerge() {
+        AtomicInteger calls = new AtomicInteger();
+        RunResult r = run(request -> {
+            requests.add(request);
+            if (calls.getAndIncrement() == 0) {
+                return AgentResult.builder().success(false).errorKind(ErrorKind.RATE_LIMITED).errorMessage("429")
+                        .retryAfter(Instant.now().plusMillis(300)).build();
+            }
+            try {
+                Files.writeString(request.workspace().resolve("a.txt"), "one\nall\nthree\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return AgentResult.success("resolved");
+        }, 3);
+
+        assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(GitFixture.read(repo, "a.txt")).isEqualTo("one\nall\nthree\n");
+        assertThat(requests).hasSize(3);
+        assertThat(events).filteredOn(RunEvent.Throttled.class::isInstance).hasSize(1);
     }
 
     @Test

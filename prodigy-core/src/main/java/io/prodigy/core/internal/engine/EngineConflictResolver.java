@@ -10,6 +10,8 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * The engine's {@link ConflictResolver}: runs an isolation strategy's conflict-resolving step (an agent) through
@@ -17,6 +19,10 @@ import java.util.Objects;
  * and step events, masks secrets and stops with the run. The step runs in the run's workspace, in a child of the
  * run's variables holding the strategy's {@code merge.*} variables; it is recorded among the run's steps but not
  * journaled (a crash during an item's merge is recovered by the strategy, which undoes the merge).
+ *
+ * <p>The step runs on a thread of its own while the item's thread waits for it: the item's thread holds the run's
+ * merge lock and the item's concurrency slot, and a throttled step gives up the slot of the thread it runs on and
+ * waits to be admitted again under the lowered limit, which items blocked on the merge lock would never let happen.
  */
 final class EngineConflictResolver implements ConflictResolver {
     private final RunState run;
@@ -52,11 +58,49 @@ final class EngineConflictResolver implements ConflictResolver {
         StepScope scope = new StepScope(scoped, run.runWorkspace, PHASE, itemId, null, env);
         Instant start = run.clock.instant();
         run.events.emit(new RunEvent.PhaseStarted(run.runId, start, PHASE, PHASE));
-        StepOutcome outcome = steps.execute(step, 0, scope);
+        StepOutcome outcome = executeOutsideTheItemsSlot(step, scope);
         steps.record(PHASE, scope, 0, step, outcome);
         run.events.emit(new RunEvent.PhaseFinished(run.runId, run.clock.instant(), PHASE, PHASE, outcome.success(),
                 Duration.between(start, run.clock.instant())));
         return new StepRecord(PHASE, PHASE, 0, step.label(), outcome.skipped(), outcome.success(), outcome.exitCode(),
                 outcome.duration(), steps.mask(outcome.error()));
+    }
+
+    private StepOutcome executeOutsideTheItemsSlot(Step step, StepScope scope) throws InterruptedException {
+        FutureTask<StepOutcome> task = new FutureTask<>(() -> steps.execute(step, 0, scope));
+        Thread worker = new Thread(task, "prodigy-" + run.runId + "-conflict-" + scope.itemId());
+        worker.setDaemon(true);
+        worker.start();
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            worker.interrupt();
+            awaitEnd(worker);
+            throw e;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("the conflict-resolving step failed", cause);
+        }
+    }
+
+    /** Waits (at most a minute, through interrupts) for the step to stop, so the strategy cleans up after it. */
+    private static void awaitEnd(Thread worker) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        while (worker.isAlive() && System.nanoTime() < deadline) {
+            try {
+                worker.join(1000);
+            } catch (InterruptedException again) {
+                worker.interrupt(); // the caller rethrows its own interrupt
+            }
+        }
     }
 }
