@@ -1,12 +1,17 @@
 package io.prodigy.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An {@link io.prodigy.api.spi.AgentRunner} could not run an agent at all (for example the executable is
  * missing). Failures of the agent's work itself are reported as results, not exceptions.
+ *
+ * @since 0.1
  */
 public class AgentExecutionException extends ProdigyException {
     private static final long serialVersionUID = 1L;
 
+    /** Whether trying again may succeed. */
     private final boolean retryable;
 
     /**
@@ -14,7 +19,7 @@ public class AgentExecutionException extends ProdigyException {
      * @param retryable whether trying again may succeed
      * @param cause the lower-level failure, may be null
      */
-    public AgentExecutionException(String message, boolean retryable, Throwable cause) {
+    public AgentExecutionException(String message, boolean retryable, @Nullable Throwable cause) {
         super(message, cause);
         this.retryable = retryable;
     }

@@ -1,6 +1,10 @@
 package io.prodigy.api;
 
-/** How captured standard output is turned into a variable's value. */
+/**
+ * How captured standard output is turned into a variable's value.
+ *
+ * @since 0.1
+ */
 public enum CaptureFormat {
     /** The text, with one trailing newline removed. */
     STRING,

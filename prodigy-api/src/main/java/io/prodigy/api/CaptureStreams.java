@@ -10,6 +10,7 @@ package io.prodigy.api;
  * @param exitCode store the exit code as {@code NAME.exit_code}
  * @param success store whether the step succeeded as {@code NAME.success}
  * @param duration store the duration in seconds as {@code NAME.duration}
+ * @since 0.1
  */
 public record CaptureStreams(boolean stdout, boolean stderr, boolean exitCode, boolean success, boolean duration) {
     /** The default: every facet is stored. */
@@ -26,15 +27,12 @@ public record CaptureStreams(boolean stdout, boolean stderr, boolean exitCode, b
      * @throws WorkflowDefinitionException for any other name
      */
     public static CaptureStreams named(String name) {
-        switch (Checks.notNull(name, "name").trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "stdout":
-                return new CaptureStreams(true, false, true, true, true);
-            case "stderr":
-                return new CaptureStreams(false, true, true, true, true);
-            case "both":
-                return ALL;
-            default:
-                throw new WorkflowDefinitionException("capture_streams must be stdout, stderr or both, was '" + name + "'");
-        }
+        return switch (Checks.notNull(name, "name").trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "stdout" -> new CaptureStreams(true, false, true, true, true);
+            case "stderr" -> new CaptureStreams(false, true, true, true, true);
+            case "both" -> ALL;
+            default -> throw new WorkflowDefinitionException("capture_streams must be stdout, stderr or both, was '"
+                    + name + "'");
+        };
     }
 }

@@ -48,6 +48,21 @@ final class Checks {
         return out;
     }
 
+    /**
+     * @param field the parameter's name
+     * @param steps step builders, built in order
+     * @return the built steps
+     * @throws WorkflowDefinitionException naming the parameter (and the index) when the array or an element is null,
+     *     or when a step is invalid
+     */
+    static List<Step> built(String field, Step.Builder... steps) {
+        List<Step> out = new ArrayList<>(steps == null ? 0 : steps.length);
+        for (Step.Builder s : elements(field, steps)) {
+            out.add(s.build());
+        }
+        return Collections.unmodifiableList(out);
+    }
+
     static String notBlank(String value, String field) {
         if (value == null || value.isBlank()) {
             throw new WorkflowDefinitionException(field + " must not be blank");

@@ -12,6 +12,7 @@ import java.time.Duration;
  * @param successThreshold consecutive successes in the half-open state that close it
  * @param openTimeout how long it stays open before trying again
  * @param halfOpenRequests trial items allowed at once while half-open
+ * @since 0.1
  */
 public record CircuitBreakerPolicy(int failureThreshold, int successThreshold, Duration openTimeout,
                                    int halfOpenRequests) {
@@ -19,7 +20,14 @@ public record CircuitBreakerPolicy(int failureThreshold, int successThreshold, D
     /** The Rust tool's defaults: 5 failures, 3 successes, 30 s, 3 trial items. */
     public static final CircuitBreakerPolicy DEFAULT = new CircuitBreakerPolicy(5, 3, Duration.ofSeconds(30), 3);
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param failureThreshold consecutive failures that open the breaker
+     * @param successThreshold consecutive successes in the half-open state that close it
+     * @param openTimeout how long it stays open before trying again
+     * @param halfOpenRequests trial items allowed at once while half-open
+     */
     public CircuitBreakerPolicy {
         Checks.positive(failureThreshold, "circuit_breaker failure_threshold");
         Checks.positive(successThreshold, "circuit_breaker success_threshold");

@@ -3,6 +3,8 @@ package io.prodigy.api;
 /**
  * The class of a failure, as recorded in results, events and the Dead Letter Queue, and matched by
  * {@link RetryCondition}s.
+ *
+ * @since 0.1
  */
 public enum ErrorKind {
     /** A command exited with a non-zero code. */

@@ -1,5 +1,7 @@
 package io.prodigy.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How a MapReduce phase reacts to failed items. Defaults follow the Rust tool's documentation (which, unlike
  * its code, we honour): failed items go to the DLQ, processing continues, no limits.
@@ -18,14 +20,25 @@ package io.prodigy.api;
  * @param failureThreshold the tolerated failure rate, 0 to 1, or null for none
  * @param circuitBreaker a circuit breaker over item failures, or null for none
  * @param itemRetry how whole items are retried with {@link ItemFailureAction#RETRY}, or null for no item retry
+ * @since 0.1
  */
-public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFailure, Integer maxFailures,
-                          Double failureThreshold, CircuitBreakerPolicy circuitBreaker, RetryPolicy itemRetry) {
+public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFailure, @Nullable Integer maxFailures,
+                          @Nullable Double failureThreshold, @Nullable CircuitBreakerPolicy circuitBreaker,
+                          @Nullable RetryPolicy itemRetry) {
 
     /** DLQ, continue, no limits. */
     public static final ErrorPolicy DEFAULT = new ErrorPolicy(ItemFailureAction.DLQ, true, null, null, null, null);
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param onItemFailure what happens to a failed item
+     * @param continueOnFailure whether other items go on after a failure
+     * @param maxFailures the number of failed items tolerated, or null for no limit
+     * @param failureThreshold the tolerated failure rate, 0 to 1, or null for none
+     * @param circuitBreaker a circuit breaker over item failures, or null for none
+     * @param itemRetry how whole items are retried with {@link ItemFailureAction#RETRY}, or null for no item retry
+     */
     public ErrorPolicy {
         onItemFailure = onItemFailure == null ? ItemFailureAction.DLQ : onItemFailure;
         if (maxFailures != null) {
@@ -44,50 +57,80 @@ public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFai
         return new Builder();
     }
 
-    /** Builds an {@link ErrorPolicy}. */
+    /**
+     * Builds an {@link ErrorPolicy}.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private ItemFailureAction onItemFailure = ItemFailureAction.DLQ;
         private boolean continueOnFailure = true;
-        private Integer maxFailures;
-        private Double failureThreshold;
-        private CircuitBreakerPolicy circuitBreaker;
-        private RetryPolicy itemRetry;
+        private @Nullable Integer maxFailures;
+        private @Nullable Double failureThreshold;
+        private @Nullable CircuitBreakerPolicy circuitBreaker;
+        private @Nullable RetryPolicy itemRetry;
 
         private Builder() {
         }
 
-        /** @param action what happens to a failed item @return this */
+        /**
+         * @param action what happens to a failed item
+         * @return this
+         */
         public Builder onItemFailure(ItemFailureAction action) {
             this.onItemFailure = Checks.notNull(action, "action");
             return this;
         }
 
-        /** @param cont whether other items go on after a failure @return this */
+        /**
+         * @param cont whether other items go on after a failure
+         * @return this
+         */
         public Builder continueOnFailure(boolean cont) {
             this.continueOnFailure = cont;
             return this;
         }
 
-        /** @param max failed items tolerated, or null @return this */
-        public Builder maxFailures(Integer max) {
+        /**
+         * @param max failed items tolerated, or null
+         * @return this
+         */
+        public Builder maxFailures(@Nullable Integer max) {
             this.maxFailures = max;
             return this;
         }
 
-        /** @param rate tolerated failure rate 0..1, or null @return this */
-        public Builder failureThreshold(Double rate) {
+        /**
+         * @param rate tolerated failure rate 0..1, or null
+         * @return this
+         */
+        public Builder failureThreshold(@Nullable Double rate) {
             this.failureThreshold = rate;
             return this;
         }
 
-        /** @param breaker the circuit breaker, or null @return this */
-        public Builder circuitBreaker(CircuitBreakerPolicy breaker) {
+        /**
+         * @param breaker the circuit breaker, or null
+         * @return this
+         */
+        public Builder circuitBreaker(@Nullable CircuitBreakerPolicy breaker) {
             this.circuitBreaker = breaker;
             return this;
         }
 
-        /** @param retry how whole items are retried, or null @return this */
-        public Builder itemRetry(RetryPolicy retry) {
+        /**
+         * @param policy how whole items are retried, being built
+         * @return this
+         */
+        public Builder itemRetry(RetryPolicy.Builder policy) {
+            return itemRetry(Checks.notNull(policy, "policy").build());
+        }
+
+        /**
+         * @param retry how whole items are retried, or null
+         * @return this
+         */
+        public Builder itemRetry(@Nullable RetryPolicy retry) {
             this.itemRetry = retry;
             return this;
         }

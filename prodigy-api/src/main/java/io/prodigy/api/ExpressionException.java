@@ -9,12 +9,17 @@ package io.prodigy.api;
  *   score &gt;= &gt;= 5
  *         ^
  * </pre>
+ *
+ * @since 0.1
  */
 public class ExpressionException extends WorkflowDefinitionException {
     private static final long serialVersionUID = 1L;
 
+    /** The full expression text. */
     private final String expression;
+    /** The 1-based column of the problem, or 0 for the whole expression. */
     private final int column;
+    /** What was wrong, without the caret rendering. */
     private final String reason;
 
     /**

@@ -1,6 +1,10 @@
 package io.prodigy.api;
 
-/** How a {@link StepAction.WriteFile} step treats its content. */
+/**
+ * How a {@link StepAction.WriteFile} step treats its content.
+ *
+ * @since 0.1
+ */
 public enum FileFormat {
     /** Written as is. */
     TEXT,

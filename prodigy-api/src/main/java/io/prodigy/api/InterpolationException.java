@@ -4,10 +4,13 @@ package io.prodigy.api;
  * A {@code ${...}} placeholder could not be resolved: the variable is undefined and no default was given,
  * or the placeholder is malformed. The message names the variable, the step, and the variables that
  * were available.
+ *
+ * @since 0.1
  */
 public class InterpolationException extends ProdigyException {
     private static final long serialVersionUID = 1L;
 
+    /** The variable that could not be resolved. */
     private final String variable;
 
     /**

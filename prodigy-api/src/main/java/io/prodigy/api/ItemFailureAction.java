@@ -1,6 +1,10 @@
 package io.prodigy.api;
 
-/** What happens to a MapReduce item that failed for good ({@code on_item_failure}). */
+/**
+ * What happens to a MapReduce item that failed for good ({@code on_item_failure}).
+ *
+ * @since 0.1
+ */
 public enum ItemFailureAction {
     /** Record it in the Dead Letter Queue and go on (the default). */
     DLQ,

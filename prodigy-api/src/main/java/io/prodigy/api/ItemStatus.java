@@ -1,6 +1,10 @@
 package io.prodigy.api;
 
-/** The outcome of one MapReduce work item. */
+/**
+ * The outcome of one MapReduce work item.
+ *
+ * @since 0.1
+ */
 public enum ItemStatus {
     /** Its template succeeded and its result was integrated. */
     SUCCEEDED,

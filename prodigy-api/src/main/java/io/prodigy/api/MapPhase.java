@@ -3,6 +3,7 @@ package io.prodigy.api;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The map phase of a MapReduce stage: the items to process, how they are selected, and the agent template run
@@ -12,17 +13,19 @@ import java.util.List;
  * {@code offset}, {@code maxItems}. Inside the template, {@code ${item}} is the item as JSON,
  * {@code ${item.field}} (nested paths and indices allowed) its fields, {@code ${item_id}} its id and
  * {@code ${item_index}} its position.
+ *
+ * @since 0.1
  */
 public final class MapPhase {
     private final WorkInput input;
-    private final String filter;
-    private final String sortBy;
-    private final String distinct;
+    private final @Nullable String filter;
+    private final @Nullable String sortBy;
+    private final @Nullable String distinct;
     private final int offset;
-    private final Integer maxItems;
+    private final @Nullable Integer maxItems;
     private final int maxParallel;
-    private final Duration agentTimeout;
-    private final String idField;
+    private final @Nullable Duration agentTimeout;
+    private final @Nullable String idField;
     private final List<Step> agentTemplate;
     private final boolean allowEmpty;
 
@@ -57,17 +60,17 @@ public final class MapPhase {
     }
 
     /** @return the filter expression, or null */
-    public String filter() {
+    public @Nullable String filter() {
         return filter;
     }
 
     /** @return the sort specification, e.g. {@code score DESC NULLS LAST}, or null */
-    public String sortBy() {
+    public @Nullable String sortBy() {
         return sortBy;
     }
 
     /** @return the field whose repeated values are dropped, or null */
-    public String distinct() {
+    public @Nullable String distinct() {
         return distinct;
     }
 
@@ -77,7 +80,7 @@ public final class MapPhase {
     }
 
     /** @return the most items to process, or null for all */
-    public Integer maxItems() {
+    public @Nullable Integer maxItems() {
         return maxItems;
     }
 
@@ -87,12 +90,12 @@ public final class MapPhase {
     }
 
     /** @return the time limit of one item's whole template, or null */
-    public Duration agentTimeout() {
+    public @Nullable Duration agentTimeout() {
         return agentTimeout;
     }
 
     /** @return the item field used as the item id, or null for {@code item_<index>} */
-    public String idField() {
+    public @Nullable String idField() {
         return idField;
     }
 
@@ -128,10 +131,9 @@ public final class MapPhase {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof MapPhase)) {
+        if (!(o instanceof MapPhase m)) {
             return false;
         }
-        MapPhase m = (MapPhase) o;
         return input.equals(m.input) && Checks.equal(filter, m.filter) && Checks.equal(sortBy, m.sortBy)
                 && Checks.equal(distinct, m.distinct) && offset == m.offset && Checks.equal(maxItems, m.maxItems)
                 && maxParallel == m.maxParallel && Checks.equal(agentTimeout, m.agentTimeout)
@@ -150,84 +152,121 @@ public final class MapPhase {
         return "MapPhase[input=" + input + ", maxParallel=" + maxParallel + ", steps=" + agentTemplate.size() + "]";
     }
 
-    /** Builds a {@link MapPhase}. */
+    /**
+     * Builds a {@link MapPhase}.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
-        private WorkInput input;
-        private String filter;
-        private String sortBy;
-        private String distinct;
+        private @Nullable WorkInput input;
+        private @Nullable String filter;
+        private @Nullable String sortBy;
+        private @Nullable String distinct;
         private int offset;
-        private Integer maxItems;
+        private @Nullable Integer maxItems;
         private int maxParallel = 10;
-        private Duration agentTimeout;
-        private String idField;
+        private @Nullable Duration agentTimeout;
+        private @Nullable String idField;
         private List<Step> agentTemplate = new ArrayList<>();
         private boolean allowEmpty;
 
         private Builder() {
         }
 
-        /** @param input where the items come from @return this */
+        /**
+         * @param input where the items come from
+         * @return this
+         */
         public Builder input(WorkInput input) {
             this.input = Checks.notNull(input, "input");
             return this;
         }
 
-        /** @param expression e.g. {@code score >= 5 && status == 'open'}, or null for none @return this */
-        public Builder filter(String expression) {
+        /**
+         * @param expression e.g. {@code score >= 5 && status == 'open'}, or null for none
+         * @return this
+         */
+        public Builder filter(@Nullable String expression) {
             this.filter = expression;
             return this;
         }
 
-        /** @param spec e.g. {@code score DESC NULLS LAST, name}, or null to keep the input order @return this */
-        public Builder sortBy(String spec) {
+        /**
+         * @param spec e.g. {@code score DESC NULLS LAST, name}, or null to keep the input order
+         * @return this
+         */
+        public Builder sortBy(@Nullable String spec) {
             this.sortBy = spec;
             return this;
         }
 
-        /** @param field keep only the first item for each value of this field, or null for all @return this */
-        public Builder distinct(String field) {
+        /**
+         * @param field keep only the first item for each value of this field, or null for all
+         * @return this
+         */
+        public Builder distinct(@Nullable String field) {
             this.distinct = field;
             return this;
         }
 
-        /** @param offset items to skip after sorting @return this */
+        /**
+         * @param offset items to skip after sorting
+         * @return this
+         */
         public Builder offset(int offset) {
             this.offset = offset;
             return this;
         }
 
-        /** @param max the most items to process, or null @return this */
-        public Builder maxItems(Integer max) {
+        /**
+         * @param max the most items to process, or null
+         * @return this
+         */
+        public Builder maxItems(@Nullable Integer max) {
             this.maxItems = max;
             return this;
         }
 
-        /** @param max the most agents at once @return this */
+        /**
+         * @param max the most agents at once
+         * @return this
+         */
         public Builder maxParallel(int max) {
             this.maxParallel = max;
             return this;
         }
 
-        /** @param timeout the limit of one item's whole template, or null for none @return this */
-        public Builder agentTimeout(Duration timeout) {
+        /**
+         * @param timeout the limit of one item's whole template, or null for none
+         * @return this
+         */
+        public Builder agentTimeout(@Nullable Duration timeout) {
             this.agentTimeout = timeout;
             return this;
         }
 
-        /** @param field the item field used as the item id, or null for {@code item_<index>} @return this */
-        public Builder idField(String field) {
+        /**
+         * @param field the item field used as the item id, or null for {@code item_<index>}
+         * @return this
+         */
+        public Builder idField(@Nullable String field) {
             this.idField = field;
             return this;
         }
 
-        /** @param steps steps run for each item (added in order) @return this */
+        /**
+         * @param steps steps run for each item (added in order)
+         * @return this
+         */
         public Builder agentTemplate(Step... steps) {
             this.agentTemplate.addAll(Checks.elements("steps", steps));
             return this;
         }
 
-        /** @param steps steps run for each item (added in order) @return this */
+        /**
+         * @param steps steps run for each item (added in order)
+         * @return this
+         */
         public Builder agentTemplate(Step.Builder... steps) {
             for (Step.Builder s : Checks.elements("steps", steps)) {
                 this.agentTemplate.add(s.build());
@@ -235,7 +274,10 @@ public final class MapPhase {
             return this;
         }
 
-        /** @param steps steps run for each item (added in order) @return this */
+        /**
+         * @param steps steps run for each item (added in order)
+         * @return this
+         */
         public Builder agentTemplate(List<Step> steps) {
             this.agentTemplate.addAll(Checks.elements(steps, "steps"));
             return this;
@@ -251,7 +293,10 @@ public final class MapPhase {
             return this;
         }
 
-        /** @return the phase @throws WorkflowDefinitionException if a value is invalid */
+        /**
+         * @return the phase
+         * @throws WorkflowDefinitionException if a value is invalid
+         */
         public MapPhase build() {
             return new MapPhase(this);
         }

@@ -26,11 +26,21 @@ import java.util.List;
  * @param maxAttempts how many handler rounds at most (at least 1)
  * @param failWorkflow whether the step still fails when the handlers could not make it succeed
  * @param handlerFailureFatal whether a failing handler fails the step at once
+ * @since 0.1
  */
 public record OnFailure(List<Step> handlers, boolean ignoreFailure, boolean retryOriginal, int maxAttempts,
                         boolean failWorkflow, boolean handlerFailureFatal) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param handlers the steps run on failure (empty for {@link #ignore()} and {@link #fail()})
+     * @param ignoreFailure whether the failure is simply ignored
+     * @param retryOriginal whether the original step is run again after the handlers
+     * @param maxAttempts how many handler rounds at most (at least 1)
+     * @param failWorkflow whether the step still fails when the handlers could not make it succeed
+     * @param handlerFailureFatal whether a failing handler fails the step at once
+     */
     public OnFailure {
         handlers = Checks.list(handlers, "on_failure handlers");
         Checks.positive(maxAttempts, "on_failure max_attempts");
@@ -65,7 +75,19 @@ public record OnFailure(List<Step> handlers, boolean ignoreFailure, boolean retr
         return new Builder(Checks.elements(handlers, "handlers"));
     }
 
-    /** Builds an {@link OnFailure} that runs handler steps. */
+    /**
+     * @param handlers steps being built, to run on failure
+     * @return a builder; by default one round, no retry of the original, not failing the workflow
+     */
+    public static Builder run(Step.Builder... handlers) {
+        return new Builder(Checks.built("handlers", handlers));
+    }
+
+    /**
+     * Builds an {@link OnFailure} that runs handler steps.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private final List<Step> handlers;
         private boolean retryOriginal;
@@ -77,25 +99,37 @@ public record OnFailure(List<Step> handlers, boolean ignoreFailure, boolean retr
             this.handlers = new ArrayList<>(handlers);
         }
 
-        /** @param retry whether the original step runs again after the handlers @return this */
+        /**
+         * @param retry whether the original step runs again after the handlers
+         * @return this
+         */
         public Builder retryOriginal(boolean retry) {
             this.retryOriginal = retry;
             return this;
         }
 
-        /** @param attempts how many handler rounds at most @return this */
+        /**
+         * @param attempts how many handler rounds at most
+         * @return this
+         */
         public Builder maxAttempts(int attempts) {
             this.maxAttempts = attempts;
             return this;
         }
 
-        /** @param fail whether the step still fails when the handlers could not fix it @return this */
+        /**
+         * @param fail whether the step still fails when the handlers could not fix it
+         * @return this
+         */
         public Builder failWorkflow(boolean fail) {
             this.failWorkflow = fail;
             return this;
         }
 
-        /** @param fatal whether a failing handler fails the step at once (default true) @return this */
+        /**
+         * @param fatal whether a failing handler fails the step at once (default true)
+         * @return this
+         */
         public Builder handlerFailureFatal(boolean fatal) {
             this.handlerFailureFatal = fatal;
             return this;

@@ -6,6 +6,8 @@ package io.prodigy.api;
  * <p>Messages are written for the person running the workflow: they say what went wrong, where, and
  * what to do about it. Subclasses carry the structured details (an expression's column, a variable's
  * name) for hosts that render errors themselves.
+ *
+ * @since 0.1
  */
 public class ProdigyException extends RuntimeException {
     private static final long serialVersionUID = 1L;

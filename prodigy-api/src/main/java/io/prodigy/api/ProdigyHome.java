@@ -1,12 +1,15 @@
 package io.prodigy.api;
 
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one rule that decides where Prodigy keeps its state (run records, journals, the DLQ, event logs and git
  * worktrees): the directory a host names explicitly ({@code Prodigy.builder().home(dir)}, the git strategy's
  * {@code prodigyHome(dir)}), else the environment variable {@code PRODIGY_HOME}, else {@code ~/.prodigy}. The
  * engine, its default stores, the git worktree isolation and the command line all resolve it here.
+ *
+ * @since 0.1
  */
 public final class ProdigyHome {
     /** The environment variable naming the state directory. */
@@ -19,7 +22,7 @@ public final class ProdigyHome {
      * @param explicit the directory the host chose, or null for the default
      * @return {@code explicit}, else {@code $PRODIGY_HOME}, else {@code ~/.prodigy}; absolute and normalized
      */
-    public static Path resolve(Path explicit) {
+    public static Path resolve(@Nullable Path explicit) {
         if (explicit != null) {
             return explicit.toAbsolutePath().normalize();
         }

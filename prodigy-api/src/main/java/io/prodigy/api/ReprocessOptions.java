@@ -1,6 +1,7 @@
 package io.prodigy.api;
 
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which Dead Letter Queue entries to run again, and how.
@@ -11,12 +12,24 @@ import java.util.Set;
  * @param rerunReduce whether the reduce phase runs again, with the new {@code ${map.*}} values, once a retried item
  *                    has been integrated (default true: the run's result then covers the fixed items); false keeps
  *                    the earlier reduce's result
+ *
+ * @since 0.1
  */
-public record ReprocessOptions(Set<ErrorKind> errorKinds, Integer maxParallel, boolean dryRun, boolean rerunReduce) {
+public record ReprocessOptions(Set<ErrorKind> errorKinds, @Nullable Integer maxParallel, boolean dryRun,
+                               boolean rerunReduce) {
     /** Every unresolved entry, the workflow's parallelism, for real, reduce run again. */
     public static final ReprocessOptions ALL = new ReprocessOptions(Set.of(), null, false, true);
 
-    /** Copies and validates. */
+    /**
+     * Copies and validates.
+     *
+     * @param errorKinds only entries whose last failure is of one of these kinds; empty for all
+     * @param maxParallel agents at once, or null for the workflow's {@code max_parallel}
+     * @param dryRun only list what would run
+     * @param rerunReduce whether the reduce phase runs again, with the new {@code ${map.*}} values, once a retried item
+     *        has been integrated (default true: the run's result then covers the fixed items); false keeps
+     *        the earlier reduce's result
+     */
     public ReprocessOptions {
         errorKinds = errorKinds == null ? Set.of() : Set.copyOf(errorKinds);
         if (maxParallel != null) {
@@ -31,7 +44,7 @@ public record ReprocessOptions(Set<ErrorKind> errorKinds, Integer maxParallel, b
      * @param maxParallel agents at once, or null for the workflow's {@code max_parallel}
      * @param dryRun only list what would run
      */
-    public ReprocessOptions(Set<ErrorKind> errorKinds, Integer maxParallel, boolean dryRun) {
+    public ReprocessOptions(@Nullable Set<ErrorKind> errorKinds, @Nullable Integer maxParallel, boolean dryRun) {
         this(errorKinds, maxParallel, dryRun, true);
     }
 
@@ -40,29 +53,42 @@ public record ReprocessOptions(Set<ErrorKind> errorKinds, Integer maxParallel, b
         return new Builder();
     }
 
-    /** Builds {@link ReprocessOptions}. */
+    /**
+     * Builds {@link ReprocessOptions}.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private Set<ErrorKind> errorKinds = Set.of();
-        private Integer maxParallel;
+        private @Nullable Integer maxParallel;
         private boolean dryRun;
         private boolean rerunReduce = true;
 
         private Builder() {
         }
 
-        /** @param kinds only entries whose last failure is of one of these kinds; empty for all @return this */
+        /**
+         * @param kinds only entries whose last failure is of one of these kinds; empty for all
+         * @return this
+         */
         public Builder errorKinds(Set<ErrorKind> kinds) {
             this.errorKinds = Checks.notNull(kinds, "kinds");
             return this;
         }
 
-        /** @param max agents at once, or null for the workflow's {@code max_parallel} @return this */
-        public Builder maxParallel(Integer max) {
+        /**
+         * @param max agents at once, or null for the workflow's {@code max_parallel}
+         * @return this
+         */
+        public Builder maxParallel(@Nullable Integer max) {
             this.maxParallel = max;
             return this;
         }
 
-        /** @param dry only list what would run @return this */
+        /**
+         * @param dry only list what would run
+         * @return this
+         */
         public Builder dryRun(boolean dry) {
             this.dryRun = dry;
             return this;
@@ -77,7 +103,10 @@ public record ReprocessOptions(Set<ErrorKind> errorKinds, Integer maxParallel, b
             return this;
         }
 
-        /** @return the options @throws WorkflowDefinitionException if a value is out of range */
+        /**
+         * @return the options
+         * @throws WorkflowDefinitionException if a value is out of range
+         */
         public ReprocessOptions build() {
             return new ReprocessOptions(errorKinds, maxParallel, dryRun, rerunReduce);
         }

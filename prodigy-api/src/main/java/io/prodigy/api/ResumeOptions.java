@@ -1,13 +1,16 @@
 package io.prodigy.api;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * How an interrupted or paused run is resumed.
  *
  * @param force resume even though the workflow changed since the run started (its hash differs)
  * @param includeDeadLettered run the items that went to the Dead Letter Queue again too
  * @param budgetUsd a new cost budget in US dollars (for a run paused by its budget), or null to keep the old one
+ * @since 0.1
  */
-public record ResumeOptions(boolean force, boolean includeDeadLettered, Double budgetUsd) {
+public record ResumeOptions(boolean force, boolean includeDeadLettered, @Nullable Double budgetUsd) {
     /** Refuse a changed workflow; leave DLQ items alone; keep the budget. */
     public static final ResumeOptions DEFAULT = new ResumeOptions(false, false, null);
 
@@ -19,7 +22,10 @@ public record ResumeOptions(boolean force, boolean includeDeadLettered, Double b
         this(force, includeDeadLettered, null);
     }
 
-    /** @param usd the new budget @return a copy with it */
+    /**
+     * @param usd the new budget
+     * @return a copy with it
+     */
     public ResumeOptions withBudgetUsd(Double usd) {
         return new ResumeOptions(force, includeDeadLettered, usd);
     }

@@ -10,10 +10,15 @@ import java.util.regex.PatternSyntaxException;
  *
  * @param kind the class of failure
  * @param pattern the regular expression, for {@link Kind#PATTERN} only
+ * @since 0.1
  */
 public record RetryCondition(Kind kind, String pattern) {
 
-    /** The classes of failure upstream names, plus a free pattern. */
+    /**
+     * The classes of failure upstream names, plus a free pattern.
+     *
+     * @since 0.1
+     */
     public enum Kind {
         /** "network", "connection", "refused", "unreachable", or {@link ErrorKind#NETWORK}. */
         NETWORK,
@@ -27,7 +32,12 @@ public record RetryCondition(Kind kind, String pattern) {
         PATTERN
     }
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param kind the class of failure
+     * @param pattern the regular expression, for {@link Kind#PATTERN} only
+     */
     public RetryCondition {
         Checks.notNull(kind, "retry_on kind");
         if (kind == Kind.PATTERN) {
@@ -43,12 +53,18 @@ public record RetryCondition(Kind kind, String pattern) {
         }
     }
 
-    /** @param kind a class other than PATTERN @return the condition */
+    /**
+     * @param kind a class other than PATTERN
+     * @return the condition
+     */
     public static RetryCondition of(Kind kind) {
         return new RetryCondition(Checks.notNull(kind, "kind"), null);
     }
 
-    /** @param regex a regular expression @return the condition */
+    /**
+     * @param regex a regular expression
+     * @return the condition
+     */
     public static RetryCondition pattern(String regex) {
         return new RetryCondition(Kind.PATTERN, Checks.notNull(regex, "regex"));
     }
@@ -61,18 +77,13 @@ public record RetryCondition(Kind kind, String pattern) {
      * @throws WorkflowDefinitionException for an unknown name
      */
     public static RetryCondition named(String name) {
-        switch (Checks.notNull(name, "name").trim().toLowerCase(Locale.ROOT)) {
-            case "network":
-                return of(Kind.NETWORK);
-            case "timeout":
-                return of(Kind.TIMEOUT);
-            case "server_error":
-                return of(Kind.SERVER_ERROR);
-            case "rate_limit":
-                return of(Kind.RATE_LIMIT);
-            default:
-                throw new WorkflowDefinitionException("unknown retry_on '" + name
-                        + "': expected network, timeout, server_error, rate_limit or {pattern: <regex>}");
-        }
+        return switch (Checks.notNull(name, "name").trim().toLowerCase(Locale.ROOT)) {
+            case "network" -> of(Kind.NETWORK);
+            case "timeout" -> of(Kind.TIMEOUT);
+            case "server_error" -> of(Kind.SERVER_ERROR);
+            case "rate_limit" -> of(Kind.RATE_LIMIT);
+            default -> throw new WorkflowDefinitionException("unknown retry_on '" + name
+                    + "': expected network, timeout, server_error, rate_limit or {pattern: <regex>}");
+        };
     }
 }

@@ -1,6 +1,10 @@
 package io.prodigy.api;
 
-/** How a run ended (or where it stands). */
+/**
+ * How a run ended (or where it stands).
+ *
+ * @since 0.1
+ */
 public enum RunStatus {
     /** Still running. */
     RUNNING,

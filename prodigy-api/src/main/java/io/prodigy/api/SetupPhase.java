@@ -3,6 +3,7 @@ package io.prodigy.api;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The setup phase of a MapReduce stage: steps run once, in order, in the run's workspace before the map
@@ -11,10 +12,17 @@ import java.util.Map;
  * @param steps the steps
  * @param timeout the limit for the whole phase, or null
  * @param captureOutputs variables taken from the commands' outputs
+ * @since 0.1
  */
-public record SetupPhase(List<Step> steps, Duration timeout, Map<String, SetupCapture> captureOutputs) {
+public record SetupPhase(List<Step> steps, @Nullable Duration timeout, Map<String, SetupCapture> captureOutputs) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param steps the steps
+     * @param timeout the limit for the whole phase, or null
+     * @param captureOutputs variables taken from the commands' outputs
+     */
     public SetupPhase {
         steps = Checks.list(steps, "setup");
         Checks.positive(timeout, "setup timeout");
@@ -27,7 +35,10 @@ public record SetupPhase(List<Step> steps, Duration timeout, Map<String, SetupCa
         }
     }
 
-    /** @param steps the steps @return a setup phase with no timeout and no extra captures */
+    /**
+     * @param steps the steps
+     * @return a setup phase with no timeout and no extra captures
+     */
     public static SetupPhase of(List<Step> steps) {
         return new SetupPhase(Checks.elements(steps, "steps"), null, Map.of());
     }

@@ -6,15 +6,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One step of a workflow: an {@link StepAction action} plus the controls that apply to every kind of step,
  * in every phase (setup, map, reduce, merge and plain steps alike).
  *
- * <p>Order of evaluation for one step: {@code when} (a false condition skips the step); the action, retried
- * by {@code retry}; the {@code commit_required} check; on failure, {@code on_exit_code} and then
- * {@code on_failure}; on success, {@code on_success} and then {@code validate}; finally the capture of
- * output into variables and {@code output_file}.
+ * <p>Order of evaluation for one step, the same in every phase:
+ * <ol>
+ *   <li>{@code when}: a false condition skips the step (it counts as succeeded);</li>
+ *   <li>the action, under {@code timeout}, writing {@code output_file} as it runs; each attempt is followed by
+ *       the {@code commit_required} / {@code auto_commit} check, and failed attempts are retried by
+ *       {@code retry};</li>
+ *   <li>the capture of the output into variables ({@code capture}, {@code ${shell.output}},
+ *       {@code ${last.output}}), right after the action, whether it failed or not;</li>
+ *   <li>{@code on_exit_code}: the handlers of the exit code, if any: their failure fails the step, their success
+ *       makes a failed step succeed;</li>
+ *   <li>if the step failed: {@code on_failure};</li>
+ *   <li>if it succeeded: {@code on_success}, then {@code validate}, then {@code outputs};</li>
+ *   <li>in a version-controlled workspace, the {@code ${step.*}} variables of its commits.</li>
+ * </ol>
  *
  * <pre>{@code
  * Step build = Step.shell("make test")
@@ -24,27 +35,29 @@ import java.util.Objects;
  *     .capture("test_output")
  *     .build();
  * }</pre>
+ *
+ * @since 0.1
  */
 public final class Step {
     private final StepAction action;
-    private final String name;
-    private final String id;
-    private final String when;
-    private final Duration timeout;
-    private final RetryPolicy retry;
-    private final OnFailure onFailure;
+    private final @Nullable String name;
+    private final @Nullable String id;
+    private final @Nullable String when;
+    private final @Nullable Duration timeout;
+    private final @Nullable RetryPolicy retry;
+    private final @Nullable OnFailure onFailure;
     private final List<Step> onSuccess;
     private final Map<Integer, List<Step>> onExitCode;
-    private final String capture;
+    private final @Nullable String capture;
     private final CaptureFormat captureFormat;
     private final CaptureStreams captureStreams;
-    private final String outputFile;
+    private final @Nullable String outputFile;
     private final Map<String, String> env;
-    private final String workingDir;
+    private final @Nullable String workingDir;
     private final boolean commitRequired;
     private final boolean autoCommit;
-    private final String commitMessage;
-    private final Validation validate;
+    private final @Nullable String commitMessage;
+    private final @Nullable Validation validate;
     private final Map<String, String> outputs;
 
     private Step(Builder b) {
@@ -145,32 +158,32 @@ public final class Step {
     }
 
     /** @return the label shown in events and messages, or null */
-    public String name() {
+    public @Nullable String name() {
         return name;
     }
 
     /** @return the step id (names its outputs), or null */
-    public String id() {
+    public @Nullable String id() {
         return id;
     }
 
     /** @return the condition expression that must hold for the step to run, or null */
-    public String when() {
+    public @Nullable String when() {
         return when;
     }
 
     /** @return the time limit of one attempt; the whole process tree is killed at the limit; null for none */
-    public Duration timeout() {
+    public @Nullable Duration timeout() {
         return timeout;
     }
 
     /** @return the retry policy for failed attempts, or null to use the workflow default */
-    public RetryPolicy retry() {
+    public @Nullable RetryPolicy retry() {
         return retry;
     }
 
     /** @return what to do when the step fails, or null to fail */
-    public OnFailure onFailure() {
+    public @Nullable OnFailure onFailure() {
         return onFailure;
     }
 
@@ -185,7 +198,7 @@ public final class Step {
     }
 
     /** @return the variable that receives the output, or null */
-    public String capture() {
+    public @Nullable String capture() {
         return capture;
     }
 
@@ -200,7 +213,7 @@ public final class Step {
     }
 
     /** @return the file (relative to the workspace) that receives standard output, or null */
-    public String outputFile() {
+    public @Nullable String outputFile() {
         return outputFile;
     }
 
@@ -210,7 +223,7 @@ public final class Step {
     }
 
     /** @return the directory (relative to the workspace) the step runs in, or null for the workspace */
-    public String workingDir() {
+    public @Nullable String workingDir() {
         return workingDir;
     }
 
@@ -225,12 +238,12 @@ public final class Step {
     }
 
     /** @return the commit message template for {@link #autoCommit()}, or null for the default */
-    public String commitMessage() {
+    public @Nullable String commitMessage() {
         return commitMessage;
     }
 
     /** @return the completeness check run after success, or null */
-    public Validation validate() {
+    public @Nullable Validation validate() {
         return validate;
     }
 
@@ -257,10 +270,9 @@ public final class Step {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof Step)) {
+        if (!(o instanceof Step s)) {
             return false;
         }
-        Step s = (Step) o;
         return commitRequired == s.commitRequired && autoCommit == s.autoCommit && action.equals(s.action)
                 && Objects.equals(name, s.name) && Objects.equals(id, s.id) && Objects.equals(when, s.when)
                 && Objects.equals(timeout, s.timeout) && Objects.equals(retry, s.retry)
@@ -284,27 +296,31 @@ public final class Step {
         return "Step[" + label() + "]";
     }
 
-    /** Builds a {@link Step}. Not thread-safe; {@link #build()} may be called more than once. */
+    /**
+     * Builds a {@link Step}. Not thread-safe; {@link #build()} may be called more than once.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private final StepAction action;
-        private String name;
-        private String id;
-        private String when;
-        private Duration timeout;
-        private RetryPolicy retry;
-        private OnFailure onFailure;
+        private @Nullable String name;
+        private @Nullable String id;
+        private @Nullable String when;
+        private @Nullable Duration timeout;
+        private @Nullable RetryPolicy retry;
+        private @Nullable OnFailure onFailure;
         private List<Step> onSuccess = new ArrayList<>();
         private Map<Integer, List<Step>> onExitCode = new LinkedHashMap<>();
-        private String capture;
-        private CaptureFormat captureFormat;
-        private CaptureStreams captureStreams;
-        private String outputFile;
+        private @Nullable String capture;
+        private @Nullable CaptureFormat captureFormat;
+        private @Nullable CaptureStreams captureStreams;
+        private @Nullable String outputFile;
         private Map<String, String> env = new LinkedHashMap<>();
-        private String workingDir;
+        private @Nullable String workingDir;
         private boolean commitRequired;
         private boolean autoCommit;
-        private String commitMessage;
-        private Validation validate;
+        private @Nullable String commitMessage;
+        private @Nullable Validation validate;
         private Map<String, String> outputs = new LinkedHashMap<>();
 
         private Builder(StepAction action) {
@@ -323,127 +339,228 @@ public final class Step {
             return this;
         }
 
-        /** @param name a label for events and messages @return this */
+        /**
+         * @param name a label for events and messages
+         * @return this
+         */
         public Builder name(String name) {
             this.name = Checks.notNull(name, "name");
             return this;
         }
 
-        /** @param id the step id @return this */
+        /**
+         * @param id the step id
+         * @return this
+         */
         public Builder id(String id) {
             this.id = Checks.notNull(id, "id");
             return this;
         }
 
-        /** @param condition an expression such as {@code ${tests.success} == false} @return this */
+        /**
+         * @param condition an expression such as {@code ${tests.success} == false}
+         * @return this
+         */
         public Builder when(String condition) {
             this.when = Checks.notNull(condition, "condition");
             return this;
         }
 
-        /** @param timeout the limit of one attempt, or null @return this */
-        public Builder timeout(Duration timeout) {
+        /**
+         * @param timeout the limit of one attempt, or null
+         * @return this
+         */
+        public Builder timeout(@Nullable Duration timeout) {
             this.timeout = timeout;
             return this;
         }
 
-        /** @param retry the retry policy, or null @return this */
-        public Builder retry(RetryPolicy retry) {
+        /**
+         * @param retry the retry policy, or null
+         * @return this
+         */
+        public Builder retry(@Nullable RetryPolicy retry) {
             this.retry = retry;
             return this;
         }
 
-        /** @param onFailure the failure handling, or null @return this */
-        public Builder onFailure(OnFailure onFailure) {
+        /**
+         * @param policy the retry policy being built
+         * @return this
+         */
+        public Builder retry(RetryPolicy.Builder policy) {
+            this.retry = Checks.notNull(policy, "policy").build();
+            return this;
+        }
+
+        /**
+         * @param onFailure the failure handling, or null
+         * @return this
+         */
+        public Builder onFailure(@Nullable OnFailure onFailure) {
             this.onFailure = onFailure;
             return this;
         }
 
-        /** @param handler failure handling being built @return this */
+        /**
+         * @param handler failure handling being built
+         * @return this
+         */
         public Builder onFailure(OnFailure.Builder handler) {
             this.onFailure = Checks.notNull(handler, "handler").build();
             return this;
         }
 
-        /** @param steps steps run after success @return this */
+        /**
+         * @param steps steps run after success
+         * @return this
+         */
         public Builder onSuccess(Step... steps) {
             this.onSuccess.addAll(Checks.elements("steps", steps));
             return this;
         }
 
-        /** @param steps steps run after success @return this */
+        /**
+         * @param steps steps run after success
+         * @return this
+         */
         public Builder onSuccess(List<Step> steps) {
             this.onSuccess.addAll(Checks.elements(steps, "steps"));
             return this;
         }
 
-        /** @param exitCode the code @param steps steps run when the action exits with it @return this */
+        /**
+         * @param steps steps being built, run after success
+         * @return this
+         */
+        public Builder onSuccess(Step.Builder... steps) {
+            this.onSuccess.addAll(Checks.built("steps", steps));
+            return this;
+        }
+
+        /**
+         * @param exitCode the code
+         * @param steps steps run when the action exits with it
+         * @return this
+         */
         public Builder onExitCode(int exitCode, List<Step> steps) {
             this.onExitCode.put(exitCode, List.copyOf(Checks.elements(steps, "steps")));
             return this;
         }
 
-        /** @param variable the variable that receives standard output @return this */
+        /**
+         * @param exitCode the code
+         * @param steps steps run when the action exits with it
+         * @return this
+         */
+        public Builder onExitCode(int exitCode, Step... steps) {
+            return onExitCode(exitCode, Checks.elements("steps", steps));
+        }
+
+        /**
+         * @param exitCode the code
+         * @param steps steps being built, run when the action exits with it
+         * @return this
+         */
+        public Builder onExitCode(int exitCode, Step.Builder... steps) {
+            return onExitCode(exitCode, Checks.built("steps", steps));
+        }
+
+        /**
+         * @param variable the variable that receives standard output
+         * @return this
+         */
         public Builder capture(String variable) {
             this.capture = Checks.notNull(variable, "variable");
             return this;
         }
 
-        /** @param format how captured output is converted @return this */
+        /**
+         * @param format how captured output is converted
+         * @return this
+         */
         public Builder captureFormat(CaptureFormat format) {
             this.captureFormat = Checks.notNull(format, "format");
             return this;
         }
 
-        /** @param streams which facets are stored @return this */
+        /**
+         * @param streams which facets are stored
+         * @return this
+         */
         public Builder captureStreams(CaptureStreams streams) {
             this.captureStreams = Checks.notNull(streams, "streams");
             return this;
         }
 
-        /** @param path a file (relative to the workspace) that receives standard output @return this */
+        /**
+         * @param path a file (relative to the workspace) that receives standard output
+         * @return this
+         */
         public Builder outputFile(String path) {
             this.outputFile = Checks.notNull(path, "path");
             return this;
         }
 
-        /** @param name variable name @param value value template @return this */
+        /**
+         * @param name variable name
+         * @param value value template
+         * @return this
+         */
         public Builder env(String name, String value) {
             this.env.put(Checks.notNull(name, "name"), Checks.notNull(value, "value"));
             return this;
         }
 
-        /** @param env variables to add @return this */
+        /**
+         * @param env variables to add
+         * @return this
+         */
         public Builder env(Map<String, String> env) {
             this.env.putAll(Checks.map(Checks.notNull(env, "env"), "env"));
             return this;
         }
 
-        /** @param dir the directory, relative to the workspace @return this */
+        /**
+         * @param dir the directory, relative to the workspace
+         * @return this
+         */
         public Builder workingDir(String dir) {
             this.workingDir = Checks.notNull(dir, "dir");
             return this;
         }
 
-        /** @param required whether the step must create a commit @return this */
+        /**
+         * @param required whether the step must create a commit
+         * @return this
+         */
         public Builder commitRequired(boolean required) {
             this.commitRequired = required;
             return this;
         }
 
-        /** @param autoCommit whether to commit a dirty tree after the step @return this */
+        /**
+         * @param autoCommit whether to commit a dirty tree after the step
+         * @return this
+         */
         public Builder autoCommit(boolean autoCommit) {
             this.autoCommit = autoCommit;
             return this;
         }
 
-        /** @param template the auto-commit message template @return this */
+        /**
+         * @param template the auto-commit message template
+         * @return this
+         */
         public Builder commitMessage(String template) {
             this.commitMessage = Checks.notNull(template, "template");
             return this;
         }
 
-        /** @param validation the completeness check @return this */
+        /**
+         * @param validation the completeness check
+         * @return this
+         */
         public Builder validate(Validation validation) {
             this.validate = Checks.notNull(validation, "validation");
             return this;

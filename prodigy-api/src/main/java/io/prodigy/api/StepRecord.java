@@ -1,6 +1,7 @@
 package io.prodigy.api;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one top-level step of a plain stage (or of a setup or reduce phase) did.
@@ -14,7 +15,8 @@ import java.time.Duration;
  * @param exitCode the exit code of its command, or null
  * @param duration how long it took, retries and handlers included
  * @param error why it failed, or null
+ * @since 0.1
  */
 public record StepRecord(String stage, String phase, int index, String label, boolean skipped, boolean success,
-                         Integer exitCode, Duration duration, ItemError error) {
+                         @Nullable Integer exitCode, Duration duration, @Nullable ItemError error) {
 }

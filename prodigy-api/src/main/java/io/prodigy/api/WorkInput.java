@@ -3,10 +3,13 @@ package io.prodigy.api;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a MapReduce phase's work items come from. Paths and commands are templates, interpolated with the
  * variables of the setup phase.
+ *
+ * @since 0.1
  */
 public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command, WorkInput.Values,
         WorkInput.Detect {
@@ -16,7 +19,7 @@ public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command,
      * @param jsonPath the JSONPath selecting the items, e.g. {@code $.items[*]}; empty or null for the top-level array
      * @return the input
      */
-    static WorkInput jsonFile(String path, String jsonPath) {
+    static WorkInput jsonFile(String path, @Nullable String jsonPath) {
         return new JsonFile(Checks.notNull(path, "path"), jsonPath);
     }
 
@@ -43,7 +46,7 @@ public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command,
      * @param jsonPath the JSONPath applied to the file or to the command's JSON output, may be empty or null
      * @return the input
      */
-    static WorkInput detect(String input, String jsonPath) {
+    static WorkInput detect(String input, @Nullable String jsonPath) {
         return new Detect(Checks.notNull(input, "input"), jsonPath);
     }
 
@@ -52,9 +55,15 @@ public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command,
      *
      * @param path the file, relative to the workspace (a template)
      * @param jsonPath the JSONPath, or empty
+     * @since 0.1
      */
     record JsonFile(String path, String jsonPath) implements WorkInput {
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param path the file, relative to the workspace (a template)
+         * @param jsonPath the JSONPath, or empty
+         */
         public JsonFile {
             Checks.notBlank(path, "input path");
             jsonPath = jsonPath == null ? "" : jsonPath;
@@ -66,9 +75,15 @@ public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command,
      *
      * @param command the command template
      * @param jsonPath a JSONPath applied when the output is one JSON document, or null
+     * @since 0.1
      */
-    record Command(String command, String jsonPath) implements WorkInput {
-        /** Validates. */
+    record Command(String command, @Nullable String jsonPath) implements WorkInput {
+        /**
+         * Validates.
+         *
+         * @param command the command template
+         * @param jsonPath a JSONPath applied when the output is one JSON document, or null
+         */
         public Command {
             Checks.notBlank(command, "input command");
             jsonPath = Checks.blankToNull(jsonPath);
@@ -79,9 +94,14 @@ public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command,
      * Items supplied by the host.
      *
      * @param values plain Java values (maps, lists, strings, numbers, booleans, nulls)
+     * @since 0.1
      */
-    record Values(List<Object> values) implements WorkInput {
-        /** Copies; nulls are allowed as items. */
+    record Values(List<@Nullable Object> values) implements WorkInput {
+        /**
+         * Copies; nulls are allowed as items.
+         *
+         * @param values plain Java values (maps, lists, strings, numbers, booleans, nulls)
+         */
         public Values {
             values = Collections.unmodifiableList(new ArrayList<>(Checks.notNull(values, "input values")));
         }
@@ -92,9 +112,15 @@ public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command,
      *
      * @param input the path or command template
      * @param jsonPath the JSONPath, or empty
+     * @since 0.1
      */
     record Detect(String input, String jsonPath) implements WorkInput {
-        /** Validates. */
+        /**
+         * Validates.
+         *
+         * @param input the path or command template
+         * @param jsonPath the JSONPath, or empty
+         */
         public Detect {
             Checks.notBlank(input, "input");
             jsonPath = jsonPath == null ? "" : jsonPath;

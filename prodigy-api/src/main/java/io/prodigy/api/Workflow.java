@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A named, immutable description of work: stages of plain steps and MapReduce stages, run in order, plus
@@ -23,6 +24,8 @@ import java.util.Objects;
  *     .reduce(Step.shell("echo ${map.successful} of ${map.total} done"))
  *     .build();
  * }</pre>
+ *
+ * @since 0.1
  */
 public final class Workflow {
     private final String name;
@@ -30,8 +33,8 @@ public final class Workflow {
     private final Map<String, String> secrets;
     private final List<Stage> stages;
     private final List<Step> merge;
-    private final Duration mergeTimeout;
-    private final RetryPolicy defaultRetry;
+    private final @Nullable Duration mergeTimeout;
+    private final @Nullable RetryPolicy defaultRetry;
     private final Map<String, EnvValue> computedEnv;
     private final List<String> envFiles;
     private final Map<String, Map<String, String>> profiles;
@@ -96,6 +99,16 @@ public final class Workflow {
 
     /**
      * @param name the workflow name
+     * @param steps the steps being built, run in order
+     * @return a sequential workflow of one stage
+     * @throws WorkflowDefinitionException if a step is null or invalid
+     */
+    public static Workflow sequential(String name, Step.Builder... steps) {
+        return builder(name).steps(Checks.built("steps", steps)).build();
+    }
+
+    /**
+     * @param name the workflow name
      * @return a builder for a workflow of one MapReduce stage
      */
     public static MapReduceBuilder mapReduce(String name) {
@@ -128,12 +141,12 @@ public final class Workflow {
     }
 
     /** @return the time limit of the merge steps, or null */
-    public Duration mergeTimeout() {
+    public @Nullable Duration mergeTimeout() {
         return mergeTimeout;
     }
 
     /** @return the retry policy of steps that set none, or null for no retry */
-    public RetryPolicy defaultRetry() {
+    public @Nullable RetryPolicy defaultRetry() {
         return defaultRetry;
     }
 
@@ -196,10 +209,9 @@ public final class Workflow {
 
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof Workflow)) {
+        if (!(o instanceof Workflow w)) {
             return false;
         }
-        Workflow w = (Workflow) o;
         return name.equals(w.name) && env.equals(w.env) && secrets.equals(w.secrets) && stages.equals(w.stages)
                 && merge.equals(w.merge) && Objects.equals(mergeTimeout, w.mergeTimeout)
                 && Objects.equals(defaultRetry, w.defaultRetry) && computedEnv.equals(w.computedEnv)
@@ -217,63 +229,92 @@ public final class Workflow {
         return "Workflow[" + name + ", " + stages.size() + " stage(s)]";
     }
 
-    /** Builds a {@link Workflow} of stages. */
+    /**
+     * Builds a {@link Workflow} of stages.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private final String name;
         private final Map<String, String> env = new LinkedHashMap<>();
         private final Map<String, String> secrets = new LinkedHashMap<>();
         private final List<Stage> stages = new ArrayList<>();
         private final List<Step> merge = new ArrayList<>();
-        private Duration mergeTimeout;
-        private RetryPolicy defaultRetry;
+        private @Nullable Duration mergeTimeout;
+        private @Nullable RetryPolicy defaultRetry;
         private final Map<String, EnvValue> computedEnv = new LinkedHashMap<>();
         private final List<String> envFiles = new ArrayList<>();
         private final Map<String, Map<String, String>> profiles = new LinkedHashMap<>();
         private final Map<String, String> secretSources = new LinkedHashMap<>();
-        private IsolationHints isolation;
+        private @Nullable IsolationHints isolation;
 
         private Builder(String name) {
             this.name = name;
         }
 
-        /** @param hints the worktree mode and merge-conflict handling the workflow asks for @return this */
+        /**
+         * @param hints the worktree mode and merge-conflict handling the workflow asks for
+         * @return this
+         */
         public Builder isolation(IsolationHints hints) {
             this.isolation = Checks.notNull(hints, "hints");
             return this;
         }
 
-        /** @param key name @param value computed when the run starts @return this */
+        /**
+         * @param key name
+         * @param value computed when the run starts
+         * @return this
+         */
         public Builder env(String key, EnvValue value) {
             computedEnv.put(Checks.notNull(key, "key"), Checks.notNull(value, "value"));
             return this;
         }
 
-        /** @param path a {@code .env}-format file, relative to the project @return this */
+        /**
+         * @param path a {@code .env}-format file, relative to the project
+         * @return this
+         */
         public Builder envFile(String path) {
             envFiles.add(Checks.notNull(path, "path"));
             return this;
         }
 
-        /** @param profile the profile's name @param values its variables @return this */
+        /**
+         * @param profile the profile's name
+         * @param values its variables
+         * @return this
+         */
         public Builder profile(String profile, Map<String, String> values) {
             profiles.put(Checks.notNull(profile, "profile"), new LinkedHashMap<>(Checks.map(Checks.notNull(values,
                     "values"), "values")));
             return this;
         }
 
-        /** @param key name @param value value template @return this */
+        /**
+         * @param key name
+         * @param value value template
+         * @return this
+         */
         public Builder env(String key, String value) {
             env.put(Checks.notNull(key, "key"), Checks.notNull(value, "value"));
             return this;
         }
 
-        /** @param values variables to add @return this */
+        /**
+         * @param values variables to add
+         * @return this
+         */
         public Builder env(Map<String, String> values) {
             env.putAll(Checks.map(Checks.notNull(values, "values"), "values"));
             return this;
         }
 
-        /** @param key name @param value the secret value, masked everywhere @return this */
+        /**
+         * @param key name
+         * @param value the secret value, masked everywhere
+         * @return this
+         */
         public Builder secret(String key, String value) {
             secrets.put(Checks.notNull(key, "key"), Checks.notNull(value, "value"));
             return this;
@@ -296,41 +337,105 @@ public final class Workflow {
             return this;
         }
 
-        /** @param steps steps appended as a new plain stage @return this */
+        /**
+         * @param steps steps appended as a new plain stage
+         * @return this
+         */
         public Builder steps(Step... steps) {
             return stage(new Stage.Steps("steps-" + (stages.size() + 1), Checks.elements("steps", steps)));
         }
 
-        /** @param steps steps appended as a new plain stage @return this */
+        /**
+         * @param steps steps appended as a new plain stage
+         * @return this
+         */
         public Builder steps(List<Step> steps) {
             return stage(new Stage.Steps("steps-" + (stages.size() + 1), Checks.elements(steps, "steps")));
         }
 
-        /** @param stage a stage appended after the others @return this */
+        /**
+         * @param steps steps being built, appended as a new plain stage
+         * @return this
+         */
+        public Builder steps(Step.Builder... steps) {
+            return steps(Checks.built("steps", steps));
+        }
+
+        /**
+         * @param stage a stage appended after the others
+         * @return this
+         */
         public Builder stage(Stage stage) {
             stages.add(Checks.notNull(stage, "stage"));
             return this;
         }
 
-        /** @param steps custom merge-back steps @return this */
+        /**
+         * @param stage a MapReduce stage being built ({@link Stage#mapReduce(String)}), appended after the others
+         * @return this
+         * @throws WorkflowDefinitionException if the stage is invalid
+         */
+        public Builder stage(Stage.MapReduceBuilder stage) {
+            return stage(Checks.notNull(stage, "stage").build());
+        }
+
+        /**
+         * @param steps custom merge-back steps
+         * @return this
+         */
         public Builder merge(List<Step> steps) {
             merge.addAll(Checks.elements(steps, "steps"));
             return this;
         }
 
-        /** @param timeout the merge steps' time limit, or null for none @return this */
-        public Builder mergeTimeout(Duration timeout) {
+        /**
+         * @param steps custom merge-back steps
+         * @return this
+         */
+        public Builder merge(Step... steps) {
+            merge.addAll(Checks.elements("steps", steps));
+            return this;
+        }
+
+        /**
+         * @param steps custom merge-back steps being built
+         * @return this
+         */
+        public Builder merge(Step.Builder... steps) {
+            merge.addAll(Checks.built("steps", steps));
+            return this;
+        }
+
+        /**
+         * @param timeout the merge steps' time limit, or null for none
+         * @return this
+         */
+        public Builder mergeTimeout(@Nullable Duration timeout) {
             this.mergeTimeout = timeout;
             return this;
         }
 
-        /** @param retry retry policy for steps that set none, or null for no retry @return this */
-        public Builder defaultRetry(RetryPolicy retry) {
+        /**
+         * @param retry retry policy for steps that set none, or null for no retry
+         * @return this
+         */
+        public Builder defaultRetry(@Nullable RetryPolicy retry) {
             this.defaultRetry = retry;
             return this;
         }
 
-        /** @return the workflow @throws WorkflowDefinitionException if it is invalid */
+        /**
+         * @param policy retry policy being built, for steps that set none
+         * @return this
+         */
+        public Builder defaultRetry(RetryPolicy.Builder policy) {
+            return defaultRetry(Checks.notNull(policy, "policy").build());
+        }
+
+        /**
+         * @return the workflow
+         * @throws WorkflowDefinitionException if it is invalid
+         */
         public Workflow build() {
             return new Workflow(this);
         }
@@ -352,140 +457,251 @@ public final class Workflow {
         }
     }
 
-    /** Builds a {@link Workflow} of one MapReduce stage. */
+    /**
+     * Builds a {@link Workflow} of one MapReduce stage.
+     *
+     * @since 0.1
+     */
     public static final class MapReduceBuilder {
         private final Builder workflow;
-        private List<Step> setup = new ArrayList<>();
-        private Duration setupTimeout;
-        private final Map<String, SetupCapture> captureOutputs = new LinkedHashMap<>();
-        private MapPhase map;
-        private final List<Step> reduce = new ArrayList<>();
-        private ErrorPolicy errorPolicy = ErrorPolicy.DEFAULT;
+        private final Stage.MapReduceBuilder stage;
 
         private MapReduceBuilder(String name) {
             this.workflow = new Builder(name);
+            this.stage = Stage.mapReduce(name);
         }
 
-        /** @param hints the worktree mode and merge-conflict handling the workflow asks for @return this */
+        /**
+         * @param hints the worktree mode and merge-conflict handling the workflow asks for
+         * @return this
+         */
         public MapReduceBuilder isolation(IsolationHints hints) {
             workflow.isolation(hints);
             return this;
         }
 
-        /** @param key name @param value value template @return this */
+        /**
+         * @param key name
+         * @param value value template
+         * @return this
+         */
         public MapReduceBuilder env(String key, String value) {
             workflow.env(key, value);
             return this;
         }
 
-        /** @param key name @param value the secret value @return this */
+        /**
+         * @param key name
+         * @param value the secret value
+         * @return this
+         */
         public MapReduceBuilder secret(String key, String value) {
             workflow.secret(key, value);
             return this;
         }
 
-        /** @param steps setup steps (added in order) @return this */
+        /**
+         * @param steps setup steps (added in order)
+         * @return this
+         */
         public MapReduceBuilder setup(Step... steps) {
-            setup.addAll(Checks.elements("steps", steps));
+            stage.setup(steps);
             return this;
         }
 
-        /** @param steps setup steps (added in order) @return this */
+        /**
+         * @param steps setup steps (added in order)
+         * @return this
+         */
         public MapReduceBuilder setup(Step.Builder... steps) {
-            for (Step.Builder s : Checks.elements("steps", steps)) {
-                setup.add(s.build());
-            }
+            stage.setup(steps);
             return this;
         }
 
-        /** @param timeout the whole setup phase's limit, or null for none @return this */
-        public MapReduceBuilder setupTimeout(Duration timeout) {
-            this.setupTimeout = timeout;
+        /**
+         * @param steps setup steps (added in order)
+         * @return this
+         */
+        public MapReduceBuilder setup(List<Step> steps) {
+            stage.setup(steps);
             return this;
         }
 
-        /** @param variable the variable @param capture where its value comes from @return this */
+        /**
+         * @param timeout the whole setup phase's limit, or null for none
+         * @return this
+         */
+        public MapReduceBuilder setupTimeout(@Nullable Duration timeout) {
+            stage.setupTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * @param variable the variable
+         * @param capture where its value comes from
+         * @return this
+         */
         public MapReduceBuilder captureOutput(String variable, SetupCapture capture) {
-            captureOutputs.put(Checks.notNull(variable, "variable"), Checks.notNull(capture, "capture"));
+            stage.captureOutput(variable, capture);
             return this;
         }
 
-        /** @param map the map phase @return this */
+        /**
+         * @param map the map phase
+         * @return this
+         */
         public MapReduceBuilder map(MapPhase map) {
-            this.map = Checks.notNull(map, "map");
+            stage.map(map);
             return this;
         }
 
-        /** @param map the map phase being built @return this */
+        /**
+         * @param map the map phase being built
+         * @return this
+         */
         public MapReduceBuilder map(MapPhase.Builder map) {
-            this.map = Checks.notNull(map, "map").build();
+            stage.map(map);
             return this;
         }
 
-        /** @param steps reduce steps (added in order) @return this */
+        /**
+         * @param steps reduce steps (added in order)
+         * @return this
+         */
         public MapReduceBuilder reduce(Step... steps) {
-            reduce.addAll(Checks.elements("steps", steps));
+            stage.reduce(steps);
             return this;
         }
 
-        /** @param steps reduce steps (added in order) @return this */
+        /**
+         * @param steps reduce steps (added in order)
+         * @return this
+         */
         public MapReduceBuilder reduce(Step.Builder... steps) {
-            for (Step.Builder s : Checks.elements("steps", steps)) {
-                reduce.add(s.build());
-            }
+            stage.reduce(steps);
             return this;
         }
 
-        /** @param policy how failed items are handled @return this */
+        /**
+         * @param steps reduce steps (added in order)
+         * @return this
+         */
+        public MapReduceBuilder reduce(List<Step> steps) {
+            stage.reduce(steps);
+            return this;
+        }
+
+        /**
+         * @param policy how failed items are handled
+         * @return this
+         */
         public MapReduceBuilder errorPolicy(ErrorPolicy policy) {
-            this.errorPolicy = Checks.notNull(policy, "policy");
+            stage.errorPolicy(policy);
             return this;
         }
 
-        /** @param key name @param value computed when the run starts @return this */
+        /**
+         * @param policy how failed items are handled, being built
+         * @return this
+         */
+        public MapReduceBuilder errorPolicy(ErrorPolicy.Builder policy) {
+            stage.errorPolicy(policy);
+            return this;
+        }
+
+        /**
+         * @param key name
+         * @param value computed when the run starts
+         * @return this
+         */
         public MapReduceBuilder env(String key, EnvValue value) {
             workflow.env(key, value);
             return this;
         }
 
-        /** @param path a {@code .env}-format file, relative to the project @return this */
+        /**
+         * @param path a {@code .env}-format file, relative to the project
+         * @return this
+         */
         public MapReduceBuilder envFile(String path) {
             workflow.envFile(path);
             return this;
         }
 
-        /** @param profile the profile's name @param values its variables @return this */
+        /**
+         * @param profile the profile's name
+         * @param values its variables
+         * @return this
+         */
         public MapReduceBuilder profile(String profile, Map<String, String> values) {
             workflow.profile(profile, values);
             return this;
         }
 
-        /** @param timeout the merge steps' time limit, or null for none @return this */
-        public MapReduceBuilder mergeTimeout(Duration timeout) {
+        /**
+         * @param timeout the merge steps' time limit, or null for none
+         * @return this
+         */
+        public MapReduceBuilder mergeTimeout(@Nullable Duration timeout) {
             workflow.mergeTimeout(timeout);
             return this;
         }
 
-        /** @param steps custom merge-back steps @return this */
+        /**
+         * @param steps custom merge-back steps
+         * @return this
+         */
         public MapReduceBuilder merge(List<Step> steps) {
             workflow.merge(steps);
             return this;
         }
 
-        /** @param retry retry policy for steps that set none, or null for no retry @return this */
-        public MapReduceBuilder defaultRetry(RetryPolicy retry) {
+        /**
+         * @param steps custom merge-back steps
+         * @return this
+         */
+        public MapReduceBuilder merge(Step... steps) {
+            workflow.merge(steps);
+            return this;
+        }
+
+        /**
+         * @param steps custom merge-back steps being built
+         * @return this
+         */
+        public MapReduceBuilder merge(Step.Builder... steps) {
+            workflow.merge(steps);
+            return this;
+        }
+
+        /**
+         * @param retry retry policy for steps that set none, or null for no retry
+         * @return this
+         */
+        public MapReduceBuilder defaultRetry(@Nullable RetryPolicy retry) {
             workflow.defaultRetry(retry);
             return this;
         }
 
-        /** @return the workflow @throws WorkflowDefinitionException if it is invalid */
+        /**
+         * @param policy retry policy being built, for steps that set none
+         * @return this
+         */
+        public MapReduceBuilder defaultRetry(RetryPolicy.Builder policy) {
+            workflow.defaultRetry(policy);
+            return this;
+        }
+
+        /**
+         * @return the workflow
+         * @throws WorkflowDefinitionException if it is invalid
+         */
         public Workflow build() {
-            if (map == null) {
+            if (!stage.hasMap()) {
                 throw new WorkflowDefinitionException("MapReduce workflow '" + workflow.name + "' needs a map phase");
             }
             Builder b = workflow.copy();
-            b.stage(new Stage.MapReduce(workflow.name, new SetupPhase(setup, setupTimeout, captureOutputs), map, reduce,
-                    errorPolicy));
+            b.stage(stage.build());
             return b.build();
         }
     }

@@ -3,6 +3,8 @@ package io.prodigy.api;
 /**
  * A workflow, step or policy is invalid as defined: a missing required value, a value out of range,
  * or a combination that cannot run. Thrown by builders' {@code build()} methods and by loaders.
+ *
+ * @since 0.1
  */
 public class WorkflowDefinitionException extends ProdigyException {
     private static final long serialVersionUID = 1L;

@@ -3,6 +3,13 @@ package io.prodigy.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.prodigy.api.spi.AgentRequest;
+import io.prodigy.api.spi.DlqEntry;
+import io.prodigy.api.spi.FailedAttempt;
+import io.prodigy.api.spi.MapAttempt;
+import io.prodigy.api.spi.MapAttemptOutcome;
+import io.prodigy.api.spi.RunRecord;
+import io.prodigy.api.spi.Workspace;
 import java.io.IOException;
 import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;
@@ -21,13 +28,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 /**
  * Walks every public static factory and every public builder method of {@code io.prodigy.api} reflectively and
  * passes {@code null} in each reference parameter (and a {@code null} element in each array parameter): each must
  * be rejected at once with a {@link WorkflowDefinitionException} naming the parameter, unless the parameter is one
- * whose {@code null} is documented to mean "none" (listed below), which must then be accepted.
+ * whose {@code null} is documented to mean "none" (listed below), which must then be accepted; and the parameters
+ * listed are exactly those annotated {@link Nullable @Nullable}, so the stated nullness is the enforced one.
  */
 class NullArgumentsTest {
 
@@ -56,25 +65,78 @@ class NullArgumentsTest {
             "Workflow.MapReduceBuilder.mergeTimeout(timeout)",
             "Workflow.MapReduceBuilder.defaultRetry(retry)",
             "Workflow.MapReduceBuilder.setupTimeout(timeout)",
+            "Stage.MapReduceBuilder.setupTimeout(timeout)",
             "WorkInput.jsonFile(jsonPath)",
             "WorkInput.detect(jsonPath)",
             "AgentRequest.of(timeout)",
+            "ReprocessOptions.Builder.maxParallel(max)",
             "ProdigyHome.resolve(explicit)",
-            "ReprocessOptions.Builder.maxParallel(max)");
+            "MapAttemptOutcome.failed(workspace)",
+            "ItemResult.Builder.startedAt(startedAt)",
+            "ItemResult.Builder.output(output)",
+            "ItemResult.Builder.error(error)",
+            "ItemResult.Builder.workspace(workspace)",
+            "ItemResult.Builder.costUsd(costUsd)",
+            "ItemResult.Builder.worktreePath(worktreePath)",
+            "ItemResult.Builder.branch(branch)",
+            "RunResult.Builder.failure(failure)",
+            "RunSummary.Builder.costUsd(costUsd)",
+            "AgentRequest.Builder.timeout(timeout)",
+            "AgentRequest.Builder.itemId(itemId)",
+            "AgentRequest.Builder.stateDirectory(stateDirectory)",
+            "MapAttempt.Builder.agentTimeout(agentTimeout)",
+            "MapAttemptOutcome.Builder.workspace(workspace)",
+            "MapAttemptOutcome.Builder.baseRevision(baseRevision)",
+            "MapAttemptOutcome.Builder.error(error)",
+            "MapAttemptOutcome.Builder.costUsd(costUsd)",
+            "MapAttemptOutcome.Builder.log(log)",
+            "RunRecord.Builder.workspace(workspace)",
+            "DlqEntry.Builder.workspace(workspace)");
 
     private static final Step STEP = Step.shell("true").build();
 
+    private static final FailedAttempt FAILED_ATTEMPT =
+            FailedAttempt.of(1, java.time.Instant.EPOCH, ErrorKind.COMMAND_FAILED, "exit 1");
+
+    /** A workspace for factories that take one. */
+    private static final Workspace WORKSPACE = new Workspace() {
+        @Override
+        public Path directory() {
+            return Path.of(".");
+        }
+
+        @Override
+        public String name() {
+            return "here";
+        }
+    };
+
+    private static final Supplier<Object> BUILDERS_MAP_PHASE =
+            () -> MapPhase.builder().input(WorkInput.values(List.of(1))).agentTemplate(STEP);
+
     /** How to get a fresh instance of each public builder type. */
-    private static final Map<Class<?>, Supplier<Object>> BUILDERS = Map.of(
-            Step.Builder.class, () -> Step.shell("true"),
-            MapPhase.Builder.class, () -> MapPhase.builder().input(WorkInput.values(List.of(1))).agentTemplate(STEP),
-            Workflow.Builder.class, () -> Workflow.builder("wf"),
-            Workflow.MapReduceBuilder.class, () -> Workflow.mapReduce("wf"),
-            ErrorPolicy.Builder.class, ErrorPolicy::builder,
-            RetryPolicy.Builder.class, RetryPolicy::builder,
-            RunOptions.Builder.class, RunOptions::builder,
-            OnFailure.Builder.class, () -> OnFailure.run(STEP),
-            ReprocessOptions.Builder.class, ReprocessOptions::builder);
+    private static final Map<Class<?>, Supplier<Object>> BUILDERS = Map.ofEntries(
+            Map.entry(Step.Builder.class, () -> Step.shell("true")),
+            Map.entry(MapPhase.Builder.class, BUILDERS_MAP_PHASE),
+            Map.entry(Workflow.Builder.class, () -> Workflow.builder("wf")),
+            Map.entry(Workflow.MapReduceBuilder.class, () -> Workflow.mapReduce("wf")),
+            Map.entry(Stage.MapReduceBuilder.class, () -> Stage.mapReduce("stage")
+                    .map((MapPhase.Builder) BUILDERS_MAP_PHASE.get())),
+            Map.entry(ErrorPolicy.Builder.class, ErrorPolicy::builder),
+            Map.entry(RetryPolicy.Builder.class, RetryPolicy::builder),
+            Map.entry(RunOptions.Builder.class, RunOptions::builder),
+            Map.entry(OnFailure.Builder.class, () -> OnFailure.run(STEP)),
+            Map.entry(ReprocessOptions.Builder.class, ReprocessOptions::builder),
+            Map.entry(ItemResult.Builder.class, () -> ItemResult.builder("item-1", ItemStatus.SUCCEEDED)),
+            Map.entry(RunResult.Builder.class,
+                    () -> RunResult.builder("run-1", "wf", RunStatus.SUCCEEDED, java.time.Instant.EPOCH)),
+            Map.entry(RunSummary.Builder.class, RunSummary::builder),
+            Map.entry(AgentRequest.Builder.class, () -> AgentRequest.builder("/fix", Path.of("."))),
+            Map.entry(MapAttempt.Builder.class, () -> MapAttempt.builder("run-1", "wf", "item-1", "{}")),
+            Map.entry(MapAttemptOutcome.Builder.class, MapAttemptOutcome::builder),
+            Map.entry(RunRecord.Builder.class,
+                    () -> RunRecord.builder("run-1", "wf", Path.of("."), java.time.Instant.EPOCH)),
+            Map.entry(DlqEntry.Builder.class, () -> DlqEntry.builder("run-1", "item-1").attempt(FAILED_ATTEMPT)));
 
     @Test
     void everyPublicFactoryAndBuilderMethodRejectsNullNamingTheParameter() throws Exception {
@@ -97,6 +159,9 @@ class NullArgumentsTest {
                     }
                     String key = name(type) + "." + m.getName() + "(" + params[i].getName() + ")";
                     checked++;
+                    if (params[i].getAnnotatedType().isAnnotationPresent(Nullable.class) != NULLABLE.contains(key)) {
+                        problems.add(key + ": its @Nullable annotation disagrees with its documented nullness");
+                    }
                     Object[] args = samples(m, problems);
                     if (args == null) {
                         break;
@@ -219,6 +284,13 @@ class NullArgumentsTest {
         values.put(Path.class, Path.of("."));
         values.put(io.prodigy.api.spi.TokenUsage.class, io.prodigy.api.spi.TokenUsage.NONE);
         values.put(java.time.Instant.class, java.time.Instant.EPOCH);
+        values.put(Workspace.class, WORKSPACE);
+        values.put(ItemError.class, new ItemError(ErrorKind.COMMAND_FAILED, "exit 1", 1, "shell: false"));
+        values.put(FailedAttempt.class, FAILED_ATTEMPT);
+        values.put(RunSummary.class, RunSummary.EMPTY);
+        values.put(ItemResult.class, ItemResult.builder("item-1", ItemStatus.SUCCEEDED).build());
+        values.put(StepRecord.class, new StepRecord("s", "steps", 0, "x", false, true, 0, Duration.ZERO, null));
+        values.put(java.util.function.Consumer.class, (java.util.function.Consumer<Object>) x -> { });
         return values.get(t);
     }
 

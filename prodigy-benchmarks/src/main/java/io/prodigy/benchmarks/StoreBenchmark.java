@@ -2,7 +2,6 @@ package io.prodigy.benchmarks;
 
 import io.prodigy.api.ErrorKind;
 import io.prodigy.api.ItemStatus;
-import io.prodigy.api.RunStatus;
 import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.spi.DlqEntry;
 import io.prodigy.api.spi.FailedAttempt;
@@ -19,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -76,7 +74,7 @@ public class StoreBenchmark {
         journal = FileCheckpointStore.builder(dir).syncPolicy(sync).build();
         dlq = FileDlqStore.builder(dir).syncPolicy(sync).build();
         events = new JsonlEventLog(dir);
-        journal.createRun(new RunRecord(RUN, "bench", "hash", RunStatus.RUNNING, dir, dir, at, at, Map.of()));
+        journal.createRun(RunRecord.builder(RUN, "bench", dir, at).workflowHash("hash").workspace(dir).build());
     }
 
     /**

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -46,8 +45,8 @@ class ClaudeCodeRunnerProcessTest {
     }
 
     private AgentRequest request(String command, Duration timeout) {
-        return new AgentRequest(command, workspace, Map.of(), timeout, "run-1", "item-1", "hang",
-                tmp.resolve("state"), activities::add);
+        return AgentRequest.builder(command, workspace).timeout(timeout).runId("run-1").itemId("item-1")
+                .stepLabel("hang").stateDirectory(tmp.resolve("state")).activity(activities::add).build();
     }
 
     @Test
@@ -115,8 +114,9 @@ class ClaudeCodeRunnerProcessTest {
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
         Thread worker = new Thread(() -> {
             try {
-                runner.run(new AgentRequest("Work " + ClaudeDouble.scenario("hang"), workspace, Map.of(), null,
-                        "run-1", "item-1", "hang", tmp.resolve("state"), a -> started.countDown()));
+                runner.run(AgentRequest.builder("Work " + ClaudeDouble.scenario("hang"), workspace).runId("run-1")
+                        .itemId("item-1").stepLabel("hang").stateDirectory(tmp.resolve("state"))
+                        .activity(a -> started.countDown()).build());
                 outcome.complete(null);
             } catch (Throwable t) {
                 outcome.complete(t);

@@ -43,8 +43,9 @@ class ClaudeCodeRunnerTest {
     }
 
     private AgentResult run(ClaudeCodeRunner runner, String command) throws InterruptedException {
-        return runner.run(new AgentRequest(command, workspace, Map.of("PRODIGY_ITEM_ID", "item-7"),
-                Duration.ofSeconds(20), "run-1", "item-7", "claude: fix", state, activities::add));
+        return runner.run(AgentRequest.builder(command, workspace).environment(Map.of("PRODIGY_ITEM_ID", "item-7"))
+                .timeout(Duration.ofSeconds(20)).runId("run-1").itemId("item-7").stepLabel("claude: fix")
+                .stateDirectory(state).activity(activities::add).build());
     }
 
     private AgentResult run(String command) throws InterruptedException {
@@ -108,9 +109,9 @@ class ClaudeCodeRunnerTest {
                 .mcpConfig("{\"mcpServers\":{}}", true).extraArgs("--add-dir", tmp.toString())
                 .environment("CLAUDECODE", "1").environment("ANTHROPIC_API_KEY", "sk-test")
                 .build();
-        AgentResult r = runner.run(new AgentRequest("/fix-item {\"id\": 3}", workspace,
-                Map.of("CLAUDE_CODE_ENTRYPOINT", "cli", "PRODIGY_ITEM_ID", "item-3"), null, "run-1", "item-3",
-                "fix", state, null));
+        AgentResult r = runner.run(AgentRequest.builder("/fix-item {\"id\": 3}", workspace)
+                .environment(Map.of("CLAUDE_CODE_ENTRYPOINT", "cli", "PRODIGY_ITEM_ID", "item-3")).runId("run-1")
+                .itemId("item-3").stepLabel("fix").stateDirectory(state).build());
 
         ClaudeDouble.Call call = onlyCall();
         assertThat(call.argv()).containsExactly("-p", "/fix-item {\"id\": 3}", "--output-format", "stream-json",
@@ -338,8 +339,9 @@ class ClaudeCodeRunnerTest {
         List<Long> at = Collections.synchronizedList(new ArrayList<>());
         ClaudeCodeRunner runner = claude.runner().build();
         long start = System.nanoTime();
-        AgentResult r = runner.run(new AgentRequest("Slowly " + ClaudeDouble.scenario("slow:250"), workspace,
-                Map.of(), Duration.ofSeconds(20), "run-1", null, "slow", state, a -> at.add(System.nanoTime())));
+        AgentResult r = runner.run(AgentRequest.builder("Slowly " + ClaudeDouble.scenario("slow:250"), workspace)
+                .timeout(Duration.ofSeconds(20)).runId("run-1").stepLabel("slow").stateDirectory(state)
+                .activity(a -> at.add(System.nanoTime())).build());
         long end = System.nanoTime();
         assertThat(r.success()).isTrue();
         assertThat(at).hasSize(5);
@@ -400,8 +402,8 @@ class ClaudeCodeRunnerTest {
 
     @Test
     void withoutAStateDirectoryThereIsNoTranscript() throws Exception {
-        AgentResult r = claude.runner().build().run(new AgentRequest("Work", workspace, Map.of(), null, "r", null,
-                "s", null, null));
+        AgentResult r = claude.runner().build().run(AgentRequest.builder("Work", workspace).runId("r").stepLabel("s")
+                .stateDirectory(null).build());
         assertThat(r.success()).isTrue();
         assertThat(r.transcript()).isNull();
         assertThat(r.costUsd()).isCloseTo(ClaudeDouble.SUCCESS_COST, within(1e-12));

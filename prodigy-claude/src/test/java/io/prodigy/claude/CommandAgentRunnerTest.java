@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +41,9 @@ class CommandAgentRunnerTest {
     }
 
     private AgentResult run(AgentRunner runner, String command) throws InterruptedException {
-        return runner.run(new AgentRequest(command, workspace, Map.of(), Duration.ofSeconds(20), "run-9", "item-2",
-                "codex step", tmp.resolve("state"), activities::add));
+        return runner.run(AgentRequest.builder(command, workspace).timeout(Duration.ofSeconds(20)).runId("run-9")
+                .itemId("item-2").stepLabel("codex step").stateDirectory(tmp.resolve("state"))
+                .activity(activities::add).build());
     }
 
     private CommandAgentRunner codexRunner() {
@@ -98,7 +98,8 @@ class CommandAgentRunnerTest {
         assertThat(r.success()).isTrue();
         assertThat(r.output()).isEqualTo("a 'quoted' $prompt; rm -rf /|run=run-9 item=item-2|codex step|in "
                 + workspace + " {unknown}");
-        assertThat(runner.commandLine(new AgentRequest("p", workspace, Map.of(), null, "r", null, "s", null, null)))
+        assertThat(runner.commandLine(AgentRequest.builder("p", workspace).runId("r").stepLabel("s")
+                .stateDirectory(null).build()))
                 .containsExactly("printf", "%s|%s|%s|%s\\n", "p", "run=r item=", "s", "in " + workspace + " {unknown}");
         assertThatThrownBy(() -> CommandAgentRunner.builder("agent", "--no-prompt").build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("{prompt}");

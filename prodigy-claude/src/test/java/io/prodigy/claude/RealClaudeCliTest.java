@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,8 +93,9 @@ class RealClaudeCliTest {
 
     private AgentResult run(ClaudeCodeRunner.Builder runner, String command, Duration timeout, String fixture)
             throws Exception {
-        AgentRequest request = new AgentRequest(command, workspace, Map.of(), timeout, "run-1", "item-1", "claude",
-                tmp.resolve("state"), activities::add);
+        AgentRequest request = AgentRequest.builder(command, workspace).timeout(timeout).runId("run-1")
+                .itemId("item-1").stepLabel("claude").stateDirectory(tmp.resolve("state")).activity(activities::add)
+                .build();
         AgentResult r = runner.build().run(request);
         RecordedFixtures.recordIfAsked(fixture, r, tmp);
         return r;

@@ -82,16 +82,34 @@ final class WorktreeCommand implements Callable<Integer> {
 
     /** {@code worktree clean}. */
     @Command(name = "clean", mixinStandardHelpOptions = true,
-            description = "Removes worktrees and branches no running run uses; those holding work (uncommitted "
-                    + "changes, commits on no other branch) only with --force.")
+            description = "Removes this project's worktrees and branches no running run uses (--all-projects: every "
+                    + "repository's); those holding work (uncommitted changes, commits on no other branch) only "
+                    + "with --force, after a confirmation (-y: without asking).")
     static final class Clean implements Callable<Integer> {
         @Option(names = {"-f", "--force"}, description = "Also remove orphans that hold work.") boolean force;
+        @Option(names = {"-y", "--yes"}, description = "With --force: remove work without asking.") boolean yes;
+        @Option(names = "--all-projects", description = "Every repository's worktrees, not only this one's.")
+        boolean allProjects;
         @Option(names = "--json", description = "Print JSON.") boolean json;
 
         @Override
         public Integer call() {
             CliContext ctx = CliContext.create();
-            CleanupReport report = Worktrees.of(ctx.home()).clean(force);
+            java.nio.file.Path repo = allProjects ? null : Preflight.topLevel(ctx.project());
+            Worktrees worktrees = Worktrees.of(ctx.home());
+            if (force && !yes) {
+                List<ManagedWorktree> work = worktrees.orphans().stream()
+                        .filter(w -> w.holdsWork() && (repo == null || repo.equals(w.repository()))).toList();
+                if (!work.isEmpty()) {
+                    int confirmed = Confirmation.ask(ctx, "Remove " + work.size() + " worktree(s) holding work ("
+                            + String.join(", ", work.stream().map(w -> w.path() != null ? w.path().toString()
+                                    : w.branch()).toList()) + ")");
+                    if (confirmed != ExitCodes.OK) {
+                        return confirmed;
+                    }
+                }
+            }
+            CleanupReport report = worktrees.clean(force, repo);
             if (json) {
                 ObjectNode o = Json.object();
                 ArrayNode removed = o.putArray("removed");

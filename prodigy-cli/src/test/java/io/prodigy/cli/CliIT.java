@@ -103,7 +103,7 @@ class CliIT {
         // the failed item's worktree is kept for debugging, then cleaned with --force (it holds no commits)
         JsonNode worktrees = cli.ok("worktree", "ls", "--json").json();
         assertThat(worktrees.toString()).contains("\"kept\":true");
-        cli.ok("worktree", "clean", "--force");
+        cli.ok("worktree", "clean", "--force", "-y");
         assertThat(cli.ok("worktree", "ls", "--json").json()).isEmpty();
         // the run has a DLQ entry, so clean keeps it unless forced
         assertThat(cli.ok("clean", "--dry-run").out()).contains("Would delete 0 run(s)");

@@ -18,15 +18,16 @@ class IsolationSettingsTest {
 
     @Test
     void theWorkflowWinsKeyByKeyOverTheConfiguration() {
-        IsolationHints config = new IsolationHints(Mode.POOLED, 8, null, OnConflict.AGENT, "/resolve",
-                Duration.ofMinutes(5));
-        IsolationHints workflow = new IsolationHints(null, null, null, OnConflict.AGENT, null, null);
+        IsolationHints config = IsolationHints.NONE.withMode(Mode.POOLED).withPoolSize(8)
+                .withOnConflict(OnConflict.AGENT).withConflictCommand("/resolve")
+                .withConflictTimeout(Duration.ofMinutes(5));
+        IsolationHints workflow = IsolationHints.NONE.withOnConflict(OnConflict.AGENT);
         IsolationHints merged = IsolationSettings.merged(config, workflow);
         assertThat(merged).isEqualTo(config);
-        IsolationHints other = IsolationSettings.merged(config, new IsolationHints(Mode.REUSE, null, null,
-                OnConflict.DLQ, null, null));
+        IsolationHints reuse = IsolationHints.NONE.withMode(Mode.REUSE).withOnConflict(OnConflict.DLQ);
+        IsolationHints other = IsolationSettings.merged(config, reuse);
         // settings of the configuration's mode and resolver do not leak into others
-        assertThat(other).isEqualTo(new IsolationHints(Mode.REUSE, null, null, OnConflict.DLQ, null, null));
+        assertThat(other).isEqualTo(reuse);
         assertThat(IsolationSettings.merged(IsolationHints.NONE, IsolationHints.NONE).isEmpty()).isTrue();
     }
 
@@ -36,8 +37,8 @@ class IsolationSettingsTest {
         Files.writeString(home.resolve("config.yml"), "worktree:\n  mode: pooled\n  pool_size: 3\n"
                 + "  on_conflict: agent\n  conflict_timeout: 10m\n");
         CliConfig c = CliConfig.load(home, null);
-        assertThat(c.worktree()).isEqualTo(new IsolationHints(Mode.POOLED, 3, null, OnConflict.AGENT, null,
-                Duration.ofMinutes(10)));
+        assertThat(c.worktree()).isEqualTo(IsolationHints.NONE.withMode(Mode.POOLED).withPoolSize(3)
+                .withOnConflict(OnConflict.AGENT).withConflictTimeout(Duration.ofMinutes(10)));
         Files.writeString(home.resolve("config.yml"), "worktree:\n  mode: pooles\n");
         assertThatThrownBy(() -> CliConfig.load(home, null)).isInstanceOf(CliException.class)
                 .hasMessageContaining("worktree.mode").hasMessageContaining("pooled");

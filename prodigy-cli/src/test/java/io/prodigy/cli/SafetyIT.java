@@ -116,6 +116,47 @@ class SafetyIT {
                 .hasSize(2);
     }
 
+    @Test
+    void worktreeCleanActsOnThisProjectAndAsksBeforeRemovingWork() throws Exception {
+        JarCli cli = new JarCli(tmp);
+        String failing = """
+                name: fails
+                mode: mapreduce
+                map:
+                  input: items.json
+                  agent_template:
+                    - shell: "echo half-done > wip.txt && exit 1"
+                """;
+        cli.write("items.json", "[1]");
+        cli.write("fails.yml", failing);
+        cli.commitAll("workflow");
+        Path other = Files.createDirectories(tmp.resolve("other"));
+        cli.git("init", "-q", other.toString());
+        cli.write("../other/items.json", "[1]");
+        cli.write("../other/fails.yml", failing);
+        runIn(cli, other, "git", "add", "-A");
+        runIn(cli, other, "git", "commit", "-q", "-m", "init");
+        assertThat(cli.run("run", "fails.yml", "-y").exit()).isNotZero();
+        assertThat(cli.run("run", "-p", other.toString(), other.resolve("fails.yml").toString(), "-y").exit())
+                .isNotZero();
+        int kept = cli.ok("worktree", "ls", "--json", "--all-projects").json().size();
+        assertThat(kept).as("each failed item's worktree is kept").isGreaterThanOrEqualTo(2);
+
+        // the failed item's uncommitted file is work: no terminal to ask on, so --force without -y removes nothing
+        JarCli.Result refused = cli.run("worktree", "clean", "--force");
+        assertThat(refused.exit()).as("%s", refused).isEqualTo(2);
+        assertThat(refused.err()).contains("pass -y");
+        assertThat(cli.ok("worktree", "ls", "--json", "--all-projects").json()).hasSize(kept);
+
+        // with -y: this project's only; the other repository's kept worktree stays until --all-projects
+        cli.ok("worktree", "clean", "--force", "-y");
+        assertThat(cli.ok("worktree", "ls", "--json").json()).isEmpty();
+        assertThat(cli.ok("worktree", "ls", "--json", "--all-projects").json().toString())
+                .contains(other.getFileName().toString()).contains("\"kept\":true");
+        cli.ok("worktree", "clean", "--force", "-y", "--all-projects");
+        assertThat(cli.ok("worktree", "ls", "--json", "--all-projects").json()).isEmpty();
+    }
+
     private static void runIn(JarCli cli, Path dir, String... cmd) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().putAll(cli.env);

@@ -1,64 +1,35 @@
 package io.prodigy.core;
 
-import io.prodigy.api.spi.MapAttempt;
-import io.prodigy.api.spi.MapAttemptOutcome;
-import io.prodigy.api.spi.MapExecutor;
-import io.prodigy.api.spi.Workspace;
-import io.prodigy.core.internal.engine.RemoteAttemptRunner;
-import com.fasterxml.jackson.databind.node.IntNode;
-import io.prodigy.api.EnvValue;
 import io.prodigy.api.ProdigyException;
-import io.prodigy.api.WorkflowDefinitionException;
 import io.prodigy.api.ReprocessOptions;
 import io.prodigy.api.ResumeOptions;
 import io.prodigy.api.RunOptions;
 import io.prodigy.api.RunResult;
-import io.prodigy.api.RunStatus;
-import io.prodigy.api.RunSummary;
 import io.prodigy.api.Workflow;
+import io.prodigy.api.WorkflowDefinitionException;
 import io.prodigy.api.event.RunListener;
 import io.prodigy.api.spi.AgentRunner;
 import io.prodigy.api.spi.CheckpointStore;
 import io.prodigy.api.spi.DlqStore;
 import io.prodigy.api.spi.IsolationStrategy;
+import io.prodigy.api.spi.MapAttempt;
+import io.prodigy.api.spi.MapAttemptOutcome;
+import io.prodigy.api.spi.MapExecutor;
 import io.prodigy.api.spi.RunRecord;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.prodigy.core.internal.Json;
-import io.prodigy.core.internal.engine.CrashPoints;
-import io.prodigy.core.internal.engine.EventSink;
+import io.prodigy.api.spi.Workspace;
+import io.prodigy.core.internal.engine.EngineSettings;
+import io.prodigy.core.internal.engine.RunLauncher;
 import io.prodigy.core.store.FileCheckpointStore;
 import io.prodigy.core.store.FileDlqStore;
 import io.prodigy.core.store.JsonlEventLog;
-import io.prodigy.core.store.RunLock;
-import io.prodigy.core.internal.engine.ResumeState;
-import io.prodigy.core.internal.engine.RunState;
-import io.prodigy.core.internal.engine.SecretMasker;
-import io.prodigy.core.internal.engine.WorkflowRunner;
-import io.prodigy.core.internal.env.DotEnv;
-import io.prodigy.core.internal.expr.Expression;
-import io.prodigy.core.internal.interpolate.Interpolator;
-import io.prodigy.core.internal.interpolate.Variables;
-import io.prodigy.core.internal.process.CancellationToken;
-import io.prodigy.core.internal.process.LeftoverProcesses;
-import io.prodigy.core.internal.process.ProcessResult;
-import io.prodigy.core.internal.process.ProcessRunner;
-import io.prodigy.core.internal.process.ProcessSpec;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The entry point: runs {@link Workflow}s. Build one, configure it once, and share it, like an HTTP client.
@@ -78,42 +49,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * expression, a missing input file) ends the run with status {@code FAILED} and an actionable message.
  */
 public final class Prodigy implements AutoCloseable {
-    /** How long the agents a crashed owner left behind get to exit after SIGTERM when the run resumes. */
-    private static final Duration LEFTOVER_GRACE = Duration.ofSeconds(2);
-    /** How long the git commands a crashed owner left running get to finish by themselves when the run resumes. */
-    private static final Duration LEFTOVER_GIT_GRACE = Duration.ofSeconds(30);
-    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC);
-
-    /** Run-record metadata keys. */
-    static final String META_ARGS = "args";
-    static final String META_VARIABLES = "variables";
-    static final String META_PROFILE = "profile";
-    static final String META_MAX_PARALLEL = "max_parallel";
-    static final String META_BUDGET = "budget_usd";
-    static final String META_SPENT = "spent_usd";
-    static final String META_ITERATIONS = "max_iterations";
-
-    private final AgentRunner agentRunner;
-    private final IsolationStrategy isolation;
     private final CheckpointStore checkpoints;
     private final DlqStore dlq;
-    private final List<RunListener> listeners;
-    /** Whether the host chose the isolation strategy (the default refuses to share a directory in parallel). */
-    private final boolean isolationChosen;
     private final Path workingDirectory;
     private final Path home;
-    private final ExecutorService executor;
-    private final Clock clock;
-    private final Duration throttleDelay;
-    private final boolean handleSignals;
-    private final Duration shutdownGrace;
-    private final MapExecutor mapExecutor;
+    /** The default stores and the event log this instance made, closed by {@link #close()}. */
+    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final RunLauncher launcher;
 
     private Prodigy(Builder b) {
-        this.agentRunner = b.agentRunner;
-        this.isolationChosen = b.isolation != null;
-        this.isolation = b.isolation != null ? b.isolation : DirectoryIsolation.shared();
         this.workingDirectory = (b.workingDirectory != null ? b.workingDirectory : Path.of(""))
                 .toAbsolutePath().normalize();
         this.home = ProdigyHome.resolve(b.home);
@@ -123,16 +67,18 @@ public final class Prodigy implements AutoCloseable {
         if (b.eventLog) {
             listeners.add(0, own(new JsonlEventLog(home)));
         }
-        this.listeners = List.copyOf(listeners);
-        this.executor = b.executor;
-        this.clock = b.clock != null ? b.clock : Clock.systemUTC();
-        this.throttleDelay = b.throttleDelay != null ? b.throttleDelay : Duration.ofSeconds(1);
-        this.handleSignals = b.handleSignals;
-        this.shutdownGrace = b.shutdownGrace;
-        this.mapExecutor = b.mapExecutor;
+        this.launcher = new RunLauncher(EngineSettings.builder()
+                .agentRunner(b.agentRunner)
+                .isolation(b.isolation != null ? b.isolation : DirectoryIsolation.shared(), b.isolation != null)
+                .stores(checkpoints, dlq)
+                .listeners(listeners)
+                .directories(workingDirectory, home)
+                .executors(b.executor, b.mapExecutor)
+                .timing(b.clock != null ? b.clock : Clock.systemUTC(),
+                        b.throttleDelay != null ? b.throttleDelay : Duration.ofSeconds(1))
+                .shutdown(b.handleSignals, b.shutdownGrace, this::close)
+                .build());
     }
-
-    private final List<AutoCloseable> owned = new ArrayList<>();
 
     private <T extends AutoCloseable> T own(T resource) {
         owned.add(resource);
@@ -180,8 +126,7 @@ public final class Prodigy implements AutoCloseable {
      *     isolation strategy: they would silently share one directory; choose one (the message says which)
      */
     public RunResult run(Workflow workflow, RunOptions options) {
-        RunState state = prepare(workflow, options);
-        return execute(state, workflow, options);
+        return launcher.run(workflow, options);
     }
 
     /**
@@ -193,19 +138,8 @@ public final class Prodigy implements AutoCloseable {
      * @throws WorkflowDefinitionException as {@link #run(Workflow, RunOptions)}
      */
     public RunHandle start(Workflow workflow, RunOptions options) {
-        RunState state = prepare(workflow, options);
-        active.add(state);
-        CompletableFuture<RunResult> future = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                future.complete(execute(state, workflow, options));
-            } catch (RuntimeException | Error e) {
-                future.completeExceptionally(e);
-            }
-        }, "prodigy-run-" + state.runId());
-        t.setDaemon(false);
-        t.start();
-        return new RunHandle(state.runId(), () -> state.progress().snapshot(), state::cancel, future);
+        RunLauncher.Started run = launcher.start(workflow, options);
+        return new RunHandle(run.runId(), run.progress(), run.cancel(), run.result());
     }
 
     /** @param workflow the workflow @return a handle; see {@link #start(Workflow, RunOptions)} */
@@ -229,26 +163,7 @@ public final class Prodigy implements AutoCloseable {
         WorkflowDefinitionException.requireNonNull(runId, "runId");
         WorkflowDefinitionException.requireNonNull(workflow, "workflow");
         WorkflowDefinitionException.requireNonNull(options, "options");
-        RunRecord record = checkpoints.findRun(runId).orElseThrow(() -> new ProdigyException("no run '" + runId
-                + "' in " + home + "; list runs with Prodigy.checkpoints().runs()"));
-        if (record.status() == RunStatus.SUCCEEDED || record.status() == RunStatus.COMPLETED_WITH_FAILURES) {
-            throw new ProdigyException("run '" + runId + "' already completed (" + record.status() + "); there is "
-                    + "nothing to resume" + (record.status() == RunStatus.COMPLETED_WITH_FAILURES
-                    ? " - reprocess its failed items from the Dead Letter Queue instead" : ""));
-        }
-        String hash = fingerprint(workflow);
-        if (!hash.equals(record.workflowHash()) && !options.force()) {
-            throw new ProdigyException("the workflow '" + workflow.name() + "' changed since run '" + runId
-                    + "' started; resuming it could mix two versions of the work. Resume with force to accept the "
-                    + "change, or start a new run");
-        }
-        RunOptions base = optionsFrom(record);
-        RunOptions runOptions = options.budgetUsd() == null ? base : new RunOptions(base.args(), base.variables(),
-                base.maxParallel(), base.runId(), base.profile(), options.budgetUsd(), base.maxIterations());
-        ResumeState resume = new ResumeState(options.includeDeadLettered());
-        checkpoints.forEachEntry(runId, resume::accept);
-        RunState state = prepare(workflow, runOptions);
-        return execute(state, workflow, runOptions, resume, record);
+        return launcher.resume(runId, workflow, options);
     }
 
     /**
@@ -266,30 +181,8 @@ public final class Prodigy implements AutoCloseable {
         WorkflowDefinitionException.requireNonNull(runId, "runId");
         WorkflowDefinitionException.requireNonNull(workflow, "workflow");
         WorkflowDefinitionException.requireNonNull(options, "options");
-        RunRecord record = checkpoints.findRun(runId).orElseThrow(() -> new ProdigyException("no run '" + runId
-                + "' in " + home));
-        java.util.Set<String> selected = new java.util.LinkedHashSet<>();
-        dlq.forEach(runId, e -> {
-            if (!e.resolved() && (options.errorKinds().isEmpty()
-                    || options.errorKinds().contains(e.lastAttempt().errorKind()))) {
-                selected.add(e.itemId());
-            }
-        });
-        if (options.dryRun() || selected.isEmpty()) {
-            return new ReprocessResult(List.copyOf(selected), null);
-        }
-        if (!fingerprint(workflow).equals(record.workflowHash())) {
-            throw new ProdigyException("the workflow '" + workflow.name() + "' changed since run '" + runId
-                    + "' started; reprocess its DLQ with the workflow it ran with");
-        }
-        RunOptions base = optionsFrom(record);
-        RunOptions runOptions = new RunOptions(base.args(), base.variables(),
-                options.maxParallel() != null ? options.maxParallel() : base.maxParallel(), runId, base.profile(),
-                base.budgetUsd(), base.maxIterations());
-        ResumeState resume = new ResumeState(selected::contains).rerunReduceAfterNewItems(options.rerunReduce());
-        checkpoints.forEachEntry(runId, resume::accept);
-        RunState state = prepare(workflow, runOptions);
-        return new ReprocessResult(List.copyOf(selected), execute(state, workflow, runOptions, resume, record));
+        RunLauncher.Reprocessed done = launcher.reprocessDeadLetters(runId, workflow, options);
+        return new ReprocessResult(done.itemIds(), done.result());
     }
 
     /**
@@ -306,64 +199,7 @@ public final class Prodigy implements AutoCloseable {
      *         {@code resume} continues), if any
      */
     public Optional<RunRecord> latestUnfinishedRun() {
-        for (RunRecord r : checkpoints.runs()) {
-            if (workingDirectory.equals(r.projectDirectory()) && r.status() != RunStatus.SUCCEEDED
-                    && r.status() != RunStatus.COMPLETED_WITH_FAILURES) {
-                return Optional.of(r);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static RunOptions optionsFrom(RunRecord record) {
-        Map<String, String> m = record.metadata();
-        RunOptions.Builder b = RunOptions.builder().runId(record.runId());
-        try {
-            if (m.containsKey(META_ARGS)) {
-                for (JsonNode a : Json.parse(m.get(META_ARGS))) {
-                    b.args(a.asText());
-                }
-            }
-            if (m.containsKey(META_VARIABLES)) {
-                Json.parse(m.get(META_VARIABLES)).properties().forEach(e -> b.variable(e.getKey(),
-                        e.getValue().asText()));
-            }
-        } catch (JsonProcessingException e) {
-            throw new ProdigyException("the record of run '" + record.runId() + "' has unreadable options: "
-                    + e.getOriginalMessage(), e);
-        }
-        if (m.containsKey(META_PROFILE)) {
-            b.profile(m.get(META_PROFILE));
-        }
-        if (m.containsKey(META_MAX_PARALLEL)) {
-            b.maxParallel(Integer.valueOf(m.get(META_MAX_PARALLEL)));
-        }
-        if (m.containsKey(META_BUDGET)) {
-            b.budgetUsd(Double.valueOf(m.get(META_BUDGET)));
-        }
-        if (m.containsKey(META_ITERATIONS)) {
-            b.maxIterations(Integer.parseInt(m.get(META_ITERATIONS)));
-        }
-        return b.build();
-    }
-
-    private static Map<String, String> metadataOf(RunOptions options) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put(META_ARGS, Json.writeValue(options.args()));
-        m.put(META_VARIABLES, Json.writeValue(options.variables()));
-        if (options.profile() != null) {
-            m.put(META_PROFILE, options.profile());
-        }
-        if (options.maxParallel() != null) {
-            m.put(META_MAX_PARALLEL, String.valueOf(options.maxParallel()));
-        }
-        if (options.budgetUsd() != null) {
-            m.put(META_BUDGET, String.valueOf(options.budgetUsd()));
-        }
-        if (options.maxIterations() > 1) {
-            m.put(META_ITERATIONS, String.valueOf(options.maxIterations()));
-        }
-        return m;
+        return launcher.latestUnfinishedRun();
     }
 
     /** @return the Dead Letter Queue store */
@@ -386,36 +222,6 @@ public final class Prodigy implements AutoCloseable {
         return home;
     }
 
-    private final java.util.Set<RunState> active = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.AtomicBoolean hookInstalled = new java.util.concurrent.atomic.AtomicBoolean();
-
-    private void installShutdownHook() {
-        if (!handleSignals || !hookInstalled.compareAndSet(false, true)) {
-            return;
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            for (RunState s : active) {
-                // to the terminal itself, not only the log: the user needs this line whatever the logging setup
-                System.err.println("prodigy: interrupted; stopping run " + s.runId() + " (its running agents are "
-                        + "terminated, finished work is kept). Resume it with: prodigy resume " + s.runId());
-                org.slf4j.LoggerFactory.getLogger(Prodigy.class).debug("shutdown: cancelling run {}", s.runId());
-                s.cancel();
-            }
-            long deadline = System.nanoTime() + shutdownGrace.toNanos();
-            while (!active.isEmpty() && System.nanoTime() < deadline) {
-                synchronized (active) {
-                    try {
-                        active.wait(50);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        break;
-                    }
-                }
-            }
-            close();
-        }, "prodigy-shutdown"));
-    }
-
     /**
      * Runs one attempt of a map item that a coordinator dispatched to this process, as a worker of a remote
      * {@link MapExecutor} does: the agent template of stage {@code attempt.stageIndex()} of {@code workflow}, in
@@ -435,183 +241,7 @@ public final class Prodigy implements AutoCloseable {
             throws InterruptedException {
         Objects.requireNonNull(attempt, "attempt");
         Objects.requireNonNull(workspace, "workspace");
-        // the agents here carry PRODIGY_RUN_ID=<run>-worker: a coordinator resuming the run on this machine stops
-        // the leftovers of its own dead process by that variable, never the agents workers run for it
-        // the caller made the item's own workspace: this engine's isolation (and its parallelism check) has no say
-        RunState state = newState(workflow, RunOptions.builder().runId(attempt.runId() + "-worker").build())
-                .withLimits(null, throttleDelay);
-        return RemoteAttemptRunner.run(state, attempt, workspace);
-    }
-
-    private RunState prepare(Workflow workflow, RunOptions options) {
-        WorkflowDefinitionException.requireNonNull(workflow, "workflow");
-        WorkflowDefinitionException.requireNonNull(options, "options");
-        if (!isolationChosen) {
-            ParallelWork.find(workflow, options.maxParallel()).ifPresent(where -> {
-                throw new WorkflowDefinitionException("workflow '" + workflow.name() + "': " + where + ", and no "
-                        + "isolation strategy was chosen, so they would all work in " + workingDirectory + " at the "
-                        + "same time. Choose one on the builder: isolation(WorktreeIsolation.create()) from "
-                        + "prodigy-git gives each item its own git worktree and merges the results; "
-                        + "isolation(DirectoryIsolation.shared()) shares the directory on purpose; "
-                        + "isolation(DirectoryIsolation.scratchPerItem()) gives each item an empty directory");
-            });
-        }
-        return newState(workflow, options);
-    }
-
-    private RunState newState(Workflow workflow, RunOptions options) {
-        WorkflowDefinitionException.requireNonNull(workflow, "workflow");
-        String runId = options.runId() != null ? options.runId()
-                : "run-" + RUN_ID_TIME.format(clock.instant()) + "-"
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
-        Path stateDir = home.resolve("runs").resolve(runId);
-        Map<String, String> processEnv = new LinkedHashMap<>();
-        List<String> secretValues = new ArrayList<>(workflow.secrets().values());
-        SecretMasker masker = new SecretMasker(secretValues);
-        return new RunState(runId, workflow, options, clock, new EventSink(listeners), checkpoints, dlq, agentRunner,
-                isolation, masker, new CancellationToken(), executor, workingDirectory, stateDir, processEnv,
-                () -> ThreadLocalRandom.current().nextDouble()).withHome(home);
-    }
-
-    private RunResult execute(RunState state, Workflow workflow, RunOptions options) {
-        return execute(state, workflow, options, null, null);
-    }
-
-    private RunResult execute(RunState state, Workflow workflow, RunOptions options, ResumeState resume,
-                              RunRecord resumed) {
-        Map<String, String> metadata = metadataOf(options);
-        double spentBefore = 0;
-        if (resumed != null && resumed.metadata().containsKey(META_SPENT)) {
-            spentBefore = Double.parseDouble(resumed.metadata().get(META_SPENT));
-        }
-        state.withMetadata(metadata).withLimits(options.budgetUsd(), throttleDelay).withMapExecutor(mapExecutor);
-        if (spentBefore > 0) {
-            state.carryOverSpend(spentBefore);
-        }
-        Variables vars = Variables.root(System.getenv());
-        Map<String, String> processEnv = new LinkedHashMap<>();
-        List<String> args = options.args();
-        if (!args.isEmpty()) {
-            vars.putString("ARG", args.get(0));
-            processEnv.put("ARG", args.get(0));
-        }
-        for (int i = 0; i < args.size(); i++) {
-            vars.putString("ARG_" + (i + 1), args.get(i));
-            vars.putString(String.valueOf(i + 1), args.get(i));
-            processEnv.put("ARG_" + (i + 1), args.get(i));
-        }
-        vars.putString("workflow.name", workflow.name());
-        vars.putString("workflow.id", state.runId());
-        vars.putString("workflow.run_id", state.runId());
-        vars.put("workflow.iteration", IntNode.valueOf(1));
-        try {
-            for (String file : workflow.envFiles()) {
-                String path = Interpolator.interpolate(file, vars, Interpolator.Quoting.NONE, "env_files");
-                DotEnv.read(workingDirectory.resolve(path)).forEach((k, v) -> {
-                    vars.putExported(k, v);
-                    processEnv.put(k, v);
-                });
-            }
-            for (Map.Entry<String, String> e : workflow.env().entrySet()) {
-                String value = Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE,
-                        "env " + e.getKey());
-                vars.putExported(e.getKey(), value);
-                processEnv.put(e.getKey(), value);
-            }
-            for (Map.Entry<String, EnvValue> e : workflow.computedEnv().entrySet()) {
-                String value = computeEnv(e.getKey(), e.getValue(), vars, processEnv);
-                vars.putExported(e.getKey(), value);
-                processEnv.put(e.getKey(), value);
-            }
-            if (options.profile() != null) {
-                Map<String, String> profile = workflow.profiles().get(options.profile());
-                if (profile == null) {
-                    throw new WorkflowDefinitionException("unknown profile '" + options.profile() + "'; the workflow "
-                            + "defines " + (workflow.profiles().isEmpty() ? "no profiles"
-                            : "profiles " + String.join(", ", workflow.profiles().keySet())));
-                }
-                for (Map.Entry<String, String> e : profile.entrySet()) {
-                    String value = Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE,
-                            "profile " + options.profile() + " " + e.getKey());
-                    vars.putExported(e.getKey(), value);
-                    processEnv.put(e.getKey(), value);
-                }
-            }
-        } catch (ProdigyException e) {
-            return failedBeforeStart(state, workflow, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return failedBeforeStart(state, workflow, "interrupted while computing the environment");
-        }
-        for (Map.Entry<String, String> e : workflow.secrets().entrySet()) {
-            vars.putExported(e.getKey(), e.getValue());
-            processEnv.put(e.getKey(), e.getValue());
-        }
-        for (Map.Entry<String, String> e : options.variables().entrySet()) {
-            vars.putString(e.getKey(), e.getValue());
-        }
-        processEnv.put("PRODIGY_AUTOMATION", "true");
-        processEnv.put("PRODIGY_RUN_ID", state.runId());
-        processEnv.put(LeftoverProcesses.RUN_STATE_VARIABLE, runStateDirectory(state).toString());
-        installShutdownHook();
-        active.add(state);
-        RunLock lock = null;
-        try {
-            lock = RunLock.acquire(state.stateDirectory(), state.runId());
-            if (resumed != null) {
-                CrashPoints.reach(CrashPoints.Point.LOCK_TAKEN, state.runId());
-                // the previous owner is gone (we hold the lock); its agents may not be (kill -9 skips our hooks)
-                try {
-                    LeftoverProcesses.terminate(state.runId(), runStateDirectory(state), LEFTOVER_GRACE,
-                            LEFTOVER_GIT_GRACE);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt(); // the run starts cancelled
-                }
-                CrashPoints.reach(CrashPoints.Point.LEFTOVERS_STOPPED, state.runId());
-            }
-            return new WorkflowRunner(state.withProcessEnv(processEnv), vars, resume, resumed).run(fingerprint(workflow));
-        } finally {
-            if (lock != null) {
-                lock.close();
-            }
-            active.remove(state);
-            synchronized (active) {
-                active.notifyAll();
-            }
-        }
-    }
-
-    /** @return the run's state directory as its processes carry it ({@code PRODIGY_RUN_STATE_DIR}) */
-    private static Path runStateDirectory(RunState state) {
-        return state.stateDirectory().toAbsolutePath().normalize();
-    }
-
-    private String computeEnv(String name, EnvValue value, Variables vars, Map<String, String> env)
-            throws InterruptedException {
-        if (value instanceof EnvValue.Conditional c) {
-            boolean holds = Expression.parse(c.condition()).test(vars::resolve);
-            return Interpolator.interpolate(holds ? c.whenTrue() : c.whenFalse(), vars, Interpolator.Quoting.NONE,
-                    "env " + name);
-        }
-        EnvValue.FromCommand cmd = (EnvValue.FromCommand) value;
-        String command = Interpolator.interpolate(cmd.command(), vars, Interpolator.Quoting.SHELL, "env " + name);
-        ProcessResult r = ProcessRunner.run(ProcessSpec.shell(command).workingDirectory(workingDirectory)
-                .environment(env).timeout(Duration.ofMinutes(5)).build());
-        if (!r.success()) {
-            throw new WorkflowDefinitionException("the command computing env " + name + " failed with exit code "
-                    + r.exitCode() + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
-        }
-        return r.stdout().strip();
-    }
-
-    private RunResult failedBeforeStart(RunState state, Workflow workflow, String message) {
-        return new RunResult(state.runId(), workflow.name(), RunStatus.FAILED, clock.instant(), Duration.ZERO,
-                List.of(), List.of(), Map.of(), new RunSummary(0, 0, 0, 0, 0, Duration.ZERO, 0, 0, Duration.ZERO,
-                null, null), message);
-    }
-
-    static String fingerprint(Workflow workflow) {
-        return io.prodigy.core.internal.WorkflowFingerprint.of(workflow);
+        return launcher.runMapAttempt(workflow, attempt, workspace);
     }
 
     /** Builds a {@link Prodigy}. Every setting is optional. */

@@ -79,8 +79,8 @@ class ApiInputErrorsTest {
         assertThat(noIsolation.run(parallel, RunOptions.builder().maxParallel(1).build()).status())
                 .isEqualTo(RunStatus.SUCCEEDED);
         // a parallel foreach is parallel work too
-        Workflow foreach = Workflow.sequential("fe", Step.of(new StepAction.Foreach(List.of("a", "b"), null, 2,
-                false, null, List.of(Step.shell("echo ${item}").build()))).name("each").build());
+        Workflow foreach = Workflow.sequential("fe", Step.of(StepAction.Foreach.over(List.of("a", "b"),
+                Step.shell("echo ${item}")).withParallel(2)).name("each"));
         assertThatThrownBy(() -> noIsolation.run(foreach)).isInstanceOf(WorkflowDefinitionException.class)
                 .hasMessageContaining("'each' runs up to 2 elements at once");
         // chosen explicitly, the directory is shared

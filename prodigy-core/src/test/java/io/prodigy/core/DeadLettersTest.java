@@ -18,8 +18,9 @@ class DeadLettersTest {
     private final DeadLetters dlq = new DeadLetters(store);
 
     private void add(String item, ErrorKind kind, String message, Instant at) {
-        store.add(new DlqEntry("r", item, "{\"id\":\"" + item + "\"}", List.of(new FailedAttempt(1, at, kind, message,
-                1, "step", null)), Path.of("/tmp/ws-" + item), false, at, at));
+        store.add(DlqEntry.builder("r", item).itemJson("{\"id\":\"" + item + "\"}")
+                .attempt(FailedAttempt.of(1, at, kind, message).withExitCode(1).withStep("step"))
+                .workspace(Path.of("/tmp/ws-" + item)).build());
     }
 
     @Test

@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -87,8 +86,8 @@ class MapExecutorSeamTest {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            return new MapAttemptOutcome(ws, null, null, "done elsewhere", 0.25, new TokenUsage(1, 2, 0, 0), null,
-                    attempt.itemIndex() == 0 ? 2 : 1);
+            return MapAttemptOutcome.builder().workspace(ws).output("done elsewhere").costUsd(0.25)
+                    .tokens(new TokenUsage(1, 2, 0, 0)).dispatches(attempt.itemIndex() == 0 ? 2 : 1).build();
         };
         try (Prodigy p = Engines.on(tmp).mapExecutor(remote).build()) {
             RunResult r = p.run(workflow());
@@ -109,8 +108,8 @@ class MapExecutorSeamTest {
                 throw new io.prodigy.api.IsolationException("the cluster is unreachable");
             }
             if (attempt.itemJson().equals("\"b\"")) {
-                return new MapAttemptOutcome(null, null, new ItemError(ErrorKind.COMMAND_FAILED, "agent failed", 1,
-                        null), "", null, TokenUsage.NONE, null, 1);
+                return MapAttemptOutcome.failed(null, new ItemError(ErrorKind.COMMAND_FAILED, "agent failed", 1,
+                        null));
             }
             return context.runHere(context.acquireWorkspace());
         };

@@ -204,10 +204,10 @@ class SequentialWorkflowTest {
     @Test
     void foreachRunsItsStepsPerElementSequentiallyAndInParallel() throws Exception {
         RunResult r = run(Workflow.sequential("foreach",
-                Step.of(new StepAction.Foreach(List.of("a", "b", "c"), null, 1, false, null,
-                        List.of(Step.shell("echo ${index}/${total}:${item} >> seq.txt").build()))).build(),
-                Step.of(new StepAction.Foreach(null, "printf 'x\\ny\\nz\\nw\\n'", 3, false, 3,
-                        List.of(Step.shell("touch par-${item}").build()))).build()));
+                Step.of(StepAction.Foreach.over(List.of("a", "b", "c"),
+                        Step.shell("echo ${index}/${total}:${item} >> seq.txt"))),
+                Step.of(StepAction.Foreach.overLines("printf 'x\\ny\\nz\\nw\\n'", Step.shell("touch par-${item}"))
+                        .withParallel(3).withMaxItems(3))));
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(Files.readAllLines(dir.resolve("seq.txt"))).containsExactly("0/3:a", "1/3:b", "2/3:c");
         assertThat(dir.resolve("par-x")).exists();
@@ -218,13 +218,13 @@ class SequentialWorkflowTest {
     @Test
     void foreachStopsAtTheFirstFailureUnlessContinueOnError() throws Exception {
         RunResult stop = run(Workflow.sequential("fe-stop",
-                Step.of(new StepAction.Foreach(List.of("1", "2", "3"), null, 1, false, null,
-                        List.of(Step.shell("echo ${item} >> stop.txt; [ ${item} != 2 ]").build()))).build()));
+                Step.of(StepAction.Foreach.over(List.of("1", "2", "3"),
+                        Step.shell("echo ${item} >> stop.txt; [ ${item} != 2 ]")))));
         assertThat(stop.status()).isEqualTo(RunStatus.FAILED);
         assertThat(Files.readAllLines(dir.resolve("stop.txt"))).containsExactly("1", "2");
         RunResult cont = run(Workflow.sequential("fe-cont",
-                Step.of(new StepAction.Foreach(List.of("1", "2", "3"), null, 1, true, null,
-                        List.of(Step.shell("echo ${item} >> cont.txt; [ ${item} != 2 ]").build()))).build()));
+                Step.of(StepAction.Foreach.over(List.of("1", "2", "3"),
+                        Step.shell("echo ${item} >> cont.txt; [ ${item} != 2 ]")).withContinueOnError(true))));
         assertThat(cont.status()).isEqualTo(RunStatus.FAILED);
         assertThat(cont.failure()).contains("1 of 3 element(s) failed");
         assertThat(Files.readAllLines(dir.resolve("cont.txt"))).containsExactly("1", "2", "3");
@@ -258,10 +258,10 @@ class SequentialWorkflowTest {
         // the validator reports 50% until the fixer has created done.txt
         String validator = "if [ -f done.txt ]; then echo '{\"completion_percentage\": 100, \"status\": \"complete\"}';"
                 + " else echo '{\"completion_percentage\": 50, \"status\": \"incomplete\", \"missing\": [\"done.txt\"]}'; fi";
-        Step step = Step.shell("echo work").validate(Validation.of(Step.shell(validator).build()).withThreshold(90)
-                .withOnIncomplete(new Validation.OnIncomplete(List.of(
-                        Step.shell("echo fixing ${validation.missing_count} > fix.log; touch done.txt").build()), 3,
-                        true))).build();
+        Step step = Step.shell("echo work").validate(Validation.of(Step.shell(validator)).withThreshold(90)
+                .withOnIncomplete(Validation.OnIncomplete.of(
+                        Step.shell("echo fixing ${validation.missing_count} > fix.log; touch done.txt"))
+                        .withMaxAttempts(3))).build();
         RunResult r = run(Workflow.sequential("goal", step));
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(Files.readString(dir.resolve("fix.log")).strip()).isEqualTo("fixing 1");
@@ -270,9 +270,9 @@ class SequentialWorkflowTest {
 
     @Test
     void validateFailsBelowTheThresholdAndReadsResultFiles() throws Exception {
-        Step step = Step.shell("echo work").validate(new Validation(List.of(
-                Step.shell("echo '{\"completion_percentage\": 40}' > result.json").build()), "result.json", 80, null,
-                null)).build();
+        Step step = Step.shell("echo work").validate(Validation.of(
+                Step.shell("echo '{\"completion_percentage\": 40}' > result.json")).withResultFile("result.json")
+                .withThreshold(80)).build();
         RunResult r = run(Workflow.sequential("goal-fail", step));
         assertThat(r.status()).isEqualTo(RunStatus.FAILED);
         assertThat(r.steps().get(0).error().kind()).isEqualTo(ErrorKind.VALIDATION_FAILED);

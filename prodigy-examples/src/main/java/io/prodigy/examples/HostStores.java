@@ -78,9 +78,9 @@ public final class HostStores {
             if (old != null) {
                 List<FailedAttempt> attempts = new ArrayList<>(old.attempts());
                 attempts.addAll(entry.attempts());
-                merged = new DlqEntry(entry.runId(), entry.itemId(), entry.itemJson(), attempts,
-                        entry.workspace() != null ? entry.workspace() : old.workspace(), entry.resolved(),
-                        old.firstFailure(), entry.lastFailure());
+                merged = entry.toBuilder().attempts(attempts)
+                        .workspace(entry.workspace() != null ? entry.workspace() : old.workspace())
+                        .firstFailure(old.firstFailure()).build();
             }
             run.put(entry.itemId(), merged);
             audit("failed", entry.runId(), entry.itemId(), entry.lastAttempt().errorKind() + ": "
@@ -101,8 +101,7 @@ public final class HostStores {
         public synchronized void markResolved(String runId, String itemId) {
             DlqEntry e = byRun.getOrDefault(runId, Map.of()).get(itemId);
             if (e != null) {
-                byRun.get(runId).put(itemId, new DlqEntry(e.runId(), e.itemId(), e.itemJson(), e.attempts(),
-                        e.workspace(), true, e.firstFailure(), e.lastFailure()));
+                byRun.get(runId).put(itemId, e.toBuilder().resolved(true).build());
                 audit("resolved", runId, itemId, "");
             }
         }

@@ -23,8 +23,8 @@ import org.xml.sax.SAXException;
  * <ul>
  *   <li>no main source outside {@code prodigy-core} refers to {@code io.prodigy.core.internal} (imports and
  *       qualified names; comments and string literals do not count);</li>
- *   <li>{@code prodigy-api} declares no dependency outside the test scope, and its main sources refer to no
- *       {@code io.prodigy} package but its own;</li>
+ *   <li>{@code prodigy-api} declares no dependency outside the test scope but the JSpecify nullness annotations,
+ *       and its main sources import only the JDK, those annotations and its own packages;</li>
  *   <li>{@code prodigy-git} declares no dependency on another Prodigy module than {@code prodigy-api} outside the
  *       test scope, and its main sources refer to no {@code io.prodigy.core} package.</li>
  * </ul>
@@ -33,6 +33,9 @@ final class ModuleBoundaries {
     private static final Pattern CORE_INTERNAL = Pattern.compile("\\bio\\.prodigy\\.core\\.internal\\b");
     private static final Pattern CORE = Pattern.compile("\\bio\\.prodigy\\.core\\b");
     private static final Pattern PRODIGY_NOT_API = Pattern.compile("\\bio\\.prodigy\\.(?!api\\b)[a-z]\\w*");
+    /** The one dependency prodigy-api may have: nullness annotations, no code. */
+    private static final String NULLNESS_ANNOTATIONS = "org.jspecify:jspecify";
+    private static final String NULLNESS_PACKAGE = "org.jspecify.annotations.";
     private static final Pattern IMPORT = Pattern.compile("(?m)^\\s*import\\s+(?:static\\s+)?([\\w.]+)");
 
     private ModuleBoundaries() {
@@ -74,9 +77,10 @@ final class ModuleBoundaries {
                     Matcher m = IMPORT.matcher(code);
                     while (m.find()) {
                         String imported = m.group(1);
-                        if (!imported.startsWith("java.") && !imported.startsWith("io.prodigy.api.")) {
+                        if (!imported.startsWith("java.") && !imported.startsWith("io.prodigy.api.")
+                                && !imported.startsWith(NULLNESS_PACKAGE)) {
                             found.add(where(root, source, code, m.start(1)) + ": prodigy-api imports " + imported
-                                    + "; it must depend on the JDK only");
+                                    + "; it may use the JDK and the JSpecify annotations only");
                         }
                     }
                 }
@@ -87,11 +91,12 @@ final class ModuleBoundaries {
             }
             if (name.equals("prodigy-api") || name.equals("prodigy-git")) {
                 for (String dependency : nonTestDependencies(module.resolve("pom.xml"))) {
-                    boolean allowed = name.equals("prodigy-git") && (dependency.equals("io.prodigy:prodigy-api")
-                            || !dependency.startsWith("io.prodigy:"));
+                    boolean allowed = name.equals("prodigy-git") ? dependency.equals("io.prodigy:prodigy-api")
+                            || !dependency.startsWith("io.prodigy:") : dependency.equals(NULLNESS_ANNOTATIONS);
                     if (!allowed) {
                         found.add(root.relativize(module.resolve("pom.xml")) + ": " + name + " depends on "
-                                + dependency + (name.equals("prodigy-api") ? "; it must have no dependencies"
+                                + dependency + (name.equals("prodigy-api")
+                                ? "; it may depend on " + NULLNESS_ANNOTATIONS + " only"
                                 : "; it may depend on prodigy-api only (other modules in test scope)"));
                     }
                 }

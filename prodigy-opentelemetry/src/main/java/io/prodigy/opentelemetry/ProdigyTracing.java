@@ -221,11 +221,10 @@ public final class ProdigyTracing implements RunListener {
         Context context = parent.with(span);
         Map<String, String> env = propagateToAgents
                 ? AgentEnvironment.of(context, propagator, agentEnvironment, request) : request.environment();
-        AgentRequest traced = new AgentRequest(request.command(), request.workspace(), env, request.timeout(),
-                request.runId(), request.itemId(), request.stepLabel(), request.stateDirectory(), activity -> {
-                    recordActivity(span, activity);
-                    request.activity().accept(activity);
-                });
+        AgentRequest traced = request.toBuilder().environment(env).activity(activity -> {
+            recordActivity(span, activity);
+            request.activity().accept(activity);
+        }).build();
         Scope scope = context.makeCurrent();
         try {
             AgentResult result = delegate.run(traced);

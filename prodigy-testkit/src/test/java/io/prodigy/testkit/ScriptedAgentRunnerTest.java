@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,8 +24,8 @@ class ScriptedAgentRunnerTest {
     Path tmp;
 
     private AgentRequest request(String command, String itemId, Path workspace, Duration timeout) {
-        return new AgentRequest(command, workspace, Map.of(), timeout, "run-1", itemId, "claude: " + command,
-                tmp.resolve("state"), null);
+        return AgentRequest.builder(command, workspace).timeout(timeout).runId("run-1").itemId(itemId)
+                .stepLabel("claude: " + command).stateDirectory(tmp.resolve("state")).build();
     }
 
     private AgentRequest request(String command, String itemId) {

@@ -15,7 +15,6 @@ import io.prodigy.api.OnFailure;
 import io.prodigy.api.RetryCondition;
 import io.prodigy.api.RetryPolicy;
 import io.prodigy.api.SetupCapture;
-import io.prodigy.api.SetupPhase;
 import io.prodigy.api.Stage;
 import io.prodigy.api.Step;
 import io.prodigy.api.StepAction;
@@ -62,44 +61,51 @@ class RoundTripTest {
                 .retry(RetryPolicy.builder().maxAttempts(4).backoff(Backoff.linear(Duration.ofSeconds(5)))
                         .initialDelay(Duration.ofMillis(250)).maxDelay(Duration.ofMinutes(2)).jitter(true)
                         .jitterFactor(0.5).retryOn(RetryCondition.of(RetryCondition.Kind.TIMEOUT),
-                                RetryCondition.pattern("5\\d\\d")).retryBudget(Duration.ofHours(1)).build())
+                                RetryCondition.pattern("5\\d\\d")).retryBudget(Duration.ofHours(1)))
                 .onFailure(OnFailure.run(handler).retryOriginal(true).maxAttempts(3).failWorkflow(true))
-                .onSuccess(Step.shell("echo ok").build())
-                .onExitCode(2, List.of(Step.shell("echo two").build()))
-                .onExitCode(101, List.of(Step.agent("/fix-compile").build()))
+                .onSuccess(Step.shell("echo ok"))
+                .onExitCode(2, Step.shell("echo two"))
+                .onExitCode(101, Step.agent("/fix-compile"))
                 .capture("out").captureFormat(CaptureFormat.JSON)
                 .captureStreams(new CaptureStreams(true, false, true, false, true))
                 .outputFile("out.log").env("A", "1").env("B", "yes").workingDir("sub")
                 .commitRequired(true).autoCommit(true).commitMessage("chore: ${item.id}")
-                .validate(new Validation(List.of(Step.shell("true").build(), Step.agent("/validate").build()),
-                        "r.json", 87.5, Duration.ofMinutes(2), new Validation.OnIncomplete(
-                        List.of(Step.agent("/complete").build()), 5, false)))
+                .validate(Validation.of(Step.shell("true"), Step.agent("/validate")).withResultFile("r.json")
+                        .withThreshold(87.5).withTimeout(Duration.ofMinutes(2))
+                        .withOnIncomplete(Validation.OnIncomplete.of(Step.agent("/complete")).withMaxAttempts(5)
+                                .withFailWorkflow(false)))
                 .build();
-        Step foreach = Step.of(new StepAction.Foreach(List.of("a", "true", "0644", "x: y"), null, 3, true, 2,
-                List.of(Step.writeFile("out/${item}.txt", "value: ${item}\n").build()))).build();
-        Step foreachCommand = Step.of(new StepAction.Foreach(null, "ls *.rs", 1, false, null,
-                List.of(Step.shell("rustfmt ${item}").build()))).onFailure(OnFailure.ignore()).build();
-        Step write = Step.of(new StepAction.WriteFile("cfg.json", "{\"a\": 1}", FileFormat.JSON, "0600", true))
-                .onFailure(OnFailure.fail()).build();
-        Stage.MapReduce mr = new Stage.MapReduce("fan-out",
-                new SetupPhase(List.of(Step.shell("./gen.sh").build(), Step.shell("./meta.sh").build()),
-                        Duration.ofMinutes(10), Map.of("COUNT", SetupCapture.of(0),
-                        "META", new SetupCapture(1, SetupCapture.Source.COMBINED, "v(\\d+)", "$.v", "none",
-                                SetupCapture.Multiline.ARRAY))),
-                MapPhase.builder().input(WorkInput.jsonFile("items.json", "$.items[*]")).filter("score >= 5")
+        Step foreach = Step.of(StepAction.Foreach.over(List.of("a", "true", "0644", "x: y"),
+                Step.writeFile("out/${item}.txt", "value: ${item}\n")).withParallel(3).withContinueOnError(true)
+                .withMaxItems(2)).build();
+        Step foreachCommand = Step.of(StepAction.Foreach.overLines("ls *.rs", Step.shell("rustfmt ${item}")))
+                .onFailure(OnFailure.ignore()).build();
+        Step write = Step.of(StepAction.WriteFile.of("cfg.json", "{\"a\": 1}").withFormat(FileFormat.JSON)
+                .withMode("0600").withCreateDirs(true)).onFailure(OnFailure.fail()).build();
+        Stage.MapReduce mr = Stage.mapReduce("fan-out")
+                .setup(Step.shell("./gen.sh"), Step.shell("./meta.sh"))
+                .setupTimeout(Duration.ofMinutes(10))
+                .captureOutput("COUNT", SetupCapture.of(0))
+                .captureOutput("META", SetupCapture.of(1).withSource(SetupCapture.Source.COMBINED)
+                        .withPattern("v(\\d+)").withJsonPath("$.v").withDefaultValue("none")
+                        .withMultiline(SetupCapture.Multiline.ARRAY))
+                .map(MapPhase.builder().input(WorkInput.jsonFile("items.json", "$.items[*]")).filter("score >= 5")
                         .sortBy("score DESC NULLS LAST").distinct("path").offset(2).maxItems(9).maxParallel(3)
-                        .agentTimeout(Duration.ofMillis(90_500)).idField("path").agentTemplate(full, foreach).build(),
-                List.of(Step.shell("echo ${map.successful}").build()),
-                new ErrorPolicy(ItemFailureAction.RETRY, false, 4, 0.3, new CircuitBreakerPolicy(2, 1,
-                        Duration.ofSeconds(45), 2), RetryPolicy.builder().maxAttempts(2).backoff(Backoff.fibonacci())
-                        .build()));
-        Stage.MapReduce values = new Stage.MapReduce("values", SetupPhase.of(List.of()),
-                MapPhase.builder().input(WorkInput.values(List.of("a", 1, true, Map.of("k", List.of(1, 2)))))
-                        .agentTemplate(Step.shell("echo ${item}").build()).build(), List.of(), ErrorPolicy.DEFAULT);
-        Stage.MapReduce command = new Stage.MapReduce("command", SetupPhase.of(List.of()),
-                MapPhase.builder().input(new WorkInput.Command("./list.sh", "$[*]"))
-                        .agentTemplate(Step.agent("/x").build()).build(), List.of(), ErrorPolicy.builder()
-                .onItemFailure(ItemFailureAction.RETRY).build());
+                        .agentTimeout(Duration.ofMillis(90_500)).idField("path").agentTemplate(full, foreach))
+                .reduce(Step.shell("echo ${map.successful}"))
+                .errorPolicy(ErrorPolicy.builder().onItemFailure(ItemFailureAction.RETRY).continueOnFailure(false)
+                        .maxFailures(4).failureThreshold(0.3)
+                        .circuitBreaker(new CircuitBreakerPolicy(2, 1, Duration.ofSeconds(45), 2))
+                        .itemRetry(RetryPolicy.builder().maxAttempts(2).backoff(Backoff.fibonacci())))
+                .build();
+        Stage.MapReduce values = Stage.mapReduce("values")
+                .map(MapPhase.builder().input(WorkInput.values(List.of("a", 1, true, Map.of("k", List.of(1, 2)))))
+                        .agentTemplate(Step.shell("echo ${item}")))
+                .build();
+        Stage.MapReduce command = Stage.mapReduce("command")
+                .map(MapPhase.builder().input(new WorkInput.Command("./list.sh", "$[*]")).agentTemplate(Step.agent("/x")))
+                .errorPolicy(ErrorPolicy.builder().onItemFailure(ItemFailureAction.RETRY))
+                .build();
         Workflow w = Workflow.builder("everything")
                 .env("PLAIN", "text").env("NUMBERISH", "007").env("BOOLISH", "on")
                 .env("CPUS", new EnvValue.FromCommand("nproc"))

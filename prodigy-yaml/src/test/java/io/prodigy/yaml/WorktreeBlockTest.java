@@ -19,8 +19,8 @@ class WorktreeBlockTest {
         Workflow wf = load("name: w\nmode: mapreduce\nworktree:\n  mode: pooled\n  pool_size: 3\n"
                 + "  on_conflict: agent\n  conflict_timeout: 300\nmap:\n  input: items.json\n"
                 + "  agent_template:\n    - shell: make\n").orThrow();
-        assertThat(wf.isolation()).isEqualTo(new IsolationHints(Mode.POOLED, 3, null, OnConflict.AGENT, null,
-                Duration.ofMinutes(5)));
+        assertThat(wf.isolation()).isEqualTo(IsolationHints.NONE.withMode(Mode.POOLED).withPoolSize(3)
+                .withOnConflict(OnConflict.AGENT).withConflictTimeout(Duration.ofMinutes(5)));
         assertThat(WorkflowLoader.create().load(WorkflowWriter.write(wf), "again.yml").orThrow()).isEqualTo(wf);
         assertThat(load("worktree: {on_conflict: merge_steps}\nmerge: [{shell: fix}]\ncommands: [{shell: a}]\n")
                 .orThrow().isolation().onConflict()).isEqualTo(OnConflict.MERGE_STEPS);

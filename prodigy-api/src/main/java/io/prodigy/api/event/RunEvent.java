@@ -5,10 +5,13 @@ import io.prodigy.api.ItemStatus;
 import io.prodigy.api.RunStatus;
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Something that happened in a run. Every event carries the run's id and a timestamp; item and step events
  * carry the item's id ({@code null} outside the map phase).
+ *
+ * @since 0.1
  */
 public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinished, RunEvent.PhaseStarted,
         RunEvent.PhaseFinished, RunEvent.ItemsResolved, RunEvent.ItemStarted, RunEvent.ItemFinished,
@@ -26,6 +29,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param runId run
      * @param at when
      * @param workflowName the workflow
+     * @since 0.1
      */
     record RunStarted(String runId, Instant at, String workflowName) implements RunEvent {
     }
@@ -35,6 +39,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param at when
      * @param status how it ended
      * @param duration how long it took
+     * @since 0.1
      */
     record RunFinished(String runId, Instant at, RunStatus status, Duration duration) implements RunEvent {
     }
@@ -44,6 +49,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param at when
      * @param stage the stage name
      * @param phase {@code steps}, {@code setup}, {@code map} or {@code reduce}
+     * @since 0.1
      */
     record PhaseStarted(String runId, Instant at, String stage, String phase) implements RunEvent {
     }
@@ -55,6 +61,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param phase the phase
      * @param success whether it succeeded
      * @param duration how long it took
+     * @since 0.1
      */
     record PhaseFinished(String runId, Instant at, String stage, String phase, boolean success, Duration duration)
             implements RunEvent {
@@ -70,6 +77,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param maxParallel agents at once
      * @param succeededBefore items that succeeded in an earlier attempt of the run (a resume skips them)
      * @param failedBefore items that failed for good in an earlier attempt of the run
+     * @since 0.1
      */
     record ItemsResolved(String runId, Instant at, String stage, int total, int maxParallel, int succeededBefore,
                          int failedBefore) implements RunEvent {
@@ -100,10 +108,22 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param workspace the workspace's name
      * @param label a short name of the item for people: its id when the map phase has an {@code id_field}, else
      *              its value, path or main field, shortened (the id when null is given)
+     *
+     * @since 0.1
      */
     record ItemStarted(String runId, Instant at, String itemId, int attempt, String workspace, String label)
             implements RunEvent {
-        /** Defaults the label to the item's id. */
+        /**
+         * Defaults the label to the item's id.
+         *
+         * @param runId run
+         * @param at when
+         * @param itemId item
+         * @param attempt attempt number from 1
+         * @param workspace the workspace's name
+         * @param label a short name of the item for people: its id when the map phase has an {@code id_field}, else
+         *        its value, path or main field, shortened (the id when null is given)
+         */
         public ItemStarted {
             label = label == null ? itemId : label;
         }
@@ -130,9 +150,10 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param attempts attempts made
      * @param duration time over all attempts
      * @param costUsd the item's agent cost, or null if unknown
+     * @since 0.1
      */
     record ItemFinished(String runId, Instant at, String itemId, ItemStatus status, int attempts, Duration duration,
-                        Double costUsd) implements RunEvent {
+                        @Nullable Double costUsd) implements RunEvent {
     }
 
     /**
@@ -144,10 +165,23 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param label the step's label (its command as written, with {@code ${...}} unfilled)
      * @param command the step's command with its variables filled in, on one line, secrets masked and shortened
      *                (the label when it cannot be filled in before the step runs)
+     *
+     * @since 0.1
      */
-    record StepStarted(String runId, Instant at, String itemId, String phase, int index, String label,
+    record StepStarted(String runId, Instant at, @Nullable String itemId, String phase, int index, String label,
                        String command) implements RunEvent {
-        /** Defaults the command to the label. */
+        /**
+         * Defaults the command to the label.
+         *
+         * @param runId run
+         * @param at when
+         * @param itemId item or null
+         * @param phase the phase
+         * @param index the step's index in its list
+         * @param label the step's label (its command as written, with {@code ${...}} unfilled)
+         * @param command the step's command with its variables filled in, on one line, secrets masked and shortened
+         *        (the label when it cannot be filled in before the step runs)
+         */
         public StepStarted {
             command = command == null ? label : command;
         }
@@ -162,7 +196,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
          * @param index the step's index in its list
          * @param label the step's label
          */
-        public StepStarted(String runId, Instant at, String itemId, String phase, int index, String label) {
+        public StepStarted(String runId, Instant at, @Nullable String itemId, String phase, int index, String label) {
             this(runId, at, itemId, phase, index, label, label);
         }
     }
@@ -180,14 +214,31 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param duration how long it took
      * @param output the end of what the step printed (stdout, then stderr), secrets masked, at most
      *               {@link #MAX_OUTPUT_CHARS} characters; empty when it printed nothing
+     *
+     * @since 0.1
      */
-    record StepFinished(String runId, Instant at, String itemId, String phase, int index, String label,
-                        boolean skipped, boolean success, Integer exitCode, Duration duration, String output)
+    record StepFinished(String runId, Instant at, @Nullable String itemId, String phase, int index, String label,
+                        boolean skipped, boolean success, @Nullable Integer exitCode, Duration duration, String output)
             implements RunEvent {
         /** The most characters of output an event carries (the run's step logs keep more). */
         public static final int MAX_OUTPUT_CHARS = 4096;
 
-        /** Defaults the output to empty. */
+        /**
+         * Defaults the output to empty.
+         *
+         * @param runId run
+         * @param at when
+         * @param itemId item or null
+         * @param phase the phase
+         * @param index the step's index
+         * @param label the step's label
+         * @param skipped whether {@code when} skipped it
+         * @param success whether it succeeded
+         * @param exitCode its exit code, or null
+         * @param duration how long it took
+         * @param output the end of what the step printed (stdout, then stderr), secrets masked, at most
+         *        {@link #MAX_OUTPUT_CHARS} characters; empty when it printed nothing
+         */
         public StepFinished {
             output = output == null ? "" : output;
         }
@@ -206,8 +257,8 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
          * @param exitCode its exit code, or null
          * @param duration how long it took
          */
-        public StepFinished(String runId, Instant at, String itemId, String phase, int index, String label,
-                            boolean skipped, boolean success, Integer exitCode, Duration duration) {
+        public StepFinished(String runId, Instant at, @Nullable String itemId, String phase, int index, String label,
+                            boolean skipped, boolean success, @Nullable Integer exitCode, Duration duration) {
             this(runId, at, itemId, phase, index, label, skipped, success, exitCode, duration, "");
         }
     }
@@ -222,8 +273,10 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param nextAttempt the attempt about to be made
      * @param delay the wait before it
      * @param reason why the last attempt failed
+     * @since 0.1
      */
-    record RetryScheduled(String runId, Instant at, String itemId, String label, int nextAttempt, Duration delay,
+    record RetryScheduled(String runId, Instant at, @Nullable String itemId, @Nullable String label, int nextAttempt,
+                          Duration delay,
                           String reason) implements RunEvent {
     }
 
@@ -237,6 +290,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param errorKind the class of failure
      * @param message what went wrong
      * @param willRetry whether the item will be tried again
+     * @since 0.1
      */
     record ItemFailed(String runId, Instant at, String itemId, int attempt, ErrorKind errorKind, String message,
                       boolean willRetry) implements RunEvent {
@@ -246,6 +300,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param runId run
      * @param at when
      * @param itemId item recorded in the DLQ
+     * @since 0.1
      */
     record ItemDeadLettered(String runId, Instant at, String itemId) implements RunEvent {
     }
@@ -255,6 +310,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param at when
      * @param itemId item whose work was integrated into the run's workspace
      * @param commits how many commits it brought
+     * @since 0.1
      */
     record ItemIntegrated(String runId, Instant at, String itemId, int commits) implements RunEvent {
     }
@@ -269,10 +325,21 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param type the activity type, e.g. {@code tool_use}
      * @param summary one line for humans
      * @param details extra fields
+     * @since 0.1
      */
-    record AgentActivity(String runId, Instant at, String itemId, String step, String type, String summary,
+    record AgentActivity(String runId, Instant at, @Nullable String itemId, String step, String type, String summary,
                          java.util.Map<String, String> details) implements RunEvent {
-        /** Copies. */
+        /**
+         * Copies.
+         *
+         * @param runId run
+         * @param at when
+         * @param itemId item or null
+         * @param step the step's label
+         * @param type the activity type, e.g. {@code tool_use}
+         * @param summary one line for humans
+         * @param details extra fields
+         */
         public AgentActivity {
             details = java.util.Map.copyOf(details);
         }
@@ -290,9 +357,11 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param concurrency agents allowed at once from now on
      * @param resumeAt when dispatch resumes (a quota reset), or null
      * @param retryIn how long the throttled attempt waits before trying again
+     * @since 0.1
      */
-    record Throttled(String runId, Instant at, String itemId, io.prodigy.api.ErrorKind errorKind, int concurrency,
-                     Instant resumeAt, Duration retryIn) implements RunEvent {
+    record Throttled(String runId, Instant at, @Nullable String itemId, io.prodigy.api.ErrorKind errorKind,
+                     int concurrency,
+                     @Nullable Instant resumeAt, Duration retryIn) implements RunEvent {
     }
 
     /**
@@ -302,6 +371,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param at when
      * @param spentUsd the cost so far
      * @param budgetUsd the budget
+     * @since 0.1
      */
     record BudgetReached(String runId, Instant at, double spentUsd, double budgetUsd) implements RunEvent {
     }

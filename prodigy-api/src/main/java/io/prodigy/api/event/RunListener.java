@@ -7,6 +7,8 @@ import java.util.List;
  *
  * <p>Contract: called synchronously on engine threads, possibly concurrently; keep it fast and non-blocking.
  * An exception thrown by a listener is caught and logged once; it never fails or slows the run.
+ *
+ * @since 0.1
  */
 @FunctionalInterface
 public interface RunListener {

@@ -5,6 +5,7 @@ import io.prodigy.api.WorkflowDefinitionException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of one agent invocation. Build with {@link #success(String)}, {@link #failure(ErrorKind, String)}
@@ -21,12 +22,29 @@ import java.time.Instant;
  * @param retryAfter when a quota resets (for {@link ErrorKind#QUOTA_EXHAUSTED}), or null
  * @param transcript a file with the full transcript, or null
  * @param sessionId the agent's session id, or null
+ * @since 0.1
  */
-public record AgentResult(boolean success, String output, Integer exitCode, ErrorKind errorKind, String errorMessage,
-                          Double costUsd, TokenUsage tokens, Duration duration, Instant retryAfter, Path transcript,
-                          String sessionId) {
+public record AgentResult(boolean success, String output, @Nullable Integer exitCode, @Nullable ErrorKind errorKind,
+                          @Nullable String errorMessage,
+                          @Nullable Double costUsd, TokenUsage tokens, @Nullable Duration duration,
+                          @Nullable Instant retryAfter, @Nullable Path transcript,
+                          @Nullable String sessionId) {
 
-    /** Applies defaults. */
+    /**
+     * Applies defaults.
+     *
+     * @param success whether the agent did its work
+     * @param output the agent's final text (bound to {@code ${claude.output}})
+     * @param exitCode the process exit code, or null
+     * @param errorKind the class of failure, or null on success
+     * @param errorMessage what went wrong, or null on success
+     * @param costUsd the cost in US dollars, or null if unknown
+     * @param tokens the tokens used
+     * @param duration how long it ran, or null if unknown
+     * @param retryAfter when a quota resets (for {@link ErrorKind#QUOTA_EXHAUSTED}), or null
+     * @param transcript a file with the full transcript, or null
+     * @param sessionId the agent's session id, or null
+     */
     public AgentResult {
         output = output == null ? "" : output;
         tokens = tokens == null ? TokenUsage.NONE : tokens;
@@ -35,12 +53,19 @@ public record AgentResult(boolean success, String output, Integer exitCode, Erro
         }
     }
 
-    /** @param output the agent's final text @return a successful result */
+    /**
+     * @param output the agent's final text
+     * @return a successful result
+     */
     public static AgentResult success(String output) {
         return builder().success(true).output(WorkflowDefinitionException.requireNonNull(output, "output")).build();
     }
 
-    /** @param kind the class of failure @param message what went wrong @return a failed result */
+    /**
+     * @param kind the class of failure
+     * @param message what went wrong
+     * @return a failed result
+     */
     public static AgentResult failure(ErrorKind kind, String message) {
         return builder().success(false).errorKind(WorkflowDefinitionException.requireNonNull(kind, "kind"))
                 .errorMessage(WorkflowDefinitionException.requireNonNull(message, "message")).build();
@@ -51,84 +76,121 @@ public record AgentResult(boolean success, String output, Integer exitCode, Erro
         return new Builder();
     }
 
-    /** Builds an {@link AgentResult}. */
+    /**
+     * Builds an {@link AgentResult}.
+     *
+     * @since 0.1
+     */
     public static final class Builder {
         private boolean success;
-        private String output;
-        private Integer exitCode;
-        private ErrorKind errorKind;
-        private String errorMessage;
-        private Double costUsd;
-        private TokenUsage tokens;
-        private Duration duration;
-        private Instant retryAfter;
-        private Path transcript;
-        private String sessionId;
+        private @Nullable String output;
+        private @Nullable Integer exitCode;
+        private @Nullable ErrorKind errorKind;
+        private @Nullable String errorMessage;
+        private @Nullable Double costUsd;
+        private @Nullable TokenUsage tokens;
+        private @Nullable Duration duration;
+        private @Nullable Instant retryAfter;
+        private @Nullable Path transcript;
+        private @Nullable String sessionId;
 
         private Builder() {
         }
 
-        /** @param v whether it succeeded @return this */
+        /**
+         * @param v whether it succeeded
+         * @return this
+         */
         public Builder success(boolean v) {
             success = v;
             return this;
         }
 
-        /** @param v final text @return this */
+        /**
+         * @param v final text
+         * @return this
+         */
         public Builder output(String v) {
             output = v;
             return this;
         }
 
-        /** @param v exit code @return this */
+        /**
+         * @param v exit code
+         * @return this
+         */
         public Builder exitCode(Integer v) {
             exitCode = v;
             return this;
         }
 
-        /** @param v class of failure @return this */
+        /**
+         * @param v class of failure
+         * @return this
+         */
         public Builder errorKind(ErrorKind v) {
             errorKind = v;
             return this;
         }
 
-        /** @param v what went wrong @return this */
+        /**
+         * @param v what went wrong
+         * @return this
+         */
         public Builder errorMessage(String v) {
             errorMessage = v;
             return this;
         }
 
-        /** @param v cost in USD @return this */
+        /**
+         * @param v cost in USD
+         * @return this
+         */
         public Builder costUsd(Double v) {
             costUsd = v;
             return this;
         }
 
-        /** @param v tokens used @return this */
+        /**
+         * @param v tokens used
+         * @return this
+         */
         public Builder tokens(TokenUsage v) {
             tokens = v;
             return this;
         }
 
-        /** @param v run time @return this */
+        /**
+         * @param v run time
+         * @return this
+         */
         public Builder duration(Duration v) {
             duration = v;
             return this;
         }
 
-        /** @param v quota reset time @return this */
+        /**
+         * @param v quota reset time
+         * @return this
+         */
         public Builder retryAfter(Instant v) {
             retryAfter = v;
             return this;
         }
 
-        /** @param v transcript file @return this */
+        /**
+         * @param v transcript file
+         * @return this
+         */
         public Builder transcript(Path v) {
             transcript = v;
             return this;
         }
 
-        /** @param v session id @return this */
+        /**
+         * @param v session id
+         * @return this
+         */
         public Builder sessionId(String v) {
             sessionId = v;
             return this;

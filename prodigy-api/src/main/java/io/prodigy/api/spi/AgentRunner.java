@@ -8,6 +8,8 @@ package io.prodigy.api.spi;
  * exception; throw {@link io.prodigy.api.AgentExecutionException} only when the agent could not be run at all.
  * When the calling thread is interrupted (the run was cancelled or timed out), stop the agent and throw
  * {@link InterruptedException} or return a result promptly. Honour {@link AgentRequest#timeout()} when set.
+ *
+ * @since 0.1
  */
 @FunctionalInterface
 public interface AgentRunner {

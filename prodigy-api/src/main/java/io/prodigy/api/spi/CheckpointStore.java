@@ -11,22 +11,37 @@ import java.util.Optional;
  * <p>Contract: thread-safe; {@link #append} is called from several engine threads; entries of one run must be
  * read back in the order they were appended. Secrets are masked by the engine before they reach the store.
  * Failures are reported with {@link io.prodigy.api.StoreException}.
+ *
+ * @since 0.1
  */
 public interface CheckpointStore {
 
     /** @param record a new run */
     void createRun(RunRecord record);
 
-    /** @param runId the run @param entry a fact to append */
+    /**
+     * @param runId the run
+     * @param entry a fact to append
+     */
     void append(String runId, JournalEntry entry);
 
-    /** @param runId the run @param status its new status @param at when */
+    /**
+     * @param runId the run
+     * @param status its new status
+     * @param at when
+     */
     void updateStatus(String runId, RunStatus status, Instant at);
 
-    /** @param runId the run @return its record, if known */
+    /**
+     * @param runId the run
+     * @return its record, if known
+     */
     Optional<RunRecord> findRun(String runId);
 
-    /** @param runId the run @return its journal in order (empty for an unknown run) */
+    /**
+     * @param runId the run
+     * @return its journal in order (empty for an unknown run)
+     */
     List<JournalEntry> journal(String runId);
 
     /** @return every known run, newest first */

@@ -6,6 +6,7 @@ import io.prodigy.api.Step;
 import io.prodigy.api.StepRecord;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine's port through which an {@link IsolationStrategy} resolves a merge conflict with a step of the run,
@@ -15,6 +16,8 @@ import java.util.Map;
  *
  * <p>The step runs in the run's workspace, where the strategy has left the conflict in place; it is reported in
  * events and in the run's step records under the phase {@value #PHASE}, for the item whose merge conflicts.
+ *
+ * @since 0.1
  */
 public interface ConflictResolver {
 
@@ -29,7 +32,7 @@ public interface ConflictResolver {
         }
 
         @Override
-        public StepRecord run(Step step, String itemId, Map<String, String> variables,
+        public StepRecord run(Step step, @Nullable String itemId, Map<String, String> variables,
                               Map<String, String> environment) {
             return new StepRecord(PHASE, PHASE, 0, step.label(), false, false, null, Duration.ZERO,
                     new ItemError(ErrorKind.CONFIGURATION, "no engine runs steps for this run", null, step.label()));
@@ -52,6 +55,6 @@ public interface ConflictResolver {
      * @throws InterruptedException if the run was interrupted while the step ran
      * @throws NullPointerException if {@code step}, {@code variables} or {@code environment} is null
      */
-    StepRecord run(Step step, String itemId, Map<String, String> variables, Map<String, String> environment)
+    StepRecord run(Step step, @Nullable String itemId, Map<String, String> variables, Map<String, String> environment)
             throws InterruptedException;
 }

@@ -8,22 +8,37 @@ import java.util.Optional;
  *
  * <p>Contract: thread-safe. Adding an entry for an item that already has one merges the attempts into it.
  * Failures are reported with {@link io.prodigy.api.StoreException}.
+ *
+ * @since 0.1
  */
 public interface DlqStore {
 
     /** @param entry a failed item */
     void add(DlqEntry entry);
 
-    /** @param runId the run @return its entries, in the order they were first added */
+    /**
+     * @param runId the run
+     * @return its entries, in the order they were first added
+     */
     List<DlqEntry> list(String runId);
 
-    /** @param runId the run @param itemId the item @return its entry, if any */
+    /**
+     * @param runId the run
+     * @param itemId the item
+     * @return its entry, if any
+     */
     Optional<DlqEntry> find(String runId, String itemId);
 
-    /** @param runId the run @param itemId the item now resolved */
+    /**
+     * @param runId the run
+     * @param itemId the item now resolved
+     */
     void markResolved(String runId, String itemId);
 
-    /** @param runId the run whose entries are deleted @return how many were deleted */
+    /**
+     * @param runId the run whose entries are deleted
+     * @return how many were deleted
+     */
     int purge(String runId);
 
     /**

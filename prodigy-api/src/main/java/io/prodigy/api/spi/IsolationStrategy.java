@@ -1,6 +1,7 @@
 package io.prodigy.api.spi;
 
 import io.prodigy.api.RunStatus;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Gives a run and each of its MapReduce items a workspace, integrates each successful item's work into the
@@ -10,6 +11,8 @@ import io.prodigy.api.RunStatus;
  * {@link #release} may be called concurrently from several threads; {@link #integrate} is called by one
  * thread at a time (the engine's serial merge queue), in the order items finish. Failures are reported with
  * {@link io.prodigy.api.IsolationException}.
+ *
+ * @since 0.1
  */
 public interface IsolationStrategy {
 
@@ -27,7 +30,7 @@ public interface IsolationStrategy {
      * @param workspace the run workspace directory recorded by the interrupted run, or null if it had none yet
      * @return the run's workspace
      */
-    default Workspace resumeRun(RunContext run, java.nio.file.Path workspace) {
+    default Workspace resumeRun(RunContext run, java.nio.file.@Nullable Path workspace) {
         return openRun(run);
     }
 

@@ -8,9 +8,15 @@ package io.prodigy.api.spi;
  *
  * @param stage the 0-based index of the stage in the workflow
  * @param itemId the item's id (may contain any characters; sanitize it before using it in a name)
+ * @since 0.1
  */
 public record ItemKey(int stage, String itemId) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param stage the 0-based index of the stage in the workflow
+     * @param itemId the item's id (may contain any characters; sanitize it before using it in a name)
+     */
     public ItemKey {
         if (stage < 0) {
             throw new IllegalArgumentException("stage must not be negative, was " + stage);

@@ -1,6 +1,10 @@
 package io.prodigy.api.spi;
 
-/** What the engine offers a {@link MapExecutor} for one attempt. */
+/**
+ * What the engine offers a {@link MapExecutor} for one attempt.
+ *
+ * @since 0.1
+ */
 public interface MapAttemptContext {
 
     /** @return the run's workspace (where item work is integrated) */

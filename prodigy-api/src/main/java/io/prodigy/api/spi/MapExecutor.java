@@ -10,6 +10,8 @@ package io.prodigy.api.spi;
  * machines) returns an outcome whose workspace already holds the item's commits; the engine integrates it exactly as
  * a local one. Implementations are called from several threads at once (up to {@code max_parallel}), must be
  * thread-safe, and must return promptly once {@link MapAttemptContext#isCancelled()} turns true.
+ *
+ * @since 0.1
  */
 public interface MapExecutor {
 

@@ -7,6 +7,8 @@ import java.util.Map;
  * that a strategy merging the run's work back (such as git worktrees) can run them instead of its default
  * merge. The steps run in the run's workspace with every key of a normal step, and see the given variables
  * (for example {@code ${merge.source_branch}}) in addition to the run's.
+ *
+ * @since 0.1
  */
 public interface MergeSteps {
 

@@ -1,6 +1,7 @@
 package io.prodigy.api.spi;
 
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an {@link IsolationStrategy} knows about the run it isolates.
@@ -17,11 +18,27 @@ import java.nio.file.Path;
  *             keep files beyond one run (git worktrees) put them unless told otherwise; null when unknown
  * @param conflictResolver runs a conflict-resolving step (an agent) as a step of the run, through the engine;
  *                         {@link ConflictResolver#NONE} (the default for null) when no engine runs this run
+ *
+ * @since 0.1
  */
 public record RunContext(String runId, String workflowName, Path projectDirectory, Path stateDirectory,
-                         MergeSteps mergeSteps, AgentRunner agentRunner, Path home,
+                         MergeSteps mergeSteps, @Nullable AgentRunner agentRunner, @Nullable Path home,
                          ConflictResolver conflictResolver) {
-    /** Applies defaults. */
+    /**
+     * Applies defaults.
+     *
+     * @param runId the run's id
+     * @param workflowName the workflow's name
+     * @param projectDirectory the user's project directory
+     * @param stateDirectory a directory private to this run, for the strategy's own files
+     * @param mergeSteps the workflow's custom {@code merge:} steps (possibly {@link MergeSteps#NONE}), for strategies
+     *        that resolve merge conflicts with them
+     * @param agentRunner the run's agent runner, or null; for information only (see {@code conflictResolver})
+     * @param home the engine's state directory ({@code PRODIGY_HOME} or the host's choice), where strategies that
+     *        keep files beyond one run (git worktrees) put them unless told otherwise; null when unknown
+     * @param conflictResolver the engine's port that runs a conflict-resolving step as a step of the run; null for
+     *        {@link ConflictResolver#NONE}
+     */
     public RunContext {
         mergeSteps = mergeSteps == null ? MergeSteps.NONE : mergeSteps;
         conflictResolver = conflictResolver == null ? ConflictResolver.NONE : conflictResolver;
@@ -39,7 +56,7 @@ public record RunContext(String runId, String workflowName, Path projectDirector
      * @param home the engine's state directory, or null when unknown
      */
     public RunContext(String runId, String workflowName, Path projectDirectory, Path stateDirectory,
-                      MergeSteps mergeSteps, AgentRunner agentRunner, Path home) {
+                      MergeSteps mergeSteps, @Nullable AgentRunner agentRunner, @Nullable Path home) {
         this(runId, workflowName, projectDirectory, stateDirectory, mergeSteps, agentRunner, home, null);
     }
 
@@ -55,7 +72,7 @@ public record RunContext(String runId, String workflowName, Path projectDirector
      * @param agentRunner the run's agent runner, or null
      */
     public RunContext(String runId, String workflowName, Path projectDirectory, Path stateDirectory,
-                      MergeSteps mergeSteps, AgentRunner agentRunner) {
+                      MergeSteps mergeSteps, @Nullable AgentRunner agentRunner) {
         this(runId, workflowName, projectDirectory, stateDirectory, mergeSteps, agentRunner, null, null);
     }
 }

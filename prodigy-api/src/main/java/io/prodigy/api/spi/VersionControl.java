@@ -1,6 +1,12 @@
 package io.prodigy.api.spi;
 
-/** The version-control view of a {@link Workspace}: what the engine needs for commit checks and git variables. */
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The version-control view of a {@link Workspace}: what the engine needs for commit checks and git variables.
+ *
+ * @since 0.1
+ */
 public interface VersionControl {
 
     /** @return the current commit id */
@@ -21,7 +27,7 @@ public interface VersionControl {
      * @param message the commit message
      * @return the new commit id, or null when there was nothing to commit
      */
-    String commitAll(String message);
+    @Nullable String commitAll(String message);
 
     /**
      * Throws away what happened in the working tree since a commit: commits on top of it and uncommitted changes

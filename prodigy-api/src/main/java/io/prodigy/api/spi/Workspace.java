@@ -3,7 +3,11 @@ package io.prodigy.api.spi;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** A directory where a run or one of its items works, handed out by an {@link IsolationStrategy}. */
+/**
+ * A directory where a run or one of its items works, handed out by an {@link IsolationStrategy}.
+ *
+ * @since 0.1
+ */
 public interface Workspace {
 
     /** @return the directory steps run in */

@@ -26,8 +26,8 @@ class ClaudeStreamDecoderTest {
     private final List<AgentActivity> activities = new ArrayList<>();
 
     private ClaudeStreamDecoder decoder(String command) {
-        AgentRequest request = new AgentRequest(command, Path.of("/w"), Map.of(), null, "r", null, "s", null,
-                activities::add);
+        AgentRequest request = AgentRequest.builder(command, Path.of("/w")).runId("r").stepLabel("s")
+                .stateDirectory(null).activity(activities::add).build();
         return new ClaudeStreamDecoder(request, null, null, new ClaudeStreamDecoder.Options(true, false, CLOCK));
     }
 

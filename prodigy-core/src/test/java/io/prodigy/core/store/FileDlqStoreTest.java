@@ -72,12 +72,11 @@ class FileDlqStoreTest {
         FileDlqStore s = store();
         InMemoryDlqStore reference = new InMemoryDlqStore();
         DlqEntry first = Samples.dlq("run-1", "a", t(0), t(5), 2);
-        DlqEntry again = new DlqEntry("run-1", "a", "{\"id\":\"a\",\"fixed\":true}",
-                List.of(new FailedAttempt(1, t(60), ErrorKind.TIMEOUT, "timed out", null, "claude: /fix", null)),
-                null, false, t(60), t(60));
-        DlqEntry third = new DlqEntry("run-1", "a", "{\"id\":\"a\"}",
-                List.of(new FailedAttempt(1, t(90), ErrorKind.CRASH, "died", 137, null, null)),
-                Path.of("/elsewhere"), true, t(90), t(90));
+        DlqEntry again = DlqEntry.builder("run-1", "a").itemJson("{\"id\":\"a\",\"fixed\":true}")
+                .attempt(FailedAttempt.of(1, t(60), ErrorKind.TIMEOUT, "timed out").withStep("claude: /fix")).build();
+        DlqEntry third = DlqEntry.builder("run-1", "a").itemJson("{\"id\":\"a\"}")
+                .attempt(FailedAttempt.of(1, t(90), ErrorKind.CRASH, "died").withExitCode(137))
+                .workspace(Path.of("/elsewhere")).resolved(true).build();
         for (DlqEntry e : List.of(first, again, third)) {
             s.add(e);
             reference.add(e);

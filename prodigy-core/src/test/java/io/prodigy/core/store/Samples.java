@@ -2,7 +2,6 @@ package io.prodigy.core.store;
 
 import io.prodigy.api.ErrorKind;
 import io.prodigy.api.ItemStatus;
-import io.prodigy.api.RunStatus;
 import io.prodigy.api.spi.DlqEntry;
 import io.prodigy.api.spi.FailedAttempt;
 import io.prodigy.api.spi.JournalEntry;
@@ -23,8 +22,8 @@ final class Samples {
     }
 
     static RunRecord run(String runId, Instant startedAt) {
-        return new RunRecord(runId, "wf", "hash-1", RunStatus.RUNNING, Path.of("/project"), null, startedAt,
-                startedAt, Map.of("args", "[\"a\"]", "branch", "main"));
+        return RunRecord.builder(runId, "wf", Path.of("/project"), startedAt).workflowHash("hash-1")
+                .metadata(Map.of("args", "[\"a\"]", "branch", "main")).build();
     }
 
     static List<JournalEntry> everyJournalEntry() {
@@ -44,12 +43,13 @@ final class Samples {
     }
 
     static DlqEntry dlq(String runId, String itemId, Instant first, Instant last, int attempts) {
-        List<FailedAttempt> list = new java.util.ArrayList<>();
+        DlqEntry.Builder entry = DlqEntry.builder(runId, itemId).itemJson("{\"id\":\"" + itemId + "\"}")
+                .workspace(Path.of("/wt/" + itemId)).firstFailure(first).lastFailure(last);
         for (int i = 1; i <= attempts; i++) {
-            list.add(new FailedAttempt(i, i == attempts ? last : first, ErrorKind.COMMAND_FAILED,
-                    "exit 1 on attempt " + i, 1, "shell: make", "/logs/" + itemId + "-" + i + ".log"));
+            entry.attempt(FailedAttempt.of(i, i == attempts ? last : first, ErrorKind.COMMAND_FAILED,
+                    "exit 1 on attempt " + i).withExitCode(1).withStep("shell: make")
+                    .withLogLocation("/logs/" + itemId + "-" + i + ".log"));
         }
-        return new DlqEntry(runId, itemId, "{\"id\":\"" + itemId + "\"}", list, Path.of("/wt/" + itemId), false,
-                first, last);
+        return entry.build();
     }
 }

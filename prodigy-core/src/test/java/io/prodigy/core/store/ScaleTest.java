@@ -98,9 +98,10 @@ class ScaleTest {
                         + "\"}\n");
             }
         }
-        assertThat(DlqCodec.added(new DlqEntry("run-big", "item-7", "{\"n\":7}",
-                List.of(new FailedAttempt(1, T, ErrorKind.COMMAND_FAILED, "exit 1", 1, "shell: make", null)),
-                null, false, T, T.plusSeconds(7)))).asString(StandardCharsets.UTF_8)
+        assertThat(DlqCodec.added(DlqEntry.builder("run-big", "item-7").itemJson("{\"n\":7}")
+                .attempt(FailedAttempt.of(1, T, ErrorKind.COMMAND_FAILED, "exit 1").withExitCode(1)
+                        .withStep("shell: make"))
+                .lastFailure(T.plusSeconds(7)).build())).asString(StandardCharsets.UTF_8)
                 .isEqualTo(lineOf(file, 8) + "\n");
         FileDlqStore store = FileDlqStore.open(home);
         long start = System.nanoTime();

@@ -104,9 +104,9 @@ public abstract class CheckpointStoreContract {
      * @return a record of a running run, with a workspace and metadata
      */
     protected static RunRecord record(String runId, Instant startedAt) {
-        return new RunRecord(runId, "contract-workflow", "hash-" + runId, RunStatus.RUNNING,
-                Path.of("project"), Path.of("workspace", runId), startedAt, startedAt,
-                Map.of("args", "--flag value", "branch", "main"));
+        return RunRecord.builder(runId, "contract-workflow", Path.of("project"), startedAt).workflowHash("hash-" + runId)
+                .workspace(Path.of("workspace", runId)).metadata(Map.of("args", "--flag value", "branch", "main"))
+                .build();
     }
 
     /** @return one entry of each kind, at increasing times */
@@ -234,8 +234,8 @@ public abstract class CheckpointStoreContract {
         store.createRun(record("run-1", T0));
         JournalEntry e = new JournalEntry.ItemDispatched(T0, 0, "a", 1);
         store.append("run-1", e);
-        RunRecord changed = new RunRecord("run-1", "contract-workflow", "hash-run-1", RunStatus.FAILED,
-                Path.of("project"), Path.of("elsewhere"), T0, T0.plusSeconds(5), Map.of("branch", "feature"));
+        RunRecord changed = record("run-1", T0).toBuilder().status(RunStatus.FAILED).workspace(Path.of("elsewhere"))
+                .updatedAt(T0.plusSeconds(5)).metadata(Map.of("branch", "feature")).build();
         store.updateRun(changed);
         assertThat(store.findRun("run-1")).contains(changed);
         assertThat(store.journal("run-1")).containsExactly(e);

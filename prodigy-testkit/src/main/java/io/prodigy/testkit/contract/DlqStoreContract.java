@@ -99,9 +99,9 @@ public abstract class DlqStoreContract {
      * @return an unresolved entry with one failed attempt
      */
     protected static DlqEntry entry(String runId, String itemId, int attempt, Instant at) {
-        FailedAttempt failed = new FailedAttempt(attempt, at, ErrorKind.COMMAND_FAILED,
-                "attempt " + attempt + " of " + itemId + " failed", 1, "claude: /fix " + itemId, null);
-        return new DlqEntry(runId, itemId, "{\"id\":\"" + itemId + "\"}", List.of(failed), null, false, at, at);
+        FailedAttempt failed = FailedAttempt.of(attempt, at, ErrorKind.COMMAND_FAILED,
+                "attempt " + attempt + " of " + itemId + " failed").withExitCode(1).withStep("claude: /fix " + itemId);
+        return DlqEntry.builder(runId, itemId).itemJson("{\"id\":\"" + itemId + "\"}").attempt(failed).build();
     }
 
     @Test

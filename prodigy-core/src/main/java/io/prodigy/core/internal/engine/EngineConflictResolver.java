@@ -4,14 +4,20 @@ import io.prodigy.api.Step;
 import io.prodigy.api.StepRecord;
 import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.spi.ConflictResolver;
+import io.prodigy.api.spi.Workspace;
+import io.prodigy.core.internal.engine.step.StepOutcome;
+import io.prodigy.core.internal.engine.step.StepPipeline;
+import io.prodigy.core.internal.engine.step.StepScope;
 import io.prodigy.core.internal.interpolate.Variables;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 
 /**
  * The engine's {@link ConflictResolver}: runs an isolation strategy's conflict-resolving step (an agent) through
@@ -25,24 +31,31 @@ import java.util.concurrent.FutureTask;
  * waits to be admitted again under the lowered limit, which items blocked on the merge lock would never let happen.
  */
 final class EngineConflictResolver implements ConflictResolver {
-    private final RunState run;
-    private final StepExecutor steps;
+    private final RunServices run;
+    private final StepPipeline steps;
     private final Variables vars;
+    private final Supplier<Workspace> runWorkspace;
+    private final List<StepRecord> records;
 
     /**
-     * @param run the run
-     * @param steps the run's step executor
+     * @param run the run's services
+     * @param steps the run's step pipeline
      * @param vars the run's variables
+     * @param runWorkspace the run's workspace, once open
+     * @param records the run's step records, to add the resolving step's to
      */
-    EngineConflictResolver(RunState run, StepExecutor steps, Variables vars) {
+    EngineConflictResolver(RunServices run, StepPipeline steps, Variables vars, Supplier<Workspace> runWorkspace,
+                           List<StepRecord> records) {
         this.run = run;
         this.steps = steps;
         this.vars = vars;
+        this.runWorkspace = runWorkspace;
+        this.records = records;
     }
 
     @Override
     public boolean canRunAgents() {
-        return run.agentRunner != null;
+        return run.agentRunner() != null;
     }
 
     @Override
@@ -54,21 +67,22 @@ final class EngineConflictResolver implements ConflictResolver {
         Variables scoped = vars.child();
         variables.forEach(scoped::putString);
         Map<String, String> env = new LinkedHashMap<>(environment);
-        env.put("PRODIGY_RUN_ID", run.runId);
-        StepScope scope = new StepScope(scoped, run.runWorkspace, PHASE, itemId, null, env);
-        Instant start = run.clock.instant();
-        run.events.emit(new RunEvent.PhaseStarted(run.runId, start, PHASE, PHASE));
+        env.put("PRODIGY_RUN_ID", run.runId());
+        StepScope scope = new StepScope(scoped, runWorkspace.get(), PHASE, itemId, null, env);
+        Instant start = run.clock().instant();
+        run.events().emit(new RunEvent.PhaseStarted(run.runId(), start, PHASE, PHASE));
         StepOutcome outcome = executeOutsideTheItemsSlot(step, scope);
-        steps.record(PHASE, scope, 0, step, outcome);
-        run.events.emit(new RunEvent.PhaseFinished(run.runId, run.clock.instant(), PHASE, PHASE, outcome.success(),
-                Duration.between(start, run.clock.instant())));
-        return new StepRecord(PHASE, PHASE, 0, step.label(), outcome.skipped(), outcome.success(), outcome.exitCode(),
-                outcome.duration(), steps.mask(outcome.error()));
+        StepRecord record = new StepRecord(PHASE, PHASE, 0, step.label(), outcome.skipped(), outcome.success(),
+                outcome.exitCode(), outcome.duration(), run.masker().mask(outcome.error()));
+        records.add(record);
+        run.events().emit(new RunEvent.PhaseFinished(run.runId(), run.clock().instant(), PHASE, PHASE,
+                outcome.success(), Duration.between(start, run.clock().instant())));
+        return record;
     }
 
     private StepOutcome executeOutsideTheItemsSlot(Step step, StepScope scope) throws InterruptedException {
         FutureTask<StepOutcome> task = new FutureTask<>(() -> steps.execute(step, 0, scope));
-        Thread worker = new Thread(task, "prodigy-" + run.runId + "-conflict-" + scope.itemId());
+        Thread worker = new Thread(task, "prodigy-" + run.runId() + "-conflict-" + scope.itemId());
         worker.setDaemon(true);
         worker.start();
         try {

@@ -11,6 +11,9 @@ import io.prodigy.api.spi.MapAttemptOutcome;
 import io.prodigy.api.spi.TokenUsage;
 import io.prodigy.api.spi.VersionControl;
 import io.prodigy.api.spi.Workspace;
+import io.prodigy.core.internal.engine.step.StepOutcome;
+import io.prodigy.core.internal.engine.step.StepPipeline;
+import io.prodigy.core.internal.engine.step.StepScope;
 import io.prodigy.core.internal.interpolate.Variables;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +30,7 @@ final class ItemTemplate {
     }
 
     /**
-     * @param run the run's state
+     * @param run the run's services
      * @param steps the step runner
      * @param stageVars the stage's variables
      * @param map the map phase
@@ -40,11 +43,11 @@ final class ItemTemplate {
      * @return the outcome, holding {@code ws}
      * @throws InterruptedException if interrupted
      */
-    static MapAttemptOutcome run(RunState run, StepExecutor steps, Variables stageVars, MapPhase map, int index,
+    static MapAttemptOutcome run(RunServices run, StepPipeline steps, Variables stageVars, MapPhase map, int index,
                                  String itemId, JsonNode item, String itemJson, int attempt, Workspace ws)
             throws InterruptedException {
-        run.events.emit(new RunEvent.ItemStarted(run.runId, run.clock.instant(), itemId, attempt, ws.name(),
-                run.masker.mask(io.prodigy.core.ItemLabels.of(itemId, item))));
+        run.events().emit(new RunEvent.ItemStarted(run.runId(), run.clock().instant(), itemId, attempt, ws.name(),
+                run.masker().mask(io.prodigy.core.ItemLabels.of(itemId, item))));
         Variables vars = stageVars.child();
         vars.put("item", item);
         vars.putString("item_id", itemId);
@@ -57,7 +60,7 @@ final class ItemTemplate {
         }
         Instant deadline = map.agentTimeout() == null ? null : Instant.now().plus(map.agentTimeout());
         StepScope scope = new StepScope(vars, ws, "map", itemId, deadline,
-                Map.of("PRODIGY_ITEM_ID", itemId, "PRODIGY_RUN_ID", run.runId));
+                Map.of("PRODIGY_ITEM_ID", itemId, "PRODIGY_RUN_ID", run.runId()));
         Optional<VersionControl> vcs = ws.versionControl();
         String base = vcs.map(VersionControl::head).orElse(null);
         StepOutcome last = null;
@@ -82,7 +85,7 @@ final class ItemTemplate {
             }
         }
         JsonNode transcript = vars.resolve("claude.transcript");
-        if (error == null && run.cancellation.isCancelled()) {
+        if (error == null && run.cancellation().isCancelled()) {
             error = new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null, null);
         }
         return new MapAttemptOutcome(ws, base, error, last == null ? "" : last.stdout(), cost, tokens,

@@ -28,6 +28,9 @@ import io.prodigy.api.spi.VersionControl;
 import io.prodigy.api.spi.Workspace;
 import io.prodigy.api.spi.WorkspaceChanges;
 import io.prodigy.core.internal.Json;
+import io.prodigy.core.internal.engine.step.StepOutcome;
+import io.prodigy.core.internal.engine.step.StepPipeline;
+import io.prodigy.core.internal.engine.step.StepScope;
 import io.prodigy.core.internal.expr.ItemPipeline;
 import io.prodigy.core.internal.input.ItemIds;
 import io.prodigy.core.internal.input.JsonPathQuery;
@@ -59,8 +62,10 @@ import org.slf4j.LoggerFactory;
 final class MapStageExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(MapStageExecutor.class);
 
-    private final RunState run;
-    private final StepExecutor steps;
+    private final RunServices run;
+    private final RunBudget budget;
+    private final Workspace runWorkspace;
+    private final StepPipeline steps;
     private final Stage.MapReduce stage;
     private final int stageIndex;
     private final Variables stageVars;
@@ -70,10 +75,12 @@ final class MapStageExecutor {
 
     private final ResumeState resume;
 
-    MapStageExecutor(RunState run, StepExecutor steps, Stage.MapReduce stage, int stageIndex, Variables stageVars,
-                     ResumeState resume) {
+    MapStageExecutor(RunServices run, RunBudget budget, Workspace runWorkspace, StepPipeline steps,
+                     Stage.MapReduce stage, int stageIndex, Variables stageVars, ResumeState resume) {
         this.resume = resume;
         this.run = run;
+        this.budget = budget;
+        this.runWorkspace = runWorkspace;
         this.steps = steps;
         this.stage = stage;
         this.stageIndex = stageIndex;
@@ -108,12 +115,12 @@ final class MapStageExecutor {
             ids = ItemIds.assignIds(items, map.idField());
             ArrayNode all = Json.NODES.arrayNode();
             items.forEach(all::add);
-            run.journal(new JournalEntry.ItemsResolved(run.clock.instant(), stageIndex, ids,
-                    run.masker.mask(Json.write(all))));
+            run.journal(new JournalEntry.ItemsResolved(run.clock().instant(), stageIndex, ids,
+                    run.masker().mask(Json.write(all))));
         }
-        int parallel = run.options.maxParallel() != null ? run.options.maxParallel() : map.maxParallel();
+        int parallel = run.options().maxParallel() != null ? run.options().maxParallel() : map.maxParallel();
         parallel = Math.max(1, Math.min(parallel, Math.max(1, items.size())));
-        run.progress.mapStarted(items.size());
+        run.progress().mapStarted(items.size());
         int succeededBefore = 0;
         int failedBefore = 0;
         if (resume != null) {
@@ -127,7 +134,7 @@ final class MapStageExecutor {
                 }
             }
         }
-        run.events.emit(new RunEvent.ItemsResolved(run.runId, run.clock.instant(), stage.name(), items.size(),
+        run.events().emit(new RunEvent.ItemsResolved(run.runId(), run.clock().instant(), stage.name(), items.size(),
                 parallel, succeededBefore, failedBefore));
         LOG.info("Map phase of '{}': {} item(s), up to {} at once", stage.name(), items.size(), parallel);
 
@@ -136,19 +143,19 @@ final class MapStageExecutor {
         CircuitBreaker breaker = policy.circuitBreaker() == null ? null
                 : new CircuitBreaker(policy.circuitBreaker(), System::nanoTime);
         ItemResult[] results = new ItemResult[items.size()];
-        Instant start = run.clock.instant();
+        Instant start = run.clock().instant();
 
-        ExecutorService pool = run.hostExecutor != null ? run.hostExecutor
+        ExecutorService pool = run.hostExecutor() != null ? run.hostExecutor()
                 : Executors.newFixedThreadPool(parallel, new NamedThreadFactory("prodigy-agent"));
-        ConcurrencyGovernor governor = new ConcurrencyGovernor(parallel, run.clock);
-        run.governor = governor;
+        ConcurrencyGovernor governor = new ConcurrencyGovernor(parallel, run.clock());
+        RunBudget.Term governed = budget.governedBy(governor);
         List<Future<?>> futures = new ArrayList<>();
         // results the interrupted run journaled: built after dispatch, so that new items start without waiting
         JournalEntry.ItemFinished[] journaled = resume != null ? new JournalEntry.ItemFinished[items.size()] : null;
         int pruneAt = 2 * parallel + 64;
         try {
             ItemRecovery recovery = resume == null ? null
-                    : new ItemRecovery(resume, run.isolation, run.runWorkspace, stageIndex);
+                    : new ItemRecovery(resume, run.isolation(), runWorkspace, stageIndex);
             for (int dispatched = 0; dispatched < items.size(); dispatched++) {
                 final int index = dispatched;
                 boolean discardFirst = false;
@@ -156,39 +163,39 @@ final class MapStageExecutor {
                     ItemRecovery.Decision decision = recovery.decide(ids.get(index));
                     if (decision instanceof ItemRecovery.Decision.Journaled j) {
                         journaled[index] = j.entry();
-                        run.progress.settled(j.entry().status() == ItemStatus.SUCCEEDED);
+                        run.progress().settled(j.entry().status() == ItemStatus.SUCCEEDED);
                         continue;
                     }
                     if (decision instanceof ItemRecovery.Decision.IntegratedUnrecorded) {
                         results[index] = recordIntegrated(index, ids.get(index), items.get(index));
-                        run.progress.settled(true);
+                        run.progress().settled(true);
                         continue;
                     }
                     discardFirst = ((ItemRecovery.Decision.Run) decision).discardFirst();
                 }
-                governor.acquire(run.cancellation, () -> stopped.get() || run.budgetReached());
+                governor.acquire(run.cancellation(), () -> stopped.get() || budget.reached());
                 boolean permit = false;
                 if (breaker != null) {
-                    while (!stopped.get() && !run.cancellation.isCancelled() && !(permit = breaker.tryAcquire())) {
+                    while (!stopped.get() && !run.cancellation().isCancelled() && !(permit = breaker.tryAcquire())) {
                         Duration wait = breaker.remainingOpen();
                         Waits.sleep(wait.isZero() || wait.isNegative() ? Duration.ofMillis(10) : wait,
-                                run.cancellation);
+                                run.cancellation());
                     }
                 }
-                if (stopped.get() || run.cancellation.isCancelled() || run.budgetReached()) {
+                if (stopped.get() || run.cancellation().isCancelled() || budget.reached()) {
                     if (permit) {
                         breaker.release();
                     }
-                    if (run.budgetReached() && !run.cancellation.isCancelled()) {
+                    if (budget.reached() && !run.cancellation().isCancelled()) {
                         paused = true;
                     }
                     break;
                 }
                 if (discardFirst) {
                     CrashPoints.reach(CrashPoints.Point.DISCARD, ids.get(index));
-                    run.isolation.discardStale(run.runWorkspace, new ItemKey(stageIndex, ids.get(index)));
+                    run.isolation().discardStale(runWorkspace, new ItemKey(stageIndex, ids.get(index)));
                 }
-                run.progress.itemStarted();
+                run.progress().itemStarted();
                 if (futures.size() >= pruneAt) {
                     // keep only the tasks still going (at most `parallel`): a million finished ones are memory
                     futures.removeIf(f -> f.isDone() && !failedUnexpectedly(f));
@@ -204,10 +211,10 @@ final class MapStageExecutor {
                     } catch (RuntimeException e) {
                         // a bug or a failing store must not lose the item: report it as failed
                         LOG.error("item {} failed unexpectedly", ids.get(index), e);
-                        run.progress.itemEnded(false);
+                        run.progress().itemEnded(false);
                         ItemResult r = new ItemResult(ids.get(index), index, Json.write(items.get(index)),
                                 ItemStatus.FAILED, 1, null, Duration.ZERO, null, new ItemError(ErrorKind.UNKNOWN,
-                                "internal error: " + run.masker.mask(String.valueOf(e)), null, null), false, null,
+                                "internal error: " + run.masker().mask(String.valueOf(e)), null, null), false, null,
                                 List.of(), null, null);
                         results[index] = r;
                     } finally {
@@ -236,7 +243,7 @@ final class MapStageExecutor {
             }
             throw e;
         } finally {
-            if (pool != run.hostExecutor) {
+            if (pool != run.hostExecutor()) {
                 pool.shutdownNow();
             }
         }
@@ -251,9 +258,9 @@ final class MapStageExecutor {
             }
             out.add(r);
         }
-        run.progress.notRun(notRun);
-        Duration wall = Duration.between(start, run.clock.instant());
-        run.governor = null;
+        run.progress().notRun(notRun);
+        Duration wall = Duration.between(start, run.clock().instant());
+        governed.close();
         return new MapOutcome(out, stopped.get(), stopReason.get(), wall, parallel, paused);
     }
 
@@ -283,7 +290,7 @@ final class MapStageExecutor {
 
     private List<JsonNode> selectItems(MapPhase map) throws InterruptedException {
         WorkInput input = map.input();
-        Path dir = run.runWorkspace.directory();
+        Path dir = runWorkspace.directory();
         String where = "map input of stage '" + stage.name() + "'";
         List<JsonNode> raw;
         if (input instanceof WorkInput.Values values) {
@@ -338,15 +345,15 @@ final class MapStageExecutor {
     }
 
     private String keyed(String key, RuntimeException e) {
-        return key + " of stage '" + stage.name() + "' in workflow '" + run.workflow.name() + "' is invalid: "
+        return key + " of stage '" + stage.name() + "' in workflow '" + run.workflow().name() + "' is invalid: "
                 + e.getMessage();
     }
 
     private List<JsonNode> fromCommand(String template, String jsonPath, String where) throws InterruptedException {
         String command = Interpolator.interpolate(template, stageVars, Interpolator.Quoting.SHELL, where);
-        StepScope scope = new StepScope(stageVars, run.runWorkspace, "map", null, null, Map.of());
+        StepScope scope = new StepScope(stageVars, runWorkspace, "map", null, null, Map.of());
         StepOutcome o = steps.runShell(command, io.prodigy.api.Step.shell(template).build(), scope,
-                Duration.ofMinutes(5), where, Map.of());
+                Duration.ofMinutes(5), where);
         if (!o.success()) {
             throw new WorkflowDefinitionException("the " + where + " command failed: "
                     + (o.error() == null ? "exit " + o.exitCode() : o.error().message()));
@@ -361,10 +368,10 @@ final class MapStageExecutor {
     private ItemResult runItem(int index, String itemId, JsonNode item, MapPhase map, ErrorPolicy policy,
                                FailureLimits limits, CircuitBreaker breaker) throws InterruptedException {
         String itemJson = Json.write(item);
-        Instant firstStart = run.clock.instant();
+        Instant firstStart = run.clock().instant();
         RetryPolicy itemRetry = policy.onItemFailure() == ItemFailureAction.RETRY || policy.itemRetry() != null
                 ? policy.itemRetry() : RetryPolicy.NONE;
-        RetryState retry = new RetryState(itemRetry, run.random);
+        RetryState retry = new RetryState(itemRetry, run.random());
         List<FailedAttempt> failures = new ArrayList<>();
         Duration total = Duration.ZERO;
         Double cost = null;
@@ -373,7 +380,7 @@ final class MapStageExecutor {
         int redispatched = 0;
         while (true) {
             attempt++;
-            run.journal(new JournalEntry.ItemDispatched(run.clock.instant(), stageIndex, itemId, attempt));
+            run.journal(new JournalEntry.ItemDispatched(run.clock().instant(), stageIndex, itemId, attempt));
             CrashPoints.reach(CrashPoints.Point.DISPATCH, itemId);
             Attempt a = attemptItem(index, itemId, item, itemJson, map, attempt);
             redispatched += a.dispatches - 1; // a remote executor restarted it (a worker died)
@@ -389,9 +396,9 @@ final class MapStageExecutor {
                 if (limits.recordSuccess() == FailureLimits.Decision.STOP) {
                     stop(limits.stopReason());
                 }
-                run.progress.itemEnded(true);
+                run.progress().itemEnded(true);
                 if (resume != null && resume.deadLettered.getOrDefault(stageIndex, java.util.Set.of()).contains(itemId)) {
-                    run.dlq.markResolved(run.runId, itemId);
+                    run.dlq().markResolved(run.runId(), itemId);
                 }
                 ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, attempt + redispatched,
                         firstStart,
@@ -400,26 +407,27 @@ final class MapStageExecutor {
                 finish(r);
                 return r;
             }
-            if (a.error.kind() == ErrorKind.CANCELLED || run.cancellation.isCancelled()) {
+            if (a.error.kind() == ErrorKind.CANCELLED || run.cancellation().isCancelled()) {
                 if (breaker != null) {
                     breaker.release();
                 }
-                run.progress.itemCancelled();
+                run.progress().itemCancelled();
                 ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.CANCELLED, attempt + redispatched,
-                        firstStart, total, a.output, steps.mask(a.error), false, a.workspace, List.of(), cost, tokens);
+                        firstStart, total, a.output, run.masker().mask(a.error), false, a.workspace, List.of(), cost,
+                        tokens);
                 finish(r);
                 return r;
             }
-            failures.add(new FailedAttempt(attempt, run.clock.instant(), a.error.kind(),
-                    run.masker.mask(a.error.message()), a.error.exitCode(), a.error.step(), a.log));
+            failures.add(new FailedAttempt(attempt, run.clock().instant(), a.error.kind(),
+                    run.masker().mask(a.error.message()), a.error.exitCode(), a.error.step(), a.log));
             Optional<Duration> delay = stopped.get() ? Optional.empty()
                     : retry.nextDelay(a.error.kind(), a.error.message());
-            run.events.emit(new RunEvent.ItemFailed(run.runId, run.clock.instant(), itemId, attempt, a.error.kind(),
-                    run.masker.mask(a.error.message()), delay.isPresent()));
+            run.events().emit(new RunEvent.ItemFailed(run.runId(), run.clock().instant(), itemId, attempt,
+                    a.error.kind(), run.masker().mask(a.error.message()), delay.isPresent()));
             if (delay.isPresent()) {
-                run.events.emit(new RunEvent.RetryScheduled(run.runId, run.clock.instant(), itemId, null,
-                        attempt + 1, delay.get(), run.masker.mask(a.error.message())));
-                Waits.sleep(delay.get(), run.cancellation);
+                run.events().emit(new RunEvent.RetryScheduled(run.runId(), run.clock().instant(), itemId, null,
+                        attempt + 1, delay.get(), run.masker().mask(a.error.message())));
+                Waits.sleep(delay.get(), run.cancellation());
                 continue;
             }
             if (breaker != null) {
@@ -428,10 +436,10 @@ final class MapStageExecutor {
             boolean dlq = policy.onItemFailure() == ItemFailureAction.DLQ
                     || policy.onItemFailure() == ItemFailureAction.RETRY;
             if (dlq) {
-                run.dlq.add(new DlqEntry(run.runId, itemId, itemJson, failures, a.workspace, false,
+                run.dlq().add(new DlqEntry(run.runId(), itemId, itemJson, failures, a.workspace, false,
                         failures.get(0).at(), failures.get(failures.size() - 1).at()));
-                run.journal(new JournalEntry.ItemDeadLettered(run.clock.instant(), stageIndex, itemId));
-                run.events.emit(new RunEvent.ItemDeadLettered(run.runId, run.clock.instant(), itemId));
+                run.journal(new JournalEntry.ItemDeadLettered(run.clock().instant(), stageIndex, itemId));
+                run.events().emit(new RunEvent.ItemDeadLettered(run.runId(), run.clock().instant(), itemId));
             }
             if (limits.recordFailure(itemId) == FailureLimits.Decision.STOP) {
                 stop(limits.stopReason());
@@ -441,9 +449,9 @@ final class MapStageExecutor {
                         + "), and every other item would fail the same way; fix the credentials or account and "
                         + "resume the run");
             }
-            run.progress.itemEnded(false);
+            run.progress().itemEnded(false);
             ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.FAILED, attempt + redispatched, firstStart, total,
-                    a.output, steps.mask(a.error), dlq, a.workspace, List.of(), cost, tokens, a.filesModified,
+                    a.output, run.masker().mask(a.error), dlq, a.workspace, List.of(), cost, tokens, a.filesModified,
                     a.worktreePath, a.branch);
             finish(r);
             return r;
@@ -457,11 +465,11 @@ final class MapStageExecutor {
     private ItemResult recordIntegrated(int index, String itemId, JsonNode item) {
         if (!resume.integrated(stageIndex, itemId)) {
             LOG.info("Resume: item {} was integrated before the interruption; not running it again", itemId);
-            String head = run.runWorkspace.versionControl().map(VersionControl::head).orElse(null);
-            run.journal(new JournalEntry.ItemIntegrated(run.clock.instant(), stageIndex, itemId, head));
+            String head = runWorkspace.versionControl().map(VersionControl::head).orElse(null);
+            run.journal(new JournalEntry.ItemIntegrated(run.clock().instant(), stageIndex, itemId, head));
         }
         if (resume.deadLettered.getOrDefault(stageIndex, java.util.Set.of()).contains(itemId)) {
-            run.dlq.markResolved(run.runId, itemId);
+            run.dlq().markResolved(run.runId(), itemId);
         }
         ItemResult r = new ItemResult(itemId, index, Json.write(item), ItemStatus.SUCCEEDED, 1, null, Duration.ZERO,
                 "", null, false, null, List.of(), null, null);
@@ -506,11 +514,11 @@ final class MapStageExecutor {
     }
 
     private void finish(ItemResult r) {
-        run.journal(new JournalEntry.ItemFinished(run.clock.instant(), stageIndex, r.itemId(), r.status(),
-                run.masker.mask(Json.write(resultJson(r)))));
+        run.journal(new JournalEntry.ItemFinished(run.clock().instant(), stageIndex, r.itemId(), r.status(),
+                run.masker().mask(Json.write(resultJson(r)))));
         CrashPoints.reach(CrashPoints.Point.ITEM_FINISHED, r.itemId());
-        run.events.emit(new RunEvent.ItemFinished(run.runId, run.clock.instant(), r.itemId(), r.status(), r.attempts(),
-                r.duration(), r.costUsd()));
+        run.events().emit(new RunEvent.ItemFinished(run.runId(), run.clock().instant(), r.itemId(), r.status(),
+                r.attempts(), r.duration(), r.costUsd()));
     }
 
     /** One attempt of an item's template. */
@@ -532,15 +540,15 @@ final class MapStageExecutor {
     private Attempt attemptItem(int index, String itemId, JsonNode item, String itemJson, MapPhase map, int attempt)
             throws InterruptedException {
         Attempt a = new Attempt();
-        Instant start = run.clock.instant();
+        Instant start = run.clock().instant();
         MapAttemptOutcome o;
         try {
-            o = run.mapExecutor.attempt(attemptOf(index, itemId, itemJson, map, attempt),
+            o = run.mapExecutor().attempt(attemptOf(index, itemId, itemJson, map, attempt),
                     new AttemptContext(index, itemId, item, itemJson, map, attempt));
         } catch (ProdigyException e) {
             a.error = new ItemError(ErrorKind.WORKSPACE, "could not run item " + itemId + ": " + e.getMessage(),
                     null, null);
-            a.duration = Duration.between(start, run.clock.instant());
+            a.duration = Duration.between(start, run.clock().instant());
             return a;
         }
         Workspace ws = o.workspace();
@@ -572,13 +580,13 @@ final class MapStageExecutor {
                 a.error = integrate(itemId, ws);
                 keep = a.error != null;
             }
-            a.workspace = keep && ws != null && ws != run.runWorkspace ? ws.directory() : null;
+            a.workspace = keep && ws != null && ws != runWorkspace ? ws.directory() : null;
             return a;
         } finally {
-            a.duration = Duration.between(start, run.clock.instant());
+            a.duration = Duration.between(start, run.clock().instant());
             try {
-                if (ws != null && ws != run.runWorkspace) {
-                    run.isolation.release(ws, keep);
+                if (ws != null && ws != runWorkspace) {
+                    run.isolation().release(ws, keep);
                     if (a.workspace != null && !java.nio.file.Files.isDirectory(a.workspace)) {
                         a.workspace = null; // the strategy removed it anyway (keepFailedWorktrees(false)): no path to record
                     }
@@ -591,7 +599,7 @@ final class MapStageExecutor {
 
     /** @return the attempt as a {@link io.prodigy.api.spi.MapExecutor} sees it: no secrets, no process env */
     private MapAttempt attemptOf(int index, String itemId, String itemJson, MapPhase map, int attempt) {
-        java.util.Set<String> secrets = run.workflow.secrets().keySet();
+        java.util.Set<String> secrets = run.workflow().secrets().keySet();
         Map<String, String> vars = new java.util.TreeMap<>();
         stageVars.flatten().forEach((k, v) -> {
             if (!secrets.contains(k)) {
@@ -599,12 +607,12 @@ final class MapStageExecutor {
             }
         });
         vars.put("item_json", Json.write(Json.text(itemJsonVariable(itemJson))));
-        Map<String, String> env = new java.util.TreeMap<>(run.processEnv);
+        Map<String, String> env = new java.util.TreeMap<>(run.processEnv());
         env.keySet().removeAll(secrets);
         if (workflowHash == null) {
-            workflowHash = io.prodigy.core.internal.WorkflowFingerprint.of(run.workflow);
+            workflowHash = io.prodigy.core.internal.WorkflowFingerprint.of(run.workflow());
         }
-        return new MapAttempt(run.runId, run.workflow.name(), workflowHash, stageIndex, itemId, index, itemJson,
+        return new MapAttempt(run.runId(), run.workflow().name(), workflowHash, stageIndex, itemId, index, itemJson,
                 attempt, vars, env, map.agentTimeout());
     }
 
@@ -642,12 +650,12 @@ final class MapStageExecutor {
 
         @Override
         public Workspace runWorkspace() {
-            return run.runWorkspace;
+            return runWorkspace;
         }
 
         @Override
         public Workspace acquireWorkspace() {
-            return run.isolation.acquire(run.runWorkspace, new ItemKey(stageIndex, itemId));
+            return run.isolation().acquire(runWorkspace, new ItemKey(stageIndex, itemId));
         }
 
         @Override
@@ -658,7 +666,7 @@ final class MapStageExecutor {
 
         @Override
         public boolean isCancelled() {
-            return run.cancellation.isCancelled();
+            return run.cancellation().isCancelled();
         }
     }
 
@@ -667,7 +675,7 @@ final class MapStageExecutor {
             IntegrationResult r;
             CrashPoints.reach(CrashPoints.Point.INTEGRATE, itemId);
             try {
-                r = run.isolation.integrate(run.runWorkspace, ws);
+                r = run.isolation().integrate(runWorkspace, ws);
             } catch (ProdigyException e) {
                 return new ItemError(ErrorKind.WORKSPACE, "integrating item " + itemId + " failed: " + e.getMessage(),
                         null, null);
@@ -678,9 +686,9 @@ final class MapStageExecutor {
             }
             CrashPoints.reach(CrashPoints.Point.INTEGRATED, itemId);
             int commits = r instanceof IntegrationResult.Integrated in ? in.commits().size() : 0;
-            String head = run.runWorkspace.versionControl().map(VersionControl::head).orElse(null);
-            run.journal(new JournalEntry.ItemIntegrated(run.clock.instant(), stageIndex, itemId, head));
-            run.events.emit(new RunEvent.ItemIntegrated(run.runId, run.clock.instant(), itemId, commits));
+            String head = runWorkspace.versionControl().map(VersionControl::head).orElse(null);
+            run.journal(new JournalEntry.ItemIntegrated(run.clock().instant(), stageIndex, itemId, head));
+            run.events().emit(new RunEvent.ItemIntegrated(run.runId(), run.clock().instant(), itemId, commits));
             return null;
         }
     }

@@ -4,11 +4,12 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Daemon threads with readable names. */
-final class NamedThreadFactory implements ThreadFactory {
+public final class NamedThreadFactory implements ThreadFactory {
     private final String prefix;
     private final AtomicInteger counter = new AtomicInteger();
 
-    NamedThreadFactory(String prefix) {
+    /** @param prefix the threads' names start with it */
+    public NamedThreadFactory(String prefix) {
         this.prefix = prefix;
     }
 

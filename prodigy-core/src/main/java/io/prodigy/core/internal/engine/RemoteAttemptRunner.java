@@ -9,6 +9,7 @@ import io.prodigy.api.spi.MapAttemptOutcome;
 import io.prodigy.api.spi.Workspace;
 import io.prodigy.core.internal.Json;
 import io.prodigy.core.internal.WorkflowFingerprint;
+import io.prodigy.core.internal.engine.step.StepPipeline;
 import io.prodigy.core.internal.interpolate.Variables;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +24,8 @@ public final class RemoteAttemptRunner {
     }
 
     /**
-     * @param run a fresh run state for the attempt (its id is the coordinator's run id + "-worker")
+     * @param services fresh services for the attempt (its run id is the coordinator's run id + "-worker")
+     * @param budget the attempt's budget (no cost limit)
      * @param attempt the attempt
      * @param workspace the item's workspace, already made by the caller
      * @return the outcome (holding {@code workspace})
@@ -31,35 +33,36 @@ public final class RemoteAttemptRunner {
      *     its stage is not a MapReduce
      * @throws InterruptedException if interrupted (the running agent is stopped)
      */
-    public static MapAttemptOutcome run(RunState run, MapAttempt attempt, Workspace workspace)
+    public static MapAttemptOutcome run(RunServices services, RunBudget budget, MapAttempt attempt,
+                                        Workspace workspace)
             throws InterruptedException {
-        String here = WorkflowFingerprint.of(run.workflow);
+        String here = WorkflowFingerprint.of(services.workflow());
         if (attempt.workflowHash() != null && !attempt.workflowHash().equals(here)) {
-            throw new WorkflowDefinitionException("the workflow '" + run.workflow.name() + "' on this worker is not "
-                    + "the coordinator's (fingerprint " + here + " here, " + attempt.workflowHash() + " there); run "
-                    + "the same definition on both");
+            throw new WorkflowDefinitionException("the workflow '" + services.workflow().name() + "' on this worker "
+                    + "is not the coordinator's (fingerprint " + here + " here, " + attempt.workflowHash()
+                    + " there); run the same definition on both");
         }
-        if (attempt.stageIndex() < 0 || attempt.stageIndex() >= run.workflow.stages().size()
-                || !(run.workflow.stages().get(attempt.stageIndex()) instanceof Stage.MapReduce stage)) {
+        if (attempt.stageIndex() < 0 || attempt.stageIndex() >= services.workflow().stages().size()
+                || !(services.workflow().stages().get(attempt.stageIndex()) instanceof Stage.MapReduce stage)) {
             throw new WorkflowDefinitionException("stage " + attempt.stageIndex() + " of workflow '"
-                    + run.workflow.name() + "' is not a MapReduce stage");
+                    + services.workflow().name() + "' is not a MapReduce stage");
         }
         Variables vars = Variables.root(System.getenv());
         for (Map.Entry<String, String> e : attempt.variables().entrySet()) {
             vars.put(e.getKey(), parse(e.getValue(), "variable " + e.getKey()));
         }
         Map<String, String> env = new LinkedHashMap<>(attempt.environment());
-        run.workflow.secrets().forEach((k, v) -> {
+        services.workflow().secrets().forEach((k, v) -> {
             vars.putString(k, v);
             env.put(k, v);
         });
-        env.put("PRODIGY_RUN_ID", run.runId);
-        run.withProcessEnv(env);
-        run.runWorkspace = workspace;
+        env.put("PRODIGY_RUN_ID", services.runId());
+        RunServices run = services.withProcessEnv(env);
         JsonNode item = parse(attempt.itemJson(), "item " + attempt.itemId());
         JsonNode itemJsonVariable = vars.resolve("item_json"); // the coordinator's ${item_json}, if it shipped one
-        return ItemTemplate.run(run, new StepExecutor(run), vars, stage.map(), attempt.itemIndex(), attempt.itemId(),
-                item, itemJsonVariable.isTextual() ? itemJsonVariable.textValue() : attempt.itemJson(),
+        return ItemTemplate.run(run, new StepPipeline(run, budget), vars, stage.map(), attempt.itemIndex(),
+                attempt.itemId(), item,
+                itemJsonVariable.isTextual() ? itemJsonVariable.textValue() : attempt.itemJson(),
                 attempt.attempt(), workspace);
     }
 

@@ -38,6 +38,17 @@ public final class SecretMasker {
         return out;
     }
 
+    /**
+     * @param e an error, may be null
+     * @return the error with every secret in its message replaced (the same instance when there is none)
+     */
+    public io.prodigy.api.ItemError mask(io.prodigy.api.ItemError e) {
+        if (e == null || secrets.isEmpty()) {
+            return e;
+        }
+        return new io.prodigy.api.ItemError(e.kind(), mask(e.message()), e.exitCode(), e.step());
+    }
+
     /** @return whether there is anything to mask */
     public boolean isEmpty() {
         return secrets.isEmpty();

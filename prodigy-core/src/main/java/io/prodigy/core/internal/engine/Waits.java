@@ -4,7 +4,7 @@ import io.prodigy.core.internal.process.CancellationToken;
 import java.time.Duration;
 
 /** Cancellable waiting for backoff delays and an open circuit breaker. */
-final class Waits {
+public final class Waits {
     private static final long SLICE_NANOS = 50_000_000L;
 
     private Waits() {
@@ -13,9 +13,11 @@ final class Waits {
     /**
      * Waits for the duration or until the token is cancelled, whichever comes first.
      *
+     * @param d how long
+     * @param token the run's cancellation
      * @throws InterruptedException if the thread is interrupted
      */
-    static void sleep(Duration d, CancellationToken token) throws InterruptedException {
+    public static void sleep(Duration d, CancellationToken token) throws InterruptedException {
         long end = System.nanoTime() + d.toNanos();
         long left;
         while (!token.isCancelled() && (left = end - System.nanoTime()) > 0) {

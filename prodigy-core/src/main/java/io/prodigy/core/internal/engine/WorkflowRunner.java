@@ -20,8 +20,12 @@ import io.prodigy.api.spi.MergeSteps;
 import io.prodigy.api.spi.RunContext;
 import io.prodigy.api.spi.RunRecord;
 import io.prodigy.api.spi.VersionControl;
+import io.prodigy.api.spi.Workspace;
 import io.prodigy.core.internal.Json;
-import io.prodigy.core.internal.input.JsonPathQuery;
+import io.prodigy.core.internal.engine.step.OutputCapture;
+import io.prodigy.core.internal.engine.step.StepOutcome;
+import io.prodigy.core.internal.engine.step.StepPipeline;
+import io.prodigy.core.internal.engine.step.StepScope;
 import io.prodigy.core.internal.interpolate.Interpolator;
 import io.prodigy.core.internal.interpolate.Variables;
 import java.time.Duration;
@@ -32,8 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +43,14 @@ import org.slf4j.LoggerFactory;
 public final class WorkflowRunner {
     private static final Logger LOG = LoggerFactory.getLogger(WorkflowRunner.class);
 
-    private final RunState run;
-    private final StepExecutor steps;
+    private final RunServices run;
+    private final RunBudget budget;
+    private final StepPipeline steps;
+    private final List<ItemResult> items = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<io.prodigy.api.StepRecord> stepRecords = java.util.Collections.synchronizedList(
+            new ArrayList<>());
+    /** The run's workspace, once the isolation strategy opened it. */
+    private Workspace runWorkspace;
     private final Variables vars;
     private final ResumeState resume;
     private final RunRecord resumed;
@@ -60,28 +68,23 @@ public final class WorkflowRunner {
     private long mapSlotNanos;
 
     /**
-     * @param run the run's state
-     * @param vars the run's root variables (env, args, workflow variables already bound)
-     */
-    public WorkflowRunner(RunState run, Variables vars) {
-        this(run, vars, null, null);
-    }
-
-    /**
-     * A runner that resumes an interrupted run.
+     * A runner for a new run, or one that resumes an interrupted run.
      *
-     * @param run the run's state (with the interrupted run's id)
+     * @param run the run's services (with the interrupted run's id when resuming)
+     * @param budget the run's budget
      * @param vars the run's root variables
      * @param resume what the interrupted run had finished, or null for a new run
      * @param resumed the interrupted run's record, or null for a new run
      */
-    public WorkflowRunner(RunState run, Variables vars, ResumeState resume, RunRecord resumed) {
+    public WorkflowRunner(RunServices run, RunBudget budget, Variables vars, ResumeState resume,
+                          RunRecord resumed) {
         this.run = run;
-        this.steps = new StepExecutor(run);
+        this.budget = budget;
+        this.steps = new StepPipeline(run, budget);
         this.vars = vars;
         this.resume = resume;
         this.resumed = resumed;
-        this.secretReferences = new SecretReferences(run.workflow.secrets());
+        this.secretReferences = new SecretReferences(run.workflow().secrets());
     }
 
     /**
@@ -91,43 +94,43 @@ public final class WorkflowRunner {
      * @return the result; never throws for a failing step or item
      */
     public RunResult run(String workflowHash) {
-        Instant started = run.clock.instant();
+        Instant started = run.clock().instant();
         if (resumed == null) {
-            run.checkpoints.createRun(new RunRecord(run.runId, run.workflow.name(), workflowHash, RunStatus.RUNNING,
-                    run.projectDirectory, null, started, started, run.metadata));
+            run.checkpoints().createRun(new RunRecord(run.runId(), run.workflow().name(), workflowHash,
+                    RunStatus.RUNNING, run.projectDirectory(), null, started, started, run.metadata()));
         } else {
-            run.checkpoints.updateStatus(run.runId, RunStatus.RUNNING, started);
+            run.checkpoints().updateStatus(run.runId(), RunStatus.RUNNING, started);
         }
-        run.events.emit(new RunEvent.RunStarted(run.runId, started, run.workflow.name()));
+        run.events().emit(new RunEvent.RunStarted(run.runId(), started, run.workflow().name()));
         RunStatus status;
         String failure = null;
         try {
-            RunContext context = new RunContext(run.runId, run.workflow.name(), run.projectDirectory,
-                    run.stateDirectory, mergeSteps(), run.agentRunner, run.home,
-                    new EngineConflictResolver(run, steps, vars));
-            run.runWorkspace = resumed != null ? run.isolation.resumeRun(context, resumed.workspace())
-                    : run.isolation.openRun(context);
+            RunContext context = new RunContext(run.runId(), run.workflow().name(), run.projectDirectory(),
+                    run.stateDirectory(), mergeSteps(), run.agentRunner(), run.home(),
+                    new EngineConflictResolver(run, steps, vars, () -> runWorkspace, stepRecords));
+            runWorkspace = resumed != null ? run.isolation().resumeRun(context, resumed.workspace())
+                    : run.isolation().openRun(context);
             CrashPoints.reach(CrashPoints.Point.WORKSPACE_OPEN, "");
-            run.checkpoints.findRun(run.runId).ifPresent(r -> run.checkpoints.updateRun(
-                    r.withWorkspace(run.runWorkspace.directory())));
+            run.checkpoints().findRun(run.runId()).ifPresent(r -> run.checkpoints().updateRun(
+                    r.withWorkspace(runWorkspace.directory())));
             if (resumed == null) {
                 String head = headOf();
                 if (head != null) {
-                    run.journal(new JournalEntry.PhaseCompleted(run.clock.instant(), -1, "start",
+                    run.journal(new JournalEntry.PhaseCompleted(run.clock().instant(), -1, "start",
                             Map.of(HEAD_KEY, head)));
                 }
             }
-            vars.putString("workflow.worktree", run.runWorkspace.directory().toString());
-            vars.putString("PROJECT_ROOT", run.runWorkspace.directory().toString());
+            vars.putString("workflow.worktree", runWorkspace.directory().toString());
+            vars.putString("PROJECT_ROOT", runWorkspace.directory().toString());
             failure = runStages();
-            if (run.cancellation.isCancelled()) {
+            if (run.cancellation().isCancelled()) {
                 status = RunStatus.CANCELLED;
                 failure = failure == null ? "the run was cancelled" : failure;
             } else if (paused) {
                 status = RunStatus.PAUSED;
             } else if (failure != null) {
                 status = RunStatus.FAILED;
-            } else if (run.items.stream().anyMatch(i -> i.status() != ItemStatus.SUCCEEDED)) {
+            } else if (items.stream().anyMatch(i -> i.status() != ItemStatus.SUCCEEDED)) {
                 status = RunStatus.COMPLETED_WITH_FAILURES;
             } else {
                 status = RunStatus.SUCCEEDED;
@@ -138,47 +141,47 @@ public final class WorkflowRunner {
             failure = "the run was interrupted";
         } catch (ProdigyException e) {
             status = RunStatus.FAILED;
-            failure = run.masker.mask(e.getMessage());
-            LOG.error("Run {} failed: {}", run.runId, failure);
+            failure = run.masker().mask(e.getMessage());
+            LOG.error("Run {} failed: {}", run.runId(), failure);
         }
-        if (run.runWorkspace != null) {
+        if (runWorkspace != null) {
             try {
                 CrashPoints.reach(CrashPoints.Point.FINAL_MERGE, status.name());
-                run.isolation.closeRun(run.runWorkspace, status, mergeSteps());
+                run.isolation().closeRun(runWorkspace, status, mergeSteps());
                 CrashPoints.reach(CrashPoints.Point.FINAL_MERGE_DONE, status.name());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 status = RunStatus.CANCELLED;
                 failure = failure == null ? "interrupted while merging back" : failure;
             } catch (ProdigyException e) {
-                LOG.error("Closing run {} failed: {}", run.runId, e.getMessage());
-                failure = failure == null ? run.masker.mask(e.getMessage()) : failure;
+                LOG.error("Closing run {} failed: {}", run.runId(), e.getMessage());
+                failure = failure == null ? run.masker().mask(e.getMessage()) : failure;
                 status = RunStatus.FAILED;
             }
         }
-        run.progress.phase("done");
-        Instant end = run.clock.instant();
+        run.progress().phase("done");
+        Instant end = run.clock().instant();
         Duration duration = Duration.between(started, end);
-        Double spentNow = run.spentUsd();
+        Double spentNow = budget.spentUsd();
         if (spentNow != null) {
             RunStatus finalStatus = status;
-            run.checkpoints.findRun(run.runId).ifPresent(r -> {
+            run.checkpoints().findRun(run.runId()).ifPresent(r -> {
                 Map<String, String> m = new LinkedHashMap<>(r.metadata());
                 m.put("spent_usd", String.valueOf(spentNow));
-                m.putAll(run.metadata);
+                m.putAll(run.metadata());
                 m.put("spent_usd", String.valueOf(spentNow));
-                run.checkpoints.updateRun(new RunRecord(r.runId(), r.workflowName(), r.workflowHash(), finalStatus,
+                run.checkpoints().updateRun(new RunRecord(r.runId(), r.workflowName(), r.workflowHash(), finalStatus,
                         r.projectDirectory(), r.workspace(), r.startedAt(), end, m));
             });
         }
-        run.checkpoints.updateStatus(run.runId, status, end);
-        run.events.emit(new RunEvent.RunFinished(run.runId, end, status, duration));
-        return new RunResult(run.runId, run.workflow.name(), status, started, duration, List.copyOf(run.items),
-                List.copyOf(run.steps), renderVariables(), summary(), failure);
+        run.checkpoints().updateStatus(run.runId(), status, end);
+        run.events().emit(new RunEvent.RunFinished(run.runId(), end, status, duration));
+        return new RunResult(run.runId(), run.workflow().name(), status, started, duration, List.copyOf(items),
+                List.copyOf(stepRecords), renderVariables(), summary(), failure);
     }
 
     private MergeSteps mergeSteps() {
-        List<Step> merge = run.workflow.merge();
+        List<Step> merge = run.workflow().merge();
         if (merge.isEmpty()) {
             return MergeSteps.NONE;
         }
@@ -192,7 +195,7 @@ public final class WorkflowRunner {
             public boolean run(Map<String, String> variables) throws InterruptedException {
                 Variables mergeVars = vars.child();
                 variables.forEach(mergeVars::putString);
-                return runPhaseIn(mergeVars, -1, "merge", "merge", merge, run.workflow.mergeTimeout()) == null;
+                return runPhaseIn(mergeVars, -1, "merge", "merge", merge, run.workflow().mergeTimeout()) == null;
             }
         };
     }
@@ -205,11 +208,11 @@ public final class WorkflowRunner {
      * @return null when every stage succeeded, else the reason
      */
     private String runStages() throws InterruptedException {
-        List<Stage> stages = run.workflow.stages();
-        int iterations = run.workflow.isMapReduce() ? 1 : run.options.maxIterations();
-        if (run.workflow.isMapReduce() && run.options.maxIterations() > 1) {
+        List<Stage> stages = run.workflow().stages();
+        int iterations = run.workflow().isMapReduce() ? 1 : run.options().maxIterations();
+        if (run.workflow().isMapReduce() && run.options().maxIterations() > 1) {
             LOG.warn("-n/--max-iterations {} is ignored: a MapReduce workflow runs once (as in the Rust tool)",
-                    run.options.maxIterations());
+                    run.options().maxIterations());
         }
         for (int iteration = 1; iteration <= iterations; iteration++) {
             vars.put("workflow.iteration", com.fasterxml.jackson.databind.node.IntNode.valueOf(iteration));
@@ -225,7 +228,7 @@ public final class WorkflowRunner {
                         && resume.phaseDone(journaled, "steps");
             }
             for (int s = 0; s < stages.size(); s++) {
-                if (run.cancellation.isCancelled()) {
+                if (run.cancellation().isCancelled()) {
                     return "the run was cancelled";
                 }
                 Stage stage = stages.get(s);
@@ -274,12 +277,12 @@ public final class WorkflowRunner {
             LOG.info("Resume: {} of stage '{}' finished before; skipped", phase, stageName);
             return null;
         }
-        run.progress.phase(phase);
-        Instant start = run.clock.instant();
-        run.events.emit(new RunEvent.PhaseStarted(run.runId, start, stageName, phase));
+        run.progress().phase(phase);
+        Instant start = run.clock().instant();
+        run.events().emit(new RunEvent.PhaseStarted(run.runId(), start, stageName, phase));
         Instant deadline = timeout == null ? null : Instant.now().plus(timeout);
-        StepScope scope = new StepScope(vars, run.runWorkspace, phase, null, deadline,
-                Map.of("PRODIGY_RUN_ID", run.runId));
+        StepScope scope = new StepScope(vars, runWorkspace, phase, null, deadline,
+                Map.of("PRODIGY_RUN_ID", run.runId()));
         String failure = null;
         for (int i = 0; i < list.size(); i++) {
             Step step = list.get(i);
@@ -291,7 +294,7 @@ public final class WorkflowRunner {
                 LOG.info("Resume: {} finished before; skipped", scope.where(i, step.label()));
                 continue;
             }
-            if (run.budgetReached()) {
+            if (budget.reached()) {
                 paused = true;
                 failure = budgetMessage();
                 break;
@@ -303,30 +306,31 @@ public final class WorkflowRunner {
             Map<String, JsonNode> before = vars.local();
             CrashPoints.reach(CrashPoints.Point.STEP, location);
             StepOutcome o = steps.execute(step, i, scope);
-            steps.record(stageName, scope, i, step, o);
+            stepRecords.add(new io.prodigy.api.StepRecord(stageName.split("/", 2)[0], scope.phase(), i, step.label(),
+                    o.skipped(), o.success(), o.exitCode(), o.duration(), run.masker().mask(o.error())));
             if (captures != null) {
                 for (Map.Entry<String, SetupCapture> c : captures.entrySet()) {
                     if (c.getValue().commandIndex() == i && o.success()) {
-                        vars.put(c.getKey(), setupCapture(c.getKey(), c.getValue(), o));
+                        vars.put(c.getKey(), OutputCapture.setupValue(c.getKey(), c.getValue(), o));
                     }
                 }
             }
-            if (!o.success() && run.cancellation.isCancelled()) {
+            if (!o.success() && run.cancellation().isCancelled()) {
                 // interrupted, not finished: no record, so that a resume undoes its partial work and runs it again
                 failure = "the run was cancelled";
                 break;
             }
-            run.journal(new JournalEntry.StepCompleted(run.clock.instant(), location, o.success(),
+            run.journal(new JournalEntry.StepCompleted(run.clock().instant(), location, o.success(),
                     withHead(delta(before, vars.local()))));
             if (!o.success()) {
-                failure = run.masker.mask(o.error() == null ? step.label() + " failed" : o.error().message());
+                failure = run.masker().mask(o.error() == null ? step.label() + " failed" : o.error().message());
                 break;
             }
         }
-        run.events.emit(new RunEvent.PhaseFinished(run.runId, run.clock.instant(), stageName, phase,
-                failure == null, Duration.between(start, run.clock.instant())));
+        run.events().emit(new RunEvent.PhaseFinished(run.runId(), run.clock().instant(), stageName, phase,
+                failure == null, Duration.between(start, run.clock().instant())));
         if (failure == null) {
-            run.journal(new JournalEntry.PhaseCompleted(run.clock.instant(), stageIndex, phase,
+            run.journal(new JournalEntry.PhaseCompleted(run.clock().instant(), stageIndex, phase,
                     withHead(delta(Map.of(), vars.local()))));
         }
         return failure;
@@ -334,7 +338,7 @@ public final class WorkflowRunner {
 
     /** @return the run workspace's head, or null without version control */
     private String headOf() {
-        return run.runWorkspace.versionControl().map(VersionControl::head).orElse(null);
+        return runWorkspace.versionControl().map(VersionControl::head).orElse(null);
     }
 
     private Map<String, String> withHead(Map<String, String> variables) {
@@ -355,7 +359,7 @@ public final class WorkflowRunner {
      */
     private void undoInterruptedStep(String where) {
         String head = resume.headBeforeInterruption();
-        Optional<VersionControl> vc = run.runWorkspace.versionControl();
+        Optional<VersionControl> vc = runWorkspace.versionControl();
         if (head == null || vc.isEmpty()) {
             return;
         }
@@ -374,13 +378,13 @@ public final class WorkflowRunner {
                         + "running it again on top of it", now, head, where);
             }
         } catch (UnsupportedOperationException e) {
-            LOG.debug("Resume: {} cannot undo an interrupted step: {}", run.runWorkspace, e.getMessage());
+            LOG.debug("Resume: {} cannot undo an interrupted step: {}", runWorkspace, e.getMessage());
         }
     }
 
     private String budgetMessage() {
         return String.format(java.util.Locale.ROOT, "the cost budget of $%.2f is spent ($%.2f so far); the run is "
-                + "paused - resume it with a higher budget", run.options.budgetUsd(), run.spentUsd());
+                + "paused - resume it with a higher budget", run.options().budgetUsd(), budget.spentUsd());
     }
 
     /**
@@ -390,7 +394,7 @@ public final class WorkflowRunner {
     Map<String, String> delta(Map<String, JsonNode> before, Map<String, JsonNode> after) {
         Map<String, String> out = new TreeMap<>();
         for (Map.Entry<String, JsonNode> e : after.entrySet()) {
-            if (run.workflow.secrets().containsKey(e.getKey())) {
+            if (run.workflow().secrets().containsKey(e.getKey())) {
                 continue;
             }
             if (!e.getValue().equals(before.get(e.getKey()))) {
@@ -416,77 +420,6 @@ public final class WorkflowRunner {
         }
     }
 
-    private JsonNode setupCapture(String name, SetupCapture c, StepOutcome o) {
-        String stdout = o.stdout() == null ? "" : o.stdout();
-        String stderr = o.stderr() == null ? "" : o.stderr();
-        String text;
-        switch (c.source()) {
-            case STDERR:
-                text = stderr;
-                break;
-            case BOTH:
-            case COMBINED:
-                text = stdout + stderr;
-                break;
-            case STDOUT:
-            default:
-                text = stdout;
-        }
-        if (c.pattern() != null) {
-            Matcher m = Pattern.compile(c.pattern(), Pattern.MULTILINE).matcher(text);
-            if (m.find()) {
-                text = m.groupCount() >= 1 && m.group(1) != null ? m.group(1) : m.group();
-            } else if (c.defaultValue() != null) {
-                return Json.text(c.defaultValue());
-            } else {
-                throw new ProdigyException("capture_outputs '" + name + "': pattern '" + c.pattern()
-                        + "' matched nothing in the output of setup command " + c.commandIndex());
-            }
-        }
-        if (c.jsonPath() != null) {
-            try {
-                List<JsonNode> found = JsonPathQuery.compile(c.jsonPath()).select(Json.parse(text));
-                if (found.isEmpty()) {
-                    if (c.defaultValue() != null) {
-                        return Json.text(c.defaultValue());
-                    }
-                    throw new ProdigyException("capture_outputs '" + name + "': json_path '" + c.jsonPath()
-                            + "' matched nothing");
-                }
-                return found.size() == 1 ? found.get(0) : Json.MAPPER.valueToTree(found);
-            } catch (JsonProcessingException e) {
-                if (c.defaultValue() != null) {
-                    return Json.text(c.defaultValue());
-                }
-                throw new ProdigyException("capture_outputs '" + name + "': the output of setup command "
-                        + c.commandIndex() + " is not JSON: " + e.getOriginalMessage());
-            }
-        }
-        if (text.isEmpty() && c.defaultValue() != null) {
-            return Json.text(c.defaultValue());
-        }
-        String trimmed = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-        String[] lines = trimmed.split("\n", -1);
-        switch (c.multiline()) {
-            case JOIN:
-                return Json.text(String.join(" ", lines).strip());
-            case FIRST_LINE:
-                return Json.text(lines[0]);
-            case LAST_LINE:
-                return Json.text(lines[lines.length - 1]);
-            case ARRAY: {
-                ArrayNode arr = Json.NODES.arrayNode();
-                for (String l : lines) {
-                    arr.add(l);
-                }
-                return arr;
-            }
-            case PRESERVE:
-            default:
-                return Json.text(trimmed);
-        }
-    }
-
     private String runMapReduce(int stageIndex, Stage.MapReduce stage) throws InterruptedException {
         String failure = runPhase(stageIndex, stage.name(), "setup", stage.setup().steps(),
                 stage.setup().captureOutputs(), stage.setup().timeout());
@@ -494,23 +427,23 @@ public final class WorkflowRunner {
             return "setup failed: " + failure;
         }
         String headBeforeMap = resume != null && !interruptionHandled ? headOf() : null;
-        run.progress.phase("map");
-        Instant start = run.clock.instant();
-        run.events.emit(new RunEvent.PhaseStarted(run.runId, start, stage.name(), "map"));
+        run.progress().phase("map");
+        Instant start = run.clock().instant();
+        run.events().emit(new RunEvent.PhaseStarted(run.runId(), start, stage.name(), "map"));
         MapStageExecutor.MapOutcome map;
         try {
-            map = new MapStageExecutor(run, steps, stage, stageIndex, vars, resume).run();
+            map = new MapStageExecutor(run, budget, runWorkspace, steps, stage, stageIndex, vars, resume).run();
         } catch (ProdigyException e) {
-            run.events.emit(new RunEvent.PhaseFinished(run.runId, run.clock.instant(), stage.name(), "map", false,
-                    Duration.between(start, run.clock.instant())));
-            return "map phase of '" + stage.name() + "' failed: " + run.masker.mask(e.getMessage());
+            run.events().emit(new RunEvent.PhaseFinished(run.runId(), run.clock().instant(), stage.name(), "map", false,
+                    Duration.between(start, run.clock().instant())));
+            return "map phase of '" + stage.name() + "' failed: " + run.masker().mask(e.getMessage());
         }
         if (resume != null && !interruptionHandled && (!resume.phaseDone(stageIndex, "map")
                 || !java.util.Objects.equals(headBeforeMap, headOf()))) {
             // the map phase worked on in this process: what follows starts from its result, nothing to undo
             interruptionHandled = true;
         }
-        run.items.addAll(map.items());
+        items.addAll(map.items());
         mapWall = mapWall.plus(map.wallTime());
         mapSlotNanos += map.wallTime().toNanos() * map.maxParallel();
         int ok = 0;
@@ -543,15 +476,15 @@ public final class WorkflowRunner {
         vars.put("map.failed", IntNode.valueOf(failed));
         vars.put("map.total", IntNode.valueOf(map.items().size()));
         vars.put("map.results", results);
-        boolean mapOk = !map.stoppedByPolicy() && !run.cancellation.isCancelled();
-        run.events.emit(new RunEvent.PhaseFinished(run.runId, run.clock.instant(), stage.name(), "map", mapOk,
+        boolean mapOk = !map.stoppedByPolicy() && !run.cancellation().isCancelled();
+        run.events().emit(new RunEvent.PhaseFinished(run.runId(), run.clock().instant(), stage.name(), "map", mapOk,
                 map.wallTime()));
         Map<String, String> aggregates = new LinkedHashMap<>();
         aggregates.put("map.successful", String.valueOf(ok));
         aggregates.put("map.failed", String.valueOf(failed));
         aggregates.put("map.total", String.valueOf(map.items().size()));
-        run.journal(new JournalEntry.PhaseCompleted(run.clock.instant(), stageIndex, "map", withHead(aggregates)));
-        if (run.cancellation.isCancelled()) {
+        run.journal(new JournalEntry.PhaseCompleted(run.clock().instant(), stageIndex, "map", withHead(aggregates)));
+        if (run.cancellation().isCancelled()) {
             return "the run was cancelled";
         }
         if (map.pausedByBudget()) {
@@ -585,13 +518,13 @@ public final class WorkflowRunner {
                 // holds the same results
                 continue;
             }
-            out.put(e.getKey(), run.masker.mask(Interpolator.render(e.getValue())));
+            out.put(e.getKey(), run.masker().mask(Interpolator.render(e.getValue())));
         }
         return out;
     }
 
     private RunSummary summary() {
-        int total = run.items.size();
+        int total = items.size();
         int ok = 0;
         int failed = 0;
         int dlq = 0;
@@ -599,7 +532,7 @@ public final class WorkflowRunner {
         long itemNanos = 0;
         int finished = 0;
         Double cost = null;
-        for (ItemResult r : run.items) {
+        for (ItemResult r : items) {
             switch (r.status()) {
                 case SUCCEEDED:
                     ok++;
@@ -625,9 +558,9 @@ public final class WorkflowRunner {
         double throughput = secs > 0 ? finished / secs : 0;
         double efficiency = mapSlotNanos > 0 ? Math.min(1.0, (double) itemNanos / mapSlotNanos) : 0;
         Duration avg = finished == 0 ? Duration.ZERO : Duration.ofNanos(itemNanos / finished);
-        Double spent = run.spentUsd();
+        Double spent = budget.spentUsd();
         return new RunSummary(total, ok, failed, dlq, notRun, mapWall, throughput, efficiency, avg,
-                spent != null ? spent : cost, run.tokens());
+                spent != null ? spent : cost, budget.tokens());
     }
 
     static ErrorKind kindOf(StepOutcome o) {

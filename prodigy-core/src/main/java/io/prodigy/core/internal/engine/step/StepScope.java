@@ -1,4 +1,4 @@
-package io.prodigy.core.internal.engine;
+package io.prodigy.core.internal.engine.step;
 
 import io.prodigy.api.spi.Workspace;
 import io.prodigy.core.internal.interpolate.Variables;
@@ -18,16 +18,29 @@ import java.util.Map;
 public record StepScope(Variables vars, Workspace workspace, String phase, String itemId, Instant deadline,
                         Map<String, String> env) {
 
-    StepScope withVars(Variables v) {
+    /**
+     * @param v other variables (a child scope's)
+     * @return this scope with those variables
+     */
+    public StepScope withVars(Variables v) {
         return new StepScope(v, workspace, phase, itemId, deadline, env);
     }
 
-    StepScope withDeadline(Instant d) {
+    /**
+     * @param d a deadline, or null
+     * @return this scope with the earlier of its deadline and {@code d}
+     */
+    public StepScope withDeadline(Instant d) {
         Instant effective = deadline == null ? d : (d == null || deadline.isBefore(d) ? deadline : d);
         return new StepScope(vars, workspace, phase, itemId, effective, env);
     }
 
-    String where(int index, String label) {
+    /**
+     * @param index a step's index in its list
+     * @param label the step's label
+     * @return the step named for people: {@code step 2 'make test' in setup (item 7)}
+     */
+    public String where(int index, String label) {
         StringBuilder sb = new StringBuilder("step ").append(index + 1).append(" '").append(label).append("' in ")
                 .append(phase);
         if (itemId != null) {

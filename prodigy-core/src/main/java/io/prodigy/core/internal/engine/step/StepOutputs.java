@@ -1,4 +1,4 @@
-package io.prodigy.core.internal.engine;
+package io.prodigy.core.internal.engine.step;
 
 import io.prodigy.api.ErrorKind;
 import io.prodigy.api.ItemError;
@@ -23,6 +23,20 @@ final class StepOutputs {
     private static final Logger LOG = LoggerFactory.getLogger(StepOutputs.class);
 
     private StepOutputs() {
+    }
+
+    /**
+     * The control for a succeeded step with {@code outputs}.
+     *
+     * @param run the step being run
+     * @param outcome its outcome so far
+     * @return the outcome, failed when an output matches no file
+     */
+    static StepOutcome apply(StepRun run, StepOutcome outcome) {
+        if (!outcome.success() || run.step().outputs().isEmpty()) {
+            return outcome;
+        }
+        return resolve(run.step(), run.scope(), run.headBefore(), run.where(), outcome);
     }
 
     /**

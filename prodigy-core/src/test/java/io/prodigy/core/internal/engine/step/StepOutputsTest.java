@@ -1,4 +1,4 @@
-package io.prodigy.core.internal.engine;
+package io.prodigy.core.internal.engine.step;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,7 @@
-package io.prodigy.core.internal.engine;
+package io.prodigy.core.internal.engine.step;
 
 import io.prodigy.core.RunLogs;
+import io.prodigy.core.internal.engine.SecretMasker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * {@link #MAX_FILE_BYTES} (with a note saying so). Steps that printed nothing and succeeded write nothing. A log that
  * cannot be written is logged once and otherwise ignored: it never fails a run.
  */
-final class StepLogs {
+public final class StepLogs {
     private static final Logger LOG = LoggerFactory.getLogger(StepLogs.class);
     /** The most characters of one stream of one step that are kept. */
     static final int MAX_STREAM_CHARS = 64 * 1024;
@@ -34,7 +35,7 @@ final class StepLogs {
      * @param stateDirectory the run's state directory
      * @param masker hides secrets
      */
-    StepLogs(Path stateDirectory, SecretMasker masker) {
+    public StepLogs(Path stateDirectory, SecretMasker masker) {
         this.directory = RunLogs.directory(stateDirectory);
         this.masker = masker;
     }
@@ -47,7 +48,7 @@ final class StepLogs {
      * @param command what ran (interpolated)
      * @param outcome what it did
      */
-    void append(StepScope scope, int index, String command, StepOutcome outcome) {
+    public void append(StepScope scope, int index, String command, StepOutcome outcome) {
         String stdout = outcome.stdout() == null ? "" : masker.mask(outcome.stdout());
         String stderr = outcome.stderr() == null ? "" : masker.mask(outcome.stderr());
         if (outcome.skipped() || (outcome.success() && stdout.isBlank() && stderr.isBlank())) {
@@ -112,7 +113,7 @@ final class StepLogs {
      * @param max the most characters
      * @return their end for an event: at most {@code max} characters, masked
      */
-    String tail(String output, String stderr, int max) {
+    public String tail(String output, String stderr, int max) {
         String out = output == null ? "" : masker.mask(output).strip();
         String err = stderr == null ? "" : masker.mask(stderr).strip();
         String both = out.isEmpty() ? err : err.isEmpty() ? out : out + "\n" + err;
