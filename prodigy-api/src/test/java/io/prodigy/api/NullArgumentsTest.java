@@ -70,6 +70,7 @@ class NullArgumentsTest {
             "WorkInput.detect(jsonPath)",
             "AgentRequest.of(timeout)",
             "ReprocessOptions.Builder.maxParallel(max)",
+            "ProdigyHome.resolve(explicit)",
             "MapAttemptOutcome.failed(workspace)",
             "ItemResult.Builder.startedAt(startedAt)",
             "ItemResult.Builder.output(output)",

@@ -3,9 +3,8 @@ package io.prodigy.benchmarks;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import io.prodigy.core.internal.expr.Expression;
-import io.prodigy.core.internal.expr.ItemPipeline;
-import io.prodigy.core.internal.expr.SortSpec;
+import io.prodigy.core.expr.ItemFilter;
+import io.prodigy.core.expr.ItemSelection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -40,8 +39,8 @@ public class ExpressionBenchmark {
 
     List<JsonNode> data;
     JsonNode one;
-    Expression filter;
-    ItemPipeline pipeline;
+    ItemFilter filter;
+    ItemSelection pipeline;
 
     @Setup
     public void setup() {
@@ -55,20 +54,20 @@ public class ExpressionBenchmark {
             data.add(o);
         }
         one = data.get(0);
-        filter = Expression.parse(FILTER);
-        pipeline = ItemPipeline.builder().filter(FILTER).sortBy(SORT).build();
+        filter = ItemFilter.parse(FILTER);
+        pipeline = ItemSelection.builder().filter(FILTER).sortBy(SORT).build();
     }
 
     /** @return the parsed filter */
     @Benchmark
-    public Expression parseFilter() {
-        return Expression.parse(FILTER);
+    public ItemFilter parseFilter() {
+        return ItemFilter.parse(FILTER);
     }
 
-    /** @return the parsed sort */
+    /** @return a selection with the parsed sort */
     @Benchmark
-    public SortSpec parseSort() {
-        return SortSpec.parse(SORT);
+    public ItemSelection parseSort() {
+        return ItemSelection.builder().sortBy(SORT).build();
     }
 
     /** @return whether one item matches */

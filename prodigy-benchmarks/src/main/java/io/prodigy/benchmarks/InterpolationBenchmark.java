@@ -1,9 +1,7 @@
 package io.prodigy.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.prodigy.core.internal.interpolate.Interpolator;
-import io.prodigy.core.internal.interpolate.Variables;
-import java.util.Map;
+import io.prodigy.core.expr.Interpolation;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,24 +24,24 @@ import org.openjdk.jmh.annotations.Warmup;
 public class InterpolationBenchmark {
     static final String TEMPLATE = "cargo test --package ${item.crate} -- '${item.test}' \"${map.total} items\"";
 
-    Variables vars;
+    Interpolation vars;
 
     @Setup
     public void setup() throws Exception {
-        vars = Variables.root(Map.of()).child();
-        vars.put("item", new ObjectMapper().readTree("{\"crate\": \"core\", \"test\": \"it's a test\"}"));
-        vars.putString("map.total", "42");
+        vars = Interpolation.builder()
+                .put("item", new ObjectMapper().readTree("{\"crate\": \"core\", \"test\": \"it's a test\"}"))
+                .putString("map.total", "42").build();
     }
 
     /** @return the command quoted for sh */
     @Benchmark
     public String shellQuoted() {
-        return Interpolator.interpolate(TEMPLATE, vars, Interpolator.Quoting.SHELL, "bench");
+        return vars.renderForShell(TEMPLATE);
     }
 
     /** @return the command without quoting */
     @Benchmark
     public String plain() {
-        return Interpolator.interpolate(TEMPLATE, vars, Interpolator.Quoting.NONE, "bench");
+        return vars.render(TEMPLATE);
     }
 }

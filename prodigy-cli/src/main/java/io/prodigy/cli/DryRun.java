@@ -1,14 +1,12 @@
 package io.prodigy.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.api.MapPhase;
 import io.prodigy.api.ProdigyException;
 import io.prodigy.api.Stage;
 import io.prodigy.api.Step;
 import io.prodigy.api.WorkInput;
 import io.prodigy.api.Workflow;
-import io.prodigy.core.internal.expr.ItemPipeline;
-import io.prodigy.core.internal.input.WorkItemReader;
+import io.prodigy.core.expr.MapItemsPreview;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -85,23 +83,11 @@ final class DryRun {
     }
 
     private static String items(CliContext ctx, MapPhase map) {
-        WorkInput in = map.input();
-        List<JsonNode> raw;
         try {
-            if (in instanceof WorkInput.JsonFile f && !f.path().contains("${")) {
-                raw = WorkItemReader.fromJsonFile(ctx.project().resolve(f.path()), f.jsonPath());
-            } else if (in instanceof WorkInput.Detect d && !d.input().contains("${")
-                    && WorkItemReader.looksLikeFile(ctx.project(), d.input())) {
-                raw = WorkItemReader.fromJsonFile(ctx.project().resolve(d.input()), d.jsonPath());
-            } else if (in instanceof WorkInput.Values v) {
-                raw = WorkItemReader.fromValues(v.values());
-            } else {
-                return "resolved when the run starts (a command or a file the setup makes is not run in a dry run)";
-            }
-            List<JsonNode> selected = ItemPipeline.builder().filter(map.filter()).sortBy(map.sortBy())
-                    .distinct(map.distinct()).offset(map.offset()).maxItems(map.maxItems()).build()
-                    .apply(raw, name -> null);
-            return selected.size() + " (of " + raw.size() + " in the input)";
+            return MapItemsPreview.of(map, ctx.project())
+                    .map(found -> found.selected().size() + " (of " + found.inputCount() + " in the input)")
+                    .orElse("resolved when the run starts (a command or a file the setup makes is not run in a "
+                            + "dry run)");
         } catch (ProdigyException | IllegalArgumentException e) {
             return "cannot be resolved now: " + e.getMessage();
         }

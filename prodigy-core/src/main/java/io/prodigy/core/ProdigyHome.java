@@ -3,14 +3,13 @@ package io.prodigy.core;
 import java.nio.file.Path;
 
 /**
- * The one place that decides where Prodigy keeps its state (run records, journals, the DLQ, event logs and git
- * worktrees): the directory a host names explicitly ({@code Prodigy.builder().home(dir)}, the git strategy's
- * {@code prodigyHome(dir)}), else the environment variable {@code PRODIGY_HOME}, else {@code ~/.prodigy}. The
- * engine, its default stores, the git worktree isolation and the command line all resolve it here.
+ * Where Prodigy keeps its state: the same rule as {@link io.prodigy.api.ProdigyHome} (which adapters that do not
+ * depend on the engine, such as the git isolation, use), kept here for hosts that import it from the engine: the
+ * directory a host names, else {@code PRODIGY_HOME}, else {@code ~/.prodigy}.
  */
 public final class ProdigyHome {
     /** The environment variable naming the state directory. */
-    public static final String ENVIRONMENT_VARIABLE = "PRODIGY_HOME";
+    public static final String ENVIRONMENT_VARIABLE = io.prodigy.api.ProdigyHome.ENVIRONMENT_VARIABLE;
 
     private ProdigyHome() {
     }
@@ -20,17 +19,11 @@ public final class ProdigyHome {
      * @return {@code explicit}, else {@code $PRODIGY_HOME}, else {@code ~/.prodigy}; absolute and normalized
      */
     public static Path resolve(Path explicit) {
-        if (explicit != null) {
-            return explicit.toAbsolutePath().normalize();
-        }
-        String env = System.getenv(ENVIRONMENT_VARIABLE);
-        Path home = env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".prodigy");
-        return home.toAbsolutePath().normalize();
+        return io.prodigy.api.ProdigyHome.resolve(explicit);
     }
 
     /** @return the default state directory: {@code $PRODIGY_HOME}, else {@code ~/.prodigy} */
     public static Path resolve() {
-        return resolve(null);
+        return io.prodigy.api.ProdigyHome.resolve();
     }
 }

@@ -28,9 +28,11 @@ public sealed interface ConflictResolution permits ConflictResolution.DeadLetter
     }
 
     /**
-     * @param command the agent command, e.g. {@code /prodigy-merge-worktree ${merge.source_branch}}; it runs through
-     *                the run's agent runner in the run's worktree with the conflict in place, and should resolve the
-     *                conflicted files (it may also commit the merge)
+     * @param command the agent command, e.g. {@code /prodigy-merge-worktree ${merge.source_branch}}; it runs as an
+     *                agent step of the run (phase {@code merge}, for the conflicting item) through the engine, with
+     *                the run's cost budget, throttling, events, secret masking, retries and cancellation, in the
+     *                run's worktree with the conflict in place, and should resolve the conflicted files (it may
+     *                also commit the merge)
      * @param timeout its time limit, or null for none
      * @return resolve with an agent
      */

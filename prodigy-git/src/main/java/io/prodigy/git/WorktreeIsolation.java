@@ -1,6 +1,7 @@
 package io.prodigy.git;
 
 import io.prodigy.api.IsolationException;
+import io.prodigy.api.ProdigyHome;
 import io.prodigy.api.RunStatus;
 import io.prodigy.api.WorkflowDefinitionException;
 import io.prodigy.api.spi.IntegrationResult;
@@ -9,7 +10,6 @@ import io.prodigy.api.spi.ItemKey;
 import io.prodigy.api.spi.MergeSteps;
 import io.prodigy.api.spi.RunContext;
 import io.prodigy.api.spi.Workspace;
-import io.prodigy.core.ProdigyHome;
 import io.prodigy.git.internal.FinalMerge;
 import io.prodigy.git.internal.GitCli;
 import io.prodigy.git.internal.ItemWorktree;

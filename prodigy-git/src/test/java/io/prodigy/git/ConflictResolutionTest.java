@@ -3,9 +3,11 @@ package io.prodigy.git;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prodigy.api.ErrorKind;
-import io.prodigy.api.spi.AgentRequest;
-import io.prodigy.api.spi.AgentResult;
-import io.prodigy.api.spi.AgentRunner;
+import io.prodigy.api.ItemError;
+import io.prodigy.api.Step;
+import io.prodigy.api.StepAction;
+import io.prodigy.api.StepRecord;
+import io.prodigy.api.spi.ConflictResolver;
 import io.prodigy.api.spi.IntegrationResult;
 import io.prodigy.api.spi.MergeSteps;
 import io.prodigy.api.spi.RunContext;
@@ -19,13 +21,45 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Resolving an item's merge conflict with an agent, with the conflict left in place in the run's worktree. */
+/**
+ * Resolving an item's merge conflict with an agent, with the conflict left in place in the run's worktree. The agent
+ * runs through the engine's {@link ConflictResolver} (stubbed here; {@code ConflictAgentThroughEngineTest} runs it
+ * through the real engine).
+ */
 class ConflictResolutionTest {
     @TempDir
     Path tmp;
     GitFixture fx;
     Path repo;
-    final List<AgentRequest> requests = new ArrayList<>();
+    final List<Call> calls = new ArrayList<>();
+
+    /** What the strategy asked the engine to run. */
+    record Call(Step step, String itemId, Map<String, String> variables, Map<String, String> environment) {
+    }
+
+    /** Stands in for the agent: gets the run's worktree, returns null on success or why it failed. */
+    interface Agent {
+        String resolve(Path runWorktree);
+    }
+
+    /** The engine's port, stubbed: records the call and runs the agent in the run's worktree. */
+    private ConflictResolver resolver(Agent agent) {
+        return new ConflictResolver() {
+            @Override
+            public boolean canRunAgents() {
+                return true;
+            }
+
+            @Override
+            public StepRecord run(Step step, String itemId, Map<String, String> variables,
+                                  Map<String, String> environment) {
+                calls.add(new Call(step, itemId, variables, environment));
+                String failure = agent.resolve(Path.of(variables.get("merge.worktree")));
+                return new StepRecord(PHASE, PHASE, 0, step.label(), false, failure == null, null, Duration.ZERO,
+                        failure == null ? null : new ItemError(ErrorKind.UNKNOWN, failure, null, step.label()));
+            }
+        };
+    }
 
     @BeforeEach
     void setUp() {
@@ -33,12 +67,13 @@ class ConflictResolutionTest {
         repo = fx.repo("project", Map.of("a.txt", "one\ntwo\nthree\n"));
     }
 
-    private RunContext context(AgentRunner agent) {
-        return context(repo, agent);
+    private RunContext context(ConflictResolver resolver) {
+        return context(repo, resolver);
     }
 
-    private RunContext context(Path project, AgentRunner agent) {
-        return new RunContext("r1", "wf", project, fx.prodigyHome.resolve("runs/r1"), MergeSteps.NONE, agent);
+    private RunContext context(Path project, ConflictResolver resolver) {
+        return new RunContext("r1", "wf", project, fx.prodigyHome.resolve("runs/r1"), MergeSteps.NONE, null, null,
+                resolver);
     }
 
     /** Opens a run, merges item x, and returns the run with item y (which conflicts with x) ready to integrate. */
@@ -55,11 +90,10 @@ class ConflictResolutionTest {
 
     @Test
     void anAgentThatResolvesTheFilesGetsTheMergeCommitted() {
-        AgentRunner agent = request -> {
-            requests.add(request);
-            GitFixture.write(request.workspace(), "a.txt", "one\nx and y\nthree\n");
-            return AgentResult.success("resolved");
-        };
+        ConflictResolver agent = resolver(worktree -> {
+            GitFixture.write(worktree, "a.txt", "one\nx and y\nthree\n");
+            return null;
+        });
         WorktreeIsolation iso = fx.isolation().conflictResolution(ConflictResolution.agent(
                 "/resolve ${merge.source_branch} into ${merge.target_branch}: ${merge.conflicts}",
                 Duration.ofMinutes(5))).build();
@@ -69,12 +103,16 @@ class ConflictResolutionTest {
         IntegrationResult r = iso.integrate(run, pair[1]);
         assertThat(r).isInstanceOf(IntegrationResult.Integrated.class);
         assertThat(((IntegrationResult.Integrated) r).commits()).hasSize(2);
-        AgentRequest req = requests.get(0);
-        assertThat(req.command()).isEqualTo("/resolve prodigy/r1/y into prodigy-r1: a.txt");
-        assertThat(req.workspace()).isEqualTo(run.directory());
-        assertThat(req.itemId()).isEqualTo("y");
-        assertThat(req.timeout()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(req.environment()).containsEntry("PRODIGY_MERGE_ITEM_ID", "y")
+        Call call = calls.get(0);
+        assertThat(call.step().action()).isEqualTo(new StepAction.Agent(
+                "/resolve ${merge.source_branch} into ${merge.target_branch}: ${merge.conflicts}"));
+        assertThat(call.step().label()).isEqualTo("resolve merge conflict");
+        assertThat(call.step().timeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(call.itemId()).isEqualTo("y");
+        assertThat(call.variables()).containsEntry("merge.source_branch", "prodigy/r1/y")
+                .containsEntry("merge.target_branch", "prodigy-r1").containsEntry("merge.conflicts", "a.txt")
+                .containsEntry("merge.worktree", run.directory().toString());
+        assertThat(call.environment()).containsEntry("PRODIGY_MERGE_ITEM_ID", "y")
                 .containsEntry("PRODIGY_MERGE_CONFLICTS", "a.txt").containsEntry("PRODIGY_AUTOMATION", "true");
         assertThat(GitFixture.read(run.directory(), "a.txt")).isEqualTo("one\nx and y\nthree\n");
         assertThat(GitFixture.read(run.directory(), "y.txt")).isEqualTo("y only\n");
@@ -85,10 +123,10 @@ class ConflictResolutionTest {
 
     @Test
     void anAgentThatLeavesConflictMarkersDoesNotResolveAndTheWorktreeIsReset() {
-        AgentRunner agent = request -> {
-            fx.git(request.workspace(), "add", "a.txt");
-            return AgentResult.success("claims success");
-        };
+        ConflictResolver agent = resolver(worktree -> {
+            fx.git(worktree, "add", "a.txt");
+            return null;
+        });
         WorktreeIsolation iso = fx.isolation().conflictResolution(ConflictResolution.agent("/resolve", null))
                 .build();
         Workspace[] pair = conflictingPair(iso, context(agent));
@@ -105,7 +143,7 @@ class ConflictResolutionTest {
 
     @Test
     void aFailingAgentOrAnAgentThatCommitsSomethingElseLeavesTheRunWhereItWas() {
-        AgentRunner failing = request -> AgentResult.failure(ErrorKind.UNKNOWN, "gave up");
+        ConflictResolver failing = resolver(worktree -> "gave up");
         WorktreeIsolation iso = fx.isolation().conflictResolution(ConflictResolution.agent("/resolve", null))
                 .build();
         Workspace[] pair = conflictingPair(iso, context(failing));
@@ -114,11 +152,11 @@ class ConflictResolutionTest {
         assertThat(((IntegrationResult.Conflict) r).message()).contains("gave up");
         assertThat(fx.git(pair[0].directory(), "rev-parse", "HEAD")).isEqualTo(head);
 
-        AgentRunner sneaky = request -> {
-            fx.git(request.workspace(), "merge", "--abort");
-            fx.commit(request.workspace(), "other.txt", "unrelated\n", "unrelated commit");
-            return AgentResult.success("done");
-        };
+        ConflictResolver sneaky = resolver(worktree -> {
+            fx.git(worktree, "merge", "--abort");
+            fx.commit(worktree, "other.txt", "unrelated\n", "unrelated commit");
+            return null;
+        });
         Path repo2 = fx.repo("project2", Map.of("a.txt", "one\ntwo\nthree\n"));
         WorktreeIsolation iso2 = fx.isolation().conflictResolution(ConflictResolution.agent("/resolve", null))
                 .build();
@@ -134,7 +172,7 @@ class ConflictResolutionTest {
     void withoutAnAgentRunnerTheConflictGoesToTheDlq() {
         WorktreeIsolation iso = fx.isolation().conflictResolution(ConflictResolution.agent("/resolve", null))
                 .build();
-        Workspace[] pair = conflictingPair(iso, context(null));
+        Workspace[] pair = conflictingPair(iso, context(ConflictResolver.NONE));
         IntegrationResult r = iso.integrate(pair[0], pair[1]);
         assertThat(((IntegrationResult.Conflict) r).message()).contains("no agent runner");
         assertThat(((IntegrationResult.Conflict) r).paths()).containsExactly("a.txt");

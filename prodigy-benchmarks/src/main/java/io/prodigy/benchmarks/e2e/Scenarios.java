@@ -16,7 +16,7 @@ import io.prodigy.api.spi.AgentRunner;
 import io.prodigy.core.DirectoryIsolation;
 import io.prodigy.core.Prodigy;
 import io.prodigy.core.RunHandle;
-import io.prodigy.core.internal.expr.ItemPipeline;
+import io.prodigy.core.expr.ItemSelection;
 import io.prodigy.git.WorktreeIsolation;
 import io.prodigy.git.WorktreeMode;
 import java.lang.management.ManagementFactory;
@@ -237,7 +237,7 @@ public final class Scenarios {
             o.putObject("Function").putObject("unified_score").put("final_score", r.nextDouble() * 20);
             data.add(o);
         }
-        ItemPipeline pipeline = ItemPipeline.builder()
+        ItemSelection pipeline = ItemSelection.builder()
                 .filter("File.score >= 10 OR Function.unified_score.final_score >= 10")
                 .sortBy("File.score DESC NULLS LAST, Function.unified_score.final_score DESC NULLS LAST")
                 .build();

@@ -7,12 +7,12 @@ import io.prodigy.api.spi.AgentRequest;
 import io.prodigy.api.spi.AgentResult;
 import io.prodigy.claude.AgentOutputParser;
 import io.prodigy.claude.ProcessExit;
-import io.prodigy.core.internal.process.CancellationToken;
-import io.prodigy.core.internal.process.LineListener;
-import io.prodigy.core.internal.process.ProcessResult;
-import io.prodigy.core.internal.process.ProcessRunner;
-import io.prodigy.core.internal.process.ProcessSpec;
-import io.prodigy.core.internal.process.ProcessStartException;
+import io.prodigy.core.process.Cancellation;
+import io.prodigy.core.process.OutputListener;
+import io.prodigy.core.process.ProcessCommand;
+import io.prodigy.core.process.ProcessLaunchException;
+import io.prodigy.core.process.ProcessOutcome;
+import io.prodigy.core.process.Processes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,24 +75,24 @@ public final class AgentInvocation {
                                   String transcriptId) throws InterruptedException {
         Path transcript = Transcripts.file(request, transcriptId);
         AgentOutputParser.Decoder decoder = Objects.requireNonNull(parser.open(request, transcript), "decoder");
-        CancellationToken token = new CancellationToken();
+        Cancellation token = new Cancellation();
         OutputWatch watch = new OutputWatch(decoder, token, settings.resultGrace());
-        ProcessSpec spec = ProcessSpec.builder(argv)
+        ProcessCommand spec = ProcessCommand.builder(argv)
                 .workingDirectory(request.workspace())
                 .environment(environment)
-                .removeEnvironment(removedEnvironment.toArray(String[]::new))
+                .removeEnvironment(removedEnvironment)
                 .timeout(request.timeout())
                 .killGracePeriod(settings.killGrace())
                 .maxCapturedBytes(CAPTURED_BYTES)
                 .stdoutFile(transcript)
-                .lineListener(watch)
+                .outputListener(watch)
                 .build();
         ScheduledFuture<?> startupCheck = settings.startupTimeout() == null ? null
                 : Timers.schedule(watch::checkStarted, settings.startupTimeout());
-        ProcessResult result;
+        ProcessOutcome result;
         try {
-            result = ProcessRunner.run(spec, token);
-        } catch (ProcessStartException e) {
+            result = Processes.run(spec, token);
+        } catch (ProcessLaunchException e) {
             throw new AgentExecutionException(settings.agentName() + " could not be started: " + e.getMessage()
                     + (e.getMessage().contains(argv.get(0)) && !argv.get(0).contains("/")
                     ? " (is it installed and on the PATH of the child process?)" : ""), false, e);
@@ -180,9 +180,9 @@ public final class AgentInvocation {
     }
 
     /** Feeds the decoder live and enforces the grace period after the terminal event and the startup deadline. */
-    private static final class OutputWatch implements LineListener {
+    private static final class OutputWatch implements OutputListener {
         private final AgentOutputParser.Decoder decoder;
-        private final CancellationToken token;
+        private final Cancellation token;
         private final Duration resultGrace;
         private volatile boolean sawStdout;
         private volatile boolean terminalSeen;
@@ -191,18 +191,18 @@ public final class AgentInvocation {
         private volatile boolean closed;
         private volatile ScheduledFuture<?> graceTimer;
 
-        OutputWatch(AgentOutputParser.Decoder decoder, CancellationToken token, Duration resultGrace) {
+        OutputWatch(AgentOutputParser.Decoder decoder, Cancellation token, Duration resultGrace) {
             this.decoder = decoder;
             this.token = token;
             this.resultGrace = resultGrace;
         }
 
         @Override
-        public void onLine(Stream stream, String line) {
+        public void onLine(boolean stderr, String line) {
             if (closed) {
                 return; // a process outside the tree still writes after the run ended; the decoder has finished
             }
-            if (stream == Stream.STDERR) {
+            if (stderr) {
                 decoder.onErrorLine(line);
                 return;
             }

@@ -1,9 +1,9 @@
 package io.prodigy.git.internal;
 
 import io.prodigy.api.IsolationException;
-import io.prodigy.api.spi.AgentRequest;
-import io.prodigy.api.spi.AgentResult;
-import io.prodigy.api.spi.AgentRunner;
+import io.prodigy.api.Step;
+import io.prodigy.api.StepRecord;
+import io.prodigy.api.spi.ConflictResolver;
 import io.prodigy.api.spi.IntegrationResult;
 import io.prodigy.api.spi.MergeSteps;
 import io.prodigy.git.ConflictResolution;
@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Integrator {
     private static final Logger LOG = LoggerFactory.getLogger(Integrator.class);
+    /** The name of the conflict-resolving agent's step in events and step records. */
+    static final String RESOLVING_STEP = "resolve merge conflict";
     /** Files larger than this are not scanned for conflict markers. */
     private static final long MARKER_SCAN_LIMIT = 8L << 20;
 
@@ -279,17 +281,17 @@ public final class Integrator {
         String detail;
         try {
             if (how instanceof ConflictResolution.Agent agent) {
-                AgentRunner runner = run.context().agentRunner();
-                if (runner == null) {
+                ConflictResolver resolver = run.context().conflictResolver();
+                if (!resolver.canRunAgents()) {
                     resetTo(runHead);
                     return new IntegrationResult.Conflict(conflicts, what + " conflicts, and the conflict-resolving "
                             + "agent cannot run: the engine has no agent runner");
                 }
-                AgentResult result = runner.run(new AgentRequest(MergeVariables.fill(agent.command(), vars),
-                        run.directory(), MergeVariables.environment(vars), agent.timeout(), run.context().runId(),
-                        item.itemId(), "resolve merge conflict", run.context().stateDirectory(), null));
+                StepRecord result = resolver.run(Step.agent(agent.command()).name(RESOLVING_STEP)
+                        .timeout(agent.timeout()).build(), item.itemId(), vars, MergeVariables.environment(vars));
                 ok = result.success();
-                detail = ok ? "" : "the resolving agent failed: " + result.errorMessage();
+                detail = ok ? "" : "the resolving agent failed: "
+                        + (result.error() == null ? "no reason given" : result.error().message());
             } else {
                 MergeSteps steps = run.context().mergeSteps();
                 if (steps.isEmpty()) {

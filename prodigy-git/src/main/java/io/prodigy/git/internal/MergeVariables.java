@@ -55,33 +55,6 @@ public final class MergeVariables {
     }
 
     /**
-     * Replaces each {@code ${merge.<name>}} of the given variables in a template; anything else is left as it is.
-     *
-     * @param template the text
-     * @param variables the merge variables
-     * @return the text with the variables filled in
-     */
-    public static String fill(String template, Map<String, String> variables) {
-        if (template.indexOf("${merge.") < 0) {
-            return template;
-        }
-        StringBuilder out = new StringBuilder(template.length() + 64);
-        int i = 0;
-        while (i < template.length()) {
-            int start = template.indexOf("${merge.", i);
-            int end = start < 0 ? -1 : template.indexOf('}', start);
-            if (start < 0 || end < 0) {
-                out.append(template, i, template.length());
-                break;
-            }
-            String value = variables.get(template.substring(start + 2, end));
-            out.append(template, i, start).append(value != null ? value : template.substring(start, end + 1));
-            i = end + 1;
-        }
-        return out.toString();
-    }
-
-    /**
      * @param values strings
      * @return a JSON array of them
      */

@@ -2,9 +2,7 @@ package io.prodigy.yaml.internal;
 
 import io.prodigy.api.ExpressionException;
 import io.prodigy.api.WorkflowDefinitionException;
-import io.prodigy.core.internal.expr.Expression;
-import io.prodigy.core.internal.expr.SortSpec;
-import io.prodigy.core.internal.input.JsonPathQuery;
+import io.prodigy.core.expr.ExpressionSyntax;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,7 +19,7 @@ final class ExpressionChecks {
     /** Checks a {@code filter} or {@code when} expression. @return whether it is valid */
     static boolean expression(Node node, String text, String path, String what, Diagnostics d) {
         try {
-            Expression.parse(text);
+            ExpressionSyntax.checkExpression(text);
             return true;
         } catch (ExpressionException e) {
             report(node, text, e, path, "invalid " + what + " expression: ", d);
@@ -32,7 +30,7 @@ final class ExpressionChecks {
     /** Checks a {@code sort_by} specification. @return whether it is valid */
     static boolean sort(Node node, String text, String path, Diagnostics d) {
         try {
-            SortSpec.parse(text);
+            ExpressionSyntax.checkSortBy(text);
             return true;
         } catch (ExpressionException e) {
             report(node, text, e, path, "invalid sort_by: ", d);
@@ -43,7 +41,7 @@ final class ExpressionChecks {
     /** Checks a {@code json_path}. @return whether it is valid */
     static boolean jsonPath(Node node, String text, String path, Diagnostics d) {
         try {
-            JsonPathQuery.compile(text);
+            ExpressionSyntax.checkJsonPath(text);
             return true;
         } catch (WorkflowDefinitionException e) {
             String message = e.getMessage();

@@ -108,7 +108,8 @@ public final class WorkflowRunner {
         String failure = null;
         try {
             RunContext context = new RunContext(run.runId(), run.workflow().name(), run.projectDirectory(),
-                    run.stateDirectory(), mergeSteps(), run.agentRunner(), run.home());
+                    run.stateDirectory(), mergeSteps(), run.agentRunner(), run.home(),
+                    new EngineConflictResolver(run, steps, vars, () -> runWorkspace, stepRecords));
             runWorkspace = resumed != null ? run.isolation().resumeRun(context, resumed.workspace())
                     : run.isolation().openRun(context);
             CrashPoints.reach(CrashPoints.Point.WORKSPACE_OPEN, "");
