@@ -246,7 +246,7 @@ public final class Prodigy implements AutoCloseable {
         RunOptions runOptions = options.budgetUsd() == null ? base : new RunOptions(base.args(), base.variables(),
                 base.maxParallel(), base.runId(), base.profile(), options.budgetUsd(), base.maxIterations());
         ResumeState resume = new ResumeState(options.includeDeadLettered());
-        checkpoints.forEachEntry(runId, resume::accept);
+        checkpoints.replay(runId, resume::accept);
         RunState state = prepare(workflow, runOptions);
         return execute(state, workflow, runOptions, resume, record);
     }
@@ -287,7 +287,7 @@ public final class Prodigy implements AutoCloseable {
                 options.maxParallel() != null ? options.maxParallel() : base.maxParallel(), runId, base.profile(),
                 base.budgetUsd(), base.maxIterations());
         ResumeState resume = new ResumeState(selected::contains).rerunReduceAfterNewItems(options.rerunReduce());
-        checkpoints.forEachEntry(runId, resume::accept);
+        checkpoints.replay(runId, resume::accept);
         RunState state = prepare(workflow, runOptions);
         return new ReprocessResult(List.copyOf(selected), execute(state, workflow, runOptions, resume, record));
     }
