@@ -67,6 +67,22 @@ final class JournalSnapshots implements AutoCloseable {
         RunSnapshot(Path journal) {
             this.journal = journal;
             this.coveredRecords = coveredByExisting(journal.resolveSibling(JournalSnapshot.FILE));
+            removeLeftTemporaries(journal.getParent());
+        }
+    }
+
+    /**
+     * Deletes the temporary files of snapshot writes a crash interrupted: only the run's owner (one process, under
+     * its lock) writes snapshots of a run, and it has not started one yet.
+     */
+    private static void removeLeftTemporaries(Path runDir) {
+        try (java.nio.file.DirectoryStream<Path> left = Files.newDirectoryStream(runDir,
+                "." + JournalSnapshot.FILE + ".*.tmp")) {
+            for (Path p : left) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot list {} for left snapshot files: {}", runDir, e.toString());
         }
     }
 
