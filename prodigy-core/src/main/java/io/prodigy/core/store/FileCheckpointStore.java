@@ -247,16 +247,23 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
         long size = journals.size(file);
         long limit = size < 0 ? Long.MAX_VALUE : size;
         long start = 0;
+        JournalSnapshot.Loaded snapshot = null;
         try {
-            JournalSnapshot.Loaded snapshot = JournalSnapshot.load(snapshotFile, file);
-            if (snapshot != null && snapshot.header().journalOffset() <= limit) {
-                snapshot.forEach(consumer);
-                start = snapshot.header().journalOffset();
-            }
+            snapshot = JournalSnapshot.load(snapshotFile, file);
         } catch (JournalSnapshot.Rejected e) {
             LOG.warn("ignoring {}: {}; replaying the whole journal", snapshotFile, e.getMessage());
         } catch (IOException e) {
             LOG.warn("cannot read {}: {}; replaying the whole journal", snapshotFile, e.toString());
+        }
+        if (snapshot != null) {
+            try (JournalSnapshot.Loaded s = snapshot) {
+                if (s.header().journalOffset() <= limit) {
+                    s.forEach(consumer);
+                    start = s.header().journalOffset();
+                }
+            } catch (IOException e) {
+                throw new StoreException("cannot read " + snapshotFile + ": " + e.getMessage(), e);
+            }
         }
         java.io.RandomAccessFile raf;
         try {

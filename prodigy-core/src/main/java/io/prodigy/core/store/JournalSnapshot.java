@@ -3,6 +3,7 @@ package io.prodigy.core.store;
 import io.prodigy.api.ItemStatus;
 import io.prodigy.api.spi.JournalEntry;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -77,26 +78,44 @@ final class JournalSnapshot {
         }
     }
 
-    /** A snapshot read and checked against its journal; its entries are decoded as they are visited. */
-    static final class Loaded {
+    /**
+     * A snapshot checked against its journal, still open: its entries are decoded from the file as they are
+     * visited, so that a snapshot of a million items is never held in memory whole. Close it.
+     */
+    static final class Loaded implements AutoCloseable {
         private final Header header;
-        private final byte[] bytes;
+        private final java.nio.channels.FileChannel file;
 
-        private Loaded(Header header, byte[] bytes) {
+        private Loaded(Header header, java.nio.channels.FileChannel file) {
             this.header = header;
-            this.bytes = bytes;
+            this.file = file;
         }
 
         Header header() {
             return header;
         }
 
-        /** @param consumer receives the entries in journal order */
-        void forEach(Consumer<JournalEntry> consumer) {
-            ByteBuffer b = ByteBuffer.wrap(bytes, HEADER, bytes.length - HEADER - TRAILER);
+        /** @return the open file (its owner closes it) */
+        java.nio.channels.FileChannel channel() {
+            return file;
+        }
+
+        /**
+         * @param consumer receives the entries in journal order
+         * @throws IOException if the file cannot be read
+         */
+        void forEach(Consumer<JournalEntry> consumer) throws IOException {
+            file.position(HEADER);
+            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(
+                    java.nio.channels.Channels.newInputStream(file), 1 << 16));
             for (long i = 0; i < header.entries(); i++) {
-                consumer.accept(decode(b));
+                consumer.accept(decode(in));
             }
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
         }
     }
 
@@ -110,70 +129,111 @@ final class JournalSnapshot {
     }
 
     /**
-     * Reads a snapshot and checks it against the journal it was taken of.
+     * Opens a snapshot and checks it whole (its checksum, in one streaming pass) and against the journal it was
+     * taken of. The file stays open, so a snapshot renamed over it meanwhile does not change what is read.
      *
      * @param snapshot the snapshot file
      * @param journal its journal
-     * @return the snapshot, or null if there is none
+     * @return the snapshot (close it), or null if there is none
      * @throws Rejected if it is torn, corrupt, of another format, or does not match the journal (stale)
      * @throws IOException if a file cannot be read
      */
     static Loaded load(Path snapshot, Path journal) throws Rejected, IOException {
-        byte[] bytes;
+        java.nio.channels.FileChannel file;
         try {
-            bytes = Files.readAllBytes(snapshot);
+            file = java.nio.channels.FileChannel.open(snapshot, java.nio.file.StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             return null;
         }
-        Header h = checkFile(bytes);
-        long journalSize;
+        boolean ok = false;
         try {
-            journalSize = Files.size(journal);
-        } catch (NoSuchFileException e) {
-            throw new Rejected("its journal is missing");
+            Header h = check(file);
+            long journalSize;
+            try {
+                journalSize = Files.size(journal);
+            } catch (NoSuchFileException e) {
+                throw new Rejected("its journal is missing");
+            }
+            if (h.journalOffset() > journalSize) {
+                throw new Rejected("it covers " + h.journalOffset() + " bytes of a journal of " + journalSize);
+            }
+            if (prefixCrc(journal, h.journalOffset(), h.prefixLength()) != h.prefixCrc()) {
+                throw new Rejected("the journal's bytes before offset " + h.journalOffset() + " differ from those "
+                        + "it was taken of");
+            }
+            ok = true;
+            return new Loaded(h, file);
+        } finally {
+            if (!ok) {
+                file.close();
+            }
         }
-        if (h.journalOffset() > journalSize) {
-            throw new Rejected("it covers " + h.journalOffset() + " bytes of a journal of " + journalSize);
-        }
-        if (prefixCrc(journal, h.journalOffset(), h.prefixLength()) != h.prefixCrc()) {
-            throw new Rejected("the journal's bytes before offset " + h.journalOffset() + " differ from those it "
-                    + "was taken of");
-        }
-        return new Loaded(h, bytes);
     }
 
     /**
-     * Checks a snapshot's own integrity (magic, version, length, checksum).
+     * Checks a snapshot file's own integrity: magic, version, length, and the checksum, which is the CRC-32 of the
+     * entries followed by the header (so that a writer can stream the entries and write the header last).
      *
-     * @param bytes the whole file
+     * @param file the open file
      * @return its header
      * @throws Rejected if it is not a whole snapshot of this format
+     * @throws IOException if it cannot be read
      */
-    static Header checkFile(byte[] bytes) throws Rejected {
-        if (bytes.length < HEADER + TRAILER) {
-            throw new Rejected("it is torn (" + bytes.length + " bytes)");
+    static Header check(java.nio.channels.FileChannel file) throws Rejected, IOException {
+        long size = file.size();
+        if (size < HEADER + TRAILER) {
+            throw new Rejected("it is torn (" + size + " bytes)");
         }
-        ByteBuffer b = ByteBuffer.wrap(bytes);
+        ByteBuffer head = ByteBuffer.allocate(HEADER);
+        readFully(file, head, 0);
+        head.flip();
         byte[] magic = new byte[MAGIC.length];
-        b.get(magic);
+        head.get(magic);
         if (!java.util.Arrays.equals(magic, MAGIC)) {
             throw new Rejected("it is not a journal snapshot");
         }
-        int version = b.getInt();
+        int version = head.getInt();
         if (version != VERSION) {
             throw new Rejected("it has format version " + version + ", this version reads " + VERSION);
         }
+        Header h = new Header(head.getLong(), head.getLong(), head.getInt(), head.getInt(), head.getLong());
         CRC32 crc = new CRC32();
-        crc.update(bytes, 0, bytes.length - TRAILER);
-        if (crc.getValue() != ByteBuffer.wrap(bytes, bytes.length - TRAILER, TRAILER).getLong()) {
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        long pos = HEADER;
+        long bodyEnd = size - TRAILER;
+        while (pos < bodyEnd) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), bodyEnd - pos));
+            int n = file.read(buf, pos);
+            if (n < 0) {
+                throw new Rejected("it is torn");
+            }
+            buf.flip();
+            crc.update(buf);
+            pos += n;
+        }
+        crc.update(head.array());
+        ByteBuffer trailer = ByteBuffer.allocate(TRAILER);
+        readFully(file, trailer, bodyEnd);
+        if (crc.getValue() != trailer.getLong(0)) {
             throw new Rejected("its checksum does not match (torn or changed)");
         }
-        Header h = new Header(b.getLong(), b.getLong(), b.getInt(), b.getInt(), b.getLong());
         if (h.journalOffset() < 0 || h.prefixLength() < 0 || h.prefixLength() > Math.min(PREFIX, h.journalOffset())
                 || h.entries() < 0 || h.journalRecords() < 0) {
             throw new Rejected("its header is inconsistent");
         }
         return h;
+    }
+
+    private static void readFully(java.nio.channels.FileChannel file, ByteBuffer b, long at) throws IOException {
+        long pos = at;
+        while (b.hasRemaining()) {
+            int n = file.read(b, pos);
+            if (n < 0) {
+                throw new java.io.EOFException();
+            }
+            pos += n;
+        }
     }
 
     /**
@@ -285,38 +345,59 @@ final class JournalSnapshot {
     }
 
     /**
-     * @param b a buffer positioned at an entry; advanced past it
+     * @param in a stream positioned at an entry; advanced past it
      * @return the entry
-     * @throws java.nio.BufferUnderflowException or IllegalArgumentException if the bytes are not an entry (the
-     *         checksum makes that a bug, not a torn file)
+     * @throws IOException if the stream ends or cannot be read
+     * @throws IllegalArgumentException if the bytes are not an entry (the checksum makes that a bug, not a torn
+     *         file)
      */
-    static JournalEntry decode(ByteBuffer b) {
-        byte type = b.get();
-        Instant at = Instant.ofEpochSecond(b.getLong(), b.getInt());
-        return switch (type) {
-            case STEP_COMPLETED -> new JournalEntry.StepCompleted(at, string(b), b.get() != 0, map(b));
-            case ITEM_DISPATCHED -> new JournalEntry.ItemDispatched(at, b.getInt(), string(b), b.getInt());
-            case ITEM_FINISHED -> {
-                int stage = b.getInt();
-                String id = string(b);
-                String status = string(b);
-                yield new JournalEntry.ItemFinished(at, stage, id, status == null ? null : ItemStatus.valueOf(status),
-                        string(b));
+    static JournalEntry decode(DataInputStream in) throws IOException {
+        byte type = in.readByte();
+        Instant at = Instant.ofEpochSecond(in.readLong(), in.readInt());
+        switch (type) {
+            case STEP_COMPLETED: {
+                String location = string(in);
+                boolean success = in.readBoolean();
+                return new JournalEntry.StepCompleted(at, location, success, map(in));
             }
-            case ITEM_INTEGRATED -> new JournalEntry.ItemIntegrated(at, b.getInt(), string(b), string(b));
-            case ITEM_DEAD_LETTERED -> new JournalEntry.ItemDeadLettered(at, b.getInt(), string(b));
-            case PHASE_COMPLETED -> new JournalEntry.PhaseCompleted(at, b.getInt(), string(b), map(b));
-            case ITEMS_RESOLVED -> {
-                int stage = b.getInt();
-                int n = b.getInt();
+            case ITEM_DISPATCHED: {
+                int stage = in.readInt();
+                String id = string(in);
+                return new JournalEntry.ItemDispatched(at, stage, id, in.readInt());
+            }
+            case ITEM_FINISHED: {
+                int stage = in.readInt();
+                String id = string(in);
+                String status = string(in);
+                return new JournalEntry.ItemFinished(at, stage, id, status == null ? null : ItemStatus.valueOf(status),
+                        string(in));
+            }
+            case ITEM_INTEGRATED: {
+                int stage = in.readInt();
+                String id = string(in);
+                return new JournalEntry.ItemIntegrated(at, stage, id, string(in));
+            }
+            case ITEM_DEAD_LETTERED: {
+                int stage = in.readInt();
+                return new JournalEntry.ItemDeadLettered(at, stage, string(in));
+            }
+            case PHASE_COMPLETED: {
+                int stage = in.readInt();
+                String phase = string(in);
+                return new JournalEntry.PhaseCompleted(at, stage, phase, map(in));
+            }
+            case ITEMS_RESOLVED: {
+                int stage = in.readInt();
+                int n = in.readInt();
                 List<String> ids = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    ids.add(string(b));
+                    ids.add(string(in));
                 }
-                yield new JournalEntry.ItemsResolved(at, stage, ids, string(b));
+                return new JournalEntry.ItemsResolved(at, stage, ids, string(in));
             }
-            default -> throw new IllegalArgumentException("unknown snapshot entry type " + type);
-        };
+            default:
+                throw new IllegalArgumentException("unknown snapshot entry type " + type);
+        }
     }
 
     private static void head(DataOutputStream out, byte type, Instant at) throws IOException {
@@ -364,28 +445,28 @@ final class JournalSnapshot {
         }
     }
 
-    private static String string(ByteBuffer b) {
-        int n = b.getInt();
+    private static String string(DataInputStream in) throws IOException {
+        int n = in.readInt();
         if (n == -1) {
             return null;
         }
         if (n < -1) {
             char[] chars = new char[(-2 - n) / 2];
             for (int i = 0; i < chars.length; i++) {
-                chars[i] = b.getChar();
+                chars[i] = in.readChar();
             }
             return new String(chars);
         }
-        String s = new String(b.array(), b.position(), n, StandardCharsets.UTF_8);
-        b.position(b.position() + n);
-        return s;
+        byte[] bytes = new byte[n];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    private static Map<String, String> map(ByteBuffer b) {
-        int n = b.getInt();
+    private static Map<String, String> map(DataInputStream in) throws IOException {
+        int n = in.readInt();
         Map<String, String> m = new LinkedHashMap<>(Math.max(4, n * 2));
         for (int i = 0; i < n; i++) {
-            m.put(string(b), string(b));
+            m.put(string(in), string(in));
         }
         return m;
     }

@@ -62,6 +62,7 @@ final class JournalSnapshots implements AutoCloseable {
         final List<Appended> pending = new ArrayList<>(); // guarded by this
         final Object writeLock = new Object();
         long coveredRecords; // guarded by this: what the last snapshot written (or found) covers
+        long sinceSnapshot; // guarded by this: records appended since the last snapshot was scheduled
         boolean scheduled; // guarded by this
 
         RunSnapshot(Path journal) {
@@ -113,10 +114,17 @@ final class JournalSnapshots implements AutoCloseable {
         boolean due;
         synchronized (s) {
             s.pending.add(new Appended(offset, offset + length, entry));
+            s.sinceSnapshot++;
             due = !s.scheduled && (entry instanceof JournalEntry.PhaseCompleted
-                    || s.pending.size() >= Math.max(interval, s.coveredRecords / 2));
+                    || s.sinceSnapshot >= Math.max(interval, s.coveredRecords / 2));
+            if (!due && !s.scheduled && s.pending.size() >= interval) {
+                // not due yet on a long journal: the next snapshot reads these back from the journal rather than
+                // holding an unbounded number of entries (and their results) in memory
+                s.pending.clear();
+            }
             if (due) {
                 s.scheduled = true;
+                s.sinceSnapshot = 0;
             }
         }
         if (due) {
@@ -218,50 +226,63 @@ final class JournalSnapshots implements AutoCloseable {
     private long writeSnapshot(Path journal, List<Appended> chain) throws IOException {
         Path target = journal.resolveSibling(JournalSnapshot.FILE);
         Path tmp = AtomicFiles.temporaryFor(target);
-        try {
+        java.nio.channels.FileChannel old = openValid(target, journal, chain.get(0).offset());
+        try (java.nio.channels.FileChannel oldFile = old;
+             java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(tmp,
+                     java.nio.file.StandardOpenOption.WRITE)) {
+            JournalSnapshot.Header oldHeader = oldFile == null ? null : header(oldFile);
+            long from = oldHeader == null ? 0 : oldHeader.journalOffset();
             long chainStart = chain.get(0).offset();
             long chainEnd = chain.get(chain.size() - 1).end();
-            JournalSnapshot.Header old = validOld(target, journal, chainStart);
-            long from = old == null ? 0 : old.journalOffset();
-            List<JournalEntry> window = new ArrayList<>();
-            long[] gapRecords = {0};
+            CRC32 crc = new CRC32();
+            OutputStream body = new CheckedOutputStream(new BufferedOutputStream(
+                    java.nio.channels.Channels.newOutputStream(out.position(JournalSnapshot.HEADER)), 1 << 16), crc);
+            long entries = 0;
+            long records = 0;
+            if (oldFile != null) {
+                copyBody(oldFile, body);
+                entries = oldHeader.entries();
+                records = oldHeader.journalRecords();
+            }
+            long[] gap = {0};
             if (from < chainStart) {
+                // records this process did not keep: streamed from the journal, not compacted
                 try (RandomAccessFile raf = new RandomAccessFile(journal.toFile(), "r")) {
                     JsonlReader.read(journal, raf, from, chainStart, (rec, offset) -> {
-                        window.add(JournalCodec.decode(rec));
-                        gapRecords[0]++;
+                        try {
+                            body.write(JournalSnapshot.encode(JournalCodec.decode(rec)));
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                        gap[0]++;
                     });
+                } catch (java.io.UncheckedIOException e) {
+                    throw e.getCause();
                 }
             }
-            long chainRecords = 0;
+            entries += gap[0];
+            records += gap[0];
+            List<JournalEntry> window = new ArrayList<>(chain.size());
             for (Appended a : chain) {
                 if (a.offset() >= from) {
                     window.add(a.entry());
-                    chainRecords++;
+                    records++;
                 }
             }
-            List<JournalEntry> kept = JournalSnapshot.compact(window);
-            long records = (old == null ? 0 : old.journalRecords()) + gapRecords[0] + chainRecords;
+            for (JournalEntry e : JournalSnapshot.compact(window)) {
+                body.write(JournalSnapshot.encode(e));
+                entries++;
+            }
+            CrashPoints.reach(CrashPoints.Point.SNAPSHOT_WRITE, journal.getParent().getFileName().toString());
+            body.flush();
             int prefixLength = (int) Math.min(JournalSnapshot.PREFIX, chainEnd);
-            JournalSnapshot.Header header = new JournalSnapshot.Header(chainEnd, records, prefixLength,
-                    JournalSnapshot.prefixCrc(journal, chainEnd, prefixLength),
-                    (old == null ? 0 : old.entries()) + kept.size());
-            CRC32 crc = new CRC32();
-            try (FileOutputStream file = new FileOutputStream(tmp.toFile())) {
-                OutputStream out = new CheckedOutputStream(new BufferedOutputStream(file, 1 << 16), crc);
-                out.write(header.encode());
-                if (old != null && !copyBody(target, old, out)) {
-                    // the old snapshot changed under us (it is only replaced under this lock): start afresh
-                    throw new IOException(target + " changed while it was copied");
-                }
-                for (JournalEntry e : kept) {
-                    out.write(JournalSnapshot.encode(e));
-                }
-                CrashPoints.reach(CrashPoints.Point.SNAPSHOT_WRITE, journal.getParent().getFileName().toString());
-                out.flush();
-                file.write(ByteBuffer.allocate(JournalSnapshot.TRAILER).putLong(crc.getValue()).array());
-                file.getFD().sync();
-            }
+            byte[] header = new JournalSnapshot.Header(chainEnd, records, prefixLength,
+                    JournalSnapshot.prefixCrc(journal, chainEnd, prefixLength), entries).encode();
+            crc.update(header);
+            long end = out.size();
+            writeFully(out, ByteBuffer.wrap(header), 0);
+            writeFully(out, ByteBuffer.allocate(JournalSnapshot.TRAILER).putLong(0, crc.getValue()), end);
+            out.force(true);
             journals.sync(journal);
             AtomicFiles.replace(tmp, target);
             return records;
@@ -270,73 +291,62 @@ final class JournalSnapshots implements AutoCloseable {
         }
     }
 
+    private static void writeFully(java.nio.channels.FileChannel out, ByteBuffer b, long at) throws IOException {
+        long pos = at;
+        while (b.hasRemaining()) {
+            pos += out.write(b, pos);
+        }
+    }
+
     /**
-     * @return the header of the current snapshot if it is whole, matches the journal and ends at or before
+     * @return the current snapshot, open, if it is whole, matches the journal and ends at or before
      *         {@code limit}; null to start afresh from the journal's first record
      */
-    private static JournalSnapshot.Header validOld(Path target, Path journal, long limit) throws IOException {
-        byte[] head = new byte[JournalSnapshot.HEADER];
-        long size;
-        try (RandomAccessFile raf = new RandomAccessFile(target.toFile(), "r")) {
-            size = raf.length();
-            if (size < JournalSnapshot.HEADER + JournalSnapshot.TRAILER) {
+    private static java.nio.channels.FileChannel openValid(Path target, Path journal, long limit) {
+        try {
+            JournalSnapshot.Loaded loaded = JournalSnapshot.load(target, journal);
+            if (loaded == null) {
                 return null;
             }
-            raf.readFully(head);
-        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            return null;
-        }
-        ByteBuffer b = ByteBuffer.wrap(head);
-        byte[] magic = new byte[JournalSnapshot.MAGIC.length];
-        b.get(magic);
-        if (!java.util.Arrays.equals(magic, JournalSnapshot.MAGIC) || b.getInt() != JournalSnapshot.VERSION) {
-            return null;
-        }
-        JournalSnapshot.Header h = new JournalSnapshot.Header(b.getLong(), b.getLong(), b.getInt(), b.getInt(),
-                b.getLong());
-        if (h.journalOffset() > limit || h.prefixLength() < 0 || h.prefixLength() > Math.min(JournalSnapshot.PREFIX,
-                h.journalOffset()) || h.entries() < 0
-                || JournalSnapshot.prefixCrc(journal, h.journalOffset(), h.prefixLength()) != h.prefixCrc()
-                || !checksumMatches(target)) {
-            return null;
-        }
-        return h;
-    }
-
-    private static boolean checksumMatches(Path target) throws IOException {
-        CRC32 crc = new CRC32();
-        try (RandomAccessFile raf = new RandomAccessFile(target.toFile(), "r")) {
-            long bodyEnd = raf.length() - JournalSnapshot.TRAILER;
-            byte[] buf = new byte[1 << 16];
-            long pos = 0;
-            while (pos < bodyEnd) {
-                int n = raf.read(buf, 0, (int) Math.min(buf.length, bodyEnd - pos));
-                if (n < 0) {
-                    return false;
-                }
-                crc.update(buf, 0, n);
-                pos += n;
+            if (loaded.header().journalOffset() > limit) {
+                loaded.close();
+                return null;
             }
-            return raf.readLong() == crc.getValue();
+            return loaded.channel();
+        } catch (JournalSnapshot.Rejected | IOException e) {
+            LOG.debug("not extending {}: {}", target, e.getMessage());
+            return null;
         }
     }
 
-    /** Copies the entries of the old snapshot; false if it is not as long as its header said when checked. */
-    private static boolean copyBody(Path target, JournalSnapshot.Header old, OutputStream out) throws IOException {
-        try (InputStream in = Files.newInputStream(target)) {
-            long size = Files.size(target);
-            in.skipNBytes(JournalSnapshot.HEADER);
-            long left = size - JournalSnapshot.HEADER - JournalSnapshot.TRAILER;
-            byte[] buf = new byte[1 << 16];
-            while (left > 0) {
-                int n = in.read(buf, 0, (int) Math.min(buf.length, left));
-                if (n < 0) {
-                    return false;
-                }
-                out.write(buf, 0, n);
-                left -= n;
+    private static JournalSnapshot.Header header(java.nio.channels.FileChannel file) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(JournalSnapshot.HEADER);
+        long pos = 0;
+        while (b.hasRemaining()) {
+            int n = file.read(b, pos);
+            if (n < 0) {
+                throw new java.io.EOFException();
             }
-            return old.entries() >= 0;
+            pos += n;
+        }
+        b.position(JournalSnapshot.MAGIC.length + 4);
+        return new JournalSnapshot.Header(b.getLong(), b.getLong(), b.getInt(), b.getInt(), b.getLong());
+    }
+
+    /** Copies the entries of the old snapshot (checked whole when it was opened). */
+    private static void copyBody(java.nio.channels.FileChannel old, OutputStream out) throws IOException {
+        long end = old.size() - JournalSnapshot.TRAILER;
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        long pos = JournalSnapshot.HEADER;
+        while (pos < end) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), end - pos));
+            int n = old.read(buf, pos);
+            if (n < 0) {
+                throw new java.io.EOFException(old + " ended early");
+            }
+            out.write(buf.array(), 0, n);
+            pos += n;
         }
     }
 }

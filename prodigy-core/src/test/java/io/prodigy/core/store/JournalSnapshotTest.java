@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prodigy.api.ItemStatus;
 import io.prodigy.api.RunStatus;
 import io.prodigy.api.spi.JournalEntry;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -67,13 +68,17 @@ class JournalSnapshotTest {
     }
 
     @Test
-    void everyEntryTypeRoundTripsThroughTheBinaryForm() {
+    void everyEntryTypeRoundTripsThroughTheBinaryForm() throws IOException {
         for (JournalEntry e : Samples.everyJournalEntry()) {
-            assertThat(JournalSnapshot.decode(ByteBuffer.wrap(JournalSnapshot.encode(e)))).isEqualTo(e);
+            assertThat(roundTrip(e)).isEqualTo(e);
         }
         JournalEntry nasty = new JournalEntry.ItemFinished(Instant.ofEpochSecond(-5, 999_999_999), 3, Samples.NASTY,
                 ItemStatus.FAILED, Samples.NASTY);
-        assertThat(JournalSnapshot.decode(ByteBuffer.wrap(JournalSnapshot.encode(nasty)))).isEqualTo(nasty);
+        assertThat(roundTrip(nasty)).isEqualTo(nasty);
+    }
+
+    private static JournalEntry roundTrip(JournalEntry e) throws IOException {
+        return JournalSnapshot.decode(new DataInputStream(new ByteArrayInputStream(JournalSnapshot.encode(e))));
     }
 
     @Test
@@ -94,9 +99,10 @@ class JournalSnapshotTest {
     void closingTheRunWritesASnapshotThatReplaysLikeTheJournal() throws Exception {
         writeSampleRun(10_000);
         assertThat(snapshot()).exists();
-        JournalSnapshot.Loaded loaded = JournalSnapshot.load(snapshot(), journal());
-        assertThat(loaded.header().journalOffset()).isEqualTo(Files.size(journal()));
-        assertThat(loaded.header().journalRecords()).isEqualTo(Samples.everyJournalEntry().size());
+        try (JournalSnapshot.Loaded loaded = JournalSnapshot.load(snapshot(), journal())) {
+            assertThat(loaded.header().journalOffset()).isEqualTo(Files.size(journal()));
+            assertThat(loaded.header().journalRecords()).isEqualTo(Samples.everyJournalEntry().size());
+        }
         FileCheckpointStore r = store(10_000);
         assertThat(replay(r)).containsExactlyElementsOf(compacted(Samples.everyJournalEntry()));
         assertThat(r.journal(RUN)).containsExactlyElementsOf(Samples.everyJournalEntry()); // the journal is whole
@@ -126,11 +132,12 @@ class JournalSnapshotTest {
         JournalEntry last = new JournalEntry.PhaseCompleted(Samples.T0, 1, "map", Map.of());
         second.append(RUN, last);
         second.updateStatus(RUN, RunStatus.CANCELLED, Samples.T0);
-        JournalSnapshot.Loaded loaded = JournalSnapshot.load(snapshot(), journal());
-        assertThat(loaded.header().journalOffset()).isEqualTo(Files.size(journal()));
-        assertThat(loaded.header().journalRecords()).isEqualTo(Samples.everyJournalEntry().size() + 2);
         List<JournalEntry> fromSnapshot = new ArrayList<>();
-        loaded.forEach(fromSnapshot::add);
+        try (JournalSnapshot.Loaded loaded = JournalSnapshot.load(snapshot(), journal())) {
+            assertThat(loaded.header().journalOffset()).isEqualTo(Files.size(journal()));
+            assertThat(loaded.header().journalRecords()).isEqualTo(Samples.everyJournalEntry().size() + 2);
+            loaded.forEach(fromSnapshot::add);
+        }
         List<JournalEntry> expected = new ArrayList<>(compacted(Samples.everyJournalEntry()));
         expected.add(gap);
         expected.add(last);
@@ -147,8 +154,9 @@ class JournalSnapshotTest {
         long deadline = System.nanoTime() + 10_000_000_000L;
         long covered = -1;
         while (System.nanoTime() < deadline) {
-            JournalSnapshot.Loaded l = Files.exists(snapshot()) ? JournalSnapshot.load(snapshot(), journal()) : null;
-            covered = l == null ? -1 : l.header().journalRecords();
+            try (JournalSnapshot.Loaded l = JournalSnapshot.load(snapshot(), journal())) {
+                covered = l == null ? -1 : l.header().journalRecords();
+            }
             if (covered >= 3) {
                 break;
             }
