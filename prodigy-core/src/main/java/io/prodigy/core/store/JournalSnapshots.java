@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
 final class JournalSnapshots implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JournalSnapshots.class);
 
+    /**
+     * At most this many appended entries are kept for the next snapshot (about 50 MB of a no-op item's results);
+     * beyond, they are read back from the journal when it is written.
+     */
+    static final int MAX_PENDING = 100_000;
+
     private final int interval;
     private final AppendLogs journals;
     private final ConcurrentHashMap<Path, RunSnapshot> runs = new ConcurrentHashMap<>();
@@ -117,7 +123,7 @@ final class JournalSnapshots implements AutoCloseable {
             s.sinceSnapshot++;
             due = !s.scheduled && (entry instanceof JournalEntry.PhaseCompleted
                     || s.sinceSnapshot >= Math.max(interval, s.coveredRecords / 2));
-            if (!due && !s.scheduled && s.pending.size() >= interval) {
+            if (!due && !s.scheduled && s.pending.size() >= Math.max(interval, MAX_PENDING)) {
                 // not due yet on a long journal: the next snapshot reads these back from the journal rather than
                 // holding an unbounded number of entries (and their results) in memory
                 s.pending.clear();
