@@ -410,8 +410,8 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
          * @param records journal records between two snapshots of a journal (a snapshot is also written when a
          *                phase completes and when the run's journal is closed; for long journals the interval
          *                grows to half the records already covered); 0 writes no snapshots. Default
-         *                {@value #DEFAULT_SNAPSHOT_INTERVAL}, or the system property
-         *                {@value #SNAPSHOT_INTERVAL_PROPERTY}
+         *                {@value FileCheckpointStore#DEFAULT_SNAPSHOT_INTERVAL}, or the system property
+         *                {@value FileCheckpointStore#SNAPSHOT_INTERVAL_PROPERTY}
          * @return this
          * @throws IllegalArgumentException if negative
          */
