@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedOutputStream;
 import org.slf4j.Logger;
@@ -42,6 +41,12 @@ final class JournalSnapshots implements AutoCloseable {
      * beyond, they are read back from the journal when it is written.
      */
     static final int MAX_PENDING = 100_000;
+    /**
+     * A journal being closed gets a last snapshot only when at least this many records came after the previous one:
+     * a shorter tail costs a resume little to read, and a stopping process (a signal, a cancellation) should not
+     * wait for a write and its syncs.
+     */
+    static final int FINAL_MIN = 1_000;
 
     private final int interval;
     private final AppendLogs journals;
@@ -160,18 +165,27 @@ final class JournalSnapshots implements AutoCloseable {
     }
 
     /**
-     * Writes a last snapshot of a journal about to be closed, and forgets its state.
+     * Writes a last snapshot of a journal about to be closed, if one was due or at least {@value #FINAL_MIN} records
+     * (or the interval, if smaller) came after the previous one, and forgets its state.
      *
      * @param journal the journal
      */
     void flush(Path journal) {
         RunSnapshot s = runs.remove(journal);
-        if (s != null) {
+        boolean worth;
+        if (s == null) {
+            return;
+        }
+        synchronized (s) {
+            // a write already due (a phase just completed) is done now, before the journal closes
+            worth = s.scheduled || s.sinceSnapshot >= Math.min(FINAL_MIN, interval);
+        }
+        if (worth) {
             write(s);
         }
     }
 
-    /** Writes the last snapshot of every journal and stops the writer thread. */
+    /** Writes the last snapshot of every journal that needs one (see {@link #flush}) and stops the writer thread. */
     @Override
     public void close() {
         ExecutorService w;
@@ -180,12 +194,7 @@ final class JournalSnapshots implements AutoCloseable {
             w = writer;
         }
         if (w != null) {
-            w.shutdown();
-            try {
-                w.awaitTermination(1, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            w.shutdown(); // a write in progress finishes before a flush below takes its run's lock
         }
         for (Path journal : new ArrayList<>(runs.keySet())) {
             flush(journal);
@@ -290,7 +299,13 @@ final class JournalSnapshots implements AutoCloseable {
             writeFully(out, ByteBuffer.allocate(JournalSnapshot.TRAILER).putLong(0, crc.getValue()), end);
             out.force(true);
             journals.sync(journal);
-            AtomicFiles.replace(tmp, target);
+            // no directory sync: a rename lost in a machine crash leaves the previous snapshot, which is still valid
+            try {
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             return records;
         } finally {
             Files.deleteIfExists(tmp);
