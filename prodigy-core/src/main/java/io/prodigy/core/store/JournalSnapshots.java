@@ -172,16 +172,19 @@ final class JournalSnapshots implements AutoCloseable {
      */
     void flush(Path journal) {
         RunSnapshot s = runs.remove(journal);
-        boolean worth;
         if (s == null) {
             return;
         }
-        synchronized (s) {
-            // a write already due (a phase just completed) is done now, before the journal closes
-            worth = s.scheduled || s.sinceSnapshot >= Math.min(FINAL_MIN, interval);
-        }
-        if (worth) {
-            write(s);
+        synchronized (s.writeLock) { // after a write in progress
+            boolean worth;
+            synchronized (s) {
+                // a write already due (a phase just completed) is done now, before the journal closes
+                worth = !s.pending.isEmpty()
+                        && (s.scheduled || s.sinceSnapshot >= Math.min(FINAL_MIN, interval));
+            }
+            if (worth) {
+                write(s);
+            }
         }
     }
 
