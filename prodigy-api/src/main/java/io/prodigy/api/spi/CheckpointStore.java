@@ -63,4 +63,16 @@ public interface CheckpointStore {
     default void forEachEntry(String runId, java.util.function.Consumer<JournalEntry> consumer) {
         journal(runId).forEach(consumer);
     }
+
+    /**
+     * Streams what resuming a run needs of its journal: entries whose fold (in order) gives the same state as
+     * folding the whole journal. A store may serve most of them from a compact snapshot and leave out entries a
+     * later one makes redundant; the default streams the whole journal.
+     *
+     * @param runId the run
+     * @param consumer receives each entry
+     */
+    default void replay(String runId, java.util.function.Consumer<JournalEntry> consumer) {
+        forEachEntry(runId, consumer);
+    }
 }

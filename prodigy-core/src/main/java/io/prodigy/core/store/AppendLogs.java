@@ -70,6 +70,19 @@ final class AppendLogs implements Closeable {
         return log == null ? -1 : log.size();
     }
 
+    /**
+     * Syncs what was written to a file, if it is open (a closed file was synced when it was closed).
+     *
+     * @param file the file
+     * @throws IOException if the sync fails
+     */
+    void sync(Path file) throws IOException {
+        AppendLog log = open.get(file);
+        if (log != null) {
+            log.sync();
+        }
+    }
+
     /** @return whether the file is open for appending */
     boolean isOpen(Path file) {
         return open.containsKey(file);

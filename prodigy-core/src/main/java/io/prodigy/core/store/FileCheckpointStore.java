@@ -47,11 +47,17 @@ import org.slf4j.LoggerFactory;
 public final class FileCheckpointStore implements CheckpointStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FileCheckpointStore.class);
     private static final int STRIPES = 64;
+    /** The default of {@link Builder#snapshotInterval}. */
+    public static final int DEFAULT_SNAPSHOT_INTERVAL = 10_000;
+    /** The system property that overrides the default of {@link Builder#snapshotInterval}. */
+    public static final String SNAPSHOT_INTERVAL_PROPERTY = "prodigy.journal.snapshotInterval";
 
     private final StoreLayout layout;
     private final SyncPolicy syncPolicy;
     private final Duration syncInterval;
     private final AppendLogs journals;
+    private final JournalSnapshots snapshots;
+    private final int snapshotInterval;
     private final Object[] recordLocks = new Object[STRIPES];
 
     private FileCheckpointStore(Builder b) {
@@ -59,6 +65,8 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
         this.syncPolicy = b.syncPolicy;
         this.syncInterval = b.syncInterval;
         this.journals = new AppendLogs(b.syncPolicy, b.syncInterval, "prodigy-journal-sync");
+        this.snapshotInterval = b.snapshotInterval;
+        this.snapshots = new JournalSnapshots(b.snapshotInterval, journals);
         for (int i = 0; i < STRIPES; i++) {
             recordLocks[i] = new Object();
         }
@@ -93,6 +101,11 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
     /** @return how often {@link SyncPolicy#BATCHED} syncs */
     public Duration syncInterval() {
         return syncInterval;
+    }
+
+    /** @return journal records between two snapshots of a journal (0: none are written) */
+    public int snapshotInterval() {
+        return snapshotInterval;
     }
 
     /**
@@ -142,7 +155,8 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
         }
         byte[] line = JournalCodec.encode(entry);
         try {
-            journals.append(file, line);
+            long offset = journals.append(file, line);
+            snapshots.appended(file, offset, line.length, entry);
         } catch (IOException e) {
             throw new StoreException("cannot append to " + file + ": " + e.getMessage(), e);
         }
@@ -216,6 +230,55 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
     }
 
     /**
+     * Streams what a resume needs of the journal: the entries of the run's journal snapshot
+     * ({@code journal.snapshot}, see {@code docs/state-format.md}), then the journal's records after the offset it
+     * covers. Folding them gives what folding the whole journal gives; the snapshot leaves out only an
+     * {@code item_dispatched} that a later record of the same item makes redundant. A snapshot that is torn,
+     * corrupt, of another format or stale (it covers more than the journal holds, or other bytes) is ignored with a
+     * warning and the whole journal is read.
+     *
+     * @throws StoreException if the journal cannot be read or holds a corrupt record before its last line
+     */
+    @Override
+    public void replay(String runId, Consumer<JournalEntry> consumer) {
+        Objects.requireNonNull(consumer, "consumer");
+        Path file = layout.file(runId, StoreLayout.JOURNAL);
+        Path snapshotFile = file.resolveSibling(JournalSnapshot.FILE);
+        long size = journals.size(file);
+        long limit = size < 0 ? Long.MAX_VALUE : size;
+        long start = 0;
+        JournalSnapshot.Loaded snapshot = null;
+        try {
+            snapshot = JournalSnapshot.load(snapshotFile, file);
+        } catch (JournalSnapshot.Rejected e) {
+            LOG.warn("ignoring {}: {}; replaying the whole journal", snapshotFile, e.getMessage());
+        } catch (IOException e) {
+            LOG.warn("cannot read {}: {}; replaying the whole journal", snapshotFile, e.toString());
+        }
+        if (snapshot != null) {
+            try (JournalSnapshot.Loaded s = snapshot) {
+                if (s.header().journalOffset() <= limit) {
+                    s.forEach(consumer);
+                    start = s.header().journalOffset();
+                }
+            } catch (IOException e) {
+                throw new StoreException("cannot read " + snapshotFile + ": " + e.getMessage(), e);
+            }
+        }
+        java.io.RandomAccessFile raf;
+        try {
+            raf = new java.io.RandomAccessFile(file.toFile(), "r");
+        } catch (java.io.FileNotFoundException e) {
+            return;
+        }
+        try (raf) {
+            JsonlReader.read(file, raf, start, limit, (node, offset) -> consumer.accept(JournalCodec.decode(node)));
+        } catch (IOException e) {
+            throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Lists the runs with a readable {@code run.json}, newest start first. A record that cannot be read is
      * skipped with a warning naming its file, so that one damaged run does not hide the others.
      *
@@ -255,6 +318,7 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
      */
     @Override
     public void close() {
+        snapshots.close();
         try {
             journals.close();
         } catch (IOException e) {
@@ -296,6 +360,7 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
             return;
         }
         Path file = layout.file(runId, StoreLayout.JOURNAL);
+        snapshots.flush(file);
         try {
             journals.close(file);
         } catch (IOException e) {
@@ -312,6 +377,7 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
         private final Path root;
         private SyncPolicy syncPolicy = SyncPolicy.BATCHED;
         private Duration syncInterval = Duration.ofMillis(100);
+        private int snapshotInterval = Integer.getInteger(SNAPSHOT_INTERVAL_PROPERTY, DEFAULT_SNAPSHOT_INTERVAL);
 
         private Builder(Path root) {
             this.root = Objects.requireNonNull(root, "root");
@@ -337,6 +403,23 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
                 throw new IllegalArgumentException("syncInterval must be positive, got " + interval);
             }
             this.syncInterval = interval;
+            return this;
+        }
+
+        /**
+         * @param records journal records between two snapshots of a journal (a snapshot is also written when a
+         *                phase completes and when the run's journal is closed; for long journals the interval
+         *                grows to half the records already covered); 0 writes no snapshots. Default
+         *                {@value FileCheckpointStore#DEFAULT_SNAPSHOT_INTERVAL}, or the system property
+         *                {@value FileCheckpointStore#SNAPSHOT_INTERVAL_PROPERTY}
+         * @return this
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder snapshotInterval(int records) {
+            if (records < 0) {
+                throw new IllegalArgumentException("snapshotInterval must not be negative, got " + records);
+            }
+            this.snapshotInterval = records;
             return this;
         }
 

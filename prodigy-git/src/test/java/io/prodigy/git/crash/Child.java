@@ -65,7 +65,10 @@ final class Child implements AutoCloseable {
         List<String> cmd = new ArrayList<>(List.of("setsid", java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Xss512k", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                 "-Dprodigy.crash-points=" + ChildCrashPoints.class.getName(),
-                "-Dprodigy.crash.runId=" + CrashScenario.RUN_ID));
+                "-Dprodigy.crash.runId=" + CrashScenario.RUN_ID,
+                // a journal snapshot every few records, so that kills land around snapshot writes and every
+                // resume reads a snapshot plus the journal after it
+                "-Dprodigy.journal.snapshotInterval=4"));
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
                 base.toString()));

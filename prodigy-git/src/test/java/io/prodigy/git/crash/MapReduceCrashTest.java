@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prodigy.api.RunStatus;
 import io.prodigy.api.spi.DlqEntry;
+import io.prodigy.api.spi.JournalEntry;
 import io.prodigy.core.Prodigy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class MapReduceCrashTest {
     /** How the first run is killed. */
-    private static final String[] FIRST = {"setup", "early-map", "mid-map", "merge-hook", "reduce", "final-merge",
-        "integrated-point", "mid-merge", "dispatch-point"};
+    private static final String[] FIRST = {"setup", "early-map", "mid-map", "merge-hook", "reduce", "snapshot-point",
+        "final-merge", "integrated-point", "mid-merge", "dispatch-point"};
     /** Worktree modes: pooled (3 slots), on demand, and reuse (one warm slot per worker: the default). */
     private static final String[] MODES = {"pooled", "on-demand", "reuse"};
     /** Where the first resume is killed. */
@@ -87,7 +88,7 @@ class MapReduceCrashTest {
         Random random = new Random(seed);
         String moment = FIRST[t % FIRST.length];
         String again = AGAIN[t % AGAIN.length];
-        // the three modes turn over independently of the kill points (FIRST has 9, a multiple of 3)
+        // the three modes turn over independently of the kill points
         String mode = MODES[(t + t / FIRST.length) % MODES.length];
         int items = 8 + random.nextInt(3);
         Set<Integer> failing = new TreeSet<>();
@@ -150,6 +151,12 @@ class MapReduceCrashTest {
                 first = armed("kill-in-merge", m, CrashTrials.byHook("inside git merge " + m));
                 what = "inside git merge " + m + " (the item's files written, nothing committed)";
             }
+            case "snapshot-point" -> {
+                int k = 1 + random.nextInt(3);
+                first = new CrashTrials.Kill(CrashTrials.atKillPoint(), CrashTrials.atPoint("SNAPSHOT_WRITE", k, ""),
+                        false, null);
+                what = "inside journal snapshot write " + k + " (its temporary file written, not renamed)";
+            }
             default -> {
                 int k = 1 + random.nextInt(items);
                 first = new CrashTrials.Kill(CrashTrials.atKillPoint(), CrashTrials.atPoint("DISPATCH", k, ""),
@@ -157,7 +164,9 @@ class MapReduceCrashTest {
                 what = "at crash point DISPATCH " + k;
             }
         }
-        first = first.withGroup(random.nextBoolean());
+        // a snapshot write runs beside the engine, which goes on until the kill lands: killing the process group
+        // with the JVM keeps that kill about the snapshot, not about a step's orphaned shell
+        first = first.withGroup(random.nextBoolean() || moment.equals("snapshot-point"));
         CrashTrials.Kill second;
         if (again.equals("MID_MERGE")) {
             second = armed("kill-in-merge", 1, CrashTrials.byHook("inside git merge 1"));
@@ -257,6 +266,43 @@ class MapReduceCrashTest {
         expected.forEach(id -> allowed.add("prodigy/" + CrashScenario.RUN_ID + "/" + id));
         assertThat(branches).as(context + "\nleftover branches").allMatch(allowed::contains);
         assertThat(s.git("status", "--porcelain")).as(context).isEmpty();
+        verifySnapshot(s, context);
         CrashTrials.assertNothingRunning(s);
+    }
+
+    /**
+     * The finished run's journal snapshot covers its whole journal and replays like it, and no temporary file of a
+     * snapshot write a kill interrupted is left.
+     */
+    static void verifySnapshot(CrashScenario s, String context) throws Exception {
+        Path runDir = s.prodigyHome.resolve("engine").resolve("runs").resolve(CrashScenario.RUN_ID);
+        assertThat(runDir.resolve("journal.snapshot")).as(context + "\nthe snapshot of the finished run").exists();
+        try (var files = Files.list(runDir)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).as(context + "\nfiles of the run")
+                    .noneMatch(n -> n.startsWith(".journal.snapshot") && n.endsWith(".tmp"));
+        }
+        try (io.prodigy.core.store.FileCheckpointStore store = io.prodigy.core.store.FileCheckpointStore
+                .builder(s.prodigyHome.resolve("engine")).snapshotInterval(0).build()) {
+            List<JournalEntry> journal = store.journal(CrashScenario.RUN_ID);
+            List<JournalEntry> replayed = new ArrayList<>();
+            store.replay(CrashScenario.RUN_ID, replayed::add);
+            assertThat(replayed.stream().filter(e -> !(e instanceof JournalEntry.ItemDispatched)).toList())
+                    .as(context + "\nreplayed from the snapshot")
+                    .containsExactlyElementsOf(journal.stream()
+                            .filter(e -> !(e instanceof JournalEntry.ItemDispatched)).toList());
+            Set<String> dispatchedOrSettled = new TreeSet<>();
+            for (JournalEntry e : replayed) {
+                if (e instanceof JournalEntry.ItemDispatched d) {
+                    dispatchedOrSettled.add(d.itemId());
+                } else if (e instanceof JournalEntry.ItemFinished f) {
+                    dispatchedOrSettled.add(f.itemId());
+                } else if (e instanceof JournalEntry.ItemIntegrated g) {
+                    dispatchedOrSettled.add(g.itemId());
+                }
+            }
+            assertThat(dispatchedOrSettled).as(context + "\nitems the replay knows were dispatched")
+                    .containsAll(journal.stream().filter(e -> e instanceof JournalEntry.ItemDispatched)
+                            .map(e -> ((JournalEntry.ItemDispatched) e).itemId()).toList());
+        }
     }
 }

@@ -42,7 +42,13 @@ public final class CrashPoints {
         /** The run is about to close its workspace: the final merge into the user's branch. */
         FINAL_MERGE,
         /** The final merge is done; the run's status is not recorded yet. */
-        FINAL_MERGE_DONE
+        FINAL_MERGE_DONE,
+        /**
+         * The store wrote a journal snapshot's entries to its temporary file (not yet synced, nor renamed over the
+         * previous snapshot); detail the run id. Reached on the store's snapshot thread, or on the thread closing
+         * the run's journal.
+         */
+        SNAPSHOT_WRITE
     }
 
     private static final BiConsumer<String, String> HOOK = load();

@@ -135,7 +135,7 @@ public final class RunLauncher {
         RunOptions runOptions = options.budgetUsd() == null ? base : new RunOptions(base.args(), base.variables(),
                 base.maxParallel(), base.runId(), base.profile(), options.budgetUsd(), base.maxIterations());
         ResumeState resume = new ResumeState(options.includeDeadLettered());
-        settings.checkpoints().forEachEntry(runId, resume::accept);
+        settings.checkpoints().replay(runId, resume::accept);
         RunServices state = prepare(workflow, runOptions);
         return execute(state, workflow, runOptions, resume, record);
     }
@@ -180,7 +180,7 @@ public final class RunLauncher {
                 options.maxParallel() != null ? options.maxParallel() : base.maxParallel(), runId, base.profile(),
                 base.budgetUsd(), base.maxIterations());
         ResumeState resume = new ResumeState(selected::contains).rerunReduceAfterNewItems(options.rerunReduce());
-        settings.checkpoints().forEachEntry(runId, resume::accept);
+        settings.checkpoints().replay(runId, resume::accept);
         RunServices state = prepare(workflow, runOptions);
         return new Reprocessed(List.copyOf(selected), execute(state, workflow, runOptions, resume, record));
     }

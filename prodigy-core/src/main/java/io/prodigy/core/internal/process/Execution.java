@@ -37,6 +37,10 @@ final class Execution {
         return thread;
     });
 
+    static {
+        LaunchMechanism.prefer(); // before this JVM's first child process, if Prodigy starts it
+    }
+
     private enum Outcome { EXITED, TIMED_OUT, CANCELLED, INTERRUPTED }
 
     private final ProcessSpec spec;
