@@ -175,6 +175,11 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
                     "cannot update unknown run '" + runId + "' in " + layout.runsDirectory()));
             write(current.withStatus(status, at));
         }
+        if (status == RunStatus.RUNNING) {
+            // the run's owner (re)starts it: what a killed owner's snapshot write left goes, even when this owner
+            // appends nothing more to the journal
+            snapshots.ownerStarted(layout.file(runId, StoreLayout.JOURNAL));
+        }
         closeJournalIfTerminal(runId, status);
     }
 

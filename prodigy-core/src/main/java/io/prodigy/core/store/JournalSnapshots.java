@@ -110,6 +110,20 @@ final class JournalSnapshots implements AutoCloseable {
     }
 
     /**
+     * Called when a run's owner (one process, under the run's lock) starts or resumes it: deletes the temporary
+     * files of snapshot writes a killed owner left, before this owner writes any.
+     *
+     * @param journal the run's journal
+     */
+    void ownerStarted(Path journal) {
+        if (interval <= 0) {
+            removeLeftTemporaries(journal.getParent());
+            return;
+        }
+        runs.computeIfAbsent(journal, RunSnapshot::new);
+    }
+
+    /**
      * Notes an entry appended to a journal, and schedules a snapshot when one is due.
      *
      * @param journal the journal

@@ -96,6 +96,20 @@ class JournalSnapshotTest {
     }
 
     @Test
+    void theOwnerResumingARunDeletesWhatAKilledSnapshotWriteLeftEvenIfItAppendsNothing() throws Exception {
+        writeSampleRun(10_000);
+        Path left = snapshot().resolveSibling("." + JournalSnapshot.FILE + ".123456.tmp");
+        Files.write(left, new byte[] {1, 2, 3});
+        FileCheckpointStore reader = store(10_000);
+        replay(reader);
+        assertThat(left).as("a reader leaves it: the owner may be writing it").exists();
+        FileCheckpointStore owner = store(10_000);
+        owner.updateStatus(RUN, RunStatus.RUNNING, Samples.T0.plusSeconds(10));
+        assertThat(left).doesNotExist();
+        assertThat(snapshot()).exists();
+    }
+
+    @Test
     void closingTheRunWritesASnapshotThatReplaysLikeTheJournal() throws Exception {
         writeSampleRun(10_000);
         assertThat(snapshot()).exists();

@@ -78,6 +78,19 @@ final class CrashScenario {
                 + "if [ \"$n\" = \"$(cat \"$f\")\" ]; then kill -9 $(cat '" + b + "/child.pid'); fi\n"
                 + "exit 0\n");
         hook.toFile().setExecutable(true);
+        Path commitHook = s.repo.resolve(".git/hooks/post-commit");
+        // counts the commits whose subject is the first word of kill-at-commit; kills the child JVM (SIGKILL) right
+        // after the one numbered by its second word: a step killed after its commit, before its journal record
+        Files.writeString(commitHook, "#!/bin/sh\n"
+                + "f='" + b + "/kill-at-commit'\n"
+                + "[ -f \"$f\" ] || exit 0\n"
+                + "set -- $(cat \"$f\")\n"
+                + "[ \"$(git log -1 --format=%s)\" = \"$1\" ] || exit 0\n"
+                + "n=$(cat '" + b + "/commit-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + b
+                + "/commit-count'\n"
+                + "if [ \"$n\" = \"$2\" ]; then kill -9 $(cat '" + b + "/child.pid'); fi\n"
+                + "exit 0\n");
+        commitHook.toFile().setExecutable(true);
         if (Boolean.parseBoolean(spec.getProperty("git.wrapper", "false"))) {
             s.writeGitWrapper();
         }

@@ -77,6 +77,24 @@ class CrashWindowsTest {
     }
 
     /**
+     * The reduce step killed right after its commit, before its journal record, and the first resume killed at the
+     * same place of its own run of the step: the second resume undoes the resume's partial step as the first undid
+     * the run's, and the reduce lands once.
+     */
+    @Test
+    void aReduceKilledAfterItsCommitInTheRunAndAgainInTheResumeLandsOnce() throws Exception {
+        CrashScenario s = scenario("reduce-twice", "on-demand");
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(s,
+                armed("kill-at-commit", "reduce 1", "post-commit hook (reduce 1)"),
+                armed("kill-at-commit", "reduce 2", "post-commit hook (reduce 2)"), new Random(6), Map.of());
+
+        assertThat(o.kills()).as("both kills happened").hasSize(2);
+        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+                .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "reduce killed twice; " + o.childStderr());
+    }
+
+    /**
      * The killed run's git merge was still running (held in a hook) when the resume started: the resume must let it
      * end before it looks at the item (before this, git processes did not carry the run's id, so the resume neither
      * waited for nor stopped them, removed their live lock files and raced with them). The item merged by the
@@ -199,7 +217,11 @@ class CrashWindowsTest {
     }
 
     private static CrashTrials.Kill armed(String file, int merge, String where) {
+        return armed(file, String.valueOf(merge), where);
+    }
+
+    private static CrashTrials.Kill armed(String file, String what, String where) {
         return new CrashTrials.Kill(CrashTrials.byHook(where), Map.of(), false,
-                base -> Files.writeString(base.resolve(file), merge + "\n"));
+                base -> Files.writeString(base.resolve(file), what + "\n"));
     }
 }

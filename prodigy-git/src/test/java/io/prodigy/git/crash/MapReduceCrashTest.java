@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
@@ -42,7 +43,7 @@ class MapReduceCrashTest {
     /** Where the first resume is killed. */
     private static final String[] AGAIN = {"LOCK_TAKEN", "LEFTOVERS_STOPPED", "WORKSPACE_OPEN", "ANCESTRY_CHECK",
         "DISCARD", "DISPATCH", "INTEGRATE", "INTEGRATED", "ITEM_FINISHED", "STEP", "FINAL_MERGE", "FINAL_MERGE_DONE",
-        "MID_MERGE"};
+        "MID_MERGE", "SNAPSHOT_WRITE", "REDUCE_COMMIT"};
     private static final long BASE_SEED = CrashTrials.baseSeed();
 
     @TempDir
@@ -170,6 +171,16 @@ class MapReduceCrashTest {
         CrashTrials.Kill second;
         if (again.equals("MID_MERGE")) {
             second = armed("kill-in-merge", 1, CrashTrials.byHook("inside git merge 1"));
+        } else if (again.equals("REDUCE_COMMIT")) {
+            // right after the resume's reduce commit, before its journal record (the post-commit hook counts anew)
+            second = new CrashTrials.Kill(CrashTrials.byHook("after the resume's reduce commit"), Map.of(),
+                    random.nextBoolean(), dir -> {
+                        Files.deleteIfExists(dir.resolve("commit-count"));
+                        Files.writeString(dir.resolve("kill-at-commit"), "reduce 1\n");
+                    });
+        } else if (again.equals("SNAPSHOT_WRITE")) {
+            // a snapshot write runs beside the engine: the process group goes with the JVM (see the first kill)
+            second = new CrashTrials.Kill(CrashTrials.atKillPoint(), CrashTrials.atPoint(again, 1, ""), true, null);
         } else {
             int nth = again.equals("DISPATCH") || again.equals("INTEGRATE") || again.equals("INTEGRATED")
                     ? 1 + random.nextInt(2) : 1;

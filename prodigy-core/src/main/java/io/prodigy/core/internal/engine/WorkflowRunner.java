@@ -429,7 +429,7 @@ public final class WorkflowRunner {
         if (failure != null) {
             return "setup failed: " + failure;
         }
-        String headBeforeMap = resume != null && !interruptionHandled ? headOf() : null;
+        String headBeforeMap = resume != null ? headOf() : null;
         run.progress().phase(RunPhase.MAP.id());
         Instant start = run.clock().instant();
         run.events().emit(new RunEvent.PhaseStarted(run.runId(), start, stage.name(), RunPhase.MAP.id()));
@@ -441,9 +441,13 @@ public final class WorkflowRunner {
                     RunPhase.MAP.id(), false, Duration.between(start, run.clock().instant())));
             return "map phase of '" + stage.name() + "' failed: " + run.masker().mask(e.getMessage());
         }
-        if (resume != null && !interruptionHandled && (!resume.phaseDone(stageIndex, RunPhase.MAP.id())
-                || !java.util.Objects.equals(headBeforeMap, headOf()))) {
-            // the map phase worked on in this process: what follows starts from its result, nothing to undo
+        // whether the map phase worked in this process: else the journal already holds its completion, and the head
+        // now may be the work of an interrupted reduce step, which must not be recorded as where the map ended (a
+        // resume killed in that step again would take that head for the point to undo to, and keep the partial step)
+        boolean mapWorkedHere = resume == null || !resume.phaseDone(stageIndex, RunPhase.MAP.id())
+                || !java.util.Objects.equals(headBeforeMap, headOf());
+        if (resume != null && !interruptionHandled && mapWorkedHere) {
+            // what follows starts from the map phase's result, nothing to undo
             interruptionHandled = true;
         }
         items.addAll(map.items());
@@ -486,8 +490,10 @@ public final class WorkflowRunner {
         aggregates.put("map.successful", String.valueOf(ok));
         aggregates.put("map.failed", String.valueOf(failed));
         aggregates.put("map.total", String.valueOf(map.items().size()));
-        run.journal(new JournalEntry.PhaseCompleted(run.clock().instant(), stageIndex, RunPhase.MAP.id(),
-                withHead(aggregates)));
+        if (mapWorkedHere) {
+            run.journal(new JournalEntry.PhaseCompleted(run.clock().instant(), stageIndex, RunPhase.MAP.id(),
+                    withHead(aggregates)));
+        }
         if (run.cancellation().isCancelled()) {
             return "the run was cancelled";
         }
