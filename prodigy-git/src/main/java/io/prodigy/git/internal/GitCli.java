@@ -155,7 +155,7 @@ public final class GitCli {
 
     /**
      * Runs a command; a non-zero exit is a result. A command that failed because it met another worktree's half-made
-     * entry ({@link #metHalfMadeWorktreeEntry(String)}) is run again up to {@value #HALF_MADE_ENTRY_ATTEMPTS} times in
+     * entry ({@link #metHalfMadeWorktreeEntry(String)}) is run again up to 5 times in
      * all, after 25, 50, 100, 200 ms (not when the thread is interrupted); the last result is returned. git reports
      * that error while it collects the worktrees, before the command changes anything, with one exception that is
      * handled here: {@code worktree add -b <branch>} has created the branch by then, so it is run again with
