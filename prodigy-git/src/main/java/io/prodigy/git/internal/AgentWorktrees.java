@@ -227,13 +227,17 @@ public final class AgentWorktrees {
     }
 
     private void releaseNow(ItemWorktree item, boolean keep) {
+        Slot slot = item.slot();
+        boolean keepWorktree = keep && run.settings().keepFailed();
+        boolean slotSettled = slot == null;
         try {
-            if (keep && run.settings().keepFailed()) {
+            if (keepWorktree) {
                 git.run(run.repo().topLevel(), List.of("worktree", "lock", "--reason",
                         LOCK_REASON_PREFIX + ": item " + Names.printable(item.itemId()) + " of run "
                                 + run.context().runId(), item.root().toString()));
-                if (item.slot() != null) {
-                    retire(item.slot(), false);
+                if (slot != null) {
+                    slotSettled = true;
+                    retire(slot, false);
                 }
                 LOG.info("Item {}: its worktree is kept for debugging at {} (branch {})", item.itemId(), item.root(),
                         item.branch());
@@ -242,16 +246,19 @@ public final class AgentWorktrees {
             String tip = run.branchTip(item.branch());
             boolean unmerged = tip != null && !tip.equals(item.integratedTip()) && !WorktreeOps.isAncestor(git,
                     run.root(), tip, run.versionControl().orElseThrow().head());
-            if (item.slot() != null && !keep) {
+            boolean backToPool = false;
+            if (slot != null && !keep) {
                 GitCli.Result r = detach(item);
                 if (r.ok()) {
-                    pool.put(item.slot());
+                    backToPool = true;
                 } else {
                     LOG.warn("Pooled worktree {} could not be detached ({}); replacing it", item.root(), r.message());
-                    retire(item.slot(), true);
+                    slotSettled = true;
+                    retire(slot, true);
                 }
-            } else if (item.slot() != null) {
-                retire(item.slot(), true);
+            } else if (slot != null) {
+                slotSettled = true;
+                retire(slot, true);
             } else {
                 WorktreeOps.removeWorktree(git, run.repo(), item.root());
             }
@@ -261,6 +268,18 @@ public final class AgentWorktrees {
             } else {
                 WorktreeOps.deleteBranch(git, run.repo(), item.branch());
             }
+            if (backToPool) {
+                // only a slot whose release went through to the end is handed out again
+                slotSettled = true;
+                pool.put(slot);
+            }
+        } catch (RuntimeException e) {
+            if (!slotSettled) {
+                // a slot whose release failed half-way may still hold the item's branch or files: never reuse it
+                LOG.warn("Pooled worktree {} could not be released ({}); discarding it", item.root(), e.getMessage());
+                retire(slot, !keepWorktree);
+            }
+            throw e;
         } finally {
             permits.release();
             liveNames.remove(item.name());

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -28,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * <p>Every command runs with {@code gc.auto=0} and {@code maintenance.auto=false} (no background gc racing
  * with worktree and branch updates), {@code core.quotePath=false}, {@code GIT_TERMINAL_PROMPT=0} and
  * {@code LC_ALL=C}. Thread-safe; cheap to call (one process, no shell).
+ *
+ * <p>A command that failed because it met another worktree's half-made {@code .git/worktrees/<name>/} entry (a
+ * {@code git worktree add} running beside it, see {@link #metHalfMadeWorktreeEntry(String)}) is run again, a bounded
+ * number of times with a short backoff; any other failure is returned at once.
  */
 public final class GitCli {
     private static final Logger LOG = LoggerFactory.getLogger(GitCli.class);
@@ -39,6 +44,19 @@ public final class GitCli {
     private static final List<String> FIXED_OPTIONS = List.of("-c", "gc.auto=0", "-c", "maintenance.auto=false",
             "-c", "core.quotePath=false");
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)");
+    /**
+     * What git 2.x prints (then exits 128, before changing anything) when it collects the worktrees of the repository
+     * and reads one that {@code git worktree add} is still writing file by file without a lock: for example
+     * {@code fatal: failed to read .git/worktrees/slot-2/commondir: Success} (the file exists but is still empty) or
+     * {@code fatal: failed to read '/r/.git/worktrees/x/locked': No such file or directory}.
+     */
+    private static final Pattern HALF_MADE_ENTRY = Pattern.compile(
+            "(?:failed|unable|could not|cannot) (?:to )?(?:read|open)\\b[^\\n]*/worktrees/[^/\\n]+/"
+                    + "(?:commondir|gitdir|locked|HEAD)\\b");
+    /** How many times a command that met a half-made worktree entry is run in all. */
+    static final int HALF_MADE_ENTRY_ATTEMPTS = 5;
+    /** The first backoff before running such a command again; it doubles with every attempt. */
+    private static final long HALF_MADE_ENTRY_BACKOFF_MILLIS = 25;
     /** How long output is still read after git exited, for hooks that left a child holding the pipes. */
     private static final long DRAIN_MILLIS = 2_000;
 
@@ -136,7 +154,12 @@ public final class GitCli {
     }
 
     /**
-     * Runs a command; a non-zero exit is a result.
+     * Runs a command; a non-zero exit is a result. A command that failed because it met another worktree's half-made
+     * entry ({@link #metHalfMadeWorktreeEntry(String)}) is run again up to 5 times in
+     * all, after 25, 50, 100, 200 ms (not when the thread is interrupted); the last result is returned. git reports
+     * that error while it collects the worktrees, before the command changes anything, with one exception that is
+     * handled here: {@code worktree add -b <branch>} has created the branch by then, so it is run again with
+     * {@code -B} (the branch is the one the failed attempt created, at the same commit).
      *
      * @param dir the directory git runs in ({@code git -C dir})
      * @param args the arguments after {@code git}
@@ -145,6 +168,46 @@ public final class GitCli {
      *     interrupt flag is set again)
      */
     public Result run(Path dir, List<String> args) {
+        List<String> attemptArgs = args;
+        for (int attempt = 1; ; attempt++) {
+            Result r = runOnce(dir, attemptArgs);
+            if (r.ok() || attempt >= HALF_MADE_ENTRY_ATTEMPTS || !metHalfMadeWorktreeEntry(r.stderr())
+                    || Thread.currentThread().isInterrupted()) {
+                return r;
+            }
+            LOG.debug("git {} in {} met a half-made worktree entry ({}); trying again", String.join(" ", args), dir,
+                    r.message());
+            attemptArgs = retryArgs(attemptArgs);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(HALF_MADE_ENTRY_BACKOFF_MILLIS << (attempt - 1)));
+        }
+    }
+
+    /**
+     * @param stderr what a failed git command wrote to stderr
+     * @return whether it failed because it read another worktree's {@code .git/worktrees/<name>/} entry while
+     *     {@code git worktree add} was still writing it (a transient failure)
+     */
+    public static boolean metHalfMadeWorktreeEntry(String stderr) {
+        return HALF_MADE_ENTRY.matcher(stderr).find();
+    }
+
+    /** @return the arguments to run again: {@code worktree add -b} becomes {@code -B} (git made the branch already) */
+    static List<String> retryArgs(List<String> args) {
+        if (args.size() < 2 || !"worktree".equals(args.get(0)) || !"add".equals(args.get(1))) {
+            return args;
+        }
+        List<String> again = new ArrayList<>(args);
+        for (int i = 2; i < again.size(); i++) {
+            if ("-b".equals(again.get(i))) {
+                again.set(i, "-B");
+            } else if ("--".equals(again.get(i)) || !again.get(i).startsWith("-")) {
+                break;
+            }
+        }
+        return List.copyOf(again);
+    }
+
+    private Result runOnce(Path dir, List<String> args) {
         List<String> command = new ArrayList<>(args.size() + FIXED_OPTIONS.size() + 3);
         command.add(executable);
         command.add("-C");

@@ -3,14 +3,12 @@ package io.prodigy.git.internal;
 import io.prodigy.api.IsolationException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -118,23 +116,14 @@ public record Repository(Path topLevel, Path commonDir, String prefix, String na
         boolean nul = git.atLeast(2, 36);
         List<String> args = nul ? List.of("worktree", "list", "--porcelain", "-z")
                 : List.of("worktree", "list", "--porcelain");
-        for (int attempt = 1; ; attempt++) {
-            GitCli.Result r = git.run(anyWorktree, args);
-            if (r.ok()) {
-                return parseWorktrees(r.line(), nul ? '\0' : '\n');
-            }
-            // git worktree add writes .git/worktrees/<name>/ file by file without a lock: a list running beside it
-            // (another item's workspace being made) can read the half-made entry and fail. Such a failure is
-            // transient; anything else, or one that stays, is reported.
-            if (attempt >= LIST_ATTEMPTS || !r.stderr().contains("/worktrees/")) {
-                throw GitCli.failure(anyWorktree, args, r);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20L * attempt).toNanos());
+        // git worktree add writes .git/worktrees/<name>/ file by file without a lock: a list running beside it
+        // (another item's workspace being made) can read the half-made entry and fail; GitCli runs it again
+        GitCli.Result r = git.run(anyWorktree, args);
+        if (!r.ok()) {
+            throw GitCli.failure(anyWorktree, args, r);
         }
+        return parseWorktrees(r.line(), nul ? '\0' : '\n');
     }
-
-    /** How many times a {@code worktree list} that met a half-made worktree entry is tried. */
-    private static final int LIST_ATTEMPTS = 5;
 
     /**
      * @param out the output of {@code git worktree list --porcelain}, with {@code -z} or without

@@ -47,6 +47,37 @@ class WorktreeListTest {
                 .isEqualTo("5");
     }
 
+    @Test
+    void theErrorOfARealHalfMadeEntryIsRecognisedAndNoOther() throws Exception {
+        Path repo = repository();
+        GitCli real = new GitCli("git", Map.of(), Duration.ofMinutes(1));
+        real.output(repo, "commit", "-q", "--allow-empty", "-m", "initial");
+        real.output(repo, "branch", "doomed");
+        // what git worktree add has written of an entry when it has created commondir but not yet filled it
+        Path entry = Files.createDirectories(repo.resolve(".git/worktrees/slot-2"));
+        Files.writeString(entry.resolve("gitdir"), tmp.resolve("slot-2/.git") + "\n");
+        Files.writeString(entry.resolve("commondir"), "");
+
+        GitCli.Result r = real.run(repo, List.of("branch", "-D", "doomed"));
+
+        assertThat(r.ok()).isFalse();
+        assertThat(GitCli.metHalfMadeWorktreeEntry(r.stderr())).as(r.stderr()).isTrue();
+        assertThat(GitCli.metHalfMadeWorktreeEntry("fatal: failed to read '/r/.git/worktrees/x/locked': "
+                + "No such file or directory")).isTrue();
+        assertThat(GitCli.metHalfMadeWorktreeEntry("fatal: not a git repository (or any of the parent "
+                + "directories): .git")).isFalse();
+        assertThat(GitCli.metHalfMadeWorktreeEntry("error: could not read /home/u/.prodigy/worktrees/repo/notes"))
+                .as("a file under PRODIGY_HOME/worktrees is no git entry").isFalse();
+        assertThat(GitCli.metHalfMadeWorktreeEntry("fatal: a branch named 'x' already exists")).isFalse();
+    }
+
+    @Test
+    void aWorktreeAddOnANewBranchIsRunAgainWithTheBranchItMadeAlready() {
+        assertThat(GitCli.retryArgs(List.of("worktree", "add", "--quiet", "-b", "prodigy/r/-b", "/p", "abc")))
+                .containsExactly("worktree", "add", "--quiet", "-B", "prodigy/r/-b", "/p", "abc");
+        assertThat(GitCli.retryArgs(List.of("branch", "-D", "-b"))).containsExactly("branch", "-D", "-b");
+    }
+
     private Path repository() throws Exception {
         Path repo = Files.createDirectories(tmp.resolve("repo"));
         new GitCli("git", Map.of(), Duration.ofMinutes(1)).output(repo, "init", "-q", "-b", "main");
