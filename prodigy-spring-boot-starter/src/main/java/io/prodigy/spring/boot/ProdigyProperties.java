@@ -394,7 +394,10 @@ public class ProdigyProperties {
         ON_DEMAND,
         /** A fixed pool of worktrees reused by items ({@code pool-size}). */
         POOLED,
-        /** Worktrees reused across runs. */
+        /**
+         * One reusable worktree per agent slot (worker thread), reset to the run's head between items; ignored build
+         * and dependency directories stay warm. The default, as in {@code WorktreeIsolation}.
+         */
         REUSE,
         /** One named worktree for everything ({@code dedicated-name}). */
         DEDICATED
@@ -426,7 +429,7 @@ public class ProdigyProperties {
     /** Git worktree settings. */
     public static class Worktree {
         /** How worktrees are allocated to items. */
-        private WorktreeAllocation mode = WorktreeAllocation.ON_DEMAND;
+        private WorktreeAllocation mode = WorktreeAllocation.REUSE;
         /** The pool's size in POOLED mode. */
         private int poolSize = 4;
         /** The worktree's name in DEDICATED mode. */

@@ -93,6 +93,15 @@ class ProdigyAutoConfigurationTest {
     }
 
     @Test
+    void itemWorktreesDefaultToWarmReuseAsTheLibraryDoes() {
+        runner().run(context -> assertThat(context.getBean(ProdigyProperties.class).getIsolation().getWorktree()
+                .getMode()).isEqualTo(ProdigyProperties.WorktreeAllocation.REUSE));
+        runner().withPropertyValues("prodigy.isolation.worktree.mode=on-demand").run(context ->
+                assertThat(context.getBean(ProdigyProperties.class).getIsolation().getWorktree().getMode())
+                        .isEqualTo(ProdigyProperties.WorktreeAllocation.ON_DEMAND));
+    }
+
+    @Test
     void invalidPropertiesFailTheContextWithTheirName() {
         runner().withPropertyValues("prodigy.max-parallel=0").run(context -> assertThat(context).hasFailed()
                 .getFailure().rootCause().hasMessageContaining("prodigy.max-parallel"));
