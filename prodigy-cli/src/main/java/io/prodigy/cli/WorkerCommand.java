@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
         description = {"Runs map items of runs started with --executor temporal, on this machine: polls the task "
                 + "queue, fetches each run's base from the shared git remote into its cache, runs each item's "
                 + "agents in their own worktree with the configured agent (claude), and pushes the item's commits "
-                + "back to refs/prodigy/<run>/<item>. Runs until interrupted (Ctrl-C)."},
+                + "back to refs/prodigy/<run>/<item>@<attempt>. Runs until interrupted (Ctrl-C)."},
         footer = ExitCodes.HELP)
 final class WorkerCommand implements Callable<Integer> {
 

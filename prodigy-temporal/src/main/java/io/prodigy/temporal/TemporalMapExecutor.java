@@ -46,9 +46,11 @@ import org.slf4j.LoggerFactory;
  * <p>Each attempt is a Temporal workflow with a deterministic id, {@code prodigy-<run>-s<stage>-<item>-a<attempt>},
  * derived from the journal's dispatch record of that attempt: a coordinator that died re-attaches on resume to the
  * workflow of the attempt it had dispatched (running or finished) instead of starting the item again. Before the
- * first attempt the run's base (its workspace after setup) is pushed to the shared remote; a worker pushes an item's
- * work to {@code refs/prodigy/<run>/<item>}; this executor fetches it into a workspace from the run's isolation,
- * which the engine then merges like a local item.
+ * first attempt the run's base (its workspace after setup) is pushed to the shared remote; a worker pushes the work
+ * of an attempt to {@code refs/prodigy/<run>/<item>@<attempt>} ({@link #itemRef}); this executor fetches it into a
+ * workspace from the run's isolation, which the engine then merges like a local item. A new engine attempt of an
+ * item (a retry after a failure or a merge conflict, a resume, a DLQ reprocess) has a new number, a new workflow
+ * and a new ref, so its agent runs again.
  */
 public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TemporalMapExecutor.class);
@@ -98,9 +100,8 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
     public MapAttemptOutcome attempt(MapAttempt attempt, MapAttemptContext context) throws InterruptedException {
         Path runDir = context.runWorkspace().directory();
         String url = remote != null ? remote : defaultRemote(runDir);
-        String runPart = Git.refSafe(attempt.runId()) + (attempt.stageIndex() == 0 ? "" : "-s" + attempt.stageIndex());
-        String baseRef = "refs/prodigy-base/" + runPart;
-        String itemRef = "refs/prodigy/" + runPart + "/" + Git.refSafe(attempt.itemId());
+        String baseRef = "refs/prodigy-base/" + runPart(attempt);
+        String itemRef = itemRef(attempt);
         publishBase(runDir, url, baseRef);
         ItemTask task = new ItemTask(attempt.runId(), attempt.workflowName(), attempt.workflowHash(), workflowSource,
                 attempt.stageIndex(), attempt.itemId(), attempt.itemIndex(), attempt.itemJson(), attempt.attempt(),
@@ -276,6 +277,24 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
     public static String workflowId(MapAttempt attempt) {
         return "prodigy-" + attempt.runId() + "-s" + attempt.stageIndex() + "-" + Git.refSafe(attempt.itemId())
                 + "-a" + attempt.attempt();
+    }
+
+    /**
+     * The ref a worker pushes an attempt's work to, {@code refs/prodigy/<run>/<item>@<attempt>}: one per engine
+     * attempt, so that a new attempt (after a merge conflict, a failure, a DLQ reprocess) runs the agent again while
+     * a restart of the same attempt on another worker finds the pushed work and does not. Every name sits at the
+     * same depth under the run's folder, so no ref is a prefix folder of another.
+     *
+     * @param attempt an attempt
+     * @return the ref of its work on the shared remote
+     */
+    public static String itemRef(MapAttempt attempt) {
+        return "refs/prodigy/" + runPart(attempt) + "/" + Git.refSafe(attempt.itemId()) + "@" + attempt.attempt();
+    }
+
+    /** @return the run's (and stage's) part of its ref names */
+    private static String runPart(MapAttempt attempt) {
+        return Git.refSafe(attempt.runId()) + (attempt.stageIndex() == 0 ? "" : "-s" + attempt.stageIndex());
     }
 
     private void publishBase(Path runDir, String url, String baseRef) {

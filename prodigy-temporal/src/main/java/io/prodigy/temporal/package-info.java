@@ -3,6 +3,6 @@
  * (the coordinator's side, a {@link io.prodigy.api.spi.MapExecutor}), {@link io.prodigy.temporal.TemporalWorkerHost}
  * (a worker running items' agents) and {@link io.prodigy.temporal.TemporalDevServer} (an in-memory server on the
  * loopback address, for trying it on one machine). Item results travel through a shared git remote as
- * {@code refs/prodigy/<run>/<item>}; Temporal carries small records only.
+ * {@code refs/prodigy/<run>/<item>@<attempt>}; Temporal carries small records only.
  */
 package io.prodigy.temporal;

@@ -73,10 +73,15 @@ class ItemActivitiesTest {
     }
 
     private ItemTask task(String item) {
+        return task(item, 1);
+    }
+
+    private ItemTask task(String item, int attempt) {
         Map<String, String> environment = new LinkedHashMap<>(gitEnv);
-        return new ItemTask("run-1", "activity", null, null, 0, item, 0, "\"" + item + "\"", 1, Map.of(),
-                environment, 0, remote.toString(), "refs/prodigy-base/run-1", "refs/prodigy/run-1/" + item, 5_000,
-                3, 1_000);
+        String ref = TemporalMapExecutor.itemRef(io.prodigy.api.spi.MapAttempt.builder("run-1", "activity", item,
+                "\"" + item + "\"").attempt(attempt).build());
+        return new ItemTask("run-1", "activity", null, null, 0, item, 0, "\"" + item + "\"", attempt, Map.of(),
+                environment, 0, remote.toString(), "refs/prodigy-base/run-1", ref, 5_000, 3, 1_000);
     }
 
     private ItemRecord run(String workflowId, ItemTask task) {
@@ -94,10 +99,10 @@ class ItemActivitiesTest {
         assertThat(first.output()).contains("committed x");
         String base = git(remote, "rev-parse", "refs/prodigy-base/run-1");
         assertThat(first.baseCommit()).isEqualTo(base);
-        assertThat(git(remote, "rev-parse", "refs/prodigy/run-1/x^{commit}")).isEqualTo(first.commit());
+        assertThat(git(remote, "rev-parse", "refs/prodigy/run-1/x@1^{commit}")).isEqualTo(first.commit());
         assertThat(git(remote, "log", "--format=%s", base + ".." + first.commit())).isEqualTo("item x");
         assertThat(git(remote, "show", first.commit() + ":out-x.txt")).isEqualTo("x");
-        assertThat(ItemActivitiesImpl.readRecord(remote, "refs/prodigy/run-1/x").commit()).isEqualTo(first.commit());
+        assertThat(ItemActivitiesImpl.readRecord(remote, "refs/prodigy/run-1/x@1").commit()).isEqualTo(first.commit());
 
         // the completion was lost: a new start of the same attempt finds the ref and returns its record
         ItemRecord again = run("again", task("x"));
@@ -106,6 +111,29 @@ class ItemActivitiesTest {
         assertThat(again.commit()).isEqualTo(first.commit());
         assertThat(again.output()).isEqualTo(first.output());
         assertThat(Files.readAllLines(marker)).as("the agent ran once").hasSize(1);
+    }
+
+    @Test
+    void aNewEngineAttemptRunsTheAgentAgainAndPushesToARefOfItsOwn() throws Exception {
+        ItemRecord first = run("first", task("x", 1));
+        // attempt 1's work could not be used (its merge conflicted, say): the engine's attempt 2 is new work
+        ItemRecord second = run("second", task("x", 2));
+
+        assertThat(second.status()).isEqualTo(ItemRecord.SUCCEEDED);
+        assertThat(second.recorded()).as("attempt 2 did not take attempt 1's result").isFalse();
+        assertThat(first.recorded()).isFalse();
+        assertThat(Files.readAllLines(marker)).as("the agent ran once per attempt").hasSize(2);
+        assertThat(git(remote, "for-each-ref", "--format=%(refname)", "refs/prodigy/").lines().toList())
+                .containsExactlyInAnyOrder("refs/prodigy/run-1/x@1", "refs/prodigy/run-1/x@2");
+        assertThat(ItemActivitiesImpl.readRecord(remote, "refs/prodigy/run-1/x@2").commit())
+                .isEqualTo(second.commit());
+
+        // a lost completion of attempt 2 is still found: its agent does not run a third time
+        ItemRecord again = run("second-again", task("x", 2));
+
+        assertThat(again.recorded()).isTrue();
+        assertThat(again.commit()).isEqualTo(second.commit());
+        assertThat(Files.readAllLines(marker)).hasSize(2);
     }
 
     @Test

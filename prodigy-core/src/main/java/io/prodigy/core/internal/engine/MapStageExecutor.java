@@ -378,7 +378,9 @@ final class MapStageExecutor {
         Duration total = Duration.ZERO;
         Double cost = null;
         io.prodigy.api.spi.TokenUsage tokens = io.prodigy.api.spi.TokenUsage.NONE;
-        int attempt = 0;
+        // numbers go on from the attempts of the run before a resume: a remote executor keys its work by them
+        int attempt = resume == null ? 0 : resume.firstAttempt(stageIndex, itemId) - 1;
+        final int before = attempt;
         int redispatched = 0;
         while (true) {
             attempt++;
@@ -402,7 +404,7 @@ final class MapStageExecutor {
                 if (resume != null && resume.deadLettered.getOrDefault(stageIndex, java.util.Set.of()).contains(itemId)) {
                     run.dlq().markResolved(run.runId(), itemId);
                 }
-                ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, attempt + redispatched,
+                ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, attempt - before + redispatched,
                         firstStart,
                         total, a.output, null, false, null, a.commits, cost, tokens, a.filesModified, a.worktreePath,
                         a.branch);
@@ -414,7 +416,7 @@ final class MapStageExecutor {
                     breaker.release();
                 }
                 run.progress().itemCancelled();
-                ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.CANCELLED, attempt + redispatched,
+                ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.CANCELLED, attempt - before + redispatched,
                         firstStart, total, a.output, run.masker().mask(a.error), false, a.workspace, List.of(), cost,
                         tokens);
                 finish(r);
@@ -452,7 +454,7 @@ final class MapStageExecutor {
                         + "resume the run");
             }
             run.progress().itemEnded(false);
-            ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.FAILED, attempt + redispatched, firstStart, total,
+            ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.FAILED, attempt - before + redispatched, firstStart, total,
                     a.output, run.masker().mask(a.error), dlq, a.workspace, List.of(), cost, tokens, a.filesModified,
                     a.worktreePath, a.branch);
             finish(r);

@@ -21,6 +21,8 @@ public final class ResumeState {
     final Map<Integer, Set<String>> deadLettered = new HashMap<>();
     final Map<Integer, Map<String, JournalEntry.ItemFinished>> finished = new HashMap<>();
     final Map<Integer, Set<String>> dispatched = new HashMap<>();
+    /** Per stage and item: the highest attempt number dispatched, negative while that attempt has not finished. */
+    private final Map<Integer, Map<String, Integer>> lastAttempt = new HashMap<>();
     final java.util.function.Predicate<String> rerunDeadLettered;
     private int entries;
     private boolean rerunReduce;
@@ -58,7 +60,10 @@ public final class ResumeState {
             deadLettered.computeIfAbsent(d.stage(), k -> new HashSet<>()).add(d.itemId());
         } else if (e instanceof JournalEntry.ItemDispatched d) {
             dispatched.computeIfAbsent(d.stage(), k -> new HashSet<>()).add(d.itemId());
+            lastAttempt.computeIfAbsent(d.stage(), k -> new HashMap<>())
+                    .merge(d.itemId(), -d.attempt(), (old, now) -> Math.abs(now) >= Math.abs(old) ? now : old);
         } else if (e instanceof JournalEntry.ItemFinished f) {
+            lastAttempt.getOrDefault(f.stage(), Map.of()).computeIfPresent(f.itemId(), (k, a) -> Math.abs(a));
             finished.computeIfAbsent(f.stage(), k -> new LinkedHashMap<>()).put(f.itemId(), f);
         }
     }
@@ -164,6 +169,25 @@ public final class ResumeState {
         return dispatched.getOrDefault(stage, Set.of()).contains(itemId)
                 || integrated.getOrDefault(stage, Set.of()).contains(itemId)
                 || finished.getOrDefault(stage, Map.of()).containsKey(itemId);
+    }
+
+    /**
+     * The number of the item's first attempt in this process. Attempt numbers go on across resumes, so that an
+     * attempt of a resumed run or of a DLQ reprocess is never mistaken for an earlier one by a map executor that
+     * keys its work by attempt (a remote executor's workflow id and result ref): an attempt the journal shows
+     * dispatched but not finished (the process died during it) keeps its number, so that such an executor finds
+     * and re-attaches to it; after a finished attempt the next number follows.
+     *
+     * @param stage the stage index
+     * @param itemId the item's id
+     * @return the number, from 1
+     */
+    int firstAttempt(int stage, String itemId) {
+        Integer last = lastAttempt.getOrDefault(stage, Map.of()).get(itemId);
+        if (last == null || last == 0) {
+            return 1;
+        }
+        return last < 0 ? -last : last + 1;
     }
 
     /** @return whether the journal records the item's integration */
