@@ -9,8 +9,8 @@ import java.util.List;
  *
  * @since 0.1
  */
-public sealed interface Backoff permits Backoff.Fixed, Backoff.Linear, Backoff.Exponential, Backoff.Fibonacci,
-        Backoff.Custom {
+public sealed interface Backoff
+        permits Backoff.Fixed, Backoff.Linear, Backoff.Exponential, Backoff.Fibonacci, Backoff.Custom {
 
     /** @return always {@code d} */
     static Backoff fixed() {
@@ -51,8 +51,7 @@ public sealed interface Backoff permits Backoff.Fixed, Backoff.Linear, Backoff.E
      *
      * @since 0.1
      */
-    record Fixed() implements Backoff {
-    }
+    record Fixed() implements Backoff {}
 
     /**
      * Grows by a constant increment.
@@ -96,8 +95,7 @@ public sealed interface Backoff permits Backoff.Fixed, Backoff.Linear, Backoff.E
      *
      * @since 0.1
      */
-    record Fibonacci() implements Backoff {
-    }
+    record Fibonacci() implements Backoff {}
 
     /**
      * Explicit delays.

@@ -31,8 +31,9 @@ public record CaptureStreams(boolean stdout, boolean stderr, boolean exitCode, b
             case "stdout" -> new CaptureStreams(true, false, true, true, true);
             case "stderr" -> new CaptureStreams(false, true, true, true, true);
             case "both" -> ALL;
-            default -> throw new WorkflowDefinitionException("capture_streams must be stdout, stderr or both, was '"
-                    + name + "'");
+            default ->
+                throw new WorkflowDefinitionException(
+                        "capture_streams must be stdout, stderr or both, was '" + name + "'");
         };
     }
 }

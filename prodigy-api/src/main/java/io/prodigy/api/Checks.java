@@ -10,8 +10,7 @@ import java.util.Objects;
 
 /** Argument checks shared by the model's builders; messages name the field. */
 final class Checks {
-    private Checks() {
-    }
+    private Checks() {}
 
     static <T> T notNull(T value, String field) {
         return WorkflowDefinitionException.requireNonNull(value, field);

@@ -14,8 +14,8 @@ import java.time.Duration;
  * @param halfOpenRequests trial items allowed at once while half-open
  * @since 0.1
  */
-public record CircuitBreakerPolicy(int failureThreshold, int successThreshold, Duration openTimeout,
-                                   int halfOpenRequests) {
+public record CircuitBreakerPolicy(
+        int failureThreshold, int successThreshold, Duration openTimeout, int halfOpenRequests) {
 
     /** The Rust tool's defaults: 5 failures, 3 successes, 30 s, 3 trial items. */
     public static final CircuitBreakerPolicy DEFAULT = new CircuitBreakerPolicy(5, 3, Duration.ofSeconds(30), 3);

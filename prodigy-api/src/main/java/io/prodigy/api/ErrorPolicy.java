@@ -22,9 +22,13 @@ import org.jspecify.annotations.Nullable;
  * @param itemRetry how whole items are retried with {@link ItemFailureAction#RETRY}, or null for no item retry
  * @since 0.1
  */
-public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFailure, @Nullable Integer maxFailures,
-                          @Nullable Double failureThreshold, @Nullable CircuitBreakerPolicy circuitBreaker,
-                          @Nullable RetryPolicy itemRetry) {
+public record ErrorPolicy(
+        ItemFailureAction onItemFailure,
+        boolean continueOnFailure,
+        @Nullable Integer maxFailures,
+        @Nullable Double failureThreshold,
+        @Nullable CircuitBreakerPolicy circuitBreaker,
+        @Nullable RetryPolicy itemRetry) {
 
     /** DLQ, continue, no limits. */
     public static final ErrorPolicy DEFAULT = new ErrorPolicy(ItemFailureAction.DLQ, true, null, null, null, null);
@@ -70,8 +74,7 @@ public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFai
         private @Nullable CircuitBreakerPolicy circuitBreaker;
         private @Nullable RetryPolicy itemRetry;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param action what happens to a failed item
@@ -137,8 +140,8 @@ public record ErrorPolicy(ItemFailureAction onItemFailure, boolean continueOnFai
 
         /** @return the policy */
         public ErrorPolicy build() {
-            return new ErrorPolicy(onItemFailure, continueOnFailure, maxFailures, failureThreshold, circuitBreaker,
-                    itemRetry);
+            return new ErrorPolicy(
+                    onItemFailure, continueOnFailure, maxFailures, failureThreshold, circuitBreaker, itemRetry);
         }
     }
 }

@@ -17,9 +17,13 @@ import org.jspecify.annotations.Nullable;
  * @param conflictTimeout the time limit of the conflict agent, or null for none
  * @since 0.1
  */
-public record IsolationHints(@Nullable Mode mode, @Nullable Integer poolSize, @Nullable String name,
-                             @Nullable OnConflict onConflict, @Nullable String conflictCommand,
-                             @Nullable Duration conflictTimeout) {
+public record IsolationHints(
+        @Nullable Mode mode,
+        @Nullable Integer poolSize,
+        @Nullable String name,
+        @Nullable OnConflict onConflict,
+        @Nullable String conflictCommand,
+        @Nullable Duration conflictTimeout) {
     /** Nothing asked. */
     public static final IsolationHints NONE = new IsolationHints(null, null, null, null, null, null);
 
@@ -45,8 +49,8 @@ public record IsolationHints(@Nullable Mode mode, @Nullable Integer poolSize, @N
         name = Checks.blankToNull(name);
         conflictCommand = Checks.blankToNull(conflictCommand);
         if (mode == Mode.DEDICATED && name == null) {
-            throw new WorkflowDefinitionException("worktree mode 'dedicated' needs a 'name' for the long-lived "
-                    + "worktree");
+            throw new WorkflowDefinitionException(
+                    "worktree mode 'dedicated' needs a 'name' for the long-lived " + "worktree");
         }
     }
 
@@ -84,7 +88,6 @@ public record IsolationHints(@Nullable Mode mode, @Nullable Integer poolSize, @N
     public boolean isEmpty() {
         return this.equals(NONE);
     }
-
 
     /**
      * @param name the long-lived worktree's name

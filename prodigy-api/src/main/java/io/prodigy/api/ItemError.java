@@ -11,7 +11,11 @@ import org.jspecify.annotations.Nullable;
  * @param step the label of the failing step, or null
  * @since 0.1
  */
-public record ItemError(ErrorKind kind, String message, @Nullable Integer exitCode, @Nullable String step) {
+public record ItemError(
+        ErrorKind kind,
+        String message,
+        @Nullable Integer exitCode,
+        @Nullable String step) {
     /**
      * Validates.
      *

@@ -28,12 +28,24 @@ import org.jspecify.annotations.Nullable;
  * @param branch the branch it worked on, or null
  * @since 0.1
  */
-public record ItemResult(String itemId, int index, String itemJson, ItemStatus status, int attempts,
-                         @Nullable Instant startedAt, Duration duration, @Nullable String output,
-                         @Nullable ItemError error, boolean deadLettered,
-                         @Nullable Path workspace, List<String> commits, @Nullable Double costUsd,
-                         io.prodigy.api.spi.TokenUsage tokens,
-                         List<String> filesModified, @Nullable Path worktreePath, @Nullable String branch) {
+public record ItemResult(
+        String itemId,
+        int index,
+        String itemJson,
+        ItemStatus status,
+        int attempts,
+        @Nullable Instant startedAt,
+        Duration duration,
+        @Nullable String output,
+        @Nullable ItemError error,
+        boolean deadLettered,
+        @Nullable Path workspace,
+        List<String> commits,
+        @Nullable Double costUsd,
+        io.prodigy.api.spi.TokenUsage tokens,
+        List<String> filesModified,
+        @Nullable Path worktreePath,
+        @Nullable String branch) {
     /**
      * Validates and copies.
      *
@@ -82,20 +94,45 @@ public record ItemResult(String itemId, int index, String itemJson, ItemStatus s
      * @param costUsd its agent cost, or null
      * @param tokens the tokens its agents used
      */
-    public ItemResult(String itemId, int index, String itemJson, ItemStatus status, int attempts,
-                      @Nullable Instant startedAt,
-                      Duration duration, @Nullable String output, @Nullable ItemError error, boolean deadLettered,
-                      @Nullable Path workspace,
-                      List<String> commits, @Nullable Double costUsd, io.prodigy.api.spi.TokenUsage tokens) {
-        this(itemId, index, itemJson, status, attempts, startedAt, duration, output, error, deadLettered, workspace,
-                commits, costUsd, tokens, List.of(), workspace, null);
+    public ItemResult(
+            String itemId,
+            int index,
+            String itemJson,
+            ItemStatus status,
+            int attempts,
+            @Nullable Instant startedAt,
+            Duration duration,
+            @Nullable String output,
+            @Nullable ItemError error,
+            boolean deadLettered,
+            @Nullable Path workspace,
+            List<String> commits,
+            @Nullable Double costUsd,
+            io.prodigy.api.spi.TokenUsage tokens) {
+        this(
+                itemId,
+                index,
+                itemJson,
+                status,
+                attempts,
+                startedAt,
+                duration,
+                output,
+                error,
+                deadLettered,
+                workspace,
+                commits,
+                costUsd,
+                tokens,
+                List.of(),
+                workspace,
+                null);
     }
 
     /** @return whether the item succeeded */
     public boolean succeeded() {
         return status == ItemStatus.SUCCEEDED;
     }
-
 
     /**
      * Starts an item result; every other value has a default (no attempts, no output, no error).
@@ -160,8 +197,7 @@ public record ItemResult(String itemId, int index, String itemJson, ItemStatus s
         private @Nullable Path worktreePath;
         private @Nullable String branch;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param status what happened
@@ -312,8 +348,24 @@ public record ItemResult(String itemId, int index, String itemJson, ItemStatus s
          * @throws WorkflowDefinitionException if a value is invalid
          */
         public ItemResult build() {
-            return new ItemResult(itemId, index, itemJson, status, attempts, startedAt, duration, output, error,
-                    deadLettered, workspace, commits, costUsd, tokens, filesModified, worktreePath, branch);
+            return new ItemResult(
+                    itemId,
+                    index,
+                    itemJson,
+                    status,
+                    attempts,
+                    startedAt,
+                    duration,
+                    output,
+                    error,
+                    deadLettered,
+                    workspace,
+                    commits,
+                    costUsd,
+                    tokens,
+                    filesModified,
+                    worktreePath,
+                    branch);
         }
     }
 }

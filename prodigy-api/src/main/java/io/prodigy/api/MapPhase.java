@@ -134,17 +134,33 @@ public final class MapPhase {
         if (!(o instanceof MapPhase m)) {
             return false;
         }
-        return input.equals(m.input) && Checks.equal(filter, m.filter) && Checks.equal(sortBy, m.sortBy)
-                && Checks.equal(distinct, m.distinct) && offset == m.offset && Checks.equal(maxItems, m.maxItems)
-                && maxParallel == m.maxParallel && Checks.equal(agentTimeout, m.agentTimeout)
-                && Checks.equal(idField, m.idField) && agentTemplate.equals(m.agentTemplate)
+        return input.equals(m.input)
+                && Checks.equal(filter, m.filter)
+                && Checks.equal(sortBy, m.sortBy)
+                && Checks.equal(distinct, m.distinct)
+                && offset == m.offset
+                && Checks.equal(maxItems, m.maxItems)
+                && maxParallel == m.maxParallel
+                && Checks.equal(agentTimeout, m.agentTimeout)
+                && Checks.equal(idField, m.idField)
+                && agentTemplate.equals(m.agentTemplate)
                 && allowEmpty == m.allowEmpty;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(input, filter, sortBy, distinct, offset, maxItems, maxParallel, agentTimeout,
-                idField, agentTemplate, allowEmpty);
+        return java.util.Objects.hash(
+                input,
+                filter,
+                sortBy,
+                distinct,
+                offset,
+                maxItems,
+                maxParallel,
+                agentTimeout,
+                idField,
+                agentTemplate,
+                allowEmpty);
     }
 
     @Override
@@ -170,8 +186,7 @@ public final class MapPhase {
         private List<Step> agentTemplate = new ArrayList<>();
         private boolean allowEmpty;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param input where the items come from

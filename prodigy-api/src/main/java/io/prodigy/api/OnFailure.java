@@ -28,8 +28,13 @@ import java.util.List;
  * @param handlerFailureFatal whether a failing handler fails the step at once
  * @since 0.1
  */
-public record OnFailure(List<Step> handlers, boolean ignoreFailure, boolean retryOriginal, int maxAttempts,
-                        boolean failWorkflow, boolean handlerFailureFatal) {
+public record OnFailure(
+        List<Step> handlers,
+        boolean ignoreFailure,
+        boolean retryOriginal,
+        int maxAttempts,
+        boolean failWorkflow,
+        boolean handlerFailureFatal) {
 
     /**
      * Validates and copies.

@@ -15,8 +15,7 @@ public final class ProdigyHome {
     /** The environment variable naming the state directory. */
     public static final String ENVIRONMENT_VARIABLE = "PRODIGY_HOME";
 
-    private ProdigyHome() {
-    }
+    private ProdigyHome() {}
 
     /**
      * @param explicit the directory the host chose, or null for the default
@@ -27,8 +26,7 @@ public final class ProdigyHome {
             return explicit.toAbsolutePath().normalize();
         }
         String env = System.getenv(ENVIRONMENT_VARIABLE);
-        Path home = env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".prodigy");
+        Path home = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".prodigy");
         return home.toAbsolutePath().normalize();
     }
 

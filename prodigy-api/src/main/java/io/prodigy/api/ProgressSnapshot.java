@@ -17,8 +17,16 @@ import org.jspecify.annotations.Nullable;
  * @param eta estimated time until the map phase ends, or null when unknown
  * @since 0.1
  */
-public record ProgressSnapshot(String phase, int total, int succeeded, int failed, int running, int pending,
-                               Duration elapsed, double throughputPerSecond, @Nullable Duration eta) {
+public record ProgressSnapshot(
+        String phase,
+        int total,
+        int succeeded,
+        int failed,
+        int running,
+        int pending,
+        Duration elapsed,
+        double throughputPerSecond,
+        @Nullable Duration eta) {
     /** @return items finished, successfully or not */
     public int done() {
         return succeeded + failed;

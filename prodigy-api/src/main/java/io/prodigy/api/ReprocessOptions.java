@@ -15,8 +15,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1
  */
-public record ReprocessOptions(Set<ErrorKind> errorKinds, @Nullable Integer maxParallel, boolean dryRun,
-                               boolean rerunReduce) {
+public record ReprocessOptions(
+        Set<ErrorKind> errorKinds, @Nullable Integer maxParallel, boolean dryRun, boolean rerunReduce) {
     /** Every unresolved entry, the workflow's parallelism, for real, reduce run again. */
     public static final ReprocessOptions ALL = new ReprocessOptions(Set.of(), null, false, true);
 
@@ -64,8 +64,7 @@ public record ReprocessOptions(Set<ErrorKind> errorKinds, @Nullable Integer maxP
         private boolean dryRun;
         private boolean rerunReduce = true;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param kinds only entries whose last failure is of one of these kinds; empty for all

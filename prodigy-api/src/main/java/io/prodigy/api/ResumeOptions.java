@@ -10,7 +10,10 @@ import org.jspecify.annotations.Nullable;
  * @param budgetUsd a new cost budget in US dollars (for a run paused by its budget), or null to keep the old one
  * @since 0.1
  */
-public record ResumeOptions(boolean force, boolean includeDeadLettered, @Nullable Double budgetUsd) {
+public record ResumeOptions(
+        boolean force,
+        boolean includeDeadLettered,
+        @Nullable Double budgetUsd) {
     /** Refuse a changed workflow; leave DLQ items alone; keep the budget. */
     public static final ResumeOptions DEFAULT = new ResumeOptions(false, false, null);
 

@@ -45,8 +45,10 @@ public record RetryCondition(Kind kind, String pattern) {
             try {
                 Pattern.compile(pattern);
             } catch (PatternSyntaxException e) {
-                throw new WorkflowDefinitionException("retry_on pattern is not a valid regular expression: "
-                        + e.getDescription() + " at index " + e.getIndex() + " in '" + pattern + "'", e);
+                throw new WorkflowDefinitionException(
+                        "retry_on pattern is not a valid regular expression: " + e.getDescription() + " at index "
+                                + e.getIndex() + " in '" + pattern + "'",
+                        e);
             }
         } else if (pattern != null) {
             throw new WorkflowDefinitionException("retry_on " + kind + " takes no pattern");
@@ -82,8 +84,9 @@ public record RetryCondition(Kind kind, String pattern) {
             case "timeout" -> of(Kind.TIMEOUT);
             case "server_error" -> of(Kind.SERVER_ERROR);
             case "rate_limit" -> of(Kind.RATE_LIMIT);
-            default -> throw new WorkflowDefinitionException("unknown retry_on '" + name
-                    + "': expected network, timeout, server_error, rate_limit or {pattern: <regex>}");
+            default ->
+                throw new WorkflowDefinitionException("unknown retry_on '" + name
+                        + "': expected network, timeout, server_error, rate_limit or {pattern: <regex>}");
         };
     }
 }

@@ -30,8 +30,15 @@ import org.jspecify.annotations.Nullable;
  * @param retryBudget the total time the retries may wait, or null for no budget
  * @since 0.1
  */
-public record RetryPolicy(int maxAttempts, Backoff backoff, Duration initialDelay, Duration maxDelay, boolean jitter,
-                          double jitterFactor, List<RetryCondition> retryOn, @Nullable Duration retryBudget) {
+public record RetryPolicy(
+        int maxAttempts,
+        Backoff backoff,
+        Duration initialDelay,
+        Duration maxDelay,
+        boolean jitter,
+        double jitterFactor,
+        List<RetryCondition> retryOn,
+        @Nullable Duration retryBudget) {
 
     /** A policy that never retries. */
     public static final RetryPolicy NONE = builder().maxAttempts(1).build();
@@ -96,8 +103,7 @@ public record RetryPolicy(int maxAttempts, Backoff backoff, Duration initialDela
         private List<RetryCondition> retryOn = new ArrayList<>();
         private @Nullable Duration retryBudget;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param attempts attempts in all, including the first
@@ -185,8 +191,8 @@ public record RetryPolicy(int maxAttempts, Backoff backoff, Duration initialDela
          * @throws WorkflowDefinitionException if a value is out of range
          */
         public RetryPolicy build() {
-            return new RetryPolicy(maxAttempts, backoff, initialDelay, maxDelay, jitter, jitterFactor, retryOn,
-                    retryBudget);
+            return new RetryPolicy(
+                    maxAttempts, backoff, initialDelay, maxDelay, jitter, jitterFactor, retryOn, retryBudget);
         }
     }
 }

@@ -23,9 +23,14 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1
  */
-public record RunOptions(List<String> args, Map<String, String> variables, @Nullable Integer maxParallel,
-                         @Nullable String runId,
-                         @Nullable String profile, @Nullable Double budgetUsd, int maxIterations) {
+public record RunOptions(
+        List<String> args,
+        Map<String, String> variables,
+        @Nullable Integer maxParallel,
+        @Nullable String runId,
+        @Nullable String profile,
+        @Nullable Double budgetUsd,
+        int maxIterations) {
 
     /** No arguments, no overrides. */
     public static final RunOptions DEFAULT = new RunOptions(List.of(), Map.of(), null, null, null, null, 1);
@@ -40,9 +45,13 @@ public record RunOptions(List<String> args, Map<String, String> variables, @Null
      * @param profile the profile, or null
      * @param budgetUsd the budget, or null
      */
-    public RunOptions(List<String> args, Map<String, String> variables, @Nullable Integer maxParallel,
-                      @Nullable String runId,
-                      @Nullable String profile, @Nullable Double budgetUsd) {
+    public RunOptions(
+            List<String> args,
+            Map<String, String> variables,
+            @Nullable Integer maxParallel,
+            @Nullable String runId,
+            @Nullable String profile,
+            @Nullable Double budgetUsd) {
         this(args, variables, maxParallel, runId, profile, budgetUsd, 1);
     }
 
@@ -75,7 +84,8 @@ public record RunOptions(List<String> args, Map<String, String> variables, @Null
             throw new WorkflowDefinitionException("max iterations must be at least 1, was " + maxIterations);
         }
         if (runId != null && !runId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
-            throw new WorkflowDefinitionException("run id must be letters, digits, '.', '_' or '-', was '" + runId + "'");
+            throw new WorkflowDefinitionException(
+                    "run id must be letters, digits, '.', '_' or '-', was '" + runId + "'");
         }
     }
 
@@ -98,8 +108,7 @@ public record RunOptions(List<String> args, Map<String, String> variables, @Null
         private @Nullable Double budgetUsd;
         private int maxIterations = 1;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param n how many iterations a workflow without a map phase may run (default 1)

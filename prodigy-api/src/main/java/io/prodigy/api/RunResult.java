@@ -23,9 +23,17 @@ import org.jspecify.annotations.Nullable;
  * @param failure why the run failed, or null
  * @since 0.1
  */
-public record RunResult(String runId, String workflowName, RunStatus status, Instant startedAt, Duration duration,
-                        List<ItemResult> items, List<StepRecord> steps, Map<String, String> variables,
-                        RunSummary summary, @Nullable String failure) {
+public record RunResult(
+        String runId,
+        String workflowName,
+        RunStatus status,
+        Instant startedAt,
+        Duration duration,
+        List<ItemResult> items,
+        List<StepRecord> steps,
+        Map<String, String> variables,
+        RunSummary summary,
+        @Nullable String failure) {
     /**
      * Copies.
      *
@@ -64,7 +72,6 @@ public record RunResult(String runId, String workflowName, RunStatus status, Ins
         }
         return null;
     }
-
 
     /**
      * Starts a run result with no items, no steps, no variables and empty figures.
@@ -119,8 +126,7 @@ public record RunResult(String runId, String workflowName, RunStatus status, Ins
         private RunSummary summary = RunSummary.EMPTY;
         private @Nullable String failure;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param status how it ended
@@ -190,8 +196,8 @@ public record RunResult(String runId, String workflowName, RunStatus status, Ins
          * @throws WorkflowDefinitionException if a value is invalid
          */
         public RunResult build() {
-            return new RunResult(runId, workflowName, status, startedAt, duration, items, steps, variables, summary,
-                    failure);
+            return new RunResult(
+                    runId, workflowName, status, startedAt, duration, items, steps, variables, summary, failure);
         }
     }
 }

@@ -19,9 +19,18 @@ import org.jspecify.annotations.Nullable;
  * @param tokens the tokens the run's agents used
  * @since 0.1
  */
-public record RunSummary(int total, int succeeded, int failed, int deadLettered, int notRun, Duration mapDuration,
-                         double throughputPerSecond, double parallelEfficiency, Duration averageItemDuration,
-                         @Nullable Double costUsd, io.prodigy.api.spi.TokenUsage tokens) {
+public record RunSummary(
+        int total,
+        int succeeded,
+        int failed,
+        int deadLettered,
+        int notRun,
+        Duration mapDuration,
+        double throughputPerSecond,
+        double parallelEfficiency,
+        Duration averageItemDuration,
+        @Nullable Double costUsd,
+        io.prodigy.api.spi.TokenUsage tokens) {
     /**
      * Applies defaults.
      *
@@ -41,10 +50,9 @@ public record RunSummary(int total, int succeeded, int failed, int deadLettered,
         tokens = tokens == null ? io.prodigy.api.spi.TokenUsage.NONE : tokens;
     }
 
-
     /** A run without items: every figure zero, cost unknown, no tokens. */
-    public static final RunSummary EMPTY = new RunSummary(0, 0, 0, 0, 0, Duration.ZERO, 0, 0, Duration.ZERO, null,
-            io.prodigy.api.spi.TokenUsage.NONE);
+    public static final RunSummary EMPTY =
+            new RunSummary(0, 0, 0, 0, 0, Duration.ZERO, 0, 0, Duration.ZERO, null, io.prodigy.api.spi.TokenUsage.NONE);
 
     /**
      * Starts a summary whose figures are all zero.
@@ -93,8 +101,7 @@ public record RunSummary(int total, int succeeded, int failed, int deadLettered,
         private @Nullable Double costUsd;
         private io.prodigy.api.spi.TokenUsage tokens = io.prodigy.api.spi.TokenUsage.NONE;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param total items after the data pipeline
@@ -173,8 +180,8 @@ public record RunSummary(int total, int succeeded, int failed, int deadLettered,
          * @return this
          */
         public Builder averageItemDuration(Duration averageItemDuration) {
-            this.averageItemDuration = WorkflowDefinitionException.requireNonNull(averageItemDuration,
-                    "averageItemDuration");
+            this.averageItemDuration =
+                    WorkflowDefinitionException.requireNonNull(averageItemDuration, "averageItemDuration");
             return this;
         }
 
@@ -201,8 +208,18 @@ public record RunSummary(int total, int succeeded, int failed, int deadLettered,
          * @throws WorkflowDefinitionException if a value is invalid
          */
         public RunSummary build() {
-            return new RunSummary(total, succeeded, failed, deadLettered, notRun, mapDuration, throughputPerSecond,
-                    parallelEfficiency, averageItemDuration, costUsd, tokens);
+            return new RunSummary(
+                    total,
+                    succeeded,
+                    failed,
+                    deadLettered,
+                    notRun,
+                    mapDuration,
+                    throughputPerSecond,
+                    parallelEfficiency,
+                    averageItemDuration,
+                    costUsd,
+                    tokens);
         }
     }
 }

@@ -15,9 +15,13 @@ import org.jspecify.annotations.Nullable;
  * @param multiline how multi-line values are reduced
  * @since 0.1
  */
-public record SetupCapture(int commandIndex, Source source, @Nullable String pattern, @Nullable String jsonPath,
-                           @Nullable String defaultValue,
-                           Multiline multiline) {
+public record SetupCapture(
+        int commandIndex,
+        Source source,
+        @Nullable String pattern,
+        @Nullable String jsonPath,
+        @Nullable String defaultValue,
+        Multiline multiline) {
 
     /**
      * Which output of the command.
@@ -43,8 +47,8 @@ public record SetupCapture(int commandIndex, Source source, @Nullable String pat
             try {
                 return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new WorkflowDefinitionException("capture source must be stdout, stderr, both or combined, was '"
-                        + s + "'");
+                throw new WorkflowDefinitionException(
+                        "capture source must be stdout, stderr, both or combined, was '" + s + "'");
             }
         }
     }
@@ -107,14 +111,13 @@ public record SetupCapture(int commandIndex, Source source, @Nullable String pat
         return new SetupCapture(commandIndex, Source.STDOUT, null, null, null, Multiline.PRESERVE);
     }
 
-
     /**
      * @param output which output of the command to read
      * @return a copy reading it
      */
     public SetupCapture withSource(Source output) {
-        return new SetupCapture(commandIndex, Checks.notNull(output, "output"), pattern, jsonPath, defaultValue,
-                multiline);
+        return new SetupCapture(
+                commandIndex, Checks.notNull(output, "output"), pattern, jsonPath, defaultValue, multiline);
     }
 
     /**

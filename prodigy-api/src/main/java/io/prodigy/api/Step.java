@@ -113,8 +113,8 @@ public final class Step {
      * @return a builder
      */
     public static Builder writeFile(String path, String content) {
-        return new Builder(new StepAction.WriteFile(Checks.notNull(path, "path"), Checks.notNull(content, "content"),
-                FileFormat.TEXT, null, false));
+        return new Builder(new StepAction.WriteFile(
+                Checks.notNull(path, "path"), Checks.notNull(content, "content"), FileFormat.TEXT, null, false));
     }
 
     /**
@@ -273,22 +273,51 @@ public final class Step {
         if (!(o instanceof Step s)) {
             return false;
         }
-        return commitRequired == s.commitRequired && autoCommit == s.autoCommit && action.equals(s.action)
-                && Objects.equals(name, s.name) && Objects.equals(id, s.id) && Objects.equals(when, s.when)
-                && Objects.equals(timeout, s.timeout) && Objects.equals(retry, s.retry)
-                && Objects.equals(onFailure, s.onFailure) && onSuccess.equals(s.onSuccess)
-                && onExitCode.equals(s.onExitCode) && Objects.equals(capture, s.capture)
-                && captureFormat == s.captureFormat && captureStreams.equals(s.captureStreams)
-                && Objects.equals(outputFile, s.outputFile) && env.equals(s.env)
-                && Objects.equals(workingDir, s.workingDir) && Objects.equals(commitMessage, s.commitMessage)
-                && Objects.equals(validate, s.validate) && outputs.equals(s.outputs);
+        return commitRequired == s.commitRequired
+                && autoCommit == s.autoCommit
+                && action.equals(s.action)
+                && Objects.equals(name, s.name)
+                && Objects.equals(id, s.id)
+                && Objects.equals(when, s.when)
+                && Objects.equals(timeout, s.timeout)
+                && Objects.equals(retry, s.retry)
+                && Objects.equals(onFailure, s.onFailure)
+                && onSuccess.equals(s.onSuccess)
+                && onExitCode.equals(s.onExitCode)
+                && Objects.equals(capture, s.capture)
+                && captureFormat == s.captureFormat
+                && captureStreams.equals(s.captureStreams)
+                && Objects.equals(outputFile, s.outputFile)
+                && env.equals(s.env)
+                && Objects.equals(workingDir, s.workingDir)
+                && Objects.equals(commitMessage, s.commitMessage)
+                && Objects.equals(validate, s.validate)
+                && outputs.equals(s.outputs);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(action, name, id, when, timeout, retry, onFailure, onSuccess, onExitCode, capture,
-                captureFormat, captureStreams, outputFile, env, workingDir, commitRequired, autoCommit,
-                commitMessage, validate, outputs);
+        return Objects.hash(
+                action,
+                name,
+                id,
+                when,
+                timeout,
+                retry,
+                onFailure,
+                onSuccess,
+                onExitCode,
+                capture,
+                captureFormat,
+                captureStreams,
+                outputFile,
+                env,
+                workingDir,
+                commitRequired,
+                autoCommit,
+                commitMessage,
+                validate,
+                outputs);
     }
 
     @Override

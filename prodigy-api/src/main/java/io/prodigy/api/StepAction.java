@@ -79,8 +79,12 @@ public sealed interface StepAction
      * @param createDirs whether missing parent directories are created
      * @since 0.1
      */
-    record WriteFile(String path, String content, FileFormat format, @Nullable String mode, boolean createDirs)
-            implements StepAction {
+    record WriteFile(
+            String path,
+            String content,
+            FileFormat format,
+            @Nullable String mode,
+            boolean createDirs) implements StepAction {
         /**
          * Validates the fields and applies defaults.
          *
@@ -96,7 +100,8 @@ public sealed interface StepAction
             format = format == null ? FileFormat.TEXT : format;
             mode = Checks.blankToNull(mode);
             if (mode != null && !mode.matches("0?[0-7]{3}")) {
-                throw new WorkflowDefinitionException("write_file mode must be octal like \"0644\", was \"" + mode + "\"");
+                throw new WorkflowDefinitionException(
+                        "write_file mode must be octal like \"0644\", was \"" + mode + "\"");
             }
         }
 
@@ -106,8 +111,8 @@ public sealed interface StepAction
          * @return a text file written with the default mode, its parent directories expected to exist
          */
         public static WriteFile of(String path, String content) {
-            return new WriteFile(Checks.notNull(path, "path"), Checks.notNull(content, "content"), FileFormat.TEXT,
-                    null, false);
+            return new WriteFile(
+                    Checks.notNull(path, "path"), Checks.notNull(content, "content"), FileFormat.TEXT, null, false);
         }
 
         /**
@@ -154,9 +159,14 @@ public sealed interface StepAction
      * @param steps the steps run for each element
      * @since 0.1
      */
-    record Foreach(@Nullable List<String> items, @Nullable String command, int parallel, boolean continueOnError,
-                   @Nullable Integer maxItems,
-                   List<Step> steps) implements StepAction {
+    record Foreach(
+            @Nullable List<String> items,
+            @Nullable String command,
+            int parallel,
+            boolean continueOnError,
+            @Nullable Integer maxItems,
+            List<Step> steps)
+            implements StepAction {
         /**
          * Validates the fields.
          *
@@ -188,7 +198,12 @@ public sealed interface StepAction
          * @return a sequential loop over the elements that stops at the first failure
          */
         public static Foreach over(List<String> items, Step... steps) {
-            return new Foreach(Checks.elements(Checks.notNull(items, "items"), "items"), null, 1, false, null,
+            return new Foreach(
+                    Checks.elements(Checks.notNull(items, "items"), "items"),
+                    null,
+                    1,
+                    false,
+                    null,
                     Checks.elements("steps", steps));
         }
 
@@ -198,7 +213,12 @@ public sealed interface StepAction
          * @return a sequential loop over the elements that stops at the first failure
          */
         public static Foreach over(List<String> items, Step.Builder... steps) {
-            return new Foreach(Checks.elements(Checks.notNull(items, "items"), "items"), null, 1, false, null,
+            return new Foreach(
+                    Checks.elements(Checks.notNull(items, "items"), "items"),
+                    null,
+                    1,
+                    false,
+                    null,
                     Checks.built("steps", steps));
         }
 
@@ -208,8 +228,8 @@ public sealed interface StepAction
          * @return a sequential loop over the lines that stops at the first failure
          */
         public static Foreach overLines(String command, Step... steps) {
-            return new Foreach(null, Checks.notNull(command, "command"), 1, false, null,
-                    Checks.elements("steps", steps));
+            return new Foreach(
+                    null, Checks.notNull(command, "command"), 1, false, null, Checks.elements("steps", steps));
         }
 
         /**

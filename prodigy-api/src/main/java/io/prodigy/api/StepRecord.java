@@ -17,6 +17,13 @@ import org.jspecify.annotations.Nullable;
  * @param error why it failed, or null
  * @since 0.1
  */
-public record StepRecord(String stage, String phase, int index, String label, boolean skipped, boolean success,
-                         @Nullable Integer exitCode, Duration duration, @Nullable ItemError error) {
-}
+public record StepRecord(
+        String stage,
+        String phase,
+        int index,
+        String label,
+        boolean skipped,
+        boolean success,
+        @Nullable Integer exitCode,
+        Duration duration,
+        @Nullable ItemError error) {}

@@ -22,8 +22,12 @@ import org.jspecify.annotations.Nullable;
  * @param onIncomplete what to do below the threshold, or null to fail the step
  * @since 0.1
  */
-public record Validation(List<Step> commands, @Nullable String resultFile, double threshold, @Nullable Duration timeout,
-                         @Nullable OnIncomplete onIncomplete) {
+public record Validation(
+        List<Step> commands,
+        @Nullable String resultFile,
+        double threshold,
+        @Nullable Duration timeout,
+        @Nullable OnIncomplete onIncomplete) {
 
     /**
      * Validates and copies.

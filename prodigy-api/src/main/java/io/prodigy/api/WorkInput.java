@@ -11,8 +11,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1
  */
-public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command, WorkInput.Values,
-        WorkInput.Detect {
+public sealed interface WorkInput permits WorkInput.JsonFile, WorkInput.Command, WorkInput.Values, WorkInput.Detect {
 
     /**
      * @param path the JSON file, relative to the workspace

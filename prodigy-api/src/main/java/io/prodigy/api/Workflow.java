@@ -42,15 +42,34 @@ public final class Workflow {
     private final IsolationHints isolation;
 
     private Workflow(Builder b) {
-        this(b.name, b.env, b.secrets, b.stages, b.merge, b.mergeTimeout, b.defaultRetry, b.computedEnv, b.envFiles,
-                b.profiles, b.secretSources, b.isolation);
+        this(
+                b.name,
+                b.env,
+                b.secrets,
+                b.stages,
+                b.merge,
+                b.mergeTimeout,
+                b.defaultRetry,
+                b.computedEnv,
+                b.envFiles,
+                b.profiles,
+                b.secretSources,
+                b.isolation);
     }
 
-    private Workflow(String name, Map<String, String> env, Map<String, String> secrets, List<Stage> stages,
-                     List<Step> merge, Duration mergeTimeout, RetryPolicy defaultRetry,
-                     Map<String, EnvValue> computedEnv, List<String> envFiles,
-                     Map<String, Map<String, String>> profiles, Map<String, String> secretSources,
-                     IsolationHints isolation) {
+    private Workflow(
+            String name,
+            Map<String, String> env,
+            Map<String, String> secrets,
+            List<Stage> stages,
+            List<Step> merge,
+            Duration mergeTimeout,
+            RetryPolicy defaultRetry,
+            Map<String, EnvValue> computedEnv,
+            List<String> envFiles,
+            Map<String, Map<String, String>> profiles,
+            Map<String, String> secretSources,
+            IsolationHints isolation) {
         this.name = Checks.notBlank(name, "workflow name");
         this.isolation = isolation == null ? IsolationHints.NONE : isolation;
         this.env = Checks.map(env, "env");
@@ -212,16 +231,33 @@ public final class Workflow {
         if (!(o instanceof Workflow w)) {
             return false;
         }
-        return name.equals(w.name) && env.equals(w.env) && secrets.equals(w.secrets) && stages.equals(w.stages)
-                && merge.equals(w.merge) && Objects.equals(mergeTimeout, w.mergeTimeout)
-                && Objects.equals(defaultRetry, w.defaultRetry) && computedEnv.equals(w.computedEnv)
-                && envFiles.equals(w.envFiles) && profiles.equals(w.profiles) && isolation.equals(w.isolation);
+        return name.equals(w.name)
+                && env.equals(w.env)
+                && secrets.equals(w.secrets)
+                && stages.equals(w.stages)
+                && merge.equals(w.merge)
+                && Objects.equals(mergeTimeout, w.mergeTimeout)
+                && Objects.equals(defaultRetry, w.defaultRetry)
+                && computedEnv.equals(w.computedEnv)
+                && envFiles.equals(w.envFiles)
+                && profiles.equals(w.profiles)
+                && isolation.equals(w.isolation);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, env, secrets, stages, merge, mergeTimeout, defaultRetry, computedEnv, envFiles,
-                profiles, isolation);
+        return Objects.hash(
+                name,
+                env,
+                secrets,
+                stages,
+                merge,
+                mergeTimeout,
+                defaultRetry,
+                computedEnv,
+                envFiles,
+                profiles,
+                isolation);
     }
 
     @Override
@@ -286,8 +322,9 @@ public final class Workflow {
          * @return this
          */
         public Builder profile(String profile, Map<String, String> values) {
-            profiles.put(Checks.notNull(profile, "profile"), new LinkedHashMap<>(Checks.map(Checks.notNull(values,
-                    "values"), "values")));
+            profiles.put(
+                    Checks.notNull(profile, "profile"),
+                    new LinkedHashMap<>(Checks.map(Checks.notNull(values, "values"), "values")));
             return this;
         }
 
@@ -330,8 +367,8 @@ public final class Workflow {
             Checks.notNull(key, "key");
             Checks.notNull(source, "source");
             if (!source.startsWith("env:") && !source.startsWith("file:")) {
-                throw new WorkflowDefinitionException("secret source of '" + key + "' must be env:NAME or file:PATH, "
-                        + "was '" + source + "'");
+                throw new WorkflowDefinitionException(
+                        "secret source of '" + key + "' must be env:NAME or file:PATH, " + "was '" + source + "'");
             }
             secretSources.put(key, source);
             return this;

@@ -120,23 +120,28 @@ class NullArgumentsTest {
             Map.entry(MapPhase.Builder.class, BUILDERS_MAP_PHASE),
             Map.entry(Workflow.Builder.class, () -> Workflow.builder("wf")),
             Map.entry(Workflow.MapReduceBuilder.class, () -> Workflow.mapReduce("wf")),
-            Map.entry(Stage.MapReduceBuilder.class, () -> Stage.mapReduce("stage")
-                    .map((MapPhase.Builder) BUILDERS_MAP_PHASE.get())),
+            Map.entry(
+                    Stage.MapReduceBuilder.class,
+                    () -> Stage.mapReduce("stage").map((MapPhase.Builder) BUILDERS_MAP_PHASE.get())),
             Map.entry(ErrorPolicy.Builder.class, ErrorPolicy::builder),
             Map.entry(RetryPolicy.Builder.class, RetryPolicy::builder),
             Map.entry(RunOptions.Builder.class, RunOptions::builder),
             Map.entry(OnFailure.Builder.class, () -> OnFailure.run(STEP)),
             Map.entry(ReprocessOptions.Builder.class, ReprocessOptions::builder),
             Map.entry(ItemResult.Builder.class, () -> ItemResult.builder("item-1", ItemStatus.SUCCEEDED)),
-            Map.entry(RunResult.Builder.class,
+            Map.entry(
+                    RunResult.Builder.class,
                     () -> RunResult.builder("run-1", "wf", RunStatus.SUCCEEDED, java.time.Instant.EPOCH)),
             Map.entry(RunSummary.Builder.class, RunSummary::builder),
             Map.entry(AgentRequest.Builder.class, () -> AgentRequest.builder("/fix", Path.of("."))),
             Map.entry(MapAttempt.Builder.class, () -> MapAttempt.builder("run-1", "wf", "item-1", "{}")),
             Map.entry(MapAttemptOutcome.Builder.class, MapAttemptOutcome::builder),
-            Map.entry(RunRecord.Builder.class,
+            Map.entry(
+                    RunRecord.Builder.class,
                     () -> RunRecord.builder("run-1", "wf", Path.of("."), java.time.Instant.EPOCH)),
-            Map.entry(DlqEntry.Builder.class, () -> DlqEntry.builder("run-1", "item-1").attempt(FAILED_ATTEMPT)));
+            Map.entry(
+                    DlqEntry.Builder.class,
+                    () -> DlqEntry.builder("run-1", "item-1").attempt(FAILED_ATTEMPT)));
 
     @Test
     void everyPublicFactoryAndBuilderMethodRejectsNullNamingTheParameter() throws Exception {
@@ -144,7 +149,9 @@ class NullArgumentsTest {
         int checked = 0;
         for (Class<?> type : apiTypes()) {
             for (Method m : sorted(type.getDeclaredMethods())) {
-                if (!Modifier.isPublic(m.getModifiers()) || m.isSynthetic() || m.getParameterCount() == 0
+                if (!Modifier.isPublic(m.getModifiers())
+                        || m.isSynthetic()
+                        || m.getParameterCount() == 0
                         || type.isEnum() && m.getName().equals("valueOf")) {
                     continue;
                 }
@@ -168,7 +175,8 @@ class NullArgumentsTest {
                     }
                     args[i] = null;
                     check(type, m, args, params[i].getName(), NULLABLE.contains(key), key, problems);
-                    if (params[i].getType().isArray() && !params[i].getType().getComponentType().isPrimitive()) {
+                    if (params[i].getType().isArray()
+                            && !params[i].getType().getComponentType().isPrimitive()) {
                         Object[] withNullElement = samples(m, problems);
                         Object arr = Array.newInstance(params[i].getType().getComponentType(), 2);
                         Array.set(arr, 0, Array.get(withNullElement[i], 0));
@@ -178,32 +186,47 @@ class NullArgumentsTest {
                 }
             }
         }
-        assertThat(problems).as("methods that do not reject null with a clear error").isEmpty();
+        assertThat(problems)
+                .as("methods that do not reject null with a clear error")
+                .isEmpty();
         assertThat(checked).as("parameters checked").isGreaterThan(100);
     }
 
     @Test
     void theCasesUsersMetNameTheParameter() {
         assertThatThrownBy(() -> Workflow.sequential("wf", (Step) null))
-                .isInstanceOf(WorkflowDefinitionException.class).hasMessageContaining("steps[0]");
+                .isInstanceOf(WorkflowDefinitionException.class)
+                .hasMessageContaining("steps[0]");
         assertThatThrownBy(() -> MapPhase.builder().agentTemplate((Step) null))
-                .isInstanceOf(WorkflowDefinitionException.class).hasMessageContaining("steps[0]");
+                .isInstanceOf(WorkflowDefinitionException.class)
+                .hasMessageContaining("steps[0]");
         assertThatThrownBy(() -> MapPhase.builder().agentTemplate((Step.Builder) null))
-                .isInstanceOf(WorkflowDefinitionException.class).hasMessageContaining("steps[0]");
+                .isInstanceOf(WorkflowDefinitionException.class)
+                .hasMessageContaining("steps[0]");
         assertThatThrownBy(() -> WorkInput.values(null))
-                .isInstanceOf(WorkflowDefinitionException.class).hasMessageContaining("values must not be null");
+                .isInstanceOf(WorkflowDefinitionException.class)
+                .hasMessageContaining("values must not be null");
     }
 
     @Test
     void theSharedCheckNamesTheParameter() {
         assertThatThrownBy(() -> WorkflowDefinitionException.requireNonNull(null, "runner"))
-                .isInstanceOf(WorkflowDefinitionException.class).hasMessage("runner must not be null");
+                .isInstanceOf(WorkflowDefinitionException.class)
+                .hasMessage("runner must not be null");
         assertThat(WorkflowDefinitionException.requireNonNull("x", "runner")).isEqualTo("x");
     }
 
-    private static void check(Class<?> type, Method m, Object[] args, String paramName, boolean nullable,
-                              String key, List<String> problems) throws Exception {
-        Object target = Modifier.isStatic(m.getModifiers()) ? null : BUILDERS.get(type).get();
+    private static void check(
+            Class<?> type,
+            Method m,
+            Object[] args,
+            String paramName,
+            boolean nullable,
+            String key,
+            List<String> problems)
+            throws Exception {
+        Object target =
+                Modifier.isStatic(m.getModifiers()) ? null : BUILDERS.get(type).get();
         try {
             m.invoke(target, args);
             if (!nullable) {
@@ -267,7 +290,9 @@ class NullArgumentsTest {
         values.put(Step.class, STEP);
         values.put(StepAction.class, new StepAction.Shell("true"));
         values.put(WorkInput.class, WorkInput.values(List.of(1)));
-        values.put(MapPhase.class, ((MapPhase.Builder) BUILDERS.get(MapPhase.Builder.class).get()).build());
+        values.put(
+                MapPhase.class,
+                ((MapPhase.Builder) BUILDERS.get(MapPhase.Builder.class).get()).build());
         values.put(Stage.class, new Stage.Steps("s", List.of(STEP)));
         values.put(RetryPolicy.class, RetryPolicy.builder().build());
         values.put(RetryCondition.class, RetryCondition.pattern("x"));
@@ -288,9 +313,11 @@ class NullArgumentsTest {
         values.put(ItemError.class, new ItemError(ErrorKind.COMMAND_FAILED, "exit 1", 1, "shell: false"));
         values.put(FailedAttempt.class, FAILED_ATTEMPT);
         values.put(RunSummary.class, RunSummary.EMPTY);
-        values.put(ItemResult.class, ItemResult.builder("item-1", ItemStatus.SUCCEEDED).build());
+        values.put(
+                ItemResult.class,
+                ItemResult.builder("item-1", ItemStatus.SUCCEEDED).build());
         values.put(StepRecord.class, new StepRecord("s", "steps", 0, "x", false, true, 0, Duration.ZERO, null));
-        values.put(java.util.function.Consumer.class, (java.util.function.Consumer<Object>) x -> { });
+        values.put(java.util.function.Consumer.class, (java.util.function.Consumer<Object>) x -> {});
         return values.get(t);
     }
 
@@ -299,7 +326,11 @@ class NullArgumentsTest {
      * exceptions are left out (their static method is the check itself).
      */
     private static List<Class<?>> apiTypes() throws IOException, URISyntaxException, ClassNotFoundException {
-        Path root = Path.of(Workflow.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path root = Path.of(Workflow.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         List<Class<?>> out = new ArrayList<>();
         for (String pkgName : List.of("io.prodigy.api", "io.prodigy.api.spi", "io.prodigy.api.event")) {
             try (Stream<Path> files = Files.list(root.resolve(pkgName.replace('.', '/')))) {
@@ -309,21 +340,26 @@ class NullArgumentsTest {
                         continue;
                     }
                     Class<?> c = Class.forName(pkgName + "." + file.substring(0, file.length() - 6));
-                    if (Modifier.isPublic(c.getModifiers()) && !c.isAnonymousClass() && !c.isSynthetic()
-                            && !Throwable.class.isAssignableFrom(c) && (c.getEnclosingClass() == null
-                            || Modifier.isPublic(c.getEnclosingClass().getModifiers()))) {
+                    if (Modifier.isPublic(c.getModifiers())
+                            && !c.isAnonymousClass()
+                            && !c.isSynthetic()
+                            && !Throwable.class.isAssignableFrom(c)
+                            && (c.getEnclosingClass() == null
+                                    || Modifier.isPublic(c.getEnclosingClass().getModifiers()))) {
                         out.add(c);
                     }
                 }
             }
         }
-        assertThat(out).as("api types found").contains(Workflow.class, Workflow.MapReduceBuilder.class,
-                MapPhase.Builder.class, WorkInput.class);
+        assertThat(out)
+                .as("api types found")
+                .contains(Workflow.class, Workflow.MapReduceBuilder.class, MapPhase.Builder.class, WorkInput.class);
         return out;
     }
 
     private static String name(Class<?> type) {
-        return type.getEnclosingClass() == null ? type.getSimpleName()
+        return type.getEnclosingClass() == null
+                ? type.getSimpleName()
                 : name(type.getEnclosingClass()) + "." + type.getSimpleName();
     }
 

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class RunPhaseTest {
     @Test
     void idsAreTheNamesEventsAndJournalsCarry() {
-        assertThat(RunPhase.values()).extracting(RunPhase::id)
+        assertThat(RunPhase.values())
+                .extracting(RunPhase::id)
                 .containsExactly("steps", "setup", "map", "reduce", "merge", "start");
         for (RunPhase p : RunPhase.values()) {
             assertThat(RunPhase.of(p.id())).contains(p);
@@ -20,7 +21,8 @@ class RunPhaseTest {
     void aNameThisVersionDoesNotKnowIsNoPhase() {
         assertThat(RunPhase.of("MAP")).isEmpty();
         assertThat(RunPhase.of("starting")).isEmpty();
-        assertThatThrownBy(() -> RunPhase.of(null)).isInstanceOf(WorkflowDefinitionException.class)
+        assertThatThrownBy(() -> RunPhase.of(null))
+                .isInstanceOf(WorkflowDefinitionException.class)
                 .hasMessageContaining("id");
         assertThat(RunPhase.MAP.is(null)).isFalse();
     }

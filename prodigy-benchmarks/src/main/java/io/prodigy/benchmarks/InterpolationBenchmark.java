@@ -30,7 +30,8 @@ public class InterpolationBenchmark {
     public void setup() throws Exception {
         vars = Interpolation.builder()
                 .put("item", new ObjectMapper().readTree("{\"crate\": \"core\", \"test\": \"it's a test\"}"))
-                .putString("map.total", "42").build();
+                .putString("map.total", "42")
+                .build();
     }
 
     /** @return the command quoted for sh */

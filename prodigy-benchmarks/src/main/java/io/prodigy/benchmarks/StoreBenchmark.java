@@ -74,7 +74,10 @@ public class StoreBenchmark {
         journal = FileCheckpointStore.builder(dir).syncPolicy(sync).build();
         dlq = FileDlqStore.builder(dir).syncPolicy(sync).build();
         events = new JsonlEventLog(dir);
-        journal.createRun(RunRecord.builder(RUN, "bench", dir, at).workflowHash("hash").workspace(dir).build());
+        journal.createRun(RunRecord.builder(RUN, "bench", dir, at)
+                .workflowHash("hash")
+                .workspace(dir)
+                .build());
     }
 
     /**
@@ -97,8 +100,14 @@ public class StoreBenchmark {
     /** One item's journal record, as the engine writes it when an item finishes. */
     @Benchmark
     public void journalAppend() {
-        journal.append(RUN, new JournalEntry.ItemFinished(at, 0, "item_" + sequence.incrementAndGet(),
-                ItemStatus.SUCCEEDED, "{\"item_id\":\"item_1\",\"status\":\"succeeded\",\"output\":\"done\"}"));
+        journal.append(
+                RUN,
+                new JournalEntry.ItemFinished(
+                        at,
+                        0,
+                        "item_" + sequence.incrementAndGet(),
+                        ItemStatus.SUCCEEDED,
+                        "{\"item_id\":\"item_1\",\"status\":\"succeeded\",\"output\":\"done\"}"));
     }
 
     /** The same from 8 threads at once: under {@code EVERY_RECORD} they share syncs. */
@@ -112,15 +121,15 @@ public class StoreBenchmark {
     @Benchmark
     public void dlqAppend() {
         String id = "item_" + sequence.incrementAndGet();
-        FailedAttempt attempt = new FailedAttempt(1, at, ErrorKind.COMMAND_FAILED, "exit 1: tests failed", 1,
-                "claude: /fix", null);
+        FailedAttempt attempt =
+                new FailedAttempt(1, at, ErrorKind.COMMAND_FAILED, "exit 1: tests failed", 1, "claude: /fix", null);
         dlq.add(new DlqEntry(RUN, id, "{\"path\":\"src/a.rs\",\"score\":7}", List.of(attempt), dir, false, at, at));
     }
 
     /** An ItemFinished event encoded and appended to the run's event log. */
     @Benchmark
     public void eventAppend() {
-        events.onEvent(new RunEvent.ItemFinished(RUN, at, "item_" + sequence.incrementAndGet(), ItemStatus.SUCCEEDED,
-                1, Duration.ofMillis(1234), null));
+        events.onEvent(new RunEvent.ItemFinished(
+                RUN, at, "item_" + sequence.incrementAndGet(), ItemStatus.SUCCEEDED, 1, Duration.ofMillis(1234), null));
     }
 }

@@ -51,7 +51,9 @@ public class YamlLoadBenchmark {
     @Setup
     public void setup() throws IOException {
         Path path = Path.of(file);
-        if (!Files.isRegularFile(path) && !path.isAbsolute() && Files.isRegularFile(Path.of("..").resolve(path))) {
+        if (!Files.isRegularFile(path)
+                && !path.isAbsolute()
+                && Files.isRegularFile(Path.of("..").resolve(path))) {
             path = Path.of("..").resolve(path);
         }
         if (!Files.isRegularFile(path)) {

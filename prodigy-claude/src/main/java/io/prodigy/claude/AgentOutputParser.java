@@ -45,8 +45,7 @@ public interface AgentOutputParser {
          *
          * @param line the line
          */
-        default void onErrorLine(String line) {
-        }
+        default void onErrorLine(String line) {}
 
         /**
          * Builds the result once the process has ended and its output is drained. The runner fills in the exit
@@ -66,8 +65,8 @@ public interface AgentOutputParser {
      * @return the parser
      */
     static AgentOutputParser claudeStreamJson() {
-        return (request, transcript) -> new ClaudeStreamDecoder(request, transcript, null,
-                ClaudeStreamDecoder.Options.LENIENT);
+        return (request, transcript) ->
+                new ClaudeStreamDecoder(request, transcript, null, ClaudeStreamDecoder.Options.LENIENT);
     }
 
     /**

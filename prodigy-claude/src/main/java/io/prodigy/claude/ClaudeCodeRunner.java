@@ -64,6 +64,7 @@ import java.util.UUID;
 public final class ClaudeCodeRunner implements AgentRunner {
     /** Linux limits one argument to 128 KiB (MAX_ARG_STRLEN, including the terminating NUL). */
     static final int MAX_ARGUMENT_BYTES = 128 * 1024 - 1;
+
     private static final List<String> REMOVED_ENVIRONMENT = List.of("CLAUDECODE", "CLAUDE_CODE_ENTRYPOINT");
     /** The environment variable that bounds the CLI's own retries of a failed API call (its default is 10). */
     public static final String MAX_RETRIES_VARIABLE = "CLAUDE_CODE_MAX_RETRIES";
@@ -105,13 +106,14 @@ public final class ClaudeCodeRunner implements AgentRunner {
         this.environment = Map.copyOf(b.environment);
         this.preassignSessionId = b.preassignSessionId && !resumes(b.extraArgs);
         // the default gives way to a CLAUDE_CODE_MAX_RETRIES the JVM already has; an explicit setting does not
-        this.maxApiRetries = b.maxApiRetriesSet || System.getenv(MAX_RETRIES_VARIABLE) == null ? b.maxApiRetries
-                : null;
-        this.configDirectories = b.configBase == null ? null : b.configSeed == null
-                ? ConfigDirectories.seededFromUser(b.configBase)
-                : new ConfigDirectories(b.configBase, b.configSeed, b.configSeed.resolve(".claude.json"));
-        this.decoderOptions = new ClaudeStreamDecoder.Options(b.verifySlashCommands, b.failOnPermissionDenials,
-                b.clock);
+        this.maxApiRetries = b.maxApiRetriesSet || System.getenv(MAX_RETRIES_VARIABLE) == null ? b.maxApiRetries : null;
+        this.configDirectories = b.configBase == null
+                ? null
+                : b.configSeed == null
+                        ? ConfigDirectories.seededFromUser(b.configBase)
+                        : new ConfigDirectories(b.configBase, b.configSeed, b.configSeed.resolve(".claude.json"));
+        this.decoderOptions =
+                new ClaudeStreamDecoder.Options(b.verifySlashCommands, b.failOnPermissionDenials, b.clock);
         this.settings = b.timeouts.settings("Claude Code");
     }
 
@@ -138,15 +140,19 @@ public final class ClaudeCodeRunner implements AgentRunner {
         Objects.requireNonNull(request, "request");
         String command = request.command() == null ? "" : request.command();
         if (command.isBlank()) {
-            return AgentResult.failure(ErrorKind.CONFIGURATION, "the agent command is empty; give the claude step "
-                    + "a prompt or a /slash-command");
+            return AgentResult.failure(
+                    ErrorKind.CONFIGURATION,
+                    "the agent command is empty; give the claude step " + "a prompt or a /slash-command");
         }
         if (command.length() > MAX_ARGUMENT_BYTES / 3
                 && command.getBytes(StandardCharsets.UTF_8).length > MAX_ARGUMENT_BYTES) {
-            return AgentResult.failure(ErrorKind.CONFIGURATION, "the agent command is "
-                    + command.getBytes(StandardCharsets.UTF_8).length + " bytes, more than one process argument "
-                    + "may hold on Linux (128 KiB); write the payload to a file in the workspace (write_file) and "
-                    + "pass its path in the command instead");
+            return AgentResult.failure(
+                    ErrorKind.CONFIGURATION,
+                    "the agent command is "
+                            + command.getBytes(StandardCharsets.UTF_8).length
+                            + " bytes, more than one process argument "
+                            + "may hold on Linux (128 KiB); write the payload to a file in the workspace (write_file) and "
+                            + "pass its path in the command instead");
         }
         String sessionId = preassignSessionId ? UUID.randomUUID().toString() : null;
         List<String> argv = commandLine(command, sessionId);
@@ -164,15 +170,23 @@ public final class ClaudeCodeRunner implements AgentRunner {
             try {
                 lease = configDirectories.acquire();
             } catch (IOException e) {
-                throw new AgentExecutionException("cannot prepare a Claude Code configuration directory under "
-                        + configDirectories.base() + ": " + e, true, e);
+                throw new AgentExecutionException(
+                        "cannot prepare a Claude Code configuration directory under " + configDirectories.base() + ": "
+                                + e,
+                        true,
+                        e);
             }
             env.put("CLAUDE_CONFIG_DIR", lease.directory().toString());
         }
         try {
-            return AgentInvocation.run(request, argv, env, REMOVED_ENVIRONMENT,
+            return AgentInvocation.run(
+                    request,
+                    argv,
+                    env,
+                    REMOVED_ENVIRONMENT,
                     (req, transcript) -> new ClaudeStreamDecoder(req, transcript, sessionId, decoderOptions),
-                    settings, sessionId != null ? sessionId : UUID.randomUUID().toString());
+                    settings,
+                    sessionId != null ? sessionId : UUID.randomUUID().toString());
         } finally {
             if (lease != null) {
                 lease.close();
@@ -235,7 +249,10 @@ public final class ClaudeCodeRunner implements AgentRunner {
 
     private static boolean resumes(List<String> args) {
         for (String a : args) {
-            if (a.equals("-r") || a.equals("-c") || a.equals("--continue") || a.startsWith("--resume")
+            if (a.equals("-r")
+                    || a.equals("-c")
+                    || a.equals("--continue")
+                    || a.startsWith("--resume")
                     || a.startsWith("--session-id")) {
                 return true;
             }
@@ -268,8 +285,7 @@ public final class ClaudeCodeRunner implements AgentRunner {
         private Clock clock = Clock.systemDefaultZone();
         private ProcessTimeouts timeouts = ProcessTimeouts.defaults(Duration.ofMinutes(2));
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param path the {@code claude} executable: a name looked up on the child's {@code PATH} (default

@@ -67,8 +67,9 @@ public final class CommandAgentRunner implements AgentRunner {
      * @return a builder to adjust further (e.g. {@code addArguments("-m", "gpt-5.5")})
      */
     public static Builder codex() {
-        return builder("codex", "exec", "--json", "--skip-git-repo-check", "--sandbox", "workspace-write",
-                "{prompt}").name("Codex").parser(AgentOutputParser.codexJson());
+        return builder("codex", "exec", "--json", "--skip-git-repo-check", "--sandbox", "workspace-write", "{prompt}")
+                .name("Codex")
+                .parser(AgentOutputParser.codexJson());
     }
 
     /**
@@ -88,7 +89,13 @@ public final class CommandAgentRunner implements AgentRunner {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.putAll(request.environment());
         env.put("PRODIGY_AUTOMATION", "true");
-        return AgentInvocation.run(request, commandLine(request), env, removedEnvironment, parser, settings,
+        return AgentInvocation.run(
+                request,
+                commandLine(request),
+                env,
+                removedEnvironment,
+                parser,
+                settings,
                 UUID.randomUUID().toString());
     }
 
@@ -97,8 +104,13 @@ public final class CommandAgentRunner implements AgentRunner {
      * @return the command line the template gives for it, executable first
      */
     public List<String> commandLine(AgentRequest request) {
-        String[] values = {request.command(), request.workspace() == null ? "" : request.workspace().toString(),
-                nullToEmpty(request.runId()), nullToEmpty(request.itemId()), nullToEmpty(request.stepLabel())};
+        String[] values = {
+            request.command(),
+            request.workspace() == null ? "" : request.workspace().toString(),
+            nullToEmpty(request.runId()),
+            nullToEmpty(request.itemId()),
+            nullToEmpty(request.stepLabel())
+        };
         List<String> argv = new ArrayList<>(template.size());
         for (String part : template) {
             argv.add(part.indexOf('{') < 0 ? part : expand(part, values));

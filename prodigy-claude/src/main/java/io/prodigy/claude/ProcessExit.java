@@ -24,8 +24,14 @@ import java.util.Objects;
  * @param duration from the start until the output was drained
  * @param transcript the file holding the complete stdout, or null when the request has no state directory
  */
-public record ProcessExit(int exitCode, boolean timedOut, boolean stoppedAfterResult, boolean stalledAtStartup,
-                          String stderr, Duration duration, Path transcript) {
+public record ProcessExit(
+        int exitCode,
+        boolean timedOut,
+        boolean stoppedAfterResult,
+        boolean stalledAtStartup,
+        String stderr,
+        Duration duration,
+        Path transcript) {
 
     /** The most characters of standard error kept in {@link #stderr()}. */
     public static final int STDERR_TAIL_CHARS = 4000;

@@ -41,18 +41,26 @@ class ClaudeCodeRunnerProcessTest {
 
     @AfterEach
     void noProcessSurvives() throws Exception {
-        assertThat(claude.awaitNoLiveProcesses(NO_SURVIVORS_WITHIN)).as("live processes of the double").isEmpty();
+        assertThat(claude.awaitNoLiveProcesses(NO_SURVIVORS_WITHIN))
+                .as("live processes of the double")
+                .isEmpty();
     }
 
     private AgentRequest request(String command, Duration timeout) {
-        return AgentRequest.builder(command, workspace).timeout(timeout).runId("run-1").itemId("item-1")
-                .stepLabel("hang").stateDirectory(tmp.resolve("state")).activity(activities::add).build();
+        return AgentRequest.builder(command, workspace)
+                .timeout(timeout)
+                .runId("run-1")
+                .itemId("item-1")
+                .stepLabel("hang")
+                .stateDirectory(tmp.resolve("state"))
+                .activity(activities::add)
+                .build();
     }
 
     @Test
     void aHangIsEndedByTheTimeoutWithItsGrandchildren() throws Exception {
-        AgentResult r = claude.runner().build().run(request("Work " + ClaudeDouble.scenario("hang"),
-                Duration.ofMillis(1500)));
+        AgentResult r =
+                claude.runner().build().run(request("Work " + ClaudeDouble.scenario("hang"), Duration.ofMillis(1500)));
         assertThat(r.success()).isFalse();
         assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
         assertThat(r.errorMessage()).contains("did not finish within 1500ms").contains("process tree was terminated");
@@ -66,7 +74,9 @@ class ClaudeCodeRunnerProcessTest {
     @Test
     void aHangThatIgnoresSigtermIsKilled() throws Exception {
         long start = System.nanoTime();
-        AgentResult r = claude.runner().killGracePeriod(Duration.ofMillis(700)).build()
+        AgentResult r = claude.runner()
+                .killGracePeriod(Duration.ofMillis(700))
+                .build()
                 .run(request("Work " + ClaudeDouble.scenario("hang_ignore_term"), Duration.ofMillis(1000)));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1700));
         assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
@@ -77,7 +87,9 @@ class ClaudeCodeRunnerProcessTest {
 
     @Test
     void aSilentStartupIsEndedByTheStartupTimeout() throws Exception {
-        AgentResult r = claude.runner().startupTimeout(Duration.ofMillis(500)).build()
+        AgentResult r = claude.runner()
+                .startupTimeout(Duration.ofMillis(500))
+                .build()
                 .run(request("Work " + ClaudeDouble.scenario("hang_startup"), null));
         assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
         assertThat(r.errorMessage()).contains("wrote nothing within 500ms of starting");
@@ -87,7 +99,9 @@ class ClaudeCodeRunnerProcessTest {
     @Test
     void aSessionThatDoesNotExitAfterItsResultIsEndedAndItsResultStands() throws Exception {
         long start = System.nanoTime();
-        AgentResult r = claude.runner().resultGrace(Duration.ofMillis(400)).build()
+        AgentResult r = claude.runner()
+                .resultGrace(Duration.ofMillis(400))
+                .build()
                 .run(request("Work " + ClaudeDouble.scenario("hang_after_result"), Duration.ofSeconds(30)));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
         assertThat(r.success()).isTrue();
@@ -99,8 +113,9 @@ class ClaudeCodeRunnerProcessTest {
 
     @Test
     void aSlowSessionPastItsTimeoutKeepsWhatItSaid() throws Exception {
-        AgentResult r = claude.runner().build().run(request("Work " + ClaudeDouble.scenario("slow:400"),
-                Duration.ofMillis(900)));
+        AgentResult r = claude.runner()
+                .build()
+                .run(request("Work " + ClaudeDouble.scenario("slow:400"), Duration.ofMillis(900)));
         assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
         assertThat(r.sessionId()).isNotNull();
         assertThat(activities).extracting(AgentActivity::type).startsWith("session_started");
@@ -112,16 +127,22 @@ class ClaudeCodeRunnerProcessTest {
         ClaudeCodeRunner runner = claude.runner().build();
         CountDownLatch started = new CountDownLatch(1);
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread worker = new Thread(() -> {
-            try {
-                runner.run(AgentRequest.builder("Work " + ClaudeDouble.scenario("hang"), workspace).runId("run-1")
-                        .itemId("item-1").stepLabel("hang").stateDirectory(tmp.resolve("state"))
-                        .activity(a -> started.countDown()).build());
-                outcome.complete(null);
-            } catch (Throwable t) {
-                outcome.complete(t);
-            }
-        }, "interrupted-agent");
+        Thread worker = new Thread(
+                () -> {
+                    try {
+                        runner.run(AgentRequest.builder("Work " + ClaudeDouble.scenario("hang"), workspace)
+                                .runId("run-1")
+                                .itemId("item-1")
+                                .stepLabel("hang")
+                                .stateDirectory(tmp.resolve("state"))
+                                .activity(a -> started.countDown())
+                                .build());
+                        outcome.complete(null);
+                    } catch (Throwable t) {
+                        outcome.complete(t);
+                    }
+                },
+                "interrupted-agent");
         worker.start();
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         worker.interrupt();
@@ -138,7 +159,8 @@ class ClaudeCodeRunnerProcessTest {
         Files.createDirectories(seed.resolve("commands"));
         Files.writeString(seed.resolve("commands/fix.md"), "Fix $ARGUMENTS");
         Path base = tmp.resolve("config");
-        ClaudeCodeRunner runner = claude.runner().configDirectoryPerWorker(base, seed).build();
+        ClaudeCodeRunner runner =
+                claude.runner().configDirectoryPerWorker(base, seed).build();
 
         List<CompletableFuture<AgentResult>> runs = new ArrayList<>();
         CountDownLatch go = new CountDownLatch(1);
@@ -146,14 +168,16 @@ class ClaudeCodeRunnerProcessTest {
         java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(3);
         for (int i = 0; i < 3; i++) {
             String command = "Work " + i + " " + ClaudeDouble.scenario("slow:150");
-            runs.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    go.await();
-                    return runner.run(request(command, Duration.ofSeconds(20)));
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, threads));
+            runs.add(CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            go.await();
+                            return runner.run(request(command, Duration.ofSeconds(20)));
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    threads));
         }
         go.countDown();
         threads.shutdown();
@@ -166,25 +190,33 @@ class ClaudeCodeRunnerProcessTest {
             assertThat(a.env().get("CLAUDE_CONFIG_DIR")).startsWith(base.toString());
             for (ClaudeDouble.Call b : calls) {
                 if (a != b && a.overlaps(b)) {
-                    assertThat(a.env().get("CLAUDE_CONFIG_DIR")).isNotEqualTo(b.env().get("CLAUDE_CONFIG_DIR"));
+                    assertThat(a.env().get("CLAUDE_CONFIG_DIR"))
+                            .isNotEqualTo(b.env().get("CLAUDE_CONFIG_DIR"));
                 }
             }
         }
-        assertThat(calls.get(0).overlaps(calls.get(1)) || calls.get(1).overlaps(calls.get(2))
-                || calls.get(0).overlaps(calls.get(2))).as("the sessions ran at the same time").isTrue();
+        assertThat(calls.get(0).overlaps(calls.get(1))
+                        || calls.get(1).overlaps(calls.get(2))
+                        || calls.get(0).overlaps(calls.get(2)))
+                .as("the sessions ran at the same time")
+                .isTrue();
         Path worker = Path.of(calls.get(0).env().get("CLAUDE_CONFIG_DIR"));
         assertThat(worker.resolve(".claude.json")).hasContent("{\"numStartups\": 3}");
         assertThat(worker.resolve(".credentials.json")).exists();
         assertThat(Files.isSymbolicLink(worker.resolve("commands"))).isTrue();
         // the double writes the CLI's own session log under CLAUDE_CONFIG_DIR/projects
         String project = workspace.toString().replaceAll("[^A-Za-z0-9]", "-");
-        assertThat(worker.resolve("projects").resolve(project).resolve(calls.get(0).sessionId() + ".jsonl")).exists();
+        assertThat(worker.resolve("projects")
+                        .resolve(project)
+                        .resolve(calls.get(0).sessionId() + ".jsonl"))
+                .exists();
 
         // one at a time, a single directory is reused
         runner.run(request("Again", Duration.ofSeconds(20)));
         runner.run(request("And again", Duration.ofSeconds(20)));
         List<ClaudeDouble.Call> later = claude.calls().subList(3, 5);
-        assertThat(later.get(0).env().get("CLAUDE_CONFIG_DIR")).isEqualTo(later.get(1).env().get("CLAUDE_CONFIG_DIR"));
+        assertThat(later.get(0).env().get("CLAUDE_CONFIG_DIR"))
+                .isEqualTo(later.get(1).env().get("CLAUDE_CONFIG_DIR"));
         try (var dirs = Files.list(base)) {
             assertThat(dirs.count()).isBetween(2L, 3L);
         }

@@ -56,9 +56,14 @@ class ClaudeGitMapReduceTest {
         gitEnv.forEach(isolation::gitEnvironment);
         List<RunEvent> events = Collections.synchronizedList(new ArrayList<>());
         long quotaReset = Instant.now().getEpochSecond() + 2;
-        Prodigy prodigy = Prodigy.builder().workingDirectory(repo).home(tmp.resolve("prodigy"))
-                .isolation(isolation.build()).throttleDelay(Duration.ofMillis(20))
-                .agentRunner(claude.runner().environment(gitEnv).build()).listener(events::add).build();
+        Prodigy prodigy = Prodigy.builder()
+                .workingDirectory(repo)
+                .home(tmp.resolve("prodigy"))
+                .isolation(isolation.build())
+                .throttleDelay(Duration.ofMillis(20))
+                .agentRunner(claude.runner().environment(gitEnv).build())
+                .listener(events::add)
+                .build();
         List<Object> items = List.of(
                 Map.of("id", "ok", "scenario", "success"),
                 Map.of("id", "writes", "scenario", "commit"),
@@ -68,19 +73,25 @@ class ClaudeGitMapReduceTest {
                 Map.of("id", "writes-too", "scenario", "commit"));
         Workflow.MapReduceBuilder wf = Workflow.mapReduce("claude-git");
         gitEnv.forEach(wf::env);
-        RunResult result = prodigy.run(wf.map(MapPhase.builder().input(WorkInput.values(items)).idField("id")
-                .maxParallel(3).agentTemplate(Step.agent("Process ${item.id} fake:${item.scenario}").build()))
+        RunResult result = prodigy.run(wf.map(MapPhase.builder()
+                        .input(WorkInput.values(items))
+                        .idField("id")
+                        .maxParallel(3)
+                        .agentTemplate(Step.agent("Process ${item.id} fake:${item.scenario}")
+                                .build()))
                 .build());
 
         assertThat(result.status()).isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
-        Map<String, ItemResult> byId = result.items().stream()
-                .collect(Collectors.toMap(ItemResult::itemId, Function.identity()));
+        Map<String, ItemResult> byId =
+                result.items().stream().collect(Collectors.toMap(ItemResult::itemId, Function.identity()));
         for (String id : List.of("ok", "writes", "throttled", "over-quota", "writes-too")) {
             assertThat(byId.get(id).status()).as(id).isEqualTo(ItemStatus.SUCCEEDED);
             assertThat(byId.get(id).attempts()).as(id).isEqualTo(1);
         }
         assertThat(byId.get("broken").status()).isEqualTo(ItemStatus.FAILED);
-        assertThat(prodigy.dlq().list(result.runId())).extracting(DlqEntry::itemId).containsExactly("broken");
+        assertThat(prodigy.dlq().list(result.runId()))
+                .extracting(DlqEntry::itemId)
+                .containsExactly("broken");
 
         // the two committing agents' files reached the user's branch, each through one merge
         assertThat(repo.resolve("fake-writes.txt")).exists();
@@ -91,14 +102,22 @@ class ClaudeGitMapReduceTest {
         List<String> worktrees = List.of(git.git("worktree", "list").split("\n"));
         assertThat(worktrees).hasSize(2);
         assertThat(worktrees.get(1)).contains("/broken").contains("locked");
-        assertThat(prodigy.dlq().find(result.runId(), "broken").orElseThrow().workspace()).isNotNull();
+        assertThat(prodigy.dlq().find(result.runId(), "broken").orElseThrow().workspace())
+                .isNotNull();
 
-        List<RunEvent.Throttled> throttled = events.stream().filter(e -> e instanceof RunEvent.Throttled)
-                .map(e -> (RunEvent.Throttled) e).collect(Collectors.toList());
-        assertThat(throttled).extracting(RunEvent.Throttled::errorKind)
+        List<RunEvent.Throttled> throttled = events.stream()
+                .filter(e -> e instanceof RunEvent.Throttled)
+                .map(e -> (RunEvent.Throttled) e)
+                .collect(Collectors.toList());
+        assertThat(throttled)
+                .extracting(RunEvent.Throttled::errorKind)
                 .contains(ErrorKind.RATE_LIMITED, ErrorKind.QUOTA_EXHAUSTED);
-        assertThat(throttled.get(0).concurrency()).as("the first throttle lowers concurrency").isLessThan(3);
-        double itemCosts = result.items().stream().mapToDouble(i -> i.costUsd() == null ? 0 : i.costUsd()).sum();
+        assertThat(throttled.get(0).concurrency())
+                .as("the first throttle lowers concurrency")
+                .isLessThan(3);
+        double itemCosts = result.items().stream()
+                .mapToDouble(i -> i.costUsd() == null ? 0 : i.costUsd())
+                .sum();
         assertThat(result.summary().costUsd()).isCloseTo(itemCosts, within(1e-9));
         assertThat(result.summary().costUsd()).isPositive();
     }

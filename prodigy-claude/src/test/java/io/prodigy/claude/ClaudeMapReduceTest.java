@@ -50,26 +50,39 @@ class ClaudeMapReduceTest {
                 // last: an authentication failure stops further dispatch (every later item would fail too)
                 Map.of("id", "no-key", "scenario", "auth"));
         List<RunEvent> events = Collections.synchronizedList(new ArrayList<>());
-        Prodigy prodigy = Prodigy.builder().workingDirectory(project).home(tmp.resolve("home"))
-                .isolation(DirectoryIsolation.scratchPerItem()).throttleDelay(Duration.ofMillis(20))
-                .agentRunner(claude.runner().build()).listener(events::add).build();
-        Workflow workflow = Workflow.mapReduce("claude-mix").map(MapPhase.builder()
-                .input(WorkInput.values(items)).idField("id").maxParallel(3)
-                .agentTemplate(Step.agent("Process ${item.id} fake:${item.scenario}")
-                        .retry(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(10)).build())))
+        Prodigy prodigy = Prodigy.builder()
+                .workingDirectory(project)
+                .home(tmp.resolve("home"))
+                .isolation(DirectoryIsolation.scratchPerItem())
+                .throttleDelay(Duration.ofMillis(20))
+                .agentRunner(claude.runner().build())
+                .listener(events::add)
+                .build();
+        Workflow workflow = Workflow.mapReduce("claude-mix")
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(items))
+                        .idField("id")
+                        .maxParallel(3)
+                        .agentTemplate(Step.agent("Process ${item.id} fake:${item.scenario}")
+                                .retry(RetryPolicy.builder()
+                                        .maxAttempts(2)
+                                        .initialDelay(Duration.ofMillis(10))
+                                        .build())))
                 .build();
 
         RunResult result = prodigy.run(workflow);
 
         assertThat(result.status()).isEqualTo(RunStatus.FAILED);
         assertThat(result.failure()).contains("AUTHENTICATION").contains("credentials");
-        Map<String, ItemResult> byId = result.items().stream()
-                .collect(Collectors.toMap(ItemResult::itemId, Function.identity()));
-        assertThat(byId.keySet()).containsExactlyInAnyOrder("ok", "edits", "no-key", "throttled", "broken",
-                "over-quota");
+        Map<String, ItemResult> byId =
+                result.items().stream().collect(Collectors.toMap(ItemResult::itemId, Function.identity()));
+        assertThat(byId.keySet())
+                .containsExactlyInAnyOrder("ok", "edits", "no-key", "throttled", "broken", "over-quota");
         for (String id : List.of("ok", "edits", "throttled", "over-quota")) {
             assertThat(byId.get(id).status()).as(id).isEqualTo(ItemStatus.SUCCEEDED);
-            assertThat(byId.get(id).attempts()).as(id + ": throttled attempts do not count").isEqualTo(1);
+            assertThat(byId.get(id).attempts())
+                    .as(id + ": throttled attempts do not count")
+                    .isEqualTo(1);
         }
         assertThat(byId.get("ok").output()).isEqualTo("Done: Process ok fake:success");
         assertThat(byId.get("throttled").costUsd()).isCloseTo(ClaudeDouble.SUCCESS_COST, within(1e-9));
@@ -80,7 +93,10 @@ class ClaudeMapReduceTest {
 
         List<DlqEntry> dlq = prodigy.dlq().list(result.runId());
         assertThat(dlq).extracting(DlqEntry::itemId).containsExactlyInAnyOrder("no-key", "broken");
-        DlqEntry auth = dlq.stream().filter(e -> e.itemId().equals("no-key")).findFirst().orElseThrow();
+        DlqEntry auth = dlq.stream()
+                .filter(e -> e.itemId().equals("no-key"))
+                .findFirst()
+                .orElseThrow();
         assertThat(auth.lastAttempt().errorKind()).isEqualTo(ErrorKind.AUTHENTICATION);
         assertThat(auth.lastAttempt().message()).contains("Invalid API key").contains("transcript: ");
         Path transcript = Path.of(auth.lastAttempt().message().replaceAll("(?s).*transcript: ([^)]+)\\).*", "$1"));
@@ -93,23 +109,38 @@ class ClaudeMapReduceTest {
 
         Map<String, Long> callsPerItem = claude.calls().stream()
                 .collect(Collectors.groupingBy(c -> c.env().get("PRODIGY_ITEM_ID"), Collectors.counting()));
-        assertThat(callsPerItem).containsEntry("ok", 1L).containsEntry("edits", 1L).containsEntry("no-key", 1L)
-                .containsEntry("throttled", 2L).containsEntry("broken", 2L).containsEntry("over-quota", 2L);
+        assertThat(callsPerItem)
+                .containsEntry("ok", 1L)
+                .containsEntry("edits", 1L)
+                .containsEntry("no-key", 1L)
+                .containsEntry("throttled", 2L)
+                .containsEntry("broken", 2L)
+                .containsEntry("over-quota", 2L);
         ClaudeDouble.Call retriedAfterReset = claude.calls().stream()
                 .filter(c -> "over-quota".equals(c.env().get("PRODIGY_ITEM_ID")) && c.attempt() == 2)
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
         assertThat(retriedAfterReset.startMs()).isGreaterThanOrEqualTo(quotaReset * 1000);
         assertThat(claude.calls()).allSatisfy(c -> assertThat(c.cwd()).isNotEqualTo(project.toString()));
 
         List<RunEvent.Throttled> throttled = of(events, RunEvent.Throttled.class);
-        assertThat(throttled).extracting(RunEvent.Throttled::errorKind)
+        assertThat(throttled)
+                .extracting(RunEvent.Throttled::errorKind)
                 .containsExactlyInAnyOrder(ErrorKind.RATE_LIMITED, ErrorKind.QUOTA_EXHAUSTED);
-        assertThat(throttled).filteredOn(t -> t.errorKind() == ErrorKind.QUOTA_EXHAUSTED)
-                .extracting(RunEvent.Throttled::resumeAt).containsExactly(Instant.ofEpochSecond(quotaReset));
+        assertThat(throttled)
+                .filteredOn(t -> t.errorKind() == ErrorKind.QUOTA_EXHAUSTED)
+                .extracting(RunEvent.Throttled::resumeAt)
+                .containsExactly(Instant.ofEpochSecond(quotaReset));
         List<RunEvent.AgentActivity> activity = of(events, RunEvent.AgentActivity.class);
-        assertThat(activity).filteredOn(a -> a.type().equals("session_started")).hasSize(claude.calls().size());
-        assertThat(activity).filteredOn(a -> a.type().equals("tool_use") && "edits".equals(a.itemId()))
-                .extracting(RunEvent.AgentActivity::summary).singleElement().asString().startsWith("Edit ")
+        assertThat(activity)
+                .filteredOn(a -> a.type().equals("session_started"))
+                .hasSize(claude.calls().size());
+        assertThat(activity)
+                .filteredOn(a -> a.type().equals("tool_use") && "edits".equals(a.itemId()))
+                .extracting(RunEvent.AgentActivity::summary)
+                .singleElement()
+                .asString()
+                .startsWith("Edit ")
                 .endsWith("fake-edits.txt");
     }
 

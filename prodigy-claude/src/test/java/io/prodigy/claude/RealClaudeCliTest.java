@@ -77,13 +77,17 @@ class RealClaudeCliTest {
             return List.of();
         }
         String exe = cli.executable().toString();
-        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+        return ProcessHandle.current()
+                .descendants()
+                .filter(ProcessHandle::isAlive)
                 .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
-                .filter(c -> c.contains(exe) || c.contains("claude.exe")).toList();
+                .filter(c -> c.contains(exe) || c.contains("claude.exe"))
+                .toList();
     }
 
     private ClaudeCodeRunner.Builder runner(String baseUrl) {
-        return ClaudeCodeRunner.builder().executable(cli.executable())
+        return ClaudeCodeRunner.builder()
+                .executable(cli.executable())
                 .environment(RealClaudeCli.offlineEnvironment(baseUrl, home));
     }
 
@@ -93,8 +97,13 @@ class RealClaudeCliTest {
 
     private AgentResult run(ClaudeCodeRunner.Builder runner, String command, Duration timeout, String fixture)
             throws Exception {
-        AgentRequest request = AgentRequest.builder(command, workspace).timeout(timeout).runId("run-1")
-                .itemId("item-1").stepLabel("claude").stateDirectory(tmp.resolve("state")).activity(activities::add)
+        AgentRequest request = AgentRequest.builder(command, workspace)
+                .timeout(timeout)
+                .runId("run-1")
+                .itemId("item-1")
+                .stepLabel("claude")
+                .stateDirectory(tmp.resolve("state"))
+                .activity(activities::add)
                 .build();
         AgentResult r = runner.build().run(request);
         RecordedFixtures.recordIfAsked(fixture, r, tmp);
@@ -120,9 +129,13 @@ class RealClaudeCliTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.tokens()).isEqualTo(new TokenUsage(120, 40, 0, 0));
         assertThat(r.costUsd()).isPositive();
-        assertThat(activities("session_started")).singleElement().satisfies(a -> assertThat(a.details())
-                .containsEntry("claude_code_version", cli.version()).containsEntry("session_id", r.sessionId())
-                .containsEntry("permission_mode", "bypassPermissions").containsEntry("cwd", workspace.toString()));
+        assertThat(activities("session_started"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.details())
+                        .containsEntry("claude_code_version", cli.version())
+                        .containsEntry("session_id", r.sessionId())
+                        .containsEntry("permission_mode", "bypassPermissions")
+                        .containsEntry("cwd", workspace.toString()));
         List<MockMessagesApi.Request> calls = api.messageCalls();
         assertThat(calls).hasSize(1);
         assertThat(calls.get(0).uri()).startsWith("/v1/messages");
@@ -135,7 +148,9 @@ class RealClaudeCliTest {
     @Test
     void aBashToolCallCommitsAFileAndTheAnswerFollowsTheToolResult() throws Exception {
         String before = git("rev-parse", "HEAD");
-        api.enqueue(Reply.toolUse("I will commit the file.", "Bash",
+        api.enqueue(Reply.toolUse(
+                "I will commit the file.",
+                "Bash",
                 "{\"command\":\"printf 'made by the agent\\\\n' > agent.txt && git add agent.txt && git commit -q -m "
                         + "'Add agent.txt' && git log -1 --format=%s\",\"description\":\"Commit agent.txt\"}"));
         api.fallback(Reply.text("Committed agent.txt."));
@@ -149,30 +164,37 @@ class RealClaudeCliTest {
         assertThat(calls).hasSize(2);
         assertThat(calls.get(1).toolResults()).singleElement().asString().contains("Add agent.txt");
         assertThat(r.tokens()).isEqualTo(new TokenUsage(240, 80, 0, 0));
-        assertThat(activities("tool_use")).singleElement().extracting(AgentActivity::summary).asString()
+        assertThat(activities("tool_use"))
+                .singleElement()
+                .extracting(AgentActivity::summary)
+                .asString()
                 .startsWith("Bash printf");
-        assertThat(activities("message")).extracting(AgentActivity::summary)
+        assertThat(activities("message"))
+                .extracting(AgentActivity::summary)
                 .containsExactly("I will commit the file.", "Committed agent.txt.");
     }
 
     @Test
     void a429ForTheFirstCallIsRetriedByTheCliOnceAndTheRunSucceeds() throws Exception {
-        api.enqueue(Reply.error(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute "
-                + "rate limit", 1));
+        api.enqueue(Reply.error(
+                429, "rate_limit_error", "Number of request tokens has exceeded your per-minute " + "rate limit", 1));
         api.fallback(Reply.text("Done after one retry."));
         AgentResult r = run(runner(), "Work", "rate-limit-then-success");
         assertThat(r.success()).as(r.errorMessage()).isTrue();
         assertThat(r.output()).isEqualTo("Done after one retry.");
         assertThat(api.messageCalls()).hasSize(2);
-        assertThat(activities("api_retry")).singleElement().satisfies(a -> assertThat(a.details())
-                .containsEntry("error_status", "429").containsEntry("error", "rate_limit")
-                .containsEntry("max_retries", String.valueOf(ClaudeCodeRunner.DEFAULT_MAX_API_RETRIES)));
+        assertThat(activities("api_retry"))
+                .singleElement()
+                .satisfies(a -> assertThat(a.details())
+                        .containsEntry("error_status", "429")
+                        .containsEntry("error", "rate_limit")
+                        .containsEntry("max_retries", String.valueOf(ClaudeCodeRunner.DEFAULT_MAX_API_RETRIES)));
     }
 
     @Test
     void aPersistent429FailsRateLimitedAfterTheBoundedRetries() throws Exception {
-        api.fallback(Reply.error(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute "
-                + "rate limit", 1));
+        api.fallback(Reply.error(
+                429, "rate_limit_error", "Number of request tokens has exceeded your per-minute " + "rate limit", 1));
         long start = System.nanoTime();
         AgentResult r = run(runner(), "Work", "rate-limit-429");
         Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -204,9 +226,12 @@ class RealClaudeCliTest {
         AgentResult r = run(runner().maxApiRetries(10), "Work", Duration.ofSeconds(6), null);
         assertThat(r.success()).isFalse();
         assertThat(r.errorKind()).isEqualTo(ErrorKind.RATE_LIMITED);
-        assertThat(r.errorMessage()).contains("did not finish within 6s").contains("api_retry")
+        assertThat(r.errorMessage())
+                .contains("did not finish within 6s")
+                .contains("api_retry")
                 .contains("HTTP 429");
-        assertThat(activities("api_retry")).isNotEmpty()
+        assertThat(activities("api_retry"))
+                .isNotEmpty()
                 .allSatisfy(a -> assertThat(a.details()).containsEntry("max_retries", "10"));
     }
 
@@ -229,8 +254,12 @@ class RealClaudeCliTest {
 
     @Test
     void aBillingErrorIsBilling() throws Exception {
-        api.fallback(Reply.error(400, "invalid_request_error", "Your credit balance is too low to access the "
-                + "Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.", null));
+        api.fallback(Reply.error(
+                400,
+                "invalid_request_error",
+                "Your credit balance is too low to access the "
+                        + "Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.",
+                null));
         AgentResult r = run(runner(), "Work", "billing-400");
         assertThat(r.errorKind()).isEqualTo(ErrorKind.BILLING);
     }
@@ -250,7 +279,8 @@ class RealClaudeCliTest {
         assertThat(r.success()).isFalse();
         assertThat(r.errorKind()).isEqualTo(ErrorKind.NETWORK);
         assertThat(r.errorMessage()).containsIgnoringCase("refused");
-        assertThat(activities("api_retry")).hasSize(ClaudeCodeRunner.DEFAULT_MAX_API_RETRIES)
+        assertThat(activities("api_retry"))
+                .hasSize(ClaudeCodeRunner.DEFAULT_MAX_API_RETRIES)
                 .allSatisfy(a -> assertThat(a.details()).doesNotContainKey("error_status"));
     }
 
@@ -304,14 +334,19 @@ class RealClaudeCliTest {
         assertThat(calls).isGreaterThanOrEqualTo(2);
         assertThat(r.tokens()).isEqualTo(new TokenUsage(120L * calls, 40L * calls, 0, 0));
         String resultLine = Files.readAllLines(r.transcript(), StandardCharsets.UTF_8).stream()
-                .filter(l -> l.contains("\"error_max_budget_usd\"")).findFirst().orElseThrow();
+                .filter(l -> l.contains("\"error_max_budget_usd\""))
+                .findFirst()
+                .orElseThrow();
         assertThat(resultLine).doesNotContain("\"usage\":{\"input_tokens\":" + 120L * calls + ",");
     }
 
     private String git(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("git", "-c", "user.name=Test", "-c", "user.email=test@x.invalid"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(workspace.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(workspace.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as("git %s: %s", String.join(" ", args), out).isZero();
         return out.strip();

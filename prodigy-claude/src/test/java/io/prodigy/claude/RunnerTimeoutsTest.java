@@ -16,13 +16,17 @@ class RunnerTimeoutsTest {
         ClaudeCodeRunner.Builder claude = ClaudeCodeRunner.builder();
         CommandAgentRunner.Builder command = CommandAgentRunner.builder("agent", "{prompt}");
 
-        assertThatThrownBy(() -> claude.resultGrace(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> claude.resultGrace(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("resultGrace must be positive, got PT0S");
-        assertThatThrownBy(() -> command.resultGrace(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> command.resultGrace(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("resultGrace must be positive, got PT0S");
-        assertThatThrownBy(() -> claude.resultGrace(null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> claude.resultGrace(null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessage("resultGrace");
-        assertThatThrownBy(() -> command.resultGrace(null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> command.resultGrace(null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessage("resultGrace");
         assertThatThrownBy(() -> claude.startupTimeout(Duration.ofSeconds(-1)))
                 .hasMessage("startupTimeout must be positive, got PT-1S");
@@ -32,7 +36,8 @@ class RunnerTimeoutsTest {
                 .hasMessage("killGracePeriod cannot be negative, got PT-1S");
         assertThatThrownBy(() -> command.killGracePeriod(Duration.ofSeconds(-1)))
                 .hasMessage("killGracePeriod cannot be negative, got PT-1S");
-        assertThatThrownBy(() -> command.killGracePeriod(null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> command.killGracePeriod(null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessage("killGracePeriod");
     }
 
@@ -42,7 +47,8 @@ class RunnerTimeoutsTest {
         assertThatThrownBy(() -> t.withResultGrace(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThat(t).isEqualTo(new ProcessTimeouts(Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ZERO));
         assertThat(t.withStartupTimeout(null).startupTimeout()).isNull();
-        assertThat(t.settings("Codex")).isEqualTo(new AgentInvocation.Settings("Codex", Duration.ofSeconds(10),
-                Duration.ofMinutes(2), Duration.ZERO));
+        assertThat(t.settings("Codex"))
+                .isEqualTo(new AgentInvocation.Settings(
+                        "Codex", Duration.ofSeconds(10), Duration.ofMinutes(2), Duration.ZERO));
     }
 }

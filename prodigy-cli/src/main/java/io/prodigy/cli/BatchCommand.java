@@ -22,20 +22,44 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code prodigy batch GLOB --command ...}: one command per matching file, in parallel. */
-@Command(name = "batch", mixinStandardHelpOptions = true,
+@Command(
+        name = "batch",
+        mixinStandardHelpOptions = true,
         description = "Runs a command for every file matching GLOB (relative to the project, e.g. 'src/**/*.java'), "
                 + "N at once, as a MapReduce workflow; $${item} is the file's path. The command is "
-                + "\"claude: /command $${item}\" or \"shell: ...\" (no prefix: claude).", footer = ExitCodes.HELP)
+                + "\"claude: /command $${item}\" or \"shell: ...\" (no prefix: claude).",
+        footer = ExitCodes.HELP)
 final class BatchCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "GLOB") String glob;
-    @Option(names = {"-c", "--command"}, required = true, paramLabel = "COMMAND",
-            description = "The command run for each file.") String command;
-    @Option(names = {"-n", "--parallel"}, paramLabel = "N", defaultValue = "5", description = "Files at once "
-            + "(default 5).") int parallel;
-    @Option(names = "--retry", paramLabel = "N", defaultValue = "1", description = "Attempts per file.") int retry;
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time limit per file.") Long timeout;
-    @Option(names = {"-y", "--yes"}, description = "Merge into your branch without asking.") boolean yes;
-    @picocli.CommandLine.Mixin IsolationOption isolation = new IsolationOption();
+    @Parameters(index = "0", paramLabel = "GLOB")
+    String glob;
+
+    @Option(
+            names = {"-c", "--command"},
+            required = true,
+            paramLabel = "COMMAND",
+            description = "The command run for each file.")
+    String command;
+
+    @Option(
+            names = {"-n", "--parallel"},
+            paramLabel = "N",
+            defaultValue = "5",
+            description = "Files at once " + "(default 5).")
+    int parallel;
+
+    @Option(names = "--retry", paramLabel = "N", defaultValue = "1", description = "Attempts per file.")
+    int retry;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time limit per file.")
+    Long timeout;
+
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Merge into your branch without asking.")
+    boolean yes;
+
+    @picocli.CommandLine.Mixin
+    IsolationOption isolation = new IsolationOption();
 
     @Override
     public Integer call() {
@@ -60,10 +84,13 @@ final class BatchCommand implements Callable<Integer> {
         PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
         List<String> out = new ArrayList<>();
         try (Stream<Path> s = Files.walk(root)) {
-            s.filter(Files::isRegularFile).map(root::relativize)
+            s.filter(Files::isRegularFile)
+                    .map(root::relativize)
                     .filter(p -> !p.startsWith(".git") && !p.startsWith(".prodigy"))
                     .filter(p -> m.matches(p) || (!glob.contains("/") && m.matches(p.getFileName())))
-                    .map(Path::toString).sorted().forEach(out::add);
+                    .map(Path::toString)
+                    .sorted()
+                    .forEach(out::add);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -75,8 +102,10 @@ final class BatchCommand implements Callable<Integer> {
         if (retry != null && retry > 1) {
             s.retry(RetryPolicy.builder().maxAttempts(retry).build());
         }
-        MapPhase.Builder map = MapPhase.builder().input(WorkInput.values(new ArrayList<Object>(files)))
-                .maxParallel(parallel == null ? 5 : parallel).agentTemplate(s.build());
+        MapPhase.Builder map = MapPhase.builder()
+                .input(WorkInput.values(new ArrayList<Object>(files)))
+                .maxParallel(parallel == null ? 5 : parallel)
+                .agentTemplate(s.build());
         if (timeout != null) {
             map.agentTimeout(Duration.ofSeconds(timeout));
         }

@@ -24,22 +24,40 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code prodigy clean}: storage garbage collection, for this project unless {@code --all-projects}. */
-@Command(name = "clean", mixinStandardHelpOptions = true,
-        description = {"Deletes the state of this project's finished runs (SUCCEEDED, or COMPLETED_WITH_FAILURES with "
-                + "nothing left in the DLQ) older than --older-than, and its orphaned worktrees that hold no work. "
-                + "Lists what it will delete and asks first (-y: without asking; --dry-run: only list).",
-                "Kept unless --force: unfinished runs, runs with DLQ entries, successful runs whose work was not "
-                        + "merged (prodigy merge RUN_ID), and worktrees holding work. --all-projects: every project "
-                        + "in PRODIGY_HOME."},
+@Command(
+        name = "clean",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Deletes the state of this project's finished runs (SUCCEEDED, or COMPLETED_WITH_FAILURES with "
+                    + "nothing left in the DLQ) older than --older-than, and its orphaned worktrees that hold no work. "
+                    + "Lists what it will delete and asks first (-y: without asking; --dry-run: only list).",
+            "Kept unless --force: unfinished runs, runs with DLQ entries, successful runs whose work was not "
+                    + "merged (prodigy merge RUN_ID), and worktrees holding work. --all-projects: every project "
+                    + "in PRODIGY_HOME."
+        },
         footer = ExitCodes.HELP)
 final class CleanCommand implements Callable<Integer> {
-    @Option(names = "--older-than", paramLabel = "DURATION", defaultValue = "0s",
+    @Option(
+            names = "--older-than",
+            paramLabel = "DURATION",
+            defaultValue = "0s",
             description = "Only runs that ended at least this long ago (e.g. 7d); default all.")
     String olderThan;
-    @Option(names = "--dry-run", description = "Print what would be deleted.") boolean dryRun;
-    @Option(names = {"-f", "--force"}, description = "Also delete any run not running, with its DLQ, unmerged "
-            + "work, and worktrees holding work.") boolean force;
-    @Option(names = {"-y", "--yes"}, description = "Delete without asking.") boolean yes;
+
+    @Option(names = "--dry-run", description = "Print what would be deleted.")
+    boolean dryRun;
+
+    @Option(
+            names = {"-f", "--force"},
+            description =
+                    "Also delete any run not running, with its DLQ, unmerged " + "work, and worktrees holding work.")
+    boolean force;
+
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Delete without asking.")
+    boolean yes;
+
     @Option(names = "--all-projects", description = "Every project's runs and worktrees, not only this one's.")
     boolean allProjects;
 
@@ -117,7 +135,9 @@ final class CleanCommand implements Callable<Integer> {
         if (Files.isDirectory(ctx.home().resolve("worktrees")) && (allProjects || repo != null)) {
             CleanupReport report = Worktrees.of(ctx.home()).clean(force, allProjects ? null : repo);
             removedWorktrees = report.removed().size();
-            report.skipped().forEach(s -> ctx.out.println("kept worktree " + s.worktree().path() + ": " + s.reason()));
+            report.skipped()
+                    .forEach(
+                            s -> ctx.out.println("kept worktree " + s.worktree().path() + ": " + s.reason()));
         }
         ctx.out.println("Deleted " + doomed.size() + " run(s); kept " + kept + "; removed " + removedWorktrees
                 + " worktree(s)");

@@ -86,15 +86,38 @@ import java.util.regex.Pattern;
  * @param worktree the worktree mode and merge-conflict handling (a workflow's own {@code worktree:} block wins)
  * @param executor where map items run
  */
-public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTimeout, Duration agentStartupTimeout,
-                        Duration shutdownGrace, String claudeCommand, String claudeModel, String worktreePrefix,
-                        boolean autoCleanup, String mergeStrategy, String logLevel, Isolation isolation,
-                        IsolationHints worktree, Executor executor) {
+public record CliConfig(
+        Integer maxParallel,
+        RetryPolicy retry,
+        Duration gitTimeout,
+        Duration agentStartupTimeout,
+        Duration shutdownGrace,
+        String claudeCommand,
+        String claudeModel,
+        String worktreePrefix,
+        boolean autoCleanup,
+        String mergeStrategy,
+        String logLevel,
+        Isolation isolation,
+        IsolationHints worktree,
+        Executor executor) {
 
     /** The settings without any file. */
-    public static final CliConfig DEFAULTS = new CliConfig(null, null, Duration.ofMinutes(10), Duration.ofMinutes(2),
-            Duration.ofSeconds(20), "claude", null, "prodigy", false, "merge", "warn", Isolation.GIT,
-            IsolationHints.NONE, Executor.LOCAL);
+    public static final CliConfig DEFAULTS = new CliConfig(
+            null,
+            null,
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(2),
+            Duration.ofSeconds(20),
+            "claude",
+            null,
+            "prodigy",
+            false,
+            "merge",
+            "warn",
+            Isolation.GIT,
+            IsolationHints.NONE,
+            Executor.LOCAL);
 
     /** How runs and items are kept apart ({@code isolation:} in the configuration, {@code --isolation}). */
     public enum Isolation {
@@ -129,11 +152,17 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
      * @param heartbeatTimeout after how long without a heartbeat a worker counts as dead
      * @param security TLS and API key settings of the connection to Temporal
      */
-    public record Executor(String kind, String target, String namespace, String taskQueue, String remote,
-                           Duration heartbeatTimeout, TemporalSecurity security) {
+    public record Executor(
+            String kind,
+            String target,
+            String namespace,
+            String taskQueue,
+            String remote,
+            Duration heartbeatTimeout,
+            TemporalSecurity security) {
         /** Local execution. */
-        public static final Executor LOCAL = new Executor("local", null, "default", "prodigy", null,
-                Duration.ofSeconds(30), TemporalSecurity.NONE);
+        public static final Executor LOCAL =
+                new Executor("local", null, "default", "prodigy", null, Duration.ofSeconds(30), TemporalSecurity.NONE);
     }
 
     /**
@@ -147,11 +176,11 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
      * @param apiKey an API key, or null (prefer {@code apiKeyEnv}: a config file is easily shared)
      * @param apiKeyEnv the environment variable holding the API key; default {@code TEMPORAL_API_KEY}
      */
-    public record TemporalSecurity(boolean tls, Path tlsCert, Path tlsKey, Path tlsCa, String tlsServerName,
-                                   String apiKey, String apiKeyEnv) {
+    public record TemporalSecurity(
+            boolean tls, Path tlsCert, Path tlsKey, Path tlsCa, String tlsServerName, String apiKey, String apiKeyEnv) {
         /** No TLS, the API key from {@code TEMPORAL_API_KEY} if set. */
-        public static final TemporalSecurity NONE = new TemporalSecurity(false, null, null, null, null, null,
-                "TEMPORAL_API_KEY");
+        public static final TemporalSecurity NONE =
+                new TemporalSecurity(false, null, null, null, null, null, "TEMPORAL_API_KEY");
 
         /** Keeps the API key out of logs and messages. */
         @Override
@@ -165,15 +194,48 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
     private static final Map<String, Set<String>> SCHEMA = new LinkedHashMap<>();
 
     static {
-        SCHEMA.put("", Set.of("max_parallel", "retry", "timeouts", "claude", "worktree", "merge", "log_level",
-                "isolation", "executor", "temporal"));
-        SCHEMA.put("temporal", Set.of("target", "namespace", "task_queue", "remote", "heartbeat_timeout", "tls",
-                "tls_cert", "tls_key", "tls_ca", "tls_server_name", "api_key", "api_key_env"));
+        SCHEMA.put(
+                "",
+                Set.of(
+                        "max_parallel",
+                        "retry",
+                        "timeouts",
+                        "claude",
+                        "worktree",
+                        "merge",
+                        "log_level",
+                        "isolation",
+                        "executor",
+                        "temporal"));
+        SCHEMA.put(
+                "temporal",
+                Set.of(
+                        "target",
+                        "namespace",
+                        "task_queue",
+                        "remote",
+                        "heartbeat_timeout",
+                        "tls",
+                        "tls_cert",
+                        "tls_key",
+                        "tls_ca",
+                        "tls_server_name",
+                        "api_key",
+                        "api_key_env"));
         SCHEMA.put("retry", Set.of("attempts", "backoff", "initial_delay", "max_delay"));
         SCHEMA.put("timeouts", Set.of("git", "agent_startup", "shutdown_grace"));
         SCHEMA.put("claude", Set.of("command", "model"));
-        SCHEMA.put("worktree", Set.of("prefix", "auto_cleanup", "mode", "pool_size", "name", "on_conflict",
-                "conflict_command", "conflict_timeout"));
+        SCHEMA.put(
+                "worktree",
+                Set.of(
+                        "prefix",
+                        "auto_cleanup",
+                        "mode",
+                        "pool_size",
+                        "name",
+                        "on_conflict",
+                        "conflict_command",
+                        "conflict_timeout"));
         SCHEMA.put("merge", Set.of("strategy"));
     }
 
@@ -213,8 +275,9 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
         try {
             root = YAML.readTree(Files.readString(file));
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr() + ":"
-                    + e.getLocation().getColumnNr();
+            String where = e.getLocation() == null
+                    ? ""
+                    : ":" + e.getLocation().getLineNr() + ":" + e.getLocation().getColumnNr();
             throw CliException.usage(file + where + ": error: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw CliException.usage(file + ": error: cannot read: " + e.getMessage());
@@ -229,7 +292,8 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
         JsonNode r = root.get("retry");
         if (r != null && !r.isNull()) {
             v.check("retry", r);
-            RetryPolicy base = retry != null ? retry : RetryPolicy.builder().maxAttempts(3).build();
+            RetryPolicy base =
+                    retry != null ? retry : RetryPolicy.builder().maxAttempts(3).build();
             RetryPolicy.Builder b = RetryPolicy.builder()
                     .maxAttempts(v.integer(r.get("attempts"), "retry.attempts", base.maxAttempts()))
                     .backoff(v.backoff(r.get("backoff"), base.backoff()))
@@ -266,9 +330,11 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
             v.check("worktree", w);
             prefix = v.text(w.get("prefix"), "worktree.prefix", prefix);
             if (!"prodigy".equals(prefix)) {
-                throw v.error("worktree.prefix", "'" + prefix + "' is not supported: git worktree isolation names "
-                        + "run branches prodigy-<run-id> and item branches prodigy/<run-id>/<item>; leave it "
-                        + "'prodigy'");
+                throw v.error(
+                        "worktree.prefix",
+                        "'" + prefix + "' is not supported: git worktree isolation names "
+                                + "run branches prodigy-<run-id> and item branches prodigy/<run-id>/<item>; leave it "
+                                + "'prodigy'");
             }
             cleanup = v.bool(w.get("auto_cleanup"), "worktree.auto_cleanup", cleanup);
             hints = isolationOf(v, w, hints);
@@ -279,12 +345,14 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
             v.check("merge", m);
             strategy = v.text(m.get("strategy"), "merge.strategy", strategy);
             if ("rebase".equals(strategy)) {
-                throw v.error("merge.strategy", "'rebase' is not supported yet: the final merge fast-forwards "
-                        + "your branch, or makes a merge commit only when the merge is clean; use 'merge'");
+                throw v.error(
+                        "merge.strategy",
+                        "'rebase' is not supported yet: the final merge fast-forwards "
+                                + "your branch, or makes a merge commit only when the merge is clean; use 'merge'");
             }
             if (!"merge".equals(strategy)) {
-                throw v.error("merge.strategy", "expected 'merge' (or 'rebase', not supported yet), not '"
-                        + strategy + "'");
+                throw v.error(
+                        "merge.strategy", "expected 'merge' (or 'rebase', not supported yet), not '" + strategy + "'");
             }
         }
         String level = v.text(root.get("log_level"), "log_level", logLevel);
@@ -299,13 +367,20 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
         if (!List.of("local", "temporal").contains(kind)) {
             throw v.error("executor", "expected local or temporal, not '" + kind + "'");
         }
-        Executor ex = new Executor(kind, executor.target(), executor.namespace(), executor.taskQueue(),
-                executor.remote(), executor.heartbeatTimeout(), executor.security());
+        Executor ex = new Executor(
+                kind,
+                executor.target(),
+                executor.namespace(),
+                executor.taskQueue(),
+                executor.remote(),
+                executor.heartbeatTimeout(),
+                executor.security());
         JsonNode tc = root.get("temporal");
         if (tc != null && !tc.isNull()) {
             v.check("temporal", tc);
             TemporalSecurity sec = ex.security();
-            sec = new TemporalSecurity(v.bool(tc.get("tls"), "temporal.tls", sec.tls()),
+            sec = new TemporalSecurity(
+                    v.bool(tc.get("tls"), "temporal.tls", sec.tls()),
                     v.path(tc.get("tls_cert"), "temporal.tls_cert", sec.tlsCert()),
                     v.path(tc.get("tls_key"), "temporal.tls_key", sec.tlsKey()),
                     v.path(tc.get("tls_ca"), "temporal.tls_ca", sec.tlsCa()),
@@ -313,33 +388,55 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
                     v.text(tc.get("api_key"), "temporal.api_key", sec.apiKey()),
                     v.text(tc.get("api_key_env"), "temporal.api_key_env", sec.apiKeyEnv()));
             if ((sec.tlsCert() == null) != (sec.tlsKey() == null)) {
-                throw v.error("temporal.tls_cert", "tls_cert and tls_key go together (the client certificate and "
-                        + "its private key)");
+                throw v.error(
+                        "temporal.tls_cert",
+                        "tls_cert and tls_key go together (the client certificate and " + "its private key)");
             }
-            ex = new Executor(kind, v.text(tc.get("target"), "temporal.target", ex.target()),
+            ex = new Executor(
+                    kind,
+                    v.text(tc.get("target"), "temporal.target", ex.target()),
                     v.text(tc.get("namespace"), "temporal.namespace", ex.namespace()),
                     v.text(tc.get("task_queue"), "temporal.task_queue", ex.taskQueue()),
                     v.text(tc.get("remote"), "temporal.remote", ex.remote()),
                     v.duration(tc.get("heartbeat_timeout"), "temporal.heartbeat_timeout", ex.heartbeatTimeout()),
                     sec);
         }
-        return new CliConfig(maxParallel, retry, git, startup, grace, command, model, prefix, cleanup, strategy,
-                level, iso, hints, ex);
+        return new CliConfig(
+                maxParallel,
+                retry,
+                git,
+                startup,
+                grace,
+                command,
+                model,
+                prefix,
+                cleanup,
+                strategy,
+                level,
+                iso,
+                hints,
+                ex);
     }
 
     private static IsolationHints isolationOf(Values v, JsonNode w, IsolationHints base) {
-        String mode = v.text(w.get("mode"), "worktree.mode", base.mode() == null ? null
-                : base.mode().name().toLowerCase(Locale.ROOT));
-        if (mode != null && !List.of("on_demand", "pooled", "reuse", "dedicated").contains(mode)) {
+        String mode = v.text(
+                w.get("mode"),
+                "worktree.mode",
+                base.mode() == null ? null : base.mode().name().toLowerCase(Locale.ROOT));
+        if (mode != null
+                && !List.of("on_demand", "pooled", "reuse", "dedicated").contains(mode)) {
             throw v.error("worktree.mode", "expected on_demand, pooled, reuse or dedicated, not '" + mode + "'");
         }
-        String conflict = v.text(w.get("on_conflict"), "worktree.on_conflict", base.onConflict() == null ? null
-                : base.onConflict().name().toLowerCase(Locale.ROOT));
+        String conflict = v.text(
+                w.get("on_conflict"),
+                "worktree.on_conflict",
+                base.onConflict() == null ? null : base.onConflict().name().toLowerCase(Locale.ROOT));
         if (conflict != null && !List.of("dlq", "agent", "merge_steps").contains(conflict)) {
             throw v.error("worktree.on_conflict", "expected dlq, agent or merge_steps, not '" + conflict + "'");
         }
         try {
-            return new IsolationHints(mode == null ? null : IsolationHints.Mode.valueOf(mode.toUpperCase(Locale.ROOT)),
+            return new IsolationHints(
+                    mode == null ? null : IsolationHints.Mode.valueOf(mode.toUpperCase(Locale.ROOT)),
                     v.integer(w.get("pool_size"), "worktree.pool_size", base.poolSize()),
                     v.text(w.get("name"), "worktree.name", base.name()),
                     conflict == null ? null : IsolationHints.OnConflict.valueOf(conflict.toUpperCase(Locale.ROOT)),
@@ -446,8 +543,9 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
                 case "fibonacci":
                     return Backoff.fibonacci();
                 default:
-                    throw error("retry.backoff", "expected fixed, linear, exponential or fibonacci, not '"
-                            + n.asText() + "'");
+                    throw error(
+                            "retry.backoff",
+                            "expected fixed, linear, exponential or fibonacci, not '" + n.asText() + "'");
             }
         }
     }
@@ -460,8 +558,8 @@ public record CliConfig(Integer maxParallel, RetryPolicy retry, Duration gitTime
     public static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException("expected a duration such as 500ms, 30s, 10m, 2h or 1d, not '"
-                    + text + "'");
+            throw new IllegalArgumentException(
+                    "expected a duration such as 500ms, 30s, 10m, 2h or 1d, not '" + text + "'");
         }
         long n = Long.parseLong(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);

@@ -36,6 +36,7 @@ final class CliContext {
     private CliConfig.Isolation isolationFlag;
     /** The workflow about to run (its worktree: block and map phase decide the isolation), or null. */
     private Workflow workflow;
+
     final PrintStream out = System.out;
     final PrintStream err = System.err;
 
@@ -88,8 +89,10 @@ final class CliContext {
     /** @param dir a directory @return whether it is inside a git working tree */
     static boolean isGitRepository(Path dir) {
         try {
-            Process p = new ProcessBuilder("git", "rev-parse", "--is-inside-work-tree").directory(dir.toFile())
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("git", "rev-parse", "--is-inside-work-tree")
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && out.equals("true");
         } catch (IOException e) {
@@ -107,9 +110,14 @@ final class CliContext {
      * @return an engine: git worktrees in a git repository (plain directory otherwise), Claude Code for agents
      */
     Prodigy prodigy(Path projectDir, RunListener listener, MergeConfirmation confirmation) {
-        Prodigy.Builder b = Prodigy.builder().home(home).workingDirectory(projectDir).handleSignals(true)
-                .shutdownGrace(config.shutdownGrace()).agentRunner(agentRunner()).isolation(isolation(projectDir,
-                        confirmation)).mapExecutor(mapExecutor);
+        Prodigy.Builder b = Prodigy.builder()
+                .home(home)
+                .workingDirectory(projectDir)
+                .handleSignals(true)
+                .shutdownGrace(config.shutdownGrace())
+                .agentRunner(agentRunner())
+                .isolation(isolation(projectDir, confirmation))
+                .mapExecutor(mapExecutor);
         if (listener != null) {
             b.listener(listener);
         }
@@ -118,7 +126,11 @@ final class CliContext {
 
     /** @return an engine for reading state (no runs) */
     Prodigy reader() {
-        return Prodigy.builder().home(home).workingDirectory(project).eventLog(false).build();
+        return Prodigy.builder()
+                .home(home)
+                .workingDirectory(project)
+                .eventLog(false)
+                .build();
     }
 
     /**
@@ -138,8 +150,12 @@ final class CliContext {
      * @return this
      */
     CliContext continuing(RunRecord record) {
-        if (isolationFlag == null && record.workspace() != null && record.projectDirectory() != null
-                && record.workspace().normalize().equals(record.projectDirectory().normalize())) {
+        if (isolationFlag == null
+                && record.workspace() != null
+                && record.projectDirectory() != null
+                && record.workspace()
+                        .normalize()
+                        .equals(record.projectDirectory().normalize())) {
             isolationFlag = CliConfig.Isolation.DIRECTORY;
         }
         return this;
@@ -187,14 +203,18 @@ final class CliContext {
         if (isolationChoice() == CliConfig.Isolation.DIRECTORY || !isGitRepository(projectDir)) {
             return DirectoryIsolation.shared();
         }
-        WorktreeIsolation.Builder b = WorktreeIsolation.builder().prodigyHome(home).gitTimeout(config.gitTimeout())
-                .keepFailedWorktrees(!config.autoCleanup()).mergeConfirmation(confirmation);
+        WorktreeIsolation.Builder b = WorktreeIsolation.builder()
+                .prodigyHome(home)
+                .gitTimeout(config.gitTimeout())
+                .keepFailedWorktrees(!config.autoCleanup())
+                .mergeConfirmation(confirmation);
         IsolationSettings.apply(b, config.worktree(), workflow);
         return b.build();
     }
 
     AgentRunner agentRunner() {
-        ClaudeCodeRunner.Builder b = ClaudeCodeRunner.builder().executable(config.claudeCommand())
+        ClaudeCodeRunner.Builder b = ClaudeCodeRunner.builder()
+                .executable(config.claudeCommand())
                 .startupTimeout(config.agentStartupTimeout());
         if (config.claudeModel() != null) {
             b.model(config.claudeModel());
@@ -213,8 +233,8 @@ final class CliContext {
      * @throws WorkflowLoadException with every problem (exit code 2)
      */
     Workflow load(Path file, Map<String, String> params, Path paramFile, boolean strict) {
-        WorkflowLoader.Builder lb = WorkflowLoader.builder().strict(strict).parameters(params)
-                .baseDirectory(project);
+        WorkflowLoader.Builder lb =
+                WorkflowLoader.builder().strict(strict).parameters(params).baseDirectory(project);
         if (paramFile != null) {
             if (!Files.isRegularFile(paramFile)) {
                 throw CliException.usage("the parameter file " + paramFile + " does not exist");
@@ -247,22 +267,27 @@ final class CliContext {
      * @return the workflow, loaded as it was when the run started
      */
     Workflow rebuild(RunRecord record) {
-        RunInfo info = RunInfo.read(home, record.runId()).orElseThrow(() -> CliException.usage("run '"
-                + record.runId() + "' was not started by the prodigy command (no " + RunInfo.file(home,
-                record.runId()) + "); continue it from Java with Prodigy.resume and its workflow"));
+        RunInfo info = RunInfo.read(home, record.runId())
+                .orElseThrow(() -> CliException.usage("run '"
+                        + record.runId() + "' was not started by the prodigy command (no "
+                        + RunInfo.file(home, record.runId())
+                        + "); continue it from Java with Prodigy.resume and its workflow"));
         switch (info.kind()) {
             case "exec":
                 return withDefaults(ExecCommand.workflow(info.command(), info.retry(), info.timeoutSeconds()));
             case "batch":
-                return withDefaults(BatchCommand.workflow(info.files(), info.command(), info.parallel(),
-                        info.retry(), info.timeoutSeconds()));
+                return withDefaults(BatchCommand.workflow(
+                        info.files(), info.command(), info.parallel(), info.retry(), info.timeoutSeconds()));
             default:
                 Path f = Path.of(info.workflowFile());
                 if (!Files.isRegularFile(f)) {
                     throw CliException.usage("the workflow file of run '" + record.runId() + "' is gone: " + f);
                 }
-                return load(f, info.params() == null ? Map.of() : info.params(),
-                        info.paramFile() == null ? null : Path.of(info.paramFile()), false);
+                return load(
+                        f,
+                        info.params() == null ? Map.of() : info.params(),
+                        info.paramFile() == null ? null : Path.of(info.paramFile()),
+                        false);
         }
     }
 
@@ -275,7 +300,9 @@ final class CliContext {
         if (info == null || info.workflowFile() == null || !Files.isRegularFile(Path.of(info.workflowFile()))) {
             return null;
         }
-        return ExecutorOptions.source(Path.of(info.workflowFile()), info.params(),
+        return ExecutorOptions.source(
+                Path.of(info.workflowFile()),
+                info.params(),
                 info.paramFile() == null ? null : Path.of(info.paramFile()));
     }
 
@@ -298,14 +325,18 @@ final class CliContext {
     RunRecord run(String runId, boolean unfinishedOnly) {
         List<RunRecord> all = runs();
         if (runId != null) {
-            return all.stream().filter(r -> r.runId().equals(runId)).findFirst().orElseThrow(() ->
-                    CliException.usage("no run '" + runId + "' in " + home + "; list them with prodigy runs"));
+            return all.stream()
+                    .filter(r -> r.runId().equals(runId))
+                    .findFirst()
+                    .orElseThrow(() ->
+                            CliException.usage("no run '" + runId + "' in " + home + "; list them with prodigy runs"));
         }
-        Optional<RunRecord> found = all.stream().filter(r -> project.equals(r.projectDirectory()))
-                .filter(r -> !unfinishedOnly || (r.status() != RunStatus.SUCCEEDED
-                        && r.status() != RunStatus.COMPLETED_WITH_FAILURES))
+        Optional<RunRecord> found = all.stream()
+                .filter(r -> project.equals(r.projectDirectory()))
+                .filter(r -> !unfinishedOnly
+                        || (r.status() != RunStatus.SUCCEEDED && r.status() != RunStatus.COMPLETED_WITH_FAILURES))
                 .findFirst();
-        return found.orElseThrow(() -> CliException.usage("no " + (unfinishedOnly ? "unfinished " : "")
-                + "run of " + project + " in " + home + "; list them with prodigy runs"));
+        return found.orElseThrow(() -> CliException.usage("no " + (unfinishedOnly ? "unfinished " : "") + "run of "
+                + project + " in " + home + "; list them with prodigy runs"));
     }
 }

@@ -5,8 +5,7 @@ import java.util.Locale;
 
 /** Asks the user to confirm something destructive on the terminal, and refuses when there is no terminal. */
 final class Confirmation {
-    private Confirmation() {
-    }
+    private Confirmation() {}
 
     /**
      * @param ctx the context (for messages)

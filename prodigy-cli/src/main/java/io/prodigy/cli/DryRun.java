@@ -13,16 +13,17 @@ import java.util.List;
 
 /** {@code run --dry-run}: the plan of a workflow, without running anything. */
 final class DryRun {
-    private DryRun() {
-    }
+    private DryRun() {}
 
     static void print(CliContext ctx, Workflow wf, Path file, Integer maxParallel, List<String> args) {
         PrintStream out = ctx.out;
         boolean git = CliContext.isGitRepository(ctx.project());
-        out.println("Workflow: " + wf.name() + " (" + (wf.isMapReduce() ? "mapreduce" : "sequential") + ") from "
-                + file);
-        out.println("Project: " + ctx.project() + (git ? " (git: a worktree per run and per item, merged back)"
-                : " (not a git repository: steps run in the directory itself)"));
+        out.println(
+                "Workflow: " + wf.name() + " (" + (wf.isMapReduce() ? "mapreduce" : "sequential") + ") from " + file);
+        out.println("Project: " + ctx.project()
+                + (git
+                        ? " (git: a worktree per run and per item, merged back)"
+                        : " (not a git repository: steps run in the directory itself)"));
         if (!args.isEmpty()) {
             out.println("Arguments: " + String.join(" ", args));
         }
@@ -43,8 +44,9 @@ final class DryRun {
                         + (map.sortBy() != null ? "; sort by " + map.sortBy() : "")
                         + (map.maxItems() != null ? "; max items " + map.maxItems() : "")
                         + "; max parallel " + (maxParallel != null ? maxParallel + " (override)" : map.maxParallel())
-                        + (map.agentTimeout() != null ? "; agent timeout " + ProgressDisplay.duration(
-                        map.agentTimeout()) : ""));
+                        + (map.agentTimeout() != null
+                                ? "; agent timeout " + ProgressDisplay.duration(map.agentTimeout())
+                                : ""));
                 out.println("    items: " + items(ctx, map));
                 out.println("    each item runs " + map.agentTemplate().size() + " step(s):");
                 steps(out, map.agentTemplate(), "      ");

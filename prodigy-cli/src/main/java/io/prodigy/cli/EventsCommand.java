@@ -18,17 +18,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code prodigy events [RUN_ID]}: a run's event log. */
-@Command(name = "events", mixinStandardHelpOptions = true,
+@Command(
+        name = "events",
+        mixinStandardHelpOptions = true,
         description = "Prints a run's events (default: the latest run of this project); --follow waits for new ones "
-                + "until the run finishes; --json prints the log's JSON lines as stored.", footer = ExitCodes.HELP)
+                + "until the run finishes; --json prints the log's JSON lines as stored.",
+        footer = ExitCodes.HELP)
 final class EventsCommand implements Callable<Integer> {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS")
-            .withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
 
-    @Parameters(arity = "0..1", paramLabel = "RUN_ID") String runId;
-    @Option(names = {"-f", "--follow"}, description = "Keep printing new events until the run finishes.")
+    @Parameters(arity = "0..1", paramLabel = "RUN_ID")
+    String runId;
+
+    @Option(
+            names = {"-f", "--follow"},
+            description = "Keep printing new events until the run finishes.")
     boolean follow;
-    @Option(names = "--json", description = "Print the stored JSON lines.") boolean json;
+
+    @Option(names = "--json", description = "Print the stored JSON lines.")
+    boolean json;
+
     @Option(names = "--type", paramLabel = "TYPE", description = "Only events of this type (e.g. ItemFinished).")
     String type;
 
@@ -43,12 +53,16 @@ final class EventsCommand implements Callable<Integer> {
         }
         if (follow) {
             int[] starts = {0};
-            reader.follow(run.runId(), e -> {
-                if (e instanceof RunEvent.RunStarted) {
-                    starts[0]++;
-                }
-                print(ctx, e);
-            }, () -> Thread.currentThread().isInterrupted(), f -> !goesOn(ctx, run.runId(), starts[0]));
+            reader.follow(
+                    run.runId(),
+                    e -> {
+                        if (e instanceof RunEvent.RunStarted) {
+                            starts[0]++;
+                        }
+                        print(ctx, e);
+                    },
+                    () -> Thread.currentThread().isInterrupted(),
+                    f -> !goesOn(ctx, run.runId(), starts[0]));
         } else {
             reader.forEach(run.runId(), e -> print(ctx, e));
         }
@@ -72,10 +86,16 @@ final class EventsCommand implements Callable<Integer> {
         } catch (IOException | java.io.UncheckedIOException e) {
             return false;
         }
-        RunRecord record = ctx.runs().stream().filter(r -> r.runId().equals(runId)).findFirst().orElse(null);
+        RunRecord record = ctx.runs().stream()
+                .filter(r -> r.runId().equals(runId))
+                .findFirst()
+                .orElse(null);
         try {
-            return record != null && record.status() == io.prodigy.api.RunStatus.RUNNING
-                    && io.prodigy.core.store.RunLock.holder(ctx.home().resolve("runs").resolve(runId)).isPresent();
+            return record != null
+                    && record.status() == io.prodigy.api.RunStatus.RUNNING
+                    && io.prodigy.core.store.RunLock.holder(
+                                    ctx.home().resolve("runs").resolve(runId))
+                            .isPresent();
         } catch (io.prodigy.api.StoreException e) {
             return false;
         }
@@ -142,7 +162,8 @@ final class EventsCommand implements Callable<Integer> {
                                 if (line.isBlank()) {
                                     continue;
                                 }
-                                if (type == null || line.contains("\"type\":\"" + snake(type) + "\"")
+                                if (type == null
+                                        || line.contains("\"type\":\"" + snake(type) + "\"")
                                         || line.contains("\"type\":\"" + type + "\"")) {
                                     ctx.out.println(line);
                                 }

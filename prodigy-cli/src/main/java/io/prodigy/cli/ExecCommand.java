@@ -11,15 +11,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code prodigy exec "claude: /cmd"}: one command as a workflow. */
-@Command(name = "exec", mixinStandardHelpOptions = true,
+@Command(
+        name = "exec",
+        mixinStandardHelpOptions = true,
         description = "Runs one command as a one-step workflow (in a worktree in a git repository, merged back): "
-                + "\"claude: /command args\" or \"shell: command\" (no prefix: claude).", footer = ExitCodes.HELP)
+                + "\"claude: /command args\" or \"shell: command\" (no prefix: claude).",
+        footer = ExitCodes.HELP)
 final class ExecCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "COMMAND") String command;
+    @Parameters(index = "0", paramLabel = "COMMAND")
+    String command;
+
     @Option(names = "--retry", paramLabel = "N", defaultValue = "1", description = "Attempts (default 1).")
     int retry;
-    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time limit of each attempt.") Long timeout;
-    @Option(names = {"-y", "--yes"}, description = "Merge into your branch without asking.") boolean yes;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "Time limit of each attempt.")
+    Long timeout;
+
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Merge into your branch without asking.")
+    boolean yes;
 
     @Override
     public Integer call() {

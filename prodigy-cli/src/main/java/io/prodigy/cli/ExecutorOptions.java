@@ -13,12 +13,16 @@ import picocli.CommandLine.Option;
 /** {@code --executor local|temporal} and the Temporal settings of {@code run} and {@code resume}. */
 final class ExecutorOptions {
 
-    @Option(names = "--executor", paramLabel = "local|temporal",
+    @Option(
+            names = "--executor",
+            paramLabel = "local|temporal",
             description = "Where map items run: local (this process, the default) or temporal (workers started "
                     + "with prodigy worker, on any machine). Config: executor.")
     String executor;
 
-    @Option(names = "--target", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--target",
+            paramLabel = "HOST:PORT",
             description = "The Temporal frontend (with --executor temporal). Config: temporal.target.")
     String target;
 
@@ -28,7 +32,9 @@ final class ExecutorOptions {
     @Option(names = "--task-queue", paramLabel = "Q", description = "The task queue workers poll (default: prodigy).")
     String taskQueue;
 
-    @Option(names = "--remote", paramLabel = "URL",
+    @Option(
+            names = "--remote",
+            paramLabel = "URL",
             description = "The git remote the workers share (default: this repository, for workers on this "
                     + "machine). Config: temporal.remote.")
     String remote;
@@ -68,10 +74,10 @@ final class ExecutorOptions {
                     + "config.yml); try one on this machine with: prodigy temporal dev-server");
         }
         TemporalMapExecutor.Builder b = TemporalMapExecutor.builder()
-                .connection(connection.connection(t, namespace != null ? namespace : c.namespace(), c.security(),
-                        env))
+                .connection(connection.connection(t, namespace != null ? namespace : c.namespace(), c.security(), env))
                 .taskQueue(taskQueue != null ? taskQueue : c.taskQueue())
-                .workflowSource(source).heartbeatTimeout(c.heartbeatTimeout());
+                .workflowSource(source)
+                .heartbeatTimeout(c.heartbeatTimeout());
         String r = remote != null ? remote : c.remote();
         if (r != null) {
             b.remote(r);

@@ -14,8 +14,7 @@ public final class ExitCodes {
     /** Interrupted (SIGINT/SIGTERM): the run's state was saved and {@code prodigy resume} continues it. */
     public static final int INTERRUPTED = 130;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 
     /** The exit-code section of every command's help. */
     static final String HELP = "%nExit codes: 0 success (also a run that completed with some items failed: they "

@@ -7,8 +7,7 @@ final class Globals {
     private static volatile int verbosity;
     private static volatile Path path;
 
-    private Globals() {
-    }
+    private Globals() {}
 
     static int verbosity() {
         return verbosity;

@@ -14,14 +14,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code prodigy init}: a workflow from a template, every file it calls, and a project configuration. */
-@Command(name = "init", mixinStandardHelpOptions = true,
-        description = {"Writes a workflow from a template into the project with every file it calls: the Claude "
-                + "slash commands (.claude/commands/*.md), the scripts under .prodigy/, and a commented "
-                + ".prodigy/config.yml. Existing files are kept unless --force.",
-                "Templates: shell-quickstart (a first run without Claude: MapReduce over the repository's Markdown "
-                        + "files with shell steps), mapreduce-files (MapReduce over the repository's files), "
-                        + "mapreduce-json (over a JSON report), test-and-fix (a test-and-fix loop), goal-seek (goal "
-                        + "seeking with validation)."},
+@Command(
+        name = "init",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Writes a workflow from a template into the project with every file it calls: the Claude "
+                    + "slash commands (.claude/commands/*.md), the scripts under .prodigy/, and a commented "
+                    + ".prodigy/config.yml. Existing files are kept unless --force.",
+            "Templates: shell-quickstart (a first run without Claude: MapReduce over the repository's Markdown "
+                    + "files with shell steps), mapreduce-files (MapReduce over the repository's files), "
+                    + "mapreduce-json (over a JSON report), test-and-fix (a test-and-fix loop), goal-seek (goal "
+                    + "seeking with validation)."
+        },
         footer = ExitCodes.HELP)
 final class InitCommand implements Callable<Integer> {
     /**
@@ -32,36 +36,59 @@ final class InitCommand implements Callable<Integer> {
      * @param files the files it calls: project-relative path to the resource under {@code templates/files/} (or,
      *              for slash commands, their text)
      */
-    record Template(String name, boolean needsClaude, Map<String, String> files) {
-    }
+    record Template(String name, boolean needsClaude, Map<String, String> files) {}
 
     /** What the templates' scripts write in a worktree and git should not see as uncommitted work. */
-    private static final String GITIGNORE = "# written by the workflows' scripts during a run\nvalidation.json\n"
-            + "report.json";
+    private static final String GITIGNORE =
+            "# written by the workflows' scripts during a run\nvalidation.json\n" + "report.json";
+
     static final Map<String, Template> TEMPLATES = new LinkedHashMap<>();
 
     static {
         add(new Template("shell-quickstart", false, Map.of()));
-        add(new Template("mapreduce-files", true, Map.of(command("prodigy-improve-file"),
-                "Improve the file $ARGUMENTS: fix mistakes and unclear wording, keep its meaning. Commit your change "
-                        + "with git (one commit, message 'improve $ARGUMENTS').")));
-        add(new Template("mapreduce-json", true, ordered(
-                command("prodigy-fix-finding"), "Fix this finding of the analyzer: $ARGUMENTS (the file:line, then "
-                        + "the issue). Change as little as needed, run the tests, and commit with git.",
-                ".prodigy/find-todos.sh", "@find-todos.sh",
-                ".prodigy/.gitignore", GITIGNORE)));
-        add(new Template("test-and-fix", true, ordered(
-                command("prodigy-fix-tests"), "The tests fail with this output: $ARGUMENTS. Find the cause and fix "
-                        + "the code (not the tests, unless they are wrong). Commit the fix with git.",
-                ".prodigy/run-tests.sh", "@run-tests.sh")));
-        add(new Template("goal-seek", true, ordered(
-                command("prodigy-work-on-goal"), "Work towards the goal described in GOAL.md: meet its checklist's "
-                        + "criteria and tick each one you meet (- [x]). Commit your work with git.",
-                command("prodigy-complete-goal"), "The goal in GOAL.md is not complete yet; these criteria are not "
-                        + "met: $ARGUMENTS. Meet them, tick them in GOAL.md (- [x]), and commit with git.",
-                ".prodigy/validate-goal.sh", "@validate-goal.sh",
-                ".prodigy/.gitignore", GITIGNORE,
-                "GOAL.md", "@GOAL.md")));
+        add(new Template(
+                "mapreduce-files",
+                true,
+                Map.of(
+                        command("prodigy-improve-file"),
+                        "Improve the file $ARGUMENTS: fix mistakes and unclear wording, keep its meaning. Commit your change "
+                                + "with git (one commit, message 'improve $ARGUMENTS').")));
+        add(new Template(
+                "mapreduce-json",
+                true,
+                ordered(
+                        command("prodigy-fix-finding"),
+                        "Fix this finding of the analyzer: $ARGUMENTS (the file:line, then "
+                                + "the issue). Change as little as needed, run the tests, and commit with git.",
+                        ".prodigy/find-todos.sh",
+                        "@find-todos.sh",
+                        ".prodigy/.gitignore",
+                        GITIGNORE)));
+        add(new Template(
+                "test-and-fix",
+                true,
+                ordered(
+                        command("prodigy-fix-tests"),
+                        "The tests fail with this output: $ARGUMENTS. Find the cause and fix "
+                                + "the code (not the tests, unless they are wrong). Commit the fix with git.",
+                        ".prodigy/run-tests.sh",
+                        "@run-tests.sh")));
+        add(new Template(
+                "goal-seek",
+                true,
+                ordered(
+                        command("prodigy-work-on-goal"),
+                        "Work towards the goal described in GOAL.md: meet its checklist's "
+                                + "criteria and tick each one you meet (- [x]). Commit your work with git.",
+                        command("prodigy-complete-goal"),
+                        "The goal in GOAL.md is not complete yet; these criteria are not "
+                                + "met: $ARGUMENTS. Meet them, tick them in GOAL.md (- [x]), and commit with git.",
+                        ".prodigy/validate-goal.sh",
+                        "@validate-goal.sh",
+                        ".prodigy/.gitignore",
+                        GITIGNORE,
+                        "GOAL.md",
+                        "@GOAL.md")));
     }
 
     private static void add(Template t) {
@@ -80,22 +107,33 @@ final class InitCommand implements Callable<Integer> {
         return m;
     }
 
-    @Option(names = {"-t", "--template"}, paramLabel = "NAME", defaultValue = "shell-quickstart",
+    @Option(
+            names = {"-t", "--template"},
+            paramLabel = "NAME",
+            defaultValue = "shell-quickstart",
             description = "The template (default shell-quickstart; --list shows them all).")
     String template;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "The workflow file; default NAME.yml.")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description = "The workflow file; default NAME.yml.")
     Path output;
 
-    @Option(names = {"-f", "--force"}, description = "Overwrite existing files.") boolean force;
+    @Option(
+            names = {"-f", "--force"},
+            description = "Overwrite existing files.")
+    boolean force;
 
-    @Option(names = "--list", description = "List the templates.") boolean list;
+    @Option(names = "--list", description = "List the templates.")
+    boolean list;
 
     @Override
     public Integer call() {
         if (list) {
-            TEMPLATES.values().forEach(t -> System.out.println(t.name() + (t.needsClaude() ? "" : "  (no Claude "
-                    + "needed)")));
+            TEMPLATES
+                    .values()
+                    .forEach(t -> System.out.println(t.name() + (t.needsClaude() ? "" : "  (no Claude " + "needed)")));
             return ExitCodes.OK;
         }
         Template t = TEMPLATES.get(template);
@@ -111,7 +149,8 @@ final class InitCommand implements Callable<Integer> {
         write(ctx, wf, template(template), false);
         for (Map.Entry<String, String> f : t.files().entrySet()) {
             boolean script = f.getKey().endsWith(".sh");
-            String text = f.getValue().startsWith("@") ? resource("templates/files/" + f.getValue().substring(1))
+            String text = f.getValue().startsWith("@")
+                    ? resource("templates/files/" + f.getValue().substring(1))
                     : f.getValue() + "\n";
             write(ctx, project.resolve(f.getKey()), text, script);
         }
@@ -121,8 +160,8 @@ final class InitCommand implements Callable<Integer> {
         }
         String rel = project.relativize(wf).toString();
         if (!CliContext.isGitRepository(project)) {
-            ctx.out.println("Next: make this directory a git repository (agents work in git worktrees of your "
-                    + "commits):");
+            ctx.out.println(
+                    "Next: make this directory a git repository (agents work in git worktrees of your " + "commits):");
             ctx.out.println("  git init && git add -A && git commit -m 'prodigy " + template + "'");
         } else {
             ctx.out.println("Next: commit these files (agents work in git worktrees of your commits), then run:");

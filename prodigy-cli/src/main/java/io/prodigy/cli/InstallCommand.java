@@ -15,11 +15,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code prodigy install}: puts a {@code prodigy} launcher on the PATH. */
-@Command(name = "install", mixinStandardHelpOptions = true,
-        description = {"Installs this prodigy: copies its jar to PREFIX/lib/prodigy/prodigy.jar and writes the "
-                + "launcher PREFIX/bin/prodigy (default PREFIX: ~/.local), so that 'prodigy' works in any "
-                + "directory. Run it again to update; it says how to put PREFIX/bin on the PATH when it is not.",
-                "From a clone: ./prodigy install (it builds the jar first when needed)."},
+@Command(
+        name = "install",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Installs this prodigy: copies its jar to PREFIX/lib/prodigy/prodigy.jar and writes the "
+                    + "launcher PREFIX/bin/prodigy (default PREFIX: ~/.local), so that 'prodigy' works in any "
+                    + "directory. Run it again to update; it says how to put PREFIX/bin on the PATH when it is not.",
+            "From a clone: ./prodigy install (it builds the jar first when needed)."
+        },
         footer = ExitCodes.HELP)
 final class InstallCommand implements Callable<Integer> {
     @Option(names = "--prefix", paramLabel = "DIR", description = "Where to install (default ~/.local).")
@@ -28,7 +32,8 @@ final class InstallCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path jar = ownJar();
-        Path base = (prefix != null ? prefix : Path.of(System.getProperty("user.home"), ".local")).toAbsolutePath()
+        Path base = (prefix != null ? prefix : Path.of(System.getProperty("user.home"), ".local"))
+                .toAbsolutePath()
                 .normalize();
         Path lib = base.resolve("lib").resolve("prodigy").resolve("prodigy.jar");
         Path launcher = base.resolve("bin").resolve("prodigy");
@@ -51,12 +56,14 @@ final class InstallCommand implements Callable<Integer> {
         }
         System.out.println("Installed " + launcher + " (it runs " + lib + ")");
         String path = System.getenv("PATH");
-        boolean onPath = path != null && Arrays.stream(path.split(File.pathSeparator))
-                .anyMatch(d -> !d.isEmpty() && Path.of(d).toAbsolutePath().normalize().equals(launcher.getParent()));
+        boolean onPath = path != null
+                && Arrays.stream(path.split(File.pathSeparator))
+                        .anyMatch(d -> !d.isEmpty()
+                                && Path.of(d).toAbsolutePath().normalize().equals(launcher.getParent()));
         if (!onPath) {
             System.out.println(launcher.getParent() + " is not on your PATH; add it, for example:");
-            System.out.println("  echo 'export PATH=\"" + launcher.getParent() + ":$PATH\"' >> ~/.profile && . "
-                    + "~/.profile");
+            System.out.println(
+                    "  echo 'export PATH=\"" + launcher.getParent() + ":$PATH\"' >> ~/.profile && . " + "~/.profile");
         } else {
             System.out.println("Try it: prodigy --version");
         }
@@ -73,11 +80,18 @@ final class InstallCommand implements Callable<Integer> {
 
     private static Path ownJar() {
         try {
-            Path p = Path.of(InstallCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path p = Path.of(InstallCommand.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             if (!Files.isRegularFile(p) || !p.getFileName().toString().endsWith(".jar")) {
-                throw new CliException(ExitCodes.FAILED, "prodigy install copies the prodigy jar, but this prodigy "
-                        + "runs from " + p + "; build the jar (mvn -B -pl prodigy-cli -am package -DskipTests) and "
-                        + "run: java -jar prodigy-cli/target/prodigy.jar install");
+                throw new CliException(
+                        ExitCodes.FAILED,
+                        "prodigy install copies the prodigy jar, but this prodigy "
+                                + "runs from " + p
+                                + "; build the jar (mvn -B -pl prodigy-cli -am package -DskipTests) and "
+                                + "run: java -jar prodigy-cli/target/prodigy.jar install");
             }
             return p;
         } catch (URISyntaxException | SecurityException e) {

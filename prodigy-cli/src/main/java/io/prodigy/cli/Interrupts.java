@@ -14,22 +14,23 @@ final class Interrupts {
     private static final CountDownLatch MAIN_DONE = new CountDownLatch(1);
     private static volatile Thread hook;
 
-    private Interrupts() {
-    }
+    private Interrupts() {}
 
     /** @param grace how long the hook waits for the command to finish its report */
     static synchronized void install(Duration grace) {
         if (hook != null) {
             return;
         }
-        Thread t = new Thread(() -> {
-            SHUTTING_DOWN.set(true);
-            try {
-                MAIN_DONE.await(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "prodigy-cli-shutdown");
+        Thread t = new Thread(
+                () -> {
+                    SHUTTING_DOWN.set(true);
+                    try {
+                        MAIN_DONE.await(grace.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "prodigy-cli-shutdown");
         Runtime.getRuntime().addShutdownHook(t);
         hook = t;
     }

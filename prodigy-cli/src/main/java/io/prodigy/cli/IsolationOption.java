@@ -8,7 +8,9 @@ import picocli.CommandLine.Option;
  * run workflows. Overrides the configuration's {@code isolation} key.
  */
 final class IsolationOption {
-    @Option(names = "--isolation", paramLabel = "git|directory",
+    @Option(
+            names = "--isolation",
+            paramLabel = "git|directory",
             description = "git (default): in a git repository each run and each map item work in their own "
                     + "worktree; outside one, workflows that run items in parallel are refused. directory: "
                     + "everything works in the project directory itself, shared by parallel items (on purpose).")
@@ -22,8 +24,7 @@ final class IsolationOption {
      * @throws CliException (exit code 2) for an unknown value or contradicting flags
      */
     CliConfig.Isolation choice() {
-        CliConfig.Isolation flag = isolation == null ? null : CliConfig.Isolation.parse(isolation,
-                "--isolation");
+        CliConfig.Isolation flag = isolation == null ? null : CliConfig.Isolation.parse(isolation, "--isolation");
         if (noGit && flag == CliConfig.Isolation.GIT) {
             throw CliException.usage("--no-git and --isolation git contradict each other");
         }

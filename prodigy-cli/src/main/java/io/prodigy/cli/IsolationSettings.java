@@ -14,8 +14,7 @@ import io.prodigy.git.WorktreeMode;
 final class IsolationSettings {
     private static final int DEFAULT_POOL = 4;
 
-    private IsolationSettings() {
-    }
+    private IsolationSettings() {}
 
     /**
      * @param b the isolation being built
@@ -25,20 +24,26 @@ final class IsolationSettings {
     static void apply(WorktreeIsolation.Builder b, IsolationHints configured, Workflow wf) {
         IsolationHints h = merged(configured, wf == null ? IsolationHints.NONE : wf.isolation());
         if (h.mode() != null) {
-            b.mode(switch (h.mode()) {
-                case ON_DEMAND -> WorktreeMode.onDemand();
-                case POOLED -> WorktreeMode.pooled(h.poolSize() != null ? h.poolSize() : poolOf(wf));
-                case REUSE -> WorktreeMode.reuse();
-                case DEDICATED -> WorktreeMode.dedicated(h.name());
-            });
+            b.mode(
+                    switch (h.mode()) {
+                        case ON_DEMAND -> WorktreeMode.onDemand();
+                        case POOLED -> WorktreeMode.pooled(h.poolSize() != null ? h.poolSize() : poolOf(wf));
+                        case REUSE -> WorktreeMode.reuse();
+                        case DEDICATED -> WorktreeMode.dedicated(h.name());
+                    });
         }
         if (h.onConflict() != null) {
-            b.conflictResolution(switch (h.onConflict()) {
-                case DLQ -> ConflictResolution.deadLetter();
-                case AGENT -> ConflictResolution.agent(h.conflictCommand() != null ? h.conflictCommand()
-                        : IsolationHints.DEFAULT_CONFLICT_COMMAND, h.conflictTimeout());
-                case MERGE_STEPS -> ConflictResolution.mergeSteps();
-            });
+            b.conflictResolution(
+                    switch (h.onConflict()) {
+                        case DLQ -> ConflictResolution.deadLetter();
+                        case AGENT ->
+                            ConflictResolution.agent(
+                                    h.conflictCommand() != null
+                                            ? h.conflictCommand()
+                                            : IsolationHints.DEFAULT_CONFLICT_COMMAND,
+                                    h.conflictTimeout());
+                        case MERGE_STEPS -> ConflictResolution.mergeSteps();
+                    });
         }
     }
 
@@ -46,16 +51,19 @@ final class IsolationSettings {
     static IsolationHints merged(IsolationHints config, IsolationHints workflow) {
         IsolationHints.Mode mode = workflow.mode() != null ? workflow.mode() : config.mode();
         boolean sameMode = workflow.mode() == null || workflow.mode() == config.mode();
-        IsolationHints.OnConflict conflict = workflow.onConflict() != null ? workflow.onConflict()
-                : config.onConflict();
+        IsolationHints.OnConflict conflict =
+                workflow.onConflict() != null ? workflow.onConflict() : config.onConflict();
         boolean sameConflict = workflow.onConflict() == null || workflow.onConflict() == config.onConflict();
-        return new IsolationHints(mode,
+        return new IsolationHints(
+                mode,
                 workflow.poolSize() != null ? workflow.poolSize() : sameMode ? config.poolSize() : null,
                 workflow.name() != null ? workflow.name() : sameMode ? config.name() : null,
                 conflict,
-                workflow.conflictCommand() != null ? workflow.conflictCommand()
+                workflow.conflictCommand() != null
+                        ? workflow.conflictCommand()
                         : sameConflict ? config.conflictCommand() : null,
-                workflow.conflictTimeout() != null ? workflow.conflictTimeout()
+                workflow.conflictTimeout() != null
+                        ? workflow.conflictTimeout()
                         : sameConflict ? config.conflictTimeout() : null);
     }
 

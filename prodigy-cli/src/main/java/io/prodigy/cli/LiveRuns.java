@@ -10,8 +10,7 @@ import java.util.Optional;
 
 /** One live run per workflow and repository: a second {@code run} is refused, naming the first, unless forced. */
 final class LiveRuns {
-    private LiveRuns() {
-    }
+    private LiveRuns() {}
 
     /**
      * @param ctx the context
@@ -22,8 +21,10 @@ final class LiveRuns {
     static void refuseSecond(CliContext ctx, String workflowName, boolean force) {
         Path mine = repository(ctx.project());
         for (RunRecord r : ctx.runs()) {
-            if (r.status() != RunStatus.RUNNING || !workflowName.equals(r.workflowName())
-                    || r.projectDirectory() == null || !Objects.equals(mine, repository(r.projectDirectory()))) {
+            if (r.status() != RunStatus.RUNNING
+                    || !workflowName.equals(r.workflowName())
+                    || r.projectDirectory() == null
+                    || !Objects.equals(mine, repository(r.projectDirectory()))) {
                 continue;
             }
             Optional<RunLock.Holder> holder;

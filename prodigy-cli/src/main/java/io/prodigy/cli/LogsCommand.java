@@ -18,16 +18,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code prodigy logs [RUN_ID] [ITEM]}: what the steps printed, and the agents' transcripts. */
-@Command(name = "logs", mixinStandardHelpOptions = true,
-        description = {"Lists a run's step logs and agent transcripts (default: the latest run of this project), or "
-                + "prints those of one item (its id or its label, as in prodigy status and dlq list) or phase "
-                + "(setup, reduce, steps).",
-                "A step log keeps what each step printed (the end of its stdout and stderr, secrets masked) under "
-                        + "PRODIGY_HOME/runs/RUN_ID/logs/."}, footer = ExitCodes.HELP)
+@Command(
+        name = "logs",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Lists a run's step logs and agent transcripts (default: the latest run of this project), or "
+                    + "prints those of one item (its id or its label, as in prodigy status and dlq list) or phase "
+                    + "(setup, reduce, steps).",
+            "A step log keeps what each step printed (the end of its stdout and stderr, secrets masked) under "
+                    + "PRODIGY_HOME/runs/RUN_ID/logs/."
+        },
+        footer = ExitCodes.HELP)
 final class LogsCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_ID") String runId;
-    @Parameters(index = "1", arity = "0..1", paramLabel = "ITEM") String item;
-    @Option(names = "--json", description = "List the log and transcript files as JSON.") boolean json;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "RUN_ID")
+    String runId;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "ITEM")
+    String item;
+
+    @Option(names = "--json", description = "List the log and transcript files as JSON.")
+    boolean json;
+
     @Option(names = "--transcripts", description = "With ITEM: also print the agent transcripts (raw JSON lines).")
     boolean transcripts;
 
@@ -53,7 +64,9 @@ final class LogsCommand implements Callable<Integer> {
             if (!item.equals(asked)) {
                 ctx.out.println("(" + asked + " is item " + item + ")");
             }
-            List<Path> mine = files.stream().filter(f -> f.getFileName().toString().startsWith(item + ".")).toList();
+            List<Path> mine = files.stream()
+                    .filter(f -> f.getFileName().toString().startsWith(item + "."))
+                    .toList();
             Optional<String> log = logs.read(item);
             if (mine.isEmpty() && log.isEmpty()) {
                 throw CliException.usage("no output of '" + item + "' in run " + r.runId() + " (steps that printed "
@@ -101,8 +114,8 @@ final class LogsCommand implements Callable<Integer> {
 
     /** @return the item whose label is {@code name} when {@code name} is no item id or phase with output */
     private static String byLabel(CliContext ctx, String runId, String name, RunLogs logs, List<Path> transcripts) {
-        if (logs.file(name).isPresent() || transcripts.stream().anyMatch(f -> f.getFileName().toString()
-                .startsWith(name + "."))) {
+        if (logs.file(name).isPresent()
+                || transcripts.stream().anyMatch(f -> f.getFileName().toString().startsWith(name + "."))) {
             return name;
         }
         try {

@@ -8,8 +8,7 @@ import picocli.CommandLine;
 
 /** The {@code prodigy} command's entry point. */
 public final class Main {
-    private Main() {
-    }
+    private Main() {}
 
     /**
      * Runs the command line and exits with its code (0, 1, 2 or 130; see {@link ExitCodes}).
@@ -73,7 +72,8 @@ public final class Main {
             trace(e, err);
             return ExitCodes.USAGE;
         }
-        if (e instanceof ProdigyException || e instanceof java.io.UncheckedIOException
+        if (e instanceof ProdigyException
+                || e instanceof java.io.UncheckedIOException
                 || e instanceof java.io.IOException) {
             err.println("error: " + e.getMessage());
             trace(e, err);

@@ -16,8 +16,7 @@ import java.util.stream.Stream;
  * {@code 65}), or the whole name without its extension.
  */
 final class MapInputs {
-    private MapInputs() {
-    }
+    private MapInputs() {}
 
     /**
      * @param base the directory relative patterns start in
@@ -41,7 +40,9 @@ final class MapInputs {
         PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + rest);
         try (Stream<Path> walk = Files.walk(root)) {
             List<Path> out = new ArrayList<>();
-            walk.filter(Files::isRegularFile).filter(p -> matcher.matches(root.relativize(p))).sorted()
+            walk.filter(Files::isRegularFile)
+                    .filter(p -> matcher.matches(root.relativize(p)))
+                    .sorted()
                     .forEach(out::add);
             return out;
         } catch (IOException e) {

@@ -13,16 +13,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code prodigy merge [RUN_ID]}: merges a run whose final merge was declined. */
-@Command(name = "merge", mixinStandardHelpOptions = true,
-        description = {"Merges the work of a run whose final merge was declined (or could not be asked: no "
-                + "terminal and no -y) into the branch it was meant for: a fast-forward when that branch did not "
-                + "move, else a merge commit. A conflict is aborted and reported. Default: the latest such run of "
-                + "this project. Then removes the run's worktree and branch.",
-                "prodigy status RUN_ID says when a run waits for this."},
+@Command(
+        name = "merge",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Merges the work of a run whose final merge was declined (or could not be asked: no "
+                    + "terminal and no -y) into the branch it was meant for: a fast-forward when that branch did not "
+                    + "move, else a merge commit. A conflict is aborted and reported. Default: the latest such run of "
+                    + "this project. Then removes the run's worktree and branch.",
+            "prodigy status RUN_ID says when a run waits for this."
+        },
         footer = ExitCodes.HELP)
 final class MergeCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "RUN_ID") String runId;
-    @Option(names = {"-y", "--yes"}, description = "Merge without asking.") boolean yes;
+    @Parameters(arity = "0..1", paramLabel = "RUN_ID")
+    String runId;
+
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Merge without asking.")
+    boolean yes;
 
     @Override
     public Integer call() {
@@ -32,19 +41,27 @@ final class MergeCommand implements Callable<Integer> {
         GitProcess source = git(repo, "rev-parse", "--verify", "--quiet", "refs/heads/" + pending.sourceBranch());
         if (!source.ok()) {
             PendingMerge.delete(ctx.home(), pending.runId());
-            throw new CliException(ExitCodes.FAILED, "the branch " + pending.sourceBranch() + " of run "
-                    + pending.runId() + " is gone; there is nothing to merge");
+            throw new CliException(
+                    ExitCodes.FAILED,
+                    "the branch " + pending.sourceBranch() + " of run " + pending.runId()
+                            + " is gone; there is nothing to merge");
         }
-        String current = git(repo, "symbolic-ref", "--quiet", "--short", "HEAD").out().strip();
+        String current =
+                git(repo, "symbolic-ref", "--quiet", "--short", "HEAD").out().strip();
         if (!current.equals(pending.targetBranch())) {
             throw CliException.usage("run " + pending.runId() + " was to be merged into " + pending.targetBranch()
                     + ", but " + repo + " is on " + (current.isEmpty() ? "a detached HEAD" : current) + ". Switch "
                     + "first: git -C " + repo + " switch " + pending.targetBranch() + " (or merge by hand: git merge "
                     + pending.sourceBranch() + ")");
         }
-        boolean fastForward = git(repo, "merge-base", "--is-ancestor", "HEAD", pending.sourceBranch()).ok();
-        int commits = git(repo, "rev-list", "HEAD.." + pending.sourceBranch()).out().strip().lines()
-                .mapToInt(l -> 1).sum();
+        boolean fastForward = git(repo, "merge-base", "--is-ancestor", "HEAD", pending.sourceBranch())
+                .ok();
+        int commits = git(repo, "rev-list", "HEAD.." + pending.sourceBranch())
+                .out()
+                .strip()
+                .lines()
+                .mapToInt(l -> 1)
+                .sum();
         if (commits == 0) {
             ctx.out.println(pending.targetBranch() + " already has every commit of run " + pending.runId() + ".");
         } else {
@@ -61,29 +78,41 @@ final class MergeCommand implements Callable<Integer> {
                     return ExitCodes.OK;
                 }
             }
-            GitProcess merged = fastForward ? git(repo, "merge", "--ff-only", "--quiet", pending.sourceBranch())
-                    : git(repo, "merge", "--no-ff", "--no-edit", "--quiet", "-m", "Merge run " + pending.runId()
-                    + " (" + pending.sourceBranch() + ")", pending.sourceBranch());
+            GitProcess merged = fastForward
+                    ? git(repo, "merge", "--ff-only", "--quiet", pending.sourceBranch())
+                    : git(
+                            repo,
+                            "merge",
+                            "--no-ff",
+                            "--no-edit",
+                            "--quiet",
+                            "-m",
+                            "Merge run " + pending.runId() + " (" + pending.sourceBranch() + ")",
+                            pending.sourceBranch());
             if (!merged.ok()) {
                 git(repo, "merge", "--abort");
-                throw new CliException(ExitCodes.FAILED, "merging " + what + " failed, and was undone: "
-                        + ProgressDisplay.oneLine(merged.out()) + ". Merge by hand: git -C " + repo + " merge "
-                        + pending.sourceBranch());
+                throw new CliException(
+                        ExitCodes.FAILED,
+                        "merging " + what + " failed, and was undone: "
+                                + ProgressDisplay.oneLine(merged.out()) + ". Merge by hand: git -C " + repo + " merge "
+                                + pending.sourceBranch());
             }
             ctx.out.println("Merged " + what + ".");
         }
         PendingMerge.delete(ctx.home(), pending.runId());
         CleanupReport report = Worktrees.of(ctx.home()).clean(false, repo);
-        report.skipped().stream().filter(s -> pending.runId().equals(s.worktree().runId()))
+        report.skipped().stream()
+                .filter(s -> pending.runId().equals(s.worktree().runId()))
                 .forEach(s -> ctx.out.println("kept " + s.worktree().path() + ": " + s.reason()));
         return ExitCodes.OK;
     }
 
     private PendingMerge pending(CliContext ctx) {
         if (runId != null) {
-            return PendingMerge.read(ctx.home(), runId).orElseThrow(() -> CliException.usage("run '" + runId
-                    + "' has no merge waiting (it merged, or its merge was never declined); see prodigy status "
-                    + runId));
+            return PendingMerge.read(ctx.home(), runId)
+                    .orElseThrow(() -> CliException.usage("run '" + runId
+                            + "' has no merge waiting (it merged, or its merge was never declined); see prodigy status "
+                            + runId));
         }
         for (RunRecord r : ctx.runs()) {
             if (ctx.project().equals(r.projectDirectory())) {

@@ -20,14 +20,22 @@ import java.util.Optional;
  * @param commits how many commits wait
  * @param worktree the run's worktree
  */
-record PendingMerge(@JsonProperty("run_id") String runId, @JsonProperty("repository") String repository,
-                    @JsonProperty("source_branch") String sourceBranch,
-                    @JsonProperty("target_branch") String targetBranch, @JsonProperty("commits") int commits,
-                    @JsonProperty("worktree") String worktree) {
+record PendingMerge(
+        @JsonProperty("run_id") String runId,
+        @JsonProperty("repository") String repository,
+        @JsonProperty("source_branch") String sourceBranch,
+        @JsonProperty("target_branch") String targetBranch,
+        @JsonProperty("commits") int commits,
+        @JsonProperty("worktree") String worktree) {
     /** @param plan the declined plan @return it, to be kept */
     static PendingMerge of(MergePlan plan) {
-        return new PendingMerge(plan.runId(), plan.repository().toString(), plan.sourceBranch(), plan.targetBranch(),
-                plan.commits().size(), plan.worktree() == null ? null : plan.worktree().toString());
+        return new PendingMerge(
+                plan.runId(),
+                plan.repository().toString(),
+                plan.sourceBranch(),
+                plan.targetBranch(),
+                plan.commits().size(),
+                plan.worktree() == null ? null : plan.worktree().toString());
     }
 
     /** @param home the state directory @param runId a run @return where its pending merge is kept */

@@ -30,8 +30,18 @@ import java.util.regex.Pattern;
  */
 final class Preflight {
     /** Slash commands Claude Code has built in; they need no file. */
-    private static final Set<String> BUILT_IN = Set.of("help", "review", "init", "compact", "clear", "cost",
-            "pr-comments", "security-review", "memory", "context");
+    private static final Set<String> BUILT_IN = Set.of(
+            "help",
+            "review",
+            "init",
+            "compact",
+            "clear",
+            "cost",
+            "pr-comments",
+            "security-review",
+            "memory",
+            "context");
+
     private static final Pattern SLASH = Pattern.compile("^\\s*/([A-Za-z0-9][A-Za-z0-9_.:-]*)");
     private static final Pattern SCRIPT = Pattern.compile("(?:^|[;&|(]\\s*|\\s)(?:sh|bash)\\s+"
             + "([A-Za-z0-9_.][A-Za-z0-9_./-]*)|(?:^|[;&|(]\\s*|\\s)\\./([A-Za-z0-9_./-]+)");
@@ -51,6 +61,7 @@ final class Preflight {
 
     /** Where the project stands: its directory and, in git, the repository's top level. */
     private final Path project;
+
     private final Path topLevel;
     private final Path userHome;
     /** Whether the run works in git worktrees of the last commit (not with {@code --isolation directory}). */
@@ -103,7 +114,8 @@ final class Preflight {
      */
     static void check(CliContext ctx, Workflow wf) {
         boolean worktrees = ctx.isolationChoice() != CliConfig.Isolation.DIRECTORY;
-        List<Finding> findings = of(ctx.project(), worktrees).beforeRun(wf, ctx.config().claudeCommand());
+        List<Finding> findings =
+                of(ctx.project(), worktrees).beforeRun(wf, ctx.config().claudeCommand());
         findings.forEach(f -> ctx.err.println(f));
         long errors = findings.stream().filter(Finding::error).count();
         if (errors > 0) {
@@ -139,18 +151,25 @@ final class Preflight {
         if (!agentSteps.isEmpty()) {
             String problem = agentCliProblem(claudeCommand);
             if (problem != null) {
-                out.add(0, new Finding(true, problem + ". This workflow has " + agentSteps.size()
-                        + " claude: step(s) (the first: claude: " + ProgressDisplay.oneLine(agentSteps.get(0))
-                        + "). Install Claude Code (npm install -g @anthropic-ai/claude-code) or set claude.command in "
-                        + ".prodigy/config.yml; prodigy init --template shell-quickstart writes a workflow that runs "
-                        + "without it."));
+                out.add(
+                        0,
+                        new Finding(
+                                true,
+                                problem + ". This workflow has " + agentSteps.size()
+                                        + " claude: step(s) (the first: claude: "
+                                        + ProgressDisplay.oneLine(agentSteps.get(0))
+                                        + "). Install Claude Code (npm install -g @anthropic-ai/claude-code) or set claude.command in "
+                                        + ".prodigy/config.yml; prodigy init --template shell-quickstart writes a workflow that runs "
+                                        + "without it."));
             }
         }
         if (worktrees && !topLevel.equals(project)) {
-            out.add(new Finding(false, "running in " + topLevel.relativize(project) + "/ of the repository "
-                    + topLevel + ": the run works in a git worktree of the whole repository, in that same "
-                    + "subdirectory; the workflow's paths and commands (map input, git ls-files, ...) are relative "
-                    + "to it. Run from " + topLevel + " to work on the whole repository."));
+            out.add(new Finding(
+                    false,
+                    "running in " + topLevel.relativize(project) + "/ of the repository "
+                            + topLevel + ": the run works in a git worktree of the whole repository, in that same "
+                            + "subdirectory; the workflow's paths and commands (map input, git ls-files, ...) are relative "
+                            + "to it. Run from " + topLevel + " to work on the whole repository."));
         }
         return out;
     }
@@ -173,15 +192,19 @@ final class Preflight {
             Path userFile = userHome == null ? null : userHome.resolve(rel);
             if (Files.isRegularFile(projectFile)) {
                 if (worktrees && !tracked(topLevel, rel)) {
-                    out.add(new Finding(true, "the slash command /" + name + " (" + rel + ") is not committed: "
-                            + "agents run in git worktrees of your last commit, where it does not exist. Commit "
-                            + "it: git add " + rel + " && git commit -m 'add /" + name + "'"));
+                    out.add(new Finding(
+                            true,
+                            "the slash command /" + name + " (" + rel + ") is not committed: "
+                                    + "agents run in git worktrees of your last commit, where it does not exist. Commit "
+                                    + "it: git add " + rel + " && git commit -m 'add /" + name + "'"));
                 }
             } else if (userFile == null || !Files.isRegularFile(userFile)) {
-                out.add(new Finding(true, "the workflow calls the slash command /" + name + ", but " + rel
-                        + " does not exist (nor in ~/.claude/commands). Write it (the prompt the agent gets; "
-                        + "$ARGUMENTS is what follows the command), or run prodigy init --template NAME, which "
-                        + "writes the commands of its workflow."));
+                out.add(new Finding(
+                        true,
+                        "the workflow calls the slash command /" + name + ", but " + rel
+                                + " does not exist (nor in ~/.claude/commands). Write it (the prompt the agent gets; "
+                                + "$ARGUMENTS is what follows the command), or run prodigy init --template NAME, which "
+                                + "writes the commands of its workflow."));
             }
         }
     }
@@ -199,8 +222,10 @@ final class Preflight {
             Path file = project.resolve(path).normalize();
             if (!Files.exists(file)) {
                 if (!hasSetup) {
-                    out.add(new Finding(true, "the map input file " + path + " does not exist (looked for " + file
-                            + "; an input that is not a file runs as a command)"));
+                    out.add(new Finding(
+                            true,
+                            "the map input file " + path + " does not exist (looked for " + file
+                                    + "; an input that is not a file runs as a command)"));
                 }
                 continue;
             }
@@ -210,13 +235,17 @@ final class Preflight {
             String rel = topLevel.relativize(file).toString();
             if (!tracked(topLevel, rel)) {
                 if (!hasSetup) {
-                    out.add(new Finding(true, "the map input file " + path + " exists but is not committed: the "
-                            + "run works in a git worktree of your last commit, where it does not exist. Commit it: "
-                            + "git add " + rel + " && git commit -m 'add " + rel + "'"));
+                    out.add(new Finding(
+                            true,
+                            "the map input file " + path + " exists but is not committed: the "
+                                    + "run works in a git worktree of your last commit, where it does not exist. Commit it: "
+                                    + "git add " + rel + " && git commit -m 'add " + rel + "'"));
                 }
             } else if (!git(topLevel, "status", "--porcelain", "--", rel).out().isBlank()) {
-                out.add(new Finding(false, "the map input file " + path + " has uncommitted changes; the run "
-                        + "reads the committed version (commit the changes to use them)"));
+                out.add(new Finding(
+                        false,
+                        "the map input file " + path + " has uncommitted changes; the run "
+                                + "reads the committed version (commit the changes to use them)"));
             }
         }
     }
@@ -232,8 +261,8 @@ final class Preflight {
         }
         if (input instanceof WorkInput.Detect d) {
             String text = d.input().strip();
-            boolean oneWord = !text.isEmpty() && text.chars().noneMatch(c -> Character.isWhitespace(c)
-                    || "$|&;<>()'\"`*?".indexOf(c) >= 0);
+            boolean oneWord = !text.isEmpty()
+                    && text.chars().noneMatch(c -> Character.isWhitespace(c) || "$|&;<>()'\"`*?".indexOf(c) >= 0);
             boolean pathLike = text.contains(".") || text.contains("/");
             return oneWord && pathLike && findExecutable(text) == null ? text : null;
         }
@@ -245,8 +274,10 @@ final class Preflight {
      * @return the command of every agent step, in every phase and handler
      */
     static List<String> agentCommands(Workflow wf) {
-        return allSteps(wf).stream().filter(st -> st.action() instanceof StepAction.Agent)
-                .map(st -> ((StepAction.Agent) st.action()).command()).toList();
+        return allSteps(wf).stream()
+                .filter(st -> st.action() instanceof StepAction.Agent)
+                .map(st -> ((StepAction.Agent) st.action()).command())
+                .toList();
     }
 
     /**
@@ -312,12 +343,18 @@ final class Preflight {
             }
             Path file = project.resolve(script).normalize();
             if (!Files.exists(file)) {
-                out.add(new Finding(false, "a shell step runs " + script + ", which does not exist in " + project
-                        + " (fine if an earlier step writes it; otherwise the step fails with \"No such file\")"));
-            } else if (worktrees && file.startsWith(topLevel)
+                out.add(
+                        new Finding(
+                                false,
+                                "a shell step runs " + script + ", which does not exist in " + project
+                                        + " (fine if an earlier step writes it; otherwise the step fails with \"No such file\")"));
+            } else if (worktrees
+                    && file.startsWith(topLevel)
                     && !tracked(topLevel, topLevel.relativize(file).toString())) {
-                out.add(new Finding(false, "a shell step runs " + script + ", which is not committed: the run works "
-                        + "in a git worktree of your last commit, where it does not exist"));
+                out.add(new Finding(
+                        false,
+                        "a shell step runs " + script + ", which is not committed: the run works "
+                                + "in a git worktree of your last commit, where it does not exist"));
             }
         }
     }
@@ -326,12 +363,14 @@ final class Preflight {
     private String agentCliProblem(String command) {
         Path exe = findExecutable(command);
         if (exe == null) {
-            return "the agent CLI '" + command + "' is not " + (command.contains(File.separator) ? "an executable file"
-                    : "on the PATH");
+            return "the agent CLI '" + command + "' is not "
+                    + (command.contains(File.separator) ? "an executable file" : "on the PATH");
         }
         try {
-            Process p = new ProcessBuilder(exe.toString(), "--version").redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.PIPE).start();
+            Process p = new ProcessBuilder(exe.toString(), "--version")
+                    .redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .start();
             p.getOutputStream().close();
             byte[] text = p.getInputStream().readNBytes(4096);
             if (!p.waitFor(30, TimeUnit.SECONDS)) {

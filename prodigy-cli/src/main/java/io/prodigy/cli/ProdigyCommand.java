@@ -9,16 +9,37 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** The top-level {@code prodigy} command. */
-@Command(name = "prodigy", mixinStandardHelpOptions = true, versionProvider = ProdigyCommand.Version.class,
-        description = {"Runs AI coding-agent workflows (YAML, the Rust tool's format) as reproducible pipelines "
-                + "with parallel agents in git worktrees.",
-                "State lives under $PRODIGY_HOME (default ~/.prodigy); the project is the current directory or -p."},
-        subcommands = {RunCommand.class, ResumeCommand.class, ResumeCommand.ResumeJob.class, RunsCommand.class,
-                ValidateCommand.class, DlqCommand.class, EventsCommand.class, StatusCommand.class,
-                LogsCommand.class, WorktreeCommand.class, CleanCommand.class, InitCommand.class, ExecCommand.class,
-                BatchCommand.class, ReportCommand.class, MergeCommand.class, InstallCommand.class,
-                WorkerCommand.class, TemporalCommand.class,
-                CommandLine.HelpCommand.class},
+@Command(
+        name = "prodigy",
+        mixinStandardHelpOptions = true,
+        versionProvider = ProdigyCommand.Version.class,
+        description = {
+            "Runs AI coding-agent workflows (YAML, the Rust tool's format) as reproducible pipelines "
+                    + "with parallel agents in git worktrees.",
+            "State lives under $PRODIGY_HOME (default ~/.prodigy); the project is the current directory or -p."
+        },
+        subcommands = {
+            RunCommand.class,
+            ResumeCommand.class,
+            ResumeCommand.ResumeJob.class,
+            RunsCommand.class,
+            ValidateCommand.class,
+            DlqCommand.class,
+            EventsCommand.class,
+            StatusCommand.class,
+            LogsCommand.class,
+            WorktreeCommand.class,
+            CleanCommand.class,
+            InitCommand.class,
+            ExecCommand.class,
+            BatchCommand.class,
+            ReportCommand.class,
+            MergeCommand.class,
+            InstallCommand.class,
+            WorkerCommand.class,
+            TemporalCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footer = ExitCodes.HELP)
 public final class ProdigyCommand implements Callable<Integer> {
 
@@ -26,11 +47,12 @@ public final class ProdigyCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     /** Creates the command. */
-    public ProdigyCommand() {
-    }
+    public ProdigyCommand() {}
 
     /** @param v one flag per level: -v streams agent output and shows stack traces, -vv debug logging */
-    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT,
+    @Option(
+            names = {"-v", "--verbose"},
+            scope = ScopeType.INHERIT,
             description = "More output: -v streams every step's output and the agents' activity, and shows stack "
                     + "traces; -vv debug logging.")
     public void verbose(boolean[] v) {
@@ -38,7 +60,10 @@ public final class ProdigyCommand implements Callable<Integer> {
     }
 
     /** @param p the project directory */
-    @Option(names = {"-p", "--path"}, scope = ScopeType.INHERIT, paramLabel = "DIR",
+    @Option(
+            names = {"-p", "--path"},
+            scope = ScopeType.INHERIT,
+            paramLabel = "DIR",
             description = "The project (repository) directory; default the current directory.")
     public void path(Path p) {
         Globals.path(p);
@@ -53,8 +78,9 @@ public final class ProdigyCommand implements Callable<Integer> {
     /** @param cl the root command line, to which {@code completion} is added */
     static void addCompletion(CommandLine cl) {
         CommandLine gen = new CommandLine(new AutoComplete.GenerateCompletion());
-        gen.getCommandSpec().usageMessage().description("Prints a bash/zsh completion script for prodigy: "
-                + "source <(prodigy completion)");
+        gen.getCommandSpec()
+                .usageMessage()
+                .description("Prints a bash/zsh completion script for prodigy: " + "source <(prodigy completion)");
         cl.addSubcommand("completion", gen);
     }
 
@@ -63,8 +89,10 @@ public final class ProdigyCommand implements Callable<Integer> {
         @Override
         public String[] getVersion() {
             String v = ProdigyCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"prodigy " + (v != null ? v : "(development build)")
-                    + " - Prodigy for Java; Java " + System.getProperty("java.version")};
+            return new String[] {
+                "prodigy " + (v != null ? v : "(development build)") + " - Prodigy for Java; Java "
+                        + System.getProperty("java.version")
+            };
         }
     }
 }

@@ -53,6 +53,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
     private int failed;
     /** Items settled before a resume: they count as done, but not towards the rate and the ETA. */
     private int settledBefore;
+
     private double cost;
     private Instant phaseStart;
     private final Map<String, Running> running = new LinkedHashMap<>();
@@ -93,8 +94,8 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
 
     /** @return a display for this process's terminal, or plain lines when stdout is not one */
     static ProgressDisplay forTerminal(PrintStream out) {
-        return new ProgressDisplay(out, Terminal.interactive(), Terminal.color(), Globals.verbosity() > 0,
-                Terminal.width());
+        return new ProgressDisplay(
+                out, Terminal.interactive(), Terminal.color(), Globals.verbosity() > 0, Terminal.width());
     }
 
     /** @return whether this display redraws a live block */
@@ -122,9 +123,15 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
             workflowName = s.workflowName();
             log("run " + s.runId() + " started: " + s.workflowName());
         } else if (e instanceof RunEvent.PhaseStarted p) {
-            phase = p.phase() + (p.stage() != null && !p.stage().isEmpty() && !p.stage().equals(p.phase())
-                    && !p.stage().equals("mapreduce") && !p.stage().equals("main")
-                    && !p.stage().equals(workflowName) ? " (" + p.stage() + ")" : "");
+            phase = p.phase()
+                    + (p.stage() != null
+                                    && !p.stage().isEmpty()
+                                    && !p.stage().equals(p.phase())
+                                    && !p.stage().equals("mapreduce")
+                                    && !p.stage().equals("main")
+                                    && !p.stage().equals(workflowName)
+                            ? " (" + p.stage() + ")"
+                            : "");
             currentStep = null;
             log(phase + " started");
         } else if (e instanceof RunEvent.ItemsResolved r) {
@@ -164,15 +171,19 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
                 }
             }
         } else if (e instanceof RunEvent.StepFinished f) {
-            if (f.itemId() == null && !f.output().isBlank()
+            if (f.itemId() == null
+                    && !f.output().isBlank()
                     && (RunPhase.SETUP.is(f.phase()) || RunPhase.REDUCE.is(f.phase()))) {
-                phaseOutput.computeIfAbsent(f.phase(), k -> new StringBuilder()).append(f.output().strip())
+                phaseOutput
+                        .computeIfAbsent(f.phase(), k -> new StringBuilder())
+                        .append(f.output().strip())
                         .append('\n');
             }
             String who = f.itemId() != null ? "[" + name(f.itemId()) + "] " : "[" + f.phase() + "] ";
             if (!f.success() && !f.skipped()) {
                 Running r = f.itemId() == null ? null : running.get(f.itemId());
-                String command = r != null && r.step != null ? r.step
+                String command = r != null && r.step != null
+                        ? r.step
                         : f.itemId() == null && currentStep != null ? currentStep : f.label();
                 log(paint(RED, "step failed") + ": " + (f.itemId() != null ? name(f.itemId()) + ": " : "")
                         + oneLine(command) + (f.exitCode() != null ? " (exit " + f.exitCode() + ")" : ""));
@@ -191,8 +202,10 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
                 r.activity = a.summary();
             }
             if (verbose) {
-                log(paint(DIM, "  [" + (a.itemId() != null ? name(a.itemId()) : a.step()) + "] " + a.type() + ": "
-                        + a.summary()));
+                log(paint(
+                        DIM,
+                        "  [" + (a.itemId() != null ? name(a.itemId()) : a.step()) + "] " + a.type() + ": "
+                                + a.summary()));
             }
         } else if (e instanceof RunEvent.ItemFinished f) {
             String who = name(f.itemId());
@@ -206,9 +219,13 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
                 cost += f.costUsd();
             }
             if (!live || f.status() != ItemStatus.SUCCEEDED) {
-                log("item " + who + " " + paint(f.status() == ItemStatus.SUCCEEDED ? GREEN
-                        : f.status() == ItemStatus.CANCELLED ? YELLOW : RED,
-                        f.status().name().toLowerCase(Locale.ROOT)) + " in " + duration(f.duration())
+                log("item " + who + " "
+                        + paint(
+                                f.status() == ItemStatus.SUCCEEDED
+                                        ? GREEN
+                                        : f.status() == ItemStatus.CANCELLED ? YELLOW : RED,
+                                f.status().name().toLowerCase(Locale.ROOT))
+                        + " in " + duration(f.duration())
                         + (f.costUsd() != null ? String.format(Locale.ROOT, " ($%.4f)", f.costUsd()) : "")
                         + " [" + (succeeded + failed) + "/" + total + "]");
             }
@@ -221,18 +238,24 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
                     + duration(r.delay()) + ": " + oneLine(r.reason()));
         } else if (e instanceof RunEvent.Throttled t) {
             log(paint(YELLOW, "throttled") + " (" + t.errorKind() + "): " + t.concurrency() + " agent(s) at once"
-                    + (t.resumeAt() != null ? ", dispatch resumes at " + TIME.format(t.resumeAt()
-                    .atZone(ZoneId.systemDefault())) : ""));
+                    + (t.resumeAt() != null
+                            ? ", dispatch resumes at "
+                                    + TIME.format(t.resumeAt().atZone(ZoneId.systemDefault()))
+                            : ""));
         } else if (e instanceof RunEvent.BudgetReached b) {
-            log(paint(YELLOW, String.format(Locale.ROOT, "budget reached: $%.2f of $%.2f; the run pauses",
-                    b.spentUsd(), b.budgetUsd())));
+            log(paint(
+                    YELLOW,
+                    String.format(
+                            Locale.ROOT,
+                            "budget reached: $%.2f of $%.2f; the run pauses",
+                            b.spentUsd(),
+                            b.budgetUsd())));
         } else if (e instanceof RunEvent.PhaseFinished p) {
             total = 0;
             running.clear();
             phase = "finishing";
             currentStep = null;
-            log(p.phase() + " " + (p.success() ? "finished" : paint(RED, "failed")) + " in "
-                    + duration(p.duration()));
+            log(p.phase() + " " + (p.success() ? "finished" : paint(RED, "failed")) + " in " + duration(p.duration()));
         } else if (e instanceof RunEvent.ItemIntegrated i) {
             if (!live && verbose) {
                 log("item " + name(i.itemId()) + " merged (" + i.commits() + " commit(s))");
@@ -268,8 +291,8 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
         if (!live) {
             return;
         }
-        System.setErr(new java.io.PrintStream(new LineSink(this::external), true,
-                java.nio.charset.StandardCharsets.UTF_8));
+        System.setErr(
+                new java.io.PrintStream(new LineSink(this::external), true, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private void external(String line) {
@@ -380,18 +403,31 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
             return lines;
         }
         int done = succeeded + failed;
-        double seconds = phaseStart == null ? 0 : Math.max(0.001, Duration.between(phaseStart, now).toMillis()
-                / 1000.0);
+        double seconds = phaseStart == null
+                ? 0
+                : Math.max(0.001, Duration.between(phaseStart, now).toMillis() / 1000.0);
         double rate = seconds > 0 ? Math.max(0, done - settledBefore) / seconds : 0;
-        String eta = rate > 0 && done < total ? duration(Duration.ofMillis((long) ((total - done) / rate * 1000)))
+        String eta = rate > 0 && done < total
+                ? duration(Duration.ofMillis((long) ((total - done) / rate * 1000)))
                 : done >= total ? "0s" : "?";
         StringBuilder sb = new StringBuilder();
-        sb.append(paint(BOLD, phase)).append(' ').append(bar(done, total, 20)).append(' ')
-                .append(done).append('/').append(total).append(" done · ")
-                .append(paint(GREEN, succeeded + " ok")).append(" · ")
-                .append(failed > 0 ? paint(RED, failed + " failed") : "0 failed").append(" · ")
-                .append(running.size()).append(" running · ")
-                .append(String.format(Locale.ROOT, "%.2f/s", rate)).append(" · ETA ").append(eta)
+        sb.append(paint(BOLD, phase))
+                .append(' ')
+                .append(bar(done, total, 20))
+                .append(' ')
+                .append(done)
+                .append('/')
+                .append(total)
+                .append(" done · ")
+                .append(paint(GREEN, succeeded + " ok"))
+                .append(" · ")
+                .append(failed > 0 ? paint(RED, failed + " failed") : "0 failed")
+                .append(" · ")
+                .append(running.size())
+                .append(" running · ")
+                .append(String.format(Locale.ROOT, "%.2f/s", rate))
+                .append(" · ETA ")
+                .append(eta)
                 .append(String.format(Locale.ROOT, " · $%.4f", cost));
         lines.add(sb.toString());
         int shown = 0;

@@ -10,13 +10,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code prodigy report [RUN_ID] --html FILE}: one self-contained page about a run. */
-@Command(name = "report", mixinStandardHelpOptions = true,
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
         description = "Writes one self-contained HTML page about a run (default: the latest run of this project): "
                 + "a timeline of every agent on its parallel slot coloured by outcome, retries and rate-limit "
                 + "waits, per-item durations and costs, the DLQ grouped by error pattern, and the totals. The page "
-                + "loads nothing from the network.", footer = ExitCodes.HELP)
+                + "loads nothing from the network.",
+        footer = ExitCodes.HELP)
 final class ReportCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "RUN_ID") String runId;
+    @Parameters(arity = "0..1", paramLabel = "RUN_ID")
+    String runId;
+
     @Option(names = "--html", required = true, paramLabel = "FILE", description = "Where to write the page.")
     Path html;
 

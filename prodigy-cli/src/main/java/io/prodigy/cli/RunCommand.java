@@ -18,15 +18,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code prodigy run FILE}: runs a workflow file. */
-@Command(name = "run", aliases = "cook", mixinStandardHelpOptions = true,
-        description = {"Runs a workflow file (YAML or JSON, the Rust tool's format). In a git repository the run "
-                + "works in its own worktree and branch, each map item in another, and the result is merged back "
-                + "into your branch at the end (asked first, unless -y).",
-                "Agent (claude:) steps run Claude Code (the command and model come from the configuration)."},
+@Command(
+        name = "run",
+        aliases = "cook",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs a workflow file (YAML or JSON, the Rust tool's format). In a git repository the run "
+                    + "works in its own worktree and branch, each map item in another, and the result is merged back "
+                    + "into your branch at the end (asked first, unless -y).",
+            "Agent (claude:) steps run Claude Code (the command and model come from the configuration)."
+        },
         footer = ExitCodes.HELP)
 final class RunCommand implements Callable<Integer> {
-    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RUN_ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     @Parameters(index = "0", paramLabel = "FILE", description = "The workflow file.")
     Path file;
@@ -34,7 +39,9 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments: $ARG (the first), $ARG_1, $1, ...")
     List<String> args = new ArrayList<>();
 
-    @Option(names = {"-y", "--yes"}, description = "Merge the run's work into your branch without asking.")
+    @Option(
+            names = {"-y", "--yes"},
+            description = "Merge the run's work into your branch without asking.")
     boolean yes;
 
     @Option(names = "--dry-run", description = "Print the plan (stages, steps, how many items) and run nothing.")
@@ -49,18 +56,27 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "NAME", description = "The workflow's environment profile to use.")
     String profile;
 
-    @Option(names = {"-n", "--max-iterations"}, paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = {"-n", "--max-iterations"},
+            paramLabel = "N",
+            defaultValue = "1",
             description = "Run the workflow's steps up to N times (as the Rust tool's -n): iteration 2 and later "
                     + "run only while the one before made commits; ${ITERATION} holds the number. A MapReduce "
                     + "workflow runs once. Default: 1.")
     int maxIterations = 1;
 
-    @Option(names = "--map", paramLabel = "PATTERN", arity = "1..*",
+    @Option(
+            names = "--map",
+            paramLabel = "PATTERN",
+            arity = "1..*",
             description = "Run the workflow once per file matching the glob (repeatable), with $ARG set to the "
                     + "file name up to its first '-' (65-cook-refactor.md gives 65), as the Rust tool does.")
     List<String> mapPatterns = new ArrayList<>();
 
-    @Option(names = "--args", paramLabel = "VALUE", arity = "1..*",
+    @Option(
+            names = "--args",
+            paramLabel = "VALUE",
+            arity = "1..*",
             description = "Run the workflow once per VALUE with $ARG (and $1) set to it, after the --map inputs; "
                     + "for a MapReduce workflow the values are its positional arguments ($1, ${ARG_1}, ...).")
     List<String> argValues = new ArrayList<>();
@@ -68,16 +84,21 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--fail-fast", description = "With --map or --args: stop at the first input whose run fails.")
     boolean failFast;
 
-    @Option(names = "--resume", paramLabel = "RUN_ID",
+    @Option(
+            names = "--resume",
+            paramLabel = "RUN_ID",
             description = "Resume that run instead of starting a new one (the same as prodigy resume RUN_ID).")
     String resume;
 
-    @Option(names = {"-j", "--max-parallel"}, paramLabel = "N",
+    @Option(
+            names = {"-j", "--max-parallel"},
+            paramLabel = "N",
             description = "Items of a map phase at once (overrides the workflow and the configuration).")
     Integer maxParallel;
 
-    @Option(names = "--strict", description = "Every warning about the workflow file is an error (unknown keys "
-            + "always are).")
+    @Option(
+            names = "--strict",
+            description = "Every warning about the workflow file is an error (unknown keys " + "always are).")
     boolean strict;
 
     @Option(names = "--force", description = "Start even though a run of this workflow is live in this repository.")
@@ -134,8 +155,8 @@ final class RunCommand implements Callable<Integer> {
             return runOnce(ctx, wf, parallel, args, Map.of());
         }
         if (inputs.isEmpty()) {
-            throw CliException.usage("no inputs: no file matches the --map patterns " + mapPatterns
-                    + " and no --args were given");
+            throw CliException.usage(
+                    "no inputs: no file matches the --map patterns " + mapPatterns + " and no --args were given");
         }
         int failed = 0;
         for (int i = 0; i < inputs.size(); i++) {
@@ -144,8 +165,12 @@ final class RunCommand implements Callable<Integer> {
             List<String> positional = new ArrayList<>();
             positional.add(input);
             positional.addAll(args);
-            int code = runOnce(ctx, wf, parallel, positional, Map.of("INDEX", String.valueOf(i + 1),
-                    "TOTAL", String.valueOf(inputs.size())));
+            int code = runOnce(
+                    ctx,
+                    wf,
+                    parallel,
+                    positional,
+                    Map.of("INDEX", String.valueOf(i + 1), "TOTAL", String.valueOf(inputs.size())));
             if (code == ExitCodes.INTERRUPTED) {
                 return code;
             }
@@ -162,8 +187,8 @@ final class RunCommand implements Callable<Integer> {
         return failed == 0 ? ExitCodes.OK : ExitCodes.FAILED;
     }
 
-    private int runOnce(CliContext ctx, Workflow wf, Integer parallel, List<String> positional,
-                        Map<String, String> variables) {
+    private int runOnce(
+            CliContext ctx, Workflow wf, Integer parallel, List<String> positional, Map<String, String> variables) {
         if (dryRun) {
             DryRun.print(ctx, wf, file, parallel, positional);
             return ExitCodes.OK;
@@ -173,12 +198,16 @@ final class RunCommand implements Callable<Integer> {
         String runId = newRunId();
         ctx.workflow(wf);
         RunInfo.forFile(runId, file, params, paramFile).write(ctx.home());
-        RunOptions.Builder options = RunOptions.builder().runId(runId).args(positional.toArray(String[]::new))
-                .maxParallel(parallel).profile(profile).maxIterations(maxIterations);
+        RunOptions.Builder options = RunOptions.builder()
+                .runId(runId)
+                .args(positional.toArray(String[]::new))
+                .maxParallel(parallel)
+                .profile(profile)
+                .maxIterations(maxIterations);
         variables.forEach(options::variable);
         RunOptions opts = options.build();
-        try (io.prodigy.temporal.TemporalMapExecutor remote = executorOptions.create(ctx.config(),
-                ExecutorOptions.source(file, params, paramFile))) {
+        try (io.prodigy.temporal.TemporalMapExecutor remote =
+                executorOptions.create(ctx.config(), ExecutorOptions.source(file, params, paramFile))) {
             ctx.useMapExecutor(remote);
             return RunExecution.execute(ctx, ctx.project(), yes, runId, wf, prodigy -> prodigy.run(wf, opts));
         }
@@ -187,6 +216,8 @@ final class RunCommand implements Callable<Integer> {
     /** @return a new run id, in the engine's format */
     static String newRunId() {
         return "run-" + RUN_ID_TIME.format(java.time.Instant.now()) + "-"
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+                + HexFormat.of()
+                        .toHexDigits(ThreadLocalRandom.current().nextInt())
+                        .substring(0, 6);
     }
 }

@@ -15,8 +15,7 @@ import java.util.function.Function;
 
 /** Runs, resumes or reprocesses one run with the progress display, and turns its outcome into an exit code. */
 final class RunExecution {
-    private RunExecution() {
-    }
+    private RunExecution() {}
 
     /**
      * @param ctx the context
@@ -28,8 +27,13 @@ final class RunExecution {
      * @return the exit code: also 1 when every item failed, or when a map phase selected no items and the workflow
      *     does not allow that
      */
-    static int execute(CliContext ctx, Path projectDir, boolean yes, String runId, Workflow wf,
-                       Function<Prodigy, RunResult> action) {
+    static int execute(
+            CliContext ctx,
+            Path projectDir,
+            boolean yes,
+            String runId,
+            Workflow wf,
+            Function<Prodigy, RunResult> action) {
         ProgressDisplay display = ProgressDisplay.forTerminal(ctx.err);
         java.io.PrintStream originalErr = System.err;
         display.captureStandardError();
@@ -49,7 +53,8 @@ final class RunExecution {
                 display.suspend();
                 try {
                     String answer = console.readLine("Merge %s? [y/N] ", what);
-                    merge = answer != null && answer.strip().toLowerCase(Locale.ROOT).startsWith("y");
+                    merge = answer != null
+                            && answer.strip().toLowerCase(Locale.ROOT).startsWith("y");
                 } finally {
                     display.resume();
                 }
@@ -75,8 +80,8 @@ final class RunExecution {
         if (result == null) {
             return ExitCodes.OK;
         }
-        new FinalSummary(display.phaseOutput(), RunLogs.of(ctx.home(), result.runId()),
-                display.color()).print(result, ctx.out);
+        new FinalSummary(display.phaseOutput(), RunLogs.of(ctx.home(), result.runId()), display.color())
+                .print(result, ctx.out);
         if (Interrupts.shuttingDown() || result.status() == RunStatus.CANCELLED) {
             ctx.err.println("Interrupted: run " + result.runId() + " stopped and its state is saved. Resume it with:");
             ctx.err.println("  prodigy resume " + result.runId());
@@ -108,10 +113,11 @@ final class RunExecution {
                 ctx.err.println("Paused: resume it with: prodigy resume " + result.runId());
                 return ExitCodes.FAILED;
             default:
-                ctx.err.println("Run " + result.runId() + " failed" + (result.failure() != null ? ": "
-                        + result.failure() : "") + ". Inspect it with: prodigy status " + result.runId()
-                        + " (output: prodigy logs " + result.runId() + "); continue it with: prodigy resume "
-                        + result.runId());
+                ctx.err.println(
+                        "Run " + result.runId() + " failed" + (result.failure() != null ? ": " + result.failure() : "")
+                                + ". Inspect it with: prodigy status " + result.runId()
+                                + " (output: prodigy logs " + result.runId() + "); continue it with: prodigy resume "
+                                + result.runId());
                 return ExitCodes.FAILED;
         }
     }
@@ -121,7 +127,8 @@ final class RunExecution {
     }
 
     private static boolean allowsEmpty(Workflow wf) {
-        return wf.stages().stream().filter(st -> st instanceof Stage.MapReduce)
+        return wf.stages().stream()
+                .filter(st -> st instanceof Stage.MapReduce)
                 .allMatch(st -> ((Stage.MapReduce) st).map().allowEmpty());
     }
 }

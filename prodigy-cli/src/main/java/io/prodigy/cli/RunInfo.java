@@ -29,16 +29,33 @@ import java.util.Optional;
  * @param files the {@code batch} files, as matched when it started
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record RunInfo(@JsonProperty("version") int version, @JsonProperty("run_id") String runId,
-               @JsonProperty("kind") String kind, @JsonProperty("workflow_file") String workflowFile,
-               @JsonProperty("params") Map<String, String> params, @JsonProperty("param_file") String paramFile,
-               @JsonProperty("command") String command, @JsonProperty("retry") Integer retry,
-               @JsonProperty("timeout_seconds") Long timeoutSeconds, @JsonProperty("parallel") Integer parallel,
-               @JsonProperty("files") List<String> files) {
+record RunInfo(
+        @JsonProperty("version") int version,
+        @JsonProperty("run_id") String runId,
+        @JsonProperty("kind") String kind,
+        @JsonProperty("workflow_file") String workflowFile,
+        @JsonProperty("params") Map<String, String> params,
+        @JsonProperty("param_file") String paramFile,
+        @JsonProperty("command") String command,
+        @JsonProperty("retry") Integer retry,
+        @JsonProperty("timeout_seconds") Long timeoutSeconds,
+        @JsonProperty("parallel") Integer parallel,
+        @JsonProperty("files") List<String> files) {
 
     static RunInfo forFile(String runId, Path file, Map<String, String> params, Path paramFile) {
-        return new RunInfo(1, runId, "file", file.toAbsolutePath().normalize().toString(), params,
-                paramFile == null ? null : paramFile.toAbsolutePath().normalize().toString(), null, null, null, null,
+        return new RunInfo(
+                1,
+                runId,
+                "file",
+                file.toAbsolutePath().normalize().toString(),
+                params,
+                paramFile == null
+                        ? null
+                        : paramFile.toAbsolutePath().normalize().toString(),
+                null,
+                null,
+                null,
+                null,
                 null);
     }
 

@@ -23,8 +23,14 @@ import java.util.Map;
  * @param endedAt when it finished, or null while running or interrupted
  * @param items the last outcome of each item
  */
-record RunStats(int total, int succeeded, int failed, Double costUsd, TokenUsage tokens, Instant endedAt,
-                Map<String, ItemStatus> items) {
+record RunStats(
+        int total,
+        int succeeded,
+        int failed,
+        Double costUsd,
+        TokenUsage tokens,
+        Instant endedAt,
+        Map<String, ItemStatus> items) {
 
     static RunStats of(Path home, RunRecord record) {
         Map<String, Integer> totals = new LinkedHashMap<>();
@@ -44,8 +50,11 @@ record RunStats(int total, int succeeded, int failed, Double costUsd, TokenUsage
                         anyCost[0] = true;
                     }
                 } else if (e instanceof RunEvent.AgentActivity a && "usage".equals(a.type())) {
-                    TokenUsage used = new TokenUsage(count(a, "input_tokens"), count(a, "output_tokens"),
-                            count(a, "cache_read_tokens"), count(a, "cache_creation_tokens"));
+                    TokenUsage used = new TokenUsage(
+                            count(a, "input_tokens"),
+                            count(a, "output_tokens"),
+                            count(a, "cache_read_tokens"),
+                            count(a, "cache_creation_tokens"));
                     tokens[0] = tokens[0] == null ? used : tokens[0].plus(used);
                 } else if (e instanceof RunEvent.RunFinished f) {
                     ended[0] = f.at();
@@ -56,8 +65,10 @@ record RunStats(int total, int succeeded, int failed, Double costUsd, TokenUsage
         } catch (RuntimeException e) {
             // an unreadable log leaves the figures unknown; the run itself is still listed
         }
-        int ok = (int) items.values().stream().filter(s -> s == ItemStatus.SUCCEEDED).count();
-        int failed = (int) items.values().stream().filter(s -> s != ItemStatus.SUCCEEDED).count();
+        int ok = (int)
+                items.values().stream().filter(s -> s == ItemStatus.SUCCEEDED).count();
+        int failed = (int)
+                items.values().stream().filter(s -> s != ItemStatus.SUCCEEDED).count();
         Double total = RunMetadata.spentUsd(record);
         if (total == null && anyCost[0]) {
             total = cost[0];
@@ -65,8 +76,14 @@ record RunStats(int total, int succeeded, int failed, Double costUsd, TokenUsage
         if (record.status() != null && !record.status().isTerminal()) {
             ended[0] = null;
         }
-        return new RunStats(totals.values().stream().mapToInt(Integer::intValue).sum(), ok, failed, total, tokens[0],
-                ended[0], items);
+        return new RunStats(
+                totals.values().stream().mapToInt(Integer::intValue).sum(),
+                ok,
+                failed,
+                total,
+                tokens[0],
+                ended[0],
+                items);
     }
 
     private static long count(RunEvent.AgentActivity a, String key) {

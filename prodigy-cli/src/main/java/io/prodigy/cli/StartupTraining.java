@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * it leaves makes later starts faster. It works in a temporary directory of its own and prints nothing.
  */
 public final class StartupTraining {
-    private static final String WORKFLOW = String.join("\n",
+    private static final String WORKFLOW = String.join(
+            "\n",
             "name: training",
             "mode: mapreduce",
             "env:",
@@ -39,8 +40,7 @@ public final class StartupTraining {
             "  - shell: \"echo ${map.successful} of ${map.total}\"",
             "");
 
-    private StartupTraining() {
-    }
+    private StartupTraining() {}
 
     /**
      * @param args ignored

@@ -7,9 +7,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code prodigy temporal}: Temporal helpers. */
-@Command(name = "temporal", mixinStandardHelpOptions = true,
+@Command(
+        name = "temporal",
+        mixinStandardHelpOptions = true,
         description = "Helpers for running map phases on Temporal (see docs/temporal.md).",
-        subcommands = TemporalCommand.DevServer.class, footer = ExitCodes.HELP)
+        subcommands = TemporalCommand.DevServer.class,
+        footer = ExitCodes.HELP)
 final class TemporalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -17,10 +20,14 @@ final class TemporalCommand implements Callable<Integer> {
     }
 
     /** {@code prodigy temporal dev-server}. */
-    @Command(name = "dev-server", mixinStandardHelpOptions = true,
-            description = {"Starts Temporal's in-memory test server on 127.0.0.1 (this machine only) and prints its "
-                    + "address, for trying prodigy run --executor temporal with prodigy workers on one machine. "
-                    + "Everything it holds is lost when it stops; use a real Temporal server otherwise."},
+    @Command(
+            name = "dev-server",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Starts Temporal's in-memory test server on 127.0.0.1 (this machine only) and prints its "
+                        + "address, for trying prodigy run --executor temporal with prodigy workers on one machine. "
+                        + "Everything it holds is lost when it stops; use a real Temporal server otherwise."
+            },
             footer = ExitCodes.HELP)
     static final class DevServer implements Callable<Integer> {
         @Option(names = "--port", paramLabel = "P", description = "The port on 127.0.0.1 (default 7233; 0: any).")

@@ -5,8 +5,7 @@ import java.util.concurrent.TimeUnit;
 
 /** What the terminal can do. */
 final class Terminal {
-    private Terminal() {
-    }
+    private Terminal() {}
 
     /**
      * @return the console when standard input and output are a terminal a person can answer on, else null. From
@@ -54,7 +53,9 @@ final class Terminal {
             return 80;
         }
         try {
-            Process p = new ProcessBuilder("sh", "-c", "stty size < /dev/tty").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("sh", "-c", "stty size < /dev/tty")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
             if (p.waitFor(2, TimeUnit.SECONDS) && p.exitValue() == 0) {
                 String[] parts = out.split("\\s+");

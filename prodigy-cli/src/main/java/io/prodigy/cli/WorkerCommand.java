@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.prodigy.api.Workflow;
 import io.prodigy.api.WorkflowDefinitionException;
 import io.prodigy.core.Prodigy;
-
 import io.prodigy.temporal.TemporalWorkerHost;
 import io.prodigy.temporal.WorkflowResolver;
 import java.io.IOException;
@@ -19,16 +18,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code prodigy worker}: runs map items of {@code --executor temporal} runs on this machine. */
-@Command(name = "worker", mixinStandardHelpOptions = true,
-        description = {"Runs map items of runs started with --executor temporal, on this machine: polls the task "
-                + "queue, fetches each run's base from the shared git remote into its cache, runs each item's "
-                + "agents in their own worktree with the configured agent (claude), and pushes the item's commits "
-                + "back to refs/prodigy/<run>/<item>@<attempt>. Runs until interrupted (Ctrl-C)."},
+@Command(
+        name = "worker",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs map items of runs started with --executor temporal, on this machine: polls the task "
+                    + "queue, fetches each run's base from the shared git remote into its cache, runs each item's "
+                    + "agents in their own worktree with the configured agent (claude), and pushes the item's commits "
+                    + "back to refs/prodigy/<run>/<item>@<attempt>. Runs until interrupted (Ctrl-C)."
+        },
         footer = ExitCodes.HELP)
 final class WorkerCommand implements Callable<Integer> {
 
-    @Option(names = "--target", paramLabel = "HOST:PORT", description = "The Temporal frontend. Config: "
-            + "temporal.target.")
+    @Option(
+            names = "--target",
+            paramLabel = "HOST:PORT",
+            description = "The Temporal frontend. Config: " + "temporal.target.")
     String target;
 
     @Option(names = "--namespace", paramLabel = "N", description = "The Temporal namespace (default: default).")
@@ -43,7 +48,9 @@ final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--max-agents", paramLabel = "N", description = "Agents at once on this worker (default: 2).")
     int maxAgents = 2;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR",
+    @Option(
+            names = "--cache-dir",
+            paramLabel = "DIR",
             description = "The worker's git cache (default: $PRODIGY_HOME/worker-cache).")
     Path cacheDir;
 
@@ -61,14 +68,21 @@ final class WorkerCommand implements Callable<Integer> {
         Path cache = (cacheDir != null ? cacheDir : ctx.home().resolve("worker-cache")).toAbsolutePath();
         Files.createDirectories(cache);
         CountDownLatch stop = new CountDownLatch(1);
-        try (Prodigy prodigy = Prodigy.builder().home(ctx.home()).workingDirectory(cache).eventLog(false)
-                .agentRunner(ctx.agentRunner()).build();
-             TemporalWorkerHost host = TemporalWorkerHost.builder()
-                     .connection(connection.connection(t, namespace != null ? namespace : c.namespace(),
-                             c.security(), System.getenv()))
-                     .taskQueue(taskQueue != null ? taskQueue : c.taskQueue())
-                     .maxAgents(maxAgents).cacheDir(cache).prodigy(prodigy).workflows(resolver(ctx, cache))
-                     .build()) {
+        try (Prodigy prodigy = Prodigy.builder()
+                        .home(ctx.home())
+                        .workingDirectory(cache)
+                        .eventLog(false)
+                        .agentRunner(ctx.agentRunner())
+                        .build();
+                TemporalWorkerHost host = TemporalWorkerHost.builder()
+                        .connection(connection.connection(
+                                t, namespace != null ? namespace : c.namespace(), c.security(), System.getenv()))
+                        .taskQueue(taskQueue != null ? taskQueue : c.taskQueue())
+                        .maxAgents(maxAgents)
+                        .cacheDir(cache)
+                        .prodigy(prodigy)
+                        .workflows(resolver(ctx, cache))
+                        .build()) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "prodigy-worker-stop"));
             host.start();
             ctx.out.println("Worker " + host.identity() + " polling " + t + " (task queue "
@@ -96,12 +110,14 @@ final class WorkerCommand implements Callable<Integer> {
     private static Workflow load(CliContext ctx, Path cache, String source) {
         try {
             JsonNode s = Json.MAPPER.readTree(source);
-            Path dir = Files.createDirectories(cache.resolve("workflows").resolve(Integer.toHexString(
-                    source.hashCode())));
+            Path dir =
+                    Files.createDirectories(cache.resolve("workflows").resolve(Integer.toHexString(source.hashCode())));
             Path file = dir.resolve(s.path("name").asText("workflow.yml"));
             Files.writeString(file, s.path("yaml").asText());
             Map<String, String> params = new LinkedHashMap<>();
-            s.path("params").properties().forEach(e -> params.put(e.getKey(), e.getValue().asText()));
+            s.path("params")
+                    .properties()
+                    .forEach(e -> params.put(e.getKey(), e.getValue().asText()));
             Path paramFile = null;
             if (s.hasNonNull("param_file")) {
                 paramFile = dir.resolve(s.path("param_file_name").asText("params.yml"));
@@ -112,5 +128,4 @@ final class WorkerCommand implements Callable<Integer> {
             throw new WorkflowDefinitionException("cannot load the coordinator's workflow: " + e.getMessage());
         }
     }
-
 }

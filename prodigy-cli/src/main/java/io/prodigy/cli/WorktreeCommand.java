@@ -12,9 +12,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code prodigy worktree ls|clean}. */
-@Command(name = "worktree", aliases = "worktrees", mixinStandardHelpOptions = true,
+@Command(
+        name = "worktree",
+        aliases = "worktrees",
+        mixinStandardHelpOptions = true,
         description = "The git worktrees and branches Prodigy made under $PRODIGY_HOME/worktrees.",
-        subcommands = {WorktreeCommand.Ls.class, WorktreeCommand.Clean.class}, footer = ExitCodes.HELP)
+        subcommands = {WorktreeCommand.Ls.class, WorktreeCommand.Clean.class},
+        footer = ExitCodes.HELP)
 final class WorktreeCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -41,11 +45,16 @@ final class WorktreeCommand implements Callable<Integer> {
     }
 
     /** {@code worktree ls}. */
-    @Command(name = "ls", aliases = "list", mixinStandardHelpOptions = true,
+    @Command(
+            name = "ls",
+            aliases = "list",
+            mixinStandardHelpOptions = true,
             description = "Lists the managed worktrees of this project's repository (--all-projects: of every "
                     + "repository): kind, run, project, branch, state.")
     static final class Ls implements Callable<Integer> {
-        @Option(names = "--json", description = "Print JSON.") boolean json;
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
+
         @Option(names = "--all-projects", description = "Every repository's worktrees, not only this one's.")
         boolean allProjects;
 
@@ -54,7 +63,8 @@ final class WorktreeCommand implements Callable<Integer> {
             CliContext ctx = CliContext.create();
             java.nio.file.Path repo = allProjects ? null : Preflight.topLevel(ctx.project());
             List<ManagedWorktree> all = Worktrees.of(ctx.home()).list().stream()
-                    .filter(w -> repo == null || repo.equals(w.repository())).toList();
+                    .filter(w -> repo == null || repo.equals(w.repository()))
+                    .toList();
             if (json) {
                 ArrayNode arr = Json.array();
                 all.forEach(w -> arr.add(toJson(w)));
@@ -66,14 +76,21 @@ final class WorktreeCommand implements Callable<Integer> {
                         + (repo != null ? " for " + repo + " (--all-projects lists every repository's)" : ""));
                 return ExitCodes.OK;
             }
-            ctx.out.printf(Locale.ROOT, "%-9s %-30s %-16s %-40s %s%n", "KIND", "RUN", "PROJECT", "BRANCH",
-                    "STATE / PATH");
+            ctx.out.printf(
+                    Locale.ROOT, "%-9s %-30s %-16s %-40s %s%n", "KIND", "RUN", "PROJECT", "BRANCH", "STATE / PATH");
             for (ManagedWorktree w : all) {
-                String state = (w.live() ? "live" : "idle") + (w.dirty() ? ", dirty" : "")
+                String state = (w.live() ? "live" : "idle")
+                        + (w.dirty() ? ", dirty" : "")
                         + (w.unmergedCommits() > 0 ? ", " + w.unmergedCommits() + " unmerged" : "")
                         + (w.kept() ? ", kept (failed item)" : "");
-                ctx.out.printf(Locale.ROOT, "%-9s %-30s %-16s %-40s %s  %s%n", w.kind(), w.runId(),
-                        RunsCommand.cut(RunsCommand.projectName(w.repository()), 16), w.branch(), state,
+                ctx.out.printf(
+                        Locale.ROOT,
+                        "%-9s %-30s %-16s %-40s %s  %s%n",
+                        w.kind(),
+                        w.runId(),
+                        RunsCommand.cut(RunsCommand.projectName(w.repository()), 16),
+                        w.branch(),
+                        state,
                         w.path() == null ? "(no worktree)" : w.path());
             }
             return ExitCodes.OK;
@@ -81,16 +98,28 @@ final class WorktreeCommand implements Callable<Integer> {
     }
 
     /** {@code worktree clean}. */
-    @Command(name = "clean", mixinStandardHelpOptions = true,
+    @Command(
+            name = "clean",
+            mixinStandardHelpOptions = true,
             description = "Removes this project's worktrees and branches no running run uses (--all-projects: every "
                     + "repository's); those holding work (uncommitted changes, commits on no other branch) only "
                     + "with --force, after a confirmation (-y: without asking).")
     static final class Clean implements Callable<Integer> {
-        @Option(names = {"-f", "--force"}, description = "Also remove orphans that hold work.") boolean force;
-        @Option(names = {"-y", "--yes"}, description = "With --force: remove work without asking.") boolean yes;
+        @Option(
+                names = {"-f", "--force"},
+                description = "Also remove orphans that hold work.")
+        boolean force;
+
+        @Option(
+                names = {"-y", "--yes"},
+                description = "With --force: remove work without asking.")
+        boolean yes;
+
         @Option(names = "--all-projects", description = "Every repository's worktrees, not only this one's.")
         boolean allProjects;
-        @Option(names = "--json", description = "Print JSON.") boolean json;
+
+        @Option(names = "--json", description = "Print JSON.")
+        boolean json;
 
         @Override
         public Integer call() {
@@ -99,11 +128,20 @@ final class WorktreeCommand implements Callable<Integer> {
             Worktrees worktrees = Worktrees.of(ctx.home());
             if (force && !yes) {
                 List<ManagedWorktree> work = worktrees.orphans().stream()
-                        .filter(w -> w.holdsWork() && (repo == null || repo.equals(w.repository()))).toList();
+                        .filter(w -> w.holdsWork() && (repo == null || repo.equals(w.repository())))
+                        .toList();
                 if (!work.isEmpty()) {
-                    int confirmed = Confirmation.ask(ctx, "Remove " + work.size() + " worktree(s) holding work ("
-                            + String.join(", ", work.stream().map(w -> w.path() != null ? w.path().toString()
-                                    : w.branch()).toList()) + ")");
+                    int confirmed = Confirmation.ask(
+                            ctx,
+                            "Remove " + work.size() + " worktree(s) holding work ("
+                                    + String.join(
+                                            ", ",
+                                            work.stream()
+                                                    .map(w -> w.path() != null
+                                                            ? w.path().toString()
+                                                            : w.branch())
+                                                    .toList())
+                                    + ")");
                     if (confirmed != ExitCodes.OK) {
                         return confirmed;
                     }
@@ -123,10 +161,13 @@ final class WorktreeCommand implements Callable<Integer> {
                 ctx.out.println("removed " + w.kind() + " " + (w.path() != null ? w.path() : w.branch()));
             }
             for (CleanupReport.Skipped s : report.skipped()) {
-                ctx.out.println("kept " + (s.worktree().path() != null ? s.worktree().path() : s.worktree().branch())
-                        + ": " + s.reason() + " (--force removes it)");
+                ctx.out.println("kept "
+                        + (s.worktree().path() != null
+                                ? s.worktree().path()
+                                : s.worktree().branch()) + ": " + s.reason() + " (--force removes it)");
             }
-            ctx.out.println(report.removed().size() + " removed, " + report.skipped().size() + " kept");
+            ctx.out.println(
+                    report.removed().size() + " removed, " + report.skipped().size() + " kept");
             return ExitCodes.OK;
         }
     }

@@ -34,27 +34,38 @@ class CliIT {
     @Test
     void mapReduceRunMergesCommitsListsTheFailedItemAndEveryReadingCommandWorks() throws Exception {
         JarCli cli = new JarCli(tmp);
-        cli.write("items.json", "{\"items\": [{\"id\": \"a\", \"scenario\": \"commit\"}, "
-                + "{\"id\": \"b\", \"scenario\": \"success\"}, {\"id\": \"c\", \"scenario\": \"commit\"}]}");
+        cli.write(
+                "items.json",
+                "{\"items\": [{\"id\": \"a\", \"scenario\": \"commit\"}, "
+                        + "{\"id\": \"b\", \"scenario\": \"success\"}, {\"id\": \"c\", \"scenario\": \"commit\"}]}");
         cli.write("mixed.yml", MIXED);
         cli.commitAll("workflow");
 
         JarCli.Result dry = cli.ok("run", "mixed.yml", "--dry-run");
-        assertThat(dry.out()).contains("items: 3 (of 3 in the input)").contains("[commit required]")
+        assertThat(dry.out())
+                .contains("items: 3 (of 3 in the input)")
+                .contains("[commit required]")
                 .contains("Dry run: nothing was run.");
         assertThat(cli.home.resolve("runs")).doesNotExist();
 
         JarCli.Result run = cli.ok("run", "mixed.yml", "-y");
         // plain (non-terminal) progress: timestamped lines
-        assertThat(run.err()).containsPattern("\\[\\d\\d:\\d\\d:\\d\\d] 3 item\\(s\\) to process, up to 3 at once")
+        assertThat(run.err())
+                .containsPattern("\\[\\d\\d:\\d\\d:\\d\\d] 3 item\\(s\\) to process, up to 3 at once")
                 .doesNotContain("\033[");
-        assertThat(run.out()).contains("COMPLETED_WITH_FAILURES").contains("parallel efficiency")
-                .containsPattern("a\\s+SUCCEEDED").containsPattern("b\\s+FAILED").contains("prodigy dlq list");
+        assertThat(run.out())
+                .contains("COMPLETED_WITH_FAILURES")
+                .contains("parallel efficiency")
+                .containsPattern("a\\s+SUCCEEDED")
+                .containsPattern("b\\s+FAILED")
+                .contains("prodigy dlq list");
         // the committing agents' files reached the user's branch, each item through one merge
         assertThat(cli.repo.resolve("fake-a.txt")).exists();
         assertThat(cli.repo.resolve("fake-c.txt")).exists();
         assertThat(cli.repo.resolve("fake-b.txt")).doesNotExist();
-        assertThat(cli.git("log", "--format=%s", "main")).contains("Merge item a").contains("Merge item c")
+        assertThat(cli.git("log", "--format=%s", "main"))
+                .contains("Merge item a")
+                .contains("Merge item c")
                 .doesNotContain("Merge item b");
 
         JsonNode dlq = cli.ok("dlq", "list", "--json").json();
@@ -80,26 +91,52 @@ class CliIT {
         assertThat(r.get("tokens").get("cache_creation").asLong()).isEqualTo(600);
         assertThat(r.get("tokens").get("total").asLong()).isEqualTo(4671);
         JsonNode status = cli.ok("status", runId, "--json").json();
-        assertThat(status.get("cost_usd").asDouble()).isEqualTo(r.get("cost_usd").asDouble());
+        assertThat(status.get("cost_usd").asDouble())
+                .isEqualTo(r.get("cost_usd").asDouble());
         assertThat(status.get("tokens")).isEqualTo(r.get("tokens"));
         assertThat(r.get("ended_at").isNull()).isFalse();
         assertThat(cli.ok("runs").out()).contains(runId).contains("2/1/3");
 
-        assertThat(cli.ok("status", runId).out()).contains("COMPLETED_WITH_FAILURES").contains("DLQ:       1")
+        assertThat(cli.ok("status", runId).out())
+                .contains("COMPLETED_WITH_FAILURES")
+                .contains("DLQ:       1")
                 .contains("Tokens:    36 in, 1035 out, 3000 cache read, 600 cache write");
-        assertThat(cli.ok("dlq", "inspect", "b").out()).contains("COMMIT_REQUIRED").contains("attempt 1");
-        assertThat(cli.ok("dlq", "stats", runId, "--json").json().get(0).get("count").asInt()).isEqualTo(1);
-        assertThat(cli.ok("dlq", "reprocess", "--dry-run", "--json").json().get(0).asText()).isEqualTo("b");
+        assertThat(cli.ok("dlq", "inspect", "b").out())
+                .contains("COMMIT_REQUIRED")
+                .contains("attempt 1");
+        assertThat(cli.ok("dlq", "stats", runId, "--json")
+                        .json()
+                        .get(0)
+                        .get("count")
+                        .asInt())
+                .isEqualTo(1);
+        assertThat(cli.ok("dlq", "reprocess", "--dry-run", "--json")
+                        .json()
+                        .get(0)
+                        .asText())
+                .isEqualTo("b");
         String events = cli.ok("events", "--json").out();
         assertThat(events.lines()).allMatch(l -> l.startsWith("{")).anyMatch(l -> l.contains("\"run_finished\""));
-        assertThat(cli.ok("events", runId, "--follow", "--type", "ItemFinished").out().lines()).hasSize(3);
+        assertThat(cli.ok("events", runId, "--follow", "--type", "ItemFinished")
+                        .out()
+                        .lines())
+                .hasSize(3);
         assertThat(cli.ok("logs").out()).contains("transcripts").contains("b.claude");
         assertThat(cli.ok("logs", runId, "b", "--transcripts").out()).contains("\"type\":\"result\"");
-        JarCli.Result report = cli.ok("report", runId, "--html", tmp.resolve("report.html").toString());
+        JarCli.Result report =
+                cli.ok("report", runId, "--html", tmp.resolve("report.html").toString());
         assertThat(report.out()).contains("Wrote the report of run " + runId);
-        assertThat(Files.readString(tmp.resolve("report.html"))).contains("<svg").contains(runId)
+        assertThat(Files.readString(tmp.resolve("report.html")))
+                .contains("<svg")
+                .contains(runId)
                 .doesNotContainPattern("(src|href|url)\\s*[=(]\\s*[\"']?https?:");
-        assertThat(cli.run("report", "no-such-run", "--html", tmp.resolve("x.html").toString()).exit()).isEqualTo(2);
+        assertThat(cli.run(
+                                "report",
+                                "no-such-run",
+                                "--html",
+                                tmp.resolve("x.html").toString())
+                        .exit())
+                .isEqualTo(2);
         // the failed item's worktree is kept for debugging, then cleaned with --force (it holds no commits)
         JsonNode worktrees = cli.ok("worktree", "ls", "--json").json();
         assertThat(worktrees.toString()).contains("\"kept\":true");
@@ -155,10 +192,17 @@ class CliIT {
         assertThat(r.get("items").get("done").asInt()).isEqualTo(3);
         assertThat(r.get("items").get("failed").asInt()).isZero();
         String events = cli.ok("events", r.get("id").asText(), "--json").out();
-        assertThat(events.lines().filter(l -> l.contains("\"run_finished\"")).reduce((x, y) -> y).orElseThrow())
+        assertThat(events.lines()
+                        .filter(l -> l.contains("\"run_finished\""))
+                        .reduce((x, y) -> y)
+                        .orElseThrow())
                 .contains("SUCCEEDED");
         assertThat(cli.ok("dlq", "list", "--json").json()).isEmpty();
-        cli.ok("report", r.get("id").asText(), "--html", tmp.resolve("report.html").toString());
+        cli.ok(
+                "report",
+                r.get("id").asText(),
+                "--html",
+                tmp.resolve("report.html").toString());
         assertThat(Files.readString(tmp.resolve("report.html"))).contains("SUCCEEDED");
     }
 
@@ -187,10 +231,14 @@ class CliIT {
                 """);
         Files.writeString(plain.resolve("seq.yml"), "name: seq\ncommands:\n  - shell: \"echo one > one.txt\"\n");
 
-        JarCli.Result refused = cli.run("run", "-p", plain.toString(), plain.resolve("par.yml").toString());
+        JarCli.Result refused =
+                cli.run("run", "-p", plain.toString(), plain.resolve("par.yml").toString());
         assertThat(refused.exit()).as("%s", refused).isEqualTo(2);
-        assertThat(refused.err()).contains("is not in a git repository").contains("git init")
-                .contains("--isolation directory").doesNotContain("\tat ");
+        assertThat(refused.err())
+                .contains("is not in a git repository")
+                .contains("git init")
+                .contains("--isolation directory")
+                .doesNotContain("\tat ");
         assertThat(plain.resolve("seen.txt")).doesNotExist();
         assertThat(cli.home.resolve("runs")).doesNotExist();
 
@@ -199,7 +247,12 @@ class CliIT {
         assertThat(plain.resolve("one.txt")).exists();
 
         // the flag shares the directory on purpose
-        JarCli.Result shared = cli.ok("run", "-p", plain.toString(), "--isolation", "directory",
+        JarCli.Result shared = cli.ok(
+                "run",
+                "-p",
+                plain.toString(),
+                "--isolation",
+                "directory",
                 plain.resolve("par.yml").toString());
         assertThat(shared.out()).contains("SUCCEEDED");
         assertThat(Files.readAllLines(plain.resolve("seen.txt"))).hasSize(3);
@@ -210,14 +263,20 @@ class CliIT {
         assertThat(Files.readAllLines(plain.resolve("seen.txt"))).hasSize(6);
         // a run that shared the directory is retried (and resumed) the same way, without the flag again
         Files.delete(plain.resolve(".prodigy/config.yml"));
-        JarCli.Result flaky = cli.ok("run", "-p", plain.toString(), "--no-git", plain.resolve("flaky.yml").toString());
+        JarCli.Result flaky = cli.ok(
+                "run",
+                "-p",
+                plain.toString(),
+                "--no-git",
+                plain.resolve("flaky.yml").toString());
         assertThat(flaky.out()).contains("COMPLETED_WITH_FAILURES");
         Files.writeString(plain.resolve("fixed"), "");
         JarCli.Result retried = cli.ok("dlq", "retry", "-p", plain.toString(), "-y");
         assertThat(retried.out()).contains("SUCCEEDED");
         assertThat(Files.readAllLines(plain.resolve("flaky.txt"))).containsExactlyInAnyOrder("1", "3", "2");
         Files.writeString(plain.resolve(".prodigy/config.yml"), "isolation: shared\n");
-        JarCli.Result bad = cli.run("run", "-p", plain.toString(), plain.resolve("par.yml").toString());
+        JarCli.Result bad =
+                cli.run("run", "-p", plain.toString(), plain.resolve("par.yml").toString());
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err()).contains("isolation").contains("expected git or directory");
     }
@@ -234,8 +293,11 @@ class CliIT {
 
         JarCli.Result broken = cli.run("validate", "good.yml", "broken.yml");
         assertThat(broken.exit()).as("%s", broken).isEqualTo(2);
-        assertThat(broken.err()).contains("broken.yml:3:5: error:").contains("did you mean 'shell'?")
-                .doesNotContain("Exception").doesNotContain("\tat ");
+        assertThat(broken.err())
+                .contains("broken.yml:3:5: error:")
+                .contains("did you mean 'shell'?")
+                .doesNotContain("Exception")
+                .doesNotContain("\tat ");
 
         JarCli.Result run = cli.run("run", "broken.yml");
         assertThat(run.exit()).isEqualTo(2);
@@ -264,7 +326,9 @@ class CliIT {
                 """);
         cli.commitAll("workflow");
         JarCli.Started started = cli.start("run", "slow.yml", "-y");
-        JarCli.await("two items merged", Duration.ofSeconds(60),
+        JarCli.await(
+                "two items merged",
+                Duration.ofSeconds(60),
                 () -> cli.allEvents().split("\"item_integrated\"", -1).length > 2);
         started.process().destroyForcibly(); // SIGKILL: no shutdown hook, the run record stays RUNNING
         started.process().waitFor();
@@ -281,10 +345,12 @@ class CliIT {
         String log = cli.git("log", "--format=%s", "main");
         for (int i = 0; i < 5; i++) {
             assertThat(log.split("Merge item i" + i + "\n", -1).length + (log.endsWith("Merge item i" + i) ? 1 : 0))
-                    .as("merges of i%d in\n%s", i, log).isLessThanOrEqualTo(2);
+                    .as("merges of i%d in\n%s", i, log)
+                    .isLessThanOrEqualTo(2);
         }
         assertThat(log.lines().filter(l -> l.startsWith("Merge item ")).count()).isEqualTo(5);
-        assertThat(cli.ok("runs", "--json").json().get(0).get("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(cli.ok("runs", "--json").json().get(0).get("status").asText())
+                .isEqualTo("SUCCEEDED");
         assertThat(cli.run("resume").exit()).as("nothing left to resume").isEqualTo(2);
     }
 
@@ -303,13 +369,17 @@ class CliIT {
                 """);
         cli.commitAll("workflow");
         JarCli.Started started = cli.start("run", "slow.yml", "-y");
-        JarCli.await("items running", Duration.ofSeconds(60), () -> cli.allEvents().contains("\"step_started\""));
-        Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(started.process().pid())).start();
+        JarCli.await(
+                "items running", Duration.ofSeconds(60), () -> cli.allEvents().contains("\"step_started\""));
+        Process kill = new ProcessBuilder(
+                        "kill", "-INT", String.valueOf(started.process().pid()))
+                .start();
         assertThat(kill.waitFor()).isZero();
         JarCli.Result r = started.await(Duration.ofSeconds(60));
         assertThat(r.exit()).as("%s", r).isEqualTo(130);
         assertThat(r.err()).containsPattern("prodigy resume run-\\d{8}-\\d{6}-[0-9a-f]{6}");
-        assertThat(cli.ok("runs", "--json").json().get(0).get("status").asText()).isEqualTo("CANCELLED");
+        assertThat(cli.ok("runs", "--json").json().get(0).get("status").asText())
+                .isEqualTo("CANCELLED");
     }
 
     @Test
@@ -318,17 +388,19 @@ class CliIT {
         cli.write("src/a.txt", "a\n");
         cli.write("src/b.txt", "b\n");
         cli.commitAll("files");
-        JarCli.Result exec = cli.ok("exec", "shell: echo made > made.txt && git add made.txt && git commit -qm made",
-                "-y");
+        JarCli.Result exec =
+                cli.ok("exec", "shell: echo made > made.txt && git add made.txt && git commit -qm made", "-y");
         assertThat(exec.out()).contains("SUCCEEDED");
         assertThat(cli.repo.resolve("made.txt")).exists();
         JarCli.Result agent = cli.ok("exec", "claude: hello fake:success", "--retry", "2");
         assertThat(agent.out()).contains("SUCCEEDED");
 
-        JarCli.Result batch = cli.ok("batch", "src/*.txt", "--command", "claude: Improve ${item} fake:commit",
-                "--parallel", "2", "-y");
+        JarCli.Result batch = cli.ok(
+                "batch", "src/*.txt", "--command", "claude: Improve ${item} fake:commit", "--parallel", "2", "-y");
         assertThat(batch.out()).contains("SUCCEEDED").containsPattern("Items: 2 total");
-        assertThat(cli.git("log", "--format=%s", "main")).contains("Merge item item_0").contains("Merge item item_1");
+        assertThat(cli.git("log", "--format=%s", "main"))
+                .contains("Merge item item_0")
+                .contains("Merge item item_1");
 
         JarCli.Result completion = cli.ok("completion");
         assertThat(completion.out()).contains("complete -F").contains("prodigy");
@@ -337,8 +409,8 @@ class CliIT {
     @Test
     void aTerminalGetsTheLiveDisplay() throws Exception {
         JarCli cli = new JarCli(tmp);
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")),
-                "util-linux script makes the pseudo-terminal");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                Files.isExecutable(Path.of("/usr/bin/script")), "util-linux script makes the pseudo-terminal");
         cli.write("items.json", "[1, 2, 3]");
         cli.write("wf.yml", """
                 name: live
@@ -358,15 +430,22 @@ class CliIT {
         }
         Path typescript = tmp.resolve("typescript");
         ProcessBuilder pb = new ProcessBuilder("script", "-qfec", cmd.toString(), typescript.toString())
-                .directory(cli.repo.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("pty.out").toFile());
+                .directory(cli.repo.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(tmp.resolve("pty.out").toFile());
         pb.environment().putAll(cli.env);
         Process p = pb.start();
         p.getOutputStream().close();
         assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         String screen = Files.readString(typescript);
-        assertThat(screen).contains("\033[32m").contains("running").contains("ETA").contains("\033[J")
-                .containsPattern("\033\\[\\d+A").contains("parallel efficiency");
+        assertThat(screen)
+                .contains("\033[32m")
+                .contains("running")
+                .contains("ETA")
+                .contains("\033[J")
+                .containsPattern("\033\\[\\d+A")
+                .contains("parallel efficiency");
         pb.environment().put("NO_COLOR", "1");
         Process q = pb.start();
         q.getOutputStream().close();

@@ -21,8 +21,7 @@ class CliTest {
     @TempDir
     Path tmp;
 
-    record Out(int exit, String out, String err) {
-    }
+    record Out(int exit, String out, String err) {}
 
     private static synchronized Out exec(String... args) {
         PrintStream oldOut = System.out;
@@ -52,10 +51,32 @@ class CliTest {
                 paths.add(List.of(e.getKey(), sub));
             }
         }
-        assertThat(paths).extracting(p -> String.join(" ", p)).contains("run", "resume", "resume-job", "runs",
-                "sessions", "validate", "dlq list", "dlq inspect", "dlq stats", "dlq export", "dlq purge", "dlq retry",
-                "dlq reprocess", "events", "status", "logs", "worktree ls", "worktree clean", "clean", "init", "exec",
-                "batch", "completion");
+        assertThat(paths)
+                .extracting(p -> String.join(" ", p))
+                .contains(
+                        "run",
+                        "resume",
+                        "resume-job",
+                        "runs",
+                        "sessions",
+                        "validate",
+                        "dlq list",
+                        "dlq inspect",
+                        "dlq stats",
+                        "dlq export",
+                        "dlq purge",
+                        "dlq retry",
+                        "dlq reprocess",
+                        "events",
+                        "status",
+                        "logs",
+                        "worktree ls",
+                        "worktree clean",
+                        "clean",
+                        "init",
+                        "exec",
+                        "batch",
+                        "completion");
         for (List<String> p : paths) {
             if (p.get(0).equals("help")) {
                 continue;
@@ -66,7 +87,9 @@ class CliTest {
             assertThat(o.exit()).as("%s --help: %s", p, o.err()).isZero();
             assertThat(o.out()).as("%s", p).contains("Usage: prodigy ");
         }
-        assertThat(exec("run", "--help").out()).contains("Exit codes: 0 success").contains("130 interrupted");
+        assertThat(exec("run", "--help").out())
+                .contains("Exit codes: 0 success")
+                .contains("130 interrupted");
         assertThat(exec().exit()).isEqualTo(2);
     }
 
@@ -95,7 +118,9 @@ class CliTest {
         assertThat(exec("run", tmp.resolve("missing.yml").toString()).err()).contains("workflow file not found");
         assertThat(exec("run", "--no-such-flag", "x.yml").exit()).isEqualTo(2);
         assertThat(exec("dlq", "nope").exit()).isEqualTo(2);
-        assertThat(exec("run", "-n", "0", "-p", tmp.toString(), tmp.resolve("x").toString()).exit()).isEqualTo(2);
+        assertThat(exec("run", "-n", "0", "-p", tmp.toString(), tmp.resolve("x").toString())
+                        .exit())
+                .isEqualTo(2);
     }
 
     @Test
@@ -111,16 +136,21 @@ class CliTest {
         assertThat(o.err()).contains("unknown key 'max_paralel'").contains("did you mean 'max_parallel'?");
 
         Files.writeString(config, "retry:\n  atempts: 2\n");
-        assertThat(exec("run", "-p", project.toString(), "--dry-run", wf.toString()).err())
-                .contains("unknown key 'retry.atempts'").contains("did you mean 'attempts'?");
+        assertThat(exec("run", "-p", project.toString(), "--dry-run", wf.toString())
+                        .err())
+                .contains("unknown key 'retry.atempts'")
+                .contains("did you mean 'attempts'?");
 
         Files.writeString(config, "merge:\n  strategy: rebase\n");
-        assertThat(exec("run", "-p", project.toString(), "--dry-run", wf.toString()).err())
+        assertThat(exec("run", "-p", project.toString(), "--dry-run", wf.toString())
+                        .err())
                 .contains("'rebase' is not supported yet");
 
-        Files.writeString(config, "max_parallel: 3\nretry: {attempts: 2, backoff: fibonacci, initial_delay: 500ms}\n"
-                + "timeouts: {git: 5m}\nclaude: {command: claude, model: sonnet}\nworktree: {auto_cleanup: true}\n"
-                + "merge: {strategy: merge}\nlog_level: info\n");
+        Files.writeString(
+                config,
+                "max_parallel: 3\nretry: {attempts: 2, backoff: fibonacci, initial_delay: 500ms}\n"
+                        + "timeouts: {git: 5m}\nclaude: {command: claude, model: sonnet}\nworktree: {auto_cleanup: true}\n"
+                        + "merge: {strategy: merge}\nlog_level: info\n");
         CliConfig c = CliConfig.load(tmp.resolve("no-home"), project);
         assertThat(c.maxParallel()).isEqualTo(3);
         assertThat(c.retry().maxAttempts()).isEqualTo(2);
@@ -137,18 +167,25 @@ class CliTest {
         Path plain = Files.createDirectories(tmp.resolve("plain"));
         Files.writeString(plain.resolve("items.json"), "[1, 2, 3]");
         Path wf = plain.resolve("par.yml");
-        Files.writeString(wf, "name: par\nmode: mapreduce\nmap:\n  input: items.json\n  max_parallel: 2\n"
-                + "  agent_template:\n    - shell: \"echo ${item} >> seen.txt\"\n");
+        Files.writeString(
+                wf,
+                "name: par\nmode: mapreduce\nmap:\n  input: items.json\n  max_parallel: 2\n"
+                        + "  agent_template:\n    - shell: \"echo ${item} >> seen.txt\"\n");
         Out o = exec("run", "-p", plain.toString(), wf.toString());
         assertThat(o.exit()).as(o.err()).isEqualTo(2);
-        assertThat(o.err()).contains(plain + " is not in a git repository")
-                .contains("the map phase of 'par' runs up to 2 items at once").contains("git init")
-                .contains("--isolation directory").contains("isolation: directory");
+        assertThat(o.err())
+                .contains(plain + " is not in a git repository")
+                .contains("the map phase of 'par' runs up to 2 items at once")
+                .contains("git init")
+                .contains("--isolation directory")
+                .contains("isolation: directory");
         assertThat(plain.resolve("seen.txt")).doesNotExist();
-        Out contradicting = exec("run", "-p", plain.toString(), "-n", "1", wf.toString(), "--no-git", "--isolation", "git");
+        Out contradicting =
+                exec("run", "-p", plain.toString(), "-n", "1", wf.toString(), "--no-git", "--isolation", "git");
         assertThat(contradicting.exit()).isEqualTo(2);
         assertThat(contradicting.err()).contains("contradict");
-        assertThat(exec("run", "-p", plain.toString(), "--isolation", "shared", wf.toString()).err())
+        assertThat(exec("run", "-p", plain.toString(), "--isolation", "shared", wf.toString())
+                        .err())
                 .contains("expected git or directory");
     }
 
@@ -167,16 +204,20 @@ class CliTest {
                 .contains("did you mean 'goal-seek'?");
         assertThat(exec("init", "-p", tmp.toString()).out()).contains("kept    shell-quickstart.yml");
         assertThat(tmp.resolve(".prodigy/validate-goal.sh")).isExecutable();
-        assertThat(CliConfig.load(tmp.resolve("home"), tmp).maxParallel()).isNull(); // the written config is all comments
+        assertThat(CliConfig.load(tmp.resolve("home"), tmp).maxParallel())
+                .isNull(); // the written config is all comments
     }
 
     @Test
     void dlqMessagesKeepTheirUsefulPart() {
-        String long1 = "step 2 'shell: make test ${item}' in map (item item_7) exited with code 2: "
-                + "x".repeat(300) + " error: cannot find symbol Foo";
+        String long1 = "step 2 'shell: make test ${item}' in map (item item_7) exited with code 2: " + "x".repeat(300)
+                + " error: cannot find symbol Foo";
         String shown = DlqCommand.usefulPart(long1, 120);
-        assertThat(shown).startsWith("step 2 exited with code 2: ").endsWith("error: cannot find symbol Foo")
-                .hasSize(120).contains(" … ");
+        assertThat(shown)
+                .startsWith("step 2 exited with code 2: ")
+                .endsWith("error: cannot find symbol Foo")
+                .hasSize(120)
+                .contains(" … ");
         assertThat(DlqCommand.usefulPart("step 1 'claude: /x' in setup failed: no\nnewline", 100))
                 .isEqualTo("step 1 failed: no newline");
     }
@@ -193,7 +234,8 @@ class CliTest {
         assertThat(CliConfig.parseDuration("500ms")).hasMillis(500);
         assertThat(CliConfig.parseDuration("10m")).hasMinutes(10);
         assertThat(CliConfig.parseDuration("30")).hasSeconds(30);
-        assertThat(ProgressDisplay.duration(java.time.Duration.ofMillis(12_300))).isEqualTo("12.3s");
+        assertThat(ProgressDisplay.duration(java.time.Duration.ofMillis(12_300)))
+                .isEqualTo("12.3s");
         assertThat(ProgressDisplay.duration(java.time.Duration.ofSeconds(245))).isEqualTo("4m05s");
     }
 }

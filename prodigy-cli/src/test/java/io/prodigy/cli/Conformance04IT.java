@@ -33,8 +33,12 @@ class Conformance04IT {
     }
 
     /** The slash commands the suite's workflows call, as {@code prodigy init} installs them for the Rust tool. */
-    private static final List<String> COMMANDS = List.of("prodigy-coverage", "prodigy-implement-spec",
-            "prodigy-debug-test-failure", "prodigy-add-spec", "prodigy-merge-worktree");
+    private static final List<String> COMMANDS = List.of(
+            "prodigy-coverage",
+            "prodigy-implement-spec",
+            "prodigy-debug-test-failure",
+            "prodigy-add-spec",
+            "prodigy-merge-worktree");
 
     private JarCli withWorkflow(String name, String text) throws Exception {
         JarCli cli = new JarCli(tmp);
@@ -63,10 +67,13 @@ class Conformance04IT {
 
     @Test
     void variablesFollowTheRustToolAndIterationsStopWhenNothingChanges() throws Exception {
-        JarCli cli = withWorkflow("variables.yml", resource("variables.yml")
-                .replace("git commit -qm variables", "{ git commit -qm variables || true; }"));
+        JarCli cli = withWorkflow(
+                "variables.yml",
+                resource("variables.yml").replace("git commit -qm variables", "{ git commit -qm variables || true; }"));
         JarCli.Result validate = cli.ok("validate", "variables.yml");
-        assertThat(validate.out() + validate.err()).contains("variables.yml:20:").contains("variable 'SPEC_ID'")
+        assertThat(validate.out() + validate.err())
+                .contains("variables.yml:20:")
+                .contains("variable 'SPEC_ID'")
                 .contains("keeps ${SPEC_ID} as written");
 
         JarCli.Result run = cli.ok("run", "variables.yml", "-y", "-n", "3");
@@ -74,10 +81,13 @@ class Conformance04IT {
         assertThat(cli.repo.resolve("pct.txt")).hasContent("42%");
         assertThat(cli.repo.resolve("words.txt")).hasContent("[--one]\n[--two]\n[--one]\n[--two]");
         List<String> prompts = prompts(cli);
-        assertThat(prompts).anyMatch(p -> p.startsWith("/prodigy-debug-test-failure --stderr boom on stderr")
-                && p.endsWith("--code 3"));
-        assertThat(prompts).contains("/prodigy-implement-spec ${SPEC_ID} iteration 1",
-                "/prodigy-implement-spec ${SPEC_ID} iteration 2");
+        assertThat(prompts)
+                .anyMatch(p ->
+                        p.startsWith("/prodigy-debug-test-failure --stderr boom on stderr") && p.endsWith("--code 3"));
+        assertThat(prompts)
+                .contains(
+                        "/prodigy-implement-spec ${SPEC_ID} iteration 1",
+                        "/prodigy-implement-spec ${SPEC_ID} iteration 2");
         assertThat(prompts).noneMatch(p -> p.contains("iteration 3"));
         // the prompt warning is visible at the default log level
         assertThat(run.err()).contains("'SPEC_ID' is not defined").contains("made no changes");
@@ -97,8 +107,8 @@ class Conformance04IT {
     @Test
     void mapReduceResultsHaveTheRustToolsShapeAndAnAgentResolvesTheConflict() throws Exception {
         Path barrier = Files.createDirectories(tmp.resolve("barrier"));
-        JarCli cli = withWorkflow("mapreduce.yml", resource("mapreduce.yml").replace("BARRIER_DIR",
-                barrier.toString()));
+        JarCli cli =
+                withWorkflow("mapreduce.yml", resource("mapreduce.yml").replace("BARRIER_DIR", barrier.toString()));
         JarCli.Result validate = cli.ok("validate", "mapreduce.yml");
         assertThat(validate.out() + validate.err()).doesNotContain("warning");
 
@@ -109,7 +119,9 @@ class Conformance04IT {
         assertThat(cli.repo.resolve("item-beta.json")).hasContent("{\"item\":\"beta\"}");
         // the second merge conflicted in shared.txt; the conflict agent ran in the run's worktree and committed
         ClaudeDouble.Call resolver = cli.claude.calls().stream()
-                .filter(c -> c.option("-p").startsWith("/prodigy-merge-worktree ")).findFirst().orElseThrow();
+                .filter(c -> c.option("-p").startsWith("/prodigy-merge-worktree "))
+                .findFirst()
+                .orElseThrow();
         assertThat(resolver.option("-p")).matches("/prodigy-merge-worktree \\S+ prodigy-run-\\S+ fake:commit");
         JsonNode results = JarCli.JSON.readTree(cli.repo.resolve("results.json").toFile());
         assertThat(results).hasSize(2);
@@ -127,8 +139,10 @@ class Conformance04IT {
 
     @Test
     void upstreamRunFlagsParseAndBehave() throws Exception {
-        JarCli cli = withWorkflow("each.yml", "- shell: \"test $ARG != bad\"\n"
-                + "- shell: \"echo $ARG:${INDEX}/${TOTAL} >> inputs.txt && git add inputs.txt && git commit -qm $ARG\"\n");
+        JarCli cli = withWorkflow(
+                "each.yml",
+                "- shell: \"test $ARG != bad\"\n"
+                        + "- shell: \"echo $ARG:${INDEX}/${TOTAL} >> inputs.txt && git add inputs.txt && git commit -qm $ARG\"\n");
         cli.write("specs/65-cook-refactor.md", "x");
         cli.write("specs/70-other.md", "y");
         cli.commitAll("specs");

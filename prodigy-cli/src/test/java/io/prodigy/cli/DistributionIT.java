@@ -22,8 +22,7 @@ class DistributionIT {
     @TempDir
     Path tmp;
 
-    private record Result(int code, String out) {
-    }
+    private record Result(int code, String out) {}
 
     private Result run(Path launcher, Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
@@ -43,11 +42,14 @@ class DistributionIT {
         Path archive = Path.of(System.getProperty("prodigy.dist"));
         assertThat(archive).exists();
         Process tar = new ProcessBuilder("tar", "xzf", archive.toString(), "-C", tmp.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         assertThat(tar.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(tar.exitValue()).isZero();
         try (Stream<Path> s = Files.list(tmp)) {
-            return s.filter(d -> d.getFileName().toString().startsWith("prodigy-")).findFirst().orElseThrow();
+            return s.filter(d -> d.getFileName().toString().startsWith("prodigy-"))
+                    .findFirst()
+                    .orElseThrow();
         }
     }
 
@@ -58,7 +60,10 @@ class DistributionIT {
         assertThat(dist.resolve("LICENSE")).content().contains("MIT License");
         assertThat(dist.resolve("docs/README.md")).exists();
         assertThat(dist.resolve("docs/getting-started.md")).exists();
-        assertThat(dist.resolve("completion/prodigy.bash")).content().contains("complete").contains("validate");
+        assertThat(dist.resolve("completion/prodigy.bash"))
+                .content()
+                .contains("complete")
+                .contains("validate");
         Path launcher = dist.resolve("bin/prodigy");
         assertThat(Files.isExecutable(launcher)).isTrue();
 
@@ -70,12 +75,18 @@ class DistributionIT {
         Path cds = tmp.resolve("home/cds");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         while (!hasArchive(cds)) {
-            assertThat(System.nanoTime()).as("a .jsa archive under %s within 180 s", cds).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("a .jsa archive under %s within 180 s", cds)
+                    .isLessThan(deadline);
             Thread.sleep(100);
         }
         try (Stream<Path> s = Files.list(cds)) {
-            assertThat(s.map(p -> p.getFileName().toString()).toList()).singleElement().asString()
-                    .startsWith("prodigy-").contains("-jdk" + Runtime.version().feature()).endsWith(".jsa");
+            assertThat(s.map(p -> p.getFileName().toString()).toList())
+                    .singleElement()
+                    .asString()
+                    .startsWith("prodigy-")
+                    .contains("-jdk" + Runtime.version().feature())
+                    .endsWith(".jsa");
         }
 
         Files.writeString(tmp.resolve("wf.yml"), "name: hello\ncommands:\n  - shell: \"echo hi\"\n");

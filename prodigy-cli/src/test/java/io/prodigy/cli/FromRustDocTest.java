@@ -19,8 +19,12 @@ class FromRustDocTest {
     private static final Pattern CODE = Pattern.compile("`([^`]+)`");
 
     private static List<String> lines() throws IOException {
-        Path doc = Path.of(System.getProperty("prodigy.buildDirectory", "target")).toAbsolutePath().getParent()
-                .getParent().resolve("docs").resolve("from-rust-prodigy.md");
+        Path doc = Path.of(System.getProperty("prodigy.buildDirectory", "target"))
+                .toAbsolutePath()
+                .getParent()
+                .getParent()
+                .resolve("docs")
+                .resolve("from-rust-prodigy.md");
         return Files.readAllLines(doc, StandardCharsets.UTF_8);
     }
 
@@ -55,18 +59,39 @@ class FromRustDocTest {
         CommandSpec run = Main.commandLine().getSubcommands().get("run").getCommandSpec();
         List<String> checked = new ArrayList<>();
         for (String[] row : rows(lines, "### `run` flags")) {
-            assertThat(row[1]).as("the page says whether %s is accepted", row[0]).startsWith("accepted");
+            assertThat(row[1])
+                    .as("the page says whether %s is accepted", row[0])
+                    .startsWith("accepted");
             for (String code : codes(row[0])) {
                 String flag = code.split(" ")[0];
-                assertThat(run.findOption(flag)).as("run %s (docs/from-rust-prodigy.md)", flag).isNotNull();
+                assertThat(run.findOption(flag))
+                        .as("run %s (docs/from-rust-prodigy.md)", flag)
+                        .isNotNull();
                 checked.add(flag);
             }
         }
-        assertThat(checked).contains("-n", "--max-iterations", "--map", "--args", "--fail-fast", "--resume", "-y",
-                "--dry-run", "--param", "--param-file", "-p");
-        String ours = lines.stream().filter(l -> l.startsWith("Flags of this tool only:")).findFirst().orElseThrow()
-                + lines.get(lines.indexOf(lines.stream().filter(l -> l.startsWith("Flags of this tool only:"))
-                .findFirst().orElseThrow()) + 1);
+        assertThat(checked)
+                .contains(
+                        "-n",
+                        "--max-iterations",
+                        "--map",
+                        "--args",
+                        "--fail-fast",
+                        "--resume",
+                        "-y",
+                        "--dry-run",
+                        "--param",
+                        "--param-file",
+                        "-p");
+        String ours = lines.stream()
+                        .filter(l -> l.startsWith("Flags of this tool only:"))
+                        .findFirst()
+                        .orElseThrow()
+                + lines.get(lines.indexOf(lines.stream()
+                                .filter(l -> l.startsWith("Flags of this tool only:"))
+                                .findFirst()
+                                .orElseThrow())
+                        + 1);
         for (String code : codes(ours)) {
             for (String flag : code.split("/")) {
                 String name = flag.split(" ")[0];
@@ -100,10 +125,27 @@ class FromRustDocTest {
                 }
             }
         }
-        assertThat(verbs).contains("run", "cook", "resume", "resume-job", "dlq", "runs", "sessions", "events", "status",
-                "report", "worktree", "exec", "batch", "init", "logs");
+        assertThat(verbs)
+                .contains(
+                        "run",
+                        "cook",
+                        "resume",
+                        "resume-job",
+                        "dlq",
+                        "runs",
+                        "sessions",
+                        "events",
+                        "status",
+                        "report",
+                        "worktree",
+                        "exec",
+                        "batch",
+                        "init",
+                        "logs");
         for (String verb : verbs) {
-            assertThat(cl.getSubcommands()).as("prodigy %s (docs/from-rust-prodigy.md)", verb).containsKey(verb);
+            assertThat(cl.getSubcommands())
+                    .as("prodigy %s (docs/from-rust-prodigy.md)", verb)
+                    .containsKey(verb);
         }
     }
 }

@@ -23,7 +23,8 @@ class GettingStartedIT {
 
     static List<String> walkthrough() throws IOException {
         Path here = Path.of("").toAbsolutePath();
-        Path doc = (Files.isDirectory(here.resolve("docs")) ? here : here.getParent()).resolve("docs")
+        Path doc = (Files.isDirectory(here.resolve("docs")) ? here : here.getParent())
+                .resolve("docs")
                 .resolve("getting-started.md");
         List<String> lines = Files.readAllLines(doc, StandardCharsets.UTF_8);
         int i = 0;
@@ -48,7 +49,8 @@ class GettingStartedIT {
         JarCli cli = new JarCli(tmp); // the jar, a private PRODIGY_HOME, HOME and git configuration
         Path local = tmp.resolve("local");
         JarCli.Result install = cli.ok("install", "--prefix", local.toString());
-        assertThat(install.out()).contains("Installed " + local.resolve("bin/prodigy"))
+        assertThat(install.out())
+                .contains("Installed " + local.resolve("bin/prodigy"))
                 .contains("is not on your PATH");
         assertThat(local.resolve("lib/prodigy/prodigy.jar")).isRegularFile();
         cli.env.put("PATH", local.resolve("bin") + ":/usr/local/bin:/usr/bin:/bin");
@@ -62,7 +64,8 @@ class GettingStartedIT {
         for (String command : commands) {
             Path cwdFile = tmp.resolve("cwd");
             ProcessBuilder pb = new ProcessBuilder("sh", "-c", "set -e\n" + command + "\npwd > '" + cwdFile + "'")
-                    .directory(cwd.toFile()).redirectErrorStream(true);
+                    .directory(cwd.toFile())
+                    .redirectErrorStream(true);
             pb.environment().putAll(cli.env);
             Process p = pb.start();
             p.getOutputStream().close();
@@ -75,9 +78,14 @@ class GettingStartedIT {
         double seconds = (System.nanoTime() - start) / 1e9;
         assertThat(seconds).as("the walkthrough's time, s").isLessThan(120);
         String text = transcript.toString();
-        assertThat(text).contains("wrote   shell-quickstart.yml").contains("shell-quickstart.yml: valid")
-                .containsPattern("README.md\\s+SUCCEEDED").containsPattern("docs/guide.md\\s+SUCCEEDED")
-                .contains("2 of 2 files reviewed, 0 failed").contains("item_0.log").contains("Merge item");
+        assertThat(text)
+                .contains("wrote   shell-quickstart.yml")
+                .contains("shell-quickstart.yml: valid")
+                .containsPattern("README.md\\s+SUCCEEDED")
+                .containsPattern("docs/guide.md\\s+SUCCEEDED")
+                .contains("2 of 2 files reviewed, 0 failed")
+                .contains("item_0.log")
+                .contains("Merge item");
         assertThat(cwd.getFileName().toString()).isEqualTo("hello-prodigy");
         assertThat(Files.readString(cwd.resolve("docs/guide.md"))).contains("reviewed by prodigy");
         System.out.printf("walkthrough: %d commands in %.1f s%n", commands.size(), seconds);

@@ -18,8 +18,11 @@ class IsolationSettingsTest {
 
     @Test
     void theWorkflowWinsKeyByKeyOverTheConfiguration() {
-        IsolationHints config = IsolationHints.NONE.withMode(Mode.POOLED).withPoolSize(8)
-                .withOnConflict(OnConflict.AGENT).withConflictCommand("/resolve")
+        IsolationHints config = IsolationHints.NONE
+                .withMode(Mode.POOLED)
+                .withPoolSize(8)
+                .withOnConflict(OnConflict.AGENT)
+                .withConflictCommand("/resolve")
                 .withConflictTimeout(Duration.ofMinutes(5));
         IsolationHints workflow = IsolationHints.NONE.withOnConflict(OnConflict.AGENT);
         IsolationHints merged = IsolationSettings.merged(config, workflow);
@@ -28,22 +31,32 @@ class IsolationSettingsTest {
         IsolationHints other = IsolationSettings.merged(config, reuse);
         // settings of the configuration's mode and resolver do not leak into others
         assertThat(other).isEqualTo(reuse);
-        assertThat(IsolationSettings.merged(IsolationHints.NONE, IsolationHints.NONE).isEmpty()).isTrue();
+        assertThat(IsolationSettings.merged(IsolationHints.NONE, IsolationHints.NONE)
+                        .isEmpty())
+                .isTrue();
     }
 
     @Test
     void configYmlReadsTheWorktreeModeAndConflictHandling() throws Exception {
         Path home = Files.createDirectories(tmp.resolve("home"));
-        Files.writeString(home.resolve("config.yml"), "worktree:\n  mode: pooled\n  pool_size: 3\n"
-                + "  on_conflict: agent\n  conflict_timeout: 10m\n");
+        Files.writeString(
+                home.resolve("config.yml"),
+                "worktree:\n  mode: pooled\n  pool_size: 3\n" + "  on_conflict: agent\n  conflict_timeout: 10m\n");
         CliConfig c = CliConfig.load(home, null);
-        assertThat(c.worktree()).isEqualTo(IsolationHints.NONE.withMode(Mode.POOLED).withPoolSize(3)
-                .withOnConflict(OnConflict.AGENT).withConflictTimeout(Duration.ofMinutes(10)));
+        assertThat(c.worktree())
+                .isEqualTo(IsolationHints.NONE
+                        .withMode(Mode.POOLED)
+                        .withPoolSize(3)
+                        .withOnConflict(OnConflict.AGENT)
+                        .withConflictTimeout(Duration.ofMinutes(10)));
         Files.writeString(home.resolve("config.yml"), "worktree:\n  mode: pooles\n");
-        assertThatThrownBy(() -> CliConfig.load(home, null)).isInstanceOf(CliException.class)
-                .hasMessageContaining("worktree.mode").hasMessageContaining("pooled");
+        assertThatThrownBy(() -> CliConfig.load(home, null))
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("worktree.mode")
+                .hasMessageContaining("pooled");
         Files.writeString(home.resolve("config.yml"), "worktree:\n  mode: dedicated\n");
-        assertThatThrownBy(() -> CliConfig.load(home, null)).isInstanceOf(CliException.class)
+        assertThatThrownBy(() -> CliConfig.load(home, null))
+                .isInstanceOf(CliException.class)
                 .hasMessageContaining("needs a 'name'");
     }
 

@@ -48,7 +48,8 @@ final class JarCli {
 
     JarCli(Path root) throws IOException, InterruptedException {
         String jarPath = System.getProperty("prodigy.jar");
-        assumeTrue(jarPath != null && Files.isRegularFile(Path.of(jarPath)),
+        assumeTrue(
+                jarPath != null && Files.isRegularFile(Path.of(jarPath)),
                 "the jar tests run after package (mvn verify), with -Dprodigy.jar set");
         this.jar = Path.of(jarPath);
         this.root = root;
@@ -57,8 +58,10 @@ final class JarCli {
         this.claude = ClaudeDouble.install(root.resolve("double"));
         Path userHome = Files.createDirectories(root.resolve("user-home"));
         Path gitConfig = userHome.resolve("gitconfig");
-        Files.writeString(gitConfig, "[user]\n\tname = Prodigy Test\n\temail = test@prodigy.invalid\n"
-                + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
+        Files.writeString(
+                gitConfig,
+                "[user]\n\tname = Prodigy Test\n\temail = test@prodigy.invalid\n"
+                        + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
         env.putAll(claude.environment());
         env.put("PRODIGY_HOME", home.toString());
         env.put("HOME", userHome.toString());
@@ -73,8 +76,13 @@ final class JarCli {
     }
 
     List<String> command(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-jar", jar.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xshare:auto",
+                "-jar",
+                jar.toString()));
         cmd.addAll(List.of(args));
         return cmd;
     }
@@ -84,8 +92,11 @@ final class JarCli {
         int n = ++calls;
         Path out = root.resolve("call-" + n + ".out");
         Path err = root.resolve("call-" + n + ".err");
-        ProcessBuilder pb = new ProcessBuilder(command(args)).directory(repo.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        ProcessBuilder pb = new ProcessBuilder(command(args))
+                .directory(repo.toFile())
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
@@ -100,7 +111,9 @@ final class JarCli {
                 process.destroyForcibly();
                 throw new AssertionError("prodigy did not finish within " + limit + "\n" + Files.readString(err));
             }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new Result(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         }
 

@@ -35,8 +35,11 @@ class NewcomerIT {
         cli.commitAll("workflow");
         JarCli.Result run = cli.run("run", "docs.yml", "-y");
         assertThat(run.exit()).as("%s", run).isEqualTo(2);
-        assertThat(run.err()).contains("the agent CLI 'claude-not-installed-here' is not on the PATH")
-                .contains("claude: /improve-doc ${item}").contains("shell-quickstart").contains("nothing ran");
+        assertThat(run.err())
+                .contains("the agent CLI 'claude-not-installed-here' is not on the PATH")
+                .contains("claude: /improve-doc ${item}")
+                .contains("shell-quickstart")
+                .contains("nothing ran");
         assertThat(cli.home.resolve("runs")).doesNotExist();
     }
 
@@ -47,8 +50,9 @@ class NewcomerIT {
         cli.commitAll("workflow");
         JarCli.Result validate = cli.run("validate", "docs.yml");
         assertThat(validate.exit()).as("%s", validate).isEqualTo(2);
-        assertThat(validate.err()).contains("the workflow calls the slash command /docs:improve, but "
-                + ".claude/commands/docs/improve.md does not exist");
+        assertThat(validate.err())
+                .contains("the workflow calls the slash command /docs:improve, but "
+                        + ".claude/commands/docs/improve.md does not exist");
         JarCli.Result run = cli.run("run", "docs.yml", "-y");
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains(".claude/commands/docs/improve.md does not exist");
@@ -57,8 +61,8 @@ class NewcomerIT {
         cli.write(".claude/commands/docs/improve.md", "Improve $ARGUMENTS\n");
         JarCli.Result uncommitted = cli.run("run", "docs.yml", "-y");
         assertThat(uncommitted.exit()).isEqualTo(2);
-        assertThat(uncommitted.err()).contains("the slash command /docs:improve (.claude/commands/docs/improve.md) "
-                + "is not committed");
+        assertThat(uncommitted.err())
+                .contains("the slash command /docs:improve (.claude/commands/docs/improve.md) " + "is not committed");
         cli.commitAll("command");
         cli.env.put("FAKE_CLAUDE_SCENARIO", "commit");
         assertThat(cli.ok("validate", "docs.yml").out()).contains("valid");
@@ -83,7 +87,8 @@ class NewcomerIT {
         cli.write("items.json", "[1, 2]");
         JarCli.Result run = cli.run("run", "wf.yml", "-y");
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).contains("the map input file items.json exists but is not committed")
+        assertThat(run.err())
+                .contains("the map input file items.json exists but is not committed")
                 .contains("git add items.json");
         assertThat(cli.home.resolve("runs")).doesNotExist();
     }
@@ -103,9 +108,11 @@ class NewcomerIT {
         cli.commitAll("docs");
         cli.write("scratch.txt", "not committed\n");
         JarCli.Result run = cli.ok("run", "-p", cli.repo.resolve("docs").toString(), "docs/wf.yml", "-y");
-        assertThat(run.err()).contains("note: running in docs/ of the repository")
+        assertThat(run.err())
+                .contains("note: running in docs/ of the repository")
                 // the engine's warnings are lines for people, not the logger's format
-                .containsPattern("(?m)^warning: .*has uncommitted changes").doesNotContain("WARN io.prodigy");
+                .containsPattern("(?m)^warning: .*has uncommitted changes")
+                .doesNotContain("WARN io.prodigy");
         assertThat(run.out()).containsPattern("a.md\\s+SUCCEEDED");
     }
 
@@ -145,20 +152,29 @@ class NewcomerIT {
         assertThat(failed.exit()).as("%s", failed).isEqualTo(1);
         assertThat(failed.err()).contains("Every item failed (2 of 2)");
         // the summary names the items and shows the end of each failed item's output
-        assertThat(failed.out()).containsPattern("item_0\\s+alpha\\s+FAILED").contains("Failed: alpha (item_0)")
-                .contains("| working on alpha").contains("| stderr: cannot open alpha.txt")
+        assertThat(failed.out())
+                .containsPattern("item_0\\s+alpha\\s+FAILED")
+                .contains("Failed: alpha (item_0)")
+                .contains("| working on alpha")
+                .contains("| stderr: cannot open alpha.txt")
                 .contains("prodigy logs ");
         // live lines name the item and show the filled-in command
-        assertThat(failed.err()).contains("item alpha (item_0) attempt 1 failed")
+        assertThat(failed.err())
+                .contains("item alpha (item_0) attempt 1 failed")
                 .contains("step failed: beta (item_1): shell: echo working on beta; echo cannot open beta.txt");
         String runId = cli.ok("runs", "--json").json().get(0).get("id").asText();
-        assertThat(cli.ok("logs", runId, "item_1").out()).contains("map step 1: shell: echo working on beta")
-                .contains("FAILED (exit 3)").contains("working on beta").contains("stderr: cannot open beta.txt");
-        assertThat(cli.ok("logs", runId, "alpha").out()).contains("(alpha is item item_0)")
+        assertThat(cli.ok("logs", runId, "item_1").out())
+                .contains("map step 1: shell: echo working on beta")
+                .contains("FAILED (exit 3)")
+                .contains("working on beta")
+                .contains("stderr: cannot open beta.txt");
+        assertThat(cli.ok("logs", runId, "alpha").out())
+                .contains("(alpha is item item_0)")
                 .contains("working on alpha");
         JarCli.Result dlq = cli.ok("dlq", "list", runId);
-        assertThat(dlq.out()).containsPattern("item_0\\s+alpha\\s+1\\s+COMMAND_FAILED\\s+step 1 exited with code 3: "
-                + "cannot open alpha.txt");
+        assertThat(dlq.out())
+                .containsPattern("item_0\\s+alpha\\s+1\\s+COMMAND_FAILED\\s+step 1 exited with code 3: "
+                        + "cannot open alpha.txt");
         JsonNode entries = cli.ok("dlq", "list", runId, "--json").json();
         assertThat(entries.get(0).get("label").asText()).isIn("alpha", "beta");
 
@@ -186,10 +202,14 @@ class NewcomerIT {
         cli.commitAll("workflow");
         JarCli.Result quiet = cli.ok("run", "wf.yml", "-y");
         assertThat(quiet.err()).doesNotContain("handled src/one.txt");
-        assertThat(quiet.out()).contains("Output of reduce:").contains("summary: 2 of 2 done")
-                .contains("Output of setup:").contains("preparing the list");
+        assertThat(quiet.out())
+                .contains("Output of reduce:")
+                .contains("summary: 2 of 2 done")
+                .contains("Output of setup:")
+                .contains("preparing the list");
         JarCli.Result verbose = cli.ok("run", "wf.yml", "-y", "-v");
-        assertThat(verbose.err()).contains("[src/one.txt (item_0)] handled src/one.txt")
+        assertThat(verbose.err())
+                .contains("[src/one.txt (item_0)] handled src/one.txt")
                 .contains("item src/two.txt (item_1): shell: echo handled src/two.txt")
                 .contains("[reduce] summary: 2 of 2 done");
     }

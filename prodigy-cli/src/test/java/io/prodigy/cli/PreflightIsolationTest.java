@@ -26,12 +26,16 @@ class PreflightIsolationTest {
         Files.writeString(repo.resolve(".claude/commands/fix.md"), "Fix $ARGUMENTS\n");
         Files.writeString(repo.resolve("items.json"), "[{\"path\": \"a\"}, {\"path\": \"b\"}]\n");
         Workflow wf = Workflow.mapReduce("fix-items")
-                .map(MapPhase.builder().input(WorkInput.jsonFile("items.json", "$[*]")).maxParallel(2)
+                .map(MapPhase.builder()
+                        .input(WorkInput.jsonFile("items.json", "$[*]"))
+                        .maxParallel(2)
                         .agentTemplate(Step.agent("/fix ${item.path}")))
                 .build();
 
         List<Preflight.Finding> inWorktrees = Preflight.of(repo, true).staticChecks(wf);
-        assertThat(inWorktrees).filteredOn(Preflight.Finding::error).extracting(Preflight.Finding::message)
+        assertThat(inWorktrees)
+                .filteredOn(Preflight.Finding::error)
+                .extracting(Preflight.Finding::message)
                 .anySatisfy(m -> assertThat(m).contains("/fix").contains("not committed"))
                 .anySatisfy(m -> assertThat(m).contains("items.json").contains("not committed"));
 
@@ -40,7 +44,9 @@ class PreflightIsolationTest {
 
         // a file missing altogether is an error either way
         Files.delete(repo.resolve(".claude/commands/fix.md"));
-        assertThat(Preflight.of(repo, false).staticChecks(wf)).filteredOn(Preflight.Finding::error)
-                .extracting(Preflight.Finding::message).anySatisfy(m -> assertThat(m).contains("does not exist"));
+        assertThat(Preflight.of(repo, false).staticChecks(wf))
+                .filteredOn(Preflight.Finding::error)
+                .extracting(Preflight.Finding::message)
+                .anySatisfy(m -> assertThat(m).contains("does not exist"));
     }
 }

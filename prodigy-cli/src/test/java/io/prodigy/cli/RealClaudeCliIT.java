@@ -41,9 +41,12 @@ class RealClaudeCliIT {
         try (MockMessagesApi api = MockMessagesApi.start()) {
             // each session: a Bash tool call that commits a file named after its item, then the answer
             api.responder(request -> request.toolResults().isEmpty()
-                    ? Reply.toolUse("Committing.", "Bash", "{\"command\":\"echo made > agent-$PRODIGY_ITEM_ID.txt && "
-                    + "git add agent-$PRODIGY_ITEM_ID.txt && git commit -q -m \\\"agent $PRODIGY_ITEM_ID\\\"\","
-                    + "\"description\":\"Commit the file\"}")
+                    ? Reply.toolUse(
+                            "Committing.",
+                            "Bash",
+                            "{\"command\":\"echo made > agent-$PRODIGY_ITEM_ID.txt && "
+                                    + "git add agent-$PRODIGY_ITEM_ID.txt && git commit -q -m \\\"agent $PRODIGY_ITEM_ID\\\"\","
+                                    + "\"description\":\"Commit the file\"}")
                     : Reply.text("Committed the file."));
             JarCli cli = new JarCli(tmp);
             Path bin = Files.createDirectories(tmp.resolve("real-bin"));
@@ -59,7 +62,9 @@ class RealClaudeCliIT {
             assertThat(run.out()).containsPattern("one\\s+SUCCEEDED").containsPattern("two\\s+SUCCEEDED");
             assertThat(cli.repo.resolve("agent-one.txt")).hasContent("made");
             assertThat(cli.repo.resolve("agent-two.txt")).hasContent("made");
-            assertThat(cli.git("log", "--format=%s", "main")).contains("agent one").contains("agent two");
+            assertThat(cli.git("log", "--format=%s", "main"))
+                    .contains("agent one")
+                    .contains("agent two");
             assertThat(claude.version()).isNotBlank();
             // two sessions of two calls each: 4 x (120 in, 40 out) as the mock reported, priced by the CLI
             List<MockMessagesApi.Request> calls = api.messageCalls();
@@ -72,7 +77,8 @@ class RealClaudeCliIT {
             assertThat(r.get("tokens").get("output").asLong()).isEqualTo(160);
             JsonNode status = cli.ok("status", r.get("id").asText(), "--json").json();
             assertThat(status.get("tokens")).isEqualTo(r.get("tokens"));
-            assertThat(status.get("cost_usd").asDouble()).isEqualTo(r.get("cost_usd").asDouble());
+            assertThat(status.get("cost_usd").asDouble())
+                    .isEqualTo(r.get("cost_usd").asDouble());
         }
     }
 }

@@ -31,15 +31,20 @@ class SafetyIT {
                 """);
         cli.commitAll("workflow");
         JarCli.Started first = cli.start("run", "slow.yml", "-y");
-        JarCli.await("the first run's items", java.time.Duration.ofSeconds(60),
+        JarCli.await(
+                "the first run's items",
+                java.time.Duration.ofSeconds(60),
                 () -> cli.allEvents().contains("\"step_started\""));
         String firstId = cli.ok("runs", "--json").json().get(0).get("id").asText();
         JarCli.Result second = cli.run("run", "slow.yml", "-y");
         assertThat(second.exit()).as("%s", second).isEqualTo(2);
-        assertThat(second.err()).contains("run " + firstId + " of workflow 'slow' is already running")
+        assertThat(second.err())
+                .contains("run " + firstId + " of workflow 'slow' is already running")
                 .contains("--force");
         assertThat(cli.ok("runs", "--json").json()).hasSize(1);
-        new ProcessBuilder("kill", "-INT", String.valueOf(first.process().pid())).start().waitFor();
+        new ProcessBuilder("kill", "-INT", String.valueOf(first.process().pid()))
+                .start()
+                .waitFor();
         assertThat(first.await(java.time.Duration.ofSeconds(60)).exit()).isEqualTo(130);
     }
 
@@ -57,7 +62,8 @@ class SafetyIT {
         assertThat(run.err()).contains("no terminal to ask on").contains("prodigy merge run-");
         assertThat(cli.repo.resolve("changed.txt")).doesNotExist();
         String runId = cli.ok("runs", "--json").json().get(0).get("id").asText();
-        assertThat(cli.ok("status", runId).out()).contains("Not merged: 1 commit(s)")
+        assertThat(cli.ok("status", runId).out())
+                .contains("Not merged: 1 commit(s)")
                 .contains("prodigy merge " + runId);
         assertThat(cli.ok("clean", "-y").out()).contains("keeping " + runId + ": its work is not merged");
         assertThat(cli.ok("runs", "--json").json()).hasSize(1);
@@ -73,7 +79,8 @@ class SafetyIT {
         runIn(cli, other, "git", "add", "-A");
         runIn(cli, other, "git", "commit", "-q", "-m", "init");
         cli.write("../other/wf.yml", "name: other\ncommands:\n  - shell: \"echo other\"\n");
-        JarCli.Result otherRun = cli.ok("run", "-p", other.toString(), other.resolve("wf.yml").toString(), "-y");
+        JarCli.Result otherRun =
+                cli.ok("run", "-p", other.toString(), other.resolve("wf.yml").toString(), "-y");
         assertThat(otherRun.out()).contains("SUCCEEDED");
         JarCli.Result refused = cli.run("clean");
         assertThat(refused.exit()).isEqualTo(2);
@@ -99,20 +106,33 @@ class SafetyIT {
                 """);
         cli.commitAll("workflow");
         JarCli.Started first = cli.start("run", "slow.yml", "-y");
-        JarCli.await("two items finished", java.time.Duration.ofSeconds(60),
+        JarCli.await(
+                "two items finished",
+                java.time.Duration.ofSeconds(60),
                 () -> cli.allEvents().split("\"item_finished\"", -1).length > 2);
-        new ProcessBuilder("kill", "-INT", String.valueOf(first.process().pid())).start().waitFor();
+        new ProcessBuilder("kill", "-INT", String.valueOf(first.process().pid()))
+                .start()
+                .waitFor();
         assertThat(first.await(java.time.Duration.ofSeconds(60)).exit()).isEqualTo(130);
         String runId = cli.ok("runs", "--json").json().get(0).get("id").asText();
 
         JarCli.Result resumed = cli.ok("resume", "-y");
-        assertThat(resumed.err()).containsPattern("6 item\\(s\\): [2-5] settled before the resume \\([2-5] ok, 0 failed"
-                + "\\), [1-4] to process").containsPattern("\\[6/6]");
+        assertThat(resumed.err())
+                .containsPattern("6 item\\(s\\): [2-5] settled before the resume \\([2-5] ok, 0 failed"
+                        + "\\), [1-4] to process")
+                .containsPattern("\\[6/6]");
         assertThat(resumed.out()).contains("SUCCEEDED");
         // both attempts' finishes: following does not stop at the interrupted attempt's
-        assertThat(cli.ok("events", runId, "--follow", "--type", "RunFinished").out().lines())
-                .hasSize(2).last().asString().contains("SUCCEEDED");
-        assertThat(cli.ok("events", runId, "--follow", "--json", "--type", "run_finished").out().lines())
+        assertThat(cli.ok("events", runId, "--follow", "--type", "RunFinished")
+                        .out()
+                        .lines())
+                .hasSize(2)
+                .last()
+                .asString()
+                .contains("SUCCEEDED");
+        assertThat(cli.ok("events", runId, "--follow", "--json", "--type", "run_finished")
+                        .out()
+                        .lines())
                 .hasSize(2);
     }
 
@@ -137,7 +157,13 @@ class SafetyIT {
         runIn(cli, other, "git", "add", "-A");
         runIn(cli, other, "git", "commit", "-q", "-m", "init");
         assertThat(cli.run("run", "fails.yml", "-y").exit()).isNotZero();
-        assertThat(cli.run("run", "-p", other.toString(), other.resolve("fails.yml").toString(), "-y").exit())
+        assertThat(cli.run(
+                                "run",
+                                "-p",
+                                other.toString(),
+                                other.resolve("fails.yml").toString(),
+                                "-y")
+                        .exit())
                 .isNotZero();
         int kept = cli.ok("worktree", "ls", "--json", "--all-projects").json().size();
         assertThat(kept).as("each failed item's worktree is kept").isGreaterThanOrEqualTo(2);
@@ -152,7 +178,8 @@ class SafetyIT {
         cli.ok("worktree", "clean", "--force", "-y");
         assertThat(cli.ok("worktree", "ls", "--json").json()).isEmpty();
         assertThat(cli.ok("worktree", "ls", "--json", "--all-projects").json().toString())
-                .contains(other.getFileName().toString()).contains("\"kept\":true");
+                .contains(other.getFileName().toString())
+                .contains("\"kept\":true");
         cli.ok("worktree", "clean", "--force", "-y", "--all-projects");
         assertThat(cli.ok("worktree", "ls", "--json", "--all-projects").json()).isEmpty();
     }

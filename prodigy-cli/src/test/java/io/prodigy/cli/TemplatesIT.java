@@ -21,7 +21,9 @@ class TemplatesIT {
         JarCli.Result init = cli.ok("init", "--template", template);
         assertThat(init.out()).contains("wrote   " + template + ".yml").contains("git add -A && git commit");
         for (String file : InitCommand.TEMPLATES.get(template).files().keySet()) {
-            assertThat(cli.repo.resolve(file)).as("%s writes %s", template, file).isRegularFile();
+            assertThat(cli.repo.resolve(file))
+                    .as("%s writes %s", template, file)
+                    .isRegularFile();
         }
         cli.commitAll("prodigy " + template);
         JarCli.Result valid = cli.ok("validate", "--strict", template + ".yml");
@@ -36,11 +38,17 @@ class TemplatesIT {
         cli.commitAll("docs");
         cli.env.put("PATH", "/usr/bin:/bin"); // no claude anywhere
         JarCli.Result run = cli.ok("run", "shell-quickstart.yml", "-y");
-        assertThat(run.out()).contains("SUCCEEDED").containsPattern("item_\\d\\s+README.md\\s+SUCCEEDED")
-                .containsPattern("docs/guide.md\\s+SUCCEEDED").contains("Output of reduce:")
+        assertThat(run.out())
+                .contains("SUCCEEDED")
+                .containsPattern("item_\\d\\s+README.md\\s+SUCCEEDED")
+                .containsPattern("docs/guide.md\\s+SUCCEEDED")
+                .contains("Output of reduce:")
                 .contains("2 of 2 files reviewed, 0 failed");
         assertThat(Files.readString(cli.repo.resolve("docs/guide.md"))).contains("reviewed by prodigy");
-        assertThat(cli.git("log", "--format=%s", "main").lines().filter(l -> l.startsWith("Merge item")).count())
+        assertThat(cli.git("log", "--format=%s", "main")
+                        .lines()
+                        .filter(l -> l.startsWith("Merge item"))
+                        .count())
                 .isEqualTo(2);
     }
 
@@ -51,9 +59,14 @@ class TemplatesIT {
         cli.commitAll("docs");
         cli.env.put("FAKE_CLAUDE_SCENARIO", "commit");
         JarCli.Result run = cli.ok("run", "mapreduce-files.yml", "-y");
-        assertThat(run.out()).contains("SUCCEEDED").contains("docs/guide.md")
+        assertThat(run.out())
+                .contains("SUCCEEDED")
+                .contains("docs/guide.md")
                 .contains("2 of 2 files improved, 0 failed");
-        assertThat(cli.git("log", "--format=%s", "main").lines().filter(l -> l.startsWith("Merge item")).count())
+        assertThat(cli.git("log", "--format=%s", "main")
+                        .lines()
+                        .filter(l -> l.startsWith("Merge item"))
+                        .count())
                 .isEqualTo(2);
     }
 
@@ -64,11 +77,15 @@ class TemplatesIT {
         cli.commitAll("code");
         cli.env.put("FAKE_CLAUDE_SCENARIO", "commit");
         JarCli.Result run = cli.ok("run", "mapreduce-json.yml", "-y");
-        assertThat(run.out()).contains("SUCCEEDED").containsPattern("src/app.sh\\s+SUCCEEDED")
+        assertThat(run.out())
+                .contains("SUCCEEDED")
+                .containsPattern("src/app.sh\\s+SUCCEEDED")
                 .contains("2 of 2 findings fixed");
         // the agents got the findings' places and texts, filled in
-        assertThat(cli.ok("events", "--type", "StepStarted").out()).contains("/prodigy-fix-finding src/app.sh:3")
-                .contains("FIXME: broken").contains("TODO: say");
+        assertThat(cli.ok("events", "--type", "StepStarted").out())
+                .contains("/prodigy-fix-finding src/app.sh:3")
+                .contains("FIXME: broken")
+                .contains("TODO: say");
         assertThat(run.err()).doesNotContain("uncommitted changes"); // the report is ignored by git
     }
 
@@ -103,8 +120,8 @@ class TemplatesIT {
         JarCli cli = initAndCommit("goal-seek");
         cli.git("rm", "-q", ".prodigy/validate-goal.sh");
         cli.commitAll("lose the script");
-        assertThat(cli.ok("validate", "goal-seek.yml").out()).contains("runs .prodigy/validate-goal.sh, which does "
-                + "not exist");
+        assertThat(cli.ok("validate", "goal-seek.yml").out())
+                .contains("runs .prodigy/validate-goal.sh, which does " + "not exist");
         cli.env.put("FAKE_CLAUDE_SCENARIO", "commit");
         JarCli.Result run = cli.run("run", "goal-seek.yml", "-y");
         assertThat(run.exit()).as("%s", run).isEqualTo(1);

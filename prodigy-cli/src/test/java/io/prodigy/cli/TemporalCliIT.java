@@ -33,8 +33,14 @@ class TemporalCliIT {
         cli.env.put("MARKERS", markers.toString());
         Files.createDirectories(cli.home);
         Files.writeString(cli.home.resolve("config.yml"), "temporal:\n  heartbeat_timeout: 2s\n");
-        cli.write("items.json", "{\"items\": [" + String.join(", ", ITEMS.stream()
-                .map(i -> "{\"id\": \"" + i + "\"}").toList()) + "]}\n");
+        cli.write(
+                "items.json",
+                "{\"items\": ["
+                        + String.join(
+                                ", ",
+                                ITEMS.stream()
+                                        .map(i -> "{\"id\": \"" + i + "\"}")
+                                        .toList()) + "]}\n");
         cli.write("spread.yml", """
                 name: spread
                 mode: mapreduce
@@ -53,25 +59,47 @@ class TemporalCliIT {
         try {
             JarCli.Started server = cli.start("temporal", "dev-server", "--port", "0");
             started.add(server);
-            JarCli.await("the dev server's address", Duration.ofSeconds(60),
+            JarCli.await(
+                    "the dev server's address",
+                    Duration.ofSeconds(60),
                     () -> read(server.out()).contains("listening on "));
             String out = read(server.out());
-            String target = out.substring(out.indexOf("listening on ") + "listening on ".length()).lines()
-                    .findFirst().orElseThrow().strip();
+            String target = out.substring(out.indexOf("listening on ") + "listening on ".length())
+                    .lines()
+                    .findFirst()
+                    .orElseThrow()
+                    .strip();
             assertThat(target).startsWith("127.0.0.1:");
-            JarCli.Started w1 = cli.start("worker", "--target", target, "--max-agents", "2", "--cache-dir",
+            JarCli.Started w1 = cli.start(
+                    "worker",
+                    "--target",
+                    target,
+                    "--max-agents",
+                    "2",
+                    "--cache-dir",
                     tmp.resolve("cache-w1").toString());
-            JarCli.Started w2 = cli.start("worker", "--target", target, "--max-agents", "2", "--cache-dir",
+            JarCli.Started w2 = cli.start(
+                    "worker",
+                    "--target",
+                    target,
+                    "--max-agents",
+                    "2",
+                    "--cache-dir",
                     tmp.resolve("cache-w2").toString());
             started.add(w1);
             started.add(w2);
-            JarCli.await("both workers poll", Duration.ofSeconds(60),
+            JarCli.await(
+                    "both workers poll",
+                    Duration.ofSeconds(60),
                     () -> read(w1.out()).contains("polling") && read(w2.out()).contains("polling"));
 
             JarCli.Started run = cli.start("run", "spread.yml", "-y", "--executor", "temporal", "--target", target);
             started.add(run);
-            JarCli.await("an agent on worker 1 and four in all", Duration.ofSeconds(120),
-                    () -> agents("cache-w1", markers).size() >= 1 && agents(null, markers).size() >= 4);
+            JarCli.await(
+                    "an agent on worker 1 and four in all",
+                    Duration.ofSeconds(120),
+                    () -> agents("cache-w1", markers).size() >= 1
+                            && agents(null, markers).size() >= 4);
             List<Long> orphans = agents("cache-w1", markers);
             w1.process().destroyForcibly();
             assertThat(w1.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -82,11 +110,15 @@ class TemporalCliIT {
 
             JarCli.Result result = run.await(Duration.ofSeconds(240));
             assertThat(result.exit()).as(result.toString()).isZero();
-            List<String> subjects = Arrays.asList(cli.git("log", "--format=%s", "main").split("\n"));
+            List<String> subjects =
+                    Arrays.asList(cli.git("log", "--format=%s", "main").split("\n"));
             for (String item : ITEMS) {
                 assertThat(cli.repo.resolve("fake-" + item + ".txt")).exists();
-                assertThat(subjects.stream().filter(s -> s.equals("Merge item " + item)).count())
-                        .as("merges of item %s in %s", item, subjects).isEqualTo(1);
+                assertThat(subjects.stream()
+                                .filter(s -> s.equals("Merge item " + item))
+                                .count())
+                        .as("merges of item %s in %s", item, subjects)
+                        .isEqualTo(1);
             }
         } finally {
             for (JarCli.Started s : started) {
@@ -94,7 +126,8 @@ class TemporalCliIT {
                 s.process().destroyForcibly();
             }
             for (JarCli.Started s : started) {
-                assertThat(s.process().waitFor(30, TimeUnit.SECONDS)).as("pid %d reaped", s.process().pid())
+                assertThat(s.process().waitFor(30, TimeUnit.SECONDS))
+                        .as("pid %d reaped", s.process().pid())
                         .isTrue();
             }
         }
@@ -104,7 +137,8 @@ class TemporalCliIT {
     private static List<Long> agents(String worker, Path markers) {
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> files = Files.list(markers)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("started-")).toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("started-"))
+                    .toList()) {
                 for (String line : Files.readAllLines(f)) {
                     String[] parts = line.split(" ", 2);
                     if (parts.length == 2 && (worker == null || parts[1].contains("/" + worker + "/"))) {

@@ -71,7 +71,8 @@ public final class DeadLetters {
                 return;
             }
             FailedAttempt last = e.lastAttempt();
-            groups.computeIfAbsent(signature(e), s -> new PatternStats.Builder(s, last.errorKind())).add(e);
+            groups.computeIfAbsent(signature(e), s -> new PatternStats.Builder(s, last.errorKind()))
+                    .add(e);
         });
         List<PatternStats> out = new ArrayList<>();
         groups.values().forEach(b -> out.add(b.build()));
@@ -111,7 +112,9 @@ public final class DeadLetters {
         StringBuilder sb = new StringBuilder(kind.name()).append("::");
         int words = 0;
         for (String w : (message == null ? "" : message).split("\\s+")) {
-            if (w.isEmpty() || w.contains("/") || w.chars().allMatch(c -> Character.isDigit(c) || c == '.' || c == '-')) {
+            if (w.isEmpty()
+                    || w.contains("/")
+                    || w.chars().allMatch(c -> Character.isDigit(c) || c == '.' || c == '-')) {
                 continue;
             }
             if (words > 0) {
@@ -207,10 +210,17 @@ public final class DeadLetters {
 
     static String csv(DlqEntry e) {
         FailedAttempt last = e.lastAttempt();
-        return String.join(",", cell(e.itemId()), e.resolved() ? "resolved" : "failed",
-                String.valueOf(e.attempts().size()), last.errorKind().name(), cell(last.message()),
-                e.firstFailure().toString(), e.lastFailure().toString(),
-                cell(e.workspace() == null ? "" : e.workspace().toString())) + "\n";
+        return String.join(
+                        ",",
+                        cell(e.itemId()),
+                        e.resolved() ? "resolved" : "failed",
+                        String.valueOf(e.attempts().size()),
+                        last.errorKind().name(),
+                        cell(last.message()),
+                        e.firstFailure().toString(),
+                        e.lastFailure().toString(),
+                        cell(e.workspace() == null ? "" : e.workspace().toString()))
+                + "\n";
     }
 
     private static String cell(String s) {
@@ -230,8 +240,8 @@ public final class DeadLetters {
      * @param sampleItemIds up to five of their item ids
      * @param lastSeen the latest failure among them
      */
-    public record PatternStats(String pattern, ErrorKind errorKind, int count, List<String> sampleItemIds,
-                               Instant lastSeen) {
+    public record PatternStats(
+            String pattern, ErrorKind errorKind, int count, List<String> sampleItemIds, Instant lastSeen) {
         /** Copies. */
         public PatternStats {
             sampleItemIds = List.copyOf(sampleItemIds);

@@ -52,7 +52,9 @@ public final class DirectoryIsolation implements IsolationStrategy {
         if (!Files.isDirectory(dir)) {
             throw new IsolationException("project directory does not exist: " + dir);
         }
-        return new DirWorkspace(dir, dir.getFileName() == null ? dir.toString() : dir.getFileName().toString(),
+        return new DirWorkspace(
+                dir,
+                dir.getFileName() == null ? dir.toString() : dir.getFileName().toString(),
                 run.stateDirectory());
     }
 
@@ -85,8 +87,8 @@ public final class DirectoryIsolation implements IsolationStrategy {
         try {
             FileTrees.delete(item.directory());
         } catch (IOException e) {
-            throw new IsolationException("could not delete the item directory " + item.directory() + ": "
-                    + e.getMessage(), e);
+            throw new IsolationException(
+                    "could not delete the item directory " + item.directory() + ": " + e.getMessage(), e);
         }
     }
 

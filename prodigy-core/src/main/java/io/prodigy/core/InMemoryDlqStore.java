@@ -26,9 +26,17 @@ public final class InMemoryDlqStore implements DlqStore {
         }
         List<FailedAttempt> attempts = new ArrayList<>(old.attempts());
         attempts.addAll(entry.attempts());
-        run.put(entry.itemId(), new DlqEntry(entry.runId(), entry.itemId(), entry.itemJson(), attempts,
-                entry.workspace() != null ? entry.workspace() : old.workspace(), entry.resolved(), old.firstFailure(),
-                entry.lastFailure()));
+        run.put(
+                entry.itemId(),
+                new DlqEntry(
+                        entry.runId(),
+                        entry.itemId(),
+                        entry.itemJson(),
+                        attempts,
+                        entry.workspace() != null ? entry.workspace() : old.workspace(),
+                        entry.resolved(),
+                        old.firstFailure(),
+                        entry.lastFailure()));
     }
 
     @Override
@@ -48,8 +56,17 @@ public final class InMemoryDlqStore implements DlqStore {
         Map<String, DlqEntry> run = byRun.get(runId);
         DlqEntry e = run == null ? null : run.get(itemId);
         if (e != null) {
-            run.put(itemId, new DlqEntry(e.runId(), e.itemId(), e.itemJson(), e.attempts(), e.workspace(), true,
-                    e.firstFailure(), e.lastFailure()));
+            run.put(
+                    itemId,
+                    new DlqEntry(
+                            e.runId(),
+                            e.itemId(),
+                            e.itemJson(),
+                            e.attempts(),
+                            e.workspace(),
+                            true,
+                            e.firstFailure(),
+                            e.lastFailure()));
         }
     }
 

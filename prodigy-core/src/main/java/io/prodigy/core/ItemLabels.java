@@ -22,8 +22,7 @@ public final class ItemLabels {
     private static final List<String> FIELDS = List.of("name", "title", "path", "file", "id", "key");
     private static final Pattern POSITIONAL = Pattern.compile("item_\\d+");
 
-    private ItemLabels() {
-    }
+    private ItemLabels() {}
 
     /**
      * @param itemId the item's id
@@ -44,7 +43,10 @@ public final class ItemLabels {
             if (item.isObject()) {
                 for (String f : FIELDS) {
                     JsonNode v = item.get(f);
-                    if (v != null && v.isValueNode() && !v.isNull() && !v.asText().isBlank()) {
+                    if (v != null
+                            && v.isValueNode()
+                            && !v.isNull()
+                            && !v.asText().isBlank()) {
                         text = v.asText();
                         break;
                     }

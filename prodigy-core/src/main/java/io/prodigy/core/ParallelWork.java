@@ -13,8 +13,7 @@ import java.util.Optional;
  * the same time; the engine's default and the command line refuse that unless the user chose it explicitly.
  */
 public final class ParallelWork {
-    private ParallelWork() {
-    }
+    private ParallelWork() {}
 
     /**
      * @param workflow the workflow
@@ -28,10 +27,11 @@ public final class ParallelWork {
             if (stage instanceof Stage.MapReduce mr) {
                 int parallel = maxParallel != null ? maxParallel : mr.map().maxParallel();
                 if (parallel > 1) {
-                    return Optional.of("the map phase of '" + mr.name() + "' runs up to " + parallel
-                            + " items at once");
+                    return Optional.of(
+                            "the map phase of '" + mr.name() + "' runs up to " + parallel + " items at once");
                 }
-                Optional<String> f = inSteps(mr.setup().steps()).or(() -> inSteps(mr.map().agentTemplate()))
+                Optional<String> f = inSteps(mr.setup().steps())
+                        .or(() -> inSteps(mr.map().agentTemplate()))
                         .or(() -> inSteps(mr.reduce()));
                 if (f.isPresent()) {
                     return f;

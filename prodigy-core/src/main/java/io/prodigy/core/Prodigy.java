@@ -55,11 +55,13 @@ public final class Prodigy implements AutoCloseable {
     private final Path home;
     /** The default stores and the event log this instance made, closed by {@link #close()}. */
     private final List<AutoCloseable> owned = new ArrayList<>();
+
     private final RunLauncher launcher;
 
     private Prodigy(Builder b) {
         this.workingDirectory = (b.workingDirectory != null ? b.workingDirectory : Path.of(""))
-                .toAbsolutePath().normalize();
+                .toAbsolutePath()
+                .normalize();
         this.home = ProdigyHome.resolve(b.home);
         this.checkpoints = b.checkpoints != null ? b.checkpoints : own(FileCheckpointStore.open(home));
         this.dlq = b.dlq != null ? b.dlq : own(FileDlqStore.open(home));
@@ -74,7 +76,8 @@ public final class Prodigy implements AutoCloseable {
                 .listeners(listeners)
                 .directories(workingDirectory, home)
                 .executors(b.executor, b.mapExecutor)
-                .timing(b.clock != null ? b.clock : Clock.systemUTC(),
+                .timing(
+                        b.clock != null ? b.clock : Clock.systemUTC(),
                         b.throttleDelay != null ? b.throttleDelay : Duration.ofSeconds(1))
                 .shutdown(b.handleSignals, b.shutdownGrace, this::close)
                 .build());
@@ -191,8 +194,7 @@ public final class Prodigy implements AutoCloseable {
      * @param itemIds the items selected for reprocessing
      * @param result the run's result after reprocessing, or null for a dry run or when nothing was selected
      */
-    public record ReprocessResult(List<String> itemIds, RunResult result) {
-    }
+    public record ReprocessResult(List<String> itemIds, RunResult result) {}
 
     /**
      * @return the most recent run of this project directory that has not completed (the one a bare
@@ -257,8 +259,9 @@ public final class Prodigy implements AutoCloseable {
      *     is not a MapReduce stage
      * @throws InterruptedException if interrupted
      */
-    public MapAttemptOutcome runMapAttempt(Workflow workflow, MapAttempt attempt, Workspace workspace,
-                                          RunListener progress) throws InterruptedException {
+    public MapAttemptOutcome runMapAttempt(
+            Workflow workflow, MapAttempt attempt, Workspace workspace, RunListener progress)
+            throws InterruptedException {
         Objects.requireNonNull(attempt, "attempt");
         Objects.requireNonNull(workspace, "workspace");
         return launcher.runMapAttempt(workflow, attempt, workspace, progress);
@@ -281,8 +284,7 @@ public final class Prodigy implements AutoCloseable {
         private boolean eventLog = true;
         private Duration shutdownGrace = Duration.ofSeconds(20);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * Makes SIGINT/SIGTERM (any JVM shutdown) stop running runs cleanly: dispatch stops, running agents' process

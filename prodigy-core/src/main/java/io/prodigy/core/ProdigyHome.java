@@ -11,8 +11,7 @@ public final class ProdigyHome {
     /** The environment variable naming the state directory. */
     public static final String ENVIRONMENT_VARIABLE = io.prodigy.api.ProdigyHome.ENVIRONMENT_VARIABLE;
 
-    private ProdigyHome() {
-    }
+    private ProdigyHome() {}
 
     /**
      * @param explicit the directory the host chose, or null for the default

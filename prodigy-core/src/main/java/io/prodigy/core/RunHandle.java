@@ -16,8 +16,11 @@ public final class RunHandle {
     private final Runnable canceller;
     private final CompletableFuture<RunResult> result;
 
-    RunHandle(String runId, Supplier<ProgressSnapshot> progress, Runnable canceller,
-              CompletableFuture<RunResult> result) {
+    RunHandle(
+            String runId,
+            Supplier<ProgressSnapshot> progress,
+            Runnable canceller,
+            CompletableFuture<RunResult> result) {
         this.runId = runId;
         this.progress = progress;
         this.canceller = canceller;

@@ -74,7 +74,9 @@ public final class RunLogs {
             return List.of();
         }
         try (Stream<Path> s = Files.list(directory)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(".log")).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(".log"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + directory + ": " + e.getMessage(), e);
         }

@@ -18,9 +18,11 @@ class DeadLettersTest {
     private final DeadLetters dlq = new DeadLetters(store);
 
     private void add(String item, ErrorKind kind, String message, Instant at) {
-        store.add(DlqEntry.builder("r", item).itemJson("{\"id\":\"" + item + "\"}")
+        store.add(DlqEntry.builder("r", item)
+                .itemJson("{\"id\":\"" + item + "\"}")
                 .attempt(FailedAttempt.of(1, at, kind, message).withExitCode(1).withStep("step"))
-                .workspace(Path.of("/tmp/ws-" + item)).build());
+                .workspace(Path.of("/tmp/ws-" + item))
+                .build());
     }
 
     @Test
@@ -45,8 +47,11 @@ class DeadLettersTest {
     void statsLeaveOutTheItemIdThatTheEnginePutsInItsMessages() {
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
         for (String id : List.of("item_0", "item_1", "item_2", "item-alpha")) {
-            add(id, ErrorKind.COMMAND_FAILED, "step 1 'shell: ./fix.sh' in map (item " + id
-                    + ") exited with code 3: no fix for " + id, t);
+            add(
+                    id,
+                    ErrorKind.COMMAND_FAILED,
+                    "step 1 'shell: ./fix.sh' in map (item " + id + ") exited with code 3: no fix for " + id,
+                    t);
         }
         List<DeadLetters.PatternStats> stats = dlq.stats("r");
         assertThat(stats).singleElement().satisfies(s -> {

@@ -10,11 +10,12 @@ import java.util.List;
 
 /** Test fixtures: an engine on temporary directories and a recording listener. */
 final class Engines {
-    private Engines() {
-    }
+    private Engines() {}
 
     static Prodigy.Builder on(Path dir) {
-        return Prodigy.builder().workingDirectory(dir).home(dir.resolve(".prodigy-home"))
+        return Prodigy.builder()
+                .workingDirectory(dir)
+                .home(dir.resolve(".prodigy-home"))
                 .isolation(DirectoryIsolation.shared());
     }
 

@@ -25,7 +25,9 @@ class EnvironmentTest {
                 .env("GIT_SHA", new EnvValue.FromCommand("echo abc123"))
                 .env("MODE", new EnvValue.Conditional("${FROM_FILE} == 'file-value'", "fast", "slow"))
                 .profile("prod", Map.of("FROM_ENV", "prod-override"))
-                .steps(Step.shell("echo \"$FROM_FILE|$FROM_ENV|$GIT_SHA|$MODE|${QUOTED}\"").capture("out").build())
+                .steps(Step.shell("echo \"$FROM_FILE|$FROM_ENV|$GIT_SHA|$MODE|${QUOTED}\"")
+                        .capture("out")
+                        .build())
                 .build();
     }
 
@@ -50,7 +52,8 @@ class EnvironmentTest {
         RunResult malformed = p.run(workflow());
         assertThat(malformed.failure()).contains(".env:2").contains("expected KEY=value");
         Files.writeString(dir.resolve(".env"), "FROM_FILE=x\nQUOTED=y\n");
-        RunResult unknown = p.run(workflow(), RunOptions.builder().profile("staging").build());
+        RunResult unknown =
+                p.run(workflow(), RunOptions.builder().profile("staging").build());
         assertThat(unknown.failure()).contains("unknown profile 'staging'").contains("prod");
     }
 
@@ -59,8 +62,11 @@ class EnvironmentTest {
         Prodigy p = Engines.on(dir).build();
         RunResult r = p.run(Workflow.builder("split")
                 .env("FLAGS", "--one --two")
-                .steps(Step.shell("for w in $FLAGS; do echo \"[$w]\"; done > a.txt; "
-                        + "for w in ${FLAGS}; do echo \"[$w]\"; done >> a.txt; echo \"${FLAGS}\" >> a.txt").build(),
+                .steps(
+                        Step.shell(
+                                        "for w in $FLAGS; do echo \"[$w]\"; done > a.txt; "
+                                                + "for w in ${FLAGS}; do echo \"[$w]\"; done >> a.txt; echo \"${FLAGS}\" >> a.txt")
+                                .build(),
                         Step.shell("echo \"${FLAGS}\" | wc -w").capture("words").build())
                 .build());
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);

@@ -48,14 +48,25 @@ class HostileValuesTest {
         for (String v : HOSTILE) {
             items.add(Map.of("v", v));
         }
-        Workflow wf = Workflow.mapReduce("hostile").map(MapPhase.builder().input(WorkInput.values(items))
-                .maxParallel(4)
-                .agentTemplate(
-                        Step.shell("printf '%s' ${item.v}").capture("bare").build(),
-                        Step.shell("printf '%s' '${item.v}'").capture("single").build(),
-                        Step.shell("printf '%s' \"${item.v}\"").capture("double").build(),
-                        Step.shell("printf '%s' pre-${item.v}-post").capture("mid").build(),
-                        Step.shell("printf '%s\\n%s\\n%s\\n%s' ${bare} '${single}' \"${double}\" ${mid}").build()))
+        Workflow wf = Workflow.mapReduce("hostile")
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(items))
+                        .maxParallel(4)
+                        .agentTemplate(
+                                Step.shell("printf '%s' ${item.v}")
+                                        .capture("bare")
+                                        .build(),
+                                Step.shell("printf '%s' '${item.v}'")
+                                        .capture("single")
+                                        .build(),
+                                Step.shell("printf '%s' \"${item.v}\"")
+                                        .capture("double")
+                                        .build(),
+                                Step.shell("printf '%s' pre-${item.v}-post")
+                                        .capture("mid")
+                                        .build(),
+                                Step.shell("printf '%s\\n%s\\n%s\\n%s' ${bare} '${single}' \"${double}\" ${mid}")
+                                        .build()))
                 .build();
         RunResult r = Engines.on(dir).build().run(wf);
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
@@ -72,9 +83,14 @@ class HostileValuesTest {
 
     @Test
     void hostileValuesInFileNamesStayInsideTheirArgument() throws Exception {
-        RunResult r = Engines.on(dir).build().run(Workflow.mapReduce("names").map(MapPhase.builder()
-                .input(WorkInput.values(List.of("a b", "c;d", "$(e)")))
-                .agentTemplate(Step.shell("touch out_${item}.txt").build())).build());
+        RunResult r = Engines.on(dir)
+                .build()
+                .run(Workflow.mapReduce("names")
+                        .map(MapPhase.builder()
+                                .input(WorkInput.values(List.of("a b", "c;d", "$(e)")))
+                                .agentTemplate(
+                                        Step.shell("touch out_${item}.txt").build()))
+                        .build());
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(dir.resolve("out_a b.txt")).exists();
         assertThat(dir.resolve("out_c;d.txt")).exists();
@@ -83,9 +99,12 @@ class HostileValuesTest {
 
     @Test
     void rawInsertionIsAnExplicitOptIn() throws Exception {
-        RunResult r = Engines.on(dir).build().run(Workflow.sequential("raw",
-                Step.shell("echo 'touch made-by-raw'").capture("cmd").build(),
-                Step.shell("${cmd|raw}").build()));
+        RunResult r = Engines.on(dir)
+                .build()
+                .run(Workflow.sequential(
+                        "raw",
+                        Step.shell("echo 'touch made-by-raw'").capture("cmd").build(),
+                        Step.shell("${cmd|raw}").build()));
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(dir.resolve("made-by-raw")).exists();
     }

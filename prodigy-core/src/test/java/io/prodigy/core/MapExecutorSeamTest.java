@@ -37,7 +37,8 @@ class MapExecutorSeamTest {
                 .env("GREETING", "hello")
                 .secret("API_TOKEN", "s3cr3t-value")
                 .setup(Step.shell("echo from-setup").capture("prepared"))
-                .map(MapPhase.builder().input(WorkInput.values(List.of("a", "b", "c")))
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(List.of("a", "b", "c")))
                         .agentTemplate(Step.shell("echo \"$GREETING ${item} ${prepared}\" > out-${item}.txt")))
                 .build();
     }
@@ -60,13 +61,16 @@ class MapExecutorSeamTest {
             RunResult r = p.run(workflow());
 
             assertThat(r.status()).as(r.toString()).isEqualTo(RunStatus.SUCCEEDED);
-            assertThat(executor.attempts).extracting(MapAttempt::itemJson)
+            assertThat(executor.attempts)
+                    .extracting(MapAttempt::itemJson)
                     .containsExactlyInAnyOrder("\"a\"", "\"b\"", "\"c\"");
             for (MapAttempt a : executor.attempts) {
                 assertThat(a.runId()).isEqualTo(r.runId());
                 assertThat(a.attempt()).isEqualTo(1);
                 assertThat(a.workflowHash()).isNotBlank();
-                assertThat(a.variables()).containsEntry("prepared", "\"from-setup\"").containsKey("GREETING")
+                assertThat(a.variables())
+                        .containsEntry("prepared", "\"from-setup\"")
+                        .containsKey("GREETING")
                         .doesNotContainKey("API_TOKEN");
                 assertThat(a.environment()).containsEntry("GREETING", "hello").doesNotContainKey("API_TOKEN");
                 assertThat(String.valueOf(a.variables()) + a.environment() + a.itemJson())
@@ -86,15 +90,22 @@ class MapExecutorSeamTest {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            return MapAttemptOutcome.builder().workspace(ws).output("done elsewhere").costUsd(0.25)
-                    .tokens(new TokenUsage(1, 2, 0, 0)).dispatches(attempt.itemIndex() == 0 ? 2 : 1).build();
+            return MapAttemptOutcome.builder()
+                    .workspace(ws)
+                    .output("done elsewhere")
+                    .costUsd(0.25)
+                    .tokens(new TokenUsage(1, 2, 0, 0))
+                    .dispatches(attempt.itemIndex() == 0 ? 2 : 1)
+                    .build();
         };
         try (Prodigy p = Engines.on(tmp).mapExecutor(remote).build()) {
             RunResult r = p.run(workflow());
 
             assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
             ItemResult first = r.items().get(0);
-            assertThat(first.attempts()).as("a worker died once: dispatched twice").isEqualTo(2);
+            assertThat(first.attempts())
+                    .as("a worker died once: dispatched twice")
+                    .isEqualTo(2);
             assertThat(r.items().subList(1, 3)).extracting(ItemResult::attempts).containsOnly(1);
             assertThat(r.items()).extracting(ItemResult::output).containsOnly("done elsewhere");
             assertThat(r.summary().costUsd()).isEqualTo(0.75);
@@ -108,8 +119,7 @@ class MapExecutorSeamTest {
                 throw new io.prodigy.api.IsolationException("the cluster is unreachable");
             }
             if (attempt.itemJson().equals("\"b\"")) {
-                return MapAttemptOutcome.failed(null, new ItemError(ErrorKind.COMMAND_FAILED, "agent failed", 1,
-                        null));
+                return MapAttemptOutcome.failed(null, new ItemError(ErrorKind.COMMAND_FAILED, "agent failed", 1, null));
             }
             return context.runHere(context.acquireWorkspace());
         };
@@ -117,7 +127,8 @@ class MapExecutorSeamTest {
             RunResult r = p.run(workflow());
 
             assertThat(r.status()).isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
-            assertThat(r.items()).extracting(ItemResult::status)
+            assertThat(r.items())
+                    .extracting(ItemResult::status)
                     .containsExactly(ItemStatus.FAILED, ItemStatus.FAILED, ItemStatus.SUCCEEDED);
             assertThat(r.items().get(0).error().message()).contains("the cluster is unreachable");
             assertThat(p.dlq().list(r.runId())).hasSize(2);
@@ -126,7 +137,8 @@ class MapExecutorSeamTest {
 
     @Test
     void aNullExecutorIsRefusedByName() {
-        assertThatThrownBy(() -> Prodigy.builder().mapExecutor(null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> Prodigy.builder().mapExecutor(null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("mapExecutor");
     }
 }

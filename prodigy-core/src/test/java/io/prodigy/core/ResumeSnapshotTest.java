@@ -49,7 +49,9 @@ class ResumeSnapshotTest {
         }
         return Workflow.mapReduce("snapshot-resume")
                 .setup(Step.shell("echo setup >> setup.log"))
-                .map(MapPhase.builder().input(WorkInput.values(items)).maxParallel(2)
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(items))
+                        .maxParallel(2)
                         .agentTemplate(Step.shell("[ ${item.n} -lt 6 ] || [ -f go ] || sleep 60; "
                                 + "[ $((${item.n} % 4)) -ne 3 ] || exit 1; echo ${item.n} >> done.log")))
                 .reduce(Step.shell("echo ${map.successful}/${map.total} > reduce.txt"))
@@ -57,9 +59,8 @@ class ResumeSnapshotTest {
     }
 
     /** What a resume did: its status, each item's status, the lines the agents wrote, how many items it started. */
-    private record Outcome(RunStatus status, Map<String, ItemStatus> items, List<String> done, String reduce,
-                           int started) {
-    }
+    private record Outcome(
+            RunStatus status, Map<String, ItemStatus> items, List<String> done, String reduce, int started) {}
 
     @Test
     void resumeFromTheSnapshotEqualsResumeFromTheWholeJournal() throws Exception {
@@ -67,15 +68,19 @@ class ResumeSnapshotTest {
         CountDownLatch sixSettled = new CountDownLatch(6);
         AtomicInteger finished = new AtomicInteger();
         String runId;
-        try (FileCheckpointStore store = FileCheckpointStore.builder(home()).snapshotInterval(4).build();
-             Prodigy p = Engines.on(dir).checkpointStore(store).listener(e -> {
-                 if (e instanceof RunEvent.ItemFinished) {
-                     if (finished.incrementAndGet() == 4) {
-                         copyIfPresent(home(), olderSnapshot); // a snapshot from the middle of the map phase
-                     }
-                     sixSettled.countDown();
-                 }
-             }).build()) {
+        try (FileCheckpointStore store =
+                        FileCheckpointStore.builder(home()).snapshotInterval(4).build();
+                Prodigy p = Engines.on(dir)
+                        .checkpointStore(store)
+                        .listener(e -> {
+                            if (e instanceof RunEvent.ItemFinished) {
+                                if (finished.incrementAndGet() == 4) {
+                                    copyIfPresent(home(), olderSnapshot); // a snapshot from the middle of the map phase
+                                }
+                                sixSettled.countDown();
+                            }
+                        })
+                        .build()) {
             RunHandle h = p.start(workflow());
             assertThat(sixSettled.await(60, TimeUnit.SECONDS)).isTrue();
             h.cancel();
@@ -84,7 +89,9 @@ class ResumeSnapshotTest {
             runId = cancelled.runId();
         }
         Path runDir = home().resolve("runs").resolve(runId);
-        assertThat(runDir.resolve("journal.snapshot")).as("the snapshot written when the run stopped").exists();
+        assertThat(runDir.resolve("journal.snapshot"))
+                .as("the snapshot written when the run stopped")
+                .exists();
         Path saved = dir.resolve("saved");
         copyTree(dir, saved);
         Files.createFile(dir.resolve("go"));
@@ -101,24 +108,31 @@ class ResumeSnapshotTest {
         if (Files.exists(olderSnapshot)) {
             restore(saved);
             Files.copy(olderSnapshot, runDir.resolve("journal.snapshot"), StandardCopyOption.REPLACE_EXISTING);
-            assertThat(resume(runId)).as("an older snapshot and a longer tail of the journal")
+            assertThat(resume(runId))
+                    .as("an older snapshot and a longer tail of the journal")
                     .isEqualTo(fromJournal);
         }
     }
 
     private Outcome resume(String runId) throws IOException {
         AtomicInteger started = new AtomicInteger();
-        try (Prodigy p = Engines.on(dir).listener(e -> {
-            if (e instanceof RunEvent.ItemStarted) {
-                started.incrementAndGet();
-            }
-        }).build()) {
+        try (Prodigy p = Engines.on(dir)
+                .listener(e -> {
+                    if (e instanceof RunEvent.ItemStarted) {
+                        started.incrementAndGet();
+                    }
+                })
+                .build()) {
             RunResult r = p.resume(runId, workflow(), ResumeOptions.DEFAULT);
             Map<String, ItemStatus> items = new TreeMap<>();
             r.items().forEach(i -> items.put(i.itemId(), i.status()));
             List<String> done = new ArrayList<>(Files.readAllLines(dir.resolve("done.log")));
             done.sort(Comparator.naturalOrder());
-            return new Outcome(r.status(), items, done, Files.readString(dir.resolve("reduce.txt")).strip(),
+            return new Outcome(
+                    r.status(),
+                    items,
+                    done,
+                    Files.readString(dir.resolve("reduce.txt")).strip(),
                     started.get());
         }
     }
@@ -140,7 +154,8 @@ class ResumeSnapshotTest {
     private void restore(Path saved) throws IOException {
         try (Stream<Path> top = Files.list(dir)) {
             for (Path p : top.toList()) {
-                if (!p.equals(saved) && !p.getFileName().toString().equals("older.snapshot")
+                if (!p.equals(saved)
+                        && !p.getFileName().toString().equals("older.snapshot")
                         && !p.getFileName().toString().equals("go")) {
                     deleteTree(p);
                 }

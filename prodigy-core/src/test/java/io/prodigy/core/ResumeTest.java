@@ -29,7 +29,8 @@ class ResumeTest {
     Path dir;
 
     private Workflow sequential() {
-        return Workflow.sequential("seq",
+        return Workflow.sequential(
+                "seq",
                 Step.shell("echo once >> first.log; echo captured").capture("x").build(),
                 Step.shell("[ -f ok ]").build(),
                 Step.shell("echo ${x}-$1 >> third.log").build());
@@ -52,7 +53,8 @@ class ResumeTest {
 
     @Test
     void iterationsResumeInTheIterationThatStopped() throws Exception {
-        Workflow wf = Workflow.sequential("iterations",
+        Workflow wf = Workflow.sequential(
+                "iterations",
                 Step.shell("echo ${ITERATION} >> iterations.log").build(),
                 Step.shell("[ -f ok ] || [ ${ITERATION} -lt 2 ]").build());
         Prodigy p = Engines.on(dir).build();
@@ -74,17 +76,21 @@ class ResumeTest {
         }
         Workflow wf = Workflow.mapReduce("map-resume")
                 .setup(Step.shell("echo setup >> setup.log"))
-                .map(MapPhase.builder().input(WorkInput.values(items)).maxParallel(2)
-                        .agentTemplate(Step.shell("[ ${item.n} -lt 2 ] || [ -f go ] || sleep 60; "
-                                + "echo ${item.n} >> done.log")))
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(items))
+                        .maxParallel(2)
+                        .agentTemplate(Step.shell(
+                                "[ ${item.n} -lt 2 ] || [ -f go ] || sleep 60; " + "echo ${item.n} >> done.log")))
                 .reduce(Step.shell("echo ${map.successful}/${map.total} > reduce.txt"))
                 .build();
         CountDownLatch twoDone = new CountDownLatch(2);
-        Prodigy p = Engines.on(dir).listener(e -> {
-            if (e instanceof RunEvent.ItemFinished f && f.status() == ItemStatus.SUCCEEDED) {
-                twoDone.countDown();
-            }
-        }).build();
+        Prodigy p = Engines.on(dir)
+                .listener(e -> {
+                    if (e instanceof RunEvent.ItemFinished f && f.status() == ItemStatus.SUCCEEDED) {
+                        twoDone.countDown();
+                    }
+                })
+                .build();
         RunHandle h = p.start(wf);
         assertThat(twoDone.await(30, TimeUnit.SECONDS)).isTrue();
         h.cancel();
@@ -95,8 +101,7 @@ class ResumeTest {
         Files.createFile(dir.resolve("go"));
         RunResult resumed = p.resume(cancelled.runId(), wf, ResumeOptions.DEFAULT);
         assertThat(resumed.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(Files.readAllLines(dir.resolve("done.log"))).containsExactlyInAnyOrder("0", "1", "2", "3", "4",
-                "5");
+        assertThat(Files.readAllLines(dir.resolve("done.log"))).containsExactlyInAnyOrder("0", "1", "2", "3", "4", "5");
         assertThat(Files.readAllLines(dir.resolve("setup.log"))).containsExactly("setup");
         assertThat(Files.readString(dir.resolve("reduce.txt")).strip()).isEqualTo("6/6");
         assertThat(resumed.items()).hasSize(6).allMatch(i -> i.status() == ItemStatus.SUCCEEDED);
@@ -106,14 +111,19 @@ class ResumeTest {
     void resumeRefusesCompletedRunsChangedWorkflowsAndUnknownRuns() throws Exception {
         Prodigy p = Engines.on(dir).build();
         RunResult done = p.run(Workflow.sequential("done", Step.shell("true").build()));
-        assertThatThrownBy(() -> p.resume(done.runId(), Workflow.sequential("done", Step.shell("true").build()),
-                ResumeOptions.DEFAULT)).isInstanceOf(ProdigyException.class).hasMessageContaining("already completed");
+        assertThatThrownBy(() -> p.resume(
+                        done.runId(),
+                        Workflow.sequential("done", Step.shell("true").build()),
+                        ResumeOptions.DEFAULT))
+                .isInstanceOf(ProdigyException.class)
+                .hasMessageContaining("already completed");
         RunResult failed = p.run(sequential());
         Workflow changed = Workflow.sequential("seq", Step.shell("echo changed").build());
         assertThatThrownBy(() -> p.resume(failed.runId(), changed, ResumeOptions.DEFAULT))
                 .hasMessageContaining("changed since run");
         Files.createFile(dir.resolve("ok"));
-        assertThat(p.resume(failed.runId(), changed, new ResumeOptions(true, false)).status())
+        assertThat(p.resume(failed.runId(), changed, new ResumeOptions(true, false))
+                        .status())
                 .isEqualTo(RunStatus.SUCCEEDED);
         assertThatThrownBy(() -> p.resume("run-nope", changed, ResumeOptions.DEFAULT))
                 .hasMessageContaining("no run 'run-nope'");

@@ -22,9 +22,14 @@ class SecretResumeTest {
     Path dir;
 
     private Workflow workflow() {
-        return Workflow.builder("secretive").secret("TOKEN", SECRET)
-                .steps(Step.shell("printf 'token=%s' \"$TOKEN\"").capture("line").build(),
-                        Step.shell("test -e go && printf '%s' \"${line}\" > out.txt").build())
+        return Workflow.builder("secretive")
+                .secret("TOKEN", SECRET)
+                .steps(
+                        Step.shell("printf 'token=%s' \"$TOKEN\"")
+                                .capture("line")
+                                .build(),
+                        Step.shell("test -e go && printf '%s' \"${line}\" > out.txt")
+                                .build())
                 .build();
     }
 
@@ -42,7 +47,8 @@ class SecretResumeTest {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 // bytes as Latin-1: every file, the binary journal snapshot included
                 assertThat(new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1))
-                        .as("%s", f).doesNotContain("s3cr3t");
+                        .as("%s", f)
+                        .doesNotContain("s3cr3t");
             }
         }
     }

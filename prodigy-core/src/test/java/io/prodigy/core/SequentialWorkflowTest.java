@@ -36,11 +36,14 @@ class SequentialWorkflowTest {
 
     @Test
     void stepsRunInOrderInTheProjectDirectoryAndCaptureOutput() {
-        RunResult r = run(Workflow.sequential("seq",
+        RunResult r = run(Workflow.sequential(
+                "seq",
                 Step.shell("pwd").capture("where").build(),
                 Step.shell("echo hello > greeting.txt").build(),
                 Step.shell("cat greeting.txt").capture("greeting").build(),
-                Step.shell("echo ${greeting}-${where.exit_code}").capture("combined").build()));
+                Step.shell("echo ${greeting}-${where.exit_code}")
+                        .capture("combined")
+                        .build()));
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(r.variables().get("where")).isEqualTo(dir.toAbsolutePath().toString());
         assertThat(r.variables().get("combined")).isEqualTo("hello-0");
@@ -49,7 +52,8 @@ class SequentialWorkflowTest {
 
     @Test
     void aFailingStepFailsTheRunAndStopsIt() {
-        RunResult r = run(Workflow.sequential("fail",
+        RunResult r = run(Workflow.sequential(
+                "fail",
                 Step.shell("echo boom >&2; exit 3").build(),
                 Step.shell("touch never").build()));
         assertThat(r.status()).isEqualTo(RunStatus.FAILED);
@@ -66,20 +70,36 @@ class SequentialWorkflowTest {
         Workflow wf = Workflow.builder("env")
                 .env("GREETING", "hi ${ARG_1}")
                 .steps(Step.shell("echo \"$GREETING/$STEP_VAR/$1/${ARG}\" > out.txt")
-                        .env("STEP_VAR", "from-step").workingDir("sub").build())
+                        .env("STEP_VAR", "from-step")
+                        .workingDir("sub")
+                        .build())
                 .build();
-        RunResult r = Engines.on(dir).build().run(wf, RunOptions.builder().args("bob").build());
+        RunResult r =
+                Engines.on(dir).build().run(wf, RunOptions.builder().args("bob").build());
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(Files.readString(dir.resolve("sub/out.txt")).strip()).isEqualTo("hi bob/from-step/bob/bob");
     }
 
     @Test
     void captureFormatsConvertOutput() {
-        RunResult r = run(Workflow.sequential("formats",
-                Step.shell("echo '{\"a\": [1, 2, 3]}'").capture("j").captureFormat(CaptureFormat.JSON).build(),
-                Step.shell("printf 'x\\n\\ny\\n'").capture("l").captureFormat(CaptureFormat.LINES).build(),
-                Step.shell("echo 42").capture("n").captureFormat(CaptureFormat.NUMBER).build(),
-                Step.shell("exit 0").capture("b").captureFormat(CaptureFormat.BOOLEAN).build(),
+        RunResult r = run(Workflow.sequential(
+                "formats",
+                Step.shell("echo '{\"a\": [1, 2, 3]}'")
+                        .capture("j")
+                        .captureFormat(CaptureFormat.JSON)
+                        .build(),
+                Step.shell("printf 'x\\n\\ny\\n'")
+                        .capture("l")
+                        .captureFormat(CaptureFormat.LINES)
+                        .build(),
+                Step.shell("echo 42")
+                        .capture("n")
+                        .captureFormat(CaptureFormat.NUMBER)
+                        .build(),
+                Step.shell("exit 0")
+                        .capture("b")
+                        .captureFormat(CaptureFormat.BOOLEAN)
+                        .build(),
                 Step.shell("echo ${j.a[1]} ${l[1]} ${n} ${b}").capture("all").build()));
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(r.variables().get("all")).isEqualTo("2 y 42 true");
@@ -89,7 +109,8 @@ class SequentialWorkflowTest {
     @Test
     void aShellCaptureIsAlsoReadAsShellDotName() {
         // the Rust tool's spec.yml captures 'spec_number' and reads it as ${shell.spec_number}
-        RunResult r = run(Workflow.sequential("shell-capture",
+        RunResult r = run(Workflow.sequential(
+                "shell-capture",
                 Step.shell("printf 42").capture("spec_number").build(),
                 Step.shell("echo 'spec ${shell.spec_number}'").capture("said").build()));
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
@@ -98,26 +119,40 @@ class SequentialWorkflowTest {
 
     @Test
     void captureStreamsStoreStderrExitCodeSuccessAndDuration() {
-        RunResult r = run(Workflow.sequential("streams",
-                Step.shell("echo out; echo err >&2").capture("c").captureStreams(CaptureStreams.ALL).build(),
-                Step.shell("echo ${c} ${c.stderr} ${c.exit_code} ${c.success}").capture("seen").build()));
+        RunResult r = run(Workflow.sequential(
+                "streams",
+                Step.shell("echo out; echo err >&2")
+                        .capture("c")
+                        .captureStreams(CaptureStreams.ALL)
+                        .build(),
+                Step.shell("echo ${c} ${c.stderr} ${c.exit_code} ${c.success}")
+                        .capture("seen")
+                        .build()));
         assertThat(r.variables().get("seen")).isEqualTo("out err 0 true");
         assertThat(r.variables()).containsKey("c.duration");
     }
 
     @Test
     void outputFileReceivesStandardOutput() throws Exception {
-        RunResult r = run(Workflow.sequential("of", Step.shell("echo one; echo two").outputFile("logs/out.log").build()));
+        RunResult r = run(Workflow.sequential(
+                "of",
+                Step.shell("echo one; echo two").outputFile("logs/out.log").build()));
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(Files.readString(dir.resolve("logs/out.log"))).isEqualTo("one\ntwo\n");
     }
 
     @Test
     void whenSkipsStepsWhoseConditionIsFalse() {
-        RunResult r = run(Workflow.sequential("when",
-                Step.shell("echo 3").capture("count").captureFormat(CaptureFormat.NUMBER).build(),
+        RunResult r = run(Workflow.sequential(
+                "when",
+                Step.shell("echo 3")
+                        .capture("count")
+                        .captureFormat(CaptureFormat.NUMBER)
+                        .build(),
                 Step.shell("echo big > big").when("${count} > 5").build(),
-                Step.shell("echo small > small").when("${count} <= 5 && ${count.success}").build()));
+                Step.shell("echo small > small")
+                        .when("${count} <= 5 && ${count.success}")
+                        .build()));
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(dir.resolve("big")).doesNotExist();
         assertThat(dir.resolve("small")).exists();
@@ -126,7 +161,8 @@ class SequentialWorkflowTest {
 
     @Test
     void undefinedVariableFailsTheStepNamingTheVariableAndTheStep() {
-        RunResult r = run(Workflow.sequential("undef", Step.shell("echo ${nope.value}").name("say it").build()));
+        RunResult r = run(Workflow.sequential(
+                "undef", Step.shell("echo ${nope.value}").name("say it").build()));
         assertThat(r.status()).isEqualTo(RunStatus.FAILED);
         assertThat(r.failure()).contains("nope.value").contains("say it");
         assertThat(r.steps().get(0).error().kind()).isEqualTo(ErrorKind.CONFIGURATION);
@@ -134,19 +170,26 @@ class SequentialWorkflowTest {
 
     @Test
     void maxIterationsRunsTheStepsAgainWithTheIterationNumber() {
-        RunResult r = Engines.on(dir).build().run(Workflow.sequential("iterate",
-                Step.shell("echo \"${ITERATION} ${workflow.iteration}\" >> iterations.txt").build()),
-                io.prodigy.api.RunOptions.builder().maxIterations(3).build());
+        RunResult r = Engines.on(dir)
+                .build()
+                .run(
+                        Workflow.sequential(
+                                "iterate",
+                                Step.shell("echo \"${ITERATION} ${workflow.iteration}\" >> iterations.txt")
+                                        .build()),
+                        io.prodigy.api.RunOptions.builder().maxIterations(3).build());
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         // a plain directory has no commits to tell "no changes" by: every iteration runs
         assertThat(dir.resolve("iterations.txt")).hasContent("1 1\n2 2\n3 3");
-        assertThatThrownBy(() -> io.prodigy.api.RunOptions.builder().maxIterations(0).build())
+        assertThatThrownBy(() ->
+                        io.prodigy.api.RunOptions.builder().maxIterations(0).build())
                 .hasMessageContaining("at least 1");
     }
 
     @Test
     void aPlainNameNoWorkflowVariableDefinesIsTheShellsOwn() {
-        RunResult r = run(Workflow.sequential("shell vars",
+        RunResult r = run(Workflow.sequential(
+                "shell vars",
                 Step.shell("percentage=42; echo \"${percentage}%\" > pct.txt").build()));
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(dir.resolve("pct.txt")).hasContent("42%");
@@ -154,14 +197,16 @@ class SequentialWorkflowTest {
 
     @Test
     void defaultsApplyToUndefinedVariables() {
-        RunResult r = run(Workflow.sequential("def", Step.shell("echo ${nope:-fallback}").capture("v").build()));
+        RunResult r = run(Workflow.sequential(
+                "def", Step.shell("echo ${nope:-fallback}").capture("v").build()));
         assertThat(r.variables().get("v")).isEqualTo("fallback");
     }
 
     @Test
     void timeoutKillsTheStep() {
         long start = System.nanoTime();
-        RunResult r = run(Workflow.sequential("timeout",
+        RunResult r = run(Workflow.sequential(
+                "timeout",
                 Step.shell("sleep 30").timeout(Duration.ofMillis(300)).build()));
         assertThat(r.status()).isEqualTo(RunStatus.FAILED);
         assertThat(r.steps().get(0).error().kind()).isEqualTo(ErrorKind.TIMEOUT);
@@ -170,44 +215,55 @@ class SequentialWorkflowTest {
 
     @Test
     void writeFileWritesTextAndPrettyJsonWithModeAndDirs() throws Exception {
-        RunResult r = run(Workflow.sequential("wf",
+        RunResult r = run(Workflow.sequential(
+                "wf",
                 Step.shell("echo world").capture("who").build(),
                 Step.of(new StepAction.WriteFile("out/hello.txt", "hello ${who}\n", FileFormat.TEXT, "0600", true))
                         .build(),
-                Step.of(new StepAction.WriteFile("out/data.json", "{\"who\": \"${who}\", \"n\": [1,2]}", FileFormat.JSON,
-                        null, true)).build()));
+                Step.of(new StepAction.WriteFile(
+                                "out/data.json", "{\"who\": \"${who}\", \"n\": [1,2]}", FileFormat.JSON, null, true))
+                        .build()));
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(Files.readString(dir.resolve("out/hello.txt"))).isEqualTo("hello world\n");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("out/hello.txt"))))
                 .isEqualTo("rw-------");
-        assertThat(Files.readString(dir.resolve("out/data.json"))).contains("\"who\" : \"world\"").contains("\n");
+        assertThat(Files.readString(dir.resolve("out/data.json")))
+                .contains("\"who\" : \"world\"")
+                .contains("\n");
     }
 
     @Test
     void writeFileRefusesPathsOutsideTheWorkspaceAndInvalidJson() {
-        RunResult escape = run(Workflow.sequential("esc",
-                Step.of(new StepAction.WriteFile("../evil.txt", "x", FileFormat.TEXT, null, false)).build()));
+        RunResult escape = run(Workflow.sequential(
+                "esc",
+                Step.of(new StepAction.WriteFile("../evil.txt", "x", FileFormat.TEXT, null, false))
+                        .build()));
         assertThat(escape.status()).isEqualTo(RunStatus.FAILED);
         assertThat(escape.failure()).contains("outside the workspace");
         assertThat(dir.resolveSibling("evil.txt")).doesNotExist();
-        RunResult json = run(Workflow.sequential("json",
-                Step.of(new StepAction.WriteFile("bad.json", "{nope", FileFormat.JSON, null, false)).build()));
+        RunResult json = run(Workflow.sequential(
+                "json",
+                Step.of(new StepAction.WriteFile("bad.json", "{nope", FileFormat.JSON, null, false))
+                        .build()));
         assertThat(json.failure()).contains("not valid JSON");
     }
 
     @Test
     void writeFileWithoutCreateDirsFailsOnMissingDirectory() {
-        RunResult r = run(Workflow.sequential("nodir", Step.writeFile("missing/x.txt", "x").build()));
+        RunResult r = run(Workflow.sequential(
+                "nodir", Step.writeFile("missing/x.txt", "x").build()));
         assertThat(r.failure()).contains("create_dirs");
     }
 
     @Test
     void foreachRunsItsStepsPerElementSequentiallyAndInParallel() throws Exception {
-        RunResult r = run(Workflow.sequential("foreach",
-                Step.of(StepAction.Foreach.over(List.of("a", "b", "c"),
-                        Step.shell("echo ${index}/${total}:${item} >> seq.txt"))),
+        RunResult r = run(Workflow.sequential(
+                "foreach",
+                Step.of(StepAction.Foreach.over(
+                        List.of("a", "b", "c"), Step.shell("echo ${index}/${total}:${item} >> seq.txt"))),
                 Step.of(StepAction.Foreach.overLines("printf 'x\\ny\\nz\\nw\\n'", Step.shell("touch par-${item}"))
-                        .withParallel(3).withMaxItems(3))));
+                        .withParallel(3)
+                        .withMaxItems(3))));
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(Files.readAllLines(dir.resolve("seq.txt"))).containsExactly("0/3:a", "1/3:b", "2/3:c");
         assertThat(dir.resolve("par-x")).exists();
@@ -217,14 +273,17 @@ class SequentialWorkflowTest {
 
     @Test
     void foreachStopsAtTheFirstFailureUnlessContinueOnError() throws Exception {
-        RunResult stop = run(Workflow.sequential("fe-stop",
-                Step.of(StepAction.Foreach.over(List.of("1", "2", "3"),
-                        Step.shell("echo ${item} >> stop.txt; [ ${item} != 2 ]")))));
+        RunResult stop = run(Workflow.sequential(
+                "fe-stop",
+                Step.of(StepAction.Foreach.over(
+                        List.of("1", "2", "3"), Step.shell("echo ${item} >> stop.txt; [ ${item} != 2 ]")))));
         assertThat(stop.status()).isEqualTo(RunStatus.FAILED);
         assertThat(Files.readAllLines(dir.resolve("stop.txt"))).containsExactly("1", "2");
-        RunResult cont = run(Workflow.sequential("fe-cont",
-                Step.of(StepAction.Foreach.over(List.of("1", "2", "3"),
-                        Step.shell("echo ${item} >> cont.txt; [ ${item} != 2 ]")).withContinueOnError(true))));
+        RunResult cont = run(Workflow.sequential(
+                "fe-cont",
+                Step.of(StepAction.Foreach.over(
+                                List.of("1", "2", "3"), Step.shell("echo ${item} >> cont.txt; [ ${item} != 2 ]"))
+                        .withContinueOnError(true))));
         assertThat(cont.status()).isEqualTo(RunStatus.FAILED);
         assertThat(cont.failure()).contains("1 of 3 element(s) failed");
         assertThat(Files.readAllLines(dir.resolve("cont.txt"))).containsExactly("1", "2", "3");
@@ -233,11 +292,18 @@ class SequentialWorkflowTest {
     @Test
     void agentStepsGoThroughTheAgentRunnerWithWorkspaceAndEnvironment() {
         Engines.Recorder rec = new Engines.Recorder();
-        Prodigy p = Engines.on(dir, req -> AgentResult.builder().success(true)
-                .output("ran " + req.command() + " in " + req.workspace().getFileName() + " auto="
-                        + req.environment().get("PRODIGY_AUTOMATION"))
-                .costUsd(0.25).build(), rec);
-        RunResult r = p.run(Workflow.sequential("agent",
+        Prodigy p = Engines.on(
+                dir,
+                req -> AgentResult.builder()
+                        .success(true)
+                        .output("ran " + req.command() + " in "
+                                + req.workspace().getFileName() + " auto="
+                                + req.environment().get("PRODIGY_AUTOMATION"))
+                        .costUsd(0.25)
+                        .build(),
+                rec);
+        RunResult r = p.run(Workflow.sequential(
+                "agent",
                 Step.shell("echo src/a.rs").capture("file").build(),
                 Step.agent("/fix ${file}").build(),
                 Step.shell("echo '${claude.output}'").capture("echoed").build()));
@@ -258,10 +324,13 @@ class SequentialWorkflowTest {
         // the validator reports 50% until the fixer has created done.txt
         String validator = "if [ -f done.txt ]; then echo '{\"completion_percentage\": 100, \"status\": \"complete\"}';"
                 + " else echo '{\"completion_percentage\": 50, \"status\": \"incomplete\", \"missing\": [\"done.txt\"]}'; fi";
-        Step step = Step.shell("echo work").validate(Validation.of(Step.shell(validator)).withThreshold(90)
-                .withOnIncomplete(Validation.OnIncomplete.of(
-                        Step.shell("echo fixing ${validation.missing_count} > fix.log; touch done.txt"))
-                        .withMaxAttempts(3))).build();
+        Step step = Step.shell("echo work")
+                .validate(Validation.of(Step.shell(validator))
+                        .withThreshold(90)
+                        .withOnIncomplete(Validation.OnIncomplete.of(
+                                        Step.shell("echo fixing ${validation.missing_count} > fix.log; touch done.txt"))
+                                .withMaxAttempts(3)))
+                .build();
         RunResult r = run(Workflow.sequential("goal", step));
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(Files.readString(dir.resolve("fix.log")).strip()).isEqualTo("fixing 1");
@@ -270,9 +339,11 @@ class SequentialWorkflowTest {
 
     @Test
     void validateFailsBelowTheThresholdAndReadsResultFiles() throws Exception {
-        Step step = Step.shell("echo work").validate(Validation.of(
-                Step.shell("echo '{\"completion_percentage\": 40}' > result.json")).withResultFile("result.json")
-                .withThreshold(80)).build();
+        Step step = Step.shell("echo work")
+                .validate(Validation.of(Step.shell("echo '{\"completion_percentage\": 40}' > result.json"))
+                        .withResultFile("result.json")
+                        .withThreshold(80))
+                .build();
         RunResult r = run(Workflow.sequential("goal-fail", step));
         assertThat(r.status()).isEqualTo(RunStatus.FAILED);
         assertThat(r.steps().get(0).error().kind()).isEqualTo(ErrorKind.VALIDATION_FAILED);
@@ -283,7 +354,9 @@ class SequentialWorkflowTest {
     void multipleStagesSeeEachOthersVariables() {
         Workflow wf = Workflow.builder("stages")
                 .steps(Step.shell("echo first").capture("a").build())
-                .stage(new Stage.Steps("second", List.of(Step.shell("echo ${a}-second").capture("b").build())))
+                .stage(new Stage.Steps(
+                        "second",
+                        List.of(Step.shell("echo ${a}-second").capture("b").build())))
                 .build();
         RunResult r = run(wf);
         assertThat(r.variables().get("b")).isEqualTo("first-second");
@@ -293,7 +366,10 @@ class SequentialWorkflowTest {
     void secretsAreMaskedInResultsButReachTheProcess() throws Exception {
         Workflow wf = Workflow.builder("secret")
                 .secret("API_TOKEN", "s3cr3t-value")
-                .steps(Step.shell("echo token=$API_TOKEN > seen.txt; echo token=$API_TOKEN").capture("out").build(),
+                .steps(
+                        Step.shell("echo token=$API_TOKEN > seen.txt; echo token=$API_TOKEN")
+                                .capture("out")
+                                .build(),
                         Step.shell("echo failing with $API_TOKEN >&2; exit 1").build())
                 .build();
         Engines.Recorder rec = new Engines.Recorder();
@@ -308,9 +384,11 @@ class SequentialWorkflowTest {
 
     @Test
     void listenerFailuresNeverBreakTheRun() {
-        Prodigy p = Engines.on(dir).listener(e -> {
-            throw new IllegalStateException("listener bug");
-        }).build();
+        Prodigy p = Engines.on(dir)
+                .listener(e -> {
+                    throw new IllegalStateException("listener bug");
+                })
+                .build();
         RunResult r = p.run(Workflow.sequential("l", Step.shell("true").build()));
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
     }
@@ -318,7 +396,8 @@ class SequentialWorkflowTest {
     @Test
     void runIsJournaledInTheCheckpointStore() {
         Prodigy p = Engines.on(dir).build();
-        RunResult r = p.run(Workflow.sequential("j", Step.shell("echo x").capture("x").build()));
+        RunResult r =
+                p.run(Workflow.sequential("j", Step.shell("echo x").capture("x").build()));
         assertThat(p.checkpoints().findRun(r.runId())).get().satisfies(rec -> {
             assertThat(rec.status()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(rec.workflowHash()).hasSize(64);
@@ -329,16 +408,24 @@ class SequentialWorkflowTest {
     @Test
     void capturedJsonOfLargeOutputSurvives() throws Exception {
         Files.writeString(dir.resolve("big.txt"), "y\n".repeat(100_000), StandardCharsets.UTF_8);
-        RunResult r = run(Workflow.sequential("big", Step.shell("cat big.txt").capture("big")
-                .captureFormat(CaptureFormat.LINES).build(), Step.shell("echo ${big[99999]}").capture("last").build()));
+        RunResult r = run(Workflow.sequential(
+                "big",
+                Step.shell("cat big.txt")
+                        .capture("big")
+                        .captureFormat(CaptureFormat.LINES)
+                        .build(),
+                Step.shell("echo ${big[99999]}").capture("last").build()));
         assertThat(r.variables().get("last")).isEqualTo("y");
     }
 
     @Test
     void agentOutputGoesToOutputFile() throws Exception {
-        Prodigy p = Engines.on(dir).agentRunner(req -> AgentResult.success("# Summary\nall good\n")).build();
-        RunResult r = p.run(Workflow.sequential("agent-out", Step.agent("/summarize").outputFile("docs/SUMMARY.md")
-                .build()));
+        Prodigy p = Engines.on(dir)
+                .agentRunner(req -> AgentResult.success("# Summary\nall good\n"))
+                .build();
+        RunResult r = p.run(Workflow.sequential(
+                "agent-out",
+                Step.agent("/summarize").outputFile("docs/SUMMARY.md").build()));
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(Files.readString(dir.resolve("docs/SUMMARY.md"))).isEqualTo("# Summary\nall good\n");
     }

@@ -33,10 +33,12 @@ class StepControlOrderTest {
 
     @Test
     void aSucceededStepIsCapturedThenOnSuccessThenValidated() throws Exception {
-        Step step = Step.shell("echo action >> order.txt; echo hello").capture("greeting")
+        Step step = Step.shell("echo action >> order.txt; echo hello")
+                .capture("greeting")
                 .onSuccess(note("on_success saw ${greeting}"))
-                .validate(Validation.of(Step.shell("echo \"validate saw ${greeting}\" >> order.txt; "
-                        + "echo '{\"completion\": 100}'").build()))
+                .validate(Validation.of(
+                        Step.shell("echo \"validate saw ${greeting}\" >> order.txt; " + "echo '{\"completion\": 100}'")
+                                .build()))
                 .build();
         RunResult r = Engines.on(dir).build().run(Workflow.sequential("order", step, note("next step")));
 
@@ -46,16 +48,21 @@ class StepControlOrderTest {
 
     @Test
     void aFailedStepIsCapturedThenHandledByItsExitCodeThenByOnFailure() throws Exception {
-        Step step = Step.shell("echo action >> order.txt; echo partial; exit 3").capture("out")
-                .onExitCode(3, List.of(Step.shell("echo \"on_exit_code saw ${out}\" >> order.txt; exit 1").build()))
+        Step step = Step.shell("echo action >> order.txt; echo partial; exit 3")
+                .capture("out")
+                .onExitCode(
+                        3,
+                        List.of(Step.shell("echo \"on_exit_code saw ${out}\" >> order.txt; exit 1")
+                                .build()))
                 .onFailure(OnFailure.run(note("on_failure saw ${out}")).failWorkflow(false))
                 .onSuccess(note("on_success"))
                 .build();
         RunResult r = Engines.on(dir).build().run(Workflow.sequential("order", step, note("next step")));
 
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(order()).containsExactly("action", "on_exit_code saw partial", "on_failure saw partial",
-                "on_success", "next step");
+        assertThat(order())
+                .containsExactly(
+                        "action", "on_exit_code saw partial", "on_failure saw partial", "on_success", "next step");
     }
 
     @Test

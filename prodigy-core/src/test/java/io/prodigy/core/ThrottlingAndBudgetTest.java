@@ -21,8 +21,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -37,8 +35,12 @@ class ThrottlingAndBudgetTest {
         for (int i = 0; i < n; i++) {
             items.add(Map.of("n", i));
         }
-        return Workflow.mapReduce("agents").map(MapPhase.builder().input(WorkInput.values(items))
-                .maxParallel(parallel).agentTemplate(Step.agent("/work ${item.n}"))).build();
+        return Workflow.mapReduce("agents")
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(items))
+                        .maxParallel(parallel)
+                        .agentTemplate(Step.agent("/work ${item.n}")))
+                .build();
     }
 
     /**
@@ -71,8 +73,12 @@ class ThrottlingAndBudgetTest {
                     firstFour.await(30, java.util.concurrent.TimeUnit.SECONDS);
                     maxBeforeThrottle.accumulateAndGet(inside.get(), Math::max);
                     if (call == 1) {
-                        return AgentResult.builder().success(false).errorKind(ErrorKind.RATE_LIMITED)
-                                .errorMessage("429 rate limited").costUsd(0.0).build();
+                        return AgentResult.builder()
+                                .success(false)
+                                .errorKind(ErrorKind.RATE_LIMITED)
+                                .errorMessage("429 rate limited")
+                                .costUsd(0.0)
+                                .build();
                     }
                     throttleRecorded.await(30, java.util.concurrent.TimeUnit.SECONDS);
                     // stay inside a while: an agent that starts now (the throttled item's retry) would make four
@@ -83,8 +89,12 @@ class ThrottlingAndBudgetTest {
                     if (laterAgentsFail) {
                         return AgentResult.failure(ErrorKind.COMMAND_FAILED, "scripted failure");
                     }
-                    return AgentResult.builder().success(true).output("ok").costUsd(0.01)
-                            .tokens(new TokenUsage(10, 5, 0, 0)).build();
+                    return AgentResult.builder()
+                            .success(true)
+                            .output("ok")
+                            .costUsd(0.01)
+                            .tokens(new TokenUsage(10, 5, 0, 0))
+                            .build();
                 }
                 afterThrottle.add(now);
                 long deadline = System.nanoTime() + 150_000_000L;
@@ -93,8 +103,12 @@ class ThrottlingAndBudgetTest {
                 }
                 return laterAgentsFail
                         ? AgentResult.failure(ErrorKind.COMMAND_FAILED, "scripted failure")
-                        : AgentResult.builder().success(true).output("ok").costUsd(0.01)
-                        .tokens(new TokenUsage(10, 5, 0, 0)).build();
+                        : AgentResult.builder()
+                                .success(true)
+                                .output("ok")
+                                .costUsd(0.01)
+                                .tokens(new TokenUsage(10, 5, 0, 0))
+                                .build();
             } finally {
                 inside.decrementAndGet();
             }
@@ -102,11 +116,16 @@ class ThrottlingAndBudgetTest {
     }
 
     private Prodigy throttledEngine(ScriptedAgents agents, Engines.Recorder rec) {
-        return Engines.on(dir).listener(rec).listener(e -> {
-            if (e instanceof RunEvent.Throttled) {
-                agents.throttleRecorded.countDown();
-            }
-        }).throttleDelay(Duration.ofMillis(5)).agentRunner(agents).build();
+        return Engines.on(dir)
+                .listener(rec)
+                .listener(e -> {
+                    if (e instanceof RunEvent.Throttled) {
+                        agents.throttleRecorded.countDown();
+                    }
+                })
+                .throttleDelay(Duration.ofMillis(5))
+                .agentRunner(agents)
+                .build();
     }
 
     @Test
@@ -114,7 +133,9 @@ class ThrottlingAndBudgetTest {
         ScriptedAgents agents = new ScriptedAgents(true);
         Engines.Recorder rec = new Engines.Recorder();
         RunResult r = throttledEngine(agents, rec).run(agents(12, 4));
-        assertThat(agents.maxBeforeThrottle.get()).as("four agents ran together before the 429").isEqualTo(4);
+        assertThat(agents.maxBeforeThrottle.get())
+                .as("four agents ran together before the 429")
+                .isEqualTo(4);
         List<RunEvent.Throttled> throttled = rec.of(RunEvent.Throttled.class);
         assertThat(throttled).hasSize(1);
         assertThat(throttled.get(0).concurrency()).isEqualTo(2);
@@ -136,7 +157,9 @@ class ThrottlingAndBudgetTest {
         assertThat(rec.of(RunEvent.Throttled.class)).singleElement().matches(t -> t.concurrency() == 2);
         List<Integer> after = List.copyOf(agents.afterThrottle);
         assertThat(after).hasSize(21);
-        assertThat(after).as("successes raise the limit back to max_parallel, never above").contains(4)
+        assertThat(after)
+                .as("successes raise the limit back to max_parallel, never above")
+                .contains(4)
                 .allMatch(n -> n <= 4);
         assertThat(r.summary().costUsd()).isCloseTo(0.24, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(r.summary().tokens().inputTokens()).isEqualTo(240);
@@ -149,15 +172,22 @@ class ThrottlingAndBudgetTest {
         AtomicBoolean first = new AtomicBoolean(true);
         List<Instant> starts = java.util.Collections.synchronizedList(new ArrayList<>());
         Engines.Recorder rec = new Engines.Recorder();
-        Prodigy p = Engines.on(dir).listener(rec).agentRunner(req -> {
-            starts.add(Instant.now());
-            if (first.compareAndSet(true, false)) {
-                resetAt[0] = Instant.now().plusMillis(400);
-                return AgentResult.builder().success(false).errorKind(ErrorKind.QUOTA_EXHAUSTED)
-                        .errorMessage("usage limit reached").retryAfter(resetAt[0]).build();
-            }
-            return AgentResult.success("ok");
-        }).build();
+        Prodigy p = Engines.on(dir)
+                .listener(rec)
+                .agentRunner(req -> {
+                    starts.add(Instant.now());
+                    if (first.compareAndSet(true, false)) {
+                        resetAt[0] = Instant.now().plusMillis(400);
+                        return AgentResult.builder()
+                                .success(false)
+                                .errorKind(ErrorKind.QUOTA_EXHAUSTED)
+                                .errorMessage("usage limit reached")
+                                .retryAfter(resetAt[0])
+                                .build();
+                    }
+                    return AgentResult.success("ok");
+                })
+                .build();
         RunResult r = p.run(agents(4, 1));
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         RunEvent.Throttled t = rec.of(RunEvent.Throttled.class).get(0);
@@ -171,16 +201,25 @@ class ThrottlingAndBudgetTest {
     void budgetPausesTheRunAndAHigherBudgetResumesIt() {
         AtomicInteger calls = new AtomicInteger();
         Engines.Recorder rec = new Engines.Recorder();
-        Prodigy p = Engines.on(dir).listener(rec).agentRunner(req -> {
-            calls.incrementAndGet();
-            return AgentResult.builder().success(true).output("ok").costUsd(1.0).build();
-        }).build();
+        Prodigy p = Engines.on(dir)
+                .listener(rec)
+                .agentRunner(req -> {
+                    calls.incrementAndGet();
+                    return AgentResult.builder()
+                            .success(true)
+                            .output("ok")
+                            .costUsd(1.0)
+                            .build();
+                })
+                .build();
         Workflow wf = agents(10, 1);
         RunResult paused = p.run(wf, RunOptions.builder().budgetUsd(3.5).build());
         assertThat(paused.status()).isEqualTo(RunStatus.PAUSED);
         assertThat(paused.failure()).contains("budget").contains("3.50");
         assertThat(paused.summary().succeeded()).isEqualTo(4);
-        assertThat(paused.items()).filteredOn(i -> i.status() == ItemStatus.NOT_RUN).hasSize(6);
+        assertThat(paused.items())
+                .filteredOn(i -> i.status() == ItemStatus.NOT_RUN)
+                .hasSize(6);
         assertThat(rec.of(RunEvent.BudgetReached.class)).hasSize(1);
 
         RunResult resumed = p.resume(paused.runId(), wf, ResumeOptions.DEFAULT.withBudgetUsd(100.0));

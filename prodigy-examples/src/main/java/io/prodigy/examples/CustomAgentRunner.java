@@ -34,8 +34,7 @@ import java.util.concurrent.TimeUnit;
  * {@code mvn -q -pl prodigy-examples -am package -DskipTests exec:java -Dexec.mainClass=io.prodigy.examples.CustomAgentRunner}.
  */
 public final class CustomAgentRunner {
-    private CustomAgentRunner() {
-    }
+    private CustomAgentRunner() {}
 
     /** A function the runner can call: it works on the workspace and returns the agent's output. */
     @FunctionalInterface
@@ -77,8 +76,12 @@ public final class CustomAgentRunner {
             try {
                 if (function != null) {
                     String output = function.run(request.workspace(), argument);
-                    return AgentResult.builder().success(true).output(output).costUsd(0.0)
-                            .duration(Duration.between(start, Instant.now())).build();
+                    return AgentResult.builder()
+                            .success(true)
+                            .output(output)
+                            .costUsd(0.0)
+                            .duration(Duration.between(start, Instant.now()))
+                            .build();
                 }
                 Path script = request.workspace().resolve(".prodigy/commands/" + name + ".sh");
                 if (Files.isRegularFile(script)) {
@@ -88,14 +91,17 @@ public final class CustomAgentRunner {
                 return AgentResult.failure(ErrorKind.COMMAND_FAILED, "/" + name + ": " + e.getMessage());
             }
             // a configuration error is never retried: retrying cannot make an unknown command known
-            return AgentResult.failure(ErrorKind.CONFIGURATION, "unknown command /" + name + " (known: "
-                    + String.join(", ", functions.keySet()) + ", or a script .prodigy/commands/" + name + ".sh)");
+            return AgentResult.failure(
+                    ErrorKind.CONFIGURATION,
+                    "unknown command /" + name + " (known: " + String.join(", ", functions.keySet())
+                            + ", or a script .prodigy/commands/" + name + ".sh)");
         }
 
         private static AgentResult runScript(Path script, String argument, AgentRequest request, Instant start)
                 throws IOException, InterruptedException {
             ProcessBuilder pb = new ProcessBuilder("sh", script.toString(), argument)
-                    .directory(request.workspace().toFile()).redirectErrorStream(true);
+                    .directory(request.workspace().toFile())
+                    .redirectErrorStream(true);
             pb.environment().putAll(request.environment());
             Process p = pb.start();
             p.getOutputStream().close();
@@ -106,11 +112,17 @@ public final class CustomAgentRunner {
                 p.destroyForcibly();
                 return AgentResult.failure(ErrorKind.TIMEOUT, script.getFileName() + " ran longer than " + limit);
             }
-            return AgentResult.builder().success(p.exitValue() == 0).exitCode(p.exitValue()).output(output)
+            return AgentResult.builder()
+                    .success(p.exitValue() == 0)
+                    .exitCode(p.exitValue())
+                    .output(output)
                     .errorKind(p.exitValue() == 0 ? null : ErrorKind.COMMAND_FAILED)
-                    .errorMessage(p.exitValue() == 0 ? null : script.getFileName() + " exited with " + p.exitValue()
-                            + ": " + output.strip())
-                    .duration(Duration.between(start, Instant.now())).build();
+                    .errorMessage(
+                            p.exitValue() == 0
+                                    ? null
+                                    : script.getFileName() + " exited with " + p.exitValue() + ": " + output.strip())
+                    .duration(Duration.between(start, Instant.now()))
+                    .build();
         }
     }
 
@@ -121,13 +133,15 @@ public final class CustomAgentRunner {
                     Path p = workspace.resolve(file);
                     String text = Files.readString(p, StandardCharsets.UTF_8);
                     String first = text.lines().findFirst().orElse("");
-                    String titled = first.isEmpty() ? first
+                    String titled = first.isEmpty()
+                            ? first
                             : first.substring(0, 1).toUpperCase(Locale.ROOT) + first.substring(1);
                     Files.writeString(p, titled + text.substring(first.length()), StandardCharsets.UTF_8);
                     return "titled " + file;
                 })
                 .register("word-count", (workspace, file) -> {
-                    String text = Files.readString(workspace.resolve(file), StandardCharsets.UTF_8).strip();
+                    String text = Files.readString(workspace.resolve(file), StandardCharsets.UTF_8)
+                            .strip();
                     return String.valueOf(text.isEmpty() ? 0 : text.split("\\s+").length);
                 });
     }
@@ -164,8 +178,10 @@ public final class CustomAgentRunner {
         Files.writeString(dir.resolve("poem.txt"), "the fog comes\non little cat feet.\n", StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("list.txt"), "milk, eggs, bread\n", StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("note.txt"), "call back tomorrow\n", StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve(".prodigy/commands/summarize.sh"),
-                "echo \"$1 files processed by a script agent\" | tee SUMMARY.md\n", StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve(".prodigy/commands/summarize.sh"),
+                "echo \"$1 files processed by a script agent\" | tee SUMMARY.md\n",
+                StandardCharsets.UTF_8);
         try (Prodigy prodigy = Prodigy.builder()
                 .workingDirectory(dir)
                 .home(dir.resolve(".prodigy/state"))
@@ -174,7 +190,9 @@ public final class CustomAgentRunner {
                 .listener(new ProgressPrinter(out))
                 .build()) {
             RunResult result = prodigy.run(workflow());
-            result.items().forEach(i -> out.println("  " + i.itemId() + ": " + i.output().strip()));
+            result.items()
+                    .forEach(i ->
+                            out.println("  " + i.itemId() + ": " + i.output().strip()));
             out.println("Reduce (a script agent) said: " + result.variables().get("summary"));
             return result;
         }

@@ -43,8 +43,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code mvn -q -pl prodigy-examples -am package -DskipTests exec:java -Dexec.mainClass=io.prodigy.examples.HostStores}.
  */
 public final class HostStores {
-    private HostStores() {
-    }
+    private HostStores() {}
 
     /**
      * A DLQ store of the host's own: entries in memory, every change appended to an audit file as a tab-separated
@@ -63,8 +62,8 @@ public final class HostStores {
         private void audit(String what, String runId, String itemId, String detail) {
             String line = Instant.now() + "\t" + what + "\t" + runId + "\t" + itemId + "\t" + detail + "\n";
             try {
-                Files.writeString(auditFile, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
+                Files.writeString(
+                        auditFile, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -78,13 +77,19 @@ public final class HostStores {
             if (old != null) {
                 List<FailedAttempt> attempts = new ArrayList<>(old.attempts());
                 attempts.addAll(entry.attempts());
-                merged = entry.toBuilder().attempts(attempts)
+                merged = entry.toBuilder()
+                        .attempts(attempts)
                         .workspace(entry.workspace() != null ? entry.workspace() : old.workspace())
-                        .firstFailure(old.firstFailure()).build();
+                        .firstFailure(old.firstFailure())
+                        .build();
             }
             run.put(entry.itemId(), merged);
-            audit("failed", entry.runId(), entry.itemId(), entry.lastAttempt().errorKind() + ": "
-                    + entry.lastAttempt().message().replace('\n', ' '));
+            audit(
+                    "failed",
+                    entry.runId(),
+                    entry.itemId(),
+                    entry.lastAttempt().errorKind() + ": "
+                            + entry.lastAttempt().message().replace('\n', ' '));
         }
 
         @Override
@@ -136,7 +141,8 @@ public final class HostStores {
 
         @Override
         public void onEvent(RunEvent event) {
-            counters.computeIfAbsent(event.getClass().getSimpleName(), k -> new LongAdder()).increment();
+            counters.computeIfAbsent(event.getClass().getSimpleName(), k -> new LongAdder())
+                    .increment();
         }
 
         /** @return the counters so far, by event name */
@@ -160,7 +166,8 @@ public final class HostStores {
                         .idField("name")
                         .maxParallel(3)
                         .agentTemplate(Step.shell("grep -qx ${item.name} allowed.txt && echo ${item.name} is allowed")))
-                .reduce(Step.shell("echo \"${map.successful} of ${map.total} services allowed\"").capture("summary"))
+                .reduce(Step.shell("echo \"${map.successful} of ${map.total} services allowed\"")
+                        .capture("summary"))
                 .build();
     }
 
@@ -174,7 +181,8 @@ public final class HostStores {
      */
     public static RunResult run(Path dir, PrintStream out) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("services.json"),
+        Files.writeString(
+                dir.resolve("services.json"),
                 "[{\"name\": \"auth\"}, {\"name\": \"billing\"}, {\"name\": \"search\"}, {\"name\": \"uploads\"}]",
                 StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("allowed.txt"), "auth\nsearch\n", StandardCharsets.UTF_8);
@@ -195,8 +203,9 @@ public final class HostStores {
 
             DeadLetters letters = new DeadLetters(dlq);
             for (DlqEntry e : letters.list(first.runId(), false)) {
-                out.println("  dead letter " + e.itemId() + " " + e.itemJson() + ": " + e.lastAttempt().errorKind()
-                        + " after " + e.attempts().size() + " attempt(s) - " + e.lastAttempt().message());
+                out.println("  dead letter " + e.itemId() + " " + e.itemJson() + ": "
+                        + e.lastAttempt().errorKind() + " after " + e.attempts().size() + " attempt(s) - "
+                        + e.lastAttempt().message());
             }
             for (DeadLetters.PatternStats s : letters.stats(first.runId())) {
                 out.println("  pattern: " + s.count() + " x " + s.pattern() + " " + s.sampleItemIds());
@@ -207,13 +216,15 @@ public final class HostStores {
 
             // fix the cause, then run only the dead letters again, in the run's workspace
             Files.writeString(dir.resolve("allowed.txt"), "auth\nsearch\nbilling\nuploads\n", StandardCharsets.UTF_8);
-            Prodigy.ReprocessResult again = prodigy.reprocessDeadLetters(first.runId(), workflow,
-                    ReprocessOptions.ALL);
-            out.println("Reprocessed " + new java.util.TreeSet<>(again.itemIds()) + ": " + again.result().status());
-            out.println("Unresolved dead letters now: " + letters.list(first.runId(), false).size());
+            Prodigy.ReprocessResult again = prodigy.reprocessDeadLetters(first.runId(), workflow, ReprocessOptions.ALL);
+            out.println("Reprocessed " + new java.util.TreeSet<>(again.itemIds()) + ": "
+                    + again.result().status());
+            out.println("Unresolved dead letters now: "
+                    + letters.list(first.runId(), false).size());
             out.println("Host metrics: " + metrics.snapshot());
             out.println("Audit log " + dir.resolve("dlq-audit.tsv") + ":");
-            out.print(Files.readString(dir.resolve("dlq-audit.tsv"), StandardCharsets.UTF_8).indent(2));
+            out.print(Files.readString(dir.resolve("dlq-audit.tsv"), StandardCharsets.UTF_8)
+                    .indent(2));
             return again.result();
         }
     }

@@ -27,8 +27,7 @@ import java.util.List;
  * {@code mvn -q -pl prodigy-examples -am package -DskipTests exec:java -Dexec.mainClass=io.prodigy.examples.MetricsExample}.
  */
 public final class MetricsExample {
-    private MetricsExample() {
-    }
+    private MetricsExample() {}
 
     /**
      * Runs a three-item MapReduce workflow with an agent that reports cost and tokens, and prints the meters.
@@ -39,25 +38,32 @@ public final class MetricsExample {
      * @return the run's result
      */
     public static RunResult run(Path dir, MeterRegistry registry, PrintStream out) {
-        ProdigyMetrics metrics = ProdigyMetrics.builder(registry).percentiles(0.5, 0.95).build();
-        try (Prodigy prodigy = Prodigy.builder().isolation(DirectoryIsolation.shared())
+        ProdigyMetrics metrics =
+                ProdigyMetrics.builder(registry).percentiles(0.5, 0.95).build();
+        try (Prodigy prodigy = Prodigy.builder()
+                .isolation(DirectoryIsolation.shared())
                 .workingDirectory(dir)
                 .home(dir.resolve(".prodigy"))
                 .listener(metrics)
-                .agentRunner(metrics.instrument(request -> AgentResult.builder().success(true)
-                        .output("reviewed " + request.command()).costUsd(0.02)
-                        .tokens(new TokenUsage(1200, 300, 5000, 0)).build()))
+                .agentRunner(metrics.instrument(request -> AgentResult.builder()
+                        .success(true)
+                        .output("reviewed " + request.command())
+                        .costUsd(0.02)
+                        .tokens(new TokenUsage(1200, 300, 5000, 0))
+                        .build()))
                 .build()) {
             metrics.bindDeadLetterQueue(prodigy.dlq());
             Workflow workflow = Workflow.mapReduce("review")
-                    .map(MapPhase.builder().input(WorkInput.values(List.of("api", "core", "cli"))).maxParallel(2)
+                    .map(MapPhase.builder()
+                            .input(WorkInput.values(List.of("api", "core", "cli")))
+                            .maxParallel(2)
                             .agentTemplate(Step.shell("echo checking ${item}"), Step.agent("/review ${item}")))
                     .build();
             RunResult result = prodigy.run(workflow);
             registry.getMeters().stream()
                     .sorted(Comparator.comparing((Meter m) -> m.getId().getName()))
-                    .forEach(m -> out.println(m.getId().getName() + " " + m.getId().getTags() + " "
-                            + m.measure().iterator().next()));
+                    .forEach(m -> out.println(m.getId().getName() + " "
+                            + m.getId().getTags() + " " + m.measure().iterator().next()));
             return result;
         }
     }

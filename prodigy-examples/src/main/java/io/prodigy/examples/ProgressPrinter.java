@@ -48,11 +48,16 @@ public final class ProgressPrinter implements RunListener {
         } else if (event instanceof RunEvent.ItemStarted e) {
             return "  " + e.itemId() + " started" + (e.attempt() > 1 ? " (attempt " + e.attempt() + ")" : "");
         } else if (event instanceof RunEvent.ItemFinished e) {
-            return String.format("  %s %s in %d ms  [%d/%d done]", e.itemId(), e.status().name().toLowerCase(),
-                    e.duration().toMillis(), finished.incrementAndGet(), total);
+            return String.format(
+                    "  %s %s in %d ms  [%d/%d done]",
+                    e.itemId(),
+                    e.status().name().toLowerCase(),
+                    e.duration().toMillis(),
+                    finished.incrementAndGet(),
+                    total);
         } else if (event instanceof RunEvent.ItemIntegrated e && e.commits() > 0) {
-            return "  " + e.itemId() + " merged into the run (" + e.commits() + " commit" + (e.commits() == 1 ? "" : "s")
-                    + ")";
+            return "  " + e.itemId() + " merged into the run (" + e.commits() + " commit"
+                    + (e.commits() == 1 ? "" : "s") + ")";
         } else if (event instanceof RunEvent.ItemFailed e) {
             return "  " + e.itemId() + " failed (" + e.errorKind() + "): " + firstLine(e.message())
                     + (e.willRetry() ? " - will retry" : "");
@@ -63,7 +68,8 @@ public final class ProgressPrinter implements RunListener {
         } else if (event instanceof RunEvent.Throttled e) {
             return "  throttled (" + e.errorKind() + "), running " + e.concurrency() + " at once";
         } else if (event instanceof RunEvent.PhaseFinished e) {
-            return "phase " + e.phase() + (e.success() ? " done" : " FAILED") + " in " + e.duration().toMillis() + " ms";
+            return "phase " + e.phase() + (e.success() ? " done" : " FAILED") + " in "
+                    + e.duration().toMillis() + " ms";
         } else if (event instanceof RunEvent.RunFinished e) {
             return "run finished: " + e.status() + " in " + e.duration().toMillis() + " ms";
         }

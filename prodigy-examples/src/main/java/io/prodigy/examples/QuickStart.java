@@ -34,8 +34,7 @@ import java.util.Map;
  * pass a directory to keep everything there (default: a new temporary directory).
  */
 public final class QuickStart {
-    private QuickStart() {
-    }
+    private QuickStart() {}
 
     /** The files of the scratch repository. */
     static Map<String, String> projectFiles() {
@@ -65,10 +64,10 @@ public final class QuickStart {
                         .agentTemplate(
                                 Step.shell("wc -l < ${item} | tr -d ' '").capture("lines"),
                                 Step.shell("echo \"(reviewed by ${item_id}: ${lines} lines)\" >> ${item}"
-                                        + " && git add ${item} && git commit -q -m \"review ${item}\"")
+                                                + " && git add ${item} && git commit -q -m \"review ${item}\"")
                                         .commitRequired(true)))
                 .reduce(Step.shell("echo \"${map.successful} of ${map.total} files reviewed\" > REVIEW.md"
-                        + " && git add REVIEW.md && git commit -q -m \"review summary\" && cat REVIEW.md")
+                                + " && git add REVIEW.md && git commit -q -m \"review summary\" && cat REVIEW.md")
                         .capture("summary"))
                 .build();
     }
@@ -106,13 +105,23 @@ public final class QuickStart {
         out.printf("%-8s %-18s %-10s %6s %8s%n", "item", "file", "status", "ms", "commits");
         for (ItemResult item : result.items()) {
             String file = item.itemJson() == null ? "" : item.itemJson().replace("\"", "");
-            out.printf("%-8s %-18s %-10s %6d %8d%n", item.itemId(), file, item.status(),
-                    item.duration().toMillis(), item.commits().size());
+            out.printf(
+                    "%-8s %-18s %-10s %6d %8d%n",
+                    item.itemId(),
+                    file,
+                    item.status(),
+                    item.duration().toMillis(),
+                    item.commits().size());
         }
         out.println();
-        out.printf("%s in %.1f s: %d of %d items succeeded, %d failed; %.1f items/s, parallel efficiency %.0f%%%n",
-                result.status(), result.duration().toMillis() / 1000.0, result.summary().succeeded(),
-                result.summary().total(), result.summary().failed(), result.summary().throughputPerSecond(),
+        out.printf(
+                "%s in %.1f s: %d of %d items succeeded, %d failed; %.1f items/s, parallel efficiency %.0f%%%n",
+                result.status(),
+                result.duration().toMillis() / 1000.0,
+                result.summary().succeeded(),
+                result.summary().total(),
+                result.summary().failed(),
+                result.summary().throughputPerSecond(),
                 result.summary().parallelEfficiency() * 100);
         if (result.failure() != null) {
             out.println("Why: " + result.failure());

@@ -16,8 +16,7 @@ import java.util.concurrent.TimeUnit;
  * configured) and commit signing off.
  */
 public final class ScratchRepo {
-    private ScratchRepo() {
-    }
+    private ScratchRepo() {}
 
     /**
      * Creates a repository in {@code dir} (which must not exist or be empty) with the files committed.

@@ -33,8 +33,7 @@ import java.util.List;
  * {@code mvn -q -pl prodigy-examples -am package -DskipTests exec:java -Dexec.mainClass=io.prodigy.examples.TracingExample}.
  */
 public final class TracingExample {
-    private TracingExample() {
-    }
+    private TracingExample() {}
 
     /** Keeps every finished span, in order. */
     public static final class KeptSpans implements SpanExporter {
@@ -74,27 +73,34 @@ public final class TracingExample {
      */
     public static RunResult run(Path dir, SpanExporter exporter, PrintStream out) {
         try (OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                .setTracerProvider(SdkTracerProvider.builder()
+                        .addSpanProcessor(SimpleSpanProcessor.create(exporter))
                         .build())
                 .build()) {
             ProdigyTracing tracing = ProdigyTracing.builder(otel)
                     .agentModel("sonnet")
-                    .propagateToAgents(true)                          // TRACEPARENT, BAGGAGE, OTEL_RESOURCE_ATTRIBUTES
+                    .propagateToAgents(true) // TRACEPARENT, BAGGAGE, OTEL_RESOURCE_ATTRIBUTES
                     .agentEnvironment("CLAUDE_CODE_ENABLE_TELEMETRY", "1")
                     .build();
-            try (Prodigy prodigy = Prodigy.builder().isolation(DirectoryIsolation.shared())
+            try (Prodigy prodigy = Prodigy.builder()
+                    .isolation(DirectoryIsolation.shared())
                     .workingDirectory(dir)
                     .home(dir.resolve(".prodigy"))
                     .listener(tracing)
-                    .agentRunner(tracing.instrument(request -> AgentResult.builder().success(true)
-                            .output("traceparent " + request.environment().get("TRACEPARENT")).costUsd(0.01)
-                            .tokens(new TokenUsage(800, 120, 2000, 0)).build()))
+                    .agentRunner(tracing.instrument(request -> AgentResult.builder()
+                            .success(true)
+                            .output("traceparent " + request.environment().get("TRACEPARENT"))
+                            .costUsd(0.01)
+                            .tokens(new TokenUsage(800, 120, 2000, 0))
+                            .build()))
                     .build()) {
                 RunResult result = prodigy.run(Workflow.mapReduce("traced")
-                        .map(MapPhase.builder().input(WorkInput.values(List.of("docs", "tests")))
+                        .map(MapPhase.builder()
+                                .input(WorkInput.values(List.of("docs", "tests")))
                                 .agentTemplate(Step.agent("/improve ${item}")))
                         .build());
-                result.items().forEach(i -> out.println(i.itemId() + ": " + i.output().strip()));
+                result.items()
+                        .forEach(i -> out.println(i.itemId() + ": " + i.output().strip()));
                 return result;
             }
         }

@@ -35,8 +35,7 @@ import java.time.format.DateTimeFormatter;
 public final class TriageExample {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
-    private TriageExample() {
-    }
+    private TriageExample() {}
 
     /**
      * The workflow of this example.
@@ -53,13 +52,19 @@ public final class TriageExample {
                         .maxParallel(4)
                         .idField("name")
                         .agentTemplate(
-                                Step.shell("echo \"${item.name} (score ${item.score}): ${item.title}\" > reports/${item.name}.txt")
+                                Step.shell(
+                                                "echo \"${item.name} (score ${item.score}): ${item.title}\" > reports/${item.name}.txt")
                                         .build(),
-                                Step.agent("/triage ${item.name}").capture("verdict").build(),
-                                Step.shell("echo '${verdict}' >> reports/${item.name}.txt && cat reports/${item.name}.txt")
+                                Step.agent("/triage ${item.name}")
+                                        .capture("verdict")
+                                        .build(),
+                                Step.shell(
+                                                "echo '${verdict}' >> reports/${item.name}.txt && cat reports/${item.name}.txt")
                                         .build()))
                 .reduce(Step.shell("echo \"${map.successful} of ${map.total} items triaged, ${map.failed} failed\" "
-                        + "| tee reports/SUMMARY.txt").capture("summary").build())
+                                + "| tee reports/SUMMARY.txt")
+                        .capture("summary")
+                        .build())
                 .build();
     }
 
@@ -70,12 +75,19 @@ public final class TriageExample {
     static final class TriageAgent implements AgentRunner {
         @Override
         public AgentResult run(AgentRequest request) {
-            String name = request.command().substring(request.command().indexOf(' ') + 1).trim();
+            String name = request.command()
+                    .substring(request.command().indexOf(' ') + 1)
+                    .trim();
             Path report = request.workspace().resolve("reports").resolve(name + ".txt");
             try {
                 String text = Files.readString(report, StandardCharsets.UTF_8);
-                String verdict = text.contains("crash") || text.contains("leak") ? "verdict: fix now" : "verdict: schedule";
-                return AgentResult.builder().success(true).output(verdict).costUsd(0.0).build();
+                String verdict =
+                        text.contains("crash") || text.contains("leak") ? "verdict: fix now" : "verdict: schedule";
+                return AgentResult.builder()
+                        .success(true)
+                        .output(verdict)
+                        .costUsd(0.0)
+                        .build();
             } catch (IOException e) {
                 return AgentResult.failure(io.prodigy.api.ErrorKind.COMMAND_FAILED, "no report for " + name);
             }
@@ -112,15 +124,25 @@ public final class TriageExample {
                 .build();
         RunResult result = prodigy.run(workflow());
         out.println();
-        out.printf("Run %s: %s in %d ms%n", result.runId(), result.status(), result.duration().toMillis());
+        out.printf(
+                "Run %s: %s in %d ms%n",
+                result.runId(), result.status(), result.duration().toMillis());
         out.printf("%-14s %-10s %8s  %s%n", "item", "status", "ms", "output");
         for (ItemResult item : result.items()) {
-            String firstLine = item.output() == null ? "" : item.output().strip().lines().reduce((a, b) -> b).orElse("");
-            out.printf("%-14s %-10s %8d  %s%n", item.itemId(), item.status(), item.duration().toMillis(), firstLine);
+            String firstLine = item.output() == null
+                    ? ""
+                    : item.output().strip().lines().reduce((a, b) -> b).orElse("");
+            out.printf(
+                    "%-14s %-10s %8d  %s%n",
+                    item.itemId(), item.status(), item.duration().toMillis(), firstLine);
         }
-        out.printf("Totals: %d items, %d succeeded, %d failed; %.1f items/s, parallel efficiency %.0f%%%n",
-                result.summary().total(), result.summary().succeeded(), result.summary().failed(),
-                result.summary().throughputPerSecond(), result.summary().parallelEfficiency() * 100);
+        out.printf(
+                "Totals: %d items, %d succeeded, %d failed; %.1f items/s, parallel efficiency %.0f%%%n",
+                result.summary().total(),
+                result.summary().succeeded(),
+                result.summary().failed(),
+                result.summary().throughputPerSecond(),
+                result.summary().parallelEfficiency() * 100);
         out.println("Reduce said: " + result.variables().get("summary"));
         out.println("Reports are in " + dir.resolve("reports"));
         return result;
@@ -133,7 +155,9 @@ public final class TriageExample {
         } else if (event instanceof RunEvent.ItemsResolved r) {
             out.printf("%s  %d items selected, up to %d at once%n", time, r.total(), r.maxParallel());
         } else if (event instanceof RunEvent.ItemFinished f) {
-            out.printf("%s  item %-12s %s (%d ms)%n", time, f.itemId(), f.status(), f.duration().toMillis());
+            out.printf(
+                    "%s  item %-12s %s (%d ms)%n",
+                    time, f.itemId(), f.status(), f.duration().toMillis());
         } else if (event instanceof RunEvent.PhaseFinished p) {
             out.printf("%s  phase %s %s%n", time, p.phase(), p.success() ? "done" : "FAILED");
         }
@@ -149,7 +173,8 @@ public final class TriageExample {
         Path dir = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("prodigy-triage-");
         Instant start = Instant.now();
         RunResult result = run(dir, System.out);
-        System.out.println("Finished in " + Duration.between(start, Instant.now()).toMillis() + " ms");
+        System.out.println(
+                "Finished in " + Duration.between(start, Instant.now()).toMillis() + " ms");
         System.exit(result.succeeded() ? 0 : 1);
     }
 }

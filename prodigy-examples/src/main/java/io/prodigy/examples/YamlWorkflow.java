@@ -46,8 +46,7 @@ public final class YamlWorkflow {
                 capture: summary
             """;
 
-    private YamlWorkflow() {
-    }
+    private YamlWorkflow() {}
 
     /**
      * Loads a workflow file, printing its problems.
@@ -59,7 +58,8 @@ public final class YamlWorkflow {
      * @throws io.prodigy.yaml.WorkflowLoadException listing every problem, when the file has errors
      */
     public static Workflow load(Path file, Map<String, ?> parameters, PrintStream out) {
-        LoadResult loaded = WorkflowLoader.builder().parameters(parameters).build().load(file);
+        LoadResult loaded =
+                WorkflowLoader.builder().parameters(parameters).build().load(file);
         // file:line:column: error|warning: path: message
         loaded.problems().forEach(out::println);
         return loaded.orThrow();
@@ -90,8 +90,9 @@ public final class YamlWorkflow {
         }
         try (Prodigy prodigy = builder.build()) {
             RunResult result = prodigy.run(workflow);
-            out.printf("%s: %s in %d ms (run %s, state in %s)%n", workflow.name(), result.status(),
-                    result.duration().toMillis(), result.runId(), home);
+            out.printf(
+                    "%s: %s in %d ms (run %s, state in %s)%n",
+                    workflow.name(), result.status(), result.duration().toMillis(), result.runId(), home);
             if (result.failure() != null) {
                 out.println("Why: " + result.failure());
             }
@@ -110,9 +111,17 @@ public final class YamlWorkflow {
     public static RunResult demo(Path base, PrintStream out) throws IOException {
         Files.createDirectories(base);
         Path file = Files.writeString(base.resolve("demo.yml"), DEMO, StandardCharsets.UTF_8);
-        Path repo = ScratchRepo.create(base.resolve("repo"), Map.of(
-                "a.txt", "quiet words\n", "b.txt", "more quiet words\n", "c.txt", "the quietest\n",
-                "README.md", "# demo\n"));
+        Path repo = ScratchRepo.create(
+                base.resolve("repo"),
+                Map.of(
+                        "a.txt",
+                        "quiet words\n",
+                        "b.txt",
+                        "more quiet words\n",
+                        "c.txt",
+                        "the quietest\n",
+                        "README.md",
+                        "# demo\n"));
         RunResult result = run(file, repo, base.resolve("prodigy-home"), null, out);
         out.println("Reduce said: " + result.variables().get("summary"));
         return result;

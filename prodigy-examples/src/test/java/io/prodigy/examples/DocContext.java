@@ -32,8 +32,7 @@ public abstract class DocContext {
     protected Path workspace;
 
     /** @param message something the host logs */
-    protected void log(Object message) {
-    }
+    protected void log(Object message) {}
 
     /** @param plan a final merge to confirm @return the user's answer */
     protected boolean askTheUser(MergePlan plan) {

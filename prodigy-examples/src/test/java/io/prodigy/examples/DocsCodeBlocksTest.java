@@ -116,12 +116,16 @@ class DocsCodeBlocksTest {
             int j = i + 1;
             for (; j < lines.size(); j++) {
                 String l = lines.get(j);
-                if (l.strip().startsWith(fence) && l.strip().replace(fence.substring(0, 1), "").isEmpty()) {
+                if (l.strip().startsWith(fence)
+                        && l.strip().replace(fence.substring(0, 1), "").isEmpty()) {
                     break;
                 }
-                text.append(l.startsWith(indent) ? l.substring(indent.length()) : l.stripLeading()).append('\n');
+                text.append(l.startsWith(indent) ? l.substring(indent.length()) : l.stripLeading())
+                        .append('\n');
             }
-            assertThat(j).as("%s:%d: the fence is never closed", file.getFileName(), i + 1).isLessThan(lines.size());
+            assertThat(j)
+                    .as("%s:%d: the fence is never closed", file.getFileName(), i + 1)
+                    .isLessThan(lines.size());
             out.add(new Block(file, i + 1, language, text.toString()));
             i = j;
         }
@@ -142,9 +146,13 @@ class DocsCodeBlocksTest {
     @Test
     void everyBlockNamesAKnownLanguage() {
         assertThat(blocks).isNotEmpty();
-        List<String> bad = blocks.stream().filter(b -> !LANGUAGES.contains(b.language()))
-                .map(b -> b.where() + ": " + (b.language().isEmpty() ? "a fence without a language"
-                        : "unknown language '" + b.language() + "'") + " (use one of " + LANGUAGES + ")")
+        List<String> bad = blocks.stream()
+                .filter(b -> !LANGUAGES.contains(b.language()))
+                .map(b -> b.where() + ": "
+                        + (b.language().isEmpty()
+                                ? "a fence without a language"
+                                : "unknown language '" + b.language() + "'")
+                        + " (use one of " + LANGUAGES + ")")
                 .toList();
         assertThat(bad).as("fenced blocks").isEmpty();
     }
@@ -192,11 +200,16 @@ class DocsCodeBlocksTest {
                 offset = declaresPackage ? 1 : 2;
                 unit.append(String.join("\n", lines)).append('\n');
                 Matcher t = Pattern.compile("(?m)^(?:(?:public|final|abstract|sealed|non-sealed)\\s+)*"
-                        + "(?:class|interface|record|enum)\\s+(\\w+)").matcher(text);
+                                + "(?:class|interface|record|enum)\\s+(\\w+)")
+                        .matcher(text);
                 t.find();
                 name = Pattern.compile("(?m)^public\\s+(?:(?:final|abstract|sealed|non-sealed)\\s+)*"
-                        + "(?:class|interface|record|enum)\\s+(\\w+)").matcher(text).results()
-                        .map(r -> r.group(1)).findFirst().orElse(t.group(1));
+                                + "(?:class|interface|record|enum)\\s+(\\w+)")
+                        .matcher(text)
+                        .results()
+                        .map(r -> r.group(1))
+                        .findFirst()
+                        .orElse(t.group(1));
             } else {
                 unit.append("package ").append(pkg).append(";\n");
                 unit.append('\n'); // no imports are added: a block carries its own, as a reader copies it
@@ -226,11 +239,27 @@ class DocsCodeBlocksTest {
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         StringWriter output = new StringWriter();
         boolean ok;
-        try (StandardJavaFileManager fm = compiler.getStandardFileManager(diagnostics, Locale.ROOT,
-                StandardCharsets.UTF_8)) {
+        try (StandardJavaFileManager fm =
+                compiler.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
             Iterable<? extends JavaFileObject> units = fm.getJavaFileObjectsFromPaths(sources.keySet());
-            ok = compiler.getTask(output, fm, diagnostics, List.of("--release", "17", "-proc:none", "-Xlint:none",
-                    "-classpath", classpath, "-d", classes.toString(), "-encoding", "UTF-8"), null, units).call();
+            ok = compiler.getTask(
+                            output,
+                            fm,
+                            diagnostics,
+                            List.of(
+                                    "--release",
+                                    "17",
+                                    "-proc:none",
+                                    "-Xlint:none",
+                                    "-classpath",
+                                    classpath,
+                                    "-d",
+                                    classes.toString(),
+                                    "-encoding",
+                                    "UTF-8"),
+                            null,
+                            units)
+                    .call();
         }
         List<String> errors = new ArrayList<>();
         for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
@@ -239,7 +268,8 @@ class DocsCodeBlocksTest {
             }
             Path file = d.getSource() == null ? null : Path.of(d.getSource().toUri());
             Block b = file == null ? null : sources.get(file);
-            String where = b == null ? String.valueOf(file)
+            String where = b == null
+                    ? String.valueOf(file)
                     : b.where() + " (line " + (b.line() + d.getLineNumber() - offsets.get(file)) + ")";
             errors.add(where + ": " + d.getMessage(Locale.ROOT));
         }
@@ -256,7 +286,10 @@ class DocsCodeBlocksTest {
     @Test
     void expressionsInJavaBlocksParse() {
         Pattern call = Pattern.compile("\\.(filter|sortBy|when)\\(\"((?:[^\"\\\\]|\\\\.)*)\"\\)");
-        WorkflowLoader loader = WorkflowLoader.builder().baseDirectory(tmp).environment(Map.of()).build();
+        WorkflowLoader loader = WorkflowLoader.builder()
+                .baseDirectory(tmp)
+                .environment(Map.of())
+                .build();
         List<String> failures = new ArrayList<>();
         int checked = 0;
         for (Block b : of("java")) {
@@ -275,7 +308,8 @@ class DocsCodeBlocksTest {
                 LoadResult r = loader.load(yaml, b.file().getFileName() + "-" + b.line() + ".yml");
                 checked++;
                 if (r.hasErrors()) {
-                    failures.add(b.where() + ": ." + m.group(1) + "(\"" + expression + "\"):\n" + r.report().indent(4));
+                    failures.add(b.where() + ": ." + m.group(1) + "(\"" + expression + "\"):\n"
+                            + r.report().indent(4));
                 }
             }
         }
@@ -290,7 +324,10 @@ class DocsCodeBlocksTest {
     void yamlBlocksLoad() throws IOException {
         List<Block> yaml = of("yaml");
         assertThat(yaml).isNotEmpty();
-        WorkflowLoader loader = WorkflowLoader.builder().baseDirectory(tmp).environment(Map.of()).build();
+        WorkflowLoader loader = WorkflowLoader.builder()
+                .baseDirectory(tmp)
+                .environment(Map.of())
+                .build();
         YAMLMapper plain = new YAMLMapper();
         List<String> failures = new ArrayList<>();
         for (Block b : yaml) {
@@ -457,15 +494,15 @@ class DocsCodeBlocksTest {
 
     @Test
     void theExtractorFindsIndentedBlocksAndRejectsBareFences() {
-        List<Block> b = parse(Path.of("x.md"), List.of("- item", "", "  ```yaml", "  a: 1", "  ```", "```",
-                "plain", "```"));
+        List<Block> b =
+                parse(Path.of("x.md"), List.of("- item", "", "  ```yaml", "  a: 1", "  ```", "```", "plain", "```"));
         assertThat(b).extracting(Block::language).containsExactly("yaml", "");
         assertThat(b.get(0).text()).isEqualTo("a: 1\n");
         assertThat(checkCliLine(List.of("run", "wf.yml", "-y"))).isNull();
         assertThat(checkCliLine(List.of("-v", "dlq", "list"))).isNull();
         assertThat(checkCliLine(List.of("frobnicate"))).contains("frobnicate");
         assertThat(checkCliLine(List.of("run", "wf.yml", "--no-such-flag"))).contains("--no-such-flag");
-        assertThat(shellWords("prodigy exec \"claude: /fix x\" --retry 2 # why")).containsExactly("prodigy", "exec",
-                "claude: /fix x", "--retry", "2");
+        assertThat(shellWords("prodigy exec \"claude: /fix x\" --retry 2 # why"))
+                .containsExactly("prodigy", "exec", "claude: /fix x", "--retry", "2");
     }
 }

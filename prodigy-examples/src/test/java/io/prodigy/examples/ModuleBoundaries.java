@@ -35,11 +35,11 @@ final class ModuleBoundaries {
     private static final Pattern PRODIGY_NOT_API = Pattern.compile("\\bio\\.prodigy\\.(?!api\\b)[a-z]\\w*");
     /** The one dependency prodigy-api may have: nullness annotations, no code. */
     private static final String NULLNESS_ANNOTATIONS = "org.jspecify:jspecify";
+
     private static final String NULLNESS_PACKAGE = "org.jspecify.annotations.";
     private static final Pattern IMPORT = Pattern.compile("(?m)^\\s*import\\s+(?:static\\s+)?([\\w.]+)");
 
-    private ModuleBoundaries() {
-    }
+    private ModuleBoundaries() {}
 
     /**
      * @param start a directory inside the checkout (a module's directory when Maven runs the tests)
@@ -68,16 +68,23 @@ final class ModuleBoundaries {
             for (Path source : mainSources(module)) {
                 String code = codeOnly(read(source));
                 if (!name.equals("prodigy-core")) {
-                    report(found, root, source, code, CORE_INTERNAL, "refers to io.prodigy.core.internal, which is "
-                            + "private to prodigy-core; use a published package (io.prodigy.core.process, "
-                            + "io.prodigy.core.expr, ...)");
+                    report(
+                            found,
+                            root,
+                            source,
+                            code,
+                            CORE_INTERNAL,
+                            "refers to io.prodigy.core.internal, which is "
+                                    + "private to prodigy-core; use a published package (io.prodigy.core.process, "
+                                    + "io.prodigy.core.expr, ...)");
                 }
                 if (name.equals("prodigy-api")) {
                     report(found, root, source, code, PRODIGY_NOT_API, "prodigy-api refers to another Prodigy module");
                     Matcher m = IMPORT.matcher(code);
                     while (m.find()) {
                         String imported = m.group(1);
-                        if (!imported.startsWith("java.") && !imported.startsWith("io.prodigy.api.")
+                        if (!imported.startsWith("java.")
+                                && !imported.startsWith("io.prodigy.api.")
                                 && !imported.startsWith(NULLNESS_PACKAGE)) {
                             found.add(where(root, source, code, m.start(1)) + ": prodigy-api imports " + imported
                                     + "; it may use the JDK and the JSpecify annotations only");
@@ -85,19 +92,26 @@ final class ModuleBoundaries {
                     }
                 }
                 if (name.equals("prodigy-git")) {
-                    report(found, root, source, code, CORE, "prodigy-git main code refers to io.prodigy.core; it "
-                            + "depends on prodigy-api only");
+                    report(
+                            found,
+                            root,
+                            source,
+                            code,
+                            CORE,
+                            "prodigy-git main code refers to io.prodigy.core; it " + "depends on prodigy-api only");
                 }
             }
             if (name.equals("prodigy-api") || name.equals("prodigy-git")) {
                 for (String dependency : nonTestDependencies(module.resolve("pom.xml"))) {
-                    boolean allowed = name.equals("prodigy-git") ? dependency.equals("io.prodigy:prodigy-api")
-                            || !dependency.startsWith("io.prodigy:") : dependency.equals(NULLNESS_ANNOTATIONS);
+                    boolean allowed = name.equals("prodigy-git")
+                            ? dependency.equals("io.prodigy:prodigy-api") || !dependency.startsWith("io.prodigy:")
+                            : dependency.equals(NULLNESS_ANNOTATIONS);
                     if (!allowed) {
                         found.add(root.relativize(module.resolve("pom.xml")) + ": " + name + " depends on "
-                                + dependency + (name.equals("prodigy-api")
-                                ? "; it may depend on " + NULLNESS_ANNOTATIONS + " only"
-                                : "; it may depend on prodigy-api only (other modules in test scope)"));
+                                + dependency
+                                + (name.equals("prodigy-api")
+                                        ? "; it may depend on " + NULLNESS_ANNOTATIONS + " only"
+                                        : "; it may depend on prodigy-api only (other modules in test scope)"));
                     }
                 }
             }
@@ -105,8 +119,7 @@ final class ModuleBoundaries {
         return found;
     }
 
-    private static void report(List<String> found, Path root, Path source, String code, Pattern pattern,
-                               String what) {
+    private static void report(List<String> found, Path root, Path source, String code, Pattern pattern, String what) {
         Matcher m = pattern.matcher(code);
         while (m.find()) {
             found.add(where(root, source, code, m.start()) + ": " + what);
@@ -126,7 +139,9 @@ final class ModuleBoundaries {
     /** @return the directories directly under {@code root} that hold a pom, sorted */
     private static List<Path> modules(Path root) {
         try (Stream<Path> children = Files.list(root)) {
-            return children.filter(d -> Files.isRegularFile(d.resolve("pom.xml"))).sorted().toList();
+            return children.filter(d -> Files.isRegularFile(d.resolve("pom.xml")))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -22,20 +22,25 @@ class ModuleBoundariesTest {
     @Test
     void thisRepositorysModulesDependOneWay() {
         Path root = ModuleBoundaries.repositoryRoot(Path.of(""));
-        assertThat(root.resolve("prodigy-core/src/main/java/io/prodigy/core/internal")).isDirectory();
+        assertThat(root.resolve("prodigy-core/src/main/java/io/prodigy/core/internal"))
+                .isDirectory();
 
         assertThat(ModuleBoundaries.violations(root)).isEmpty();
     }
 
     @Test
     void aCheckoutThatBreaksEachRuleIsReportedFileByFile() throws IOException {
-        write("pom.xml", "<project><modules><module>prodigy-api</module><module>prodigy-core</module>"
-                + "<module>prodigy-git</module><module>prodigy-cli</module></modules></project>");
-        write("prodigy-api/pom.xml", "<project><dependencies>"
-                + "<dependency><groupId>com.example</groupId><artifactId>lib</artifactId></dependency>"
-                + "<dependency><groupId>org.jspecify</groupId><artifactId>jspecify</artifactId></dependency>"
-                + "<dependency><groupId>org.junit</groupId><artifactId>junit</artifactId><scope>test</scope>"
-                + "</dependency></dependencies></project>");
+        write(
+                "pom.xml",
+                "<project><modules><module>prodigy-api</module><module>prodigy-core</module>"
+                        + "<module>prodigy-git</module><module>prodigy-cli</module></modules></project>");
+        write(
+                "prodigy-api/pom.xml",
+                "<project><dependencies>"
+                        + "<dependency><groupId>com.example</groupId><artifactId>lib</artifactId></dependency>"
+                        + "<dependency><groupId>org.jspecify</groupId><artifactId>jspecify</artifactId></dependency>"
+                        + "<dependency><groupId>org.junit</groupId><artifactId>junit</artifactId><scope>test</scope>"
+                        + "</dependency></dependencies></project>");
         write("prodigy-api/src/main/java/io/prodigy/api/A.java", """
                 package io.prodigy.api;
 
@@ -57,13 +62,15 @@ class ModuleBoundariesTest {
                 class C {
                 }
                 """);
-        write("prodigy-git/pom.xml", "<project><dependencies>"
-                + "<dependency><groupId>io.prodigy</groupId><artifactId>prodigy-api</artifactId></dependency>"
-                + "<dependency><groupId>io.prodigy</groupId><artifactId>prodigy-core</artifactId></dependency>"
-                + "<dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId></dependency>"
-                + "</dependencies><dependencyManagement><dependencies><dependency><groupId>io.prodigy</groupId>"
-                + "<artifactId>prodigy-yaml</artifactId></dependency></dependencies></dependencyManagement>"
-                + "</project>");
+        write(
+                "prodigy-git/pom.xml",
+                "<project><dependencies>"
+                        + "<dependency><groupId>io.prodigy</groupId><artifactId>prodigy-api</artifactId></dependency>"
+                        + "<dependency><groupId>io.prodigy</groupId><artifactId>prodigy-core</artifactId></dependency>"
+                        + "<dependency><groupId>org.slf4j</groupId><artifactId>slf4j-api</artifactId></dependency>"
+                        + "</dependencies><dependencyManagement><dependencies><dependency><groupId>io.prodigy</groupId>"
+                        + "<artifactId>prodigy-yaml</artifactId></dependency></dependencies></dependencyManagement>"
+                        + "</project>");
         write("prodigy-git/src/main/java/io/prodigy/git/G.java", """
                 package io.prodigy.git;
 
@@ -100,23 +107,25 @@ class ModuleBoundariesTest {
                 }
                 """);
 
-        assertThat(ModuleBoundaries.repositoryRoot(tmp.resolve("prodigy-cli/src"))).isEqualTo(tmp.toAbsolutePath());
-        assertThat(ModuleBoundaries.violations(tmp)).containsExactly(
-                "prodigy-api/src/main/java/io/prodigy/api/A.java:9: prodigy-api refers to another Prodigy module",
-                "prodigy-api/src/main/java/io/prodigy/api/A.java:4: prodigy-api imports com.example.Lib; it may "
-                        + "use the JDK and the JSpecify annotations only",
-                "prodigy-api/pom.xml: prodigy-api depends on com.example:lib; it may depend on org.jspecify:jspecify "
-                        + "only",
-                "prodigy-cli/src/main/java/io/prodigy/cli/DryRun.java:4: refers to io.prodigy.core.internal, which "
-                        + "is private to prodigy-core; use a published package (io.prodigy.core.process, "
-                        + "io.prodigy.core.expr, ...)",
-                "prodigy-cli/src/main/java/io/prodigy/cli/DryRun.java:13: refers to io.prodigy.core.internal, which "
-                        + "is private to prodigy-core; use a published package (io.prodigy.core.process, "
-                        + "io.prodigy.core.expr, ...)",
-                "prodigy-git/src/main/java/io/prodigy/git/G.java:4: prodigy-git main code refers to io.prodigy.core; "
-                        + "it depends on prodigy-api only",
-                "prodigy-git/pom.xml: prodigy-git depends on io.prodigy:prodigy-core; it may depend on prodigy-api "
-                        + "only (other modules in test scope)");
+        assertThat(ModuleBoundaries.repositoryRoot(tmp.resolve("prodigy-cli/src")))
+                .isEqualTo(tmp.toAbsolutePath());
+        assertThat(ModuleBoundaries.violations(tmp))
+                .containsExactly(
+                        "prodigy-api/src/main/java/io/prodigy/api/A.java:9: prodigy-api refers to another Prodigy module",
+                        "prodigy-api/src/main/java/io/prodigy/api/A.java:4: prodigy-api imports com.example.Lib; it may "
+                                + "use the JDK and the JSpecify annotations only",
+                        "prodigy-api/pom.xml: prodigy-api depends on com.example:lib; it may depend on org.jspecify:jspecify "
+                                + "only",
+                        "prodigy-cli/src/main/java/io/prodigy/cli/DryRun.java:4: refers to io.prodigy.core.internal, which "
+                                + "is private to prodigy-core; use a published package (io.prodigy.core.process, "
+                                + "io.prodigy.core.expr, ...)",
+                        "prodigy-cli/src/main/java/io/prodigy/cli/DryRun.java:13: refers to io.prodigy.core.internal, which "
+                                + "is private to prodigy-core; use a published package (io.prodigy.core.process, "
+                                + "io.prodigy.core.expr, ...)",
+                        "prodigy-git/src/main/java/io/prodigy/git/G.java:4: prodigy-git main code refers to io.prodigy.core; "
+                                + "it depends on prodigy-api only",
+                        "prodigy-git/pom.xml: prodigy-git depends on io.prodigy:prodigy-core; it may depend on prodigy-api "
+                                + "only (other modules in test scope)");
     }
 
     private void write(String relative, String content) throws IOException {

@@ -2,7 +2,6 @@ package io.prodigy.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.prodigy.api.ItemResult;
 import io.prodigy.api.ItemStatus;
 import io.prodigy.api.RunResult;
 import io.prodigy.api.RunStatus;
@@ -32,18 +31,22 @@ class OtherExamplesTest {
         System.out.println(printed());
 
         assertThat(r.status()).as(printed()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(r.items()).hasSize(3).allSatisfy(i -> assertThat(i.succeeded()).isTrue());
-        assertThat(r.items()).extracting(i -> i.output().strip())
+        assertThat(r.items())
+                .hasSize(3)
+                .allSatisfy(i -> assertThat(i.succeeded()).isTrue());
+        assertThat(r.items())
+                .extracting(i -> i.output().strip())
                 .containsExactlyInAnyOrder("list.txt: 3 words", "note.txt: 3 words", "poem.txt: 7 words");
         assertThat(Files.readString(dir.resolve("poem.txt"))).startsWith("The fog comes\n");
         assertThat(r.variables().get("summary")).isEqualTo("3 files processed by a script agent");
-        assertThat(Files.readString(dir.resolve("SUMMARY.md")).strip()).isEqualTo("3 files processed by a script agent");
+        assertThat(Files.readString(dir.resolve("SUMMARY.md")).strip())
+                .isEqualTo("3 files processed by a script agent");
     }
 
     @Test
     void unknownAgentCommandsFailWithAConfigurationError() throws Exception {
-        var result = CustomAgentRunner.runner().run(io.prodigy.api.spi.AgentRequest.of("/nope x", dir,
-                java.util.Map.of(), null));
+        var result = CustomAgentRunner.runner()
+                .run(io.prodigy.api.spi.AgentRequest.of("/nope x", dir, java.util.Map.of(), null));
         assertThat(result.success()).isFalse();
         assertThat(result.errorKind()).isEqualTo(io.prodigy.api.ErrorKind.CONFIGURATION);
         assertThat(result.errorMessage()).contains("unknown command /nope").contains("title-case");
@@ -54,8 +57,10 @@ class OtherExamplesTest {
         RunResult r = HostStores.run(dir, out);
         System.out.println(printed());
 
-        assertThat(printed()).contains("First run: COMPLETED_WITH_FAILURES, 2 dead letters")
-                .contains("dead letter billing").contains("dead letter uploads")
+        assertThat(printed())
+                .contains("First run: COMPLETED_WITH_FAILURES, 2 dead letters")
+                .contains("dead letter billing")
+                .contains("dead letter uploads")
                 .contains("pattern: 2 x ")
                 .contains("Reprocessed [billing, uploads]: SUCCEEDED")
                 .contains("Unresolved dead letters now: 0")

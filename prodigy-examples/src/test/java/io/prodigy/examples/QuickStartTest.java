@@ -29,7 +29,9 @@ class QuickStartTest {
 
         assertThat(result.status()).as(printed).isEqualTo(RunStatus.SUCCEEDED);
         int files = QuickStart.projectFiles().size();
-        assertThat(result.items()).hasSize(files).allSatisfy(i -> assertThat(i.commits()).hasSize(1));
+        assertThat(result.items())
+                .hasSize(files)
+                .allSatisfy(i -> assertThat(i.commits()).hasSize(1));
         Path repo = base.resolve("repo");
         for (ItemResult item : result.items()) {
             String file = item.itemJson().replace("\"", "");
@@ -41,7 +43,8 @@ class QuickStartTest {
         assertThat(ScratchRepo.git(repo, "branch", "--format=%(refname:short)")).isEqualTo("main");
         // one commit per item, one merge per item, and the summary
         assertThat(ScratchRepo.git(repo, "rev-list", "--count", "main")).isEqualTo(String.valueOf(1 + 2 * files + 1));
-        assertThat(printed).contains(files + " work items, up to 4 at once")
+        assertThat(printed)
+                .contains(files + " work items, up to 4 at once")
                 .contains("merged into the run (1 commit)")
                 .contains("Where the results are:")
                 .contains("run id      " + result.runId())

@@ -24,7 +24,8 @@ class TriageExampleTest {
 
         assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
         // score >= 5, highest first
-        assertThat(result.items()).extracting(ItemResult::itemId)
+        assertThat(result.items())
+                .extracting(ItemResult::itemId)
                 .containsExactly("auth-crash", "memory-leak", "api-timeout", "slow-search", "flaky-test");
         assertThat(result.items()).allSatisfy(item -> {
             assertThat(item.succeeded()).isTrue();

@@ -55,8 +55,9 @@ class WorkflowFilesTest {
         try (Stream<Path> s = Files.list(WORKFLOWS)) {
             files = s.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         }
-        assertThat(files).containsExactlyInAnyOrder("mapreduce-files.yml", "mapreduce-json-report.yml",
-                "test-and-fix.yml", "goal-seek.yml");
+        assertThat(files)
+                .containsExactlyInAnyOrder(
+                        "mapreduce-files.yml", "mapreduce-json-report.yml", "test-and-fix.yml", "goal-seek.yml");
         WorkflowLoader strict = WorkflowLoader.builder().strict(true).build();
         for (String f : files) {
             LoadResult r = strict.load(WORKFLOWS.resolve(f));
@@ -101,7 +102,8 @@ class WorkflowFilesTest {
         assertThat(repo.resolve("report.json")).doesNotExist();
         assertThat(ScratchRepo.git(repo, "log", "-1", "--format=%s", "--first-parent", "main"))
                 .isNotBlank();
-        assertThat(ScratchRepo.git(repo, "log", "--format=%s", "main")).contains("3 of 3 files cleared")
+        assertThat(ScratchRepo.git(repo, "log", "--format=%s", "main"))
+                .contains("3 of 3 files cleared")
                 .contains("clear 3 TODOs in a.txt");
     }
 
@@ -130,8 +132,8 @@ class WorkflowFilesTest {
         run("test-and-fix.yml", project);
 
         Path repo = tmp.resolve("repo");
-        assertThat(read(repo.resolve("calc.sh"))).isEqualTo("add() { echo $(( $1 + $2 )); }\n"
-                + "mul() { echo $(( $1 * $2 )); }\n");
+        assertThat(read(repo.resolve("calc.sh")))
+                .isEqualTo("add() { echo $(( $1 + $2 )); }\n" + "mul() { echo $(( $1 * $2 )); }\n");
         assertThat(ScratchRepo.git(repo, "log", "-1", "--format=%s", "main")).isEqualTo("fix the calculator");
     }
 
@@ -155,7 +157,8 @@ class WorkflowFilesTest {
         assertThat(r.status()).as(buf.toString(StandardCharsets.UTF_8)).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(r.variables().get("summary")).isEqualTo("3 of 3 files shouted (the repository had 4)");
         assertThat(read(tmp.resolve("demo/repo/b.txt.upper"))).isEqualTo("MORE QUIET WORDS\n");
-        assertThat(List.of("a", "b", "c")).allSatisfy(n -> assertThat(tmp.resolve("demo/repo/" + n + ".txt.upper"))
-                .exists());
+        assertThat(List.of("a", "b", "c"))
+                .allSatisfy(n ->
+                        assertThat(tmp.resolve("demo/repo/" + n + ".txt.upper")).exists());
     }
 }

@@ -21,6 +21,5 @@ public record CleanupReport(List<ManagedWorktree> removed, List<Skipped> skipped
      * @param worktree the orphan
      * @param reason why it was left (it holds work, or removing it failed)
      */
-    public record Skipped(ManagedWorktree worktree, String reason) {
-    }
+    public record Skipped(ManagedWorktree worktree, String reason) {}
 }

@@ -19,8 +19,8 @@ import java.util.Objects;
  * (comma-separated), {@code merge.commit_count}, {@code merge.modified_files} (JSON array),
  * {@code merge.file_list} (comma-separated) and {@code merge.file_count}.
  */
-public sealed interface ConflictResolution permits ConflictResolution.DeadLetter, ConflictResolution.Agent,
-        ConflictResolution.MergeSteps {
+public sealed interface ConflictResolution
+        permits ConflictResolution.DeadLetter, ConflictResolution.Agent, ConflictResolution.MergeSteps {
 
     /** @return abort the merge and fail the item with the conflicting paths (the default) */
     static ConflictResolution deadLetter() {
@@ -52,8 +52,7 @@ public sealed interface ConflictResolution permits ConflictResolution.DeadLetter
     final class DeadLetter implements ConflictResolution {
         static final DeadLetter INSTANCE = new DeadLetter();
 
-        private DeadLetter() {
-        }
+        private DeadLetter() {}
 
         @Override
         public String toString() {
@@ -81,8 +80,7 @@ public sealed interface ConflictResolution permits ConflictResolution.DeadLetter
     final class MergeSteps implements ConflictResolution {
         static final MergeSteps INSTANCE = new MergeSteps();
 
-        private MergeSteps() {
-        }
+        private MergeSteps() {}
 
         @Override
         public String toString() {

@@ -16,8 +16,16 @@ import java.nio.file.Path;
  * @param live whether its run may still be running (a process on this host that is alive, or another host)
  * @param kept whether it is a failed item's worktree kept for debugging (locked)
  */
-public record ManagedWorktree(Kind kind, String runId, Path repository, Path path, String branch, boolean dirty,
-                              int unmergedCommits, boolean live, boolean kept) {
+public record ManagedWorktree(
+        Kind kind,
+        String runId,
+        Path repository,
+        Path path,
+        String branch,
+        boolean dirty,
+        int unmergedCommits,
+        boolean live,
+        boolean kept) {
 
     /** What a managed worktree is for. */
     public enum Kind {

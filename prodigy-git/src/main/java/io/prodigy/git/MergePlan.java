@@ -17,8 +17,14 @@ import java.util.Objects;
  *                    otherwise a merge commit is created, and only if the merge is clean
  * @param worktree the run's worktree
  */
-public record MergePlan(String runId, Path repository, String sourceBranch, String targetBranch, List<String> commits,
-                        boolean fastForward, Path worktree) {
+public record MergePlan(
+        String runId,
+        Path repository,
+        String sourceBranch,
+        String targetBranch,
+        List<String> commits,
+        boolean fastForward,
+        Path worktree) {
     /** Copies and checks. */
     public MergePlan {
         Objects.requireNonNull(sourceBranch, "sourceBranch");

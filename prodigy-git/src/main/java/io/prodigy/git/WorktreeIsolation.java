@@ -66,8 +66,16 @@ public final class WorktreeIsolation implements IsolationStrategy {
      * {@code build/}, {@code node_modules/}, {@code .venv/}, {@code venv/}, {@code .gradle/}, {@code .tox/},
      * {@code __pycache__/}, {@code .mypy_cache/}, {@code .pytest_cache/}.
      */
-    public static final java.util.List<String> DEFAULT_WARM_DIRECTORIES = java.util.List.of("target/", "build/",
-            "node_modules/", ".venv/", "venv/", ".gradle/", ".tox/", "__pycache__/", ".mypy_cache/",
+    public static final java.util.List<String> DEFAULT_WARM_DIRECTORIES = java.util.List.of(
+            "target/",
+            "build/",
+            "node_modules/",
+            ".venv/",
+            "venv/",
+            ".gradle/",
+            ".tox/",
+            "__pycache__/",
+            ".mypy_cache/",
             ".pytest_cache/");
 
     private final Settings settings;
@@ -75,8 +83,15 @@ public final class WorktreeIsolation implements IsolationStrategy {
     private final boolean homeChosen;
 
     private WorktreeIsolation(Builder b, Path home, boolean homeChosen) {
-        this.settings = new Settings(home, b.mode, b.maxWorktrees, b.keepFailed, b.conflicts,
-                b.confirmation, new GitCli(b.gitExecutable, b.gitEnvironment, b.gitTimeout), b.warmDirectories,
+        this.settings = new Settings(
+                home,
+                b.mode,
+                b.maxWorktrees,
+                b.keepFailed,
+                b.conflicts,
+                b.confirmation,
+                new GitCli(b.gitExecutable, b.gitEnvironment, b.gitTimeout),
+                b.warmDirectories,
                 b.mergeInWorktree);
         this.homeChosen = homeChosen;
     }
@@ -271,8 +286,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
         private java.util.List<String> warmDirectories = DEFAULT_WARM_DIRECTORIES;
         private boolean mergeInWorktree;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param home {@code PRODIGY_HOME}; worktrees go to {@code home/worktrees/<repo>/}. Default: the state
@@ -362,7 +376,8 @@ public final class WorktreeIsolation implements IsolationStrategy {
          * @return this
          */
         public Builder gitEnvironment(String name, String value) {
-            gitEnvironment.put(WorkflowDefinitionException.requireNonNull(name, "name"),
+            gitEnvironment.put(
+                    WorkflowDefinitionException.requireNonNull(name, "name"),
                     WorkflowDefinitionException.requireNonNull(value, "value"));
             return this;
         }
@@ -387,8 +402,12 @@ public final class WorktreeIsolation implements IsolationStrategy {
             for (String n : names) {
                 WorkflowDefinitionException.requireNonNull(n, "names[" + list.size() + "]");
                 String name = n.endsWith("/") ? n.substring(0, n.length() - 1) : n;
-                if (name.isBlank() || name.contains("/") || name.matches(".*[*?\\[\\]!\\\\\\n\\r].*")
-                        || name.equals(".") || name.equals("..") || name.equals(".git")) {
+                if (name.isBlank()
+                        || name.contains("/")
+                        || name.matches(".*[*?\\[\\]!\\\\\\n\\r].*")
+                        || name.equals(".")
+                        || name.equals("..")
+                        || name.equals(".git")) {
                     throw new IllegalArgumentException("warm directory '" + n + "' is not a plain directory name"
                             + " (such as target or node_modules)");
                 }

@@ -23,8 +23,8 @@ import java.util.Objects;
  *   next run with the same name; its items get fresh worktrees on demand.</li>
  * </ul>
  */
-public sealed interface WorktreeMode permits WorktreeMode.OnDemand, WorktreeMode.Pooled, WorktreeMode.Reuse,
-        WorktreeMode.Dedicated {
+public sealed interface WorktreeMode
+        permits WorktreeMode.OnDemand, WorktreeMode.Pooled, WorktreeMode.Reuse, WorktreeMode.Dedicated {
 
     /** @return a fresh worktree per item */
     static WorktreeMode onDemand() {
@@ -58,8 +58,7 @@ public sealed interface WorktreeMode permits WorktreeMode.OnDemand, WorktreeMode
     final class OnDemand implements WorktreeMode {
         static final OnDemand INSTANCE = new OnDemand();
 
-        private OnDemand() {
-        }
+        private OnDemand() {}
 
         @Override
         public String toString() {
@@ -85,8 +84,7 @@ public sealed interface WorktreeMode permits WorktreeMode.OnDemand, WorktreeMode
     final class Reuse implements WorktreeMode {
         static final Reuse INSTANCE = new Reuse();
 
-        private Reuse() {
-        }
+        private Reuse() {}
 
         @Override
         public String toString() {

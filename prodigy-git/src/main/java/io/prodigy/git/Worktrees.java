@@ -120,8 +120,11 @@ public final class Worktrees {
                     continue;
                 }
                 if (w.holdsWork() && !force) {
-                    skipped.add(new CleanupReport.Skipped(w, w.dirty() ? "it has uncommitted changes"
-                            : w.unmergedCommits() + " commit(s) on no other branch"));
+                    skipped.add(new CleanupReport.Skipped(
+                            w,
+                            w.dirty()
+                                    ? "it has uncommitted changes"
+                                    : w.unmergedCommits() + " commit(s) on no other branch"));
                     continue;
                 }
                 try {
@@ -168,7 +171,8 @@ public final class Worktrees {
             Path realRepoDir = real(repoDir);
             for (RunFile f : RunFile.all(repoDir)) {
                 Optional<Repository> repo = discover(f.repository());
-                repo.ifPresent(r -> repos.computeIfAbsent(r.commonDir(), k -> new RepoScan(r, realRepoDir)).runs
+                repo.ifPresent(r -> repos.computeIfAbsent(r.commonDir(), k -> new RepoScan(r, realRepoDir))
+                        .runs
                         .put(f.runKey(), f));
             }
             for (Path child : children(repoDir)) {
@@ -178,10 +182,13 @@ public final class Worktrees {
                 boolean container = child.getFileName().toString().endsWith(".items")
                         || child.getFileName().toString().endsWith(".pool");
                 for (Path wt : container ? children(child) : List.of(child)) {
-                    if (Files.isRegularFile(wt.resolve(".git")) && repos.values().stream()
-                            .noneMatch(s -> s.repoDir.equals(realRepoDir))) {
-                        discover(wt).map(this::mainOf).flatMap(this::discover).ifPresent(r ->
-                                repos.computeIfAbsent(r.commonDir(), k -> new RepoScan(r, realRepoDir)));
+                    if (Files.isRegularFile(wt.resolve(".git"))
+                            && repos.values().stream().noneMatch(s -> s.repoDir.equals(realRepoDir))) {
+                        discover(wt)
+                                .map(this::mainOf)
+                                .flatMap(this::discover)
+                                .ifPresent(
+                                        r -> repos.computeIfAbsent(r.commonDir(), k -> new RepoScan(r, realRepoDir)));
                     }
                 }
             }
@@ -192,7 +199,8 @@ public final class Worktrees {
     private Path mainOf(Repository worktree) {
         Path common = worktree.commonDir();
         return common.getFileName() != null && common.getFileName().toString().equals(".git")
-                ? common.getParent() : common;
+                ? common.getParent()
+                : common;
     }
 
     private Optional<Repository> discover(Path dir) {
@@ -233,18 +241,26 @@ public final class Worktrees {
                 runKey = first;
                 kind = ManagedWorktree.Kind.RUN;
             }
-            boolean live = kind == ManagedWorktree.Kind.DEDICATED ? scan.runs.values().stream()
-                    .anyMatch(f -> f.worktree().equals(e.path()) && f.live()) : live(scan, runKey);
-            boolean dirty = !e.prunable() && Files.isDirectory(e.path())
+            boolean live = kind == ManagedWorktree.Kind.DEDICATED
+                    ? scan.runs.values().stream().anyMatch(f -> f.worktree().equals(e.path()) && f.live())
+                    : live(scan, runKey);
+            boolean dirty = !e.prunable()
+                    && Files.isDirectory(e.path())
                     && !WorktreeOps.dirtyPaths(git, e.path()).isEmpty();
             String ref = e.branch() != null ? "refs/heads/" + e.branch() : e.head();
-            int unmerged = ref == null ? 0 : unmerged(top, ref, kind == ManagedWorktree.Kind.ITEM
-                    || kind == ManagedWorktree.Kind.POOL || kind == ManagedWorktree.Kind.MERGE);
-            out.add(new ManagedWorktree(kind, runId(scan, runKey), top, e.path(), e.branch(), dirty, unmerged, live,
-                    e.locked()));
+            int unmerged = ref == null
+                    ? 0
+                    : unmerged(
+                            top,
+                            ref,
+                            kind == ManagedWorktree.Kind.ITEM
+                                    || kind == ManagedWorktree.Kind.POOL
+                                    || kind == ManagedWorktree.Kind.MERGE);
+            out.add(new ManagedWorktree(
+                    kind, runId(scan, runKey), top, e.path(), e.branch(), dirty, unmerged, live, e.locked()));
         }
-        String refs = git.output(top, "for-each-ref", "--format=%(refname)", "refs/heads/prodigy-*",
-                "refs/heads/prodigy/");
+        String refs =
+                git.output(top, "for-each-ref", "--format=%(refname)", "refs/heads/prodigy-*", "refs/heads/prodigy/");
         for (String ref : refs.split("\n")) {
             if (ref.isEmpty()) {
                 continue;
@@ -269,8 +285,16 @@ public final class Worktrees {
                 kind = dedicated ? ManagedWorktree.Kind.DEDICATED : ManagedWorktree.Kind.RUN;
             }
             boolean live = kind != ManagedWorktree.Kind.DEDICATED && live(scan, runKey);
-            out.add(new ManagedWorktree(kind, runId(scan, runKey), top, null, branch, false,
-                    unmerged(top, ref, kind == ManagedWorktree.Kind.ITEM), live, false));
+            out.add(new ManagedWorktree(
+                    kind,
+                    runId(scan, runKey),
+                    top,
+                    null,
+                    branch,
+                    false,
+                    unmerged(top, ref, kind == ManagedWorktree.Kind.ITEM),
+                    live,
+                    false));
         }
         return out;
     }

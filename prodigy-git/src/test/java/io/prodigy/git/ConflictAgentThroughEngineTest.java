@@ -43,6 +43,7 @@ class ConflictAgentThroughEngineTest {
 
     @TempDir
     Path tmp;
+
     GitFixture fx;
     Path repo;
     final List<AgentRequest> requests = new CopyOnWriteArrayList<>();
@@ -64,11 +65,15 @@ class ConflictAgentThroughEngineTest {
         }
         String barrier = "touch " + dir + "/${item_id} && i=0 && while [ $(ls " + dir + " | wc -l) -lt " + n + " ]"
                 + " && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done && ";
-        return fx.mapReduce("conflict-agent").secret("API_TOKEN", SECRET)
-                .map(MapPhase.builder().input(WorkInput.values(java.util.stream.IntStream.range(0, n)
-                                .<Object>mapToObj(i -> Map.of("n", i)).toList()))
-                        .maxParallel(n).agentTemplate(Step.shell(barrier
-                                + "printf 'one\\nTWO %s\\nthree\\n' ${item.n} > a.txt && " + COMMIT)))
+        return fx.mapReduce("conflict-agent")
+                .secret("API_TOKEN", SECRET)
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(java.util.stream.IntStream.range(0, n)
+                                .<Object>mapToObj(i -> Map.of("n", i))
+                                .toList()))
+                        .maxParallel(n)
+                        .agentTemplate(Step.shell(
+                                barrier + "printf 'one\\nTWO %s\\nthree\\n' ${item.n} > a.txt && " + COMMIT)))
                 .build();
     }
 
@@ -77,9 +82,15 @@ class ConflictAgentThroughEngineTest {
     }
 
     private RunResult run(AgentRunner agent, int items) {
-        WorktreeIsolation isolation = fx.isolation().conflictResolution(ConflictResolution.agent(
-                "/resolve ${merge.source_branch} ${merge.conflicts}", Duration.ofMinutes(2))).build();
-        return fx.engine(repo).isolation(isolation).agentRunner(agent).listener(events::add).build()
+        WorktreeIsolation isolation = fx.isolation()
+                .conflictResolution(ConflictResolution.agent(
+                        "/resolve ${merge.source_branch} ${merge.conflicts}", Duration.ofMinutes(2)))
+                .build();
+        return fx.engine(repo)
+                .isolation(isolation)
+                .agentRunner(agent)
+                .listener(events::add)
+                .build()
                 .run(conflictingItems(items));
     }
 
@@ -92,7 +103,11 @@ class ConflictAgentThroughEngineTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return AgentResult.builder().success(true).output("resolved").costUsd(0.25).build();
+            return AgentResult.builder()
+                    .success(true)
+                    .output("resolved")
+                    .costUsd(0.25)
+                    .build();
         });
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
@@ -103,40 +118,55 @@ class ConflictAgentThroughEngineTest {
         assertThat(request.command()).isEqualTo("/resolve prodigy/" + r.runId() + "/" + request.itemId() + " a.txt");
         assertThat(request.runId()).isEqualTo(r.runId());
         assertThat(request.timeout()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(request.environment()).containsEntry("PRODIGY_MERGE_ITEM_ID", request.itemId())
-                .containsEntry("PRODIGY_MERGE_CONFLICTS", "a.txt").containsEntry("PRODIGY_AUTOMATION", "true")
+        assertThat(request.environment())
+                .containsEntry("PRODIGY_MERGE_ITEM_ID", request.itemId())
+                .containsEntry("PRODIGY_MERGE_CONFLICTS", "a.txt")
+                .containsEntry("PRODIGY_AUTOMATION", "true")
                 .containsEntry("PRODIGY_RUN_ID", r.runId());
 
         assertThat(r.summary().costUsd()).isEqualTo(0.25);
-        assertThat(r.steps()).extracting(StepRecord::phase, StepRecord::label, StepRecord::success)
+        assertThat(r.steps())
+                .extracting(StepRecord::phase, StepRecord::label, StepRecord::success)
                 .contains(org.assertj.core.groups.Tuple.tuple("merge", "resolve merge conflict", true));
-        assertThat(events).filteredOn(RunEvent.StepStarted.class::isInstance).map(RunEvent.StepStarted.class::cast)
+        assertThat(events)
+                .filteredOn(RunEvent.StepStarted.class::isInstance)
+                .map(RunEvent.StepStarted.class::cast)
                 .filteredOn(e -> e.phase().equals("merge"))
-                .singleElement().satisfies(e -> {
+                .singleElement()
+                .satisfies(e -> {
                     assertThat(e.itemId()).isEqualTo(request.itemId());
                     assertThat(e.label()).isEqualTo("resolve merge conflict");
                 });
-        assertThat(events).filteredOn(RunEvent.PhaseStarted.class::isInstance).map(RunEvent.PhaseStarted.class::cast)
-                .extracting(RunEvent.PhaseStarted::phase).contains("merge");
+        assertThat(events)
+                .filteredOn(RunEvent.PhaseStarted.class::isInstance)
+                .map(RunEvent.PhaseStarted.class::cast)
+                .extracting(RunEvent.PhaseStarted::phase)
+                .contains("merge");
     }
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aThrottledResolverWaitsWithoutDeadlockingTheItemsQueuedBehindTheMerge() {
         AtomicInteger calls = new AtomicInteger();
-        RunResult r = run(request -> {
-            requests.add(request);
-            if (calls.getAndIncrement() == 0) {
-                return AgentResult.builder().success(false).errorKind(ErrorKind.RATE_LIMITED).errorMessage("429")
-                        .retryAfter(Instant.now().plusMillis(300)).build();
-            }
-            try {
-                Files.writeString(request.workspace().resolve("a.txt"), "one\nall\nthree\n");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return AgentResult.success("resolved");
-        }, 3);
+        RunResult r = run(
+                request -> {
+                    requests.add(request);
+                    if (calls.getAndIncrement() == 0) {
+                        return AgentResult.builder()
+                                .success(false)
+                                .errorKind(ErrorKind.RATE_LIMITED)
+                                .errorMessage("429")
+                                .retryAfter(Instant.now().plusMillis(300))
+                                .build();
+                    }
+                    try {
+                        Files.writeString(request.workspace().resolve("a.txt"), "one\nall\nthree\n");
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return AgentResult.success("resolved");
+                },
+                3);
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(GitFixture.read(repo, "a.txt")).isEqualTo("one\nall\nthree\n");
@@ -149,14 +179,24 @@ class ConflictAgentThroughEngineTest {
         RunResult r = run(request -> AgentResult.failure(ErrorKind.UNKNOWN, "could not log in with " + SECRET));
 
         assertThat(r.status()).isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
-        ItemResult failed = r.items().stream().filter(i -> i.status() != ItemStatus.SUCCEEDED).findFirst()
+        ItemResult failed = r.items().stream()
+                .filter(i -> i.status() != ItemStatus.SUCCEEDED)
+                .findFirst()
                 .orElseThrow();
         assertThat(failed.error().kind()).isEqualTo(ErrorKind.MERGE_CONFLICT);
-        assertThat(failed.error().message()).contains("the resolving agent failed").doesNotContain(SECRET);
-        assertThat(r.steps()).filteredOn(s -> s.phase().equals("merge")).singleElement()
-                .satisfies(s -> assertThat(s.error().message()).doesNotContain(SECRET).contains("***"));
-        assertThat(events).filteredOn(RunEvent.StepFinished.class::isInstance).map(RunEvent.StepFinished.class::cast)
-                .filteredOn(e -> e.phase().equals("merge")).singleElement()
+        assertThat(failed.error().message())
+                .contains("the resolving agent failed")
+                .doesNotContain(SECRET);
+        assertThat(r.steps())
+                .filteredOn(s -> s.phase().equals("merge"))
+                .singleElement()
+                .satisfies(s ->
+                        assertThat(s.error().message()).doesNotContain(SECRET).contains("***"));
+        assertThat(events)
+                .filteredOn(RunEvent.StepFinished.class::isInstance)
+                .map(RunEvent.StepFinished.class::cast)
+                .filteredOn(e -> e.phase().equals("merge"))
+                .singleElement()
                 .satisfies(e -> assertThat(e.success()).isFalse());
         assertThat(events.toString()).doesNotContain(SECRET);
     }

@@ -29,13 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ConflictResolutionTest {
     @TempDir
     Path tmp;
+
     GitFixture fx;
     Path repo;
     final List<Call> calls = new ArrayList<>();
 
     /** What the strategy asked the engine to run. */
-    record Call(Step step, String itemId, Map<String, String> variables, Map<String, String> environment) {
-    }
+    record Call(Step step, String itemId, Map<String, String> variables, Map<String, String> environment) {}
 
     /** Stands in for the agent: gets the run's worktree, returns null on success or why it failed. */
     interface Agent {
@@ -51,11 +51,19 @@ class ConflictResolutionTest {
             }
 
             @Override
-            public StepRecord run(Step step, String itemId, Map<String, String> variables,
-                                  Map<String, String> environment) {
+            public StepRecord run(
+                    Step step, String itemId, Map<String, String> variables, Map<String, String> environment) {
                 calls.add(new Call(step, itemId, variables, environment));
                 String failure = agent.resolve(Path.of(variables.get("merge.worktree")));
-                return new StepRecord(PHASE, PHASE, 0, step.label(), false, failure == null, null, Duration.ZERO,
+                return new StepRecord(
+                        PHASE,
+                        PHASE,
+                        0,
+                        step.label(),
+                        false,
+                        failure == null,
+                        null,
+                        Duration.ZERO,
                         failure == null ? null : new ItemError(ErrorKind.UNKNOWN, failure, null, step.label()));
             }
         };
@@ -72,8 +80,8 @@ class ConflictResolutionTest {
     }
 
     private RunContext context(Path project, ConflictResolver resolver) {
-        return new RunContext("r1", "wf", project, fx.prodigyHome.resolve("runs/r1"), MergeSteps.NONE, null, null,
-                resolver);
+        return new RunContext(
+                "r1", "wf", project, fx.prodigyHome.resolve("runs/r1"), MergeSteps.NONE, null, null, resolver);
     }
 
     /** Opens a run, merges item x, and returns the run with item y (which conflicts with x) ready to integrate. */
@@ -94,9 +102,11 @@ class ConflictResolutionTest {
             GitFixture.write(worktree, "a.txt", "one\nx and y\nthree\n");
             return null;
         });
-        WorktreeIsolation iso = fx.isolation().conflictResolution(ConflictResolution.agent(
-                "/resolve ${merge.source_branch} into ${merge.target_branch}: ${merge.conflicts}",
-                Duration.ofMinutes(5))).build();
+        WorktreeIsolation iso = fx.isolation()
+                .conflictResolution(ConflictResolution.agent(
+                        "/resolve ${merge.source_branch} into ${merge.target_branch}: ${merge.conflicts}",
+                        Duration.ofMinutes(5)))
+                .build();
         Workspace[] pair = conflictingPair(iso, context(agent));
         Workspace run = pair[0];
 
@@ -104,16 +114,21 @@ class ConflictResolutionTest {
         assertThat(r).isInstanceOf(IntegrationResult.Integrated.class);
         assertThat(((IntegrationResult.Integrated) r).commits()).hasSize(2);
         Call call = calls.get(0);
-        assertThat(call.step().action()).isEqualTo(new StepAction.Agent(
-                "/resolve ${merge.source_branch} into ${merge.target_branch}: ${merge.conflicts}"));
+        assertThat(call.step().action())
+                .isEqualTo(new StepAction.Agent(
+                        "/resolve ${merge.source_branch} into ${merge.target_branch}: ${merge.conflicts}"));
         assertThat(call.step().label()).isEqualTo("resolve merge conflict");
         assertThat(call.step().timeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(call.itemId()).isEqualTo("y");
-        assertThat(call.variables()).containsEntry("merge.source_branch", "prodigy/r1/y")
-                .containsEntry("merge.target_branch", "prodigy-r1").containsEntry("merge.conflicts", "a.txt")
+        assertThat(call.variables())
+                .containsEntry("merge.source_branch", "prodigy/r1/y")
+                .containsEntry("merge.target_branch", "prodigy-r1")
+                .containsEntry("merge.conflicts", "a.txt")
                 .containsEntry("merge.worktree", run.directory().toString());
-        assertThat(call.environment()).containsEntry("PRODIGY_MERGE_ITEM_ID", "y")
-                .containsEntry("PRODIGY_MERGE_CONFLICTS", "a.txt").containsEntry("PRODIGY_AUTOMATION", "true");
+        assertThat(call.environment())
+                .containsEntry("PRODIGY_MERGE_ITEM_ID", "y")
+                .containsEntry("PRODIGY_MERGE_CONFLICTS", "a.txt")
+                .containsEntry("PRODIGY_AUTOMATION", "true");
         assertThat(GitFixture.read(run.directory(), "a.txt")).isEqualTo("one\nx and y\nthree\n");
         assertThat(GitFixture.read(run.directory(), "y.txt")).isEqualTo("y only\n");
         assertThat(fx.git(run.directory(), "log", "-1", "--format=%s")).isEqualTo("Merge item y");
@@ -127,7 +142,8 @@ class ConflictResolutionTest {
             fx.git(worktree, "add", "a.txt");
             return null;
         });
-        WorktreeIsolation iso = fx.isolation().conflictResolution(ConflictResolution.agent("/resolve", null))
+        WorktreeIsolation iso = fx.isolation()
+                .conflictResolution(ConflictResolution.agent("/resolve", null))
                 .build();
         Workspace[] pair = conflictingPair(iso, context(agent));
         Workspace run = pair[0];
@@ -138,13 +154,16 @@ class ConflictResolutionTest {
         assertThat(((IntegrationResult.Conflict) r).message()).contains("conflict markers are left in a.txt");
         assertThat(fx.git(run.directory(), "rev-parse", "HEAD")).isEqualTo(head);
         assertThat(fx.git(run.directory(), "status", "--porcelain")).isEmpty();
-        assertThat(fx.tryGit(run.directory(), "rev-parse", "-q", "--verify", "MERGE_HEAD").exit()).isNotZero();
+        assertThat(fx.tryGit(run.directory(), "rev-parse", "-q", "--verify", "MERGE_HEAD")
+                        .exit())
+                .isNotZero();
     }
 
     @Test
     void aFailingAgentOrAnAgentThatCommitsSomethingElseLeavesTheRunWhereItWas() {
         ConflictResolver failing = resolver(worktree -> "gave up");
-        WorktreeIsolation iso = fx.isolation().conflictResolution(ConflictResolution.agent("/resolve", null))
+        WorktreeIsolation iso = fx.isolation()
+                .conflictResolution(ConflictResolution.agent("/resolve", null))
                 .build();
         Workspace[] pair = conflictingPair(iso, context(failing));
         String head = fx.git(pair[0].directory(), "rev-parse", "HEAD");
@@ -158,7 +177,8 @@ class ConflictResolutionTest {
             return null;
         });
         Path repo2 = fx.repo("project2", Map.of("a.txt", "one\ntwo\nthree\n"));
-        WorktreeIsolation iso2 = fx.isolation().conflictResolution(ConflictResolution.agent("/resolve", null))
+        WorktreeIsolation iso2 = fx.isolation()
+                .conflictResolution(ConflictResolution.agent("/resolve", null))
                 .build();
         Workspace[] pair2 = conflictingPair(iso2, context(repo2, sneaky));
         String head2 = fx.git(pair2[0].directory(), "rev-parse", "HEAD");
@@ -170,7 +190,8 @@ class ConflictResolutionTest {
 
     @Test
     void withoutAnAgentRunnerTheConflictGoesToTheDlq() {
-        WorktreeIsolation iso = fx.isolation().conflictResolution(ConflictResolution.agent("/resolve", null))
+        WorktreeIsolation iso = fx.isolation()
+                .conflictResolution(ConflictResolution.agent("/resolve", null))
                 .build();
         Workspace[] pair = conflictingPair(iso, context(ConflictResolver.NONE));
         IntegrationResult r = iso.integrate(pair[0], pair[1]);

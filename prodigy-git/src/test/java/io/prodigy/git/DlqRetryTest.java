@@ -14,7 +14,6 @@ import io.prodigy.api.Workflow;
 import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.spi.RunRecord;
 import io.prodigy.core.Prodigy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +33,7 @@ class DlqRetryTest {
 
     @TempDir
     Path tmp;
+
     GitFixture fx;
     Path repo;
     Path fixedFlag;
@@ -48,19 +48,26 @@ class DlqRetryTest {
     /** Items a, b, c; b fails until the flag file exists. Reduce commits "successful/total" to summary.txt. */
     private Workflow workflow() {
         return fx.mapReduce("retry-me")
-                .map(MapPhase.builder().input(WorkInput.values(List.of(Map.of("id", "a"), Map.of("id", "b"),
-                                Map.of("id", "c")))).idField("id").maxParallel(2)
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(List.of(Map.of("id", "a"), Map.of("id", "b"), Map.of("id", "c"))))
+                        .idField("id")
+                        .maxParallel(2)
                         .agentTemplate(Step.shell("if [ ${item.id} = b ] && [ ! -e " + fixedFlag + " ]; then "
                                 + "echo 'b is broken' >&2; exit 3; fi; echo ${item.id} > out-${item.id}.txt && "
                                 + COMMIT)))
-                .reduce(Step.shell("echo \"${map.successful}/${map.total}\" > summary.txt && git add -A && "
-                        + "git commit -q -m \"reduce ${map.successful}/${map.total}\"").capture("reduced"),
+                .reduce(
+                        Step.shell("echo \"${map.successful}/${map.total}\" > summary.txt && git add -A && "
+                                        + "git commit -q -m \"reduce ${map.successful}/${map.total}\"")
+                                .capture("reduced"),
                         Step.shell("cat summary.txt").capture("summary"))
                 .build();
     }
 
     private Prodigy engine(List<RunEvent> events) {
-        return fx.engine(repo).isolation(fx.isolation().build()).listener(events::add).build();
+        return fx.engine(repo)
+                .isolation(fx.isolation().build())
+                .listener(events::add)
+                .build();
     }
 
     @Test
@@ -93,13 +100,20 @@ class DlqRetryTest {
             RunRecord record = prodigy.checkpoints().findRun(first.runId()).orElseThrow();
             assertThat(record.status()).isEqualTo(RunStatus.SUCCEEDED);
             // and so do the events: b finished successfully, reduce ran, the run finished SUCCEEDED
-            assertThat(events).filteredOn(e -> e instanceof RunEvent.ItemFinished f && f.itemId().equals("b"))
-                    .singleElement().matches(e -> ((RunEvent.ItemFinished) e).status() == ItemStatus.SUCCEEDED);
-            assertThat(events).anyMatch(e -> e instanceof RunEvent.PhaseFinished p && p.phase().equals("reduce")
-                    && p.success());
-            assertThat(events).filteredOn(e -> e instanceof RunEvent.RunFinished).singleElement()
+            assertThat(events)
+                    .filteredOn(e ->
+                            e instanceof RunEvent.ItemFinished f && f.itemId().equals("b"))
+                    .singleElement()
+                    .matches(e -> ((RunEvent.ItemFinished) e).status() == ItemStatus.SUCCEEDED);
+            assertThat(events)
+                    .anyMatch(e ->
+                            e instanceof RunEvent.PhaseFinished p && p.phase().equals("reduce") && p.success());
+            assertThat(events)
+                    .filteredOn(e -> e instanceof RunEvent.RunFinished)
+                    .singleElement()
                     .matches(e -> ((RunEvent.RunFinished) e).status() == RunStatus.SUCCEEDED);
-            assertThat(prodigy.dlq().find(first.runId(), "b").orElseThrow().resolved()).isTrue();
+            assertThat(prodigy.dlq().find(first.runId(), "b").orElseThrow().resolved())
+                    .isTrue();
         }
         // the user's branch has the fixed item and the new reduce, each once
         assertThat(GitFixture.read(repo, "out-b.txt")).isEqualTo("b\n");
@@ -123,12 +137,19 @@ class DlqRetryTest {
         GitFixture.write(tmp, fixedFlag.getFileName().toString(), "fixed\n");
         events.clear();
         try (Prodigy prodigy = engine(events)) {
-            RunResult r = prodigy.reprocessDeadLetters(first.runId(), wf,
-                    ReprocessOptions.builder().rerunReduce(false).build()).result();
+            RunResult r = prodigy.reprocessDeadLetters(
+                            first.runId(),
+                            wf,
+                            ReprocessOptions.builder().rerunReduce(false).build())
+                    .result();
             assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         }
-        assertThat(events).noneMatch(e -> e instanceof RunEvent.PhaseStarted p && p.phase().equals("reduce"));
+        assertThat(events)
+                .noneMatch(
+                        e -> e instanceof RunEvent.PhaseStarted p && p.phase().equals("reduce"));
         assertThat(GitFixture.read(repo, "out-b.txt")).isEqualTo("b\n");
-        assertThat(GitFixture.read(repo, "summary.txt")).as("the earlier reduce's output stays").isEqualTo("2/3\n");
+        assertThat(GitFixture.read(repo, "summary.txt"))
+                .as("the earlier reduce's output stays")
+                .isEqualTo("2/3\n");
     }
 }

@@ -28,6 +28,7 @@ class EngineIntegrationTest {
 
     @TempDir
     Path tmp;
+
     GitFixture fx;
     Path repo;
 
@@ -69,13 +70,17 @@ class EngineIntegrationTest {
         assertThat(fx.branches(repo)).containsExactly("main");
         assertThat(fx.worktrees(repo)).containsExactly(repo.toString());
         Path dir = fx.prodigyHome.resolve("worktrees/project");
-        assertThat(!Files.exists(dir) || dir.toFile().list().length == 0).as("nothing left in " + dir).isTrue();
+        assertThat(!Files.exists(dir) || dir.toFile().list().length == 0)
+                .as("nothing left in " + dir)
+                .isTrue();
     }
 
     @Test
     void threeAgentsEachCommitAFileAndTheFilesEndOnTheUsersBranchWithNothingLeft() {
         Workflow wf = fx.mapReduce("three")
-                .map(MapPhase.builder().input(WorkInput.values(numbers(3))).maxParallel(3)
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(numbers(3)))
+                        .maxParallel(3)
                         .agentTemplate(Step.shell("echo agent ${item.n} > file-${item.n}.txt && " + COMMIT)))
                 .reduce(Step.shell("echo ${map.successful} > summary.txt && git add -A && git commit -q -m reduce"))
                 .build();
@@ -92,8 +97,13 @@ class EngineIntegrationTest {
 
     @Test
     void parallelAgentsOnDisjointFilesAreAllMergedWithOneNoFastForwardCommitEach() {
-        Workflow wf = fx.mapOver("disjoint", MapPhase.builder().input(WorkInput.values(numbers(5))).maxParallel(4)
-                .agentTemplate(Step.shell("echo ${item.n} > part-${item.n}.txt && " + COMMIT).commitRequired(true)));
+        Workflow wf = fx.mapOver(
+                "disjoint",
+                MapPhase.builder()
+                        .input(WorkInput.values(numbers(5)))
+                        .maxParallel(4)
+                        .agentTemplate(Step.shell("echo ${item.n} > part-${item.n}.txt && " + COMMIT)
+                                .commitRequired(true)));
         RunResult r = run(fx.isolation().build(), wf);
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
@@ -111,24 +121,33 @@ class EngineIntegrationTest {
 
     @Test
     void agentsEditingTheSameLinesConflictAndTheLoserGoesToTheDlqWithItsPathsAndWorktree() {
-        Workflow wf = fx.mapOver("clash", MapPhase.builder().input(WorkInput.values(numbers(2))).maxParallel(2)
-                .agentTemplate(Step.shell(barrier(2) + "printf 'one\\nTWO from %s\\nthree\\n' ${item.n} > a.txt && "
-                        + COMMIT)));
+        Workflow wf = fx.mapOver(
+                "clash",
+                MapPhase.builder()
+                        .input(WorkInput.values(numbers(2)))
+                        .maxParallel(2)
+                        .agentTemplate(Step.shell(
+                                barrier(2) + "printf 'one\\nTWO from %s\\nthree\\n' ${item.n} > a.txt && " + COMMIT)));
         Prodigy prodigy = fx.engine(repo).isolation(fx.isolation().build()).build();
         RunResult r = prodigy.run(wf);
 
         assertThat(r.status()).isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
-        List<ItemResult> failed = r.items().stream().filter(i -> i.status() == ItemStatus.FAILED).toList();
+        List<ItemResult> failed =
+                r.items().stream().filter(i -> i.status() == ItemStatus.FAILED).toList();
         assertThat(failed).hasSize(1);
         ItemResult loser = failed.get(0);
         assertThat(loser.error().kind()).isEqualTo(ErrorKind.MERGE_CONFLICT);
         assertThat(loser.error().message()).contains("a.txt");
         DlqEntry entry = prodigy.dlq().find(r.runId(), loser.itemId()).orElseThrow();
         assertThat(entry.workspace()).isEqualTo(loser.workspace());
-        assertThat(GitFixture.read(entry.workspace(), "a.txt")).contains("TWO from " + loser.itemJson()
-                .replaceAll("\\D", ""));
+        assertThat(GitFixture.read(entry.workspace(), "a.txt"))
+                .contains("TWO from " + loser.itemJson().replaceAll("\\D", ""));
 
-        String winner = r.items().stream().filter(ItemResult::succeeded).findFirst().orElseThrow().itemJson()
+        String winner = r.items().stream()
+                .filter(ItemResult::succeeded)
+                .findFirst()
+                .orElseThrow()
+                .itemJson()
                 .replaceAll("\\D", "");
         assertThat(GitFixture.read(repo, "a.txt")).isEqualTo("one\nTWO from " + winner + "\nthree\n");
         assertThat(fx.gitLines(repo, "log", "--merges", "--format=%s", "main")).hasSize(1);
@@ -138,8 +157,11 @@ class EngineIntegrationTest {
 
     @Test
     void anAgentThatMakesNoCommitUnderCommitRequiredFails() {
-        Workflow wf = fx.mapOver("lazy", MapPhase.builder().input(WorkInput.values(numbers(1)))
-                .agentTemplate(Step.shell("echo thinking > notes.txt").commitRequired(true)));
+        Workflow wf = fx.mapOver(
+                "lazy",
+                MapPhase.builder()
+                        .input(WorkInput.values(numbers(1)))
+                        .agentTemplate(Step.shell("echo thinking > notes.txt").commitRequired(true)));
         String before = fx.git(repo, "rev-parse", "main");
         RunResult r = run(fx.isolation().build(), wf);
 
@@ -153,10 +175,15 @@ class EngineIntegrationTest {
 
     @Test
     void commitsAreMergedEvenWithoutCommitRequiredAndAutoCommitKeepsADirtyTree() {
-        Workflow wf = fx.mapOver("plain", MapPhase.builder().input(WorkInput.values(numbers(2)))
-                .agentTemplate(Step.shell("echo ${item.n} > own-${item.n}.txt && " + COMMIT),
-                        Step.shell("echo later > auto-${item.n}.txt").autoCommit(true)
-                                .commitMessage("auto ${item_id}")));
+        Workflow wf = fx.mapOver(
+                "plain",
+                MapPhase.builder()
+                        .input(WorkInput.values(numbers(2)))
+                        .agentTemplate(
+                                Step.shell("echo ${item.n} > own-${item.n}.txt && " + COMMIT),
+                                Step.shell("echo later > auto-${item.n}.txt")
+                                        .autoCommit(true)
+                                        .commitMessage("auto ${item_id}")));
         RunResult r = run(fx.isolation().build(), wf);
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
@@ -169,11 +196,15 @@ class EngineIntegrationTest {
 
     @Test
     void anAgentThatDeletesFilesAndAddsBinariesIsMergedExactly() {
-        Workflow wf = fx.mapOver("bin", MapPhase.builder().input(WorkInput.values(numbers(1)))
-                .agentTemplate(Step.shell("git rm -q keep.txt && printf '\\000\\001\\377' > blob.bin && " + COMMIT)
-                        .commitRequired(true),
-                        Step.shell("echo \"${step.files_added}|${step.files_deleted}|${step.commit_count}\" > "
-                                + "vars.txt && " + COMMIT)));
+        Workflow wf = fx.mapOver(
+                "bin",
+                MapPhase.builder()
+                        .input(WorkInput.values(numbers(1)))
+                        .agentTemplate(
+                                Step.shell("git rm -q keep.txt && printf '\\000\\001\\377' > blob.bin && " + COMMIT)
+                                        .commitRequired(true),
+                                Step.shell("echo \"${step.files_added}|${step.files_deleted}|${step.commit_count}\" > "
+                                        + "vars.txt && " + COMMIT)));
         RunResult r = run(fx.isolation().build(), wf);
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
@@ -184,16 +215,21 @@ class EngineIntegrationTest {
 
     @Test
     void aHostileItemIdGetsASafeWorktreeAndItsWorkIsMerged() {
-        Workflow wf = fx.mapOver("hostile", MapPhase.builder()
-                .input(WorkInput.values(List.of(Map.of("id", "../../$(touch pwned)/refs/heads/x ☃", "f", "ok.txt"))))
-                .idField("id")
-                .agentTemplate(Step.shell("pwd > where.txt && echo ${item_id} > ${item.f} && " + COMMIT)));
+        Workflow wf = fx.mapOver(
+                "hostile",
+                MapPhase.builder()
+                        .input(WorkInput.values(
+                                List.of(Map.of("id", "../../$(touch pwned)/refs/heads/x ☃", "f", "ok.txt"))))
+                        .idField("id")
+                        .agentTemplate(Step.shell("pwd > where.txt && echo ${item_id} > ${item.f} && " + COMMIT)));
         RunResult r = run(fx.isolation().mode(WorktreeMode.onDemand()).build(), wf);
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(GitFixture.read(repo, "ok.txt")).isEqualTo("../../$(touch pwned)/refs/heads/x ☃\n");
         assertThat(GitFixture.read(repo, "where.txt").strip())
-                .startsWith(fx.prodigyHome.resolve("worktrees/project/" + r.runId() + ".items/").toString());
+                .startsWith(fx.prodigyHome
+                        .resolve("worktrees/project/" + r.runId() + ".items/")
+                        .toString());
         assertThat(Files.exists(repo.resolve("pwned"))).isFalse();
         assertNothingLeft();
     }
@@ -203,8 +239,10 @@ class EngineIntegrationTest {
         String userCommit = "git -C " + repo + " commit -q --allow-empty -m 'user moved on' && "
                 + "echo mine > " + repo.resolve("user.txt") + " && git -C " + repo + " add user.txt && git -C "
                 + repo + " commit -q -m 'user file'";
-        Workflow wf = fx.mapReduce("moved").setup(Step.shell(userCommit))
-                .map(MapPhase.builder().input(WorkInput.values(numbers(2)))
+        Workflow wf = fx.mapReduce("moved")
+                .setup(Step.shell(userCommit))
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(numbers(2)))
                         .agentTemplate(Step.shell("echo ${item.n} > run-${item.n}.txt && " + COMMIT)))
                 .build();
         RunResult r = run(fx.isolation().build(), wf);
@@ -222,15 +260,19 @@ class EngineIntegrationTest {
     void whenTheUsersBranchMovedAndConflictsTheRunFailsWithCommandsAndNothingIsTouched() {
         String userEdit = "printf 'one\\nuser two\\nthree\\n' > " + repo.resolve("a.txt") + " && git -C " + repo
                 + " commit -q -am 'user edit'";
-        Workflow wf = fx.mapReduce("conflicting").setup(Step.shell(userEdit))
-                .map(MapPhase.builder().input(WorkInput.values(numbers(1)))
+        Workflow wf = fx.mapReduce("conflicting")
+                .setup(Step.shell(userEdit))
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(numbers(1)))
                         .agentTemplate(Step.shell("printf 'one\\nagent two\\nthree\\n' > a.txt && " + COMMIT)))
                 .build();
         RunResult r = run(fx.isolation().build(), wf);
 
         assertThat(r.status()).isEqualTo(RunStatus.FAILED);
         String branch = "prodigy-" + r.runId();
-        assertThat(r.failure()).contains("conflicts in a.txt").contains("git merge --no-ff " + branch)
+        assertThat(r.failure())
+                .contains("conflicts in a.txt")
+                .contains("git merge --no-ff " + branch)
                 .contains("cd " + repo);
         assertThat(GitFixture.read(repo, "a.txt")).isEqualTo("one\nuser two\nthree\n");
         assertThat(fx.git(repo, "log", "-1", "--format=%s", "main")).isEqualTo("user edit");
@@ -244,13 +286,17 @@ class EngineIntegrationTest {
 
     @Test
     void pooledWorktreesGiveTheSameResultAsFreshOnes() {
-        Path other = fx.repo("project2", Map.of("a.txt", "one\ntwo\nthree\n", "keep.txt", "k\n",
-                ".gitignore", "build/\n"));
-        MapPhase.Builder map = MapPhase.builder().input(WorkInput.values(numbers(6))).maxParallel(3)
+        Path other =
+                fx.repo("project2", Map.of("a.txt", "one\ntwo\nthree\n", "keep.txt", "k\n", ".gitignore", "build/\n"));
+        MapPhase.Builder map = MapPhase.builder()
+                .input(WorkInput.values(numbers(6)))
+                .maxParallel(3)
                 .agentTemplate(Step.shell("echo ${item.n} > p-${item.n}.txt && test ! -e stray.txt && "
                         + "echo stray > stray.txt && git add p-${item.n}.txt && git commit -q -m \"item ${item_id}\""));
         RunResult fresh = run(fx.isolation().build(), fx.mapOver("same", map));
-        RunResult pooled = fx.engine(other).isolation(fx.isolation().mode(WorktreeMode.pooled(2)).build()).build()
+        RunResult pooled = fx.engine(other)
+                .isolation(fx.isolation().mode(WorktreeMode.pooled(2)).build())
+                .build()
                 .run(fx.mapOver("same", map));
 
         assertThat(fresh.status()).as(fresh.failure()).isEqualTo(RunStatus.SUCCEEDED);
@@ -263,9 +309,13 @@ class EngineIntegrationTest {
 
     @Test
     void aPoolKeepsIgnoredBuildCachesWarmBetweenItems() {
-        Workflow wf = fx.mapOver("warm", MapPhase.builder().input(WorkInput.values(numbers(3))).maxParallel(1)
-                .agentTemplate(Step.shell("if [ -e build/cache ]; then echo warm; else echo cold; fi > "
-                        + "state-${item.n}.txt && mkdir -p build && touch build/cache && " + COMMIT)));
+        Workflow wf = fx.mapOver(
+                "warm",
+                MapPhase.builder()
+                        .input(WorkInput.values(numbers(3)))
+                        .maxParallel(1)
+                        .agentTemplate(Step.shell("if [ -e build/cache ]; then echo warm; else echo cold; fi > "
+                                + "state-${item.n}.txt && mkdir -p build && touch build/cache && " + COMMIT)));
         RunResult r = run(fx.isolation().mode(WorktreeMode.pooled(1)).build(), wf);
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
@@ -277,8 +327,12 @@ class EngineIntegrationTest {
 
     @Test
     void maxWorktreesBoundsTheItemWorktreesInUse() {
-        Workflow wf = fx.mapOver("bounded", MapPhase.builder().input(WorkInput.values(numbers(4))).maxParallel(4)
-                .agentTemplate(Step.shell("ls .. | wc -l | tr -d ' ' > count-${item.n}.txt && " + COMMIT)));
+        Workflow wf = fx.mapOver(
+                "bounded",
+                MapPhase.builder()
+                        .input(WorkInput.values(numbers(4)))
+                        .maxParallel(4)
+                        .agentTemplate(Step.shell("ls .. | wc -l | tr -d ' ' > count-${item.n}.txt && " + COMMIT)));
         RunResult r = run(fx.isolation().maxWorktrees(1).build(), wf);
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
@@ -294,12 +348,18 @@ class EngineIntegrationTest {
                 + "printf 'one\\nboth\\nthree\\n' > a.txt && git add a.txt && echo resolved ${merge.item_id:-} >> "
                 + log + "; fi; echo \"${merge.source_branch} -> ${merge.target_branch}\" >> " + log;
         Workflow wf = fx.mapReduce("steps")
-                .map(MapPhase.builder().input(WorkInput.values(numbers(2))).maxParallel(2)
-                        .agentTemplate(Step.shell(barrier(2) + "printf 'one\\nTWO %s\\nthree\\n' ${item.n} > a.txt && "
-                                + COMMIT)))
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(numbers(2)))
+                        .maxParallel(2)
+                        .agentTemplate(Step.shell(
+                                barrier(2) + "printf 'one\\nTWO %s\\nthree\\n' ${item.n} > a.txt && " + COMMIT)))
                 .merge(List.of(Step.shell(resolve).build()))
                 .build();
-        RunResult r = run(fx.isolation().conflictResolution(ConflictResolution.mergeSteps()).build(), wf);
+        RunResult r = run(
+                fx.isolation()
+                        .conflictResolution(ConflictResolution.mergeSteps())
+                        .build(),
+                wf);
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(GitFixture.read(repo, "a.txt")).isEqualTo("one\nboth\nthree\n");
@@ -308,15 +368,22 @@ class EngineIntegrationTest {
         assertThat(lines).hasSize(3);
         String second = lines.get(0).substring("resolved ".length());
         assertThat(second).isIn("item_0", "item_1");
-        assertThat(lines.subList(1, 3)).containsExactly("prodigy/" + r.runId() + "/" + second + " -> prodigy-"
-                + r.runId(), "prodigy-" + r.runId() + " -> main");
+        assertThat(lines.subList(1, 3))
+                .containsExactly(
+                        "prodigy/" + r.runId() + "/" + second + " -> prodigy-" + r.runId(),
+                        "prodigy-" + r.runId() + " -> main");
         assertNothingLeft();
     }
 
     @Test
     void reusedWorktreesPerAgentSlotMergeEverythingAndLeaveNothing() {
-        Workflow wf = fx.mapOver("reuse", MapPhase.builder().input(WorkInput.values(numbers(6))).maxParallel(2)
-                .agentTemplate(Step.shell("echo ${item.n} > r-${item.n}.txt && " + COMMIT).commitRequired(true)));
+        Workflow wf = fx.mapOver(
+                "reuse",
+                MapPhase.builder()
+                        .input(WorkInput.values(numbers(6)))
+                        .maxParallel(2)
+                        .agentTemplate(Step.shell("echo ${item.n} > r-${item.n}.txt && " + COMMIT)
+                                .commitRequired(true)));
         RunResult r = run(fx.isolation().mode(WorktreeMode.reuse()).build(), wf);
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
@@ -327,12 +394,18 @@ class EngineIntegrationTest {
 
     @Test
     void aSequentialWorkflowRunsInTheRunWorktreeWithGitVariablesAndIsMergedBack() {
-        Workflow wf = Workflow.builder("plain").env(fx.env).steps(
-                Step.shell("echo new > new.txt && git rm -q keep.txt && echo more >> a.txt && git add -A && "
-                        + "git commit -q -m step1").commitRequired(true).build(),
-                Step.shell("echo \"${step.files_added}|${step.files_modified}|${step.files_deleted}|"
-                        + "${step.commit_count}|${step.insertions}|${step.deletions}\" > vars.txt").autoCommit(true)
-                        .build()).build();
+        Workflow wf = Workflow.builder("plain")
+                .env(fx.env)
+                .steps(
+                        Step.shell("echo new > new.txt && git rm -q keep.txt && echo more >> a.txt && git add -A && "
+                                        + "git commit -q -m step1")
+                                .commitRequired(true)
+                                .build(),
+                        Step.shell("echo \"${step.files_added}|${step.files_modified}|${step.files_deleted}|"
+                                        + "${step.commit_count}|${step.insertions}|${step.deletions}\" > vars.txt")
+                                .autoCommit(true)
+                                .build())
+                .build();
         RunResult r = run(fx.isolation().build(), wf);
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
@@ -349,15 +422,22 @@ class EngineIntegrationTest {
         Path started = tmp.resolve("started");
         Path resumed = tmp.resolve("resumed");
         Path attempts = tmp.resolve("attempts.log");
-        Workflow wf = fx.mapOver("cancel", MapPhase.builder().input(WorkInput.values(numbers(2))).maxParallel(2)
-                .agentTemplate(Step.shell("echo ${item_id} >> " + attempts + " && echo ${item.n} > c-${item.n}.txt && "
-                        + COMMIT + " && if [ ${item.n} = 1 ] && [ ! -e " + resumed + " ]; then touch " + started
-                        + "; sleep 60; fi")));
+        Workflow wf = fx.mapOver(
+                "cancel",
+                MapPhase.builder()
+                        .input(WorkInput.values(numbers(2)))
+                        .maxParallel(2)
+                        .agentTemplate(Step.shell("echo ${item_id} >> " + attempts
+                                + " && echo ${item.n} > c-${item.n}.txt && "
+                                + COMMIT + " && if [ ${item.n} = 1 ] && [ ! -e " + resumed + " ]; then touch " + started
+                                + "; sleep 60; fi")));
         Prodigy prodigy = fx.engine(repo).isolation(fx.isolation().build()).build();
         io.prodigy.core.RunHandle handle = prodigy.start(wf, io.prodigy.api.RunOptions.DEFAULT);
         long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!(Files.exists(started) && fx.gitLines(repo, "log", "--merges", "--format=%s",
-                "prodigy-" + handle.runId()).size() == 1)) {
+        while (!(Files.exists(started)
+                && fx.gitLines(repo, "log", "--merges", "--format=%s", "prodigy-" + handle.runId())
+                                .size()
+                        == 1)) {
             assertThat(System.nanoTime()).as("item 0 merged and item 1 running").isLessThan(deadline);
             Thread.onSpinWait();
         }
@@ -372,8 +452,8 @@ class EngineIntegrationTest {
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(GitFixture.read(repo, "c-0.txt")).isEqualTo("0\n");
         assertThat(GitFixture.read(repo, "c-1.txt")).isEqualTo("1\n");
-        assertThat(GitFixture.read(tmp, "attempts.log").lines()).containsExactlyInAnyOrder("item_0", "item_1",
-                "item_1");
+        assertThat(GitFixture.read(tmp, "attempts.log").lines())
+                .containsExactlyInAnyOrder("item_0", "item_1", "item_1");
         assertThat(fx.gitLines(repo, "log", "--merges", "--format=%s", "main")).hasSize(2);
         assertNothingLeft();
     }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FinalMergeTest {
     @TempDir
     Path tmp;
+
     GitFixture fx;
     Path repo;
 
@@ -41,10 +42,12 @@ class FinalMergeTest {
     @Test
     void theMergePlanIsShownAndDecliningLeavesTheRunsBranch() {
         AtomicReference<MergePlan> seen = new AtomicReference<>();
-        WorktreeIsolation iso = fx.isolation().mergeConfirmation(plan -> {
-            seen.set(plan);
-            return false;
-        }).build();
+        WorktreeIsolation iso = fx.isolation()
+                .mergeConfirmation(plan -> {
+                    seen.set(plan);
+                    return false;
+                })
+                .build();
         Workspace run = runThatEditsA(iso);
         String main = fx.git(repo, "rev-parse", "main");
 
@@ -137,15 +140,22 @@ class FinalMergeTest {
             @Override
             public boolean run(Map<String, String> variables) {
                 calls.add(variables);
-                fx.git(repo, "merge", "-q", "--no-ff", "-m", "merged by the steps", variables.get(
-                        "merge.source_branch"));
+                fx.git(
+                        repo,
+                        "merge",
+                        "-q",
+                        "--no-ff",
+                        "-m",
+                        "merged by the steps",
+                        variables.get("merge.source_branch"));
                 return true;
             }
         };
         iso.closeRun(run, RunStatus.SUCCEEDED, steps);
 
         assertThat(calls).singleElement().satisfies(v -> {
-            assertThat(v).containsEntry("merge.source_branch", "prodigy-r1")
+            assertThat(v)
+                    .containsEntry("merge.source_branch", "prodigy-r1")
                     .containsEntry("merge.target_branch", "main")
                     .containsEntry("merge.session_id", "r1")
                     .containsEntry("merge.commit_count", "2")
@@ -176,7 +186,8 @@ class FinalMergeTest {
         };
         String main = fx.git(repo, "rev-parse", "main");
         assertThatThrownBy(() -> iso.closeRun(run, RunStatus.SUCCEEDED, failing))
-                .isInstanceOf(IsolationException.class).hasMessageContaining("merge steps failed")
+                .isInstanceOf(IsolationException.class)
+                .hasMessageContaining("merge steps failed")
                 .hasMessageContaining("git merge --ff-only prodigy-r1");
         assertThat(fx.git(repo, "rev-parse", "main")).isEqualTo(main);
         assertThat(Files.exists(run.directory().resolve("run.txt"))).isTrue();
@@ -184,9 +195,11 @@ class FinalMergeTest {
 
     @Test
     void nothingToMergeSkipsTheConfirmation() {
-        WorktreeIsolation iso = fx.isolation().mergeConfirmation(plan -> {
-            throw new AssertionError("nothing to confirm");
-        }).build();
+        WorktreeIsolation iso = fx.isolation()
+                .mergeConfirmation(plan -> {
+                    throw new AssertionError("nothing to confirm");
+                })
+                .build();
         Workspace run = iso.openRun(fx.context("r1", repo));
         iso.closeRun(run, RunStatus.SUCCEEDED);
         assertThat(fx.branches(repo)).containsExactly("main");

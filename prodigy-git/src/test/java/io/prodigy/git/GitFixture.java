@@ -35,9 +35,11 @@ final class GitFixture {
         Path config = home.resolve("gitconfig");
         try {
             Files.createDirectories(home);
-            Files.writeString(config, "[user]\n\tname = Prodigy Test\n\temail = test@prodigy.invalid\n"
-                    + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[core]\n\tautocrlf = false\n"
-                    + "[advice]\n\tdetachedHead = false\n");
+            Files.writeString(
+                    config,
+                    "[user]\n\tname = Prodigy Test\n\temail = test@prodigy.invalid\n"
+                            + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[core]\n\tautocrlf = false\n"
+                            + "[advice]\n\tdetachedHead = false\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -75,8 +77,8 @@ final class GitFixture {
 
     /** @return a run context on {@code project} */
     RunContext context(String runId, Path project) {
-        return new RunContext(runId, "test-workflow", project, prodigyHome.resolve("runs").resolve(runId),
-                MergeSteps.NONE, null);
+        return new RunContext(
+                runId, "test-workflow", project, prodigyHome.resolve("runs").resolve(runId), MergeSteps.NONE, null);
     }
 
     /** Creates a repository on branch main with the files committed. */
@@ -126,7 +128,9 @@ final class GitFixture {
     /** Runs git and returns its output without the final newline; fails the test on a non-zero exit. */
     String git(Path dir, String... args) {
         Result r = tryGit(dir, args);
-        assertThat(r.exit).as("git %s in %s: %s", String.join(" ", args), dir, r.err).isZero();
+        assertThat(r.exit)
+                .as("git %s in %s: %s", String.join(" ", args), dir, r.err)
+                .isZero();
         return r.out.endsWith("\n") ? r.out.substring(0, r.out.length() - 1) : r.out;
     }
 
@@ -136,14 +140,13 @@ final class GitFixture {
         return out.isEmpty() ? List.of() : Arrays.asList(out.split("\n"));
     }
 
-    record Result(int exit, String out, String err) {
-    }
+    record Result(int exit, String out, String err) {}
 
     Result tryGit(Path dir, String... args) {
         List<String> cmd = new ArrayList<>(List.of("git", "-C", dir.toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File(
-                "/dev/null")));
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().keySet().removeIf(k -> k.startsWith("GIT_"));
         pb.environment().putAll(env);
         try {

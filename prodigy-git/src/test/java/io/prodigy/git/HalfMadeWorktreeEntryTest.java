@@ -27,6 +27,7 @@ class HalfMadeWorktreeEntryTest {
 
     @TempDir
     Path tmp;
+
     GitFixture fx;
     Path repo;
     Path git;
@@ -51,8 +52,11 @@ class HalfMadeWorktreeEntryTest {
 
         failNext("branch", 1);
         iso.release(first, false);
-        assertThat(calls("branch")).as("git branch -D, once failed and once run again").isEqualTo(2);
-        assertThat(fx.git(repo, "for-each-ref", "refs/heads/" + firstBranch)).as("the item's branch is gone")
+        assertThat(calls("branch"))
+                .as("git branch -D, once failed and once run again")
+                .isEqualTo(2);
+        assertThat(fx.git(repo, "for-each-ref", "refs/heads/" + firstBranch))
+                .as("the item's branch is gone")
                 .isEmpty();
 
         failNext("checkout", 1);
@@ -60,9 +64,12 @@ class HalfMadeWorktreeEntryTest {
         Workspace second = iso.acquire(run, "second");
         assertThat(second.directory()).as("the slot is reused").isEqualTo(slot);
         assertThat(calls("checkout")).isEqualTo(2);
-        assertThat(calls("clean")).as("clean of untracked files twice, then of ignored ones").isEqualTo(3);
+        assertThat(calls("clean"))
+                .as("clean of untracked files twice, then of ignored ones")
+                .isEqualTo(3);
         assertThat(fx.git(slot, "symbolic-ref", "--short", "HEAD")).endsWith("/second");
-        assertThat(fx.git(slot, "status", "--porcelain", "--untracked-files=all")).isEmpty();
+        assertThat(fx.git(slot, "status", "--porcelain", "--untracked-files=all"))
+                .isEmpty();
         assertThat(slot.resolve("untracked.txt")).doesNotExist();
 
         iso.release(second, false);
@@ -81,7 +88,8 @@ class HalfMadeWorktreeEntryTest {
         assertThat(iso.integrate(run, first)).isInstanceOf(IntegrationResult.Integrated.class);
 
         failNext("branch", 99);
-        assertThatThrownBy(() -> iso.release(first, false)).isInstanceOf(IsolationException.class)
+        assertThatThrownBy(() -> iso.release(first, false))
+                .isInstanceOf(IsolationException.class)
                 .hasMessageContaining("commondir");
         assertThat(calls("branch")).as("tried a bounded number of times").isEqualTo(5);
         assertThat(slot).as("the slot is removed").doesNotExist();
@@ -89,14 +97,18 @@ class HalfMadeWorktreeEntryTest {
         failNext("branch", 0);
 
         Workspace second = iso.acquire(run, "second");
-        assertThat(second.directory()).as("a fresh slot, not the one whose release failed").isNotEqualTo(slot);
+        assertThat(second.directory())
+                .as("a fresh slot, not the one whose release failed")
+                .isNotEqualTo(slot);
         assertThat(second.directory().resolve("untracked.txt")).doesNotExist();
-        assertThat(fx.git(second.directory(), "status", "--porcelain", "--untracked-files=all")).isEmpty();
+        assertThat(fx.git(second.directory(), "status", "--porcelain", "--untracked-files=all"))
+                .isEmpty();
         assertThat(GitFixture.read(second.directory(), "first.txt")).isEqualTo("first\n");
         iso.release(second, false);
         iso.closeRun(run, RunStatus.SUCCEEDED);
         assertThat(fx.worktrees(repo)).containsExactly(repo.toString());
-        assertThat(fx.git(repo, "for-each-ref", "refs/heads/prodigy/")).as("the sweep deletes the branch left")
+        assertThat(fx.git(repo, "for-each-ref", "refs/heads/prodigy/"))
+                .as("the sweep deletes the branch left")
                 .isEmpty();
     }
 
@@ -108,21 +120,26 @@ class HalfMadeWorktreeEntryTest {
 
     private int calls(String subcommand) throws IOException {
         Path counter = tmp.resolve("calls-" + subcommand);
-        return Files.exists(counter) ? Integer.parseInt(Files.readString(counter).strip()) : 0;
+        return Files.exists(counter)
+                ? Integer.parseInt(Files.readString(counter).strip())
+                : 0;
     }
 
     /** A git that fails a subcommand while its failures file allows, counting its calls; the rest is real git. */
     private Path wrapper() throws IOException {
         Path script = tmp.resolve("git-half-made");
-        Files.writeString(script, "#!/bin/sh\n"
-                + "sub=\n"
-                + "for a in \"$@\"; do case \"$a\" in branch|checkout|clean) sub=$a; break;; esac; done\n"
-                + "if [ -n \"$sub\" ]; then\n"
-                + "  c='" + tmp + "/calls-'$sub; n=$(cat \"$c\" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > \"$c\"\n"
-                + "  f=$(cat '" + tmp + "/failures-'$sub 2>/dev/null || echo 0)\n"
-                + "  if [ $n -le $f ]; then echo 'fatal: " + HALF_MADE + "' >&2; exit 128; fi\n"
-                + "fi\n"
-                + "exec git \"$@\"\n");
+        Files.writeString(
+                script,
+                "#!/bin/sh\n"
+                        + "sub=\n"
+                        + "for a in \"$@\"; do case \"$a\" in branch|checkout|clean) sub=$a; break;; esac; done\n"
+                        + "if [ -n \"$sub\" ]; then\n"
+                        + "  c='" + tmp
+                        + "/calls-'$sub; n=$(cat \"$c\" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > \"$c\"\n"
+                        + "  f=$(cat '" + tmp + "/failures-'$sub 2>/dev/null || echo 0)\n"
+                        + "  if [ $n -le $f ]; then echo 'fatal: " + HALF_MADE + "' >&2; exit 128; fi\n"
+                        + "fi\n"
+                        + "exec git \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
     }

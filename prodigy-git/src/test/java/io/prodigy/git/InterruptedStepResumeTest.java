@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class InterruptedStepResumeTest {
     @TempDir
     Path tmp;
+
     GitFixture fx;
     Path repo;
 
@@ -41,9 +42,13 @@ class InterruptedStepResumeTest {
     private Workflow workflow(String secondStep) {
         Workflow.Builder b = Workflow.builder("interrupted");
         fx.env.forEach(b::env);
-        return b.steps(Step.shell("echo one > one.txt && git add -A && git commit -q -m one").build(),
-                Step.shell(secondStep).build(),
-                Step.shell("echo three > three.txt && git add -A && git commit -q -m three").build()).build();
+        return b.steps(
+                        Step.shell("echo one > one.txt && git add -A && git commit -q -m one")
+                                .build(),
+                        Step.shell(secondStep).build(),
+                        Step.shell("echo three > three.txt && git add -A && git commit -q -m three")
+                                .build())
+                .build();
     }
 
     private List<String> subjects(String ref) {
@@ -56,10 +61,12 @@ class InterruptedStepResumeTest {
         // commits, then waits for the gate (while it waits the run is cancelled); on the second run the gate is open
         Path attempt = tmp.resolve("attempt");
         Workflow wf = workflow("echo two-$(cat " + attempt + ") > two.txt && { [ \"$(cat " + attempt + ")\" = 2 ] "
-                + "|| echo left > junk.txt; } && git add two.txt && git commit -q -m two && while [ ! -f " + gate + " ]; do sleep 0.05; done");
+                + "|| echo left > junk.txt; } && git add two.txt && git commit -q -m two && while [ ! -f " + gate
+                + " ]; do sleep 0.05; done");
         Files.writeString(tmp.resolve("attempt"), "1");
         Prodigy prodigy = fx.engine(repo).isolation(fx.isolation().build()).build();
-        RunHandle handle = prodigy.start(wf, RunOptions.builder().runId("run-int").build());
+        RunHandle handle =
+                prodigy.start(wf, RunOptions.builder().runId("run-int").build());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!fx.tryGit(repo, "log", "--format=%s", "prodigy-run-int").out().contains("two\n")) {
             assertThat(System.nanoTime()).as("step two committed in time").isLessThan(deadline);
@@ -94,7 +101,8 @@ class InterruptedStepResumeTest {
         // a merge or commit killed while updating refs also leaves these
         Files.writeString(gitDir.resolve("HEAD.lock"), "");
         Files.writeString(gitDir.resolve("ORIG_HEAD.lock"), "");
-        Path commonDir = runTree.resolve(fx.git(runTree, "rev-parse", "--git-common-dir")).normalize();
+        Path commonDir = runTree.resolve(fx.git(runTree, "rev-parse", "--git-common-dir"))
+                .normalize();
         Path branchLock = commonDir.resolve("refs/heads/prodigy-run-lock.lock");
         Files.writeString(branchLock, "");
         Path itemBranchLock = Files.createDirectories(commonDir.resolve("refs/heads/prodigy/run-lock"))

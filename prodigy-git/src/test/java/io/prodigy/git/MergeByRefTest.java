@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MergeByRefTest {
     @TempDir
     Path tmp;
+
     GitFixture fx;
     Path repo;
 
@@ -51,13 +52,18 @@ class MergeByRefTest {
         IntegrationResult r = iso.integrate(run, item);
 
         assertThat(r).isInstanceOf(IntegrationResult.Integrated.class);
-        assertThat(((IntegrationResult.Integrated) r).commits()).hasSize(2).last().isEqualTo(itemTip);
+        assertThat(((IntegrationResult.Integrated) r).commits())
+                .hasSize(2)
+                .last()
+                .isEqualTo(itemTip);
         String head = vc(run).head();
         assertThat(fx.git(repo, "log", "-1", "--format=%P", head).split(" ")).containsExactly(start, itemTip);
-        assertThat(fx.git(repo, "log", "-1", "--format=%B", head)).startsWith("Merge item item_0\n\nBranch: "
-                + "prodigy/r1/item_0");
+        assertThat(fx.git(repo, "log", "-1", "--format=%B", head))
+                .startsWith("Merge item item_0\n\nBranch: " + "prodigy/r1/item_0");
         assertThat(lastReflog(repo, "prodigy-r1")).isEqualTo("prodigy: merge item item_0");
-        assertThat(root.resolve("c.txt")).as("the merge did not write into the run's worktree").doesNotExist();
+        assertThat(root.resolve("c.txt"))
+                .as("the merge did not write into the run's worktree")
+                .doesNotExist();
         assertThat(iso.isIntegrated(run, "item_0")).isTrue();
 
         Path dir = run.directory();
@@ -105,7 +111,8 @@ class MergeByRefTest {
         assertThat(((IntegrationResult.Conflict) r).paths()).containsExactly("a.txt");
         assertThat(vc(run).head()).isEqualTo(head);
         Path root = fx.prodigyHome.resolve("worktrees/project/r1");
-        assertThat(GitFixture.read(root, "a.txt")).as("the checkout caught up before the merge in the worktree")
+        assertThat(GitFixture.read(root, "a.txt"))
+                .as("the checkout caught up before the merge in the worktree")
                 .isEqualTo("one\nTWO by x\nthree\n");
         assertThat(fx.git(root, "status", "--porcelain")).isEmpty();
 

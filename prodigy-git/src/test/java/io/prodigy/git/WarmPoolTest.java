@@ -27,14 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
 class WarmPoolTest {
     @TempDir
     Path tmp;
+
     GitFixture fx;
     Path repo;
 
     @BeforeEach
     void setUp() {
         fx = new GitFixture(tmp);
-        repo = fx.repo("project", Map.of("a.txt", "one\n", "src/b.txt", "b\n",
-                ".gitignore", "target/\nnode_modules/\n*.log\n.env\n"));
+        repo = fx.repo(
+                "project",
+                Map.of("a.txt", "one\n", "src/b.txt", "b\n", ".gitignore", "target/\nnode_modules/\n*.log\n.env\n"));
     }
 
     private static void write(Path dir, String file, String content) {
@@ -66,16 +68,20 @@ class WarmPoolTest {
         Path dir = second.directory();
         assertThat(dir).as("the same slot is reused").isEqualTo(slot);
         assertThat(fx.git(dir, "symbolic-ref", "--short", "HEAD")).endsWith("/second");
-        assertThat(fx.git(dir, "status", "--porcelain", "--untracked-files=all")).isEmpty();
+        assertThat(fx.git(dir, "status", "--porcelain", "--untracked-files=all"))
+                .isEmpty();
         assertThat(fx.git(dir, "diff", "--cached", "--name-only")).isEmpty();
         assertThat(GitFixture.read(dir, "a.txt")).isEqualTo("one\n");
         assertThat(GitFixture.read(dir, "src/b.txt")).isEqualTo("b\n");
-        assertThat(GitFixture.read(dir, "committed.txt")).as("the run's head, with the first item merged")
+        assertThat(GitFixture.read(dir, "committed.txt"))
+                .as("the run's head, with the first item merged")
                 .isEqualTo("kept by the merge\n");
         assertThat(dir.resolve("untracked.txt")).doesNotExist();
         assertThat(dir.resolve("hook-output")).doesNotExist();
         assertThat(dir.resolve("run.log")).doesNotExist();
-        assertThat(dir.resolve(".env")).as("an ignored file that is no warm directory").doesNotExist();
+        assertThat(dir.resolve(".env"))
+                .as("an ignored file that is no warm directory")
+                .doesNotExist();
         assertThat(Files.readString(dir.resolve("target/classes/A.class"))).isEqualTo("compiled\n");
         assertThat(Files.readString(dir.resolve("sub/target/B.class"))).isEqualTo("compiled in a sub-project\n");
         assertThat(Files.readString(dir.resolve("node_modules/lib/index.js"))).isEqualTo("installed\n");
@@ -90,16 +96,23 @@ class WarmPoolTest {
                 + " [ -e scratch.txt ] && echo scratch-leaked || echo no-scratch; } > seen-${item.n}.txt"
                 + " && mkdir -p target && touch target/cache .env scratch.txt"
                 + " && git add seen-${item.n}.txt && git commit -q -m item-${item.n}";
-        RunResult r = fx.engine(repo).isolation(fx.isolation().build()).build().run(fx.mapOver("warm",
-                MapPhase.builder().input(WorkInput.values(List.of(Map.of("n", 0), Map.of("n", 1), Map.of("n", 2))))
-                        .maxParallel(1).agentTemplate(Step.shell(probe))));
+        RunResult r = fx.engine(repo)
+                .isolation(fx.isolation().build())
+                .build()
+                .run(fx.mapOver(
+                        "warm",
+                        MapPhase.builder()
+                                .input(WorkInput.values(List.of(Map.of("n", 0), Map.of("n", 1), Map.of("n", 2))))
+                                .maxParallel(1)
+                                .agentTemplate(Step.shell(probe))));
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(GitFixture.read(repo, "seen-0.txt")).isEqualTo("cold\nno-env\nno-scratch\n");
         assertThat(GitFixture.read(repo, "seen-1.txt")).isEqualTo("warm\nno-env\nno-scratch\n");
         assertThat(GitFixture.read(repo, "seen-2.txt")).isEqualTo("warm\nno-env\nno-scratch\n");
-        assertThat(fx.worktrees(repo)).as("the reused worktree is removed at the end").containsExactly(
-                repo.toString());
+        assertThat(fx.worktrees(repo))
+                .as("the reused worktree is removed at the end")
+                .containsExactly(repo.toString());
     }
 
     @Test
@@ -112,7 +125,8 @@ class WarmPoolTest {
         iso.release(first, false);
 
         Workspace second = iso.acquire(run, "second");
-        assertThat(second.directory().resolve("target")).as("the next item's git add -A would commit it")
+        assertThat(second.directory().resolve("target"))
+                .as("the next item's git add -A would commit it")
                 .doesNotExist();
         iso.release(second, false);
         iso.closeRun(run, RunStatus.SUCCEEDED);
@@ -120,7 +134,9 @@ class WarmPoolTest {
 
     @Test
     void warmDirectoriesAreConfigurableAndCanBeTurnedOff() {
-        WorktreeIsolation iso = fx.isolation().mode(WorktreeMode.pooled(1)).warmDirectories(List.of("node_modules"))
+        WorktreeIsolation iso = fx.isolation()
+                .mode(WorktreeMode.pooled(1))
+                .warmDirectories(List.of("node_modules"))
                 .build();
         Workspace run = iso.openRun(fx.context("r1", repo));
         Workspace first = iso.acquire(run, "first");
@@ -133,7 +149,10 @@ class WarmPoolTest {
         iso.release(second, false);
         iso.closeRun(run, RunStatus.SUCCEEDED);
 
-        WorktreeIsolation cold = fx.isolation().mode(WorktreeMode.pooled(1)).warmDirectories(List.of()).build();
+        WorktreeIsolation cold = fx.isolation()
+                .mode(WorktreeMode.pooled(1))
+                .warmDirectories(List.of())
+                .build();
         Workspace run2 = cold.openRun(fx.context("r2", repo));
         Workspace a = cold.acquire(run2, "a");
         write(a.directory(), "node_modules/x.js", "installed\n");
@@ -148,7 +167,9 @@ class WarmPoolTest {
     void badWarmDirectoryNamesAreRejected() {
         for (String bad : List.of("", " ", "a/b", "*.o", ".git", "..", "x\ny")) {
             assertThatThrownBy(() -> WorktreeIsolation.builder().warmDirectories(List.of(bad)))
-                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("plain directory");
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("plain directory");
         }
     }
 
@@ -157,10 +178,15 @@ class WarmPoolTest {
         // a git that fails "git clean" while the marker exists, as a full disk or a stuck file would
         Path marker = tmp.resolve("fail-clean");
         Path wrapper = tmp.resolve("git-wrapper.sh");
-        Files.writeString(wrapper, "#!/bin/sh\nfor a in \"$@\"; do\n  if [ \"$a\" = clean ] && [ -e '" + marker
-                + "' ]; then echo 'forced clean failure' >&2; exit 1; fi\ndone\nexec git \"$@\"\n");
+        Files.writeString(
+                wrapper,
+                "#!/bin/sh\nfor a in \"$@\"; do\n  if [ \"$a\" = clean ] && [ -e '" + marker
+                        + "' ]; then echo 'forced clean failure' >&2; exit 1; fi\ndone\nexec git \"$@\"\n");
         assertThat(wrapper.toFile().setExecutable(true)).isTrue();
-        WorktreeIsolation iso = fx.isolation().mode(WorktreeMode.pooled(1)).gitExecutable(wrapper.toString()).build();
+        WorktreeIsolation iso = fx.isolation()
+                .mode(WorktreeMode.pooled(1))
+                .gitExecutable(wrapper.toString())
+                .build();
         Workspace run = iso.openRun(fx.context("r1", repo));
         Workspace first = iso.acquire(run, "first");
         Path slot = first.directory();
@@ -171,9 +197,13 @@ class WarmPoolTest {
         Files.writeString(marker, "");
         Workspace second = iso.acquire(run, "second");
         assertThat(second.directory().resolve("leftover.txt")).doesNotExist();
-        assertThat(second.directory().resolve("target")).as("a replaced slot starts cold").doesNotExist();
-        assertThat(fx.git(second.directory(), "status", "--porcelain", "--untracked-files=all")).isEmpty();
-        assertThat(fx.git(second.directory(), "symbolic-ref", "--short", "HEAD")).endsWith("/second");
+        assertThat(second.directory().resolve("target"))
+                .as("a replaced slot starts cold")
+                .doesNotExist();
+        assertThat(fx.git(second.directory(), "status", "--porcelain", "--untracked-files=all"))
+                .isEmpty();
+        assertThat(fx.git(second.directory(), "symbolic-ref", "--short", "HEAD"))
+                .endsWith("/second");
         Files.delete(marker);
         iso.release(second, false);
         iso.closeRun(run, RunStatus.SUCCEEDED);

@@ -29,8 +29,7 @@ public final class WorktreeBenchmark {
     private static final int DIRS = 50;
     private static final int FILES_PER_DIR = 100;
 
-    private WorktreeBenchmark() {
-    }
+    private WorktreeBenchmark() {}
 
     /**
      * @param args optional: items per round (default 20) and rounds (default 3)
@@ -43,9 +42,13 @@ public final class WorktreeBenchmark {
         try {
             GitFixture fx = new GitFixture(base);
             Path repo = generate(fx, base.resolve("repo"));
-            System.out.printf(Locale.ROOT, "repository: %d tracked files, git %s, %d items x %d rounds per mode%n",
-                    fx.gitLines(repo, "ls-files").size(), fx.git(repo, "--version").replace("git version ", ""),
-                    items, rounds);
+            System.out.printf(
+                    Locale.ROOT,
+                    "repository: %d tracked files, git %s, %d items x %d rounds per mode%n",
+                    fx.gitLines(repo, "ls-files").size(),
+                    fx.git(repo, "--version").replace("git version ", ""),
+                    items,
+                    rounds);
             measure(fx, repo, WorktreeMode.onDemand(), 2, "warmup-f");
             measure(fx, repo, WorktreeMode.pooled(1), 2, "warmup-p");
             List<Double> fresh = new ArrayList<>();
@@ -59,10 +62,18 @@ public final class WorktreeBenchmark {
             double fa = mean(fresh);
             double pa = mean(pooled);
             System.out.printf(Locale.ROOT, "fresh worktree per item:  median %.1f ms/item, mean %.1f%n", fm, fa);
-            System.out.printf(Locale.ROOT, "pooled worktree (1 slot): median %.1f ms/item, mean %.1f (the mean includes "
-                    + "creating the slot once per round)%n", pm, pa);
-            System.out.printf(Locale.ROOT, "ratio fresh/pooled: %.1fx per item in steady state (medians), %.1fx over "
-                    + "%d items (means)%n", fm / pm, fa / pa, items);
+            System.out.printf(
+                    Locale.ROOT,
+                    "pooled worktree (1 slot): median %.1f ms/item, mean %.1f (the mean includes "
+                            + "creating the slot once per round)%n",
+                    pm,
+                    pa);
+            System.out.printf(
+                    Locale.ROOT,
+                    "ratio fresh/pooled: %.1fx per item in steady state (medians), %.1fx over " + "%d items (means)%n",
+                    fm / pm,
+                    fa / pa,
+                    items);
         } finally {
             deleteTree(base);
         }
@@ -95,9 +106,17 @@ public final class WorktreeBenchmark {
             phases[3] += t4 - t3;
             times.add((t4 - t0) / 1e6);
         }
-        System.out.printf(Locale.ROOT, "  %-9s %-15s median %7.1f ms/item; mean = acquire %.1f + commit %.1f + merge "
-                + "%.1f + release %.1f%n", runId, mode, median(times), phases[0] / 1e6 / items,
-                phases[1] / 1e6 / items, phases[2] / 1e6 / items, phases[3] / 1e6 / items);
+        System.out.printf(
+                Locale.ROOT,
+                "  %-9s %-15s median %7.1f ms/item; mean = acquire %.1f + commit %.1f + merge "
+                        + "%.1f + release %.1f%n",
+                runId,
+                mode,
+                median(times),
+                phases[0] / 1e6 / items,
+                phases[1] / 1e6 / items,
+                phases[2] / 1e6 / items,
+                phases[3] / 1e6 / items);
         iso.closeRun(run, RunStatus.CANCELLED);
         fx.git(repo, "worktree", "remove", "--force", run.directory().toString());
         fx.git(repo, "branch", "-D", "prodigy-" + runId);
@@ -121,8 +140,10 @@ public final class WorktreeBenchmark {
     }
 
     private static double median(List<Double> values) {
-        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        double[] sorted =
+                values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return sorted.length % 2 == 1
+                ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorktreeIsolationTest {
     @TempDir
     Path tmp;
+
     GitFixture fx;
     Path repo;
 
@@ -72,7 +73,8 @@ class WorktreeIsolationTest {
     void aDetachedHeadIsRefused() {
         fx.git(repo, "checkout", "-q", "--detach");
         assertThatThrownBy(() -> fx.isolation().build().openRun(fx.context("r1", repo)))
-                .isInstanceOf(IsolationException.class).hasMessageContaining("detached HEAD")
+                .isInstanceOf(IsolationException.class)
+                .hasMessageContaining("detached HEAD")
                 .hasMessageContaining("git switch -c");
     }
 
@@ -90,7 +92,10 @@ class WorktreeIsolationTest {
 
         IntegrationResult first = iso.integrate(run, item);
         assertThat(first).isInstanceOf(IntegrationResult.Integrated.class);
-        assertThat(((IntegrationResult.Integrated) first).commits()).hasSize(2).last().isEqualTo(itemTip);
+        assertThat(((IntegrationResult.Integrated) first).commits())
+                .hasSize(2)
+                .last()
+                .isEqualTo(itemTip);
         assertThat(fx.git(run.directory(), "log", "-1", "--format=%s")).isEqualTo("Merge item item_0");
         assertThat(fx.git(run.directory(), "log", "-1", "--format=%P").split(" "))
                 .containsExactly(start, itemTip);
@@ -133,11 +138,15 @@ class WorktreeIsolationTest {
         assertThat(c.message()).contains("prodigy/r1/y");
         assertThat(vc(run).head()).isEqualTo(head);
         assertThat(vc(run).isDirty()).isFalse();
-        assertThat(fx.tryGit(run.directory(), "rev-parse", "-q", "--verify", "MERGE_HEAD").exit()).isNotZero();
+        assertThat(fx.tryGit(run.directory(), "rev-parse", "-q", "--verify", "MERGE_HEAD")
+                        .exit())
+                .isNotZero();
         assertThat(GitFixture.read(run.directory(), "a.txt")).isEqualTo("one\nTWO by x\nthree\n");
 
         iso.release(y, true);
-        assertThat(Files.exists(y.directory())).as("a failed item's worktree is kept").isTrue();
+        assertThat(Files.exists(y.directory()))
+                .as("a failed item's worktree is kept")
+                .isTrue();
         assertThat(fx.git(repo, "worktree", "list", "--porcelain")).contains("locked prodigy: kept for debugging");
     }
 
@@ -146,8 +155,20 @@ class WorktreeIsolationTest {
         WorktreeIsolation iso = fx.isolation().mode(WorktreeMode.onDemand()).build();
         Workspace run = iso.openRun(fx.context("r1", repo));
         Path items = fx.prodigyHome.resolve("worktrees/project/r1.items");
-        List<String> ids = List.of("../../x", "a b", "refs/heads/x", "x".repeat(300), "ünïcødé/☃", "A", "a",
-                "-rf", "x.lock", "@{-1}", "HEAD", "", "..");
+        List<String> ids = List.of(
+                "../../x",
+                "a b",
+                "refs/heads/x",
+                "x".repeat(300),
+                "ünïcødé/☃",
+                "A",
+                "a",
+                "-rf",
+                "x.lock",
+                "@{-1}",
+                "HEAD",
+                "",
+                "..");
         java.util.Set<Path> dirs = new java.util.HashSet<>();
         for (String id : ids) {
             Workspace w = iso.acquire(run, id);
@@ -155,12 +176,15 @@ class WorktreeIsolationTest {
             assertThat(dirs.add(w.directory())).as("unique: " + id).isTrue();
             String branch = fx.git(w.directory(), "symbolic-ref", "--short", "HEAD");
             assertThat(branch).startsWith("prodigy/r1/");
-            assertThat(fx.tryGit(repo, "check-ref-format", "refs/heads/" + branch).exit()).isZero();
+            assertThat(fx.tryGit(repo, "check-ref-format", "refs/heads/" + branch)
+                            .exit())
+                    .isZero();
             fx.commit(w.directory(), "f-" + dirs.size() + ".txt", id, "item commit");
             assertThat(iso.integrate(run, w)).isInstanceOf(IntegrationResult.Integrated.class);
             iso.release(w, false);
         }
-        assertThat(fx.gitLines(run.directory(), "log", "--merges", "--format=%s")).hasSize(ids.size());
+        assertThat(fx.gitLines(run.directory(), "log", "--merges", "--format=%s"))
+                .hasSize(ids.size());
         assertThat(fx.branches(repo)).containsExactlyInAnyOrder("main", "prodigy-r1");
     }
 
@@ -276,7 +300,9 @@ class WorktreeIsolationTest {
         fx.simulateCrash("project", "r1");
 
         Workspace resumed = fx.isolation().build().resumeRun(fx.context("r1", repo), run.directory());
-        assertThat(fx.tryGit(resumed.directory(), "rev-parse", "-q", "--verify", "MERGE_HEAD").exit()).isNotZero();
+        assertThat(fx.tryGit(resumed.directory(), "rev-parse", "-q", "--verify", "MERGE_HEAD")
+                        .exit())
+                .isNotZero();
         assertThat(GitFixture.read(resumed.directory(), "a.txt")).isEqualTo("run\n");
 
         fx.simulateCrash("project", "r1");
@@ -340,16 +366,21 @@ class WorktreeIsolationTest {
             pool.shutdownNow();
         }
         iso.closeRun(run, RunStatus.COMPLETED_WITH_FAILURES);
-        assertThat(fx.worktrees(repo)).containsExactly(repo.toString(), first.directory().toString());
+        assertThat(fx.worktrees(repo))
+                .containsExactly(repo.toString(), first.directory().toString());
         assertThat(fx.branches(repo)).containsExactlyInAnyOrder("main", "prodigy/r1/second");
     }
 
     @Test
     void aDedicatedWorktreeOutlivesItsRunsAndRefusesASecondConcurrentRun() {
-        WorktreeIsolation iso = fx.isolation().mode(WorktreeMode.dedicated("Experiment A")).build();
+        WorktreeIsolation iso =
+                fx.isolation().mode(WorktreeMode.dedicated("Experiment A")).build();
         Workspace run = iso.openRun(fx.context("r1", repo));
-        assertThat(run.directory().getFileName().toString()).startsWith("experiment-a-").endsWith(".dedicated");
-        assertThatThrownBy(() -> iso.openRun(fx.context("r2", repo))).isInstanceOf(IsolationException.class)
+        assertThat(run.directory().getFileName().toString())
+                .startsWith("experiment-a-")
+                .endsWith(".dedicated");
+        assertThatThrownBy(() -> iso.openRun(fx.context("r2", repo)))
+                .isInstanceOf(IsolationException.class)
                 .hasMessageContaining("in use by run 'r1'");
         fx.commit(run.directory(), "e.txt", "1\n", "experiment step 1");
         iso.closeRun(run, RunStatus.SUCCEEDED);
@@ -374,7 +405,8 @@ class WorktreeIsolationTest {
         Workspace item = iso.acquire(run, "wanderer");
         fx.git(item.directory(), "checkout", "-q", "--detach");
         fx.commit(item.directory(), "lost.txt", "x\n", "commit on a detached HEAD");
-        assertThatThrownBy(() -> iso.integrate(run, item)).isInstanceOf(IsolationException.class)
+        assertThatThrownBy(() -> iso.integrate(run, item))
+                .isInstanceOf(IsolationException.class)
                 .hasMessageContaining("no longer on its branch prodigy/r1/wanderer");
     }
 }

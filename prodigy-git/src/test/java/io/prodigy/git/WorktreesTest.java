@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WorktreesTest {
     @TempDir
     Path tmp;
+
     GitFixture fx;
     Path repo;
 
@@ -33,15 +34,26 @@ class WorktreesTest {
     @Test
     void cleaningRemovesOrphansButNeverUnmergedWorkUnlessForced() {
         WorktreeIsolation iso = fx.isolation().build();
-        RunResult r = fx.engine(repo).isolation(iso).build().run(fx.mapOver("mixed", MapPhase.builder()
-                .input(WorkInput.values(List.of("worked", "gave-up", "crashed"))).idField(null).maxParallel(1)
-                .agentTemplate(Step.shell("case ${item.item} in "
-                        + "worked) echo ok > ok.txt && git add -A && git commit -q -m ok ;; "
-                        + "gave-up) exit 3 ;; "
-                        + "crashed) echo half > half.txt && git add -A && git commit -q -m half && exit 4 ;; esac"))));
+        RunResult r = fx.engine(repo)
+                .isolation(iso)
+                .build()
+                .run(
+                        fx.mapOver(
+                                "mixed",
+                                MapPhase.builder()
+                                        .input(WorkInput.values(List.of("worked", "gave-up", "crashed")))
+                                        .idField(null)
+                                        .maxParallel(1)
+                                        .agentTemplate(
+                                                Step.shell(
+                                                        "case ${item.item} in "
+                                                                + "worked) echo ok > ok.txt && git add -A && git commit -q -m ok ;; "
+                                                                + "gave-up) exit 3 ;; "
+                                                                + "crashed) echo half > half.txt && git add -A && git commit -q -m half && exit 4 ;; esac"))));
         assertThat(r.status()).isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
-        assertThat(r.items()).extracting(i -> i.status()).containsExactly(ItemStatus.SUCCEEDED, ItemStatus.FAILED,
-                ItemStatus.FAILED);
+        assertThat(r.items())
+                .extracting(i -> i.status())
+                .containsExactly(ItemStatus.SUCCEEDED, ItemStatus.FAILED, ItemStatus.FAILED);
         assertThat(GitFixture.read(repo, "ok.txt")).isEqualTo("ok\n");
 
         Worktrees worktrees = Worktrees.of(iso);
@@ -53,11 +65,15 @@ class WorktreesTest {
             assertThat(w.live()).isFalse();
             assertThat(w.repository()).isEqualTo(repo);
         });
-        ManagedWorktree crashed = orphans.stream().filter(w -> w.branch().endsWith("/item_2")).findFirst()
+        ManagedWorktree crashed = orphans.stream()
+                .filter(w -> w.branch().endsWith("/item_2"))
+                .findFirst()
                 .orElseThrow();
         assertThat(crashed.unmergedCommits()).isEqualTo(1);
         assertThat(crashed.holdsWork()).isTrue();
-        ManagedWorktree gaveUp = orphans.stream().filter(w -> w.branch().endsWith("/item_1")).findFirst()
+        ManagedWorktree gaveUp = orphans.stream()
+                .filter(w -> w.branch().endsWith("/item_1"))
+                .findFirst()
                 .orElseThrow();
         assertThat(gaveUp.holdsWork()).isFalse();
 
@@ -85,8 +101,10 @@ class WorktreesTest {
         Workspace item = iso.acquire(live, "busy");
         Worktrees worktrees = Worktrees.of(iso);
 
-        assertThat(worktrees.list()).extracting(ManagedWorktree::kind, ManagedWorktree::live)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(ManagedWorktree.Kind.RUN, true),
+        assertThat(worktrees.list())
+                .extracting(ManagedWorktree::kind, ManagedWorktree::live)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(ManagedWorktree.Kind.RUN, true),
                         org.assertj.core.groups.Tuple.tuple(ManagedWorktree.Kind.ITEM, true));
         assertThat(worktrees.orphans()).isEmpty();
         assertThat(worktrees.clean(true).removed()).isEmpty();
@@ -117,8 +135,8 @@ class WorktreesTest {
         fx.simulateCrash("project", "r1");
 
         Worktrees worktrees = Worktrees.of(iso);
-        assertThat(worktrees.orphans()).extracting(ManagedWorktree::kind, ManagedWorktree::branch,
-                ManagedWorktree::unmergedCommits)
+        assertThat(worktrees.orphans())
+                .extracting(ManagedWorktree::kind, ManagedWorktree::branch, ManagedWorktree::unmergedCommits)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple(ManagedWorktree.Kind.RUN, "prodigy-r1", 2),
                         org.assertj.core.groups.Tuple.tuple(ManagedWorktree.Kind.ITEM, "prodigy/r1/i", 0));

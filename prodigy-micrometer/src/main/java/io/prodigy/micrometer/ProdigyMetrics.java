@@ -123,33 +123,54 @@ public final class ProdigyMetrics implements RunListener {
         } else if (event instanceof RunEvent.ItemFinished e) {
             itemFinished(e);
         } else if (event instanceof RunEvent.ItemFailed e) {
-            counter("prodigy.items.failed", "Failed item attempts", run(e.runId()).stageTags()
-                    .and("error.kind", lower(e.errorKind()), "final", Boolean.toString(!e.willRetry())))
+            counter(
+                            "prodigy.items.failed",
+                            "Failed item attempts",
+                            run(e.runId())
+                                    .stageTags()
+                                    .and("error.kind", lower(e.errorKind()), "final", Boolean.toString(!e.willRetry())))
                     .increment();
         } else if (event instanceof RunEvent.ItemDeadLettered e) {
-            counter("prodigy.items.dead.lettered", "Items recorded in the Dead Letter Queue",
-                    run(e.runId()).stageTags()).increment();
+            counter(
+                            "prodigy.items.dead.lettered",
+                            "Items recorded in the Dead Letter Queue",
+                            run(e.runId()).stageTags())
+                    .increment();
         } else if (event instanceof RunEvent.ItemIntegrated e) {
-            counter("prodigy.items.integrated", "Items whose work was merged into the run",
-                    run(e.runId()).stageTags()).increment();
+            counter(
+                            "prodigy.items.integrated",
+                            "Items whose work was merged into the run",
+                            run(e.runId()).stageTags())
+                    .increment();
         } else if (event instanceof RunEvent.StepFinished e) {
             String outcome = e.skipped() ? "skipped" : e.success() ? "success" : "failure";
-            Timer steps = timer("prodigy.step.duration", "Step durations", run(e.runId()).stageTags()
-                    .and("phase", e.phase(), "step", String.valueOf(e.label()), "outcome", outcome));
+            Timer steps = timer(
+                    "prodigy.step.duration",
+                    "Step durations",
+                    run(e.runId())
+                            .stageTags()
+                            .and("phase", e.phase(), "step", String.valueOf(e.label()), "outcome", outcome));
             if (e.duration() != null) {
                 steps.record(e.duration());
             }
         } else if (event instanceof RunEvent.RetryScheduled e) {
             if (e.label() != null) {
-                counter("prodigy.step.retries", "Step retries", run(e.runId()).stageTags()).increment();
+                counter("prodigy.step.retries", "Step retries", run(e.runId()).stageTags())
+                        .increment();
             }
         } else if (event instanceof RunEvent.Throttled e) {
             RunMeters run = run(e.runId());
-            counter("prodigy.throttles", "Agent attempts throttled by the backend",
-                    run.stageTags().and("error.kind", lower(e.errorKind()))).increment();
+            counter(
+                            "prodigy.throttles",
+                            "Agent attempts throttled by the backend",
+                            run.stageTags().and("error.kind", lower(e.errorKind())))
+                    .increment();
             run.limit(gauges(run.workflow), e.concurrency());
         } else if (event instanceof RunEvent.BudgetReached e) {
-            counter("prodigy.budget.reached", "Runs paused by their cost budget", run(e.runId()).tags())
+            counter(
+                            "prodigy.budget.reached",
+                            "Runs paused by their cost budget",
+                            run(e.runId()).tags())
                     .increment();
         }
         // StepStarted (the duration comes with StepFinished) and AgentActivity (too fine-grained) record nothing
@@ -181,7 +202,8 @@ public final class ProdigyMetrics implements RunListener {
         if (e.attempt() <= 1) {
             counter("prodigy.items.started", "Items started", run.stageTags()).increment();
         } else {
-            counter("prodigy.items.retried", "Item attempts after the first", run.stageTags()).increment();
+            counter("prodigy.items.retried", "Item attempts after the first", run.stageTags())
+                    .increment();
         }
     }
 
@@ -193,7 +215,8 @@ public final class ProdigyMetrics implements RunListener {
         Tags tags = run.stageTags().and("outcome", lower(e.status()));
         counter("prodigy.items.finished", "Items finished", tags).increment();
         if (e.duration() != null) {
-            timer("prodigy.item.duration", "Item durations over all attempts", tags).record(e.duration());
+            timer("prodigy.item.duration", "Item durations over all attempts", tags)
+                    .record(e.duration());
         }
         if (!agentsInstrumented && e.costUsd() != null) {
             costCounter(run.stageTags()).increment(e.costUsd());
@@ -245,16 +268,22 @@ public final class ProdigyMetrics implements RunListener {
     }
 
     private void tokens(Tags stageTags, String kind, long count) {
-        Counter c = Counter.builder("prodigy.agent.tokens").description("Tokens agents used")
-                .baseUnit("tokens").tags(stageTags.and("kind", kind)).register(registry);
+        Counter c = Counter.builder("prodigy.agent.tokens")
+                .description("Tokens agents used")
+                .baseUnit("tokens")
+                .tags(stageTags.and("kind", kind))
+                .register(registry);
         if (count > 0) {
             c.increment(count);
         }
     }
 
     private Counter costCounter(Tags stageTags) {
-        return Counter.builder("prodigy.agent.cost").description("Agent cost").baseUnit("usd")
-                .tags(stageTags).register(registry);
+        return Counter.builder("prodigy.agent.cost")
+                .description("Agent cost")
+                .baseUnit("usd")
+                .tags(stageTags)
+                .register(registry);
     }
 
     /**
@@ -268,8 +297,11 @@ public final class ProdigyMetrics implements RunListener {
     public void bindDeadLetterQueue(DlqStore store) {
         Objects.requireNonNull(store, "store");
         DlqSize size = new DlqSize(store, dlqRefresh, clock);
-        Gauge.builder("prodigy.dlq.size", size, DlqSize::value).description("Unresolved Dead Letter Queue entries")
-                .baseUnit("items").strongReference(true).register(registry);
+        Gauge.builder("prodigy.dlq.size", size, DlqSize::value)
+                .description("Unresolved Dead Letter Queue entries")
+                .baseUnit("items")
+                .strongReference(true)
+                .register(registry);
     }
 
     private RunMeters run(String runId) {
@@ -285,8 +317,8 @@ public final class ProdigyMetrics implements RunListener {
     }
 
     private Timer timer(String name, String description, Tags tags) {
-        Timer.Builder b = Timer.builder(name).description(description).tags(tags)
-                .publishPercentileHistogram(percentileHistogram);
+        Timer.Builder b =
+                Timer.builder(name).description(description).tags(tags).publishPercentileHistogram(percentileHistogram);
         if (percentiles.length > 0) {
             b.publishPercentiles(percentiles);
         }
@@ -353,10 +385,13 @@ public final class ProdigyMetrics implements RunListener {
             gauge(registry, "prodigy.concurrency.limit", "Agents allowed at once", concurrencyLimit, tags);
         }
 
-        private static void gauge(MeterRegistry registry, String name, String description, AtomicInteger value,
-                                  Tags tags) {
-            Gauge.builder(name, value, AtomicInteger::get).description(description).tags(tags)
-                    .strongReference(true).register(registry);
+        private static void gauge(
+                MeterRegistry registry, String name, String description, AtomicInteger value, Tags tags) {
+            Gauge.builder(name, value, AtomicInteger::get)
+                    .description(description)
+                    .tags(tags)
+                    .strongReference(true)
+                    .register(registry);
         }
     }
 
@@ -382,7 +417,9 @@ public final class ProdigyMetrics implements RunListener {
             try {
                 long count = 0;
                 for (String runId : store.runIds()) {
-                    count += store.list(runId).stream().filter(e -> !e.resolved()).count();
+                    count += store.list(runId).stream()
+                            .filter(e -> !e.resolved())
+                            .count();
                 }
                 last = count;
                 readAt = now;

@@ -13,8 +13,7 @@ import java.util.Map;
 final class AgentEnvironment {
     static final String RESOURCE_ATTRIBUTES = "OTEL_RESOURCE_ATTRIBUTES";
 
-    private AgentEnvironment() {
-    }
+    private AgentEnvironment() {}
 
     /**
      * @param context the agent span's context (with the run's baggage)
@@ -23,8 +22,8 @@ final class AgentEnvironment {
      * @param request the agent request
      * @return the request's environment plus the telemetry variables and the trace context headers
      */
-    static Map<String, String> of(Context context, TextMapPropagator propagator, Map<String, String> extra,
-                                  AgentRequest request) {
+    static Map<String, String> of(
+            Context context, TextMapPropagator propagator, Map<String, String> extra, AgentRequest request) {
         Map<String, String> env = new LinkedHashMap<>(extra);
         env.putAll(request.environment());
         propagator.inject(context, env, (carrier, key, value) -> {
@@ -52,6 +51,7 @@ final class AgentEnvironment {
 
     /** Percent-encodes a value as OTEL_RESOURCE_ATTRIBUTES requires (W3C baggage octets). */
     static String encode(String value) {
-        return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8).replace("+", "%20");
+        return URLEncoder.encode(value == null ? "" : value, StandardCharsets.UTF_8)
+                .replace("+", "%20");
     }
 }

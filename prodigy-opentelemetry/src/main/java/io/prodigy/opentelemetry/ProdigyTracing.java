@@ -146,44 +146,76 @@ public final class ProdigyTracing implements RunListener {
         } else if (event instanceof RunEvent.StepFinished e) {
             run.stepFinished(e);
         } else if (event instanceof RunEvent.RetryScheduled e) {
-            run.innermost(e.itemId()).addEvent("prodigy.retry", Attributes.builder()
-                    .put("prodigy.retry.next_attempt", e.nextAttempt())
-                    .put("prodigy.retry.delay_ms", e.delay() == null ? 0 : e.delay().toMillis())
-                    .put("prodigy.retry.reason", nonNull(e.reason()))
-                    .put(STEP_LABEL, nonNull(e.label())).build(), e.at());
+            run.innermost(e.itemId())
+                    .addEvent(
+                            "prodigy.retry",
+                            Attributes.builder()
+                                    .put("prodigy.retry.next_attempt", e.nextAttempt())
+                                    .put(
+                                            "prodigy.retry.delay_ms",
+                                            e.delay() == null ? 0 : e.delay().toMillis())
+                                    .put("prodigy.retry.reason", nonNull(e.reason()))
+                                    .put(STEP_LABEL, nonNull(e.label()))
+                                    .build(),
+                            e.at());
         } else if (event instanceof RunEvent.ItemFailed e) {
             boolean conflict = e.errorKind() == io.prodigy.api.ErrorKind.MERGE_CONFLICT;
-            run.item(e.itemId()).addEvent(conflict ? "prodigy.merge.conflict" : "prodigy.item.failed",
-                    Attributes.builder().put(ERROR_TYPE, lower(e.errorKind())).put(ATTEMPT, e.attempt())
-                            .put("prodigy.will_retry", e.willRetry()).put("prodigy.message", nonNull(e.message()))
-                            .build(), e.at());
+            run.item(e.itemId())
+                    .addEvent(
+                            conflict ? "prodigy.merge.conflict" : "prodigy.item.failed",
+                            Attributes.builder()
+                                    .put(ERROR_TYPE, lower(e.errorKind()))
+                                    .put(ATTEMPT, e.attempt())
+                                    .put("prodigy.will_retry", e.willRetry())
+                                    .put("prodigy.message", nonNull(e.message()))
+                                    .build(),
+                            e.at());
         } else if (event instanceof RunEvent.ItemDeadLettered e) {
             run.item(e.itemId()).addEvent("prodigy.dead_lettered", Attributes.empty(), e.at());
         } else if (event instanceof RunEvent.ItemIntegrated e) {
-            run.item(e.itemId()).addEvent("prodigy.merge",
-                    Attributes.of(AttributeKey.longKey("prodigy.merge.commits"), (long) e.commits()), e.at());
+            run.item(e.itemId())
+                    .addEvent(
+                            "prodigy.merge",
+                            Attributes.of(AttributeKey.longKey("prodigy.merge.commits"), (long) e.commits()),
+                            e.at());
         } else if (event instanceof RunEvent.Throttled e) {
-            Attributes a = Attributes.builder().put(ERROR_TYPE, lower(e.errorKind()))
+            Attributes a = Attributes.builder()
+                    .put(ERROR_TYPE, lower(e.errorKind()))
                     .put("prodigy.concurrency", e.concurrency())
-                    .put("prodigy.retry_in_ms", e.retryIn() == null ? 0 : e.retryIn().toMillis())
-                    .put("prodigy.resume_at", e.resumeAt() == null ? "" : e.resumeAt().toString()).build();
+                    .put(
+                            "prodigy.retry_in_ms",
+                            e.retryIn() == null ? 0 : e.retryIn().toMillis())
+                    .put(
+                            "prodigy.resume_at",
+                            e.resumeAt() == null ? "" : e.resumeAt().toString())
+                    .build();
             run.innermost(e.itemId()).addEvent("prodigy.throttled", a, e.at());
             if (e.itemId() != null) {
                 run.span.addEvent("prodigy.throttled", a, e.at());
             }
         } else if (event instanceof RunEvent.BudgetReached e) {
-            run.span.addEvent("prodigy.budget.reached", Attributes.builder()
-                    .put("prodigy.spent_usd", e.spentUsd()).put("prodigy.budget_usd", e.budgetUsd()).build(), e.at());
+            run.span.addEvent(
+                    "prodigy.budget.reached",
+                    Attributes.builder()
+                            .put("prodigy.spent_usd", e.spentUsd())
+                            .put("prodigy.budget_usd", e.budgetUsd())
+                            .build(),
+                    e.at());
         }
         // ItemsResolved and AgentActivity: the instrumented agent runner records agents' activity on their spans
     }
 
     private void runStarted(RunEvent.RunStarted e) {
         Context parent = Context.current();
-        Baggage baggage = Baggage.fromContext(parent).toBuilder().put(RUN_ID_KEY, e.runId()).build();
-        Span span = tracer.spanBuilder(name("run " + e.workflowName())).setParent(parent)
-                .setStartTimestamp(e.at()).setAttribute(RUN_ID, e.runId())
-                .setAttribute(WORKFLOW, nonNull(e.workflowName())).startSpan();
+        Baggage baggage = Baggage.fromContext(parent).toBuilder()
+                .put(RUN_ID_KEY, e.runId())
+                .build();
+        Span span = tracer.spanBuilder(name("run " + e.workflowName()))
+                .setParent(parent)
+                .setStartTimestamp(e.at())
+                .setAttribute(RUN_ID, e.runId())
+                .setAttribute(WORKFLOW, nonNull(e.workflowName()))
+                .startSpan();
         runs.put(e.runId(), new RunSpans(e.runId(), span, parent.with(baggage).with(span)));
     }
 
@@ -204,7 +236,8 @@ public final class ProdigyTracing implements RunListener {
     private AgentResult runAgent(AgentRunner delegate, AgentRequest request) throws InterruptedException {
         RunSpans run = runs.get(request.runId());
         Context parent = run == null ? Context.current() : run.agentParent(request.itemId());
-        var builder = tracer.spanBuilder(name("invoke_agent " + agentName)).setSpanKind(SpanKind.CLIENT)
+        var builder = tracer.spanBuilder(name("invoke_agent " + agentName))
+                .setSpanKind(SpanKind.CLIENT)
                 .setParent(parent)
                 .setAttribute(GEN_AI_OPERATION, "invoke_agent")
                 .setAttribute(GEN_AI_PROVIDER, agentProvider)
@@ -220,11 +253,15 @@ public final class ProdigyTracing implements RunListener {
         Span span = builder.startSpan();
         Context context = parent.with(span);
         Map<String, String> env = propagateToAgents
-                ? AgentEnvironment.of(context, propagator, agentEnvironment, request) : request.environment();
-        AgentRequest traced = request.toBuilder().environment(env).activity(activity -> {
-            recordActivity(span, activity);
-            request.activity().accept(activity);
-        }).build();
+                ? AgentEnvironment.of(context, propagator, agentEnvironment, request)
+                : request.environment();
+        AgentRequest traced = request.toBuilder()
+                .environment(env)
+                .activity(activity -> {
+                    recordActivity(span, activity);
+                    request.activity().accept(activity);
+                })
+                .build();
         Scope scope = context.makeCurrent();
         try {
             AgentResult result = delegate.run(traced);
@@ -232,7 +269,11 @@ public final class ProdigyTracing implements RunListener {
             return result;
         } catch (InterruptedException | RuntimeException e) {
             span.recordException(e);
-            span.setAttribute(ERROR_TYPE, e instanceof InterruptedException ? "cancelled" : e.getClass().getName());
+            span.setAttribute(
+                    ERROR_TYPE,
+                    e instanceof InterruptedException
+                            ? "cancelled"
+                            : e.getClass().getName());
             span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
             throw e;
         } finally {
@@ -253,8 +294,7 @@ public final class ProdigyTracing implements RunListener {
             }
             span.addEvent("session_started");
         } else if ("tool_use".equals(activity.type())) {
-            span.addEvent("tool_use", Attributes.of(AttributeKey.stringKey("prodigy.activity"),
-                    activity.summary()));
+            span.addEvent("tool_use", Attributes.of(AttributeKey.stringKey("prodigy.activity"), activity.summary()));
         }
     }
 
@@ -304,8 +344,8 @@ public final class ProdigyTracing implements RunListener {
     /** Builds {@link ProdigyTracing}. */
     public static final class Builder {
         private final OpenTelemetry openTelemetry;
-        private TextMapPropagator propagator = TextMapPropagator.composite(W3CTraceContextPropagator.getInstance(),
-                W3CBaggagePropagator.getInstance());
+        private TextMapPropagator propagator = TextMapPropagator.composite(
+                W3CTraceContextPropagator.getInstance(), W3CBaggagePropagator.getInstance());
         private boolean propagateToAgents;
         private final Map<String, String> agentEnvironment = new LinkedHashMap<>();
         private String agentProvider = "anthropic";

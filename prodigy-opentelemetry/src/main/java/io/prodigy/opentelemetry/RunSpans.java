@@ -25,8 +25,7 @@ final class RunSpans {
     private final Map<String, Deque<StepSpan>> steps = new HashMap<>();
 
     /** An open step span. */
-    private record StepSpan(String phase, int index, Span span) {
-    }
+    private record StepSpan(String phase, int index, Span span) {}
 
     RunSpans(String runId, Span span, Context context) {
         this.runId = runId;
@@ -39,9 +38,12 @@ final class RunSpans {
             phase.end(e.at());
         }
         stage = e.stage();
-        phase = tracer.spanBuilder(ProdigyTracing.name(e.phase() + " " + e.stage())).setParent(context)
-                .setStartTimestamp(e.at()).setAttribute(ProdigyTracing.RUN_ID, runId)
-                .setAttribute(ProdigyTracing.STAGE, e.stage()).setAttribute(ProdigyTracing.PHASE, e.phase())
+        phase = tracer.spanBuilder(ProdigyTracing.name(e.phase() + " " + e.stage()))
+                .setParent(context)
+                .setStartTimestamp(e.at())
+                .setAttribute(ProdigyTracing.RUN_ID, runId)
+                .setAttribute(ProdigyTracing.STAGE, e.stage())
+                .setAttribute(ProdigyTracing.PHASE, e.phase())
                 .startSpan();
     }
 
@@ -57,14 +59,22 @@ final class RunSpans {
     synchronized void itemStarted(RunEvent.ItemStarted e, Tracer tracer) {
         Span item = items.get(e.itemId());
         if (item == null) {
-            item = tracer.spanBuilder(ProdigyTracing.name("item " + stage)).setParent(phaseContext())
-                    .setStartTimestamp(e.at()).setAttribute(ProdigyTracing.RUN_ID, runId)
-                    .setAttribute(ProdigyTracing.STAGE, stage).setAttribute(ProdigyTracing.ITEM_ID, e.itemId())
+            item = tracer.spanBuilder(ProdigyTracing.name("item " + stage))
+                    .setParent(phaseContext())
+                    .setStartTimestamp(e.at())
+                    .setAttribute(ProdigyTracing.RUN_ID, runId)
+                    .setAttribute(ProdigyTracing.STAGE, stage)
+                    .setAttribute(ProdigyTracing.ITEM_ID, e.itemId())
                     .startSpan();
             items.put(e.itemId(), item);
         }
-        item.addEvent("prodigy.item.attempt", Attributes.builder().put(ProdigyTracing.ATTEMPT, e.attempt())
-                .put("prodigy.workspace", ProdigyTracing.nonNull(e.workspace())).build(), e.at());
+        item.addEvent(
+                "prodigy.item.attempt",
+                Attributes.builder()
+                        .put(ProdigyTracing.ATTEMPT, e.attempt())
+                        .put("prodigy.workspace", ProdigyTracing.nonNull(e.workspace()))
+                        .build(),
+                e.at());
     }
 
     synchronized void itemFinished(RunEvent.ItemFinished e) {
@@ -85,10 +95,14 @@ final class RunSpans {
     synchronized void stepStarted(RunEvent.StepStarted e, Tracer tracer) {
         String key = key(e.itemId());
         Span parent = innermost(e.itemId());
-        Span step = tracer.spanBuilder(ProdigyTracing.name("step " + e.label())).setParent(context.with(parent))
-                .setStartTimestamp(e.at()).setAttribute(ProdigyTracing.RUN_ID, runId)
-                .setAttribute(ProdigyTracing.PHASE, e.phase()).setAttribute(ProdigyTracing.STEP_INDEX, e.index())
-                .setAttribute(ProdigyTracing.STEP_LABEL, ProdigyTracing.nonNull(e.label())).startSpan();
+        Span step = tracer.spanBuilder(ProdigyTracing.name("step " + e.label()))
+                .setParent(context.with(parent))
+                .setStartTimestamp(e.at())
+                .setAttribute(ProdigyTracing.RUN_ID, runId)
+                .setAttribute(ProdigyTracing.PHASE, e.phase())
+                .setAttribute(ProdigyTracing.STEP_INDEX, e.index())
+                .setAttribute(ProdigyTracing.STEP_LABEL, ProdigyTracing.nonNull(e.label()))
+                .startSpan();
         if (e.itemId() != null) {
             step.setAttribute(ProdigyTracing.ITEM_ID, e.itemId());
         }
@@ -110,8 +124,10 @@ final class RunSpans {
                 }
                 String outcome = e.skipped() ? "skipped" : e.success() ? "success" : "failure";
                 s.span().setAttribute(ProdigyTracing.OUTCOME, outcome);
-                s.span().setStatus(e.success() || e.skipped() ? StatusCode.OK : StatusCode.ERROR,
-                        e.success() || e.skipped() ? "" : "step failed");
+                s.span()
+                        .setStatus(
+                                e.success() || e.skipped() ? StatusCode.OK : StatusCode.ERROR,
+                                e.success() || e.skipped() ? "" : "step failed");
                 s.span().end(e.at());
                 return;
             }

@@ -45,8 +45,10 @@ class ProdigyTracingTest {
 
     private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
     private final SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
-            .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
-    private final OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build();
+            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+            .build();
+    private final OpenTelemetrySdk otel =
+            OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build();
 
     @AfterEach
     void closeSdk() {
@@ -59,38 +61,68 @@ class ProdigyTracingTest {
      * runner reports (session, model, tokens, cost).
      */
     private RunResult runTraced(ProdigyTracing tracing) {
-        CommandAgentRunner printEnv = CommandAgentRunner.builder("sh", "-c",
-                "printf '%s|%s|%s' \"$TRACEPARENT\" \"$BAGGAGE\" \"$OTEL_RESOURCE_ATTRIBUTES\"", "agent", "{prompt}")
+        CommandAgentRunner printEnv = CommandAgentRunner.builder(
+                        "sh",
+                        "-c",
+                        "printf '%s|%s|%s' \"$TRACEPARENT\" \"$BAGGAGE\" \"$OTEL_RESOURCE_ATTRIBUTES\"",
+                        "agent",
+                        "{prompt}")
                 .build();
         AgentRunner claudeLike = request -> {
             AgentResult r = printEnv.run(request);
-            request.activity().accept(new AgentActivity("session_started", "session",
-                    Map.of("model", "claude-sonnet-4-5", "session_id", "session-" + request.itemId())));
+            request.activity()
+                    .accept(new AgentActivity(
+                            "session_started",
+                            "session",
+                            Map.of("model", "claude-sonnet-4-5", "session_id", "session-" + request.itemId())));
             request.activity().accept(new AgentActivity("tool_use", "Edit README.md", Map.of()));
-            return AgentResult.builder().success(r.success()).output(r.output()).exitCode(r.exitCode())
-                    .errorKind(r.errorKind()).errorMessage(r.errorMessage()).costUsd(0.05)
-                    .tokens(new TokenUsage(1000, 200, 3000, 50)).build();
+            return AgentResult.builder()
+                    .success(r.success())
+                    .output(r.output())
+                    .exitCode(r.exitCode())
+                    .errorKind(r.errorKind())
+                    .errorMessage(r.errorMessage())
+                    .costUsd(0.05)
+                    .tokens(new TokenUsage(1000, 200, 3000, 50))
+                    .build();
         };
         Workflow wf = Workflow.mapReduce("traced")
                 .setup(Step.shell("echo ready"))
-                .map(MapPhase.builder().input(WorkInput.values(List.of("a", "b", "c"))).maxParallel(2)
-                        .agentTemplate(Step.shell("test ${item} != b || ! mkdir flag-b"),
-                                Step.shell("test ${item} != c"), Step.agent("/fix ${item}")))
-                .errorPolicy(ErrorPolicy.builder().onItemFailure(ItemFailureAction.DLQ)
-                        .itemRetry(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(1))
-                                .jitter(false).build()).build())
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(List.of("a", "b", "c")))
+                        .maxParallel(2)
+                        .agentTemplate(
+                                Step.shell("test ${item} != b || ! mkdir flag-b"),
+                                Step.shell("test ${item} != c"),
+                                Step.agent("/fix ${item}")))
+                .errorPolicy(ErrorPolicy.builder()
+                        .onItemFailure(ItemFailureAction.DLQ)
+                        .itemRetry(RetryPolicy.builder()
+                                .maxAttempts(2)
+                                .initialDelay(Duration.ofMillis(1))
+                                .jitter(false)
+                                .build())
+                        .build())
                 .reduce(Step.shell("echo ${map.successful}"))
                 .build();
-        try (Prodigy prodigy = Prodigy.builder().isolation(DirectoryIsolation.shared()).workingDirectory(dir).home(dir.resolve("home")).listener(tracing)
-                .agentRunner(tracing.instrument(claudeLike)).build()) {
+        try (Prodigy prodigy = Prodigy.builder()
+                .isolation(DirectoryIsolation.shared())
+                .workingDirectory(dir)
+                .home(dir.resolve("home"))
+                .listener(tracing)
+                .agentRunner(tracing.instrument(claudeLike))
+                .build()) {
             return prodigy.run(wf);
         }
     }
 
     @Test
     void spansFormRunPhaseItemStepAgentWithGenAiAttributes() {
-        ProdigyTracing tracing = ProdigyTracing.builder(otel).agentModel("sonnet").propagateToAgents(true)
-                .agentEnvironment("CLAUDE_CODE_ENABLE_TELEMETRY", "1").build();
+        ProdigyTracing tracing = ProdigyTracing.builder(otel)
+                .agentModel("sonnet")
+                .propagateToAgents(true)
+                .agentEnvironment("CLAUDE_CODE_ENABLE_TELEMETRY", "1")
+                .build();
         RunResult result = runTraced(tracing);
         assertThat(result.status()).isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
         List<SpanData> spans = exporter.getFinishedSpanItems();
@@ -101,7 +133,9 @@ class ProdigyTracingTest {
         assertThat(run.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
         assertThat(spans).allSatisfy(s -> {
             assertThat(s.getTraceId()).isEqualTo(run.getTraceId());
-            assertThat(s.getAttributes().get(ProdigyTracing.RUN_ID)).as(s.getName()).isEqualTo(result.runId());
+            assertThat(s.getAttributes().get(ProdigyTracing.RUN_ID))
+                    .as(s.getName())
+                    .isEqualTo(result.runId());
         });
 
         SpanData setup = one(spans, s -> s.getName().equals("setup traced"));
@@ -112,8 +146,11 @@ class ProdigyTracingTest {
         }
         assertThat(childrenOf(spans, setup)).extracting(SpanData::getName).containsExactly("step shell: echo ready");
 
-        List<SpanData> items = spans.stream().filter(s -> s.getName().equals("item traced")).toList();
-        assertThat(items).hasSize(3).allSatisfy(i -> assertThat(i.getParentSpanId()).isEqualTo(map.getSpanId()));
+        List<SpanData> items =
+                spans.stream().filter(s -> s.getName().equals("item traced")).toList();
+        assertThat(items)
+                .hasSize(3)
+                .allSatisfy(i -> assertThat(i.getParentSpanId()).isEqualTo(map.getSpanId()));
         SpanData a = item(items, result, "a");
         SpanData b = item(items, result, "b");
         SpanData c = item(items, result, "c");
@@ -129,9 +166,12 @@ class ProdigyTracingTest {
         ItemResult aResult = itemResult(result, "a");
         // a's steps are children of a; its agent step has one invoke_agent client span
         List<SpanData> aSteps = childrenOf(spans, a);
-        assertThat(aSteps).extracting(SpanData::getName).containsExactlyInAnyOrder(
-                "step shell: test ${item} != b || ! mkdir flag-b", "step shell: test ${item} != c",
-                "step claude: /fix ${item}");
+        assertThat(aSteps)
+                .extracting(SpanData::getName)
+                .containsExactlyInAnyOrder(
+                        "step shell: test ${item} != b || ! mkdir flag-b",
+                        "step shell: test ${item} != c",
+                        "step claude: /fix ${item}");
         SpanData agentStep = one(aSteps, s -> s.getName().startsWith("step claude"));
         SpanData agent = one(childrenOf(spans, agentStep), s -> true);
         assertThat(agent.getName()).isEqualTo("invoke_agent claude-code");
@@ -155,12 +195,14 @@ class ProdigyTracingTest {
         String[] printed = aResult.output().strip().split("\\|", -1);
         assertThat(printed[0]).startsWith("00-" + agent.getTraceId() + "-" + agent.getSpanId() + "-");
         assertThat(printed[1]).contains(ProdigyTracing.RUN_ID_KEY + "=" + result.runId());
-        assertThat(printed[2]).contains("prodigy.run.id=" + result.runId())
+        assertThat(printed[2])
+                .contains("prodigy.run.id=" + result.runId())
                 .contains("prodigy.item.id=" + AgentEnvironment.encode(aResult.itemId()));
 
         // failed steps are errors; the failed shell step of c carries its exit code
         List<SpanData> cFailedSteps = childrenOf(spans, c).stream()
-                .filter(s -> s.getName().equals("step shell: test ${item} != c")).toList();
+                .filter(s -> s.getName().equals("step shell: test ${item} != c"))
+                .toList();
         assertThat(cFailedSteps).as("one per attempt").hasSize(2).allSatisfy(step -> {
             assertThat(step.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
             assertThat(step.getAttributes().get(ProdigyTracing.EXIT_CODE)).isEqualTo(1L);
@@ -187,7 +229,9 @@ class ProdigyTracingTest {
 
     private static SpanData one(List<SpanData> spans, Predicate<SpanData> p) {
         List<SpanData> found = spans.stream().filter(p).toList();
-        assertThat(found).as("spans: %s", spans.stream().map(SpanData::getName).toList()).hasSize(1);
+        assertThat(found)
+                .as("spans: %s", spans.stream().map(SpanData::getName).toList())
+                .hasSize(1);
         return found.get(0);
     }
 
@@ -197,12 +241,16 @@ class ProdigyTracingTest {
     }
 
     private static ItemResult itemResult(RunResult result, String value) {
-        return result.items().stream().filter(i -> i.itemJson().equals("\"" + value + "\"")).findFirst()
+        return result.items().stream()
+                .filter(i -> i.itemJson().equals("\"" + value + "\""))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no item " + value + " in " + result.items()));
     }
 
     private static List<SpanData> childrenOf(List<SpanData> spans, SpanData parent) {
-        return spans.stream().filter(s -> s.getParentSpanId().equals(parent.getSpanId())).toList();
+        return spans.stream()
+                .filter(s -> s.getParentSpanId().equals(parent.getSpanId()))
+                .toList();
     }
 
     private static List<String> eventNames(SpanData span) {
@@ -210,7 +258,8 @@ class ProdigyTracingTest {
     }
 
     private static EventData event(SpanData span, String name) {
-        Optional<EventData> e = span.getEvents().stream().filter(x -> x.getName().equals(name)).findFirst();
+        Optional<EventData> e =
+                span.getEvents().stream().filter(x -> x.getName().equals(name)).findFirst();
         assertThat(e).as("event %s on %s", name, span.getName()).isPresent();
         return e.get();
     }

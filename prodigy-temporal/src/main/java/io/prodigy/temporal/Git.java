@@ -16,8 +16,7 @@ import java.util.concurrent.TimeUnit;
 final class Git {
     private static final Duration TIMEOUT = Duration.ofMinutes(10);
 
-    private Git() {
-    }
+    private Git() {}
 
     /** The outcome of one git command. */
     record Result(int exitCode, String output) {
@@ -53,7 +52,8 @@ final class Git {
                 p.destroyForcibly();
                 throw new IsolationException("git " + String.join(" ", args) + " did not finish in " + TIMEOUT);
             }
-            return new Result(p.exitValue(), out.toString(StandardCharsets.UTF_8).strip());
+            return new Result(
+                    p.exitValue(), out.toString(StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
             throw new IsolationException("could not run git " + String.join(" ", args) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -66,8 +66,8 @@ final class Git {
     static String check(Path dir, String... args) {
         Result r = run(dir, null, args);
         if (!r.ok()) {
-            throw new IsolationException("git " + String.join(" ", args) + " failed (exit " + r.exitCode() + "): "
-                    + r.output());
+            throw new IsolationException(
+                    "git " + String.join(" ", args) + " failed (exit " + r.exitCode() + "): " + r.output());
         }
         return r.output();
     }

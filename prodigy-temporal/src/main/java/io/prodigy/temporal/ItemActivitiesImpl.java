@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ItemActivitiesImpl implements ItemActivities {
     private static final Logger LOG = LoggerFactory.getLogger(ItemActivitiesImpl.class);
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final int OUTPUT_LIMIT = 4000;
 
     private final Prodigy prodigy;
@@ -64,8 +64,11 @@ final class ItemActivitiesImpl implements ItemActivities {
         Path repo = cache.repository(task.remote());
         Optional<String> pushed = Git.remoteRef(repo, task.remote(), task.itemRef());
         if (pushed.isPresent()) {
-            LOG.info("item {} of run {} is already on the remote ({}); returning its recorded result",
-                    task.itemId(), task.runId(), task.itemRef());
+            LOG.info(
+                    "item {} of run {} is already on the remote ({}); returning its recorded result",
+                    task.itemId(),
+                    task.runId(),
+                    task.itemRef());
             return recorded(repo, task).withDispatch(dispatch, true);
         }
         Workflow workflow;
@@ -83,13 +86,27 @@ final class ItemActivitiesImpl implements ItemActivities {
                 return failure(task, outcome, dispatch);
             }
             String head = Git.check(ws.directory(), "rev-parse", "HEAD");
-            ItemRecord record = new ItemRecord(task.itemId(), ItemRecord.SUCCEEDED, null, null, null, null,
-                    truncate(outcome.output()), outcome.costUsd(), outcome.tokens().inputTokens(),
-                    outcome.tokens().outputTokens(), outcome.baseRevision(), head, 0, dispatch, identity, false);
+            ItemRecord record = new ItemRecord(
+                    task.itemId(),
+                    ItemRecord.SUCCEEDED,
+                    null,
+                    null,
+                    null,
+                    null,
+                    truncate(outcome.output()),
+                    outcome.costUsd(),
+                    outcome.tokens().inputTokens(),
+                    outcome.tokens().outputTokens(),
+                    outcome.baseRevision(),
+                    head,
+                    0,
+                    dispatch,
+                    identity,
+                    false);
             Git.Result made = Git.run(repo, tagText(head, record), "mktag");
             if (!made.ok()) {
-                throw ApplicationFailure.newFailure("could not record item " + task.itemId() + ": " + made.output(),
-                        "RecordFailed");
+                throw ApplicationFailure.newFailure(
+                        "could not record item " + task.itemId() + ": " + made.output(), "RecordFailed");
             }
             String tag = made.output();
             Git.Result push = null;
@@ -102,8 +119,9 @@ final class ItemActivitiesImpl implements ItemActivities {
                     // another dispatch of the same attempt finished first: its result stands
                     return recorded(repo, task).withDispatch(dispatch, true);
                 }
-                throw ApplicationFailure.newFailure("could not push item " + task.itemId() + " to "
-                        + task.itemRef() + ": " + push.output(), "PushFailed");
+                throw ApplicationFailure.newFailure(
+                        "could not push item " + task.itemId() + " to " + task.itemRef() + ": " + push.output(),
+                        "PushFailed");
             }
             return record;
         } finally {
@@ -115,8 +133,8 @@ final class ItemActivitiesImpl implements ItemActivities {
         }
     }
 
-    private ItemRecord withHeartbeats(ActivityExecutionContext ctx, ItemTask task, ItemProgress progress,
-                                      Callable<ItemRecord> work) {
+    private ItemRecord withHeartbeats(
+            ActivityExecutionContext ctx, ItemTask task, ItemProgress progress, Callable<ItemRecord> work) {
         FutureTask<ItemRecord> job = new FutureTask<>(work);
         Thread thread = new Thread(job, "prodigy-item-" + task.itemId());
         thread.setDaemon(true);
@@ -133,7 +151,10 @@ final class ItemActivitiesImpl implements ItemActivities {
                 }
             }
         } catch (ActivityCompletionException e) {
-            LOG.info("item {}: {}; stopping its agent", task.itemId(), e.getClass().getSimpleName());
+            LOG.info(
+                    "item {}: {}; stopping its agent",
+                    task.itemId(),
+                    e.getClass().getSimpleName());
             stop(thread, job);
             throw e;
         } catch (InterruptedException e) {
@@ -148,8 +169,8 @@ final class ItemActivitiesImpl implements ItemActivities {
             if (cause instanceof WorkflowDefinitionException) {
                 throw ApplicationFailure.newNonRetryableFailure(cause.getMessage(), ItemWorkflowImpl.MISMATCH);
             }
-            throw ApplicationFailure.newFailure("item " + task.itemId() + " failed on " + identity + ": " + cause,
-                    "WorkerError");
+            throw ApplicationFailure.newFailure(
+                    "item " + task.itemId() + " failed on " + identity + ": " + cause, "WorkerError");
         }
     }
 
@@ -166,11 +187,25 @@ final class ItemActivitiesImpl implements ItemActivities {
 
     private ItemRecord failure(ItemTask task, MapAttemptOutcome o, int dispatch) {
         ItemError e = o.error();
-        boolean throttled = e.kind() == ErrorKind.RATE_LIMITED || e.kind() == ErrorKind.OVERLOADED
+        boolean throttled = e.kind() == ErrorKind.RATE_LIMITED
+                || e.kind() == ErrorKind.OVERLOADED
                 || e.kind() == ErrorKind.QUOTA_EXHAUSTED;
-        return new ItemRecord(task.itemId(), throttled ? ItemRecord.THROTTLED : ItemRecord.FAILED, e.kind().name(),
-                truncate(e.message()), e.exitCode(), e.step(), truncate(o.output()), o.costUsd(),
-                o.tokens().inputTokens(), o.tokens().outputTokens(), o.baseRevision(), null, 0, dispatch, identity,
+        return new ItemRecord(
+                task.itemId(),
+                throttled ? ItemRecord.THROTTLED : ItemRecord.FAILED,
+                e.kind().name(),
+                truncate(e.message()),
+                e.exitCode(),
+                e.step(),
+                truncate(o.output()),
+                o.costUsd(),
+                o.tokens().inputTokens(),
+                o.tokens().outputTokens(),
+                o.baseRevision(),
+                null,
+                0,
+                dispatch,
+                identity,
                 false);
     }
 
@@ -191,8 +226,8 @@ final class ItemActivitiesImpl implements ItemActivities {
         try {
             return JSON.readValue(blank < 0 ? "{}" : text.substring(blank + 2), ItemRecord.class);
         } catch (JsonProcessingException e) {
-            throw new io.prodigy.api.IsolationException("the record at " + ref + " is not valid: "
-                    + e.getOriginalMessage(), e);
+            throw new io.prodigy.api.IsolationException(
+                    "the record at " + ref + " is not valid: " + e.getOriginalMessage(), e);
         }
     }
 

@@ -19,8 +19,15 @@ import java.util.Map;
  * @param costUsd the agents' cost so far, or null while none reported a cost
  * @param activity the agent's last reported activity (one line), or null
  */
-public record ItemHeartbeat(String itemId, String worker, long elapsedMillis, String step, int stepIndex,
-                            int stepsDone, Double costUsd, String activity) {
+public record ItemHeartbeat(
+        String itemId,
+        String worker,
+        long elapsedMillis,
+        String step,
+        int stepIndex,
+        int stepsDone,
+        Double costUsd,
+        String activity) {
 
     /** The type of the {@link AgentActivity} the coordinator reports for a heartbeat. */
     public static final String ACTIVITY_TYPE = "worker_progress";
@@ -30,10 +37,13 @@ public record ItemHeartbeat(String itemId, String worker, long elapsedMillis, St
      * @return whether this one says something new to people (another step, cost or activity; not just time)
      */
     boolean differsFrom(ItemHeartbeat other) {
-        return other == null || stepIndex != other.stepIndex || stepsDone != other.stepsDone
-                || !java.util.Objects.equals(step, other.step) || !java.util.Objects.equals(costUsd, other.costUsd)
-                || !java.util.Objects.equals(activity, other.activity) || !java.util.Objects.equals(worker,
-                other.worker);
+        return other == null
+                || stepIndex != other.stepIndex
+                || stepsDone != other.stepsDone
+                || !java.util.Objects.equals(step, other.step)
+                || !java.util.Objects.equals(costUsd, other.costUsd)
+                || !java.util.Objects.equals(activity, other.activity)
+                || !java.util.Objects.equals(worker, other.worker);
     }
 
     /** @return this heartbeat as the agent activity the coordinator reports to its listeners */

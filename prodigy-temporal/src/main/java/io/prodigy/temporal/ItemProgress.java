@@ -32,7 +32,8 @@ final class ItemProgress implements RunListener {
         } else if (event instanceof RunEvent.StepFinished f && itemId.equals(f.itemId())) {
             stepsDone++;
         } else if (event instanceof RunEvent.Throttled t && itemId.equals(t.itemId())) {
-            activity = "throttled (" + t.errorKind() + "), trying again in " + t.retryIn().toMillis() + " ms";
+            activity = "throttled (" + t.errorKind() + "), trying again in "
+                    + t.retryIn().toMillis() + " ms";
         } else if (event instanceof RunEvent.AgentActivity a && itemId.equals(a.itemId())) {
             String cost = a.details().get("cost_usd");
             if ("usage".equals(a.type()) && cost != null) {
@@ -49,7 +50,14 @@ final class ItemProgress implements RunListener {
 
     /** @return the heartbeat's details now */
     synchronized ItemHeartbeat snapshot() {
-        return new ItemHeartbeat(itemId, worker, (System.nanoTime() - startedNanos) / 1_000_000, step, stepIndex,
-                stepsDone, costKnown ? costUsd : null, activity);
+        return new ItemHeartbeat(
+                itemId,
+                worker,
+                (System.nanoTime() - startedNanos) / 1_000_000,
+                step,
+                stepIndex,
+                stepsDone,
+                costKnown ? costUsd : null,
+                activity);
     }
 }

@@ -22,10 +22,23 @@ package io.prodigy.temporal;
  * @param worker the worker's identity
  * @param recorded whether the worker found the result already pushed and did not run the agent again
  */
-public record ItemRecord(String itemId, String status, String errorKind, String errorMessage, Integer exitCode,
-                         String step, String output, Double costUsd, long inputTokens, long outputTokens,
-                         String baseCommit, String commit, long retryAfterMillis, int dispatch, String worker,
-                         boolean recorded) {
+public record ItemRecord(
+        String itemId,
+        String status,
+        String errorKind,
+        String errorMessage,
+        Integer exitCode,
+        String step,
+        String output,
+        Double costUsd,
+        long inputTokens,
+        long outputTokens,
+        String baseCommit,
+        String commit,
+        long retryAfterMillis,
+        int dispatch,
+        String worker,
+        boolean recorded) {
     /** Succeeded. */
     public static final String SUCCEEDED = "SUCCEEDED";
     /** Failed. */
@@ -35,7 +48,22 @@ public record ItemRecord(String itemId, String status, String errorKind, String 
 
     /** @param n the dispatch count @param recordedHere whether it was found recorded @return a copy */
     public ItemRecord withDispatch(int n, boolean recordedHere) {
-        return new ItemRecord(itemId, status, errorKind, errorMessage, exitCode, step, output, costUsd, inputTokens,
-                outputTokens, baseCommit, commit, retryAfterMillis, n, worker, recordedHere);
+        return new ItemRecord(
+                itemId,
+                status,
+                errorKind,
+                errorMessage,
+                exitCode,
+                step,
+                output,
+                costUsd,
+                inputTokens,
+                outputTokens,
+                baseCommit,
+                commit,
+                retryAfterMillis,
+                n,
+                worker,
+                recordedHere);
     }
 }

@@ -26,10 +26,25 @@ import java.util.Map;
  * @param maxDispatches how many times the item may be started on workers (dead workers) before it fails
  * @param throttleDelayMillis the wait after a throttled attempt that reported no reset time
  */
-public record ItemTask(String runId, String workflowName, String workflowHash, String workflowSource, int stageIndex,
-                       String itemId, int itemIndex, String itemJson, int attempt, Map<String, String> variables,
-                       Map<String, String> environment, long agentTimeoutMillis, String remote, String baseRef,
-                       String itemRef, long heartbeatTimeoutMillis, int maxDispatches, long throttleDelayMillis) {
+public record ItemTask(
+        String runId,
+        String workflowName,
+        String workflowHash,
+        String workflowSource,
+        int stageIndex,
+        String itemId,
+        int itemIndex,
+        String itemJson,
+        int attempt,
+        Map<String, String> variables,
+        Map<String, String> environment,
+        long agentTimeoutMillis,
+        String remote,
+        String baseRef,
+        String itemRef,
+        long heartbeatTimeoutMillis,
+        int maxDispatches,
+        long throttleDelayMillis) {
 
     /** Copies. */
     public ItemTask {
@@ -39,7 +54,17 @@ public record ItemTask(String runId, String workflowName, String workflowHash, S
 
     /** @return the attempt as the engine describes it */
     public MapAttempt toAttempt() {
-        return new MapAttempt(runId, workflowName, workflowHash, stageIndex, itemId, itemIndex, itemJson, attempt,
-                variables, environment, agentTimeoutMillis <= 0 ? null : Duration.ofMillis(agentTimeoutMillis));
+        return new MapAttempt(
+                runId,
+                workflowName,
+                workflowHash,
+                stageIndex,
+                itemId,
+                itemIndex,
+                itemJson,
+                attempt,
+                variables,
+                environment,
+                agentTimeoutMillis <= 0 ? null : Duration.ofMillis(agentTimeoutMillis));
     }
 }

@@ -23,19 +23,22 @@ public class ItemWorkflowImpl implements ItemWorkflow {
     @Override
     public ItemRecord run(ItemTask task) {
         Duration startToClose = task.agentTimeoutMillis() > 0
-                ? Duration.ofMillis(task.agentTimeoutMillis()).plusMinutes(10) : Duration.ofDays(1);
-        ItemActivities activities = Workflow.newActivityStub(ItemActivities.class, ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(startToClose)
-                .setHeartbeatTimeout(Duration.ofMillis(Math.max(1000, task.heartbeatTimeoutMillis())))
-                .setCancellationType(ActivityCancellationType.TRY_CANCEL)
-                .setRetryOptions(RetryOptions.newBuilder()
-                        .setInitialInterval(Duration.ofMillis(500))
-                        .setBackoffCoefficient(2)
-                        .setMaximumInterval(Duration.ofSeconds(30))
-                        .setMaximumAttempts(Math.max(1, task.maxDispatches()))
-                        .setDoNotRetry(MISMATCH)
-                        .build())
-                .build());
+                ? Duration.ofMillis(task.agentTimeoutMillis()).plusMinutes(10)
+                : Duration.ofDays(1);
+        ItemActivities activities = Workflow.newActivityStub(
+                ItemActivities.class,
+                ActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(startToClose)
+                        .setHeartbeatTimeout(Duration.ofMillis(Math.max(1000, task.heartbeatTimeoutMillis())))
+                        .setCancellationType(ActivityCancellationType.TRY_CANCEL)
+                        .setRetryOptions(RetryOptions.newBuilder()
+                                .setInitialInterval(Duration.ofMillis(500))
+                                .setBackoffCoefficient(2)
+                                .setMaximumInterval(Duration.ofSeconds(30))
+                                .setMaximumAttempts(Math.max(1, task.maxDispatches()))
+                                .setDoNotRetry(MISMATCH)
+                                .build())
+                        .build());
         for (int throttles = 0; ; throttles++) {
             if (throttles == THROTTLES_PER_RUN) {
                 Workflow.continueAsNew(task); // the same attempt, in a fresh history
@@ -45,8 +48,8 @@ public class ItemWorkflowImpl implements ItemWorkflow {
                 return r; // its dispatch count is the activity's attempt: throttled runs before it do not count
             }
             long wait = r.retryAfterMillis() > 0 ? r.retryAfterMillis() : Math.max(1, task.throttleDelayMillis());
-            Workflow.getLogger(ItemWorkflowImpl.class).info("item {} throttled; running it again in {} ms",
-                    task.itemId(), wait);
+            Workflow.getLogger(ItemWorkflowImpl.class)
+                    .info("item {} throttled; running it again in {} ms", task.itemId(), wait);
             Workflow.sleep(Duration.ofMillis(wait));
         }
     }

@@ -18,8 +18,8 @@ import java.util.Objects;
  */
 public final class TemporalConnection {
     /** The gRPC header Temporal Cloud reads the namespace from when an API key authenticates. */
-    static final Metadata.Key<String> NAMESPACE_HEADER = Metadata.Key.of("temporal-namespace",
-            Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> NAMESPACE_HEADER =
+            Metadata.Key.of("temporal-namespace", Metadata.ASCII_STRING_MARSHALLER);
 
     private final String target;
     private final String namespace;
@@ -73,7 +73,8 @@ public final class TemporalConnection {
      * @throws WorkflowDefinitionException if a certificate, key or CA file cannot be read or is not valid PEM
      */
     public WorkflowServiceStubsOptions serviceStubsOptions() {
-        WorkflowServiceStubsOptions.Builder b = WorkflowServiceStubsOptions.newBuilder().setTarget(target);
+        WorkflowServiceStubsOptions.Builder b =
+                WorkflowServiceStubsOptions.newBuilder().setTarget(target);
         if (tls) {
             b.setEnableHttps(true);
             if (tlsCert != null || tlsCa != null || serverName != null) {
@@ -97,7 +98,8 @@ public final class TemporalConnection {
         SslContextBuilder ssl = GrpcSslContexts.forClient();
         try {
             if (tlsCert != null) {
-                try (var cert = Files.newInputStream(tlsCert); var key = Files.newInputStream(tlsKey)) {
+                try (var cert = Files.newInputStream(tlsCert);
+                        var key = Files.newInputStream(tlsKey)) {
                     ssl.keyManager(cert, key);
                 }
             }
@@ -115,8 +117,9 @@ public final class TemporalConnection {
 
     @Override
     public String toString() {
-        return target + " (namespace " + namespace + (tls ? ", TLS" : "") + (tlsCert != null ? ", client certificate "
-                + tlsCert : "") + (tlsCa != null ? ", CA " + tlsCa : "") + (apiKey != null ? ", API key ***" : "")
+        return target + " (namespace " + namespace + (tls ? ", TLS" : "")
+                + (tlsCert != null ? ", client certificate " + tlsCert : "") + (tlsCa != null ? ", CA " + tlsCa : "")
+                + (apiKey != null ? ", API key ***" : "")
                 + ")";
     }
 
@@ -197,9 +200,14 @@ public final class TemporalConnection {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TemporalConnection c && c.target.equals(target) && c.namespace.equals(namespace)
-                && c.tls == tls && Objects.equals(c.tlsCert, tlsCert) && Objects.equals(c.tlsKey, tlsKey)
-                && Objects.equals(c.tlsCa, tlsCa) && Objects.equals(c.serverName, serverName)
+        return o instanceof TemporalConnection c
+                && c.target.equals(target)
+                && c.namespace.equals(namespace)
+                && c.tls == tls
+                && Objects.equals(c.tlsCert, tlsCert)
+                && Objects.equals(c.tlsKey, tlsKey)
+                && Objects.equals(c.tlsCa, tlsCa)
+                && Objects.equals(c.serverName, serverName)
                 && Objects.equals(c.apiKey, apiKey);
     }
 

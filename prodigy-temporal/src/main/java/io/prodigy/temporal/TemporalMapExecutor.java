@@ -75,12 +75,18 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
             this.ownedStubs = null;
             this.connection = null;
         } else {
-            TemporalConnection c = b.connection != null ? b.connection
-                    : TemporalConnection.builder(b.target).namespace(b.namespace).build();
+            TemporalConnection c = b.connection != null
+                    ? b.connection
+                    : TemporalConnection.builder(b.target)
+                            .namespace(b.namespace)
+                            .build();
             this.connection = c;
             this.ownedStubs = WorkflowServiceStubs.newServiceStubs(c.serviceStubsOptions());
-            this.client = WorkflowClient.newInstance(ownedStubs, WorkflowClientOptions.newBuilder()
-                    .setNamespace(c.namespace()).build());
+            this.client = WorkflowClient.newInstance(
+                    ownedStubs,
+                    WorkflowClientOptions.newBuilder()
+                            .setNamespace(c.namespace())
+                            .build());
         }
         this.taskQueue = b.taskQueue;
         this.remote = b.remote;
@@ -103,11 +109,25 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         String baseRef = "refs/prodigy-base/" + runPart(attempt);
         String itemRef = itemRef(attempt);
         publishBase(runDir, url, baseRef);
-        ItemTask task = new ItemTask(attempt.runId(), attempt.workflowName(), attempt.workflowHash(), workflowSource,
-                attempt.stageIndex(), attempt.itemId(), attempt.itemIndex(), attempt.itemJson(), attempt.attempt(),
-                attempt.variables(), attempt.environment(),
-                attempt.agentTimeout() == null ? 0 : attempt.agentTimeout().toMillis(), url, baseRef, itemRef,
-                heartbeatTimeout.toMillis(), maxDispatches, throttleDelay.toMillis());
+        ItemTask task = new ItemTask(
+                attempt.runId(),
+                attempt.workflowName(),
+                attempt.workflowHash(),
+                workflowSource,
+                attempt.stageIndex(),
+                attempt.itemId(),
+                attempt.itemIndex(),
+                attempt.itemJson(),
+                attempt.attempt(),
+                attempt.variables(),
+                attempt.environment(),
+                attempt.agentTimeout() == null ? 0 : attempt.agentTimeout().toMillis(),
+                url,
+                baseRef,
+                itemRef,
+                heartbeatTimeout.toMillis(),
+                maxDispatches,
+                throttleDelay.toMillis());
         ItemRecord record = null;
         // a workflow of this attempt that was cancelled or terminated (the run was cancelled, then resumed) is
         // followed by a new one, -r1, -r2...: the chain of ids is the same on every resume
@@ -128,18 +148,25 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
             }
         }
         if (record == null) {
-            return failed(new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null,
-                    null));
+            return failed(new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null, null));
         }
         TokenUsage tokens = new TokenUsage(record.inputTokens(), record.outputTokens(), 0, 0);
         if (!ItemRecord.SUCCEEDED.equals(record.status())) {
             ErrorKind kind = kindOf(record.errorKind());
-            return new MapAttemptOutcome(null, null, new ItemError(kind, record.errorMessage(), record.exitCode(),
-                    record.step()), record.output(), record.costUsd(), tokens, null, record.dispatch());
+            return new MapAttemptOutcome(
+                    null,
+                    null,
+                    new ItemError(kind, record.errorMessage(), record.exitCode(), record.step()),
+                    record.output(),
+                    record.costUsd(),
+                    tokens,
+                    null,
+                    record.dispatch());
         }
         Workspace ws = context.acquireWorkspace();
         try {
-            if (!Git.run(ws.directory(), null, "cat-file", "-e", record.commit() + "^{commit}").ok()) {
+            if (!Git.run(ws.directory(), null, "cat-file", "-e", record.commit() + "^{commit}")
+                    .ok()) {
                 // not in this repository yet (a remote of its own): fetch it; a fetch can trip over a worktree
                 // that another thread is creating at that moment ("bad object worktrees/..."), so try again
                 Git.Result fetched = null;
@@ -147,20 +174,34 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
                     fetched = Git.run(ws.directory(), null, "fetch", "-q", url, itemRef);
                 }
                 if (!fetched.ok()) {
-                    throw new io.prodigy.api.IsolationException("git fetch " + url + " " + itemRef + " failed: "
-                            + fetched.output());
+                    throw new io.prodigy.api.IsolationException(
+                            "git fetch " + url + " " + itemRef + " failed: " + fetched.output());
                 }
             }
             Git.check(ws.directory(), "reset", "-q", "--hard", record.commit());
         } catch (ProdigyException e) {
-            return new MapAttemptOutcome(ws, null, new ItemError(ErrorKind.WORKSPACE, "could not fetch item "
-                    + attempt.itemId() + " from " + itemRef + ": " + e.getMessage(), null, null), record.output(),
-                    record.costUsd(), tokens, null, record.dispatch());
+            return new MapAttemptOutcome(
+                    ws,
+                    null,
+                    new ItemError(
+                            ErrorKind.WORKSPACE,
+                            "could not fetch item " + attempt.itemId() + " from " + itemRef + ": " + e.getMessage(),
+                            null,
+                            null),
+                    record.output(),
+                    record.costUsd(),
+                    tokens,
+                    null,
+                    record.dispatch());
         }
-        LOG.info("item {} done on {} (dispatch {}{})", attempt.itemId(), record.worker(), record.dispatch(),
+        LOG.info(
+                "item {} done on {} (dispatch {}{})",
+                attempt.itemId(),
+                record.worker(),
+                record.dispatch(),
                 record.recorded() ? ", recorded earlier" : "");
-        return new MapAttemptOutcome(ws, record.baseCommit(), null, record.output(), record.costUsd(), tokens, null,
-                record.dispatch());
+        return new MapAttemptOutcome(
+                ws, record.baseCommit(), null, record.output(), record.costUsd(), tokens, null, record.dispatch());
     }
 
     private static MapAttemptOutcome failed(ItemError error) {
@@ -168,18 +209,20 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
     }
 
     private WorkflowStub start(String id, ItemTask task, MapAttempt attempt) {
-        WorkflowStub stub = client.newUntypedWorkflowStub("ItemWorkflow", WorkflowOptions.newBuilder()
-                .setWorkflowId(id)
-                .setTaskQueue(taskQueue)
-                .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-                .build());
+        WorkflowStub stub = client.newUntypedWorkflowStub(
+                "ItemWorkflow",
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(id)
+                        .setTaskQueue(taskQueue)
+                        .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+                        .build());
         try {
             stub.start(task);
             return stub;
         } catch (WorkflowExecutionAlreadyStarted e) {
             LOG.info("item {}: re-attaching to workflow {}", attempt.itemId(), id);
-            return client.newUntypedWorkflowStub(WorkflowTargetOptions.newBuilder().setWorkflowId(id).build(),
-                    Optional.of("ItemWorkflow"));
+            return client.newUntypedWorkflowStub(
+                    WorkflowTargetOptions.newBuilder().setWorkflowId(id).build(), Optional.of("ItemWorkflow"));
         }
     }
 
@@ -230,14 +273,18 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
     /** @return the latest heartbeat details of the attempt's running activity, or null if none (yet) */
     private ItemHeartbeat heartbeat(String workflowId) {
         try {
-            DescribeWorkflowExecutionResponse d = client.getWorkflowServiceStubs().blockingStub()
+            DescribeWorkflowExecutionResponse d = client.getWorkflowServiceStubs()
+                    .blockingStub()
                     .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
                             .setNamespace(client.getOptions().getNamespace())
-                            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId)).build());
+                            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                            .build());
             for (PendingActivityInfo a : d.getPendingActivitiesList()) {
                 if (a.hasHeartbeatDetails()) {
-                    return client.getOptions().getDataConverter().fromPayloads(0,
-                            Optional.of(a.getHeartbeatDetails()), ItemHeartbeat.class, ItemHeartbeat.class);
+                    return client.getOptions()
+                            .getDataConverter()
+                            .fromPayloads(
+                                    0, Optional.of(a.getHeartbeatDetails()), ItemHeartbeat.class, ItemHeartbeat.class);
                 }
             }
         } catch (RuntimeException e) {
@@ -254,12 +301,15 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
                 return new ItemError(ErrorKind.CONFIGURATION, af.getOriginalMessage(), null, null);
             }
             if (c instanceof TimeoutFailure) {
-                return new ItemError(ErrorKind.CRASH, "item " + attempt.itemId() + ": no worker finished it ("
-                        + c.getMessage() + ")", null, null);
+                return new ItemError(
+                        ErrorKind.CRASH,
+                        "item " + attempt.itemId() + ": no worker finished it (" + c.getMessage() + ")",
+                        null,
+                        null);
             }
         }
-        return new ItemError(ErrorKind.CRASH, "item " + attempt.itemId() + " failed on Temporal: "
-                + cause.getMessage(), null, null);
+        return new ItemError(
+                ErrorKind.CRASH, "item " + attempt.itemId() + " failed on Temporal: " + cause.getMessage(), null, null);
     }
 
     private static ErrorKind kindOf(String name) {
@@ -275,8 +325,8 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
      * @return the id of its Temporal workflow
      */
     public static String workflowId(MapAttempt attempt) {
-        return "prodigy-" + attempt.runId() + "-s" + attempt.stageIndex() + "-" + Git.refSafe(attempt.itemId())
-                + "-a" + attempt.attempt();
+        return "prodigy-" + attempt.runId() + "-s" + attempt.stageIndex() + "-" + Git.refSafe(attempt.itemId()) + "-a"
+                + attempt.attempt();
     }
 
     /**
@@ -358,8 +408,7 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         private Duration throttleDelay = Duration.ofSeconds(60);
         private Duration progressInterval = Duration.ofSeconds(5);
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** @param c a client to use (the host keeps ownership) @return this */
         public Builder client(WorkflowClient c) {

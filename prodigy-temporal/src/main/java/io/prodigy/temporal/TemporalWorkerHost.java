@@ -24,15 +24,21 @@ public final class TemporalWorkerHost implements AutoCloseable {
     private final String identity;
 
     private TemporalWorkerHost(Builder b) {
-        TemporalConnection c = b.connection != null ? b.connection
+        TemporalConnection c = b.connection != null
+                ? b.connection
                 : TemporalConnection.builder(b.target).namespace(b.namespace).build();
         this.stubs = WorkflowServiceStubs.newServiceStubs(c.serviceStubsOptions());
-        this.identity = b.identity != null ? b.identity : ManagementFactory.getRuntimeMXBean().getName();
-        WorkflowClient client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
-                .setNamespace(c.namespace()).setIdentity(identity).build());
+        this.identity = b.identity != null
+                ? b.identity
+                : ManagementFactory.getRuntimeMXBean().getName();
+        WorkflowClient client = WorkflowClient.newInstance(
+                stubs,
+                WorkflowClientOptions.newBuilder()
+                        .setNamespace(c.namespace())
+                        .setIdentity(identity)
+                        .build());
         this.factory = WorkerFactory.newInstance(client);
-        WorkerOptions.Builder options = WorkerOptions.newBuilder()
-                .setMaxConcurrentActivityExecutionSize(b.maxAgents);
+        WorkerOptions.Builder options = WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(b.maxAgents);
         options.setStickyQueueScheduleToStartTimeout(b.stickyQueueTimeout);
         Worker worker = factory.newWorker(b.taskQueue, options.build());
         worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
@@ -77,8 +83,7 @@ public final class TemporalWorkerHost implements AutoCloseable {
         private String identity;
         private Duration stickyQueueTimeout = Duration.ZERO;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param c how to reach Temporal, with TLS or an API key (replaces {@link #target} and {@link #namespace})

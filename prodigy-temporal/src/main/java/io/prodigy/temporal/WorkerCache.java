@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -27,7 +27,9 @@ final class WorkerCache {
 
     WorkerCache(Path dir) {
         this.dir = dir.toAbsolutePath().normalize();
-        this.isolation = WorktreeIsolation.builder().prodigyHome(this.dir.resolve("home")).build();
+        this.isolation = WorktreeIsolation.builder()
+                .prodigyHome(this.dir.resolve("home"))
+                .build();
     }
 
     /**
@@ -86,8 +88,8 @@ final class WorkerCache {
             Git.check(repo, "worktree", "add", "-q", "-B", "base-" + hash(key), checkout.toString(), base);
         }
         String runName = Git.refSafe(task.runId()) + "-s" + task.stageIndex();
-        RunContext context = new RunContext(runName, task.workflowName(), checkout,
-                dir.resolve("state").resolve(runName), MergeSteps.NONE, null);
+        RunContext context = new RunContext(
+                runName, task.workflowName(), checkout, dir.resolve("state").resolve(runName), MergeSteps.NONE, null);
         try {
             ws = isolation.openRun(context);
         } catch (IsolationException e) {

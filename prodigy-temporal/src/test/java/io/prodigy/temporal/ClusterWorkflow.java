@@ -11,8 +11,7 @@ final class ClusterWorkflow {
     /** Items of the cluster test. */
     static final List<Object> ITEMS = List.of("alpha", "bravo", "charlie", "delta", "echo", "foxtrot");
 
-    private ClusterWorkflow() {
-    }
+    private ClusterWorkflow() {}
 
     /**
      * Each agent writes a marker naming the worker it runs on (and its pid), waits until the test releases the
@@ -26,7 +25,9 @@ final class ClusterWorkflow {
                 + "echo \"${item}\" > \"item-${item}.txt\" && git add \"item-${item}.txt\" "
                 + "&& git commit -q -m \"item ${item}\"";
         return Workflow.mapReduce("cluster")
-                .map(MapPhase.builder().input(WorkInput.values(ITEMS)).maxParallel(4)
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(ITEMS))
+                        .maxParallel(4)
                         .agentTemplate(Step.shell(agent).build()))
                 .build();
     }

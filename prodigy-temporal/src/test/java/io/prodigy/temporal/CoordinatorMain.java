@@ -16,8 +16,7 @@ import java.time.Duration;
  * item and {@code RESULT=status}.
  */
 public final class CoordinatorMain {
-    private CoordinatorMain() {
-    }
+    private CoordinatorMain() {}
 
     /**
      * @param args target, repository, Prodigy home, mode, run id for resume
@@ -27,10 +26,16 @@ public final class CoordinatorMain {
         Path repo = Path.of(args[1]);
         Path home = Path.of(args[2]);
         WorktreeIsolation.Builder isolation = WorktreeIsolation.builder().prodigyHome(home);
-        try (TemporalMapExecutor executor = TemporalMapExecutor.builder().target(args[0])
-                .heartbeatTimeout(Duration.ofSeconds(2)).build();
-             Prodigy prodigy = Prodigy.builder().workingDirectory(repo).home(home).isolation(isolation.build())
-                     .mapExecutor(executor).build()) {
+        try (TemporalMapExecutor executor = TemporalMapExecutor.builder()
+                        .target(args[0])
+                        .heartbeatTimeout(Duration.ofSeconds(2))
+                        .build();
+                Prodigy prodigy = Prodigy.builder()
+                        .workingDirectory(repo)
+                        .home(home)
+                        .isolation(isolation.build())
+                        .mapExecutor(executor)
+                        .build()) {
             RunResult result;
             if (args[3].equals("run")) {
                 RunHandle handle = prodigy.start(ClusterWorkflow.create(), RunOptions.DEFAULT);

@@ -48,8 +48,10 @@ final class InProcessCluster implements AutoCloseable {
     InProcessCluster(Path tmp) throws IOException, InterruptedException {
         this.tmp = tmp;
         Path config = tmp.resolve("gitconfig");
-        Files.writeString(config, "[user]\n\tname = Prodigy Test\n\temail = test@prodigy.invalid\n"
-                + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
+        Files.writeString(
+                config,
+                "[user]\n\tname = Prodigy Test\n\temail = test@prodigy.invalid\n"
+                        + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
         gitEnv.put("GIT_CONFIG_GLOBAL", config.toString());
         gitEnv.put("GIT_CONFIG_NOSYSTEM", "1");
         repo = Files.createDirectories(tmp.resolve("repo"));
@@ -57,21 +59,28 @@ final class InProcessCluster implements AutoCloseable {
         Files.writeString(repo.resolve("README.md"), "project\n");
         git(repo, "add", "-A");
         git(repo, "commit", "-q", "-m", "initial");
-        env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder().setUseTimeskipping(false)
-                .build());
+        env = TestWorkflowEnvironment.newInstance(
+                TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
         env.start();
     }
 
     /** Starts a worker that runs items with {@code agent}, at most {@code slots} at once. */
     void worker(String name, int slots, Workflow workflow, AgentRunner agent) {
-        Prodigy engine = Prodigy.builder().workingDirectory(tmp).home(tmp.resolve("home-" + name)).eventLog(false)
-                .agentRunner(agent).build();
+        Prodigy engine = Prodigy.builder()
+                .workingDirectory(tmp)
+                .home(tmp.resolve("home-" + name))
+                .eventLog(false)
+                .agentRunner(agent)
+                .build();
         WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
-        Worker worker = factory.newWorker(QUEUE, WorkerOptions.newBuilder()
-                .setMaxConcurrentActivityExecutionSize(slots).build());
+        Worker worker = factory.newWorker(
+                QUEUE,
+                WorkerOptions.newBuilder()
+                        .setMaxConcurrentActivityExecutionSize(slots)
+                        .build());
         worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
-        worker.registerActivitiesImplementations(new ItemActivitiesImpl(engine, WorkflowResolver.of(workflow),
-                tmp.resolve("cache-" + name), name));
+        worker.registerActivitiesImplementations(
+                new ItemActivitiesImpl(engine, WorkflowResolver.of(workflow), tmp.resolve("cache-" + name), name));
         factory.start();
         closers.add(() -> {
             factory.shutdownNow();
@@ -86,8 +95,11 @@ final class InProcessCluster implements AutoCloseable {
      */
     void deadWorker(String name, CountDownLatch taken) {
         WorkerFactory factory = WorkerFactory.newInstance(env.getWorkflowClient());
-        Worker worker = factory.newWorker(QUEUE, WorkerOptions.newBuilder().setMaxConcurrentActivityExecutionSize(1)
-                .build());
+        Worker worker = factory.newWorker(
+                QUEUE,
+                WorkerOptions.newBuilder()
+                        .setMaxConcurrentActivityExecutionSize(1)
+                        .build());
         worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
         worker.registerActivitiesImplementations((ItemActivities) task -> {
             taken.countDown();
@@ -96,8 +108,8 @@ final class InProcessCluster implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            throw new IllegalStateException(name + " is dead; " + Activity.getExecutionContext().getInfo()
-                    .getActivityId() + " was never run");
+            throw new IllegalStateException(name + " is dead; "
+                    + Activity.getExecutionContext().getInfo().getActivityId() + " was never run");
         });
         factory.start();
         closers.add(() -> {
@@ -108,8 +120,11 @@ final class InProcessCluster implements AutoCloseable {
 
     /** @return an executor builder against this cluster, with short heartbeat timeouts and progress reads */
     TemporalMapExecutor.Builder executor() {
-        return TemporalMapExecutor.builder().client(env.getWorkflowClient()).taskQueue(QUEUE)
-                .heartbeatTimeout(Duration.ofSeconds(1)).progressInterval(Duration.ofMillis(100))
+        return TemporalMapExecutor.builder()
+                .client(env.getWorkflowClient())
+                .taskQueue(QUEUE)
+                .heartbeatTimeout(Duration.ofSeconds(1))
+                .progressInterval(Duration.ofMillis(100))
                 .throttleDelay(Duration.ofMillis(200));
     }
 
@@ -117,8 +132,13 @@ final class InProcessCluster implements AutoCloseable {
     Prodigy coordinator(TemporalMapExecutor executor) {
         WorktreeIsolation.Builder isolation = WorktreeIsolation.builder().prodigyHome(tmp.resolve("coord"));
         gitEnv.forEach(isolation::gitEnvironment);
-        Prodigy p = Prodigy.builder().workingDirectory(repo).home(tmp.resolve("coord")).isolation(isolation.build())
-                .mapExecutor(executor).listener(events::add).build();
+        Prodigy p = Prodigy.builder()
+                .workingDirectory(repo)
+                .home(tmp.resolve("coord"))
+                .isolation(isolation.build())
+                .mapExecutor(executor)
+                .listener(events::add)
+                .build();
         closers.add(0, p::close);
         return p;
     }
@@ -133,7 +153,8 @@ final class InProcessCluster implements AutoCloseable {
         List<String> subjects = subjectsOnMain();
         for (Object item : items) {
             assertThat(subjects.stream().filter(s -> s.equals("item " + item)).count())
-                    .as("commits of item %s on main: %s", item, subjects).isEqualTo(1);
+                    .as("commits of item %s on main: %s", item, subjects)
+                    .isEqualTo(1);
         }
     }
 

@@ -39,8 +39,10 @@ class ItemActivitiesTest {
     @BeforeEach
     void setUp() throws Exception {
         Path config = tmp.resolve("gitconfig");
-        Files.writeString(config, "[user]\n\tname = Prodigy Test\n\temail = test@prodigy.invalid\n"
-                + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
+        Files.writeString(
+                config,
+                "[user]\n\tname = Prodigy Test\n\temail = test@prodigy.invalid\n"
+                        + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
         gitEnv.put("GIT_CONFIG_GLOBAL", config.toString());
         gitEnv.put("GIT_CONFIG_NOSYSTEM", "1");
         remote = Files.createDirectories(tmp.resolve("remote"));
@@ -52,17 +54,22 @@ class ItemActivitiesTest {
         marker = tmp.resolve("agent-runs.txt");
 
         Workflow wf = Workflow.mapReduce("activity")
-                .map(MapPhase.builder().input(WorkInput.values(List.of("x")))
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(List.of("x")))
                         .agentTemplate(Step.shell("echo ran >> " + marker + "; test \"${item}\" != broken || exit 3; "
                                 + "echo \"${item}\" > out-${item}.txt && git add out-${item}.txt "
                                 + "&& git commit -q -m \"item ${item}\" && echo committed ${item}")))
                 .build();
-        engine = Prodigy.builder().workingDirectory(tmp).home(tmp.resolve("worker-home")).eventLog(false).build();
+        engine = Prodigy.builder()
+                .workingDirectory(tmp)
+                .home(tmp.resolve("worker-home"))
+                .eventLog(false)
+                .build();
         env = TestWorkflowEnvironment.newInstance();
         Worker worker = env.newWorker(QUEUE);
         worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
-        worker.registerActivitiesImplementations(new ItemActivitiesImpl(engine, WorkflowResolver.of(wf),
-                tmp.resolve("cache"), "worker-a"));
+        worker.registerActivitiesImplementations(
+                new ItemActivitiesImpl(engine, WorkflowResolver.of(wf), tmp.resolve("cache"), "worker-a"));
         env.start();
     }
 
@@ -78,15 +85,40 @@ class ItemActivitiesTest {
 
     private ItemTask task(String item, int attempt) {
         Map<String, String> environment = new LinkedHashMap<>(gitEnv);
-        String ref = TemporalMapExecutor.itemRef(io.prodigy.api.spi.MapAttempt.builder("run-1", "activity", item,
-                "\"" + item + "\"").attempt(attempt).build());
-        return new ItemTask("run-1", "activity", null, null, 0, item, 0, "\"" + item + "\"", attempt, Map.of(),
-                environment, 0, remote.toString(), "refs/prodigy-base/run-1", ref, 5_000, 3, 1_000);
+        String ref = TemporalMapExecutor.itemRef(
+                io.prodigy.api.spi.MapAttempt.builder("run-1", "activity", item, "\"" + item + "\"")
+                        .attempt(attempt)
+                        .build());
+        return new ItemTask(
+                "run-1",
+                "activity",
+                null,
+                null,
+                0,
+                item,
+                0,
+                "\"" + item + "\"",
+                attempt,
+                Map.of(),
+                environment,
+                0,
+                remote.toString(),
+                "refs/prodigy-base/run-1",
+                ref,
+                5_000,
+                3,
+                1_000);
     }
 
     private ItemRecord run(String workflowId, ItemTask task) {
-        return env.getWorkflowClient().newWorkflowStub(ItemWorkflow.class,
-                WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(workflowId).build()).run(task);
+        return env.getWorkflowClient()
+                .newWorkflowStub(
+                        ItemWorkflow.class,
+                        WorkflowOptions.newBuilder()
+                                .setTaskQueue(QUEUE)
+                                .setWorkflowId(workflowId)
+                                .build())
+                .run(task);
     }
 
     @Test
@@ -100,9 +132,12 @@ class ItemActivitiesTest {
         String base = git(remote, "rev-parse", "refs/prodigy-base/run-1");
         assertThat(first.baseCommit()).isEqualTo(base);
         assertThat(git(remote, "rev-parse", "refs/prodigy/run-1/x@1^{commit}")).isEqualTo(first.commit());
-        assertThat(git(remote, "log", "--format=%s", base + ".." + first.commit())).isEqualTo("item x");
+        assertThat(git(remote, "log", "--format=%s", base + ".." + first.commit()))
+                .isEqualTo("item x");
         assertThat(git(remote, "show", first.commit() + ":out-x.txt")).isEqualTo("x");
-        assertThat(ItemActivitiesImpl.readRecord(remote, "refs/prodigy/run-1/x@1").commit()).isEqualTo(first.commit());
+        assertThat(ItemActivitiesImpl.readRecord(remote, "refs/prodigy/run-1/x@1")
+                        .commit())
+                .isEqualTo(first.commit());
 
         // the completion was lost: a new start of the same attempt finds the ref and returns its record
         ItemRecord again = run("again", task("x"));
@@ -120,12 +155,19 @@ class ItemActivitiesTest {
         ItemRecord second = run("second", task("x", 2));
 
         assertThat(second.status()).isEqualTo(ItemRecord.SUCCEEDED);
-        assertThat(second.recorded()).as("attempt 2 did not take attempt 1's result").isFalse();
+        assertThat(second.recorded())
+                .as("attempt 2 did not take attempt 1's result")
+                .isFalse();
         assertThat(first.recorded()).isFalse();
-        assertThat(Files.readAllLines(marker)).as("the agent ran once per attempt").hasSize(2);
-        assertThat(git(remote, "for-each-ref", "--format=%(refname)", "refs/prodigy/").lines().toList())
+        assertThat(Files.readAllLines(marker))
+                .as("the agent ran once per attempt")
+                .hasSize(2);
+        assertThat(git(remote, "for-each-ref", "--format=%(refname)", "refs/prodigy/")
+                        .lines()
+                        .toList())
                 .containsExactlyInAnyOrder("refs/prodigy/run-1/x@1", "refs/prodigy/run-1/x@2");
-        assertThat(ItemActivitiesImpl.readRecord(remote, "refs/prodigy/run-1/x@2").commit())
+        assertThat(ItemActivitiesImpl.readRecord(remote, "refs/prodigy/run-1/x@2")
+                        .commit())
                 .isEqualTo(second.commit());
 
         // a lost completion of attempt 2 is still found: its agent does not run a third time

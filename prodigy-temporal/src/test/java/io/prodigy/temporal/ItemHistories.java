@@ -21,20 +21,51 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code java -cp <test classpath> io.prodigy.temporal.ItemHistories prodigy-temporal/src/test/resources/histories}.
  */
 final class ItemHistories {
-    private ItemHistories() {
-    }
+    private ItemHistories() {}
 
     static final String QUEUE = "histories";
 
     static ItemTask task(String item) {
-        return new ItemTask("run-h", "wf", "hash", null, 0, item, 0, "\"" + item + "\"", 1, Map.of("a", "1"),
-                Map.of(), 0, "remote", "refs/prodigy-base/run-h", "refs/prodigy/run-h/" + item, 5_000, 3, 60_000);
+        return new ItemTask(
+                "run-h",
+                "wf",
+                "hash",
+                null,
+                0,
+                item,
+                0,
+                "\"" + item + "\"",
+                1,
+                Map.of("a", "1"),
+                Map.of(),
+                0,
+                "remote",
+                "refs/prodigy-base/run-h",
+                "refs/prodigy/run-h/" + item,
+                5_000,
+                3,
+                60_000);
     }
 
     static ItemRecord record(String item, String status, long retryAfter, int dispatch) {
         boolean ok = status.equals(ItemRecord.SUCCEEDED);
-        return new ItemRecord(item, status, ok ? null : "RATE_LIMITED", null, null, null, "out", 0.5, 10, 20, "base",
-                ok ? "tip" : null, retryAfter, dispatch, "w1", false);
+        return new ItemRecord(
+                item,
+                status,
+                ok ? null : "RATE_LIMITED",
+                null,
+                null,
+                null,
+                "out",
+                0.5,
+                10,
+                20,
+                "base",
+                ok ? "tip" : null,
+                retryAfter,
+                dispatch,
+                "w1",
+                false);
     }
 
     /** @return the histories of each path, by name */
@@ -44,38 +75,50 @@ final class ItemHistories {
             Worker worker = env.newWorker(QUEUE);
             worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
             worker.registerActivitiesImplementations((ItemActivities) t -> {
-                int call = calls.computeIfAbsent(t.itemId(), k -> new AtomicInteger()).incrementAndGet();
+                int call = calls.computeIfAbsent(t.itemId(), k -> new AtomicInteger())
+                        .incrementAndGet();
                 return switch (t.itemId()) {
-                    case "throttled" -> call <= 2 ? record(t.itemId(), ItemRecord.THROTTLED, call == 1 ? 0 : 90_000, 1)
-                            : record(t.itemId(), ItemRecord.SUCCEEDED, 0, 1);
+                    case "throttled" ->
+                        call <= 2
+                                ? record(t.itemId(), ItemRecord.THROTTLED, call == 1 ? 0 : 90_000, 1)
+                                : record(t.itemId(), ItemRecord.SUCCEEDED, 0, 1);
                     case "lost-worker" -> {
                         if (call == 1) {
                             throw ApplicationFailure.newFailure("worker lost", "WorkerError");
                         }
-                        yield record(t.itemId(), ItemRecord.SUCCEEDED, 0,
+                        yield record(
+                                t.itemId(),
+                                ItemRecord.SUCCEEDED,
+                                0,
                                 Activity.getExecutionContext().getInfo().getAttempt());
                     }
-                    case "mismatch" -> throw ApplicationFailure.newNonRetryableFailure("not the coordinator's",
-                            ItemWorkflowImpl.MISMATCH);
+                    case "mismatch" ->
+                        throw ApplicationFailure.newNonRetryableFailure(
+                                "not the coordinator's", ItemWorkflowImpl.MISMATCH);
                     case "failed" -> record(t.itemId(), ItemRecord.FAILED, 0, 1);
                     default -> record(t.itemId(), ItemRecord.SUCCEEDED, 0, 1);
                 };
             });
             java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-        Worker canceller = env.newWorker(QUEUE + "-cancel");
-        canceller.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
-        canceller.registerActivitiesImplementations((ItemActivities) t -> {
-            started.countDown();
-            while (true) {
-                Activity.getExecutionContext().heartbeat("working"); // throws once cancelled
-                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
-            }
-        });
+            Worker canceller = env.newWorker(QUEUE + "-cancel");
+            canceller.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
+            canceller.registerActivitiesImplementations((ItemActivities) t -> {
+                started.countDown();
+                while (true) {
+                    Activity.getExecutionContext().heartbeat("working"); // throws once cancelled
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+                }
+            });
             env.start();
             Map<String, WorkflowExecutionHistory> out = new LinkedHashMap<>();
             for (String item : new String[] {"succeeded", "failed", "throttled", "lost-worker", "mismatch"}) {
-                WorkflowStub stub = env.getWorkflowClient().newUntypedWorkflowStub("ItemWorkflow",
-                        WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId("item-" + item).build());
+                WorkflowStub stub = env.getWorkflowClient()
+                        .newUntypedWorkflowStub(
+                                "ItemWorkflow",
+                                WorkflowOptions.newBuilder()
+                                        .setTaskQueue(QUEUE)
+                                        .setWorkflowId("item-" + item)
+                                        .build());
                 stub.start(task(item));
                 try {
                     stub.getResult(ItemRecord.class);
@@ -89,10 +132,15 @@ final class ItemHistories {
         }
     }
 
-    private static WorkflowExecutionHistory cancelled(TestWorkflowEnvironment env,
-                                                      java.util.concurrent.CountDownLatch started) {
-        WorkflowStub stub = env.getWorkflowClient().newUntypedWorkflowStub("ItemWorkflow",
-                WorkflowOptions.newBuilder().setTaskQueue(QUEUE + "-cancel").setWorkflowId("item-cancelled").build());
+    private static WorkflowExecutionHistory cancelled(
+            TestWorkflowEnvironment env, java.util.concurrent.CountDownLatch started) {
+        WorkflowStub stub = env.getWorkflowClient()
+                .newUntypedWorkflowStub(
+                        "ItemWorkflow",
+                        WorkflowOptions.newBuilder()
+                                .setTaskQueue(QUEUE + "-cancel")
+                                .setWorkflowId("item-cancelled")
+                                .build());
         stub.start(task("cancelled"));
         try {
             started.await();
@@ -118,7 +166,8 @@ final class ItemHistories {
     public static void main(String[] args) throws IOException {
         Path dir = Files.createDirectories(Path.of(args[0]));
         for (Map.Entry<String, WorkflowExecutionHistory> e : record().entrySet()) {
-            Files.writeString(dir.resolve("item-" + e.getKey() + ".json"), e.getValue().toJson(true) + "\n");
+            Files.writeString(
+                    dir.resolve("item-" + e.getKey() + ".json"), e.getValue().toJson(true) + "\n");
         }
     }
 }

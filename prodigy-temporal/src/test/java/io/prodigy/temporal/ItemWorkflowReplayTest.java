@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the item workflows open on a server during an upgrade (non-determinism) fails the build here.
  */
 class ItemWorkflowReplayTest {
-    private static final List<String> PATHS = List.of("succeeded", "failed", "throttled", "lost-worker",
-            "mismatch", "cancelled");
+    private static final List<String> PATHS =
+            List.of("succeeded", "failed", "throttled", "lost-worker", "mismatch", "cancelled");
 
     private static WorkflowExecutionHistory history(String name) throws IOException {
         try (InputStream in = ItemWorkflowReplayTest.class.getResourceAsStream("/histories/item-" + name + ".json")) {
@@ -31,8 +31,9 @@ class ItemWorkflowReplayTest {
             // the files are protobuf JSON (what WorkflowExecutionHistory.toJson and `temporal workflow show
             // --output json` write); parsed here without the json-path stack of fromJson
             History.Builder history = History.newBuilder();
-            JsonFormat.parser().ignoringUnknownFields().merge(new String(in.readAllBytes(), StandardCharsets.UTF_8),
-                    history);
+            JsonFormat.parser()
+                    .ignoringUnknownFields()
+                    .merge(new String(in.readAllBytes(), StandardCharsets.UTF_8), history);
             return new WorkflowExecutionHistory(history.build(), "item-" + name);
         }
     }
@@ -52,7 +53,8 @@ class ItemWorkflowReplayTest {
         WorkflowExecutionHistory h = history(name);
 
         assertThatThrownBy(() -> WorkflowReplayer.replayWorkflowExecution(h, TimerFirstItemWorkflow.class))
-                .as("a changed command order is caught").isInstanceOf(RuntimeException.class)
+                .as("a changed command order is caught")
+                .isInstanceOf(RuntimeException.class)
                 .hasStackTraceContaining("NonDeterministicException");
         assertThat(PATHS).contains(name);
     }

@@ -55,27 +55,64 @@ class ItemWorkflowTest {
     }
 
     private ItemTask task(int maxDispatches) {
-        return new ItemTask("run-1", "wf", "hash", null, 0, "item-1", 0, "{\"n\":1}", 1, Map.of("a", "1"), Map.of(),
-                0, "remote", "refs/prodigy-base/run-1", "refs/prodigy/run-1/item-1", 5_000, maxDispatches, 60_000);
+        return new ItemTask(
+                "run-1",
+                "wf",
+                "hash",
+                null,
+                0,
+                "item-1",
+                0,
+                "{\"n\":1}",
+                1,
+                Map.of("a", "1"),
+                Map.of(),
+                0,
+                "remote",
+                "refs/prodigy-base/run-1",
+                "refs/prodigy/run-1/item-1",
+                5_000,
+                maxDispatches,
+                60_000);
     }
 
     private static ItemRecord record(String status, long retryAfter, int dispatch) {
-        return new ItemRecord("item-1", status, status.equals(ItemRecord.SUCCEEDED) ? null : "RATE_LIMITED", null,
-                null, null, "out", 0.5, 10, 20, "base", status.equals(ItemRecord.SUCCEEDED) ? "tip" : null,
-                retryAfter, dispatch, "w1", false);
+        return new ItemRecord(
+                "item-1",
+                status,
+                status.equals(ItemRecord.SUCCEEDED) ? null : "RATE_LIMITED",
+                null,
+                null,
+                null,
+                "out",
+                0.5,
+                10,
+                20,
+                "base",
+                status.equals(ItemRecord.SUCCEEDED) ? "tip" : null,
+                retryAfter,
+                dispatch,
+                "w1",
+                false);
     }
 
     private ItemWorkflow stub(String id) {
-        return env.getWorkflowClient().newWorkflowStub(ItemWorkflow.class,
-                WorkflowOptions.newBuilder().setTaskQueue(QUEUE).setWorkflowId(id).build());
+        return env.getWorkflowClient()
+                .newWorkflowStub(
+                        ItemWorkflow.class,
+                        WorkflowOptions.newBuilder()
+                                .setTaskQueue(QUEUE)
+                                .setWorkflowId(id)
+                                .build());
     }
 
     @Test
     void aThrottledAttemptRunsAgainAfterTheReportedDelayWithoutCounting() {
         Worker worker = env.newWorker(QUEUE);
         worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
-        ScriptedActivities activities = new ScriptedActivities(env, call -> call <= 2
-                ? record(ItemRecord.THROTTLED, 3_600_000, 1) : record(ItemRecord.SUCCEEDED, 0, 1));
+        ScriptedActivities activities = new ScriptedActivities(
+                env,
+                call -> call <= 2 ? record(ItemRecord.THROTTLED, 3_600_000, 1) : record(ItemRecord.SUCCEEDED, 0, 1));
         worker.registerActivitiesImplementations(activities);
         env.start();
 
@@ -85,7 +122,8 @@ class ItemWorkflowTest {
         assertThat(r.dispatch()).as("throttled runs are not counted").isEqualTo(1);
         assertThat(activities.attempts).hasSize(3).containsOnly(1);
         assertThat(activities.startedAt.get(1) - activities.startedAt.get(0))
-                .as("waited the hour the agent reported").isGreaterThanOrEqualTo(3_600_000);
+                .as("waited the hour the agent reported")
+                .isGreaterThanOrEqualTo(3_600_000);
         assertThat(activities.startedAt.get(2) - activities.startedAt.get(1)).isGreaterThanOrEqualTo(3_600_000);
     }
 
@@ -93,8 +131,8 @@ class ItemWorkflowTest {
     void aThrottledAttemptWithoutResetTimeWaitsTheDefaultDelay() {
         Worker worker = env.newWorker(QUEUE);
         worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
-        ScriptedActivities activities = new ScriptedActivities(env, call -> call == 1
-                ? record(ItemRecord.THROTTLED, 0, 1) : record(ItemRecord.SUCCEEDED, 0, 1));
+        ScriptedActivities activities = new ScriptedActivities(
+                env, call -> call == 1 ? record(ItemRecord.THROTTLED, 0, 1) : record(ItemRecord.SUCCEEDED, 0, 1));
         worker.registerActivitiesImplementations(activities);
         env.start();
 
@@ -110,7 +148,10 @@ class ItemWorkflowTest {
             if (call == 1) {
                 throw ApplicationFailure.newFailure("worker lost", "WorkerError");
             }
-            return record(ItemRecord.SUCCEEDED, 0, Activity.getExecutionContext().getInfo().getAttempt());
+            return record(
+                    ItemRecord.SUCCEEDED,
+                    0,
+                    Activity.getExecutionContext().getInfo().getAttempt());
         });
         worker.registerActivitiesImplementations(activities);
         env.start();
@@ -144,14 +185,16 @@ class ItemWorkflowTest {
         Worker worker = env.newWorker(QUEUE);
         worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
         ScriptedActivities mismatch = new ScriptedActivities(env, call -> {
-            throw ApplicationFailure.newNonRetryableFailure("not the coordinator's workflow",
-                    ItemWorkflowImpl.MISMATCH);
+            throw ApplicationFailure.newNonRetryableFailure(
+                    "not the coordinator's workflow", ItemWorkflowImpl.MISMATCH);
         });
         worker.registerActivitiesImplementations(mismatch);
         env.start();
 
-        assertThatThrownBy(() -> stub("mismatch").run(task(5))).isInstanceOf(WorkflowFailedException.class)
-                .rootCause().hasMessageContaining("not the coordinator's workflow");
+        assertThatThrownBy(() -> stub("mismatch").run(task(5)))
+                .isInstanceOf(WorkflowFailedException.class)
+                .rootCause()
+                .hasMessageContaining("not the coordinator's workflow");
         assertThat(mismatch.attempts).containsExactly(1);
     }
 
@@ -180,9 +223,12 @@ class ItemWorkflowTest {
 
         WorkflowStub.fromTyped(wf).cancel();
 
-        assertThat(stopped.await(30, TimeUnit.SECONDS)).as("the activity saw the cancellation").isTrue();
+        assertThat(stopped.await(30, TimeUnit.SECONDS))
+                .as("the activity saw the cancellation")
+                .isTrue();
         assertThatThrownBy(() -> WorkflowStub.fromTyped(wf).getResult(ItemRecord.class))
-                .isInstanceOf(WorkflowFailedException.class).hasCauseInstanceOf(CanceledFailure.class);
+                .isInstanceOf(WorkflowFailedException.class)
+                .hasCauseInstanceOf(CanceledFailure.class);
     }
 
     @Test
@@ -203,7 +249,10 @@ class ItemWorkflowTest {
         }
         java.util.Set<Integer> lengths = new java.util.TreeSet<>();
         for (int i = 0; i < items; i++) {
-            lengths.add(env.getWorkflowClient().fetchHistory("many-" + i).getHistory().getEventsCount());
+            lengths.add(env.getWorkflowClient()
+                    .fetchHistory("many-" + i)
+                    .getHistory()
+                    .getEventsCount());
         }
         assertThat(lengths).as("events per item history").hasSize(1).allMatch(n -> n <= 16);
     }
@@ -213,8 +262,11 @@ class ItemWorkflowTest {
         Worker worker = env.newWorker(QUEUE);
         worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
         int throttles = ItemWorkflowImpl.THROTTLES_PER_RUN + 20;
-        ScriptedActivities activities = new ScriptedActivities(env, call -> call <= throttles
-                ? record(ItemRecord.THROTTLED, 600_000, 1) : record(ItemRecord.SUCCEEDED, 0, 1));
+        ScriptedActivities activities = new ScriptedActivities(
+                env,
+                call -> call <= throttles
+                        ? record(ItemRecord.THROTTLED, 600_000, 1)
+                        : record(ItemRecord.SUCCEEDED, 0, 1));
         worker.registerActivitiesImplementations(activities);
         env.start();
 

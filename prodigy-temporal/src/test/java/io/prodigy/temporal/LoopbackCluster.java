@@ -56,7 +56,8 @@ final class LoopbackCluster implements AutoCloseable {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(main);
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(logs.resolve(name + ".err").toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectError(logs.resolve(name + ".err").toFile());
         pb.environment().putAll(env);
         pb.environment().put("WORKER_NAME", name);
         Process p = pb.start();
@@ -77,8 +78,8 @@ final class LoopbackCluster implements AutoCloseable {
                     }
                 }
                 if (!p.isAlive() && lines.contains(EOF)) {
-                    throw new IllegalStateException("process " + p.pid() + " ended before printing " + prefix
-                            + "; it printed " + lines);
+                    throw new IllegalStateException(
+                            "process " + p.pid() + " ended before printing " + prefix + "; it printed " + lines);
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -103,23 +104,25 @@ final class LoopbackCluster implements AutoCloseable {
     private void capture(Process p) {
         List<String> lines = new ArrayList<>();
         output.put(p, lines);
-        Thread t = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String l = in.readLine(); l != null; l = in.readLine()) {
+        Thread t = new Thread(
+                () -> {
+                    try (BufferedReader in =
+                            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String l = in.readLine(); l != null; l = in.readLine()) {
+                            synchronized (lines) {
+                                lines.add(l);
+                                lines.notifyAll();
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the process is gone
+                    }
                     synchronized (lines) {
-                        lines.add(l);
+                        lines.add(EOF);
                         lines.notifyAll();
                     }
-                }
-            } catch (IOException e) {
-                // the process is gone
-            }
-            synchronized (lines) {
-                lines.add(EOF);
-                lines.notifyAll();
-            }
-        }, "output-" + p.pid());
+                },
+                "output-" + p.pid());
         t.setDaemon(true);
         t.start();
     }

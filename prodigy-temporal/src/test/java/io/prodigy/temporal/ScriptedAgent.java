@@ -41,7 +41,8 @@ final class ScriptedAgent implements AgentRunner {
 
     @Override
     public AgentResult run(AgentRequest request) throws InterruptedException {
-        String item = request.command().substring(request.command().indexOf(' ') + 1).strip();
+        String item =
+                request.command().substring(request.command().indexOf(' ') + 1).strip();
         int call = calls.computeIfAbsent(item, k -> new AtomicInteger()).incrementAndGet();
         mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
         log.add(item + "#" + call + "@" + System.nanoTime());
@@ -53,7 +54,11 @@ final class ScriptedAgent implements AgentRunner {
             Files.writeString(request.workspace().resolve("item-" + item + ".txt"), item + "\n");
             git(request, "add", "item-" + item + ".txt");
             git(request, "commit", "-q", "-m", "item " + item);
-            return AgentResult.builder().success(true).output("did " + item).costUsd(cost).build();
+            return AgentResult.builder()
+                    .success(true)
+                    .output("did " + item)
+                    .costUsd(cost)
+                    .build();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } finally {
@@ -64,7 +69,8 @@ final class ScriptedAgent implements AgentRunner {
     private void git(AgentRequest request, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("git"));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(request.workspace().toFile()).redirectErrorStream(true);
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).directory(request.workspace().toFile()).redirectErrorStream(true);
         pb.environment().putAll(gitEnv);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

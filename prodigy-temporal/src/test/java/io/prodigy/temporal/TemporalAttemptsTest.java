@@ -38,11 +38,17 @@ class TemporalAttemptsTest {
     void aRetryAfterAMergeConflictRunsTheAgentAgainAndItsWorkReachesMainOnce() throws Exception {
         List<Object> items = List.of("a", "b");
         Workflow wf = Workflow.mapReduce("conflict-retry")
-                .map(MapPhase.builder().input(WorkInput.values(items)).maxParallel(1)
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(items))
+                        .maxParallel(1)
                         .agentTemplate(Step.agent("work ${item}").build()))
-                .errorPolicy(ErrorPolicy.builder().onItemFailure(ItemFailureAction.RETRY)
-                        .itemRetry(RetryPolicy.builder().maxAttempts(2).initialDelay(Duration.ofMillis(10))
-                                .jitter(false).build()))
+                .errorPolicy(ErrorPolicy.builder()
+                        .onItemFailure(ItemFailureAction.RETRY)
+                        .itemRetry(RetryPolicy.builder()
+                                .maxAttempts(2)
+                                .initialDelay(Duration.ofMillis(10))
+                                .jitter(false)
+                                .build()))
                 .build();
         try (InProcessCluster cluster = new InProcessCluster(tmp)) {
             ScriptedAgent agent = new ScriptedAgent(cluster.gitEnv, 0.1, (request, item, call) -> {
@@ -58,7 +64,11 @@ class TemporalAttemptsTest {
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-                return AgentResult.builder().success(true).output("did " + item).costUsd(0.1).build();
+                return AgentResult.builder()
+                        .success(true)
+                        .output("did " + item)
+                        .costUsd(0.1)
+                        .build();
             });
             cluster.worker("w1", 1, wf, agent);
             cluster.worker("w2", 1, wf, agent);
@@ -69,24 +79,37 @@ class TemporalAttemptsTest {
             assertThat(result.status()).as(result.toString()).isEqualTo(RunStatus.SUCCEEDED);
             String conflictedId = cluster.events.stream()
                     .filter(e -> e instanceof RunEvent.ItemFailed f && f.errorKind() == ErrorKind.MERGE_CONFLICT)
-                    .map(e -> ((RunEvent.ItemFailed) e).itemId()).findFirst().orElseThrow();
-            ItemResult retried = result.items().stream().filter(r -> r.itemId().equals(conflictedId)).findFirst()
+                    .map(e -> ((RunEvent.ItemFailed) e).itemId())
+                    .findFirst()
                     .orElseThrow();
-            ItemResult once = result.items().stream().filter(r -> !r.itemId().equals(conflictedId)).findFirst()
+            ItemResult retried = result.items().stream()
+                    .filter(r -> r.itemId().equals(conflictedId))
+                    .findFirst()
+                    .orElseThrow();
+            ItemResult once = result.items().stream()
+                    .filter(r -> !r.itemId().equals(conflictedId))
+                    .findFirst()
                     .orElseThrow();
             String conflicted = retried.itemJson().replace("\"", "");
             String other = once.itemJson().replace("\"", "");
-            assertThat(agent.calls.get(conflicted).get()).as("the agent ran again for attempt 2").isEqualTo(2);
+            assertThat(agent.calls.get(conflicted).get())
+                    .as("the agent ran again for attempt 2")
+                    .isEqualTo(2);
             assertThat(agent.calls.get(other).get()).isEqualTo(1);
             assertThat(retried.attempts()).isEqualTo(2);
             cluster.assertEachOnMainOnce(items);
             assertThat(cluster.git(cluster.repo, "show", "main:shared.txt")).isEqualTo(other);
-            assertThat(cluster.git(cluster.repo, "show", "main:item-" + conflicted + ".txt")).isEqualTo(conflicted);
+            assertThat(cluster.git(cluster.repo, "show", "main:item-" + conflicted + ".txt"))
+                    .isEqualTo(conflicted);
             // one ref per engine attempt, none a prefix folder of another
             String run = "refs/prodigy/" + Git.refSafe(result.runId()) + "/";
             assertThat(cluster.git(cluster.repo, "for-each-ref", "--format=%(refname)", "refs/prodigy/")
-                    .lines().toList()).containsExactlyInAnyOrder(run + Git.refSafe(once.itemId()) + "@1",
-                    run + Git.refSafe(conflictedId) + "@1", run + Git.refSafe(conflictedId) + "@2");
+                            .lines()
+                            .toList())
+                    .containsExactlyInAnyOrder(
+                            run + Git.refSafe(once.itemId()) + "@1",
+                            run + Git.refSafe(conflictedId) + "@1",
+                            run + Git.refSafe(conflictedId) + "@2");
         }
     }
 
@@ -94,21 +117,34 @@ class TemporalAttemptsTest {
     void reprocessingTheDeadLetterQueueRunsAFailedItemAgainAsANewAttempt() throws Exception {
         List<Object> items = List.of("a", "b");
         Workflow wf = Workflow.mapReduce("dlq-retry")
-                .map(MapPhase.builder().input(WorkInput.values(items)).maxParallel(2)
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(items))
+                        .maxParallel(2)
                         .agentTemplate(Step.agent("work ${item}").build()))
                 .build();
         try (InProcessCluster cluster = new InProcessCluster(tmp)) {
-            ScriptedAgent agent = new ScriptedAgent(cluster.gitEnv, 0.1, (request, item, call) ->
-                    item.equals("b") && call == 1 ? AgentResult.builder().success(false)
-                            .errorKind(ErrorKind.COMMAND_FAILED).errorMessage("the tests failed").build() : null);
+            ScriptedAgent agent = new ScriptedAgent(
+                    cluster.gitEnv,
+                    0.1,
+                    (request, item, call) -> item.equals("b") && call == 1
+                            ? AgentResult.builder()
+                                    .success(false)
+                                    .errorKind(ErrorKind.COMMAND_FAILED)
+                                    .errorMessage("the tests failed")
+                                    .build()
+                            : null);
             cluster.worker("w1", 2, wf, agent);
             Prodigy coordinator = cluster.coordinator(cluster.executor().build());
 
             RunResult first = coordinator.run(wf);
 
-            ItemResult failed = first.items().stream().filter(r -> r.itemJson().equals("\"b\"")).findFirst()
+            ItemResult failed = first.items().stream()
+                    .filter(r -> r.itemJson().equals("\"b\""))
+                    .findFirst()
                     .orElseThrow();
-            ItemResult a = first.items().stream().filter(r -> r.itemJson().equals("\"a\"")).findFirst()
+            ItemResult a = first.items().stream()
+                    .filter(r -> r.itemJson().equals("\"a\""))
+                    .findFirst()
                     .orElseThrow();
             assertThat(failed.status()).isEqualTo(ItemStatus.FAILED);
             assertThat(first.status()).isNotEqualTo(RunStatus.SUCCEEDED);
@@ -116,16 +152,22 @@ class TemporalAttemptsTest {
             Prodigy.ReprocessResult again = coordinator.reprocessDeadLetters(first.runId(), wf, ReprocessOptions.ALL);
 
             assertThat(again.itemIds()).containsExactly(failed.itemId());
-            assertThat(again.result().items()).filteredOn(r -> r.itemId().equals(failed.itemId()))
-                    .extracting(ItemResult::status).containsExactly(ItemStatus.SUCCEEDED);
-            assertThat(agent.calls.get("b").get()).as("the reprocess ran the agent again").isEqualTo(2);
+            assertThat(again.result().items())
+                    .filteredOn(r -> r.itemId().equals(failed.itemId()))
+                    .extracting(ItemResult::status)
+                    .containsExactly(ItemStatus.SUCCEEDED);
+            assertThat(agent.calls.get("b").get())
+                    .as("the reprocess ran the agent again")
+                    .isEqualTo(2);
             assertThat(agent.calls.get("a").get()).isEqualTo(1);
             cluster.assertEachOnMainOnce(items);
             // the reprocess was attempt 2: a workflow of its own, not attempt 1's finished one re-attached
             String run = "refs/prodigy/" + Git.refSafe(first.runId()) + "/";
             assertThat(cluster.git(cluster.repo, "for-each-ref", "--format=%(refname)", "refs/prodigy/")
-                    .lines().toList()).containsExactlyInAnyOrder(run + Git.refSafe(a.itemId()) + "@1",
-                    run + Git.refSafe(failed.itemId()) + "@2");
+                            .lines()
+                            .toList())
+                    .containsExactlyInAnyOrder(
+                            run + Git.refSafe(a.itemId()) + "@1", run + Git.refSafe(failed.itemId()) + "@2");
         }
     }
 }

@@ -45,8 +45,10 @@ class TemporalClusterTest {
     void repository() throws Exception {
         Path home = Files.createDirectories(tmp.resolve("home"));
         Path config = home.resolve("gitconfig");
-        Files.writeString(config, "[user]\n\tname = Prodigy Test\n\temail = test@prodigy.invalid\n"
-                + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
+        Files.writeString(
+                config,
+                "[user]\n\tname = Prodigy Test\n\temail = test@prodigy.invalid\n"
+                        + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
         gitEnv = new LinkedHashMap<>();
         gitEnv.put("HOME", home.toString());
         gitEnv.put("XDG_CONFIG_HOME", home.resolve(".config").toString());
@@ -68,22 +70,28 @@ class TemporalClusterTest {
 
     @Test
     void aWorkerKilledMidItemLosesNothingAndEveryItemReachesMainOnce() throws Exception {
-        try (LoopbackCluster cluster = new LoopbackCluster(Files.createDirectories(tmp.resolve("logs")),
-                clusterEnv())) {
+        try (LoopbackCluster cluster =
+                new LoopbackCluster(Files.createDirectories(tmp.resolve("logs")), clusterEnv())) {
             cluster.startServer();
             cluster.startWorker("w1", tmp.resolve("cache-w1"), 2);
             cluster.startWorker("w2", tmp.resolve("cache-w2"), 2);
             WorktreeIsolation.Builder isolation = WorktreeIsolation.builder().prodigyHome(tmp.resolve("coord"));
             gitEnv.forEach(isolation::gitEnvironment);
-            try (TemporalMapExecutor executor = TemporalMapExecutor.builder().target(cluster.target())
-                    .heartbeatTimeout(Duration.ofSeconds(2)).build();
-                 Prodigy coordinator = Prodigy.builder().workingDirectory(repo).home(tmp.resolve("coord"))
-                         .isolation(isolation.build()).mapExecutor(executor).build()) {
-                RunHandle run = coordinator.start(ClusterWorkflow.create(),
-                        io.prodigy.api.RunOptions.DEFAULT);
+            try (TemporalMapExecutor executor = TemporalMapExecutor.builder()
+                            .target(cluster.target())
+                            .heartbeatTimeout(Duration.ofSeconds(2))
+                            .build();
+                    Prodigy coordinator = Prodigy.builder()
+                            .workingDirectory(repo)
+                            .home(tmp.resolve("coord"))
+                            .isolation(isolation.build())
+                            .mapExecutor(executor)
+                            .build()) {
+                RunHandle run = coordinator.start(ClusterWorkflow.create(), io.prodigy.api.RunOptions.DEFAULT);
 
-                await("an item started on w1 and four agents run", () -> started("w1").size() >= 1
-                        && started(null).size() >= 4);
+                await(
+                        "an item started on w1 and four agents run",
+                        () -> started("w1").size() >= 1 && started(null).size() >= 4);
                 List<String> onW1 = started("w1");
                 List<Long> orphans = agentPids("w1");
                 cluster.kill("w1");
@@ -98,7 +106,8 @@ class TemporalClusterTest {
                         .collect(Collectors.toMap(i -> i.itemJson().replace("\"", ""), i -> i));
                 assertThat(byItem.values()).extracting(ItemResult::status).containsOnly(ItemStatus.SUCCEEDED);
                 for (String item : onW1) {
-                    assertThat(byItem.get(item).attempts()).as("%s was on the killed worker", item)
+                    assertThat(byItem.get(item).attempts())
+                            .as("%s was on the killed worker", item)
                             .isGreaterThanOrEqualTo(2);
                     assertThat(started("w2")).as("%s finished elsewhere", item).contains(item);
                 }
@@ -109,19 +118,27 @@ class TemporalClusterTest {
 
     @Test
     void cancellingTheRunStopsTheAgentsOnEveryWorkerAndResumeFinishesIt() throws Exception {
-        try (LoopbackCluster cluster = new LoopbackCluster(Files.createDirectories(tmp.resolve("logs")),
-                clusterEnv())) {
+        try (LoopbackCluster cluster =
+                new LoopbackCluster(Files.createDirectories(tmp.resolve("logs")), clusterEnv())) {
             cluster.startServer();
             cluster.startWorker("w1", tmp.resolve("cache-w1"), 2);
             cluster.startWorker("w2", tmp.resolve("cache-w2"), 2);
             WorktreeIsolation.Builder isolation = WorktreeIsolation.builder().prodigyHome(tmp.resolve("coord"));
             gitEnv.forEach(isolation::gitEnvironment);
-            try (TemporalMapExecutor executor = TemporalMapExecutor.builder().target(cluster.target())
-                    .heartbeatTimeout(Duration.ofSeconds(2)).build();
-                 Prodigy coordinator = Prodigy.builder().workingDirectory(repo).home(tmp.resolve("coord"))
-                         .isolation(isolation.build()).mapExecutor(executor).build()) {
+            try (TemporalMapExecutor executor = TemporalMapExecutor.builder()
+                            .target(cluster.target())
+                            .heartbeatTimeout(Duration.ofSeconds(2))
+                            .build();
+                    Prodigy coordinator = Prodigy.builder()
+                            .workingDirectory(repo)
+                            .home(tmp.resolve("coord"))
+                            .isolation(isolation.build())
+                            .mapExecutor(executor)
+                            .build()) {
                 RunHandle run = coordinator.start(ClusterWorkflow.create(), io.prodigy.api.RunOptions.DEFAULT);
-                await("agents on both workers", () -> started("w1").size() == 2 && started("w2").size() == 2);
+                await(
+                        "agents on both workers",
+                        () -> started("w1").size() == 2 && started("w2").size() == 2);
                 List<Long> agents = new ArrayList<>(agentPids("w1"));
                 agents.addAll(agentPids("w2"));
 
@@ -129,15 +146,21 @@ class TemporalClusterTest {
                 RunResult result = run.await();
 
                 assertThat(result.status()).isEqualTo(RunStatus.CANCELLED);
-                await("every agent on every worker stopped", () -> agents.stream()
-                        .allMatch(pid -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)));
-                assertThat(Files.exists(markers.resolve("release"))).as("no agent was released").isFalse();
+                await(
+                        "every agent on every worker stopped",
+                        () -> agents.stream()
+                                .allMatch(pid -> ProcessHandle.of(pid)
+                                        .map(h -> !h.isAlive())
+                                        .orElse(true)));
+                assertThat(Files.exists(markers.resolve("release")))
+                        .as("no agent was released")
+                        .isFalse();
                 assertThat(git(repo, "log", "--format=%s", "main")).doesNotContain("item ");
 
                 // the cancelled item workflows are followed by new ones
                 Files.writeString(markers.resolve("release"), "go");
-                RunResult resumed = coordinator.resume(result.runId(), ClusterWorkflow.create(),
-                        io.prodigy.api.ResumeOptions.DEFAULT);
+                RunResult resumed = coordinator.resume(
+                        result.runId(), ClusterWorkflow.create(), io.prodigy.api.ResumeOptions.DEFAULT);
                 assertThat(resumed.status()).as(resumed.toString()).isEqualTo(RunStatus.SUCCEEDED);
             }
             assertEachItemOnMainOnce();
@@ -146,41 +169,57 @@ class TemporalClusterTest {
 
     @Test
     void aCoordinatorKilledMidRunReattachesOnResumeWithoutRunningItemsAgain() throws Exception {
-        try (LoopbackCluster cluster = new LoopbackCluster(Files.createDirectories(tmp.resolve("logs")),
-                clusterEnv())) {
+        try (LoopbackCluster cluster =
+                new LoopbackCluster(Files.createDirectories(tmp.resolve("logs")), clusterEnv())) {
             cluster.startServer();
             cluster.startWorker("w1", tmp.resolve("cache-w1"), 4);
             Path home = tmp.resolve("coord");
-            Process first = cluster.java("coordinator-1", CoordinatorMain.class.getName(), cluster.target(),
-                    repo.toString(), home.toString(), "run");
+            Process first = cluster.java(
+                    "coordinator-1",
+                    CoordinatorMain.class.getName(),
+                    cluster.target(),
+                    repo.toString(),
+                    home.toString(),
+                    "run");
             String runId = cluster.awaitLine(first, "RUN_ID=").substring("RUN_ID=".length());
             await("four agents run", () -> started(null).size() >= 4);
             List<String> inFlight = started(null);
             cluster.kill(first);
             Files.writeString(markers.resolve("release"), "go");
 
-            Process second = cluster.java("coordinator-2", CoordinatorMain.class.getName(), cluster.target(),
-                    repo.toString(), home.toString(), "resume", runId);
+            Process second = cluster.java(
+                    "coordinator-2",
+                    CoordinatorMain.class.getName(),
+                    cluster.target(),
+                    repo.toString(),
+                    home.toString(),
+                    "resume",
+                    runId);
             String result = cluster.awaitLine(second, "RESULT=");
 
             assertThat(result).as(String.join("\n", cluster.lines(second))).isEqualTo("RESULT=SUCCEEDED");
-            assertThat(second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
             assertThat(inFlight).hasSize(4);
             for (Object item : ClusterWorkflow.ITEMS) {
                 Path marker = markers.resolve("started-" + item + "-w1");
-                assertThat(Files.readAllLines(marker)).as("agent runs of %s (in flight at the kill: %s)", item,
-                        inFlight).hasSize(1);
+                assertThat(Files.readAllLines(marker))
+                        .as("agent runs of %s (in flight at the kill: %s)", item, inFlight)
+                        .hasSize(1);
             }
         }
         assertEachItemOnMainOnce();
     }
 
     private void assertEachItemOnMainOnce() throws Exception {
-        List<String> subjects = Arrays.asList(git(repo, "log", "--format=%s", "main").split("\n"));
+        List<String> subjects =
+                Arrays.asList(git(repo, "log", "--format=%s", "main").split("\n"));
         for (Object item : ClusterWorkflow.ITEMS) {
             assertThat(subjects.stream().filter(s -> s.equals("item " + item)).count())
-                    .as("commits of item %s on main", item).isEqualTo(1);
-            assertThat(Files.readString(repo.resolve("item-" + item + ".txt")).strip()).isEqualTo(item);
+                    .as("commits of item %s on main", item)
+                    .isEqualTo(1);
+            assertThat(Files.readString(repo.resolve("item-" + item + ".txt")).strip())
+                    .isEqualTo(item);
         }
     }
 
@@ -188,7 +227,8 @@ class TemporalClusterTest {
     private List<String> started(String worker) {
         List<String> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(markers)) {
-            files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("started-"))
+            files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("started-"))
                     .filter(n -> worker == null || n.endsWith("-" + worker))
                     .forEach(n -> out.add(n.substring("started-".length(), n.lastIndexOf('-'))));
         } catch (IOException e) {
@@ -200,7 +240,8 @@ class TemporalClusterTest {
     private List<Long> agentPids(String worker) throws IOException {
         List<Long> pids = new ArrayList<>();
         try (Stream<Path> files = Files.list(markers)) {
-            for (Path p : files.filter(f -> f.getFileName().toString().endsWith("-" + worker)).toList()) {
+            for (Path p : files.filter(f -> f.getFileName().toString().endsWith("-" + worker))
+                    .toList()) {
                 for (String line : Files.readAllLines(p)) {
                     pids.add(Long.parseLong(line.strip()));
                 }
@@ -232,5 +273,4 @@ class TemporalClusterTest {
         assertThat(p.waitFor()).as("git %s: %s", String.join(" ", args), out).isZero();
         return out.strip();
     }
-
 }

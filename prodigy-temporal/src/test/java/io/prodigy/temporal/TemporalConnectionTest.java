@@ -33,7 +33,8 @@ class TemporalConnectionTest {
 
     @Test
     void aPlainTargetHasNoTlsAndNoCredentials() {
-        WorkflowServiceStubsOptions o = TemporalConnection.builder("127.0.0.1:7233").build().serviceStubsOptions();
+        WorkflowServiceStubsOptions o =
+                TemporalConnection.builder("127.0.0.1:7233").build().serviceStubsOptions();
 
         assertThat(o.getTarget()).isEqualTo("127.0.0.1:7233");
         assertThat(o.getEnableHttps()).isFalse();
@@ -43,7 +44,9 @@ class TemporalConnectionTest {
 
     @Test
     void tlsAloneUsesTheJvmTrustStore() {
-        WorkflowServiceStubsOptions o = TemporalConnection.builder("temporal.example.com:7233").tls(true).build()
+        WorkflowServiceStubsOptions o = TemporalConnection.builder("temporal.example.com:7233")
+                .tls(true)
+                .build()
                 .serviceStubsOptions();
 
         assertThat(o.getEnableHttps()).isTrue();
@@ -53,8 +56,11 @@ class TemporalConnectionTest {
     @Test
     void mutualTlsBuildsAClientSslContextFromThePemFiles() throws Exception {
         TlsFiles files = TlsFiles.create(tmp);
-        TemporalConnection c = TemporalConnection.builder("ns.a1b2c.tmprl.cloud:7233").namespace("ns.a1b2c")
-                .tlsClientCertificate(files.cert(), files.key()).tlsCa(files.cert()).build();
+        TemporalConnection c = TemporalConnection.builder("ns.a1b2c.tmprl.cloud:7233")
+                .namespace("ns.a1b2c")
+                .tlsClientCertificate(files.cert(), files.key())
+                .tlsCa(files.cert())
+                .build();
 
         WorkflowServiceStubsOptions o = c.serviceStubsOptions();
 
@@ -67,8 +73,10 @@ class TemporalConnectionTest {
 
     @Test
     void anApiKeyGoesIntoTheAuthorizationHeaderOnlyAndImpliesTls() {
-        TemporalConnection c = TemporalConnection.builder("ns.a1b2c.tmprl.cloud:7233").namespace("ns.a1b2c")
-                .apiKey("sekret-key-123").build();
+        TemporalConnection c = TemporalConnection.builder("ns.a1b2c.tmprl.cloud:7233")
+                .namespace("ns.a1b2c")
+                .apiKey("sekret-key-123")
+                .build();
 
         WorkflowServiceStubsOptions o = c.serviceStubsOptions();
 
@@ -81,8 +89,12 @@ class TemporalConnectionTest {
 
     @Test
     void theExecutorAndTheWorkerHostConnectWithTheConnectionsOptions() throws Exception {
-        TemporalConnection c = TemporalConnection.builder("127.0.0.1:1").namespace("agents").apiKey("k-1").build();
-        try (TemporalMapExecutor executor = TemporalMapExecutor.builder().connection(c).build()) {
+        TemporalConnection c = TemporalConnection.builder("127.0.0.1:1")
+                .namespace("agents")
+                .apiKey("k-1")
+                .build();
+        try (TemporalMapExecutor executor =
+                TemporalMapExecutor.builder().connection(c).build()) {
             WorkflowServiceStubsOptions o = executor.serviceStubsOptions().orElseThrow();
             assertThat(o.getTarget()).isEqualTo("127.0.0.1:1");
             assertThat(authorization(o)).isEqualTo("Bearer k-1");
@@ -93,13 +105,17 @@ class TemporalConnectionTest {
     @Test
     void missingOrBrokenFilesAreClearErrors() throws Exception {
         Path missing = tmp.resolve("nope.pem");
-        assertThatThrownBy(() -> TemporalConnection.builder("h:1").tlsCa(missing).build())
-                .isInstanceOf(WorkflowDefinitionException.class).hasMessageContaining(missing.toString());
+        assertThatThrownBy(
+                        () -> TemporalConnection.builder("h:1").tlsCa(missing).build())
+                .isInstanceOf(WorkflowDefinitionException.class)
+                .hasMessageContaining(missing.toString());
         Path broken = Files.writeString(tmp.resolve("broken.pem"), "not a certificate\n");
         TemporalConnection c = TemporalConnection.builder("h:1").tlsCa(broken).build();
-        assertThatThrownBy(c::serviceStubsOptions).isInstanceOf(WorkflowDefinitionException.class)
-                .hasMessageContaining("cannot set up TLS").hasMessageContaining("broken.pem");
-        assertThatThrownBy(() -> TemporalConnection.builder("h:1").apiKey(" ")).isInstanceOf(
-                WorkflowDefinitionException.class);
+        assertThatThrownBy(c::serviceStubsOptions)
+                .isInstanceOf(WorkflowDefinitionException.class)
+                .hasMessageContaining("cannot set up TLS")
+                .hasMessageContaining("broken.pem");
+        assertThatThrownBy(() -> TemporalConnection.builder("h:1").apiKey(" "))
+                .isInstanceOf(WorkflowDefinitionException.class);
     }
 }

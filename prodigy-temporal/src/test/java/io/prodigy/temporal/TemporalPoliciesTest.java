@@ -34,7 +34,9 @@ class TemporalPoliciesTest {
 
     private static Workflow workflow(List<Object> items, int maxParallel) {
         return Workflow.mapReduce("policies")
-                .map(MapPhase.builder().input(WorkInput.values(items)).maxParallel(maxParallel)
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(items))
+                        .maxParallel(maxParallel)
                         .agentTemplate(Step.agent("work ${item}").build()))
                 .build();
     }
@@ -64,7 +66,9 @@ class TemporalPoliciesTest {
             RunResult result = coordinator.run(wf);
 
             assertThat(result.status()).as(result.toString()).isEqualTo(RunStatus.SUCCEEDED);
-            assertThat(agent.mostAtOnce.get()).as("agents at once over all workers").isEqualTo(2);
+            assertThat(agent.mostAtOnce.get())
+                    .as("agents at once over all workers")
+                    .isEqualTo(2);
             cluster.assertEachOnMainOnce(items);
         }
     }
@@ -79,7 +83,8 @@ class TemporalPoliciesTest {
             cluster.worker("w2", 2, wf, agent);
             Prodigy coordinator = cluster.coordinator(cluster.executor().build());
 
-            RunResult paused = coordinator.run(wf, RunOptions.builder().budgetUsd(2.0).build());
+            RunResult paused =
+                    coordinator.run(wf, RunOptions.builder().budgetUsd(2.0).build());
 
             assertThat(paused.status()).as(paused.toString()).isEqualTo(RunStatus.PAUSED);
             assertThat(paused.items()).extracting(ItemResult::status).doesNotContain(ItemStatus.FAILED);
@@ -98,20 +103,33 @@ class TemporalPoliciesTest {
     void aRateLimitedAttemptWaitsTheReportedDelayAndDoesNotCountAsAnAttempt() throws Exception {
         Workflow wf = workflow(List.of("a"), 1);
         try (InProcessCluster cluster = new InProcessCluster(tmp)) {
-            ScriptedAgent agent = new ScriptedAgent(cluster.gitEnv, 0.1, (request, item, call) -> call > 1 ? null
-                    : AgentResult.builder().success(false).errorKind(ErrorKind.RATE_LIMITED)
-                    .errorMessage("429 Too Many Requests").retryAfter(Instant.now().plusMillis(1500)).build());
+            ScriptedAgent agent = new ScriptedAgent(
+                    cluster.gitEnv,
+                    0.1,
+                    (request, item, call) -> call > 1
+                            ? null
+                            : AgentResult.builder()
+                                    .success(false)
+                                    .errorKind(ErrorKind.RATE_LIMITED)
+                                    .errorMessage("429 Too Many Requests")
+                                    .retryAfter(Instant.now().plusMillis(1500))
+                                    .build());
             cluster.worker("w1", 1, wf, agent);
             Prodigy coordinator = cluster.coordinator(cluster.executor().build());
 
             RunResult result = coordinator.run(wf);
 
             assertThat(result.status()).as(result.toString()).isEqualTo(RunStatus.SUCCEEDED);
-            assertThat(result.items().get(0).attempts()).as("the throttled run is not an attempt").isEqualTo(1);
+            assertThat(result.items().get(0).attempts())
+                    .as("the throttled run is not an attempt")
+                    .isEqualTo(1);
             assertThat(agent.log).hasSize(2);
-            long first = Long.parseLong(agent.log.get(0).substring(agent.log.get(0).indexOf('@') + 1));
-            long second = Long.parseLong(agent.log.get(1).substring(agent.log.get(1).indexOf('@') + 1));
-            assertThat(TimeUnit.NANOSECONDS.toMillis(second - first)).as("waited the reported delay")
+            long first =
+                    Long.parseLong(agent.log.get(0).substring(agent.log.get(0).indexOf('@') + 1));
+            long second =
+                    Long.parseLong(agent.log.get(1).substring(agent.log.get(1).indexOf('@') + 1));
+            assertThat(TimeUnit.NANOSECONDS.toMillis(second - first))
+                    .as("waited the reported delay")
                     .isGreaterThanOrEqualTo(1400);
             cluster.assertEachOnMainOnce(List.of("a"));
         }
@@ -137,14 +155,16 @@ class TemporalPoliciesTest {
             cluster.worker("w2", 1, wf, onW2);
             Prodigy coordinator = cluster.coordinator(cluster.executor().build());
             RunHandle run = coordinator.start(wf, RunOptions.DEFAULT);
-            InProcessCluster.await("an agent runs on each worker", () -> onW1.running.get() == 1
-                    && onW2.running.get() == 1);
+            InProcessCluster.await(
+                    "an agent runs on each worker", () -> onW1.running.get() == 1 && onW2.running.get() == 1);
 
             run.cancel();
             RunResult result = run.await();
 
             assertThat(result.status()).isEqualTo(RunStatus.CANCELLED);
-            assertThat(stopped.await(60, TimeUnit.SECONDS)).as("both agents were stopped").isTrue();
+            assertThat(stopped.await(60, TimeUnit.SECONDS))
+                    .as("both agents were stopped")
+                    .isTrue();
             assertThat(cluster.subjectsOnMain()).noneMatch(s -> s.startsWith("item "));
         }
     }
@@ -157,14 +177,18 @@ class TemporalPoliciesTest {
             cluster.deadWorker("dead", taken);
             Prodigy coordinator = cluster.coordinator(cluster.executor().build());
             RunHandle run = coordinator.start(wf, RunOptions.DEFAULT);
-            assertThat(taken.await(60, TimeUnit.SECONDS)).as("the silent worker took the item").isTrue();
+            assertThat(taken.await(60, TimeUnit.SECONDS))
+                    .as("the silent worker took the item")
+                    .isTrue();
             ScriptedAgent agent = new ScriptedAgent(cluster.gitEnv, 0.1, null);
             cluster.worker("w2", 1, wf, agent);
 
             RunResult result = run.await();
 
             assertThat(result.status()).as(result.toString()).isEqualTo(RunStatus.SUCCEEDED);
-            assertThat(result.items().get(0).attempts()).as("dispatches of the item").isGreaterThanOrEqualTo(2);
+            assertThat(result.items().get(0).attempts())
+                    .as("dispatches of the item")
+                    .isGreaterThanOrEqualTo(2);
             assertThat(agent.log).hasSize(1);
             cluster.assertEachOnMainOnce(List.of("a"));
         }

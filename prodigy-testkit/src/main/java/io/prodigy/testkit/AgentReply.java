@@ -29,8 +29,12 @@ public final class AgentReply {
     private final Gate gate;
     private final Double costUsd;
 
-    private AgentReply(Function<AgentRequest, AgentResult> answer, List<FileEffect> effects, Duration duration,
-                       Gate gate, Double costUsd) {
+    private AgentReply(
+            Function<AgentRequest, AgentResult> answer,
+            List<FileEffect> effects,
+            Duration duration,
+            Gate gate,
+            Double costUsd) {
         this.answer = answer;
         this.effects = List.copyOf(effects);
         this.duration = duration;
@@ -53,8 +57,8 @@ public final class AgentReply {
      * @return a reply that reports a failed agent (a result, not an exception)
      */
     public static AgentReply fail(ErrorKind kind, String message) {
-        AgentResult result = AgentResult.failure(Objects.requireNonNull(kind, "kind"),
-                Objects.requireNonNull(message, "message"));
+        AgentResult result =
+                AgentResult.failure(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(message, "message"));
         return answer(r -> result);
     }
 
@@ -69,8 +73,12 @@ public final class AgentReply {
      */
     public static AgentReply quotaExhausted(Instant retryAfter) {
         Objects.requireNonNull(retryAfter, "retryAfter");
-        AgentResult result = AgentResult.builder().success(false).errorKind(ErrorKind.QUOTA_EXHAUSTED)
-                .errorMessage("quota exhausted (scripted)").retryAfter(retryAfter).build();
+        AgentResult result = AgentResult.builder()
+                .success(false)
+                .errorKind(ErrorKind.QUOTA_EXHAUSTED)
+                .errorMessage("quota exhausted (scripted)")
+                .retryAfter(retryAfter)
+                .build();
         return answer(r -> result);
     }
 
@@ -99,8 +107,8 @@ public final class AgentReply {
      * @return this reply, first writing the file (uncommitted)
      */
     public AgentReply writing(String path, String content) {
-        return withEffect(new FileEffect(Objects.requireNonNull(path, "path"),
-                Objects.requireNonNull(content, "content"), null));
+        return withEffect(
+                new FileEffect(Objects.requireNonNull(path, "path"), Objects.requireNonNull(content, "content"), null));
     }
 
     /**
@@ -110,8 +118,10 @@ public final class AgentReply {
      * @return this reply, first writing the file and committing every change of the workspace
      */
     public AgentReply committing(String path, String content, String message) {
-        return withEffect(new FileEffect(Objects.requireNonNull(path, "path"),
-                Objects.requireNonNull(content, "content"), Objects.requireNonNull(message, "message")));
+        return withEffect(new FileEffect(
+                Objects.requireNonNull(path, "path"),
+                Objects.requireNonNull(content, "content"),
+                Objects.requireNonNull(message, "message")));
     }
 
     /**
@@ -167,10 +177,19 @@ public final class AgentReply {
         if (costUsd == null) {
             return r;
         }
-        return AgentResult.builder().success(r.success()).output(r.output()).exitCode(r.exitCode())
-                .errorKind(r.success() ? null : r.errorKind()).errorMessage(r.errorMessage()).costUsd(costUsd)
-                .tokens(r.tokens()).duration(r.duration()).retryAfter(r.retryAfter()).transcript(r.transcript())
-                .sessionId(r.sessionId()).build();
+        return AgentResult.builder()
+                .success(r.success())
+                .output(r.output())
+                .exitCode(r.exitCode())
+                .errorKind(r.success() ? null : r.errorKind())
+                .errorMessage(r.errorMessage())
+                .costUsd(costUsd)
+                .tokens(r.tokens())
+                .duration(r.duration())
+                .retryAfter(r.retryAfter())
+                .transcript(r.transcript())
+                .sessionId(r.sessionId())
+                .build();
     }
 
     /**
@@ -180,6 +199,5 @@ public final class AgentReply {
      * @param content the content
      * @param commitMessage the commit message, or null to leave it uncommitted
      */
-    record FileEffect(String path, String content, String commitMessage) {
-    }
+    record FileEffect(String path, String content, String commitMessage) {}
 }

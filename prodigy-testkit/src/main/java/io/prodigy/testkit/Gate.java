@@ -12,8 +12,7 @@ import java.util.concurrent.TimeUnit;
 public final class Gate {
     private final CountDownLatch open = new CountDownLatch(1);
 
-    private Gate() {
-    }
+    private Gate() {}
 
     /** @return a closed gate */
     public static Gate closed() {

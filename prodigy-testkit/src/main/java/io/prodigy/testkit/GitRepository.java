@@ -255,8 +255,12 @@ public final class GitRepository implements AutoCloseable {
                 continue;
             }
             String[] f = r.split("\u001f", -1);
-            commits.add(new Commit(f[0], f[1].isBlank() ? List.of() : List.of(f[1].strip().split(" ")), f[2],
-                    f[3].strip(), lines(f[4])));
+            commits.add(new Commit(
+                    f[0],
+                    f[1].isBlank() ? List.of() : List.of(f[1].strip().split(" ")),
+                    f[2],
+                    f[3].strip(),
+                    lines(f[4])));
         }
         return commits;
     }
@@ -288,7 +292,9 @@ public final class GitRepository implements AutoCloseable {
     public long countCommitsWithTrailer(String branch, String key, String value) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(value, "value");
-        return log(branch).stream().filter(c -> c.trailerValues(key).contains(value)).count();
+        return log(branch).stream()
+                .filter(c -> c.trailerValues(key).contains(value))
+                .count();
     }
 
     /**
@@ -318,8 +324,8 @@ public final class GitRepository implements AutoCloseable {
     public Result tryGit(String... args) {
         List<String> cmd = new ArrayList<>(List.of("git"));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(directory.toFile())
-                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).directory(directory.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.environment().keySet().removeIf(k -> k.startsWith("GIT_"));
         pb.environment().putAll(environment);
         try {
@@ -386,8 +392,7 @@ public final class GitRepository implements AutoCloseable {
      * @param out its standard output
      * @param err its standard error
      */
-    public record Result(int exitCode, String out, String err) {
-    }
+    public record Result(int exitCode, String out, String err) {}
 
     /**
      * One commit of a {@link #log(String) log}.

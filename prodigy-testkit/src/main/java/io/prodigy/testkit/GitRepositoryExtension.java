@@ -27,8 +27,7 @@ public final class GitRepositoryExtension implements ParameterResolver, AfterEac
     private static final String KEY = "repositories";
 
     /** Creates the extension; JUnit does this for {@code @ExtendWith}. */
-    public GitRepositoryExtension() {
-    }
+    public GitRepositoryExtension() {}
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -39,7 +38,9 @@ public final class GitRepositoryExtension implements ParameterResolver, AfterEac
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         GitRepository repo = GitRepository.create();
         // keyed by context: a store lookup also sees the enclosing contexts' values, which close later
-        context.getStore(NAMESPACE).computeIfAbsent(key(context), k -> new Opened(), Opened.class).add(repo);
+        context.getStore(NAMESPACE)
+                .computeIfAbsent(key(context), k -> new Opened(), Opened.class)
+                .add(repo);
         return repo;
     }
 

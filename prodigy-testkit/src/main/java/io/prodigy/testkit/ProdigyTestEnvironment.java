@@ -43,7 +43,9 @@ public final class ProdigyTestEnvironment implements AutoCloseable {
     private ProdigyTestEnvironment(Builder b) {
         this.ownsRepository = b.repository == null;
         this.repository = ownsRepository ? GitRepository.create() : b.repository;
-        this.agentRunner = b.agentRunner != null ? b.agentRunner : ScriptedAgentRunner.builder().build();
+        this.agentRunner = b.agentRunner != null
+                ? b.agentRunner
+                : ScriptedAgentRunner.builder().build();
         this.isolation = b.isolation != null ? b.isolation : DirectoryIsolation.shared();
         this.home = repository.scratchDirectory("prodigy-home");
         Prodigy.Builder pb = Prodigy.builder()
@@ -129,8 +131,7 @@ public final class ProdigyTestEnvironment implements AutoCloseable {
         private final List<RunListener> listeners = new ArrayList<>();
         private final List<Consumer<Prodigy.Builder>> customizers = new ArrayList<>();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param repo the project to work on; the test keeps ownership (the environment does not delete it).

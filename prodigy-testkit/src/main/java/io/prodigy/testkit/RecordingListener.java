@@ -28,8 +28,7 @@ public final class RecordingListener implements RunListener {
     private final List<RunEvent> events = new ArrayList<>();
 
     /** Creates a listener with no events recorded. */
-    public RecordingListener() {
-    }
+    public RecordingListener() {}
 
     @Override
     public void onEvent(RunEvent event) {
@@ -109,9 +108,16 @@ public final class RecordingListener implements RunListener {
             throws InterruptedException {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(matches, "matches");
-        List<RunEvent> seen = awaitCondition(all -> all.stream().anyMatch(e -> type.isInstance(e)
-                && matches.test(type.cast(e))), timeout, "a matching " + type.getSimpleName());
-        return seen.stream().filter(type::isInstance).map(type::cast).filter(matches).findFirst().orElseThrow();
+        List<RunEvent> seen = awaitCondition(
+                all -> all.stream().anyMatch(e -> type.isInstance(e) && matches.test(type.cast(e))),
+                timeout,
+                "a matching " + type.getSimpleName());
+        return seen.stream()
+                .filter(type::isInstance)
+                .map(type::cast)
+                .filter(matches)
+                .findFirst()
+                .orElseThrow();
     }
 
     /**
@@ -156,8 +162,10 @@ public final class RecordingListener implements RunListener {
                 }
                 if (left <= 0) {
                     throw new AssertionError("waited " + timeout + " for " + what + "; " + snapshot.size()
-                            + " event(s) arrived: " + snapshot.stream().map(e -> e.getClass().getSimpleName())
-                            .toList());
+                            + " event(s) arrived: "
+                            + snapshot.stream()
+                                    .map(e -> e.getClass().getSimpleName())
+                                    .toList());
                 }
                 left = arrived.awaitNanos(left);
             }

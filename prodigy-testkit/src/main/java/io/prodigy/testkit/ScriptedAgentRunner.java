@@ -161,20 +161,31 @@ public final class ScriptedAgentRunner implements AgentRunner {
             }
             Files.writeString(file, effect.content(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new AgentExecutionException("the scripted agent cannot write " + file + ": " + e.getMessage(),
-                    false, e);
+            throw new AgentExecutionException(
+                    "the scripted agent cannot write " + file + ": " + e.getMessage(), false, e);
         }
         if (effect.commitMessage() != null) {
             git(request, "add", "-A");
-            git(request, "-c", "user.name=" + AGENT_NAME, "-c", "user.email=" + AGENT_EMAIL, "-c",
-                    "commit.gpgsign=false", "commit", "-q", "-m", effect.commitMessage());
+            git(
+                    request,
+                    "-c",
+                    "user.name=" + AGENT_NAME,
+                    "-c",
+                    "user.email=" + AGENT_EMAIL,
+                    "-c",
+                    "commit.gpgsign=false",
+                    "commit",
+                    "-q",
+                    "-m",
+                    effect.commitMessage());
         }
     }
 
     private static void git(AgentRequest request, String... args) {
         List<String> cmd = new ArrayList<>(List.of("git"));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(request.workspace().toFile()).redirectErrorStream(true);
+        ProcessBuilder pb =
+                new ProcessBuilder(cmd).directory(request.workspace().toFile()).redirectErrorStream(true);
         pb.environment().putAll(request.environment());
         try {
             Process p = pb.start();
@@ -182,8 +193,11 @@ public final class ScriptedAgentRunner implements AgentRunner {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int exit = p.waitFor();
             if (exit != 0) {
-                throw new AgentExecutionException("the scripted agent's git " + String.join(" ", args) + " in "
-                        + request.workspace() + " exited with " + exit + ": " + out.strip(), false, null);
+                throw new AgentExecutionException(
+                        "the scripted agent's git " + String.join(" ", args) + " in " + request.workspace()
+                                + " exited with " + exit + ": " + out.strip(),
+                        false,
+                        null);
             }
         } catch (IOException e) {
             throw new AgentExecutionException("the scripted agent cannot run git: " + e.getMessage(), false, e);
@@ -270,8 +284,10 @@ public final class ScriptedAgentRunner implements AgentRunner {
             while (!done.getAsBoolean()) {
                 if (left <= 0) {
                     throw new AssertionError("waited " + timeout + " for " + what + "; " + inFlight
-                            + " in flight, requests so far: " + requests.stream().map(ScriptedAgentRunner::describe)
-                            .toList());
+                            + " in flight, requests so far: "
+                            + requests.stream()
+                                    .map(ScriptedAgentRunner::describe)
+                                    .toList());
                 }
                 left = changed.awaitNanos(left);
             }
@@ -285,16 +301,14 @@ public final class ScriptedAgentRunner implements AgentRunner {
     }
 
     /** One rule of the script. */
-    private record Rule(Predicate<AgentRequest> matches, List<AgentReply> replies) {
-    }
+    private record Rule(Predicate<AgentRequest> matches, List<AgentReply> replies) {}
 
     /** Builds a {@link ScriptedAgentRunner}; rules are tried in the order they were added. */
     public static final class Builder {
         private final List<Rule> rules = new ArrayList<>();
         private AgentReply fallback = AgentReply.succeed("ok");
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param itemId a MapReduce item's id

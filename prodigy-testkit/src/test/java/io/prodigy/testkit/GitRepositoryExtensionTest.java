@@ -39,8 +39,8 @@ class GitRepositoryExtensionTest {
         @Test
         void getsAFreshRepository(GitRepository repo) {
             // runs second (method order): the first test's repositories are gone, the class-level one is not
-            EARLIER_TESTS_REPOSITORY_GONE.add(!java.nio.file.Files.exists(SEEN.get(0))
-                    && java.nio.file.Files.isDirectory(CLASS_LEVEL.get(0)));
+            EARLIER_TESTS_REPOSITORY_GONE.add(
+                    !java.nio.file.Files.exists(SEEN.get(0)) && java.nio.file.Files.isDirectory(CLASS_LEVEL.get(0)));
             SEEN.add(repo.directory());
             assertThat(repo.directory().resolve(".git")).isDirectory();
             assertThat(repo.countCommits("main")).isEqualTo(1);
@@ -60,12 +60,17 @@ class GitRepositoryExtensionTest {
         CLASS_LEVEL.clear();
         EARLIER_TESTS_REPOSITORY_GONE.clear();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
-        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(UsesRepositories.class)).build(), summary);
+        LauncherFactory.create()
+                .execute(
+                        LauncherDiscoveryRequestBuilder.request()
+                                .selectors(selectClass(UsesRepositories.class))
+                                .build(),
+                        summary);
         TestExecutionSummary s = summary.getSummary();
         assertThat(s.getTestsSucceededCount()).isEqualTo(1);
         assertThat(s.getTestsFailedCount()).isEqualTo(1);
-        assertThat(s.getFailures()).singleElement()
+        assertThat(s.getFailures())
+                .singleElement()
                 .satisfies(f -> assertThat(f.getException()).hasMessage("deliberate"));
         assertThat(SEEN).hasSize(4).doesNotHaveDuplicates();
         assertThat(SEEN).allSatisfy(dir -> assertThat(dir).doesNotExist());

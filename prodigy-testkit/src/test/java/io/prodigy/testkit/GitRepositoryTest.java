@@ -40,9 +40,12 @@ class GitRepositoryTest {
             assertThat(repo.resolve("HEAD~2")).isEqualTo(first);
             assertThat(repo.countCommits("main")).isEqualTo(4);
             assertThat(repo.countCommitsWithSubject("main", "fix a")).isEqualTo(2);
-            assertThat(repo.countCommitsWithTrailer("main", "Prodigy-Item", "a")).isEqualTo(1);
-            assertThat(repo.countCommitsWithTrailer("main", "prodigy-item", "b")).isEqualTo(1);
-            assertThat(repo.countCommitsWithTrailer("main", "Prodigy-Item", "c")).isZero();
+            assertThat(repo.countCommitsWithTrailer("main", "Prodigy-Item", "a"))
+                    .isEqualTo(1);
+            assertThat(repo.countCommitsWithTrailer("main", "prodigy-item", "b"))
+                    .isEqualTo(1);
+            assertThat(repo.countCommitsWithTrailer("main", "Prodigy-Item", "c"))
+                    .isZero();
             GitRepository.Commit oldest = repo.log("main").get(2);
             assertThat(oldest.id()).isEqualTo(first);
             assertThat(oldest.trailers()).containsExactly("Prodigy-Item: a", "Reviewed-by: someone");
@@ -59,7 +62,8 @@ class GitRepositoryTest {
             repo.commit("m.txt", "m\n", "main work");
             repo.git("merge", "-q", "--no-edit", "feature");
             assertThat(repo.log("main").get(0).isMerge()).isTrue();
-            assertThat(repo.log("feature")).extracting(GitRepository.Commit::subject)
+            assertThat(repo.log("feature"))
+                    .extracting(GitRepository.Commit::subject)
                     .containsExactly("feature work", "initial");
             assertThat(repo.branches()).containsExactly("feature", "main");
         }
@@ -68,11 +72,15 @@ class GitRepositoryTest {
     @Test
     void aFailingGitCommandSaysWhatFailed() {
         try (GitRepository repo = GitRepository.create(tmp)) {
-            assertThatThrownBy(() -> repo.log("no-such-branch")).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("git log").hasMessageContaining("no-such-branch");
-            assertThatThrownBy(() -> repo.commitAll("nothing changed")).isInstanceOf(IllegalStateException.class)
+            assertThatThrownBy(() -> repo.log("no-such-branch"))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("git log")
+                    .hasMessageContaining("no-such-branch");
+            assertThatThrownBy(() -> repo.commitAll("nothing changed"))
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("git commit");
-            assertThat(repo.tryGit("rev-parse", "--verify", "-q", "nope").exitCode()).isNotZero();
+            assertThat(repo.tryGit("rev-parse", "--verify", "-q", "nope").exitCode())
+                    .isNotZero();
         }
     }
 
@@ -80,7 +88,8 @@ class GitRepositoryTest {
     void ignoresTheUsersGlobalConfiguration() {
         try (GitRepository repo = GitRepository.create(tmp)) {
             assertThat(repo.tryGit("config", "--global", "--list").out()).isEmpty();
-            assertThat(repo.environment()).containsEntry("GIT_CONFIG_NOSYSTEM", "1")
+            assertThat(repo.environment())
+                    .containsEntry("GIT_CONFIG_NOSYSTEM", "1")
                     .containsKey("GIT_CONFIG_GLOBAL");
         }
     }

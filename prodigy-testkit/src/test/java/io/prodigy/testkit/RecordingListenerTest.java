@@ -20,7 +20,8 @@ class RecordingListenerTest {
         l.onEvent(new RunEvent.ItemStarted("r", AT, "a", 1, "ws-a"));
         l.onEvent(new RunEvent.ItemStarted("r", AT, "b", 1, "ws-b"));
         assertThat(l.typeNames()).containsExactly("RunStarted", "ItemStarted", "ItemStarted");
-        assertThat(l.events(RunEvent.ItemStarted.class)).extracting(RunEvent.ItemStarted::itemId)
+        assertThat(l.events(RunEvent.ItemStarted.class))
+                .extracting(RunEvent.ItemStarted::itemId)
                 .containsExactly("a", "b");
         assertThat(l.count(RunEvent.ItemStarted.class)).isEqualTo(2);
         assertThat(l.first(RunEvent.RunFinished.class)).isEmpty();
@@ -45,7 +46,8 @@ class RecordingListenerTest {
         waiting.countDown();
         RunEvent.RunFinished done = l.await(RunEvent.RunFinished.class, Duration.ofSeconds(10));
         assertThat(done.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(l.await(RunEvent.ItemStarted.class, e -> e.itemId().equals("a"), Duration.ofSeconds(1)).attempt())
+        assertThat(l.await(RunEvent.ItemStarted.class, e -> e.itemId().equals("a"), Duration.ofSeconds(1))
+                        .attempt())
                 .isEqualTo(1);
         engine.join();
     }
@@ -55,8 +57,10 @@ class RecordingListenerTest {
         RecordingListener l = new RecordingListener();
         l.onEvent(new RunEvent.RunStarted("r", AT, "wf"));
         assertThatThrownBy(() -> l.awaitCondition(events -> events.size() > 5, Duration.ofMillis(50)))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("RunStarted");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("RunStarted");
         assertThatThrownBy(() -> l.await(RunEvent.ItemStarted.class, e -> true, Duration.ZERO))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("ItemStarted");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("ItemStarted");
     }
 }

@@ -24,8 +24,13 @@ class ScriptedAgentRunnerTest {
     Path tmp;
 
     private AgentRequest request(String command, String itemId, Path workspace, Duration timeout) {
-        return AgentRequest.builder(command, workspace).timeout(timeout).runId("run-1").itemId(itemId)
-                .stepLabel("claude: " + command).stateDirectory(tmp.resolve("state")).build();
+        return AgentRequest.builder(command, workspace)
+                .timeout(timeout)
+                .runId("run-1")
+                .itemId(itemId)
+                .stepLabel("claude: " + command)
+                .stateDirectory(tmp.resolve("state"))
+                .build();
     }
 
     private AgentRequest request(String command, String itemId) {
@@ -42,7 +47,9 @@ class ScriptedAgentRunnerTest {
         assertThat(agent.run(request("/fix b", "b")).errorMessage()).isEqualTo("boom");
         assertThat(agent.run(request("/fix a", "a")).output()).isEqualTo("default");
         assertThat(agent.run(request("/fix b", "b")).output()).isEqualTo("fixed b");
-        assertThat(agent.run(request("/fix b", "b")).output()).as("the last reply repeats").isEqualTo("fixed b");
+        assertThat(agent.run(request("/fix b", "b")).output())
+                .as("the last reply repeats")
+                .isEqualTo("fixed b");
         AgentResult throttled = agent.run(request("/throttle x", "x"));
         assertThat(throttled.success()).isFalse();
         assertThat(throttled.errorKind()).isEqualTo(ErrorKind.RATE_LIMITED);
@@ -60,7 +67,8 @@ class ScriptedAgentRunnerTest {
                 .build();
         assertThat(agent.run(request("/a", "a")).costUsd()).isEqualTo(0.25);
         assertThat(agent.run(request("/q", "q")).retryAfter()).isEqualTo(reset);
-        assertThatThrownBy(() -> agent.run(request("/x", "x"))).isInstanceOf(AgentExecutionException.class)
+        assertThatThrownBy(() -> agent.run(request("/x", "x")))
+                .isInstanceOf(AgentExecutionException.class)
                 .hasMessageContaining("no agent installed");
         assertThat(agent.inFlight()).isZero();
     }
@@ -68,40 +76,47 @@ class ScriptedAgentRunnerTest {
     @Test
     void commitsAFileInTheWorkspace() throws Exception {
         try (GitRepository repo = GitRepository.create(tmp)) {
-            ScriptedAgentRunner agent = ScriptedAgentRunner.always(
-                    AgentReply.succeed("done").writing("notes.txt", "n\n").committing("src/fix.txt", "fixed\n",
-                            "fix the bug\n\nProdigy-Item: a"));
+            ScriptedAgentRunner agent = ScriptedAgentRunner.always(AgentReply.succeed("done")
+                    .writing("notes.txt", "n\n")
+                    .committing("src/fix.txt", "fixed\n", "fix the bug\n\nProdigy-Item: a"));
             AgentResult r = agent.run(request("/fix", "a", repo.directory(), null));
             assertThat(r.success()).isTrue();
             assertThat(repo.read("src/fix.txt")).isEqualTo("fixed\n");
             assertThat(repo.read("notes.txt")).isEqualTo("n\n");
             assertThat(repo.isDirty()).isFalse();
-            assertThat(repo.countCommitsWithTrailer("main", "Prodigy-Item", "a")).isEqualTo(1);
+            assertThat(repo.countCommitsWithTrailer("main", "Prodigy-Item", "a"))
+                    .isEqualTo(1);
         }
     }
 
     @Test
     void aCommitOutsideAGitWorkspaceIsAnExecutionError() {
-        ScriptedAgentRunner agent = ScriptedAgentRunner.always(AgentReply.succeed("x").committing("f", "f", "m"));
-        assertThatThrownBy(() -> agent.run(request("/fix", "a"))).isInstanceOf(AgentExecutionException.class)
+        ScriptedAgentRunner agent =
+                ScriptedAgentRunner.always(AgentReply.succeed("x").committing("f", "f", "m"));
+        assertThatThrownBy(() -> agent.run(request("/fix", "a")))
+                .isInstanceOf(AgentExecutionException.class)
                 .hasMessageContaining("git");
     }
 
     @Test
     void takingLongerThanTheRequestsTimeoutAnswersTimeout() throws Exception {
-        ScriptedAgentRunner agent = ScriptedAgentRunner.always(AgentReply.succeed("late").taking(Duration.ofMinutes(5)));
+        ScriptedAgentRunner agent =
+                ScriptedAgentRunner.always(AgentReply.succeed("late").taking(Duration.ofMinutes(5)));
         long start = System.nanoTime();
         AgentResult r = agent.run(request("/slow", "a", tmp, Duration.ofMillis(100)));
         assertThat(r.errorKind()).isEqualTo(ErrorKind.TIMEOUT);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMinutes(1));
-        ScriptedAgentRunner quick = ScriptedAgentRunner.always(AgentReply.succeed("on time").taking(Duration.ofMillis(20)));
-        assertThat(quick.run(request("/q", "a", tmp, Duration.ofSeconds(30))).output()).isEqualTo("on time");
+        ScriptedAgentRunner quick =
+                ScriptedAgentRunner.always(AgentReply.succeed("on time").taking(Duration.ofMillis(20)));
+        assertThat(quick.run(request("/q", "a", tmp, Duration.ofSeconds(30))).output())
+                .isEqualTo("on time");
     }
 
     @Test
     void aGateHoldsAgentsInFlightUntilOpenedAndTheMaximumConcurrencyIsReported() throws Exception {
         Gate gate = Gate.closed();
-        ScriptedAgentRunner agent = ScriptedAgentRunner.always(AgentReply.succeed("released").blockingOn(gate));
+        ScriptedAgentRunner agent =
+                ScriptedAgentRunner.always(AgentReply.succeed("released").blockingOn(gate));
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             List<Future<AgentResult>> results = new ArrayList<>();
@@ -126,7 +141,8 @@ class ScriptedAgentRunnerTest {
     @Test
     void anInterruptedAgentStopsWaiting() throws Exception {
         Gate gate = Gate.closed();
-        ScriptedAgentRunner agent = ScriptedAgentRunner.always(AgentReply.succeed("never").blockingOn(gate));
+        ScriptedAgentRunner agent =
+                ScriptedAgentRunner.always(AgentReply.succeed("never").blockingOn(gate));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<AgentResult> f = pool.submit(() -> agent.run(request("/block", "a")));
@@ -144,7 +160,8 @@ class ScriptedAgentRunnerTest {
     void waitingForRequestsThatNeverComeFailsWithWhatCame() throws Exception {
         ScriptedAgentRunner agent = ScriptedAgentRunner.builder().build();
         agent.run(request("/only", "a"));
-        assertThatThrownBy(() -> agent.awaitRequests(2, Duration.ofMillis(50))).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> agent.awaitRequests(2, Duration.ofMillis(50)))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("a: /only");
     }
 }

@@ -29,7 +29,9 @@ public final class WorkflowLoadException extends WorkflowDefinitionException {
     private static String render(String source, List<Problem> problems) {
         long errors = problems.stream().filter(Problem::isError).count();
         StringBuilder sb = new StringBuilder(source.isEmpty() ? "the workflow" : source)
-                .append(" could not be loaded: ").append(errors).append(errors == 1 ? " error" : " errors");
+                .append(" could not be loaded: ")
+                .append(errors)
+                .append(errors == 1 ? " error" : " errors");
         long warnings = problems.size() - errors;
         if (warnings > 0) {
             sb.append(", ").append(warnings).append(warnings == 1 ? " warning" : " warnings");

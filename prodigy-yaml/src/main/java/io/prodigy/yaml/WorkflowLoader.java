@@ -75,7 +75,8 @@ public final class WorkflowLoader {
         out.add(base.resolve(".prodigy").resolve("templates"));
         out.add(base.resolve("templates"));
         String xdg = System.getenv("XDG_DATA_HOME");
-        Path data = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+        Path data = xdg != null && !xdg.isBlank()
+                ? Path.of(xdg)
                 : Path.of(System.getProperty("user.home"), ".local", "share");
         out.add(data.resolve("prodigy").resolve("templates"));
         return out;
@@ -157,14 +158,17 @@ public final class WorkflowLoader {
     }
 
     private LoadResult load(String text, String sourceName, Path directory) {
-        Loading.Outcome o = Loading.load(text, sourceName, directory, new Loading.Settings(strict, parameters,
-                parameterFile, searchPath, environment, baseDirectory));
+        Loading.Outcome o = Loading.load(
+                text,
+                sourceName,
+                directory,
+                new Loading.Settings(strict, parameters, parameterFile, searchPath, environment, baseDirectory));
         return new LoadResult(sourceName, o.kind(), o.workflow(), o.problems());
     }
 
     private static LoadResult unreadable(String source, String message) {
-        return new LoadResult(source, null, null, List.of(new Problem(Problem.Severity.ERROR, source, 0, 0, "",
-                message)));
+        return new LoadResult(
+                source, null, null, List.of(new Problem(Problem.Severity.ERROR, source, 0, 0, "", message)));
     }
 
     /** Builds a {@link WorkflowLoader}. */
@@ -176,8 +180,7 @@ public final class WorkflowLoader {
         private Map<String, String> environment;
         private Path baseDirectory;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param strict whether every warning is an error (default false); unknown keys are errors in any case

@@ -16,8 +16,7 @@ import java.util.Objects;
  * loading the text resolves them again.
  */
 public final class WorkflowWriter {
-    private WorkflowWriter() {
-    }
+    private WorkflowWriter() {}
 
     /**
      * @param workflow the workflow

@@ -52,7 +52,8 @@ class ConformanceCorpusTest {
             assertThat(s.get(6).captureStreams()).isEqualTo(new CaptureStreams(true, true, true, true, true));
             assertThat(s.get(6).when()).isEqualTo("${tests_passed}");
             // ${x|default:y} (the documentation's syntax) becomes ${x:-y}, which the engine resolves
-            assertThat(shell(s.get(7))).contains("${build_output.success:-false}")
+            assertThat(shell(s.get(7)))
+                    .contains("${build_output.success:-false}")
                     .contains("${build_output.exit_code:-N/A}");
             assertThat(r.problems()).isEmpty();
         });
@@ -66,16 +67,24 @@ class ConformanceCorpusTest {
         });
         EXPECTED.put("examples/capture-output-custom-vars.yml", r -> {
             Stage.MapReduce mr = mapReduce(loaded(r, WorkflowKind.MAPREDUCE, "capture-output-custom-variables"));
-            assertThat(mr.setup().steps()).extracting(Step::capture).containsExactly("shell.output", "file_count", null);
+            assertThat(mr.setup().steps())
+                    .extracting(Step::capture)
+                    .containsExactly("shell.output", "file_count", null);
             assertThat(mr.map().input()).isEqualTo(WorkInput.detect("items.json", "$.items[*]"));
-            assertThat(mr.map().agentTemplate()).extracting(Step::capture)
+            assertThat(mr.map().agentTemplate())
+                    .extracting(Step::capture)
                     .containsExactly("analysis_result", "todo_count", null);
             assertThat(agent(mr.map().agentTemplate().get(0))).isEqualTo("/analyze-item --id ${item.id}");
             assertThat(mr.reduce()).extracting(Step::capture).containsExactly("debtmap_output", "summary", null);
         });
-        EXPECTED.put("examples/capture-parallel-analysis.yml", r -> invalidYaml(r, 106, 7,
-                "invalid YAML: expected ':' after the key that starts at line 105, column 7; a line indented no "
-                        + "deeper than its parent is read as a new key"));
+        EXPECTED.put(
+                "examples/capture-parallel-analysis.yml",
+                r -> invalidYaml(
+                        r,
+                        106,
+                        7,
+                        "invalid YAML: expected ':' after the key that starts at line 105, column 7; a line indented no "
+                                + "deeper than its parent is read as a new key"));
         EXPECTED.put("examples/mapreduce-command-input.yml", r -> {
             Stage.MapReduce mr = mapReduce(loaded(r, WorkflowKind.MAPREDUCE, "analyze-rust-files"));
             assertThat(mr.setup().steps()).hasSize(2);
@@ -86,8 +95,10 @@ class ConformanceCorpusTest {
             assertThat(shell(mr.map().agentTemplate().get(0))).isEqualTo("echo \"Analyzing ${item}\"");
             assertThat(mr.reduce()).hasSize(2);
         });
-        EXPECTED.put("examples/mapreduce-json-input.yml", r -> invalidYaml(r, 31, 48,
-                "invalid YAML: ':' followed by a space is not allowed inside an unquoted value"));
+        EXPECTED.put(
+                "examples/mapreduce-json-input.yml",
+                r -> invalidYaml(
+                        r, 31, 48, "invalid YAML: ':' followed by a space is not allowed inside an unquoted value"));
         EXPECTED.put("examples/standard-workflow.yml", r -> {
             List<Step> s = steps(loaded(r, WorkflowKind.STEP_LIST, "standard-workflow"));
             assertThat(s).hasSize(7).allMatch(x -> x.action() instanceof StepAction.Shell);
@@ -96,21 +107,30 @@ class ConformanceCorpusTest {
         });
         EXPECTED.put("examples/test-resume.yml", r -> {
             List<Step> s = steps(loaded(r, WorkflowKind.STEP_LIST, "test-resume"));
-            assertThat(s).extracting(Models::shell).containsExactly("echo \"Step 1 - Starting workflow\"",
-                    "echo \"Step 2 - Processing data\"", "exit 1", "echo \"Step 4 - This should run on resume\"",
-                    "echo \"Step 5 - Final step\"");
+            assertThat(s)
+                    .extracting(Models::shell)
+                    .containsExactly(
+                            "echo \"Step 1 - Starting workflow\"",
+                            "echo \"Step 2 - Processing data\"",
+                            "exit 1",
+                            "echo \"Step 4 - This should run on resume\"",
+                            "echo \"Step 5 - Final step\"");
         });
         EXPECTED.put("examples/test-sensitive-masking.yml", r -> {
             // 'steps:' instead of 'commands:' (the Rust tool fails on it)
             List<Step> s = steps(loaded(r, WorkflowKind.COMMANDS, "Test Sensitive Variable Masking"));
-            assertThat(s).extracting(Step::name).containsExactly("Test sensitive variables in verbose mode",
-                    "Display results");
-            assertThat(s.get(0).env()).containsEntry("PASSWORD", "super_secret_password").hasSize(5);
+            assertThat(s)
+                    .extracting(Step::name)
+                    .containsExactly("Test sensitive variables in verbose mode", "Display results");
+            assertThat(s.get(0).env())
+                    .containsEntry("PASSWORD", "super_secret_password")
+                    .hasSize(5);
         });
         EXPECTED.put("templates/test-template.yml", r -> {
             Workflow w = loaded(r, WorkflowKind.COMMANDS, "test-template");
             assertThat(steps(w)).isEmpty();
-            assertThat(r.warnings()).extracting(Problem::message)
+            assertThat(r.warnings())
+                    .extracting(Problem::message)
                     .containsExactly("the workflow has no steps; running it does nothing");
         });
         EXPECTED.put("test_mapreduce_resume.yaml", r -> {
@@ -118,21 +138,26 @@ class ConformanceCorpusTest {
             Stage.MapReduce mr = mapReduce(loaded(r, WorkflowKind.MAPREDUCE, "test-mapreduce-resume"));
             assertThat(mr.map().input()).isEqualTo(WorkInput.detect("test-items.json", "$[*]"));
             assertThat(mr.map().maxParallel()).isEqualTo(2);
-            assertThat(mr.map().agentTemplate()).extracting(Models::shell).containsExactly(
-                    "echo 'Processing ${item.id}'", "sleep 1", "echo 'Completed ${item.id}'");
+            assertThat(mr.map().agentTemplate())
+                    .extracting(Models::shell)
+                    .containsExactly("echo 'Processing ${item.id}'", "sleep 1", "echo 'Completed ${item.id}'");
             assertThat(mr.reduce()).hasSize(2);
         });
         EXPECTED.put("test_workflow.yaml", r -> {
             Step s = steps(loaded(r, WorkflowKind.COMMANDS, "test-workflow")).get(0);
             assertThat(shell(s)).isEqualTo("exit 1");
             // a list of maps (the Rust tool cannot parse it): both handlers run, the failure counts as handled
-            assertThat(s.onFailure().handlers()).extracting(Models::shell)
+            assertThat(s.onFailure().handlers())
+                    .extracting(Models::shell)
                     .containsExactly("echo 'Error handler 1'", "echo 'Error handler 2'");
             assertThat(s.onFailure().retryOriginal()).isFalse();
             assertThat(s.onFailure().failWorkflow()).isFalse();
         });
-        EXPECTED.put("test_workflow.yml", r -> assertThat(steps(loaded(r, WorkflowKind.COMMANDS,
-                "test-event-logging"))).extracting(Models::agent).containsExactly("/prodigy-list-commands"));
+        EXPECTED.put(
+                "test_workflow.yml",
+                r -> assertThat(steps(loaded(r, WorkflowKind.COMMANDS, "test-event-logging")))
+                        .extracting(Models::agent)
+                        .containsExactly("/prodigy-list-commands"));
         EXPECTED.put("test_workflow2.yaml", r -> {
             Step s = steps(loaded(r, WorkflowKind.COMMANDS, "test-workflow")).get(0);
             OnFailure f = s.onFailure();
@@ -148,11 +173,19 @@ class ConformanceCorpusTest {
         });
         EXPECTED.put("workflows/analysis-workflow.yml", r -> {
             List<Step> s = steps(loaded(r, WorkflowKind.STEP_LIST, "analysis-workflow"));
-            assertThat(s).extracting(Models::agent).containsExactly("/prodigy-implement-spec $ARG", "/prodigy-lint",
-                    "/prodigy-code-review", "/prodigy-cleanup-tech-debt", "/prodigy-generate-docs");
+            assertThat(s)
+                    .extracting(Models::agent)
+                    .containsExactly(
+                            "/prodigy-implement-spec $ARG",
+                            "/prodigy-lint",
+                            "/prodigy-code-review",
+                            "/prodigy-cleanup-tech-debt",
+                            "/prodigy-generate-docs");
             assertThat(s.get(0).commitRequired()).isTrue();
-            assertThat(r.warnings()).hasSize(3).allMatch(p -> p.path().endsWith(".analyze")
-                    && p.message().startsWith("'analyze' is accepted but not acted on"));
+            assertThat(r.warnings())
+                    .hasSize(3)
+                    .allMatch(p -> p.path().endsWith(".analyze")
+                            && p.message().startsWith("'analyze' is accepted but not acted on"));
         });
         EXPECTED.put("workflows/code-review.yml", r -> {
             List<Step> s = steps(loaded(r, WorkflowKind.STEP_LIST, "code-review"));
@@ -169,7 +202,8 @@ class ConformanceCorpusTest {
             assertThat(shell(build)).isEqualTo("cargo build --release");
             Step test = build.onSuccess().get(0);
             assertThat(shell(test)).isEqualTo("cargo test --release");
-            assertThat(test.onFailure().handlers()).extracting(Models::agent)
+            assertThat(test.onFailure().handlers())
+                    .extracting(Models::agent)
                     .containsExactly("/prodigy-debug-and-fix '${shell.output}'");
             assertThat(s.get(1).capture()).isEqualTo("clippy_warnings");
             assertThat(s.get(2).timeout()).isEqualTo(Duration.ofMinutes(10));
@@ -197,9 +231,12 @@ class ConformanceCorpusTest {
             assertThat(s.get(0).outputs()).containsEntry("spec", "*-coverage-improvements.md");
             notActedOn(r, "[4].analyze");
         });
-        EXPECTED.put("workflows/custom-analyzer.yml", r -> assertThat(steps(loaded(r, WorkflowKind.STEP_LIST,
-                "custom-analyzer"))).extracting(Models::agent).containsExactly("/custom-code-analyzer",
-                "/custom-fixer ${analyze.spec}", "/custom-validator"));
+        EXPECTED.put(
+                "workflows/custom-analyzer.yml",
+                r -> assertThat(steps(loaded(r, WorkflowKind.STEP_LIST, "custom-analyzer")))
+                        .extracting(Models::agent)
+                        .containsExactly(
+                                "/custom-code-analyzer", "/custom-fixer ${analyze.spec}", "/custom-validator"));
         EXPECTED.put("workflows/debtmap-reduce.yml", r -> {
             Stage.MapReduce mr = mapReduce(loaded(r, WorkflowKind.MAPREDUCE, "debtmap-parallel-elimination"));
             assertThat(mr.setup().steps()).hasSize(2);
@@ -208,7 +245,8 @@ class ConformanceCorpusTest {
             assertThat(agent(t.get(0))).isEqualTo("/fix-debt-item --json '${item}'");
             assertThat(t.get(0).commitRequired()).isTrue();
             // in a MapReduce phase the handler runs once, and a handled failure lets the item go on
-            assertThat(t.get(1).onFailure().handlers()).extracting(Models::agent)
+            assertThat(t.get(1).onFailure().handlers())
+                    .extracting(Models::agent)
                     .containsExactly("/prodigy-debug-test-failure --output '${shell.output}'");
             assertThat(t.get(1).onFailure().retryOriginal()).isFalse();
             assertThat(t.get(1).onFailure().maxAttempts()).isEqualTo(1);
@@ -251,7 +289,8 @@ class ConformanceCorpusTest {
             assertThat(mr.setup().steps()).hasSize(3);
             assertThat(mr.map().input()).isEqualTo(WorkInput.detect(".prodigy/doc-areas.json", "$.areas[*]"));
             assertThat(mr.map().agentTemplate()).hasSize(4);
-            assertThat(mr.map().agentTemplate().subList(0, 3)).allMatch(t -> Duration.ofMinutes(5).equals(t.timeout()));
+            assertThat(mr.map().agentTemplate().subList(0, 3))
+                    .allMatch(t -> Duration.ofMinutes(5).equals(t.timeout()));
             assertThat(mr.map().maxParallel()).isEqualTo(4);
             assertThat(mr.reduce()).hasSize(5);
         });
@@ -265,28 +304,36 @@ class ConformanceCorpusTest {
             List<Step> s = steps(loaded(r, WorkflowKind.STEP_LIST, "documentation-maintain"));
             assertThat(s).hasSize(12);
             assertThat(s.get(0).name()).isEqualTo("Save baseline for comparison"); // description is the label
-            assertThat(s.get(1).onFailure().handlers()).extracting(Models::shell)
+            assertThat(s.get(1).onFailure().handlers())
+                    .extracting(Models::shell)
                     .containsExactly("echo 'Initial analysis failed'; exit 1");
             assertThat(s.get(11).onFailure()).isEqualTo(OnFailure.ignore()); // step-level fail_workflow: false
             notActedOn(r, "[2].output");
         });
-        EXPECTED.put("workflows/documentation-workflow.yml", r -> assertThat(steps(loaded(r, WorkflowKind.STEP_LIST,
-                "documentation-workflow"))).hasSize(7).allMatch(x -> x.action() instanceof StepAction.Agent));
+        EXPECTED.put(
+                "workflows/documentation-workflow.yml",
+                r -> assertThat(steps(loaded(r, WorkflowKind.STEP_LIST, "documentation-workflow")))
+                        .hasSize(7)
+                        .allMatch(x -> x.action() instanceof StepAction.Agent));
         EXPECTED.put("workflows/environment-example.yml", r -> {
             // the Rust tool silently drops env, secrets and profiles here and runs the named steps as /commands
             Workflow w = loaded(r, WorkflowKind.COMMANDS, "environment-example");
-            assertThat(w.env()).containsExactly(Map.entry("NODE_ENV", "production"),
-                    Map.entry("API_URL", "https://api.example.com"));
-            assertThat(w.computedEnv()).containsEntry("WORKERS", new EnvValue.FromCommand("nproc 2>/dev/null || echo 4"))
-                    .containsEntry("DEPLOY_ENV", new EnvValue.Conditional("${branch} == 'main'", "production",
-                            "staging"));
+            assertThat(w.env())
+                    .containsExactly(
+                            Map.entry("NODE_ENV", "production"), Map.entry("API_URL", "https://api.example.com"));
+            assertThat(w.computedEnv())
+                    .containsEntry("WORKERS", new EnvValue.FromCommand("nproc 2>/dev/null || echo 4"))
+                    .containsEntry(
+                            "DEPLOY_ENV", new EnvValue.Conditional("${branch} == 'main'", "production", "staging"));
             assertThat(w.secrets()).containsExactly(Map.entry("API_KEY", "from-the-environment"));
             assertThat(w.envFiles()).containsExactly(".env.production");
             assertThat(w.profiles()).containsOnlyKeys("development", "testing");
             assertThat(w.profiles().get("development")).containsEntry("DEBUG", "true");
             List<Step> s = steps(w);
-            assertThat(s).extracting(Step::name).containsExactly("Show environment", "Build frontend", "Run tests",
-                    "Deploy application", "Cleanup");
+            assertThat(s)
+                    .extracting(Step::name)
+                    .containsExactly(
+                            "Show environment", "Build frontend", "Run tests", "Deploy application", "Cleanup");
             assertThat(s).allMatch(x -> x.action() instanceof StepAction.Shell);
             assertThat(s.get(1).env()).containsEntry("OPTIMIZE", "true");
             assertThat(s.get(1).workingDir()).isEqualTo("./frontend");
@@ -306,14 +353,22 @@ class ConformanceCorpusTest {
             List<Step> s = steps(loaded(r, WorkflowKind.STEP_LIST, "goal-seeking-examples"));
             assertThat(s).hasSize(9);
             goalSeek(s.get(0), "/prodigy-coverage --improve", "Achieve 90% test coverage", 90, 5, true);
-            goalSeek(s.get(1), "/optimize-performance --target 100ms", "Optimize algorithm performance to under 100ms",
-                    90, 4, false);
+            goalSeek(
+                    s.get(1),
+                    "/optimize-performance --target 100ms",
+                    "Optimize algorithm performance to under 100ms",
+                    90,
+                    4,
+                    false);
             goalSeek(s.get(3), "/add-missing-docs", "Document all public APIs", 100, 3, false);
             // a goal_seek as the handler of a failing step
             Step handler = s.get(5).onFailure().handlers().get(0);
             goalSeek(handler, "/debug-test-failures", "Fix all failing tests", 100, 3, true);
             assertThat(s.get(6).name()).isEqualTo("Complete feature implementation with quality checks");
-            notActedOn(r, "[0].goal_seek.timeout_seconds", "[1].goal_seek.timeout_seconds",
+            notActedOn(
+                    r,
+                    "[0].goal_seek.timeout_seconds",
+                    "[1].goal_seek.timeout_seconds",
                     "[4].goal_seek.timeout_seconds");
         });
         EXPECTED.put("workflows/implement-goal.yml", r -> {
@@ -322,13 +377,19 @@ class ConformanceCorpusTest {
             goalSeek(s.get(1), "/prodigy-debug-test-failure --spec $ARG", "Fix all test failures", 100, 5, true);
             assertThat(s).allMatch(Step::commitRequired);
         });
-        EXPECTED.put("workflows/implement-with-tests.yml", r -> invalidYaml(r, 66, 1,
-                "invalid YAML: expected the end of the list that starts at line 20, column 1, but found a mapping "
-                        + "key; a YAML document is either a list or a mapping"));
+        EXPECTED.put(
+                "workflows/implement-with-tests.yml",
+                r -> invalidYaml(
+                        r,
+                        66,
+                        1,
+                        "invalid YAML: expected the end of the list that starts at line 20, column 1, but found a mapping "
+                                + "key; a YAML document is either a list or a mapping"));
         EXPECTED.put("workflows/implement.yml", r -> {
             List<Step> s = steps(loaded(r, WorkflowKind.STEP_LIST, "implement"));
             Validation v = s.get(0).validate();
-            assertThat(v.commands()).extracting(Models::agent)
+            assertThat(v.commands())
+                    .extracting(Models::agent)
                     .containsExactly("/prodigy-validate-spec $ARG --output .prodigy/validation-result.json");
             assertThat(v.resultFile()).isEqualTo(".prodigy/validation-result.json");
             assertThat(v.threshold()).isEqualTo(100.0);
@@ -346,17 +407,25 @@ class ConformanceCorpusTest {
             assertThat(mr.reduce()).hasSize(3);
             assertThat(mr.reduce().get(1).commitRequired()).isTrue();
         });
-        EXPECTED.put("workflows/performance-workflow.yml", r -> assertThat(steps(loaded(r, WorkflowKind.STEP_LIST,
-                "performance-workflow"))).extracting(Models::agent).containsExactly(
-                "/prodigy-performance --focus performance", "/prodigy-implement-spec", "/prodigy-lint"));
+        EXPECTED.put(
+                "workflows/performance-workflow.yml",
+                r -> assertThat(steps(loaded(r, WorkflowKind.STEP_LIST, "performance-workflow")))
+                        .extracting(Models::agent)
+                        .containsExactly(
+                                "/prodigy-performance --focus performance",
+                                "/prodigy-implement-spec",
+                                "/prodigy-lint"));
         EXPECTED.put("workflows/product-enhancement-workflow.yml", r -> {
             List<Step> s = steps(loaded(r, WorkflowKind.STEP_LIST, "product-enhancement-workflow"));
             assertThat(agent(s.get(0))).isEqualTo("/prodigy-product-enhance --area cli-ux --max-enhancements 8");
             assertThat(s.get(2).onFailure()).isEqualTo(OnFailure.ignore()); // metadata.continue_on_error
             notActedOn(r, "[0].options", "[1].args", "[2].options");
         });
-        EXPECTED.put("workflows/security.yml", r -> assertThat(steps(loaded(r, WorkflowKind.STEP_LIST, "security")))
-                .extracting(Step::id).containsExactly("audit", null, null));
+        EXPECTED.put(
+                "workflows/security.yml",
+                r -> assertThat(steps(loaded(r, WorkflowKind.STEP_LIST, "security")))
+                        .extracting(Step::id)
+                        .containsExactly("audit", null, null));
         EXPECTED.put("workflows/spec.yml", r -> {
             // ${shell.spec_number} reads the shell step's capture 'spec_number' (the evident meaning; the Rust tool
             // itself defines only ${spec_number}): no error and no undefined-variable warning
@@ -372,9 +441,14 @@ class ConformanceCorpusTest {
             assertThat(v.onIncomplete().maxAttempts()).isEqualTo(5);
             assertThat(s.get(3).capture()).isEqualTo("final_result");
         });
-        EXPECTED.put("workflows/tech-debt.yml", r -> assertThat(steps(loaded(r, WorkflowKind.STEP_LIST, "tech-debt")))
-                .extracting(Models::agent).containsExactly("/prodigy-cleanup-tech-debt",
-                        "/prodigy-implement-spec ${cleanup.spec}", "/prodigy-lint"));
+        EXPECTED.put(
+                "workflows/tech-debt.yml",
+                r -> assertThat(steps(loaded(r, WorkflowKind.STEP_LIST, "tech-debt")))
+                        .extracting(Models::agent)
+                        .containsExactly(
+                                "/prodigy-cleanup-tech-debt",
+                                "/prodigy-implement-spec ${cleanup.spec}",
+                                "/prodigy-lint"));
         EXPECTED.put("workflows/test-mapreduce-context.yml", r -> {
             Stage.MapReduce mr = mapReduce(loaded(r, WorkflowKind.MAPREDUCE, "test-mapreduce-context"));
             assertThat(mr.setup().steps()).hasSize(4);
@@ -398,7 +472,8 @@ class ConformanceCorpusTest {
         List<DynamicTest> tests = new ArrayList<>();
         for (String file : files) {
             tests.add(DynamicTest.dynamicTest(file, () -> {
-                assertThat(EXPECTED).as("no expectation for corpus file %s: every file must be checked", file)
+                assertThat(EXPECTED)
+                        .as("no expectation for corpus file %s: every file must be checked", file)
                         .containsKey(file);
                 EXPECTED.get(file).accept(LOADER.load(Corpus.prodigy().resolve(file)));
             }));
@@ -442,8 +517,8 @@ class ConformanceCorpusTest {
         assertThat(f.maxAttempts()).isEqualTo(maxAttempts);
     }
 
-    private static void goalSeek(Step s, String command, String goal, double threshold, int attempts,
-                                 boolean failOnIncomplete) {
+    private static void goalSeek(
+            Step s, String command, String goal, double threshold, int attempts, boolean failOnIncomplete) {
         assertThat(agent(s)).isEqualTo(command);
         assertThat(s.name()).isEqualTo(goal);
         Validation v = s.validate();

@@ -12,8 +12,7 @@ import java.util.stream.Stream;
 
 /** The conformance corpus: {@code shared/conformance} next to the repository (found from the module upward). */
 final class Corpus {
-    private Corpus() {
-    }
+    private Corpus() {}
 
     /** @return the corpus root; the calling test is skipped, saying why, when there is none */
     static Path root() {

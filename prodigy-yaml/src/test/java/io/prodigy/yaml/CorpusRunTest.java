@@ -28,8 +28,10 @@ import org.junit.jupiter.api.io.TempDir;
 class CorpusRunTest {
     @TempDir
     Path project;
+
     @TempDir
     Path toolDir;
+
     @TempDir
     Path home;
 
@@ -45,8 +47,12 @@ class CorpusRunTest {
     }
 
     private RunResult run(Workflow w, RecordingAgent agent, IsolationStrategy isolation) {
-        return Prodigy.builder().workingDirectory(project).home(home).agentRunner(agent)
-                .isolation(isolation).build()
+        return Prodigy.builder()
+                .workingDirectory(project)
+                .home(home)
+                .agentRunner(agent)
+                .isolation(isolation)
+                .build()
                 .run(w.toBuilder().env("PATH", tools.path()).build());
     }
 
@@ -66,9 +72,12 @@ class CorpusRunTest {
     void aFailingStepStopsTheWorkflow() {
         RunResult r = run("examples/test-resume.yml", new RecordingAgent());
         assertThat(r.status()).isEqualTo(RunStatus.FAILED);
-        assertThat(r.steps()).extracting(StepRecord::index, StepRecord::success).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(0, true), org.assertj.core.groups.Tuple.tuple(1, true),
-                org.assertj.core.groups.Tuple.tuple(2, false));
+        assertThat(r.steps())
+                .extracting(StepRecord::index, StepRecord::success)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(0, true),
+                        org.assertj.core.groups.Tuple.tuple(1, true),
+                        org.assertj.core.groups.Tuple.tuple(2, false));
     }
 
     @Test
@@ -92,8 +101,9 @@ class CorpusRunTest {
         RunResult r = run("workflows/test-mapreduce.yml", new RecordingAgent());
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         // severity == 'high' || severity == 'critical', then severity DESC (strings: "high" before "critical")
-        assertThat(byIndex(r)).extracting(j -> j.replaceAll(".*\"id\":(\\d+).*", "$1")).containsExactly("1", "3",
-                "5");
+        assertThat(byIndex(r))
+                .extracting(j -> j.replaceAll(".*\"id\":(\\d+).*", "$1"))
+                .containsExactly("1", "3", "5");
     }
 
     @Test
@@ -102,9 +112,14 @@ class CorpusRunTest {
         RecordingAgent agent = new RecordingAgent();
         RunResult r = run("workflows/fix-files-mapreduce.yml", agent);
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(byIndex(r)).extracting(j -> j.replaceAll(".*\"path\":\"([^\"]+)\".*", "$1")).containsExactly(
-                "src/cook/execution/mapreduce.rs", "src/cook/workflow/executor.rs", "src/main.rs",
-                "src/analyze/context.rs", "tests/integration_test.rs");
+        assertThat(byIndex(r))
+                .extracting(j -> j.replaceAll(".*\"path\":\"([^\"]+)\".*", "$1"))
+                .containsExactly(
+                        "src/cook/execution/mapreduce.rs",
+                        "src/cook/workflow/executor.rs",
+                        "src/main.rs",
+                        "src/analyze/context.rs",
+                        "tests/integration_test.rs");
         assertThat(agent.commands()).hasSize(5);
     }
 
@@ -117,20 +132,23 @@ class CorpusRunTest {
                 git.commitFile("fixed", "yes"); // the handler has commit_required: true
             }
         });
-        RunResult r = run(WorkflowLoader.create().loadOrThrow(Corpus.prodigy().resolve("workflows/debug.yml")), agent,
-                git);
+        RunResult r =
+                run(WorkflowLoader.create().loadOrThrow(Corpus.prodigy().resolve("workflows/debug.yml")), agent, git);
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(tools.calls()).containsExactly("just test", "just test");
         assertThat(agent.commands()).hasSize(2);
-        assertThat(agent.commands().get(0)).startsWith("/prodigy-debug-test-failure --output ")
+        assertThat(agent.commands().get(0))
+                .startsWith("/prodigy-debug-test-failure --output ")
                 .contains("FAILED: 1 test");
         assertThat(agent.commands().get(1)).isEqualTo("/prodigy-lint");
     }
 
     @Test
     void goalSeekingRepeatsUntilTheScoreReachesTheThreshold() {
-        tools.script("score", "n=$(cat tries 2>/dev/null || echo 0); n=$((n + 1)); echo $n > tries; "
-                + "if [ $n -ge 3 ]; then echo 'score: 95'; else echo 'score: 40'; fi");
+        tools.script(
+                "score",
+                "n=$(cat tries 2>/dev/null || echo 0); n=$((n + 1)); echo $n > tries; "
+                        + "if [ $n -ge 3 ]; then echo 'score: 95'; else echo 'score: 40'; fi");
         Workflow w = Models.load("- goal_seek:\n    goal: Reach 90\n    claude: /improve\n    validate: score\n"
                 + "    threshold: 90\n    max_attempts: 5\n");
         RecordingAgent agent = new RecordingAgent();
@@ -153,7 +171,9 @@ class CorpusRunTest {
     }
 
     private static List<String> byIndex(RunResult r) {
-        return r.items().stream().sorted(Comparator.comparingInt(ItemResult::index)).map(ItemResult::itemJson)
+        return r.items().stream()
+                .sorted(Comparator.comparingInt(ItemResult::index))
+                .map(ItemResult::itemJson)
                 .collect(Collectors.toList());
     }
 }

@@ -22,7 +22,8 @@ class DetectionTest {
     void aBareListIsAListOfSteps() {
         LoadResult r = result("- shell: make\n- claude: /lint\n");
         assertThat(r.kind()).contains(WorkflowKind.STEP_LIST);
-        assertThat(steps(r.orThrow())).containsExactly(Step.shell("make").build(), Step.agent("/lint").build());
+        assertThat(steps(r.orThrow()))
+                .containsExactly(Step.shell("make").build(), Step.agent("/lint").build());
         assertThat(r.orThrow().name()).isEqualTo("test");
     }
 
@@ -37,14 +38,23 @@ class DetectionTest {
     @Test
     void mapReduceInEveryYamlSpelling() {
         String body = "\nmap:\n  input: items.json\n  agent_template:\n    - shell: echo ${item}\n";
-        for (String mode : List.of("mode: mapreduce", "mode: \"mapreduce\"", "mode: 'mapreduce'", "mode:   MapReduce",
-                "\"mode\": mapreduce", "mode: map_reduce", "mode: !!str mapreduce")) {
+        for (String mode : List.of(
+                "mode: mapreduce",
+                "mode: \"mapreduce\"",
+                "mode: 'mapreduce'",
+                "mode:   MapReduce",
+                "\"mode\": mapreduce",
+                "mode: map_reduce",
+                "mode: !!str mapreduce")) {
             LoadResult r = result("name: x\n" + mode + body);
             assertThat(r.kind()).as(mode).contains(WorkflowKind.MAPREDUCE);
             assertThat(r.errors()).as(mode).isEmpty();
         }
-        LoadResult json = WorkflowLoader.create().load("{\"name\": \"x\", \"mode\": \"mapreduce\", \"map\": "
-                + "{\"input\": \"items.json\", \"agent_template\": [{\"shell\": \"echo ${item}\"}]}}", "x.json");
+        LoadResult json = WorkflowLoader.create()
+                .load(
+                        "{\"name\": \"x\", \"mode\": \"mapreduce\", \"map\": "
+                                + "{\"input\": \"items.json\", \"agent_template\": [{\"shell\": \"echo ${item}\"}]}}",
+                        "x.json");
         assertThat(json.kind()).contains(WorkflowKind.MAPREDUCE);
         assertThat(mapReduce(json.orThrow()).map().agentTemplate()).hasSize(1);
     }
@@ -91,9 +101,13 @@ class DetectionTest {
 
     @Test
     void streamsAreReadToTheirEnd() {
-        LoadResult r = WorkflowLoader.create().load(new java.io.ByteArrayInputStream(
-                "- shell: \"echo h\u00e9\"\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)), "piped.yml");
-        assertThat(steps(r.orThrow())).containsExactly(Step.shell("echo h\u00e9").build());
+        LoadResult r = WorkflowLoader.create()
+                .load(
+                        new java.io.ByteArrayInputStream(
+                                "- shell: \"echo h\u00e9\"\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                        "piped.yml");
+        assertThat(steps(r.orThrow()))
+                .containsExactly(Step.shell("echo h\u00e9").build());
         assertThat(r.orThrow().name()).isEqualTo("piped");
     }
 
@@ -105,21 +119,28 @@ class DetectionTest {
         assertThat(r.errors()).singleElement().satisfies(p -> {
             assertThat(p.line()).isEqualTo(3);
             assertThat(p.column()).isEqualTo(5);
-            assertThat(p.message()).isEqualTo("unknown key 'comit_required' in a step; did you mean "
-                    + "'commit_required'?");
+            assertThat(p.message())
+                    .isEqualTo("unknown key 'comit_required' in a step; did you mean " + "'commit_required'?");
         });
     }
 
     @Test
     void aFileThatIsNoWorkflowSaysWhatWasExpected() {
         LoadResult r = result("name: x\ncomands:\n  - shell: make\n");
-        assertThat(r.errors()).singleElement().extracting(Problem::message).isEqualTo("cannot tell what kind of "
-                + "workflow this is: expected a list of steps, or a mapping with 'commands' (or 'steps'), 'mode: "
-                + "mapreduce' with 'map', or 'tasks'; found the keys 'name' and 'comands' (did you mean 'commands'?)");
-        assertThat(result("mode: batch\ncommands: []\n").errors()).singleElement().extracting(Problem::message)
+        assertThat(r.errors())
+                .singleElement()
+                .extracting(Problem::message)
+                .isEqualTo(
+                        "cannot tell what kind of "
+                                + "workflow this is: expected a list of steps, or a mapping with 'commands' (or 'steps'), 'mode: "
+                                + "mapreduce' with 'map', or 'tasks'; found the keys 'name' and 'comands' (did you mean 'commands'?)");
+        assertThat(result("mode: batch\ncommands: []\n").errors())
+                .singleElement()
+                .extracting(Problem::message)
                 .isEqualTo("unknown mode \"batch\"; expected one of mapreduce, standard");
-        assertThat(result("mode: standard\nmap:\n  input: x\n").errors()).singleElement()
-                .extracting(Problem::message).isEqualTo("the file has a 'map' phase but says 'mode: standard'; write "
-                        + "'mode: mapreduce'");
+        assertThat(result("mode: standard\nmap:\n  input: x\n").errors())
+                .singleElement()
+                .extracting(Problem::message)
+                .isEqualTo("the file has a 'map' phase but says 'mode: standard'; write " + "'mode: mapreduce'");
     }
 }

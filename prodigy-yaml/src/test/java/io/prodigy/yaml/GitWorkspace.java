@@ -53,8 +53,7 @@ final class GitWorkspace implements IsolationStrategy, Workspace, VersionControl
     }
 
     @Override
-    public void release(Workspace item, boolean keep) {
-    }
+    public void release(Workspace item, boolean keep) {}
 
     @Override
     public Path directory() {
@@ -122,7 +121,10 @@ final class GitWorkspace implements IsolationStrategy, Workspace, VersionControl
         cmd.add("git");
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(cmd)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("git " + String.join(" ", args) + " failed: " + out);

@@ -10,8 +10,7 @@ import java.util.List;
 
 /** Small accessors for asserting on loaded workflows. */
 final class Models {
-    private Models() {
-    }
+    private Models() {}
 
     /** @return the steps of a workflow of one plain stage */
     static List<Step> steps(Workflow w) {

@@ -19,7 +19,7 @@ final class RecordingAgent implements AgentRunner {
     private final BiConsumer<String, Path> action;
 
     RecordingAgent() {
-        this((command, workspace) -> { });
+        this((command, workspace) -> {});
     }
 
     /** @param action what the agent does in the workspace for a command (may throw IOException wrapped) */

@@ -24,28 +24,44 @@ class TopLevelKeysTest {
                 + "    cache: true\n  CHOSEN:\n    condition: \"${CI} == 'true'\"\n    when_true: ci\n"
                 + "    when_false: local\n  SECRET:\n    secret: true\n    value: hunter2\n  VISIBLE:\n"
                 + "    secret: false\n    value: shown\ncommands: [{shell: env}]\n");
-        assertThat(w.env()).containsExactly(Map.entry("PLAIN", "text"), Map.entry("NUMBER", "8"),
-                Map.entry("FLAG", "yes"), Map.entry("VISIBLE", "shown"));
-        assertThat(w.computedEnv()).containsExactly(Map.entry("COMPUTED", new EnvValue.FromCommand("nproc")),
-                Map.entry("CHOSEN", new EnvValue.Conditional("${CI} == 'true'", "ci", "local")));
+        assertThat(w.env())
+                .containsExactly(
+                        Map.entry("PLAIN", "text"),
+                        Map.entry("NUMBER", "8"),
+                        Map.entry("FLAG", "yes"),
+                        Map.entry("VISIBLE", "shown"));
+        assertThat(w.computedEnv())
+                .containsExactly(
+                        Map.entry("COMPUTED", new EnvValue.FromCommand("nproc")),
+                        Map.entry("CHOSEN", new EnvValue.Conditional("${CI} == 'true'", "ci", "local")));
         assertThat(w.secrets()).containsExactly(Map.entry("SECRET", "hunter2"));
     }
 
     @Test
     void secretsInEveryShape(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("token.txt"), "from-a-file\n");
-        Files.writeString(dir.resolve("wf.yml"), "secrets:\n  LITERAL: abc\n  FROM_ENV: \"${env:API_KEY}\"\n"
-                + "  PROVIDER_ENV: {provider: env, key: API_KEY}\n  FROM_FILE: {provider: file, key: token.txt}\n"
-                + "  VAULT: {provider: vault, key: secret/x}\n  MISSING: ${NOT_SET}\ncommands: [{shell: x}]\n");
-        LoadResult r = WorkflowLoader.builder().environment(Map.of("API_KEY", "k-123")).build()
+        Files.writeString(
+                dir.resolve("wf.yml"),
+                "secrets:\n  LITERAL: abc\n  FROM_ENV: \"${env:API_KEY}\"\n"
+                        + "  PROVIDER_ENV: {provider: env, key: API_KEY}\n  FROM_FILE: {provider: file, key: token.txt}\n"
+                        + "  VAULT: {provider: vault, key: secret/x}\n  MISSING: ${NOT_SET}\ncommands: [{shell: x}]\n");
+        LoadResult r = WorkflowLoader.builder()
+                .environment(Map.of("API_KEY", "k-123"))
+                .build()
                 .load(dir.resolve("wf.yml"));
         Workflow w = r.orThrow();
-        assertThat(w.secrets()).containsExactly(Map.entry("LITERAL", "abc"), Map.entry("FROM_ENV", "k-123"),
-                Map.entry("PROVIDER_ENV", "k-123"), Map.entry("FROM_FILE", "from-a-file"));
-        assertThat(r.warnings()).extracting(Problem::message).containsExactly(
-                "'provider' is accepted but not acted on: secrets from provider 'vault' are not supported (only env "
-                        + "and file); the secret is left out",
-                "secret 'MISSING' refers to the environment variable NOT_SET, which is not set; the secret is left out");
+        assertThat(w.secrets())
+                .containsExactly(
+                        Map.entry("LITERAL", "abc"),
+                        Map.entry("FROM_ENV", "k-123"),
+                        Map.entry("PROVIDER_ENV", "k-123"),
+                        Map.entry("FROM_FILE", "from-a-file"));
+        assertThat(r.warnings())
+                .extracting(Problem::message)
+                .containsExactly(
+                        "'provider' is accepted but not acted on: secrets from provider 'vault' are not supported (only env "
+                                + "and file); the secret is left out",
+                        "secret 'MISSING' refers to the environment variable NOT_SET, which is not set; the secret is left out");
     }
 
     @Test
@@ -55,10 +71,14 @@ class TopLevelKeysTest {
                 + "commands: [{shell: deploy}]\nmerge:\n  - shell: git merge ${merge.source_branch}\n");
         assertThat(w.name()).isEqualTo("release");
         assertThat(w.envFiles()).containsExactly(".env", ".env.local");
-        assertThat(w.profiles()).containsExactly(Map.entry("prod", Map.of("URL", "https://x")),
-                Map.entry("dev", Map.of("URL", "http://localhost")));
-        assertThat(w.defaultRetry()).isEqualTo(RetryPolicy.builder().maxAttempts(4).build());
-        assertThat(w.merge()).containsExactly(Step.shell("git merge ${merge.source_branch}").build());
+        assertThat(w.profiles())
+                .containsExactly(
+                        Map.entry("prod", Map.of("URL", "https://x")),
+                        Map.entry("dev", Map.of("URL", "http://localhost")));
+        assertThat(w.defaultRetry())
+                .isEqualTo(RetryPolicy.builder().maxAttempts(4).build());
+        assertThat(w.merge())
+                .containsExactly(Step.shell("git merge ${merge.source_branch}").build());
         assertThat(w.mergeTimeout()).isNull();
         Workflow timed = load("commands: [{shell: x}]\nmerge:\n  commands: [{claude: /merge}]\n  timeout: 600\n");
         assertThat(timed.merge()).containsExactly(Step.agent("/merge").build());
@@ -68,7 +88,9 @@ class TopLevelKeysTest {
     @Test
     void theNameDefaultsToTheFileName(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("nightly-build.yml"), "- shell: make\n");
-        assertThat(WorkflowLoader.create().loadOrThrow(dir.resolve("nightly-build.yml")).name())
+        assertThat(WorkflowLoader.create()
+                        .loadOrThrow(dir.resolve("nightly-build.yml"))
+                        .name())
                 .isEqualTo("nightly-build");
     }
 

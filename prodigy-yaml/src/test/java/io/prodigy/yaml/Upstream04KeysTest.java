@@ -9,9 +9,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Files in the Rust tool 0.4.x's shape (src/test/resources/conformance-0.4, written for this project) that use the
@@ -22,7 +22,9 @@ class Upstream04KeysTest {
     private static LoadResult load(String name) throws IOException {
         try (InputStream in = Upstream04KeysTest.class.getResourceAsStream("/conformance-0.4/" + name)) {
             assertThat(in).as(name).isNotNull();
-            return WorkflowLoader.builder().environment(Map.of()).build()
+            return WorkflowLoader.builder()
+                    .environment(Map.of())
+                    .build()
                     .load(new String(in.readAllBytes(), StandardCharsets.UTF_8), name);
         }
     }
@@ -36,7 +38,8 @@ class Upstream04KeysTest {
 
     @Test
     void outputsAndTheirVariablesAreKept() throws IOException {
-        List<Step> steps = ((Stage.Steps) load("standard-keys.yml").orThrow().stages().get(0)).steps();
+        List<Step> steps =
+                ((Stage.Steps) load("standard-keys.yml").orThrow().stages().get(0)).steps();
         assertThat(steps.get(0).id()).isEqualTo("coverage");
         assertThat(steps.get(0).outputs()).containsExactly(Map.entry("spec", "*-coverage-improvements.md"));
         assertThat(((io.prodigy.api.StepAction.Agent) steps.get(1).action()).command())

@@ -42,7 +42,8 @@ class WhitepaperLoadTest {
         Validation v = s.validate();
         assertThat(v.commands()).extracting(Models::shell).containsExactly(check);
         assertThat(v.threshold()).isEqualTo(100.0);
-        assertThat(v.onIncomplete().commands()).containsExactly(Step.of(s.action()).build());
+        assertThat(v.onIncomplete().commands())
+                .containsExactly(Step.of(s.action()).build());
         assertThat(v.onIncomplete().maxAttempts()).isEqualTo(attempts);
         assertThat(v.onIncomplete().failWorkflow()).isTrue();
     }
@@ -50,14 +51,16 @@ class WhitepaperLoadTest {
     @Test
     void mapReduceForAiWorkflows() {
         Stage.MapReduce mr = mapReduce(loaded("01-2-1-mapreduce-for-ai-workflows.yml", WorkflowKind.MAPREDUCE));
-        assertThat(mr.setup().steps()).extracting(Models::shell)
+        assertThat(mr.setup().steps())
+                .extracting(Models::shell)
                 .containsExactly("analyze-codebase --output work-items.json");
         assertThat(mr.map().input()).isEqualTo(WorkInput.detect("work-items.json", "$.items[*]"));
         // '- validate: ...' written as its own list entry applies to the step before it
         assertThat(mr.map().agentTemplate()).hasSize(1);
         Step process = mr.map().agentTemplate().get(0);
         assertThat(agent(process)).isEqualTo("/process-item '${item}'");
-        assertThat(process.validate()).isEqualTo(Validation.of(Step.shell("test ${item.path}").build()));
+        assertThat(process.validate())
+                .isEqualTo(Validation.of(Step.shell("test ${item.path}").build()));
         assertThat(mr.map().maxParallel()).isEqualTo(10);
         assertThat(mr.map().filter()).isEqualTo("item.priority == 'high'");
         assertThat(mr.map().sortBy()).isEqualTo("item.score DESC");
@@ -121,8 +124,8 @@ class WhitepaperLoadTest {
 
     @Test
     void technicalDebtElimination() {
-        Stage.MapReduce mr = mapReduce(loaded("11-5-1-mapreduce-technical-debt-elimination.yml",
-                WorkflowKind.MAPREDUCE));
+        Stage.MapReduce mr =
+                mapReduce(loaded("11-5-1-mapreduce-technical-debt-elimination.yml", WorkflowKind.MAPREDUCE));
         assertThat(mr.map().agentTemplate().get(0).commitRequired()).isTrue();
         assertThat(mr.map().filter()).isEqualTo("unified_score.final_score >= 5");
         assertThat(mr.map().maxItems()).isEqualTo(10);
@@ -131,13 +134,11 @@ class WhitepaperLoadTest {
 
     @Test
     void largeScaleRefactoringAttachesTheFailureHandlerToTheStepBefore() {
-        Stage.MapReduce mr = mapReduce(loaded("12-5-2-mapreduce-large-scale-refactoring.yml",
-                WorkflowKind.MAPREDUCE));
+        Stage.MapReduce mr = mapReduce(loaded("12-5-2-mapreduce-large-scale-refactoring.yml", WorkflowKind.MAPREDUCE));
         assertThat(mr.map().agentTemplate()).hasSize(2);
         Step mypy = mr.map().agentTemplate().get(1);
         assertThat(shell(mypy)).isEqualTo("mypy --strict ${item}");
-        assertThat(mypy.onFailure().handlers()).extracting(Models::agent)
-                .containsExactly("/fix-type-errors ${item}");
+        assertThat(mypy.onFailure().handlers()).extracting(Models::agent).containsExactly("/fix-type-errors ${item}");
         assertThat(mr.map().maxParallel()).isEqualTo(20);
     }
 
@@ -159,14 +160,17 @@ class WhitepaperLoadTest {
         Workflow w = loaded("14-5-3-parallel-experimentation.yml", WorkflowKind.TASKS);
         assertThat(w.stages()).hasSize(2);
         Stage.MapReduce experiments = (Stage.MapReduce) w.stages().get(0);
-        assertThat(experiments.map().input()).isEqualTo(WorkInput.values(List.of(
-                Map.of("worktree", "approach-caching", "task", "Approach 1: Caching"),
-                Map.of("worktree", "approach-indexing", "task", "Approach 2: Indexing"))));
+        assertThat(experiments.map().input())
+                .isEqualTo(WorkInput.values(List.of(
+                        Map.of("worktree", "approach-caching", "task", "Approach 1: Caching"),
+                        Map.of("worktree", "approach-indexing", "task", "Approach 2: Indexing"))));
         assertThat(experiments.map().idField()).isEqualTo("worktree");
         assertThat(experiments.map().maxParallel()).isEqualTo(2);
-        assertThat(experiments.map().agentTemplate()).extracting(Step::when).containsExactly(
-                "${item.worktree} == 'approach-caching'", "${item.worktree} == 'approach-caching'",
-                "${item.worktree} == 'approach-indexing'", "${item.worktree} == 'approach-indexing'");
+        assertThat(experiments.map().agentTemplate())
+                .extracting(Step::when)
+                .containsExactly(
+                        "${item.worktree} == 'approach-caching'", "${item.worktree} == 'approach-caching'",
+                        "${item.worktree} == 'approach-indexing'", "${item.worktree} == 'approach-indexing'");
         Stage.Steps compare = (Stage.Steps) w.stages().get(1);
         assertThat(compare.name()).isEqualTo("steps-2");
         assertThat(compare.steps()).extracting(Models::shell).containsExactly("python compare_benchmarks.py");
@@ -190,7 +194,8 @@ class WhitepaperLoadTest {
         Step op = mr.map().agentTemplate().get(0);
         assertThat(op.retry().maxAttempts()).isEqualTo(2);
         repeatsUntilValid(op, "pylint ${item}", 2);
-        assertThat(mr.reduce()).extracting(Models::agent)
+        assertThat(mr.reduce())
+                .extracting(Models::agent)
                 .containsExactly("/generate-refactoring-summary ${map.results}");
     }
 
@@ -200,14 +205,20 @@ class WhitepaperLoadTest {
         assertThat(r.errors()).isEmpty();
         Workflow w = r.workflow().orElseThrow();
         assertThat(w.name()).isEqualTo("modernize-js");
-        assertThat(w.stages()).extracting(Stage::name).containsExactly("Convert var to let/const across all files",
-                "Update imports across codebase", "Convert to TypeScript", "steps-4");
+        assertThat(w.stages())
+                .extracting(Stage::name)
+                .containsExactly(
+                        "Convert var to let/const across all files",
+                        "Update imports across codebase",
+                        "Convert to TypeScript",
+                        "steps-4");
         Stage.MapReduce phase1 = (Stage.MapReduce) w.stages().get(0);
         assertThat(phase1.map().maxParallel()).isEqualTo(20); // capped by settings.parallel_worktrees: 20
         assertThat(phase1.map().agentTemplate()).hasSize(2);
         Step modernize = phase1.map().agentTemplate().get(1);
         assertThat(modernize.validate().commands()).extracting(Models::shell).containsExactly("node --check ${item}");
-        assertThat(modernize.onFailure().handlers()).extracting(Models::shell)
+        assertThat(modernize.onFailure().handlers())
+                .extracting(Models::shell)
                 .containsExactly("mv ${item}.backup ${item}");
         // the whitepaper's ${map.success_count} is the engine's ${map.successful}
         assertThat(shell(phase1.reduce().get(0))).isEqualTo("echo 'Modernized ${map.successful} files'");
@@ -250,12 +261,13 @@ class WhitepaperLoadTest {
             assertThat(p.line()).isEqualTo(8);
             assertThat(p.column()).isEqualTo(5);
             assertThat(p.path()).isEqualTo("tasks[0]");
-            assertThat(p.message()).isEqualTo("a step has exactly one action, but this one has 'claude' and 'shell'; "
-                    + "split it into 2 steps");
+            assertThat(p.message())
+                    .isEqualTo("a step has exactly one action, but this one has 'claude' and 'shell'; "
+                            + "split it into 2 steps");
         });
         // every other key of the sketch maps onto the model
-        Workflow w = Models.load(body("07-3-1-minimal-yaml-syntax.yml").replace("    shell: \"command\"       # Shell "
-                + "command\n", ""));
+        Workflow w = Models.load(body("07-3-1-minimal-yaml-syntax.yml")
+                .replace("    shell: \"command\"       # Shell " + "command\n", ""));
         Step s = steps(w).get(0);
         assertThat(agent(s)).isEqualTo("/command");
         assertThat(s.retry().maxAttempts()).isEqualTo(3);
@@ -265,11 +277,22 @@ class WhitepaperLoadTest {
 
     @Test
     void claudeAndShellFragmentsAreSteps() {
-        assertThat(steps(Models.load("tasks:\n" + indent("- " + body("15-6-1-claude-code-integration.yml")
-                .strip(), 2))).get(0)).isEqualTo(Step.agent("/refactor --style functional").build());
-        assertThat(steps(Models.load("tasks:\n" + indent("- " + body("16-6-2-shell-commands.yml").strip(), 2)))
-                .get(0)).isEqualTo(Step.shell("pytest tests/ && mypy src/").build());
-        assertThat(file("15-6-1-claude-code-integration.yml").errors()).singleElement().extracting(Problem::message)
+        assertThat(steps(Models.load("tasks:\n"
+                                + indent(
+                                        "- "
+                                                + body("15-6-1-claude-code-integration.yml")
+                                                        .strip(),
+                                        2)))
+                        .get(0))
+                .isEqualTo(Step.agent("/refactor --style functional").build());
+        assertThat(steps(Models.load("tasks:\n"
+                                + indent(
+                                        "- " + body("16-6-2-shell-commands.yml").strip(), 2)))
+                        .get(0))
+                .isEqualTo(Step.shell("pytest tests/ && mypy src/").build());
+        assertThat(file("15-6-1-claude-code-integration.yml").errors())
+                .singleElement()
+                .extracting(Problem::message)
                 .isEqualTo("this is a single step (it has 'claude'), not a workflow; write the workflow as a list of "
                         + "steps: '- claude: ...'");
     }
@@ -280,8 +303,8 @@ class WhitepaperLoadTest {
         assertThat(r.workflow()).isEmpty();
         assertThat(r.errors()).singleElement().satisfies(p -> {
             assertThat(p.line()).isEqualTo(3);
-            assertThat(p.message()).startsWith("this looks like Prodigy's global configuration file "
-                    + "(~/.prodigy/config.yml");
+            assertThat(p.message())
+                    .startsWith("this looks like Prodigy's global configuration file " + "(~/.prodigy/config.yml");
         });
     }
 

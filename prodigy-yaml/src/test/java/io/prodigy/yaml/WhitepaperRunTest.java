@@ -13,10 +13,10 @@ import io.prodigy.api.spi.AgentRunner;
 import io.prodigy.api.spi.IsolationStrategy;
 import io.prodigy.claude.ClaudeCodeRunner;
 import io.prodigy.claude.testing.ClaudeDouble;
-import java.io.UncheckedIOException;
 import io.prodigy.core.DirectoryIsolation;
 import io.prodigy.core.Prodigy;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,10 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
 class WhitepaperRunTest {
     @TempDir
     Path project;
+
     @TempDir
     Path toolDir;
+
     @TempDir
     Path home;
+
     @TempDir
     Path claudeDir;
 
@@ -46,26 +49,35 @@ class WhitepaperRunTest {
 
     @BeforeEach
     void tools() {
-        tools = new Tools(toolDir).recording("python", "pytest", "npm", "node", "tsc", "mypy", "pylint", "just",
-                "generate-work-items.sh");
+        tools = new Tools(toolDir)
+                .recording(
+                        "python", "pytest", "npm", "node", "tsc", "mypy", "pylint", "just", "generate-work-items.sh");
     }
 
     @Test
     void mapReduceForAiWorkflowsFiltersSortsAndValidatesEachItem() throws IOException {
-        tools.script("analyze-codebase", "printf '%s' '{\"items\": [{\"path\": \"a.py\", \"priority\": \"high\", "
-                + "\"score\": 7}, {\"path\": \"b.py\", \"priority\": \"low\", \"score\": 9}, {\"path\": \"c.py\", "
-                + "\"priority\": \"high\", \"score\": 3}]}' > \"$2\"");
+        tools.script(
+                "analyze-codebase",
+                "printf '%s' '{\"items\": [{\"path\": \"a.py\", \"priority\": \"high\", "
+                        + "\"score\": 7}, {\"path\": \"b.py\", \"priority\": \"low\", \"score\": 9}, {\"path\": \"c.py\", "
+                        + "\"priority\": \"high\", \"score\": 3}]}' > \"$2\"");
         touch("a.py", "c.py");
         RecordingAgent agent = new RecordingAgent();
         RunResult r = run("01-2-1-mapreduce-for-ai-workflows.yml", agent);
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         // filter item.priority == 'high', sort item.score DESC: a (7) before c (3); b is filtered out
-        assertThat(byIndex(r)).containsExactly("{\"path\":\"a.py\",\"priority\":\"high\",\"score\":7}",
-                "{\"path\":\"c.py\",\"priority\":\"high\",\"score\":3}");
-        assertThat(agent.commands()).filteredOn(c -> c.startsWith("/process-item")).containsExactlyInAnyOrder(
-                "/process-item '{\"path\":\"a.py\",\"priority\":\"high\",\"score\":7}'",
-                "/process-item '{\"path\":\"c.py\",\"priority\":\"high\",\"score\":3}'");
-        assertThat(agent.commands()).filteredOn(c -> c.startsWith("/summarize ")).hasSize(1);
+        assertThat(byIndex(r))
+                .containsExactly(
+                        "{\"path\":\"a.py\",\"priority\":\"high\",\"score\":7}",
+                        "{\"path\":\"c.py\",\"priority\":\"high\",\"score\":3}");
+        assertThat(agent.commands())
+                .filteredOn(c -> c.startsWith("/process-item"))
+                .containsExactlyInAnyOrder(
+                        "/process-item '{\"path\":\"a.py\",\"priority\":\"high\",\"score\":7}'",
+                        "/process-item '{\"path\":\"c.py\",\"priority\":\"high\",\"score\":3}'");
+        assertThat(agent.commands())
+                .filteredOn(c -> c.startsWith("/summarize "))
+                .hasSize(1);
         assertThat(r.summary().succeeded()).isEqualTo(2);
     }
 
@@ -86,8 +98,9 @@ class WhitepaperRunTest {
         RecordingAgent agent = new RecordingAgent();
         RunResult r = run("03-2-3-parallel-execution.yml", agent);
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(agent.commands()).containsExactlyInAnyOrder("/add-type-hints ./a.py", "/add-type-hints ./b.py",
-                "/add-type-hints ./sub/c.py");
+        assertThat(agent.commands())
+                .containsExactlyInAnyOrder(
+                        "/add-type-hints ./a.py", "/add-type-hints ./b.py", "/add-type-hints ./sub/c.py");
         assertThat(r.items()).hasSize(3);
     }
 
@@ -100,26 +113,33 @@ class WhitepaperRunTest {
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(agent.commands()).containsExactly("/refactor module.py");
         assertThat(tools.calls()).containsExactly("pytest tests/");
-        assertThat(r.steps()).extracting(StepRecord::label, StepRecord::skipped)
+        assertThat(r.steps())
+                .extracting(StepRecord::label, StepRecord::skipped)
                 .contains(org.assertj.core.groups.Tuple.tuple("Deploy if tests pass", true));
         assertThat(project.resolve("deployed")).doesNotExist();
     }
 
     @Test
     void mapReduceSyntaxRunsSetupMapAndReduce() throws IOException {
-        tools.script("analyze-codebase", "printf '%s' '{\"items\": [{\"path\": \"x.py\", \"priority\": 1, "
-                + "\"score\": 5}, {\"path\": \"y.py\", \"priority\": 2, \"score\": 8}, {\"path\": \"z.py\", "
-                + "\"priority\": 3, \"score\": 1}]}' > \"$2\"");
+        tools.script(
+                "analyze-codebase",
+                "printf '%s' '{\"items\": [{\"path\": \"x.py\", \"priority\": 1, "
+                        + "\"score\": 5}, {\"path\": \"y.py\", \"priority\": 2, \"score\": 8}, {\"path\": \"z.py\", "
+                        + "\"priority\": 3, \"score\": 1}]}' > \"$2\"");
         touch("x.py", "y.py");
         RecordingAgent agent = new RecordingAgent();
         RunResult r = run("08-3-2-mapreduce-syntax.yml", agent);
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         // score >= 5, priority DESC
-        assertThat(byIndex(r)).containsExactly("{\"path\":\"y.py\",\"priority\":2,\"score\":8}",
-                "{\"path\":\"x.py\",\"priority\":1,\"score\":5}");
-        assertThat(agent.commands()).filteredOn(c -> c.startsWith("/process ")).containsExactlyInAnyOrder(
-                "/process '{\"path\":\"y.py\",\"priority\":2,\"score\":8}'",
-                "/process '{\"path\":\"x.py\",\"priority\":1,\"score\":5}'");
+        assertThat(byIndex(r))
+                .containsExactly(
+                        "{\"path\":\"y.py\",\"priority\":2,\"score\":8}",
+                        "{\"path\":\"x.py\",\"priority\":1,\"score\":5}");
+        assertThat(agent.commands())
+                .filteredOn(c -> c.startsWith("/process "))
+                .containsExactlyInAnyOrder(
+                        "/process '{\"path\":\"y.py\",\"priority\":2,\"score\":8}'",
+                        "/process '{\"path\":\"x.py\",\"priority\":1,\"score\":5}'");
         assertThat(tools.calls()).contains("generate-work-items.sh ", "analyze-codebase --output items.json");
     }
 
@@ -129,8 +149,8 @@ class WhitepaperRunTest {
         RecordingAgent agent = new RecordingAgent();
         RunResult r = run("09-3-3-iteration-constructs.yml", agent);
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(agent.commands()).containsExactlyInAnyOrder("/convert-to-typescript ./a.js",
-                "/convert-to-typescript ./b.js");
+        assertThat(agent.commands())
+                .containsExactlyInAnyOrder("/convert-to-typescript ./a.js", "/convert-to-typescript ./b.js");
     }
 
     @Test
@@ -142,9 +162,11 @@ class WhitepaperRunTest {
 
     @Test
     void technicalDebtEliminationCommitsEachFix() throws IOException {
-        tools.script("debtmap", "printf '%s' '{\"items\": [{\"id\": 1, \"unified_score\": {\"final_score\": 6}}, "
-                + "{\"id\": 2, \"unified_score\": {\"final_score\": 2}}, {\"id\": 3, \"unified_score\": "
-                + "{\"final_score\": 9}}]}' > \"$4\"");
+        tools.script(
+                "debtmap",
+                "printf '%s' '{\"items\": [{\"id\": 1, \"unified_score\": {\"final_score\": 6}}, "
+                        + "{\"id\": 2, \"unified_score\": {\"final_score\": 2}}, {\"id\": 3, \"unified_score\": "
+                        + "{\"final_score\": 9}}]}' > \"$4\"");
         Files.createDirectories(project.resolve("src"));
         GitWorkspace git = GitWorkspace.init(project);
         RecordingAgent agent = new RecordingAgent((command, workspace) -> {
@@ -152,16 +174,24 @@ class WhitepaperRunTest {
                 git.commitFile("fix-" + agentCount(command) + ".txt", command);
             }
         });
-        RunResult r = run("11-5-1-mapreduce-technical-debt-elimination.yml", agent, git,
+        RunResult r = run(
+                "11-5-1-mapreduce-technical-debt-elimination.yml",
+                agent,
+                git,
                 RunOptions.builder().maxParallel(1).build());
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         // score >= 5, highest first: 3 (9), then 1 (6)
-        assertThat(agent.commands()).filteredOn(c -> c.startsWith("/fix-debt-item")).containsExactly(
-                "/fix-debt-item --json '{\"id\":3,\"unified_score\":{\"final_score\":9}}'",
-                "/fix-debt-item --json '{\"id\":1,\"unified_score\":{\"final_score\":6}}'");
+        assertThat(agent.commands())
+                .filteredOn(c -> c.startsWith("/fix-debt-item"))
+                .containsExactly(
+                        "/fix-debt-item --json '{\"id\":3,\"unified_score\":{\"final_score\":9}}'",
+                        "/fix-debt-item --json '{\"id\":1,\"unified_score\":{\"final_score\":6}}'");
         assertThat(agent.commands()).contains("/compare-debt-results before/after");
-        assertThat(tools.calls()).contains("just coverage-lcov", "debtmap analyze src --output debtmap.json",
-                "debtmap analyze src --output after.json");
+        assertThat(tools.calls())
+                .contains(
+                        "just coverage-lcov",
+                        "debtmap analyze src --output debtmap.json",
+                        "debtmap analyze src --output after.json");
     }
 
     @Test
@@ -192,10 +222,11 @@ class WhitepaperRunTest {
         RunResult r = run("14-5-3-parallel-experimentation.yml", agent);
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(agent.commands()).containsExactlyInAnyOrder("/optimize-with-caching", "/optimize-with-indexing");
-        assertThat(r.items()).extracting(i -> i.itemId()).containsExactlyInAnyOrder("approach-caching",
-                "approach-indexing");
-        assertThat(tools.calls()).containsExactlyInAnyOrder("npm run benchmark", "npm run benchmark",
-                "python compare_benchmarks.py");
+        assertThat(r.items())
+                .extracting(i -> i.itemId())
+                .containsExactlyInAnyOrder("approach-caching", "approach-indexing");
+        assertThat(tools.calls())
+                .containsExactlyInAnyOrder("npm run benchmark", "npm run benchmark", "python compare_benchmarks.py");
         assertThat(tools.calls().get(2)).isEqualTo("python compare_benchmarks.py");
     }
 
@@ -205,8 +236,9 @@ class WhitepaperRunTest {
         RecordingAgent agent = new RecordingAgent();
         RunResult r = run("17-future-automatically-decompose-complex-t.yml", agent);
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(agent.commands()).containsExactlyInAnyOrder("/add-error-handling ./src/api/users.js",
-                "/add-error-handling ./src/api/orders.js");
+        assertThat(agent.commands())
+                .containsExactlyInAnyOrder(
+                        "/add-error-handling ./src/api/users.js", "/add-error-handling ./src/api/orders.js");
     }
 
     @Test
@@ -215,8 +247,12 @@ class WhitepaperRunTest {
         RecordingAgent agent = new RecordingAgent();
         RunResult r = run("18-10-2-simple-mapreduce-example.yml", agent);
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(agent.commands()).filteredOn(c -> c.startsWith("/improve-code")).hasSize(2);
-        assertThat(agent.commands()).filteredOn(c -> c.startsWith("/generate-refactoring-summary [")).hasSize(1);
+        assertThat(agent.commands())
+                .filteredOn(c -> c.startsWith("/improve-code"))
+                .hasSize(2);
+        assertThat(agent.commands())
+                .filteredOn(c -> c.startsWith("/generate-refactoring-summary ["))
+                .hasSize(1);
         assertThat(tools.calls()).contains("pylint src/a.py", "pylint src/b.py");
     }
 
@@ -227,12 +263,16 @@ class WhitepaperRunTest {
         RunResult r = run("19-appendix-a-full-mapreduce-example.yml", agent);
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         // phase 1 leaves node_modules out; ${map.success_count} (the whitepaper's name) resolved in its reduce
-        assertThat(agent.commands()).filteredOn(c -> c.startsWith("/modernize-syntax"))
+        assertThat(agent.commands())
+                .filteredOn(c -> c.startsWith("/modernize-syntax"))
                 .containsExactlyInAnyOrder("/modernize-syntax ./a.js", "/modernize-syntax ./lib/b.js");
-        assertThat(agent.commands()).filteredOn(c -> c.startsWith("/convert-to-es-modules")).hasSize(3);
+        assertThat(agent.commands())
+                .filteredOn(c -> c.startsWith("/convert-to-es-modules"))
+                .hasSize(3);
         assertThat(agent.commands()).contains("/summarize-all-changes");
         assertThat(tools.calls()).contains("npm run build", "tsc --noEmit", "npm test");
-        assertThat(r.steps()).extracting(StepRecord::label, StepRecord::skipped)
+        assertThat(r.steps())
+                .extracting(StepRecord::label, StepRecord::skipped)
                 .contains(org.assertj.core.groups.Tuple.tuple("Process DLQ if needed", true));
     }
 
@@ -252,13 +292,18 @@ class WhitepaperRunTest {
         AgentRunner viaDouble = request -> {
             installSlashCommand(request);
             AgentResult result = claude.run(request);
-            assertThat(result.success()).as("claude double on '%s': %s", request.command(), result.errorMessage())
+            assertThat(result.success())
+                    .as("claude double on '%s': %s", request.command(), result.errorMessage())
                     .isTrue();
             agent.run(request);
             return result;
         };
-        Prodigy prodigy = Prodigy.builder().workingDirectory(project).home(home).agentRunner(viaDouble)
-                .isolation(isolation).build();
+        Prodigy prodigy = Prodigy.builder()
+                .workingDirectory(project)
+                .home(home)
+                .agentRunner(viaDouble)
+                .isolation(isolation)
+                .build();
         return prodigy.run(onPath, options);
     }
 
@@ -294,7 +339,9 @@ class WhitepaperRunTest {
 
     /** @return the items' JSON in the order the pipeline put them (filter, then sort) */
     private static List<String> byIndex(RunResult r) {
-        return r.items().stream().sorted(java.util.Comparator.comparingInt(i -> i.index()))
-                .map(i -> i.itemJson()).collect(Collectors.toList());
+        return r.items().stream()
+                .sorted(java.util.Comparator.comparingInt(i -> i.index()))
+                .map(i -> i.itemJson())
+                .collect(Collectors.toList());
     }
 }

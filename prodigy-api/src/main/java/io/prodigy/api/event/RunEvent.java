@@ -13,11 +13,23 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1
  */
-public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinished, RunEvent.PhaseStarted,
-        RunEvent.PhaseFinished, RunEvent.ItemsResolved, RunEvent.ItemStarted, RunEvent.ItemFinished,
-        RunEvent.StepStarted, RunEvent.StepFinished, RunEvent.RetryScheduled, RunEvent.ItemFailed,
-        RunEvent.ItemDeadLettered, RunEvent.ItemIntegrated, RunEvent.AgentActivity, RunEvent.Throttled,
-        RunEvent.BudgetReached {
+public sealed interface RunEvent
+        permits RunEvent.RunStarted,
+                RunEvent.RunFinished,
+                RunEvent.PhaseStarted,
+                RunEvent.PhaseFinished,
+                RunEvent.ItemsResolved,
+                RunEvent.ItemStarted,
+                RunEvent.ItemFinished,
+                RunEvent.StepStarted,
+                RunEvent.StepFinished,
+                RunEvent.RetryScheduled,
+                RunEvent.ItemFailed,
+                RunEvent.ItemDeadLettered,
+                RunEvent.ItemIntegrated,
+                RunEvent.AgentActivity,
+                RunEvent.Throttled,
+                RunEvent.BudgetReached {
 
     /** @return the run's id */
     String runId();
@@ -31,8 +43,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param workflowName the workflow
      * @since 0.1
      */
-    record RunStarted(String runId, Instant at, String workflowName) implements RunEvent {
-    }
+    record RunStarted(String runId, Instant at, String workflowName) implements RunEvent {}
 
     /**
      * @param runId run
@@ -41,8 +52,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param duration how long it took
      * @since 0.1
      */
-    record RunFinished(String runId, Instant at, RunStatus status, Duration duration) implements RunEvent {
-    }
+    record RunFinished(String runId, Instant at, RunStatus status, Duration duration) implements RunEvent {}
 
     /**
      * @param runId run
@@ -51,8 +61,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param phase {@code steps}, {@code setup}, {@code map} or {@code reduce}
      * @since 0.1
      */
-    record PhaseStarted(String runId, Instant at, String stage, String phase) implements RunEvent {
-    }
+    record PhaseStarted(String runId, Instant at, String stage, String phase) implements RunEvent {}
 
     /**
      * @param runId run
@@ -64,8 +73,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @since 0.1
      */
     record PhaseFinished(String runId, Instant at, String stage, String phase, boolean success, Duration duration)
-            implements RunEvent {
-    }
+            implements RunEvent {}
 
     /**
      * The map phase's items are known (after filter, sort and limits).
@@ -79,8 +87,9 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param failedBefore items that failed for good in an earlier attempt of the run
      * @since 0.1
      */
-    record ItemsResolved(String runId, Instant at, String stage, int total, int maxParallel, int succeededBefore,
-                         int failedBefore) implements RunEvent {
+    record ItemsResolved(
+            String runId, Instant at, String stage, int total, int maxParallel, int succeededBefore, int failedBefore)
+            implements RunEvent {
         /**
          * Items of a first attempt.
          *
@@ -152,9 +161,15 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param costUsd the item's agent cost, or null if unknown
      * @since 0.1
      */
-    record ItemFinished(String runId, Instant at, String itemId, ItemStatus status, int attempts, Duration duration,
-                        @Nullable Double costUsd) implements RunEvent {
-    }
+    record ItemFinished(
+            String runId,
+            Instant at,
+            String itemId,
+            ItemStatus status,
+            int attempts,
+            Duration duration,
+            @Nullable Double costUsd)
+            implements RunEvent {}
 
     /**
      * @param runId run
@@ -168,8 +183,9 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      *
      * @since 0.1
      */
-    record StepStarted(String runId, Instant at, @Nullable String itemId, String phase, int index, String label,
-                       String command) implements RunEvent {
+    record StepStarted(
+            String runId, Instant at, @Nullable String itemId, String phase, int index, String label, String command)
+            implements RunEvent {
         /**
          * Defaults the command to the label.
          *
@@ -217,8 +233,18 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      *
      * @since 0.1
      */
-    record StepFinished(String runId, Instant at, @Nullable String itemId, String phase, int index, String label,
-                        boolean skipped, boolean success, @Nullable Integer exitCode, Duration duration, String output)
+    record StepFinished(
+            String runId,
+            Instant at,
+            @Nullable String itemId,
+            String phase,
+            int index,
+            String label,
+            boolean skipped,
+            boolean success,
+            @Nullable Integer exitCode,
+            Duration duration,
+            String output)
             implements RunEvent {
         /** The most characters of output an event carries (the run's step logs keep more). */
         public static final int MAX_OUTPUT_CHARS = 4096;
@@ -257,8 +283,17 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
          * @param exitCode its exit code, or null
          * @param duration how long it took
          */
-        public StepFinished(String runId, Instant at, @Nullable String itemId, String phase, int index, String label,
-                            boolean skipped, boolean success, @Nullable Integer exitCode, Duration duration) {
+        public StepFinished(
+                String runId,
+                Instant at,
+                @Nullable String itemId,
+                String phase,
+                int index,
+                String label,
+                boolean skipped,
+                boolean success,
+                @Nullable Integer exitCode,
+                Duration duration) {
             this(runId, at, itemId, phase, index, label, skipped, success, exitCode, duration, "");
         }
     }
@@ -275,10 +310,15 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param reason why the last attempt failed
      * @since 0.1
      */
-    record RetryScheduled(String runId, Instant at, @Nullable String itemId, @Nullable String label, int nextAttempt,
-                          Duration delay,
-                          String reason) implements RunEvent {
-    }
+    record RetryScheduled(
+            String runId,
+            Instant at,
+            @Nullable String itemId,
+            @Nullable String label,
+            int nextAttempt,
+            Duration delay,
+            String reason)
+            implements RunEvent {}
 
     /**
      * An item attempt failed.
@@ -292,9 +332,15 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param willRetry whether the item will be tried again
      * @since 0.1
      */
-    record ItemFailed(String runId, Instant at, String itemId, int attempt, ErrorKind errorKind, String message,
-                      boolean willRetry) implements RunEvent {
-    }
+    record ItemFailed(
+            String runId,
+            Instant at,
+            String itemId,
+            int attempt,
+            ErrorKind errorKind,
+            String message,
+            boolean willRetry)
+            implements RunEvent {}
 
     /**
      * @param runId run
@@ -302,8 +348,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param itemId item recorded in the DLQ
      * @since 0.1
      */
-    record ItemDeadLettered(String runId, Instant at, String itemId) implements RunEvent {
-    }
+    record ItemDeadLettered(String runId, Instant at, String itemId) implements RunEvent {}
 
     /**
      * @param runId run
@@ -312,8 +357,7 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param commits how many commits it brought
      * @since 0.1
      */
-    record ItemIntegrated(String runId, Instant at, String itemId, int commits) implements RunEvent {
-    }
+    record ItemIntegrated(String runId, Instant at, String itemId, int commits) implements RunEvent {}
 
     /**
      * Something a running agent did (a tool call, a message), as reported by its runner.
@@ -327,8 +371,15 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param details extra fields
      * @since 0.1
      */
-    record AgentActivity(String runId, Instant at, @Nullable String itemId, String step, String type, String summary,
-                         java.util.Map<String, String> details) implements RunEvent {
+    record AgentActivity(
+            String runId,
+            Instant at,
+            @Nullable String itemId,
+            String step,
+            String type,
+            String summary,
+            java.util.Map<String, String> details)
+            implements RunEvent {
         /**
          * Copies.
          *
@@ -359,10 +410,15 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param retryIn how long the throttled attempt waits before trying again
      * @since 0.1
      */
-    record Throttled(String runId, Instant at, @Nullable String itemId, io.prodigy.api.ErrorKind errorKind,
-                     int concurrency,
-                     @Nullable Instant resumeAt, Duration retryIn) implements RunEvent {
-    }
+    record Throttled(
+            String runId,
+            Instant at,
+            @Nullable String itemId,
+            io.prodigy.api.ErrorKind errorKind,
+            int concurrency,
+            @Nullable Instant resumeAt,
+            Duration retryIn)
+            implements RunEvent {}
 
     /**
      * The run's cost budget was reached; it stops dispatching and pauses.
@@ -373,6 +429,5 @@ public sealed interface RunEvent permits RunEvent.RunStarted, RunEvent.RunFinish
      * @param budgetUsd the budget
      * @since 0.1
      */
-    record BudgetReached(String runId, Instant at, double spentUsd, double budgetUsd) implements RunEvent {
-    }
+    record BudgetReached(String runId, Instant at, double spentUsd, double budgetUsd) implements RunEvent {}
 }

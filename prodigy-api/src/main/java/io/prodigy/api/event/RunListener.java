@@ -14,7 +14,7 @@ import java.util.List;
 public interface RunListener {
 
     /** A listener that ignores everything. */
-    RunListener NONE = event -> { };
+    RunListener NONE = event -> {};
 
     /** @param event what happened */
     void onEvent(RunEvent event);

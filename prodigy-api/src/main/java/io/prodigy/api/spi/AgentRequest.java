@@ -23,9 +23,16 @@ import org.jspecify.annotations.Nullable;
  * @param activity receives what the agent does while it runs; never null; thread-safe
  * @since 0.1
  */
-public record AgentRequest(String command, Path workspace, Map<String, String> environment, @Nullable Duration timeout,
-                           String runId, @Nullable String itemId, String stepLabel, @Nullable Path stateDirectory,
-                           Consumer<AgentActivity> activity) {
+public record AgentRequest(
+        String command,
+        Path workspace,
+        Map<String, String> environment,
+        @Nullable Duration timeout,
+        String runId,
+        @Nullable String itemId,
+        String stepLabel,
+        @Nullable Path stateDirectory,
+        Consumer<AgentActivity> activity) {
     /**
      * Copies and applies defaults.
      *
@@ -43,7 +50,7 @@ public record AgentRequest(String command, Path workspace, Map<String, String> e
      */
     public AgentRequest {
         environment = Map.copyOf(environment);
-        activity = activity == null ? a -> { } : activity;
+        activity = activity == null ? a -> {} : activity;
     }
 
     /**
@@ -55,15 +62,22 @@ public record AgentRequest(String command, Path workspace, Map<String, String> e
      * @param timeout the time limit, or null
      * @return the request
      */
-    public static AgentRequest of(String command, Path workspace, Map<String, String> environment,
-                                  @Nullable Duration timeout) {
+    public static AgentRequest of(
+            String command, Path workspace, Map<String, String> environment, @Nullable Duration timeout) {
         WorkflowDefinitionException.requireNonNull(command, "command");
         WorkflowDefinitionException.requireNonNull(workspace, "workspace");
         WorkflowDefinitionException.requireNonNull(environment, "environment");
-        return new AgentRequest(command, workspace, environment, timeout, "adhoc", null, command,
-                workspace.resolve(".prodigy-agent"), null);
+        return new AgentRequest(
+                command,
+                workspace,
+                environment,
+                timeout,
+                "adhoc",
+                null,
+                command,
+                workspace.resolve(".prodigy-agent"),
+                null);
     }
-
 
     /**
      * Starts a request; see {@link Builder} for the defaults.
@@ -112,10 +126,9 @@ public record AgentRequest(String command, Path workspace, Map<String, String> e
         private @Nullable String itemId;
         private String stepLabel;
         private @Nullable Path stateDirectory;
-        private Consumer<AgentActivity> activity = a -> { };
+        private Consumer<AgentActivity> activity = a -> {};
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param environment extra environment variables for the agent process (default none)
@@ -186,8 +199,8 @@ public record AgentRequest(String command, Path workspace, Map<String, String> e
          * @throws WorkflowDefinitionException if a value is invalid
          */
         public AgentRequest build() {
-            return new AgentRequest(command, workspace, environment, timeout, runId, itemId, stepLabel, stateDirectory,
-                    activity);
+            return new AgentRequest(
+                    command, workspace, environment, timeout, runId, itemId, stepLabel, stateDirectory, activity);
         }
     }
 }

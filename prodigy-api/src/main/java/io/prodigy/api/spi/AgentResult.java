@@ -24,11 +24,18 @@ import org.jspecify.annotations.Nullable;
  * @param sessionId the agent's session id, or null
  * @since 0.1
  */
-public record AgentResult(boolean success, String output, @Nullable Integer exitCode, @Nullable ErrorKind errorKind,
-                          @Nullable String errorMessage,
-                          @Nullable Double costUsd, TokenUsage tokens, @Nullable Duration duration,
-                          @Nullable Instant retryAfter, @Nullable Path transcript,
-                          @Nullable String sessionId) {
+public record AgentResult(
+        boolean success,
+        String output,
+        @Nullable Integer exitCode,
+        @Nullable ErrorKind errorKind,
+        @Nullable String errorMessage,
+        @Nullable Double costUsd,
+        TokenUsage tokens,
+        @Nullable Duration duration,
+        @Nullable Instant retryAfter,
+        @Nullable Path transcript,
+        @Nullable String sessionId) {
 
     /**
      * Applies defaults.
@@ -58,7 +65,10 @@ public record AgentResult(boolean success, String output, @Nullable Integer exit
      * @return a successful result
      */
     public static AgentResult success(String output) {
-        return builder().success(true).output(WorkflowDefinitionException.requireNonNull(output, "output")).build();
+        return builder()
+                .success(true)
+                .output(WorkflowDefinitionException.requireNonNull(output, "output"))
+                .build();
     }
 
     /**
@@ -67,8 +77,11 @@ public record AgentResult(boolean success, String output, @Nullable Integer exit
      * @return a failed result
      */
     public static AgentResult failure(ErrorKind kind, String message) {
-        return builder().success(false).errorKind(WorkflowDefinitionException.requireNonNull(kind, "kind"))
-                .errorMessage(WorkflowDefinitionException.requireNonNull(message, "message")).build();
+        return builder()
+                .success(false)
+                .errorKind(WorkflowDefinitionException.requireNonNull(kind, "kind"))
+                .errorMessage(WorkflowDefinitionException.requireNonNull(message, "message"))
+                .build();
     }
 
     /** @return a builder */
@@ -94,8 +107,7 @@ public record AgentResult(boolean success, String output, @Nullable Integer exit
         private @Nullable Path transcript;
         private @Nullable String sessionId;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param v whether it succeeded
@@ -198,8 +210,18 @@ public record AgentResult(boolean success, String output, @Nullable Integer exit
 
         /** @return the result */
         public AgentResult build() {
-            return new AgentResult(success, output, exitCode, errorKind, errorMessage, costUsd, tokens, duration,
-                    retryAfter, transcript, sessionId);
+            return new AgentResult(
+                    success,
+                    output,
+                    exitCode,
+                    errorKind,
+                    errorMessage,
+                    costUsd,
+                    tokens,
+                    duration,
+                    retryAfter,
+                    transcript,
+                    sessionId);
         }
     }
 }

@@ -32,9 +32,17 @@ public interface ConflictResolver {
         }
 
         @Override
-        public StepRecord run(Step step, @Nullable String itemId, Map<String, String> variables,
-                              Map<String, String> environment) {
-            return new StepRecord(PHASE, PHASE, 0, step.label(), false, false, null, Duration.ZERO,
+        public StepRecord run(
+                Step step, @Nullable String itemId, Map<String, String> variables, Map<String, String> environment) {
+            return new StepRecord(
+                    PHASE,
+                    PHASE,
+                    0,
+                    step.label(),
+                    false,
+                    false,
+                    null,
+                    Duration.ZERO,
                     new ItemError(ErrorKind.CONFIGURATION, "no engine runs steps for this run", null, step.label()));
         }
     };

@@ -20,9 +20,15 @@ import org.jspecify.annotations.Nullable;
  * @param lastFailure when it last failed
  * @since 0.1
  */
-public record DlqEntry(String runId, String itemId, String itemJson, List<FailedAttempt> attempts,
-                       @Nullable Path workspace,
-                       boolean resolved, Instant firstFailure, Instant lastFailure) {
+public record DlqEntry(
+        String runId,
+        String itemId,
+        String itemJson,
+        List<FailedAttempt> attempts,
+        @Nullable Path workspace,
+        boolean resolved,
+        Instant firstFailure,
+        Instant lastFailure) {
     /**
      * Copies.
      *
@@ -44,7 +50,6 @@ public record DlqEntry(String runId, String itemId, String itemJson, List<Failed
         return attempts.get(attempts.size() - 1);
     }
 
-
     /**
      * Starts an entry; give it at least one failed attempt.
      *
@@ -53,7 +58,8 @@ public record DlqEntry(String runId, String itemId, String itemJson, List<Failed
      * @return a builder
      */
     public static Builder builder(String runId, String itemId) {
-        return new Builder(WorkflowDefinitionException.requireNonNull(runId, "runId"),
+        return new Builder(
+                WorkflowDefinitionException.requireNonNull(runId, "runId"),
                 WorkflowDefinitionException.requireNonNull(itemId, "itemId"));
     }
 
@@ -168,12 +174,20 @@ public record DlqEntry(String runId, String itemId, String itemJson, List<Failed
          */
         public DlqEntry build() {
             if (attempts.isEmpty() && (firstFailure == null || lastFailure == null)) {
-                throw new WorkflowDefinitionException("DLQ entry of item '" + itemId + "' needs at least one failed "
-                        + "attempt");
+                throw new WorkflowDefinitionException(
+                        "DLQ entry of item '" + itemId + "' needs at least one failed " + "attempt");
             }
-            return new DlqEntry(runId, itemId, itemJson, attempts, workspace, resolved,
+            return new DlqEntry(
+                    runId,
+                    itemId,
+                    itemJson,
+                    attempts,
+                    workspace,
+                    resolved,
                     firstFailure != null ? firstFailure : attempts.get(0).at(),
-                    lastFailure != null ? lastFailure : attempts.get(attempts.size() - 1).at());
+                    lastFailure != null
+                            ? lastFailure
+                            : attempts.get(attempts.size() - 1).at());
         }
     }
 }

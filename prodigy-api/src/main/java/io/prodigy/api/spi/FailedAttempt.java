@@ -17,9 +17,14 @@ import org.jspecify.annotations.Nullable;
  * @param logLocation a transcript or log file, or null
  * @since 0.1
  */
-public record FailedAttempt(int attempt, Instant at, ErrorKind errorKind, String message, @Nullable Integer exitCode,
-                            @Nullable String step, @Nullable String logLocation) {
-
+public record FailedAttempt(
+        int attempt,
+        Instant at,
+        ErrorKind errorKind,
+        String message,
+        @Nullable Integer exitCode,
+        @Nullable String step,
+        @Nullable String logLocation) {
 
     /**
      * @param attempt the attempt number, from 1
@@ -29,9 +34,14 @@ public record FailedAttempt(int attempt, Instant at, ErrorKind errorKind, String
      * @return a failed attempt with no exit code, step or log
      */
     public static FailedAttempt of(int attempt, Instant at, ErrorKind errorKind, String message) {
-        return new FailedAttempt(attempt, WorkflowDefinitionException.requireNonNull(at, "at"),
+        return new FailedAttempt(
+                attempt,
+                WorkflowDefinitionException.requireNonNull(at, "at"),
                 WorkflowDefinitionException.requireNonNull(errorKind, "errorKind"),
-                WorkflowDefinitionException.requireNonNull(message, "message"), null, null, null);
+                WorkflowDefinitionException.requireNonNull(message, "message"),
+                null,
+                null,
+                null);
     }
 
     /**

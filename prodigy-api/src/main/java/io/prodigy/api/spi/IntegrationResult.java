@@ -7,8 +7,8 @@ import java.util.List;
  *
  * @since 0.1
  */
-public sealed interface IntegrationResult permits IntegrationResult.Integrated, IntegrationResult.NothingToIntegrate,
-        IntegrationResult.Conflict {
+public sealed interface IntegrationResult
+        permits IntegrationResult.Integrated, IntegrationResult.NothingToIntegrate, IntegrationResult.Conflict {
 
     /**
      * The item's changes are now part of the run.
@@ -32,8 +32,7 @@ public sealed interface IntegrationResult permits IntegrationResult.Integrated, 
      *
      * @since 0.1
      */
-    record NothingToIntegrate() implements IntegrationResult {
-    }
+    record NothingToIntegrate() implements IntegrationResult {}
 
     /**
      * The item's changes conflict with the run's; the run's workspace was left clean.

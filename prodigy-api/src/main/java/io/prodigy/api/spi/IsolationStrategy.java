@@ -66,8 +66,7 @@ public interface IsolationStrategy {
      * @param run the run's workspace
      * @param itemId the item's id
      */
-    default void discardStale(Workspace run, String itemId) {
-    }
+    default void discardStale(Workspace run, String itemId) {}
 
     /**
      * {@link #discardStale(Workspace, String)} for an item of a given stage; the engine calls this one. The default
@@ -122,8 +121,7 @@ public interface IsolationStrategy {
      * @param run the run's workspace
      * @param status how the run ended
      */
-    default void closeRun(Workspace run, RunStatus status) {
-    }
+    default void closeRun(Workspace run, RunStatus status) {}
 
     /**
      * Called once when the run ends, with the workflow's custom merge steps. The default ignores them and calls

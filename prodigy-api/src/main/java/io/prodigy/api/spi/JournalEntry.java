@@ -11,9 +11,14 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1
  */
-public sealed interface JournalEntry permits JournalEntry.StepCompleted, JournalEntry.ItemDispatched,
-        JournalEntry.ItemFinished, JournalEntry.ItemIntegrated, JournalEntry.ItemDeadLettered,
-        JournalEntry.PhaseCompleted, JournalEntry.ItemsResolved {
+public sealed interface JournalEntry
+        permits JournalEntry.StepCompleted,
+                JournalEntry.ItemDispatched,
+                JournalEntry.ItemFinished,
+                JournalEntry.ItemIntegrated,
+                JournalEntry.ItemDeadLettered,
+                JournalEntry.PhaseCompleted,
+                JournalEntry.ItemsResolved {
 
     /** @return when the fact was recorded */
     Instant at();
@@ -51,8 +56,7 @@ public sealed interface JournalEntry permits JournalEntry.StepCompleted, Journal
      * @param attempt the attempt number, from 1
      * @since 0.1
      */
-    record ItemDispatched(Instant at, int stage, String itemId, int attempt) implements JournalEntry {
-    }
+    record ItemDispatched(Instant at, int stage, String itemId, int attempt) implements JournalEntry {}
 
     /**
      * An item ended.
@@ -64,9 +68,12 @@ public sealed interface JournalEntry permits JournalEntry.StepCompleted, Journal
      * @param resultJson the item's result as JSON text (as in {@code ${map.results}}), or null when none was recorded
      * @since 0.1
      */
-    record ItemFinished(Instant at, int stage, String itemId, ItemStatus status, @Nullable String resultJson)
-            implements JournalEntry {
-    }
+    record ItemFinished(
+            Instant at,
+            int stage,
+            String itemId,
+            ItemStatus status,
+            @Nullable String resultJson) implements JournalEntry {}
 
     /**
      * An item's work was integrated into the run's workspace.
@@ -77,8 +84,8 @@ public sealed interface JournalEntry permits JournalEntry.StepCompleted, Journal
      * @param head the run workspace's head after integration, or null without version control
      * @since 0.1
      */
-    record ItemIntegrated(Instant at, int stage, String itemId, @Nullable String head) implements JournalEntry {
-    }
+    record ItemIntegrated(
+            Instant at, int stage, String itemId, @Nullable String head) implements JournalEntry {}
 
     /**
      * An item was recorded in the Dead Letter Queue.
@@ -88,8 +95,7 @@ public sealed interface JournalEntry permits JournalEntry.StepCompleted, Journal
      * @param itemId the item
      * @since 0.1
      */
-    record ItemDeadLettered(Instant at, int stage, String itemId) implements JournalEntry {
-    }
+    record ItemDeadLettered(Instant at, int stage, String itemId) implements JournalEntry {}
 
     /**
      * A phase ended.
@@ -100,8 +106,7 @@ public sealed interface JournalEntry permits JournalEntry.StepCompleted, Journal
      * @param variables the variables visible after the phase, as JSON text
      * @since 0.1
      */
-    record PhaseCompleted(Instant at, int stage, String phase, Map<String, String> variables)
-            implements JournalEntry {
+    record PhaseCompleted(Instant at, int stage, String phase, Map<String, String> variables) implements JournalEntry {
         /**
          * Copies.
          *

@@ -1,9 +1,9 @@
 package io.prodigy.api.spi;
 
 import io.prodigy.api.WorkflowDefinitionException;
-import java.util.Objects;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,9 +25,18 @@ import org.jspecify.annotations.Nullable;
  * @param agentTimeout the map phase's agent timeout, or null
  * @since 0.1
  */
-public record MapAttempt(String runId, String workflowName, String workflowHash, int stageIndex, String itemId,
-                         int itemIndex, String itemJson, int attempt, Map<String, String> variables,
-                         Map<String, String> environment, @Nullable Duration agentTimeout) {
+public record MapAttempt(
+        String runId,
+        String workflowName,
+        String workflowHash,
+        int stageIndex,
+        String itemId,
+        int itemIndex,
+        String itemJson,
+        int attempt,
+        Map<String, String> variables,
+        Map<String, String> environment,
+        @Nullable Duration agentTimeout) {
     /**
      * Validates and copies.
      *
@@ -53,7 +62,6 @@ public record MapAttempt(String runId, String workflowName, String workflowHash,
         variables = variables == null ? Map.of() : Map.copyOf(variables);
         environment = environment == null ? Map.of() : Map.copyOf(environment);
     }
-
 
     /**
      * Starts the first attempt at an item of stage 0, with no variables or environment.
@@ -110,8 +118,7 @@ public record MapAttempt(String runId, String workflowName, String workflowHash,
         private Map<String, String> environment = Map.of();
         private @Nullable Duration agentTimeout;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param workflowHash the fingerprint of the workflow definition (default empty)
@@ -181,8 +188,18 @@ public record MapAttempt(String runId, String workflowName, String workflowHash,
          * @throws WorkflowDefinitionException if a value is invalid
          */
         public MapAttempt build() {
-            return new MapAttempt(runId, workflowName, workflowHash, stageIndex, itemId, itemIndex, itemJson, attempt,
-                    variables, environment, agentTimeout);
+            return new MapAttempt(
+                    runId,
+                    workflowName,
+                    workflowHash,
+                    stageIndex,
+                    itemId,
+                    itemIndex,
+                    itemJson,
+                    attempt,
+                    variables,
+                    environment,
+                    agentTimeout);
         }
     }
 }

@@ -37,6 +37,5 @@ public interface MapAttemptContext {
      * @param step the label of the step running now, or null if unknown
      * @param activity what to report (no secrets: it reaches every listener)
      */
-    default void progress(String step, AgentActivity activity) {
-    }
+    default void progress(String step, AgentActivity activity) {}
 }

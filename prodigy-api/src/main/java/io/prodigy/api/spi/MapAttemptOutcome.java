@@ -21,9 +21,15 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1
  */
-public record MapAttemptOutcome(@Nullable Workspace workspace, @Nullable String baseRevision,
-                                @Nullable ItemError error, String output,
-                                @Nullable Double costUsd, TokenUsage tokens, @Nullable String log, int dispatches) {
+public record MapAttemptOutcome(
+        @Nullable Workspace workspace,
+        @Nullable String baseRevision,
+        @Nullable ItemError error,
+        String output,
+        @Nullable Double costUsd,
+        TokenUsage tokens,
+        @Nullable String log,
+        int dispatches) {
     /**
      * Applies defaults.
      *
@@ -45,15 +51,21 @@ public record MapAttemptOutcome(@Nullable Workspace workspace, @Nullable String 
         dispatches = Math.max(1, dispatches);
     }
 
-
     /**
      * @param workspace the item's workspace holding its work
      * @param output the last step's output
      * @return a successful attempt, dispatched once, of unknown cost
      */
     public static MapAttemptOutcome succeeded(Workspace workspace, String output) {
-        return new MapAttemptOutcome(WorkflowDefinitionException.requireNonNull(workspace, "workspace"), null, null,
-                WorkflowDefinitionException.requireNonNull(output, "output"), null, TokenUsage.NONE, null, 1);
+        return new MapAttemptOutcome(
+                WorkflowDefinitionException.requireNonNull(workspace, "workspace"),
+                null,
+                null,
+                WorkflowDefinitionException.requireNonNull(output, "output"),
+                null,
+                TokenUsage.NONE,
+                null,
+                1);
     }
 
     /**
@@ -62,8 +74,15 @@ public record MapAttemptOutcome(@Nullable Workspace workspace, @Nullable String 
      * @return a failed attempt, dispatched once, of unknown cost
      */
     public static MapAttemptOutcome failed(@Nullable Workspace workspace, ItemError error) {
-        return new MapAttemptOutcome(workspace, null, WorkflowDefinitionException.requireNonNull(error, "error"), "",
-                null, TokenUsage.NONE, null, 1);
+        return new MapAttemptOutcome(
+                workspace,
+                null,
+                WorkflowDefinitionException.requireNonNull(error, "error"),
+                "",
+                null,
+                TokenUsage.NONE,
+                null,
+                1);
     }
 
     /**
@@ -107,8 +126,7 @@ public record MapAttemptOutcome(@Nullable Workspace workspace, @Nullable String 
         private @Nullable String log;
         private int dispatches = 1;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param workspace the item's workspace holding its work, or null if none was made

@@ -21,9 +21,15 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1
  */
-public record RunContext(String runId, String workflowName, Path projectDirectory, Path stateDirectory,
-                         MergeSteps mergeSteps, @Nullable AgentRunner agentRunner, @Nullable Path home,
-                         ConflictResolver conflictResolver) {
+public record RunContext(
+        String runId,
+        String workflowName,
+        Path projectDirectory,
+        Path stateDirectory,
+        MergeSteps mergeSteps,
+        @Nullable AgentRunner agentRunner,
+        @Nullable Path home,
+        ConflictResolver conflictResolver) {
     /**
      * Applies defaults.
      *
@@ -55,8 +61,14 @@ public record RunContext(String runId, String workflowName, Path projectDirector
      * @param agentRunner the run's agent runner, or null
      * @param home the engine's state directory, or null when unknown
      */
-    public RunContext(String runId, String workflowName, Path projectDirectory, Path stateDirectory,
-                      MergeSteps mergeSteps, @Nullable AgentRunner agentRunner, @Nullable Path home) {
+    public RunContext(
+            String runId,
+            String workflowName,
+            Path projectDirectory,
+            Path stateDirectory,
+            MergeSteps mergeSteps,
+            @Nullable AgentRunner agentRunner,
+            @Nullable Path home) {
         this(runId, workflowName, projectDirectory, stateDirectory, mergeSteps, agentRunner, home, null);
     }
 
@@ -71,8 +83,13 @@ public record RunContext(String runId, String workflowName, Path projectDirector
      * @param mergeSteps the workflow's custom merge steps
      * @param agentRunner the run's agent runner, or null
      */
-    public RunContext(String runId, String workflowName, Path projectDirectory, Path stateDirectory,
-                      MergeSteps mergeSteps, @Nullable AgentRunner agentRunner) {
+    public RunContext(
+            String runId,
+            String workflowName,
+            Path projectDirectory,
+            Path stateDirectory,
+            MergeSteps mergeSteps,
+            @Nullable AgentRunner agentRunner) {
         this(runId, workflowName, projectDirectory, stateDirectory, mergeSteps, agentRunner, null, null);
     }
 }

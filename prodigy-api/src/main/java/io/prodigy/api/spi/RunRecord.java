@@ -22,9 +22,16 @@ import org.jspecify.annotations.Nullable;
  *
  * @since 0.1
  */
-public record RunRecord(String runId, String workflowName, String workflowHash, RunStatus status,
-                        Path projectDirectory, @Nullable Path workspace, Instant startedAt, Instant updatedAt,
-                        java.util.Map<String, String> metadata) {
+public record RunRecord(
+        String runId,
+        String workflowName,
+        String workflowHash,
+        RunStatus status,
+        Path projectDirectory,
+        @Nullable Path workspace,
+        Instant startedAt,
+        Instant updatedAt,
+        java.util.Map<String, String> metadata) {
 
     /**
      * Copies.
@@ -50,8 +57,8 @@ public record RunRecord(String runId, String workflowName, String workflowHash, 
      * @return a copy with the new status
      */
     public RunRecord withStatus(RunStatus newStatus, Instant at) {
-        return new RunRecord(runId, workflowName, workflowHash, newStatus, projectDirectory, workspace, startedAt, at,
-                metadata);
+        return new RunRecord(
+                runId, workflowName, workflowHash, newStatus, projectDirectory, workspace, startedAt, at, metadata);
     }
 
     /**
@@ -59,10 +66,9 @@ public record RunRecord(String runId, String workflowName, String workflowHash, 
      * @return a copy with it
      */
     public RunRecord withWorkspace(Path dir) {
-        return new RunRecord(runId, workflowName, workflowHash, status, projectDirectory, dir, startedAt, updatedAt,
-                metadata);
+        return new RunRecord(
+                runId, workflowName, workflowHash, status, projectDirectory, dir, startedAt, updatedAt, metadata);
     }
-
 
     /**
      * Starts the record of a running run, last changed when it started, with no workspace yet.
@@ -115,8 +121,7 @@ public record RunRecord(String runId, String workflowName, String workflowHash, 
         private @Nullable Instant updatedAt;
         private java.util.Map<String, String> metadata = java.util.Map.of();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param workflowHash a hash of the workflow definition (default empty)
@@ -168,8 +173,16 @@ public record RunRecord(String runId, String workflowName, String workflowHash, 
          * @throws WorkflowDefinitionException if a value is invalid
          */
         public RunRecord build() {
-            return new RunRecord(runId, workflowName, workflowHash, status, projectDirectory, workspace, startedAt,
-                    updatedAt == null ? startedAt : updatedAt, metadata);
+            return new RunRecord(
+                    runId,
+                    workflowName,
+                    workflowHash,
+                    status,
+                    projectDirectory,
+                    workspace,
+                    startedAt,
+                    updatedAt == null ? startedAt : updatedAt,
+                    metadata);
         }
     }
 }

@@ -18,7 +18,10 @@ public record TokenUsage(long inputTokens, long outputTokens, long cacheReadToke
      * @return the sum
      */
     public TokenUsage plus(TokenUsage other) {
-        return new TokenUsage(inputTokens + other.inputTokens, outputTokens + other.outputTokens,
-                cacheReadTokens + other.cacheReadTokens, cacheCreationTokens + other.cacheCreationTokens);
+        return new TokenUsage(
+                inputTokens + other.inputTokens,
+                outputTokens + other.outputTokens,
+                cacheReadTokens + other.cacheReadTokens,
+                cacheCreationTokens + other.cacheCreationTokens);
     }
 }

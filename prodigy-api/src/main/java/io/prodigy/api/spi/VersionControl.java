@@ -27,7 +27,8 @@ public interface VersionControl {
      * @param message the commit message
      * @return the new commit id, or null when there was nothing to commit
      */
-    @Nullable String commitAll(String message);
+    @Nullable
+    String commitAll(String message);
 
     /**
      * Throws away what happened in the working tree since a commit: commits on top of it and uncommitted changes

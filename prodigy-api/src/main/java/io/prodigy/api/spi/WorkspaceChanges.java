@@ -13,8 +13,13 @@ import java.util.List;
  * @param deletions lines deleted
  * @since 0.1
  */
-public record WorkspaceChanges(List<String> commits, List<String> filesAdded, List<String> filesModified,
-                               List<String> filesDeleted, int insertions, int deletions) {
+public record WorkspaceChanges(
+        List<String> commits,
+        List<String> filesAdded,
+        List<String> filesModified,
+        List<String> filesDeleted,
+        int insertions,
+        int deletions) {
     /** No change. */
     public static final WorkspaceChanges NONE = new WorkspaceChanges(List.of(), List.of(), List.of(), List.of(), 0, 0);
 

@@ -20,8 +20,7 @@ import java.util.List;
  * </pre>
  */
 public final class Driver {
-    private Driver() {
-    }
+    private Driver() {}
 
     /**
      * @param args the scenario and its arguments (see the class comment)
@@ -32,16 +31,29 @@ public final class Driver {
         String result;
         switch (args[0]) {
             case "process-agents":
-                result = "{\"seconds\":" + Scenarios.processAgents(Path.of(args[1]), Path.of(args[2]),
-                        Integer.parseInt(args[3]), Integer.parseInt(args[4])) + "}";
+                result = "{\"seconds\":"
+                        + Scenarios.processAgents(
+                                Path.of(args[1]),
+                                Path.of(args[2]),
+                                Integer.parseInt(args[3]),
+                                Integer.parseInt(args[4]))
+                        + "}";
                 break;
             case "worktree-agents":
-                result = "{\"seconds\":" + Scenarios.worktreeAgents(Path.of(args[1]), Path.of(args[2]),
-                        Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[5].equals("pooled")) + "}";
+                result = "{\"seconds\":"
+                        + Scenarios.worktreeAgents(
+                                Path.of(args[1]),
+                                Path.of(args[2]),
+                                Integer.parseInt(args[3]),
+                                Integer.parseInt(args[4]),
+                                args[5].equals("pooled"))
+                        + "}";
                 break;
             case "engine-overhead":
-                result = "{\"seconds\":" + Scenarios.engineOverhead(Path.of(args[1]), Integer.parseInt(args[2]),
-                        Integer.parseInt(args[3])) + "}";
+                result = "{\"seconds\":"
+                        + Scenarios.engineOverhead(
+                                Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]))
+                        + "}";
                 break;
             case "resume-prepare":
                 result = "{\"run_id\":\"" + Scenarios.prepareHalfDone(Path.of(args[1]), Integer.parseInt(args[2]))
@@ -57,16 +69,30 @@ public final class Driver {
                 result = "{\"seconds\":" + Stats.median(times) + "}";
                 break;
             case "repo-map":
-                result = "{\"seconds\":" + GitScenarios.repoMap(Path.of(args[1]), Path.of(args[2]),
-                        java.nio.file.Files.readAllLines(Path.of(args[3])), Integer.parseInt(args[4]), args[5]) + "}";
+                result = "{\"seconds\":"
+                        + GitScenarios.repoMap(
+                                Path.of(args[1]),
+                                Path.of(args[2]),
+                                java.nio.file.Files.readAllLines(Path.of(args[3])),
+                                Integer.parseInt(args[4]),
+                                args[5])
+                        + "}";
                 break;
             case "merge-queue":
-                result = "{\"seconds\":" + GitScenarios.mergeQueue(Path.of(args[1]), Path.of(args[2]),
-                        Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[5]) + "}";
+                result = "{\"seconds\":"
+                        + GitScenarios.mergeQueue(
+                                Path.of(args[1]),
+                                Path.of(args[2]),
+                                Integer.parseInt(args[3]),
+                                Integer.parseInt(args[4]),
+                                args[5])
+                        + "}";
                 break;
             case "isolation-cost":
-                result = "{\"seconds\":" + GitScenarios.isolationCost(Path.of(args[1]), Path.of(args[2]), args[3],
-                        Integer.parseInt(args[4])) + "}";
+                result = "{\"seconds\":"
+                        + GitScenarios.isolationCost(
+                                Path.of(args[1]), Path.of(args[2]), args[3], Integer.parseInt(args[4]))
+                        + "}";
                 break;
             default:
                 throw new IllegalArgumentException("unknown scenario " + args[0]);

@@ -23,11 +23,31 @@ import java.util.function.Function;
  * invocation and its wall time; the timed runs use git directly.
  */
 final class GitBench {
-    private static final String[] MODULES = {"cook", "config", "subprocess", "worktree", "storage", "cli", "session",
-        "analytics", "context", "git", "init", "mapreduce", "metrics", "scoring", "simple_state", "testing",
-        "unified_session", "abstractions", "commands", "core"};
-    private static final String[] SUBMODULES = {"execution", "workflow", "orchestrator", "interaction", "coordinators",
-        "environment", "retry", "goal_seek"};
+    private static final String[] MODULES = {
+        "cook",
+        "config",
+        "subprocess",
+        "worktree",
+        "storage",
+        "cli",
+        "session",
+        "analytics",
+        "context",
+        "git",
+        "init",
+        "mapreduce",
+        "metrics",
+        "scoring",
+        "simple_state",
+        "testing",
+        "unified_session",
+        "abstractions",
+        "commands",
+        "core"
+    };
+    private static final String[] SUBMODULES = {
+        "execution", "workflow", "orchestrator", "interaction", "coordinators", "environment", "retry", "goal_seek"
+    };
 
     private final Harness h;
     private final Path realGit;
@@ -52,17 +72,33 @@ final class GitBench {
         Path origin = temp("shaped-origin");
         List<String> files = generate(origin, h.size.shapedFiles());
         commitAll(origin);
-        List<String> items = files.stream().filter(f -> f.startsWith("src/") && f.endsWith(".rs")).sorted()
-                .limit(h.size.mapItems()).toList();
+        List<String> items = files.stream()
+                .filter(f -> f.startsWith("src/") && f.endsWith(".rs"))
+                .sorted()
+                .limit(h.size.mapItems())
+                .toList();
         Path list = h.temp.resolve("repo-120-items.txt");
         Harness.write(list, String.join("\n", items) + "\n");
         Path loop = h.temp.resolve("repo-120-loop.sh");
-        Harness.write(loop, "#!/usr/bin/env bash\nset -euo pipefail\ncd \"$1\"\nwhile read -r f; do\n  "
-                + String.format(GitScenarios.EDIT, "\"$f\"") + "\ndone < \"$2\"\n");
+        Harness.write(
+                loop,
+                "#!/usr/bin/env bash\nset -euo pipefail\ncd \"$1\"\nwhile read -r f; do\n  "
+                        + String.format(GitScenarios.EDIT, "\"$f\"") + "\ndone < \"$2\"\n");
         java.util.function.BiFunction<String, Map<String, String>, Harness.Timed> side = (mode, env) -> {
             Path repo = cloneOf(origin, "repo-120-ours");
-            Harness.Timed t = timed(env, List.of(h.javaBin, "-cp", h.classPath, Driver.class.getName(), "repo-map",
-                    h.dir("home").toString(), repo.toString(), list.toString(), "" + parallel, mode));
+            Harness.Timed t = timed(
+                    env,
+                    List.of(
+                            h.javaBin,
+                            "-cp",
+                            h.classPath,
+                            Driver.class.getName(),
+                            "repo-map",
+                            h.dir("home").toString(),
+                            repo.toString(),
+                            list.toString(),
+                            "" + parallel,
+                            mode));
             verifyChanged(repo, items.size());
             Harness.deleteTree(repo);
             return t;
@@ -80,9 +116,15 @@ final class GitBench {
         GitCount oursGit = counted(ours);
         GitCount freshGit = counted(fresh);
         GitCount baseGit = counted(baseline);
-        Harness.progress("repo-120", -1, "git processes per item: ours %.1f (%.0f ms of git wall time per item),"
-                        + " ours with fresh worktrees %.1f (%.0f ms), loop %.1f", oursGit.perItem(items.size()),
-                oursGit.millis() / items.size(), freshGit.perItem(items.size()), freshGit.millis() / items.size(),
+        Harness.progress(
+                "repo-120",
+                -1,
+                "git processes per item: ours %.1f (%.0f ms of git wall time per item),"
+                        + " ours with fresh worktrees %.1f (%.0f ms), loop %.1f",
+                oursGit.perItem(items.size()),
+                oursGit.millis() / items.size(),
+                freshGit.perItem(items.size()),
+                freshGit.millis() / items.size(),
                 baseGit.perItem(items.size()));
         List<Double> o = new ArrayList<>();
         List<Double> oWhole = new ArrayList<>();
@@ -101,9 +143,17 @@ final class GitBench {
             oCpu.add(to.cpu());
             b.add(tb.wall());
             bCpu.add(tb.cpu());
-            Harness.progress("repo-120", i, "ours %.2f s (whole JVM %.2f s, cpu %.2f s), sequential loop %.2f s"
-                    + " (cpu %.2f s), ours with fresh worktrees %.2f s", o.get(i), to.wall(), to.cpu(), tb.wall(),
-                    tb.cpu(), f.get(f.size() - 1));
+            Harness.progress(
+                    "repo-120",
+                    i,
+                    "ours %.2f s (whole JVM %.2f s, cpu %.2f s), sequential loop %.2f s"
+                            + " (cpu %.2f s), ours with fresh worktrees %.2f s",
+                    o.get(i),
+                    to.wall(),
+                    to.cpu(),
+                    tb.wall(),
+                    tb.cpu(),
+                    f.get(f.size() - 1));
         }
         ObjectNode r = h.record("repo-120", o, b, 1.0);
         r.put("ours_whole_process_s", Harness.round(Stats.median(oWhole)));
@@ -117,12 +167,15 @@ final class GitBench {
         r.put("ratio_fresh", Harness.round(Harness.medianRatio(f, b.subList(0, f.size()))));
         r.set("fresh_git_processes_per_item", freshGit.json(h, items.size()));
         r.put("baseline_git_processes_per_item", Harness.round(baseGit.perItem(items.size())));
-        r.put("note", items.size() + " source files of a generated " + files.size() + "-file repository shaped like"
-                + " the upstream Rust tool (nested src/ modules, tests, docs); one shell agent per file: "
-                + String.format(GitScenarios.EDIT, "FILE") + "; max_parallel " + parallel + ", WorktreeIsolation"
-                + " defaults, merged back into main; ours_s = Prodigy.run, ours_whole_process_s = its JVM;"
-                + " baseline = the same commands in a sequential bash loop in a plain clone (not timed: the clone);"
-                + " ours_fresh_s = ours with WorktreeMode.onDemand() (every pair in full mode, the first otherwise)");
+        r.put(
+                "note",
+                items.size() + " source files of a generated " + files.size() + "-file repository shaped like"
+                        + " the upstream Rust tool (nested src/ modules, tests, docs); one shell agent per file: "
+                        + String.format(GitScenarios.EDIT, "FILE") + "; max_parallel " + parallel
+                        + ", WorktreeIsolation"
+                        + " defaults, merged back into main; ours_s = Prodigy.run, ours_whole_process_s = its JVM;"
+                        + " baseline = the same commands in a sequential bash loop in a plain clone (not timed: the clone);"
+                        + " ours_fresh_s = ours with WorktreeMode.onDemand() (every pair in full mode, the first otherwise)");
     }
 
     // ---------------------------------------------------------------- merge-queue
@@ -134,22 +187,36 @@ final class GitBench {
         generate(origin, 200);
         commitAll(origin);
         Path loop = h.temp.resolve("merge-queue-loop.sh");
-        Harness.write(loop, String.join("\n",
-                "#!/usr/bin/env bash",
-                "# the plain alternative: a branch and a commit per item, each merged --no-ff, one after the other",
-                "set -euo pipefail",
-                "cd \"$1\"",
-                "for i in $(seq 0 $(($2 - 1))); do",
-                "  git checkout -q -b q-$i main",
-                "  echo $i > q-$i.txt && git add q-$i.txt && git commit -q -m q-$i",
-                "  git checkout -q run",
-                "  git merge -q --no-ff -m \"Merge q-$i\" q-$i",
-                "done",
-                ""));
+        Harness.write(
+                loop,
+                String.join(
+                        "\n",
+                        "#!/usr/bin/env bash",
+                        "# the plain alternative: a branch and a commit per item, each merged --no-ff, one after the other",
+                        "set -euo pipefail",
+                        "cd \"$1\"",
+                        "for i in $(seq 0 $(($2 - 1))); do",
+                        "  git checkout -q -b q-$i main",
+                        "  echo $i > q-$i.txt && git add q-$i.txt && git commit -q -m q-$i",
+                        "  git checkout -q run",
+                        "  git merge -q --no-ff -m \"Merge q-$i\" q-$i",
+                        "done",
+                        ""));
         Function<Map<String, String>, Harness.Timed> ours = env -> {
             Path repo = cloneOf(origin, "queue-ours");
-            Harness.Timed t = timed(env, List.of(h.javaBin, "-cp", h.classPath, Driver.class.getName(), "merge-queue",
-                    h.dir("home").toString(), repo.toString(), "" + items, "" + parallel, "default"));
+            Harness.Timed t = timed(
+                    env,
+                    List.of(
+                            h.javaBin,
+                            "-cp",
+                            h.classPath,
+                            Driver.class.getName(),
+                            "merge-queue",
+                            h.dir("home").toString(),
+                            repo.toString(),
+                            "" + items,
+                            "" + parallel,
+                            "default"));
             verifyCount(repo, "main", items);
             Harness.deleteTree(repo);
             return t;
@@ -170,8 +237,14 @@ final class GitBench {
             Harness.Timed tb = baseline.apply(Map.of());
             o.add(seconds(to));
             b.add(tb.wall());
-            Harness.progress("merge-queue", i, "ours %.2f s = %.1f merges/s, merge loop %.2f s = %.1f merges/s",
-                    o.get(i), items / o.get(i), tb.wall(), items / tb.wall());
+            Harness.progress(
+                    "merge-queue",
+                    i,
+                    "ours %.2f s = %.1f merges/s, merge loop %.2f s = %.1f merges/s",
+                    o.get(i),
+                    items / o.get(i),
+                    tb.wall(),
+                    items / tb.wall());
         }
         ObjectNode r = h.record("merge-queue", o, b, 1.2);
         r.put("items", items);
@@ -180,10 +253,13 @@ final class GitBench {
         if (oursGit != null) {
             r.set("git_processes_per_item", oursGit.json(h, items));
         }
-        r.put("note", items + " items on a 200-file repository, each writes and commits one small file; max_parallel "
-                + parallel + ", WorktreeIsolation defaults (worktree per item, merge --no-ff into the run, the run"
-                + " merged into main); ours_s = Prodigy.run; baseline = a sequential bash loop: git checkout -b,"
-                + " commit, git checkout run, git merge --no-ff");
+        r.put(
+                "note",
+                items + " items on a 200-file repository, each writes and commits one small file; max_parallel "
+                        + parallel
+                        + ", WorktreeIsolation defaults (worktree per item, merge --no-ff into the run, the run"
+                        + " merged into main); ours_s = Prodigy.run; baseline = a sequential bash loop: git checkout -b,"
+                        + " commit, git checkout run, git merge --no-ff");
     }
 
     // ---------------------------------------------------------------- large-repo
@@ -194,21 +270,25 @@ final class GitBench {
         int files = generate(repo, h.size.largeFiles()).size();
         commitAll(repo);
         Path bare = h.temp.resolve("bare-worktree.sh");
-        Harness.write(bare, String.join("\n",
-                "#!/usr/bin/env bash",
-                "set -euo pipefail",
-                "cd \"$1\"",
-                "for i in $(seq 1 \"$2\"); do",
-                "  s=$(date +%s%N)",
-                "  git worktree add -q -b bare-$i \"$3/bare-$i\" HEAD",
-                "  git worktree remove --force \"$3/bare-$i\"",
-                "  git branch -q -D bare-$i",
-                "  e=$(date +%s%N)",
-                "  echo $(( (e - s) / 1000 ))",
-                "done",
-                ""));
+        Harness.write(
+                bare,
+                String.join(
+                        "\n",
+                        "#!/usr/bin/env bash",
+                        "set -euo pipefail",
+                        "cd \"$1\"",
+                        "for i in $(seq 1 \"$2\"); do",
+                        "  s=$(date +%s%N)",
+                        "  git worktree add -q -b bare-$i \"$3/bare-$i\" HEAD",
+                        "  git worktree remove --force \"$3/bare-$i\"",
+                        "  git branch -q -D bare-$i",
+                        "  e=$(date +%s%N)",
+                        "  echo $(( (e - s) / 1000 ))",
+                        "done",
+                        ""));
         String out = h.sh(repo, "bash " + bare + " " + repo + " " + items + " " + h.dir("bare-wts"));
-        List<Double> bareTimes = out.lines().map(l -> Long.parseLong(l.strip()) / 1e6).toList();
+        List<Double> bareTimes =
+                out.lines().map(l -> Long.parseLong(l.strip()) / 1e6).toList();
         Harness.progress("large-repo", -1, "bare git worktree add + remove: %s s", bareTimes);
         List<Double> fresh = costs(repo, "fresh", items);
         Harness.progress("large-repo", -1, "ours fresh: %s s", fresh);
@@ -228,21 +308,28 @@ final class GitBench {
         r.put("repository_files", files);
         r.put("fresh_per_item_s", Harness.round(Stats.median(fresh)));
         r.put("pooled_first_item_s", Harness.round(pooled.get(0)));
-        r.put("pooled_per_item_s", Harness.round(pooled.stream().mapToDouble(Double::doubleValue).average()
-                .orElse(Double.NaN)));
+        r.put(
+                "pooled_per_item_s",
+                Harness.round(pooled.stream()
+                        .mapToDouble(Double::doubleValue)
+                        .average()
+                        .orElse(Double.NaN)));
         r.put("warm_pooled_per_item_s", Harness.round(warmMedian));
         r.put("bare_worktree_add_s", Harness.round(bareMedian));
         r.put("ratio_fresh", Harness.round(Stats.median(fresh) / bareMedian));
-        r.put("note", "per-item isolation cost (acquire + release through the IsolationStrategy SPI, no agent; each"
-                + " item changes a tracked file, adds an untracked one and writes into the ignored target/) on a "
-                + files + "-file repository; fresh = WorktreeMode.onDemand(); pooled = pooled(1) over " + (items + 1)
-                + " items, the first creating the slot; warm-pooled (ours_s) = the median of the items after the"
-                + " first; baseline = bash: git worktree add -b + git worktree remove --force + git branch -D");
+        r.put(
+                "note",
+                "per-item isolation cost (acquire + release through the IsolationStrategy SPI, no agent; each"
+                        + " item changes a tracked file, adds an untracked one and writes into the ignored target/) on a "
+                        + files + "-file repository; fresh = WorktreeMode.onDemand(); pooled = pooled(1) over "
+                        + (items + 1)
+                        + " items, the first creating the slot; warm-pooled (ours_s) = the median of the items after the"
+                        + " first; baseline = bash: git worktree add -b + git worktree remove --force + git branch -D");
     }
 
     private List<Double> costs(Path repo, String mode, int items) {
-        JsonNode out = h.child(List.of(), "isolation-cost", h.dir("home").toString(), repo.toString(), mode,
-                "" + items);
+        JsonNode out =
+                h.child(List.of(), "isolation-cost", h.dir("home").toString(), repo.toString(), mode, "" + items);
         List<Double> times = new ArrayList<>();
         out.get("seconds").forEach(n -> times.add(Harness.round(n.asDouble())));
         return times;
@@ -286,7 +373,8 @@ final class GitBench {
             int rest = n / MODULES.length;
             String sub = SUBMODULES[rest % SUBMODULES.length];
             int deeper = rest / SUBMODULES.length;
-            String dir = deeper % 3 == 0 ? "src/" + module + "/" + sub
+            String dir = deeper % 3 == 0
+                    ? "src/" + module + "/" + sub
                     : "src/" + module + "/" + sub + "/part" + (deeper % 5);
             if (deeper > 50) {
                 dir += "/group" + (deeper / 50);
@@ -311,21 +399,26 @@ final class GitBench {
             if (f % 3 == 0) {
                 b.append("    // TODO: handle the empty input\n");
             }
-            b.append("    let value = input.trim().to_string();\n    Ok(format!(\"{}-").append(f)
+            b.append("    let value = input.trim().to_string();\n    Ok(format!(\"{}-")
+                    .append(f)
                     .append("\", value))\n}\n\n");
         }
         return b.toString();
     }
 
     private void commitAll(Path repo) {
-        h.sh(repo, "git init -q -b main && git config user.email bench@example.com && git config user.name bench"
-                + " && git add -A && git commit -q -m base && git tag base");
+        h.sh(
+                repo,
+                "git init -q -b main && git config user.email bench@example.com && git config user.name bench"
+                        + " && git add -A && git commit -q -m base && git tag base");
     }
 
     private Path cloneOf(Path origin, String prefix) {
         Path repo = h.temp.resolve(prefix + "-" + System.nanoTime());
-        h.sh(h.temp, "git clone -q " + origin + " " + repo + " && cd " + repo
-                + " && git config user.email bench@example.com && git config user.name bench");
+        h.sh(
+                h.temp,
+                "git clone -q " + origin + " " + repo + " && cd " + repo
+                        + " && git config user.email bench@example.com && git config user.name bench");
         return repo;
     }
 
@@ -337,10 +430,11 @@ final class GitBench {
     }
 
     private void verifyCount(Path repo, String branch, int items) {
-        String n = h.sh(repo, "git ls-tree --name-only " + branch + " | grep -c '^q-'").strip();
+        String n = h.sh(repo, "git ls-tree --name-only " + branch + " | grep -c '^q-'")
+                .strip();
         if (Integer.parseInt(n) != items) {
-            throw new IllegalStateException("expected " + items + " merged files on " + branch + " in " + repo
-                    + ", found " + n);
+            throw new IllegalStateException(
+                    "expected " + items + " merged files on " + branch + " in " + repo + ", found " + n);
         }
     }
 
@@ -353,7 +447,9 @@ final class GitBench {
     private static double seconds(Harness.Timed t) {
         String[] lines = t.output().strip().split("\n");
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines[lines.length - 1]).get("seconds")
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(lines[lines.length - 1])
+                    .get("seconds")
                     .asDouble();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -399,9 +495,11 @@ final class GitBench {
         try {
             Files.createDirectories(bin);
             Path wrapper = bin.resolve("git");
-            Files.writeString(wrapper, "#!/bin/sh\ns=$(date +%s%N)\n\"" + realGit + "\" \"$@\"\nrc=$?\n"
-                    + "e=$(date +%s%N)\nprintf '%s %s\\n' \"$((e - s))\" \"$*\" >> \"$PRODIGY_BENCH_GIT_LOG\"\n"
-                    + "exit $rc\n");
+            Files.writeString(
+                    wrapper,
+                    "#!/bin/sh\ns=$(date +%s%N)\n\"" + realGit + "\" \"$@\"\nrc=$?\n"
+                            + "e=$(date +%s%N)\nprintf '%s %s\\n' \"$((e - s))\" \"$*\" >> \"$PRODIGY_BENCH_GIT_LOG\"\n"
+                            + "exit $rc\n");
             wrapper.toFile().setExecutable(true);
             Files.writeString(log, "");
         } catch (IOException e) {
@@ -416,7 +514,8 @@ final class GitBench {
                     continue; // the rest of a multi-line argument (a commit message)
                 }
                 long ns = Long.parseLong(line.substring(0, space));
-                long[] v = by.computeIfAbsent(subcommand(line.substring(space + 1).split(" ")), k -> new long[2]);
+                long[] v =
+                        by.computeIfAbsent(subcommand(line.substring(space + 1).split(" ")), k -> new long[2]);
                 v[0]++;
                 v[1] += ns;
             }

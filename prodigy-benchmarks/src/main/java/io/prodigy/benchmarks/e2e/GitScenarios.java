@@ -25,11 +25,10 @@ import java.util.Map;
  */
 public final class GitScenarios {
     /** What each agent of {@code repo-120} runs on its file; the baseline loop runs the same. */
-    static final String EDIT = "sed -i 's/TODO/DONE/g' %1$s && echo '// reviewed' >> %1$s"
-            + " && git commit -q -a -m 'review %1$s'";
+    static final String EDIT =
+            "sed -i 's/TODO/DONE/g' %1$s && echo '// reviewed' >> %1$s" + " && git commit -q -a -m 'review %1$s'";
 
-    private GitScenarios() {
-    }
+    private GitScenarios() {}
 
     /**
      * {@code repo-120}: a map over source files of a repository, one shell agent per file ({@code sed}, append a
@@ -47,8 +46,15 @@ public final class GitScenarios {
         for (String f : files) {
             items.add(Map.of("path", f));
         }
-        return run(home, repo, "repo-120", items, parallel, mode,
-                Step.shell(String.format(EDIT, "${item.path}")), files.size());
+        return run(
+                home,
+                repo,
+                "repo-120",
+                items,
+                parallel,
+                mode,
+                Step.shell(String.format(EDIT, "${item.path}")),
+                files.size());
     }
 
     /**
@@ -63,22 +69,43 @@ public final class GitScenarios {
      * @return seconds spent in {@link Prodigy#run}
      */
     public static double mergeQueue(Path home, Path repo, int items, int parallel, String mode) {
-        return run(home, repo, "merge-queue", Scenarios.numbered(items), parallel, mode,
-                Step.shell("echo ${item.n} > q-${item.n}.txt && git add q-${item.n}.txt && git commit -q -m q-${item.n}"),
+        return run(
+                home,
+                repo,
+                "merge-queue",
+                Scenarios.numbered(items),
+                parallel,
+                mode,
+                Step.shell(
+                        "echo ${item.n} > q-${item.n}.txt && git add q-${item.n}.txt && git commit -q -m q-${item.n}"),
                 items);
     }
 
-    private static double run(Path home, Path repo, String name, List<Object> items, int parallel, String mode,
-                              Step.Builder agent, int expected) {
+    private static double run(
+            Path home,
+            Path repo,
+            String name,
+            List<Object> items,
+            int parallel,
+            String mode,
+            Step.Builder agent,
+            int expected) {
         WorktreeIsolation.Builder b = WorktreeIsolation.builder().prodigyHome(home);
         if (mode.equals("pooled")) {
             b.mode(WorktreeMode.pooled(parallel));
         } else if (mode.equals("fresh")) {
             b.mode(WorktreeMode.onDemand());
         }
-        try (Prodigy prodigy = Prodigy.builder().home(home).workingDirectory(repo).isolation(b.build()).build()) {
+        try (Prodigy prodigy = Prodigy.builder()
+                .home(home)
+                .workingDirectory(repo)
+                .isolation(b.build())
+                .build()) {
             Workflow wf = Workflow.mapReduce(name)
-                    .map(MapPhase.builder().input(WorkInput.values(items)).maxParallel(parallel).agentTemplate(agent))
+                    .map(MapPhase.builder()
+                            .input(WorkInput.values(items))
+                            .maxParallel(parallel)
+                            .agentTemplate(agent))
                     .build();
             long start = System.nanoTime();
             RunResult result = prodigy.run(wf);
@@ -103,15 +130,19 @@ public final class GitScenarios {
      * @return the seconds of each item, in order (for {@code pooled} the first one creates the slot)
      */
     public static List<Double> isolationCost(Path home, Path repo, String mode, int items) {
-        WorktreeIsolation iso = WorktreeIsolation.builder().prodigyHome(home)
-                .mode(mode.equals("pooled") ? WorktreeMode.pooled(1) : WorktreeMode.onDemand()).build();
+        WorktreeIsolation iso = WorktreeIsolation.builder()
+                .prodigyHome(home)
+                .mode(mode.equals("pooled") ? WorktreeMode.pooled(1) : WorktreeMode.onDemand())
+                .build();
         Path state = home.resolve("state");
-        Workspace run = iso.openRun(new RunContext("bench-" + mode + "-" + System.nanoTime(), "large-repo", repo,
-                state, null, null, home));
+        Workspace run = iso.openRun(
+                new RunContext("bench-" + mode + "-" + System.nanoTime(), "large-repo", repo, state, null, null, home));
         List<Double> times = new ArrayList<>();
         String tracked;
         try (var s = Files.walk(run.directory().resolve("src"))) {
-            tracked = run.directory().relativize(s.filter(Files::isRegularFile).findFirst().orElseThrow()).toString();
+            tracked = run.directory()
+                    .relativize(s.filter(Files::isRegularFile).findFirst().orElseThrow())
+                    .toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

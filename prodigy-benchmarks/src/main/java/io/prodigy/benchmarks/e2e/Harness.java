@@ -35,18 +35,30 @@ public final class Harness {
     private int counter;
 
     /** Sizes of one mode. */
-    record Size(String mode, int pairs, boolean warmUp, int processItems, int worktreeItems, int repoFiles,
-                int engineItems, int resumeItems, int filterItems, int gitPairs, int shapedFiles, int mapItems,
-                int queueItems, int largeFiles, int largeItems) {
-    }
+    record Size(
+            String mode,
+            int pairs,
+            boolean warmUp,
+            int processItems,
+            int worktreeItems,
+            int repoFiles,
+            int engineItems,
+            int resumeItems,
+            int filterItems,
+            int gitPairs,
+            int shapedFiles,
+            int mapItems,
+            int queueItems,
+            int largeFiles,
+            int largeItems) {}
 
     // full mode is sized to finish in about 30 minutes on 2 cores
-    private static final Size FULL = new Size("full", 5, true, 1000, 40, 5000, 1_000_000, 100_000, 1_000_000,
-            3, 1500, 120, 200, 50_000, 6);
-    private static final Size QUICK = new Size("quick", 5, true, 500, 12, 5000, 100_000, 100_000, 1_000_000,
-            3, 1500, 120, 200, 50_000, 3);
-    private static final Size SMOKE = new Size("smoke", 1, false, 50, 4, 200, 2_000, 2_000, 10_000,
-            1, 150, 8, 8, 2_000, 2);
+    private static final Size FULL =
+            new Size("full", 5, true, 1000, 40, 5000, 1_000_000, 100_000, 1_000_000, 3, 1500, 120, 200, 50_000, 6);
+    private static final Size QUICK =
+            new Size("quick", 5, true, 500, 12, 5000, 100_000, 100_000, 1_000_000, 3, 1500, 120, 200, 50_000, 3);
+    private static final Size SMOKE =
+            new Size("smoke", 1, false, 50, 4, 200, 2_000, 2_000, 10_000, 1, 150, 8, 8, 2_000, 2);
 
     private Harness(Size size, Path temp) {
         this.size = size;
@@ -87,11 +99,20 @@ public final class Harness {
         Harness h = new Harness(size, temp);
         Thread cleanup = new Thread(() -> deleteTree(temp), "prodigy-bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        System.out.printf("Mode %s, %d pair(s) per scenario%s; working in %s%n", size.mode(), size.pairs(),
-                size.warmUp() ? " after a warm-up" : "", temp);
+        System.out.printf(
+                "Mode %s, %d pair(s) per scenario%s; working in %s%n",
+                size.mode(), size.pairs(), size.warmUp() ? " after a warm-up" : "", temp);
         try {
-            List<String> names = List.of("process-agents", "repo-120", "merge-queue", "large-repo",
-                    "worktree-agents", "engine-overhead", "resume", "filter-sort", "temporal-scale");
+            List<String> names = List.of(
+                    "process-agents",
+                    "repo-120",
+                    "merge-queue",
+                    "large-repo",
+                    "worktree-agents",
+                    "engine-overhead",
+                    "resume",
+                    "filter-sort",
+                    "temporal-scale");
             GitBench git = new GitBench(h);
             for (String name : names) {
                 if (only != null && !only.contains(name)) {
@@ -150,8 +171,15 @@ public final class Harness {
         List<Double> base = new ArrayList<>();
         List<Double> baseCpu = new ArrayList<>();
         DoubleSupplier ours = () -> Scenarios.processAgents(dir("home"), work, items, parallel);
-        java.util.function.Supplier<Timed> oursWhole = () -> timeProcess(List.of(javaBin, "-cp", classPath,
-                Driver.class.getName(), "process-agents", dir("home").toString(), work.toString(), "" + items,
+        java.util.function.Supplier<Timed> oursWhole = () -> timeProcess(List.of(
+                javaBin,
+                "-cp",
+                classPath,
+                Driver.class.getName(),
+                "process-agents",
+                dir("home").toString(),
+                work.toString(),
+                "" + items,
                 "" + parallel));
         java.util.function.Supplier<Timed> baseline = () -> timeProcess(List.of("bash", "-c", xargs));
         if (size.warmUp()) {
@@ -167,17 +195,26 @@ public final class Harness {
             Timed w = oursWhole.get();
             whole.add(w.wall());
             wholeCpu.add(w.cpu());
-            progress("process-agents", p, "ours in-process %.3f s, ours whole JVM %.3f s (cpu %.2f s),"
-                    + " xargs %.3f s (cpu %.2f s)", inProcess.get(p), w.wall(), w.cpu(), b.wall(), b.cpu());
+            progress(
+                    "process-agents",
+                    p,
+                    "ours in-process %.3f s, ours whole JVM %.3f s (cpu %.2f s)," + " xargs %.3f s (cpu %.2f s)",
+                    inProcess.get(p),
+                    w.wall(),
+                    w.cpu(),
+                    b.wall(),
+                    b.cpu());
         }
         ObjectNode r = record("process-agents", inProcess, base, 1.10);
         r.put("ours_whole_process_s", round(Stats.median(whole)));
         r.put("ratio_whole_process", round(medianRatio(whole, base)));
         r.put("ours_cpu_s", round(Stats.median(wholeCpu)));
         r.put("baseline_cpu_s", round(Stats.median(baseCpu)));
-        r.put("note", items + " items of sh -c true, parallel " + parallel + "; ours_s = Prodigy.run in a warm JVM"
-                + " (the harness's), ours_whole_process_s = a new JVM per run (start-up included); cpu = user + system"
-                + " of the whole process and its children; baseline = " + xargs);
+        r.put(
+                "note",
+                items + " items of sh -c true, parallel " + parallel + "; ours_s = Prodigy.run in a warm JVM"
+                        + " (the harness's), ours_whole_process_s = a new JVM per run (start-up included); cpu = user + system"
+                        + " of the whole process and its children; baseline = " + xargs);
     }
 
     private void worktreeAgents() {
@@ -189,14 +226,28 @@ public final class Harness {
         write(script, WORKTREE_SCRIPT);
         java.util.function.Function<String, Timed> ours = mode -> {
             resetRepo(oursRepo);
-            Timed t = timeProcess(List.of(javaBin, "-cp", classPath, Driver.class.getName(), "worktree-agents",
-                    dir("home").toString(), oursRepo.toString(), "" + items, "" + parallel, mode));
+            Timed t = timeProcess(List.of(
+                    javaBin,
+                    "-cp",
+                    classPath,
+                    Driver.class.getName(),
+                    "worktree-agents",
+                    dir("home").toString(),
+                    oursRepo.toString(),
+                    "" + items,
+                    "" + parallel,
+                    mode));
             verifyMerged(oursRepo, items);
             return t;
         };
         java.util.function.Supplier<Timed> baseline = () -> {
             resetRepo(baseRepo);
-            Timed t = timeProcess(List.of("bash", script.toString(), baseRepo.toString(), "" + items, "" + parallel,
+            Timed t = timeProcess(List.of(
+                    "bash",
+                    script.toString(),
+                    baseRepo.toString(),
+                    "" + items,
+                    "" + parallel,
                     dir("wts").toString()));
             verifyMerged(baseRepo, items);
             return t;
@@ -220,8 +271,16 @@ public final class Harness {
             b.add(tb.wall());
             p.add(inProcessSeconds(tp));
             pWhole.add(tp.wall());
-            progress("worktree-agents", i, "ours fresh %.2f s (whole JVM %.2f s), bash script %.2f s,"
-                    + " ours pooled %.2f s (whole JVM %.2f s)", f.get(i), tf.wall(), tb.wall(), p.get(i), tp.wall());
+            progress(
+                    "worktree-agents",
+                    i,
+                    "ours fresh %.2f s (whole JVM %.2f s), bash script %.2f s,"
+                            + " ours pooled %.2f s (whole JVM %.2f s)",
+                    f.get(i),
+                    tf.wall(),
+                    tb.wall(),
+                    p.get(i),
+                    tp.wall());
         }
         String note = items + " items on a " + size.repoFiles() + "-file repository, parallel " + parallel
                 + "; each item writes and commits one file, merged --no-ff, then merged back to main; ours_s ="
@@ -242,8 +301,8 @@ public final class Harness {
         int items = smoke ? 6 : 18;
         String sleep = smoke ? "0.2" : "2";
         int pairs = Math.min(3, size.pairs());
-        TemporalScale.Measured m = TemporalScale.measure(dir("temporal"), javaBin, classPath, items, sleep, pairs,
-                size.warmUp());
+        TemporalScale.Measured m =
+                TemporalScale.measure(dir("temporal"), javaBin, classPath, items, sleep, pairs, size.warmUp());
         double one = Stats.median(m.oneWorker());
         double three = Stats.median(m.threeWorkers());
         double local = Stats.median(m.local());
@@ -268,10 +327,12 @@ public final class Harness {
         r.put("cpu_per_item_ms_local", Math.round(cpuLocal / items * 1000));
         r.put("load_1m_before", m.loadBefore());
         r.put("load_1m_after", m.loadAfter());
-        r.put("note", items + " items, each `sleep " + sleep + "` then one commit; ours_s = 3 worker JVMs x 2 slots,"
-                + " baseline_s = 1 worker JVM x 2 slots (ratio = baseline / ours, the speed-up), local_s = the local"
-                + " executor with 2 at once; in-memory Temporal server on 127.0.0.1 in the harness's JVM, which is"
-                + " the coordinator; max_parallel " + TemporalScale.TEMPORAL_MAX_PARALLEL + " on Temporal");
+        r.put(
+                "note",
+                items + " items, each `sleep " + sleep + "` then one commit; ours_s = 3 worker JVMs x 2 slots,"
+                        + " baseline_s = 1 worker JVM x 2 slots (ratio = baseline / ours, the speed-up), local_s = the local"
+                        + " executor with 2 at once; in-memory Temporal server on 127.0.0.1 in the harness's JVM, which is"
+                        + " the coordinator; max_parallel " + TemporalScale.TEMPORAL_MAX_PARALLEL + " on Temporal");
     }
 
     private void engineOverhead() {
@@ -293,13 +354,20 @@ public final class Harness {
                 r.put("items", items);
                 r.put("target", ">= 10000 items/s, 1000000 items in -Xmx512m");
                 r.put("met", false);
-                r.put("error", String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                r.put(
+                        "error",
+                        String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
                 System.out.println("  engine-overhead failed: " + e.getMessage());
                 return;
             }
             deleteTree(home); // a million items leave about 1.5 GB of journal and event log
             times.add(out.get("seconds").asDouble());
-            progress("engine-overhead", i, "%d items in %.2f s (-Xmx512m): %.0f items/s", items, times.get(i),
+            progress(
+                    "engine-overhead",
+                    i,
+                    "%d items in %.2f s (-Xmx512m): %.0f items/s",
+                    items,
+                    times.get(i),
                     items / times.get(i));
         }
         double median = Stats.median(times);
@@ -313,14 +381,18 @@ public final class Harness {
         r.put("target", ">= 10000 items/s, 1000000 items in -Xmx512m");
         r.put("met_rate", items / median >= 10_000);
         r.put("met", items / median >= 10_000 && items >= 1_000_000);
-        r.put("note", "no-op in-process AgentRunner, parallel 8, default durable stores (journal BATCHED, DLQ,"
-                + " event log), child JVM with -Xmx512m; median of " + reps);
+        r.put(
+                "note",
+                "no-op in-process AgentRunner, parallel 8, default durable stores (journal BATCHED, DLQ,"
+                        + " event log), child JVM with -Xmx512m; median of " + reps);
     }
 
     private void resume() {
         int items = size.resumeItems();
         Path prepared = dir("home");
-        String runId = child(List.of(), "resume-prepare", prepared.toString(), "" + items).get("run_id").asText();
+        String runId = child(List.of(), "resume-prepare", prepared.toString(), "" + items)
+                .get("run_id")
+                .asText();
         List<Double> times = new ArrayList<>();
         List<Double> heap = new ArrayList<>();
         int reps = size.mode().equals("smoke") ? 1 : size.pairs();
@@ -330,8 +402,13 @@ public final class Harness {
             JsonNode out = child(List.of(), "resume", home.toString(), runId, "" + items);
             times.add(out.get("seconds").asDouble());
             heap.add(out.get("heap_bytes").asDouble() / (1024 * 1024));
-            progress("resume", i, "first dispatch after %.3f s, heap %.0f MiB, %d items dispatched",
-                    times.get(i), heap.get(i), out.get("dispatched").asInt());
+            progress(
+                    "resume",
+                    i,
+                    "first dispatch after %.3f s, heap %.0f MiB, %d items dispatched",
+                    times.get(i),
+                    heap.get(i),
+                    out.get("dispatched").asInt());
             deleteTree(home);
         }
         double median = Stats.median(times);
@@ -344,8 +421,10 @@ public final class Harness {
         r.put("heap_used_mib", Math.round(Stats.median(heap)));
         r.put("target", "first new dispatch <= 0.5 s");
         r.put("met", median <= 0.5);
-        r.put("note", "a run of " + items + " no-op items cancelled at half; time from Prodigy.resume (new JVM) to"
-                + " the first ItemStarted; heap used after a full GC at that moment");
+        r.put(
+                "note",
+                "a run of " + items + " no-op items cancelled at half; time from Prodigy.resume (new JVM) to"
+                        + " the first ItemStarted; heap used after a full GC at that moment");
     }
 
     private void filterSort() {
@@ -362,13 +441,16 @@ public final class Harness {
         r.put("items", items);
         r.put("target", "< 1 s for 1000000 items");
         r.put("met", s < 1.0);
-        r.put("note", "ItemPipeline (the map phase's filter + sort) on generated items, median of " + reps
-                + " after 2 warm-up runs");
+        r.put(
+                "note",
+                "ItemPipeline (the map phase's filter + sort) on generated items, median of " + reps
+                        + " after 2 warm-up runs");
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private static final String WORKTREE_SCRIPT = String.join("\n",
+    private static final String WORKTREE_SCRIPT = String.join(
+            "\n",
             "#!/usr/bin/env bash",
             "# The plain alternative: one git worktree per item, xargs -P for parallelism, merges serialized by flock.",
             "set -euo pipefail",
@@ -402,17 +484,21 @@ public final class Harness {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        sh(repo, "git init -q -b main && git config user.email bench@example.com && git config user.name bench"
-                + " && git add -A && git commit -q -m base && git tag base");
+        sh(
+                repo,
+                "git init -q -b main && git config user.email bench@example.com && git config user.name bench"
+                        + " && git add -A && git commit -q -m base && git tag base");
         return repo;
     }
 
     private void resetRepo(Path repo) {
-        sh(repo, "git checkout -q -f main && git reset -q --hard base && git clean -qfdx"
-                + " && git worktree prune && (git worktree list --porcelain | sed -n 's/^worktree //p' | tail -n +2"
-                + " | xargs -r -n1 git worktree remove --force) && git worktree prune"
-                + " && (git for-each-ref --format='%(refname:short)' refs/heads | grep -vx main"
-                + " | xargs -r git branch -q -D) && rm -f .git/bench.lock");
+        sh(
+                repo,
+                "git checkout -q -f main && git reset -q --hard base && git clean -qfdx"
+                        + " && git worktree prune && (git worktree list --porcelain | sed -n 's/^worktree //p' | tail -n +2"
+                        + " | xargs -r -n1 git worktree remove --force) && git worktree prune"
+                        + " && (git for-each-ref --format='%(refname:short)' refs/heads | grep -vx main"
+                        + " | xargs -r git branch -q -D) && rm -f .git/bench.lock");
     }
 
     private void verifyMerged(Path repo, int items) {
@@ -449,8 +535,7 @@ public final class Harness {
     }
 
     /** Wall-clock and CPU seconds (user + system, the process and all the children it waited for). */
-    record Timed(double wall, double cpu, String output) {
-    }
+    record Timed(double wall, double cpu, String output) {}
 
     Timed timeProcess(List<String> command) {
         Path times = temp.resolve("time-" + (++counter) + ".txt");
@@ -531,7 +616,10 @@ public final class Harness {
         results.add(r);
         r.put("mode", size.mode());
         try {
-            r.put("load_avg_1min", Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
+            r.put(
+                    "load_avg_1min",
+                    Double.parseDouble(
+                            Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
             r.put("cpus", Runtime.getRuntime().availableProcessors());
         } catch (IOException | RuntimeException e) {
             r.putNull("load_avg_1min");
@@ -558,12 +646,25 @@ public final class Harness {
 
     private void printTable() {
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-24s %10s %12s %8s  %-40s %s%n", "scenario", "ours_s", "baseline_s", "ratio",
-                "target", "met");
+        System.out.printf(
+                Locale.ROOT,
+                "%-24s %10s %12s %8s  %-40s %s%n",
+                "scenario",
+                "ours_s",
+                "baseline_s",
+                "ratio",
+                "target",
+                "met");
         for (JsonNode r : results) {
-            System.out.printf(Locale.ROOT, "%-24s %10s %12s %8s  %-40s %s%n", r.get("name").asText(),
-                    r.get("ours_s").asText(), r.get("baseline_s").asText(), r.get("ratio").asText(),
-                    r.get("target").asText(), r.get("met").asText());
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-24s %10s %12s %8s  %-40s %s%n",
+                    r.get("name").asText(),
+                    r.get("ours_s").asText(),
+                    r.get("baseline_s").asText(),
+                    r.get("ratio").asText(),
+                    r.get("target").asText(),
+                    r.get("met").asText());
         }
     }
 
@@ -590,8 +691,8 @@ public final class Harness {
         try {
             Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
                 @Override
-                public java.nio.file.FileVisitResult visitFile(Path file,
-                                                               java.nio.file.attribute.BasicFileAttributes attrs) {
+                public java.nio.file.FileVisitResult visitFile(
+                        Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
                     quietDelete(file);
                     return java.nio.file.FileVisitResult.CONTINUE;
                 }

@@ -39,8 +39,7 @@ public final class Scenarios {
     /** The no-op agent of {@code engine-overhead} and {@code resume}. */
     static final AgentRunner NO_OP = request -> AgentResult.success("");
 
-    private Scenarios() {
-    }
+    private Scenarios() {}
 
     /** A list of {@code {"n": i}} items, produced lazily (the engine copies them into its own nodes). */
     static List<Object> numbered(int count) {
@@ -82,10 +81,15 @@ public final class Scenarios {
      * @return seconds spent in {@link Prodigy#run}
      */
     public static double processAgents(Path home, Path work, int items, int parallel) {
-        try (Prodigy prodigy = Prodigy.builder().home(home).workingDirectory(work)
-                .isolation(DirectoryIsolation.shared()).build()) {
+        try (Prodigy prodigy = Prodigy.builder()
+                .home(home)
+                .workingDirectory(work)
+                .isolation(DirectoryIsolation.shared())
+                .build()) {
             Workflow wf = Workflow.mapReduce("process-agents")
-                    .map(MapPhase.builder().input(WorkInput.values(numbered(items))).maxParallel(parallel)
+                    .map(MapPhase.builder()
+                            .input(WorkInput.values(numbered(items)))
+                            .maxParallel(parallel)
                             .agentTemplate(Step.shell("true")))
                     .build();
             long start = System.nanoTime();
@@ -108,13 +112,22 @@ public final class Scenarios {
      * @return seconds spent in {@link Prodigy#run}
      */
     public static double worktreeAgents(Path home, Path repo, int items, int parallel, boolean pooled) {
-        WorktreeIsolation git = WorktreeIsolation.builder().prodigyHome(home)
-                .mode(pooled ? WorktreeMode.pooled(parallel) : WorktreeMode.onDemand()).build();
-        try (Prodigy prodigy = Prodigy.builder().home(home).workingDirectory(repo).isolation(git).build()) {
+        WorktreeIsolation git = WorktreeIsolation.builder()
+                .prodigyHome(home)
+                .mode(pooled ? WorktreeMode.pooled(parallel) : WorktreeMode.onDemand())
+                .build();
+        try (Prodigy prodigy = Prodigy.builder()
+                .home(home)
+                .workingDirectory(repo)
+                .isolation(git)
+                .build()) {
             Workflow wf = Workflow.mapReduce("worktree-agents")
-                    .map(MapPhase.builder().input(WorkInput.values(numbered(items))).maxParallel(parallel)
-                            .agentTemplate(Step.shell("echo ${item.n} > item-${item.n}.txt && git add item-${item.n}.txt"
-                                    + " && git commit -q -m item-${item.n}")))
+                    .map(MapPhase.builder()
+                            .input(WorkInput.values(numbered(items)))
+                            .maxParallel(parallel)
+                            .agentTemplate(
+                                    Step.shell("echo ${item.n} > item-${item.n}.txt && git add item-${item.n}.txt"
+                                            + " && git commit -q -m item-${item.n}")))
                     .build();
             long start = System.nanoTime();
             RunResult result = prodigy.run(wf);
@@ -133,8 +146,12 @@ public final class Scenarios {
      * @return seconds spent in {@link Prodigy#run}
      */
     public static double engineOverhead(Path home, int items, int parallel) {
-        try (Prodigy prodigy = Prodigy.builder().home(home).workingDirectory(home).agentRunner(NO_OP)
-                .isolation(DirectoryIsolation.shared()).build()) {
+        try (Prodigy prodigy = Prodigy.builder()
+                .home(home)
+                .workingDirectory(home)
+                .agentRunner(NO_OP)
+                .isolation(DirectoryIsolation.shared())
+                .build()) {
             long start = System.nanoTime();
             RunResult result = prodigy.run(noOpWorkflow(items, parallel));
             double seconds = (System.nanoTime() - start) / 1e9;
@@ -145,7 +162,9 @@ public final class Scenarios {
 
     static Workflow noOpWorkflow(int items, int parallel) {
         return Workflow.mapReduce("engine-overhead")
-                .map(MapPhase.builder().input(WorkInput.values(numbers(items))).maxParallel(parallel)
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(numbers(items)))
+                        .maxParallel(parallel)
                         .agentTemplate(Step.agent("noop ${item}")))
                 .build();
     }
@@ -163,14 +182,19 @@ public final class Scenarios {
         AtomicInteger done = new AtomicInteger();
         AtomicBoolean cancelled = new AtomicBoolean();
         CountDownLatch half = new CountDownLatch(1);
-        try (Prodigy prodigy = Prodigy.builder().home(home).workingDirectory(home).agentRunner(NO_OP)
+        try (Prodigy prodigy = Prodigy.builder()
+                .home(home)
+                .workingDirectory(home)
+                .agentRunner(NO_OP)
                 .isolation(DirectoryIsolation.shared())
                 .listener(event -> {
-                    if (event instanceof RunEvent.ItemFinished && done.incrementAndGet() >= items / 2
+                    if (event instanceof RunEvent.ItemFinished
+                            && done.incrementAndGet() >= items / 2
                             && cancelled.compareAndSet(false, true)) {
                         half.countDown();
                     }
-                }).build()) {
+                })
+                .build()) {
             RunHandle handle = prodigy.start(noOpWorkflow(items, 4), io.prodigy.api.RunOptions.DEFAULT);
             half.await();
             handle.cancel();
@@ -189,8 +213,7 @@ public final class Scenarios {
      * @param heapBytes heap used after a full GC at the first dispatch
      * @param remaining how many items the resumed run dispatched in all
      */
-    public record ResumeFigures(double seconds, long heapBytes, int remaining) {
-    }
+    public record ResumeFigures(double seconds, long heapBytes, int remaining) {}
 
     /**
      * Resumes a half-done run, noting when the first item is dispatched, and lets it finish.
@@ -205,15 +228,21 @@ public final class Scenarios {
         AtomicLong first = new AtomicLong();
         AtomicLong heap = new AtomicLong();
         AtomicInteger started = new AtomicInteger();
-        try (Prodigy prodigy = Prodigy.builder().home(home).workingDirectory(home).agentRunner(NO_OP)
+        try (Prodigy prodigy = Prodigy.builder()
+                .home(home)
+                .workingDirectory(home)
+                .agentRunner(NO_OP)
                 .isolation(DirectoryIsolation.shared())
                 .listener(event -> {
                     if (event instanceof RunEvent.ItemStarted && started.getAndIncrement() == 0) {
                         first.set(System.nanoTime());
                         System.gc();
-                        heap.set(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+                        heap.set(ManagementFactory.getMemoryMXBean()
+                                .getHeapMemoryUsage()
+                                .getUsed());
                     }
-                }).build()) {
+                })
+                .build()) {
             RunResult result = prodigy.resume(runId, noOpWorkflow(items, 4), ResumeOptions.DEFAULT);
             check(result, items);
         }

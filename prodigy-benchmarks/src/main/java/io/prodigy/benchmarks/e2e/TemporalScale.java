@@ -19,10 +19,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.stream.IntStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /**
  * The {@code temporal-scale} scenario: sleep-bound agents (each sleeps, then commits one file) on Temporal workers in
@@ -34,13 +34,17 @@ final class TemporalScale {
     /** The run's max_parallel on Temporal: twice the slots of three workers. */
     static final int TEMPORAL_MAX_PARALLEL = 12;
 
-    private TemporalScale() {
-    }
+    private TemporalScale() {}
 
     /** Times of each configuration, one per pair, and the machine's 1-minute load average before and after. */
-    record Measured(List<Double> oneWorker, List<Double> threeWorkers, List<Double> local, double loadBefore,
-                    double loadAfter, List<Double> cpuOneWorker, List<Double> cpuLocal) {
-    }
+    record Measured(
+            List<Double> oneWorker,
+            List<Double> threeWorkers,
+            List<Double> local,
+            double loadBefore,
+            double loadAfter,
+            List<Double> cpuOneWorker,
+            List<Double> cpuLocal) {}
 
     /**
      * @param pids processes
@@ -84,13 +88,23 @@ final class TemporalScale {
      * @return the times
      * @throws Exception if a run fails
      */
-    static Measured measure(Path temp, String javaBin, String classPath, int items, String sleepSeconds, int pairs,
-                            boolean warmUp) throws Exception {
+    static Measured measure(
+            Path temp, String javaBin, String classPath, int items, String sleepSeconds, int pairs, boolean warmUp)
+            throws Exception {
         Path gitConfig = temp.resolve("temporal-gitconfig");
-        Files.writeString(gitConfig, "[user]\n\tname = Bench\n\temail = bench@prodigy.invalid\n"
-                + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
-        Map<String, String> gitEnv = Map.of("GIT_CONFIG_GLOBAL", gitConfig.toString(), "GIT_CONFIG_NOSYSTEM", "1",
-                "BENCH_SLEEP", sleepSeconds, "BENCH_ITEMS", String.valueOf(items));
+        Files.writeString(
+                gitConfig,
+                "[user]\n\tname = Bench\n\temail = bench@prodigy.invalid\n"
+                        + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n");
+        Map<String, String> gitEnv = Map.of(
+                "GIT_CONFIG_GLOBAL",
+                gitConfig.toString(),
+                "GIT_CONFIG_NOSYSTEM",
+                "1",
+                "BENCH_SLEEP",
+                sleepSeconds,
+                "BENCH_ITEMS",
+                String.valueOf(items));
         Workflow wf = workflow(items, sleepSeconds);
         List<Double> one = new ArrayList<>();
         List<Double> three = new ArrayList<>();
@@ -104,8 +118,12 @@ final class TemporalScale {
                 List<Process> started = new ArrayList<>();
                 try {
                     for (int w = 0; w < workers; w++) {
-                        started.add(startWorker(javaBin, classPath, server.target(),
-                                temp.resolve("cache-" + workers + "-" + w), gitEnv));
+                        started.add(startWorker(
+                                javaBin,
+                                classPath,
+                                server.target(),
+                                temp.resolve("cache-" + workers + "-" + w),
+                                gitEnv));
                     }
                     List<Double> into = workers == 1 ? one : three;
                     for (int p = warmUp ? -1 : 0; p < pairs; p++) {
@@ -120,8 +138,8 @@ final class TemporalScale {
                                 cpuOne.add(cpu);
                             }
                         }
-                        System.out.printf("  temporal-scale %d worker(s) x 2 slots, round %d: %.2f s%n", workers,
-                                p + 1, s);
+                        System.out.printf(
+                                "  temporal-scale %d worker(s) x 2 slots, round %d: %.2f s%n", workers, p + 1, s);
                     }
                 } finally {
                     for (Process p : started) {
@@ -147,8 +165,10 @@ final class TemporalScale {
     /** The workflow: each item sleeps, then commits one file (the run's options set max_parallel). */
     static Workflow workflow(int items, String sleepSeconds) {
         return Workflow.mapReduce("temporal-scale")
-                .map(MapPhase.builder().input(WorkInput.values(new ArrayList<Object>(
-                                IntStream.range(0, items).boxed().toList()))).maxParallel(6)
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(new ArrayList<Object>(
+                                IntStream.range(0, items).boxed().toList())))
+                        .maxParallel(6)
                         .agentTemplate(Step.shell("sleep " + Double.parseDouble(sleepSeconds)
                                 + " && echo ${item} > item-${item}.txt && git add item-${item}.txt"
                                 + " && git commit -q -m \"item ${item}\"")))
@@ -164,17 +184,23 @@ final class TemporalScale {
         git(repo, gitEnv, "commit", "-q", "-m", "initial");
         WorktreeIsolation.Builder isolation = WorktreeIsolation.builder().prodigyHome(temp.resolve("home-" + name));
         gitEnv.forEach(isolation::gitEnvironment);
-        Prodigy.Builder b = Prodigy.builder().workingDirectory(repo).home(temp.resolve("home-" + name))
-                .isolation(isolation.build()).eventLog(false);
-        TemporalMapExecutor executor = target == null ? null : TemporalMapExecutor.builder().target(target).build();
+        Prodigy.Builder b = Prodigy.builder()
+                .workingDirectory(repo)
+                .home(temp.resolve("home-" + name))
+                .isolation(isolation.build())
+                .eventLog(false);
+        TemporalMapExecutor executor = target == null
+                ? null
+                : TemporalMapExecutor.builder().target(target).build();
         if (executor != null) {
             b.mapExecutor(executor);
         }
         // with Temporal, max_parallel bounds the attempts in flight, the workers' slots bound the agents: twice the
         // slots of three workers keeps an item queued for each slot while the coordinator merges the last one (at
         // max_parallel = slots, a slot sat idle from its item's end until the serial merge released the item)
-        io.prodigy.api.RunOptions options = io.prodigy.api.RunOptions.builder().maxParallel(target == null ? 2
-                : TEMPORAL_MAX_PARALLEL).build();
+        io.prodigy.api.RunOptions options = io.prodigy.api.RunOptions.builder()
+                .maxParallel(target == null ? 2 : TEMPORAL_MAX_PARALLEL)
+                .build();
         long start = System.nanoTime();
         RunResult r;
         try (Prodigy p = b.build()) {
@@ -187,16 +213,27 @@ final class TemporalScale {
         double seconds = (System.nanoTime() - start) / 1e9;
         if (r.status() != RunStatus.SUCCEEDED) {
             throw new IllegalStateException("temporal-scale run " + name + " ended " + r.status() + ": "
-                    + r.failure() + "; failed items: " + r.items().stream().filter(i -> !i.succeeded())
-                    .map(i -> i.itemId() + " " + i.error()).toList());
+                    + r.failure() + "; failed items: "
+                    + r.items().stream()
+                            .filter(i -> !i.succeeded())
+                            .map(i -> i.itemId() + " " + i.error())
+                            .toList());
         }
         return seconds;
     }
 
-    private static Process startWorker(String javaBin, String classPath, String target, Path cache,
-                                       Map<String, String> env) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classPath,
-                TemporalScale.class.getName(), target, cache.toString())
+    private static Process startWorker(
+            String javaBin, String classPath, String target, Path cache, Map<String, String> env)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(
+                        javaBin,
+                        "-Xmx256m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-cp",
+                        classPath,
+                        TemporalScale.class.getName(),
+                        target,
+                        cache.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -231,11 +268,19 @@ final class TemporalScale {
     public static void main(String[] args) throws Exception {
         Driver.quietLogging();
         Path cache = Path.of(args[1]);
-        Prodigy prodigy = Prodigy.builder().workingDirectory(cache).home(cache.resolve("home")).eventLog(false)
+        Prodigy prodigy = Prodigy.builder()
+                .workingDirectory(cache)
+                .home(cache.resolve("home"))
+                .eventLog(false)
                 .build();
-        TemporalWorkerHost host = TemporalWorkerHost.builder().target(args[0]).cacheDir(cache).maxAgents(2)
-                .prodigy(prodigy).workflows(WorkflowResolver.of(workflow(Integer.parseInt(
-                        System.getenv("BENCH_ITEMS")), System.getenv("BENCH_SLEEP")))).build();
+        TemporalWorkerHost host = TemporalWorkerHost.builder()
+                .target(args[0])
+                .cacheDir(cache)
+                .maxAgents(2)
+                .prodigy(prodigy)
+                .workflows(WorkflowResolver.of(
+                        workflow(Integer.parseInt(System.getenv("BENCH_ITEMS")), System.getenv("BENCH_SLEEP"))))
+                .build();
         host.start();
         System.out.println("READY");
         System.out.flush();

@@ -36,8 +36,7 @@ public final class AgentInvocation {
     /** Bytes of each output stream kept in memory; stdout is decoded live and written whole to the transcript. */
     private static final long CAPTURED_BYTES = 64 * 1024;
 
-    private AgentInvocation() {
-    }
+    private AgentInvocation() {}
 
     /**
      * How one runner runs its processes.
@@ -70,9 +69,15 @@ public final class AgentInvocation {
      * @throws AgentExecutionException if the process could not be started or its transcript not written
      * @throws InterruptedException if the calling thread was interrupted; the process tree was terminated first
      */
-    public static AgentResult run(AgentRequest request, List<String> argv, Map<String, String> environment,
-                                  Collection<String> removedEnvironment, AgentOutputParser parser, Settings settings,
-                                  String transcriptId) throws InterruptedException {
+    public static AgentResult run(
+            AgentRequest request,
+            List<String> argv,
+            Map<String, String> environment,
+            Collection<String> removedEnvironment,
+            AgentOutputParser parser,
+            Settings settings,
+            String transcriptId)
+            throws InterruptedException {
         Path transcript = Transcripts.file(request, transcriptId);
         AgentOutputParser.Decoder decoder = Objects.requireNonNull(parser.open(request, transcript), "decoder");
         Cancellation token = new Cancellation();
@@ -87,27 +92,38 @@ public final class AgentInvocation {
                 .stdoutFile(transcript)
                 .outputListener(watch)
                 .build();
-        ScheduledFuture<?> startupCheck = settings.startupTimeout() == null ? null
+        ScheduledFuture<?> startupCheck = settings.startupTimeout() == null
+                ? null
                 : Timers.schedule(watch::checkStarted, settings.startupTimeout());
         ProcessOutcome result;
         try {
             result = Processes.run(spec, token);
         } catch (ProcessLaunchException e) {
-            throw new AgentExecutionException(settings.agentName() + " could not be started: " + e.getMessage()
-                    + (e.getMessage().contains(argv.get(0)) && !argv.get(0).contains("/")
-                    ? " (is it installed and on the PATH of the child process?)" : ""), false, e);
+            throw new AgentExecutionException(
+                    settings.agentName() + " could not be started: " + e.getMessage()
+                            + (e.getMessage().contains(argv.get(0))
+                                            && !argv.get(0).contains("/")
+                                    ? " (is it installed and on the PATH of the child process?)"
+                                    : ""),
+                    false,
+                    e);
         } catch (ProdigyException e) {
-            throw new AgentExecutionException(settings.agentName() + " ran, but its transcript could not be written: "
-                    + e.getMessage(), true, e);
+            throw new AgentExecutionException(
+                    settings.agentName() + " ran, but its transcript could not be written: " + e.getMessage(), true, e);
         } finally {
             watch.close();
             if (startupCheck != null) {
                 startupCheck.cancel(false);
             }
         }
-        ProcessExit exit = new ProcessExit(result.exitCode(), result.timedOut(),
-                result.cancelled() && watch.stoppedAfterResult(), result.cancelled() && watch.stalledAtStartup(),
-                tail(result.stderr(), ProcessExit.STDERR_TAIL_CHARS), result.duration(), transcript);
+        ProcessExit exit = new ProcessExit(
+                result.exitCode(),
+                result.timedOut(),
+                result.cancelled() && watch.stoppedAfterResult(),
+                result.cancelled() && watch.stalledAtStartup(),
+                tail(result.stderr(), ProcessExit.STDERR_TAIL_CHARS),
+                result.duration(),
+                transcript);
         writeStderr(transcript, result.stderr());
         AgentResult decoded;
         try {
@@ -116,12 +132,16 @@ public final class AgentInvocation {
             LOG.warn("The output parser of {} failed; reporting a crash", settings.agentName(), e);
             decoded = AgentResult.failure(ErrorKind.CRASH, "the output parser failed: " + e);
         }
-        return complete(Objects.requireNonNull(decoded, "the decoder returned no result"), exit, watch.terminalSeen(),
-                request, settings);
+        return complete(
+                Objects.requireNonNull(decoded, "the decoder returned no result"),
+                exit,
+                watch.terminalSeen(),
+                request,
+                settings);
     }
 
-    private static AgentResult complete(AgentResult decoded, ProcessExit exit, boolean terminalSeen,
-                                        AgentRequest request, Settings settings) {
+    private static AgentResult complete(
+            AgentResult decoded, ProcessExit exit, boolean terminalSeen, AgentRequest request, Settings settings) {
         AgentResult.Builder b = Results.toBuilder(decoded);
         boolean success = decoded.success();
         String message = decoded.errorMessage();
@@ -134,7 +154,8 @@ public final class AgentInvocation {
             message = settings.agentName() + " did not finish within " + Results.human(request.timeout())
                     + "; its process tree was terminated"
                     + (throttled || kind == ErrorKind.TIMEOUT && decoded.errorMessage() != null
-                    ? " " + decoded.errorMessage() : "");
+                            ? " " + decoded.errorMessage()
+                            : "");
         } else if (!terminalSeen && exit.stalledAtStartup()) {
             success = false;
             b.success(false).errorKind(ErrorKind.TIMEOUT);

@@ -114,8 +114,8 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
             skippedLines++;
             String head = line.substring(0, Math.min(line.length(), 200));
             // the real CLI writes "type" after the result text; only a result line starts with duration_api_ms
-            if (head.startsWith("{") && (head.contains("\"type\":\"result\"")
-                    || head.startsWith("{\"duration_api_ms\""))) {
+            if (head.startsWith("{")
+                    && (head.contains("\"type\":\"result\"") || head.startsWith("{\"duration_api_ms\""))) {
                 oversizedResult = true;
                 return true;
             }
@@ -187,8 +187,10 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
             if (transcript != null) {
                 details.put("transcript", transcript.toString());
             }
-            emit("session_started", AGENT + " session " + (sessionId == null ? "?" : sessionId)
-                    + (model == null ? "" : " on " + model), details);
+            emit(
+                    "session_started",
+                    AGENT + " session " + (sessionId == null ? "?" : sessionId) + (model == null ? "" : " on " + model),
+                    details);
         } else if ("api_retry".equals(sub)) {
             apiRetries++;
             Long status = JsonLines.integer(node, "error_status");
@@ -200,10 +202,13 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
             put(details, "error_status", status);
             put(details, "error", lastRetryError);
             put(details, "retry_delay_ms", JsonLines.integer(node, "retry_delay_ms"));
-            emit("api_retry", "API retry " + details.getOrDefault("attempt", "?") + "/"
-                    + details.getOrDefault("max_retries", "?") + " after "
-                    + (status == null ? "an error" : "HTTP " + status)
-                    + (lastRetryError == null ? "" : " (" + lastRetryError + ")"), details);
+            emit(
+                    "api_retry",
+                    "API retry " + details.getOrDefault("attempt", "?") + "/"
+                            + details.getOrDefault("max_retries", "?") + " after "
+                            + (status == null ? "an error" : "HTTP " + status)
+                            + (lastRetryError == null ? "" : " (" + lastRetryError + ")"),
+                    details);
         }
     }
 
@@ -259,8 +264,9 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
         if (input == null) {
             return null;
         }
-        for (String field : new String[] {"command", "file_path", "notebook_path", "path", "pattern", "url", "query",
-                "description", "prompt"}) {
+        for (String field : new String[] {
+            "command", "file_path", "notebook_path", "path", "pattern", "url", "query", "description", "prompt"
+        }) {
             String value = JsonLines.text(input, field);
             if (value != null && !value.isBlank()) {
                 return Results.oneLine(value, SUMMARY);
@@ -353,7 +359,9 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
         }
         JsonNode usage = JsonLines.objectField(node, "usage");
         if (usage != null) {
-            tokens = new TokenUsage(JsonLines.count(usage, "input_tokens"), JsonLines.count(usage, "output_tokens"),
+            tokens = new TokenUsage(
+                    JsonLines.count(usage, "input_tokens"),
+                    JsonLines.count(usage, "output_tokens"),
                     JsonLines.count(usage, "cache_read_input_tokens"),
                     JsonLines.count(usage, "cache_creation_input_tokens"));
         }
@@ -384,14 +392,19 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
         put(details, "duration_ms", durationMs);
         put(details, "subtype", subtype);
         details.put("is_error", Boolean.toString(isError));
-        emit("usage", tokens.inputTokens() + " in / " + tokens.outputTokens() + " out tokens"
-                + (costUsd == null ? "" : String.format(java.util.Locale.ROOT, ", $%.4f", costUsd))
-                + (numTurns == null ? "" : ", " + numTurns + " turns"), details);
+        emit(
+                "usage",
+                tokens.inputTokens() + " in / " + tokens.outputTokens() + " out tokens"
+                        + (costUsd == null ? "" : String.format(java.util.Locale.ROOT, ", $%.4f", costUsd))
+                        + (numTurns == null ? "" : ", " + numTurns + " turns"),
+                details);
         if (!deniedTools.isEmpty()) {
             Map<String, String> denied = new LinkedHashMap<>();
             denied.put("tools", String.join(",", deniedTools));
-            emit("permission_denied", deniedTools.size() + " tool call(s) were denied: "
-                    + String.join(", ", deniedTools), denied);
+            emit(
+                    "permission_denied",
+                    deniedTools.size() + " tool call(s) were denied: " + String.join(", ", deniedTools),
+                    denied);
         }
     }
 
@@ -403,8 +416,11 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
         }
         for (JsonNode m : models) {
             if (m.isObject()) {
-                sum = sum.plus(new TokenUsage(JsonLines.count(m, "inputTokens"), JsonLines.count(m, "outputTokens"),
-                        JsonLines.count(m, "cacheReadInputTokens"), JsonLines.count(m, "cacheCreationInputTokens")));
+                sum = sum.plus(new TokenUsage(
+                        JsonLines.count(m, "inputTokens"),
+                        JsonLines.count(m, "outputTokens"),
+                        JsonLines.count(m, "cacheReadInputTokens"),
+                        JsonLines.count(m, "cacheCreationInputTokens")));
             }
         }
         return sum;
@@ -422,7 +438,10 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
                 onResult(recovered);
             }
         }
-        AgentResult.Builder b = AgentResult.builder().sessionId(sessionId).costUsd(costUsd).tokens(tokens)
+        AgentResult.Builder b = AgentResult.builder()
+                .sessionId(sessionId)
+                .costUsd(costUsd)
+                .tokens(tokens)
                 .exitCode(exit.exitCode());
         if (resultSeen) {
             return fromResult(b);
@@ -437,46 +456,66 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
             String output = resultText != null ? resultText : lastAssistantText == null ? "" : lastAssistantText;
             b.output(output);
             String unknownCommand = options.verifySlashCommands()
-                    ? SlashCommands.unknown(request.command(), slashCommands, request.workspace()) : null;
+                    ? SlashCommands.unknown(request.command(), slashCommands, request.workspace())
+                    : null;
             if (unknownCommand != null) {
                 List<String> namespaced = SlashCommands.namespaced(unknownCommand, slashCommands);
-                return b.success(false).errorKind(ErrorKind.CONFIGURATION).errorMessage(AGENT
-                        + " does not know the slash command /" + unknownCommand + " in " + (cwd != null ? cwd
-                        : request.workspace()) + ", so it never ran (the CLI answers an unknown command as a plain "
-                        + "prompt and reports success)"
-                        + (namespaced.isEmpty() ? "" : "; it knows /" + String.join(", /", namespaced)
-                        + ": a command in a subdirectory is named <directory>:<name>")
-                        + "; add .claude/commands/" + unknownCommand.replace(':', '/') + ".md to the workspace (or "
-                        + "~/.claude/commands), or turn the check off with verifySlashCommands(false)").build();
+                return b.success(false)
+                        .errorKind(ErrorKind.CONFIGURATION)
+                        .errorMessage(AGENT
+                                + " does not know the slash command /" + unknownCommand + " in "
+                                + (cwd != null ? cwd : request.workspace())
+                                + ", so it never ran (the CLI answers an unknown command as a plain "
+                                + "prompt and reports success)"
+                                + (namespaced.isEmpty()
+                                        ? ""
+                                        : "; it knows /" + String.join(", /", namespaced)
+                                                + ": a command in a subdirectory is named <directory>:<name>")
+                                + "; add .claude/commands/" + unknownCommand.replace(':', '/')
+                                + ".md to the workspace (or "
+                                + "~/.claude/commands), or turn the check off with verifySlashCommands(false)")
+                        .build();
             }
             if (options.failOnPermissionDenials() && !deniedTools.isEmpty()) {
-                return b.success(false).errorKind(ErrorKind.COMMAND_FAILED).errorMessage(AGENT + " was denied "
-                        + deniedTools.size() + " tool call(s) (" + String.join(", ", deniedTools) + "); allow them "
-                        + "with allowedTools(...) or a permission mode that approves them").build();
+                return b.success(false)
+                        .errorKind(ErrorKind.COMMAND_FAILED)
+                        .errorMessage(AGENT + " was denied "
+                                + deniedTools.size() + " tool call(s) (" + String.join(", ", deniedTools)
+                                + "); allow them "
+                                + "with allowedTools(...) or a permission mode that approves them")
+                        .build();
             }
             return b.success(true).build();
         }
         b.success(false).output(text);
-        boolean apiError = apiErrorStatus != null || "api_error".equals(terminalReason) || rateLimitRejected
+        boolean apiError = apiErrorStatus != null
+                || "api_error".equals(terminalReason)
+                || rateLimitRejected
                 || ("success".equals(subtype) || subtype == null);
         if (apiError) {
             return apiFailure(b, text);
         }
         String detail = errors.isEmpty() ? Results.oneLine(text, 2000) : String.join("; ", errors);
         if ("error_max_turns".equals(subtype) || "max_turns".equals(terminalReason)) {
-            return b.errorKind(ErrorKind.MAX_TURNS).errorMessage(AGENT + " stopped at its turn limit"
-                    + (numTurns == null ? "" : " after " + numTurns + " turns") + suffix(detail)).build();
+            return b.errorKind(ErrorKind.MAX_TURNS)
+                    .errorMessage(AGENT + " stopped at its turn limit"
+                            + (numTurns == null ? "" : " after " + numTurns + " turns") + suffix(detail))
+                    .build();
         }
         if ("error_max_budget_usd".equals(subtype) || "budget_exhausted".equals(terminalReason)) {
-            return b.errorKind(ErrorKind.COMMAND_FAILED).errorMessage(AGENT + " stopped at its per-call budget"
-                    + " (--max-budget-usd)" + suffix(detail)).build();
+            return b.errorKind(ErrorKind.COMMAND_FAILED)
+                    .errorMessage(AGENT + " stopped at its per-call budget" + " (--max-budget-usd)" + suffix(detail))
+                    .build();
         }
         if ("prompt_too_long".equals(terminalReason) || "blocking_limit".equals(terminalReason)) {
-            return b.errorKind(ErrorKind.COMMAND_FAILED).errorMessage(AGENT + " stopped: the conversation no "
-                    + "longer fits the model's context (" + terminalReason + ")" + suffix(detail)).build();
+            return b.errorKind(ErrorKind.COMMAND_FAILED)
+                    .errorMessage(AGENT + " stopped: the conversation no " + "longer fits the model's context ("
+                            + terminalReason + ")" + suffix(detail))
+                    .build();
         }
-        return b.errorKind(ErrorKind.COMMAND_FAILED).errorMessage(AGENT + " failed"
-                + (subtype == null ? "" : " (" + subtype + ")") + suffix(detail)).build();
+        return b.errorKind(ErrorKind.COMMAND_FAILED)
+                .errorMessage(AGENT + " failed" + (subtype == null ? "" : " (" + subtype + ")") + suffix(detail))
+                .build();
     }
 
     private AgentResult apiFailure(AgentResult.Builder b, String text) {
@@ -486,14 +525,18 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
         if (kind == ErrorKind.QUOTA_EXHAUSTED) {
             Instant resets = rateLimitResetsAt != null ? rateLimitResetsAt : QuotaResets.parse(text, options.clock());
             b.retryAfter(resets);
-            return b.errorKind(kind).errorMessage(AGENT + ": its usage quota is exhausted"
-                    + (resets == null ? "" : " until " + resets) + suffix(shown)).build();
+            return b.errorKind(kind)
+                    .errorMessage(AGENT + ": its usage quota is exhausted" + (resets == null ? "" : " until " + resets)
+                            + suffix(shown))
+                    .build();
         }
         if (kind == null) {
-            return b.errorKind(ErrorKind.COMMAND_FAILED).errorMessage(AGENT + " got an API error" + status
-                    + suffix(shown)).build();
+            return b.errorKind(ErrorKind.COMMAND_FAILED)
+                    .errorMessage(AGENT + " got an API error" + status + suffix(shown))
+                    .build();
         }
-        return b.errorKind(kind).errorMessage(AGENT + ": " + FailureText.describe(kind) + status + suffix(shown))
+        return b.errorKind(kind)
+                .errorMessage(AGENT + ": " + FailureText.describe(kind) + status + suffix(shown))
                 .build();
     }
 
@@ -502,7 +545,8 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
         if (rateLimitRejected || FailureText.isQuota(text)) {
             return ErrorKind.QUOTA_EXHAUSTED;
         }
-        int status = apiErrorStatus != null ? apiErrorStatus
+        int status = apiErrorStatus != null
+                ? apiErrorStatus
                 : "api_error".equals(terminalReason) && lastRetryStatus != null ? lastRetryStatus : 0;
         if (status == 429) {
             return ErrorKind.RATE_LIMITED;
@@ -546,36 +590,47 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
         String stderr = exit.stderr();
         String configuration = configurationProblem(stderr);
         if (configuration != null) {
-            return b.errorKind(ErrorKind.CONFIGURATION).errorMessage(configuration).build();
+            return b.errorKind(ErrorKind.CONFIGURATION)
+                    .errorMessage(configuration)
+                    .build();
         }
         if (stderr.contains(".claude.json") && stderr.contains("corrupted")) {
-            return b.errorKind(ErrorKind.CRASH).errorMessage(AGENT + " found its configuration file corrupted by "
-                    + "a concurrent session (the ~/.claude.json race); trying again usually works, and "
-                    + "configDirectoryPerWorker(...) avoids it: " + Results.oneLine(stderr, 500)).build();
+            return b.errorKind(ErrorKind.CRASH)
+                    .errorMessage(AGENT + " found its configuration file corrupted by "
+                            + "a concurrent session (the ~/.claude.json race); trying again usually works, and "
+                            + "configDirectoryPerWorker(...) avoids it: " + Results.oneLine(stderr, 500))
+                    .build();
         }
         if (rateLimitRejected) {
             b.retryAfter(rateLimitResetsAt);
-            return b.errorKind(ErrorKind.QUOTA_EXHAUSTED).errorMessage(AGENT + ": its usage quota is exhausted"
-                    + (rateLimitResetsAt == null ? "" : " until " + rateLimitResetsAt)
-                    + " (it exited without a result)").build();
+            return b.errorKind(ErrorKind.QUOTA_EXHAUSTED)
+                    .errorMessage(AGENT + ": its usage quota is exhausted"
+                            + (rateLimitResetsAt == null ? "" : " until " + rateLimitResetsAt)
+                            + " (it exited without a result)")
+                    .build();
         }
-        String evidence = assistantError != null && lastAssistantText != null ? stderr + "\n" + lastAssistantText
-                : stderr;
+        String evidence =
+                assistantError != null && lastAssistantText != null ? stderr + "\n" + lastAssistantText : stderr;
         ErrorKind byText = exit.terminated() ? null : FailureText.classify(evidence);
         if (byText != null) {
             if (byText == ErrorKind.QUOTA_EXHAUSTED) {
                 b.retryAfter(QuotaResets.parse(evidence, options.clock()));
             }
-            return b.errorKind(byText).errorMessage(AGENT + ": " + FailureText.describe(byText)
-                    + " (exit code " + exit.exitCode() + ", no result line)" + suffix(Results.oneLine(
-                    stderr.isBlank() ? evidence : stderr, 1000))).build();
+            return b.errorKind(byText)
+                    .errorMessage(AGENT + ": " + FailureText.describe(byText)
+                            + " (exit code " + exit.exitCode() + ", no result line)"
+                            + suffix(Results.oneLine(stderr.isBlank() ? evidence : stderr, 1000)))
+                    .build();
         }
-        String how = exit.exitCode() > 128 ? "was killed by signal " + (exit.exitCode() - 128)
+        String how = exit.exitCode() > 128
+                ? "was killed by signal " + (exit.exitCode() - 128)
                 : "exited with code " + exit.exitCode();
         LOG.debug("{} {} without a result line after {} lines ({} skipped)", AGENT, how, lines, skippedLines);
-        return b.errorKind(ErrorKind.CRASH).errorMessage(AGENT + " " + how + " without a result line"
-                + (lines == 0 ? " and wrote nothing to stdout" : " after " + lines + " output lines")
-                + (stderr.isBlank() ? "" : "; stderr: " + AgentInvocation.tail(stderr, 1500))).build();
+        return b.errorKind(ErrorKind.CRASH)
+                .errorMessage(AGENT + " " + how + " without a result line"
+                        + (lines == 0 ? " and wrote nothing to stdout" : " after " + lines + " output lines")
+                        + (stderr.isBlank() ? "" : "; stderr: " + AgentInvocation.tail(stderr, 1500)))
+                .build();
     }
 
     /**
@@ -585,19 +640,23 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
      * timeout in front of the message.
      */
     private AgentResult retryStormCut(AgentResult.Builder b) {
-        ErrorKind kind = lastRetryStatus == null ? ErrorKind.TIMEOUT : switch (lastRetryStatus) {
-            case 429 -> ErrorKind.RATE_LIMITED;
-            case 529 -> ErrorKind.OVERLOADED;
-            default -> ErrorKind.TIMEOUT;
-        };
+        ErrorKind kind = lastRetryStatus == null
+                ? ErrorKind.TIMEOUT
+                : switch (lastRetryStatus) {
+                    case 429 -> ErrorKind.RATE_LIMITED;
+                    case 529 -> ErrorKind.OVERLOADED;
+                    default -> ErrorKind.TIMEOUT;
+                };
         if ("rate_limit".equals(lastRetryError) && kind == ErrorKind.TIMEOUT) {
             kind = ErrorKind.RATE_LIMITED;
         }
-        return b.errorKind(kind).errorMessage("while the CLI was retrying the API: " + apiRetries + " api_retry "
-                + (apiRetries == 1 ? "line" : "lines") + ", the last after "
-                + (lastRetryStatus == null ? "a failure without an HTTP status" : "HTTP " + lastRetryStatus)
-                + (lastRetryError == null ? "" : " (" + lastRetryError + ")")
-                + (kind == ErrorKind.TIMEOUT ? "" : "; " + FailureText.describe(kind))).build();
+        return b.errorKind(kind)
+                .errorMessage("while the CLI was retrying the API: " + apiRetries + " api_retry "
+                        + (apiRetries == 1 ? "line" : "lines") + ", the last after "
+                        + (lastRetryStatus == null ? "a failure without an HTTP status" : "HTTP " + lastRetryStatus)
+                        + (lastRetryError == null ? "" : " (" + lastRetryError + ")")
+                        + (kind == ErrorKind.TIMEOUT ? "" : "; " + FailureText.describe(kind)))
+                .build();
     }
 
     /** A refusal to start that no retry can fix, with what to do about it; or null. */
@@ -618,8 +677,10 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
         if (stderr.contains("requires --verbose")) {
             return AGENT + " rejected the arguments: " + first;
         }
-        if (stderr.contains("error: unknown option") || stderr.contains("argument missing")
-                || stderr.contains("is invalid. Allowed choices") || stderr.contains("too many arguments")) {
+        if (stderr.contains("error: unknown option")
+                || stderr.contains("argument missing")
+                || stderr.contains("is invalid. Allowed choices")
+                || stderr.contains("too many arguments")) {
             return AGENT + " rejected the arguments (check extraArgs and the installed version with "
                     + "`claude --version`): " + first;
         }

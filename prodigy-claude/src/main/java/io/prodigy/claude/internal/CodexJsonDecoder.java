@@ -79,12 +79,15 @@ public final class CodexJsonDecoder implements AgentOutputParser.Decoder {
                 if (usage != null) {
                     long input = JsonLines.count(usage, "input_tokens");
                     long cached = Math.min(input, JsonLines.count(usage, "cached_input_tokens"));
-                    tokens = tokens.plus(new TokenUsage(input - cached, JsonLines.count(usage, "output_tokens"),
-                            cached, 0));
-                    emit("usage", input + " in / " + tokens.outputTokens() + " out tokens", Map.of(
-                            "input_tokens", Long.toString(tokens.inputTokens()),
-                            "output_tokens", Long.toString(tokens.outputTokens()),
-                            "cache_read_tokens", Long.toString(tokens.cacheReadTokens())));
+                    tokens = tokens.plus(
+                            new TokenUsage(input - cached, JsonLines.count(usage, "output_tokens"), cached, 0));
+                    emit(
+                            "usage",
+                            input + " in / " + tokens.outputTokens() + " out tokens",
+                            Map.of(
+                                    "input_tokens", Long.toString(tokens.inputTokens()),
+                                    "output_tokens", Long.toString(tokens.outputTokens()),
+                                    "cache_read_tokens", Long.toString(tokens.cacheReadTokens())));
                 }
                 return true;
             case "turn.failed":
@@ -147,36 +150,49 @@ public final class CodexJsonDecoder implements AgentOutputParser.Decoder {
     }
 
     private void tool(String name, String target) {
-        emit("tool_use", name + (target == null || target.isBlank() ? "" : " " + Results.oneLine(target, SUMMARY)),
+        emit(
+                "tool_use",
+                name + (target == null || target.isBlank() ? "" : " " + Results.oneLine(target, SUMMARY)),
                 Map.of("tool", name));
     }
 
     @Override
     public AgentResult finish(ProcessExit exit) {
-        AgentResult.Builder b = AgentResult.builder().sessionId(threadId).tokens(tokens)
-                .output(lastMessage == null ? "" : lastMessage);
+        AgentResult.Builder b =
+                AgentResult.builder().sessionId(threadId).tokens(tokens).output(lastMessage == null ? "" : lastMessage);
         if (completed && !failed) {
             return b.success(true).build();
         }
-        String evidence = (failure == null ? "" : failure) + "\n" + (lastError == null ? "" : lastError) + "\n"
-                + exit.stderr();
+        String evidence =
+                (failure == null ? "" : failure) + "\n" + (lastError == null ? "" : lastError) + "\n" + exit.stderr();
         ErrorKind kind = exit.terminated() ? null : FailureText.classify(evidence);
         if (kind == ErrorKind.QUOTA_EXHAUSTED) {
             b.retryAfter(QuotaResets.parse(evidence, Clock.systemDefaultZone()));
         }
-        String detail = failure != null ? failure : lastError != null ? lastError
-                : exit.stderr().isBlank() ? "" : AgentInvocation.tail(exit.stderr(), 1500);
+        String detail = failure != null
+                ? failure
+                : lastError != null
+                        ? lastError
+                        : exit.stderr().isBlank() ? "" : AgentInvocation.tail(exit.stderr(), 1500);
         if (kind != null) {
-            return b.success(false).errorKind(kind).errorMessage(AGENT + ": " + FailureText.describe(kind)
-                    + (detail.isBlank() ? "" : ": " + Results.oneLine(detail, 1000))).build();
+            return b.success(false)
+                    .errorKind(kind)
+                    .errorMessage(AGENT + ": " + FailureText.describe(kind)
+                            + (detail.isBlank() ? "" : ": " + Results.oneLine(detail, 1000)))
+                    .build();
         }
         if (failed) {
-            return b.success(false).errorKind(ErrorKind.COMMAND_FAILED).errorMessage(AGENT + " failed"
-                    + (detail.isBlank() ? "" : ": " + Results.oneLine(detail, 2000))).build();
+            return b.success(false)
+                    .errorKind(ErrorKind.COMMAND_FAILED)
+                    .errorMessage(AGENT + " failed" + (detail.isBlank() ? "" : ": " + Results.oneLine(detail, 2000)))
+                    .build();
         }
         LOG.debug("{} ended without turn.completed for {}", AGENT, request.stepLabel());
-        return b.success(false).errorKind(ErrorKind.CRASH).errorMessage(AGENT + " exited with code "
-                + exit.exitCode() + " without finishing its turn" + (detail.isBlank() ? "" : ": " + detail)).build();
+        return b.success(false)
+                .errorKind(ErrorKind.CRASH)
+                .errorMessage(AGENT + " exited with code " + exit.exitCode() + " without finishing its turn"
+                        + (detail.isBlank() ? "" : ": " + detail))
+                .build();
     }
 
     private void emit(String type, String summary, Map<String, String> details) {

@@ -113,8 +113,9 @@ public final class ConfigDirectories {
                 }
             }
         }
-        Files.writeString(dir.resolve(SEEDED_MARKER), "seeded by Prodigy from "
-                + (seedDirectory == null ? "nothing" : seedDirectory) + "\n");
+        Files.writeString(
+                dir.resolve(SEEDED_MARKER),
+                "seeded by Prodigy from " + (seedDirectory == null ? "nothing" : seedDirectory) + "\n");
         LOG.debug("Prepared Claude Code configuration directory {}", dir);
     }
 

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 public final class FailureText {
     private static final Pattern QUOTA = Pattern.compile(
             "(?i)hit your (?:[\\w-]+ )*limit|usage limit reached|reached your usage limit|out of extra usage");
-    private static final Pattern RATE_LIMIT = Pattern.compile(
-            "(?i)rate.?limit|too many requests|temporarily limiting requests|\\(429\\)|\\b429\\b");
+    private static final Pattern RATE_LIMIT =
+            Pattern.compile("(?i)rate.?limit|too many requests|temporarily limiting requests|\\(429\\)|\\b429\\b");
     private static final Pattern AUTHENTICATION = Pattern.compile(
             "(?i)invalid api key|failed to authenticate|invalid (?:auth|bearer|x-api-key) token|authentication_error"
                     + "|authentication_failed|please run /login|oauth token has expired|not logged in|unauthori[sz]ed"
@@ -29,8 +29,7 @@ public final class FailureText {
                     + "|connection ?refused|connection dropped|connection reset|connectionclosed"
                     + "|can't reach the api");
 
-    private FailureText() {
-    }
+    private FailureText() {}
 
     /**
      * @param text the error text

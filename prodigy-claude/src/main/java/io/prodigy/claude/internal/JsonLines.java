@@ -10,8 +10,7 @@ final class JsonLines {
     /** Thread-safe; never reconfigured. */
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private JsonLines() {
-    }
+    private JsonLines() {}
 
     /**
      * @param line one output line

@@ -51,10 +51,15 @@ public final class PlainTextDecoder implements AgentOutputParser.Decoder {
         if (kind == ErrorKind.QUOTA_EXHAUSTED) {
             b.retryAfter(QuotaResets.parse(evidence, Clock.systemDefaultZone()));
         }
-        String detail = exit.stderr().isBlank() ? Results.oneLine(AgentInvocation.tail(output, 1000), 1000)
+        String detail = exit.stderr().isBlank()
+                ? Results.oneLine(AgentInvocation.tail(output, 1000), 1000)
                 : AgentInvocation.tail(exit.stderr(), 1500);
         return b.errorKind(kind == null ? ErrorKind.COMMAND_FAILED : kind)
-                .errorMessage("the agent " + (kind == null ? "exited with code " + exit.exitCode()
-                        : "failed: " + FailureText.describe(kind)) + (detail.isBlank() ? "" : ": " + detail)).build();
+                .errorMessage("the agent "
+                        + (kind == null
+                                ? "exited with code " + exit.exitCode()
+                                : "failed: " + FailureText.describe(kind))
+                        + (detail.isBlank() ? "" : ": " + detail))
+                .build();
     }
 }

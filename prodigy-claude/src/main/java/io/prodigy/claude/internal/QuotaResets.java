@@ -28,8 +28,7 @@ public final class QuotaResets {
             "(?i)(?:try again|resets) in\\s+(?:(\\d+)\\s*d(?:ays?)?\\s*)?(?:(\\d+)\\s*h(?:ours?|rs?)?\\s*)?"
                     + "(?:(\\d+)\\s*m(?:inutes?|ins?)?)?");
 
-    private QuotaResets() {
-    }
+    private QuotaResets() {}
 
     /**
      * @param text an error text
@@ -53,7 +52,8 @@ public final class QuotaResets {
         }
         Matcher relative = RELATIVE.matcher(text);
         if (relative.find() && (relative.group(1) != null || relative.group(2) != null || relative.group(3) != null)) {
-            Duration d = Duration.ofDays(number(relative.group(1))).plusHours(number(relative.group(2)))
+            Duration d = Duration.ofDays(number(relative.group(1)))
+                    .plusHours(number(relative.group(2)))
                     .plusMinutes(number(relative.group(3)));
             return clock.instant().plus(d);
         }

@@ -5,14 +5,21 @@ import java.time.Duration;
 
 /** Small helpers for building {@link AgentResult}s and their messages. */
 final class Results {
-    private Results() {
-    }
+    private Results() {}
 
     /** @param r a result @return a builder holding all of its values */
     static AgentResult.Builder toBuilder(AgentResult r) {
-        return AgentResult.builder().success(r.success()).output(r.output()).exitCode(r.exitCode())
-                .errorKind(r.success() ? null : r.errorKind()).errorMessage(r.errorMessage()).costUsd(r.costUsd())
-                .tokens(r.tokens()).duration(r.duration()).retryAfter(r.retryAfter()).transcript(r.transcript())
+        return AgentResult.builder()
+                .success(r.success())
+                .output(r.output())
+                .exitCode(r.exitCode())
+                .errorKind(r.success() ? null : r.errorKind())
+                .errorMessage(r.errorMessage())
+                .costUsd(r.costUsd())
+                .tokens(r.tokens())
+                .duration(r.duration())
+                .retryAfter(r.retryAfter())
+                .transcript(r.transcript())
                 .sessionId(r.sessionId());
     }
 

@@ -14,8 +14,7 @@ import java.util.Set;
  * success.
  */
 final class SlashCommands {
-    private SlashCommands() {
-    }
+    private SlashCommands() {}
 
     /**
      * @param command the prompt
@@ -43,9 +42,10 @@ final class SlashCommands {
         }
         String only = namespaced.get(0);
         String namespace = only.substring(0, only.length() - name.length() - 1);
-        boolean projectSubdirectory = workspace != null && !namespace.isEmpty()
-                && Files.isDirectory(workspace.resolve(".claude").resolve("commands")
-                .resolve(namespace.replace(':', '/')));
+        boolean projectSubdirectory = workspace != null
+                && !namespace.isEmpty()
+                && Files.isDirectory(
+                        workspace.resolve(".claude").resolve("commands").resolve(namespace.replace(':', '/')));
         return projectSubdirectory ? name : null;
     }
 
@@ -55,6 +55,9 @@ final class SlashCommands {
      * @return the listed commands named {@code <namespace>:<name>}, sorted
      */
     static List<String> namespaced(String name, Set<String> listed) {
-        return listed.stream().filter(known -> known.endsWith(":" + name)).sorted().toList();
+        return listed.stream()
+                .filter(known -> known.endsWith(":" + name))
+                .sorted()
+                .toList();
     }
 }

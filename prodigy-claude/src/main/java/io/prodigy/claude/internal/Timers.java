@@ -9,8 +9,7 @@ import java.util.concurrent.TimeUnit;
 final class Timers {
     private static final ScheduledThreadPoolExecutor EXECUTOR = create();
 
-    private Timers() {
-    }
+    private Timers() {}
 
     private static ScheduledThreadPoolExecutor create() {
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {

@@ -18,10 +18,10 @@ final class TranscriptRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(TranscriptRecovery.class);
     /** Transcripts larger than this are not scanned. */
     private static final long MAX_SCANNED_BYTES = 256L << 20;
+
     private static final int HEAD = 200;
 
-    private TranscriptRecovery() {
-    }
+    private TranscriptRecovery() {}
 
     /**
      * @param transcript the complete stdout of a Claude Code session
@@ -34,13 +34,14 @@ final class TranscriptRecovery {
                 return null;
             }
             JsonNode last = null;
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(transcript),
-                    StandardCharsets.UTF_8), 1 << 16)) { // malformed bytes are replaced, not fatal
+            try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(Files.newInputStream(transcript), StandardCharsets.UTF_8),
+                    1 << 16)) { // malformed bytes are replaced, not fatal
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     String head = line.substring(0, Math.min(line.length(), HEAD));
                     // the real CLI writes "type" after the result text; only a result line starts with duration_api_ms
-                    if (line.startsWith("{") && (head.contains("\"type\":\"result\"")
-                            || head.startsWith("{\"duration_api_ms\""))) {
+                    if (line.startsWith("{")
+                            && (head.contains("\"type\":\"result\"") || head.startsWith("{\"duration_api_ms\""))) {
                         JsonNode node = JsonLines.object(line);
                         if (node != null && "result".equals(JsonLines.text(node, "type"))) {
                             last = node;

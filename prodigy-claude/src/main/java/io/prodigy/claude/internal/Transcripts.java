@@ -8,8 +8,7 @@ final class Transcripts {
     static final String DIRECTORY = "transcripts";
     private static final int MAX_PART = 40;
 
-    private Transcripts() {
-    }
+    private Transcripts() {}
 
     /**
      * @param request the invocation
@@ -36,8 +35,8 @@ final class Transcripts {
         StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_PART));
         for (int i = 0; i < text.length() && out.length() < MAX_PART; i++) {
             char c = text.charAt(i);
-            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-                    || c == '_';
+            boolean plain =
+                    (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
             if (plain) {
                 out.append(c);
             } else if (out.length() > 0 && out.charAt(out.length() - 1) != '_') {

@@ -26,8 +26,12 @@ class ClaudeStreamDecoderTest {
     private final List<AgentActivity> activities = new ArrayList<>();
 
     private ClaudeStreamDecoder decoder(String command) {
-        AgentRequest request = AgentRequest.builder(command, Path.of("/w")).runId("r").stepLabel("s")
-                .stateDirectory(null).activity(activities::add).build();
+        AgentRequest request = AgentRequest.builder(command, Path.of("/w"))
+                .runId("r")
+                .stepLabel("s")
+                .stateDirectory(null)
+                .activity(activities::add)
+                .build();
         return new ClaudeStreamDecoder(request, null, null, new ClaudeStreamDecoder.Options(true, false, CLOCK));
     }
 
@@ -47,7 +51,8 @@ class ClaudeStreamDecoderTest {
 
     @Test
     void oldBuildsWithTopLevelMessageFieldsAndCostUsd() {
-        AgentResult r = decode(0,
+        AgentResult r = decode(
+                0,
                 "{\"type\":\"assistant\",\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],"
                         + "\"session_id\":\"s-1\"}",
                 "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"cost_usd\":0.5,\"num_turns\":1,"
@@ -61,7 +66,8 @@ class ClaudeStreamDecoderTest {
 
     @Test
     void missingAndMistypedFieldsAreTolerated() {
-        AgentResult r = decode(1,
+        AgentResult r = decode(
+                1,
                 "{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":42,\"tools\":\"all\","
                         + "\"slash_commands\":null}",
                 "{\"type\":\"assistant\",\"message\":{\"content\":\"text, not blocks\"}}",
@@ -79,11 +85,16 @@ class ClaudeStreamDecoderTest {
 
     @Test
     void successSubtypeWithIsErrorIsAFailureAndErrorSubtypeWithoutIsErrorToo() {
-        assertThat(decode(0, "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
-                + "\"result\":\"API Error: 500 Internal server error\"}").errorKind())
+        assertThat(decode(
+                                0,
+                                "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
+                                        + "\"result\":\"API Error: 500 Internal server error\"}")
+                        .errorKind())
                 .isEqualTo(ErrorKind.SERVER_ERROR);
-        AgentResult r = decode(0, "{\"type\":\"result\",\"subtype\":\"error_during_execution\",\"is_error\":false,"
-                + "\"errors\":[\"Tool crashed\", {\"message\":\"and more\"}]}");
+        AgentResult r = decode(
+                0,
+                "{\"type\":\"result\",\"subtype\":\"error_during_execution\",\"is_error\":false,"
+                        + "\"errors\":[\"Tool crashed\", {\"message\":\"and more\"}]}");
         assertThat(r.success()).isFalse();
         assertThat(r.errorKind()).isEqualTo(ErrorKind.COMMAND_FAILED);
         assertThat(r.errorMessage()).contains("Tool crashed; and more");
@@ -92,26 +103,33 @@ class ClaudeStreamDecoderTest {
     @Test
     void budgetAndContextFailures() {
         assertThat(decode(1, "{\"type\":\"result\",\"subtype\":\"error_max_budget_usd\",\"is_error\":true}")
-                .errorMessage()).contains("per-call budget");
-        AgentResult context = decode(1, "{\"type\":\"result\",\"subtype\":\"error_during_execution\","
-                + "\"is_error\":true,\"terminal_reason\":\"prompt_too_long\"}");
+                        .errorMessage())
+                .contains("per-call budget");
+        AgentResult context = decode(
+                1,
+                "{\"type\":\"result\",\"subtype\":\"error_during_execution\","
+                        + "\"is_error\":true,\"terminal_reason\":\"prompt_too_long\"}");
         assertThat(context.errorKind()).isEqualTo(ErrorKind.COMMAND_FAILED);
         assertThat(context.errorMessage()).contains("context");
     }
 
     @Test
     void aBadRequestIsNotTransient() {
-        AgentResult r = decode(1, "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
-                + "\"terminal_reason\":\"api_error\",\"api_error_status\":404,\"result\":\"API Error: 404 model: "
-                + "claude-nope not found\"}");
+        AgentResult r = decode(
+                1,
+                "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
+                        + "\"terminal_reason\":\"api_error\",\"api_error_status\":404,\"result\":\"API Error: 404 model: "
+                        + "claude-nope not found\"}");
         assertThat(r.errorKind()).isEqualTo(ErrorKind.COMMAND_FAILED);
         assertThat(r.errorMessage()).contains("HTTP 404").contains("claude-nope");
     }
 
     @Test
     void quotaFromTextUsesTheClock() {
-        AgentResult r = decode(1, "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
-                + "\"result\":\"You've hit your session limit · resets 3:45pm\"}");
+        AgentResult r = decode(
+                1,
+                "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,"
+                        + "\"result\":\"You've hit your session limit · resets 3:45pm\"}");
         assertThat(r.errorKind()).isEqualTo(ErrorKind.QUOTA_EXHAUSTED);
         assertThat(r.retryAfter()).isEqualTo(Instant.parse("2026-11-25T15:45:00Z"));
     }
@@ -121,8 +139,11 @@ class ClaudeStreamDecoderTest {
         ClaudeStreamDecoder d = decoder("do it");
         d.onLine("{\"type\":\"system\",\"subtype\":\"init\",\"session_id\":\"s\"}");
         assertThat(d.finish(exit(1, "Error: When using --print, --output-format=stream-json requires --verbose"))
-                .errorKind()).isEqualTo(ErrorKind.CONFIGURATION);
-        assertThat(decoder("x").finish(exit(1, "API Error: 401 Invalid bearer token")).errorKind())
+                        .errorKind())
+                .isEqualTo(ErrorKind.CONFIGURATION);
+        assertThat(decoder("x")
+                        .finish(exit(1, "API Error: 401 Invalid bearer token"))
+                        .errorKind())
                 .isEqualTo(ErrorKind.AUTHENTICATION);
         ClaudeStreamDecoder quota = decoder("x");
         quota.onLine("{\"type\":\"rate_limit_event\",\"rate_limit_info\":{\"status\":\"rejected\","
@@ -160,26 +181,35 @@ class ClaudeStreamDecoderTest {
         Files.writeString(workspace.resolve(".claude/commands/sub/nested.md"), "Do $ARGUMENTS\n");
         String init = "{\"type\":\"system\",\"subtype\":\"init\",\"slash_commands\":[\"compact\",\"sub:nested\"]}";
         String result = "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"result\":\"ok\"}";
-        ClaudeStreamDecoder full = new ClaudeStreamDecoder(AgentRequest.of("/sub:nested x", workspace, Map.of(),
-                null), null, null, new ClaudeStreamDecoder.Options(true, false, Clock.systemUTC()));
+        ClaudeStreamDecoder full = new ClaudeStreamDecoder(
+                AgentRequest.of("/sub:nested x", workspace, Map.of(), null),
+                null,
+                null,
+                new ClaudeStreamDecoder.Options(true, false, Clock.systemUTC()));
         full.onLine(init);
         full.onLine(result);
         assertThat(full.finish(exit(0, "")).success()).isTrue();
-        ClaudeStreamDecoder shortName = new ClaudeStreamDecoder(AgentRequest.of("/nested x", workspace, Map.of(),
-                null), null, null, new ClaudeStreamDecoder.Options(true, false, Clock.systemUTC()));
+        ClaudeStreamDecoder shortName = new ClaudeStreamDecoder(
+                AgentRequest.of("/nested x", workspace, Map.of(), null),
+                null,
+                null,
+                new ClaudeStreamDecoder.Options(true, false, Clock.systemUTC()));
         shortName.onLine(init);
         shortName.onLine(result);
         AgentResult r = shortName.finish(exit(0, ""));
         assertThat(r.success()).isFalse();
         assertThat(r.errorKind()).isEqualTo(ErrorKind.CONFIGURATION);
-        assertThat(r.errorMessage()).contains("/nested").contains("it knows /sub:nested")
+        assertThat(r.errorMessage())
+                .contains("/nested")
+                .contains("it knows /sub:nested")
                 .contains(".claude/commands/nested.md");
     }
 
     @Test
     void cli2197ApiErrorShapesWithTerminalReasonCompleted() {
         // as CLI 2.1.197 printed them (issue 14): subtype success, is_error, terminal_reason completed, no errors[]
-        AgentResult refused = decode(1,
+        AgentResult refused = decode(
+                1,
                 "{\"type\":\"system\",\"subtype\":\"api_retry\",\"attempt\":1,\"max_retries\":10,"
                         + "\"retry_delay_ms\":600,\"error_status\":null,\"error\":\"unknown\",\"session_id\":\"s\"}",
                 "{\"type\":\"assistant\",\"message\":{\"model\":\"<synthetic>\",\"content\":[{\"type\":\"text\","
@@ -188,7 +218,8 @@ class ClaudeStreamDecoderTest {
                         + "\"api_error_status\":null,\"result\":\"API Error: Unable to connect to API (ConnectionRefused)\","
                         + "\"total_cost_usd\":0,\"session_id\":\"s\"}");
         assertThat(refused.errorKind()).isEqualTo(ErrorKind.NETWORK);
-        AgentResult noCode = decode(1,
+        AgentResult noCode = decode(
+                1,
                 "{\"type\":\"assistant\",\"message\":{\"model\":\"<synthetic>\",\"content\":[{\"type\":\"text\","
                         + "\"text\":\"API Error: Unable to connect to API. Check your internet connection\"}]},"
                         + "\"error\":\"server_error\"}",
@@ -196,11 +227,13 @@ class ClaudeStreamDecoderTest {
                         + "\"api_error_status\":null,\"result\":\"API Error: Unable to connect to API. Check your "
                         + "internet connection\",\"session_id\":\"s\"}");
         assertThat(noCode.errorKind()).isEqualTo(ErrorKind.NETWORK);
-        AgentResult overloaded = decode(1,
+        AgentResult overloaded = decode(
+                1,
                 "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,\"terminal_reason\":\"completed\","
                         + "\"api_error_status\":529,\"result\":\"API Error: 529 Overloaded\",\"session_id\":\"s\"}");
         assertThat(overloaded.errorKind()).isEqualTo(ErrorKind.OVERLOADED);
-        AgentResult unknownServerError = decode(1,
+        AgentResult unknownServerError = decode(
+                1,
                 "{\"type\":\"assistant\",\"message\":{\"model\":\"<synthetic>\",\"content\":[{\"type\":\"text\","
                         + "\"text\":\"API Error\"}]},\"error\":\"server_error\"}",
                 "{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":true,\"terminal_reason\":\"completed\","
@@ -210,7 +243,8 @@ class ClaudeStreamDecoderTest {
 
     @Test
     void theBudgetStopWithZeroUsageTakesTheTokensFromModelUsage() {
-        AgentResult r = decode(1,
+        AgentResult r = decode(
+                1,
                 "{\"type\":\"result\",\"subtype\":\"error_max_budget_usd\",\"is_error\":true,\"session_id\":\"s\","
                         + "\"total_cost_usd\":0.31,\"usage\":{\"input_tokens\":0,\"output_tokens\":0,"
                         + "\"cache_read_input_tokens\":0,\"cache_creation_input_tokens\":0},\"modelUsage\":{"
@@ -220,7 +254,9 @@ class ClaudeStreamDecoderTest {
                         + "\"errors\":[\"Reached maximum budget ($0.3)\"]}");
         assertThat(r.errorKind()).isEqualTo(ErrorKind.COMMAND_FAILED);
         assertThat(r.tokens()).isEqualTo(new TokenUsage(15, 2007, 30000, 4000));
-        assertThat(activities).filteredOn(a -> a.type().equals("usage")).singleElement()
+        assertThat(activities)
+                .filteredOn(a -> a.type().equals("usage"))
+                .singleElement()
                 .satisfies(a -> assertThat(a.details()).containsEntry("output_tokens", "2007"));
     }
 

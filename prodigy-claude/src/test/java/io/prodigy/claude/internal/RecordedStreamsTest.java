@@ -29,15 +29,18 @@ class RecordedStreamsTest {
     private AgentResult decode(String fixture, String command) throws Exception {
         Files.createDirectories(workspace.resolve(".claude/commands/sub"));
         Files.writeString(workspace.resolve(".claude/commands/sub/nested.md"), "Say the nested words for $ARGUMENTS\n");
-        ClaudeStreamDecoder d = new ClaudeStreamDecoder(AgentRequest.of(command, workspace, Map.of(), null), null,
-                null, new ClaudeStreamDecoder.Options(true, false, Clock.systemUTC()));
+        ClaudeStreamDecoder d = new ClaudeStreamDecoder(
+                AgentRequest.of(command, workspace, Map.of(), null),
+                null,
+                null,
+                new ClaudeStreamDecoder.Options(true, false, Clock.systemUTC()));
         boolean terminal = false;
         for (String line : RecordedFixtures.load(fixture)) {
             terminal |= d.onLine(line);
         }
         assertThat(terminal).as("a result line in " + fixture).isTrue();
-        return d.finish(new ProcessExit(RecordedFixtures.exitCode(fixture), false, false, false, "",
-                Duration.ofSeconds(1), null));
+        return d.finish(new ProcessExit(
+                RecordedFixtures.exitCode(fixture), false, false, false, "", Duration.ofSeconds(1), null));
     }
 
     @ParameterizedTest(name = "{0} is {1}")

@@ -156,8 +156,11 @@ public final class ClaudeDouble {
      *         a 1 s kill grace (tests stay fast); adjust it further as needed
      */
     public ClaudeCodeRunner.Builder runner() {
-        return ClaudeCodeRunner.builder().executable(executable).environment(environment())
-                .resultGrace(Duration.ofMillis(300)).killGracePeriod(Duration.ofSeconds(1));
+        return ClaudeCodeRunner.builder()
+                .executable(executable)
+                .environment(environment())
+                .resultGrace(Duration.ofMillis(300))
+                .killGracePeriod(Duration.ofSeconds(1));
     }
 
     /** @return every call logged so far, in start order */
@@ -267,9 +270,20 @@ public final class ClaudeDouble {
      * @param exitCode its exit code when it exited normally, or null
      * @param children helper processes it spawned (the hang scenarios)
      */
-    public record Call(long pid, List<String> argv, String cwd, int stdinBytes, String scenario, String effective,
-                       int attempt, String sessionId, Map<String, String> env, long startMs, Long endMs,
-                       Integer exitCode, List<Long> children) {
+    public record Call(
+            long pid,
+            List<String> argv,
+            String cwd,
+            int stdinBytes,
+            String scenario,
+            String effective,
+            int attempt,
+            String sessionId,
+            Map<String, String> env,
+            long startMs,
+            Long endMs,
+            Integer exitCode,
+            List<Long> children) {
 
         /** Copies. */
         public Call {
@@ -319,11 +333,20 @@ public final class ClaudeDouble {
                         env.put(e.getKey(), e.getValue().asText());
                     }
                 }
-                return new Call(start.path("pid").asLong(), argv, start.path("cwd").asText(),
-                        start.path("stdin_bytes").asInt(), start.path("scenario").asText(),
-                        start.path("effective").asText(), start.path("attempt").asInt(1),
-                        start.path("session_id").asText(null), env, start.path("start_ms").asLong(), endMs,
-                        exitCode, children);
+                return new Call(
+                        start.path("pid").asLong(),
+                        argv,
+                        start.path("cwd").asText(),
+                        start.path("stdin_bytes").asInt(),
+                        start.path("scenario").asText(),
+                        start.path("effective").asText(),
+                        start.path("attempt").asInt(1),
+                        start.path("session_id").asText(null),
+                        env,
+                        start.path("start_ms").asLong(),
+                        endMs,
+                        exitCode,
+                        children);
             }
         }
     }

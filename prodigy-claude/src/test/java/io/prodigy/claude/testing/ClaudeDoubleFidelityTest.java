@@ -62,10 +62,18 @@ class ClaudeDoubleFidelityTest {
     @MethodSource("pairs")
     void theDoubleStreamsWhatTheRealCliStreamed(String fixture, String scenario, String prompt, List<String> extra)
             throws Exception {
-        List<String> argv = new ArrayList<>(List.of(claude.executable().toString(), "-p", prompt, "--output-format",
-                "stream-json", "--verbose", "--permission-mode", "bypassPermissions"));
+        List<String> argv = new ArrayList<>(List.of(
+                claude.executable().toString(),
+                "-p",
+                prompt,
+                "--output-format",
+                "stream-json",
+                "--verbose",
+                "--permission-mode",
+                "bypassPermissions"));
         argv.addAll(extra);
-        ProcessBuilder pb = new ProcessBuilder(argv).directory(workspace.toFile())
+        ProcessBuilder pb = new ProcessBuilder(argv)
+                .directory(workspace.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().putAll(claude.environment());
         pb.environment().remove("CLAUDECODE");
@@ -89,8 +97,9 @@ class ClaudeDoubleFidelityTest {
 
         List<String> real = RecordedFixtures.shape(RecordedFixtures.load(fixture));
         List<String> fake = RecordedFixtures.shape(out.lines().toList());
-        assertThat(fake).as("the double's %s stream (stderr: %s) against the real CLI's %s", scenario, stderr,
-                fixture).containsExactlyElementsOf(real);
+        assertThat(fake)
+                .as("the double's %s stream (stderr: %s) against the real CLI's %s", scenario, stderr, fixture)
+                .containsExactlyElementsOf(real);
         assertThat(p.exitValue()).as("exit code").isEqualTo(RecordedFixtures.exitCode(fixture));
     }
 
@@ -98,14 +107,20 @@ class ClaudeDoubleFidelityTest {
     @MethodSource("pairs")
     void everyFixtureIsFreeOfMachinePaths(String fixture) {
         for (String line : RecordedFixtures.load(fixture)) {
-            assertThat(line).doesNotContain("/tmp/").doesNotContain("-tmp-junit").doesNotContain("/root/");
+            assertThat(line)
+                    .doesNotContain("/tmp/")
+                    .doesNotContain("-tmp-junit")
+                    .doesNotContain("/root/");
         }
     }
 
     private void git(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("git"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(workspace.toFile()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(cmd)
+                .directory(workspace.toFile())
+                .redirectErrorStream(true)
+                .start();
         p.getInputStream().readAllBytes();
         assertThat(p.waitFor()).isZero();
     }

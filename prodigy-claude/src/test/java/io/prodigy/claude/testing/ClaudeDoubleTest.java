@@ -31,8 +31,7 @@ class ClaudeDoubleTest {
         claude = ClaudeDouble.install(tmp);
     }
 
-    private record Outcome(int exit, String stdout, String stderr) {
-    }
+    private record Outcome(int exit, String stdout, String stderr) {}
 
     private Outcome run(String stdin, Map<String, String> env, String... args) throws Exception {
         List<String> argv = new ArrayList<>();
@@ -65,8 +64,10 @@ class ClaudeDoubleTest {
     @Test
     void versionAndAuthStatus() throws Exception {
         assertThat(run(null, Map.of(), "--version").stdout()).isEqualTo("2.1.332 (Claude Code)\n");
-        assertThat(JSON.readTree(run(null, Map.of(), "auth", "status", "--json").stdout()).path("loggedIn")
-                .asBoolean()).isTrue();
+        assertThat(JSON.readTree(run(null, Map.of(), "auth", "status", "--json").stdout())
+                        .path("loggedIn")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -75,7 +76,8 @@ class ClaudeDoubleTest {
         assertThat(text.exit()).isZero();
         assertThat(text.stdout()).isEqualTo("Done: hello\n");
 
-        JsonNode object = JSON.readTree(run(null, Map.of(), "-p", "hello", "--output-format", "json").stdout());
+        JsonNode object = JSON.readTree(
+                run(null, Map.of(), "-p", "hello", "--output-format", "json").stdout());
         assertThat(object.path("type").asText()).isEqualTo("result");
         assertThat(object.path("result").asText()).isEqualTo("Done: hello");
 
@@ -117,20 +119,32 @@ class ClaudeDoubleTest {
         assertThat(piped.stdout()).isEqualTo("Done: from stdin\n");
         assertThat(claude.calls().get(0).stdinBytes()).isEqualTo(10);
 
-        Outcome turns = run("{\"type\":\"user\"}\nnot json\n{\"type\":\"user\"}\n", Map.of(), "-p",
-                "--input-format", "stream-json", "--output-format", "stream-json", "--verbose");
+        Outcome turns = run(
+                "{\"type\":\"user\"}\nnot json\n{\"type\":\"user\"}\n",
+                Map.of(),
+                "-p",
+                "--input-format",
+                "stream-json",
+                "--output-format",
+                "stream-json",
+                "--verbose");
         assertThat(turns.exit()).isZero();
-        assertThat(turns.stdout().lines().filter(l -> l.contains("\"type\":\"result\""))).hasSize(2);
+        assertThat(turns.stdout().lines().filter(l -> l.contains("\"type\":\"result\"")))
+                .hasSize(2);
         assertThat(turns.stderr()).contains("Error parsing stream-json input line: not json");
     }
 
     @Test
     void theLogRecordsArgumentsEnvironmentAndTheEnd() throws Exception {
-        run(null, Map.of("PRODIGY_ITEM_ID", "i-1", "ANTHROPIC_API_KEY", "secret"), "-p", "quote \" and \\ and\ttab",
+        run(
+                null,
+                Map.of("PRODIGY_ITEM_ID", "i-1", "ANTHROPIC_API_KEY", "secret"),
+                "-p",
+                "quote \" and \\ and\ttab",
                 "--session-id=3f2a9c40-0000-4000-8000-000000000000");
         ClaudeDouble.Call call = claude.calls().get(0);
-        assertThat(call.argv()).containsExactly("-p", "quote \" and \\ and\ttab",
-                "--session-id=3f2a9c40-0000-4000-8000-000000000000");
+        assertThat(call.argv())
+                .containsExactly("-p", "quote \" and \\ and\ttab", "--session-id=3f2a9c40-0000-4000-8000-000000000000");
         assertThat(call.sessionId()).isEqualTo("3f2a9c40-0000-4000-8000-000000000000");
         assertThat(call.option("--session-id")).isEqualTo("3f2a9c40-0000-4000-8000-000000000000");
         assertThat(call.env()).containsEntry("PRODIGY_ITEM_ID", "i-1").containsEntry("ANTHROPIC_API_KEY", "true");

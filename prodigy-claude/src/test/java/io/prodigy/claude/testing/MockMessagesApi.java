@@ -95,16 +95,13 @@ public final class MockMessagesApi implements AutoCloseable {
     }
 
     /** A content block of a scripted message. */
-    public sealed interface Block {
-    }
+    public sealed interface Block {}
 
     /** @param text the text */
-    public record TextBlock(String text) implements Block {
-    }
+    public record TextBlock(String text) implements Block {}
 
     /** @param id the tool_use id @param name the tool @param input the input, a JSON object text */
-    public record ToolUseBlock(String id, String name, String input) implements Block {
-    }
+    public record ToolUseBlock(String id, String name, String input) implements Block {}
 
     /**
      * Token counts reported for one message.
@@ -137,8 +134,7 @@ public final class MockMessagesApi implements AutoCloseable {
 
     /** An HTTP error. @param status the status @param type the error type @param message the message
      *  @param retryAfterSeconds the retry-after header or null */
-    public record ApiError(int status, String type, String message, Integer retryAfterSeconds) implements Reply {
-    }
+    public record ApiError(int status, String type, String message, Integer retryAfterSeconds) implements Reply {}
 
     /** Closes the connection without a response. */
     public enum Drop implements Reply {
@@ -323,7 +319,8 @@ public final class MockMessagesApi implements AutoCloseable {
         exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), String.join(",", v)));
         String method = exchange.getRequestMethod();
         String uri = exchange.getRequestURI().toString();
-        boolean messages = "POST".equals(method) && exchange.getRequestURI().getPath().equals("/v1/messages");
+        boolean messages =
+                "POST".equals(method) && exchange.getRequestURI().getPath().equals("/v1/messages");
         Reply reply = null;
         Function<Request, Reply> answer;
         synchronized (this) {
@@ -333,7 +330,8 @@ public final class MockMessagesApi implements AutoCloseable {
             answer = responder;
         }
         if (messages && reply == null) {
-            reply = Objects.requireNonNull(answer.apply(new Request(method, uri, Map.copyOf(headers), body, null)),
+            reply = Objects.requireNonNull(
+                    answer.apply(new Request(method, uri, Map.copyOf(headers), body, null)),
                     "the responder returned no reply");
         }
         synchronized (this) {
@@ -375,7 +373,8 @@ public final class MockMessagesApi implements AutoCloseable {
             byte[] bytes = MAPPER.writeValueAsBytes(err);
             exchange.getResponseHeaders().set("content-type", "application/json");
             if (e.retryAfterSeconds() != null) {
-                exchange.getResponseHeaders().set("retry-after", e.retryAfterSeconds().toString());
+                exchange.getResponseHeaders()
+                        .set("retry-after", e.retryAfterSeconds().toString());
             }
             exchange.sendResponseHeaders(e.status(), bytes.length);
             exchange.getResponseBody().write(bytes);
@@ -407,7 +406,10 @@ public final class MockMessagesApi implements AutoCloseable {
             if (b instanceof TextBlock t) {
                 content.addObject().put("type", "text").put("text", t.text());
             } else if (b instanceof ToolUseBlock u) {
-                ObjectNode block = content.addObject().put("type", "tool_use").put("id", u.id()).put("name", u.name());
+                ObjectNode block = content.addObject()
+                        .put("type", "tool_use")
+                        .put("id", u.id())
+                        .put("name", u.name());
                 block.set("input", parse(u.input()));
             }
         }
@@ -425,8 +427,10 @@ public final class MockMessagesApi implements AutoCloseable {
             msg.putNull("stop_sequence");
         }
         ObjectNode u = msg.putObject("usage");
-        u.put("input_tokens", usage.input()).put("cache_creation_input_tokens", usage.cacheCreation())
-                .put("cache_read_input_tokens", usage.cacheRead()).put("output_tokens", start ? 1 : usage.output())
+        u.put("input_tokens", usage.input())
+                .put("cache_creation_input_tokens", usage.cacheCreation())
+                .put("cache_read_input_tokens", usage.cacheRead())
+                .put("output_tokens", start ? 1 : usage.output())
                 .put("service_tier", "standard");
         return msg;
     }
@@ -437,7 +441,8 @@ public final class MockMessagesApi implements AutoCloseable {
         event(out, "message_start", start);
         int index = 0;
         for (Block b : m.blocks()) {
-            ObjectNode blockStart = JSON.objectNode().put("type", "content_block_start").put("index", index);
+            ObjectNode blockStart =
+                    JSON.objectNode().put("type", "content_block_start").put("index", index);
             if (b instanceof TextBlock t) {
                 blockStart.putObject("content_block").put("type", "text").put("text", "");
                 event(out, "content_block_start", blockStart);
@@ -445,31 +450,43 @@ public final class MockMessagesApi implements AutoCloseable {
                     event(out, "ping", JSON.objectNode().put("type", "ping"));
                 }
                 for (String piece : pieces(t.text())) {
-                    ObjectNode delta = JSON.objectNode().put("type", "content_block_delta").put("index", index);
+                    ObjectNode delta =
+                            JSON.objectNode().put("type", "content_block_delta").put("index", index);
                     delta.putObject("delta").put("type", "text_delta").put("text", piece);
                     event(out, "content_block_delta", delta);
                 }
             } else if (b instanceof ToolUseBlock u) {
-                blockStart.putObject("content_block").put("type", "tool_use").put("id", u.id()).put("name", u.name())
+                blockStart
+                        .putObject("content_block")
+                        .put("type", "tool_use")
+                        .put("id", u.id())
+                        .put("name", u.name())
                         .putObject("input");
                 event(out, "content_block_start", blockStart);
-                ObjectNode empty = JSON.objectNode().put("type", "content_block_delta").put("index", index);
+                ObjectNode empty =
+                        JSON.objectNode().put("type", "content_block_delta").put("index", index);
                 empty.putObject("delta").put("type", "input_json_delta").put("partial_json", "");
                 event(out, "content_block_delta", empty);
                 for (String piece : pieces(u.input())) {
-                    ObjectNode delta = JSON.objectNode().put("type", "content_block_delta").put("index", index);
+                    ObjectNode delta =
+                            JSON.objectNode().put("type", "content_block_delta").put("index", index);
                     delta.putObject("delta").put("type", "input_json_delta").put("partial_json", piece);
                     event(out, "content_block_delta", delta);
                 }
             }
-            event(out, "content_block_stop", JSON.objectNode().put("type", "content_block_stop").put("index", index));
+            event(
+                    out,
+                    "content_block_stop",
+                    JSON.objectNode().put("type", "content_block_stop").put("index", index));
             index++;
         }
         ObjectNode delta = JSON.objectNode().put("type", "message_delta");
         delta.putObject("delta").put("stop_reason", m.stopReason()).putNull("stop_sequence");
-        delta.putObject("usage").put("input_tokens", m.usage().input())
+        delta.putObject("usage")
+                .put("input_tokens", m.usage().input())
                 .put("cache_creation_input_tokens", m.usage().cacheCreation())
-                .put("cache_read_input_tokens", m.usage().cacheRead()).put("output_tokens", m.usage().output());
+                .put("cache_read_input_tokens", m.usage().cacheRead())
+                .put("output_tokens", m.usage().output());
         event(out, "message_delta", delta);
         event(out, "message_stop", JSON.objectNode().put("type", "message_stop"));
     }

@@ -19,14 +19,19 @@ import org.junit.jupiter.api.Test;
 /** The mock speaks the Messages API's wire format: SSE events, whole JSON messages, error bodies, drops. */
 class MockMessagesApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private HttpResponse<String> post(MockMessagesApi api, boolean stream) throws Exception {
         String body = "{\"model\":\"claude-test\",\"max_tokens\":100,\"stream\":" + stream + ",\"messages\":[{\"role\":"
                 + "\"user\",\"content\":\"hi\"}]}";
-        return http.send(HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/messages?beta=true"))
-                .header("x-api-key", "test").header("content-type", "application/json")
-                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/messages?beta=true"))
+                        .header("x-api-key", "test")
+                        .header("content-type", "application/json")
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -36,8 +41,8 @@ class MockMessagesApiTest {
             api.enqueue(Reply.toolUse("Let me look.", "Bash", "{\"command\":\"ls -la\"}"));
             HttpResponse<String> r = post(api, true);
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(v ->
-                    assertThat(v).startsWith("text/event-stream"));
+            assertThat(r.headers().firstValue("content-type"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
             List<String> events = new ArrayList<>();
             StringBuilder json = new StringBuilder();
             JsonNode delta = null;
@@ -46,7 +51,8 @@ class MockMessagesApiTest {
                     events.add(line.substring(7));
                 } else if (line.startsWith("data: ")) {
                     JsonNode data = JSON.readTree(line.substring(6));
-                    if ("input_json_delta".equals(data.path("delta").path("type").asText())) {
+                    if ("input_json_delta"
+                            .equals(data.path("delta").path("type").asText())) {
                         json.append(data.path("delta").path("partial_json").asText());
                     }
                     if ("message_delta".equals(data.path("type").asText())) {
@@ -55,16 +61,29 @@ class MockMessagesApiTest {
                 }
             }
             // the text in two pieces; the tool input as an empty delta and three pieces of JSON
-            assertThat(events).containsExactly("message_start", "content_block_start", "ping", "content_block_delta",
-                    "content_block_delta", "content_block_stop", "content_block_start", "content_block_delta",
-                    "content_block_delta", "content_block_delta", "content_block_delta", "content_block_stop",
-                    "message_delta", "message_stop");
+            assertThat(events)
+                    .containsExactly(
+                            "message_start",
+                            "content_block_start",
+                            "ping",
+                            "content_block_delta",
+                            "content_block_delta",
+                            "content_block_stop",
+                            "content_block_start",
+                            "content_block_delta",
+                            "content_block_delta",
+                            "content_block_delta",
+                            "content_block_delta",
+                            "content_block_stop",
+                            "message_delta",
+                            "message_stop");
             assertThat(JSON.readTree(json.toString()).path("command").asText()).isEqualTo("ls -la");
             assertThat(delta).isNotNull();
             assertThat(delta.path("delta").path("stop_reason").asText()).isEqualTo("tool_use");
             assertThat(delta.path("usage").path("output_tokens").asLong()).isEqualTo(40);
-            assertThat(api.messageCalls()).singleElement().satisfies(c -> assertThat(c.headers())
-                    .containsEntry("x-api-key", "test"));
+            assertThat(api.messageCalls())
+                    .singleElement()
+                    .satisfies(c -> assertThat(c.headers()).containsEntry("x-api-key", "test"));
         }
     }
 
@@ -105,8 +124,11 @@ class MockMessagesApiTest {
         }
         String refusing = MockMessagesApi.refusingUrl();
         assertThat(refusing).startsWith("http://127.0.0.1:");
-        assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create(refusing + "/v1/messages"))
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString()))
+        assertThatThrownBy(() -> http.send(
+                        HttpRequest.newBuilder(URI.create(refusing + "/v1/messages"))
+                                .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()))
                 .isInstanceOf(IOException.class);
     }
 }

@@ -76,8 +76,15 @@ public final class RealClaudeCli {
 
     /** @return where {@code .ci/run} installs the pinned CLI by default */
     public static Path defaultExecutable() {
-        return Path.of(System.getProperty("user.home"), ".cache", "prodigy", "claude-code", VERSION,
-                "node_modules", ".bin", "claude");
+        return Path.of(
+                System.getProperty("user.home"),
+                ".cache",
+                "prodigy",
+                "claude-code",
+                VERSION,
+                "node_modules",
+                ".bin",
+                "claude");
     }
 
     /** @return the executable */
@@ -118,8 +125,11 @@ public final class RealClaudeCli {
 
     private static String version(Path executable) {
         try {
-            Process p = new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+            Process p = new ProcessBuilder(executable.toString(), "--version")
+                    .redirectErrorStream(true)
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();

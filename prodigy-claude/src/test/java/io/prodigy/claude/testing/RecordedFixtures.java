@@ -27,12 +27,12 @@ public final class RecordedFixtures {
     /** The system property naming the directory that receives recorded fixtures. */
     public static final String RECORD_PROPERTY = "prodigy.claude.recordFixtures";
     /** The classpath folder of the fixtures of the pinned version. */
-    public static final String RESOURCE_FOLDER = "/io/prodigy/claude/fixtures/claude-code-" + RealClaudeCli.VERSION
-            + "/";
+    public static final String RESOURCE_FOLDER =
+            "/io/prodigy/claude/fixtures/claude-code-" + RealClaudeCli.VERSION + "/";
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private RecordedFixtures() {
-    }
+    private RecordedFixtures() {}
 
     /**
      * Writes the run's transcript as the fixture {@code name} when {@value #RECORD_PROPERTY} is set.
@@ -61,8 +61,8 @@ public final class RecordedFixtures {
             }
         }
         p.setProperty(name, String.valueOf(result.exitCode()));
-        StringBuilder text = new StringBuilder("# exit codes of Claude Code " + RealClaudeCli.VERSION
-                + " in the recorded scenarios\n");
+        StringBuilder text = new StringBuilder(
+                "# exit codes of Claude Code " + RealClaudeCli.VERSION + " in the recorded scenarios\n");
         new TreeMap<>(p).forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         Files.writeString(exits, text.toString(), StandardCharsets.UTF_8);
     }
@@ -142,8 +142,16 @@ public final class RecordedFixtures {
                 String sub = n.path("subtype").asText();
                 if (sub.equals("init")) {
                     List<String> missing = new ArrayList<>();
-                    for (String f : List.of("cwd", "session_id", "tools", "mcp_servers", "model", "permissionMode",
-                            "slash_commands", "apiKeySource", "claude_code_version")) {
+                    for (String f : List.of(
+                            "cwd",
+                            "session_id",
+                            "tools",
+                            "mcp_servers",
+                            "model",
+                            "permissionMode",
+                            "slash_commands",
+                            "apiKeySource",
+                            "claude_code_version")) {
                         if (!n.has(f)) {
                             missing.add(f);
                         }
@@ -161,27 +169,35 @@ public final class RecordedFixtures {
                 JsonNode m = n.path("message");
                 List<String> blocks = new ArrayList<>();
                 m.path("content").forEach(b -> blocks.add(b.path("type").asText()));
-                return "assistant synthetic=" + "<synthetic>".equals(m.path("model").asText()) + " error="
+                return "assistant synthetic="
+                        + "<synthetic>".equals(m.path("model").asText()) + " error="
                         + n.path("error").asText(null) + " api_error_status=" + n.path("api_error_status")
                         + " blocks=" + blocks;
             }
             case "user": {
                 List<String> blocks = new ArrayList<>();
-                n.path("message").path("content").forEach(b -> blocks.add(b.path("type").asText()
-                        + (b.path("is_error").asBoolean(false) ? "(error)" : "")));
+                n.path("message")
+                        .path("content")
+                        .forEach(b -> blocks.add(
+                                b.path("type").asText() + (b.path("is_error").asBoolean(false) ? "(error)" : "")));
                 return "user blocks=" + blocks;
             }
             case "result": {
-                long usage = n.path("usage").path("input_tokens").asLong() + n.path("usage").path("output_tokens")
-                        .asLong();
+                long usage = n.path("usage").path("input_tokens").asLong()
+                        + n.path("usage").path("output_tokens").asLong();
                 long[] models = {0};
-                n.path("modelUsage").forEach(m -> models[0] += m.path("inputTokens").asLong()
-                        + m.path("outputTokens").asLong());
-                return "result subtype=" + n.path("subtype").asText() + " is_error=" + n.path("is_error").asBoolean()
+                n.path("modelUsage")
+                        .forEach(m -> models[0] += m.path("inputTokens").asLong()
+                                + m.path("outputTokens").asLong());
+                return "result subtype=" + n.path("subtype").asText() + " is_error="
+                        + n.path("is_error").asBoolean()
                         + " terminal_reason=" + n.path("terminal_reason").asText(null) + " api_error_status="
-                        + (n.path("api_error_status").isNumber() ? n.path("api_error_status").asInt() : "null")
+                        + (n.path("api_error_status").isNumber()
+                                ? n.path("api_error_status").asInt()
+                                : "null")
                         + " api_error=" + n.path("api_error").asText(null)
-                        + " errors=" + (n.path("errors").isArray() && !n.path("errors").isEmpty())
+                        + " errors="
+                        + (n.path("errors").isArray() && !n.path("errors").isEmpty())
                         + " result=" + n.has("result") + " cost_zero="
                         + (n.path("total_cost_usd").asDouble(0) == 0) + " usage_covers_model_usage="
                         + (usage >= models[0]);

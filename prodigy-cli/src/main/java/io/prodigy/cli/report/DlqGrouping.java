@@ -17,10 +17,10 @@ import java.util.Map;
 final class DlqGrouping {
     /** The most item ids and distinct messages a group keeps as examples. */
     private static final int ITEM_IDS = 8;
+
     private static final int MESSAGES = 3;
 
-    private DlqGrouping() {
-    }
+    private DlqGrouping() {}
 
     static void fold(ReportModel m, List<DlqEntry> entries) {
         Map<String, DlqGroup> groups = new LinkedHashMap<>();
@@ -56,7 +56,7 @@ final class DlqGrouping {
             }
         }
         m.dlqGroups.addAll(groups.values());
-        m.dlqGroups.sort(Comparator.comparingInt((DlqGroup g) -> g.count).reversed()
-                .thenComparing(g -> g.signature));
+        m.dlqGroups.sort(
+                Comparator.comparingInt((DlqGroup g) -> g.count).reversed().thenComparing(g -> g.signature));
     }
 }

@@ -63,15 +63,20 @@ final class EventFolding {
             if (kind == WaitKind.STEP_RETRY) {
                 m.stepRetries++;
             }
-            String why = (r.label() == null ? "attempt " : r.label() + ", try ") + r.nextAttempt() + " after: "
-                    + r.reason();
+            String why =
+                    (r.label() == null ? "attempt " : r.label() + ", try ") + r.nextAttempt() + " after: " + r.reason();
             addWait(r.itemId(), new Wait(kind, r.at(), nonNegative(r.delay()), why));
         } else if (e instanceof RunEvent.Throttled t) {
-            m.throttles.add(new Throttle(t.at(), t.itemId(), t.errorKind(), t.concurrency(), t.resumeAt(),
-                    t.retryIn()));
-            addWait(t.itemId(), new Wait(WaitKind.THROTTLE, t.at(), nonNegative(t.retryIn()),
-                    t.errorKind() + ": agents at once lowered to " + t.concurrency()
-                            + (t.resumeAt() == null ? "" : "; dispatch parked until " + t.resumeAt())));
+            m.throttles.add(
+                    new Throttle(t.at(), t.itemId(), t.errorKind(), t.concurrency(), t.resumeAt(), t.retryIn()));
+            addWait(
+                    t.itemId(),
+                    new Wait(
+                            WaitKind.THROTTLE,
+                            t.at(),
+                            nonNegative(t.retryIn()),
+                            t.errorKind() + ": agents at once lowered to " + t.concurrency()
+                                    + (t.resumeAt() == null ? "" : "; dispatch parked until " + t.resumeAt())));
         } else if (e instanceof RunEvent.ItemDeadLettered d) {
             Item it = m.item(d.itemId());
             it.deadLettered = true;
@@ -103,8 +108,8 @@ final class EventFolding {
         ph.end = p.at();
         ph.success = p.success();
         if (ph.isMap()) {
-            m.mapSlotNanos += Math.max(0, Duration.between(ph.start, ph.end).toNanos())
-                    * (long) Math.max(1, ph.maxParallel);
+            m.mapSlotNanos +=
+                    Math.max(0, Duration.between(ph.start, ph.end).toNanos()) * (long) Math.max(1, ph.maxParallel);
         }
     }
 

@@ -8,12 +8,12 @@ import java.util.Locale;
 
 /** Escaping and formatting for the report. Everything a run recorded is untrusted text and goes through here. */
 final class Html {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
-            .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter CLOCK =
+            DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
-    private Html() {
-    }
+    private Html() {}
 
     /**
      * Escapes text for an element's content or a quoted attribute value in HTML and XML alike: the five markup
@@ -154,7 +154,8 @@ final class Html {
         if (v == null) {
             return "\u2014";
         }
-        return Math.abs(v) < 1 && v != 0 ? String.format(Locale.ROOT, "$%.4f", v)
+        return Math.abs(v) < 1 && v != 0
+                ? String.format(Locale.ROOT, "$%.4f", v)
                 : String.format(Locale.ROOT, "$%.2f", v);
     }
 

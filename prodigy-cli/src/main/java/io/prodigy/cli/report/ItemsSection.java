@@ -45,36 +45,50 @@ final class ItemsSection {
             if (++shown > MAX_ROWS) {
                 break;
             }
-            out.append("<tr><td class=\"n\">").append(it.order + 1).append("</td><td class=\"id\">")
+            out.append("<tr><td class=\"n\">")
+                    .append(it.order + 1)
+                    .append("</td><td class=\"id\">")
                     .append(escCut(it.id, ID_CHARS))
-                    .append(it.label.equals(it.id) ? "" : "<br/><span class=\"sub\">" + escCut(it.label, ID_CHARS)
-                            + "</span>")
+                    .append(
+                            it.label.equals(it.id)
+                                    ? ""
+                                    : "<br/><span class=\"sub\">" + escCut(it.label, ID_CHARS) + "</span>")
                     .append("</td><td><span class=\"pill st-")
-                    .append(ReportStyles.statusCss(it)).append("\">")
+                    .append(ReportStyles.statusCss(it))
+                    .append("\">")
                     .append(esc(ReportStyles.statusText(it).replace('_', ' ')))
-                    .append("</span></td><td class=\"n\">").append(it.attempts == 0 ? "" : it.attempts)
+                    .append("</span></td><td class=\"n\">")
+                    .append(it.attempts == 0 ? "" : it.attempts)
                     .append("</td><td class=\"dur\">");
             Duration d = it.duration;
             if (d == null && it.status == null && !it.spans.isEmpty()) {
                 d = Duration.between(it.spans.get(0).start, TimelineLayout.axisEnd(m));
             }
             if (d != null) {
-                out.append("<span class=\"dbar b-").append(ReportStyles.statusCss(it)).append("\" style=\"width:")
+                out.append("<span class=\"dbar b-")
+                        .append(ReportStyles.statusCss(it))
+                        .append("\" style=\"width:")
                         .append(Math.max(1, Math.round(60.0 * Math.min(1, d.toMillis() / (double) maxMs))))
-                        .append("px\"></span>").append(esc(Html.duration(d)));
+                        .append("px\"></span>")
+                        .append(esc(Html.duration(d)));
             }
-            out.append("</td><td class=\"n\">").append(it.cost == null ? "" : esc(Html.usd(it.cost)))
-                    .append("</td><td class=\"n\">").append(it.tokens() == 0 ? "" : esc(Html.compact(it.tokens())))
+            out.append("</td><td class=\"n\">")
+                    .append(it.cost == null ? "" : esc(Html.usd(it.cost)))
+                    .append("</td><td class=\"n\">")
+                    .append(it.tokens() == 0 ? "" : esc(Html.compact(it.tokens())))
                     .append("</td><td class=\"err\">");
             if (it.error != null) {
-                out.append("<b>").append(esc(String.valueOf(it.errorKind))).append("</b> ")
+                out.append("<b>")
+                        .append(esc(String.valueOf(it.errorKind)))
+                        .append("</b> ")
                         .append(escCut(it.error, ERROR_CHARS));
             }
             out.append("</td></tr>\n");
         }
         out.append("</tbody>\n</table>\n");
         if (rows.size() > MAX_ROWS) {
-            out.append("<p class=\"sub\">").append(Html.count(rows.size() - MAX_ROWS))
+            out.append("<p class=\"sub\">")
+                    .append(Html.count(rows.size() - MAX_ROWS))
                     .append(" more items are not listed; <code>prodigy events</code> shows them all.</p>\n");
         }
         out.append("</section>\n");

@@ -2,8 +2,7 @@ package io.prodigy.cli.report;
 
 /** The report's inline style sheet and the SVG patterns its timeline fills waits and running bars with. */
 final class ReportCss {
-    private ReportCss() {
-    }
+    private ReportCss() {}
 
     /** SVG pattern definitions: hatches for waits and running bars. */
     static final String DEFS = "<defs>"

@@ -123,10 +123,12 @@ final class ReportModel {
         final String id;
         /** How people call it (from the item's value when its id is positional); the id until it starts. */
         String label;
+
         int order;
         String stage;
         /** SUCCEEDED, FAILED, CANCELLED, NOT_RUN, or null while running or not started. */
         ItemStatus status;
+
         boolean deadLettered;
         boolean dlqResolved;
         int attempts;
@@ -180,6 +182,7 @@ final class ReportModel {
         final String phase;
         /** The phase, or null for one this version does not know. */
         final RunPhase kind;
+
         final Instant start;
         Instant end;
         Boolean success;
@@ -218,8 +221,7 @@ final class ReportModel {
     }
 
     /** A throttle event, drawn as a marker on the axis. */
-    record Throttle(Instant at, String itemId, ErrorKind kind, int concurrency, Instant resumeAt, Duration retryIn) {
-    }
+    record Throttle(Instant at, String itemId, ErrorKind kind, int concurrency, Instant resumeAt, Duration retryIn) {}
 
     /** DLQ entries sharing one error signature. */
     static final class DlqGroup {
@@ -267,8 +269,7 @@ final class ReportModel {
     /** Items per stage index, from the journal. */
     final Map<Integer, Integer> journalTotals = new LinkedHashMap<>();
 
-    private ReportModel() {
-    }
+    private ReportModel() {}
 
     /**
      * @param runId the run
@@ -278,8 +279,8 @@ final class ReportModel {
      * @param dlq its DLQ entries, resolved ones included (may be empty)
      * @return the folded model, its parallel slots assigned
      */
-    static ReportModel build(String runId, RunRecord record, List<RunEvent> events, List<JournalEntry> journal,
-                             List<DlqEntry> dlq) {
+    static ReportModel build(
+            String runId, RunRecord record, List<RunEvent> events, List<JournalEntry> journal, List<DlqEntry> dlq) {
         ReportModel m = new ReportModel();
         m.runId = runId;
         if (record != null) {
@@ -298,7 +299,10 @@ final class ReportModel {
             EventFolding folding = new EventFolding(m);
             events.forEach(folding::apply);
         }
-        if (m.finishedAt == null && m.status != null && m.status.isTerminal() && record != null
+        if (m.finishedAt == null
+                && m.status != null
+                && m.status.isTerminal()
+                && record != null
                 && record.updatedAt() != null) {
             m.finishedAt = record.updatedAt();
         }

@@ -13,8 +13,7 @@ import io.prodigy.cli.report.ReportModel.WaitKind;
  * {@link ReportCss}.
  */
 final class ReportStyles {
-    private ReportStyles() {
-    }
+    private ReportStyles() {}
 
     /** @return the class suffix of an attempt's bar and legend swatch ({@code b-<suffix>}) */
     static String css(Outcome o) {
@@ -100,7 +99,6 @@ final class ReportStyles {
 
     /** @return the class suffix of a step's bar inside its phase row ({@code b-*}) */
     static String stepCss(StepSpan s) {
-        return s.end == null ? "running" : s.skipped ? "cancelled" : Boolean.FALSE.equals(s.success) ? "failed"
-                : "ok";
+        return s.end == null ? "running" : s.skipped ? "cancelled" : Boolean.FALSE.equals(s.success) ? "failed" : "ok";
     }
 }

@@ -94,11 +94,11 @@ public final class RunReport {
      * @param dlq its DLQ entries, resolved ones included (may be empty)
      * @return the report
      */
-    public static RunReport of(String runId, RunRecord record, List<RunEvent> events, List<JournalEntry> journal,
-                               List<DlqEntry> dlq) {
+    public static RunReport of(
+            String runId, RunRecord record, List<RunEvent> events, List<JournalEntry> journal, List<DlqEntry> dlq) {
         Objects.requireNonNull(runId, "runId");
-        return new RunReport(ReportModel.build(runId, record, List.copyOf(events), List.copyOf(journal),
-                List.copyOf(dlq)));
+        return new RunReport(
+                ReportModel.build(runId, record, List.copyOf(events), List.copyOf(journal), List.copyOf(dlq)));
     }
 
     /**

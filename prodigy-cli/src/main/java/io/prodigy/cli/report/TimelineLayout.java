@@ -13,8 +13,7 @@ import java.util.List;
  * occupies.
  */
 final class TimelineLayout {
-    private TimelineLayout() {
-    }
+    private TimelineLayout() {}
 
     /** @return the end of the time axis: the run's end, or its last event while it runs */
     static Instant axisEnd(ReportModel m) {

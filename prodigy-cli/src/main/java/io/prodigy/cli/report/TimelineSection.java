@@ -30,9 +30,37 @@ final class TimelineSection {
     private static final double LABEL = 92;
     private static final double RIGHT = 14;
     private static final double AXIS = 30;
-    private static final long[] STEPS_MS = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 15_000,
-        30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 10_800_000, 21_600_000,
-        43_200_000, 86_400_000, 172_800_000, 604_800_000};
+    private static final long[] STEPS_MS = {
+        1,
+        2,
+        5,
+        10,
+        20,
+        50,
+        100,
+        200,
+        500,
+        1_000,
+        2_000,
+        5_000,
+        10_000,
+        15_000,
+        30_000,
+        60_000,
+        120_000,
+        300_000,
+        600_000,
+        900_000,
+        1_800_000,
+        3_600_000,
+        7_200_000,
+        10_800_000,
+        21_600_000,
+        43_200_000,
+        86_400_000,
+        172_800_000,
+        604_800_000
+    };
     private static final int TITLE_CHARS = 240;
     private static final int ID_CHARS = 120;
 
@@ -82,7 +110,10 @@ final class TimelineSection {
         double height = AXIS + Math.max(1, rows) * rowH + 8;
         legend();
         out.append("<div class=\"tl\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 ")
-                .append(num(WIDTH)).append(' ').append(num(height)).append("\" width=\"100%\" role=\"img\">\n")
+                .append(num(WIDTH))
+                .append(' ')
+                .append(num(height))
+                .append("\" width=\"100%\" role=\"img\">\n")
                 .append(ReportCss.DEFS);
         double plotTop = AXIS;
         double plotBottom = AXIS + rows * rowH;
@@ -92,12 +123,23 @@ final class TimelineSection {
             Instant pe = p.end != null ? p.end : end;
             double x1 = x(p.start);
             double x2 = Math.max(x1 + 1, x(pe));
-            out.append("<rect class=\"band\" x=\"").append(num(x1)).append("\" y=\"").append(num(slotsTop))
-                    .append("\" width=\"").append(num(x2 - x1)).append("\" height=\"")
-                    .append(num(Math.max(rowH, m.slots * rowH))).append("\"><title>map phase")
-                    .append(stages.size() > 1 ? " of " + escCut(p.stage, 80) : "").append(": ")
-                    .append(p.total).append(" items, up to ").append(p.maxParallel).append(" at once, ")
-                    .append(esc(Html.duration(Duration.between(p.start, pe)))).append("</title></rect>\n");
+            out.append("<rect class=\"band\" x=\"")
+                    .append(num(x1))
+                    .append("\" y=\"")
+                    .append(num(slotsTop))
+                    .append("\" width=\"")
+                    .append(num(x2 - x1))
+                    .append("\" height=\"")
+                    .append(num(Math.max(rowH, m.slots * rowH)))
+                    .append("\"><title>map phase")
+                    .append(stages.size() > 1 ? " of " + escCut(p.stage, 80) : "")
+                    .append(": ")
+                    .append(p.total)
+                    .append(" items, up to ")
+                    .append(p.maxParallel)
+                    .append(" at once, ")
+                    .append(esc(Html.duration(Duration.between(p.start, pe))))
+                    .append("</title></rect>\n");
         }
         axis(spanMs, plotTop, plotBottom);
         int row = 0;
@@ -111,9 +153,15 @@ final class TimelineSection {
                 label(y, rowH, "slot " + (s + 1), null);
             }
             if (s % 2 == 1) {
-                out.append("<rect class=\"stripe\" x=\"").append(num(LABEL)).append("\" y=\"").append(num(y))
-                        .append("\" width=\"").append(num(WIDTH - LABEL - RIGHT)).append("\" height=\"")
-                        .append(num(rowH)).append("\"/>\n");
+                out.append("<rect class=\"stripe\" x=\"")
+                        .append(num(LABEL))
+                        .append("\" y=\"")
+                        .append(num(y))
+                        .append("\" width=\"")
+                        .append(num(WIDTH - LABEL - RIGHT))
+                        .append("\" height=\"")
+                        .append(num(rowH))
+                        .append("\"/>\n");
             }
         }
         for (Phase p : bottom) {
@@ -128,20 +176,34 @@ final class TimelineSection {
         out.append("</g>\n");
         for (Throttle t : m.throttles) {
             double tx = x(t.at());
-            out.append("<path class=\"tmark\" d=\"M").append(num(tx - 4)).append(' ').append(num(AXIS - 9))
-                    .append(" h8 l-4 7 z\"><title>").append(esc(String.valueOf(t.kind())))
-                    .append(" at ").append(esc(Html.clock(t.at())))
+            out.append("<path class=\"tmark\" d=\"M")
+                    .append(num(tx - 4))
+                    .append(' ')
+                    .append(num(AXIS - 9))
+                    .append(" h8 l-4 7 z\"><title>")
+                    .append(esc(String.valueOf(t.kind())))
+                    .append(" at ")
+                    .append(esc(Html.clock(t.at())))
                     .append(t.itemId() == null ? "" : " (item " + escCut(t.itemId(), ID_CHARS) + ")")
-                    .append(": agents at once lowered to ").append(t.concurrency())
+                    .append(": agents at once lowered to ")
+                    .append(t.concurrency())
                     .append(t.retryIn() == null ? "" : ", retry in " + esc(Html.duration(t.retryIn())))
                     .append(t.resumeAt() == null ? "" : ", dispatch parked until " + esc(Html.clock(t.resumeAt())))
                     .append("</title></path>\n");
         }
         if (m.isRunning()) {
             double nx = x(end);
-            out.append("<line class=\"now\" x1=\"").append(num(nx)).append("\" y1=\"").append(num(AXIS - 4))
-                    .append("\" x2=\"").append(num(nx)).append("\" y2=\"").append(num(plotBottom))
-                    .append("\"><title>last event ").append(esc(Html.time(end))).append("</title></line>\n");
+            out.append("<line class=\"now\" x1=\"")
+                    .append(num(nx))
+                    .append("\" y1=\"")
+                    .append(num(AXIS - 4))
+                    .append("\" x2=\"")
+                    .append(num(nx))
+                    .append("\" y2=\"")
+                    .append(num(plotBottom))
+                    .append("\"><title>last event ")
+                    .append(esc(Html.time(end)))
+                    .append("</title></line>\n");
         }
         out.append("</svg></div>\n");
         if (m.slots == 0 && top.isEmpty() && bottom.isEmpty()) {
@@ -153,16 +215,23 @@ final class TimelineSection {
     private void legend() {
         out.append("<div class=\"legend\">");
         for (Outcome o : Outcome.values()) {
-            out.append("<span><i class=\"sw b-").append(ReportStyles.css(o)).append("\"></i>")
-                    .append(esc(ReportStyles.label(o))).append("</span>");
+            out.append("<span><i class=\"sw b-")
+                    .append(ReportStyles.css(o))
+                    .append("\"></i>")
+                    .append(esc(ReportStyles.label(o)))
+                    .append("</span>");
         }
         for (WaitKind w : WaitKind.values()) {
-            out.append("<span><i class=\"sw w-").append(ReportStyles.css(w)).append("\"></i>")
-                    .append(esc(ReportStyles.label(w))).append("</span>");
+            out.append("<span><i class=\"sw w-")
+                    .append(ReportStyles.css(w))
+                    .append("\"></i>")
+                    .append(esc(ReportStyles.label(w)))
+                    .append("</span>");
         }
         out.append("<span><i class=\"sw tm\"></i>throttle event</span>");
         out.append("<span><i class=\"sw b-band\"></i>map phase</span><span class=\"from\">time from ")
-                .append(esc(Html.time(t0))).append("</span></div>\n");
+                .append(esc(Html.time(t0)))
+                .append("</span></div>\n");
     }
 
     private void axis(long spanMs, double top, double bottom) {
@@ -174,22 +243,46 @@ final class TimelineSection {
             }
         }
         out.append("<g class=\"axis\">\n");
-        out.append("<line x1=\"").append(num(LABEL)).append("\" y1=\"").append(num(top - 0.5)).append("\" x2=\"")
-                .append(num(WIDTH - RIGHT)).append("\" y2=\"").append(num(top - 0.5)).append("\"/>\n");
+        out.append("<line x1=\"")
+                .append(num(LABEL))
+                .append("\" y1=\"")
+                .append(num(top - 0.5))
+                .append("\" x2=\"")
+                .append(num(WIDTH - RIGHT))
+                .append("\" y2=\"")
+                .append(num(top - 0.5))
+                .append("\"/>\n");
         for (long t = 0; t <= spanMs; t += step) {
             double tx = LABEL + t * scale;
-            out.append("<line class=\"grid\" x1=\"").append(num(tx)).append("\" y1=\"").append(num(top - 4))
-                    .append("\" x2=\"").append(num(tx)).append("\" y2=\"").append(num(bottom)).append("\"/>")
-                    .append("<text x=\"").append(num(tx)).append("\" y=\"").append(num(top - 12))
-                    .append("\" text-anchor=\"").append(t == 0 ? "start" : "middle").append("\">")
-                    .append(esc(Html.tick(t))).append("</text>\n");
+            out.append("<line class=\"grid\" x1=\"")
+                    .append(num(tx))
+                    .append("\" y1=\"")
+                    .append(num(top - 4))
+                    .append("\" x2=\"")
+                    .append(num(tx))
+                    .append("\" y2=\"")
+                    .append(num(bottom))
+                    .append("\"/>")
+                    .append("<text x=\"")
+                    .append(num(tx))
+                    .append("\" y=\"")
+                    .append(num(top - 12))
+                    .append("\" text-anchor=\"")
+                    .append(t == 0 ? "start" : "middle")
+                    .append("\">")
+                    .append(esc(Html.tick(t)))
+                    .append("</text>\n");
         }
         out.append("</g>\n");
     }
 
     private void label(double y, double rowH, String text, String title) {
-        out.append("<text class=\"lbl\" x=\"").append(num(LABEL - 6)).append("\" y=\"")
-                .append(num(y + rowH / 2 + 4)).append("\" text-anchor=\"end\">").append(escCut(text, 14));
+        out.append("<text class=\"lbl\" x=\"")
+                .append(num(LABEL - 6))
+                .append("\" y=\"")
+                .append(num(y + rowH / 2 + 4))
+                .append("\" text-anchor=\"end\">")
+                .append(escCut(text, 14));
         if (title != null) {
             out.append("<title>").append(escCut(title, TITLE_CHARS)).append("</title>");
         }
@@ -204,9 +297,19 @@ final class TimelineSection {
         String css = ReportStyles.phaseCss(p);
         double x1 = x(p.start);
         double x2 = Math.max(x1 + 1, x(pe));
-        out.append("<rect class=\"b-").append(css).append(" ph\" x=\"").append(num(x1)).append("\" y=\"")
-                .append(num(y + pad)).append("\" width=\"").append(num(x2 - x1)).append("\" height=\"")
-                .append(num(rowH - 2 * pad)).append("\"><title>").append(escCut(name, 120)).append(": ")
+        out.append("<rect class=\"b-")
+                .append(css)
+                .append(" ph\" x=\"")
+                .append(num(x1))
+                .append("\" y=\"")
+                .append(num(y + pad))
+                .append("\" width=\"")
+                .append(num(x2 - x1))
+                .append("\" height=\"")
+                .append(num(rowH - 2 * pad))
+                .append("\"><title>")
+                .append(escCut(name, 120))
+                .append(": ")
                 .append(esc(Html.duration(Duration.between(p.start, pe))))
                 .append(p.end == null ? " so far" : Boolean.FALSE.equals(p.success) ? ", failed" : "")
                 .append("</title></rect>\n");
@@ -215,14 +318,30 @@ final class TimelineSection {
             double sx1 = x(s.start);
             double sx2 = Math.max(sx1 + 1, x(se));
             String sc = ReportStyles.stepCss(s);
-            out.append("<rect class=\"b-").append(sc).append("\" x=\"").append(num(sx1)).append("\" y=\"")
-                    .append(num(y + pad + 2)).append("\" width=\"").append(num(sx2 - sx1)).append("\" height=\"")
-                    .append(num(Math.max(1, rowH - 2 * pad - 4))).append("\"><title>step ").append(s.index + 1)
-                    .append(": ").append(escCut(s.label, TITLE_CHARS)).append(" \u2014 ")
+            out.append("<rect class=\"b-")
+                    .append(sc)
+                    .append("\" x=\"")
+                    .append(num(sx1))
+                    .append("\" y=\"")
+                    .append(num(y + pad + 2))
+                    .append("\" width=\"")
+                    .append(num(sx2 - sx1))
+                    .append("\" height=\"")
+                    .append(num(Math.max(1, rowH - 2 * pad - 4)))
+                    .append("\"><title>step ")
+                    .append(s.index + 1)
+                    .append(": ")
+                    .append(escCut(s.label, TITLE_CHARS))
+                    .append(" \u2014 ")
                     .append(esc(Html.duration(Duration.between(s.start, se))))
-                    .append(s.skipped ? ", skipped" : s.end == null ? ", running"
-                            : Boolean.FALSE.equals(s.success) ? ", failed" : ", ok")
-                    .append(s.exitCode == null ? "" : ", exit " + s.exitCode).append("</title></rect>\n");
+                    .append(
+                            s.skipped
+                                    ? ", skipped"
+                                    : s.end == null
+                                            ? ", running"
+                                            : Boolean.FALSE.equals(s.success) ? ", failed" : ", ok")
+                    .append(s.exitCode == null ? "" : ", exit " + s.exitCode)
+                    .append("</title></rect>\n");
         }
         for (Wait w : p.waits) {
             waitRect(w, y, rowH, pad, end, null);
@@ -232,29 +351,50 @@ final class TimelineSection {
     private void spanBars(Span span, double y, double rowH, Instant end) {
         double pad = rowH >= 12 ? 2 : rowH >= 7 ? 1 : 0.5;
         double h = rowH - 2 * pad;
-        String id = escCut(span.item.label.equals(span.item.id) ? span.item.id
-                : span.item.label + " (" + span.item.id + ")", ID_CHARS);
+        String id = escCut(
+                span.item.label.equals(span.item.id) ? span.item.id : span.item.label + " (" + span.item.id + ")",
+                ID_CHARS);
         for (Attempt a : span.attempts) {
             Instant ae = a.end != null ? a.end : end;
             double x1 = x(a.start);
             double x2 = Math.max(x1 + 0.8, x(ae));
-            out.append("<rect class=\"b-").append(ReportStyles.css(a.outcome)).append("\" x=\"").append(num(x1))
-                    .append("\" y=\"").append(num(y + pad)).append("\" width=\"").append(num(x2 - x1))
-                    .append("\" height=\"").append(num(h)).append("\"><title>").append(id).append(" \u2014 attempt ")
-                    .append(a.number).append(": ").append(ReportStyles.label(a.outcome))
-                    .append(", ").append(esc(Html.duration(Duration.between(a.start, ae))))
+            out.append("<rect class=\"b-")
+                    .append(ReportStyles.css(a.outcome))
+                    .append("\" x=\"")
+                    .append(num(x1))
+                    .append("\" y=\"")
+                    .append(num(y + pad))
+                    .append("\" width=\"")
+                    .append(num(x2 - x1))
+                    .append("\" height=\"")
+                    .append(num(h))
+                    .append("\"><title>")
+                    .append(id)
+                    .append(" \u2014 attempt ")
+                    .append(a.number)
+                    .append(": ")
+                    .append(ReportStyles.label(a.outcome))
+                    .append(", ")
+                    .append(esc(Html.duration(Duration.between(a.start, ae))))
                     .append(a.end == null ? " so far" : "");
             if (a.outcome == Outcome.RUNNING && span.item.currentStep != null) {
                 out.append("\nstep: ").append(escCut(span.item.currentStep, 120));
             }
             if (a.error != null) {
-                out.append("\n").append(esc(String.valueOf(a.errorKind))).append(": ")
+                out.append("\n")
+                        .append(esc(String.valueOf(a.errorKind)))
+                        .append(": ")
                         .append(escCut(a.error, TITLE_CHARS));
             }
             out.append("</title></rect>\n");
             if (a.number > 1) {
-                out.append("<rect class=\"rtick\" x=\"").append(num(x1)).append("\" y=\"").append(num(y + pad))
-                        .append("\" width=\"1.2\" height=\"").append(num(h)).append("\"/>\n");
+                out.append("<rect class=\"rtick\" x=\"")
+                        .append(num(x1))
+                        .append("\" y=\"")
+                        .append(num(y + pad))
+                        .append("\" width=\"1.2\" height=\"")
+                        .append(num(h))
+                        .append("\"/>\n");
             }
         }
         for (Wait w : span.waits) {
@@ -270,12 +410,23 @@ final class TimelineSection {
         boolean between = w.kind() == WaitKind.BACKOFF;
         double wy = between ? y + pad + h * 0.3 : y + pad;
         double wh = between ? h * 0.4 : h;
-        out.append("<rect class=\"w-").append(ReportStyles.css(w.kind())).append("\" x=\"").append(num(x1))
-                .append("\" y=\"").append(num(wy)).append("\" width=\"").append(num(x2 - x1)).append("\" height=\"")
-                .append(num(Math.max(0.5, wh))).append("\"><title>")
-                .append(escapedId == null ? "" : escapedId + " \u2014 ").append(esc(ReportStyles.label(w.kind())))
+        out.append("<rect class=\"w-")
+                .append(ReportStyles.css(w.kind()))
+                .append("\" x=\"")
+                .append(num(x1))
+                .append("\" y=\"")
+                .append(num(wy))
+                .append("\" width=\"")
+                .append(num(x2 - x1))
+                .append("\" height=\"")
+                .append(num(Math.max(0.5, wh)))
+                .append("\"><title>")
+                .append(escapedId == null ? "" : escapedId + " \u2014 ")
+                .append(esc(ReportStyles.label(w.kind())))
                 .append(' ')
-                .append(esc(Html.duration(w.length()))).append(": ").append(escCut(w.reason(), TITLE_CHARS))
+                .append(esc(Html.duration(w.length())))
+                .append(": ")
+                .append(escCut(w.reason(), TITLE_CHARS))
                 .append("</title></rect>\n");
     }
 }

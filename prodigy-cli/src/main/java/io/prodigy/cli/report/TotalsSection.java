@@ -28,8 +28,9 @@ final class TotalsSection {
         dt("items", Html.count(stats.total()));
         dt("succeeded", Html.count(stats.count(ItemStatus.SUCCEEDED)));
         dt("failed", Html.count(stats.count(ItemStatus.FAILED)));
-        dt("dead-lettered", Html.count(stats.deadLettered()) + (m.dlqResolved > 0 ? " (" + m.dlqResolved
-                + " resolved)" : ""));
+        dt(
+                "dead-lettered",
+                Html.count(stats.deadLettered()) + (m.dlqResolved > 0 ? " (" + m.dlqResolved + " resolved)" : ""));
         dt("cancelled", Html.count(stats.count(ItemStatus.CANCELLED)));
         dt("running", Html.count(stats.running()));
         dt("attempts", Html.count(stats.attempts()));
@@ -39,8 +40,9 @@ final class TotalsSection {
         out.append("</dl>\n<dl>\n");
         dt("agent time (items)", Html.duration(Duration.ofNanos(m.itemBusyNanos)));
         dt("average item", finished == 0 ? "\u2014" : Html.duration(Duration.ofNanos(m.itemBusyNanos / finished)));
-        dt("longest item", longest == null ? "\u2014" : Html.duration(longest.duration) + " ("
-                + Html.cut(longest.id, 60) + ")");
+        dt(
+                "longest item",
+                longest == null ? "\u2014" : Html.duration(longest.duration) + " (" + Html.cut(longest.id, 60) + ")");
         dt("backoff waits", Html.duration(stats.backoffWaits()));
         dt("rate-limit waits", Html.duration(stats.rateLimitWaits()));
         dt("max parallel", stats.maxParallel() == 0 ? "\u2014" : Integer.toString(stats.maxParallel()));
@@ -55,11 +57,22 @@ final class TotalsSection {
             Instant start = TimelineLayout.axisStart(m);
             for (Phase p : m.phases) {
                 Instant pe = p.end != null ? p.end : TimelineLayout.axisEnd(m);
-                out.append("<tr><td>").append(esc(p.phase)).append("</td><td>").append(escCut(p.stage, 120))
-                        .append("</td><td class=\"n\">+").append(esc(Html.duration(Duration.between(start, p.start))))
-                        .append("</td><td class=\"n\">").append(esc(Html.duration(Duration.between(p.start, pe))))
-                        .append("</td><td>").append(p.end == null ? "running" : Boolean.FALSE.equals(p.success)
-                                ? "<span class=\"pill st-failed\">failed</span>" : "ok").append("</td></tr>\n");
+                out.append("<tr><td>")
+                        .append(esc(p.phase))
+                        .append("</td><td>")
+                        .append(escCut(p.stage, 120))
+                        .append("</td><td class=\"n\">+")
+                        .append(esc(Html.duration(Duration.between(start, p.start))))
+                        .append("</td><td class=\"n\">")
+                        .append(esc(Html.duration(Duration.between(p.start, pe))))
+                        .append("</td><td>")
+                        .append(
+                                p.end == null
+                                        ? "running"
+                                        : Boolean.FALSE.equals(p.success)
+                                                ? "<span class=\"pill st-failed\">failed</span>"
+                                                : "ok")
+                        .append("</td></tr>\n");
             }
             out.append("</tbody>\n</table>\n");
         }

@@ -27,19 +27,22 @@ import java.util.concurrent.ConcurrentHashMap;
 /** Real runs of the real engine, made for the report tests. */
 final class ReportRuns {
     /** The id of the hostile item in {@link #mixed}. */
-    static final String HOSTILE_ID = "<script>alert(\"pwn&'\")</script> \u00fcn\u00efc\u00f8d\u00e9 \u2603 \ud834\udd1e";
+    static final String HOSTILE_ID =
+            "<script>alert(\"pwn&'\")</script> \u00fcn\u00efc\u00f8d\u00e9 \u2603 \ud834\udd1e";
 
-    private ReportRuns() {
-    }
+    private ReportRuns() {}
 
     /** A finished run: its state directory and id. */
-    record Run(Path home, String runId, RunResult result) {
-    }
+    record Run(Path home, String runId, RunResult result) {}
 
     static Prodigy.Builder engine(Path dir) throws IOException {
         Path work = Files.createDirectories(dir.resolve("work"));
-        return Prodigy.builder().workingDirectory(work).home(dir.resolve("home")).eventLog(true)
-                .isolation(io.prodigy.core.DirectoryIsolation.shared()).throttleDelay(Duration.ofMillis(5));
+        return Prodigy.builder()
+                .workingDirectory(work)
+                .home(dir.resolve("home"))
+                .eventLog(true)
+                .isolation(io.prodigy.core.DirectoryIsolation.shared())
+                .throttleDelay(Duration.ofMillis(5));
     }
 
     /**
@@ -52,8 +55,12 @@ final class ReportRuns {
             String cmd = req.command();
             int n = Integer.parseInt(cmd.substring(cmd.lastIndexOf(' ') + 1));
             if (n % 3 == 0 && throttled.add(req.itemId())) {
-                return AgentResult.builder().success(false).errorKind(ErrorKind.RATE_LIMITED)
-                        .errorMessage("429 Too Many Requests").costUsd(0.0).build();
+                return AgentResult.builder()
+                        .success(false)
+                        .errorKind(ErrorKind.RATE_LIMITED)
+                        .errorMessage("429 Too Many Requests")
+                        .costUsd(0.0)
+                        .build();
             }
             Map<String, String> usage = new LinkedHashMap<>();
             usage.put("input_tokens", "1200");
@@ -62,8 +69,12 @@ final class ReportRuns {
             usage.put("cache_creation_tokens", "0");
             usage.put("cost_usd", "0.0125");
             req.activity().accept(new AgentActivity("usage", "1200 in / 300 out tokens", usage));
-            return AgentResult.builder().success(true).output("triaged " + n).costUsd(0.0125)
-                    .tokens(new TokenUsage(1200, 300, 50, 0)).build();
+            return AgentResult.builder()
+                    .success(true)
+                    .output("triaged " + n)
+                    .costUsd(0.0125)
+                    .tokens(new TokenUsage(1200, 300, 50, 0))
+                    .build();
         };
     }
 
@@ -80,8 +91,12 @@ final class ReportRuns {
             item.put("n", i);
             items.add(item);
         }
-        Workflow wf = Workflow.mapReduce("triage <b>&amp; \"quotes\"").setup(Step.shell("echo preparing"))
-                .map(MapPhase.builder().input(WorkInput.values(items)).idField("id").maxParallel(3)
+        Workflow wf = Workflow.mapReduce("triage <b>&amp; \"quotes\"")
+                .setup(Step.shell("echo preparing"))
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(items))
+                        .idField("id")
+                        .maxParallel(3)
                         .agentTemplate(
                                 Step.shell("echo x >> cnt-${item.n}; "
                                         + "if [ ${item.n} -eq 4 ] || [ ${item.n} -eq 9 ]; then "
@@ -89,12 +104,18 @@ final class ReportRuns {
                                         + "if [ ${item.n} -eq 1 ] || [ ${item.n} -eq 5 ]; then "
                                         + "[ $(wc -l < cnt-${item.n}) -ge 2 ] || exit 1; fi"),
                                 Step.shell("echo y >> s-${item.n}; [ ${item.n} -ne 2 ] || "
-                                        + "[ $(wc -l < s-${item.n}) -ge 2 ]")
-                                        .retry(RetryPolicy.builder().maxAttempts(2)
-                                                .initialDelay(Duration.ofMillis(5)).build()),
+                                                + "[ $(wc -l < s-${item.n}) -ge 2 ]")
+                                        .retry(RetryPolicy.builder()
+                                                .maxAttempts(2)
+                                                .initialDelay(Duration.ofMillis(5))
+                                                .build()),
                                 Step.agent("/triage ${item.n}")))
-                .errorPolicy(ErrorPolicy.builder().itemRetry(RetryPolicy.builder().maxAttempts(2)
-                        .initialDelay(Duration.ofMillis(5)).build()).build())
+                .errorPolicy(ErrorPolicy.builder()
+                        .itemRetry(RetryPolicy.builder()
+                                .maxAttempts(2)
+                                .initialDelay(Duration.ofMillis(5))
+                                .build())
+                        .build())
                 .reduce(Step.shell("echo ${map.successful} of ${map.total}"))
                 .build();
         try (Prodigy p = engine(dir).agentRunner(meteredAgent()).build()) {
@@ -117,16 +138,32 @@ final class ReportRuns {
             int n = Integer.parseInt(req.command().substring(req.command().lastIndexOf(' ') + 1));
             int call = calls.merge(req.itemId(), 1, Integer::sum);
             if (n % 37 == 0 || (n % 11 == 0 && call == 1)) {
-                return AgentResult.failure(ErrorKind.COMMAND_FAILED, (n % 2 == 0 ? "lint error in src/file" + n
-                        + ".java at line " + n : "test timeout after " + n + " ms") + " " + "x".repeat(400));
+                return AgentResult.failure(
+                        ErrorKind.COMMAND_FAILED,
+                        (n % 2 == 0
+                                        ? "lint error in src/file" + n + ".java at line " + n
+                                        : "test timeout after " + n + " ms")
+                                + " " + "x".repeat(400));
             }
-            return AgentResult.builder().success(true).output("ok").costUsd(0.002).build();
+            return AgentResult.builder()
+                    .success(true)
+                    .output("ok")
+                    .costUsd(0.002)
+                    .build();
         };
         try (Prodigy p = engine(dir).agentRunner(agent).build()) {
-            RunResult r = p.run(Workflow.mapReduce("thousand").map(MapPhase.builder().input(WorkInput.values(items))
-                            .maxParallel(8).agentTemplate(Step.agent("/fix ${item.n}")))
-                    .errorPolicy(ErrorPolicy.builder().itemRetry(RetryPolicy.builder().maxAttempts(2)
-                            .initialDelay(Duration.ofMillis(1)).build()).build()).build());
+            RunResult r = p.run(Workflow.mapReduce("thousand")
+                    .map(MapPhase.builder()
+                            .input(WorkInput.values(items))
+                            .maxParallel(8)
+                            .agentTemplate(Step.agent("/fix ${item.n}")))
+                    .errorPolicy(ErrorPolicy.builder()
+                            .itemRetry(RetryPolicy.builder()
+                                    .maxAttempts(2)
+                                    .initialDelay(Duration.ofMillis(1))
+                                    .build())
+                            .build())
+                    .build());
             return new Run(p.home(), r.runId(), r);
         }
     }

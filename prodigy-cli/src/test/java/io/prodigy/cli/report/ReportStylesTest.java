@@ -27,7 +27,9 @@ class ReportStylesTest {
     void everyRunStatusPillHasAClass() {
         for (RunStatus s : RunStatus.values()) {
             String css = ReportStyles.runStatusCss(s.name());
-            assertThat(css.equals("other") || ReportCss.CSS.contains(".st-" + css + "{")).as(s.name()).isTrue();
+            assertThat(css.equals("other") || ReportCss.CSS.contains(".st-" + css + "{"))
+                    .as(s.name())
+                    .isTrue();
         }
         assertThat(ReportStyles.runStatusCss("COMPLETED_WITH_FAILURES")).isEqualTo("warn");
     }

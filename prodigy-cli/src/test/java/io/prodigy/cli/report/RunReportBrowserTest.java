@@ -39,19 +39,35 @@ class RunReportBrowserTest {
     private Path screenshot(Path browser, Path page, String name) throws Exception {
         Path profile = Files.createDirectories(dir.resolve("profile-" + name));
         Path shot = dir.resolve(name + ".png");
-        Process p = new ProcessBuilder(browser.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--hide-scrollbars", "--user-data-dir=" + profile, "--screenshot=" + shot,
-                "--window-size=1400,1000", page.toUri().toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        Process p = new ProcessBuilder(
+                        browser.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--hide-scrollbars",
+                        "--user-data-dir=" + profile,
+                        "--screenshot=" + shot,
+                        "--window-size=1400,1000",
+                        page.toUri().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile())
+                .start();
         try {
             assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("chromium finished").isTrue();
         } finally {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
-        assertThat(shot).as("screenshot; chromium said: %s",
-                Files.readString(dir.resolve(name + ".log"), StandardCharsets.UTF_8)).exists();
+        assertThat(shot)
+                .as(
+                        "screenshot; chromium said: %s",
+                        Files.readString(dir.resolve(name + ".log"), StandardCharsets.UTF_8))
+                .exists();
         return shot;
     }
 
@@ -96,7 +112,9 @@ class RunReportBrowserTest {
         Set<Integer> colours = colours(shot.toFile());
         assertThat(colours.size()).isGreaterThan(100);
         assertThat(colours).contains(OK_RGB);
-        Files.copy(shot, Files.createDirectories(RunReportTest.keptDirectory()).resolve("thousand.png"),
+        Files.copy(
+                shot,
+                Files.createDirectories(RunReportTest.keptDirectory()).resolve("thousand.png"),
                 StandardCopyOption.REPLACE_EXISTING);
     }
 }

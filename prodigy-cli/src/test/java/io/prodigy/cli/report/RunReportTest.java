@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.prodigy.api.ErrorKind;
-import io.prodigy.api.ErrorPolicy;
 import io.prodigy.api.ItemStatus;
 import io.prodigy.api.MapPhase;
-import io.prodigy.api.RetryPolicy;
 import io.prodigy.api.RunResult;
 import io.prodigy.api.RunStatus;
 import io.prodigy.api.Step;
@@ -87,14 +85,22 @@ class RunReportTest {
 
     static void assertSelfContained(String html) {
         Set<String> urls = new HashSet<>();
-        Matcher m = Pattern.compile("(?i)(https?:|ftp:|//[a-z0-9.-]+\\.[a-z]{2,})[^\"'\\s<>)]*").matcher(html);
+        Matcher m = Pattern.compile("(?i)(https?:|ftp:|//[a-z0-9.-]+\\.[a-z]{2,})[^\"'\\s<>)]*")
+                .matcher(html);
         while (m.find()) {
             urls.add(m.group());
         }
-        assertThat(urls).isSubsetOf("http://www.w3.org/1999/xhtml", "http://www.w3.org/2000/svg",
-                "//www.w3.org/1999/xhtml", "//www.w3.org/2000/svg");
-        assertThat(html).doesNotContainIgnoringCase("<script").doesNotContainIgnoringCase("src=")
-                .doesNotContainIgnoringCase("@import").doesNotContainIgnoringCase("url(http");
+        assertThat(urls)
+                .isSubsetOf(
+                        "http://www.w3.org/1999/xhtml",
+                        "http://www.w3.org/2000/svg",
+                        "//www.w3.org/1999/xhtml",
+                        "//www.w3.org/2000/svg");
+        assertThat(html)
+                .doesNotContainIgnoringCase("<script")
+                .doesNotContainIgnoringCase("src=")
+                .doesNotContainIgnoringCase("@import")
+                .doesNotContainIgnoringCase("url(http");
     }
 
     private static <T extends RunEvent> List<T> events(List<RunEvent> all, Class<T> type) {
@@ -120,57 +126,84 @@ class RunReportTest {
 
         // one bar per item attempt, coloured by outcome
         assertThat(nodes(doc, ATTEMPT_BARS).getLength())
-                .isEqualTo(events(ev, RunEvent.ItemStarted.class).size()).isEqualTo(12 + 4);
-        long retried = events(ev, RunEvent.ItemFailed.class).stream().filter(RunEvent.ItemFailed::willRetry).count();
-        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='b-retried']").getLength()).isEqualTo(retried)
+                .isEqualTo(events(ev, RunEvent.ItemStarted.class).size())
+                .isEqualTo(12 + 4);
+        long retried = events(ev, RunEvent.ItemFailed.class).stream()
+                .filter(RunEvent.ItemFailed::willRetry)
+                .count();
+        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='b-retried']").getLength())
+                .isEqualTo(retried)
                 .isEqualTo(4);
-        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='b-dlq']").getLength()).isEqualTo(2);
-        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='b-ok']").getLength()).isEqualTo(10);
-        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='rtick']").getLength()).isEqualTo(4);
+        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='b-dlq']").getLength())
+                .isEqualTo(2);
+        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='b-ok']").getLength())
+                .isEqualTo(10);
+        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='rtick']").getLength())
+                .isEqualTo(4);
         // waits: item backoff, a step retry, rate limits (with a marker on the axis each)
-        long backoffs = events(ev, RunEvent.RetryScheduled.class).stream().filter(r -> r.label() == null).count();
-        long stepRetries = events(ev, RunEvent.RetryScheduled.class).stream().filter(r -> r.label() != null).count();
+        long backoffs = events(ev, RunEvent.RetryScheduled.class).stream()
+                .filter(r -> r.label() == null)
+                .count();
+        long stepRetries = events(ev, RunEvent.RetryScheduled.class).stream()
+                .filter(r -> r.label() != null)
+                .count();
         int throttles = events(ev, RunEvent.Throttled.class).size();
-        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='w-backoff']").getLength()).isEqualTo(backoffs)
+        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='w-backoff']").getLength())
+                .isEqualTo(backoffs)
                 .isEqualTo(4);
-        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='w-stepwait']").getLength()).isEqualTo(stepRetries)
+        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='w-stepwait']").getLength())
+                .isEqualTo(stepRetries)
                 .isEqualTo(1);
-        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='w-throttle']").getLength()).isEqualTo(throttles)
+        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='w-throttle']").getLength())
+                .isEqualTo(throttles)
                 .isEqualTo(3);
         assertThat(nodes(doc, "//path[@class='tmark']").getLength()).isEqualTo(throttles);
         // every bar has a tooltip naming its item
         NodeList bars = nodes(doc, ATTEMPT_BARS);
         for (int i = 0; i < bars.getLength(); i++) {
-            assertThat(((Element) bars.item(i)).getElementsByTagName("title").item(0).getTextContent())
+            assertThat(((Element) bars.item(i))
+                            .getElementsByTagName("title")
+                            .item(0)
+                            .getTextContent())
                     .contains(" \u2014 attempt ");
         }
         // slots: never more than max parallel
         assertThat(RunReport.load(run.home(), run.runId()).slots()).isBetween(1, 3);
         // setup and reduce rows
         assertThat(text(doc, "//text[@class='lbl'][1]/text()")).isEqualTo("setup");
-        assertThat(nodes(doc, "//text[@class='lbl' and starts-with(., 'reduce')]").getLength()).isEqualTo(1);
+        assertThat(nodes(doc, "//text[@class='lbl' and starts-with(., 'reduce')]")
+                        .getLength())
+                .isEqualTo(1);
 
         // header
         assertThat(text(doc, "//header//h1")).isEqualTo("triage <b>&amp; \"quotes\"");
         assertThat(text(doc, "//header//span[contains(@class,'pill')]")).isEqualTo("COMPLETED WITH FAILURES");
-        assertThat(text(doc, "//header")).contains(run.runId()).contains("Dead-lettered")
-                .contains("$0.1250").doesNotContain("NaN");
-        assertThat(text(doc, "//div[contains(@class,'card')][div='Tokens']/div[@class='v']")).isEqualTo("15.5k");
+        assertThat(text(doc, "//header"))
+                .contains(run.runId())
+                .contains("Dead-lettered")
+                .contains("$0.1250")
+                .doesNotContain("NaN");
+        assertThat(text(doc, "//div[contains(@class,'card')][div='Tokens']/div[@class='v']"))
+                .isEqualTo("15.5k");
         assertThat(text(doc, "//div[contains(@class,'card')][div='Parallel efficiency']/div[@class='v']"))
                 .matches("\\d{1,3}%");
 
         // per-item table: one row per item, hostile id shown as text
         assertThat(nodes(doc, "//table[@class='items']/tbody/tr").getLength()).isEqualTo(12);
-        assertThat(text(doc, "//table[@class='items']/tbody/tr[td[1]='8']/td[@class='id']")).isEqualTo(ReportRuns.HOSTILE_ID);
+        assertThat(text(doc, "//table[@class='items']/tbody/tr[td[1]='8']/td[@class='id']"))
+                .isEqualTo(ReportRuns.HOSTILE_ID);
         assertThat(text(doc, "//table[@class='items']/tbody/tr[1]/td[3]")).isEqualTo("DEAD LETTERED");
         assertThat(text(doc, "//table[@class='items']/tbody/tr[1]/td[4]")).isEqualTo("2");
         assertThat(text(doc, "//table[@class='items']/tbody/tr[1]/td[2]")).isEqualTo("item-4");
         assertThat(text(doc, "//table[@class='items']/tbody/tr[2]/td[2]")).isEqualTo("item-9");
         assertThat(text(doc, "//table[@class='items']/tbody/tr[1]/td[@class='err']"))
-                .contains("COMMAND_FAILED").contains("boom <b>&amp; 'q'");
-        assertThat(text(doc, "//table[@class='items']/tbody/tr[td[@class='id']='item-0']/td[7]")).isEqualTo("1,550");
+                .contains("COMMAND_FAILED")
+                .contains("boom <b>&amp; 'q'");
+        assertThat(text(doc, "//table[@class='items']/tbody/tr[td[@class='id']='item-0']/td[7]"))
+                .isEqualTo("1,550");
         assertThat(html).doesNotContain("<script>alert").contains("&lt;script&gt;alert(&quot;pwn&amp;&#39;&quot;)");
-        assertThat(nodes(doc, "//g[@class='bars']/rect/title[contains(., '" + "alert(\"pwn" + "')]").getLength())
+        assertThat(nodes(doc, "//g[@class='bars']/rect/title[contains(., '" + "alert(\"pwn" + "')]")
+                        .getLength())
                 .isEqualTo(1);
 
         // DLQ grouped like DeadLetters.stats
@@ -181,14 +214,19 @@ class RunReportTest {
         NodeList groups = nodes(doc, "//table[@class='dlq']/tbody/tr");
         assertThat(groups.getLength()).isEqualTo(stats.size()).isEqualTo(1);
         assertThat(text(doc, "//table[@class='dlq']/tbody/tr[1]/td[1]")).isEqualTo("2");
-        assertThat(text(doc, "//table[@class='dlq']/tbody/tr[1]/td[2]")).contains("COMMAND_FAILED")
-                .contains(stats.get(0).pattern().substring(stats.get(0).pattern().indexOf("::") + 2));
-        assertThat(text(doc, "//table[@class='dlq']/tbody/tr[1]/td[3]")).contains("item-4").contains("item-9");
+        assertThat(text(doc, "//table[@class='dlq']/tbody/tr[1]/td[2]"))
+                .contains("COMMAND_FAILED")
+                .contains(
+                        stats.get(0).pattern().substring(stats.get(0).pattern().indexOf("::") + 2));
+        assertThat(text(doc, "//table[@class='dlq']/tbody/tr[1]/td[3]"))
+                .contains("item-4")
+                .contains("item-9");
         assertThat(text(doc, "//table[@class='dlq']/tbody/tr[1]/td[4]")).contains("boom <b>&amp; 'q' at /tmp/w/4");
 
         // totals and phases
         assertThat(text(doc, "//dt[.='attempts']/following-sibling::dd[1]")).isEqualTo("16");
-        assertThat(text(doc, "//dt[.='throttle events']/following-sibling::dd[1]")).isEqualTo("3");
+        assertThat(text(doc, "//dt[.='throttle events']/following-sibling::dd[1]"))
+                .isEqualTo("3");
         assertThat(nodes(doc, "//table[@class='phases']/tbody/tr").getLength()).isEqualTo(3);
         assertSelfContained(html);
     }
@@ -197,9 +235,11 @@ class RunReportTest {
     void runWithNoItemsRenders() throws Exception {
         RunResult r;
         Path home;
-        try (Prodigy p = ReportRuns.engine(dir).agentRunner(ReportRuns.meteredAgent()).build()) {
-            r = p.run(Workflow.mapReduce("nothing to do").map(MapPhase.builder().input(WorkInput.values(List.of()))
-                    .agentTemplate(Step.shell("true"))).build());
+        try (Prodigy p =
+                ReportRuns.engine(dir).agentRunner(ReportRuns.meteredAgent()).build()) {
+            r = p.run(Workflow.mapReduce("nothing to do")
+                    .map(MapPhase.builder().input(WorkInput.values(List.of())).agentTemplate(Step.shell("true")))
+                    .build());
             home = p.home();
         }
         Path out = dir.resolve("empty.html");
@@ -207,8 +247,11 @@ class RunReportTest {
         String html = Files.readString(out);
         Document doc = parse(html);
         assertThat(nodes(doc, ATTEMPT_BARS).getLength()).isZero();
-        assertThat(text(doc, "//div[contains(@class,'card')][div='Items']/div[@class='v']")).isEqualTo("0");
-        assertThat(text(doc, "//body")).contains("This run has no work items").contains("No agent ran")
+        assertThat(text(doc, "//div[contains(@class,'card')][div='Items']/div[@class='v']"))
+                .isEqualTo("0");
+        assertThat(text(doc, "//body"))
+                .contains("This run has no work items")
+                .contains("No agent ran")
                 .contains("Dead Letter Queue of this run is empty");
         assertSelfContained(html);
     }
@@ -221,14 +264,19 @@ class RunReportTest {
         for (int i = 0; i < 5; i++) {
             items.add(Map.of("n", i));
         }
-        try (Prodigy p = ReportRuns.engine(dir).agentRunner(req -> {
-            started.countDown();
-            release.await();
-            return AgentResult.success("ok");
-        }).build()) {
-            RunHandle h = p.start(Workflow.mapReduce("long one").map(MapPhase.builder()
-                    .input(WorkInput.values(items)).maxParallel(2)
-                    .agentTemplate(Step.shell("true"), Step.agent("/slow ${item.n}"))).build());
+        try (Prodigy p = ReportRuns.engine(dir)
+                .agentRunner(req -> {
+                    started.countDown();
+                    release.await();
+                    return AgentResult.success("ok");
+                })
+                .build()) {
+            RunHandle h = p.start(Workflow.mapReduce("long one")
+                    .map(MapPhase.builder()
+                            .input(WorkInput.values(items))
+                            .maxParallel(2)
+                            .agentTemplate(Step.shell("true"), Step.agent("/slow ${item.n}")))
+                    .build());
             try {
                 assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
                 String html = RunReport.load(p.home(), h.runId()).toHtml();
@@ -240,17 +288,22 @@ class RunReportTest {
                 assertThat(open.getLength()).isEqualTo(2);
                 assertThat(open.item(0).getTextContent()).contains("so far").contains("/slow");
                 assertThat(nodes(doc, "//line[@class='now']").getLength()).isEqualTo(1);
-                assertThat(nodes(doc, "//table[@class='items']/tbody/tr/td/span[.='RUNNING']").getLength())
+                assertThat(nodes(doc, "//table[@class='items']/tbody/tr/td/span[.='RUNNING']")
+                                .getLength())
                         .isEqualTo(2);
-                assertThat(text(doc, "//div[contains(@class,'card')][div='Items']/div[@class='v']")).isEqualTo("5");
+                assertThat(text(doc, "//div[contains(@class,'card')][div='Items']/div[@class='v']"))
+                        .isEqualTo("5");
                 assertSelfContained(html);
             } finally {
                 release.countDown();
             }
             assertThat(h.await().status()).isEqualTo(RunStatus.SUCCEEDED);
             Document done = parse(RunReport.load(p.home(), h.runId()).toHtml());
-            assertThat(nodes(done, "//g[@class='bars']/rect[@class='b-running']").getLength()).isZero();
-            assertThat(nodes(done, "//g[@class='bars']/rect[@class='b-ok']").getLength()).isEqualTo(5);
+            assertThat(nodes(done, "//g[@class='bars']/rect[@class='b-running']")
+                            .getLength())
+                    .isZero();
+            assertThat(nodes(done, "//g[@class='bars']/rect[@class='b-ok']").getLength())
+                    .isEqualTo(5);
             assertThat(nodes(done, "//line[@class='now']").getLength()).isZero();
         }
     }
@@ -267,7 +320,8 @@ class RunReportTest {
         System.out.println("report of 1,000 items: " + bytes + " bytes");
         assertThat(bytes).isLessThan(2_000_000);
         Document doc = parse(html);
-        int attempts = events(EventLogReader.open(home).read(r.runId()), RunEvent.ItemStarted.class).size();
+        int attempts = events(EventLogReader.open(home).read(r.runId()), RunEvent.ItemStarted.class)
+                .size();
         assertThat(nodes(doc, ATTEMPT_BARS).getLength()).isEqualTo(attempts).isGreaterThan(1000);
         assertThat(nodes(doc, "//table[@class='items']/tbody/tr").getLength()).isEqualTo(1000);
         List<DeadLetters.PatternStats> stats;
@@ -278,7 +332,8 @@ class RunReportTest {
         assertThat(stats).hasSize(2);
         assertThat(nodes(doc, "//table[@class='dlq']/tbody/tr").getLength()).isEqualTo(2);
         assertThat(text(doc, "//table[@class='dlq']/tbody/tr[1]/td[1]")
-                + text(doc, "//table[@class='dlq']/tbody/tr[2]/td[1]")).isEqualTo("1414");
+                        + text(doc, "//table[@class='dlq']/tbody/tr[2]/td[1]"))
+                .isEqualTo("1414");
         assertSelfContained(html);
     }
 
@@ -287,9 +342,10 @@ class RunReportTest {
         RunResult r;
         Path home;
         try (Prodigy p = ReportRuns.engine(dir).eventLog(false).build()) {
-            r = p.run(Workflow.mapReduce("journal only").map(MapPhase.builder()
-                    .input(WorkInput.values(List.of(Map.of("n", 1), Map.of("n", 2), Map.of("n", 3))))
-                    .agentTemplate(Step.shell("[ ${item.n} -ne 2 ] || { echo 'bad & <worse>' >&2; exit 1; }")))
+            r = p.run(Workflow.mapReduce("journal only")
+                    .map(MapPhase.builder()
+                            .input(WorkInput.values(List.of(Map.of("n", 1), Map.of("n", 2), Map.of("n", 3))))
+                            .agentTemplate(Step.shell("[ ${item.n} -ne 2 ] || { echo 'bad & <worse>' >&2; exit 1; }")))
                     .build());
             home = p.home();
         }
@@ -298,7 +354,8 @@ class RunReportTest {
         Document doc = parse(html);
         assertThat(nodes(doc, "//table[@class='items']/tbody/tr").getLength()).isEqualTo(3);
         assertThat(nodes(doc, ATTEMPT_BARS).getLength()).isEqualTo(3);
-        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='b-dlq']").getLength()).isEqualTo(1);
+        assertThat(nodes(doc, "//g[@class='bars']/rect[@class='b-dlq']").getLength())
+                .isEqualTo(1);
         assertThat(text(doc, "//table[@class='items']/tbody/tr[1]/td[3]")).isEqualTo("DEAD LETTERED");
         assertThat(text(doc, "//table[@class='dlq']/tbody/tr[1]/td[4]")).contains("bad & <worse>");
         assertThat(text(doc, "//footer")).contains("no event log");
@@ -309,7 +366,8 @@ class RunReportTest {
     void unknownRunIsReportedAsMissing() throws Exception {
         Files.createDirectories(dir.resolve("home/runs"));
         assertThatThrownBy(() -> RunReport.writeHtml(dir.resolve("home"), "run-nope", dir.resolve("x.html")))
-                .isInstanceOf(NoSuchFileException.class).hasMessageContaining("run-nope");
+                .isInstanceOf(NoSuchFileException.class)
+                .hasMessageContaining("run-nope");
         assertThat(Files.exists(dir.resolve("x.html"))).isFalse();
     }
 
@@ -324,48 +382,66 @@ class RunReportTest {
         ev.add(new RunEvent.RunStarted(run, t, evil));
         ev.add(new RunEvent.PhaseStarted(run, t, evil, "setup"));
         ev.add(new RunEvent.StepStarted(run, t, null, "setup", 0, evil));
-        ev.add(new RunEvent.StepFinished(run, t.plusMillis(50), null, "setup", 0, evil, false, false, 1,
-                Duration.ofMillis(50)));
+        ev.add(new RunEvent.StepFinished(
+                run, t.plusMillis(50), null, "setup", 0, evil, false, false, 1, Duration.ofMillis(50)));
         ev.add(new RunEvent.PhaseFinished(run, t.plusMillis(50), evil, "setup", false, Duration.ofMillis(50)));
         ev.add(new RunEvent.PhaseStarted(run, t.plusMillis(60), evil, "map"));
         ev.add(new RunEvent.ItemsResolved(run, t.plusMillis(60), evil, 2, 2));
         ev.add(new RunEvent.ItemStarted(run, t.plusMillis(70), evil, 1, "w"));
         ev.add(new RunEvent.ItemStarted(run, t.plusMillis(70), longText, 1, "w"));
-        ev.add(new RunEvent.Throttled(run, t.plusMillis(80), evil, ErrorKind.RATE_LIMITED, 1, null,
-                Duration.ofMillis(20)));
+        ev.add(new RunEvent.Throttled(
+                run, t.plusMillis(80), evil, ErrorKind.RATE_LIMITED, 1, null, Duration.ofMillis(20)));
         ev.add(new RunEvent.ItemFailed(run, t.plusMillis(200), evil, 1, ErrorKind.COMMAND_FAILED, evil, true));
         ev.add(new RunEvent.RetryScheduled(run, t.plusMillis(200), evil, null, 2, Duration.ofMillis(10), evil));
         ev.add(new RunEvent.ItemStarted(run, t.plusMillis(210), evil, 2, "w"));
         ev.add(new RunEvent.ItemFailed(run, t.plusMillis(300), evil, 2, ErrorKind.COMMAND_FAILED, longText, false));
         ev.add(new RunEvent.ItemDeadLettered(run, t.plusMillis(300), evil));
-        ev.add(new RunEvent.ItemFinished(run, t.plusMillis(300), evil, ItemStatus.FAILED, 2, Duration.ofMillis(220),
-                null));
-        ev.add(new RunEvent.ItemFinished(run, t.plusMillis(310), longText, ItemStatus.SUCCEEDED, 1,
-                Duration.ofMillis(240), 0.5));
+        ev.add(new RunEvent.ItemFinished(
+                run, t.plusMillis(300), evil, ItemStatus.FAILED, 2, Duration.ofMillis(220), null));
+        ev.add(new RunEvent.ItemFinished(
+                run, t.plusMillis(310), longText, ItemStatus.SUCCEEDED, 1, Duration.ofMillis(240), 0.5));
         ev.add(new RunEvent.PhaseFinished(run, t.plusMillis(320), evil, "map", true, Duration.ofMillis(260)));
-        ev.add(new RunEvent.RunFinished(run, t.plusMillis(330), RunStatus.COMPLETED_WITH_FAILURES,
-                Duration.ofMillis(330)));
+        ev.add(new RunEvent.RunFinished(
+                run, t.plusMillis(330), RunStatus.COMPLETED_WITH_FAILURES, Duration.ofMillis(330)));
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("args", evil);
-        RunRecord record = new RunRecord(run, evil, "h", RunStatus.COMPLETED_WITH_FAILURES, dir, null, t,
-                t.plusMillis(330), meta);
-        List<DlqEntry> dlq = List.of(new DlqEntry(run, evil, "{}", List.of(new FailedAttempt(1, t.plusMillis(200),
-                ErrorKind.COMMAND_FAILED, evil, 1, evil, evil), new FailedAttempt(2, t.plusMillis(300),
-                ErrorKind.COMMAND_FAILED, longText, 1, evil, evil)), null, false, t.plusMillis(200),
+        RunRecord record =
+                new RunRecord(run, evil, "h", RunStatus.COMPLETED_WITH_FAILURES, dir, null, t, t.plusMillis(330), meta);
+        List<DlqEntry> dlq = List.of(new DlqEntry(
+                run,
+                evil,
+                "{}",
+                List.of(
+                        new FailedAttempt(1, t.plusMillis(200), ErrorKind.COMMAND_FAILED, evil, 1, evil, evil),
+                        new FailedAttempt(2, t.plusMillis(300), ErrorKind.COMMAND_FAILED, longText, 1, evil, evil)),
+                null,
+                false,
+                t.plusMillis(200),
                 t.plusMillis(300)));
         List<JournalEntry> journal = List.of(new JournalEntry.ItemsResolved(t, 0, List.of(evil, longText), "[]"));
 
         String html = RunReport.of(run, record, ev, journal, dlq).toHtml(t);
         keep("hostile.html", html);
         Document doc = parse(html);
-        assertThat(html).doesNotContain("<script").doesNotContain("\u0000").doesNotContain("\u001b")
-                .doesNotContain("<![CDATA[").doesNotContain("\ud800 ").doesNotContain("\uffff");
+        assertThat(html)
+                .doesNotContain("<script")
+                .doesNotContain("\u0000")
+                .doesNotContain("\u001b")
+                .doesNotContain("<![CDATA[")
+                .doesNotContain("\ud800 ")
+                .doesNotContain("\uffff");
         assertThat(html.length()).isLessThan(60_000);
-        assertThat(text(doc, "//header//h1")).contains("<script>alert(1)</script>").contains("\\u0000")
-                .contains("\\u001b[31m").contains("\ud83d\ude00").contains("\\u202eevil").doesNotContain("\u202e");
+        assertThat(text(doc, "//header//h1"))
+                .contains("<script>alert(1)</script>")
+                .contains("\\u0000")
+                .contains("\\u001b[31m")
+                .contains("\ud83d\ude00")
+                .contains("\\u202eevil")
+                .doesNotContain("\u202e");
         assertThat(nodes(doc, ATTEMPT_BARS).getLength()).isEqualTo(3);
         assertThat(nodes(doc, "//table[@class='items']/tbody/tr").getLength()).isEqualTo(2);
-        assertThat(text(doc, "//table[@class='items']/tbody/tr[2]/td[@class='id']")).hasSizeLessThan(200)
+        assertThat(text(doc, "//table[@class='items']/tbody/tr[2]/td[@class='id']"))
+                .hasSizeLessThan(200)
                 .contains("more characters");
         assertThat(text(doc, "//table[@class='dlq']/tbody/tr[1]/td[4]")).hasSizeLessThan(700);
         assertSelfContained(html);
@@ -398,8 +474,9 @@ class RunReportTest {
             dlq = store.list(run.runId());
         }
         Instant at = Instant.parse("2026-01-01T00:00:00Z");
-        String fromParts = RunReport.of(run.runId(), record, EventLogReader.open(run.home()).read(run.runId()),
-                journal, dlq).toHtml(at);
+        String fromParts = RunReport.of(
+                        run.runId(), record, EventLogReader.open(run.home()).read(run.runId()), journal, dlq)
+                .toHtml(at);
         assertThat(RunReport.load(run.home(), run.runId()).toHtml(at)).isEqualTo(fromParts);
     }
 
@@ -417,10 +494,19 @@ class RunReportTest {
                 new JournalEntry.ItemFinished(t.plusSeconds(90), 0, "item-1", ItemStatus.FAILED, timedOut),
                 new JournalEntry.ItemDispatched(t.plusSeconds(1), 0, "item-2", 1),
                 new JournalEntry.ItemFinished(t.plusSeconds(2), 0, "item-2", ItemStatus.SUCCEEDED, "not json"));
-        RunRecord record = new RunRecord("run-old", "old", "h", RunStatus.COMPLETED_WITH_FAILURES, dir, null, t,
-                t.plusSeconds(90), Map.of("spent_usd", "0.75"));
+        RunRecord record = new RunRecord(
+                "run-old",
+                "old",
+                "h",
+                RunStatus.COMPLETED_WITH_FAILURES,
+                dir,
+                null,
+                t,
+                t.plusSeconds(90),
+                Map.of("spent_usd", "0.75"));
 
-        Document doc = parse(RunReport.of("run-old", record, List.of(), journal, List.of()).toHtml(t));
+        Document doc = parse(
+                RunReport.of("run-old", record, List.of(), journal, List.of()).toHtml(t));
 
         String failedRow = "//table[@class='items']/tbody/tr[1]";
         assertThat(text(doc, failedRow + "/td[@class='id']")).isEqualTo("item-1");
@@ -432,6 +518,7 @@ class RunReportTest {
         assertThat(text(doc, okRow + "/td[@class='id']")).isEqualTo("item-2");
         assertThat(text(doc, okRow + "/td/span")).isEqualTo("SUCCEEDED");
         assertThat(text(doc, okRow + "/td[4]")).isEmpty();
-        assertThat(text(doc, "//div[contains(@class,'card')][div='Cost']/div[@class='v']")).isEqualTo(Html.usd(0.75));
+        assertThat(text(doc, "//div[contains(@class,'card')][div='Cost']/div[@class='v']"))
+                .isEqualTo(Html.usd(0.75));
     }
 }

@@ -12,8 +12,7 @@ import java.util.Objects;
  * calls these while it reads a file and places the error it gets on the file's line and column.
  */
 public final class ExpressionSyntax {
-    private ExpressionSyntax() {
-    }
+    private ExpressionSyntax() {}
 
     /**
      * Checks a {@code filter} or {@code when} expression.

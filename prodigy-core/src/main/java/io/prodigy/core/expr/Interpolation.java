@@ -31,8 +31,8 @@ public final class Interpolation {
      * @throws NullPointerException if {@code template} is null
      */
     public String render(String template) {
-        return Interpolator.interpolate(Objects.requireNonNull(template, "template"), variables,
-                Interpolator.Quoting.NONE, null);
+        return Interpolator.interpolate(
+                Objects.requireNonNull(template, "template"), variables, Interpolator.Quoting.NONE, null);
     }
 
     /**
@@ -44,16 +44,15 @@ public final class Interpolation {
      * @throws NullPointerException if {@code template} is null
      */
     public String renderForShell(String template) {
-        return Interpolator.interpolate(Objects.requireNonNull(template, "template"), variables,
-                Interpolator.Quoting.SHELL, null);
+        return Interpolator.interpolate(
+                Objects.requireNonNull(template, "template"), variables, Interpolator.Quoting.SHELL, null);
     }
 
     /** Builds an {@link Interpolation}. Not thread-safe. */
     public static final class Builder {
         private Variables variables = Variables.root(Map.of()).child();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param name the variable's name; a dotted name ({@code map.total}) is reachable as written

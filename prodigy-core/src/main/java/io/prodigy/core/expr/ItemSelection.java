@@ -33,8 +33,13 @@ public final class ItemSelection {
      */
     public static ItemSelection of(MapPhase map) {
         Objects.requireNonNull(map, "map");
-        return builder().filter(map.filter()).sortBy(map.sortBy()).distinct(map.distinct()).offset(map.offset())
-                .maxItems(map.maxItems()).build();
+        return builder()
+                .filter(map.filter())
+                .sortBy(map.sortBy())
+                .distinct(map.distinct())
+                .offset(map.offset())
+                .maxItems(map.maxItems())
+                .build();
     }
 
     /**
@@ -60,8 +65,7 @@ public final class ItemSelection {
     public static final class Builder {
         private final ItemPipeline.Builder pipeline = ItemPipeline.builder();
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** @param expression a filter expression, or null for none @return this */
         public Builder filter(String expression) {

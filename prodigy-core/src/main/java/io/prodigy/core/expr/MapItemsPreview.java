@@ -17,8 +17,7 @@ import java.util.Optional;
  * show the plan of a workflow.
  */
 public final class MapItemsPreview {
-    private MapItemsPreview() {
-    }
+    private MapItemsPreview() {}
 
     /**
      * What a preview found.
@@ -53,7 +52,8 @@ public final class MapItemsPreview {
         List<JsonNode> raw;
         if (in instanceof WorkInput.JsonFile f && !f.path().contains("${")) {
             raw = WorkItemReader.fromJsonFile(projectDirectory.resolve(f.path()), f.jsonPath());
-        } else if (in instanceof WorkInput.Detect d && !d.input().contains("${")
+        } else if (in instanceof WorkInput.Detect d
+                && !d.input().contains("${")
                 && WorkItemReader.looksLikeFile(projectDirectory, d.input())) {
             raw = WorkItemReader.fromJsonFile(projectDirectory.resolve(d.input().strip()), d.jsonPath());
         } else if (in instanceof WorkInput.Values v) {

@@ -13,8 +13,7 @@ import java.util.Objects;
 
 /** Operations on whole directory trees. */
 public final class FileTrees {
-    private FileTrees() {
-    }
+    private FileTrees() {}
 
     /**
      * Deletes a file or a directory with everything below it. Tolerant: a root that does not exist, or a file that
@@ -61,7 +60,8 @@ public final class FileTrees {
         try {
             Files.deleteIfExists(path);
         } catch (AccessDeniedException e) {
-            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS) || !path.toFile().setWritable(true)) {
+            if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)
+                    || !path.toFile().setWritable(true)) {
                 throw e;
             }
             Files.deleteIfExists(path);

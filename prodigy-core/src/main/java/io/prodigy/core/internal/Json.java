@@ -15,8 +15,7 @@ public final class Json {
     /** Node factory for building values. */
     public static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private Json() {
-    }
+    private Json() {}
 
     /** @param node a value @return compact JSON text */
     public static String write(JsonNode node) {

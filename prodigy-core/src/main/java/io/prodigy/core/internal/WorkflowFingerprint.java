@@ -28,8 +28,7 @@ import java.util.Set;
 public final class WorkflowFingerprint {
     private static final Set<String> SKIPPED = Set.of("toString", "hashCode", "toBuilder", "getClass");
 
-    private WorkflowFingerprint() {
-    }
+    private WorkflowFingerprint() {}
 
     /**
      * @param workflow the workflow
@@ -39,7 +38,8 @@ public final class WorkflowFingerprint {
         StringBuilder sb = new StringBuilder(4096);
         new Writer(sb).write(workflow);
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required by every Java platform", e);
@@ -66,7 +66,10 @@ public final class WorkflowFingerprint {
                 sb.append('~');
             } else if (o instanceof CharSequence s) {
                 sb.append('"').append(s.length()).append(':').append(s).append('"');
-            } else if (o instanceof Number || o instanceof Boolean || o instanceof Character || o instanceof Enum<?>
+            } else if (o instanceof Number
+                    || o instanceof Boolean
+                    || o instanceof Character
+                    || o instanceof Enum<?>
                     || o instanceof java.time.temporal.TemporalAmount) {
                 sb.append(o);
             } else if (o instanceof Optional<?> opt) {
@@ -125,9 +128,12 @@ public final class WorkflowFingerprint {
                 }
             } else {
                 for (Method m : type.getMethods()) {
-                    if (m.getParameterCount() == 0 && !Modifier.isStatic(m.getModifiers())
-                            && m.getReturnType() != void.class && m.getDeclaringClass() != Object.class
-                            && !SKIPPED.contains(m.getName()) && !m.getReturnType().getSimpleName().equals("Builder")) {
+                    if (m.getParameterCount() == 0
+                            && !Modifier.isStatic(m.getModifiers())
+                            && m.getReturnType() != void.class
+                            && m.getDeclaringClass() != Object.class
+                            && !SKIPPED.contains(m.getName())
+                            && !m.getReturnType().getSimpleName().equals("Builder")) {
                         accessors.add(m);
                     }
                 }
@@ -142,7 +148,8 @@ public final class WorkflowFingerprint {
                     value = "<" + e.getClass().getSimpleName() + ">";
                 }
                 if (o instanceof Workflow && m.getName().equals("secrets") && value instanceof Map<?, ?> secrets) {
-                    value = new java.util.TreeSet<>(secrets.keySet().stream().map(String::valueOf).toList());
+                    value = new java.util.TreeSet<>(
+                            secrets.keySet().stream().map(String::valueOf).toList());
                 }
                 sb.append(m.getName()).append('=');
                 write(value);

@@ -12,8 +12,7 @@ public final class Cancellation {
     private final CancellationToken token = new CancellationToken();
 
     /** Creates a signal that is not cancelled. */
-    public Cancellation() {
-    }
+    public Cancellation() {}
 
     /** Cancels: the runs in progress with this signal terminate their process trees. Later calls do nothing. */
     public void cancel() {

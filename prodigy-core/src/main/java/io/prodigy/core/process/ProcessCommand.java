@@ -164,8 +164,10 @@ public final class ProcessCommand {
 
         /** @param listener receives output lines live; null for none @return this */
         public Builder outputListener(OutputListener listener) {
-            spec.lineListener(listener == null ? null
-                    : (stream, line) -> listener.onLine(stream == LineListener.Stream.STDERR, line));
+            spec.lineListener(
+                    listener == null
+                            ? null
+                            : (stream, line) -> listener.onLine(stream == LineListener.Stream.STDERR, line));
             return this;
         }
 

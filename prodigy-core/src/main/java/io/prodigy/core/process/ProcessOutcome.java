@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param timedOut whether the tree was terminated because the command's timeout passed
  * @param cancelled whether the tree was terminated (or never started) because of a {@link Cancellation}
  */
-public record ProcessOutcome(int exitCode, String stdout, String stderr, Duration duration, boolean timedOut,
-                             boolean cancelled) {
+public record ProcessOutcome(
+        int exitCode, String stdout, String stderr, Duration duration, boolean timedOut, boolean cancelled) {
 
     /**
      * Checks that the texts and the duration are present.

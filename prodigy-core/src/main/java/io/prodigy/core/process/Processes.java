@@ -16,8 +16,7 @@ import java.util.Objects;
  * terminated. Logging names pids and executables, never arguments or environment values.
  */
 public final class Processes {
-    private Processes() {
-    }
+    private Processes() {}
 
     /**
      * Runs a process to completion; only its timeout or an interrupt stops it early.

@@ -82,8 +82,12 @@ final class AppendLog implements Closeable {
                 // a torn record: cut it off below
             }
         }
-        LOG.warn("{}: cutting off a torn last record of {} bytes at offset {} ({}); it was being written when "
-                + "the previous writer stopped and was never acknowledged", file, size - lineStart, lineStart,
+        LOG.warn(
+                "{}: cutting off a torn last record of {} bytes at offset {} ({}); it was being written when "
+                        + "the previous writer stopped and was never acknowledged",
+                file,
+                size - lineStart,
+                lineStart,
                 terminated ? "it is not JSON" : "it has no newline");
         raf.setLength(lineStart);
         raf.getFD().sync();

@@ -153,8 +153,11 @@ final class AppendLogs implements Closeable {
                 syncFailures.remove(log.file());
             } catch (IOException | RuntimeException e) {
                 if (syncFailures.add(log.file())) {
-                    LOG.warn("cannot sync {} to disk: {}; its last records survive a crash of this process but "
-                            + "not of the machine until a sync succeeds", log.file(), e.toString());
+                    LOG.warn(
+                            "cannot sync {} to disk: {}; its last records survive a crash of this process but "
+                                    + "not of the machine until a sync succeeds",
+                            log.file(),
+                            e.toString());
                 }
             }
         }

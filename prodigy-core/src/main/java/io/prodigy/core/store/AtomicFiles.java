@@ -11,8 +11,7 @@ import java.nio.file.StandardOpenOption;
 
 /** Replacing a whole file so that a reader or a crash sees either the old content or the new, never a mix. */
 final class AtomicFiles {
-    private AtomicFiles() {
-    }
+    private AtomicFiles() {}
 
     /**
      * Writes a file atomically: a temporary file in the same directory is written and synced, then renamed

@@ -18,8 +18,7 @@ final class DlqCodec {
     static final String ATTEMPTS = "attempts";
     static final String RESOLVED = "resolved";
 
-    private DlqCodec() {
-    }
+    private DlqCodec() {}
 
     static byte[] added(DlqEntry e) {
         return JsonRecords.line(ADDED, g -> {
@@ -68,9 +67,15 @@ final class DlqCodec {
 
     /** @return the entry an {@code added} record holds */
     static DlqEntry entry(String runId, Record n) {
-        return new DlqEntry(runId, itemId(n), JsonRecords.optionalText(n, "item_json"), readAttempts(n),
-                JsonRecords.optionalPath(n, "workspace"), JsonRecords.bool(n, "resolved"),
-                JsonRecords.instant(n, "first_failure"), JsonRecords.instant(n, "last_failure"));
+        return new DlqEntry(
+                runId,
+                itemId(n),
+                JsonRecords.optionalText(n, "item_json"),
+                readAttempts(n),
+                JsonRecords.optionalPath(n, "workspace"),
+                JsonRecords.bool(n, "resolved"),
+                JsonRecords.instant(n, "first_failure"),
+                JsonRecords.instant(n, "last_failure"));
     }
 
     /**
@@ -81,8 +86,17 @@ final class DlqCodec {
     static DlqEntry fold(DlqEntry entry, Record n) {
         String type = type(n);
         if (RESOLVED.equals(type)) {
-            return entry.resolved() ? entry : new DlqEntry(entry.runId(), entry.itemId(), entry.itemJson(),
-                    entry.attempts(), entry.workspace(), true, entry.firstFailure(), entry.lastFailure());
+            return entry.resolved()
+                    ? entry
+                    : new DlqEntry(
+                            entry.runId(),
+                            entry.itemId(),
+                            entry.itemJson(),
+                            entry.attempts(),
+                            entry.workspace(),
+                            true,
+                            entry.firstFailure(),
+                            entry.lastFailure());
         }
         if (ADDED.equals(type)) {
             throw new RecordFormatException("item '" + entry.itemId() + "' is added a second time");
@@ -90,9 +104,15 @@ final class DlqCodec {
         List<FailedAttempt> attempts = new ArrayList<>(entry.attempts());
         attempts.addAll(readAttempts(n));
         java.nio.file.Path workspace = JsonRecords.optionalPath(n, "workspace");
-        return new DlqEntry(entry.runId(), entry.itemId(), JsonRecords.optionalText(n, "item_json"), attempts,
-                workspace != null ? workspace : entry.workspace(), JsonRecords.bool(n, "resolved"),
-                entry.firstFailure(), JsonRecords.instant(n, "last_failure"));
+        return new DlqEntry(
+                entry.runId(),
+                entry.itemId(),
+                JsonRecords.optionalText(n, "item_json"),
+                attempts,
+                workspace != null ? workspace : entry.workspace(),
+                JsonRecords.bool(n, "resolved"),
+                entry.firstFailure(),
+                JsonRecords.instant(n, "last_failure"));
     }
 
     private static void writeAttempts(JsonGenerator g, List<FailedAttempt> attempts) throws IOException {
@@ -114,9 +134,13 @@ final class DlqCodec {
     private static List<FailedAttempt> readAttempts(Record n) {
         List<FailedAttempt> list = new ArrayList<>();
         for (Record a : JsonRecords.records(n, "attempts")) {
-            list.add(new FailedAttempt(JsonRecords.integer(a, "attempt"), JsonRecords.optionalInstant(a, "at"),
-                    JsonRecords.optionalEnum(a, "error_kind", ErrorKind.class), JsonRecords.optionalText(a, "message"),
-                    JsonRecords.optionalInteger(a, "exit_code"), JsonRecords.optionalText(a, "step"),
+            list.add(new FailedAttempt(
+                    JsonRecords.integer(a, "attempt"),
+                    JsonRecords.optionalInstant(a, "at"),
+                    JsonRecords.optionalEnum(a, "error_kind", ErrorKind.class),
+                    JsonRecords.optionalText(a, "message"),
+                    JsonRecords.optionalInteger(a, "exit_code"),
+                    JsonRecords.optionalText(a, "step"),
                     JsonRecords.optionalText(a, "log_location")));
         }
         return list;

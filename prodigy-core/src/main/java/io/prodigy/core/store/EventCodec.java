@@ -32,8 +32,7 @@ final class EventCodec {
     static final String THROTTLED = "throttled";
     static final String BUDGET_REACHED = "budget_reached";
 
-    private EventCodec() {
-    }
+    private EventCodec() {}
 
     @FunctionalInterface
     private interface Fields {
@@ -182,63 +181,111 @@ final class EventCodec {
             case RUN_STARTED:
                 return new RunEvent.RunStarted(runId, at, JsonRecords.optionalText(n, "workflow_name"));
             case RUN_FINISHED:
-                return new RunEvent.RunFinished(runId, at, JsonRecords.enumValue(n, "status", RunStatus.class),
-                        millis(n, "duration_ms"));
+                return new RunEvent.RunFinished(
+                        runId, at, JsonRecords.enumValue(n, "status", RunStatus.class), millis(n, "duration_ms"));
             case PHASE_STARTED:
-                return new RunEvent.PhaseStarted(runId, at, JsonRecords.optionalText(n, "stage"),
-                        JsonRecords.optionalText(n, "phase"));
+                return new RunEvent.PhaseStarted(
+                        runId, at, JsonRecords.optionalText(n, "stage"), JsonRecords.optionalText(n, "phase"));
             case PHASE_FINISHED:
-                return new RunEvent.PhaseFinished(runId, at, JsonRecords.optionalText(n, "stage"),
-                        JsonRecords.optionalText(n, "phase"), JsonRecords.bool(n, "success"),
+                return new RunEvent.PhaseFinished(
+                        runId,
+                        at,
+                        JsonRecords.optionalText(n, "stage"),
+                        JsonRecords.optionalText(n, "phase"),
+                        JsonRecords.bool(n, "success"),
                         millis(n, "duration_ms"));
             case ITEMS_RESOLVED:
-                return new RunEvent.ItemsResolved(runId, at, JsonRecords.optionalText(n, "stage"),
-                        JsonRecords.integer(n, "total"), JsonRecords.integer(n, "max_parallel"),
+                return new RunEvent.ItemsResolved(
+                        runId,
+                        at,
+                        JsonRecords.optionalText(n, "stage"),
+                        JsonRecords.integer(n, "total"),
+                        JsonRecords.integer(n, "max_parallel"),
                         orZero(JsonRecords.optionalInteger(n, "succeeded_before")),
                         orZero(JsonRecords.optionalInteger(n, "failed_before")));
             case ITEM_STARTED:
-                return new RunEvent.ItemStarted(runId, at, JsonRecords.optionalText(n, "item_id"),
-                        JsonRecords.integer(n, "attempt"), JsonRecords.optionalText(n, "workspace"),
+                return new RunEvent.ItemStarted(
+                        runId,
+                        at,
+                        JsonRecords.optionalText(n, "item_id"),
+                        JsonRecords.integer(n, "attempt"),
+                        JsonRecords.optionalText(n, "workspace"),
                         JsonRecords.optionalText(n, "label"));
             case ITEM_FINISHED:
-                return new RunEvent.ItemFinished(runId, at, JsonRecords.optionalText(n, "item_id"),
-                        JsonRecords.enumValue(n, "status", ItemStatus.class), JsonRecords.integer(n, "attempts"),
-                        millis(n, "duration_ms"), JsonRecords.optionalNumber(n, "cost_usd"));
+                return new RunEvent.ItemFinished(
+                        runId,
+                        at,
+                        JsonRecords.optionalText(n, "item_id"),
+                        JsonRecords.enumValue(n, "status", ItemStatus.class),
+                        JsonRecords.integer(n, "attempts"),
+                        millis(n, "duration_ms"),
+                        JsonRecords.optionalNumber(n, "cost_usd"));
             case STEP_STARTED:
-                return new RunEvent.StepStarted(runId, at, JsonRecords.optionalText(n, "item_id"),
-                        JsonRecords.optionalText(n, "phase"), JsonRecords.integer(n, "index"),
-                        JsonRecords.optionalText(n, "label"), JsonRecords.optionalText(n, "command"));
+                return new RunEvent.StepStarted(
+                        runId,
+                        at,
+                        JsonRecords.optionalText(n, "item_id"),
+                        JsonRecords.optionalText(n, "phase"),
+                        JsonRecords.integer(n, "index"),
+                        JsonRecords.optionalText(n, "label"),
+                        JsonRecords.optionalText(n, "command"));
             case STEP_FINISHED:
-                return new RunEvent.StepFinished(runId, at, JsonRecords.optionalText(n, "item_id"),
-                        JsonRecords.optionalText(n, "phase"), JsonRecords.integer(n, "index"),
-                        JsonRecords.optionalText(n, "label"), JsonRecords.bool(n, "skipped"),
-                        JsonRecords.bool(n, "success"), JsonRecords.optionalInteger(n, "exit_code"),
-                        millis(n, "duration_ms"), JsonRecords.optionalText(n, "output"));
+                return new RunEvent.StepFinished(
+                        runId,
+                        at,
+                        JsonRecords.optionalText(n, "item_id"),
+                        JsonRecords.optionalText(n, "phase"),
+                        JsonRecords.integer(n, "index"),
+                        JsonRecords.optionalText(n, "label"),
+                        JsonRecords.bool(n, "skipped"),
+                        JsonRecords.bool(n, "success"),
+                        JsonRecords.optionalInteger(n, "exit_code"),
+                        millis(n, "duration_ms"),
+                        JsonRecords.optionalText(n, "output"));
             case RETRY_SCHEDULED:
-                return new RunEvent.RetryScheduled(runId, at, JsonRecords.optionalText(n, "item_id"),
-                        JsonRecords.optionalText(n, "label"), JsonRecords.integer(n, "next_attempt"),
-                        millis(n, "delay_ms"), JsonRecords.optionalText(n, "reason"));
+                return new RunEvent.RetryScheduled(
+                        runId,
+                        at,
+                        JsonRecords.optionalText(n, "item_id"),
+                        JsonRecords.optionalText(n, "label"),
+                        JsonRecords.integer(n, "next_attempt"),
+                        millis(n, "delay_ms"),
+                        JsonRecords.optionalText(n, "reason"));
             case ITEM_FAILED:
-                return new RunEvent.ItemFailed(runId, at, JsonRecords.optionalText(n, "item_id"),
-                        JsonRecords.integer(n, "attempt"), JsonRecords.optionalEnum(n, "error_kind", ErrorKind.class),
-                        JsonRecords.optionalText(n, "message"), JsonRecords.bool(n, "will_retry"));
+                return new RunEvent.ItemFailed(
+                        runId,
+                        at,
+                        JsonRecords.optionalText(n, "item_id"),
+                        JsonRecords.integer(n, "attempt"),
+                        JsonRecords.optionalEnum(n, "error_kind", ErrorKind.class),
+                        JsonRecords.optionalText(n, "message"),
+                        JsonRecords.bool(n, "will_retry"));
             case ITEM_DEAD_LETTERED:
                 return new RunEvent.ItemDeadLettered(runId, at, JsonRecords.optionalText(n, "item_id"));
             case ITEM_INTEGRATED:
-                return new RunEvent.ItemIntegrated(runId, at, JsonRecords.optionalText(n, "item_id"),
-                        JsonRecords.integer(n, "commits"));
+                return new RunEvent.ItemIntegrated(
+                        runId, at, JsonRecords.optionalText(n, "item_id"), JsonRecords.integer(n, "commits"));
             case AGENT_ACTIVITY:
-                return new RunEvent.AgentActivity(runId, at, JsonRecords.optionalText(n, "item_id"),
-                        JsonRecords.optionalText(n, "step"), JsonRecords.optionalText(n, "activity_type"),
-                        JsonRecords.optionalText(n, "summary"), JsonRecords.stringMap(n, "details"));
+                return new RunEvent.AgentActivity(
+                        runId,
+                        at,
+                        JsonRecords.optionalText(n, "item_id"),
+                        JsonRecords.optionalText(n, "step"),
+                        JsonRecords.optionalText(n, "activity_type"),
+                        JsonRecords.optionalText(n, "summary"),
+                        JsonRecords.stringMap(n, "details"));
             case THROTTLED:
-                return new RunEvent.Throttled(runId, at, JsonRecords.optionalText(n, "item_id"),
+                return new RunEvent.Throttled(
+                        runId,
+                        at,
+                        JsonRecords.optionalText(n, "item_id"),
                         JsonRecords.optionalEnum(n, "error_kind", ErrorKind.class),
-                        JsonRecords.integer(n, "concurrency"), JsonRecords.optionalInstant(n, "resume_at"),
+                        JsonRecords.integer(n, "concurrency"),
+                        JsonRecords.optionalInstant(n, "resume_at"),
                         millis(n, "retry_in_ms"));
             case BUDGET_REACHED:
-                return new RunEvent.BudgetReached(runId, at, JsonRecords.number(n, "spent_usd"),
-                        JsonRecords.number(n, "budget_usd"));
+                return new RunEvent.BudgetReached(
+                        runId, at, JsonRecords.number(n, "spent_usd"), JsonRecords.number(n, "budget_usd"));
             default:
                 throw new RecordFormatException("unknown event type '" + type + "'; this version reads format "
                         + "version " + JsonRecords.VERSION + " events only");

@@ -96,8 +96,8 @@ public final class EventLogReader {
      * @return the run's finish, or empty if following stopped before it
      * @throws StoreException if the log cannot be read, holds a corrupt record, or shrinks while followed
      */
-    public Optional<RunEvent.RunFinished> follow(String runId, Consumer<? super RunEvent> consumer,
-                                                 BooleanSupplier stopCondition) {
+    public Optional<RunEvent.RunFinished> follow(
+            String runId, Consumer<? super RunEvent> consumer, BooleanSupplier stopCondition) {
         return follow(runId, consumer, stopCondition, finished -> true);
     }
 
@@ -113,9 +113,11 @@ public final class EventLogReader {
      * @return the finish that ended the following, or empty if following stopped before one
      * @throws StoreException if the log cannot be read, holds a corrupt record, or shrinks while followed
      */
-    public Optional<RunEvent.RunFinished> follow(String runId, Consumer<? super RunEvent> consumer,
-                                                 BooleanSupplier stopCondition,
-                                                 java.util.function.Predicate<RunEvent.RunFinished> isEnd) {
+    public Optional<RunEvent.RunFinished> follow(
+            String runId,
+            Consumer<? super RunEvent> consumer,
+            BooleanSupplier stopCondition,
+            java.util.function.Predicate<RunEvent.RunFinished> isEnd) {
         Objects.requireNonNull(isEnd, "isEnd");
         Objects.requireNonNull(consumer, "consumer");
         Objects.requireNonNull(stopCondition, "stopCondition");
@@ -187,8 +189,8 @@ public final class EventLogReader {
             if (lines.isLast()) {
                 return null;
             }
-            throw JsonlReader.corrupt(file, lines.lineNumber(), "corrupt record, not valid JSON ("
-                    + e.getOriginalMessage() + ")");
+            throw JsonlReader.corrupt(
+                    file, lines.lineNumber(), "corrupt record, not valid JSON (" + e.getOriginalMessage() + ")");
         } catch (RecordFormatException e) {
             throw JsonlReader.corrupt(file, lines.lineNumber(), e.getMessage());
         }

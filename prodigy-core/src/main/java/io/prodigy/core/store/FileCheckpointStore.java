@@ -171,8 +171,9 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
     public void updateStatus(String runId, RunStatus status, Instant at) {
         Objects.requireNonNull(status, "status");
         synchronized (lockFor(runId)) {
-            RunRecord current = findRun(runId).orElseThrow(() -> new StoreException(
-                    "cannot update unknown run '" + runId + "' in " + layout.runsDirectory()));
+            RunRecord current = findRun(runId)
+                    .orElseThrow(() -> new StoreException(
+                            "cannot update unknown run '" + runId + "' in " + layout.runsDirectory()));
             write(current.withStatus(status, at));
         }
         if (status == RunStatus.RUNNING) {
@@ -191,8 +192,8 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
         Objects.requireNonNull(record, "record");
         synchronized (lockFor(record.runId())) {
             if (!Files.exists(layout.file(record.runId(), StoreLayout.RUN_RECORD))) {
-                throw new StoreException("cannot update unknown run '" + record.runId() + "' in "
-                        + layout.runsDirectory());
+                throw new StoreException(
+                        "cannot update unknown run '" + record.runId() + "' in " + layout.runsDirectory());
             }
             write(record);
         }
@@ -230,8 +231,8 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
         Objects.requireNonNull(consumer, "consumer");
         Path file = layout.file(runId, StoreLayout.JOURNAL);
         long size = journals.size(file);
-        JsonlReader.read(file, size < 0 ? Long.MAX_VALUE : size,
-                (node, offset) -> consumer.accept(JournalCodec.decode(node)));
+        JsonlReader.read(
+                file, size < 0 ? Long.MAX_VALUE : size, (node, offset) -> consumer.accept(JournalCodec.decode(node)));
     }
 
     /**
@@ -311,7 +312,8 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
             throw new StoreException("cannot list " + runsDir + ": " + e.getMessage(), e);
         }
         all.sort(Comparator.comparing(RunRecord::startedAt, Comparator.nullsFirst(Comparator.naturalOrder()))
-                .thenComparing(RunRecord::runId).reversed());
+                .thenComparing(RunRecord::runId)
+                .reversed());
         return all;
     }
 
@@ -327,8 +329,8 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
         try {
             journals.close();
         } catch (IOException e) {
-            throw new StoreException("cannot sync the journals under " + layout.runsDirectory() + ": "
-                    + e.getMessage(), e);
+            throw new StoreException(
+                    "cannot sync the journals under " + layout.runsDirectory() + ": " + e.getMessage(), e);
         }
     }
 
@@ -353,8 +355,10 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
         try {
             return Optional.of(RunRecordCodec.decode(JsonRecords.parse(bytes, 0, bytes.length)));
         } catch (JsonProcessingException e) {
-            throw new StoreException(file + " is not valid JSON (" + e.getOriginalMessage() + "); it is written "
-                    + "atomically, so something else changed it - restore or remove it", e);
+            throw new StoreException(
+                    file + " is not valid JSON (" + e.getOriginalMessage() + "); it is written "
+                            + "atomically, so something else changed it - restore or remove it",
+                    e);
         } catch (RecordFormatException e) {
             throw new StoreException(file + ": " + e.getMessage(), e);
         }

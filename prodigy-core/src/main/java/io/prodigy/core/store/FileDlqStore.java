@@ -90,8 +90,8 @@ public final class FileDlqStore implements DlqStore, AutoCloseable {
     public void add(DlqEntry entry) {
         Objects.requireNonNull(entry, "entry");
         if (entry.attempts().isEmpty()) {
-            throw new IllegalArgumentException("a DLQ entry needs at least one failed attempt: item '"
-                    + entry.itemId() + "' of run '" + entry.runId() + "'");
+            throw new IllegalArgumentException("a DLQ entry needs at least one failed attempt: item '" + entry.itemId()
+                    + "' of run '" + entry.runId() + "'");
         }
         RunQueue q = queue(entry.runId());
         synchronized (q) {
@@ -259,8 +259,8 @@ public final class FileDlqStore implements DlqStore, AutoCloseable {
             try {
                 tmp = AtomicFiles.temporaryFor(q.file);
                 try (RandomAccessFile raf = new RandomAccessFile(q.file.toFile(), "r");
-                     FileOutputStream fos = new FileOutputStream(tmp.toFile());
-                     BufferedOutputStream out = new BufferedOutputStream(fos, 64 * 1024)) {
+                        FileOutputStream fos = new FileOutputStream(tmp.toFile());
+                        BufferedOutputStream out = new BufferedOutputStream(fos, 64 * 1024)) {
                     long[] position = {0};
                     stream(runId, q.file, raf, q.indexedSize, q.itemsWithLaterRecords(), e -> {
                         if (e.lastFailure().isBefore(cutoff)) {
@@ -336,8 +336,8 @@ public final class FileDlqStore implements DlqStore, AutoCloseable {
         try {
             files.close();
         } catch (IOException e) {
-            throw new StoreException("cannot sync the DLQ files under " + layout.runsDirectory() + ": "
-                    + e.getMessage(), e);
+            throw new StoreException(
+                    "cannot sync the DLQ files under " + layout.runsDirectory() + ": " + e.getMessage(), e);
         } finally {
             queues.clear();
         }
@@ -349,8 +349,14 @@ public final class FileDlqStore implements DlqStore, AutoCloseable {
     }
 
     /** Streams entries: each {@code added} record, folded with its later records read by offset. */
-    private static void stream(String runId, Path file, RandomAccessFile raf, long limit,
-                               Map<String, long[]> folded, Consumer<DlqEntry> consumer) throws IOException {
+    private static void stream(
+            String runId,
+            Path file,
+            RandomAccessFile raf,
+            long limit,
+            Map<String, long[]> folded,
+            Consumer<DlqEntry> consumer)
+            throws IOException {
         JsonlReader.read(file, raf, 0, limit, (node, offset) -> {
             if (!DlqCodec.ADDED.equals(DlqCodec.type(node))) {
                 return;
@@ -382,8 +388,10 @@ public final class FileDlqStore implements DlqStore, AutoCloseable {
             JsonRecords.checkVersion(node);
             return node;
         } catch (JsonProcessingException | RecordFormatException e) {
-            throw new StoreException(file + ": unreadable record at offset " + offset + " (" + e.getMessage()
-                    + "); the file was changed outside this store while it was read", e);
+            throw new StoreException(
+                    file + ": unreadable record at offset " + offset + " (" + e.getMessage()
+                            + "); the file was changed outside this store while it was read",
+                    e);
         }
     }
 
@@ -403,6 +411,7 @@ public final class FileDlqStore implements DlqStore, AutoCloseable {
         final Path file;
         /** Item id to the offsets of its records, the {@code added} one first. */
         Map<String, long[]> index = new HashMap<>();
+
         long indexedSize = -1;
         Object fileKey;
 
@@ -437,8 +446,8 @@ public final class FileDlqStore implements DlqStore, AutoCloseable {
                         }
                         rebuilt.put(itemId, new long[] {offset});
                     } else if (offsets == null) {
-                        throw new RecordFormatException("a '" + type + "' record for item '" + itemId
-                                + "' comes before the item was added");
+                        throw new RecordFormatException(
+                                "a '" + type + "' record for item '" + itemId + "' comes before the item was added");
                     } else {
                         rebuilt.put(itemId, append(offsets, offset));
                     }

@@ -28,8 +28,7 @@ import java.util.Optional;
 public final class ItemResultCodec {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    private ItemResultCodec() {
-    }
+    private ItemResultCodec() {}
 
     /**
      * @param r a result
@@ -44,8 +43,8 @@ public final class ItemResultCodec {
         } else if (r.error() != null && r.errorKind() == ErrorKind.TIMEOUT) {
             o.put("status", "Timeout");
         } else {
-            o.putObject("status").put("Failed", r.error() == null ? r.status().name().toLowerCase(Locale.ROOT)
-                    : r.error());
+            o.putObject("status")
+                    .put("Failed", r.error() == null ? r.status().name().toLowerCase(Locale.ROOT) : r.error());
         }
         o.put("item_status", r.status().name().toLowerCase(Locale.ROOT));
         o.put("output", r.output());
@@ -53,14 +52,21 @@ public final class ItemResultCodec {
         r.commits().forEach(commits::add);
         ArrayNode files = o.putArray("files_modified");
         r.filesModified().forEach(files::add);
-        o.putObject("duration").put("secs", r.duration().getSeconds()).put("nanos", r.duration().getNano());
+        o.putObject("duration")
+                .put("secs", r.duration().getSeconds())
+                .put("nanos", r.duration().getNano());
         if (r.error() == null) {
             o.putNull("error");
         }
-        o.put("worktree_path", r.worktreePath() == null ? null : r.worktreePath().toString());
+        o.put(
+                "worktree_path",
+                r.worktreePath() == null ? null : r.worktreePath().toString());
         o.put("branch_name", r.branchName());
-        o.put("worktree_session_id", r.worktreePath() == null || r.worktreePath().getFileName() == null ? null
-                : r.worktreePath().getFileName().toString());
+        o.put(
+                "worktree_session_id",
+                r.worktreePath() == null || r.worktreePath().getFileName() == null
+                        ? null
+                        : r.worktreePath().getFileName().toString());
         o.putNull("json_log_location");
         o.put("duration_ms", r.duration().toMillis());
         o.put("attempts", r.attempts());
@@ -108,9 +114,15 @@ public final class ItemResultCodec {
             return Optional.empty();
         }
         String error = r.hasNonNull("error") ? r.path("error").asText() : null;
-        return Optional.of(new RecordedItemResult(finished.itemId(), finished.status(), r.path("output").asText(""),
-                texts(r.path("commits")), texts(r.path("files_modified")),
-                Duration.ofMillis(r.path("duration_ms").asLong()), r.path("attempts").asInt(1), error,
+        return Optional.of(new RecordedItemResult(
+                finished.itemId(),
+                finished.status(),
+                r.path("output").asText(""),
+                texts(r.path("commits")),
+                texts(r.path("files_modified")),
+                Duration.ofMillis(r.path("duration_ms").asLong()),
+                r.path("attempts").asInt(1),
+                error,
                 error == null ? null : errorKind(r.path("error_kind").asText()),
                 r.hasNonNull("worktree_path") ? Path.of(r.path("worktree_path").asText()) : null,
                 r.hasNonNull("branch_name") ? r.path("branch_name").asText() : null,

@@ -14,8 +14,7 @@ final class JournalCodec {
     static final String PHASE_COMPLETED = "phase_completed";
     static final String ITEMS_RESOLVED = "items_resolved";
 
-    private JournalCodec() {
-    }
+    private JournalCodec() {}
 
     static byte[] encode(JournalEntry entry) {
         if (entry instanceof JournalEntry.ItemDispatched e) {
@@ -74,34 +73,53 @@ final class JournalCodec {
                 JsonRecords.writeString(g, "items_json", e.itemsJson());
             });
         }
-        throw new IllegalArgumentException("unknown journal entry " + entry.getClass().getName());
+        throw new IllegalArgumentException(
+                "unknown journal entry " + entry.getClass().getName());
     }
 
     static JournalEntry decode(Record n) {
         String type = JsonRecords.type(n);
         switch (type) {
             case ITEM_DISPATCHED:
-                return new JournalEntry.ItemDispatched(JsonRecords.instant(n, "at"), JsonRecords.integer(n, "stage"),
-                        JsonRecords.text(n, "item_id"), JsonRecords.integer(n, "attempt"));
+                return new JournalEntry.ItemDispatched(
+                        JsonRecords.instant(n, "at"),
+                        JsonRecords.integer(n, "stage"),
+                        JsonRecords.text(n, "item_id"),
+                        JsonRecords.integer(n, "attempt"));
             case ITEM_FINISHED:
-                return new JournalEntry.ItemFinished(JsonRecords.instant(n, "at"), JsonRecords.integer(n, "stage"),
-                        JsonRecords.text(n, "item_id"), JsonRecords.enumValue(n, "status", ItemStatus.class),
+                return new JournalEntry.ItemFinished(
+                        JsonRecords.instant(n, "at"),
+                        JsonRecords.integer(n, "stage"),
+                        JsonRecords.text(n, "item_id"),
+                        JsonRecords.enumValue(n, "status", ItemStatus.class),
                         JsonRecords.optionalText(n, "result_json"));
             case ITEM_INTEGRATED:
-                return new JournalEntry.ItemIntegrated(JsonRecords.instant(n, "at"), JsonRecords.integer(n, "stage"),
-                        JsonRecords.text(n, "item_id"), JsonRecords.optionalText(n, "head"));
+                return new JournalEntry.ItemIntegrated(
+                        JsonRecords.instant(n, "at"),
+                        JsonRecords.integer(n, "stage"),
+                        JsonRecords.text(n, "item_id"),
+                        JsonRecords.optionalText(n, "head"));
             case ITEM_DEAD_LETTERED:
-                return new JournalEntry.ItemDeadLettered(JsonRecords.instant(n, "at"),
-                        JsonRecords.integer(n, "stage"), JsonRecords.text(n, "item_id"));
+                return new JournalEntry.ItemDeadLettered(
+                        JsonRecords.instant(n, "at"), JsonRecords.integer(n, "stage"), JsonRecords.text(n, "item_id"));
             case STEP_COMPLETED:
-                return new JournalEntry.StepCompleted(JsonRecords.instant(n, "at"), JsonRecords.text(n, "location"),
-                        JsonRecords.bool(n, "success"), JsonRecords.stringMap(n, "variables"));
+                return new JournalEntry.StepCompleted(
+                        JsonRecords.instant(n, "at"),
+                        JsonRecords.text(n, "location"),
+                        JsonRecords.bool(n, "success"),
+                        JsonRecords.stringMap(n, "variables"));
             case PHASE_COMPLETED:
-                return new JournalEntry.PhaseCompleted(JsonRecords.instant(n, "at"), JsonRecords.integer(n, "stage"),
-                        JsonRecords.text(n, "phase"), JsonRecords.stringMap(n, "variables"));
+                return new JournalEntry.PhaseCompleted(
+                        JsonRecords.instant(n, "at"),
+                        JsonRecords.integer(n, "stage"),
+                        JsonRecords.text(n, "phase"),
+                        JsonRecords.stringMap(n, "variables"));
             case ITEMS_RESOLVED:
-                return new JournalEntry.ItemsResolved(JsonRecords.instant(n, "at"), JsonRecords.integer(n, "stage"),
-                        JsonRecords.stringList(n, "item_ids"), JsonRecords.optionalText(n, "items_json"));
+                return new JournalEntry.ItemsResolved(
+                        JsonRecords.instant(n, "at"),
+                        JsonRecords.integer(n, "stage"),
+                        JsonRecords.stringList(n, "item_ids"),
+                        JsonRecords.optionalText(n, "items_json"));
             default:
                 throw new RecordFormatException("unknown journal record type '" + type + "'; this version reads "
                         + "format version " + JsonRecords.VERSION + ", whose types are " + STEP_COMPLETED + ", "

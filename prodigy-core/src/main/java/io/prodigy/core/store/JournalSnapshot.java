@@ -43,10 +43,12 @@ final class JournalSnapshot {
     static final String FILE = "journal.snapshot";
     /** How many journal bytes before the covered offset are checked. */
     static final int PREFIX = 4096;
+
     static final byte[] MAGIC = "PRDGSNAP".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
     /** magic, version, offset, records, prefix length, prefix CRC, entry count. */
     static final int HEADER = 8 + 4 + 8 + 8 + 4 + 4 + 8;
+
     static final int TRAILER = 8;
 
     private static final byte STEP_COMPLETED = 1;
@@ -57,8 +59,7 @@ final class JournalSnapshot {
     private static final byte PHASE_COMPLETED = 6;
     private static final byte ITEMS_RESOLVED = 7;
 
-    private JournalSnapshot() {
-    }
+    private JournalSnapshot() {}
 
     /**
      * What a snapshot covers.
@@ -72,8 +73,13 @@ final class JournalSnapshot {
     record Header(long journalOffset, long journalRecords, int prefixLength, int prefixCrc, long entries) {
         byte[] encode() {
             ByteBuffer b = ByteBuffer.allocate(HEADER);
-            b.put(MAGIC).putInt(VERSION).putLong(journalOffset).putLong(journalRecords).putInt(prefixLength)
-                    .putInt(prefixCrc).putLong(entries);
+            b.put(MAGIC)
+                    .putInt(VERSION)
+                    .putLong(journalOffset)
+                    .putLong(journalRecords)
+                    .putInt(prefixLength)
+                    .putInt(prefixCrc)
+                    .putLong(entries);
             return b.array();
         }
     }
@@ -106,8 +112,8 @@ final class JournalSnapshot {
          */
         void forEach(Consumer<JournalEntry> consumer) throws IOException {
             file.position(HEADER);
-            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(
-                    java.nio.channels.Channels.newInputStream(file), 1 << 16));
+            DataInputStream in = new DataInputStream(
+                    new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(file), 1 << 16));
             for (long i = 0; i < header.entries(); i++) {
                 consumer.accept(decode(in));
             }
@@ -218,8 +224,11 @@ final class JournalSnapshot {
         if (crc.getValue() != trailer.getLong(0)) {
             throw new Rejected("its checksum does not match (torn or changed)");
         }
-        if (h.journalOffset() < 0 || h.prefixLength() < 0 || h.prefixLength() > Math.min(PREFIX, h.journalOffset())
-                || h.entries() < 0 || h.journalRecords() < 0) {
+        if (h.journalOffset() < 0
+                || h.prefixLength() < 0
+                || h.prefixLength() > Math.min(PREFIX, h.journalOffset())
+                || h.entries() < 0
+                || h.journalRecords() < 0) {
             throw new Rejected("its header is inconsistent");
         }
         return h;
@@ -335,7 +344,8 @@ final class JournalSnapshot {
                 }
                 string(out, r.itemsJson());
             } else {
-                throw new IllegalArgumentException("no snapshot form for " + e.getClass().getName());
+                throw new IllegalArgumentException(
+                        "no snapshot form for " + e.getClass().getName());
             }
             out.flush();
         } catch (IOException impossible) {
@@ -369,8 +379,8 @@ final class JournalSnapshot {
                 int stage = in.readInt();
                 String id = string(in);
                 String status = string(in);
-                return new JournalEntry.ItemFinished(at, stage, id, status == null ? null : ItemStatus.valueOf(status),
-                        string(in));
+                return new JournalEntry.ItemFinished(
+                        at, stage, id, status == null ? null : ItemStatus.valueOf(status), string(in));
             }
             case ITEM_INTEGRATED: {
                 int stage = in.readInt();

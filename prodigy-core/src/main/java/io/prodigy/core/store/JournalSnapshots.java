@@ -3,14 +3,11 @@ package io.prodigy.core.store;
 import io.prodigy.api.spi.JournalEntry;
 import io.prodigy.core.internal.engine.CrashPoints;
 import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -64,8 +61,7 @@ final class JournalSnapshots implements AutoCloseable {
     }
 
     /** An entry appended by this process: its journal line is {@code [offset, end)}. */
-    private record Appended(long offset, long end, JournalEntry entry) {
-    }
+    private record Appended(long offset, long end, JournalEntry entry) {}
 
     /** The snapshot state of one journal. */
     private static final class RunSnapshot {
@@ -88,8 +84,8 @@ final class JournalSnapshots implements AutoCloseable {
      * its lock) writes snapshots of a run, and it has not started one yet.
      */
     private static void removeLeftTemporaries(Path runDir) {
-        try (java.nio.file.DirectoryStream<Path> left = Files.newDirectoryStream(runDir,
-                "." + JournalSnapshot.FILE + ".*.tmp")) {
+        try (java.nio.file.DirectoryStream<Path> left =
+                Files.newDirectoryStream(runDir, "." + JournalSnapshot.FILE + ".*.tmp")) {
             for (Path p : left) {
                 Files.deleteIfExists(p);
             }
@@ -140,8 +136,9 @@ final class JournalSnapshots implements AutoCloseable {
         synchronized (s) {
             s.pending.add(new Appended(offset, offset + length, entry));
             s.sinceSnapshot++;
-            due = !s.scheduled && (entry instanceof JournalEntry.PhaseCompleted
-                    || s.sinceSnapshot >= Math.max(interval, s.coveredRecords / 2));
+            due = !s.scheduled
+                    && (entry instanceof JournalEntry.PhaseCompleted
+                            || s.sinceSnapshot >= Math.max(interval, s.coveredRecords / 2));
             if (!due && !s.scheduled && s.pending.size() >= Math.max(interval, MAX_PENDING)) {
                 // not due yet on a long journal: the next snapshot reads these back from the journal rather than
                 // holding an unbounded number of entries (and their results) in memory
@@ -193,8 +190,7 @@ final class JournalSnapshots implements AutoCloseable {
             boolean worth;
             synchronized (s) {
                 // a write already due (a phase just completed) is done now, before the journal closes
-                worth = !s.pending.isEmpty()
-                        && (s.scheduled || s.sinceSnapshot >= Math.min(FINAL_MIN, interval));
+                worth = !s.pending.isEmpty() && (s.scheduled || s.sinceSnapshot >= Math.min(FINAL_MIN, interval));
             }
             if (worth) {
                 write(s);
@@ -246,7 +242,9 @@ final class JournalSnapshots implements AutoCloseable {
                 }
             } catch (IOException | RuntimeException e) {
                 // the entries taken are read back from the journal by the next write
-                LOG.warn("cannot write the snapshot of {}: {}; a resume replays more of the journal", s.journal,
+                LOG.warn(
+                        "cannot write the snapshot of {}: {}; a resume replays more of the journal",
+                        s.journal,
                         e.toString());
             }
         }
@@ -258,17 +256,20 @@ final class JournalSnapshots implements AutoCloseable {
     private long writeSnapshot(Path journal, List<Appended> chain) throws IOException {
         Path target = journal.resolveSibling(JournalSnapshot.FILE);
         Path tmp = AtomicFiles.temporaryFor(target);
-        java.nio.channels.FileChannel old = openValid(target, journal, chain.get(0).offset());
+        java.nio.channels.FileChannel old =
+                openValid(target, journal, chain.get(0).offset());
         try (java.nio.channels.FileChannel oldFile = old;
-             java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(tmp,
-                     java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.channels.FileChannel out =
+                        java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
             JournalSnapshot.Header oldHeader = oldFile == null ? null : header(oldFile);
             long from = oldHeader == null ? 0 : oldHeader.journalOffset();
             long chainStart = chain.get(0).offset();
             long chainEnd = chain.get(chain.size() - 1).end();
             CRC32 crc = new CRC32();
-            OutputStream body = new CheckedOutputStream(new BufferedOutputStream(
-                    java.nio.channels.Channels.newOutputStream(out.position(JournalSnapshot.HEADER)), 1 << 16), crc);
+            OutputStream body = new CheckedOutputStream(
+                    new BufferedOutputStream(
+                            java.nio.channels.Channels.newOutputStream(out.position(JournalSnapshot.HEADER)), 1 << 16),
+                    crc);
             long entries = 0;
             long records = 0;
             if (oldFile != null) {
@@ -305,11 +306,18 @@ final class JournalSnapshots implements AutoCloseable {
                 body.write(JournalSnapshot.encode(e));
                 entries++;
             }
-            CrashPoints.reach(CrashPoints.Point.SNAPSHOT_WRITE, journal.getParent().getFileName().toString());
+            CrashPoints.reach(
+                    CrashPoints.Point.SNAPSHOT_WRITE,
+                    journal.getParent().getFileName().toString());
             body.flush();
             int prefixLength = (int) Math.min(JournalSnapshot.PREFIX, chainEnd);
-            byte[] header = new JournalSnapshot.Header(chainEnd, records, prefixLength,
-                    JournalSnapshot.prefixCrc(journal, chainEnd, prefixLength), entries).encode();
+            byte[] header = new JournalSnapshot.Header(
+                            chainEnd,
+                            records,
+                            prefixLength,
+                            JournalSnapshot.prefixCrc(journal, chainEnd, prefixLength),
+                            entries)
+                    .encode();
             crc.update(header);
             long end = out.size();
             writeFully(out, ByteBuffer.wrap(header), 0);
@@ -318,7 +326,10 @@ final class JournalSnapshots implements AutoCloseable {
             journals.sync(journal);
             // no directory sync: a rename lost in a machine crash leaves the previous snapshot, which is still valid
             try {
-                Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                Files.move(
+                        tmp,
+                        target,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE,
                         java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             } catch (java.nio.file.AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);

@@ -25,8 +25,7 @@ final class JsonRecords {
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
-    private JsonRecords() {
-    }
+    private JsonRecords() {}
 
     /** Writes the fields of a record after {@code version} and {@code type}. */
     @FunctionalInterface
@@ -226,8 +225,14 @@ final class JsonRecords {
      */
     static Instant parseUtcInstant(String s) {
         int len = s.length();
-        if (len < 20 || len > 30 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
-                || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(len - 1) != 'Z') {
+        if (len < 20
+                || len > 30
+                || s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || s.charAt(10) != 'T'
+                || s.charAt(13) != ':'
+                || s.charAt(16) != ':'
+                || s.charAt(len - 1) != 'Z') {
             return null;
         }
         int year = digits(s, 0, 4);
@@ -236,8 +241,17 @@ final class JsonRecords {
         int hour = digits(s, 11, 2);
         int minute = digits(s, 14, 2);
         int second = digits(s, 17, 2);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
-                || minute > 59 || second < 0 || second > 59) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > 31
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59) {
             return null;
         }
         int nanos = 0;
@@ -478,7 +492,7 @@ final class JsonRecords {
     }
 
     private static RecordFormatException wrongType(String field, String expected, Object found) {
-        return new RecordFormatException("field '" + field + "' should be " + expected + " but is "
-                + Record.describe(found));
+        return new RecordFormatException(
+                "field '" + field + "' should be " + expected + " but is " + Record.describe(found));
     }
 }

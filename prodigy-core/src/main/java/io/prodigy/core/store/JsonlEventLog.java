@@ -68,9 +68,12 @@ public final class JsonlEventLog implements RunListener, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             String runId = String.valueOf(event.runId());
             if (failedRuns.add(runId)) {
-                LOG.warn("cannot write the event log {} of run '{}': {}; events of this run that cannot be written "
-                        + "are dropped (further failures are logged at debug level)",
-                        file == null ? "" : file, runId, e.toString());
+                LOG.warn(
+                        "cannot write the event log {} of run '{}': {}; events of this run that cannot be written "
+                                + "are dropped (further failures are logged at debug level)",
+                        file == null ? "" : file,
+                        runId,
+                        e.toString());
             } else {
                 LOG.debug("dropping event {} of run '{}'", event.getClass().getSimpleName(), runId, e);
             }

@@ -2,8 +2,8 @@ package io.prodigy.core.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.prodigy.api.StoreException;
-import java.io.IOException;
 import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import org.slf4j.Logger;
@@ -18,8 +18,7 @@ import org.slf4j.LoggerFactory;
 final class JsonlReader {
     private static final Logger LOG = LoggerFactory.getLogger(JsonlReader.class);
 
-    private JsonlReader() {
-    }
+    private JsonlReader() {}
 
     /** Receives each record; may throw {@link RecordFormatException} for a record it cannot read. */
     @FunctionalInterface
@@ -72,8 +71,8 @@ final class JsonlReader {
         read(file, raf, start, limit, false, handler);
     }
 
-    private static void read(Path file, RandomAccessFile raf, long start, long limit, boolean shallow,
-                             Handler handler) throws IOException {
+    private static void read(Path file, RandomAccessFile raf, long start, long limit, boolean shallow, Handler handler)
+            throws IOException {
         LineReader lines = new LineReader(raf, start, limit, 1);
         while (lines.next()) {
             byte[] buf = lines.buffer();
@@ -86,7 +85,8 @@ final class JsonlReader {
             }
             Record node;
             try {
-                node = shallow ? JsonRecords.parseShallow(buf, lines.start(), lines.length())
+                node = shallow
+                        ? JsonRecords.parseShallow(buf, lines.start(), lines.length())
                         : JsonRecords.parse(buf, lines.start(), lines.length());
                 JsonRecords.checkVersion(node);
             } catch (JsonProcessingException e) {
@@ -94,8 +94,11 @@ final class JsonlReader {
                     warnTorn(file, lines.lineNumber(), lines.length(), "it is not JSON");
                     return;
                 }
-                throw corrupt(file, lines.lineNumber(), "corrupt record, not valid JSON (" + e.getOriginalMessage()
-                        + "); records after it cannot be trusted - repair the line or move the file away");
+                throw corrupt(
+                        file,
+                        lines.lineNumber(),
+                        "corrupt record, not valid JSON (" + e.getOriginalMessage()
+                                + "); records after it cannot be trusted - repair the line or move the file away");
             } catch (RecordFormatException e) {
                 throw corrupt(file, lines.lineNumber(), e.getMessage());
             }
@@ -112,7 +115,12 @@ final class JsonlReader {
     }
 
     static void warnTorn(Path file, long line, int length, String why) {
-        LOG.warn("{} line {}: skipping a torn last record of {} bytes ({}); it was being written when the "
-                + "writer stopped and was never acknowledged", file, line, length, why);
+        LOG.warn(
+                "{} line {}: skipping a torn last record of {} bytes ({}); it was being written when the "
+                        + "writer stopped and was never acknowledged",
+                file,
+                line,
+                length,
+                why);
     }
 }

@@ -40,15 +40,16 @@ final class Record {
      * past Jackson's default limit of 20 million characters.
      */
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxStringLength(Integer.MAX_VALUE)
+                    .build())
             .build();
 
     private String[] names = new String[8];
     private Object[] values = new Object[8];
     private int size;
 
-    private Record() {
-    }
+    private Record() {}
 
     /**
      * @param bytes a buffer holding UTF-8 JSON
@@ -69,8 +70,7 @@ final class Record {
         return parse(bytes, offset, length, true);
     }
 
-    private static Record parse(byte[] bytes, int offset, int length, boolean shallow)
-            throws JsonProcessingException {
+    private static Record parse(byte[] bytes, int offset, int length, boolean shallow) throws JsonProcessingException {
         try (JsonParser p = FACTORY.createParser(bytes, offset, length)) {
             JsonToken first = p.nextToken();
             if (first == null) {
@@ -108,7 +108,8 @@ final class Record {
             case VALUE_STRING:
                 return p.getText();
             case VALUE_NUMBER_INT:
-                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue()
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? p.getBigIntegerValue()
                         : (Object) p.getLongValue();
             case VALUE_NUMBER_FLOAT:
                 return p.getDoubleValue();

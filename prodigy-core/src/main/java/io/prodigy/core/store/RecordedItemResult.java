@@ -25,9 +25,19 @@ import java.util.Objects;
  * @param branchName the branch it worked on, or null
  * @param costUsd its agent cost in US dollars, or null if unknown
  */
-public record RecordedItemResult(String itemId, ItemStatus status, String output, List<String> commits,
-                                 List<String> filesModified, Duration duration, int attempts, String error,
-                                 ErrorKind errorKind, Path worktreePath, String branchName, Double costUsd) {
+public record RecordedItemResult(
+        String itemId,
+        ItemStatus status,
+        String output,
+        List<String> commits,
+        List<String> filesModified,
+        Duration duration,
+        int attempts,
+        String error,
+        ErrorKind errorKind,
+        Path worktreePath,
+        String branchName,
+        Double costUsd) {
     /**
      * Validates and copies.
      *
@@ -49,9 +59,19 @@ public record RecordedItemResult(String itemId, ItemStatus status, String output
      * @throws NullPointerException if {@code r} is null
      */
     public static RecordedItemResult of(ItemResult r) {
-        return new RecordedItemResult(r.itemId(), r.status(), r.output(), r.commits(), r.filesModified(),
-                r.duration(), r.attempts(), r.error() == null ? null : r.error().message(),
-                r.error() == null ? null : r.error().kind(), r.worktreePath(), r.branch(), r.costUsd());
+        return new RecordedItemResult(
+                r.itemId(),
+                r.status(),
+                r.output(),
+                r.commits(),
+                r.filesModified(),
+                r.duration(),
+                r.attempts(),
+                r.error() == null ? null : r.error().message(),
+                r.error() == null ? null : r.error().kind(),
+                r.worktreePath(),
+                r.branch(),
+                r.costUsd());
     }
 
     /**
@@ -61,7 +81,7 @@ public record RecordedItemResult(String itemId, ItemStatus status, String output
      *         record whose result cannot be read stands for
      */
     public static RecordedItemResult statusOnly(String itemId, ItemStatus status) {
-        return new RecordedItemResult(itemId, status, "", List.of(), List.of(), Duration.ZERO, 1, null, null, null,
-                null, null);
+        return new RecordedItemResult(
+                itemId, status, "", List.of(), List.of(), Duration.ZERO, 1, null, null, null, null, null);
     }
 }

@@ -91,8 +91,7 @@ public final class RunLock implements AutoCloseable {
      * @param host the owner's host
      * @param acquiredAt when it took the lock, or null
      */
-    public record Holder(long pid, String host, Instant acquiredAt) {
-    }
+    public record Holder(long pid, String host, Instant acquiredAt) {}
 
     /**
      * @param runDir a run's directory
@@ -111,7 +110,8 @@ public final class RunLock implements AutoCloseable {
             throw new StoreException("cannot read the lock file " + file + ": " + e.getMessage(), e);
         }
         Owner owner = Owner.decode(file, bytes);
-        return owner.staleBecause() == null ? Optional.of(new Holder(owner.pid, owner.host, owner.acquiredAt))
+        return owner.staleBecause() == null
+                ? Optional.of(new Holder(owner.pid, owner.host, owner.acquiredAt))
                 : Optional.empty();
     }
 
@@ -123,8 +123,8 @@ public final class RunLock implements AutoCloseable {
     /** Runs an action while holding this process's guard and the operating-system lock on the guard file. */
     private static <T> T guarded(Path runDir, GuardedAction<T> action) throws IOException {
         synchronized (PROCESS_GUARD) {
-            try (FileChannel guard = FileChannel.open(runDir.resolve(GUARD), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE)) {
+            try (FileChannel guard =
+                    FileChannel.open(runDir.resolve(GUARD), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
                 FileLock lock = guard.lock();
                 try {
                     return action.run();
@@ -154,8 +154,13 @@ public final class RunLock implements AutoCloseable {
             }
             AtomicFiles.write(file, content);
             if (Arrays.equals(Files.readAllBytes(file), content)) {
-                LOG.warn("took over the lock of run {} from pid {} on host {} (since {}): {}", runId, owner.pid,
-                        owner.host, owner.acquiredAt, staleBecause);
+                LOG.warn(
+                        "took over the lock of run {} from pid {} on host {} (since {}): {}",
+                        runId,
+                        owner.pid,
+                        owner.host,
+                        owner.acquiredAt,
+                        staleBecause);
                 return new RunLock(runId, file, content, true);
             }
         }
@@ -226,14 +231,17 @@ public final class RunLock implements AutoCloseable {
                 if (Arrays.equals(now, content)) {
                     Files.delete(file);
                 } else {
-                    LOG.warn("not releasing the lock of run {}: {} now belongs to another process ({})", runId,
-                            file, new String(now, java.nio.charset.StandardCharsets.UTF_8).trim());
+                    LOG.warn(
+                            "not releasing the lock of run {}: {} now belongs to another process ({})",
+                            runId,
+                            file,
+                            new String(now, java.nio.charset.StandardCharsets.UTF_8).trim());
                 }
                 return null;
             });
         } catch (IOException e) {
-            throw new StoreException("cannot release the lock of run " + runId + " (" + file + "): "
-                    + e.getMessage(), e);
+            throw new StoreException(
+                    "cannot release the lock of run " + runId + " (" + file + "): " + e.getMessage(), e);
         }
     }
 
@@ -255,7 +263,11 @@ public final class RunLock implements AutoCloseable {
 
         static Owner current(String runId) {
             ProcessHandle self = ProcessHandle.current();
-            return new Owner(runId, self.pid(), LocalHost.NAME, self.info().startInstant().orElse(null),
+            return new Owner(
+                    runId,
+                    self.pid(),
+                    LocalHost.NAME,
+                    self.info().startInstant().orElse(null),
                     Instant.now());
         }
 
@@ -273,12 +285,17 @@ public final class RunLock implements AutoCloseable {
             try {
                 Record n = JsonRecords.parse(bytes, 0, bytes.length);
                 JsonRecords.checkVersion(n);
-                return new Owner(JsonRecords.optionalText(n, "run_id"), JsonRecords.longValue(n, "pid"),
-                        JsonRecords.text(n, "host"), JsonRecords.optionalInstant(n, "started_at"),
+                return new Owner(
+                        JsonRecords.optionalText(n, "run_id"),
+                        JsonRecords.longValue(n, "pid"),
+                        JsonRecords.text(n, "host"),
+                        JsonRecords.optionalInstant(n, "started_at"),
                         JsonRecords.optionalInstant(n, "acquired_at"));
             } catch (JsonProcessingException | RecordFormatException e) {
-                throw new StoreException("the lock file " + file + " cannot be read (" + e.getMessage() + "); if no "
-                        + "process is using the run, delete it", e);
+                throw new StoreException(
+                        "the lock file " + file + " cannot be read (" + e.getMessage() + "); if no "
+                                + "process is using the run, delete it",
+                        e);
             }
         }
 

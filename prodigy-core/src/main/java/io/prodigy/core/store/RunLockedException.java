@@ -18,10 +18,10 @@ public final class RunLockedException extends ProdigyException {
     private final Instant since;
     private final String lockFile;
 
-    RunLockedException(String runId, long ownerPid, String ownerHost, Instant since, Path lockFile,
-                       boolean sameProcess) {
-        super("run " + runId + " is in use by pid " + ownerPid + (sameProcess ? " (this process)" : "")
-                + " on host " + ownerHost + " since " + since + "; if that process is gone, delete " + lockFile);
+    RunLockedException(
+            String runId, long ownerPid, String ownerHost, Instant since, Path lockFile, boolean sameProcess) {
+        super("run " + runId + " is in use by pid " + ownerPid + (sameProcess ? " (this process)" : "") + " on host "
+                + ownerHost + " since " + since + "; if that process is gone, delete " + lockFile);
         this.runId = runId;
         this.ownerPid = ownerPid;
         this.ownerHost = ownerHost;

@@ -23,8 +23,7 @@ public final class RunMetadata {
     /** The {@code max_iterations} the run was started with. */
     public static final String MAX_ITERATIONS = "max_iterations";
 
-    private RunMetadata() {
-    }
+    private RunMetadata() {}
 
     /**
      * @param record a run

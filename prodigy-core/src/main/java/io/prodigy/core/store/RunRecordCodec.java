@@ -5,8 +5,7 @@ import io.prodigy.api.spi.RunRecord;
 
 /** {@code run.json}: a {@link RunRecord} as one indented JSON document. */
 final class RunRecordCodec {
-    private RunRecordCodec() {
-    }
+    private RunRecordCodec() {}
 
     static byte[] encode(RunRecord r) {
         return JsonRecords.document(g -> {
@@ -24,10 +23,15 @@ final class RunRecordCodec {
 
     static RunRecord decode(Record n) {
         JsonRecords.checkVersion(n);
-        return new RunRecord(JsonRecords.text(n, "run_id"), JsonRecords.optionalText(n, "workflow_name"),
-                JsonRecords.optionalText(n, "workflow_hash"), JsonRecords.enumValue(n, "status", RunStatus.class),
-                JsonRecords.optionalPath(n, "project_directory"), JsonRecords.optionalPath(n, "workspace"),
-                JsonRecords.optionalInstant(n, "started_at"), JsonRecords.optionalInstant(n, "updated_at"),
+        return new RunRecord(
+                JsonRecords.text(n, "run_id"),
+                JsonRecords.optionalText(n, "workflow_name"),
+                JsonRecords.optionalText(n, "workflow_hash"),
+                JsonRecords.enumValue(n, "status", RunStatus.class),
+                JsonRecords.optionalPath(n, "project_directory"),
+                JsonRecords.optionalPath(n, "workspace"),
+                JsonRecords.optionalInstant(n, "started_at"),
+                JsonRecords.optionalInstant(n, "updated_at"),
                 JsonRecords.stringMap(n, "metadata"));
     }
 }

@@ -47,16 +47,20 @@ final class StoreLayout {
             throw new StoreException("a run id must not be empty");
         }
         if (runId.length() > MAX_RUN_ID_LENGTH) {
-            throw new StoreException("run id '" + runId.substring(0, 40) + "...' is longer than "
-                    + MAX_RUN_ID_LENGTH + " characters");
+            throw new StoreException(
+                    "run id '" + runId.substring(0, 40) + "...' is longer than " + MAX_RUN_ID_LENGTH + " characters");
         }
         if (runId.charAt(0) == '.') {
             throw new StoreException("run id '" + runId + "' must not start with '.'");
         }
         for (int i = 0; i < runId.length(); i++) {
             char c = runId.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '_' || c == '.';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '_'
+                    || c == '.';
             if (!ok) {
                 throw new StoreException("run id '" + runId + "' contains '" + c + "' at position " + (i + 1)
                         + "; run ids may contain only letters, digits, '-', '_' and '.'");

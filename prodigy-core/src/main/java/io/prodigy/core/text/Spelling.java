@@ -11,8 +11,7 @@ import java.util.Objects;
  * <p>How close is close enough depends on where the name is written, so each caller passes its own limit.
  */
 public final class Spelling {
-    private Spelling() {
-    }
+    private Spelling() {}
 
     /**
      * The optimal string alignment distance between two strings, compared character by character (case matters).

@@ -38,31 +38,48 @@ class PublishedExpressionsTest {
         ExpressionSyntax.checkJsonPath("  ");
 
         assertThatThrownBy(() -> ExpressionSyntax.checkExpression("score >= "))
-                .isInstanceOfSatisfying(ExpressionException.class, e -> assertThat(e.column()).isPositive());
+                .isInstanceOfSatisfying(
+                        ExpressionException.class, e -> assertThat(e.column()).isPositive());
         assertThatThrownBy(() -> ExpressionSyntax.checkSortBy("score SIDEWAYS"))
                 .isInstanceOf(ExpressionException.class);
-        assertThatThrownBy(() -> ExpressionSyntax.checkJsonPath("$.items[")).isInstanceOf(
-                WorkflowDefinitionException.class).hasMessageContaining("$.items[");
-        assertThatThrownBy(() -> ExpressionSyntax.checkExpression(null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> ExpressionSyntax.checkJsonPath("$.items["))
+                .isInstanceOf(WorkflowDefinitionException.class)
+                .hasMessageContaining("$.items[");
+        assertThatThrownBy(() -> ExpressionSyntax.checkExpression(null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("text");
     }
 
     @Test
     void aFilterMatchesItemsAndAConditionHoldsOverVariables() throws Exception {
         ItemFilter filter = ItemFilter.parse("score >= ${min}");
-        assertThat(filter.matches(json("{\"score\": 7}"), name -> IntNode.valueOf(5))).isTrue();
-        assertThat(filter.matches(json("{\"score\": 3}"), name -> IntNode.valueOf(5))).isFalse();
+        assertThat(filter.matches(json("{\"score\": 7}"), name -> IntNode.valueOf(5)))
+                .isTrue();
+        assertThat(filter.matches(json("{\"score\": 3}"), name -> IntNode.valueOf(5)))
+                .isFalse();
         assertThat(filter.text()).isEqualTo("score >= ${min}");
-        assertThat(ItemFilter.parse("count > 2").holds(name -> IntNode.valueOf(3))).isTrue();
+        assertThat(ItemFilter.parse("count > 2").holds(name -> IntNode.valueOf(3)))
+                .isTrue();
         assertThatThrownBy(() -> ItemFilter.parse("(")).isInstanceOf(ExpressionException.class);
     }
 
     @Test
     void aSelectionFiltersSortsDeduplicatesAndPagesInTheEnginesOrder() throws Exception {
-        List<JsonNode> items = List.of(json("{\"f\": \"a\", \"s\": 1}"), json("{\"f\": \"b\", \"s\": 9}"),
-                json("{\"f\": \"b\", \"s\": 8}"), json("{\"f\": \"c\", \"s\": 5}"), json("{\"f\": \"d\", \"s\": 0}"));
-        MapPhase map = MapPhase.builder().input(WorkInput.values(List.of())).agentTemplate(Step.shell("true"))
-                .filter("s > 0").sortBy("s DESC").distinct("f").offset(1).maxItems(1).build();
+        List<JsonNode> items = List.of(
+                json("{\"f\": \"a\", \"s\": 1}"),
+                json("{\"f\": \"b\", \"s\": 9}"),
+                json("{\"f\": \"b\", \"s\": 8}"),
+                json("{\"f\": \"c\", \"s\": 5}"),
+                json("{\"f\": \"d\", \"s\": 0}"));
+        MapPhase map = MapPhase.builder()
+                .input(WorkInput.values(List.of()))
+                .agentTemplate(Step.shell("true"))
+                .filter("s > 0")
+                .sortBy("s DESC")
+                .distinct("f")
+                .offset(1)
+                .maxItems(1)
+                .build();
 
         List<JsonNode> selected = ItemSelection.of(map).apply(items, name -> null);
 
@@ -74,37 +91,52 @@ class PublishedExpressionsTest {
     @Test
     void aPreviewReadsFilesAndValuesButNotCommands() throws Exception {
         Files.writeString(dir.resolve("items.json"), "{\"items\": [{\"s\": 1}, {\"s\": 5}, {\"s\": 7}]}");
-        MapPhase.Builder map = MapPhase.builder().agentTemplate(Step.shell("true")).filter("s > 2");
+        MapPhase.Builder map =
+                MapPhase.builder().agentTemplate(Step.shell("true")).filter("s > 2");
 
-        MapItemsPreview.Items file = MapItemsPreview.of(map.input(WorkInput.jsonFile("items.json", "$.items[*]"))
-                .build(), dir).orElseThrow();
+        MapItemsPreview.Items file = MapItemsPreview.of(
+                        map.input(WorkInput.jsonFile("items.json", "$.items[*]"))
+                                .build(),
+                        dir)
+                .orElseThrow();
         assertThat(file.inputCount()).isEqualTo(3);
         assertThat(file.selected()).hasSize(2);
 
-        MapItemsPreview.Items detected = MapItemsPreview.of(map.input(WorkInput.detect("items.json", "$.items[*]"))
-                .build(), dir).orElseThrow();
+        MapItemsPreview.Items detected = MapItemsPreview.of(
+                        map.input(WorkInput.detect("items.json", "$.items[*]")).build(), dir)
+                .orElseThrow();
         assertThat(detected.selected()).hasSize(2);
 
-        MapItemsPreview.Items values = MapItemsPreview.of(map.input(WorkInput.values(List.of(Map.of("s", 3),
-                Map.of("s", 1)))).build(), dir).orElseThrow();
+        MapItemsPreview.Items values = MapItemsPreview.of(
+                        map.input(WorkInput.values(List.of(Map.of("s", 3), Map.of("s", 1))))
+                                .build(),
+                        dir)
+                .orElseThrow();
         assertThat(values.inputCount()).isEqualTo(2);
         assertThat(values.selected()).hasSize(1);
 
-        assertThat(MapItemsPreview.of(map.input(WorkInput.command("echo '[1]'")).build(), dir)).isEmpty();
-        assertThat(MapItemsPreview.of(map.input(WorkInput.jsonFile("${out}/items.json", null)).build(), dir))
+        assertThat(MapItemsPreview.of(map.input(WorkInput.command("echo '[1]'")).build(), dir))
                 .isEmpty();
-        assertThatThrownBy(() -> MapItemsPreview.of(map.input(WorkInput.jsonFile("missing.json", null)).build(),
-                dir)).isInstanceOf(WorkflowDefinitionException.class).hasMessageContaining("missing.json");
+        assertThat(MapItemsPreview.of(
+                        map.input(WorkInput.jsonFile("${out}/items.json", null)).build(), dir))
+                .isEmpty();
+        assertThatThrownBy(() -> MapItemsPreview.of(
+                        map.input(WorkInput.jsonFile("missing.json", null)).build(), dir))
+                .isInstanceOf(WorkflowDefinitionException.class)
+                .hasMessageContaining("missing.json");
     }
 
     @Test
     void interpolationFillsPlaceholdersAsStepsDo() throws Exception {
-        Interpolation vars = Interpolation.builder().put("item", json("{\"test\": \"it's\"}"))
-                .putString("map.total", "42").build();
+        Interpolation vars = Interpolation.builder()
+                .put("item", json("{\"test\": \"it's\"}"))
+                .putString("map.total", "42")
+                .build();
 
         assertThat(vars.render("${item.test} of ${map.total}")).isEqualTo("it's of 42");
         assertThat(vars.renderForShell("echo ${item.test}")).isEqualTo("echo 'it'\\''s'");
-        assertThatThrownBy(() -> vars.render("${nope}")).isInstanceOf(InterpolationException.class)
+        assertThatThrownBy(() -> vars.render("${nope}"))
+                .isInstanceOf(InterpolationException.class)
                 .hasMessageContaining("nope");
     }
 }

@@ -55,6 +55,8 @@ class FileTreesTest {
 
     @Test
     void nullIsRejectedByName() {
-        assertThatThrownBy(() -> FileTrees.delete(null)).isInstanceOf(NullPointerException.class).hasMessage("root");
+        assertThatThrownBy(() -> FileTrees.delete(null))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("root");
     }
 }

@@ -37,7 +37,9 @@ class WorkflowFingerprintTest {
         }
         return b.secret("TOKEN", secret)
                 .setup(Step.shell("echo setup"))
-                .map(MapPhase.builder().input(WorkInput.values(List.of(item))).maxParallel(3)
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(List.of(item)))
+                        .maxParallel(3)
                         .agentTemplate(Step.shell(command).retry(RetryPolicy.NONE)))
                 .reduce(Step.shell("echo ${map.successful}"))
                 .build();
@@ -47,7 +49,9 @@ class WorkflowFingerprintTest {
     void theSameWorkflowWithMapsInAnotherOrderHasTheSameFingerprint() {
         Workflow a = mapReduce(ordered("n", 1, "fail", false, "sleep", "0.1"), "run ${item.n}", "A", "s1");
         Workflow b = mapReduce(ordered("sleep", "0.1", "fail", false, "n", 1), "run ${item.n}", "B", "s1");
-        assertThat(WorkflowFingerprint.of(a)).isEqualTo(WorkflowFingerprint.of(b)).hasSize(64);
+        assertThat(WorkflowFingerprint.of(a))
+                .isEqualTo(WorkflowFingerprint.of(b))
+                .hasSize(64);
     }
 
     @Test
@@ -62,8 +66,12 @@ class WorkflowFingerprintTest {
     @Test
     void aLongCommandChangedPastItsLabelChangesTheFingerprint() {
         String prefix = "x".repeat(200);
-        Workflow a = Workflow.builder("seq").steps(Step.shell(prefix + " one").build()).build();
-        Workflow b = Workflow.builder("seq").steps(Step.shell(prefix + " two").build()).build();
+        Workflow a = Workflow.builder("seq")
+                .steps(Step.shell(prefix + " one").build())
+                .build();
+        Workflow b = Workflow.builder("seq")
+                .steps(Step.shell(prefix + " two").build())
+                .build();
         assertThat(WorkflowFingerprint.of(a)).isNotEqualTo(WorkflowFingerprint.of(b));
     }
 
@@ -72,6 +80,8 @@ class WorkflowFingerprintTest {
         Workflow a = mapReduce(ordered("n", 1), "run", "A", "secret-one");
         Workflow b = mapReduce(ordered("n", 1), "run", "A", "secret-two");
         assertThat(WorkflowFingerprint.of(a)).isEqualTo(WorkflowFingerprint.of(b));
-        assertThat(WorkflowFingerprint.canonical(a)).doesNotContain("secret-one").contains("TOKEN");
+        assertThat(WorkflowFingerprint.canonical(a))
+                .doesNotContain("secret-one")
+                .contains("TOKEN");
     }
 }

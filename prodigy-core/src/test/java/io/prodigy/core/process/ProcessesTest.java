@@ -27,11 +27,14 @@ class ProcessesTest {
     @Test
     void runsACommandAndReportsItsExitAndOutputLineByLine() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
-        ProcessOutcome o = Processes.run(ProcessCommand.shell("echo out; echo err >&2; echo \"$GREETING-$HOME_X\"; exit 3")
-                .workingDirectory(dir).environment(Map.of("GREETING", "hi", "HOME_X", "x"))
-                .removeEnvironment(List.of("HOME_X"))
-                .stdoutFile(dir.resolve("logs/out.txt"))
-                .outputListener((stderr, line) -> lines.add((stderr ? "E:" : "O:") + line)).build());
+        ProcessOutcome o =
+                Processes.run(ProcessCommand.shell("echo out; echo err >&2; echo \"$GREETING-$HOME_X\"; exit 3")
+                        .workingDirectory(dir)
+                        .environment(Map.of("GREETING", "hi", "HOME_X", "x"))
+                        .removeEnvironment(List.of("HOME_X"))
+                        .stdoutFile(dir.resolve("logs/out.txt"))
+                        .outputListener((stderr, line) -> lines.add((stderr ? "E:" : "O:") + line))
+                        .build());
 
         assertThat(o.exitCode()).isEqualTo(3);
         assertThat(o.success()).isFalse();
@@ -45,9 +48,11 @@ class ProcessesTest {
     @Test
     void aTimeoutTerminatesTheWholeTree() throws Exception {
         Path pidFile = dir.resolve("grandchild.pid");
-        ProcessOutcome o = Processes.run(ProcessCommand.builder(List.of("sh", "-c", "sleep 60 & echo $! > "
-                + pidFile + "; wait")).timeout(Duration.ofMillis(500)).killGracePeriod(Duration.ofMillis(200))
-                .build());
+        ProcessOutcome o =
+                Processes.run(ProcessCommand.builder(List.of("sh", "-c", "sleep 60 & echo $! > " + pidFile + "; wait"))
+                        .timeout(Duration.ofMillis(500))
+                        .killGracePeriod(Duration.ofMillis(200))
+                        .build());
 
         assertThat(o.timedOut()).isTrue();
         assertThat(o.success()).isFalse();
@@ -56,7 +61,9 @@ class ProcessesTest {
         while (running(grandchild) && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
-        assertThat(running(grandchild)).as("the background sleep %d", grandchild).isFalse();
+        assertThat(running(grandchild))
+                .as("the background sleep %d", grandchild)
+                .isFalse();
     }
 
     /** Alive and not a zombie: this machine's pid 1 may be slow to reap orphans. */
@@ -77,7 +84,8 @@ class ProcessesTest {
         Cancellation cancellation = new Cancellation();
         CountDownLatch started = new CountDownLatch(1);
         ProcessCommand sleeper = ProcessCommand.shell("echo ready; sleep 60")
-                .outputListener((stderr, line) -> started.countDown()).build();
+                .outputListener((stderr, line) -> started.countDown())
+                .build();
         CompletableFuture<ProcessOutcome> running = CompletableFuture.supplyAsync(() -> {
             try {
                 return Processes.run(sleeper, cancellation);
@@ -92,7 +100,8 @@ class ProcessesTest {
         assertThat(cancellation.isCancelled()).isTrue();
 
         Path marker = dir.resolve("marker");
-        ProcessOutcome none = Processes.run(ProcessCommand.shell("touch " + marker).build(), cancellation);
+        ProcessOutcome none =
+                Processes.run(ProcessCommand.shell("touch " + marker).build(), cancellation);
         assertThat(none.cancelled()).isTrue();
         assertThat(none.exitCode()).isEqualTo(-1);
         assertThat(marker).doesNotExist();
@@ -101,11 +110,14 @@ class ProcessesTest {
     @Test
     void aMissingExecutableIsALaunchFailureNamingIt() {
         assertThatThrownBy(() -> Processes.run(ProcessCommand.builder(List.of("no-such-tool-xyz", "--flag"))
-                .build())).isInstanceOf(ProcessLaunchException.class).hasMessageContaining("no-such-tool-xyz");
+                        .build()))
+                .isInstanceOf(ProcessLaunchException.class)
+                .hasMessageContaining("no-such-tool-xyz");
         assertThatThrownBy(() -> ProcessCommand.builder(List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ProcessCommand.shell("true").timeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Processes.run(null)).isInstanceOf(NullPointerException.class)
+        assertThatThrownBy(() -> Processes.run(null))
+                .isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("command");
     }
 }

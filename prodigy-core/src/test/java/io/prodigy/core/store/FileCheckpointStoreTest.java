@@ -45,7 +45,8 @@ class FileCheckpointStoreTest {
     }
 
     private FileCheckpointStore store(SyncPolicy policy) {
-        FileCheckpointStore s = FileCheckpointStore.builder(home).syncPolicy(policy).build();
+        FileCheckpointStore s =
+                FileCheckpointStore.builder(home).syncPolicy(policy).build();
         opened.add(s);
         return s;
     }
@@ -76,29 +77,45 @@ class FileCheckpointStoreTest {
         s.createRun(Samples.run("run-1", Samples.T0));
         s.append("run-1", new JournalEntry.ItemDispatched(Samples.T0, 0, "item-1", 2));
         String runJson = Files.readString(home.resolve("runs/run-1/run.json"));
-        assertThat(runJson).contains("\"version\" : 1", "\"run_id\" : \"run-1\"", "\"status\" : \"RUNNING\"",
-                "\"started_at\" : \"2026-03-01T10:15:30.123456789Z\"");
-        assertThat(Files.readString(journalFile("run-1"))).isEqualTo("{\"version\":1,\"type\":\"item_dispatched\","
-                + "\"at\":\"2026-03-01T10:15:30.123456789Z\",\"stage\":0,\"item_id\":\"item-1\",\"attempt\":2}\n");
+        assertThat(runJson)
+                .contains(
+                        "\"version\" : 1",
+                        "\"run_id\" : \"run-1\"",
+                        "\"status\" : \"RUNNING\"",
+                        "\"started_at\" : \"2026-03-01T10:15:30.123456789Z\"");
+        assertThat(Files.readString(journalFile("run-1")))
+                .isEqualTo(
+                        "{\"version\":1,\"type\":\"item_dispatched\","
+                                + "\"at\":\"2026-03-01T10:15:30.123456789Z\",\"stage\":0,\"item_id\":\"item-1\",\"attempt\":2}\n");
     }
 
     @Test
     void textReachesTheJournalAndComesBackUnaltered() throws IOException {
         FileCheckpointStore s = store();
-        RunRecord record = new RunRecord("run-1", Samples.NASTY, Samples.NASTY, RunStatus.RUNNING,
-                Path.of("/p"), Path.of("/w"), Samples.T0, Samples.T0, Map.of("secret-masked", Samples.NASTY));
+        RunRecord record = new RunRecord(
+                "run-1",
+                Samples.NASTY,
+                Samples.NASTY,
+                RunStatus.RUNNING,
+                Path.of("/p"),
+                Path.of("/w"),
+                Samples.T0,
+                Samples.T0,
+                Map.of("secret-masked", Samples.NASTY));
         s.createRun(record);
         String nastyKey = Samples.NASTY.replace("\uD83D!", "");
-        JournalEntry.StepCompleted step = new JournalEntry.StepCompleted(Samples.T0, "0/steps/0", true,
-                Map.of(nastyKey, Samples.NASTY));
-        JournalEntry.ItemFinished item = new JournalEntry.ItemFinished(Samples.T0, 0, Samples.NASTY,
-                ItemStatus.FAILED, Samples.NASTY);
+        JournalEntry.StepCompleted step =
+                new JournalEntry.StepCompleted(Samples.T0, "0/steps/0", true, Map.of(nastyKey, Samples.NASTY));
+        JournalEntry.ItemFinished item =
+                new JournalEntry.ItemFinished(Samples.T0, 0, Samples.NASTY, ItemStatus.FAILED, Samples.NASTY);
         s.append("run-1", step);
         s.append("run-1", item);
         // half a surrogate pair is kept in values, but JSON parsers refuse it in keys: refused before writing
-        assertThatThrownBy(() -> s.append("run-1", new JournalEntry.PhaseCompleted(Samples.T0, 0, "map",
-                Map.of("a\uD83D", "v")))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'a\\uD83D'").hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> s.append(
+                        "run-1", new JournalEntry.PhaseCompleted(Samples.T0, 0, "map", Map.of("a\uD83D", "v"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'a\\uD83D'")
+                .hasMessageContaining("surrogate");
         s.close();
 
         FileCheckpointStore reader = store();
@@ -141,16 +158,22 @@ class FileCheckpointStoreTest {
         FileCheckpointStore s = store();
         s.createRun(Samples.run("run-1", Samples.T0));
         assertThatThrownBy(() -> s.createRun(Samples.run("run-1", Samples.T0)))
-                .isInstanceOf(StoreException.class).hasMessageContaining("run 'run-1' already exists");
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("run 'run-1' already exists");
         assertThatThrownBy(() -> s.append("run-2", new JournalEntry.ItemDeadLettered(Samples.T0, 0, "i")))
-                .isInstanceOf(StoreException.class).hasMessageContaining("unknown run 'run-2'");
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("unknown run 'run-2'");
         assertThatThrownBy(() -> s.updateStatus("run-2", RunStatus.FAILED, Samples.T0))
-                .isInstanceOf(StoreException.class).hasMessageContaining("unknown run 'run-2'");
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("unknown run 'run-2'");
         assertThatThrownBy(() -> s.updateRun(Samples.run("run-2", Samples.T0)))
-                .isInstanceOf(StoreException.class).hasMessageContaining("unknown run 'run-2'");
-        assertThatThrownBy(() -> s.findRun("../etc")).isInstanceOf(StoreException.class)
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("unknown run 'run-2'");
+        assertThatThrownBy(() -> s.findRun("../etc"))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("must not start with '.'");
-        assertThatThrownBy(() -> s.findRun("a/b")).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> s.findRun("a/b"))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("contains '/'");
     }
 
@@ -161,7 +184,8 @@ class FileCheckpointStoreTest {
         s.append("run-1", new JournalEntry.ItemDispatched(Samples.T0, 0, "a", 1));
         s.updateStatus("run-1", RunStatus.FAILED, Samples.T0);
         s.append("run-1", new JournalEntry.ItemDispatched(Samples.T0, 0, "b", 1));
-        assertThat(s.journal("run-1")).extracting(e -> ((JournalEntry.ItemDispatched) e).itemId())
+        assertThat(s.journal("run-1"))
+                .extracting(e -> ((JournalEntry.ItemDispatched) e).itemId())
                 .containsExactly("a", "b");
         assertThat(Files.readAllLines(journalFile("run-1"))).hasSize(2);
     }
@@ -176,7 +200,8 @@ class FileCheckpointStoreTest {
         assertThat(Files.readString(journalFile("run-1"))).contains("\"item_id\":\"a\"");
         s.close();
         assertThatThrownBy(() -> s.append("run-1", new JournalEntry.ItemDispatched(Samples.T0, 0, "b", 1)))
-                .isInstanceOf(StoreException.class).hasMessageContaining("closed");
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("closed");
         assertThat(store().journal("run-1")).hasSize(1);
     }
 
@@ -206,16 +231,20 @@ class FileCheckpointStoreTest {
 
         try (StderrCapture err = new StderrCapture()) {
             List<JournalEntry> read = store().journal("run-1");
-            assertThat(read).hasSize(9).extracting(e -> ((JournalEntry.ItemDispatched) e).itemId())
-                    .containsExactly("item-0", "item-1", "item-2", "item-3", "item-4", "item-5", "item-6",
-                            "item-7", "item-8");
+            assertThat(read)
+                    .hasSize(9)
+                    .extracting(e -> ((JournalEntry.ItemDispatched) e).itemId())
+                    .containsExactly(
+                            "item-0", "item-1", "item-2", "item-3", "item-4", "item-5", "item-6", "item-7", "item-8");
             assertThat(err.text()).contains("WARN", file.toString() + " line 10", "torn last record");
         }
 
         FileCheckpointStore writer = store();
         writer.append("run-1", new JournalEntry.ItemDispatched(Samples.T0, 0, "after", 1));
         writer.close();
-        assertThat(store().journal("run-1")).hasSize(10).last()
+        assertThat(store().journal("run-1"))
+                .hasSize(10)
+                .last()
                 .isEqualTo(new JournalEntry.ItemDispatched(Samples.T0, 0, "after", 1));
         assertThat(Files.readAllLines(file)).hasSize(10);
     }
@@ -229,7 +258,7 @@ class FileCheckpointStoreTest {
         assertThatThrownBy(() -> store().journal("run-1"))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining(file + " line 3: corrupt record");
-        assertThatThrownBy(() -> store().forEachEntry("run-1", e -> { }))
+        assertThatThrownBy(() -> store().forEachEntry("run-1", e -> {}))
                 .isInstanceOf(StoreException.class)
                 .hasMessageContaining(file + " line 3");
     }
@@ -237,10 +266,14 @@ class FileCheckpointStoreTest {
     @Test
     void aStructurallyWrongRecordIsAnErrorEvenOnTheLastLine() throws IOException {
         Path file = writeTenRecords();
-        Files.writeString(file, "{\"version\":1,\"type\":\"item_dispatched\",\"at\":\"2026-01-01T00:00:00Z\"}\n",
+        Files.writeString(
+                file,
+                "{\"version\":1,\"type\":\"item_dispatched\",\"at\":\"2026-01-01T00:00:00Z\"}\n",
                 java.nio.file.StandardOpenOption.APPEND);
-        assertThatThrownBy(() -> store().journal("run-1")).isInstanceOf(StoreException.class)
-                .hasMessageContaining(file + " line 11").hasMessageContaining("'stage' is missing");
+        assertThatThrownBy(() -> store().journal("run-1"))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(file + " line 11")
+                .hasMessageContaining("'stage' is missing");
     }
 
     @Test
@@ -249,15 +282,18 @@ class FileCheckpointStoreTest {
         List<String> lines = new ArrayList<>(Files.readAllLines(file));
         lines.set(4, lines.get(4).replace("\"version\":1", "\"version\":2"));
         Files.write(file, lines);
-        assertThatThrownBy(() -> store().journal("run-1")).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store().journal("run-1"))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining(file + " line 5")
                 .hasMessageContaining("format version 2")
                 .hasMessageContaining("reads format version 1");
 
-        lines.set(4, lines.get(4).replace("\"version\":2", "\"version\":1")
-                .replace("item_dispatched", "item_teleported"));
+        lines.set(
+                4,
+                lines.get(4).replace("\"version\":2", "\"version\":1").replace("item_dispatched", "item_teleported"));
         Files.write(file, lines);
-        assertThatThrownBy(() -> store().journal("run-1")).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store().journal("run-1"))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining(file + " line 5")
                 .hasMessageContaining("unknown journal record type 'item_teleported'")
                 .hasMessageContaining("format version 1");
@@ -270,8 +306,10 @@ class FileCheckpointStoreTest {
         s.createRun(Samples.run("run-2", Samples.T0));
         Path file = home.resolve("runs/run-2/run.json");
         Files.writeString(file, Files.readString(file).replace("\"version\" : 1", "\"version\" : 7"));
-        assertThatThrownBy(() -> s.findRun("run-2")).isInstanceOf(StoreException.class)
-                .hasMessageContaining(file.toString()).hasMessageContaining("format version 7");
+        assertThatThrownBy(() -> s.findRun("run-2"))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("format version 7");
         try (StderrCapture err = new StderrCapture()) {
             assertThat(s.runs()).extracting(RunRecord::runId).containsExactly("run-1");
             assertThat(err.text()).contains("skipping run run-2");
@@ -279,7 +317,9 @@ class FileCheckpointStoreTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = SyncPolicy.class, names = {"EVERY_RECORD", "BATCHED"})
+    @EnumSource(
+            value = SyncPolicy.class,
+            names = {"EVERY_RECORD", "BATCHED"})
     void concurrentAppendsAreAllPresentAndNeverInterleaved(SyncPolicy policy) throws Exception {
         FileCheckpointStore s = store(policy);
         s.createRun(Samples.run("run-1", Samples.T0));
@@ -295,8 +335,10 @@ class FileCheckpointStoreTest {
                 futures.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < perThread; i++) {
-                        s.append("run-1", new JournalEntry.ItemFinished(Samples.T0, thread, "t" + thread + "-" + i,
-                                ItemStatus.SUCCEEDED, padding));
+                        s.append(
+                                "run-1",
+                                new JournalEntry.ItemFinished(
+                                        Samples.T0, thread, "t" + thread + "-" + i, ItemStatus.SUCCEEDED, padding));
                     }
                     return null;
                 }));

@@ -34,7 +34,9 @@ class FileDlqStoreTest {
     }
 
     private FileDlqStore store() {
-        FileDlqStore s = FileDlqStore.builder(home).clock(Clock.fixed(Samples.T0, ZoneOffset.UTC)).build();
+        FileDlqStore s = FileDlqStore.builder(home)
+                .clock(Clock.fixed(Samples.T0, ZoneOffset.UTC))
+                .build();
         opened.add(s);
         return s;
     }
@@ -72,11 +74,17 @@ class FileDlqStoreTest {
         FileDlqStore s = store();
         InMemoryDlqStore reference = new InMemoryDlqStore();
         DlqEntry first = Samples.dlq("run-1", "a", t(0), t(5), 2);
-        DlqEntry again = DlqEntry.builder("run-1", "a").itemJson("{\"id\":\"a\",\"fixed\":true}")
-                .attempt(FailedAttempt.of(1, t(60), ErrorKind.TIMEOUT, "timed out").withStep("claude: /fix")).build();
-        DlqEntry third = DlqEntry.builder("run-1", "a").itemJson("{\"id\":\"a\"}")
+        DlqEntry again = DlqEntry.builder("run-1", "a")
+                .itemJson("{\"id\":\"a\",\"fixed\":true}")
+                .attempt(FailedAttempt.of(1, t(60), ErrorKind.TIMEOUT, "timed out")
+                        .withStep("claude: /fix"))
+                .build();
+        DlqEntry third = DlqEntry.builder("run-1", "a")
+                .itemJson("{\"id\":\"a\"}")
                 .attempt(FailedAttempt.of(1, t(90), ErrorKind.CRASH, "died").withExitCode(137))
-                .workspace(Path.of("/elsewhere")).resolved(true).build();
+                .workspace(Path.of("/elsewhere"))
+                .resolved(true)
+                .build();
         for (DlqEntry e : List.of(first, again, third)) {
             s.add(e);
             reference.add(e);
@@ -98,10 +106,15 @@ class FileDlqStoreTest {
         s.markResolved("run-1", "b");
         s.markResolved("run-1", "nope");
         s.markResolved("run-7", "nope");
-        assertThat(store().list("run-1")).extracting(DlqEntry::itemId, DlqEntry::resolved)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("a", false),
+        assertThat(store().list("run-1"))
+                .extracting(DlqEntry::itemId, DlqEntry::resolved)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("a", false),
                         org.assertj.core.groups.Tuple.tuple("b", true));
-        assertThat(Files.readAllLines(file("run-1"))).hasSize(3).last().asString()
+        assertThat(Files.readAllLines(file("run-1")))
+                .hasSize(3)
+                .last()
+                .asString()
                 .isEqualTo("{\"version\":1,\"type\":\"resolved\",\"item_id\":\"b\",\"at\":\"" + Samples.T0 + "\"}");
         assertThat(Files.exists(home.resolve("runs/run-7"))).isFalse();
     }
@@ -187,9 +200,15 @@ class FileDlqStoreTest {
     @Test
     void textComesBackByteExact() {
         FileDlqStore s = store();
-        DlqEntry nasty = new DlqEntry("run-1", Samples.NASTY, Samples.NASTY,
-                List.of(new FailedAttempt(1, t(0), ErrorKind.UNKNOWN, Samples.NASTY, -1, Samples.NASTY,
-                        Samples.NASTY)), Path.of("/w"), false, t(0), t(0));
+        DlqEntry nasty = new DlqEntry(
+                "run-1",
+                Samples.NASTY,
+                Samples.NASTY,
+                List.of(new FailedAttempt(1, t(0), ErrorKind.UNKNOWN, Samples.NASTY, -1, Samples.NASTY, Samples.NASTY)),
+                Path.of("/w"),
+                false,
+                t(0),
+                t(0));
         s.add(nasty);
         DlqEntry back = store().find("run-1", Samples.NASTY).orElseThrow();
         assertThat(back).isEqualTo(nasty);
@@ -228,18 +247,24 @@ class FileDlqStoreTest {
         List<String> lines = new ArrayList<>(Files.readAllLines(f));
         lines.set(2, lines.get(2).substring(0, 30));
         Files.write(f, lines);
-        assertThatThrownBy(() -> store().list("run-1")).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store().list("run-1"))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining(f + " line 3: corrupt record");
-        assertThatThrownBy(() -> store().find("run-1", "a")).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> store().find("run-1", "a"))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining(f + " line 3");
 
         lines.set(2, "{\"version\":1,\"type\":\"resolved\",\"item_id\":\"never-added\",\"at\":null}");
         Files.write(f, lines);
-        assertThatThrownBy(() -> store().list("run-1")).isInstanceOf(StoreException.class)
-                .hasMessageContaining(f + " line 3").hasMessageContaining("before the item was added");
+        assertThatThrownBy(() -> store().list("run-1"))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(f + " line 3")
+                .hasMessageContaining("before the item was added");
         lines.set(2, lines.get(2).replace("\"version\":1", "\"version\":3"));
         Files.write(f, lines);
-        assertThatThrownBy(() -> store().list("run-1")).isInstanceOf(StoreException.class)
-                .hasMessageContaining("format version 3").hasMessageContaining("reads format version 1");
+        assertThatThrownBy(() -> store().list("run-1"))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("format version 3")
+                .hasMessageContaining("reads format version 1");
     }
 }

@@ -28,9 +28,19 @@ class ItemResultCodecTest {
             + "\"worktree_session_id\":null,\"json_log_location\":null,\"duration_ms\":0,\"attempts\":1}";
 
     private static RecordedItemResult timedOut() {
-        return new RecordedItemResult("item-1", ItemStatus.FAILED, "out", List.of("c1"), List.of("a.txt"),
-                Duration.ofMillis(1500), 2, "took too long", ErrorKind.TIMEOUT, Path.of("worktrees", "session-1"),
-                "prodigy-x", 0.25);
+        return new RecordedItemResult(
+                "item-1",
+                ItemStatus.FAILED,
+                "out",
+                List.of("c1"),
+                List.of("a.txt"),
+                Duration.ofMillis(1500),
+                2,
+                "took too long",
+                ErrorKind.TIMEOUT,
+                Path.of("worktrees", "session-1"),
+                "prodigy-x",
+                0.25);
     }
 
     private static JournalEntry.ItemFinished finished(String id, ItemStatus status, String json) {
@@ -46,16 +56,22 @@ class ItemResultCodecTest {
 
     @Test
     void aFailureThatIsNotATimeoutCarriesItsMessageInTheRustStatus() {
-        RecordedItemResult r = new RecordedItemResult("i", ItemStatus.FAILED, null, null, null, null, 1, "boom",
-                ErrorKind.COMMAND_FAILED, null, null, null);
-        assertThat(ItemResultCodec.toJson(r).path("status").path("Failed").asText()).isEqualTo("boom");
+        RecordedItemResult r = new RecordedItemResult(
+                "i", ItemStatus.FAILED, null, null, null, null, 1, "boom", ErrorKind.COMMAND_FAILED, null, null, null);
+        assertThat(ItemResultCodec.toJson(r).path("status").path("Failed").asText())
+                .isEqualTo("boom");
         RecordedItemResult cancelled = RecordedItemResult.statusOnly("i", ItemStatus.CANCELLED);
-        assertThat(ItemResultCodec.toJson(cancelled).path("status").path("Failed").asText()).isEqualTo("cancelled");
+        assertThat(ItemResultCodec.toJson(cancelled)
+                        .path("status")
+                        .path("Failed")
+                        .asText())
+                .isEqualTo("cancelled");
     }
 
     @Test
     void readsWhatThePreviousVersionWrote() {
-        RecordedItemResult r = ItemResultCodec.decode(finished("item-1", ItemStatus.FAILED, TIMED_OUT)).orElseThrow();
+        RecordedItemResult r = ItemResultCodec.decode(finished("item-1", ItemStatus.FAILED, TIMED_OUT))
+                .orElseThrow();
         assertThat(r).isEqualTo(timedOut());
         RecordedItemResult ok = ItemResultCodec.decode(finished("item-2", ItemStatus.SUCCEEDED, SUCCEEDED))
                 .orElseThrow();
@@ -71,8 +87,11 @@ class ItemResultCodecTest {
 
     @Test
     void theRecordsStatusAndIdWinAndMissingFieldsTakeDefaults() {
-        RecordedItemResult r = ItemResultCodec.decode(finished("item-9", ItemStatus.FAILED,
-                "{\"item_id\":\"other\",\"item_status\":\"succeeded\",\"error\":\"x\",\"error_kind\":\"NEW_KIND\"}"))
+        RecordedItemResult r = ItemResultCodec.decode(
+                        finished(
+                                "item-9",
+                                ItemStatus.FAILED,
+                                "{\"item_id\":\"other\",\"item_status\":\"succeeded\",\"error\":\"x\",\"error_kind\":\"NEW_KIND\"}"))
                 .orElseThrow();
         assertThat(r.itemId()).isEqualTo("item-9");
         assertThat(r.status()).isEqualTo(ItemStatus.FAILED);
@@ -86,8 +105,11 @@ class ItemResultCodecTest {
 
     @Test
     void aMissingOrUnreadableResultIsEmpty() {
-        assertThat(ItemResultCodec.decode(finished("i", ItemStatus.SUCCEEDED, null))).isEmpty();
-        assertThat(ItemResultCodec.decode(finished("i", ItemStatus.SUCCEEDED, "{\"output\": \"***"))).isEmpty();
-        assertThat(ItemResultCodec.decode(finished("i", ItemStatus.SUCCEEDED, "[1]"))).isEmpty();
+        assertThat(ItemResultCodec.decode(finished("i", ItemStatus.SUCCEEDED, null)))
+                .isEmpty();
+        assertThat(ItemResultCodec.decode(finished("i", ItemStatus.SUCCEEDED, "{\"output\": \"***")))
+                .isEmpty();
+        assertThat(ItemResultCodec.decode(finished("i", ItemStatus.SUCCEEDED, "[1]")))
+                .isEmpty();
     }
 }

@@ -6,8 +6,7 @@ import java.time.Instant;
 
 /** A child process that appends to a run's journal until it is killed, printing each acknowledged record. */
 public final class JournalAppender {
-    private JournalAppender() {
-    }
+    private JournalAppender() {}
 
     /** @param args the store's root and the run id */
     public static void main(String[] args) {

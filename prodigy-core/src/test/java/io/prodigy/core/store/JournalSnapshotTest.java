@@ -34,7 +34,8 @@ class JournalSnapshotTest {
     }
 
     private FileCheckpointStore store(int interval) {
-        FileCheckpointStore s = FileCheckpointStore.builder(home).snapshotInterval(interval).build();
+        FileCheckpointStore s =
+                FileCheckpointStore.builder(home).snapshotInterval(interval).build();
         opened.add(s);
         return s;
     }
@@ -55,7 +56,9 @@ class JournalSnapshotTest {
 
     /** The sample entries minus the one dispatch the snapshot leaves out (item-1's, finished later). */
     private static List<JournalEntry> compacted(List<JournalEntry> entries) {
-        return entries.stream().filter(e -> !(e instanceof JournalEntry.ItemDispatched d && d.itemId().equals("item-1")))
+        return entries.stream()
+                .filter(e -> !(e instanceof JournalEntry.ItemDispatched d
+                        && d.itemId().equals("item-1")))
                 .toList();
     }
 
@@ -72,8 +75,8 @@ class JournalSnapshotTest {
         for (JournalEntry e : Samples.everyJournalEntry()) {
             assertThat(roundTrip(e)).isEqualTo(e);
         }
-        JournalEntry nasty = new JournalEntry.ItemFinished(Instant.ofEpochSecond(-5, 999_999_999), 3, Samples.NASTY,
-                ItemStatus.FAILED, Samples.NASTY);
+        JournalEntry nasty = new JournalEntry.ItemFinished(
+                Instant.ofEpochSecond(-5, 999_999_999), 3, Samples.NASTY, ItemStatus.FAILED, Samples.NASTY);
         assertThat(roundTrip(nasty)).isEqualTo(nasty);
     }
 
@@ -91,8 +94,8 @@ class JournalSnapshotTest {
                 new JournalEntry.ItemFinished(t, 0, "a", ItemStatus.SUCCEEDED, "{}"),
                 new JournalEntry.ItemIntegrated(t, 1, "a", "h"),
                 new JournalEntry.ItemDispatched(t, 0, "a", 2));
-        assertThat(JournalSnapshot.compact(window)).containsExactly(window.get(1), window.get(3), window.get(4),
-                window.get(5));
+        assertThat(JournalSnapshot.compact(window))
+                .containsExactly(window.get(1), window.get(3), window.get(4), window.get(5));
     }
 
     @Test
@@ -115,7 +118,8 @@ class JournalSnapshotTest {
         assertThat(snapshot()).exists();
         try (JournalSnapshot.Loaded loaded = JournalSnapshot.load(snapshot(), journal())) {
             assertThat(loaded.header().journalOffset()).isEqualTo(Files.size(journal()));
-            assertThat(loaded.header().journalRecords()).isEqualTo(Samples.everyJournalEntry().size());
+            assertThat(loaded.header().journalRecords())
+                    .isEqualTo(Samples.everyJournalEntry().size());
         }
         FileCheckpointStore r = store(10_000);
         assertThat(replay(r)).containsExactlyElementsOf(compacted(Samples.everyJournalEntry()));
@@ -126,7 +130,8 @@ class JournalSnapshotTest {
     void replayReadsTheSnapshotThenTheJournalsTail() throws IOException {
         writeSampleRun(10_000);
         FileCheckpointStore w = store(0); // writes no new snapshot
-        List<JournalEntry> tail = List.of(new JournalEntry.ItemDispatched(Samples.T0, 0, "item-9", 1),
+        List<JournalEntry> tail = List.of(
+                new JournalEntry.ItemDispatched(Samples.T0, 0, "item-9", 1),
                 new JournalEntry.ItemFinished(Samples.T0, 0, "item-9", ItemStatus.SUCCEEDED, "{\"x\":1}"));
         tail.forEach(e -> w.append(RUN, e));
         w.close();
@@ -149,7 +154,8 @@ class JournalSnapshotTest {
         List<JournalEntry> fromSnapshot = new ArrayList<>();
         try (JournalSnapshot.Loaded loaded = JournalSnapshot.load(snapshot(), journal())) {
             assertThat(loaded.header().journalOffset()).isEqualTo(Files.size(journal()));
-            assertThat(loaded.header().journalRecords()).isEqualTo(Samples.everyJournalEntry().size() + 2);
+            assertThat(loaded.header().journalRecords())
+                    .isEqualTo(Samples.everyJournalEntry().size() + 2);
             loaded.forEach(fromSnapshot::add);
         }
         List<JournalEntry> expected = new ArrayList<>(compacted(Samples.everyJournalEntry()));
@@ -176,7 +182,9 @@ class JournalSnapshotTest {
             }
             Thread.onSpinWait();
         }
-        assertThat(covered).as("records covered by a snapshot written while the run goes on").isBetween(3L, 7L);
+        assertThat(covered)
+                .as("records covered by a snapshot written while the run goes on")
+                .isBetween(3L, 7L);
     }
 
     @Test
@@ -212,8 +220,9 @@ class JournalSnapshotTest {
         Files.write(journal(), lines.subList(0, lines.size() - 2)); // a journal that lost its last records
         try (StderrCapture w = new StderrCapture()) {
             FileCheckpointStore r = store(0);
-            assertThat(replay(r)).containsExactlyElementsOf(
-                    Samples.everyJournalEntry().subList(0, Samples.everyJournalEntry().size() - 2));
+            assertThat(replay(r))
+                    .containsExactlyElementsOf(Samples.everyJournalEntry()
+                            .subList(0, Samples.everyJournalEntry().size() - 2));
             assertThat(w.text()).contains("journal.snapshot", "covers");
         }
     }

@@ -40,25 +40,30 @@ class JsonlEventLogTest {
                 new RunEvent.ItemsResolved(runId, T, "stage-0", 3, 2),
                 new RunEvent.ItemStarted(runId, T, "item-1", 1, "agent-1"),
                 new RunEvent.StepStarted(runId, T, "item-1", "map", 0, "claude: /fix"),
-                new RunEvent.AgentActivity(runId, T, "item-1", "claude: /fix", "tool_use", "Edit src/A.java",
+                new RunEvent.AgentActivity(
+                        runId,
+                        T,
+                        "item-1",
+                        "claude: /fix",
+                        "tool_use",
+                        "Edit src/A.java",
                         Map.of("tool", "Edit", "path", "src/A.java")),
-                new RunEvent.StepFinished(runId, T, "item-1", "map", 0, "claude: /fix", false, false, 2,
-                        Duration.ofMillis(1500)),
+                new RunEvent.StepFinished(
+                        runId, T, "item-1", "map", 0, "claude: /fix", false, false, 2, Duration.ofMillis(1500)),
                 new RunEvent.StepFinished(runId, T, null, "setup", 1, "shell: ls", true, true, null, Duration.ZERO),
                 new RunEvent.ItemFailed(runId, T, "item-1", 1, ErrorKind.RATE_LIMITED, Samples.NASTY, true),
-                new RunEvent.Throttled(runId, T, "item-1", ErrorKind.QUOTA_EXHAUSTED, 1, T.plusSeconds(3600),
-                        Duration.ofSeconds(30)),
+                new RunEvent.Throttled(
+                        runId, T, "item-1", ErrorKind.QUOTA_EXHAUSTED, 1, T.plusSeconds(3600), Duration.ofSeconds(30)),
                 new RunEvent.Throttled(runId, T, null, ErrorKind.RATE_LIMITED, 2, null, Duration.ofMillis(250)),
                 new RunEvent.RetryScheduled(runId, T, "item-1", null, 2, Duration.ofMillis(2000), "exit 2"),
-                new RunEvent.ItemFinished(runId, T, "item-1", ItemStatus.SUCCEEDED, 2, Duration.ofMillis(4321),
-                        0.125),
+                new RunEvent.ItemFinished(runId, T, "item-1", ItemStatus.SUCCEEDED, 2, Duration.ofMillis(4321), 0.125),
                 new RunEvent.ItemFinished(runId, T, "item-2", ItemStatus.FAILED, 3, Duration.ofMillis(9), null),
                 new RunEvent.ItemIntegrated(runId, T, "item-1", 3),
                 new RunEvent.ItemDeadLettered(runId, T, "item-2"),
                 new RunEvent.BudgetReached(runId, T, 10.5, 10.0),
                 new RunEvent.PhaseFinished(runId, T, "stage-0", "map", true, Duration.ofMillis(60_000)),
-                new RunEvent.RunFinished(runId, T.plusSeconds(61), RunStatus.COMPLETED_WITH_FAILURES,
-                        Duration.ofMillis(61_000)));
+                new RunEvent.RunFinished(
+                        runId, T.plusSeconds(61), RunStatus.COMPLETED_WITH_FAILURES, Duration.ofMillis(61_000)));
     }
 
     @Test
@@ -72,13 +77,20 @@ class JsonlEventLogTest {
 
         List<String> lines = Files.readAllLines(reader.file("run-1"));
         assertThat(lines).hasSize(everyEvent("run-1").size());
-        assertThat(lines.get(0)).isEqualTo("{\"version\":1,\"type\":\"run_started\",\"run_id\":\"run-1\","
-                + "\"at\":\"2026-03-01T10:15:30.123456789Z\",\"workflow_name\":\"wf\"}");
-        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("{\"version\":1,\"type\":\"item_finished\","
-                + "\"run_id\":\"run-1\",\"at\":\"2026-03-01T10:15:30.123456789Z\",\"item_id\":\"item-1\","
-                + "\"status\":\"SUCCEEDED\",\"attempts\":2,\"duration_ms\":4321,\"cost_usd\":0.125}"));
-        assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"type\":\"agent_activity\"",
-                "\"activity_type\":\"tool_use\"", "\"details\":{\"path\":\"src/A.java\",\"tool\":\"Edit\"}"));
+        assertThat(lines.get(0))
+                .isEqualTo("{\"version\":1,\"type\":\"run_started\",\"run_id\":\"run-1\","
+                        + "\"at\":\"2026-03-01T10:15:30.123456789Z\",\"workflow_name\":\"wf\"}");
+        assertThat(lines)
+                .anySatisfy(l -> assertThat(l)
+                        .startsWith("{\"version\":1,\"type\":\"item_finished\","
+                                + "\"run_id\":\"run-1\",\"at\":\"2026-03-01T10:15:30.123456789Z\",\"item_id\":\"item-1\","
+                                + "\"status\":\"SUCCEEDED\",\"attempts\":2,\"duration_ms\":4321,\"cost_usd\":0.125}"));
+        assertThat(lines)
+                .anySatisfy(l -> assertThat(l)
+                        .contains(
+                                "\"type\":\"agent_activity\"",
+                                "\"activity_type\":\"tool_use\"",
+                                "\"details\":{\"path\":\"src/A.java\",\"tool\":\"Edit\"}"));
     }
 
     @Test
@@ -86,8 +98,8 @@ class JsonlEventLogTest {
         try (JsonlEventLog log = new JsonlEventLog(home)) {
             log.onEvent(new RunEvent.RunFinished("run-1", T, RunStatus.SUCCEEDED, Duration.ofNanos(1_999_999)));
         }
-        assertThat(EventLogReader.open(home).read("run-1")).containsExactly(
-                new RunEvent.RunFinished("run-1", T, RunStatus.SUCCEEDED, Duration.ofMillis(1)));
+        assertThat(EventLogReader.open(home).read("run-1"))
+                .containsExactly(new RunEvent.RunFinished("run-1", T, RunStatus.SUCCEEDED, Duration.ofMillis(1)));
     }
 
     @Test
@@ -96,11 +108,13 @@ class JsonlEventLogTest {
         List<RunEvent> seen = new CopyOnWriteArrayList<>();
         CountDownLatch firstSeen = new CountDownLatch(1);
         EventLogReader reader = EventLogReader.open(home, Duration.ofMillis(5));
-        CompletableFuture<Optional<RunEvent.RunFinished>> following = CompletableFuture.supplyAsync(() ->
-                reader.follow("run-1", e -> {
+        CompletableFuture<Optional<RunEvent.RunFinished>> following = CompletableFuture.supplyAsync(() -> reader.follow(
+                "run-1",
+                e -> {
                     seen.add(e);
                     firstSeen.countDown();
-                }, () -> false));
+                },
+                () -> false));
         try (JsonlEventLog log = new JsonlEventLog(home)) {
             log.onEvent(events.get(0)); // the file does not exist until now
             assertThat(firstSeen.await(10, TimeUnit.SECONDS)).isTrue();
@@ -126,8 +140,8 @@ class JsonlEventLogTest {
         List<RunEvent> seen = new CopyOnWriteArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         EventLogReader reader = EventLogReader.open(home, Duration.ofMillis(5));
-        CompletableFuture<Optional<RunEvent.RunFinished>> following = CompletableFuture.supplyAsync(() ->
-                reader.follow("run-1", seen::add, stop::get));
+        CompletableFuture<Optional<RunEvent.RunFinished>> following =
+                CompletableFuture.supplyAsync(() -> reader.follow("run-1", seen::add, stop::get));
         awaitSize(seen, 1);
         Files.writeString(file, "\"at\":\"" + T + "\",\"item_id\":\"x\"}\n", java.nio.file.StandardOpenOption.APPEND);
         awaitSize(seen, 2);
@@ -143,7 +157,7 @@ class JsonlEventLogTest {
         Optional<?>[] result = new Optional<?>[1];
         boolean[] interruptedAfter = new boolean[1];
         Thread t = new Thread(() -> {
-            result[0] = reader.follow("run-1", e -> { }, () -> {
+            result[0] = reader.follow("run-1", e -> {}, () -> {
                 polling.countDown();
                 return false;
             });
@@ -174,22 +188,27 @@ class JsonlEventLogTest {
         try (JsonlEventLog log = new JsonlEventLog(home)) {
             log.onEvent(new RunEvent.ItemDeadLettered("run-1", T, "later"));
         }
-        assertThat(EventLogReader.open(home).read("run-1")).hasSize(5).last()
+        assertThat(EventLogReader.open(home).read("run-1"))
+                .hasSize(5)
+                .last()
                 .isEqualTo(new RunEvent.ItemDeadLettered("run-1", T, "later"));
 
         List<String> lines = new ArrayList<>(Files.readAllLines(file));
         lines.set(1, "not json");
         Files.write(file, lines);
-        assertThatThrownBy(() -> EventLogReader.open(home).read("run-1")).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> EventLogReader.open(home).read("run-1"))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining(file + " line 2");
-        assertThatThrownBy(() -> EventLogReader.open(home).follow("run-1", e -> { }, () -> true))
-                .isInstanceOf(StoreException.class).hasMessageContaining(file + " line 2");
+        assertThatThrownBy(() -> EventLogReader.open(home).follow("run-1", e -> {}, () -> true))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(file + " line 2");
     }
 
     @Test
     void aFailingLogNeverThrowsIntoTheEngineAndWarnsOncePerRun() throws IOException {
         Files.writeString(home.resolve("runs"), "a file where the runs directory should be");
-        try (StderrCapture err = new StderrCapture(); JsonlEventLog log = new JsonlEventLog(home)) {
+        try (StderrCapture err = new StderrCapture();
+                JsonlEventLog log = new JsonlEventLog(home)) {
             for (RunEvent e : everyEvent("run-1")) {
                 log.onEvent(e);
             }
@@ -210,8 +229,8 @@ class JsonlEventLogTest {
                 int n = t;
                 writers.add(new Thread(() -> {
                     for (int i = 0; i < perThread; i++) {
-                        log.onEvent(new RunEvent.AgentActivity("run-1", T, "t" + n, "s", "text", "x".repeat(2000),
-                                Map.of("i", Integer.toString(i))));
+                        log.onEvent(new RunEvent.AgentActivity(
+                                "run-1", T, "t" + n, "s", "text", "x".repeat(2000), Map.of("i", Integer.toString(i))));
                     }
                 }));
             }

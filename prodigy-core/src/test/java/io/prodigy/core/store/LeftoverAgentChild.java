@@ -11,12 +11,13 @@ import java.nio.file.Path;
  * {@code args[0]} in directory {@code args[2]}; it is killed while its step runs.
  */
 public final class LeftoverAgentChild {
-    private LeftoverAgentChild() {
-    }
+    private LeftoverAgentChild() {}
 
     /** A step that waits on a marked {@code sleep} until a flag file exists, and then returns at once. */
     static Workflow workflow(String marker) {
-        return Workflow.sequential("leftover", Step.shell("test -f flag || sleep " + marker).build(),
+        return Workflow.sequential(
+                "leftover",
+                Step.shell("test -f flag || sleep " + marker).build(),
                 Step.shell("echo second >> steps.txt").build());
     }
 
@@ -26,7 +27,10 @@ public final class LeftoverAgentChild {
      * @param args home, run id, working directory, marker
      */
     public static void main(String[] args) {
-        try (Prodigy prodigy = Prodigy.builder().home(Path.of(args[0])).workingDirectory(Path.of(args[2])).build()) {
+        try (Prodigy prodigy = Prodigy.builder()
+                .home(Path.of(args[0]))
+                .workingDirectory(Path.of(args[2]))
+                .build()) {
             System.out.println("starting");
             System.out.flush();
             prodigy.run(workflow(args[3]), RunOptions.builder().runId(args[1]).build());

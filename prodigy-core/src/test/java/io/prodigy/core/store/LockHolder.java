@@ -11,8 +11,7 @@ import java.nio.file.Path;
  * the lock until it reads {@code release} on stdin (then prints {@code released}) or is killed.
  */
 public final class LockHolder {
-    private LockHolder() {
-    }
+    private LockHolder() {}
 
     /** @param args the run directory and the run id */
     public static void main(String[] args) throws IOException {

@@ -35,20 +35,24 @@ class ResumeStopsLeftoverAgentsTest {
         String marker = "291." + ThreadLocalRandom.current().nextInt(1000, 10_000);
 
         ProcessHandle agent;
-        try (ChildJvm child = ChildJvm.start(LeftoverAgentChild.class, home.toString(), runId, work.toString(),
-                marker)) {
+        try (ChildJvm child =
+                ChildJvm.start(LeftoverAgentChild.class, home.toString(), runId, work.toString(), marker)) {
             child.awaitLine(Duration.ofSeconds(60));
             agent = awaitProcess(marker, Duration.ofSeconds(60));
             child.kill();
         }
-        assertThat(agent.isAlive()).as("kill -9 of the JVM leaves its agent running").isTrue();
+        assertThat(agent.isAlive())
+                .as("kill -9 of the JVM leaves its agent running")
+                .isTrue();
 
         Files.writeString(work.resolve("flag"), "go");
-        try (Prodigy prodigy = Prodigy.builder().home(home).workingDirectory(work).build()) {
+        try (Prodigy prodigy =
+                Prodigy.builder().home(home).workingDirectory(work).build()) {
             RunResult result = prodigy.resume(runId, LeftoverAgentChild.workflow(marker), ResumeOptions.DEFAULT);
             assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
         }
-        assertThat(agent.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS).isAlive()).isFalse();
+        assertThat(agent.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS).isAlive())
+                .isFalse();
         assertThat(findProcess(marker)).isEmpty();
         assertThat(Files.readString(work.resolve("steps.txt"))).isEqualTo("second\n");
     }
@@ -68,14 +72,18 @@ class ResumeStopsLeftoverAgentsTest {
 
     /** @return the {@code sleep <marker>} process, found by its command line */
     private static Optional<ProcessHandle> findProcess(String marker) {
-        return ProcessHandle.allProcesses().filter(p -> {
-            try {
-                byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline"));
-                List<String> argv = List.of(new String(cmdline, StandardCharsets.UTF_8).split("\0"));
-                return argv.size() == 2 && argv.get(0).endsWith("sleep") && argv.get(1).equals(marker);
-            } catch (IOException e) {
-                return false;
-            }
-        }).findFirst();
+        return ProcessHandle.allProcesses()
+                .filter(p -> {
+                    try {
+                        byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline"));
+                        List<String> argv = List.of(new String(cmdline, StandardCharsets.UTF_8).split("\0"));
+                        return argv.size() == 2
+                                && argv.get(0).endsWith("sleep")
+                                && argv.get(1).equals(marker);
+                    } catch (IOException e) {
+                        return false;
+                    }
+                })
+                .findFirst();
     }
 }

@@ -37,14 +37,15 @@ class RunLockTest {
                         assertThat(e.runId()).isEqualTo("run-1");
                         assertThat(e.lockFile()).isEqualTo(runDir().resolve("lock"));
                     })
-                    .hasMessageStartingWith("run run-1 is in use by pid " + child.pid() + " on host " + host
-                            + " since ")
+                    .hasMessageStartingWith(
+                            "run run-1 is in use by pid " + child.pid() + " on host " + host + " since ")
                     .hasMessageEndingWith("; if that process is gone, delete " + runDir().resolve("lock"));
 
             child.kill();
             try (RunLock lock = RunLock.acquire(runDir(), "run-1")) {
                 assertThat(lock.tookOver()).isTrue();
-                assertThat(Files.readString(lock.file())).contains("\"pid\":" + ProcessHandle.current().pid());
+                assertThat(Files.readString(lock.file()))
+                        .contains("\"pid\":" + ProcessHandle.current().pid());
             }
             assertThat(Files.exists(runDir().resolve("lock"))).isFalse();
         }
@@ -61,8 +62,9 @@ class RunLockTest {
         RunLock mine = RunLock.acquire(runDir(), "run-1");
         assertThat(mine.tookOver()).isFalse();
         try (ChildJvm child = ChildJvm.start(LockHolder.class, runDir().toString(), "run-1")) {
-            assertThat(child.awaitLine(CHILD_TIMEOUT)).startsWith("refused run run-1 is in use by pid "
-                    + ProcessHandle.current().pid());
+            assertThat(child.awaitLine(CHILD_TIMEOUT))
+                    .startsWith("refused run run-1 is in use by pid "
+                            + ProcessHandle.current().pid());
         }
         mine.close();
         mine.close(); // idempotent
@@ -71,7 +73,8 @@ class RunLockTest {
     @Test
     void theOwningProcessIsRefusedToo() {
         try (RunLock lock = RunLock.acquire(runDir(), "run-1")) {
-            assertThatThrownBy(() -> RunLock.acquire(runDir(), "run-1")).isInstanceOf(RunLockedException.class)
+            assertThatThrownBy(() -> RunLock.acquire(runDir(), "run-1"))
+                    .isInstanceOf(RunLockedException.class)
                     .hasMessageContaining("pid " + ProcessHandle.current().pid() + " (this process)");
             assertThat(lock.runId()).isEqualTo("run-1");
         }
@@ -83,9 +86,12 @@ class RunLockTest {
         Files.createDirectories(runDir());
         String host = InetAddress.getLocalHost().getHostName();
         // this process's pid, but a process started at another time: the owner is gone, the pid was reused
-        Files.writeString(runDir().resolve("lock"), "{\"version\":1,\"run_id\":\"run-1\",\"pid\":"
-                + ProcessHandle.current().pid() + ",\"host\":\"" + host + "\",\"started_at\":\"2001-01-01T00:00:00Z\","
-                + "\"acquired_at\":\"2001-01-01T00:00:01Z\"}\n");
+        Files.writeString(
+                runDir().resolve("lock"),
+                "{\"version\":1,\"run_id\":\"run-1\",\"pid\":"
+                        + ProcessHandle.current().pid() + ",\"host\":\"" + host
+                        + "\",\"started_at\":\"2001-01-01T00:00:00Z\","
+                        + "\"acquired_at\":\"2001-01-01T00:00:01Z\"}\n");
         try (RunLock lock = RunLock.acquire(runDir(), "run-1")) {
             assertThat(lock.tookOver()).isTrue();
         }
@@ -109,8 +115,10 @@ class RunLockTest {
     void anUnreadableLockIsAnErrorThatSaysWhatToDo() throws IOException {
         Files.createDirectories(runDir());
         Files.writeString(runDir().resolve("lock"), "{\"pid\":");
-        assertThatThrownBy(() -> RunLock.acquire(runDir(), "run-1")).isInstanceOf(StoreException.class)
-                .hasMessageContaining("cannot be read").hasMessageContaining("delete it");
+        assertThatThrownBy(() -> RunLock.acquire(runDir(), "run-1"))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("cannot be read")
+                .hasMessageContaining("delete it");
     }
 
     @Test

@@ -9,9 +9,9 @@ import io.prodigy.api.spi.FailedAttempt;
 import io.prodigy.api.spi.JournalEntry;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -43,8 +43,8 @@ class ScaleTest {
             for (int i = 1; i < N; i += 3) {
                 String id = ids.get(i / 3 % items);
                 out.write(JournalCodec.encode(new JournalEntry.ItemDispatched(T.plusMillis(i), 0, id, 1)));
-                out.write(JournalCodec.encode(new JournalEntry.ItemFinished(T.plusMillis(i), 0, id,
-                        ItemStatus.SUCCEEDED, "{\"item_id\":\"" + id + "\"}")));
+                out.write(JournalCodec.encode(new JournalEntry.ItemFinished(
+                        T.plusMillis(i), 0, id, ItemStatus.SUCCEEDED, "{\"item_id\":\"" + id + "\"}")));
                 out.write(JournalCodec.encode(new JournalEntry.ItemIntegrated(T.plusMillis(i), 0, id, "cafe")));
             }
         }
@@ -60,8 +60,7 @@ class ScaleTest {
             }
         });
         long ms = (System.nanoTime() - start) / 1_000_000;
-        System.out.println("journal of " + N + " entries (" + Files.size(file) / 1024 + " KiB) read in " + ms
-                + " ms");
+        System.out.println("journal of " + N + " entries (" + Files.size(file) / 1024 + " KiB) read in " + ms + " ms");
         assertThat(counts[0]).isEqualTo((N - 1) / 3);
         assertThat(counts[1]).isEqualTo(items);
         assertThat(counts[0] + counts[2] + 1).isEqualTo(N);
@@ -75,8 +74,8 @@ class ScaleTest {
         String items = "[" + "{\"n\":1},".repeat(3_000_000) + "{\"n\":2}]"; // 24 million characters
         store.append("run-long", new JournalEntry.ItemsResolved(T, 0, List.of("a"), items));
         store.close();
-        JournalEntry.ItemsResolved back = (JournalEntry.ItemsResolved) FileCheckpointStore.open(home)
-                .journal("run-long").get(0);
+        JournalEntry.ItemsResolved back = (JournalEntry.ItemsResolved)
+                FileCheckpointStore.open(home).journal("run-long").get(0);
         assertThat(back.itemsJson()).isEqualTo(items);
     }
 
@@ -94,14 +93,18 @@ class ScaleTest {
                         + "\"first_failure\":\"" + T + "\",\"last_failure\":\"" + T.plusSeconds(i) + "\"}\n");
             }
             for (int i = 0; i < N; i += 10) {
-                out.write("{\"version\":1,\"type\":\"resolved\",\"item_id\":\"item-" + i + "\",\"at\":\"" + T
-                        + "\"}\n");
+                out.write(
+                        "{\"version\":1,\"type\":\"resolved\",\"item_id\":\"item-" + i + "\",\"at\":\"" + T + "\"}\n");
             }
         }
-        assertThat(DlqCodec.added(DlqEntry.builder("run-big", "item-7").itemJson("{\"n\":7}")
-                .attempt(FailedAttempt.of(1, T, ErrorKind.COMMAND_FAILED, "exit 1").withExitCode(1)
-                        .withStep("shell: make"))
-                .lastFailure(T.plusSeconds(7)).build())).asString(StandardCharsets.UTF_8)
+        assertThat(DlqCodec.added(DlqEntry.builder("run-big", "item-7")
+                        .itemJson("{\"n\":7}")
+                        .attempt(FailedAttempt.of(1, T, ErrorKind.COMMAND_FAILED, "exit 1")
+                                .withExitCode(1)
+                                .withStep("shell: make"))
+                        .lastFailure(T.plusSeconds(7))
+                        .build()))
+                .asString(StandardCharsets.UTF_8)
                 .isEqualTo(lineOf(file, 8) + "\n");
         FileDlqStore store = FileDlqStore.open(home);
         long start = System.nanoTime();
@@ -123,7 +126,10 @@ class ScaleTest {
         assertThat(count[0]).isEqualTo(N);
         assertThat(outOfOrder).isEmpty();
         assertThat(resolved[0]).isEqualTo(N / 10);
-        assertThat(store.find("run-big", "item-99990")).get().extracting(DlqEntry::resolved).isEqualTo(true);
+        assertThat(store.find("run-big", "item-99990"))
+                .get()
+                .extracting(DlqEntry::resolved)
+                .isEqualTo(true);
         assertThat(ms).as("a cold index and stream of 100,000 entries").isLessThan(15_000);
         store.close();
     }

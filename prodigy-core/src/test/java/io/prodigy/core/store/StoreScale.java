@@ -19,15 +19,15 @@ import java.util.List;
  * {@code java -Xmx64m -cp <test classpath> io.prodigy.core.store.StoreScale [dir]}.
  */
 public final class StoreScale {
-    private StoreScale() {
-    }
+    private StoreScale() {}
 
     /** @param args an optional scratch directory */
     public static void main(String[] args) throws IOException {
         Path home = args.length > 0 ? Path.of(args[0]) : Files.createTempDirectory("prodigy-scale");
         int items = 25_000;
         Instant t = Instant.parse("2026-03-01T10:00:00Z");
-        try (FileCheckpointStore store = FileCheckpointStore.builder(home).syncPolicy(SyncPolicy.OS).build()) {
+        try (FileCheckpointStore store =
+                FileCheckpointStore.builder(home).syncPolicy(SyncPolicy.OS).build()) {
             store.createRun(Samples.run("run-scale", t));
             List<String> ids = new ArrayList<>(items);
             StringBuilder json = new StringBuilder("[");
@@ -37,13 +37,17 @@ public final class StoreScale {
             }
             resetPeak();
             long start = System.nanoTime();
-            store.append("run-scale", new JournalEntry.ItemsResolved(t, 0, ids, json.append(']').toString()));
+            store.append(
+                    "run-scale",
+                    new JournalEntry.ItemsResolved(t, 0, ids, json.append(']').toString()));
             int entries = 1;
             for (int i = 0; entries < 100_000; i++) {
                 String id = ids.get(i % items);
                 store.append("run-scale", new JournalEntry.ItemDispatched(t, 0, id, 1 + i / items));
-                store.append("run-scale", new JournalEntry.ItemFinished(t, 0, id, ItemStatus.SUCCEEDED,
-                        "{\"item_id\":\"" + id + "\",\"output\":\"done\"}"));
+                store.append(
+                        "run-scale",
+                        new JournalEntry.ItemFinished(
+                                t, 0, id, ItemStatus.SUCCEEDED, "{\"item_id\":\"" + id + "\",\"output\":\"done\"}"));
                 store.append("run-scale", new JournalEntry.ItemIntegrated(t, 0, id, "0123456789abcdef0123"));
                 entries += 3;
             }
@@ -59,7 +63,8 @@ public final class StoreScale {
             report("journal forEachEntry, round " + round + ": " + count[0] + " entries", start);
         }
 
-        try (FileDlqStore dlq = FileDlqStore.builder(home).syncPolicy(SyncPolicy.OS).build()) {
+        try (FileDlqStore dlq =
+                FileDlqStore.builder(home).syncPolicy(SyncPolicy.OS).build()) {
             resetPeak();
             long start = System.nanoTime();
             for (int i = 0; i < 100_000; i++) {
@@ -100,7 +105,8 @@ public final class StoreScale {
                 peak += pool.getPeakUsage().getUsed();
             }
         }
-        System.out.printf("%-66s %5d ms (cpu %5d ms), peak heap %5.1f MB (max %d MB)%n", what, ms, cpuMs,
-                peak / 1e6, Runtime.getRuntime().maxMemory() / 1_000_000);
+        System.out.printf(
+                "%-66s %5d ms (cpu %5d ms), peak heap %5.1f MB (max %d MB)%n",
+                what, ms, cpuMs, peak / 1e6, Runtime.getRuntime().maxMemory() / 1_000_000);
     }
 }

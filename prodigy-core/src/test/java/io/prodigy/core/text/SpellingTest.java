@@ -27,19 +27,22 @@ class SpellingTest {
         assertThat(Spelling.closest("stpes", candidates, 2)).isEqualTo("steps");
         assertThat(Spelling.closest("comands", candidates, 2)).isEqualTo("commands");
         assertThat(Spelling.closest("zzzzzz", candidates, 2)).isNull();
-        assertThat(Spelling.closest("stags", List.of("steps", "stage", "stags2"), 2)).isEqualTo("stage");
+        assertThat(Spelling.closest("stags", List.of("steps", "stage", "stags2"), 2))
+                .isEqualTo("stage");
         assertThat(Spelling.closest("ab", List.of("xb", "ay"), 1)).isEqualTo("xb");
         assertThat(Spelling.closest("ab", List.of("ay", "xb"), 1)).isEqualTo("ay");
         assertThat(Spelling.closest("steps", candidates, 0)).isEqualTo("steps");
         assertThat(Spelling.closest("anything", List.of(), Integer.MAX_VALUE)).isNull();
-        assertThat(Spelling.closest("x", List.of("far away"), Integer.MAX_VALUE)).isEqualTo("far away");
+        assertThat(Spelling.closest("x", List.of("far away"), Integer.MAX_VALUE))
+                .isEqualTo("far away");
     }
 
     @Test
     void closestIgnoringCaseComparesLowerCaseAndReturnsTheCandidateAsSpelt() {
         assertThat(Spelling.closest("STEPS", List.of("steps"), 2)).isNull();
         assertThat(Spelling.closestIgnoringCase("STEPS", List.of("Steps"), 0)).isEqualTo("Steps");
-        assertThat(Spelling.closestIgnoringCase("Comands", List.of("commands"), 1)).isEqualTo("commands");
+        assertThat(Spelling.closestIgnoringCase("Comands", List.of("commands"), 1))
+                .isEqualTo("commands");
     }
 
     @Test

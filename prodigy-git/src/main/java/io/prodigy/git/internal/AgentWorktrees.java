@@ -109,8 +109,8 @@ public final class AgentWorktrees {
                 // worktree: it is superseded by this attempt
                 discard(name, branch);
                 if (!checkOut(slot, path, branch, base)) {
-                    throw new IsolationException("could not create the worktree " + path + " on branch " + branch
-                            + " for item " + itemId);
+                    throw new IsolationException(
+                            "could not create the worktree " + path + " on branch " + branch + " for item " + itemId);
                 }
             }
             return new ItemWorktree(run, itemId, name, branch, path, base, slot);
@@ -155,8 +155,8 @@ public final class AgentWorktrees {
         }
         if (slot == null || !slot.exists) {
             WorktreeOps.createParent(path);
-            r = git.run(run.repo().topLevel(), List.of("worktree", "add", "--quiet", "-b", branch, path.toString(),
-                    base));
+            r = git.run(
+                    run.repo().topLevel(), List.of("worktree", "add", "--quiet", "-b", branch, path.toString(), base));
             if (r.ok()) {
                 if (slot != null) {
                     slot.exists = true;
@@ -232,20 +232,34 @@ public final class AgentWorktrees {
         boolean slotSettled = slot == null;
         try {
             if (keepWorktree) {
-                git.run(run.repo().topLevel(), List.of("worktree", "lock", "--reason",
-                        LOCK_REASON_PREFIX + ": item " + Names.printable(item.itemId()) + " of run "
-                                + run.context().runId(), item.root().toString()));
+                git.run(
+                        run.repo().topLevel(),
+                        List.of(
+                                "worktree",
+                                "lock",
+                                "--reason",
+                                LOCK_REASON_PREFIX + ": item " + Names.printable(item.itemId()) + " of run "
+                                        + run.context().runId(),
+                                item.root().toString()));
                 if (slot != null) {
                     slotSettled = true;
                     retire(slot, false);
                 }
-                LOG.info("Item {}: its worktree is kept for debugging at {} (branch {})", item.itemId(), item.root(),
+                LOG.info(
+                        "Item {}: its worktree is kept for debugging at {} (branch {})",
+                        item.itemId(),
+                        item.root(),
                         item.branch());
                 return;
             }
             String tip = run.branchTip(item.branch());
-            boolean unmerged = tip != null && !tip.equals(item.integratedTip()) && !WorktreeOps.isAncestor(git,
-                    run.root(), tip, run.versionControl().orElseThrow().head());
+            boolean unmerged = tip != null
+                    && !tip.equals(item.integratedTip())
+                    && !WorktreeOps.isAncestor(
+                            git,
+                            run.root(),
+                            tip,
+                            run.versionControl().orElseThrow().head());
             boolean backToPool = false;
             if (slot != null && !keep) {
                 GitCli.Result r = detach(item);
@@ -263,8 +277,12 @@ public final class AgentWorktrees {
                 WorktreeOps.removeWorktree(git, run.repo(), item.root());
             }
             if (unmerged && keepsUniqueCommits(item.branch())) {
-                LOG.warn("Item {}: branch {} holds commits that are on no other branch; it is kept (delete it with "
-                        + "git branch -D {})", item.itemId(), item.branch(), item.branch());
+                LOG.warn(
+                        "Item {}: branch {} holds commits that are on no other branch; it is kept (delete it with "
+                                + "git branch -D {})",
+                        item.itemId(),
+                        item.branch(),
+                        item.branch());
             } else {
                 WorktreeOps.deleteBranch(git, run.repo(), item.branch());
             }
@@ -293,10 +311,12 @@ public final class AgentWorktrees {
      */
     private GitCli.Result detach(ItemWorktree item) {
         Path gitDir = item.gitDir();
-        RefFiles.Answer head = gitDir == null ? RefFiles.Answer.ASK_GIT : run.refs().head(gitDir);
+        RefFiles.Answer head =
+                gitDir == null ? RefFiles.Answer.ASK_GIT : run.refs().head(gitDir);
         if (head.known() && head.commit() != null) {
-            GitCli.Result r = git.run(item.root(), List.of("update-ref", "--no-deref", "-m",
-                    "prodigy: slot idle", "HEAD", head.commit()));
+            GitCli.Result r = git.run(
+                    item.root(),
+                    List.of("update-ref", "--no-deref", "-m", "prodigy: slot idle", "HEAD", head.commit()));
             if (r.ok()) {
                 return r;
             }
@@ -306,8 +326,9 @@ public final class AgentWorktrees {
 
     /** @return whether the branch has commits reachable from no other local branch */
     private boolean keepsUniqueCommits(String branch) {
-        GitCli.Result r = git.run(run.repo().topLevel(), List.of("rev-list", "--count", "refs/heads/" + branch,
-                "--not", "--exclude=" + branch, "--branches"));
+        GitCli.Result r = git.run(
+                run.repo().topLevel(),
+                List.of("rev-list", "--count", "refs/heads/" + branch, "--not", "--exclude=" + branch, "--branches"));
         return !r.ok() || !"0".equals(r.line().strip());
     }
 
@@ -393,8 +414,10 @@ public final class AgentWorktrees {
                     inWorktrees.remove(e.branch());
                 }
             } else {
-                LOG.warn("Run {}: leaving item worktree {} - it holds work the run does not have",
-                        run.context().runId(), e.path());
+                LOG.warn(
+                        "Run {}: leaving item worktree {} - it holds work the run does not have",
+                        run.context().runId(),
+                        e.path());
             }
         }
         String prefix = "refs/heads/prodigy/" + runKey + "/";
@@ -409,7 +432,9 @@ public final class AgentWorktrees {
             if (WorktreeOps.isAncestor(git, run.root(), tip, runTip)) {
                 WorktreeOps.deleteBranch(git, run.repo(), branch);
             } else {
-                LOG.warn("Run {}: leaving branch {} - it holds commits the run does not have", run.context().runId(),
+                LOG.warn(
+                        "Run {}: leaving branch {} - it holds commits the run does not have",
+                        run.context().runId(),
                         branch);
             }
         }

@@ -65,9 +65,15 @@ public final class FinalMerge {
             if (status == RunStatus.SUCCEEDED || status == RunStatus.COMPLETED_WITH_FAILURES) {
                 merged = mergeBack(steps);
             } else {
-                LOG.info("Run {} ended {}: its work stays on branch {} in {}; resume the run, or merge it by hand "
-                        + "with: cd {} && git merge {}", run.context().runId(), status, source, run.root(),
-                        Names.shellQuote(run.repo().topLevel().toString()), source);
+                LOG.info(
+                        "Run {} ended {}: its work stays on branch {} in {}; resume the run, or merge it by hand "
+                                + "with: cd {} && git merge {}",
+                        run.context().runId(),
+                        status,
+                        source,
+                        run.root(),
+                        Names.shellQuote(run.repo().topLevel().toString()),
+                        source);
             }
         } finally {
             boolean done = merged;
@@ -88,39 +94,60 @@ public final class FinalMerge {
                     + "under your branch's name: git branch " + target + " " + source);
         }
         if (WorktreeOps.isAncestor(git, run.root(), srcTip, tgtTip)) {
-            LOG.info("Run {}: nothing to merge back, {} already contains everything on {}", run.context().runId(),
-                    target, source);
+            LOG.info(
+                    "Run {}: nothing to merge back, {} already contains everything on {}",
+                    run.context().runId(),
+                    target,
+                    source);
             return true;
         }
         List<String> dirty = WorktreeOps.dirtyPaths(git, run.root());
         if (!dirty.isEmpty()) {
-            LOG.warn("The run's worktree {} has uncommitted changes ({} path(s), e.g. {}); only committed work is "
-                    + "merged back, and the worktree is kept", run.root(), dirty.size(), dirty.get(0));
+            LOG.warn(
+                    "The run's worktree {} has uncommitted changes ({} path(s), e.g. {}); only committed work is "
+                            + "merged back, and the worktree is kept",
+                    run.root(),
+                    dirty.size(),
+                    dirty.get(0));
         }
         List<String> commits = commitsBetween(tgtTip, srcTip);
         boolean fastForward = WorktreeOps.isAncestor(git, run.root(), tgtTip, srcTip);
-        MergePlan plan = new MergePlan(run.context().runId(), run.repo().topLevel(), source, target, commits,
-                fastForward, run.root());
+        MergePlan plan = new MergePlan(
+                run.context().runId(), run.repo().topLevel(), source, target, commits, fastForward, run.root());
         if (!run.settings().confirmation().confirm(plan)) {
-            LOG.info("Run {}: merging back was declined; the work stays on branch {} ({} commit(s)). To merge it "
-                    + "later:\n{}", run.context().runId(), source, commits.size(), commands(fastForward, List.of()));
+            LOG.info(
+                    "Run {}: merging back was declined; the work stays on branch {} ({} commit(s)). To merge it "
+                            + "later:\n{}",
+                    run.context().runId(),
+                    source,
+                    commits.size(),
+                    commands(fastForward, List.of()));
             return false;
         }
         if (!steps.isEmpty()) {
-            boolean ok = steps.run(MergeVariables.of(run.root(), source, target, run.context().runId(), commits,
-                    GitVersionControl.lines(git.output(run.root(), "diff", "--name-only", "--no-renames",
-                            tgtTip + "..." + srcTip))));
+            boolean ok = steps.run(MergeVariables.of(
+                    run.root(),
+                    source,
+                    target,
+                    run.context().runId(),
+                    commits,
+                    GitVersionControl.lines(
+                            git.output(run.root(), "diff", "--name-only", "--no-renames", tgtTip + "..." + srcTip))));
             if (!ok) {
                 throw byHand("the workflow's merge steps failed", fastForward, List.of());
             }
             srcTip = WorktreeOps.branchTip(git, run.root(), source);
             tgtTip = WorktreeOps.branchTip(git, run.root(), target);
             if (srcTip == null || tgtTip == null) {
-                throw new IsolationException("the workflow's merge steps removed branch " + (srcTip == null ? source
-                        : target) + "; nothing was merged back");
+                throw new IsolationException("the workflow's merge steps removed branch "
+                        + (srcTip == null ? source : target) + "; nothing was merged back");
             }
             if (WorktreeOps.isAncestor(git, run.root(), srcTip, tgtTip)) {
-                LOG.info("Run {}: the merge steps merged {} into {}", run.context().runId(), source, target);
+                LOG.info(
+                        "Run {}: the merge steps merged {} into {}",
+                        run.context().runId(),
+                        source,
+                        target);
                 return true;
             }
             fastForward = WorktreeOps.isAncestor(git, run.root(), tgtTip, srcTip);
@@ -128,8 +155,13 @@ public final class FinalMerge {
         }
         String result = fastForward ? srcTip : mergeCommit(tgtTip);
         apply(result, tgtTip, fastForward);
-        LOG.info("Run {}: merged {} commit(s) from {} into {} ({})", run.context().runId(), commits.size(), source,
-                target, fastForward ? "fast-forward" : "merge commit " + RunWorktree.abbrev(result));
+        LOG.info(
+                "Run {}: merged {} commit(s) from {} into {} ({})",
+                run.context().runId(),
+                commits.size(),
+                source,
+                target,
+                fastForward ? "fast-forward" : "merge commit " + RunWorktree.abbrev(result));
         return true;
     }
 
@@ -143,17 +175,23 @@ public final class FinalMerge {
         WorktreeOps.removeWorktree(git, run.repo(), tmp);
         WorktreeOps.addDetachedWorktree(git, run.repo(), tmp, tgtTip);
         try {
-            String message = "Merge prodigy run " + Names.printable(run.context().runId()) + " into " + target
-                    + "\n\nWorkflow: " + Names.printable(run.context().workflowName()) + "\nBranch: " + source + "\n";
+            String message =
+                    "Merge prodigy run " + Names.printable(run.context().runId()) + " into " + target + "\n\nWorkflow: "
+                            + Names.printable(run.context().workflowName()) + "\nBranch: " + source + "\n";
             GitCli.Result r = git.run(tmp, List.of("merge", "--no-ff", "--no-edit", "-m", message, source));
             if (r.ok()) {
                 return git.output(tmp, "rev-parse", "--verify", "HEAD");
             }
             List<String> conflicts = WorktreeOps.merging(git, tmp) ? WorktreeOps.unmergedPaths(git, tmp) : List.of();
-            throw byHand("your branch '" + target + "' moved since the run started (it was at "
-                    + RunWorktree.abbrev(run.file().startCommit()) + ", now " + RunWorktree.abbrev(tgtTip) + ") and "
-                    + (conflicts.isEmpty() ? "merging failed: " + r.message()
-                    : "merging conflicts in " + String.join(", ", conflicts)), false, conflicts);
+            throw byHand(
+                    "your branch '" + target + "' moved since the run started (it was at "
+                            + RunWorktree.abbrev(run.file().startCommit()) + ", now " + RunWorktree.abbrev(tgtTip)
+                            + ") and "
+                            + (conflicts.isEmpty()
+                                    ? "merging failed: " + r.message()
+                                    : "merging conflicts in " + String.join(", ", conflicts)),
+                    false,
+                    conflicts);
         } finally {
             WorktreeOps.removeWorktree(git, run.repo(), tmp);
         }
@@ -167,18 +205,35 @@ public final class FinalMerge {
             GitCli.Result r = git.run(wt, List.of("merge", "--ff-only", "--quiet", commit));
             if (!r.ok()) {
                 String msg = r.message();
-                boolean local = msg.contains("would be overwritten") || msg.contains("local changes")
+                boolean local = msg.contains("would be overwritten")
+                        || msg.contains("local changes")
                         || msg.contains("untracked working tree files");
-                throw byHand(local ? "your working tree " + wt + " has uncommitted changes to files the merge would "
-                        + "write (git said: " + firstLines(msg) + ")" : "git refused to update your branch '" + target
-                        + "' in " + wt + ": " + firstLines(msg), fastForward, List.of(), local);
+                throw byHand(
+                        local
+                                ? "your working tree " + wt + " has uncommitted changes to files the merge would "
+                                        + "write (git said: " + firstLines(msg) + ")"
+                                : "git refused to update your branch '" + target + "' in " + wt + ": "
+                                        + firstLines(msg),
+                        fastForward,
+                        List.of(),
+                        local);
             }
         } else {
-            GitCli.Result r = git.run(run.root(), List.of("update-ref", "-m", "prodigy: merge run "
-                    + Names.printable(run.context().runId()), "refs/heads/" + target, commit, tgtTip));
+            GitCli.Result r = git.run(
+                    run.root(),
+                    List.of(
+                            "update-ref",
+                            "-m",
+                            "prodigy: merge run "
+                                    + Names.printable(run.context().runId()),
+                            "refs/heads/" + target,
+                            commit,
+                            tgtTip));
             if (!r.ok()) {
-                throw byHand("your branch '" + target + "' changed while merging: " + firstLines(r.message()),
-                        fastForward, List.of());
+                throw byHand(
+                        "your branch '" + target + "' changed while merging: " + firstLines(r.message()),
+                        fastForward,
+                        List.of());
             }
         }
     }
@@ -202,7 +257,8 @@ public final class FinalMerge {
     /** The shell commands that merge the run's branch by hand and clean up after it. */
     private String commands(boolean fastForward, List<String> conflicts, boolean stash) {
         Optional<Repository.WorktreeEntry> checkedOut = run.repo().checkedOut(git, target);
-        Path where = checkedOut.map(Repository.WorktreeEntry::path).orElse(run.repo().topLevel());
+        Path where =
+                checkedOut.map(Repository.WorktreeEntry::path).orElse(run.repo().topLevel());
         StringBuilder sb = new StringBuilder();
         sb.append("  cd ").append(Names.shellQuote(where.toString())).append('\n');
         if (checkedOut.isEmpty()) {
@@ -211,16 +267,21 @@ public final class FinalMerge {
         if (stash) {
             sb.append("  git stash push --include-untracked\n");
         }
-        sb.append(fastForward ? "  git merge --ff-only " : "  git merge --no-ff ").append(source).append('\n');
+        sb.append(fastForward ? "  git merge --ff-only " : "  git merge --no-ff ")
+                .append(source)
+                .append('\n');
         if (!conflicts.isEmpty()) {
-            sb.append("  # resolve the conflicts in ").append(String.join(", ", conflicts))
+            sb.append("  # resolve the conflicts in ")
+                    .append(String.join(", ", conflicts))
                     .append(", then: git add -A && git commit --no-edit\n");
         }
         if (stash) {
             sb.append("  git stash pop\n");
         }
         if (!run.file().dedicated()) {
-            sb.append("  git worktree remove ").append(Names.shellQuote(run.root().toString())).append('\n');
+            sb.append("  git worktree remove ")
+                    .append(Names.shellQuote(run.root().toString()))
+                    .append('\n');
             sb.append("  git branch -d ").append(source);
         }
         return sb.toString();
@@ -245,15 +306,19 @@ public final class FinalMerge {
             try {
                 String srcTip = WorktreeOps.branchTip(git, run.repo().topLevel(), source);
                 String tgtTip = WorktreeOps.branchTip(git, run.repo().topLevel(), target);
-                boolean safe = srcTip == null || (tgtTip != null
-                        && WorktreeOps.isAncestor(git, run.repo().topLevel(), srcTip, tgtTip));
+                boolean safe = srcTip == null
+                        || (tgtTip != null
+                                && WorktreeOps.isAncestor(git, run.repo().topLevel(), srcTip, tgtTip));
                 if (safe && WorktreeOps.dirtyPaths(git, run.root()).isEmpty()) {
                     WorktreeOps.removeWorktree(git, run.repo(), run.root());
                     WorktreeOps.deleteBranch(git, run.repo(), source);
                     worktreeGone = true;
                 }
             } catch (RuntimeException e) {
-                LOG.warn("Run {}: could not remove its worktree {}: {}", run.context().runId(), run.root(),
+                LOG.warn(
+                        "Run {}: could not remove its worktree {}: {}",
+                        run.context().runId(),
+                        run.root(),
                         e.getMessage());
             }
         }

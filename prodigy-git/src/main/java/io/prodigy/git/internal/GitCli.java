@@ -38,11 +38,19 @@ public final class GitCli {
     private static final Logger LOG = LoggerFactory.getLogger(GitCli.class);
     private static final ProcessBuilder.Redirect EMPTY_STDIN = ProcessBuilder.Redirect.from(new File("/dev/null"));
     /** Variables that would make git work on some other repository than the one we name with -C. */
-    private static final List<String> REPOSITORY_VARIABLES = List.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE",
-            "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_COMMON_DIR", "GIT_NAMESPACE",
-            "GIT_PREFIX", "GIT_CEILING_DIRECTORIES");
-    private static final List<String> FIXED_OPTIONS = List.of("-c", "gc.auto=0", "-c", "maintenance.auto=false",
-            "-c", "core.quotePath=false");
+    private static final List<String> REPOSITORY_VARIABLES = List.of(
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "GIT_OBJECT_DIRECTORY",
+            "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+            "GIT_COMMON_DIR",
+            "GIT_NAMESPACE",
+            "GIT_PREFIX",
+            "GIT_CEILING_DIRECTORIES");
+
+    private static final List<String> FIXED_OPTIONS =
+            List.of("-c", "gc.auto=0", "-c", "maintenance.auto=false", "-c", "core.quotePath=false");
     private static final Pattern VERSION = Pattern.compile("(\\d+)\\.(\\d+)");
     /**
      * What git 2.x prints (then exits 128, before changing anything) when it collects the worktrees of the repository
@@ -50,8 +58,8 @@ public final class GitCli {
      * {@code fatal: failed to read .git/worktrees/slot-2/commondir: Success} (the file exists but is still empty) or
      * {@code fatal: failed to read '/r/.git/worktrees/x/locked': No such file or directory}.
      */
-    private static final Pattern HALF_MADE_ENTRY = Pattern.compile(
-            "(?:failed|unable|could not|cannot) (?:to )?(?:read|open)\\b[^\\n]*/worktrees/[^/\\n]+/"
+    private static final Pattern HALF_MADE_ENTRY =
+            Pattern.compile("(?:failed|unable|could not|cannot) (?:to )?(?:read|open)\\b[^\\n]*/worktrees/[^/\\n]+/"
                     + "(?:commondir|gitdir|locked|HEAD)\\b");
     /** How many times a command that met a half-made worktree entry is run in all. */
     static final int HALF_MADE_ENTRY_ATTEMPTS = 5;
@@ -101,7 +109,9 @@ public final class GitCli {
         Map<String, String> env = new java.util.LinkedHashMap<>(environment);
         env.put(RUN_ID_VARIABLE, runId);
         if (stateDirectory != null) {
-            env.put(RUN_STATE_VARIABLE, stateDirectory.toAbsolutePath().normalize().toString());
+            env.put(
+                    RUN_STATE_VARIABLE,
+                    stateDirectory.toAbsolutePath().normalize().toString());
         }
         GitCli g = new GitCli(executable, env, timeout);
         g.version = version;
@@ -171,11 +181,16 @@ public final class GitCli {
         List<String> attemptArgs = args;
         for (int attempt = 1; ; attempt++) {
             Result r = runOnce(dir, attemptArgs);
-            if (r.ok() || attempt >= HALF_MADE_ENTRY_ATTEMPTS || !metHalfMadeWorktreeEntry(r.stderr())
+            if (r.ok()
+                    || attempt >= HALF_MADE_ENTRY_ATTEMPTS
+                    || !metHalfMadeWorktreeEntry(r.stderr())
                     || Thread.currentThread().isInterrupted()) {
                 return r;
             }
-            LOG.debug("git {} in {} met a half-made worktree entry ({}); trying again", String.join(" ", args), dir,
+            LOG.debug(
+                    "git {} in {} met a half-made worktree entry ({}); trying again",
+                    String.join(" ", args),
+                    dir,
                     r.message());
             attemptArgs = retryArgs(attemptArgs);
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(HALF_MADE_ENTRY_BACKOFF_MILLIS << (attempt - 1)));
@@ -224,8 +239,10 @@ public final class GitCli {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new IsolationException("could not run git ('" + executable + "'): " + e.getMessage()
-                    + "; install git (2.17 or later), or set the git executable of the worktree isolation", e);
+            throw new IsolationException(
+                    "could not run git ('" + executable + "'): " + e.getMessage()
+                            + "; install git (2.17 or later), or set the git executable of the worktree isolation",
+                    e);
         }
         Future<byte[]> out = PUMPS.submit(() -> readAll(process.getInputStream()));
         Future<byte[]> err = PUMPS.submit(() -> readAll(process.getErrorStream()));
@@ -244,8 +261,8 @@ public final class GitCli {
         } catch (InterruptedException e) {
             kill(process);
             Thread.currentThread().interrupt();
-            throw new IsolationException("interrupted while running git " + (args.isEmpty() ? "" : args.get(0))
-                    + " in " + dir, e);
+            throw new IsolationException(
+                    "interrupted while running git " + (args.isEmpty() ? "" : args.get(0)) + " in " + dir, e);
         }
     }
 
@@ -291,8 +308,8 @@ public final class GitCli {
      * @return an exception naming the command and git's message
      */
     public static IsolationException failure(Path dir, List<String> args, Result r) {
-        return new IsolationException("git " + String.join(" ", args) + " failed in " + dir + " (exit "
-                + r.exitCode() + "): " + r.message());
+        return new IsolationException(
+                "git " + String.join(" ", args) + " failed in " + dir + " (exit " + r.exitCode() + "): " + r.message());
     }
 
     private static byte[] readAll(InputStream in) throws IOException {

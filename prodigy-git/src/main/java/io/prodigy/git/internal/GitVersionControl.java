@@ -20,8 +20,7 @@ public final class GitVersionControl implements VersionControl {
     /** The last changes computed between two commit ids (commits never change, so neither do they). */
     private volatile Changes lastChanges;
 
-    private record Changes(String base, String head, WorkspaceChanges changes) {
-    }
+    private record Changes(String base, String head, WorkspaceChanges changes) {}
 
     /**
      * @param git the git runner
@@ -39,8 +38,12 @@ public final class GitVersionControl implements VersionControl {
      * @param beforeWorktreeUse run before every question that looks at the worktree's files or index (brings a
      *                          run's checkout up to the run's branch), or null
      */
-    GitVersionControl(GitCli git, Path root, RefFiles refs, java.util.function.Supplier<Path> gitDir,
-                      Runnable beforeWorktreeUse) {
+    GitVersionControl(
+            GitCli git,
+            Path root,
+            RefFiles refs,
+            java.util.function.Supplier<Path> gitDir,
+            Runnable beforeWorktreeUse) {
         this.git = git;
         this.root = root;
         this.refs = refs;
@@ -87,8 +90,8 @@ public final class GitVersionControl implements VersionControl {
             return last.changes();
         }
         List<String> commits = lines(git.output(root, "rev-list", "--reverse", baseCommit + ".." + head));
-        String diff = git.output(root, "diff", "-z", "--no-renames", "--no-ext-diff", "--raw", "--numstat",
-                baseCommit, head);
+        String diff =
+                git.output(root, "diff", "-z", "--no-renames", "--no-ext-diff", "--raw", "--numstat", baseCommit, head);
         List<String> added = new ArrayList<>();
         List<String> modified = new ArrayList<>();
         List<String> deleted = new ArrayList<>();
@@ -132,7 +135,12 @@ public final class GitVersionControl implements VersionControl {
         }
         if (isDirty()) {
             // kept in the stash, not destroyed: git stash list shows it
-            git.output(root, "stash", "push", "--include-untracked", "-m",
+            git.output(
+                    root,
+                    "stash",
+                    "push",
+                    "--include-untracked",
+                    "-m",
                     "prodigy: uncommitted changes of an interrupted step");
         }
         git.output(root, "reset", "-q", "--hard", commit);

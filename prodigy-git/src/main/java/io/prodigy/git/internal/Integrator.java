@@ -9,8 +9,8 @@ import io.prodigy.api.spi.MergeSteps;
 import io.prodigy.git.ConflictResolution;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,8 +48,7 @@ public final class Integrator {
     private static final int SIGNALLED = 129;
 
     /** The item tips merged into the run branch, as of one run HEAD. */
-    private record MergedTips(String head, Set<String> tips) {
-    }
+    private record MergedTips(String head, Set<String> tips) {}
 
     /** @param run the run whose worktree items merge into */
     public Integrator(RunWorktree run) {
@@ -103,8 +102,8 @@ public final class Integrator {
             git.output(root, "merge", "--abort");
         }
         String runHead = run.versionControl().orElseThrow().head();
-        List<String> commits = GitVersionControl.lines(git.output(root, "rev-list", "--reverse", itemTip,
-                "--not", runHead));
+        List<String> commits =
+                GitVersionControl.lines(git.output(root, "rev-list", "--reverse", itemTip, "--not", runHead));
         if (commits.isEmpty()) {
             LOG.debug("Item {}: nothing to merge, its branch is contained in {}", item.itemId(), run.branch());
             item.integrated(itemTip);
@@ -133,29 +132,44 @@ public final class Integrator {
                         git.run(root, List.of("merge", "--abort"));
                     }
                     known = true;
-                    LOG.info("Merged item {} ({} commit(s)) into {}; git was stopped after it committed the merge",
-                            item.itemId(), commits.size(), run.branch());
+                    LOG.info(
+                            "Merged item {} ({} commit(s)) into {}; git was stopped after it committed the merge",
+                            item.itemId(),
+                            commits.size(),
+                            run.branch());
                     item.integrated(itemTip);
                     return new IntegrationResult.Integrated(commits);
                 }
                 // the killed git's lock files: merges into the run's worktree are made one at a time, here, so no
                 // other git command holds them
-                RunWorktree.clearStaleLocks(git, root, run.context().runId(), run.branch(), run.file().runKey(), false);
+                RunWorktree.clearStaleLocks(
+                        git,
+                        root,
+                        run.context().runId(),
+                        run.branch(),
+                        run.file().runKey(),
+                        false);
                 rollBack(intent);
                 known = true;
                 if (attempt >= 2) {
-                    throw new IsolationException("git was stopped by a signal twice while merging item "
-                            + item.itemId() + " (" + e.getMessage() + "); the run's worktree was put back as it was "
-                            + "before the merge", e);
+                    throw new IsolationException(
+                            "git was stopped by a signal twice while merging item "
+                                    + item.itemId() + " (" + e.getMessage()
+                                    + "); the run's worktree was put back as it was "
+                                    + "before the merge",
+                            e);
                 }
                 // a signal meant for someone else (a terminal's Ctrl-C reaches the whole process group): the item's
                 // work is fine, so it is not failed for it
-                LOG.warn("git was stopped by a signal while merging item {} ({}); the merge was undone and runs again",
-                        item.itemId(), e.getMessage());
+                LOG.warn(
+                        "git was stopped by a signal while merging item {} ({}); the merge was undone and runs again",
+                        item.itemId(),
+                        e.getMessage());
             } catch (IsolationException e) {
                 // git refused or failed with an answer (the worktree was reset to the run's head): nothing of the
                 // merge is left; an error of the reset itself leaves the record for the next resume to finish
-                known = !run.merging() && runHead.equals(run.versionControl().orElseThrow().head());
+                known = !run.merging()
+                        && runHead.equals(run.versionControl().orElseThrow().head());
                 throw e;
             } finally {
                 if (known) {
@@ -179,14 +193,16 @@ public final class Integrator {
         GitCli.Result tree = git.run(root, List.of("merge-tree", "--write-tree", "--no-messages", runHead, itemTip));
         String treeId = tree.stdout().lines().findFirst().orElse("");
         if (!tree.ok() || !RefFiles.isObjectId(treeId)) {
-            LOG.debug("Item {}: git merge-tree exited {}; merging in the run's worktree", item.itemId(),
-                    tree.exitCode());
+            LOG.debug(
+                    "Item {}: git merge-tree exited {}; merging in the run's worktree", item.itemId(), tree.exitCode());
             return null;
         }
-        GitCli.Result commit = git.run(root, List.of("commit-tree", treeId, "-p", runHead, "-p", itemTip, "-m",
-                messageOf(item)));
+        GitCli.Result commit =
+                git.run(root, List.of("commit-tree", treeId, "-p", runHead, "-p", itemTip, "-m", messageOf(item)));
         if (!commit.ok() || !RefFiles.isObjectId(commit.line())) {
-            LOG.debug("Item {}: git commit-tree failed ({}); merging in the run's worktree", item.itemId(),
+            LOG.debug(
+                    "Item {}: git commit-tree failed ({}); merging in the run's worktree",
+                    item.itemId(),
                     commit.message());
             return null;
         }
@@ -196,8 +212,15 @@ public final class Integrator {
         boolean known = false;
         try {
             checkout.leaving(runHead);
-            GitCli.Result moved = git.run(root, List.of("update-ref", "-m", "prodigy: merge item "
-                    + Names.printable(item.itemId()), "refs/heads/" + run.branch(), merged, runHead));
+            GitCli.Result moved = git.run(
+                    root,
+                    List.of(
+                            "update-ref",
+                            "-m",
+                            "prodigy: merge item " + Names.printable(item.itemId()),
+                            "refs/heads/" + run.branch(),
+                            merged,
+                            runHead));
             String head = run.versionControl().orElseThrow().head();
             known = true;
             if (head.equals(merged)) {
@@ -206,8 +229,11 @@ public final class Integrator {
                 return new IntegrationResult.Integrated(commits);
             }
             if (head.equals(runHead)) {
-                LOG.debug("Item {}: git update-ref did not move {} ({}); merging in the run's worktree",
-                        item.itemId(), run.branch(), moved.message());
+                LOG.debug(
+                        "Item {}: git update-ref did not move {} ({}); merging in the run's worktree",
+                        item.itemId(),
+                        run.branch(),
+                        moved.message());
                 return null;
             }
             throw new IsolationException("the run's branch " + run.branch() + " moved to " + RunWorktree.abbrev(head)
@@ -256,25 +282,35 @@ public final class Integrator {
         List<String> conflicts = WorktreeOps.unmergedPaths(git, root);
         if (conflicts.isEmpty()) {
             resetTo(runHead);
-            throw new IsolationException("merging item " + item.itemId() + " into " + run.branch() + " stopped: "
-                    + r.message());
+            throw new IsolationException(
+                    "merging item " + item.itemId() + " into " + run.branch() + " stopped: " + r.message());
         }
         LOG.info("Merging item {} into {} conflicts in {}", item.itemId(), run.branch(), conflicts);
         return resolve(item, runHead, itemTip, commits, conflicts, message);
     }
 
-    private IntegrationResult resolve(ItemWorktree item, String runHead, String itemTip, List<String> commits,
-                                      List<String> conflicts, String message) {
+    private IntegrationResult resolve(
+            ItemWorktree item,
+            String runHead,
+            String itemTip,
+            List<String> commits,
+            List<String> conflicts,
+            String message) {
         ConflictResolution how = run.settings().conflicts();
         String what = "merging item " + item.itemId() + " (branch " + item.branch() + ") into the run's branch "
                 + run.branch();
         if (how instanceof ConflictResolution.DeadLetter) {
             resetTo(runHead);
-            return new IntegrationResult.Conflict(conflicts, what + " conflicts; the merge was aborted and the item's "
-                    + "work is on its branch");
+            return new IntegrationResult.Conflict(
+                    conflicts, what + " conflicts; the merge was aborted and the item's " + "work is on its branch");
         }
-        Map<String, String> vars = new LinkedHashMap<>(MergeVariables.of(run.root(), item.branch(), run.branch(),
-                run.context().runId(), commits, changedFiles(runHead, itemTip)));
+        Map<String, String> vars = new LinkedHashMap<>(MergeVariables.of(
+                run.root(),
+                item.branch(),
+                run.branch(),
+                run.context().runId(),
+                commits,
+                changedFiles(runHead, itemTip)));
         vars.put("merge.item_id", item.itemId());
         vars.put("merge.conflicts", String.join(" ", conflicts));
         boolean ok;
@@ -284,20 +320,32 @@ public final class Integrator {
                 ConflictResolver resolver = run.context().conflictResolver();
                 if (!resolver.canRunAgents()) {
                     resetTo(runHead);
-                    return new IntegrationResult.Conflict(conflicts, what + " conflicts, and the conflict-resolving "
-                            + "agent cannot run: the engine has no agent runner");
+                    return new IntegrationResult.Conflict(
+                            conflicts,
+                            what + " conflicts, and the conflict-resolving "
+                                    + "agent cannot run: the engine has no agent runner");
                 }
-                StepRecord result = resolver.run(Step.agent(agent.command()).name(RESOLVING_STEP)
-                        .timeout(agent.timeout()).build(), item.itemId(), vars, MergeVariables.environment(vars));
+                StepRecord result = resolver.run(
+                        Step.agent(agent.command())
+                                .name(RESOLVING_STEP)
+                                .timeout(agent.timeout())
+                                .build(),
+                        item.itemId(),
+                        vars,
+                        MergeVariables.environment(vars));
                 ok = result.success();
-                detail = ok ? "" : "the resolving agent failed: "
-                        + (result.error() == null ? "no reason given" : result.error().message());
+                detail = ok
+                        ? ""
+                        : "the resolving agent failed: "
+                                + (result.error() == null
+                                        ? "no reason given"
+                                        : result.error().message());
             } else {
                 MergeSteps steps = run.context().mergeSteps();
                 if (steps.isEmpty()) {
                     resetTo(runHead);
-                    return new IntegrationResult.Conflict(conflicts, what + " conflicts, and the workflow has no "
-                            + "merge steps to resolve it");
+                    return new IntegrationResult.Conflict(
+                            conflicts, what + " conflicts, and the workflow has no " + "merge steps to resolve it");
                 }
                 ok = steps.run(vars);
                 detail = ok ? "" : "the merge steps failed";
@@ -314,8 +362,8 @@ public final class Integrator {
         if (failure != null) {
             resetTo(runHead);
             LOG.warn("Could not resolve the conflict of {}: {}", what, failure);
-            return new IntegrationResult.Conflict(conflicts, what + " conflicts and was not resolved (" + failure
-                    + "); the merge was aborted");
+            return new IntegrationResult.Conflict(
+                    conflicts, what + " conflicts and was not resolved (" + failure + "); the merge was aborted");
         }
         LOG.info("Resolved the conflict of item {} in {}", item.itemId(), conflicts);
         item.integrated(itemTip);
@@ -349,8 +397,10 @@ public final class Integrator {
             return "the resolver ended the merge without merging the item's branch";
         }
         if (!WorktreeOps.dirtyPaths(git, root).isEmpty()) {
-            LOG.warn("The conflict resolver left uncommitted changes in the run's worktree {}; they are not part of "
-                    + "the merge", root);
+            LOG.warn(
+                    "The conflict resolver left uncommitted changes in the run's worktree {}; they are not part of "
+                            + "the merge",
+                    root);
         }
         return null;
     }
@@ -370,20 +420,30 @@ public final class Integrator {
         String head = run.versionControl().orElseThrow().head();
         if (intent.byRef()) {
             // update-ref moves the branch or does not, and nothing of the merge is in the worktree either way
-            LOG.info("Run {}: the merge of item {} was interrupted {} git moved the run's branch", run.context().runId(),
-                    intent.itemId(), head.equals(intent.before()) ? "before" : "after");
+            LOG.info(
+                    "Run {}: the merge of item {} was interrupted {} git moved the run's branch",
+                    run.context().runId(),
+                    intent.itemId(),
+                    head.equals(intent.before()) ? "before" : "after");
         } else if (intent.before() == null) {
-            LOG.debug("Run {}: an unfinished merge record without a start; the merge had not started",
+            LOG.debug(
+                    "Run {}: an unfinished merge record without a start; the merge had not started",
                     run.context().runId());
         } else if (!head.equals(intent.before())) {
-            LOG.info("Run {}: the merge of item {} was interrupted after git committed it (the run's branch is at {})",
-                    run.context().runId(), intent.itemId(), RunWorktree.abbrev(head));
+            LOG.info(
+                    "Run {}: the merge of item {} was interrupted after git committed it (the run's branch is at {})",
+                    run.context().runId(),
+                    intent.itemId(),
+                    RunWorktree.abbrev(head));
             if (run.merging()) {
                 git.run(run.root(), List.of("merge", "--abort"));
             }
         } else {
-            LOG.warn("Run {}: the merge of item {} into {} was interrupted before git committed it; undoing what it "
-                    + "wrote in the run's worktree (the item runs again)", run.context().runId(), intent.itemId(),
+            LOG.warn(
+                    "Run {}: the merge of item {} into {} was interrupted before git committed it; undoing what it "
+                            + "wrote in the run's worktree (the item runs again)",
+                    run.context().runId(),
+                    intent.itemId(),
                     run.branch());
             rollBack(intent);
         }
@@ -402,8 +462,13 @@ public final class Integrator {
         if (intent.itemTip() == null || !git.test(root, "cat-file", "-e", intent.itemTip() + "^{commit}")) {
             return;
         }
-        Set<String> added = new HashSet<>(GitVersionControl.lines(git.output(root, "diff", "--name-only",
-                "--no-renames", "--diff-filter=A", intent.before() + "..." + intent.itemTip())));
+        Set<String> added = new HashSet<>(GitVersionControl.lines(git.output(
+                root,
+                "diff",
+                "--name-only",
+                "--no-renames",
+                "--diff-filter=A",
+                intent.before() + "..." + intent.itemTip())));
         if (added.isEmpty()) {
             return;
         }
@@ -422,8 +487,10 @@ public final class Integrator {
                         Files.delete(dir);
                     }
                 } catch (IOException e) {
-                    throw new IsolationException("could not remove " + file + ", left by the interrupted merge of item "
-                            + intent.itemId() + ": " + e.getMessage(), e);
+                    throw new IsolationException(
+                            "could not remove " + file + ", left by the interrupted merge of item " + intent.itemId()
+                                    + ": " + e.getMessage(),
+                            e);
                 }
             }
         }
@@ -444,8 +511,8 @@ public final class Integrator {
     }
 
     private List<String> changedFiles(String from, String to) {
-        return GitVersionControl.lines(git.output(run.root(), "diff", "--name-only", "--no-renames",
-                from + "..." + to));
+        return GitVersionControl.lines(
+                git.output(run.root(), "diff", "--name-only", "--no-renames", from + "..." + to));
     }
 
     private static List<String> withConflictMarkers(Path root, List<String> paths) {
@@ -456,8 +523,11 @@ public final class Integrator {
                 if (!Files.isRegularFile(file) || Files.size(file) > MARKER_SCAN_LIMIT) {
                     continue;
                 }
-                try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file),
-                        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(
+                        Files.newInputStream(file),
+                        StandardCharsets.UTF_8
+                                .newDecoder()
+                                .onMalformedInput(CodingErrorAction.REPLACE)
                                 .onUnmappableCharacter(CodingErrorAction.REPLACE)))) {
                     String line;
                     while ((line = r.readLine()) != null) {
@@ -477,9 +547,13 @@ public final class Integrator {
     private void warnIfUncommitted(ItemWorktree item) {
         List<String> dirty = WorktreeOps.dirtyPaths(git, item.root());
         if (!dirty.isEmpty()) {
-            LOG.warn("Item {} left uncommitted changes in {} ({} path(s), e.g. {}); only its commits are merged - "
-                    + "commit in the step (or set auto_commit) to keep such changes", item.itemId(), item.root(),
-                    dirty.size(), dirty.get(0));
+            LOG.warn(
+                    "Item {} left uncommitted changes in {} ({} path(s), e.g. {}); only its commits are merged - "
+                            + "commit in the step (or set auto_commit) to keep such changes",
+                    item.itemId(),
+                    item.root(),
+                    dirty.size(),
+                    dirty.get(0));
         }
     }
 
@@ -500,7 +574,9 @@ public final class Integrator {
         MergedTips known = mergedTips;
         if (known == null || !known.head().equals(head)) {
             Set<String> tips = new HashSet<>();
-            String range = run.file().startCommit() == null ? head : head + " ^" + run.file().startCommit();
+            String range = run.file().startCommit() == null
+                    ? head
+                    : head + " ^" + run.file().startCommit();
             List<String> args = new ArrayList<>(List.of("rev-list", "--first-parent", "--merges", "--parents"));
             args.addAll(List.of(range.split(" ")));
             GitCli.Result r = git.run(run.root(), args);

@@ -23,8 +23,14 @@ public final class ItemWorktree implements Workspace {
     private volatile String integratedTip;
     private volatile Path gitDir;
 
-    ItemWorktree(RunWorktree run, String itemId, String name, String branch, Path root, String base,
-                 AgentWorktrees.Slot slot) {
+    ItemWorktree(
+            RunWorktree run,
+            String itemId,
+            String name,
+            String branch,
+            Path root,
+            String base,
+            AgentWorktrees.Slot slot) {
         this.run = run;
         this.itemId = itemId;
         this.name = name;
@@ -48,7 +54,9 @@ public final class ItemWorktree implements Workspace {
             if (!text.startsWith("gitdir: ")) {
                 return null;
             }
-            known = dotGit.getParent().resolve(text.substring("gitdir: ".length())).normalize();
+            known = dotGit.getParent()
+                    .resolve(text.substring("gitdir: ".length()))
+                    .normalize();
             gitDir = known;
             return known;
         } catch (IOException e) {

@@ -51,8 +51,8 @@ record MergeIntent(String before, String itemId, String itemTip, String method) 
             p.store(w, "an item merge in progress in this worktree (prodigy)");
             Files.writeString(gitDir.resolve(FILE), w.toString(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IsolationException("could not record the merge of item " + itemId + " in " + gitDir + ": "
-                    + e.getMessage(), e);
+            throw new IsolationException(
+                    "could not record the merge of item " + itemId + " in " + gitDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -70,17 +70,19 @@ record MergeIntent(String before, String itemId, String itemTip, String method) 
         try (Reader r = new StringReader(text)) {
             p.load(r);
         } catch (IOException | IllegalArgumentException e) {
-            throw new IsolationException("the merge record " + gitDir.resolve(FILE) + " is corrupt: " + e.getMessage()
-                    + "; check the run's worktree with git status, then delete the file", e);
+            throw new IsolationException(
+                    "the merge record " + gitDir.resolve(FILE) + " is corrupt: " + e.getMessage()
+                            + "; check the run's worktree with git status, then delete the file",
+                    e);
         }
         String before = p.getProperty("before");
         if (before == null || before.isBlank()) {
             // a record cut short by the crash while it was written: the merge had not started
-            return Optional.of(new MergeIntent(null, p.getProperty("item", "?"), p.getProperty("item_tip"),
-                    p.getProperty("method", IN_WORKTREE)));
+            return Optional.of(new MergeIntent(
+                    null, p.getProperty("item", "?"), p.getProperty("item_tip"), p.getProperty("method", IN_WORKTREE)));
         }
-        return Optional.of(new MergeIntent(before, p.getProperty("item", "?"), p.getProperty("item_tip"),
-                p.getProperty("method", IN_WORKTREE)));
+        return Optional.of(new MergeIntent(
+                before, p.getProperty("item", "?"), p.getProperty("item_tip"), p.getProperty("method", IN_WORKTREE)));
     }
 
     /** Removes the record of the git directory, if any. */

@@ -15,8 +15,7 @@ import java.util.Map;
  * when an item's merge conflicts.
  */
 public final class MergeVariables {
-    private MergeVariables() {
-    }
+    private MergeVariables() {}
 
     /**
      * @param worktree where the merge happens
@@ -27,8 +26,8 @@ public final class MergeVariables {
      * @param files the files they change
      * @return the variables, in a stable order
      */
-    public static Map<String, String> of(Path worktree, String source, String target, String runId,
-                                         List<String> commits, List<String> files) {
+    public static Map<String, String> of(
+            Path worktree, String source, String target, String runId, List<String> commits, List<String> files) {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("merge.worktree", worktree.toString());
         v.put("merge.source_branch", source);

@@ -23,11 +23,11 @@ public final class Names {
     public static final int MAX_PLAIN = 64;
     /** The longest readable prefix of a rewritten name. */
     public static final int MAX_PREFIX = 40;
+
     private static final int HASH_HEX = 16;
     private static final HexFormat HEX = HexFormat.of();
 
-    private Names() {
-    }
+    private Names() {}
 
     /**
      * @param text any text (an id, a workflow-chosen name)
@@ -118,8 +118,8 @@ public final class Names {
      * @return the path quoted for a POSIX shell, for commands shown to the user
      */
     public static String shellQuote(String path) {
-        if (!path.isEmpty() && path.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128
-                || "/._-+=:,@".indexOf(c) >= 0)) {
+        if (!path.isEmpty()
+                && path.chars().allMatch(c -> Character.isLetterOrDigit(c) && c < 128 || "/._-+=:,@".indexOf(c) >= 0)) {
             return path;
         }
         return "'" + path.replace("'", "'\\''") + "'";

@@ -41,7 +41,8 @@ final class RefFiles {
         }
         String ref = "refs/heads/" + branch;
         try {
-            String loose = Files.readString(commonDir.resolve(ref), StandardCharsets.UTF_8).strip();
+            String loose = Files.readString(commonDir.resolve(ref), StandardCharsets.UTF_8)
+                    .strip();
             return isObjectId(loose) ? new Answer(loose, true) : Answer.ASK_GIT;
         } catch (NoSuchFileException e) {
             return packed(ref);
@@ -60,7 +61,8 @@ final class RefFiles {
         }
         String head;
         try {
-            head = Files.readString(gitDir.resolve("HEAD"), StandardCharsets.UTF_8).strip();
+            head = Files.readString(gitDir.resolve("HEAD"), StandardCharsets.UTF_8)
+                    .strip();
         } catch (IOException | RuntimeException e) {
             return Answer.ASK_GIT;
         }

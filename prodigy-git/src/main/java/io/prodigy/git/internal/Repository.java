@@ -37,8 +37,9 @@ public record Repository(Path topLevel, Path commonDir, String prefix, String na
         if (!Files.isDirectory(dir)) {
             throw new IsolationException("the project directory " + dir + " does not exist");
         }
-        GitCli.Result r = git.run(dir, List.of("rev-parse", "--is-inside-work-tree", "--show-toplevel",
-                "--git-common-dir", "--show-prefix"));
+        GitCli.Result r = git.run(
+                dir,
+                List.of("rev-parse", "--is-inside-work-tree", "--show-toplevel", "--git-common-dir", "--show-prefix"));
         if (!r.ok()) {
             throw new IsolationException(dir + " is not inside a git repository, and git worktree isolation needs "
                     + "one (git said: " + r.message() + "). Make it one with: cd " + Names.shellQuote(dir.toString())
@@ -60,9 +61,12 @@ public record Repository(Path topLevel, Path commonDir, String prefix, String na
         if (prefix.endsWith("/")) {
             prefix = prefix.substring(0, prefix.length() - 1);
         }
-        Path main = common.getFileName() != null && common.getFileName().toString().equals(".git")
-                ? common.getParent() : common;
-        String base = main.getFileName() == null ? "repository" : main.getFileName().toString();
+        Path main =
+                common.getFileName() != null && common.getFileName().toString().equals(".git")
+                        ? common.getParent()
+                        : common;
+        String base =
+                main.getFileName() == null ? "repository" : main.getFileName().toString();
         if (base.endsWith(".git") && base.length() > 4) {
             base = base.substring(0, base.length() - 4);
         }
@@ -96,8 +100,7 @@ public record Repository(Path topLevel, Path commonDir, String prefix, String na
      * @param prunable whether git reports its directory gone
      * @param locked whether it is locked ({@code git worktree lock})
      */
-    public record WorktreeEntry(Path path, String head, String branch, boolean prunable, boolean locked) {
-    }
+    public record WorktreeEntry(Path path, String head, String branch, boolean prunable, boolean locked) {}
 
     /**
      * @param git the git runner
@@ -114,8 +117,8 @@ public record Repository(Path topLevel, Path commonDir, String prefix, String na
      */
     public static List<WorktreeEntry> listWorktrees(GitCli git, Path anyWorktree) {
         boolean nul = git.atLeast(2, 36);
-        List<String> args = nul ? List.of("worktree", "list", "--porcelain", "-z")
-                : List.of("worktree", "list", "--porcelain");
+        List<String> args =
+                nul ? List.of("worktree", "list", "--porcelain", "-z") : List.of("worktree", "list", "--porcelain");
         // git worktree add writes .git/worktrees/<name>/ file by file without a lock: a list running beside it
         // (another item's workspace being made) can read the half-made entry and fail; GitCli runs it again
         GitCli.Result r = git.run(anyWorktree, args);

@@ -52,8 +52,8 @@ final class RunCheckout {
         try {
             Files.writeString(file, head + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IsolationException("could not record the checkout of the run's worktree in " + file + ": "
-                    + e.getMessage(), e);
+            throw new IsolationException(
+                    "could not record the checkout of the run's worktree in " + file + ": " + e.getMessage(), e);
         }
         shows = head;
     }
@@ -86,8 +86,12 @@ final class RunCheckout {
         if (!from.equals(head)) {
             GitCli.Result r = git.run(root, List.of("read-tree", "-m", "-u", from, head));
             if (!r.ok()) {
-                LOG.warn("Bringing the run's worktree {} up to its branch {} met local changes ({}); resetting the "
-                        + "worktree to the branch", root, run.branch(), r.message());
+                LOG.warn(
+                        "Bringing the run's worktree {} up to its branch {} met local changes ({}); resetting the "
+                                + "worktree to the branch",
+                        root,
+                        run.branch(),
+                        r.message());
                 git.output(root, "reset", "--quiet", "--hard", head);
             }
             LOG.debug("The run's worktree {} now shows {}", root, RunWorktree.abbrev(head));
@@ -97,7 +101,8 @@ final class RunCheckout {
 
     private static String read(Path gitDir) {
         try {
-            String text = Files.readString(gitDir.resolve(FILE), StandardCharsets.UTF_8).strip();
+            String text = Files.readString(gitDir.resolve(FILE), StandardCharsets.UTF_8)
+                    .strip();
             return RefFiles.isObjectId(text) ? text : null;
         } catch (NoSuchFileException e) {
             return null;

@@ -39,9 +39,19 @@ import java.util.Properties;
  * @param ownerStarted when that process started ({@link java.time.Instant} text), to tell a reused pid from the
  *                     owner; empty if unknown
  */
-public record RunFile(String runId, String runKey, Path repository, Path worktree, String runBranch,
-                      String targetBranch, String startCommit, boolean dedicated, boolean open, long ownerPid,
-                      String ownerHost, String ownerStarted) {
+public record RunFile(
+        String runId,
+        String runKey,
+        Path repository,
+        Path worktree,
+        String runBranch,
+        String targetBranch,
+        String startCommit,
+        boolean dedicated,
+        boolean open,
+        long ownerPid,
+        String ownerHost,
+        String ownerStarted) {
 
     /**
      * A record owned by this process when open.
@@ -57,15 +67,38 @@ public record RunFile(String runId, String runKey, Path repository, Path worktre
      * @param open whether the run has not closed yet
      * @return the record
      */
-    static RunFile ofThisProcess(String runId, String runKey, Path repository, Path worktree, String runBranch,
-                                 String targetBranch, String startCommit, boolean dedicated, boolean open) {
-        return new RunFile(runId, runKey, repository, worktree, runBranch, targetBranch, startCommit, dedicated, open,
-                open ? currentPid() : -1, open ? currentHost() : "", open ? currentStart() : "");
+    static RunFile ofThisProcess(
+            String runId,
+            String runKey,
+            Path repository,
+            Path worktree,
+            String runBranch,
+            String targetBranch,
+            String startCommit,
+            boolean dedicated,
+            boolean open) {
+        return new RunFile(
+                runId,
+                runKey,
+                repository,
+                worktree,
+                runBranch,
+                targetBranch,
+                startCommit,
+                dedicated,
+                open,
+                open ? currentPid() : -1,
+                open ? currentHost() : "",
+                open ? currentStart() : "");
     }
 
     /** @return when this process started, or an empty string if unknown */
     static String currentStart() {
-        return ProcessHandle.current().info().startInstant().map(Object::toString).orElse("");
+        return ProcessHandle.current()
+                .info()
+                .startInstant()
+                .map(Object::toString)
+                .orElse("");
     }
 
     /** The suffix of run files. */
@@ -123,14 +156,16 @@ public record RunFile(String runId, String runKey, Path repository, Path worktre
         }
         // a pid the system gave to another process since (machines with many short processes reuse pids fast)
         Optional<java.time.Instant> started = owner.get().info().startInstant();
-        return ownerStarted == null || ownerStarted.isEmpty() || started.isEmpty()
+        return ownerStarted == null
+                || ownerStarted.isEmpty()
+                || started.isEmpty()
                 || started.get().toString().equals(ownerStarted);
     }
 
     /** @param isOpen whether the run is open @return a copy owned by this process when open */
     public RunFile withOpen(boolean isOpen) {
-        return ofThisProcess(runId, runKey, repository, worktree, runBranch, targetBranch, startCommit, dedicated,
-                isOpen);
+        return ofThisProcess(
+                runId, runKey, repository, worktree, runBranch, targetBranch, startCommit, dedicated, isOpen);
     }
 
     /**
@@ -184,11 +219,18 @@ public record RunFile(String runId, String runKey, Path repository, Path worktre
             return Optional.empty();
         }
         try {
-            return Optional.of(new RunFile(p.getProperty("run_id"), p.getProperty("run_key"),
-                    Path.of(p.getProperty("repository")), Path.of(p.getProperty("worktree")),
-                    p.getProperty("run_branch"), p.getProperty("target_branch"), p.getProperty("start_commit"),
-                    Boolean.parseBoolean(p.getProperty("dedicated")), Boolean.parseBoolean(p.getProperty("open")),
-                    Long.parseLong(p.getProperty("owner_pid", "-1")), p.getProperty("owner_host", ""),
+            return Optional.of(new RunFile(
+                    p.getProperty("run_id"),
+                    p.getProperty("run_key"),
+                    Path.of(p.getProperty("repository")),
+                    Path.of(p.getProperty("worktree")),
+                    p.getProperty("run_branch"),
+                    p.getProperty("target_branch"),
+                    p.getProperty("start_commit"),
+                    Boolean.parseBoolean(p.getProperty("dedicated")),
+                    Boolean.parseBoolean(p.getProperty("open")),
+                    Long.parseLong(p.getProperty("owner_pid", "-1")),
+                    p.getProperty("owner_host", ""),
                     p.getProperty("owner_started", "")));
         } catch (RuntimeException e) {
             return Optional.empty();

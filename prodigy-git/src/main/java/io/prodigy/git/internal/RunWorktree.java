@@ -126,12 +126,17 @@ public final class RunWorktree implements Workspace {
                         + "; git branch -D " + branch);
             }
             WorktreeOps.addWorktree(git, repo, path, branch, start);
-            f = RunFile.ofThisProcess(context.runId(), runKey, repo.topLevel(), path, branch, target, start, false,
-                    true);
+            f = RunFile.ofThisProcess(
+                    context.runId(), runKey, repo.topLevel(), path, branch, target, start, false, true);
         }
         f.write(repoDir);
-        LOG.info("Run {} works in {} on branch {}, started from {} at {}", context.runId(), f.worktree(),
-                f.runBranch(), target, abbrev(start));
+        LOG.info(
+                "Run {} works in {} on branch {}, started from {} at {}",
+                context.runId(),
+                f.worktree(),
+                f.runBranch(),
+                target,
+                abbrev(start));
         RunWorktree run = new RunWorktree(settings, context, repo, f);
         run.ensureDirectory();
         return run;
@@ -165,7 +170,8 @@ public final class RunWorktree implements Workspace {
         clearStalePackedRefsLock(repo.commonDir(), f.runId(), PACKED_REFS_LOCK_WAIT);
         Path path = f.worktree();
         Optional<Repository.WorktreeEntry> entry = repo.worktrees(git).stream()
-                .filter(e -> e.path().equals(path) && !e.prunable()).findFirst();
+                .filter(e -> e.path().equals(path) && !e.prunable())
+                .findFirst();
         if (entry.isPresent() && f.runBranch().equals(entry.get().branch())) {
             clearStaleLocks(git, path, f.runId(), f.runBranch(), f.runKey());
             if (WorktreeOps.merging(git, path)) {
@@ -174,7 +180,9 @@ public final class RunWorktree implements Workspace {
             }
         } else if (entry.isPresent()) {
             throw new IsolationException("the worktree " + path + " of run '" + f.runId() + "' is on "
-                    + (entry.get().branch() == null ? "a detached HEAD" : "branch '" + entry.get().branch() + "'")
+                    + (entry.get().branch() == null
+                            ? "a detached HEAD"
+                            : "branch '" + entry.get().branch() + "'")
                     + " instead of the run's branch " + f.runBranch() + "; switch it back before resuming: cd "
                     + Names.shellQuote(path.toString()) + " && git switch " + f.runBranch());
         } else {
@@ -185,8 +193,12 @@ public final class RunWorktree implements Workspace {
             } else {
                 String base = WorktreeOps.branchTip(git, repo.topLevel(), f.targetBranch());
                 base = base != null ? base : f.startCommit();
-                LOG.info("Run {}: its branch {} is gone (merged back and removed); continuing from {} at {}",
-                        f.runId(), f.runBranch(), f.targetBranch(), abbrev(base));
+                LOG.info(
+                        "Run {}: its branch {} is gone (merged back and removed); continuing from {} at {}",
+                        f.runId(),
+                        f.runBranch(),
+                        f.targetBranch(),
+                        abbrev(base));
                 WorktreeOps.addWorktree(git, repo, path, f.runBranch(), base);
             }
         }
@@ -221,7 +233,8 @@ public final class RunWorktree implements Workspace {
             if (!Files.exists(lock)) {
                 return;
             }
-            Object key = Files.readAttributes(lock, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            Object key = Files.readAttributes(lock, java.nio.file.attribute.BasicFileAttributes.class)
+                    .fileKey();
             java.nio.file.attribute.FileTime modified = Files.getLastModifiedTime(lock);
             long deadline = System.nanoTime() + wait.toNanos();
             while (System.nanoTime() < deadline) {
@@ -240,11 +253,15 @@ public final class RunWorktree implements Workspace {
                 return; // taken again meanwhile: a live git works with it
             }
             Files.deleteIfExists(lock);
-            LOG.warn("Run {}: removed {}, which stayed for {} s - longer than git holds it; a git command killed with "
-                    + "the run's process left it", runId, lock, wait.toSeconds());
+            LOG.warn(
+                    "Run {}: removed {}, which stayed for {} s - longer than git holds it; a git command killed with "
+                            + "the run's process left it",
+                    runId,
+                    lock,
+                    wait.toSeconds());
         } catch (IOException e) {
-            throw new IsolationException("could not check the stale " + lock + " of run '" + runId + "': "
-                    + e.getMessage(), e);
+            throw new IsolationException(
+                    "could not check the stale " + lock + " of run '" + runId + "': " + e.getMessage(), e);
         }
     }
 
@@ -268,18 +285,20 @@ public final class RunWorktree implements Workspace {
      * As {@link #clearStaleLocks(GitCli, Path, String, String, String)}; without {@code withItems} only the locks of
      * the run's own worktree and branch (for a git command of the run killed while the run's items still work).
      */
-    static void clearStaleLocks(GitCli git, Path worktree, String runId, String runBranch, String runKey,
-                                boolean withItems) {
-        Path gitDir = Path.of(git.output(worktree, "rev-parse", "--absolute-git-dir")).normalize();
-        Path commonDir = worktree.resolve(git.output(worktree, "rev-parse", "--git-common-dir")).normalize();
+    static void clearStaleLocks(
+            GitCli git, Path worktree, String runId, String runBranch, String runKey, boolean withItems) {
+        Path gitDir =
+                Path.of(git.output(worktree, "rev-parse", "--absolute-git-dir")).normalize();
+        Path commonDir = worktree.resolve(git.output(worktree, "rev-parse", "--git-common-dir"))
+                .normalize();
         List<Path> locks = new ArrayList<>();
         if (!gitDir.equals(commonDir)) {
             try (Stream<Path> files = Files.walk(gitDir)) {
                 files.filter(f -> f.getFileName().toString().endsWith(".lock") && Files.isRegularFile(f))
                         .forEach(locks::add);
             } catch (IOException e) {
-                throw new IsolationException("could not list the git directory " + gitDir + " of run '" + runId
-                        + "': " + e.getMessage(), e);
+                throw new IsolationException(
+                        "could not list the git directory " + gitDir + " of run '" + runId + "': " + e.getMessage(), e);
             }
             Path heads = commonDir.resolve("refs").resolve("heads");
             if (Files.isDirectory(heads)) {
@@ -287,17 +306,19 @@ public final class RunWorktree implements Workspace {
                 String itemPrefix = "prodigy/" + runKey + "/";
                 try (Stream<Path> files = Files.walk(heads)) {
                     files.filter(f -> {
-                        String ref = heads.relativize(f).toString().replace('\\', '/');
-                        if (!ref.endsWith(".lock")) {
-                            return false;
-                        }
-                        String name = ref.substring(0, ref.length() - ".lock".length());
-                        return name.equals(runBranch) && runBranch.startsWith("prodigy")
-                                || withItems && name.startsWith(itemPrefix);
-                    }).forEach(locks::add);
+                                String ref = heads.relativize(f).toString().replace('\\', '/');
+                                if (!ref.endsWith(".lock")) {
+                                    return false;
+                                }
+                                String name = ref.substring(0, ref.length() - ".lock".length());
+                                return name.equals(runBranch) && runBranch.startsWith("prodigy")
+                                        || withItems && name.startsWith(itemPrefix);
+                            })
+                            .forEach(locks::add);
                 } catch (IOException e) {
-                    throw new IsolationException("could not list the branches under " + heads + " of run '"
-                            + runId + "': " + e.getMessage(), e);
+                    throw new IsolationException(
+                            "could not list the branches under " + heads + " of run '" + runId + "': " + e.getMessage(),
+                            e);
                 }
             }
         } else {
@@ -324,25 +345,34 @@ public final class RunWorktree implements Workspace {
                     }
                 }
             } catch (IOException e) {
-                throw new IsolationException("could not list the worktrees of run '" + runId + "' under " + linked
-                        + ": " + e.getMessage(), e);
+                throw new IsolationException(
+                        "could not list the worktrees of run '" + runId + "' under " + linked + ": " + e.getMessage(),
+                        e);
             }
         }
         for (Path lock : locks) {
             try {
                 if (Files.deleteIfExists(lock)) {
-                    LOG.warn("Run {}: removed {}, left by a git command that was killed with the run's process",
-                            runId, lock);
+                    LOG.warn(
+                            "Run {}: removed {}, left by a git command that was killed with the run's process",
+                            runId,
+                            lock);
                 }
             } catch (IOException e) {
-                throw new IsolationException("could not remove the stale " + lock + " of run '" + runId + "': "
-                        + e.getMessage(), e);
+                throw new IsolationException(
+                        "could not remove the stale " + lock + " of run '" + runId + "': " + e.getMessage(), e);
             }
         }
     }
 
-    private static RunFile openDedicated(Settings settings, Repository repo, RunContext context, String runKey,
-                                         String name, String target, String start) {
+    private static RunFile openDedicated(
+            Settings settings,
+            Repository repo,
+            RunContext context,
+            String runKey,
+            String name,
+            String target,
+            String start) {
         GitCli git = settings.git().forRun(context.runId(), context.stateDirectory());
         Path repoDir = settings.repoDir(repo);
         Path path = repoDir.resolve(name + ".dedicated");
@@ -355,10 +385,12 @@ public final class RunWorktree implements Workspace {
             }
         }
         Optional<Repository.WorktreeEntry> entry = repo.worktrees(git).stream()
-                .filter(e -> e.path().equals(path) && !e.prunable()).findFirst();
+                .filter(e -> e.path().equals(path) && !e.prunable())
+                .findFirst();
         if (entry.isPresent()) {
             if (!branch.equals(entry.get().branch())) {
-                throw new IsolationException("the dedicated worktree " + path + " is on '" + entry.get().branch()
+                throw new IsolationException("the dedicated worktree " + path + " is on '"
+                        + entry.get().branch()
                         + "' instead of its branch '" + branch + "'; switch it back: cd "
                         + Names.shellQuote(path.toString()) + " && git switch " + branch);
             }
@@ -378,8 +410,7 @@ public final class RunWorktree implements Workspace {
                 WorktreeOps.addWorktree(git, repo, path, branch, start);
             }
         }
-        return RunFile.ofThisProcess(context.runId(), runKey, repo.topLevel(), path, branch, target, start, true,
-                true);
+        return RunFile.ofThisProcess(context.runId(), runKey, repo.topLevel(), path, branch, target, start, true, true);
     }
 
     private static String userBranch(GitCli git, Repository repo) {
@@ -403,9 +434,14 @@ public final class RunWorktree implements Workspace {
     private static void warnIfDirty(GitCli git, Repository repo, String target, String start) {
         List<String> dirty = WorktreeOps.dirtyPaths(git, repo.topLevel());
         if (!dirty.isEmpty()) {
-            LOG.warn("{} has uncommitted changes ({} path(s), e.g. {}); they are NOT part of the run, which starts "
-                    + "from the last commit of {} ({}); commit them first if the run needs them",
-                    repo.topLevel(), dirty.size(), dirty.get(0), target, abbrev(start));
+            LOG.warn(
+                    "{} has uncommitted changes ({} path(s), e.g. {}); they are NOT part of the run, which starts "
+                            + "from the last commit of {} ({}); commit them first if the run needs them",
+                    repo.topLevel(),
+                    dirty.size(),
+                    dirty.get(0),
+                    target,
+                    abbrev(start));
         }
     }
 
@@ -414,8 +450,8 @@ public final class RunWorktree implements Workspace {
             try {
                 Files.createDirectories(directory);
             } catch (IOException e) {
-                throw new IsolationException("could not create " + directory + " in the run's worktree: "
-                        + e.getMessage(), e);
+                throw new IsolationException(
+                        "could not create " + directory + " in the run's worktree: " + e.getMessage(), e);
             }
         }
     }

@@ -1,9 +1,9 @@
 package io.prodigy.git.internal;
 
+import io.prodigy.api.IsolationException;
 import io.prodigy.git.ConflictResolution;
 import io.prodigy.git.MergeConfirmation;
 import io.prodigy.git.WorktreeMode;
-import io.prodigy.api.IsolationException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +23,16 @@ import java.nio.file.Path;
  * @param mergeInWorktree whether item merges are made by {@code git merge} in the run's worktree even when git
  *                        could make them without it (see {@link Integrator})
  */
-public record Settings(Path home, WorktreeMode mode, int maxWorktrees, boolean keepFailed,
-                       ConflictResolution conflicts, MergeConfirmation confirmation, GitCli git,
-                       java.util.List<String> warmDirectories, boolean mergeInWorktree) {
+public record Settings(
+        Path home,
+        WorktreeMode mode,
+        int maxWorktrees,
+        boolean keepFailed,
+        ConflictResolution conflicts,
+        MergeConfirmation confirmation,
+        GitCli git,
+        java.util.List<String> warmDirectories,
+        boolean mergeInWorktree) {
 
     /** Copies the list. */
     public Settings {
@@ -33,14 +40,27 @@ public record Settings(Path home, WorktreeMode mode, int maxWorktrees, boolean k
     }
 
     /** Settings without warm directories (every ignored file of a reused worktree is removed between items). */
-    public Settings(Path home, WorktreeMode mode, int maxWorktrees, boolean keepFailed, ConflictResolution conflicts,
-                    MergeConfirmation confirmation, GitCli git) {
+    public Settings(
+            Path home,
+            WorktreeMode mode,
+            int maxWorktrees,
+            boolean keepFailed,
+            ConflictResolution conflicts,
+            MergeConfirmation confirmation,
+            GitCli git) {
         this(home, mode, maxWorktrees, keepFailed, conflicts, confirmation, git, java.util.List.of());
     }
 
     /** Settings whose item merges are made without the run's worktree where git can. */
-    public Settings(Path home, WorktreeMode mode, int maxWorktrees, boolean keepFailed, ConflictResolution conflicts,
-                    MergeConfirmation confirmation, GitCli git, java.util.List<String> warmDirectories) {
+    public Settings(
+            Path home,
+            WorktreeMode mode,
+            int maxWorktrees,
+            boolean keepFailed,
+            ConflictResolution conflicts,
+            MergeConfirmation confirmation,
+            GitCli git,
+            java.util.List<String> warmDirectories) {
         this(home, mode, maxWorktrees, keepFailed, conflicts, confirmation, git, warmDirectories, false);
     }
 
@@ -49,8 +69,18 @@ public record Settings(Path home, WorktreeMode mode, int maxWorktrees, boolean k
      * @return these settings with worktrees under {@code dir}
      */
     public Settings withHome(Path dir) {
-        return dir.equals(home) ? this : new Settings(dir, mode, maxWorktrees, keepFailed, conflicts, confirmation, git,
-                warmDirectories, mergeInWorktree);
+        return dir.equals(home)
+                ? this
+                : new Settings(
+                        dir,
+                        mode,
+                        maxWorktrees,
+                        keepFailed,
+                        conflicts,
+                        confirmation,
+                        git,
+                        warmDirectories,
+                        mergeInWorktree);
     }
 
     /**

@@ -18,8 +18,7 @@ import org.slf4j.LoggerFactory;
 public final class WorktreeOps {
     private static final Logger LOG = LoggerFactory.getLogger(WorktreeOps.class);
 
-    private WorktreeOps() {
-    }
+    private WorktreeOps() {}
 
     /**
      * @param git the git runner
@@ -132,8 +131,8 @@ public final class WorktreeOps {
      */
     public static void removeWorktree(GitCli git, Repository repo, Path path) {
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            GitCli.Result r = git.run(repo.topLevel(), List.of("worktree", "remove", "--force", "--force",
-                    path.toString()));
+            GitCli.Result r =
+                    git.run(repo.topLevel(), List.of("worktree", "remove", "--force", "--force", path.toString()));
             if (r.ok()) {
                 return;
             }

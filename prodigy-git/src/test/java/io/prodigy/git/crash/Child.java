@@ -27,22 +27,24 @@ final class Child implements AutoCloseable {
     private Child(Process process, Path stderr) {
         this.process = process;
         this.stderr = stderr;
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    seen.add(line);
-                    if (line.startsWith("END ")) {
-                        end = line.substring(4);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line = r.readLine(); line != null; line = r.readLine()) {
+                            seen.add(line);
+                            if (line.startsWith("END ")) {
+                                end = line.substring(4);
+                            }
+                            lines.add(line);
+                        }
+                    } catch (IOException e) {
+                        // the child died: the end of its output
                     }
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                // the child died: the end of its output
-            }
-            lines.add(EOF);
-            eof.countDown();
-        }, "crash-child-stdout");
+                    lines.add(EOF);
+                    eof.countDown();
+                },
+                "crash-child-stdout");
         reader.setDaemon(true);
         reader.start();
     }
@@ -60,18 +62,24 @@ final class Child implements AutoCloseable {
      * @param args {@link CrashChild}'s arguments after the directory
      */
     static Child start(Path base, java.util.Map<String, String> properties, String... args) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of("setsid", java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Xss512k", "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+        String java = ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>(List.of(
+                "setsid",
+                java,
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xss512k",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                 "-Dprodigy.crash-points=" + ChildCrashPoints.class.getName(),
                 "-Dprodigy.crash.runId=" + CrashScenario.RUN_ID,
                 // a journal snapshot every few records, so that kills land around snapshot writes and every
                 // resume reads a snapshot plus the journal after it
                 "-Dprodigy.journal.snapshotInterval=4"));
         properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-                base.toString()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CrashChild.class.getName(), base.toString()));
         cmd.addAll(List.of(args));
         Path err = Files.createTempFile(base, "child-", ".err");
         return new Child(new ProcessBuilder(cmd).redirectError(err.toFile()).start(), err);
@@ -92,8 +100,8 @@ final class Child implements AutoCloseable {
         while (true) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new AssertionError("no line " + n + " matching within " + timeout + "; output: " + seen
-                        + "\n" + stderrTail());
+                throw new AssertionError(
+                        "no line " + n + " matching within " + timeout + "; output: " + seen + "\n" + stderrTail());
             }
             String line = lines.poll(left, TimeUnit.NANOSECONDS);
             if (line == null) {
@@ -127,14 +135,18 @@ final class Child implements AutoCloseable {
      * sessions and survive, as they would a terminal's Ctrl-C), then waits until the JVM is reaped.
      */
     void killGroup() throws IOException, InterruptedException {
-        Process k = new ProcessBuilder("kill", "-KILL", "--", "-" + pid()).inheritIO().start();
+        Process k = new ProcessBuilder("kill", "-KILL", "--", "-" + pid())
+                .inheritIO()
+                .start();
         k.waitFor();
         kill();
     }
 
     /** Sends a signal by name ({@code INT}, {@code TERM}) with {@code kill}. */
     void signal(String name) throws IOException, InterruptedException {
-        Process k = new ProcessBuilder("kill", "-" + name, String.valueOf(pid())).inheritIO().start();
+        Process k = new ProcessBuilder("kill", "-" + name, String.valueOf(pid()))
+                .inheritIO()
+                .start();
         if (k.waitFor() != 0) {
             throw new AssertionError("kill -" + name + " " + pid() + " failed");
         }

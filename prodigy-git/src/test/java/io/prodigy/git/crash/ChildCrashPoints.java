@@ -33,8 +33,7 @@ public final class ChildCrashPoints implements BiConsumer<String, String> {
     private final PrintStream out = CrashChild.OUT;
 
     /** Created by the engine through reflection. */
-    public ChildCrashPoints() {
-    }
+    public ChildCrashPoints() {}
 
     @Override
     public void accept(String point, String detail) {

@@ -16,11 +16,10 @@ import java.nio.file.Path;
  */
 public final class CrashChild {
     /** The child's output, shared with {@link ChildCrashPoints} so that their lines never interleave. */
-    static final PrintStream OUT = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-            StandardCharsets.UTF_8);
+    static final PrintStream OUT =
+            new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
 
-    private CrashChild() {
-    }
+    private CrashChild() {}
 
     /**
      * @param args the trial directory, {@code run|resume}, optionally {@code signals}
@@ -30,15 +29,19 @@ public final class CrashChild {
         Path base = Path.of(args[0]);
         boolean resume = args[1].equals("resume");
         boolean signals = args.length > 2 && args[2].equals("signals");
-        Files.writeString(base.resolve("child.pid"), String.valueOf(ProcessHandle.current().pid()));
+        Files.writeString(
+                base.resolve("child.pid"),
+                String.valueOf(ProcessHandle.current().pid()));
         PrintStream out = OUT;
         out.println("PID " + ProcessHandle.current().pid());
         CrashScenario s = CrashScenario.open(base);
-        try (Prodigy prodigy = s.engine(e -> out.println("EV " + e.getClass().getSimpleName() + " "
-                + detail(e)), signals)) {
-            RunResult r = resume ? prodigy.resume(CrashScenario.RUN_ID, s.workflow(), ResumeOptions.DEFAULT)
+        try (Prodigy prodigy =
+                s.engine(e -> out.println("EV " + e.getClass().getSimpleName() + " " + detail(e)), signals)) {
+            RunResult r = resume
+                    ? prodigy.resume(CrashScenario.RUN_ID, s.workflow(), ResumeOptions.DEFAULT)
                     : prodigy.run(s.workflow(), CrashScenario.options());
-            out.println("END " + r.status() + (r.failure() == null ? "" : " " + r.failure().replace('\n', ' ')));
+            out.println("END " + r.status()
+                    + (r.failure() == null ? "" : " " + r.failure().replace('\n', ' ')));
         }
     }
 

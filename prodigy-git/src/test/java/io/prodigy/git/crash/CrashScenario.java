@@ -33,8 +33,8 @@ final class CrashScenario {
      * The run id of every trial of this JVM and of the children it starts: unique to the test JVM, so that a resume
      * in another test on the same machine (which stops the processes of its run id) never touches ours.
      */
-    static final String RUN_ID = System.getProperty("prodigy.crash.runId",
-            "crash-run-" + Long.toHexString(new java.util.Random().nextLong() & 0xffffffffL));
+    static final String RUN_ID = System.getProperty(
+            "prodigy.crash.runId", "crash-run-" + Long.toHexString(new java.util.Random().nextLong() & 0xffffffffL));
 
     final Path base;
     final Path repo;
@@ -55,9 +55,11 @@ final class CrashScenario {
         CrashScenario s = new CrashScenario(base, spec);
         Files.createDirectories(s.repo);
         Files.createDirectories(s.gitHome);
-        Files.writeString(s.gitHome.resolve("gitconfig"), "[user]\n\tname = Crash Test\n\temail = crash@prodigy.invalid\n"
-                + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[core]\n\tautocrlf = false\n"
-                + "[advice]\n\tdetachedHead = false\n");
+        Files.writeString(
+                s.gitHome.resolve("gitconfig"),
+                "[user]\n\tname = Crash Test\n\temail = crash@prodigy.invalid\n"
+                        + "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n[core]\n\tautocrlf = false\n"
+                        + "[advice]\n\tdetachedHead = false\n");
         try (var out = Files.newBufferedWriter(base.resolve("spec.properties"))) {
             spec.store(out, "crash trial");
         }
@@ -70,26 +72,30 @@ final class CrashScenario {
         // counts merges; kills the child JVM (SIGKILL) right after the merge numbered in kill-at-merge, before the
         // engine can journal it: the crash between a merge and its journal record
         String b = base.toString();
-        Files.writeString(hook, "#!/bin/sh\n"
-                + "f='" + b + "/kill-at-merge'\n"
-                + "[ -f \"$f\" ] || exit 0\n"
-                + "n=$(cat '" + b + "/merge-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + b
-                + "/merge-count'\n"
-                + "if [ \"$n\" = \"$(cat \"$f\")\" ]; then kill -9 $(cat '" + b + "/child.pid'); fi\n"
-                + "exit 0\n");
+        Files.writeString(
+                hook,
+                "#!/bin/sh\n"
+                        + "f='" + b + "/kill-at-merge'\n"
+                        + "[ -f \"$f\" ] || exit 0\n"
+                        + "n=$(cat '" + b + "/merge-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + b
+                        + "/merge-count'\n"
+                        + "if [ \"$n\" = \"$(cat \"$f\")\" ]; then kill -9 $(cat '" + b + "/child.pid'); fi\n"
+                        + "exit 0\n");
         hook.toFile().setExecutable(true);
         Path commitHook = s.repo.resolve(".git/hooks/post-commit");
         // counts the commits whose subject is the first word of kill-at-commit; kills the child JVM (SIGKILL) right
         // after the one numbered by its second word: a step killed after its commit, before its journal record
-        Files.writeString(commitHook, "#!/bin/sh\n"
-                + "f='" + b + "/kill-at-commit'\n"
-                + "[ -f \"$f\" ] || exit 0\n"
-                + "set -- $(cat \"$f\")\n"
-                + "[ \"$(git log -1 --format=%s)\" = \"$1\" ] || exit 0\n"
-                + "n=$(cat '" + b + "/commit-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + b
-                + "/commit-count'\n"
-                + "if [ \"$n\" = \"$2\" ]; then kill -9 $(cat '" + b + "/child.pid'); fi\n"
-                + "exit 0\n");
+        Files.writeString(
+                commitHook,
+                "#!/bin/sh\n"
+                        + "f='" + b + "/kill-at-commit'\n"
+                        + "[ -f \"$f\" ] || exit 0\n"
+                        + "set -- $(cat \"$f\")\n"
+                        + "[ \"$(git log -1 --format=%s)\" = \"$1\" ] || exit 0\n"
+                        + "n=$(cat '" + b + "/commit-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + b
+                        + "/commit-count'\n"
+                        + "if [ \"$n\" = \"$2\" ]; then kill -9 $(cat '" + b + "/child.pid'); fi\n"
+                        + "exit 0\n");
         commitHook.toFile().setExecutable(true);
         if (Boolean.parseBoolean(spec.getProperty("git.wrapper", "false"))) {
             s.writeGitWrapper();
@@ -116,35 +122,41 @@ final class CrashScenario {
         Path hook = repo.resolve(".git/hooks/reference-transaction");
         String which = inWorktree
                 ? "  [ -f \"$gd/MERGE_HEAD\" ] || continue\n"
-                + "  item=$(head -n 1 \"$gd/MERGE_MSG\" | sed 's/^Merge item //')\n"
+                        + "  item=$(head -n 1 \"$gd/MERGE_MSG\" | sed 's/^Merge item //')\n"
                 : "  [ -f \"$gd/MERGE_HEAD\" ] && continue\n"
-                + "  subject=$(git log -1 --format=%s \"$new\" 2>/dev/null)\n"
-                + "  case \"$subject\" in 'Merge item '*) ;; *) continue;; esac\n"
-                + "  [ \"$(git rev-parse -q --verify \"$new^1\")\" = \"$old\" ] || continue\n"
-                + "  item=${subject#Merge item }\n";
-        Files.writeString(hook, "#!/bin/sh\n"
-                + "gd=$(git rev-parse --absolute-git-dir)\n"
-                + "while read old new ref; do\n"
-                + "  case \"$ref\" in refs/heads/prodigy-*) ;; *) continue;; esac\n"
-                + which
-                + "  f='" + b + "/hold-merge'\n"
-                + "  if [ \"$1\" = prepared ] && [ -f \"$f\" ]; then\n"
-                + "    n=$(cat '" + b + "/hold-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + b
-                + "/hold-count'\n"
-                + "    if [ \"$n\" = \"$(cat \"$f\")\" ]; then\n"
-                + "      echo \"$item\" > '" + b + "/held-item'\n"
-                + "      kill -9 $(cat '" + b + "/child.pid')\n"
-                + "      sleep 3\n"
-                + "    fi\n"
-                + "  fi\n"
-                + (inWorktree ? "" : "  k='" + b + "/kill-at-merge'\n"
-                + "  if [ \"$1\" = committed ] && [ -f \"$k\" ]; then\n"
-                + "    n=$(cat '" + b + "/merge-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + b
-                + "/merge-count'\n"
-                + "    if [ \"$n\" = \"$(cat \"$k\")\" ]; then kill -9 $(cat '" + b + "/child.pid'); fi\n"
-                + "  fi\n")
-                + "done\n"
-                + "exit 0\n");
+                        + "  subject=$(git log -1 --format=%s \"$new\" 2>/dev/null)\n"
+                        + "  case \"$subject\" in 'Merge item '*) ;; *) continue;; esac\n"
+                        + "  [ \"$(git rev-parse -q --verify \"$new^1\")\" = \"$old\" ] || continue\n"
+                        + "  item=${subject#Merge item }\n";
+        Files.writeString(
+                hook,
+                "#!/bin/sh\n"
+                        + "gd=$(git rev-parse --absolute-git-dir)\n"
+                        + "while read old new ref; do\n"
+                        + "  case \"$ref\" in refs/heads/prodigy-*) ;; *) continue;; esac\n"
+                        + which
+                        + "  f='" + b + "/hold-merge'\n"
+                        + "  if [ \"$1\" = prepared ] && [ -f \"$f\" ]; then\n"
+                        + "    n=$(cat '" + b + "/hold-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + b
+                        + "/hold-count'\n"
+                        + "    if [ \"$n\" = \"$(cat \"$f\")\" ]; then\n"
+                        + "      echo \"$item\" > '" + b + "/held-item'\n"
+                        + "      kill -9 $(cat '" + b + "/child.pid')\n"
+                        + "      sleep 3\n"
+                        + "    fi\n"
+                        + "  fi\n"
+                        + (inWorktree
+                                ? ""
+                                : "  k='" + b + "/kill-at-merge'\n"
+                                        + "  if [ \"$1\" = committed ] && [ -f \"$k\" ]; then\n"
+                                        + "    n=$(cat '" + b
+                                        + "/merge-count' 2>/dev/null || echo 0); n=$((n+1)); echo $n > '" + b
+                                        + "/merge-count'\n"
+                                        + "    if [ \"$n\" = \"$(cat \"$k\")\" ]; then kill -9 $(cat '" + b
+                                        + "/child.pid'); fi\n"
+                                        + "  fi\n")
+                        + "done\n"
+                        + "exit 0\n");
         hook.toFile().setExecutable(true);
     }
 
@@ -162,64 +174,67 @@ final class CrashScenario {
     private void writeGitWrapper() throws IOException {
         String b = base.toString();
         Path wrapper = base.resolve("git-wrapper");
-        Files.writeString(wrapper, "#!/bin/sh\n"
-                + "f='" + b + "/kill-in-merge'\n"
-                + "if [ -f \"$f\" ] && [ \"$4\" != \"\" ]; then\n"
-                + "  for last; do :; done\n"
-                + "  case \" $* \" in *' merge --no-ff '*)\n"
-                + "    case \"$last\" in prodigy/*)\n"
-                + "      n=$(cat '" + b + "/merge-count-wrapper' 2>/dev/null || echo 0); n=$((n+1))\n"
-                + "      echo $n > '" + b + "/merge-count-wrapper'\n"
-                + "      read m who < \"$f\"\n"
-                + "      if [ \"$n\" = \"$m\" ]; then\n"
-                + "        cd \"$2\" || exit 1\n"
-                + "        for p in $(git diff --name-only --diff-filter=A HEAD...\"$last\"); do\n"
-                + "          mkdir -p \"$(dirname \"$p\")\"; git show \"$last:$p\" > \"$p\"\n"
-                + "        done\n"
-                + "        : > \"$(git rev-parse --absolute-git-dir)/index.lock\"\n"
-                + "        [ \"$who\" = git ] || kill -9 $(cat '" + b + "/child.pid')\n"
-                + "        kill -9 $$\n"
-                + "      fi;;\n"
-                + "    esac;;\n"
-                + "  esac\n"
-                + "fi\n"
-                + "u='" + b + "/kill-at-update-ref'\n"
-                + "if [ -f \"$u\" ]; then\n"
-                + "  case \" $* \" in *' update-ref -m prodigy: merge item '*)\n"
-                + "    n=$(cat '" + b + "/update-count-wrapper' 2>/dev/null || echo 0); n=$((n+1))\n"
-                + "    echo $n > '" + b + "/update-count-wrapper'\n"
-                + "    if [ \"$n\" = \"$(cat \"$u\")\" ]; then kill -9 $(cat '" + b + "/child.pid'); kill -9 $$; fi;;\n"
-                + "  esac\n"
-                + "fi\n"
-                + "y='" + b + "/kill-in-sync'\n"
-                + "if [ -f \"$y\" ]; then\n"
-                + "  case \" $* \" in *' read-tree -m -u '*)\n"
-                + "    n=$(cat '" + b + "/sync-count-wrapper' 2>/dev/null || echo 0); n=$((n+1))\n"
-                + "    echo $n > '" + b + "/sync-count-wrapper'\n"
-                + "    if [ \"$n\" = \"$(cat \"$y\")\" ]; then\n"
-                + "      from=''; to=''\n"
-                + "      for a; do from=$to; to=$a; done\n"
-                + "      cd \"$2\" || exit 1\n"
-                + "      for p in $(git diff --name-only --diff-filter=AM \"$from\" \"$to\"); do\n"
-                + "        mkdir -p \"$(dirname \"$p\")\"; git show \"$to:$p\" > \"$p\"\n"
-                + "      done\n"
-                + "      : > \"$(git rev-parse --absolute-git-dir)/index.lock\"\n"
-                + "      kill -9 $(cat '" + b + "/child.pid'); kill -9 $$\n"
-                + "    fi;;\n"
-                + "  esac\n"
-                + "fi\n"
-                + "d='" + b + "/kill-in-branch-delete'\n"
-                + "if [ -f \"$d\" ]; then\n"
-                + "  case \" $* \" in *' branch -D '*)\n"
-                + "    n=$(cat '" + b + "/delete-count-wrapper' 2>/dev/null || echo 0); n=$((n+1))\n"
-                + "    echo $n > '" + b + "/delete-count-wrapper'\n"
-                + "    if [ \"$n\" = \"$(cat \"$d\")\" ]; then\n"
-                + "      : > \"$(cd \"$2\" && git rev-parse --path-format=absolute --git-common-dir)/packed-refs.lock\"\n"
-                + "      kill -9 $(cat '" + b + "/child.pid'); kill -9 $$\n"
-                + "    fi;;\n"
-                + "  esac\n"
-                + "fi\n"
-                + "exec git \"$@\"\n");
+        Files.writeString(
+                wrapper,
+                "#!/bin/sh\n"
+                        + "f='" + b + "/kill-in-merge'\n"
+                        + "if [ -f \"$f\" ] && [ \"$4\" != \"\" ]; then\n"
+                        + "  for last; do :; done\n"
+                        + "  case \" $* \" in *' merge --no-ff '*)\n"
+                        + "    case \"$last\" in prodigy/*)\n"
+                        + "      n=$(cat '" + b + "/merge-count-wrapper' 2>/dev/null || echo 0); n=$((n+1))\n"
+                        + "      echo $n > '" + b + "/merge-count-wrapper'\n"
+                        + "      read m who < \"$f\"\n"
+                        + "      if [ \"$n\" = \"$m\" ]; then\n"
+                        + "        cd \"$2\" || exit 1\n"
+                        + "        for p in $(git diff --name-only --diff-filter=A HEAD...\"$last\"); do\n"
+                        + "          mkdir -p \"$(dirname \"$p\")\"; git show \"$last:$p\" > \"$p\"\n"
+                        + "        done\n"
+                        + "        : > \"$(git rev-parse --absolute-git-dir)/index.lock\"\n"
+                        + "        [ \"$who\" = git ] || kill -9 $(cat '" + b + "/child.pid')\n"
+                        + "        kill -9 $$\n"
+                        + "      fi;;\n"
+                        + "    esac;;\n"
+                        + "  esac\n"
+                        + "fi\n"
+                        + "u='" + b + "/kill-at-update-ref'\n"
+                        + "if [ -f \"$u\" ]; then\n"
+                        + "  case \" $* \" in *' update-ref -m prodigy: merge item '*)\n"
+                        + "    n=$(cat '" + b + "/update-count-wrapper' 2>/dev/null || echo 0); n=$((n+1))\n"
+                        + "    echo $n > '" + b + "/update-count-wrapper'\n"
+                        + "    if [ \"$n\" = \"$(cat \"$u\")\" ]; then kill -9 $(cat '" + b
+                        + "/child.pid'); kill -9 $$; fi;;\n"
+                        + "  esac\n"
+                        + "fi\n"
+                        + "y='" + b + "/kill-in-sync'\n"
+                        + "if [ -f \"$y\" ]; then\n"
+                        + "  case \" $* \" in *' read-tree -m -u '*)\n"
+                        + "    n=$(cat '" + b + "/sync-count-wrapper' 2>/dev/null || echo 0); n=$((n+1))\n"
+                        + "    echo $n > '" + b + "/sync-count-wrapper'\n"
+                        + "    if [ \"$n\" = \"$(cat \"$y\")\" ]; then\n"
+                        + "      from=''; to=''\n"
+                        + "      for a; do from=$to; to=$a; done\n"
+                        + "      cd \"$2\" || exit 1\n"
+                        + "      for p in $(git diff --name-only --diff-filter=AM \"$from\" \"$to\"); do\n"
+                        + "        mkdir -p \"$(dirname \"$p\")\"; git show \"$to:$p\" > \"$p\"\n"
+                        + "      done\n"
+                        + "      : > \"$(git rev-parse --absolute-git-dir)/index.lock\"\n"
+                        + "      kill -9 $(cat '" + b + "/child.pid'); kill -9 $$\n"
+                        + "    fi;;\n"
+                        + "  esac\n"
+                        + "fi\n"
+                        + "d='" + b + "/kill-in-branch-delete'\n"
+                        + "if [ -f \"$d\" ]; then\n"
+                        + "  case \" $* \" in *' branch -D '*)\n"
+                        + "    n=$(cat '" + b + "/delete-count-wrapper' 2>/dev/null || echo 0); n=$((n+1))\n"
+                        + "    echo $n > '" + b + "/delete-count-wrapper'\n"
+                        + "    if [ \"$n\" = \"$(cat \"$d\")\" ]; then\n"
+                        + "      : > \"$(cd \"$2\" && git rev-parse --path-format=absolute --git-common-dir)/packed-refs.lock\"\n"
+                        + "      kill -9 $(cat '" + b + "/child.pid'); kill -9 $$\n"
+                        + "    fi;;\n"
+                        + "  esac\n"
+                        + "fi\n"
+                        + "exec git \"$@\"\n");
         wrapper.toFile().setExecutable(true);
     }
 
@@ -298,8 +313,11 @@ final class CrashScenario {
             Workflow.MapReduceBuilder b = Workflow.mapReduce("crash-mapreduce");
             gitEnv().forEach(b::env);
             return b.setup(Step.shell(mark + "sleep 0.1; echo setup > setup.txt && git add -A && git commit -q -m "
-                            + "setup && sleep 0.1 && echo ready").capture("setup_out"))
-                    .map(MapPhase.builder().input(WorkInput.values(items)).maxParallel(3)
+                                    + "setup && sleep 0.1 && echo ready")
+                            .capture("setup_out"))
+                    .map(MapPhase.builder()
+                            .input(WorkInput.values(items))
+                            .maxParallel(3)
                             .agentTemplate(Step.shell(mark + "sleep ${item.sleep}; if [ ${item.fail} = true ]; "
                                     + "then echo failing >&2; exit 3; fi; echo ${item.n} ${setup_out} > "
                                     + "item-${item.n}.txt && git add -A && git commit -q -m \"item ${item.n}\"")))
@@ -317,7 +335,9 @@ final class CrashScenario {
             }
             Workflow.MapReduceBuilder b = Workflow.mapReduce("signals");
             gitEnv().forEach(b::env);
-            return b.map(MapPhase.builder().input(WorkInput.values(items)).maxParallel(items())
+            return b.map(MapPhase.builder()
+                            .input(WorkInput.values(items))
+                            .maxParallel(items())
                             .agentTemplate(Step.shell(mark + "if [ ! -f '" + gate + "' ]; then (" + sleep + ") & "
                                     + sleep + "; fi; echo ${item.n} > item-${item.n}.txt && git add -A && "
                                     + "git commit -q -m \"item ${item.n}\"")))
@@ -331,8 +351,11 @@ final class CrashScenario {
         for (int i = 0; i < steps(); i++) {
             String prev = i == 0 ? "start" : "${v" + (i - 1) + "}";
             steps.add(Step.shell(mark + "sleep " + seconds(delayMs(i)) + "; echo " + prev + " > step-" + i
-                    + ".txt && git add -A && git commit -q -m \"step " + i + "\" && sleep " + seconds(delayMs(i) / 2)
-                    + " && echo value-" + i).capture("v" + i).build());
+                            + ".txt && git add -A && git commit -q -m \"step " + i + "\" && sleep "
+                            + seconds(delayMs(i) / 2)
+                            + " && echo value-" + i)
+                    .capture("v" + i)
+                    .build());
         }
         steps.add(Step.shell(mark + "echo " + allVars() + " > final.txt && git add -A && git commit -q -m final")
                 .build());
@@ -349,12 +372,14 @@ final class CrashScenario {
 
     /** @return an engine on this trial's repository and home */
     Prodigy engine(RunListener listener, boolean handleSignals) {
-        WorktreeIsolation.Builder iso = WorktreeIsolation.builder().prodigyHome(prodigyHome)
-                .mode(switch (mode()) {
-                    case "on-demand" -> WorktreeMode.onDemand();
-                    case "reuse" -> WorktreeMode.reuse();
-                    default -> WorktreeMode.pooled(3);
-                });
+        WorktreeIsolation.Builder iso = WorktreeIsolation.builder()
+                .prodigyHome(prodigyHome)
+                .mode(
+                        switch (mode()) {
+                            case "on-demand" -> WorktreeMode.onDemand();
+                            case "reuse" -> WorktreeMode.reuse();
+                            default -> WorktreeMode.pooled(3);
+                        });
         if (Files.exists(base.resolve("git-wrapper"))) {
             iso.gitExecutable(base.resolve("git-wrapper").toString());
         }
@@ -362,8 +387,11 @@ final class CrashScenario {
         // the windows inside git merge (the wrapper's kill-in-merge, a held post-merge) exist only for merges in the
         // worktree; the others run with merges made by update-ref
         iso.mergeInWorktree(Boolean.parseBoolean(spec.getProperty("merge.in.worktree", "false")));
-        Prodigy.Builder b = Prodigy.builder().workingDirectory(repo).home(prodigyHome.resolve("engine"))
-                .isolation(iso.build()).handleSignals(handleSignals);
+        Prodigy.Builder b = Prodigy.builder()
+                .workingDirectory(repo)
+                .home(prodigyHome.resolve("engine"))
+                .isolation(iso.build())
+                .handleSignals(handleSignals);
         if (listener != null) {
             b.listener(listener);
         }
@@ -378,8 +406,9 @@ final class CrashScenario {
     String git(String... args) {
         List<String> cmd = new ArrayList<>(List.of("git", "-C", repo.toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File(
-                "/dev/null"))).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("GIT_"));
         pb.environment().putAll(gitEnv());
         try {

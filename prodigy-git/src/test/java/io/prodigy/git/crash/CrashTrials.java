@@ -33,8 +33,7 @@ final class CrashTrials {
     /** Where the kills of every trial of this JVM landed, by kill point. */
     private static final Map<String, Integer> KILLS = new TreeMap<>();
 
-    private CrashTrials() {
-    }
+    private CrashTrials() {}
 
     static long baseSeed() {
         return Long.getLong("prodigy.crash.seed", System.nanoTime());
@@ -102,8 +101,11 @@ final class CrashTrials {
     static Moment atKillPoint() {
         return (child, random) -> {
             if (child.awaitLine(l -> l.startsWith("KILLPOINT "), 1, Duration.ofSeconds(90))) {
-                return child.output().stream().filter(l -> l.startsWith("KILLPOINT ")).findFirst()
-                        .map(l -> l.split(" ")[1]).orElse("?");
+                return child.output().stream()
+                        .filter(l -> l.startsWith("KILLPOINT "))
+                        .findFirst()
+                        .map(l -> l.split(" ")[1])
+                        .orElse("?");
             }
             child.waitExit(30_000); // its output ended: it is exiting by itself
             return "not reached";
@@ -147,8 +149,7 @@ final class CrashTrials {
     }
 
     /** The outcome of one killed-and-resumed run. */
-    record Outcome(boolean killed, String firstEnd, RunResult resumed, String childStderr, List<String> kills) {
-    }
+    record Outcome(boolean killed, String firstEnd, RunResult resumed, String childStderr, List<String> kills) {}
 
     /**
      * Runs the trial's workflow in a child JVM and kills it at the moment, and resumes the run in this JVM until it
@@ -203,8 +204,8 @@ final class CrashTrials {
                     killedAgain = true;
                 }
                 String secondEnd = child.end();
-                System.out.println("  resumed in a child JVM: " + (killedAgain || secondEnd == null
-                        ? "killed again at " + where : "ended " + secondEnd));
+                System.out.println("  resumed in a child JVM: "
+                        + (killedAgain || secondEnd == null ? "killed again at " + where : "ended " + secondEnd));
                 err.append("\n--- first resume (child) ---\n").append(child.stderrText());
                 if (killedAgain || secondEnd == null) {
                     kills.add("resume: " + where + (again.group() ? " (group)" : ""));
@@ -218,7 +219,9 @@ final class CrashTrials {
         }
         if (killed) {
             try (Prodigy prodigy = s.engine(null, false)) {
-                RunStatus recorded = prodigy.checkpoints().findRun(CrashScenario.RUN_ID).map(r -> r.status())
+                RunStatus recorded = prodigy.checkpoints()
+                        .findRun(CrashScenario.RUN_ID)
+                        .map(r -> r.status())
                         .orElse(RunStatus.RUNNING);
                 if (recorded == RunStatus.SUCCEEDED || recorded == RunStatus.COMPLETED_WITH_FAILURES) {
                     // the kill came after the run recorded its end (before the child printed it): nothing to
@@ -234,8 +237,9 @@ final class CrashTrials {
         synchronized (KILLS) {
             kills.forEach(k -> KILLS.merge(k, 1, Integer::sum));
         }
-        System.out.printf("  kills %s; children %d ms, last resume %d ms%n", kills, (t1 - t0) / 1_000_000,
-                (System.nanoTime() - t1) / 1_000_000);
+        System.out.printf(
+                "  kills %s; children %d ms, last resume %d ms%n",
+                kills, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         return new Outcome(killed, end, resumed, err.toString(), kills);
     }
 
@@ -249,7 +253,9 @@ final class CrashTrials {
 
     private static boolean recordedEnd(CrashScenario s) {
         try (Prodigy prodigy = s.engine(null, false)) {
-            RunStatus recorded = prodigy.checkpoints().findRun(CrashScenario.RUN_ID).map(r -> r.status())
+            RunStatus recorded = prodigy.checkpoints()
+                    .findRun(CrashScenario.RUN_ID)
+                    .map(r -> r.status())
                     .orElse(RunStatus.RUNNING);
             return recorded == RunStatus.SUCCEEDED || recorded == RunStatus.COMPLETED_WITH_FAILURES;
         }
@@ -302,8 +308,13 @@ final class CrashTrials {
 
     /** Asserts that no process of the trial is left and the run's lock is released. */
     static void assertNothingRunning(CrashScenario s) {
-        assertThat(Leftovers.find(s.marker(), s.base)).as("processes left by the trial").isEmpty();
-        Path lock = s.prodigyHome.resolve("engine/runs").resolve(CrashScenario.RUN_ID).resolve("lock");
+        assertThat(Leftovers.find(s.marker(), s.base))
+                .as("processes left by the trial")
+                .isEmpty();
+        Path lock = s.prodigyHome
+                .resolve("engine/runs")
+                .resolve(CrashScenario.RUN_ID)
+                .resolve("lock");
         assertThat(lock).as("the run's lock").doesNotExist();
     }
 

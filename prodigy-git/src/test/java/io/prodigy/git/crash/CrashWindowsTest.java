@@ -33,11 +33,12 @@ class CrashWindowsTest {
     @Test
     void aGitMergeKilledHalfWayIsUndoneByTheResumeAndTheItemLandsOnce() throws Exception {
         CrashScenario s = scenario("half-merge", "pooled", "git.wrapper", "merge.in.worktree");
-        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, armed("kill-in-merge", 2, "inside git merge 2"), null,
-                new Random(1), Map.of());
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(
+                s, armed("kill-in-merge", 2, "inside git merge 2"), null, new Random(1), Map.of());
 
         assertThat(o.killed()).as("the run was killed inside the merge").isTrue();
-        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+        assertThat(o.resumed().status())
+                .as(o.resumed().failure() + "\n" + o.childStderr())
                 .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
         MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "half merge; " + o.childStderr());
     }
@@ -49,9 +50,16 @@ class CrashWindowsTest {
     @Test
     void aGitMergeKilledWhileTheEngineLivesIsUndoneAndMadeAgain() throws Exception {
         CrashScenario s = scenario("git-killed", "on-demand", "git.wrapper", "merge.in.worktree");
-        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, new CrashTrials.Kill(
-                CrashTrials.byHook("git merge 2 killed, the engine lives"), Map.of(), false,
-                base -> Files.writeString(base.resolve("kill-in-merge"), "2 git\n")), null, new Random(5), Map.of());
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(
+                s,
+                new CrashTrials.Kill(
+                        CrashTrials.byHook("git merge 2 killed, the engine lives"),
+                        Map.of(),
+                        false,
+                        base -> Files.writeString(base.resolve("kill-in-merge"), "2 git\n")),
+                null,
+                new Random(5),
+                Map.of());
 
         assertThat(o.killed()).as("the engine was not killed").isFalse();
         assertThat(o.childStderr()).as("git was killed in the merge").contains("was stopped by a signal while merging");
@@ -66,12 +74,16 @@ class CrashWindowsTest {
     @Test
     void killedAfterAMergeThenTheResumeKilledInsideAGitMergeEveryItemLandsOnce() throws Exception {
         CrashScenario s = scenario("double", "on-demand", "git.wrapper", "merge.in.worktree");
-        CrashTrials.Outcome o = CrashTrials.crashAndResume(s,
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(
+                s,
                 armed("kill-at-merge", 1, "post-merge hook (merge 1)"),
-                armed("kill-in-merge", 1, "inside git merge 1"), new Random(2), Map.of());
+                armed("kill-in-merge", 1, "inside git merge 1"),
+                new Random(2),
+                Map.of());
 
         assertThat(o.kills()).as("both kills happened").hasSize(2);
-        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+        assertThat(o.resumed().status())
+                .as(o.resumed().failure() + "\n" + o.childStderr())
                 .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
         MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "double kill; " + o.childStderr());
     }
@@ -84,12 +96,16 @@ class CrashWindowsTest {
     @Test
     void aReduceKilledAfterItsCommitInTheRunAndAgainInTheResumeLandsOnce() throws Exception {
         CrashScenario s = scenario("reduce-twice", "on-demand");
-        CrashTrials.Outcome o = CrashTrials.crashAndResume(s,
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(
+                s,
                 armed("kill-at-commit", "reduce 1", "post-commit hook (reduce 1)"),
-                armed("kill-at-commit", "reduce 2", "post-commit hook (reduce 2)"), new Random(6), Map.of());
+                armed("kill-at-commit", "reduce 2", "post-commit hook (reduce 2)"),
+                new Random(6),
+                Map.of());
 
         assertThat(o.kills()).as("both kills happened").hasSize(2);
-        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+        assertThat(o.resumed().status())
+                .as(o.resumed().failure() + "\n" + o.childStderr())
                 .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
         MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "reduce killed twice; " + o.childStderr());
     }
@@ -112,11 +128,12 @@ class CrashWindowsTest {
     }
 
     private void heldMergeEndsBeforeTheResumeDecidesItsItem(CrashScenario s) throws Exception {
-        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, armed("hold-merge", 2, "git merge 2 held in a hook"),
-                null, new Random(3), Map.of());
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(
+                s, armed("hold-merge", 2, "git merge 2 held in a hook"), null, new Random(3), Map.of());
 
         assertThat(o.killed()).isTrue();
-        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+        assertThat(o.resumed().status())
+                .as(o.resumed().failure() + "\n" + o.childStderr())
                 .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
         MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "held merge; " + o.childStderr());
         String held = Files.readString(s.base.resolve("held-item")).strip();
@@ -124,12 +141,14 @@ class CrashWindowsTest {
         java.util.List<String> dispatches = new java.util.ArrayList<>();
         try (io.prodigy.core.Prodigy prodigy = s.engine(null, false)) {
             prodigy.checkpoints().forEachEntry(CrashScenario.RUN_ID, e -> {
-                if (e instanceof io.prodigy.api.spi.JournalEntry.ItemDispatched d && d.itemId().equals(held)) {
+                if (e instanceof io.prodigy.api.spi.JournalEntry.ItemDispatched d
+                        && d.itemId().equals(held)) {
                     dispatches.add(d.itemId());
                 }
             });
         }
-        assertThat(dispatches).as("dispatches of " + held + ", whose merge the killed run's git finished")
+        assertThat(dispatches)
+                .as("dispatches of " + held + ", whose merge the killed run's git finished")
                 .hasSize(1);
     }
 
@@ -141,13 +160,20 @@ class CrashWindowsTest {
     @Test
     void aBranchDeletionKilledHoldingPackedRefsLockDoesNotStopTheResume() throws Exception {
         CrashScenario s = scenario("packed-refs", "on-demand", "git.wrapper");
-        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, new CrashTrials.Kill(
-                CrashTrials.byHook("inside git branch -D 2"), Map.of(), false,
-                base -> Files.writeString(base.resolve("kill-in-branch-delete"), "2\n")), null, new Random(4),
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(
+                s,
+                new CrashTrials.Kill(
+                        CrashTrials.byHook("inside git branch -D 2"),
+                        Map.of(),
+                        false,
+                        base -> Files.writeString(base.resolve("kill-in-branch-delete"), "2\n")),
+                null,
+                new Random(4),
                 Map.of());
 
         assertThat(o.killed()).isTrue();
-        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+        assertThat(o.resumed().status())
+                .as(o.resumed().failure() + "\n" + o.childStderr())
                 .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
         MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "packed-refs.lock; " + o.childStderr());
         assertThat(s.repo.resolve(".git/packed-refs.lock")).doesNotExist();
@@ -160,11 +186,12 @@ class CrashWindowsTest {
     @Test
     void aMergeByUpdateRefKilledBeforeTheBranchMovesLandsOnce() throws Exception {
         CrashScenario s = scenario("before-update-ref", "pooled", "git.wrapper");
-        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, armed("kill-at-update-ref", 2,
-                "before update-ref of merge 2"), null, new Random(6), Map.of());
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(
+                s, armed("kill-at-update-ref", 2, "before update-ref of merge 2"), null, new Random(6), Map.of());
 
         assertThat(o.killed()).as("the run was killed before the branch moved").isTrue();
-        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+        assertThat(o.resumed().status())
+                .as(o.resumed().failure() + "\n" + o.childStderr())
                 .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
         MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "before update-ref; " + o.childStderr());
     }
@@ -177,11 +204,12 @@ class CrashWindowsTest {
     @Test
     void aMergeByUpdateRefKilledAfterTheBranchMovedLandsOnce() throws Exception {
         CrashScenario s = scenario("after-update-ref", "on-demand");
-        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, armed("kill-at-merge", 2,
-                "reference-transaction hook (merge 2)"), null, new Random(7), Map.of());
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(
+                s, armed("kill-at-merge", 2, "reference-transaction hook (merge 2)"), null, new Random(7), Map.of());
 
         assertThat(o.killed()).as("the run was killed after the branch moved").isTrue();
-        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+        assertThat(o.resumed().status())
+                .as(o.resumed().failure() + "\n" + o.childStderr())
                 .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
         MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "after update-ref; " + o.childStderr());
     }
@@ -193,11 +221,12 @@ class CrashWindowsTest {
     @Test
     void aCheckoutSyncKilledHalfWayIsFinishedByTheResume() throws Exception {
         CrashScenario s = scenario("half-sync", "reuse", "git.wrapper");
-        CrashTrials.Outcome o = CrashTrials.crashAndResume(s, armed("kill-in-sync", 1, "inside read-tree 1"), null,
-                new Random(8), Map.of());
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(
+                s, armed("kill-in-sync", 1, "inside read-tree 1"), null, new Random(8), Map.of());
 
         assertThat(o.killed()).as("the run was killed inside the sync").isTrue();
-        assertThat(o.resumed().status()).as(o.resumed().failure() + "\n" + o.childStderr())
+        assertThat(o.resumed().status())
+                .as(o.resumed().failure() + "\n" + o.childStderr())
                 .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
         MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "half sync; " + o.childStderr());
     }
@@ -221,7 +250,7 @@ class CrashWindowsTest {
     }
 
     private static CrashTrials.Kill armed(String file, String what, String where) {
-        return new CrashTrials.Kill(CrashTrials.byHook(where), Map.of(), false,
-                base -> Files.writeString(base.resolve(file), what + "\n"));
+        return new CrashTrials.Kill(
+                CrashTrials.byHook(where), Map.of(), false, base -> Files.writeString(base.resolve(file), what + "\n"));
     }
 }

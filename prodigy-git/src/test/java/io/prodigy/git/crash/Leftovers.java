@@ -14,18 +14,16 @@ import java.util.concurrent.TimeUnit;
  * marker (agents and their shells) or whose working directory is inside the trial's directory (git, grandchildren).
  */
 final class Leftovers {
-    private Leftovers() {
-    }
+    private Leftovers() {}
 
     /** A process and its command line. */
-    record Found(long pid, String commandLine) {
-    }
+    record Found(long pid, String commandLine) {}
 
     static List<Found> find(String marker, Path base) {
         List<Found> out = new ArrayList<>();
         long self = ProcessHandle.current().pid();
-        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString()
-                .chars().allMatch(Character::isDigit))) {
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(
+                Path.of("/proc"), p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
             for (Path p : procs) {
                 long pid = Long.parseLong(p.getFileName().toString());
                 if (pid == self) {
@@ -33,7 +31,8 @@ final class Leftovers {
                 }
                 try {
                     String cmd = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8)
-                            .replace('\0', ' ').strip();
+                            .replace('\0', ' ')
+                            .strip();
                     boolean ours = !cmd.isEmpty() && cmd.contains(marker);
                     if (!ours && !cmd.isEmpty()) {
                         Path cwd = Files.readSymbolicLink(p.resolve("cwd"));

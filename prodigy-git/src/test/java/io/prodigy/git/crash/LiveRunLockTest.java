@@ -30,14 +30,18 @@ class LiveRunLockTest {
         spec.setProperty("items", "2");
         CrashScenario s = CrashScenario.create(tmp, spec);
         try (Child child = Child.start(tmp, "run")) {
-            assertThat(child.awaitLine(l -> l.startsWith("EV ItemStarted"), 2, Duration.ofSeconds(60))).isTrue();
+            assertThat(child.awaitLine(l -> l.startsWith("EV ItemStarted"), 2, Duration.ofSeconds(60)))
+                    .isTrue();
             String host = InetAddress.getLocalHost().getHostName();
             try (Prodigy prodigy = s.engine(null, false)) {
                 assertThatThrownBy(() -> prodigy.resume(CrashScenario.RUN_ID, s.workflow(), ResumeOptions.DEFAULT))
                         .isInstanceOf(RunLockedException.class)
                         .hasMessageContaining("pid " + child.pid())
                         .hasMessageContaining(host);
-                assertThat(prodigy.checkpoints().findRun(CrashScenario.RUN_ID).orElseThrow().status())
+                assertThat(prodigy.checkpoints()
+                                .findRun(CrashScenario.RUN_ID)
+                                .orElseThrow()
+                                .status())
                         .isEqualTo(RunStatus.RUNNING);
             }
             Files.writeString(tmp.resolve("gate"), "open");

@@ -36,14 +36,39 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class MapReduceCrashTest {
     /** How the first run is killed. */
-    private static final String[] FIRST = {"setup", "early-map", "mid-map", "merge-hook", "reduce", "snapshot-point",
-        "final-merge", "integrated-point", "mid-merge", "dispatch-point"};
+    private static final String[] FIRST = {
+        "setup",
+        "early-map",
+        "mid-map",
+        "merge-hook",
+        "reduce",
+        "snapshot-point",
+        "final-merge",
+        "integrated-point",
+        "mid-merge",
+        "dispatch-point"
+    };
     /** Worktree modes: pooled (3 slots), on demand, and reuse (one warm slot per worker: the default). */
     private static final String[] MODES = {"pooled", "on-demand", "reuse"};
     /** Where the first resume is killed. */
-    private static final String[] AGAIN = {"LOCK_TAKEN", "LEFTOVERS_STOPPED", "WORKSPACE_OPEN", "ANCESTRY_CHECK",
-        "DISCARD", "DISPATCH", "INTEGRATE", "INTEGRATED", "ITEM_FINISHED", "STEP", "FINAL_MERGE", "FINAL_MERGE_DONE",
-        "MID_MERGE", "SNAPSHOT_WRITE", "REDUCE_COMMIT"};
+    private static final String[] AGAIN = {
+        "LOCK_TAKEN",
+        "LEFTOVERS_STOPPED",
+        "WORKSPACE_OPEN",
+        "ANCESTRY_CHECK",
+        "DISCARD",
+        "DISPATCH",
+        "INTEGRATE",
+        "INTEGRATED",
+        "ITEM_FINISHED",
+        "STEP",
+        "FINAL_MERGE",
+        "FINAL_MERGE_DONE",
+        "MID_MERGE",
+        "SNAPSHOT_WRITE",
+        "REDUCE_COMMIT"
+    };
+
     private static final long BASE_SEED = CrashTrials.baseSeed();
 
     @TempDir
@@ -51,8 +76,8 @@ class MapReduceCrashTest {
 
     @BeforeAll
     static void seed() {
-        System.out.println("MapReduceCrashTest base seed " + BASE_SEED + " (replay: -Dprodigy.crash.seed=" + BASE_SEED
-                + ")");
+        System.out.println(
+                "MapReduceCrashTest base seed " + BASE_SEED + " (replay: -Dprodigy.crash.seed=" + BASE_SEED + ")");
     }
 
     @AfterAll
@@ -79,8 +104,9 @@ class MapReduceCrashTest {
         for (int t : trials) {
             killed += trial(kind, BASE_SEED + seedOffset, t, pauseMaxMs) ? 1 : 0;
         }
-        System.out.printf("MapReduceCrashTest %s: %d trials (%d killed) in %.1f s%n", kind, trials.size(), killed,
-                (System.nanoTime() - started) / 1e9);
+        System.out.printf(
+                "MapReduceCrashTest %s: %d trials (%d killed) in %.1f s%n",
+                kind, trials.size(), killed, (System.nanoTime() - started) / 1e9);
         assertThat(killed).as("trials that were really killed").isGreaterThanOrEqualTo(trials.size() * 2 / 3);
     }
 
@@ -98,7 +124,9 @@ class MapReduceCrashTest {
         }
         Properties spec = CrashTrials.spec("mapreduce");
         spec.setProperty("items", String.valueOf(items));
-        spec.setProperty("failing", String.join(",", failing.stream().map(String::valueOf).toList()));
+        spec.setProperty(
+                "failing",
+                String.join(",", failing.stream().map(String::valueOf).toList()));
         spec.setProperty("mode", mode);
         boolean insideGitMerge = moment.equals("mid-merge") || again.equals("MID_MERGE");
         spec.setProperty("git.wrapper", String.valueOf(insideGitMerge));
@@ -143,8 +171,8 @@ class MapReduceCrashTest {
             }
             case "integrated-point" -> {
                 int k = 1 + random.nextInt(successes);
-                first = new CrashTrials.Kill(CrashTrials.atKillPoint(), CrashTrials.atPoint("INTEGRATED", k, ""),
-                        false, null);
+                first = new CrashTrials.Kill(
+                        CrashTrials.atKillPoint(), CrashTrials.atPoint("INTEGRATED", k, ""), false, null);
                 what = "at crash point INTEGRATED " + k + " (merged, not journaled)";
             }
             case "mid-merge" -> {
@@ -154,14 +182,14 @@ class MapReduceCrashTest {
             }
             case "snapshot-point" -> {
                 int k = 1 + random.nextInt(3);
-                first = new CrashTrials.Kill(CrashTrials.atKillPoint(), CrashTrials.atPoint("SNAPSHOT_WRITE", k, ""),
-                        false, null);
+                first = new CrashTrials.Kill(
+                        CrashTrials.atKillPoint(), CrashTrials.atPoint("SNAPSHOT_WRITE", k, ""), false, null);
                 what = "inside journal snapshot write " + k + " (its temporary file written, not renamed)";
             }
             default -> {
                 int k = 1 + random.nextInt(items);
-                first = new CrashTrials.Kill(CrashTrials.atKillPoint(), CrashTrials.atPoint("DISPATCH", k, ""),
-                        false, null);
+                first = new CrashTrials.Kill(
+                        CrashTrials.atKillPoint(), CrashTrials.atPoint("DISPATCH", k, ""), false, null);
                 what = "at crash point DISPATCH " + k;
             }
         }
@@ -173,8 +201,8 @@ class MapReduceCrashTest {
             second = armed("kill-in-merge", 1, CrashTrials.byHook("inside git merge 1"));
         } else if (again.equals("REDUCE_COMMIT")) {
             // right after the resume's reduce commit, before its journal record (the post-commit hook counts anew)
-            second = new CrashTrials.Kill(CrashTrials.byHook("after the resume's reduce commit"), Map.of(),
-                    random.nextBoolean(), dir -> {
+            second = new CrashTrials.Kill(
+                    CrashTrials.byHook("after the resume's reduce commit"), Map.of(), random.nextBoolean(), dir -> {
                         Files.deleteIfExists(dir.resolve("commit-count"));
                         Files.writeString(dir.resolve("kill-at-commit"), "reduce 1\n");
                     });
@@ -183,26 +211,33 @@ class MapReduceCrashTest {
             second = new CrashTrials.Kill(CrashTrials.atKillPoint(), CrashTrials.atPoint(again, 1, ""), true, null);
         } else {
             int nth = again.equals("DISPATCH") || again.equals("INTEGRATE") || again.equals("INTEGRATED")
-                    ? 1 + random.nextInt(2) : 1;
-            second = new CrashTrials.Kill(CrashTrials.atKillPoint(), CrashTrials.atPoint(again, nth,
-                    again.equals("STEP") ? "/reduce/" : ""), random.nextBoolean(), null);
+                    ? 1 + random.nextInt(2)
+                    : 1;
+            second = new CrashTrials.Kill(
+                    CrashTrials.atKillPoint(),
+                    CrashTrials.atPoint(again, nth, again.equals("STEP") ? "/reduce/" : ""),
+                    random.nextBoolean(),
+                    null);
         }
         what += "; the first resume killed at " + again + (second.group() ? " with its process group" : "")
                 + "; " + mode + " worktrees; item merges "
                 + (Boolean.parseBoolean(spec.getProperty("merge.in.worktree")) ? "in the worktree" : "by update-ref");
-        System.out.printf("%s crash trial %d seed %d: %d items, failing %s, kill %s%s (replay: "
-                + "-Dprodigy.crash.seed=%d -Dprodigy.crash.trial=%d)%n", kind, t, seed, items, failing, what,
-                first.group() ? " (first kill: process group)" : "", baseSeed, t);
+        System.out.printf(
+                "%s crash trial %d seed %d: %d items, failing %s, kill %s%s (replay: "
+                        + "-Dprodigy.crash.seed=%d -Dprodigy.crash.trial=%d)%n",
+                kind, t, seed, items, failing, what, first.group() ? " (first kill: process group)" : "", baseSeed, t);
         CrashTrials.Outcome o;
         try {
             o = CrashTrials.crashAndResume(s, first, second, random, CrashTrials.pauses(seed, pauseMaxMs));
             String context = kind + " trial " + t + " seed " + seed + " (" + what + "); kills " + o.kills()
                     + "; first run " + (o.killed() ? "killed" : "ended " + o.firstEnd()) + "; child stderr:\n"
                     + o.childStderr();
-            System.out.printf("  killed=%s resumed=%s%n", o.killed(), o.resumed() == null ? "-"
-                    : o.resumed().status());
+            System.out.printf(
+                    "  killed=%s resumed=%s%n",
+                    o.killed(), o.resumed() == null ? "-" : o.resumed().status());
             if (o.killed()) {
-                assertThat(o.resumed().status()).as(context + "\nresume failure: " + o.resumed().failure())
+                assertThat(o.resumed().status())
+                        .as(context + "\nresume failure: " + o.resumed().failure())
                         .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
             } else {
                 assertThat(o.firstEnd()).as(context).startsWith(RunStatus.COMPLETED_WITH_FAILURES.name());
@@ -216,15 +251,16 @@ class MapReduceCrashTest {
 
     /** A kill the child does itself: {@code file} in the trial directory holds the merge number that triggers it. */
     private static CrashTrials.Kill armed(String file, int merge, CrashTrials.Moment moment) {
-        return new CrashTrials.Kill(moment, java.util.Map.of(), false,
-                base -> Files.writeString(base.resolve(file), merge + "\n"));
+        return new CrashTrials.Kill(
+                moment, java.util.Map.of(), false, base -> Files.writeString(base.resolve(file), merge + "\n"));
     }
 
     static void verify(CrashScenario s, int items, Set<Integer> failing, String context) throws Exception {
         List<String> subjects = s.gitLines("log", "--format=%s", "main");
         for (int i = 0; i < items; i++) {
             long n = CrashTrials.count(subjects, "item " + i);
-            assertThat(n).as(context + "\ncommits of item " + i + " on main:\n" + subjects)
+            assertThat(n)
+                    .as(context + "\ncommits of item " + i + " on main:\n" + subjects)
                     .isEqualTo(failing.contains(i) ? 0 : 1);
             Path file = s.repo.resolve("item-" + i + ".txt");
             if (failing.contains(i)) {
@@ -233,11 +269,16 @@ class MapReduceCrashTest {
                 assertThat(Files.readString(file)).as(context).isEqualTo(i + " ready\n");
             }
         }
-        assertThat(CrashTrials.count(subjects, "setup")).as(context + "\nsetup commits:\n" + subjects).isEqualTo(1);
-        assertThat(CrashTrials.count(subjects, "reduce")).as(context + "\nreduce commits:\n" + subjects).isEqualTo(1);
+        assertThat(CrashTrials.count(subjects, "setup"))
+                .as(context + "\nsetup commits:\n" + subjects)
+                .isEqualTo(1);
+        assertThat(CrashTrials.count(subjects, "reduce"))
+                .as(context + "\nreduce commits:\n" + subjects)
+                .isEqualTo(1);
         for (int i = 0; i < items; i++) {
-            assertThat(CrashTrials.count(subjects, "Merge item item_" + i)).as(context + "\nmerges of item " + i
-                    + " on main:\n" + subjects).isEqualTo(failing.contains(i) ? 0 : 1);
+            assertThat(CrashTrials.count(subjects, "Merge item item_" + i))
+                    .as(context + "\nmerges of item " + i + " on main:\n" + subjects)
+                    .isEqualTo(failing.contains(i) ? 0 : 1);
         }
         long merges = subjects.stream().filter(l -> l.startsWith("Merge item ")).count();
         assertThat(merges).as(context + "\nitem merges:\n" + subjects).isEqualTo(items - failing.size());
@@ -252,7 +293,8 @@ class MapReduceCrashTest {
         assertThat(dlqIds).as(context + "\nDLQ").containsExactlyInAnyOrderElementsOf(expected);
         assertThat(dlq).as(context).noneMatch(DlqEntry::resolved);
         int successes = items - failing.size();
-        assertThat(Files.readString(s.repo.resolve("reduce.txt"))).as(context + "\nreduce output")
+        assertThat(Files.readString(s.repo.resolve("reduce.txt")))
+                .as(context + "\nreduce output")
                 .isEqualTo(successes + " " + dlq.size() + " " + items + "\n");
 
         // no worktree but the user's and the failed items' kept ones; no run branch; only failed items' branches
@@ -269,7 +311,8 @@ class MapReduceCrashTest {
             }
         }
         assertThat(worktrees.get(0)).as(context).isEqualTo(s.repo.toString());
-        assertThat(worktrees.subList(1, worktrees.size())).as(context + "\nleftover worktrees (kept: " + kept + ")")
+        assertThat(worktrees.subList(1, worktrees.size()))
+                .as(context + "\nleftover worktrees (kept: " + kept + ")")
                 .allMatch(kept::contains);
         List<String> branches = s.gitLines("for-each-ref", "--format=%(refname:short)", "refs/heads/");
         Set<String> allowed = new TreeSet<>();
@@ -287,20 +330,28 @@ class MapReduceCrashTest {
      */
     static void verifySnapshot(CrashScenario s, String context) throws Exception {
         Path runDir = s.prodigyHome.resolve("engine").resolve("runs").resolve(CrashScenario.RUN_ID);
-        assertThat(runDir.resolve("journal.snapshot")).as(context + "\nthe snapshot of the finished run").exists();
+        assertThat(runDir.resolve("journal.snapshot"))
+                .as(context + "\nthe snapshot of the finished run")
+                .exists();
         try (var files = Files.list(runDir)) {
-            assertThat(files.map(f -> f.getFileName().toString()).toList()).as(context + "\nfiles of the run")
+            assertThat(files.map(f -> f.getFileName().toString()).toList())
+                    .as(context + "\nfiles of the run")
                     .noneMatch(n -> n.startsWith(".journal.snapshot") && n.endsWith(".tmp"));
         }
-        try (io.prodigy.core.store.FileCheckpointStore store = io.prodigy.core.store.FileCheckpointStore
-                .builder(s.prodigyHome.resolve("engine")).snapshotInterval(0).build()) {
+        try (io.prodigy.core.store.FileCheckpointStore store = io.prodigy.core.store.FileCheckpointStore.builder(
+                        s.prodigyHome.resolve("engine"))
+                .snapshotInterval(0)
+                .build()) {
             List<JournalEntry> journal = store.journal(CrashScenario.RUN_ID);
             List<JournalEntry> replayed = new ArrayList<>();
             store.replay(CrashScenario.RUN_ID, replayed::add);
-            assertThat(replayed.stream().filter(e -> !(e instanceof JournalEntry.ItemDispatched)).toList())
+            assertThat(replayed.stream()
+                            .filter(e -> !(e instanceof JournalEntry.ItemDispatched))
+                            .toList())
                     .as(context + "\nreplayed from the snapshot")
                     .containsExactlyElementsOf(journal.stream()
-                            .filter(e -> !(e instanceof JournalEntry.ItemDispatched)).toList());
+                            .filter(e -> !(e instanceof JournalEntry.ItemDispatched))
+                            .toList());
             Set<String> dispatchedOrSettled = new TreeSet<>();
             for (JournalEntry e : replayed) {
                 if (e instanceof JournalEntry.ItemDispatched d) {
@@ -311,9 +362,12 @@ class MapReduceCrashTest {
                     dispatchedOrSettled.add(g.itemId());
                 }
             }
-            assertThat(dispatchedOrSettled).as(context + "\nitems the replay knows were dispatched")
-                    .containsAll(journal.stream().filter(e -> e instanceof JournalEntry.ItemDispatched)
-                            .map(e -> ((JournalEntry.ItemDispatched) e).itemId()).toList());
+            assertThat(dispatchedOrSettled)
+                    .as(context + "\nitems the replay knows were dispatched")
+                    .containsAll(journal.stream()
+                            .filter(e -> e instanceof JournalEntry.ItemDispatched)
+                            .map(e -> ((JournalEntry.ItemDispatched) e).itemId())
+                            .toList());
         }
     }
 }

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * SIGINT and SIGTERM to a JVM running a MapReduce workflow with {@code handleSignals(true)}, while its agents (and
@@ -44,17 +44,21 @@ class SignalsTest {
         long exitMillis;
         try (Child child = Child.start(base, "run", "signals")) {
             assertThat(child.awaitLine(l -> l.startsWith("EV ItemStarted"), ITEMS, Duration.ofSeconds(60)))
-                    .as("all agents started").isTrue();
+                    .as("all agents started")
+                    .isTrue();
             // every agent and its grandchild sleep
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (sleepers(s, sleep) < 2 * ITEMS) {
-                assertThat(System.nanoTime()).as("sleeping agents: " + Leftovers.find(s.marker(), s.base))
+                assertThat(System.nanoTime())
+                        .as("sleeping agents: " + Leftovers.find(s.marker(), s.base))
                         .isLessThan(deadline);
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
             long t0 = System.nanoTime();
             child.signal(signal);
-            assertThat(child.waitExit(15_000)).as("the child exits within 15 s of SIG" + signal).isTrue();
+            assertThat(child.waitExit(15_000))
+                    .as("the child exits within 15 s of SIG" + signal)
+                    .isTrue();
             exitMillis = (System.nanoTime() - t0) / 1_000_000;
             child.end();
             stderr = child.stderrText();
@@ -76,14 +80,16 @@ class SignalsTest {
         Files.writeString(base.resolve("gate"), "open");
         RunResult r;
         try (Prodigy prodigy = s.engine(null, false)) {
-            RunRecord record = prodigy.checkpoints().findRun(CrashScenario.RUN_ID).orElseThrow();
+            RunRecord record =
+                    prodigy.checkpoints().findRun(CrashScenario.RUN_ID).orElseThrow();
             assertThat(record.status()).as("recorded status").isEqualTo(RunStatus.CANCELLED);
             r = prodigy.resume(CrashScenario.RUN_ID, s.workflow(), ResumeOptions.DEFAULT);
         }
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
         List<String> subjects = s.gitLines("log", "--format=%s", "main");
         for (int i = 0; i < ITEMS; i++) {
-            assertThat(CrashTrials.count(subjects, "item " + i)).as("commits of item " + i + ": " + subjects)
+            assertThat(CrashTrials.count(subjects, "item " + i))
+                    .as("commits of item " + i + ": " + subjects)
                     .isEqualTo(1);
         }
         assertThat(CrashTrials.count(subjects, "reduce")).isEqualTo(1);
@@ -94,6 +100,8 @@ class SignalsTest {
     }
 
     private static long sleepers(CrashScenario s, String sleep) {
-        return Leftovers.find(s.marker(), s.base).stream().filter(f -> f.commandLine().equals(sleep)).count();
+        return Leftovers.find(s.marker(), s.base).stream()
+                .filter(f -> f.commandLine().equals(sleep))
+                .count();
     }
 }

@@ -28,11 +28,31 @@ class NamesTest {
 
     @Test
     void namesAreSafePathSegmentsAndBranchComponentsWithoutDots() {
-        List<String> hostile = List.of("../../x", "a b", "refs/heads/x", "x".repeat(300), "ünïcødé/☃", "-rf", "x.lock",
-                "@{-1}", "HEAD", "", "..", ".", "a\nb", "a\u0000b", "C:\\windows", "~user", "a*b?c[d]", "with.dots.");
+        List<String> hostile = List.of(
+                "../../x",
+                "a b",
+                "refs/heads/x",
+                "x".repeat(300),
+                "ünïcødé/☃",
+                "-rf",
+                "x.lock",
+                "@{-1}",
+                "HEAD",
+                "",
+                "..",
+                ".",
+                "a\nb",
+                "a\u0000b",
+                "C:\\windows",
+                "~user",
+                "a*b?c[d]",
+                "with.dots.");
         for (String id : hostile) {
             String name = Names.safe(id);
-            assertThat(name).as(id).matches("[a-z0-9_][a-z0-9_-]*").doesNotEndWith("-")
+            assertThat(name)
+                    .as(id)
+                    .matches("[a-z0-9_][a-z0-9_-]*")
+                    .doesNotEndWith("-")
                     .hasSizeLessThanOrEqualTo(Names.MAX_PLAIN);
         }
     }
@@ -40,14 +60,27 @@ class NamesTest {
     @Test
     void differentIdsGiveDifferentNamesEvenWhenTheyOnlyDifferInCaseOrLookHashed() {
         String hashedLooking = Names.safe("a b");
-        List<String> ids = List.of("A", "a", "a b", "a-b", "a_b", "a.b", hashedLooking, "src/x", "src-x",
-                "Src/X", "x".repeat(65), "x".repeat(66));
+        List<String> ids = List.of(
+                "A",
+                "a",
+                "a b",
+                "a-b",
+                "a_b",
+                "a.b",
+                hashedLooking,
+                "src/x",
+                "src-x",
+                "Src/X",
+                "x".repeat(65),
+                "x".repeat(66));
         Set<String> names = new HashSet<>();
         Set<String> lowerNames = new HashSet<>();
         for (String id : ids) {
             String n = Names.safe(id);
             assertThat(names.add(n)).as("unique: " + id + " -> " + n).isTrue();
-            assertThat(lowerNames.add(n.toLowerCase(Locale.ROOT))).as("unique ignoring case: " + id).isTrue();
+            assertThat(lowerNames.add(n.toLowerCase(Locale.ROOT)))
+                    .as("unique ignoring case: " + id)
+                    .isTrue();
         }
         assertThat(Names.safe(hashedLooking)).isNotEqualTo(hashedLooking);
     }
@@ -56,7 +89,8 @@ class NamesTest {
     void manyPathLikeIdsDoNotCollide() {
         Set<String> names = new HashSet<>(400_000);
         for (int i = 0; i < 300_000; i++) {
-            assertThat(names.add(Names.safe("src/module" + (i % 97) + "/File" + i + ".java"))).isTrue();
+            assertThat(names.add(Names.safe("src/module" + (i % 97) + "/File" + i + ".java")))
+                    .isTrue();
         }
     }
 

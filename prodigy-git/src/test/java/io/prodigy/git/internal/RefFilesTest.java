@@ -16,14 +16,28 @@ import org.junit.jupiter.api.io.TempDir;
 class RefFilesTest {
     @TempDir
     Path tmp;
+
     GitCli git;
     Path repo;
 
     @BeforeEach
     void setUp() throws IOException {
-        git = new GitCli("git", Map.of("GIT_CONFIG_NOSYSTEM", "1", "HOME", tmp.toString(),
-                "GIT_AUTHOR_NAME", "t", "GIT_AUTHOR_EMAIL", "t@example.invalid", "GIT_COMMITTER_NAME", "t",
-                "GIT_COMMITTER_EMAIL", "t@example.invalid"), Duration.ofSeconds(30));
+        git = new GitCli(
+                "git",
+                Map.of(
+                        "GIT_CONFIG_NOSYSTEM",
+                        "1",
+                        "HOME",
+                        tmp.toString(),
+                        "GIT_AUTHOR_NAME",
+                        "t",
+                        "GIT_AUTHOR_EMAIL",
+                        "t@example.invalid",
+                        "GIT_COMMITTER_NAME",
+                        "t",
+                        "GIT_COMMITTER_EMAIL",
+                        "t@example.invalid"),
+                Duration.ofSeconds(30));
         repo = Files.createDirectories(tmp.resolve("repo"));
         git.output(repo, "init", "-q", "-b", "main");
         Files.writeString(repo.resolve("a.txt"), "a\n");
@@ -51,7 +65,8 @@ class RefFilesTest {
 
         Files.writeString(repo.resolve("a.txt"), "b\n");
         git.output(repo, "commit", "-q", "-a", "-m", "two");
-        assertThat(refs.branchTip("main").commit()).as("a loose ref wins over its packed line")
+        assertThat(refs.branchTip("main").commit())
+                .as("a loose ref wins over its packed line")
                 .isEqualTo(revParse("main"));
     }
 
@@ -78,7 +93,7 @@ class RefFilesTest {
         RefFiles refs = new RefFiles(repo.resolve(".git"));
         assertThat(refs.branchTip("main").known()).isFalse();
         assertThat(refs.head(repo.resolve(".git")).known()).isFalse();
-        assertThat(List.of(RefFiles.isObjectId(revParse("main")), RefFiles.isObjectId("HEAD"))).containsExactly(true,
-                false);
+        assertThat(List.of(RefFiles.isObjectId(revParse("main")), RefFiles.isObjectId("HEAD")))
+                .containsExactly(true, false);
     }
 }

@@ -16,13 +16,26 @@ class RunFileTest {
 
     @Test
     void anOwnerIsLiveOnlyWhileItsOwnProcessRunsNotAnotherWithItsPid() {
-        RunFile mine = RunFile.ofThisProcess("run-1", "run-1", tmp, tmp.resolve("wt"), "prodigy-run-1", "main",
-                "abc", false, true);
+        RunFile mine = RunFile.ofThisProcess(
+                "run-1", "run-1", tmp, tmp.resolve("wt"), "prodigy-run-1", "main", "abc", false, true);
         assertThat(mine.live()).isTrue();
 
-        RunFile reusedPid = new RunFile("run-1", "run-1", tmp, tmp.resolve("wt"), "prodigy-run-1", "main", "abc",
-                false, true, RunFile.currentPid(), RunFile.currentHost(), "2001-01-01T00:00:00Z");
-        assertThat(reusedPid.live()).as("our pid, but the record's owner started in 2001").isFalse();
+        RunFile reusedPid = new RunFile(
+                "run-1",
+                "run-1",
+                tmp,
+                tmp.resolve("wt"),
+                "prodigy-run-1",
+                "main",
+                "abc",
+                false,
+                true,
+                RunFile.currentPid(),
+                RunFile.currentHost(),
+                "2001-01-01T00:00:00Z");
+        assertThat(reusedPid.live())
+                .as("our pid, but the record's owner started in 2001")
+                .isFalse();
 
         mine.write(tmp);
         assertThat(RunFile.read(mine.file(tmp))).contains(mine);

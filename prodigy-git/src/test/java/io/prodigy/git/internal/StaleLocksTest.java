@@ -35,11 +35,16 @@ class StaleLocksTest {
         git.output(repo, "worktree", "add", "-q", "-b", "prodigy/run-x/item_1", slot.toString());
         git.output(repo, "worktree", "add", "-q", "-b", "prodigy/run-x/item_2", item.toString());
         git.output(repo, "worktree", "add", "-q", "-b", "prodigy/run-y/item_1", other.toString());
-        List<Path> ours = List.of(lock(runTree, "index.lock"), lock(runTree, "HEAD.lock"), lock(slot, "index.lock"),
-                lock(slot, "HEAD.lock"), lock(item, "ORIG_HEAD.lock"),
+        List<Path> ours = List.of(
+                lock(runTree, "index.lock"),
+                lock(runTree, "HEAD.lock"),
+                lock(slot, "index.lock"),
+                lock(slot, "HEAD.lock"),
+                lock(item, "ORIG_HEAD.lock"),
                 Files.writeString(repo.resolve(".git/refs/heads/prodigy-run-x.lock"), ""),
                 Files.writeString(repo.resolve(".git/refs/heads/prodigy/run-x/item_1.lock"), ""));
-        List<Path> theirs = List.of(lock(other, "index.lock"),
+        List<Path> theirs = List.of(
+                lock(other, "index.lock"),
                 Files.writeString(repo.resolve(".git/refs/heads/prodigy/run-y/item_1.lock"), ""),
                 Files.writeString(repo.resolve(".git/index.lock"), ""));
 
@@ -61,7 +66,10 @@ class StaleLocksTest {
         git.output(repo, "worktree", "add", "-q", "-b", "prodigy-nightly", runTree.toString());
         git.output(repo, "worktree", "add", "-q", "-b", "prodigy/run-x/item_2", item.toString());
         git.output(repo, "worktree", "add", "-q", "-b", "prodigy/run-x/item_3", slot.toString());
-        List<Path> ours = List.of(lock(runTree, "index.lock"), lock(item, "index.lock"), lock(slot, "HEAD.lock"),
+        List<Path> ours = List.of(
+                lock(runTree, "index.lock"),
+                lock(item, "index.lock"),
+                lock(slot, "HEAD.lock"),
                 Files.writeString(repo.resolve(".git/refs/heads/prodigy-nightly.lock"), ""),
                 Files.writeString(repo.resolve(".git/refs/heads/prodigy/run-x/item_2.lock"), ""));
 

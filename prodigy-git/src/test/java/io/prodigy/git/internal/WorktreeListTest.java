@@ -30,20 +30,25 @@ class WorktreeListTest {
         List<Repository.WorktreeEntry> entries = Repository.listWorktrees(cli(git), repo);
 
         assertThat(entries).extracting(e -> e.path().toRealPath()).containsExactly(repo.toRealPath());
-        assertThat(Files.readString(tmp.resolve("lists")).strip()).as("list attempts").isEqualTo("2");
+        assertThat(Files.readString(tmp.resolve("lists")).strip())
+                .as("list attempts")
+                .isEqualTo("2");
     }
 
     @Test
     void otherFailuresAndOnesThatStayAreReported() throws Exception {
         Path repo = repository();
         assertThatThrownBy(() -> Repository.listWorktrees(cli(wrapper("not a git repository", 1)), repo))
-                .isInstanceOf(IsolationException.class).hasMessageContaining("not a git repository");
+                .isInstanceOf(IsolationException.class)
+                .hasMessageContaining("not a git repository");
         assertThat(Files.readString(tmp.resolve("lists")).strip()).isEqualTo("1");
         Files.delete(tmp.resolve("lists"));
-        assertThatThrownBy(() -> Repository.listWorktrees(cli(wrapper(
-                "failed to read .git/worktrees/x/commondir: Success", 99)), repo))
-                .isInstanceOf(IsolationException.class).hasMessageContaining("commondir");
-        assertThat(Files.readString(tmp.resolve("lists")).strip()).as("tried a bounded number of times")
+        assertThatThrownBy(() -> Repository.listWorktrees(
+                        cli(wrapper("failed to read .git/worktrees/x/commondir: Success", 99)), repo))
+                .isInstanceOf(IsolationException.class)
+                .hasMessageContaining("commondir");
+        assertThat(Files.readString(tmp.resolve("lists")).strip())
+                .as("tried a bounded number of times")
                 .isEqualTo("5");
     }
 
@@ -62,13 +67,17 @@ class WorktreeListTest {
 
         assertThat(r.ok()).isFalse();
         assertThat(GitCli.metHalfMadeWorktreeEntry(r.stderr())).as(r.stderr()).isTrue();
-        assertThat(GitCli.metHalfMadeWorktreeEntry("fatal: failed to read '/r/.git/worktrees/x/locked': "
-                + "No such file or directory")).isTrue();
-        assertThat(GitCli.metHalfMadeWorktreeEntry("fatal: not a git repository (or any of the parent "
-                + "directories): .git")).isFalse();
+        assertThat(GitCli.metHalfMadeWorktreeEntry(
+                        "fatal: failed to read '/r/.git/worktrees/x/locked': " + "No such file or directory"))
+                .isTrue();
+        assertThat(GitCli.metHalfMadeWorktreeEntry(
+                        "fatal: not a git repository (or any of the parent " + "directories): .git"))
+                .isFalse();
         assertThat(GitCli.metHalfMadeWorktreeEntry("error: could not read /home/u/.prodigy/worktrees/repo/notes"))
-                .as("a file under PRODIGY_HOME/worktrees is no git entry").isFalse();
-        assertThat(GitCli.metHalfMadeWorktreeEntry("fatal: a branch named 'x' already exists")).isFalse();
+                .as("a file under PRODIGY_HOME/worktrees is no git entry")
+                .isFalse();
+        assertThat(GitCli.metHalfMadeWorktreeEntry("fatal: a branch named 'x' already exists"))
+                .isFalse();
     }
 
     @Test
@@ -92,12 +101,15 @@ class WorktreeListTest {
     private Path wrapper(String message, int failures) throws Exception {
         Path counter = tmp.resolve("lists");
         Path script = tmp.resolve("git-" + failures + "-" + Math.abs(message.hashCode()));
-        Files.writeString(script, "#!/bin/sh\n"
-                + "case \" $* \" in *\" worktree list \"*)\n"
-                + "  n=$(cat '" + counter + "' 2>/dev/null || echo 0); n=$((n + 1)); echo $n > '" + counter + "'\n"
-                + "  if [ $n -le " + failures + " ]; then echo 'fatal: " + message + "' >&2; exit 128; fi;;\n"
-                + "esac\n"
-                + "exec git \"$@\"\n");
+        Files.writeString(
+                script,
+                "#!/bin/sh\n"
+                        + "case \" $* \" in *\" worktree list \"*)\n"
+                        + "  n=$(cat '" + counter + "' 2>/dev/null || echo 0); n=$((n + 1)); echo $n > '" + counter
+                        + "'\n"
+                        + "  if [ $n -le " + failures + " ]; then echo 'fatal: " + message + "' >&2; exit 128; fi;;\n"
+                        + "esac\n"
+                        + "exec git \"$@\"\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script;
     }

@@ -7,8 +7,7 @@ import java.util.Optional;
 
 /** Finds a command the way a shell does: a path as it is, a bare name on {@code PATH}. */
 final class Executables {
-    private Executables() {
-    }
+    private Executables() {}
 
     /**
      * @param command a name such as {@code claude} or a path

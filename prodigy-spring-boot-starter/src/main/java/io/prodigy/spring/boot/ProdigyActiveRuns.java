@@ -17,8 +17,7 @@ public final class ProdigyActiveRuns implements RunListener {
     private final Object lock = new Object();
 
     /** Creates an empty set. */
-    public ProdigyActiveRuns() {
-    }
+    public ProdigyActiveRuns() {}
 
     @Override
     public void onEvent(RunEvent event) {

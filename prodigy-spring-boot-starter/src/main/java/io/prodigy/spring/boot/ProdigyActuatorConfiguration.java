@@ -12,16 +12,14 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class ProdigyActuatorConfiguration {
     /** Creates the configuration; Spring calls it. */
-    public ProdigyActuatorConfiguration() {
-    }
+    public ProdigyActuatorConfiguration() {}
 
     /** The {@code prodigy} health indicator. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(HealthIndicator.class)
     public static class Health {
         /** Creates the configuration; Spring calls it. */
-        public Health() {
-        }
+        public Health() {}
 
         /**
          * @param prodigy the engine
@@ -40,8 +38,7 @@ public class ProdigyActuatorConfiguration {
     @ConditionalOnClass(Endpoint.class)
     public static class Runs {
         /** Creates the configuration; Spring calls it. */
-        public Runs() {
-        }
+        public Runs() {}
 
         /**
          * @param prodigy the engine

@@ -26,17 +26,18 @@ import org.springframework.context.annotation.Import;
  * for {@code prodigy.run(workflow, options)}. Metrics, tracing, the health indicator and the runs endpoint come
  * from the configurations imported here, each only when its classes and beans are present.
  */
-@AutoConfiguration(afterName = {
-        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-        "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
-        "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration"})
+@AutoConfiguration(
+        afterName = {
+            "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+            "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+            "org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration",
+            "org.springframework.boot.opentelemetry.autoconfigure.OpenTelemetrySdkAutoConfiguration"
+        })
 @EnableConfigurationProperties(ProdigyProperties.class)
 @Import({ProdigyMetricsConfiguration.class, ProdigyTracingConfiguration.class, ProdigyActuatorConfiguration.class})
 public class ProdigyAutoConfiguration {
     /** Creates the configuration; Spring calls it. */
-    public ProdigyAutoConfiguration() {
-    }
+    public ProdigyAutoConfiguration() {}
 
     /**
      * @param properties the settings
@@ -50,12 +51,16 @@ public class ProdigyAutoConfiguration {
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public Prodigy prodigy(ProdigyProperties properties, ObjectProvider<AgentRunner> runners,
-                           ObjectProvider<AgentRunnerDecorator> decorators,
-                           ObjectProvider<IsolationStrategy> isolation, ObjectProvider<CheckpointStore> checkpoints,
-                           ObjectProvider<DlqStore> dlq, ObjectProvider<RunListener> listeners) {
-        Path workingDirectory = properties.getWorkingDirectory() != null ? properties.getWorkingDirectory()
-                : Path.of("");
+    public Prodigy prodigy(
+            ProdigyProperties properties,
+            ObjectProvider<AgentRunner> runners,
+            ObjectProvider<AgentRunnerDecorator> decorators,
+            ObjectProvider<IsolationStrategy> isolation,
+            ObjectProvider<CheckpointStore> checkpoints,
+            ObjectProvider<DlqStore> dlq,
+            ObjectProvider<RunListener> listeners) {
+        Path workingDirectory =
+                properties.getWorkingDirectory() != null ? properties.getWorkingDirectory() : Path.of("");
         Path home = home(properties);
         AgentRunner runner = runners.getIfAvailable(() -> ProdigyComponents.agentRunner(properties.getAgent()));
         if (runner != null) {
@@ -73,8 +78,8 @@ public class ProdigyAutoConfiguration {
         if (runner != null) {
             b.agentRunner(runner);
         }
-        IsolationStrategy strategy = isolation.getIfAvailable(() -> ProdigyComponents.isolation(properties,
-                workingDirectory, home));
+        IsolationStrategy strategy =
+                isolation.getIfAvailable(() -> ProdigyComponents.isolation(properties, workingDirectory, home));
         if (strategy != null) {
             b.isolation(strategy);
         }
@@ -110,7 +115,9 @@ public class ProdigyAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public RunOptions prodigyRunOptions(ProdigyProperties properties) {
-        return RunOptions.builder().maxParallel(properties.getMaxParallel()).budgetUsd(properties.getBudgetUsd())
+        return RunOptions.builder()
+                .maxParallel(properties.getMaxParallel())
+                .budgetUsd(properties.getBudgetUsd())
                 .build();
     }
 
@@ -123,6 +130,8 @@ public class ProdigyAutoConfiguration {
         if (env != null && !env.isBlank()) {
             return Path.of(env).toAbsolutePath().normalize();
         }
-        return Path.of(System.getProperty("user.home"), ".prodigy").toAbsolutePath().normalize();
+        return Path.of(System.getProperty("user.home"), ".prodigy")
+                .toAbsolutePath()
+                .normalize();
     }
 }

@@ -13,8 +13,7 @@ import java.nio.file.Path;
 
 /** Builds the agent runner and the isolation strategy {@link ProdigyProperties} describe. */
 final class ProdigyComponents {
-    private ProdigyComponents() {
-    }
+    private ProdigyComponents() {}
 
     /**
      * @param agent the agent settings
@@ -31,7 +30,8 @@ final class ProdigyComponents {
                     throw new IllegalStateException("prodigy.agent.type=command needs prodigy.agent.command.template, "
                             + "e.g. [aider, --message, '{prompt}', --yes-always]");
                 }
-                CommandAgentRunner.Builder b = CommandAgentRunner.builder(c.getTemplate().toArray(String[]::new));
+                CommandAgentRunner.Builder b =
+                        CommandAgentRunner.builder(c.getTemplate().toArray(String[]::new));
                 if (c.getName() != null) {
                     b.name(c.getName());
                 }
@@ -40,8 +40,11 @@ final class ProdigyComponents {
             }
             default: {
                 ProdigyProperties.Claude c = agent.getClaude();
-                ClaudeCodeRunner.Builder b = ClaudeCodeRunner.builder().executable(c.getExecutable())
-                        .model(c.getModel()).permissionMode(c.getPermissionMode()).maxTurns(c.getMaxTurns())
+                ClaudeCodeRunner.Builder b = ClaudeCodeRunner.builder()
+                        .executable(c.getExecutable())
+                        .model(c.getModel())
+                        .permissionMode(c.getPermissionMode())
+                        .maxTurns(c.getMaxTurns())
                         .allowedTools(c.getAllowedTools().toArray(String[]::new))
                         .disallowedTools(c.getDisallowedTools().toArray(String[]::new))
                         .appendSystemPrompt(c.getAppendSystemPrompt())
@@ -82,8 +85,10 @@ final class ProdigyComponents {
                 return DirectoryIsolation.scratchPerItem();
             default: {
                 ProdigyProperties.Worktree w = properties.getIsolation().getWorktree();
-                WorktreeIsolation.Builder b = WorktreeIsolation.builder().prodigyHome(home)
-                        .mode(worktreeMode(w)).keepFailedWorktrees(w.isKeepFailed())
+                WorktreeIsolation.Builder b = WorktreeIsolation.builder()
+                        .prodigyHome(home)
+                        .mode(worktreeMode(w))
+                        .keepFailedWorktrees(w.isKeepFailed())
                         .gitExecutable(w.getGitExecutable());
                 if (w.getMaxWorktrees() != null) {
                     b.maxWorktrees(w.getMaxWorktrees());

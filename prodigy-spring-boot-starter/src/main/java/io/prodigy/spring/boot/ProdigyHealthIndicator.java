@@ -40,8 +40,11 @@ public class ProdigyHealthIndicator implements HealthIndicator {
             Files.delete(probe);
             up.withDetail("runs", prodigy.checkpoints().runs().size());
         } catch (IOException | RuntimeException e) {
-            problems.append("the state directory ").append(home).append(" is not writable or its runs cannot be read: ")
-                    .append(e.getMessage()).append("; ");
+            problems.append("the state directory ")
+                    .append(home)
+                    .append(" is not writable or its runs cannot be read: ")
+                    .append(e.getMessage())
+                    .append("; ");
         }
         if (ProdigyComponents.usesGit(properties, prodigy.workingDirectory())) {
             String git = properties.getIsolation().getWorktree().getGitExecutable();
@@ -62,8 +65,10 @@ public class ProdigyHealthIndicator implements HealthIndicator {
             }
         }
         if (problems.length() > 0) {
-            return Health.down().withDetail("home", home.toString())
-                    .withDetail("problem", problems.substring(0, problems.length() - 2)).build();
+            return Health.down()
+                    .withDetail("home", home.toString())
+                    .withDetail("problem", problems.substring(0, problems.length() - 2))
+                    .build();
         }
         return up.build();
     }
@@ -83,7 +88,9 @@ public class ProdigyHealthIndicator implements HealthIndicator {
 
     private static Optional<String> version(String git) {
         try {
-            Process p = new ProcessBuilder(git, "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(git, "--version")
+                    .redirectErrorStream(true)
+                    .start();
             p.getOutputStream().close();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -21,8 +21,7 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnProperty(prefix = "prodigy.metrics", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class ProdigyMetricsConfiguration {
     /** Creates the configuration; Spring calls it. */
-    public ProdigyMetricsConfiguration() {
-    }
+    public ProdigyMetricsConfiguration() {}
 
     /**
      * @param registry the application's registry
@@ -32,10 +31,13 @@ public class ProdigyMetricsConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public ProdigyMetrics prodigyMetrics(MeterRegistry registry, ProdigyProperties properties) {
-        double[] percentiles = properties.getMetrics().getPercentiles().stream().mapToDouble(Double::doubleValue)
+        double[] percentiles = properties.getMetrics().getPercentiles().stream()
+                .mapToDouble(Double::doubleValue)
                 .toArray();
-        return ProdigyMetrics.builder(registry).percentiles(percentiles)
-                .percentileHistogram(properties.getMetrics().isPercentileHistogram()).build();
+        return ProdigyMetrics.builder(registry)
+                .percentiles(percentiles)
+                .percentileHistogram(properties.getMetrics().isPercentileHistogram())
+                .build();
     }
 
     /**

@@ -26,8 +26,11 @@ final class ProdigyRunsDrain implements DisposableBean {
     @Override
     public void destroy() throws InterruptedException {
         if (!runs.awaitNone(grace)) {
-            LOG.warn("closing Prodigy (home {}) while runs {} are still going on after {}; resume them later",
-                    prodigy.home(), runs.runIds(), grace);
+            LOG.warn(
+                    "closing Prodigy (home {}) while runs {} are still going on after {}; resume them later",
+                    prodigy.home(),
+                    runs.runIds(),
+                    grace);
         }
     }
 }

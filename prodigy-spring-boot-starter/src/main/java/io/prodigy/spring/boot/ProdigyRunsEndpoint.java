@@ -35,7 +35,8 @@ public class ProdigyRunsEndpoint {
     public Map<String, Object> runs() {
         List<Map<String, Object>> runs = prodigy.checkpoints().runs().stream()
                 .sorted(Comparator.comparing(RunRecord::startedAt).reversed())
-                .map(ProdigyRunsEndpoint::describe).toList();
+                .map(ProdigyRunsEndpoint::describe)
+                .toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("home", prodigy.home().toString());
         body.put("active", List.copyOf(active.runIds()));
@@ -49,14 +50,19 @@ public class ProdigyRunsEndpoint {
      */
     @ReadOperation
     public Map<String, Object> run(@Selector String runId) {
-        return prodigy.checkpoints().findRun(runId).map(r -> {
-            Map<String, Object> body = describe(r);
-            List<String> dead = prodigy.dlq().list(runId).stream().filter(e -> !e.resolved())
-                    .map(DlqEntry::itemId).toList();
-            body.put("deadLetters", dead);
-            body.put("metadata", r.metadata());
-            return body;
-        }).orElse(null);
+        return prodigy.checkpoints()
+                .findRun(runId)
+                .map(r -> {
+                    Map<String, Object> body = describe(r);
+                    List<String> dead = prodigy.dlq().list(runId).stream()
+                            .filter(e -> !e.resolved())
+                            .map(DlqEntry::itemId)
+                            .toList();
+                    body.put("deadLetters", dead);
+                    body.put("metadata", r.metadata());
+                    return body;
+                })
+                .orElse(null);
     }
 
     private static Map<String, Object> describe(RunRecord r) {

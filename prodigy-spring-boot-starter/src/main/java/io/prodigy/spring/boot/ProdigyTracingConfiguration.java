@@ -19,8 +19,7 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnProperty(prefix = "prodigy.tracing", name = "enabled", havingValue = "true", matchIfMissing = true)
 public class ProdigyTracingConfiguration {
     /** Creates the configuration; Spring calls it. */
-    public ProdigyTracingConfiguration() {
-    }
+    public ProdigyTracingConfiguration() {}
 
     /**
      * @param openTelemetry the application's OpenTelemetry

@@ -50,32 +50,41 @@ class ProdigyAutoConfigurationTest {
     private ApplicationContextRunner runner() {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(ProdigyAutoConfiguration.class))
-                .withPropertyValues("prodigy.home=" + dir.resolve("home"), "prodigy.working-directory=" + dir,
+                .withPropertyValues(
+                        "prodigy.home=" + dir.resolve("home"),
+                        "prodigy.working-directory=" + dir,
                         "prodigy.handle-signals=false");
     }
 
     private static Workflow workflow() {
         return Workflow.mapReduce("spring")
-                .map(MapPhase.builder().input(WorkInput.values(List.of("x", "y"))).agentTemplate(
-                        Step.agent("/review ${item}")))
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(List.of("x", "y")))
+                        .agentTemplate(Step.agent("/review ${item}")))
                 .build();
     }
 
     @Test
     void autoIsolationOutsideGitRefusesParallelItemsInsteadOfSharingTheDirectory() {
-        runner().withBean(AgentRunner.class, () -> request -> AgentResult.success("ok")).run(context ->
-                assertThatThrownBy(() -> context.getBean(Prodigy.class).run(workflow()))
+        runner().withBean(AgentRunner.class, () -> request -> AgentResult.success("ok"))
+                .run(context -> assertThatThrownBy(
+                                () -> context.getBean(Prodigy.class).run(workflow()))
                         .isInstanceOf(io.prodigy.api.WorkflowDefinitionException.class)
                         .hasMessageContaining("no isolation strategy was chosen"));
     }
 
     @Test
     void propertiesConfigureTheEngineAndItsRunOptions() {
-        runner().withPropertyValues("prodigy.max-parallel=3", "prodigy.budget-usd=2.5",
+        runner().withPropertyValues(
+                        "prodigy.max-parallel=3",
+                        "prodigy.budget-usd=2.5",
                         "prodigy.agent.claude.executable=claude-not-installed-here")
                 .run(context -> {
-                    assertThat(context).hasNotFailed().hasSingleBean(Prodigy.class)
-                            .hasSingleBean(ProdigyRunsEndpoint.class).hasSingleBean(ProdigyHealthIndicator.class);
+                    assertThat(context)
+                            .hasNotFailed()
+                            .hasSingleBean(Prodigy.class)
+                            .hasSingleBean(ProdigyRunsEndpoint.class)
+                            .hasSingleBean(ProdigyHealthIndicator.class);
                     Prodigy prodigy = context.getBean(Prodigy.class);
                     assertThat(prodigy.home()).isEqualTo(dir.resolve("home"));
                     assertThat(prodigy.workingDirectory()).isEqualTo(dir);
@@ -85,28 +94,44 @@ class ProdigyAutoConfigurationTest {
                     // no MeterRegistry and no OpenTelemetry bean: neither module is registered
                     assertThat(context).doesNotHaveBean(ProdigyMetrics.class).doesNotHaveBean(ProdigyTracing.class);
                     // the default Claude runner's CLI is missing: the health says so
-                    Health health = context.getBean(ProdigyHealthIndicator.class).health();
+                    Health health =
+                            context.getBean(ProdigyHealthIndicator.class).health();
                     assertThat(health.getStatus()).isEqualTo(Status.DOWN);
                     assertThat(health.getDetails().get("problem").toString())
-                            .contains("claude-not-installed-here").contains("not found");
+                            .contains("claude-not-installed-here")
+                            .contains("not found");
                 });
     }
 
     @Test
     void itemWorktreesDefaultToWarmReuseAsTheLibraryDoes() {
-        runner().run(context -> assertThat(context.getBean(ProdigyProperties.class).getIsolation().getWorktree()
-                .getMode()).isEqualTo(ProdigyProperties.WorktreeAllocation.REUSE));
-        runner().withPropertyValues("prodigy.isolation.worktree.mode=on-demand").run(context ->
-                assertThat(context.getBean(ProdigyProperties.class).getIsolation().getWorktree().getMode())
+        runner().run(context -> assertThat(context.getBean(ProdigyProperties.class)
+                        .getIsolation()
+                        .getWorktree()
+                        .getMode())
+                .isEqualTo(ProdigyProperties.WorktreeAllocation.REUSE));
+        runner().withPropertyValues("prodigy.isolation.worktree.mode=on-demand")
+                .run(context -> assertThat(context.getBean(ProdigyProperties.class)
+                                .getIsolation()
+                                .getWorktree()
+                                .getMode())
                         .isEqualTo(ProdigyProperties.WorktreeAllocation.ON_DEMAND));
     }
 
     @Test
     void invalidPropertiesFailTheContextWithTheirName() {
-        runner().withPropertyValues("prodigy.max-parallel=0").run(context -> assertThat(context).hasFailed()
-                .getFailure().rootCause().hasMessageContaining("prodigy.max-parallel"));
-        runner().withPropertyValues("prodigy.agent.type=command").run(context -> assertThat(context).hasFailed()
-                .getFailure().rootCause().hasMessageContaining("prodigy.agent.command.template"));
+        runner().withPropertyValues("prodigy.max-parallel=0")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("prodigy.max-parallel"));
+        runner().withPropertyValues("prodigy.agent.type=command")
+                .run(context -> assertThat(context)
+                        .hasFailed()
+                        .getFailure()
+                        .rootCause()
+                        .hasMessageContaining("prodigy.agent.command.template"));
     }
 
     @Test
@@ -132,7 +157,8 @@ class ProdigyAutoConfigurationTest {
                     // the endpoint lists the run from the application's store
                     ProdigyRunsEndpoint endpoint = context.getBean(ProdigyRunsEndpoint.class);
                     @SuppressWarnings("unchecked")
-                    List<Map<String, Object>> runs = (List<Map<String, Object>>) endpoint.runs().get("runs");
+                    List<Map<String, Object>> runs =
+                            (List<Map<String, Object>>) endpoint.runs().get("runs");
                     assertThat(runs).singleElement().satisfies(r -> {
                         assertThat(r.get("runId")).isEqualTo(result.runId());
                         assertThat(r.get("status")).isEqualTo("SUCCEEDED");
@@ -141,7 +167,9 @@ class ProdigyAutoConfigurationTest {
                     assertThat(endpoint.run(result.runId())).containsEntry("deadLetters", List.of());
                     assertThat(endpoint.run("no-such-run")).isNull();
                     // the application's runner needs no CLI: the health is up
-                    assertThat(context.getBean(ProdigyHealthIndicator.class).health().getStatus())
+                    assertThat(context.getBean(ProdigyHealthIndicator.class)
+                                    .health()
+                                    .getStatus())
                             .isEqualTo(Status.UP);
                 });
     }
@@ -151,25 +179,44 @@ class ProdigyAutoConfigurationTest {
         InMemorySpanExporter spans = InMemorySpanExporter.create();
         runner().withPropertyValues("prodigy.isolation.mode=directory", "prodigy.metrics.percentiles=0.5,0.9")
                 .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-                .withBean(OpenTelemetry.class, () -> OpenTelemetrySdk.builder().setTracerProvider(
-                        SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-                        .build())
-                .withBean(AgentRunner.class, () -> request -> AgentResult.builder().success(true).costUsd(0.1)
-                        .tokens(new TokenUsage(10, 5, 0, 0)).build())
+                .withBean(
+                        OpenTelemetry.class,
+                        () -> OpenTelemetrySdk.builder()
+                                .setTracerProvider(SdkTracerProvider.builder()
+                                        .addSpanProcessor(SimpleSpanProcessor.create(spans))
+                                        .build())
+                                .build())
+                .withBean(
+                        AgentRunner.class,
+                        () -> request -> AgentResult.builder()
+                                .success(true)
+                                .costUsd(0.1)
+                                .tokens(new TokenUsage(10, 5, 0, 0))
+                                .build())
                 .run(context -> {
                     assertThat(context).hasSingleBean(ProdigyMetrics.class).hasSingleBean(ProdigyTracing.class);
                     RunResult result = context.getBean(Prodigy.class).run(workflow());
                     assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
                     MeterRegistry registry = context.getBean(MeterRegistry.class);
-                    assertThat(registry.get("prodigy.items.finished").tag("workflow", "spring").counter().count())
+                    assertThat(registry.get("prodigy.items.finished")
+                                    .tag("workflow", "spring")
+                                    .counter()
+                                    .count())
                             .isEqualTo(2);
                     // the agent runner was decorated: tokens are known
-                    assertThat(registry.get("prodigy.agent.tokens").tag("kind", "input").counter().count())
+                    assertThat(registry.get("prodigy.agent.tokens")
+                                    .tag("kind", "input")
+                                    .counter()
+                                    .count())
                             .isEqualTo(20);
                     assertThat(registry.get("prodigy.dlq.size").gauge().value()).isZero();
-                    assertThat(registry.get("prodigy.item.duration").timer().takeSnapshot().percentileValues())
+                    assertThat(registry.get("prodigy.item.duration")
+                                    .timer()
+                                    .takeSnapshot()
+                                    .percentileValues())
                             .hasSize(2);
-                    assertThat(spans.getFinishedSpanItems()).extracting(s -> s.getName())
+                    assertThat(spans.getFinishedSpanItems())
+                            .extracting(s -> s.getName())
                             .contains("run spring", "map spring", "invoke_agent claude-code");
                 });
     }
@@ -179,12 +226,16 @@ class ProdigyAutoConfigurationTest {
         runner().withClassLoader(new FilteredClassLoader(ProdigyMetrics.class, ProdigyTracing.class))
                 .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .withBean(OpenTelemetry.class, OpenTelemetry::noop)
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ProdigyMetrics.class)
-                        .doesNotHaveBean(ProdigyTracing.class).hasSingleBean(Prodigy.class));
+                .run(context -> assertThat(context)
+                        .hasNotFailed()
+                        .doesNotHaveBean(ProdigyMetrics.class)
+                        .doesNotHaveBean(ProdigyTracing.class)
+                        .hasSingleBean(Prodigy.class));
         runner().withPropertyValues("prodigy.metrics.enabled=false", "prodigy.tracing.enabled=false")
                 .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
                 .withBean(OpenTelemetry.class, OpenTelemetry::noop)
-                .run(context -> assertThat(context).doesNotHaveBean(ProdigyMetrics.class)
+                .run(context -> assertThat(context)
+                        .doesNotHaveBean(ProdigyMetrics.class)
                         .doesNotHaveBean(ProdigyTracing.class));
     }
 
@@ -194,17 +245,24 @@ class ProdigyAutoConfigurationTest {
         Files.createDirectories(dir.resolve(".git"));
         runner().withPropertyValues("prodigy.agent.claude.executable=" + claude.executable())
                 .run(context -> {
-                    Health health = context.getBean(ProdigyHealthIndicator.class).health();
+                    Health health =
+                            context.getBean(ProdigyHealthIndicator.class).health();
                     assertThat(health.getStatus()).as("%s", health.getDetails()).isEqualTo(Status.UP);
-                    assertThat(health.getDetails()).containsEntry("agent", claude.executable().toString())
+                    assertThat(health.getDetails())
+                            .containsEntry("agent", claude.executable().toString())
                             .containsEntry("home", dir.resolve("home").toString())
                             .containsKey("runs");
                     assertThat(health.getDetails().get("git").toString()).startsWith("git version");
                 });
-        runner().withPropertyValues("prodigy.agent.claude.executable=" + claude.executable(),
+        runner().withPropertyValues(
+                        "prodigy.agent.claude.executable=" + claude.executable(),
                         "prodigy.isolation.worktree.git-executable=git-not-installed-here")
-                .run(context -> assertThat(context.getBean(ProdigyHealthIndicator.class).health().getDetails()
-                        .get("problem").toString()).contains("git-not-installed-here"));
+                .run(context -> assertThat(context.getBean(ProdigyHealthIndicator.class)
+                                .health()
+                                .getDetails()
+                                .get("problem")
+                                .toString())
+                        .contains("git-not-installed-here"));
     }
 
     @Test
@@ -212,7 +270,8 @@ class ProdigyAutoConfigurationTest {
         java.util.concurrent.CountDownLatch agentStarted = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.atomic.AtomicLong finishedAt = new java.util.concurrent.atomic.AtomicLong();
-        runner().withPropertyValues("prodigy.isolation.mode=directory").withBean(AgentRunner.class, () -> request -> {
+        runner().withPropertyValues("prodigy.isolation.mode=directory")
+                .withBean(AgentRunner.class, () -> request -> {
                     agentStarted.countDown();
                     release.await(20, java.util.concurrent.TimeUnit.SECONDS);
                     return AgentResult.success("ok");
@@ -225,11 +284,13 @@ class ProdigyAutoConfigurationTest {
                 .run(context -> {
                     Prodigy prodigy = context.getBean(Prodigy.class);
                     var handle = prodigy.start(workflow());
-                    assertThat(agentStarted.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-                    assertThat(context.getBean(ProdigyActiveRuns.class).runIds()).containsExactly(handle.runId());
+                    assertThat(agentStarted.await(20, java.util.concurrent.TimeUnit.SECONDS))
+                            .isTrue();
+                    assertThat(context.getBean(ProdigyActiveRuns.class).runIds())
+                            .containsExactly(handle.runId());
                     @SuppressWarnings("unchecked")
-                    List<String> active = (List<String>) context.getBean(ProdigyRunsEndpoint.class).runs()
-                            .get("active");
+                    List<String> active = (List<String>)
+                            context.getBean(ProdigyRunsEndpoint.class).runs().get("active");
                     assertThat(active).containsExactly(handle.runId());
                     Thread releaser = new Thread(() -> {
                         try {
@@ -242,7 +303,9 @@ class ProdigyAutoConfigurationTest {
                     releaser.start();
                     context.close();
                     long closedAt = System.nanoTime();
-                    assertThat(finishedAt.get()).as("the run ended before the stores were closed").isNotZero()
+                    assertThat(finishedAt.get())
+                            .as("the run ended before the stores were closed")
+                            .isNotZero()
                             .isLessThanOrEqualTo(closedAt);
                     assertThat(handle.await().status()).isEqualTo(RunStatus.SUCCEEDED);
                     releaser.join();

@@ -40,8 +40,7 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00.125Z");
 
     /** For subclasses. */
-    protected CheckpointStoreContract() {
-    }
+    protected CheckpointStoreContract() {}
 
     /**
      * @param runId the run's id
@@ -49,8 +48,10 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
      * @return a record of a running run, with a workspace and metadata
      */
     protected static RunRecord record(String runId, Instant startedAt) {
-        return RunRecord.builder(runId, "contract-workflow", Path.of("project"), startedAt).workflowHash("hash-" + runId)
-                .workspace(Path.of("workspace", runId)).metadata(Map.of("args", "--flag value", "branch", "main"))
+        return RunRecord.builder(runId, "contract-workflow", Path.of("project"), startedAt)
+                .workflowHash("hash-" + runId)
+                .workspace(Path.of("workspace", runId))
+                .metadata(Map.of("args", "--flag value", "branch", "main"))
                 .build();
     }
 
@@ -59,15 +60,15 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
         return List.of(
                 new JournalEntry.StepCompleted(T0.plusMillis(1), "0/setup/0", true, Map.of("files", "\"a.txt\"")),
                 new JournalEntry.PhaseCompleted(T0.plusMillis(2), 0, "setup", Map.of("count", "3")),
-                new JournalEntry.ItemsResolved(T0.plusMillis(3), 0, List.of("a", "b"),
-                        "[{\"id\":\"a\"},{\"id\":\"b\"}]"),
+                new JournalEntry.ItemsResolved(
+                        T0.plusMillis(3), 0, List.of("a", "b"), "[{\"id\":\"a\"},{\"id\":\"b\"}]"),
                 new JournalEntry.ItemDispatched(T0.plusMillis(4), 0, "a", 1),
-                new JournalEntry.ItemFinished(T0.plusMillis(5), 0, "a", ItemStatus.SUCCEEDED,
-                        "{\"item_id\":\"a\",\"status\":\"success\"}"),
+                new JournalEntry.ItemFinished(
+                        T0.plusMillis(5), 0, "a", ItemStatus.SUCCEEDED, "{\"item_id\":\"a\",\"status\":\"success\"}"),
                 new JournalEntry.ItemIntegrated(T0.plusMillis(6), 0, "a", "0123456789abcdef0123456789abcdef01234567"),
                 new JournalEntry.ItemDispatched(T0.plusMillis(7), 0, "b", 1),
-                new JournalEntry.ItemFinished(T0.plusMillis(8), 0, "b", ItemStatus.FAILED,
-                        "{\"item_id\":\"b\",\"status\":\"failed\"}"),
+                new JournalEntry.ItemFinished(
+                        T0.plusMillis(8), 0, "b", ItemStatus.FAILED, "{\"item_id\":\"b\",\"status\":\"failed\"}"),
                 new JournalEntry.ItemDeadLettered(T0.plusMillis(9), 0, "b"),
                 new JournalEntry.PhaseCompleted(T0.plusMillis(10), 0, "map", Map.of()));
     }
@@ -129,17 +130,25 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
         int perThread = 40;
         runTogether(threads, thread -> {
             for (int i = 0; i < perThread; i++) {
-                store().append("run-1", new JournalEntry.ItemDispatched(T0.plusMillis(i), thread,
-                        "t" + thread + "-" + i, i + 1));
+                store().append(
+                                "run-1",
+                                new JournalEntry.ItemDispatched(
+                                        T0.plusMillis(i), thread, "t" + thread + "-" + i, i + 1));
             }
         });
         List<JournalEntry> journal = store().journal("run-1");
         assertThat(journal).hasSize(threads * perThread);
         for (int t = 0; t < threads; t++) {
             int thread = t;
-            List<Integer> attempts = journal.stream().map(JournalEntry.ItemDispatched.class::cast)
-                    .filter(e -> e.stage() == thread).map(JournalEntry.ItemDispatched::attempt).toList();
-            assertThat(attempts).as("thread %d's entries in its order", t).isSorted().hasSize(perThread);
+            List<Integer> attempts = journal.stream()
+                    .map(JournalEntry.ItemDispatched.class::cast)
+                    .filter(e -> e.stage() == thread)
+                    .map(JournalEntry.ItemDispatched::attempt)
+                    .toList();
+            assertThat(attempts)
+                    .as("thread %d's entries in its order", t)
+                    .isSorted()
+                    .hasSize(perThread);
         }
     }
 
@@ -163,8 +172,12 @@ public abstract class CheckpointStoreContract extends StoreContract<CheckpointSt
         store().createRun(record("run-1", T0));
         JournalEntry e = new JournalEntry.ItemDispatched(T0, 0, "a", 1);
         store().append("run-1", e);
-        RunRecord changed = record("run-1", T0).toBuilder().status(RunStatus.FAILED).workspace(Path.of("elsewhere"))
-                .updatedAt(T0.plusSeconds(5)).metadata(Map.of("branch", "feature")).build();
+        RunRecord changed = record("run-1", T0).toBuilder()
+                .status(RunStatus.FAILED)
+                .workspace(Path.of("elsewhere"))
+                .updatedAt(T0.plusSeconds(5))
+                .metadata(Map.of("branch", "feature"))
+                .build();
         store().updateRun(changed);
         assertThat(store().findRun("run-1")).contains(changed);
         assertThat(store().journal("run-1")).containsExactly(e);

@@ -34,8 +34,7 @@ public abstract class DlqStoreContract extends StoreContract<DlqStore> {
     private static final Instant T0 = Instant.parse("2026-03-01T10:00:00.250Z");
 
     /** For subclasses. */
-    protected DlqStoreContract() {
-    }
+    protected DlqStoreContract() {}
 
     /**
      * @param runId the run
@@ -45,9 +44,14 @@ public abstract class DlqStoreContract extends StoreContract<DlqStore> {
      * @return an unresolved entry with one failed attempt
      */
     protected static DlqEntry entry(String runId, String itemId, int attempt, Instant at) {
-        FailedAttempt failed = FailedAttempt.of(attempt, at, ErrorKind.COMMAND_FAILED,
-                "attempt " + attempt + " of " + itemId + " failed").withExitCode(1).withStep("claude: /fix " + itemId);
-        return DlqEntry.builder(runId, itemId).itemJson("{\"id\":\"" + itemId + "\"}").attempt(failed).build();
+        FailedAttempt failed = FailedAttempt.of(
+                        attempt, at, ErrorKind.COMMAND_FAILED, "attempt " + attempt + " of " + itemId + " failed")
+                .withExitCode(1)
+                .withStep("claude: /fix " + itemId);
+        return DlqEntry.builder(runId, itemId)
+                .itemJson("{\"id\":\"" + itemId + "\"}")
+                .attempt(failed)
+                .build();
     }
 
     @Test

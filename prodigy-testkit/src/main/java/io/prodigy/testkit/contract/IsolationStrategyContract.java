@@ -55,14 +55,14 @@ import org.junit.jupiter.api.io.TempDir;
 public abstract class IsolationStrategyContract {
     @TempDir
     private Path directory;
+
     private GitRepository project;
     private Path home;
     private IsolationStrategy strategy;
     private final List<Workspace> runs = new ArrayList<>();
 
     /** For subclasses. */
-    protected IsolationStrategyContract() {
-    }
+    protected IsolationStrategyContract() {}
 
     /**
      * @param project the scratch repository the runs work on (its {@link GitRepository#environment()} keeps the
@@ -116,8 +116,14 @@ public abstract class IsolationStrategyContract {
      * @return a context of a run on the project
      */
     protected final RunContext context(String runId) {
-        return new RunContext(runId, "contract-workflow", project.directory(), home.resolve("runs").resolve(runId),
-                MergeSteps.NONE, null, home);
+        return new RunContext(
+                runId,
+                "contract-workflow",
+                project.directory(),
+                home.resolve("runs").resolve(runId),
+                MergeSteps.NONE,
+                null,
+                home);
     }
 
     private Workspace openRun(String runId) {
@@ -146,21 +152,37 @@ public abstract class IsolationStrategyContract {
 
     @Test
     void openRunOnAMissingProjectDirectoryFailsWithIsolationException() {
-        RunContext missing = new RunContext("run-missing", "contract-workflow", directory.resolve("no-such-project"),
-                home.resolve("runs").resolve("run-missing"), MergeSteps.NONE, null, home);
+        RunContext missing = new RunContext(
+                "run-missing",
+                "contract-workflow",
+                directory.resolve("no-such-project"),
+                home.resolve("runs").resolve("run-missing"),
+                MergeSteps.NONE,
+                null,
+                home);
         assertThatThrownBy(() -> strategy.openRun(missing)).isInstanceOf(IsolationException.class);
     }
 
     @Test
     void acquireGivesAnExistingWorkspaceForAnyItemId() {
         Workspace run = openRun("run-ids");
-        List<String> ids = List.of("plain", "with space", "a/b\\c", "../escape", "*?:<>|\"", "ünïcødé-✓",
-                "x".repeat(300), ".hidden", "-dash");
+        List<String> ids = List.of(
+                "plain",
+                "with space",
+                "a/b\\c",
+                "../escape",
+                "*?:<>|\"",
+                "ünïcødé-✓",
+                "x".repeat(300),
+                ".hidden",
+                "-dash");
         for (String id : ids) {
             Workspace item = strategy.acquire(run, new ItemKey(0, id));
             assertThat(item.directory()).as("workspace of item '%s'", id).isDirectory();
             assertThat(item.directory().normalize().startsWith(directory.normalize())
-                    || item.directory().normalize().startsWith(project.directory().normalize()))
+                            || item.directory()
+                                    .normalize()
+                                    .startsWith(project.directory().normalize()))
                     .as("workspace of item '%s' stays inside the test's directories: %s", id, item.directory())
                     .isTrue();
             strategy.release(item, false);
@@ -169,8 +191,8 @@ public abstract class IsolationStrategyContract {
 
     @Test
     void itemsStartFromTheRunWorkspacesCurrentState() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(itemsStartFromTheRunWorkspace(),
-                "the strategy gives items empty workspaces");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                itemsStartFromTheRunWorkspace(), "the strategy gives items empty workspaces");
         Workspace run = openRun("run-state");
         change(run, "from-run.txt", "written by the run\n");
         Workspace item = strategy.acquire(run, new ItemKey(0, "a"));
@@ -204,7 +226,8 @@ public abstract class IsolationStrategyContract {
                 dirs.add(f.get(120, TimeUnit.SECONDS));
             }
             for (int t = 0; t < threads; t++) {
-                assertThat(dirs.get(t).resolve("work-item-" + t + ".txt")).as("kept workspace of item-%d", t)
+                assertThat(dirs.get(t).resolve("work-item-" + t + ".txt"))
+                        .as("kept workspace of item-%d", t)
                         .hasContent("item-" + t);
             }
         } finally {
@@ -238,7 +261,8 @@ public abstract class IsolationStrategyContract {
         if (first instanceof IntegrationResult.Integrated) {
             assertThat(run.directory().resolve("item-a.txt")).hasContent("work of a");
         }
-        assertThat(strategy.integrate(run, item)).as("integrating the same work again")
+        assertThat(strategy.integrate(run, item))
+                .as("integrating the same work again")
                 .isInstanceOf(IntegrationResult.NothingToIntegrate.class);
         strategy.release(item, false);
     }
@@ -258,8 +282,8 @@ public abstract class IsolationStrategyContract {
         Workspace run = openRun("run-stale");
         ItemKey key = new ItemKey(0, "interrupted");
         Workspace first = strategy.acquire(run, key);
-        org.junit.jupiter.api.Assumptions.assumeFalse(first.directory().equals(run.directory()),
-                "items work in the run's workspace itself");
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                first.directory().equals(run.directory()), "items work in the run's workspace itself");
         change(first, "half-done.txt", "left by an earlier attempt\n");
         strategy.release(first, true);
         strategy.discardStale(run, key);

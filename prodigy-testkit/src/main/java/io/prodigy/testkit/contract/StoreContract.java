@@ -26,12 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 public abstract class StoreContract<S> {
     @TempDir
     private Path directory;
+
     private final List<S> opened = new ArrayList<>();
     private S store;
 
     /** For the store contracts. */
-    StoreContract() {
-    }
+    StoreContract() {}
 
     /**
      * @param directory an empty directory, private to the test, the store may keep its files in

@@ -22,33 +22,39 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
-import org.junit.jupiter.api.Test;
 
 /** The contract tests fail on implementations that break the contract (they are run through the launcher). */
 class ContractsCatchBrokenImplementationsTest {
 
     private static List<String> failedTests(Class<?> contractTest) {
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
-        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(contractTest)).build(), summary);
+        LauncherFactory.create()
+                .execute(
+                        LauncherDiscoveryRequestBuilder.request()
+                                .selectors(selectClass(contractTest))
+                                .build(),
+                        summary);
         return summary.getSummary().getFailures().stream()
-                .map(f -> f.getTestIdentifier().getDisplayName()).toList();
+                .map(f -> f.getTestIdentifier().getDisplayName())
+                .toList();
     }
 
     @Test
     void aDlqStoreThatReplacesInsteadOfMergingFails() {
         assertThat(failedTests(ReplacingDlq.class))
-                .containsExactlyInAnyOrder("addingAnEntryForAnItemThatHasOneMergesTheAttempts()",
-                        "concurrentAddsKeepEveryAttempt()");
+                .containsExactlyInAnyOrder(
+                        "addingAnEntryForAnItemThatHasOneMergesTheAttempts()", "concurrentAddsKeepEveryAttempt()");
     }
 
     @Test
     void aCheckpointStoreListingRunsOldestFirstAndAcceptingDuplicatesFails() {
         assertThat(failedTests(SloppyCheckpoints.class))
-                .containsExactlyInAnyOrder("runsListsEveryRunNewestFirst()", "creatingARunTwiceFailsWithStoreException()");
+                .containsExactlyInAnyOrder(
+                        "runsListsEveryRunNewestFirst()", "creatingARunTwiceFailsWithStoreException()");
     }
 
     @Test

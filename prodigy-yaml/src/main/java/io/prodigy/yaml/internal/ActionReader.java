@@ -12,8 +12,8 @@ import java.util.Set;
  * {@code foreach}, {@code goal_seek}, {@code test} and the {@code handler} form.
  */
 final class ActionReader {
-    private static final Set<String> FOREACH_KEYS = Set.of("foreach", "input", "items", "parallel", "do",
-            "continue_on_error", "max_items");
+    private static final Set<String> FOREACH_KEYS =
+            Set.of("foreach", "input", "items", "parallel", "do", "continue_on_error", "max_items");
     private static final Set<String> TEST_KEYS = Set.of("command", "on_failure");
     private static final Set<String> HANDLER_KEYS = Set.of("name", "attributes");
 
@@ -92,8 +92,10 @@ final class ActionReader {
                 return null;
             }
             if (inputs.size() > 1) {
-                f.error(inputs.get(1), "foreach takes its elements from one of 'foreach', 'input' or 'items', "
-                        + "found " + Texts.list(inputs));
+                f.error(
+                        inputs.get(1),
+                        "foreach takes its elements from one of 'foreach', 'input' or 'items', " + "found "
+                                + Texts.list(inputs));
             }
             input = f.node(inputs.get(0));
             inputPath = f.pathOf(inputs.get(0));
@@ -110,11 +112,16 @@ final class ActionReader {
         } else if (input instanceof ListNode) {
             items = new ArrayList<>();
             for (Node item : ((ListNode) input).items()) {
-                items.add(item instanceof ScalarNode ? ((ScalarNode) item).text() : Trees.toJson(item).toString());
+                items.add(
+                        item instanceof ScalarNode
+                                ? ((ScalarNode) item).text()
+                                : Trees.toJson(item).toString());
             }
         } else {
-            d.error(input.location(), inputPath, "expected the foreach elements: a command string or a list, "
-                    + "found " + input.describe());
+            d.error(
+                    input.location(),
+                    inputPath,
+                    "expected the foreach elements: a command string or a list, " + "found " + input.describe());
         }
         int parallel = steps.parallelism(f, "parallel");
         Boolean cont = f.bool("continue_on_error");

@@ -34,8 +34,12 @@ final class Composer {
     private final Map<String, Node> fileParameters;
     private final Deque<String> chain = new ArrayDeque<>();
 
-    Composer(Diagnostics d, EnvLookup env, List<Path> searchPath, Map<String, Node> callerParameters,
-             Map<String, Node> fileParameters) {
+    Composer(
+            Diagnostics d,
+            EnvLookup env,
+            List<Path> searchPath,
+            Map<String, Node> callerParameters,
+            Map<String, Node> fileParameters) {
         this.d = d;
         this.env = env;
         this.searchPath = List.copyOf(searchPath);
@@ -44,8 +48,7 @@ final class Composer {
     }
 
     /** The root file's kind and the combined parts (null when the root could not be read). */
-    record Result(WorkflowKind kind, Parts parts) {
-    }
+    record Result(WorkflowKind kind, Parts parts) {}
 
     /** Loads and composes the root file. */
     Result compose(SourceText root) {
@@ -62,12 +65,19 @@ final class Composer {
         }
     }
 
-    private Result load(SourceText src, Node tree, Map<String, Node> caller, Map<String, Node> file,
-                        String callerSource, MapNode override) {
+    private Result load(
+            SourceText src,
+            Node tree,
+            Map<String, Node> caller,
+            Map<String, Node> file,
+            String callerSource,
+            MapNode override) {
         if (!(tree instanceof MapNode)) {
             if (override != null) {
-                d.error(override.location(), "template.override", "the template is a list of steps; 'override' "
-                        + "needs a template written as a mapping");
+                d.error(
+                        override.location(),
+                        "template.override",
+                        "the template is a list of steps; 'override' " + "needs a template written as a mapping");
             }
             return toResult(new WorkflowReader(d, env, src).read(tree, false));
         }
@@ -95,8 +105,11 @@ final class Composer {
             }
         }
         if (m.get("workflows") instanceof MapNode && ((MapNode) m.get("workflows")).size() > 0) {
-            d.warning(m.entry("workflows").keyLocation(), "workflows", "'workflows' is accepted but not acted on: "
-                    + "sub-workflows are not in the model; import the file's steps with 'imports' instead");
+            d.warning(
+                    m.entry("workflows").keyLocation(),
+                    "workflows",
+                    "'workflows' is accepted but not acted on: "
+                            + "sub-workflows are not in the model; import the file's steps with 'imports' instead");
         }
         boolean composed = m.has("extends") || m.has("imports") || m.has("template");
         WorkflowReader.Read own = new WorkflowReader(d, env, src).read(m, composed);
@@ -106,7 +119,9 @@ final class Composer {
         for (String name : params.defaultNames()) {
             Parts p = own.parts();
             Node v = values.get(name);
-            if (v instanceof ScalarNode && !p.env.containsKey(name) && !p.secrets.containsKey(name)
+            if (v instanceof ScalarNode
+                    && !p.env.containsKey(name)
+                    && !p.secrets.containsKey(name)
                     && !p.computedEnv.containsKey(name)) {
                 p.env.put(name, ((ScalarNode) v).isNull() ? "" : ((ScalarNode) v).text());
             }
@@ -140,8 +155,10 @@ final class Composer {
         }
         Path found = firstExisting(candidates);
         if (found == null) {
-            d.error(n.location(), "extends", "base workflow " + Texts.quote(ref) + " not found; looked for "
-                    + describe(candidates));
+            d.error(
+                    n.location(),
+                    "extends",
+                    "base workflow " + Texts.quote(ref) + " not found; looked for " + describe(candidates));
             return null;
         }
         return loadFile(found, n.location(), "extends", values, "the extending workflow", null);
@@ -173,15 +190,20 @@ final class Composer {
                 continue;
             }
             if (alias != null) {
-                d.warning(item.location(), path + ".alias", "an import with an alias is accepted but not acted on: "
-                        + "it only names the file for sub-workflow references, which are not in the model; remove "
-                        + "'alias' to add the file's steps");
+                d.warning(
+                        item.location(),
+                        path + ".alias",
+                        "an import with an alias is accepted but not acted on: "
+                                + "it only names the file for sub-workflow references, which are not in the model; remove "
+                                + "'alias' to add the file's steps");
                 continue;
             }
             Path target = src.directory().resolve(file.trim());
             if (!Files.isRegularFile(target)) {
-                d.error(item.location(), path, "imported file " + Texts.quote(file) + " not found (looked for "
-                        + target + ")");
+                d.error(
+                        item.location(),
+                        path,
+                        "imported file " + Texts.quote(file) + " not found (looked for " + target + ")");
                 continue;
             }
             Parts p = loadFile(target, item.location(), path, values, "the importing workflow", null);
@@ -215,7 +237,10 @@ final class Composer {
             }
             Stage stage = null;
             for (Stage s : p.stages) {
-                if (match == null && stage == null && s instanceof Stage.MapReduce && s.name().equals(name)) {
+                if (match == null
+                        && stage == null
+                        && s instanceof Stage.MapReduce
+                        && s.name().equals(name)) {
                     stage = s;
                 }
             }
@@ -228,8 +253,11 @@ final class Composer {
                 }
                 out.stages.add(stage);
             } else {
-                d.error(at.location(), path + ".selective", "nothing named " + Texts.quote(name) + " in the imported "
-                        + "file: select steps by 0-based index, id or name, or MapReduce stages by name");
+                d.error(
+                        at.location(),
+                        path + ".selective",
+                        "nothing named " + Texts.quote(name) + " in the imported "
+                                + "file: select steps by 0-based index, id or name, or MapReduce stages by name");
             }
         }
         if (!chosen.isEmpty()) {
@@ -281,8 +309,11 @@ final class Composer {
         if (source instanceof ScalarNode && !((ScalarNode) source).isNull()) {
             String s = ((ScalarNode) source).text().trim();
             if (s.contains("://")) {
-                d.error(source.location(), "template.source", "templates from URLs are not supported; download "
-                        + "the template and use source: {file: path}");
+                d.error(
+                        source.location(),
+                        "template.source",
+                        "templates from URLs are not supported; download "
+                                + "the template and use source: {file: path}");
                 return null;
             }
             if (s.contains("/") || s.endsWith(".yml") || s.endsWith(".yaml") || s.endsWith(".json")) {
@@ -295,8 +326,10 @@ final class Composer {
             file = f.text("file");
             registry = f.text("registry");
             if (f.has("url")) {
-                f.error("url", "templates from URLs are not supported; download the template and use "
-                        + "source: {file: path}");
+                f.error(
+                        "url",
+                        "templates from URLs are not supported; download the template and use "
+                                + "source: {file: path}");
                 f.finish();
                 return null;
             }
@@ -306,8 +339,10 @@ final class Composer {
                 return null;
             }
         } else {
-            d.error(source.location(), "template.source", "expected a template name, a path, or {file: path}, found "
-                    + source.describe());
+            d.error(
+                    source.location(),
+                    "template.source",
+                    "expected a template name, a path, or {file: path}, found " + source.describe());
             return null;
         }
         List<Path> candidates = new ArrayList<>();
@@ -322,14 +357,17 @@ final class Composer {
         }
         Path found = firstExisting(candidates);
         if (found == null) {
-            d.error(source.location(), "template.source", "template " + Texts.quote(file != null ? file : registry)
-                    + " not found; looked for " + describe(candidates));
+            d.error(
+                    source.location(),
+                    "template.source",
+                    "template " + Texts.quote(file != null ? file : registry) + " not found; looked for "
+                            + describe(candidates));
         }
         return found;
     }
 
-    private Parts loadFile(Path file, Location at, String path, Map<String, Node> caller, String callerSource,
-                           MapNode override) {
+    private Parts loadFile(
+            Path file, Location at, String path, Map<String, Node> caller, String callerSource, MapNode override) {
         String id = file.toAbsolutePath().normalize().toString();
         if (chain.contains(id)) {
             List<String> cycle = new ArrayList<>(chain);
@@ -363,7 +401,10 @@ final class Composer {
     private static String identity(SourceText src) {
         try {
             Path name = Path.of(src.name()).getFileName();
-            return src.directory().resolve(name == null ? Path.of(src.name()) : name).toAbsolutePath().normalize()
+            return src.directory()
+                    .resolve(name == null ? Path.of(src.name()) : name)
+                    .toAbsolutePath()
+                    .normalize()
                     .toString();
         } catch (java.nio.file.InvalidPathException e) {
             return src.name();

@@ -18,13 +18,13 @@ import java.util.regex.Pattern;
  * commits, the validation, the declared outputs, then the keys the model accepts but does not act on.
  */
 final class ControlsReader {
-    private static final Set<String> METADATA_KEYS = Set.of("retries", "timeout", "continue_on_error", "env",
-            "commit_required", "analysis");
-    private static final Set<String> COMMIT_CONFIG_KEYS = Set.of("message_template", "message_pattern", "sign",
-            "author", "include_files", "exclude_files", "squash");
+    private static final Set<String> METADATA_KEYS =
+            Set.of("retries", "timeout", "continue_on_error", "env", "commit_required", "analysis");
+    private static final Set<String> COMMIT_CONFIG_KEYS =
+            Set.of("message_template", "message_pattern", "sign", "author", "include_files", "exclude_files", "squash");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
-    private static final String ANALYSIS_IGNORED = "the Rust tool 0.4.x ignores it too (its built-in code analysis "
-            + "was removed in 0.3.0)";
+    private static final String ANALYSIS_IGNORED =
+            "the Rust tool 0.4.x ignores it too (its built-in code analysis " + "was removed in 0.3.0)";
 
     /**
      * What the controls of a step build on.
@@ -35,9 +35,7 @@ final class ControlsReader {
      * @param hasOnFailure whether the step already has an on_failure (the previous step's, or {@code test}'s)
      * @param goalSeekValidates whether goal_seek already gave the step its validation
      */
-    record Basis(Form form, StepAction action, boolean structured, boolean hasOnFailure,
-                 boolean goalSeekValidates) {
-    }
+    record Basis(Form form, StepAction action, boolean structured, boolean hasOnFailure, boolean goalSeekValidates) {}
 
     private final Diagnostics d;
     private final EnvLookup env;
@@ -103,7 +101,8 @@ final class ControlsReader {
     private void when(Step.Builder b, Fields f) {
         if (f.has("when")) {
             String when = f.text("when");
-            if (when != null && !when.isBlank()
+            if (when != null
+                    && !when.isBlank()
                     && ExpressionChecks.expression(f.node("when"), when, f.pathOf("when"), "when", d)) {
                 b.when(TemplateAliases.normalize(when));
             }
@@ -151,7 +150,9 @@ final class ControlsReader {
         if (!onFailureSet && implied != null) {
             b.onFailure(implied);
         }
-        return retry != null && f.node("retry") instanceof ScalarNode ? retry.policy().maxAttempts() : null;
+        return retry != null && f.node("retry") instanceof ScalarNode
+                ? retry.policy().maxAttempts()
+                : null;
     }
 
     /** @return whether the step's own {@code on_failure} was read and set */
@@ -212,22 +213,30 @@ final class ControlsReader {
 
     /** The keys the model accepts and does not act on, each reported where it is written. */
     private static void notActedOn(Fields f, boolean structured) {
-        f.notActedOn("inputs", "structured data flow between commands is not in the model; pass values in the "
-                + "command with ${...}");
+        f.notActedOn(
+                "inputs",
+                "structured data flow between commands is not in the model; pass values in the "
+                        + "command with ${...}");
         f.notActedOn("analysis", ANALYSIS_IGNORED);
         if (f.has("clear_env") && Boolean.TRUE.equals(f.bool("clear_env"))) {
-            f.notActedOn("clear_env", "the Rust tool 0.4.x ignores it too (it parses clear_env but always "
-                    + "inherits the environment); steps here always inherit the workflow's environment");
+            f.notActedOn(
+                    "clear_env",
+                    "the Rust tool 0.4.x ignores it too (it parses clear_env but always "
+                            + "inherits the environment); steps here always inherit the workflow's environment");
         }
         if (f.has("temporary") && Boolean.FALSE.equals(f.bool("temporary"))) {
-            f.notActedOn("temporary", "the Rust tool 0.4.x ignores it too; a step's env applies to that step only, "
-                    + "as with temporary: true");
+            f.notActedOn(
+                    "temporary",
+                    "the Rust tool 0.4.x ignores it too; a step's env applies to that step only, "
+                            + "as with temporary: true");
         }
         if (!structured) {
             if (f.has("args") || f.has("options") || f.has("focus")) {
                 for (String k : List.of("args", "options", "focus")) {
-                    f.notActedOn(k, "the Rust tool 0.4.x ignores it too (it applies only to the structured "
-                            + "command form {name, args, options}); here the command is written out in full");
+                    f.notActedOn(
+                            k,
+                            "the Rust tool 0.4.x ignores it too (it applies only to the structured "
+                                    + "command form {name, args, options}); here the command is written out in full");
                 }
             }
         }
@@ -245,8 +254,11 @@ final class ControlsReader {
 
     private OnFailure metadata(Step.Builder b, Node node, String path, boolean hasRetry, boolean hasTimeout) {
         if (!(node instanceof MapNode)) {
-            d.error(node.location(), path, "expected {retries, timeout, continue_on_error, env, commit_required}, "
-                    + "found " + node.describe());
+            d.error(
+                    node.location(),
+                    path,
+                    "expected {retries, timeout, continue_on_error, env, commit_required}, " + "found "
+                            + node.describe());
             return null;
         }
         Fields f = Fields.of((MapNode) node, path, d, METADATA_KEYS, "metadata");
@@ -280,8 +292,10 @@ final class ControlsReader {
         for (MapNode.Entry e : ((MapNode) node).entries()) {
             Long code = Scalars.parseLong(e.key());
             if (code == null || code < 0 || code > 255) {
-                d.error(e.keyLocation(), path, "expected an exit code from 0 to 255 as the key, found "
-                        + Texts.quote(e.key()));
+                d.error(
+                        e.keyLocation(),
+                        path,
+                        "expected an exit code from 0 to 255 as the key, found " + Texts.quote(e.key()));
                 continue;
             }
             b.onExitCode(code.intValue(), steps.stepsOrOne(e.value(), path + "." + e.key(), form));
@@ -310,8 +324,7 @@ final class ControlsReader {
             return null;
         }
         if (!(node instanceof MapNode)) {
-            d.error(node.location(), path, "expected a mapping of variable names to values, found "
-                    + node.describe());
+            d.error(node.location(), path, "expected a mapping of variable names to values, found " + node.describe());
             return null;
         }
         Map<String, String> out = new LinkedHashMap<>();
@@ -321,8 +334,10 @@ final class ControlsReader {
                 continue;
             }
             if (!(e.value() instanceof ScalarNode)) {
-                d.error(e.value().location(), path + "." + e.key(), "expected a string value, found "
-                        + e.value().describe());
+                d.error(
+                        e.value().location(),
+                        path + "." + e.key(),
+                        "expected a string value, found " + e.value().describe());
                 continue;
             }
             ScalarNode s = (ScalarNode) e.value();

@@ -81,7 +81,8 @@ final class Diagnostics {
         }
         List<Problem> sorted = new ArrayList<>(problems);
         sorted.sort(Comparator.<Problem>comparingInt(p -> order.get(p.source()))
-                .thenComparingInt(Problem::line).thenComparingInt(Problem::column));
+                .thenComparingInt(Problem::line)
+                .thenComparingInt(Problem::column));
         return sorted;
     }
 

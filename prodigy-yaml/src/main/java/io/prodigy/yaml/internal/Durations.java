@@ -16,8 +16,7 @@ final class Durations {
     private static final Pattern PART = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*([a-zA-Z]+)\\s*");
     private static final Pattern NUMBER = Pattern.compile("\\s*\\d+(?:\\.\\d+)?\\s*");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /**
      * @param text the duration text

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * consulted first, then the environment given to the loader (by default the process environment).
  */
 final class EnvLookup {
-    private static final Pattern REFERENCE = Pattern.compile(
-            "\\s*(?:\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*))\\s*");
+    private static final Pattern REFERENCE =
+            Pattern.compile("\\s*(?:\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}|\\$([A-Za-z_][A-Za-z0-9_]*))\\s*");
     private static final int MAX_DEPTH = 8;
 
     private final Map<String, String> workflowEnv;

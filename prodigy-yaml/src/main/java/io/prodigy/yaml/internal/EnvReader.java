@@ -79,8 +79,10 @@ final class EnvReader {
         }
         for (String key : parts.secrets.keySet()) {
             if (parts.env.containsKey(key) || parts.computedEnv.containsKey(key)) {
-                d.error(f.keyAt("secrets"), f.pathOf("secrets"), "'" + key + "' is defined both in env and in "
-                        + "secrets; define it once");
+                d.error(
+                        f.keyAt("secrets"),
+                        f.pathOf("secrets"),
+                        "'" + key + "' is defined both in env and in " + "secrets; define it once");
             }
         }
     }
@@ -94,8 +96,11 @@ final class EnvReader {
             return;
         }
         if (!(v instanceof MapNode)) {
-            d.error(v.location(), p, "expected a value, {command}, {condition, when_true, when_false} or {secret, "
-                    + "value}, found " + v.describe());
+            d.error(
+                    v.location(),
+                    p,
+                    "expected a value, {command}, {condition, when_true, when_false} or {secret, " + "value}, found "
+                            + v.describe());
             return;
         }
         MapNode m = (MapNode) v;
@@ -118,11 +123,15 @@ final class EnvReader {
             String whenTrue = f.text("when_true");
             String whenFalse = f.text("when_false");
             f.finish();
-            if (condition != null && ExpressionChecks.expression(f.node("condition"), condition,
-                    f.pathOf("condition"), "condition", d)) {
-                parts.computedEnv.put(e.key(), new EnvValue.Conditional(TemplateAliases.normalize(condition),
-                        whenTrue == null ? "" : TemplateAliases.normalize(whenTrue),
-                        whenFalse == null ? "" : TemplateAliases.normalize(whenFalse)));
+            if (condition != null
+                    && ExpressionChecks.expression(
+                            f.node("condition"), condition, f.pathOf("condition"), "condition", d)) {
+                parts.computedEnv.put(
+                        e.key(),
+                        new EnvValue.Conditional(
+                                TemplateAliases.normalize(condition),
+                                whenTrue == null ? "" : TemplateAliases.normalize(whenTrue),
+                                whenFalse == null ? "" : TemplateAliases.normalize(whenFalse)));
             }
             return;
         }
@@ -138,8 +147,11 @@ final class EnvReader {
             (secret ? parts.secrets : parts.env).put(e.key(), secret ? value : TemplateAliases.normalize(value));
             return;
         }
-        d.error(v.location(), p, "expected a value, {command}, {condition, when_true, when_false} or {secret, value}, "
-                + "found a mapping with keys " + Texts.list(List.copyOf(m.keys())));
+        d.error(
+                v.location(),
+                p,
+                "expected a value, {command}, {condition, when_true, when_false} or {secret, value}, "
+                        + "found a mapping with keys " + Texts.list(List.copyOf(m.keys())));
     }
 
     private void secret(MapNode.Entry e, String path, Parts parts) {
@@ -153,8 +165,11 @@ final class EnvReader {
                 parts.secretSources.put(e.key(), "env:" + name);
                 String value = steps.env().environment().get(name);
                 if (value == null) {
-                    d.warning(v.location(), p, "secret '" + e.key() + "' refers to the environment variable " + name
-                            + ", which is not set; the secret is left out");
+                    d.warning(
+                            v.location(),
+                            p,
+                            "secret '" + e.key() + "' refers to the environment variable " + name
+                                    + ", which is not set; the secret is left out");
                     return;
                 }
                 parts.secrets.put(e.key(), value);
@@ -185,8 +200,11 @@ final class EnvReader {
                 parts.secretSources.put(e.key(), "env:" + key);
                 String value = steps.env().environment().get(key);
                 if (value == null) {
-                    d.warning(v.location(), p, "secret '" + e.key() + "' refers to the environment variable " + key
-                            + ", which is not set; the secret is left out");
+                    d.warning(
+                            v.location(),
+                            p,
+                            "secret '" + e.key() + "' refers to the environment variable " + key
+                                    + ", which is not set; the secret is left out");
                 } else {
                     parts.secrets.put(e.key(), value);
                 }
@@ -199,22 +217,30 @@ final class EnvReader {
                     String value = Files.readString(file, StandardCharsets.UTF_8);
                     parts.secrets.put(e.key(), value.endsWith("\n") ? value.substring(0, value.length() - 1) : value);
                 } catch (IOException ex) {
-                    d.warning(v.location(), p, "secret '" + e.key() + "' could not be read from " + file + " ("
-                            + ex.getMessage() + "); the secret is left out");
+                    d.warning(
+                            v.location(),
+                            p,
+                            "secret '" + e.key() + "' could not be read from " + file + " (" + ex.getMessage()
+                                    + "); the secret is left out");
                 }
                 return;
             }
             default:
-                f.notActedOn("provider", "secrets from provider '" + provider + "' are not supported (only env and "
-                        + "file); the secret is left out");
+                f.notActedOn(
+                        "provider",
+                        "secrets from provider '" + provider + "' are not supported (only env and "
+                                + "file); the secret is left out");
         }
     }
 
     private void profile(MapNode.Entry e, String path, Parts parts) {
         String p = path + "." + e.key();
         if (!(e.value() instanceof MapNode)) {
-            d.error(e.value().location(), p, "expected a mapping of variable names to values, found "
-                    + e.value().describe());
+            d.error(
+                    e.value().location(),
+                    p,
+                    "expected a mapping of variable names to values, found "
+                            + e.value().describe());
             return;
         }
         Map<String, String> values = new LinkedHashMap<>();
@@ -223,7 +249,10 @@ final class EnvReader {
                 continue;
             }
             if (!(v.value() instanceof ScalarNode)) {
-                d.error(v.value().location(), p + "." + v.key(), "expected a value, found " + v.value().describe());
+                d.error(
+                        v.value().location(),
+                        p + "." + v.key(),
+                        "expected a value, found " + v.value().describe());
                 continue;
             }
             ScalarNode s = (ScalarNode) v.value();

@@ -13,8 +13,7 @@ import java.util.regex.Pattern;
 final class ExpressionChecks {
     private static final Pattern JSON_PATH_COLUMN = Pattern.compile(" at column (\\d+) \\(map\\.json_path\\)");
 
-    private ExpressionChecks() {
-    }
+    private ExpressionChecks() {}
 
     /** Checks a {@code filter} or {@code when} expression. @return whether it is valid */
     static boolean expression(Node node, String text, String path, String what, Diagnostics d) {
@@ -58,8 +57,8 @@ final class ExpressionChecks {
         }
     }
 
-    private static void report(Node node, String text, ExpressionException e, String path, String prefix,
-                               Diagnostics d) {
+    private static void report(
+            Node node, String text, ExpressionException e, String path, String prefix, Diagnostics d) {
         Location at = e.column() > 0 ? locate(node, e.column(), d) : node.location();
         StringBuilder sb = new StringBuilder(prefix).append(e.reason());
         if (e.column() > 0) {
@@ -96,7 +95,8 @@ final class ExpressionChecks {
                 return text.indexOf('\n') < 0 ? start.shifted(index) : start;
             case SINGLE_QUOTED:
             case DOUBLE_QUOTED:
-                return text.indexOf('\n') < 0 ? quoted(src, start, index, s.style() == ScalarNode.Style.DOUBLE_QUOTED)
+                return text.indexOf('\n') < 0
+                        ? quoted(src, start, index, s.style() == ScalarNode.Style.DOUBLE_QUOTED)
                         : start;
             case LITERAL:
                 return literal(src, start, text, index);
@@ -136,8 +136,9 @@ final class ExpressionChecks {
         }
         int fileLine = start.line() + 1 + lineInText;
         String line = src.line(fileLine);
-        String textLine = text.substring(lineStart, Math.max(lineStart, text.indexOf('\n', lineStart) < 0
-                ? text.length() : text.indexOf('\n', lineStart)));
+        String textLine = text.substring(
+                lineStart,
+                Math.max(lineStart, text.indexOf('\n', lineStart) < 0 ? text.length() : text.indexOf('\n', lineStart)));
         int indent = line.endsWith(textLine) ? line.length() - textLine.length() : -1;
         if (indent < 0) {
             return start;

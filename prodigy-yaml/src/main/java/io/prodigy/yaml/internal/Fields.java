@@ -146,8 +146,8 @@ final class Fields {
         if (n == null || (n instanceof ScalarNode && ((ScalarNode) n).isNull())) {
             return null;
         }
-        String expected = min == 1 ? "a positive integer" : min == 0 ? "a non-negative integer"
-                : "an integer of at least " + min;
+        String expected =
+                min == 1 ? "a positive integer" : min == 0 ? "a non-negative integer" : "an integer of at least " + min;
         if (!(n instanceof ScalarNode)) {
             error(key, "expected " + expected + ", found " + n.describe());
             return null;
@@ -158,8 +158,10 @@ final class Fields {
         if (lookup != null && s.type() == ScalarNode.Type.STRING && EnvLookup.isReference(text)) {
             String value = lookup.resolve(text);
             if (value == null) {
-                error(key, "'" + text + "' refers to " + EnvLookup.name(text) + ", which is set neither in the "
-                        + "workflow's env nor in the environment; set it, or write " + expected);
+                error(
+                        key,
+                        "'" + text + "' refers to " + EnvLookup.name(text) + ", which is set neither in the "
+                                + "workflow's env nor in the environment; set it, or write " + expected);
                 return null;
             }
             shown = "the value \"" + value + "\" of " + EnvLookup.name(text);
@@ -225,8 +227,8 @@ final class Fields {
             if (item instanceof ScalarNode && !((ScalarNode) item).isNull()) {
                 out.add(((ScalarNode) item).text());
             } else {
-                diagnostics.error(item.location(), pathOf(key) + "[" + i + "]", "expected a string, found "
-                        + item.describe());
+                diagnostics.error(
+                        item.location(), pathOf(key) + "[" + i + "]", "expected a string, found " + item.describe());
             }
         }
         return out;
@@ -254,8 +256,10 @@ final class Fields {
     void finish() {
         for (MapNode.Entry e : map.entries()) {
             if (!known.contains(e.key()) && !e.key().startsWith("x-")) {
-                diagnostics.unknown(e.keyLocation(), path, "unknown key '" + e.key() + "' in " + context
-                        + Texts.suggestion(e.key(), known));
+                diagnostics.unknown(
+                        e.keyLocation(),
+                        path,
+                        "unknown key '" + e.key() + "' in " + context + Texts.suggestion(e.key(), known));
             }
         }
     }

@@ -10,8 +10,7 @@ package io.prodigy.yaml.internal;
 final class GoalSeek {
     static final String MARKER = "# prodigy: goal_seek score";
 
-    private GoalSeek() {
-    }
+    private GoalSeek() {}
 
     /** @param validator the goal-seek validate command @return a command that reports its score as JSON */
     static String scoreCommand(String validator) {

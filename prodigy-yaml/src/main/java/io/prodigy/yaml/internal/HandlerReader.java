@@ -17,19 +17,41 @@ import java.util.Set;
  * {@code validate} (with {@code on_incomplete}) and {@code step_validate}.
  */
 final class HandlerReader {
-    private static final Set<String> ON_FAILURE_POLICY = Set.of("fail_workflow", "retry_original", "max_retries",
-            "max_attempts", "handler_failure_fatal", "stop_on_success", "strategy");
-    private static final Set<String> ON_FAILURE_DETAILED = Set.of("commands", "strategy", "timeout", "capture",
-            "fail_workflow", "handler_failure_fatal", "max_attempts", "max_retries", "retry_original");
+    private static final Set<String> ON_FAILURE_POLICY = Set.of(
+            "fail_workflow",
+            "retry_original",
+            "max_retries",
+            "max_attempts",
+            "handler_failure_fatal",
+            "stop_on_success",
+            "strategy");
+    private static final Set<String> ON_FAILURE_DETAILED = Set.of(
+            "commands",
+            "strategy",
+            "timeout",
+            "capture",
+            "fail_workflow",
+            "handler_failure_fatal",
+            "max_attempts",
+            "max_retries",
+            "retry_original");
     private static final List<String> STRATEGIES = List.of("recovery", "fallback", "cleanup", "custom");
-    private static final Set<String> VALIDATE_KEYS = Set.of("shell", "claude", "command", "commands",
-            "expected_schema", "threshold", "timeout", "on_incomplete", "result_file");
-    private static final Set<String> ON_INCOMPLETE_KEYS = Set.of("claude", "shell", "commands", "prompt",
-            "max_attempts", "fail_workflow", "commit_required");
-    private static final Set<String> STEP_VALIDATE_KEYS = Set.of("commands", "success_criteria", "max_attempts",
-            "retry_delay");
-    private static final Set<String> STEP_VALIDATE_COMMAND_KEYS = Set.of("command", "expect_output",
-            "expect_exit_code", "command_type");
+    private static final Set<String> VALIDATE_KEYS = Set.of(
+            "shell",
+            "claude",
+            "command",
+            "commands",
+            "expected_schema",
+            "threshold",
+            "timeout",
+            "on_incomplete",
+            "result_file");
+    private static final Set<String> ON_INCOMPLETE_KEYS =
+            Set.of("claude", "shell", "commands", "prompt", "max_attempts", "fail_workflow", "commit_required");
+    private static final Set<String> STEP_VALIDATE_KEYS =
+            Set.of("commands", "success_criteria", "max_attempts", "retry_delay");
+    private static final Set<String> STEP_VALIDATE_COMMAND_KEYS =
+            Set.of("command", "expect_output", "expect_exit_code", "command_type");
 
     private final Diagnostics d;
     private final EnvLookup env;
@@ -66,7 +88,8 @@ final class HandlerReader {
         if (m.has("commands")) {
             Fields f = Fields.of(m, path, d, ON_FAILURE_DETAILED, "on_failure");
             Node cmds = f.node("commands");
-            List<Step> handlers = cmds instanceof ListNode ? handlerList((ListNode) cmds, f.pathOf("commands"), form)
+            List<Step> handlers = cmds instanceof ListNode
+                    ? handlerList((ListNode) cmds, f.pathOf("commands"), form)
                     : new ArrayList<>();
             if (!(cmds instanceof ListNode)) {
                 f.error("commands", "expected a list of handler commands, found " + cmds.describe());
@@ -75,14 +98,16 @@ final class HandlerReader {
             if (timeout != null && !timeout.isZero()) {
                 List<Step> timed = new ArrayList<>();
                 for (Step h : handlers) {
-                    timed.add(h.timeout() == null ? h.toBuilder().timeout(timeout).build() : h);
+                    timed.add(
+                            h.timeout() == null ? h.toBuilder().timeout(timeout).build() : h);
                 }
                 handlers = timed;
             }
             strategy(f);
             if (f.node("capture") instanceof MapNode && ((MapNode) f.node("capture")).size() > 0) {
-                f.notActedOn("capture", "handler output capture by name is not in the model; use 'capture' on a "
-                        + "handler command");
+                f.notActedOn(
+                        "capture",
+                        "handler output capture by name is not in the model; use 'capture' on a " + "handler command");
             }
             OnFailure.Builder ob = OnFailure.run(handlers)
                     .failWorkflow(f.bool("fail_workflow", false))
@@ -105,8 +130,10 @@ final class HandlerReader {
         strategy(f);
         if (f.has("stop_on_success")) {
             f.bool("stop_on_success");
-            f.notActedOn("stop_on_success", "the Rust tool 0.4.x has no such key and ignores it; a handler runs "
-                    + "its commands once per failure");
+            f.notActedOn(
+                    "stop_on_success",
+                    "the Rust tool 0.4.x has no such key and ignores it; a handler runs "
+                            + "its commands once per failure");
         }
         if (handler == null) {
             return null;
@@ -114,8 +141,10 @@ final class HandlerReader {
         OnFailure.Builder ob = OnFailure.run(handler)
                 .failWorkflow(f.bool("fail_workflow", false))
                 .handlerFailureFatal(f.bool("handler_failure_fatal", true));
-        boolean testDebugLoop = form.testDebugLoop() && handler.action() instanceof StepAction.Agent
-                && !f.has("retry_original") && !f.has("max_retries");
+        boolean testDebugLoop = form.testDebugLoop()
+                && handler.action() instanceof StepAction.Agent
+                && !f.has("retry_original")
+                && !f.has("max_retries");
         policy(ob, f, testDebugLoop);
         return build(ob, m, path);
     }
@@ -131,9 +160,11 @@ final class HandlerReader {
         }
         String strategy = f.choice("strategy", STRATEGIES);
         if (strategy != null && !strategy.equals("recovery")) {
-            f.notActedOn("strategy", "handlers here always work as 'recovery' (a handler that succeeds settles "
-                    + "the failed step unless fail_workflow is set); the Rust tool 0.4.x uses the strategy only to "
-                    + "leave the step failed after a successful '" + strategy + "' handler");
+            f.notActedOn(
+                    "strategy",
+                    "handlers here always work as 'recovery' (a handler that succeeds settles "
+                            + "the failed step unless fail_workflow is set); the Rust tool 0.4.x uses the strategy only to "
+                            + "leave the step failed after a successful '" + strategy + "' handler");
         }
     }
 
@@ -187,9 +218,8 @@ final class HandlerReader {
         return t.startsWith("/") ? Step.agent(t).build() : Step.shell(t).build();
     }
 
-
-    void validation(Step.Builder b, Fields f, Form form, boolean goalSeekValidates, StepAction action,
-                    Integer retryCount) {
+    void validation(
+            Step.Builder b, Fields f, Form form, boolean goalSeekValidates, StepAction action, Integer retryCount) {
         boolean skip = Boolean.TRUE.equals(f.bool("skip_validation"));
         Duration validationTimeout = f.duration("validation_timeout", env);
         Boolean ignoreFailure = f.bool("ignore_validation_failure");
@@ -219,11 +249,13 @@ final class HandlerReader {
         }
         if (ignoreFailure != null && ignoreFailure) {
             if (v.onIncomplete() != null) {
-                v = v.withOnIncomplete(new Validation.OnIncomplete(v.onIncomplete().commands(),
-                        v.onIncomplete().maxAttempts(), false));
+                v = v.withOnIncomplete(new Validation.OnIncomplete(
+                        v.onIncomplete().commands(), v.onIncomplete().maxAttempts(), false));
             } else {
-                f.notActedOn("ignore_validation_failure", "without on_incomplete the model fails a step whose "
-                        + "validation stays below its threshold; add on_incomplete with fail_workflow: false");
+                f.notActedOn(
+                        "ignore_validation_failure",
+                        "without on_incomplete the model fails a step whose "
+                                + "validation stays below its threshold; add on_incomplete with fail_workflow: false");
             }
         }
         b.validate(v);
@@ -259,7 +291,8 @@ final class HandlerReader {
             }
             String claude = f.text("claude");
             if (claude != null) {
-                commands.add(Step.agent(TemplateAliases.normalize(claude.strip())).build());
+                commands.add(
+                        Step.agent(TemplateAliases.normalize(claude.strip())).build());
             }
             if (f.has("commands")) {
                 Node cmds = f.node("commands");
@@ -285,8 +318,10 @@ final class HandlerReader {
             if (to != null && !to.isZero()) {
                 timeout = to;
             }
-            f.notActedOn("expected_schema", "the validation result is read as {completion_percentage, status, "
-                    + "missing, gaps}; a schema check of it is not in the model");
+            f.notActedOn(
+                    "expected_schema",
+                    "the validation result is read as {completion_percentage, status, "
+                            + "missing, gaps}; a schema check of it is not in the model");
             if (f.has("on_incomplete")) {
                 onIncomplete = onIncomplete(f.node("on_incomplete"), f.pathOf("on_incomplete"));
             }
@@ -307,8 +342,8 @@ final class HandlerReader {
             return null;
         }
         if (form.validateRepeats() && onIncomplete == null && !(node instanceof MapNode)) {
-            onIncomplete = new Validation.OnIncomplete(List.of(Step.of(action).build()),
-                    retryCount == null ? 2 : retryCount, true);
+            onIncomplete = new Validation.OnIncomplete(
+                    List.of(Step.of(action).build()), retryCount == null ? 2 : retryCount, true);
         }
         try {
             return new Validation(commands, resultFile, threshold, timeout, onIncomplete);
@@ -332,11 +367,15 @@ final class HandlerReader {
         List<Step> cmds = new ArrayList<>();
         String claude = f.text("claude");
         if (claude != null) {
-            cmds.add(Step.agent(TemplateAliases.normalize(claude.strip())).commitRequired(commit).build());
+            cmds.add(Step.agent(TemplateAliases.normalize(claude.strip()))
+                    .commitRequired(commit)
+                    .build());
         }
         String shell = f.text("shell");
         if (shell != null) {
-            cmds.add(Step.shell(TemplateAliases.normalize(shell)).commitRequired(commit).build());
+            cmds.add(Step.shell(TemplateAliases.normalize(shell))
+                    .commitRequired(commit)
+                    .build());
         }
         if (f.has("commands")) {
             Node list = f.node("commands");
@@ -379,17 +418,25 @@ final class HandlerReader {
                         continue;
                     }
                     if (!(item instanceof MapNode)) {
-                        d.error(item.location(), f.pathOf("commands") + "[" + i + "]", "expected a command, found "
-                                + item.describe());
+                        d.error(
+                                item.location(),
+                                f.pathOf("commands") + "[" + i + "]",
+                                "expected a command, found " + item.describe());
                         continue;
                     }
-                    Fields cf = Fields.of((MapNode) item, f.pathOf("commands") + "[" + i + "]", d,
-                            STEP_VALIDATE_COMMAND_KEYS, "a step_validate command");
+                    Fields cf = Fields.of(
+                            (MapNode) item,
+                            f.pathOf("commands") + "[" + i + "]",
+                            d,
+                            STEP_VALIDATE_COMMAND_KEYS,
+                            "a step_validate command");
                     String cmd = cf.requiredText("command");
-                    String type = cf.has("command_type") ? cf.choice("command_type", List.of("shell", "claude"))
-                            : "shell";
-                    cf.notActedOn("expect_output", "the check passes on exit code 0; match the output in the command "
-                            + "itself (for example with grep -q)");
+                    String type =
+                            cf.has("command_type") ? cf.choice("command_type", List.of("shell", "claude")) : "shell";
+                    cf.notActedOn(
+                            "expect_output",
+                            "the check passes on exit code 0; match the output in the command "
+                                    + "itself (for example with grep -q)");
                     Integer code = cf.integer("expect_exit_code", 0, null);
                     if (code != null && code != 0) {
                         cf.notActedOn("expect_exit_code", "the check passes on exit code 0 only");
@@ -397,7 +444,10 @@ final class HandlerReader {
                     cf.finish();
                     if (cmd != null) {
                         String c = TemplateAliases.normalize(cmd);
-                        cmds.add("claude".equals(type) ? Step.agent(c.strip()).build() : Step.shell(c).build());
+                        cmds.add(
+                                "claude".equals(type)
+                                        ? Step.agent(c.strip()).build()
+                                        : Step.shell(c).build());
                     }
                 }
             } else {

@@ -22,8 +22,7 @@ final class ItemFields {
     private static final Pattern SIMPLE_PATH = Pattern.compile("\\$(\\.[A-Za-z_][A-Za-z0-9_-]*)*\\[\\*]");
     private static final long MAX_BYTES = 50L * 1024 * 1024;
 
-    private ItemFields() {
-    }
+    private ItemFields() {}
 
     /**
      * @param input the map phase's input
@@ -47,7 +46,8 @@ final class ItemFields {
             return null;
         }
         Path found = null;
-        for (Path base : List.of(project == null ? Path.of("") : project, directory == null ? Path.of("") : directory)) {
+        for (Path base :
+                List.of(project == null ? Path.of("") : project, directory == null ? Path.of("") : directory)) {
             Path p = base.resolve(file);
             if (Files.isRegularFile(p)) {
                 found = p;

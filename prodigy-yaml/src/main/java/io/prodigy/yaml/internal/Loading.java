@@ -19,8 +19,7 @@ import java.util.Map;
  */
 public final class Loading {
 
-    private Loading() {
-    }
+    private Loading() {}
 
     /**
      * How to load.
@@ -32,8 +31,13 @@ public final class Loading {
      * @param environment the environment {@code ${VAR}} numbers and env secrets are read from
      * @param projectDirectory where the run's relative paths (a map input file) resolve, for checks before the run
      */
-    public record Settings(boolean strict, Map<String, Object> parameters, Path parameterFile, List<Path> searchPath,
-                           Map<String, String> environment, Path projectDirectory) {
+    public record Settings(
+            boolean strict,
+            Map<String, Object> parameters,
+            Path parameterFile,
+            List<Path> searchPath,
+            Map<String, String> environment,
+            Path projectDirectory) {
         /** Copies. */
         public Settings {
             parameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
@@ -49,8 +53,7 @@ public final class Loading {
      * @param workflow the workflow, or null when there are errors
      * @param problems every problem, in file order
      */
-    public record Outcome(WorkflowKind kind, Workflow workflow, List<Problem> problems) {
-    }
+    public record Outcome(WorkflowKind kind, Workflow workflow, List<Problem> problems) {}
 
     /**
      * @param text the workflow text
@@ -63,8 +66,8 @@ public final class Loading {
         Diagnostics d = new Diagnostics(settings.strict());
         SourceText src = new SourceText(sourceName, text, directory);
         Map<String, Node> caller = new LinkedHashMap<>();
-        settings.parameters().forEach((k, v) -> caller.put(k, Trees.fromValue(v,
-                Location.of("parameter '" + k + "'"))));
+        settings.parameters()
+                .forEach((k, v) -> caller.put(k, Trees.fromValue(v, Location.of("parameter '" + k + "'"))));
         Map<String, Node> file = parameterFile(settings.parameterFile(), d);
         EnvLookup env = new EnvLookup(Map.of(), settings.environment());
         Composer.Result r = new Composer(d, env, settings.searchPath(), caller, file).compose(src);
@@ -72,8 +75,9 @@ public final class Loading {
         if (r.parts() != null && !d.hasErrors()) {
             try {
                 workflow = r.parts().build(src.stem().isBlank() ? "workflow" : src.stem());
-                if (workflow.stages().stream().allMatch(s -> s instanceof Stage.Steps
-                        && ((Stage.Steps) s).steps().isEmpty())) {
+                if (workflow.stages().stream()
+                        .allMatch(s -> s instanceof Stage.Steps
+                                && ((Stage.Steps) s).steps().isEmpty())) {
                     d.warning(Location.of(sourceName), "", "the workflow has no steps; running it does nothing");
                 }
                 VariableCheck.check(d, workflow, settings.environment(), settings.projectDirectory(), directory);
@@ -104,8 +108,10 @@ public final class Loading {
             return out;
         }
         if (!(tree instanceof MapNode)) {
-            d.error(tree.location(), "", "a parameter file is a mapping of parameter names to values, found "
-                    + tree.describe());
+            d.error(
+                    tree.location(),
+                    "",
+                    "a parameter file is a mapping of parameter names to values, found " + tree.describe());
             return out;
         }
         for (MapNode.Entry e : ((MapNode) tree).entries()) {

@@ -16,8 +16,7 @@ final class MapNode implements Node {
      * @param keyLocation where the key was written
      * @param value the value
      */
-    record Entry(String key, Location keyLocation, Node value) {
-    }
+    record Entry(String key, Location keyLocation, Node value) {}
 
     private final Location location;
     private final Map<String, Entry> entries;

@@ -9,8 +9,7 @@ import java.util.List;
  * {@code commands.0.timeout}) replaces one nested value, indexes counting from 0.
  */
 final class Overrides {
-    private Overrides() {
-    }
+    private Overrides() {}
 
     static MapNode apply(MapNode template, MapNode overrides, Diagnostics d) {
         MapNode out = template;
@@ -34,8 +33,11 @@ final class Overrides {
             }
             Node child = m.get(segment);
             if (child == null) {
-                d.error(entry.keyLocation(), "template.override", "cannot override '" + entry.key() + "': the "
-                        + "template has no '" + String.join(".", List.of(segments).subList(0, i + 1)) + "'");
+                d.error(
+                        entry.keyLocation(),
+                        "template.override",
+                        "cannot override '" + entry.key() + "': the " + "template has no '"
+                                + String.join(".", List.of(segments).subList(0, i + 1)) + "'");
                 return node;
             }
             return m.with(segment, set(child, segments, i + 1, value, entry, d));
@@ -44,17 +46,25 @@ final class Overrides {
             ListNode l = (ListNode) node;
             Long index = Scalars.parseLong(segment);
             if (index == null || index < 0 || index >= l.items().size()) {
-                d.error(entry.keyLocation(), "template.override", "cannot override '" + entry.key() + "': '"
-                        + segment + "' is not an index of the template's list of " + l.items().size() + " item(s)");
+                d.error(
+                        entry.keyLocation(),
+                        "template.override",
+                        "cannot override '" + entry.key() + "': '" + segment
+                                + "' is not an index of the template's list of "
+                                + l.items().size() + " item(s)");
                 return node;
             }
             List<Node> items = new ArrayList<>(l.items());
-            items.set(index.intValue(), last ? value : set(items.get(index.intValue()), segments, i + 1, value,
-                    entry, d));
+            items.set(
+                    index.intValue(),
+                    last ? value : set(items.get(index.intValue()), segments, i + 1, value, entry, d));
             return new ListNode(l.location(), items);
         }
-        d.error(entry.keyLocation(), "template.override", "cannot override '" + entry.key() + "': '"
-                + String.join(".", List.of(segments).subList(0, i)) + "' is a value, not a mapping or list");
+        d.error(
+                entry.keyLocation(),
+                "template.override",
+                "cannot override '" + entry.key() + "': '"
+                        + String.join(".", List.of(segments).subList(0, i)) + "' is a value, not a mapping or list");
         return node;
     }
 }

@@ -13,12 +13,11 @@ import java.util.Set;
  */
 final class Parameters {
     static final List<String> TYPES = List.of("string", "number", "boolean", "array", "object", "any");
-    private static final Set<String> DEFINITION_KEYS = Set.of("name", "type", "description", "default", "validation",
-            "required");
+    private static final Set<String> DEFINITION_KEYS =
+            Set.of("name", "type", "description", "default", "validation", "required");
 
     /** One declared parameter. */
-    record Definition(String name, String type, boolean required, Node defaultValue, Location at, String path) {
-    }
+    record Definition(String name, String type, boolean required, Node defaultValue, Location at, String path) {}
 
     private final Map<String, Definition> definitions;
     private final Map<String, Node> defaults;
@@ -42,7 +41,8 @@ final class Parameters {
         Node p = file.get("parameters");
         if (p instanceof MapNode) {
             MapNode m = (MapNode) p;
-            boolean grouped = !m.keys().isEmpty() && Set.of("required", "optional", "definitions").containsAll(m.keys());
+            boolean grouped = !m.keys().isEmpty()
+                    && Set.of("required", "optional", "definitions").containsAll(m.keys());
             if (grouped) {
                 for (MapNode.Entry e : m.entries()) {
                     String path = "parameters." + e.key();
@@ -58,8 +58,11 @@ final class Parameters {
         } else if (p instanceof ListNode) {
             listed(p, "parameters", false, defs, d);
         } else if (p != null && !(p instanceof ScalarNode && ((ScalarNode) p).isNull())) {
-            d.error(p.location(), "parameters", "expected {required: [...], optional: [...]} or a mapping of "
-                    + "parameter names to {type, required, default}, found " + p.describe());
+            d.error(
+                    p.location(),
+                    "parameters",
+                    "expected {required: [...], optional: [...]} or a mapping of "
+                            + "parameter names to {type, required, default}, found " + p.describe());
         }
         Map<String, Node> dflt = new LinkedHashMap<>();
         Node dn = file.get("defaults");
@@ -68,8 +71,7 @@ final class Parameters {
                 dflt.put(e.key(), e.value());
             }
         } else if (dn != null && !(dn instanceof ScalarNode && ((ScalarNode) dn).isNull())) {
-            d.error(dn.location(), "defaults", "expected a mapping of names to default values, found "
-                    + dn.describe());
+            d.error(dn.location(), "defaults", "expected a mapping of names to default values, found " + dn.describe());
         }
         return new Parameters(defs, dflt);
     }
@@ -89,16 +91,20 @@ final class Parameters {
             } else if (item instanceof MapNode) {
                 definition((MapNode) item, ip, null, required, defs, d);
             } else {
-                d.error(item.location(), ip, "expected a parameter name or {name, type, description, default}, found "
-                        + item.describe());
+                d.error(
+                        item.location(),
+                        ip,
+                        "expected a parameter name or {name, type, description, default}, found " + item.describe());
             }
         }
     }
 
     private static void named(Node n, String path, Boolean required, Map<String, Definition> defs, Diagnostics d) {
         if (!(n instanceof MapNode)) {
-            d.error(n.location(), path, "expected a mapping of parameter names to {type, required, default}, found "
-                    + n.describe());
+            d.error(
+                    n.location(),
+                    path,
+                    "expected a mapping of parameter names to {type, required, default}, found " + n.describe());
             return;
         }
         for (MapNode.Entry e : ((MapNode) n).entries()) {
@@ -107,14 +113,17 @@ final class Parameters {
             } else if (e.value() instanceof ScalarNode && ((ScalarNode) e.value()).isNull()) {
                 add(defs, new Definition(e.key(), "any", false, null, e.keyLocation(), path + "." + e.key()), d);
             } else {
-                d.error(e.value().location(), path + "." + e.key(), "expected {type, required, default, description}, "
-                        + "found " + e.value().describe());
+                d.error(
+                        e.value().location(),
+                        path + "." + e.key(),
+                        "expected {type, required, default, description}, " + "found "
+                                + e.value().describe());
             }
         }
     }
 
-    private static void definition(MapNode m, String path, String name, boolean required,
-                                   Map<String, Definition> defs, Diagnostics d) {
+    private static void definition(
+            MapNode m, String path, String name, boolean required, Map<String, Definition> defs, Diagnostics d) {
         Fields f = Fields.of(m, path, d, DEFINITION_KEYS, "a parameter definition");
         String n = name != null ? name : f.requiredText("name");
         String type = "any";
@@ -150,8 +159,8 @@ final class Parameters {
      * @param at where caller-value problems are reported
      * @return the values by name: declared parameters with a value, every default, and every caller value
      */
-    Map<String, Node> resolve(Map<String, Node> caller, Map<String, Node> file, String source, Location at,
-                              Diagnostics d) {
+    Map<String, Node> resolve(
+            Map<String, Node> caller, Map<String, Node> file, String source, Location at, Diagnostics d) {
         Set<String> names = new LinkedHashSet<>(definitions.keySet());
         names.addAll(defaults.keySet());
         names.addAll(file.keySet());
@@ -176,8 +185,11 @@ final class Parameters {
             }
             if (value == null) {
                 if (def != null && def.required()) {
-                    d.error(def.at(), def.path(), "required parameter '" + name + "' has no value; pass it (--param "
-                            + name + "=VALUE, a parameter file, or the loader's parameters), or give it a default");
+                    d.error(
+                            def.at(),
+                            def.path(),
+                            "required parameter '" + name + "' has no value; pass it (--param " + name
+                                    + "=VALUE, a parameter file, or the loader's parameters), or give it a default");
                 }
                 continue;
             }
@@ -187,8 +199,11 @@ final class Parameters {
                     continue;
                 }
             } else if (!definitions.isEmpty() && !defaults.containsKey(name)) {
-                d.warning(value.location().line() > 0 ? value.location() : at, "", "parameter '" + name + "' (from "
-                        + from + ") is not declared by the workflow" + Texts.suggestion(name, definitions.keySet()));
+                d.warning(
+                        value.location().line() > 0 ? value.location() : at,
+                        "",
+                        "parameter '" + name + "' (from " + from + ") is not declared by the workflow"
+                                + Texts.suggestion(name, definitions.keySet()));
             }
             out.put(name, value);
         }
@@ -197,8 +212,8 @@ final class Parameters {
 
     private static Node check(Definition def, Node value, String from, Diagnostics d) {
         Location at = value.location().line() > 0 ? value.location() : def.at();
-        String problem = "parameter '" + def.name() + "' is declared as " + def.type() + ", but the value from "
-                + from + " is " + value.describe();
+        String problem = "parameter '" + def.name() + "' is declared as " + def.type() + ", but the value from " + from
+                + " is " + value.describe();
         switch (def.type()) {
             case "string":
                 if (value instanceof ScalarNode && !((ScalarNode) value).isNull()) {
@@ -206,19 +221,23 @@ final class Parameters {
                 }
                 break;
             case "number":
-                if (value instanceof ScalarNode && Scalars.parseDouble(((ScalarNode) value).text()) != null
+                if (value instanceof ScalarNode
+                        && Scalars.parseDouble(((ScalarNode) value).text()) != null
                         && ((ScalarNode) value).type() != ScalarNode.Type.BOOLEAN) {
                     ScalarNode s = (ScalarNode) value;
                     boolean integral = Scalars.parseLong(s.text()) != null;
-                    return new ScalarNode(s.location(), integral ? ScalarNode.Type.INTEGER : ScalarNode.Type.FLOAT,
-                            s.text().trim(), s.style());
+                    return new ScalarNode(
+                            s.location(),
+                            integral ? ScalarNode.Type.INTEGER : ScalarNode.Type.FLOAT,
+                            s.text().trim(),
+                            s.style());
                 }
                 break;
             case "boolean": {
                 Boolean b = Scalars.bool(value);
                 if (b != null) {
-                    return new ScalarNode(value.location(), ScalarNode.Type.BOOLEAN, b.toString(),
-                            ((ScalarNode) value).style());
+                    return new ScalarNode(
+                            value.location(), ScalarNode.Type.BOOLEAN, b.toString(), ((ScalarNode) value).style());
                 }
                 break;
             }

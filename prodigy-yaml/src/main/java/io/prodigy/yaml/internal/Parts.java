@@ -26,6 +26,7 @@ final class Parts {
     final Map<String, String> secrets = new LinkedHashMap<>();
     /** Where secrets resolved from the environment or a file came from ({@code env:NAME}, {@code file:PATH}). */
     final Map<String, String> secretSources = new LinkedHashMap<>();
+
     final Map<String, EnvValue> computedEnv = new LinkedHashMap<>();
     final List<String> envFiles = new ArrayList<>();
     final Map<String, Map<String, String>> profiles = new LinkedHashMap<>();
@@ -117,7 +118,8 @@ final class Parts {
                 return;
             }
         }
-        if (!stages.isEmpty() && stages.get(stages.size() - 1) instanceof Stage.Steps
+        if (!stages.isEmpty()
+                && stages.get(stages.size() - 1) instanceof Stage.Steps
                 && ((Stage.Steps) stages.get(stages.size() - 1)).steps().isEmpty()) {
             stages.remove(stages.size() - 1);
         }
@@ -155,8 +157,10 @@ final class Parts {
         for (Stage s : stages) {
             // the one MapReduce stage of a 'mode: mapreduce' file is named after the workflow, so that messages
             // and events say which workflow they are about
-            b.stage(s instanceof Stage.MapReduce mr && mr.name().equals(WorkflowReader.MAPREDUCE_STAGE)
-                    ? new Stage.MapReduce(workflowName, mr.setup(), mr.map(), mr.reduce(), mr.errorPolicy()) : s);
+            b.stage(
+                    s instanceof Stage.MapReduce mr && mr.name().equals(WorkflowReader.MAPREDUCE_STAGE)
+                            ? new Stage.MapReduce(workflowName, mr.setup(), mr.map(), mr.reduce(), mr.errorPolicy())
+                            : s);
         }
         b.merge(merge);
         b.mergeTimeout(mergeTimeout);

@@ -25,21 +25,56 @@ import java.util.regex.PatternSyntaxException;
 /** Reads a MapReduce stage: setup, map, reduce and the error policy with its top-level shorthands. */
 final class PhaseReader {
     /** Keys of a MapReduce stage (top level of a mapreduce file, a task's mapreduce block, a stages entry). */
-    static final Set<String> STAGE_KEYS = Set.of("setup", "map", "reduce", "error_policy", "on_item_failure",
-            "continue_on_failure", "max_failures", "failure_threshold", "error_collection");
-    static final Set<String> MAP_KEYS = Set.of("input", "json_path", "agent_template", "operation", "max_parallel",
-            "parallel", "filter", "sort_by", "max_items", "offset", "distinct", "timeout_per_agent",
-            "agent_timeout_secs", "timeout_config", "retry_on_failure", "id_field", "allow_empty");
+    static final Set<String> STAGE_KEYS = Set.of(
+            "setup",
+            "map",
+            "reduce",
+            "error_policy",
+            "on_item_failure",
+            "continue_on_failure",
+            "max_failures",
+            "failure_threshold",
+            "error_collection");
+
+    static final Set<String> MAP_KEYS = Set.of(
+            "input",
+            "json_path",
+            "agent_template",
+            "operation",
+            "max_parallel",
+            "parallel",
+            "filter",
+            "sort_by",
+            "max_items",
+            "offset",
+            "distinct",
+            "timeout_per_agent",
+            "agent_timeout_secs",
+            "timeout_config",
+            "retry_on_failure",
+            "id_field",
+            "allow_empty");
     private static final Set<String> SETUP_KEYS = Set.of("commands", "timeout", "capture_outputs");
-    private static final Set<String> CAPTURE_KEYS = Set.of("command_index", "source", "pattern", "json_path",
-            "max_size", "default", "multiline");
+    private static final Set<String> CAPTURE_KEYS =
+            Set.of("command_index", "source", "pattern", "json_path", "max_size", "default", "multiline");
     private static final Set<String> INPUT_KEYS = Set.of("file", "command", "json_path");
-    private static final Set<String> TIMEOUT_CONFIG_KEYS = Set.of("agent_timeout_secs", "command_timeouts",
-            "timeout_policy", "cleanup_grace_period_secs", "timeout_action", "enable_monitoring");
-    private static final Set<String> POLICY_KEYS = Set.of("on_item_failure", "continue_on_failure", "max_failures",
-            "failure_threshold", "error_collection", "circuit_breaker", "retry_config");
-    private static final Set<String> BREAKER_KEYS = Set.of("failure_threshold", "success_threshold", "timeout",
-            "half_open_requests");
+    private static final Set<String> TIMEOUT_CONFIG_KEYS = Set.of(
+            "agent_timeout_secs",
+            "command_timeouts",
+            "timeout_policy",
+            "cleanup_grace_period_secs",
+            "timeout_action",
+            "enable_monitoring");
+    private static final Set<String> POLICY_KEYS = Set.of(
+            "on_item_failure",
+            "continue_on_failure",
+            "max_failures",
+            "failure_threshold",
+            "error_collection",
+            "circuit_breaker",
+            "retry_config");
+    private static final Set<String> BREAKER_KEYS =
+            Set.of("failure_threshold", "success_threshold", "timeout", "half_open_requests");
     private static final Pattern BATCHED = Pattern.compile("batched:\\s*\\d+");
 
     private final Diagnostics d;
@@ -91,8 +126,10 @@ final class PhaseReader {
             return SetupPhase.of(steps.steps(node, path, form));
         }
         if (!(node instanceof MapNode)) {
-            d.error(node.location(), path, "expected a list of steps or {commands, timeout, capture_outputs}, found "
-                    + node.describe());
+            d.error(
+                    node.location(),
+                    path,
+                    "expected a list of steps or {commands, timeout, capture_outputs}, found " + node.describe());
             return null;
         }
         Fields f = Fields.of((MapNode) node, path, d, SETUP_KEYS, "setup");
@@ -108,8 +145,9 @@ final class PhaseReader {
                 }
             }
         } else if (co != null && !(co instanceof ScalarNode && ((ScalarNode) co).isNull())) {
-            f.error("capture_outputs", "expected a mapping of variable names to command indexes, found "
-                    + co.describe());
+            f.error(
+                    "capture_outputs",
+                    "expected a mapping of variable names to command indexes, found " + co.describe());
         }
         f.finish();
         try {
@@ -124,15 +162,20 @@ final class PhaseReader {
         if (node instanceof ScalarNode) {
             Long index = Scalars.parseLong(((ScalarNode) node).text());
             if (index == null || index < 0 || index >= commands) {
-                d.error(node.location(), path, "expected the index of a setup command, 0 to " + (commands - 1)
-                        + ", found " + node.describe());
+                d.error(
+                        node.location(),
+                        path,
+                        "expected the index of a setup command, 0 to " + (commands - 1) + ", found " + node.describe());
                 return null;
             }
             return SetupCapture.of(index.intValue());
         }
         if (!(node instanceof MapNode)) {
-            d.error(node.location(), path, "expected a command index or {command_index, source, pattern, json_path, "
-                    + "default, multiline}, found " + node.describe());
+            d.error(
+                    node.location(),
+                    path,
+                    "expected a command index or {command_index, source, pattern, json_path, "
+                            + "default, multiline}, found " + node.describe());
             return null;
         }
         Fields f = Fields.of((MapNode) node, path, d, CAPTURE_KEYS, "capture_outputs");
@@ -141,8 +184,10 @@ final class PhaseReader {
             f.errorHere("missing required key 'command_index' in capture_outputs");
         }
         if (index != null && index >= commands) {
-            f.error("command_index", "setup has " + commands + " command(s), so command_index must be 0 to "
-                    + (commands - 1) + ", found " + index);
+            f.error(
+                    "command_index",
+                    "setup has " + commands + " command(s), so command_index must be 0 to " + (commands - 1)
+                            + ", found " + index);
             index = null;
         }
         SetupCapture.Source source = null;
@@ -186,8 +231,10 @@ final class PhaseReader {
      */
     MapPhase map(Node node, String path, Integer cap) {
         if (!(node instanceof MapNode)) {
-            d.error(node.location(), path, "expected the map phase {input, agent_template, ...}, found "
-                    + node.describe());
+            d.error(
+                    node.location(),
+                    path,
+                    "expected the map phase {input, agent_template, ...}, found " + node.describe());
             return null;
         }
         Fields f = Fields.of((MapNode) node, path, d, MAP_KEYS, "map");
@@ -230,7 +277,8 @@ final class PhaseReader {
         }
         b.maxParallel(effective);
         String filter = f.text("filter");
-        if (filter != null && !filter.isBlank()
+        if (filter != null
+                && !filter.isBlank()
                 && ExpressionChecks.expression(f.node("filter"), filter, f.pathOf("filter"), "filter", d)) {
             b.filter(TemplateAliases.normalize(filter));
         }
@@ -293,8 +341,9 @@ final class PhaseReader {
                 values.add(Trees.plain(Trees.toJson(item)));
             }
             if (jsonPath != null) {
-                f.error("json_path", "json_path applies to a file or a command's output, not to items listed in "
-                        + "the workflow");
+                f.error(
+                        "json_path",
+                        "json_path applies to a file or a command's output, not to items listed in " + "the workflow");
             }
             return WorkInput.values(values);
         }
@@ -313,7 +362,8 @@ final class PhaseReader {
                         + "items)");
                 return null;
             }
-            return file != null ? WorkInput.jsonFile(TemplateAliases.normalize(file), path == null ? "" : path)
+            return file != null
+                    ? WorkInput.jsonFile(TemplateAliases.normalize(file), path == null ? "" : path)
                     : new WorkInput.Command(TemplateAliases.normalize(command), path);
         }
         f.error("input", "expected a file path or a command, found " + n.describe());
@@ -330,8 +380,7 @@ final class PhaseReader {
     }
 
     /** The agent timeout, and the template with the per-command timeouts of timeout_config applied. */
-    private record TimeoutRead(Duration agentTimeout, List<Step> template) {
-    }
+    private record TimeoutRead(Duration agentTimeout, List<Step> template) {}
 
     private TimeoutRead agentTimeout(Fields f, List<Step> template) {
         List<Step> result = template;
@@ -342,8 +391,9 @@ final class PhaseReader {
         if (f.has("timeout_per_agent")) {
             Duration t = f.duration("timeout_per_agent", env);
             if (timeout != null) {
-                f.error("timeout_per_agent", "write the agent timeout once: 'agent_timeout_secs' or "
-                        + "'timeout_per_agent'");
+                f.error(
+                        "timeout_per_agent",
+                        "write the agent timeout once: 'agent_timeout_secs' or " + "'timeout_per_agent'");
             } else {
                 timeout = t;
             }
@@ -354,14 +404,17 @@ final class PhaseReader {
             Duration agent = t.duration("agent_timeout_secs", env);
             if (agent != null) {
                 if (timeout != null) {
-                    t.error("agent_timeout_secs", "the agent timeout is also set outside timeout_config; write it "
-                            + "once");
+                    t.error(
+                            "agent_timeout_secs",
+                            "the agent timeout is also set outside timeout_config; write it " + "once");
                 } else {
                     timeout = agent;
                 }
             }
-            String policy = t.has("timeout_policy") ? t.choice("timeout_policy", List.of("peragent", "percommand",
-                    "hybrid", "per_agent", "per_command")) : "peragent";
+            String policy = t.has("timeout_policy")
+                    ? t.choice(
+                            "timeout_policy", List.of("peragent", "percommand", "hybrid", "per_agent", "per_command"))
+                    : "peragent";
             Map<String, Duration> perCommand = new LinkedHashMap<>();
             Node ct = t.node("command_timeouts");
             if (ct instanceof MapNode) {
@@ -370,9 +423,13 @@ final class PhaseReader {
                     if (du != null) {
                         perCommand.put(e.key(), du);
                         if (matching(template, e.key()) < 0) {
-                            d.warning(e.keyLocation(), t.pathOf("command_timeouts"), "command_timeouts key '"
-                                    + e.key() + "' matches no agent_template step (by name, id or 0-based index); "
-                                    + "it has no effect");
+                            d.warning(
+                                    e.keyLocation(),
+                                    t.pathOf("command_timeouts"),
+                                    "command_timeouts key '"
+                                            + e.key()
+                                            + "' matches no agent_template step (by name, id or 0-based index); "
+                                            + "it has no effect");
                         }
                     }
                 }
@@ -383,19 +440,24 @@ final class PhaseReader {
             if (grace != null && !grace.equals(Duration.ofSeconds(30))) {
                 t.notActedOn("cleanup_grace_period_secs", "the engine's kill grace period is fixed");
             }
-            String action = t.has("timeout_action") ? t.choice("timeout_action", List.of("dlq", "skip", "fail",
-                    "gracefulterminate", "graceful_terminate")) : "dlq";
+            String action = t.has("timeout_action")
+                    ? t.choice(
+                            "timeout_action", List.of("dlq", "skip", "fail", "gracefulterminate", "graceful_terminate"))
+                    : "dlq";
             if (action != null && !action.equals("dlq")) {
-                t.notActedOn("timeout_action", "a timed-out item fails like any other and follows the error "
-                        + "policy (on_item_failure)");
+                t.notActedOn(
+                        "timeout_action",
+                        "a timed-out item fails like any other and follows the error " + "policy (on_item_failure)");
             }
             if (Boolean.FALSE.equals(t.bool("enable_monitoring"))) {
-                t.notActedOn("enable_monitoring", "the agent timeout is always enforced here (it kills the item's "
-                        + "processes); the Rust tool 0.4.x's monitor only logs, and never cancels an agent");
+                t.notActedOn(
+                        "enable_monitoring",
+                        "the agent timeout is always enforced here (it kills the item's "
+                                + "processes); the Rust tool 0.4.x's monitor only logs, and never cancels an agent");
             }
             t.finish();
-            boolean perCommandPolicy = policy != null && (policy.startsWith("percommand") || policy.equals(
-                    "per_command") || policy.equals("hybrid"));
+            boolean perCommandPolicy = policy != null
+                    && (policy.startsWith("percommand") || policy.equals("per_command") || policy.equals("hybrid"));
             List<Step> adjusted = new ArrayList<>();
             for (int i = 0; i < template.size(); i++) {
                 Step s = template.get(i);
@@ -403,18 +465,23 @@ final class PhaseReader {
                 if (own == null && perCommandPolicy) {
                     own = timeout;
                 }
-                adjusted.add(s.timeout() == null && own != null ? s.toBuilder().timeout(own).build() : s);
+                adjusted.add(
+                        s.timeout() == null && own != null
+                                ? s.toBuilder().timeout(own).build()
+                                : s);
             }
             result = adjusted;
             if (policy != null && (policy.startsWith("percommand") || policy.equals("per_command"))) {
                 return new TimeoutRead(null, result);
             }
         } else if (tc != null && !(tc instanceof ScalarNode && ((ScalarNode) tc).isNull())) {
-            f.error("timeout_config", "expected {agent_timeout_secs, command_timeouts, timeout_policy, ...}, found "
-                    + tc.describe());
+            f.error(
+                    "timeout_config",
+                    "expected {agent_timeout_secs, command_timeouts, timeout_policy, ...}, found " + tc.describe());
         }
         if (timeout != null && timeout.isZero()) {
-            f.error(f.has("agent_timeout_secs") ? "agent_timeout_secs" : "timeout_per_agent",
+            f.error(
+                    f.has("agent_timeout_secs") ? "agent_timeout_secs" : "timeout_per_agent",
                     "the agent timeout must be positive; leave it out for no limit");
             return new TimeoutRead(null, result);
         }
@@ -474,23 +541,29 @@ final class PhaseReader {
             }
             f.finish();
         } else if (ep != null && !(ep instanceof ScalarNode && ((ScalarNode) ep).isNull())) {
-            top.error("error_policy", "expected {on_item_failure, continue_on_failure, max_failures, ...}, found "
-                    + ep.describe());
+            top.error(
+                    "error_policy",
+                    "expected {on_item_failure, continue_on_failure, max_failures, ...}, found " + ep.describe());
         }
         policyFields(b, top);
         Node map = top.node("map");
         if (map instanceof MapNode && ((MapNode) map).has("retry_on_failure")) {
             Fields mf = Fields.of((MapNode) map, top.pathOf("map"), d, MAP_KEYS, "map");
             Integer n = mf.integer("retry_on_failure", 0, null);
-            boolean explicit = top.has("on_item_failure") || (ep instanceof MapNode
-                    && ((MapNode) ep).has("on_item_failure"));
+            boolean explicit =
+                    top.has("on_item_failure") || (ep instanceof MapNode && ((MapNode) ep).has("on_item_failure"));
             if (n != null && n > 0) {
                 if (explicit) {
-                    mf.notActedOn("retry_on_failure", "on_item_failure is set explicitly and decides what "
-                            + "happens to a failed item");
+                    mf.notActedOn(
+                            "retry_on_failure",
+                            "on_item_failure is set explicitly and decides what " + "happens to a failed item");
                 } else {
-                    b.onItemFailure(ItemFailureAction.RETRY).itemRetry(RetryPolicy.builder().maxAttempts(n + 1)
-                            .backoff(Backoff.fixed()).initialDelay(Duration.ofSeconds(2)).build());
+                    b.onItemFailure(ItemFailureAction.RETRY)
+                            .itemRetry(RetryPolicy.builder()
+                                    .maxAttempts(n + 1)
+                                    .backoff(Backoff.fixed())
+                                    .initialDelay(Duration.ofSeconds(2))
+                                    .build());
                 }
             }
         }
@@ -511,9 +584,13 @@ final class PhaseReader {
                 if (names.contains(lower)) {
                     b.onItemFailure(ItemFailureAction.valueOf(lower.toUpperCase(Locale.ROOT)));
                 } else {
-                    d.warning(f.at("on_item_failure"), f.pathOf("on_item_failure"), "unknown on_item_failure "
-                            + Texts.quote(v) + Texts.suggestion(lower, names) + "; the Rust tool treats any other "
-                            + "value as a custom handler it does not run, so failed items are skipped");
+                    d.warning(
+                            f.at("on_item_failure"),
+                            f.pathOf("on_item_failure"),
+                            "unknown on_item_failure "
+                                    + Texts.quote(v) + Texts.suggestion(lower, names)
+                                    + "; the Rust tool treats any other "
+                                    + "value as a custom handler it does not run, so failed items are skipped");
                     b.onItemFailure(ItemFailureAction.SKIP);
                 }
             }
@@ -529,8 +606,10 @@ final class PhaseReader {
             Double t = f.number("failure_threshold");
             if (t != null) {
                 if (t < 0 || t > 1) {
-                    f.error("failure_threshold", "failure_threshold is a fraction from 0 to 1 (0.2 = 20%), found "
-                            + f.text("failure_threshold"));
+                    f.error(
+                            "failure_threshold",
+                            "failure_threshold is a fraction from 0 to 1 (0.2 = 20%), found "
+                                    + f.text("failure_threshold"));
                 } else {
                     b.failureThreshold(t);
                 }
@@ -541,28 +620,38 @@ final class PhaseReader {
             String kind = null;
             if (ec instanceof ScalarNode) {
                 kind = ((ScalarNode) ec).text().trim().toLowerCase(Locale.ROOT);
-                if (!kind.equals("aggregate") && !kind.equals("immediate") && !BATCHED.matcher(kind).matches()) {
-                    f.error("error_collection", "unknown error_collection " + Texts.quote(kind)
-                            + "; expected aggregate, immediate or batched:N");
+                if (!kind.equals("aggregate")
+                        && !kind.equals("immediate")
+                        && !BATCHED.matcher(kind).matches()) {
+                    f.error(
+                            "error_collection",
+                            "unknown error_collection " + Texts.quote(kind)
+                                    + "; expected aggregate, immediate or batched:N");
                     kind = null;
                 }
             } else if (ec instanceof MapNode && ((MapNode) ec).has("batched")) {
                 kind = "batched";
             } else {
-                f.error("error_collection", "expected aggregate, immediate or {batched: {size: N}}, found "
-                        + ec.describe());
+                f.error(
+                        "error_collection",
+                        "expected aggregate, immediate or {batched: {size: N}}, found " + ec.describe());
             }
             if (kind != null && !kind.equals("aggregate")) {
-                f.notActedOn("error_collection", "failures are reported per item as they happen and aggregated in "
-                        + "the run result (the 'aggregate' behaviour)");
+                f.notActedOn(
+                        "error_collection",
+                        "failures are reported per item as they happen and aggregated in "
+                                + "the run result (the 'aggregate' behaviour)");
             }
         }
     }
 
     private CircuitBreakerPolicy breaker(Node node, String path) {
         if (!(node instanceof MapNode)) {
-            d.error(node.location(), path, "expected {failure_threshold, success_threshold, timeout, "
-                    + "half_open_requests}, found " + node.describe());
+            d.error(
+                    node.location(),
+                    path,
+                    "expected {failure_threshold, success_threshold, timeout, " + "half_open_requests}, found "
+                            + node.describe());
             return null;
         }
         Fields f = Fields.of((MapNode) node, path, d, BREAKER_KEYS, "circuit_breaker");
@@ -572,7 +661,8 @@ final class PhaseReader {
         Duration timeout = f.duration("timeout", null);
         Integer halfOpen = f.integer("half_open_requests", 1, null);
         f.finish();
-        return new CircuitBreakerPolicy(failures == null ? def.failureThreshold() : failures,
+        return new CircuitBreakerPolicy(
+                failures == null ? def.failureThreshold() : failures,
                 successes == null ? def.successThreshold() : successes,
                 timeout == null ? def.openTimeout() : timeout,
                 halfOpen == null ? def.halfOpenRequests() : halfOpen);

@@ -21,8 +21,18 @@ import java.util.regex.PatternSyntaxException;
  * {@code {exponential: {initial, multiplier}}}).
  */
 final class RetryReader {
-    private static final Set<String> RETRY_KEYS = Set.of("attempts", "max_attempts", "backoff", "initial_delay",
-            "max_delay", "jitter", "jitter_factor", "retry_on", "retry_budget", "on_failure", "delay");
+    private static final Set<String> RETRY_KEYS = Set.of(
+            "attempts",
+            "max_attempts",
+            "backoff",
+            "initial_delay",
+            "max_delay",
+            "jitter",
+            "jitter_factor",
+            "retry_on",
+            "retry_budget",
+            "on_failure",
+            "delay");
 
     private final Diagnostics d;
 
@@ -31,8 +41,7 @@ final class RetryReader {
     }
 
     /** A retry policy, and the on_failure its {@code on_failure: continue|{fallback}} implies. */
-    record RetryRead(RetryPolicy policy, OnFailure onFailure) {
-    }
+    record RetryRead(RetryPolicy policy, OnFailure onFailure) {}
 
     /**
      * Reads {@code retry}: a number of attempts, or {@code {attempts, backoff, initial_delay, max_delay, jitter,
@@ -43,15 +52,20 @@ final class RetryReader {
             ScalarNode s = (ScalarNode) node;
             Long n = Scalars.parseLong(s.text());
             if (n == null || n < 1 || n > 1000) {
-                d.error(node.location(), path, "expected a number of attempts or a retry mapping {attempts, backoff, "
-                        + "...}, found " + node.describe());
+                d.error(
+                        node.location(),
+                        path,
+                        "expected a number of attempts or a retry mapping {attempts, backoff, " + "...}, found "
+                                + node.describe());
                 return null;
             }
             return new RetryRead(RetryPolicy.builder().maxAttempts(n.intValue()).build(), null);
         }
         if (!(node instanceof MapNode)) {
-            d.error(node.location(), path, "expected a retry mapping {attempts, backoff, ...}, found "
-                    + node.describe());
+            d.error(
+                    node.location(),
+                    path,
+                    "expected a retry mapping {attempts, backoff, ...}, found " + node.describe());
             return null;
         }
         Fields f = Fields.of((MapNode) node, path, d, RETRY_KEYS, "retry");
@@ -110,11 +124,13 @@ final class RetryReader {
             if (fb == null) {
                 ff.errorHere("expected stop, continue or {fallback: {command: ...}}");
             } else if (fb instanceof MapNode && ((MapNode) fb).get("command") instanceof ScalarNode) {
-                after = OnFailure.run(HandlerReader.handlerCommand(((ScalarNode) ((MapNode) fb).get("command")).text())).build();
+                after = OnFailure.run(HandlerReader.handlerCommand(((ScalarNode) ((MapNode) fb).get("command")).text()))
+                        .build();
                 Fields fbf = Fields.of((MapNode) fb, ff.pathOf("fallback"), d, Set.of("command"), "fallback");
                 fbf.finish();
             } else if (fb instanceof ScalarNode) {
-                after = OnFailure.run(HandlerReader.handlerCommand(((ScalarNode) fb).text())).build();
+                after = OnFailure.run(HandlerReader.handlerCommand(((ScalarNode) fb).text()))
+                        .build();
             } else {
                 ff.error("fallback", "expected {command: ...}, found " + fb.describe());
             }
@@ -130,8 +146,7 @@ final class RetryReader {
     }
 
     /** A backoff, and the initial delay its error_policy-style form ({@code {fixed: {delay}}}) carries. */
-    record BackoffRead(Backoff backoff, Duration initial) {
-    }
+    record BackoffRead(Backoff backoff, Duration initial) {}
 
     /**
      * Reads a backoff: {@code fixed}, {@code exponential}, {@code fibonacci}, or {@code {fixed: {delay}}},
@@ -150,18 +165,25 @@ final class RetryReader {
                 case "fibonacci":
                     return new BackoffRead(Backoff.fibonacci(), null);
                 case "linear":
-                    d.error(node.location(), path, "linear backoff needs its increment: backoff: {linear: "
-                            + "{increment: \"5s\"}}");
+                    d.error(
+                            node.location(),
+                            path,
+                            "linear backoff needs its increment: backoff: {linear: " + "{increment: \"5s\"}}");
                     return null;
                 default:
-                    d.error(node.location(), path, "unknown backoff " + Texts.quote(name) + Texts.suggestion(name,
-                            kinds));
+                    d.error(
+                            node.location(),
+                            path,
+                            "unknown backoff " + Texts.quote(name) + Texts.suggestion(name, kinds));
                     return null;
             }
         }
         if (!(node instanceof MapNode) || ((MapNode) node).size() != 1) {
-            d.error(node.location(), path, "expected a backoff such as exponential or {linear: {increment: \"5s\"}}, "
-                    + "found " + node.describe());
+            d.error(
+                    node.location(),
+                    path,
+                    "expected a backoff such as exponential or {linear: {increment: \"5s\"}}, " + "found "
+                            + node.describe());
             return null;
         }
         MapNode.Entry e = ((MapNode) node).entries().iterator().next();
@@ -174,8 +196,10 @@ final class RetryReader {
         String bodyPath = path + "." + kind;
         MapNode args = body instanceof MapNode ? (MapNode) body : new MapNode(body.location(), Map.of());
         if (!(body instanceof MapNode) && !(body instanceof ScalarNode && ((ScalarNode) body).isNull())) {
-            d.error(body.location(), bodyPath, "expected the " + kind + " backoff's settings as a mapping, found "
-                    + body.describe());
+            d.error(
+                    body.location(),
+                    bodyPath,
+                    "expected the " + kind + " backoff's settings as a mapping, found " + body.describe());
             return null;
         }
         try {
@@ -197,8 +221,8 @@ final class RetryReader {
                     return inc == null ? null : new BackoffRead(Backoff.linear(inc), initial);
                 }
                 case "exponential": {
-                    Fields f = Fields.of(args, bodyPath, d, Set.of("base", "multiplier", "initial"),
-                            "exponential backoff");
+                    Fields f = Fields.of(
+                            args, bodyPath, d, Set.of("base", "multiplier", "initial"), "exponential backoff");
                     Double base = f.number("base");
                     Double mult = f.number("multiplier");
                     Duration initial = f.duration("initial", null);
@@ -249,8 +273,11 @@ final class RetryReader {
                 if (names.contains(name)) {
                     out.add(RetryCondition.named(name));
                 } else {
-                    d.error(item.location(), itemPath, "unknown retry_on " + Texts.quote(name)
-                            + Texts.suggestion(name, names) + " (or {pattern: <regex>})");
+                    d.error(
+                            item.location(),
+                            itemPath,
+                            "unknown retry_on " + Texts.quote(name) + Texts.suggestion(name, names)
+                                    + " (or {pattern: <regex>})");
                 }
             } else if (item instanceof MapNode && ((MapNode) item).get("pattern") instanceof ScalarNode) {
                 String re = ((ScalarNode) ((MapNode) item).get("pattern")).text();
@@ -258,12 +285,18 @@ final class RetryReader {
                     Pattern.compile(re);
                     out.add(RetryCondition.pattern(re));
                 } catch (PatternSyntaxException e) {
-                    d.error(item.location(), itemPath, "invalid regular expression " + Texts.quote(re) + ": "
-                            + e.getDescription() + " at index " + e.getIndex());
+                    d.error(
+                            item.location(),
+                            itemPath,
+                            "invalid regular expression " + Texts.quote(re) + ": " + e.getDescription() + " at index "
+                                    + e.getIndex());
                 }
             } else {
-                d.error(item.location(), itemPath, "expected network, timeout, server_error, rate_limit or "
-                        + "{pattern: <regex>}, found " + item.describe());
+                d.error(
+                        item.location(),
+                        itemPath,
+                        "expected network, timeout, server_error, rate_limit or " + "{pattern: <regex>}, found "
+                                + item.describe());
             }
         }
         return out;

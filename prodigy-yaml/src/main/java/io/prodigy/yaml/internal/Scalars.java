@@ -9,8 +9,7 @@ final class Scalars {
     private static final Pattern INTEGER = Pattern.compile("[-+]?\\d[\\d_]*");
     private static final Pattern DECIMAL = Pattern.compile("[-+]?(\\d[\\d_]*)?(\\.\\d+)?([eE][-+]?\\d+)?");
 
-    private Scalars() {
-    }
+    private Scalars() {}
 
     /** @param n a value @return its boolean meaning, or null when it is not a boolean */
     static Boolean bool(Node n) {
@@ -71,11 +70,15 @@ final class Scalars {
             Node secs = m.get("secs");
             Node nanos = m.get("nanos");
             Long s = secs instanceof ScalarNode ? parseLong(((ScalarNode) secs).text()) : null;
-            Long ns = nanos == null ? Long.valueOf(0) : nanos instanceof ScalarNode
-                    ? parseLong(((ScalarNode) nanos).text()) : null;
+            Long ns = nanos == null
+                    ? Long.valueOf(0)
+                    : nanos instanceof ScalarNode ? parseLong(((ScalarNode) nanos).text()) : null;
             if (s == null || ns == null || s < 0 || ns < 0 || m.size() > (nanos == null ? 1 : 2)) {
-                d.error(n.location(), path, "expected a duration such as 600, \"10m\" or {secs: 600, nanos: 0}, "
-                        + "found " + n.describe() + " with keys " + m.keys());
+                d.error(
+                        n.location(),
+                        path,
+                        "expected a duration such as 600, \"10m\" or {secs: 600, nanos: 0}, " + "found " + n.describe()
+                                + " with keys " + m.keys());
                 return null;
             }
             return Duration.ofSeconds(s, ns);
@@ -90,9 +93,12 @@ final class Scalars {
         if (lookup != null && s.type() == ScalarNode.Type.STRING && EnvLookup.isReference(text)) {
             String value = lookup.resolve(text);
             if (value == null) {
-                d.error(n.location(), path, "'" + text + "' refers to " + EnvLookup.name(text) + ", which is set "
-                        + "neither in the workflow's env nor in the environment; set it, or write a duration such as "
-                        + "600 or \"10m\"");
+                d.error(
+                        n.location(),
+                        path,
+                        "'" + text + "' refers to " + EnvLookup.name(text) + ", which is set "
+                                + "neither in the workflow's env nor in the environment; set it, or write a duration such as "
+                                + "600 or \"10m\"");
                 return null;
             }
             shown = "the value \"" + value + "\" of " + EnvLookup.name(text);
@@ -100,8 +106,10 @@ final class Scalars {
         }
         Duration parsed = text.startsWith("-") ? null : Durations.parse(text);
         if (parsed == null) {
-            d.error(n.location(), path, "expected a duration such as 600 (seconds), \"10m\", \"600s\" or \"1h30m\", "
-                    + "found " + shown);
+            d.error(
+                    n.location(),
+                    path,
+                    "expected a duration such as 600 (seconds), \"10m\", \"600s\" or \"1h30m\", " + "found " + shown);
             return null;
         }
         return parsed;

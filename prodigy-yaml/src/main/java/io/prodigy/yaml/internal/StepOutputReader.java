@@ -14,8 +14,8 @@ import java.util.Set;
  */
 final class StepOutputReader {
     private static final List<String> CAPTURE_FORMATS = List.of("string", "json", "lines", "number", "boolean");
-    private static final Set<String> CAPTURE_STREAM_KEYS = Set.of("stdout", "stderr", "exit_code", "success",
-            "duration");
+    private static final Set<String> CAPTURE_STREAM_KEYS =
+            Set.of("stdout", "stderr", "exit_code", "success", "duration");
 
     private final Diagnostics d;
 
@@ -37,8 +37,10 @@ final class StepOutputReader {
                 String name = f.text("capture_output");
                 if (name != null && !name.isBlank()) {
                     if (capture != null && !capture.equals(name)) {
-                        f.error("capture_output", "'capture' and 'capture_output' name different variables ("
-                                + Texts.quote(capture) + " and " + Texts.quote(name) + "); keep one");
+                        f.error(
+                                "capture_output",
+                                "'capture' and 'capture_output' name different variables (" + Texts.quote(capture)
+                                        + " and " + Texts.quote(name) + "); keep one");
                     } else {
                         b.capture(name);
                     }
@@ -59,14 +61,19 @@ final class StepOutputReader {
                 b.captureStreams(CaptureStreams.named(v));
             }
         } else if (cs instanceof MapNode) {
-            Fields s = Fields.of((MapNode) cs, f.pathOf("capture_streams"), d, CAPTURE_STREAM_KEYS,
-                    "capture_streams");
-            b.captureStreams(new CaptureStreams(s.bool("stdout", true), s.bool("stderr", false),
-                    s.bool("exit_code", true), s.bool("success", true), s.bool("duration", true)));
+            Fields s = Fields.of((MapNode) cs, f.pathOf("capture_streams"), d, CAPTURE_STREAM_KEYS, "capture_streams");
+            b.captureStreams(new CaptureStreams(
+                    s.bool("stdout", true),
+                    s.bool("stderr", false),
+                    s.bool("exit_code", true),
+                    s.bool("success", true),
+                    s.bool("duration", true)));
             s.finish();
         } else if (cs != null && !(cs instanceof ScalarNode)) {
-            f.error("capture_streams", "expected stdout, stderr, both, or a mapping {stdout, stderr, exit_code, "
-                    + "success, duration}, found " + cs.describe());
+            f.error(
+                    "capture_streams",
+                    "expected stdout, stderr, both, or a mapping {stdout, stderr, exit_code, "
+                            + "success, duration}, found " + cs.describe());
         }
     }
 
@@ -83,9 +90,11 @@ final class StepOutputReader {
                     b.outputFile(TemplateAliases.normalize(out));
                 }
             } else {
-                f.notActedOn("output", "the Rust tool 0.4.x ignores it too (its steps have no such key); it only "
-                        + "documents a file the step writes; use 'output_file' to write the step's standard output "
-                        + "to a file");
+                f.notActedOn(
+                        "output",
+                        "the Rust tool 0.4.x ignores it too (its steps have no such key); it only "
+                                + "documents a file the step writes; use 'output_file' to write the step's standard output "
+                                + "to a file");
             }
         }
     }
@@ -100,8 +109,9 @@ final class StepOutputReader {
             return;
         }
         if (!(node instanceof MapNode)) {
-            f.error("outputs", "expected a mapping of output names to {file_pattern: PATTERN}, found "
-                    + node.describe());
+            f.error(
+                    "outputs",
+                    "expected a mapping of output names to {file_pattern: PATTERN}, found " + node.describe());
             return;
         }
         for (MapNode.Entry e : ((MapNode) node).entries()) {
@@ -125,8 +135,11 @@ final class StepOutputReader {
             }
         }
         if (f.text("id") == null) {
-            d.warning(f.keyAt("outputs"), f.pathOf("outputs"), "the step has 'outputs' but no 'id', so later steps "
-                    + "cannot read them (they are ${ID.NAME}); add an 'id'");
+            d.warning(
+                    f.keyAt("outputs"),
+                    f.pathOf("outputs"),
+                    "the step has 'outputs' but no 'id', so later steps "
+                            + "cannot read them (they are ${ID.NAME}); add an 'id'");
         }
     }
 }

@@ -15,19 +15,61 @@ import java.util.Set;
  * fails).
  */
 final class StepReader {
-    static final List<String> ACTIONS = List.of("claude", "shell", "write_file", "foreach", "goal_seek", "test",
-            "analyze", "command", "handler");
-    static final Set<String> STEP_KEYS = Set.copyOf(List.of("claude", "shell", "write_file", "foreach", "goal_seek",
-            "test", "analyze", "command", "handler", "name", "description", "id", "when", "timeout", "retry",
-            "on_failure", "on_success", "on_exit_code", "capture", "capture_output", "capture_format",
-            "capture_streams", "output_file", "output", "env", "working_dir", "commit_required", "auto_commit",
-            "commit_config", "validate", "step_validate", "skip_validation", "validation_timeout",
-            "ignore_validation_failure", "outputs", "inputs", "analysis", "allow_failure", "continue_on_error",
-            "fail_workflow", "temporary", "clear_env", "args", "options", "metadata", "focus", "do", "parallel",
+    static final List<String> ACTIONS =
+            List.of("claude", "shell", "write_file", "foreach", "goal_seek", "test", "analyze", "command", "handler");
+    static final Set<String> STEP_KEYS = Set.copyOf(List.of(
+            "claude",
+            "shell",
+            "write_file",
+            "foreach",
+            "goal_seek",
+            "test",
+            "analyze",
+            "command",
+            "handler",
+            "name",
+            "description",
+            "id",
+            "when",
+            "timeout",
+            "retry",
+            "on_failure",
+            "on_success",
+            "on_exit_code",
+            "capture",
+            "capture_output",
+            "capture_format",
+            "capture_streams",
+            "output_file",
+            "output",
+            "env",
+            "working_dir",
+            "commit_required",
+            "auto_commit",
+            "commit_config",
+            "validate",
+            "step_validate",
+            "skip_validation",
+            "validation_timeout",
+            "ignore_validation_failure",
+            "outputs",
+            "inputs",
+            "analysis",
+            "allow_failure",
+            "continue_on_error",
+            "fail_workflow",
+            "temporary",
+            "clear_env",
+            "args",
+            "options",
+            "metadata",
+            "focus",
+            "do",
+            "parallel",
             "max_items"));
     /** Keys that, alone in a list entry, modify the step before it (the whitepaper writes them this way). */
-    private static final Set<String> MODIFIERS = Set.of("validate", "on_failure", "on_success", "on_exit_code",
-            "retry", "step_validate");
+    private static final Set<String> MODIFIERS =
+            Set.of("validate", "on_failure", "on_success", "on_exit_code", "retry", "step_validate");
 
     private final Diagnostics d;
     private final EnvLookup env;
@@ -85,9 +127,12 @@ final class StepReader {
             String itemPath = path + "[" + i + "]";
             if (item instanceof MapNode && isModifier((MapNode) item)) {
                 if (out.isEmpty()) {
-                    d.error(item.location(), itemPath, "this entry has no action (" + String.join(", ",
-                            ((MapNode) item).keys()) + ") and there is no step before it to apply to; add an "
-                            + "action such as 'claude' or 'shell'");
+                    d.error(
+                            item.location(),
+                            itemPath,
+                            "this entry has no action (" + String.join(", ", ((MapNode) item).keys())
+                                    + ") and there is no step before it to apply to; add an "
+                                    + "action such as 'claude' or 'shell'");
                     continue;
                 }
                 Step modified = modify(out.get(out.size() - 1), (MapNode) item, itemPath, form);
@@ -117,7 +162,6 @@ final class StepReader {
         return steps(node, path, form);
     }
 
-
     private static boolean isModifier(MapNode m) {
         if (m.size() == 0) {
             return false;
@@ -140,8 +184,8 @@ final class StepReader {
             }
         }
         int before = d.errorCount();
-        controls.read(b, f, new ControlsReader.Basis(form, previous.action(), false, previous.onFailure() != null,
-                false));
+        controls.read(
+                b, f, new ControlsReader.Basis(form, previous.action(), false, previous.onFailure() != null, false));
         if (d.errorCount() > before) {
             return null;
         }
@@ -185,15 +229,21 @@ final class StepReader {
         if (node instanceof ScalarNode) {
             ScalarNode s = (ScalarNode) node;
             if (s.type() != ScalarNode.Type.STRING || s.text().isBlank()) {
-                d.error(node.location(), path, "expected a step (a mapping such as {shell: \"make\"}, or a slash "
-                        + "command string such as \"/lint\"), found " + node.describe());
+                d.error(
+                        node.location(),
+                        path,
+                        "expected a step (a mapping such as {shell: \"make\"}, or a slash "
+                                + "command string such as \"/lint\"), found " + node.describe());
                 return null;
             }
-            return build(Step.agent(StructuredCommandReader.slashCommand(s.text().strip())), null, path);
+            return build(
+                    Step.agent(StructuredCommandReader.slashCommand(s.text().strip())), null, path);
         }
         if (!(node instanceof MapNode)) {
-            d.error(node.location(), path, "expected a step (a mapping such as {shell: \"make\"}), found "
-                    + node.describe());
+            d.error(
+                    node.location(),
+                    path,
+                    "expected a step (a mapping such as {shell: \"make\"}), found " + node.describe());
             return null;
         }
         MapNode m = (MapNode) node;
@@ -205,8 +255,11 @@ final class StepReader {
         }
         Fields f = Fields.of(m, path, d, STEP_KEYS, "a step");
         if (actionKeys.size() > 1) {
-            d.error(f.keyAt(actionKeys.get(1)), path, "a step has exactly one action, but this one has "
-                    + Texts.list(actionKeys) + "; split it into " + actionKeys.size() + " steps");
+            d.error(
+                    f.keyAt(actionKeys.get(1)),
+                    path,
+                    "a step has exactly one action, but this one has " + Texts.list(actionKeys) + "; split it into "
+                            + actionKeys.size() + " steps");
             return null;
         }
         int before = d.errorCount();
@@ -223,8 +276,10 @@ final class StepReader {
         } else {
             String kind = actionKeys.get(0);
             if (kind.equals("analyze")) {
-                f.notActedOn("analyze", "the Rust tool 0.4.x ignores it too (its built-in code analysis was "
-                        + "removed in 0.3.0); the step is left out (run your analysis tool with a shell step instead)");
+                f.notActedOn(
+                        "analyze",
+                        "the Rust tool 0.4.x ignores it too (its built-in code analysis was "
+                                + "removed in 0.3.0); the step is left out (run your analysis tool with a shell step instead)");
                 f.finish();
                 return null;
             }
@@ -255,10 +310,14 @@ final class StepReader {
                 close = Texts.closest(k, ACTIONS);
             }
         }
-        d.error(m.location(), path, "this step has no action: expected one of 'claude', 'shell', "
-                + "'write_file', 'foreach' or 'goal_seek'" + (m.has("name") ? " ('name' is only a label "
-                + "in a MapReduce phase)" : "") + ", found the keys " + Texts.list(new ArrayList<>(m.keys()))
-                + (close != null ? "; did you mean '" + close + "'?" : ""));
+        d.error(
+                m.location(),
+                path,
+                "this step has no action: expected one of 'claude', 'shell', "
+                        + "'write_file', 'foreach' or 'goal_seek'"
+                        + (m.has("name") ? " ('name' is only a label " + "in a MapReduce phase)" : "")
+                        + ", found the keys " + Texts.list(new ArrayList<>(m.keys()))
+                        + (close != null ? "; did you mean '" + close + "'?" : ""));
     }
 
     /** A {@code test} step's {@code on_failure} (written inside {@code test}). @return whether it set one */

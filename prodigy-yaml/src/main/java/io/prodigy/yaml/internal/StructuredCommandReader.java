@@ -63,8 +63,10 @@ final class StructuredCommandReader {
             return;
         }
         if (!(value instanceof ScalarNode)) {
-            d.error(value.location(), path, "expected an option value (a string, number or boolean), found "
-                    + value.describe());
+            d.error(
+                    value.location(),
+                    path,
+                    "expected an option value (a string, number or boolean), found " + value.describe());
             return;
         }
         ScalarNode s = (ScalarNode) value;

@@ -13,8 +13,7 @@ import java.util.Set;
  * booleans as written, lists and mappings as JSON). Every other {@code ${...}} is left for run time.
  */
 final class Substitution {
-    private Substitution() {
-    }
+    private Substitution() {}
 
     /**
      * @param node a tree
@@ -34,7 +33,8 @@ final class Substitution {
             MapNode m = (MapNode) node;
             Map<String, MapNode.Entry> out = new LinkedHashMap<>();
             for (MapNode.Entry e : m.entries()) {
-                Node v = path.isEmpty() && skip.contains(e.key()) ? e.value()
+                Node v = path.isEmpty() && skip.contains(e.key())
+                        ? e.value()
                         : walk(e.value(), values, Set.of(), path.isEmpty() ? e.key() : path + "." + e.key(), d);
                 out.put(e.key(), new MapNode.Entry(e.key(), e.keyLocation(), v));
             }
@@ -87,8 +87,9 @@ final class Substitution {
             out.append(render(value));
             i = end + 1;
         }
-        return changed ? new ScalarNode(s.location(), ScalarNode.Type.STRING, out.toString(),
-                ScalarNode.Style.SYNTHETIC) : s;
+        return changed
+                ? new ScalarNode(s.location(), ScalarNode.Type.STRING, out.toString(), ScalarNode.Style.SYNTHETIC)
+                : s;
     }
 
     private static Node walkPath(Node value, Reference ref, ScalarNode at, String path, Diagnostics d) {
@@ -105,8 +106,10 @@ final class Substitution {
                 }
             }
             if (next == null) {
-                d.error(at.location(), path, "parameter '" + ref.name + "' has no '" + segment + "' (in ${"
-                        + ref.text + "})");
+                d.error(
+                        at.location(),
+                        path,
+                        "parameter '" + ref.name + "' has no '" + segment + "' (in ${" + ref.text + "})");
                 return null;
             }
             current = next;
@@ -130,8 +133,8 @@ final class Substitution {
                 b = b.substring(0, dflt);
             }
             int n = 0;
-            while (n < b.length() && (Character.isLetterOrDigit(b.charAt(n)) || b.charAt(n) == '_'
-                    || b.charAt(n) == '-')) {
+            while (n < b.length()
+                    && (Character.isLetterOrDigit(b.charAt(n)) || b.charAt(n) == '_' || b.charAt(n) == '-')) {
                 n++;
             }
             if (n == 0 || !(Character.isLetter(b.charAt(0)) || b.charAt(0) == '_')) {

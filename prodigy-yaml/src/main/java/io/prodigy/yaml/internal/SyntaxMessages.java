@@ -23,8 +23,7 @@ final class SyntaxMessages {
             Map.entry("}", "'}'"),
             Map.entry("]", "']'"));
 
-    private SyntaxMessages() {
-    }
+    private SyntaxMessages() {}
 
     /**
      * @param problem SnakeYAML's problem text
@@ -80,6 +79,8 @@ final class SyntaxMessages {
         if (context.contains("flow sequence")) {
             return "list";
         }
-        return context.replace("while parsing a ", "").replace("while scanning a ", "").trim();
+        return context.replace("while parsing a ", "")
+                .replace("while scanning a ", "")
+                .trim();
     }
 }

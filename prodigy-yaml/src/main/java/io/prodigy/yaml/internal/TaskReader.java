@@ -60,8 +60,9 @@ final class TaskReader {
         Integer topCap = top.integer("parallel_worktrees", 1, steps.env());
         if (topCap != null) {
             if (cap != null && !cap.equals(topCap)) {
-                top.error("parallel_worktrees", "parallel_worktrees is also set in settings, to " + cap
-                        + "; write it once");
+                top.error(
+                        "parallel_worktrees",
+                        "parallel_worktrees is also set in settings, to " + cap + "; write it once");
             }
             cap = topCap;
         }
@@ -142,7 +143,10 @@ final class TaskReader {
         }
         List<Step> out = new ArrayList<>();
         for (Step s : plain) {
-            out.add(continueOnError && s.onFailure() == null ? s.toBuilder().onFailure(OnFailure.ignore()).build() : s);
+            out.add(
+                    continueOnError && s.onFailure() == null
+                            ? s.toBuilder().onFailure(OnFailure.ignore()).build()
+                            : s);
         }
         stages.add(new Stage.Steps("steps-" + (stages.size() + 1), out));
         plain.clear();
@@ -163,7 +167,9 @@ final class TaskReader {
         }
         List<Step> out = new ArrayList<>();
         for (Step s : body) {
-            out.add(s.toBuilder().when(and(TemplateAliases.normalize(when), s.when())).build());
+            out.add(s.toBuilder()
+                    .when(and(TemplateAliases.normalize(when), s.when()))
+                    .build());
         }
         return out;
     }
@@ -188,15 +194,25 @@ final class TaskReader {
     private Stage foreachStage(MapNode m, String path, Integer cap, int index) {
         Node spec = m.get("foreach");
         MapNode holder = spec instanceof MapNode ? (MapNode) spec : m;
-        Set<String> known = new LinkedHashSet<>(List.of("foreach", "input", "items", "parallel", "do",
-                "continue_on_error", "max_items", "name", "description", "when"));
+        Set<String> known = new LinkedHashSet<>(List.of(
+                "foreach",
+                "input",
+                "items",
+                "parallel",
+                "do",
+                "continue_on_error",
+                "max_items",
+                "name",
+                "description",
+                "when"));
         Fields f = Fields.of(m, path, d, known, "a parallel foreach task");
         Fields spec2 = holder == m ? f : Fields.of(holder, f.pathOf("foreach"), d, known, "foreach");
         String name = f.text("name");
         f.text("description");
         f.notActedOn("when", "a condition on a whole parallel foreach (a MapReduce stage) is not in the model");
-        Node input = holder == m ? m.get("foreach") : holder.get(holder.has("foreach") ? "foreach"
-                : holder.has("input") ? "input" : "items");
+        Node input = holder == m
+                ? m.get("foreach")
+                : holder.get(holder.has("foreach") ? "foreach" : holder.has("input") ? "input" : "items");
         WorkInput workInput = null;
         if (input instanceof ScalarNode && !((ScalarNode) input).isNull()) {
             workInput = WorkInput.command(TemplateAliases.normalize(((ScalarNode) input).text()));
@@ -207,14 +223,16 @@ final class TaskReader {
             }
             workInput = WorkInput.values(values);
         } else {
-            d.error(input == null ? m.location() : input.location(), f.pathOf("foreach"), "expected the foreach "
-                    + "elements: a command string or a list");
+            d.error(
+                    input == null ? m.location() : input.location(),
+                    f.pathOf("foreach"),
+                    "expected the foreach " + "elements: a command string or a list");
         }
         int parallel = steps.parallelism(spec2, "parallel");
         Integer max = spec2.integer("max_items", 0, null);
         boolean cont = spec2.bool("continue_on_error", false);
-        List<Step> body = spec2.has("do") ? steps.stepsOrOne(spec2.node("do"), spec2.pathOf("do"), Form.TASKS)
-                : List.of();
+        List<Step> body =
+                spec2.has("do") ? steps.stepsOrOne(spec2.node("do"), spec2.pathOf("do"), Form.TASKS) : List.of();
         if (!spec2.has("do")) {
             spec2.errorHere("foreach needs 'do': the steps run for each element");
         }
@@ -226,11 +244,21 @@ final class TaskReader {
             return null;
         }
         try {
-            MapPhase map = MapPhase.builder().input(workInput).maxParallel(cap == null ? parallel
-                    : Math.min(parallel, cap)).maxItems(max).agentTemplate(body).build();
-            ErrorPolicy policy = cont ? ErrorPolicy.DEFAULT : ErrorPolicy.builder().continueOnFailure(false).build();
-            return new Stage.MapReduce(name != null && !name.isBlank() ? name : "foreach-" + (index + 1),
-                    SetupPhase.of(List.of()), map, List.of(), policy);
+            MapPhase map = MapPhase.builder()
+                    .input(workInput)
+                    .maxParallel(cap == null ? parallel : Math.min(parallel, cap))
+                    .maxItems(max)
+                    .agentTemplate(body)
+                    .build();
+            ErrorPolicy policy = cont
+                    ? ErrorPolicy.DEFAULT
+                    : ErrorPolicy.builder().continueOnFailure(false).build();
+            return new Stage.MapReduce(
+                    name != null && !name.isBlank() ? name : "foreach-" + (index + 1),
+                    SetupPhase.of(List.of()),
+                    map,
+                    List.of(),
+                    policy);
         } catch (WorkflowDefinitionException e) {
             f.errorHere(e.getMessage());
             return null;
@@ -238,8 +266,7 @@ final class TaskReader {
     }
 
     /** One {@code worktree:} task: the worktree's name, the task's name and its steps. */
-    private record Worktree(String worktree, String task, List<Step> steps, Location at, String path) {
-    }
+    private record Worktree(String worktree, String task, List<Step> steps, Location at, String path) {}
 
     private Worktree worktree(MapNode m, String path) {
         Fields f = Fields.of(m, path, d, Set.of("worktree"), "a worktree task");
@@ -274,26 +301,37 @@ final class TaskReader {
         Set<String> seen = new LinkedHashSet<>();
         for (Worktree w : worktrees) {
             if (!seen.add(w.worktree())) {
-                d.error(w.at(), w.path() + ".worktree", "the worktree " + Texts.quote(w.worktree()) + " is named "
-                        + "twice; each parallel experiment needs its own worktree");
+                d.error(
+                        w.at(),
+                        w.path() + ".worktree",
+                        "the worktree " + Texts.quote(w.worktree()) + " is named "
+                                + "twice; each parallel experiment needs its own worktree");
                 continue;
             }
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("worktree", w.worktree());
             item.put("task", w.task());
             items.add(item);
-            String condition = "${item.worktree} == '" + w.worktree().replace("\\", "\\\\").replace("'", "\\'")
-                    + "'";
+            String condition =
+                    "${item.worktree} == '" + w.worktree().replace("\\", "\\\\").replace("'", "\\'") + "'";
             for (Step s : w.steps()) {
                 template.add(s.toBuilder().when(and(condition, s.when())).build());
             }
         }
         int parallel = Math.min(items.size(), cap == null ? 10 : cap);
         try {
-            MapPhase map = MapPhase.builder().input(WorkInput.values(items)).idField("worktree")
-                    .maxParallel(Math.max(1, parallel)).agentTemplate(template).build();
-            stages.add(new Stage.MapReduce("worktrees: " + String.join(", ", seen), SetupPhase.of(List.of()), map,
-                    List.of(), ErrorPolicy.DEFAULT));
+            MapPhase map = MapPhase.builder()
+                    .input(WorkInput.values(items))
+                    .idField("worktree")
+                    .maxParallel(Math.max(1, parallel))
+                    .agentTemplate(template)
+                    .build();
+            stages.add(new Stage.MapReduce(
+                    "worktrees: " + String.join(", ", seen),
+                    SetupPhase.of(List.of()),
+                    map,
+                    List.of(),
+                    ErrorPolicy.DEFAULT));
         } catch (WorkflowDefinitionException e) {
             d.error(worktrees.get(0).at(), worktrees.get(0).path(), e.getMessage());
         }

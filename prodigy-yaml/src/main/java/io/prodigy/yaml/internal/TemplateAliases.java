@@ -16,11 +16,10 @@ import java.util.regex.Pattern;
 final class TemplateAliases {
     private static final Pattern ENV = Pattern.compile("\\$\\{env[.:]([A-Za-z_][A-Za-z0-9_]*)([}:|])");
     private static final Pattern SUCCESS_COUNT = Pattern.compile("\\$\\{map\\.success_count([}:|])");
-    private static final Pattern DEFAULT_FILTER = Pattern.compile(
-            "\\$\\{([A-Za-z_][A-Za-z0-9_.\\-\\[\\]]*)\\|default:([^}|]*)}");
+    private static final Pattern DEFAULT_FILTER =
+            Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_.\\-\\[\\]]*)\\|default:([^}|]*)}");
 
-    private TemplateAliases() {
-    }
+    private TemplateAliases() {}
 
     /** @param text a template @return it with the aliases rewritten; the same instance when there is none */
     static String normalize(String text) {
@@ -32,12 +31,12 @@ final class TemplateAliases {
             out = ENV.matcher(out).replaceAll(m -> Matcher.quoteReplacement("${" + m.group(1) + m.group(2)));
         }
         if (out.contains("${map.success_count")) {
-            out = SUCCESS_COUNT.matcher(out).replaceAll(m -> Matcher.quoteReplacement("${map.successful"
-                    + m.group(1)));
+            out = SUCCESS_COUNT.matcher(out).replaceAll(m -> Matcher.quoteReplacement("${map.successful" + m.group(1)));
         }
         if (out.contains("|default:")) {
-            out = DEFAULT_FILTER.matcher(out).replaceAll(m -> Matcher.quoteReplacement("${" + m.group(1) + ":-"
-                    + m.group(2) + "}"));
+            out = DEFAULT_FILTER
+                    .matcher(out)
+                    .replaceAll(m -> Matcher.quoteReplacement("${" + m.group(1) + ":-" + m.group(2) + "}"));
         }
         return out;
     }

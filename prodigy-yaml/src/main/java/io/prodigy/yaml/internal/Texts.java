@@ -10,8 +10,7 @@ import java.util.TreeSet;
 final class Texts {
     private static final int QUOTE_LIMIT = 60;
 
-    private Texts() {
-    }
+    private Texts() {}
 
     /** @param s any text @return it in double quotes, one line, abbreviated */
     static String quote(String s) {
@@ -34,7 +33,8 @@ final class Texts {
             return null;
         }
         int allowed = Math.max(2, Math.min(name.length(), best.length()) / 3);
-        boolean prefix = best.length() >= 4 && lower.length() >= 4
+        boolean prefix = best.length() >= 4
+                && lower.length() >= 4
                 && (best.startsWith(lower) || lower.startsWith(best.toLowerCase(Locale.ROOT)));
         return Spelling.distance(lower, best.toLowerCase(Locale.ROOT)) <= allowed || prefix ? best : null;
     }

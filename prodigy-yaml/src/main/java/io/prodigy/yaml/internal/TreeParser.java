@@ -31,9 +31,13 @@ final class TreeParser {
         LoaderOptions options = new LoaderOptions();
         options.setAllowDuplicateKeys(true); // duplicates are reported by this class, with both positions
         options.setMaxAliasesForCollections(1000);
-        YAML = YAMLFactory.builder().loaderOptions(options)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200).build()).build();
-        JSON = JsonFactory.builder().enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_JAVA_COMMENTS)
+        YAML = YAMLFactory.builder()
+                .loaderOptions(options)
+                .streamReadConstraints(
+                        StreamReadConstraints.builder().maxNestingDepth(200).build())
+                .build();
+        JSON = JsonFactory.builder()
+                .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_JAVA_COMMENTS)
                 .build();
     }
 
@@ -64,15 +68,21 @@ final class TreeParser {
             parser = p;
             JsonToken first = p.nextToken();
             if (first == null) {
-                diagnostics.error(Location.of(source.name()), "", "the file is empty; expected a workflow: a list of "
-                        + "steps, or a mapping with 'commands', 'mode: mapreduce' or 'tasks'");
+                diagnostics.error(
+                        Location.of(source.name()),
+                        "",
+                        "the file is empty; expected a workflow: a list of "
+                                + "steps, or a mapping with 'commands', 'mode: mapreduce' or 'tasks'");
                 return null;
             }
             Node root = value(first, "");
             JsonToken next = p.nextToken();
             if (next != null) {
-                diagnostics.error(location(p.currentTokenLocation()), "", "the file holds more than one YAML document "
-                        + "(another one starts here); keep one workflow per file");
+                diagnostics.error(
+                        location(p.currentTokenLocation()),
+                        "",
+                        "the file holds more than one YAML document "
+                                + "(another one starts here); keep one workflow per file");
             }
             return root;
         } catch (JsonProcessingException e) {
@@ -99,8 +109,11 @@ final class TreeParser {
                 if (parser instanceof YAMLParser && ((YAMLParser) parser).isCurrentAlias()) {
                     Node target = anchors.get(parser.getText());
                     if (target == null) {
-                        diagnostics.error(at, path, "unknown alias *" + parser.getText()
-                                + "; an alias must refer to an anchor (&" + parser.getText() + ") defined before it");
+                        diagnostics.error(
+                                at,
+                                path,
+                                "unknown alias *" + parser.getText() + "; an alias must refer to an anchor (&"
+                                        + parser.getText() + ") defined before it");
                         return ScalarNode.string(at, "*" + parser.getText());
                     }
                     return target;
@@ -118,7 +131,10 @@ final class TreeParser {
                 node = new ScalarNode(at, ScalarNode.Type.BOOLEAN, parser.getText(), style(at));
                 break;
             case VALUE_NULL:
-                node = new ScalarNode(at, ScalarNode.Type.NULL, parser.getText() == null ? "" : parser.getText(),
+                node = new ScalarNode(
+                        at,
+                        ScalarNode.Type.NULL,
+                        parser.getText() == null ? "" : parser.getText(),
                         ScalarNode.Style.PLAIN);
                 break;
             default:
@@ -146,8 +162,11 @@ final class TreeParser {
             }
             MapNode.Entry previous = entries.get(key);
             if (previous != null) {
-                diagnostics.error(keyAt, path, "duplicate key '" + key + "' (first written at line "
-                        + previous.keyLocation().line() + "); a key may appear only once in a mapping");
+                diagnostics.error(
+                        keyAt,
+                        path,
+                        "duplicate key '" + key + "' (first written at line "
+                                + previous.keyLocation().line() + "); a key may appear only once in a mapping");
                 continue;
             }
             entries.put(key, new MapNode.Entry(key, keyAt, v));
@@ -156,8 +175,10 @@ final class TreeParser {
             List<Node> sources = m instanceof ListNode ? ((ListNode) m).items() : List.of(m);
             for (Node s : sources) {
                 if (!(s instanceof MapNode)) {
-                    diagnostics.error(s.location(), path, "a '<<' merge key needs a mapping or a list of mappings, "
-                            + "found " + s.describe());
+                    diagnostics.error(
+                            s.location(),
+                            path,
+                            "a '<<' merge key needs a mapping or a list of mappings, " + "found " + s.describe());
                     continue;
                 }
                 for (MapNode.Entry e : ((MapNode) s).entries()) {
@@ -223,11 +244,18 @@ final class TreeParser {
         if (marked != null) {
             Mark problem = marked.getProblemMark();
             Mark context = marked.getContextMark();
-            Location at = problem != null ? new Location(source.name(), problem.getLine() + 1, problem.getColumn() + 1)
+            Location at = problem != null
+                    ? new Location(source.name(), problem.getLine() + 1, problem.getColumn() + 1)
                     : location(e.getLocation());
-            diagnostics.error(at, "", "invalid YAML: " + SyntaxMessages.explain(marked.getProblem(),
-                    marked.getContext(), context == null ? 0 : context.getLine() + 1,
-                    context == null ? 0 : context.getColumn() + 1));
+            diagnostics.error(
+                    at,
+                    "",
+                    "invalid YAML: "
+                            + SyntaxMessages.explain(
+                                    marked.getProblem(),
+                                    marked.getContext(),
+                                    context == null ? 0 : context.getLine() + 1,
+                                    context == null ? 0 : context.getColumn() + 1));
             return;
         }
         Location at = e.getLocation() == null ? Location.of(source.name()) : location(e.getLocation());

@@ -16,8 +16,7 @@ final class Trees {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Trees() {
-    }
+    private Trees() {}
 
     /** @param n a value @return it as a Jackson tree (strings as written, numbers and booleans typed) */
     static JsonNode toJson(Node n) {
@@ -50,7 +49,8 @@ final class Trees {
             }
             case FLOAT: {
                 Double v = Scalars.parseDouble(s.text());
-                return v != null ? NODES.numberNode(new BigDecimal(s.text().trim().replace("_", "")))
+                return v != null
+                        ? NODES.numberNode(new BigDecimal(s.text().trim().replace("_", "")))
                         : NODES.textNode(s.text());
             }
             case STRING:
@@ -78,7 +78,10 @@ final class Trees {
             return new ScalarNode(at, ScalarNode.Type.INTEGER, value.toString(), ScalarNode.Style.PLAIN);
         }
         if (value instanceof Number) {
-            return new ScalarNode(at, ScalarNode.Type.FLOAT, new BigDecimal(value.toString()).toPlainString(),
+            return new ScalarNode(
+                    at,
+                    ScalarNode.Type.FLOAT,
+                    new BigDecimal(value.toString()).toPlainString(),
                     ScalarNode.Style.PLAIN);
         }
         if (value instanceof Map) {
@@ -106,8 +109,9 @@ final class Trees {
         }
         if (json.isObject()) {
             Map<String, MapNode.Entry> entries = new LinkedHashMap<>();
-            json.properties().forEach(e -> entries.put(e.getKey(), new MapNode.Entry(e.getKey(), at,
-                    fromJson(e.getValue(), at))));
+            json.properties()
+                    .forEach(e ->
+                            entries.put(e.getKey(), new MapNode.Entry(e.getKey(), at, fromJson(e.getValue(), at))));
             return new MapNode(at, entries);
         }
         if (json.isArray()) {
@@ -122,8 +126,8 @@ final class Trees {
             return new ScalarNode(at, ScalarNode.Type.INTEGER, json.asText(), ScalarNode.Style.PLAIN);
         }
         if (json.isNumber()) {
-            return new ScalarNode(at, ScalarNode.Type.FLOAT, json.decimalValue().toPlainString(),
-                    ScalarNode.Style.PLAIN);
+            return new ScalarNode(
+                    at, ScalarNode.Type.FLOAT, json.decimalValue().toPlainString(), ScalarNode.Style.PLAIN);
         }
         return ScalarNode.string(at, json.asText());
     }

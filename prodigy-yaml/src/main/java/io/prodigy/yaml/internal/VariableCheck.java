@@ -35,10 +35,26 @@ import java.util.regex.Pattern;
  */
 final class VariableCheck {
     /** {@code ${path}}, {@code ${path:-default}}, {@code ${path|raw}}; group 1 is the path. */
-    private static final Pattern PLACEHOLDER = Pattern.compile(
-            "\\$\\{([A-Za-z_][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+|\\[\\d+\\])*)(:-[^}]*)?(\\|raw)?\\}");
-    private static final Set<String> OWNED_ROOTS = Set.of("item", "item_json", "item_id", "item_index", "map",
-            "shell", "claude", "error", "validation", "merge", "workflow", "step", "last", "setup", "foreach", "ARG");
+    private static final Pattern PLACEHOLDER =
+            Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+|\\[\\d+\\])*)(:-[^}]*)?(\\|raw)?\\}");
+
+    private static final Set<String> OWNED_ROOTS = Set.of(
+            "item",
+            "item_json",
+            "item_id",
+            "item_index",
+            "map",
+            "shell",
+            "claude",
+            "error",
+            "validation",
+            "merge",
+            "workflow",
+            "step",
+            "last",
+            "setup",
+            "foreach",
+            "ARG");
     private static final Pattern ARG_N = Pattern.compile("ARG_\\d+|\\d+");
 
     private final Diagnostics d;
@@ -52,8 +68,7 @@ final class VariableCheck {
     /** Placeholder positions already reported, so that a repeated placeholder is found at its next occurrence. */
     private final Set<Location> reported = new java.util.HashSet<>();
 
-    private VariableCheck(Diagnostics d, Workflow wf, Map<String, String> environment, Path project,
-                          Path directory) {
+    private VariableCheck(Diagnostics d, Workflow wf, Map<String, String> environment, Path project, Path directory) {
         this.d = d;
         this.environment = environment;
         this.project = project;
@@ -64,8 +79,15 @@ final class VariableCheck {
         globals.addAll(wf.computedEnv().keySet());
         globals.addAll(wf.secrets().keySet());
         wf.profiles().values().forEach(p -> globals.addAll(p.keySet()));
-        globals.addAll(List.of("ARG", "ITERATION", "workflow.name", "workflow.id", "workflow.run_id", "workflow.iteration",
-                "workflow.worktree", "PROJECT_ROOT"));
+        globals.addAll(List.of(
+                "ARG",
+                "ITERATION",
+                "workflow.name",
+                "workflow.id",
+                "workflow.run_id",
+                "workflow.iteration",
+                "workflow.worktree",
+                "PROJECT_ROOT"));
     }
 
     /**
@@ -221,7 +243,11 @@ final class VariableCheck {
     }
 
     /** Where a text is used decides what an undefined variable in it does. */
-    private enum Kind { SHELL, PROMPT, VALUE }
+    private enum Kind {
+        SHELL,
+        PROMPT,
+        VALUE
+    }
 
     private void text(String text, Kind kind, Scope scope, Location at, Step step) {
         if (text == null || text.indexOf("${") < 0) {
@@ -234,7 +260,9 @@ final class VariableCheck {
                 continue; // $${ and \${ are literal
             }
             String path = m.group(1);
-            if (m.group(2) != null || scope.defines(path) || (isPlain(path) && ARG_N.matcher(path).matches())) {
+            if (m.group(2) != null
+                    || scope.defines(path)
+                    || (isPlain(path) && ARG_N.matcher(path).matches())) {
                 continue;
             }
             boolean plain = isPlain(path);
@@ -248,15 +276,24 @@ final class VariableCheck {
                 if (assigns(text, path) || environment.containsKey(path)) {
                     continue;
                 }
-                d.warning(where, "", "${" + path + "} in " + label + " is no workflow variable, so it is left to "
-                        + "the shell, but the command never assigns it and the environment does not define it: the "
-                        + "shell expands it to nothing" + suggestion);
+                d.warning(
+                        where,
+                        "",
+                        "${" + path + "} in " + label + " is no workflow variable, so it is left to "
+                                + "the shell, but the command never assigns it and the environment does not define it: the "
+                                + "shell expands it to nothing" + suggestion);
             } else if (kind == Kind.PROMPT) {
-                d.warning(where, "", "variable '" + path + "' in " + label + " is not defined at this point; the "
-                        + "prompt keeps " + m.group() + " as written" + suggestion);
+                d.warning(
+                        where,
+                        "",
+                        "variable '" + path + "' in " + label + " is not defined at this point; the " + "prompt keeps "
+                                + m.group() + " as written" + suggestion);
             } else {
-                d.error(where, "", "undefined variable '" + path + "' in " + label + ": nothing defines it at this "
-                        + "point of the workflow, so the step would fail" + suggestion);
+                d.error(
+                        where,
+                        "",
+                        "undefined variable '" + path + "' in " + label + ": nothing defines it at this "
+                                + "point of the workflow, so the step would fail" + suggestion);
             }
         }
     }
@@ -269,10 +306,15 @@ final class VariableCheck {
     static boolean assigns(String command, String name) {
         String n = Pattern.quote(name);
         return Pattern.compile("(^|[\\s;&|({`])(export\\s+|local\\s+|readonly\\s+|declare\\s+(-\\w+\\s+)*)?" + n
-                + "(\\[[^]]*\\])?\\+?=").matcher(command).find()
-                || Pattern.compile("\\bfor\\s+" + n + "\\s+in\\b").matcher(command).find()
+                                + "(\\[[^]]*\\])?\\+?=")
+                        .matcher(command)
+                        .find()
+                || Pattern.compile("\\bfor\\s+" + n + "\\s+in\\b")
+                        .matcher(command)
+                        .find()
                 || Pattern.compile("\\bread\\s+(-\\w+\\s+)*([A-Za-z_][A-Za-z0-9_]*\\s+)*" + n + "\\b")
-                .matcher(command).find();
+                        .matcher(command)
+                        .find();
     }
 
     private String suggestion(String path, Scope scope) {
@@ -308,7 +350,9 @@ final class VariableCheck {
                     return found;
                 }
             }
-            if (line > step.line() && text.isEmpty() && src.line(line + 1).isEmpty()
+            if (line > step.line()
+                    && text.isEmpty()
+                    && src.line(line + 1).isEmpty()
                     && src.line(line + 2).isEmpty()) {
                 break;
             }
@@ -358,8 +402,8 @@ final class VariableCheck {
                     if (s.exact.contains(prefix) && prefix.equals(path)) {
                         return true;
                     }
-                    if (s.open.contains(prefix) || (s.exact.contains(prefix) && !prefix.contains(".")
-                            && !s.closed.contains(prefix))) {
+                    if (s.open.contains(prefix)
+                            || (s.exact.contains(prefix) && !prefix.contains(".") && !s.closed.contains(prefix))) {
                         return true;
                     }
                 }

@@ -1,7 +1,6 @@
 package io.prodigy.yaml.internal;
 
 import io.prodigy.api.IsolationHints;
-
 import io.prodigy.api.Stage;
 import io.prodigy.api.Step;
 import io.prodigy.api.WorkflowDefinitionException;
@@ -18,17 +17,27 @@ import java.util.Set;
  * (everything but composition) into {@link Parts}.
  */
 final class WorkflowReader {
-    static final Set<String> COMPOSITION_KEYS = Set.of("imports", "extends", "template", "parameters", "defaults",
-            "workflows");
-    private static final Set<String> COMMON_KEYS = union(COMPOSITION_KEYS, Set.of("name", "description", "env",
-            "secrets", "env_files", "profiles", "merge", "retry_defaults", "mode", "worktree"));
+    static final Set<String> COMPOSITION_KEYS =
+            Set.of("imports", "extends", "template", "parameters", "defaults", "workflows");
+    private static final Set<String> COMMON_KEYS = union(
+            COMPOSITION_KEYS,
+            Set.of(
+                    "name",
+                    "description",
+                    "env",
+                    "secrets",
+                    "env_files",
+                    "profiles",
+                    "merge",
+                    "retry_defaults",
+                    "mode",
+                    "worktree"));
     private static final Set<String> COMMANDS_KEYS = union(COMMON_KEYS, Set.of("commands", "steps"));
     private static final Set<String> MAPREDUCE_KEYS = union(COMMON_KEYS, PhaseReader.STAGE_KEYS);
-    private static final Set<String> TASKS_KEYS = union(COMMON_KEYS, Set.of("tasks", "settings",
-            "parallel_worktrees"));
+    private static final Set<String> TASKS_KEYS = union(COMMON_KEYS, Set.of("tasks", "settings", "parallel_worktrees"));
     private static final Set<String> STAGES_KEYS = union(COMMON_KEYS, Set.of("stages"));
-    private static final Set<String> STAGE_ENTRY_KEYS = union(PhaseReader.STAGE_KEYS, Set.of("name", "commands",
-            "steps", "mode"));
+    private static final Set<String> STAGE_ENTRY_KEYS =
+            union(PhaseReader.STAGE_KEYS, Set.of("name", "commands", "steps", "mode"));
     private static final Set<String> MERGE_KEYS = Set.of("commands", "timeout");
     private static final Set<String> CONFIG_FILE_KEYS = Set.of("claude", "git", "logging", "defaults");
     private static final List<String> MODES = List.of("standard", "mapreduce");
@@ -46,8 +55,7 @@ final class WorkflowReader {
     }
 
     /** What a file holds: its kind (null when it could not be told) and its parts (null when it has errors). */
-    record Read(WorkflowKind kind, Parts parts) {
-    }
+    record Read(WorkflowKind kind, Parts parts) {}
 
     /**
      * @param root the file's root value
@@ -64,8 +72,11 @@ final class WorkflowReader {
             return new Read(WorkflowKind.STEP_LIST, parts);
         }
         if (!(root instanceof MapNode)) {
-            d.error(root.location(), "", "expected a workflow (a list of steps, or a mapping with 'commands', "
-                    + "'mode: mapreduce' or 'tasks'), found " + root.describe());
+            d.error(
+                    root.location(),
+                    "",
+                    "expected a workflow (a list of steps, or a mapping with 'commands', "
+                            + "'mode: mapreduce' or 'tasks'), found " + root.describe());
             return new Read(null, null);
         }
         MapNode m = (MapNode) root;
@@ -75,8 +86,7 @@ final class WorkflowReader {
         }
         EnvLookup env = environment.withWorkflowEnv(EnvReader.plainValues(m));
         StepReader steps = new StepReader(d, env);
-        PhaseReader phases = new PhaseReader(d, steps, env, kind == WorkflowKind.TASKS ? Form.TASK_PHASE
-                : Form.PHASE);
+        PhaseReader phases = new PhaseReader(d, steps, env, kind == WorkflowKind.TASKS ? Form.TASK_PHASE : Form.PHASE);
         Set<String> known;
         switch (kind) {
             case MAPREDUCE:
@@ -111,8 +121,11 @@ final class WorkflowReader {
             if (r != null) {
                 parts.defaultRetry = r.policy();
                 if (r.onFailure() != null) {
-                    d.warning(f.at("retry_defaults"), "retry_defaults.on_failure", "'on_failure' in retry_defaults "
-                            + "is accepted but not acted on: set on_failure on the steps");
+                    d.warning(
+                            f.at("retry_defaults"),
+                            "retry_defaults.on_failure",
+                            "'on_failure' in retry_defaults "
+                                    + "is accepted but not acted on: set on_failure on the steps");
                 }
             }
         }
@@ -155,10 +168,17 @@ final class WorkflowReader {
         String mode = null;
         Node modeNode = m.get("mode");
         if (modeNode instanceof ScalarNode && !((ScalarNode) modeNode).isNull()) {
-            mode = ((ScalarNode) modeNode).text().trim().toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
+            mode = ((ScalarNode) modeNode)
+                    .text()
+                    .trim()
+                    .toLowerCase(Locale.ROOT)
+                    .replace("_", "")
+                    .replace("-", "");
             if (!MODES.contains(mode)) {
-                d.error(modeNode.location(), "mode", "unknown mode " + Texts.quote(((ScalarNode) modeNode).text())
-                        + Texts.suggestion(mode, MODES));
+                d.error(
+                        modeNode.location(),
+                        "mode",
+                        "unknown mode " + Texts.quote(((ScalarNode) modeNode).text()) + Texts.suggestion(mode, MODES));
                 return null;
             }
         } else if (modeNode != null && !(modeNode instanceof ScalarNode)) {
@@ -168,8 +188,11 @@ final class WorkflowReader {
         boolean hasSteps = m.has("commands") || m.has("steps");
         if (m.has("tasks")) {
             if ("mapreduce".equals(mode)) {
-                d.error(modeNode.location(), "mode", "a tasks workflow chains its own MapReduce stages (a "
-                        + "'mapreduce:' block per task); remove 'mode: mapreduce'");
+                d.error(
+                        modeNode.location(),
+                        "mode",
+                        "a tasks workflow chains its own MapReduce stages (a "
+                                + "'mapreduce:' block per task); remove 'mode: mapreduce'");
                 return null;
             }
             return WorkflowKind.TASKS;
@@ -182,8 +205,10 @@ final class WorkflowReader {
         }
         if (m.has("map") && !hasSteps) {
             if ("standard".equals(mode)) {
-                d.error(modeNode.location(), "mode", "the file has a 'map' phase but says 'mode: standard'; write "
-                        + "'mode: mapreduce'");
+                d.error(
+                        modeNode.location(),
+                        "mode",
+                        "the file has a 'map' phase but says 'mode: standard'; write " + "'mode: mapreduce'");
                 return null;
             }
             return WorkflowKind.MAPREDUCE;
@@ -198,7 +223,8 @@ final class WorkflowReader {
     private static String unknownKindMessage(MapNode m) {
         Set<String> keys = m.keys();
         List<String> listed = new ArrayList<>(keys);
-        if (m.get("claude") instanceof MapNode || (keys.contains("git") && keys.contains("logging"))
+        if (m.get("claude") instanceof MapNode
+                || (keys.contains("git") && keys.contains("logging"))
                 || (CONFIG_FILE_KEYS.containsAll(keys) && keys.size() > 1)) {
             return "this looks like Prodigy's global configuration file (~/.prodigy/config.yml: " + Texts.list(listed)
                     + "), not a workflow; a workflow is a list of steps, or a mapping with 'commands', 'mode: "
@@ -256,8 +282,11 @@ final class WorkflowReader {
             Node item = items.get(i);
             String path = "stages[" + i + "]";
             if (!(item instanceof MapNode)) {
-                d.error(item.location(), path, "expected a stage ({name, commands} or {name, setup, map, reduce}), "
-                        + "found " + item.describe());
+                d.error(
+                        item.location(),
+                        path,
+                        "expected a stage ({name, commands} or {name, setup, map, reduce}), " + "found "
+                                + item.describe());
                 continue;
             }
             MapNode m = (MapNode) item;
@@ -276,7 +305,8 @@ final class WorkflowReader {
                     if (!sf.has(key)) {
                         sf.errorHere("a stage needs 'commands' (plain steps) or 'map' (a MapReduce stage)");
                     } else {
-                        parts.stages.add(new Stage.Steps(name != null ? name : "steps-" + (i + 1),
+                        parts.stages.add(new Stage.Steps(
+                                name != null ? name : "steps-" + (i + 1),
                                 steps.steps(sf.node(key), sf.pathOf(key), Form.COMMANDS)));
                     }
                 }
@@ -287,8 +317,8 @@ final class WorkflowReader {
         }
     }
 
-    private static final Set<String> WORKTREE_KEYS = Set.of("mode", "pool_size", "name", "on_conflict",
-            "conflict_command", "conflict_timeout");
+    private static final Set<String> WORKTREE_KEYS =
+            Set.of("mode", "pool_size", "name", "on_conflict", "conflict_command", "conflict_timeout");
 
     /**
      * {@code worktree: {mode: on_demand|pooled|reuse|dedicated, pool_size, name, on_conflict: dlq|agent|merge_steps,
@@ -297,16 +327,17 @@ final class WorkflowReader {
     private IsolationHints isolation(Fields top) {
         Node n = top.node("worktree");
         if (!(n instanceof MapNode)) {
-            top.error("worktree", "expected {mode, pool_size, name, on_conflict, conflict_command, conflict_timeout}, "
-                    + "found " + n.describe());
+            top.error(
+                    "worktree",
+                    "expected {mode, pool_size, name, on_conflict, conflict_command, conflict_timeout}, " + "found "
+                            + n.describe());
             return null;
         }
         Fields f = Fields.of((MapNode) n, "worktree", d, WORKTREE_KEYS, "worktree");
         String mode = f.has("mode") ? f.choice("mode", List.of("on_demand", "pooled", "reuse", "dedicated")) : null;
         Integer pool = f.integer("pool_size", 1, null);
         String name = f.text("name");
-        String conflict = f.has("on_conflict") ? f.choice("on_conflict", List.of("dlq", "agent", "merge_steps"))
-                : null;
+        String conflict = f.has("on_conflict") ? f.choice("on_conflict", List.of("dlq", "agent", "merge_steps")) : null;
         String command = f.text("conflict_command");
         java.time.Duration timeout = f.duration("conflict_timeout", null);
         if (pool != null && !"pooled".equals(mode)) {
@@ -327,9 +358,15 @@ final class WorkflowReader {
         if (d.hasErrors()) {
             return null;
         }
-        return new IsolationHints(mode == null ? null : IsolationHints.Mode.valueOf(mode.toUpperCase(
-                java.util.Locale.ROOT)), pool, name, conflict == null ? null : IsolationHints.OnConflict.valueOf(
-                conflict.toUpperCase(java.util.Locale.ROOT)), command, timeout);
+        return new IsolationHints(
+                mode == null ? null : IsolationHints.Mode.valueOf(mode.toUpperCase(java.util.Locale.ROOT)),
+                pool,
+                name,
+                conflict == null
+                        ? null
+                        : IsolationHints.OnConflict.valueOf(conflict.toUpperCase(java.util.Locale.ROOT)),
+                command,
+                timeout);
     }
 
     private void merge(Fields f, StepReader steps, Parts parts) {

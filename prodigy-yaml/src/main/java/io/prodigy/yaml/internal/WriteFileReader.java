@@ -21,7 +21,8 @@ final class WriteFileReader {
     private static final Set<String> WRITE_FILE_KEYS = Set.of("path", "content", "format", "mode", "create_dirs");
     private static final ObjectMapper YAML_OUT = YAMLMapper.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).build();
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .build();
     private static final ObjectMapper JSON_OUT = new ObjectMapper();
 
     private final Diagnostics d;
@@ -34,8 +35,10 @@ final class WriteFileReader {
     /** @return the action, or null when it is invalid (reported) */
     StepAction read(Node node, String path) {
         if (!(node instanceof MapNode)) {
-            d.error(node.location(), path, "expected {path, content, format, mode, create_dirs}, found "
-                    + node.describe());
+            d.error(
+                    node.location(),
+                    path,
+                    "expected {path, content, format, mode, create_dirs}, found " + node.describe());
             return null;
         }
         Fields f = Fields.of((MapNode) node, path, d, WRITE_FILE_KEYS, "write_file");
@@ -56,8 +59,12 @@ final class WriteFileReader {
             return null;
         }
         try {
-            return new StepAction.WriteFile(TemplateAliases.normalize(file), TemplateAliases.normalize(content), ff,
-                    mode, createDirs != null && createDirs);
+            return new StepAction.WriteFile(
+                    TemplateAliases.normalize(file),
+                    TemplateAliases.normalize(content),
+                    ff,
+                    mode,
+                    createDirs != null && createDirs);
         } catch (WorkflowDefinitionException e) {
             f.error("mode", e.getMessage());
             return null;

@@ -49,8 +49,7 @@ public final class YamlWriter {
             .build();
     private static final RetryPolicy DEFAULT_RETRY = RetryPolicy.builder().build();
 
-    private YamlWriter() {
-    }
+    private YamlWriter() {}
 
     /** @param workflow a workflow @return it as YAML */
     public static String write(Workflow workflow) {
@@ -66,9 +65,12 @@ public final class YamlWriter {
         ObjectNode root = NODES.objectNode();
         root.put("name", workflow.name());
         List<Stage> stages = workflow.stages();
-        boolean singleMapReduce = stages.size() == 1 && stages.get(0) instanceof Stage.MapReduce
-                && (stages.get(0).name().equals(workflow.name()) || stages.get(0).name().equals("mapreduce"));
-        boolean singleSteps = stages.size() == 1 && stages.get(0) instanceof Stage.Steps
+        boolean singleMapReduce = stages.size() == 1
+                && stages.get(0) instanceof Stage.MapReduce
+                && (stages.get(0).name().equals(workflow.name())
+                        || stages.get(0).name().equals("mapreduce"));
+        boolean singleSteps = stages.size() == 1
+                && stages.get(0) instanceof Stage.Steps
                 && stages.get(0).name().equals("steps-1");
         if (singleMapReduce) {
             root.put("mode", "mapreduce");
@@ -81,12 +83,14 @@ public final class YamlWriter {
         if (!workflow.secrets().isEmpty() || !workflow.secretSources().isEmpty()) {
             // never a value: the reference it was read from, else the environment variable of its own name
             ObjectNode secrets = root.putObject("secrets");
-            java.util.Set<String> names = new java.util.LinkedHashSet<>(workflow.secrets().keySet());
+            java.util.Set<String> names =
+                    new java.util.LinkedHashSet<>(workflow.secrets().keySet());
             names.addAll(workflow.secretSources().keySet());
             for (String name : names) {
                 String source = workflow.secretSources().getOrDefault(name, "env:" + name);
                 int colon = source.indexOf(':');
-                secrets.putObject(name).put("provider", source.substring(0, colon))
+                secrets.putObject(name)
+                        .put("provider", source.substring(0, colon))
                         .put("key", source.substring(colon + 1));
             }
         }
@@ -262,7 +266,8 @@ public final class YamlWriter {
             o.put("allow_empty", true);
         }
         if (m.agentTimeout() != null) {
-            o.set(m.agentTimeout().getNano() == 0 ? "agent_timeout_secs" : "timeout_per_agent",
+            o.set(
+                    m.agentTimeout().getNano() == 0 ? "agent_timeout_secs" : "timeout_per_agent",
                     seconds(m.agentTimeout()));
         }
         if (m.idField() != null) {
@@ -367,7 +372,8 @@ public final class YamlWriter {
         }
         if (!s.onExitCode().isEmpty()) {
             ObjectNode codes = o.putObject("on_exit_code");
-            s.onExitCode().entrySet().stream().sorted(Map.Entry.comparingByKey())
+            s.onExitCode().entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
                     .forEach(e -> codes.set(String.valueOf(e.getKey()), steps(e.getValue())));
         }
         if (s.capture() != null) {

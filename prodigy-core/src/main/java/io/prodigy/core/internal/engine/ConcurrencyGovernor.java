@@ -26,6 +26,7 @@ final class ConcurrencyGovernor {
      * of the map's pool, and goes before new items), but not against their own readmission.
      */
     private int aside;
+
     private int successes;
     private long lastDecrease = Long.MIN_VALUE;
     private Instant parkedUntil;
@@ -44,7 +45,11 @@ final class ConcurrencyGovernor {
         while (!token.isCancelled() && !stop.getAsBoolean()) {
             Instant now = clock.instant();
             if (parkedUntil != null && now.isBefore(parkedUntil)) {
-                wait(Math.max(1, Math.min(WAIT_SLICE_MILLIS, Duration.between(now, parkedUntil).toMillis())));
+                wait(Math.max(
+                        1,
+                        Math.min(
+                                WAIT_SLICE_MILLIS,
+                                Duration.between(now, parkedUntil).toMillis())));
                 continue;
             }
             if (running + aside < limit) {
@@ -82,7 +87,11 @@ final class ConcurrencyGovernor {
             while (!token.isCancelled()) {
                 Instant now = clock.instant();
                 if (parkedUntil != null && now.isBefore(parkedUntil)) {
-                    wait(Math.max(1, Math.min(WAIT_SLICE_MILLIS, Duration.between(now, parkedUntil).toMillis())));
+                    wait(Math.max(
+                            1,
+                            Math.min(
+                                    WAIT_SLICE_MILLIS,
+                                    Duration.between(now, parkedUntil).toMillis())));
                     continue;
                 }
                 if (running < limit) {

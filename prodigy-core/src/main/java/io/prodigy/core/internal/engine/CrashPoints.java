@@ -53,8 +53,7 @@ public final class CrashPoints {
 
     private static final BiConsumer<String, String> HOOK = load();
 
-    private CrashPoints() {
-    }
+    private CrashPoints() {}
 
     /**
      * Reports that the engine reached a point.
@@ -75,15 +74,17 @@ public final class CrashPoints {
             return null;
         }
         try {
-            Class<?> type = Class.forName(name.strip(), true, Thread.currentThread().getContextClassLoader());
+            Class<?> type =
+                    Class.forName(name.strip(), true, Thread.currentThread().getContextClassLoader());
             Object hook = type.getConstructor().newInstance();
             if (!(hook instanceof BiConsumer<?, ?>)) {
-                throw new IllegalStateException("the crash-point hook " + name + " is not a BiConsumer<String, String>");
+                throw new IllegalStateException(
+                        "the crash-point hook " + name + " is not a BiConsumer<String, String>");
             }
             return (BiConsumer<String, String>) hook;
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the crash-point hook " + name + " (system property " + PROPERTY
-                    + ") cannot be loaded: " + e, e);
+            throw new IllegalStateException(
+                    "the crash-point hook " + name + " (system property " + PROPERTY + ") cannot be loaded: " + e, e);
         }
     }
 }

@@ -44,8 +44,12 @@ final class EngineConflictResolver implements ConflictResolver {
      * @param runWorkspace the run's workspace, once open
      * @param records the run's step records, to add the resolving step's to
      */
-    EngineConflictResolver(RunServices run, StepPipeline steps, Variables vars, Supplier<Workspace> runWorkspace,
-                           List<StepRecord> records) {
+    EngineConflictResolver(
+            RunServices run,
+            StepPipeline steps,
+            Variables vars,
+            Supplier<Workspace> runWorkspace,
+            List<StepRecord> records) {
         this.run = run;
         this.steps = steps;
         this.vars = vars;
@@ -72,11 +76,25 @@ final class EngineConflictResolver implements ConflictResolver {
         Instant start = run.clock().instant();
         run.events().emit(new RunEvent.PhaseStarted(run.runId(), start, PHASE, PHASE));
         StepOutcome outcome = executeOutsideTheItemsSlot(step, scope);
-        StepRecord record = new StepRecord(PHASE, PHASE, 0, step.label(), outcome.skipped(), outcome.success(),
-                outcome.exitCode(), outcome.duration(), run.masker().mask(outcome.error()));
+        StepRecord record = new StepRecord(
+                PHASE,
+                PHASE,
+                0,
+                step.label(),
+                outcome.skipped(),
+                outcome.success(),
+                outcome.exitCode(),
+                outcome.duration(),
+                run.masker().mask(outcome.error()));
         records.add(record);
-        run.events().emit(new RunEvent.PhaseFinished(run.runId(), run.clock().instant(), PHASE, PHASE,
-                outcome.success(), Duration.between(start, run.clock().instant())));
+        run.events()
+                .emit(new RunEvent.PhaseFinished(
+                        run.runId(),
+                        run.clock().instant(),
+                        PHASE,
+                        PHASE,
+                        outcome.success(),
+                        Duration.between(start, run.clock().instant())));
         return record;
     }
 

@@ -34,11 +34,22 @@ import java.util.concurrent.ExecutorService;
  * @param shutdownGrace how long that hook waits for the runs to record their state
  * @param afterShutdown what that hook does last (closing the engine's own stores)
  */
-public record EngineSettings(AgentRunner agentRunner, IsolationStrategy isolation, boolean isolationChosen,
-                          CheckpointStore checkpoints, DlqStore dlq, List<RunListener> listeners,
-                          Path projectDirectory, Path home, ExecutorService executor, MapExecutor mapExecutor,
-                          Clock clock, Duration throttleDelay, boolean handleSignals, Duration shutdownGrace,
-                          Runnable afterShutdown) {
+public record EngineSettings(
+        AgentRunner agentRunner,
+        IsolationStrategy isolation,
+        boolean isolationChosen,
+        CheckpointStore checkpoints,
+        DlqStore dlq,
+        List<RunListener> listeners,
+        Path projectDirectory,
+        Path home,
+        ExecutorService executor,
+        MapExecutor mapExecutor,
+        Clock clock,
+        Duration throttleDelay,
+        boolean handleSignals,
+        Duration shutdownGrace,
+        Runnable afterShutdown) {
     /** Copies the listeners and checks that nothing required is null. */
     public EngineSettings {
         Objects.requireNonNull(isolation, "isolation");
@@ -75,10 +86,9 @@ public record EngineSettings(AgentRunner agentRunner, IsolationStrategy isolatio
         private Duration throttleDelay;
         private boolean handleSignals;
         private Duration shutdownGrace;
-        private Runnable afterShutdown = () -> { };
+        private Runnable afterShutdown = () -> {};
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** @param runner the agent runner, or null @return this */
         public Builder agentRunner(AgentRunner runner) {
@@ -145,9 +155,22 @@ public record EngineSettings(AgentRunner agentRunner, IsolationStrategy isolatio
          * @throws NullPointerException if a required setting is missing
          */
         public EngineSettings build() {
-            return new EngineSettings(agentRunner, isolation, isolationChosen, checkpoints, dlq, listeners,
-                    projectDirectory, home, executor, mapExecutor, clock, throttleDelay, handleSignals,
-                    shutdownGrace, afterShutdown);
+            return new EngineSettings(
+                    agentRunner,
+                    isolation,
+                    isolationChosen,
+                    checkpoints,
+                    dlq,
+                    listeners,
+                    projectDirectory,
+                    home,
+                    executor,
+                    mapExecutor,
+                    clock,
+                    throttleDelay,
+                    handleSignals,
+                    shutdownGrace,
+                    afterShutdown);
         }
     }
 }

@@ -73,9 +73,12 @@ public final class EventSink {
                 listener.onEvent(event);
             } catch (RuntimeException | LinkageError e) {
                 if (failures.incrementAndGet() == 1) {
-                    LOG.warn("{} threw on {}; the run goes on, and further failures of this listener are only "
-                            + "counted (the count is logged when the run finishes)", name,
-                            event.getClass().getSimpleName(), e);
+                    LOG.warn(
+                            "{} threw on {}; the run goes on, and further failures of this listener are only "
+                                    + "counted (the count is logged when the run finishes)",
+                            name,
+                            event.getClass().getSimpleName(),
+                            e);
                 }
             }
         }
@@ -84,8 +87,8 @@ public final class EventSink {
             long n = failures.get();
             long before = reported.getAndSet(n);
             if (n > 1 && n != before) {
-                LOG.warn("{} threw on {} event(s) of run {} in all; the first failure was logged above", name, n,
-                        runId);
+                LOG.warn(
+                        "{} threw on {} event(s) of run {} in all; the first failure was logged above", name, n, runId);
             }
         }
     }

@@ -30,16 +30,13 @@ final class ItemRecovery {
     /** What to do with an item. */
     sealed interface Decision {
         /** The journal has the item's outcome. @param entry its finish record, or null if only its integration */
-        record Journaled(JournalEntry.ItemFinished entry) implements Decision {
-        }
+        record Journaled(JournalEntry.ItemFinished entry) implements Decision {}
 
         /** An attempt was integrated (as the isolation says) but the crash came before the journal said so. */
-        record IntegratedUnrecorded() implements Decision {
-        }
+        record IntegratedUnrecorded() implements Decision {}
 
         /** Run the item; {@code discardFirst}: an earlier attempt may have left a workspace or branch. */
-        record Run(boolean discardFirst) implements Decision {
-        }
+        record Run(boolean discardFirst) implements Decision {}
     }
 
     private final ResumeState resume;

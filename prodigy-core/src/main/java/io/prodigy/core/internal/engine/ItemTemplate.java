@@ -27,8 +27,7 @@ import java.util.Optional;
  * caller.
  */
 final class ItemTemplate {
-    private ItemTemplate() {
-    }
+    private ItemTemplate() {}
 
     /**
      * @param run the run's services
@@ -44,11 +43,26 @@ final class ItemTemplate {
      * @return the outcome, holding {@code ws}
      * @throws InterruptedException if interrupted
      */
-    static MapAttemptOutcome run(RunServices run, StepPipeline steps, Variables stageVars, MapPhase map, int index,
-                                 String itemId, JsonNode item, String itemJson, int attempt, Workspace ws)
+    static MapAttemptOutcome run(
+            RunServices run,
+            StepPipeline steps,
+            Variables stageVars,
+            MapPhase map,
+            int index,
+            String itemId,
+            JsonNode item,
+            String itemJson,
+            int attempt,
+            Workspace ws)
             throws InterruptedException {
-        run.events().emit(new RunEvent.ItemStarted(run.runId(), run.clock().instant(), itemId, attempt, ws.name(),
-                run.masker().mask(io.prodigy.core.ItemLabels.of(itemId, item))));
+        run.events()
+                .emit(new RunEvent.ItemStarted(
+                        run.runId(),
+                        run.clock().instant(),
+                        itemId,
+                        attempt,
+                        ws.name(),
+                        run.masker().mask(io.prodigy.core.ItemLabels.of(itemId, item))));
         Variables vars = stageVars.child();
         vars.put("item", item);
         vars.putString("item_id", itemId);
@@ -60,7 +74,12 @@ final class ItemTemplate {
             vars.putString("item.item", item.textValue());
         }
         Instant deadline = map.agentTimeout() == null ? null : Instant.now().plus(map.agentTimeout());
-        StepScope scope = new StepScope(vars, ws, RunPhase.MAP.id(), itemId, deadline,
+        StepScope scope = new StepScope(
+                vars,
+                ws,
+                RunPhase.MAP.id(),
+                itemId,
+                deadline,
                 Map.of("PRODIGY_ITEM_ID", itemId, "PRODIGY_RUN_ID", run.runId()));
         Optional<VersionControl> vcs = ws.versionControl();
         String base = vcs.map(VersionControl::head).orElse(null);
@@ -89,7 +108,14 @@ final class ItemTemplate {
         if (error == null && run.cancellation().isCancelled()) {
             error = new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null, null);
         }
-        return new MapAttemptOutcome(ws, base, error, last == null ? "" : last.stdout(), cost, tokens,
-                transcript.isMissingNode() ? null : transcript.asText(), 1);
+        return new MapAttemptOutcome(
+                ws,
+                base,
+                error,
+                last == null ? "" : last.stdout(),
+                cost,
+                tokens,
+                transcript.isMissingNode() ? null : transcript.asText(),
+                1);
     }
 }

@@ -15,8 +15,7 @@ final class LeftoverAgents {
     /** How long the git commands a crashed owner left running get to finish by themselves when the run resumes. */
     private static final Duration GIT_GRACE = Duration.ofSeconds(30);
 
-    private LeftoverAgents() {
-    }
+    private LeftoverAgents() {}
 
     /**
      * Terminates the processes carrying the run's id and state directory. Call it holding the run's lock. An

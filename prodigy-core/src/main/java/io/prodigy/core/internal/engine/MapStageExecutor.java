@@ -77,8 +77,15 @@ final class MapStageExecutor {
 
     private final ResumeState resume;
 
-    MapStageExecutor(RunServices run, RunBudget budget, Workspace runWorkspace, StepPipeline steps,
-                     Stage.MapReduce stage, int stageIndex, Variables stageVars, ResumeState resume) {
+    MapStageExecutor(
+            RunServices run,
+            RunBudget budget,
+            Workspace runWorkspace,
+            StepPipeline steps,
+            Stage.MapReduce stage,
+            int stageIndex,
+            Variables stageVars,
+            ResumeState resume) {
         this.resume = resume;
         this.run = run;
         this.budget = budget;
@@ -90,9 +97,13 @@ final class MapStageExecutor {
     }
 
     /** The map phase's outcome. */
-    record MapOutcome(List<ItemResult> items, boolean stoppedByPolicy, String stopReason, Duration wallTime,
-                      int maxParallel, boolean pausedByBudget) {
-    }
+    record MapOutcome(
+            List<ItemResult> items,
+            boolean stoppedByPolicy,
+            String stopReason,
+            Duration wallTime,
+            int maxParallel,
+            boolean pausedByBudget) {}
 
     private volatile boolean paused;
     /** Whether the items came from a command's output, whose plain lines the Rust tool wraps as {"item": line}. */
@@ -108,8 +119,10 @@ final class MapStageExecutor {
             try {
                 Json.parse(known.itemsJson()).forEach(items::add);
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new io.prodigy.api.StoreException("the journal's item list of stage " + stageIndex
-                        + " is not valid JSON: " + e.getOriginalMessage(), e);
+                throw new io.prodigy.api.StoreException(
+                        "the journal's item list of stage " + stageIndex + " is not valid JSON: "
+                                + e.getOriginalMessage(),
+                        e);
             }
             ids = known.itemIds();
         } else {
@@ -117,8 +130,8 @@ final class MapStageExecutor {
             ids = ItemIds.assignIds(items, map.idField());
             ArrayNode all = Json.NODES.arrayNode();
             items.forEach(all::add);
-            run.journal(new JournalEntry.ItemsResolved(run.clock().instant(), stageIndex, ids,
-                    run.masker().mask(Json.write(all))));
+            run.journal(new JournalEntry.ItemsResolved(
+                    run.clock().instant(), stageIndex, ids, run.masker().mask(Json.write(all))));
         }
         int parallel = run.options().maxParallel() != null ? run.options().maxParallel() : map.maxParallel();
         parallel = Math.max(1, Math.min(parallel, Math.max(1, items.size())));
@@ -127,8 +140,8 @@ final class MapStageExecutor {
         int failedBefore = 0;
         if (resume != null) {
             for (String id : ids) {
-                JournalEntry.ItemFinished f = resume.itemSettled(stageIndex, id)
-                        ? resume.finishedEntry(stageIndex, id) : null;
+                JournalEntry.ItemFinished f =
+                        resume.itemSettled(stageIndex, id) ? resume.finishedEntry(stageIndex, id) : null;
                 if (f != null && f.status() == ItemStatus.SUCCEEDED) {
                     succeededBefore++;
                 } else if (f != null) {
@@ -136,18 +149,26 @@ final class MapStageExecutor {
                 }
             }
         }
-        run.events().emit(new RunEvent.ItemsResolved(run.runId(), run.clock().instant(), stage.name(), items.size(),
-                parallel, succeededBefore, failedBefore));
+        run.events()
+                .emit(new RunEvent.ItemsResolved(
+                        run.runId(),
+                        run.clock().instant(),
+                        stage.name(),
+                        items.size(),
+                        parallel,
+                        succeededBefore,
+                        failedBefore));
         LOG.info("Map phase of '{}': {} item(s), up to {} at once", stage.name(), items.size(), parallel);
 
         ErrorPolicy policy = stage.errorPolicy();
         FailureLimits limits = new FailureLimits(policy);
-        CircuitBreaker breaker = policy.circuitBreaker() == null ? null
-                : new CircuitBreaker(policy.circuitBreaker(), System::nanoTime);
+        CircuitBreaker breaker =
+                policy.circuitBreaker() == null ? null : new CircuitBreaker(policy.circuitBreaker(), System::nanoTime);
         ItemResult[] results = new ItemResult[items.size()];
         Instant start = run.clock().instant();
 
-        ExecutorService pool = run.hostExecutor() != null ? run.hostExecutor()
+        ExecutorService pool = run.hostExecutor() != null
+                ? run.hostExecutor()
                 : Executors.newFixedThreadPool(parallel, new NamedThreadFactory("prodigy-agent"));
         ConcurrencyGovernor governor = new ConcurrencyGovernor(parallel, run.clock());
         RunBudget.Term governed = budget.governedBy(governor);
@@ -156,8 +177,8 @@ final class MapStageExecutor {
         JournalEntry.ItemFinished[] journaled = resume != null ? new JournalEntry.ItemFinished[items.size()] : null;
         int pruneAt = 2 * parallel + 64;
         try {
-            ItemRecovery recovery = resume == null ? null
-                    : new ItemRecovery(resume, run.isolation(), runWorkspace, stageIndex);
+            ItemRecovery recovery =
+                    resume == null ? null : new ItemRecovery(resume, run.isolation(), runWorkspace, stageIndex);
             for (int dispatched = 0; dispatched < items.size(); dispatched++) {
                 final int index = dispatched;
                 boolean discardFirst = false;
@@ -180,8 +201,8 @@ final class MapStageExecutor {
                 if (breaker != null) {
                     while (!stopped.get() && !run.cancellation().isCancelled() && !(permit = breaker.tryAcquire())) {
                         Duration wait = breaker.remainingOpen();
-                        Waits.sleep(wait.isZero() || wait.isNegative() ? Duration.ofMillis(10) : wait,
-                                run.cancellation());
+                        Waits.sleep(
+                                wait.isZero() || wait.isNegative() ? Duration.ofMillis(10) : wait, run.cancellation());
                     }
                 }
                 if (stopped.get() || run.cancellation().isCancelled() || budget.reached()) {
@@ -207,17 +228,31 @@ final class MapStageExecutor {
                     boolean ok = false;
                     governor.bind();
                     try {
-                        results[index] = runItem(index, ids.get(index), items.get(index), map, policy, limits,
-                                breaker);
+                        results[index] = runItem(index, ids.get(index), items.get(index), map, policy, limits, breaker);
                         ok = results[index].succeeded();
                     } catch (RuntimeException e) {
                         // a bug or a failing store must not lose the item: report it as failed
                         LOG.error("item {} failed unexpectedly", ids.get(index), e);
                         run.progress().itemEnded(false);
-                        ItemResult r = new ItemResult(ids.get(index), index, Json.write(items.get(index)),
-                                ItemStatus.FAILED, 1, null, Duration.ZERO, null, new ItemError(ErrorKind.UNKNOWN,
-                                "internal error: " + run.masker().mask(String.valueOf(e)), null, null), false, null,
-                                List.of(), null, null);
+                        ItemResult r = new ItemResult(
+                                ids.get(index),
+                                index,
+                                Json.write(items.get(index)),
+                                ItemStatus.FAILED,
+                                1,
+                                null,
+                                Duration.ZERO,
+                                null,
+                                new ItemError(
+                                        ErrorKind.UNKNOWN,
+                                        "internal error: " + run.masker().mask(String.valueOf(e)),
+                                        null,
+                                        null),
+                                false,
+                                null,
+                                List.of(),
+                                null,
+                                null);
                         results[index] = r;
                     } finally {
                         governor.release(ok);
@@ -255,8 +290,21 @@ final class MapStageExecutor {
             ItemResult r = results[i];
             if (r == null) {
                 notRun++;
-                r = new ItemResult(ids.get(i), i, Json.write(items.get(i)), ItemStatus.NOT_RUN, 0, null,
-                        Duration.ZERO, null, null, false, null, List.of(), null, null);
+                r = new ItemResult(
+                        ids.get(i),
+                        i,
+                        Json.write(items.get(i)),
+                        ItemStatus.NOT_RUN,
+                        0,
+                        null,
+                        Duration.ZERO,
+                        null,
+                        null,
+                        false,
+                        null,
+                        List.of(),
+                        null,
+                        null);
             }
             out.add(r);
         }
@@ -315,9 +363,17 @@ final class MapStageExecutor {
             throw new IllegalStateException("unknown input " + input);
         }
         ItemPipeline pipeline = ItemPipeline.builder()
-                .filter(checked("map.filter", map.filter(), () -> ItemPipeline.builder().filter(map.filter()).build()))
-                .sortBy(checked("map.sort_by", map.sortBy(), () -> ItemPipeline.builder().sortBy(map.sortBy()).build()))
-                .distinct(checked("map.distinct", map.distinct(),
+                .filter(checked(
+                        "map.filter",
+                        map.filter(),
+                        () -> ItemPipeline.builder().filter(map.filter()).build()))
+                .sortBy(checked(
+                        "map.sort_by",
+                        map.sortBy(),
+                        () -> ItemPipeline.builder().sortBy(map.sortBy()).build()))
+                .distinct(checked(
+                        "map.distinct",
+                        map.distinct(),
                         () -> ItemPipeline.builder().distinct(map.distinct()).build()))
                 .offset(map.offset())
                 .maxItems(map.maxItems())
@@ -325,8 +381,13 @@ final class MapStageExecutor {
         try {
             return pipeline.apply(raw, stageVars::resolve);
         } catch (io.prodigy.api.ExpressionException e) {
-            throw new WorkflowDefinitionException(keyed(map.filter() != null && map.sortBy() != null
-                    ? "map.filter or map.sort_by" : map.filter() != null ? "map.filter" : "map.sort_by", e), e);
+            throw new WorkflowDefinitionException(
+                    keyed(
+                            map.filter() != null && map.sortBy() != null
+                                    ? "map.filter or map.sort_by"
+                                    : map.filter() != null ? "map.filter" : "map.sort_by",
+                            e),
+                    e);
         }
     }
 
@@ -347,15 +408,15 @@ final class MapStageExecutor {
     }
 
     private String keyed(String key, RuntimeException e) {
-        return key + " of stage '" + stage.name() + "' in workflow '" + run.workflow().name() + "' is invalid: "
-                + e.getMessage();
+        return key + " of stage '" + stage.name() + "' in workflow '"
+                + run.workflow().name() + "' is invalid: " + e.getMessage();
     }
 
     private List<JsonNode> fromCommand(String template, String jsonPath, String where) throws InterruptedException {
         String command = Interpolator.interpolate(template, stageVars, Interpolator.Quoting.SHELL, where);
         StepScope scope = new StepScope(stageVars, runWorkspace, "map", null, null, Map.of());
-        StepOutcome o = steps.runShell(command, io.prodigy.api.Step.shell(template).build(), scope,
-                Duration.ofMinutes(5), where);
+        StepOutcome o = steps.runShell(
+                command, io.prodigy.api.Step.shell(template).build(), scope, Duration.ofMinutes(5), where);
         if (!o.success()) {
             throw new WorkflowDefinitionException("the " + where + " command failed: "
                     + (o.error() == null ? "exit " + o.exitCode() : o.error().message()));
@@ -367,12 +428,20 @@ final class MapStageExecutor {
         return items;
     }
 
-    private ItemResult runItem(int index, String itemId, JsonNode item, MapPhase map, ErrorPolicy policy,
-                               FailureLimits limits, CircuitBreaker breaker) throws InterruptedException {
+    private ItemResult runItem(
+            int index,
+            String itemId,
+            JsonNode item,
+            MapPhase map,
+            ErrorPolicy policy,
+            FailureLimits limits,
+            CircuitBreaker breaker)
+            throws InterruptedException {
         String itemJson = Json.write(item);
         Instant firstStart = run.clock().instant();
         RetryPolicy itemRetry = policy.onItemFailure() == ItemFailureAction.RETRY || policy.itemRetry() != null
-                ? policy.itemRetry() : RetryPolicy.NONE;
+                ? policy.itemRetry()
+                : RetryPolicy.NONE;
         RetryState retry = new RetryState(itemRetry, run.random());
         List<FailedAttempt> failures = new ArrayList<>();
         Duration total = Duration.ZERO;
@@ -401,12 +470,29 @@ final class MapStageExecutor {
                     stop(limits.stopReason());
                 }
                 run.progress().itemEnded(true);
-                if (resume != null && resume.deadLettered.getOrDefault(stageIndex, java.util.Set.of()).contains(itemId)) {
+                if (resume != null
+                        && resume.deadLettered
+                                .getOrDefault(stageIndex, java.util.Set.of())
+                                .contains(itemId)) {
                     run.dlq().markResolved(run.runId(), itemId);
                 }
-                ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.SUCCEEDED, attempt - before + redispatched,
+                ItemResult r = new ItemResult(
+                        itemId,
+                        index,
+                        itemJson,
+                        ItemStatus.SUCCEEDED,
+                        attempt - before + redispatched,
                         firstStart,
-                        total, a.output, null, false, null, a.commits, cost, tokens, a.filesModified, a.worktreePath,
+                        total,
+                        a.output,
+                        null,
+                        false,
+                        null,
+                        a.commits,
+                        cost,
+                        tokens,
+                        a.filesModified,
+                        a.worktreePath,
                         a.branch);
                 finish(r);
                 return r;
@@ -416,21 +502,53 @@ final class MapStageExecutor {
                     breaker.release();
                 }
                 run.progress().itemCancelled();
-                ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.CANCELLED, attempt - before + redispatched,
-                        firstStart, total, a.output, run.masker().mask(a.error), false, a.workspace, List.of(), cost,
+                ItemResult r = new ItemResult(
+                        itemId,
+                        index,
+                        itemJson,
+                        ItemStatus.CANCELLED,
+                        attempt - before + redispatched,
+                        firstStart,
+                        total,
+                        a.output,
+                        run.masker().mask(a.error),
+                        false,
+                        a.workspace,
+                        List.of(),
+                        cost,
                         tokens);
                 finish(r);
                 return r;
             }
-            failures.add(new FailedAttempt(attempt, run.clock().instant(), a.error.kind(),
-                    run.masker().mask(a.error.message()), a.error.exitCode(), a.error.step(), a.log));
-            Optional<Duration> delay = stopped.get() ? Optional.empty()
-                    : retry.nextDelay(a.error.kind(), a.error.message());
-            run.events().emit(new RunEvent.ItemFailed(run.runId(), run.clock().instant(), itemId, attempt,
-                    a.error.kind(), run.masker().mask(a.error.message()), delay.isPresent()));
+            failures.add(new FailedAttempt(
+                    attempt,
+                    run.clock().instant(),
+                    a.error.kind(),
+                    run.masker().mask(a.error.message()),
+                    a.error.exitCode(),
+                    a.error.step(),
+                    a.log));
+            Optional<Duration> delay =
+                    stopped.get() ? Optional.empty() : retry.nextDelay(a.error.kind(), a.error.message());
+            run.events()
+                    .emit(new RunEvent.ItemFailed(
+                            run.runId(),
+                            run.clock().instant(),
+                            itemId,
+                            attempt,
+                            a.error.kind(),
+                            run.masker().mask(a.error.message()),
+                            delay.isPresent()));
             if (delay.isPresent()) {
-                run.events().emit(new RunEvent.RetryScheduled(run.runId(), run.clock().instant(), itemId, null,
-                        attempt + 1, delay.get(), run.masker().mask(a.error.message())));
+                run.events()
+                        .emit(new RunEvent.RetryScheduled(
+                                run.runId(),
+                                run.clock().instant(),
+                                itemId,
+                                null,
+                                attempt + 1,
+                                delay.get(),
+                                run.masker().mask(a.error.message())));
                 Waits.sleep(delay.get(), run.cancellation());
                 continue;
             }
@@ -440,10 +558,20 @@ final class MapStageExecutor {
             boolean dlq = policy.onItemFailure() == ItemFailureAction.DLQ
                     || policy.onItemFailure() == ItemFailureAction.RETRY;
             if (dlq) {
-                run.dlq().add(new DlqEntry(run.runId(), itemId, itemJson, failures, a.workspace, false,
-                        failures.get(0).at(), failures.get(failures.size() - 1).at()));
+                run.dlq()
+                        .add(new DlqEntry(
+                                run.runId(),
+                                itemId,
+                                itemJson,
+                                failures,
+                                a.workspace,
+                                false,
+                                failures.get(0).at(),
+                                failures.get(failures.size() - 1).at()));
                 run.journal(new JournalEntry.ItemDeadLettered(run.clock().instant(), stageIndex, itemId));
-                run.events().emit(new RunEvent.ItemDeadLettered(run.runId(), run.clock().instant(), itemId));
+                run.events()
+                        .emit(new RunEvent.ItemDeadLettered(
+                                run.runId(), run.clock().instant(), itemId));
             }
             if (limits.recordFailure(itemId) == FailureLimits.Decision.STOP) {
                 stop(limits.stopReason());
@@ -454,9 +582,24 @@ final class MapStageExecutor {
                         + "resume the run");
             }
             run.progress().itemEnded(false);
-            ItemResult r = new ItemResult(itemId, index, itemJson, ItemStatus.FAILED, attempt - before + redispatched, firstStart, total,
-                    a.output, run.masker().mask(a.error), dlq, a.workspace, List.of(), cost, tokens, a.filesModified,
-                    a.worktreePath, a.branch);
+            ItemResult r = new ItemResult(
+                    itemId,
+                    index,
+                    itemJson,
+                    ItemStatus.FAILED,
+                    attempt - before + redispatched,
+                    firstStart,
+                    total,
+                    a.output,
+                    run.masker().mask(a.error),
+                    dlq,
+                    a.workspace,
+                    List.of(),
+                    cost,
+                    tokens,
+                    a.filesModified,
+                    a.worktreePath,
+                    a.branch);
             finish(r);
             return r;
         }
@@ -469,14 +612,28 @@ final class MapStageExecutor {
     private ItemResult recordIntegrated(int index, String itemId, JsonNode item) {
         if (!resume.integrated(stageIndex, itemId)) {
             LOG.info("Resume: item {} was integrated before the interruption; not running it again", itemId);
-            String head = runWorkspace.versionControl().map(VersionControl::head).orElse(null);
+            String head =
+                    runWorkspace.versionControl().map(VersionControl::head).orElse(null);
             run.journal(new JournalEntry.ItemIntegrated(run.clock().instant(), stageIndex, itemId, head));
         }
         if (resume.deadLettered.getOrDefault(stageIndex, java.util.Set.of()).contains(itemId)) {
             run.dlq().markResolved(run.runId(), itemId);
         }
-        ItemResult r = new ItemResult(itemId, index, Json.write(item), ItemStatus.SUCCEEDED, 1, null, Duration.ZERO,
-                "", null, false, null, List.of(), null, null);
+        ItemResult r = new ItemResult(
+                itemId,
+                index,
+                Json.write(item),
+                ItemStatus.SUCCEEDED,
+                1,
+                null,
+                Duration.ZERO,
+                "",
+                null,
+                false,
+                null,
+                List.of(),
+                null,
+                null);
         finish(r);
         return r;
     }
@@ -484,9 +641,24 @@ final class MapStageExecutor {
     private static ItemResult fromJournal(int index, String itemId, String itemJson, JournalEntry.ItemFinished f) {
         RecordedItemResult r = ItemResultCodec.decode(f).orElse(RecordedItemResult.statusOnly(itemId, f.status()));
         ItemError error = r.error() == null ? null : new ItemError(r.errorKind(), r.error(), null, null);
-        return new ItemResult(itemId, index, itemJson, f.status(), r.attempts(), null, r.duration(), r.output(), error,
-                f.status() == ItemStatus.FAILED && error != null, null, r.commits(), r.costUsd(), null,
-                r.filesModified(), r.worktreePath(), r.branchName());
+        return new ItemResult(
+                itemId,
+                index,
+                itemJson,
+                f.status(),
+                r.attempts(),
+                null,
+                r.duration(),
+                r.output(),
+                error,
+                f.status() == ItemStatus.FAILED && error != null,
+                null,
+                r.commits(),
+                r.costUsd(),
+                null,
+                r.filesModified(),
+                r.worktreePath(),
+                r.branchName());
     }
 
     private void stop(String reason) {
@@ -497,11 +669,22 @@ final class MapStageExecutor {
     }
 
     private void finish(ItemResult r) {
-        run.journal(new JournalEntry.ItemFinished(run.clock().instant(), stageIndex, r.itemId(), r.status(),
+        run.journal(new JournalEntry.ItemFinished(
+                run.clock().instant(),
+                stageIndex,
+                r.itemId(),
+                r.status(),
                 run.masker().mask(ItemResultCodec.encode(RecordedItemResult.of(r)))));
         CrashPoints.reach(CrashPoints.Point.ITEM_FINISHED, r.itemId());
-        run.events().emit(new RunEvent.ItemFinished(run.runId(), run.clock().instant(), r.itemId(), r.status(),
-                r.attempts(), r.duration(), r.costUsd()));
+        run.events()
+                .emit(new RunEvent.ItemFinished(
+                        run.runId(),
+                        run.clock().instant(),
+                        r.itemId(),
+                        r.status(),
+                        r.attempts(),
+                        r.duration(),
+                        r.costUsd()));
     }
 
     /** One attempt of an item's template. */
@@ -534,8 +717,8 @@ final class MapStageExecutor {
                 budget.addUsage(o.costUsd(), o.tokens());
             }
         } catch (ProdigyException e) {
-            a.error = new ItemError(ErrorKind.WORKSPACE, "could not run item " + itemId + ": " + e.getMessage(),
-                    null, null);
+            a.error = new ItemError(
+                    ErrorKind.WORKSPACE, "could not run item " + itemId + ": " + e.getMessage(), null, null);
             a.duration = Duration.between(start, run.clock().instant());
             return a;
         }
@@ -553,8 +736,8 @@ final class MapStageExecutor {
             a.log = o.log();
             a.dispatches = o.dispatches();
             if (a.error == null && ws == null) {
-                a.error = new ItemError(ErrorKind.WORKSPACE, "the map executor returned no workspace for item "
-                        + itemId, null, null);
+                a.error = new ItemError(
+                        ErrorKind.WORKSPACE, "the map executor returned no workspace for item " + itemId, null, null);
             }
             if (a.error == null) {
                 Optional<VersionControl> vcs = ws.versionControl();
@@ -576,7 +759,8 @@ final class MapStageExecutor {
                 if (ws != null && ws != runWorkspace) {
                     run.isolation().release(ws, keep);
                     if (a.workspace != null && !java.nio.file.Files.isDirectory(a.workspace)) {
-                        a.workspace = null; // the strategy removed it anyway (keepFailedWorktrees(false)): no path to record
+                        a.workspace =
+                                null; // the strategy removed it anyway (keepFailedWorktrees(false)): no path to record
                     }
                 }
             } catch (ProdigyException e) {
@@ -600,8 +784,18 @@ final class MapStageExecutor {
         if (workflowHash == null) {
             workflowHash = io.prodigy.core.internal.WorkflowFingerprint.of(run.workflow());
         }
-        return new MapAttempt(run.runId(), run.workflow().name(), workflowHash, stageIndex, itemId, index, itemJson,
-                attempt, vars, env, map.agentTimeout());
+        return new MapAttempt(
+                run.runId(),
+                run.workflow().name(),
+                workflowHash,
+                stageIndex,
+                itemId,
+                index,
+                itemJson,
+                attempt,
+                vars,
+                env,
+                map.agentTimeout());
     }
 
     private volatile String workflowHash;
@@ -612,7 +806,8 @@ final class MapStageExecutor {
             return itemJson;
         }
         try {
-            return Json.write(Json.NODES.objectNode().put("item", Json.parse(itemJson).textValue()));
+            return Json.write(
+                    Json.NODES.objectNode().put("item", Json.parse(itemJson).textValue()));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return itemJson;
         }
@@ -651,8 +846,8 @@ final class MapStageExecutor {
         @Override
         public MapAttemptOutcome runHere(Workspace workspace) throws InterruptedException {
             ranHere = true;
-            return ItemTemplate.run(run, steps, stageVars, map, index, itemId, item, itemJsonVariable(itemJson),
-                    attempt, workspace);
+            return ItemTemplate.run(
+                    run, steps, stageVars, map, index, itemId, item, itemJsonVariable(itemJson), attempt, workspace);
         }
 
         @Override
@@ -662,8 +857,15 @@ final class MapStageExecutor {
 
         @Override
         public void progress(String step, io.prodigy.api.spi.AgentActivity activity) {
-            run.events().emit(new RunEvent.AgentActivity(run.runId(), run.clock().instant(), itemId, step,
-                    activity.type(), run.masker().mask(activity.summary()), activity.details()));
+            run.events()
+                    .emit(new RunEvent.AgentActivity(
+                            run.runId(),
+                            run.clock().instant(),
+                            itemId,
+                            step,
+                            activity.type(),
+                            run.masker().mask(activity.summary()),
+                            activity.details()));
         }
     }
 
@@ -674,18 +876,25 @@ final class MapStageExecutor {
             try {
                 r = run.isolation().integrate(runWorkspace, ws);
             } catch (ProdigyException e) {
-                return new ItemError(ErrorKind.WORKSPACE, "integrating item " + itemId + " failed: " + e.getMessage(),
-                        null, null);
+                return new ItemError(
+                        ErrorKind.WORKSPACE, "integrating item " + itemId + " failed: " + e.getMessage(), null, null);
             }
             if (r instanceof IntegrationResult.Conflict c) {
-                return new ItemError(ErrorKind.MERGE_CONFLICT, "merging item " + itemId + " conflicted in "
-                        + String.join(", ", c.paths()) + ": " + c.message(), null, null);
+                return new ItemError(
+                        ErrorKind.MERGE_CONFLICT,
+                        "merging item " + itemId + " conflicted in " + String.join(", ", c.paths()) + ": "
+                                + c.message(),
+                        null,
+                        null);
             }
             CrashPoints.reach(CrashPoints.Point.INTEGRATED, itemId);
-            int commits = r instanceof IntegrationResult.Integrated in ? in.commits().size() : 0;
-            String head = runWorkspace.versionControl().map(VersionControl::head).orElse(null);
+            int commits =
+                    r instanceof IntegrationResult.Integrated in ? in.commits().size() : 0;
+            String head =
+                    runWorkspace.versionControl().map(VersionControl::head).orElse(null);
             run.journal(new JournalEntry.ItemIntegrated(run.clock().instant(), stageIndex, itemId, head));
-            run.events().emit(new RunEvent.ItemIntegrated(run.runId(), run.clock().instant(), itemId, commits));
+            run.events()
+                    .emit(new RunEvent.ItemIntegrated(run.runId(), run.clock().instant(), itemId, commits));
             return null;
         }
     }

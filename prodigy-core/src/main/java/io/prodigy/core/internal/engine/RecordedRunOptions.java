@@ -22,8 +22,7 @@ final class RecordedRunOptions {
     private static final String BUDGET = RunMetadata.BUDGET_USD;
     private static final String ITERATIONS = RunMetadata.MAX_ITERATIONS;
 
-    private RecordedRunOptions() {
-    }
+    private RecordedRunOptions() {}
 
     /**
      * @param options a run's options
@@ -63,12 +62,13 @@ final class RecordedRunOptions {
                 }
             }
             if (m.containsKey(VARIABLES)) {
-                Json.parse(m.get(VARIABLES)).properties().forEach(e -> b.variable(e.getKey(),
-                        e.getValue().asText()));
+                Json.parse(m.get(VARIABLES))
+                        .properties()
+                        .forEach(e -> b.variable(e.getKey(), e.getValue().asText()));
             }
         } catch (JsonProcessingException e) {
-            throw new ProdigyException("the record of run '" + record.runId() + "' has unreadable options: "
-                    + e.getOriginalMessage(), e);
+            throw new ProdigyException(
+                    "the record of run '" + record.runId() + "' has unreadable options: " + e.getOriginalMessage(), e);
         }
         if (m.containsKey(PROFILE)) {
             b.profile(m.get(PROFILE));

@@ -20,8 +20,7 @@ import java.util.Map;
  * secrets as this process knows them.
  */
 public final class RemoteAttemptRunner {
-    private RemoteAttemptRunner() {
-    }
+    private RemoteAttemptRunner() {}
 
     /**
      * @param services fresh services for the attempt (its run id is the coordinator's run id + "-worker")
@@ -33,16 +32,17 @@ public final class RemoteAttemptRunner {
      *     its stage is not a MapReduce
      * @throws InterruptedException if interrupted (the running agent is stopped)
      */
-    public static MapAttemptOutcome run(RunServices services, RunBudget budget, MapAttempt attempt,
-                                        Workspace workspace)
+    public static MapAttemptOutcome run(RunServices services, RunBudget budget, MapAttempt attempt, Workspace workspace)
             throws InterruptedException {
         String here = WorkflowFingerprint.of(services.workflow());
         if (attempt.workflowHash() != null && !attempt.workflowHash().equals(here)) {
-            throw new WorkflowDefinitionException("the workflow '" + services.workflow().name() + "' on this worker "
-                    + "is not the coordinator's (fingerprint " + here + " here, " + attempt.workflowHash()
-                    + " there); run the same definition on both");
+            throw new WorkflowDefinitionException(
+                    "the workflow '" + services.workflow().name() + "' on this worker "
+                            + "is not the coordinator's (fingerprint " + here + " here, " + attempt.workflowHash()
+                            + " there); run the same definition on both");
         }
-        if (attempt.stageIndex() < 0 || attempt.stageIndex() >= services.workflow().stages().size()
+        if (attempt.stageIndex() < 0
+                || attempt.stageIndex() >= services.workflow().stages().size()
                 || !(services.workflow().stages().get(attempt.stageIndex()) instanceof Stage.MapReduce stage)) {
             throw new WorkflowDefinitionException("stage " + attempt.stageIndex() + " of workflow '"
                     + services.workflow().name() + "' is not a MapReduce stage");
@@ -60,18 +60,25 @@ public final class RemoteAttemptRunner {
         RunServices run = services.withProcessEnv(env);
         JsonNode item = parse(attempt.itemJson(), "item " + attempt.itemId());
         JsonNode itemJsonVariable = vars.resolve("item_json"); // the coordinator's ${item_json}, if it shipped one
-        return ItemTemplate.run(run, new StepPipeline(run, budget), vars, stage.map(), attempt.itemIndex(),
-                attempt.itemId(), item,
+        return ItemTemplate.run(
+                run,
+                new StepPipeline(run, budget),
+                vars,
+                stage.map(),
+                attempt.itemIndex(),
+                attempt.itemId(),
+                item,
                 itemJsonVariable.isTextual() ? itemJsonVariable.textValue() : attempt.itemJson(),
-                attempt.attempt(), workspace);
+                attempt.attempt(),
+                workspace);
     }
 
     private static JsonNode parse(String json, String what) {
         try {
             return Json.parse(json);
         } catch (JsonProcessingException e) {
-            throw new WorkflowDefinitionException("the attempt's " + what + " is not valid JSON: "
-                    + e.getOriginalMessage());
+            throw new WorkflowDefinitionException(
+                    "the attempt's " + what + " is not valid JSON: " + e.getOriginalMessage());
         }
     }
 }

@@ -23,6 +23,7 @@ public final class ResumeState {
     final Map<Integer, Set<String>> dispatched = new HashMap<>();
     /** Per stage and item: the highest attempt number dispatched, negative while that attempt has not finished. */
     private final Map<Integer, Map<String, Integer>> lastAttempt = new HashMap<>();
+
     final java.util.function.Predicate<String> rerunDeadLettered;
     private int entries;
     private boolean rerunReduce;
@@ -60,7 +61,8 @@ public final class ResumeState {
             deadLettered.computeIfAbsent(d.stage(), k -> new HashSet<>()).add(d.itemId());
         } else if (e instanceof JournalEntry.ItemDispatched d) {
             dispatched.computeIfAbsent(d.stage(), k -> new HashSet<>()).add(d.itemId());
-            lastAttempt.computeIfAbsent(d.stage(), k -> new HashMap<>())
+            lastAttempt
+                    .computeIfAbsent(d.stage(), k -> new HashMap<>())
                     .merge(d.itemId(), -d.attempt(), (old, now) -> Math.abs(now) >= Math.abs(old) ? now : old);
         } else if (e instanceof JournalEntry.ItemFinished f) {
             lastAttempt.getOrDefault(f.stage(), Map.of()).computeIfPresent(f.itemId(), (k, a) -> Math.abs(a));

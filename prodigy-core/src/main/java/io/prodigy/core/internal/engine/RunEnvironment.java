@@ -47,8 +47,9 @@ record RunEnvironment(Variables variables, Map<String, String> processEnv) {
      *     computing a value fails, or the profile is unknown
      * @throws InterruptedException if interrupted while a command computes a value
      */
-    static RunEnvironment of(Workflow workflow, RunOptions options, String runId, Path projectDirectory,
-                             Path runStateDirectory) throws InterruptedException {
+    static RunEnvironment of(
+            Workflow workflow, RunOptions options, String runId, Path projectDirectory, Path runStateDirectory)
+            throws InterruptedException {
         Variables vars = Variables.root(System.getenv());
         Map<String, String> processEnv = new LinkedHashMap<>();
         List<String> args = options.args();
@@ -70,12 +71,14 @@ record RunEnvironment(Variables variables, Map<String, String> processEnv) {
             DotEnv.read(projectDirectory.resolve(path)).forEach((k, v) -> export(k, v, vars, processEnv));
         }
         for (Map.Entry<String, String> e : workflow.env().entrySet()) {
-            export(e.getKey(), Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE,
-                    "env " + e.getKey()), vars, processEnv);
+            export(
+                    e.getKey(),
+                    Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE, "env " + e.getKey()),
+                    vars,
+                    processEnv);
         }
         for (Map.Entry<String, EnvValue> e : workflow.computedEnv().entrySet()) {
-            export(e.getKey(), compute(e.getKey(), e.getValue(), vars, processEnv, projectDirectory), vars,
-                    processEnv);
+            export(e.getKey(), compute(e.getKey(), e.getValue(), vars, processEnv, projectDirectory), vars, processEnv);
         }
         if (options.profile() != null) {
             applyProfile(workflow, options.profile(), vars, processEnv);
@@ -92,29 +95,40 @@ record RunEnvironment(Variables variables, Map<String, String> processEnv) {
         Map<String, String> profile = workflow.profiles().get(name);
         if (profile == null) {
             throw new WorkflowDefinitionException("unknown profile '" + name + "'; the workflow defines "
-                    + (workflow.profiles().isEmpty() ? "no profiles"
-                    : "profiles " + String.join(", ", workflow.profiles().keySet())));
+                    + (workflow.profiles().isEmpty()
+                            ? "no profiles"
+                            : "profiles "
+                                    + String.join(", ", workflow.profiles().keySet())));
         }
         for (Map.Entry<String, String> e : profile.entrySet()) {
-            export(e.getKey(), Interpolator.interpolate(e.getValue(), vars, Interpolator.Quoting.NONE,
-                    "profile " + name + " " + e.getKey()), vars, env);
+            export(
+                    e.getKey(),
+                    Interpolator.interpolate(
+                            e.getValue(), vars, Interpolator.Quoting.NONE, "profile " + name + " " + e.getKey()),
+                    vars,
+                    env);
         }
     }
 
-    private static String compute(String name, EnvValue value, Variables vars, Map<String, String> env,
-                                  Path projectDirectory) throws InterruptedException {
+    private static String compute(
+            String name, EnvValue value, Variables vars, Map<String, String> env, Path projectDirectory)
+            throws InterruptedException {
         if (value instanceof EnvValue.Conditional c) {
             boolean holds = Expression.parse(c.condition()).test(vars::resolve);
-            return Interpolator.interpolate(holds ? c.whenTrue() : c.whenFalse(), vars, Interpolator.Quoting.NONE,
-                    "env " + name);
+            return Interpolator.interpolate(
+                    holds ? c.whenTrue() : c.whenFalse(), vars, Interpolator.Quoting.NONE, "env " + name);
         }
         EnvValue.FromCommand cmd = (EnvValue.FromCommand) value;
         String command = Interpolator.interpolate(cmd.command(), vars, Interpolator.Quoting.SHELL, "env " + name);
-        ProcessResult r = ProcessRunner.run(ProcessSpec.shell(command).workingDirectory(projectDirectory)
-                .environment(env).timeout(COMMAND_TIMEOUT).build());
+        ProcessResult r = ProcessRunner.run(ProcessSpec.shell(command)
+                .workingDirectory(projectDirectory)
+                .environment(env)
+                .timeout(COMMAND_TIMEOUT)
+                .build());
         if (!r.success()) {
-            throw new WorkflowDefinitionException("the command computing env " + name + " failed with exit code "
-                    + r.exitCode() + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
+            throw new WorkflowDefinitionException(
+                    "the command computing env " + name + " failed with exit code " + r.exitCode()
+                            + (r.stderr().isBlank() ? "" : ": " + r.stderr().strip()));
         }
         return r.stdout().strip();
     }

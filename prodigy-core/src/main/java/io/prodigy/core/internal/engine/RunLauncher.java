@@ -4,13 +4,13 @@ import io.prodigy.api.ProdigyException;
 import io.prodigy.api.ProgressSnapshot;
 import io.prodigy.api.ReprocessOptions;
 import io.prodigy.api.ResumeOptions;
-import io.prodigy.api.event.RunListener;
 import io.prodigy.api.RunOptions;
 import io.prodigy.api.RunResult;
 import io.prodigy.api.RunStatus;
 import io.prodigy.api.RunSummary;
 import io.prodigy.api.Workflow;
 import io.prodigy.api.WorkflowDefinitionException;
+import io.prodigy.api.event.RunListener;
 import io.prodigy.api.spi.MapAttempt;
 import io.prodigy.api.spi.MapAttemptOutcome;
 import io.prodigy.api.spi.RunRecord;
@@ -29,13 +29,13 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * Prepares runs and runs them: checks the workflow against the isolation, gives the run its id and state, sets up
@@ -44,8 +44,8 @@ import java.util.function.Supplier;
  * journal. The engine side of the {@code Prodigy} facade; immutable and thread-safe.
  */
 public final class RunLauncher {
-    private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter RUN_ID_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final EngineSettings settings;
     private final ActiveRuns active;
@@ -81,9 +81,8 @@ public final class RunLauncher {
      * @param cancel cancels the run
      * @param result completed with the result when the run ends
      */
-    public record Started(String runId, Supplier<ProgressSnapshot> progress, Runnable cancel,
-                          CompletableFuture<RunResult> result) {
-    }
+    public record Started(
+            String runId, Supplier<ProgressSnapshot> progress, Runnable cancel, CompletableFuture<RunResult> result) {}
 
     /**
      * Starts a workflow on a new (non-daemon) thread.
@@ -97,13 +96,15 @@ public final class RunLauncher {
         RunServices state = prepare(workflow, options);
         active.add(state);
         CompletableFuture<RunResult> future = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                future.complete(execute(state, workflow, options, null, null));
-            } catch (RuntimeException | Error e) {
-                future.completeExceptionally(e);
-            }
-        }, "prodigy-run-" + state.runId());
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        future.complete(execute(state, workflow, options, null, null));
+                    } catch (RuntimeException | Error e) {
+                        future.completeExceptionally(e);
+                    }
+                },
+                "prodigy-run-" + state.runId());
         t.setDaemon(false);
         t.start();
         return new Started(state.runId(), () -> state.progress().snapshot(), state::cancel, future);
@@ -119,12 +120,16 @@ public final class RunLauncher {
      * @throws ProdigyException if the run is unknown, already completed, or its workflow changed (without force)
      */
     public RunResult resume(String runId, Workflow workflow, ResumeOptions options) {
-        RunRecord record = settings.checkpoints().findRun(runId).orElseThrow(() -> new ProdigyException("no run '"
-                + runId + "' in " + settings.home() + "; list runs with Prodigy.checkpoints().runs()"));
+        RunRecord record = settings.checkpoints()
+                .findRun(runId)
+                .orElseThrow(() -> new ProdigyException("no run '" + runId + "' in " + settings.home()
+                        + "; list runs with Prodigy.checkpoints().runs()"));
         if (record.status() == RunStatus.SUCCEEDED || record.status() == RunStatus.COMPLETED_WITH_FAILURES) {
             throw new ProdigyException("run '" + runId + "' already completed (" + record.status() + "); there is "
-                    + "nothing to resume" + (record.status() == RunStatus.COMPLETED_WITH_FAILURES
-                    ? " - reprocess its failed items from the Dead Letter Queue instead" : ""));
+                    + "nothing to resume"
+                    + (record.status() == RunStatus.COMPLETED_WITH_FAILURES
+                            ? " - reprocess its failed items from the Dead Letter Queue instead"
+                            : ""));
         }
         if (!WorkflowFingerprint.of(workflow).equals(record.workflowHash()) && !options.force()) {
             throw new ProdigyException("the workflow '" + workflow.name() + "' changed since run '" + runId
@@ -132,8 +137,16 @@ public final class RunLauncher {
                     + "change, or start a new run");
         }
         RunOptions base = RecordedRunOptions.optionsOf(record);
-        RunOptions runOptions = options.budgetUsd() == null ? base : new RunOptions(base.args(), base.variables(),
-                base.maxParallel(), base.runId(), base.profile(), options.budgetUsd(), base.maxIterations());
+        RunOptions runOptions = options.budgetUsd() == null
+                ? base
+                : new RunOptions(
+                        base.args(),
+                        base.variables(),
+                        base.maxParallel(),
+                        base.runId(),
+                        base.profile(),
+                        options.budgetUsd(),
+                        base.maxIterations());
         ResumeState resume = new ResumeState(options.includeDeadLettered());
         settings.checkpoints().replay(runId, resume::accept);
         RunServices state = prepare(workflow, runOptions);
@@ -146,8 +159,7 @@ public final class RunLauncher {
      * @param itemIds the selected items
      * @param result the run's result after reprocessing, or null for a dry run or when nothing was selected
      */
-    public record Reprocessed(List<String> itemIds, RunResult result) {
-    }
+    public record Reprocessed(List<String> itemIds, RunResult result) {}
 
     /**
      * Runs the unresolved DLQ items of a run (of the error kinds asked for) again, resuming the run.
@@ -159,12 +171,14 @@ public final class RunLauncher {
      * @throws ProdigyException if the run is unknown or its workflow changed
      */
     public Reprocessed reprocessDeadLetters(String runId, Workflow workflow, ReprocessOptions options) {
-        RunRecord record = settings.checkpoints().findRun(runId).orElseThrow(() -> new ProdigyException("no run '"
-                + runId + "' in " + settings.home()));
+        RunRecord record = settings.checkpoints()
+                .findRun(runId)
+                .orElseThrow(() -> new ProdigyException("no run '" + runId + "' in " + settings.home()));
         Set<String> selected = new LinkedHashSet<>();
         settings.dlq().forEach(runId, e -> {
-            if (!e.resolved() && (options.errorKinds().isEmpty()
-                    || options.errorKinds().contains(e.lastAttempt().errorKind()))) {
+            if (!e.resolved()
+                    && (options.errorKinds().isEmpty()
+                            || options.errorKinds().contains(e.lastAttempt().errorKind()))) {
                 selected.add(e.itemId());
             }
         });
@@ -176,9 +190,14 @@ public final class RunLauncher {
                     + "' started; reprocess its DLQ with the workflow it ran with");
         }
         RunOptions base = RecordedRunOptions.optionsOf(record);
-        RunOptions runOptions = new RunOptions(base.args(), base.variables(),
-                options.maxParallel() != null ? options.maxParallel() : base.maxParallel(), runId, base.profile(),
-                base.budgetUsd(), base.maxIterations());
+        RunOptions runOptions = new RunOptions(
+                base.args(),
+                base.variables(),
+                options.maxParallel() != null ? options.maxParallel() : base.maxParallel(),
+                runId,
+                base.profile(),
+                base.budgetUsd(),
+                base.maxIterations());
         ResumeState resume = new ResumeState(selected::contains).rerunReduceAfterNewItems(options.rerunReduce());
         settings.checkpoints().replay(runId, resume::accept);
         RunServices state = prepare(workflow, runOptions);
@@ -188,7 +207,8 @@ public final class RunLauncher {
     /** @return the most recent run of the project directory that has not completed, if any */
     public Optional<RunRecord> latestUnfinishedRun() {
         for (RunRecord r : settings.checkpoints().runs()) {
-            if (settings.projectDirectory().equals(r.projectDirectory()) && r.status() != RunStatus.SUCCEEDED
+            if (settings.projectDirectory().equals(r.projectDirectory())
+                    && r.status() != RunStatus.SUCCEEDED
                     && r.status() != RunStatus.COMPLETED_WITH_FAILURES) {
                 return Optional.of(r);
             }
@@ -208,15 +228,18 @@ public final class RunLauncher {
      * @throws WorkflowDefinitionException if the workflow differs from the coordinator's or the stage is no map
      * @throws InterruptedException if interrupted (the running agent is stopped)
      */
-    public MapAttemptOutcome runMapAttempt(Workflow workflow, MapAttempt attempt, Workspace workspace,
-                                          RunListener progress) throws InterruptedException {
+    public MapAttemptOutcome runMapAttempt(
+            Workflow workflow, MapAttempt attempt, Workspace workspace, RunListener progress)
+            throws InterruptedException {
         // the agents here carry PRODIGY_RUN_ID=<run>-worker: a coordinator resuming the run on this machine stops
         // the leftovers of its own dead process by that variable, never the agents workers run for it
         // the caller made the item's own workspace: this engine's isolation (and its parallelism check) has no say
-        RunServices state = newState(workflow, RunOptions.builder().runId(attempt.runId() + "-worker").build(),
+        RunServices state = newState(
+                workflow,
+                RunOptions.builder().runId(attempt.runId() + "-worker").build(),
                 progress);
-        return RemoteAttemptRunner.run(state, new RunBudget(state, null, settings.throttleDelay(), 0), attempt,
-                workspace);
+        return RemoteAttemptRunner.run(
+                state, new RunBudget(state, null, settings.throttleDelay(), 0), attempt, workspace);
     }
 
     private RunServices prepare(Workflow workflow, RunOptions options) {
@@ -241,30 +264,49 @@ public final class RunLauncher {
 
     private RunServices newState(Workflow workflow, RunOptions options, RunListener extra) {
         WorkflowDefinitionException.requireNonNull(workflow, "workflow");
-        String runId = options.runId() != null ? options.runId()
+        String runId = options.runId() != null
+                ? options.runId()
                 : "run-" + RUN_ID_TIME.format(settings.clock().instant()) + "-"
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+                        + HexFormat.of()
+                                .toHexDigits(ThreadLocalRandom.current().nextInt())
+                                .substring(0, 6);
         Path stateDir = settings.home().resolve("runs").resolve(runId);
-        SecretMasker masker = new SecretMasker(new ArrayList<>(workflow.secrets().values()));
-        return RunServices.builder().runId(runId).workflow(workflow).options(options).clock(settings.clock())
-                .events(new EventSink(extra == null ? settings.listeners()
-                        : Stream.concat(settings.listeners().stream(), Stream.of(extra)).toList())).checkpoints(settings.checkpoints()).dlq(settings.dlq())
-                .agentRunner(settings.agentRunner()).isolation(settings.isolation()).masker(masker)
-                .cancellation(new CancellationToken()).hostExecutor(settings.executor())
-                .projectDirectory(settings.projectDirectory()).stateDirectory(stateDir)
-                .processEnv(new LinkedHashMap<>()).random(() -> ThreadLocalRandom.current().nextDouble())
-                .home(settings.home()).build();
+        SecretMasker masker =
+                new SecretMasker(new ArrayList<>(workflow.secrets().values()));
+        return RunServices.builder()
+                .runId(runId)
+                .workflow(workflow)
+                .options(options)
+                .clock(settings.clock())
+                .events(new EventSink(
+                        extra == null
+                                ? settings.listeners()
+                                : Stream.concat(settings.listeners().stream(), Stream.of(extra))
+                                        .toList()))
+                .checkpoints(settings.checkpoints())
+                .dlq(settings.dlq())
+                .agentRunner(settings.agentRunner())
+                .isolation(settings.isolation())
+                .masker(masker)
+                .cancellation(new CancellationToken())
+                .hostExecutor(settings.executor())
+                .projectDirectory(settings.projectDirectory())
+                .stateDirectory(stateDir)
+                .processEnv(new LinkedHashMap<>())
+                .random(() -> ThreadLocalRandom.current().nextDouble())
+                .home(settings.home())
+                .build();
     }
 
-    private RunResult execute(RunServices state, Workflow workflow, RunOptions options, ResumeState resume,
-                              RunRecord resumed) {
+    private RunResult execute(
+            RunServices state, Workflow workflow, RunOptions options, ResumeState resume, RunRecord resumed) {
         double spentBefore = RecordedRunOptions.spentBefore(resumed);
         RunBudget budget = new RunBudget(state, options.budgetUsd(), settings.throttleDelay(), spentBefore);
         Path runStateDirectory = state.stateDirectory().toAbsolutePath().normalize();
         RunEnvironment environment;
         try {
-            environment = RunEnvironment.of(workflow, options, state.runId(), settings.projectDirectory(),
-                    runStateDirectory);
+            environment =
+                    RunEnvironment.of(workflow, options, state.runId(), settings.projectDirectory(), runStateDirectory);
         } catch (ProdigyException e) {
             return failedBeforeStart(state, workflow, e.getMessage());
         } catch (InterruptedException e) {
@@ -280,7 +322,8 @@ public final class RunLauncher {
                 // the previous owner is gone (we hold the lock); its agents may not be (kill -9 skips our hooks)
                 LeftoverAgents.stop(state.runId(), runStateDirectory);
             }
-            RunServices services = state.withMetadata(RecordedRunOptions.of(options)).withMapExecutor(settings.mapExecutor())
+            RunServices services = state.withMetadata(RecordedRunOptions.of(options))
+                    .withMapExecutor(settings.mapExecutor())
                     .withProcessEnv(environment.processEnv());
             return new WorkflowRunner(services, budget, environment.variables(), resume, resumed)
                     .run(WorkflowFingerprint.of(workflow));
@@ -293,8 +336,16 @@ public final class RunLauncher {
     }
 
     private RunResult failedBeforeStart(RunServices state, Workflow workflow, String message) {
-        return new RunResult(state.runId(), workflow.name(), RunStatus.FAILED, settings.clock().instant(),
-                Duration.ZERO, List.of(), List.of(), Map.of(), new RunSummary(0, 0, 0, 0, 0, Duration.ZERO, 0, 0,
-                Duration.ZERO, null, null), message);
+        return new RunResult(
+                state.runId(),
+                workflow.name(),
+                RunStatus.FAILED,
+                settings.clock().instant(),
+                Duration.ZERO,
+                List.of(),
+                List.of(),
+                Map.of(),
+                new RunSummary(0, 0, 0, 0, 0, Duration.ZERO, 0, 0, Duration.ZERO, null, null),
+                message);
     }
 }

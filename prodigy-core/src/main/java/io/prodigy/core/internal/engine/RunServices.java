@@ -44,12 +44,28 @@ import java.util.function.DoubleSupplier;
  * @param random the source of jitter
  * @param mapExecutor where map item attempts run
  */
-public record RunServices(String runId, Workflow workflow, RunOptions options, Clock clock, EventSink events,
-                          CheckpointStore checkpoints, DlqStore dlq, AgentRunner agentRunner,
-                          IsolationStrategy isolation, SecretMasker masker, CancellationToken cancellation,
-                          RunningAgents agents, ExecutorService hostExecutor, Progress progress,
-                          Path projectDirectory, Path stateDirectory, Path home, Map<String, String> processEnv,
-                          Map<String, String> metadata, DoubleSupplier random, MapExecutor mapExecutor) {
+public record RunServices(
+        String runId,
+        Workflow workflow,
+        RunOptions options,
+        Clock clock,
+        EventSink events,
+        CheckpointStore checkpoints,
+        DlqStore dlq,
+        AgentRunner agentRunner,
+        IsolationStrategy isolation,
+        SecretMasker masker,
+        CancellationToken cancellation,
+        RunningAgents agents,
+        ExecutorService hostExecutor,
+        Progress progress,
+        Path projectDirectory,
+        Path stateDirectory,
+        Path home,
+        Map<String, String> processEnv,
+        Map<String, String> metadata,
+        DoubleSupplier random,
+        MapExecutor mapExecutor) {
 
     /** Checks the required collaborators and copies the maps. */
     public RunServices {
@@ -82,9 +98,28 @@ public record RunServices(String runId, Workflow workflow, RunOptions options, C
      * @return a copy with that environment
      */
     public RunServices withProcessEnv(Map<String, String> env) {
-        return new RunServices(runId, workflow, options, clock, events, checkpoints, dlq, agentRunner, isolation,
-                masker, cancellation, agents, hostExecutor, progress, projectDirectory, stateDirectory, home, env,
-                metadata, random, mapExecutor);
+        return new RunServices(
+                runId,
+                workflow,
+                options,
+                clock,
+                events,
+                checkpoints,
+                dlq,
+                agentRunner,
+                isolation,
+                masker,
+                cancellation,
+                agents,
+                hostExecutor,
+                progress,
+                projectDirectory,
+                stateDirectory,
+                home,
+                env,
+                metadata,
+                random,
+                mapExecutor);
     }
 
     /**
@@ -92,9 +127,28 @@ public record RunServices(String runId, Workflow workflow, RunOptions options, C
      * @return a copy with that metadata
      */
     public RunServices withMetadata(Map<String, String> values) {
-        return new RunServices(runId, workflow, options, clock, events, checkpoints, dlq, agentRunner, isolation,
-                masker, cancellation, agents, hostExecutor, progress, projectDirectory, stateDirectory, home,
-                processEnv, values, random, mapExecutor);
+        return new RunServices(
+                runId,
+                workflow,
+                options,
+                clock,
+                events,
+                checkpoints,
+                dlq,
+                agentRunner,
+                isolation,
+                masker,
+                cancellation,
+                agents,
+                hostExecutor,
+                progress,
+                projectDirectory,
+                stateDirectory,
+                home,
+                processEnv,
+                values,
+                random,
+                mapExecutor);
     }
 
     /**
@@ -103,9 +157,28 @@ public record RunServices(String runId, Workflow workflow, RunOptions options, C
      * @throws NullPointerException if {@code executor} is null
      */
     public RunServices withMapExecutor(MapExecutor executor) {
-        return new RunServices(runId, workflow, options, clock, events, checkpoints, dlq, agentRunner, isolation,
-                masker, cancellation, agents, hostExecutor, progress, projectDirectory, stateDirectory, home,
-                processEnv, metadata, random, Objects.requireNonNull(executor, "mapExecutor"));
+        return new RunServices(
+                runId,
+                workflow,
+                options,
+                clock,
+                events,
+                checkpoints,
+                dlq,
+                agentRunner,
+                isolation,
+                masker,
+                cancellation,
+                agents,
+                hostExecutor,
+                progress,
+                projectDirectory,
+                stateDirectory,
+                home,
+                processEnv,
+                metadata,
+                random,
+                Objects.requireNonNull(executor, "mapExecutor"));
     }
 
     /**
@@ -143,8 +216,7 @@ public record RunServices(String runId, Workflow workflow, RunOptions options, C
         private DoubleSupplier random;
         private MapExecutor mapExecutor = MapExecutor.LOCAL;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** @param v the run id @return this */
         public Builder runId(String v) {
@@ -266,9 +338,28 @@ public record RunServices(String runId, Workflow workflow, RunOptions options, C
          */
         public RunServices build() {
             CancellationToken token = Objects.requireNonNull(cancellation, "cancellation");
-            return new RunServices(runId, workflow, options, clock, events, checkpoints, dlq, agentRunner, isolation,
-                    masker, token, new RunningAgents(token), hostExecutor, new Progress(clock), projectDirectory,
-                    stateDirectory, home, processEnv, metadata, random, mapExecutor);
+            return new RunServices(
+                    runId,
+                    workflow,
+                    options,
+                    clock,
+                    events,
+                    checkpoints,
+                    dlq,
+                    agentRunner,
+                    isolation,
+                    masker,
+                    token,
+                    new RunningAgents(token),
+                    hostExecutor,
+                    new Progress(clock),
+                    projectDirectory,
+                    stateDirectory,
+                    home,
+                    processEnv,
+                    metadata,
+                    random,
+                    mapExecutor);
         }
     }
 }

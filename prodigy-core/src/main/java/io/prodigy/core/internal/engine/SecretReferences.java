@@ -18,8 +18,7 @@ final class SecretReferences {
     private static final String CLOSE = "}}";
 
     /** A secret's name and its value as it appears inside a JSON string. */
-    private record Secret(String name, String escaped) {
-    }
+    private record Secret(String name, String escaped) {}
 
     private final List<Secret> secrets;
 

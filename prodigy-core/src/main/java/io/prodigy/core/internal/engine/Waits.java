@@ -7,8 +7,7 @@ import java.time.Duration;
 public final class Waits {
     private static final long SLICE_NANOS = 50_000_000L;
 
-    private Waits() {
-    }
+    private Waits() {}
 
     /**
      * Waits for the duration or until the token is cancelled, whichever comes first.

@@ -8,8 +8,8 @@ import io.prodigy.api.ErrorKind;
 import io.prodigy.api.ItemResult;
 import io.prodigy.api.ItemStatus;
 import io.prodigy.api.ProdigyException;
-import io.prodigy.api.RunResult;
 import io.prodigy.api.RunPhase;
+import io.prodigy.api.RunResult;
 import io.prodigy.api.RunStatus;
 import io.prodigy.api.RunSummary;
 import io.prodigy.api.SetupCapture;
@@ -49,10 +49,11 @@ public final class WorkflowRunner {
     private final RunBudget budget;
     private final StepPipeline steps;
     private final List<ItemResult> items = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final List<io.prodigy.api.StepRecord> stepRecords = java.util.Collections.synchronizedList(
-            new ArrayList<>());
+    private final List<io.prodigy.api.StepRecord> stepRecords =
+            java.util.Collections.synchronizedList(new ArrayList<>());
     /** The run's workspace, once the isolation strategy opened it. */
     private Workspace runWorkspace;
+
     private final Variables vars;
     private final ResumeState resume;
     private final RunRecord resumed;
@@ -66,6 +67,7 @@ public final class WorkflowRunner {
      * variable (a name cannot start with {@code @}), never restored.
      */
     static final String HEAD_KEY = "@head";
+
     private Duration mapWall = Duration.ZERO;
     private long mapSlotNanos;
 
@@ -78,8 +80,7 @@ public final class WorkflowRunner {
      * @param resume what the interrupted run had finished, or null for a new run
      * @param resumed the interrupted run's record, or null for a new run
      */
-    public WorkflowRunner(RunServices run, RunBudget budget, Variables vars, ResumeState resume,
-                          RunRecord resumed) {
+    public WorkflowRunner(RunServices run, RunBudget budget, Variables vars, ResumeState resume, RunRecord resumed) {
         this.run = run;
         this.budget = budget;
         this.steps = new StepPipeline(run, budget);
@@ -98,28 +99,47 @@ public final class WorkflowRunner {
     public RunResult run(String workflowHash) {
         Instant started = run.clock().instant();
         if (resumed == null) {
-            run.checkpoints().createRun(new RunRecord(run.runId(), run.workflow().name(), workflowHash,
-                    RunStatus.RUNNING, run.projectDirectory(), null, started, started, run.metadata()));
+            run.checkpoints()
+                    .createRun(new RunRecord(
+                            run.runId(),
+                            run.workflow().name(),
+                            workflowHash,
+                            RunStatus.RUNNING,
+                            run.projectDirectory(),
+                            null,
+                            started,
+                            started,
+                            run.metadata()));
         } else {
             run.checkpoints().updateStatus(run.runId(), RunStatus.RUNNING, started);
         }
-        run.events().emit(new RunEvent.RunStarted(run.runId(), started, run.workflow().name()));
+        run.events()
+                .emit(new RunEvent.RunStarted(
+                        run.runId(), started, run.workflow().name()));
         RunStatus status;
         String failure = null;
         try {
-            RunContext context = new RunContext(run.runId(), run.workflow().name(), run.projectDirectory(),
-                    run.stateDirectory(), mergeSteps(), run.agentRunner(), run.home(),
+            RunContext context = new RunContext(
+                    run.runId(),
+                    run.workflow().name(),
+                    run.projectDirectory(),
+                    run.stateDirectory(),
+                    mergeSteps(),
+                    run.agentRunner(),
+                    run.home(),
                     new EngineConflictResolver(run, steps, vars, () -> runWorkspace, stepRecords));
-            runWorkspace = resumed != null ? run.isolation().resumeRun(context, resumed.workspace())
+            runWorkspace = resumed != null
+                    ? run.isolation().resumeRun(context, resumed.workspace())
                     : run.isolation().openRun(context);
             CrashPoints.reach(CrashPoints.Point.WORKSPACE_OPEN, "");
-            run.checkpoints().findRun(run.runId()).ifPresent(r -> run.checkpoints().updateRun(
-                    r.withWorkspace(runWorkspace.directory())));
+            run.checkpoints()
+                    .findRun(run.runId())
+                    .ifPresent(r -> run.checkpoints().updateRun(r.withWorkspace(runWorkspace.directory())));
             if (resumed == null) {
                 String head = headOf();
                 if (head != null) {
-                    run.journal(new JournalEntry.PhaseCompleted(run.clock().instant(), -1, RunPhase.START.id(),
-                            Map.of(HEAD_KEY, head)));
+                    run.journal(new JournalEntry.PhaseCompleted(
+                            run.clock().instant(), -1, RunPhase.START.id(), Map.of(HEAD_KEY, head)));
                 }
             }
             vars.putString("workflow.worktree", runWorkspace.directory().toString());
@@ -172,14 +192,32 @@ public final class WorkflowRunner {
                 m.put(RunMetadata.SPENT_USD, String.valueOf(spentNow));
                 m.putAll(run.metadata());
                 m.put(RunMetadata.SPENT_USD, String.valueOf(spentNow));
-                run.checkpoints().updateRun(new RunRecord(r.runId(), r.workflowName(), r.workflowHash(), finalStatus,
-                        r.projectDirectory(), r.workspace(), r.startedAt(), end, m));
+                run.checkpoints()
+                        .updateRun(new RunRecord(
+                                r.runId(),
+                                r.workflowName(),
+                                r.workflowHash(),
+                                finalStatus,
+                                r.projectDirectory(),
+                                r.workspace(),
+                                r.startedAt(),
+                                end,
+                                m));
             });
         }
         run.checkpoints().updateStatus(run.runId(), status, end);
         run.events().emit(new RunEvent.RunFinished(run.runId(), end, status, duration));
-        return new RunResult(run.runId(), run.workflow().name(), status, started, duration, List.copyOf(items),
-                List.copyOf(stepRecords), renderVariables(), summary(), failure);
+        return new RunResult(
+                run.runId(),
+                run.workflow().name(),
+                status,
+                started,
+                duration,
+                List.copyOf(items),
+                List.copyOf(stepRecords),
+                renderVariables(),
+                summary(),
+                failure);
     }
 
     private MergeSteps mergeSteps() {
@@ -197,7 +235,14 @@ public final class WorkflowRunner {
             public boolean run(Map<String, String> variables) throws InterruptedException {
                 Variables mergeVars = vars.child();
                 variables.forEach(mergeVars::putString);
-                return runPhaseIn(mergeVars, -1, "merge", RunPhase.MERGE, merge, run.workflow().mergeTimeout()) == null;
+                return runPhaseIn(
+                                mergeVars,
+                                -1,
+                                "merge",
+                                RunPhase.MERGE,
+                                merge,
+                                run.workflow().mergeTimeout())
+                        == null;
             }
         };
     }
@@ -213,7 +258,8 @@ public final class WorkflowRunner {
         List<Stage> stages = run.workflow().stages();
         int iterations = run.workflow().isMapReduce() ? 1 : run.options().maxIterations();
         if (run.workflow().isMapReduce() && run.options().maxIterations() > 1) {
-            LOG.warn("-n/--max-iterations {} is ignored: a MapReduce workflow runs once (as in the Rust tool)",
+            LOG.warn(
+                    "-n/--max-iterations {} is ignored: a MapReduce workflow runs once (as in the Rust tool)",
                     run.options().maxIterations());
         }
         for (int iteration = 1; iteration <= iterations; iteration++) {
@@ -226,7 +272,8 @@ public final class WorkflowRunner {
             boolean doneBefore = resume != null;
             for (int s = 0; s < stages.size(); s++) {
                 int journaled = (iteration - 1) * stages.size() + s;
-                doneBefore = doneBefore && stages.get(s) instanceof Stage.Steps
+                doneBefore = doneBefore
+                        && stages.get(s) instanceof Stage.Steps
                         && resume.phaseDone(journaled, RunPhase.STEPS.id());
             }
             for (int s = 0; s < stages.size(); s++) {
@@ -254,23 +301,38 @@ public final class WorkflowRunner {
         return null;
     }
 
-    private String runPhase(int stageIndex, String stageName, RunPhase phase, List<Step> list,
-                            Map<String, SetupCapture> captures) throws InterruptedException {
+    private String runPhase(
+            int stageIndex, String stageName, RunPhase phase, List<Step> list, Map<String, SetupCapture> captures)
+            throws InterruptedException {
         return runPhase(stageIndex, stageName, phase, list, captures, null);
     }
 
-    private String runPhase(int stageIndex, String stageName, RunPhase phase, List<Step> list,
-                            Map<String, SetupCapture> captures, Duration timeout) throws InterruptedException {
+    private String runPhase(
+            int stageIndex,
+            String stageName,
+            RunPhase phase,
+            List<Step> list,
+            Map<String, SetupCapture> captures,
+            Duration timeout)
+            throws InterruptedException {
         return runPhaseIn(vars, stageIndex, stageName, phase, list, captures, timeout);
     }
 
-    private String runPhaseIn(Variables phaseVars, int stageIndex, String stageName, RunPhase phase, List<Step> list,
-                              Duration timeout) throws InterruptedException {
+    private String runPhaseIn(
+            Variables phaseVars, int stageIndex, String stageName, RunPhase phase, List<Step> list, Duration timeout)
+            throws InterruptedException {
         return runPhaseIn(phaseVars, stageIndex, stageName, phase, list, null, timeout);
     }
 
-    private String runPhaseIn(Variables vars, int stageIndex, String stageName, RunPhase kind, List<Step> list,
-                              Map<String, SetupCapture> captures, Duration timeout) throws InterruptedException {
+    private String runPhaseIn(
+            Variables vars,
+            int stageIndex,
+            String stageName,
+            RunPhase kind,
+            List<Step> list,
+            Map<String, SetupCapture> captures,
+            Duration timeout)
+            throws InterruptedException {
         String phase = kind.id();
         if (list.isEmpty()) {
             return null;
@@ -284,14 +346,13 @@ public final class WorkflowRunner {
         Instant start = run.clock().instant();
         run.events().emit(new RunEvent.PhaseStarted(run.runId(), start, stageName, phase));
         Instant deadline = timeout == null ? null : Instant.now().plus(timeout);
-        StepScope scope = new StepScope(vars, runWorkspace, phase, null, deadline,
-                Map.of("PRODIGY_RUN_ID", run.runId()));
+        StepScope scope =
+                new StepScope(vars, runWorkspace, phase, null, deadline, Map.of("PRODIGY_RUN_ID", run.runId()));
         String failure = null;
         for (int i = 0; i < list.size(); i++) {
             Step step = list.get(i);
             String location = stageIndex + "/" + phase + "/" + i;
-            Map<String, String> done = resume == null || stageIndex < 0 ? null
-                    : resume.stepDone(stageIndex, phase, i);
+            Map<String, String> done = resume == null || stageIndex < 0 ? null : resume.stepDone(stageIndex, phase, i);
             if (done != null) {
                 restore(vars, done);
                 LOG.info("Resume: {} finished before; skipped", scope.where(i, step.label()));
@@ -309,8 +370,16 @@ public final class WorkflowRunner {
             Map<String, JsonNode> before = vars.local();
             CrashPoints.reach(CrashPoints.Point.STEP, location);
             StepOutcome o = steps.execute(step, i, scope);
-            stepRecords.add(new io.prodigy.api.StepRecord(stageName.split("/", 2)[0], scope.phase(), i, step.label(),
-                    o.skipped(), o.success(), o.exitCode(), o.duration(), run.masker().mask(o.error())));
+            stepRecords.add(new io.prodigy.api.StepRecord(
+                    stageName.split("/", 2)[0],
+                    scope.phase(),
+                    i,
+                    step.label(),
+                    o.skipped(),
+                    o.success(),
+                    o.exitCode(),
+                    o.duration(),
+                    run.masker().mask(o.error())));
             if (captures != null) {
                 for (Map.Entry<String, SetupCapture> c : captures.entrySet()) {
                     if (c.getValue().commandIndex() == i && o.success()) {
@@ -323,18 +392,28 @@ public final class WorkflowRunner {
                 failure = "the run was cancelled";
                 break;
             }
-            run.journal(new JournalEntry.StepCompleted(run.clock().instant(), location, o.success(),
-                    withHead(delta(before, vars.local()))));
+            run.journal(new JournalEntry.StepCompleted(
+                    run.clock().instant(), location, o.success(), withHead(delta(before, vars.local()))));
             if (!o.success()) {
-                failure = run.masker().mask(o.error() == null ? step.label() + " failed" : o.error().message());
+                failure = run.masker()
+                        .mask(
+                                o.error() == null
+                                        ? step.label() + " failed"
+                                        : o.error().message());
                 break;
             }
         }
-        run.events().emit(new RunEvent.PhaseFinished(run.runId(), run.clock().instant(), stageName, phase,
-                failure == null, Duration.between(start, run.clock().instant())));
+        run.events()
+                .emit(new RunEvent.PhaseFinished(
+                        run.runId(),
+                        run.clock().instant(),
+                        stageName,
+                        phase,
+                        failure == null,
+                        Duration.between(start, run.clock().instant())));
         if (failure == null) {
-            run.journal(new JournalEntry.PhaseCompleted(run.clock().instant(), stageIndex, phase,
-                    withHead(delta(Map.of(), vars.local()))));
+            run.journal(new JournalEntry.PhaseCompleted(
+                    run.clock().instant(), stageIndex, phase, withHead(delta(Map.of(), vars.local()))));
         }
         return failure;
     }
@@ -373,12 +452,20 @@ public final class WorkflowRunner {
                 return;
             }
             if (vc.get().discardSince(head)) {
-                LOG.warn("Resume: {} was interrupted; undoing what it left in the run's workspace (head {} back to {}"
-                        + "{}) before running it again", where, now, head,
+                LOG.warn(
+                        "Resume: {} was interrupted; undoing what it left in the run's workspace (head {} back to {}"
+                                + "{}) before running it again",
+                        where,
+                        now,
+                        head,
                         dirty ? ", uncommitted changes stashed" : "");
             } else {
-                LOG.warn("Resume: the run's workspace is at {}, which does not descend from {} where {} started; "
-                        + "running it again on top of it", now, head, where);
+                LOG.warn(
+                        "Resume: the run's workspace is at {}, which does not descend from {} where {} started; "
+                                + "running it again on top of it",
+                        now,
+                        head,
+                        where);
             }
         } catch (UnsupportedOperationException e) {
             LOG.debug("Resume: {} cannot undo an interrupted step: {}", runWorkspace, e.getMessage());
@@ -386,8 +473,12 @@ public final class WorkflowRunner {
     }
 
     private String budgetMessage() {
-        return String.format(java.util.Locale.ROOT, "the cost budget of $%.2f is spent ($%.2f so far); the run is "
-                + "paused - resume it with a higher budget", run.options().budgetUsd(), budget.spentUsd());
+        return String.format(
+                java.util.Locale.ROOT,
+                "the cost budget of $%.2f is spent ($%.2f so far); the run is "
+                        + "paused - resume it with a higher budget",
+                run.options().budgetUsd(),
+                budget.spentUsd());
     }
 
     /**
@@ -424,8 +515,13 @@ public final class WorkflowRunner {
     }
 
     private String runMapReduce(int stageIndex, Stage.MapReduce stage) throws InterruptedException {
-        String failure = runPhase(stageIndex, stage.name(), RunPhase.SETUP, stage.setup().steps(),
-                stage.setup().captureOutputs(), stage.setup().timeout());
+        String failure = runPhase(
+                stageIndex,
+                stage.name(),
+                RunPhase.SETUP,
+                stage.setup().steps(),
+                stage.setup().captureOutputs(),
+                stage.setup().timeout());
         if (failure != null) {
             return "setup failed: " + failure;
         }
@@ -437,14 +533,21 @@ public final class WorkflowRunner {
         try {
             map = new MapStageExecutor(run, budget, runWorkspace, steps, stage, stageIndex, vars, resume).run();
         } catch (ProdigyException e) {
-            run.events().emit(new RunEvent.PhaseFinished(run.runId(), run.clock().instant(), stage.name(),
-                    RunPhase.MAP.id(), false, Duration.between(start, run.clock().instant())));
+            run.events()
+                    .emit(new RunEvent.PhaseFinished(
+                            run.runId(),
+                            run.clock().instant(),
+                            stage.name(),
+                            RunPhase.MAP.id(),
+                            false,
+                            Duration.between(start, run.clock().instant())));
             return "map phase of '" + stage.name() + "' failed: " + run.masker().mask(e.getMessage());
         }
         // whether the map phase worked in this process: else the journal already holds its completion, and the head
         // now may be the work of an interrupted reduce step, which must not be recorded as where the map ended (a
         // resume killed in that step again would take that head for the point to undo to, and keep the partial step)
-        boolean mapWorkedHere = resume == null || !resume.phaseDone(stageIndex, RunPhase.MAP.id())
+        boolean mapWorkedHere = resume == null
+                || !resume.phaseDone(stageIndex, RunPhase.MAP.id())
                 || !java.util.Objects.equals(headBeforeMap, headOf());
         if (resume != null && !interruptionHandled && mapWorkedHere) {
             // what follows starts from the map phase's result, nothing to undo
@@ -484,15 +587,16 @@ public final class WorkflowRunner {
         vars.put("map.total", IntNode.valueOf(map.items().size()));
         vars.put("map.results", results);
         boolean mapOk = !map.stoppedByPolicy() && !run.cancellation().isCancelled();
-        run.events().emit(new RunEvent.PhaseFinished(run.runId(), run.clock().instant(), stage.name(),
-                RunPhase.MAP.id(), mapOk, map.wallTime()));
+        run.events()
+                .emit(new RunEvent.PhaseFinished(
+                        run.runId(), run.clock().instant(), stage.name(), RunPhase.MAP.id(), mapOk, map.wallTime()));
         Map<String, String> aggregates = new LinkedHashMap<>();
         aggregates.put("map.successful", String.valueOf(ok));
         aggregates.put("map.failed", String.valueOf(failed));
         aggregates.put("map.total", String.valueOf(map.items().size()));
         if (mapWorkedHere) {
-            run.journal(new JournalEntry.PhaseCompleted(run.clock().instant(), stageIndex, RunPhase.MAP.id(),
-                    withHead(aggregates)));
+            run.journal(new JournalEntry.PhaseCompleted(
+                    run.clock().instant(), stageIndex, RunPhase.MAP.id(), withHead(aggregates)));
         }
         if (run.cancellation().isCancelled()) {
             return "the run was cancelled";
@@ -505,11 +609,15 @@ public final class WorkflowRunner {
             return "map phase of '" + stage.name() + "' " + map.stopReason() + "; reduce was skipped";
         }
         if (resume != null && resume.rerunsReduce() && resume.phaseDone(stageIndex, RunPhase.REDUCE.id())) {
-            long fresh = map.items().stream().filter(r -> r.status() == ItemStatus.SUCCEEDED
-                    && !resume.succeededBefore(stageIndex, r.itemId())).count();
+            long fresh = map.items().stream()
+                    .filter(r -> r.status() == ItemStatus.SUCCEEDED && !resume.succeededBefore(stageIndex, r.itemId()))
+                    .count();
             if (fresh > 0) {
-                LOG.info("{} retried item(s) of stage '{}' were integrated; reduce runs again with the new map "
-                        + "results", fresh, stage.name());
+                LOG.info(
+                        "{} retried item(s) of stage '{}' were integrated; reduce runs again with the new map "
+                                + "results",
+                        fresh,
+                        stage.name());
                 resume.forgetPhase(stageIndex, RunPhase.REDUCE.id());
             }
         }
@@ -569,8 +677,18 @@ public final class WorkflowRunner {
         double efficiency = mapSlotNanos > 0 ? Math.min(1.0, (double) itemNanos / mapSlotNanos) : 0;
         Duration avg = finished == 0 ? Duration.ZERO : Duration.ofNanos(itemNanos / finished);
         Double spent = budget.spentUsd();
-        return new RunSummary(total, ok, failed, dlq, notRun, mapWall, throughput, efficiency, avg,
-                spent != null ? spent : cost, budget.tokens());
+        return new RunSummary(
+                total,
+                ok,
+                failed,
+                dlq,
+                notRun,
+                mapWall,
+                throughput,
+                efficiency,
+                avg,
+                spent != null ? spent : cost,
+                budget.tokens());
     }
 
     static ErrorKind kindOf(StepOutcome o) {

@@ -16,8 +16,7 @@ import java.util.Map;
  * {@code \t}, {@code \"} and {@code \\} escapes); an unquoted value ends at a {@code " #"} comment.
  */
 public final class DotEnv {
-    private DotEnv() {
-    }
+    private DotEnv() {}
 
     /**
      * @param file the file

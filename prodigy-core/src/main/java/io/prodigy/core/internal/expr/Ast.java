@@ -9,28 +9,22 @@ import java.util.regex.Pattern;
 sealed interface Ast {
 
     /** A node that evaluates to true or false. */
-    sealed interface Predicate extends Ast {
-    }
+    sealed interface Predicate extends Ast {}
 
     /** A node that evaluates to a JSON value (possibly missing). */
-    sealed interface Term extends Ast {
-    }
+    sealed interface Term extends Ast {}
 
     /** {@code left || right}, {@code left OR right}. */
-    record Or(Predicate left, Predicate right) implements Predicate {
-    }
+    record Or(Predicate left, Predicate right) implements Predicate {}
 
     /** {@code left && right}, {@code left AND right}. */
-    record And(Predicate left, Predicate right) implements Predicate {
-    }
+    record And(Predicate left, Predicate right) implements Predicate {}
 
     /** {@code !operand}, {@code NOT operand}. */
-    record Not(Predicate operand) implements Predicate {
-    }
+    record Not(Predicate operand) implements Predicate {}
 
     /** {@code left OP right} for one of the six comparison operators. */
-    record Comparison(Term left, Operator operator, Term right) implements Predicate {
-    }
+    record Comparison(Term left, Operator operator, Term right) implements Predicate {}
 
     /**
      * {@code subject in [v1, v2]} or {@code subject not in [...]}.
@@ -44,12 +38,10 @@ sealed interface Ast {
     }
 
     /** A value used as a condition: true when {@link JsonValues#truthy truthy}. */
-    record Truthy(Term term) implements Predicate {
-    }
+    record Truthy(Term term) implements Predicate {}
 
     /** A literal string, number, boolean or null. */
-    record Literal(JsonNode value) implements Term {
-    }
+    record Literal(JsonNode value) implements Term {}
 
     /**
      * A bare path such as {@code score} or {@code item.a.b}.
@@ -57,16 +49,14 @@ sealed interface Ast {
      * @param valuePosition whether it stands where a value is expected (right of a comparison, later function
      *     arguments): filters read such a bare word as text, as upstream does ({@code severity == high})
      */
-    record Field(Path path, boolean valuePosition) implements Term {
-    }
+    record Field(Path path, boolean valuePosition) implements Term {}
 
     /**
      * A {@code ${name.path}} or {@code ${name.path:-default}} reference.
      *
      * @param fallback the text used when the variable is not defined, or {@code null} for none
      */
-    record Variable(Path path, JsonNode fallback) implements Term {
-    }
+    record Variable(Path path, JsonNode fallback) implements Term {}
 
     /**
      * A call of a whitelisted function; the infix forms ({@code a contains 'x'}) parse to the same node.
@@ -82,6 +72,11 @@ sealed interface Ast {
 
     /** The comparison operators; {@code =} is an alias of {@code ==}. */
     enum Operator {
-        EQ, NE, LT, LE, GT, GE
+        EQ,
+        NE,
+        LT,
+        LE,
+        GT,
+        GE
     }
 }

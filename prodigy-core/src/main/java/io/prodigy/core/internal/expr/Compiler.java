@@ -103,9 +103,11 @@ final class Compiler {
                     return r != JsonValues.INCOMPARABLE && r <= 0;
                 };
             case GT:
-                return (item, vars) -> JsonValues.compare(left.evaluate(item, vars), right.evaluate(item, vars), co) > 0;
+                return (item, vars) ->
+                        JsonValues.compare(left.evaluate(item, vars), right.evaluate(item, vars), co) > 0;
             case GE:
-                return (item, vars) -> JsonValues.compare(left.evaluate(item, vars), right.evaluate(item, vars), co) >= 0;
+                return (item, vars) ->
+                        JsonValues.compare(left.evaluate(item, vars), right.evaluate(item, vars), co) >= 0;
             default:
                 throw new IllegalStateException("unknown operator " + c.operator());
         }
@@ -157,7 +159,8 @@ final class Compiler {
         if (t instanceof Ast.Variable) {
             Path path = ((Ast.Variable) t).path();
             JsonNode fallback = ((Ast.Variable) t).fallback();
-            Operand lookup = mode == Mode.FILTER && path.startsWithItem() ? (item, vars) -> path.onItem(item)
+            Operand lookup = mode == Mode.FILTER && path.startsWithItem()
+                    ? (item, vars) -> path.onItem(item)
                     : (item, vars) -> path.inVariables(vars);
             if (fallback == null) {
                 return lookup;

@@ -81,8 +81,8 @@ public final class ItemPipeline {
         if (sort != null) {
             result = sort.select(items, keep);
         } else {
-            Stream<JsonNode> stream = items.size() >= SortSpec.PARALLEL_THRESHOLD ? items.parallelStream()
-                    : items.stream();
+            Stream<JsonNode> stream =
+                    items.size() >= SortSpec.PARALLEL_THRESHOLD ? items.parallelStream() : items.stream();
             result = stream.map(item -> Objects.requireNonNull(item, "item"))
                     .filter(keep == null ? item -> true : keep)
                     .collect(Collectors.toCollection(ArrayList::new));
@@ -138,8 +138,7 @@ public final class ItemPipeline {
         private int offset;
         private Integer maxItems;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /**
          * @param expression a filter {@link Expression}, or {@code null} for none

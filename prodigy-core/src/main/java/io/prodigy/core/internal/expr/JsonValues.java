@@ -24,12 +24,12 @@ final class JsonValues {
 
     /** Integers up to this magnitude are exact as doubles; a long, since a long compared with a double is rounded. */
     private static final long EXACT_DOUBLE_LIMIT = 1L << 53;
-    private static final Object NULL_KEY = new Object();
-    private static final Comparator<JsonNode> NUMERIC_LEAVES = (x, y) ->
-            x.isNumber() && y.isNumber() ? compareNumbers(x, y) : (x.equals(y) ? 0 : 1);
 
-    private JsonValues() {
-    }
+    private static final Object NULL_KEY = new Object();
+    private static final Comparator<JsonNode> NUMERIC_LEAVES =
+            (x, y) -> x.isNumber() && y.isNumber() ? compareNumbers(x, y) : (x.equals(y) ? 0 : 1);
+
+    private JsonValues() {}
 
     static boolean isAbsent(JsonNode n) {
         return n.isNull() || n.isMissingNode();
@@ -140,7 +140,9 @@ final class JsonValues {
                 if (n.isDouble() || n.isFloat()) {
                     return n.doubleValue() != 0;
                 }
-                return n.isBigInteger() ? n.bigIntegerValue().signum() != 0 : n.decimalValue().signum() != 0;
+                return n.isBigInteger()
+                        ? n.bigIntegerValue().signum() != 0
+                        : n.decimalValue().signum() != 0;
             case STRING:
                 String s = n.textValue().strip();
                 return !s.isEmpty() && !s.equals("0") && !s.equalsIgnoreCase("false");
@@ -242,8 +244,7 @@ final class JsonValues {
     }
 
     /** Distinct key of an array or object: its JSON text, kept apart from strings with the same text. */
-    private record ContainerKey(String json) {
-    }
+    private record ContainerKey(String json) {}
 
     /**
      * Orders two non-null, non-missing values for sorting: by type rank (boolean, number, string, array, object),

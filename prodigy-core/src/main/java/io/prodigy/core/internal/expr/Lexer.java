@@ -113,8 +113,8 @@ final class Lexer {
                 }
                 throw error(start, "unknown operator '|', did you mean '||'?");
             default:
-                throw error(start, "unexpected character '" + new String(Character.toChars(text.codePointAt(start)))
-                        + "'");
+                throw error(
+                        start, "unexpected character '" + new String(Character.toChars(text.codePointAt(start))) + "'");
         }
     }
 
@@ -197,8 +197,9 @@ final class Lexer {
                 pos = mark;
             }
         }
-        boolean runsOn = pos < text.length() && (isWordPart(text.charAt(pos))
-                || (text.charAt(pos) == '.' && pos + 1 < text.length() && isDigit(text.charAt(pos + 1))));
+        boolean runsOn = pos < text.length()
+                && (isWordPart(text.charAt(pos))
+                        || (text.charAt(pos) == '.' && pos + 1 < text.length() && isDigit(text.charAt(pos + 1))));
         if (runsOn) {
             while (pos < text.length() && (isWordPart(text.charAt(pos)) || text.charAt(pos) == '.')) {
                 pos++;

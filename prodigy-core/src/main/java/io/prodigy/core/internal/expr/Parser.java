@@ -20,8 +20,8 @@ import java.util.regex.PatternSyntaxException;
  */
 final class Parser {
     private static final int MAX_DEPTH = 128;
-    private static final String COMPARISON_OPERATORS = "==, !=, <, <=, >, >=, in, contains, starts_with, ends_with, "
-            + "matches";
+    private static final String COMPARISON_OPERATORS =
+            "==, !=, <, <=, >, >=, in, contains, starts_with, ends_with, " + "matches";
 
     private final String text;
     private final List<Token> tokens;
@@ -54,8 +54,8 @@ final class Parser {
     static List<SortSpec.Key> sortKeys(String text) {
         Parser parser = new Parser(text);
         if (parser.peek().is(Kind.END)) {
-            throw new ExpressionException(text, 1, "empty sort specification, expected a field path such as "
-                    + "score DESC");
+            throw new ExpressionException(
+                    text, 1, "empty sort specification, expected a field path such as " + "score DESC");
         }
         List<SortSpec.Key> keys = new ArrayList<>();
         while (true) {
@@ -68,7 +68,9 @@ final class Parser {
             boolean nullsFirst = false;
             String expected = "ASC, DESC, NULLS FIRST, NULLS LAST, ',' or end of input";
             Token order = parser.peek();
-            if (order.isWord("asc") || order.isWord("ascending") || order.isWord("desc")
+            if (order.isWord("asc")
+                    || order.isWord("ascending")
+                    || order.isWord("desc")
                     || order.isWord("descending")) {
                 parser.next();
                 descending = order.value().toLowerCase(Locale.ROOT).startsWith("desc");
@@ -149,8 +151,9 @@ final class Parser {
                 throw error(t, "unclosed '(', expected ')' before end of input");
             }
             if (!close.is(Kind.RPAREN)) {
-                throw unexpected(close, "AND, OR or ')' to close the '(' at column " + t.column()
-                        + suggestion(close, "and", "or"));
+                throw unexpected(
+                        close,
+                        "AND, OR or ')' to close the '(' at column " + t.column() + suggestion(close, "and", "or"));
             }
             return inner;
         }
@@ -186,10 +189,14 @@ final class Parser {
             return new Ast.Truthy(call(infix, List.of(left, right), List.of(start, rightStart)));
         }
         boolean valueFollows = (op.is(Kind.WORD) && !op.isWord("and") && !op.isWord("or"))
-                || op.is(Kind.STRING) || op.is(Kind.NUMBER) || op.is(Kind.VAR_OPEN);
+                || op.is(Kind.STRING)
+                || op.is(Kind.NUMBER)
+                || op.is(Kind.VAR_OPEN);
         if (valueFollows) {
-            throw unexpected(op, "an operator (" + COMPARISON_OPERATORS + "), AND, OR or end of input"
-                    + suggestion(op, "and", "or", "in", "contains", "starts_with", "ends_with", "matches"));
+            throw unexpected(
+                    op,
+                    "an operator (" + COMPARISON_OPERATORS + "), AND, OR or end of input"
+                            + suggestion(op, "and", "or", "in", "contains", "starts_with", "ends_with", "matches"));
         }
         return new Ast.Truthy(left);
     }
@@ -223,7 +230,8 @@ final class Parser {
     private Ast.Term variable(Token open) {
         Token name = next();
         if (!name.is(Kind.WORD)) {
-            throw name.is(Kind.END) ? error(open, "unclosed '${', expected a variable name and '}'")
+            throw name.is(Kind.END)
+                    ? error(open, "unclosed '${', expected a variable name and '}'")
                     : unexpected(name, "a variable name after '${'");
         }
         Path path = path(name);
@@ -245,9 +253,12 @@ final class Parser {
         Builtin function = Builtin.named(name.value());
         if (function == null) {
             Builtin closest = Builtin.closestTo(name.value());
-            throw error(name, "unknown function '" + name.value() + "', "
-                    + (closest != null ? "did you mean '" + closest.spelling() + "'?"
-                            : "expected one of " + Builtin.allSpellings()));
+            throw error(
+                    name,
+                    "unknown function '" + name.value() + "', "
+                            + (closest != null
+                                    ? "did you mean '" + closest.spelling() + "'?"
+                                    : "expected one of " + Builtin.allSpellings()));
         }
         Token open = next();
         List<Ast.Term> arguments = new ArrayList<>();
@@ -263,8 +274,8 @@ final class Parser {
                     break;
                 }
                 if (separator.is(Kind.END)) {
-                    throw error(open, "unclosed '(' of " + function.spelling() + ", expected ')' before end of "
-                            + "input");
+                    throw error(
+                            open, "unclosed '(' of " + function.spelling() + ", expected ')' before end of " + "input");
                 }
                 if (!separator.is(Kind.COMMA)) {
                     throw unexpected(separator, "',' or ')'");
@@ -290,8 +301,10 @@ final class Parser {
             try {
                 pattern = Pattern.compile(regex.value());
             } catch (PatternSyntaxException e) {
-                throw error(regex, "invalid regular expression: " + e.getDescription() + " near index "
-                        + e.getIndex() + " of '" + e.getPattern() + "'");
+                throw error(
+                        regex,
+                        "invalid regular expression: " + e.getDescription() + " near index " + e.getIndex() + " of '"
+                                + e.getPattern() + "'");
             }
         }
         return new Ast.Call(function, arguments, pattern);
@@ -315,7 +328,10 @@ final class Parser {
                 values.add(JsonValues.numberLiteral(element.value()));
             } else if (element.is(Kind.WORD)) {
                 JsonNode keyword = keywordLiteral(element);
-                values.add(keyword != null ? keyword : TextNode.valueOf(path(element).text()));
+                values.add(
+                        keyword != null
+                                ? keyword
+                                : TextNode.valueOf(path(element).text()));
             } else if (element.is(Kind.END)) {
                 throw error(open, "unclosed '[', expected ']' before end of input");
             } else {

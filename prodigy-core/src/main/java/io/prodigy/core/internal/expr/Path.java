@@ -28,11 +28,13 @@ final class Path {
     private final String text;
     /** One entry per segment: the field name, or {@code null} for an array index held in {@link #indexes}. */
     private final String[] names;
+
     private final int[] indexes;
     /** {@code variableKeys[k - 1]} is the first {@code k} leading name segments joined by dots. */
     private final String[] variableKeys;
     /** The path minus its last segment when that segment is written {@code .exists}; otherwise {@code null}. */
     private final Path existsParent;
+
     private final boolean itemPrefixed;
 
     Path(String text, String[] names, int[] indexes) {
@@ -56,8 +58,10 @@ final class Path {
         }
         int last = names.length - 1;
         this.existsParent = last > 0 && "exists".equals(names[last]) && text.endsWith(".exists")
-                ? new Path(text.substring(0, text.length() - ".exists".length()),
-                        Arrays.copyOf(names, last), Arrays.copyOf(indexes, last))
+                ? new Path(
+                        text.substring(0, text.length() - ".exists".length()),
+                        Arrays.copyOf(names, last),
+                        Arrays.copyOf(indexes, last))
                 : null;
         this.itemPrefixed = ITEM.equals(names[0]);
     }

@@ -12,10 +12,27 @@ record Token(Kind kind, int start, int end, String value) {
 
     /** Token kinds. Words (names and keywords alike) are all {@link #WORD}; the parser decides by position. */
     enum Kind {
-        WORD, NUMBER, STRING,
-        DOT, COMMA, LPAREN, RPAREN, LBRACKET, RBRACKET, VAR_OPEN, RBRACE, DEFAULT,
-        EQ, NE, LT, LE, GT, GE,
-        AND, OR, NOT,
+        WORD,
+        NUMBER,
+        STRING,
+        DOT,
+        COMMA,
+        LPAREN,
+        RPAREN,
+        LBRACKET,
+        RBRACKET,
+        VAR_OPEN,
+        RBRACE,
+        DEFAULT,
+        EQ,
+        NE,
+        LT,
+        LE,
+        GT,
+        GE,
+        AND,
+        OR,
+        NOT,
         END
     }
 

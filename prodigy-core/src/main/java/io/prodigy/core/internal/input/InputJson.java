@@ -26,8 +26,7 @@ final class InputJson {
     private static final Pattern SOURCE_LOCATION =
             Pattern.compile("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]");
 
-    private InputJson() {
-    }
+    private InputJson() {}
 
     /**
      * Reads exactly one JSON value from the parser, refusing anything after it.
@@ -82,8 +81,14 @@ final class InputJson {
             if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
                 continue;
             }
-            return c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9')
-                    || c == 't' || c == 'f' || c == 'n';
+            return c == '{'
+                    || c == '['
+                    || c == '"'
+                    || c == '-'
+                    || (c >= '0' && c <= '9')
+                    || c == 't'
+                    || c == 'f'
+                    || c == 'n';
         }
         return false;
     }

@@ -30,8 +30,7 @@ public final class ItemIds {
     private static final int HASH_HEX_DIGITS = 8;
     private static final HexFormat HEX = HexFormat.of();
 
-    private ItemIds() {
-    }
+    private ItemIds() {}
 
     /**
      * The logical id of one work item: the text of the field {@code idField} when the item has it with a
@@ -92,8 +91,10 @@ public final class ItemIds {
             ids.add(id);
         }
         if (renamed > 0) {
-            LOG.info("{} work items repeat an earlier id (field \"{}\"); they were given -2, -3 ... suffixes",
-                    renamed, idField);
+            LOG.info(
+                    "{} work items repeat an earlier id (field \"{}\"); they were given -2, -3 ... suffixes",
+                    renamed,
+                    idField);
         }
         return Collections.unmodifiableList(ids);
     }
@@ -164,8 +165,12 @@ public final class ItemIds {
     }
 
     private static boolean isAllowed(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '.' || c == '_' || c == '-';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '.'
+                || c == '_'
+                || c == '-';
     }
 
     private static boolean endsWith(StringBuilder text, char c) {

@@ -93,9 +93,12 @@ public final class JsonPathQuery {
             throw unsupportedFilter(expression, e);
         }
         if (compiled.getPath().endsWith(")")) {
-            throw JsonPathSyntax.invalid(expression, -1,
+            throw JsonPathSyntax.invalid(
+                    expression,
+                    -1,
                     "path functions such as length() or sum() compute a value instead of selecting work items;"
-                            + " remove the function call", null);
+                            + " remove the function call",
+                    null);
         }
         // Jayway silently ignores some malformed tails ("$.items[", "$[?(@.a)]x"); refuse them here
         JsonPathSyntax.checkStructure(expression);
@@ -123,7 +126,8 @@ public final class JsonPathQuery {
             return List.of();
         } catch (JsonPathException e) {
             throw new WorkflowDefinitionException(
-                    "json_path \"" + expression + "\" could not be evaluated: " + e.getMessage() + " (map.json_path)", e);
+                    "json_path \"" + expression + "\" could not be evaluated: " + e.getMessage() + " (map.json_path)",
+                    e);
         } catch (NoClassDefFoundError e) {
             throw unsupportedFilter(expression, e);
         }
@@ -158,10 +162,11 @@ public final class JsonPathQuery {
     }
 
     private static WorkflowDefinitionException unsupportedFilter(String expression, NoClassDefFoundError cause) {
-        return new WorkflowDefinitionException("json_path \"" + expression + "\" uses a filter form that is not"
-                + " supported (existence checks such as [?(@.field)], in/nin/contains/size/empty/subsetof/anyof/noneof,"
-                + " JSON literals, or a comparison with an array or object). json_path filters may only compare"
-                + " fields with numbers, strings, booleans or null; use map.filter for the rest (map.json_path)",
+        return new WorkflowDefinitionException(
+                "json_path \"" + expression + "\" uses a filter form that is not"
+                        + " supported (existence checks such as [?(@.field)], in/nin/contains/size/empty/subsetof/anyof/noneof,"
+                        + " JSON literals, or a comparison with an array or object). json_path filters may only compare"
+                        + " fields with numbers, strings, booleans or null; use map.filter for the rest (map.json_path)",
                 cause);
     }
 

@@ -15,15 +15,14 @@ final class JsonPathSyntax {
      * The position phrases in Jayway's messages, all 0-based: "starting at position 7", "on position 9",
      * "at position 3", ", error on position: 10, char: )" (relative to the filter text) and ". position: 2".
      */
-    private static final Pattern POSITION = Pattern.compile(
-            "(?:,\\s*error)?\\s+(?:starting\\s+)?(?:on|at)\\s+position:?\\s*(\\d+)(?:,\\s*char:\\s*.)?"
+    private static final Pattern POSITION =
+            Pattern.compile("(?:,\\s*error)?\\s+(?:starting\\s+)?(?:on|at)\\s+position:?\\s*(\\d+)(?:,\\s*char:\\s*.)?"
                     + "|\\.?\\s*\\bposition:\\s*(\\d+)");
 
     private static final String FILTER_PREFIX = "Failed to parse filter: ";
     private static final String FIELD = " (map.json_path)";
 
-    private JsonPathSyntax() {
-    }
+    private JsonPathSyntax() {}
 
     /**
      * Describes a path Jayway refused.
@@ -37,7 +36,8 @@ final class JsonPathSyntax {
             // Jayway's tokenizer ran past the end of the text: "$.[", "$["
             return invalid(expression, expression.length(), "the path ends unexpectedly", e);
         }
-        String message = e.getMessage() == null ? "invalid path" : e.getMessage().strip();
+        String message =
+                e.getMessage() == null ? "invalid path" : e.getMessage().strip();
         if (message.startsWith("Path must not end with")) {
             return invalid(expression, expression.length() - 1, message, e);
         }
@@ -101,8 +101,8 @@ final class JsonPathSyntax {
                     i = skipName(expression, i);
                 }
             } else {
-                throw invalid(expression, i, "unexpected '" + c + "'; a ']' must be followed by '.', '..' or '['",
-                        null);
+                throw invalid(
+                        expression, i, "unexpected '" + c + "'; a ']' must be followed by '.', '..' or '['", null);
             }
         }
     }
@@ -116,8 +116,12 @@ final class JsonPathSyntax {
                 break;
             }
             if (c == ']' || c == ')') {
-                throw invalid(expression, i, "unexpected '" + c + "' in a property name; write a name with"
-                        + " special characters in brackets, as in ['name']", null);
+                throw invalid(
+                        expression,
+                        i,
+                        "unexpected '" + c + "' in a property name; write a name with"
+                                + " special characters in brackets, as in ['name']",
+                        null);
             }
             i++;
         }
@@ -169,10 +173,16 @@ final class JsonPathSyntax {
      */
     static WorkflowDefinitionException invalid(String expression, int column, String reason, Throwable cause) {
         StringBuilder message = new StringBuilder(96 + 2 * expression.length())
-                .append("invalid json_path \"").append(expression).append("\": ").append(reason);
+                .append("invalid json_path \"")
+                .append(expression)
+                .append("\": ")
+                .append(reason);
         if (column >= 0) {
-            message.append(" at column ").append(column + 1).append(FIELD)
-                    .append("\n    ").append(expression)
+            message.append(" at column ")
+                    .append(column + 1)
+                    .append(FIELD)
+                    .append("\n    ")
+                    .append(expression)
                     .append("\n    ");
             for (int i = 0; i < column; i++) {
                 // keep tabs so that the caret lines up with the path above it

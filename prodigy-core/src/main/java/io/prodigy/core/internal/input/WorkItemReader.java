@@ -42,8 +42,7 @@ public final class WorkItemReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkItemReader.class);
 
-    private WorkItemReader() {
-    }
+    private WorkItemReader() {}
 
     /**
      * Reads work items from a JSON file, whatever its extension, and selects them with a json_path.
@@ -157,9 +156,8 @@ public final class WorkItemReader {
                 JsonParser parser = InputJson.MAPPER.createParser(in)) {
             JsonNode document = InputJson.readSingleValue(parser);
             if (document == null) {
-                throw new WorkflowDefinitionException(
-                        "work-item file " + file + " is empty; expected a JSON document such as an array of items"
-                                + " (map.input)");
+                throw new WorkflowDefinitionException("work-item file " + file
+                        + " is empty; expected a JSON document such as an array of items" + " (map.input)");
             }
             return document;
         } catch (NoSuchFileException e) {
@@ -168,12 +166,16 @@ public final class WorkItemReader {
             throw new WorkflowDefinitionException(
                     "work-item file " + file + " cannot be read: permission denied (map.input)", e);
         } catch (InputJson.TrailingContentException e) {
-            throw new WorkflowDefinitionException("work-item file " + file + " holds more than one JSON value:"
-                    + " unexpected content" + at(e.location()) + ". The file must hold a single JSON document,"
-                    + " such as an array of items; JSON Lines is not supported for files (map.input)", e);
+            throw new WorkflowDefinitionException(
+                    "work-item file " + file + " holds more than one JSON value:"
+                            + " unexpected content" + at(e.location()) + ". The file must hold a single JSON document,"
+                            + " such as an array of items; JSON Lines is not supported for files (map.input)",
+                    e);
         } catch (JsonProcessingException e) {
-            throw new WorkflowDefinitionException("work-item file " + file + " is not valid JSON"
-                    + at(e.getLocation()) + ": " + InputJson.describe(e) + " (map.input)", e);
+            throw new WorkflowDefinitionException(
+                    "work-item file " + file + " is not valid JSON" + at(e.getLocation()) + ": " + InputJson.describe(e)
+                            + " (map.input)",
+                    e);
         } catch (IOException e) {
             throw new ProdigyException("could not read work-item file " + file + ": " + e.getMessage(), e);
         }
@@ -196,9 +198,11 @@ public final class WorkItemReader {
         try {
             return InputJson.MAPPER.valueToTree(value);
         } catch (IllegalArgumentException e) {
-            throw new WorkflowDefinitionException("work item " + index + " (a " + value.getClass().getName()
-                    + ") cannot be converted to JSON: " + e.getMessage() + ". Supply maps, lists, strings,"
-                    + " numbers, booleans, null or JsonNode values", e);
+            throw new WorkflowDefinitionException(
+                    "work item " + index + " (a " + value.getClass().getName()
+                            + ") cannot be converted to JSON: " + e.getMessage() + ". Supply maps, lists, strings,"
+                            + " numbers, booleans, null or JsonNode values",
+                    e);
         }
     }
 

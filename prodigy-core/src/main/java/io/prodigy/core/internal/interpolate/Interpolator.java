@@ -1,7 +1,6 @@
 package io.prodigy.core.internal.interpolate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import io.prodigy.api.InterpolationException;
 import java.util.List;
 import java.util.Objects;
@@ -64,8 +63,7 @@ public final class Interpolator {
     private static final int CACHE_LIMIT = 4096;
     private static final ConcurrentHashMap<String, Template> CACHE = new ConcurrentHashMap<>();
 
-    private Interpolator() {
-    }
+    private Interpolator() {}
 
     /** How interpolated values are written into the result. */
     public enum Quoting {
@@ -174,8 +172,8 @@ public final class Interpolator {
                 return source;
             }
             boolean quoted = quoting == Quoting.SHELL;
-            return Renderer.render(source.length(), quoted ? shell : plain, variables, quoted,
-                    quoting == Quoting.PROMPT, where);
+            return Renderer.render(
+                    source.length(), quoted ? shell : plain, variables, quoted, quoting == Quoting.PROMPT, where);
         }
 
         @Override

@@ -26,8 +26,7 @@ sealed interface Part permits Part.Literal, Part.Placeholder, Part.HereDocument 
     }
 
     /** Text copied to the output as it is. */
-    record Literal(String text) implements Part {
-    }
+    record Literal(String text) implements Part {}
 
     /**
      * A {@code ${path}}, {@code ${path:-default}}, {@code ${path|raw}}, {@code $NAME} or {@code $1}.
@@ -49,8 +48,7 @@ sealed interface Part permits Part.Literal, Part.Placeholder, Part.HereDocument 
             boolean shortForm,
             Placement placement,
             String reason)
-            implements Part {
-    }
+            implements Part {}
 
     /**
      * The body of a here-document that holds placeholders: after rendering, no line of it may equal the

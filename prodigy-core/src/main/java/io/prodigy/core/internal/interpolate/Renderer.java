@@ -22,8 +22,8 @@ final class Renderer {
     private static final Logger LOG = LoggerFactory.getLogger(Interpolator.class);
     private static final int WARNED_LIMIT = 4096;
     /** Placeholders of compiled (cached, shared) prompts already warned about, by identity. */
-    private static final Set<Warned> WARNED = java.util.Collections.newSetFromMap(
-            new java.util.concurrent.ConcurrentHashMap<>());
+    private static final Set<Warned> WARNED =
+            java.util.Collections.newSetFromMap(new java.util.concurrent.ConcurrentHashMap<>());
 
     /** A placeholder of one compiled template: equal only to itself. */
     private record Warned(Placeholder placeholder) {
@@ -38,17 +38,31 @@ final class Renderer {
         }
     }
     /** Plain names that are always the engine's, never the shell's: undefined, they are errors. */
-    static final Set<String> OWNED_ROOTS = Set.of("item", "item_json", "item_id", "item_index", "map", "shell",
-            "claude", "error", "validation", "merge", "workflow", "step", "last", "setup", "foreach", "ARG");
+    static final Set<String> OWNED_ROOTS = Set.of(
+            "item",
+            "item_json",
+            "item_id",
+            "item_index",
+            "map",
+            "shell",
+            "claude",
+            "error",
+            "validation",
+            "merge",
+            "workflow",
+            "step",
+            "last",
+            "setup",
+            "foreach",
+            "ARG");
 
-    private Renderer() {
-    }
+    private Renderer() {}
 
     /**
      * @param shell whether the parts came from {@link TemplateParser#parseShell} and values must be quoted
      */
-    static String render(int sizeHint, List<Part> parts, Variables variables, boolean shell, boolean prompt,
-            String where) {
+    static String render(
+            int sizeHint, List<Part> parts, Variables variables, boolean shell, boolean prompt, String where) {
         StringBuilder out = new StringBuilder(sizeHint + 32);
         append(out, parts, variables, shell, prompt, where);
         return out.toString();
@@ -63,8 +77,8 @@ final class Renderer {
         return path.isPlainName() && !OWNED_ROOTS.contains(path.text());
     }
 
-    private static void append(StringBuilder out, List<Part> parts, Variables variables, boolean shell,
-            boolean prompt, String where) {
+    private static void append(
+            StringBuilder out, List<Part> parts, Variables variables, boolean shell, boolean prompt, String where) {
         for (Part part : parts) {
             if (part instanceof Literal literal) {
                 out.append(literal.text());
@@ -76,34 +90,47 @@ final class Renderer {
         }
     }
 
-    private static void appendPlaceholder(StringBuilder out, Placeholder placeholder, Variables variables,
-            boolean shell, boolean prompt, String where) {
+    private static void appendPlaceholder(
+            StringBuilder out,
+            Placeholder placeholder,
+            Variables variables,
+            boolean shell,
+            boolean prompt,
+            String where) {
         if (shell && !placeholder.raw() && leftToShell(placeholder, variables)) {
             out.append(placeholder.source());
             return;
         }
-        if (prompt && placeholder.defaultText() == null && !placeholder.shortForm()
+        if (prompt
+                && placeholder.defaultText() == null
+                && !placeholder.shortForm()
                 && variables.resolve(placeholder.path(), true).isMissingNode()) {
             if (WARNED.size() > WARNED_LIMIT) {
                 WARNED.clear();
             }
             // once per placeholder, not once per item of a large map phase
             if (WARNED.add(new Warned(placeholder))) {
-                LOG.warn("{}: variable '{}' is not defined; {} is left as written in the prompt{}",
-                        where == null ? "agent step" : where, placeholder.path().text(), placeholder.source(),
+                LOG.warn(
+                        "{}: variable '{}' is not defined; {} is left as written in the prompt{}",
+                        where == null ? "agent step" : where,
+                        placeholder.path().text(),
+                        placeholder.source(),
                         suggestion(placeholder, variables));
             }
             out.append(placeholder.source());
             return;
         }
         if (shell && placeholder.placement() == Placement.UNSAFE && !placeholder.raw()) {
-            if (placeholder.shortForm() && variables.resolve(placeholder.path(), false).isMissingNode()) {
+            if (placeholder.shortForm()
+                    && variables.resolve(placeholder.path(), false).isMissingNode()) {
                 out.append(placeholder.source());
                 return;
             }
-            throw new InterpolationException(placeholder.path().text(), "Cannot insert " + placeholder.source()
-                    + location(where) + " safely: it stands " + placeholder.reason() + ". "
-                    + rawHint(placeholder));
+            throw new InterpolationException(
+                    placeholder.path().text(),
+                    "Cannot insert " + placeholder.source()
+                            + location(where) + " safely: it stands " + placeholder.reason() + ". "
+                            + rawHint(placeholder));
         }
         String text = textOf(placeholder, variables, shell, where);
         if (text == null) {
@@ -118,11 +145,14 @@ final class Renderer {
                 case HERE_DOCUMENT -> ShellQuoting.appendInsideHereDocument(out, text);
                 case ARITHMETIC -> {
                     if (!isInteger(text)) {
-                        throw new InterpolationException(placeholder.path().text(), "Cannot insert "
-                                + placeholder.source() + location(where) + " safely: it stands "
-                                + placeholder.reason() + ", where the shell evaluates text as arithmetic, so only"
-                                + " an integer can be inserted there, and its value (" + text.length()
-                                + " characters) is not one. " + rawHint(placeholder));
+                        throw new InterpolationException(
+                                placeholder.path().text(),
+                                "Cannot insert "
+                                        + placeholder.source() + location(where) + " safely: it stands "
+                                        + placeholder.reason()
+                                        + ", where the shell evaluates text as arithmetic, so only"
+                                        + " an integer can be inserted there, and its value (" + text.length()
+                                        + " characters) is not one. " + rawHint(placeholder));
                     }
                     out.append(text);
                 }
@@ -146,7 +176,9 @@ final class Renderer {
         if (expands && variables.isExported(path.text())) {
             return true;
         }
-        return !placeholder.shortForm() && placeholder.defaultText() == null && isShellName(path)
+        return !placeholder.shortForm()
+                && placeholder.defaultText() == null
+                && isShellName(path)
                 && variables.resolve(path, false).isMissingNode();
     }
 
@@ -170,8 +202,13 @@ final class Renderer {
         return ValueText.of(value);
     }
 
-    private static void appendHereDocument(StringBuilder out, HereDocument document, Variables variables,
-            boolean shell, boolean prompt, String where) {
+    private static void appendHereDocument(
+            StringBuilder out,
+            HereDocument document,
+            Variables variables,
+            boolean shell,
+            boolean prompt,
+            String where) {
         int bodyStart = out.length();
         append(out, document.parts(), variables, shell, prompt, where);
         int line = TemplateParser.findDelimiterLine(
@@ -180,9 +217,11 @@ final class Renderer {
             List<String> sources = new ArrayList<>();
             collectPlaceholders(document.parts(), sources);
             String variable = sources.isEmpty() ? document.delimiter() : sources.get(0);
-            throw new InterpolationException(variable, "Cannot insert " + String.join(", ", sources)
-                    + location(where) + ": a value makes a line '" + document.delimiter()
-                    + "', which would end the here-document early and run the rest as commands");
+            throw new InterpolationException(
+                    variable,
+                    "Cannot insert " + String.join(", ", sources)
+                            + location(where) + ": a value makes a line '" + document.delimiter()
+                            + "', which would end the here-document early and run the rest as commands");
         }
     }
 
@@ -210,20 +249,22 @@ final class Renderer {
     }
 
     private static String rawHint(Placeholder placeholder) {
-        return "If the value is trusted to be code, ${" + placeholder.path().text()
-                + "|raw} inserts it unquoted.";
+        return "If the value is trusted to be code, ${" + placeholder.path().text() + "|raw} inserts it unquoted.";
     }
 
     private static String location(String where) {
         return where == null || where.isBlank() ? "" : " in " + where;
     }
 
-    private static InterpolationException undefined(Placeholder placeholder, Variables variables, boolean shell,
-            String where) {
+    private static InterpolationException undefined(
+            Placeholder placeholder, Variables variables, boolean shell, String where) {
         String path = placeholder.path().text();
         TreeSet<String> visible = visibleNames(variables);
-        StringBuilder message = new StringBuilder("Undefined variable '").append(path).append('\'')
-                .append(location(where)).append('.');
+        StringBuilder message = new StringBuilder("Undefined variable '")
+                .append(path)
+                .append('\'')
+                .append(location(where))
+                .append('.');
         TreeSet<String> candidates = new TreeSet<>(visible);
         if (placeholder.path().isPlainName()) {
             variables.environmentNames().forEach(candidates::add);
@@ -247,10 +288,18 @@ final class Renderer {
         }
         if (placeholder.path().isPlainName()) {
             if (shell) {
-                message.append(" If ${").append(path).append("} is meant for the shell, write $").append(path)
-                        .append(" or $${").append(path).append("} instead.");
+                message.append(" If ${")
+                        .append(path)
+                        .append("} is meant for the shell, write $")
+                        .append(path)
+                        .append(" or $${")
+                        .append(path)
+                        .append("} instead.");
             } else {
-                message.append(" To keep ${").append(path).append("} as literal text, write $${").append(path)
+                message.append(" To keep ${")
+                        .append(path)
+                        .append("} as literal text, write $${")
+                        .append(path)
                         .append("}.");
             }
         }

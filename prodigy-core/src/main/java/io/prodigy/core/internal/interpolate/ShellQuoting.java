@@ -8,8 +8,7 @@ package io.prodigy.core.internal.interpolate;
  * here-document body.
  */
 public final class ShellQuoting {
-    private ShellQuoting() {
-    }
+    private ShellQuoting() {}
 
     /**
      * Quotes a value as one shell word: wrapped in single quotes, each {@code '} written as {@code '\''}.

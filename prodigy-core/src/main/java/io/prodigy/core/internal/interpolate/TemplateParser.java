@@ -87,11 +87,17 @@ final class TemplateParser {
         int wordStart = -1;
         /** For TEST: the previous word, and the placeholders (indexes into the parts) in it and in this one. */
         String previousWord = "";
+
         List<Integer> previousPlaceholders = new ArrayList<>();
         List<Integer> wordPlaceholders = new ArrayList<>();
 
-        Frame(Kind kind, String unsafeReason, String arithmeticReason, boolean fromDollar,
-                boolean singleQuotesLiteral, boolean doubleQuotesLiteral) {
+        Frame(
+                Kind kind,
+                String unsafeReason,
+                String arithmeticReason,
+                boolean fromDollar,
+                boolean singleQuotesLiteral,
+                boolean doubleQuotesLiteral) {
             this.kind = kind;
             this.unsafeReason = unsafeReason;
             this.arithmeticReason = arithmeticReason;
@@ -101,8 +107,7 @@ final class TemplateParser {
         }
     }
 
-    private record PendingHereDocument(String delimiter, boolean stripTabs, boolean quoted) {
-    }
+    private record PendingHereDocument(String delimiter, boolean stripTabs, boolean quoted) {}
 
     private final String src;
     private final int start;
@@ -110,6 +115,7 @@ final class TemplateParser {
     private int pos;
     /** Set once the shell's reading can no longer be followed: every later placeholder is refused. */
     private String uncertainReason;
+
     private final List<Part> parts = new ArrayList<>();
     private final StringBuilder literal = new StringBuilder();
     private final ArrayDeque<Frame> frames = new ArrayDeque<>();
@@ -168,8 +174,8 @@ final class TemplateParser {
 
     /** Parses a template that will run as a POSIX shell command. */
     static List<Part> parseShell(String src) {
-        TemplateParser parser = new TemplateParser(
-                src, 0, src.length(), new Frame(Kind.ROOT, null, null, false, false, false), null);
+        TemplateParser parser =
+                new TemplateParser(src, 0, src.length(), new Frame(Kind.ROOT, null, null, false, false, false), null);
         parser.scan();
         return parser.parts;
     }
@@ -186,8 +192,8 @@ final class TemplateParser {
      *     continues on the next line, which then cannot end the document
      * @return the start of the delimiter line, or -1 when no line in range ends the document
      */
-    static int findDelimiterLine(CharSequence text, int from, int to, String delimiter, boolean stripTabs,
-            boolean quoted) {
+    static int findDelimiterLine(
+            CharSequence text, int from, int to, String delimiter, boolean stripTabs, boolean quoted) {
         int lineStart = from;
         boolean continued = false;
         while (lineStart < to) {
@@ -204,8 +210,8 @@ final class TemplateParser {
         return -1;
     }
 
-    private static boolean isDelimiterLine(CharSequence text, int lineStart, int lineEnd, String delimiter,
-            boolean stripTabs) {
+    private static boolean isDelimiterLine(
+            CharSequence text, int lineStart, int lineEnd, String delimiter, boolean stripTabs) {
         int s = lineStart;
         if (stripTabs) {
             while (s < lineEnd && text.charAt(s) == '\t') {
@@ -282,10 +288,15 @@ final class TemplateParser {
         return i;
     }
 
-    private static Placeholder shortPlaceholder(String src, int at, int nameEnd, Placement placement,
-            String reason) {
-        return new Placeholder(VariablePath.simple(src.substring(at + 1, nameEnd)), src.substring(at, nameEnd),
-                null, false, true, placement, reason);
+    private static Placeholder shortPlaceholder(String src, int at, int nameEnd, Placement placement, String reason) {
+        return new Placeholder(
+                VariablePath.simple(src.substring(at + 1, nameEnd)),
+                src.substring(at, nameEnd),
+                null,
+                false,
+                true,
+                placement,
+                reason);
     }
 
     private static void flush(StringBuilder literal, List<Part> parts) {
@@ -417,8 +428,7 @@ final class TemplateParser {
                 emitChar();
             }
             case '[' -> {
-                if (frame.kind != Kind.TEST && atWordStart() && charAt(pos + 1) == '['
-                        && isWordEndOrEnd(pos + 2)) {
+                if (frame.kind != Kind.TEST && atWordStart() && charAt(pos + 1) == '[' && isWordEndOrEnd(pos + 2)) {
                     push(Kind.TEST, false, pos);
                     literal.append("[[");
                     pos += 2;
@@ -443,15 +453,16 @@ final class TemplateParser {
                 }
             }
             case 'c' -> {
-                if (frame.kind == Kind.COMMAND_SUBSTITUTION && atWordStart() && src.startsWith("case", pos)
+                if (frame.kind == Kind.COMMAND_SUBSTITUTION
+                        && atWordStart()
+                        && src.startsWith("case", pos)
                         && isBlank(charAt(pos + 4))) {
                     uncertain(CASE_REASON);
                 }
                 emitChar();
             }
             case 'l' -> {
-                if (atWordStart() && src.startsWith("let", pos) && isBlank(charAt(pos + 3))
-                        && atCommandPosition()) {
+                if (atWordStart() && src.startsWith("let", pos) && isBlank(charAt(pos + 3)) && atCommandPosition()) {
                     literal.append("let");
                     pos += 3;
                     push(Kind.LET, false, pos);
@@ -485,7 +496,12 @@ final class TemplateParser {
                     emitChar();
                     return false;
                 }
-                if (isBlank(c) || c == ';' || c == '&' || c == '|' || c == '<' || c == '>'
+                if (isBlank(c)
+                        || c == ';'
+                        || c == '&'
+                        || c == '|'
+                        || c == '<'
+                        || c == '>'
                         || (c == ')' && frame.parens == 0)) {
                     frames.pop(); // the word ends without "]": read c again in the enclosing frame
                     return false;
@@ -549,8 +565,16 @@ final class TemplateParser {
         for (int index : placeholders) {
             Placeholder p = (Placeholder) parts.get(index);
             if (p.placement() != Placement.UNSAFE && p.placement() != Placement.ARITHMETIC) {
-                parts.set(index, new Placeholder(p.path(), p.source(), p.defaultText(), p.raw(), p.shortForm(),
-                        Placement.ARITHMETIC, reason));
+                parts.set(
+                        index,
+                        new Placeholder(
+                                p.path(),
+                                p.source(),
+                                p.defaultText(),
+                                p.raw(),
+                                p.shortForm(),
+                                Placement.ARITHMETIC,
+                                reason));
             }
         }
     }
@@ -589,7 +613,9 @@ final class TemplateParser {
     private void arithmetic(Frame frame, char c) {
         if (!frame.fromDollar || frame.kind == Kind.BRACKET_ARITHMETIC) {
             // sh (dash) has no ((...)) command and no $[...]: it reads their text as ordinary code.
-            if (c == '\'' || (c == '<' && charAt(pos + 1) == '<') || (c == '#' && atWordStart())
+            if (c == '\''
+                    || (c == '<' && charAt(pos + 1) == '<')
+                    || (c == '#' && atWordStart())
                     || (c == ')' && frame.parens == 0 && frame.kind == Kind.BRACKET_ARITHMETIC)) {
                 uncertain(DIALECT_REASON);
             }
@@ -807,15 +833,17 @@ final class TemplateParser {
                 delimiterEnd = newline < 0 || newline > end ? end : newline;
             }
             Kind kind = document.quoted() ? Kind.HERE_DOCUMENT_LITERAL : Kind.HERE_DOCUMENT;
-            TemplateParser body = new TemplateParser(src, bodyStart, bodyEnd,
+            TemplateParser body = new TemplateParser(
+                    src,
+                    bodyStart,
+                    bodyEnd,
                     new Frame(kind, frame.unsafeReason, frame.arithmeticReason, false, false, false),
                     uncertainReason);
             body.scan();
             uncertain(body.uncertainReason);
             if (body.parts.stream().anyMatch(part -> !(part instanceof Literal))) {
                 flush(literal, parts);
-                parts.add(new HereDocument(
-                        body.parts, document.delimiter(), document.stripTabs(), document.quoted()));
+                parts.add(new HereDocument(body.parts, document.delimiter(), document.stripTabs(), document.quoted()));
             } else {
                 for (Part part : body.parts) {
                     literal.append(((Literal) part).text());
@@ -834,11 +862,13 @@ final class TemplateParser {
         boolean singleQuotesLiteral = false;
         boolean doubleQuotesLiteral = false;
         if (kind == Kind.PARAMETER) {
-            singleQuotesLiteral = parent.kind == Kind.DOUBLE || parent.kind == Kind.HERE_DOCUMENT
-                    || parent.kind == Kind.ARITHMETIC || parent.kind == Kind.BRACKET_ARITHMETIC
+            singleQuotesLiteral = parent.kind == Kind.DOUBLE
+                    || parent.kind == Kind.HERE_DOCUMENT
+                    || parent.kind == Kind.ARITHMETIC
+                    || parent.kind == Kind.BRACKET_ARITHMETIC
                     || (parent.kind == Kind.PARAMETER && parent.singleQuotesLiteral);
-            doubleQuotesLiteral = parent.kind == Kind.HERE_DOCUMENT
-                    || (parent.kind == Kind.PARAMETER && parent.doubleQuotesLiteral);
+            doubleQuotesLiteral =
+                    parent.kind == Kind.HERE_DOCUMENT || (parent.kind == Kind.PARAMETER && parent.doubleQuotesLiteral);
         }
         frames.push(new Frame(kind, unsafe, arithmetic, fromDollar, singleQuotesLiteral, doubleQuotesLiteral));
     }
@@ -847,9 +877,10 @@ final class TemplateParser {
         return switch (kind) {
             case BACKQUOTE -> "inside backquotes `...`, where no quoting is reliable; use $(...) instead";
             case ANSI_C -> "inside $'...', which shells read differently; close the $'...' string before it";
-            case PARAMETER -> "inside the shell's own expansion '" + snippet(at)
-                    + "', which cannot be quoted reliably; assign the value to a shell variable first"
-                    + " (v=${...}) and expand that";
+            case PARAMETER ->
+                "inside the shell's own expansion '" + snippet(at)
+                        + "', which cannot be quoted reliably; assign the value to a shell variable first"
+                        + " (v=${...}) and expand that";
             default -> null;
         };
     }
@@ -907,7 +938,15 @@ final class TemplateParser {
 
     private static boolean opensExpansions(Kind kind) {
         return switch (kind) {
-            case ROOT, COMMAND_SUBSTITUTION, SUBSCRIPT, TEST, LET, DOUBLE, PARAMETER, ARITHMETIC, BRACKET_ARITHMETIC,
+            case ROOT,
+                    COMMAND_SUBSTITUTION,
+                    SUBSCRIPT,
+                    TEST,
+                    LET,
+                    DOUBLE,
+                    PARAMETER,
+                    ARITHMETIC,
+                    BRACKET_ARITHMETIC,
                     HERE_DOCUMENT -> true;
             default -> false;
         };
@@ -937,7 +976,8 @@ final class TemplateParser {
         while (i >= start && VariablePath.isNamePart(src.charAt(i))) {
             i--;
         }
-        return i < pos - 1 && VariablePath.isNameStart(src.charAt(i + 1))
+        return i < pos - 1
+                && VariablePath.isNameStart(src.charAt(i + 1))
                 && (i < start || isWordBoundary(src.charAt(i)));
     }
 

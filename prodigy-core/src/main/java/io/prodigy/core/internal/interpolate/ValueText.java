@@ -20,8 +20,7 @@ final class ValueText {
     /** Whole doubles below this magnitude are exactly representable as longs. */
     private static final double MAX_EXACT_DOUBLE = 9.007199254740992E15;
 
-    private ValueText() {
-    }
+    private ValueText() {}
 
     static String of(JsonNode value) {
         if (value.isTextual()) {

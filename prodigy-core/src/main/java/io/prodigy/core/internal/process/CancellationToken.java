@@ -24,8 +24,7 @@ public final class CancellationToken {
     private final Set<Registration> registrations = new LinkedHashSet<>();
 
     /** Creates a token that is not cancelled. */
-    public CancellationToken() {
-    }
+    public CancellationToken() {}
 
     /**
      * Cancels the token. The first call runs every registered callback once, on the calling thread,

@@ -22,8 +22,7 @@ final class EnvironmentSearch {
     private static final Logger log = LoggerFactory.getLogger(EnvironmentSearch.class);
     private static final long TIMEOUT_SECONDS = 20;
 
-    private EnvironmentSearch() {
-    }
+    private EnvironmentSearch() {}
 
     /**
      * @param variable the variable's name
@@ -44,7 +43,9 @@ final class EnvironmentSearch {
         List<String> command = command();
         Process ps;
         try {
-            ps = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            ps = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
         } catch (IOException e) {
             log.warn("cannot list processes with {}: {}", String.join(" ", command), e.getMessage());
             return List.of();

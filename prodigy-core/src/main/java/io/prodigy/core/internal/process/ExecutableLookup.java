@@ -13,8 +13,7 @@ final class ExecutableLookup {
     /** What {@code execvp} searches when {@code PATH} is unset (glibc's {@code _CS_PATH}). */
     static final String DEFAULT_PATH = "/bin:/usr/bin";
 
-    private ExecutableLookup() {
-    }
+    private ExecutableLookup() {}
 
     /**
      * @param command {@code argv[0]}: a name to search on {@code path}, or a path if it holds a slash
@@ -29,13 +28,17 @@ final class ExecutableLookup {
             Path file = toPath(workingDirectory, command);
             file = file == null ? null : file.normalize();
             if (file == null || !Files.exists(file)) {
-                throw new ProcessStartException("Cannot run '" + command + "': " + describe(file, command)
-                        + " does not exist (relative paths are resolved against the working directory "
-                        + workingDirectory + ")", null);
+                throw new ProcessStartException(
+                        "Cannot run '" + command + "': " + describe(file, command)
+                                + " does not exist (relative paths are resolved against the working directory "
+                                + workingDirectory + ")",
+                        null);
             }
             if (!isExecutableFile(file)) {
-                throw new ProcessStartException("Cannot run '" + command + "': " + file
-                        + " is not an executable file; check its permissions (chmod +x)", null);
+                throw new ProcessStartException(
+                        "Cannot run '" + command + "': " + file
+                                + " is not an executable file; check its permissions (chmod +x)",
+                        null);
             }
             return file;
         }
@@ -50,9 +53,10 @@ final class ExecutableLookup {
             }
         }
         if (found == null) {
-            throw new ProcessStartException("Cannot run '" + command + "': no executable named '" + command
-                    + "' on the PATH " + (path == null ? "(unset, so " + DEFAULT_PATH + ")" : "'" + path + "'")
-                    + "; install it, add its directory to the PATH given to the process, or use an absolute path",
+            throw new ProcessStartException(
+                    "Cannot run '" + command + "': no executable named '" + command
+                            + "' on the PATH " + (path == null ? "(unset, so " + DEFAULT_PATH + ")" : "'" + path + "'")
+                            + "; install it, add its directory to the PATH given to the process, or use an absolute path",
                     null);
         }
         return found;

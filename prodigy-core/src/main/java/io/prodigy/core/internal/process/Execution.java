@@ -27,6 +27,7 @@ final class Execution {
     static final Duration EXIT_DRAIN = Duration.ofSeconds(2);
     /** How long output is still read after the tree was terminated. */
     static final Duration KILL_DRAIN = Duration.ofMillis(500);
+
     private static final long EXIT_STATUS_WAIT_SECONDS = 5;
     private static final ProcessBuilder.Redirect EMPTY_STDIN = ProcessBuilder.Redirect.from(new File("/dev/null"));
 
@@ -41,7 +42,12 @@ final class Execution {
         LaunchMechanism.prefer(); // before this JVM's first child process, if Prodigy starts it
     }
 
-    private enum Outcome { EXITED, TIMED_OUT, CANCELLED, INTERRUPTED }
+    private enum Outcome {
+        EXITED,
+        TIMED_OUT,
+        CANCELLED,
+        INTERRUPTED
+    }
 
     private final ProcessSpec spec;
     private final Process process;
@@ -54,7 +60,12 @@ final class Execution {
     private final CountDownLatch wake = new CountDownLatch(1);
     private boolean interrupted;
 
-    private Execution(ProcessSpec spec, Process process, TreeMode mode, ProcFs.Counters beforeStart, long startNanos,
+    private Execution(
+            ProcessSpec spec,
+            Process process,
+            TreeMode mode,
+            ProcFs.Counters beforeStart,
+            long startNanos,
             OutputStream stdoutFile) {
         this.spec = spec;
         this.process = process;
@@ -63,12 +74,22 @@ final class Execution {
         this.startNanos = startNanos;
         Object deliveryLock = new Object();
         LineListener listener = spec.lineListener().orElse(null);
-        this.stdout = new OutputPump("prodigy-proc-out-" + pid, process.getInputStream(),
-                new OutputCapture(spec.maxCapturedBytes()), stdoutFile,
-                listener == null ? null : new LineSplitter(LineListener.Stream.STDOUT, listener), deliveryLock, pumpsDone);
-        this.stderr = new OutputPump("prodigy-proc-err-" + pid, process.getErrorStream(),
-                new OutputCapture(spec.maxCapturedBytes()), null,
-                listener == null ? null : new LineSplitter(LineListener.Stream.STDERR, listener), deliveryLock, pumpsDone);
+        this.stdout = new OutputPump(
+                "prodigy-proc-out-" + pid,
+                process.getInputStream(),
+                new OutputCapture(spec.maxCapturedBytes()),
+                stdoutFile,
+                listener == null ? null : new LineSplitter(LineListener.Stream.STDOUT, listener),
+                deliveryLock,
+                pumpsDone);
+        this.stderr = new OutputPump(
+                "prodigy-proc-err-" + pid,
+                process.getErrorStream(),
+                new OutputCapture(spec.maxCapturedBytes()),
+                null,
+                listener == null ? null : new LineSplitter(LineListener.Stream.STDERR, listener),
+                deliveryLock,
+                pumpsDone);
     }
 
     /**
@@ -80,8 +101,10 @@ final class Execution {
         String command = spec.argv().get(0);
         Path directory = spec.workingDirectory().map(Path::toAbsolutePath).orElse(null);
         if (directory != null && !Files.isDirectory(directory)) {
-            throw new ProcessStartException("Cannot run '" + command + "': the working directory " + directory
-                    + " does not exist or is not a directory", null);
+            throw new ProcessStartException(
+                    "Cannot run '" + command + "': the working directory " + directory
+                            + " does not exist or is not a directory",
+                    null);
         }
         ProcessBuilder builder = new ProcessBuilder();
         Map<String, String> environment = builder.environment();
@@ -90,8 +113,8 @@ final class Execution {
         }
         environment.putAll(spec.environment());
         environment.keySet().removeAll(spec.removedEnvironment());
-        Path executable = ExecutableLookup.resolve(command,
-                directory != null ? directory : Path.of("").toAbsolutePath(), environment.get("PATH"));
+        Path executable = ExecutableLookup.resolve(
+                command, directory != null ? directory : Path.of("").toAbsolutePath(), environment.get("PATH"));
 
         List<String> commandLine = new ArrayList<>(spec.argv().size() + 1);
         if (mode == TreeMode.PROCESS_GROUP) {
@@ -106,18 +129,25 @@ final class Execution {
 
         OutputStream stdoutFile = openStdoutFile(spec.stdoutFile(), command);
         // read before the start, so that they bound every pid the child's group can be given (see ProcessTree)
-        ProcFs.Counters beforeStart = mode == TreeMode.PROCESS_GROUP ? ProcFs.counters().orElse(null) : null;
+        ProcFs.Counters beforeStart =
+                mode == TreeMode.PROCESS_GROUP ? ProcFs.counters().orElse(null) : null;
         long startNanos = System.nanoTime();
         Process process;
         try {
             process = builder.start();
         } catch (IOException | RuntimeException e) {
             closeQuietly(stdoutFile);
-            throw new ProcessStartException("Cannot run '" + command + "' (" + executable + ")"
-                    + (directory == null ? "" : " in " + directory) + ": " + e.getMessage(), e);
+            throw new ProcessStartException(
+                    "Cannot run '" + command + "' (" + executable + ")" + (directory == null ? "" : " in " + directory)
+                            + ": " + e.getMessage(),
+                    e);
         }
         Execution execution = new Execution(spec, process, mode, beforeStart, startNanos, stdoutFile);
-        log.debug("Started pid {}: {} with {} argument(s){}", execution.pid, executable, spec.argv().size() - 1,
+        log.debug(
+                "Started pid {}: {} with {} argument(s){}",
+                execution.pid,
+                executable,
+                spec.argv().size() - 1,
                 directory == null ? "" : " in " + directory);
         execution.startThreads();
         return execution;
@@ -177,15 +207,25 @@ final class Execution {
             Duration duration = Duration.ofNanos(System.nanoTime() - startNanos);
             log.debug("pid {} finished with exit code {} after {} ms", pid, exitCode, duration.toMillis());
             if (interrupted || Thread.interrupted()) {
-                throw new InterruptedException("Interrupted while running pid " + pid + "; its process tree was terminated");
+                throw new InterruptedException(
+                        "Interrupted while running pid " + pid + "; its process tree was terminated");
             }
             IOException fileError = stdout.fileError();
             if (fileError != null) {
-                throw new ProdigyException("Could not write the output of '" + spec.argv().get(0) + "' to "
-                        + spec.stdoutFile().orElseThrow() + ": " + fileError.getMessage(), fileError);
+                throw new ProdigyException(
+                        "Could not write the output of '" + spec.argv().get(0) + "' to "
+                                + spec.stdoutFile().orElseThrow() + ": " + fileError.getMessage(),
+                        fileError);
             }
-            return new ProcessResult(exitCode, stdout.text(), stderr.text(), duration,
-                    outcome == Outcome.TIMED_OUT, outcome == Outcome.CANCELLED, stdout.bytes(), stderr.bytes());
+            return new ProcessResult(
+                    exitCode,
+                    stdout.text(),
+                    stderr.text(),
+                    duration,
+                    outcome == Outcome.TIMED_OUT,
+                    outcome == Outcome.CANCELLED,
+                    stdout.bytes(),
+                    stderr.bytes());
         } finally {
             LiveProcessTrees.remove(tree);
         }
@@ -225,7 +265,9 @@ final class Execution {
                 if (process.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
                     return process.exitValue();
                 }
-                log.warn("pid {} has not exited {} s after it was killed; reporting exit code -1", pid,
+                log.warn(
+                        "pid {} has not exited {} s after it was killed; reporting exit code -1",
+                        pid,
                         EXIT_STATUS_WAIT_SECONDS);
                 return -1;
             } catch (InterruptedException e) {
@@ -250,7 +292,9 @@ final class Execution {
         if (drained || awaitPumps(KILL_DRAIN)) {
             return;
         }
-        log.warn("Stopped reading the output of pid {}: a process outside its process tree still holds the pipe open", pid);
+        log.warn(
+                "Stopped reading the output of pid {}: a process outside its process tree still holds the pipe open",
+                pid);
         stdout.abandon();
         stderr.abandon();
     }
@@ -289,8 +333,8 @@ final class Execution {
             }
             return new BufferedOutputStream(Files.newOutputStream(path), 64 * 1024);
         } catch (IOException e) {
-            throw new ProcessStartException("Cannot run '" + command + "': cannot create its stdout file " + path
-                    + ": " + e, e);
+            throw new ProcessStartException(
+                    "Cannot run '" + command + "': cannot create its stdout file " + path + ": " + e, e);
         }
     }
 

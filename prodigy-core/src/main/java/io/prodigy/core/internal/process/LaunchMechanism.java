@@ -21,13 +21,15 @@ final class LaunchMechanism {
     /** The environment variable of the same switch. */
     static final String VARIABLE = "PRODIGY_PROCESS_LAUNCH";
 
-    private LaunchMechanism() {
-    }
+    private LaunchMechanism() {}
 
     /** Selects VFORK where it applies (see the class description); does nothing otherwise. Idempotent. */
     static synchronized void prefer() {
         String choice = System.getProperty(PROPERTY, System.getenv(VARIABLE));
-        if (applies(System.getProperty("os.name", ""), Runtime.version().feature(), System.getProperty(JDK_PROPERTY),
+        if (applies(
+                System.getProperty("os.name", ""),
+                Runtime.version().feature(),
+                System.getProperty(JDK_PROPERTY),
                 choice)) {
             System.setProperty(JDK_PROPERTY, "VFORK");
         }
@@ -41,7 +43,9 @@ final class LaunchMechanism {
      * @return whether to select VFORK
      */
     static boolean applies(String osName, int jdkFeature, String current, String choice) {
-        return osName.toLowerCase(Locale.ROOT).contains("linux") && jdkFeature < 23 && current == null
+        return osName.toLowerCase(Locale.ROOT).contains("linux")
+                && jdkFeature < 23
+                && current == null
                 && (choice == null || !choice.strip().equalsIgnoreCase("jdk"));
     }
 }

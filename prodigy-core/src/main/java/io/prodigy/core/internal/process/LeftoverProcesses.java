@@ -37,8 +37,7 @@ public final class LeftoverProcesses {
      */
     public static final String RUN_STATE_VARIABLE = "PRODIGY_RUN_STATE_DIR";
 
-    private LeftoverProcesses() {
-    }
+    private LeftoverProcesses() {}
 
     /**
      * Lists the processes whose environment says they were started for a run, leaving out this JVM and its
@@ -71,7 +70,8 @@ public final class LeftoverProcesses {
             return EnvironmentSearch.find(entries, selfAndAncestors());
         }
         byte[] marker = ("\0" + RUN_ID_VARIABLE + "=" + runId + "\0").getBytes(UTF_8);
-        byte[] state = stateDirectory == null ? null
+        byte[] state = stateDirectory == null
+                ? null
                 : ("\0" + RUN_STATE_VARIABLE + "=" + stateDirectory + "\0").getBytes(UTF_8);
         Set<Long> excluded = selfAndAncestors();
         List<Long> found = new ArrayList<>();
@@ -132,8 +132,12 @@ public final class LeftoverProcesses {
             return pids;
         }
         Set<Long> git = gitCommands(pids);
-        log.warn("Run {}: its previous owner left {} process(es) running: pids {}; stopping them{}", runId,
-                pids.size(), pids, git.isEmpty() ? "" : " after its git commands " + git + " end");
+        log.warn(
+                "Run {}: its previous owner left {} process(es) running: pids {}; stopping them{}",
+                runId,
+                pids.size(),
+                pids,
+                git.isEmpty() ? "" : " after its git commands " + git + " end");
         List<ProcessHandle> others = new ArrayList<>();
         List<ProcessHandle> gits = new ArrayList<>();
         for (long pid : pids) {
@@ -193,7 +197,8 @@ public final class LeftoverProcesses {
 
     private static boolean isGit(long pid) {
         try {
-            String comm = Files.readString(Path.of("/proc", Long.toString(pid), "comm"), UTF_8).strip();
+            String comm = Files.readString(Path.of("/proc", Long.toString(pid), "comm"), UTF_8)
+                    .strip();
             return comm.equals("git") || comm.startsWith("git-");
         } catch (IOException | SecurityException e) {
             return false;

@@ -56,7 +56,8 @@ final class LineSplitter {
         int kept = Math.min(count, maxLineBytes - length);
         if (kept > 0) {
             if (length + kept > line.length) {
-                int capacity = (int) Math.min(maxLineBytes, Math.max(length + kept, Math.max(INITIAL_CAPACITY, 2L * line.length)));
+                int capacity = (int)
+                        Math.min(maxLineBytes, Math.max(length + kept, Math.max(INITIAL_CAPACITY, 2L * line.length)));
                 line = Arrays.copyOf(line, capacity);
             }
             System.arraycopy(bytes, offset, line, length, kept);

@@ -25,13 +25,13 @@ final class LiveProcessTrees {
     private static final Set<ProcessTree> LIVE = ConcurrentHashMap.newKeySet();
     private static final AtomicBoolean HOOK_INSTALLED = new AtomicBoolean();
 
-    private LiveProcessTrees() {
-    }
+    private LiveProcessTrees() {}
 
     static void add(ProcessTree tree) {
         if (HOOK_INSTALLED.compareAndSet(false, true)) {
             try {
-                Runtime.getRuntime().addShutdownHook(new Thread(LiveProcessTrees::terminateAll, "prodigy-proc-shutdown"));
+                Runtime.getRuntime()
+                        .addShutdownHook(new Thread(LiveProcessTrees::terminateAll, "prodigy-proc-shutdown"));
             } catch (IllegalStateException shuttingDown) {
                 log.debug("The JVM is shutting down; pid {} will not be terminated on exit", tree.rootPid());
             }

@@ -29,8 +29,14 @@ final class OutputPump implements Runnable {
     private IOException fileError; // guarded by lock
     private boolean closed; // guarded by lock
 
-    OutputPump(String threadName, InputStream input, OutputCapture capture, OutputStream file,
-            LineSplitter lines, Object lock, CountDownLatch done) {
+    OutputPump(
+            String threadName,
+            InputStream input,
+            OutputCapture capture,
+            OutputStream file,
+            LineSplitter lines,
+            Object lock,
+            CountDownLatch done) {
         this.threadName = threadName;
         this.input = input;
         this.capture = capture;

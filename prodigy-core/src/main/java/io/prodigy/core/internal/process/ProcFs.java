@@ -22,8 +22,7 @@ final class ProcFs {
     private static final int STARTTIME = 19;
     static final int STAT_BUFFER_SIZE = 1024; // comm is at most 16 bytes; a stat line is < 400
 
-    private ProcFs() {
-    }
+    private ProcFs() {}
 
     /**
      * One process's status.
@@ -34,8 +33,7 @@ final class ProcFs {
      * @param startTicks the start time in clock ticks after boot
      * @param zombie whether it has exited and waits to be reaped (cannot be signalled)
      */
-    record Stat(long pid, long ppid, long pgrp, long startTicks, boolean zombie) {
-    }
+    record Stat(long pid, long ppid, long pgrp, long startTicks, boolean zombie) {}
 
     /** @return the process's status, empty if it does not exist (or {@code /proc} is unavailable) */
     static Optional<Stat> stat(long pid) {
@@ -108,8 +106,7 @@ final class ProcFs {
      * @param tasks processes and threads existing now (from {@code /proc/loadavg})
      * @param lastPid the pid most recently allocated in this pid namespace (from {@code /proc/loadavg})
      */
-    record Counters(long forks, long tasks, long lastPid) {
-    }
+    record Counters(long forks, long tasks, long lastPid) {}
 
     /** @return the counters now, or empty if they cannot be read (not Linux, unexpected format) */
     static Optional<Counters> counters() {
@@ -288,7 +285,8 @@ final class ProcFs {
                 fields[field] = parseLong(bytes, start, position);
             }
         }
-        return new Stat(pid, fields[PPID], fields[PGRP], fields[STARTTIME], state == 'Z' || state == 'X' || state == 'x');
+        return new Stat(
+                pid, fields[PPID], fields[PGRP], fields[STARTTIME], state == 'Z' || state == 'X' || state == 'x');
     }
 
     private static long parseLong(byte[] bytes, int start, int end) {
@@ -297,7 +295,8 @@ final class ProcFs {
         for (int i = negative ? start + 1 : start; i < end; i++) {
             int digit = bytes[i] - '0';
             if (digit < 0 || digit > 9) {
-                throw new IllegalArgumentException("Not a number in /proc stat: " + new String(bytes, start, end - start, US_ASCII));
+                throw new IllegalArgumentException(
+                        "Not a number in /proc stat: " + new String(bytes, start, end - start, US_ASCII));
             }
             value = value * 10 + digit;
         }

@@ -34,8 +34,7 @@ import java.util.Objects;
  */
 public final class ProcessRunner {
 
-    private ProcessRunner() {
-    }
+    private ProcessRunner() {}
 
     /**
      * Runs a process to completion; only its timeout or an interrupt stops it early.

@@ -65,7 +65,8 @@ final class ProcessTree {
     static ProcessTree of(ProcessHandle root, TreeMode mode, ProcFs.Counters beforeStart) {
         boolean ownGroup = mode == TreeMode.PROCESS_GROUP;
         // Group members started no earlier than the leader: guards against a recycled group id.
-        long startTicks = ownGroup ? ProcFs.stat(root.pid()).map(ProcFs.Stat::startTicks).orElse(0L) : 0L;
+        long startTicks =
+                ownGroup ? ProcFs.stat(root.pid()).map(ProcFs.Stat::startTicks).orElse(0L) : 0L;
         return new ProcessTree(root, ownGroup, startTicks, ownGroup ? beforeStart : null);
     }
 
@@ -89,7 +90,9 @@ final class ProcessTree {
                 }
             }
         } else if (rootAlive) {
-            root.descendants().filter(ProcessTree::isRunning).forEach(handle -> members.putIfAbsent(handle.pid(), handle));
+            root.descendants()
+                    .filter(ProcessTree::isRunning)
+                    .forEach(handle -> members.putIfAbsent(handle.pid(), handle));
         }
         members.remove(SELF_PID);
         return members;
@@ -219,16 +222,21 @@ final class ProcessTree {
             pause = Math.min(pause * 2, MAX_POLL_NANOS);
         }
         for (int round = 0; round < KILL_ROUNDS && !known.isEmpty(); round++) {
-            log.debug("Sending SIGKILL to {} (process tree of pid {}), still alive after the {} ms grace period",
-                    known.keySet(), root.pid(), TimeUnit.NANOSECONDS.toMillis(graceNanos));
+            log.debug(
+                    "Sending SIGKILL to {} (process tree of pid {}), still alive after the {} ms grace period",
+                    known.keySet(),
+                    root.pid(),
+                    TimeUnit.NANOSECONDS.toMillis(graceNanos));
             known.values().forEach(ProcessHandle::destroyForcibly);
             interrupted |= awaitDeath(known);
             known.values().removeIf(handle -> !isRunning(handle));
             liveMembers().forEach(known::putIfAbsent);
         }
         if (!known.isEmpty()) {
-            log.warn("Could not kill {} (process tree of pid {}); they may be in uninterruptible sleep",
-                    known.keySet(), root.pid());
+            log.warn(
+                    "Could not kill {} (process tree of pid {}); they may be in uninterruptible sleep",
+                    known.keySet(),
+                    root.pid());
         }
         restoreInterrupt(interrupted);
     }
@@ -254,7 +262,8 @@ final class ProcessTree {
         if (!handle.isAlive()) {
             return false;
         }
-        return !ProcFs.AVAILABLE || ProcFs.stat(handle.pid()).map(stat -> !stat.zombie()).orElse(false);
+        return !ProcFs.AVAILABLE
+                || ProcFs.stat(handle.pid()).map(stat -> !stat.zombie()).orElse(false);
     }
 
     /** @return whether the thread was interrupted (its status is then clear) */

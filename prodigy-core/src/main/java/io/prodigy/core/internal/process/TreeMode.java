@@ -31,8 +31,8 @@ enum TreeMode {
     static final String MODE_VARIABLE = "PRODIGY_PROCESS_MODE";
 
     /** The mode in use: the configured one, else the best available here. */
-    static final TreeMode DEFAULT = choose(System.getProperty(MODE_PROPERTY, System.getenv(MODE_VARIABLE)),
-            SETSID.isPresent());
+    static final TreeMode DEFAULT =
+            choose(System.getProperty(MODE_PROPERTY, System.getenv(MODE_VARIABLE)), SETSID.isPresent());
 
     /**
      * @param configured {@code auto}, {@code process-group}, {@code descendants}, or null for auto
@@ -49,19 +49,27 @@ enum TreeMode {
                 return DESCENDANTS;
             case "process-group":
                 if (!setsidAvailable) {
-                    org.slf4j.LoggerFactory.getLogger(TreeMode.class).warn("{}=process-group needs Linux with /proc "
-                            + "and setsid; using {}", MODE_PROPERTY, best);
+                    org.slf4j.LoggerFactory.getLogger(TreeMode.class)
+                            .warn(
+                                    "{}=process-group needs Linux with /proc " + "and setsid; using {}",
+                                    MODE_PROPERTY,
+                                    best);
                 }
                 return best;
             default:
-                org.slf4j.LoggerFactory.getLogger(TreeMode.class).warn("unknown {} '{}' (expected auto, "
-                        + "process-group or descendants); using {}", MODE_PROPERTY, configured, best);
+                org.slf4j.LoggerFactory.getLogger(TreeMode.class)
+                        .warn(
+                                "unknown {} '{}' (expected auto, " + "process-group or descendants); using {}",
+                                MODE_PROPERTY,
+                                configured,
+                                best);
                 return best;
         }
     }
 
     private static Optional<String> findSetsid() {
-        boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+        boolean linux =
+                System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
         if (!linux || !ProcFs.AVAILABLE) {
             return Optional.empty();
         }

@@ -2,8 +2,7 @@ package io.prodigy.core.internal.process;
 
 /** Finds UTF-8 character boundaries, so that cutting bytes never splits a character. */
 final class Utf8 {
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /**
      * @return the length of the longest prefix of {@code bytes[offset, offset + length)} that does not

@@ -30,8 +30,7 @@ import java.util.function.DoubleSupplier;
  */
 public final class BackoffSchedule {
 
-    private BackoffSchedule() {
-    }
+    private BackoffSchedule() {}
 
     /**
      * Computes the delay before retry {@code retryNumber}.

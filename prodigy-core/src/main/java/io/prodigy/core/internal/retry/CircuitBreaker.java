@@ -117,7 +117,8 @@ public final class CircuitBreaker {
                     freeTrial();
                     consecutiveSuccesses++;
                     if (consecutiveSuccesses >= policy.successThreshold()) {
-                        LOG.info("circuit breaker closed after {} consecutive successful trial items",
+                        LOG.info(
+                                "circuit breaker closed after {} consecutive successful trial items",
                                 consecutiveSuccesses);
                         close();
                     }
@@ -135,13 +136,16 @@ public final class CircuitBreaker {
                 case CLOSED:
                     consecutiveFailures++;
                     if (consecutiveFailures >= policy.failureThreshold()) {
-                        LOG.warn("circuit breaker opened after {} consecutive item failures; no new item starts for {}",
-                                consecutiveFailures, policy.openTimeout());
+                        LOG.warn(
+                                "circuit breaker opened after {} consecutive item failures; no new item starts for {}",
+                                consecutiveFailures,
+                                policy.openTimeout());
                         open();
                     }
                     break;
                 case HALF_OPEN:
-                    LOG.warn("circuit breaker reopened: a trial item failed; no new item starts for {}",
+                    LOG.warn(
+                            "circuit breaker reopened: a trial item failed; no new item starts for {}",
                             policy.openTimeout());
                     open();
                     break;

@@ -44,8 +44,8 @@ public final class RetryDecider {
     /** How many characters are searched at each end of the failure text. */
     static final int SCAN_WINDOW = 64 * 1024;
 
-    private static final Set<ErrorKind> NEVER_RETRIED = EnumSet.of(ErrorKind.CANCELLED, ErrorKind.CONFIGURATION,
-            ErrorKind.AUTHENTICATION, ErrorKind.BILLING);
+    private static final Set<ErrorKind> NEVER_RETRIED =
+            EnumSet.of(ErrorKind.CANCELLED, ErrorKind.CONFIGURATION, ErrorKind.AUTHENTICATION, ErrorKind.BILLING);
 
     private static final String[] NETWORK_WORDS = {"network", "connection", "refused", "unreachable"};
     private static final String[] TIMEOUT_WORDS = {"timeout", "timed out"};
@@ -57,10 +57,10 @@ public final class RetryDecider {
     private static final int PATTERN_FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE;
     /** Bounds the cache for hosts that build workflows dynamically; patterns normally number a handful. */
     private static final int PATTERN_CACHE_LIMIT = 256;
+
     private static final ConcurrentMap<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
 
-    private RetryDecider() {
-    }
+    private RetryDecider() {}
 
     /**
      * Decides whether a failure is worth another attempt; the number of attempts left is not considered.
@@ -98,11 +98,14 @@ public final class RetryDecider {
             case TIMEOUT:
                 return kind == ErrorKind.TIMEOUT || containsAny(text, TIMEOUT_WORDS, false);
             case SERVER_ERROR:
-                return kind == ErrorKind.SERVER_ERROR || kind == ErrorKind.OVERLOADED
-                        || containsAny(text, SERVER_ERROR_WORDS, false) || containsAny(text, SERVER_ERROR_CODES, true);
+                return kind == ErrorKind.SERVER_ERROR
+                        || kind == ErrorKind.OVERLOADED
+                        || containsAny(text, SERVER_ERROR_WORDS, false)
+                        || containsAny(text, SERVER_ERROR_CODES, true);
             case RATE_LIMIT:
                 return kind == ErrorKind.RATE_LIMITED
-                        || containsAny(text, RATE_LIMIT_WORDS, false) || containsAny(text, RATE_LIMIT_CODES, true);
+                        || containsAny(text, RATE_LIMIT_WORDS, false)
+                        || containsAny(text, RATE_LIMIT_CODES, true);
             case PATTERN:
                 return find(compiled(condition), text);
             default:
@@ -129,7 +132,8 @@ public final class RetryDecider {
         if (length <= 2 * SCAN_WINDOW) {
             return matcher.find();
         }
-        return matcher.region(0, SCAN_WINDOW).find() || matcher.region(length - SCAN_WINDOW, length).find();
+        return matcher.region(0, SCAN_WINDOW).find()
+                || matcher.region(length - SCAN_WINDOW, length).find();
     }
 
     private static boolean containsAny(String text, String[] needles, boolean wholeNumber) {
@@ -157,7 +161,8 @@ public final class RetryDecider {
         char upper = Character.toUpperCase(lower);
         for (int i = from, last = to - n; i <= last; i++) {
             char c = text.charAt(i);
-            if ((c == lower || c == upper) && text.regionMatches(true, i, needle, 0, n)
+            if ((c == lower || c == upper)
+                    && text.regionMatches(true, i, needle, 0, n)
                     && (!wholeNumber || (!digitAt(text, i - 1) && !digitAt(text, i + n)))) {
                 return true;
             }

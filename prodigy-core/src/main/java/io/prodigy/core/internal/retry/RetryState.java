@@ -77,8 +77,12 @@ public final class RetryState {
         Duration delay = BackoffSchedule.delay(policy, attempt, random);
         long delayNanos = delay.toNanos();
         if (delayNanos > budgetNanos - waitedNanos) {
-            LOG.debug("retry budget {} exhausted after attempt {}: waited {}, next delay {}", policy.retryBudget(),
-                    attempt, Duration.ofNanos(waitedNanos), delay);
+            LOG.debug(
+                    "retry budget {} exhausted after attempt {}: waited {}, next delay {}",
+                    policy.retryBudget(),
+                    attempt,
+                    Duration.ofNanos(waitedNanos),
+                    delay);
             return Optional.empty();
         }
         waitedNanos += delayNanos;

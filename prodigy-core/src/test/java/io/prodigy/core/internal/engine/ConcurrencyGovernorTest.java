@@ -58,9 +58,13 @@ class ConcurrencyGovernorTest {
         assertThat(g.running()).isEqualTo(2);
         CountDownLatch third = new CountDownLatch(1);
         acquirer(g, third);
-        assertThat(third.await(200, TimeUnit.MILLISECONDS)).as("a third item waits").isFalse();
+        assertThat(third.await(200, TimeUnit.MILLISECONDS))
+                .as("a third item waits")
+                .isFalse();
         g.release(true);
-        assertThat(third.await(10, TimeUnit.SECONDS)).as("admitted after a release").isTrue();
+        assertThat(third.await(10, TimeUnit.SECONDS))
+                .as("admitted after a release")
+                .isTrue();
         assertThat(g.running()).isEqualTo(2);
     }
 
@@ -69,7 +73,9 @@ class ConcurrencyGovernorTest {
         ConcurrencyGovernor g = new ConcurrencyGovernor(8, Clock.systemUTC());
         assertThat(g.limit()).isEqualTo(8);
         assertThat(g.throttled(null)).isEqualTo(4);
-        assertThat(g.throttled(null)).as("a second 429 of the same burst (within 1 s) counts once").isEqualTo(4);
+        assertThat(g.throttled(null))
+                .as("a second 429 of the same burst (within 1 s) counts once")
+                .isEqualTo(4);
         ConcurrencyGovernor one = new ConcurrencyGovernor(1, Clock.systemUTC());
         assertThat(one.throttled(null)).isEqualTo(1);
     }
@@ -86,7 +92,9 @@ class ConcurrencyGovernorTest {
         succeed(g, 2);
         fail(g);
         succeed(g, 2);
-        assertThat(g.limit()).as("a failure resets the count of consecutive successes").isEqualTo(3);
+        assertThat(g.limit())
+                .as("a failure resets the count of consecutive successes")
+                .isEqualTo(3);
         succeed(g, 1);
         assertThat(g.limit()).isEqualTo(4);
         succeed(g, 20);
@@ -115,9 +123,13 @@ class ConcurrencyGovernorTest {
         assertThat(g.parkedUntil()).isEqualTo(reset);
         CountDownLatch admitted = new CountDownLatch(1);
         acquirer(g, admitted);
-        assertThat(admitted.await(200, TimeUnit.MILLISECONDS)).as("parked before the reset").isFalse();
+        assertThat(admitted.await(200, TimeUnit.MILLISECONDS))
+                .as("parked before the reset")
+                .isFalse();
         clock.now = reset.plusMillis(1);
-        assertThat(admitted.await(10, TimeUnit.SECONDS)).as("admitted after the reset").isTrue();
+        assertThat(admitted.await(10, TimeUnit.SECONDS))
+                .as("admitted after the reset")
+                .isTrue();
     }
 
     @Test
@@ -140,11 +152,17 @@ class ConcurrencyGovernorTest {
         });
         t.setDaemon(true);
         t.start();
-        assertThat(readmitted.await(200, TimeUnit.MILLISECONDS)).as("3 running >= limit 2").isFalse();
+        assertThat(readmitted.await(200, TimeUnit.MILLISECONDS))
+                .as("3 running >= limit 2")
+                .isFalse();
         g.release(false);
-        assertThat(readmitted.await(200, TimeUnit.MILLISECONDS)).as("2 running >= limit 2").isFalse();
+        assertThat(readmitted.await(200, TimeUnit.MILLISECONDS))
+                .as("2 running >= limit 2")
+                .isFalse();
         g.release(false);
-        assertThat(readmitted.await(10, TimeUnit.SECONDS)).as("1 running < limit 2").isTrue();
+        assertThat(readmitted.await(10, TimeUnit.SECONDS))
+                .as("1 running < limit 2")
+                .isTrue();
         assertThat(g.running()).isEqualTo(2);
         assertThat(failure.get()).isNull();
     }
@@ -160,10 +178,13 @@ class ConcurrencyGovernorTest {
         CountDownLatch newItem = new CountDownLatch(1);
         acquirer(g, newItem);
         assertThat(newItem.await(200, TimeUnit.MILLISECONDS))
-                .as("no new item while one waits to be readmitted (it holds a thread of the pool)").isFalse();
+                .as("no new item while one waits to be readmitted (it holds a thread of the pool)")
+                .isFalse();
         itemToken.cancel();
         g.readmit(itemToken);
-        assertThat(g.running()).as("counted again, so that its release balances").isEqualTo(1);
+        assertThat(g.running())
+                .as("counted again, so that its release balances")
+                .isEqualTo(1);
         g.release(false);
         assertThat(g.heldByCurrentThread()).isFalse();
         assertThat(newItem.await(10, TimeUnit.SECONDS)).isTrue();

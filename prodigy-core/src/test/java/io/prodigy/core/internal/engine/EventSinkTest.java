@@ -44,12 +44,18 @@ class EventSinkTest {
         assertThat(seen).hasSize(49);
         assertThat(calls).hasValue(49);
         assertThat(sink.failureCounts()).containsExactly(49L, 0L);
-        assertThat(uncaught).as("nothing goes to the uncaught-exception handler").hasValue(0);
+        assertThat(uncaught)
+                .as("nothing goes to the uncaught-exception handler")
+                .hasValue(0);
         String log = err.toString(StandardCharsets.UTF_8);
         assertThat(log.split("listener bug #1", -1)).as(log).hasSize(2);
-        assertThat(log).doesNotContain("listener bug #2").contains("run listener #1")
+        assertThat(log)
+                .doesNotContain("listener bug #2")
+                .contains("run listener #1")
                 .contains("threw on 49 event(s) of run r1");
-        assertThat(log.split("run listener #1", -1)).as("two lines: the first failure and the count").hasSize(3);
+        assertThat(log.split("run listener #1", -1))
+                .as("two lines: the first failure and the count")
+                .hasSize(3);
     }
 
     @Test
@@ -71,7 +77,9 @@ class EventSinkTest {
             throw new AssertionError("the first failure is rethrown");
         } catch (IllegalStateException e) {
             assertThat(e).hasMessage("a");
-            assertThat(e.getSuppressed()).singleElement().matches(s -> s.getMessage().equals("c"));
+            assertThat(e.getSuppressed())
+                    .singleElement()
+                    .matches(s -> s.getMessage().equals("c"));
         }
         assertThat(calls).containsExactly("a", "b", "c");
     }

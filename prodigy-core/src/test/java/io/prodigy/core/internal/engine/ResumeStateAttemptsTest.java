@@ -26,8 +26,8 @@ class ResumeStateAttemptsTest {
 
     @Test
     void anAttemptThatWasRunningWhenTheProcessDiedKeepsItsNumber() {
-        ResumeState s = fold(new JournalEntry.ItemDispatched(AT, 0, "a", 1),
-                new JournalEntry.ItemDispatched(AT, 0, "a", 2));
+        ResumeState s =
+                fold(new JournalEntry.ItemDispatched(AT, 0, "a", 1), new JournalEntry.ItemDispatched(AT, 0, "a", 2));
 
         assertThat(s.firstAttempt(0, "a")).as("re-attach to attempt 2").isEqualTo(2);
         assertThat(s.firstAttempt(1, "a")).as("another stage").isEqualTo(1);
@@ -35,7 +35,8 @@ class ResumeStateAttemptsTest {
 
     @Test
     void afterAFinishedAttemptTheNextNumberFollowsAcrossResumes() {
-        ResumeState s = fold(new JournalEntry.ItemDispatched(AT, 0, "a", 1),
+        ResumeState s = fold(
+                new JournalEntry.ItemDispatched(AT, 0, "a", 1),
                 new JournalEntry.ItemDispatched(AT, 0, "a", 2),
                 new JournalEntry.ItemFinished(AT, 0, "a", ItemStatus.FAILED, null),
                 new JournalEntry.ItemDispatched(AT, 0, "b", 1),

@@ -29,11 +29,19 @@ class RunBudgetTest {
     private final List<RunEvent> events = Collections.synchronizedList(new ArrayList<>());
 
     private RunServices services() {
-        return RunServices.builder().runId("r1").workflow(Workflow.sequential("w", Step.shell("true").build()))
-                .clock(Clock.systemUTC()).events(new EventSink((RunListener) events::add))
-                .checkpoints(new InMemoryCheckpointStore()).dlq(new InMemoryDlqStore())
-                .isolation(DirectoryIsolation.shared()).masker(new SecretMasker(List.of()))
-                .projectDirectory(dir).stateDirectory(dir.resolve("state")).random(() -> 0.5).build();
+        return RunServices.builder()
+                .runId("r1")
+                .workflow(Workflow.sequential("w", Step.shell("true").build()))
+                .clock(Clock.systemUTC())
+                .events(new EventSink((RunListener) events::add))
+                .checkpoints(new InMemoryCheckpointStore())
+                .dlq(new InMemoryDlqStore())
+                .isolation(DirectoryIsolation.shared())
+                .masker(new SecretMasker(List.of()))
+                .projectDirectory(dir)
+                .stateDirectory(dir.resolve("state"))
+                .random(() -> 0.5)
+                .build();
     }
 
     @Test
@@ -69,8 +77,10 @@ class RunBudgetTest {
         term.close();
         budget.throttled(null, ErrorKind.RATE_LIMITED, null, 1);
 
-        assertThat(events).filteredOn(RunEvent.Throttled.class::isInstance)
-                .extracting(e -> ((RunEvent.Throttled) e).concurrency()).containsExactly(4, 1);
+        assertThat(events)
+                .filteredOn(RunEvent.Throttled.class::isInstance)
+                .extracting(e -> ((RunEvent.Throttled) e).concurrency())
+                .containsExactly(4, 1);
         assertThat(governor.limit()).isEqualTo(4);
     }
 

@@ -35,17 +35,29 @@ class RunEnvironmentTest {
                 .profile("ci", Map.of("D", "profile", "E", "profile"))
                 .secret("S", "secret")
                 .build();
-        RunOptions options = RunOptions.builder().args("first").args("second").profile("ci")
-                .variable("D", "caller").build();
+        RunOptions options = RunOptions.builder()
+                .args("first")
+                .args("second")
+                .profile("ci")
+                .variable("D", "caller")
+                .build();
         Path state = project.resolve("state");
 
         RunEnvironment env = RunEnvironment.of(wf, options, "run-1", project, state);
 
-        assertThat(env.processEnv()).containsEntry("A", "file").containsEntry("B", "env")
-                .containsEntry("C", "env file").containsEntry("F", "computed-env file")
-                .containsEntry("D", "profile").containsEntry("E", "profile").containsEntry("S", "secret")
-                .containsEntry("ARG", "first").containsEntry("ARG_1", "first").containsEntry("ARG_2", "second")
-                .containsEntry("PRODIGY_AUTOMATION", "true").containsEntry("PRODIGY_RUN_ID", "run-1")
+        assertThat(env.processEnv())
+                .containsEntry("A", "file")
+                .containsEntry("B", "env")
+                .containsEntry("C", "env file")
+                .containsEntry("F", "computed-env file")
+                .containsEntry("D", "profile")
+                .containsEntry("E", "profile")
+                .containsEntry("S", "secret")
+                .containsEntry("ARG", "first")
+                .containsEntry("ARG_1", "first")
+                .containsEntry("ARG_2", "second")
+                .containsEntry("PRODIGY_AUTOMATION", "true")
+                .containsEntry("PRODIGY_RUN_ID", "run-1")
                 .containsEntry("PRODIGY_RUN_STATE_DIR", state.toString());
         // the caller's variables are variables only, over everything else
         assertThat(env.variables().resolve("D").asText()).isEqualTo("caller");
@@ -57,18 +69,24 @@ class RunEnvironmentTest {
 
     @Test
     void anUnknownProfileNamesTheProfilesTheWorkflowDefines() {
-        Workflow wf = workflow().profile("ci", Map.of("X", "1")).profile("dev", Map.of("X", "2")).build();
+        Workflow wf = workflow()
+                .profile("ci", Map.of("X", "1"))
+                .profile("dev", Map.of("X", "2"))
+                .build();
         RunOptions options = RunOptions.builder().profile("prod").build();
 
         assertThatThrownBy(() -> RunEnvironment.of(wf, options, "run-1", project, project))
                 .isInstanceOf(WorkflowDefinitionException.class)
                 .hasMessageStartingWith("unknown profile 'prod'; the workflow defines profiles ")
-                .hasMessageContaining("ci").hasMessageContaining("dev");
+                .hasMessageContaining("ci")
+                .hasMessageContaining("dev");
     }
 
     @Test
     void aFailingCommandComputingAValueSaysWhichAndWhy() {
-        Workflow wf = workflow().env("TOKEN", new EnvValue.FromCommand("echo no token >&2; exit 3")).build();
+        Workflow wf = workflow()
+                .env("TOKEN", new EnvValue.FromCommand("echo no token >&2; exit 3"))
+                .build();
 
         assertThatThrownBy(() -> RunEnvironment.of(wf, RunOptions.DEFAULT, "run-1", project, project))
                 .isInstanceOf(WorkflowDefinitionException.class)

@@ -53,35 +53,58 @@ class ItemPipelineTest {
 
     @Test
     void eachStageAlone() {
-        List<JsonNode> items = List.of(json("{id: 'a', n: 2}"), json("{id: 'b', n: 1}"), json("{id: 'c', n: 3}"),
-                json("{id: 'd', n: 1}"));
-        assertThat(ids(ItemPipeline.builder().build().apply(items, NO_VARIABLES))).isEqualTo("abcd");
-        assertThat(ids(ItemPipeline.builder().filter("n > 1").build().apply(items, NO_VARIABLES))).isEqualTo("ac");
-        assertThat(ids(ItemPipeline.builder().sortBy("n").build().apply(items, NO_VARIABLES))).isEqualTo("bdac");
-        assertThat(ids(ItemPipeline.builder().distinct("n").build().apply(items, NO_VARIABLES))).isEqualTo("abc");
-        assertThat(ids(ItemPipeline.builder().offset(3).build().apply(items, NO_VARIABLES))).isEqualTo("d");
-        assertThat(ids(ItemPipeline.builder().maxItems(2).build().apply(items, NO_VARIABLES))).isEqualTo("ab");
+        List<JsonNode> items = List.of(
+                json("{id: 'a', n: 2}"), json("{id: 'b', n: 1}"), json("{id: 'c', n: 3}"), json("{id: 'd', n: 1}"));
+        assertThat(ids(ItemPipeline.builder().build().apply(items, NO_VARIABLES)))
+                .isEqualTo("abcd");
+        assertThat(ids(ItemPipeline.builder().filter("n > 1").build().apply(items, NO_VARIABLES)))
+                .isEqualTo("ac");
+        assertThat(ids(ItemPipeline.builder().sortBy("n").build().apply(items, NO_VARIABLES)))
+                .isEqualTo("bdac");
+        assertThat(ids(ItemPipeline.builder().distinct("n").build().apply(items, NO_VARIABLES)))
+                .isEqualTo("abc");
+        assertThat(ids(ItemPipeline.builder().offset(3).build().apply(items, NO_VARIABLES)))
+                .isEqualTo("d");
+        assertThat(ids(ItemPipeline.builder().maxItems(2).build().apply(items, NO_VARIABLES)))
+                .isEqualTo("ab");
     }
 
     @Test
     void offsetAndLimitAtTheEdges() {
         List<JsonNode> items = List.of(json("{id: 'a'}"), json("{id: 'b'}"), json("{id: 'c'}"));
-        assertThat(ItemPipeline.builder().offset(3).build().apply(items, NO_VARIABLES)).isEmpty();
-        assertThat(ItemPipeline.builder().offset(99).build().apply(items, NO_VARIABLES)).isEmpty();
-        assertThat(ItemPipeline.builder().maxItems(0).build().apply(items, NO_VARIABLES)).isEmpty();
-        assertThat(ids(ItemPipeline.builder().maxItems(null).build().apply(items, NO_VARIABLES))).isEqualTo("abc");
-        assertThat(ids(ItemPipeline.builder().offset(2).maxItems(Integer.MAX_VALUE).build()
-                .apply(items, NO_VARIABLES))).isEqualTo("c");
-        assertThat(ItemPipeline.builder().build().apply(List.of(), NO_VARIABLES)).isEmpty();
+        assertThat(ItemPipeline.builder().offset(3).build().apply(items, NO_VARIABLES))
+                .isEmpty();
+        assertThat(ItemPipeline.builder().offset(99).build().apply(items, NO_VARIABLES))
+                .isEmpty();
+        assertThat(ItemPipeline.builder().maxItems(0).build().apply(items, NO_VARIABLES))
+                .isEmpty();
+        assertThat(ids(ItemPipeline.builder().maxItems(null).build().apply(items, NO_VARIABLES)))
+                .isEqualTo("abc");
+        assertThat(ids(ItemPipeline.builder()
+                        .offset(2)
+                        .maxItems(Integer.MAX_VALUE)
+                        .build()
+                        .apply(items, NO_VARIABLES)))
+                .isEqualTo("c");
+        assertThat(ItemPipeline.builder().build().apply(List.of(), NO_VARIABLES))
+                .isEmpty();
     }
 
     @Test
     void distinctKeepsTheFirstOfEachValueWithMissingCountedAsNull() {
         List<JsonNode> items = List.of(
-                json("{id: 'a', v: 1}"), json("{id: 'b', v: 1.0}"), json("{id: 'c', v: '1'}"), json("{id: 'd'}"),
-                json("{id: 'e', v: null}"), json("{id: 'f', v: true}"), json("{id: 'g', v: {k: [1]}}"),
-                json("{id: 'h', v: {k: [1]}}"), json("{id: 'i', v: '[1]'}"), json("{id: 'j', v: [1]}"),
-                json("{id: 'k', v: 10000000000000000000000.5}"), json("{id: 'l', v: 1e1}"),
+                json("{id: 'a', v: 1}"),
+                json("{id: 'b', v: 1.0}"),
+                json("{id: 'c', v: '1'}"),
+                json("{id: 'd'}"),
+                json("{id: 'e', v: null}"),
+                json("{id: 'f', v: true}"),
+                json("{id: 'g', v: {k: [1]}}"),
+                json("{id: 'h', v: {k: [1]}}"),
+                json("{id: 'i', v: '[1]'}"),
+                json("{id: 'j', v: [1]}"),
+                json("{id: 'k', v: 10000000000000000000000.5}"),
+                json("{id: 'l', v: 1e1}"),
                 json("{id: 'm', v: 10}"));
         assertThat(ids(ItemPipeline.builder().distinct("v").build().apply(items, NO_VARIABLES)))
                 .isEqualTo("acdfgijkl");
@@ -91,8 +114,10 @@ class ItemPipelineTest {
 
     @Test
     void distinctOnANestedPath() {
-        List<JsonNode> items = List.of(json("{id: 'a', loc: {file: 'x.rs', line: 1}}"),
-                json("{id: 'b', loc: {file: 'y.rs', line: 1}}"), json("{id: 'c', loc: {file: 'x.rs', line: 9}}"));
+        List<JsonNode> items = List.of(
+                json("{id: 'a', loc: {file: 'x.rs', line: 1}}"),
+                json("{id: 'b', loc: {file: 'y.rs', line: 1}}"),
+                json("{id: 'c', loc: {file: 'x.rs', line: 9}}"));
         assertThat(ids(ItemPipeline.builder().distinct("loc.file").build().apply(items, NO_VARIABLES)))
                 .isEqualTo("ab");
     }
@@ -108,7 +133,9 @@ class ItemPipelineTest {
             lookups.incrementAndGet();
             return "min".equals(name) ? IntNode.valueOf(990) : null;
         };
-        ItemPipeline pipeline = ItemPipeline.builder().filter("id >= ${min} && ${undefined} == null").build();
+        ItemPipeline pipeline = ItemPipeline.builder()
+                .filter("id >= ${min} && ${undefined} == null")
+                .build();
         assertThat(pipeline.apply(items, variables)).hasSize(10);
         assertThat(lookups.get()).isEqualTo(2);
     }
@@ -135,7 +162,8 @@ class ItemPipelineTest {
                     .apply(items, variables);
             assertThat(calls).containsExactlyInAnyOrder("limits.group", "limits", "missing.exists", "missing");
             assertThat(result).hasSize((2 * SortSpec.PARALLEL_THRESHOLD + 3) / 7);
-            assertThat(result).allSatisfy(item -> assertThat(item.get("group").asInt()).isEqualTo(3));
+            assertThat(result)
+                    .allSatisfy(item -> assertThat(item.get("group").asInt()).isEqualTo(3));
             assertThat(result.get(0).get("id").asInt()).isEqualTo(sortBy == null ? 3 : 39_994);
         }
     }
@@ -146,7 +174,8 @@ class ItemPipelineTest {
         items.add(null);
         assertThatThrownBy(() -> ItemPipeline.builder().build().apply(items, NO_VARIABLES))
                 .isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> ItemPipeline.builder().filter("id == 'a'").build().apply(items, NO_VARIABLES))
+        assertThatThrownBy(
+                        () -> ItemPipeline.builder().filter("id == 'a'").build().apply(items, NO_VARIABLES))
                 .isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> ItemPipeline.builder().sortBy("id").build().apply(items, NO_VARIABLES))
                 .isInstanceOf(NullPointerException.class);
@@ -163,26 +192,34 @@ class ItemPipelineTest {
 
     @Test
     void malformedPartsFailAtBuildWithTheirColumn() {
-        ExpressionException filter = catchThrowableOfType(ExpressionException.class,
+        ExpressionException filter = catchThrowableOfType(
+                ExpressionException.class,
                 () -> ItemPipeline.builder().filter("score >> 3").build());
         assertThat(filter.column()).isEqualTo(8);
         assertThat(filter.expression()).isEqualTo("score >> 3");
-        ExpressionException sort = catchThrowableOfType(ExpressionException.class,
+        ExpressionException sort = catchThrowableOfType(
+                ExpressionException.class,
                 () -> ItemPipeline.builder().sortBy("score UP").build());
         assertThat(sort.column()).isEqualTo(7);
-        ExpressionException distinct = catchThrowableOfType(ExpressionException.class,
+        ExpressionException distinct = catchThrowableOfType(
+                ExpressionException.class,
                 () -> ItemPipeline.builder().distinct("a b").build());
         assertThat(distinct.column()).isEqualTo(3);
-        assertThat(catchThrowableOfType(ExpressionException.class,
-                () -> ItemPipeline.builder().filter("").build()).column()).isEqualTo(1);
+        assertThat(catchThrowableOfType(
+                                ExpressionException.class,
+                                () -> ItemPipeline.builder().filter("").build())
+                        .column())
+                .isEqualTo(1);
     }
 
     @Test
     void builderRejectsNegativeNumbers() {
         assertThatThrownBy(() -> ItemPipeline.builder().offset(-1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("offset");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("offset");
         assertThatThrownBy(() -> ItemPipeline.builder().maxItems(-5))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max_items");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("max_items");
     }
 
     @Test
@@ -217,10 +254,10 @@ class ItemPipelineTest {
                 Comparator.nullsLast(Comparator.<Integer>reverseOrder()));
         List<Integer> expected = items.stream()
                 .filter(i -> !i.path("score").isNumber() || i.get("score").asInt() >= 500)
-                .filter(i -> List.of("high", "critical").contains(i.path("severity").asText()))
-                .sorted(byScore
-                        .thenComparing(i -> i.get("unified_score").get("final_score").asDouble(),
-                                Comparator.reverseOrder())
+                .filter(i ->
+                        List.of("high", "critical").contains(i.path("severity").asText()))
+                .sorted(byScore.thenComparing(
+                                i -> i.get("unified_score").get("final_score").asDouble(), Comparator.reverseOrder())
                         .thenComparing(i -> i.get("id").asInt()))
                 .map(i -> i.get("id").asInt())
                 .collect(Collectors.toList());

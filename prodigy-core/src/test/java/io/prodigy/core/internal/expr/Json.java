@@ -17,8 +17,7 @@ final class Json {
             .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     static JsonNode json(String text) {
         try {

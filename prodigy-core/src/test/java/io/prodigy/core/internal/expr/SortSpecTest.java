@@ -23,8 +23,12 @@ class SortSpecTest {
 
     /** Items {id, score}: ids a..f with scores 3, null, 1, missing, 2, 10. */
     private static final List<JsonNode> SCORES = List.of(
-            json("{id: 'a', score: 3}"), json("{id: 'b', score: null}"), json("{id: 'c', score: 1}"),
-            json("{id: 'd'}"), json("{id: 'e', score: 2.5}"), json("{id: 'f', score: 10}"));
+            json("{id: 'a', score: 3}"),
+            json("{id: 'b', score: null}"),
+            json("{id: 'c', score: 1}"),
+            json("{id: 'd'}"),
+            json("{id: 'e', score: 2.5}"),
+            json("{id: 'f', score: 10}"));
 
     private static String ids(List<JsonNode> items) {
         return items.stream().map(i -> i.path("id").asText()).collect(Collectors.joining());
@@ -41,13 +45,25 @@ class SortSpecTest {
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiterString = " :: ", quoteCharacter = '`', value = {
-        "score :: ceafbd", "score ASC :: ceafbd", "score asc nulls last :: ceafbd", "score ASCENDING :: ceafbd",
-        "score ASC NULLS FIRST :: bdceaf", "score nulls first :: bdceaf",
-        "score DESC :: faecbd", "score descending :: faecbd", "score DESC NULLS LAST :: faecbd",
-        "score DESC NULLS FIRST :: bdfaec", "score Desc Nulls First :: bdfaec",
-        "item.score DESC :: faecbd", "missing :: abcdef", "missing DESC NULLS FIRST :: abcdef",
-    })
+    @CsvSource(
+            delimiterString = " :: ",
+            quoteCharacter = '`',
+            value = {
+                "score :: ceafbd",
+                "score ASC :: ceafbd",
+                "score asc nulls last :: ceafbd",
+                "score ASCENDING :: ceafbd",
+                "score ASC NULLS FIRST :: bdceaf",
+                "score nulls first :: bdceaf",
+                "score DESC :: faecbd",
+                "score descending :: faecbd",
+                "score DESC NULLS LAST :: faecbd",
+                "score DESC NULLS FIRST :: bdfaec",
+                "score Desc Nulls First :: bdfaec",
+                "item.score DESC :: faecbd",
+                "missing :: abcdef",
+                "missing DESC NULLS FIRST :: abcdef",
+            })
     void nullsGoWhereAskedWhateverTheDirection(String spec, String expected) {
         assertThat(sorted(spec, SCORES)).isEqualTo(expected);
     }
@@ -74,7 +90,8 @@ class SortSpecTest {
             JsonNode previous = result.get(i - 1);
             JsonNode current = result.get(i);
             if (previous.get("bucket").equals(current.get("bucket"))) {
-                assertThat(previous.get("id").asInt()).isLessThan(current.get("id").asInt());
+                assertThat(previous.get("id").asInt())
+                        .isLessThan(current.get("id").asInt());
             }
         }
         assertThat(result.get(0).get("bucket").asInt()).isEqualTo(2);
@@ -83,8 +100,12 @@ class SortSpecTest {
     @Test
     void mixedTypesOrderByTypeRank() {
         List<JsonNode> items = List.of(
-                json("{id: 'o', v: {a: 1}}"), json("{id: 's', v: 'text'}"), json("{id: 'n', v: 4}"),
-                json("{id: 'z', v: null}"), json("{id: 'a', v: [1, 2]}"), json("{id: 'b', v: true}"));
+                json("{id: 'o', v: {a: 1}}"),
+                json("{id: 's', v: 'text'}"),
+                json("{id: 'n', v: 4}"),
+                json("{id: 'z', v: null}"),
+                json("{id: 'a', v: [1, 2]}"),
+                json("{id: 'b', v: true}"));
         assertThat(sorted("v", items)).isEqualTo("bnsaoz");
         assertThat(sorted("v DESC", items)).isEqualTo("oasnbz");
         assertThat(sorted("v NULLS FIRST", items)).isEqualTo("zbnsao");
@@ -92,24 +113,35 @@ class SortSpecTest {
 
     @Test
     void valuesOfOneTypeOrderNaturally() {
-        List<JsonNode> numbers = List.of(json("{id: 'a', v: 10}"), json("{id: 'b', v: 9.5}"),
-                json("{id: 'c', v: -1}"), json("{id: 'd', v: 9007199254740993}"),
-                json("{id: 'e', v: 9007199254740992}"), json("{id: 'f', v: 1e300}"));
+        List<JsonNode> numbers = List.of(
+                json("{id: 'a', v: 10}"),
+                json("{id: 'b', v: 9.5}"),
+                json("{id: 'c', v: -1}"),
+                json("{id: 'd', v: 9007199254740993}"),
+                json("{id: 'e', v: 9007199254740992}"),
+                json("{id: 'f', v: 1e300}"));
         assertThat(sorted("v", numbers)).isEqualTo("cbaedf");
-        List<JsonNode> strings = List.of(json("{id: 'a', v: 'b'}"), json("{id: 'b', v: 'B'}"),
-                json("{id: 'c', v: 'a'}"), json("{id: 'd', v: ''}"));
+        List<JsonNode> strings = List.of(
+                json("{id: 'a', v: 'b'}"),
+                json("{id: 'b', v: 'B'}"),
+                json("{id: 'c', v: 'a'}"),
+                json("{id: 'd', v: ''}"));
         assertThat(sorted("v", strings)).as("lexical: uppercase first").isEqualTo("dbca");
         List<JsonNode> booleans = List.of(json("{id: 'a', v: true}"), json("{id: 'b', v: false}"));
         assertThat(sorted("v", booleans)).isEqualTo("ba");
-        List<JsonNode> arrays = List.of(json("{id: 'a', v: [1, 2, 3]}"), json("{id: 'b', v: []}"),
-                json("{id: 'c', v: [9]}"), json("{id: 'd', v: {x: 1, y: 2}}"), json("{id: 'e', v: {}}"));
+        List<JsonNode> arrays = List.of(
+                json("{id: 'a', v: [1, 2, 3]}"),
+                json("{id: 'b', v: []}"),
+                json("{id: 'c', v: [9]}"),
+                json("{id: 'd', v: {x: 1, y: 2}}"),
+                json("{id: 'e', v: {}}"));
         assertThat(sorted("v", arrays)).as("arrays, then objects, each by size").isEqualTo("bcaed");
     }
 
     @Test
     void pathsWithIndexesAndQuotedNames() {
-        List<JsonNode> items = List.of(json("{id: 'a', s: [5, 1], 'x y': {k: 2}}"),
-                json("{id: 'b', s: [3, 9], 'x y': {k: 1}}"));
+        List<JsonNode> items =
+                List.of(json("{id: 'a', s: [5, 1], 'x y': {k: 2}}"), json("{id: 'b', s: [3, 9], 'x y': {k: 1}}"));
         assertThat(sorted("s[0]", items)).isEqualTo("ba");
         assertThat(sorted("s[-1]", items)).isEqualTo("ab");
         assertThat(sorted("item[\"x y\"].k", items)).isEqualTo("ba");
@@ -128,8 +160,10 @@ class SortSpecTest {
         List<JsonNode> result = SortSpec.parse(spec).sort(items);
         assertThat(result.stream().map(i -> i.get("id").asText()).collect(Collectors.toList()))
                 .containsExactly("f2", "f1", "f3", "g2", "g1", "g3");
-        assertThat(sorted("item.File.score DESC NULLS LAST, item.Function.unified_score.final_score DESC NULLS LAST",
-                items)).isEqualTo("f2f1f3g2g1g3");
+        assertThat(sorted(
+                        "item.File.score DESC NULLS LAST, item.Function.unified_score.final_score DESC NULLS LAST",
+                        items))
+                .isEqualTo("f2f1f3g2g1g3");
     }
 
     @Test
@@ -192,22 +226,26 @@ class SortSpecTest {
         List<JsonNode> items = new ArrayList<>(SCORES);
         items.add(null);
         assertThatThrownBy(() -> SortSpec.parse("score").sort(items))
-                .isInstanceOf(NullPointerException.class).hasMessageContaining("item 6 is null");
+                .isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("item 6 is null");
     }
 
     @ParameterizedTest(name = "[{0}] at column {1}")
-    @CsvSource(delimiterString = " :: ", quoteCharacter = '`', value = {
-        "score DESCX :: 7 :: unexpected 'DESCX', expected ASC, DESC, NULLS FIRST, NULLS LAST, ',' or end of input",
-        "score DESC DESC :: 12 :: unexpected 'DESC', expected NULLS FIRST, NULLS LAST, ',' or end of input",
-        "score DESC NULLS MIDDLE :: 18 :: unexpected 'MIDDLE', expected FIRST or LAST after NULLS",
-        "score NULLS :: 12 :: unexpected end of input, expected FIRST or LAST after NULLS",
-        "score NULLS LAST ASC :: 18 :: unexpected 'ASC', expected ',' or end of input",
-        "score, :: 7 :: unexpected end of input, expected a field path",
-        "a,, b :: 3 :: unexpected ',', expected a field path",
-        "'score' DESC :: 1 :: unexpected string 'score', expected a field path",
-        "score > 1 :: 7 :: unexpected '>', expected ASC, DESC",
-        "a[x] :: 3 :: unexpected 'x', expected an array index",
-    })
+    @CsvSource(
+            delimiterString = " :: ",
+            quoteCharacter = '`',
+            value = {
+                "score DESCX :: 7 :: unexpected 'DESCX', expected ASC, DESC, NULLS FIRST, NULLS LAST, ',' or end of input",
+                "score DESC DESC :: 12 :: unexpected 'DESC', expected NULLS FIRST, NULLS LAST, ',' or end of input",
+                "score DESC NULLS MIDDLE :: 18 :: unexpected 'MIDDLE', expected FIRST or LAST after NULLS",
+                "score NULLS :: 12 :: unexpected end of input, expected FIRST or LAST after NULLS",
+                "score NULLS LAST ASC :: 18 :: unexpected 'ASC', expected ',' or end of input",
+                "score, :: 7 :: unexpected end of input, expected a field path",
+                "a,, b :: 3 :: unexpected ',', expected a field path",
+                "'score' DESC :: 1 :: unexpected string 'score', expected a field path",
+                "score > 1 :: 7 :: unexpected '>', expected ASC, DESC",
+                "a[x] :: 3 :: unexpected 'x', expected an array index",
+            })
     void reportsErrorsWithTheirColumn(String spec, int column, String reason) {
         ExpressionException e = catchThrowableOfType(ExpressionException.class, () -> SortSpec.parse(spec));
         assertThat(e).as("parse error for %s", spec).isNotNull();

@@ -55,11 +55,14 @@ class ItemIdsTest {
     @Test
     void duplicateIdsGetNumberedSuffixesInOrder() {
         List<JsonNode> items = List.of(
-                json("{\"id\": \"a\"}"), json("{\"id\": \"b\"}"), json("{\"id\": \"a\"}"),
-                json("{\"id\": \"a\"}"), json("{}"), json("{\"id\": \"item_4\"}"));
+                json("{\"id\": \"a\"}"),
+                json("{\"id\": \"b\"}"),
+                json("{\"id\": \"a\"}"),
+                json("{\"id\": \"a\"}"),
+                json("{}"),
+                json("{\"id\": \"item_4\"}"));
 
-        assertThat(ItemIds.assignIds(items, "id"))
-                .containsExactly("a", "b", "a-2", "a-3", "item_4", "item_4-2");
+        assertThat(ItemIds.assignIds(items, "id")).containsExactly("a", "b", "a-2", "a-3", "item_4", "item_4-2");
     }
 
     @Test
@@ -135,8 +138,7 @@ class ItemIdsTest {
 
         String sanitized = ItemIds.sanitize(longId);
 
-        assertThat(sanitized).hasSize(ItemIds.MAX_SANITIZED_LENGTH)
-                .isEqualTo("a".repeat(71) + "-" + hash(longId));
+        assertThat(sanitized).hasSize(ItemIds.MAX_SANITIZED_LENGTH).isEqualTo("a".repeat(71) + "-" + hash(longId));
         assertThat(ItemIds.sanitize(otherLongId)).hasSize(80).isNotEqualTo(sanitized);
         assertThat(ItemIds.sanitize("a".repeat(80))).isEqualTo("a".repeat(80));
         assertThat(ItemIds.sanitize("a".repeat(81))).hasSize(80);
@@ -144,15 +146,37 @@ class ItemIdsTest {
 
     @Test
     void sanitizedIdsAreStableSafeAndUsableAsFileNames(@TempDir Path dir) throws IOException {
-        String[] hostile = {"../../x", "a b", "refs/heads/x", "x".repeat(300), "\u00fc\u00f1\u00ee", "", ".", "..",
-            "-", "a/./b", "con:out", "tab\there", "new\nline", "..lock", "\u0000nul"};
+        String[] hostile = {
+            "../../x",
+            "a b",
+            "refs/heads/x",
+            "x".repeat(300),
+            "\u00fc\u00f1\u00ee",
+            "",
+            ".",
+            "..",
+            "-",
+            "a/./b",
+            "con:out",
+            "tab\there",
+            "new\nline",
+            "..lock",
+            "\u0000nul"
+        };
         for (String id : hostile) {
             String sanitized = ItemIds.sanitize(id);
 
-            assertThat(sanitized).as(id).matches(SAFE).doesNotContain("..").doesNotEndWith(".")
-                    .doesNotEndWith(".lock").hasSizeLessThanOrEqualTo(80);
+            assertThat(sanitized)
+                    .as(id)
+                    .matches(SAFE)
+                    .doesNotContain("..")
+                    .doesNotEndWith(".")
+                    .doesNotEndWith(".lock")
+                    .hasSizeLessThanOrEqualTo(80);
             assertThat(ItemIds.sanitize(id)).isEqualTo(sanitized);
-            assertThat(ItemIds.sanitize(sanitized)).as("sanitized ids are safe ids").isEqualTo(sanitized);
+            assertThat(ItemIds.sanitize(sanitized))
+                    .as("sanitized ids are safe ids")
+                    .isEqualTo(sanitized);
             Path file = Files.createFile(dir.resolve(sanitized));
             assertThat(file.getParent()).isEqualTo(dir);
         }

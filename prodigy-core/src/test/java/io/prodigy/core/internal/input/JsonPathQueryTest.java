@@ -122,8 +122,10 @@ class JsonPathQueryTest {
     void pathMatchingNothingYieldsNoItems() {
         assertThat(WorkItemReader.fromJsonFile(itemsFile, "$.missing")).isEmpty();
         assertThat(WorkItemReader.fromJsonFile(itemsFile, "$.missing[*]")).isEmpty();
-        assertThat(WorkItemReader.fromJsonFile(itemsFile, "$.items[?(@.score > 100)]")).isEmpty();
-        assertThat(WorkItemReader.fromJsonFile(itemsFile, "$.meta.score.deeper")).isEmpty();
+        assertThat(WorkItemReader.fromJsonFile(itemsFile, "$.items[?(@.score > 100)]"))
+                .isEmpty();
+        assertThat(WorkItemReader.fromJsonFile(itemsFile, "$.meta.score.deeper"))
+                .isEmpty();
     }
 
     @Test
@@ -198,7 +200,9 @@ class JsonPathQueryTest {
         assertThat(WorkItemReader.fromJsonFile(report, "$..final_score"))
                 .containsExactly(json("9.2"), json("4.1"), json("6.8"));
         assertThat(WorkItemReader.fromJsonFile(report, "$.items[*].Function.location.file"))
-                .containsExactly(json("\"src/config/mapreduce.rs\""), json("\"src/cook/execution/claude.rs\""),
+                .containsExactly(
+                        json("\"src/config/mapreduce.rs\""),
+                        json("\"src/cook/execution/claude.rs\""),
                         json("\"src/storage/global.rs\""));
     }
 
@@ -259,10 +263,19 @@ class JsonPathQueryTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "$.items[*].path", "$['items'][*]", "$.items[0:2]", "$..[*]", "$.meta.*", "$.items[?(@.path == 'a]b')]",
-        "$.items[?(@.path =~ /src\\/[a-c]\\.rs/)]", "$['we[ird', 'na]me']", "@.items[*]", "[*]"
-    })
+    @ValueSource(
+            strings = {
+                "$.items[*].path",
+                "$['items'][*]",
+                "$.items[0:2]",
+                "$..[*]",
+                "$.meta.*",
+                "$.items[?(@.path == 'a]b')]",
+                "$.items[?(@.path =~ /src\\/[a-c]\\.rs/)]",
+                "$['we[ird', 'na]me']",
+                "@.items[*]",
+                "[*]"
+            })
     void wellFormedPathsPassTheStructureCheck(String path) {
         assertThat(JsonPathQuery.compile(path).expression()).isEqualTo(path);
     }

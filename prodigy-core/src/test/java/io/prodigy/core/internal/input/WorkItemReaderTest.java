@@ -166,7 +166,8 @@ class WorkItemReaderTest {
 
     @Test
     void mixedLinesAreParsedOneByOne() {
-        String output = String.join("\n",
+        String output = String.join(
+                "\n",
                 "{\"file\": \"a.rs\"}",
                 "plain text",
                 "42",
@@ -177,16 +178,17 @@ class WorkItemReaderTest {
                 "{not json}",
                 "  indented line  ");
 
-        assertThat(WorkItemReader.fromCommandOutput(output)).containsExactly(
-                json("{\"file\": \"a.rs\"}"),
-                TextNode.valueOf("plain text"),
-                json("42"),
-                json("true"),
-                json("[1, 2]"),
-                TextNode.valueOf("quoted"),
-                TextNode.valueOf("2024-01-01 report"),
-                TextNode.valueOf("{not json}"),
-                TextNode.valueOf("  indented line  "));
+        assertThat(WorkItemReader.fromCommandOutput(output))
+                .containsExactly(
+                        json("{\"file\": \"a.rs\"}"),
+                        TextNode.valueOf("plain text"),
+                        json("42"),
+                        json("true"),
+                        json("[1, 2]"),
+                        TextNode.valueOf("quoted"),
+                        TextNode.valueOf("2024-01-01 report"),
+                        TextNode.valueOf("{not json}"),
+                        TextNode.valueOf("  indented line  "));
     }
 
     @Test
@@ -212,16 +214,17 @@ class WorkItemReaderTest {
         map.put("tags", List.of("x", "y"));
         map.put("owner", null);
 
-        List<JsonNode> items = WorkItemReader.fromValues(Arrays.asList(
-                map, List.of(1, 2), null, "{\"stays\": \"a string\"}", 2.5, true));
+        List<JsonNode> items = WorkItemReader.fromValues(
+                Arrays.asList(map, List.of(1, 2), null, "{\"stays\": \"a string\"}", 2.5, true));
 
-        assertThat(items).containsExactly(
-                json("{\"path\": \"src/a.rs\", \"score\": 7, \"tags\": [\"x\", \"y\"], \"owner\": null}"),
-                json("[1, 2]"),
-                NullNode.getInstance(),
-                TextNode.valueOf("{\"stays\": \"a string\"}"),
-                json("2.5"),
-                json("true"));
+        assertThat(items)
+                .containsExactly(
+                        json("{\"path\": \"src/a.rs\", \"score\": 7, \"tags\": [\"x\", \"y\"], \"owner\": null}"),
+                        json("[1, 2]"),
+                        NullNode.getInstance(),
+                        TextNode.valueOf("{\"stays\": \"a string\"}"),
+                        json("2.5"),
+                        json("true"));
     }
 
     @Test
@@ -250,7 +253,8 @@ class WorkItemReaderTest {
 
         assertThat(WorkItemReader.looksLikeFile(dir, "data/items.json")).isTrue();
         assertThat(WorkItemReader.looksLikeFile(dir, " data/items.json\n")).isTrue();
-        assertThat(WorkItemReader.looksLikeFile(dir.resolve("elsewhere"), file.toString())).isTrue();
+        assertThat(WorkItemReader.looksLikeFile(dir.resolve("elsewhere"), file.toString()))
+                .isTrue();
     }
 
     @Test
@@ -260,7 +264,8 @@ class WorkItemReaderTest {
         assertThat(WorkItemReader.looksLikeFile(dir, "missing.json")).isFalse();
         assertThat(WorkItemReader.looksLikeFile(dir, "data")).isFalse();
         assertThat(WorkItemReader.looksLikeFile(dir, "find . -name '*.rs'")).isFalse();
-        assertThat(WorkItemReader.looksLikeFile(dir, "cat a.json |\n jq '.items'")).isFalse();
+        assertThat(WorkItemReader.looksLikeFile(dir, "cat a.json |\n jq '.items'"))
+                .isFalse();
         assertThat(WorkItemReader.looksLikeFile(dir, "bad\0name")).isFalse();
         assertThat(WorkItemReader.looksLikeFile(dir, "   ")).isFalse();
     }

@@ -42,7 +42,8 @@ class InterpolatorTest {
     void templateWithoutDollarIsReturnedAsItIs() {
         String template = "echo hello";
 
-        assertThat(Interpolator.interpolate(template, vars, Quoting.SHELL, null)).isSameAs(template);
+        assertThat(Interpolator.interpolate(template, vars, Quoting.SHELL, null))
+                .isSameAs(template);
     }
 
     @Test
@@ -159,7 +160,8 @@ class InterpolatorTest {
         assertThat(plain("flags: ${FLAGS}")).isEqualTo("flags: --release --all");
         Variables child = vars.child();
         child.putString("FLAGS", "own value");
-        assertThat(Interpolator.interpolate("echo ${FLAGS}", child, Quoting.SHELL, null)).isEqualTo("echo 'own value'");
+        assertThat(Interpolator.interpolate("echo ${FLAGS}", child, Quoting.SHELL, null))
+                .isEqualTo("echo 'own value'");
     }
 
     @Test
@@ -189,11 +191,12 @@ class InterpolatorTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "${x%%.*}", "${#arr}", "${x/a/b}", "${x-default}", "${!ref}", "${x:0:2}", "${ x }", "${x:=y}",
-        "${x:+y}", "${arr[@]}", "${x^^}", "${}", "${item..x}", "${item.}", "${x:-$(pwd)}", "${x:-`pwd`}",
-        "${1x}", "${-x}", "$", "a$", "${unterminated"
-    })
+    @ValueSource(
+            strings = {
+                "${x%%.*}", "${#arr}", "${x/a/b}", "${x-default}", "${!ref}", "${x:0:2}", "${ x }", "${x:=y}",
+                "${x:+y}", "${arr[@]}", "${x^^}", "${}", "${item..x}", "${item.}", "${x:-$(pwd)}", "${x:-`pwd`}",
+                "${1x}", "${-x}", "$", "a$", "${unterminated"
+            })
     void textThatIsNotAPlaceholderIsLeftVerbatim(String template) {
         vars.putString("x", "X");
 
@@ -221,9 +224,10 @@ class InterpolatorTest {
                         "echo ${item.nme}", vars, Quoting.SHELL, "step 2 'shell: echo ${item.nme}'"))
                 .isInstanceOfSatisfying(InterpolationException.class, e -> {
                     assertThat(e.variable()).isEqualTo("item.nme");
-                    assertThat(e.getMessage()).isEqualTo("Undefined variable 'item.nme' in step 2 'shell: echo"
-                            + " ${item.nme}'. Did you mean 'item.name'? Available: item, item.name, item.path,"
-                            + " item_id.");
+                    assertThat(e.getMessage())
+                            .isEqualTo("Undefined variable 'item.nme' in step 2 'shell: echo"
+                                    + " ${item.nme}'. Did you mean 'item.name'? Available: item, item.name, item.path,"
+                                    + " item_id.");
                 });
     }
 
@@ -273,7 +277,8 @@ class InterpolatorTest {
 
     @Test
     void editDistanceSuggestionsStayClose() {
-        assertThat(Renderer.closest("item.nme", java.util.List.of("item.name", "item_id"))).isEqualTo("item.name");
+        assertThat(Renderer.closest("item.nme", java.util.List.of("item.name", "item_id")))
+                .isEqualTo("item.name");
         assertThat(Renderer.closest("x", java.util.List.of("item"))).isNull();
         assertThat(Renderer.closest("totally", java.util.List.of("item.name"))).isNull();
     }

@@ -27,18 +27,89 @@ class RandomTemplateInjectionTest {
     private static final int PER_SCRIPT = 25;
 
     private static final String[] FRAGMENTS = {
-        "printf %s ", "echo ", "${v}", "${v}", "${v}", "$v", "${w:-d}", "'", "'", "\"", "\"", "$(", ")", "`",
-        "\\", " ", " ", ";", "\n", "\n", "#", "<<EOF\n", "EOF\n", "<<'EOF'\n", "<<-EOF\n\t", "$((", "))", "${x:-",
-        "${x%", "}", "$'", "case a in a) ", ";; esac", "x=", "|", "&&", "(", ")", "{ ", "; }", "$${", "\\$", "((",
-        "1", "$$", "$\"", "<<<", "cat ", "tr a b", "a", ",", "*", "$[", "]", "arr[", "let ", "[[ ", " ]]",
-        " -eq ", "=", "[", "for ((i=", ";i<1;i++)); do :; done", "declare -a arr; "
+        "printf %s ",
+        "echo ",
+        "${v}",
+        "${v}",
+        "${v}",
+        "$v",
+        "${w:-d}",
+        "'",
+        "'",
+        "\"",
+        "\"",
+        "$(",
+        ")",
+        "`",
+        "\\",
+        " ",
+        " ",
+        ";",
+        "\n",
+        "\n",
+        "#",
+        "<<EOF\n",
+        "EOF\n",
+        "<<'EOF'\n",
+        "<<-EOF\n\t",
+        "$((",
+        "))",
+        "${x:-",
+        "${x%",
+        "}",
+        "$'",
+        "case a in a) ",
+        ";; esac",
+        "x=",
+        "|",
+        "&&",
+        "(",
+        ")",
+        "{ ",
+        "; }",
+        "$${",
+        "\\$",
+        "((",
+        "1",
+        "$$",
+        "$\"",
+        "<<<",
+        "cat ",
+        "tr a b",
+        "a",
+        ",",
+        "*",
+        "$[",
+        "]",
+        "arr[",
+        "let ",
+        "[[ ",
+        " ]]",
+        " -eq ",
+        "=",
+        "[",
+        "for ((i=",
+        ";i<1;i++)); do :; done",
+        "declare -a arr; "
     };
 
     private static final String[] VALUES = {
-        "$(touch pwned)", "`touch pwned`", "'; touch pwned; '", "\"; touch pwned; \"", "\\'; touch pwned; '",
-        "\\\"; touch pwned; \"", "\ntouch pwned\n", "\nEOF\ntouch pwned\nEOF\n", "); touch pwned; (",
-        "}; touch pwned; {", "$'\\'; touch pwned; '", "\\", "'\\''; touch pwned; '", "a[$(touch pwned)]",
-        "\n\tEOF\ntouch pwned\n", "' `touch pwned` \"$(touch pwned)\" '\\"
+        "$(touch pwned)",
+        "`touch pwned`",
+        "'; touch pwned; '",
+        "\"; touch pwned; \"",
+        "\\'; touch pwned; '",
+        "\\\"; touch pwned; \"",
+        "\ntouch pwned\n",
+        "\nEOF\ntouch pwned\nEOF\n",
+        "); touch pwned; (",
+        "}; touch pwned; {",
+        "$'\\'; touch pwned; '",
+        "\\",
+        "'\\''; touch pwned; '",
+        "a[$(touch pwned)]",
+        "\n\tEOF\ntouch pwned\n",
+        "' `touch pwned` \"$(touch pwned)\" '\\"
     };
 
     @TempDir
@@ -46,7 +117,8 @@ class RandomTemplateInjectionTest {
 
     @Test
     void noRandomTemplateLetsAValueRun() throws IOException {
-        List<String> shells = Stream.of("sh", "bash").filter(ShellRun::available).toList();
+        List<String> shells =
+                Stream.of("sh", "bash").filter(ShellRun::available).toList();
         Random random = new Random(SEED);
         List<String> batch = new ArrayList<>();
         int refused = 0;
@@ -68,7 +140,9 @@ class RandomTemplateInjectionTest {
                 for (String shell : shells) {
                     for (String command : batch) {
                         ShellRun.run(shell, command, dir);
-                        assertThat(dir.resolve("pwned")).as("%s -c %s", shell, command).doesNotExist();
+                        assertThat(dir.resolve("pwned"))
+                                .as("%s -c %s", shell, command)
+                                .doesNotExist();
                     }
                 }
                 batch.clear();

@@ -24,8 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ShellInjectionTest {
 
     /** A template and the output it must produce for a value {@code v}. */
-    private record Position(String template, UnaryOperator<String> expected) {
-    }
+    private record Position(String template, UnaryOperator<String> expected) {}
 
     private static final List<Position> POSITIONS = List.of(
             new Position("printf %s ${v}", v -> v),
@@ -45,8 +44,7 @@ class ShellInjectionTest {
             new Position("printf %s ${v} # it's a comment: ${v}\n", v -> v),
             new Position("cat <<PRODIGY_END\n${v}\nPRODIGY_END", v -> v + "\n"),
             new Position("cat <<'PRODIGY_END'\n${v}\nPRODIGY_END\nprintf %s \"'${v}\"", v -> v + "\n'" + v),
-            new Position("cat <<PRODIGY_END; printf %s ${v}\nx ${v} \"'\nPRODIGY_END\n",
-                    v -> "x " + v + " \"'\n" + v));
+            new Position("cat <<PRODIGY_END; printf %s ${v}\nx ${v} \"'\nPRODIGY_END\n", v -> "x " + v + " \"'\n" + v));
 
     private static final List<String> HOSTILE_VALUES = hostileValues();
 
@@ -97,7 +95,10 @@ class ShellInjectionTest {
                 "\nEOF\ntouch pwned\n"));
         StringBuilder longValue = new StringBuilder();
         while (longValue.length() < 40_000) {
-            longValue.append("long 'q' \"d\" $x `b` \\ ").append(longValue.length()).append('\n');
+            longValue
+                    .append("long 'q' \"d\" $x `b` \\ ")
+                    .append(longValue.length())
+                    .append('\n');
         }
         values.add(longValue.toString());
         return List.copyOf(values);
@@ -129,13 +130,16 @@ class ShellInjectionTest {
             StringBuilder script = new StringBuilder();
             while (first + commands.size() < POSITIONS.size()) {
                 int index = first + commands.size();
-                String command = Interpolator.interpolate(
-                        POSITIONS.get(index).template(), variables, Quoting.SHELL, "test");
+                String command =
+                        Interpolator.interpolate(POSITIONS.get(index).template(), variables, Quoting.SHELL, "test");
                 if (!commands.isEmpty() && script.length() + command.length() > MAX_SCRIPT_CHARS) {
                     break;
                 }
                 commands.add(command);
-                script.append("printf '\\001").append(index).append("\\001'\n(\n").append(command)
+                script.append("printf '\\001")
+                        .append(index)
+                        .append("\\001'\n(\n")
+                        .append(command)
                         .append("\n) || printf '\\002 exit status %d' $?\n");
             }
 

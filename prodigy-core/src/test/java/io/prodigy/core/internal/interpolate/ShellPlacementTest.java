@@ -101,8 +101,7 @@ class ShellPlacementTest {
 
         assertThat(run("printf %s \"$(printf %s \"$(printf %s '${v}')\" ${v})\""))
                 .isEqualTo(HOSTILE + HOSTILE);
-        assertThat(run("x=$(printf '%s' \"${v}\" | tr -d x); printf %s \"$x\""))
-                .isEqualTo(HOSTILE.replace("x", ""));
+        assertThat(run("x=$(printf '%s' \"${v}\" | tr -d x); printf %s \"$x\"")).isEqualTo(HOSTILE.replace("x", ""));
         assertThat(run("printf %s $( (printf %s ${v}) )")).isEqualTo(HOSTILE.replace(" ", ""));
     }
 
@@ -111,9 +110,10 @@ class ShellPlacementTest {
         vars.putString("v", HOSTILE + " 'single' \"double\"");
         String value = HOSTILE + " 'single' \"double\"";
 
-        assertThat(shell("cat <<EOF\n${v}\nEOF")).isEqualTo("cat <<EOF\n"
-                + "\\$(touch pwned) \\`touch pwned\\` '; touch pwned; ' \"; touch pwned; \" \\\\ 'single' \"double\""
-                + "\nEOF");
+        assertThat(shell("cat <<EOF\n${v}\nEOF"))
+                .isEqualTo("cat <<EOF\n"
+                        + "\\$(touch pwned) \\`touch pwned\\` '; touch pwned; ' \"; touch pwned; \" \\\\ 'single' \"double\""
+                        + "\nEOF");
         assertThat(run("cat <<EOF\n[${v}]\nEOF")).isEqualTo("[" + value + "]\n");
         assertThat(run("cat <<\"EOF\"\n[${v}]\nEOF")).isEqualTo("[" + value + "]\n");
         assertThat(run("cat <<\\EOF\n[${v}]\nEOF")).isEqualTo("[" + value + "]\n");
@@ -145,7 +145,10 @@ class ShellPlacementTest {
         vars.putString("whole", "EOF");
 
         for (String template : new String[] {
-            "cat <<EOF\n${v}\nEOF", "cat <<'EOF'\n${v}\nEOF", "cat <<EOF\n${eo}F\nEOF", "cat <<EOF\n${whole}\nEOF",
+            "cat <<EOF\n${v}\nEOF",
+            "cat <<'EOF'\n${v}\nEOF",
+            "cat <<EOF\n${eo}F\nEOF",
+            "cat <<EOF\n${whole}\nEOF",
             "cat <<-EOF\n\t${whole}\n\tEOF"
         }) {
             assertThatThrownBy(() -> shell(template))
@@ -164,8 +167,9 @@ class ShellPlacementTest {
         vars.putString("sum", "1+1");
 
         assertThat(run("echo $(( ${n} + 1 )) $(( $neg * (3 + ${n}) ))")).isEqualTo("42 -88\n");
-        for (String template : new String[] {"echo $(( ${evil} ))", "echo $(( $(echo ${evil}) ))",
-            "echo $(( \"${evil}\" ))", "echo $(( ${sum} ))"}) {
+        for (String template : new String[] {
+            "echo $(( ${evil} ))", "echo $(( $(echo ${evil}) ))", "echo $(( \"${evil}\" ))", "echo $(( ${sum} ))"
+        }) {
             assertThatThrownBy(() -> shell(template))
                     .as(template)
                     .isInstanceOf(InterpolationException.class)
@@ -206,9 +210,14 @@ class ShellPlacementTest {
 
         // To bash "(( x = 1 << 3 ))" is arithmetic; to dash it is a subshell with a here-document that swallows
         // the next lines, where '$(...)' runs. No quoting is right for both.
-        for (String template : new String[] {"(( x = 1 << ${n} ))\necho ${v}", "(( x = 1 << 3 ))\necho ${v}",
-            "(( x = '1' )); echo ${v}", "echo $[ ' ] ${v} ' ]", "echo \"$( echo $[ 1 ) ${v}\"",
-            "echo $'it\\'s' ${v}'"}) {
+        for (String template : new String[] {
+            "(( x = 1 << ${n} ))\necho ${v}",
+            "(( x = 1 << 3 ))\necho ${v}",
+            "(( x = '1' )); echo ${v}",
+            "echo $[ ' ] ${v} ' ]",
+            "echo \"$( echo $[ 1 ) ${v}\"",
+            "echo $'it\\'s' ${v}'"
+        }) {
             assertThatThrownBy(() -> shell(template))
                     .as(template)
                     .isInstanceOf(InterpolationException.class)
@@ -239,13 +248,13 @@ class ShellPlacementTest {
     void backquotesRefuseValuesButNotTheShellsOwnVariables() {
         vars.putString("v", "x");
 
-        assertThatThrownBy(() -> shell("echo `echo ${v}`"))
-                .isInstanceOfSatisfying(InterpolationException.class, e -> {
-                    assertThat(e.variable()).isEqualTo("v");
-                    assertThat(e.getMessage()).isEqualTo("Cannot insert ${v} in step 1 'test' safely: it stands"
+        assertThatThrownBy(() -> shell("echo `echo ${v}`")).isInstanceOfSatisfying(InterpolationException.class, e -> {
+            assertThat(e.variable()).isEqualTo("v");
+            assertThat(e.getMessage())
+                    .isEqualTo("Cannot insert ${v} in step 1 'test' safely: it stands"
                             + " inside backquotes `...`, where no quoting is reliable; use $(...) instead. If the"
                             + " value is trusted to be code, ${v|raw} inserts it unquoted.");
-                });
+        });
         assertThatThrownBy(() -> shell("echo \"`echo $v`\"")).isInstanceOf(InterpolationException.class);
         assertThat(shell("echo `echo $HOME` ${v|raw} `date` ${v}")).isEqualTo("echo `echo $HOME` x `date` 'x'");
     }

@@ -188,7 +188,8 @@ class VariablesTest {
                         assertThat(item.resolve("item").textValue()).isEqualTo("x" + i);
                         assertThat(item.resolve("constant").textValue()).isEqualTo("c");
                         JsonNode written = item.resolve("k" + (i % writes));
-                        assertThat(written.isMissingNode() || written.intValue() == i % writes).isTrue();
+                        assertThat(written.isMissingNode() || written.intValue() == i % writes)
+                                .isTrue();
                         i++;
                     }
                 }));

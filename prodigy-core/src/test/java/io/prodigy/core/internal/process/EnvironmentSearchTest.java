@@ -37,7 +37,8 @@ class EnvironmentSearchTest {
                 found = EnvironmentSearch.find("PRODIGY_RUN_ID", marker, Set.of());
             }
             assertThat(found).containsExactly(p.pid());
-            assertThat(EnvironmentSearch.find("PRODIGY_RUN_ID", marker + "x", Set.of())).isEmpty();
+            assertThat(EnvironmentSearch.find("PRODIGY_RUN_ID", marker + "x", Set.of()))
+                    .isEmpty();
         } finally {
             p.destroyForcibly().waitFor();
         }

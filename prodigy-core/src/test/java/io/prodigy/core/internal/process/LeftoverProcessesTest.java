@@ -31,7 +31,9 @@ class LeftoverProcessesTest {
             assertThat(stopped).containsExactlyInAnyOrderElementsOf(found);
             assertThat(ours.waitFor()).isNotZero();
             assertThat(awaitCount(runId, 0)).isEmpty();
-            assertThat(theirs.isAlive()).as("a process of another run is left alone").isTrue();
+            assertThat(theirs.isAlive())
+                    .as("a process of another run is left alone")
+                    .isTrue();
         } finally {
             theirs.destroyForcibly();
             LeftoverProcesses.terminate(runId, Duration.ZERO);
@@ -39,8 +41,8 @@ class LeftoverProcessesTest {
     }
 
     @Test
-    void aGitCommandTheOwnerLeftRunningFinishesBeforeTheRestIsStopped(@org.junit.jupiter.api.io.TempDir
-                                                                     java.nio.file.Path dir) throws Exception {
+    void aGitCommandTheOwnerLeftRunningFinishesBeforeTheRestIsStopped(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         assumeTrue(ProcFs.AVAILABLE, "needs /proc");
         String runId = "run-leftover-git-" + UUID.randomUUID();
         // a stand-in for a git merge the killed owner started: it takes a while and must not be cut short
@@ -89,7 +91,9 @@ class LeftoverProcessesTest {
             LeftoverProcesses.terminate(runId, mine, Duration.ofSeconds(2), Duration.ZERO);
 
             assertThat(ours.waitFor()).isNotZero();
-            assertThat(other.isAlive()).as("another project's run with the same id keeps its agent").isTrue();
+            assertThat(other.isAlive())
+                    .as("another project's run with the same id keeps its agent")
+                    .isTrue();
         } finally {
             other.destroyForcibly();
             ours.destroyForcibly();
@@ -106,11 +110,17 @@ class LeftoverProcessesTest {
     private static List<Long> awaitCount(String runId, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         List<Long> found = LeftoverProcesses.find(runId);
-        while (found.stream().filter(p -> !ProcFs.stat(p).map(ProcFs.Stat::zombie).orElse(true)).count() != count
+        while (found.stream()
+                                .filter(p ->
+                                        !ProcFs.stat(p).map(ProcFs.Stat::zombie).orElse(true))
+                                .count()
+                        != count
                 && System.nanoTime() < deadline) {
             Thread.onSpinWait();
             found = LeftoverProcesses.find(runId);
         }
-        return found.stream().filter(p -> !ProcFs.stat(p).map(ProcFs.Stat::zombie).orElse(true)).toList();
+        return found.stream()
+                .filter(p -> !ProcFs.stat(p).map(ProcFs.Stat::zombie).orElse(true))
+                .toList();
     }
 }

@@ -11,7 +11,8 @@ class LineSplitterTest {
     private final List<String> lines = new ArrayList<>();
 
     private LineSplitter splitter(int maxLineBytes) {
-        return new LineSplitter(LineListener.Stream.STDERR, (stream, line) -> lines.add(stream + ":" + line), maxLineBytes);
+        return new LineSplitter(
+                LineListener.Stream.STDERR, (stream, line) -> lines.add(stream + ":" + line), maxLineBytes);
     }
 
     private static void feed(LineSplitter splitter, String text) {
@@ -60,10 +61,13 @@ class LineSplitterTest {
     @Test
     void keepsWorkingWhenTheListenerThrows() {
         List<String> seen = new ArrayList<>();
-        LineSplitter splitter = new LineSplitter(LineListener.Stream.STDOUT, (stream, line) -> {
-            seen.add(line);
-            throw new IllegalStateException("boom");
-        }, 100);
+        LineSplitter splitter = new LineSplitter(
+                LineListener.Stream.STDOUT,
+                (stream, line) -> {
+                    seen.add(line);
+                    throw new IllegalStateException("boom");
+                },
+                100);
         feed(splitter, "a\nb\nc\n");
 
         assertThat(seen).containsExactly("a", "b", "c");

@@ -83,10 +83,13 @@ class OutputCaptureTest {
             String all = new String(data, UTF_8);
             int head = limit / 2;
             int tail = limit - head;
-            String expected = data.length <= limit ? all
-                    : all.substring(0, head) + (head > 0 ? "\n" : "") + "[... " + (data.length - limit) + " bytes truncated ...]\n"
-                            + all.substring(data.length - tail);
-            assertThat(capture.text()).as("limit %d, %d bytes", limit, data.length).isEqualTo(expected);
+            String expected = data.length <= limit
+                    ? all
+                    : all.substring(0, head) + (head > 0 ? "\n" : "") + "[... " + (data.length - limit)
+                            + " bytes truncated ...]\n" + all.substring(data.length - tail);
+            assertThat(capture.text())
+                    .as("limit %d, %d bytes", limit, data.length)
+                    .isEqualTo(expected);
             assertThat(capture.totalBytes()).isEqualTo(data.length);
         }
     }

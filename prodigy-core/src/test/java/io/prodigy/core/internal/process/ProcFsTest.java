@@ -23,7 +23,9 @@ class ProcFsTest {
 
     @Test
     void recognizesZombiesAndRejectsGarbage() {
-        assertThat(parse("42 (sleep) Z 1 40 40 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0").zombie()).isTrue();
+        assertThat(parse("42 (sleep) Z 1 40 40 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99 0 0")
+                        .zombie())
+                .isTrue();
         assertThat(parse("no closing parenthesis")).isNull();
         assertThat(parse("42 (short) S 1 2")).isNull();
     }
@@ -35,7 +37,8 @@ class ProcFsTest {
 
         ProcFs.Stat stat = ProcFs.stat(self).orElseThrow();
 
-        assertThat(stat.ppid()).isEqualTo(ProcessHandle.current().parent().orElseThrow().pid());
+        assertThat(stat.ppid())
+                .isEqualTo(ProcessHandle.current().parent().orElseThrow().pid());
         assertThat(stat.zombie()).isFalse();
         assertThat(ProcFs.all()).extracting(ProcFs.Stat::pid).contains(self);
         assertThat(ProcFs.stat(Long.MAX_VALUE)).isEmpty();

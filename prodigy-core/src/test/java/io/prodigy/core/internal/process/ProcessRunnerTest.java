@@ -91,9 +91,10 @@ class ProcessRunnerTest {
 
     @Test
     void appliesEnvironmentOverridesAndRemovals() throws Exception {
-        ProcessResult result = run(ProcessSpec.shell("printf '%s|%s|%s' \"$PRODIGY_TEST_VAR\" \"${HOME-unset}\" \"${PATH:+path}\"")
-                .environment(Map.of("PRODIGY_TEST_VAR", "a value"))
-                .removeEnvironment("HOME"));
+        ProcessResult result =
+                run(ProcessSpec.shell("printf '%s|%s|%s' \"$PRODIGY_TEST_VAR\" \"${HOME-unset}\" \"${PATH:+path}\"")
+                        .environment(Map.of("PRODIGY_TEST_VAR", "a value"))
+                        .removeEnvironment("HOME"));
 
         assertThat(result.stdout()).isEqualTo("a value|unset|path");
     }
@@ -164,7 +165,8 @@ class ProcessRunnerTest {
     void failsToStartInAMissingWorkingDirectory() {
         Path missing = dir.resolve("no/such/dir");
 
-        assertThatThrownBy(() -> ProcessRunner.run(ProcessSpec.shell("true").workingDirectory(missing).build()))
+        assertThatThrownBy(() -> ProcessRunner.run(
+                        ProcessSpec.shell("true").workingDirectory(missing).build()))
                 .isInstanceOf(ProcessStartException.class)
                 .hasMessageContaining(missing.toString())
                 .hasMessageContaining("working directory");
@@ -175,10 +177,11 @@ class ProcessRunnerTest {
     @ParameterizedTest
     @EnumSource(TreeMode.class)
     void timeoutKillsTheWholeTree(TreeMode mode) throws Exception {
-        ProcessResult result = run(ProcessSpec.shell(
-                        "echo $$ > sh.pid; sleep 1000 & echo $! > bg.pid; "
+        ProcessResult result = run(
+                ProcessSpec.shell("echo $$ > sh.pid; sleep 1000 & echo $! > bg.pid; "
                                 + "sh -c 'sleep 1000 & echo $! > nested.pid; wait' & echo started; wait")
-                        .timeout(Duration.ofMillis(1000)), mode);
+                        .timeout(Duration.ofMillis(1000)),
+                mode);
 
         assertThat(result.timedOut()).isTrue();
         assertThat(result.cancelled()).isFalse();
@@ -193,8 +196,8 @@ class ProcessRunnerTest {
     void timeoutKillsDaemonizedGrandchildrenInTheProcessGroup() throws Exception {
         assumeTrue(TreeMode.DEFAULT == TreeMode.PROCESS_GROUP, "needs setsid and /proc");
 
-        ProcessResult result = run(ProcessSpec.shell(
-                        "(sleep 1000 & echo $! > daemon.pid); sleep 1000 & echo $! > bg.pid; wait")
+        ProcessResult result =
+                run(ProcessSpec.shell("(sleep 1000 & echo $! > daemon.pid); sleep 1000 & echo $! > bg.pid; wait")
                         .timeout(Duration.ofMillis(1000)));
 
         assertThat(result.timedOut()).isTrue();
@@ -204,7 +207,8 @@ class ProcessRunnerTest {
     @Test
     void killsProcessesIgnoringSigtermAfterTheGracePeriod() throws Exception {
         CancellationToken token = new CancellationToken();
-        ProcessSpec spec = ProcessSpec.shell("trap '' TERM; echo $$ > sh.pid; sleep 1000 & echo $! > bg.pid; echo ready; wait")
+        ProcessSpec spec = ProcessSpec.shell(
+                        "trap '' TERM; echo $$ > sh.pid; sleep 1000 & echo $! > bg.pid; echo ready; wait")
                 .workingDirectory(dir)
                 .killGracePeriod(Duration.ofMillis(300))
                 .lineListener((stream, line) -> token.cancel()) // SIGTERM is ignored from here on
@@ -214,7 +218,9 @@ class ProcessRunnerTest {
 
         assertThat(result.cancelled()).isTrue();
         assertThat(result.exitCode()).isEqualTo(137);
-        assertThat(result.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(4));
+        assertThat(result.duration())
+                .isGreaterThanOrEqualTo(Duration.ofMillis(300))
+                .isLessThan(Duration.ofSeconds(4));
         assertAllGone("sh.pid", "bg.pid");
     }
 
@@ -240,13 +246,14 @@ class ProcessRunnerTest {
     void readsOutputThatBackgroundChildrenWriteAfterTheShellExits() throws Exception {
         // The shell exits only once the reader has seen "early", so the reader holds the pipe by then.
         String awaitSeen = "while [ ! -e seen ]; do sleep 0.01; done";
-        ProcessResult result = run(ProcessSpec.shell("(" + awaitSeen + "; sleep 0.1; echo late) & echo early; " + awaitSeen)
-                .timeout(Duration.ofSeconds(10))
-                .lineListener((stream, line) -> {
-                    if (line.equals("early")) {
-                        touch("seen");
-                    }
-                }));
+        ProcessResult result =
+                run(ProcessSpec.shell("(" + awaitSeen + "; sleep 0.1; echo late) & echo early; " + awaitSeen)
+                        .timeout(Duration.ofSeconds(10))
+                        .lineListener((stream, line) -> {
+                            if (line.equals("early")) {
+                                touch("seen");
+                            }
+                        }));
 
         assertThat(result.stdout()).isEqualTo("early\nlate\n");
         assertThat(result.duration()).isLessThan(Duration.ofSeconds(2));
@@ -304,7 +311,8 @@ class ProcessRunnerTest {
         CancellationToken token = new CancellationToken();
         token.cancel();
 
-        ProcessResult result = ProcessRunner.run(ProcessSpec.shell("touch started").workingDirectory(dir).build(), token);
+        ProcessResult result = ProcessRunner.run(
+                ProcessSpec.shell("touch started").workingDirectory(dir).build(), token);
 
         assertThat(result.cancelled()).isTrue();
         assertThat(result.exitCode()).isEqualTo(-1);
@@ -319,14 +327,16 @@ class ProcessRunnerTest {
                 .lineListener((stream, line) -> ready.countDown())
                 .build();
         CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-        Thread caller = new Thread(() -> {
-            try {
-                ProcessRunner.run(spec);
-                outcome.complete(null);
-            } catch (Throwable e) {
-                outcome.complete(e);
-            }
-        }, "test-caller");
+        Thread caller = new Thread(
+                () -> {
+                    try {
+                        ProcessRunner.run(spec);
+                        outcome.complete(null);
+                    } catch (Throwable e) {
+                        outcome.complete(e);
+                    }
+                },
+                "test-caller");
         caller.start();
 
         assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
@@ -341,8 +351,9 @@ class ProcessRunnerTest {
     @Test
     void keepsBothEndsOfHugeOutputWithinTheLimit() throws Exception {
         long payload = 50_000_000;
-        ProcessResult result = run(ProcessSpec.shell("printf START; head -c " + payload + " /dev/zero | tr '\\0' x; printf END")
-                .maxCapturedBytes(1 << 20));
+        ProcessResult result =
+                run(ProcessSpec.shell("printf START; head -c " + payload + " /dev/zero | tr '\\0' x; printf END")
+                        .maxCapturedBytes(1 << 20));
 
         assertThat(result.success()).isTrue();
         assertThat(result.stdoutBytes()).isEqualTo(payload + 8);
@@ -355,14 +366,17 @@ class ProcessRunnerTest {
     void streamsAHugeLineWithoutANewlineInBoundedPieces() throws Exception {
         List<String> lines = Collections.synchronizedList(new ArrayList<>());
         int huge = 20_000_000;
-        ProcessResult result = run(ProcessSpec.shell("head -c " + huge + " /dev/zero | tr '\\0' y; printf '\\nshort\\r\\nend'")
-                .maxCapturedBytes(1024)
-                .timeout(Duration.ofSeconds(20))
-                .lineListener((stream, line) -> lines.add(line)));
+        ProcessResult result =
+                run(ProcessSpec.shell("head -c " + huge + " /dev/zero | tr '\\0' y; printf '\\nshort\\r\\nend'")
+                        .maxCapturedBytes(1024)
+                        .timeout(Duration.ofSeconds(20))
+                        .lineListener((stream, line) -> lines.add(line)));
 
         assertThat(result.success()).isTrue();
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(0)).hasSize(LineListener.MAX_LINE_BYTES + (" [... " + (huge - LineListener.MAX_LINE_BYTES) + " bytes truncated ...]").length())
+        assertThat(lines.get(0))
+                .hasSize(LineListener.MAX_LINE_BYTES
+                        + (" [... " + (huge - LineListener.MAX_LINE_BYTES) + " bytes truncated ...]").length())
                 .startsWith("yyyy")
                 .endsWith("y [... " + (huge - LineListener.MAX_LINE_BYTES) + " bytes truncated ...]");
         assertThat(lines.subList(1, 3)).containsExactly("short", "end");
@@ -371,8 +385,8 @@ class ProcessRunnerTest {
     @Test
     void deliversLinesOfBothStreamsTaggedAndSurvivesAFailingListener() throws Exception {
         Set<String> seen = Collections.synchronizedSet(new HashSet<>());
-        ProcessResult result = run(ProcessSpec.shell("echo one; echo two >&2; echo three")
-                .lineListener((stream, line) -> {
+        ProcessResult result =
+                run(ProcessSpec.shell("echo one; echo two >&2; echo three").lineListener((stream, line) -> {
                     seen.add(stream + ":" + line);
                     if (line.equals("one")) {
                         throw new IllegalStateException("listener bug");
@@ -449,5 +463,4 @@ class ProcessRunnerTest {
             throw new IllegalStateException(e);
         }
     }
-
 }

@@ -36,7 +36,8 @@ class ProcessSpecTest {
     @Test
     void isImmutable() {
         Map<String, String> environment = new HashMap<>(Map.of("A", "1"));
-        ProcessSpec.Builder builder = ProcessSpec.shell("true").environment(environment).timeout(Duration.ofSeconds(1));
+        ProcessSpec.Builder builder =
+                ProcessSpec.shell("true").environment(environment).timeout(Duration.ofSeconds(1));
         ProcessSpec first = builder.build();
         environment.put("B", "2");
         builder.environment(Map.of("C", "3")).removeEnvironment("D").timeout(null);
@@ -60,15 +61,21 @@ class ProcessSpecTest {
     void rejectsInvalidValues() {
         assertThatThrownBy(() -> ProcessSpec.builder(List.of())).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ProcessSpec.builder(List.of(""))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ProcessSpec.builder(List.of("a", "b\0c"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ProcessSpec.builder(List.of("a", "b\0c")))
+                .isInstanceOf(IllegalArgumentException.class);
         ProcessSpec.Builder builder = ProcessSpec.shell("true");
         assertThatThrownBy(() -> builder.timeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> builder.killGracePeriod(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.killGracePeriod(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.maxCapturedBytes(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.maxCapturedBytes((1L << 30) + 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.environment(Map.of("A=B", "x"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.environment(Map.of("A", "x\0"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.removeEnvironment("")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(builder.killGracePeriod(Duration.ZERO).maxCapturedBytes(0).build().killGracePeriod()).isZero();
+        assertThat(builder.killGracePeriod(Duration.ZERO)
+                        .maxCapturedBytes(0)
+                        .build()
+                        .killGracePeriod())
+                .isZero();
     }
 }

@@ -13,11 +13,12 @@ class ProcessTreeTest {
     void findsWhatAnExitedLeaderLeftInItsGroupFromThePidsAllocatedSince() throws Exception {
         assumeTrue(TreeMode.DEFAULT == TreeMode.PROCESS_GROUP, "needs Linux with setsid");
         ProcFs.Counters before = ProcFs.counters().orElseThrow();
-        Process leader = new ProcessBuilder(TreeMode.SETSID.orElseThrow(), "sh", "-c",
-                "sleep 30 >/dev/null 2>&1 & echo $!").start();
+        Process leader = new ProcessBuilder(
+                        TreeMode.SETSID.orElseThrow(), "sh", "-c", "sleep 30 >/dev/null 2>&1 & echo $!")
+                .start();
         ProcessTree tree = ProcessTree.of(leader.toHandle(), TreeMode.PROCESS_GROUP, before);
-        long background = Long.parseLong(new String(leader.getInputStream().readAllBytes(),
-                StandardCharsets.US_ASCII).trim());
+        long background =
+                Long.parseLong(new String(leader.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim());
         leader.waitFor();
         try {
             assertThat(tree.groupMembersSinceStart()).containsExactly(background);

@@ -19,7 +19,11 @@ class BackoffScheduleTest {
     };
 
     private static RetryPolicy policy(Backoff backoff, Duration initial, Duration max) {
-        return RetryPolicy.builder().backoff(backoff).initialDelay(initial).maxDelay(max).build();
+        return RetryPolicy.builder()
+                .backoff(backoff)
+                .initialDelay(initial)
+                .maxDelay(max)
+                .build();
     }
 
     private static List<Duration> firstSix(RetryPolicy policy) {
@@ -59,9 +63,14 @@ class BackoffScheduleTest {
     @Test
     void exponentialWithAFractionalBase() {
         RetryPolicy p = policy(Backoff.exponential(1.5), Duration.ofMillis(100), Duration.ofHours(1));
-        assertThat(firstSix(p)).containsExactly(Duration.ofMillis(100), Duration.ofMillis(150),
-                Duration.ofMillis(225), Duration.ofNanos(337_500_000), Duration.ofNanos(506_250_000),
-                Duration.ofNanos(759_375_000));
+        assertThat(firstSix(p))
+                .containsExactly(
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(150),
+                        Duration.ofMillis(225),
+                        Duration.ofNanos(337_500_000),
+                        Duration.ofNanos(506_250_000),
+                        Duration.ofNanos(759_375_000));
     }
 
     @Test
@@ -94,23 +103,28 @@ class BackoffScheduleTest {
     @Test
     void hugeRetryNumbersAndBasesSaturateAtTheMaximumDelay() {
         Duration max = Duration.ofMinutes(5);
-        assertThat(BackoffSchedule.delay(policy(Backoff.exponential(10), Duration.ofSeconds(1), max), 10_000,
-                NO_RANDOM)).isEqualTo(max);
-        assertThat(BackoffSchedule.delay(policy(Backoff.exponential(1e300), Duration.ofNanos(1), max), 3,
-                NO_RANDOM)).isEqualTo(max);
-        assertThat(BackoffSchedule.delay(policy(Backoff.fibonacci(), Duration.ofSeconds(1), max), 10_000,
-                NO_RANDOM)).isEqualTo(max);
-        assertThat(BackoffSchedule.delay(policy(Backoff.linear(Duration.ofDays(1000)), Duration.ofSeconds(1), max),
-                Integer.MAX_VALUE, NO_RANDOM)).isEqualTo(max);
-        assertThat(BackoffSchedule.delay(policy(Backoff.custom(millis(1)), Duration.ZERO, max), Integer.MAX_VALUE,
-                NO_RANDOM)).isEqualTo(max);
+        assertThat(BackoffSchedule.delay(
+                        policy(Backoff.exponential(10), Duration.ofSeconds(1), max), 10_000, NO_RANDOM))
+                .isEqualTo(max);
+        assertThat(BackoffSchedule.delay(policy(Backoff.exponential(1e300), Duration.ofNanos(1), max), 3, NO_RANDOM))
+                .isEqualTo(max);
+        assertThat(BackoffSchedule.delay(policy(Backoff.fibonacci(), Duration.ofSeconds(1), max), 10_000, NO_RANDOM))
+                .isEqualTo(max);
+        assertThat(BackoffSchedule.delay(
+                        policy(Backoff.linear(Duration.ofDays(1000)), Duration.ofSeconds(1), max),
+                        Integer.MAX_VALUE,
+                        NO_RANDOM))
+                .isEqualTo(max);
+        assertThat(BackoffSchedule.delay(
+                        policy(Backoff.custom(millis(1)), Duration.ZERO, max), Integer.MAX_VALUE, NO_RANDOM))
+                .isEqualTo(max);
     }
 
     @Test
     void aMaximumBeyondTheNanosecondRangeSaturatesInsteadOfOverflowing() {
         Duration ages = Duration.ofDays(365L * 1_000_000);
-        for (Backoff backoff : List.of(Backoff.exponential(10), Backoff.fibonacci(),
-                Backoff.linear(Duration.ofDays(365L * 1000)))) {
+        for (Backoff backoff :
+                List.of(Backoff.exponential(10), Backoff.fibonacci(), Backoff.linear(Duration.ofDays(365L * 1000)))) {
             Duration d = BackoffSchedule.delay(policy(backoff, Duration.ofSeconds(1), ages), 10_000, NO_RANDOM);
             assertThat(d).as(backoff.toString()).isEqualTo(Duration.ofNanos(Long.MAX_VALUE));
         }
@@ -144,7 +158,9 @@ class BackoffScheduleTest {
     @Test
     void jitterStaysWithinHalfTheFactorEitherSide() {
         RetryPolicy p = policy(Backoff.fixed(), Duration.ofSeconds(10), Duration.ofMinutes(1)).toBuilder()
-                .jitter(true).jitterFactor(0.3).build();
+                .jitter(true)
+                .jitterFactor(0.3)
+                .build();
         Random random = new Random(42);
         Duration low = Duration.ofMillis(8500);
         Duration high = Duration.ofMillis(11500);
@@ -167,7 +183,9 @@ class BackoffScheduleTest {
     @Test
     void jitterIsExactAtTheEndsOfTheRandomRange() {
         RetryPolicy p = policy(Backoff.fixed(), Duration.ofSeconds(10), Duration.ofMinutes(1)).toBuilder()
-                .jitter(true).jitterFactor(0.2).build();
+                .jitter(true)
+                .jitterFactor(0.2)
+                .build();
         assertThat(BackoffSchedule.delay(p, 1, () -> 0.0)).isEqualTo(Duration.ofSeconds(9));
         assertThat(BackoffSchedule.delay(p, 1, () -> 0.5)).isEqualTo(Duration.ofSeconds(10));
         assertThat(BackoffSchedule.delay(p, 1, () -> 0.75)).isEqualTo(Duration.ofMillis(10500));
@@ -176,7 +194,9 @@ class BackoffScheduleTest {
     @Test
     void jitterNeverRaisesADelayAboveTheMaximum() {
         RetryPolicy p = policy(Backoff.exponential(2), Duration.ofSeconds(10), Duration.ofSeconds(10)).toBuilder()
-                .jitter(true).jitterFactor(1.0).build();
+                .jitter(true)
+                .jitterFactor(1.0)
+                .build();
         Random random = new Random(7);
         for (int i = 0; i < 5_000; i++) {
             assertThat(BackoffSchedule.delay(p, 1 + i % 6, random::nextDouble))

@@ -20,6 +20,7 @@ class CircuitBreakerTest {
 
     /** A hand-moved monotonic clock that starts far from zero, as System.nanoTime may. */
     private final AtomicLong now = new AtomicLong(-5_000_000_000L);
+
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
 
     @AfterEach
@@ -111,7 +112,9 @@ class CircuitBreakerTest {
         assertThat(b.state()).isEqualTo(State.HALF_OPEN);
         b.onSuccess();
         b.onSuccess();
-        assertThat(b.state()).as("successes before the reopening no longer count").isEqualTo(State.HALF_OPEN);
+        assertThat(b.state())
+                .as("successes before the reopening no longer count")
+                .isEqualTo(State.HALF_OPEN);
         b.onSuccess();
         assertThat(b.state()).isEqualTo(State.CLOSED);
     }

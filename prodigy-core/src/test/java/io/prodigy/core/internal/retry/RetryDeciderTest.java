@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 class RetryDeciderTest {
 
-    private static final Set<ErrorKind> NEVER = EnumSet.of(ErrorKind.CANCELLED, ErrorKind.CONFIGURATION,
-            ErrorKind.AUTHENTICATION, ErrorKind.BILLING);
+    private static final Set<ErrorKind> NEVER =
+            EnumSet.of(ErrorKind.CANCELLED, ErrorKind.CONFIGURATION, ErrorKind.AUTHENTICATION, ErrorKind.BILLING);
 
     private static RetryPolicy on(RetryCondition... conditions) {
         return RetryPolicy.builder().retryOn(conditions).build();
@@ -27,36 +27,40 @@ class RetryDeciderTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "NETWORK      | Network is down",
-        "NETWORK      | ssh: CONNECTION reset by peer",
-        "NETWORK      | connect: Connection Refused",
-        "NETWORK      | host UNREACHABLE",
-        "TIMEOUT      | read TIMEOUT after 30s",
-        "TIMEOUT      | the operation Timed Out",
-        "SERVER_ERROR | HTTP 500",
-        "SERVER_ERROR | status=502",
-        "SERVER_ERROR | 503 Service Unavailable",
-        "SERVER_ERROR | upstream answered (504)",
-        "SERVER_ERROR | Internal Server Error",
-        "RATE_LIMIT   | Rate Limit reached",
-        "RATE_LIMIT   | got 429 from api",
-        "RATE_LIMIT   | Too Many Requests",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "NETWORK      | Network is down",
+                "NETWORK      | ssh: CONNECTION reset by peer",
+                "NETWORK      | connect: Connection Refused",
+                "NETWORK      | host UNREACHABLE",
+                "TIMEOUT      | read TIMEOUT after 30s",
+                "TIMEOUT      | the operation Timed Out",
+                "SERVER_ERROR | HTTP 500",
+                "SERVER_ERROR | status=502",
+                "SERVER_ERROR | 503 Service Unavailable",
+                "SERVER_ERROR | upstream answered (504)",
+                "SERVER_ERROR | Internal Server Error",
+                "RATE_LIMIT   | Rate Limit reached",
+                "RATE_LIMIT   | got 429 from api",
+                "RATE_LIMIT   | Too Many Requests",
+            })
     void textMatchesItsConditionCaseInsensitively(Kind kind, String text) {
         assertThat(retries(kind, ErrorKind.COMMAND_FAILED, text)).isTrue();
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "NETWORK      | assertion failed: expected 3",
-        "TIMEOUT      | time is out of joint",
-        "SERVER_ERROR | processed 1500 items",
-        "SERVER_ERROR | error at line 5023",
-        "SERVER_ERROR | server is fine",
-        "RATE_LIMIT   | 4290 bytes written",
-        "RATE_LIMIT   | rating limited edition",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "NETWORK      | assertion failed: expected 3",
+                "TIMEOUT      | time is out of joint",
+                "SERVER_ERROR | processed 1500 items",
+                "SERVER_ERROR | error at line 5023",
+                "SERVER_ERROR | server is fine",
+                "RATE_LIMIT   | 4290 bytes written",
+                "RATE_LIMIT   | rating limited edition",
+            })
     void unrelatedTextDoesNotMatch(Kind kind, String text) {
         assertThat(retries(kind, ErrorKind.COMMAND_FAILED, text)).isFalse();
     }
@@ -77,9 +81,11 @@ class RetryDeciderTest {
     @Test
     void otherErrorKindsDoNotMatchWithoutText() {
         for (ErrorKind errorKind : ErrorKind.values()) {
-            assertThat(retries(Kind.NETWORK, errorKind, "")).as(errorKind.name())
+            assertThat(retries(Kind.NETWORK, errorKind, ""))
+                    .as(errorKind.name())
                     .isEqualTo(errorKind == ErrorKind.NETWORK);
-            assertThat(retries(Kind.RATE_LIMIT, errorKind, "")).as(errorKind.name())
+            assertThat(retries(Kind.RATE_LIMIT, errorKind, ""))
+                    .as(errorKind.name())
                     .isEqualTo(errorKind == ErrorKind.RATE_LIMITED);
         }
     }
@@ -92,7 +98,9 @@ class RetryDeciderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ErrorKind.class, names = {"CANCELLED", "CONFIGURATION", "AUTHENTICATION", "BILLING"})
+    @EnumSource(
+            value = ErrorKind.class,
+            names = {"CANCELLED", "CONFIGURATION", "AUTHENTICATION", "BILLING"})
     void hopelessKindsAreNeverRetriedEvenWhenAConditionMatches(ErrorKind kind) {
         RetryPolicy p = on(RetryCondition.pattern(".*"), RetryCondition.of(Kind.NETWORK));
         assertThat(RetryDecider.shouldRetry(p, kind, "network unreachable")).isFalse();
@@ -100,17 +108,22 @@ class RetryDeciderTest {
 
     @Test
     void aNullKindIsUnknown() {
-        assertThat(RetryDecider.shouldRetry(RetryPolicy.builder().build(), null, null)).isTrue();
-        assertThat(RetryDecider.shouldRetry(on(RetryCondition.of(Kind.TIMEOUT)), null, "timed out")).isTrue();
-        assertThat(RetryDecider.shouldRetry(on(RetryCondition.of(Kind.TIMEOUT)), null, null)).isFalse();
+        assertThat(RetryDecider.shouldRetry(RetryPolicy.builder().build(), null, null))
+                .isTrue();
+        assertThat(RetryDecider.shouldRetry(on(RetryCondition.of(Kind.TIMEOUT)), null, "timed out"))
+                .isTrue();
+        assertThat(RetryDecider.shouldRetry(on(RetryCondition.of(Kind.TIMEOUT)), null, null))
+                .isFalse();
     }
 
     @Test
     void anyOfSeveralConditionsIsEnough() {
         RetryPolicy p = on(RetryCondition.of(Kind.TIMEOUT), RetryCondition.of(Kind.RATE_LIMIT));
         assertThat(RetryDecider.shouldRetry(p, ErrorKind.COMMAND_FAILED, "429")).isTrue();
-        assertThat(RetryDecider.shouldRetry(p, ErrorKind.COMMAND_FAILED, "timeout")).isTrue();
-        assertThat(RetryDecider.shouldRetry(p, ErrorKind.COMMAND_FAILED, "connection refused")).isFalse();
+        assertThat(RetryDecider.shouldRetry(p, ErrorKind.COMMAND_FAILED, "timeout"))
+                .isTrue();
+        assertThat(RetryDecider.shouldRetry(p, ErrorKind.COMMAND_FAILED, "connection refused"))
+                .isFalse();
     }
 
     @Test
@@ -118,9 +131,11 @@ class RetryDeciderTest {
         RetryPolicy p = on(RetryCondition.pattern("flaky\\s+test"));
         assertThat(RetryDecider.shouldRetry(p, ErrorKind.COMMAND_FAILED, "3 failures: FLAKY  Test in suite"))
                 .isTrue();
-        assertThat(RetryDecider.shouldRetry(p, ErrorKind.COMMAND_FAILED, "flakytest")).isFalse();
+        assertThat(RetryDecider.shouldRetry(p, ErrorKind.COMMAND_FAILED, "flakytest"))
+                .isFalse();
         RetryPolicy unicode = on(RetryCondition.pattern("ÉCHEC"));
-        assertThat(RetryDecider.shouldRetry(unicode, ErrorKind.COMMAND_FAILED, "un échec")).isTrue();
+        assertThat(RetryDecider.shouldRetry(unicode, ErrorKind.COMMAND_FAILED, "un échec"))
+                .isTrue();
     }
 
     @Test
@@ -128,7 +143,8 @@ class RetryDeciderTest {
         RetryCondition a = RetryCondition.pattern("lock(ed)? by another process");
         RetryCondition b = RetryCondition.pattern("lock(ed)? by another process");
         assertThat(RetryDecider.compiled(a)).isSameAs(RetryDecider.compiled(a)).isSameAs(RetryDecider.compiled(b));
-        assertThat(RetryDecider.compiled(a).flags() & java.util.regex.Pattern.CASE_INSENSITIVE).isNotZero();
+        assertThat(RetryDecider.compiled(a).flags() & java.util.regex.Pattern.CASE_INSENSITIVE)
+                .isNotZero();
     }
 
     @Test
@@ -139,10 +155,13 @@ class RetryDeciderTest {
         RetryPolicy pattern = on(RetryCondition.pattern("^disk\\s+full$|disk full"));
         for (RetryPolicy p : new RetryPolicy[] {network, pattern}) {
             String word = p == network ? "connection" : "disk full";
-            assertThat(RetryDecider.shouldRetry(p, ErrorKind.COMMAND_FAILED, word + filler)).isTrue();
-            assertThat(RetryDecider.shouldRetry(p, ErrorKind.COMMAND_FAILED, filler + word)).isTrue();
-            assertThat(RetryDecider.shouldRetry(p, ErrorKind.COMMAND_FAILED,
-                    filler.substring(0, window) + word + filler)).isFalse();
+            assertThat(RetryDecider.shouldRetry(p, ErrorKind.COMMAND_FAILED, word + filler))
+                    .isTrue();
+            assertThat(RetryDecider.shouldRetry(p, ErrorKind.COMMAND_FAILED, filler + word))
+                    .isTrue();
+            assertThat(RetryDecider.shouldRetry(
+                            p, ErrorKind.COMMAND_FAILED, filler.substring(0, window) + word + filler))
+                    .isFalse();
         }
     }
 
@@ -152,15 +171,19 @@ class RetryDeciderTest {
         RetryPolicy network = on(RetryCondition.of(Kind.NETWORK));
         String whole = "x".repeat(window - 5) + "connection" + "x".repeat(window - 5);
         assertThat(whole).hasSize(2 * window);
-        assertThat(RetryDecider.shouldRetry(network, ErrorKind.COMMAND_FAILED, whole)).isTrue();
+        assertThat(RetryDecider.shouldRetry(network, ErrorKind.COMMAND_FAILED, whole))
+                .isTrue();
         String split = whole + "x"; // now the word straddles the end of the head window and misses the tail
-        assertThat(RetryDecider.shouldRetry(network, ErrorKind.COMMAND_FAILED, split)).isFalse();
+        assertThat(RetryDecider.shouldRetry(network, ErrorKind.COMMAND_FAILED, split))
+                .isFalse();
     }
 
     @Test
     void aCodeAtTheVeryEndsOfTheTextMatches() {
         assertThat(retries(Kind.SERVER_ERROR, ErrorKind.COMMAND_FAILED, "500")).isTrue();
-        assertThat(retries(Kind.RATE_LIMIT, ErrorKind.COMMAND_FAILED, "code 429")).isTrue();
-        assertThat(retries(Kind.RATE_LIMIT, ErrorKind.COMMAND_FAILED, "429: slow down")).isTrue();
+        assertThat(retries(Kind.RATE_LIMIT, ErrorKind.COMMAND_FAILED, "code 429"))
+                .isTrue();
+        assertThat(retries(Kind.RATE_LIMIT, ErrorKind.COMMAND_FAILED, "429: slow down"))
+                .isTrue();
     }
 }

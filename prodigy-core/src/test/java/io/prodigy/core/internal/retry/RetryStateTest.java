@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 class RetryStateTest {
 
     private static RetryPolicy.Builder exponential() {
-        return RetryPolicy.builder().backoff(Backoff.exponential(2)).initialDelay(Duration.ofSeconds(1))
+        return RetryPolicy.builder()
+                .backoff(Backoff.exponential(2))
+                .initialDelay(Duration.ofSeconds(1))
                 .maxDelay(Duration.ofMinutes(10));
     }
 
@@ -44,7 +46,9 @@ class RetryStateTest {
 
     @Test
     void aFailureNotWorthRetryingEndsAtOnce() {
-        RetryState s = state(exponential().maxAttempts(5).retryOn(RetryCondition.of(RetryCondition.Kind.TIMEOUT))
+        RetryState s = state(exponential()
+                .maxAttempts(5)
+                .retryOn(RetryCondition.of(RetryCondition.Kind.TIMEOUT))
                 .build());
         assertThat(s.nextDelay(ErrorKind.COMMAND_FAILED, "assertion failed")).isEmpty();
         assertThat(s.attempt()).isEqualTo(1);
@@ -55,7 +59,8 @@ class RetryStateTest {
 
     @Test
     void stopsBeforeADelayThatWouldExceedTheBudget() {
-        RetryState s = state(exponential().maxAttempts(10).retryBudget(Duration.ofSeconds(6)).build());
+        RetryState s = state(
+                exponential().maxAttempts(10).retryBudget(Duration.ofSeconds(6)).build());
         assertThat(s.nextDelay(ErrorKind.UNKNOWN, null)).contains(Duration.ofSeconds(1));
         assertThat(s.nextDelay(ErrorKind.UNKNOWN, null)).contains(Duration.ofSeconds(2));
         assertThat(s.nextDelay(ErrorKind.UNKNOWN, null)).isEmpty(); // 1 + 2 + 4 > 6
@@ -64,7 +69,8 @@ class RetryStateTest {
 
     @Test
     void aDelayThatExactlyUsesUpTheBudgetIsAllowed() {
-        RetryState s = state(exponential().maxAttempts(10).retryBudget(Duration.ofSeconds(7)).build());
+        RetryState s = state(
+                exponential().maxAttempts(10).retryBudget(Duration.ofSeconds(7)).build());
         assertThat(s.nextDelay(ErrorKind.UNKNOWN, null)).contains(Duration.ofSeconds(1));
         assertThat(s.nextDelay(ErrorKind.UNKNOWN, null)).contains(Duration.ofSeconds(2));
         assertThat(s.nextDelay(ErrorKind.UNKNOWN, null)).contains(Duration.ofSeconds(4));
@@ -74,8 +80,12 @@ class RetryStateTest {
 
     @Test
     void aZeroBudgetStillAllowsImmediateRetries() {
-        RetryState s = state(RetryPolicy.builder().maxAttempts(3).backoff(Backoff.fixed()).initialDelay(Duration.ZERO)
-                .retryBudget(Duration.ZERO).build());
+        RetryState s = state(RetryPolicy.builder()
+                .maxAttempts(3)
+                .backoff(Backoff.fixed())
+                .initialDelay(Duration.ZERO)
+                .retryBudget(Duration.ZERO)
+                .build());
         assertThat(s.nextDelay(ErrorKind.UNKNOWN, null)).contains(Duration.ZERO);
         assertThat(s.nextDelay(ErrorKind.UNKNOWN, null)).contains(Duration.ZERO);
         assertThat(s.nextDelay(ErrorKind.UNKNOWN, null)).isEmpty();
@@ -84,8 +94,13 @@ class RetryStateTest {
 
     @Test
     void jitteredDelaysComeFromTheGivenRandom() {
-        RetryPolicy p = RetryPolicy.builder().maxAttempts(3).backoff(Backoff.fixed())
-                .initialDelay(Duration.ofSeconds(10)).jitter(true).jitterFactor(0.2).build();
+        RetryPolicy p = RetryPolicy.builder()
+                .maxAttempts(3)
+                .backoff(Backoff.fixed())
+                .initialDelay(Duration.ofSeconds(10))
+                .jitter(true)
+                .jitterFactor(0.2)
+                .build();
         RetryState s = new RetryState(p, () -> 0.0);
         assertThat(s.nextDelay(ErrorKind.UNKNOWN, null)).contains(Duration.ofSeconds(9));
     }

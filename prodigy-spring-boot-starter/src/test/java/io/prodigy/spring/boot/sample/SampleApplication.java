@@ -46,7 +46,8 @@ public class SampleApplication {
          */
         public RunResult review(List<String> modules) {
             Workflow workflow = Workflow.mapReduce("review")
-                    .map(MapPhase.builder().input(WorkInput.values(modules))
+                    .map(MapPhase.builder()
+                            .input(WorkInput.values(modules))
                             .agentTemplate(Step.agent("review and commit ${item}")))
                     .reduce(Step.shell("echo ${map.successful} of ${map.total} reviewed"))
                     .build();

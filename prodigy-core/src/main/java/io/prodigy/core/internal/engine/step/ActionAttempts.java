@@ -60,7 +60,8 @@ final class ActionAttempts {
      * @throws InterruptedException if interrupted
      */
     StepOutcome run(Step step, int index, StepScope scope) throws InterruptedException {
-        RetryPolicy policy = step.retry() != null ? step.retry()
+        RetryPolicy policy = step.retry() != null
+                ? step.retry()
                 : run.workflow().defaultRetry() != null ? run.workflow().defaultRetry() : RetryPolicy.NONE;
         RetryState retry = new RetryState(policy, run.random());
         Double cost = null;
@@ -80,8 +81,11 @@ final class ActionAttempts {
             if (isThrottle(kind) && throttledWaits < MAX_THROTTLED_WAITS) {
                 throttledWaits++;
                 Duration wait = budget.throttled(scope.itemId(), kind, attempt.retryAfter(), throttledWaits);
-                LOG.info("{} was throttled ({}); waiting {} ms before trying again (not counted as a retry)",
-                        scope.where(index, step.label()), kind, wait.toMillis());
+                LOG.info(
+                        "{} was throttled ({}); waiting {} ms before trying again (not counted as a retry)",
+                        scope.where(index, step.label()),
+                        kind,
+                        wait.toMillis());
                 budget.waitOutThrottle(wait);
                 continue;
             }
@@ -89,12 +93,26 @@ final class ActionAttempts {
             if (delay.isEmpty()) {
                 return attempt.withUsage(cost, tokens);
             }
-            run.events().emit(new RunEvent.RetryScheduled(run.runId(), run.clock().instant(), scope.itemId(),
-                    step.label(), retry.attempt(), delay.get(), run.masker().mask(attempt.error() == null ? "failed"
-                    : attempt.error().message())));
-            LOG.info("Retrying {} (attempt {}) in {} ms: {}", scope.where(index, step.label()), retry.attempt(),
-                    delay.get().toMillis(), run.masker().mask(attempt.error() == null ? ""
-                            : attempt.error().message()));
+            run.events()
+                    .emit(new RunEvent.RetryScheduled(
+                            run.runId(),
+                            run.clock().instant(),
+                            scope.itemId(),
+                            step.label(),
+                            retry.attempt(),
+                            delay.get(),
+                            run.masker()
+                                    .mask(
+                                            attempt.error() == null
+                                                    ? "failed"
+                                                    : attempt.error().message())));
+            LOG.info(
+                    "Retrying {} (attempt {}) in {} ms: {}",
+                    scope.where(index, step.label()),
+                    retry.attempt(),
+                    delay.get().toMillis(),
+                    run.masker()
+                            .mask(attempt.error() == null ? "" : attempt.error().message()));
             Waits.sleep(delay.get(), run.cancellation());
         }
     }
@@ -111,9 +129,13 @@ final class ActionAttempts {
         Optional<VersionControl> vcs = scope.workspace().versionControl();
         boolean needsVcs = step.commitRequired() || step.autoCommit();
         if (needsVcs && vcs.isEmpty()) {
-            return StepOutcome.failure(ErrorKind.CONFIGURATION, "commit_required/auto_commit need a version-controlled "
-                    + "workspace, but " + scope.where(index, step.label()) + " runs in plain directory '"
-                    + scope.workspace().name() + "'; use the git worktree isolation", step.label(), Duration.ZERO);
+            return StepOutcome.failure(
+                    ErrorKind.CONFIGURATION,
+                    "commit_required/auto_commit need a version-controlled "
+                            + "workspace, but " + scope.where(index, step.label()) + " runs in plain directory '"
+                            + scope.workspace().name() + "'; use the git worktree isolation",
+                    step.label(),
+                    Duration.ZERO);
         }
         String before = needsVcs ? vcs.get().head() : null;
         StepOutcome outcome = runAction(step, index, scope);
@@ -126,16 +148,24 @@ final class ActionAttempts {
         }
         if (step.autoCommit() && vc.isDirty()) {
             String message = step.commitMessage() != null
-                    ? Interpolator.interpolate(step.commitMessage(), scope.vars(), Interpolator.Quoting.NONE,
-                    scope.where(index, step.label()))
+                    ? Interpolator.interpolate(
+                            step.commitMessage(),
+                            scope.vars(),
+                            Interpolator.Quoting.NONE,
+                            scope.where(index, step.label()))
                     : "prodigy: " + step.label() + (scope.itemId() != null ? " (" + scope.itemId() + ")" : "");
             vc.commitAll(message);
             return outcome;
         }
         if (step.commitRequired()) {
-            return outcome.withSuccess(false, new ItemError(ErrorKind.COMMIT_REQUIRED, "No commits created by "
-                    + scope.where(index, step.label()) + ": the step has commit_required: true but HEAD did not move",
-                    outcome.exitCode(), step.label()));
+            return outcome.withSuccess(
+                    false,
+                    new ItemError(
+                            ErrorKind.COMMIT_REQUIRED,
+                            "No commits created by " + scope.where(index, step.label())
+                                    + ": the step has commit_required: true but HEAD did not move",
+                            outcome.exitCode(),
+                            step.label()));
         }
         return outcome;
     }
@@ -144,8 +174,11 @@ final class ActionAttempts {
         String where = scope.where(index, step.label());
         Duration timeout = effectiveTimeout(step.timeout(), scope.deadline());
         if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
-            return StepOutcome.failure(ErrorKind.TIMEOUT, "the item's agent timeout was reached before " + where,
-                    step.label(), Duration.ZERO);
+            return StepOutcome.failure(
+                    ErrorKind.TIMEOUT,
+                    "the item's agent timeout was reached before " + where,
+                    step.label(),
+                    Duration.ZERO);
         }
         return actions.run(new ActionContext(step, scope, where, timeout, run, pipeline));
     }

@@ -19,8 +19,8 @@ import java.util.Map;
  * @param run the run's services
  * @param pipeline runs nested steps (a foreach body) with every control
  */
-public record ActionContext(Step step, StepScope scope, String where, Duration timeout, RunServices run,
-                            StepPipeline pipeline) {
+public record ActionContext(
+        Step step, StepScope scope, String where, Duration timeout, RunServices run, StepPipeline pipeline) {
 
     /** @return the step's label */
     public String label() {
@@ -38,8 +38,7 @@ public record ActionContext(Step step, StepScope scope, String where, Duration t
         Map<String, String> env = new LinkedHashMap<>(run.processEnv());
         env.putAll(scope.env());
         for (Map.Entry<String, String> e : step.env().entrySet()) {
-            env.put(e.getKey(), Interpolator.interpolate(e.getValue(), scope.vars(), Interpolator.Quoting.NONE,
-                    where));
+            env.put(e.getKey(), Interpolator.interpolate(e.getValue(), scope.vars(), Interpolator.Quoting.NONE, where));
         }
         env.putAll(extra);
         return env;
@@ -60,8 +59,11 @@ public record ActionContext(Step step, StepScope scope, String where, Duration t
      * @throws ProdigyException if it points outside the workspace
      */
     public Path outputFile() {
-        return resolveInside(scope.workspace().directory(), Interpolator.interpolate(step.outputFile(),
-                scope.vars(), Interpolator.Quoting.NONE, where), "output_file", where);
+        return resolveInside(
+                scope.workspace().directory(),
+                Interpolator.interpolate(step.outputFile(), scope.vars(), Interpolator.Quoting.NONE, where),
+                "output_file",
+                where);
     }
 
     /**
@@ -77,8 +79,8 @@ public record ActionContext(Step step, StepScope scope, String where, Duration t
     public static Path resolveInside(Path root, String relative, String what, String where) {
         Path p = root.resolve(relative).normalize();
         if (!p.startsWith(root.normalize())) {
-            throw new ProdigyException(what + " '" + relative + "' points outside the workspace " + root + " ("
-                    + where + ")");
+            throw new ProdigyException(
+                    what + " '" + relative + "' points outside the workspace " + root + " (" + where + ")");
         }
         return p;
     }

@@ -39,22 +39,40 @@ final class AgentAction implements StepActionHandler<StepAction.Agent> {
     @Override
     public StepOutcome run(StepAction.Agent agent, ActionContext context) throws InterruptedException {
         String where = context.where();
-        String command = Interpolator.interpolate(agent.command(), context.scope().vars(),
-                Interpolator.Quoting.PROMPT, where);
+        String command =
+                Interpolator.interpolate(agent.command(), context.scope().vars(), Interpolator.Quoting.PROMPT, where);
         RunServices run = context.run();
         String label = context.label();
         if (run.agentRunner() == null) {
-            return StepOutcome.failure(ErrorKind.CONFIGURATION, "no AgentRunner is configured, so " + where
-                    + " cannot run; register one with Prodigy.builder().agentRunner(...)", label, Duration.ZERO);
+            return StepOutcome.failure(
+                    ErrorKind.CONFIGURATION,
+                    "no AgentRunner is configured, so " + where
+                            + " cannot run; register one with Prodigy.builder().agentRunner(...)",
+                    label,
+                    Duration.ZERO);
         }
         StepScope scope = context.scope();
         Path cwd = context.workingDirectory();
         Map<String, String> env = new LinkedHashMap<>(context.environment(Map.of()));
         env.put("PRODIGY_AUTOMATION", "true");
-        AgentRequest request = new AgentRequest(command, cwd, env, context.timeout(), run.runId(), scope.itemId(),
-                label, run.stateDirectory(), activity -> run.events().emit(new RunEvent.AgentActivity(run.runId(),
-                run.clock().instant(), scope.itemId(), label, activity.type(), run.masker().mask(activity.summary()),
-                activity.details())));
+        AgentRequest request = new AgentRequest(
+                command,
+                cwd,
+                env,
+                context.timeout(),
+                run.runId(),
+                scope.itemId(),
+                label,
+                run.stateDirectory(),
+                activity -> run.events()
+                        .emit(new RunEvent.AgentActivity(
+                                run.runId(),
+                                run.clock().instant(),
+                                scope.itemId(),
+                                label,
+                                activity.type(),
+                                run.masker().mask(activity.summary()),
+                                activity.details())));
         Instant start = run.clock().instant();
         AgentResult result;
         Thread self = Thread.currentThread();
@@ -64,27 +82,48 @@ final class AgentAction implements StepActionHandler<StepAction.Agent> {
         } catch (InterruptedException e) {
             if (run.cancellation().isCancelled()) {
                 Thread.interrupted();
-                return StepOutcome.failure(ErrorKind.CANCELLED, where + " was cancelled", label,
+                return StepOutcome.failure(
+                        ErrorKind.CANCELLED,
+                        where + " was cancelled",
+                        label,
                         Duration.between(start, run.clock().instant()));
             }
             throw e;
         } catch (AgentExecutionException e) {
-            return StepOutcome.failure(e.retryable() ? ErrorKind.CRASH : ErrorKind.CONFIGURATION,
-                    where + ": " + e.getMessage(), label, Duration.between(start, run.clock().instant()));
+            return StepOutcome.failure(
+                    e.retryable() ? ErrorKind.CRASH : ErrorKind.CONFIGURATION,
+                    where + ": " + e.getMessage(),
+                    label,
+                    Duration.between(start, run.clock().instant()));
         } catch (RuntimeException e) {
-            return StepOutcome.failure(ErrorKind.CRASH, where + ": the agent runner failed: " + e, label,
+            return StepOutcome.failure(
+                    ErrorKind.CRASH,
+                    where + ": the agent runner failed: " + e,
+                    label,
                     Duration.between(start, run.clock().instant()));
         } finally {
             run.agents().ended(self);
         }
         if (result == null) {
-            return StepOutcome.failure(ErrorKind.CRASH, where + ": the agent runner returned no result", label,
+            return StepOutcome.failure(
+                    ErrorKind.CRASH,
+                    where + ": the agent runner returned no result",
+                    label,
                     Duration.between(start, run.clock().instant()));
         }
-        Duration d = result.duration() != null ? result.duration() : Duration.between(start, run.clock().instant());
-        ItemError error = result.success() ? null : new ItemError(result.errorKind(),
-                where + " failed: " + (result.errorMessage() == null ? result.errorKind().name()
-                        : result.errorMessage()), result.exitCode(), label);
+        Duration d = result.duration() != null
+                ? result.duration()
+                : Duration.between(start, run.clock().instant());
+        ItemError error = result.success()
+                ? null
+                : new ItemError(
+                        result.errorKind(),
+                        where + " failed: "
+                                + (result.errorMessage() == null
+                                        ? result.errorKind().name()
+                                        : result.errorMessage()),
+                        result.exitCode(),
+                        label);
         if (result.output() != null) {
             scope.vars().putString("claude.output", result.output());
         }
@@ -100,14 +139,23 @@ final class AgentAction implements StepActionHandler<StepAction.Agent> {
                 }
                 Files.writeString(out, result.output(), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                return StepOutcome.failure(ErrorKind.CONFIGURATION, "cannot write output_file " + out + ": "
-                        + e.getMessage(), label, d);
+                return StepOutcome.failure(
+                        ErrorKind.CONFIGURATION, "cannot write output_file " + out + ": " + e.getMessage(), label, d);
             }
         }
         if (result.transcript() != null) {
             scope.vars().putString("claude.transcript", result.transcript().toString());
         }
-        return new StepOutcome(result.success(), false, result.exitCode(), result.output(), "", d, error,
-                result.costUsd(), result.tokens(), result.retryAfter());
+        return new StepOutcome(
+                result.success(),
+                false,
+                result.exitCode(),
+                result.output(),
+                "",
+                d,
+                error,
+                result.costUsd(),
+                result.tokens(),
+                result.retryAfter());
     }
 }

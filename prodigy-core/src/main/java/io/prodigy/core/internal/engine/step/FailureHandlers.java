@@ -71,9 +71,15 @@ final class FailureHandlers {
                 String msg = "on_failure handler of " + scope.where(index, step.label()) + " failed: "
                         + (handler.error() == null ? "?" : handler.error().message()) + " (original failure: "
                         + (current.error() == null ? "?" : current.error().message()) + ")";
-                return current.withSuccess(false, new ItemError(
-                        handler.error() == null ? ErrorKind.UNKNOWN : handler.error().kind(), msg,
-                        current.exitCode(), step.label()));
+                return current.withSuccess(
+                        false,
+                        new ItemError(
+                                handler.error() == null
+                                        ? ErrorKind.UNKNOWN
+                                        : handler.error().kind(),
+                                msg,
+                                current.exitCode(),
+                                step.label()));
             }
             if (!policy.retryOriginal()) {
                 break;
@@ -95,15 +101,20 @@ final class FailureHandlers {
         ItemError e = failed.error();
         String stderr = failed.stderr() == null ? "" : failed.stderr();
         vars.putString("error.message", !stderr.isBlank() ? stderr : e == null ? "" : e.message());
-        vars.put("error.exit_code", failed.exitCode() == null ? IntNode.valueOf(-1) : IntNode.valueOf(failed.exitCode()));
+        vars.put(
+                "error.exit_code",
+                failed.exitCode() == null ? IntNode.valueOf(-1) : IntNode.valueOf(failed.exitCode()));
         vars.putString("error.step", step.label());
         vars.putString("error.timestamp", clock.instant().toString());
-        vars.putString("error.kind", e == null ? ErrorKind.UNKNOWN.name() : e.kind().name());
+        vars.putString(
+                "error.kind", e == null ? ErrorKind.UNKNOWN.name() : e.kind().name());
         String combined = "STDOUT:\n" + (failed.stdout() == null ? "" : failed.stdout()) + "\nSTDERR:\n" + stderr;
         vars.putString("shell.output", combined.length() > INLINE_OUTPUT_LIMIT ? spill(combined) : combined);
         vars.putString("shell.stderr", stderr);
         vars.put("shell.attempt", IntNode.valueOf(attempt));
-        vars.put("shell.exit_code", failed.exitCode() == null ? IntNode.valueOf(-1) : IntNode.valueOf(failed.exitCode()));
+        vars.put(
+                "shell.exit_code",
+                failed.exitCode() == null ? IntNode.valueOf(-1) : IntNode.valueOf(failed.exitCode()));
     }
 
     private String spill(String text) {

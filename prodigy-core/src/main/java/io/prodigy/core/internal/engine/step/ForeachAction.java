@@ -73,8 +73,8 @@ final class ForeachAction implements StepActionHandler<StepAction.Foreach> {
                 }
             }
         } else {
-            ExecutorService pool = Executors.newFixedThreadPool(Math.min(fe.parallel(), total),
-                    new NamedThreadFactory("prodigy-foreach"));
+            ExecutorService pool = Executors.newFixedThreadPool(
+                    Math.min(fe.parallel(), total), new NamedThreadFactory("prodigy-foreach"));
             try {
                 List<Future<StepOutcome>> futures = new ArrayList<>(total);
                 for (int i = 0; i < total; i++) {
@@ -99,8 +99,8 @@ final class ForeachAction implements StepActionHandler<StepAction.Foreach> {
                         }
                     } catch (ExecutionException e) {
                         failures.incrementAndGet();
-                        outcomes.add(StepOutcome.failure(ErrorKind.UNKNOWN, String.valueOf(e.getCause()),
-                                context.label(), Duration.ZERO));
+                        outcomes.add(StepOutcome.failure(
+                                ErrorKind.UNKNOWN, String.valueOf(e.getCause()), context.label(), Duration.ZERO));
                     }
                 }
             } finally {
@@ -111,8 +111,8 @@ final class ForeachAction implements StepActionHandler<StepAction.Foreach> {
     }
 
     /** The elements' outputs in one outcome, failed (naming the first failure) when any element failed. */
-    private static StepOutcome joined(List<StepOutcome> outcomes, int failures, int total, ActionContext context,
-                                      StepScope scope) {
+    private static StepOutcome joined(
+            List<StepOutcome> outcomes, int failures, int total, ActionContext context, StepScope scope) {
         StringBuilder out = new StringBuilder();
         StepOutcome firstFailure = null;
         for (StepOutcome o : outcomes) {
@@ -128,17 +128,31 @@ final class ForeachAction implements StepActionHandler<StepAction.Foreach> {
         }
         scope.vars().putString("foreach.output", out.toString());
         if (firstFailure != null) {
-            return new StepOutcome(false, false, firstFailure.exitCode(), out.toString(), "", Duration.ZERO,
-                    new ItemError(firstFailure.error() == null ? ErrorKind.UNKNOWN : firstFailure.error().kind(),
+            return new StepOutcome(
+                    false,
+                    false,
+                    firstFailure.exitCode(),
+                    out.toString(),
+                    "",
+                    Duration.ZERO,
+                    new ItemError(
+                            firstFailure.error() == null
+                                    ? ErrorKind.UNKNOWN
+                                    : firstFailure.error().kind(),
                             context.where() + ": " + failures + " of " + total + " element(s) failed; first: "
-                                    + (firstFailure.error() == null ? "?" : firstFailure.error().message()),
-                            firstFailure.exitCode(), context.label()), null);
+                                    + (firstFailure.error() == null
+                                            ? "?"
+                                            : firstFailure.error().message()),
+                            firstFailure.exitCode(),
+                            context.label()),
+                    null);
         }
         return new StepOutcome(true, false, 0, out.toString(), "", Duration.ZERO, null, null);
     }
 
-    private static StepOutcome element(StepPipeline pipeline, StepAction.Foreach fe, StepScope scope, String element,
-                                       int index, int total) throws InterruptedException {
+    private static StepOutcome element(
+            StepPipeline pipeline, StepAction.Foreach fe, StepScope scope, String element, int index, int total)
+            throws InterruptedException {
         Variables vars = scope.vars().child();
         vars.putString("item", element);
         vars.put("index", IntNode.valueOf(index));

@@ -12,8 +12,7 @@ import java.util.List;
  * modified, deleted and changed, the commits themselves, and the line counts.
  */
 final class GitVariables {
-    private GitVariables() {
-    }
+    private GitVariables() {}
 
     /**
      * The last control: applies to every step that ran in a version-controlled workspace, succeeded or not.
@@ -24,7 +23,9 @@ final class GitVariables {
      */
     static StepOutcome apply(StepRun run, StepOutcome outcome) {
         if (run.headBefore() != null) {
-            run.scope().workspace().versionControl()
+            run.scope()
+                    .workspace()
+                    .versionControl()
                     .ifPresent(vc -> set(vc, run.headBefore(), run.scope().vars()));
         }
         return outcome;

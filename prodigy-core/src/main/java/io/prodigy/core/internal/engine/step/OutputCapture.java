@@ -27,8 +27,7 @@ import java.util.regex.Pattern;
  * per-kind names ({@code shell.output}, {@code last.output}), and a setup phase's {@code capture_outputs}.
  */
 public final class OutputCapture {
-    private OutputCapture() {
-    }
+    private OutputCapture() {}
 
     /** Names under {@code shell.} that the engine itself sets; a capture never shadows them. */
     private static final Set<String> SHELL_OWN = Set.of("output", "stderr", "exit_code", "attempt");
@@ -70,8 +69,11 @@ public final class OutputCapture {
             vars.putString(name + ".stderr", stderr.endsWith("\n") ? stderr.substring(0, stderr.length() - 1) : stderr);
         }
         if (streams.exitCode()) {
-            vars.put(name + ".exit_code", outcome.exitCode() == null ? IntNode.valueOf(outcome.success() ? 0 : -1)
-                    : IntNode.valueOf(outcome.exitCode()));
+            vars.put(
+                    name + ".exit_code",
+                    outcome.exitCode() == null
+                            ? IntNode.valueOf(outcome.success() ? 0 : -1)
+                            : IntNode.valueOf(outcome.exitCode()));
         }
         if (streams.success()) {
             vars.put(name + ".success", BooleanNode.valueOf(outcome.success()));
@@ -96,8 +98,10 @@ public final class OutputCapture {
                 try {
                     return Json.parse(text);
                 } catch (JsonProcessingException e) {
-                    throw new InterpolationException(name, "capture '" + name + "' expects JSON output, but the "
-                            + "output is not valid JSON: " + e.getOriginalMessage());
+                    throw new InterpolationException(
+                            name,
+                            "capture '" + name + "' expects JSON output, but the " + "output is not valid JSON: "
+                                    + e.getOriginalMessage());
                 }
             case LINES: {
                 ArrayNode arr = Json.NODES.arrayNode();
@@ -116,8 +120,10 @@ public final class OutputCapture {
                     }
                     return DoubleNode.valueOf(Double.parseDouble(t));
                 } catch (NumberFormatException e) {
-                    throw new InterpolationException(name, "capture '" + name + "' expects a number, but the output "
-                            + "was '" + (t.length() > 80 ? t.substring(0, 80) + "..." : t) + "'");
+                    throw new InterpolationException(
+                            name,
+                            "capture '" + name + "' expects a number, but the output " + "was '"
+                                    + (t.length() > 80 ? t.substring(0, 80) + "..." : t) + "'");
                 }
             }
             case BOOLEAN: {
@@ -177,8 +183,8 @@ public final class OutputCapture {
                     if (c.defaultValue() != null) {
                         return Json.text(c.defaultValue());
                     }
-                    throw new ProdigyException("capture_outputs '" + name + "': json_path '" + c.jsonPath()
-                            + "' matched nothing");
+                    throw new ProdigyException(
+                            "capture_outputs '" + name + "': json_path '" + c.jsonPath() + "' matched nothing");
                 }
                 return found.size() == 1 ? found.get(0) : Json.MAPPER.valueToTree(found);
             } catch (JsonProcessingException e) {

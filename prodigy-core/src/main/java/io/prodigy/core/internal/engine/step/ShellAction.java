@@ -32,8 +32,8 @@ final class ShellAction implements StepActionHandler<StepAction.Shell> {
 
     @Override
     public StepOutcome run(StepAction.Shell shell, ActionContext context) throws InterruptedException {
-        String command = Interpolator.interpolate(shell.command(), context.scope().vars(), Interpolator.Quoting.SHELL,
-                context.where());
+        String command = Interpolator.interpolate(
+                shell.command(), context.scope().vars(), Interpolator.Quoting.SHELL, context.where());
         return runCommand(command, context, Map.of());
     }
 
@@ -52,8 +52,11 @@ final class ShellAction implements StepActionHandler<StepAction.Shell> {
         String label = context.label();
         Path cwd = context.workingDirectory();
         if (!Files.isDirectory(cwd)) {
-            return StepOutcome.failure(ErrorKind.CONFIGURATION, "working_dir does not exist: " + cwd + " (" + where
-                    + ")", label, Duration.ZERO);
+            return StepOutcome.failure(
+                    ErrorKind.CONFIGURATION,
+                    "working_dir does not exist: " + cwd + " (" + where + ")",
+                    label,
+                    Duration.ZERO);
         }
         ProcessSpec.Builder spec = ProcessSpec.shell(command)
                 .workingDirectory(cwd)
@@ -67,8 +70,11 @@ final class ShellAction implements StepActionHandler<StepAction.Shell> {
                     Files.createDirectories(parent);
                 }
             } catch (IOException e) {
-                return StepOutcome.failure(ErrorKind.CONFIGURATION, "cannot create the directory of output_file "
-                        + out + ": " + e.getMessage(), label, Duration.ZERO);
+                return StepOutcome.failure(
+                        ErrorKind.CONFIGURATION,
+                        "cannot create the directory of output_file " + out + ": " + e.getMessage(),
+                        label,
+                        Duration.ZERO);
             }
             spec.stdoutFile(out);
         }
@@ -80,13 +86,20 @@ final class ShellAction implements StepActionHandler<StepAction.Shell> {
         }
         ItemError error = null;
         if (r.timedOut()) {
-            error = new ItemError(ErrorKind.TIMEOUT, where + " timed out after " + human(context.timeout())
-                    + " and its processes were killed", r.exitCode(), label);
+            error = new ItemError(
+                    ErrorKind.TIMEOUT,
+                    where + " timed out after " + human(context.timeout()) + " and its processes were killed",
+                    r.exitCode(),
+                    label);
         } else if (r.cancelled()) {
             error = new ItemError(ErrorKind.CANCELLED, where + " was cancelled", r.exitCode(), label);
         } else if (r.exitCode() != 0) {
-            error = new ItemError(ErrorKind.COMMAND_FAILED, where + " exited with code " + r.exitCode()
-                    + tail(r.stderr().isBlank() ? r.stdout() : r.stderr()), r.exitCode(), label);
+            error = new ItemError(
+                    ErrorKind.COMMAND_FAILED,
+                    where + " exited with code " + r.exitCode()
+                            + tail(r.stderr().isBlank() ? r.stdout() : r.stderr()),
+                    r.exitCode(),
+                    label);
         }
         return new StepOutcome(error == null, false, r.exitCode(), r.stdout(), r.stderr(), r.duration(), error, null);
     }

@@ -41,6 +41,5 @@ public interface StepActionHandler<A extends StepAction> {
      * @param prefix names the kind of action, such as {@code "shell: "}
      * @param template the command with its {@code ${...}} references
      */
-    record Command(String prefix, String template) {
-    }
+    record Command(String prefix, String template) {}
 }

@@ -29,8 +29,8 @@ final class StepActions {
 
     /** @return the handlers of the shell, agent, write-file and foreach actions */
     static StepActions standard() {
-        return new StepActions(List.of(new ShellAction(), new AgentAction(), new WriteFileAction(),
-                new ForeachAction()));
+        return new StepActions(
+                List.of(new ShellAction(), new AgentAction(), new WriteFileAction(), new ForeachAction()));
     }
 
     /**
@@ -52,8 +52,7 @@ final class StepActions {
         return handlerOf(action).command(action);
     }
 
-    private <A extends StepAction> StepOutcome dispatch(A action, ActionContext context)
-            throws InterruptedException {
+    private <A extends StepAction> StepOutcome dispatch(A action, ActionContext context) throws InterruptedException {
         return handlerOf(action).run(action, context);
     }
 

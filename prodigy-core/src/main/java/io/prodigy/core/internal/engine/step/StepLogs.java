@@ -55,11 +55,18 @@ public final class StepLogs {
             return;
         }
         StringBuilder sb = new StringBuilder();
-        sb.append("── ").append(scope.phase()).append(" step ").append(index + 1).append(": ")
-                .append(oneLine(command)).append(" · ")
+        sb.append("── ")
+                .append(scope.phase())
+                .append(" step ")
+                .append(index + 1)
+                .append(": ")
+                .append(oneLine(command))
+                .append(" · ")
                 .append(outcome.success() ? "ok" : "FAILED")
                 .append(outcome.exitCode() != null ? " (exit " + outcome.exitCode() + ")" : "")
-                .append(" · ").append(millis(outcome.duration())).append('\n');
+                .append(" · ")
+                .append(millis(outcome.duration()))
+                .append('\n');
         appendStream(sb, "", stdout);
         appendStream(sb, "stderr: ", stderr);
         if (!outcome.success() && outcome.error() != null && stdout.isBlank() && stderr.isBlank()) {
@@ -74,7 +81,10 @@ public final class StepLogs {
         }
         String t = text;
         if (t.length() > MAX_STREAM_CHARS) {
-            sb.append(prefix).append("[... ").append(t.length() - MAX_STREAM_CHARS).append(" characters before ...]\n");
+            sb.append(prefix)
+                    .append("[... ")
+                    .append(t.length() - MAX_STREAM_CHARS)
+                    .append(" characters before ...]\n");
             t = t.substring(t.length() - MAX_STREAM_CHARS);
         }
         t = t.endsWith("\n") ? t.substring(0, t.length() - 1) : t;

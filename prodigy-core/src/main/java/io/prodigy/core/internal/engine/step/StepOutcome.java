@@ -19,9 +19,17 @@ import java.time.Duration;
  * @param tokens agent tokens
  * @param retryAfter when a throttled backend accepts work again, or null
  */
-public record StepOutcome(boolean success, boolean skipped, Integer exitCode, String stdout, String stderr,
-                          Duration duration, ItemError error, Double costUsd, TokenUsage tokens,
-                          java.time.Instant retryAfter) {
+public record StepOutcome(
+        boolean success,
+        boolean skipped,
+        Integer exitCode,
+        String stdout,
+        String stderr,
+        Duration duration,
+        ItemError error,
+        Double costUsd,
+        TokenUsage tokens,
+        java.time.Instant retryAfter) {
 
     /** Applies defaults. */
     public StepOutcome {
@@ -40,8 +48,15 @@ public record StepOutcome(boolean success, boolean skipped, Integer exitCode, St
      * @param error why it failed, or null
      * @param costUsd agent cost, or null
      */
-    public StepOutcome(boolean success, boolean skipped, Integer exitCode, String stdout, String stderr,
-                       Duration duration, ItemError error, Double costUsd) {
+    public StepOutcome(
+            boolean success,
+            boolean skipped,
+            Integer exitCode,
+            String stdout,
+            String stderr,
+            Duration duration,
+            ItemError error,
+            Double costUsd) {
         this(success, skipped, exitCode, stdout, stderr, duration, error, costUsd, TokenUsage.NONE, null);
     }
 
@@ -67,8 +82,8 @@ public record StepOutcome(boolean success, boolean skipped, Integer exitCode, St
      * @return this outcome, succeeded or failed
      */
     public StepOutcome withSuccess(boolean ok, ItemError err) {
-        return new StepOutcome(ok, skipped, exitCode, stdout, stderr, duration, ok ? null : err, costUsd, tokens,
-                retryAfter);
+        return new StepOutcome(
+                ok, skipped, exitCode, stdout, stderr, duration, ok ? null : err, costUsd, tokens, retryAfter);
     }
 
     /** @param d how long it took @return this outcome with that duration */

@@ -22,8 +22,7 @@ import org.slf4j.LoggerFactory;
 final class StepOutputs {
     private static final Logger LOG = LoggerFactory.getLogger(StepOutputs.class);
 
-    private StepOutputs() {
-    }
+    private StepOutputs() {}
 
     /**
      * The control for a succeeded step with {@code outputs}.
@@ -50,32 +49,50 @@ final class StepOutputs {
     static StepOutcome resolve(Step step, StepScope scope, String headBefore, String where, StepOutcome outcome) {
         Optional<VersionControl> vcs = scope.workspace().versionControl();
         if (vcs.isEmpty() || headBefore == null) {
-            return fail(step, outcome, ErrorKind.CONFIGURATION, "outputs of " + where + " are found in its commits, but it runs in plain "
-                    + "directory '" + scope.workspace().name() + "'; use the git worktree isolation");
+            return fail(
+                    step,
+                    outcome,
+                    ErrorKind.CONFIGURATION,
+                    "outputs of " + where + " are found in its commits, but it runs in plain " + "directory '"
+                            + scope.workspace().name() + "'; use the git worktree isolation");
         }
         List<String> files;
         try {
             files = changedFiles(vcs.get(), headBefore);
         } catch (ProdigyException | UnsupportedOperationException e) {
-            return fail(step, outcome, ErrorKind.WORKSPACE, "cannot list the files of the last commit for the outputs of " + where + ": "
-                    + e.getMessage());
+            return fail(
+                    step,
+                    outcome,
+                    ErrorKind.WORKSPACE,
+                    "cannot list the files of the last commit for the outputs of " + where + ": " + e.getMessage());
         }
         Path root = scope.workspace().directory();
         for (Map.Entry<String, String> output : step.outputs().entrySet()) {
             String pattern = output.getValue();
-            String match = files.stream().filter(f -> matches(f, pattern)).findFirst().orElse(null);
+            String match =
+                    files.stream().filter(f -> matches(f, pattern)).findFirst().orElse(null);
             if (match == null) {
-                return fail(step, outcome, ErrorKind.COMMAND_FAILED, "output '" + output.getKey() + "' of " + where + ": no file matching '"
-                        + pattern + "' in the step's commits" + (files.isEmpty() ? " (they changed no file)"
-                        : " (changed: " + String.join(", ", files.subList(0, Math.min(10, files.size())))
-                        + (files.size() > 10 ? ", ..." : "") + ")"));
+                return fail(
+                        step,
+                        outcome,
+                        ErrorKind.COMMAND_FAILED,
+                        "output '" + output.getKey() + "' of " + where + ": no file matching '"
+                                + pattern + "' in the step's commits"
+                                + (files.isEmpty()
+                                        ? " (they changed no file)"
+                                        : " (changed: "
+                                                + String.join(", ", files.subList(0, Math.min(10, files.size())))
+                                                + (files.size() > 10 ? ", ..." : "") + ")"));
             }
             String value = root.resolve(match).toAbsolutePath().normalize().toString();
             if (step.id() != null) {
                 scope.vars().putString(step.id() + "." + output.getKey(), value);
             }
-            LOG.info("{}: output '{}' is {}", where, step.id() == null ? output.getKey()
-                    : step.id() + "." + output.getKey(), value);
+            LOG.info(
+                    "{}: output '{}' is {}",
+                    where,
+                    step.id() == null ? output.getKey() : step.id() + "." + output.getKey(),
+                    value);
         }
         return outcome;
     }
@@ -134,7 +151,6 @@ final class StepOutputs {
     }
 
     private static StepOutcome fail(Step step, StepOutcome outcome, ErrorKind kind, String message) {
-        return outcome.withSuccess(false, new ItemError(kind, message, outcome.exitCode(),
-                step.label()));
+        return outcome.withSuccess(false, new ItemError(kind, message, outcome.exitCode(), step.label()));
     }
 }

@@ -98,13 +98,24 @@ public final class StepPipeline {
         String label = step.label();
         if (step.when() != null && !conditionHolds(step, scope, index)) {
             StepOutcome skipped = StepOutcome.skippedStep();
-            run.events().emit(new RunEvent.StepFinished(run.runId(), run.clock().instant(), scope.itemId(),
-                    scope.phase(), index, label, true, true, null, Duration.ZERO));
+            run.events()
+                    .emit(new RunEvent.StepFinished(
+                            run.runId(),
+                            run.clock().instant(),
+                            scope.itemId(),
+                            scope.phase(),
+                            index,
+                            label,
+                            true,
+                            true,
+                            null,
+                            Duration.ZERO));
             return skipped;
         }
         String command = filledIn(step, scope);
-        run.events().emit(new RunEvent.StepStarted(run.runId(), start, scope.itemId(), scope.phase(), index, label,
-                command));
+        run.events()
+                .emit(new RunEvent.StepStarted(
+                        run.runId(), start, scope.itemId(), scope.phase(), index, label, command));
         StepOutcome outcome;
         try {
             outcome = controlled(step, index, scope);
@@ -113,9 +124,19 @@ public final class StepPipeline {
         }
         outcome = outcome.withDuration(Duration.between(start, run.clock().instant()));
         stepLogs.append(scope, index, command, outcome);
-        run.events().emit(new RunEvent.StepFinished(run.runId(), run.clock().instant(), scope.itemId(),
-                scope.phase(), index, label, false, outcome.success(), outcome.exitCode(), outcome.duration(),
-                stepLogs.tail(outcome.stdout(), outcome.stderr(), RunEvent.StepFinished.MAX_OUTPUT_CHARS)));
+        run.events()
+                .emit(new RunEvent.StepFinished(
+                        run.runId(),
+                        run.clock().instant(),
+                        scope.itemId(),
+                        scope.phase(),
+                        index,
+                        label,
+                        false,
+                        outcome.success(),
+                        outcome.exitCode(),
+                        outcome.duration(),
+                        stepLogs.tail(outcome.stdout(), outcome.stderr(), RunEvent.StepFinished.MAX_OUTPUT_CHARS)));
         return outcome;
     }
 
@@ -138,15 +159,17 @@ public final class StepPipeline {
 
     /** The action with its retries, then every control in order. */
     private StepOutcome controlled(Step step, int index, StepScope scope) throws InterruptedException {
-        String headBefore = scope.workspace().versionControl().map(VersionControl::head).orElse(null);
+        String headBefore =
+                scope.workspace().versionControl().map(VersionControl::head).orElse(null);
         StepRun stepRun = new StepRun(step, index, scope, headBefore);
         StepOutcome outcome = attempts.run(step, index, scope);
         for (StepControl control : controls) {
             outcome = control.apply(stepRun, outcome);
         }
         if (!outcome.success() && outcome.error() == null) {
-            outcome = outcome.withSuccess(false, new ItemError(ErrorKind.UNKNOWN, step.label() + " failed",
-                    outcome.exitCode(), step.label()));
+            outcome = outcome.withSuccess(
+                    false,
+                    new ItemError(ErrorKind.UNKNOWN, step.label() + " failed", outcome.exitCode(), step.label()));
         }
         return outcome;
     }
@@ -197,8 +220,8 @@ public final class StepPipeline {
         try {
             expr = conditions.computeIfAbsent(step.when(), Expression::parse);
         } catch (ExpressionException e) {
-            throw new ExpressionException(e.expression(), e.column(),
-                    e.reason() + " (when: of " + scope.where(index, step.label()) + ")");
+            throw new ExpressionException(
+                    e.expression(), e.column(), e.reason() + " (when: of " + scope.where(index, step.label()) + ")");
         }
         return expr.test(scope.vars()::resolve);
     }

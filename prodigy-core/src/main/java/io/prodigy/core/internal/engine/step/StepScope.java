@@ -15,8 +15,8 @@ import java.util.Map;
  * @param deadline the instant by which the step must end (an item's agent timeout), or null
  * @param env extra environment variables for processes (e.g. {@code PRODIGY_ITEM_ID})
  */
-public record StepScope(Variables vars, Workspace workspace, String phase, String itemId, Instant deadline,
-                        Map<String, String> env) {
+public record StepScope(
+        Variables vars, Workspace workspace, String phase, String itemId, Instant deadline, Map<String, String> env) {
 
     /**
      * @param v other variables (a child scope's)
@@ -41,7 +41,11 @@ public record StepScope(Variables vars, Workspace workspace, String phase, Strin
      * @return the step named for people: {@code step 2 'make test' in setup (item 7)}
      */
     public String where(int index, String label) {
-        StringBuilder sb = new StringBuilder("step ").append(index + 1).append(" '").append(label).append("' in ")
+        StringBuilder sb = new StringBuilder("step ")
+                .append(index + 1)
+                .append(" '")
+                .append(label)
+                .append("' in ")
                 .append(phase);
         if (itemId != null) {
             sb.append(" (item ").append(itemId).append(')');

@@ -60,13 +60,19 @@ final class ValidationLoop {
         double completion = check.completion();
         int rounds = 0;
         String handlerFailure = null;
-        while (completion < v.threshold() && v.onIncomplete() != null && rounds < v.onIncomplete().maxAttempts()) {
+        while (completion < v.threshold()
+                && v.onIncomplete() != null
+                && rounds < v.onIncomplete().maxAttempts()) {
             rounds++;
             scope.vars().put("validation.attempt_number", IntNode.valueOf(rounds));
             scope.vars().put("validation.attempt", IntNode.valueOf(rounds));
-            scope.vars().put("validation.max_attempts", IntNode.valueOf(v.onIncomplete().maxAttempts()));
-            LOG.info("Validation of {} at {}% (threshold {}%), running on_incomplete (round {} of {})", where,
-                    completion, v.threshold(), rounds, v.onIncomplete().maxAttempts());
+            scope.vars()
+                    .put(
+                            "validation.max_attempts",
+                            IntNode.valueOf(v.onIncomplete().maxAttempts()));
+            LOG.info(
+                    "Validation of {} at {}% (threshold {}%), running on_incomplete (round {} of {})",
+                    where, completion, v.threshold(), rounds, v.onIncomplete().maxAttempts());
             StepOutcome fix = pipeline.runAll(v.onIncomplete().commands(), scope);
             if (!fix.success()) {
                 handlerFailure = fix.error() == null ? "?" : fix.error().message();
@@ -87,8 +93,8 @@ final class ValidationLoop {
             LOG.warn("{}; going on because fail_workflow is false", msg);
             return outcome;
         }
-        return outcome.withSuccess(false, new ItemError(ErrorKind.VALIDATION_FAILED, msg, outcome.exitCode(),
-                step.label()));
+        return outcome.withSuccess(
+                false, new ItemError(ErrorKind.VALIDATION_FAILED, msg, outcome.exitCode(), step.label()));
     }
 
     /**
@@ -97,14 +103,19 @@ final class ValidationLoop {
      * @param completion the score
      * @param failure why the validation command failed (its error, with the end of its output), or null
      */
-    private record ValidationRun(double completion, String failure) {
-    }
+    private record ValidationRun(double completion, String failure) {}
 
     private ValidationRun runValidation(Validation v, StepScope scope, String where) throws InterruptedException {
         Map<String, String> env = new HashMap<>(scope.env());
         env.put("PRODIGY_VALIDATION", "true");
-        StepScope validationScope = new StepScope(scope.vars(), scope.workspace(), scope.phase(), scope.itemId(),
-                v.timeout() == null ? scope.deadline() : scope.withDeadline(Instant.now().plus(v.timeout())).deadline(),
+        StepScope validationScope = new StepScope(
+                scope.vars(),
+                scope.workspace(),
+                scope.phase(),
+                scope.itemId(),
+                v.timeout() == null
+                        ? scope.deadline()
+                        : scope.withDeadline(Instant.now().plus(v.timeout())).deadline(),
                 env);
         StepOutcome last = pipeline.runAll(v.commands(), validationScope);
         JsonNode result = null;
@@ -140,14 +151,15 @@ final class ValidationLoop {
             vars.put("validation.result", result);
             JsonNode missing = result.path("missing");
             vars.put("validation.completion", DoubleNode.valueOf(completion));
-            vars.putString("validation.status", result.path("status").asText(completion >= v.threshold()
-                    ? "complete" : "incomplete"));
+            vars.putString(
+                    "validation.status",
+                    result.path("status").asText(completion >= v.threshold() ? "complete" : "incomplete"));
             vars.put("validation.missing", missing.isArray() ? missing : Json.NODES.arrayNode());
             vars.put("validation.missing_count", IntNode.valueOf(missing.isArray() ? missing.size() : 0));
-            vars.put("validation.implemented", result.path("implemented").isArray() ? result.path("implemented")
-                    : Json.NODES.arrayNode());
-            vars.put("validation.gaps", result.path("gaps").isObject() ? result.path("gaps")
-                    : Json.NODES.objectNode());
+            vars.put(
+                    "validation.implemented",
+                    result.path("implemented").isArray() ? result.path("implemented") : Json.NODES.arrayNode());
+            vars.put("validation.gaps", result.path("gaps").isObject() ? result.path("gaps") : Json.NODES.objectNode());
             LOG.debug("validation of {} read from {}: {}%", where, source, completion);
         } else {
             completion = last.success() ? 100.0 : 0.0;

@@ -46,16 +46,23 @@ final class WriteFileAction implements StepActionHandler<StepAction.WriteFile> {
                 content = Json.MAPPER.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(Json.parse(content))
                         + "\n";
             } catch (JsonProcessingException e) {
-                return StepOutcome.failure(ErrorKind.COMMAND_FAILED, "write_file " + pathText
-                        + ": content is not valid JSON: " + e.getOriginalMessage(), label, Duration.ZERO);
+                return StepOutcome.failure(
+                        ErrorKind.COMMAND_FAILED,
+                        "write_file " + pathText + ": content is not valid JSON: " + e.getOriginalMessage(),
+                        label,
+                        Duration.ZERO);
             }
         }
         try {
             Path parent = target.getParent();
             if (parent != null && !Files.isDirectory(parent)) {
                 if (!wf.createDirs()) {
-                    return StepOutcome.failure(ErrorKind.COMMAND_FAILED, "write_file " + pathText + ": directory "
-                            + parent + " does not exist (set create_dirs: true)", label, Duration.ZERO);
+                    return StepOutcome.failure(
+                            ErrorKind.COMMAND_FAILED,
+                            "write_file " + pathText + ": directory " + parent
+                                    + " does not exist (set create_dirs: true)",
+                            label,
+                            Duration.ZERO);
                 }
                 Files.createDirectories(parent);
             }
@@ -64,8 +71,8 @@ final class WriteFileAction implements StepActionHandler<StepAction.WriteFile> {
                 Files.setPosixFilePermissions(target, permissions(wf.mode()));
             }
         } catch (IOException | UnsupportedOperationException e) {
-            return StepOutcome.failure(ErrorKind.COMMAND_FAILED, "write_file " + pathText + " failed: " + e,
-                    label, Duration.ZERO);
+            return StepOutcome.failure(
+                    ErrorKind.COMMAND_FAILED, "write_file " + pathText + " failed: " + e, label, Duration.ZERO);
         }
         scope.vars().putString("write_file.output", target.toString());
         return new StepOutcome(true, false, 0, target.toString(), "", Duration.ZERO, null, null);

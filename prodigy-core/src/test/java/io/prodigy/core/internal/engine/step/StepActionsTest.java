@@ -17,21 +17,25 @@ class StepActionsTest {
                 .isEqualTo(new StepActionHandler.Command("shell: ", "make ${target}"));
         assertThat(actions.command(new StepAction.Agent("/fix ${item}")))
                 .isEqualTo(new StepActionHandler.Command("claude: ", "/fix ${item}"));
-        assertThat(actions.command(new StepAction.WriteFile("out.txt", "x", null, null, false))).isNull();
+        assertThat(actions.command(new StepAction.WriteFile("out.txt", "x", null, null, false)))
+                .isNull();
     }
 
     @Test
     void aKindWithoutAHandlerIsRefusedWhenTheRegistryIsBuilt() {
-        assertThatThrownBy(() -> new StepActions(List.of(new ShellAction(), new AgentAction(),
-                new WriteFileAction())))
+        assertThatThrownBy(() -> new StepActions(List.of(new ShellAction(), new AgentAction(), new WriteFileAction())))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no handler for the step action Foreach");
     }
 
     @Test
     void twoHandlersForOneKindAreRefused() {
-        assertThatThrownBy(() -> new StepActions(List.of(new ShellAction(), new ShellAction(), new AgentAction(),
-                new WriteFileAction(), new ForeachAction())))
+        assertThatThrownBy(() -> new StepActions(List.of(
+                        new ShellAction(),
+                        new ShellAction(),
+                        new AgentAction(),
+                        new WriteFileAction(),
+                        new ForeachAction())))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("two handlers for Shell");
     }
