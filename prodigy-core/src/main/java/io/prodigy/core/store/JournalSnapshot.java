@@ -267,8 +267,9 @@ final class JournalSnapshot {
     }
 
     /**
-     * Compacts a window of entries in journal order: an {@code item_dispatched} followed in the window by the same
-     * item's {@code item_finished} or {@code item_integrated} is left out.
+     * Compacts a window of entries in journal order: an {@code item_dispatched} followed in the window by a later
+     * {@code item_dispatched} of the same item is left out. The last dispatch of an item stays, settled or not: it
+     * carries the attempt number a resume or a DLQ reprocess numbers the item's next attempt from.
      *
      * @param window entries in journal order
      * @return those to keep, in order
@@ -276,11 +277,8 @@ final class JournalSnapshot {
     static List<JournalEntry> compact(List<JournalEntry> window) {
         Map<String, Integer> lastSettled = new HashMap<>();
         for (int i = 0; i < window.size(); i++) {
-            JournalEntry e = window.get(i);
-            if (e instanceof JournalEntry.ItemFinished f) {
-                lastSettled.put(f.stage() + "/" + f.itemId(), i);
-            } else if (e instanceof JournalEntry.ItemIntegrated g) {
-                lastSettled.put(g.stage() + "/" + g.itemId(), i);
+            if (window.get(i) instanceof JournalEntry.ItemDispatched d) {
+                lastSettled.put(d.stage() + "/" + d.itemId(), i);
             }
         }
         List<JournalEntry> kept = new ArrayList<>(window.size());

@@ -368,6 +368,19 @@ class MapReduceCrashTest {
                             .filter(e -> e instanceof JournalEntry.ItemDispatched)
                             .map(e -> ((JournalEntry.ItemDispatched) e).itemId())
                             .toList());
+            assertThat(lastAttempts(replayed))
+                    .as(context + "\neach item's last attempt number, which the next attempt counts on from")
+                    .isEqualTo(lastAttempts(journal));
         }
+    }
+
+    private static java.util.Map<String, Integer> lastAttempts(List<JournalEntry> entries) {
+        java.util.Map<String, Integer> last = new java.util.TreeMap<>();
+        for (JournalEntry e : entries) {
+            if (e instanceof JournalEntry.ItemDispatched d) {
+                last.merge(d.stage() + "/" + d.itemId(), d.attempt(), Math::max);
+            }
+        }
+        return last;
     }
 }

@@ -65,7 +65,10 @@ public final class ResumeState {
                     .computeIfAbsent(d.stage(), k -> new HashMap<>())
                     .merge(d.itemId(), -d.attempt(), (old, now) -> Math.abs(now) >= Math.abs(old) ? now : old);
         } else if (e instanceof JournalEntry.ItemFinished f) {
-            lastAttempt.getOrDefault(f.stage(), Map.of()).computeIfPresent(f.itemId(), (k, a) -> Math.abs(a));
+            Map<String, Integer> attempts = lastAttempt.get(f.stage());
+            if (attempts != null) {
+                attempts.computeIfPresent(f.itemId(), (k, a) -> Math.abs(a));
+            }
             finished.computeIfAbsent(f.stage(), k -> new LinkedHashMap<>()).put(f.itemId(), f);
         }
     }
