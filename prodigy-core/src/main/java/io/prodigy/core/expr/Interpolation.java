@@ -6,6 +6,7 @@ import io.prodigy.core.internal.interpolate.Interpolator;
 import io.prodigy.core.internal.interpolate.Variables;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Fills {@code ${name}} placeholders the way steps do, over a fixed set of variables: {@link #render(String)} as
@@ -22,6 +23,17 @@ public final class Interpolation {
     /** @return a builder without variables */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The first names of the variables the engine owns ({@code item}, {@code map}, {@code shell}, {@code workflow},
+     * ...): a plain {@code ${name}} with such a root is always the engine's, never the shell's, so an undefined one is
+     * an error rather than something left for the shell. A workflow checker uses the same set as the engine.
+     *
+     * @return the roots, immutable
+     */
+    public static Set<String> engineVariableRoots() {
+        return Interpolator.engineRoots();
     }
 
     /**

@@ -7,6 +7,7 @@ import io.prodigy.api.Step;
 import io.prodigy.api.StepAction;
 import io.prodigy.api.Validation;
 import io.prodigy.api.Workflow;
+import io.prodigy.core.expr.Interpolation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -38,23 +39,7 @@ final class VariableCheck {
     private static final Pattern PLACEHOLDER =
             Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_-]*(?:\\.[A-Za-z0-9_-]+|\\[\\d+\\])*)(:-[^}]*)?(\\|raw)?\\}");
 
-    private static final Set<String> OWNED_ROOTS = Set.of(
-            "item",
-            "item_json",
-            "item_id",
-            "item_index",
-            "map",
-            "shell",
-            "claude",
-            "error",
-            "validation",
-            "merge",
-            "workflow",
-            "step",
-            "last",
-            "setup",
-            "foreach",
-            "ARG");
+    private static final Set<String> OWNED_ROOTS = Interpolation.engineVariableRoots();
     private static final Pattern ARG_N = Pattern.compile("ARG_\\d+|\\d+");
 
     private final Diagnostics d;

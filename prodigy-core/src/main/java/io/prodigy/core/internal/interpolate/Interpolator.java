@@ -63,6 +63,11 @@ public final class Interpolator {
     private static final int CACHE_LIMIT = 4096;
     private static final ConcurrentHashMap<String, Template> CACHE = new ConcurrentHashMap<>();
 
+    /** @return the first names of the variables the engine owns (an undefined {@code ${name}} with one is an error) */
+    public static java.util.Set<String> engineRoots() {
+        return Renderer.OWNED_ROOTS;
+    }
+
     private Interpolator() {}
 
     /** How interpolated values are written into the result. */
