@@ -45,8 +45,12 @@ import java.util.regex.Pattern;
  * worktree:
  *   prefix: prodigy            # branch and directory prefix; only "prodigy" is supported (prodigy-&lt;run-id&gt;)
  *   auto_cleanup: false        # remove failed items' worktrees (their commits stay on their branches)
- *   mode: on_demand            # on_demand | pooled | reuse | dedicated (the workflow's worktree: block wins)
+ *   mode: reuse                # reuse (default) | pooled | on_demand | dedicated (the workflow's worktree: block
+ *                              # wins, key by key)
  *   pool_size: 4               # mode: pooled; default: the map phase's max_parallel
+ *   warm_directories: [target, node_modules, .venv]  # ignored directories reused worktrees keep between items
+ *                              # (replaces the default list; [] keeps none)
+ *   cold_directories: [build, tools/target]  # names taken out of the warm list, or paths cleaned anyway
  *   name: experiment-1         # mode: dedicated
  *   on_conflict: dlq           # dlq | agent (the Rust tool's /prodigy-merge-worktree) | merge_steps
  *   conflict_command: "/prodigy-merge-worktree ${merge.source_branch} ${merge.target_branch}"
@@ -235,7 +239,9 @@ public record CliConfig(
                         "name",
                         "on_conflict",
                         "conflict_command",
-                        "conflict_timeout"));
+                        "conflict_timeout",
+                        "warm_directories",
+                        "cold_directories"));
         SCHEMA.put("merge", Set.of("strategy"));
     }
 
@@ -441,7 +447,17 @@ public record CliConfig(
                     v.text(w.get("name"), "worktree.name", base.name()),
                     conflict == null ? null : IsolationHints.OnConflict.valueOf(conflict.toUpperCase(Locale.ROOT)),
                     v.text(w.get("conflict_command"), "worktree.conflict_command", base.conflictCommand()),
-                    v.duration(w.get("conflict_timeout"), "worktree.conflict_timeout", base.conflictTimeout()));
+                    v.duration(w.get("conflict_timeout"), "worktree.conflict_timeout", base.conflictTimeout()),
+                    v.directories(
+                            w.get("warm_directories"),
+                            "worktree.warm_directories",
+                            base.warmDirectories(),
+                            IsolationHints::checkWarmDirectory),
+                    v.directories(
+                            w.get("cold_directories"),
+                            "worktree.cold_directories",
+                            base.coldDirectories(),
+                            IsolationHints::checkColdDirectory));
         } catch (io.prodigy.api.WorkflowDefinitionException e) {
             throw v.error("worktree", e.getMessage());
         }
@@ -505,6 +521,40 @@ public record CliConfig(
                 throw error(key, "expected a text value");
             }
             return n.asText();
+        }
+
+        /**
+         * @param n a list of directory names or paths (a single one counts as a list of one)
+         * @param key the key, for messages
+         * @param dflt the value when absent
+         * @param check checks and normalizes one entry
+         * @return the entries, checked
+         */
+        List<String> directories(
+                JsonNode n, String key, List<String> dflt, java.util.function.UnaryOperator<String> check) {
+            if (n == null || n.isNull()) {
+                return dflt;
+            }
+            List<JsonNode> items = new ArrayList<>();
+            if (n.isArray()) {
+                n.forEach(items::add);
+            } else {
+                items.add(n);
+            }
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                JsonNode item = items.get(i);
+                String where = n.isArray() ? key + "[" + i + "]" : key;
+                if (!item.isTextual()) {
+                    throw error(where, "expected a directory name such as target, not '" + item + "'");
+                }
+                try {
+                    out.add(check.apply(item.asText()));
+                } catch (io.prodigy.api.WorkflowDefinitionException e) {
+                    throw error(where, e.getMessage());
+                }
+            }
+            return out;
         }
 
         /** @return the path, relative ones resolved against the config file's directory */

@@ -224,7 +224,8 @@ public sealed interface RunEvent
      * @param phase the phase
      * @param index the step's index
      * @param label the step's label
-     * @param skipped whether {@code when} skipped it
+     * @param skipped whether it was skipped: by a false {@code when}, or as a once-per-worktree step that already ran
+     *                in its reused worktree
      * @param success whether it succeeded
      * @param exitCode its exit code, or null
      * @param duration how long it took
@@ -258,7 +259,8 @@ public sealed interface RunEvent
          * @param phase the phase
          * @param index the step's index
          * @param label the step's label
-         * @param skipped whether {@code when} skipped it
+         * @param skipped whether it was skipped: by a false {@code when}, or as a once-per-worktree step that already
+         *        ran in its reused worktree
          * @param success whether it succeeded
          * @param exitCode its exit code, or null
          * @param duration how long it took

@@ -72,6 +72,9 @@ final class MapStageExecutor {
     private final int stageIndex;
     private final Variables stageVars;
     private final Object mergeLock = new Object();
+    /** The once-per-worktree steps that succeeded in this stage's reused worktrees. */
+    private final OncePerWorktreeSteps onceSteps = new OncePerWorktreeSteps();
+
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicReference<String> stopReason = new AtomicReference<>();
 
@@ -847,7 +850,18 @@ final class MapStageExecutor {
         public MapAttemptOutcome runHere(Workspace workspace) throws InterruptedException {
             ranHere = true;
             return ItemTemplate.run(
-                    run, steps, stageVars, map, index, itemId, item, itemJsonVariable(itemJson), attempt, workspace);
+                    run,
+                    steps,
+                    stageVars,
+                    map,
+                    index,
+                    itemId,
+                    item,
+                    itemJsonVariable(itemJson),
+                    attempt,
+                    workspace,
+                    stageIndex,
+                    onceSteps);
         }
 
         @Override

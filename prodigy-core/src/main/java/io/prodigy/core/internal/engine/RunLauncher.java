@@ -49,6 +49,11 @@ public final class RunLauncher {
 
     private final EngineSettings settings;
     private final ActiveRuns active;
+    /**
+     * The once-per-worktree steps that succeeded in the reused worktrees of the attempts this engine ran for a
+     * coordinator ({@link #runMapAttempt}): a worker's worktrees outlive each attempt, so this outlives them too.
+     */
+    private final OncePerWorktreeSteps workerOnceSteps = new OncePerWorktreeSteps();
 
     /**
      * @param settings what every run gets
@@ -239,7 +244,7 @@ public final class RunLauncher {
                 RunOptions.builder().runId(attempt.runId() + "-worker").build(),
                 progress);
         return RemoteAttemptRunner.run(
-                state, new RunBudget(state, null, settings.throttleDelay(), 0), attempt, workspace);
+                state, new RunBudget(state, null, settings.throttleDelay(), 0), attempt, workspace, workerOnceSteps);
     }
 
     private RunServices prepare(Workflow workflow, RunOptions options) {
