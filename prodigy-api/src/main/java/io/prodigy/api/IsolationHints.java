@@ -161,11 +161,11 @@ public record IsolationHints(
      * @since 0.1
      */
     public enum Mode {
-        /** A fresh worktree per item (the default). */
+        /** A fresh worktree per item. */
         ON_DEMAND,
         /** A pool of reusable agent worktrees, build caches kept warm. */
         POOLED,
-        /** One reusable worktree per agent slot. */
+        /** One reusable worktree per agent slot, build caches kept warm (the git worktree isolation's default). */
         REUSE,
         /** The run works in a long-lived, named worktree that later runs pick up again. */
         DEDICATED
