@@ -149,10 +149,17 @@ class WarmPoolTest {
     }
 
     @Test
-    void byDefaultARunReusesWarmWorktreesAndItemsSeeOnlyTheWarmDirectoriesOfEarlierOnes() {
+    void byDefaultARunReusesWarmWorktreesAndItemsSeeOnlyTheWarmDirectoriesOfEarlierOnes() throws IOException {
+        // a git hook (shared by every worktree of the repository) that leaves its output in the worktree
+        Path hook = repo.resolve(".git/hooks/post-commit");
+        Files.createDirectories(hook.getParent());
+        Path hookRuns = tmp.resolve("hook-runs");
+        Files.writeString(hook, "#!/bin/sh\ngit rev-parse HEAD > hook-out.txt\necho ran >> '" + hookRuns + "'\n");
+        assertThat(hook.toFile().setExecutable(true)).isTrue();
         // one item at a time, so every item after the first gets the first one's worktree
         String probe = "{ [ -e target/cache ] && echo warm || echo cold; [ -e .env ] && echo env-leaked || echo no-env;"
-                + " [ -e scratch.txt ] && echo scratch-leaked || echo no-scratch; } > seen-${item.n}.txt"
+                + " [ -e scratch.txt ] && echo scratch-leaked || echo no-scratch;"
+                + " [ -e hook-out.txt ] && echo hook-leaked || echo no-hook; } > seen-${item.n}.txt"
                 + " && mkdir -p target && touch target/cache .env scratch.txt"
                 + " && git add seen-${item.n}.txt && git commit -q -m item-${item.n}";
         RunResult r = fx.engine(repo)
@@ -166,9 +173,12 @@ class WarmPoolTest {
                                 .agentTemplate(Step.shell(probe))));
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(GitFixture.read(repo, "seen-0.txt")).isEqualTo("cold\nno-env\nno-scratch\n");
-        assertThat(GitFixture.read(repo, "seen-1.txt")).isEqualTo("warm\nno-env\nno-scratch\n");
-        assertThat(GitFixture.read(repo, "seen-2.txt")).isEqualTo("warm\nno-env\nno-scratch\n");
+        assertThat(GitFixture.read(repo, "seen-0.txt")).isEqualTo("cold\nno-env\nno-scratch\nno-hook\n");
+        assertThat(GitFixture.read(repo, "seen-1.txt")).isEqualTo("warm\nno-env\nno-scratch\nno-hook\n");
+        assertThat(GitFixture.read(repo, "seen-2.txt")).isEqualTo("warm\nno-env\nno-scratch\nno-hook\n");
+        assertThat(Files.readAllLines(hookRuns))
+                .as("the hook ran for every item's commit")
+                .hasSizeGreaterThanOrEqualTo(3);
         assertThat(fx.worktrees(repo))
                 .as("the reused worktree is removed at the end")
                 .containsExactly(repo.toString());
