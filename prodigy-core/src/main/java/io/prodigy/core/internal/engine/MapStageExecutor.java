@@ -250,7 +250,12 @@ final class MapStageExecutor {
                                 null);
                         results[index] = r;
                     } finally {
-                        governor.release(ok);
+                        int raised = governor.release(ok);
+                        if (raised > 0) {
+                            run.events()
+                                    .emit(new RunEvent.ConcurrencyRaised(
+                                            run.runId(), run.clock().instant(), raised));
+                        }
                     }
                     return null;
                 }));
