@@ -60,6 +60,44 @@ class ProcFsTest {
     }
 
     @Test
+    void sharesOneRecentCountersReadingBetweenStartsAndReadsAgainWhenItIsOld() throws Exception {
+        assumeTrue(ProcFs.AVAILABLE, "needs /proc");
+        ProcFs.Counters first = ProcFs.countersBefore().orElseThrow();
+        ProcFs.Counters again = ProcFs.countersBefore().orElseThrow();
+
+        Process child = new ProcessBuilder("true").start();
+        child.waitFor();
+        ProcFs.Counters later = null;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) { // poll until the shared reading has aged out
+            later = ProcFs.countersBefore().orElseThrow();
+            if (later != first) {
+                break;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+
+        assertThat(again).isSameAs(first); // within the age limit: no /proc read
+        assertThat(later).isNotSameAs(first);
+        assertThat(later.forks()).isGreaterThan(first.forks()); // read after the child was created
+    }
+
+    @Test
+    void readsAStatOnlyIfThePidExists() throws Exception {
+        assumeTrue(ProcFs.AVAILABLE, "needs /proc");
+        long self = ProcessHandle.current().pid();
+        byte[] buffer = new byte[ProcFs.STAT_BUFFER_SIZE];
+        Process child = new ProcessBuilder("true").start();
+        long gone = child.pid();
+        child.waitFor();
+
+        assertThat(ProcFs.readIfPresent(self, buffer)).isEqualTo(ProcFs.read(self, buffer));
+        assertThat(ProcFs.readIfPresent(self, buffer).pid()).isEqualTo(self);
+        assertThat(ProcFs.readIfPresent(gone, buffer)).isNull();
+        assertThat(ProcFs.readIfPresent(Long.MAX_VALUE, buffer)).isNull();
+    }
+
+    @Test
     void concurrentCallersShareFreshScans() throws Exception {
         assumeTrue(ProcFs.AVAILABLE, "needs /proc");
         long self = ProcessHandle.current().pid();
