@@ -166,9 +166,18 @@ final class ProcFs {
      * @return counters read before this call, or empty if they cannot be read
      */
     static Optional<Counters> countersBefore() {
+        return countersBefore(SHARED_COUNTERS_MAX_AGE_NANOS);
+    }
+
+    /**
+     * @param maxAgeNanos how old the shared reading may be; a negative value always reads again
+     * @return counters read before this call, or empty if they cannot be read
+     * @see #countersBefore()
+     */
+    static Optional<Counters> countersBefore(long maxAgeNanos) {
         TimedCounters last = shared;
         long now = System.nanoTime();
-        if (last != null && now - last.readAtNanos() <= SHARED_COUNTERS_MAX_AGE_NANOS) {
+        if (last != null && now - last.readAtNanos() <= maxAgeNanos) {
             return Optional.of(last.counters());
         }
         Optional<Counters> read = counters();

@@ -62,24 +62,22 @@ class ProcFsTest {
     @Test
     void sharesOneRecentCountersReadingBetweenStartsAndReadsAgainWhenItIsOld() throws Exception {
         assumeTrue(ProcFs.AVAILABLE, "needs /proc");
-        ProcFs.Counters first = ProcFs.countersBefore().orElseThrow();
-        ProcFs.Counters again = ProcFs.countersBefore().orElseThrow();
+        long hour = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
+        ProcFs.Counters first = ProcFs.countersBefore(hour).orElseThrow();
+        ProcFs.Counters again = ProcFs.countersBefore(hour).orElseThrow();
 
         Process child = new ProcessBuilder("true").start();
         child.waitFor();
-        ProcFs.Counters later = null;
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) { // poll until the shared reading has aged out
-            later = ProcFs.countersBefore().orElseThrow();
-            if (later != first) {
-                break;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
+        ProcFs.Counters stillShared = ProcFs.countersBefore(hour).orElseThrow();
+        ProcFs.Counters reread = ProcFs.countersBefore(-1).orElseThrow(); // older than allowed: read again
+        ProcFs.Counters sharedAfter = ProcFs.countersBefore(hour).orElseThrow();
 
         assertThat(again).isSameAs(first); // within the age limit: no /proc read
-        assertThat(later).isNotSameAs(first);
-        assertThat(later.forks()).isGreaterThan(first.forks()); // read after the child was created
+        assertThat(stillShared).isSameAs(first); // a reading from before the child's start is still a valid bound
+        assertThat(reread).isNotSameAs(first);
+        assertThat(reread.forks()).isGreaterThan(first.forks()); // read after the child was created
+        assertThat(sharedAfter).isSameAs(reread); // the new reading replaced the shared one
+        assertThat(ProcFs.countersBefore()).isPresent();
     }
 
     @Test
