@@ -302,7 +302,7 @@ public final class Step {
      * served by the same worktree, once it has succeeded there (a failed step runs again on the next item). A
      * worktree that is re-created (its reset failed, or it was kept for a failed item) is a new worktree. With a
      * fresh worktree per item ({@code on_demand}) or without isolation, the step runs for every item. In setup,
-     * reduce, merge and plain steps it runs once, as they always do. Only the reused directory survives between
+     * reduce, merge and plain steps it changes nothing: they run in the run's own workspace as always. Only the reused directory survives between
      * items: what the step makes must be in a warm directory (such as {@code node_modules/}) or outside the
      * worktree to be seen by the later items.
      *

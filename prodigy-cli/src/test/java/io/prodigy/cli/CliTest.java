@@ -161,6 +161,10 @@ class CliTest {
         Out dry = exec("run", "-p", project.toString(), "--dry-run", wf.toString());
         assertThat(dry.exit()).as(dry.err()).isZero();
         assertThat(dry.out()).contains("shell: echo hi").contains("Dry run");
+        Files.writeString(wf, "name: wf\ncommands:\n  - shell: npm ci\n    once_per_worktree: true\n");
+        assertThat(exec("run", "-p", project.toString(), "--dry-run", wf.toString())
+                        .out())
+                .contains("shell: npm ci [once per worktree]");
     }
 
     @Test
