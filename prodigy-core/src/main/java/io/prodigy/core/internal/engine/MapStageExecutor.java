@@ -140,8 +140,7 @@ final class MapStageExecutor {
         int failedBefore = 0;
         if (resume != null) {
             for (String id : ids) {
-                JournalEntry.ItemFinished f =
-                        resume.itemSettled(stageIndex, id) ? resume.finishedEntry(stageIndex, id) : null;
+                JournalEntry.ItemFinished f = resume.settledEntry(stageIndex, id);
                 if (f != null && f.status() == ItemStatus.SUCCEEDED) {
                     succeededBefore++;
                 } else if (f != null) {
@@ -470,10 +469,7 @@ final class MapStageExecutor {
                     stop(limits.stopReason());
                 }
                 run.progress().itemEnded(true);
-                if (resume != null
-                        && resume.deadLettered
-                                .getOrDefault(stageIndex, java.util.Set.of())
-                                .contains(itemId)) {
+                if (resume != null && resume.deadLettered(stageIndex, itemId)) {
                     run.dlq().markResolved(run.runId(), itemId);
                 }
                 ItemResult r = new ItemResult(
@@ -616,7 +612,7 @@ final class MapStageExecutor {
                     runWorkspace.versionControl().map(VersionControl::head).orElse(null);
             run.journal(new JournalEntry.ItemIntegrated(run.clock().instant(), stageIndex, itemId, head));
         }
-        if (resume.deadLettered.getOrDefault(stageIndex, java.util.Set.of()).contains(itemId)) {
+        if (resume.deadLettered(stageIndex, itemId)) {
             run.dlq().markResolved(run.runId(), itemId);
         }
         ItemResult r = new ItemResult(
