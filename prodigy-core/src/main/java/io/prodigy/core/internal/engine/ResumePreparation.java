@@ -6,6 +6,7 @@ import io.prodigy.core.internal.WorkflowFingerprint;
 import io.prodigy.core.store.RunLock;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +21,9 @@ final class ResumePreparation {
 
     private final FutureTask<String> fingerprint;
 
-    private ResumePreparation(Workflow workflow) {
+    private ResumePreparation(Supplier<String> fingerprint) {
         this.fingerprint = new FutureTask<>(() -> {
-            String hash = WorkflowFingerprint.of(workflow);
+            String hash = fingerprint.get();
             warmJson();
             warmLocalHost();
             return hash;
@@ -36,7 +37,15 @@ final class ResumePreparation {
      * @return the work under way
      */
     static ResumePreparation start(Workflow workflow) {
-        ResumePreparation p = new ResumePreparation(workflow);
+        return start(() -> WorkflowFingerprint.of(workflow));
+    }
+
+    /**
+     * @param fingerprint computes the fingerprint (on the second thread)
+     * @return the work under way
+     */
+    static ResumePreparation start(Supplier<String> fingerprint) {
+        ResumePreparation p = new ResumePreparation(fingerprint);
         Thread t = new Thread(p.fingerprint, "prodigy-resume-preparation");
         t.setDaemon(true);
         t.start();
