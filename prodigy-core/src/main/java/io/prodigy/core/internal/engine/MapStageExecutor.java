@@ -28,6 +28,7 @@ import io.prodigy.api.spi.VersionControl;
 import io.prodigy.api.spi.Workspace;
 import io.prodigy.api.spi.WorkspaceChanges;
 import io.prodigy.core.internal.Json;
+import io.prodigy.core.internal.LazyJsonArray;
 import io.prodigy.core.internal.engine.step.StepOutcome;
 import io.prodigy.core.internal.engine.step.StepPipeline;
 import io.prodigy.core.internal.engine.step.StepScope;
@@ -115,15 +116,8 @@ final class MapStageExecutor {
         List<String> ids;
         JournalEntry.ItemsResolved known = resume == null ? null : resume.resolved.get(stageIndex);
         if (known != null) {
-            items = new ArrayList<>();
-            try {
-                Json.parse(known.itemsJson()).forEach(items::add);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new io.prodigy.api.StoreException(
-                        "the journal's item list of stage " + stageIndex + " is not valid JSON: "
-                                + e.getOriginalMessage(),
-                        e);
-            }
+            // parsed item by item when read: a resume dispatches its first item without parsing them all
+            items = journaledItems(known.itemsJson());
             ids = known.itemIds();
         } else {
             items = selectItems(map);
@@ -335,6 +329,34 @@ final class MapStageExecutor {
             }
             return true; // keep it: the caller's own handling sees it
         }
+    }
+
+    /** @return the items of the journal's item list, each parsed when first read */
+    private List<JsonNode> journaledItems(String itemsJson) {
+        LazyJsonArray array;
+        try {
+            array = LazyJsonArray.of(itemsJson);
+        } catch (LazyJsonArray.MalformedArrayException e) {
+            throw new io.prodigy.api.StoreException(
+                    "the journal's item list of stage " + stageIndex + " is not valid JSON: " + e.getMessage(), e);
+        }
+        return new java.util.AbstractList<>() {
+            @Override
+            public JsonNode get(int index) {
+                try {
+                    return array.get(index);
+                } catch (LazyJsonArray.MalformedArrayException e) {
+                    throw new io.prodigy.api.StoreException(
+                            "the journal's item list of stage " + stageIndex + " is not valid JSON: " + e.getMessage(),
+                            e);
+                }
+            }
+
+            @Override
+            public int size() {
+                return array.size();
+            }
+        };
     }
 
     private List<JsonNode> selectItems(MapPhase map) throws InterruptedException {
