@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * The work a resume needs that does not depend on the run's journal, done on a second (daemon) thread while the
  * calling thread replays the journal: the workflow's fingerprint, then the start-up of the JSON mapper (its class
  * loading and first use cost about as much as reading a snapshot of a hundred thousand items, and the run needs it
- * right after the replay) and the host name the run's lock records. On one core it costs what doing it in line would. Thread-safe.
+ * right after the replay) and the host name the run's lock records. On one core it costs what doing it in line
+ * would. Thread-safe.
  */
 final class ResumePreparation {
     private static final Logger LOG = LoggerFactory.getLogger(ResumePreparation.class);
