@@ -42,6 +42,8 @@ import java.util.regex.Pattern;
  * claude:
  *   command: claude            # a name on PATH or a path
  *   model: sonnet              # passed as --model; empty for the CLI's default
+ *   max_api_retries: 2         # the CLI's own retries of a throttled API call (CLAUDE_CODE_MAX_RETRIES); 0 for
+ *                              # none; few, so that throttling reaches the engine's adaptive concurrency quickly
  * worktree:
  *   prefix: prodigy            # branch and directory prefix; only "prodigy" is supported (prodigy-&lt;run-id&gt;)
  *   auto_cleanup: false        # remove failed items' worktrees (their commits stay on their branches)
@@ -78,6 +80,7 @@ import java.util.regex.Pattern;
  * @param shutdownGrace how long an interrupt waits for runs to save their state
  * @param claudeCommand the claude executable
  * @param claudeModel the model, or null
+ * @param claudeMaxApiRetries the Claude CLI's retries of a failed API call, or null for the runner's default
  * @param worktreePrefix the worktree prefix (only "prodigy")
  * @param autoCleanup whether failed items' worktrees are removed
  * @param mergeStrategy the final merge strategy (only "merge")
@@ -94,6 +97,7 @@ public record CliConfig(
         Duration shutdownGrace,
         String claudeCommand,
         String claudeModel,
+        Integer claudeMaxApiRetries,
         String worktreePrefix,
         boolean autoCleanup,
         String mergeStrategy,
@@ -110,6 +114,7 @@ public record CliConfig(
             Duration.ofMinutes(2),
             Duration.ofSeconds(20),
             "claude",
+            null,
             null,
             "prodigy",
             false,
@@ -224,7 +229,7 @@ public record CliConfig(
                         "api_key_env"));
         SCHEMA.put("retry", Set.of("attempts", "backoff", "initial_delay", "max_delay"));
         SCHEMA.put("timeouts", Set.of("git", "agent_startup", "shutdown_grace"));
-        SCHEMA.put("claude", Set.of("command", "model"));
+        SCHEMA.put("claude", Set.of("command", "model", "max_api_retries"));
         SCHEMA.put(
                 "worktree",
                 Set.of(
@@ -313,6 +318,7 @@ public record CliConfig(
         }
         String command = claudeCommand;
         String model = claudeModel;
+        Integer apiRetries = claudeMaxApiRetries;
         JsonNode cl = root.get("claude");
         if (cl != null && !cl.isNull()) {
             v.check("claude", cl);
@@ -321,6 +327,7 @@ public record CliConfig(
             if (model != null && model.isBlank()) {
                 model = null;
             }
+            apiRetries = v.count(cl.get("max_api_retries"), "claude.max_api_retries", apiRetries);
         }
         String prefix = worktreePrefix;
         boolean cleanup = autoCleanup;
@@ -409,6 +416,7 @@ public record CliConfig(
                 grace,
                 command,
                 model,
+                apiRetries,
                 prefix,
                 cleanup,
                 strategy,
@@ -483,6 +491,16 @@ public record CliConfig(
             }
             if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1) {
                 throw error(key, "expected a whole number of at least 1, not '" + n.asText() + "'");
+            }
+            return n.asInt();
+        }
+
+        Integer count(JsonNode n, String key, Integer dflt) {
+            if (n == null || n.isNull()) {
+                return dflt;
+            }
+            if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 0) {
+                throw error(key, "expected a whole number of at least 0, not '" + n.asText() + "'");
             }
             return n.asInt();
         }

@@ -29,6 +29,7 @@ public sealed interface RunEvent
                 RunEvent.ItemIntegrated,
                 RunEvent.AgentActivity,
                 RunEvent.Throttled,
+                RunEvent.ConcurrencyRaised,
                 RunEvent.BudgetReached {
 
     /** @return the run's id */
@@ -419,6 +420,17 @@ public sealed interface RunEvent
             @Nullable Instant resumeAt,
             Duration retryIn)
             implements RunEvent {}
+
+    /**
+     * After a throttle lowered it ({@link Throttled}), the number of agents the engine runs at once grew back by one:
+     * it grows after as many consecutive successes as the current limit, up to {@code max_parallel}.
+     *
+     * @param runId run
+     * @param at when
+     * @param concurrency agents allowed at once from now on
+     * @since 0.1
+     */
+    record ConcurrencyRaised(String runId, Instant at, int concurrency) implements RunEvent {}
 
     /**
      * The run's cost budget was reached; it stops dispatching and pauses.

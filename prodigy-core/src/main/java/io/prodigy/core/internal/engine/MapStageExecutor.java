@@ -13,8 +13,6 @@ import io.prodigy.api.MapPhase;
 import io.prodigy.api.ProdigyException;
 import io.prodigy.api.RetryPolicy;
 import io.prodigy.api.Stage;
-import io.prodigy.api.WorkInput;
-import io.prodigy.api.WorkflowDefinitionException;
 import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.spi.DlqEntry;
 import io.prodigy.api.spi.FailedAttempt;
@@ -29,14 +27,8 @@ import io.prodigy.api.spi.Workspace;
 import io.prodigy.api.spi.WorkspaceChanges;
 import io.prodigy.core.internal.Json;
 import io.prodigy.core.internal.LazyJsonArray;
-import io.prodigy.core.internal.engine.step.StepOutcome;
 import io.prodigy.core.internal.engine.step.StepPipeline;
-import io.prodigy.core.internal.engine.step.StepScope;
-import io.prodigy.core.internal.expr.ItemPipeline;
 import io.prodigy.core.internal.input.ItemIds;
-import io.prodigy.core.internal.input.JsonPathQuery;
-import io.prodigy.core.internal.input.WorkItemReader;
-import io.prodigy.core.internal.interpolate.Interpolator;
 import io.prodigy.core.internal.interpolate.Variables;
 import io.prodigy.core.internal.retry.CircuitBreaker;
 import io.prodigy.core.internal.retry.FailureLimits;
@@ -119,8 +111,11 @@ final class MapStageExecutor {
             // parsed item by item when read: a resume dispatches its first item without parsing them all
             items = journaledItems(known.itemsJson());
             ids = known.itemIds();
+            commandLines = itemSource().readsCommandLines(map);
         } else {
-            items = selectItems(map);
+            MapItemSource.Selection selection = itemSource().select(map);
+            items = selection.items();
+            commandLines = selection.commandLines();
             ids = ItemIds.assignIds(items, map.idField());
             ArrayNode all = Json.NODES.arrayNode();
             items.forEach(all::add);
@@ -248,7 +243,12 @@ final class MapStageExecutor {
                                 null);
                         results[index] = r;
                     } finally {
-                        governor.release(ok);
+                        int raised = governor.release(ok);
+                        if (raised > 0) {
+                            run.events()
+                                    .emit(new RunEvent.ConcurrencyRaised(
+                                            run.runId(), run.clock().instant(), raised));
+                        }
                     }
                     return null;
                 }));
@@ -307,6 +307,10 @@ final class MapStageExecutor {
         return new MapOutcome(out, stopped.get(), stopReason.get(), wall, parallel, paused);
     }
 
+    private MapItemSource itemSource() {
+        return new MapItemSource(run, runWorkspace, steps, stage, stageVars);
+    }
+
     /** @return the sum, sharing {@code TokenUsage.NONE} instead of a new zero per item */
     private static io.prodigy.api.spi.TokenUsage sum(io.prodigy.api.spi.TokenUsage a, io.prodigy.api.spi.TokenUsage b) {
         if (b.equals(io.prodigy.api.spi.TokenUsage.NONE)) {
@@ -357,96 +361,6 @@ final class MapStageExecutor {
                 return array.size();
             }
         };
-    }
-
-    private List<JsonNode> selectItems(MapPhase map) throws InterruptedException {
-        WorkInput input = map.input();
-        Path dir = runWorkspace.directory();
-        String where = "map input of stage '" + stage.name() + "'";
-        List<JsonNode> raw;
-        if (input instanceof WorkInput.Values values) {
-            raw = WorkItemReader.fromValues(values.values());
-        } else if (input instanceof WorkInput.JsonFile file) {
-            String path = Interpolator.interpolate(file.path(), stageVars, Interpolator.Quoting.NONE, where);
-            raw = WorkItemReader.fromJsonFile(dir.resolve(path), file.jsonPath());
-        } else if (input instanceof WorkInput.Command cmd) {
-            commandLines = true;
-            raw = fromCommand(cmd.command(), cmd.jsonPath(), where);
-        } else if (input instanceof WorkInput.Detect detect) {
-            String text = Interpolator.interpolate(detect.input(), stageVars, Interpolator.Quoting.NONE, where);
-            if (WorkItemReader.looksLikeFile(dir, text)) {
-                raw = WorkItemReader.fromJsonFile(dir.resolve(text.strip()), detect.jsonPath());
-            } else {
-                commandLines = true;
-                raw = fromCommand(detect.input(), detect.jsonPath(), where);
-            }
-        } else {
-            throw new IllegalStateException("unknown input " + input);
-        }
-        ItemPipeline pipeline = ItemPipeline.builder()
-                .filter(checked(
-                        "map.filter",
-                        map.filter(),
-                        () -> ItemPipeline.builder().filter(map.filter()).build()))
-                .sortBy(checked(
-                        "map.sort_by",
-                        map.sortBy(),
-                        () -> ItemPipeline.builder().sortBy(map.sortBy()).build()))
-                .distinct(checked(
-                        "map.distinct",
-                        map.distinct(),
-                        () -> ItemPipeline.builder().distinct(map.distinct()).build()))
-                .offset(map.offset())
-                .maxItems(map.maxItems())
-                .build();
-        try {
-            return pipeline.apply(raw, stageVars::resolve);
-        } catch (io.prodigy.api.ExpressionException e) {
-            throw new WorkflowDefinitionException(
-                    keyed(
-                            map.filter() != null && map.sortBy() != null
-                                    ? "map.filter or map.sort_by"
-                                    : map.filter() != null ? "map.filter" : "map.sort_by",
-                            e),
-                    e);
-        }
-    }
-
-    /**
-     * @return {@code value}, once {@code parse} accepted it
-     * @throws WorkflowDefinitionException naming the key, the stage and the workflow when it did not
-     */
-    private String checked(String key, String value, Runnable parse) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            parse.run();
-            return value;
-        } catch (io.prodigy.api.ExpressionException e) {
-            throw new WorkflowDefinitionException(keyed(key, e), e);
-        }
-    }
-
-    private String keyed(String key, RuntimeException e) {
-        return key + " of stage '" + stage.name() + "' in workflow '"
-                + run.workflow().name() + "' is invalid: " + e.getMessage();
-    }
-
-    private List<JsonNode> fromCommand(String template, String jsonPath, String where) throws InterruptedException {
-        String command = Interpolator.interpolate(template, stageVars, Interpolator.Quoting.SHELL, where);
-        StepScope scope = new StepScope(stageVars, runWorkspace, "map", null, null, Map.of());
-        StepOutcome o = steps.runShell(
-                command, io.prodigy.api.Step.shell(template).build(), scope, Duration.ofMinutes(5), where);
-        if (!o.success()) {
-            throw new WorkflowDefinitionException("the " + where + " command failed: "
-                    + (o.error() == null ? "exit " + o.exitCode() : o.error().message()));
-        }
-        List<JsonNode> items = WorkItemReader.fromCommandOutput(o.stdout());
-        if (jsonPath != null && !jsonPath.isBlank() && items.size() == 1) {
-            return JsonPathQuery.compile(jsonPath).select(items.get(0));
-        }
-        return items;
     }
 
     private ItemResult runItem(
