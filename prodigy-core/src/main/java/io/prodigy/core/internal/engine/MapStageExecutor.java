@@ -26,6 +26,7 @@ import io.prodigy.api.spi.VersionControl;
 import io.prodigy.api.spi.Workspace;
 import io.prodigy.api.spi.WorkspaceChanges;
 import io.prodigy.core.internal.Json;
+import io.prodigy.core.internal.LazyJsonArray;
 import io.prodigy.core.internal.engine.step.StepPipeline;
 import io.prodigy.core.internal.input.ItemIds;
 import io.prodigy.core.internal.interpolate.Variables;
@@ -110,15 +111,8 @@ final class MapStageExecutor {
         List<String> ids;
         JournalEntry.ItemsResolved known = resume == null ? null : resume.resolved.get(stageIndex);
         if (known != null) {
-            items = new ArrayList<>();
-            try {
-                Json.parse(known.itemsJson()).forEach(items::add);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new io.prodigy.api.StoreException(
-                        "the journal's item list of stage " + stageIndex + " is not valid JSON: "
-                                + e.getOriginalMessage(),
-                        e);
-            }
+            // parsed item by item when read: a resume dispatches its first item without parsing them all
+            items = journaledItems(known.itemsJson());
             ids = known.itemIds();
             commandLines = itemSource().readsCommandLines(map);
         } else {
@@ -138,8 +132,7 @@ final class MapStageExecutor {
         int failedBefore = 0;
         if (resume != null) {
             for (String id : ids) {
-                JournalEntry.ItemFinished f =
-                        resume.itemSettled(stageIndex, id) ? resume.finishedEntry(stageIndex, id) : null;
+                JournalEntry.ItemFinished f = resume.settledEntry(stageIndex, id);
                 if (f != null && f.status() == ItemStatus.SUCCEEDED) {
                     succeededBefore++;
                 } else if (f != null) {
@@ -345,6 +338,34 @@ final class MapStageExecutor {
         }
     }
 
+    /** @return the items of the journal's item list, each parsed when first read */
+    private List<JsonNode> journaledItems(String itemsJson) {
+        LazyJsonArray array;
+        try {
+            array = LazyJsonArray.of(itemsJson);
+        } catch (LazyJsonArray.MalformedArrayException e) {
+            throw new io.prodigy.api.StoreException(
+                    "the journal's item list of stage " + stageIndex + " is not valid JSON: " + e.getMessage(), e);
+        }
+        return new java.util.AbstractList<>() {
+            @Override
+            public JsonNode get(int index) {
+                try {
+                    return array.get(index);
+                } catch (LazyJsonArray.MalformedArrayException e) {
+                    throw new io.prodigy.api.StoreException(
+                            "the journal's item list of stage " + stageIndex + " is not valid JSON: " + e.getMessage(),
+                            e);
+                }
+            }
+
+            @Override
+            public int size() {
+                return array.size();
+            }
+        };
+    }
+
     private ItemResult runItem(
             int index,
             String itemId,
@@ -387,10 +408,7 @@ final class MapStageExecutor {
                     stop(limits.stopReason());
                 }
                 run.progress().itemEnded(true);
-                if (resume != null
-                        && resume.deadLettered
-                                .getOrDefault(stageIndex, java.util.Set.of())
-                                .contains(itemId)) {
+                if (resume != null && resume.deadLettered(stageIndex, itemId)) {
                     run.dlq().markResolved(run.runId(), itemId);
                 }
                 ItemResult r = new ItemResult(
@@ -533,7 +551,7 @@ final class MapStageExecutor {
                     runWorkspace.versionControl().map(VersionControl::head).orElse(null);
             run.journal(new JournalEntry.ItemIntegrated(run.clock().instant(), stageIndex, itemId, head));
         }
-        if (resume.deadLettered.getOrDefault(stageIndex, java.util.Set.of()).contains(itemId)) {
+        if (resume.deadLettered(stageIndex, itemId)) {
             run.dlq().markResolved(run.runId(), itemId);
         }
         ItemResult r = new ItemResult(
