@@ -343,7 +343,7 @@ public final class AgentWorktrees {
         }
         Integrator.warnIfUncommitted(item, left.uncommitted());
         try {
-            left.remove(item.root(), warm);
+            left.remove(item.root());
         } catch (IOException | RuntimeException e) {
             LOG.debug("Pooled worktree {}: {}; cleaning it with git clean", item.root(), e.getMessage());
             return cleanSlot(item.root());

@@ -1,16 +1,11 @@
 package io.prodigy.git.internal;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -22,9 +17,10 @@ import java.util.List;
  * <p>Removing them from here does what {@code git clean -ffd} followed by {@code git clean -ffdX} with the warm
  * directories excepted does, without two more processes scanning the tree: git lists an ignored directory once (in
  * {@code matching} mode it does not descend into it), so a warm directory is kept exactly when git reports it as an
- * ignored directory with a warm name; an untracked one is listed file by file and goes. Directories left empty -
- * emptied here, or created empty by the item (git lists no empty directory) - are removed too, except warm ones and
- * in a repository with submodules (whose directories may be empty and tracked).
+ * ignored directory with a warm name; an untracked one is listed file by file and goes. Directories emptied here
+ * are removed too. Unlike {@code git clean -d}, a directory the item created and left empty stays: git lists no
+ * empty directory, and finding them would mean walking the whole tree once more (about as costly as the
+ * {@code git clean} this saves); git does not see them either, so no later commit can pick one up.
  *
  * @param uncommitted the paths with uncommitted changes (what {@code git status --porcelain} lists), in git's order
  * @param removable the untracked and ignored non-warm paths, relative to the worktree (a directory ends with
@@ -83,13 +79,12 @@ record Leftovers(List<String> uncommitted, List<String> removable) {
 
     /**
      * Deletes the removable paths (a symbolic link itself, never what it points to) and the directories that
-     * leaves empty, then every empty directory of the worktree outside {@code .git} and the warm directories.
+     * leaves empty.
      *
      * @param root the worktree's top directory
-     * @param warmDirectories as given to {@link #parse}
      * @throws IOException if a path cannot be deleted or lies outside the worktree
      */
-    void remove(Path root, Collection<String> warmDirectories) throws IOException {
+    void remove(Path root) throws IOException {
         Path top = root.toAbsolutePath().normalize();
         for (String p : removable) {
             Path path = top.resolve(p).normalize();
@@ -107,10 +102,6 @@ record Leftovers(List<String> uncommitted, List<String> removable) {
                 Files.delete(dir);
             }
         }
-        if (!Files.exists(top.resolve(".gitmodules"))) {
-            // a submodule that is not checked out is an empty directory git tracks: left alone
-            removeEmptyDirectories(top, warmDirectories);
-        }
     }
 
     private static boolean isEmptyDirectory(Path dir) throws IOException {
@@ -120,50 +111,5 @@ record Leftovers(List<String> uncommitted, List<String> removable) {
         try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
             return entries.findAny().isEmpty();
         }
-    }
-
-    /** Deletes the empty directories below {@code top} (bottom-up), skipping {@code .git} and warm directories. */
-    private static void removeEmptyDirectories(Path top, Collection<String> warmDirectories) throws IOException {
-        Deque<int[]> entries = new ArrayDeque<>();
-        Files.walkFileTree(top, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                if (!dir.equals(top)) {
-                    String name = dir.getFileName().toString();
-                    if (name.equals(".git") || warmDirectories.contains(name + "/")) {
-                        entries.peek()[0]++;
-                        return FileVisitResult.SKIP_SUBTREE;
-                    }
-                }
-                entries.push(new int[1]);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                entries.peek()[0]++;
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException exc) {
-                entries.peek()[0]++;
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                int count = entries.pop()[0];
-                if (dir.equals(top)) {
-                    return FileVisitResult.CONTINUE;
-                }
-                if (count == 0 && exc == null) {
-                    Files.delete(dir);
-                } else {
-                    entries.peek()[0]++;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }
