@@ -50,11 +50,16 @@ class HalfMadeWorktreeEntryTest {
         GitFixture.write(slot, "untracked.txt", "left behind\n");
         assertThat(iso.integrate(run, first)).isInstanceOf(IntegrationResult.Integrated.class);
 
-        failNext("branch", 1);
+        failNext("status", 1);
+        failNext("update-ref", 1);
         iso.release(first, false);
-        assertThat(calls("branch"))
-                .as("git branch -D, once failed and once run again")
+        assertThat(calls("status"))
+                .as("git status (what the item left), once failed and once run again")
                 .isEqualTo(2);
+        assertThat(calls("update-ref"))
+                .as("git update-ref --stdin (detach and delete the branch), once failed and once run again")
+                .isEqualTo(2);
+        assertThat(calls("branch")).as("no git branch -D").isZero();
         assertThat(fx.git(repo, "for-each-ref", "refs/heads/" + firstBranch))
                 .as("the item's branch is gone")
                 .isEmpty();
@@ -65,8 +70,8 @@ class HalfMadeWorktreeEntryTest {
         assertThat(second.directory()).as("the slot is reused").isEqualTo(slot);
         assertThat(calls("checkout")).isEqualTo(2);
         assertThat(calls("clean"))
-                .as("clean of untracked files twice, then of ignored ones")
-                .isEqualTo(3);
+                .as("the release removed what the item left: no git clean")
+                .isZero();
         assertThat(fx.git(slot, "symbolic-ref", "--short", "HEAD")).endsWith("/second");
         assertThat(fx.git(slot, "status", "--porcelain", "--untracked-files=all"))
                 .isEmpty();
@@ -87,6 +92,7 @@ class HalfMadeWorktreeEntryTest {
         GitFixture.write(slot, "untracked.txt", "left behind\n");
         assertThat(iso.integrate(run, first)).isInstanceOf(IntegrationResult.Integrated.class);
 
+        failNext("update-ref", 99);
         failNext("branch", 99);
         assertThatThrownBy(() -> iso.release(first, false))
                 .isInstanceOf(IsolationException.class)
@@ -95,6 +101,7 @@ class HalfMadeWorktreeEntryTest {
         assertThat(slot).as("the slot is removed").doesNotExist();
         assertThat(fx.worktrees(repo)).as("and forgotten by git").doesNotContain(slot.toString());
         failNext("branch", 0);
+        failNext("update-ref", 0);
 
         Workspace second = iso.acquire(run, "second");
         assertThat(second.directory())
@@ -132,7 +139,7 @@ class HalfMadeWorktreeEntryTest {
                 script,
                 "#!/bin/sh\n"
                         + "sub=\n"
-                        + "for a in \"$@\"; do case \"$a\" in branch|checkout|clean) sub=$a; break;; esac; done\n"
+                        + "for a in \"$@\"; do case \"$a\" in branch|checkout|clean|status|update-ref) sub=$a; break;; esac; done\n"
                         + "if [ -n \"$sub\" ]; then\n"
                         + "  c='" + tmp
                         + "/calls-'$sub; n=$(cat \"$c\" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > \"$c\"\n"

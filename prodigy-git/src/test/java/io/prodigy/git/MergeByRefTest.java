@@ -76,6 +76,41 @@ class MergeByRefTest {
     }
 
     @Test
+    void theMergedCommitsAreExactlyWhatTheRunLackedEvenWhenAnItemMergedAnotherItemsWork() {
+        WorktreeIsolation iso = fx.isolation().build();
+        Workspace run = iso.openRun(fx.context("r1", repo));
+        String start = vc(run).head();
+        Workspace a = iso.acquire(run, "a");
+        Workspace b = iso.acquire(run, "b");
+        Workspace c = iso.acquire(run, "c");
+        fx.commit(a.directory(), "a.new", "a\n", "a's work");
+        fx.commit(b.directory(), "b.new", "b\n", "b's work");
+        // c takes a's and b's work into its own branch before it is merged
+        fx.git(c.directory(), "merge", "-q", "--no-edit", a.branchName().orElseThrow());
+        fx.git(c.directory(), "merge", "-q", "--no-edit", b.branchName().orElseThrow());
+        fx.commit(c.directory(), "c.new", "c\n", "c's work");
+        for (Workspace item : java.util.List.of(a, b, c)) {
+            // the engine lists each item's commits since its base before it integrates it
+            vc(item).changesSince(start);
+        }
+
+        for (Workspace item : java.util.List.of(a, b, c)) {
+            String runHead = vc(run).head();
+            String tip = vc(item).head();
+            java.util.List<String> lacking = java.util.List.of(
+                    fx.git(repo, "rev-list", "--reverse", tip, "--not", runHead).split("\n"));
+            IntegrationResult r = iso.integrate(run, item);
+            assertThat(r).isInstanceOf(IntegrationResult.Integrated.class);
+            assertThat(((IntegrationResult.Integrated) r).commits())
+                    .as("the commits of %s", item.branchName().orElseThrow())
+                    .containsExactlyInAnyOrderElementsOf(lacking);
+        }
+        assertThat(iso.integrate(run, a))
+                .as("integrating again")
+                .isInstanceOf(IntegrationResult.NothingToIntegrate.class);
+    }
+
+    @Test
     void localChangesInTheRunWorktreeElsewhereSurviveTheCheckoutCatchingUp() {
         WorktreeIsolation iso = fx.isolation().build();
         Workspace run = iso.openRun(fx.context("r1", repo));

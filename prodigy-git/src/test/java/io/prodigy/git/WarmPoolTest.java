@@ -185,6 +185,69 @@ class WarmPoolTest {
     }
 
     @Test
+    void theReleaseRemovesEveryKindOfLeftoverFromOneStatusWithoutGitClean() throws IOException {
+        // a git that logs its subcommands, to show that no "git clean" runs while the slot is reset
+        Path log = tmp.resolve("git-commands.log");
+        Path wrapper = tmp.resolve("git-logger.sh");
+        Files.writeString(
+                wrapper,
+                "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in -*|*=*) ;; *) [ \"$prev\" = -C ] || { echo \"$a\" >> '"
+                        + log + "'; break; } ;; esac; prev=\"$a\"; done\nexec git \"$@\"\n");
+        assertThat(wrapper.toFile().setExecutable(true)).isTrue();
+        Path outside = tmp.resolve("outside");
+        write(outside, "keep.txt", "not the worktree's\n");
+        WorktreeIsolation iso = fx.isolation()
+                .mode(WorktreeMode.pooled(1))
+                .gitExecutable(wrapper.toString())
+                .build();
+        Workspace run = iso.openRun(fx.context("r1", repo));
+        Workspace first = iso.acquire(run, "first");
+        Path slot = first.directory();
+        fx.commit(slot, "committed.txt", "merged\n", "first item");
+        write(slot, "src/new/deeper/untracked.txt", "left behind, its directories emptied with it\n");
+        write(slot, "with space/and\ttab.txt", "odd name\n");
+        write(slot, "src/x.log", "ignored file\n");
+        write(slot, "fresh/target/C.class", "a warm directory in an untracked one\n");
+        write(slot, "fresh/notes.txt", "untracked beside it\n");
+        Files.createDirectories(slot.resolve("nested"));
+        fx.git(slot.resolve("nested"), "init", "-q");
+        Files.createSymbolicLink(slot.resolve("link-out"), outside);
+        write(slot, "a.txt", "edited\n");
+        write(slot, "staged-new.txt", "staged\n");
+        fx.git(slot, "add", "staged-new.txt");
+        assertThat(iso.integrate(run, first)).isInstanceOf(IntegrationResult.Integrated.class);
+        Files.writeString(log, "");
+        iso.release(first, false);
+        assertThat(fx.git(slot, "status", "--porcelain", "--untracked-files=all", "--ignored=matching"))
+                .as("after the release only tracked changes and the warm directory are left")
+                .isEqualTo(" M a.txt\nA  staged-new.txt\n!! fresh/target/");
+        assertThat(fx.branches(repo)).noneMatch(b -> b.endsWith("/first"));
+        assertThat(fx.git(slot, "rev-parse", "--abbrev-ref", "HEAD")).isEqualTo("HEAD");
+
+        Workspace second = iso.acquire(run, "second");
+        Path dir = second.directory();
+        assertThat(dir).isEqualTo(slot);
+        assertThat(Files.readAllLines(log))
+                .as("git commands of the release and the reset")
+                .containsExactly("status", "update-ref", "checkout");
+        assertThat(fx.git(dir, "status", "--porcelain", "--untracked-files=all", "--ignored=matching"))
+                .isEqualTo("!! fresh/target/");
+        assertThat(fx.git(dir, "diff", "--cached", "--name-only")).isEmpty();
+        assertThat(dir.resolve("src/new")).doesNotExist();
+        assertThat(dir.resolve("nested")).doesNotExist();
+        assertThat(dir.resolve("link-out")).doesNotExist();
+        assertThat(dir.resolve("fresh/notes.txt")).doesNotExist();
+        assertThat(dir.resolve("fresh/target/C.class")).exists();
+        assertThat(outside.resolve("keep.txt"))
+                .as("a link's target is not touched")
+                .exists();
+        assertThat(GitFixture.read(dir, "committed.txt")).isEqualTo("merged\n");
+        assertThat(GitFixture.read(dir, "a.txt")).isEqualTo("one\n");
+        iso.release(second, false);
+        iso.closeRun(run, RunStatus.SUCCEEDED);
+    }
+
+    @Test
     void anUntrackedDirectoryNamedLikeAWarmOneButNotIgnoredIsRemoved() {
         Path plain = fx.repo("plain", Map.of("a.txt", "one\n"));
         WorktreeIsolation iso = fx.isolation().mode(WorktreeMode.pooled(1)).build();
@@ -244,12 +307,13 @@ class WarmPoolTest {
 
     @Test
     void aSlotThatCannotBeCleanedIsReplacedNotReusedDirty() throws IOException {
-        // a git that fails "git clean" while the marker exists, as a full disk or a stuck file would
+        // a git that fails "git status" and "git clean" while the marker exists, as a full disk or a stuck file
+        // would: the release cannot tell what to remove, and a reset could not remove it
         Path marker = tmp.resolve("fail-clean");
         Path wrapper = tmp.resolve("git-wrapper.sh");
         Files.writeString(
                 wrapper,
-                "#!/bin/sh\nfor a in \"$@\"; do\n  if [ \"$a\" = clean ] && [ -e '" + marker
+                "#!/bin/sh\nfor a in \"$@\"; do\n  if { [ \"$a\" = clean ] || [ \"$a\" = status ]; } && [ -e '" + marker
                         + "' ]; then echo 'forced clean failure' >&2; exit 1; fi\ndone\nexec git \"$@\"\n");
         assertThat(wrapper.toFile().setExecutable(true)).isTrue();
         WorktreeIsolation iso = fx.isolation()
@@ -261,9 +325,9 @@ class WarmPoolTest {
         Path slot = first.directory();
         write(slot, "leftover.txt", "from the first item\n");
         write(slot, "target/A.class", "compiled\n");
+        Files.writeString(marker, "");
         iso.release(first, false);
 
-        Files.writeString(marker, "");
         Workspace second = iso.acquire(run, "second");
         assertThat(second.directory().resolve("leftover.txt")).doesNotExist();
         assertThat(second.directory().resolve("target"))

@@ -2,6 +2,7 @@ package io.prodigy.git.internal;
 
 import io.prodigy.api.IsolationException;
 import io.prodigy.git.WorktreeMode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -59,6 +60,8 @@ public final class AgentWorktrees {
         Thread lastUser;
         /** Names the directory's current life: a new value each time it is (re)created, for {@code reuseKey}. */
         String generation;
+        /** Whether the last item's untracked and ignored leftovers were removed when it released the slot. */
+        boolean emptied;
 
         Slot(Path path) {
             this.path = path;
@@ -146,6 +149,11 @@ public final class AgentWorktrees {
         GitCli.Result r = null;
         if (slot != null && slot.exists) {
             r = git.run(path, List.of("checkout", "--quiet", "--force", "-B", branch, base));
+            if (r.ok() && slot.emptied) {
+                // the release removed what the last item left beside its tracked files; the checkout reset those
+                slot.emptied = false;
+                return true;
+            }
             if (r.ok()) {
                 String failure = cleanSlot(path);
                 if (failure == null) {
@@ -284,13 +292,21 @@ public final class AgentWorktrees {
                             run.root(),
                             tip,
                             run.versionControl().orElseThrow().head());
+            boolean keepBranch = unmerged && keepsUniqueCommits(item.branch());
             boolean backToPool = false;
+            boolean branchGone = false;
             if (slot != null && !keep) {
-                GitCli.Result r = detach(item);
-                if (r.ok()) {
+                String failure = empty(item, slot);
+                Detached r = failure == null ? detach(item, keepBranch ? null : tip) : null;
+                if (r != null && r.ok()) {
                     backToPool = true;
+                    branchGone = r.branchDeleted();
                 } else {
-                    LOG.warn("Pooled worktree {} could not be detached ({}); replacing it", item.root(), r.message());
+                    LOG.warn(
+                            "Pooled worktree {} could not be {} ({}); replacing it",
+                            item.root(),
+                            failure != null ? "emptied" : "detached",
+                            failure != null ? failure : r.failure());
                     slotSettled = true;
                     retire(slot, true);
                 }
@@ -300,14 +316,14 @@ public final class AgentWorktrees {
             } else {
                 WorktreeOps.removeWorktree(git, run.repo(), item.root());
             }
-            if (unmerged && keepsUniqueCommits(item.branch())) {
+            if (keepBranch) {
                 LOG.warn(
                         "Item {}: branch {} holds commits that are on no other branch; it is kept (delete it with "
                                 + "git branch -D {})",
                         item.itemId(),
                         item.branch(),
                         item.branch());
-            } else {
+            } else if (!branchGone) {
                 WorktreeOps.deleteBranch(git, run.repo(), item.branch());
             }
             if (backToPool) {
@@ -329,23 +345,97 @@ public final class AgentWorktrees {
     }
 
     /**
-     * Detaches an idle slot's HEAD at the commit it is on, so that the item's branch can be deleted: one
-     * {@code update-ref --no-deref HEAD} (nothing of the index or the files is touched, as with {@code checkout
-     * --detach}, which is the fallback when the commit cannot be read from the git files).
+     * Removes what an item left in its slot beside its commits, from one {@code git status} (see {@link Leftovers}),
+     * and warns about uncommitted changes, which are not merged. When the listed paths cannot be deleted, the two
+     * {@code git clean} passes of a reset are tried instead.
+     *
+     * @return null when the slot holds only tracked files now (its checkout resets them), else what failed
      */
-    private GitCli.Result detach(ItemWorktree item) {
+    private String empty(ItemWorktree item, Slot slot) {
+        slot.emptied = false;
+        List<String> warm = run.settings().warmDirectories();
+        GitCli.Result status = git.run(item.root(), Leftovers.STATUS);
+        if (!status.ok()) {
+            return "git status failed: " + status.message();
+        }
+        Leftovers left;
+        try {
+            left = Leftovers.parse(status.stdout(), warm, run.settings().coldPaths());
+        } catch (IllegalArgumentException e) {
+            LOG.debug("Pooled worktree {}: {}; cleaning it with git clean", item.root(), e.getMessage());
+            return cleanSlot(item.root());
+        }
+        Integrator.warnIfUncommitted(item, left.uncommitted());
+        try {
+            left.remove(item.root());
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Pooled worktree {}: {}; cleaning it with git clean", item.root(), e.getMessage());
+            return cleanSlot(item.root());
+        }
+        slot.emptied = true;
+        return null;
+    }
+
+    /**
+     * Detaches an idle slot's HEAD at the commit it is on and deletes the item's branch in the same step: one
+     * {@code update-ref --stdin} transaction run in the repository's main directory (the slot's HEAD named
+     * {@code worktrees/<id>/HEAD}, git 2.23 or later; nothing of the index or the files is touched). The fallback,
+     * when the commit cannot be read from the git files or git refuses, is {@code update-ref --no-deref HEAD} or
+     * {@code checkout --detach} in the slot, and the branch is left to the caller.
+     *
+     * @param branchTip the branch's commit, to delete it only from there; null to keep the branch
+     * @return whether the slot is detached, and whether the branch is deleted as well
+     */
+    private Detached detach(ItemWorktree item, String branchTip) {
         Path gitDir = item.gitDir();
         RefFiles.Answer head =
                 gitDir == null ? RefFiles.Answer.ASK_GIT : run.refs().head(gitDir);
+        if (head.known()
+                && head.commit() != null
+                && branchTip != null
+                && gitDir.getParent() != null
+                && gitDir.getParent().getFileName().toString().equals("worktrees")
+                && git.atLeast(2, 23)) {
+            String id = gitDir.getFileName().toString();
+            String transaction = "option no-deref\nupdate worktrees/" + id + "/HEAD " + head.commit() + "\n"
+                    + "delete refs/heads/" + item.branch() + " " + branchTip + "\n";
+            java.util.concurrent.locks.ReentrantLock lock = run.repo().refLock();
+            lock.lock();
+            try {
+                GitCli.Result r = git.run(
+                        run.repo().topLevel(),
+                        List.of("update-ref", "-m", "prodigy: slot idle", "--stdin"),
+                        transaction.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                if (r.ok()) {
+                    return new Detached(null, true);
+                }
+                LOG.debug("Pooled worktree {}: git update-ref --stdin failed ({})", item.root(), r.message());
+            } finally {
+                lock.unlock();
+            }
+        }
         if (head.known() && head.commit() != null) {
             GitCli.Result r = git.run(
                     item.root(),
                     List.of("update-ref", "--no-deref", "-m", "prodigy: slot idle", "HEAD", head.commit()));
             if (r.ok()) {
-                return r;
+                return new Detached(null, false);
             }
         }
-        return git.run(item.root(), List.of("checkout", "--quiet", "--detach"));
+        GitCli.Result r = git.run(item.root(), List.of("checkout", "--quiet", "--detach"));
+        return new Detached(r.ok() ? null : r.message(), false);
+    }
+
+    /**
+     * How a slot's detach went.
+     *
+     * @param failure null when the slot's HEAD is detached, else git's message
+     * @param branchDeleted whether the item's branch went in the same step
+     */
+    private record Detached(String failure, boolean branchDeleted) {
+        boolean ok() {
+            return failure == null;
+        }
     }
 
     /** @return whether the branch has commits reachable from no other local branch */

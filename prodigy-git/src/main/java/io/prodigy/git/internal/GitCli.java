@@ -178,9 +178,22 @@ public final class GitCli {
      *     interrupt flag is set again)
      */
     public Result run(Path dir, List<String> args) {
+        return run(dir, args, null);
+    }
+
+    /**
+     * Runs a command that reads its standard input (such as {@code update-ref --stdin}), as {@link #run(Path, List)}.
+     *
+     * @param dir the directory git runs in ({@code git -C dir})
+     * @param args the arguments after {@code git}
+     * @param input what git reads on stdin (small: written whole before git's output is read), or null for none
+     * @return the result
+     * @throws IsolationException as {@link #run(Path, List)}
+     */
+    public Result run(Path dir, List<String> args, byte[] input) {
         List<String> attemptArgs = args;
         for (int attempt = 1; ; attempt++) {
-            Result r = runOnce(dir, attemptArgs);
+            Result r = runOnce(dir, attemptArgs, input);
             if (r.ok()
                     || attempt >= HALF_MADE_ENTRY_ATTEMPTS
                     || !metHalfMadeWorktreeEntry(r.stderr())
@@ -222,14 +235,15 @@ public final class GitCli {
         return List.copyOf(again);
     }
 
-    private Result runOnce(Path dir, List<String> args) {
+    private Result runOnce(Path dir, List<String> args, byte[] input) {
         List<String> command = new ArrayList<>(args.size() + FIXED_OPTIONS.size() + 3);
         command.add(executable);
         command.add("-C");
         command.add(dir.toString());
         command.addAll(FIXED_OPTIONS);
         command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(EMPTY_STDIN);
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectInput(input == null ? EMPTY_STDIN : ProcessBuilder.Redirect.PIPE);
         Map<String, String> env = builder.environment();
         REPOSITORY_VARIABLES.forEach(env::remove);
         env.put("GIT_TERMINAL_PROMPT", "0");
@@ -246,6 +260,14 @@ public final class GitCli {
         }
         Future<byte[]> out = PUMPS.submit(() -> readAll(process.getInputStream()));
         Future<byte[]> err = PUMPS.submit(() -> readAll(process.getErrorStream()));
+        if (input != null) {
+            try (java.io.OutputStream stdin = process.getOutputStream()) {
+                stdin.write(input);
+            } catch (IOException e) {
+                // git exited early without reading it all: its exit status and stderr say why
+                LOG.debug("could not write git's input: {}", e.getMessage());
+            }
+        }
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill(process);

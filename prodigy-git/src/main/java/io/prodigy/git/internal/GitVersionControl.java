@@ -89,15 +89,33 @@ public final class GitVersionControl implements VersionControl {
         if (last != null && last.base().equals(baseCommit) && last.head().equals(head)) {
             return last.changes();
         }
-        List<String> commits = lines(git.output(root, "rev-list", "--reverse", baseCommit + ".." + head));
-        String diff =
-                git.output(root, "diff", "-z", "--no-renames", "--no-ext-diff", "--raw", "--numstat", baseCommit, head);
+        // one process for the commits and, when there is one commit on top of the base (the common case), its
+        // changes: git log lists each commit with its parents and its own raw and numstat changes
+        String log = git.output(
+                root,
+                "log",
+                "-z",
+                "--reverse",
+                "--no-color",
+                "--no-show-signature",
+                "--no-renames",
+                "--no-ext-diff",
+                "--raw",
+                "--numstat",
+                "--format=" + COMMIT_MARK + "%H %P",
+                baseCommit + ".." + head);
+        List<String> commits = new ArrayList<>();
+        String[] tokens = oneCommitOnTop(log.split("\0", -1), baseCommit, commits);
+        if (tokens == null) {
+            tokens = git.output(
+                            root, "diff", "-z", "--no-renames", "--no-ext-diff", "--raw", "--numstat", baseCommit, head)
+                    .split("\0", -1);
+        }
         List<String> added = new ArrayList<>();
         List<String> modified = new ArrayList<>();
         List<String> deleted = new ArrayList<>();
         int insertions = 0;
         int deletions = 0;
-        String[] tokens = diff.split("\0", -1);
         for (int i = 0; i < tokens.length; i++) {
             String t = tokens[i];
             if (t.startsWith(":") && i + 1 < tokens.length) {
@@ -124,6 +142,19 @@ public final class GitVersionControl implements VersionControl {
             lastChanges = new Changes(baseCommit, head, changes);
         }
         return changes;
+    }
+
+    /**
+     * @param base a commit id
+     * @param head another
+     * @return the commits from {@code base} to {@code head} (oldest first) if {@link #changesSince} last computed
+     *     them, else null (nothing is asked of git)
+     */
+    List<String> knownCommits(String base, String head) {
+        Changes last = lastChanges;
+        return last != null && last.base().equals(base) && last.head().equals(head)
+                ? last.changes().commits()
+                : null;
     }
 
     @Override
@@ -162,6 +193,47 @@ public final class GitVersionControl implements VersionControl {
         }
         git.output(root, "commit", "-q", "-m", message);
         return head();
+    }
+
+    /** Starts each commit's header in the {@code git log} of {@link #changesSince}; no path starts with it. */
+    private static final String COMMIT_MARK = "\u0001";
+
+    /**
+     * Reads the commits of the {@code git log -z --raw --numstat} of {@link #changesSince} into {@code commits},
+     * token by token: a commit's header, then its raw entries (each followed by its path, which is skipped whatever
+     * it holds) and numstat entries.
+     *
+     * @return the tokens of the only commit's changes when there is exactly one and its sole parent is {@code base}
+     *     (then they are the changes since {@code base}, as {@code git diff -z --raw --numstat} prints them), else null
+     */
+    private static String[] oneCommitOnTop(String[] tokens, String base, List<String> commits) {
+        int bodyStart = -1;
+        String parents = null;
+        for (int i = 0; i < tokens.length; i++) {
+            String t = tokens[i];
+            if (t.startsWith("\n")) {
+                t = t.substring(1);
+            }
+            if (t.startsWith(COMMIT_MARK)) {
+                String header = t.substring(1);
+                int space = header.indexOf(' ');
+                commits.add(space < 0 ? header : header.substring(0, space));
+                if (commits.size() == 1) {
+                    parents = space < 0 ? "" : header.substring(space + 1);
+                    bodyStart = i + 1;
+                }
+            } else if (t.startsWith(":")) {
+                i++; // the entry's path
+            }
+        }
+        if (commits.size() != 1 || !base.equals(parents)) {
+            return null;
+        }
+        String[] body = java.util.Arrays.copyOfRange(tokens, bodyStart, tokens.length);
+        if (body.length > 0 && body[0].startsWith("\n")) {
+            body[0] = body[0].substring(1);
+        }
+        return body;
     }
 
     private static int count(String number) {

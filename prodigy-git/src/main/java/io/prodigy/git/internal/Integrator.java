@@ -50,6 +50,26 @@ public final class Integrator {
     /** The item tips merged into the run branch, as of one run HEAD. */
     private record MergedTips(String head, Set<String> tips) {}
 
+    /** How many of the merges made here are remembered in {@link #madeHere}. */
+    private static final int REMEMBERED_MERGES = 512;
+
+    /**
+     * The run heads made here by merges without the worktree (the most recent ones), each with the head it was made
+     * on and the commits it brought into the run: what the run's history gained since an item's base, without
+     * asking git. Guarded by this.
+     */
+    private final Map<String, MergeStep> madeHere = new LinkedHashMap<>() {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, MergeStep> eldest) {
+            return size() > REMEMBERED_MERGES;
+        }
+    };
+
+    /** One merge made here: {@code before} is its first parent, {@code brought} the item's commits it merged. */
+    private record MergeStep(String before, Set<String> brought) {}
+
     /** @param run the run whose worktree items merge into */
     public Integrator(RunWorktree run) {
         this.run = run;
@@ -96,14 +116,19 @@ public final class Integrator {
                     + "longer on its branch " + item.branch() + " - a step switched branches or detached HEAD - so "
                     + "which work to merge is unclear; commit on " + item.branch() + " instead");
         }
-        warnIfUncommitted(item);
+        if (item.slot() == null) {
+            // a reused worktree's release reads its status anyway, and warns then
+            warnIfUncommitted(item, WorktreeOps.dirtyPaths(git, item.root()));
+        }
         if (run.merging()) {
             LOG.warn("The run's worktree {} was in the middle of a merge; aborting it first", root);
             git.output(root, "merge", "--abort");
         }
         String runHead = run.versionControl().orElseThrow().head();
-        List<String> commits =
-                GitVersionControl.lines(git.output(root, "rev-list", "--reverse", itemTip, "--not", runHead));
+        List<String> commits = knownCommits(item, runHead, itemTip);
+        if (commits == null) {
+            commits = GitVersionControl.lines(git.output(root, "rev-list", "--reverse", itemTip, "--not", runHead));
+        }
         if (commits.isEmpty()) {
             LOG.debug("Item {}: nothing to merge, its branch is contained in {}", item.itemId(), run.branch());
             item.integrated(itemTip);
@@ -224,6 +249,7 @@ public final class Integrator {
             String head = run.versionControl().orElseThrow().head();
             known = true;
             if (head.equals(merged)) {
+                madeHere.put(merged, new MergeStep(runHead, Set.copyOf(commits)));
                 LOG.info("Merged item {} ({} commit(s)) into {}", item.itemId(), commits.size(), run.branch());
                 item.integrated(itemTip);
                 return new IntegrationResult.Integrated(commits);
@@ -244,6 +270,39 @@ public final class Integrator {
                 MergeIntent.clear(run.gitDir());
             }
         }
+    }
+
+    /**
+     * The item's commits that the run's head lacks ({@code git rev-list itemTip --not runHead}) without asking git,
+     * when that is known exactly: the item's commits since its base were listed already (by the engine or a step),
+     * and every run head from the item's base to {@code runHead} was made here by a merge without the worktree, so
+     * that what the run gained since the base is those merge commits and the commits they brought in.
+     *
+     * @return the commits, oldest first, or null when git must be asked
+     */
+    private List<String> knownCommits(ItemWorktree item, String runHead, String itemTip) {
+        List<String> sinceBase = item.knownCommits(itemTip);
+        if (sinceBase == null) {
+            return null;
+        }
+        Set<String> inRun = new HashSet<>();
+        String head = runHead;
+        for (int n = 0; !head.equals(item.base()); n++) {
+            MergeStep step = madeHere.get(head);
+            if (step == null || n >= REMEMBERED_MERGES) {
+                return null;
+            }
+            inRun.add(head);
+            inRun.addAll(step.brought());
+            head = step.before();
+        }
+        List<String> missing = new ArrayList<>(sinceBase.size());
+        for (String c : sinceBase) {
+            if (!inRun.contains(c)) {
+                missing.add(c);
+            }
+        }
+        return missing;
     }
 
     private String messageOf(ItemWorktree item) {
@@ -544,8 +603,13 @@ public final class Integrator {
         return marked;
     }
 
-    private void warnIfUncommitted(ItemWorktree item) {
-        List<String> dirty = WorktreeOps.dirtyPaths(git, item.root());
+    /**
+     * Warns that an item's uncommitted changes are not merged.
+     *
+     * @param item the item
+     * @param dirty its paths with uncommitted changes (none: no warning)
+     */
+    static void warnIfUncommitted(ItemWorktree item, List<String> dirty) {
         if (!dirty.isEmpty()) {
             LOG.warn(
                     "Item {} left uncommitted changes in {} ({} path(s), e.g. {}); only its commits are merged - "

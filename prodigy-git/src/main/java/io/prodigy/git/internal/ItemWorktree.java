@@ -136,6 +136,15 @@ public final class ItemWorktree implements Workspace {
         }
     }
 
+    /**
+     * @param tip a commit of the item's branch
+     * @return the item's commits from its base to {@code tip} if a step's or the engine's changes already listed
+     *     them, else null
+     */
+    java.util.List<String> knownCommits(String tip) {
+        return vc.knownCommits(base, tip);
+    }
+
     /** @param tip the commit of the item's branch that is now part of the run */
     void integrated(String tip) {
         this.integratedTip = tip;
