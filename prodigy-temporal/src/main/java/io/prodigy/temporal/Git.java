@@ -84,6 +84,22 @@ final class Git {
         return Optional.empty();
     }
 
+    /** @return the object id of each of {@code refs} that exists on the remote, in one {@code ls-remote} */
+    static java.util.Map<String, String> remoteRefs(Path dir, String remote, String... refs) {
+        List<String> args = new ArrayList<>(List.of("ls-remote", remote));
+        args.addAll(List.of(refs));
+        String out = check(dir, args.toArray(String[]::new));
+        java.util.Map<String, String> found = new java.util.HashMap<>();
+        List<String> wanted = List.of(refs);
+        for (String line : out.split("\n")) {
+            String[] parts = line.split("\\s+");
+            if (parts.length == 2 && wanted.contains(parts[1])) {
+                found.put(parts[1], parts[0]);
+            }
+        }
+        return found;
+    }
+
     /** @return a name safe as one ref component for any item id */
     static String refSafe(String id) {
         StringBuilder b = new StringBuilder();

@@ -28,9 +28,11 @@ import io.temporal.failure.TimeoutFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -67,7 +69,14 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
     private final int maxDispatches;
     private final Duration throttleDelay;
     private final Duration progressInterval;
-    private final Map<String, Boolean> published = new ConcurrentHashMap<>();
+    private final RunBases bases = new RunBases();
+    private final SettledRefs settledRefs;
+    /** A run workspace's directory to its repository's common git directory (the default remote). */
+    private final Map<Path, String> commonDirs = new ConcurrentHashMap<>();
+    /** The refs of successful attempts this executor saw, until their attempt settles. */
+    private final Set<String> pushedRefs = ConcurrentHashMap.newKeySet();
+    /** The workspace directory of each run (and stage) with attempts in flight. */
+    private final Map<String, Path> runDirs = new ConcurrentHashMap<>();
 
     private TemporalMapExecutor(Builder b) {
         if (b.client != null) {
@@ -95,6 +104,7 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         this.maxDispatches = b.maxDispatches;
         this.throttleDelay = b.throttleDelay;
         this.progressInterval = b.progressInterval;
+        this.settledRefs = new SettledRefs(b.refBatch);
     }
 
     /** @return a builder */
@@ -105,10 +115,18 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
     @Override
     public MapAttemptOutcome attempt(MapAttempt attempt, MapAttemptContext context) throws InterruptedException {
         Path runDir = context.runWorkspace().directory();
-        String url = remote != null ? remote : defaultRemote(runDir);
-        String baseRef = "refs/prodigy-base/" + runPart(attempt);
+        String url = remoteOf(runDir);
+        boolean sameRepository = url.equals(commonDir(runDir));
+        String baseRef = baseRef(attempt.runId(), attempt.stageIndex());
         String itemRef = itemRef(attempt);
-        publishBase(runDir, url, baseRef);
+        runDirs.put(runPart(attempt), runDir);
+        // the attempt starts from the run's head now, as a local item branches at the run's current HEAD: a retry
+        // after a merge conflict starts from the items merged since
+        String baseCommit = context.runWorkspace()
+                .versionControl()
+                .map(io.prodigy.api.spi.VersionControl::head)
+                .orElseGet(() -> Git.check(runDir, "rev-parse", "HEAD"));
+        bases.publish(runDir, url, sameRepository, baseRef, baseCommit);
         ItemTask task = new ItemTask(
                 attempt.runId(),
                 attempt.workflowName(),
@@ -127,7 +145,8 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
                 itemRef,
                 heartbeatTimeout.toMillis(),
                 maxDispatches,
-                throttleDelay.toMillis());
+                throttleDelay.toMillis(),
+                baseCommit);
         ItemRecord record = null;
         // a workflow of this attempt that was cancelled or terminated (the run was cancelled, then resumed) is
         // followed by a new one, -r1, -r2...: the chain of ids is the same on every resume
@@ -163,10 +182,12 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
                     null,
                     record.dispatch());
         }
+        pushedRefs.add(itemRef);
         Workspace ws = context.acquireWorkspace();
         try {
-            if (!Git.run(ws.directory(), null, "cat-file", "-e", record.commit() + "^{commit}")
-                    .ok()) {
+            if (!sameRepository
+                    && !Git.run(ws.directory(), null, "cat-file", "-e", record.commit() + "^{commit}")
+                            .ok()) {
                 // not in this repository yet (a remote of its own): fetch it; a fetch can trip over a worktree
                 // that another thread is creating at that moment ("bad object worktrees/..."), so try again
                 Git.Result fetched = null;
@@ -344,30 +365,76 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
 
     /** @return the run's (and stage's) part of its ref names */
     private static String runPart(MapAttempt attempt) {
-        return Git.refSafe(attempt.runId()) + (attempt.stageIndex() == 0 ? "" : "-s" + attempt.stageIndex());
+        return runPart(attempt.runId(), attempt.stageIndex());
     }
 
-    private void publishBase(Path runDir, String url, String baseRef) {
-        String key = url + "\n" + baseRef;
-        if (published.containsKey(key)) {
-            return;
-        }
-        synchronized (published) {
-            if (published.containsKey(key)) {
-                return;
+    private static String runPart(String runId, int stageIndex) {
+        return Git.refSafe(runId) + (stageIndex == 0 ? "" : "-s" + stageIndex);
+    }
+
+    /**
+     * @param runId a run's id
+     * @param stageIndex the MapReduce stage's index
+     * @return the ref on the shared remote holding the commits the stage's attempts start from
+     */
+    public static String baseRef(String runId, int stageIndex) {
+        return "refs/prodigy-base/" + runPart(runId, stageIndex);
+    }
+
+    /**
+     * @param runId a run's id
+     * @param stageIndex the MapReduce stage's index
+     * @return the folder of the stage's item refs on the shared remote, {@code refs/prodigy/<run>/}
+     */
+    public static String itemRefFolder(String runId, int stageIndex) {
+        return "refs/prodigy/" + runPart(runId, stageIndex) + "/";
+    }
+
+    /** @return the shared remote of a run whose workspace is {@code runDir} */
+    private String remoteOf(Path runDir) {
+        return remote != null ? remote : commonDir(runDir);
+    }
+
+    /** @return the repository the run's workspace belongs to (the user's), the remote on one machine */
+    private String commonDir(Path runDir) {
+        return commonDirs.computeIfAbsent(
+                runDir,
+                d -> Path.of(Git.check(d, "rev-parse", "--path-format=absolute", "--git-common-dir"))
+                        .toString());
+    }
+
+    /**
+     * Queues the ref of a settled attempt's work for deletion from the shared remote (in batches): the journal has
+     * moved past the attempt, so neither a resume nor a DLQ reprocess will ask for its recorded result again.
+     */
+    @Override
+    public void attemptSettled(MapAttempt attempt) {
+        String ref = itemRef(attempt);
+        if (pushedRefs.remove(ref)) {
+            Path dir = runDirs.get(runPart(attempt));
+            if (dir != null) {
+                settledRefs.add(dir, remoteOf(dir), ref);
             }
-            if (Git.remoteRef(runDir, url, baseRef).isEmpty()) {
-                Git.check(runDir, "push", "-q", url, "HEAD:" + baseRef);
-                LOG.info("published the run's base to {} {}", url, baseRef);
-            }
-            published.put(key, Boolean.TRUE);
         }
     }
 
-    /** @return the repository the run's workspace belongs to (the user's), as the remote on one machine */
-    private static String defaultRemote(Path runDir) {
-        String common = Git.check(runDir, "rev-parse", "--path-format=absolute", "--git-common-dir");
-        return Path.of(common).toString();
+    /**
+     * Deletes the queued refs of settled attempts; when every item of the stage ended, also every other ref of the
+     * stage's attempts (those of attempts settled before a resume, or pushed by a worker after its attempt was given
+     * up) and the stage's base ref. A stage with items still to run or resume keeps the refs of their attempts.
+     */
+    @Override
+    public void mapPhaseEnded(String runId, int stageIndex, Workspace runWorkspace, boolean settled) {
+        Path dir = runWorkspace.directory();
+        String url = remoteOf(dir);
+        if (settled) {
+            String base = baseRef(runId, stageIndex);
+            settledRefs.flush(dir, url, itemRefFolder(runId, stageIndex), List.of(base));
+            bases.forget(url, base);
+        } else {
+            settledRefs.flush(dir, url, null, List.of());
+        }
+        runDirs.remove(runPart(runId, stageIndex));
     }
 
     /** @return the connection this executor opened, or empty if the host passed a client */
@@ -407,8 +474,22 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         private int maxDispatches = 5;
         private Duration throttleDelay = Duration.ofSeconds(60);
         private Duration progressInterval = Duration.ofSeconds(5);
+        private int refBatch = 64;
 
         private Builder() {}
+
+        /**
+         * @param n how many refs of settled attempts are deleted from the shared remote at once (one git process per
+         *          batch; the rest go when the map phase ends); default 64
+         * @return this
+         */
+        public Builder settledRefBatch(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("settledRefBatch must be at least 1, got " + n);
+            }
+            this.refBatch = n;
+            return this;
+        }
 
         /** @param c a client to use (the host keeps ownership) @return this */
         public Builder client(WorkflowClient c) {

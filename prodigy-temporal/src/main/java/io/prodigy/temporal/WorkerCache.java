@@ -23,7 +23,7 @@ import java.util.Map;
 final class WorkerCache {
     private final Path dir;
     private final WorktreeIsolation isolation;
-    private final Map<String, Workspace> runs = new HashMap<>();
+    private final Map<String, RunEntry> runs = new HashMap<>();
 
     WorkerCache(Path dir) {
         this.dir = dir.toAbsolutePath().normalize();
@@ -33,11 +33,34 @@ final class WorkerCache {
     }
 
     /**
-     * Makes an item's worktree. Worktree changes and fetches in the cache repository are serialized: a fetch that
-     * runs while a worktree is being added or removed can see that worktree's half-made HEAD and fail.
+     * Makes an item's worktree at the commit the attempt starts from ({@link ItemTask#baseCommit()}, else the tip of
+     * the run's base ref when the run was first seen), fetching the run's base ref only when that commit is not in the
+     * cache yet: once per run head, not per item. Worktree changes and fetches in the cache repository are
+     * serialized: a fetch that runs while a worktree is being added or removed can see that worktree's half-made HEAD
+     * and fail.
+     *
+     * @param task the attempt
+     * @param remoteBase the tip of the run's base ref on the remote, if the caller read it (null if not, or absent)
+     * @return the item's worktree
+     * @throws IsolationException if git fails or the remote does not hold the attempt's base commit
      */
-    synchronized Workspace acquire(Workspace run, ItemKey item) {
-        return isolation.acquire(run, item);
+    synchronized Workspace acquire(ItemTask task, String remoteBase) {
+        RunEntry run = run(task);
+        String want = task.baseCommit() != null ? task.baseCommit() : run.firstBase;
+        if (!want.equals(run.head)) {
+            if (!has(run.repo, want)) {
+                fetch(run.repo, task.remote(), "+" + task.baseRef() + ":" + run.localBase);
+                if (!has(run.repo, want)) {
+                    throw new IsolationException("the run's base commit " + want + " is not on " + task.remote()
+                            + " at " + task.baseRef()
+                            + (remoteBase == null ? " (the ref does not exist)" : " (its tip is " + remoteBase + ")"));
+                }
+            }
+            // item worktrees branch at the run workspace's HEAD: move its branch (its files are never used here)
+            Git.check(run.workspace.directory(), "update-ref", "HEAD", want);
+            run.head = want;
+        }
+        return isolation.acquire(run.workspace, new ItemKey(task.stageIndex(), task.itemId()));
     }
 
     /** Releases an item's worktree (serialized like {@link #acquire}). */
@@ -69,20 +92,36 @@ final class WorkerCache {
         return repo;
     }
 
-    /**
-     * @param task the attempt
-     * @return the run workspace holding the run's base, fetched from the remote on first use
-     */
-    synchronized Workspace runWorkspace(ItemTask task) {
+    /** A run (and stage) this worker has items of: its checkout opened as a run workspace, and its head. */
+    private static final class RunEntry {
+        final Path repo;
+        final String localBase;
+        final String firstBase;
+        final Workspace workspace;
+        String head;
+
+        RunEntry(Path repo, String localBase, String firstBase, Workspace workspace) {
+            this.repo = repo;
+            this.localBase = localBase;
+            this.firstBase = firstBase;
+            this.workspace = workspace;
+            this.head = firstBase;
+        }
+    }
+
+    /** @return the run's entry, its base fetched from the remote and checked out on first use */
+    private RunEntry run(ItemTask task) {
         String key = task.remote() + "\n" + task.baseRef();
-        Workspace ws = runs.get(key);
-        if (ws != null) {
-            return ws;
+        RunEntry entry = runs.get(key);
+        if (entry != null) {
+            return entry;
         }
         Path repo = repository(task.remote());
         String local = "refs/prodigy-base/" + hash(key);
         fetch(repo, task.remote(), "+" + task.baseRef() + ":" + local);
-        String base = Git.check(repo, "rev-parse", local + "^{commit}");
+        String base = task.baseCommit() != null && has(repo, task.baseCommit())
+                ? task.baseCommit()
+                : Git.check(repo, "rev-parse", local + "^{commit}");
         Path checkout = dir.resolve("bases").resolve(hash(key));
         if (!Files.isDirectory(checkout)) {
             Git.check(repo, "worktree", "add", "-q", "-B", "base-" + hash(key), checkout.toString(), base);
@@ -90,13 +129,21 @@ final class WorkerCache {
         String runName = Git.refSafe(task.runId()) + "-s" + task.stageIndex();
         RunContext context = new RunContext(
                 runName, task.workflowName(), checkout, dir.resolve("state").resolve(runName), MergeSteps.NONE, null);
+        Workspace ws;
         try {
             ws = isolation.openRun(context);
         } catch (IsolationException e) {
             ws = isolation.resumeRun(context, null); // a worker restarted on the same cache
         }
-        runs.put(key, ws);
-        return ws;
+        entry = new RunEntry(repo, local, base, ws);
+        entry.head =
+                ws.versionControl().map(io.prodigy.api.spi.VersionControl::head).orElse(base);
+        runs.put(key, entry);
+        return entry;
+    }
+
+    private static boolean has(Path repo, String commit) {
+        return Git.run(repo, null, "cat-file", "-e", commit + "^{commit}").ok();
     }
 
     static String hash(String text) {
