@@ -147,43 +147,83 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
                 maxDispatches,
                 throttleDelay.toMillis(),
                 baseCommit);
-        ItemRecord record = null;
-        // a workflow of this attempt that was cancelled or terminated (the run was cancelled, then resumed) is
-        // followed by a new one, -r1, -r2...: the chain of ids is the same on every resume
-        for (int restart = 0; record == null; restart++) {
-            String id = workflowId(attempt) + (restart == 0 ? "" : "-r" + restart);
-            WorkflowStub stub = start(id, task, attempt);
-            try {
-                record = await(id, stub, context);
-                if (record == null) {
-                    break; // the run is being cancelled
+        // the item's workspace here is made while the attempt runs elsewhere, off the path from its result to
+        // its merge; an attempt that brings no work gives it back
+        Workspace early = null;
+        boolean handedOver = false;
+        try {
+            ItemRecord record = null;
+            // a workflow of this attempt that was cancelled or terminated (the run was cancelled, then resumed) is
+            // followed by a new one, -r1, -r2...: the chain of ids is the same on every resume
+            for (int restart = 0; record == null; restart++) {
+                String id = workflowId(attempt) + (restart == 0 ? "" : "-r" + restart);
+                WorkflowStub stub = start(id, task, attempt);
+                if (early == null) {
+                    early = acquireEarly(context, attempt);
                 }
-            } catch (ExecutionException e) {
-                if (endedByCancel(e.getCause()) && !context.isCancelled()) {
-                    LOG.info("item {}: workflow {} was cancelled earlier; starting it again", attempt.itemId(), id);
-                    continue;
+                try {
+                    record = await(id, stub, context);
+                    if (record == null) {
+                        break; // the run is being cancelled
+                    }
+                } catch (ExecutionException e) {
+                    if (endedByCancel(e.getCause()) && !context.isCancelled()) {
+                        LOG.info("item {}: workflow {} was cancelled earlier; starting it again", attempt.itemId(), id);
+                        continue;
+                    }
+                    return failed(failureOf(attempt, e.getCause()));
                 }
-                return failed(failureOf(attempt, e.getCause()));
+            }
+            if (record == null) {
+                return failed(new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null, null));
+            }
+            TokenUsage tokens = new TokenUsage(record.inputTokens(), record.outputTokens(), 0, 0);
+            if (!ItemRecord.SUCCEEDED.equals(record.status())) {
+                ErrorKind kind = kindOf(record.errorKind());
+                return new MapAttemptOutcome(
+                        null,
+                        null,
+                        new ItemError(kind, record.errorMessage(), record.exitCode(), record.step()),
+                        record.output(),
+                        record.costUsd(),
+                        tokens,
+                        null,
+                        record.dispatch());
+            }
+            pushedRefs.add(itemRef);
+            Workspace ws = early != null ? early : context.acquireWorkspace();
+            handedOver = true;
+            return integrable(attempt, record, ws, url, itemRef, sameRepository, tokens);
+        } finally {
+            if (!handedOver && early != null) {
+                try {
+                    context.releaseWorkspace(early);
+                } catch (ProdigyException e) {
+                    LOG.warn("could not release the workspace of item {}: {}", attempt.itemId(), e.getMessage());
+                }
             }
         }
-        if (record == null) {
-            return failed(new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null, null));
+    }
+
+    /** @return a workspace for the item from the run's isolation, or null if none can be made now (tried later) */
+    private static Workspace acquireEarly(MapAttemptContext context, MapAttempt attempt) {
+        try {
+            return context.acquireWorkspace();
+        } catch (ProdigyException e) {
+            LOG.debug("item {}: no workspace yet ({}); made when its result arrives", attempt.itemId(), e.getMessage());
+            return null;
         }
-        TokenUsage tokens = new TokenUsage(record.inputTokens(), record.outputTokens(), 0, 0);
-        if (!ItemRecord.SUCCEEDED.equals(record.status())) {
-            ErrorKind kind = kindOf(record.errorKind());
-            return new MapAttemptOutcome(
-                    null,
-                    null,
-                    new ItemError(kind, record.errorMessage(), record.exitCode(), record.step()),
-                    record.output(),
-                    record.costUsd(),
-                    tokens,
-                    null,
-                    record.dispatch());
-        }
-        pushedRefs.add(itemRef);
-        Workspace ws = context.acquireWorkspace();
+    }
+
+    /** @return the outcome of a successful attempt, its work checked out in {@code ws} for the engine to merge */
+    private static MapAttemptOutcome integrable(
+            MapAttempt attempt,
+            ItemRecord record,
+            Workspace ws,
+            String url,
+            String itemRef,
+            boolean sameRepository,
+            TokenUsage tokens) {
         try {
             if (!sameRepository
                     && !Git.run(ws.directory(), null, "cat-file", "-e", record.commit() + "^{commit}")

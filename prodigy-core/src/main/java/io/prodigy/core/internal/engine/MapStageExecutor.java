@@ -873,6 +873,13 @@ final class MapStageExecutor {
         }
 
         @Override
+        public void releaseWorkspace(Workspace workspace) {
+            if (workspace != null && workspace != runWorkspace) {
+                run.isolation().release(workspace, false);
+            }
+        }
+
+        @Override
         public MapAttemptOutcome runHere(Workspace workspace) throws InterruptedException {
             ranHere = true;
             return ItemTemplate.run(
