@@ -83,7 +83,9 @@ final class ItemActivitiesImpl implements ItemActivities {
             if (outcome.error() != null) {
                 return failure(task, outcome, dispatch);
             }
-            String head = Git.check(ws.directory(), "rev-parse", "HEAD");
+            String head = ws.versionControl()
+                    .map(io.prodigy.api.spi.VersionControl::head)
+                    .orElseGet(() -> Git.check(ws.directory(), "rev-parse", "HEAD"));
             ItemRecord record = new ItemRecord(
                     task.itemId(),
                     ItemRecord.SUCCEEDED,

@@ -232,7 +232,7 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
                 // that another thread is creating at that moment ("bad object worktrees/..."), so try again
                 Git.Result fetched = null;
                 for (int i = 0; i < 3 && (fetched == null || !fetched.ok()); i++) {
-                    fetched = Git.run(ws.directory(), null, "fetch", "-q", url, itemRef);
+                    fetched = Git.run(ws.directory(), null, Git.fetch(url, itemRef));
                 }
                 if (!fetched.ok()) {
                     throw new io.prodigy.api.IsolationException(

@@ -70,7 +70,7 @@ final class WorkerCache {
 
     /** @return the output of a git fetch into the cache repository (serialized like {@link #acquire}) */
     synchronized String fetch(Path repo, String remote, String refspec) {
-        return Git.check(repo, "fetch", "-q", remote, refspec);
+        return Git.check(repo, Git.fetch(remote, refspec));
     }
 
     /** @return the cache repository for a remote, made on first use */
