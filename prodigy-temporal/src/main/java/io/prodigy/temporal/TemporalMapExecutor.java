@@ -7,7 +7,6 @@ import io.prodigy.api.spi.MapAttempt;
 import io.prodigy.api.spi.MapAttemptContext;
 import io.prodigy.api.spi.MapAttemptOutcome;
 import io.prodigy.api.spi.MapExecutor;
-import io.prodigy.api.spi.TokenUsage;
 import io.prodigy.api.spi.Workspace;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -17,14 +16,9 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowTargetOptions;
-import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.CanceledFailure;
-import io.temporal.failure.TerminatedFailure;
-import io.temporal.failure.TimeoutFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,12 +41,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each attempt is a Temporal workflow with a deterministic id, {@code prodigy-<run>-s<stage>-<item>-a<attempt>},
  * derived from the journal's dispatch record of that attempt: a coordinator that died re-attaches on resume to the
- * workflow of the attempt it had dispatched (running or finished) instead of starting the item again. Before the
- * first attempt the run's base (its workspace after setup) is pushed to the shared remote; a worker pushes the work
- * of an attempt to {@code refs/prodigy/<run>/<item>@<attempt>} ({@link #itemRef}); this executor fetches it into a
- * workspace from the run's isolation, which the engine then merges like a local item. A new engine attempt of an
- * item (a retry after a failure or a merge conflict, a resume, a DLQ reprocess) has a new number, a new workflow
- * and a new ref, so its agent runs again.
+ * workflow of the attempt it had dispatched (running or finished) instead of starting the item again. An attempt
+ * starts from the run's head at its dispatch, as a local item branches at the run's current HEAD: before dispatching
+ * this executor publishes that head at {@link #baseRef} on the shared remote (once per new head) and the attempt
+ * names the commit. A worker pushes the work of an attempt to {@code refs/prodigy/<run>/<item>@<attempt>}
+ * ({@link #itemRef}); this executor fetches it into a workspace from the run's isolation (made while the attempt
+ * runs), which the engine then merges like a local item. A new engine attempt of an item (a retry after a failure or
+ * a merge conflict, a resume, a DLQ reprocess) has a new number, a new workflow and a new ref, so its agent runs
+ * again, on top of the items merged since. The ref of an attempt is deleted once the journal has moved past it
+ * ({@link #attemptSettled}), in batches, and a stage's remaining refs when its map phase ends with every item ended
+ * ({@link #mapPhaseEnded}).
  */
 public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TemporalMapExecutor.class);
@@ -167,33 +165,23 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
                         break; // the run is being cancelled
                     }
                 } catch (ExecutionException e) {
-                    if (endedByCancel(e.getCause()) && !context.isCancelled()) {
+                    if (AttemptOutcomes.endedByCancel(e.getCause()) && !context.isCancelled()) {
                         LOG.info("item {}: workflow {} was cancelled earlier; starting it again", attempt.itemId(), id);
                         continue;
                     }
-                    return failed(failureOf(attempt, e.getCause()));
+                    return AttemptOutcomes.failed(AttemptOutcomes.failureOf(attempt, e.getCause()));
                 }
             }
             if (record == null) {
-                return failed(new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null, null));
+                return AttemptOutcomes.failed(new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null, null));
             }
-            TokenUsage tokens = new TokenUsage(record.inputTokens(), record.outputTokens(), 0, 0);
             if (!ItemRecord.SUCCEEDED.equals(record.status())) {
-                ErrorKind kind = kindOf(record.errorKind());
-                return new MapAttemptOutcome(
-                        null,
-                        null,
-                        new ItemError(kind, record.errorMessage(), record.exitCode(), record.step()),
-                        record.output(),
-                        record.costUsd(),
-                        tokens,
-                        null,
-                        record.dispatch());
+                return AttemptOutcomes.unsuccessful(record);
             }
             pushedRefs.add(itemRef);
             Workspace ws = early != null ? early : context.acquireWorkspace();
             handedOver = true;
-            return integrable(attempt, record, ws, url, itemRef, sameRepository, tokens);
+            return AttemptOutcomes.integrable(attempt, record, ws, url, itemRef, sameRepository);
         } finally {
             if (!handedOver && early != null) {
                 try {
@@ -215,60 +203,6 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         }
     }
 
-    /** @return the outcome of a successful attempt, its work checked out in {@code ws} for the engine to merge */
-    private static MapAttemptOutcome integrable(
-            MapAttempt attempt,
-            ItemRecord record,
-            Workspace ws,
-            String url,
-            String itemRef,
-            boolean sameRepository,
-            TokenUsage tokens) {
-        try {
-            if (!sameRepository
-                    && !Git.run(ws.directory(), null, "cat-file", "-e", record.commit() + "^{commit}")
-                            .ok()) {
-                // not in this repository yet (a remote of its own): fetch it; a fetch can trip over a worktree
-                // that another thread is creating at that moment ("bad object worktrees/..."), so try again
-                Git.Result fetched = null;
-                for (int i = 0; i < 3 && (fetched == null || !fetched.ok()); i++) {
-                    fetched = Git.run(ws.directory(), null, Git.fetch(url, itemRef));
-                }
-                if (!fetched.ok()) {
-                    throw new io.prodigy.api.IsolationException(
-                            "git fetch " + url + " " + itemRef + " failed: " + fetched.output());
-                }
-            }
-            Git.check(ws.directory(), "reset", "-q", "--hard", record.commit());
-        } catch (ProdigyException e) {
-            return new MapAttemptOutcome(
-                    ws,
-                    null,
-                    new ItemError(
-                            ErrorKind.WORKSPACE,
-                            "could not fetch item " + attempt.itemId() + " from " + itemRef + ": " + e.getMessage(),
-                            null,
-                            null),
-                    record.output(),
-                    record.costUsd(),
-                    tokens,
-                    null,
-                    record.dispatch());
-        }
-        LOG.info(
-                "item {} done on {} (dispatch {}{})",
-                attempt.itemId(),
-                record.worker(),
-                record.dispatch(),
-                record.recorded() ? ", recorded earlier" : "");
-        return new MapAttemptOutcome(
-                ws, record.baseCommit(), null, record.output(), record.costUsd(), tokens, null, record.dispatch());
-    }
-
-    private static MapAttemptOutcome failed(ItemError error) {
-        return new MapAttemptOutcome(null, null, error, "", null, TokenUsage.NONE, null, 1);
-    }
-
     private WorkflowStub start(String id, ItemTask task, MapAttempt attempt) {
         WorkflowStub stub = client.newUntypedWorkflowStub(
                 "ItemWorkflow",
@@ -285,15 +219,6 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
             return client.newUntypedWorkflowStub(
                     WorkflowTargetOptions.newBuilder().setWorkflowId(id).build(), Optional.of("ItemWorkflow"));
         }
-    }
-
-    private static boolean endedByCancel(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof CanceledFailure || c instanceof TerminatedFailure) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -353,32 +278,6 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
             LOG.debug("could not read the progress of {}: {}", workflowId, e.toString());
         }
         return null;
-    }
-
-    private static ItemError failureOf(MapAttempt attempt, Throwable t) {
-        Throwable cause = t instanceof WorkflowFailedException wf && wf.getCause() != null ? wf.getCause() : t;
-        for (Throwable c = cause; c != null; c = c.getCause()) {
-            if (c instanceof ApplicationFailure af && ItemWorkflowImpl.MISMATCH.equals(af.getType())) {
-                return new ItemError(ErrorKind.CONFIGURATION, af.getOriginalMessage(), null, null);
-            }
-            if (c instanceof TimeoutFailure) {
-                return new ItemError(
-                        ErrorKind.CRASH,
-                        "item " + attempt.itemId() + ": no worker finished it (" + c.getMessage() + ")",
-                        null,
-                        null);
-            }
-        }
-        return new ItemError(
-                ErrorKind.CRASH, "item " + attempt.itemId() + " failed on Temporal: " + cause.getMessage(), null, null);
-    }
-
-    private static ErrorKind kindOf(String name) {
-        try {
-            return name == null ? ErrorKind.UNKNOWN : ErrorKind.valueOf(name);
-        } catch (IllegalArgumentException e) {
-            return ErrorKind.UNKNOWN;
-        }
     }
 
     /**

@@ -39,6 +39,16 @@ class TemporalAttemptsTest {
 
     @Test
     void aRetryAfterAMergeConflictStartsFromTheRunsCurrentHeadAndItsWorkReachesMainOnce() throws Exception {
+        conflictRetry(false);
+    }
+
+    /** The same through git's transport (a file:// URL): workers fetch each new run head instead of reading it. */
+    @Test
+    void aRetryAfterAMergeConflictStartsFromTheRunsCurrentHeadOverGitsTransport() throws Exception {
+        conflictRetry(true);
+    }
+
+    private void conflictRetry(boolean transport) throws Exception {
         List<Object> items = List.of("a", "b");
         Workflow wf = Workflow.mapReduce("conflict-retry")
                 .map(MapPhase.builder()
@@ -89,7 +99,11 @@ class TemporalAttemptsTest {
             });
             cluster.worker("w1", 1, wf, agent);
             cluster.worker("w2", 1, wf, agent);
-            Prodigy coordinator = cluster.coordinator(cluster.executor().build());
+            TemporalMapExecutor.Builder executor = cluster.executor();
+            if (transport) {
+                executor.remote("file://" + cluster.repo.resolve(".git"));
+            }
+            Prodigy coordinator = cluster.coordinator(executor.build());
 
             RunResult result = coordinator.run(wf);
 
