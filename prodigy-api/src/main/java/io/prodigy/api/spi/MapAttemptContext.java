@@ -20,7 +20,7 @@ public interface MapAttemptContext {
     /**
      * Gives back a workspace from {@link #acquireWorkspace()} that the outcome will not carry (an executor that
      * acquired it early, while the attempt ran elsewhere, and the attempt failed): it is removed, not kept for
-     * debugging. The default does nothing (the engine's own context releases it).
+     * debugging. The engine's context implements it; the default does nothing.
      *
      * @param workspace a workspace from {@link #acquireWorkspace()} of this attempt
      * @throws io.prodigy.api.IsolationException if it cannot be released
