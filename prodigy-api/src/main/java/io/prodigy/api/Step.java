@@ -27,6 +27,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>in a version-controlled workspace, the {@code ${step.*}} variables of its commits.</li>
  * </ol>
  *
+ * <p>{@link #oncePerWorktree()} comes before all of these: in a map phase's agent template, a step that already
+ * succeeded in the same reused worktree is skipped (as a false {@code when} skips it) on later items.
+ *
  * <pre>{@code
  * Step build = Step.shell("make test")
  *     .timeout(Duration.ofMinutes(10))
@@ -59,6 +62,7 @@ public final class Step {
     private final @Nullable String commitMessage;
     private final @Nullable Validation validate;
     private final Map<String, String> outputs;
+    private final boolean oncePerWorktree;
 
     private Step(Builder b) {
         this.action = Checks.notNull(b.action, "step action");
@@ -83,6 +87,36 @@ public final class Step {
         this.commitMessage = Checks.blankToNull(b.commitMessage);
         this.validate = b.validate;
         this.outputs = Checks.map(b.outputs, "outputs");
+        this.oncePerWorktree = b.oncePerWorktree;
+        refuseNestedOncePerWorktree();
+    }
+
+    /**
+     * A step run by another step (its handlers, its validation's commands, a foreach's steps) may run several times
+     * for one item, or not at all: "once per worktree" has no meaning there.
+     */
+    private void refuseNestedOncePerWorktree() {
+        List<Step> nested = new ArrayList<>(onSuccess);
+        onExitCode.values().forEach(nested::addAll);
+        if (onFailure != null) {
+            nested.addAll(onFailure.handlers());
+        }
+        if (validate != null) {
+            nested.addAll(validate.commands());
+            if (validate.onIncomplete() != null) {
+                nested.addAll(validate.onIncomplete().commands());
+            }
+        }
+        if (action instanceof StepAction.Foreach f) {
+            nested.addAll(f.steps());
+        }
+        for (Step s : nested) {
+            if (s.oncePerWorktree) {
+                throw new WorkflowDefinitionException("once_per_worktree applies to the steps of a phase (a map "
+                        + "phase's agent_template), not to '" + s.label() + "', which '" + label()
+                        + "' runs as a handler, validation or foreach step; move it into the phase's list");
+            }
+        }
     }
 
     /**
@@ -149,6 +183,7 @@ public final class Step {
         b.commitMessage = commitMessage;
         b.validate = validate;
         b.outputs = new LinkedHashMap<>(outputs);
+        b.oncePerWorktree = oncePerWorktree;
         return b;
     }
 
@@ -260,6 +295,23 @@ public final class Step {
         return outputs;
     }
 
+    /**
+     * Whether the step runs once per reused worktree rather than for every item (setup such as dependency installs).
+     * In a map phase's agent template with reused worktrees ({@code reuse}, {@code pooled}), the step runs on the
+     * first item a worktree serves and is skipped - recorded as skipped, as a false {@code when} is - on later items
+     * served by the same worktree, once it has succeeded there (a failed step runs again on the next item). A
+     * worktree that is re-created (its reset failed, or it was kept for a failed item) is a new worktree. With a
+     * fresh worktree per item ({@code on_demand}) or without isolation, the step runs for every item. In setup,
+     * reduce, merge and plain steps it changes nothing: they run in the run's own workspace as always. Only the reused directory survives between
+     * items: what the step makes must be in a warm directory (such as {@code node_modules/}) or outside the
+     * worktree to be seen by the later items.
+     *
+     * @return whether the step runs once per reused worktree
+     */
+    public boolean oncePerWorktree() {
+        return oncePerWorktree;
+    }
+
     /** @return the name if set, else a description of the action */
     public String label() {
         return name != null ? name : action.describe();
@@ -275,6 +327,7 @@ public final class Step {
         }
         return commitRequired == s.commitRequired
                 && autoCommit == s.autoCommit
+                && oncePerWorktree == s.oncePerWorktree
                 && action.equals(s.action)
                 && Objects.equals(name, s.name)
                 && Objects.equals(id, s.id)
@@ -317,7 +370,8 @@ public final class Step {
                 autoCommit,
                 commitMessage,
                 validate,
-                outputs);
+                outputs,
+                oncePerWorktree);
     }
 
     @Override
@@ -351,6 +405,7 @@ public final class Step {
         private @Nullable String commitMessage;
         private @Nullable Validation validate;
         private Map<String, String> outputs = new LinkedHashMap<>();
+        private boolean oncePerWorktree;
 
         private Builder(StepAction action) {
             this.action = Checks.notNull(action, "step action");
@@ -596,8 +651,19 @@ public final class Step {
         }
 
         /**
+         * @param once whether the step runs once per reused worktree instead of for every item (see
+         *             {@link Step#oncePerWorktree()}); default false
+         * @return this
+         */
+        public Builder oncePerWorktree(boolean once) {
+            this.oncePerWorktree = once;
+            return this;
+        }
+
+        /**
          * @return the step
-         * @throws WorkflowDefinitionException if a value is invalid
+         * @throws WorkflowDefinitionException if a value is invalid, or a step it runs as a handler, validation or
+         *     foreach step is {@link Step#oncePerWorktree()}
          */
         public Step build() {
             return new Step(this);

@@ -375,4 +375,36 @@ class BuilderGrammarTest {
                 .isEqualTo(new SetupCapture(
                         1, SetupCapture.Source.STDERR, "v=(\\d+)", "$.v", "0", SetupCapture.Multiline.LAST_LINE));
     }
+
+    @Test
+    void hintsCarryWarmAndColdDirectoriesCheckedAndNormalized() {
+        IsolationHints h = IsolationHints.NONE
+                .withMode(IsolationHints.Mode.REUSE)
+                .withWarmDirectories(List.of("target/", "node_modules", "target"))
+                .withColdDirectories(List.of("build", "tools/target/"));
+        assertThat(h.warmDirectories()).containsExactly("target", "node_modules");
+        assertThat(h.coldDirectories()).containsExactly("build", "tools/target");
+        assertThat(h.withMode(IsolationHints.Mode.POOLED).warmDirectories()).isEqualTo(h.warmDirectories());
+        assertThat(h.withConflictTimeout(Duration.ofSeconds(1)).coldDirectories())
+                .isEqualTo(h.coldDirectories());
+        assertThat(new IsolationHints(null, null, null, null, null, null)).isEqualTo(IsolationHints.NONE);
+        assertThat(IsolationHints.NONE.withWarmDirectories(List.of()).isEmpty())
+                .as("an empty list keeps nothing warm: it is asked for")
+                .isFalse();
+        for (String bad : List.of("", " ", "a/b", "*.o", ".git", "..", "x\ny", "!x", "/abs")) {
+            assertThatThrownBy(() -> IsolationHints.NONE.withWarmDirectories(List.of(bad)))
+                    .as(bad)
+                    .isInstanceOf(WorkflowDefinitionException.class)
+                    .hasMessageContaining("plain directory name");
+        }
+        for (String bad : List.of("", "/abs", "a//b", "a/../b", "src/*", ".git/x", "a\\b")) {
+            assertThatThrownBy(() -> IsolationHints.NONE.withColdDirectories(List.of(bad)))
+                    .as(bad)
+                    .isInstanceOf(WorkflowDefinitionException.class)
+                    .hasMessageContaining("cold directory");
+        }
+        assertThatThrownBy(() -> IsolationHints.NONE.withWarmDirectories(java.util.Arrays.asList("a", null)))
+                .isInstanceOf(WorkflowDefinitionException.class)
+                .hasMessageContaining("warm_directories[1]");
+    }
 }

@@ -42,11 +42,17 @@ import java.util.regex.Pattern;
  * claude:
  *   command: claude            # a name on PATH or a path
  *   model: sonnet              # passed as --model; empty for the CLI's default
+ *   max_api_retries: 2         # the CLI's own retries of a throttled API call (CLAUDE_CODE_MAX_RETRIES); 0 for
+ *                              # none; few, so that throttling reaches the engine's adaptive concurrency quickly
  * worktree:
  *   prefix: prodigy            # branch and directory prefix; only "prodigy" is supported (prodigy-&lt;run-id&gt;)
  *   auto_cleanup: false        # remove failed items' worktrees (their commits stay on their branches)
- *   mode: on_demand            # on_demand | pooled | reuse | dedicated (the workflow's worktree: block wins)
+ *   mode: reuse                # reuse (default) | pooled | on_demand | dedicated (the workflow's worktree: block
+ *                              # wins, key by key)
  *   pool_size: 4               # mode: pooled; default: the map phase's max_parallel
+ *   warm_directories: [target, node_modules, .venv]  # ignored directories reused worktrees keep between items
+ *                              # (replaces the default list; [] keeps none)
+ *   cold_directories: [build, tools/target]  # names taken out of the warm list, or paths cleaned anyway
  *   name: experiment-1         # mode: dedicated
  *   on_conflict: dlq           # dlq | agent (the Rust tool's /prodigy-merge-worktree) | merge_steps
  *   conflict_command: "/prodigy-merge-worktree ${merge.source_branch} ${merge.target_branch}"
@@ -78,6 +84,7 @@ import java.util.regex.Pattern;
  * @param shutdownGrace how long an interrupt waits for runs to save their state
  * @param claudeCommand the claude executable
  * @param claudeModel the model, or null
+ * @param claudeMaxApiRetries the Claude CLI's retries of a failed API call, or null for the runner's default
  * @param worktreePrefix the worktree prefix (only "prodigy")
  * @param autoCleanup whether failed items' worktrees are removed
  * @param mergeStrategy the final merge strategy (only "merge")
@@ -94,6 +101,7 @@ public record CliConfig(
         Duration shutdownGrace,
         String claudeCommand,
         String claudeModel,
+        Integer claudeMaxApiRetries,
         String worktreePrefix,
         boolean autoCleanup,
         String mergeStrategy,
@@ -110,6 +118,7 @@ public record CliConfig(
             Duration.ofMinutes(2),
             Duration.ofSeconds(20),
             "claude",
+            null,
             null,
             "prodigy",
             false,
@@ -224,7 +233,7 @@ public record CliConfig(
                         "api_key_env"));
         SCHEMA.put("retry", Set.of("attempts", "backoff", "initial_delay", "max_delay"));
         SCHEMA.put("timeouts", Set.of("git", "agent_startup", "shutdown_grace"));
-        SCHEMA.put("claude", Set.of("command", "model"));
+        SCHEMA.put("claude", Set.of("command", "model", "max_api_retries"));
         SCHEMA.put(
                 "worktree",
                 Set.of(
@@ -235,7 +244,9 @@ public record CliConfig(
                         "name",
                         "on_conflict",
                         "conflict_command",
-                        "conflict_timeout"));
+                        "conflict_timeout",
+                        "warm_directories",
+                        "cold_directories"));
         SCHEMA.put("merge", Set.of("strategy"));
     }
 
@@ -313,6 +324,7 @@ public record CliConfig(
         }
         String command = claudeCommand;
         String model = claudeModel;
+        Integer apiRetries = claudeMaxApiRetries;
         JsonNode cl = root.get("claude");
         if (cl != null && !cl.isNull()) {
             v.check("claude", cl);
@@ -321,6 +333,7 @@ public record CliConfig(
             if (model != null && model.isBlank()) {
                 model = null;
             }
+            apiRetries = v.count(cl.get("max_api_retries"), "claude.max_api_retries", apiRetries);
         }
         String prefix = worktreePrefix;
         boolean cleanup = autoCleanup;
@@ -409,6 +422,7 @@ public record CliConfig(
                 grace,
                 command,
                 model,
+                apiRetries,
                 prefix,
                 cleanup,
                 strategy,
@@ -441,7 +455,17 @@ public record CliConfig(
                     v.text(w.get("name"), "worktree.name", base.name()),
                     conflict == null ? null : IsolationHints.OnConflict.valueOf(conflict.toUpperCase(Locale.ROOT)),
                     v.text(w.get("conflict_command"), "worktree.conflict_command", base.conflictCommand()),
-                    v.duration(w.get("conflict_timeout"), "worktree.conflict_timeout", base.conflictTimeout()));
+                    v.duration(w.get("conflict_timeout"), "worktree.conflict_timeout", base.conflictTimeout()),
+                    v.directories(
+                            w.get("warm_directories"),
+                            "worktree.warm_directories",
+                            base.warmDirectories(),
+                            IsolationHints::checkWarmDirectory),
+                    v.directories(
+                            w.get("cold_directories"),
+                            "worktree.cold_directories",
+                            base.coldDirectories(),
+                            IsolationHints::checkColdDirectory));
         } catch (io.prodigy.api.WorkflowDefinitionException e) {
             throw v.error("worktree", e.getMessage());
         }
@@ -487,6 +511,16 @@ public record CliConfig(
             return n.asInt();
         }
 
+        Integer count(JsonNode n, String key, Integer dflt) {
+            if (n == null || n.isNull()) {
+                return dflt;
+            }
+            if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 0) {
+                throw error(key, "expected a whole number of at least 0, not '" + n.asText() + "'");
+            }
+            return n.asInt();
+        }
+
         boolean bool(JsonNode n, String key, boolean dflt) {
             if (n == null || n.isNull()) {
                 return dflt;
@@ -505,6 +539,40 @@ public record CliConfig(
                 throw error(key, "expected a text value");
             }
             return n.asText();
+        }
+
+        /**
+         * @param n a list of directory names or paths (a single one counts as a list of one)
+         * @param key the key, for messages
+         * @param dflt the value when absent
+         * @param check checks and normalizes one entry
+         * @return the entries, checked
+         */
+        List<String> directories(
+                JsonNode n, String key, List<String> dflt, java.util.function.UnaryOperator<String> check) {
+            if (n == null || n.isNull()) {
+                return dflt;
+            }
+            List<JsonNode> items = new ArrayList<>();
+            if (n.isArray()) {
+                n.forEach(items::add);
+            } else {
+                items.add(n);
+            }
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                JsonNode item = items.get(i);
+                String where = n.isArray() ? key + "[" + i + "]" : key;
+                if (!item.isTextual()) {
+                    throw error(where, "expected a directory name such as target, not '" + item + "'");
+                }
+                try {
+                    out.add(check.apply(item.asText()));
+                } catch (io.prodigy.api.WorkflowDefinitionException e) {
+                    throw error(where, e.getMessage());
+                }
+            }
+            return out;
         }
 
         /** @return the path, relative ones resolved against the config file's directory */

@@ -219,6 +219,9 @@ final class CliContext {
         if (config.claudeModel() != null) {
             b.model(config.claudeModel());
         }
+        if (config.claudeMaxApiRetries() != null) {
+            b.maxApiRetries(config.claudeMaxApiRetries());
+        }
         return b.build();
     }
 

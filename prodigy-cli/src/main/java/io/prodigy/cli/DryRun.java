@@ -67,7 +67,8 @@ final class DryRun {
     private static void steps(PrintStream out, List<Step> steps, String indent) {
         for (Step s : steps) {
             out.println(indent + "- " + ProgressDisplay.oneLine(s.label())
-                    + (s.commitRequired() ? " [commit required]" : ""));
+                    + (s.commitRequired() ? " [commit required]" : "")
+                    + (s.oncePerWorktree() ? " [once per worktree]" : ""));
         }
     }
 

@@ -232,7 +232,8 @@ final class InitCommand implements Callable<Integer> {
             # worktree:
             #   prefix: prodigy          # only "prodigy" is supported
             #   auto_cleanup: false      # remove failed items' worktrees
-            #   mode: on_demand          # on_demand | pooled | reuse | dedicated (a workflow's worktree: block wins)
+            #   mode: reuse              # reuse (default) | pooled | on_demand | dedicated (a workflow's worktree: wins)
+            #   cold_directories: [build] # ignored directories not kept warm between items (see warm_directories)
             #   on_conflict: dlq         # dlq | agent (as the Rust tool: /prodigy-merge-worktree) | merge_steps
             # merge:
             #   strategy: merge          # rebase is not supported yet

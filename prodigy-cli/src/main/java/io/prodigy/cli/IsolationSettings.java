@@ -8,8 +8,8 @@ import io.prodigy.git.WorktreeIsolation;
 import io.prodigy.git.WorktreeMode;
 
 /**
- * Applies the worktree mode and merge-conflict handling of {@code config.yml} and of the workflow's
- * {@code worktree:} block (which wins, field by field) to the git worktree isolation.
+ * Applies the worktree mode, warm directories and merge-conflict handling of {@code config.yml} and of the
+ * workflow's {@code worktree:} block (which wins, field by field) to the git worktree isolation.
  */
 final class IsolationSettings {
     private static final int DEFAULT_POOL = 4;
@@ -31,6 +31,12 @@ final class IsolationSettings {
                         case REUSE -> WorktreeMode.reuse();
                         case DEDICATED -> WorktreeMode.dedicated(h.name());
                     });
+        }
+        if (h.warmDirectories() != null) {
+            b.warmDirectories(h.warmDirectories());
+        }
+        if (h.coldDirectories() != null) {
+            b.coldDirectories(h.coldDirectories());
         }
         if (h.onConflict() != null) {
             b.conflictResolution(
@@ -64,7 +70,9 @@ final class IsolationSettings {
                         : sameConflict ? config.conflictCommand() : null,
                 workflow.conflictTimeout() != null
                         ? workflow.conflictTimeout()
-                        : sameConflict ? config.conflictTimeout() : null);
+                        : sameConflict ? config.conflictTimeout() : null,
+                workflow.warmDirectories() != null ? workflow.warmDirectories() : config.warmDirectories(),
+                workflow.coldDirectories() != null ? workflow.coldDirectories() : config.coldDirectories());
     }
 
     private static int poolOf(Workflow wf) {

@@ -242,6 +242,8 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
                             ? ", dispatch resumes at "
                                     + TIME.format(t.resumeAt().atZone(ZoneId.systemDefault()))
                             : ""));
+        } else if (e instanceof RunEvent.ConcurrencyRaised c) {
+            log("agents at once back up to " + c.concurrency());
         } else if (e instanceof RunEvent.BudgetReached b) {
             log(paint(
                     YELLOW,

@@ -149,17 +149,22 @@ class CliTest {
         Files.writeString(
                 config,
                 "max_parallel: 3\nretry: {attempts: 2, backoff: fibonacci, initial_delay: 500ms}\n"
-                        + "timeouts: {git: 5m}\nclaude: {command: claude, model: sonnet}\nworktree: {auto_cleanup: true}\n"
+                        + "timeouts: {git: 5m}\nclaude: {command: claude, model: sonnet, max_api_retries: 0}\nworktree: {auto_cleanup: true}\n"
                         + "merge: {strategy: merge}\nlog_level: info\n");
         CliConfig c = CliConfig.load(tmp.resolve("no-home"), project);
         assertThat(c.maxParallel()).isEqualTo(3);
         assertThat(c.retry().maxAttempts()).isEqualTo(2);
         assertThat(c.claudeModel()).isEqualTo("sonnet");
+        assertThat(c.claudeMaxApiRetries()).isZero();
         assertThat(c.autoCleanup()).isTrue();
         assertThat(c.logLevel()).isEqualTo("info");
         Out dry = exec("run", "-p", project.toString(), "--dry-run", wf.toString());
         assertThat(dry.exit()).as(dry.err()).isZero();
         assertThat(dry.out()).contains("shell: echo hi").contains("Dry run");
+        Files.writeString(wf, "name: wf\ncommands:\n  - shell: npm ci\n    once_per_worktree: true\n");
+        assertThat(exec("run", "-p", project.toString(), "--dry-run", wf.toString())
+                        .out())
+                .contains("shell: npm ci [once per worktree]");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.prodigy.api.IsolationHints.OnConflict;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -58,6 +59,42 @@ class IsolationSettingsTest {
         assertThatThrownBy(() -> CliConfig.load(home, null))
                 .isInstanceOf(CliException.class)
                 .hasMessageContaining("needs a 'name'");
+    }
+
+    @Test
+    void configYmlReadsWarmAndColdDirectoriesAndTheWorkflowWinsKeyByKey() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("home"));
+        Path project = Files.createDirectories(tmp.resolve("project/.prodigy")).getParent();
+        Files.writeString(home.resolve("config.yml"), "worktree:\n  warm_directories: [target/, node_modules]\n");
+        Files.writeString(project.resolve(".prodigy/config.yml"), "worktree:\n  cold_directories: build\n");
+        CliConfig c = CliConfig.load(home, project);
+        assertThat(c.worktree())
+                .isEqualTo(IsolationHints.NONE
+                        .withWarmDirectories(List.of("target", "node_modules"))
+                        .withColdDirectories(List.of("build")));
+        IsolationHints merged = IsolationSettings.merged(
+                c.worktree(), IsolationHints.NONE.withMode(Mode.REUSE).withWarmDirectories(List.of(".venv")));
+        assertThat(merged.warmDirectories()).containsExactly(".venv");
+        assertThat(merged.coldDirectories()).containsExactly("build");
+        assertThat(IsolationSettings.merged(c.worktree(), IsolationHints.NONE.withColdDirectories(List.of()))
+                        .coldDirectories())
+                .as("an empty list in the workflow wins too")
+                .isEmpty();
+
+        Files.writeString(home.resolve("config.yml"), "worktree:\n  warm_directories: [target, src/gen]\n");
+        assertThatThrownBy(() -> CliConfig.load(home, null))
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("config.yml: error: worktree.warm_directories[1]")
+                .hasMessageContaining("not a plain directory name");
+        Files.writeString(home.resolve("config.yml"), "worktree:\n  cold_directories: [{a: 1}]\n");
+        assertThatThrownBy(() -> CliConfig.load(home, null))
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("worktree.cold_directories[0]")
+                .hasMessageContaining("expected a directory name");
+        Files.writeString(home.resolve("config.yml"), "worktree:\n  warm_directory: [target]\n");
+        assertThatThrownBy(() -> CliConfig.load(home, null))
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("did you mean 'warm_directories'");
     }
 
     @Test

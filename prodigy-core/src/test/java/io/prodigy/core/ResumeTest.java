@@ -128,4 +128,36 @@ class ResumeTest {
         assertThatThrownBy(() -> p.resume("run-nope", changed, ResumeOptions.DEFAULT))
                 .hasMessageContaining("no run 'run-nope'");
     }
+
+    @Test
+    void aResumedCommandInputGivesItemJsonTheSameValueAsTheFirstRun() throws Exception {
+        // a command's plain output lines read as {"item": line} in ${item_json}; the resume takes the items from the
+        // journal and must not change that (it once passed the bare string)
+        Workflow wf = Workflow.mapReduce("lines")
+                .map(MapPhase.builder()
+                        .input(WorkInput.command("printf 'a\\nb\\nc\\n'"))
+                        .maxParallel(1)
+                        .agentTemplate(Step.shell("[ ${item} != c ] || [ -f go ] || sleep 60; "
+                                + "printf '%s\\n' ${item_json} >> item_json.log")))
+                .build();
+        CountDownLatch twoDone = new CountDownLatch(2);
+        Prodigy p = Engines.on(dir)
+                .listener(e -> {
+                    if (e instanceof RunEvent.ItemFinished f && f.status() == ItemStatus.SUCCEEDED) {
+                        twoDone.countDown();
+                    }
+                })
+                .build();
+        RunHandle h = p.start(wf);
+        assertThat(twoDone.await(30, TimeUnit.SECONDS)).isTrue();
+        h.cancel();
+        RunResult cancelled = h.result().get(30, TimeUnit.SECONDS);
+        assertThat(cancelled.status()).isEqualTo(RunStatus.CANCELLED);
+
+        Files.createFile(dir.resolve("go"));
+        RunResult resumed = p.resume(cancelled.runId(), wf, ResumeOptions.DEFAULT);
+        assertThat(resumed.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(Files.readAllLines(dir.resolve("item_json.log")))
+                .containsExactly("{\"item\":\"a\"}", "{\"item\":\"b\"}", "{\"item\":\"c\"}");
+    }
 }

@@ -429,4 +429,13 @@ class SequentialWorkflowTest {
         assertThat(r.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(Files.readString(dir.resolve("docs/SUMMARY.md"))).isEqualTo("# Summary\nall good\n");
     }
+
+    @Test
+    void aStageNameWithASlashIsRecordedWhole() {
+        Prodigy p = Engines.on(dir).build();
+        RunResult r = p.run(Workflow.builder("slashes")
+                .stage(Stage.steps("lint/fix", Step.shell("true")))
+                .build());
+        assertThat(r.steps()).extracting(io.prodigy.api.StepRecord::stage).containsExactly("lint/fix");
+    }
 }

@@ -1,6 +1,7 @@
 package io.prodigy.git;
 
 import io.prodigy.api.IsolationException;
+import io.prodigy.api.IsolationHints;
 import io.prodigy.api.ProdigyHome;
 import io.prodigy.api.RunStatus;
 import io.prodigy.api.WorkflowDefinitionException;
@@ -91,8 +92,9 @@ public final class WorktreeIsolation implements IsolationStrategy {
                 b.conflicts,
                 b.confirmation,
                 new GitCli(b.gitExecutable, b.gitEnvironment, b.gitTimeout),
-                b.warmDirectories,
-                b.mergeInWorktree);
+                b.warmDirectoriesLessCold(),
+                b.mergeInWorktree,
+                b.coldPaths());
         this.homeChosen = homeChosen;
     }
 
@@ -284,6 +286,7 @@ public final class WorktreeIsolation implements IsolationStrategy {
         private final Map<String, String> gitEnvironment = new LinkedHashMap<>();
         private Duration gitTimeout = Duration.ofMinutes(10);
         private java.util.List<String> warmDirectories = DEFAULT_WARM_DIRECTORIES;
+        private java.util.List<String> coldDirectories = java.util.List.of();
         private boolean mergeInWorktree;
 
         private Builder() {}
@@ -386,8 +389,9 @@ public final class WorktreeIsolation implements IsolationStrategy {
          * Which ignored directories a reused worktree keeps between items (builds and installs stay warm). Between
          * two items a pooled worktree is reset to the run's head: tracked changes are undone, the index is reset,
          * untracked files are removed and so are ignored ones, except directories with one of these names (at any
-         * depth) that {@code .gitignore} ignores. Default {@link #DEFAULT_WARM_DIRECTORIES}; an empty list keeps
-         * nothing; to opt one directory out, pass the list without it. Fresh worktrees
+         * depth) that {@code .gitignore} ignores, with everything inside them. Default
+         * {@link #DEFAULT_WARM_DIRECTORIES}; an empty list keeps nothing; to opt single directories out without
+         * restating the list, see {@link #coldDirectories(java.util.Collection)}. Fresh worktrees
          * ({@link WorktreeMode#onDemand()}) are unaffected.
          *
          * @param names directory names such as {@code target} or {@code node_modules/} (a trailing {@code /} is
@@ -397,24 +401,53 @@ public final class WorktreeIsolation implements IsolationStrategy {
          *                                  line break
          */
         public Builder warmDirectories(java.util.Collection<String> names) {
-            WorkflowDefinitionException.requireNonNull(names, "names");
-            java.util.List<String> list = new java.util.ArrayList<>();
-            for (String n : names) {
-                WorkflowDefinitionException.requireNonNull(n, "names[" + list.size() + "]");
-                String name = n.endsWith("/") ? n.substring(0, n.length() - 1) : n;
-                if (name.isBlank()
-                        || name.contains("/")
-                        || name.matches(".*[*?\\[\\]!\\\\\\n\\r].*")
-                        || name.equals(".")
-                        || name.equals("..")
-                        || name.equals(".git")) {
-                    throw new IllegalArgumentException("warm directory '" + n + "' is not a plain directory name"
-                            + " (such as target or node_modules)");
-                }
-                list.add(name + "/");
-            }
-            this.warmDirectories = java.util.List.copyOf(list);
+            this.warmDirectories = checked(names, true);
             return this;
+        }
+
+        /**
+         * Opts directories out of the warm list without restating it: a name (such as {@code build}) is taken out of
+         * {@link #warmDirectories(java.util.Collection)} at every depth; a path relative to the repository's top
+         * (such as {@code tools/build}) is cleaned between items like any ignored directory, while directories of
+         * that name elsewhere stay warm. Default: none.
+         *
+         * @param paths directory names or relative paths (a trailing {@code /} is allowed); no wildcards
+         * @return this
+         * @throws IllegalArgumentException if one is blank, absolute, or holds a wildcard, {@code ..}, {@code .git}
+         *                                  or a line break
+         */
+        public Builder coldDirectories(java.util.Collection<String> paths) {
+            this.coldDirectories = checked(paths, false);
+            return this;
+        }
+
+        private static java.util.List<String> checked(java.util.Collection<String> given, boolean warm) {
+            WorkflowDefinitionException.requireNonNull(given, warm ? "names" : "paths");
+            java.util.List<String> list = new java.util.ArrayList<>();
+            for (String n : given) {
+                WorkflowDefinitionException.requireNonNull(n, (warm ? "names[" : "paths[") + list.size() + "]");
+                try {
+                    String plain = warm ? IsolationHints.checkWarmDirectory(n) : IsolationHints.checkColdDirectory(n);
+                    list.add(plain + "/");
+                } catch (WorkflowDefinitionException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
+            return java.util.List.copyOf(list);
+        }
+
+        /** @return the warm directories without those a cold name takes out */
+        private java.util.List<String> warmDirectoriesLessCold() {
+            return warmDirectories.stream()
+                    .filter(w -> !coldDirectories.contains(w))
+                    .toList();
+        }
+
+        /** @return the cold entries that are paths, not names */
+        private java.util.List<String> coldPaths() {
+            return coldDirectories.stream()
+                    .filter(c -> c.indexOf('/') < c.length() - 1)
+                    .toList();
         }
 
         /** @param limit the time limit of one git command; default 10 minutes @return this */

@@ -17,7 +17,9 @@ import java.util.Objects;
  *   <li>{@link #reuse()} (the default): one reusable worktree per agent slot (worker thread), reset between items
  *   like a pooled one; as many as items run at once, bounded by
  *   {@link WorktreeIsolation.Builder#maxWorktrees(int)}. Choose {@link #onDemand()} when an item must not see
- *   what an earlier item built in a warm directory (or set no warm directories).</li>
+ *   what an earlier item built in a warm directory (or set no warm directories, or opt some out with
+ *   {@link WorktreeIsolation.Builder#coldDirectories}). In reused worktrees a step marked
+ *   {@link io.prodigy.api.Step#oncePerWorktree()} runs once per worktree instead of once per item.</li>
  *   <li>{@link #dedicated(String)}: the run works in a long-lived worktree with that name (for example one per
  *   experiment, so several experiments run side by side), which survives the run and is picked up again by the
  *   next run with the same name; its items get fresh worktrees on demand.</li>

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A pooled worktree reused by the next item: nothing of the previous item is left (tracked edits, staged changes,
- * untracked files, ignored files, hooks' output), the warm build directories survive, and a slot whose reset fails
- * is replaced rather than handed out dirty.
+ * untracked files, ignored files, hooks' output; a stash entry stays in the repository's shared stash but is not
+ * applied), the warm build directories survive whole, and a slot whose reset fails is replaced rather than handed
+ * out dirty.
  */
 class WarmPoolTest {
     @TempDir
@@ -36,7 +37,15 @@ class WarmPoolTest {
         fx = new GitFixture(tmp);
         repo = fx.repo(
                 "project",
-                Map.of("a.txt", "one\n", "src/b.txt", "b\n", ".gitignore", "target/\nnode_modules/\n*.log\n.env\n"));
+                Map.of(
+                        "a.txt",
+                        "one\n",
+                        "src/b.txt",
+                        "b\n",
+                        "c.txt",
+                        "c\n",
+                        ".gitignore",
+                        "target/\nnode_modules/\n*.log\n.env\ndist/\n"));
     }
 
     private static void write(Path dir, String file, String content) {
@@ -54,6 +63,10 @@ class WarmPoolTest {
         write(slot, "a.txt", "edited but not committed\n");
         write(slot, "src/b.txt", "staged\n");
         fx.git(slot, "add", "src/b.txt");
+        write(slot, "staged-new.txt", "added to the index, never committed\n");
+        fx.git(slot, "add", "staged-new.txt");
+        write(slot, "c.txt", "stashed edit\n");
+        fx.git(slot, "stash", "push", "-q", "-m", "first item's stash", "--", "c.txt");
         write(slot, "untracked.txt", "left behind\n");
         write(slot, "hook-output/report.txt", "a hook wrote this\n");
         write(slot, "run.log", "ignored log\n");
@@ -61,6 +74,10 @@ class WarmPoolTest {
         write(slot, "target/classes/A.class", "compiled\n");
         write(slot, "sub/target/B.class", "compiled in a sub-project\n");
         write(slot, "node_modules/lib/index.js", "installed\n");
+        // ignored by the project's own rules inside a warm directory: a warm directory is kept whole
+        write(slot, "node_modules/pkg/dist/index.js", "a package's build\n");
+        write(slot, "target/surefire/run.log", "a log of the build\n");
+        write(slot, "dist/app.js", "ignored, not warm\n");
         assertThat(iso.integrate(run, first)).isInstanceOf(IntegrationResult.Integrated.class);
         iso.release(first, false);
 
@@ -73,6 +90,11 @@ class WarmPoolTest {
         assertThat(fx.git(dir, "diff", "--cached", "--name-only")).isEmpty();
         assertThat(GitFixture.read(dir, "a.txt")).isEqualTo("one\n");
         assertThat(GitFixture.read(dir, "src/b.txt")).isEqualTo("b\n");
+        assertThat(GitFixture.read(dir, "c.txt"))
+                .as("the stashed change is not applied")
+                .isEqualTo("c\n");
+        assertThat(dir.resolve("staged-new.txt")).as("a staged new file").doesNotExist();
+        assertThat(dir.resolve("dist")).doesNotExist();
         assertThat(GitFixture.read(dir, "committed.txt"))
                 .as("the run's head, with the first item merged")
                 .isEqualTo("kept by the merge\n");
@@ -85,15 +107,59 @@ class WarmPoolTest {
         assertThat(Files.readString(dir.resolve("target/classes/A.class"))).isEqualTo("compiled\n");
         assertThat(Files.readString(dir.resolve("sub/target/B.class"))).isEqualTo("compiled in a sub-project\n");
         assertThat(Files.readString(dir.resolve("node_modules/lib/index.js"))).isEqualTo("installed\n");
+        assertThat(dir.resolve("node_modules/pkg/dist/index.js")).exists();
+        assertThat(dir.resolve("target/surefire/run.log")).exists();
+        // git keeps one stash per repository, shared by all its worktrees (the user's too): the entry is neither
+        // applied nor dropped, and stays visible to every later item and to the user
+        assertThat(fx.git(dir, "stash", "list")).contains("first item's stash");
+        assertThat(fx.git(repo, "stash", "list")).contains("first item's stash");
         iso.release(second, false);
         iso.closeRun(run, RunStatus.SUCCEEDED);
     }
 
     @Test
-    void byDefaultARunReusesWarmWorktreesAndItemsSeeOnlyTheWarmDirectoriesOfEarlierOnes() {
+    void coldDirectoriesOptANameOrOnePathOutOfTheWarmList() {
+        WorktreeIsolation iso = fx.isolation()
+                .mode(WorktreeMode.pooled(1))
+                .coldDirectories(List.of("node_modules/", "gen/target"))
+                .build();
+        Workspace run = iso.openRun(fx.context("r1", repo));
+        Workspace first = iso.acquire(run, "first");
+        Path slot = first.directory();
+        write(slot, "node_modules/x.js", "installed\n");
+        write(slot, "target/A.class", "compiled\n");
+        write(slot, "lib/target/B.class", "compiled\n");
+        write(slot, "gen/target/C.class", "generated, opted out\n");
+        iso.release(first, false);
+
+        Workspace second = iso.acquire(run, "second");
+        Path dir = second.directory();
+        assertThat(dir).isEqualTo(slot);
+        assertThat(dir.resolve("node_modules")).as("a cold name, at any depth").doesNotExist();
+        assertThat(dir.resolve("gen/target")).as("a cold path").doesNotExist();
+        assertThat(dir.resolve("target/A.class"))
+                .as("the name stays warm elsewhere")
+                .exists();
+        assertThat(dir.resolve("lib/target/B.class")).exists();
+        iso.release(second, false);
+        iso.closeRun(run, RunStatus.SUCCEEDED);
+        assertThatThrownBy(() -> WorktreeIsolation.builder().coldDirectories(List.of("/abs")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cold directory");
+    }
+
+    @Test
+    void byDefaultARunReusesWarmWorktreesAndItemsSeeOnlyTheWarmDirectoriesOfEarlierOnes() throws IOException {
+        // a git hook (shared by every worktree of the repository) that leaves its output in the worktree
+        Path hook = repo.resolve(".git/hooks/post-commit");
+        Files.createDirectories(hook.getParent());
+        Path hookRuns = tmp.resolve("hook-runs");
+        Files.writeString(hook, "#!/bin/sh\ngit rev-parse HEAD > hook-out.txt\necho ran >> '" + hookRuns + "'\n");
+        assertThat(hook.toFile().setExecutable(true)).isTrue();
         // one item at a time, so every item after the first gets the first one's worktree
         String probe = "{ [ -e target/cache ] && echo warm || echo cold; [ -e .env ] && echo env-leaked || echo no-env;"
-                + " [ -e scratch.txt ] && echo scratch-leaked || echo no-scratch; } > seen-${item.n}.txt"
+                + " [ -e scratch.txt ] && echo scratch-leaked || echo no-scratch;"
+                + " [ -e hook-out.txt ] && echo hook-leaked || echo no-hook; } > seen-${item.n}.txt"
                 + " && mkdir -p target && touch target/cache .env scratch.txt"
                 + " && git add seen-${item.n}.txt && git commit -q -m item-${item.n}";
         RunResult r = fx.engine(repo)
@@ -107,9 +173,12 @@ class WarmPoolTest {
                                 .agentTemplate(Step.shell(probe))));
 
         assertThat(r.status()).as(r.failure()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(GitFixture.read(repo, "seen-0.txt")).isEqualTo("cold\nno-env\nno-scratch\n");
-        assertThat(GitFixture.read(repo, "seen-1.txt")).isEqualTo("warm\nno-env\nno-scratch\n");
-        assertThat(GitFixture.read(repo, "seen-2.txt")).isEqualTo("warm\nno-env\nno-scratch\n");
+        assertThat(GitFixture.read(repo, "seen-0.txt")).isEqualTo("cold\nno-env\nno-scratch\nno-hook\n");
+        assertThat(GitFixture.read(repo, "seen-1.txt")).isEqualTo("warm\nno-env\nno-scratch\nno-hook\n");
+        assertThat(GitFixture.read(repo, "seen-2.txt")).isEqualTo("warm\nno-env\nno-scratch\nno-hook\n");
+        assertThat(Files.readAllLines(hookRuns))
+                .as("the hook ran for every item's commit")
+                .hasSizeGreaterThanOrEqualTo(3);
         assertThat(fx.worktrees(repo))
                 .as("the reused worktree is removed at the end")
                 .containsExactly(repo.toString());

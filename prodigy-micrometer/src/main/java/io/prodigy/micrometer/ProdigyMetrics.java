@@ -55,7 +55,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       known)</li>
  *   <li>{@code prodigy.throttles} [stage, error.kind] and {@code prodigy.budget.reached} counters</li>
  *   <li>gauges {@code prodigy.concurrency.limit} (agents allowed at once: {@code max_parallel} when a map phase
- *       starts, lowered on each throttle), {@code prodigy.items.running}, {@code prodigy.items.queued} (items of
+ *       starts, lowered on each throttle, raised as it grows back), {@code prodigy.items.running}, {@code prodigy.items.queued} (items of
  *       running map phases not yet started), {@code prodigy.agents.running}, and, once
  *       {@link #bindDeadLetterQueue bound}, {@code prodigy.dlq.size} (unresolved entries, no workflow tag)</li>
  * </ul>
@@ -165,6 +165,9 @@ public final class ProdigyMetrics implements RunListener {
                             "Agent attempts throttled by the backend",
                             run.stageTags().and("error.kind", lower(e.errorKind())))
                     .increment();
+            run.limit(gauges(run.workflow), e.concurrency());
+        } else if (event instanceof RunEvent.ConcurrencyRaised e) {
+            RunMeters run = run(e.runId());
             run.limit(gauges(run.workflow), e.concurrency());
         } else if (event instanceof RunEvent.BudgetReached e) {
             counter(

@@ -15,6 +15,7 @@ import io.prodigy.api.RunStatus;
 import io.prodigy.api.Step;
 import io.prodigy.api.WorkInput;
 import io.prodigy.api.Workflow;
+import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.spi.AgentResult;
 import io.prodigy.api.spi.TokenUsage;
 import io.prodigy.core.DirectoryIsolation;
@@ -231,6 +232,20 @@ class ProdigyMetricsTest {
                 .isEqualTo(1.0);
         assertThat(registry.find("prodigy.agent.tokens").meters()).isEmpty();
         prodigy.close();
+    }
+
+    @Test
+    void theConcurrencyLimitGaugeFollowsAThrottleDownAndTheGrowthBackUp() {
+        ProdigyMetrics metrics = ProdigyMetrics.create(registry);
+        java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        metrics.onEvent(new RunEvent.RunStarted("run-1", t, "metered"));
+        metrics.onEvent(new RunEvent.ItemsResolved("run-1", t, "stage-0", 10, 4, 0, 0));
+        assertThat(gauge("prodigy.concurrency.limit")).isEqualTo(4.0);
+        metrics.onEvent(new RunEvent.Throttled(
+                "run-1", t, "item-1", io.prodigy.api.ErrorKind.RATE_LIMITED, 2, null, java.time.Duration.ZERO));
+        assertThat(gauge("prodigy.concurrency.limit")).isEqualTo(2.0);
+        metrics.onEvent(new RunEvent.ConcurrencyRaised("run-1", t, 3));
+        assertThat(gauge("prodigy.concurrency.limit")).isEqualTo(3.0);
     }
 
     @Test

@@ -193,6 +193,11 @@ public final class ProdigyTracing implements RunListener {
             if (e.itemId() != null) {
                 run.span.addEvent("prodigy.throttled", a, e.at());
             }
+        } else if (event instanceof RunEvent.ConcurrencyRaised e) {
+            run.span.addEvent(
+                    "prodigy.concurrency.raised",
+                    Attributes.of(AttributeKey.longKey("prodigy.concurrency"), (long) e.concurrency()),
+                    e.at());
         } else if (event instanceof RunEvent.BudgetReached e) {
             run.span.addEvent(
                     "prodigy.budget.reached",

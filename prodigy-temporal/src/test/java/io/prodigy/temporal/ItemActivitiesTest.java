@@ -34,6 +34,7 @@ class ItemActivitiesTest {
     private Prodigy engine;
     private Path remote;
     private Path marker;
+    private Path installs;
     private final Map<String, String> gitEnv = new LinkedHashMap<>();
 
     @BeforeEach
@@ -52,13 +53,19 @@ class ItemActivitiesTest {
         git(remote, "commit", "-q", "-m", "initial");
         git(remote, "update-ref", "refs/prodigy-base/run-1", "HEAD");
         marker = tmp.resolve("agent-runs.txt");
+        installs = tmp.resolve("installs.txt");
 
         Workflow wf = Workflow.mapReduce("activity")
                 .map(MapPhase.builder()
                         .input(WorkInput.values(List.of("x")))
-                        .agentTemplate(Step.shell("echo ran >> " + marker + "; test \"${item}\" != broken || exit 3; "
-                                + "echo \"${item}\" > out-${item}.txt && git add out-${item}.txt "
-                                + "&& git commit -q -m \"item ${item}\" && echo committed ${item}")))
+                        .agentTemplate(
+                                Step.shell("echo \"${item} $PWD\" >> " + installs)
+                                        .oncePerWorktree(true)
+                                        .build(),
+                                Step.shell("echo ran >> " + marker + "; test \"${item}\" != broken || exit 3; "
+                                                + "echo \"${item}\" > out-${item}.txt && git add out-${item}.txt "
+                                                + "&& git commit -q -m \"item ${item}\" && echo committed ${item}")
+                                        .build()))
                 .build();
         engine = Prodigy.builder()
                 .workingDirectory(tmp)
@@ -177,6 +184,19 @@ class ItemActivitiesTest {
         assertThat(again.recorded()).isTrue();
         assertThat(again.commit()).isEqualTo(second.commit());
         assertThat(Files.readAllLines(marker)).hasSize(2);
+    }
+
+    @Test
+    void aWorkersReusedWorktreeRunsAOncePerWorktreeStepOnlyForItsFirstItem() throws Exception {
+        for (String item : List.of("x", "y", "z")) {
+            assertThat(run("item-" + item, task(item)).status()).isEqualTo(ItemRecord.SUCCEEDED);
+        }
+
+        assertThat(Files.readAllLines(marker)).hasSize(3);
+        assertThat(Files.readAllLines(installs))
+                .as("the worker's attempts, one after the other, reuse one warm worktree: it installs once")
+                .singleElement()
+                .satisfies(line -> assertThat(line).startsWith("x "));
     }
 
     @Test

@@ -62,6 +62,7 @@ class RoundTripTest {
                 .name("check")
                 .id("check")
                 .when("${ready} == true")
+                .oncePerWorktree(true)
                 .timeout(Duration.ofMillis(1500))
                 .retry(RetryPolicy.builder()
                         .maxAttempts(4)
@@ -176,6 +177,11 @@ class RoundTripTest {
                         "last words", List.of(Step.agent("/summarize").build())))
                 .merge(List.of(Step.shell("git merge ${merge.source_branch}").build()))
                 .mergeTimeout(Duration.ofMinutes(5))
+                .isolation(io.prodigy.api.IsolationHints.NONE
+                        .withMode(io.prodigy.api.IsolationHints.Mode.POOLED)
+                        .withPoolSize(2)
+                        .withWarmDirectories(List.of("target", ".venv"))
+                        .withColdDirectories(List.of("tools/target")))
                 .build();
         roundTrip(w);
     }

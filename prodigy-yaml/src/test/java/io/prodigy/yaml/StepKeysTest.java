@@ -222,6 +222,39 @@ class StepKeysTest {
     }
 
     @Test
+    void oncePerWorktreeIsAControlOfAnyStepButNotOfAStepAnotherStepRuns() {
+        assertThat(mapStep("    - shell: npm ci\n      once_per_worktree: true\n"))
+                .isEqualTo(Step.shell("npm ci").oncePerWorktree(true).build());
+        assertThat(one("  - shell: npm ci\n    once_per_worktree: false\n"))
+                .isEqualTo(Step.shell("npm ci").build());
+        // setup and plain steps run once anyway: accepted
+        assertThat(mapReduce(load("mode: mapreduce\nsetup:\n  - shell: npm ci\n    once_per_worktree: true\n"
+                                + "map:\n  input: items.json\n  agent_template:\n    - shell: x\n"))
+                        .setup()
+                        .steps()
+                        .get(0)
+                        .oncePerWorktree())
+                .isTrue();
+
+        LoadResult typo = result("commands:\n  - shell: npm ci\n    once_per_worktre: true\n");
+        assertThat(typo.errors()).singleElement().satisfies(p -> {
+            assertThat(p.message()).contains("did you mean 'once_per_worktree'");
+            assertThat(p.line()).isEqualTo(3);
+            assertThat(p.column()).isEqualTo(5);
+        });
+        LoadResult badType = result("commands:\n  - shell: npm ci\n    once_per_worktree: always\n");
+        assertThat(badType.errors()).singleElement().satisfies(p -> {
+            assertThat(p.message()).contains("expected true or false");
+            assertThat(p.line()).isEqualTo(3);
+        });
+        LoadResult nested = result("commands:\n  - shell: make\n    on_failure:\n      shell: npm ci\n"
+                + "      once_per_worktree: true\n");
+        assertThat(nested.errors())
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("once_per_worktree applies to the steps of a phase"));
+    }
+
+    @Test
     void stepValidateAndItsSwitches() {
         Step s = mapStep("    - shell: make\n      step_validate: [\"test -f out\", \"/check\"]\n"
                 + "      validation_timeout: 30\n");

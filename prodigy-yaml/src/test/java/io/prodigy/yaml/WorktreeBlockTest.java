@@ -7,6 +7,7 @@ import io.prodigy.api.IsolationHints.Mode;
 import io.prodigy.api.IsolationHints.OnConflict;
 import io.prodigy.api.Workflow;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WorktreeBlockTest {
@@ -57,5 +58,52 @@ class WorktreeBlockTest {
         assertThat(load("worktree: {mdoe: reuse}\ncommands: [{shell: a}]\n").errors())
                 .singleElement()
                 .satisfies(p -> assertThat(p.message()).contains("did you mean 'mode'"));
+    }
+
+    @Test
+    void warmAndColdDirectoriesAreReadCheckedWhereWrittenAndRoundTrip() {
+        Workflow wf = load("name: w\nmode: mapreduce\nworktree:\n  mode: reuse\n"
+                        + "  warm_directories: [target, node_modules/, .venv]\n  cold_directories: build\n"
+                        + "map:\n  input: items.json\n  agent_template:\n    - shell: make\n")
+                .orThrow();
+        assertThat(wf.isolation())
+                .isEqualTo(IsolationHints.NONE
+                        .withMode(Mode.REUSE)
+                        .withWarmDirectories(List.of("target", "node_modules", ".venv"))
+                        .withColdDirectories(List.of("build")));
+        assertThat(WorkflowLoader.create()
+                        .load(WorkflowWriter.write(wf), "again.yml")
+                        .orThrow())
+                .isEqualTo(wf);
+        Workflow none = load("worktree: {warm_directories: []}\ncommands: [{shell: a}]\n")
+                .orThrow();
+        assertThat(none.isolation().warmDirectories()).isEmpty();
+        assertThat(WorkflowLoader.create()
+                        .load(WorkflowWriter.write(none), "again.yml")
+                        .orThrow())
+                .isEqualTo(none);
+
+        LoadResult bad = load("worktree:\n  warm_directories:\n    - target\n    - src/gen\n"
+                + "  cold_directories: [\"/abs\"]\ncommands: [{shell: a}]\n");
+        assertThat(bad.errors()).hasSize(2);
+        assertThat(bad.errors().get(0)).satisfies(p -> {
+            assertThat(p.path()).isEqualTo("worktree.warm_directories[1]");
+            assertThat(p.line()).isEqualTo(4);
+            assertThat(p.column()).isEqualTo(7);
+            assertThat(p.message()).contains("not a plain directory name");
+        });
+        assertThat(bad.errors().get(1).message()).contains("cold directory '/abs'");
+        assertThat(load("worktree: {warm_directories: {add: [x]}}\ncommands: [{shell: a}]\n")
+                        .errors())
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("expected a list of strings"));
+        assertThat(load("worktree: {mode: on_demand, warm_directories: [x]}\ncommands: [{shell: a}]\n")
+                        .errors())
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("applies to the reused worktrees"));
+        assertThat(load("worktree: {warm_directory: [x]}\ncommands: [{shell: a}]\n")
+                        .errors())
+                .singleElement()
+                .satisfies(p -> assertThat(p.message()).contains("did you mean 'warm_directories'"));
     }
 }

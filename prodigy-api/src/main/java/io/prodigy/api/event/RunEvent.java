@@ -29,6 +29,7 @@ public sealed interface RunEvent
                 RunEvent.ItemIntegrated,
                 RunEvent.AgentActivity,
                 RunEvent.Throttled,
+                RunEvent.ConcurrencyRaised,
                 RunEvent.BudgetReached {
 
     /** @return the run's id */
@@ -224,7 +225,8 @@ public sealed interface RunEvent
      * @param phase the phase
      * @param index the step's index
      * @param label the step's label
-     * @param skipped whether {@code when} skipped it
+     * @param skipped whether it was skipped: by a false {@code when}, or as a once-per-worktree step that already ran
+     *                in its reused worktree
      * @param success whether it succeeded
      * @param exitCode its exit code, or null
      * @param duration how long it took
@@ -258,7 +260,8 @@ public sealed interface RunEvent
          * @param phase the phase
          * @param index the step's index
          * @param label the step's label
-         * @param skipped whether {@code when} skipped it
+         * @param skipped whether it was skipped: by a false {@code when}, or as a once-per-worktree step that already
+         *        ran in its reused worktree
          * @param success whether it succeeded
          * @param exitCode its exit code, or null
          * @param duration how long it took
@@ -419,6 +422,17 @@ public sealed interface RunEvent
             @Nullable Instant resumeAt,
             Duration retryIn)
             implements RunEvent {}
+
+    /**
+     * After a throttle lowered it ({@link Throttled}), the number of agents the engine runs at once grew back by one:
+     * it grows after as many consecutive successes as the current limit, up to {@code max_parallel}.
+     *
+     * @param runId run
+     * @param at when
+     * @param concurrency agents allowed at once from now on
+     * @since 0.1
+     */
+    record ConcurrencyRaised(String runId, Instant at, int concurrency) implements RunEvent {}
 
     /**
      * The run's cost budget was reached; it stops dispatching and pauses.

@@ -28,4 +28,18 @@ public interface Workspace {
     default Optional<String> branchName() {
         return Optional.empty();
     }
+
+    /**
+     * The identity of a reused directory, for steps that run once per worktree
+     * ({@link io.prodigy.api.Step#oncePerWorktree()}): the same value exactly while the same directory is handed out
+     * again without being re-created in between (a warm pooled worktree), a different one once it is re-created, and
+     * never the value of another directory, of this run or of any other. An empty value means the workspace is fresh
+     * (or its reuse is unknown): such steps then run for every item.
+     *
+     * @return the identity of this reused directory, or empty
+     * @since 0.1
+     */
+    default Optional<String> reuseKey() {
+        return Optional.empty();
+    }
 }

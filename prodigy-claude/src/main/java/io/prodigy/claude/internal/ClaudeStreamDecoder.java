@@ -2,7 +2,6 @@ package io.prodigy.claude.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.prodigy.api.ErrorKind;
 import io.prodigy.api.spi.AgentActivity;
 import io.prodigy.api.spi.AgentRequest;
 import io.prodigy.api.spi.AgentResult;
@@ -23,7 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decodes Claude Code's {@code --output-format stream-json} output and classifies the outcome.
+ * Decodes Claude Code's {@code --output-format stream-json} output; {@link ClaudeOutcomes} classifies the outcome
+ * from what it kept ({@link StreamEvidence}).
  *
  * <p>What it keeps is bounded: the session's identity, the fields of the {@code result} line (with the result text,
  * which the CLI itself caps), the last assistant text (cut to {@value #KEPT_TEXT} characters), the latest quota and
@@ -443,255 +443,33 @@ public final class ClaudeStreamDecoder implements AgentOutputParser.Decoder {
                 .costUsd(costUsd)
                 .tokens(tokens)
                 .exitCode(exit.exitCode());
-        if (resultSeen) {
-            return fromResult(b);
-        }
-        return withoutResult(b, exit);
+        return new ClaudeOutcomes(request, options).classify(b, evidence(), exit);
     }
 
-    private AgentResult fromResult(AgentResult.Builder b) {
-        String text = resultText != null ? resultText : "";
-        boolean success = !isError && (subtype == null || "success".equals(subtype));
-        if (success) {
-            String output = resultText != null ? resultText : lastAssistantText == null ? "" : lastAssistantText;
-            b.output(output);
-            String unknownCommand = options.verifySlashCommands()
-                    ? SlashCommands.unknown(request.command(), slashCommands, request.workspace())
-                    : null;
-            if (unknownCommand != null) {
-                List<String> namespaced = SlashCommands.namespaced(unknownCommand, slashCommands);
-                return b.success(false)
-                        .errorKind(ErrorKind.CONFIGURATION)
-                        .errorMessage(AGENT
-                                + " does not know the slash command /" + unknownCommand + " in "
-                                + (cwd != null ? cwd : request.workspace())
-                                + ", so it never ran (the CLI answers an unknown command as a plain "
-                                + "prompt and reports success)"
-                                + (namespaced.isEmpty()
-                                        ? ""
-                                        : "; it knows /" + String.join(", /", namespaced)
-                                                + ": a command in a subdirectory is named <directory>:<name>")
-                                + "; add .claude/commands/" + unknownCommand.replace(':', '/')
-                                + ".md to the workspace (or "
-                                + "~/.claude/commands), or turn the check off with verifySlashCommands(false)")
-                        .build();
-            }
-            if (options.failOnPermissionDenials() && !deniedTools.isEmpty()) {
-                return b.success(false)
-                        .errorKind(ErrorKind.COMMAND_FAILED)
-                        .errorMessage(AGENT + " was denied "
-                                + deniedTools.size() + " tool call(s) (" + String.join(", ", deniedTools)
-                                + "); allow them "
-                                + "with allowedTools(...) or a permission mode that approves them")
-                        .build();
-            }
-            return b.success(true).build();
-        }
-        b.success(false).output(text);
-        boolean apiError = apiErrorStatus != null
-                || "api_error".equals(terminalReason)
-                || rateLimitRejected
-                || ("success".equals(subtype) || subtype == null);
-        if (apiError) {
-            return apiFailure(b, text);
-        }
-        String detail = errors.isEmpty() ? Results.oneLine(text, 2000) : String.join("; ", errors);
-        if ("error_max_turns".equals(subtype) || "max_turns".equals(terminalReason)) {
-            return b.errorKind(ErrorKind.MAX_TURNS)
-                    .errorMessage(AGENT + " stopped at its turn limit"
-                            + (numTurns == null ? "" : " after " + numTurns + " turns") + suffix(detail))
-                    .build();
-        }
-        if ("error_max_budget_usd".equals(subtype) || "budget_exhausted".equals(terminalReason)) {
-            return b.errorKind(ErrorKind.COMMAND_FAILED)
-                    .errorMessage(AGENT + " stopped at its per-call budget" + " (--max-budget-usd)" + suffix(detail))
-                    .build();
-        }
-        if ("prompt_too_long".equals(terminalReason) || "blocking_limit".equals(terminalReason)) {
-            return b.errorKind(ErrorKind.COMMAND_FAILED)
-                    .errorMessage(AGENT + " stopped: the conversation no " + "longer fits the model's context ("
-                            + terminalReason + ")" + suffix(detail))
-                    .build();
-        }
-        return b.errorKind(ErrorKind.COMMAND_FAILED)
-                .errorMessage(AGENT + " failed" + (subtype == null ? "" : " (" + subtype + ")") + suffix(detail))
-                .build();
-    }
-
-    private AgentResult apiFailure(AgentResult.Builder b, String text) {
-        ErrorKind kind = apiErrorKind(text);
-        String status = apiErrorStatus != null ? " (HTTP " + apiErrorStatus + ")" : "";
-        String shown = Results.oneLine(text.isBlank() ? String.join("; ", errors) : text, 2000);
-        if (kind == ErrorKind.QUOTA_EXHAUSTED) {
-            Instant resets = rateLimitResetsAt != null ? rateLimitResetsAt : QuotaResets.parse(text, options.clock());
-            b.retryAfter(resets);
-            return b.errorKind(kind)
-                    .errorMessage(AGENT + ": its usage quota is exhausted" + (resets == null ? "" : " until " + resets)
-                            + suffix(shown))
-                    .build();
-        }
-        if (kind == null) {
-            return b.errorKind(ErrorKind.COMMAND_FAILED)
-                    .errorMessage(AGENT + " got an API error" + status + suffix(shown))
-                    .build();
-        }
-        return b.errorKind(kind)
-                .errorMessage(AGENT + ": " + FailureText.describe(kind) + status + suffix(shown))
-                .build();
-    }
-
-    /** The class of an API failure: the HTTP status and structured signals first, the text as a fallback. */
-    private ErrorKind apiErrorKind(String text) {
-        if (rateLimitRejected || FailureText.isQuota(text)) {
-            return ErrorKind.QUOTA_EXHAUSTED;
-        }
-        int status = apiErrorStatus != null
-                ? apiErrorStatus
-                : "api_error".equals(terminalReason) && lastRetryStatus != null ? lastRetryStatus : 0;
-        if (status == 429) {
-            return ErrorKind.RATE_LIMITED;
-        }
-        if (status == 401 || status == 403 || "authentication_failed".equals(assistantError)) {
-            return ErrorKind.AUTHENTICATION;
-        }
-        if ("billing_error".equals(assistantError) || FailureText.isBilling(text)) {
-            return ErrorKind.BILLING;
-        }
-        if (status == 529) {
-            return ErrorKind.OVERLOADED;
-        }
-        if (status >= 500 && status <= 599) {
-            return ErrorKind.SERVER_ERROR;
-        }
-        if ("rate_limit".equals(assistantError)) {
-            return ErrorKind.RATE_LIMITED;
-        }
-        if (status >= 400 && status <= 499) {
-            return null; // a bad request: the request or the model name is wrong, not a transient condition
-        }
-        if ("connection_failed".equals(apiErrorCategory)) {
-            return ErrorKind.NETWORK;
-        }
-        ErrorKind byText = FailureText.classify(text);
-        if (byText == null) {
-            byText = FailureText.classify(String.join("\n", errors));
-        }
-        if (byText == null && "server_error".equals(assistantError)) {
-            return ErrorKind.SERVER_ERROR;
-        }
-        return byText;
-    }
-
-    private AgentResult withoutResult(AgentResult.Builder b, ProcessExit exit) {
-        b.success(false).output(lastAssistantText == null ? "" : lastAssistantText);
-        if (exit.timedOut() && apiRetries > 0) {
-            return retryStormCut(b);
-        }
-        String stderr = exit.stderr();
-        String configuration = configurationProblem(stderr);
-        if (configuration != null) {
-            return b.errorKind(ErrorKind.CONFIGURATION)
-                    .errorMessage(configuration)
-                    .build();
-        }
-        if (stderr.contains(".claude.json") && stderr.contains("corrupted")) {
-            return b.errorKind(ErrorKind.CRASH)
-                    .errorMessage(AGENT + " found its configuration file corrupted by "
-                            + "a concurrent session (the ~/.claude.json race); trying again usually works, and "
-                            + "configDirectoryPerWorker(...) avoids it: " + Results.oneLine(stderr, 500))
-                    .build();
-        }
-        if (rateLimitRejected) {
-            b.retryAfter(rateLimitResetsAt);
-            return b.errorKind(ErrorKind.QUOTA_EXHAUSTED)
-                    .errorMessage(AGENT + ": its usage quota is exhausted"
-                            + (rateLimitResetsAt == null ? "" : " until " + rateLimitResetsAt)
-                            + " (it exited without a result)")
-                    .build();
-        }
-        String evidence =
-                assistantError != null && lastAssistantText != null ? stderr + "\n" + lastAssistantText : stderr;
-        ErrorKind byText = exit.terminated() ? null : FailureText.classify(evidence);
-        if (byText != null) {
-            if (byText == ErrorKind.QUOTA_EXHAUSTED) {
-                b.retryAfter(QuotaResets.parse(evidence, options.clock()));
-            }
-            return b.errorKind(byText)
-                    .errorMessage(AGENT + ": " + FailureText.describe(byText)
-                            + " (exit code " + exit.exitCode() + ", no result line)"
-                            + suffix(Results.oneLine(stderr.isBlank() ? evidence : stderr, 1000)))
-                    .build();
-        }
-        String how = exit.exitCode() > 128
-                ? "was killed by signal " + (exit.exitCode() - 128)
-                : "exited with code " + exit.exitCode();
-        LOG.debug("{} {} without a result line after {} lines ({} skipped)", AGENT, how, lines, skippedLines);
-        return b.errorKind(ErrorKind.CRASH)
-                .errorMessage(AGENT + " " + how + " without a result line"
-                        + (lines == 0 ? " and wrote nothing to stdout" : " after " + lines + " output lines")
-                        + (stderr.isBlank() ? "" : "; stderr: " + AgentInvocation.tail(stderr, 1500)))
-                .build();
-    }
-
-    /**
-     * The request's timeout ended a session that was retrying the API: the throttling it saw is the news. A 429 or
-     * 529 keeps its class ({@link ErrorKind#RATE_LIMITED}, {@link ErrorKind#OVERLOADED}) so that the engine's
-     * throttle reacts; anything else stays a {@link ErrorKind#TIMEOUT} that names the retries. The runner puts the
-     * timeout in front of the message.
-     */
-    private AgentResult retryStormCut(AgentResult.Builder b) {
-        ErrorKind kind = lastRetryStatus == null
-                ? ErrorKind.TIMEOUT
-                : switch (lastRetryStatus) {
-                    case 429 -> ErrorKind.RATE_LIMITED;
-                    case 529 -> ErrorKind.OVERLOADED;
-                    default -> ErrorKind.TIMEOUT;
-                };
-        if ("rate_limit".equals(lastRetryError) && kind == ErrorKind.TIMEOUT) {
-            kind = ErrorKind.RATE_LIMITED;
-        }
-        return b.errorKind(kind)
-                .errorMessage("while the CLI was retrying the API: " + apiRetries + " api_retry "
-                        + (apiRetries == 1 ? "line" : "lines") + ", the last after "
-                        + (lastRetryStatus == null ? "a failure without an HTTP status" : "HTTP " + lastRetryStatus)
-                        + (lastRetryError == null ? "" : " (" + lastRetryError + ")")
-                        + (kind == ErrorKind.TIMEOUT ? "" : "; " + FailureText.describe(kind)))
-                .build();
-    }
-
-    /** A refusal to start that no retry can fix, with what to do about it; or null. */
-    static String configurationProblem(String stderr) {
-        if (stderr.isBlank()) {
-            return null;
-        }
-        String first = Results.oneLine(stderr, 500);
-        if (stderr.contains("cannot be launched inside another Claude Code session")) {
-            return AGENT + " refused to start inside another Claude Code session (CLAUDECODE is set in its "
-                    + "environment; the runner removes it, so a wrapper script must be setting it): " + first;
-        }
-        if (stderr.contains("cannot be used with root/sudo privileges")) {
-            return AGENT + " refuses to bypass permissions as root: run as a non-root user, set IS_SANDBOX=1 in "
-                    + "the runner's environment inside a sandbox, or use PermissionMode.ACCEPT_EDITS with "
-                    + "allowedTools(...): " + first;
-        }
-        if (stderr.contains("requires --verbose")) {
-            return AGENT + " rejected the arguments: " + first;
-        }
-        if (stderr.contains("error: unknown option")
-                || stderr.contains("argument missing")
-                || stderr.contains("is invalid. Allowed choices")
-                || stderr.contains("too many arguments")) {
-            return AGENT + " rejected the arguments (check extraArgs and the installed version with "
-                    + "`claude --version`): " + first;
-        }
-        if (stderr.contains("Input must be provided")) {
-            return AGENT + " received no prompt: " + first;
-        }
-        return null;
-    }
-
-    private static String suffix(String detail) {
-        return detail == null || detail.isBlank() ? "" : ": " + detail;
+    /** @return what the stream said, for the classification */
+    private StreamEvidence evidence() {
+        return new StreamEvidence(
+                resultSeen,
+                isError,
+                subtype,
+                terminalReason,
+                apiErrorStatus,
+                apiErrorCategory,
+                resultText,
+                List.copyOf(errors),
+                numTurns,
+                lastAssistantText,
+                assistantError,
+                rateLimitRejected,
+                rateLimitResetsAt,
+                lastRetryStatus,
+                lastRetryError,
+                apiRetries,
+                lines,
+                skippedLines,
+                List.copyOf(deniedTools),
+                slashCommands == null ? null : Set.copyOf(slashCommands),
+                cwd);
     }
 
     private void emit(String type, String summary, Map<String, String> details) {

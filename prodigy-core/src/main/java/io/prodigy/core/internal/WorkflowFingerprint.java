@@ -23,7 +23,8 @@ import java.util.Set;
  * The SHA-256 of a workflow's canonical form: every value of the model (stages, steps with all their controls, map
  * input values, policies, env, secrets' names but not their values), with map entries sorted by key and set
  * elements sorted, so that the same workflow built in another JVM (where {@code Map.of} and {@code Set.of} iterate
- * in another order) has the same fingerprint, and any change of a command or a control changes it.
+ * in another order) has the same fingerprint, and any change of a command or a control changes it. Values left unset
+ * (null, false, empty) are not written, so a control added later changes no fingerprint of a workflow without it.
  */
 public final class WorkflowFingerprint {
     private static final Set<String> SKIPPED = Set.of("toString", "hashCode", "toBuilder", "getClass");
@@ -110,6 +111,14 @@ public final class WorkflowFingerprint {
             }
         }
 
+        private static boolean isUnset(Object value) {
+            return value == null
+                    || Boolean.FALSE.equals(value)
+                    || (value instanceof Optional<?> opt && opt.isEmpty())
+                    || (value instanceof Collection<?> c && c.isEmpty())
+                    || (value instanceof Map<?, ?> m && m.isEmpty());
+        }
+
         private static Object[] boxed(Object array) {
             Object[] out = new Object[java.lang.reflect.Array.getLength(array)];
             for (int i = 0; i < out.length; i++) {
@@ -150,6 +159,11 @@ public final class WorkflowFingerprint {
                 if (o instanceof Workflow && m.getName().equals("secrets") && value instanceof Map<?, ?> secrets) {
                     value = new java.util.TreeSet<>(
                             secrets.keySet().stream().map(String::valueOf).toList());
+                }
+                if (isUnset(value)) {
+                    // a control left at its default is not written: a control added in a later version leaves the
+                    // fingerprints of workflows that do not use it (and runs journaled before it) unchanged
+                    continue;
                 }
                 sb.append(m.getName()).append('=');
                 write(value);

@@ -31,6 +31,7 @@ final class EventCodec {
     static final String AGENT_ACTIVITY = "agent_activity";
     static final String THROTTLED = "throttled";
     static final String BUDGET_REACHED = "budget_reached";
+    static final String CONCURRENCY_RAISED = "concurrency_raised";
 
     private EventCodec() {}
 
@@ -164,6 +165,9 @@ final class EventCodec {
                 writeMillis(g, "retry_in_ms", e.retryIn());
             });
         }
+        if (event instanceof RunEvent.ConcurrencyRaised e) {
+            return line(CONCURRENCY_RAISED, e, g -> g.writeNumberField("concurrency", e.concurrency()));
+        }
         if (event instanceof RunEvent.BudgetReached e) {
             return line(BUDGET_REACHED, e, g -> {
                 g.writeNumberField("spent_usd", e.spentUsd());
@@ -283,6 +287,8 @@ final class EventCodec {
                         JsonRecords.integer(n, "concurrency"),
                         JsonRecords.optionalInstant(n, "resume_at"),
                         millis(n, "retry_in_ms"));
+            case CONCURRENCY_RAISED:
+                return new RunEvent.ConcurrencyRaised(runId, at, JsonRecords.integer(n, "concurrency"));
             case BUDGET_REACHED:
                 return new RunEvent.BudgetReached(
                         runId, at, JsonRecords.number(n, "spent_usd"), JsonRecords.number(n, "budget_usd"));

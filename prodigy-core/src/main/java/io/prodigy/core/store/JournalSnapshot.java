@@ -3,7 +3,6 @@ package io.prodigy.core.store;
 import io.prodigy.api.ItemStatus;
 import io.prodigy.api.spi.JournalEntry;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -111,9 +110,7 @@ final class JournalSnapshot {
          * @throws IOException if the file cannot be read
          */
         void forEach(Consumer<JournalEntry> consumer) throws IOException {
-            file.position(HEADER);
-            DataInputStream in = new DataInputStream(
-                    new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(file), 1 << 16));
+            SnapshotInput in = SnapshotInput.of(file, HEADER, file.size() - TRAILER);
             for (long i = 0; i < header.entries(); i++) {
                 consumer.accept(decode(in));
             }
@@ -353,13 +350,13 @@ final class JournalSnapshot {
     }
 
     /**
-     * @param in a stream positioned at an entry; advanced past it
+     * @param in an input positioned at an entry; advanced past it
      * @return the entry
-     * @throws IOException if the stream ends or cannot be read
+     * @throws IOException if the input ends or cannot be read
      * @throws IllegalArgumentException if the bytes are not an entry (the checksum makes that a bug, not a torn
      *         file)
      */
-    static JournalEntry decode(DataInputStream in) throws IOException {
+    static JournalEntry decode(SnapshotInput in) throws IOException {
         byte type = in.readByte();
         Instant at = Instant.ofEpochSecond(in.readLong(), in.readInt());
         switch (type) {
@@ -453,24 +450,18 @@ final class JournalSnapshot {
         }
     }
 
-    private static String string(DataInputStream in) throws IOException {
+    private static String string(SnapshotInput in) throws IOException {
         int n = in.readInt();
         if (n == -1) {
             return null;
         }
         if (n < -1) {
-            char[] chars = new char[(-2 - n) / 2];
-            for (int i = 0; i < chars.length; i++) {
-                chars[i] = in.readChar();
-            }
-            return new String(chars);
+            return in.readChars((-2 - n) / 2);
         }
-        byte[] bytes = new byte[n];
-        in.readFully(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
+        return in.readUtf8(n);
     }
 
-    private static Map<String, String> map(DataInputStream in) throws IOException {
+    private static Map<String, String> map(SnapshotInput in) throws IOException {
         int n = in.readInt();
         Map<String, String> m = new LinkedHashMap<>(Math.max(4, n * 2));
         for (int i = 0; i < n; i++) {

@@ -115,6 +115,16 @@ public final class RunLock implements AutoCloseable {
                 : Optional.empty();
     }
 
+    /**
+     * The name of this host as locks record it; looked up once per process (the first call may wait for the
+     * resolver), so that a resume can look it up on another thread while it reads the journal.
+     *
+     * @return the host name, or {@code HOSTNAME} or {@code localhost} when it cannot be resolved
+     */
+    public static String localHostName() {
+        return LocalHost.NAME;
+    }
+
     @FunctionalInterface
     private interface GuardedAction<T> {
         T run() throws IOException;

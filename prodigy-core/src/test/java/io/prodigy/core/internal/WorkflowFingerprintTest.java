@@ -64,6 +64,21 @@ class WorkflowFingerprintTest {
     }
 
     @Test
+    void controlsLeftUnsetAreNotPartOfTheCanonicalFormButSetOnesAre() {
+        // a control added in a later version (here once_per_worktree) must not change the fingerprint of workflows
+        // that do not use it: a run journaled before the upgrade still resumes
+        Workflow plain = Workflow.sequential("seq", io.prodigy.api.Step.shell("make"));
+        Workflow once =
+                Workflow.sequential("seq", io.prodigy.api.Step.shell("make").oncePerWorktree(true));
+        assertThat(WorkflowFingerprint.canonical(plain))
+                .doesNotContain("oncePerWorktree")
+                .doesNotContain("=~;")
+                .doesNotContain("=false;");
+        assertThat(WorkflowFingerprint.canonical(once)).contains("oncePerWorktree=true;");
+        assertThat(WorkflowFingerprint.of(once)).isNotEqualTo(WorkflowFingerprint.of(plain));
+    }
+
+    @Test
     void aLongCommandChangedPastItsLabelChangesTheFingerprint() {
         String prefix = "x".repeat(200);
         Workflow a = Workflow.builder("seq")

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.prodigy.api.ItemStatus;
 import io.prodigy.api.RunStatus;
 import io.prodigy.api.spi.JournalEntry;
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -81,7 +79,7 @@ class JournalSnapshotTest {
     }
 
     private static JournalEntry roundTrip(JournalEntry e) throws IOException {
-        return JournalSnapshot.decode(new DataInputStream(new ByteArrayInputStream(JournalSnapshot.encode(e))));
+        return JournalSnapshot.decode(SnapshotInput.of(JournalSnapshot.encode(e)));
     }
 
     @Test

@@ -60,6 +60,7 @@ class JsonlEventLogTest {
                 new RunEvent.ItemFinished(runId, T, "item-2", ItemStatus.FAILED, 3, Duration.ofMillis(9), null),
                 new RunEvent.ItemIntegrated(runId, T, "item-1", 3),
                 new RunEvent.ItemDeadLettered(runId, T, "item-2"),
+                new RunEvent.ConcurrencyRaised(runId, T, 3),
                 new RunEvent.BudgetReached(runId, T, 10.5, 10.0),
                 new RunEvent.PhaseFinished(runId, T, "stage-0", "map", true, Duration.ofMillis(60_000)),
                 new RunEvent.RunFinished(

@@ -57,9 +57,16 @@ public final class AgentWorktrees {
         final Path path;
         boolean exists;
         Thread lastUser;
+        /** Names the directory's current life: a new value each time it is (re)created, for {@code reuseKey}. */
+        String generation;
 
         Slot(Path path) {
             this.path = path;
+        }
+
+        /** @return the identity of this slot's current directory: its path and the generation it was created in */
+        String reuseKey() {
+            return path + "#" + generation;
         }
     }
 
@@ -160,6 +167,7 @@ public final class AgentWorktrees {
             if (r.ok()) {
                 if (slot != null) {
                     slot.exists = true;
+                    slot.generation = java.util.UUID.randomUUID().toString();
                 }
                 return true;
             }
@@ -172,8 +180,9 @@ public final class AgentWorktrees {
 
     /**
      * Removes what the previous item of a reused worktree left beside its commits: untracked files (build output,
-     * hooks' output), then ignored files and directories except the configured warm directories. Only paths that
-     * exist are touched; tracked files were reset by the checkout before.
+     * hooks' output), then ignored files and directories except the configured warm directories, which are kept
+     * whole (an ignored {@code dist/} or {@code *.log} inside {@code node_modules/} stays too) unless a cold path
+     * names them. Only paths that exist are touched; tracked files were reset by the checkout before.
      *
      * @return null when clean, else what failed
      */
@@ -182,13 +191,28 @@ public final class AgentWorktrees {
         if (!untracked.ok()) {
             return untracked.message();
         }
+        GitCli.Result ignored = git.run(path, cleanIgnoredArguments(run.settings()));
+        return ignored.ok() ? null : ignored.message();
+    }
+
+    /**
+     * The {@code git clean -X} of a slot: the warm directories (at any depth) and everything inside them are taken
+     * out of the ignore rules, so that {@code -X} leaves them; the cold paths, last, are put back in (the last
+     * matching pattern wins).
+     */
+    static List<String> cleanIgnoredArguments(Settings settings) {
         List<String> args = new ArrayList<>(List.of("clean", "--quiet", "-f", "-f", "-d", "-X"));
-        for (String warm : run.settings().warmDirectories()) {
+        for (String warm : settings.warmDirectories()) {
             args.add("-e");
             args.add("!" + warm);
+            args.add("-e");
+            args.add("!**/" + warm + "**");
         }
-        GitCli.Result ignored = git.run(path, args);
-        return ignored.ok() ? null : ignored.message();
+        for (String cold : settings.coldPaths()) {
+            args.add("-e");
+            args.add("/" + cold);
+        }
+        return args;
     }
 
     /** The item's safe name, unique among the items in flight (a 64-bit hash collision gets a counter). */

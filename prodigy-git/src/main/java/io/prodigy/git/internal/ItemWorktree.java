@@ -19,6 +19,7 @@ public final class ItemWorktree implements Workspace {
     private final Path directory;
     private final String base;
     private final AgentWorktrees.Slot slot;
+    private final String reuseKey;
     private final GitVersionControl vc;
     private volatile String integratedTip;
     private volatile Path gitDir;
@@ -39,6 +40,7 @@ public final class ItemWorktree implements Workspace {
         this.directory = run.repo().projectIn(root);
         this.base = base;
         this.slot = slot;
+        this.reuseKey = slot == null ? null : slot.reuseKey();
         this.vc = new GitVersionControl(run.git(), root, run.refs(), this::gitDir, null);
     }
 
@@ -82,6 +84,15 @@ public final class ItemWorktree implements Workspace {
     @Override
     public Optional<VersionControl> versionControl() {
         return Optional.of(vc);
+    }
+
+    /**
+     * @return for a reused (pooled) worktree, its slot's path and the generation the slot's directory was created
+     *         in (a slot that is replaced after a failed reset gets a new one); empty for a fresh worktree
+     */
+    @Override
+    public Optional<String> reuseKey() {
+        return slot == null ? Optional.empty() : Optional.of(reuseKey);
     }
 
     /** @return the run this item belongs to */

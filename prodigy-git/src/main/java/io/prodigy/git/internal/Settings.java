@@ -22,6 +22,8 @@ import java.nio.file.Path;
  *                        in {@code /}
  * @param mergeInWorktree whether item merges are made by {@code git merge} in the run's worktree even when git
  *                        could make them without it (see {@link Integrator})
+ * @param coldPaths paths (relative to the repository's top, each ending in {@code /}) of ignored directories a reused
+ *                  worktree cleans between items although their name is warm
  */
 public record Settings(
         Path home,
@@ -32,11 +34,37 @@ public record Settings(
         MergeConfirmation confirmation,
         GitCli git,
         java.util.List<String> warmDirectories,
-        boolean mergeInWorktree) {
+        boolean mergeInWorktree,
+        java.util.List<String> coldPaths) {
 
-    /** Copies the list. */
+    /** Copies the lists. */
     public Settings {
         warmDirectories = warmDirectories == null ? java.util.List.of() : java.util.List.copyOf(warmDirectories);
+        coldPaths = coldPaths == null ? java.util.List.of() : java.util.List.copyOf(coldPaths);
+    }
+
+    /** Settings without cold paths. */
+    public Settings(
+            Path home,
+            WorktreeMode mode,
+            int maxWorktrees,
+            boolean keepFailed,
+            ConflictResolution conflicts,
+            MergeConfirmation confirmation,
+            GitCli git,
+            java.util.List<String> warmDirectories,
+            boolean mergeInWorktree) {
+        this(
+                home,
+                mode,
+                maxWorktrees,
+                keepFailed,
+                conflicts,
+                confirmation,
+                git,
+                warmDirectories,
+                mergeInWorktree,
+                java.util.List.of());
     }
 
     /** Settings without warm directories (every ignored file of a reused worktree is removed between items). */
@@ -80,7 +108,8 @@ public record Settings(
                         confirmation,
                         git,
                         warmDirectories,
-                        mergeInWorktree);
+                        mergeInWorktree,
+                        coldPaths);
     }
 
     /**

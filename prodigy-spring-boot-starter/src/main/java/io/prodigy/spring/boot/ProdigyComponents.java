@@ -93,6 +93,12 @@ final class ProdigyComponents {
                 if (w.getMaxWorktrees() != null) {
                     b.maxWorktrees(w.getMaxWorktrees());
                 }
+                if (w.getWarmDirectories() != null) {
+                    b.warmDirectories(w.getWarmDirectories());
+                }
+                if (w.getColdDirectories() != null && !w.getColdDirectories().isEmpty()) {
+                    b.coldDirectories(w.getColdDirectories());
+                }
                 return b.build();
             }
         }

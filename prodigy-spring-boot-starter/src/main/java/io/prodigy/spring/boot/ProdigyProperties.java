@@ -440,6 +440,13 @@ public class ProdigyProperties {
         private boolean keepFailed = true;
         /** The git executable. */
         private String gitExecutable = "git";
+        /**
+         * The ignored build and dependency directories a reused worktree keeps between items (names, at any depth);
+         * unset for the library's list (target, build, node_modules, .venv, ...), empty to keep none.
+         */
+        private List<String> warmDirectories;
+        /** Directory names or repository-relative paths taken out of the warm list: cleaned between items. */
+        private List<String> coldDirectories = new ArrayList<>();
 
         /** @return the allocation */
         public WorktreeAllocation getMode() {
@@ -499,6 +506,26 @@ public class ProdigyProperties {
         /** @param gitExecutable the git executable */
         public void setGitExecutable(String gitExecutable) {
             this.gitExecutable = gitExecutable;
+        }
+
+        /** @return the warm directories, or null for the library's list */
+        public List<String> getWarmDirectories() {
+            return warmDirectories;
+        }
+
+        /** @param warmDirectories the warm directories (empty keeps none) */
+        public void setWarmDirectories(List<String> warmDirectories) {
+            this.warmDirectories = warmDirectories;
+        }
+
+        /** @return the directories taken out of the warm list */
+        public List<String> getColdDirectories() {
+            return coldDirectories;
+        }
+
+        /** @param coldDirectories the directories taken out of the warm list */
+        public void setColdDirectories(List<String> coldDirectories) {
+            this.coldDirectories = coldDirectories;
         }
     }
 

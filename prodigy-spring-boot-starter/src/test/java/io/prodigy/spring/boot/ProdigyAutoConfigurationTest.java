@@ -119,6 +119,25 @@ class ProdigyAutoConfigurationTest {
     }
 
     @Test
+    void warmAndColdDirectoriesBindAndReachTheIsolation() {
+        runner().withPropertyValues(
+                        "prodigy.isolation.worktree.warm-directories=target,node_modules",
+                        "prodigy.isolation.worktree.cold-directories=tools/gen/target")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    ProdigyProperties.Worktree w = context.getBean(ProdigyProperties.class)
+                            .getIsolation()
+                            .getWorktree();
+                    assertThat(w.getWarmDirectories()).containsExactly("target", "node_modules");
+                    assertThat(w.getColdDirectories()).containsExactly("tools/gen/target");
+                });
+        runner().withPropertyValues(
+                        "prodigy.isolation.mode=worktree", "prodigy.isolation.worktree.warm-directories=node_*")
+                .run(context ->
+                        assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("node_*"));
+    }
+
+    @Test
     void invalidPropertiesFailTheContextWithTheirName() {
         runner().withPropertyValues("prodigy.max-parallel=0")
                 .run(context -> assertThat(context)

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the controls of a step, the keys around its action, one small method per control, in a fixed order (which
- * is also the order of the problems they report): the label and id, {@code when}, {@code timeout}, what happens on
+ * is also the order of the problems they report): the label and id, {@code when}, {@code once_per_worktree},
+ * {@code timeout}, what happens on
  * failure, {@code on_success} and {@code on_exit_code}, the output, the environment and working directory, the
  * commits, the validation, the declared outputs, then the keys the model accepts but does not act on.
  */
@@ -64,6 +65,10 @@ final class ControlsReader {
     void read(Step.Builder b, Fields f, Basis c) {
         label(b, f, c.structured());
         when(b, f);
+        Boolean once = f.bool("once_per_worktree");
+        if (once != null) {
+            b.oncePerWorktree(once);
+        }
         timeout(b, f);
         Integer retryCount = failureHandling(b, f, c);
         if (f.has("on_success")) {

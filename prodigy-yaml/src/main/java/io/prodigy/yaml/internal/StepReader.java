@@ -31,6 +31,7 @@ final class StepReader {
             "description",
             "id",
             "when",
+            "once_per_worktree",
             "timeout",
             "retry",
             "on_failure",

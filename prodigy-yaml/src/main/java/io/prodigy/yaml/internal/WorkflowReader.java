@@ -317,20 +317,27 @@ final class WorkflowReader {
         }
     }
 
-    private static final Set<String> WORKTREE_KEYS =
-            Set.of("mode", "pool_size", "name", "on_conflict", "conflict_command", "conflict_timeout");
+    private static final Set<String> WORKTREE_KEYS = Set.of(
+            "mode",
+            "pool_size",
+            "name",
+            "on_conflict",
+            "conflict_command",
+            "conflict_timeout",
+            "warm_directories",
+            "cold_directories");
 
     /**
      * {@code worktree: {mode: on_demand|pooled|reuse|dedicated, pool_size, name, on_conflict: dlq|agent|merge_steps,
-     * conflict_command, conflict_timeout}}.
+     * conflict_command, conflict_timeout, warm_directories: [names], cold_directories: [names or paths]}}.
      */
     private IsolationHints isolation(Fields top) {
         Node n = top.node("worktree");
         if (!(n instanceof MapNode)) {
             top.error(
                     "worktree",
-                    "expected {mode, pool_size, name, on_conflict, conflict_command, conflict_timeout}, " + "found "
-                            + n.describe());
+                    "expected {mode, pool_size, name, on_conflict, conflict_command, conflict_timeout, "
+                            + "warm_directories, cold_directories}, found " + n.describe());
             return null;
         }
         Fields f = Fields.of((MapNode) n, "worktree", d, WORKTREE_KEYS, "worktree");
@@ -340,6 +347,13 @@ final class WorkflowReader {
         String conflict = f.has("on_conflict") ? f.choice("on_conflict", List.of("dlq", "agent", "merge_steps")) : null;
         String command = f.text("conflict_command");
         java.time.Duration timeout = f.duration("conflict_timeout", null);
+        List<String> warm = directories(f, "warm_directories", true);
+        List<String> cold = directories(f, "cold_directories", false);
+        for (String key : List.of("warm_directories", "cold_directories")) {
+            if (f.has(key) && ("on_demand".equals(mode) || "dedicated".equals(mode))) {
+                f.error(key, key + " applies to the reused worktrees of mode: reuse or pooled, not " + mode);
+            }
+        }
         if (pool != null && !"pooled".equals(mode)) {
             f.error("pool_size", "pool_size applies to mode: pooled");
         }
@@ -366,7 +380,38 @@ final class WorkflowReader {
                         ? null
                         : IsolationHints.OnConflict.valueOf(conflict.toUpperCase(java.util.Locale.ROOT)),
                 command,
-                timeout);
+                timeout,
+                warm,
+                cold);
+    }
+
+    /**
+     * A list of warm directory names, or of cold names and paths, each checked where it is written.
+     *
+     * @return the list (a single string is a list of one), or null when absent
+     */
+    private List<String> directories(Fields f, String key, boolean warm) {
+        List<String> texts = f.textList(key);
+        if (texts == null) {
+            return null;
+        }
+        Node n = f.node(key);
+        List<Node> items = n instanceof ListNode list ? list.items() : List.of(n);
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (!(items.get(i) instanceof ScalarNode s) || s.isNull()) {
+                continue; // reported by textList
+            }
+            try {
+                out.add(
+                        warm
+                                ? IsolationHints.checkWarmDirectory(s.text())
+                                : IsolationHints.checkColdDirectory(s.text()));
+            } catch (io.prodigy.api.WorkflowDefinitionException e) {
+                d.error(s.location(), f.pathOf(key) + (n instanceof ListNode ? "[" + i + "]" : ""), e.getMessage());
+            }
+        }
+        return out;
     }
 
     private void merge(Fields f, StepReader steps, Parts parts) {

@@ -126,6 +126,12 @@ public final class YamlWriter {
             if (h.conflictTimeout() != null) {
                 w.set("conflict_timeout", seconds(h.conflictTimeout()));
             }
+            if (h.warmDirectories() != null) {
+                h.warmDirectories().forEach(w.putArray("warm_directories")::add);
+            }
+            if (h.coldDirectories() != null) {
+                h.coldDirectories().forEach(w.putArray("cold_directories")::add);
+            }
         }
         if (workflow.defaultRetry() != null) {
             root.set("retry_defaults", retry(workflow.defaultRetry()));
@@ -357,6 +363,9 @@ public final class YamlWriter {
         }
         if (s.when() != null) {
             o.put("when", s.when());
+        }
+        if (s.oncePerWorktree()) {
+            o.put("once_per_worktree", true);
         }
         if (s.timeout() != null) {
             o.set("timeout", seconds(s.timeout()));

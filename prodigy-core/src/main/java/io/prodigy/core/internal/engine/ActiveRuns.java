@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
  * them to end. Thread-safe.
  */
 final class ActiveRuns {
-    private final Set<RunServices> runs = ConcurrentHashMap.newKeySet();
+    /** By identity: a record's own hash code would hash the whole workflow (every value of a map's input list). */
+    private final Set<Running> runs = ConcurrentHashMap.newKeySet();
+
     private final AtomicBoolean hookInstalled = new AtomicBoolean();
     private final boolean handleSignals;
     private final Duration shutdownGrace;
@@ -31,12 +33,12 @@ final class ActiveRuns {
 
     /** @param run a run that is starting */
     void add(RunServices run) {
-        runs.add(run);
+        runs.add(new Running(run));
     }
 
     /** @param run a run that ended; wakes the shutdown hook if it waits */
     void remove(RunServices run) {
-        runs.remove(run);
+        runs.remove(new Running(run));
         synchronized (runs) {
             runs.notifyAll();
         }
@@ -51,7 +53,8 @@ final class ActiveRuns {
     }
 
     private void stopAll() {
-        for (RunServices s : runs) {
+        for (Running r : runs) {
+            RunServices s = r.run();
             // to the terminal itself, not only the log: the user needs this line whatever the logging setup
             System.err.println("prodigy: interrupted; stopping run " + s.runId() + " (its running agents are "
                     + "terminated, finished work is kept). Resume it with: prodigy resume " + s.runId());
@@ -70,5 +73,18 @@ final class ActiveRuns {
             }
         }
         afterShutdown.run();
+    }
+
+    /** A run as an element of {@link #runs}: equal only to itself. */
+    private record Running(RunServices run) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Running other && other.run == run;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(run);
+        }
     }
 }

@@ -105,8 +105,13 @@ final class ConcurrencyGovernor {
         }
     }
 
-    /** An item that was admitted has ended. */
-    synchronized void release(boolean success) {
+    /**
+     * An item that was admitted has ended.
+     *
+     * @param success whether it succeeded
+     * @return the limit from now on when this release raised it (after a throttle had lowered it), else 0
+     */
+    synchronized int release(boolean success) {
         holders.remove(Thread.currentThread());
         running--;
         if (success) {
@@ -114,11 +119,14 @@ final class ConcurrencyGovernor {
             if (successes >= limit && limit < max) {
                 limit++;
                 successes = 0;
+                notifyAll();
+                return limit;
             }
         } else {
             successes = 0;
         }
         notifyAll();
+        return 0;
     }
 
     /**

@@ -20,13 +20,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a map phase's agent template for one item in one workspace, in this process: the part of an attempt that a
  * {@link io.prodigy.api.spi.MapExecutor} may run elsewhere. Integration, retries and bookkeeping stay with the
- * caller.
+ * caller. A {@link Step#oncePerWorktree() once-per-worktree} step that already succeeded in a reused workspace is
+ * skipped.
  */
 final class ItemTemplate {
+    private static final Logger LOG = LoggerFactory.getLogger(ItemTemplate.class);
+
     private ItemTemplate() {}
 
     /**
@@ -40,6 +45,8 @@ final class ItemTemplate {
      * @param itemJson the value of {@code ${item_json}} (the item as JSON)
      * @param attempt the attempt number
      * @param ws the item's workspace
+     * @param stage the index of the map phase's stage
+     * @param onceSteps the once-per-worktree steps that succeeded in reused workspaces so far
      * @return the outcome, holding {@code ws}
      * @throws InterruptedException if interrupted
      */
@@ -53,7 +60,9 @@ final class ItemTemplate {
             JsonNode item,
             String itemJson,
             int attempt,
-            Workspace ws)
+            Workspace ws,
+            int stage,
+            OncePerWorktreeSteps onceSteps)
             throws InterruptedException {
         run.events()
                 .emit(new RunEvent.ItemStarted(
@@ -89,7 +98,18 @@ final class ItemTemplate {
         TokenUsage tokens = TokenUsage.NONE;
         List<Step> template = map.agentTemplate();
         for (int i = 0; i < template.size(); i++) {
-            StepOutcome o = steps.execute(template.get(i), i, scope);
+            Step step = template.get(i);
+            Optional<String> once = OncePerWorktreeSteps.keyOf(step, ws, stage, i);
+            StepOutcome o;
+            if (once.isPresent() && onceSteps.hasSucceeded(once.get())) {
+                LOG.debug("Item {}: step '{}' already ran in worktree {}; skipped", itemId, step.label(), ws.name());
+                o = steps.skip(step, i, scope);
+            } else {
+                o = steps.execute(step, i, scope);
+                if (once.isPresent() && o.success() && !o.skipped()) {
+                    onceSteps.succeeded(once.get());
+                }
+            }
             if (o.costUsd() != null) {
                 cost = cost == null ? o.costUsd() : cost + o.costUsd();
             }

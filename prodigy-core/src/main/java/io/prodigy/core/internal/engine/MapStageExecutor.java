@@ -13,8 +13,6 @@ import io.prodigy.api.MapPhase;
 import io.prodigy.api.ProdigyException;
 import io.prodigy.api.RetryPolicy;
 import io.prodigy.api.Stage;
-import io.prodigy.api.WorkInput;
-import io.prodigy.api.WorkflowDefinitionException;
 import io.prodigy.api.event.RunEvent;
 import io.prodigy.api.spi.DlqEntry;
 import io.prodigy.api.spi.FailedAttempt;
@@ -28,14 +26,9 @@ import io.prodigy.api.spi.VersionControl;
 import io.prodigy.api.spi.Workspace;
 import io.prodigy.api.spi.WorkspaceChanges;
 import io.prodigy.core.internal.Json;
-import io.prodigy.core.internal.engine.step.StepOutcome;
+import io.prodigy.core.internal.LazyJsonArray;
 import io.prodigy.core.internal.engine.step.StepPipeline;
-import io.prodigy.core.internal.engine.step.StepScope;
-import io.prodigy.core.internal.expr.ItemPipeline;
 import io.prodigy.core.internal.input.ItemIds;
-import io.prodigy.core.internal.input.JsonPathQuery;
-import io.prodigy.core.internal.input.WorkItemReader;
-import io.prodigy.core.internal.interpolate.Interpolator;
 import io.prodigy.core.internal.interpolate.Variables;
 import io.prodigy.core.internal.retry.CircuitBreaker;
 import io.prodigy.core.internal.retry.FailureLimits;
@@ -72,6 +65,9 @@ final class MapStageExecutor {
     private final int stageIndex;
     private final Variables stageVars;
     private final Object mergeLock = new Object();
+    /** The once-per-worktree steps that succeeded in this stage's reused worktrees. */
+    private final OncePerWorktreeSteps onceSteps = new OncePerWorktreeSteps();
+
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicReference<String> stopReason = new AtomicReference<>();
 
@@ -115,18 +111,14 @@ final class MapStageExecutor {
         List<String> ids;
         JournalEntry.ItemsResolved known = resume == null ? null : resume.resolved.get(stageIndex);
         if (known != null) {
-            items = new ArrayList<>();
-            try {
-                Json.parse(known.itemsJson()).forEach(items::add);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new io.prodigy.api.StoreException(
-                        "the journal's item list of stage " + stageIndex + " is not valid JSON: "
-                                + e.getOriginalMessage(),
-                        e);
-            }
+            // parsed item by item when read: a resume dispatches its first item without parsing them all
+            items = journaledItems(known.itemsJson());
             ids = known.itemIds();
+            commandLines = itemSource().readsCommandLines(map);
         } else {
-            items = selectItems(map);
+            MapItemSource.Selection selection = itemSource().select(map);
+            items = selection.items();
+            commandLines = selection.commandLines();
             ids = ItemIds.assignIds(items, map.idField());
             ArrayNode all = Json.NODES.arrayNode();
             items.forEach(all::add);
@@ -140,8 +132,7 @@ final class MapStageExecutor {
         int failedBefore = 0;
         if (resume != null) {
             for (String id : ids) {
-                JournalEntry.ItemFinished f =
-                        resume.itemSettled(stageIndex, id) ? resume.finishedEntry(stageIndex, id) : null;
+                JournalEntry.ItemFinished f = resume.settledEntry(stageIndex, id);
                 if (f != null && f.status() == ItemStatus.SUCCEEDED) {
                     succeededBefore++;
                 } else if (f != null) {
@@ -255,7 +246,12 @@ final class MapStageExecutor {
                                 null);
                         results[index] = r;
                     } finally {
-                        governor.release(ok);
+                        int raised = governor.release(ok);
+                        if (raised > 0) {
+                            run.events()
+                                    .emit(new RunEvent.ConcurrencyRaised(
+                                            run.runId(), run.clock().instant(), raised));
+                        }
                     }
                     return null;
                 }));
@@ -321,6 +317,10 @@ final class MapStageExecutor {
         return new MapOutcome(out, stopped.get(), stopReason.get(), wall, parallel, paused);
     }
 
+    private MapItemSource itemSource() {
+        return new MapItemSource(run, runWorkspace, steps, stage, stageVars);
+    }
+
     /** @return the sum, sharing {@code TokenUsage.NONE} instead of a new zero per item */
     private static io.prodigy.api.spi.TokenUsage sum(io.prodigy.api.spi.TokenUsage a, io.prodigy.api.spi.TokenUsage b) {
         if (b.equals(io.prodigy.api.spi.TokenUsage.NONE)) {
@@ -345,94 +345,32 @@ final class MapStageExecutor {
         }
     }
 
-    private List<JsonNode> selectItems(MapPhase map) throws InterruptedException {
-        WorkInput input = map.input();
-        Path dir = runWorkspace.directory();
-        String where = "map input of stage '" + stage.name() + "'";
-        List<JsonNode> raw;
-        if (input instanceof WorkInput.Values values) {
-            raw = WorkItemReader.fromValues(values.values());
-        } else if (input instanceof WorkInput.JsonFile file) {
-            String path = Interpolator.interpolate(file.path(), stageVars, Interpolator.Quoting.NONE, where);
-            raw = WorkItemReader.fromJsonFile(dir.resolve(path), file.jsonPath());
-        } else if (input instanceof WorkInput.Command cmd) {
-            commandLines = true;
-            raw = fromCommand(cmd.command(), cmd.jsonPath(), where);
-        } else if (input instanceof WorkInput.Detect detect) {
-            String text = Interpolator.interpolate(detect.input(), stageVars, Interpolator.Quoting.NONE, where);
-            if (WorkItemReader.looksLikeFile(dir, text)) {
-                raw = WorkItemReader.fromJsonFile(dir.resolve(text.strip()), detect.jsonPath());
-            } else {
-                commandLines = true;
-                raw = fromCommand(detect.input(), detect.jsonPath(), where);
+    /** @return the items of the journal's item list, each parsed when first read */
+    private List<JsonNode> journaledItems(String itemsJson) {
+        LazyJsonArray array;
+        try {
+            array = LazyJsonArray.of(itemsJson);
+        } catch (LazyJsonArray.MalformedArrayException e) {
+            throw new io.prodigy.api.StoreException(
+                    "the journal's item list of stage " + stageIndex + " is not valid JSON: " + e.getMessage(), e);
+        }
+        return new java.util.AbstractList<>() {
+            @Override
+            public JsonNode get(int index) {
+                try {
+                    return array.get(index);
+                } catch (LazyJsonArray.MalformedArrayException e) {
+                    throw new io.prodigy.api.StoreException(
+                            "the journal's item list of stage " + stageIndex + " is not valid JSON: " + e.getMessage(),
+                            e);
+                }
             }
-        } else {
-            throw new IllegalStateException("unknown input " + input);
-        }
-        ItemPipeline pipeline = ItemPipeline.builder()
-                .filter(checked(
-                        "map.filter",
-                        map.filter(),
-                        () -> ItemPipeline.builder().filter(map.filter()).build()))
-                .sortBy(checked(
-                        "map.sort_by",
-                        map.sortBy(),
-                        () -> ItemPipeline.builder().sortBy(map.sortBy()).build()))
-                .distinct(checked(
-                        "map.distinct",
-                        map.distinct(),
-                        () -> ItemPipeline.builder().distinct(map.distinct()).build()))
-                .offset(map.offset())
-                .maxItems(map.maxItems())
-                .build();
-        try {
-            return pipeline.apply(raw, stageVars::resolve);
-        } catch (io.prodigy.api.ExpressionException e) {
-            throw new WorkflowDefinitionException(
-                    keyed(
-                            map.filter() != null && map.sortBy() != null
-                                    ? "map.filter or map.sort_by"
-                                    : map.filter() != null ? "map.filter" : "map.sort_by",
-                            e),
-                    e);
-        }
-    }
 
-    /**
-     * @return {@code value}, once {@code parse} accepted it
-     * @throws WorkflowDefinitionException naming the key, the stage and the workflow when it did not
-     */
-    private String checked(String key, String value, Runnable parse) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            parse.run();
-            return value;
-        } catch (io.prodigy.api.ExpressionException e) {
-            throw new WorkflowDefinitionException(keyed(key, e), e);
-        }
-    }
-
-    private String keyed(String key, RuntimeException e) {
-        return key + " of stage '" + stage.name() + "' in workflow '"
-                + run.workflow().name() + "' is invalid: " + e.getMessage();
-    }
-
-    private List<JsonNode> fromCommand(String template, String jsonPath, String where) throws InterruptedException {
-        String command = Interpolator.interpolate(template, stageVars, Interpolator.Quoting.SHELL, where);
-        StepScope scope = new StepScope(stageVars, runWorkspace, "map", null, null, Map.of());
-        StepOutcome o = steps.runShell(
-                command, io.prodigy.api.Step.shell(template).build(), scope, Duration.ofMinutes(5), where);
-        if (!o.success()) {
-            throw new WorkflowDefinitionException("the " + where + " command failed: "
-                    + (o.error() == null ? "exit " + o.exitCode() : o.error().message()));
-        }
-        List<JsonNode> items = WorkItemReader.fromCommandOutput(o.stdout());
-        if (jsonPath != null && !jsonPath.isBlank() && items.size() == 1) {
-            return JsonPathQuery.compile(jsonPath).select(items.get(0));
-        }
-        return items;
+            @Override
+            public int size() {
+                return array.size();
+            }
+        };
     }
 
     private ItemResult runItem(
@@ -482,10 +420,7 @@ final class MapStageExecutor {
                     stop(limits.stopReason());
                 }
                 run.progress().itemEnded(true);
-                if (resume != null
-                        && resume.deadLettered
-                                .getOrDefault(stageIndex, java.util.Set.of())
-                                .contains(itemId)) {
+                if (resume != null && resume.deadLettered(stageIndex, itemId)) {
                     run.dlq().markResolved(run.runId(), itemId);
                 }
                 ItemResult r = new ItemResult(
@@ -643,7 +578,7 @@ final class MapStageExecutor {
                     runWorkspace.versionControl().map(VersionControl::head).orElse(null);
             run.journal(new JournalEntry.ItemIntegrated(run.clock().instant(), stageIndex, itemId, head));
         }
-        if (resume.deadLettered.getOrDefault(stageIndex, java.util.Set.of()).contains(itemId)) {
+        if (resume.deadLettered(stageIndex, itemId)) {
             run.dlq().markResolved(run.runId(), itemId);
         }
         ItemResult r = new ItemResult(
@@ -883,7 +818,18 @@ final class MapStageExecutor {
         public MapAttemptOutcome runHere(Workspace workspace) throws InterruptedException {
             ranHere = true;
             return ItemTemplate.run(
-                    run, steps, stageVars, map, index, itemId, item, itemJsonVariable(itemJson), attempt, workspace);
+                    run,
+                    steps,
+                    stageVars,
+                    map,
+                    index,
+                    itemId,
+                    item,
+                    itemJsonVariable(itemJson),
+                    attempt,
+                    workspace,
+                    stageIndex,
+                    onceSteps);
         }
 
         @Override

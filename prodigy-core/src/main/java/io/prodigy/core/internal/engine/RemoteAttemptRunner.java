@@ -27,12 +27,18 @@ public final class RemoteAttemptRunner {
      * @param budget the attempt's budget (no cost limit)
      * @param attempt the attempt
      * @param workspace the item's workspace, already made by the caller
+     * @param onceSteps the once-per-worktree steps that succeeded in this process's reused workspaces
      * @return the outcome (holding {@code workspace})
      * @throws WorkflowDefinitionException if the workflow here is not the coordinator's (fingerprints differ) or
      *     its stage is not a MapReduce
      * @throws InterruptedException if interrupted (the running agent is stopped)
      */
-    public static MapAttemptOutcome run(RunServices services, RunBudget budget, MapAttempt attempt, Workspace workspace)
+    static MapAttemptOutcome run(
+            RunServices services,
+            RunBudget budget,
+            MapAttempt attempt,
+            Workspace workspace,
+            OncePerWorktreeSteps onceSteps)
             throws InterruptedException {
         String here = WorkflowFingerprint.of(services.workflow());
         if (attempt.workflowHash() != null && !attempt.workflowHash().equals(here)) {
@@ -70,7 +76,9 @@ public final class RemoteAttemptRunner {
                 item,
                 itemJsonVariable.isTextual() ? itemJsonVariable.textValue() : attempt.itemJson(),
                 attempt.attempt(),
-                workspace);
+                workspace,
+                attempt.stageIndex(),
+                onceSteps);
     }
 
     private static JsonNode parse(String json, String what) {

@@ -3,11 +3,8 @@ package io.prodigy.core.internal.engine;
 import io.prodigy.api.ItemStatus;
 import io.prodigy.api.spi.JournalEntry;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * What an interrupted run had finished, folded from its journal: completed steps with the variables they set,
@@ -17,12 +14,20 @@ public final class ResumeState {
     final Map<String, Map<String, String>> completedSteps = new HashMap<>();
     final Map<String, Map<String, String>> completedPhases = new HashMap<>();
     final Map<Integer, JournalEntry.ItemsResolved> resolved = new HashMap<>();
-    final Map<Integer, Set<String>> integrated = new HashMap<>();
-    final Map<Integer, Set<String>> deadLettered = new HashMap<>();
-    final Map<Integer, Map<String, JournalEntry.ItemFinished>> finished = new HashMap<>();
-    final Map<Integer, Set<String>> dispatched = new HashMap<>();
-    /** Per stage and item: the highest attempt number dispatched, negative while that attempt has not finished. */
-    private final Map<Integer, Map<String, Integer>> lastAttempt = new HashMap<>();
+    /** Per stage: what the journal says of each item it names, one record per item (one lookup per question). */
+    private final Map<Integer, Map<String, ItemFate>> items = new HashMap<>();
+
+    /** What the journal says of one item of one stage; mutable while the journal is folded. */
+    private static final class ItemFate {
+        /** The highest attempt number dispatched (0: none), negative while that attempt has not finished. */
+        int lastAttempt;
+
+        boolean dispatched;
+        boolean integrated;
+        boolean deadLettered;
+        /** The item's last finish record, or null. */
+        JournalEntry.ItemFinished finished;
+    }
 
     final java.util.function.Predicate<String> rerunDeadLettered;
     private int entries;
@@ -56,21 +61,40 @@ public final class ResumeState {
         } else if (e instanceof JournalEntry.ItemsResolved r) {
             resolved.put(r.stage(), r);
         } else if (e instanceof JournalEntry.ItemIntegrated i) {
-            integrated.computeIfAbsent(i.stage(), k -> new HashSet<>()).add(i.itemId());
+            fate(i.stage(), i.itemId()).integrated = true;
         } else if (e instanceof JournalEntry.ItemDeadLettered d) {
-            deadLettered.computeIfAbsent(d.stage(), k -> new HashSet<>()).add(d.itemId());
+            fate(d.stage(), d.itemId()).deadLettered = true;
         } else if (e instanceof JournalEntry.ItemDispatched d) {
-            dispatched.computeIfAbsent(d.stage(), k -> new HashSet<>()).add(d.itemId());
-            lastAttempt
-                    .computeIfAbsent(d.stage(), k -> new HashMap<>())
-                    .merge(d.itemId(), -d.attempt(), (old, now) -> Math.abs(now) >= Math.abs(old) ? now : old);
-        } else if (e instanceof JournalEntry.ItemFinished f) {
-            Map<String, Integer> attempts = lastAttempt.get(f.stage());
-            if (attempts != null) {
-                attempts.computeIfPresent(f.itemId(), (k, a) -> Math.abs(a));
+            ItemFate f = fate(d.stage(), d.itemId());
+            f.dispatched = true;
+            if (d.attempt() >= Math.abs(f.lastAttempt)) {
+                f.lastAttempt = -d.attempt();
             }
-            finished.computeIfAbsent(f.stage(), k -> new LinkedHashMap<>()).put(f.itemId(), f);
+        } else if (e instanceof JournalEntry.ItemFinished fin) {
+            ItemFate f = fate(fin.stage(), fin.itemId());
+            f.lastAttempt = Math.abs(f.lastAttempt);
+            f.finished = fin;
         }
+    }
+
+    private ItemFate fate(int stage, String itemId) {
+        Map<String, ItemFate> stageItems = items.get(stage);
+        if (stageItems == null) {
+            stageItems = new HashMap<>();
+            items.put(stage, stageItems);
+        }
+        ItemFate f = stageItems.get(itemId);
+        if (f == null) {
+            f = new ItemFate();
+            stageItems.put(itemId, f);
+        }
+        return f;
+    }
+
+    /** @return what the journal says of the item, or null if it names it nowhere */
+    private ItemFate known(int stage, String itemId) {
+        Map<String, ItemFate> stageItems = items.get(stage);
+        return stageItems == null ? null : stageItems.get(itemId);
     }
 
     private void noteHead(Map<String, String> variables, boolean completed) {
@@ -110,11 +134,8 @@ public final class ResumeState {
      *         adds nothing new to the run
      */
     boolean succeededBefore(int stage, String itemId) {
-        if (integrated.getOrDefault(stage, Set.of()).contains(itemId)) {
-            return true;
-        }
-        JournalEntry.ItemFinished f = finished.getOrDefault(stage, Map.of()).get(itemId);
-        return f != null && f.status() == ItemStatus.SUCCEEDED;
+        ItemFate f = known(stage, itemId);
+        return f != null && (f.integrated || f.finished != null && f.finished.status() == ItemStatus.SUCCEEDED);
     }
 
     /**
@@ -148,21 +169,35 @@ public final class ResumeState {
 
     /** @return whether the item needs no new attempt */
     boolean itemSettled(int stage, String itemId) {
-        if (integrated.getOrDefault(stage, Set.of()).contains(itemId)) {
-            return true;
-        }
-        JournalEntry.ItemFinished f = finished.getOrDefault(stage, Map.of()).get(itemId);
+        return settled(known(stage, itemId), itemId);
+    }
+
+    private boolean settled(ItemFate f, String itemId) {
         if (f == null) {
             return false;
         }
-        if (f.status() == ItemStatus.SUCCEEDED) {
+        if (f.integrated) {
             return true;
         }
-        if (f.status() == ItemStatus.FAILED) {
-            boolean dlq = deadLettered.getOrDefault(stage, Set.of()).contains(itemId);
-            return !(dlq && rerunDeadLettered.test(itemId));
+        if (f.finished == null) {
+            return false;
+        }
+        if (f.finished.status() == ItemStatus.SUCCEEDED) {
+            return true;
+        }
+        if (f.finished.status() == ItemStatus.FAILED) {
+            return !(f.deadLettered && rerunDeadLettered.test(itemId));
         }
         return false;
+    }
+
+    /**
+     * @return the item's finish record when the item is {@linkplain #itemSettled settled} (null if it is settled
+     *     by its integration alone); null when it is not settled
+     */
+    JournalEntry.ItemFinished settledEntry(int stage, String itemId) {
+        ItemFate f = known(stage, itemId);
+        return settled(f, itemId) ? f.finished : null;
     }
 
     /**
@@ -171,9 +206,8 @@ public final class ResumeState {
      * the isolation strategy can be skipped for it.
      */
     boolean everDispatched(int stage, String itemId) {
-        return dispatched.getOrDefault(stage, Set.of()).contains(itemId)
-                || integrated.getOrDefault(stage, Set.of()).contains(itemId)
-                || finished.getOrDefault(stage, Map.of()).containsKey(itemId);
+        ItemFate f = known(stage, itemId);
+        return f != null && (f.dispatched || f.integrated || f.finished != null);
     }
 
     /**
@@ -188,8 +222,9 @@ public final class ResumeState {
      * @return the number, from 1
      */
     int firstAttempt(int stage, String itemId) {
-        Integer last = lastAttempt.getOrDefault(stage, Map.of()).get(itemId);
-        if (last == null || last == 0) {
+        ItemFate f = known(stage, itemId);
+        int last = f == null ? 0 : f.lastAttempt;
+        if (last == 0) {
             return 1;
         }
         return last < 0 ? -last : last + 1;
@@ -197,11 +232,19 @@ public final class ResumeState {
 
     /** @return whether the journal records the item's integration */
     boolean integrated(int stage, String itemId) {
-        return integrated.getOrDefault(stage, Set.of()).contains(itemId);
+        ItemFate f = known(stage, itemId);
+        return f != null && f.integrated;
+    }
+
+    /** @return whether the journal records that the item went to the dead-letter queue */
+    boolean deadLettered(int stage, String itemId) {
+        ItemFate f = known(stage, itemId);
+        return f != null && f.deadLettered;
     }
 
     JournalEntry.ItemFinished finishedEntry(int stage, String itemId) {
-        return finished.getOrDefault(stage, Map.of()).get(itemId);
+        ItemFate f = known(stage, itemId);
+        return f == null ? null : f.finished;
     }
 
     List<String> itemIds(int stage) {

@@ -49,6 +49,11 @@ public final class RunLauncher {
 
     private final EngineSettings settings;
     private final ActiveRuns active;
+    /**
+     * The once-per-worktree steps that succeeded in the reused worktrees of the attempts this engine ran for a
+     * coordinator ({@link #runMapAttempt}): a worker's worktrees outlive each attempt, so this outlives them too.
+     */
+    private final OncePerWorktreeSteps workerOnceSteps = new OncePerWorktreeSteps();
 
     /**
      * @param settings what every run gets
@@ -70,7 +75,7 @@ public final class RunLauncher {
      */
     public RunResult run(Workflow workflow, RunOptions options) {
         RunServices state = prepare(workflow, options);
-        return execute(state, workflow, options, null, null);
+        return execute(state, workflow, options, null, null, null);
     }
 
     /**
@@ -99,7 +104,7 @@ public final class RunLauncher {
         Thread t = new Thread(
                 () -> {
                     try {
-                        future.complete(execute(state, workflow, options, null, null));
+                        future.complete(execute(state, workflow, options, null, null, null));
                     } catch (RuntimeException | Error e) {
                         future.completeExceptionally(e);
                     }
@@ -120,6 +125,9 @@ public final class RunLauncher {
      * @throws ProdigyException if the run is unknown, already completed, or its workflow changed (without force)
      */
     public RunResult resume(String runId, Workflow workflow, ResumeOptions options) {
+        WorkflowDefinitionException.requireNonNull(workflow, "workflow");
+        // the fingerprint and the JSON mapper's start-up on a second thread, while this one reads the journal
+        ResumePreparation preparation = ResumePreparation.start(workflow);
         RunRecord record = settings.checkpoints()
                 .findRun(runId)
                 .orElseThrow(() -> new ProdigyException("no run '" + runId + "' in " + settings.home()
@@ -131,11 +139,15 @@ public final class RunLauncher {
                             ? " - reprocess its failed items from the Dead Letter Queue instead"
                             : ""));
         }
-        if (!WorkflowFingerprint.of(workflow).equals(record.workflowHash()) && !options.force()) {
-            throw new ProdigyException("the workflow '" + workflow.name() + "' changed since run '" + runId
-                    + "' started; resuming it could mix two versions of the work. Resume with force to accept the "
-                    + "change, or start a new run");
+        ResumeState resume = new ResumeState(options.includeDeadLettered());
+        try {
+            settings.checkpoints().replay(runId, resume::accept);
+        } catch (RuntimeException e) {
+            requireUnchanged(workflow, record, preparation.fingerprint(), options.force()); // the first complaint
+            throw e;
         }
+        String fingerprint = preparation.fingerprint();
+        requireUnchanged(workflow, record, fingerprint, options.force());
         RunOptions base = RecordedRunOptions.optionsOf(record);
         RunOptions runOptions = options.budgetUsd() == null
                 ? base
@@ -147,10 +159,16 @@ public final class RunLauncher {
                         base.profile(),
                         options.budgetUsd(),
                         base.maxIterations());
-        ResumeState resume = new ResumeState(options.includeDeadLettered());
-        settings.checkpoints().replay(runId, resume::accept);
         RunServices state = prepare(workflow, runOptions);
-        return execute(state, workflow, runOptions, resume, record);
+        return execute(state, workflow, runOptions, resume, record, fingerprint);
+    }
+
+    private static void requireUnchanged(Workflow workflow, RunRecord record, String fingerprint, boolean force) {
+        if (!fingerprint.equals(record.workflowHash()) && !force) {
+            throw new ProdigyException("the workflow '" + workflow.name() + "' changed since run '" + record.runId()
+                    + "' started; resuming it could mix two versions of the work. Resume with force to accept the "
+                    + "change, or start a new run");
+        }
     }
 
     /**
@@ -185,7 +203,8 @@ public final class RunLauncher {
         if (options.dryRun() || selected.isEmpty()) {
             return new Reprocessed(List.copyOf(selected), null);
         }
-        if (!WorkflowFingerprint.of(workflow).equals(record.workflowHash())) {
+        String fingerprint = WorkflowFingerprint.of(workflow);
+        if (!fingerprint.equals(record.workflowHash())) {
             throw new ProdigyException("the workflow '" + workflow.name() + "' changed since run '" + runId
                     + "' started; reprocess its DLQ with the workflow it ran with");
         }
@@ -201,7 +220,8 @@ public final class RunLauncher {
         ResumeState resume = new ResumeState(selected::contains).rerunReduceAfterNewItems(options.rerunReduce());
         settings.checkpoints().replay(runId, resume::accept);
         RunServices state = prepare(workflow, runOptions);
-        return new Reprocessed(List.copyOf(selected), execute(state, workflow, runOptions, resume, record));
+        return new Reprocessed(
+                List.copyOf(selected), execute(state, workflow, runOptions, resume, record, fingerprint));
     }
 
     /** @return the most recent run of the project directory that has not completed, if any */
@@ -239,7 +259,7 @@ public final class RunLauncher {
                 RunOptions.builder().runId(attempt.runId() + "-worker").build(),
                 progress);
         return RemoteAttemptRunner.run(
-                state, new RunBudget(state, null, settings.throttleDelay(), 0), attempt, workspace);
+                state, new RunBudget(state, null, settings.throttleDelay(), 0), attempt, workspace, workerOnceSteps);
     }
 
     private RunServices prepare(Workflow workflow, RunOptions options) {
@@ -298,8 +318,14 @@ public final class RunLauncher {
                 .build();
     }
 
+    /** @param fingerprint the workflow's fingerprint if already computed, else null */
     private RunResult execute(
-            RunServices state, Workflow workflow, RunOptions options, ResumeState resume, RunRecord resumed) {
+            RunServices state,
+            Workflow workflow,
+            RunOptions options,
+            ResumeState resume,
+            RunRecord resumed,
+            String fingerprint) {
         double spentBefore = RecordedRunOptions.spentBefore(resumed);
         RunBudget budget = new RunBudget(state, options.budgetUsd(), settings.throttleDelay(), spentBefore);
         Path runStateDirectory = state.stateDirectory().toAbsolutePath().normalize();
@@ -326,7 +352,7 @@ public final class RunLauncher {
                     .withMapExecutor(settings.mapExecutor())
                     .withProcessEnv(environment.processEnv());
             return new WorkflowRunner(services, budget, environment.variables(), resume, resumed)
-                    .run(WorkflowFingerprint.of(workflow));
+                    .run(fingerprint != null ? fingerprint : WorkflowFingerprint.of(workflow));
         } finally {
             if (lock != null) {
                 lock.close();

@@ -371,7 +371,7 @@ public final class WorkflowRunner {
             CrashPoints.reach(CrashPoints.Point.STEP, location);
             StepOutcome o = steps.execute(step, i, scope);
             stepRecords.add(new io.prodigy.api.StepRecord(
-                    stageName.split("/", 2)[0],
+                    stageName,
                     scope.phase(),
                     i,
                     step.label(),

@@ -70,8 +70,14 @@ final class ExecutableLookup {
         }
     }
 
+    /**
+     * The same checks as {@link Files#isRegularFile} and {@link Files#isExecutable} ({@code stat} and
+     * {@code access(X_OK)}, following links), through {@link File}, which answers false for a missing file
+     * without building an exception: a search usually misses in most {@code PATH} entries.
+     */
     private static boolean isExecutableFile(Path file) {
-        return Files.isRegularFile(file) && Files.isExecutable(file);
+        File asFile = file.toFile();
+        return asFile.isFile() && asFile.canExecute();
     }
 
     private static String describe(Path file, String command) {

@@ -128,9 +128,10 @@ final class Execution {
         }
 
         OutputStream stdoutFile = openStdoutFile(spec.stdoutFile(), command);
-        // read before the start, so that they bound every pid the child's group can be given (see ProcessTree)
+        // read before the start (shared with other recent starts), so that they bound every pid the child's
+        // group can be given (see ProcessTree)
         ProcFs.Counters beforeStart =
-                mode == TreeMode.PROCESS_GROUP ? ProcFs.counters().orElse(null) : null;
+                mode == TreeMode.PROCESS_GROUP ? ProcFs.countersBefore().orElse(null) : null;
         long startNanos = System.nanoTime();
         Process process;
         try {

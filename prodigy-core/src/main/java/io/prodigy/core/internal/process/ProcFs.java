@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /** Reads process status from Linux {@code /proc/<pid>/stat}. */
 final class ProcFs {
@@ -147,6 +148,43 @@ final class ProcFs {
         }
     }
 
+    /** How old a shared reading may be before {@link #countersBefore()} reads the counters again. */
+    static final long SHARED_COUNTERS_MAX_AGE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private static volatile TimedCounters shared; // the last reading countersBefore() made, or null
+
+    private record TimedCounters(Counters counters, long readAtNanos) {}
+
+    /**
+     * Counters read at some moment before this call, for a "before the start" bound: a reading up to
+     * {@link #SHARED_COUNTERS_MAX_AGE_NANOS} old is shared by every start in that window instead of reading
+     * {@code /proc/stat} and {@code /proc/loadavg} per start. An earlier reading only makes the bound of
+     * {@link ProcessTree#groupMembersSinceStart()} more conservative: its fork count grows by the processes
+     * created in between (which can only send the caller to the full scan sooner), and the tasks that existed at
+     * the start are at most the tasks then plus those forks, which the doubled fork count covers.
+     *
+     * @return counters read before this call, or empty if they cannot be read
+     */
+    static Optional<Counters> countersBefore() {
+        return countersBefore(SHARED_COUNTERS_MAX_AGE_NANOS);
+    }
+
+    /**
+     * @param maxAgeNanos how old the shared reading may be; a negative value always reads again
+     * @return counters read before this call, or empty if they cannot be read
+     * @see #countersBefore()
+     */
+    static Optional<Counters> countersBefore(long maxAgeNanos) {
+        TimedCounters last = shared;
+        long now = System.nanoTime();
+        if (last != null && now - last.readAtNanos() <= maxAgeNanos) {
+            return Optional.of(last.counters());
+        }
+        Optional<Counters> read = counters();
+        read.ifPresent(counters -> shared = new TimedCounters(counters, now));
+        return read;
+    }
+
     private static final byte[] PROCESSES = "\nprocesses ".getBytes(US_ASCII);
     private static final ThreadLocal<byte[]> COUNTER_BUFFER = ThreadLocal.withInitial(() -> new byte[32 * 1024]);
 
@@ -232,8 +270,26 @@ final class ProcFs {
 
     /** @return the process's status, or null if it does not exist; {@code buffer} is scratch space */
     static Stat read(long pid, byte[] buffer) {
+        return read(pid, buffer, false);
+    }
+
+    /**
+     * Like {@link #read(long, byte[])}, for pids that are likely gone: one {@code stat} call answers for a
+     * missing pid, where opening its file would cost a thrown and caught exception.
+     *
+     * @return the process's status, or null if it does not exist; {@code buffer} is scratch space
+     */
+    static Stat readIfPresent(long pid, byte[] buffer) {
+        return read(pid, buffer, true);
+    }
+
+    private static Stat read(long pid, byte[] buffer, boolean checkFirst) {
+        String directory = "/proc/" + pid;
+        if (checkFirst && !new File(directory).exists()) {
+            return null;
+        }
         int length = 0;
-        try (InputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
+        try (InputStream in = new FileInputStream(directory + "/stat")) {
             int count;
             while (length < buffer.length && (count = in.read(buffer, length, buffer.length - length)) != -1) {
                 length += count;

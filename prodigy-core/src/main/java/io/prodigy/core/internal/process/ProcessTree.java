@@ -58,7 +58,8 @@ final class ProcessTree {
     /**
      * @param root the started child
      * @param mode whether the child leads its own process group
-     * @param beforeStart {@link ProcFs#counters()} read just before the child was started, or null; with them the
+     * @param beforeStart {@link ProcFs#counters()} read at some moment before the child was started (see
+     *     {@link ProcFs#countersBefore()}), or null; with them the
      *     members of a group whose leader has exited are found without scanning all of {@code /proc}
      * @return the tree rooted at the child
      */
@@ -131,7 +132,7 @@ final class ProcessTree {
         List<Long> pids = new ArrayList<>();
         byte[] buffer = new byte[ProcFs.STAT_BUFFER_SIZE];
         for (long pid = rootPid + 1; pid <= last; pid++) {
-            ProcFs.Stat stat = ProcFs.read(pid, buffer);
+            ProcFs.Stat stat = ProcFs.readIfPresent(pid, buffer);
             if (stat != null && !stat.zombie() && stat.pgrp() == rootPid && stat.startTicks() >= leaderStartTicks) {
                 pids.add(pid);
             }

@@ -87,7 +87,10 @@ class ConcurrencyGovernorTest {
         assertThat(g.limit()).isEqualTo(2);
         succeed(g, 1);
         assertThat(g.limit()).as("one success is not enough at limit 2").isEqualTo(2);
-        succeed(g, 1);
+        g.acquire(new CancellationToken(), () -> false);
+        assertThat(g.release(true))
+                .as("the release that raises the limit reports it")
+                .isEqualTo(3);
         assertThat(g.limit()).isEqualTo(3);
         succeed(g, 2);
         fail(g);

@@ -60,6 +60,42 @@ class ProcFsTest {
     }
 
     @Test
+    void sharesOneRecentCountersReadingBetweenStartsAndReadsAgainWhenItIsOld() throws Exception {
+        assumeTrue(ProcFs.AVAILABLE, "needs /proc");
+        long hour = java.util.concurrent.TimeUnit.HOURS.toNanos(1);
+        ProcFs.Counters first = ProcFs.countersBefore(hour).orElseThrow();
+        ProcFs.Counters again = ProcFs.countersBefore(hour).orElseThrow();
+
+        Process child = new ProcessBuilder("true").start();
+        child.waitFor();
+        ProcFs.Counters stillShared = ProcFs.countersBefore(hour).orElseThrow();
+        ProcFs.Counters reread = ProcFs.countersBefore(-1).orElseThrow(); // older than allowed: read again
+        ProcFs.Counters sharedAfter = ProcFs.countersBefore(hour).orElseThrow();
+
+        assertThat(again).isSameAs(first); // within the age limit: no /proc read
+        assertThat(stillShared).isSameAs(first); // a reading from before the child's start is still a valid bound
+        assertThat(reread).isNotSameAs(first);
+        assertThat(reread.forks()).isGreaterThan(first.forks()); // read after the child was created
+        assertThat(sharedAfter).isSameAs(reread); // the new reading replaced the shared one
+        assertThat(ProcFs.countersBefore()).isPresent();
+    }
+
+    @Test
+    void readsAStatOnlyIfThePidExists() throws Exception {
+        assumeTrue(ProcFs.AVAILABLE, "needs /proc");
+        long self = ProcessHandle.current().pid();
+        byte[] buffer = new byte[ProcFs.STAT_BUFFER_SIZE];
+        Process child = new ProcessBuilder("true").start();
+        long gone = child.pid();
+        child.waitFor();
+
+        assertThat(ProcFs.readIfPresent(self, buffer)).isEqualTo(ProcFs.read(self, buffer));
+        assertThat(ProcFs.readIfPresent(self, buffer).pid()).isEqualTo(self);
+        assertThat(ProcFs.readIfPresent(gone, buffer)).isNull();
+        assertThat(ProcFs.readIfPresent(Long.MAX_VALUE, buffer)).isNull();
+    }
+
+    @Test
     void concurrentCallersShareFreshScans() throws Exception {
         assumeTrue(ProcFs.AVAILABLE, "needs /proc");
         long self = ProcessHandle.current().pid();

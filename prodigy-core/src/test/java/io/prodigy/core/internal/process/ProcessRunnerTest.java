@@ -121,6 +121,23 @@ class ProcessRunnerTest {
     }
 
     @Test
+    void skipsNonExecutableFilesAndDirectoriesEarlierOnThePath() throws Exception {
+        Path notExecutable = Files.createDirectories(dir.resolve("plain"));
+        Files.writeString(notExecutable.resolve("prodigy-test-tool"), "#!/bin/sh\necho wrong\n");
+        Path directory = Files.createDirectories(dir.resolve("dirs/prodigy-test-tool"));
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        executable(bin.resolve("prodigy-test-tool"), "#!/bin/sh\necho right\n");
+
+        ProcessResult result = run(ProcessSpec.builder(List.of("prodigy-test-tool"))
+                .environment(Map.of(
+                        "PATH",
+                        dir.resolve("missing") + ":" + notExecutable + ":" + directory.getParent() + ":" + bin
+                                + ":/usr/bin:/bin")));
+
+        assertThat(result.stdout()).isEqualTo("right\n");
+    }
+
+    @Test
     void runsInTheWorkingDirectoryAndResolvesRelativeExecutablesThere() throws Exception {
         executable(dir.resolve("run.sh"), "#!/bin/sh\npwd -P\n");
 

@@ -97,20 +97,7 @@ public final class StepPipeline {
         Instant start = run.clock().instant();
         String label = step.label();
         if (step.when() != null && !conditionHolds(step, scope, index)) {
-            StepOutcome skipped = StepOutcome.skippedStep();
-            run.events()
-                    .emit(new RunEvent.StepFinished(
-                            run.runId(),
-                            run.clock().instant(),
-                            scope.itemId(),
-                            scope.phase(),
-                            index,
-                            label,
-                            true,
-                            true,
-                            null,
-                            Duration.ZERO));
-            return skipped;
+            return skip(step, index, scope);
         }
         String command = filledIn(step, scope);
         run.events()
@@ -138,6 +125,30 @@ public final class StepPipeline {
                         outcome.duration(),
                         stepLogs.tail(outcome.stdout(), outcome.stderr(), RunEvent.StepFinished.MAX_OUTPUT_CHARS)));
         return outcome;
+    }
+
+    /**
+     * Skips a step without running anything, as a false {@code when} does: emits its finish event, marked skipped.
+     *
+     * @param step the step
+     * @param index its index in its list
+     * @param scope where it would run
+     * @return a skipped outcome (which counts as a success)
+     */
+    public StepOutcome skip(Step step, int index, StepScope scope) {
+        run.events()
+                .emit(new RunEvent.StepFinished(
+                        run.runId(),
+                        run.clock().instant(),
+                        scope.itemId(),
+                        scope.phase(),
+                        index,
+                        step.label(),
+                        true,
+                        true,
+                        null,
+                        Duration.ZERO));
+        return StepOutcome.skippedStep();
     }
 
     /**
