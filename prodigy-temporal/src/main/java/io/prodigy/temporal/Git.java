@@ -84,6 +84,37 @@ final class Git {
         return Optional.empty();
     }
 
+    /**
+     * @return the arguments of a quiet fetch that starts no automatic maintenance afterwards (a process per fetch
+     *     that a cache of transient refs does not need)
+     */
+    static String[] fetch(String remote, String refspec) {
+        return new String[] {"-c", "maintenance.auto=false", "-c", "gc.auto=0", "fetch", "-q", remote, refspec};
+    }
+
+    /**
+     * @return the object id of each of {@code refs} that exists on the remote, in one {@code ls-remote}, or one
+     *     {@code for-each-ref} in a remote that is a repository on this machine (no upload-pack process)
+     */
+    static java.util.Map<String, String> remoteRefs(Path dir, String remote, String... refs) {
+        Path local = SettledRefs.localRepository(remote);
+        List<String> args = new ArrayList<>(
+                local != null
+                        ? List.of("for-each-ref", "--format=%(objectname)\t%(refname)")
+                        : List.of("ls-remote", remote));
+        args.addAll(List.of(refs));
+        String out = check(local != null ? local : dir, args.toArray(String[]::new));
+        java.util.Map<String, String> found = new java.util.HashMap<>();
+        List<String> wanted = List.of(refs);
+        for (String line : out.split("\n")) {
+            String[] parts = line.split("\\s+");
+            if (parts.length == 2 && wanted.contains(parts[1])) {
+                found.put(parts[1], parts[0]);
+            }
+        }
+        return found;
+    }
+
     /** @return a name safe as one ref component for any item id */
     static String refSafe(String id) {
         StringBuilder b = new StringBuilder();

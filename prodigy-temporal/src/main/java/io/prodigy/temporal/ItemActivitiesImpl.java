@@ -8,7 +8,6 @@ import io.prodigy.api.ItemError;
 import io.prodigy.api.ProdigyException;
 import io.prodigy.api.Workflow;
 import io.prodigy.api.WorkflowDefinitionException;
-import io.prodigy.api.spi.ItemKey;
 import io.prodigy.api.spi.MapAttemptOutcome;
 import io.prodigy.api.spi.Workspace;
 import io.prodigy.core.Prodigy;
@@ -18,7 +17,6 @@ import io.temporal.client.ActivityCompletionException;
 import io.temporal.failure.ApplicationFailure;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -62,8 +60,9 @@ final class ItemActivitiesImpl implements ItemActivities {
 
     private ItemRecord work(ItemTask task, int dispatch, ItemProgress progress) throws InterruptedException {
         Path repo = cache.repository(task.remote());
-        Optional<String> pushed = Git.remoteRef(repo, task.remote(), task.itemRef());
-        if (pushed.isPresent()) {
+        // one round trip: is the attempt's work there already, and where is the run's base
+        java.util.Map<String, String> refs = Git.remoteRefs(repo, task.remote(), task.itemRef(), task.baseRef());
+        if (refs.containsKey(task.itemRef())) {
             LOG.info(
                     "item {} of run {} is already on the remote ({}); returning its recorded result",
                     task.itemId(),
@@ -77,15 +76,16 @@ final class ItemActivitiesImpl implements ItemActivities {
         } catch (ProdigyException e) {
             throw ApplicationFailure.newNonRetryableFailure(e.getMessage(), ItemWorkflowImpl.MISMATCH);
         }
-        Workspace run = cache.runWorkspace(task);
-        Workspace ws = cache.acquire(run, new ItemKey(task.stageIndex(), task.itemId()));
+        Workspace ws = cache.acquire(task, refs.get(task.baseRef()));
         LOG.info("item {} of run {}: dispatch {} on {}", task.itemId(), task.runId(), dispatch, identity);
         try {
             MapAttemptOutcome outcome = prodigy.runMapAttempt(workflow, task.toAttempt(), ws, progress);
             if (outcome.error() != null) {
                 return failure(task, outcome, dispatch);
             }
-            String head = Git.check(ws.directory(), "rev-parse", "HEAD");
+            String head = ws.versionControl()
+                    .map(io.prodigy.api.spi.VersionControl::head)
+                    .orElseGet(() -> Git.check(ws.directory(), "rev-parse", "HEAD"));
             ItemRecord record = new ItemRecord(
                     task.itemId(),
                     ItemRecord.SUCCEEDED,

@@ -25,6 +25,9 @@ import java.util.Map;
  * @param heartbeatTimeoutMillis after how long without a heartbeat a worker counts as dead
  * @param maxDispatches how many times the item may be started on workers (dead workers) before it fails
  * @param throttleDelayMillis the wait after a throttled attempt that reported no reset time
+ * @param baseCommit the commit the attempt's work starts from (the run's head when it was dispatched, published at
+ *                   {@code baseRef} or an ancestor of its tip), or null for the tip of {@code baseRef} (the payloads
+ *                   of earlier versions)
  */
 public record ItemTask(
         String runId,
@@ -44,7 +47,8 @@ public record ItemTask(
         String itemRef,
         long heartbeatTimeoutMillis,
         int maxDispatches,
-        long throttleDelayMillis) {
+        long throttleDelayMillis,
+        String baseCommit) {
 
     /** Copies. */
     public ItemTask {

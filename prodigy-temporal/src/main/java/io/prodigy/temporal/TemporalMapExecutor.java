@@ -7,7 +7,6 @@ import io.prodigy.api.spi.MapAttempt;
 import io.prodigy.api.spi.MapAttemptContext;
 import io.prodigy.api.spi.MapAttemptOutcome;
 import io.prodigy.api.spi.MapExecutor;
-import io.prodigy.api.spi.TokenUsage;
 import io.prodigy.api.spi.Workspace;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -17,20 +16,17 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowTargetOptions;
-import io.temporal.failure.ApplicationFailure;
-import io.temporal.failure.CanceledFailure;
-import io.temporal.failure.TerminatedFailure;
-import io.temporal.failure.TimeoutFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -45,12 +41,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each attempt is a Temporal workflow with a deterministic id, {@code prodigy-<run>-s<stage>-<item>-a<attempt>},
  * derived from the journal's dispatch record of that attempt: a coordinator that died re-attaches on resume to the
- * workflow of the attempt it had dispatched (running or finished) instead of starting the item again. Before the
- * first attempt the run's base (its workspace after setup) is pushed to the shared remote; a worker pushes the work
- * of an attempt to {@code refs/prodigy/<run>/<item>@<attempt>} ({@link #itemRef}); this executor fetches it into a
- * workspace from the run's isolation, which the engine then merges like a local item. A new engine attempt of an
- * item (a retry after a failure or a merge conflict, a resume, a DLQ reprocess) has a new number, a new workflow
- * and a new ref, so its agent runs again.
+ * workflow of the attempt it had dispatched (running or finished) instead of starting the item again. An attempt
+ * starts from the run's head at its dispatch, as a local item branches at the run's current HEAD: before dispatching
+ * this executor publishes that head at {@link #baseRef} on the shared remote (once per new head) and the attempt
+ * names the commit. A worker pushes the work of an attempt to {@code refs/prodigy/<run>/<item>@<attempt>}
+ * ({@link #itemRef}); this executor fetches it into a workspace from the run's isolation (made while the attempt
+ * runs), which the engine then merges like a local item. A new engine attempt of an item (a retry after a failure or
+ * a merge conflict, a resume, a DLQ reprocess) has a new number, a new workflow and a new ref, so its agent runs
+ * again, on top of the items merged since. The ref of an attempt is deleted once the journal has moved past it
+ * ({@link #attemptSettled}), in batches, and a stage's remaining refs when its map phase ends with every item ended
+ * ({@link #mapPhaseEnded}).
  */
 public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TemporalMapExecutor.class);
@@ -67,7 +67,14 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
     private final int maxDispatches;
     private final Duration throttleDelay;
     private final Duration progressInterval;
-    private final Map<String, Boolean> published = new ConcurrentHashMap<>();
+    private final RunBases bases = new RunBases();
+    private final SettledRefs settledRefs;
+    /** A run workspace's directory to its repository's common git directory (the default remote). */
+    private final Map<Path, String> commonDirs = new ConcurrentHashMap<>();
+    /** The refs of successful attempts this executor saw, until their attempt settles. */
+    private final Set<String> pushedRefs = ConcurrentHashMap.newKeySet();
+    /** The workspace directory of each run (and stage) with attempts in flight. */
+    private final Map<String, Path> runDirs = new ConcurrentHashMap<>();
 
     private TemporalMapExecutor(Builder b) {
         if (b.client != null) {
@@ -95,6 +102,7 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         this.maxDispatches = b.maxDispatches;
         this.throttleDelay = b.throttleDelay;
         this.progressInterval = b.progressInterval;
+        this.settledRefs = new SettledRefs(b.refBatch);
     }
 
     /** @return a builder */
@@ -105,10 +113,18 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
     @Override
     public MapAttemptOutcome attempt(MapAttempt attempt, MapAttemptContext context) throws InterruptedException {
         Path runDir = context.runWorkspace().directory();
-        String url = remote != null ? remote : defaultRemote(runDir);
-        String baseRef = "refs/prodigy-base/" + runPart(attempt);
+        String url = remoteOf(runDir);
+        boolean sameRepository = url.equals(commonDir(runDir));
+        String baseRef = baseRef(attempt.runId(), attempt.stageIndex());
         String itemRef = itemRef(attempt);
-        publishBase(runDir, url, baseRef);
+        runDirs.put(runPart(attempt), runDir);
+        // the attempt starts from the run's head now, as a local item branches at the run's current HEAD: a retry
+        // after a merge conflict starts from the items merged since
+        String baseCommit = context.runWorkspace()
+                .versionControl()
+                .map(io.prodigy.api.spi.VersionControl::head)
+                .orElseGet(() -> Git.check(runDir, "rev-parse", "HEAD"));
+        bases.publish(runDir, url, sameRepository, baseRef, baseCommit);
         ItemTask task = new ItemTask(
                 attempt.runId(),
                 attempt.workflowName(),
@@ -127,85 +143,64 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
                 itemRef,
                 heartbeatTimeout.toMillis(),
                 maxDispatches,
-                throttleDelay.toMillis());
-        ItemRecord record = null;
-        // a workflow of this attempt that was cancelled or terminated (the run was cancelled, then resumed) is
-        // followed by a new one, -r1, -r2...: the chain of ids is the same on every resume
-        for (int restart = 0; record == null; restart++) {
-            String id = workflowId(attempt) + (restart == 0 ? "" : "-r" + restart);
-            WorkflowStub stub = start(id, task, attempt);
-            try {
-                record = await(id, stub, context);
-                if (record == null) {
-                    break; // the run is being cancelled
-                }
-            } catch (ExecutionException e) {
-                if (endedByCancel(e.getCause()) && !context.isCancelled()) {
-                    LOG.info("item {}: workflow {} was cancelled earlier; starting it again", attempt.itemId(), id);
-                    continue;
-                }
-                return failed(failureOf(attempt, e.getCause()));
-            }
-        }
-        if (record == null) {
-            return failed(new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null, null));
-        }
-        TokenUsage tokens = new TokenUsage(record.inputTokens(), record.outputTokens(), 0, 0);
-        if (!ItemRecord.SUCCEEDED.equals(record.status())) {
-            ErrorKind kind = kindOf(record.errorKind());
-            return new MapAttemptOutcome(
-                    null,
-                    null,
-                    new ItemError(kind, record.errorMessage(), record.exitCode(), record.step()),
-                    record.output(),
-                    record.costUsd(),
-                    tokens,
-                    null,
-                    record.dispatch());
-        }
-        Workspace ws = context.acquireWorkspace();
+                throttleDelay.toMillis(),
+                baseCommit);
+        // the item's workspace here is made while the attempt runs elsewhere, off the path from its result to
+        // its merge; an attempt that brings no work gives it back
+        Workspace early = null;
+        boolean handedOver = false;
         try {
-            if (!Git.run(ws.directory(), null, "cat-file", "-e", record.commit() + "^{commit}")
-                    .ok()) {
-                // not in this repository yet (a remote of its own): fetch it; a fetch can trip over a worktree
-                // that another thread is creating at that moment ("bad object worktrees/..."), so try again
-                Git.Result fetched = null;
-                for (int i = 0; i < 3 && (fetched == null || !fetched.ok()); i++) {
-                    fetched = Git.run(ws.directory(), null, "fetch", "-q", url, itemRef);
+            ItemRecord record = null;
+            // a workflow of this attempt that was cancelled or terminated (the run was cancelled, then resumed) is
+            // followed by a new one, -r1, -r2...: the chain of ids is the same on every resume
+            for (int restart = 0; record == null; restart++) {
+                String id = workflowId(attempt) + (restart == 0 ? "" : "-r" + restart);
+                WorkflowStub stub = start(id, task, attempt);
+                if (early == null) {
+                    early = acquireEarly(context, attempt);
                 }
-                if (!fetched.ok()) {
-                    throw new io.prodigy.api.IsolationException(
-                            "git fetch " + url + " " + itemRef + " failed: " + fetched.output());
+                try {
+                    record = await(id, stub, context);
+                    if (record == null) {
+                        break; // the run is being cancelled
+                    }
+                } catch (ExecutionException e) {
+                    if (AttemptOutcomes.endedByCancel(e.getCause()) && !context.isCancelled()) {
+                        LOG.info("item {}: workflow {} was cancelled earlier; starting it again", attempt.itemId(), id);
+                        continue;
+                    }
+                    return AttemptOutcomes.failed(AttemptOutcomes.failureOf(attempt, e.getCause()));
                 }
             }
-            Git.check(ws.directory(), "reset", "-q", "--hard", record.commit());
-        } catch (ProdigyException e) {
-            return new MapAttemptOutcome(
-                    ws,
-                    null,
-                    new ItemError(
-                            ErrorKind.WORKSPACE,
-                            "could not fetch item " + attempt.itemId() + " from " + itemRef + ": " + e.getMessage(),
-                            null,
-                            null),
-                    record.output(),
-                    record.costUsd(),
-                    tokens,
-                    null,
-                    record.dispatch());
+            if (record == null) {
+                return AttemptOutcomes.failed(new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null, null));
+            }
+            if (!ItemRecord.SUCCEEDED.equals(record.status())) {
+                return AttemptOutcomes.unsuccessful(record);
+            }
+            pushedRefs.add(itemRef);
+            Workspace ws = early != null ? early : context.acquireWorkspace();
+            handedOver = true;
+            return AttemptOutcomes.integrable(attempt, record, ws, url, itemRef, sameRepository);
+        } finally {
+            if (!handedOver && early != null) {
+                try {
+                    context.releaseWorkspace(early);
+                } catch (ProdigyException e) {
+                    LOG.warn("could not release the workspace of item {}: {}", attempt.itemId(), e.getMessage());
+                }
+            }
         }
-        LOG.info(
-                "item {} done on {} (dispatch {}{})",
-                attempt.itemId(),
-                record.worker(),
-                record.dispatch(),
-                record.recorded() ? ", recorded earlier" : "");
-        return new MapAttemptOutcome(
-                ws, record.baseCommit(), null, record.output(), record.costUsd(), tokens, null, record.dispatch());
     }
 
-    private static MapAttemptOutcome failed(ItemError error) {
-        return new MapAttemptOutcome(null, null, error, "", null, TokenUsage.NONE, null, 1);
+    /** @return a workspace for the item from the run's isolation, or null if none can be made now (tried later) */
+    private static Workspace acquireEarly(MapAttemptContext context, MapAttempt attempt) {
+        try {
+            return context.acquireWorkspace();
+        } catch (ProdigyException e) {
+            LOG.debug("item {}: no workspace yet ({}); made when its result arrives", attempt.itemId(), e.getMessage());
+            return null;
+        }
     }
 
     private WorkflowStub start(String id, ItemTask task, MapAttempt attempt) {
@@ -224,15 +219,6 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
             return client.newUntypedWorkflowStub(
                     WorkflowTargetOptions.newBuilder().setWorkflowId(id).build(), Optional.of("ItemWorkflow"));
         }
-    }
-
-    private static boolean endedByCancel(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof CanceledFailure || c instanceof TerminatedFailure) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -294,32 +280,6 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         return null;
     }
 
-    private static ItemError failureOf(MapAttempt attempt, Throwable t) {
-        Throwable cause = t instanceof WorkflowFailedException wf && wf.getCause() != null ? wf.getCause() : t;
-        for (Throwable c = cause; c != null; c = c.getCause()) {
-            if (c instanceof ApplicationFailure af && ItemWorkflowImpl.MISMATCH.equals(af.getType())) {
-                return new ItemError(ErrorKind.CONFIGURATION, af.getOriginalMessage(), null, null);
-            }
-            if (c instanceof TimeoutFailure) {
-                return new ItemError(
-                        ErrorKind.CRASH,
-                        "item " + attempt.itemId() + ": no worker finished it (" + c.getMessage() + ")",
-                        null,
-                        null);
-            }
-        }
-        return new ItemError(
-                ErrorKind.CRASH, "item " + attempt.itemId() + " failed on Temporal: " + cause.getMessage(), null, null);
-    }
-
-    private static ErrorKind kindOf(String name) {
-        try {
-            return name == null ? ErrorKind.UNKNOWN : ErrorKind.valueOf(name);
-        } catch (IllegalArgumentException e) {
-            return ErrorKind.UNKNOWN;
-        }
-    }
-
     /**
      * @param attempt an attempt
      * @return the id of its Temporal workflow
@@ -344,30 +304,76 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
 
     /** @return the run's (and stage's) part of its ref names */
     private static String runPart(MapAttempt attempt) {
-        return Git.refSafe(attempt.runId()) + (attempt.stageIndex() == 0 ? "" : "-s" + attempt.stageIndex());
+        return runPart(attempt.runId(), attempt.stageIndex());
     }
 
-    private void publishBase(Path runDir, String url, String baseRef) {
-        String key = url + "\n" + baseRef;
-        if (published.containsKey(key)) {
-            return;
-        }
-        synchronized (published) {
-            if (published.containsKey(key)) {
-                return;
+    private static String runPart(String runId, int stageIndex) {
+        return Git.refSafe(runId) + (stageIndex == 0 ? "" : "-s" + stageIndex);
+    }
+
+    /**
+     * @param runId a run's id
+     * @param stageIndex the MapReduce stage's index
+     * @return the ref on the shared remote holding the commits the stage's attempts start from
+     */
+    public static String baseRef(String runId, int stageIndex) {
+        return "refs/prodigy-base/" + runPart(runId, stageIndex);
+    }
+
+    /**
+     * @param runId a run's id
+     * @param stageIndex the MapReduce stage's index
+     * @return the folder of the stage's item refs on the shared remote, {@code refs/prodigy/<run>/}
+     */
+    public static String itemRefFolder(String runId, int stageIndex) {
+        return "refs/prodigy/" + runPart(runId, stageIndex) + "/";
+    }
+
+    /** @return the shared remote of a run whose workspace is {@code runDir} */
+    private String remoteOf(Path runDir) {
+        return remote != null ? remote : commonDir(runDir);
+    }
+
+    /** @return the repository the run's workspace belongs to (the user's), the remote on one machine */
+    private String commonDir(Path runDir) {
+        return commonDirs.computeIfAbsent(
+                runDir,
+                d -> Path.of(Git.check(d, "rev-parse", "--path-format=absolute", "--git-common-dir"))
+                        .toString());
+    }
+
+    /**
+     * Queues the ref of a settled attempt's work for deletion from the shared remote (in batches): the journal has
+     * moved past the attempt, so neither a resume nor a DLQ reprocess will ask for its recorded result again.
+     */
+    @Override
+    public void attemptSettled(MapAttempt attempt) {
+        String ref = itemRef(attempt);
+        if (pushedRefs.remove(ref)) {
+            Path dir = runDirs.get(runPart(attempt));
+            if (dir != null) {
+                settledRefs.add(dir, remoteOf(dir), ref);
             }
-            if (Git.remoteRef(runDir, url, baseRef).isEmpty()) {
-                Git.check(runDir, "push", "-q", url, "HEAD:" + baseRef);
-                LOG.info("published the run's base to {} {}", url, baseRef);
-            }
-            published.put(key, Boolean.TRUE);
         }
     }
 
-    /** @return the repository the run's workspace belongs to (the user's), as the remote on one machine */
-    private static String defaultRemote(Path runDir) {
-        String common = Git.check(runDir, "rev-parse", "--path-format=absolute", "--git-common-dir");
-        return Path.of(common).toString();
+    /**
+     * Deletes the queued refs of settled attempts; when every item of the stage ended, also every other ref of the
+     * stage's attempts (those of attempts settled before a resume, or pushed by a worker after its attempt was given
+     * up) and the stage's base ref. A stage with items still to run or resume keeps the refs of their attempts.
+     */
+    @Override
+    public void mapPhaseEnded(String runId, int stageIndex, Workspace runWorkspace, boolean settled) {
+        Path dir = runWorkspace.directory();
+        String url = remoteOf(dir);
+        if (settled) {
+            String base = baseRef(runId, stageIndex);
+            settledRefs.flush(dir, url, itemRefFolder(runId, stageIndex), List.of(base));
+            bases.forget(url, base);
+        } else {
+            settledRefs.flush(dir, url, null, List.of());
+        }
+        runDirs.remove(runPart(runId, stageIndex));
     }
 
     /** @return the connection this executor opened, or empty if the host passed a client */
@@ -407,8 +413,22 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
         private int maxDispatches = 5;
         private Duration throttleDelay = Duration.ofSeconds(60);
         private Duration progressInterval = Duration.ofSeconds(5);
+        private int refBatch = 64;
 
         private Builder() {}
+
+        /**
+         * @param n how many refs of settled attempts are deleted from the shared remote at once (one git process per
+         *          batch; the rest go when the map phase ends); default 64
+         * @return this
+         */
+        public Builder settledRefBatch(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("settledRefBatch must be at least 1, got " + n);
+            }
+            this.refBatch = n;
+            return this;
+        }
 
         /** @param c a client to use (the host keeps ownership) @return this */
         public Builder client(WorkflowClient c) {

@@ -114,7 +114,8 @@ class ItemActivitiesTest {
                 ref,
                 5_000,
                 3,
-                1_000);
+                1_000,
+                null);
     }
 
     private ItemRecord run(String workflowId, ItemTask task) {

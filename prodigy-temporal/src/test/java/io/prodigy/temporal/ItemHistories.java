@@ -44,7 +44,8 @@ final class ItemHistories {
                 "refs/prodigy/run-h/" + item,
                 5_000,
                 3,
-                60_000);
+                60_000,
+                null);
     }
 
     static ItemRecord record(String item, String status, long retryAfter, int dispatch) {

@@ -73,7 +73,8 @@ class ItemWorkflowTest {
                 "refs/prodigy/run-1/item-1",
                 5_000,
                 maxDispatches,
-                60_000);
+                60_000,
+                null);
     }
 
     private static ItemRecord record(String status, long retryAfter, int dispatch) {

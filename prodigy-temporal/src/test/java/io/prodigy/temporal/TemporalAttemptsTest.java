@@ -22,6 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,12 +38,22 @@ class TemporalAttemptsTest {
     Path tmp;
 
     @Test
-    void aRetryAfterAMergeConflictRunsTheAgentAgainAndItsWorkReachesMainOnce() throws Exception {
+    void aRetryAfterAMergeConflictStartsFromTheRunsCurrentHeadAndItsWorkReachesMainOnce() throws Exception {
+        conflictRetry(false);
+    }
+
+    /** The same through git's transport (a file:// URL): workers fetch each new run head instead of reading it. */
+    @Test
+    void aRetryAfterAMergeConflictStartsFromTheRunsCurrentHeadOverGitsTransport() throws Exception {
+        conflictRetry(true);
+    }
+
+    private void conflictRetry(boolean transport) throws Exception {
         List<Object> items = List.of("a", "b");
         Workflow wf = Workflow.mapReduce("conflict-retry")
                 .map(MapPhase.builder()
                         .input(WorkInput.values(items))
-                        .maxParallel(1)
+                        .maxParallel(2)
                         .agentTemplate(Step.agent("work ${item}").build()))
                 .errorPolicy(ErrorPolicy.builder()
                         .onItemFailure(ItemFailureAction.RETRY)
@@ -50,15 +63,29 @@ class TemporalAttemptsTest {
                                 .jitter(false)
                                 .build()))
                 .build();
+        CountDownLatch bothStarted = new CountDownLatch(2);
+        Map<String, String> sharedSeenByRetry = new ConcurrentHashMap<>();
         try (InProcessCluster cluster = new InProcessCluster(tmp)) {
             ScriptedAgent agent = new ScriptedAgent(cluster.gitEnv, 0.1, (request, item, call) -> {
-                if (call > 1) {
-                    return null; // the default work: item-<item>.txt, committed as "item <item>"
-                }
-                // both items' first attempts add shared.txt: the second one merged conflicts with the first
                 Path ws = request.workspace();
                 try {
-                    Files.writeString(ws.resolve("shared.txt"), item + "\n");
+                    Path shared = ws.resolve("shared.txt");
+                    if (call == 1) {
+                        // both first attempts start at the run's base (both are in flight before either merges) and
+                        // add shared.txt: the second one merged conflicts with the first
+                        bothStarted.countDown();
+                        bothStarted.await();
+                        Files.writeString(shared, item + "\n");
+                    } else {
+                        // the retry starts from the run's current head, which holds the sibling's shared.txt: it
+                        // appends to it, which merges cleanly there and would conflict again from the base
+                        sharedSeenByRetry.put(item, Files.exists(shared) ? Files.readString(shared) : "(none)");
+                        Files.writeString(
+                                shared,
+                                item + "\n",
+                                java.nio.file.StandardOpenOption.CREATE,
+                                java.nio.file.StandardOpenOption.APPEND);
+                    }
                     cluster.git(ws, "add", "shared.txt");
                     cluster.git(ws, "commit", "-q", "-m", "item " + item);
                 } catch (java.io.IOException e) {
@@ -72,7 +99,11 @@ class TemporalAttemptsTest {
             });
             cluster.worker("w1", 1, wf, agent);
             cluster.worker("w2", 1, wf, agent);
-            Prodigy coordinator = cluster.coordinator(cluster.executor().build());
+            TemporalMapExecutor.Builder executor = cluster.executor();
+            if (transport) {
+                executor.remote("file://" + cluster.repo.resolve(".git"));
+            }
+            Prodigy coordinator = cluster.coordinator(executor.build());
 
             RunResult result = coordinator.run(wf);
 
@@ -97,19 +128,18 @@ class TemporalAttemptsTest {
                     .isEqualTo(2);
             assertThat(agent.calls.get(other).get()).isEqualTo(1);
             assertThat(retried.attempts()).isEqualTo(2);
-            cluster.assertEachOnMainOnce(items);
-            assertThat(cluster.git(cluster.repo, "show", "main:shared.txt")).isEqualTo(other);
-            assertThat(cluster.git(cluster.repo, "show", "main:item-" + conflicted + ".txt"))
-                    .isEqualTo(conflicted);
-            // one ref per engine attempt, none a prefix folder of another
-            String run = "refs/prodigy/" + Git.refSafe(result.runId()) + "/";
-            assertThat(cluster.git(cluster.repo, "for-each-ref", "--format=%(refname)", "refs/prodigy/")
-                            .lines()
-                            .toList())
-                    .containsExactlyInAnyOrder(
-                            run + Git.refSafe(once.itemId()) + "@1",
-                            run + Git.refSafe(conflictedId) + "@1",
-                            run + Git.refSafe(conflictedId) + "@2");
+            assertThat(sharedSeenByRetry)
+                    .as("attempt 2 started from the head holding the sibling's merged work")
+                    .containsExactly(Map.entry(conflicted, other + "\n"));
+            assertThat(cluster.git(cluster.repo, "show", "main:shared.txt")).isEqualTo(other + "\n" + conflicted);
+            List<String> subjects = cluster.subjectsOnMain();
+            assertThat(subjects.stream().filter(("item " + other)::equals)).hasSize(1);
+            assertThat(subjects.stream().filter(("item " + conflicted)::equals))
+                    .as("only attempt 2's commit of the conflicted item reached main")
+                    .hasSize(1);
+            // every attempt settled: no item ref and no base ref of the run is left on the remote
+            assertThat(cluster.git(cluster.repo, "for-each-ref", "refs/prodigy/", "refs/prodigy-base/"))
+                    .isEmpty();
         }
     }
 
@@ -161,13 +191,62 @@ class TemporalAttemptsTest {
                     .isEqualTo(2);
             assertThat(agent.calls.get("a").get()).isEqualTo(1);
             cluster.assertEachOnMainOnce(items);
-            // the reprocess was attempt 2: a workflow of its own, not attempt 1's finished one re-attached
-            String run = "refs/prodigy/" + Git.refSafe(first.runId()) + "/";
-            assertThat(cluster.git(cluster.repo, "for-each-ref", "--format=%(refname)", "refs/prodigy/")
-                            .lines()
-                            .toList())
-                    .containsExactlyInAnyOrder(
-                            run + Git.refSafe(a.itemId()) + "@1", run + Git.refSafe(failed.itemId()) + "@2");
+            // the reprocess was attempt 2, a workflow of its own (not attempt 1's finished one re-attached)
+            String attempt2 = TemporalMapExecutor.workflowId(io.prodigy.api.spi.MapAttempt.builder(
+                            first.runId(), "dlq-retry", failed.itemId(), failed.itemJson())
+                    .attempt(2)
+                    .build());
+            assertThat(cluster.env
+                            .getWorkflowClient()
+                            .newUntypedWorkflowStub(attempt2)
+                            .getResult(ItemRecord.class)
+                            .status())
+                    .isEqualTo(ItemRecord.SUCCEEDED);
+            // the refs of both runs of the stage went once every item had ended
+            assertThat(cluster.git(cluster.repo, "for-each-ref", "refs/prodigy/", "refs/prodigy-base/"))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void theRefOfASettledAttemptLeavesTheRemoteWhileTheRunGoesOn() throws Exception {
+        List<Object> items = List.of("a", "b", "c");
+        Workflow wf = Workflow.mapReduce("settled-refs")
+                .map(MapPhase.builder()
+                        .input(WorkInput.values(items))
+                        .maxParallel(1)
+                        .agentTemplate(Step.agent("work ${item}").build()))
+                .build();
+        Map<String, String> seenByC = new ConcurrentHashMap<>();
+        try (InProcessCluster cluster = new InProcessCluster(tmp)) {
+            ScriptedAgent agent = new ScriptedAgent(cluster.gitEnv, 0.1, (request, item, call) -> {
+                if (item.equals("c")) {
+                    try {
+                        seenByC.put("items", cluster.git(cluster.repo, "for-each-ref", "refs/prodigy/"));
+                        seenByC.put("base", cluster.git(cluster.repo, "for-each-ref", "refs/prodigy-base/"));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+                return null;
+            });
+            cluster.worker("w1", 1, wf, agent);
+            // a batch of one: each settled attempt's ref is deleted at once (by default 64 go together)
+            Prodigy coordinator =
+                    cluster.coordinator(cluster.executor().settledRefBatch(1).build());
+
+            RunResult result = coordinator.run(wf);
+
+            assertThat(result.status()).as(result.toString()).isEqualTo(RunStatus.SUCCEEDED);
+            cluster.assertEachOnMainOnce(items);
+            assertThat(seenByC.get("items"))
+                    .as("the refs of a and b, merged and journaled before c was dispatched")
+                    .isEmpty();
+            assertThat(seenByC.get("base"))
+                    .as("the run's base ref stays while items run")
+                    .contains("refs/prodigy-base/" + Git.refSafe(result.runId()));
+            assertThat(cluster.git(cluster.repo, "for-each-ref", "refs/prodigy/", "refs/prodigy-base/"))
+                    .isEmpty();
         }
     }
 }

@@ -209,6 +209,9 @@ class TemporalClusterTest {
             }
         }
         assertEachItemOnMainOnce();
+        // the dead coordinator deleted nothing (the resume needed its attempts' refs); the finished resume cleaned up
+        assertThat(git(repo, "for-each-ref", "refs/prodigy/", "refs/prodigy-base/"))
+                .isEmpty();
     }
 
     private void assertEachItemOnMainOnce() throws Exception {

@@ -90,12 +90,19 @@ class TemporalPoliciesTest {
             assertThat(paused.items()).extracting(ItemResult::status).doesNotContain(ItemStatus.FAILED);
             int ranBefore = agent.log.size();
             assertThat(ranBefore).as("dispatch stopped at the budget").isBetween(2, 3);
+            // the items that ran are merged and journaled: their refs went; the base ref stays for the resume
+            assertThat(cluster.git(cluster.repo, "for-each-ref", "refs/prodigy/"))
+                    .isEmpty();
+            assertThat(cluster.git(cluster.repo, "for-each-ref", "--format=%(refname)", "refs/prodigy-base/"))
+                    .isEqualTo("refs/prodigy-base/" + Git.refSafe(paused.runId()));
 
             RunResult resumed = coordinator.resume(paused.runId(), wf, new ResumeOptions(false, false, 100.0));
 
             assertThat(resumed.status()).as(resumed.toString()).isEqualTo(RunStatus.SUCCEEDED);
             assertThat(agent.log).as("no item ran twice").hasSize(items.size());
             cluster.assertEachOnMainOnce(items);
+            assertThat(cluster.git(cluster.repo, "for-each-ref", "refs/prodigy/", "refs/prodigy-base/"))
+                    .isEmpty();
         }
     }
 

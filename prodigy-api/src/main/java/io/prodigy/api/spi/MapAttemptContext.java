@@ -18,6 +18,16 @@ public interface MapAttemptContext {
     Workspace acquireWorkspace();
 
     /**
+     * Gives back a workspace from {@link #acquireWorkspace()} that the outcome will not carry (an executor that
+     * acquired it early, while the attempt ran elsewhere, and the attempt failed): it is removed, not kept for
+     * debugging. The engine's context implements it; the default does nothing.
+     *
+     * @param workspace a workspace from {@link #acquireWorkspace()} of this attempt
+     * @throws io.prodigy.api.IsolationException if it cannot be released
+     */
+    default void releaseWorkspace(Workspace workspace) {}
+
+    /**
      * Runs the item's agent template in this process, in the given workspace.
      *
      * @param workspace a workspace from {@link #acquireWorkspace()}

@@ -39,4 +39,28 @@ public interface MapExecutor {
      *     with that message)
      */
     MapAttemptOutcome attempt(MapAttempt attempt, MapAttemptContext context) throws InterruptedException;
+
+    /**
+     * Tells the executor that the engine has journaled what follows an attempt: the item's end (its work integrated,
+     * or its failure recorded), or the item's next attempt. No resume and no DLQ reprocess will ask for this attempt
+     * again, so an executor may drop what it kept to replay it (a remote executor's pushed result). Not called for an
+     * attempt that was cancelled (a resume runs it again under the same number). Called on the item's thread; must
+     * not block for long. The default does nothing; an exception is logged and ignored.
+     *
+     * @param attempt the settled attempt
+     */
+    default void attemptSettled(MapAttempt attempt) {}
+
+    /**
+     * Tells the executor that the map phase of a stage ended, after the journal records every item that ended.
+     * With {@code settled} every item of the stage ended (succeeded or failed, none cancelled or left undispatched):
+     * no attempt of the stage will be resumed, and whatever the executor kept for the stage's attempts may go. The
+     * default does nothing; an exception is logged and ignored.
+     *
+     * @param runId the run's id
+     * @param stageIndex the stage's index
+     * @param runWorkspace the run's workspace
+     * @param settled whether every item of the stage ended
+     */
+    default void mapPhaseEnded(String runId, int stageIndex, Workspace runWorkspace, boolean settled) {}
 }

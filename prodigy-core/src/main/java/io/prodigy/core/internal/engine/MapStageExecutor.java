@@ -305,6 +305,13 @@ final class MapStageExecutor {
             out.add(r);
         }
         run.progress().notRun(notRun);
+        boolean settled =
+                out.stream().allMatch(r -> r.status() == ItemStatus.SUCCEEDED || r.status() == ItemStatus.FAILED);
+        try {
+            run.mapExecutor().mapPhaseEnded(run.runId(), stageIndex, runWorkspace, settled);
+        } catch (RuntimeException e) {
+            LOG.warn("the map executor failed to clean up after the map phase of '{}': {}", stage.name(), e.toString());
+        }
         Duration wall = Duration.between(start, run.clock().instant());
         governed.close();
         return new MapOutcome(out, stopped.get(), stopReason.get(), wall, parallel, paused);
@@ -389,11 +396,16 @@ final class MapStageExecutor {
         int attempt = resume == null ? 0 : resume.firstAttempt(stageIndex, itemId) - 1;
         final int before = attempt;
         int redispatched = 0;
+        MapAttempt previous = null;
         while (true) {
             attempt++;
             run.journal(new JournalEntry.ItemDispatched(run.clock().instant(), stageIndex, itemId, attempt));
+            if (previous != null) {
+                settled(previous); // the journal now names the next attempt: nothing resumes the previous one
+            }
             CrashPoints.reach(CrashPoints.Point.DISPATCH, itemId);
             Attempt a = attemptItem(index, itemId, item, itemJson, map, attempt);
+            previous = a.request;
             redispatched += a.dispatches - 1; // a remote executor restarted it (a worker died)
             total = total.plus(a.duration);
             if (a.cost != null) {
@@ -430,6 +442,7 @@ final class MapStageExecutor {
                         a.worktreePath,
                         a.branch);
                 finish(r);
+                settled(a.request);
                 return r;
             }
             if (a.error.kind() == ErrorKind.CANCELLED || run.cancellation().isCancelled()) {
@@ -536,7 +549,21 @@ final class MapStageExecutor {
                     a.worktreePath,
                     a.branch);
             finish(r);
+            settled(a.request);
             return r;
+        }
+    }
+
+    /** Tells the map executor that the journal has moved past an attempt (see MapExecutor#attemptSettled). */
+    private void settled(MapAttempt attempt) {
+        try {
+            run.mapExecutor().attemptSettled(attempt);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "the map executor failed to drop settled attempt {} of item {}: {}",
+                    attempt.attempt(),
+                    attempt.itemId(),
+                    e.toString());
         }
     }
 
@@ -624,6 +651,7 @@ final class MapStageExecutor {
 
     /** One attempt of an item's template. */
     private static final class Attempt {
+        MapAttempt request;
         ItemError error;
         String output;
         Duration duration = Duration.ZERO;
@@ -644,8 +672,9 @@ final class MapStageExecutor {
         Instant start = run.clock().instant();
         MapAttemptOutcome o;
         AttemptContext context = new AttemptContext(index, itemId, item, itemJson, map, attempt);
+        a.request = attemptOf(index, itemId, itemJson, map, attempt);
         try {
-            o = run.mapExecutor().attempt(attemptOf(index, itemId, itemJson, map, attempt), context);
+            o = run.mapExecutor().attempt(a.request, context);
             if (!context.ranHere) {
                 // the attempt ran elsewhere (a remote worker): its agents' cost counts against the run's budget
                 // here, as the step runner counts a local attempt's
@@ -776,6 +805,13 @@ final class MapStageExecutor {
         @Override
         public Workspace acquireWorkspace() {
             return run.isolation().acquire(runWorkspace, new ItemKey(stageIndex, itemId));
+        }
+
+        @Override
+        public void releaseWorkspace(Workspace workspace) {
+            if (workspace != null && workspace != runWorkspace) {
+                run.isolation().release(workspace, false);
+            }
         }
 
         @Override
