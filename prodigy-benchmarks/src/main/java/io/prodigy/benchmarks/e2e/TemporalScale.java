@@ -114,26 +114,27 @@ final class TemporalScale {
         long self = ProcessHandle.current().pid();
         double loadBefore = loadAverage();
         try (TemporalDevServer server = TemporalDevServer.start(0)) {
-            for (int workers : new int[] {1, 3}) {
-                List<Process> started = new ArrayList<>();
-                try {
-                    for (int w = 0; w < workers; w++) {
-                        started.add(startWorker(
-                                javaBin,
-                                classPath,
-                                server.target(),
-                                temp.resolve("cache-" + workers + "-" + w),
-                                gitEnv));
-                    }
-                    List<Double> into = workers == 1 ? one : three;
-                    for (int p = warmUp ? -1 : 0; p < pairs; p++) {
+            // both groups of workers run from the start, each on its own task queue, and the rounds alternate
+            // (1 worker, 3 workers, 1, 3, ...), so that a machine getting busier or quieter affects both alike
+            List<Process> oneWorker = new ArrayList<>();
+            List<Process> threeWorkers = new ArrayList<>();
+            try {
+                oneWorker.add(
+                        startWorker(javaBin, classPath, server.target(), "bench-1", temp.resolve("cache-1-0"), gitEnv));
+                for (int w = 0; w < 3; w++) {
+                    threeWorkers.add(startWorker(
+                            javaBin, classPath, server.target(), "bench-3", temp.resolve("cache-3-" + w), gitEnv));
+                }
+                for (int p = warmUp ? -1 : 0; p < pairs; p++) {
+                    for (int workers : new int[] {1, 3}) {
                         List<Long> pids = new ArrayList<>(List.of(self));
-                        started.forEach(w -> pids.add(w.pid()));
+                        (workers == 1 ? oneWorker : threeWorkers).forEach(w -> pids.add(w.pid()));
                         double cpu0 = cpuSeconds(pids);
-                        double s = timedRun(temp, wf, gitEnv, server.target(), "t" + workers + "-" + p);
+                        double s = timedRun(
+                                temp, wf, gitEnv, server.target(), "bench-" + workers, "t" + workers + "-" + p);
                         double cpu = cpuSeconds(pids) - cpu0;
                         if (p >= 0) {
-                            into.add(s);
+                            (workers == 1 ? one : three).add(s);
                             if (workers == 1) {
                                 cpuOne.add(cpu);
                             }
@@ -141,17 +142,19 @@ final class TemporalScale {
                         System.out.printf(
                                 "  temporal-scale %d worker(s) x 2 slots, round %d: %.2f s%n", workers, p + 1, s);
                     }
-                } finally {
-                    for (Process p : started) {
-                        p.destroyForcibly();
-                        p.waitFor(30, TimeUnit.SECONDS);
-                    }
+                }
+            } finally {
+                List<Process> all = new ArrayList<>(oneWorker);
+                all.addAll(threeWorkers);
+                for (Process p : all) {
+                    p.destroyForcibly();
+                    p.waitFor(30, TimeUnit.SECONDS);
                 }
             }
         }
         for (int p = warmUp ? -1 : 0; p < pairs; p++) {
             double cpu0 = cpuSeconds(List.of(self));
-            double s = timedRun(temp, wf, gitEnv, null, "local-" + p);
+            double s = timedRun(temp, wf, gitEnv, null, null, "local-" + p);
             double cpu = cpuSeconds(List.of(self)) - cpu0;
             if (p >= 0) {
                 local.add(s);
@@ -175,7 +178,8 @@ final class TemporalScale {
                 .build();
     }
 
-    private static double timedRun(Path temp, Workflow wf, Map<String, String> gitEnv, String target, String name)
+    private static double timedRun(
+            Path temp, Workflow wf, Map<String, String> gitEnv, String target, String taskQueue, String name)
             throws Exception {
         Path repo = Files.createDirectories(temp.resolve("repo-" + name));
         git(repo, gitEnv, "init", "-q");
@@ -191,7 +195,10 @@ final class TemporalScale {
                 .eventLog(false);
         TemporalMapExecutor executor = target == null
                 ? null
-                : TemporalMapExecutor.builder().target(target).build();
+                : TemporalMapExecutor.builder()
+                        .target(target)
+                        .taskQueue(taskQueue)
+                        .build();
         if (executor != null) {
             b.mapExecutor(executor);
         }
@@ -223,7 +230,7 @@ final class TemporalScale {
     }
 
     private static Process startWorker(
-            String javaBin, String classPath, String target, Path cache, Map<String, String> env)
+            String javaBin, String classPath, String target, String taskQueue, Path cache, Map<String, String> env)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(
                         javaBin,
@@ -233,7 +240,8 @@ final class TemporalScale {
                         classPath,
                         TemporalScale.class.getName(),
                         target,
-                        cache.toString())
+                        cache.toString(),
+                        taskQueue)
                 .redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().putAll(env);
         Process p = pb.start();
@@ -260,9 +268,9 @@ final class TemporalScale {
     }
 
     /**
-     * A worker JVM: {@code TemporalScale TARGET CACHE_DIR}; 2 slots; prints READY, then runs until killed.
+     * A worker JVM: {@code TemporalScale TARGET CACHE_DIR TASK_QUEUE}; 2 slots; prints READY, then runs until killed.
      *
-     * @param args target and cache directory
+     * @param args target, cache directory and task queue
      * @throws Exception if it cannot start
      */
     public static void main(String[] args) throws Exception {
@@ -275,6 +283,7 @@ final class TemporalScale {
                 .build();
         TemporalWorkerHost host = TemporalWorkerHost.builder()
                 .target(args[0])
+                .taskQueue(args[2])
                 .cacheDir(cache)
                 .maxAgents(2)
                 .prodigy(prodigy)
