@@ -5,6 +5,7 @@ import io.prodigy.api.RunStatus;
 import io.prodigy.api.spi.MergeSteps;
 import io.prodigy.git.MergePlan;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -57,6 +58,9 @@ public final class FinalMerge {
         boolean merged = false;
         try {
             WorktreeOps.uninterrupted(() -> {
+                // a process of this run killed while it moved the user's branch left git's locks there
+                FastForwardIntent.read(run.repoDir(), run.file().runKey())
+                        .ifPresent(left -> left.clearLocks(run.context().runId(), FastForwardIntent.LOCK_WAIT));
                 String tip = WorktreeOps.branchTip(git, run.root(), source);
                 if (tip != null) {
                     run.agents().sweep(tip);
@@ -200,8 +204,25 @@ public final class FinalMerge {
     /** Moves the target branch to {@code commit}, which descends from {@code tgtTip}. */
     private void apply(String commit, String tgtTip, boolean fastForward) {
         Optional<Repository.WorktreeEntry> checkedOut = run.repo().checkedOut(git, target);
-        if (checkedOut.isPresent()) {
-            Path wt = checkedOut.get().path();
+        Path wt = checkedOut.map(Repository.WorktreeEntry::path).orElse(null);
+        Path repoDir = run.repoDir();
+        String runKey = run.file().runKey();
+        if (wt != null) {
+            FastForwardIntent.read(repoDir, runKey)
+                    .ifPresent(left -> left.stageWrittenFiles(git, run.context().runId()));
+        }
+        Path gitDir = wt == null ? null : Path.of(git.output(wt, "rev-parse", "--absolute-git-dir"));
+        new FastForwardIntent(wt, gitDir, run.repo().commonDir(), "refs/heads/" + target, tgtTip, commit, Instant.now())
+                .write(repoDir, runKey);
+        try {
+            move(wt, commit, tgtTip, fastForward);
+        } finally {
+            FastForwardIntent.delete(repoDir, runKey);
+        }
+    }
+
+    private void move(Path wt, String commit, String tgtTip, boolean fastForward) {
+        if (wt != null) {
             GitCli.Result r = git.run(wt, List.of("merge", "--ff-only", "--quiet", commit));
             if (!r.ok()) {
                 String msg = r.message();
@@ -321,6 +342,9 @@ public final class FinalMerge {
                         run.root(),
                         e.getMessage());
             }
+        }
+        if (merged) {
+            FastForwardIntent.delete(run.repoDir(), run.file().runKey());
         }
         if (worktreeGone && !run.agents().anyLeft()) {
             run.file().delete(run.repoDir());

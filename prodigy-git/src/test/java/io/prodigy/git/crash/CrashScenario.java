@@ -169,7 +169,10 @@ final class CrashScenario {
      * same way; at the item merge by update-ref numbered in {@code kill-at-update-ref} it kills the engine's JVM and
      * itself before the run's branch moves; at the checkout sync numbered in {@code kill-in-sync} it leaves what a
      * {@code git read-tree -m -u} killed half way leaves (the new files written, the index not, {@code index.lock})
-     * and kills the same way. Otherwise it is git.
+     * and kills the same way; when {@code kill-in-final-merge} exists, the run's fast-forward of the user's branch
+     * leaves what a {@code git merge --ff-only} killed half way leaves ({@code ORIG_HEAD.lock}, {@code index.lock}
+     * and the new files written into the user's working tree, the branch not moved) and kills the same way.
+     * Otherwise it is git.
      */
     private void writeGitWrapper() throws IOException {
         String b = base.toString();
@@ -221,6 +224,21 @@ final class CrashScenario {
                         + "      : > \"$(git rev-parse --absolute-git-dir)/index.lock\"\n"
                         + "      kill -9 $(cat '" + b + "/child.pid'); kill -9 $$\n"
                         + "    fi;;\n"
+                        + "  esac\n"
+                        + "fi\n"
+                        + "x='" + b + "/kill-in-final-merge'\n"
+                        + "if [ -f \"$x\" ]; then\n"
+                        + "  case \" $* \" in *' merge --ff-only --quiet '*)\n"
+                        + "    for last; do :; done\n"
+                        + "    rm -f \"$x\"\n"
+                        + "    cd \"$2\" || exit 1\n"
+                        + "    g=$(git rev-parse --absolute-git-dir)\n"
+                        + "    : > \"$g/ORIG_HEAD.lock\"\n"
+                        + "    : > \"$g/index.lock\"\n"
+                        + "    for p in $(git diff --name-only --diff-filter=AM HEAD \"$last\"); do\n"
+                        + "      mkdir -p \"$(dirname \"$p\")\"; git show \"$last:$p\" > \"$p\"\n"
+                        + "    done\n"
+                        + "    kill -9 $(cat '" + b + "/child.pid'); kill -9 $$;;\n"
                         + "  esac\n"
                         + "fi\n"
                         + "d='" + b + "/kill-in-branch-delete'\n"

@@ -231,6 +231,32 @@ class CrashWindowsTest {
         MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "half sync; " + o.childStderr());
     }
 
+    /**
+     * A kill inside the fast-forward of the user's branch, in the user's own checkout, leaves git's
+     * {@code ORIG_HEAD.lock} and {@code index.lock} there and the files it had written: the resume removes the locks
+     * its killed process made, stages the files that hold exactly what the move writes, and finishes the move (found
+     * by the crash suite in CI: a kill of the process group during the final merge failed every resume on
+     * {@code ORIG_HEAD.lock}).
+     */
+    @Test
+    void aFinalMergeKilledInTheUsersCheckoutIsFinishedByTheResume() throws Exception {
+        CrashScenario s = scenario("half-final", "reuse", "git.wrapper");
+        CrashTrials.Outcome o = CrashTrials.crashAndResume(
+                s,
+                armed("kill-in-final-merge", 1, "inside the final git merge --ff-only"),
+                null,
+                new Random(9),
+                Map.of());
+
+        assertThat(o.killed()).as("the run was killed inside the final merge").isTrue();
+        assertThat(o.resumed().status())
+                .as(o.resumed().failure() + "\n" + o.childStderr())
+                .isEqualTo(RunStatus.COMPLETED_WITH_FAILURES);
+        MapReduceCrashTest.verify(s, ITEMS, new TreeSet<>(FAILING), "half final merge; " + o.childStderr());
+        assertThat(s.repo.resolve(".git/ORIG_HEAD.lock")).doesNotExist();
+        assertThat(s.repo.resolve(".git/index.lock")).doesNotExist();
+    }
+
     /** @param flags the spec's switches to turn on ({@code git.wrapper}, {@code merge.in.worktree}) */
     private CrashScenario scenario(String name, String mode, String... flags) throws Exception {
         Properties spec = CrashTrials.spec("mapreduce");
