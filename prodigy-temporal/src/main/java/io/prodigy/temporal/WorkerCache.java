@@ -121,6 +121,34 @@ final class WorkerCache {
     }
 
     /**
+     * @param repo a cache repository ({@link #repository})
+     * @param remote its remote
+     * @param worktree an item's worktree in it
+     * @return where the item's work can be published without {@code git push} (see {@link InPlacePublication}), or
+     *     empty if the cache does not read that remote's objects in place (a URL, {@code file://} included)
+     */
+    synchronized java.util.Optional<InPlacePublication.Target> inPlaceTarget(Path repo, String remote, Path worktree) {
+        Path local = remote.startsWith("file://") ? null : SettledRefs.localRepository(remote);
+        if (local == null || !shared.contains(repo)) {
+            return java.util.Optional.empty();
+        }
+        Path objects = repo.resolve(".git/objects");
+        try {
+            String alternate = Files.readAllLines(objects.resolve("info/alternates")).stream()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .findFirst()
+                    .orElse("");
+            if (alternate.isEmpty() || !Files.isDirectory(Path.of(alternate))) {
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new InPlacePublication.Target(worktree, objects, local, Path.of(alternate)));
+        } catch (java.io.IOException | java.nio.file.InvalidPathException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /**
      * A remote that is a path of a repository on this machine (workers beside the user's repository; not a
      * {@code file://} URL): the cache reads its
      * objects in place (git's alternates) instead of fetching each new run head. The cache then depends on the remote's
