@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * (in place, without {@code git push}, into a remote that is a repository of this machine: {@link InPlacePublication};
  * pushed elsewhere), and return the record. Idempotent: with the ref already on the remote, returns what it records.
  */
-final class ItemActivitiesImpl implements ItemActivities {
+final class ItemActivitiesImpl implements ItemActivities, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ItemActivitiesImpl.class);
     private static final ObjectMapper JSON =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -54,10 +54,23 @@ final class ItemActivitiesImpl implements ItemActivities {
             Path cacheDir,
             String identity,
             InPlacePublication.Publisher publisher) {
+        this(prodigy, resolver, new WorkerCache(cacheDir), identity, publisher);
+    }
+
+    /**
+     * @param cache the worker's git cache (closed by {@link #close})
+     * @param publisher how an item's work is published into a remote of this machine
+     */
+    ItemActivitiesImpl(
+            Prodigy prodigy,
+            WorkflowResolver resolver,
+            WorkerCache cache,
+            String identity,
+            InPlacePublication.Publisher publisher) {
         this.publisher = publisher;
         this.prodigy = prodigy;
         this.resolver = resolver;
-        this.cache = new WorkerCache(cacheDir);
+        this.cache = cache;
         this.identity = identity;
     }
 
@@ -154,12 +167,14 @@ final class ItemActivitiesImpl implements ItemActivities {
             }
             return record;
         } finally {
-            try {
-                cache.release(ws);
-            } catch (ProdigyException e) {
-                LOG.warn("could not release the worktree of item {}: {}", task.itemId(), e.getMessage());
-            }
+            cache.releaseSoon(ws); // after the result goes back; the next acquire on this worker waits for it
         }
+    }
+
+    /** Does the pending worktree releases and stops the cache's thread. */
+    @Override
+    public void close() {
+        cache.close();
     }
 
     private ItemRecord withHeartbeats(

@@ -31,6 +31,7 @@ class ItemActivitiesTest {
     Path tmp;
 
     private TestWorkflowEnvironment env;
+    private ItemActivitiesImpl activities;
     private Prodigy engine;
     private Path remote;
     private Path marker;
@@ -77,18 +78,20 @@ class ItemActivitiesTest {
         env = TestWorkflowEnvironment.newInstance();
         Worker worker = env.newWorker(QUEUE);
         worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
-        worker.registerActivitiesImplementations(new ItemActivitiesImpl(
+        activities = new ItemActivitiesImpl(
                 engine,
                 WorkflowResolver.of(wf),
                 tmp.resolve("cache"),
                 "worker-a",
-                (target, base, head, tag, ref) -> publish.publish(target, base, head, tag, ref)));
+                (target, base, head, tag, ref) -> publish.publish(target, base, head, tag, ref));
+        worker.registerActivitiesImplementations(activities);
         env.start();
     }
 
     @AfterEach
     void tearDown() {
         env.close();
+        activities.close();
         engine.close();
     }
 
