@@ -37,7 +37,9 @@ final class WorkerCache implements AutoCloseable {
     private final WorktreeIsolation isolation;
     private final Map<String, RunEntry> runs = new HashMap<>();
     /** Cache repositories that read their remote's objects in place (see {@link #shareObjects}). */
-    private final java.util.Set<Path> shared = new java.util.HashSet<>();
+    private final java.util.Set<Path> shared = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Remote to its cache repository, once made and checked. */
+    private final Map<String, Path> readyRepositories = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final java.util.Set<Path> checkedShared = new java.util.HashSet<>();
 
@@ -188,8 +190,16 @@ final class WorkerCache implements AutoCloseable {
         return Git.check(repo, Git.fetch(remote, refspec));
     }
 
-    /** @return the cache repository for a remote, made on first use */
-    synchronized Path repository(String remote) {
+    /**
+     * @return the cache repository for a remote, made on first use (later calls do not wait for the cache's lock, so
+     *     an item's first look at the remote does not queue behind another item's worktree release)
+     */
+    Path repository(String remote) {
+        Path ready = readyRepositories.get(remote);
+        return ready != null ? ready : openRepository(remote);
+    }
+
+    private synchronized Path openRepository(String remote) {
         Path repo = dir.resolve("repos").resolve(hash(remote));
         if (!Files.isDirectory(repo.resolve(".git"))) {
             try {
@@ -211,6 +221,7 @@ final class WorkerCache implements AutoCloseable {
                 shared.add(repo);
             }
         }
+        readyRepositories.put(remote, repo);
         return repo;
     }
 
@@ -221,7 +232,7 @@ final class WorkerCache implements AutoCloseable {
      * @return where the item's work can be published without {@code git push} (see {@link InPlacePublication}), or
      *     empty if the cache does not read that remote's objects in place (a URL, {@code file://} included)
      */
-    synchronized java.util.Optional<InPlacePublication.Target> inPlaceTarget(Path repo, String remote, Path worktree) {
+    java.util.Optional<InPlacePublication.Target> inPlaceTarget(Path repo, String remote, Path worktree) {
         Path local = remote.startsWith("file://") ? null : SettledRefs.localRepository(remote);
         if (local == null || !shared.contains(repo)) {
             return java.util.Optional.empty();
