@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker's side of an item attempt: fetch the run's base into the cache, make the item's worktree, run its agents
- * with the engine, heartbeat, push the item's commits to its ref on the remote with the record in an annotated tag,
- * and return the record. Idempotent: with the ref already on the remote, returns what it records.
+ * with the engine, heartbeat, publish the item's commits at its ref on the remote with the record in an annotated tag
+ * (in place, without {@code git push}, into a remote that is a repository of this machine: {@link InPlacePublication};
+ * pushed elsewhere), and return the record. Idempotent: with the ref already on the remote, returns what it records.
  */
-final class ItemActivitiesImpl implements ItemActivities {
+final class ItemActivitiesImpl implements ItemActivities, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ItemActivitiesImpl.class);
     private static final ObjectMapper JSON =
             new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -40,11 +41,36 @@ final class ItemActivitiesImpl implements ItemActivities {
     private final WorkflowResolver resolver;
     private final WorkerCache cache;
     private final String identity;
+    private final InPlacePublication.Publisher publisher;
 
     ItemActivitiesImpl(Prodigy prodigy, WorkflowResolver resolver, Path cacheDir, String identity) {
+        this(prodigy, resolver, cacheDir, identity, InPlacePublication::publish);
+    }
+
+    /** @param publisher how an item's work is published into a remote of this machine (tests wrap it) */
+    ItemActivitiesImpl(
+            Prodigy prodigy,
+            WorkflowResolver resolver,
+            Path cacheDir,
+            String identity,
+            InPlacePublication.Publisher publisher) {
+        this(prodigy, resolver, new WorkerCache(cacheDir), identity, publisher);
+    }
+
+    /**
+     * @param cache the worker's git cache (closed by {@link #close})
+     * @param publisher how an item's work is published into a remote of this machine
+     */
+    ItemActivitiesImpl(
+            Prodigy prodigy,
+            WorkflowResolver resolver,
+            WorkerCache cache,
+            String identity,
+            InPlacePublication.Publisher publisher) {
+        this.publisher = publisher;
         this.prodigy = prodigy;
         this.resolver = resolver;
-        this.cache = new WorkerCache(cacheDir);
+        this.cache = cache;
         this.identity = identity;
     }
 
@@ -103,7 +129,23 @@ final class ItemActivitiesImpl implements ItemActivities {
                     dispatch,
                     identity,
                     false);
-            Git.Result made = Git.run(repo, tagText(head, record), "mktag");
+            String text = tagText(head, record);
+            java.util.Optional<InPlacePublication.Target> inPlace =
+                    cache.inPlaceTarget(repo, task.remote(), ws.directory());
+            String from = outcome.baseRevision() != null ? outcome.baseRevision() : task.baseCommit();
+            if (inPlace.isPresent() && from != null) {
+                switch (publisher.publish(inPlace.get(), from, head, text, task.itemRef())) {
+                    case PUBLISHED:
+                        return record;
+                    case ALREADY_PUBLISHED:
+                        // another dispatch of the same attempt finished first: its result stands
+                        return recorded(repo, task).withDispatch(dispatch, true);
+                    case UNAVAILABLE:
+                    default:
+                        LOG.info("item {}: cannot publish in place into {}; pushing", task.itemId(), task.remote());
+                }
+            }
+            Git.Result made = Git.run(repo, text, "mktag");
             if (!made.ok()) {
                 throw ApplicationFailure.newFailure(
                         "could not record item " + task.itemId() + ": " + made.output(), "RecordFailed");
@@ -125,12 +167,14 @@ final class ItemActivitiesImpl implements ItemActivities {
             }
             return record;
         } finally {
-            try {
-                cache.release(ws);
-            } catch (ProdigyException e) {
-                LOG.warn("could not release the worktree of item {}: {}", task.itemId(), e.getMessage());
-            }
+            cache.releaseSoon(ws); // after the result goes back; the next acquire on this worker waits for it
         }
+    }
+
+    /** Does the pending worktree releases and stops the cache's thread. */
+    @Override
+    public void close() {
+        cache.close();
     }
 
     private ItemRecord withHeartbeats(
@@ -210,6 +254,10 @@ final class ItemActivitiesImpl implements ItemActivities {
     }
 
     private ItemRecord recorded(Path repo, ItemTask task) {
+        Path inPlace = SettledRefs.localRepository(task.remote());
+        if (inPlace != null) {
+            return readRecord(inPlace, task.itemRef()); // a repository of this machine: read in place, no fetch
+        }
         String local = "refs/prodigy-fetched/" + WorkerCache.hash(task.remote() + task.itemRef());
         cache.fetch(repo, task.remote(), "+" + task.itemRef() + ":" + local);
         return readRecord(repo, local);

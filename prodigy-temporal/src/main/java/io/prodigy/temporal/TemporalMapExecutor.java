@@ -2,7 +2,6 @@ package io.prodigy.temporal;
 
 import io.prodigy.api.ErrorKind;
 import io.prodigy.api.ItemError;
-import io.prodigy.api.ProdigyException;
 import io.prodigy.api.spi.MapAttempt;
 import io.prodigy.api.spi.MapAttemptContext;
 import io.prodigy.api.spi.MapAttemptOutcome;
@@ -44,9 +43,9 @@ import org.slf4j.LoggerFactory;
  * workflow of the attempt it had dispatched (running or finished) instead of starting the item again. An attempt
  * starts from the run's head at its dispatch, as a local item branches at the run's current HEAD: before dispatching
  * this executor publishes that head at {@link #baseRef} on the shared remote (once per new head) and the attempt
- * names the commit. A worker pushes the work of an attempt to {@code refs/prodigy/<run>/<item>@<attempt>}
- * ({@link #itemRef}); this executor fetches it into a workspace from the run's isolation (made while the attempt
- * runs), which the engine then merges like a local item. A new engine attempt of an item (a retry after a failure or
+ * names the commit. A worker publishes the work of an attempt at {@code refs/prodigy/<run>/<item>@<attempt>}
+ * ({@link #itemRef}); this executor fetches it (unless the remote is the run's own repository) into a workspace from
+ * the run's isolation, taken when the work arrives, which the engine then merges like a local item. A new engine attempt of an item (a retry after a failure or
  * a merge conflict, a resume, a DLQ reprocess) has a new number, a new workflow and a new ref, so its agent runs
  * again, on top of the items merged since. The ref of an attempt is deleted once the journal has moved past it
  * ({@link #attemptSettled}), in batches, and a stage's remaining refs when its map phase ends with every item ended
@@ -145,62 +144,36 @@ public final class TemporalMapExecutor implements MapExecutor, AutoCloseable {
                 maxDispatches,
                 throttleDelay.toMillis(),
                 baseCommit);
-        // the item's workspace here is made while the attempt runs elsewhere, off the path from its result to
-        // its merge; an attempt that brings no work gives it back
-        Workspace early = null;
-        boolean handedOver = false;
-        try {
-            ItemRecord record = null;
-            // a workflow of this attempt that was cancelled or terminated (the run was cancelled, then resumed) is
-            // followed by a new one, -r1, -r2...: the chain of ids is the same on every resume
-            for (int restart = 0; record == null; restart++) {
-                String id = workflowId(attempt) + (restart == 0 ? "" : "-r" + restart);
-                WorkflowStub stub = start(id, task, attempt);
-                if (early == null) {
-                    early = acquireEarly(context, attempt);
+        // the item's workspace here is taken from the run's isolation only once its work is ready to merge: the
+        // isolation's warm pool then holds about as many worktrees as items being merged at once, not one per attempt
+        // in flight (each made at dispatch and removed at the run's end, on its critical path)
+        ItemRecord record = null;
+        // a workflow of this attempt that was cancelled or terminated (the run was cancelled, then resumed) is
+        // followed by a new one, -r1, -r2...: the chain of ids is the same on every resume
+        for (int restart = 0; record == null; restart++) {
+            String id = workflowId(attempt) + (restart == 0 ? "" : "-r" + restart);
+            WorkflowStub stub = start(id, task, attempt);
+            try {
+                record = await(id, stub, context);
+                if (record == null) {
+                    break; // the run is being cancelled
                 }
-                try {
-                    record = await(id, stub, context);
-                    if (record == null) {
-                        break; // the run is being cancelled
-                    }
-                } catch (ExecutionException e) {
-                    if (AttemptOutcomes.endedByCancel(e.getCause()) && !context.isCancelled()) {
-                        LOG.info("item {}: workflow {} was cancelled earlier; starting it again", attempt.itemId(), id);
-                        continue;
-                    }
-                    return AttemptOutcomes.failed(AttemptOutcomes.failureOf(attempt, e.getCause()));
+            } catch (ExecutionException e) {
+                if (AttemptOutcomes.endedByCancel(e.getCause()) && !context.isCancelled()) {
+                    LOG.info("item {}: workflow {} was cancelled earlier; starting it again", attempt.itemId(), id);
+                    continue;
                 }
-            }
-            if (record == null) {
-                return AttemptOutcomes.failed(new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null, null));
-            }
-            if (!ItemRecord.SUCCEEDED.equals(record.status())) {
-                return AttemptOutcomes.unsuccessful(record);
-            }
-            pushedRefs.add(itemRef);
-            Workspace ws = early != null ? early : context.acquireWorkspace();
-            handedOver = true;
-            return AttemptOutcomes.integrable(attempt, record, ws, url, itemRef, sameRepository);
-        } finally {
-            if (!handedOver && early != null) {
-                try {
-                    context.releaseWorkspace(early);
-                } catch (ProdigyException e) {
-                    LOG.warn("could not release the workspace of item {}: {}", attempt.itemId(), e.getMessage());
-                }
+                return AttemptOutcomes.failed(AttemptOutcomes.failureOf(attempt, e.getCause()));
             }
         }
-    }
-
-    /** @return a workspace for the item from the run's isolation, or null if none can be made now (tried later) */
-    private static Workspace acquireEarly(MapAttemptContext context, MapAttempt attempt) {
-        try {
-            return context.acquireWorkspace();
-        } catch (ProdigyException e) {
-            LOG.debug("item {}: no workspace yet ({}); made when its result arrives", attempt.itemId(), e.getMessage());
-            return null;
+        if (record == null) {
+            return AttemptOutcomes.failed(new ItemError(ErrorKind.CANCELLED, "the run was cancelled", null, null));
         }
+        if (!ItemRecord.SUCCEEDED.equals(record.status())) {
+            return AttemptOutcomes.unsuccessful(record);
+        }
+        pushedRefs.add(itemRef);
+        return AttemptOutcomes.integrable(attempt, record, context.acquireWorkspace(), url, itemRef, sameRepository);
     }
 
     private WorkflowStub start(String id, ItemTask task, MapAttempt attempt) {

@@ -22,6 +22,7 @@ public final class TemporalWorkerHost implements AutoCloseable {
     private final WorkflowServiceStubs stubs;
     private final WorkerFactory factory;
     private final String identity;
+    private final ItemActivitiesImpl activities;
 
     private TemporalWorkerHost(Builder b) {
         TemporalConnection c = b.connection != null
@@ -42,7 +43,13 @@ public final class TemporalWorkerHost implements AutoCloseable {
         options.setStickyQueueScheduleToStartTimeout(b.stickyQueueTimeout);
         Worker worker = factory.newWorker(b.taskQueue, options.build());
         worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
-        worker.registerActivitiesImplementations(new ItemActivitiesImpl(b.prodigy, b.resolver, b.cacheDir, identity));
+        this.activities = new ItemActivitiesImpl(
+                b.prodigy,
+                b.resolver,
+                new WorkerCache(b.cacheDir, b.maxCachedRuns),
+                identity,
+                InPlacePublication::publish);
+        worker.registerActivitiesImplementations(activities);
     }
 
     /** @return a builder */
@@ -66,6 +73,7 @@ public final class TemporalWorkerHost implements AutoCloseable {
         factory.shutdown();
         factory.awaitTermination(10, TimeUnit.SECONDS);
         factory.shutdownNow();
+        activities.close();
         stubs.shutdown();
         stubs.awaitTermination(5, TimeUnit.SECONDS);
     }
@@ -78,6 +86,7 @@ public final class TemporalWorkerHost implements AutoCloseable {
         private String taskQueue = TemporalMapExecutor.DEFAULT_TASK_QUEUE;
         private int maxAgents = 2;
         private Path cacheDir;
+        private int maxCachedRuns = WorkerCache.DEFAULT_MAX_RUNS;
         private Prodigy prodigy;
         private WorkflowResolver resolver;
         private String identity;
@@ -124,6 +133,22 @@ public final class TemporalWorkerHost implements AutoCloseable {
         /** @param dir the worker's git cache (repositories, worktrees) @return this */
         public Builder cacheDir(Path dir) {
             this.cacheDir = Objects.requireNonNull(dir, "cacheDir");
+            return this;
+        }
+
+        /**
+         * @param n how many runs (MapReduce stages count apart) keep their checkout and worktrees in the cache; when
+         *          one more run comes, the least recently used run without an item running is evicted: its
+         *          worktrees, branches, checkout and state go (and whatever a previous worker process on the same
+         *          cache left); its work is on the shared remote already. Default 8
+         * @return this
+         * @throws IllegalArgumentException if {@code n < 1}
+         */
+        public Builder maxCachedRuns(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxCachedRuns must be at least 1, got " + n);
+            }
+            this.maxCachedRuns = n;
             return this;
         }
 

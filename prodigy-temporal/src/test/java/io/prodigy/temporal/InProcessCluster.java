@@ -79,12 +79,14 @@ final class InProcessCluster implements AutoCloseable {
                         .setMaxConcurrentActivityExecutionSize(slots)
                         .build());
         worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
-        worker.registerActivitiesImplementations(
-                new ItemActivitiesImpl(engine, WorkflowResolver.of(workflow), tmp.resolve("cache-" + name), name));
+        ItemActivitiesImpl activities =
+                new ItemActivitiesImpl(engine, WorkflowResolver.of(workflow), tmp.resolve("cache-" + name), name);
+        worker.registerActivitiesImplementations(activities);
         factory.start();
         closers.add(() -> {
             factory.shutdownNow();
             factory.awaitTermination(10, TimeUnit.SECONDS);
+            activities.close();
             engine.close();
         });
     }

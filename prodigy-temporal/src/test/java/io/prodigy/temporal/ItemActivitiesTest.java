@@ -31,11 +31,14 @@ class ItemActivitiesTest {
     Path tmp;
 
     private TestWorkflowEnvironment env;
+    private ItemActivitiesImpl activities;
     private Prodigy engine;
     private Path remote;
     private Path marker;
     private Path installs;
     private final Map<String, String> gitEnv = new LinkedHashMap<>();
+    /** What the worker publishes in place with; a test replaces it to stop a dispatch half-way. */
+    private volatile InPlacePublication.Publisher publish = InPlacePublication::publish;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -75,14 +78,20 @@ class ItemActivitiesTest {
         env = TestWorkflowEnvironment.newInstance();
         Worker worker = env.newWorker(QUEUE);
         worker.registerWorkflowImplementationTypes(ItemWorkflowImpl.class);
-        worker.registerActivitiesImplementations(
-                new ItemActivitiesImpl(engine, WorkflowResolver.of(wf), tmp.resolve("cache"), "worker-a"));
+        activities = new ItemActivitiesImpl(
+                engine,
+                WorkflowResolver.of(wf),
+                tmp.resolve("cache"),
+                "worker-a",
+                (target, base, head, tag, ref) -> publish.publish(target, base, head, tag, ref));
+        worker.registerActivitiesImplementations(activities);
         env.start();
     }
 
     @AfterEach
     void tearDown() {
         env.close();
+        activities.close();
         engine.close();
     }
 
@@ -208,6 +217,89 @@ class ItemActivitiesTest {
         assertThat(r.exitCode()).isEqualTo(3);
         assertThat(r.commit()).isNull();
         assertThat(git(remote, "for-each-ref", "refs/prodigy/")).isEmpty();
+    }
+
+    @Test
+    void intoARemoteOnThisMachineTheWorkLandsWithoutAPush() throws Exception {
+        // the remote refuses every push: only the in-place publication can put the item there
+        Path pushed = tmp.resolve("pushed.txt");
+        Path hook = remote.resolve(".git/hooks/pre-receive");
+        Files.createDirectories(hook.getParent());
+        Files.writeString(hook, "#!/bin/sh\necho push >> '" + pushed + "'\nexit 1\n");
+        hook.toFile().setExecutable(true);
+
+        ItemRecord r = run("in-place", task("x"));
+
+        assertThat(r.status()).isEqualTo(ItemRecord.SUCCEEDED);
+        assertThat(pushed).as("no push reached the remote").doesNotExist();
+        assertThat(git(remote, "rev-parse", "refs/prodigy/run-1/x@1^{commit}")).isEqualTo(r.commit());
+        assertThat(git(remote, "show", r.commit() + ":out-x.txt")).isEqualTo("x");
+        assertThat(ItemActivitiesImpl.readRecord(remote, "refs/prodigy/run-1/x@1"))
+                .isEqualTo(r.withDispatch(r.dispatch(), false));
+        Path loose = remote.resolve(".git/objects")
+                .resolve(r.commit().substring(0, 2))
+                .resolve(r.commit().substring(2));
+        assertThat(loose).as("the commit is in the remote's own object store").isRegularFile();
+        // the remote stands alone: every object the new ref reaches is its own
+        git(remote, "fsck", "--connectivity-only", "--no-dangling");
+    }
+
+    @Test
+    void aWorkerKilledBetweenTheObjectsAndTheRefLeavesNoRefAndTheNextDispatchFinishes() throws Exception {
+        List<Boolean> refSeenAfterObjects = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> firstHeads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        publish = (target, base, head, tag, ref) -> {
+            if (firstHeads.isEmpty()) {
+                firstHeads.add(head);
+                assertThat(InPlacePublication.copyObjects(target, base, head))
+                        .isEqualTo(InPlacePublication.Outcome.PUBLISHED);
+                refSeenAfterObjects.add(Git.run(remote, null, "rev-parse", "--verify", "--quiet", ref)
+                        .ok());
+                throw new IllegalStateException("the worker died after writing the objects");
+            }
+            return InPlacePublication.publish(target, base, head, tag, ref);
+        };
+
+        ItemRecord r = run("killed", task("x"));
+
+        assertThat(refSeenAfterObjects)
+                .as("no ref before the record is complete")
+                .containsExactly(false);
+        assertThat(Files.exists(remote.resolve(".git/objects")
+                        .resolve(firstHeads.get(0).substring(0, 2))
+                        .resolve(firstHeads.get(0).substring(2))))
+                .as("the first dispatch's objects were written")
+                .isTrue();
+        assertThat(r.status()).isEqualTo(ItemRecord.SUCCEEDED);
+        assertThat(r.dispatch()).as("the next dispatch finished the item").isEqualTo(2);
+        assertThat(r.recorded()).isFalse();
+        assertThat(Files.readAllLines(marker)).as("no ref: the agent ran again").hasSize(2);
+        assertThat(git(remote, "rev-parse", "refs/prodigy/run-1/x@1^{commit}")).isEqualTo(r.commit());
+        assertThat(ItemActivitiesImpl.readRecord(remote, "refs/prodigy/run-1/x@1")
+                        .dispatch())
+                .isEqualTo(2);
+        git(remote, "fsck", "--connectivity-only", "--no-dangling");
+    }
+
+    @Test
+    void aRefAnotherDispatchPublishedMeanwhileStandsAndItsRecordIsReturned() throws Exception {
+        publish = (target, base, head, tag, ref) -> {
+            // another dispatch of the same attempt (a worker thought dead) publishes first
+            assertThat(InPlacePublication.publish(target, base, head, tag.replace("worker-a", "worker-b"), ref))
+                    .isEqualTo(InPlacePublication.Outcome.PUBLISHED);
+            InPlacePublication.Outcome second = InPlacePublication.publish(target, base, head, tag, ref);
+            assertThat(second).isEqualTo(InPlacePublication.Outcome.ALREADY_PUBLISHED);
+            return second;
+        };
+
+        ItemRecord r = run("raced", task("x"));
+
+        assertThat(r.status()).isEqualTo(ItemRecord.SUCCEEDED);
+        assertThat(r.recorded()).as("the result recorded at the ref").isTrue();
+        assertThat(r.worker()).isEqualTo("worker-b");
+        assertThat(ItemActivitiesImpl.readRecord(remote, "refs/prodigy/run-1/x@1")
+                        .worker())
+                .isEqualTo("worker-b");
     }
 
     private String git(Path dir, String... args) throws IOException, InterruptedException {
