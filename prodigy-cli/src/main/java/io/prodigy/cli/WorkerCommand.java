@@ -54,6 +54,13 @@ final class WorkerCommand implements Callable<Integer> {
             description = "The worker's git cache (default: $PRODIGY_HOME/worker-cache).")
     Path cacheDir;
 
+    @Option(
+            names = "--max-cached-runs",
+            paramLabel = "N",
+            description = "Runs whose checkouts and worktrees the cache keeps; the least recently used idle one is "
+                    + "evicted beyond that (default: 8).")
+    Integer maxCachedRuns;
+
     @Override
     public Integer call() throws Exception {
         CliContext ctx = CliContext.create();
@@ -65,16 +72,23 @@ final class WorkerCommand implements Callable<Integer> {
         if (maxAgents < 1) {
             throw CliException.usage("--max-agents must be at least 1, not " + maxAgents);
         }
+        if (maxCachedRuns != null && maxCachedRuns < 1) {
+            throw CliException.usage("--max-cached-runs must be at least 1, not " + maxCachedRuns);
+        }
         Path cache = (cacheDir != null ? cacheDir : ctx.home().resolve("worker-cache")).toAbsolutePath();
         Files.createDirectories(cache);
         CountDownLatch stop = new CountDownLatch(1);
+        TemporalWorkerHost.Builder hostBuilder = TemporalWorkerHost.builder();
+        if (maxCachedRuns != null) {
+            hostBuilder.maxCachedRuns(maxCachedRuns);
+        }
         try (Prodigy prodigy = Prodigy.builder()
                         .home(ctx.home())
                         .workingDirectory(cache)
                         .eventLog(false)
                         .agentRunner(ctx.agentRunner())
                         .build();
-                TemporalWorkerHost host = TemporalWorkerHost.builder()
+                TemporalWorkerHost host = hostBuilder
                         .connection(connection.connection(
                                 t, namespace != null ? namespace : c.namespace(), c.security(), System.getenv()))
                         .taskQueue(taskQueue != null ? taskQueue : c.taskQueue())

@@ -85,7 +85,9 @@ class TemporalCliIT {
                     "--max-agents",
                     "2",
                     "--cache-dir",
-                    tmp.resolve("cache-w2").toString());
+                    tmp.resolve("cache-w2").toString(),
+                    "--max-cached-runs",
+                    "2");
             started.add(w1);
             started.add(w2);
             JarCli.await(
