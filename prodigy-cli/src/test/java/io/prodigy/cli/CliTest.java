@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.prodigy.yaml.LoadResult;
 import io.prodigy.yaml.WorkflowLoader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,26 +17,6 @@ import picocli.CommandLine;
 class CliTest {
     @TempDir
     Path tmp;
-
-    record Out(int exit, String out, String err) {}
-
-    private static synchronized Out exec(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            Globals.verbosity(0);
-            Globals.path(null);
-            int code = Main.execute(args);
-            return new Out(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 
     @Test
     void everyCommandHasHelp() {
@@ -83,14 +60,14 @@ class CliTest {
             }
             List<String> args = new ArrayList<>(p);
             args.add("--help");
-            Out o = exec(args.toArray(String[]::new));
+            InProcessCli.Out o = InProcessCli.exec(args.toArray(String[]::new));
             assertThat(o.exit()).as("%s --help: %s", p, o.err()).isZero();
             assertThat(o.out()).as("%s", p).contains("Usage: prodigy ");
         }
-        assertThat(exec("run", "--help").out())
+        assertThat(InProcessCli.exec("run", "--help").out())
                 .contains("Exit codes: 0 success")
                 .contains("130 interrupted");
-        assertThat(exec().exit()).isEqualTo(2);
+        assertThat(InProcessCli.exec().exit()).isEqualTo(2);
     }
 
     @Test
@@ -98,27 +75,35 @@ class CliTest {
         Path broken = tmp.resolve("broken.yml");
         Files.writeString(broken, "name: broken\ncommands:\n  - shell: \"echo\"\n    output: out.txt\n");
         // a key neither tool acts on is a warning, an error with --strict
-        assertThat(exec("validate", broken.toString()).exit()).isZero();
+        assertThat(InProcessCli.exec("validate", broken.toString()).exit()).isZero();
         Path unknown = tmp.resolve("unknown.yml");
         Files.writeString(unknown, "name: unknown\ncommands:\n  - shell: \"echo\"\n    colour: red\n");
-        Out typo = exec("validate", unknown.toString());
+        InProcessCli.Out typo = InProcessCli.exec("validate", unknown.toString());
         assertThat(typo.exit()).isEqualTo(2);
         assertThat(typo.err()).contains("unknown.yml:4:5: error:").contains("unknown key 'colour'");
-        Out strict = exec("validate", "--strict", broken.toString());
+        InProcessCli.Out strict = InProcessCli.exec("validate", "--strict", broken.toString());
         assertThat(strict.exit()).isEqualTo(2);
         assertThat(strict.err()).contains("broken.yml:4:5: error:");
 
-        Out quiet = exec("run", "-p", tmp.toString(), "--strict", broken.toString());
+        InProcessCli.Out quiet = InProcessCli.exec("run", "-p", tmp.toString(), "--strict", broken.toString());
         assertThat(quiet.exit()).isEqualTo(2);
         assertThat(quiet.err()).contains("broken.yml:4:5").doesNotContain("\tat ");
-        Out verbose = exec("run", "-v", "-p", tmp.toString(), "--strict", broken.toString());
+        InProcessCli.Out verbose = InProcessCli.exec("run", "-v", "-p", tmp.toString(), "--strict", broken.toString());
         assertThat(verbose.exit()).isEqualTo(2);
         assertThat(verbose.err()).contains("\tat io.prodigy");
 
-        assertThat(exec("run", tmp.resolve("missing.yml").toString()).err()).contains("workflow file not found");
-        assertThat(exec("run", "--no-such-flag", "x.yml").exit()).isEqualTo(2);
-        assertThat(exec("dlq", "nope").exit()).isEqualTo(2);
-        assertThat(exec("run", "-n", "0", "-p", tmp.toString(), tmp.resolve("x").toString())
+        assertThat(InProcessCli.exec("run", tmp.resolve("missing.yml").toString())
+                        .err())
+                .contains("workflow file not found");
+        assertThat(InProcessCli.exec("run", "--no-such-flag", "x.yml").exit()).isEqualTo(2);
+        assertThat(InProcessCli.exec("dlq", "nope").exit()).isEqualTo(2);
+        assertThat(InProcessCli.exec(
+                                "run",
+                                "-n",
+                                "0",
+                                "-p",
+                                tmp.toString(),
+                                tmp.resolve("x").toString())
                         .exit())
                 .isEqualTo(2);
     }
@@ -131,18 +116,18 @@ class CliTest {
         Path config = Files.createDirectories(project.resolve(".prodigy")).resolve("config.yml");
 
         Files.writeString(config, "max_paralel: 3\n");
-        Out o = exec("run", "-p", project.toString(), "--dry-run", wf.toString());
+        InProcessCli.Out o = InProcessCli.exec("run", "-p", project.toString(), "--dry-run", wf.toString());
         assertThat(o.exit()).isEqualTo(2);
         assertThat(o.err()).contains("unknown key 'max_paralel'").contains("did you mean 'max_parallel'?");
 
         Files.writeString(config, "retry:\n  atempts: 2\n");
-        assertThat(exec("run", "-p", project.toString(), "--dry-run", wf.toString())
+        assertThat(InProcessCli.exec("run", "-p", project.toString(), "--dry-run", wf.toString())
                         .err())
                 .contains("unknown key 'retry.atempts'")
                 .contains("did you mean 'attempts'?");
 
         Files.writeString(config, "merge:\n  strategy: rebase\n");
-        assertThat(exec("run", "-p", project.toString(), "--dry-run", wf.toString())
+        assertThat(InProcessCli.exec("run", "-p", project.toString(), "--dry-run", wf.toString())
                         .err())
                 .contains("'rebase' is not supported yet");
 
@@ -158,11 +143,11 @@ class CliTest {
         assertThat(c.claudeMaxApiRetries()).isZero();
         assertThat(c.autoCleanup()).isTrue();
         assertThat(c.logLevel()).isEqualTo("info");
-        Out dry = exec("run", "-p", project.toString(), "--dry-run", wf.toString());
+        InProcessCli.Out dry = InProcessCli.exec("run", "-p", project.toString(), "--dry-run", wf.toString());
         assertThat(dry.exit()).as(dry.err()).isZero();
         assertThat(dry.out()).contains("shell: echo hi").contains("Dry run");
         Files.writeString(wf, "name: wf\ncommands:\n  - shell: npm ci\n    once_per_worktree: true\n");
-        assertThat(exec("run", "-p", project.toString(), "--dry-run", wf.toString())
+        assertThat(InProcessCli.exec("run", "-p", project.toString(), "--dry-run", wf.toString())
                         .out())
                 .contains("shell: npm ci [once per worktree]");
     }
@@ -176,7 +161,7 @@ class CliTest {
                 wf,
                 "name: par\nmode: mapreduce\nmap:\n  input: items.json\n  max_parallel: 2\n"
                         + "  agent_template:\n    - shell: \"echo ${item} >> seen.txt\"\n");
-        Out o = exec("run", "-p", plain.toString(), wf.toString());
+        InProcessCli.Out o = InProcessCli.exec("run", "-p", plain.toString(), wf.toString());
         assertThat(o.exit()).as(o.err()).isEqualTo(2);
         assertThat(o.err())
                 .contains(plain + " is not in a git repository")
@@ -185,11 +170,11 @@ class CliTest {
                 .contains("--isolation directory")
                 .contains("isolation: directory");
         assertThat(plain.resolve("seen.txt")).doesNotExist();
-        Out contradicting =
-                exec("run", "-p", plain.toString(), "-n", "1", wf.toString(), "--no-git", "--isolation", "git");
+        InProcessCli.Out contradicting = InProcessCli.exec(
+                "run", "-p", plain.toString(), "-n", "1", wf.toString(), "--no-git", "--isolation", "git");
         assertThat(contradicting.exit()).isEqualTo(2);
         assertThat(contradicting.err()).contains("contradict");
-        assertThat(exec("run", "-p", plain.toString(), "--isolation", "shared", wf.toString())
+        assertThat(InProcessCli.exec("run", "-p", plain.toString(), "--isolation", "shared", wf.toString())
                         .err())
                 .contains("expected git or directory");
     }
@@ -197,7 +182,7 @@ class CliTest {
     @Test
     void everyTemplateValidatesStrictly() throws Exception {
         for (String t : InitCommand.TEMPLATES.keySet()) {
-            Out o = exec("init", "-p", tmp.toString(), "--template", t);
+            InProcessCli.Out o = InProcessCli.exec("init", "-p", tmp.toString(), "--template", t);
             assertThat(o.exit()).as(o.err()).isZero();
             LoadResult r = WorkflowLoader.builder().strict(true).build().load(tmp.resolve(t + ".yml"));
             assertThat(r.problems()).as(t).isEmpty();
@@ -205,9 +190,10 @@ class CliTest {
                 assertThat(tmp.resolve(file)).as(t).isRegularFile();
             }
         }
-        assertThat(exec("init", "-p", tmp.toString(), "--template", "goal-seak").err())
+        assertThat(InProcessCli.exec("init", "-p", tmp.toString(), "--template", "goal-seak")
+                        .err())
                 .contains("did you mean 'goal-seek'?");
-        assertThat(exec("init", "-p", tmp.toString()).out()).contains("kept    shell-quickstart.yml");
+        assertThat(InProcessCli.exec("init", "-p", tmp.toString()).out()).contains("kept    shell-quickstart.yml");
         assertThat(tmp.resolve(".prodigy/validate-goal.sh")).isExecutable();
         assertThat(CliConfig.load(tmp.resolve("home"), tmp).maxParallel())
                 .isNull(); // the written config is all comments
@@ -229,7 +215,7 @@ class CliTest {
 
     @Test
     void completionScript() {
-        Out o = exec("completion");
+        InProcessCli.Out o = InProcessCli.exec("completion");
         assertThat(o.exit()).isZero();
         assertThat(o.out()).contains("complete -F").contains("resume").contains("dlq");
     }

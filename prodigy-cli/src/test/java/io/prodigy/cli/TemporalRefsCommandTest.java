@@ -2,9 +2,7 @@ package io.prodigy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,26 +19,6 @@ class TemporalRefsCommandTest {
 
     private Path repo;
 
-    record Out(int exit, String out, String err) {}
-
-    private static synchronized Out exec(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            Globals.verbosity(0);
-            Globals.path(null);
-            int code = Main.execute(args);
-            return new Out(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
-
     @BeforeEach
     void repository() throws Exception {
         repo = Files.createDirectories(tmp.resolve("repo"));
@@ -55,7 +33,7 @@ class TemporalRefsCommandTest {
 
     @Test
     void listsTheRefsOfEachRunAndDeletesOnlyTheNamedRunsAfterConfirmation() throws Exception {
-        Out list = exec("--path", repo.toString(), "temporal", "refs");
+        InProcessCli.Out list = InProcessCli.exec("--path", repo.toString(), "temporal", "refs");
 
         assertThat(list.exit()).as(list.err()).isZero();
         assertThat(list.out())
@@ -64,17 +42,19 @@ class TemporalRefsCommandTest {
                 .contains("run-other  1 ref(s)");
 
         // a run this project does not know may still be resumed elsewhere: kept unless named
-        Out kept = exec("--path", repo.toString(), "temporal", "refs", "--delete", "-y");
+        InProcessCli.Out kept = InProcessCli.exec("--path", repo.toString(), "temporal", "refs", "--delete", "-y");
         assertThat(kept.exit()).isZero();
         assertThat(kept.out()).contains("kept").contains("Nothing to delete");
         assertThat(refs()).hasSize(4);
 
         // destructive: without a terminal and without -y nothing happens
-        Out unconfirmed = exec("--path", repo.toString(), "temporal", "refs", "--delete", "--run", "run-dead");
+        InProcessCli.Out unconfirmed =
+                InProcessCli.exec("--path", repo.toString(), "temporal", "refs", "--delete", "--run", "run-dead");
         assertThat(unconfirmed.exit()).isEqualTo(ExitCodes.USAGE);
         assertThat(refs()).hasSize(4);
 
-        Out deleted = exec("--path", repo.toString(), "temporal", "refs", "--delete", "--run", "run-dead", "-y");
+        InProcessCli.Out deleted =
+                InProcessCli.exec("--path", repo.toString(), "temporal", "refs", "--delete", "--run", "run-dead", "-y");
 
         assertThat(deleted.exit()).as(deleted.err()).isZero();
         assertThat(deleted.out()).contains("Deleted 3 ref(s)");
